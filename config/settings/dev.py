@@ -1,0 +1,13 @@
+"""Local development: DEBUG on, a throwaway secret, SQLite under var/ unless DATABASE_URL is set."""
+
+from .base import *  # noqa: F403
+from .base import SECRET_KEY, env_bool
+
+DEBUG = env_bool("DEBUG", True)
+SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-do-not-use-in-production"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405 — the SQLite file lives here

@@ -1,0 +1,13 @@
+"""Test profile: fast hashing, in-memory mail, database from DATABASE_URL (SQLite by default)."""
+
+from .base import *  # noqa: F403
+
+SECRET_KEY = "test-key-not-secret"  # noqa: S105
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+ALLOWED_HOSTS = ["*"]

@@ -1,0 +1,19 @@
+"""Top-level URLs: staff pages, the public site, the JSON API and language switching."""
+
+from django.urls import include, path
+
+from medvirk.api.routes import api
+from medvirk.site import views as site_views
+
+site_patterns = (
+    [path("", site_views.home, name="home"), path("overview/", site_views.dashboard, name="dashboard")],
+    "site",
+)
+
+urlpatterns = [
+    path("", include(site_patterns)),
+    path("", include("medvirk.accounts.urls")),
+    path("org/", include("medvirk.orgs.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

@@ -1,0 +1,92 @@
+"""Staff users, roles scoped to an organisation subtree, and API tokens."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from medvirk.core.models import TenantModel
+
+
+class User(AbstractUser):
+    """A staff member of one municipality (platform operators have no municipality)."""
+
+    municipality = models.ForeignKey(
+        "orgs.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("municipality"),
+    )
+
+    class Meta:
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Municipality administrator")
+    ANALYST = "analyst", _("Analyst")
+    UNIT_LEADER = "unit_leader", _("Unit leader")
+    COORDINATOR = "coordinator", _("Participation coordinator")
+    READ_ONLY = "read_only", _("Read only")
+
+
+class RoleAssignment(TenantModel):
+    """A role a user holds on one unit and every unit below it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
+    unit = models.ForeignKey(
+        "orgs.OrgUnit", on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("unit")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user__username", "unit__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "user", "unit", "role"], name="role_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} – {self.unit}"
+
+
+class ApiToken(TenantModel):
+    """A bearer token for the JSON API; only its SHA-256 hash is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=12)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "user", "name"], name="token_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class LoginFailure(models.Model):
+    """A failed login, kept briefly to throttle password guessing per username and per client."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    client_hash = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.created_at:%Y-%m-%d %H:%M}"

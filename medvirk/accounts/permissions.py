@@ -1,0 +1,29 @@
+"""What each role may do. The one place a role's capabilities are defined."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from .models import Role
+
+
+class Perm(StrEnum):
+    ORG_VIEW = "org.view"
+    UNIT_EDIT = "org.unit_edit"  # edit a unit's own details
+    ORG_MANAGE = "org.manage"  # create and move units
+    ROLES_MANAGE = "roles.manage"
+    AUDIT_VIEW = "audit.view"
+
+
+ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
+    Role.ADMIN: frozenset(Perm),
+    Role.ANALYST: frozenset({Perm.ORG_VIEW}),
+    Role.UNIT_LEADER: frozenset({Perm.ORG_VIEW, Perm.UNIT_EDIT}),
+    Role.COORDINATOR: frozenset({Perm.ORG_VIEW}),
+    Role.READ_ONLY: frozenset({Perm.ORG_VIEW}),
+}
+
+
+def roles_with(perm: Perm) -> set[str]:
+    """Return the roles that carry ``perm``."""
+    return {role for role, perms in ROLE_PERMISSIONS.items() if perm in perms}

@@ -1,0 +1,223 @@
+"""Writes for staff accounts, roles and API tokens; each one audited."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from medvirk.core.audit import audit_record
+from medvirk.core.errors import ServiceError
+from medvirk.orgs.models import Municipality, OrgUnit
+
+from .access import can, clear_scope_cache
+from .models import ApiToken, LoginFailure, Role, RoleAssignment, User
+from .permissions import Perm
+
+TOKEN_PREFIX = "mvk_"  # noqa: S105 — a public marker, not a secret
+
+
+def user_create(
+    *,
+    actor: Any,
+    municipality: Municipality,
+    username: str,
+    email: str,
+    first_name: str = "",
+    last_name: str = "",
+    password: str | None = None,
+) -> User:
+    """Create a staff user in ``municipality``; without a password the user cannot log in yet."""
+    username = username.strip()
+    if not username:
+        raise ServiceError("username_required", _("Give the user a username."), field="username")
+    if User.objects.filter(username__iexact=username).exists():
+        raise ServiceError("username_taken", _("This username is already taken."), field="username")
+    user = User(
+        username=username,
+        email=email.strip(),
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        municipality=municipality,
+    )
+    if password:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise ServiceError("password_weak", " ".join(exc.messages), field="password") from exc
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    with transaction.atomic():
+        user.save()
+        audit_record(
+            actor=actor,
+            municipality=municipality,
+            action="user.created",
+            obj=user,
+            data={"username": user.username},
+        )
+    return user
+
+
+def role_grant(*, actor: Any, user: User, unit: OrgUnit, role: str) -> RoleAssignment:
+    """Give ``user`` a role on ``unit``'s subtree; the actor must manage roles on ``unit``."""
+    if role not in Role.values:
+        raise ServiceError("role_invalid", _("Choose one of the listed roles."), field="role")
+    if not can(actor, Perm.ROLES_MANAGE, unit):
+        raise ServiceError(
+            "forbidden", _("You can only give roles within your own part of the organisation."), field="unit"
+        )
+    if user.municipality_id != unit.municipality_id:
+        raise ServiceError("user_invalid", _("Choose a user in your own municipality."), field="user")
+    existing = RoleAssignment.objects.filter(
+        municipality_id=unit.municipality_id, user=user, unit=unit, role=role
+    ).first()
+    if existing:
+        return existing
+    try:
+        with transaction.atomic():
+            assignment = RoleAssignment.objects.create(
+                municipality_id=unit.municipality_id, user=user, unit=unit, role=role, granted_by=actor
+            )
+            audit_record(
+                actor=actor,
+                municipality=unit.municipality,
+                action="role.granted",
+                obj=assignment,
+                data={"user": user.username, "unit": unit.name, "unit_id": unit.pk, "role": role},
+            )
+    except IntegrityError:  # granted concurrently: the role exists, which is what was asked
+        return RoleAssignment.objects.get(
+            municipality_id=unit.municipality_id, user=user, unit=unit, role=role
+        )
+    clear_scope_cache(user)
+    return assignment
+
+
+def role_revoke(*, actor: Any, assignment: RoleAssignment) -> None:
+    """Remove a role assignment; an administrator cannot remove their own last admin role."""
+    if not can(actor, Perm.ROLES_MANAGE, assignment.unit):
+        raise ServiceError(
+            "forbidden", _("You can only remove roles within your own part of the organisation.")
+        )
+    if assignment.user_id == actor.pk and assignment.role == Role.ADMIN:
+        others = RoleAssignment.objects.filter(user=actor, role=Role.ADMIN).exclude(pk=assignment.pk)
+        if not others.exists():
+            raise ServiceError("last_admin_role", _("You cannot remove your own last administrator role."))
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            municipality=assignment.unit.municipality,
+            action="role.revoked",
+            obj=assignment,
+            data={
+                "user": assignment.user.username,
+                "unit": assignment.unit.name,
+                "unit_id": assignment.unit_id,
+                "role": assignment.role,
+            },
+        )
+        assignment.delete()
+    clear_scope_cache(assignment.user)
+
+
+def _hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
+    """Create an API token for ``actor``; return it and the secret, which is shown only once."""
+    name = name.strip()
+    if not name:
+        raise ServiceError("name_required", _("Give the token a name."), field="name")
+    if actor.municipality_id is None:
+        raise ServiceError("no_municipality", _("Only municipality staff can create API tokens."))
+    if ApiToken.objects.filter(user=actor, name=name, revoked_at__isnull=True).exists():
+        raise ServiceError("name_taken", _("You already have a token with this name."), field="name")
+    key = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        ApiToken.objects.filter(user=actor, name=name).delete()  # a revoked token's name may be reused
+        token = ApiToken.objects.create(
+            municipality_id=actor.municipality_id,
+            user=actor,
+            name=name,
+            prefix=key[:10],
+            key_hash=_hash_key(key),
+        )
+        audit_record(
+            actor=actor,
+            municipality=actor.municipality,
+            action="token.created",
+            obj=token,
+            data={"name": name},
+        )
+    return token, key
+
+
+def token_revoke(*, actor: User, token: ApiToken) -> None:
+    """Revoke one of the actor's own tokens."""
+    if token.user_id != actor.pk:
+        raise ServiceError("forbidden", _("You can only revoke your own tokens."))
+    with transaction.atomic():
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(
+            actor=actor,
+            municipality=actor.municipality,
+            action="token.revoked",
+            obj=token,
+            data={"name": token.name},
+        )
+
+
+def token_authenticate(*, key: str) -> User | None:
+    """Return the active staff user owning the (unrevoked) token ``key``, or None."""
+    if not key.startswith(TOKEN_PREFIX) or len(key) > 100:
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=_hash_key(key), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not token.user.is_active or token.user.municipality_id != token.municipality_id:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def _client_hash(client: str) -> str:
+    return hashlib.sha256(client.encode()).hexdigest()
+
+
+def login_is_throttled(*, username: str, client: str) -> bool:
+    """Return whether too many recent failures block another login try for this username or client."""
+    since = timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+    recent = LoginFailure.objects.filter(created_at__gte=since)
+    limit = settings.LOGIN_MAX_FAILURES
+    return (
+        recent.filter(username=username.lower()).count() >= limit
+        or recent.filter(client_hash=_client_hash(client)).count() >= limit * 4
+    )
+
+
+def login_failure_record(*, username: str, client: str) -> None:
+    """Remember a failed login (only a hash of the client address is kept)."""
+    LoginFailure.objects.create(username=username.lower()[:150], client_hash=_client_hash(client))
+    cutoff = timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS * 4)
+    LoginFailure.objects.filter(created_at__lt=cutoff).delete()
+
+
+def login_failures_clear(*, username: str) -> None:
+    """Forget failures for a username after a successful login."""
+    LoginFailure.objects.filter(username=username.lower()).delete()

@@ -1,0 +1,173 @@
+"""Staff pages: log in and out, roles, staff users, the audit log and API tokens."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from medvirk.core.audit import action_label
+from medvirk.core.errors import ServiceError
+from medvirk.core.models import AuditEvent
+from medvirk.core.views import staff_view
+from medvirk.orgs.selectors import municipality_root
+
+from . import services
+from .access import access_role_by_id, access_unit_by_id, can, can_anywhere, scope_q, units_for
+from .forms import LoginForm, RoleGrantForm, TokenForm, UserCreateForm
+from .models import ApiToken, RoleAssignment, User
+from .permissions import Perm
+
+
+def _client(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    """Log a staff member in, throttling repeated failures per username and per client."""
+    form = LoginForm(request, data=request.POST or None)
+    status = 200
+    if request.method == "POST":
+        username = request.POST.get("username", "")
+        if services.login_is_throttled(username=username, client=_client(request)):
+            form = LoginForm(request)
+            form.add_error(None, _("Too many failed attempts. Wait a few minutes and try again."))
+            status = 429
+        elif form.is_valid():
+            services.login_failures_clear(username=username)
+            login(request, form.get_user())
+            target = request.POST.get("next") or request.GET.get("next") or ""
+            if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+                target = ""
+            return redirect(target or "site:dashboard")
+        else:
+            services.login_failure_record(username=username, client=_client(request))
+    return render(
+        request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")}, status=status
+    )
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    """Log out and return to the front page."""
+    logout(request)
+    return redirect("site:home")
+
+
+@staff_view
+def roles(request: HttpRequest) -> HttpResponse:
+    """List the role assignments the user may manage."""
+    if not can_anywhere(request.user, Perm.ROLES_MANAGE):
+        raise Http404
+    assignments = (
+        RoleAssignment.objects.filter(scope_q(request.user, Perm.ROLES_MANAGE, path_field="unit__path"))
+        .select_related("user", "unit")
+        .order_by("user__username", "unit__path")
+    )
+    return render(request, "accounts/roles.html", {"assignments": assignments})
+
+
+@staff_view
+def role_grant(request: HttpRequest) -> HttpResponse:
+    """Give a staff user a role on a unit within the granter's scope."""
+    units = list(units_for(request.user, Perm.ROLES_MANAGE))
+    if not units:
+        raise Http404
+    users = User.objects.filter(municipality_id=request.user.municipality_id, is_active=True)
+    initial = {}
+    if request.GET.get("unit"):
+        initial["unit"] = access_unit_by_id(request.user, request.GET["unit"], Perm.ROLES_MANAGE).pk
+    form = RoleGrantForm(request.POST or None, users=users, units=units, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        unit = access_unit_by_id(request.user, form.cleaned_data["unit"], Perm.ROLES_MANAGE)
+        user = users.filter(pk=form.cleaned_data["user"]).first()
+        if user is None:
+            raise Http404
+        try:
+            services.role_grant(actor=request.user, user=user, unit=unit, role=form.cleaned_data["role"])
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The role was given."))
+            return redirect("accounts:roles")
+    return render(request, "accounts/role_grant.html", {"form": form})
+
+
+@staff_view
+@require_POST
+def role_revoke(request: HttpRequest, role_id: int) -> HttpResponse:
+    """Remove a role assignment."""
+    assignment = access_role_by_id(request.user, role_id)
+    try:
+        services.role_revoke(actor=request.user, assignment=assignment)
+    except ServiceError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The role was removed."))
+    return redirect("accounts:roles")
+
+
+@staff_view
+def user_create(request: HttpRequest) -> HttpResponse:
+    """Create a staff user in the administrator's municipality."""
+    if not can_anywhere(request.user, Perm.ROLES_MANAGE):
+        raise Http404
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_create(
+                actor=request.user, municipality=request.user.municipality, **form.cleaned_data
+            )
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("%(name)s was added. Now give them a role.") % {"name": user})
+            return redirect("accounts:role_grant")
+    return render(request, "accounts/user_form.html", {"form": form})
+
+
+@staff_view
+def audit(request: HttpRequest) -> HttpResponse:
+    """Show the municipality's audit log to administrators of the whole municipality."""
+    municipality = request.user.municipality
+    if municipality is None or not can(
+        request.user, Perm.AUDIT_VIEW, municipality_root(municipality=municipality)
+    ):
+        raise Http404
+    events = AuditEvent.objects.filter(municipality=municipality).select_related("actor")
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    rows = [{"event": e, "label": action_label(e.action)} for e in page]
+    return render(request, "accounts/audit.html", {"page": page, "rows": rows})
+
+
+@staff_view
+def tokens(request: HttpRequest) -> HttpResponse:
+    """List the user's API tokens and create a new one (its secret is shown once)."""
+    form = TokenForm(request.POST or None)
+    secret = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, secret = services.token_create(actor=request.user, name=form.cleaned_data["name"])
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            form = TokenForm()
+    own = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True)
+    return render(request, "accounts/tokens.html", {"form": form, "tokens": own, "secret": secret})
+
+
+@staff_view
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    """Revoke one of the user's own tokens."""
+    token = ApiToken.objects.filter(pk=token_id, user=request.user, revoked_at__isnull=True).first()
+    if token is None:
+        raise Http404
+    services.token_revoke(actor=request.user, token=token)
+    messages.success(request, _("The token was revoked."))
+    return redirect("accounts:tokens")

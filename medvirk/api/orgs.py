@@ -1,0 +1,105 @@
+"""Organisation tree endpoints; the same access helpers as the pages, so the same scoping."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.responses import Status
+
+from medvirk.accounts.access import access_unit_by_id, units_for
+from medvirk.accounts.permissions import Perm
+from medvirk.orgs import services
+from medvirk.orgs.models import OrgUnit, ServiceArea, UnitKind
+
+router = Router(tags=["organisation"])
+
+
+class UnitOut(Schema):
+    id: int
+    parent_id: int | None
+    name: str
+    kind: UnitKind
+    service_area: ServiceArea
+    region_code: str
+    depth: int
+
+
+class UnitCreateIn(Schema):
+    parent_id: int
+    name: str
+    kind: UnitKind = UnitKind.UNIT
+    service_area: ServiceArea = ServiceArea.OTHER
+    region_code: str = ""
+
+
+class UnitUpdateIn(Schema):
+    name: str | None = None
+    kind: UnitKind | None = None
+    service_area: ServiceArea | None = None
+    region_code: str | None = None
+
+
+class MoveIn(Schema):
+    parent_id: int
+
+
+def _out(unit: OrgUnit) -> UnitOut:
+    return UnitOut(
+        id=unit.pk,
+        parent_id=unit.parent_id,
+        name=unit.name,
+        kind=unit.kind,
+        service_area=unit.service_area,
+        region_code=unit.region_code,
+        depth=unit.depth,
+    )
+
+
+@router.get("/units", response=list[UnitOut])
+def list_units(request: HttpRequest) -> list[UnitOut]:
+    """List every unit the caller may see, in tree order."""
+    return [_out(u) for u in units_for(request.user, Perm.ORG_VIEW)]
+
+
+@router.get("/units/{unit_id}", response=UnitOut)
+def get_unit(request: HttpRequest, unit_id: int) -> UnitOut:
+    """Return one unit."""
+    return _out(access_unit_by_id(request.user, unit_id, Perm.ORG_VIEW))
+
+
+@router.post("/units", response={201: UnitOut})
+def create_unit(request: HttpRequest, payload: UnitCreateIn) -> Status[UnitOut]:
+    """Create a unit below a unit the caller manages."""
+    parent = access_unit_by_id(request.user, payload.parent_id, Perm.ORG_MANAGE)
+    unit = services.unit_create(
+        actor=request.user,
+        parent=parent,
+        name=payload.name,
+        kind=payload.kind,
+        service_area=payload.service_area,
+        region_code=payload.region_code,
+    )
+    return Status(201, _out(unit))
+
+
+@router.patch("/units/{unit_id}", response=UnitOut)
+def update_unit(request: HttpRequest, unit_id: int, payload: UnitUpdateIn) -> UnitOut:
+    """Change a unit's name, kind, service area or region code."""
+    unit = access_unit_by_id(request.user, unit_id, Perm.UNIT_EDIT)
+    unit = services.unit_update(
+        actor=request.user,
+        unit=unit,
+        name=payload.name if payload.name is not None else unit.name,
+        service_area=payload.service_area or unit.service_area,
+        region_code=payload.region_code if payload.region_code is not None else unit.region_code,
+        kind=payload.kind,
+    )
+    return _out(unit)
+
+
+@router.post("/units/{unit_id}/move", response=UnitOut)
+def move_unit(request: HttpRequest, unit_id: int, payload: MoveIn) -> UnitOut:
+    """Move a unit and its subtree below another unit the caller manages."""
+    unit = access_unit_by_id(request.user, unit_id, Perm.ORG_MANAGE)
+    new_parent = access_unit_by_id(request.user, payload.parent_id, Perm.ORG_MANAGE)
+    return _out(services.unit_move(actor=request.user, unit=unit, new_parent=new_parent))

@@ -1,0 +1,47 @@
+"""Write and describe audit events. Every staff change goes through ``audit_record``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from .models import AuditEvent
+
+# Registry of audit actions and their human labels; modules add their own actions here.
+ACTION_LABELS: dict[str, Any] = {
+    "unit.created": _("Unit created"),
+    "unit.updated": _("Unit updated"),
+    "unit.moved": _("Unit moved"),
+    "role.granted": _("Role granted"),
+    "role.revoked": _("Role revoked"),
+    "user.created": _("Staff user created"),
+    "token.created": _("API token created"),
+    "token.revoked": _("API token revoked"),
+}
+
+
+def audit_record(
+    *,
+    actor: Any,
+    municipality: Any,
+    action: str,
+    obj: Any,
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Store one audit event for ``obj``; call inside the service's transaction."""
+    if action not in ACTION_LABELS:
+        raise ValueError(f"Unregistered audit action {action!r}")
+    return AuditEvent.objects.create(
+        municipality=municipality,
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        data=data or {},
+    )
+
+
+def action_label(action: str) -> str:
+    """Return the translated label for an audit action (the raw code if unknown)."""
+    return str(ACTION_LABELS.get(action, action))

@@ -1,0 +1,102 @@
+"""Municipalities and their organisation tree (districts, agencies, units)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from medvirk.core.models import TenantModel
+
+
+class Municipality(models.Model):
+    """A tenant: one municipality (kommune) and everything it owns."""
+
+    code = models.CharField(_("municipality number"), max_length=4, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(unique=True)
+    anonymity_threshold = models.PositiveSmallIntegerField(
+        _("anonymity threshold"),
+        default=5,
+        help_text=_("No figure from fewer respondents than this is shown. Only raised, never below 5."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnitKind(models.TextChoices):
+    MUNICIPALITY = "municipality", _("Municipality")
+    DISTRICT = "district", _("City district")
+    AGENCY = "agency", _("Agency")
+    UNIT = "unit", _("Unit")
+
+
+class ServiceArea(models.TextChoices):
+    ADMINISTRATION = "administration", _("Administration")
+    KINDERGARTEN = "kindergarten", _("Kindergarten")
+    SCHOOL = "school", _("School")
+    HOME_CARE = "home_care", _("Home care")
+    NURSING_HOME = "nursing_home", _("Nursing home")
+    SERVICE_CENTRE = "service_centre", _("Service centre")
+    YOUTH_CLUB = "youth_club", _("Youth club")
+    HEALTH = "health", _("Health services")
+    WELFARE = "welfare", _("Welfare (NAV)")
+    OTHER = "other", _("Other")
+
+
+class OrgUnit(TenantModel):
+    """A node in a municipality's organisation tree.
+
+    ``path`` is a materialised path of primary keys ("12/15/31/"), so a subtree is one indexed
+    ``startswith`` filter on both SQLite and PostgreSQL, and role scopes are path prefixes.
+    """
+
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent unit"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices, default=UnitKind.UNIT)
+    name = models.CharField(_("name"), max_length=150)
+    service_area = models.CharField(
+        _("service area"), max_length=30, choices=ServiceArea.choices, default=ServiceArea.OTHER
+    )
+    region_code = models.CharField(
+        _("region code"),
+        max_length=12,
+        blank=True,
+        help_text=_("Statistics Norway code of the area this unit covers, e.g. a city district."),
+    )
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("organisation unit")
+        verbose_name_plural = _("organisation units")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "parent", "name"], name="orgunit_unique_name_per_parent"
+            ),
+            models.UniqueConstraint(fields=["municipality", "path"], name="orgunit_unique_path"),
+            models.UniqueConstraint(
+                fields=["municipality"],
+                condition=models.Q(parent__isnull=True),
+                name="orgunit_one_root_per_municipality",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_ancestor_of(self, other: OrgUnit) -> bool:
+        """Return whether ``other`` is this unit or lies below it."""
+        return other.municipality_id == self.municipality_id and other.path.startswith(self.path)

@@ -1,0 +1,53 @@
+"""Read models for the organisation tree."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+
+from .models import Municipality, OrgUnit
+
+
+@dataclass
+class TreeNode:
+    """A unit with its visible children, for rendering nested lists."""
+
+    unit: OrgUnit
+    children: list[TreeNode] = field(default_factory=list)
+
+
+def build_forest(units: Iterable[OrgUnit]) -> list[TreeNode]:
+    """Nest units (ordered by path) under their nearest visible ancestor.
+
+    A unit whose parent is not in ``units`` becomes a root, so a scoped user sees their own
+    subtree as the top of the tree.
+    """
+    nodes: dict[int, TreeNode] = {}
+    roots: list[TreeNode] = []
+    for unit in sorted(units, key=lambda u: u.path):
+        node = TreeNode(unit)
+        nodes[unit.pk] = node
+        parent = nodes.get(unit.parent_id) if unit.parent_id else None
+        (parent.children if parent else roots).append(node)
+    for node in nodes.values():
+        node.children.sort(key=lambda n: (n.unit.kind != "district", n.unit.name))
+    return roots
+
+
+def municipality_root(*, municipality: Municipality) -> OrgUnit:
+    """Return the root unit (the municipality itself) of a municipality's tree."""
+    return OrgUnit.objects.get(municipality=municipality, parent__isnull=True)
+
+
+def unit_subtree(*, unit: OrgUnit) -> QuerySet[OrgUnit]:
+    """Return the unit and every unit below it."""
+    return OrgUnit.objects.filter(municipality_id=unit.municipality_id, path__startswith=unit.path)
+
+
+def unit_ancestors(*, unit: OrgUnit) -> list[OrgUnit]:
+    """Return the unit's ancestors from the root down, excluding the unit itself."""
+    ids = [int(part) for part in unit.path.strip("/").split("/")[:-1] if part]
+    by_id = {u.pk: u for u in OrgUnit.objects.filter(municipality_id=unit.municipality_id, pk__in=ids)}
+    return [by_id[i] for i in ids if i in by_id]

@@ -1,0 +1,162 @@
+"""Writes to the organisation tree. Each function is one complete, audited state change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from medvirk.core.audit import audit_record
+from medvirk.core.errors import ServiceError
+
+from .models import Municipality, OrgUnit, ServiceArea, UnitKind
+
+
+def _check_name(
+    *, municipality: Municipality, parent: OrgUnit | None, name: str, exclude: int | None
+) -> None:
+    name = name.strip()
+    if not name:
+        raise ServiceError("name_required", _("Give the unit a name."), field="name")
+    clash = OrgUnit.objects.filter(municipality=municipality, parent=parent, name__iexact=name)
+    if exclude:
+        clash = clash.exclude(pk=exclude)
+    if clash.exists():
+        raise ServiceError(
+            "name_taken", _("Another unit with this name already exists at the same place."), field="name"
+        )
+
+
+def municipality_create(*, code: str, name: str, slug: str) -> Municipality:
+    """Create a municipality and its root unit."""
+    with transaction.atomic():
+        municipality = Municipality.objects.create(code=code, name=name, slug=slug)
+        root = OrgUnit(
+            municipality=municipality,
+            parent=None,
+            kind=UnitKind.MUNICIPALITY,
+            name=name,
+            service_area=ServiceArea.ADMINISTRATION,
+            region_code=code,
+        )
+        root.save()
+        root.path = f"{root.pk}/"
+        root.save(update_fields=["path"])
+    return municipality
+
+
+def unit_create(
+    *,
+    actor: Any,
+    parent: OrgUnit,
+    name: str,
+    kind: str = UnitKind.UNIT,
+    service_area: str = ServiceArea.OTHER,
+    region_code: str = "",
+) -> OrgUnit:
+    """Create a unit below ``parent`` (the caller has checked the actor may manage ``parent``)."""
+    if kind == UnitKind.MUNICIPALITY:
+        raise ServiceError("kind_invalid", _("A municipality can have only one top unit."), field="kind")
+    _check_name(municipality=parent.municipality, parent=parent, name=name, exclude=None)
+    with transaction.atomic():
+        unit = OrgUnit(
+            municipality_id=parent.municipality_id,
+            parent=parent,
+            name=name.strip(),
+            kind=kind,
+            service_area=service_area,
+            region_code=region_code.strip(),
+            depth=parent.depth + 1,
+        )
+        try:
+            unit.save()
+        except IntegrityError as exc:  # a concurrent create won the race for the name
+            raise ServiceError(
+                "name_taken", _("Another unit with this name already exists at the same place."), field="name"
+            ) from exc
+        unit.path = f"{parent.path}{unit.pk}/"
+        unit.save(update_fields=["path"])
+        audit_record(
+            actor=actor,
+            municipality=parent.municipality,
+            action="unit.created",
+            obj=unit,
+            data={"name": unit.name, "parent": parent.pk, "kind": kind},
+        )
+    return unit
+
+
+def unit_update(
+    *, actor: Any, unit: OrgUnit, name: str, service_area: str, region_code: str = "", kind: str | None = None
+) -> OrgUnit:
+    """Change a unit's name, service area, region code and (not for the root) kind."""
+    _check_name(municipality=unit.municipality, parent=unit.parent, name=name, exclude=unit.pk)
+    before = {
+        "name": unit.name,
+        "service_area": unit.service_area,
+        "region_code": unit.region_code,
+        "kind": unit.kind,
+    }
+    unit.name = name.strip()
+    unit.service_area = service_area
+    unit.region_code = region_code.strip()
+    if kind is not None and unit.parent_id is not None:
+        if kind == UnitKind.MUNICIPALITY:
+            raise ServiceError("kind_invalid", _("A municipality can have only one top unit."), field="kind")
+        unit.kind = kind
+    after = {
+        "name": unit.name,
+        "service_area": unit.service_area,
+        "region_code": unit.region_code,
+        "kind": unit.kind,
+    }
+    changed = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+    with transaction.atomic():
+        unit.save()
+        if changed:
+            audit_record(
+                actor=actor, municipality=unit.municipality, action="unit.updated", obj=unit, data=changed
+            )
+    return unit
+
+
+def unit_move(*, actor: Any, unit: OrgUnit, new_parent: OrgUnit) -> OrgUnit:
+    """Move a unit (with its subtree) below ``new_parent`` in the same municipality."""
+    if unit.parent_id is None:
+        raise ServiceError("root_immovable", _("The municipality itself cannot be moved."), field="parent")
+    if new_parent.municipality_id != unit.municipality_id:
+        raise ServiceError("parent_invalid", _("Choose a unit in the same municipality."), field="parent")
+    if new_parent.path.startswith(unit.path):
+        raise ServiceError(
+            "parent_in_subtree",
+            _("A unit cannot be moved below itself or one of its own units."),
+            field="parent",
+        )
+    if new_parent.pk == unit.parent_id:
+        return unit
+    _check_name(municipality=unit.municipality, parent=new_parent, name=unit.name, exclude=unit.pk)
+    old_parent_id = unit.parent_id
+    old_path, new_path = unit.path, f"{new_parent.path}{unit.pk}/"
+    depth_shift = new_parent.depth + 1 - unit.depth
+    with transaction.atomic():
+        subtree = list(
+            OrgUnit.objects.select_for_update().filter(
+                municipality_id=unit.municipality_id, path__startswith=old_path
+            )
+        )
+        for node in subtree:
+            node.path = new_path + node.path[len(old_path) :]
+            node.depth += depth_shift
+            if node.pk == unit.pk:
+                node.parent = new_parent
+        OrgUnit.objects.bulk_update(subtree, ["path", "depth", "parent"])
+        unit.refresh_from_db()
+        audit_record(
+            actor=actor,
+            municipality=unit.municipality,
+            action="unit.moved",
+            obj=unit,
+            data={"from": old_parent_id, "to": new_parent.pk, "units_moved": len(subtree)},
+        )
+    return unit

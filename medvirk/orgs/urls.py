@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "orgs"
+urlpatterns = [
+    path("", views.tree, name="tree"),
+    path("units/new/", views.unit_create, name="unit_create"),
+    path("units/<int:unit_id>/", views.unit_detail, name="unit_detail"),
+    path("units/<int:unit_id>/edit/", views.unit_edit, name="unit_edit"),
+    path("units/<int:unit_id>/move/", views.unit_move, name="unit_move"),
+]

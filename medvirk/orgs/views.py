@@ -1,0 +1,132 @@
+"""Staff pages for the organisation tree: fetch with access check, act, respond."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from medvirk.accounts.access import access_unit_by_id, can, units_for
+from medvirk.accounts.models import RoleAssignment
+from medvirk.accounts.permissions import Perm
+from medvirk.core.errors import ServiceError
+from medvirk.core.views import staff_view
+
+from . import services
+from .forms import UnitCreateForm, UnitForm, UnitMoveForm
+from .selectors import build_forest, unit_ancestors
+
+
+@staff_view
+def tree(request: HttpRequest) -> HttpResponse:
+    """Show every unit the user may see, nested."""
+    units = list(units_for(request.user, Perm.ORG_VIEW))
+    if not units:
+        raise Http404
+    can_manage = bool(units_for(request.user, Perm.ORG_MANAGE).exists())
+    return render(request, "orgs/tree.html", {"forest": build_forest(units), "can_manage": can_manage})
+
+
+@staff_view
+def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """Show one unit, its place in the tree and its children."""
+    unit = access_unit_by_id(request.user, unit_id, Perm.ORG_VIEW)
+    user = request.user
+    ancestors = [a for a in unit_ancestors(unit=unit) if can(user, Perm.ORG_VIEW, a)]
+    context = {
+        "unit": unit,
+        "ancestors": ancestors,
+        "children": unit.children.order_by("name"),
+        "can_edit": can(user, Perm.UNIT_EDIT, unit),
+        "can_manage": can(user, Perm.ORG_MANAGE, unit),
+        "can_move": unit.parent_id is not None and can(user, Perm.ORG_MANAGE, unit),
+        "roles": (
+            RoleAssignment.objects.filter(unit=unit).select_related("user")
+            if can(user, Perm.ROLES_MANAGE, unit)
+            else None
+        ),
+    }
+    return render(request, "orgs/unit_detail.html", context)
+
+
+@staff_view
+def unit_create(request: HttpRequest) -> HttpResponse:
+    """Create a unit under a unit the user manages."""
+    parents = list(units_for(request.user, Perm.ORG_MANAGE))
+    if not parents:
+        raise Http404
+    initial = {}
+    if request.GET.get("parent"):
+        initial["parent"] = access_unit_by_id(request.user, request.GET["parent"], Perm.ORG_MANAGE).pk
+    form = UnitCreateForm(request.POST or None, parents=parents, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        parent = access_unit_by_id(request.user, form.cleaned_data["parent"], Perm.ORG_MANAGE)
+        try:
+            unit = services.unit_create(
+                actor=request.user,
+                parent=parent,
+                name=form.cleaned_data["name"],
+                kind=form.cleaned_data["kind"],
+                service_area=form.cleaned_data["service_area"],
+                region_code=form.cleaned_data["region_code"],
+            )
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The unit was created."))
+            return redirect("orgs:unit_detail", unit.pk)
+    return render(request, "orgs/unit_form.html", {"form": form, "title": _("New unit")})
+
+
+@staff_view
+def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """Edit a unit's details."""
+    unit = access_unit_by_id(request.user, unit_id, Perm.UNIT_EDIT)
+    initial = {
+        "name": unit.name,
+        "kind": unit.kind,
+        "service_area": unit.service_area,
+        "region_code": unit.region_code,
+    }
+    form = UnitForm(request.POST or None, initial=initial)
+    if unit.parent_id is None:
+        del form.fields["kind"]
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_update(
+                actor=request.user,
+                unit=unit,
+                name=form.cleaned_data["name"],
+                service_area=form.cleaned_data["service_area"],
+                region_code=form.cleaned_data["region_code"],
+                kind=form.cleaned_data.get("kind"),
+            )
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("orgs:unit_detail", unit.pk)
+    title = _("Edit %(name)s") % {"name": unit.name}
+    return render(request, "orgs/unit_form.html", {"form": form, "title": title, "unit": unit})
+
+
+@staff_view
+def unit_move(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """Move a unit (and everything below it) elsewhere in the tree."""
+    unit = access_unit_by_id(request.user, unit_id, Perm.ORG_MANAGE)
+    if unit.parent_id is None:
+        raise Http404
+    parents = [u for u in units_for(request.user, Perm.ORG_MANAGE) if not u.path.startswith(unit.path)]
+    form = UnitMoveForm(request.POST or None, parents=parents, initial={"parent": unit.parent_id})
+    if request.method == "POST" and form.is_valid():
+        new_parent = access_unit_by_id(request.user, form.cleaned_data["parent"], Perm.ORG_MANAGE)
+        try:
+            services.unit_move(actor=request.user, unit=unit, new_parent=new_parent)
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The unit was moved."))
+            return redirect("orgs:unit_detail", unit.pk)
+    title = _("Move %(name)s") % {"name": unit.name}
+    return render(request, "orgs/unit_form.html", {"form": form, "title": title, "unit": unit})
