@@ -4,16 +4,20 @@ in a transaction that is rolled back, so tests see the same data people see in t
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from django.test import Client
 
-from medvirk.demo import DemoData, build_demo, load_demo
+if TYPE_CHECKING:  # Django is imported lazily so pure-Python tests also run with -p no:django
+    from django.test import Client
+
+    from medvirk.demo import DemoData
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    from medvirk.demo import build_demo
+
     with django_db_blocker.unblock():
         build_demo()
 
@@ -21,12 +25,16 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
 @pytest.fixture
 def demo(db: Any) -> DemoData:
     """Handles to the demo data (rolled back after each test)."""
+    from medvirk.demo import load_demo
+
     return load_demo()
 
 
 @pytest.fixture
 def client_as(demo: DemoData) -> Callable[[str | None], Client]:
     """Return a test client logged in as a demo user (None: anonymous)."""
+
+    from django.test import Client
 
     def make(username: str | None) -> Client:
         client = Client()

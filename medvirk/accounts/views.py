@@ -32,11 +32,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
     """Log a staff member in, throttling repeated failures per username and per client."""
     form = LoginForm(request, data=request.POST or None)
     status = 200
+    throttled = False
     if request.method == "POST":
         username = request.POST.get("username", "")
         if services.login_is_throttled(username=username, client=_client(request)):
-            form = LoginForm(request)
-            form.add_error(None, _("Too many failed attempts. Wait a few minutes and try again."))
+            form = LoginForm(request, initial={"username": username})
+            throttled = True
             status = 429
         elif form.is_valid():
             services.login_failures_clear(username=username)
@@ -47,9 +48,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
             return redirect(target or "site:dashboard")
         else:
             services.login_failure_record(username=username, client=_client(request))
-    return render(
-        request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")}, status=status
-    )
+    context = {"form": form, "next": request.GET.get("next", ""), "throttled": throttled}
+    return render(request, "accounts/login.html", context, status=status)
 
 
 @require_POST

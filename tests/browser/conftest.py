@@ -1,0 +1,92 @@
+"""Browser fixtures: Playwright driving Debian's Chromium, and an axe-core WCAG 2.1 A/AA check."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# Playwright's sync API keeps an event loop in this thread; the ORM calls made by fixtures are
+# still plain synchronous code, so Django's async-safety guard would be a false alarm here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = os.environ.get("MEDVIRK_CHROMIUM", "/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}; bin/test installs Debian's chromium package.")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Iterator[Any]:
+    from medvirk.demo import build_demo
+    from medvirk.orgs.models import Municipality
+
+    if not Municipality.objects.filter(slug="eksempel").exists():  # flushed by an earlier live test
+        build_demo()
+    # bypass_csp lets the test inject axe-core; the product's own pages never need inline script.
+    context = browser.new_context(bypass_csp=True, locale="nb-NO", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.base_url = live_server.url  # type: ignore[attr-defined]
+    yield page
+    context.close()
+
+
+def assert_accessible(page: Any) -> None:
+    """Fail with a readable list if axe-core finds any WCAG 2.1 A/AA violation on the page."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+    )
+    violations = result["violations"]
+    report = "\n".join(
+        f"- {v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(
+            n["target"][0] if isinstance(n["target"][0], str) else str(n["target"]) for n in v["nodes"][:5]
+        )
+        for v in violations
+    )
+    assert not violations, f"axe found WCAG violations on {page.url}:\n{report}"
+
+
+def assert_fits_width(page: Any, width: int = 320) -> None:
+    """Fail if the page scrolls sideways at ``width`` CSS pixels (WCAG 1.4.10 reflow)."""
+    page.set_viewport_size({"width": width, "height": 800})
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= width, f"{page.url} is {scroll_width}px wide at {width}px"
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def login(page: Any, username: str) -> None:
+    """Log in through the real form."""
+    from medvirk.demo import DEMO_PASSWORD
+
+    page.goto(page.base_url + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit] >> nth=-1")
+    page.wait_for_url("**/overview/")

@@ -1,0 +1,101 @@
+"""Staff journeys in a real browser: log in, browse the tree, edit, switch language; axe on every page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from medvirk.orgs.models import OrgUnit
+
+from .conftest import assert_accessible, assert_fits_width, login
+
+pytestmark = pytest.mark.browser
+
+
+def test_login_browse_tree_and_every_staff_page_is_accessible(page: Any) -> None:
+    page.goto(page.base_url + "/")
+    assert_accessible(page)
+    page.goto(page.base_url + "/accounts/login/")
+    assert_accessible(page)
+    login(page, "admin")
+    assert_accessible(page)
+
+    page.click("nav[aria-label] >> text=Organisasjon")
+    assert page.locator("h1").inner_text() == "Organisasjon"
+    assert page.locator(".mv-tree >> text=Bydel Nord").count() == 1
+    assert page.locator("text=Prøvestad").count() == 0
+    assert_accessible(page)
+    assert_fits_width(page)
+
+    page.click(".mv-tree >> text=Solsikken barnehage")
+    assert page.locator("h1").inner_text() == "Solsikken barnehage"
+    assert_accessible(page)
+    unit_id = OrgUnit.objects.get(name="Solsikken barnehage").pk
+    for path in [
+        f"/org/units/{unit_id}/edit/",
+        f"/org/units/{unit_id}/move/",
+        "/org/units/new/",
+        "/access/",
+        "/access/grant/",
+        "/access/users/new/",
+        "/audit/",
+        "/accounts/tokens/",
+        "/overview/",
+    ]:
+        page.goto(page.base_url + path)
+        assert page.locator("h1").count() == 1, path
+        assert_accessible(page)
+        assert_fits_width(page)
+
+
+def test_form_errors_are_accessible_and_keep_input(page: Any) -> None:
+    login(page, "admin")
+    page.goto(page.base_url + "/org/units/new/")
+    page.fill("#id_name", "")
+    page.click("form.mv-form button[type=submit]")
+    message = page.locator("#id_name_error")
+    assert message.is_visible()
+    assert "id_name_error" in (page.get_attribute("#id_name", "aria-describedby") or "")
+    assert page.get_attribute("#id_name", "aria-invalid") == "true"
+    assert_accessible(page)
+    page.fill("#id_name", "Solsikken barnehage")
+    page.select_option("#id_parent", value=str(OrgUnit.objects.get(name="Bydel Nord").pk))
+    page.click("form.mv-form button[type=submit]")
+    assert "finnes allerede" in page.locator("#id_name_error").inner_text()
+    assert page.input_value("#id_name") == "Solsikken barnehage"
+    assert_accessible(page)
+
+
+def test_unit_leader_edits_own_unit_with_keyboard_only(page: Any) -> None:
+    login(page, "leder.solsikken")
+    page.goto(page.base_url + "/org/")
+    assert page.locator(".mv-tree a").all_inner_texts() == ["Solsikken barnehage"]
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "ds-skiplink"
+    page.keyboard.press("Enter")
+    page.click(".mv-tree >> text=Solsikken barnehage")
+    page.click("a[href$='/edit/']")
+    page.focus("#id_name")
+    page.keyboard.press("End")
+    page.keyboard.type(" og småbarn")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/org/units/*/")
+    assert page.locator("h1").inner_text() == "Solsikken barnehage og småbarn"
+
+
+def test_switch_language_to_nynorsk_and_english(page: Any) -> None:
+    page.goto(page.base_url + "/accounts/login/")
+    assert page.get_attribute("html", "lang") == "nb"
+    assert page.locator("h1").inner_text() == "Logg inn"
+    page.select_option("#mv-language", "nn")
+    page.click(".mv-lang button")
+    page.wait_for_load_state()
+    assert page.get_attribute("html", "lang") == "nn"
+    assert_accessible(page)
+    page.select_option("#mv-language", "en")
+    page.click(".mv-lang button")
+    page.wait_for_load_state()
+    assert page.get_attribute("html", "lang") == "en"
+    assert page.locator("h1").inner_text() == "Log in"
+    assert_accessible(page)
