@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "medvirk.core",
     "medvirk.orgs",
     "medvirk.accounts",
+    "medvirk.surveys",
     "medvirk.site",
     "medvirk.api",
     "ninja",

@@ -13,14 +13,19 @@ class Perm(StrEnum):
     ORG_MANAGE = "org.manage"  # create and move units
     ROLES_MANAGE = "roles.manage"
     AUDIT_VIEW = "audit.view"
+    SURVEY_DESIGN = "surveys.design"  # create surveys and edit their questions
+    SURVEY_DISTRIBUTE = "surveys.distribute"  # links, posters, codes, invitations, paper entry
+    RESULTS_VIEW = "results.view"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.ADMIN: frozenset(Perm),
-    Role.ANALYST: frozenset({Perm.ORG_VIEW}),
-    Role.UNIT_LEADER: frozenset({Perm.ORG_VIEW, Perm.UNIT_EDIT}),
-    Role.COORDINATOR: frozenset({Perm.ORG_VIEW}),
-    Role.READ_ONLY: frozenset({Perm.ORG_VIEW}),
+    Role.ANALYST: frozenset({Perm.ORG_VIEW, Perm.SURVEY_DESIGN, Perm.SURVEY_DISTRIBUTE, Perm.RESULTS_VIEW}),
+    Role.UNIT_LEADER: frozenset(
+        {Perm.ORG_VIEW, Perm.UNIT_EDIT, Perm.SURVEY_DESIGN, Perm.SURVEY_DISTRIBUTE, Perm.RESULTS_VIEW}
+    ),
+    Role.COORDINATOR: frozenset({Perm.ORG_VIEW, Perm.SURVEY_DISTRIBUTE, Perm.RESULTS_VIEW}),
+    Role.READ_ONLY: frozenset({Perm.ORG_VIEW, Perm.RESULTS_VIEW}),
 }
 
 

@@ -18,6 +18,13 @@ ACTION_LABELS: dict[str, Any] = {
     "user.created": _("Staff user created"),
     "token.created": _("API token created"),
     "token.revoked": _("API token revoked"),
+    "survey.created": _("Survey created"),
+    "survey.definition_changed": _("Survey questions changed"),
+    "survey.status_changed": _("Survey opened or closed"),
+    "survey.codes_created": _("Single-use codes created"),
+    "survey.invitations_sent": _("Invitations sent"),
+    "survey.reminders_sent": _("Reminders sent"),
+    "survey.user_count_set": _("Number of users entered"),
 }
 
 

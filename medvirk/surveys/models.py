@@ -1,0 +1,221 @@
+"""Surveys, the units they run in, responses and long-form answers (see docs/adr/0001)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from medvirk.core.models import TenantModel
+
+
+class SurveyStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class AnonymityMode(models.TextChoices):
+    AGGREGATE_ONLY = "aggregate_only", _("Anonymous, only aggregated results leave Medvirk")
+    ANONYMOUS = "anonymous", _("Anonymous, response-level export allowed")
+
+
+class Survey(TenantModel):
+    """One survey round (e.g. the 2026 kindergarten parent survey) run in one or more units."""
+
+    title = models.JSONField(_("title"), default=dict)
+    series = models.SlugField(
+        _("series"),
+        max_length=64,
+        help_text=_("Rounds in the same series are compared year to year, e.g. the question bank key."),
+    )
+    round_label = models.CharField(_("round"), max_length=32, help_text=_("For example 2026."))
+    template_key = models.CharField(max_length=64, blank=True)
+    definition = models.JSONField(default=dict)
+    definition_version = models.PositiveIntegerField(default=1)
+    owner_unit = models.ForeignKey(
+        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="owned_surveys", verbose_name=_("owner unit")
+    )
+    status = models.CharField(max_length=10, choices=SurveyStatus.choices, default=SurveyStatus.DRAFT)
+    opens_on = models.DateField(_("opens"), null=True, blank=True)
+    closes_on = models.DateField(_("closes"), null=True, blank=True)
+    anonymity_mode = models.CharField(
+        max_length=20, choices=AnonymityMode.choices, default=AnonymityMode.AGGREGATE_ONLY
+    )
+    threshold = models.PositiveSmallIntegerField(
+        _("anonymity threshold"), default=5, help_text=_("Never below the municipality's threshold.")
+    )
+    created_on = models.DateField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "series", "round_label"], name="survey_unique_round"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title.get("nb") or next(iter(self.title.values()), "") or f"Survey {self.pk}"
+
+
+class SurveyUnit(TenantModel):
+    """A unit a survey runs in, with its public link key and known number of users."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="survey_units")
+    unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="survey_units")
+    link_key = models.CharField(max_length=24, unique=True)
+    user_count = models.PositiveIntegerField(_("number of users"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["unit__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "survey", "unit"], name="surveyunit_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey} – {self.unit}"
+
+
+class SurveyQuestion(TenantModel):
+    """Registry row giving a question key a stable id; never deleted, only hidden."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="registry_questions")
+    key = models.CharField(max_length=63)
+    qtype = models.CharField(max_length=20)
+    dimension = models.CharField(max_length=40, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    hidden = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "survey", "key"], name="surveyquestion_unique_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class SurveyOption(TenantModel):
+    """Registry row giving an option key (or scale value) a stable id."""
+
+    question = models.ForeignKey(SurveyQuestion, on_delete=models.CASCADE, related_name="options")
+    key = models.CharField(max_length=63)
+    position = models.PositiveIntegerField(default=0)
+    hidden = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "question", "key"], name="surveyoption_unique_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Channel(models.TextChoices):
+    LINK = "link", _("Open link")
+    KIOSK = "kiosk", _("Kiosk")
+    CODE = "code", _("Single-use code")
+    EMAIL = "email", _("E-mail invitation")
+    PAPER = "paper", _("Paper form")
+    API = "api", _("API")
+
+
+class Response(TenantModel):
+    """One respondent's answers. Dates only, no IP address, no user agent (anonymity)."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    language = models.CharField(max_length=10)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    complete = models.BooleanField(default=False)
+    created_on = models.DateField()
+    submitted_on = models.DateField(null=True, blank=True)
+    idempotency_key = models.CharField(max_length=64)
+    resume_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    invitation = models.ForeignKey(
+        "surveys.Invitation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    bg_age_band = models.CharField(max_length=32, blank=True)
+    bg_gender = models.CharField(max_length=32, blank=True)
+    bg_district = models.CharField(max_length=32, blank=True)
+    bg_home_language = models.CharField(max_length=32, blank=True)
+    bg_immigrant_background = models.CharField(max_length=32, blank=True)
+    bg_functional_impairment = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "survey", "idempotency_key"], name="response_unique_idempotency"
+            ),
+        ]
+        indexes = [models.Index(fields=["survey", "unit", "complete"])]
+
+    def __str__(self) -> str:
+        return f"Response {self.pk}"
+
+
+class Answer(TenantModel):
+    """One answer in long form; ``survey`` and ``unit`` are copied from the response for fast GROUP BY."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    question = models.ForeignKey(SurveyQuestion, on_delete=models.PROTECT, related_name="answers")
+    option = models.ForeignKey(
+        SurveyOption, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    value_num = models.FloatField(null=True, blank=True)
+    value_text = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["survey", "question", "option"]),
+            models.Index(fields=["survey", "unit", "question"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Answer {self.pk}"
+
+
+class AccessCode(TenantModel):
+    """A single-use code printed on a letter or paper form; it opens exactly one response."""
+
+    survey_unit = models.ForeignKey(SurveyUnit, on_delete=models.CASCADE, related_name="codes")
+    code = models.CharField(max_length=16, unique=True)
+    batch = models.PositiveIntegerField(default=1)
+    used_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["batch", "code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Invitation(TenantModel):
+    """A personal e-mail invitation. The response is unlinked from it when submitted."""
+
+    survey_unit = models.ForeignKey(SurveyUnit, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    token_hash = models.CharField(max_length=64, unique=True)
+    sent_on = models.DateField(null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
+    reminded_on = models.DateField(null=True, blank=True)
+    completed = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "survey_unit", "email"], name="invitation_unique_email"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.email

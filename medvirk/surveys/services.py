@@ -1,0 +1,542 @@
+"""Writes for surveys: design, distribution and answering. Each function is one complete change."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from medvirk.accounts.access import can
+from medvirk.accounts.permissions import Perm
+from medvirk.core.audit import audit_record
+from medvirk.core.dimensions import PREFER_NOT_TO_SAY
+from medvirk.core.errors import ServiceError
+from medvirk.orgs.models import OrgUnit, UnitKind
+
+from . import engine
+from .definition import Definition, DefinitionError, QType, parse_definition
+from .models import (
+    Answer,
+    Channel,
+    Invitation,
+    Response,
+    Survey,
+    SurveyOption,
+    SurveyQuestion,
+    SurveyStatus,
+    SurveyUnit,
+)
+
+BG_FIELDS = {
+    "age_band": "bg_age_band",
+    "gender": "bg_gender",
+    "district": "bg_district",
+    "home_language": "bg_home_language",
+    "immigrant_background": "bg_immigrant_background",
+    "functional_impairment": "bg_functional_impairment",
+}
+
+
+def _today() -> Any:
+    return timezone.localdate()
+
+
+def district_codes(*, municipality_id: int) -> list[str]:
+    """Return the municipality's city-district region codes (the 'district' background options)."""
+    return list(
+        OrgUnit.objects.filter(municipality_id=municipality_id, kind=UnitKind.DISTRICT)
+        .exclude(region_code="")
+        .order_by("region_code")
+        .values_list("region_code", flat=True)
+    )
+
+
+def _option_keys(question: Any, districts: Sequence[str]) -> list[str]:
+    if question.type in QType.WITH_OPTIONS:
+        return [o.key for o in question.options]
+    if question.type == QType.BACKGROUND:
+        return engine.background_keys(question, districts)
+    if question.type == QType.RATING and question.scale:
+        keys = [str(v) for v in question.scale.values()]
+        return [*keys, engine.DONT_KNOW] if question.scale.dont_know else keys
+    if question.type == QType.NPS:
+        return [str(v) for v in range(11)]
+    return []
+
+
+def _sync_registry(survey: Survey, definition: Definition) -> None:
+    """Give every question and option key a stable id; hide what disappeared, never delete."""
+    districts = district_codes(municipality_id=survey.municipality_id)
+    existing = {q.key: q for q in SurveyQuestion.objects.filter(survey=survey)}
+    seen: set[str] = set()
+    for position, question in enumerate(definition.questions()):
+        seen.add(question.key)
+        row = existing.get(question.key)
+        if row is None:
+            row = SurveyQuestion.objects.create(
+                municipality_id=survey.municipality_id,
+                survey=survey,
+                key=question.key,
+                qtype=question.type,
+                dimension=question.dimension or "",
+                position=position,
+                hidden=question.hidden,
+            )
+        else:
+            if row.qtype != question.type and row.answers.exists():
+                raise ServiceError(
+                    "type_change",
+                    _(
+                        "Question %(key)s already has answers, so its type cannot change. "
+                        "Add a new question instead."
+                    )
+                    % {"key": question.key},
+                )
+            row.qtype, row.position, row.hidden = question.type, position, question.hidden
+            row.dimension = question.dimension or ""
+            row.save(update_fields=["qtype", "position", "hidden", "dimension"])
+        options = {o.key: o for o in row.options.all()}
+        wanted = _option_keys(question, districts)
+        hidden_keys = {o.key for o in question.options if o.hidden}
+        for opos, okey in enumerate(wanted):
+            if okey in options:
+                SurveyOption.objects.filter(pk=options[okey].pk).update(
+                    position=opos, hidden=okey in hidden_keys
+                )
+            else:
+                SurveyOption.objects.create(
+                    municipality_id=survey.municipality_id,
+                    question=row,
+                    key=okey,
+                    position=opos,
+                    hidden=okey in hidden_keys,
+                )
+        gone = set(options) - set(wanted)
+        if gone:
+            SurveyOption.objects.filter(question=row, key__in=gone).update(hidden=True)
+    SurveyQuestion.objects.filter(survey=survey).exclude(key__in=seen).update(hidden=True)
+
+
+def _parse(document: Mapping[str, Any]) -> Definition:
+    try:
+        return parse_definition(document)
+    except DefinitionError as exc:
+        lines = "; ".join(f"{where}: {what}" for where, what in exc.problems[:20])
+        raise ServiceError(
+            "definition_invalid", _("The survey definition has problems: %(problems)s") % {"problems": lines}
+        ) from exc
+
+
+def _carry_hidden(old: Definition | None, new: Definition) -> Mapping[str, Any]:
+    """Keep removed questions and options in the document as hidden, so old answers stay readable."""
+    document = new.to_dict()
+    if old is None:
+        return document
+    new_keys = {q.key for q in new.questions()}
+    for section_old in old.sections:
+        for q in section_old.questions:
+            if q.key in new_keys:
+                continue
+            target = next(
+                (s for s in document["sections"] if s["key"] == section_old.key), document["sections"][-1]
+            )
+            target["questions"].append({**q.to_dict(), "hidden": True})
+    old_options = {q.key: q.options for q in old.questions()}
+    for section in document["sections"]:
+        for q in section["questions"]:
+            if q.get("options") is not None and q["key"] in old_options:
+                present = {o["key"] for o in q["options"]}
+                for o in old_options[q["key"]]:
+                    if o.key not in present:
+                        q["options"].append({**o.to_dict(), "hidden": True})
+    return document
+
+
+def survey_create(
+    *,
+    actor: Any,
+    owner_unit: OrgUnit,
+    document: Mapping[str, Any],
+    units: Iterable[OrgUnit],
+    round_label: str,
+    series: str | None = None,
+    threshold: int | None = None,
+) -> Survey:
+    """Create a survey round from a definition for one or many units the actor may design for."""
+    if not can(actor, Perm.SURVEY_DESIGN, owner_unit):
+        raise ServiceError("forbidden", _("You cannot create surveys for this unit."), field="owner_unit")
+    units = list(units)
+    if not units:
+        raise ServiceError("units_required", _("Choose at least one unit."), field="units")
+    for unit in units:
+        if not owner_unit.is_ancestor_of(unit):
+            raise ServiceError(
+                "unit_outside",
+                _("%(unit)s is not below %(owner)s.") % {"unit": unit, "owner": owner_unit},
+                field="units",
+            )
+    round_label = round_label.strip()
+    if not round_label:
+        raise ServiceError(
+            "round_required", _("Give the round a name, for example the year."), field="round_label"
+        )
+    definition = _parse(document)
+    series = (series or definition.key).strip()
+    minimum = owner_unit.municipality.anonymity_threshold
+    if threshold is not None and threshold < minimum:
+        raise ServiceError(
+            "threshold_low",
+            _("The anonymity threshold cannot be lower than %(n)s.") % {"n": minimum},
+            field="threshold",
+        )
+    if Survey.objects.filter(
+        municipality_id=owner_unit.municipality_id, series=series, round_label=round_label
+    ).exists():
+        raise ServiceError(
+            "round_exists", _("This survey already has a round with that name."), field="round_label"
+        )
+    with transaction.atomic():
+        survey = Survey.objects.create(
+            municipality_id=owner_unit.municipality_id,
+            title=dict(definition.title),
+            series=series,
+            round_label=round_label,
+            template_key=definition.key,
+            definition=definition.to_dict(),
+            owner_unit=owner_unit,
+            threshold=threshold or minimum,
+        )
+        _sync_registry(survey, definition)
+        SurveyUnit.objects.bulk_create(
+            SurveyUnit(
+                municipality_id=survey.municipality_id,
+                survey=survey,
+                unit=unit,
+                link_key=secrets.token_urlsafe(12)[:16],
+            )
+            for unit in units
+        )
+        audit_record(
+            actor=actor,
+            municipality=owner_unit.municipality,
+            action="survey.created",
+            obj=survey,
+            data={"series": series, "round": round_label, "units": len(units)},
+        )
+    return survey
+
+
+def survey_update_definition(*, actor: Any, survey: Survey, document: Mapping[str, Any]) -> Survey:
+    """Replace the survey's questions; keys keep their ids, removed items are hidden, not lost."""
+    if not can(actor, Perm.SURVEY_DESIGN, survey.owner_unit):
+        raise ServiceError("forbidden", _("You cannot change this survey."))
+    new = _parse(document)
+    old = parse_definition(survey.definition) if survey.definition else None
+    merged = _parse(_carry_hidden(old, new))
+    with transaction.atomic():
+        locked = Survey.objects.select_for_update().get(pk=survey.pk)
+        _sync_registry(locked, merged)
+        locked.definition = merged.to_dict()
+        locked.title = dict(merged.title)
+        locked.definition_version += 1
+        locked.save(update_fields=["definition", "title", "definition_version"])
+        audit_record(
+            actor=actor,
+            municipality=survey.owner_unit.municipality,
+            action="survey.definition_changed",
+            obj=locked,
+            data={"version": locked.definition_version},
+        )
+    return locked
+
+
+def survey_set_status(*, actor: Any, survey: Survey, status: str) -> Survey:
+    """Open or close a survey."""
+    if status not in SurveyStatus.values:
+        raise ServiceError("status_invalid", _("Unknown status."), field="status")
+    if not can(actor, Perm.SURVEY_DESIGN, survey.owner_unit):
+        raise ServiceError("forbidden", _("You cannot change this survey."))
+    with transaction.atomic():
+        old = survey.status
+        survey.status = status
+        survey.save(update_fields=["status"])
+        audit_record(
+            actor=actor,
+            municipality=survey.owner_unit.municipality,
+            action="survey.status_changed",
+            obj=survey,
+            data={"from": old, "to": status},
+        )
+    return survey
+
+
+def survey_is_accepting(survey: Survey) -> bool:
+    """Return whether respondents may answer today."""
+    today = _today()
+    if survey.status != SurveyStatus.OPEN:
+        return False
+    if survey.opens_on and today < survey.opens_on:
+        return False
+    return not (survey.closes_on and today > survey.closes_on)
+
+
+# --- answering ----------------------------------------------------------------------------
+
+
+def resume_token_for(*, survey_id: int, idempotency_key: str) -> str:
+    """Derive the resume token, so a repeated start returns the same link without storing it."""
+    mac = hmac.new(
+        settings.SECRET_KEY.encode(), f"resume:{survey_id}:{idempotency_key}".encode(), hashlib.sha256
+    )
+    return mac.hexdigest()[:40]
+
+
+def hash_token(token: str) -> str:
+    """Return the stored form of a resume or invitation token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def response_start(
+    *,
+    survey_unit: SurveyUnit,
+    channel: str,
+    language: str,
+    idempotency_key: str,
+    invitation: Invitation | None = None,
+) -> tuple[Response, str]:
+    """Start (or, for a repeated request, return) an in-progress response and its resume token."""
+    survey = survey_unit.survey
+    definition = parse_definition(survey.definition)
+    if language not in definition.languages:
+        language = definition.languages[0]
+    if not idempotency_key or len(idempotency_key) > 64:
+        raise ServiceError("idempotency_key_invalid", _("The form has expired. Please start again."))
+    token = resume_token_for(survey_id=survey.pk, idempotency_key=idempotency_key)
+    existing = Response.objects.filter(survey=survey, idempotency_key=idempotency_key).first()
+    if existing:
+        return existing, token
+    try:
+        with transaction.atomic():
+            response = Response.objects.create(
+                municipality_id=survey.municipality_id,
+                survey=survey,
+                unit_id=survey_unit.unit_id,
+                language=language,
+                channel=channel,
+                created_on=_today(),
+                idempotency_key=idempotency_key,
+                resume_hash=hash_token(token),
+                invitation=invitation,
+            )
+    except IntegrityError:  # the same start arrived twice at once
+        response = Response.objects.get(survey=survey, idempotency_key=idempotency_key)
+    return response, token
+
+
+def response_by_token(token: str) -> Response | None:
+    """Return the response a resume token belongs to."""
+    if not token or len(token) > 64:
+        return None
+    return Response.objects.select_related("survey", "unit").filter(resume_hash=hash_token(token)).first()
+
+
+def stored_answers(response: Response) -> engine.Answers:
+    """Return a response's answers as engine values."""
+    answers: engine.Answers = {}
+    rows = Answer.objects.filter(response=response).select_related("question", "option")
+    for row in rows:
+        q = row.question
+        if q.qtype == QType.MULTIPLE:
+            answers[q.key] = (*answers.get(q.key, ()), row.option.key)  # type: ignore[union-attr]
+        elif q.qtype in (QType.SINGLE, QType.BACKGROUND):
+            answers[q.key] = row.option.key  # type: ignore[union-attr]
+        elif q.qtype in (QType.RATING, QType.NPS):
+            answers[q.key] = engine.DONT_KNOW if row.value_num is None else int(row.value_num)
+        elif q.qtype == QType.NUMBER:
+            value = row.value_num
+            answers[q.key] = int(value) if value is not None and value.is_integer() else value
+        elif q.qtype == QType.CONSENT:
+            answers[q.key] = True
+        else:
+            answers[q.key] = row.value_text
+    return answers
+
+
+class _Registry:
+    """Question and option ids for one survey, loaded once per save."""
+
+    def __init__(self, survey: Survey) -> None:
+        self.questions = {q.key: q for q in SurveyQuestion.objects.filter(survey=survey)}
+        self.options: dict[tuple[int, str], int] = {
+            (o.question_id, o.key): o.pk for o in SurveyOption.objects.filter(question__survey=survey)
+        }
+
+    def option_id(self, question: SurveyQuestion, key: str) -> int:
+        found = self.options.get((question.pk, key))
+        if found is None:
+            option, _created = SurveyOption.objects.get_or_create(
+                municipality_id=question.municipality_id,
+                question=question,
+                key=key,
+                defaults={"position": 1000},
+            )
+            found = self.options[(question.pk, key)] = option.pk
+        return found
+
+
+def _answer_rows(response: Response, answers: Mapping[str, Any], registry: _Registry) -> list[Answer]:
+    rows: list[Answer] = []
+    base = {
+        "municipality_id": response.municipality_id,
+        "response": response,
+        "survey_id": response.survey_id,
+        "unit_id": response.unit_id,
+    }
+    for key, value in answers.items():
+        q = registry.questions[key]
+        if q.qtype == QType.MULTIPLE:
+            rows.extend(Answer(**base, question=q, option_id=registry.option_id(q, k)) for k in value)
+        elif q.qtype in (QType.SINGLE, QType.BACKGROUND):
+            rows.append(Answer(**base, question=q, option_id=registry.option_id(q, value)))
+        elif q.qtype in (QType.RATING, QType.NPS):
+            num = None if value == engine.DONT_KNOW else float(value)
+            rows.append(
+                Answer(**base, question=q, option_id=registry.option_id(q, str(value)), value_num=num)
+            )
+        elif q.qtype == QType.NUMBER:
+            rows.append(Answer(**base, question=q, value_num=float(value)))
+        elif q.qtype == QType.CONSENT:
+            rows.append(Answer(**base, question=q, value_num=1.0))
+        else:
+            rows.append(Answer(**base, question=q, value_text=str(value)))
+    return rows
+
+
+def _set_background(response: Response, definition: Definition, answers: Mapping[str, Any]) -> list[str]:
+    changed = []
+    for q in definition.questions(include_rows=False):
+        if q.type == QType.BACKGROUND and q.dimension in BG_FIELDS and q.key in answers:
+            value = answers[q.key]
+            setattr(response, BG_FIELDS[q.dimension], "" if value == PREFER_NOT_TO_SAY else value)
+            changed.append(BG_FIELDS[q.dimension])
+    return changed
+
+
+def response_save_section(*, response: Response, section_key: str, answers: Mapping[str, Any]) -> None:
+    """Replace the answers of one section (the page was validated by the engine)."""
+    if response.complete:
+        raise ServiceError("already_submitted", _("These answers have already been sent."))
+    definition = parse_definition(response.survey.definition)
+    section = next((s for s in definition.sections if s.key == section_key), None)
+    if section is None:
+        raise ServiceError("section_unknown", _("Unknown page."))
+    keys = engine.section_keys(section)
+    with transaction.atomic():
+        registry = _Registry(response.survey)
+        Answer.objects.filter(response=response, question__key__in=keys).delete()
+        Answer.objects.bulk_create(
+            _answer_rows(response, {k: v for k, v in answers.items() if k in keys}, registry)
+        )
+        fields = _set_background(response, definition, {k: answers.get(k, PREFER_NOT_TO_SAY) for k in keys})
+        if fields:
+            response.save(update_fields=fields)
+
+
+def response_submit(*, response: Response) -> Response:
+    """Finish a response: drop answers to questions that ended up hidden, check required ones."""
+    if response.complete:
+        return response
+    definition = parse_definition(response.survey.definition)
+    answers = stored_answers(response)
+    missing = engine.missing_required(definition, answers)
+    if missing:
+        raise ServiceError(
+            "required_missing", _("Some required questions are not answered."), field=missing[0]
+        )
+    _sections, visible, _effective = engine.visible_answers(definition, answers)
+    with transaction.atomic():
+        stale = [k for k in answers if k not in visible]
+        if stale:
+            Answer.objects.filter(response=response, question__key__in=stale).delete()
+        if response.invitation_id:
+            Invitation.objects.filter(pk=response.invitation_id).update(completed=True)
+        response.complete = True
+        response.submitted_on = _today()
+        response.invitation = None  # anonymity: nothing ties the submitted answers to a person
+        response.save(update_fields=["complete", "submitted_on", "invitation"])
+    return response
+
+
+def response_submit_complete(
+    *,
+    survey_unit: SurveyUnit,
+    answers: Mapping[str, Any] | None = None,
+    form: Mapping[str, Sequence[str]] | None = None,
+    language: str,
+    channel: str = Channel.API,
+    idempotency_key: str,
+) -> tuple[Response, bool]:
+    """Validate and store a whole response at once (API, paper entry); return it and whether it is new.
+
+    Either ``answers`` (engine values) or ``form`` (raw form values) is given; both go through
+    the same parsing and validation as the web form. Nothing is stored when anything is invalid.
+    """
+    survey = survey_unit.survey
+    existing = Response.objects.filter(survey=survey, idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing, False
+    definition = parse_definition(survey.definition)
+    data = form if form is not None else engine.answers_to_form(answers or {})
+    districts = district_codes(municipality_id=survey.municipality_id)
+    parsed: engine.Answers = {}
+    errors: list[engine.FieldError] = []
+    for section in definition.sections:
+        if not engine.condition_holds(section.condition, parsed):
+            continue
+        a, e = engine.parse_section(definition, section, data, parsed, districts=districts)
+        parsed.update(a)
+        errors.extend(e)
+    known = {engine.field_name(q.key) for q in definition.questions()}
+    unknown = [k for k in data if k.startswith(engine.FIELD_PREFIX) and k not in known]
+    errors.extend(engine.FieldError(k[len(engine.FIELD_PREFIX) :], "unknown_question") for k in unknown)
+    if errors:
+        raise AnswerErrors(errors)
+    _sections, _visible, effective = engine.visible_answers(definition, parsed)
+    if language not in definition.languages:
+        language = definition.languages[0]
+    try:
+        with transaction.atomic():
+            response = Response.objects.create(
+                municipality_id=survey.municipality_id,
+                survey=survey,
+                unit_id=survey_unit.unit_id,
+                language=language,
+                channel=channel,
+                created_on=_today(),
+                submitted_on=_today(),
+                complete=True,
+                idempotency_key=idempotency_key,
+            )
+            registry = _Registry(survey)
+            Answer.objects.bulk_create(_answer_rows(response, effective, registry))
+            fields = _set_background(response, definition, effective)
+            if fields:
+                response.save(update_fields=fields)
+    except IntegrityError:  # a concurrent retry of the same submission stored it first
+        return Response.objects.get(survey=survey, idempotency_key=idempotency_key), False
+    return response, True
+
+
+class AnswerErrors(ServiceError):
+    """Answers that failed validation: one ``FieldError`` per problem; nothing was stored."""
+
+    def __init__(self, errors: list[engine.FieldError]) -> None:
+        super().__init__("answers_invalid", _("Some answers are missing or invalid."))
+        self.errors = errors
