@@ -14,6 +14,9 @@ urlpatterns = [
     path("", include(site_patterns)),
     path("", include("medvirk.accounts.urls")),
     path("org/", include("medvirk.orgs.urls")),
+    path("surveys/", include("medvirk.surveys.urls")),
+    path("results/", include("medvirk.insights.urls")),
+    path("population/", include("medvirk.population.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

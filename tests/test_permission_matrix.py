@@ -7,137 +7,49 @@ exists that the matrix does not list.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from medvirk.accounts.models import ApiToken, Role, RoleAssignment
 from medvirk.api.routes import api
 from medvirk.demo import DemoData
 
-ACTORS = [
-    "admin",
-    "analytiker",
-    "analytiker.nord",
-    "leder.solsikken",
-    "koordinator",
-    "lesetilgang",
-    "uten.rolle",
-    "provestad.admin",
-    None,
-]
-# Targets: own = the unit leader's kindergarten; sibling = another unit in Bydel Nord;
-# district = a unit in another district; root = the municipality itself; foreign = a unit in
-# the other municipality.
-TARGETS = ["own", "sibling", "district", "root", "foreign"]
-EKS = {"own", "sibling", "district", "root"}
-
-# Which targets each actor holds each capability on (hand-written expectation).
-VIEW = {
-    "admin": EKS,
-    "analytiker": EKS,
-    "koordinator": EKS,
-    "lesetilgang": EKS,
-    "analytiker.nord": {"own", "sibling"},
-    "leder.solsikken": {"own"},
-    "uten.rolle": set(),
-    "provestad.admin": {"foreign"},
-    None: set(),
-}
-EDIT = {"admin": EKS, "leder.solsikken": {"own"}, "provestad.admin": {"foreign"}}
-MANAGE = {"admin": EKS, "provestad.admin": {"foreign"}}
-ROOT_ADMIN = {"admin", "provestad.admin"}
-
-
-def target_unit(demo: DemoData, target: str) -> Any:
-    return {
-        "own": demo.units["Solsikken barnehage"],
-        "sibling": demo.units["Nordlys barnehage"],
-        "district": demo.units["Sørbyen barnehage"],
-        "root": demo.units[""],
-        "foreign": demo.other_units["Torget barnehage"],
-    }[target]
-
-
-def role_on(demo: DemoData, target: str) -> RoleAssignment:
-    unit = target_unit(demo, target)
-    user = demo.users["provestad.admin" if target == "foreign" else "lesetilgang"]
-    return RoleAssignment.objects.get_or_create(
-        municipality_id=unit.municipality_id, user=user, unit=unit, role=Role.READ_ONLY
-    )[0]
-
-
-def analyst_token(d: DemoData) -> ApiToken:
-    return ApiToken.objects.create(
-        municipality=d.municipality, user=d.users["analytiker"], name="x", prefix="mvk_x", key_hash="h" * 64
-    )
-
-
-@dataclass(frozen=True)
-class Case:
-    """One endpoint: how to call it for a target, and who may."""
-
-    key: str  # URL name or "api:METHOD path"
-    call: Callable[[Client, DemoData, str], Any]
-    allowed: Callable[[str | None, str], bool]
-    per_target: bool = True
-    api: bool = False
-    # Allowed to try, but a service rule refuses with a structured 400 (e.g. moving the root).
-    refused: Callable[[str | None, str], bool] = lambda a, t: False
-
-
-def _get(url: str) -> Callable[[Client, DemoData, str], Any]:
-    return lambda c, d, t: c.get(url)
-
-
-def _in(table: dict[Any, set[str]]) -> Callable[[str | None, str], bool]:
-    return lambda actor, target: target in table.get(actor, set())
-
-
-def _any(table: dict[Any, set[str]]) -> Callable[[str | None, str], bool]:
-    return lambda actor, target: bool(table.get(actor))
-
-
-def _staff(actor: str | None, target: str) -> bool:
-    return actor is not None
-
-
-def _api(
-    method: str, path: Callable[[DemoData, str], str], body: Callable[[DemoData, str], Any] | None = None
-):
-    def call(c: Client, d: DemoData, t: str) -> Any:
-        data = json.dumps(body(d, t)) if body else None
-        return getattr(c, method.lower())(path(d, t), data=data, content_type="application/json")
-
-    return call
-
-
-def uid(d: DemoData, t: str) -> int:
-    return target_unit(d, t).pk
-
+from .matrix_support import (
+    ACTORS,
+    EDIT,
+    MANAGE,
+    ROOT_ADMIN,
+    TARGETS,
+    VIEW,
+    Case,
+    analyst_token,
+    any_,
+    api_call,
+    get,
+    in_,
+    role_on,
+    staff,
+    uid,
+)
 
 CASES = [
-    Case("site:dashboard", _get("/overview/"), _staff, per_target=False),
-    Case("orgs:tree", _get("/org/"), _any(VIEW), per_target=False),
-    Case("orgs:unit_detail", lambda c, d, t: c.get(f"/org/units/{uid(d, t)}/"), _in(VIEW)),
-    Case("orgs:unit_edit", lambda c, d, t: c.get(f"/org/units/{uid(d, t)}/edit/"), _in(EDIT)),
+    Case("site:dashboard", get("/overview/"), staff, per_target=False),
+    Case("orgs:tree", get("/org/"), any_(VIEW), per_target=False),
+    Case("orgs:unit_detail", lambda c, d, t: c.get(f"/org/units/{uid(d, t)}/"), in_(VIEW)),
+    Case("orgs:unit_edit", lambda c, d, t: c.get(f"/org/units/{uid(d, t)}/edit/"), in_(EDIT)),
     Case(
         "orgs:unit_move",
         lambda c, d, t: c.get(f"/org/units/{uid(d, t)}/move/"),
         lambda a, t: t != "root" and t in MANAGE.get(a, set()),
     ),
-    Case("orgs:unit_create", lambda c, d, t: c.get(f"/org/units/new/?parent={uid(d, t)}"), _in(MANAGE)),
-    Case("accounts:roles", _get("/access/"), _any(MANAGE), per_target=False),
-    Case("accounts:role_grant", lambda c, d, t: c.get(f"/access/grant/?unit={uid(d, t)}"), _in(MANAGE)),
-    Case("accounts:role_revoke", lambda c, d, t: c.post(f"/access/{role_on(d, t).pk}/revoke/"), _in(MANAGE)),
-    Case("accounts:user_create", _get("/access/users/new/"), _any(MANAGE), per_target=False),
-    Case("accounts:audit", _get("/audit/"), lambda a, t: a in ROOT_ADMIN, per_target=False),
-    Case("accounts:tokens", _get("/accounts/tokens/"), _staff, per_target=False),
+    Case("orgs:unit_create", lambda c, d, t: c.get(f"/org/units/new/?parent={uid(d, t)}"), in_(MANAGE)),
+    Case("accounts:roles", get("/access/"), any_(MANAGE), per_target=False),
+    Case("accounts:role_grant", lambda c, d, t: c.get(f"/access/grant/?unit={uid(d, t)}"), in_(MANAGE)),
+    Case("accounts:role_revoke", lambda c, d, t: c.post(f"/access/{role_on(d, t).pk}/revoke/"), in_(MANAGE)),
+    Case("accounts:user_create", get("/access/users/new/"), any_(MANAGE), per_target=False),
+    Case("accounts:audit", get("/audit/"), lambda a, t: a in ROOT_ADMIN, per_target=False),
+    Case("accounts:tokens", get("/accounts/tokens/"), staff, per_target=False),
     Case(
         "accounts:token_revoke",
         # The analyst's own token: nobody else may revoke it, not even an administrator.
@@ -147,19 +59,19 @@ CASES = [
     ),
     Case(
         "api:GET /api/v1/units/{unit_id}",
-        _api("GET", lambda d, t: f"/api/v1/units/{uid(d, t)}"),
-        _in(VIEW),
+        api_call("GET", lambda d, t: f"/api/v1/units/{uid(d, t)}"),
+        in_(VIEW),
         api=True,
     ),
     Case(
         "api:PATCH /api/v1/units/{unit_id}",
-        _api("PATCH", lambda d, t: f"/api/v1/units/{uid(d, t)}", lambda d, t: {"region_code": "X1"}),
-        _in(EDIT),
+        api_call("PATCH", lambda d, t: f"/api/v1/units/{uid(d, t)}", lambda d, t: {"region_code": "X1"}),
+        in_(EDIT),
         api=True,
     ),
     Case(
         "api:POST /api/v1/units/{unit_id}/move",
-        _api(
+        api_call(
             "POST",
             lambda d, t: f"/api/v1/units/{uid(d, t)}/move",
             lambda d, t: {
@@ -168,34 +80,38 @@ CASES = [
                 ].pk
             },
         ),
-        _in(MANAGE),
+        in_(MANAGE),
         api=True,
         refused=lambda a, t: t == "root",
     ),
     Case(
         "api:POST /api/v1/units",
-        _api(
+        api_call(
             "POST",
             lambda d, t: "/api/v1/units",
             lambda d, t: {"parent_id": uid(d, t), "name": "Matrise-enhet"},
         ),
-        _in(MANAGE),
+        in_(MANAGE),
         api=True,
     ),
     Case(
-        "api:GET /api/v1/units", _api("GET", lambda d, t: "/api/v1/units"), _staff, per_target=False, api=True
+        "api:GET /api/v1/units",
+        api_call("GET", lambda d, t: "/api/v1/units"),
+        staff,
+        per_target=False,
+        api=True,
     ),
-    Case("api:GET /api/v1/me", _api("GET", lambda d, t: "/api/v1/me"), _staff, per_target=False, api=True),
+    Case("api:GET /api/v1/me", api_call("GET", lambda d, t: "/api/v1/me"), staff, per_target=False, api=True),
     Case(
         "api:GET /api/v1/roles",
-        _api("GET", lambda d, t: "/api/v1/roles"),
-        _any(MANAGE),
+        api_call("GET", lambda d, t: "/api/v1/roles"),
+        any_(MANAGE),
         per_target=False,
         api=True,
     ),
     Case(
         "api:POST /api/v1/roles",
-        _api(
+        api_call(
             "POST",
             lambda d, t: "/api/v1/roles",
             lambda d, t: {
@@ -204,23 +120,36 @@ CASES = [
                 "role": "read_only",
             },
         ),
-        _in(MANAGE),
+        in_(MANAGE),
         api=True,
     ),
     Case(
         "api:DELETE /api/v1/roles/{role_id}",
-        _api("DELETE", lambda d, t: f"/api/v1/roles/{role_on(d, t).pk}"),
-        _in(MANAGE),
+        api_call("DELETE", lambda d, t: f"/api/v1/roles/{role_on(d, t).pk}"),
+        in_(MANAGE),
         api=True,
     ),
     Case(
         "api:GET /api/v1/audit",
-        _api("GET", lambda d, t: "/api/v1/audit"),
+        api_call("GET", lambda d, t: "/api/v1/audit"),
         lambda a, t: a in ROOT_ADMIN,
         per_target=False,
         api=True,
     ),
 ]
+
+
+def _module_cases() -> list[Case]:
+    """Collect each module's own cases (``medvirk/<module>/tests/matrix.py``)."""
+    import importlib
+
+    cases: list[Case] = []
+    for module in ("surveys", "insights", "population"):
+        cases.extend(importlib.import_module(f"medvirk.{module}.tests.matrix").CASES)
+    return cases
+
+
+CASES = CASES + _module_cases()
 
 # Pages anyone may open (no staff data), exempt from the matrix.
 PUBLIC = {"site:home", "accounts:login", "accounts:logout", "set_language"}

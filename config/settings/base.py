@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "medvirk.orgs",
     "medvirk.accounts",
     "medvirk.surveys",
+    "medvirk.population",
+    "medvirk.insights",
     "medvirk.site",
     "medvirk.api",
     "ninja",

@@ -2,9 +2,15 @@
 
 from .accounts import router as accounts_router
 from .base import api
+from .insights import router as insights_router
 from .orgs import router as orgs_router
+from .population import router as population_router
+from .surveys import router as surveys_router
 
 api.add_router("/", orgs_router)
 api.add_router("/", accounts_router)
+api.add_router("/", surveys_router)
+api.add_router("/", insights_router)
+api.add_router("/", population_router)
 
 __all__ = ["api"]

@@ -1,0 +1,5 @@
+"""API endpoints of the insights module."""
+
+from ninja import Router
+
+router = Router(tags=["insights"])

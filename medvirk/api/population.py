@@ -1,0 +1,5 @@
+"""API endpoints of the population module."""
+
+from ninja import Router
+
+router = Router(tags=["population"])

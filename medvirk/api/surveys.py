@@ -1,0 +1,5 @@
+"""API endpoints of the surveys module."""
+
+from ninja import Router
+
+router = Router(tags=["surveys"])

@@ -1,0 +1,113 @@
+"""Shared pieces of the permission matrix, importable by each module's ``tests/matrix.py``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.test import Client
+
+from medvirk.accounts.models import ApiToken, Role, RoleAssignment
+from medvirk.demo import DemoData
+
+ACTORS = [
+    "admin",
+    "analytiker",
+    "analytiker.nord",
+    "leder.solsikken",
+    "koordinator",
+    "lesetilgang",
+    "uten.rolle",
+    "provestad.admin",
+    None,
+]
+# Targets: own = the unit leader's kindergarten; sibling = another unit in Bydel Nord;
+# district = a unit in another district; root = the municipality itself; foreign = a unit in
+# the other municipality.
+TARGETS = ["own", "sibling", "district", "root", "foreign"]
+EKS = {"own", "sibling", "district", "root"}
+
+# Which targets each actor holds each capability on (hand-written expectation).
+VIEW = {
+    "admin": EKS,
+    "analytiker": EKS,
+    "koordinator": EKS,
+    "lesetilgang": EKS,
+    "analytiker.nord": {"own", "sibling"},
+    "leder.solsikken": {"own"},
+    "uten.rolle": set(),
+    "provestad.admin": {"foreign"},
+    None: set(),
+}
+EDIT = {"admin": EKS, "leder.solsikken": {"own"}, "provestad.admin": {"foreign"}}
+MANAGE = {"admin": EKS, "provestad.admin": {"foreign"}}
+ROOT_ADMIN = {"admin", "provestad.admin"}
+
+
+def target_unit(demo: DemoData, target: str) -> Any:
+    return {
+        "own": demo.units["Solsikken barnehage"],
+        "sibling": demo.units["Nordlys barnehage"],
+        "district": demo.units["Sørbyen barnehage"],
+        "root": demo.units[""],
+        "foreign": demo.other_units["Torget barnehage"],
+    }[target]
+
+
+def role_on(demo: DemoData, target: str) -> RoleAssignment:
+    unit = target_unit(demo, target)
+    user = demo.users["provestad.admin" if target == "foreign" else "lesetilgang"]
+    return RoleAssignment.objects.get_or_create(
+        municipality_id=unit.municipality_id, user=user, unit=unit, role=Role.READ_ONLY
+    )[0]
+
+
+def analyst_token(d: DemoData) -> ApiToken:
+    return ApiToken.objects.create(
+        municipality=d.municipality, user=d.users["analytiker"], name="x", prefix="mvk_x", key_hash="h" * 64
+    )
+
+
+@dataclass(frozen=True)
+class Case:
+    """One endpoint: how to call it for a target, and who may."""
+
+    key: str  # URL name or "api:METHOD path"
+    call: Callable[[Client, DemoData, str], Any]
+    allowed: Callable[[str | None, str], bool]
+    per_target: bool = True
+    api: bool = False
+    # Allowed to try, but a service rule refuses with a structured 400 (e.g. moving the root).
+    refused: Callable[[str | None, str], bool] = lambda a, t: False
+
+
+def get(url: str) -> Callable[[Client, DemoData, str], Any]:
+    return lambda c, d, t: c.get(url)
+
+
+def in_(table: dict[Any, set[str]]) -> Callable[[str | None, str], bool]:
+    return lambda actor, target: target in table.get(actor, set())
+
+
+def any_(table: dict[Any, set[str]]) -> Callable[[str | None, str], bool]:
+    return lambda actor, target: bool(table.get(actor))
+
+
+def staff(actor: str | None, target: str) -> bool:
+    return actor is not None
+
+
+def api_call(
+    method: str, path: Callable[[DemoData, str], str], body: Callable[[DemoData, str], Any] | None = None
+):
+    def call(c: Client, d: DemoData, t: str) -> Any:
+        data = json.dumps(body(d, t)) if body else None
+        return getattr(c, method.lower())(path(d, t), data=data, content_type="application/json")
+
+    return call
+
+
+def uid(d: DemoData, t: str) -> int:
+    return target_unit(d, t).pk
