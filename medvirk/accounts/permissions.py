@@ -16,13 +16,33 @@ class Perm(StrEnum):
     SURVEY_DESIGN = "surveys.design"  # create surveys and edit their questions
     SURVEY_DISTRIBUTE = "surveys.distribute"  # links, posters, codes, invitations, paper entry
     RESULTS_VIEW = "results.view"
+    POPULATION_MANAGE = "population.manage"  # import population tables, correct their mapping
+    USER_COUNTS_EDIT = "population.user_counts_edit"  # enter a unit's service-user counts
+    RESULTS_EXPORT_RAW = "results.export_raw"  # response-level exports (anonymous surveys only)
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.ADMIN: frozenset(Perm),
-    Role.ANALYST: frozenset({Perm.ORG_VIEW, Perm.SURVEY_DESIGN, Perm.SURVEY_DISTRIBUTE, Perm.RESULTS_VIEW}),
+    Role.ANALYST: frozenset(
+        {
+            Perm.ORG_VIEW,
+            Perm.SURVEY_DESIGN,
+            Perm.SURVEY_DISTRIBUTE,
+            Perm.RESULTS_VIEW,
+            Perm.RESULTS_EXPORT_RAW,
+            Perm.POPULATION_MANAGE,
+            Perm.USER_COUNTS_EDIT,
+        }
+    ),
     Role.UNIT_LEADER: frozenset(
-        {Perm.ORG_VIEW, Perm.UNIT_EDIT, Perm.SURVEY_DESIGN, Perm.SURVEY_DISTRIBUTE, Perm.RESULTS_VIEW}
+        {
+            Perm.ORG_VIEW,
+            Perm.UNIT_EDIT,
+            Perm.SURVEY_DESIGN,
+            Perm.SURVEY_DISTRIBUTE,
+            Perm.RESULTS_VIEW,
+            Perm.USER_COUNTS_EDIT,
+        }
     ),
     Role.COORDINATOR: frozenset({Perm.ORG_VIEW, Perm.SURVEY_DISTRIBUTE, Perm.RESULTS_VIEW}),
     Role.READ_ONLY: frozenset({Perm.ORG_VIEW, Perm.RESULTS_VIEW}),

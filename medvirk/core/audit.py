@@ -25,6 +25,11 @@ ACTION_LABELS: dict[str, Any] = {
     "survey.invitations_sent": _("Invitations sent"),
     "survey.reminders_sent": _("Reminders sent"),
     "survey.user_count_set": _("Number of users entered"),
+    "population.imported": _("Population table imported"),
+    "population.mapping_corrected": _("Population mapping corrected"),
+    "population.deleted": _("Population table deleted"),
+    "population.user_counts_set": _("Service-user counts entered"),
+    "results.raw_exported": _("Response-level results exported"),
 }
 
 

@@ -1,0 +1,350 @@
+"""Public pages where citizens answer: no login, no cookies, no JavaScript needed.
+
+Every page is ``csrf_exempt`` on purpose: forms carry an unguessable resume token in the URL
+(which already defeats cross-site forgery), and a kiosk must keep nothing in the browser — no
+CSRF or session cookie. Responses are sent with ``Cache-Control: no-store``.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from medvirk.core.errors import ServiceError
+from medvirk.orgs.models import OrgUnit, UnitKind
+
+from . import engine, services
+from .definition import Definition, is_rtl, parse_definition
+from .models import AccessCode, Channel, Invitation, Response, Survey, SurveyUnit
+from .render import SectionRenderer, error_text, tx
+from .respondent_text import language_name, ui
+
+
+def respondent_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Exempt from CSRF (see module docstring), forbid caching, set no cookies."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        response.cookies.clear()
+        return response
+
+    return csrf_exempt(wrapper)
+
+
+def _chrome(definition: Definition, lang: str, survey: Survey, **extra: Any) -> dict[str, Any]:
+    overrides = (survey.definition or {}).get("ui")
+    return {
+        "lang": lang,
+        "dir": "rtl" if is_rtl(lang) else "ltr",
+        "survey": survey,
+        "definition": definition,
+        "title": tx(definition.title, lang, definition.languages),
+        "t": _Texts(lang, overrides),
+        "languages": [(code, language_name(code)) for code in definition.languages],
+        **extra,
+    }
+
+
+class _Texts:
+    """Template access to respondent texts: ``{{ t.next }}``."""
+
+    def __init__(self, lang: str, overrides: Any) -> None:
+        self.lang, self.overrides = lang, overrides
+
+    def __getattr__(self, key: str) -> str:
+        return ui(key, self.lang, self.overrides)
+
+
+def _pick_language(request: HttpRequest, definition: Definition) -> str:
+    wanted = request.GET.get("lang") or request.POST.get("lang") or ""
+    if wanted in definition.languages:
+        return wanted
+    accept = request.headers.get("Accept-Language", "")
+    for part in accept.split(","):
+        code = part.split(";")[0].strip().lower()
+        for candidate in (code, code.split("-")[0], "nb" if code in ("no", "nb-no", "no-no") else ""):
+            if candidate in definition.languages:
+                return candidate
+    return definition.languages[0]
+
+
+def _survey_unit(link_key: str) -> SurveyUnit:
+    su = SurveyUnit.objects.select_related("survey", "unit").filter(link_key=link_key).first()
+    if su is None or su.survey.status == "draft":
+        raise Http404
+    return su
+
+
+def _closed_page(request: HttpRequest, survey: Survey, definition: Definition, lang: str) -> HttpResponse:
+    context = _chrome(definition, lang, survey)
+    if survey.opens_on and survey.status == "open" and not services.survey_is_accepting(survey):
+        from django.utils import timezone
+
+        if survey.opens_on > timezone.localdate():
+            context["message"] = ui("not_open_yet", lang, None, date=survey.opens_on.strftime("%d.%m.%Y"))
+            return render(request, "surveys/respond/message.html", context)
+    context["message"] = context["t"].closed
+    return render(request, "surveys/respond/message.html", context)
+
+
+@respondent_view
+@require_http_methods(["GET"])
+def landing(request: HttpRequest, link_key: str, kiosk: bool = False) -> HttpResponse:
+    """Show the survey's introduction and a start button (open link, QR poster, kiosk)."""
+    su = _survey_unit(link_key)
+    definition = parse_definition(su.survey.definition)
+    lang = _pick_language(request, definition)
+    if not services.survey_is_accepting(su.survey):
+        return _closed_page(request, su.survey, definition, lang)
+    context = _chrome(
+        definition,
+        lang,
+        su.survey,
+        unit=su.unit,
+        kiosk=kiosk,
+        intro=tx(definition.intro, lang, definition.languages),
+        idempotency_key=secrets.token_urlsafe(24),
+        start_url=reverse("respond:start", args=[link_key]),
+        switch_url=request.path,
+    )
+    return render(request, "surveys/respond/landing.html", context)
+
+
+@respondent_view
+@require_http_methods(["POST"])
+def start(request: HttpRequest, link_key: str) -> HttpResponse:
+    """Start a response; a repeated click with the same form returns the same response."""
+    su = _survey_unit(link_key)
+    definition = parse_definition(su.survey.definition)
+    if not services.survey_is_accepting(su.survey):
+        return _closed_page(request, su.survey, definition, _pick_language(request, definition))
+    kiosk = request.POST.get("kiosk") == "1"
+    try:
+        response, token = services.response_start(
+            survey_unit=su,
+            channel=Channel.KIOSK if kiosk else Channel.LINK,
+            language=_pick_language(request, definition),
+            idempotency_key=request.POST.get("idempotency_key", ""),
+        )
+    except ServiceError:
+        return redirect(request.path.replace("/start/", "/") + ("kiosk/" if kiosk else ""))
+    return redirect("respond:section", token=token, number=_first_section(definition, response))
+
+
+def _first_section(definition: Definition, response: Response) -> int:
+    sections, _keys, _eff = engine.visible_answers(definition, services.stored_answers(response))
+    return definition.sections.index(sections[0]) + 1 if sections else 1
+
+
+@respondent_view
+@require_http_methods(["GET", "POST"])
+def code_entry(request: HttpRequest) -> HttpResponse:
+    """Let someone with a single-use code from a letter start their response."""
+    error = ""
+    code = ""
+    if request.method == "POST":
+        code = "".join(ch for ch in request.POST.get("code", "").upper() if ch.isalnum())[:16]
+        access = AccessCode.objects.select_related("survey_unit__survey").filter(code=code).first()
+        if access and services.survey_is_accepting(access.survey_unit.survey):
+            response, token = services.response_start(
+                survey_unit=access.survey_unit,
+                channel=Channel.CODE,
+                language=request.POST.get("lang", "nb"),
+                idempotency_key=f"code:{access.code}",
+            )
+            if response.complete:
+                return redirect("respond:done", token=token)
+            if access.used_on is None:
+                AccessCode.objects.filter(pk=access.pk).update(used_on=response.created_on)
+            definition = parse_definition(access.survey_unit.survey.definition)
+            return redirect("respond:section", token=token, number=_first_section(definition, response))
+        error = ui("code_invalid", "nb")
+    return render(
+        request,
+        "surveys/respond/code.html",
+        {"error": error, "code": code, "lang": "nb", "dir": "ltr", "t": _Texts("nb", None)},
+    )
+
+
+@respondent_view
+@require_http_methods(["GET"])
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """Open a personal invitation link: one response per invitation, unlinked once sent."""
+    inv = (
+        Invitation.objects.select_related("survey_unit__survey")
+        .filter(token_hash=services.hash_token(token))
+        .first()
+    )
+    if inv is None:
+        raise Http404
+    survey = inv.survey_unit.survey
+    definition = parse_definition(survey.definition)
+    lang = _pick_language(request, definition)
+    if inv.completed:
+        return render(
+            request,
+            "surveys/respond/message.html",
+            _chrome(definition, lang, survey, message=ui("already_sent", lang)),
+        )
+    if not services.survey_is_accepting(survey):
+        return _closed_page(request, survey, definition, lang)
+    response, resume = services.response_start(
+        survey_unit=inv.survey_unit,
+        channel=Channel.EMAIL,
+        language=lang,
+        idempotency_key=f"inv:{inv.pk}",
+        invitation=inv,
+    )
+    return redirect("respond:section", token=resume, number=_first_section(definition, response))
+
+
+def _district_labels(municipality_id: int) -> dict[str, str]:
+    return dict(
+        OrgUnit.objects.filter(municipality_id=municipality_id, kind=UnitKind.DISTRICT)
+        .exclude(region_code="")
+        .order_by("region_code")
+        .values_list("region_code", "name")
+    )
+
+
+@respondent_view
+@require_http_methods(["GET", "POST"])
+def section(request: HttpRequest, token: str, number: int) -> HttpResponse:
+    """Show one section (page); on POST validate it, save it and move on."""
+    response = services.response_by_token(token)
+    if response is None:
+        raise Http404
+    survey = response.survey
+    definition = parse_definition(survey.definition)
+    if response.complete:
+        return redirect("respond:done", token=token)
+    if (
+        request.method == "POST"
+        and request.POST.get("lang") in definition.languages
+        and "change_language" in request.POST
+    ):
+        Response.objects.filter(pk=response.pk).update(language=request.POST["lang"])
+        return redirect("respond:section", token=token, number=number)
+    lang = response.language
+    if not services.survey_is_accepting(survey):
+        return _closed_page(request, survey, definition, lang)
+    if not 1 <= number <= len(definition.sections):
+        raise Http404
+    stored = services.stored_answers(response)
+    visible_sections, _keys, effective = engine.visible_answers(definition, stored)
+    current = definition.sections[number - 1]
+    if current not in visible_sections:  # skipped by logic: go to the next visible page
+        later = [s for s in visible_sections if definition.sections.index(s) > number - 1]
+        if later:
+            return redirect("respond:section", token=token, number=definition.sections.index(later[0]) + 1)
+        return _finish(request, response, token, definition)
+    earlier = {k: v for k, v in effective.items() if k not in engine.section_keys(current)}
+    districts = _district_labels(survey.municipality_id)
+    errors: dict[str, str] = {}
+    overrides = (survey.definition or {}).get("ui")
+    if request.method == "POST":
+        data = {k: request.POST.getlist(k) for k in request.POST if k.startswith(engine.FIELD_PREFIX)}
+        answers, problems = engine.parse_section(
+            definition, current, data, earlier, districts=list(districts)
+        )
+        services.response_save_section(response=response, section_key=current.key, answers=answers)
+        going_back = request.POST.get("nav") == "previous"
+        if going_back:
+            before = [s for s in visible_sections if definition.sections.index(s) < number - 1]
+            target = definition.sections.index(before[-1]) + 1 if before else number
+            return redirect("respond:section", token=token, number=target)
+        shown_before = {q.key for q in engine.visible_questions(current, {**earlier, **stored})}
+        shown_after = {q.key for q in engine.visible_questions(current, {**earlier, **answers})}
+        if not problems and shown_after - shown_before:  # a follow-up appeared on this page: show it
+            return redirect(reverse("respond:section", args=[token, number]) + "?followup=1")
+        if not problems:
+            stored = services.stored_answers(response)
+            visible_sections, _keys, _eff = engine.visible_answers(definition, stored)
+            later = [s for s in visible_sections if definition.sections.index(s) > number - 1]
+            if later:
+                return redirect(
+                    "respond:section", token=token, number=definition.sections.index(later[0]) + 1
+                )
+            return _finish(request, response, token, definition)
+        errors = {e.question: error_text(e, lang, overrides) for e in problems}
+        context_answers = {**earlier, **answers}
+    else:
+        data = engine.answers_to_form(stored)
+        context_answers = dict(effective)
+    renderer = SectionRenderer(definition, lang, district_labels=districts, overrides=overrides)
+    fields = renderer.fields(current, data, errors, context_answers)
+    position = visible_sections.index(current) + 1 if current in visible_sections else 1
+    total = len(visible_sections)
+    is_last = position == total
+    context = _chrome(
+        definition,
+        lang,
+        survey,
+        fields=fields,
+        section_title=renderer.t(current.title),
+        section_description=renderer.t(current.description),
+        errors=[(f.id, f.text, f.error) for f in _flat(fields) if f.error],
+        position=position,
+        total=total,
+        page_of=ui("page_of", lang, overrides, n=position, total=total),
+        is_first=position == 1,
+        is_last=is_last,
+        kiosk=response.channel == Channel.KIOSK,
+        followup=request.method == "GET" and request.GET.get("followup") == "1",
+        resume_url=request.build_absolute_uri(reverse("respond:section", args=[token, number])),
+        action=reverse("respond:section", args=[token, number]),
+    )
+    status = 400 if errors else 200
+    return render(request, "surveys/respond/section.html", context, status=status)
+
+
+def _flat(fields: list[Any]) -> list[Any]:
+    out = []
+    for f in fields:
+        out.append(f)
+        out.extend(f.rows)
+    return out
+
+
+def _finish(request: HttpRequest, response: Response, token: str, definition: Definition) -> HttpResponse:
+    try:
+        services.response_submit(response=response)
+    except ServiceError as error:
+        if error.code == "required_missing" and error.field:
+            for index, sec in enumerate(definition.sections, start=1):
+                if error.field in engine.section_keys(sec):
+                    return redirect("respond:section", token=token, number=index)
+        raise
+    return redirect("respond:done", token=token)
+
+
+@respondent_view
+@require_http_methods(["GET"])
+def done(request: HttpRequest, token: str) -> HttpResponse:
+    """Thank the respondent; in kiosk mode, return to the start for the next person."""
+    response = services.response_by_token(token)
+    if response is None or not response.complete:
+        raise Http404
+    survey = response.survey
+    definition = parse_definition(survey.definition)
+    kiosk_url = None
+    if response.channel == Channel.KIOSK:
+        su = SurveyUnit.objects.filter(survey=survey, unit_id=response.unit_id).first()
+        kiosk_url = reverse("respond:kiosk", args=[su.link_key]) if su else None
+    thanks = tx(definition.thanks, response.language, definition.languages)
+    return render(
+        request,
+        "surveys/respond/done.html",
+        _chrome(definition, response.language, survey, thanks=thanks, kiosk_url=kiosk_url),
+    )

@@ -1,0 +1,281 @@
+"""System texts on respondent pages, in the languages surveys are answered in.
+
+Why not only Django's gettext catalogues: staff pages come in bokmål, nynorsk and English, but a
+survey may be answered in any language it offers (Arabic, Polish, Somali …). These few texts are
+kept here per language, and a survey definition may override any of them under "ui"; a language
+with no entry falls back to English. Native speakers should review every non-Norwegian line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+TEXTS: dict[str, dict[str, str]] = {
+    "start": {"nb": "Start", "nn": "Start", "en": "Start", "ar": "ابدأ", "pl": "Rozpocznij", "uk": "Почати"},
+    "next": {"nb": "Neste", "nn": "Neste", "en": "Next", "ar": "التالي", "pl": "Dalej", "uk": "Далі"},
+    "previous": {
+        "nb": "Forrige",
+        "nn": "Førre",
+        "en": "Previous",
+        "ar": "السابق",
+        "pl": "Wstecz",
+        "uk": "Назад",
+    },
+    "send": {
+        "nb": "Send svarene",
+        "nn": "Send svara",
+        "en": "Send your answers",
+        "ar": "أرسل إجاباتك",
+        "pl": "Wyślij odpowiedzi",
+        "uk": "Надіслати відповіді",
+    },
+    "page_of": {
+        "nb": "Side {n} av {total}",
+        "nn": "Side {n} av {total}",
+        "en": "Page {n} of {total}",
+        "ar": "الصفحة {n} من {total}",
+        "pl": "Strona {n} z {total}",
+        "uk": "Сторінка {n} з {total}",
+    },
+    "language": {"nb": "Språk", "nn": "Språk", "en": "Language", "ar": "اللغة", "pl": "Język", "uk": "Мова"},
+    "change_language": {
+        "nb": "Bytt språk",
+        "nn": "Byt språk",
+        "en": "Change language",
+        "ar": "تغيير اللغة",
+        "pl": "Zmień język",
+        "uk": "Змінити мову",
+    },
+    "required": {
+        "nb": "må besvares",
+        "nn": "må svarast på",
+        "en": "required",
+        "ar": "مطلوب",
+        "pl": "wymagane",
+        "uk": "обов’язково",
+    },
+    "optional_note": {
+        "nb": "Alle spørsmål er frivillige med mindre annet står.",
+        "nn": "Alle spørsmåla er frivillige om ikkje anna står.",
+        "en": "Every question is optional unless marked otherwise.",
+        "ar": "جميع الأسئلة اختيارية ما لم يُذكر خلاف ذلك.",
+        "pl": "Wszystkie pytania są dobrowolne, chyba że zaznaczono inaczej.",
+        "uk": "Усі питання необов’язкові, якщо не зазначено інше.",
+    },
+    "dont_know": {
+        "nb": "Vet ikke / ikke aktuelt",
+        "nn": "Veit ikkje / ikkje aktuelt",
+        "en": "Don't know / not relevant",
+        "ar": "لا أعرف / لا ينطبق",
+        "pl": "Nie wiem / nie dotyczy",
+        "uk": "Не знаю / не стосується",
+    },
+    "prefer_not_to_say": {
+        "nb": "Vil ikke svare",
+        "nn": "Vil ikkje svare",
+        "en": "Prefer not to say",
+        "ar": "أفضل عدم الإجابة",
+        "pl": "Wolę nie odpowiadać",
+        "uk": "Не бажаю відповідати",
+    },
+    "errors_title": {
+        "nb": "Noe må rettes før du går videre",
+        "nn": "Noko må rettast før du går vidare",
+        "en": "Please correct the following",
+        "ar": "يرجى تصحيح ما يلي",
+        "pl": "Popraw następujące odpowiedzi",
+        "uk": "Будь ласка, виправте таке",
+    },
+    "err_required": {
+        "nb": "Svar på spørsmålet.",
+        "nn": "Svar på spørsmålet.",
+        "en": "Please answer this question.",
+        "ar": "يرجى الإجابة عن هذا السؤال.",
+        "pl": "Odpowiedz na to pytanie.",
+        "uk": "Будь ласка, дайте відповідь на це питання.",
+    },
+    "err_invalid_choice": {
+        "nb": "Velg et av alternativene.",
+        "nn": "Vel eitt av alternativa.",
+        "en": "Choose one of the options.",
+        "ar": "اختر أحد الخيارات.",
+        "pl": "Wybierz jedną z opcji.",
+        "uk": "Виберіть один із варіантів.",
+    },
+    "err_out_of_range": {
+        "nb": "Skriv et tall fra {min} til {max}.",
+        "nn": "Skriv eit tal frå {min} til {max}.",
+        "en": "Enter a number from {min} to {max}.",
+        "ar": "أدخل رقمًا من {min} إلى {max}.",
+        "pl": "Wpisz liczbę od {min} do {max}.",
+        "uk": "Введіть число від {min} до {max}.",
+    },
+    "err_not_a_number": {
+        "nb": "Skriv et tall, for eksempel 12.",
+        "nn": "Skriv eit tal, til dømes 12.",
+        "en": "Enter a number, for example 12.",
+        "ar": "أدخل رقمًا، مثل 12.",
+        "pl": "Wpisz liczbę, na przykład 12.",
+        "uk": "Введіть число, наприклад 12.",
+    },
+    "err_invalid_date": {
+        "nb": "Skriv en gyldig dato (dd.mm.åååå).",
+        "nn": "Skriv ein gyldig dato (dd.mm.åååå).",
+        "en": "Enter a valid date.",
+        "ar": "أدخل تاريخًا صحيحًا.",
+        "pl": "Wpisz poprawną datę.",
+        "uk": "Введіть правильну дату.",
+    },
+    "err_too_long": {
+        "nb": "Skriv høyst {max} tegn.",
+        "nn": "Skriv høgst {max} teikn.",
+        "en": "Write at most {max} characters.",
+        "ar": "اكتب {max} حرفًا كحد أقصى.",
+        "pl": "Wpisz najwyżej {max} znaków.",
+        "uk": "Напишіть не більше {max} символів.",
+    },
+    "resume_title": {
+        "nb": "Fortsette senere?",
+        "nn": "Halde fram seinare?",
+        "en": "Continue later?",
+        "ar": "المتابعة لاحقًا؟",
+        "pl": "Dokończyć później?",
+        "uk": "Продовжити пізніше?",
+    },
+    "resume_text": {
+        "nb": "Svarene lagres for hver side. Ta vare på denne lenken for å fortsette der du slapp:",
+        "nn": "Svara blir lagra for kvar side. Ta vare på denne lenkja for å halde fram der du slapp:",
+        "en": "Your answers are saved on every page. Keep this link to continue where you left off:",
+        "ar": "تُحفظ إجاباتك في كل صفحة. احتفظ بهذا الرابط للمتابعة من حيث توقفت:",
+        "pl": "Odpowiedzi są zapisywane na każdej stronie. Zachowaj ten link, aby kontynuować:",
+        "uk": "Відповіді зберігаються на кожній сторінці. Збережіть це посилання, щоб продовжити:",
+    },
+    "thanks": {
+        "nb": "Takk for svarene dine!",
+        "nn": "Takk for svara dine!",
+        "en": "Thank you for your answers!",
+        "ar": "شكرًا على إجاباتك!",
+        "pl": "Dziękujemy za odpowiedzi!",
+        "uk": "Дякуємо за ваші відповіді!",
+    },
+    "already_sent": {
+        "nb": "Svarene dine er allerede sendt. Takk!",
+        "nn": "Svara dine er alt sende. Takk!",
+        "en": "Your answers have already been sent. Thank you!",
+        "ar": "تم إرسال إجاباتك بالفعل. شكرًا!",
+        "pl": "Twoje odpowiedzi zostały już wysłane. Dziękujemy!",
+        "uk": "Ваші відповіді вже надіслано. Дякуємо!",
+    },
+    "closed": {
+        "nb": "Denne undersøkelsen er stengt. Takk for at du ville svare!",
+        "nn": "Denne undersøkinga er stengd. Takk for at du ville svare!",
+        "en": "This survey is closed. Thank you for wanting to take part!",
+        "ar": "هذا الاستطلاع مغلق. شكرًا لرغبتك في المشاركة!",
+        "pl": "Ta ankieta jest zamknięta. Dziękujemy za chęć udziału!",
+        "uk": "Це опитування закрито. Дякуємо за бажання взяти участь!",
+    },
+    "not_open_yet": {
+        "nb": "Undersøkelsen åpner {date}.",
+        "nn": "Undersøkinga opnar {date}.",
+        "en": "The survey opens on {date}.",
+        "ar": "يفتح الاستطلاع في {date}.",
+        "pl": "Ankieta zostanie otwarta {date}.",
+        "uk": "Опитування відкриється {date}.",
+    },
+    "kiosk_next": {
+        "nb": "Neste person kan starte her",
+        "nn": "Neste person kan starte her",
+        "en": "The next person can start here",
+        "ar": "يمكن للشخص التالي البدء هنا",
+        "pl": "Następna osoba może zacząć tutaj",
+        "uk": "Наступна особа може почати тут",
+    },
+    "anonymous_note": {
+        "nb": "Svarene er anonyme. Vi lagrer ikke hvem du er eller hvilken maskin du bruker.",
+        "nn": "Svara er anonyme. Vi lagrar ikkje kven du er eller kva maskin du bruker.",
+        "en": "Your answers are anonymous. We do not store who you are or which device you use.",
+        "ar": "إجاباتك مجهولة. لا نحفظ هويتك ولا الجهاز الذي تستخدمه.",
+        "pl": "Odpowiedzi są anonimowe. Nie zapisujemy, kim jesteś ani z jakiego urządzenia korzystasz.",
+        "uk": "Відповіді анонімні. Ми не зберігаємо, хто ви і яким пристроєм користуєтеся.",
+    },
+    "code_label": {
+        "nb": "Koden fra brevet",
+        "nn": "Koden frå brevet",
+        "en": "The code from your letter",
+        "ar": "الرمز من رسالتك",
+        "pl": "Kod z listu",
+        "uk": "Код із листа",
+    },
+    "code_invalid": {
+        "nb": "Vi finner ikke denne koden, eller den er brukt. Sjekk at du har skrevet den riktig.",
+        "nn": "Vi finn ikkje denne koden, eller han er brukt. Sjekk at du har skrive han rett.",
+        "en": "We cannot find this code, or it has been used. Check that you typed it correctly.",
+        "ar": "لا نجد هذا الرمز أو تم استخدامه. تحقق من كتابته بشكل صحيح.",
+        "pl": "Nie znaleźliśmy tego kodu albo został już użyty. Sprawdź, czy wpisano go poprawnie.",
+        "uk": "Ми не знайшли цей код, або його вже використано. Перевірте, чи правильно ви його ввели.",
+    },
+    "followup": {
+        "nb": "Ut fra svaret ditt er det kommet et oppfølgingsspørsmål på denne siden.",
+        "nn": "Ut frå svaret ditt har det kome eit oppfølgingsspørsmål på denne sida.",
+        "en": "Based on your answer, a follow-up question has appeared on this page.",
+        "ar": "بناءً على إجابتك، ظهر سؤال متابعة في هذه الصفحة.",
+        "pl": "Na podstawie Twojej odpowiedzi na tej stronie pojawiło się pytanie uzupełniające.",
+        "uk": "З огляду на вашу відповідь на цій сторінці з’явилося додаткове питання.",
+    },
+    "progress": {
+        "nb": "Fremdrift",
+        "nn": "Framdrift",
+        "en": "Progress",
+        "ar": "التقدم",
+        "pl": "Postęp",
+        "uk": "Прогрес",
+    },
+    "skip": {
+        "nb": "Hopp til spørsmålene",
+        "nn": "Hopp til spørsmåla",
+        "en": "Skip to the questions",
+        "ar": "انتقل إلى الأسئلة",
+        "pl": "Przejdź do pytań",
+        "uk": "Перейти до питань",
+    },
+}
+
+LANGUAGE_NAMES: dict[str, str] = {
+    "nb": "Norsk (bokmål)",
+    "nn": "Norsk (nynorsk)",
+    "en": "English",
+    "ar": "العربية",
+    "pl": "Polski",
+    "uk": "Українська",
+    "so": "Soomaali",
+    "ur": "اردو",
+    "fa": "فارسی",
+    "ckb": "کوردی",
+    "ti": "ትግርኛ",
+    "se": "Davvisámegiella",
+    "sv": "Svenska",
+    "da": "Dansk",
+    "de": "Deutsch",
+    "es": "Español",
+    "fr": "Français",
+    "ru": "Русский",
+    "tr": "Türkçe",
+    "vi": "Tiếng Việt",
+    "th": "ไทย",
+    "lt": "Lietuvių",
+    "ro": "Română",
+}
+
+
+def ui(
+    key: str, lang: str, overrides: Mapping[str, Mapping[str, str]] | None = None, **params: object
+) -> str:
+    """Return a respondent-page text in ``lang`` (survey override, shipped text, then English)."""
+    source = (overrides or {}).get(key) or {}
+    text = source.get(lang) or TEXTS[key].get(lang) or source.get("en") or TEXTS[key]["en"]
+    return text.format(**params) if params else text
+
+
+def language_name(code: str) -> str:
+    """Return a language's name in that language (its code if unknown)."""
+    return LANGUAGE_NAMES.get(code, code)

@@ -1,0 +1,100 @@
+"""Answer a survey in a real browser with the keyboard only, in bokmål and in Arabic (RTL)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from medvirk.surveys import services
+from medvirk.surveys.models import Response, SurveyStatus, SurveyUnit
+from medvirk.surveys.tests.factories import sample_definition
+
+from .conftest import assert_accessible, assert_fits_width
+
+pytestmark = pytest.mark.browser
+
+
+def open_survey() -> SurveyUnit:
+    from medvirk.demo import load_demo
+
+    demo = load_demo()
+    survey = services.survey_create(
+        actor=demo.users["analytiker"],
+        owner_unit=demo.units[""],
+        units=[demo.units["Nordlys barnehage"]],
+        document=sample_definition(languages=("nb", "en", "ar")),
+        round_label="browser",
+    )
+    services.survey_set_status(actor=demo.users["analytiker"], survey=survey, status=SurveyStatus.OPEN)
+    return SurveyUnit.objects.get(survey=survey)
+
+
+def tab_to(page: Any, selector: str, limit: int = 80) -> None:
+    """Press Tab until ``selector`` has focus (keyboard only, as a person would)."""
+    for _ in range(limit):
+        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"could not reach {selector} with Tab")
+
+
+def choose(page: Any, name: str, value: str) -> None:
+    """Focus a radio group with Tab, then move with arrow keys to the value (radios select on arrows)."""
+    tab_to(page, f"input[name='{name}']")
+    for _ in range(15):
+        if page.evaluate("(v) => document.activeElement.value === v", value):
+            page.keyboard.press("Space")
+            return
+        page.keyboard.press("ArrowRight" if page.evaluate("document.dir") != "rtl" else "ArrowLeft")
+    raise AssertionError(f"could not reach {name}={value}")
+
+
+@pytest.mark.parametrize(
+    ("lang", "direction", "next_label"), [("nb", "ltr", "Neste"), ("ar", "rtl", "التالي")]
+)
+def test_answer_with_keyboard_only(page: Any, lang: str, direction: str, next_label: str) -> None:
+    su = open_survey()
+    page.goto(f"{page.base_url}/a/{su.link_key}/?lang={lang}")
+    assert page.get_attribute("html", "dir") == direction
+    assert_accessible(page)
+    tab_to(page, "form.mv-start button")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/1/")
+    assert_accessible(page)
+    assert_fits_width(page)
+
+    # Send the first page empty: the error summary appears and is accessible.
+    tab_to(page, "button[value=next]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#error-summary")
+    assert_accessible(page)
+
+    choose(page, "q-q_overall", "5")
+    choose(page, "q-q_channel", "web")
+    tab_to(page, "input[name='q-q_used']")
+    page.keyboard.press("Space")
+    choose(page, "q-q_m_staff", "6")
+    tab_to(page, "button[value=next]")
+    assert page.evaluate("document.activeElement.textContent.trim()") == next_label
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/2/")
+    assert_accessible(page)
+    tab_to(page, "input[name='q-q_visits']")
+    page.keyboard.type("3")
+    tab_to(page, "button[value=next]")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/3/")
+    assert_accessible(page)
+    choose(page, "q-bg_gender", "female")
+    tab_to(page, "button[value=next]")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/done/")
+    assert_accessible(page)
+
+    response = Response.objects.get(survey=su.survey)
+    assert response.complete and response.language == lang
+    answers = services.stored_answers(response)
+    assert answers["q_overall"] == 5 and answers["q_channel"] == "web" and answers["q_used"] == ("a",)
+    assert answers["q_m_staff"] == 6 and answers["q_visits"] == 3 and answers["bg_gender"] == "female"
+    assert page.context.cookies() == []
