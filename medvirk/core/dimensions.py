@@ -21,6 +21,13 @@ class Category:
     key: str
     label_nb: str
     label_en: str
+    label_nn: str = ""
+
+    def label(self, lang: str) -> str:
+        """Return the label in bokmål, nynorsk (falling back to bokmål) or English."""
+        if lang == "nn":
+            return self.label_nn or self.label_nb
+        return self.label_nb if lang == "nb" else self.label_en
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +38,13 @@ class Dimension:
     label_nb: str
     label_en: str
     categories: tuple[Category, ...]
+    label_nn: str = ""
+
+    def label(self, lang: str) -> str:
+        """Return the dimension's name in bokmål, nynorsk or English."""
+        if lang == "nn":
+            return self.label_nn or self.label_nb
+        return self.label_nb if lang == "nb" else self.label_en
 
     def keys(self) -> tuple[str, ...]:
         """Return the category keys in display order, without 'prefer not to say'."""
@@ -86,7 +100,7 @@ GENDER = Dimension(
     (
         Category("female", "Kvinne", "Female"),
         Category("male", "Mann", "Male"),
-        Category("other", "Annet", "Other"),
+        Category("other", "Annet", "Other", "Anna"),
     ),
 )
 
@@ -98,10 +112,16 @@ HOME_LANGUAGE = Dimension(
     "home_language",
     "Språk hjemme",
     "Language spoken at home",
-    (
+    label_nn="Språk heime",
+    categories=(
         Category("norwegian", "Norsk", "Norwegian"),
-        Category("norwegian_and_other", "Norsk og et annet språk", "Norwegian and another language"),
-        Category("other", "Et annet språk", "Another language"),
+        Category(
+            "norwegian_and_other",
+            "Norsk og et annet språk",
+            "Norwegian and another language",
+            "Norsk og eit anna språk",
+        ),
+        Category("other", "Et annet språk", "Another language", "Eit anna språk"),
     ),
 )
 
@@ -110,13 +130,14 @@ IMMIGRANT_BACKGROUND = Dimension(
     "Innvandringsbakgrunn",
     "Immigrant background",
     (
-        Category("immigrant", "Innvandrer", "Immigrant"),
+        Category("immigrant", "Innvandrer", "Immigrant", "Innvandrar"),
         Category(
             "norwegian_born_to_immigrants",
             "Norskfødt med innvandrerforeldre",
             "Norwegian-born to immigrant parents",
+            "Norskfødd med innvandrarforeldre",
         ),
-        Category("rest", "Øvrig befolkning", "Rest of the population"),
+        Category("rest", "Øvrig befolkning", "Rest of the population", "Resten av befolkninga"),
     ),
 )
 
@@ -124,7 +145,8 @@ FUNCTIONAL_IMPAIRMENT = Dimension(
     "functional_impairment",
     "Funksjonsnedsettelse",
     "Functional impairment",
-    (
+    label_nn="Funksjonsnedsetjing",
+    categories=(
         Category("yes", "Ja", "Yes"),
         Category("no", "Nei", "No"),
     ),

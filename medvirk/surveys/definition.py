@@ -265,6 +265,12 @@ class _Parser:
             return {}
         return {k: v for k, v in raw.items()}
 
+    def flag(self, raw: Any, where: str) -> bool:
+        if not isinstance(raw, bool):
+            self.fail(where, "must be true or false")
+            return False
+        return raw
+
     def key(self, raw: Any, where: str, *, unique: bool = True) -> str:
         if not isinstance(raw, str) or not KEY_RE.match(raw):
             self.fail(
@@ -300,6 +306,8 @@ class _Parser:
             self.fail(where, "condition needs 'question'")
             return None
         if op == "equals":
+            if "value" not in raw:
+                self.fail(where, "'equals' needs a 'value'")
             return Condition(op=op, question=question, value=raw.get("value"))
         if op == "one_of":
             values = raw.get("values")
@@ -326,7 +334,12 @@ class _Parser:
             self.fail(where, "scale must be an object")
             return None
         lo, hi = raw.get("min", 1), raw.get("max", 6)
-        if not (isinstance(lo, int) and isinstance(hi, int)) or not (0 <= lo < hi <= 10):
+        if (
+            isinstance(lo, bool)
+            or isinstance(hi, bool)
+            or not (isinstance(lo, int) and isinstance(hi, int))
+            or not (0 <= lo < hi <= 10)
+        ):
             self.fail(where, "scale needs whole numbers 0 ≤ min < max ≤ 10")
             return None
         top = raw.get("top_box")

@@ -169,12 +169,10 @@ class SectionRenderer:
         if qtype == QType.BACKGROUND:
             dimension = DIMENSIONS_BY_KEY[question.dimension or ""]
             keys = engine.background_keys(question, list(self.district_labels))
-            labels = {
-                c.key: (c.label_nb if self.lang in ("nb", "nn") else c.label_en) for c in dimension.categories
-            }
+            labels = {c.key: c.label(self.lang) for c in dimension.categories}
             labels.update(self.district_labels)
             labels[PREFER_NOT_TO_SAY] = ui("prefer_not_to_say", self.lang, self.overrides)
-            text = base["text"] or (dimension.label_nb if self.lang in ("nb", "nn") else dimension.label_en)
+            text = base["text"] or dimension.label(self.lang)
             return Field(
                 **{**base, "text": text},
                 kind="choices",

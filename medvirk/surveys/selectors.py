@@ -1,0 +1,79 @@
+"""Reads for surveys: which surveys and survey units a staff member may work with."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from medvirk.accounts.access import can, scope_q
+from medvirk.accounts.permissions import Perm
+
+from .models import Response, Survey, SurveyUnit
+
+
+def surveys_for(user: Any) -> QuerySet[Survey]:
+    """Return surveys the user designs (owner unit in scope) or distributes (a unit in scope)."""
+    design = scope_q(user, Perm.SURVEY_DESIGN, path_field="owner_unit__path")
+    distribute_units = SurveyUnit.objects.filter(
+        scope_q(user, Perm.SURVEY_DISTRIBUTE, path_field="unit__path")
+    )
+    return (
+        Survey.objects.filter(design | Q(pk__in=distribute_units.values("survey_id")))
+        .select_related("owner_unit")
+        .distinct()
+    )
+
+
+def access_survey_by_id(user: Any, survey_id: Any, perm: Perm) -> Survey:
+    """Return the survey if the user holds ``perm`` on its owner unit (design) or one of its units."""
+    try:
+        pk = int(survey_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    survey = (
+        Survey.objects.select_related("owner_unit", "owner_unit__municipality")
+        .filter(pk=pk, municipality_id=getattr(user, "municipality_id", None))
+        .first()
+    )
+    if survey is None:
+        raise Http404
+    if perm == Perm.SURVEY_DESIGN:
+        if not can(user, perm, survey.owner_unit):
+            raise Http404
+    elif not (can(user, perm, survey.owner_unit) or survey_units_for(user, survey, perm).exists()):
+        raise Http404
+    return survey
+
+
+def survey_units_for(user: Any, survey: Survey, perm: Perm = Perm.SURVEY_DISTRIBUTE) -> QuerySet[SurveyUnit]:
+    """Return the survey's units where the user holds ``perm``, with complete-response counts."""
+    complete = (
+        Response.objects.filter(survey_id=OuterRef("survey_id"), unit_id=OuterRef("unit_id"), complete=True)
+        .order_by()
+        .values("survey_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        SurveyUnit.objects.filter(survey=survey)
+        .filter(scope_q(user, perm, path_field="unit__path"))
+        .select_related("unit")
+        .annotate(responses_complete=Coalesce(Subquery(complete, output_field=IntegerField()), 0))
+    )
+
+
+def access_survey_unit(
+    user: Any, survey: Survey, survey_unit_id: Any, perm: Perm = Perm.SURVEY_DISTRIBUTE
+) -> SurveyUnit:
+    """Return one of the survey's units on which the user holds ``perm``; otherwise 404."""
+    try:
+        pk = int(survey_unit_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    su = SurveyUnit.objects.select_related("unit", "survey").filter(pk=pk, survey=survey).first()
+    if su is None or not can(user, perm, su.unit):
+        raise Http404
+    return su
