@@ -17,9 +17,12 @@ if TYPE_CHECKING:  # Django is imported lazily so pure-Python tests also run wit
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     from medvirk.demo import build_demo
+    from medvirk.surveys.tests.matrix import survey_for
 
     with django_db_blocker.unblock():
-        build_demo()
+        demo = build_demo()
+        for target in ("own", "sibling", "district", "root", "foreign"):  # shared by the permission matrix
+            survey_for(demo, target)
 
 
 @pytest.fixture

@@ -81,6 +81,8 @@ class Case:
     api: bool = False
     # Allowed to try, but a service rule refuses with a structured 400 (e.g. moving the root).
     refused: Callable[[str | None, str], bool] = lambda a, t: False
+    targets: tuple[str, ...] | None = None  # per-target cases: which targets apply (default: all)
+    public: bool = False  # anonymous callers are allowed too (citizen-facing endpoints)
 
 
 def get(url: str) -> Callable[[Client, DemoData, str], Any]:

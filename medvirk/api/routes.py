@@ -5,11 +5,13 @@ from .base import api
 from .insights import router as insights_router
 from .orgs import router as orgs_router
 from .population import router as population_router
+from .surveys import public as public_router
 from .surveys import router as surveys_router
 
 api.add_router("/", orgs_router)
 api.add_router("/", accounts_router)
 api.add_router("/", surveys_router)
+api.add_router("/", public_router)
 api.add_router("/", insights_router)
 api.add_router("/", population_router)
 

@@ -1,5 +1,309 @@
-"""API endpoints of the surveys module."""
+"""Survey endpoints: definitions, distribution, and public submission of whole responses."""
 
-from ninja import Router
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from ninja import Body, Router, Schema
+from ninja.responses import Status
+
+from medvirk.accounts.access import access_unit_by_id
+from medvirk.accounts.permissions import Perm
+from medvirk.core.errors import ServiceError
+from medvirk.orgs.models import OrgUnit
+from medvirk.surveys import distribution, services
+from medvirk.surveys.bank import list_templates, load_template
+from medvirk.surveys.definition import missing_translations, parse_definition
+from medvirk.surveys.models import Channel, SurveyUnit
+from medvirk.surveys.selectors import access_survey_by_id, access_survey_unit, survey_units_for, surveys_for
+
+from .base import api, error_body
 
 router = Router(tags=["surveys"])
+
+
+class SurveyOut(Schema):
+    id: int
+    title: dict[str, str]
+    series: str
+    round_label: str
+    status: str
+    owner_unit_id: int
+    anonymity_mode: str
+    threshold: int
+    opens_on: date | None
+    closes_on: date | None
+    definition_version: int
+
+
+class SurveyDetailOut(SurveyOut):
+    definition: dict[str, Any]
+    missing_translations: dict[str, list[str]]
+
+
+class SurveyCreateIn(Schema):
+    owner_unit_id: int
+    unit_ids: list[int]
+    round_label: str
+    template: str | None = None
+    definition: dict[str, Any] | None = None
+    series: str | None = None
+    languages: list[str] | None = None
+
+
+class StatusIn(Schema):
+    status: str
+
+
+class SurveyUnitOut(Schema):
+    id: int
+    unit_id: int
+    unit_name: str
+    link_key: str
+    user_count: int | None
+    responses_complete: int
+
+
+class CountIn(Schema):
+    count: int
+
+
+class UserCountIn(Schema):
+    user_count: int | None
+
+
+class EmailsIn(Schema):
+    emails: list[str]
+
+
+class SentOut(Schema):
+    sent: int
+    invalid: list[str] = []
+
+
+class CodesOut(Schema):
+    batch: int
+    codes: list[str]
+
+
+class SubmissionIn(Schema):
+    idempotency_key: str
+    language: str = "nb"
+    answers: dict[str, Any]
+
+
+class SubmissionOut(Schema):
+    status: str  # "stored" or "duplicate"
+
+
+def _survey_out(s: Any) -> dict[str, Any]:
+    return {
+        "id": s.pk,
+        "title": s.title,
+        "series": s.series,
+        "round_label": s.round_label,
+        "status": s.status,
+        "owner_unit_id": s.owner_unit_id,
+        "anonymity_mode": s.anonymity_mode,
+        "threshold": s.threshold,
+        "opens_on": s.opens_on,
+        "closes_on": s.closes_on,
+        "definition_version": s.definition_version,
+    }
+
+
+@router.get("/survey-templates", response=list[dict[str, Any]])
+def templates(request: HttpRequest) -> list[dict[str, Any]]:
+    """List the standard question bank templates."""
+    return [{"key": key, "definition": load_template(key).to_dict()} for key in list_templates()]
+
+
+@router.get("/surveys", response=list[SurveyOut])
+def list_surveys(request: HttpRequest) -> list[dict[str, Any]]:
+    """List surveys the caller designs or distributes."""
+    return [_survey_out(s) for s in surveys_for(request.user)]
+
+
+@router.post("/surveys", response={201: SurveyDetailOut})
+def create_survey(request: HttpRequest, payload: SurveyCreateIn) -> Status[dict[str, Any]]:
+    """Create a survey round from a question bank template or a full definition."""
+    owner = access_unit_by_id(request.user, payload.owner_unit_id, Perm.SURVEY_DESIGN)
+    units = [access_unit_by_id(request.user, uid, Perm.SURVEY_DESIGN) for uid in payload.unit_ids]
+    if payload.definition is not None:
+        document = payload.definition
+    elif payload.template:
+        if payload.template not in list_templates():
+            raise ServiceError("template_unknown", "Unknown template.", field="template")
+        document = load_template(payload.template).to_dict()
+    else:
+        raise ServiceError("definition_required", "Give a template or a definition.", field="definition")
+    if payload.languages:
+        document = {**document, "languages": payload.languages}
+    survey = services.survey_create(
+        actor=request.user,
+        owner_unit=owner,
+        document=document,
+        units=units,
+        round_label=payload.round_label,
+        series=payload.series,
+    )
+    return Status(201, _detail(survey))
+
+
+def _detail(survey: Any) -> dict[str, Any]:
+    return {
+        **_survey_out(survey),
+        "definition": survey.definition,
+        "missing_translations": missing_translations(parse_definition(survey.definition)),
+    }
+
+
+@router.get("/surveys/{survey_id}", response=SurveyDetailOut)
+def get_survey(request: HttpRequest, survey_id: int) -> dict[str, Any]:
+    """Return a survey with its full definition (for export: lossless JSON)."""
+    return _detail(access_survey_by_id(request.user, survey_id, Perm.SURVEY_DISTRIBUTE))
+
+
+@router.put("/surveys/{survey_id}/definition", response=SurveyDetailOut)
+def put_definition(
+    request: HttpRequest, survey_id: int, payload: dict[str, Any] = Body(...)  # noqa: B008 — ninja idiom
+) -> dict[str, Any]:
+    """Replace the questions; keys keep their ids and removed items are hidden, not lost."""
+    survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DESIGN)
+    return _detail(services.survey_update_definition(actor=request.user, survey=survey, document=payload))
+
+
+@router.post("/surveys/{survey_id}/status", response=SurveyOut)
+def set_status(request: HttpRequest, survey_id: int, payload: StatusIn) -> dict[str, Any]:
+    """Open or close the survey (draft, open, closed)."""
+    survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DESIGN)
+    return _survey_out(services.survey_set_status(actor=request.user, survey=survey, status=payload.status))
+
+
+@router.get("/surveys/{survey_id}/units", response=list[SurveyUnitOut])
+def list_survey_units(request: HttpRequest, survey_id: int) -> list[dict[str, Any]]:
+    """List the survey's units the caller distributes in, with links and response counts."""
+    survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DISTRIBUTE)
+    return [
+        {
+            "id": su.pk,
+            "unit_id": su.unit_id,
+            "unit_name": su.unit.name,
+            "link_key": su.link_key,
+            "user_count": su.user_count,
+            "responses_complete": su.responses_complete,
+        }
+        for su in survey_units_for(request.user, survey)
+    ]
+
+
+@router.post("/surveys/{survey_id}/units/{survey_unit_id}/codes", response={201: CodesOut})
+def create_codes(
+    request: HttpRequest, survey_id: int, survey_unit_id: int, payload: CountIn
+) -> Status[dict[str, Any]]:
+    """Create a batch of single-use codes."""
+    survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DISTRIBUTE)
+    su = access_survey_unit(request.user, survey, survey_unit_id)
+    codes = distribution.codes_create(actor=request.user, survey_unit=su, count=payload.count)
+    return Status(201, {"batch": codes[0].batch if codes else 0, "codes": [c.code for c in codes]})
+
+
+@router.post("/surveys/{survey_id}/units/{survey_unit_id}/invitations", response=SentOut)
+def send_invitations(
+    request: HttpRequest, survey_id: int, survey_unit_id: int, payload: EmailsIn
+) -> dict[str, Any]:
+    """E-mail personal invitations (addresses already invited are skipped)."""
+    survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DISTRIBUTE)
+    su = access_survey_unit(request.user, survey, survey_unit_id)
+    valid, invalid = distribution.parse_emails("\n".join(payload.emails))
+    sent = distribution.invitations_send(
+        actor=request.user, survey_unit=su, emails=valid, base_url=request.build_absolute_uri("/").rstrip("/")
+    )
+    return {"sent": sent, "invalid": invalid}
+
+
+@router.post("/surveys/{survey_id}/units/{survey_unit_id}/reminders", response=SentOut)
+def send_reminders(request: HttpRequest, survey_id: int, survey_unit_id: int) -> dict[str, Any]:
+    """Remind everyone invited who has not answered yet."""
+    survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DISTRIBUTE)
+    su = access_survey_unit(request.user, survey, survey_unit_id)
+    return {
+        "sent": distribution.reminders_send(
+            actor=request.user, survey_unit=su, base_url=request.build_absolute_uri("/").rstrip("/")
+        )
+    }
+
+
+@router.put("/surveys/{survey_id}/units/{survey_unit_id}/user-count", response=SurveyUnitOut)
+def set_user_count(
+    request: HttpRequest, survey_id: int, survey_unit_id: int, payload: UserCountIn
+) -> dict[str, Any]:
+    """Record how many users the unit has (for the response rate)."""
+    survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DISTRIBUTE)
+    su = distribution.user_count_set(
+        actor=request.user,
+        survey_unit=access_survey_unit(request.user, survey, survey_unit_id),
+        count=payload.user_count,
+    )
+    count = survey_units_for(request.user, survey).get(pk=su.pk).responses_complete
+    return {
+        "id": su.pk,
+        "unit_id": su.unit_id,
+        "unit_name": su.unit.name,
+        "link_key": su.link_key,
+        "user_count": su.user_count,
+        "responses_complete": count,
+    }
+
+
+# --- public (no login): respondents' own apps, kiosks and bulk paper entry tools -----------
+
+public = Router(tags=["public"], auth=None)
+
+
+def _open_unit(link_key: str) -> SurveyUnit:
+    su = SurveyUnit.objects.select_related("survey").filter(link_key=link_key).first()
+    if su is None or su.survey.status == "draft":
+        raise Http404
+    return su
+
+
+@public.get("/public/surveys/{link_key}", response=dict[str, Any])
+def public_definition(request: HttpRequest, link_key: str) -> dict[str, Any]:
+    """Return the definition behind an open link (what a respondent app renders)."""
+    su = _open_unit(link_key)
+    unit = OrgUnit.objects.get(pk=su.unit_id)
+    return {
+        "unit": unit.name,
+        "accepting": services.survey_is_accepting(su.survey),
+        "definition": su.survey.definition,
+    }
+
+
+@public.post("/public/surveys/{link_key}/responses", response={201: SubmissionOut, 200: SubmissionOut})
+def public_submit(request: HttpRequest, link_key: str, payload: SubmissionIn) -> Status[dict[str, str]]:
+    """Submit a whole response. Resending the same ``idempotency_key`` never stores it twice."""
+    su = _open_unit(link_key)
+    if not services.survey_is_accepting(su.survey):
+        raise ServiceError("survey_closed", "This survey is closed.")
+    _response, created = services.response_submit_complete(
+        survey_unit=su,
+        answers=_decode(payload.answers),
+        language=payload.language,
+        channel=Channel.API,
+        idempotency_key=payload.idempotency_key[:64],
+    )
+    return Status(201, {"status": "stored"}) if created else Status(200, {"status": "duplicate"})
+
+
+def _decode(answers: dict[str, Any]) -> dict[str, Any]:
+    """JSON has no tuples: multiple-choice answers arrive as lists."""
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in answers.items()}
+
+
+@api.exception_handler(services.AnswerErrors)
+def _answer_errors(request: HttpRequest, exc: services.AnswerErrors) -> Any:
+    fields = [{"question": e.question, "code": e.code, "params": dict(e.params)} for e in exc.errors]
+    return api.create_response(request, error_body(exc.code, str(exc.message), fields=fields), status=422)

@@ -50,13 +50,13 @@ def _chrome(definition: Definition, lang: str, survey: Survey, **extra: Any) -> 
         "survey": survey,
         "definition": definition,
         "title": tx(definition.title, lang, definition.languages),
-        "t": _Texts(lang, overrides),
+        "t": RespondentTexts(lang, overrides),
         "languages": [(code, language_name(code)) for code in definition.languages],
         **extra,
     }
 
 
-class _Texts:
+class RespondentTexts:
     """Template access to respondent texts: ``{{ t.next }}``."""
 
     def __init__(self, lang: str, overrides: Any) -> None:
@@ -173,7 +173,7 @@ def code_entry(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "surveys/respond/code.html",
-        {"error": error, "code": code, "lang": "nb", "dir": "ltr", "t": _Texts("nb", None)},
+        {"error": error, "code": code, "lang": "nb", "dir": "ltr", "t": RespondentTexts("nb", None)},
     )
 
 
@@ -209,7 +209,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     return redirect("respond:section", token=resume, number=_first_section(definition, response))
 
 
-def _district_labels(municipality_id: int) -> dict[str, str]:
+def district_labels(municipality_id: int) -> dict[str, str]:
     return dict(
         OrgUnit.objects.filter(municipality_id=municipality_id, kind=UnitKind.DISTRICT)
         .exclude(region_code="")
@@ -250,7 +250,7 @@ def section(request: HttpRequest, token: str, number: int) -> HttpResponse:
             return redirect("respond:section", token=token, number=definition.sections.index(later[0]) + 1)
         return _finish(request, response, token, definition)
     earlier = {k: v for k, v in effective.items() if k not in engine.section_keys(current)}
-    districts = _district_labels(survey.municipality_id)
+    districts = district_labels(survey.municipality_id)
     errors: dict[str, str] = {}
     overrides = (survey.definition or {}).get("ui")
     if request.method == "POST":

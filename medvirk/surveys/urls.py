@@ -1,4 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "surveys"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.survey_list, name="list"),
+    path("new/", views.survey_create, name="create"),
+    path("<int:survey_id>/", views.survey_detail, name="detail"),
+    path("<int:survey_id>/status/", views.survey_status, name="status"),
+    path("<int:survey_id>/questions/", views.survey_definition, name="definition"),
+    path("<int:survey_id>/translate/<str:lang>/", views.survey_translate, name="translate"),
+    path("<int:survey_id>/units/<int:survey_unit_id>/", views.unit_distribute, name="distribute"),
+    path("<int:survey_id>/units/<int:survey_unit_id>/poster/", views.unit_poster, name="poster"),
+    path("<int:survey_id>/units/<int:survey_unit_id>/codes/<int:batch>/", views.unit_codes, name="codes"),
+    path("<int:survey_id>/units/<int:survey_unit_id>/paper/", views.unit_paper, name="paper"),
+]

@@ -1,0 +1,79 @@
+"""Survey API: create from the bank, lossless definition export, public idempotent submission."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.test import Client
+
+from medvirk.demo import DemoData
+from medvirk.surveys.models import Response, SurveyUnit
+
+from .factories import sample_definition
+
+
+def post(client: Client, url: str, body: Any) -> Any:
+    return client.post(url, data=json.dumps(body), content_type="application/json")
+
+
+def test_create_from_template_export_and_reimport_losslessly(client_as: Any, demo: DemoData) -> None:
+    client = client_as("analytiker")
+    body = {
+        "owner_unit_id": demo.units[""].pk,
+        "unit_ids": [demo.units["Østre sykehjem"].pk],
+        "round_label": "2026",
+        "template": "nursing_home_relatives",
+    }
+    created = post(client, "/api/v1/surveys", body)
+    assert created.status_code == 201, created.content
+    exported = client.get(f"/api/v1/surveys/{created.json()['id']}").json()
+    assert exported["missing_translations"] == {"nb": [], "nn": [], "en": []}
+    again = post(
+        client,
+        "/api/v1/surveys",
+        {**body, "template": None, "definition": exported["definition"], "round_label": "2027"},
+    )
+    assert again.status_code == 201
+    assert again.json()["definition"] == exported["definition"]
+
+
+def test_public_submission_is_idempotent_and_validated(client_as: Any, demo: DemoData) -> None:
+    staff = client_as("analytiker")
+    created = post(
+        staff,
+        "/api/v1/surveys",
+        {
+            "owner_unit_id": demo.units[""].pk,
+            "round_label": "2026",
+            "unit_ids": [demo.units["Sentrum barnehage"].pk],
+            "definition": sample_definition(),
+        },
+    ).json()
+    assert post(staff, f"/api/v1/surveys/{created['id']}/status", {"status": "open"}).status_code == 200
+    link = SurveyUnit.objects.get(survey_id=created["id"]).link_key
+    public = Client()
+    answers = {"q_overall": 6, "q_channel": "friends", "q_used": ["b"], "bg_gender": "male"}
+    first = post(
+        public, f"/api/v1/public/surveys/{link}/responses", {"idempotency_key": "x1", "answers": answers}
+    )
+    second = post(
+        public, f"/api/v1/public/surveys/{link}/responses", {"idempotency_key": "x1", "answers": answers}
+    )
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert second.json() == {"status": "duplicate"}
+    assert Response.objects.filter(survey_id=created["id"]).count() == 1
+    bad = post(
+        public,
+        f"/api/v1/public/surveys/{link}/responses",
+        {"idempotency_key": "x2", "answers": {"q_overall": 0, "q_channel": "tv", "nope": 1}},
+    )
+    assert bad.status_code == 422
+    codes = {(f["question"], f["code"]) for f in bad.json()["error"]["fields"]}
+    assert codes == {
+        ("q_overall", "out_of_range"),
+        ("q_channel", "invalid_choice"),
+        ("nope", "unknown_question"),
+    }
+    assert Response.objects.filter(survey_id=created["id"]).count() == 1
+    assert Client().get("/api/v1/public/surveys/unknown").status_code == 404

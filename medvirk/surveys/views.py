@@ -1,0 +1,386 @@
+"""Staff pages for designing and distributing surveys: fetch with access check, act, respond."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from medvirk.accounts.access import access_unit_by_id, can, can_anywhere, units_for
+from medvirk.accounts.permissions import Perm
+from medvirk.core.errors import ServiceError
+from medvirk.core.views import staff_view
+
+from . import distribution, engine, services
+from .bank import list_templates, load_template
+from .definition import missing_translations, parse_definition
+from .forms import CountForm, DefinitionForm, InviteForm, SurveyCreateForm, UserCountForm
+from .models import AccessCode, Channel, SurveyStatus
+from .render import SectionRenderer, error_text, tx
+from .respond import RespondentTexts, district_labels
+from .selectors import access_survey_by_id, access_survey_unit, survey_units_for, surveys_for
+
+
+def _title(text: dict[str, str]) -> str:
+    return tx(text, get_language() or "nb", ("nb", "en"))
+
+
+@staff_view
+def survey_list(request: HttpRequest) -> HttpResponse:
+    """List the surveys the user designs or distributes."""
+    surveys = list(surveys_for(request.user))
+    rows = [{"survey": s, "title": _title(s.title)} for s in surveys]
+    can_create = can_anywhere(request.user, Perm.SURVEY_DESIGN)
+    if not rows and not can_create and not can_anywhere(request.user, Perm.SURVEY_DISTRIBUTE):
+        raise Http404
+    return render(request, "surveys/list.html", {"rows": rows, "can_create": can_create})
+
+
+@staff_view
+def survey_create(request: HttpRequest) -> HttpResponse:
+    """Create a survey round from the question bank for one or many units."""
+    owners = list(units_for(request.user, Perm.SURVEY_DESIGN))
+    if not owners:
+        raise Http404
+    lang = get_language() or "nb"
+    templates = [(key, tx(load_template(key).title, lang, ("nb", "en"))) for key in list_templates()]
+    chosen_template = request.POST.get("template") or request.GET.get("template") or templates[0][0]
+    area = load_template(chosen_template).service_area if chosen_template in list_templates() else None
+    leaves = [u for u in owners if u.kind == "unit"]
+    initial = {
+        "template": chosen_template,
+        "owner_unit": owners[0].pk,
+        "units": [u.pk for u in leaves if u.service_area == area],
+        "languages": ["nb", "nn", "en"],
+    }
+    form = SurveyCreateForm(
+        request.POST or None, templates=templates, owners=owners, units=leaves, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        owner = access_unit_by_id(request.user, form.cleaned_data["owner_unit"], Perm.SURVEY_DESIGN)
+        units = [access_unit_by_id(request.user, pk, Perm.SURVEY_DESIGN) for pk in form.cleaned_data["units"]]
+        document = {
+            **load_template(form.cleaned_data["template"]).to_dict(),
+            "languages": form.cleaned_data["languages"],
+        }
+        try:
+            survey = services.survey_create(
+                actor=request.user,
+                owner_unit=owner,
+                document=document,
+                units=units,
+                round_label=form.cleaned_data["round_label"],
+            )
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The survey was created as a draft. Check it, then open it."))
+            return redirect("surveys:detail", survey.pk)
+    return render(request, "surveys/create.html", {"form": form})
+
+
+@staff_view
+def survey_detail(request: HttpRequest, survey_id: int) -> HttpResponse:
+    """Show a survey: status, translation gaps, and per unit its links and number of answers."""
+    survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DISTRIBUTE)
+    definition = parse_definition(survey.definition)
+    missing = {lang: len(places) for lang, places in missing_translations(definition).items()}
+    context = {
+        "survey": survey,
+        "title": _title(survey.title),
+        "units": survey_units_for(request.user, survey),
+        "can_design": can(request.user, Perm.SURVEY_DESIGN, survey.owner_unit),
+        "missing": missing,
+        "accepting": services.survey_is_accepting(survey),
+        "questions": sum(1 for _ in definition.questions()),
+        "sections": len(definition.sections),
+        "languages": definition.languages,
+    }
+    return render(request, "surveys/detail.html", context)
+
+
+@staff_view
+@require_POST
+def survey_status(request: HttpRequest, survey_id: int) -> HttpResponse:
+    """Open or close a survey."""
+    survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DESIGN)
+    status = request.POST.get("status", "")
+    try:
+        services.survey_set_status(actor=request.user, survey=survey, status=status)
+    except ServiceError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request,
+            _("The survey is open.")
+            if status == SurveyStatus.OPEN
+            else _("The survey is closed.")
+            if status == SurveyStatus.CLOSED
+            else _("The survey is a draft."),
+        )
+    return redirect("surveys:detail", survey.pk)
+
+
+@staff_view
+def survey_definition(request: HttpRequest, survey_id: int) -> HttpResponse:
+    """Edit the whole definition as JSON; problems are listed with their place."""
+    survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DESIGN)
+    form = DefinitionForm(
+        request.POST or None,
+        initial={"definition": json.dumps(survey.definition, ensure_ascii=False, indent=2)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = json.loads(form.cleaned_data["definition"])
+        except json.JSONDecodeError as exc:
+            form.add_error(
+                "definition",
+                _("This is not valid JSON (line %(line)s, column %(col)s).")
+                % {"line": exc.lineno, "col": exc.colno},
+            )
+        else:
+            try:
+                services.survey_update_definition(actor=request.user, survey=survey, document=document)
+            except ServiceError as error:
+                form.add_error("definition", str(error.message))
+            else:
+                messages.success(request, _("The questions were saved. Existing answers are kept."))
+                return redirect("surveys:detail", survey.pk)
+    return render(
+        request, "surveys/definition.html", {"form": form, "survey": survey, "title": _title(survey.title)}
+    )
+
+
+def _text_slots(document: dict[str, Any]) -> list[tuple[str, dict[str, str]]]:
+    """List every translatable text in a definition document with a readable place name."""
+    slots: list[tuple[str, dict[str, str]]] = []
+
+    def add(place: str, text: Any) -> None:
+        if isinstance(text, dict) and text:
+            slots.append((place, text))
+
+    add("title", document.get("title"))
+    add("intro", document.get("intro"))
+    add("thanks", document.get("thanks"))
+    for key, theme in (document.get("themes") or {}).items():
+        add(f"themes.{key}", theme)
+    for section in document.get("sections", []):
+        add(f"{section['key']}.title", section.get("title"))
+        add(f"{section['key']}.description", section.get("description"))
+        for q in section.get("questions", []):
+            for item in [q, *q.get("rows", [])]:
+                add(f"{item['key']}.text", item.get("text"))
+                add(f"{item['key']}.help", item.get("help"))
+                for option in item.get("options", []):
+                    add(f"{item['key']}.{option['key']}", option.get("label"))
+            scale = q.get("scale") or {}
+            add(f"{q['key']}.min_label", scale.get("min_label"))
+            add(f"{q['key']}.max_label", scale.get("max_label"))
+    return slots
+
+
+@staff_view
+def survey_translate(request: HttpRequest, survey_id: int, lang: str) -> HttpResponse:
+    """Show every text next to its source and let the designer fill in one language."""
+    survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DESIGN)
+    definition = parse_definition(survey.definition)
+    if lang not in definition.languages:
+        raise Http404
+    source = definition.languages[0] if lang != definition.languages[0] else (*definition.languages, "en")[1]
+    document = json.loads(json.dumps(survey.definition))
+    slots = _text_slots(document)
+    if request.method == "POST":
+        for index, (_place, text) in enumerate(slots):
+            value = request.POST.get(f"t{index}", "").strip()
+            if value:
+                text[lang] = value[:5000]
+            else:
+                text.pop(lang, None)
+        try:
+            services.survey_update_definition(actor=request.user, survey=survey, document=document)
+        except ServiceError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("The translations were saved."))
+            return redirect("surveys:translate", survey.pk, lang)
+    rows = [
+        {
+            "index": i,
+            "place": place,
+            "source": text.get(source, ""),
+            "value": text.get(lang, ""),
+            "missing": not text.get(lang, "").strip(),
+        }
+        for i, (place, text) in enumerate(slots)
+    ]
+    return render(
+        request,
+        "surveys/translate.html",
+        {
+            "survey": survey,
+            "title": _title(survey.title),
+            "rows": rows,
+            "lang": lang,
+            "source": source,
+            "missing": sum(r["missing"] for r in rows),
+            "rtl": lang in ("ar", "ur", "fa", "ckb", "he"),
+        },
+    )
+
+
+@staff_view
+def unit_distribute(request: HttpRequest, survey_id: int, survey_unit_id: int) -> HttpResponse:
+    """Distribution for one unit: links, QR poster, codes, invitations, number of users."""
+    survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DISTRIBUTE)
+    su = access_survey_unit(request.user, survey, survey_unit_id)
+    count_form = CountForm(prefix="codes")
+    invite_form = InviteForm(prefix="invite")
+    users_form = UserCountForm(prefix="users", initial={"user_count": su.user_count})
+    base = request.build_absolute_uri("/").rstrip("/")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "codes":
+                count_form = CountForm(request.POST, prefix="codes")
+                if count_form.is_valid():
+                    made = distribution.codes_create(
+                        actor=request.user, survey_unit=su, count=count_form.cleaned_data["count"]
+                    )
+                    messages.success(request, _("%(n)s codes were created.") % {"n": len(made)})
+                    return redirect("surveys:codes", survey.pk, su.pk, made[0].batch)
+            elif action == "invite":
+                invite_form = InviteForm(request.POST, prefix="invite")
+                if invite_form.is_valid():
+                    valid, invalid = distribution.parse_emails(invite_form.cleaned_data["emails"])
+                    if invalid:
+                        invite_form.add_error(
+                            "emails",
+                            _("These addresses are not valid: %(list)s") % {"list": ", ".join(invalid[:10])},
+                        )
+                    else:
+                        sent = distribution.invitations_send(
+                            actor=request.user, survey_unit=su, emails=valid, base_url=base
+                        )
+                        messages.success(request, _("%(n)s invitations were sent.") % {"n": sent})
+                        return redirect("surveys:distribute", survey.pk, su.pk)
+            elif action == "remind":
+                sent = distribution.reminders_send(actor=request.user, survey_unit=su, base_url=base)
+                messages.success(request, _("%(n)s reminders were sent.") % {"n": sent})
+                return redirect("surveys:distribute", survey.pk, su.pk)
+            elif action == "users":
+                users_form = UserCountForm(request.POST, prefix="users")
+                if users_form.is_valid():
+                    distribution.user_count_set(
+                        actor=request.user, survey_unit=su, count=users_form.cleaned_data["user_count"]
+                    )
+                    messages.success(request, _("The number of users was saved."))
+                    return redirect("surveys:distribute", survey.pk, su.pk)
+        except ServiceError as error:
+            messages.error(request, str(error.message))
+    link = base + reverse("respond:landing", args=[su.link_key])
+    invitations = su.invitations.all()
+    context = {
+        "survey": survey,
+        "title": _title(survey.title),
+        "su": su,
+        "link": link,
+        "kiosk_link": base + reverse("respond:kiosk", args=[su.link_key]),
+        "count_form": count_form,
+        "invite_form": invite_form,
+        "users_form": users_form,
+        "batches": AccessCode.objects.filter(survey_unit=su).values_list("batch", flat=True).distinct(),
+        "invited": invitations.count(),
+        "invited_done": invitations.filter(completed=True).count(),
+    }
+    return render(request, "surveys/distribute.html", context)
+
+
+@staff_view
+def unit_poster(request: HttpRequest, survey_id: int, survey_unit_id: int) -> HttpResponse:
+    """A printable A4 poster with the survey's QR code and short link."""
+    survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DISTRIBUTE)
+    su = access_survey_unit(request.user, survey, survey_unit_id)
+    link = request.build_absolute_uri(reverse("respond:landing", args=[su.link_key]))
+    qr = segno.make(link, error="m").svg_inline(scale=8, title=_("QR code for the survey"))
+    return render(
+        request,
+        "surveys/poster.html",
+        {"survey": survey, "title": _title(survey.title), "su": su, "link": link, "qr": qr},
+    )
+
+
+@staff_view
+def unit_codes(request: HttpRequest, survey_id: int, survey_unit_id: int, batch: int) -> HttpResponse:
+    """A printable list of one batch of single-use codes."""
+    survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DISTRIBUTE)
+    su = access_survey_unit(request.user, survey, survey_unit_id)
+    codes = AccessCode.objects.filter(survey_unit=su, batch=batch)
+    if not codes.exists():
+        raise Http404
+    code_url = request.build_absolute_uri(reverse("respond:code"))
+    return render(
+        request,
+        "surveys/codes.html",
+        {
+            "survey": survey,
+            "title": _title(survey.title),
+            "su": su,
+            "codes": codes,
+            "batch": batch,
+            "code_url": code_url,
+        },
+    )
+
+
+@staff_view
+def unit_paper(request: HttpRequest, survey_id: int, survey_unit_id: int) -> HttpResponse:
+    """Fast keying of paper forms: every question on one page, then a blank form for the next."""
+    survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DISTRIBUTE)
+    su = access_survey_unit(request.user, survey, survey_unit_id)
+    definition = parse_definition(survey.definition)
+    lang = definition.languages[0]
+    districts = district_labels(survey.municipality_id)
+    data: dict[str, list[str]] = {}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        data = {k: request.POST.getlist(k) for k in request.POST if k.startswith(engine.FIELD_PREFIX)}
+        try:
+            _response, created = services.response_submit_complete(
+                survey_unit=su,
+                form=data,
+                language=lang,
+                channel=Channel.PAPER,
+                idempotency_key=request.POST.get("idempotency_key", "")[:64] or secrets.token_urlsafe(24),
+            )
+        except services.AnswerErrors as exc:
+            errors = {e.question: error_text(e, lang, None) for e in exc.errors}
+        else:
+            if created:
+                messages.success(request, _("The paper form was saved. Key in the next one."))
+            else:
+                messages.info(request, _("This form was already saved (sent twice)."))
+            return redirect("surveys:paper", survey.pk, su.pk)
+    renderer = SectionRenderer(definition, lang, district_labels=districts)
+    sections = []
+    for section in definition.sections:
+        fields = [renderer.field(q, data, errors) for q in section.questions if not q.hidden]
+        sections.append({"title": renderer.t(section.title), "fields": fields})
+    context = {
+        "survey": survey,
+        "title": _title(survey.title),
+        "su": su,
+        "sections": sections,
+        "t": RespondentTexts(lang, None),
+        "idempotency_key": secrets.token_urlsafe(24),
+        "has_errors": bool(errors),
+    }
+    return render(request, "surveys/paper.html", context, status=400 if errors else 200)
