@@ -168,7 +168,9 @@ def get_survey(request: HttpRequest, survey_id: int) -> dict[str, Any]:
 
 @router.put("/surveys/{survey_id}/definition", response=SurveyDetailOut)
 def put_definition(
-    request: HttpRequest, survey_id: int, payload: dict[str, Any] = Body(...)  # noqa: B008 — ninja idiom
+    request: HttpRequest,
+    survey_id: int,
+    payload: dict[str, Any] = Body(...),  # noqa: B008 — ninja idiom
 ) -> dict[str, Any]:
     """Replace the questions; keys keep their ids and removed items are hidden, not lost."""
     survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DESIGN)
