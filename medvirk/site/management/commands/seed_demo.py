@@ -15,8 +15,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not Municipality.objects.filter(slug="eksempel").exists():
-            build_demo()
-            self.stdout.write(self.style.SUCCESS("Demo data created."))
+            demo = build_demo()
+            from medvirk.surveys.demo import seed_survey_demo
+
+            seed_survey_demo(demo)
+            self.stdout.write(
+                self.style.SUCCESS("Demo data created (organisation, staff, survey rounds 2025 and 2026).")
+            )
         else:
             self.stdout.write("Demo data already present.")
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")

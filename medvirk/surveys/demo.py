@@ -1,0 +1,165 @@
+"""Demo survey rounds with synthetic answers for Eksempel kommune (fictional data, seeded).
+
+The answers are generated, not real: kindergartens differ in quality, parents with immigrant
+background rate information lower (so the equity analysis has a real gap to find), one unit has
+too few answers (so suppression shows), and a few comments contain phone numbers and e-mail
+addresses (so masking shows). Used by ``manage.py seed_demo`` only, not by the test suite.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from medvirk.core.dimensions import PREFER_NOT_TO_SAY
+from medvirk.demo import DemoData
+from medvirk.orgs.models import ServiceArea
+
+from . import services
+from .bank import load_template
+from .definition import Definition, QType, Question
+from .engine import DONT_KNOW
+from .models import SurveyStatus, SurveyUnit
+
+COMMENTS = [
+    "Mer informasjon om hva barna har gjort i løpet av dagen.",
+    "Flinke og varme ansatte, barnet mitt trives veldig godt.",
+    "Vanskelig å forstå beskjedene på norsk. Ønsker informasjon på flere språk.",
+    "Ønsker lengre åpningstid om ettermiddagen.",
+    "For mange vikarer i høst, barna merker det.",
+    "Maten kunne vært bedre og mer variert.",
+    "Ring meg gjerne på 912 34 567 hvis dere vil vite mer.",
+    "Savner foreldremøter med tolk.",
+    "Send gjerne svar til ola.nordmann@example.no.",
+    "Uteområdet er flott, men trenger vedlikehold.",
+    "Informasjonen kommer ofte for sent.",
+    "Veldig fornøyd med tilvenningen.",
+]
+DISTRICT_CODES = ["999901", "999902", "999903", "999904", "999905"]
+
+
+def _answer(q: Question, rng: random.Random, quality: float, immigrant: bool) -> Any:
+    if q.type in (QType.RATING,):
+        scale = q.scale
+        assert scale is not None
+        if scale.dont_know and rng.random() < 0.05:
+            return DONT_KNOW
+        shift = -0.9 if immigrant and q.theme in ("informasjon", "medvirkning") else 0.0
+        centre = scale.min + (scale.max - scale.min) * quality + shift
+        return max(scale.min, min(scale.max, round(rng.gauss(centre, 0.9))))
+    if q.type == QType.NPS:
+        return max(0, min(10, round(rng.gauss(10 * quality, 1.8))))
+    if q.type == QType.SINGLE:
+        return rng.choice([o.key for o in q.options if not o.hidden])
+    if q.type == QType.MULTIPLE:
+        keys = [o.key for o in q.options if not o.hidden]
+        return tuple(k for k in keys if rng.random() < 0.35) or (keys[0],)
+    if q.type in (QType.TEXT, QType.TEXTAREA):
+        return rng.choice(COMMENTS) if rng.random() < 0.4 else None
+    if q.type == QType.NUMBER:
+        return rng.randint(int(q.min or 0), int(min(q.max or 10, 10)))
+    if q.type == QType.CONSENT:
+        return True
+    return None
+
+
+def _background(q: Question, rng: random.Random, district: str, immigrant: bool) -> str:
+    dim = q.dimension
+    if rng.random() < 0.04:
+        return PREFER_NOT_TO_SAY
+    if dim == "district":
+        return district if rng.random() < 0.85 else rng.choice(DISTRICT_CODES)
+    if dim == "immigrant_background":
+        return (
+            "immigrant" if immigrant else ("norwegian_born_to_immigrants" if rng.random() < 0.05 else "rest")
+        )
+    if dim == "gender":
+        return rng.choices(["female", "male", "other"], [0.62, 0.37, 0.01])[0]
+    if dim == "age_band":
+        return rng.choices(["25-34", "35-44", "45-54"], [0.45, 0.45, 0.10])[0]
+    if dim == "home_language":
+        return (
+            "other"
+            if immigrant and rng.random() < 0.6
+            else ("norwegian_and_other" if immigrant else "norwegian")
+        )
+    if dim == "functional_impairment":
+        return "yes" if rng.random() < 0.08 else "no"
+    return PREFER_NOT_TO_SAY
+
+
+def answers_for(
+    definition: Definition, rng: random.Random, *, quality: float, district: str, immigrant_share: float
+) -> dict[str, Any]:
+    """Generate one plausible, valid answer set."""
+    immigrant = rng.random() < immigrant_share
+    answers: dict[str, Any] = {}
+    for q in definition.questions(include_rows=False):
+        if q.hidden:
+            continue
+        if q.type == QType.BACKGROUND:
+            answers[q.key] = _background(q, rng, district, immigrant)
+            continue
+        for item in q.rows or (q,):
+            if q.type == QType.MATRIX:
+                item = Question(
+                    key=item.key,
+                    type=QType.RATING,
+                    text=item.text,
+                    scale=q.scale,
+                    theme=item.theme or q.theme,
+                )
+            if rng.random() < 0.03 and not item.required:
+                continue  # an unanswered question
+            value = _answer(item, rng, quality, immigrant)
+            if value is not None:
+                answers[item.key] = value
+    return answers
+
+
+def seed_survey_demo(demo: DemoData, *, seed: int = 2026) -> list[Any]:
+    """Create the 2025 (closed) and 2026 (open) kindergarten parent survey with synthetic answers."""
+    rng = random.Random(seed)
+    template = load_template("kindergarten_parents")
+    kindergartens = sorted(
+        (u for u in demo.units.values() if u.service_area == ServiceArea.KINDERGARTEN), key=lambda u: u.name
+    )
+    quality = {u.pk: q for u, q in zip(kindergartens, [0.82, 0.66, 0.74, 0.58, 0.78, 0.70], strict=False)}
+    sizes = {u.pk: n for u, n in zip(kindergartens, [34, 27, 3, 22, 30, 18], strict=False)}  # one tiny unit
+    parents = {u.pk: u.parent for u in kindergartens}
+    surveys = []
+    for round_label, drift, status in (
+        ("2025", -0.06, SurveyStatus.CLOSED),
+        ("2026", 0.0, SurveyStatus.OPEN),
+    ):
+        survey = services.survey_create(
+            actor=demo.users["analytiker"],
+            owner_unit=demo.units[""],
+            document=template.to_dict(),
+            units=kindergartens,
+            round_label=round_label,
+        )
+        definition = template
+        for su in SurveyUnit.objects.filter(survey=survey).select_related("unit"):
+            district = parents[su.unit_id].region_code if parents[su.unit_id] else DISTRICT_CODES[0]
+            immigrant_share = 0.45 if district == "999905" else 0.15
+            su.user_count = round(sizes[su.unit_id] * 1.8) + 4
+            su.save(update_fields=["user_count"])
+            for i in range(sizes[su.unit_id]):
+                answers = answers_for(
+                    definition,
+                    rng,
+                    quality=quality[su.unit_id] + drift,
+                    district=district,
+                    immigrant_share=immigrant_share,
+                )
+                services.response_submit_complete(
+                    survey_unit=su,
+                    answers=answers,
+                    language=rng.choice(["nb"] * 8 + ["nn", "en"]),
+                    channel="link",
+                    idempotency_key=f"demo-{round_label}-{su.pk}-{i}",
+                )
+        services.survey_set_status(actor=demo.users["analytiker"], survey=survey, status=status)
+        surveys.append(survey)
+    return surveys
