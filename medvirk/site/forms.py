@@ -26,10 +26,12 @@ class DsFormMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():  # type: ignore[attr-defined]
             widget = field.widget
-            css = "ds-input"
-            if isinstance(widget, forms.Select) and not isinstance(widget, forms.SelectMultiple):
-                css = "ds-input"
-            widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+            if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+                # Each option is its own Designsystemet checkbox/radio with a label beside it.
+                widget.template_name = "site/forms/multiple_input.html"
+                widget.option_template_name = "site/forms/input_option.html"
+                continue
+            widget.attrs["class"] = (widget.attrs.get("class", "") + " ds-input").strip()
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]

@@ -28,7 +28,7 @@ LANGUAGE_CHOICES = [
 
 
 class SurveyCreateForm(DsForm):
-    template = forms.ChoiceField(label=_("Question set"))
+    template = forms.ChoiceField(label=_("Question set"), widget=forms.HiddenInput)
     round_label = forms.CharField(label=_("Round"), max_length=32, help_text=_("For example 2026."))
     owner_unit = forms.TypedChoiceField(label=_("Responsible unit"), coerce=int)
     units = forms.TypedMultipleChoiceField(

@@ -77,7 +77,13 @@ def assert_fits_width(page: Any, width: int = 320) -> None:
     """Fail if the page scrolls sideways at ``width`` CSS pixels (WCAG 1.4.10 reflow)."""
     page.set_viewport_size({"width": width, "height": 800})
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
-    assert scroll_width <= width, f"{page.url} is {scroll_width}px wide at {width}px"
+    offenders = page.evaluate(
+        """(w) => [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > w + 0.5 && !e.closest('.mv-table-wrap'))
+            .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""",
+        width,
+    )
+    assert scroll_width <= width, f"{page.url} is {scroll_width}px wide at {width}px: {offenders}"
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
