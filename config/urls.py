@@ -1,5 +1,6 @@
 """Top-level URLs: staff pages, the public site, the JSON API and language switching."""
 
+from django.apps import apps
 from django.urls import include, path
 
 from medvirk.api.routes import api
@@ -18,6 +19,13 @@ urlpatterns = [
     path("a/", include("medvirk.surveys.respond_urls")),
     path("results/", include("medvirk.insights.urls")),
     path("population/", include("medvirk.population.urls")),
+    path("participation/", include("medvirk.participation.urls")),
+    path("organisations/", include("medvirk.partners.urls")),
+    path("p/", include("medvirk.participation.public_urls")),
+    path("o/", include("medvirk.partners.public_urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+if apps.is_installed("bench.floor"):  # only with MEDVIRK_BENCH_FLOOR=1 in production settings
+    urlpatterns.append(path("bench/floor/", include("bench.floor.urls")))

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "medvirk.surveys",
     "medvirk.population",
     "medvirk.insights",
+    "medvirk.participation",
+    "medvirk.partners",
     "medvirk.site",
     "medvirk.api",
     "ninja",

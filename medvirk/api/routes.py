@@ -4,6 +4,8 @@ from .accounts import router as accounts_router
 from .base import api
 from .insights import router as insights_router
 from .orgs import router as orgs_router
+from .participation import router as participation_router
+from .partners import router as partners_router
 from .population import router as population_router
 from .surveys import public as public_router
 from .surveys import router as surveys_router
@@ -14,5 +16,7 @@ api.add_router("/", surveys_router)
 api.add_router("/", public_router)
 api.add_router("/", insights_router)
 api.add_router("/", population_router)
+api.add_router("/", participation_router)
+api.add_router("/", partners_router)
 
 __all__ = ["api"]

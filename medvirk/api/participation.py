@@ -1,0 +1,5 @@
+"""API endpoints of the participation module."""
+
+from ninja import Router
+
+router = Router(tags=["participation"])

@@ -1,0 +1,5 @@
+"""API endpoints of the partners module."""
+
+from ninja import Router
+
+router = Router(tags=["partners"])
