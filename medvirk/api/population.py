@@ -1,5 +1,324 @@
-"""API endpoints of the population module."""
+"""API endpoints of the population module: imports, tables, mapping, user counts, equity analyses.
 
-from ninja import Router
+The same access helpers and services as the pages, so the same scoping and the same anonymity rules.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from ninja import Router, Schema
+from ninja.responses import Status
+
+from medvirk.accounts.access import access_unit_by_id, can
+from medvirk.accounts.permissions import Perm
+from medvirk.orgs.models import OrgUnit
+from medvirk.population import equity, equity_outcomes, selectors, services
+from medvirk.population.models import MappingEntry, PopulationTable
+
+from .base import error_body
 
 router = Router(tags=["population"])
+
+
+class TableOut(Schema):
+    id: int
+    table_id: str
+    year: int
+    title: str
+    source: str
+    credit: str
+    licence: str
+    issues: list[dict[str, Any]]
+
+
+class EntryOut(Schema):
+    id: int
+    source_dimension: str
+    target_dimension: str
+    source_code: str
+    source_label: str
+    target_key: str
+    status: str
+    note: str
+
+
+class TableDetailOut(TableOut):
+    mapping: list[EntryOut]
+    population: dict[str, int]
+
+
+class ImportIn(Schema):
+    filename: str = ""
+    document: dict[str, Any] | None = None  # a JSON-stat 2.0 dataset
+    csv: str | None = None
+    source: str = ""
+    year: int | None = None
+    replace: bool = False
+
+
+class MappingIn(Schema):
+    target_key: str | None = None
+
+
+class UserCountsIn(Schema):
+    year: int
+    dimension: str
+    counts: dict[str, int | None]
+
+
+def _manage_root(user: Any) -> OrgUnit:
+    root = OrgUnit.objects.filter(municipality_id=getattr(user, "municipality_id", None), parent=None).first()
+    if root is None or not can(user, Perm.POPULATION_MANAGE, root):
+        raise Http404
+    return root
+
+
+def _table(user: Any, table_id: int) -> PopulationTable:
+    root = _manage_root(user)
+    table = selectors.access_table(municipality_id=root.municipality_id, table_id=table_id)
+    if table is None:
+        raise Http404
+    return table
+
+
+def _out(t: PopulationTable) -> TableOut:
+    return TableOut(
+        id=t.pk,
+        table_id=t.table_id,
+        year=t.year,
+        title=t.title,
+        source=t.source,
+        credit=t.credit,
+        licence=t.licence,
+        issues=t.issues,
+    )
+
+
+def _rejected(error: services.ImportRejected) -> Status[dict[str, Any]]:
+    return Status(400, error_body(error.code, str(error.message), field=error.field, issues=error.issues))
+
+
+@router.get("/population/tables", response=list[TableOut])
+def list_tables(request: HttpRequest) -> list[TableOut]:
+    """List the municipality's imported population tables."""
+    root = _manage_root(request.user)
+    return [_out(t) for t in selectors.tables_for(municipality=root.municipality)]
+
+
+@router.post("/population/tables", response={201: TableOut, 400: dict})
+def import_table(request: HttpRequest, payload: ImportIn) -> Status[Any]:
+    """Import a JSON-stat 2.0 dataset (``document``) or CSV text (``csv``), all or nothing."""
+    root = _manage_root(request.user)
+    if (payload.document is None) == (payload.csv is None):
+        return Status(400, error_body("document_required", "Send either document or csv."))
+    if payload.document is not None:
+        data, filename = json.dumps(payload.document).encode(), payload.filename or "upload.json"
+    else:
+        data, filename = (payload.csv or "").encode(), payload.filename or "upload.csv"
+    try:
+        table = services.table_import(
+            actor=request.user,
+            municipality=root.municipality,
+            data=data,
+            filename=filename,
+            source=payload.source,
+            year=payload.year,
+            replace=payload.replace,
+        )
+    except services.ImportRejected as error:
+        return _rejected(error)
+    return Status(201, _out(table))
+
+
+@router.get("/population/tables/{table_id}", response=TableDetailOut)
+def get_table(request: HttpRequest, table_id: int) -> TableDetailOut:
+    """Return a table with its mapping and population per region."""
+    t = _table(request.user, table_id)
+    population = dict(t.counts.filter(dimension="__population__").values_list("region", "count"))
+    return TableDetailOut(
+        **_out(t).dict(),
+        mapping=[EntryOut.from_orm(e) for e in t.mapping_entries.all()],
+        population=population,
+    )
+
+
+@router.patch("/population/tables/{table_id}/mapping/{entry_id}", response={200: EntryOut, 400: dict})
+def correct_mapping(request: HttpRequest, table_id: int, entry_id: int, payload: MappingIn) -> Any:
+    """Map one source code to another standard category (null: not used) and recount."""
+    t = _table(request.user, table_id)
+    entry = MappingEntry.objects.filter(pk=entry_id, table=t).first()
+    if entry is None:
+        raise Http404
+    try:
+        entry = services.mapping_correct(actor=request.user, entry=entry, target_key=payload.target_key)
+    except services.ImportRejected as error:
+        return _rejected(error)
+    return EntryOut.from_orm(entry)
+
+
+@router.get("/population/units/{unit_id}/user-counts", response=dict)
+def get_user_counts(request: HttpRequest, unit_id: int, year: int) -> dict[str, Any]:
+    """Return the user counts entered for a unit itself (not below it) in one year."""
+    unit = access_unit_by_id(request.user, unit_id, Perm.USER_COUNTS_EDIT)
+    from medvirk.population.models import UserCount
+
+    out: dict[str, dict[str, int]] = {}
+    for d, c, n in UserCount.objects.filter(unit=unit, year=year).values_list(
+        "dimension", "category", "count"
+    ):
+        out.setdefault(d, {})[c] = n
+    return {"unit_id": unit.pk, "year": year, "counts": out}
+
+
+@router.put("/population/units/{unit_id}/user-counts", response=dict)
+def set_user_counts(request: HttpRequest, unit_id: int, payload: UserCountsIn) -> dict[str, Any]:
+    """Replace a unit's user counts for one year and background dimension."""
+    unit = access_unit_by_id(request.user, unit_id, Perm.USER_COUNTS_EDIT)
+    rows = services.user_counts_set(
+        actor=request.user, unit=unit, year=payload.year, dimension=payload.dimension, counts=payload.counts
+    )
+    return {"unit_id": unit.pk, "year": payload.year, "dimension": payload.dimension, "rows": len(rows)}
+
+
+def _num(x: Any) -> Any:
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    if isinstance(x, tuple):
+        return [_num(v) for v in x]
+    return x
+
+
+def _representation(report: equity.RepresentationReport) -> dict[str, Any]:
+    return {
+        "unit_id": report.unit.pk,
+        "area": {"region": report.catchment.region, "label": report.catchment.label},
+        "register": report.register,
+        "threshold": report.threshold,
+        "n": report.n,
+        "credits": report.credits,
+        "p_value_note": report.register_explanation if report.register else None,
+        "dimensions": [
+            {
+                "dimension": d.dimension,
+                "shown": d.shown,
+                "n": d.n,
+                "n_not_comparable": d.n_not_comparable,
+                "note": d.note,
+                "chi_square": (
+                    {
+                        "statistic": d.chi_square.statistic,
+                        "df": d.chi_square.df,
+                        "p_value": d.chi_square.p_value,
+                    }
+                    if d.chi_square
+                    else None
+                ),
+                "r_indicator": d.r_indicator,
+                "partial_r": d.partial_r,
+                "groups": [
+                    {
+                        "key": r.key,
+                        "combined_small_groups": r.hidden,
+                        "n": r.n,
+                        "population": r.population,
+                        "share": _num(r.share),
+                        "share_interval": _num(r.share_interval) if r.share_interval else None,
+                        "population_share": _num(r.population_share),
+                        "ratio": _num(r.ratio),
+                        "ratio_interval": _num(r.ratio_interval) if r.ratio_interval else None,
+                        "p_adjusted": _num(r.p_adjusted),
+                        "under_represented": r.under,
+                        "partial_r": _num(r.partial_r),
+                    }
+                    for r in d.rows
+                ],
+            }
+            for d in report.dimensions
+        ],
+    }
+
+
+@router.get("/population/units/{unit_id}/representation", response=dict)
+def get_representation(
+    request: HttpRequest, unit_id: int, survey_id: int | None = None, year: int | None = None
+) -> dict[str, Any]:
+    """Compare a closed survey round's respondents (``survey_id``) or a year's users with the population."""
+    unit = access_unit_by_id(request.user, unit_id, Perm.RESULTS_VIEW)
+    if survey_id is not None:
+        survey = equity.access_survey_for_unit(unit, survey_id)
+        return _representation(equity.survey_representation(survey=survey, unit=unit))
+    if year is not None:
+        return _representation(equity.user_representation(unit=unit, year=year))
+    return {
+        "surveys": [s.pk for s in equity.surveys_for_unit(unit)],
+        "years": selectors.user_count_years(unit=unit),
+    }
+
+
+@router.get("/population/units/{unit_id}/gaps", response=dict)
+def get_gaps(
+    request: HttpRequest, unit_id: int, survey_id: int, practical_size: float = 0.10
+) -> dict[str, Any]:
+    """Return outcome gaps per group and question and weighted vs unweighted headline results."""
+    unit = access_unit_by_id(request.user, unit_id, Perm.RESULTS_VIEW)
+    survey = equity.access_survey_for_unit(unit, survey_id)
+    report = equity_outcomes.outcome_report(survey=survey, unit=unit, practical_size=practical_size)
+    w = report.weighting
+    return {
+        "unit_id": unit.pk,
+        "survey_id": survey.pk,
+        "threshold": report.threshold,
+        "practical_size": report.practical_size,
+        "gaps": [
+            {
+                "dimension": g.dimension,
+                "group": g.group,
+                "question": g.question,
+                "n": g.n,
+                "top_box": g.top_box,
+                "top_box_rest": g.top_box_rest,
+                "gap": _num(g.gap),
+                "interval": _num(g.interval),
+                "p_adjusted": _num(g.p_adjusted),
+                "flagged": g.flagged,
+                "reason": g.reason,
+                "adjusted_odds_ratio": _num(g.adjusted.odds_ratio) if g.adjusted else None,
+                "adjusted_reason": g.adjusted.reason if g.adjusted else None,
+            }
+            for g in report.gaps
+        ],
+        "weighting": (
+            {
+                "margins": w.margins,
+                "n": w.n,
+                "n_excluded": w.n_excluded,
+                "design_effect": w.design_effect,
+                "effective_n": w.effective_n,
+                "converged": w.converged,
+                "bounds_met": w.bounds_met,
+                "merged": w.merged,
+                "note": w.note,
+            }
+            if w
+            else None
+        ),
+        "headline": [
+            {
+                "question": h.question,
+                "n": h.n,
+                "mean": h.mean,
+                "mean_interval": _num(h.mean_interval),
+                "weighted_mean": h.weighted_mean,
+                "weighted_mean_interval": _num(h.weighted_mean_interval)
+                if h.weighted_mean_interval
+                else None,
+                "top_box": h.top_box,
+                "weighted_top_box": h.weighted_top_box,
+            }
+            for h in report.headline
+        ],
+    }

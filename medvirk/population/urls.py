@@ -1,4 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "population"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.tables, name="tables"),
+    path("import/", views.table_import, name="table_import"),
+    path("tables/<int:table_id>/", views.table_detail, name="table_detail"),
+    path("tables/<int:table_id>/delete/", views.table_delete, name="table_delete"),
+    path("tables/<int:table_id>/mapping/<int:entry_id>/", views.mapping_edit, name="mapping_edit"),
+    path("units/<int:unit_id>/users/", views.user_counts, name="user_counts"),
+    path("equity/", views.equity_index, name="equity_index"),
+    path("equity/units/<int:unit_id>/", views.equity_report, name="equity_report"),
+    path("equity/units/<int:unit_id>/export.csv", views.equity_export, name="equity_export"),
+]

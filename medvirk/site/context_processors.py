@@ -16,6 +16,7 @@ NAV: list[tuple[str, Any, Perm | None]] = [
     ("site:dashboard", _("Overview"), None),
     ("orgs:tree", _("Organisation"), Perm.ORG_VIEW),
     ("surveys:list", _("Surveys"), Perm.SURVEY_DISTRIBUTE),
+    ("population:equity_index", _("Equity"), Perm.RESULTS_VIEW),
     ("accounts:roles", _("Access"), Perm.ROLES_MANAGE),
     ("accounts:audit", _("Audit log"), Perm.AUDIT_VIEW),
     ("accounts:tokens", _("API tokens"), None),

@@ -1,0 +1,382 @@
+"""Equity analysis, part 2: who is served worse (outcome gaps) and weighted headline results.
+
+Reads the answers of a closed survey round below a unit and calls the pure functions in
+:mod:`medvirk.analysis.gaps`, :mod:`medvirk.analysis.ordinal` and :mod:`medvirk.analysis.weighting`.
+Only groups the suppression table shows (see :mod:`medvirk.population.equity`) appear, and only
+figures from at least the survey's threshold of answers.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from django.utils.translation import gettext as _
+
+from medvirk.analysis.gaps import outcome_gaps
+from medvirk.analysis.intervals import mean_interval, top_box_share
+from medvirk.analysis.ordinal import OrdinalResult, adjusted_group_effect
+from medvirk.analysis.weighting import RakingError, rake, weighted_mean
+from medvirk.core.dimensions import DISTRICT
+from medvirk.orgs.models import OrgUnit
+
+from .equity import (
+    BG_FIELDS,
+    TreeCounts,
+    category_keys,
+    category_label,
+    dimension_label,
+    survey_dimensions,
+    survey_tree_counts,
+)
+from .selectors import catchment_for, population_margins
+
+CONTROLS = ("age_band", "gender", "district")
+TRIM = (0.2, 5.0)
+
+
+@dataclass
+class QuestionInfo:
+    key: str
+    text: str
+    top: tuple[int, ...]
+
+
+def survey_questions(survey: Any, language: str = "nb") -> dict[str, QuestionInfo]:
+    """Return the scale (rating) questions of a survey with their text and top box."""
+    from medvirk.surveys.definition import parse_definition
+
+    out: dict[str, QuestionInfo] = {}
+    definition = parse_definition(survey.definition)
+    for q in definition.questions(include_rows=False):
+        items = [(q, q.scale)] if q.type == "rating" else [(r, r.scale or q.scale) for r in q.rows]
+        for item, scale in items:
+            if scale is None:
+                continue
+            text = item.text.get(language) or item.text.get("nb") or next(iter(item.text.values()), item.key)
+            if item is not q and q.type == "matrix":
+                parent = q.text.get(language) or q.text.get("nb") or ""
+                text = f"{parent} {text}".strip()
+            out[item.key] = QuestionInfo(item.key, text, (scale.max - 1, scale.max))
+    return out
+
+
+def _respondents(survey: Any, unit: OrgUnit, dims: list[str]) -> tuple[list[int], dict[int, dict[str, str]]]:
+    from medvirk.surveys.models import Response
+
+    rows = Response.objects.filter(
+        survey=survey, complete=True, unit__path__startswith=unit.path
+    ).values_list("pk", *(BG_FIELDS[d] for d in dims))
+    ids: list[int] = []
+    bg: dict[int, dict[str, str]] = {}
+    for pk, *values in rows:
+        ids.append(pk)
+        bg[pk] = dict(zip(dims, values, strict=True))
+    return ids, bg
+
+
+def _answers(survey: Any, ids: list[int], keys: list[str]) -> dict[str, list[tuple[int, float]]]:
+    from medvirk.surveys.models import Answer
+
+    out: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for rid, key, value in Answer.objects.filter(
+        survey=survey, response_id__in=ids, question__key__in=keys, value_num__isnull=False
+    ).values_list("response_id", "question__key", "value_num"):
+        out[key].append((rid, value))
+    return out
+
+
+@dataclass
+class GapRow:
+    dimension: str
+    dimension_label: str
+    group: str
+    group_label: str
+    question: str
+    question_text: str
+    n: int
+    top_box: float
+    top_box_rest: float
+    gap: float
+    interval: tuple[float, float]
+    p_adjusted: float
+    flagged: bool
+    reason: str | None
+    adjusted: OrdinalResult | None = None
+
+
+@dataclass
+class HeadlineRow:
+    question: str
+    question_text: str
+    n: int
+    mean: float
+    mean_interval: tuple[float, float]
+    weighted_mean: float | None = None
+    weighted_mean_interval: tuple[float, float] | None = None
+    top_box: float = 0.0
+    weighted_top_box: float | None = None
+
+
+@dataclass
+class Weighting:
+    margins: list[str]
+    n: int
+    n_excluded: int
+    design_effect: float | None = None
+    effective_n: float | None = None
+    converged: bool = False
+    iterations: int = 0
+    bounds_met: bool = True
+    note: str = ""
+    merged: list[str] = field(default_factory=list)
+
+
+@dataclass
+class OutcomeReport:
+    gaps: list[GapRow]
+    headline: list[HeadlineRow]
+    weighting: Weighting | None
+    practical_size: float
+    threshold: int
+
+    @property
+    def flagged(self) -> list[GapRow]:
+        """Return the flagged gaps, worst first."""
+        return sorted((g for g in self.gaps if g.flagged), key=lambda g: g.gap)
+
+
+def _gaps(
+    survey: Any,
+    unit: OrgUnit,
+    tree: TreeCounts,
+    dims: list[str],
+    questions: dict[str, QuestionInfo],
+    bg: dict[int, dict[str, str]],
+    answers: dict[str, list[tuple[int, float]]],
+    practical_size: float,
+    language: str,
+) -> list[GapRow]:
+    rows: list[GapRow] = []
+    k = survey.threshold
+    for dim in dims:
+        cats = set(category_keys(dim, survey.municipality_id))
+        shown = {c for c in cats if (tree.get(unit.pk, f"{dim}|{c}") or 0) >= k}
+        if len(shown) < 1:
+            continue
+        by_top: dict[tuple[int, ...], dict[str, tuple[np.ndarray, list[str | None]]]] = defaultdict(dict)
+        for qkey, pairs in answers.items():
+            if qkey not in questions:
+                continue
+            vals = np.array([v for _r, v in pairs], dtype=float)
+            groups = [bg[r][dim] if bg[r][dim] in cats else None for r, _v in pairs]
+            by_top[questions[qkey].top][qkey] = (vals, groups)
+        for top, qs in by_top.items():
+            with warnings.catch_warnings():
+                # scipy warns when a group's answers are all equal; the intervals are still right.
+                warnings.simplefilter("ignore", RuntimeWarning)
+                gaps = outcome_gaps(qs, top=top, practical_size=practical_size, anonymity_threshold=k)
+            for g in gaps:
+                if g.measure != "top_box" or g.group not in shown or g.n < k or g.n_rest < k:
+                    continue
+                vals, groups = qs[g.question]
+                mask = np.array([x == g.group for x in groups])
+                known = np.array([x is not None for x in groups])
+                mine, rest = vals[mask], vals[known & ~mask]
+                row = GapRow(
+                    dimension=dim,
+                    dimension_label=dimension_label(dim, language),
+                    group=g.group,
+                    group_label=category_label(dim, g.group, language),
+                    question=g.question,
+                    question_text=questions[g.question].text,
+                    n=g.n,
+                    top_box=float(np.isin(mine, top).mean()),
+                    top_box_rest=float(np.isin(rest, top).mean()),
+                    gap=g.estimate,
+                    interval=g.interval,
+                    p_adjusted=g.p_adjusted,
+                    flagged=g.flagged,
+                    reason=g.reason,
+                )
+                if g.flagged:
+                    controls = {
+                        c: [bg[r][c] or None for r, _v in (answers[g.question])]
+                        for c in CONTROLS
+                        if c != dim and c in dims
+                    }
+                    in_group = [bg[r][dim] == g.group for r, _v in answers[g.question]]
+                    all_vals = [v for _r, v in answers[g.question]]
+                    row.adjusted = adjusted_group_effect(all_vals, in_group, controls)
+                rows.append(row)
+    return rows
+
+
+def _rake(
+    unit: OrgUnit, ids: list[int], bg: dict[int, dict[str, str]], dims: list[str]
+) -> tuple[Weighting, dict[int, float], list[np.ndarray], list[int]]:
+    """Rake to as many margins as the data allow: all of them, else drop the last one by one."""
+    catchment = catchment_for(unit=unit)
+    margins = population_margins(municipality=unit.municipality, region=catchment.region)
+    use = [d for d in dims if d in margins and not (d == DISTRICT.key and not catchment.is_municipality)]
+    if not use:
+        return Weighting([], len(ids), len(ids), note=_("No population figures to weight to.")), {}, [], []
+    notes = []
+    for k in range(len(use), 0, -1):
+        info, weights, codes, kept = _rake_on(unit, ids, bg, use[:k], margins)
+        if weights:
+            info.note = " ".join(notes)
+            return info, weights, codes, kept
+        notes.append(
+            _("Weighting by %(dims)s failed: %(why)s")
+            % {"dims": ", ".join(dimension_label(d) for d in use[:k]), "why": info.note}
+        )
+    info.note = " ".join(notes)
+    return info, {}, [], []
+
+
+def _rake_on(
+    unit: OrgUnit, ids: list[int], bg: dict[int, dict[str, str]], use: list[str], margins: dict[str, Any]
+) -> tuple[Weighting, dict[int, float], list[np.ndarray], list[int]]:
+    kept = [r for r in ids if all(margins[d].counts.get(bg[r][d]) for d in use)]
+    info = Weighting(use, len(kept), len(ids) - len(kept))
+    if len(kept) < 2:
+        info.note = _("Too few respondents with every background answer to weight.")
+        return info, {}, [], []
+    codes: list[np.ndarray] = []
+    targets: list[np.ndarray] = []
+    total = None
+    for d in use:
+        order = [c for c in category_keys(d, unit.municipality_id) if margins[d].counts.get(c)]
+        counts = {c: sum(1 for r in kept if bg[r][d] == c) for c in order}
+        # A category nobody answered from cannot be raked: merge it with its neighbour.
+        groups: list[list[str]] = []
+        for c in order:
+            if groups and (counts[c] == 0 or sum(counts[x] for x in groups[-1]) == 0):
+                groups[-1].append(c)
+            else:
+                groups.append([c])
+        if groups and sum(counts[x] for x in groups[0]) == 0 and len(groups) > 1:
+            groups[1] = groups[0] + groups[1]
+            groups.pop(0)
+        info.merged += [" + ".join(category_label(d, x) for x in g) for g in groups if len(g) > 1]
+        index = {c: i for i, g in enumerate(groups) for c in g}
+        codes.append(np.array([index[bg[r][d]] for r in kept], dtype=np.intp))
+        t = np.array([sum(margins[d].counts[c] for c in g) for g in groups], dtype=float)
+        total = total if total is not None else t.sum()
+        targets.append(t * total / t.sum())
+    try:
+        result = rake(codes, targets, trim=TRIM, require_convergence=True)
+    except RakingError as exc:
+        info.note = str(exc)
+        return info, {}, [], []
+    w = result.weights
+    info.design_effect = float(w.size * np.sum(w**2) / np.sum(w) ** 2)
+    info.effective_n = float(np.sum(w) ** 2 / np.sum(w**2))
+    info.converged = result.report.converged
+    info.iterations = result.report.iterations
+    info.bounds_met = result.report.bounds_met
+    return info, dict(zip(kept, w.tolist(), strict=True)), codes, kept
+
+
+def _headline(
+    questions: dict[str, QuestionInfo],
+    answers: dict[str, list[tuple[int, float]]],
+    weights: dict[int, float],
+    codes: list[np.ndarray],
+    kept: list[int],
+    threshold: int,
+) -> list[HeadlineRow]:
+    rows = []
+    position = {r: i for i, r in enumerate(kept)}
+    for qkey, info in questions.items():
+        pairs = answers.get(qkey, [])
+        if len(pairs) < threshold:
+            continue
+        vals = np.array([v for _r, v in pairs], dtype=float)
+        est = mean_interval(vals)
+        row = HeadlineRow(qkey, info.text, len(pairs), est.estimate, est.interval)
+        row.top_box = top_box_share(vals, info.top).estimate
+        sub = [(r, v) for r, v in pairs if r in weights]
+        if len(sub) >= max(threshold, 2):
+            idx = np.array([position[r] for r, _v in sub])
+            w = np.array([weights[r] for r, _v in sub])
+            y = np.array([v for _r, v in sub], dtype=float)
+            wm = weighted_mean(y, w, raking_margins=[c[idx] for c in codes])
+            row.weighted_mean, row.weighted_mean_interval = wm.estimate, wm.interval
+            row.weighted_top_box = float(np.dot(w, np.isin(y, info.top)) / w.sum())
+        rows.append(row)
+    return rows
+
+
+def outcome_report(
+    *,
+    survey: Any,
+    unit: OrgUnit,
+    practical_size: float = 0.10,
+    language: str = "nb",
+    tree: TreeCounts | None = None,
+) -> OutcomeReport:
+    """Return outcome gaps per group and question, and weighted vs unweighted headline results."""
+    dims = survey_dimensions(survey)
+    if tree is None:
+        tree, _paths = survey_tree_counts(survey, dims)
+    questions = survey_questions(survey, language)
+    ids, bg = _respondents(survey, unit, dims)
+    threshold = survey.threshold
+    if (tree.get(unit.pk, "all") or 0) < threshold:
+        return OutcomeReport([], [], None, practical_size, threshold)
+    answers = _answers(survey, ids, list(questions))
+    gaps = _gaps(survey, unit, tree, dims, questions, bg, answers, practical_size, language)
+    weighting, weights, codes, kept = _rake(unit, ids, bg, dims)
+    headline = _headline(questions, answers, weights, codes, kept, threshold)
+    return OutcomeReport(gaps, headline, weighting, practical_size, threshold)
+
+
+def next_steps(representation: Any, outcomes: OutcomeReport | None) -> list[str]:
+    """Suggest next steps in plain language from the representation and gap findings."""
+    steps: list[str] = []
+    area = representation.catchment.label
+    for dim, row in representation.under_represented:
+        steps.append(
+            _(
+                "%(group)s (%(dimension)s) are under-represented in %(area)s. Reach them where they "
+                "are: ask organisations active in %(area)s that know this group to help spread the "
+                "survey or to join a user meeting (the organisations register will list them), and "
+                "offer paper forms, a kiosk and other languages."
+            )
+            % {"group": row.label, "dimension": dim.label.lower(), "area": area}
+        )
+    if outcomes is not None:
+        for gap in outcomes.flagged:
+            if gap.gap < 0:
+                steps.append(
+                    _(
+                        "%(group)s are less satisfied with “%(question)s” (%(points)s percentage points "
+                        "fewer in the top box than others). Hold a focus group or dialogue meeting with "
+                        "them to learn why, and agree on a measure with an owner and a date."
+                    )
+                    % {
+                        "group": gap.group_label,
+                        "question": gap.question_text,
+                        "points": f"{abs(gap.gap) * 100:.0f}",
+                    }
+                )
+        if outcomes.weighting and outcomes.weighting.design_effect and outcomes.weighting.design_effect > 2:
+            steps.append(
+                _(
+                    "Weighting changes the results a lot (design effect above 2). Treat the results with "
+                    "care and aim for a more even response next round."
+                )
+            )
+    if not steps:
+        steps.append(
+            _(
+                "No group is clearly under-represented or clearly less satisfied. Keep inviting every "
+                "group, and check again next round."
+            )
+        )
+    return steps

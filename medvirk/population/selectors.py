@@ -1,0 +1,142 @@
+"""Reads for population data: tables, catchment areas and population margins per region."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from medvirk.core.dimensions import DISTRICT, IMMIGRANT_BACKGROUND
+from medvirk.orgs.models import Municipality, OrgUnit
+
+from .models import POPULATION_TOTAL, PopulationCount, PopulationTable, UserCount
+
+
+def tables_for(*, municipality: Municipality) -> QuerySet[PopulationTable]:
+    """Return the municipality's imported tables, newest year first."""
+    return PopulationTable.objects.filter(municipality=municipality).order_by("-year", "table_id")
+
+
+def access_table(*, municipality_id: int, table_id: object) -> PopulationTable | None:
+    """Return a table of the municipality by primary key, or None."""
+    try:
+        pk = int(table_id)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return None
+    return PopulationTable.objects.filter(pk=pk, municipality_id=municipality_id).first()
+
+
+@dataclass(frozen=True)
+class Catchment:
+    """The area whose population a unit serves: a district's region code or the whole municipality."""
+
+    region: str
+    label: str
+    is_municipality: bool
+
+
+def catchment_for(*, unit: OrgUnit) -> Catchment:
+    """Return the nearest area at or above ``unit`` with a region code (else the municipality)."""
+    ids = [int(p) for p in unit.path.strip("/").split("/") if p]
+    by_id = {u.pk: u for u in OrgUnit.objects.filter(pk__in=ids)}
+    muni = unit.municipality
+    for pk in reversed(ids):
+        u = by_id.get(pk)
+        if u is not None and u.region_code and u.parent_id is not None and u.region_code != muni.code:
+            return Catchment(u.region_code, u.name, False)
+    return Catchment(muni.code, muni.name, True)
+
+
+@dataclass(frozen=True)
+class Margin:
+    """Population counts of one dimension in one area, with the table(s) they came from."""
+
+    dimension: str
+    counts: dict[str, int]
+    sources: tuple[str, ...]
+    credit: str
+
+
+def _district_codes(municipality: Municipality) -> list[str]:
+    return sorted(
+        set(
+            OrgUnit.objects.filter(municipality=municipality)
+            .exclude(region_code="")
+            .exclude(region_code=municipality.code)
+            .values_list("region_code", flat=True)
+        )
+    )
+
+
+def population_margins(*, municipality: Municipality, region: str) -> dict[str, Margin]:
+    """Return the population per standard dimension for an area, newest table first.
+
+    For the municipality, a table at municipality level is preferred; otherwise its districts
+    are summed. The district dimension (for the municipality) is each district's population.
+    Immigrant background "rest" is derived as population − immigrants − born to immigrants.
+    """
+    districts = _district_codes(municipality)
+    regions = [region]
+    rows = list(
+        PopulationCount.objects.filter(municipality=municipality, region__in=[region, *districts])
+        .select_related("table")
+        .order_by("-table__year", "table__table_id")
+    )
+    found: dict[str, Margin] = {}
+    by_table: dict[int, list[PopulationCount]] = defaultdict(list)
+    tables: dict[int, PopulationTable] = {}
+    for r in rows:
+        by_table[r.table_id].append(r)
+        tables[r.table_id] = r.table
+    totals: dict[str, int] = {}
+    district_totals: dict[str, int] = {}
+    for tid, trows in by_table.items():
+        table = tables[tid]
+        here = [r for r in trows if r.region in regions]
+        if not here and region == municipality.code:
+            here = [r for r in trows if r.region in districts]
+            for r in here:
+                if r.dimension == POPULATION_TOTAL:
+                    district_totals.setdefault(r.region, r.count)
+        dims: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for r in here:
+            dims[r.dimension][r.category] += r.count
+        label = f"{table.credit or table.source}, {table.table_id} ({table.year})"
+        for dim, counts in dims.items():
+            if dim == POPULATION_TOTAL:
+                # Only a table of everyone (by age or sex) gives the whole population; 09817's
+                # own total is immigrants plus Norwegian-born to immigrant parents.
+                if dims.keys() & {"age_band", "gender"}:
+                    totals.setdefault("all", counts["all"])
+                continue
+            if dim == DISTRICT.key or dim in found:
+                continue
+            found[dim] = Margin(dim, dict(counts), (label,), table.credit)
+    if region == municipality.code and district_totals and len(district_totals) == len(districts):
+        found[DISTRICT.key] = Margin(DISTRICT.key, dict(district_totals), ("",), "")
+    imm = found.get(IMMIGRANT_BACKGROUND.key)
+    if imm is not None and "rest" not in imm.counts and "all" in totals:
+        counts = dict(imm.counts)
+        counts["rest"] = max(
+            0, totals["all"] - counts.get("immigrant", 0) - counts.get("norwegian_born_to_immigrants", 0)
+        )
+        found[IMMIGRANT_BACKGROUND.key] = Margin(imm.dimension, counts, imm.sources, imm.credit)
+    return found
+
+
+def user_counts_for(*, unit: OrgUnit, year: int | None = None) -> dict[str, dict[str, int]]:
+    """Return dimension → category → users of a unit and everything below it for a year."""
+    qs = UserCount.objects.filter(municipality_id=unit.municipality_id, unit__path__startswith=unit.path)
+    if year is not None:
+        qs = qs.filter(year=year)
+    out: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for dim, cat, n in qs.values_list("dimension", "category", "count"):
+        out[dim][cat] += n
+    return {d: dict(c) for d, c in out.items()}
+
+
+def user_count_years(*, unit: OrgUnit) -> list[int]:
+    """Return the years with user counts at or below a unit, newest first."""
+    qs = UserCount.objects.filter(municipality_id=unit.municipality_id, unit__path__startswith=unit.path)
+    return sorted(set(qs.values_list("year", flat=True)), reverse=True)

@@ -1,0 +1,70 @@
+"""Known survey data for equity tests: a closed round with chosen background answers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from medvirk.demo import DemoData
+from medvirk.population import services as population_services
+from medvirk.surveys import services
+from medvirk.surveys.models import SurveyStatus, SurveyUnit
+from medvirk.surveys.tests.factories import sample_definition
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+# (unit, age band, gender, district, overall rating, how many)
+PLAN: list[tuple[str, str, str, str, int, int]] = [
+    ("Solsikken barnehage", "35-44", "female", "999901", 6, 14),
+    ("Solsikken barnehage", "25-34", "female", "999901", 5, 8),
+    ("Solsikken barnehage", "35-44", "male", "999901", 4, 6),
+    ("Solsikken barnehage", "45-54", "male", "999901", 3, 5),
+    ("Solsikken barnehage", "16-24", "male", "999901", 2, 2),
+    ("Nordlys barnehage", "25-34", "female", "999901", 5, 10),
+    ("Nordlys barnehage", "35-44", "male", "999901", 2, 9),
+    ("Nordlys barnehage", "55-66", "prefer_not_to_say", "999901", 4, 3),
+    ("Sørbyen barnehage", "35-44", "female", "999902", 5, 12),
+    ("Sørbyen barnehage", "25-34", "male", "999902", 3, 7),
+]
+
+
+def import_population(demo: DemoData) -> None:
+    for name in ("10826_eksempel.json", "09817_eksempel.json"):
+        population_services.table_import(
+            actor=demo.users["admin"],
+            municipality=demo.municipality,
+            data=(DATA / name).read_bytes(),
+            filename=name,
+        )
+
+
+def closed_survey(demo: DemoData, plan: list[tuple[str, str, str, str, int, int]] = PLAN) -> Any:
+    kindergartens = [demo.units[n] for n in ("Solsikken barnehage", "Nordlys barnehage", "Sørbyen barnehage")]
+    survey = services.survey_create(
+        actor=demo.users["analytiker"],
+        owner_unit=demo.units[""],
+        document=sample_definition(),
+        units=kindergartens,
+        round_label="2026",
+    )
+    services.survey_set_status(actor=demo.users["analytiker"], survey=survey, status=SurveyStatus.OPEN)
+    i = 0
+    for unit, age, gender, district, overall, count in plan:
+        su = SurveyUnit.objects.get(survey=survey, unit=demo.units[unit])
+        for _ in range(count):
+            i += 1
+            services.response_submit_complete(
+                survey_unit=su,
+                answers={
+                    "q_overall": overall,
+                    "q_channel": "web",
+                    "q_m_staff": min(6, overall + 1),
+                    "bg_age": age,
+                    "bg_gender": gender,
+                    "bg_district": district,
+                },
+                language="nb",
+                idempotency_key=f"eq{i}",
+            )
+    services.survey_set_status(actor=demo.users["analytiker"], survey=survey, status=SurveyStatus.CLOSED)
+    return survey

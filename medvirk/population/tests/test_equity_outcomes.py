@@ -1,0 +1,95 @@
+"""Outcome gaps, weighting and next steps: the page layer equals the pure functions on known data."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from medvirk.analysis.gaps import outcome_gaps
+from medvirk.analysis.weighting import rake, weighted_mean
+from medvirk.demo import DemoData
+from medvirk.population import equity, equity_outcomes
+from medvirk.population.models import PopulationCount
+
+from .equity_fixtures import PLAN, closed_survey, import_population
+
+
+@pytest.fixture
+def survey(demo: DemoData):  # type: ignore[no-untyped-def]
+    import_population(demo)
+    return closed_survey(demo)
+
+
+def _nord_rows() -> list[tuple[str, str, int]]:
+    out = []
+    for unit, age, gender, _district, overall, count in PLAN:
+        if unit in {"Solsikken barnehage", "Nordlys barnehage"}:
+            out += [(age, gender, overall)] * count
+    return out
+
+
+def test_weighted_headline_equals_pure_raking(survey, demo: DemoData) -> None:  # type: ignore[no-untyped-def]
+    report = equity_outcomes.outcome_report(survey=survey, unit=demo.units["Bydel Nord"])
+    w = report.weighting
+    # Age × gender cannot be met by this sample (the only 16-24 and 45-54 respondents are men),
+    # so raking falls back to age alone and says so.
+    assert w.margins == ["age_band"] and "did not converge" in w.note
+    groups = [["0-15", "16-24"], ["25-34"], ["35-44"], ["45-54"], ["55-66", "67-79", "80+"]]
+    pop = dict(
+        PopulationCount.objects.filter(region="999901", dimension="age_band").values_list("category", "count")
+    )
+    rows = _nord_rows()
+    codes = np.array([next(i for i, g in enumerate(groups) if age in g) for age, _g, _o in rows])
+    targets = np.array([sum(pop[c] for c in g) for g in groups], dtype=float)
+    raked = rake([codes], [targets], trim=equity_outcomes.TRIM)
+    y = np.array([o for _a, _g, o in rows], dtype=float)
+    expected = weighted_mean(y, raked.weights, raking_margins=[codes])
+    overall = next(h for h in report.headline if h.question == "q_overall")
+    assert overall.n == 57
+    assert overall.mean == pytest.approx(y.mean())
+    assert overall.weighted_mean == pytest.approx(expected.estimate, rel=1e-9)
+    assert overall.weighted_mean_interval == pytest.approx(expected.interval, rel=1e-9)
+    assert w.design_effect == pytest.approx(expected.design_effect)
+    assert w.effective_n == pytest.approx(expected.effective_n)
+    assert overall.weighted_top_box == pytest.approx(
+        float(np.dot(raked.weights, np.isin(y, (5, 6))) / raked.weights.sum())
+    )
+
+
+def test_gaps_equal_pure_outcome_gaps_and_only_shown_groups(survey, demo: DemoData) -> None:  # type: ignore[no-untyped-def]
+    report = equity_outcomes.outcome_report(survey=survey, unit=demo.units["Solsikken barnehage"])
+    rows = [
+        (age, gender, overall)
+        for u, age, gender, _d, overall, n in PLAN
+        if u == "Solsikken barnehage"
+        for _ in range(n)
+    ]
+    groups = [g for _a, g, _o in rows]
+    expected = {
+        (g.group, g.question): g
+        for g in outcome_gaps({"q_overall": (np.array([o for *_x, o in rows], float), groups)})
+        if g.measure == "top_box"
+    }
+    gender = [g for g in report.gaps if g.dimension == "gender" and g.question == "q_overall"]
+    assert {g.group for g in gender} == {"female", "male"}  # 22 and 13 answers; nobody else
+    for g in gender:
+        e = expected[(g.group, "q_overall")]
+        assert g.gap == pytest.approx(e.estimate)
+        assert g.p_adjusted >= e.p_adjusted  # more comparisons (two questions) in the page's family
+    male = next(g for g in gender if g.group == "male")
+    assert male.flagged and male.gap == pytest.approx(-1.0)
+    assert male.adjusted is not None and not male.adjusted.fitted  # complete separation is reported
+    assert all(g.n >= 5 for g in report.gaps)
+    steps = equity_outcomes.next_steps(
+        equity.survey_representation(survey=survey, unit=demo.units["Solsikken barnehage"]), report
+    )
+    assert any("Hvor fornøyd er du alt i alt?" in s for s in steps)  # the worse-served question
+
+
+def test_no_outcomes_below_threshold(demo: DemoData) -> None:
+    import_population(demo)
+    small = closed_survey(demo, [("Sørbyen barnehage", "35-44", "female", "999902", 5, 4)])
+    report = equity_outcomes.outcome_report(survey=small, unit=demo.units["Sørbyen barnehage"])
+    assert report.gaps == [] and report.headline == [] and report.weighting is None
+    rep = equity.survey_representation(survey=small, unit=demo.units["Sørbyen barnehage"])
+    assert rep.n is None and not any(d.shown for d in rep.dimensions)

@@ -1,0 +1,274 @@
+"""Staff pages for population data, user counts and equity reports: fetch with access check, act, render."""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from medvirk.accounts.access import access_unit_by_id, can, units_for
+from medvirk.accounts.permissions import Perm
+from medvirk.core.errors import ServiceError
+from medvirk.core.views import staff_view
+from medvirk.orgs.models import OrgUnit, UnitKind
+
+from . import equity, equity_outcomes, selectors, services
+from .charts import ratio_chart
+from .forms import MappingForm, UploadForm, UserCountForm
+from .models import MappingEntry, PopulationTable
+
+
+def _language() -> str:
+    return "en" if (get_language() or "nb").startswith("en") else "nb"
+
+
+def _manage_root(user: Any) -> OrgUnit:
+    """Return the user's municipality root if they manage population data there; else 404."""
+    root = OrgUnit.objects.filter(municipality_id=getattr(user, "municipality_id", None), parent=None).first()
+    if root is None or not can(user, Perm.POPULATION_MANAGE, root):
+        raise Http404
+    return root
+
+
+def _table(user: Any, table_id: Any) -> PopulationTable:
+    root = _manage_root(user)
+    table = selectors.access_table(municipality_id=root.municipality_id, table_id=table_id)
+    if table is None:
+        raise Http404
+    return table
+
+
+@staff_view
+def tables(request: HttpRequest) -> HttpResponse:
+    """List the imported population tables."""
+    root = _manage_root(request.user)
+    items = selectors.tables_for(municipality=root.municipality)
+    return render(request, "population/tables.html", {"tables": items})
+
+
+def _preview_summary(preview: services.Preview) -> list[dict[str, Any]]:
+    by_dim: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for c in preview.result.counts:
+        by_dim[c.dimension][c.category] += c.count
+    return [
+        {"dimension": equity.dimension_label(d, _language()), "categories": sorted(cats.items())}
+        for d, cats in by_dim.items()
+    ]
+
+
+@staff_view
+def table_import(request: HttpRequest) -> HttpResponse:
+    """Upload a table: check it (preview and error report) or import it, all or nothing."""
+    root = _manage_root(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        kwargs = {
+            "municipality": root.municipality,
+            "data": data,
+            "filename": upload.name,
+            "source": form.cleaned_data["source"] or "",
+            "year": form.cleaned_data["year"],
+        }
+        try:
+            if request.POST.get("action") == "import":
+                table = services.table_import(
+                    actor=request.user, replace=form.cleaned_data["replace"], **kwargs
+                )
+                messages.success(request, _("The table was imported."))
+                return redirect("population:table_detail", table.pk)
+            preview = services.import_preview(**kwargs)
+            context.update(preview=preview, summary=_preview_summary(preview))
+        except services.ImportRejected as error:
+            context.update(rejected=error)
+        except ServiceError as error:
+            form.add_service_error(error)
+    return render(request, "population/import.html", context)
+
+
+@staff_view
+def table_detail(request: HttpRequest, table_id: int) -> HttpResponse:
+    """Show a table's source, credit, issues, population per region and its mapping."""
+    table = _table(request.user, table_id)
+    entries = list(table.mapping_entries.all())
+    dims: dict[str, list[MappingEntry]] = defaultdict(list)
+    for e in entries:
+        dims[e.source_dimension].append(e)
+    regions = table.counts.filter(dimension="__population__").order_by("region")
+    return render(
+        request,
+        "population/table_detail.html",
+        {"table": table, "dimensions": dict(dims), "regions": regions},
+    )
+
+
+@staff_view
+def mapping_edit(request: HttpRequest, table_id: int, entry_id: int) -> HttpResponse:
+    """Correct where one source code is counted."""
+    table = _table(request.user, table_id)
+    entry = MappingEntry.objects.filter(pk=entry_id, table=table).first()
+    if entry is None:
+        raise Http404
+    keys = services.target_choices(table, entry.target_dimension)
+    choices = [(k, _("Total (used for checks)") if k == "__total__" else k) for k in keys]
+    form = MappingForm(request.POST or None, choices=choices, initial={"target_key": entry.target_key})
+    rejected = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mapping_correct(
+                actor=request.user, entry=entry, target_key=form.cleaned_data["target_key"] or None
+            )
+        except services.ImportRejected as error:
+            rejected = error
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The mapping was corrected and the table recounted."))
+            return redirect("population:table_detail", table.pk)
+    return render(
+        request,
+        "population/mapping_form.html",
+        {"table": table, "entry": entry, "form": form, "rejected": rejected},
+    )
+
+
+@staff_view
+def table_delete(request: HttpRequest, table_id: int) -> HttpResponse:
+    """Delete an imported table after confirmation."""
+    table = _table(request.user, table_id)
+    if request.method == "POST":
+        services.table_delete(actor=request.user, table=table)
+        messages.success(request, _("The table was deleted."))
+        return redirect("population:tables")
+    return render(request, "population/table_delete.html", {"table": table})
+
+
+@staff_view
+def user_counts(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """Enter a unit's service-user counts for one year and background dimension."""
+    unit = access_unit_by_id(request.user, unit_id, Perm.USER_COUNTS_EDIT)
+    dimension = request.POST.get("dimension") or request.GET.get("dimension") or "age_band"
+    if dimension not in services.USER_COUNT_DIMENSIONS:
+        raise Http404
+    try:
+        year = int(request.GET.get("year") or 0) or None
+    except ValueError:
+        year = None
+    current = selectors.user_counts_for(unit=unit, year=year).get(dimension, {}) if year else {}
+    initial = {"dimension": dimension, "year": year, **{f"c_{k}": v for k, v in current.items()}}
+    form = UserCountForm(request.POST or None, initial=initial, dimension=dimension, language=_language())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_counts_set(
+                actor=request.user,
+                unit=unit,
+                year=form.cleaned_data["year"],
+                dimension=dimension,
+                counts=form.counts(),
+            )
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The user counts were saved."))
+            return redirect(f"{request.path}?dimension={dimension}&year={form.cleaned_data['year']}")
+    context = {
+        "unit": unit,
+        "form": form,
+        "dimension": dimension,
+        "dimensions": [(d, equity.dimension_label(d, _language())) for d in services.USER_COUNT_DIMENSIONS],
+        "years": selectors.user_count_years(unit=unit),
+        "year": year,
+    }
+    return render(request, "population/user_counts.html", context)
+
+
+@staff_view
+def equity_index(request: HttpRequest) -> HttpResponse:
+    """List the areas and units whose equity report the user may read."""
+    units = list(units_for(request.user, Perm.RESULTS_VIEW))
+    if not units:
+        raise Http404
+    areas = [u for u in units if u.kind in (UnitKind.MUNICIPALITY, UnitKind.DISTRICT)]
+    others = [u for u in units if u not in areas]
+    root = OrgUnit.objects.filter(municipality_id=request.user.municipality_id, parent=None).first()
+    context = {
+        "areas": areas,
+        "units": others,
+        "can_manage": root is not None and can(request.user, Perm.POPULATION_MANAGE, root),
+    }
+    return render(request, "population/equity_index.html", context)
+
+
+def _report_for(request: HttpRequest, unit: OrgUnit) -> tuple[Any, Any, Any]:
+    """Return (survey or None, representation, outcomes or None) from ?survey= or ?year=; else 404."""
+    language = _language()
+    if request.GET.get("survey"):
+        survey = equity.access_survey_for_unit(unit, request.GET["survey"])
+        tree, _paths = equity.survey_tree_counts(survey, equity.survey_dimensions(survey))
+        report = equity.survey_representation(survey=survey, unit=unit, language=language, tree=tree)
+        outcomes = equity_outcomes.outcome_report(survey=survey, unit=unit, language=language, tree=tree)
+        return survey, report, outcomes
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        raise Http404 from None
+    return None, equity.user_representation(unit=unit, year=year, language=language), None
+
+
+@staff_view
+def equity_export(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """Download the shown figures of an equity report as CSV (the same groups the page shows)."""
+    unit = access_unit_by_id(request.user, unit_id, Perm.RESULTS_VIEW)
+    _survey, report, outcomes = _report_for(request, unit)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="equity-{unit.pk}.csv"'
+    response.write("\ufeff")
+    out = csv.writer(response, delimiter=";")
+    out.writerow(["section", "dimension", "group", "n", "share", "population", "population_share",
+                  "ratio", "ratio_low", "ratio_high", "p_adjusted", "partial_r"])  # fmt: skip
+    for d in report.dimensions:
+        for r in d.rows:
+            interval = r.ratio_interval or ("", "")
+            out.writerow(["representation", d.dimension, r.key, r.n, r.share, r.population,
+                          r.population_share, r.ratio, *interval, r.p_adjusted, r.partial_r])  # fmt: skip
+    for g in outcomes.gaps if outcomes else []:
+        out.writerow(["gap", g.dimension, g.group, g.n, g.top_box, "", "", g.gap, *g.interval, g.p_adjusted,
+                      g.question])  # fmt: skip
+    out.writerow(["credit", "", "; ".join(report.credits), "", "", "", "", "", "", "", "", ""])
+    return response
+
+
+@staff_view
+def equity_report(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """Show who is reached, who is not and who is served worse for a unit, district or municipality."""
+    unit = access_unit_by_id(request.user, unit_id, Perm.RESULTS_VIEW)
+    surveys = list(equity.surveys_for_unit(unit))
+    years = selectors.user_count_years(unit=unit)
+    context: dict[str, Any] = {
+        "unit": unit,
+        "surveys": surveys,
+        "years": years,
+        "can_enter_users": can(request.user, Perm.USER_COUNTS_EDIT, unit),
+    }
+    if not (request.GET.get("survey") or request.GET.get("year")):
+        return render(request, "population/equity_report.html", context)
+    survey, report, outcomes = _report_for(request, unit)
+    if survey is None:
+        context["year"] = int(request.GET["year"])
+    charts = [(d, ratio_chart(d.rows)) for d in report.dimensions if d.shown]
+    context.update(
+        survey=survey,
+        report=report,
+        charts=charts,
+        outcomes=outcomes,
+        steps=equity_outcomes.next_steps(report, outcomes),
+    )
+    return render(request, "population/equity_report.html", context)
