@@ -129,6 +129,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+MEDIA_ROOT = VAR_DIR / "media"  # uploads (activity attachments); served only through access-checked views
 NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
     ("ds", NODE_MODULES / "@digdir" / "designsystemet-css" / "dist"),

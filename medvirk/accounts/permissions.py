@@ -19,6 +19,9 @@ class Perm(StrEnum):
     POPULATION_MANAGE = "population.manage"  # import population tables, correct their mapping
     USER_COUNTS_EDIT = "population.user_counts_edit"  # enter a unit's service-user counts
     RESULTS_EXPORT_RAW = "results.export_raw"  # response-level exports (anonymous surveys only)
+    PARTICIPATION_MANAGE = "participation.manage"  # activities, findings, measures, yearly cycle
+    PARTNERS_MANAGE = "partners.manage"  # organisations register: edit, contact persons, moderation, import
+    CONTACT_LOG = "partners.contact_log"  # a unit's contact log, invitations and yearly mapping
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -32,6 +35,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.RESULTS_EXPORT_RAW,
             Perm.POPULATION_MANAGE,
             Perm.USER_COUNTS_EDIT,
+            Perm.PARTNERS_MANAGE,
+            Perm.CONTACT_LOG,
+            Perm.PARTICIPATION_MANAGE,
         }
     ),
     Role.UNIT_LEADER: frozenset(
@@ -42,9 +48,20 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.SURVEY_DISTRIBUTE,
             Perm.RESULTS_VIEW,
             Perm.USER_COUNTS_EDIT,
+            Perm.CONTACT_LOG,
+            Perm.PARTICIPATION_MANAGE,
         }
     ),
-    Role.COORDINATOR: frozenset({Perm.ORG_VIEW, Perm.SURVEY_DISTRIBUTE, Perm.RESULTS_VIEW}),
+    Role.COORDINATOR: frozenset(
+        {
+            Perm.ORG_VIEW,
+            Perm.SURVEY_DISTRIBUTE,
+            Perm.RESULTS_VIEW,
+            Perm.PARTNERS_MANAGE,
+            Perm.CONTACT_LOG,
+            Perm.PARTICIPATION_MANAGE,
+        }
+    ),
     Role.READ_ONLY: frozenset({Perm.ORG_VIEW, Perm.RESULTS_VIEW}),
 }
 

@@ -1,5 +1,263 @@
-"""API endpoints of the participation module."""
+"""API endpoints of the participation module: activities, findings, measures, the public feed."""
 
-from ninja import Router
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.responses import Status
+
+from medvirk.accounts.access import access_unit_by_id
+from medvirk.accounts.permissions import Perm
+from medvirk.participation import services
+from medvirk.participation.models import Activity, Finding, Measure
+from medvirk.participation.selectors import (
+    access_activity_by_id,
+    access_finding_by_id,
+    access_measure_by_id,
+    activities_for,
+    findings_for,
+    measures_for,
+    public_municipality,
+    public_summary,
+)
 
 router = Router(tags=["participation"])
+
+
+class ActivityOut(Schema):
+    id: int
+    owner_unit_id: int
+    title: str
+    kind: str
+    service_area: str
+    starts_on: date
+    ends_on: date | None
+    place: str
+    purpose: str
+    question: str
+    ladder: str
+    level: str
+    invited: str
+    offers_interpreter: bool
+    offers_accessible_venue: bool
+    offers_child_care: bool
+    offers_travel_costs: bool
+    survey_id: int | None
+    evaluation_survey_id: int | None
+    participants: int | None
+    published: bool
+
+
+class ActivityIn(Schema):
+    owner_unit_id: int
+    title: str
+    kind: str
+    ladder: str
+    level: str
+    invited: str
+    starts_on: date
+    ends_on: date | None = None
+    service_area: str = "other"
+    place: str = ""
+    purpose: str = ""
+    question: str = ""
+    offers_interpreter: bool = False
+    offers_accessible_venue: bool = False
+    offers_child_care: bool = False
+    offers_travel_costs: bool = False
+    published: bool = False
+
+
+class DocumentationIn(Schema):
+    participants: int | None
+    composition: dict[str, dict[str, int]] = {}
+    minutes: str = ""
+    staff_evaluation: str = ""
+
+
+class FindingOut(Schema):
+    id: int
+    unit_id: int
+    statement: str
+    activity_id: int | None
+    survey_id: int | None
+    published: bool
+    created_on: date
+
+
+class FindingIn(Schema):
+    unit_id: int
+    statement: str
+    activity_id: int | None = None
+    published: bool = False
+
+
+class MeasureOut(Schema):
+    id: int
+    unit_id: int
+    finding_id: int | None
+    title: str
+    description: str
+    owner_id: int | None
+    service_area: str
+    decision_level: str
+    within_budget: bool
+    status: str
+    reason: str
+    due_on: date | None
+    progress: int
+    outcome: str
+    shareable: bool
+    published: bool
+
+
+class MeasureIn(Schema):
+    unit_id: int
+    title: str
+    decision_level: str
+    finding_id: int | None = None
+    description: str = ""
+    within_budget: bool = True
+    due_on: date | None = None
+    shareable: bool = False
+    published: bool = False
+
+
+class MeasureUpdateIn(Schema):
+    status: str
+    progress: int | None = None
+    note: str = ""
+    reason: str = ""
+
+
+class MeasureUpdateOut(Schema):
+    id: int
+    status: str
+    progress: int
+    note: str
+
+
+@router.get("/participation/activities", response=list[ActivityOut])
+def list_activities(request: HttpRequest) -> Any:
+    """Activities of every unit you may see results for."""
+    return activities_for(request.user).order_by("-starts_on", "-id")[:1000]
+
+
+@router.post("/participation/activities", response={201: ActivityOut})
+def create_activity(request: HttpRequest, payload: ActivityIn) -> Any:
+    data = payload.dict()
+    unit = access_unit_by_id(request.user, data.pop("owner_unit_id"), Perm.PARTICIPATION_MANAGE)
+    return Status(201, services.activity_create(actor=request.user, owner_unit=unit, **data))
+
+
+@router.get("/participation/activities/{activity_id}", response=ActivityOut)
+def get_activity(request: HttpRequest, activity_id: int) -> Activity:
+    return access_activity_by_id(request.user, activity_id, Perm.RESULTS_VIEW)
+
+
+@router.put("/participation/activities/{activity_id}/documentation", response=ActivityOut)
+def document_activity(request: HttpRequest, activity_id: int, payload: DocumentationIn) -> Activity:
+    """Record participants, their aggregated composition, minutes and your own evaluation."""
+    activity = access_activity_by_id(request.user, activity_id, Perm.PARTICIPATION_MANAGE)
+    return services.activity_document(actor=request.user, activity=activity, **payload.dict())
+
+
+@router.get("/participation/findings", response=list[FindingOut])
+def list_findings(request: HttpRequest) -> Any:
+    return findings_for(request.user)[:1000]
+
+
+@router.post("/participation/findings", response={201: FindingOut})
+def create_finding(request: HttpRequest, payload: FindingIn) -> Any:
+    unit = access_unit_by_id(request.user, payload.unit_id, Perm.PARTICIPATION_MANAGE)
+    activity = (
+        access_activity_by_id(request.user, payload.activity_id, Perm.RESULTS_VIEW)
+        if payload.activity_id
+        else None
+    )
+    finding: Finding = services.finding_create(
+        actor=request.user,
+        unit=unit,
+        statement=payload.statement,
+        activity=activity,
+        published=payload.published,
+    )
+    return Status(201, finding)
+
+
+@router.get("/participation/measures", response=list[MeasureOut])
+def list_measures(request: HttpRequest) -> Any:
+    return measures_for(request.user)[:1000]
+
+
+@router.post("/participation/measures", response={201: MeasureOut})
+def create_measure(request: HttpRequest, payload: MeasureIn) -> Any:
+    data = payload.dict()
+    unit = access_unit_by_id(request.user, data.pop("unit_id"), Perm.PARTICIPATION_MANAGE)
+    finding_id = data.pop("finding_id")
+    finding = (
+        access_finding_by_id(request.user, finding_id, Perm.PARTICIPATION_MANAGE) if finding_id else None
+    )
+    measure: Measure = services.measure_create(actor=request.user, unit=unit, finding=finding, **data)
+    return Status(201, measure)
+
+
+@router.get("/participation/measures/{measure_id}", response=MeasureOut)
+def get_measure(request: HttpRequest, measure_id: int) -> Measure:
+    return access_measure_by_id(request.user, measure_id, Perm.RESULTS_VIEW)
+
+
+@router.post("/participation/measures/{measure_id}/updates", response={201: MeasureUpdateOut})
+def update_measure(request: HttpRequest, measure_id: int, payload: MeasureUpdateIn) -> Any:
+    """Change a measure's status or progress; a rejection needs a reason."""
+    measure = access_measure_by_id(request.user, measure_id, Perm.PARTICIPATION_MANAGE)
+    return Status(201, services.measure_set_status(actor=request.user, measure=measure, **payload.dict()))
+
+
+@router.get("/public/participation/{slug}", response=dict[str, Any], auth=None)
+def public_feed(request: HttpRequest, slug: str) -> dict[str, Any]:
+    """ "You said — we did" for a municipality: published findings and measures, upcoming open activities."""
+    municipality = public_municipality(slug)
+    summary = public_summary(municipality)
+
+    def measure(m: Measure) -> dict[str, Any]:
+        return {
+            "id": m.pk,
+            "unit": m.unit.name,
+            "title": m.title,
+            "description": m.description,
+            "status": m.status,
+            "progress": m.progress,
+            "reason": m.reason,
+            "outcome": m.outcome,
+            "updated_on": m.updated_on.isoformat(),
+        }
+
+    return {
+        "municipality": {"name": municipality.name, "slug": municipality.slug},
+        "findings": [
+            {
+                "id": f.pk,
+                "unit": f.unit.name,
+                "statement": f.statement,
+                "created_on": f.created_on.isoformat(),
+                "measures": [measure(m) for m in ms],
+            }
+            for f, ms in summary["findings"]
+        ],
+        "other_measures": [measure(m) for m in summary["other_measures"]],
+        "upcoming": [
+            {
+                "id": a.pk,
+                "title": a.title,
+                "kind": a.kind,
+                "unit": a.owner_unit.name,
+                "starts_on": a.starts_on.isoformat(),
+                "place": a.place,
+            }
+            for a in summary["upcoming"]
+        ],
+    }

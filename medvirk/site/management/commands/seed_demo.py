@@ -19,6 +19,9 @@ class Command(BaseCommand):
             from medvirk.surveys.demo import seed_survey_demo
 
             seed_survey_demo(demo)
+            from medvirk.participation.demo import seed_participation_demo
+
+            seed_participation_demo(demo)
             self.stdout.write(
                 self.style.SUCCESS("Demo data created (organisation, staff, survey rounds 2025 and 2026).")
             )

@@ -1,0 +1,61 @@
+"""The yearly participation cycle per unit: derived from data where possible, ticked otherwise."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from medvirk.orgs.models import OrgUnit, UnitKind
+from medvirk.surveys.models import SurveyStatus, SurveyUnit
+
+from .models import Activity, ActivityKind, CycleCheck
+
+
+@dataclass(frozen=True)
+class CycleRow:
+    unit: OrgUnit
+    survey_run: bool  # derived: a survey (not a draft) ran in the unit this year
+    council_met: bool  # derived (a council meeting was held) or ticked
+    minorities_mapped: bool
+    report_published: bool
+    check: CycleCheck | None
+
+    @property
+    def complete(self) -> bool:
+        return self.survey_run and self.council_met and self.minorities_mapped and self.report_published
+
+    @property
+    def missing(self) -> int:
+        return 4 - sum((self.survey_run, self.council_met, self.minorities_mapped, self.report_published))
+
+
+def cycle_rows(*, units: Sequence[OrgUnit], year: int) -> list[CycleRow]:
+    """Return the checklist for each service unit (kind "unit") among ``units`` in four queries."""
+    units = [u for u in units if u.kind == UnitKind.UNIT] or list(units)
+    ids = [u.pk for u in units]
+    surveyed = set(
+        SurveyUnit.objects.filter(unit_id__in=ids)
+        .exclude(survey__status=SurveyStatus.DRAFT)
+        .filter(survey__created_on__year=year)
+        .values_list("unit_id", flat=True)
+    )
+    councils = set(
+        Activity.objects.filter(
+            owner_unit_id__in=ids, kind=ActivityKind.COUNCIL_MEETING, starts_on__year=year
+        ).values_list("owner_unit_id", flat=True)
+    )
+    checks = {c.unit_id: c for c in CycleCheck.objects.filter(unit_id__in=ids, year=year)}
+    rows = []
+    for unit in units:
+        check = checks.get(unit.pk)
+        rows.append(
+            CycleRow(
+                unit=unit,
+                survey_run=unit.pk in surveyed,
+                council_met=unit.pk in councils or bool(check and check.council_met),
+                minorities_mapped=bool(check and check.minorities_mapped),
+                report_published=bool(check and check.report_published),
+                check=check,
+            )
+        )
+    return rows

@@ -1,0 +1,108 @@
+"""Participants' evaluation of an activity: a standard short survey run by the survey engine."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from medvirk.core.audit import audit_record
+from medvirk.core.errors import ServiceError
+from medvirk.surveys import services as survey_services
+
+from .models import Activity
+
+SERIES = "participation_evaluation"
+
+
+def _t(nb: str, nn: str, en: str) -> dict[str, str]:
+    return {"nb": nb, "nn": nn, "en": en}
+
+
+def _agree(key: str, nb: str, nn: str, en: str) -> dict[str, Any]:
+    return {
+        "key": key,
+        "type": "rating",
+        "required": True,
+        "theme": "evaluering",
+        "text": _t(nb, nn, en),
+        "scale": {
+            "min": 1,
+            "max": 5,
+            "min_label": _t("Helt uenig", "Heilt usamd", "Strongly disagree"),
+            "max_label": _t("Helt enig", "Heilt samd", "Strongly agree"),
+            "dont_know": True,
+        },
+    }
+
+
+def evaluation_definition() -> dict[str, Any]:
+    """Return the standard evaluation: were you heard, was it worth your time, will it change something."""
+    return {
+        "format": "medvirk-survey/1",
+        "key": "participation_evaluation",
+        "title": _t(
+            "Hva syntes du om møtet?", "Kva syntest du om møtet?", "What did you think of the meeting?"
+        ),
+        "languages": ["nb", "nn", "en"],
+        "intro": _t(
+            "Takk for at du var med. Svar på tre korte spørsmål. Du er anonym.",
+            "Takk for at du var med. Svar på tre korte spørsmål. Du er anonym.",
+            "Thank you for taking part. Please answer three short questions. You are anonymous.",
+        ),
+        "themes": {"evaluering": _t("Evaluering", "Evaluering", "Evaluation")},
+        "sections": [
+            {
+                "key": "evaluering",
+                "title": _t("Din vurdering", "Di vurdering", "Your view"),
+                "questions": [
+                    _agree("hort", "Jeg ble hørt.", "Eg vart høyrd.", "I was listened to."),
+                    _agree(
+                        "verdt_tiden",
+                        "Det var verdt tiden min.",
+                        "Det var verdt tida mi.",
+                        "It was worth my time.",
+                    ),
+                    _agree(
+                        "endring",
+                        "Jeg tror det jeg sa vil endre noe.",
+                        "Eg trur det eg sa vil endre noko.",
+                        "I think what I said will change something.",
+                    ),
+                    {
+                        "key": "kommentar",
+                        "type": "textarea",
+                        "text": _t(
+                            "Vil du si noe mer?", "Vil du seie noko meir?", "Anything else you want to say?"
+                        ),
+                    },
+                ],
+            }
+        ],
+    }
+
+
+def evaluation_create(*, actor: Any, activity: Activity) -> Any:
+    """Create the standard evaluation survey for the activity's unit and link it to the activity."""
+    if activity.evaluation_survey_id:
+        raise ServiceError("evaluation_exists", _("This activity already has an evaluation."))
+    with transaction.atomic():
+        survey = survey_services.survey_create(
+            actor=actor,
+            owner_unit=activity.owner_unit,
+            document=evaluation_definition(),
+            units=[activity.owner_unit],
+            round_label=f"activity-{activity.pk}",
+            series=SERIES,
+        )
+        activity.evaluation_survey = survey
+        activity.save(update_fields=["evaluation_survey"])
+        audit_record(
+            actor=actor,
+            municipality=activity.owner_unit.municipality,
+            action="activity.evaluation_created",
+            obj=activity,
+            data={"survey": survey.pk},
+        )
+    return survey

@@ -1,0 +1,245 @@
+"""Participation activities, their findings, measures (tiltak) and the yearly cycle."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from medvirk.core.models import TenantModel
+from medvirk.orgs.models import ServiceArea
+
+
+class ActivityKind(models.TextChoices):
+    USER_MEETING = "user_meeting", _("User meeting")
+    USER_PANEL = "user_panel", _("User panel")
+    COUNCIL_MEETING = "council_meeting", _("Council meeting")
+    FOCUS_GROUP = "focus_group", _("Focus group")
+    REFLECTION_GROUP = "reflection_group", _("Reflection group")
+    DIALOGUE_MEETING = "dialogue_meeting", _("Dialogue meeting")
+    INDIVIDUAL = "individual", _("Individual conversations")
+    SURVEY_ROUND = "survey_round", _("Survey round")
+
+
+class Ladder(models.TextChoices):
+    """The participation ladder, lowest rung first."""
+
+    USER_PERSPECTIVE = "user_perspective", _("User perspective")
+    INFORMANTS = "informants", _("Users as informants")
+    DIALOGUE = "dialogue", _("Dialogue")
+    USER_CONTROL = "user_control", _("User control")
+
+
+class Level(models.TextChoices):
+    INDIVIDUAL = "individual", _("Individual")
+    GROUP = "group", _("Group")
+    REPRESENTATIVE = "representative", _("Representative")
+
+
+class Invited(models.TextChoices):
+    OPEN = "open", _("Open to everyone")
+    ORGANISATIONS = "organisations", _("Organisations")
+    PANEL = "panel", _("A selected panel")
+
+
+class Activity(TenantModel):
+    """One participation activity: planned, then documented and evaluated afterwards."""
+
+    owner_unit = models.ForeignKey(
+        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("responsible unit")
+    )
+    units = models.ManyToManyField("orgs.OrgUnit", related_name="+", blank=True, verbose_name=_("units"))
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30, choices=ActivityKind.choices)
+    service_area = models.CharField(
+        _("service area"), max_length=30, choices=ServiceArea.choices, default=ServiceArea.OTHER
+    )
+    starts_on = models.DateField(_("date"))
+    ends_on = models.DateField(_("last date"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    purpose = models.TextField(_("purpose"), blank=True)
+    question = models.TextField(_("question put to participants"), blank=True)
+    ladder = models.CharField(_("ladder level"), max_length=20, choices=Ladder.choices)
+    level = models.CharField(_("participation level"), max_length=20, choices=Level.choices)
+    invited = models.CharField(_("who was invited"), max_length=20, choices=Invited.choices)
+    offers_interpreter = models.BooleanField(_("interpreter"), default=False)
+    offers_accessible_venue = models.BooleanField(_("accessible venue"), default=False)
+    offers_child_care = models.BooleanField(_("child care"), default=False)
+    offers_travel_costs = models.BooleanField(_("travel costs covered"), default=False)
+    survey = models.ForeignKey(
+        "surveys.Survey", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    evaluation_survey = models.ForeignKey(
+        "surveys.Survey", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Afterwards.
+    participants = models.PositiveIntegerField(_("number of participants"), null=True, blank=True)
+    # {dimension key: {category key: count}}; never shown below the anonymity threshold.
+    composition = models.JSONField(default=dict, blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+    staff_evaluation = models.TextField(_("our own evaluation"), blank=True)
+    published = models.BooleanField(_("published"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        indexes = [models.Index(fields=["municipality", "starts_on"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def documented(self) -> bool:
+        """Return whether the activity has been documented afterwards."""
+        return self.participants is not None
+
+
+def attachment_path(instance: ActivityAttachment, filename: str) -> str:
+    """Store files per municipality and activity under MEDIA_ROOT (never served directly)."""
+    return f"participation/{instance.municipality_id}/{instance.activity_id}/{filename}"
+
+
+class ActivityAttachment(TenantModel):
+    """A checked file (minutes, pictures of notes) attached to an activity."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=255)
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Finding(TenantModel):
+    """A short statement of what was learnt, linked to its evidence."""
+
+    unit = models.ForeignKey(
+        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
+    )
+    statement = models.CharField(_("finding"), max_length=300)
+    activity = models.ForeignKey(
+        Activity, on_delete=models.SET_NULL, null=True, blank=True, related_name="findings"
+    )
+    survey = models.ForeignKey(
+        "surveys.Survey", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published = models.BooleanField(_("published"), default=False)
+    created_on = models.DateField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.statement
+
+
+class DecisionLevel(models.TextChoices):
+    EMPLOYEE = "employee", _("Employee")
+    UNIT_LEADER = "unit_leader", _("Unit leader")
+    AGENCY = "agency", _("Agency or district")
+    COUNCIL = "council", _("City council")
+    PARLIAMENT = "parliament", _("Parliament")
+
+
+class MeasureStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    DECIDED = "decided", _("Decided")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Measure(TenantModel):
+    """A measure (tiltak): what the unit does about a finding, followed until done or rejected."""
+
+    unit = models.ForeignKey(
+        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
+    )
+    finding = models.ForeignKey(
+        Finding, on_delete=models.SET_NULL, null=True, blank=True, related_name="measures"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    service_area = models.CharField(
+        _("service area"), max_length=30, choices=ServiceArea.choices, default=ServiceArea.OTHER
+    )
+    decision_level = models.CharField(_("decision level"), max_length=20, choices=DecisionLevel.choices)
+    within_budget = models.BooleanField(_("within existing budget"), default=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=MeasureStatus.choices, default=MeasureStatus.PROPOSED
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    due_on = models.DateField(_("due date"), null=True, blank=True)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    outcome = models.TextField(_("what came of it"), blank=True)
+    shareable = models.BooleanField(_("share in the measure bank"), default=False)
+    published = models.BooleanField(_("published"), default=False)
+    reminded_on = models.DateField(null=True, blank=True)
+    created_on = models.DateField(auto_now_add=True)
+    updated_on = models.DateField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="measure_progress_max_100"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def closed(self) -> bool:
+        return self.status in (MeasureStatus.DONE, MeasureStatus.REJECTED)
+
+
+class MeasureUpdate(TenantModel):
+    """One entry in a measure's log: a status or progress change and a note."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="updates")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    status = models.CharField(max_length=20, choices=MeasureStatus.choices)
+    progress = models.PositiveSmallIntegerField(default=0)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.measure} – {self.status}"
+
+
+class CycleCheck(TenantModel):
+    """A unit's yearly participation checklist (items not derivable from data are ticked here)."""
+
+    unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    council_met = models.BooleanField(_("the user council has met"), default=False)
+    minorities_mapped = models.BooleanField(_("who can voice minorities' views is mapped"), default=False)
+    report_published = models.BooleanField(_("the participation report is published"), default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "unit", "year"], name="cyclecheck_unique_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.year}"

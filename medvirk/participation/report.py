@@ -1,0 +1,93 @@
+"""The yearly participation report: methods per ladder level, groups reached, measures and outcomes."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from medvirk.orgs.models import OrgUnit
+
+from .composition import DimensionTable
+from .disclosure import decide_year
+from .models import Activity, ActivityKind, Ladder, Measure, MeasureStatus
+
+BAR_MAX = 240  # px width of the longest bar in the ladder chart
+
+
+@dataclass(frozen=True)
+class LadderRow:
+    key: str
+    label: str
+    count: int
+    kinds: list[tuple[str, int]]  # (kind label, activities)
+    bar: int  # bar width in px
+    y: int  # row offset in the chart
+
+
+@dataclass(frozen=True)
+class Report:
+    unit: OrgUnit
+    year: int
+    activities: int
+    documented: int
+    participants: int
+    ladder: list[LadderRow]
+    chart_height: int
+    groups: list[DimensionTable]
+    measures: list[tuple[str, int]]  # (status label, count)
+    measure_list: list[Measure]
+    threshold: int
+
+
+def build_report(*, unit: OrgUnit, year: int) -> Report:
+    """Return the report for activities and measures of ``unit``'s subtree in ``year``."""
+    activities = list(
+        Activity.objects.filter(
+            municipality_id=unit.municipality_id, owner_unit__path__startswith=unit.path, starts_on__year=year
+        ).only("kind", "ladder", "participants", "composition")
+    )
+    kind_labels = dict(ActivityKind.choices)
+    rows = []
+    per_ladder = Counter(a.ladder for a in activities)
+    longest = max(per_ladder.values(), default=0) or 1
+    for i, (key, label) in enumerate(Ladder.choices[::-1]):  # highest rung on top
+        kinds = Counter(kind_labels[a.kind] for a in activities if a.ladder == key)
+        count = per_ladder.get(key, 0)
+        rows.append(
+            LadderRow(
+                key, str(label), count, sorted(kinds.items()), round(BAR_MAX * count / longest), 8 + 36 * i
+            )
+        )
+    documented = [a for a in activities if a.participants is not None]
+    total = sum(a.participants or 0 for a in documented)
+    threshold = unit.municipality.anonymity_threshold
+    measures = list(
+        Measure.objects.filter(
+            municipality_id=unit.municipality_id, unit__path__startswith=unit.path, created_on__year=year
+        ).select_related("unit")
+    )
+    status_counts = Counter(m.status for m in measures)
+    return Report(
+        unit=unit,
+        year=year,
+        activities=len(activities),
+        documented=len(documented),
+        participants=total,
+        ladder=rows,
+        chart_height=16 + 36 * len(rows),
+        groups=(
+            decide_year(municipality_id=unit.municipality_id, year=year, threshold=threshold).tables(
+                f"u{unit.pk}"
+            )
+            if total
+            else []
+        ),
+        measures=[(str(label), status_counts.get(key, 0)) for key, label in MeasureStatus.choices],
+        measure_list=measures,
+        threshold=threshold,
+    )
+
+
+def report_context(report: Report) -> dict[str, Any]:
+    return {"report": report, "bar_max": BAR_MAX}

@@ -1,0 +1,172 @@
+"""Reads for participation: scoped staff lists, access helpers (404 policy) and public views."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from medvirk.accounts.access import can, scope_q
+from medvirk.accounts.permissions import Perm
+from medvirk.orgs.models import Municipality, OrgUnit
+
+from .models import Activity, ActivityAttachment, Finding, Invited, Measure
+
+
+def _pk(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
+def activities_for(user: Any, perm: Perm = Perm.RESULTS_VIEW) -> QuerySet[Activity]:
+    """Return activities whose responsible unit lies in the user's scope."""
+    return Activity.objects.filter(scope_q(user, perm, path_field="owner_unit__path")).select_related(
+        "owner_unit"
+    )
+
+
+def findings_for(user: Any, perm: Perm = Perm.RESULTS_VIEW) -> QuerySet[Finding]:
+    return Finding.objects.filter(scope_q(user, perm, path_field="unit__path")).select_related(
+        "unit", "activity", "survey"
+    )
+
+
+def measures_for(user: Any, perm: Perm = Perm.RESULTS_VIEW) -> QuerySet[Measure]:
+    return Measure.objects.filter(scope_q(user, perm, path_field="unit__path")).select_related(
+        "unit", "owner", "finding"
+    )
+
+
+def access_activity_by_id(user: Any, activity_id: Any, perm: Perm) -> Activity:
+    """Return the activity if the user holds ``perm`` on its unit; otherwise 404."""
+    activity = (
+        Activity.objects.select_related("owner_unit", "owner_unit__municipality", "survey")
+        .filter(pk=_pk(activity_id), municipality_id=getattr(user, "municipality_id", None))
+        .first()
+    )
+    if activity is None or not can(user, perm, activity.owner_unit):
+        raise Http404
+    return activity
+
+
+def access_attachment_by_id(user: Any, attachment_id: Any) -> ActivityAttachment:
+    attachment = (
+        ActivityAttachment.objects.select_related("activity__owner_unit")
+        .filter(pk=_pk(attachment_id), municipality_id=getattr(user, "municipality_id", None))
+        .first()
+    )
+    if attachment is None or not can(user, Perm.RESULTS_VIEW, attachment.activity.owner_unit):
+        raise Http404
+    return attachment
+
+
+def access_finding_by_id(user: Any, finding_id: Any, perm: Perm) -> Finding:
+    finding = (
+        Finding.objects.select_related("unit", "unit__municipality", "activity", "survey")
+        .filter(pk=_pk(finding_id), municipality_id=getattr(user, "municipality_id", None))
+        .first()
+    )
+    if finding is None or not can(user, perm, finding.unit):
+        raise Http404
+    return finding
+
+
+def access_measure_by_id(user: Any, measure_id: Any, perm: Perm) -> Measure:
+    measure = (
+        Measure.objects.select_related("unit", "unit__municipality", "owner", "finding")
+        .filter(pk=_pk(measure_id), municipality_id=getattr(user, "municipality_id", None))
+        .first()
+    )
+    if measure is None or not can(user, perm, measure.unit):
+        raise Http404
+    return measure
+
+
+# --- public ("you said — we did"): only published items, no login ---------------------------
+
+
+def public_municipality(slug: str) -> Municipality:
+    municipality = Municipality.objects.filter(slug=slug).first()
+    if municipality is None:
+        raise Http404
+    return municipality
+
+
+def public_unit(municipality: Municipality, unit_id: Any) -> OrgUnit:
+    unit = OrgUnit.objects.filter(pk=_pk(unit_id), municipality=municipality).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def _under(unit: OrgUnit | None, field: str) -> Q:
+    return Q(**{f"{field}__path__startswith": unit.path}) if unit else Q()
+
+
+def public_findings(municipality: Municipality, unit: OrgUnit | None = None) -> QuerySet[Finding]:
+    """Return published findings, each with only its published measures."""
+    return (
+        Finding.objects.filter(_under(unit, "unit"), municipality=municipality, published=True)
+        .select_related("unit", "municipality")
+        .order_by("-created_on", "-id")
+    )
+
+
+def public_measures(municipality: Municipality, unit: OrgUnit | None = None) -> QuerySet[Measure]:
+    return (
+        Measure.objects.filter(_under(unit, "unit"), municipality=municipality, published=True)
+        .select_related("unit", "municipality")
+        .order_by("-updated_on", "-id")
+    )
+
+
+def public_upcoming(
+    municipality: Municipality, unit: OrgUnit | None = None, today: datetime.date | None = None
+) -> QuerySet[Activity]:
+    """Return published, open activities from today on."""
+    today = today or datetime.date.today()
+    return (
+        Activity.objects.filter(
+            _under(unit, "owner_unit"),
+            municipality=municipality,
+            published=True,
+            invited=Invited.OPEN,
+            starts_on__gte=today,
+        )
+        .select_related("owner_unit")
+        .order_by("starts_on", "id")
+    )
+
+
+def public_summary(municipality: Municipality, unit: OrgUnit | None = None) -> dict[str, Any]:
+    """Return everything the public page and the public JSON feed show."""
+    measures = list(public_measures(municipality, unit))
+    by_finding: dict[int, list[Measure]] = {}
+    for measure in measures:
+        if measure.finding_id:
+            by_finding.setdefault(measure.finding_id, []).append(measure)
+    findings = list(public_findings(municipality, unit))
+    shown = {f.pk for f in findings}
+    return {
+        "findings": [(f, by_finding.get(f.pk, [])) for f in findings],
+        # Measures whose finding is unpublished (or absent) are listed on their own.
+        "other_measures": [m for m in measures if m.finding_id not in shown],
+        "measures": measures,
+        "upcoming": list(public_upcoming(municipality, unit)),
+    }
+
+
+def measure_bank(*, query: str = "", service_area: str = "") -> QuerySet[Measure]:
+    """Return shareable measures from every municipality, searchable by text and service area."""
+    measures = Measure.objects.filter(shareable=True).select_related("unit", "municipality", "finding")
+    if service_area:
+        measures = measures.filter(service_area=service_area)
+    for word in query.split()[:8]:
+        measures = measures.filter(
+            Q(title__icontains=word) | Q(description__icontains=word) | Q(outcome__icontains=word)
+        )
+    return measures.order_by("-updated_on", "-id")

@@ -1,0 +1,108 @@
+"""Public "you said — we did" pages, the Atom feed and the public JSON: published items only."""
+
+from __future__ import annotations
+
+import datetime
+import xml.etree.ElementTree as ET
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from medvirk.participation import services
+
+pytestmark = pytest.mark.django_db
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture
+def items(demo: Any) -> dict[str, Any]:
+    actor = demo.users["admin"]
+    unit = demo.units["Solsikken barnehage"]
+    shown = services.finding_create(actor=actor, unit=unit, statement="Synlig funn om mat", published=True)
+    hidden = services.finding_create(actor=actor, unit=unit, statement="Hemmelig funn")
+    services.measure_create(
+        actor=actor,
+        unit=unit,
+        finding=shown,
+        title="Synlig tiltak: ny meny",
+        decision_level="unit_leader",
+        published=True,
+    )
+    services.measure_create(
+        actor=actor, unit=unit, finding=shown, title="Utkast til tiltak", decision_level="employee"
+    )
+    services.measure_create(
+        actor=actor,
+        unit=unit,
+        finding=hidden,
+        title="Tiltak uten publisert funn",
+        decision_level="employee",
+        published=True,
+    )
+    future = datetime.date.today() + datetime.timedelta(days=10)
+    for title, published, invited in [
+        ("Åpent brukermøte", True, "open"),
+        ("Upublisert møte", False, "open"),
+        ("Panelmøte", True, "panel"),
+    ]:
+        services.activity_create(
+            actor=actor,
+            owner_unit=unit,
+            title=title,
+            kind="user_meeting",
+            ladder="dialogue",
+            level="group",
+            invited=invited,
+            starts_on=future,
+            published=published,
+        )
+    foreign = demo.other_units["Torget barnehage"]
+    services.finding_create(
+        actor=demo.users["provestad.admin"], unit=foreign, statement="Prøvestad-funn", published=True
+    )
+    return {"unit": unit}
+
+
+def test_public_page_shows_only_published_items(items: dict[str, Any]) -> None:
+    for url in ["/p/eksempel/", f"/p/eksempel/units/{items['unit'].pk}/"]:
+        html = Client().get(url).content.decode()
+        assert "Synlig funn om mat" in html and "Synlig tiltak: ny meny" in html
+        assert "Tiltak uten publisert funn" in html
+        assert "Åpent brukermøte" in html
+        for secret in [
+            "Hemmelig funn",
+            "Utkast til tiltak",
+            "Upublisert møte",
+            "Panelmøte",
+            "Prøvestad-funn",
+        ]:
+            assert secret not in html, (url, secret)
+
+
+def test_public_pages_404_for_unknown_or_foreign(items: dict[str, Any], demo: Any) -> None:
+    assert Client().get("/p/finnes-ikke/").status_code == 404
+    foreign = demo.other_units["Torget barnehage"].pk
+    assert Client().get(f"/p/eksempel/units/{foreign}/").status_code == 404
+
+
+def test_atom_feed_is_valid_and_published_only(items: dict[str, Any]) -> None:
+    response = Client().get("/p/eksempel/feed/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    root = ET.fromstring(response.content)  # noqa: S314 - our own output in a test
+    assert root.tag == f"{ATOM}feed"
+    titles = [e.findtext(f"{ATOM}title") for e in root.iter(f"{ATOM}entry")]
+    assert any("Synlig funn om mat" in t for t in titles)
+    assert any("Synlig tiltak" in t for t in titles)
+    assert not any("Hemmelig" in t or "Utkast" in t or "Prøvestad" in t for t in titles)
+    for entry in root.iter(f"{ATOM}entry"):
+        assert entry.findtext(f"{ATOM}id") and entry.findtext(f"{ATOM}updated")
+
+
+def test_public_json_feed(items: dict[str, Any]) -> None:
+    data = Client().get("/api/v1/public/participation/eksempel").json()
+    assert [f["statement"] for f in data["findings"]] == ["Synlig funn om mat"]
+    assert [m["title"] for m in data["findings"][0]["measures"]] == ["Synlig tiltak: ny meny"]
+    assert [a["title"] for a in data["upcoming"]] == ["Åpent brukermøte"]
+    assert Client().get("/api/v1/public/participation/nope").status_code == 404

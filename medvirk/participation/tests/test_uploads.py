@@ -1,0 +1,101 @@
+"""Attachments: allowed types by content (magic bytes), size limit, stored under MEDIA_ROOT."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import zipfile
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from medvirk.core.errors import ServiceError
+from medvirk.participation import services
+from medvirk.participation.uploads import MAX_BYTES, check_upload
+
+pytestmark = pytest.mark.django_db
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+DOCX = _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w/>"})
+ODT = _zip({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<x/>"})
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("referat.pdf", b"%PDF-1.7\n..."),
+        ("bilde.png", b"\x89PNG\r\n\x1a\n...."),
+        ("bilde.JPG", b"\xff\xd8\xff\xe0...."),
+        ("bilde.jpeg", b"\xff\xd8\xff\xe0...."),
+        ("referat.docx", DOCX),
+        ("referat.odt", ODT),
+    ],
+)
+def test_allowed_files_pass(name: str, content: bytes) -> None:
+    assert check_upload(SimpleUploadedFile(name, content))[0] == name
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "code"),
+    [
+        ("skript.exe", b"MZ....", "file_type"),
+        ("side.html", b"<html>", "file_type"),
+        ("falsk.pdf", b"<script>alert(1)</script>", "file_content"),
+        ("falsk.png", b"%PDF-1.7", "file_content"),
+        ("falsk.docx", ODT, "file_content"),
+        ("zip.odt", _zip({"a.txt": b"x"}), "file_content"),
+        ("ingen-endelse", b"%PDF-", "file_type"),
+    ],
+)
+def test_refused_files(name: str, content: bytes, code: str) -> None:
+    with pytest.raises(ServiceError) as error:
+        check_upload(SimpleUploadedFile(name, content))
+    assert error.value.code == code
+
+
+def test_too_large_is_refused() -> None:
+    upload = SimpleUploadedFile("stor.pdf", b"%PDF-" + b"0" * MAX_BYTES)
+    with pytest.raises(ServiceError) as error:
+        check_upload(upload)
+    assert error.value.code == "file_too_large"
+
+
+def test_attachment_is_stored_and_downloadable_by_staff_only(
+    demo: Any, client_as: Any, settings: Any
+) -> None:
+    activity = services.activity_create(
+        actor=demo.users["admin"],
+        owner_unit=demo.units["Solsikken barnehage"],
+        title="Møte",
+        kind="focus_group",
+        ladder="informants",
+        level="group",
+        invited="panel",
+        starts_on=datetime.date(2026, 4, 1),
+    )
+    response = client_as("leder.solsikken").post(
+        f"/participation/activities/{activity.pk}/attachments/",
+        {"file": SimpleUploadedFile("../../referat.pdf", b"%PDF-1.4 test")},
+    )
+    assert response.status_code == 302
+    attachment = activity.attachments.get()
+    assert attachment.name == "referat.pdf"
+    assert str(settings.MEDIA_ROOT) in attachment.file.path
+    download = client_as("leder.solsikken").get(f"/participation/attachments/{attachment.pk}/")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4 test"
+    assert client_as("analytiker.nord").get(f"/participation/attachments/{attachment.pk}/").status_code == 200
+    assert client_as("provestad.admin").get(f"/participation/attachments/{attachment.pk}/").status_code == 404
+    bad = client_as("leder.solsikken").post(
+        f"/participation/activities/{activity.pk}/attachments/",
+        {"file": SimpleUploadedFile("x.pdf", b"nope")},
+    )
+    assert bad.status_code == 302 and activity.attachments.count() == 1

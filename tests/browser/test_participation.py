@@ -1,0 +1,107 @@
+"""Participation journey in a real browser: plan and document an activity, turn a finding into a
+measure, and see it on the public "you said — we did" page; axe on every page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from .conftest import assert_accessible, assert_fits_width, login
+
+pytestmark = pytest.mark.browser
+
+
+def _check(page: Any) -> None:
+    assert page.locator("h1").count() == 1, page.url
+    assert_accessible(page)
+    assert_fits_width(page)
+
+
+def test_document_activity_finding_to_measure_to_public_page(page: Any, settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"  # the live server runs in this process
+    login(page, "leder.solsikken")
+    page.goto(page.base_url + "/participation/")
+    _check(page)
+    page.click("main a[href$='/activities/new/']")
+    _check(page)
+    page.fill("#id_title", "Foreldremøte om mat")
+    page.select_option("#id_kind", "user_meeting")
+    page.fill("#id_starts_on", "2026-05-20")
+    page.fill("#id_place", "Storstua")
+    page.fill("#id_question", "Hva synes dere om maten?")
+    page.check("input[name=ladder][value=dialogue]")
+    page.check("input[name=level][value=group]")
+    page.check("input[name=invited][value=open]")
+    page.check("input[name=accommodations][value=offers_interpreter]")
+    page.click("form.mv-form button[type=submit]")
+    page.wait_for_url("**/participation/activities/*/")
+    assert page.locator("h1").inner_text() == "Foreldremøte om mat"
+    _check(page)
+
+    page.click("main a[href$='/document/']")
+    _check(page)
+    page.fill("#id_participants", "14")
+    page.fill("#id_gender__female", "9")
+    page.fill("#id_gender__male", "5")
+    page.fill("#id_minutes", "Foreldrene ønsker mer frukt.")
+    page.click("form.mv-form button[type=submit]")
+    page.wait_for_url("**/participation/activities/*/")
+    assert page.locator("text=Foreldrene ønsker mer frukt.").count() == 1
+    _check(page)
+
+    page.set_input_files(
+        "#id_file", {"name": "referat.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 x"}
+    )
+    page.click("form[enctype] button[type=submit]")
+    assert page.locator("main a >> text=referat.pdf").count() == 1
+    _check(page)
+
+    page.click("main a[href$='/edit/']")
+    _check(page)
+    page.go_back()
+    page.click("main a[href$='/reflection/']")
+    _check(page)
+    page.go_back()
+
+    page.click("main a[href*='/findings/new/']")
+    _check(page)
+    page.fill("#id_statement", "Foreldre vil ha mer frukt i barnehagen.")
+    page.check("#id_published")
+    page.click("form.mv-form button[type=submit]")
+    page.wait_for_url("**/participation/findings/*/")
+    _check(page)
+
+    page.click("main a[href$='/measure/']")
+    _check(page)
+    page.fill("#id_title", "Frukt til lunsj hver dag")
+    page.check("input[name=decision_level][value=unit_leader]")
+    page.check("input[name=within_budget][value=yes]")
+    page.check("#id_published")
+    page.check("#id_shareable")
+    page.click("form.mv-form button[type=submit]")
+    page.wait_for_url("**/participation/measures/*/")
+    _check(page)
+    page.select_option("#id_status", "in_progress")
+    page.fill("#id_progress", "30")
+    page.click("form.mv-form button[type=submit]")
+    page.wait_for_url("**/participation/measures/*/")
+    assert page.locator("dd >> text=30 %").count() >= 1
+
+    for path in [
+        "/participation/findings/",
+        "/participation/measures/",
+        "/participation/report/?year=2026",
+        "/participation/bank/",
+        "/participation/cycle/?year=2026",
+    ]:
+        page.goto(page.base_url + path)
+        _check(page)
+
+    page.goto(page.base_url + "/p/eksempel/")
+    assert page.locator("text=Foreldre vil ha mer frukt i barnehagen.").count() == 1
+    assert page.locator("text=Frukt til lunsj hver dag").count() == 1
+    _check(page)
+    page.click("main a >> text=Solsikken barnehage")
+    assert page.locator("text=Frukt til lunsj hver dag").count() == 1
+    _check(page)
