@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env_bool
+from .base import INSTALLED_APPS, SECRET_KEY, env_bool
 
 DEBUG = False
 if len(SECRET_KEY) < 50:
@@ -19,3 +19,7 @@ LANGUAGE_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+
+# bench/submit and bench/load only: a floor endpoint doing one INSERT (never set in a deployment).
+if env_bool("MEDVIRK_BENCH_FLOOR"):
+    INSTALLED_APPS = [*INSTALLED_APPS, "bench.floor"]

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.operation import PathView
 from ninja.security import HttpBearer, django_auth
 
 from medvirk.accounts.services import token_authenticate
@@ -29,6 +31,23 @@ def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
     """Return the one error shape every API error uses."""
     return {"error": {"code": code, "message": message, **extra}}
 
+
+_plain_not_allowed = PathView._not_allowed
+
+
+def _structured_not_allowed(self: PathView) -> HttpResponse:
+    """Ninja's own 405 is plain text; answer a wrong method with the structured error instead."""
+    plain = _plain_not_allowed(self)
+    return JsonResponse(
+        error_body("method_not_allowed", _("This method is not allowed here.")),
+        status=405,
+        headers={"Allow": plain["Allow"]},
+    )
+
+
+# Ninja has no hook for 405, and every path view is created inside ninja's Router, so the
+# method is replaced on the class (import order of the router modules does not matter).
+PathView._not_allowed = _structured_not_allowed  # type: ignore[method-assign]
 
 api = NinjaAPI(
     title="Medvirk API",
@@ -71,6 +90,18 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return api.create_response(request, error_body("http_error", str(exc)), status=exc.status_code)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return api.create_response(
+        request, error_body("request_too_large", _("The request is too large.")), status=413
+    )
+
+
+@api.exception_handler(SuspiciousOperation)
+def _bad_request(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    return api.create_response(request, error_body("bad_request", _("The request is malformed.")), status=400)
 
 
 @api.exception_handler(ServiceError)

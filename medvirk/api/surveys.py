@@ -54,7 +54,9 @@ class SurveyCreateIn(Schema):
 
 
 class StatusIn(Schema):
-    status: str
+    status: str | None = None
+    opens_on: date | None = None
+    closes_on: date | None = None
 
 
 class SurveyUnitOut(Schema):
@@ -179,9 +181,15 @@ def put_definition(
 
 @router.post("/surveys/{survey_id}/status", response=SurveyOut)
 def set_status(request: HttpRequest, survey_id: int, payload: StatusIn) -> dict[str, Any]:
-    """Open or close the survey (draft, open, closed)."""
+    """Open or close the survey (draft, open, closed) and/or set its opening and closing dates."""
     survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DESIGN)
-    return _survey_out(services.survey_set_status(actor=request.user, survey=survey, status=payload.status))
+    if "opens_on" in payload.model_fields_set or "closes_on" in payload.model_fields_set:
+        survey = services.survey_set_dates(
+            actor=request.user, survey=survey, opens_on=payload.opens_on, closes_on=payload.closes_on
+        )
+    if payload.status is not None:
+        survey = services.survey_set_status(actor=request.user, survey=survey, status=payload.status)
+    return _survey_out(survey)
 
 
 @router.get("/surveys/{survey_id}/units", response=list[SurveyUnitOut])

@@ -20,6 +20,7 @@ from medvirk.core.dimensions import DIMENSIONS_BY_KEY, PREFER_NOT_TO_SAY
 
 FORMAT = "medvirk-survey/1"
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+MAX_OPTIONS = 200  # per question: a longer list is unusable on a phone and bloats the registry
 RTL_LANGUAGES = frozenset({"ar", "ur", "fa", "ckb", "he", "ps", "ku-arab"})
 
 Text = Mapping[str, str]
@@ -372,6 +373,8 @@ class _Parser:
         elif dimension is not None:
             self.fail(f"{where}.dimension", "only background questions have a dimension")
         option_keys: set[str] = set()
+        if len(raw.get("options") or []) > MAX_OPTIONS:
+            self.fail(f"{where}.options", f"a question can have at most {MAX_OPTIONS} options")
         for i, item in enumerate(raw.get("options") or []):
             ow = f"{where}.options[{i}]"
             if not isinstance(item, Mapping):

@@ -86,3 +86,12 @@ class DefinitionForm(DsForm):
         widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "false"}),
         help_text=_("Question keys must stay the same: wording may change, keys keep the answers together."),
     )
+
+
+class DatesForm(DsForm):
+    opens_on = forms.DateField(
+        label=_("Opens (first day)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    closes_on = forms.DateField(
+        label=_("Closes (last day)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import secrets
+import threading
+from collections import ChainMap, OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -277,6 +280,28 @@ def survey_set_status(*, actor: Any, survey: Survey, status: str) -> Survey:
     return survey
 
 
+def survey_set_dates(*, actor: Any, survey: Survey, opens_on: Any, closes_on: Any) -> Survey:
+    """Set the first and last day respondents may answer (either may be empty)."""
+    if not can(actor, Perm.SURVEY_DESIGN, survey.owner_unit):
+        raise ServiceError("forbidden", _("You cannot change this survey."))
+    if opens_on and closes_on and closes_on < opens_on:
+        raise ServiceError(
+            "dates_invalid", _("The closing date must be on or after the opening date."), field="closes_on"
+        )
+    with transaction.atomic():
+        before = {"opens_on": str(survey.opens_on or ""), "closes_on": str(survey.closes_on or "")}
+        survey.opens_on, survey.closes_on = opens_on, closes_on
+        survey.save(update_fields=["opens_on", "closes_on"])
+        audit_record(
+            actor=actor,
+            municipality=survey.owner_unit.municipality,
+            action="survey.status_changed",
+            obj=survey,
+            data={"dates": [before, {"opens_on": str(opens_on or ""), "closes_on": str(closes_on or "")}]},
+        )
+    return survey
+
+
 def survey_is_accepting(survey: Survey) -> bool:
     """Return whether respondents may answer today."""
     today = _today()
@@ -370,13 +395,121 @@ def stored_answers(response: Response) -> engine.Answers:
 
 
 class _Registry:
-    """Question and option ids for one survey, loaded once per save."""
+    """Question and option ids for one survey, loaded once per save.
 
-    def __init__(self, survey: Survey) -> None:
-        self.questions = {q.key: q for q in SurveyQuestion.objects.filter(survey=survey)}
-        self.options: dict[tuple[int, str], int] = {
-            (o.question_id, o.key): o.pk for o in SurveyOption.objects.filter(question__survey=survey)
-        }
+    ``for_survey`` also serves the parsed definition. Both are cached per process (LRU): parsed
+    definitions by a digest of the document (parsing is pure), registries by database, survey,
+    definition version and that digest, and only when loaded outside a transaction, so every
+    cached id is committed (registry rows are never deleted; a new definition bumps the version).
+    Options created on the fly (a new district code) stay in the request's own overlay.
+    """
+
+    CACHE_SIZE = 256
+    _lock = threading.Lock()
+    _definitions: ClassVar[OrderedDict[bytes, Definition]] = OrderedDict()
+    _registries: ClassVar[OrderedDict[tuple[Any, ...], tuple[dict, dict]]] = OrderedDict()
+
+    def __init__(
+        self,
+        survey: Survey,
+        *,
+        cached: tuple[dict[str, SurveyQuestion], dict[tuple[int, str], int]] | None = None,
+    ) -> None:
+        if cached is None:
+            questions = {q.key: q for q in SurveyQuestion.objects.filter(survey=survey)}
+            options = {
+                (o.question_id, o.key): o.pk for o in SurveyOption.objects.filter(question__survey=survey)
+            }
+        else:
+            questions, options = cached
+        self.questions = questions
+        self.loaded = options
+        self.options: ChainMap[tuple[int, str], int] = ChainMap({}, options)
+
+    @classmethod
+    def _get(cls, cache: OrderedDict, key: Any) -> Any:
+        with cls._lock:
+            found = cache.get(key)
+            if found is not None:
+                cache.move_to_end(key)
+            return found
+
+    @classmethod
+    def _put(cls, cache: OrderedDict, key: Any, value: Any) -> None:
+        with cls._lock:
+            cache[key] = value
+            cache.move_to_end(key)
+            while len(cache) > cls.CACHE_SIZE:
+                cache.popitem(last=False)
+
+    @classmethod
+    def for_survey(cls, survey: Survey) -> tuple[Definition, _Registry]:
+        """Return the survey's parsed definition and its registry, from the cache when possible."""
+        document = json.dumps(survey.definition, sort_keys=True, separators=(",", ":"))
+        digest = hashlib.blake2b(document.encode(), digest_size=16).digest()
+        definition = cls._get(cls._definitions, digest)
+        if definition is None:
+            definition = parse_definition(survey.definition)
+            cls._put(cls._definitions, digest, definition)
+        if connection.in_atomic_block:  # rows may still be rolled back: do not share them
+            return definition, cls(survey)
+        key = (connection.settings_dict["NAME"], survey.pk, survey.definition_version, digest)
+        cached = cls._get(cls._registries, key)
+        if cached is None:
+            registry = cls(survey)
+            cls._put(cls._registries, key, (registry.questions, registry.loaded))
+            return definition, registry
+        return definition, cls(survey, cached=cached)
+
+    def values(self, answers: Mapping[str, Any]) -> list[tuple[int, int | None, float | None, str]]:
+        """Return (question id, option id, number, text) for each answer row, in long form."""
+        rows: list[tuple[int, int | None, float | None, str]] = []
+        for key, value in answers.items():
+            q = self.questions[key]
+            if q.qtype == QType.MULTIPLE:
+                rows.extend((q.pk, self.option_id(q, k), None, "") for k in value)
+            elif q.qtype in (QType.SINGLE, QType.BACKGROUND):
+                rows.append((q.pk, self.option_id(q, value), None, ""))
+            elif q.qtype in (QType.RATING, QType.NPS):
+                num = None if value == engine.DONT_KNOW else float(value)
+                rows.append((q.pk, self.option_id(q, str(value)), num, ""))
+            elif q.qtype == QType.NUMBER:
+                rows.append((q.pk, None, float(value), ""))
+            elif q.qtype == QType.CONSENT:
+                rows.append((q.pk, None, 1.0, ""))
+            else:
+                rows.append((q.pk, None, None, str(value)))
+        return rows
+
+    def insert(self, response: Response, answers: Mapping[str, Any], batch: int = 100) -> int:
+        """Insert a response's answer rows with one multi-row INSERT per ``batch`` rows.
+
+        The hot path of a submission: the same rows ``_answer_rows`` gives ``bulk_create``,
+        without building a model instance per answer.
+        """
+        names = [
+            "municipality",
+            "response",
+            "survey",
+            "unit",
+            "question",
+            "option",
+            "value_num",
+            "value_text",
+        ]
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(Answer._meta.get_field(n).column) for n in names)
+        head = response.municipality_id, response.pk, response.survey_id, response.unit_id
+        rows = [(*head, *row) for row in self.values(answers)]
+        with connection.cursor() as cursor:
+            for i in range(0, len(rows), batch):
+                chunk = rows[i : i + batch]
+                values = ", ".join(["(" + ", ".join(["%s"] * len(names)) + ")"] * len(chunk))
+                cursor.execute(
+                    f"INSERT INTO {quote(Answer._meta.db_table)} ({columns}) VALUES {values}",  # noqa: S608 - no input in the SQL text
+                    [p for row in chunk for p in row],
+                )
+        return len(rows)
 
     def option_id(self, question: SurveyQuestion, key: str) -> int:
         found = self.options.get((question.pk, key))
@@ -392,31 +525,16 @@ class _Registry:
 
 
 def _answer_rows(response: Response, answers: Mapping[str, Any], registry: _Registry) -> list[Answer]:
-    rows: list[Answer] = []
     base = {
         "municipality_id": response.municipality_id,
         "response": response,
         "survey_id": response.survey_id,
         "unit_id": response.unit_id,
     }
-    for key, value in answers.items():
-        q = registry.questions[key]
-        if q.qtype == QType.MULTIPLE:
-            rows.extend(Answer(**base, question=q, option_id=registry.option_id(q, k)) for k in value)
-        elif q.qtype in (QType.SINGLE, QType.BACKGROUND):
-            rows.append(Answer(**base, question=q, option_id=registry.option_id(q, value)))
-        elif q.qtype in (QType.RATING, QType.NPS):
-            num = None if value == engine.DONT_KNOW else float(value)
-            rows.append(
-                Answer(**base, question=q, option_id=registry.option_id(q, str(value)), value_num=num)
-            )
-        elif q.qtype == QType.NUMBER:
-            rows.append(Answer(**base, question=q, value_num=float(value)))
-        elif q.qtype == QType.CONSENT:
-            rows.append(Answer(**base, question=q, value_num=1.0))
-        else:
-            rows.append(Answer(**base, question=q, value_text=str(value)))
-    return rows
+    return [
+        Answer(**base, question_id=qid, option_id=oid, value_num=num, value_text=text)
+        for qid, oid, num, text in registry.values(answers)
+    ]
 
 
 def _set_background(response: Response, definition: Definition, answers: Mapping[str, Any]) -> list[str]:
@@ -489,12 +607,17 @@ def response_submit_complete(
     the same parsing and validation as the web form. Nothing is stored when anything is invalid.
     """
     survey = survey_unit.survey
+    if not idempotency_key or len(idempotency_key) > 64:  # an empty key would merge responses
+        raise ServiceError("idempotency_key_invalid", _("The form has expired. Please start again."))
     existing = Response.objects.filter(survey=survey, idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing, False
-    definition = parse_definition(survey.definition)
+    definition, registry = _Registry.for_survey(survey)
     data = form if form is not None else engine.answers_to_form(answers or {})
-    districts = district_codes(municipality_id=survey.municipality_id)
+    needs_districts = any(
+        q.type == QType.BACKGROUND and q.dimension == "district" for q in definition.questions()
+    )
+    districts = district_codes(municipality_id=survey.municipality_id) if needs_districts else []
     parsed: engine.Answers = {}
     errors: list[engine.FieldError] = []
     for section in definition.sections:
@@ -511,24 +634,22 @@ def response_submit_complete(
     _sections, _visible, effective = engine.visible_answers(definition, parsed)
     if language not in definition.languages:
         language = definition.languages[0]
+    response = Response(
+        municipality_id=survey.municipality_id,
+        survey=survey,
+        unit_id=survey_unit.unit_id,
+        language=language,
+        channel=channel,
+        created_on=_today(),
+        submitted_on=_today(),
+        complete=True,
+        idempotency_key=idempotency_key,
+    )
+    _set_background(response, definition, effective)  # one INSERT, no UPDATE afterwards
     try:
         with transaction.atomic():
-            response = Response.objects.create(
-                municipality_id=survey.municipality_id,
-                survey=survey,
-                unit_id=survey_unit.unit_id,
-                language=language,
-                channel=channel,
-                created_on=_today(),
-                submitted_on=_today(),
-                complete=True,
-                idempotency_key=idempotency_key,
-            )
-            registry = _Registry(survey)
-            Answer.objects.bulk_create(_answer_rows(response, effective, registry))
-            fields = _set_background(response, definition, effective)
-            if fields:
-                response.save(update_fields=fields)
+            response.save(force_insert=True)
+            registry.insert(response, effective)
     except IntegrityError:  # a concurrent retry of the same submission stored it first
         return Response.objects.get(survey=survey, idempotency_key=idempotency_key), False
     return response, True

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.survey_create, name="create"),
     path("<int:survey_id>/", views.survey_detail, name="detail"),
     path("<int:survey_id>/status/", views.survey_status, name="status"),
+    path("<int:survey_id>/dates/", views.survey_dates, name="dates"),
     path("<int:survey_id>/questions/", views.survey_definition, name="definition"),
     path("<int:survey_id>/translate/<str:lang>/", views.survey_translate, name="translate"),
     path("<int:survey_id>/units/<int:survey_unit_id>/", views.unit_distribute, name="distribute"),

@@ -23,7 +23,7 @@ from medvirk.core.views import staff_view
 from . import distribution, engine, services
 from .bank import list_templates, load_template
 from .definition import missing_translations, parse_definition
-from .forms import CountForm, DefinitionForm, InviteForm, SurveyCreateForm, UserCountForm
+from .forms import CountForm, DatesForm, DefinitionForm, InviteForm, SurveyCreateForm, UserCountForm
 from .models import AccessCode, Channel, SurveyStatus
 from .render import SectionRenderer, error_text, tx
 from .respond import RespondentTexts, district_labels
@@ -104,8 +104,32 @@ def survey_detail(request: HttpRequest, survey_id: int) -> HttpResponse:
         "questions": sum(1 for _ in definition.questions()),
         "sections": len(definition.sections),
         "languages": definition.languages,
+        "dates_form": DatesForm(initial={"opens_on": survey.opens_on, "closes_on": survey.closes_on}),
     }
     return render(request, "surveys/detail.html", context)
+
+
+@staff_view
+@require_POST
+def survey_dates(request: HttpRequest, survey_id: int) -> HttpResponse:
+    """Set the survey's opening and closing dates."""
+    survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DESIGN)
+    form = DatesForm(request.POST)
+    if form.is_valid():
+        try:
+            services.survey_set_dates(
+                actor=request.user,
+                survey=survey,
+                opens_on=form.cleaned_data["opens_on"],
+                closes_on=form.cleaned_data["closes_on"],
+            )
+        except ServiceError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("The dates were saved."))
+    else:
+        messages.error(request, _("Enter valid dates."))
+    return redirect("surveys:detail", survey.pk)
 
 
 @staff_view

@@ -135,6 +135,13 @@ CASES = [
         lambda c, d, t: c.post(f"/surveys/{sid(d, t)}/status/", {"status": "closed"}),
         in_(DESIGN),
     ),
+    Case(
+        "surveys:dates",
+        lambda c, d, t: c.post(
+            f"/surveys/{sid(d, t)}/dates/", {"opens_on": "2026-01-01", "closes_on": "2030-12-31"}
+        ),
+        in_(DESIGN),
+    ),
     Case("surveys:definition", _page(lambda d, t: f"/surveys/{sid(d, t)}/questions/"), in_(DESIGN)),
     Case("surveys:translate", _page(lambda d, t: f"/surveys/{sid(d, t)}/translate/en/"), in_(DESIGN)),
     Case("surveys:distribute", _page(unit_url("")), in_(UNIT_DISTRIBUTE), targets=UNIT_TARGETS),

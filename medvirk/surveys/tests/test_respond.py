@@ -177,3 +177,34 @@ def test_hostile_values_are_rejected_not_stored(su: SurveyUnit, field: str, valu
     assert r.status_code == 400
     assert "<script>" not in r.content.decode().replace("&lt;script&gt;", "")
     assert not Answer.objects.filter(response__survey=su.survey, question__key=field[2:]).exists()
+
+
+def test_dates_limit_answering_and_are_validated(su: SurveyUnit, demo: DemoData) -> None:
+    import datetime as dt
+
+    from medvirk.core.errors import ServiceError
+
+    today = dt.date.today()
+    services.survey_set_dates(
+        actor=demo.users["analytiker"],
+        survey=su.survey,
+        opens_on=today + dt.timedelta(days=3),
+        closes_on=None,
+    )
+    html = Client().get(f"/a/{su.link_key}/").content.decode()
+    assert "Undersøkelsen åpner" in html
+    services.survey_set_dates(
+        actor=demo.users["analytiker"],
+        survey=su.survey,
+        opens_on=None,
+        closes_on=today - dt.timedelta(days=1),
+    )
+    assert "Denne undersøkelsen er stengt" in Client().get(f"/a/{su.link_key}/").content.decode()
+    with pytest.raises(ServiceError) as err:
+        services.survey_set_dates(
+            actor=demo.users["analytiker"],
+            survey=su.survey,
+            opens_on=today,
+            closes_on=today - dt.timedelta(days=1),
+        )
+    assert err.value.code == "dates_invalid"

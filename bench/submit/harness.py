@@ -1,0 +1,324 @@
+"""Shared pieces of bench/submit and bench/load: a throwaway PostgreSQL cluster, the production
+server under gunicorn, and a small asyncio HTTP client. Everything binds to 127.0.0.1 only and
+is stopped in ``finally`` blocks / context managers."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+HOST = "127.0.0.1"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def _pg_bin() -> Path:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]))
+    if not found:
+        sys.exit("PostgreSQL is not installed (apt-get install postgresql).")
+    return found[-1].parent
+
+
+def _run_pg(args: list[str], **kw: Any) -> subprocess.CompletedProcess:
+    if os.geteuid() == 0:
+        args = ["runuser", "-u", "postgres", "--", *args]
+    return subprocess.run(args, check=True, **kw)
+
+
+@dataclass
+class PgCluster:
+    """A temporary cluster on loopback with durable defaults (fsync and synchronous_commit on)."""
+
+    port: int = field(default_factory=free_port)
+    dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="medvirk-bench-pg.")))
+    bin: Path = field(default_factory=_pg_bin)
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@{HOST}:{self.port}/medvirk"
+
+    def start(self) -> None:
+        if os.geteuid() == 0:
+            shutil.chown(self.dir, "postgres")
+        _run_pg(
+            [
+                *(str(self.bin / "initdb"), "-D", f"{self.dir}/data", "-U", "postgres", "--auth=trust"),
+                *("-E", "UTF8", "--locale=C.UTF-8", "--data-checksums"),
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        opts = f"-h {HOST} -p {self.port} -k {self.dir} -c max_connections=200 -c shared_buffers=256MB"
+        _run_pg(
+            [
+                str(self.bin / "pg_ctl"),
+                "-D",
+                f"{self.dir}/data",
+                "-l",
+                f"{self.dir}/log",
+                "-w",
+                "-o",
+                opts,
+                "start",
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        subprocess.run(
+            [str(self.bin / "createdb"), "-h", HOST, "-p", str(self.port), "-U", "postgres", "medvirk"],
+            check=True,
+        )
+
+    def stop(self) -> None:
+        with contextlib.suppress(Exception):
+            _run_pg(
+                [str(self.bin / "pg_ctl"), "-D", f"{self.dir}/data", "-m", "fast", "stop"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def sql(self, query: str, *params: Any) -> list[tuple]:
+        import psycopg
+
+        with psycopg.connect(self.url.replace("postgres://", "postgresql://")) as conn:
+            cursor = conn.execute(query, params)
+            return cursor.fetchall() if cursor.description else []
+
+    def amcheck(self) -> tuple[bool, str]:
+        """Run pg_amcheck over every relation (heap and B-tree, with parent checks)."""
+        self.sql("CREATE EXTENSION IF NOT EXISTS amcheck")
+        proc = subprocess.run(
+            [
+                *(str(self.bin / "pg_amcheck"), "-h", HOST, "-p", str(self.port), "-U", "postgres"),
+                *("--heapallindexed", "--parent-check", "--install-missing", "medvirk"),
+            ],
+            capture_output=True,
+            text=True,
+        )
+        return proc.returncode == 0, (proc.stdout + proc.stderr).strip()
+
+
+@contextlib.contextmanager
+def postgres() -> Iterator[PgCluster]:
+    cluster = PgCluster()
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+def server_env(db_url: str, var_dir: Path) -> dict[str, str]:
+    (var_dir / "static").mkdir(exist_ok=True)  # WhiteNoise warns about a missing STATIC_ROOT
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(48),
+        "SECURE_SSL_REDIRECT": "0",
+        "ALLOWED_HOSTS": HOST,
+        "DATABASE_URL": db_url,
+        "MEDVIRK_BENCH_FLOOR": "1",
+        "MEDVIRK_VAR_DIR": str(var_dir),
+        "LOG_LEVEL": "ERROR",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+
+
+def prepare(env: dict[str, str]) -> dict[str, Any]:
+    """Migrate, seed the demo data and create an open 25-answer survey; return its handles."""
+    subprocess.run([PYTHON, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [PYTHON, "manage.py", "seed_demo"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
+    )
+    out = subprocess.run(
+        [PYTHON, str(Path(__file__).with_name("setup_survey.py"))],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+@dataclass
+class Gunicorn:
+    """The production WSGI app under gunicorn; ``kill()`` is a SIGKILL of master and workers."""
+
+    env: dict[str, str]
+    workers: int
+    worker_class: str = "sync"
+    threads: int = 1
+    port: int = field(default_factory=free_port)
+    proc: subprocess.Popen | None = None
+
+    @property
+    def base(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    def start(self) -> None:
+        args = [GUNICORN, "config.wsgi", "--bind", f"{HOST}:{self.port}", "--workers", str(self.workers)]
+        args += ["--worker-class", self.worker_class, "--backlog", "2048", "--log-level", "warning"]
+        if self.worker_class == "gthread":
+            args += ["--threads", str(self.threads)]
+        self.proc = subprocess.Popen(args, cwd=ROOT, env=self.env, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                # any answer from Django will do (405: the floor takes POST only)
+                if httpx.get(f"{self.base}/bench/floor/", timeout=5).status_code < 500:
+                    return
+            except httpx.HTTPError:
+                pass
+            if self.proc.poll() is not None:
+                raise RuntimeError("gunicorn exited during start-up")
+            time.sleep(0.2)
+        raise RuntimeError("gunicorn did not answer within 60 s")
+
+    def pids(self) -> list[int]:
+        if self.proc is None:
+            return []
+        master = self.proc.pid
+        children = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+                if int(fields[1]) == master:
+                    children.append(int(stat.parent.name))
+        return [master, *children]
+
+    def kill(self) -> int:
+        """SIGKILL the master and every worker at once (no graceful shutdown); return how many."""
+        pids = self.pids()
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        if self.proc is not None:
+            self.proc.wait()
+        # orphaned workers die with their master's session when it is killed; make sure
+        for pid in pids[1:]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        return len(pids)
+
+    def stop(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict[str, str], **kw: Any) -> Iterator[Gunicorn]:
+    server = Gunicorn(env=env, **kw)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+# --- the client ------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    latencies: list[float] = field(default_factory=list)  # seconds, successful requests only
+    statuses: dict[int, int] = field(default_factory=dict)
+    errors: int = 0
+    elapsed: float = 0.0
+
+    def summary(self) -> dict[str, Any]:
+        lat = sorted(self.latencies)
+        ok = len(lat)
+
+        def pct(p: float) -> float:
+            return lat[min(ok - 1, int(p / 100 * ok))] * 1000 if ok else float("nan")
+
+        return {
+            "ok": ok,
+            "rps": ok / self.elapsed if self.elapsed else 0.0,
+            "p50": pct(50),
+            "p95": pct(95),
+            "p99": pct(99),
+            "mean": statistics.fmean(lat) * 1000 if ok else float("nan"),
+            "statuses": dict(sorted(self.statuses.items())),
+            "errors": self.errors,
+        }
+
+
+async def drive(
+    base: str,
+    make_request: Callable[[int], tuple[str, str, dict[str, Any] | None]],
+    total: int,
+    concurrency: int,
+    ok_status: tuple[int, ...] = (200, 201),
+) -> Result:
+    """Send ``total`` requests with ``concurrency`` clients, each on its own keep-alive connection."""
+    result = Result()
+    counter = iter(range(total))
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+
+        async def worker() -> None:
+            for i in counter:
+                method, url, body = make_request(i)
+                t0 = time.perf_counter()
+                try:
+                    resp = await client.request(method, url, json=body)
+                except httpx.HTTPError:
+                    result.errors += 1
+                    continue
+                dt = time.perf_counter() - t0
+                result.statuses[resp.status_code] = result.statuses.get(resp.status_code, 0) + 1
+                if resp.status_code in ok_status:
+                    result.latencies.append(dt)
+
+        t0 = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        result.elapsed = time.perf_counter() - t0
+    return result
+
+
+def machine() -> str:
+    cpu = "?"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem = "?"
+    with contextlib.suppress(OSError, IndexError):
+        mem = f"{int(Path('/proc/meminfo').read_text().split()[1]) / 1024 / 1024:.0f} GiB"
+    pg = subprocess.run([str(_pg_bin() / "postgres"), "--version"], capture_output=True, text=True).stdout
+    return f"{os.cpu_count()} CPUs ({cpu}), {mem} RAM, {pg.strip()}, Python {sys.version.split()[0]}"
