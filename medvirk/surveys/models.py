@@ -164,12 +164,20 @@ class Response(TenantModel):
 class Answer(TenantModel):
     """One answer in long form; ``survey`` and ``unit`` are copied from the response for fast GROUP BY."""
 
+    # Single-column indexes on municipality, survey, question and option would be written for every
+    # answer row but never used: the composite indexes below lead with survey, and questions and
+    # options are never deleted (only hidden). unit and response keep theirs (PROTECT/CASCADE lookups).
+    municipality = models.ForeignKey(
+        "orgs.Municipality", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+", db_index=False)
     unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+")
-    question = models.ForeignKey(SurveyQuestion, on_delete=models.PROTECT, related_name="answers")
+    question = models.ForeignKey(
+        SurveyQuestion, on_delete=models.PROTECT, related_name="answers", db_index=False
+    )
     option = models.ForeignKey(
-        SurveyOption, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        SurveyOption, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     value_num = models.FloatField(null=True, blank=True)
     value_text = models.TextField(blank=True)
