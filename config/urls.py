@@ -23,6 +23,8 @@ urlpatterns = [
     path("organisations/", include("medvirk.partners.urls")),
     path("p/", include("medvirk.participation.public_urls")),
     path("o/", include("medvirk.partners.public_urls")),
+    path("panels/", include("medvirk.panels.urls")),
+    path("v/", include("medvirk.panels.public_urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

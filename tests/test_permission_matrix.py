@@ -145,7 +145,7 @@ def _module_cases() -> list[Case]:
     import importlib
 
     cases: list[Case] = []
-    for module in ("surveys", "insights", "population", "participation", "partners"):
+    for module in ("surveys", "insights", "population", "participation", "partners", "panels"):
         cases.extend(importlib.import_module(f"medvirk.{module}.tests.matrix").CASES)
     with contextlib.suppress(ModuleNotFoundError):  # interchange cases live in their own file
         cases.extend(importlib.import_module("medvirk.surveys.tests.matrix_interchange").CASES)
@@ -212,7 +212,9 @@ def test_matrix_covers_every_url_and_api_operation() -> None:
     pages = _url_names(get_resolver())
     # Citizen-facing pages (answering surveys, "you said — we did", finding organisations): no staff data.
     public = PUBLIC | {
-        n for n in pages if n.split(":")[0] in ("respond", "participation_public", "partners_public")
+        n
+        for n in pages
+        if n.split(":")[0] in ("respond", "participation_public", "partners_public", "panels_public")
     }
     assert pages - covered - public == set()
     schema = api.get_openapi_schema()

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "medvirk.insights",
     "medvirk.participation",
     "medvirk.partners",
+    "medvirk.panels",
     "medvirk.site",
     "medvirk.api",
     "ninja",

@@ -1,0 +1,5 @@
+"""API endpoints of the panels module."""
+
+from ninja import Router
+
+router = Router(tags=["panels"])
