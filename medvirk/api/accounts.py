@@ -119,7 +119,7 @@ def audit(request: HttpRequest, limit: int = 100, offset: int = 0) -> list[Audit
     ):
         raise Http404
     limit = max(1, min(limit, 500))
-    offset = max(0, offset)
+    offset = max(0, min(offset, 10_000_000))  # SQLite rejects OFFSET beyond a 64-bit integer
     events = AuditEvent.objects.filter(municipality=municipality).select_related("actor")[
         offset : offset + limit
     ]

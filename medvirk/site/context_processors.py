@@ -17,6 +17,7 @@ NAV: list[tuple[str, Any, Perm | None]] = [
     ("orgs:tree", _("Organisation"), Perm.ORG_VIEW),
     ("surveys:list", _("Surveys"), Perm.SURVEY_DISTRIBUTE),
     ("population:equity_index", _("Equity"), Perm.RESULTS_VIEW),
+    ("partners:register", _("Organisations"), Perm.ORG_VIEW),
     ("participation:activity_list", _("Participation"), Perm.RESULTS_VIEW),
     ("accounts:roles", _("Access"), Perm.ROLES_MANAGE),
     ("accounts:audit", _("Audit log"), Perm.AUDIT_VIEW),

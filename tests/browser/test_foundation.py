@@ -21,7 +21,7 @@ def test_login_browse_tree_and_every_staff_page_is_accessible(page: Any) -> None
     login(page, "admin")
     assert_accessible(page)
 
-    page.click("nav[aria-label] >> text=Organisasjon")
+    page.click('nav[aria-label] >> text="Organisasjon"')
     assert page.locator("h1").inner_text() == "Organisasjon"
     assert page.locator(".mv-tree >> text=Bydel Nord").count() == 1
     assert page.locator("text=Prøvestad").count() == 0

@@ -22,6 +22,9 @@ class Command(BaseCommand):
             from medvirk.participation.demo import seed_participation_demo
 
             seed_participation_demo(demo)
+            from medvirk.partners.demo import load_demo_organisations
+
+            load_demo_organisations(municipality=demo.municipality)
             self.stdout.write(
                 self.style.SUCCESS("Demo data created (organisation, staff, survey rounds 2025 and 2026).")
             )

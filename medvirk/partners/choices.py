@@ -1,0 +1,121 @@
+"""Fixed vocabularies of the organisations register: kinds, competence fields, languages, groups.
+
+Stable keys are stored; labels are translated when shown. Countries use Statistics Norway's
+three-digit country codes, so an organisation's countries line up with the country-background
+groups in population data (``medvirk.population``).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganisationKind(models.TextChoices):
+    VOLUNTARY = "voluntary", _("Voluntary organisation")
+    USER_ORGANISATION = "user_organisation", _("User organisation")
+    IMMIGRANT = "immigrant", _("Immigrant organisation")
+    SOCIAL_ENTREPRENEUR = "social_entrepreneur", _("Social entrepreneur")
+    FAITH = "faith", _("Faith or life-stance community")
+    OTHER = "other", _("Other")
+
+
+class Competence(models.TextChoices):
+    ANTI_DISCRIMINATION = "anti_discrimination", _("Anti-discrimination")
+    LANGUAGE_GROUP = "language_group", _("A language group")
+    DISABILITY = "disability", _("Disability")
+    ADDICTION_MENTAL_HEALTH = "addiction_mental_health", _("Addiction and mental health")
+    CHILDREN = "children", _("Children")
+    YOUTH = "youth", _("Youth")
+    ELDERLY = "elderly", _("Elderly")
+    FAMILIES = "families", _("Families")
+    WOMEN = "women", _("Women")
+    LGBTQ = "lgbtq", _("LGBTQ+")
+    HEALTH = "health", _("Health")
+    EDUCATION_WORK = "education_work", _("Education and work")
+    INTEGRATION = "integration", _("Integration and settling in")
+    OTHER = "other", _("Other")
+
+
+class Group(models.TextChoices):
+    """Groups an organisation can speak for, besides country backgrounds."""
+
+    IMMIGRANTS = "immigrants", _("Immigrants")
+    REFUGEES = "refugees", _("Refugees")
+    NATIONAL_MINORITIES = "national_minorities", _("National minorities")
+    SAMI = "sami", _("Sami")
+    YOUTH = "youth", _("Young people")
+    ELDERLY = "elderly", _("Elderly")
+    FAMILIES = "families", _("Families with children")
+    DISABILITY = "disability", _("People with disabilities")
+    MENTAL_HEALTH = "mental_health", _("People with mental health or addiction problems")
+    LGBTQ = "lgbtq", _("LGBTQ+ people")
+    LOW_INCOME = "low_income", _("People with low income")
+
+
+# ISO 639 codes of languages widely spoken in Norway; the label is the language's English name.
+LANGUAGE_CHOICES: list[tuple[str, object]] = [
+    ("nb", _("Norwegian")),
+    ("se", _("Northern Sami")),
+    ("en", _("English")),
+    ("pl", _("Polish")),
+    ("lt", _("Lithuanian")),
+    ("ar", _("Arabic")),
+    ("so", _("Somali")),
+    ("sv", _("Swedish")),
+    ("uk", _("Ukrainian")),
+    ("ru", _("Russian")),
+    ("ti", _("Tigrinya")),
+    ("ku", _("Kurdish")),
+    ("de", _("German")),
+    ("ur", _("Urdu")),
+    ("fa", _("Persian")),
+    ("prs", _("Dari")),
+    ("ps", _("Pashto")),
+    ("tr", _("Turkish")),
+    ("vi", _("Vietnamese")),
+    ("ta", _("Tamil")),
+    ("tl", _("Tagalog")),
+    ("th", _("Thai")),
+    ("es", _("Spanish")),
+    ("am", _("Amharic")),
+    ("sq", _("Albanian")),
+    ("bs", _("Bosnian, Croatian, Serbian")),
+    ("sign", _("Norwegian Sign Language")),
+]
+LANGUAGE_KEYS = {k for k, _label in LANGUAGE_CHOICES}
+
+# Statistics Norway country codes of common country backgrounds, with their main languages so a
+# country-background group can be matched to organisations by language too.
+COUNTRY_CHOICES: list[tuple[str, object]] = [
+    ("131", _("Poland")),
+    ("136", _("Lithuania")),
+    ("564", _("Syria")),
+    ("346", _("Somalia")),
+    ("106", _("Sweden")),
+    ("148", _("Ukraine")),
+    ("241", _("Eritrea")),
+    ("452", _("Iraq")),
+    ("144", _("Germany")),
+    ("534", _("Pakistan")),
+]
+COUNTRY_KEYS = {k for k, _label in COUNTRY_CHOICES}
+COUNTRY_LANGUAGES: dict[str, tuple[str, ...]] = {
+    "131": ("pl",),
+    "136": ("lt",),
+    "564": ("ar", "ku"),
+    "346": ("so",),
+    "106": ("sv",),
+    "148": ("uk", "ru"),
+    "241": ("ti",),
+    "452": ("ar", "ku"),
+    "144": ("de",),
+    "534": ("ur",),
+}
+
+
+def labels(choices: list[tuple[str, object]] | type[models.TextChoices], keys: list[str]) -> list[str]:
+    """Return the translated labels of ``keys`` (unknown keys as themselves), in the given order."""
+    pairs = choices.choices if isinstance(choices, type) else choices
+    by_key = dict(pairs)
+    return [str(by_key.get(k, k)) for k in keys]

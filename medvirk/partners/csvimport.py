@@ -1,0 +1,246 @@
+"""Import organisations from a CSV list (e.g. the Register of Non-Profit Organisations).
+
+Two steps: :func:`parse_csv` reads the file (UTF-8 with or without BOM, or Windows-1252; comma,
+semicolon or tab) into a preview with a verdict per row; the rows to create travel to the
+confirm step signed with ``django.core.signing``, and :func:`organisations_import` creates them.
+Nothing is stored before the confirm step.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core import signing
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from medvirk.core.audit import audit_record
+from medvirk.core.errors import ServiceError
+from medvirk.core.norway import validate_org_number
+from medvirk.orgs.models import Municipality
+
+from . import services
+from .choices import OrganisationKind
+from .models import Organisation
+from .services import OrganisationData, org_number_message
+
+MAX_BYTES = 2_000_000
+MAX_ROWS = 5000
+SIGNING_SALT = "medvirk.partners.import"
+SIGNATURE_MAX_AGE = 3600
+
+COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "org_number": (
+        "organisasjonsnummer",
+        "orgnr",
+        "org.nr",
+        "org nr",
+        "organisasjonsnr",
+        "org_number",
+        "organisation number",
+        "organization number",
+    ),
+    "name": ("navn", "name", "organisasjonsnavn", "organisation name", "organization name"),
+    "category": ("kategori", "category", "organisasjonsform", "type", "kind", "art"),
+}
+# Keywords in a category text → kind; anything else from a register of non-profits is voluntary.
+KIND_KEYWORDS: list[tuple[str, str]] = [
+    ("innvandr", OrganisationKind.IMMIGRANT),
+    ("immigrant", OrganisationKind.IMMIGRANT),
+    ("flerkultur", OrganisationKind.IMMIGRANT),
+    ("bruker", OrganisationKind.USER_ORGANISATION),
+    ("pasient", OrganisationKind.USER_ORGANISATION),
+    ("user", OrganisationKind.USER_ORGANISATION),
+    ("tros", OrganisationKind.FAITH),
+    ("livssyn", OrganisationKind.FAITH),
+    ("religi", OrganisationKind.FAITH),
+    ("menighet", OrganisationKind.FAITH),
+    ("faith", OrganisationKind.FAITH),
+    ("sosial entrepren", OrganisationKind.SOCIAL_ENTREPRENEUR),
+    ("social entrepren", OrganisationKind.SOCIAL_ENTREPRENEUR),
+]
+
+
+@dataclass
+class ImportRow:
+    """One data row of the file and what importing it would do."""
+
+    line: int
+    name: str
+    org_number: str
+    category: str
+    kind: str
+    status: str  # "new", "duplicate" (already registered), "error"
+    messages: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportPreview:
+    """What the file contains and what would be imported."""
+
+    encoding: str
+    delimiter: str
+    rows: list[ImportRow]
+    errors: list[str] = field(default_factory=list)  # problems with the file as a whole
+
+    @property
+    def new_rows(self) -> list[ImportRow]:
+        return [r for r in self.rows if r.status == "new"]
+
+    def count(self, status: str) -> int:
+        """Return how many rows have ``status``."""
+        return sum(1 for r in self.rows if r.status == status)
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Return the text and the encoding: UTF-8 (BOM stripped) or, failing that, Windows-1252."""
+    try:
+        return data.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), "Windows-1252"
+
+
+def sniff_delimiter(text: str) -> str:
+    """Return the delimiter of the first lines (comma, semicolon or tab)."""
+    sample = "\n".join(text.splitlines()[:20])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+    except csv.Error:
+        first = text.splitlines()[0] if text else ""
+        return max(",;\t", key=first.count)
+
+
+def kind_for(category: str) -> str:
+    """Map a register category text to an organisation kind."""
+    low = category.lower()
+    for keyword, kind in KIND_KEYWORDS:
+        if keyword in low:
+            return kind
+    return OrganisationKind.VOLUNTARY
+
+
+def _columns(header: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for i, raw in enumerate(header):
+        cell = raw.strip().lower()
+        for key, aliases in COLUMN_ALIASES.items():
+            if key not in found and cell in aliases:
+                found[key] = i
+    return found
+
+
+def parse_csv(data: bytes, *, municipality: Municipality) -> ImportPreview:
+    """Read a CSV file into a preview; every row gets a status and readable messages."""
+    if len(data) > MAX_BYTES:
+        return ImportPreview("", "", [], [_("The file is too large (at most 2 MB).")])
+    text, encoding = decode(data)
+    if not text.strip():
+        return ImportPreview(encoding, "", [], [_("The file is empty.")])
+    delimiter = sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except (csv.Error, StopIteration):
+        return ImportPreview(encoding, delimiter, [], [_("The file could not be read as CSV.")])
+    columns = _columns(header)
+    if "name" not in columns or "org_number" not in columns:
+        return ImportPreview(
+            encoding,
+            delimiter,
+            [],
+            [_("The first line must name the columns, with at least “organisasjonsnummer” and “navn”.")],
+        )
+    existing = set(
+        Organisation.objects.filter(municipality=municipality)
+        .exclude(org_number="")
+        .values_list("org_number", flat=True)
+    )
+    seen: dict[str, int] = {}
+    rows: list[ImportRow] = []
+    try:
+        for line, cells in enumerate(reader, start=2):
+            if not any(c.strip() for c in cells):
+                continue
+            if len(rows) >= MAX_ROWS:
+                return ImportPreview(encoding, delimiter, rows, [_("Only the first 5000 rows were read.")])
+            rows.append(_row(line, cells, columns, existing, seen))
+    except csv.Error as error:
+        return ImportPreview(encoding, delimiter, rows, [_("The file could not be read as CSV: %s") % error])
+    return ImportPreview(encoding, delimiter, rows)
+
+
+def _row(
+    line: int, cells: list[str], columns: dict[str, int], existing: set[str], seen: dict[str, int]
+) -> ImportRow:
+    def cell(key: str) -> str:
+        i = columns.get(key)
+        return cells[i].strip() if i is not None and i < len(cells) else ""
+
+    name, raw_number, category = cell("name"), cell("org_number"), cell("category")
+    row = ImportRow(line, name[:200], raw_number, category, kind_for(category), "new")
+    if not name:
+        row.messages.append(_("The name is missing."))
+    result = validate_org_number(raw_number)
+    if result.number is None:
+        row.messages.append(
+            _("The organisation number is missing.") if not raw_number else org_number_message(result.error)
+        )
+    else:
+        row.org_number = result.number
+    if row.messages:
+        row.status = "error"
+        return row
+    if row.org_number in existing:
+        row.status = "duplicate"
+        row.messages.append(_("Already in the register."))
+    elif row.org_number in seen:
+        row.status = "duplicate"
+        row.messages.append(_("Same organisation number as line %(line)d.") % {"line": seen[row.org_number]})
+    else:
+        seen[row.org_number] = line
+    return row
+
+
+def sign_rows(rows: list[ImportRow]) -> str:
+    """Return the rows to create, signed, for the hidden field of the confirm form."""
+    payload = [{"name": r.name, "org_number": r.org_number, "kind": r.kind} for r in rows]
+    return signing.dumps(payload, salt=SIGNING_SALT, compress=True)
+
+
+def unsign_rows(token: str) -> list[dict[str, Any]]:
+    """Return the signed rows; raise ServiceError when tampered with or too old."""
+    try:
+        rows = signing.loads(token, salt=SIGNING_SALT, max_age=SIGNATURE_MAX_AGE)
+    except signing.BadSignature:
+        raise ServiceError("bad_signature", _("The preview has expired. Upload the file again.")) from None
+    if not isinstance(rows, list):
+        raise ServiceError("bad_signature", _("The preview has expired. Upload the file again."))
+    return rows
+
+
+@transaction.atomic
+def organisations_import(
+    *, actor: Any, municipality: Municipality, rows: list[dict[str, Any]]
+) -> tuple[int, int]:
+    """Create the confirmed rows; rows registered in the meantime are skipped. Returns (created, skipped)."""
+    created = skipped = 0
+    for r in rows:
+        if Organisation.objects.filter(municipality=municipality, org_number=r["org_number"]).exists():
+            skipped += 1
+            continue
+        data = OrganisationData(
+            name=r["name"], org_number=r["org_number"], kind=r["kind"], listed_publicly=False
+        )
+        services.organisation_create(actor=actor, municipality=municipality, data=data, source="import")
+        created += 1
+    audit_record(
+        actor=actor,
+        municipality=municipality,
+        action="partners.organisations_imported",
+        obj=municipality,
+        data={"created": created, "skipped": skipped},
+    )
+    return created, skipped

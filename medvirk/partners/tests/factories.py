@@ -1,0 +1,18 @@
+"""Test helpers for the partners module."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from medvirk.partners import services
+from medvirk.partners.models import Organisation
+from medvirk.partners.services import OrganisationData
+
+
+def organisation(
+    municipality: Any, name: str = "Testforeningen", number: str = "", **kwargs: Any
+) -> Organisation:
+    """Create an organisation through the service."""
+    return services.organisation_create(
+        actor=None, municipality=municipality, data=OrganisationData(name=name, org_number=number, **kwargs)
+    )

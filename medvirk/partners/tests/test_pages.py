@@ -1,0 +1,193 @@
+"""Staff pages: register, contact persons, moderation, contact log, invitations, yearly mapping."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core import mail
+
+from medvirk.core.models import AuditEvent
+from medvirk.partners.demo import load_demo_organisations
+from medvirk.partners.mapping import mapping_for
+from medvirk.partners.models import ContactLogEntry, ContactPerson, Organisation, Proposal, YearlyMapping
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def orgs(demo: Any) -> list[Organisation]:
+    return load_demo_organisations(municipality=demo.municipality)
+
+
+def test_register_lists_and_searches(client_as: Any, orgs: Any) -> None:
+    c = client_as("lesetilgang")
+    html = c.get("/organisations/").content.decode()
+    assert "Polsk forening i Eksempel" in html and "New organisation" not in html
+    response = c.get("/organisations/", {"language": "ti"})
+    assert [o.name for o, _i in response.context["results"]] == ["Eritreisk kvinneforum"]
+
+
+def test_register_query_count_does_not_grow(
+    client_as: Any, orgs: Any, django_assert_max_num_queries: Any
+) -> None:
+    c = client_as("admin")
+    c.get("/organisations/")
+    with django_assert_max_num_queries(15):
+        c.get("/organisations/")
+
+
+def test_create_and_edit(client_as: Any, demo: Any) -> None:
+    c = client_as("koordinator")
+    nord = demo.units["Bydel Nord"].pk
+    response = c.post(
+        "/organisations/new/",
+        {
+            "name": "Ny forening",
+            "org_number": "991 000 100",
+            "kind": "user_organisation",
+            "districts": [nord],
+        },
+    )
+    org = Organisation.objects.get(name="Ny forening")
+    assert response.status_code == 302 and org.org_number == "991000100"
+    response = c.post(
+        f"/organisations/{org.pk}/edit/",
+        {
+            "name": "Ny forening",
+            "org_number": "991000101",
+            "kind": "voluntary",
+            "is_competence_partner": "on",
+        },
+    )
+    assert response.status_code == 200 and "org_number" in response.context["form"].errors
+    response = c.post(
+        f"/organisations/{org.pk}/edit/",
+        {"name": "Nytt navn", "org_number": "", "kind": "voluntary", "is_competence_partner": "on"},
+    )
+    org.refresh_from_db()
+    assert response.status_code == 302 and org.name == "Nytt navn" and org.is_competence_partner
+
+
+def test_duplicate_number_shown_on_field(client_as: Any, orgs: Any) -> None:
+    response = client_as("admin").post(
+        "/organisations/new/", {"name": "Kopi", "org_number": orgs[0].org_number, "kind": "voluntary"}
+    )
+    assert "already registered" in response.context["form"].errors["org_number"][0]
+
+
+def test_contact_person_consent_and_removal(client_as: Any, orgs: Any) -> None:
+    c = client_as("admin")
+    org = orgs[0]
+    url = f"/organisations/{org.pk}/contacts/new/"
+    data = {"name": "Fatima", "email": "f@example.org", "phone": "", "consent_purpose": "Brukermøter"}
+    response = c.post(url, data)
+    assert response.status_code == 200 and "consent" in response.context["form"].errors
+    assert not ContactPerson.objects.exists()
+    assert c.post(url, {**data, "consent": "on"}).status_code == 302
+    person = ContactPerson.objects.get()
+    assert "f@example.org" in c.get(f"/organisations/{org.pk}/").content.decode()
+    assert "f@example.org" not in client_as("lesetilgang").get(f"/organisations/{org.pk}/").content.decode()
+    assert c.get(f"/organisations/contacts/{person.pk}/remove/").status_code == 405
+    assert c.post(f"/organisations/contacts/{person.pk}/remove/").status_code == 302
+    assert not ContactPerson.objects.exists()
+
+
+def test_moderation_flow_through_pages(client, client_as: Any, demo: Any) -> None:
+    client.post(
+        "/o/eksempel/propose/",
+        {
+            "name": "Forslagforeningen",
+            "kind": "immigrant",
+            "contact_name": "Ali",
+            "contact_phone": "91234567",
+            "consent": "on",
+        },
+    )
+    proposal = Proposal.objects.get()
+    c = client_as("koordinator")
+    assert "Forslagforeningen" in c.get("/organisations/proposals/").content.decode()
+    page = c.get(f"/organisations/proposals/{proposal.pk}/").content.decode()
+    assert "Ali" in page
+    response = c.post(f"/organisations/proposals/{proposal.pk}/", {"decision": "accept", "note": ""})
+    assert response.status_code == 302
+    org = Organisation.objects.get(name="Forslagforeningen")
+    assert org.contacts.get().phone == "+4791234567"
+    assert "Forslagforeningen" in client.get("/o/eksempel/").content.decode()
+    response = c.post(f"/organisations/proposals/{proposal.pk}/", {"decision": "reject"})
+    assert response.status_code == 200  # already decided: shown as an error, nothing changes
+    assert "Forslagforeningen" not in c.get("/organisations/proposals/").content.decode()
+
+
+def test_contact_log_and_invite(
+    client_as: Any, demo: Any, orgs: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    unit = demo.units["Solsikken barnehage"]
+    c = client_as("leder.solsikken")
+    response = c.post(
+        f"/organisations/units/{unit.pk}/contacts/",
+        {
+            "organisation": orgs[0].pk,
+            "date": "2026-03-01",
+            "kind": "consulted",
+            "contribution": "Råd om foreldremøter",
+        },
+    )
+    assert response.status_code == 302
+    assert "Råd om foreldremøter" in c.get(f"/organisations/units/{unit.pk}/contacts/").content.decode()
+    from medvirk.partners.services import contact_person_add
+
+    contact_person_add(
+        actor=None, organisation=orgs[0], name="K", email="k@example.org", consent=True, consent_purpose="x"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = c.post(
+            f"/organisations/{orgs[0].pk}/invite/",
+            {"unit": unit.pk, "subject": "Brukermøte 12. mai", "message": "Velkommen!", "nominate": ""},
+        )
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["k@example.org"]
+    assert ContactLogEntry.objects.filter(unit=unit, kind="invited").count() == 1
+    # A unit leader cannot log for a unit outside their scope.
+    other = demo.units["Nordlys barnehage"].pk
+    response = c.post(f"/organisations/{orgs[0].pk}/invite/", {"unit": other, "subject": "x", "message": "y"})
+    assert response.status_code == 200 and "unit" in response.context["form"].errors
+
+
+def test_mapping_default_groups_gap_and_suggestions(client_as: Any, demo: Any, orgs: Any) -> None:
+    unit = demo.units["Solsikken barnehage"]
+    _saved, groups, _source = mapping_for(unit=unit, year=2026)
+    keys = [g.key for g in groups]
+    assert "immigrants" in keys and all(g.is_gap for g in groups)
+    immigrants = next(g for g in groups if g.key == "immigrants")
+    assert "Somalisk foreldrenettverk Nord" in [o.name for o in immigrants.suggestions]
+    c = client_as("leder.solsikken")
+    page = c.get(f"/organisations/units/{unit.pk}/mapping/?year=2026").content.decode()
+    assert "gap: no contact" in page
+    i = keys.index("immigrants")
+    response = c.post(
+        f"/organisations/units/{unit.pk}/mapping/?year=2026",
+        {f"orgs_{i}": [orgs[0].pk], "completed": "on", "notes": "OK"},
+    )
+    assert response.status_code == 302
+    mapping = YearlyMapping.objects.get(unit=unit, year=2026)
+    assert mapping.completed and mapping.groups.get(key="immigrants").organisations.get() == orgs[0]
+    assert AuditEvent.objects.filter(action="partners.mapping_saved").exists()
+    overview = client_as("admin").get("/organisations/mapping/?year=2026").content.decode()
+    assert "Solsikken barnehage" in overview and "1 of" in overview
+
+
+def test_mapping_uses_population_data_when_present(demo: Any, orgs: Any) -> None:
+    from medvirk.population.demo import load_samples
+
+    load_samples()
+    unit = demo.units["Sentrum barnehage"]
+    _saved, groups, source = mapping_for(unit=unit, year=2026)
+    keys = [g.key for g in groups]
+    assert "youth" in keys and "elderly" in keys and "Bydel Sentrum" in source
+    countries = [g for g in groups if g.key.startswith("country:")]
+    assert countries and all(g.size for g in countries)
+    assert countries == sorted(countries, key=lambda g: -g.size)
+    somalia = next(g for g in countries if g.key == "country:346")
+    assert somalia.label == "Background from Somalia"
+    assert [o.name for o in somalia.suggestions] == ["Somalisk foreldrenettverk Nord"]

@@ -1,0 +1,106 @@
+"""Citizen-facing pages: find organisations, and propose a new entry or an update (no login)."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from medvirk.core.errors import ServiceError
+from medvirk.orgs.models import Municipality
+
+from . import proposals
+from .choices import COUNTRY_CHOICES, LANGUAGE_CHOICES, Competence, Group, labels
+from .forms import ProposalForm, SearchForm, organisation_initial
+from .models import Organisation
+from .selectors import districts_of, organisation_search
+
+
+def _client(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def describe(org: Organisation) -> dict[str, list[str]]:
+    """Return an organisation's lists as translated labels for display."""
+    return {
+        "competences": labels(Competence, org.competences),
+        "languages": labels(LANGUAGE_CHOICES, org.languages),
+        "groups": labels(Group, org.groups) + labels(COUNTRY_CHOICES, org.countries),
+        "districts": [d.name for d in org.districts.all()],
+    }
+
+
+def find(request: HttpRequest, slug: str) -> HttpResponse:
+    """Search the public register by district, competence, language and group."""
+    municipality = get_object_or_404(Municipality, slug=slug)
+    form = SearchForm(request.GET or None, districts=districts_of(municipality))
+    searched = bool(request.GET)
+    results = organisation_search(municipality_id=municipality.pk, query=form.query(), public=True)
+    context = {
+        "municipality": municipality,
+        "form": form,
+        "searched": searched,
+        "results": [(org, describe(org)) for org in results],
+    }
+    return render(request, "partners/public/find.html", context)
+
+
+def detail(request: HttpRequest, slug: str, organisation_id: int) -> HttpResponse:
+    """Show one publicly listed organisation (never its contact persons)."""
+    municipality = get_object_or_404(Municipality, slug=slug)
+    org = Organisation.objects.filter(
+        pk=organisation_id, municipality=municipality, listed_publicly=True
+    ).first()
+    if org is None:
+        raise Http404
+    return render(
+        request,
+        "partners/public/detail.html",
+        {"municipality": municipality, "org": org, "info": describe(org)},
+    )
+
+
+def propose(request: HttpRequest, slug: str) -> HttpResponse:
+    """Let an organisation propose a new entry (or an update of ``?organisation=<id>``)."""
+    municipality = get_object_or_404(Municipality, slug=slug)
+    organisation = None
+    org_id = request.POST.get("organisation") or request.GET.get("organisation")
+    if org_id:
+        try:
+            organisation = Organisation.objects.filter(
+                pk=int(org_id), municipality=municipality, listed_publicly=True
+            ).first()
+        except ValueError:
+            organisation = None
+        if organisation is None:
+            raise Http404
+    initial = organisation_initial(organisation) if organisation else {}
+    form = ProposalForm(request.POST or None, districts=districts_of(municipality), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if form.is_spam():
+            # Look like success so bots learn nothing; store nothing.
+            return redirect("partners_public:thanks", slug)
+        try:
+            proposals.proposal_submit(
+                municipality=municipality,
+                organisation=organisation,
+                data=form.organisation_data(),
+                contact=form.contact(),
+                consent=form.cleaned_data["consent"],
+                message=form.cleaned_data["message"],
+                client=_client(request),
+            )
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            return redirect("partners_public:thanks", slug)
+    context = {"municipality": municipality, "form": form, "organisation": organisation}
+    return render(request, "partners/public/propose.html", context)
+
+
+def thanks(request: HttpRequest, slug: str) -> HttpResponse:
+    """Confirm that a proposal was received and will be moderated."""
+    municipality = get_object_or_404(Municipality, slug=slug)
+    return render(
+        request, "partners/public/thanks.html", {"municipality": municipality, "title": _("Thank you")}
+    )

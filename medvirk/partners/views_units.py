@@ -1,0 +1,173 @@
+"""Staff pages per unit: the contact log and the yearly mapping, and the municipality overview."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from medvirk.accounts.access import access_unit_by_id, units_for
+from medvirk.accounts.permissions import Perm
+from medvirk.core.errors import ServiceError
+from medvirk.core.views import staff_view
+from medvirk.orgs.models import OrgUnit, UnitKind
+from medvirk.site.forms import DsForm
+
+from . import services
+from .forms import ContactLogForm
+from .mapping import CatchmentGroup, mapping_for, mapping_save
+from .models import Organisation, YearlyMapping
+from .selectors import contact_log_for_unit, district_of_unit, organisations_in_contact
+
+
+@staff_view
+def contact_log(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """Show a unit's contacts with organisations and log a new one."""
+    unit = access_unit_by_id(request.user, unit_id, Perm.CONTACT_LOG)
+    organisations = Organisation.objects.filter(municipality_id=unit.municipality_id).order_by("name")
+    initial = {"date": timezone.localdate()}
+    if request.GET.get("organisation"):
+        initial["organisation"] = request.GET["organisation"]
+    form = ContactLogForm(request.POST or None, organisations=organisations, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        org = organisations.filter(pk=form.cleaned_data["organisation"]).first()
+        if org is None:
+            raise Http404
+        try:
+            services.contact_log_add(
+                actor=request.user,
+                unit=unit,
+                organisation=org,
+                on=form.cleaned_data["date"],
+                kind=form.cleaned_data["kind"],
+                contribution=form.cleaned_data["contribution"],
+                activity_reference=form.cleaned_data["activity_reference"],
+            )
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The contact was logged."))
+            return redirect("partners:contact_log", unit.pk)
+    context = {"unit": unit, "form": form, "entries": contact_log_for_unit(unit=unit)[:200]}
+    return render(request, "partners/contact_log.html", context)
+
+
+def _mapping_form_class(groups: list[CatchmentGroup], candidates: list[Organisation]) -> type[DsForm]:
+    choices = [(o.pk, o.name) for o in candidates]
+    attrs: dict[str, Any] = {}
+    for i in range(len(groups)):
+        attrs[f"orgs_{i}"] = forms.TypedMultipleChoiceField(
+            label=gettext_lazy("Organisations that can speak for this group"),
+            choices=choices,
+            coerce=int,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        )
+        attrs[f"note_{i}"] = forms.CharField(label=gettext_lazy("Note"), max_length=300, required=False)
+    attrs["notes"] = forms.CharField(
+        label=gettext_lazy("Notes on this year's mapping"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    attrs["completed"] = forms.BooleanField(
+        label=gettext_lazy("The mapping for this year is complete"), required=False
+    )
+    return type("MappingForm", (DsForm,), attrs)
+
+
+@staff_view
+def mapping(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """Map, for one year, which organisations can speak for each group the unit serves."""
+    unit = access_unit_by_id(request.user, unit_id, Perm.CONTACT_LOG)
+    this_year = timezone.localdate().year
+    try:
+        year = int(request.GET.get("year", this_year))
+    except ValueError:
+        raise Http404 from None
+    if not this_year - 10 <= year <= this_year + 1:
+        raise Http404
+    saved, groups, source = mapping_for(unit=unit, year=year)
+    district = district_of_unit(unit)
+    pool = Organisation.objects.filter(municipality_id=unit.municipality_id)
+    if district is not None:
+        pool = pool.filter(districts=district)
+    candidate_ids = {o.pk for o in pool} | {o.pk for o in organisations_in_contact(unit=unit)}
+    candidate_ids |= {pk for g in groups for pk in g.organisation_ids}
+    candidate_ids |= {o.pk for g in groups for o in g.suggestions}
+    candidates = list(Organisation.objects.filter(pk__in=candidate_ids).order_by("name"))
+    initial: dict[str, Any] = {
+        "notes": saved.notes if saved else "",
+        "completed": saved.completed if saved else False,
+    }
+    for i, g in enumerate(groups):
+        initial[f"orgs_{i}"] = g.organisation_ids
+        initial[f"note_{i}"] = g.note
+    form = _mapping_form_class(groups, candidates)(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        for i, g in enumerate(groups):
+            g.organisation_ids = list(form.cleaned_data[f"orgs_{i}"])
+            g.note = form.cleaned_data[f"note_{i}"]
+        try:
+            mapping_save(
+                actor=request.user,
+                unit=unit,
+                year=year,
+                groups=groups,
+                completed=form.cleaned_data["completed"],
+                notes=form.cleaned_data["notes"],
+            )
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The mapping was saved."))
+            return redirect(f"{request.path}?year={year}")
+    rows = [(g, form[f"orgs_{i}"], form[f"note_{i}"]) for i, g in enumerate(groups)]
+    context = {
+        "unit": unit,
+        "year": year,
+        "saved": saved,
+        "rows": rows,
+        "form": form,
+        "source": source,
+        "gaps": sum(1 for g in groups if g.is_gap),
+        "years": range(this_year, this_year - 4, -1),
+    }
+    return render(request, "partners/mapping.html", context)
+
+
+@staff_view
+def mapping_overview(request: HttpRequest) -> HttpResponse:
+    """Show which units in the user's scope have mapped this year (or a chosen year)."""
+    units = [u for u in units_for(request.user, Perm.CONTACT_LOG) if u.kind == UnitKind.UNIT]
+    if not units and not units_for(request.user, Perm.CONTACT_LOG).exists():
+        raise Http404
+    this_year = timezone.localdate().year
+    try:
+        year = int(request.GET.get("year", this_year))
+    except ValueError:
+        raise Http404 from None
+    done = {
+        m.unit_id: m
+        for m in YearlyMapping.objects.filter(
+            municipality_id=request.user.municipality_id, year=year, unit__in=units
+        ).prefetch_related("groups__organisations")
+    }
+    rows: list[tuple[OrgUnit, YearlyMapping | None, int]] = []
+    for u in units:
+        m = done.get(u.pk)
+        gaps = sum(1 for g in m.groups.all() if not g.organisations.all()) if m else 0
+        rows.append((u, m, gaps))
+    completed = sum(1 for _u, m, _g in rows if m and m.completed)
+    context = {
+        "rows": rows,
+        "year": year,
+        "completed": completed,
+        "years": range(this_year, this_year - 4, -1),
+    }
+    return render(request, "partners/mapping_overview.html", context)
