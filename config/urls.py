@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("medvirk.accounts.urls")),
     path("org/", include("medvirk.orgs.urls")),
     path("surveys/", include("medvirk.surveys.urls")),
+    path("surveys/", include("medvirk.surveys.interchange_urls")),
     path("a/", include("medvirk.surveys.respond_urls")),
     path("results/", include("medvirk.insights.urls")),
     path("population/", include("medvirk.population.urls")),

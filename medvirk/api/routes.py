@@ -3,6 +3,7 @@
 from .accounts import router as accounts_router
 from .base import api
 from .insights import router as insights_router
+from .interchange import router as interchange_router
 from .orgs import router as orgs_router
 from .panels import router as panels_router
 from .participation import router as participation_router
@@ -13,6 +14,7 @@ from .surveys import router as surveys_router
 
 api.add_router("/", orgs_router)
 api.add_router("/", accounts_router)
+api.add_router("/", interchange_router)  # before surveys: /surveys/import vs /surveys/{id}
 api.add_router("/", surveys_router)
 api.add_router("/", public_router)
 api.add_router("/", insights_router)
