@@ -80,7 +80,8 @@ def assert_fits_width(page: Any, width: int = 320) -> None:
     offenders = page.evaluate(
         """(w) => [...document.querySelectorAll('body *')]
             .filter(e => e.getBoundingClientRect().right > w + 0.5 && !e.closest('.mv-table-wrap'))
-            .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""",
+            .slice(0, 5)
+            .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""",
         width,
     )
     assert scroll_width <= width, f"{page.url} is {scroll_width}px wide at {width}px: {offenders}"
