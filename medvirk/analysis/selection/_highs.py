@@ -13,14 +13,14 @@ class SolverFailure(RuntimeError):
 
 
 def new_highs() -> highspy.Highs:
-    """Return a silent, single-threaded HiGHS instance.
+    """Return a silent HiGHS instance with a fixed random seed.
 
-    One thread keeps runs reproducible and avoids oversubscribing web workers; the models here are
-    too small for parallel MIP search to pay off.
+    The thread count is left at HiGHS's default on purpose: HiGHS sizes one scheduler per process
+    on first use, and an instance asking for a different count afterwards fails without solving
+    (status kNotset). Suppression (``analysis.suppression``) uses the default too, so both must.
     """
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
-    h.setOptionValue("threads", 1)
     h.setOptionValue("random_seed", 0)
     return h
 
