@@ -16,6 +16,7 @@ NAV: list[tuple[str, Any, Perm | None]] = [
     ("site:dashboard", _("Overview"), None),
     ("orgs:tree", _("Organisation"), Perm.ORG_VIEW),
     ("surveys:list", _("Surveys"), Perm.SURVEY_DISTRIBUTE),
+    ("insights:survey_list", _("Results"), Perm.RESULTS_VIEW),
     ("population:equity_index", _("Equity"), Perm.RESULTS_VIEW),
     ("partners:register", _("Organisations"), Perm.ORG_VIEW),
     ("participation:activity_list", _("Participation"), Perm.RESULTS_VIEW),

@@ -1,3 +1,78 @@
 """Permission-matrix cases for this module (collected by tests/test_permission_matrix.py)."""
 
-CASES: list = []
+from __future__ import annotations
+
+from typing import Any
+
+from medvirk.demo import DemoData
+from medvirk.surveys.models import Survey
+from tests.matrix_support import EKS, VIEW, Case, any_, api_call, in_, staff, target_unit
+
+from .factories import answer_many, kindergartens, make_survey
+
+RAW = {
+    "admin": EKS,
+    "analytiker": EKS,
+    "analytiker.nord": {"own", "sibling"},
+    "provestad.admin": {"foreign"},
+}
+
+
+def _survey(d: DemoData, t: str, *, answered: bool = False) -> Survey:
+    """Return an (anonymous) survey covering the target unit, with 5 answers per kindergarten."""
+    foreign = t == "foreign"
+    muni = d.other if foreign else d.municipality
+    existing = Survey.objects.filter(municipality=muni, round_label="matrix").first()
+    if existing:
+        return existing
+    survey = make_survey(d, round_label="matrix", foreign=foreign, anonymous=True)
+    if answered:
+        units = [d.other_units["Torget barnehage"]] if foreign else kindergartens(d)
+        for unit in units:
+            answer_many(survey, unit, [5, 5, 6, 4, 3])
+    return survey
+
+
+def _page(suffix: str, **kw: Any) -> Any:
+    def call(c: Any, d: DemoData, t: str) -> Any:
+        survey = _survey(d, t, **kw)
+        return c.get(f"/results/{survey.pk}/{suffix}?unit={target_unit(d, t).pk}&question=q_overall&by=unit")
+
+    return call
+
+
+def _api(suffix: str) -> Any:
+    return api_call(
+        "GET",
+        lambda d, t: (
+            f"/api/v1/results/surveys/{_survey(d, t).pk}{suffix}"
+            + ("&" if "?" in suffix else "?")
+            + f"unit_id={target_unit(d, t).pk}"
+        ),
+    )
+
+
+CASES: list = [
+    Case("insights:survey_list", lambda c, d, t: c.get("/results/"), any_(VIEW), per_target=False),
+    Case("insights:survey_results", _page(""), in_(VIEW)),
+    Case("insights:crosstab", _page("crosstab/"), in_(VIEW)),
+    Case("insights:text_answers", _page("text/"), in_(VIEW)),
+    Case("insights:export", _page("export/"), in_(VIEW)),
+    Case("insights:report_pdf", _page("report.pdf"), in_(VIEW)),
+    Case("insights:export_raw", _page("responses/", answered=True), in_(RAW)),
+    Case(
+        "api:GET /api/v1/results/surveys",
+        api_call("GET", lambda d, t: "/api/v1/results/surveys"),
+        staff,
+        per_target=False,
+        api=True,
+    ),
+    Case("api:GET /api/v1/results/surveys/{survey_id}", _api(""), in_(VIEW), api=True),
+    Case(
+        "api:GET /api/v1/results/surveys/{survey_id}/crosstab",
+        _api("/crosstab?question=q_overall&by=gender"),
+        in_(VIEW),
+        api=True,
+    ),
+    Case("api:GET /api/v1/results/surveys/{survey_id}/export", _api("/export"), in_(VIEW), api=True),
+]

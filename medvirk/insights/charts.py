@@ -1,0 +1,90 @@
+"""Server-rendered SVG bar charts. Each chart has a data table beside it with the same numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from .figures import QuestionFigures
+
+ROW = 28
+LABEL_WIDTH = 190
+BAR_WIDTH = 300
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float  # 0–1
+    text: str
+    y: int
+    width: float
+    low: float | None = None  # interval whisker, in SVG units
+    high: float | None = None
+
+    @property
+    def text_y(self) -> int:
+        return self.y + 15
+
+    @property
+    def mid_y(self) -> int:
+        return self.y + 10
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str
+    bars: tuple[Bar, ...]
+
+    @property
+    def height(self) -> int:
+        return len(self.bars) * ROW + 4
+
+    @property
+    def bar_x(self) -> int:
+        return LABEL_WIDTH
+
+    @property
+    def text_x(self) -> int:
+        return LABEL_WIDTH + BAR_WIDTH + 8
+
+
+def _short(label: str, limit: int = 28) -> str:
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def _bar(i: int, label: str, share: float, low: float | None = None, high: float | None = None) -> Bar:
+    share = max(0.0, min(1.0, share))
+    return Bar(
+        _short(label),
+        share,
+        f"{number_format(share * 100, 0)} %",
+        i * ROW + 2,
+        round(share * BAR_WIDTH, 1),
+        None if low is None else LABEL_WIDTH + round(low * BAR_WIDTH, 1),
+        None if high is None else LABEL_WIDTH + round(high * BAR_WIDTH, 1),
+    )
+
+
+def distribution_chart(chart_id: str, figures: QuestionFigures) -> Chart | None:
+    """Return the answer distribution of a shown group as bars (merged options as one bar)."""
+    if not figures.shown:
+        return None
+    bars = [
+        _bar(i, o.label, o.share) for i, o in enumerate(o for o in figures.options if o.share is not None)
+    ]
+    if figures.merged_share is not None:
+        bars.append(_bar(len(bars), _("Other options"), figures.merged_share))
+    return Chart(chart_id, tuple(bars)) if bars else None
+
+
+def top_box_chart(chart_id: str, rows: list[tuple[str, QuestionFigures]]) -> Chart | None:
+    """Return the top-box share with its Wilson interval per group; hidden groups are left out."""
+    bars = []
+    for label, fig in rows:
+        if fig.shown and fig.top_box is not None:
+            low, high = fig.top_box.interval
+            bars.append(_bar(len(bars), label, fig.top_box.estimate, low, high))
+    return Chart(chart_id, tuple(bars)) if bars else None

@@ -1,0 +1,107 @@
+"""Assemble what a results page, export or API answer shows, from ``tables.SurveyResults`` only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from medvirk.accounts.access import can
+from medvirk.accounts.permissions import Perm
+from medvirk.orgs.models import OrgUnit, UnitKind
+
+from . import selectors
+from .charts import Chart, distribution_chart, top_box_chart
+from .figures import QuestionFigures, ThemeFigure, Trend
+from .questions import QuestionInfo, category_labels, dimension_choices
+from .tables import Crosstab, GroupFigures, SurveyResults
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    question: QuestionInfo
+    figures: QuestionFigures
+    chart: Chart | None
+    trend: Trend | None
+    compare: tuple[tuple[str, QuestionFigures], ...]
+    compare_chart: Chart | None
+
+
+@dataclass(frozen=True)
+class Overview:
+    results: SurveyResults
+    node: selectors.Node
+    group: GroupFigures
+    themes: list[ThemeFigure]
+    questions: list[QuestionView]
+    previous_label: str | None
+    unit_choices: list[tuple[int, str]]
+    dimensions: list[tuple[str, str]]
+
+
+def unit_choices(user: Any, tree: selectors.SurveyTree) -> list[tuple[int, str]]:
+    """Return the units the user may pick, indented by depth."""
+    ids = selectors.visible_nodes(user=user, tree=tree)
+    if not ids:
+        return []
+    top = min(tree.nodes[i].depth for i in ids)
+    return [(i, "\u2003" * (tree.nodes[i].depth - top) + tree.nodes[i].name) for i in ids]
+
+
+def comparison_nodes(user: Any, tree: selectors.SurveyTree, node_id: int) -> list[int]:
+    """Return the units to compare with: every level above (aggregates) and visible siblings."""
+    siblings = [s for s in tree.siblings(node_id) if can(user, Perm.RESULTS_VIEW, tree.nodes[s].unit)]
+    return [*reversed(tree.ancestors(node_id)), *siblings]
+
+
+def overview(user: Any, results: SurveyResults, node_id: int, *, with_trend: bool = True) -> Overview:
+    """Return everything the overview page shows for one unit."""
+    tree = results.tree
+    results.prefetch()
+    previous = None
+    prev_survey = selectors.previous_round(survey=results.survey) if with_trend else None
+    if prev_survey is not None:
+        previous = SurveyResults(prev_survey)
+    compare_ids = comparison_nodes(user, tree, node_id)
+    views = []
+    for q in results.questions:
+        fig = results.figures(q, node_id)
+        compare = tuple((tree.nodes[c].name, results.figures(q, c)) for c in compare_ids)
+        views.append(
+            QuestionView(
+                q,
+                fig,
+                distribution_chart(f"chart-{q.key}", fig),
+                results.trend(previous, q, node_id) if previous else None,
+                compare,
+                top_box_chart(f"compare-{q.key}", [(tree.nodes[node_id].name, fig), *compare])
+                if q.scaled
+                else None,
+            )
+        )
+    return Overview(
+        results=results,
+        node=tree.nodes[node_id],
+        group=results.group(node_id),
+        themes=results.themes(node_id),
+        questions=views,
+        previous_label=prev_survey.round_label if prev_survey else None,
+        unit_choices=unit_choices(user, tree),
+        dimensions=dimension_choices(results.definition),
+    )
+
+
+def district_names(municipality_id: int) -> dict[str, str]:
+    """Return city-district names by region code (the 'district' background categories)."""
+    return dict(
+        OrgUnit.objects.filter(municipality_id=municipality_id, kind=UnitKind.DISTRICT)
+        .exclude(region_code="")
+        .values_list("region_code", "name")
+    )
+
+
+def crosstab(results: SurveyResults, question: QuestionInfo, node_id: int, by: str) -> Crosstab:
+    """Break ``question`` down by units below ``node_id`` (``by="unit"``) or a background dimension."""
+    if by == "unit":
+        return results.by_unit(question, node_id)
+    labels = category_labels(by, district_names(results.survey.municipality_id))
+    return results.by_dimension(question, node_id, by, labels)

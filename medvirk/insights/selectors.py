@@ -1,0 +1,330 @@
+"""Reads for survey results: straight from the long-form ``Answer`` table, one GROUP BY per need.
+
+Counts are taken at survey-unit level for the *whole* survey and added up the organisation
+tree in Python (see ``tables.py``). Suppression must see every group, whoever is looking, so
+that two people with different scopes get the same decisions and cannot combine them; what a
+user may *see* is decided by ``accounts.access`` on the nodes of that tree. Row-level reads
+(free text, response-level export) are scoped with ``scope_q`` in the query itself.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, Q
+from django.db.models.expressions import RawSQL
+from django.http import Http404
+
+from medvirk.accounts.access import can, scope_q
+from medvirk.accounts.permissions import Perm
+from medvirk.orgs.models import OrgUnit
+from medvirk.surveys.models import (
+    AccessCode,
+    Answer,
+    Invitation,
+    Response,
+    Survey,
+    SurveyOption,
+    SurveyQuestion,
+    SurveyUnit,
+)
+
+# Background dimension key → column on ``Response`` (see docs/adr/0001).
+BG_COLUMNS = {
+    "age_band": "bg_age_band",
+    "gender": "bg_gender",
+    "district": "bg_district",
+    "home_language": "bg_home_language",
+    "immigrant_background": "bg_immigrant_background",
+    "functional_impairment": "bg_functional_impairment",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A unit in the survey's tree: a survey unit or an ancestor of one."""
+
+    id: int
+    name: str
+    parent_id: int | None
+    path: str
+    depth: int
+    is_survey_unit: bool
+    unit: OrgUnit = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class SurveyTree:
+    """The survey units and all their ancestors, in path order."""
+
+    nodes: dict[int, Node]
+    children: dict[int, tuple[int, ...]]
+
+    def ancestors(self, node_id: int) -> list[int]:
+        """Return the ids above ``node_id``, root first."""
+        out: list[int] = []
+        parent = self.nodes[node_id].parent_id
+        while parent is not None and parent in self.nodes:
+            out.append(parent)
+            parent = self.nodes[parent].parent_id
+        return out[::-1]
+
+    def siblings(self, node_id: int) -> list[int]:
+        """Return the other children of ``node_id``'s parent (empty for the root)."""
+        parent = self.nodes[node_id].parent_id
+        if parent is None or parent not in self.nodes:
+            return []
+        return [c for c in self.children.get(parent, ()) if c != node_id]
+
+    def survey_units_below(self, node_id: int) -> list[int]:
+        """Return the survey units at or below ``node_id``."""
+        path = self.nodes[node_id].path
+        return [n.id for n in self.nodes.values() if n.is_survey_unit and n.path.startswith(path)]
+
+
+def survey_tree(*, survey: Survey) -> SurveyTree:
+    """Return the survey's units and their ancestors (two queries)."""
+    unit_paths = list(SurveyUnit.objects.filter(survey=survey).values_list("unit_id", "unit__path"))
+    survey_unit_ids = {uid for uid, _path in unit_paths}
+    ids = {int(part) for _uid, path in unit_paths for part in path.split("/") if part}
+    units = OrgUnit.objects.filter(municipality_id=survey.municipality_id, pk__in=ids).order_by("path")
+    nodes: dict[int, Node] = {}
+    children: dict[int, list[int]] = defaultdict(list)
+    for unit in units:
+        nodes[unit.pk] = Node(
+            unit.pk, unit.name, unit.parent_id, unit.path, unit.depth, unit.pk in survey_unit_ids, unit
+        )
+        if unit.parent_id is not None:
+            children[unit.parent_id].append(unit.pk)
+    return SurveyTree(nodes, {k: tuple(v) for k, v in children.items()})
+
+
+def surveys_with_results(*, user: Any) -> list[Survey]:
+    """Return the surveys in which the user may see results for at least one unit."""
+    visible = SurveyUnit.objects.filter(scope_q(user, Perm.RESULTS_VIEW, path_field="unit__path"))
+    return list(
+        Survey.objects.filter(municipality_id=user.municipality_id, pk__in=visible.values("survey_id"))
+        .select_related("owner_unit")
+        .order_by("series", "-created_on", "-id")
+    )
+
+
+def visible_nodes(*, user: Any, tree: SurveyTree) -> list[int]:
+    """Return the tree nodes the user may see results for, in path order."""
+    return [n.id for n in tree.nodes.values() if can(user, Perm.RESULTS_VIEW, n.unit)]
+
+
+def access_survey_results(
+    *, user: Any, survey_id: Any, unit_id: Any = None, perm: Perm = Perm.RESULTS_VIEW
+) -> tuple[Survey, SurveyTree, int]:
+    """Return the survey, its tree and the node to show; 404 when missing or forbidden.
+
+    Without ``unit_id`` the highest node the user may see is chosen.
+    """
+    try:
+        pk = int(survey_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    survey = (
+        Survey.objects.select_related("owner_unit", "municipality")
+        .filter(pk=pk, municipality_id=getattr(user, "municipality_id", None))
+        .first()
+    )
+    if survey is None:
+        raise Http404
+    tree = survey_tree(survey=survey)
+    if unit_id in (None, ""):
+        allowed = [n for n in tree.nodes.values() if can(user, perm, n.unit)]
+        if not allowed:
+            raise Http404
+        return survey, tree, min(allowed, key=lambda n: (n.depth, n.path)).id
+    try:
+        node_id = int(unit_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    node = tree.nodes.get(node_id)
+    if node is None or not can(user, perm, node.unit):
+        raise Http404
+    return survey, tree, node_id
+
+
+def previous_round(*, survey: Survey) -> Survey | None:
+    """Return the round of the same series created before this one, if any."""
+    return (
+        Survey.objects.filter(municipality_id=survey.municipality_id, series=survey.series)
+        .filter(Q(created_on__lt=survey.created_on) | Q(created_on=survey.created_on, pk__lt=survey.pk))
+        .order_by("-created_on", "-id")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Registry:
+    """Question and option ids of a survey keyed both ways."""
+
+    question_by_key: dict[str, SurveyQuestion]
+    option_key: dict[int, str]  # option id → key
+    option_id: dict[tuple[int, str], int]  # (question id, key) → option id
+
+
+def registry(*, survey: Survey) -> Registry:
+    """Return the survey's question and option registry (two queries)."""
+    questions = {q.key: q for q in SurveyQuestion.objects.filter(survey=survey)}
+    options = list(
+        SurveyOption.objects.filter(question__survey=survey).values_list("id", "question_id", "key")
+    )
+    return Registry(
+        questions, {oid: key for oid, _q, key in options}, {(q, key): oid for oid, q, key in options}
+    )
+
+
+def respondent_counts(*, survey: Survey, by: str | None = None) -> dict[tuple[int, str], int]:
+    """Return complete responses per (survey unit, background category or "")."""
+    columns = ["unit_id"] + ([BG_COLUMNS[by]] if by else [])
+    rows = (
+        Response.objects.filter(survey=survey, complete=True)
+        .values(*columns)
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {(r["unit_id"], r[BG_COLUMNS[by]] if by else ""): r["n"] for r in rows}
+
+
+def answer_counts(
+    *, survey: Survey, question_ids: list[int] | None = None, by: str | None = None
+) -> dict[tuple[int, int, int | None, str], int]:
+    """Return answers of complete responses per (unit, question, option, background category).
+
+    One ``GROUP BY`` on ``Answer``; with ``by`` it joins ``Response`` for the ``bg_*`` column.
+    The category is "" without ``by`` and for "prefer not to say"/unanswered.
+    """
+    qs = Answer.objects.filter(survey=survey, response__complete=True)
+    if question_ids is not None:
+        qs = qs.filter(question_id__in=question_ids)
+    columns = ["unit_id", "question_id", "option_id"]
+    if by:
+        columns.append(f"response__{BG_COLUMNS[by]}")
+    rows = qs.values_list(*columns).annotate(n=Count("id")).order_by()
+    if by:
+        return {(u, q, o, bg): n for u, q, o, bg, n in rows}
+    return {(u, q, o, ""): n for u, q, o, n in rows}
+
+
+def invited_counts(*, survey: Survey) -> dict[int, int]:
+    """Return, per survey unit, how many were invited, where that is known.
+
+    The number of users the unit entered wins; otherwise invitations sent plus codes issued.
+    """
+    out: dict[int, int] = {}
+    for unit_id, user_count in SurveyUnit.objects.filter(survey=survey).values_list("unit_id", "user_count"):
+        if user_count:
+            out[unit_id] = user_count
+    sent = (
+        Invitation.objects.filter(survey_unit__survey=survey, sent_on__isnull=False)
+        .values_list("survey_unit__unit_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    codes = (
+        AccessCode.objects.filter(survey_unit__survey=survey)
+        .values_list("survey_unit__unit_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    extra: dict[int, int] = defaultdict(int)
+    for unit_id, n in [*sent, *codes]:
+        extra[unit_id] += n
+    for unit_id, n in extra.items():
+        out.setdefault(unit_id, n)
+    return out
+
+
+def text_answers(
+    *, user: Any, survey: Survey, question_id: int, unit_ids: list[int]
+) -> Iterator[tuple[int, str]]:
+    """Yield (unit id, text) of free-text answers in complete responses, scoped to the user."""
+    qs = (
+        Answer.objects.filter(
+            scope_q(user, Perm.RESULTS_VIEW, path_field="unit__path"),
+            survey=survey,
+            question_id=question_id,
+            unit_id__in=unit_ids,
+            response__complete=True,
+        )
+        .exclude(value_text="")
+        .order_by("id")
+        .values_list("unit_id", "value_text")
+    )
+    yield from qs.iterator(chunk_size=2000)
+
+
+def _packed_answers_sql() -> str:
+    """Return SQL packing a response's non-text answers as "question=value" words.
+
+    The value is the option key (rating values are keys "1".."6", "dont_know") or the number.
+    The database does the pivot (one row per response), which is what lets a response-level
+    export stream tens of thousands of rows a second from the long-form table.
+    """
+    answer, response, option = Answer._meta.db_table, Response._meta.db_table, SurveyOption._meta.db_table
+    if connection.vendor == "postgresql":
+        agg = "string_agg(a.question_id::text || '=' || coalesce(o.key, a.value_num::text, ''), ' ')"
+    else:
+        agg = "group_concat(a.question_id || '=' || coalesce(o.key, a.value_num, ''), ' ')"
+    return (
+        f"SELECT {agg} FROM {answer} a LEFT JOIN {option} o ON o.id = a.option_id "  # noqa: S608
+        f"WHERE a.response_id = {response}.id AND a.value_text = ''"
+    )
+
+
+def response_rows(*, user: Any, survey: Survey, unit_ids: list[int]) -> Iterator[tuple[Any, ...]]:
+    """Yield (id, unit, language, bg_* …, packed answers) of complete responses in id order.
+
+    Scoped to the user's raw-export right. See ``_packed_answers_sql`` for the packed column.
+    """
+    qs = (
+        Response.objects.filter(
+            scope_q(user, Perm.RESULTS_EXPORT_RAW, path_field="unit__path"),
+            survey=survey,
+            complete=True,
+            unit_id__in=unit_ids,
+        )
+        .order_by("id")
+        .annotate(packed=RawSQL(_packed_answers_sql(), []))  # noqa: S611 — constant SQL, no input
+        .values_list("id", "unit_id", "language", *BG_COLUMNS.values(), "packed")
+    )
+    yield from qs.iterator(chunk_size=2000)
+
+
+def text_answers_for_responses(*, response_ids: list[int]) -> Iterator[tuple[int, int, str]]:
+    """Yield (response, question, text) of the free-text answers of a batch of responses."""
+    yield from (
+        Answer.objects.filter(response_id__in=response_ids)
+        .exclude(value_text="")
+        .values_list("response_id", "question_id", "value_text")
+        .iterator(chunk_size=2000)
+    )
+
+
+def answerer_counts(
+    *, survey: Survey, question_ids: list[int], by: str | None = None
+) -> dict[tuple[int, int, str], int]:
+    """Return distinct responses answering each question per (unit, question, category).
+
+    Needed for multiple-choice questions, where one respondent has several answer rows.
+    """
+    if not question_ids:
+        return {}
+    columns = ["unit_id", "question_id"] + ([f"response__{BG_COLUMNS[by]}"] if by else [])
+    rows = (
+        Answer.objects.filter(survey=survey, response__complete=True, question_id__in=question_ids)
+        .values_list(*columns)
+        .annotate(n=Count("response_id", distinct=True))
+        .order_by()
+    )
+    if by:
+        return {(u, q, bg): n for u, q, bg, n in rows}
+    return {(u, q, ""): n for u, q, n in rows}

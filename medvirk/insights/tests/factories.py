@@ -1,0 +1,61 @@
+"""Surveys with known answers for results tests, created through the survey services."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from typing import Any
+
+from medvirk.demo import DemoData
+from medvirk.orgs.models import OrgUnit, ServiceArea
+from medvirk.surveys import services
+from medvirk.surveys.engine import DONT_KNOW
+from medvirk.surveys.models import Survey, SurveyStatus, SurveyUnit
+from medvirk.surveys.tests.factories import sample_definition
+
+_keys = itertools.count()
+
+
+def kindergartens(demo: DemoData) -> list[OrgUnit]:
+    return [u for u in demo.units.values() if u.service_area == ServiceArea.KINDERGARTEN]
+
+
+def make_survey(
+    demo: DemoData,
+    *,
+    round_label: str = "2026",
+    units: Iterable[OrgUnit] | None = None,
+    foreign: bool = False,
+    anonymous: bool = False,
+) -> Survey:
+    """Create and open the sample survey in the given units (default: every kindergarten)."""
+    if foreign:
+        actor, owner = demo.users["provestad.admin"], demo.other_units[""]
+        units = units or [u for u in demo.other_units.values() if u.service_area == ServiceArea.KINDERGARTEN]
+    else:
+        actor, owner = demo.users["admin"], demo.units[""]
+        units = units or kindergartens(demo)
+    survey = services.survey_create(
+        actor=actor, owner_unit=owner, document=sample_definition(), units=units, round_label=round_label
+    )
+    services.survey_set_status(actor=actor, survey=survey, status=SurveyStatus.OPEN)
+    if anonymous:
+        Survey.objects.filter(pk=survey.pk).update(anonymity_mode="anonymous")
+        survey.refresh_from_db()
+    return survey
+
+
+def answer(survey: Survey, unit: OrgUnit, *, overall: Any = 5, **extra: Any) -> None:
+    """Store one complete response for ``unit``."""
+    su = SurveyUnit.objects.get(survey=survey, unit=unit)
+    answers = {"q_overall": overall, "q_channel": "web", **extra}
+    if overall != DONT_KNOW and int(overall) > 2:
+        answers.pop("q_why", None)
+    services.response_submit_complete(
+        survey_unit=su, answers=answers, language="nb", idempotency_key=f"t{next(_keys)}"
+    )
+
+
+def answer_many(survey: Survey, unit: OrgUnit, values: Iterable[Any], **extra: Any) -> None:
+    for value in values:
+        answer(survey, unit, overall=value, **extra)

@@ -1,0 +1,47 @@
+"""The results page in a real browser: unit filter, comparison, crosstab; zero axe violations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from medvirk.demo import load_demo
+from tests.browser.conftest import assert_accessible, assert_fits_width, browser, login, page  # noqa: F401
+
+from .factories import answer_many, make_survey
+
+pytestmark = pytest.mark.browser
+
+
+def test_results_pages_are_accessible(page: Any) -> None:  # noqa: F811
+    demo = load_demo()
+    survey = make_survey(demo)
+    answer_many(survey, demo.units["Solsikken barnehage"], [3, 4, 5, 5, 6, 6], q_why="Bra")
+    answer_many(survey, demo.units["Nordlys barnehage"], [2, 4])
+    answer_many(survey, demo.units["Sørbyen barnehage"], [1, 2, 4, 5, 6, 6, 6], bg_gender="female")
+    login(page, "admin")
+    page.goto(page.base_url + "/results/")
+    assert_accessible(page)
+    page.click(f"a[href='/results/{survey.pk}/']")
+    page.wait_for_url(f"**/results/{survey.pk}/")
+    assert page.locator("h1").count() == 1
+    assert page.locator("svg[role=img]").count() >= 1
+    assert_accessible(page)
+    assert_fits_width(page)
+    page.select_option("#id_unit", value=str(demo.units["Bydel Nord"].pk))
+    page.click("form.mv-filter button[type=submit]")
+    page.wait_for_url("**unit=*")
+    assert "Bydel Nord" in page.locator("h1").inner_text()
+    page.click("details.mv-compare >> nth=0")
+    assert_accessible(page)
+    root = demo.units[""].pk
+    for path in [
+        f"/results/{survey.pk}/crosstab/?unit={root}&question=q_overall&by=unit",
+        f"/results/{survey.pk}/crosstab/?unit={root}&question=q_overall&by=gender",
+        f"/results/{survey.pk}/text/?unit={root}",
+    ]:
+        page.goto(page.base_url + path)
+        assert page.locator("h1").count() == 1, path
+        assert_accessible(page)
+        assert_fits_width(page)

@@ -1,0 +1,83 @@
+"""Results pages per role, with real answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from medvirk.demo import DemoData
+from medvirk.surveys.engine import DONT_KNOW
+
+from .factories import answer, answer_many, make_survey
+
+
+@pytest.fixture
+def survey(demo: DemoData):  # type: ignore[no-untyped-def]
+    s = make_survey(demo)
+    answer_many(s, demo.units["Solsikken barnehage"], [1, 2, 3, 4, 5, 5, 6, 6, 6, DONT_KNOW])
+    answer_many(s, demo.units["Sørbyen barnehage"], [4, 4, 5, 5, 6, 6], bg_gender="female")
+    answer(s, demo.units["Solsikken barnehage"], overall=2, q_why="Ring meg på 912 34 567, hilsen Kari")
+    return s
+
+
+def test_list_shows_surveys_per_role(survey: Any, client_as: Any, demo: DemoData) -> None:
+    for actor in ["admin", "analytiker", "leder.solsikken", "lesetilgang", "koordinator"]:
+        page = client_as(actor).get("/results/")
+        assert page.status_code == 200
+        assert f'href="/results/{survey.pk}/"' in page.content.decode()
+    assert (
+        f'href="/results/{survey.pk}/"' not in client_as("provestad.admin").get("/results/").content.decode()
+    )
+    assert client_as("uten.rolle").get("/results/").status_code == 404
+
+
+def test_overview_for_unit_leader_shows_own_unit_with_statistics(
+    survey: Any, client_as: Any, demo: DemoData
+) -> None:
+    page = client_as("leder.solsikken").get(f"/results/{survey.pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Solsikken barnehage" in html
+    assert "Nordlys barnehage" not in html  # a sibling the leader may not see
+    assert 'role="img"' in html and "aria-labelledby" in html
+    assert "4,0" in html  # mean of 1,2,2,3,4,5,5,6,6,6 = 40/10 on Norwegian locale
+
+
+def test_overview_for_admin_defaults_to_municipality(survey: Any, client_as: Any, demo: DemoData) -> None:
+    page = client_as("admin").get(f"/results/{survey.pk}/")
+    assert page.status_code == 200
+    assert "Eksempel kommune" in page.content.decode()
+
+
+def test_crosstab_by_unit_and_by_gender(survey: Any, client_as: Any, demo: DemoData) -> None:
+    c = client_as("analytiker")
+    root = demo.units[""].pk
+    page = c.get(f"/results/{survey.pk}/crosstab/?unit={root}&question=q_overall&by=unit")
+    assert page.status_code == 200 and "Bydel Nord" in page.content.decode()
+    page = c.get(f"/results/{survey.pk}/crosstab/?unit={root}&question=q_overall&by=gender")
+    assert page.status_code == 200
+
+
+def test_text_answers_are_masked_and_suppressed_under_eight(
+    survey: Any, client_as: Any, demo: DemoData
+) -> None:
+    c = client_as("admin")
+    sol = demo.units["Solsikken barnehage"].pk
+    page = c.get(f"/results/{survey.pk}/text/?unit={sol}").content.decode()
+    assert "912 34 567" not in page and "Ring meg" not in page  # one answer: below 8
+    words = ["parkeringen", "maten", "lekeplassen", "åpningstid", "personalet", "ute", "rom", "info"]
+    for i, word in enumerate(words):
+        answer(
+            survey, demo.units["Solsikken barnehage"], overall=1, q_why=f"Svar {i} om {word}, ring 912 34 567"
+        )
+    page = c.get(f"/results/{survey.pk}/text/?unit={sol}").content.decode()
+    assert "Svar 3" in page and "912 34 567" not in page
+    page = c.get(f"/results/{survey.pk}/text/?unit={sol}&q=parkering").content.decode()
+    assert "Svar 0" in page and "Svar 3" not in page
+
+
+def test_unit_report_pdf(survey: Any, client_as: Any, demo: DemoData) -> None:
+    response = client_as("leder.solsikken").get(f"/results/{survey.pk}/report.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")

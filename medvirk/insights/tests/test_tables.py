@@ -1,0 +1,79 @@
+"""Results from real answers: counts, statistics and suppression through SurveyResults."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+
+from medvirk.demo import DemoData
+from medvirk.surveys.engine import DONT_KNOW
+
+from ..tables import SurveyResults
+from .factories import answer_many, make_survey
+
+SOL = [1, 2, 3, 4, 5, 5, 6, 6, 6, DONT_KNOW]
+
+
+@pytest.fixture
+def survey(demo: DemoData):  # type: ignore[no-untyped-def]
+    s = make_survey(demo)
+    answer_many(s, demo.units["Solsikken barnehage"], SOL)
+    answer_many(s, demo.units["Sørbyen barnehage"], [4, 4, 5, 5, 6, 6])
+    return s
+
+
+def test_mean_top_box_and_dont_know_from_real_answers(survey: Any, demo: DemoData) -> None:
+    results = SurveyResults(survey)
+    q = results.question_by_key["q_overall"]
+    sol = demo.units["Solsikken barnehage"].pk
+    f = results.figures(q, sol)
+    assert f.shown and f.n == 9 and f.dont_know == 1
+    assert f.mean is not None and math.isclose(f.mean.estimate, 38 / 9)
+    # t interval: mean ± t(0.975, 8) · s/√9 with s computed independently
+    values = [1, 2, 3, 4, 5, 5, 6, 6, 6]
+    m = sum(values) / 9
+    s = math.sqrt(sum((v - m) ** 2 for v in values) / 8)
+    assert math.isclose(f.mean.interval[0], m - 2.306004135 * s / 3, rel_tol=1e-6)
+    assert f.top_box is not None and math.isclose(f.top_box.estimate, 5 / 9)
+    assert f.top_from == 5
+    # Wilson 5/9 by the formula in docs/methods.md
+    z, n, p = 1.959963985, 9, 5 / 9
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    assert math.isclose(f.top_box.interval[0], centre - half, rel_tol=1e-7)
+    assert math.isclose(f.top_box.interval[1], centre + half, rel_tol=1e-7)
+    group = results.group(sol)
+    assert group.respondents == 10 and group.rate is None  # nobody entered a user count
+    root = results.figures(q, demo.units[""].pk)
+    assert root.n == 15
+
+
+def test_small_unit_and_its_sibling_are_hidden_but_district_shown(survey: Any, demo: DemoData) -> None:
+    answer_many(survey, demo.units["Nordlys barnehage"], [6, 6, 1])
+    results = SurveyResults(survey)
+    q = results.question_by_key["q_overall"]
+    nordlys = results.figures(q, demo.units["Nordlys barnehage"].pk)
+    sol = results.figures(q, demo.units["Solsikken barnehage"].pk)
+    assert not nordlys.shown and nordlys.n is None and nordlys.mean is None
+    assert nordlys.status == "primary"
+    assert not sol.shown and sol.status == "secondary"
+    assert results.figures(q, demo.units["Bydel Nord"].pk).n == 12
+    assert not results.group(demo.units["Nordlys barnehage"].pk).shown
+
+
+def test_trend_marker_only_when_change_is_reliable(demo: DemoData) -> None:
+    sol, nord = demo.units["Solsikken barnehage"], demo.units["Nordlys barnehage"]
+    before = make_survey(demo, round_label="2025")
+    answer_many(before, sol, [1, 2, 2, 3, 2, 1, 2, 3])
+    answer_many(before, nord, [4, 5, 4, 5, 4, 5])
+    after = make_survey(demo, round_label="2026")
+    answer_many(after, sol, [5, 6, 6, 5, 6, 5, 6, 6])
+    answer_many(after, nord, [5, 4, 5, 4, 5, 4])
+    old, new = SurveyResults(before), SurveyResults(after)
+    q = new.question_by_key["q_overall"]
+    up = new.trend(old, q, sol.pk)
+    assert up is not None and up.direction == "up"
+    same = new.trend(old, q, nord.pk)
+    assert same is not None and same.direction is None

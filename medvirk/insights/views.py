@@ -1,0 +1,124 @@
+"""Results pages: fetch with access check (404 when missing or forbidden), compute, render."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from medvirk.accounts.access import can_anywhere
+from medvirk.accounts.permissions import Perm
+from medvirk.core.views import staff_view
+
+from . import exports, reports, selectors
+from .charts import distribution_chart, top_box_chart
+from .tables import SurveyResults
+
+
+def _load(request: HttpRequest, survey_id: int, perm: Perm = Perm.RESULTS_VIEW) -> tuple[SurveyResults, int]:
+    survey, tree, node_id = selectors.access_survey_results(
+        user=request.user, survey_id=survey_id, unit_id=request.GET.get("unit"), perm=perm
+    )
+    return SurveyResults(survey, tree), node_id
+
+
+@staff_view
+def survey_list(request: HttpRequest) -> HttpResponse:
+    """List the survey rounds the user may see results for."""
+    if not can_anywhere(request.user, Perm.RESULTS_VIEW):
+        raise Http404
+    surveys = selectors.surveys_with_results(user=request.user)
+    return render(request, "insights/survey_list.html", {"surveys": surveys})
+
+
+@staff_view
+def survey_results(request: HttpRequest, survey_id: int) -> HttpResponse:
+    """Show one round's results for a unit: per question, comparisons, trend and themes."""
+    results, node_id = _load(request, survey_id)
+    overview = reports.overview(request.user, results, node_id)
+    context = {
+        "survey": results.survey,
+        "o": overview,
+        "threshold": results.policy.threshold,
+        "can_export_raw": exports.raw_export_allowed(request.user, results, node_id),
+    }
+    return render(request, "insights/survey_results.html", context)
+
+
+@staff_view
+def crosstab(request: HttpRequest, survey_id: int) -> HttpResponse:
+    """Break one question down by units or by a background question."""
+    results, node_id = _load(request, survey_id)
+    questions = results.questions
+    if not questions:
+        raise Http404
+    question = results.question_by_key.get(request.GET.get("question", ""), questions[0])
+    dimensions = reports.dimension_choices(results.definition)
+    by = request.GET.get("by", "unit")
+    if by != "unit" and by not in dict(dimensions):
+        by = "unit"
+    table = reports.crosstab(results, question, node_id, by)
+    rows = [(row.label, row.figures) for row in table.rows]
+    context = {
+        "survey": results.survey,
+        "node": results.tree.nodes[node_id],
+        "question": question,
+        "questions": questions,
+        "dimensions": dimensions,
+        "by": by,
+        "table": table,
+        "total": results.figures(question, node_id),
+        "charts": [(label, distribution_chart(f"x-{i}", f)) for i, (label, f) in enumerate(rows)],
+        "top_chart": top_box_chart("x-top", rows) if question.scaled else None,
+        "unit_choices": reports.unit_choices(request.user, results.tree),
+        "threshold": results.policy.threshold,
+    }
+    return render(request, "insights/crosstab.html", context)
+
+
+@staff_view
+def text_answers(request: HttpRequest, survey_id: int) -> HttpResponse:
+    """List free-text answers (personal data masked) for a unit, searchable."""
+    results, node_id = _load(request, survey_id)
+    if not results.text_questions:
+        raise Http404
+    by_key = {q.key: q for q in results.text_questions}
+    question = by_key.get(request.GET.get("question", ""), results.text_questions[0])
+    query = request.GET.get("q", "")[:200]
+    texts = results.texts(request.user, question, node_id, query)
+    context = {
+        "survey": results.survey,
+        "node": results.tree.nodes[node_id],
+        "question": question,
+        "questions": results.text_questions,
+        "texts": texts,
+        "query": query,
+        "unit_choices": reports.unit_choices(request.user, results.tree),
+        "text_threshold": results.policy.text_threshold,
+    }
+    return render(request, "insights/text_answers.html", context)
+
+
+@staff_view
+def export_aggregated(request: HttpRequest, survey_id: int) -> HttpResponse:
+    """Download the suppressed summary table of a unit and its comparison units (CSV or XLSX)."""
+    results, node_id = _load(request, survey_id)
+    return exports.aggregated_response(request.user, results, node_id, request.GET.get("format", "csv"))
+
+
+@staff_view
+def export_raw(request: HttpRequest, survey_id: int) -> HttpResponse:
+    """Download response-level data; anonymous surveys and permitted roles only."""
+    results, node_id = _load(request, survey_id, Perm.RESULTS_EXPORT_RAW)
+    if not exports.raw_export_allowed(request.user, results, node_id):
+        raise Http404
+    return exports.raw_response(request.user, results, node_id, request.GET.get("format", "csv"))
+
+
+@staff_view
+def report_pdf(request: HttpRequest, survey_id: int) -> HttpResponse:
+    """Download the unit report as PDF."""
+    from .pdf import report_pdf as render_pdf
+
+    results, node_id = _load(request, survey_id)
+    overview = reports.overview(request.user, results, node_id)
+    return render_pdf(request, overview, results.policy.threshold)

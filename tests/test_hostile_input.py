@@ -1,0 +1,208 @@
+"""Hostile input (issue 9): oversized and malformed bodies, wrong encodings, huge field counts,
+script and formula injection. Every case gets a clear 4xx (never a 5xx), nothing is stored half,
+and user text is rendered escaped. Also: the benchmark floor endpoint is absent by default."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import Resolver404, resolve
+
+from medvirk.insights.exports import safe_cell
+from medvirk.insights.tests.factories import answer, kindergartens, make_survey
+from medvirk.surveys.models import Answer, Response, SurveyUnit
+
+SCRIPT = "<script>alert('x')</script>"
+
+
+@pytest.fixture
+def link(demo: Any) -> tuple[Any, str]:
+    survey = make_survey(demo)
+    su = SurveyUnit.objects.filter(survey=survey).order_by("pk").first()
+    return survey, su.link_key
+
+
+def _submit(link_key: str, body: bytes, content_type: str = "application/json") -> Any:
+    return Client().generic(
+        "POST", f"/api/v1/public/surveys/{link_key}/responses", data=body, content_type=content_type
+    )
+
+
+def _stored(survey: Any) -> tuple[int, int]:
+    return Response.objects.filter(survey=survey).count(), Answer.objects.filter(survey=survey).count()
+
+
+def _good(key: str = "k1", **answers: Any) -> dict[str, Any]:
+    return {
+        "idempotency_key": key,
+        "language": "nb",
+        "answers": {"q_overall": 5, "q_channel": "web", **answers},
+    }
+
+
+def _json_error(response: Any) -> dict[str, Any]:
+    data = json.loads(response.content)
+    assert isinstance(data["error"]["code"], str) and data["error"]["message"]
+    return data["error"]
+
+
+def test_bench_floor_is_not_installed_by_default() -> None:
+    assert "bench.floor" not in settings.INSTALLED_APPS
+    with pytest.raises(Resolver404):
+        resolve("/bench/floor/")
+
+
+def test_valid_submission_is_stored(link: tuple[Any, str]) -> None:
+    survey, key = link
+    response = _submit(key, json.dumps(_good()).encode())
+    assert response.status_code == 201, response.content
+    assert _stored(survey)[0] == 1
+
+
+def test_oversized_json_body_is_rejected_and_nothing_stored(link: tuple[Any, str]) -> None:
+    survey, key = link
+    body = json.dumps(_good(q_name="x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10))).encode()
+    response = _submit(key, body)
+    assert 400 <= response.status_code < 500
+    _json_error(response)
+    assert _stored(survey) == (0, 0)
+
+
+def test_oversized_form_post_is_a_4xx(client_as: Any) -> None:
+    big = "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10)
+    response = client_as("admin").post("/org/units/new/", {"name": big})
+    assert response.status_code == 400
+
+
+def test_too_many_form_fields_is_a_4xx(client_as: Any) -> None:
+    data = {f"f{i}": "1" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 10)}
+    response = client_as("admin").post("/org/units/new/", data)
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"{",
+        b"",
+        b"null",
+        b"[]",
+        b'"answers"',
+        b'{"idempotency_key": 1, "answers": []}',
+        b'{"idempotency_key": "k", "answers": {"q_overall": {"nested": [1, {"deep": null}]}}}',
+        b'{"idempotency_key": "k", "answers": {"q_overall": 1e999}}',
+        b'{"idempotency_key": "k", "answers": {"q_overall": NaN}}',
+        b'{"idempotency_key": "k", "answers": {"q_overall": 99999999999999999999999999999999}}',
+        b'{"idempotency_key": "k", "answers": {"q_channel": ["web", "web", {"x": 1}]}}',
+        b'{"idempotency_key": "k", "answers": {"q_first": "2026-02-30"}}',
+        b'{"idempotency_key": "k", "answers": {"q_visits": "1e308000"}}',
+        b'{"idempotency_key": "", "answers": {"q_overall": 5, "q_channel": "web"}}',
+        b'{"idempotency_key": "k", "language": "' + b"x" * 5000 + b'", "answers": {}}',
+        '{"idempotency_key": "k", "answers": {"q_name": "\u0000"}}'.encode(),
+    ],
+)
+def test_malformed_json_is_a_structured_4xx(link: tuple[Any, str], body: bytes) -> None:
+    survey, key = link
+    response = _submit(key, body)
+    assert 400 <= response.status_code < 500, (response.status_code, response.content[:300])
+    _json_error(response)
+    assert _stored(survey) == (0, 0)
+
+
+def test_latin1_bytes_declared_utf8_are_a_4xx(link: tuple[Any, str]) -> None:
+    survey, key = link
+    body = '{"idempotency_key": "k", "answers": {"q_name": "blåbærsyltetøy"}}'.encode("latin-1")
+    response = _submit(key, body, "application/json; charset=utf-8")
+    assert 400 <= response.status_code < 500
+    _json_error(response)
+    assert _stored(survey) == (0, 0)
+
+
+def test_latin1_form_and_query_never_crash(client_as: Any) -> None:
+    client = client_as("admin")
+    body = "name=bl\xe5b\xe6r&kind=unit".encode("latin-1")
+    response = client.generic(
+        "POST", "/org/units/new/", data=body, content_type="application/x-www-form-urlencoded; charset=utf-8"
+    )
+    assert response.status_code < 500
+    assert client.get("/org/?q=%ff%fe%00").status_code < 500
+
+
+def test_thousands_of_answer_keys_are_a_4xx(link: tuple[Any, str]) -> None:
+    survey, key = link
+    answers = {f"q_{i}": "x" for i in range(5000)}
+    response = _submit(key, json.dumps({"idempotency_key": "k", "answers": answers}).encode())
+    assert response.status_code == 422
+    assert _json_error(response)["code"] == "answers_invalid"
+    assert _stored(survey) == (0, 0)
+
+
+def test_huge_multiple_choice_list_is_a_4xx(link: tuple[Any, str]) -> None:
+    survey, key = link
+    body = _good(q_used=[f"opt{i}" for i in range(20000)])
+    response = _submit(key, json.dumps(body).encode())
+    assert response.status_code == 422
+    assert _stored(survey) == (0, 0)
+
+
+def test_huge_option_list_in_a_definition_is_a_4xx(demo: Any) -> None:
+    from medvirk.accounts.services import token_create
+    from medvirk.surveys.tests.factories import sample_definition
+
+    _t, token = token_create(actor=demo.users["admin"], name="hostile")
+    document = sample_definition()
+    question = document["sections"][0]["questions"][2]  # q_channel, single choice
+    question["options"] = [{"key": f"o{i}", "label": {"nb": f"O {i}", "en": f"O {i}"}} for i in range(5000)]
+    payload = {
+        "owner_unit_id": demo.units[""].pk,
+        "unit_ids": [kindergartens(demo)[0].pk],
+        "round_label": "huge",
+        "definition": document,
+    }
+    response = Client().post(
+        "/api/v1/surveys",
+        json.dumps(payload),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert 400 <= response.status_code < 500, response.status_code
+    _json_error(response)
+
+
+def test_script_in_unit_name_is_rendered_escaped(demo: Any, client_as: Any) -> None:
+    from medvirk.orgs.services import unit_create
+
+    unit = unit_create(actor=demo.users["admin"], parent=demo.units["Bydel Nord"], name=SCRIPT)
+    client = client_as("admin")
+    for url in ("/org/", f"/org/units/{unit.pk}/"):
+        content = client.get(url).content.decode()
+        assert SCRIPT not in content, url
+        assert "&lt;script&gt;" in content, url
+
+
+def test_script_in_free_text_answer_is_rendered_escaped(demo: Any, client_as: Any) -> None:
+    survey = make_survey(demo, units=[demo.units["Solsikken barnehage"]])
+    for _ in range(12):
+        answer(survey, demo.units["Solsikken barnehage"], overall=1, q_why=SCRIPT)
+    response = client_as("admin").get(f"/results/{survey.pk}/text/", {"question": "q_why"})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert SCRIPT not in content
+    assert "&lt;script&gt;" in content
+
+
+@pytest.mark.parametrize(
+    "value", ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\t=x", "\r=x", '=HYPERLINK("http://x","y")']
+)
+def test_export_cells_cannot_start_a_formula(value: str) -> None:
+    cell = safe_cell(value)
+    assert cell.startswith("'") and cell[1:] == value
+
+
+def test_ordinary_export_cells_are_unchanged() -> None:
+    assert safe_cell("Bydel Nord") == "Bydel Nord"
+    assert safe_cell(3) == 3
