@@ -253,6 +253,9 @@ class ContactLogForm(DsForm):
     contribution = forms.CharField(
         label=_("What the organisation contributed"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+    activity = forms.TypedChoiceField(
+        label=_("Documented participation activity (optional)"), coerce=int, required=False, empty_value=None
+    )
     activity_reference = forms.CharField(
         label=_("Participation activity (optional)"),
         max_length=200,
@@ -260,9 +263,15 @@ class ContactLogForm(DsForm):
         help_text=_("The meeting, panel or council this was part of."),
     )
 
-    def __init__(self, *args: Any, organisations: Iterable[Organisation], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, organisations: Iterable[Organisation], activities: Iterable[Any] = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].choices = [(o.pk, o.name) for o in organisations]
+        self.fields["activity"].choices = [("", "–")] + [
+            (a.pk, f"{a.title} ({a.starts_on:%d.%m.%Y})" if getattr(a, "starts_on", None) else a.title)
+            for a in activities
+        ]
 
 
 class InviteForm(DsForm):

@@ -103,8 +103,8 @@ class ContactKind(models.TextChoices):
 class ContactLogEntry(TenantModel):
     """What one unit did with one organisation, and what the organisation contributed.
 
-    ``activity_reference`` is plain text: the participation module has no activity model yet;
-    replace it with a nullable foreign key once it exists.
+    ``activity`` links the contact to a documented participation activity when there is one;
+    ``activity_reference`` is a free-text note (e.g. an event outside Medvirk).
     """
 
     unit = models.ForeignKey(
@@ -116,6 +116,14 @@ class ContactLogEntry(TenantModel):
     date = models.DateField(_("date"))
     kind = models.CharField(_("kind of contact"), max_length=20, choices=ContactKind.choices)
     contribution = models.TextField(_("what it contributed"), blank=True)
+    activity = models.ForeignKey(
+        "participation.Activity",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("participation activity"),
+    )
     activity_reference = models.CharField(_("participation activity"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

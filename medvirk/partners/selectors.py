@@ -146,7 +146,7 @@ def pending_proposals(*, municipality_id: int) -> QuerySet[Proposal]:
 def contact_log_for_unit(*, unit: OrgUnit) -> QuerySet[ContactLogEntry]:
     """Return the unit's own contact log, newest first."""
     return ContactLogEntry.objects.filter(municipality_id=unit.municipality_id, unit=unit).select_related(
-        "organisation"
+        "organisation", "activity"
     )
 
 

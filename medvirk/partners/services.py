@@ -244,10 +244,13 @@ def contact_log_add(
     kind: str,
     contribution: str = "",
     activity_reference: str = "",
+    activity: Any = None,
 ) -> ContactLogEntry:
-    """Record what a unit did with an organisation."""
+    """Record what a unit did with an organisation (optionally as part of a participation activity)."""
     if organisation.municipality_id != unit.municipality_id:
         raise ServiceError("not_found", _("Not found."), field="organisation")
+    if activity is not None and activity.municipality_id != unit.municipality_id:
+        raise ServiceError("not_found", _("Not found."), field="activity")
     if kind not in ContactKind.values:
         raise ServiceError("invalid_kind", _("Choose a kind of contact."), field="kind")
     entry = ContactLogEntry.objects.create(
@@ -258,6 +261,7 @@ def contact_log_add(
         kind=kind,
         contribution=contribution.strip(),
         activity_reference=activity_reference.strip(),
+        activity=activity,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     audit_record(

@@ -34,7 +34,14 @@ def contact_log(request: HttpRequest, unit_id: int) -> HttpResponse:
     initial = {"date": timezone.localdate()}
     if request.GET.get("organisation"):
         initial["organisation"] = request.GET["organisation"]
-    form = ContactLogForm(request.POST or None, organisations=organisations, initial=initial)
+    from medvirk.participation.models import Activity
+
+    activities = Activity.objects.filter(municipality_id=unit.municipality_id, units=unit).order_by("-pk")[
+        :100
+    ]
+    form = ContactLogForm(
+        request.POST or None, organisations=organisations, activities=activities, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         org = organisations.filter(pk=form.cleaned_data["organisation"]).first()
         if org is None:
@@ -48,6 +55,7 @@ def contact_log(request: HttpRequest, unit_id: int) -> HttpResponse:
                 kind=form.cleaned_data["kind"],
                 contribution=form.cleaned_data["contribution"],
                 activity_reference=form.cleaned_data["activity_reference"],
+                activity=next((a for a in activities if a.pk == form.cleaned_data.get("activity")), None),
             )
         except ServiceError as error:
             form.add_service_error(error)

@@ -191,3 +191,20 @@ def test_mapping_uses_population_data_when_present(demo: Any, orgs: Any) -> None
     somalia = next(g for g in countries if g.key == "country:346")
     assert somalia.label == "Background from Somalia"
     assert [o.name for o in somalia.suggestions] == ["Somalisk foreldrenettverk Nord"]
+
+
+def test_contact_is_linked_to_a_documented_activity(client_as: Any, demo: Any, orgs: Any) -> None:
+    from medvirk.participation.tests.test_services import make_activity
+
+    activity = make_activity(demo, title="Dialogmøte om språk")
+    other = make_activity(demo, unit="Nordlys barnehage", user="admin", title="Ikke min")
+    unit = demo.units["Solsikken barnehage"]
+    c = client_as("leder.solsikken")
+    page = c.get(f"/organisations/units/{unit.pk}/contacts/").content.decode()
+    assert "Dialogmøte om språk" in page and "Ikke min" not in page  # only the unit's own activities
+    body = {"organisation": orgs[0].pk, "date": "2026-03-02", "kind": "co_organised", "activity": activity.pk}
+    assert c.post(f"/organisations/units/{unit.pk}/contacts/", body).status_code == 302
+    assert ContactLogEntry.objects.get(unit=unit, kind="co_organised").activity == activity
+    refused = c.post(f"/organisations/units/{unit.pk}/contacts/", {**body, "activity": other.pk})
+    assert refused.status_code == 200  # not a choice for this unit: the form says so
+    assert ContactLogEntry.objects.filter(unit=unit, kind="co_organised").count() == 1
