@@ -22,6 +22,7 @@ class Perm(StrEnum):
     PARTICIPATION_MANAGE = "participation.manage"  # activities, findings, measures, yearly cycle
     PARTNERS_MANAGE = "partners.manage"  # organisations register: edit, contact persons, moderation, import
     CONTACT_LOG = "partners.contact_log"  # a unit's contact log, invitations and yearly mapping
+    PANELS_MANAGE = "panels.manage"  # volunteers' pool, panels, fair selection (municipality-wide)
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -60,6 +61,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.PARTNERS_MANAGE,
             Perm.CONTACT_LOG,
             Perm.PARTICIPATION_MANAGE,
+            Perm.PANELS_MANAGE,
         }
     ),
     Role.READ_ONLY: frozenset({Perm.ORG_VIEW, Perm.RESULTS_VIEW}),

@@ -1,5 +1,335 @@
-"""API endpoints of the panels module."""
+"""API endpoints of the panels module: volunteers' pool, panels, quotas, feasibility, selection, report.
 
-from ninja import Router
+Same scoping as the pages: everything needs ``PANELS_MANAGE`` somewhere in the caller's
+municipality (404 otherwise, for missing and forbidden alike).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja.responses import Status
+
+from medvirk.core.errors import ServiceError
+from medvirk.panels import selection, services
+from medvirk.panels.choices import PanelMethod
+from medvirk.panels.csvimport import parse_csv, volunteers_import
+from medvirk.panels.models import Council, Panel, Volunteer
+from medvirk.panels.report import build_report
+from medvirk.panels.selectors import access_panel_by_id, require_panels
 
 router = Router(tags=["panels"])
+
+
+class VolunteerOut(Schema):
+    id: int
+    name: str
+    email: str
+    age_band: str
+    gender: str
+    district: str
+    immigrant_background: str
+    social_background: str
+    languages: list[str]
+    accessibility_needs: str
+    email_confirmed: bool
+    source: str
+
+
+class ImportIn(Schema):
+    csv: str
+    consent_collected: bool
+
+
+class ImportRowOut(Schema):
+    line: int
+    status: str
+    messages: list[str]
+
+
+class ImportOut(Schema):
+    created: int
+    skipped: int
+    errors: list[str]
+    rows: list[ImportRowOut]
+
+
+class QuotaIO(Schema):
+    feature: str
+    value: str
+    min: int
+    max: int
+
+
+class PanelIn(Schema):
+    name: str
+    purpose: str
+    size: int
+    method: PanelMethod = PanelMethod.LEXIMIN
+    one_per_household: bool = False
+    quotas: list[QuotaIO] = []
+
+
+class PanelOut(Schema):
+    id: int
+    name: str
+    purpose: str
+    size: int
+    method: str
+    status: str
+    one_per_household: bool
+    seed: int | None
+    quotas: list[QuotaIO]
+
+
+class FeasibilityOut(Schema):
+    feasible: bool
+    explanations: list[str]
+    issue_codes: list[str]
+
+
+class SelectIn(Schema):
+    seed: int | None = None
+
+
+class GroupOut(Schema):
+    feature: str
+    value: str
+    pool: int
+    drawn: int
+    quota_min: int
+    quota_max: int
+    chance: float | None
+    expected_seats: float | None
+
+
+class ReportOut(Schema):
+    panel_id: int
+    method: str
+    seed: int
+    pool_size: int
+    minimum: float | None
+    drawn: list[int]
+    reproduced: bool
+    person_probabilities: dict[str, float]
+    groups: list[GroupOut]
+
+
+def _volunteer(v: Volunteer) -> dict[str, object]:
+    return {f: getattr(v, f) for f in VolunteerOut.model_fields} | {"id": v.pk}
+
+
+def _panel(p: Panel) -> dict[str, object]:
+    return {
+        "id": p.pk,
+        "name": p.name,
+        "purpose": p.purpose,
+        "size": p.size,
+        "method": p.method,
+        "status": p.status,
+        "one_per_household": p.one_per_household,
+        "seed": p.seed,
+        "quotas": [
+            {"feature": q.feature, "value": q.value, "min": q.min, "max": q.max} for q in p.quotas.all()
+        ],
+    }
+
+
+def _vid(person_id: str) -> int:
+    return int(person_id.lstrip("v"))
+
+
+@router.get("/panels/volunteers", response=list[VolunteerOut])
+def list_volunteers(request: HttpRequest, confirmed: bool | None = None) -> list[dict[str, object]]:
+    """List the municipality's volunteers' pool."""
+    require_panels(request.user)
+    qs = Volunteer.objects.filter(municipality_id=request.user.municipality_id)
+    if confirmed is not None:
+        qs = qs.filter(email_confirmed=confirmed)
+    return [_volunteer(v) for v in qs]
+
+
+@router.post("/panels/volunteers/import", response={200: ImportOut, 400: dict})
+def import_volunteers(request: HttpRequest, payload: ImportIn) -> Status[dict[str, object]]:
+    """Import volunteers from CSV text (same columns as the page); rows with errors are skipped."""
+    require_panels(request.user)
+    if not payload.consent_collected:
+        raise ServiceError(
+            "consent_required", _("Confirm that everyone in the file has agreed."), field="consent_collected"
+        )
+    municipality = request.user.municipality
+    preview = parse_csv(payload.csv.encode(), municipality=municipality)
+    created = skipped = 0
+    if preview.new_rows:
+        created, skipped = volunteers_import(
+            actor=request.user, municipality=municipality, rows=[r.values for r in preview.new_rows]
+        )
+    rows = [
+        {"line": r.line, "status": r.status, "messages": [str(m) for m in r.messages]} for r in preview.rows
+    ]
+    skipped += len(preview.rows) - len(preview.new_rows)
+    body = {"created": created, "skipped": skipped, "errors": [str(e) for e in preview.errors], "rows": rows}
+    return Status(200, body)
+
+
+class CouncilMemberOut(Schema):
+    id: int
+    name: str
+    kind: str
+    role: str
+    organisation: str
+    term_start: datetime.date
+    term_end: datetime.date
+
+
+class CouncilDecisionOut(Schema):
+    id: int
+    date: datetime.date
+    text: str
+    follow_up: str
+
+
+class CouncilOut(Schema):
+    id: int
+    name: str
+    mandate: str
+    members: list[CouncilMemberOut]
+    decisions: list[CouncilDecisionOut]
+
+
+def _council(c: Council) -> dict[str, object]:
+    return {
+        "id": c.pk,
+        "name": c.name,
+        "mandate": c.mandate,
+        "members": [
+            {f: getattr(m, f) for f in CouncilMemberOut.model_fields} | {"id": m.pk} for m in c.members.all()
+        ],
+        "decisions": [
+            {"id": d.pk, "date": d.date, "text": d.text, "follow_up": d.follow_up} for d in c.decisions.all()
+        ],
+    }
+
+
+# Volunteer and council routes are registered before "/panels/{panel_id}", which would match them.
+@router.get("/panels/councils", response=list[CouncilOut])
+def list_councils(request: HttpRequest) -> list[dict[str, object]]:
+    """List the municipality's user councils with members, terms and decisions."""
+    require_panels(request.user)
+    return [_council(c) for c in Council.objects.filter(municipality_id=request.user.municipality_id)]
+
+
+@router.get("/panels/councils/{council_id}", response=CouncilOut)
+def get_council(request: HttpRequest, council_id: int) -> dict[str, object]:
+    """Return one council with members, terms and decisions."""
+    require_panels(request.user)
+    council = Council.objects.filter(pk=council_id, municipality_id=request.user.municipality_id).first()
+    if council is None:
+        raise Http404
+    return _council(council)
+
+
+@router.get("/panels", response=list[PanelOut])
+def list_panels(request: HttpRequest) -> list[dict[str, object]]:
+    """List the municipality's panels."""
+    require_panels(request.user)
+    return [_panel(p) for p in Panel.objects.filter(municipality_id=request.user.municipality_id)]
+
+
+@router.post("/panels", response={201: PanelOut})
+def create_panel(request: HttpRequest, payload: PanelIn) -> Status[dict[str, object]]:
+    """Create a panel, optionally with its quotas."""
+    require_panels(request.user)
+    panel = services.panel_create(
+        actor=request.user,
+        municipality=request.user.municipality,
+        name=payload.name,
+        purpose=payload.purpose,
+        size=payload.size,
+        method=payload.method,
+        one_per_household=payload.one_per_household,
+    )
+    if payload.quotas:
+        services.quotas_set(
+            actor=request.user,
+            panel=panel,
+            quotas=[(q.feature, q.value, q.min, q.max) for q in payload.quotas],
+        )
+    return Status(201, _panel(panel))
+
+
+@router.get("/panels/{panel_id}", response=PanelOut)
+def get_panel(request: HttpRequest, panel_id: int) -> dict[str, object]:
+    """Return one panel with its quotas."""
+    return _panel(access_panel_by_id(request.user, panel_id))
+
+
+@router.put("/panels/{panel_id}/quotas", response=PanelOut)
+def put_quotas(request: HttpRequest, panel_id: int, payload: list[QuotaIO]) -> dict[str, object]:
+    """Replace a draft panel's quotas. Features: age_band, gender, district, immigrant_background,
+    social_background; values as in the sign-up form, or ``prefer_not_to_say``."""
+    panel = access_panel_by_id(request.user, panel_id)
+    services.quotas_set(
+        actor=request.user, panel=panel, quotas=[(q.feature, q.value, q.min, q.max) for q in payload]
+    )
+    return _panel(panel)
+
+
+@router.get("/panels/{panel_id}/feasibility", response=FeasibilityOut)
+def get_feasibility(request: HttpRequest, panel_id: int) -> dict[str, object]:
+    """Check whether the quotas can be met with the current pool, and explain why not."""
+    panel = access_panel_by_id(request.user, panel_id)
+    report = selection.feasibility(panel)
+    return {
+        "feasible": report.feasible,
+        "explanations": selection.explain(report, panel.municipality),
+        "issue_codes": [i.code for i in report.issues],
+    }
+
+
+@router.post("/panels/{panel_id}/select", response={200: ReportOut})
+def select_panel(request: HttpRequest, panel_id: int, payload: SelectIn) -> dict[str, object]:
+    """Draw the panel by lot (its method; pools up to 1,000 volunteers) and return the report."""
+    panel = access_panel_by_id(request.user, panel_id)
+    selection.panel_select(actor=request.user, panel=panel, seed=payload.seed)
+    return _report(panel)
+
+
+def _report(panel: Panel) -> dict[str, object]:
+    run = panel.runs.first()
+    if run is None:
+        raise Http404
+    report = build_report(run)
+    return {
+        "panel_id": panel.pk,
+        "method": run.method,
+        "seed": run.seed,
+        "pool_size": run.pool_size,
+        "minimum": run.minimum,
+        "drawn": [_vid(p) for p in run.drawn],
+        "reproduced": selection.reproduce(run) == list(run.drawn),
+        "person_probabilities": {str(_vid(p)): x for p, x in (run.person_probabilities or {}).items()},
+        "groups": [
+            {
+                "feature": t.key,
+                "value": r.value,
+                "pool": r.pool,
+                "drawn": r.drawn,
+                "quota_min": r.quota_min,
+                "quota_max": r.quota_max,
+                "chance": r.chance,
+                "expected_seats": r.expected,
+            }
+            for t in report.groups
+            for r in t.rows
+        ],
+    }
+
+
+@router.get("/panels/{panel_id}/report", response=ReportOut)
+def get_report(request: HttpRequest, panel_id: int) -> dict[str, object]:
+    """The transparency report of the panel's draw (404 before it is drawn)."""
+    return _report(access_panel_by_id(request.user, panel_id))

@@ -52,6 +52,14 @@ ACTION_LABELS: dict[str, Any] = {
     "partners.proposal_accepted": _("Organisation proposal accepted"),
     "partners.proposal_rejected": _("Organisation proposal rejected"),
     "partners.mapping_saved": _("Yearly organisation mapping saved"),
+    "panels.volunteers_imported": _("Volunteers imported"),
+    "panels.panel_created": _("Panel created"),
+    "panels.panel_updated": _("Panel or quotas changed"),
+    "panels.selected": _("Panel selected by lot"),
+    "panels.member_replaced": _("Panel member replaced"),
+    "panels.council_created": _("Council created"),
+    "panels.council_member_added": _("Council member added"),
+    "panels.council_decision_added": _("Council decision logged"),
 }
 
 

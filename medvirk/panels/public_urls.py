@@ -1,6 +1,13 @@
 """Citizen-facing pages of the panels module (no login)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views_public
 
 app_name = "panels_public"
-urlpatterns: list = []
+urlpatterns = [
+    path("<slug:slug>/", views_public.signup, name="signup"),
+    path("<slug:slug>/thanks/", views_public.thanks, name="thanks"),
+    path("<slug:slug>/confirm/<str:token>/", views_public.confirm, name="confirm"),
+    path("<slug:slug>/withdraw/<str:token>/", views_public.withdraw, name="withdraw"),
+]

@@ -20,6 +20,7 @@ NAV: list[tuple[str, Any, Perm | None]] = [
     ("population:equity_index", _("Equity"), Perm.RESULTS_VIEW),
     ("partners:register", _("Organisations"), Perm.ORG_VIEW),
     ("participation:activity_list", _("Participation"), Perm.RESULTS_VIEW),
+    ("panels:panel_list", _("Panels"), Perm.PANELS_MANAGE),
     ("accounts:roles", _("Access"), Perm.ROLES_MANAGE),
     ("accounts:audit", _("Audit log"), Perm.AUDIT_VIEW),
     ("accounts:tokens", _("API tokens"), None),

@@ -25,6 +25,9 @@ class Command(BaseCommand):
             from medvirk.partners.demo import load_demo_organisations
 
             load_demo_organisations(municipality=demo.municipality)
+            from medvirk.panels.demo import seed_panels_demo
+
+            seed_panels_demo(demo)
             self.stdout.write(
                 self.style.SUCCESS("Demo data created (organisation, staff, survey rounds 2025 and 2026).")
             )

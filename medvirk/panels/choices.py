@@ -1,0 +1,73 @@
+"""Quota features of volunteers and their categories (stable keys shared with population data)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from medvirk.core.dimensions import AGE_BAND, GENDER, IMMIGRANT_BACKGROUND, PREFER_NOT_TO_SAY, Dimension
+from medvirk.orgs.models import Municipality, OrgUnit, UnitKind
+
+
+class PanelStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SELECTED = "selected", _("Selected")
+    CLOSED = "closed", _("Closed")
+
+
+class PanelMethod(models.TextChoices):
+    LEXIMIN = "leximin", _("LEXIMIN (as equal chances as the quotas allow)")
+    LEGACY = "legacy", _("Legacy greedy draw (for comparison)")
+
+
+EDUCATION: list[tuple[str, Any]] = [
+    ("primary", _("Primary and lower secondary school")),
+    ("upper_secondary", _("Upper secondary school")),
+    ("higher", _("University or university college")),
+]
+PREFER_NOT: tuple[str, Any] = (PREFER_NOT_TO_SAY, _("Prefer not to say"))
+
+#: Quota features in display order: key → label.
+FEATURES: dict[str, Any] = {
+    "age_band": _("Age group"),
+    "gender": _("Gender"),
+    "district": _("City district"),
+    "immigrant_background": _("Immigrant background"),
+    "social_background": _("Education"),
+}
+
+
+def _dimension_choices(dim: Dimension) -> list[tuple[str, str]]:
+    lang = (get_language() or "nb")[:2]
+    return [(c.key, c.label(lang)) for c in dim.categories]
+
+
+def districts_of(municipality: Municipality) -> list[tuple[str, str]]:
+    """Return (region code, name) of the municipality's city districts."""
+    return list(
+        OrgUnit.objects.filter(municipality=municipality, kind=UnitKind.DISTRICT)
+        .exclude(region_code="")
+        .order_by("name")
+        .values_list("region_code", "name")
+    )
+
+
+def feature_choices(municipality: Municipality) -> dict[str, list[tuple[str, Any]]]:
+    """Return every feature's categories (without 'prefer not to say')."""
+    return {
+        "age_band": [(k, lbl) for k, lbl in _dimension_choices(AGE_BAND) if k != "0-15"],
+        "gender": _dimension_choices(GENDER),
+        "district": districts_of(municipality),
+        "immigrant_background": _dimension_choices(IMMIGRANT_BACKGROUND),
+        "social_background": EDUCATION,
+    }
+
+
+def value_label(choices: dict[str, list[tuple[str, Any]]], feature: str, value: str) -> str:
+    """Return the readable label of a feature value."""
+    if value == PREFER_NOT_TO_SAY:
+        return str(PREFER_NOT[1])
+    return str(dict(choices.get(feature, [])).get(value, value))

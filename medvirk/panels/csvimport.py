@@ -1,0 +1,213 @@
+"""Import volunteers from CSV: preview with a verdict per row, then confirm (signed rows).
+
+Reuses the file decoding of the organisations import. Values may be given as keys
+(``female``, ``16-24``, ``999901``) or as labels (``Kvinne``, ``Bydel Nord``); an empty cell
+means "prefer not to say". Imported volunteers count as confirmed: the coordinator states that
+consent was collected outside Medvirk, and that statement is stored as their consent text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from medvirk.core.audit import audit_record
+from medvirk.core.dimensions import PREFER_NOT_TO_SAY
+from medvirk.orgs.models import Municipality
+from medvirk.partners.csvimport import decode, sniff_delimiter
+
+from .choices import FEATURES, feature_choices
+from .models import Volunteer
+
+MAX_BYTES = 2_000_000
+MAX_ROWS = 5000
+SIGNING_SALT = "medvirk.panels.import"
+SIGNATURE_MAX_AGE = 3600
+
+COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "name": ("navn", "name"),
+    "email": ("e-post", "epost", "email", "e-mail"),
+    "age_band": ("aldersgruppe", "alder", "age_band", "age group", "age"),
+    "gender": ("kjønn", "kjonn", "gender"),
+    "district": ("bydel", "district"),
+    "immigrant_background": ("innvandringsbakgrunn", "immigrant_background", "immigrant background"),
+    "social_background": ("utdanning", "education", "social_background"),
+    "household_key": ("husstand", "household", "adresse", "address"),
+}
+
+
+@dataclass
+class ImportRow:
+    line: int
+    values: dict[str, str]
+    status: str  # "new", "duplicate", "error"
+    messages: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportPreview:
+    rows: list[ImportRow]
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def new_rows(self) -> list[ImportRow]:
+        return [r for r in self.rows if r.status == "new"]
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.rows if r.status == status)
+
+
+def _lookup(municipality: Municipality) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+    for feature, options in feature_choices(municipality).items():
+        table = {PREFER_NOT_TO_SAY: PREFER_NOT_TO_SAY, "": PREFER_NOT_TO_SAY}
+        for key, label in options:
+            table[str(key).casefold()] = key
+            table[str(label).casefold()] = key
+        out[feature] = table
+    return out
+
+
+def parse_csv(data: bytes, *, municipality: Municipality) -> ImportPreview:
+    """Read the file into a preview; nothing is stored."""
+    if len(data) > MAX_BYTES:
+        return ImportPreview([], [_("The file is too large (at most 2 MB).")])
+    text, _encoding = decode(data)
+    if not text.strip():
+        return ImportPreview([], [_("The file is empty.")])
+    reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text))
+    try:
+        header = [h.strip().casefold() for h in next(reader)]
+    except (csv.Error, StopIteration):
+        return ImportPreview([], [_("The file could not be read as CSV.")])
+    columns = {}
+    for key, aliases in COLUMN_ALIASES.items():
+        for i, cell in enumerate(header):
+            if cell in aliases:
+                columns[key] = i
+                break
+    if "name" not in columns or "email" not in columns:
+        return ImportPreview(
+            [], [_("The first line must name the columns, with at least “navn” and “e-post”.")]
+        )
+    lookup = _lookup(municipality)
+    existing = set(Volunteer.objects.filter(municipality=municipality).values_list("email", flat=True))
+    seen: dict[str, int] = {}
+    rows: list[ImportRow] = []
+    try:
+        for line, cells in enumerate(reader, start=2):
+            if not any(c.strip() for c in cells):
+                continue
+            if len(rows) >= MAX_ROWS:
+                return ImportPreview(rows, [_("Only the first 5000 rows were read.")])
+            rows.append(_row(line, cells, columns, lookup, existing, seen))
+    except csv.Error as error:
+        return ImportPreview(rows, [_("The file could not be read as CSV: %s") % error])
+    return ImportPreview(rows)
+
+
+def _row(
+    line: int,
+    cells: list[str],
+    columns: dict[str, int],
+    lookup: Any,
+    existing: set[str],
+    seen: dict[str, int],
+) -> ImportRow:
+    def cell(key: str) -> str:
+        i = columns.get(key)
+        return cells[i].strip() if i is not None and i < len(cells) else ""
+
+    values = {
+        "name": cell("name")[:150],
+        "email": cell("email").lower(),
+        "household_key": cell("household_key"),
+    }
+    row = ImportRow(line, values, "new")
+    if not values["name"]:
+        row.messages.append(_("The name is missing."))
+    try:
+        validate_email(values["email"])
+    except ValidationError:
+        row.messages.append(_("The e-mail address is missing or invalid."))
+    for feature, label in FEATURES.items():
+        raw = cell(feature)
+        key = lookup[feature].get(raw.casefold())
+        if key is None:
+            row.messages.append(
+                _("%(feature)s: unknown value “%(value)s”.") % {"feature": label, "value": raw}
+            )
+        values[feature] = key or ""
+    if row.messages:
+        row.status = "error"
+    elif values["email"] in existing:
+        row.status = "duplicate"
+        row.messages.append(_("Already in the pool."))
+    elif values["email"] in seen:
+        row.status = "duplicate"
+        row.messages.append(_("Same e-mail as line %(line)d.") % {"line": seen[values["email"]]})
+    else:
+        seen[values["email"]] = line
+    return row
+
+
+def sign_rows(rows: list[ImportRow]) -> str:
+    return signing.dumps([r.values for r in rows], salt=SIGNING_SALT, compress=True)
+
+
+def unsign_rows(token: str) -> list[dict[str, str]]:
+    from medvirk.core.errors import ServiceError
+
+    try:
+        rows = signing.loads(token, salt=SIGNING_SALT, max_age=SIGNATURE_MAX_AGE)
+    except signing.BadSignature:
+        raise ServiceError("bad_signature", _("The preview has expired. Upload the file again.")) from None
+    if not isinstance(rows, list):
+        raise ServiceError("bad_signature", _("The preview has expired. Upload the file again."))
+    return rows
+
+
+IMPORT_CONSENT = "Imported by a coordinator, who confirmed that consent was collected outside Medvirk."
+
+
+@transaction.atomic
+def volunteers_import(
+    *, actor: Any, municipality: Municipality, rows: list[dict[str, str]]
+) -> tuple[int, int]:
+    """Create the confirmed rows; addresses added in the meantime are skipped. Returns (created, skipped)."""
+    existing = set(Volunteer.objects.filter(municipality=municipality).values_list("email", flat=True))
+    now = timezone.now()
+    new = []
+    for r in rows:
+        if r["email"] in existing:
+            continue
+        existing.add(r["email"])
+        new.append(
+            Volunteer(
+                municipality=municipality,
+                consent_text=IMPORT_CONSENT,
+                consent_at=now,
+                email_confirmed=True,
+                source="import",
+                **{k: r.get(k, "") for k in ("name", "email", "household_key", *FEATURES)},
+            )
+        )
+    Volunteer.objects.bulk_create(new)
+    skipped = len(rows) - len(new)
+    audit_record(
+        actor=actor,
+        municipality=municipality,
+        action="panels.volunteers_imported",
+        obj=municipality,
+        data={"created": len(new), "skipped": skipped},
+    )
+    return len(new), skipped

@@ -1,0 +1,181 @@
+"""Forms of the panels module: public sign-up, panel setup, quotas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from medvirk.orgs.models import Municipality
+from medvirk.partners.choices import LANGUAGE_CHOICES
+from medvirk.site.forms import DsForm
+
+from .choices import FEATURES, PREFER_NOT, PanelMethod, feature_choices, value_label
+from .services import VolunteerData
+
+RETENTION_YEARS = 3
+
+
+def _style(form: forms.Form) -> None:
+    """Give fields added after ``DsForm.__init__`` the same Designsystemet widgets as the others."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+            widget.template_name = "site/forms/multiple_input.html"
+            widget.option_template_name = "site/forms/input_option.html"
+        elif "ds-input" not in widget.attrs.get("class", ""):
+            widget.attrs["class"] = (widget.attrs.get("class", "") + " ds-input").strip()
+
+
+def consent_text(municipality: Municipality) -> str:
+    """Return the consent statement a volunteer agrees to (stored with the volunteer)."""
+    return str(
+        _(
+            "%(name)s may store my name, e-mail and the answers above to invite me to user panels and "
+            "councils, and to draw panels by lot so that they match the population. The information is "
+            "kept until I withdraw, and at most %(years)d years. I can withdraw at any time with the link "
+            "in the e-mail, and everything about me is then deleted."
+        )
+        % {"name": municipality.name, "years": RETENTION_YEARS}
+    )
+
+
+class SignupForm(DsForm):
+    name = forms.CharField(label=_("Name"), max_length=150)
+    email = forms.EmailField(
+        label=_("E-mail"), help_text=_("We send you a link to confirm the address, and a link to withdraw.")
+    )
+
+    def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = feature_choices(municipality)
+        labels = {
+            "age_band": _("Age group"),
+            "gender": _("Gender"),
+            "district": _("Where do you live?"),
+            "immigrant_background": _("Immigrant background"),
+            "social_background": _("Highest completed education"),
+        }
+        for feature in FEATURES:
+            options = [*choices[feature], PREFER_NOT]
+            widget = forms.Select if feature in ("age_band", "district") else forms.RadioSelect
+            self.fields[feature] = forms.ChoiceField(
+                label=labels[feature],
+                choices=[("", "—"), *options] if widget is forms.Select else options,
+                widget=widget,
+            )
+        self.fields["languages"] = forms.MultipleChoiceField(
+            label=_("Languages you speak"),
+            choices=LANGUAGE_CHOICES,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        )
+        self.fields["accessibility_needs"] = forms.CharField(
+            label=_("Do you need anything to take part?"),
+            help_text=_("For example an interpreter, step-free access, hearing loop or transport."),
+            required=False,
+            max_length=1000,
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )
+        self.fields["consent"] = forms.BooleanField(
+            label=_("I agree"), help_text=consent_text(municipality), required=False
+        )
+        self.fields["nickname"] = forms.CharField(label=_("Leave this field empty"), required=False)
+        self.fields["nickname"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        _style(self)
+
+    def clean_consent(self) -> bool:
+        if not self.cleaned_data.get("consent"):
+            raise forms.ValidationError(_("You must agree before you can sign up."))
+        return True
+
+    def data_object(self) -> VolunteerData:
+        c = self.cleaned_data
+        return VolunteerData(
+            name=c["name"],
+            email=c["email"],
+            age_band=c["age_band"],
+            gender=c["gender"],
+            district=c["district"],
+            immigrant_background=c["immigrant_background"],
+            social_background=c["social_background"],
+            languages=c["languages"],
+            accessibility_needs=c["accessibility_needs"],
+        )
+
+
+class PanelForm(DsForm):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    purpose = forms.CharField(
+        label=_("Purpose"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the panel will advise on; shown in the transparency report."),
+    )
+    size = forms.IntegerField(label=_("Number of seats"), min_value=1, max_value=500)
+    method = forms.ChoiceField(
+        label=_("Selection method"),
+        choices=PanelMethod.choices,
+        widget=forms.RadioSelect,
+        initial=PanelMethod.LEXIMIN,
+    )
+    one_per_household = forms.BooleanField(label=_("At most one person per household"), required=False)
+
+
+class QuotaForm(DsForm):
+    """Min and max per category; a category left blank is not constrained; a feature left blank is unused."""
+
+    def __init__(
+        self,
+        *args: Any,
+        municipality: Municipality,
+        size: int,
+        pool: dict[tuple[str, str], int],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.size = size
+        self.groups: list[dict[str, Any]] = []
+        choices = feature_choices(municipality)
+        for feature, label in FEATURES.items():
+            rows = []
+            for value, _vlabel in [*choices[feature], PREFER_NOT]:
+                vlabel = value_label(choices, feature, value)
+                for bound in ("min", "max"):
+                    name = f"{feature}__{value}__{bound}"
+                    self.fields[name] = forms.IntegerField(
+                        label=f"{vlabel}: {bound}", required=False, min_value=0, max_value=500
+                    )
+                rows.append(
+                    {
+                        "value": value,
+                        "label": vlabel,
+                        "pool": pool.get((feature, value), 0),
+                        "min": self[f"{feature}__{value}__min"],
+                        "max": self[f"{feature}__{value}__max"],
+                    }
+                )
+            self.groups.append({"key": feature, "label": label, "rows": rows})
+        _style(self)
+
+    def quotas(self) -> list[tuple[str, str, int, int]]:
+        out = []
+        for group in self.groups:
+            feature = group["key"]
+            cells = [
+                (
+                    row["value"],
+                    self.cleaned_data.get(f"{feature}__{row['value']}__min"),
+                    self.cleaned_data.get(f"{feature}__{row['value']}__max"),
+                )
+                for row in group["rows"]
+            ]
+            if all(lo is None and hi is None for _v, lo, hi in cells):
+                continue
+            out.extend((feature, v, lo or 0, self.size if hi is None else hi) for v, lo, hi in cells)
+        return out
+
+
+def quota_initial(rows: Any) -> dict[str, int]:
+    """Return form initial values from (feature, value) → (min, max)."""
+    return {f"{f}__{v}__{b}": n for (f, v), (lo, hi) in rows.items() for b, n in (("min", lo), ("max", hi))}

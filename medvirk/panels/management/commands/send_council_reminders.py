@@ -1,0 +1,17 @@
+"""E-mail council contacts about members whose terms end within 60 days (run daily)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from medvirk.panels.councils import send_term_reminders
+
+
+class Command(BaseCommand):
+    help = "Send renewal reminders for council terms ending within 60 days (each member once)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        count = send_term_reminders()
+        self.stdout.write(f"Reminded about {count} term(s).")

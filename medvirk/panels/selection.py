@@ -1,0 +1,365 @@
+"""Fair selection for a panel: build the instance from the pool, check, select, reproduce, replace.
+
+The algorithms live in :mod:`medvirk.analysis.selection`; this module moves data between them
+and the database. A run stores the pool snapshot (person id → quota values, hashed household),
+the quotas, the lottery and the seed, so anyone can repeat the draw and get the same panel.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import secrets
+from dataclasses import asdict
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from medvirk.analysis.selection import (
+    Distribution,
+    FeasibilityIssue,
+    FeasibilityReport,
+    Instance,
+    Quota,
+    SelectionFailed,
+    SolverStats,
+    build_profiles,
+    check_feasibility,
+    draw_legacy,
+    draw_panel,
+    draw_replacements,
+    find_leximin,
+)
+from medvirk.core.audit import audit_record
+from medvirk.core.dimensions import PREFER_NOT_TO_SAY
+from medvirk.core.errors import ServiceError
+
+from .choices import FEATURES, PanelMethod, PanelStatus, feature_choices, value_label
+from .models import MemberStatus, Panel, PanelMember, SelectionRun, Volunteer
+
+#: Larger pools would need a background job (not built yet); LEXIMIN takes seconds at 1,000.
+MAX_POOL_IN_REQUEST = 1000
+
+
+def pool_for(municipality_id: int) -> list[Volunteer]:
+    """Return the confirmed volunteers of a municipality (the pool panels are drawn from)."""
+    return list(
+        Volunteer.objects.filter(municipality_id=municipality_id, email_confirmed=True).order_by("pk")
+    )
+
+
+def _household(key: str) -> str:
+    return hashlib.sha256(key.strip().casefold().encode()).hexdigest()[:16]
+
+
+def instance_from(
+    *,
+    quotas: list[tuple[str, str, int, int]],
+    k: int,
+    people: dict[str, list[str]],
+    features: list[str],
+    households: dict[str, str] | None,
+) -> Instance:
+    """Build an instance; values in the pool without a quota row get the row ``[0, k]``."""
+    rows = [Quota(f, v, lo, hi) for f, v, lo, hi in quotas if f in features]
+    cells = {(q.feature, q.value) for q in rows}
+    persons = {pid: dict(zip(features, values, strict=True)) for pid, values in people.items()}
+    for values in persons.values():
+        for f, v in values.items():
+            if (f, v) not in cells:
+                cells.add((f, v))
+                rows.append(Quota(f, v, 0, k))
+    return Instance(people=persons, quotas=rows, k=k, households=households)
+
+
+def snapshot(panel: Panel, volunteers: list[Volunteer]) -> dict[str, Any]:
+    """Return the inputs of a selection as plain JSON data."""
+    quotas = [(q.feature, q.value, q.min, q.max) for q in panel.quotas.all()]
+    features = [f for f in FEATURES if any(q[0] == f for q in quotas)]
+    people = {v.person_id: [getattr(v, f) for f in features] for v in volunteers}
+    households = (
+        {v.person_id: _household(v.household_key) for v in volunteers if v.household_key}
+        if panel.one_per_household
+        else None
+    )
+    return {
+        "quotas": quotas,
+        "features": features,
+        "people": people,
+        "households": households,
+        "k": panel.size,
+    }
+
+
+def panel_instance(panel: Panel, volunteers: list[Volunteer] | None = None) -> Instance:
+    """Return the selection instance of a panel with the current pool."""
+    snap = snapshot(panel, pool_for(panel.municipality_id) if volunteers is None else volunteers)
+    return instance_from(**snap)
+
+
+def _check(instance: Instance, *, explain: bool = True) -> FeasibilityReport:
+    """``check_feasibility``, except for an empty pool (HiGHS refuses an empty model)."""
+    if not instance.people:
+        details = {"seats": instance.k, "pool": 0}
+        return FeasibilityReport(False, [FeasibilityIssue("pool_too_small", "empty pool", details=details)])
+    return check_feasibility(instance, explain=explain)
+
+
+def feasibility(panel: Panel) -> FeasibilityReport:
+    """Check the panel's quotas against the current pool, with explanations."""
+    return _check(panel_instance(panel))
+
+
+def explain(report: FeasibilityReport, municipality: Any) -> list[str]:
+    """Return the report's reasons in words a coordinator can act on, with readable group names."""
+    choices = feature_choices(municipality)
+
+    def group(feature: str | None, value: str | None) -> str:
+        label = str(FEATURES.get(feature or "", feature))
+        return f"{label}: {value_label(choices, feature or '', value)}" if value is not None else label
+
+    def conflict_item(text: str) -> str:
+        cell, bound, number = text.rsplit(" ", 2)
+        feature, _sep, value = cell.partition("=")
+        if bound == "min":
+            return _("%(group)s at least %(n)s") % {"group": group(feature, value), "n": number}
+        return _("%(group)s at most %(n)s") % {"group": group(feature, value), "n": number}
+
+    out = []
+    for issue in report.issues:
+        d = {
+            **issue.details,
+            "group": group(issue.feature, issue.value),
+            "feature": group(issue.feature, None),
+        }
+        code = issue.code
+        if code == "pool_too_small":
+            text = _("The panel has %(seats)d seats but only %(pool)d volunteers are in the pool.") % d
+        elif code == "min_exceeds_pool":
+            text = (
+                _(
+                    "%(group)s: at least %(min)d seats are wanted, "
+                    "but only %(pool)d such volunteers are in the pool."
+                )
+                % d
+            )
+        elif code == "min_sum_exceeds_seats":
+            text = (
+                _("%(feature)s: the minimums add up to %(sum_min)d, but the panel has %(seats)d seats.") % d
+            )
+        elif code == "max_sum_below_seats":
+            text = (
+                _("%(feature)s: the maximums add up to only %(sum_max)d, but the panel has %(seats)d seats.")
+                % d
+            )
+        elif code == "pool_cannot_fill":
+            text = (
+                _("%(feature)s: with these maximums the pool can fill only %(fillable)d of %(seats)d seats.")
+                % d
+            )
+        elif code == "quota_conflict" and report.conflict:
+            text = _(
+                "These quotas cannot all be met at once: %(list)s. "
+                "Changing any one of them resolves this conflict."
+            ) % {"list": "; ".join(conflict_item(c) for c in report.conflict)}
+        elif code == "no_panel":
+            text = _(
+                "No panel is possible even without quotas: the pool is too small, or the household rule "
+                "leaves too few people."
+            )
+        elif code == "suggestion":
+            lower = d.get("suggested", 0) < d.get("current", 0)
+            d["bound"] = _("minimum") if lower else _("maximum")
+            text = _("Suggestion: change the %(bound)s of %(group)s from %(current)d to %(suggested)d.") % d
+        else:
+            text = issue.message
+        out.append(str(text))
+    return out
+
+
+def _new_seed() -> int:
+    return secrets.randbelow(2**31)
+
+
+def _distribution_json(dist: Distribution) -> dict[str, Any]:
+    return {
+        "compositions": [[int(x) for x in c] for c in dist.compositions],
+        "probabilities": [float(p) for p in dist.probabilities],
+        "profile_probabilities": [float(p) for p in dist.profile_probabilities],
+        "profiles": [list(k) for k in dist.profiles.keys],
+        "members": dist.profiles.members,
+    }
+
+
+@transaction.atomic
+def panel_select(*, actor: Any, panel: Panel, seed: int | None = None) -> SelectionRun:
+    """Draw the panel by lot with the panel's method and a published seed; store everything."""
+    panel = Panel.objects.select_for_update().get(pk=panel.pk)
+    if panel.status != PanelStatus.DRAFT:
+        raise ServiceError("not_draft", _("This panel has already been selected."))
+    volunteers = pool_for(panel.municipality_id)
+    if len(volunteers) > MAX_POOL_IN_REQUEST:
+        raise ServiceError(
+            "pool_too_large",
+            _("The pool has more than %(n)d volunteers; selection in the background is not available yet.")
+            % {"n": MAX_POOL_IN_REQUEST},
+        )
+    snap = snapshot(panel, volunteers)
+    instance = instance_from(**snap)
+    report = _check(instance, explain=False)
+    if not report.feasible:
+        raise ServiceError("infeasible", _("No panel can meet these quotas with this pool. See the check."))
+    seed = _new_seed() if seed is None else int(seed)
+    run = SelectionRun(
+        municipality_id=panel.municipality_id,
+        panel=panel,
+        method=panel.method,
+        seed=seed,
+        features=snap["features"],
+        quotas=[list(q) for q in snap["quotas"]],
+        pool_size=len(volunteers),
+        actor=actor if getattr(actor, "pk", None) else None,
+    )
+    pool = {"people": snap["people"], "households": snap["households"]}
+    try:
+        if panel.method == PanelMethod.LEGACY:
+            result = draw_legacy(instance, seed)
+            run.distribution = {"pool": pool}
+        else:
+            dist = find_leximin(instance, seed=seed)
+            result = draw_panel(dist, seed)
+            run.distribution = {**_distribution_json(dist), "pool": pool}
+            run.person_probabilities = {p: float(x) for p, x in dist.person_probabilities.items()}
+            run.minimum = float(dist.minimum)
+            run.stats = {k: v for k, v in asdict(dist.stats).items()}
+    except SelectionFailed as error:
+        raise ServiceError("selection_failed", str(error)) from None
+    run.drawn = list(result.panel)
+    run.save()
+    by_pid = {v.person_id: v for v in volunteers}
+    PanelMember.objects.bulk_create(
+        PanelMember(municipality_id=panel.municipality_id, panel=panel, volunteer=by_pid[pid])
+        for pid in run.drawn
+    )
+    panel.status = PanelStatus.SELECTED
+    panel.seed = seed
+    panel.save(update_fields=["status", "seed"])
+    audit_record(
+        actor=actor,
+        municipality=panel.municipality,
+        action="panels.selected",
+        obj=panel,
+        data={"seed": seed, "method": run.method, "pool": run.pool_size},
+    )
+    return run
+
+
+def reproduce(run: SelectionRun) -> list[str]:
+    """Repeat the stored run's draw from its seed and return the panel (person ids)."""
+    pool = run.distribution["pool"]
+    instance = instance_from(
+        quotas=[tuple(q) for q in run.quotas],
+        k=run.panel.size,
+        people=pool["people"],
+        features=run.features,
+        households=pool["households"],
+    )
+    if run.method == PanelMethod.LEGACY:
+        return list(draw_legacy(instance, run.seed).panel)
+    model = build_profiles(instance)
+    d = run.distribution
+    dist = Distribution(
+        method=run.method,
+        instance=instance,
+        profiles=model,
+        compositions=[tuple(c) for c in d["compositions"]],
+        probabilities=d["probabilities"],
+        profile_probabilities=d["profile_probabilities"],
+        person_probabilities=run.person_probabilities,
+        minimum=run.minimum or 0.0,
+        unselectable=[],
+        stats=SolverStats(),
+    )
+    return list(draw_panel(dist, run.seed).panel)
+
+
+@transaction.atomic
+def member_decline(
+    *, actor: Any, panel: Panel, member: PanelMember, seed: int | None = None
+) -> list[PanelMember]:
+    """Mark a member as declined and draw a replacement within the same quota cells."""
+    if member.status == MemberStatus.DECLINED:
+        raise ServiceError("already_declined", _("This person has already declined."))
+    run = panel.runs.first()
+    if run is None:
+        raise ServiceError("not_selected", _("The panel has not been selected yet."))
+    seated = list(panel.members.exclude(status=MemberStatus.DECLINED).select_related("volunteer"))
+    declined = list(panel.members.filter(status=MemberStatus.DECLINED).select_related("volunteer"))
+    volunteers = {v.pk: v for v in pool_for(panel.municipality_id)}
+    for m in seated:
+        volunteers.setdefault(m.volunteer_id, m.volunteer)
+    vols = list(volunteers.values())
+    snap = snapshot(panel, vols)
+    snap["quotas"] = [tuple(q) for q in run.quotas]
+    instance = instance_from(**snap)
+    seed = _new_seed() if seed is None else int(seed)
+    try:
+        result = draw_replacements(
+            instance,
+            [m.volunteer.person_id for m in seated],
+            [member.volunteer.person_id],
+            seed,
+            unavailable=[m.volunteer.person_id for m in declined if m.volunteer.person_id in instance.people],
+        )
+    except (SelectionFailed, ValueError) as error:
+        raise ServiceError("replacement_failed", _("No replacement keeps every quota: %s") % error) from None
+    member.status = MemberStatus.DECLINED
+    member.save(update_fields=["status"])
+    by_pid = {v.person_id: v for v in vols}
+    new = [
+        PanelMember.objects.create(
+            municipality_id=panel.municipality_id,
+            panel=panel,
+            volunteer=by_pid[pid],
+            status=MemberStatus.REPLACEMENT,
+            seed=seed,
+        )
+        for pid in result.replacements
+    ]
+    audit_record(
+        actor=actor,
+        municipality=panel.municipality,
+        action="panels.member_replaced",
+        obj=panel,
+        data={"seed": seed, "replacements": len(new)},
+    )
+    return new
+
+
+def suggest_quotas(
+    panel: Panel, margins: dict[str, dict[str, int]]
+) -> dict[tuple[str, str], tuple[int, int]]:
+    """Return proportional (min, max) per category: population shares where known, else the pool's.
+
+    The target is ``size × share``; the bounds leave one seat of slack either way. 'Prefer not to
+    say' is left open (0 … size).
+    """
+    choices = feature_choices(panel.municipality)
+    pool = pool_for(panel.municipality_id)
+    k = panel.size
+    out: dict[tuple[str, str], tuple[int, int]] = {}
+    for feature, options in choices.items():
+        keys = [key for key, _label in options]
+        counts = margins.get(feature) or {}
+        counts = {key: counts.get(key, 0) for key in keys}
+        if not sum(counts.values()):
+            counts = {key: sum(1 for v in pool if getattr(v, feature) == key) for key in keys}
+        total = sum(counts.values())
+        if not total:
+            continue
+        for key in keys:
+            target = k * counts[key] / total
+            out[(feature, key)] = (max(0, math.floor(target) - 1), min(k, math.ceil(target) + 1))
+        out[(feature, PREFER_NOT_TO_SAY)] = (0, k)
+    return out

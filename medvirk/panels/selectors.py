@@ -1,0 +1,60 @@
+"""Reads and access checks of the panels module.
+
+The volunteers' pool and its panels belong to the whole municipality: every page and API call
+needs ``PANELS_MANAGE`` on some unit of the caller's municipality. Missing and forbidden both 404.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.http import Http404
+
+from medvirk.accounts.access import can_anywhere
+from medvirk.accounts.permissions import Perm
+
+from .choices import FEATURES
+from .models import Panel, PanelMember, Volunteer
+
+
+def require_panels(user: Any) -> None:
+    """Raise 404 unless the user may manage panels somewhere."""
+    if not can_anywhere(user, Perm.PANELS_MANAGE):
+        raise Http404
+
+
+def _pk(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
+def access_panel_by_id(user: Any, panel_id: Any) -> Panel:
+    """Return a panel of the user's municipality when the user may manage panels; else 404."""
+    require_panels(user)
+    panel = Panel.objects.filter(pk=_pk(panel_id), municipality_id=user.municipality_id).first()
+    if panel is None:
+        raise Http404
+    return panel
+
+
+def access_member_by_id(user: Any, panel: Panel, member_id: Any) -> PanelMember:
+    """Return a member of ``panel`` (already access-checked); else 404."""
+    member = PanelMember.objects.filter(pk=_pk(member_id), panel=panel).select_related("volunteer").first()
+    if member is None:
+        raise Http404
+    return member
+
+
+def pool_counts(municipality_id: int, *, confirmed_only: bool = True) -> dict[tuple[str, str], int]:
+    """Return volunteers per (feature, value)."""
+    qs = Volunteer.objects.filter(municipality_id=municipality_id)
+    if confirmed_only:
+        qs = qs.filter(email_confirmed=True)
+    counts: Counter[tuple[str, str]] = Counter()
+    for row in qs.values(*FEATURES):
+        for feature, value in row.items():
+            counts[(feature, value)] += 1
+    return dict(counts)

@@ -1,0 +1,166 @@
+"""Staff pages for panels: set up, quotas with feasibility check, select by lot, report, replace."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from medvirk.core.errors import ServiceError
+from medvirk.core.views import staff_view
+
+from . import selection, services
+from .choices import FEATURES, PanelStatus, feature_choices, value_label
+from .forms import PanelForm, QuotaForm, quota_initial
+from .models import MemberStatus, Panel
+from .report import build_report, report_context
+from .selectors import access_member_by_id, access_panel_by_id, pool_counts, require_panels
+
+
+def _margins(panel: Panel) -> dict[str, dict[str, int]]:
+    """Population counts of the municipality per dimension (empty when none were imported)."""
+    from medvirk.population.selectors import population_margins
+
+    municipality = panel.municipality
+    margins = population_margins(municipality=municipality, region=municipality.code)
+    return {key: dict(m.counts) for key, m in margins.items()}
+
+
+def _labelled_quotas(panel: Panel) -> list[tuple[str, str, int, int]]:
+    choices = feature_choices(panel.municipality)
+    return [
+        (str(FEATURES.get(q.feature, q.feature)), value_label(choices, q.feature, q.value), q.min, q.max)
+        for q in panel.quotas.all()
+    ]
+
+
+@staff_view
+def panel_list(request: HttpRequest) -> HttpResponse:
+    """List the municipality's panels and the size of the pool."""
+    require_panels(request.user)
+    municipality_id = request.user.municipality_id
+    panels = Panel.objects.filter(municipality_id=municipality_id)
+    pool = len(selection.pool_for(municipality_id))
+    return render(request, "panels/panel_list.html", {"panels": panels, "pool_size": pool})
+
+
+@staff_view
+def panel_create(request: HttpRequest) -> HttpResponse:
+    """Create a panel (then set its quotas)."""
+    require_panels(request.user)
+    form = PanelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            panel = services.panel_create(
+                actor=request.user, municipality=request.user.municipality, **form.cleaned_data
+            )
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The panel was created. Now set its quotas."))
+            return redirect("panels:panel_quotas", panel.pk)
+    return render(request, "panels/form.html", {"form": form, "title": _("New panel")})
+
+
+@staff_view
+def panel_detail(request: HttpRequest, panel_id: int) -> HttpResponse:
+    """Show a panel: quotas, the feasibility check in words, the draw and its members."""
+    panel = access_panel_by_id(request.user, panel_id)
+    report = explanations = None
+    pool_size = len(selection.pool_for(panel.municipality_id))
+    if panel.status == PanelStatus.DRAFT:
+        report = selection.feasibility(panel)
+        explanations = selection.explain(report, panel.municipality)
+    run = panel.runs.first()
+    context = {
+        "panel": panel,
+        "quotas": _labelled_quotas(panel),
+        "feasibility": report,
+        "explanations": explanations,
+        "pool_size": pool_size,
+        "too_large": pool_size > selection.MAX_POOL_IN_REQUEST,
+        "run": run,
+        "members": panel.members.select_related("volunteer"),
+        "declined": MemberStatus.DECLINED,
+    }
+    return render(request, "panels/panel_detail.html", context)
+
+
+@staff_view
+def panel_quotas(request: HttpRequest, panel_id: int) -> HttpResponse:
+    """Set min/max per category; ``?suggest=1`` fills in proportional suggestions."""
+    panel = access_panel_by_id(request.user, panel_id)
+    if panel.status != PanelStatus.DRAFT:
+        raise Http404
+    counts = pool_counts(panel.municipality_id)
+    source = None
+    if request.GET.get("suggest"):
+        margins = _margins(panel)
+        initial = quota_initial(selection.suggest_quotas(panel, margins))
+        source = "population" if margins else "pool"
+    else:
+        initial = quota_initial({(q.feature, q.value): (q.min, q.max) for q in panel.quotas.all()})
+    form = QuotaForm(
+        request.POST or None, municipality=panel.municipality, size=panel.size, pool=counts, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.quotas_set(actor=request.user, panel=panel, quotas=form.quotas())
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The quotas were saved."))
+            return redirect("panels:panel_detail", panel.pk)
+    return render(request, "panels/quotas.html", {"form": form, "panel": panel, "source": source})
+
+
+@staff_view
+@require_POST
+def panel_select(request: HttpRequest, panel_id: int) -> HttpResponse:
+    """Draw the panel by lot (LEXIMIN or legacy) with a published seed."""
+    panel = access_panel_by_id(request.user, panel_id)
+    raw = request.POST.get("seed", "").strip()
+    seed = None
+    if raw:
+        if not raw.isdigit() or int(raw) >= 2**63:
+            messages.error(request, _("The seed must be a whole number."))
+            return redirect("panels:panel_detail", panel.pk)
+        seed = int(raw)
+    try:
+        selection.panel_select(actor=request.user, panel=panel, seed=seed)
+    except ServiceError as error:
+        messages.error(request, str(error.message))
+        return redirect("panels:panel_detail", panel.pk)
+    messages.success(request, _("The panel was drawn. The report shows everyone's chance."))
+    return redirect("panels:panel_report", panel.pk)
+
+
+@staff_view
+def panel_report(request: HttpRequest, panel_id: int) -> HttpResponse:
+    """The transparency report of the panel's draw."""
+    panel = access_panel_by_id(request.user, panel_id)
+    run = panel.runs.first()
+    if run is None:
+        raise Http404
+    report = build_report(run)
+    context = report_context(report)
+    context.update(panel=panel, reproduced=selection.reproduce(run) == list(run.drawn))
+    return render(request, "panels/report.html", context)
+
+
+@staff_view
+@require_POST
+def member_decline(request: HttpRequest, panel_id: int, member_id: int) -> HttpResponse:
+    """Record that a member declined and draw a replacement in the same quota cells."""
+    panel = access_panel_by_id(request.user, panel_id)
+    member = access_member_by_id(request.user, panel, member_id)
+    try:
+        new = selection.member_decline(actor=request.user, panel=panel, member=member)
+    except ServiceError as error:
+        messages.error(request, str(error.message))
+    else:
+        names = ", ".join(m.volunteer.name for m in new)
+        messages.success(request, _("Replacement drawn: %(names)s.") % {"names": names})
+    return redirect("panels:panel_detail", panel.pk)

@@ -1,0 +1,85 @@
+"""Staff pages for the volunteers' pool: counts by attribute, list, CSV import."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from medvirk.core.errors import ServiceError
+from medvirk.core.views import staff_view
+from medvirk.site.forms import DsForm
+
+from .choices import FEATURES, PREFER_NOT, feature_choices, value_label
+from .csvimport import parse_csv, sign_rows, unsign_rows, volunteers_import
+from .models import Volunteer
+from .selectors import pool_counts, require_panels
+
+
+class UploadForm(DsForm):
+    file = forms.FileField(
+        label=gettext_lazy("CSV file"),
+        help_text=gettext_lazy(
+            "Columns: navn, e-post and optionally aldersgruppe, kjønn, bydel, innvandringsbakgrunn, "
+            "utdanning, husstand. An empty cell means “prefer not to say”."
+        ),
+    )
+    consent = forms.BooleanField(
+        label=gettext_lazy("Everyone in the file has agreed to be in the pool"),
+        required=True,
+    )
+
+
+@staff_view
+def pool(request: HttpRequest) -> HttpResponse:
+    """Show the pool: counts by attribute (confirmed volunteers) and the list of volunteers."""
+    require_panels(request.user)
+    municipality = request.user.municipality
+    counts = pool_counts(municipality.pk)
+    choices = feature_choices(municipality)
+    tables = []
+    for feature, label in FEATURES.items():
+        rows = [
+            (value_label(choices, feature, v), counts.get((feature, v), 0))
+            for v, _l in [*choices[feature], PREFER_NOT]
+        ]
+        tables.append({"key": feature, "label": label, "rows": rows})
+    volunteers = Volunteer.objects.filter(municipality=municipality).order_by("name", "pk")[:1000]
+    unconfirmed = Volunteer.objects.filter(municipality=municipality, email_confirmed=False).count()
+    context = {
+        "tables": tables,
+        "volunteers": volunteers,
+        "confirmed": sum(n for (f, _v), n in counts.items() if f == "gender"),
+        "unconfirmed": unconfirmed,
+    }
+    return render(request, "panels/pool.html", context)
+
+
+@staff_view
+def import_csv(request: HttpRequest) -> HttpResponse:
+    """Upload → preview with a verdict per row → confirm (signed rows in a hidden field)."""
+    require_panels(request.user)
+    municipality = request.user.municipality
+    if request.method == "POST" and "confirm" in request.POST:
+        try:
+            rows = unsign_rows(request.POST.get("rows", ""))
+            created, skipped = volunteers_import(actor=request.user, municipality=municipality, rows=rows)
+        except ServiceError as error:
+            messages.error(request, str(error.message))
+            return redirect("panels:import")
+        messages.success(
+            request,
+            _("%(created)d volunteers were imported; %(skipped)d skipped.")
+            % {"created": created, "skipped": skipped},
+        )
+        return redirect("panels:pool")
+    form = UploadForm(request.POST or None, request.FILES or None)
+    preview = token = None
+    if request.method == "POST" and form.is_valid():
+        preview = parse_csv(form.cleaned_data["file"].read(), municipality=municipality)
+        if preview.new_rows:
+            token = sign_rows(preview.new_rows)
+    return render(request, "panels/import.html", {"form": form, "preview": preview, "token": token})

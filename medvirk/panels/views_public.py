@@ -1,0 +1,183 @@
+"""Public volunteer pages under ``/v/<municipality slug>/``: sign up, confirm, withdraw (no login).
+
+Like the survey pages (``medvirk/surveys/respond.py``) these are ``csrf_exempt`` and need no
+cookie: they work on a library PC that keeps nothing (only the shared language switch in the page
+header uses the CSRF cookie). A forged sign-up achieves nothing without
+the e-mail confirmation, and the confirm and withdraw links carry unguessable tokens in the URL
+(which defeats cross-site forgery on their own). Withdrawing is a POST behind the link so that
+mail scanners that open links cannot delete anyone. The client address is never stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from medvirk.core.errors import ServiceError
+from medvirk.orgs.models import Municipality
+
+from . import services
+from .forms import SignupForm, consent_text
+from .models import Volunteer
+
+
+def public_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Exempt from CSRF (see module docstring), forbid caching; the view itself sets no cookie."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        response.cookies.clear()
+        return response
+
+    return csrf_exempt(wrapper)
+
+
+SIGNUPS_PER_HOUR = 20
+
+
+def _throttled(request: HttpRequest) -> bool:
+    """Count sign-ups per client for an hour under a keyed hash; the address itself is never kept."""
+    address = request.META.get("REMOTE_ADDR", "")
+    digest = hmac.new(settings.SECRET_KEY.encode(), b"panels:" + address.encode(), hashlib.sha256).hexdigest()
+    key = f"panels:signup:{digest}"
+    cache.add(key, 0, 3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, 3600)
+        count = 1
+    return count > getattr(settings, "PANELS_SIGNUPS_PER_HOUR", SIGNUPS_PER_HOUR)
+
+
+def _send_links(request: HttpRequest, municipality: Municipality, volunteer: Volunteer, token: str) -> None:
+    slug = municipality.slug
+    confirm = request.build_absolute_uri(
+        reverse("panels_public:confirm", args=[slug, services.confirm_token(volunteer)])
+    )
+    withdraw = request.build_absolute_uri(reverse("panels_public:withdraw", args=[slug, token]))
+    body = _(
+        "Hello %(name)s,\n\nThank you for volunteering for user panels in %(municipality)s.\n\n"
+        "Confirm your e-mail address with this link:\n%(confirm)s\n\n"
+        "You can withdraw at any time; everything about you is then deleted:\n%(withdraw)s\n\n"
+        "If you did not sign up, do nothing: unconfirmed sign-ups are never drawn for a panel.\n"
+    ) % {"name": volunteer.name, "municipality": municipality.name, "confirm": confirm, "withdraw": withdraw}
+    send_mail(
+        _("Confirm that you volunteer for user panels"),
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [volunteer.email],
+    )
+
+
+@public_view
+def signup(request: HttpRequest, slug: str) -> HttpResponse:
+    """The sign-up form: consent, quota attributes, languages, accessibility needs."""
+    municipality = get_object_or_404(Municipality, slug=slug)
+    form = SignupForm(request.POST or None, municipality=municipality)
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data.get("nickname"):
+            return redirect("panels_public:thanks", slug)  # a bot filled the hidden field: store nothing
+        if _throttled(request):
+            form.add_error(None, _("Too many sign-ups from this connection. Please try again in an hour."))
+            return render(request, "panels/public/signup.html", {"municipality": municipality, "form": form})
+        try:
+            volunteer, token, _created = services.volunteer_signup(
+                municipality=municipality,
+                data=form.data_object(),
+                consent_text=consent_text(municipality),
+                consent=form.cleaned_data["consent"],
+            )
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            _send_links(request, municipality, volunteer, token)
+            return redirect("panels_public:thanks", slug)
+    return render(request, "panels/public/signup.html", {"municipality": municipality, "form": form})
+
+
+@public_view
+def thanks(request: HttpRequest, slug: str) -> HttpResponse:
+    """Ask the volunteer to confirm by e-mail (the same answer whether or not the address was known)."""
+    municipality = get_object_or_404(Municipality, slug=slug)
+    return render(
+        request,
+        "panels/public/message.html",
+        {
+            "municipality": municipality,
+            "title": _("Check your e-mail"),
+            "text": _("We have sent you an e-mail. Open the link in it to confirm your sign-up."),
+        },
+    )
+
+
+@public_view
+def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """Confirm the e-mail address."""
+    municipality = get_object_or_404(Municipality, slug=slug)
+    volunteer = services.volunteer_confirm(municipality=municipality, token=token)
+    if volunteer is None:
+        context = {
+            "title": _("The link does not work"),
+            "text": _("The link has expired or you have withdrawn. You are welcome to sign up again."),
+            "status": 404,
+        }
+    else:
+        context = {
+            "title": _("Thank you, you are in the pool"),
+            "text": _(
+                "We may invite you when a panel is drawn. "
+                "You can withdraw at any time with the link in the e-mail."
+            ),
+            "status": 200,
+        }
+    return render(
+        request,
+        "panels/public/message.html",
+        {"municipality": municipality, **context},
+        status=context["status"],
+    )
+
+
+@public_view
+def withdraw(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """Show what withdrawing means; on POST delete the volunteer for real."""
+    municipality = get_object_or_404(Municipality, slug=slug)
+    volunteer = services.volunteer_by_withdraw_token(municipality=municipality, token=token)
+    if request.method == "POST" and volunteer is not None:
+        services.volunteer_withdraw(volunteer=volunteer)
+        return render(
+            request,
+            "panels/public/message.html",
+            {
+                "municipality": municipality,
+                "title": _("You have withdrawn"),
+                "text": _("Everything we stored about you has been deleted."),
+            },
+        )
+    if volunteer is None:
+        return render(
+            request,
+            "panels/public/message.html",
+            {
+                "municipality": municipality,
+                "title": _("The link does not work"),
+                "text": _("You may already have withdrawn. Nothing about you is stored under this link."),
+            },
+            status=404,
+        )
+    return render(request, "panels/public/withdraw.html", {"municipality": municipality})
