@@ -235,6 +235,18 @@ def check_feasibility(
     """
     model = model or build_profiles(instance)
     issues = _quick_issues(instance, model)
+    if instance.n == 0:  # HiGHS answers kModelEmpty for a model without columns: say it in words
+        return FeasibilityReport(
+            feasible=False,
+            issues=issues
+            or [
+                FeasibilityIssue(
+                    "pool_too_small",
+                    f"the panel has {instance.k} seats but the pool is empty",
+                    details={"seats": instance.k, "pool": 0},
+                )
+            ],
+        )
     ilp = _BoundModel(model)
     count = len(model.quota_min)
     feasible = ilp.feasible(np.ones(count, bool), np.ones(count, bool))

@@ -427,3 +427,11 @@ def test_fallback_when_relaxation_is_not_achievable(
     assert_distribution_valid(dist)
     for pid, prob in brute_force_leximin(instance).items():
         assert dist.person_probabilities[pid] == pytest.approx(prob, abs=2e-6), pid
+
+
+def test_feasibility_of_an_empty_pool_is_explained_not_a_crash() -> None:
+    from medvirk.analysis.selection import Instance, Quota, check_feasibility
+
+    report = check_feasibility(Instance(people={}, quotas=[Quota("gender", "f", 1, 3)], k=4))
+    assert not report.feasible
+    assert report.issues and report.issues[0].code == "pool_too_small"
