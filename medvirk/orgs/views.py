@@ -41,6 +41,7 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
         "can_edit": can(user, Perm.UNIT_EDIT, unit),
         "can_manage": can(user, Perm.ORG_MANAGE, unit),
         "can_move": unit.parent_id is not None and can(user, Perm.ORG_MANAGE, unit),
+        "can_contacts": can(user, Perm.CONTACT_LOG, unit),
         "roles": (
             RoleAssignment.objects.filter(unit=unit).select_related("user")
             if can(user, Perm.ROLES_MANAGE, unit)

@@ -111,3 +111,14 @@ def test_build_forest_roots_scoped_subtree(demo: DemoData) -> None:
     forest = build_forest(unit_subtree(unit=demo.units["Bydel Nord"]))
     assert [n.unit.name for n in forest] == ["Bydel Nord"]
     assert {n.unit.name for n in forest[0].children} >= {"Solsikken barnehage", "Nordby skole"}
+
+
+def test_unit_page_links_to_contact_log_and_mapping_for_those_who_keep_them(
+    client_as, demo: DemoData
+) -> None:  # type: ignore[no-untyped-def]
+    unit = demo.units["Solsikken barnehage"]
+    leader_page = client_as("leder.solsikken").get(f"/org/units/{unit.pk}/").content.decode()
+    assert f"/organisations/units/{unit.pk}/contacts/" in leader_page
+    assert f"/organisations/units/{unit.pk}/mapping/" in leader_page
+    reader_page = client_as("lesetilgang").get(f"/org/units/{unit.pk}/").content.decode()
+    assert "/organisations/units/" not in reader_page
