@@ -67,13 +67,18 @@ class ImportPreview:
 
 
 def _lookup(municipality: Municipality) -> dict[str, dict[str, str]]:
+    """Map keys and labels to keys; labels in every UI language, whoever uploads the file."""
+    from django.conf import settings
+    from django.utils import translation
+
     out: dict[str, dict[str, str]] = {}
-    for feature, options in feature_choices(municipality).items():
-        table = {PREFER_NOT_TO_SAY: PREFER_NOT_TO_SAY, "": PREFER_NOT_TO_SAY}
-        for key, label in options:
-            table[str(key).casefold()] = key
-            table[str(label).casefold()] = key
-        out[feature] = table
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for feature, options in feature_choices(municipality).items():
+                table = out.setdefault(feature, {PREFER_NOT_TO_SAY: PREFER_NOT_TO_SAY, "": PREFER_NOT_TO_SAY})
+                for key, label in options:
+                    table[str(key).casefold()] = key
+                    table.setdefault(str(label).casefold(), key)
     return out
 
 

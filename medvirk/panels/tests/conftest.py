@@ -15,3 +15,13 @@ def _fresh_signup_throttle() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _english(settings: object) -> Iterator[None]:
+    """These tests read English texts: serve pages and messages in English (bokmål has its own test)."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"  # type: ignore[attr-defined]
+    with translation.override("en"):
+        yield

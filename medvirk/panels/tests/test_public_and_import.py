@@ -162,3 +162,14 @@ def test_import_page_preview_then_confirm(client_as: Any, demo: Any) -> None:
         {"file": SimpleUploadedFile("p.csv", GOOD.encode(), content_type="text/csv")},
     )
     assert no_consent.status_code == 200 and 'name="rows"' not in no_consent.content.decode()
+
+
+def test_signup_page_is_in_bokmal_by_default(client: object, settings: object) -> None:
+    settings.LANGUAGE_CODE = "nb"  # type: ignore[attr-defined]
+    from django.test import Client
+
+    from medvirk.demo import load_demo
+
+    load_demo()
+    html = Client().get("/v/eksempel/").content.decode()
+    assert 'lang="nb"' in html and "Vil ikke svare" in html
