@@ -10,13 +10,14 @@ import math
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
 
 from medvirk.accounts.access import access_unit_by_id, can
 from medvirk.accounts.permissions import Perm
 from medvirk.orgs.models import OrgUnit
-from medvirk.population import equity, equity_outcomes, selectors, services
+from medvirk.population import equity, equity_outcomes, selectors, services, usercounts_import
 from medvirk.population.models import MappingEntry, PopulationTable
 
 from .base import error_body
@@ -68,6 +69,12 @@ class UserCountsIn(Schema):
     year: int
     dimension: str
     counts: dict[str, int | None]
+
+
+class UserCountsImportIn(Schema):
+    year: int
+    csv: str
+    dry_run: bool = False
 
 
 def _manage_root(user: Any) -> OrgUnit:
@@ -182,6 +189,30 @@ def set_user_counts(request: HttpRequest, unit_id: int, payload: UserCountsIn) -
         actor=request.user, unit=unit, year=payload.year, dimension=payload.dimension, counts=payload.counts
     )
     return {"unit_id": unit.pk, "year": payload.year, "dimension": payload.dimension, "rows": len(rows)}
+
+
+@router.post("/population/units/{unit_id}/user-counts/import", response={200: dict, 400: dict})
+def import_user_counts(request: HttpRequest, unit_id: int, payload: UserCountsImportIn) -> Any:
+    """Import a unit's user counts for a year from CSV text (columns dimension, category, count).
+
+    All or nothing: any bad line rejects the whole file with every problem listed by line number.
+    Each dimension in the file replaces that year's counts for the dimension. ``dry_run`` only checks.
+    """
+    unit = access_unit_by_id(request.user, unit_id, Perm.USER_COUNTS_EDIT)
+    if not 1900 <= payload.year <= 2200:
+        return Status(400, error_body("invalid_year", str(_("Give a year such as 2026.")), field="year"))
+    preview = usercounts_import.parse_user_counts(payload.csv.encode("utf-8"), year=payload.year)
+    if not preview.ok:
+        issues = [{"line": line, "message": str(message)} for line, message in preview.errors]
+        return Status(
+            400, error_body("invalid_csv", str(_("The file was not imported.")), field="csv", issues=issues)
+        )
+    stored = 0
+    if not payload.dry_run:
+        stored = usercounts_import.user_counts_import(
+            actor=request.user, unit=unit, year=payload.year, counts=preview.counts
+        )
+    return {"unit_id": unit.pk, "year": payload.year, "counts": preview.counts, "stored": stored}
 
 
 def _num(x: Any) -> Any:

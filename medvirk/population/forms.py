@@ -64,3 +64,14 @@ class UserCountForm(DsForm):
     def counts(self) -> dict[str, int | None]:
         """Return category → count (None: left empty) from the cleaned data."""
         return {k[2:]: v for k, v in self.cleaned_data.items() if k.startswith("c_")}
+
+
+class UserCountUploadForm(DsForm):
+    year = forms.IntegerField(label=_("Year"), min_value=1900, max_value=2200)
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Columns: dimension, category, count (keys or names, Norwegian or English). "
+            "Comma, semicolon or tab; UTF-8 or Windows-1252."
+        ),
+    )

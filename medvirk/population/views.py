@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -18,9 +19,9 @@ from medvirk.core.errors import ServiceError
 from medvirk.core.views import staff_view
 from medvirk.orgs.models import OrgUnit, UnitKind
 
-from . import equity, equity_outcomes, selectors, services
+from . import equity, equity_outcomes, selectors, services, usercounts_import
 from .charts import ratio_chart
-from .forms import MappingForm, UploadForm, UserCountForm
+from .forms import MappingForm, UploadForm, UserCountForm, UserCountUploadForm
 from .models import MappingEntry, PopulationTable
 
 
@@ -188,6 +189,55 @@ def user_counts(request: HttpRequest, unit_id: int) -> HttpResponse:
         "year": year,
     }
     return render(request, "population/user_counts.html", context)
+
+
+@staff_view
+def user_counts_import(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """Upload a CSV of user counts → preview of what would be stored → confirm (signed counts)."""
+    unit = access_unit_by_id(request.user, unit_id, Perm.USER_COUNTS_EDIT)
+    if request.method == "POST" and "confirm" in request.POST:
+        try:
+            year, counts = usercounts_import.unsign_counts(request.POST.get("counts", ""))
+            stored = usercounts_import.user_counts_import(
+                actor=request.user, unit=unit, year=year, counts=counts
+            )
+        except ServiceError as error:
+            messages.error(request, str(error.message))
+            return redirect("population:user_counts_import", unit.pk)
+        messages.success(
+            request, _("%(n)d user counts were imported for %(year)d.") % {"n": stored, "year": year}
+        )
+        return redirect(f"{reverse('population:user_counts', args=[unit.pk])}?year={year}")
+    form = UserCountUploadForm(request.POST or None, request.FILES or None)
+    preview = token = None
+    table: list[dict[str, Any]] = []
+    if request.method == "POST" and form.is_valid():
+        preview = usercounts_import.parse_user_counts(
+            form.cleaned_data["file"].read(), year=form.cleaned_data["year"]
+        )
+        if preview.ok:
+            token = usercounts_import.sign_counts(preview)
+            table = [
+                {
+                    "label": equity.dimension_label(dim, _language()),
+                    "rows": [(equity.category_label(dim, key, _language()), n) for key, n in counts.items()],
+                }
+                for dim, counts in preview.counts.items()
+            ]
+    context = {"unit": unit, "form": form, "preview": preview, "token": token, "table": table}
+    return render(request, "population/user_counts_import.html", context)
+
+
+@staff_view
+def user_counts_template(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """A fill-in CSV with every dimension and category and an empty count column."""
+    access_unit_by_id(request.user, unit_id, Perm.USER_COUNTS_EDIT)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="user-counts-template.csv"'
+    writer = csv.writer(response)
+    for row in usercounts_import.template_rows():
+        writer.writerow(row)
+    return response
 
 
 @staff_view

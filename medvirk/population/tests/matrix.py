@@ -92,6 +92,16 @@ CASES: list = [
         lambda c, d, t: c.get(f"/population/units/{uid(d, t)}/users/"),
         in_(USER_COUNTS),
     ),
+    Case(
+        "population:user_counts_import",
+        lambda c, d, t: c.get(f"/population/units/{uid(d, t)}/users/import/"),
+        in_(USER_COUNTS),
+    ),
+    Case(
+        "population:user_counts_template",
+        lambda c, d, t: c.get(f"/population/units/{uid(d, t)}/users/template.csv"),
+        in_(USER_COUNTS),
+    ),
     Case("population:equity_index", get("/population/equity/"), any_(VIEW), per_target=False),
     Case(
         "population:equity_export",
@@ -153,6 +163,20 @@ CASES += [
             "PUT",
             lambda d, t: f"{API}/units/{uid(d, t)}/user-counts",
             lambda d, t: {"year": 2026, "dimension": "gender", "counts": {"female": 12, "male": 9}},
+        ),
+        in_(USER_COUNTS),
+        api=True,
+    ),
+    Case(
+        "api:POST /api/v1/population/units/{unit_id}/user-counts/import",
+        api_call(
+            "POST",
+            lambda d, t: f"{API}/units/{uid(d, t)}/user-counts/import",
+            lambda d, t: {
+                "year": 2026,
+                "csv": "dimension,category,count\ngender,female,12\n",
+                "dry_run": True,
+            },
         ),
         in_(USER_COUNTS),
         api=True,
