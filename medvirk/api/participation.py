@@ -1,17 +1,21 @@
-"""API endpoints of the participation module: activities, findings, measures, the public feed."""
+"""API endpoints of the participation module: activities, findings, measures, comparison, public feed."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Router, Schema
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
 from ninja.responses import Status
 
 from medvirk.accounts.access import access_unit_by_id
 from medvirk.accounts.permissions import Perm
-from medvirk.participation import services
+from medvirk.core.errors import ServiceError
+from medvirk.participation import services, sharing
+from medvirk.participation.compare import build_comparison, comparison_dict
+from medvirk.participation.evaluation import evaluation_create
 from medvirk.participation.models import Activity, Finding, Measure
 from medvirk.participation.selectors import (
     access_activity_by_id,
@@ -23,6 +27,7 @@ from medvirk.participation.selectors import (
     public_municipality,
     public_summary,
 )
+from medvirk.participation.survey_rounds import survey_rounds_sync
 
 router = Router(tags=["participation"])
 
@@ -142,7 +147,9 @@ class MeasureUpdateOut(Schema):
 
 @router.get("/participation/activities", response=list[ActivityOut])
 def list_activities(request: HttpRequest) -> Any:
-    """Activities of every unit you may see results for."""
+    """Activities of every unit you may see results for (survey rounds are recorded automatically)."""
+    if request.user.municipality_id:
+        survey_rounds_sync(municipality_id=request.user.municipality_id)
     return activities_for(request.user).order_by("-starts_on", "-id")[:1000]
 
 
@@ -163,6 +170,20 @@ def document_activity(request: HttpRequest, activity_id: int, payload: Documenta
     """Record participants, their aggregated composition, minutes and your own evaluation."""
     activity = access_activity_by_id(request.user, activity_id, Perm.PARTICIPATION_MANAGE)
     return services.activity_document(actor=request.user, activity=activity, **payload.dict())
+
+
+class EvaluationOut(Schema):
+    activity_id: int
+    survey_id: int
+    status: str
+
+
+@router.post("/participation/activities/{activity_id}/evaluation", response={201: EvaluationOut})
+def create_evaluation(request: HttpRequest, activity_id: int) -> Any:
+    """Create and open the participants' standard evaluation survey (participation rights suffice)."""
+    activity = access_activity_by_id(request.user, activity_id, Perm.PARTICIPATION_MANAGE)
+    survey = evaluation_create(actor=request.user, activity=activity)
+    return Status(201, {"activity_id": activity.pk, "survey_id": survey.pk, "status": survey.status})
 
 
 @router.get("/participation/findings", response=list[FindingOut])
@@ -215,6 +236,58 @@ def update_measure(request: HttpRequest, measure_id: int, payload: MeasureUpdate
     """Change a measure's status or progress; a rejection needs a reason."""
     measure = access_measure_by_id(request.user, measure_id, Perm.PARTICIPATION_MANAGE)
     return Status(201, services.measure_set_status(actor=request.user, measure=measure, **payload.dict()))
+
+
+class CompareQuery(Schema):
+    municipalities: list[str] = []
+    year: int | None = None  # this year
+
+
+class SharingIn(Schema):
+    partner: str
+
+
+@router.get("/participation/compare", response=dict[str, Any])
+def compare(request: HttpRequest, query: Query[CompareQuery]) -> dict[str, Any]:
+    """Two or more municipalities' aggregated participation figures side by side for a year.
+
+    You need results access to your whole municipality; you may compare it with every
+    municipality that shares its figures with yours (``?municipalities=a&municipalities=b``).
+    """
+    year = query.year or date.today().year
+    if not 2000 <= year <= 2100:
+        raise ServiceError("year_invalid", _("Choose a year between 2000 and 2100."), field="year")
+    chosen = sharing.access_municipalities(request.user, query.municipalities)
+    return comparison_dict(build_comparison(municipalities=chosen, year=year))
+
+
+@router.get("/participation/sharing", response=dict[str, Any])
+def list_sharing(request: HttpRequest) -> dict[str, Any]:
+    """Municipalities we share our figures with, and those sharing theirs with us."""
+    grants = sharing.grants_for(request.user)
+    return {
+        "shared_with": [{"slug": g.partner.slug, "name": g.partner.name} for g in grants["shared_with"]],
+        "sharing_with_us": [
+            {"slug": g.municipality.slug, "name": g.municipality.name} for g in grants["sharing_with_us"]
+        ],
+    }
+
+
+@router.post("/participation/sharing", response={201: dict[str, Any]})
+def create_sharing(request: HttpRequest, payload: SharingIn) -> Any:
+    """Share your municipality's aggregated figures with another municipality (by slug)."""
+    if not sharing.can_share(request.user):
+        raise Http404
+    partner = sharing.partner_by_slug(payload.partner)
+    sharing.sharing_grant(actor=request.user, partner=partner)
+    return Status(201, {"slug": partner.slug, "name": partner.name})
+
+
+@router.delete("/participation/sharing/{slug}", response={204: None})
+def delete_sharing(request: HttpRequest, slug: str) -> Any:
+    """Stop sharing your figures with a municipality."""
+    sharing.sharing_revoke(actor=request.user, partner=sharing.partner_by_slug(slug))
+    return Status(204, None)
 
 
 @router.get("/public/participation/{slug}", response=dict[str, Any], auth=None)

@@ -13,7 +13,7 @@ from medvirk.accounts.access import access_unit_by_id
 from medvirk.accounts.permissions import Perm
 from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import OrgUnit
-from medvirk.surveys import distribution, services
+from medvirk.surveys import distribution, local, services
 from medvirk.surveys.bank import list_templates, load_template
 from medvirk.surveys.definition import missing_translations, parse_definition
 from medvirk.surveys.models import Channel, SurveyUnit
@@ -77,7 +77,8 @@ class UserCountIn(Schema):
 
 
 class EmailsIn(Schema):
-    emails: list[str]
+    emails: list[str]  # "address" or "address;language"
+    language: str | None = None  # of the whole batch (one of the survey's); default its first
 
 
 class SentOut(Schema):
@@ -224,12 +225,16 @@ def create_codes(
 def send_invitations(
     request: HttpRequest, survey_id: int, survey_unit_id: int, payload: EmailsIn
 ) -> dict[str, Any]:
-    """E-mail personal invitations (addresses already invited are skipped)."""
+    """E-mail personal invitations in the batch's or each address's language (skips repeats)."""
     survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DISTRIBUTE)
     su = access_survey_unit(request.user, survey, survey_unit_id)
-    valid, invalid = distribution.parse_emails("\n".join(payload.emails))
+    valid, invalid = distribution.parse_addresses("\n".join(payload.emails))
     sent = distribution.invitations_send(
-        actor=request.user, survey_unit=su, emails=valid, base_url=request.build_absolute_uri("/").rstrip("/")
+        actor=request.user,
+        survey_unit=su,
+        emails=valid,
+        base_url=request.build_absolute_uri("/").rstrip("/"),
+        language=payload.language,
     )
     return {"sent": sent, "invalid": invalid}
 
@@ -268,13 +273,76 @@ def set_user_count(
     }
 
 
+# --- a unit's own (local) questions ----------------------------------------------------------
+
+
+class LocalQuestionsOut(Schema):
+    max: int  # visible local questions a unit may have
+    questions: list[dict[str, Any]]  # definition format; removed ones carry "hidden": true
+
+
+def _local_unit(request: HttpRequest, survey_id: int, survey_unit_id: int) -> SurveyUnit:
+    survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DISTRIBUTE)
+    return access_survey_unit(request.user, survey, survey_unit_id, Perm.SURVEY_DESIGN)
+
+
+def _local_out(su: SurveyUnit) -> dict[str, Any]:
+    su.refresh_from_db(fields=["local_questions"])
+    return {"max": local.MAX_LOCAL_QUESTIONS, "questions": su.local_questions}
+
+
+@router.get("/surveys/{survey_id}/units/{survey_unit_id}/local-questions", response=LocalQuestionsOut)
+def list_local_questions(request: HttpRequest, survey_id: int, survey_unit_id: int) -> dict[str, Any]:
+    """List the unit's own questions (asked only in this unit, never compared across units)."""
+    return _local_out(_local_unit(request, survey_id, survey_unit_id))
+
+
+@router.post("/surveys/{survey_id}/units/{survey_unit_id}/local-questions", response={201: LocalQuestionsOut})
+def add_local_question(
+    request: HttpRequest,
+    survey_id: int,
+    survey_unit_id: int,
+    payload: dict[str, Any] = Body(...),  # noqa: B008 — ninja idiom
+) -> Status[dict[str, Any]]:
+    """Add a question in definition format (type rating, single, multiple or textarea; no key)."""
+    su = _local_unit(request, survey_id, survey_unit_id)
+    local.local_question_add(actor=request.user, survey_unit=su, question=payload)
+    return Status(201, _local_out(su))
+
+
+@router.put("/surveys/{survey_id}/units/{survey_unit_id}/local-questions/{key}", response=LocalQuestionsOut)
+def put_local_question(
+    request: HttpRequest,
+    survey_id: int,
+    survey_unit_id: int,
+    key: str,
+    payload: dict[str, Any] = Body(...),  # noqa: B008 — ninja idiom
+) -> dict[str, Any]:
+    """Change a local question's wording, translations or options; its key and answers stay."""
+    su = _local_unit(request, survey_id, survey_unit_id)
+    local.local_question_update(actor=request.user, survey_unit=su, key=key, question=payload)
+    return _local_out(su)
+
+
+@router.delete(
+    "/surveys/{survey_id}/units/{survey_unit_id}/local-questions/{key}", response=LocalQuestionsOut
+)
+def delete_local_question(
+    request: HttpRequest, survey_id: int, survey_unit_id: int, key: str
+) -> dict[str, Any]:
+    """Remove a local question from the form (hidden; answers already given are kept)."""
+    su = _local_unit(request, survey_id, survey_unit_id)
+    local.local_question_remove(actor=request.user, survey_unit=su, key=key)
+    return _local_out(su)
+
+
 # --- public (no login): respondents' own apps, kiosks and bulk paper entry tools -----------
 
 public = Router(tags=["public"], auth=None)
 
 
 def _open_unit(link_key: str) -> SurveyUnit:
-    su = SurveyUnit.objects.select_related("survey").filter(link_key=link_key).first()
+    su = SurveyUnit.objects.select_related("survey", "unit").filter(link_key=link_key).first()
     if su is None or su.survey.status == "draft":
         raise Http404
     return su
@@ -288,7 +356,7 @@ def public_definition(request: HttpRequest, link_key: str) -> dict[str, Any]:
     return {
         "unit": unit.name,
         "accepting": services.survey_is_accepting(su.survey),
-        "definition": su.survey.definition,
+        "definition": local.unit_document(su),  # with the unit's own questions, if any
     }
 
 

@@ -8,11 +8,19 @@ from typing import Any
 from medvirk.accounts.access import can
 from medvirk.accounts.permissions import Perm
 from medvirk.orgs.models import OrgUnit, UnitKind
+from medvirk.surveys.local import local_definition
 
 from . import selectors
 from .charts import Chart, distribution_chart, top_box_chart
 from .figures import QuestionFigures, ThemeFigure, Trend
-from .questions import QuestionInfo, category_labels, dimension_choices
+from .questions import (
+    QuestionInfo,
+    TextQuestionInfo,
+    category_labels,
+    dimension_choices,
+    survey_questions,
+    text_questions,
+)
 from .tables import Crosstab, GroupFigures, SurveyResults
 
 
@@ -53,6 +61,20 @@ def comparison_nodes(user: Any, tree: selectors.SurveyTree, node_id: int) -> lis
     return [*reversed(tree.ancestors(node_id)), *siblings]
 
 
+def own_unit_questions(
+    results: SurveyResults, node_id: int
+) -> tuple[list[QuestionInfo], list[TextQuestionInfo]]:
+    """Return the unit's own (local) counted and free-text questions; none above a survey unit."""
+    own = (
+        local_definition(survey=results.survey, unit_id=node_id)
+        if results.tree.nodes[node_id].is_survey_unit
+        else None
+    )
+    if own is None:
+        return [], []
+    return survey_questions(own, results.registry), text_questions(own, results.registry)
+
+
 def overview(user: Any, results: SurveyResults, node_id: int, *, with_trend: bool = True) -> Overview:
     """Return everything the overview page shows for one unit."""
     tree = results.tree
@@ -63,15 +85,20 @@ def overview(user: Any, results: SurveyResults, node_id: int, *, with_trend: boo
         previous = SurveyResults(prev_survey)
     compare_ids = comparison_nodes(user, tree, node_id)
     views = []
-    for q in results.questions:
+    own_questions = own_unit_questions(results, node_id)[0]  # never compared with others or rounds
+    for q in [*results.questions, *own_questions]:
         fig = results.figures(q, node_id)
-        compare = tuple((tree.nodes[c].name, results.figures(q, c)) for c in compare_ids)
+        compare = (
+            ()
+            if q in own_questions
+            else tuple((tree.nodes[c].name, results.figures(q, c)) for c in compare_ids)
+        )
         views.append(
             QuestionView(
                 q,
                 fig,
                 distribution_chart(f"chart-{q.key}", fig),
-                results.trend(previous, q, node_id) if previous else None,
+                results.trend(previous, q, node_id) if previous and q not in own_questions else None,
                 compare,
                 top_box_chart(f"compare-{q.key}", [(tree.nodes[node_id].name, fig), *compare])
                 if q.scaled

@@ -48,10 +48,10 @@ def survey_results(request: HttpRequest, survey_id: int) -> HttpResponse:
 def crosstab(request: HttpRequest, survey_id: int) -> HttpResponse:
     """Break one question down by units or by a background question."""
     results, node_id = _load(request, survey_id)
-    questions = results.questions
+    questions = [*results.questions, *reports.own_unit_questions(results, node_id)[0]]
     if not questions:
         raise Http404
-    question = results.question_by_key.get(request.GET.get("question", ""), questions[0])
+    question = {q.key: q for q in questions}.get(request.GET.get("question", ""), questions[0])
     dimensions = reports.dimension_choices(results.definition)
     by = request.GET.get("by", "unit")
     if by != "unit" and by not in dict(dimensions):
@@ -79,17 +79,18 @@ def crosstab(request: HttpRequest, survey_id: int) -> HttpResponse:
 def text_answers(request: HttpRequest, survey_id: int) -> HttpResponse:
     """List free-text answers (personal data masked) for a unit, searchable."""
     results, node_id = _load(request, survey_id)
-    if not results.text_questions:
+    questions = [*results.text_questions, *reports.own_unit_questions(results, node_id)[1]]
+    if not questions:
         raise Http404
-    by_key = {q.key: q for q in results.text_questions}
-    question = by_key.get(request.GET.get("question", ""), results.text_questions[0])
+    by_key = {q.key: q for q in questions}
+    question = by_key.get(request.GET.get("question", ""), questions[0])
     query = request.GET.get("q", "")[:200]
     texts = results.texts(request.user, question, node_id, query)
     context = {
         "survey": results.survey,
         "node": results.tree.nodes[node_id],
         "question": question,
-        "questions": results.text_questions,
+        "questions": questions,
         "texts": texts,
         "query": query,
         "unit_choices": reports.unit_choices(request.user, results.tree),

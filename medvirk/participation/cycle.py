@@ -2,13 +2,31 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
 
 from medvirk.orgs.models import OrgUnit, UnitKind
 from medvirk.surveys.models import SurveyStatus, SurveyUnit
 
 from .models import Activity, ActivityKind, CycleCheck
+
+# The checklist items in the order of the year, with the day each is due (month, day) and its label.
+# A unit that has not done an item by then is behind schedule, and its leaders are reminded.
+CYCLE_ITEMS: tuple[tuple[str, tuple[int, int], object], ...] = (
+    ("minorities_mapped", (3, 31), _("who can voice minorities' views is mapped")),
+    ("council_met", (6, 30), _("the user council has met")),
+    ("survey_run", (10, 31), _("the user survey has run")),
+    ("report_published", (12, 1), _("the participation report is published")),
+)
+
+
+def item_due(item: str, year: int) -> datetime.date:
+    """Return the day a checklist item is due in ``year``."""
+    month, day = next(due for key, due, _label in CYCLE_ITEMS if key == item)
+    return datetime.date(year, month, day)
 
 
 @dataclass(frozen=True)
@@ -23,6 +41,12 @@ class CycleRow:
     @property
     def complete(self) -> bool:
         return self.survey_run and self.council_met and self.minorities_mapped and self.report_published
+
+    def behind(self, *, year: int, today: datetime.date) -> list[str]:
+        """Return the items of ``year`` not done although their due date has passed."""
+        return [
+            key for key, _due, _label in CYCLE_ITEMS if not getattr(self, key) and item_due(key, year) < today
+        ]
 
     @property
     def missing(self) -> int:

@@ -93,3 +93,8 @@ def seed_participation_demo(demo: Any, *, today: datetime.date | None = None) ->
         status="rejected",
         reason="Det får vi ikke plass til i budsjettet i år. Vi gir frukt to ganger om dagen.",
     )
+    # Prøvestad prepares to work with Eksempel and shares its figures (see /participation/compare/).
+    if getattr(demo, "other", None) is not None and "provestad.admin" in demo.users:
+        from .sharing import sharing_grant
+
+        sharing_grant(actor=demo.users["provestad.admin"], partner=demo.municipality)

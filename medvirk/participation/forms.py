@@ -254,3 +254,27 @@ class BankSearchForm(DsForm):
     area = forms.ChoiceField(
         label=_("Service area"), choices=[("", _("All")), *ServiceArea.choices], required=False
     )
+
+
+class CompareForm(DsForm):
+    """Pick two or more municipalities and a year (a GET form: the result is a shareable link)."""
+
+    m = forms.MultipleChoiceField(
+        label=_("Municipalities to compare"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+
+    def __init__(
+        self, *args: Any, municipalities: Iterable[Any], years: Iterable[int], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["m"].choices = [(m.slug, m.name) for m in municipalities]
+        self.fields["year"].choices = [(y, y) for y in years]
+
+
+class ShareForm(DsForm):
+    partner = forms.ChoiceField(label=_("Share our figures with"))
+
+    def __init__(self, *args: Any, partners: Iterable[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].choices = [(m.slug, m.name) for m in partners]

@@ -235,6 +235,8 @@ class CycleCheck(TenantModel):
     council_met = models.BooleanField(_("the user council has met"), default=False)
     minorities_mapped = models.BooleanField(_("who can voice minorities' views is mapped"), default=False)
     report_published = models.BooleanField(_("the participation report is published"), default=False)
+    # The day the unit's leaders were last reminded of items behind schedule.
+    reminded_on = models.DateField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -243,3 +245,31 @@ class CycleCheck(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.year}"
+
+
+class ComparisonGrant(TenantModel):
+    """This municipality lets ``partner``'s staff compare its aggregated participation figures.
+
+    Granted one way, for municipalities that plan to merge or work together: only the yearly
+    figures of the comparison report are shared, never activities, minutes or people.
+    """
+
+    partner = models.ForeignKey(
+        "orgs.Municipality", on_delete=models.CASCADE, related_name="+", verbose_name=_("shared with")
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["partner__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "partner"], name="comparisongrant_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(municipality=models.F("partner")), name="comparisongrant_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id} → {self.partner}"

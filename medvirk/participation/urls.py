@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_measures
+from . import views, views_compare, views_measures
 
 app_name = "participation"
 urlpatterns = [
@@ -24,6 +24,9 @@ urlpatterns = [
     path("measures/<int:measure_id>/edit/", views_measures.measure_edit, name="measure_edit"),
     path("measures/<int:measure_id>/status/", views_measures.measure_status, name="measure_status"),
     path("report/", views_measures.report, name="report"),
+    path("compare/", views_compare.compare, name="compare"),
+    path("compare/sharing/", views_compare.sharing_page, name="sharing"),
+    path("compare/sharing/<slug:slug>/stop/", views_compare.sharing_revoke, name="sharing_revoke"),
     path("bank/", views_measures.bank, name="bank"),
     path("cycle/", views_measures.cycle_overview, name="cycle_overview"),
     path("cycle/<int:unit_id>/", views_measures.cycle_edit, name="cycle_edit"),

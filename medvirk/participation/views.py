@@ -30,6 +30,7 @@ from .forms import (
 )
 from .reflection import PROMPTS_BY_KEY, draw
 from .selectors import access_activity_by_id, access_attachment_by_id, activities_for
+from .survey_rounds import survey_rounds_sync
 
 
 def _surveys(user: object) -> list[Survey]:
@@ -43,6 +44,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     """List the activities of every unit the user may see."""
     if not can_anywhere(request.user, Perm.RESULTS_VIEW):
         raise Http404
+    survey_rounds_sync(municipality_id=request.user.municipality_id)
     activities = activities_for(request.user).order_by("-starts_on", "-id")[:500]
     return render(
         request,
@@ -104,7 +106,6 @@ def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
         "attachments": activity.attachments.all(),
         "findings": activity.findings.all(),
         "can_manage": can(request.user, Perm.PARTICIPATION_MANAGE, activity.owner_unit),
-        "can_evaluate": can(request.user, Perm.SURVEY_DESIGN, activity.owner_unit),
         "attachment_form": AttachmentForm(),
     }
     return render(request, "participation/activity_detail.html", context)
@@ -238,5 +239,5 @@ def activity_evaluation(request: HttpRequest, activity_id: int) -> HttpResponse:
     except ServiceError as error:
         messages.error(request, str(error.message))
         return redirect("participation:activity_detail", activity.pk)
-    messages.success(request, _("The evaluation was created. Open it and share the link with participants."))
+    messages.success(request, _("The evaluation is open. Share its link with the participants."))
     return redirect("surveys:detail", survey.pk)

@@ -19,7 +19,7 @@ from medvirk.core.views import staff_view
 from medvirk.surveys.models import Survey
 
 from . import services
-from .cycle import cycle_rows
+from .cycle import CYCLE_ITEMS, cycle_rows, item_due
 from .forms import BankSearchForm, CycleForm, FindingEditForm, FindingForm, MeasureForm, StatusForm
 from .report import build_report
 from .selectors import (
@@ -30,6 +30,8 @@ from .selectors import (
     measure_bank,
     measures_for,
 )
+from .sharing import can_compare
+from .survey_rounds import survey_rounds_sync
 
 
 def _owners(user: Any) -> Any:
@@ -238,10 +240,12 @@ def report(request: HttpRequest) -> HttpResponse:
         else units[0]
     )
     year = _year(request)
+    survey_rounds_sync(municipality_id=unit.municipality_id)
     context = {
         "report": build_report(unit=unit, year=year),
         "units": units,
         "years": range(year - 3, year + 2),
+        "can_compare": can_compare(request.user),
     }
     return render(request, "participation/report.html", context)
 
@@ -274,7 +278,13 @@ def cycle_overview(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "participation/cycle.html",
-        {"rows": rows, "year": year, "manage": manage, "behind": sum(1 for r in rows if not r.complete)},
+        {
+            "rows": rows,
+            "year": year,
+            "manage": manage,
+            "behind": sum(1 for r in rows if not r.complete),
+            "due": {key: item_due(key, year) for key, _due, _label in CYCLE_ITEMS},
+        },
     )
 
 

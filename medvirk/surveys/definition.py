@@ -21,6 +21,7 @@ from medvirk.core.dimensions import DIMENSIONS_BY_KEY, PREFER_NOT_TO_SAY
 FORMAT = "medvirk-survey/1"
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 MAX_OPTIONS = 200  # per question: a longer list is unusable on a phone and bloats the registry
+LOCAL_PREFIX = "local_"  # keys of questions a unit adds itself: never in a question bank template
 RTL_LANGUAGES = frozenset({"ar", "ur", "fa", "ckb", "he", "ps", "ku-arab"})
 
 Text = Mapping[str, str]
@@ -417,6 +418,9 @@ class _Parser:
                 self.fail(f"{where}.{name}", "must be a number")
         if isinstance(lo, int | float) and isinstance(hi, int | float) and lo > hi:
             self.fail(where, "min is larger than max")
+        local = bool(raw.get("local", False))
+        if key.startswith(LOCAL_PREFIX) and not local:
+            self.fail(f"{where}.key", f"keys starting with {LOCAL_PREFIX!r} are reserved for local questions")
         max_length = raw.get("max_length")
         if max_length is not None and not (isinstance(max_length, int) and 1 <= max_length <= 20000):
             self.fail(f"{where}.max_length", "must be a whole number 1–20000")
@@ -437,7 +441,7 @@ class _Parser:
             min=lo,
             max=hi,
             max_length=max_length,
-            local=bool(raw.get("local", False)),
+            local=local,
             hidden=bool(raw.get("hidden", False)),
         )
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,14 +20,16 @@ from medvirk.accounts.permissions import Perm
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
 
-from .definition import parse_definition
+from .definition import is_rtl, parse_definition
 from .models import AccessCode, Invitation, SurveyUnit
 from .render import tx
+from .respondent_text import ui
 from .services import hash_token
 
 # No 0/O, 1/I/L: codes are typed from paper.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 MAX_BATCH = 5000
+LANG_RE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
 
 
 def _check(actor: Any, survey_unit: SurveyUnit) -> None:
@@ -77,42 +81,126 @@ def codes_create(*, actor: Any, survey_unit: SurveyUnit, count: int) -> list[Acc
 
 def parse_emails(text: str) -> tuple[list[str], list[str]]:
     """Split pasted addresses (commas, semicolons, new lines); return (valid, invalid)."""
-    valid: list[str] = []
+    addressed, invalid = parse_addresses(text)
+    return [email for email, _lang in addressed], invalid
+
+
+def parse_addresses(text: str) -> tuple[list[tuple[str, str | None]], list[str]]:
+    """Split pasted addresses, each optionally followed by ``;<language code>``.
+
+    Addresses are separated by new lines, commas or semicolons; a piece without "@" right after
+    an address is that address's language (``ola@example.no;ar``). Return ((address, language
+    or None) in order without repeats, invalid pieces).
+    """
+    found: dict[str, str | None] = {}
     invalid: list[str] = []
-    for raw in text.replace(";", "\n").replace(",", "\n").splitlines():
-        address = raw.strip().strip("<>").lower()
-        if not address:
+    last: str | None = None
+    for raw in text.replace(";", ",").replace("\n", ",").split(","):
+        piece = raw.strip().strip("<>")
+        if not piece:
             continue
+        if "@" not in piece and last is not None and LANG_RE.match(piece.lower()):
+            found[last] = piece.lower()
+            last = None
+            continue
+        address = piece.lower()
         try:
             validate_email(address)
         except Exception:
-            invalid.append(address)
+            invalid.append(piece)
+            last = None
         else:
-            if address not in valid:
-                valid.append(address)
-    return valid, invalid
+            found.setdefault(address, None)
+            last = address
+    return list(found.items()), invalid
 
 
-def _message(survey_unit: SurveyUnit, link: str, *, reminder: bool) -> tuple[str, str]:
+def _message(survey_unit: SurveyUnit, link: str, *, lang: str, reminder: bool) -> tuple[str, str, str]:
+    """Return subject, plain text and HTML of an invitation or reminder in ``lang``.
+
+    The survey's own texts (title, introduction) come from its translations; the rest is the
+    respondent system text in that language (English where none is shipped).
+    """
     definition = parse_definition(survey_unit.survey.definition)
-    title = tx(definition.title, "nb", definition.languages)
-    subject = ("Påminnelse: " if reminder else "") + title
-    body = (
-        f"Hei!\n\n{survey_unit.unit.name} vil gjerne høre hva du mener. "
-        f"Undersøkelsen er anonym og tar noen få minutter.\n\n{link}\n\n"
-        "Lenken er personlig. Når du har svart, sender vi ingen flere påminnelser.\n"
+    overrides = (survey_unit.survey.definition or {}).get("ui")
+    title = tx(definition.title, lang, definition.languages)
+    intro = tx(definition.intro, lang, definition.languages)
+    subject = ui("invite_reminder", lang, overrides, title=title) if reminder else title
+    paragraphs = [
+        ui("invite_hello", lang, overrides),
+        ui("invite_intro", lang, overrides, unit=survey_unit.unit.name),
+        *([intro] if intro else []),
+    ]
+    link_label = ui("invite_link", lang, overrides)
+    personal = ui("invite_personal", lang, overrides)
+    body = "\n\n".join([*paragraphs, f"{link_label}\n{link}", personal]) + "\n"
+    html = render_to_string(
+        "surveys/email/invitation.html",
+        {
+            "lang": lang,
+            "dir": "rtl" if is_rtl(lang) else "ltr",
+            "subject": subject,
+            "paragraphs": paragraphs,
+            "link_label": link_label,
+            "link": link,
+            "personal": personal,
+        },
     )
-    return subject, body
+    return subject, body, html
 
 
-def invitations_send(*, actor: Any, survey_unit: SurveyUnit, emails: Iterable[str], base_url: str) -> int:
-    """Create personal invitations and e-mail them; an address already invited is skipped."""
+def _link(base_url: str, token: str, lang: str) -> str:
+    return f"{base_url}/a/i/{token}/?lang={lang}"
+
+
+def _send(messages: list[tuple[str, str, str, str]]) -> None:
+    """Send (subject, text, html, address) messages over one connection."""
+    connection = get_connection()
+    emails = []
+    for subject, body, html, address in messages:
+        email = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+        email.attach_alternative(html, "text/html")
+        emails.append(email)
+    connection.send_messages(emails)
+
+
+def invitation_language(survey_unit: SurveyUnit, language: str | None) -> str:
+    """Return ``language`` if the survey offers it (default: its first language); else refuse."""
+    languages = parse_definition(survey_unit.survey.definition).languages
+    if not language:
+        return languages[0]
+    if language not in languages:
+        raise ServiceError(
+            "language_invalid",
+            _("The survey is not offered in %(lang)s. Choose one of: %(list)s.")
+            % {"lang": language, "list": ", ".join(languages)},
+            field="language",
+        )
+    return language
+
+
+def invitations_send(
+    *,
+    actor: Any,
+    survey_unit: SurveyUnit,
+    emails: Iterable[str | tuple[str, str | None]],
+    base_url: str,
+    language: str | None = None,
+) -> int:
+    """Create personal invitations and e-mail them; an address already invited is skipped.
+
+    Each invitation is written in ``language`` (one of the survey's; default its first) unless
+    the address comes as ``(address, language)``; its reminders and its link use the same one.
+    """
     _check(actor, survey_unit)
+    batch_lang = invitation_language(survey_unit, language)
+    wanted = [(e, None) if isinstance(e, str) else e for e in emails]
+    langs = {email: invitation_language(survey_unit, lang) if lang else batch_lang for email, lang in wanted}
     existing = set(Invitation.objects.filter(survey_unit=survey_unit).values_list("email", flat=True))
     messages = []
     today = timezone.localdate()
     with transaction.atomic():
-        for email in emails:
+        for email, lang in langs.items():
             if email in existing:
                 continue
             token = secrets.token_urlsafe(24)
@@ -120,11 +208,14 @@ def invitations_send(*, actor: Any, survey_unit: SurveyUnit, emails: Iterable[st
                 municipality_id=survey_unit.municipality_id,
                 survey_unit=survey_unit,
                 email=email,
+                language=lang,
                 token_hash=hash_token(token),
                 sent_on=today,
             )
-            subject, body = _message(survey_unit, f"{base_url}/a/i/{token}/", reminder=False)
-            messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [email]))
+            subject, body, html = _message(
+                survey_unit, _link(base_url, token, lang), lang=lang, reminder=False
+            )
+            messages.append((subject, body, html, email))
         audit_record(
             actor=actor,
             municipality=survey_unit.unit.municipality,
@@ -132,13 +223,14 @@ def invitations_send(*, actor: Any, survey_unit: SurveyUnit, emails: Iterable[st
             obj=survey_unit.survey,
             data={"unit": survey_unit.unit.name, "count": len(messages)},
         )
-        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
+        transaction.on_commit(lambda: _send(messages))
     return len(messages)
 
 
 def reminders_send(*, actor: Any, survey_unit: SurveyUnit, base_url: str) -> int:
-    """Remind everyone invited who has not answered; the token is rotated so a new link is sent."""
+    """Remind everyone invited who has not answered, in the invitation's language, with a new link."""
     _check(actor, survey_unit)
+    languages = parse_definition(survey_unit.survey.definition).languages
     messages = []
     today = timezone.localdate()
     with transaction.atomic():
@@ -150,8 +242,11 @@ def reminders_send(*, actor: Any, survey_unit: SurveyUnit, base_url: str) -> int
             invitation.reminders_sent += 1
             invitation.reminded_on = today
             invitation.save(update_fields=["token_hash", "reminders_sent", "reminded_on"])
-            subject, body = _message(survey_unit, f"{base_url}/a/i/{token}/", reminder=True)
-            messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email]))
+            lang = invitation.language if invitation.language in languages else languages[0]
+            subject, body, html = _message(
+                survey_unit, _link(base_url, token, lang), lang=lang, reminder=True
+            )
+            messages.append((subject, body, html, invitation.email))
         audit_record(
             actor=actor,
             municipality=survey_unit.unit.municipality,
@@ -159,7 +254,7 @@ def reminders_send(*, actor: Any, survey_unit: SurveyUnit, base_url: str) -> int
             obj=survey_unit.survey,
             data={"unit": survey_unit.unit.name, "count": len(messages)},
         )
-        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
+        transaction.on_commit(lambda: _send(messages))
     return len(messages)
 
 

@@ -24,6 +24,11 @@ LANGUAGE_CHOICES = [
     ("ckb", "کوردی (Sorani)"),
     ("ti", "ትግርኛ (Tigrinya)"),
     ("se", "Davvisámegiella (Northern Sami)"),
+    ("lt", "Lietuvių (Lithuanian)"),
+    ("ru", "Русский (Russian)"),
+    ("es", "Español (Spanish)"),
+    ("de", "Deutsch (German)"),
+    ("fr", "Français (French)"),
 ]
 
 
@@ -73,11 +78,24 @@ class UserCountForm(DsForm):
 
 
 class InviteForm(DsForm):
+    language = forms.ChoiceField(
+        label=_("Language of the invitations"),
+        help_text=_("The e-mail, its reminders and the survey open in this language."),
+    )
     emails = forms.CharField(
         label=_("E-mail addresses"),
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("One per line, or separated by commas. Addresses already invited are skipped."),
+        help_text=_(
+            "One per line, or separated by commas. Addresses already invited are skipped. "
+            "To write to someone in another of the survey's languages, add it after a semicolon: "
+            "ola@example.no;en"
+        ),
     )
+
+    def __init__(self, *args: object, languages: Iterable[str] = ("nb",), **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        names = dict(LANGUAGE_CHOICES)
+        self.fields["language"].choices = [(code, names.get(code, code)) for code in languages]
 
 
 class DefinitionForm(DsForm):
@@ -95,3 +113,155 @@ class DatesForm(DsForm):
     closes_on = forms.DateField(
         label=_("Closes (last day)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+LOCAL_TYPE_CHOICES = [
+    ("rating", _("Rating scale")),
+    ("single", _("Single choice")),
+    ("multiple", _("Multiple choice")),
+    ("textarea", _("Free text")),
+]
+
+
+class LocalQuestionForm(DsForm):
+    """One of a unit's own questions, with its texts in every language the survey offers.
+
+    Choice options are one per line; line n in every language is the same option. Existing
+    options keep their keys (and answers) in order; an emptied line removes (hides) one.
+    """
+
+    type = forms.ChoiceField(label=_("Kind of question"), choices=LOCAL_TYPE_CHOICES)
+    required = forms.BooleanField(label=_("Respondents must answer"), required=False)
+    scale_max = forms.TypedChoiceField(
+        label=_("Scale (rating scale only)"),
+        choices=[(5, "1–5"), (6, "1–6")],
+        coerce=int,
+        initial=6,
+        required=False,
+        empty_value=6,
+    )
+    dont_know = forms.BooleanField(
+        label=_("Offer “Don't know / not relevant” (rating scale only)"), required=False, initial=True
+    )
+
+    def __init__(self, *args: object, languages: Iterable[str], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.languages = list(languages)
+        names = dict(LANGUAGE_CHOICES)
+        for index, lang in enumerate(self.languages):
+            name = names.get(lang, lang)
+            attrs = {"lang": lang, "dir": "auto"}
+            self.fields[f"text_{lang}"] = forms.CharField(
+                label=_("Question in %(lang)s") % {"lang": name},
+                max_length=500,
+                required=index == 0,
+                widget=forms.TextInput(attrs=attrs),
+            )
+            self.fields[f"options_{lang}"] = forms.CharField(
+                label=_("Options in %(lang)s (choice questions)") % {"lang": name},
+                required=False,
+                strip=False,  # an emptied first line removes the first option
+                widget=forms.Textarea(attrs={**attrs, "rows": 4}),
+                help_text=_("One per line, in the same order in every language."),
+            )
+            self.fields[f"low_{lang}"] = forms.CharField(
+                label=_("Label of the lowest value in %(lang)s (rating scale)") % {"lang": name},
+                max_length=100,
+                required=False,
+                widget=forms.TextInput(attrs=attrs),
+            )
+            self.fields[f"high_{lang}"] = forms.CharField(
+                label=_("Label of the highest value in %(lang)s (rating scale)") % {"lang": name},
+                max_length=100,
+                required=False,
+                widget=forms.TextInput(attrs=attrs),
+            )
+        # DsFormMixin styled the fields it saw; style the ones added here the same way.
+        for name, field in self.fields.items():
+            if name.split("_")[0] in ("text", "options", "low", "high"):
+                field.widget.attrs["class"] = "ds-input"
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        first = self.languages[0]
+        if data.get("type") in ("single", "multiple") and not _lines(data.get(f"options_{first}")):
+            self.add_error(f"options_{first}", _("A choice question needs at least one option."))
+        return data
+
+    @staticmethod
+    def initial_for(question: dict[str, object], languages: Iterable[str]) -> dict[str, object]:
+        """Return the form's initial values for a stored local question."""
+        initial: dict[str, object] = {
+            "type": question.get("type"),
+            "required": bool(question.get("required")),
+        }
+        scale = question.get("scale") or {}
+        assert isinstance(scale, dict)
+        initial["scale_max"] = scale.get("max", 6)
+        initial["dont_know"] = bool(scale.get("dont_know", question.get("type") != "rating"))
+        options = [o for o in question.get("options") or [] if not o.get("hidden")]  # type: ignore[union-attr]
+        text = question.get("text") or {}
+        assert isinstance(text, dict)
+        for lang in languages:
+            initial[f"text_{lang}"] = text.get(lang, "")
+            initial[f"options_{lang}"] = "\n".join(o["label"].get(lang, "") for o in options)
+            initial[f"low_{lang}"] = (scale.get("min_label") or {}).get(lang, "")
+            initial[f"high_{lang}"] = (scale.get("max_label") or {}).get(lang, "")
+        return initial
+
+    def question(self, old: dict[str, object] | None = None) -> dict[str, object]:
+        """Return the question in definition format (without key), keeping old option keys."""
+        data = self.cleaned_data
+        langs = self.languages
+        qtype = data["type"]
+        question: dict[str, object] = {
+            "type": qtype,
+            "text": {
+                lang: data[f"text_{lang}"].strip() for lang in langs if data.get(f"text_{lang}", "").strip()
+            },
+            "required": bool(data.get("required")),
+        }
+        if qtype in ("single", "multiple"):
+            lines = {lang: (data.get(f"options_{lang}") or "").splitlines() for lang in langs}
+            all_old = [o for o in (old or {}).get("options") or []]  # type: ignore[attr-defined]
+            visible_old = [o["key"] for o in all_old if not o.get("hidden")]
+            taken = {o["key"] for o in all_old}
+            number = max((int(k[1:]) for k in taken if k[1:].isdigit()), default=0)
+            options = []
+            for i, source in enumerate(lines[langs[0]]):
+                if i < len(visible_old):
+                    key = visible_old[i]
+                else:
+                    number += 1
+                    while f"o{number}" in taken:
+                        number += 1
+                    key = f"o{number}"
+                if not source.strip():
+                    continue  # an emptied line: the option is hidden, its answers are kept
+                label = {
+                    lang: lines[lang][i].strip()
+                    for lang in langs
+                    if i < len(lines[lang]) and lines[lang][i].strip()
+                }
+                options.append({"key": key, "label": label})
+            question["options"] = options
+        if qtype == "rating":
+            scale: dict[str, object] = {
+                "min": 1,
+                "max": data["scale_max"],
+                "dont_know": bool(data.get("dont_know")),
+            }
+            for part, prefix in (("min_label", "low"), ("max_label", "high")):
+                labels = {
+                    lang: data[f"{prefix}_{lang}"].strip()
+                    for lang in langs
+                    if data.get(f"{prefix}_{lang}", "").strip()
+                }
+                if labels:
+                    scale[part] = labels
+            question["scale"] = scale
+        return question
+
+
+def _lines(text: object) -> list[str]:
+    return [line for line in str(text or "").splitlines() if line.strip()]

@@ -65,6 +65,9 @@ class SurveyUnit(TenantModel):
     unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="survey_units")
     link_key = models.CharField(max_length=24, unique=True)
     user_count = models.PositiveIntegerField(_("number of users"), null=True, blank=True)
+    # The unit's own questions (definition format, keys "local_<unit id>_<n>"), asked only here
+    # in a section after the survey's own; removed ones stay with "hidden" (see surveys/local.py).
+    local_questions = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["unit__path"]
@@ -212,6 +215,7 @@ class Invitation(TenantModel):
 
     survey_unit = models.ForeignKey(SurveyUnit, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()
+    language = models.CharField(max_length=10, blank=True)  # of the invitation and its reminders
     token_hash = models.CharField(max_length=64, unique=True)
     sent_on = models.DateField(null=True, blank=True)
     reminders_sent = models.PositiveSmallIntegerField(default=0)

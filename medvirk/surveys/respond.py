@@ -24,6 +24,7 @@ from medvirk.orgs.models import OrgUnit, UnitKind
 
 from . import engine, services
 from .definition import Definition, is_rtl, parse_definition
+from .local import definition_for_response, definition_for_unit
 from .models import AccessCode, Channel, Invitation, Response, Survey, SurveyUnit
 from .render import SectionRenderer, error_text, tx
 from .respondent_text import language_name, ui
@@ -126,7 +127,7 @@ def landing(request: HttpRequest, link_key: str, kiosk: bool = False) -> HttpRes
 def start(request: HttpRequest, link_key: str) -> HttpResponse:
     """Start a response; a repeated click with the same form returns the same response."""
     su = _survey_unit(link_key)
-    definition = parse_definition(su.survey.definition)
+    definition = definition_for_unit(su)
     if not services.survey_is_accepting(su.survey):
         return _closed_page(request, su.survey, definition, _pick_language(request, definition))
     kiosk = request.POST.get("kiosk") == "1"
@@ -155,7 +156,11 @@ def code_entry(request: HttpRequest) -> HttpResponse:
     code = ""
     if request.method == "POST":
         code = "".join(ch for ch in request.POST.get("code", "").upper() if ch.isalnum())[:16]
-        access = AccessCode.objects.select_related("survey_unit__survey").filter(code=code).first()
+        access = (
+            AccessCode.objects.select_related("survey_unit__survey", "survey_unit__unit")
+            .filter(code=code)
+            .first()
+        )
         if access and services.survey_is_accepting(access.survey_unit.survey):
             response, token = services.response_start(
                 survey_unit=access.survey_unit,
@@ -167,7 +172,7 @@ def code_entry(request: HttpRequest) -> HttpResponse:
                 return redirect("respond:done", token=token)
             if access.used_on is None:
                 AccessCode.objects.filter(pk=access.pk).update(used_on=response.created_on)
-            definition = parse_definition(access.survey_unit.survey.definition)
+            definition = definition_for_unit(access.survey_unit)
             return redirect("respond:section", token=token, number=_first_section(definition, response))
         error = ui("code_invalid", "nb")
     return render(
@@ -182,15 +187,19 @@ def code_entry(request: HttpRequest) -> HttpResponse:
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     """Open a personal invitation link: one response per invitation, unlinked once sent."""
     inv = (
-        Invitation.objects.select_related("survey_unit__survey")
+        Invitation.objects.select_related("survey_unit__survey", "survey_unit__unit")
         .filter(token_hash=services.hash_token(token))
         .first()
     )
     if inv is None:
         raise Http404
     survey = inv.survey_unit.survey
-    definition = parse_definition(survey.definition)
-    lang = _pick_language(request, definition)
+    definition = definition_for_unit(inv.survey_unit)
+    lang = (
+        inv.language
+        if inv.language in definition.languages and not request.GET.get("lang")
+        else _pick_language(request, definition)
+    )
     if inv.completed:
         return render(
             request,
@@ -226,7 +235,7 @@ def section(request: HttpRequest, token: str, number: int) -> HttpResponse:
     if response is None:
         raise Http404
     survey = response.survey
-    definition = parse_definition(survey.definition)
+    definition = definition_for_response(response)
     if response.complete:
         return redirect("respond:done", token=token)
     if (

@@ -4,11 +4,14 @@ Why not only Django's gettext catalogues: staff pages come in bokmål, nynorsk a
 survey may be answered in any language it offers (Arabic, Polish, Somali …). These few texts are
 kept here per language, and a survey definition may override any of them under "ui"; a language
 with no entry falls back to English. Native speakers should review every non-Norwegian line.
+Further languages (es, de, fr, ru, lt, fa, ur) are kept per language in ``respondent_langs.py``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+
+from .respondent_langs import MORE_TEXTS
 
 TEXTS: dict[str, dict[str, str]] = {
     "start": {"nb": "Start", "nn": "Start", "en": "Start", "ar": "ابدأ", "pl": "Rozpocznij", "uk": "Почати"},
@@ -238,7 +241,67 @@ TEXTS: dict[str, dict[str, str]] = {
         "pl": "Przejdź do pytań",
         "uk": "Перейти до питань",
     },
+    "local_section": {
+        "nb": "Spørsmål fra {unit}",
+        "nn": "Spørsmål frå {unit}",
+        "en": "Questions from {unit}",
+        "ar": "أسئلة من {unit}",
+        "pl": "Pytania od: {unit}",
+        "uk": "Запитання від: {unit}",
+    },
+    "local_section_note": {
+        "nb": "Disse spørsmålene stilles bare her.",
+        "nn": "Desse spørsmåla blir berre stilte her.",
+        "en": "These questions are asked only here.",
+        "ar": "تُطرح هذه الأسئلة هنا فقط.",
+        "pl": "Te pytania są zadawane tylko tutaj.",
+        "uk": "Ці запитання ставлять лише тут.",
+    },
+    "invite_hello": {
+        "nb": "Hei!",
+        "nn": "Hei!",
+        "en": "Hello!",
+        "ar": "مرحبًا!",
+        "pl": "Dzień dobry!",
+        "uk": "Вітаємо!",
+    },
+    "invite_intro": {
+        "nb": "{unit} vil gjerne høre hva du mener. Undersøkelsen er anonym og tar noen få minutter.",
+        "nn": "{unit} vil gjerne høyre kva du meiner. Undersøkinga er anonym og tek nokre få minutt.",
+        "en": "{unit} would like to hear what you think. The survey is anonymous and takes a few minutes.",
+        "ar": "يود {unit} معرفة رأيك. الاستطلاع مجهول الهوية ويستغرق بضع دقائق.",
+        "pl": "{unit} chce poznać Twoją opinię. Ankieta jest anonimowa i zajmie kilka minut.",
+        "uk": "{unit} хоче дізнатися вашу думку. Опитування анонімне і займе кілька хвилин.",
+    },
+    "invite_link": {
+        "nb": "Svar her:",
+        "nn": "Svar her:",
+        "en": "Answer here:",
+        "ar": "أجب هنا:",
+        "pl": "Odpowiedz tutaj:",
+        "uk": "Відповісти можна тут:",
+    },
+    "invite_personal": {
+        "nb": "Lenken er personlig. Når du har svart, sender vi ingen flere påminnelser.",
+        "nn": "Lenkja er personleg. Når du har svart, sender vi ingen fleire påminningar.",
+        "en": "The link is personal. Once you have answered, we send no more reminders.",
+        "ar": "هذا الرابط شخصي. بعد أن تجيب، لن نرسل لك أي تذكيرات أخرى.",
+        "pl": "Link jest osobisty. Po udzieleniu odpowiedzi nie wyślemy więcej przypomnień.",
+        "uk": "Посилання персональне. Після того як ви відповісте, ми більше не надсилатимемо нагадувань.",
+    },
+    "invite_reminder": {
+        "nb": "Påminnelse: {title}",
+        "nn": "Påminning: {title}",
+        "en": "Reminder: {title}",
+        "ar": "تذكير: {title}",
+        "pl": "Przypomnienie: {title}",
+        "uk": "Нагадування: {title}",
+    },
 }
+
+for _lang, _texts in MORE_TEXTS.items():
+    for _key, _text in _texts.items():
+        TEXTS[_key][_lang] = _text
 
 LANGUAGE_NAMES: dict[str, str] = {
     "nb": "Norsk (bokmål)",

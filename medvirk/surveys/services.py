@@ -24,7 +24,8 @@ from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import OrgUnit, UnitKind
 
 from . import engine
-from .definition import Definition, DefinitionError, QType, parse_definition
+from .definition import LOCAL_PREFIX, Definition, DefinitionError, QType, parse_definition
+from .local import definition_for_response, unit_document
 from .models import (
     Answer,
     Channel,
@@ -74,12 +75,18 @@ def _option_keys(question: Any, districts: Sequence[str]) -> list[str]:
     return []
 
 
-def _sync_registry(survey: Survey, definition: Definition) -> None:
-    """Give every question and option key a stable id; hide what disappeared, never delete."""
+def _sync_registry(
+    survey: Survey, definition: Definition, *, hide_missing: bool = True, start: int = 0
+) -> None:
+    """Give every question and option key a stable id; hide what disappeared, never delete.
+
+    Units' local questions are not in the survey's definition and are left alone
+    (``hide_missing=False`` syncs only the questions given, see ``local.py``).
+    """
     districts = district_codes(municipality_id=survey.municipality_id)
     existing = {q.key: q for q in SurveyQuestion.objects.filter(survey=survey)}
     seen: set[str] = set()
-    for position, question in enumerate(definition.questions()):
+    for position, question in enumerate(definition.questions(), start=start):
         seen.add(question.key)
         row = existing.get(question.key)
         if row is None:
@@ -124,7 +131,10 @@ def _sync_registry(survey: Survey, definition: Definition) -> None:
         gone = set(options) - set(wanted)
         if gone:
             SurveyOption.objects.filter(question=row, key__in=gone).update(hidden=True)
-    SurveyQuestion.objects.filter(survey=survey).exclude(key__in=seen).update(hidden=True)
+    if hide_missing:
+        SurveyQuestion.objects.filter(survey=survey).exclude(key__in=seen).exclude(
+            key__startswith=LOCAL_PREFIX
+        ).update(hidden=True)
 
 
 def _parse(document: Mapping[str, Any]) -> Definition:
@@ -171,9 +181,10 @@ def survey_create(
     round_label: str,
     series: str | None = None,
     threshold: int | None = None,
+    checked: bool = False,  # the calling module authorised a survey whose content it fixes itself
 ) -> Survey:
     """Create a survey round from a definition for one or many units the actor may design for."""
-    if not can(actor, Perm.SURVEY_DESIGN, owner_unit):
+    if not checked and not can(actor, Perm.SURVEY_DESIGN, owner_unit):
         raise ServiceError("forbidden", _("You cannot create surveys for this unit."), field="owner_unit")
     units = list(units)
     if not units:
@@ -260,11 +271,11 @@ def survey_update_definition(*, actor: Any, survey: Survey, document: Mapping[st
     return locked
 
 
-def survey_set_status(*, actor: Any, survey: Survey, status: str) -> Survey:
-    """Open or close a survey."""
+def survey_set_status(*, actor: Any, survey: Survey, status: str, checked: bool = False) -> Survey:
+    """Open or close a survey (``checked``: as in ``survey_create``)."""
     if status not in SurveyStatus.values:
         raise ServiceError("status_invalid", _("Unknown status."), field="status")
-    if not can(actor, Perm.SURVEY_DESIGN, survey.owner_unit):
+    if not checked and not can(actor, Perm.SURVEY_DESIGN, survey.owner_unit):
         raise ServiceError("forbidden", _("You cannot change this survey."))
     with transaction.atomic():
         old = survey.status
@@ -443,13 +454,16 @@ class _Registry:
                 cache.popitem(last=False)
 
     @classmethod
-    def for_survey(cls, survey: Survey) -> tuple[Definition, _Registry]:
-        """Return the survey's parsed definition and its registry, from the cache when possible."""
-        document = json.dumps(survey.definition, sort_keys=True, separators=(",", ":"))
+    def for_survey(
+        cls, survey: Survey, survey_unit: SurveyUnit | None = None
+    ) -> tuple[Definition, _Registry]:
+        """Return the (unit's) parsed definition and the survey's registry, cached when possible."""
+        raw = unit_document(survey_unit) if survey_unit is not None else survey.definition
+        document = json.dumps(raw, sort_keys=True, separators=(",", ":"))
         digest = hashlib.blake2b(document.encode(), digest_size=16).digest()
         definition = cls._get(cls._definitions, digest)
         if definition is None:
-            definition = parse_definition(survey.definition)
+            definition = parse_definition(raw)
             cls._put(cls._definitions, digest, definition)
         if connection.in_atomic_block:  # rows may still be rolled back: do not share them
             return definition, cls(survey)
@@ -551,7 +565,7 @@ def response_save_section(*, response: Response, section_key: str, answers: Mapp
     """Replace the answers of one section (the page was validated by the engine)."""
     if response.complete:
         raise ServiceError("already_submitted", _("These answers have already been sent."))
-    definition = parse_definition(response.survey.definition)
+    definition = definition_for_response(response)
     section = next((s for s in definition.sections if s.key == section_key), None)
     if section is None:
         raise ServiceError("section_unknown", _("Unknown page."))
@@ -571,7 +585,7 @@ def response_submit(*, response: Response) -> Response:
     """Finish a response: drop answers to questions that ended up hidden, check required ones."""
     if response.complete:
         return response
-    definition = parse_definition(response.survey.definition)
+    definition = definition_for_response(response)
     answers = stored_answers(response)
     missing = engine.missing_required(definition, answers)
     if missing:
@@ -612,7 +626,7 @@ def response_submit_complete(
     existing = Response.objects.filter(survey=survey, idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing, False
-    definition, registry = _Registry.for_survey(survey)
+    definition, registry = _Registry.for_survey(survey, survey_unit)
     data = form if form is not None else engine.answers_to_form(answers or {})
     needs_districts = any(
         q.type == QType.BACKGROUND and q.dimension == "district" for q in definition.questions()

@@ -15,4 +15,5 @@ urlpatterns = [
     path("<int:survey_id>/units/<int:survey_unit_id>/poster/", views.unit_poster, name="poster"),
     path("<int:survey_id>/units/<int:survey_unit_id>/codes/<int:batch>/", views.unit_codes, name="codes"),
     path("<int:survey_id>/units/<int:survey_unit_id>/paper/", views.unit_paper, name="paper"),
+    path("<int:survey_id>/units/<int:survey_unit_id>/local/", views.unit_local, name="local"),
 ]

@@ -20,10 +20,19 @@ from medvirk.accounts.permissions import Perm
 from medvirk.core.errors import ServiceError
 from medvirk.core.views import staff_view
 
-from . import distribution, engine, services
+from . import distribution, engine, local, services
 from .bank import list_templates, load_template
 from .definition import missing_translations, parse_definition
-from .forms import CountForm, DatesForm, DefinitionForm, InviteForm, SurveyCreateForm, UserCountForm
+from .forms import (
+    CountForm,
+    DatesForm,
+    DefinitionForm,
+    InviteForm,
+    LocalQuestionForm,
+    SurveyCreateForm,
+    UserCountForm,
+)
+from .local import definition_for_unit
 from .models import AccessCode, Channel, SurveyStatus
 from .render import SectionRenderer, error_text, tx
 from .respond import RespondentTexts, district_labels
@@ -267,7 +276,8 @@ def unit_distribute(request: HttpRequest, survey_id: int, survey_unit_id: int) -
     survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DISTRIBUTE)
     su = access_survey_unit(request.user, survey, survey_unit_id)
     count_form = CountForm(prefix="codes")
-    invite_form = InviteForm(prefix="invite")
+    languages = parse_definition(survey.definition).languages
+    invite_form = InviteForm(prefix="invite", languages=languages)
     users_form = UserCountForm(prefix="users", initial={"user_count": su.user_count})
     base = request.build_absolute_uri("/").rstrip("/")
     if request.method == "POST":
@@ -282,17 +292,27 @@ def unit_distribute(request: HttpRequest, survey_id: int, survey_unit_id: int) -
                     messages.success(request, _("%(n)s codes were created.") % {"n": len(made)})
                     return redirect("surveys:codes", survey.pk, su.pk, made[0].batch)
             elif action == "invite":
-                invite_form = InviteForm(request.POST, prefix="invite")
+                invite_form = InviteForm(request.POST, prefix="invite", languages=languages)
                 if invite_form.is_valid():
-                    valid, invalid = distribution.parse_emails(invite_form.cleaned_data["emails"])
+                    valid, invalid = distribution.parse_addresses(invite_form.cleaned_data["emails"])
+                    unknown = sorted({lang for _e, lang in valid if lang and lang not in languages})
                     if invalid:
                         invite_form.add_error(
                             "emails",
                             _("These addresses are not valid: %(list)s") % {"list": ", ".join(invalid[:10])},
                         )
+                    elif unknown:
+                        invite_form.add_error(
+                            "emails",
+                            _("The survey is not offered in: %(list)s") % {"list": ", ".join(unknown)},
+                        )
                     else:
                         sent = distribution.invitations_send(
-                            actor=request.user, survey_unit=su, emails=valid, base_url=base
+                            actor=request.user,
+                            survey_unit=su,
+                            emails=valid,
+                            base_url=base,
+                            language=invite_form.cleaned_data["language"],
                         )
                         messages.success(request, _("%(n)s invitations were sent.") % {"n": sent})
                         return redirect("surveys:distribute", survey.pk, su.pk)
@@ -324,6 +344,8 @@ def unit_distribute(request: HttpRequest, survey_id: int, survey_unit_id: int) -
         "batches": AccessCode.objects.filter(survey_unit=su).values_list("batch", flat=True).distinct(),
         "invited": invitations.count(),
         "invited_done": invitations.filter(completed=True).count(),
+        "can_design_unit": can(request.user, Perm.SURVEY_DESIGN, su.unit),
+        "local_count": len(local.visible_local_questions(su)),
     }
     return render(request, "surveys/distribute.html", context)
 
@@ -370,7 +392,7 @@ def unit_paper(request: HttpRequest, survey_id: int, survey_unit_id: int) -> Htt
     """Fast keying of paper forms: every question on one page, then a blank form for the next."""
     survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DISTRIBUTE)
     su = access_survey_unit(request.user, survey, survey_unit_id)
-    definition = parse_definition(survey.definition)
+    definition = definition_for_unit(su)
     lang = definition.languages[0]
     districts = district_labels(survey.municipality_id)
     data: dict[str, list[str]] = {}
@@ -408,3 +430,72 @@ def unit_paper(request: HttpRequest, survey_id: int, survey_unit_id: int) -> Htt
         "has_errors": bool(errors),
     }
     return render(request, "surveys/paper.html", context, status=400 if errors else 200)
+
+
+@staff_view
+def unit_local(request: HttpRequest, survey_id: int, survey_unit_id: int) -> HttpResponse:
+    """A unit's own questions (at most ``local.MAX_LOCAL_QUESTIONS``): add, edit, translate, remove."""
+    survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DISTRIBUTE)
+    su = access_survey_unit(request.user, survey, survey_unit_id, Perm.SURVEY_DESIGN)
+    languages = parse_definition(survey.definition).languages
+    questions = local.visible_local_questions(su)
+    failed: tuple[str, LocalQuestionForm] | None = None
+    if request.method == "POST":
+        action, key = request.POST.get("action"), request.POST.get("key", "")
+        old = next((q for q in questions if q["key"] == key), None)
+        try:
+            if action == "remove" and old is not None:
+                local.local_question_remove(actor=request.user, survey_unit=su, key=key)
+                messages.success(request, _("The question was removed. Answers already given are kept."))
+                return redirect("surveys:local", survey.pk, su.pk)
+            if action in ("add", "save"):
+                prefix = "new" if action == "add" else key
+                form = LocalQuestionForm(request.POST, prefix=prefix, languages=languages)
+                failed = (prefix, form)
+                if form.is_valid():
+                    if action == "add":
+                        local.local_question_add(actor=request.user, survey_unit=su, question=form.question())
+                        messages.success(request, _("The question was added."))
+                    elif old is not None:
+                        local.local_question_update(
+                            actor=request.user, survey_unit=su, key=key, question=form.question(old)
+                        )
+                        messages.success(request, _("The question was saved. Existing answers are kept."))
+                    else:
+                        messages.error(request, _("This question does not exist (any more)."))
+                    return redirect("surveys:local", survey.pk, su.pk)
+        except ServiceError as error:
+            if failed:
+                failed[1].add_service_error(error)
+            else:
+                messages.error(request, str(error.message))
+    rows = []
+    for number, question in enumerate(questions, start=1):
+        form = (
+            failed[1]
+            if failed and failed[0] == question["key"]
+            else LocalQuestionForm(
+                prefix=question["key"],
+                languages=languages,
+                initial=LocalQuestionForm.initial_for(question, languages),
+            )
+        )
+        text = question.get("text") or {}
+        missing = [lang for lang in languages if not text.get(lang, "").strip()]
+        rows.append({"number": number, "key": question["key"], "form": form, "missing": missing})
+    add_form = None
+    if len(questions) < local.MAX_LOCAL_QUESTIONS:
+        add_form = (
+            failed[1]
+            if failed and failed[0] == "new"
+            else LocalQuestionForm(prefix="new", languages=languages)
+        )
+    context = {
+        "survey": survey,
+        "title": _title(survey.title),
+        "su": su,
+        "rows": rows,
+        "add_form": add_form,
+        "max": local.MAX_LOCAL_QUESTIONS,
+    }
+    return render(request, "surveys/local.html", context, status=400 if failed else 200)

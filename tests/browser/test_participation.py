@@ -105,3 +105,43 @@ def test_document_activity_finding_to_measure_to_public_page(page: Any, settings
     page.click("main a >> text=Solsikken barnehage")
     assert page.locator("text=Frukt til lunsj hver dag").count() == 1
     _check(page)
+
+
+def test_compare_municipalities_that_share_their_figures(page: Any) -> None:
+    import datetime
+
+    from medvirk.demo import load_demo
+    from medvirk.participation import services, sharing
+
+    demo = load_demo()
+    sharing.sharing_grant(actor=demo.users["provestad.admin"], partner=demo.municipality)
+    year = datetime.date.today().year
+    activity = services.activity_create(
+        actor=demo.users["provestad.admin"],
+        owner_unit=demo.other_units["Torget barnehage"],
+        title="Brukerråd",
+        kind="council_meeting",
+        ladder="dialogue",
+        level="representative",
+        invited="organisations",
+        starts_on=datetime.date(year, 1, 15),
+    )
+    services.activity_document(
+        actor=demo.users["provestad.admin"],
+        activity=activity,
+        participants=12,
+        composition={"gender": {"female": 9, "male": 3}},
+    )
+    login(page, "admin")
+    page.goto(page.base_url + "/participation/compare/sharing/")
+    _check(page)
+    page.goto(page.base_url + "/participation/compare/")
+    _check(page)
+    page.check("input[name=m][value=eksempel]")
+    page.check("input[name=m][value=provestad]")
+    page.select_option("#id_year", str(year))
+    page.click("form.mv-form button[type=submit]")
+    page.wait_for_url("**/participation/compare/?*")
+    assert page.locator("table th[scope=col] >> text=Prøvestad kommune").count() >= 1
+    assert page.locator("svg.mv-chart title").count() == 1
+    _check(page)

@@ -55,3 +55,48 @@ def test_create_open_translate_and_distribute(page: Any) -> None:
     page.wait_for_selector(".ds-alert")
     assert Response.objects.filter(survey=survey, channel="paper", complete=True).count() == 1
     assert_accessible(page)
+
+
+def test_unit_leader_adds_own_question_and_respondents_see_it_in_persian(page: Any) -> None:
+    from medvirk.demo import load_demo
+    from medvirk.surveys import services
+    from medvirk.surveys.models import SurveyUnit
+    from medvirk.surveys.tests.factories import sample_definition
+
+    demo = load_demo()
+    survey = services.survey_create(
+        actor=demo.users["analytiker"],
+        owner_unit=demo.units[""],
+        units=[demo.units["Solsikken barnehage"], demo.units["Nordlys barnehage"]],
+        document=sample_definition(languages=("nb", "en", "fa")),
+        round_label="local-browser",
+    )
+    services.survey_set_status(actor=demo.users["analytiker"], survey=survey, status="open")
+    su = SurveyUnit.objects.get(survey=survey, unit=demo.units["Solsikken barnehage"])
+
+    login(page, "leder.solsikken")
+    page.goto(page.base_url + f"/surveys/{survey.pk}/units/{su.pk}/")
+    page.click(f"a[href$='/units/{su.pk}/local/']")
+    page.wait_for_url("**/local/")
+    assert_accessible(page)
+    assert_fits_width(page)
+    page.select_option("#id_new-type", "rating")
+    page.fill("#id_new-text_nb", "Hvor fornøyd er du med uteområdet?")
+    page.fill("#id_new-text_fa", "چقدر از فضای بازی راضی هستید؟")
+    page.click("form:has(input[value=add]) button[type=submit]")
+    page.wait_for_selector(".ds-alert")
+    assert (
+        page.locator("#id_" + f"local_{su.unit_id}_1-text_fa").input_value()
+        == "چقدر از فضای بازی راضی هستید؟"
+    )
+    assert_accessible(page)
+
+    # A respondent in this unit answering in Persian gets the page right-to-left, in Persian.
+    _response, token = services.response_start(
+        survey_unit=su, channel="link", language="fa", idempotency_key="local-browser"
+    )
+    page.goto(page.base_url + f"/a/r/{token}/4/")
+    assert page.get_attribute("html", "dir") == "rtl"
+    assert "پرسش‌های Solsikken barnehage" in page.content()  # "Questions from …"
+    assert "چقدر از فضای بازی راضی هستید؟" in page.content()
+    assert_accessible(page)

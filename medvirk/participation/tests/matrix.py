@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
 from medvirk.demo import DemoData
-from medvirk.participation import services
+from medvirk.participation import services, sharing
 from medvirk.participation.models import Activity, ActivityAttachment, Finding, Measure
 from tests.matrix_support import EKS, VIEW, Case, any_, api_call, get, in_, staff, target_unit, uid
 
@@ -118,6 +118,43 @@ def post(template: str, ident: Any, data: dict[str, Any] | None = None) -> Any:
     return lambda c, d, t: c.post(template.format(ident(d, t)), data or {})
 
 
+# Comparing municipalities needs results access to one's whole municipality; sharing figures
+# needs participation rights on the whole municipality (see participation/sharing.py).
+ROOT_VIEW = {"admin", "analytiker", "koordinator", "lesetilgang", "provestad.admin"}
+ROOT_MANAGE = {"admin", "analytiker", "koordinator", "provestad.admin"}
+EKS_ROOT_VIEW = ROOT_VIEW - {"provestad.admin"}
+
+
+def _shared(d: DemoData) -> None:
+    """Prøvestad shares its figures with Eksempel (not the other way round)."""
+    if not sharing.grants_for(d.users["provestad.admin"])["shared_with"]:
+        sharing.sharing_grant(actor=d.users["provestad.admin"], partner=d.municipality)
+
+
+def _compare_page(c: Any, d: DemoData, t: str) -> Any:
+    _shared(d)
+    return c.get("/participation/compare/?m=eksempel&m=provestad&year=2026&format=csv")
+
+
+def _compare_api(c: Any, d: DemoData, t: str) -> Any:
+    _shared(d)
+    return c.get("/api/v1/participation/compare?municipalities=eksempel&municipalities=provestad")
+
+
+def _revoke(c: Any, d: DemoData, t: str) -> Any:
+    sharing.sharing_grant(actor=d.users["admin"], partner=d.other)
+    return c.post("/participation/compare/sharing/provestad/stop/")
+
+
+def _revoke_api(c: Any, d: DemoData, t: str) -> Any:
+    sharing.sharing_grant(actor=d.users["admin"], partner=d.other)
+    return c.delete("/api/v1/participation/sharing/provestad")
+
+
+def _actors(names: set[str]) -> Any:
+    return lambda actor, target: actor in names
+
+
 P = "/participation"
 A = "/api/v1/participation"
 VIEW_P = in_(VIEW)
@@ -149,6 +186,41 @@ CASES = [
     Case("participation:bank", get(f"{P}/bank/?q=tiltak"), any_(VIEW), per_target=False),
     Case("participation:cycle_overview", get(f"{P}/cycle/?year=2026"), any_(VIEW), per_target=False),
     Case("participation:cycle_edit", page(P + "/cycle/{}/?year=2026", uid), EDIT_P),
+    Case("participation:compare", get(f"{P}/compare/"), _actors(ROOT_VIEW), per_target=False),
+    Case("participation:compare", _compare_page, _actors(EKS_ROOT_VIEW), per_target=False),
+    Case("participation:sharing", get(f"{P}/compare/sharing/"), _actors(ROOT_VIEW), per_target=False),
+    Case(
+        "participation:sharing",
+        lambda c, d, t: c.post(f"{P}/compare/sharing/", {"partner": "eksempel"}),
+        _actors(ROOT_MANAGE),
+        per_target=False,
+    ),
+    Case(
+        "participation:sharing_revoke", _revoke, _actors(ROOT_MANAGE - {"provestad.admin"}), per_target=False
+    ),
+    Case(f"api:GET {A}/compare", _compare_api, _actors(EKS_ROOT_VIEW), per_target=False, api=True),
+    Case(
+        f"api:GET {A}/sharing",
+        api_call("GET", lambda d, t: f"{A}/sharing"),
+        _actors(ROOT_VIEW),
+        per_target=False,
+        api=True,
+    ),
+    Case(
+        f"api:POST {A}/sharing",
+        api_call("POST", lambda d, t: f"{A}/sharing", lambda d, t: {"partner": "provestad"}),
+        _actors(ROOT_MANAGE),
+        per_target=False,
+        api=True,
+        refused=lambda a, t: a == "provestad.admin",
+    ),
+    Case(
+        f"api:DELETE {A}/sharing/{{slug}}",
+        _revoke_api,
+        _actors(ROOT_MANAGE - {"provestad.admin"}),
+        per_target=False,
+        api=True,
+    ),
     Case(f"api:GET {A}/activities", api_call("GET", lambda d, t: f"{A}/activities"), staff, False, True),
     Case(
         f"api:POST {A}/activities",
@@ -181,6 +253,13 @@ CASES = [
             lambda d, t: f"{A}/activities/{aid(d, t)}/documentation",
             lambda d, t: {"participants": 12, "composition": {"gender": {"female": 7, "male": 5}}},
         ),
+        EDIT_P,
+        api=True,
+    ),
+    # Creating the evaluation needs participation rights only (coordinators cannot design surveys).
+    Case(
+        f"api:POST {A}/activities/{{activity_id}}/evaluation",
+        api_call("POST", lambda d, t: f"{A}/activities/{aid(d, t)}/evaluation"),
         EDIT_P,
         api=True,
     ),

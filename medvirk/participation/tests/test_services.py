@@ -228,3 +228,4 @@ def test_demo_seeding_runs_and_fills_the_public_page(demo: Any, client_as: Any) 
     html = client_as(None).get("/p/eksempel/").content.decode()
     assert "Viktige beskjeder på fem språk" in html and "Åpent foreldremøte om uteleik" in html
     assert "Foreldrerådet" not in html  # not published
+    assert client_as("admin").get("/participation/compare/?m=eksempel&m=provestad").status_code == 200

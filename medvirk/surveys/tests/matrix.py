@@ -48,6 +48,14 @@ UNIT_DESIGN = {  # designing a new survey owned by the target unit
     "provestad.admin": {"foreign"},
 }
 UNIT_TARGETS = ("own", "sibling", "district", "foreign")
+UNIT_LOCAL = {  # adding a unit's own questions: survey design on that unit (not the coordinator)
+    "admin": {"own", "sibling", "district"},
+    "analytiker": {"own", "sibling", "district"},
+    "analytiker.nord": {"own", "sibling"},
+    "leder.solsikken": {"own"},
+    "provestad.admin": {"foreign"},
+}
+LOCAL_QUESTION = {"type": "rating", "text": {"nb": "Hvor fornøyd er du med uteområdet?"}}
 OWNERS = {
     "own": "Solsikken barnehage",
     "sibling": "Nordlys barnehage",
@@ -117,6 +125,19 @@ def _make_codes(c: Any, d: DemoData, t: str) -> Any:
     return c.get(f"/surveys/{su.survey_id}/units/{su.pk}/codes/1/")
 
 
+def _local_key(d: DemoData, t: str) -> str:
+    """Give the target unit one local question (as its designer) and return its key."""
+    from medvirk.surveys.local import local_question_add
+
+    actor = d.users["admin" if t != "foreign" else "provestad.admin"]
+    su = unit_for(d, t)
+    return local_question_add(actor=actor, survey_unit=su, question=LOCAL_QUESTION)
+
+
+def _local_url(d: DemoData, t: str) -> str:
+    return "/api/v1" + unit_url("local-questions")(d, t)
+
+
 def _public_link(d: DemoData, t: str) -> str:
     return unit_for(d, "own").link_key
 
@@ -148,6 +169,7 @@ CASES = [
     Case("surveys:poster", _page(unit_url("poster/")), in_(UNIT_DISTRIBUTE), targets=UNIT_TARGETS),
     Case("surveys:paper", _page(unit_url("paper/")), in_(UNIT_DISTRIBUTE), targets=UNIT_TARGETS),
     Case("surveys:codes", _make_codes, in_(UNIT_DISTRIBUTE), targets=UNIT_TARGETS),
+    Case("surveys:local", _page(unit_url("local/")), in_(UNIT_LOCAL), targets=UNIT_TARGETS),
     Case(
         "api:GET /api/v1/survey-templates",
         api_call("GET", lambda d, t: "/api/v1/survey-templates"),
@@ -236,6 +258,34 @@ CASES = [
             "PUT", lambda d, t: "/api/v1" + unit_url("user-count")(d, t), lambda d, t: {"user_count": 40}
         ),
         in_(UNIT_DISTRIBUTE),
+        api=True,
+        targets=UNIT_TARGETS,
+    ),
+    Case(
+        "api:GET /api/v1/surveys/{survey_id}/units/{survey_unit_id}/local-questions",
+        api_call("GET", _local_url),
+        in_(UNIT_LOCAL),
+        api=True,
+        targets=UNIT_TARGETS,
+    ),
+    Case(
+        "api:POST /api/v1/surveys/{survey_id}/units/{survey_unit_id}/local-questions",
+        api_call("POST", _local_url, lambda d, t: LOCAL_QUESTION),
+        in_(UNIT_LOCAL),
+        api=True,
+        targets=UNIT_TARGETS,
+    ),
+    Case(
+        "api:PUT /api/v1/surveys/{survey_id}/units/{survey_unit_id}/local-questions/{key}",
+        api_call("PUT", lambda d, t: f"{_local_url(d, t)}/{_local_key(d, t)}", lambda d, t: LOCAL_QUESTION),
+        in_(UNIT_LOCAL),
+        api=True,
+        targets=UNIT_TARGETS,
+    ),
+    Case(
+        "api:DELETE /api/v1/surveys/{survey_id}/units/{survey_unit_id}/local-questions/{key}",
+        api_call("DELETE", lambda d, t: f"{_local_url(d, t)}/{_local_key(d, t)}"),
+        in_(UNIT_LOCAL),
         api=True,
         targets=UNIT_TARGETS,
     ),

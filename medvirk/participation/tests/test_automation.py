@@ -1,0 +1,159 @@
+"""Automatic parts: checklist and measure reminders, survey rounds recorded, evaluation by coordinators."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from medvirk.core.errors import ServiceError
+from medvirk.core.models import AuditEvent
+from medvirk.participation import services
+from medvirk.participation.evaluation import evaluation_create
+from medvirk.participation.models import Activity
+from medvirk.participation.survey_rounds import survey_rounds_sync
+from medvirk.surveys import services as survey_services
+from medvirk.surveys.models import Response, Survey
+
+pytestmark = pytest.mark.django_db
+
+
+def _remind(day: datetime.date) -> list[Any]:
+    before = len(mail.outbox)
+    call_command("send_participation_reminders", f"--today={day.isoformat()}")
+    return mail.outbox[before:]
+
+
+@pytest.fixture
+def leader(demo: Any) -> Any:
+    user = demo.users["leder.solsikken"]
+    user.email = "sol@example.org"
+    user.save()
+    return user
+
+
+def test_unit_leaders_are_reminded_of_overdue_checklist_items_every_two_weeks(demo: Any, leader: Any) -> None:
+    mail.outbox.clear()
+    assert _remind(datetime.date(2026, 3, 15)) == []  # nothing is due before 31 March
+    sent = _remind(datetime.date(2026, 7, 15))
+    # Only Solsikken has a unit leader; its survey ran (the demo survey), the rest is overdue.
+    assert [m.to for m in sent] == [["sol@example.org"]]
+    assert "Solsikken barnehage" in sent[0].body and "Nordlys" not in sent[0].body
+    assert "2026-03-31" in sent[0].body and "2026-06-30" in sent[0].body
+    assert "2026-10-31" not in sent[0].body
+    unit = demo.units["Solsikken barnehage"]
+    assert AuditEvent.objects.filter(action="cycle.reminded", municipality=demo.municipality).count() == 1
+    assert _remind(datetime.date(2026, 7, 15)) == []  # the same day again: nothing
+    assert _remind(datetime.date(2026, 7, 22)) == []  # within two weeks: nothing
+    assert len(_remind(datetime.date(2026, 7, 29))) == 1
+    services.cycle_set(actor=leader, unit=unit, year=2026, council_met=True, minorities_mapped=True)
+    assert _remind(datetime.date(2026, 8, 30)) == []  # caught up; the report is not due yet
+    assert len(_remind(datetime.date(2026, 12, 2))) == 1  # the report is now overdue
+
+
+def test_the_reminders_command_also_reminds_owners_of_overdue_measures_once_a_day(
+    demo: Any, leader: Any
+) -> None:
+    services.measure_create(
+        actor=leader,
+        unit=demo.units["Solsikken barnehage"],
+        title="Forfalt",
+        decision_level="employee",
+        due_on=datetime.date(2026, 1, 10),
+    )
+    mail.outbox.clear()
+    sent = _remind(datetime.date(2026, 2, 1))
+    assert len(sent) == 1 and "Forfalt" in sent[0].subject
+    assert _remind(datetime.date(2026, 2, 1)) == []
+    # The older command shares the same rule, so running both never mails twice.
+    call_command("send_measure_reminders")
+    assert len(_remind(datetime.date(2026, 2, 2))) == 1
+
+
+def test_open_survey_rounds_become_activities_and_closed_ones_count_responses(demo: Any) -> None:
+    solsikken = demo.units["Solsikken barnehage"]
+    created = survey_rounds_sync()
+    rounds = Activity.objects.filter(kind="survey_round")
+    # The demo's open surveys: own, sibling, district, root (three units) and foreign.
+    assert created == rounds.count() == 7
+    mine = rounds.filter(owner_unit=solsikken).select_related("survey")
+    assert sorted(a.survey.round_label for a in mine) == ["matrix-own", "matrix-root"]
+    assert {(a.ladder, a.level, a.participants) for a in mine} == {("informants", "individual", None)}
+    assert list(mine[0].units.all()) == [solsikken]
+    assert survey_rounds_sync() == 0 and rounds.count() == 7  # idempotent
+
+    survey = Survey.objects.get(round_label="matrix-root")
+    for i, complete in enumerate([True, True, True, False]):
+        Response.objects.create(
+            municipality=demo.municipality,
+            survey=survey,
+            unit=solsikken,
+            language="nb",
+            channel="link",
+            complete=complete,
+            created_on=datetime.date(2026, 3, 1),
+            idempotency_key=f"k{i}",
+        )
+    survey_services.survey_set_status(actor=demo.users["admin"], survey=survey, status="closed")
+    survey_rounds_sync()
+    counts = dict(rounds.filter(survey=survey).values_list("owner_unit__name", "participants"))
+    assert counts == {"Solsikken barnehage": 3, "Nordlys barnehage": 0, "Sørbyen barnehage": 0}
+    assert rounds.get(survey__round_label="matrix-own").participants is None  # still open
+
+
+def test_survey_rounds_show_on_the_activity_list(demo: Any, client_as: Any) -> None:
+    html = client_as("leder.solsikken").get("/participation/").content.decode()
+    assert "matrix-own" in html and "matrix-sibling" not in html
+
+
+def test_coordinators_create_the_evaluation_without_survey_design_rights(demo: Any) -> None:
+    coordinator = demo.users["koordinator"]
+    activity = services.activity_create(
+        actor=coordinator,
+        owner_unit=demo.units["Solsikken barnehage"],
+        title="Dialogmøte",
+        kind="dialogue_meeting",
+        ladder="dialogue",
+        level="group",
+        invited="open",
+        starts_on=datetime.date(2026, 4, 1),
+    )
+    with pytest.raises(ServiceError):  # the survey module itself still needs design rights
+        survey_services.survey_create(
+            actor=coordinator,
+            owner_unit=activity.owner_unit,
+            document=Survey.objects.first().definition,
+            units=[activity.owner_unit],
+            round_label="x",
+        )
+    survey = evaluation_create(actor=coordinator, activity=activity)
+    assert survey.status == "open" and survey.owner_unit == activity.owner_unit
+    # Not a survey round: participants' evaluations are not recorded as activities.
+    survey_rounds_sync()
+    assert not Activity.objects.filter(survey=survey).exists()
+    with pytest.raises(ServiceError) as error:  # a reader cannot
+        evaluation_create(actor=demo.users["lesetilgang"], activity=activity)
+    assert error.value.code == "forbidden"
+
+
+def test_coordinator_creates_the_evaluation_from_the_activity_page(demo: Any, client_as: Any) -> None:
+    activity = services.activity_create(
+        actor=demo.users["admin"],
+        owner_unit=demo.units["Nordlys barnehage"],
+        title="Fokusgruppe",
+        kind="focus_group",
+        ladder="informants",
+        level="group",
+        invited="panel",
+        starts_on=datetime.date(2026, 5, 5),
+    )
+    client = client_as("koordinator")
+    page = client.get(f"/participation/activities/{activity.pk}/").content.decode()
+    assert f"/participation/activities/{activity.pk}/evaluation/" in page  # the button is offered
+    response = client.post(f"/participation/activities/{activity.pk}/evaluation/")
+    activity.refresh_from_db()
+    assert response["Location"] == f"/surveys/{activity.evaluation_survey_id}/"
+    assert client.get(response["Location"]).status_code == 200  # and they can share its link

@@ -1,0 +1,89 @@
+"""Staff pages comparing municipalities' participation, and sharing figures with a partner."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from medvirk.core.errors import ServiceError
+from medvirk.core.views import staff_view
+from medvirk.orgs.models import Municipality
+
+from . import sharing
+from .compare import BAR_MAX, LABEL_WIDTH, build_comparison, comparison_csv
+from .forms import CompareForm, ShareForm
+
+
+@staff_view
+def compare(request: HttpRequest) -> HttpResponse:
+    """Two or more municipalities side by side for a year (``?m=<slug>&m=<slug>&year=``)."""
+    municipalities = sharing.comparable_municipalities(request.user)
+    if not municipalities:
+        raise Http404
+    this_year = datetime.date.today().year
+    years = list(range(this_year + 1, this_year - 5, -1))
+    data = request.GET if "m" in request.GET else None
+    allowed = {m.slug for m in municipalities}
+    if any(slug not in allowed for slug in request.GET.getlist("m")):
+        raise Http404  # not shared with this municipality, or no such municipality
+    form = CompareForm(data, municipalities=municipalities, years=years, initial={"m": [], "year": this_year})
+    comparison = None
+    if form.is_bound and form.is_valid():
+        try:
+            chosen = sharing.access_municipalities(request.user, form.cleaned_data["m"])
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            comparison = build_comparison(municipalities=chosen, year=form.cleaned_data["year"])
+    if comparison is not None and request.GET.get("format") == "csv":
+        response = HttpResponse(comparison_csv(comparison), content_type="text/csv; charset=utf-8")
+        name = "-".join(m.slug for m in comparison.municipalities)
+        response["Content-Disposition"] = f'attachment; filename="participation-{name}-{comparison.year}.csv"'
+        return response
+    context = {
+        "form": form,
+        "comparison": comparison,
+        "alone": len(municipalities) < 2,
+        "can_share": sharing.can_share(request.user),
+        "bar_max": BAR_MAX,
+        "label_width": LABEL_WIDTH,
+        "csv_query": request.GET.urlencode() + "&format=csv",
+    }
+    return render(request, "participation/compare.html", context)
+
+
+@staff_view
+def sharing_page(request: HttpRequest) -> HttpResponse:
+    """Which municipalities see our figures, which share theirs with us; share with one more."""
+    grants = sharing.grants_for(request.user)
+    can_share = sharing.can_share(request.user)
+    taken = {g.partner_id for g in grants["shared_with"]} | {request.user.municipality_id}
+    partners = Municipality.objects.exclude(pk__in=taken)
+    form = ShareForm(request.POST or None, partners=partners) if can_share else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            partner = sharing.partner_by_slug(form.cleaned_data["partner"])
+            try:
+                sharing.sharing_grant(actor=request.user, partner=partner)
+            except ServiceError as error:
+                form.add_service_error(error)
+            else:
+                messages.success(request, _("Your figures are now shared with %(m)s.") % {"m": partner.name})
+                return redirect("participation:sharing")
+    return render(request, "participation/sharing.html", {"form": form, "can_share": can_share, **grants})
+
+
+@staff_view
+@require_POST
+def sharing_revoke(request: HttpRequest, slug: str) -> HttpResponse:
+    partner = sharing.partner_by_slug(slug)
+    sharing.sharing_revoke(actor=request.user, partner=partner)
+    messages.success(request, _("Your figures are no longer shared with %(m)s.") % {"m": partner.name})
+    return redirect("participation:sharing")
