@@ -8,18 +8,25 @@ from __future__ import annotations
 
 import datetime
 
+from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
 
+from medvirk.accounts.access import access_unit_by_id
+from medvirk.accounts.permissions import Perm
+from medvirk.api.jobs import JobOut, job_out
 from medvirk.core.errors import ServiceError
+from medvirk.core.models import JobStatus
 from medvirk.panels import selection, services
 from medvirk.panels.choices import PanelMethod
 from medvirk.panels.csvimport import parse_csv, volunteers_import
-from medvirk.panels.models import Council, Panel, Volunteer
+from medvirk.panels.meetings import meeting_add, meeting_link
+from medvirk.panels.models import Council, CouncilMeeting, Panel, Volunteer
 from medvirk.panels.report import build_report
-from medvirk.panels.selectors import access_panel_by_id, require_panels
+from medvirk.panels.selectors import access_panel_by_id, access_volunteer_by_id, require_panels
+from medvirk.participation.selectors import access_activity_by_id
 
 router = Router(tags=["panels"])
 
@@ -192,12 +199,40 @@ class CouncilDecisionOut(Schema):
     follow_up: str
 
 
+class CouncilMeetingOut(Schema):
+    id: int
+    date: datetime.date
+    title: str
+    agenda: str
+    activity_id: int | None
+
+
+class CouncilMeetingIn(Schema):
+    date: datetime.date
+    title: str
+    agenda: str = ""
+    record_for_unit_id: int | None = None  # create a participation activity of this unit
+    activity_id: int | None = None  # or link an existing council-meeting activity
+
+
 class CouncilOut(Schema):
     id: int
     name: str
     mandate: str
     members: list[CouncilMemberOut]
     decisions: list[CouncilDecisionOut]
+    meetings: list[CouncilMeetingOut]
+
+
+class VolunteerPatch(Schema):
+    age_band: str | None = None
+    gender: str | None = None
+    district: str | None = None
+    immigrant_background: str | None = None
+    social_background: str | None = None
+    languages: list[str] | None = None
+    accessibility_needs: str | None = None
+    household_key: str | None = None
 
 
 def _council(c: Council) -> dict[str, object]:
@@ -211,7 +246,20 @@ def _council(c: Council) -> dict[str, object]:
         "decisions": [
             {"id": d.pk, "date": d.date, "text": d.text, "follow_up": d.follow_up} for d in c.decisions.all()
         ],
+        "meetings": [_meeting(m) for m in c.meetings.all()],
     }
+
+
+def _meeting(m: CouncilMeeting) -> dict[str, object]:
+    return {"id": m.pk, "date": m.date, "title": m.title, "agenda": m.agenda, "activity_id": m.activity_id}
+
+
+def _council_or_404(request: HttpRequest, council_id: int) -> Council:
+    require_panels(request.user)
+    council = Council.objects.filter(pk=council_id, municipality_id=request.user.municipality_id).first()
+    if council is None:
+        raise Http404
+    return council
 
 
 # Volunteer and council routes are registered before "/panels/{panel_id}", which would match them.
@@ -224,12 +272,47 @@ def list_councils(request: HttpRequest) -> list[dict[str, object]]:
 
 @router.get("/panels/councils/{council_id}", response=CouncilOut)
 def get_council(request: HttpRequest, council_id: int) -> dict[str, object]:
-    """Return one council with members, terms and decisions."""
-    require_panels(request.user)
-    council = Council.objects.filter(pk=council_id, municipality_id=request.user.municipality_id).first()
-    if council is None:
-        raise Http404
-    return _council(council)
+    """Return one council with members, terms, meetings and decisions."""
+    return _council(_council_or_404(request, council_id))
+
+
+@router.post("/panels/councils/{council_id}/meetings", response={201: CouncilMeetingOut})
+def add_council_meeting(
+    request: HttpRequest, council_id: int, payload: CouncilMeetingIn
+) -> Status[dict[str, object]]:
+    """Add a council meeting; record it as a participation activity of a unit, or link one.
+
+    ``record_for_unit_id`` needs participation rights on that unit; ``activity_id`` must be a
+    council-meeting activity the caller may manage (404 otherwise).
+    """
+    council = _council_or_404(request, council_id)
+    if payload.record_for_unit_id is not None and payload.activity_id is not None:
+        raise ServiceError("choose_one", _("Either record a new activity or link an existing one."))
+    unit = activity = None
+    if payload.record_for_unit_id is not None:
+        unit = access_unit_by_id(request.user, payload.record_for_unit_id, Perm.PARTICIPATION_MANAGE)
+    if payload.activity_id is not None:
+        activity = access_activity_by_id(request.user, payload.activity_id, Perm.PARTICIPATION_MANAGE)
+    with transaction.atomic():
+        meeting = meeting_add(
+            actor=request.user,
+            council=council,
+            date=payload.date,
+            title=payload.title,
+            agenda=payload.agenda,
+            record_for=unit,
+        )
+        if activity is not None:
+            meeting_link(actor=request.user, meeting=meeting, activity=activity)
+    return Status(201, _meeting(meeting))
+
+
+@router.patch("/panels/volunteers/{volunteer_id}", response=VolunteerOut)
+def patch_volunteer(request: HttpRequest, volunteer_id: int, payload: VolunteerPatch) -> dict[str, object]:
+    """Correct a volunteer's attributes (keys as in the pool; audited without the values)."""
+    volunteer = access_volunteer_by_id(request.user, volunteer_id)
+    changes = payload.dict(exclude_none=True)
+    return _volunteer(services.volunteer_update(actor=request.user, volunteer=volunteer, **changes))
 
 
 @router.get("/panels", response=list[PanelOut])
@@ -290,12 +373,25 @@ def get_feasibility(request: HttpRequest, panel_id: int) -> dict[str, object]:
     }
 
 
-@router.post("/panels/{panel_id}/select", response={200: ReportOut})
+class SelectOut(Schema):
+    job_id: int
+    job: JobOut
+    report: ReportOut | None
+
+
+@router.post("/panels/{panel_id}/select", response={200: SelectOut})
 def select_panel(request: HttpRequest, panel_id: int, payload: SelectIn) -> dict[str, object]:
-    """Draw the panel by lot (its method; pools up to 1,000 volunteers) and return the report."""
+    """Start drawing the panel by lot in the background (pools up to 5,000 volunteers).
+
+    Returns the job: poll ``GET /api/v1/jobs/{job_id}`` until ``status`` is ``done`` (then read
+    ``GET /api/v1/panels/{panel_id}/report``) or ``failed`` (``error`` says why). ``report`` is
+    filled in when the draw had already finished.
+    """
     panel = access_panel_by_id(request.user, panel_id)
-    selection.panel_select(actor=request.user, panel=panel, seed=payload.seed)
-    return _report(panel)
+    job = selection.panel_select_start(actor=request.user, panel=panel, seed=payload.seed)
+    panel.refresh_from_db()
+    report = _report(panel) if job.status == JobStatus.DONE else None
+    return {"job_id": job.pk, "job": job_out(job), "report": report}
 
 
 def _report(panel: Panel) -> dict[str, object]:

@@ -4,6 +4,7 @@ from .accounts import router as accounts_router
 from .base import api
 from .insights import router as insights_router
 from .interchange import router as interchange_router
+from .jobs import router as jobs_router
 from .orgs import router as orgs_router
 from .panels import router as panels_router
 from .participation import router as participation_router
@@ -22,5 +23,6 @@ api.add_router("/", population_router)
 api.add_router("/", participation_router)
 api.add_router("/", partners_router)
 api.add_router("/", panels_router)
+api.add_router("/", jobs_router)
 
 __all__ = ["api"]

@@ -64,6 +64,9 @@ ACTION_LABELS: dict[str, Any] = {
     "panels.council_created": _("Council created"),
     "panels.council_member_added": _("Council member added"),
     "panels.council_decision_added": _("Council decision logged"),
+    "panels.council_meeting_added": _("Council meeting added"),
+    "panels.council_meeting_linked": _("Council meeting linked to a participation activity"),
+    "panels.volunteer_updated": _("Volunteer's details changed by staff"),
 }
 
 

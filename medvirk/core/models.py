@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -44,3 +48,74 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_type}:{self.object_id}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+def job_result_path(job: Job, filename: str) -> str:
+    """Store results under ``MEDIA_ROOT/jobs/<municipality>/<job>/`` (served only through a view)."""
+    return f"jobs/{job.municipality_id}/{job.pk}/{filename}"
+
+
+class Job(TenantModel):
+    """One piece of background work (see ``medvirk.core.jobs``): its progress and its result.
+
+    The handler for ``kind`` runs in the ``db_worker`` process; the page ``/jobs/<id>/`` reads this
+    row, so closing the browser does not stop the work. ``error`` is written for the user, in plain
+    words; the traceback goes to the log only.
+    """
+
+    kind = models.CharField(_("kind"), max_length=64)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    params = models.JSONField(default=dict, blank=True)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    message = models.CharField(_("message"), max_length=300, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    result = models.JSONField(default=dict, blank=True)  # small structured result (ids, counts)
+    result_url = models.CharField(max_length=300, blank=True)  # where to go when done
+    result_file = models.FileField(upload_to=job_result_path, max_length=300, blank=True)
+    result_name = models.CharField(max_length=200, blank=True)
+    result_type = models.CharField(max_length=100, blank=True)
+    language = models.CharField(max_length=10, blank=True)  # of the user who started it
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)  # last sign of life (progress writes set it too)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        indexes = [models.Index(fields=["municipality", "kind", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.status})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("jobs:job_detail", args=[self.pk])
+
+    @property
+    def finished(self) -> bool:
+        """Return whether the job has stopped (done or failed)."""
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    @property
+    def stalled(self) -> bool:
+        """Return whether an unfinished job has shown no sign of life for ``JOB_STALL_MINUTES``.
+
+        A worker that was killed mid-job leaves it "running" for good; callers let users start
+        the work again instead of waiting for ever.
+        """
+        limit = timezone.now() - timedelta(minutes=settings.JOB_STALL_MINUTES)
+        return not self.finished and self.updated_at is not None and self.updated_at < limit

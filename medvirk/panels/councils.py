@@ -21,6 +21,7 @@ from medvirk.core.errors import ServiceError
 from medvirk.core.views import staff_view
 from medvirk.site.forms import DsForm
 
+from .meetings import MeetingForm, MeetingLinkForm, meeting_add, meeting_link
 from .models import Council, CouncilDecision, CouncilMember, CouncilMemberKind, CouncilRole
 from .selectors import require_panels
 
@@ -152,10 +153,17 @@ def council_list(request: HttpRequest) -> HttpResponse:
 
 @staff_view
 def council_detail(request: HttpRequest, council_id: int) -> HttpResponse:
-    """Members with terms, the decisions log, and forms to add to both."""
+    """Members with terms, meetings, the decisions log, and forms to add to each."""
     council = _council(request.user, council_id)
-    member_form = MemberForm(request.POST if "add_member" in request.POST else None, prefix="m")
-    decision_form = DecisionForm(request.POST if "add_decision" in request.POST else None, prefix="d")
+    post = request.POST if request.method == "POST" else None
+    member_form = MemberForm(post if post and "add_member" in post else None, prefix="m")
+    decision_form = DecisionForm(post if post and "add_decision" in post else None, prefix="d")
+    meeting_form = MeetingForm(
+        post if post and "add_meeting" in post else None, prefix="g", user=request.user
+    )
+    link_form = MeetingLinkForm(
+        post if post and "link_meeting" in post else None, prefix="l", user=request.user, council=council
+    )
     if request.method == "POST":
         if "add_member" in request.POST and member_form.is_valid():
             member_add(actor=request.user, council=council, **member_form.cleaned_data)
@@ -165,13 +173,32 @@ def council_detail(request: HttpRequest, council_id: int) -> HttpResponse:
             decision_add(actor=request.user, council=council, **decision_form.cleaned_data)
             messages.success(request, _("The decision was logged."))
             return redirect("panels:council_detail", council.pk)
+        if "add_meeting" in request.POST and meeting_form.is_valid():
+            try:
+                meeting_add(actor=request.user, council=council, **meeting_form.cleaned_data)
+            except ServiceError as error:
+                meeting_form.add_service_error(error)
+            else:
+                messages.success(request, _("The meeting was added."))
+                return redirect("panels:council_detail", council.pk)
+        if "link_meeting" in request.POST and link_form.is_valid():
+            try:
+                meeting_link(actor=request.user, **link_form.cleaned_data)
+            except ServiceError as error:
+                link_form.add_service_error(error)
+            else:
+                messages.success(request, _("The meeting was linked to the activity."))
+                return redirect("panels:council_detail", council.pk)
     today = timezone.localdate()
     context = {
         "council": council,
         "members": council.members.all(),
         "decisions": council.decisions.all(),
+        "meetings": council.meetings.select_related("activity"),
         "member_form": member_form,
         "decision_form": decision_form,
+        "meeting_form": meeting_form,
+        "link_form": link_form,
         "today": today,
         "soon": today + datetime.timedelta(days=REMIND_DAYS),
     }

@@ -179,3 +179,34 @@ class QuotaForm(DsForm):
 def quota_initial(rows: Any) -> dict[str, int]:
     """Return form initial values from (feature, value) → (min, max)."""
     return {f"{f}__{v}__{b}": n for (f, v), (lo, hi) in rows.items() for b, n in (("min", lo), ("max", hi))}
+
+
+class VolunteerEditForm(DsForm):
+    """Staff correct a volunteer's attributes on their behalf (e.g. after a phone call)."""
+
+    def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = feature_choices(municipality)
+        for feature, label in FEATURES.items():
+            self.fields[feature] = forms.ChoiceField(label=label, choices=[*choices[feature], PREFER_NOT])
+        self.fields["languages"] = forms.MultipleChoiceField(
+            label=_("Languages"),
+            choices=LANGUAGE_CHOICES,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        )
+        self.fields["accessibility_needs"] = forms.CharField(
+            label=_("Accessibility needs"),
+            required=False,
+            max_length=1000,
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )
+        self.fields["household_key"] = forms.CharField(
+            label=_("Household"),
+            help_text=_(
+                "The same text for people in one household (used when a panel allows one per household)."
+            ),
+            required=False,
+            max_length=100,
+        )
+        _style(self)

@@ -217,3 +217,32 @@ class CouncilDecision(TenantModel):
 
     class Meta:
         ordering = ["-date", "-id"]
+
+
+class CouncilMeeting(TenantModel):
+    """A council meeting; it can be recorded as a participation activity (kind "council meeting").
+
+    The link lives here only, so participation does not depend on panels.
+    """
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="meetings")
+    date = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=200)
+    agenda = models.TextField(_("agenda"), blank=True)
+    activity = models.ForeignKey(
+        "participation.Activity",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("participation activity"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("council meeting")
+        verbose_name_plural = _("council meetings")
+
+    def __str__(self) -> str:
+        return self.title

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import math
 import secrets
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
@@ -34,12 +35,19 @@ from medvirk.analysis.selection import (
 from medvirk.core.audit import audit_record
 from medvirk.core.dimensions import PREFER_NOT_TO_SAY
 from medvirk.core.errors import ServiceError
+from medvirk.core.jobs import job_abandon_if_stalled, latest_job, start_job
+from medvirk.core.models import Job
 
 from .choices import FEATURES, PanelMethod, PanelStatus, feature_choices, value_label
 from .models import MemberStatus, Panel, PanelMember, SelectionRun, Volunteer
 
-#: Larger pools would need a background job (not built yet); LEXIMIN takes seconds at 1,000.
-MAX_POOL_IN_REQUEST = 1000
+#: The largest pool drawn from. Draws run as background jobs (``panels/jobs.py``); LEXIMIN takes
+#: about 9 s at 3,000 volunteers, and its time grows with the number of distinct profiles.
+MAX_POOL = 5000
+SELECT_JOB = "panels.select"
+
+#: ``progress(phase, fraction)``, the same shape as the algorithm's own callback.
+PhaseProgress = Callable[[str, float], None]
 
 
 def pool_for(municipality_id: int) -> list[Volunteer]:
@@ -192,21 +200,65 @@ def _distribution_json(dist: Distribution) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
-def panel_select(*, actor: Any, panel: Panel, seed: int | None = None) -> SelectionRun:
-    """Draw the panel by lot with the panel's method and a published seed; store everything."""
-    panel = Panel.objects.select_for_update().get(pk=panel.pk)
+def _check_pool_size(size: int) -> None:
+    if size > MAX_POOL:
+        raise ServiceError(
+            "pool_too_large",
+            _("The pool has more than %(n)d volunteers, which is more than a draw can handle.")
+            % {"n": MAX_POOL},
+        )
+
+
+def select_job(panel: Panel) -> Job | None:
+    """Return the panel's latest draw job (running, or finished), if any."""
+    return latest_job(municipality=panel.municipality, kind=SELECT_JOB, param="panel_id", value=panel.pk)
+
+
+def panel_select_start(*, actor: Any, panel: Panel, seed: int | None = None) -> Job:
+    """Start drawing the panel in the background; the seed is fixed (and published) now.
+
+    With the immediate backend (tests) the returned job has already finished.
+    """
+    if panel.status != PanelStatus.DRAFT:
+        raise ServiceError("not_draft", _("This panel has already been selected."))
+    running = select_job(panel)
+    if running is not None and not running.finished and not job_abandon_if_stalled(running):
+        raise ServiceError("draw_running", _("This panel is already being drawn."))
+    _check_pool_size(
+        Volunteer.objects.filter(municipality_id=panel.municipality_id, email_confirmed=True).count()
+    )
+    seed = _new_seed() if seed is None else int(seed)
+    return start_job(
+        kind=SELECT_JOB,
+        municipality=panel.municipality,
+        user=actor,
+        params={"panel_id": panel.pk, "seed": seed},
+    )
+
+
+def _phase(progress: PhaseProgress | None, phase: str, fraction: float) -> None:
+    if progress is not None:
+        progress(phase, fraction)
+
+
+def panel_select(
+    *, actor: Any, panel: Panel, seed: int | None = None, progress: PhaseProgress | None = None
+) -> SelectionRun:
+    """Draw the panel by lot with the panel's method and a published seed; store everything.
+
+    ``progress(phase, fraction)`` hears the phases (``check``, the algorithm's own phases,
+    ``draw``, ``save``); ``fraction`` runs from 0 to 1. The computation runs outside any
+    transaction (it can take a minute, and SQLite would block every other writer meanwhile); the
+    panel is then locked, checked again and saved in one transaction.
+    """
+    panel = Panel.objects.get(pk=panel.pk)
     if panel.status != PanelStatus.DRAFT:
         raise ServiceError("not_draft", _("This panel has already been selected."))
     volunteers = pool_for(panel.municipality_id)
-    if len(volunteers) > MAX_POOL_IN_REQUEST:
-        raise ServiceError(
-            "pool_too_large",
-            _("The pool has more than %(n)d volunteers; selection in the background is not available yet.")
-            % {"n": MAX_POOL_IN_REQUEST},
-        )
+    _check_pool_size(len(volunteers))
     snap = snapshot(panel, volunteers)
     instance = instance_from(**snap)
+    _phase(progress, "check", 0.0)
     report = _check(instance, explain=False)
     if not report.feasible:
         raise ServiceError("infeasible", _("No panel can meet these quotas with this pool. See the check."))
@@ -227,7 +279,9 @@ def panel_select(*, actor: Any, panel: Panel, seed: int | None = None) -> Select
             result = draw_legacy(instance, seed)
             run.distribution = {"pool": pool}
         else:
-            dist = find_leximin(instance, seed=seed)
+            algorithm = None if progress is None else (lambda phase, f: progress(phase, 0.05 + 0.89 * f))
+            dist = find_leximin(instance, seed=seed, progress=algorithm)
+            _phase(progress, "draw", 0.95)
             result = draw_panel(dist, seed)
             run.distribution = {**_distribution_json(dist), "pool": pool}
             run.person_probabilities = {p: float(x) for p, x in dist.person_probabilities.items()}
@@ -235,24 +289,48 @@ def panel_select(*, actor: Any, panel: Panel, seed: int | None = None) -> Select
             run.stats = {k: v for k, v in asdict(dist.stats).items()}
     except SelectionFailed as error:
         raise ServiceError("selection_failed", str(error)) from None
+    _phase(progress, "save", 0.97)
     run.drawn = list(result.panel)
-    run.save()
+    _save_run(actor=actor, panel=panel, run=run, snap=snap, volunteers=volunteers)
+    return run
+
+
+@transaction.atomic
+def _save_run(
+    *, actor: Any, panel: Panel, run: SelectionRun, snap: dict[str, Any], volunteers: list[Volunteer]
+) -> None:
+    """Store a computed draw, unless the panel or the drawn people changed while it was computed."""
+    panel = Panel.objects.select_for_update().get(pk=panel.pk)
+    if panel.status != PanelStatus.DRAFT:
+        raise ServiceError("not_draft", _("This panel has already been selected."))
+    current = snapshot(panel, [])
+    if (current["quotas"], current["k"], panel.method) != (snap["quotas"], snap["k"], run.method):
+        raise ServiceError(
+            "panel_changed", _("The panel or its quotas were changed during the draw. Please draw again.")
+        )
     by_pid = {v.person_id: v for v in volunteers}
+    drawn = [by_pid[pid] for pid in run.drawn]
+    present = Volunteer.objects.filter(pk__in=[v.pk for v in drawn], email_confirmed=True)
+    still_there = set(present.values_list("pk", flat=True))
+    if len(still_there) != len(drawn):
+        raise ServiceError(
+            "pool_changed", _("A drawn volunteer left the pool during the draw. Please draw again.")
+        )
+    run.panel = panel
+    run.save()
     PanelMember.objects.bulk_create(
-        PanelMember(municipality_id=panel.municipality_id, panel=panel, volunteer=by_pid[pid])
-        for pid in run.drawn
+        PanelMember(municipality_id=panel.municipality_id, panel=panel, volunteer=v) for v in drawn
     )
     panel.status = PanelStatus.SELECTED
-    panel.seed = seed
+    panel.seed = run.seed
     panel.save(update_fields=["status", "seed"])
     audit_record(
         actor=actor,
         municipality=panel.municipality,
         action="panels.selected",
         obj=panel,
-        data={"seed": seed, "method": run.method, "pool": run.pool_size},
+        data={"seed": run.seed, "method": run.method, "pool": run.pool_size},
     )
-    return run
 
 
 def reproduce(run: SelectionRun) -> list[str]:

@@ -58,3 +58,12 @@ def pool_counts(municipality_id: int, *, confirmed_only: bool = True) -> dict[tu
         for feature, value in row.items():
             counts[(feature, value)] += 1
     return dict(counts)
+
+
+def access_volunteer_by_id(user: Any, volunteer_id: Any) -> Volunteer:
+    """Return a volunteer of the user's municipality when the user may manage panels; else 404."""
+    require_panels(user)
+    volunteer = Volunteer.objects.filter(pk=_pk(volunteer_id), municipality_id=user.municipality_id).first()
+    if volunteer is None:
+        raise Http404
+    return volunteer

@@ -16,7 +16,7 @@ from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import Municipality
 
-from .choices import FEATURES, PanelMethod, PanelStatus
+from .choices import FEATURES, PREFER_NOT_TO_SAY, PanelMethod, PanelStatus, feature_choices
 from .models import Panel, PanelQuota, Volunteer
 
 CONFIRM_SALT = "medvirk.panels.confirm"
@@ -205,3 +205,46 @@ def quotas_set(*, actor: Any, panel: Panel, quotas: list[tuple[str, str, int, in
         data={"quotas": len(rows)},
     )
     return rows
+
+
+VOLUNTEER_EDITABLE = (*FEATURES, "languages", "accessibility_needs", "household_key")
+
+
+@transaction.atomic
+def volunteer_update(*, actor: Any, volunteer: Volunteer, **changes: Any) -> Volunteer:
+    """Correct a volunteer's attributes on their behalf (staff); audited without the values.
+
+    Attributes must be category keys of the municipality or "prefer not to say". Panels already
+    drawn keep the attributes they were drawn with (the selection run stores its own snapshot).
+    """
+    unknown = set(changes) - set(VOLUNTEER_EDITABLE)
+    if unknown:
+        raise ServiceError(
+            "unknown_field", _("These details cannot be changed here."), field=sorted(unknown)[0]
+        )
+    choices = feature_choices(volunteer.municipality)
+    for feature in FEATURES:
+        if feature in changes:
+            allowed = {key for key, _label in choices[feature]} | {PREFER_NOT_TO_SAY}
+            if changes[feature] not in allowed:
+                raise ServiceError("invalid_value", _("Choose one of the listed values."), field=feature)
+    if "languages" in changes:
+        changes["languages"] = sorted({str(code) for code in changes["languages"] or []})
+    for key in ("accessibility_needs", "household_key"):
+        if key in changes:
+            changes[key] = str(changes[key] or "").strip()
+    changed = sorted(f for f, value in changes.items() if getattr(volunteer, f) != value)
+    if not changed:
+        return volunteer
+    for f in changed:
+        setattr(volunteer, f, changes[f])
+    volunteer.save(update_fields=changed)
+    # Only which fields changed: the audit log is kept for good and holds no personal data.
+    audit_record(
+        actor=actor,
+        municipality=volunteer.municipality,
+        action="panels.volunteer_updated",
+        obj=volunteer,
+        data={"fields": changed},
+    )
+    return volunteer

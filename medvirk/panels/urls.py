@@ -11,10 +11,12 @@ urlpatterns = [
     path("<int:panel_id>/", views.panel_detail, name="panel_detail"),
     path("<int:panel_id>/quotas/", views.panel_quotas, name="panel_quotas"),
     path("<int:panel_id>/select/", views.panel_select, name="panel_select"),
+    path("<int:panel_id>/draw/", views.panel_draw_status, name="panel_draw_status"),
     path("<int:panel_id>/report/", views.panel_report, name="panel_report"),
     path("<int:panel_id>/members/<int:member_id>/decline/", views.member_decline, name="member_decline"),
     path("volunteers/", views_pool.pool, name="pool"),
     path("volunteers/import/", views_pool.import_csv, name="import"),
+    path("volunteers/<int:volunteer_id>/edit/", views_pool.volunteer_edit, name="volunteer_edit"),
     path("councils/", councils.council_list, name="council_list"),
     path("councils/<int:council_id>/", councils.council_detail, name="council_detail"),
 ]

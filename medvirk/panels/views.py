@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from medvirk.core.errors import ServiceError
+from medvirk.core.job_views import job_fragment
+from medvirk.core.models import JobStatus
 from medvirk.core.views import staff_view
 
 from . import selection, services
@@ -80,7 +82,9 @@ def panel_detail(request: HttpRequest, panel_id: int) -> HttpResponse:
         "feasibility": report,
         "explanations": explanations,
         "pool_size": pool_size,
-        "too_large": pool_size > selection.MAX_POOL_IN_REQUEST,
+        "too_large": pool_size > selection.MAX_POOL,
+        "max_pool": selection.MAX_POOL,
+        "job": selection.select_job(panel),
         "run": run,
         "members": panel.members.select_related("volunteer"),
         "declined": MemberStatus.DECLINED,
@@ -119,7 +123,7 @@ def panel_quotas(request: HttpRequest, panel_id: int) -> HttpResponse:
 @staff_view
 @require_POST
 def panel_select(request: HttpRequest, panel_id: int) -> HttpResponse:
-    """Draw the panel by lot (LEXIMIN or legacy) with a published seed."""
+    """Start drawing the panel by lot (LEXIMIN or legacy) with a published seed, in the background."""
     panel = access_panel_by_id(request.user, panel_id)
     raw = request.POST.get("seed", "").strip()
     seed = None
@@ -129,12 +133,27 @@ def panel_select(request: HttpRequest, panel_id: int) -> HttpResponse:
             return redirect("panels:panel_detail", panel.pk)
         seed = int(raw)
     try:
-        selection.panel_select(actor=request.user, panel=panel, seed=seed)
+        job = selection.panel_select_start(actor=request.user, panel=panel, seed=seed)
     except ServiceError as error:
         messages.error(request, str(error.message))
         return redirect("panels:panel_detail", panel.pk)
-    messages.success(request, _("The panel was drawn. The report shows everyone's chance."))
-    return redirect("panels:panel_report", panel.pk)
+    if job.status == JobStatus.DONE:  # already finished (small pool, or jobs run at once)
+        messages.success(request, _("The panel was drawn. The report shows everyone's chance."))
+        return redirect("panels:panel_report", panel.pk)
+    if job.status == JobStatus.FAILED:
+        messages.error(request, job.error)
+        return redirect("panels:panel_detail", panel.pk)
+    return redirect(job)
+
+
+@staff_view
+def panel_draw_status(request: HttpRequest, panel_id: int) -> HttpResponse:
+    """The status of the panel's draw, for the panel page's htmx poll (anyone who sees the panel)."""
+    panel = access_panel_by_id(request.user, panel_id)
+    job = selection.select_job(panel)
+    if job is None:
+        raise Http404
+    return job_fragment(request, job)
 
 
 @staff_view

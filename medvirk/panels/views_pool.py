@@ -15,8 +15,10 @@ from medvirk.site.forms import DsForm
 
 from .choices import FEATURES, PREFER_NOT, feature_choices, value_label
 from .csvimport import parse_csv, sign_rows, unsign_rows, volunteers_import
+from .forms import VolunteerEditForm
 from .models import Volunteer
-from .selectors import pool_counts, require_panels
+from .selectors import access_volunteer_by_id, pool_counts, require_panels
+from .services import VOLUNTEER_EDITABLE, volunteer_update
 
 
 class UploadForm(DsForm):
@@ -83,3 +85,20 @@ def import_csv(request: HttpRequest) -> HttpResponse:
         if preview.new_rows:
             token = sign_rows(preview.new_rows)
     return render(request, "panels/import.html", {"form": form, "preview": preview, "token": token})
+
+
+@staff_view
+def volunteer_edit(request: HttpRequest, volunteer_id: int) -> HttpResponse:
+    """Correct a volunteer's attributes (audited; the volunteer's own links stay valid)."""
+    volunteer = access_volunteer_by_id(request.user, volunteer_id)
+    initial = {f: getattr(volunteer, f) for f in VOLUNTEER_EDITABLE}
+    form = VolunteerEditForm(request.POST or None, municipality=volunteer.municipality, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            volunteer_update(actor=request.user, volunteer=volunteer, **form.cleaned_data)
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The volunteer's details were saved."))
+            return redirect("panels:pool")
+    return render(request, "panels/volunteer_form.html", {"form": form, "volunteer": volunteer})

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from medvirk.core.tests.matrix import CASES as JOB_CASES
 from medvirk.demo import DemoData
 from medvirk.panels import selection, services
 from medvirk.panels.demo import seed_volunteers
-from medvirk.panels.models import Council, Panel, PanelMember
+from medvirk.panels.models import Council, Panel, PanelMember, Volunteer
 from tests.matrix_support import Case, any_, api_call, get, in_
 
 TARGETS = ("own", "foreign")
@@ -40,6 +41,27 @@ def council_for(d: DemoData, t: str) -> Council:
     return Council.objects.get_or_create(municipality=municipality, name="Matriseråd")[0]
 
 
+def drawn_by_job(d: DemoData, t: str) -> Panel:
+    """Return a panel drawn through a background job (its draw status is then available)."""
+    municipality = d.other if t == "foreign" else d.municipality
+    panel = Panel.objects.filter(municipality=municipality, name="Matrisepanel jobb").first()
+    if panel is None:
+        actor = d.users["provestad.admin" if t == "foreign" else "admin"]
+        panel_for(d, t)  # makes sure the pool exists
+        panel = services.panel_create(
+            actor=actor, municipality=municipality, name="Matrisepanel jobb", purpose="x", size=3
+        )
+        selection.panel_select_start(actor=actor, panel=panel, seed=2)
+    return panel
+
+
+def volunteer_for(d: DemoData, t: str) -> Volunteer:
+    """Return a volunteer of the target's municipality (the pool is made once per test)."""
+    municipality = d.other if t == "foreign" else d.municipality
+    panel_for(d, t)  # makes sure the pool exists
+    return Volunteer.objects.filter(municipality=municipality).first()  # type: ignore[return-value]
+
+
 def pid(d: DemoData, t: str) -> int:
     return panel_for(d, t).pk
 
@@ -59,6 +81,12 @@ CASES = [
     Case("panels:import", get("/panels/volunteers/import/"), any_(MANAGE), per_target=False),
     Case("panels:council_list", get("/panels/councils/"), any_(MANAGE), per_target=False),
     Case(
+        "panels:volunteer_edit",
+        _page(lambda d, t: f"/panels/volunteers/{volunteer_for(d, t).pk}/edit/"),
+        in_(MANAGE),
+        targets=TARGETS,
+    ),
+    Case(
         "panels:council_detail",
         _page(lambda d, t: f"/panels/councils/{council_for(d, t).pk}/"),
         in_(MANAGE),
@@ -74,6 +102,12 @@ CASES = [
     Case(
         "panels:panel_select",
         lambda c, d, t: c.post(f"/panels/{pid(d, t)}/select/", {"seed": "5"}),
+        in_(MANAGE),
+        targets=TARGETS,
+    ),
+    Case(
+        "panels:panel_draw_status",
+        _page(lambda d, t: f"/panels/{drawn_by_job(d, t).pk}/draw/"),
         in_(MANAGE),
         targets=TARGETS,
     ),
@@ -114,6 +148,22 @@ API_CASES = [
         per_target=False,
     ),
     _api("GET", lambda d, t: "/api/v1/panels", any_(MANAGE), key="/api/v1/panels", per_target=False),
+    _api(
+        "PATCH",
+        lambda d, t: f"/api/v1/panels/volunteers/{volunteer_for(d, t).pk}",
+        in_(MANAGE),
+        lambda d, t: {"gender": "prefer_not_to_say"},
+        key="/api/v1/panels/volunteers/{volunteer_id}",
+        targets=TARGETS,
+    ),
+    _api(
+        "POST",
+        lambda d, t: f"/api/v1/panels/councils/{council_for(d, t).pk}/meetings",
+        in_(MANAGE),
+        lambda d, t: {"date": "2026-10-01", "title": "Matrisemøte"},
+        key="/api/v1/panels/councils/{council_id}/meetings",
+        targets=TARGETS,
+    ),
     _api(
         "GET",
         lambda d, t: "/api/v1/panels/councils",
@@ -180,3 +230,6 @@ API_CASES = [
     ),
 ]
 CASES += API_CASES
+# Background jobs (medvirk.core) have no matrix module of their own in tests/test_permission_matrix.py
+# yet; panel draws are their first user, so their cases ride along here.
+CASES += JOB_CASES

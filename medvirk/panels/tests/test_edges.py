@@ -1,4 +1,4 @@
-"""Edge cases: an empty pool, quotas on an empty pool, an oversized pool."""
+"""Edge cases: an empty pool, quotas on an empty pool, a pool above the limit."""
 
 from __future__ import annotations
 
@@ -26,13 +26,16 @@ def test_empty_pool_is_explained_not_crashed(demo: Any, client_as: Any) -> None:
     assert error.value.code == "infeasible"
 
 
-def test_large_pool_is_refused_in_the_request(demo: Any, monkeypatch: Any) -> None:
+def test_pool_above_the_limit_is_refused(demo: Any, monkeypatch: Any) -> None:
     seed_volunteers(demo.municipality, count=30, seed=1)
-    monkeypatch.setattr(selection, "MAX_POOL_IN_REQUEST", 20)
+    monkeypatch.setattr(selection, "MAX_POOL", 20)
     actor = demo.users["admin"]
     panel = services.panel_create(
         actor=actor, municipality=demo.municipality, name="Stor", purpose="x", size=4
     )
+    with pytest.raises(services.ServiceError) as error:
+        selection.panel_select_start(actor=actor, panel=panel)
+    assert error.value.code == "pool_too_large"
     with pytest.raises(services.ServiceError) as error:
         selection.panel_select(actor=actor, panel=panel)
     assert error.value.code == "pool_too_large"

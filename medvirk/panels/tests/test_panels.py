@@ -169,9 +169,15 @@ def test_api_create_check_select_report(demo: Any, client_as: Any) -> None:
     check = client.get(f"/api/v1/panels/{panel_id}/feasibility").json()
     assert check["feasible"] is True
     assert client.get(f"/api/v1/panels/{panel_id}/report").status_code == 404
-    report = client.post(f"/api/v1/panels/{panel_id}/select", {"seed": 77}, content_type="application/json")
-    assert report.status_code == 200, report.content
-    data = report.json()
+    started = client.post(f"/api/v1/panels/{panel_id}/select", {"seed": 77}, content_type="application/json")
+    assert started.status_code == 200, started.content
+    job = started.json()["job"]
+    assert (
+        job["id"] == started.json()["job_id"] and job["status"] == "done" and job["kind"] == "panels.select"
+    )
+    assert client.get(f"/api/v1/jobs/{job['id']}").json()["result"]["seed"] == 77
+    data = started.json()["report"]
+    assert data == client.get(f"/api/v1/panels/{panel_id}/report").json()
     assert data["seed"] == 77 and data["reproduced"] is True and len(data["drawn"]) == 8
     female = next(g for g in data["groups"] if g["value"] == "female")
     assert 3 <= female["drawn"] <= 5

@@ -1,0 +1,245 @@
+"""Background jobs with progress, on Django's Tasks framework (the ``django-tasks`` backport).
+
+A module registers a handler for a job kind in its ``jobs.py`` (found automatically, like
+``admin.py``)::
+
+    from medvirk.core.jobs import JobResult, Progress, job_handler
+
+    @job_handler("insights.export")
+    def export(job: Job, progress: Progress) -> JobResult:
+        rows = ...
+        for i, row in enumerate(rows):
+            progress(i, len(rows), _("Writing rows"))
+        return JobResult(file=data, filename="results.xlsx", content_type="...")
+
+and starts one from a view or service with
+``start_job(kind="insights.export", municipality=m, user=request.user, params={...})``, then
+redirects to ``job.get_absolute_url()`` (``/jobs/<id>/``). The handler runs in the
+``db_worker`` process (in tests: at once, with the immediate backend). It raises
+:class:`~medvirk.core.errors.ServiceError` to fail with a message the user can read; any other
+exception fails the job with a general message and logs the traceback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone, translation
+from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from .errors import ServiceError
+from .models import Job, JobStatus
+
+logger = logging.getLogger(__name__)
+
+#: ``progress(done, total, message)``: report how far the handler has come (cheap to call often).
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class JobResult:
+    """What a handler returns: a file to download and/or a page to go to, plus small data."""
+
+    file: bytes | None = None
+    filename: str = ""
+    content_type: str = "application/octet-stream"
+    url: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+    message: str = ""
+
+
+Handler = Callable[[Job, Progress], JobResult | None]
+_HANDLERS: dict[str, Handler] = {}
+_LABELS: dict[str, Any] = {}
+_discovered = False
+
+
+def job_handler(kind: str, *, label: Any = None) -> Callable[[Handler], Handler]:
+    """Register ``handler(job, progress)`` for jobs of ``kind``; ``label`` names it on the page."""
+
+    def register(handler: Handler) -> Handler:
+        if _HANDLERS.get(kind, handler) is not handler:
+            raise ValueError(f"A handler for job kind {kind!r} is already registered.")
+        _HANDLERS[kind] = handler
+        _LABELS[kind] = label
+        return handler
+
+    return register
+
+
+def kind_label(kind: str) -> str:
+    """Return the readable name of a job kind (a general one for unknown kinds)."""
+    with contextlib.suppress(ValueError):
+        handler_for(kind)
+    return str(_LABELS.get(kind) or _("Background work"))
+
+
+def handler_for(kind: str) -> Handler:
+    """Return the handler of ``kind``, importing every app's ``jobs`` module once if needed."""
+    global _discovered
+    if kind not in _HANDLERS and not _discovered:
+        autodiscover_modules("jobs")
+        _discovered = True
+    try:
+        return _HANDLERS[kind]
+    except KeyError:
+        raise ValueError(f"No handler is registered for job kind {kind!r}.") from None
+
+
+def start_job(*, kind: str, municipality: Any, user: Any, params: dict[str, Any] | None = None) -> Job:
+    """Create a job and queue it for the worker; return it (it may already be done in tests).
+
+    ``params`` must be JSON data (ids, not objects). In a transaction the worker sees the job only
+    after the commit, so a job never starts before the rows it needs exist.
+    """
+    handler_for(kind)  # fail early on a typo, not in the worker
+    job = Job.objects.create(
+        municipality=municipality,
+        kind=kind,
+        created_by=user if getattr(user, "pk", None) else None,
+        params=params or {},
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+        expires_at=timezone.now() + timedelta(days=settings.JOB_RETENTION_DAYS),
+    )
+    result = run_job.enqueue(job.pk)
+    Job.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
+    job.refresh_from_db()
+    return job
+
+
+class _Reporter:
+    """The ``progress`` callable handed to a handler; writes at most every half second."""
+
+    def __init__(self, job: Job) -> None:
+        self.job = job
+        self.last = 0.0
+        self.message = ""
+
+    def __call__(self, done: int, total: int, message: str = "") -> None:
+        now = time.monotonic()
+        message = str(message)[:300]
+        if now - self.last < 0.5 and message == self.message and done < total:
+            return
+        self.last, self.message = now, message
+        done, total = max(0, int(done)), max(0, int(total))
+        Job.objects.filter(pk=self.job.pk).update(
+            done=min(done, total) if total else done, total=total, message=message, updated_at=timezone.now()
+        )
+
+
+def execute_job(job_id: int) -> None:
+    """Run a queued job's handler and store its outcome (the worker calls this through ``run_job``)."""
+    with transaction.atomic():
+        job = Job.objects.select_for_update().filter(pk=job_id, status=JobStatus.QUEUED).first()
+        if job is None:  # already run (a retried task) or purged
+            return
+        job.status = JobStatus.RUNNING
+        job.started_at = timezone.now()
+        job.save(update_fields=["status", "started_at"])
+    try:
+        # Messages written by the handler are in the language of whoever started the job.
+        with translation.override(job.language or settings.LANGUAGE_CODE):
+            outcome = handler_for(job.kind)(job, _Reporter(job)) or JobResult()
+    except ServiceError as error:
+        _finish(job, JobStatus.FAILED, error=str(error.message))
+        return
+    except Exception:
+        logger.exception("Job %s (%s) failed", job.pk, job.kind)
+        with translation.override(job.language or settings.LANGUAGE_CODE):
+            error = _("Something went wrong and the work was stopped. Please try again.")
+        _finish(job, JobStatus.FAILED, error=error)
+        return
+    job.refresh_from_db(fields=["done", "total", "message"])
+    if outcome.file is not None:
+        name = outcome.filename or "result"
+        job.result_file.save(name, ContentFile(outcome.file), save=False)
+        job.result_name, job.result_type = name, outcome.content_type
+    job.result, job.result_url = outcome.data, outcome.url
+    if outcome.message:
+        job.message = outcome.message[:300]
+    if job.total:
+        job.done = job.total
+    _finish(job, JobStatus.DONE)
+
+
+def job_abandon_if_stalled(job: Job) -> bool:
+    """Mark a stalled job (its worker died) as failed so the work can be started again.
+
+    Return whether it was stalled. A worker that comes back to it later finds it finished.
+    """
+    if not job.stalled:
+        return False
+    _finish(job, JobStatus.FAILED, error=_("The work stopped on the server before it finished."))
+    return True
+
+
+def _finish(job: Job, status: str, *, error: str = "") -> None:
+    job.status, job.error = status, error
+    job.finished_at = timezone.now()
+    job.expires_at = job.finished_at + timedelta(days=settings.JOB_RETENTION_DAYS)
+    job.save()
+
+
+@task()
+def run_job(job_id: int) -> None:
+    """The one task every job goes through: look up the handler by the job's kind and run it."""
+    execute_job(job_id)
+
+
+def access_job_by_id(user: Any, job_id: Any) -> Job:
+    """Return the job if ``user`` started it or administers its whole municipality; else 404."""
+    # Imported here: core has no module-level imports of the domain modules.
+    from medvirk.accounts.access import can
+    from medvirk.accounts.permissions import Perm
+    from medvirk.orgs.selectors import municipality_root
+
+    try:
+        pk = int(job_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    job = Job.objects.filter(pk=pk, municipality_id=getattr(user, "municipality_id", None)).first()
+    if job is None or not getattr(user, "is_authenticated", False):
+        raise Http404
+    if job.created_by_id != user.pk and not can(
+        user, Perm.AUDIT_VIEW, municipality_root(municipality=job.municipality)
+    ):
+        raise Http404
+    return job
+
+
+def latest_job(*, municipality: Any, kind: str, param: str, value: Any) -> Job | None:
+    """Return the newest job of ``kind`` whose ``params[param] == value`` (e.g. a panel's draw)."""
+    return (
+        Job.objects.filter(municipality=municipality, kind=kind, **{f"params__{param}": value})
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def jobs_purge(*, now: Any = None) -> int:
+    """Delete expired jobs and their files; return how many.
+
+    Finished jobs expire ``JOB_RETENTION_DAYS`` after they finish; a job still queued or running
+    that long after it was created lost its worker and is removed too.
+    """
+    now = now or timezone.now()
+    expired = Job.objects.filter(expires_at__lt=now)
+    count = 0
+    for job in expired.iterator():
+        if job.result_file:
+            job.result_file.delete(save=False)
+        job.delete()
+        count += 1
+    return count

@@ -1,0 +1,169 @@
+"""Drawing a panel as a background job: progress phases, the panel page while it runs, the worker."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import override_settings
+
+from medvirk.core.models import Job, JobStatus
+from medvirk.panels import selection, services
+from medvirk.panels.choices import PanelStatus
+from medvirk.panels.demo import seed_panels_demo
+from medvirk.panels.models import Panel, Volunteer
+
+pytestmark = pytest.mark.django_db
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture
+def panel(demo: Any) -> Panel:
+    return seed_panels_demo(demo)
+
+
+def _run_worker() -> None:
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="panels-test",
+        excluded_queue_names=[],
+    ).run()
+
+
+def test_progress_reports_the_phases_in_order(panel: Panel, demo: Any) -> None:
+    heard: list[tuple[str, float]] = []
+    selection.panel_select(
+        actor=demo.users["koordinator"], panel=panel, seed=3, progress=lambda p, f: heard.append((p, f))
+    )
+    phases = [p for p, _f in heard]
+    assert phases[0] == "check" and phases[-2:] == ["draw", "save"]
+    assert {"setup", "initial", "done"} <= set(phases)
+    fractions = [f for _p, f in heard]
+    assert fractions == sorted(fractions) and fractions[0] >= 0 and fractions[-1] < 1
+
+
+def test_select_page_runs_the_draw_as_a_job(panel: Panel, client_as: Any) -> None:
+    response = client_as("koordinator").post(f"/panels/{panel.pk}/select/", {"seed": "42"})
+    assert response["Location"] == f"/panels/{panel.pk}/report/"  # finished at once (immediate backend)
+    job = Job.objects.get(kind="panels.select", params__panel_id=panel.pk)
+    assert job.status == JobStatus.DONE and (job.done, job.total) == (100, 100)
+    assert job.params["seed"] == 42 and job.result["seed"] == 42
+    assert job.result_url == f"/panels/{panel.pk}/report/"
+    panel.refresh_from_db()
+    assert panel.status == PanelStatus.SELECTED and panel.seed == 42
+
+
+def test_a_failed_draw_is_explained_on_the_panel_page(panel: Panel, demo: Any, client_as: Any) -> None:
+    services.quotas_set(actor=demo.users["admin"], panel=panel, quotas=[("gender", "other", 50, 60)])
+    client = client_as("koordinator")
+    response = client.post(f"/panels/{panel.pk}/select/", {"seed": "1"}, follow=True)
+    page = response.content.decode()
+    assert "No panel can meet these quotas with this pool" in page
+    assert "The last draw" in page and "Failed" in page
+    assert not panel.runs.exists()
+
+
+@override_settings(TASKS=DB_TASKS)
+def test_panel_page_follows_a_queued_draw_until_the_worker_finishes(panel: Panel, client_as: Any) -> None:
+    client = client_as("koordinator")
+    response = client.post(f"/panels/{panel.pk}/select/", {"seed": "7"})
+    job = Job.objects.get(kind="panels.select", params__panel_id=panel.pk)
+    assert job.status == JobStatus.QUEUED
+    assert response["Location"] == f"/jobs/{job.pk}/"
+    assert "The work runs on the server" in client.get(response["Location"]).content.decode()
+
+    page = client.get(f"/panels/{panel.pk}/").content.decode()
+    assert "The panel is being drawn" in page and "<progress" in page
+    assert f'hx-get="/panels/{panel.pk}/draw/"' in page and 'http-equiv="refresh"' in page
+    assert f'action="/panels/{panel.pk}/select/"' not in page  # no second draw meanwhile
+    again = client.post(f"/panels/{panel.pk}/select/", {"seed": "8"}, follow=True)
+    assert "already being drawn" in again.content.decode()
+    # Another coordinator sees the draw's progress on the panel page (not the job page: not theirs).
+    other = client_as("admin")
+    assert other.get(f"/panels/{panel.pk}/draw/", headers={"HX-Request": "true"}).status_code == 200
+
+    _run_worker()
+    job.refresh_from_db()
+    panel.refresh_from_db()
+    assert job.status == JobStatus.DONE and panel.status == PanelStatus.SELECTED and panel.seed == 7
+    final = client.get(f"/panels/{panel.pk}/draw/", headers={"HX-Request": "true"})
+    assert final.status_code == 286 and f"/panels/{panel.pk}/report/" in final.content.decode()
+    page = client.get(f"/panels/{panel.pk}/").content.decode()
+    assert "http-equiv" not in page and "being drawn" not in page
+    assert client.get(f"/panels/{panel.pk}/report/").status_code == 200
+
+
+@override_settings(TASKS=DB_TASKS)
+def test_api_select_returns_the_job_to_poll(panel: Panel, client_as: Any) -> None:
+    client = client_as("koordinator")
+    body = client.post(
+        f"/api/v1/panels/{panel.pk}/select", {"seed": 5}, content_type="application/json"
+    ).json()
+    assert body["job"]["status"] == "queued" and body["report"] is None
+    _run_worker()
+    job = client.get(f"/api/v1/jobs/{body['job_id']}").json()
+    assert job["status"] == "done" and job["result"]["panel_id"] == panel.pk
+    assert client.get(f"/api/v1/panels/{panel.pk}/report").json()["seed"] == 5
+
+
+def test_draw_status_needs_a_draw_and_panel_access(panel: Panel, client_as: Any) -> None:
+    assert client_as("koordinator").get(f"/panels/{panel.pk}/draw/").status_code == 404  # no draw yet
+    client_as("koordinator").post(f"/panels/{panel.pk}/select/", {"seed": "1"})
+    assert client_as("koordinator").get(f"/panels/{panel.pk}/draw/").status_code == 200
+    for actor in ("analytiker", "provestad.admin"):
+        assert client_as(actor).get(f"/panels/{panel.pk}/draw/").status_code == 404
+
+
+def test_changes_during_the_computation_are_not_overwritten(panel: Panel, demo: Any) -> None:
+    actor = demo.users["koordinator"]
+
+    def change_quotas(phase: str, fraction: float) -> None:
+        if phase == "draw":  # the lottery is computed; someone edits the quotas meanwhile
+            services.quotas_set(actor=actor, panel=panel, quotas=[("gender", "female", 0, 12)])
+
+    with pytest.raises(services.ServiceError) as error:
+        selection.panel_select(actor=actor, panel=panel, seed=1, progress=change_quotas)
+    assert error.value.code == "panel_changed" and not panel.runs.exists()
+
+    def withdraw_everyone(phase: str, fraction: float) -> None:
+        if phase == "save":
+            Volunteer.objects.filter(municipality=panel.municipality).delete()
+
+    with pytest.raises(services.ServiceError) as error:
+        selection.panel_select(actor=actor, panel=panel, seed=1, progress=withdraw_everyone)
+    assert error.value.code == "pool_changed" and not panel.runs.exists()
+    panel.refresh_from_db()
+    assert panel.status == PanelStatus.DRAFT
+
+
+def test_a_stalled_draw_can_be_started_again(panel: Panel, demo: Any, client_as: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    stuck = Job.objects.create(
+        municipality=demo.municipality,
+        kind="panels.select",
+        created_by=demo.users["koordinator"],
+        status=JobStatus.RUNNING,
+        params={"panel_id": panel.pk, "seed": 1},
+        expires_at=timezone.now() + timedelta(days=7),
+    )
+    client = client_as("koordinator")
+    refused = client.post(f"/panels/{panel.pk}/select/", {"seed": "2"}, follow=True)
+    assert "already being drawn" in refused.content.decode()  # still alive: wait for it
+    Job.objects.filter(pk=stuck.pk).update(updated_at=timezone.now() - timedelta(minutes=31))
+    page = client.get(f"/jobs/{stuck.pk}/").content.decode()
+    assert "the server may have stopped the work" in page
+    assert client.post(f"/panels/{panel.pk}/select/", {"seed": "2"}).status_code == 302
+    stuck.refresh_from_db()
+    assert stuck.status == JobStatus.FAILED and "stopped on the server" in stuck.error
+    panel.refresh_from_db()
+    assert panel.status == PanelStatus.SELECTED and panel.seed == 2

@@ -1,0 +1,76 @@
+"""Background jobs in a real browser: the progress page updates itself (htmx) and passes axe."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from .conftest import assert_accessible, assert_fits_width, login
+
+pytestmark = pytest.mark.browser
+
+
+def test_job_page_shows_progress_and_then_the_result(page: Any, settings: Any, tmp_path: Any) -> None:
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from medvirk.core.models import Job, JobStatus
+    from medvirk.demo import load_demo
+
+    settings.MEDIA_ROOT = tmp_path
+    demo = load_demo()
+    job = Job.objects.create(
+        municipality=demo.municipality,
+        kind="panels.select",
+        created_by=demo.users["koordinator"],
+        status=JobStatus.RUNNING,
+        done=40,
+        total=100,
+        message="Raising the lowest chances step by step",
+        expires_at=timezone.now() + timedelta(days=7),
+    )
+    login(page, "koordinator")
+    page.goto(page.base_url + f"/jobs/{job.pk}/")
+    progress = page.locator("progress#mv-job-progress")
+    assert progress.get_attribute("value") == "40" and progress.get_attribute("max") == "100"
+    assert page.locator("#mv-job[role=status]").is_visible()
+    assert_accessible(page)
+    assert_fits_width(page)
+
+    Job.objects.filter(pk=job.pk).update(done=70)
+    page.wait_for_function("document.querySelector('progress#mv-job-progress')?.value === 70", timeout=6000)
+    job.result_file.save("panel.csv", ContentFile(b"a;b\n"), save=False)
+    Job.objects.filter(pk=job.pk).update(
+        status=JobStatus.DONE, done=100, result_file=job.result_file.name, result_name="panel.csv"
+    )
+    link = page.get_by_role("link", name="panel.csv")
+    link.wait_for(timeout=6000)  # htmx swapped in the finished state without a reload
+    assert page.locator("progress").count() == 0
+    assert_accessible(page)
+
+
+def test_panel_page_while_a_draw_runs_is_accessible(page: Any) -> None:
+    from django.utils import timezone
+
+    from medvirk.core.models import Job, JobStatus
+    from medvirk.demo import load_demo
+    from medvirk.panels.demo import seed_panels_demo
+
+    demo = load_demo()
+    panel = seed_panels_demo(demo)
+    Job.objects.create(
+        municipality=demo.municipality,
+        kind="panels.select",
+        created_by=demo.users["admin"],
+        status=JobStatus.QUEUED,
+        params={"panel_id": panel.pk, "seed": 1},
+        expires_at=timezone.now() + timedelta(days=7),
+    )
+    login(page, "koordinator")
+    page.goto(page.base_url + f"/panels/{panel.pk}/")
+    assert page.locator("progress#mv-job-progress").count() == 1
+    assert page.locator(f"form[action='/panels/{panel.pk}/select/']").count() == 0
+    assert_accessible(page)
+    assert_fits_width(page)
