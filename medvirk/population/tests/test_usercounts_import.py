@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from medvirk.core.errors import ServiceError
 from medvirk.demo import DemoData
 from medvirk.population.models import UserCount, UserCountSource
 from medvirk.population.usercounts_import import parse_user_counts, template_rows, unsign_counts
@@ -117,8 +118,9 @@ def test_forged_token_is_refused(client_as: Any, demo: DemoData) -> None:
     done = c.post(f"/population/units/{unit}/users/import/", {"confirm": "1", "counts": "x:y"})
     assert done.status_code == 302
     assert not UserCount.objects.filter(unit_id=unit).exists()
-    with pytest.raises(Exception, match="expired"):
+    with pytest.raises(ServiceError) as error:
         unsign_counts("abc")
+    assert error.value.code == "import_expired"
 
 
 def test_sibling_unit_is_not_found(client_as: Any, demo: DemoData) -> None:
