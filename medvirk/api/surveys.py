@@ -13,10 +13,10 @@ from medvirk.accounts.access import access_unit_by_id
 from medvirk.accounts.permissions import Perm
 from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import OrgUnit
-from medvirk.surveys import distribution, local, services
+from medvirk.surveys import answer_store, distribution, engine, local, services
 from medvirk.surveys.bank import list_templates, load_template
 from medvirk.surveys.definition import missing_translations, parse_definition
-from medvirk.surveys.models import Channel, SurveyUnit
+from medvirk.surveys.models import Channel, SurveyStatus, SurveyUnit
 from medvirk.surveys.selectors import access_survey_by_id, access_survey_unit, survey_units_for, surveys_for
 
 from .base import api, error_body
@@ -342,8 +342,10 @@ public = Router(tags=["public"], auth=None)
 
 
 def _open_unit(link_key: str) -> SurveyUnit:
+    if not engine.storable(link_key):  # NUL or a lone surrogate: no such link, and no 500
+        raise Http404
     su = SurveyUnit.objects.select_related("survey", "unit").filter(link_key=link_key).first()
-    if su is None or su.survey.status == "draft":
+    if su is None or su.survey.status == SurveyStatus.DRAFT:
         raise Http404
     return su
 
@@ -363,15 +365,18 @@ def public_definition(request: HttpRequest, link_key: str) -> dict[str, Any]:
 @public.post("/public/surveys/{link_key}/responses", response={201: SubmissionOut, 200: SubmissionOut})
 def public_submit(request: HttpRequest, link_key: str, payload: SubmissionIn) -> Status[dict[str, str]]:
     """Submit a whole response. Resending the same ``idempotency_key`` never stores it twice."""
-    su = _open_unit(link_key)
-    if not services.survey_is_accepting(su.survey):
+    key = payload.idempotency_key[:64]
+    target = answer_store.submission_target(link_key=link_key, idempotency_key=key)  # one statement
+    if target is None or target.status == SurveyStatus.DRAFT:
+        raise Http404
+    if not services.survey_is_accepting(target):
         raise ServiceError("survey_closed", "This survey is closed.")
     _response, created = services.response_submit_complete(
-        survey_unit=su,
+        survey_unit=target,
         answers=_decode(payload.answers),
         language=payload.language,
         channel=Channel.API,
-        idempotency_key=payload.idempotency_key[:64],
+        idempotency_key=key,
     )
     return Status(201, {"status": "stored"}) if created else Status(200, {"status": "duplicate"})
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,9 @@ from .definition import Condition, Definition, QType, Question, Section
 DONT_KNOW = "dont_know"
 TEXT_MAX = 5000
 FIELD_PREFIX = "q-"
+# NUL and lone UTF-16 surrogates (JSON "\u0000", "\ud800") cannot be stored as text in PostgreSQL
+# nor encoded as UTF-8; a valid pair arrives as one code point, so any surrogate here is lone.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 Answers = dict[str, Any]
 
@@ -34,8 +38,14 @@ class FieldError:
     """A problem with one answer: a code the view turns into a sentence in the survey language."""
 
     question: str
-    code: str  # required, invalid_choice, out_of_range, not_a_number, invalid_date, too_long, too_many
+    code: str  # required, invalid_choice, out_of_range, not_a_number, invalid_date, too_long, too_many,
+    # invalid_text (NUL or a lone surrogate)
     params: Mapping[str, Any] = field(default_factory=dict)
+
+
+def storable(text: str) -> bool:
+    """Return whether ``text`` can be stored (no NUL, no lone surrogate)."""
+    return _UNSTORABLE.search(text) is None
 
 
 def field_name(key: str) -> str:
@@ -197,6 +207,8 @@ def parse_question(
         text = (data.get(field_name(key)) or [""])[0].strip().replace("\r\n", "\n")
         if len(text) > limit:
             return {}, [FieldError(key, "too_long", {"max": limit})]
+        if not storable(text):
+            return {}, [FieldError(key, "invalid_text")]
         return {key: text}, []
     if qtype == QType.CONSENT:
         if raw not in ("yes", "on", "true", "1"):

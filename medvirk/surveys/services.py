@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
-import json
 import secrets
-import threading
-from collections import ChainMap, OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, ClassVar
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -24,8 +22,16 @@ from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import OrgUnit, UnitKind
 
 from . import engine
+from .answer_store import (
+    Registry,
+    SubmissionTarget,
+    sql_column,
+    sql_table,
+    store_response,
+    stored_response_id,
+)
 from .definition import LOCAL_PREFIX, Definition, DefinitionError, QType, parse_definition
-from .local import definition_for_response, unit_document
+from .local import definition_for_response
 from .models import (
     Answer,
     Channel,
@@ -53,12 +59,21 @@ def _today() -> Any:
 
 
 def district_codes(*, municipality_id: int) -> list[str]:
-    """Return the municipality's city-district region codes (the 'district' background options)."""
-    return list(
-        OrgUnit.objects.filter(municipality_id=municipality_id, kind=UnitKind.DISTRICT)
-        .exclude(region_code="")
-        .order_by("region_code")
-        .values_list("region_code", flat=True)
+    """Return the municipality's city-district region codes (the 'district' background options).
+
+    Plain SQL: every submission to a survey asking for the district reads them.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_district_sql(connection.vendor), [municipality_id, UnitKind.DISTRICT])
+        return [code for (code,) in cursor.fetchall()]
+
+
+@functools.cache
+def _district_sql(vendor: str) -> str:
+    code = sql_column(OrgUnit, "region_code")
+    return (
+        f"SELECT {code} FROM {sql_table(OrgUnit)} WHERE {sql_column(OrgUnit, 'municipality')} = %s "  # noqa: S608 - no input in the SQL text
+        f"AND {sql_column(OrgUnit, 'kind')} = %s AND {code} <> '' ORDER BY {code}"
     )
 
 
@@ -313,7 +328,7 @@ def survey_set_dates(*, actor: Any, survey: Survey, opens_on: Any, closes_on: An
     return survey
 
 
-def survey_is_accepting(survey: Survey) -> bool:
+def survey_is_accepting(survey: Survey | SubmissionTarget) -> bool:
     """Return whether respondents may answer today."""
     today = _today()
     if survey.status != SurveyStatus.OPEN:
@@ -352,10 +367,12 @@ def response_start(
     definition = parse_definition(survey.definition)
     if language not in definition.languages:
         language = definition.languages[0]
-    if not idempotency_key or len(idempotency_key) > 64:
+    if not idempotency_key or len(idempotency_key) > 64 or not engine.storable(idempotency_key):
         raise ServiceError("idempotency_key_invalid", _("The form has expired. Please start again."))
     token = resume_token_for(survey_id=survey.pk, idempotency_key=idempotency_key)
-    existing = Response.objects.filter(survey=survey, idempotency_key=idempotency_key).first()
+    existing = Response.objects.filter(
+        municipality_id=survey.municipality_id, survey=survey, idempotency_key=idempotency_key
+    ).first()  # the municipality makes it a lookup in the unique index
     if existing:
         return existing, token
     try:
@@ -372,7 +389,9 @@ def response_start(
                 invitation=invitation,
             )
     except IntegrityError:  # the same start arrived twice at once
-        response = Response.objects.get(survey=survey, idempotency_key=idempotency_key)
+        response = Response.objects.get(
+            municipality_id=survey.municipality_id, survey=survey, idempotency_key=idempotency_key
+        )
     return response, token
 
 
@@ -405,140 +424,7 @@ def stored_answers(response: Response) -> engine.Answers:
     return answers
 
 
-class _Registry:
-    """Question and option ids for one survey, loaded once per save.
-
-    ``for_survey`` also serves the parsed definition. Both are cached per process (LRU): parsed
-    definitions by a digest of the document (parsing is pure), registries by database, survey,
-    definition version and that digest, and only when loaded outside a transaction, so every
-    cached id is committed (registry rows are never deleted; a new definition bumps the version).
-    Options created on the fly (a new district code) stay in the request's own overlay.
-    """
-
-    CACHE_SIZE = 256
-    _lock = threading.Lock()
-    _definitions: ClassVar[OrderedDict[bytes, Definition]] = OrderedDict()
-    _registries: ClassVar[OrderedDict[tuple[Any, ...], tuple[dict, dict]]] = OrderedDict()
-
-    def __init__(
-        self,
-        survey: Survey,
-        *,
-        cached: tuple[dict[str, SurveyQuestion], dict[tuple[int, str], int]] | None = None,
-    ) -> None:
-        if cached is None:
-            questions = {q.key: q for q in SurveyQuestion.objects.filter(survey=survey)}
-            options = {
-                (o.question_id, o.key): o.pk for o in SurveyOption.objects.filter(question__survey=survey)
-            }
-        else:
-            questions, options = cached
-        self.questions = questions
-        self.loaded = options
-        self.options: ChainMap[tuple[int, str], int] = ChainMap({}, options)
-
-    @classmethod
-    def _get(cls, cache: OrderedDict, key: Any) -> Any:
-        with cls._lock:
-            found = cache.get(key)
-            if found is not None:
-                cache.move_to_end(key)
-            return found
-
-    @classmethod
-    def _put(cls, cache: OrderedDict, key: Any, value: Any) -> None:
-        with cls._lock:
-            cache[key] = value
-            cache.move_to_end(key)
-            while len(cache) > cls.CACHE_SIZE:
-                cache.popitem(last=False)
-
-    @classmethod
-    def for_survey(
-        cls, survey: Survey, survey_unit: SurveyUnit | None = None
-    ) -> tuple[Definition, _Registry]:
-        """Return the (unit's) parsed definition and the survey's registry, cached when possible."""
-        raw = unit_document(survey_unit) if survey_unit is not None else survey.definition
-        document = json.dumps(raw, sort_keys=True, separators=(",", ":"))
-        digest = hashlib.blake2b(document.encode(), digest_size=16).digest()
-        definition = cls._get(cls._definitions, digest)
-        if definition is None:
-            definition = parse_definition(raw)
-            cls._put(cls._definitions, digest, definition)
-        if connection.in_atomic_block:  # rows may still be rolled back: do not share them
-            return definition, cls(survey)
-        key = (connection.settings_dict["NAME"], survey.pk, survey.definition_version, digest)
-        cached = cls._get(cls._registries, key)
-        if cached is None:
-            registry = cls(survey)
-            cls._put(cls._registries, key, (registry.questions, registry.loaded))
-            return definition, registry
-        return definition, cls(survey, cached=cached)
-
-    def values(self, answers: Mapping[str, Any]) -> list[tuple[int, int | None, float | None, str]]:
-        """Return (question id, option id, number, text) for each answer row, in long form."""
-        rows: list[tuple[int, int | None, float | None, str]] = []
-        for key, value in answers.items():
-            q = self.questions[key]
-            if q.qtype == QType.MULTIPLE:
-                rows.extend((q.pk, self.option_id(q, k), None, "") for k in value)
-            elif q.qtype in (QType.SINGLE, QType.BACKGROUND):
-                rows.append((q.pk, self.option_id(q, value), None, ""))
-            elif q.qtype in (QType.RATING, QType.NPS):
-                num = None if value == engine.DONT_KNOW else float(value)
-                rows.append((q.pk, self.option_id(q, str(value)), num, ""))
-            elif q.qtype == QType.NUMBER:
-                rows.append((q.pk, None, float(value), ""))
-            elif q.qtype == QType.CONSENT:
-                rows.append((q.pk, None, 1.0, ""))
-            else:
-                rows.append((q.pk, None, None, str(value)))
-        return rows
-
-    def insert(self, response: Response, answers: Mapping[str, Any], batch: int = 100) -> int:
-        """Insert a response's answer rows with one multi-row INSERT per ``batch`` rows.
-
-        The hot path of a submission: the same rows ``_answer_rows`` gives ``bulk_create``,
-        without building a model instance per answer.
-        """
-        names = [
-            "municipality",
-            "response",
-            "survey",
-            "unit",
-            "question",
-            "option",
-            "value_num",
-            "value_text",
-        ]
-        quote = connection.ops.quote_name
-        columns = ", ".join(quote(Answer._meta.get_field(n).column) for n in names)
-        head = response.municipality_id, response.pk, response.survey_id, response.unit_id
-        rows = [(*head, *row) for row in self.values(answers)]
-        with connection.cursor() as cursor:
-            for i in range(0, len(rows), batch):
-                chunk = rows[i : i + batch]
-                values = ", ".join(["(" + ", ".join(["%s"] * len(names)) + ")"] * len(chunk))
-                cursor.execute(
-                    f"INSERT INTO {quote(Answer._meta.db_table)} ({columns}) VALUES {values}",  # noqa: S608 - no input in the SQL text
-                    [p for row in chunk for p in row],
-                )
-        return len(rows)
-
-    def option_id(self, question: SurveyQuestion, key: str) -> int:
-        found = self.options.get((question.pk, key))
-        if found is None:
-            option, _created = SurveyOption.objects.get_or_create(
-                municipality_id=question.municipality_id,
-                question=question,
-                key=key,
-                defaults={"position": 1000},
-            )
-            found = self.options[(question.pk, key)] = option.pk
-        return found
-
-
-def _answer_rows(response: Response, answers: Mapping[str, Any], registry: _Registry) -> list[Answer]:
+def _answer_rows(response: Response, answers: Mapping[str, Any], registry: Registry) -> list[Answer]:
     base = {
         "municipality_id": response.municipality_id,
         "response": response,
@@ -571,7 +457,7 @@ def response_save_section(*, response: Response, section_key: str, answers: Mapp
         raise ServiceError("section_unknown", _("Unknown page."))
     keys = engine.section_keys(section)
     with transaction.atomic():
-        registry = _Registry(response.survey)
+        registry = Registry(response.survey_id)
         Answer.objects.filter(response=response, question__key__in=keys).delete()
         Answer.objects.bulk_create(
             _answer_rows(response, {k: v for k, v in answers.items() if k in keys}, registry)
@@ -608,7 +494,7 @@ def response_submit(*, response: Response) -> Response:
 
 def response_submit_complete(
     *,
-    survey_unit: SurveyUnit,
+    survey_unit: SurveyUnit | SubmissionTarget,
     answers: Mapping[str, Any] | None = None,
     form: Mapping[str, Sequence[str]] | None = None,
     language: str,
@@ -619,19 +505,21 @@ def response_submit_complete(
 
     Either ``answers`` (engine values) or ``form`` (raw form values) is given; both go through
     the same parsing and validation as the web form. Nothing is stored when anything is invalid.
+    The survey unit is a model (loaded with its survey) or a ``submission_target``.
     """
-    survey = survey_unit.survey
-    if not idempotency_key or len(idempotency_key) > 64:  # an empty key would merge responses
+    target = survey_unit if isinstance(survey_unit, SubmissionTarget) else SubmissionTarget.of(survey_unit)
+    if not idempotency_key or len(idempotency_key) > 64 or not engine.storable(idempotency_key):
+        # an empty key would merge responses
         raise ServiceError("idempotency_key_invalid", _("The form has expired. Please start again."))
-    existing = Response.objects.filter(survey=survey, idempotency_key=idempotency_key).first()
+    existing = stored_response_id(target, idempotency_key)
     if existing is not None:
-        return existing, False
-    definition, registry = _Registry.for_survey(survey, survey_unit)
+        return Response.objects.get(pk=existing), False
+    definition, registry = Registry.for_target(target)
     data = form if form is not None else engine.answers_to_form(answers or {})
     needs_districts = any(
         q.type == QType.BACKGROUND and q.dimension == "district" for q in definition.questions()
     )
-    districts = district_codes(municipality_id=survey.municipality_id) if needs_districts else []
+    districts = district_codes(municipality_id=target.municipality_id) if needs_districts else []
     parsed: engine.Answers = {}
     errors: list[engine.FieldError] = []
     for section in definition.sections:
@@ -648,24 +536,30 @@ def response_submit_complete(
     _sections, _visible, effective = engine.visible_answers(definition, parsed)
     if language not in definition.languages:
         language = definition.languages[0]
+    today = _today()
     response = Response(
-        municipality_id=survey.municipality_id,
-        survey=survey,
-        unit_id=survey_unit.unit_id,
+        municipality_id=target.municipality_id,
+        unit_id=target.unit_id,
         language=language,
         channel=channel,
-        created_on=_today(),
-        submitted_on=_today(),
+        created_on=today,
+        submitted_on=today,
         complete=True,
         idempotency_key=idempotency_key,
     )
+    if target.survey is not None:
+        response.survey = target.survey
+    else:
+        response.survey_id = target.survey_id
     _set_background(response, definition, effective)  # one INSERT, no UPDATE afterwards
     try:
-        with transaction.atomic():
-            response.save(force_insert=True)
-            registry.insert(response, effective)
+        store_response(response, registry.values(effective))
     except IntegrityError:  # a concurrent retry of the same submission stored it first
-        return Response.objects.get(survey=survey, idempotency_key=idempotency_key), False
+        return Response.objects.get(
+            municipality_id=target.municipality_id,
+            survey_id=target.survey_id,
+            idempotency_key=idempotency_key,
+        ), False
     return response, True
 
 
