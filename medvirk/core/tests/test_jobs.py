@@ -6,6 +6,7 @@ import os
 from datetime import timedelta
 from io import StringIO
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -178,7 +179,10 @@ def test_database_backend_queues_the_job_and_the_worker_runs_it(demo: Any) -> No
         worker_id="test-worker",
         excluded_queue_names=[],
     )
-    worker.run()  # the loop `manage.py db_worker` runs: claims the task, runs it, exits when idle
+    # The loop `manage.py db_worker` runs: claims the task, runs it, exits when idle. Its
+    # connection recycling would close the test's own connection (PostgreSQL), so it is left out.
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        worker.run()
     job.refresh_from_db()
     assert job.status == JobStatus.DONE and job.result_file.read() == b"xxx"
     assert DBTaskResult.objects.get(id=job.task_id).status == "SUCCESSFUL"

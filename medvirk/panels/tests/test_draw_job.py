@@ -23,6 +23,15 @@ def panel(demo: Any) -> Panel:
 
 
 def _run_worker() -> None:
+    from unittest import mock
+
+    # The worker recycles database connections between tasks; inside a test's transaction that
+    # would close the test's own connection (PostgreSQL), so recycling is left out here.
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        _worker()
+
+
+def _worker() -> None:
     from django_tasks_db.management.commands.db_worker import Worker
 
     Worker(
