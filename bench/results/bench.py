@@ -6,6 +6,7 @@ Run from the repository root (``bench/results/run.sh`` does both databases)::
     DATABASE_URL=sqlite:////tmp/mv-bench.sqlite3 .venv/bin/python bench/results/bench.py generate
     DATABASE_URL=... .venv/bin/python bench/results/bench.py measure
     DATABASE_URL=... .venv/bin/python bench/results/bench.py export   # separate process: peak RSS
+    DATABASE_URL=... .venv/bin/python bench/results/bench.py export-job csv|xlsx|sav   # background job
 
 ``generate`` builds a municipality (10 districts × 20 units), one survey through the normal
 services, then bulk-loads responses and answers (SQLite ``executemany``, PostgreSQL ``COPY``)
@@ -332,5 +333,65 @@ def export() -> None:
     )
 
 
+def _rss_mb() -> float:
+    """Return the process's resident memory now (not the peak), from /proc (Linux)."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def export_job() -> None:
+    """Run a background response-level export (``insights.export``) of the whole municipality here.
+
+    ``export-job csv|xlsx|sav``; the job runs in this process (immediate backend). Resident
+    memory is sampled at every progress report, so a flat line means constant memory.
+    """
+    from medvirk.core import jobs
+    from medvirk.core.models import JobStatus
+
+    fmt = sys.argv[2] if len(sys.argv) > 2 else "csv"
+    survey = Survey.objects.get(municipality__slug="benk")
+    root = OrgUnit.objects.get(municipality=survey.municipality, parent=None)
+    samples: list[tuple[int, float]] = []
+    report = jobs._Reporter.__call__
+
+    def sampling(self, done: int, total: int, message: str = "") -> None:  # type: ignore[no-untyped-def]
+        samples.append((done, _rss_mb()))
+        report(self, done, total, message)
+
+    jobs._Reporter.__call__ = sampling  # type: ignore[method-assign]
+    before = _rss_mb()
+    t = time.perf_counter()
+    job = jobs.start_job(
+        kind="insights.export",
+        municipality=survey.municipality,
+        user=User.objects.get(username="benk.admin"),
+        params={"survey_id": survey.pk, "unit_id": root.pk, "format": fmt},
+    )
+    seconds = time.perf_counter() - t
+    assert job.status == JobStatus.DONE, job.error
+    rows = job.result["rows"]
+    writing = [mb for done, mb in samples if done > 0]
+    print(
+        json.dumps(
+            {
+                "vendor": connection.vendor,
+                "format": fmt,
+                "rows": rows,
+                "seconds": round(seconds, 1),
+                "rows_per_s": round(rows / seconds),
+                "megabytes": round(job.result_file.size / 1e6, 1),
+                "rss_before_mb": round(before),
+                "rss_at_10pct_mb": round(writing[len(writing) // 10]) if writing else None,
+                "rss_at_end_mb": round(writing[-1]) if writing else None,
+                "rss_max_while_writing_mb": round(max(writing)) if writing else None,
+                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            }
+        )
+    )
+    job.result_file.delete(save=False)
+    job.delete()
+
+
 if __name__ == "__main__":
-    {"generate": generate, "measure": measure, "export": export}[sys.argv[1]]()
+    commands = {"generate": generate, "measure": measure, "export": export, "export-job": export_job}
+    commands[sys.argv[1]]()

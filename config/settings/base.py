@@ -164,7 +164,17 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 JOB_RETENTION_DAYS = int(os.environ.get("JOB_RETENTION_DAYS", "7"))
 JOB_STALL_MINUTES = int(os.environ.get("JOB_STALL_MINUTES", "30"))  # no progress: the worker died
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Anonymity decisions per survey round and data version (medvirk.insights.disclosure), shared
+    # by all processes on this host and kept across restarts. Several hosts: point this at a
+    # shared backend (e.g. django.core.cache.backends.db.DatabaseCache after createcachetable).
+    "disclosure": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "disclosure"),
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
+}
 
 LOGGING = {
     "version": 1,

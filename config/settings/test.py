@@ -13,3 +13,5 @@ STORAGES = {
 ALLOWED_HOSTS = ["*"]
 # Jobs run synchronously inside the request, so tests see their result at once.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# No shared decision cache: rolled-back tests reuse survey ids (see insights/tests/test_disclosure.py).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -42,6 +42,14 @@ free text)
 Hidden cells that are not sensitive (secondary cells, large difference groups) may still be
 derivable; that is harmless because they describe *k* or more respondents.
 
+*Linked decisions.* Two related tables (a survey round's respondents, then each question's
+answers) are decided one after the other: the second table also holds the first one's cells,
+``suppress(..., known=shown cells of the first, hide=hidden cells of the first)`` keeps the
+first decision fixed (known cells are never hidden, hidden ones never shown), and unpublished
+remainders whose size is public anyway (who skipped a question) are added with
+``protect=False``. Rules 1-4 then protect every small cell with ``protect=True`` against
+everything both show (see ``medvirk/insights/disclosure.py``).
+
 The LP bounds are over real numbers. For hierarchies and two-way crosstabs the equations
 form a network, whose LP bounds are whole numbers anyway, so an attacker using integers
 learns nothing more (the tests also check this with integer programming for hierarchical
@@ -158,12 +166,17 @@ class Cell:
     """A group of respondents and how many there are.
 
     ``published=False`` marks a group that is never shown but can be computed from shown
-    ones, e.g. the respondents in an outer filter but not in an inner one.
+    ones, e.g. the respondents in an outer filter but not in an inner one. ``protect=False``
+    exempts such an unpublished group from protection even when it is small: use it for
+    remainders whose size is public anyway by design, such as the respondents of a group who
+    skipped a question (respondents and answers are both shown). It is still a variable the
+    attacker does not know, so it keeps bounds honest (answers ≤ respondents).
     """
 
     key: str
     count: int
     published: bool = True
+    protect: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +194,7 @@ class Table:
     cells: tuple[Cell, ...]
     relations: tuple[Relation, ...] = ()
     _by_key: Mapping[str, Cell] = field(init=False, repr=False, compare=False)
+    _relations_of: Mapping[str, list[Relation]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         """Check keys, non-negative counts and that every relation adds up."""
@@ -205,6 +219,11 @@ class Table:
                     f"but its children sum to {total}"
                 )
         object.__setattr__(self, "_by_key", by_key)
+        relations_of: dict[str, list[Relation]] = defaultdict(list)
+        for rel in self.relations:
+            for key in (rel.parent, *rel.children):
+                relations_of[key].append(rel)
+        object.__setattr__(self, "_relations_of", dict(relations_of))
 
     def __getitem__(self, key: str) -> Cell:
         """Return the cell with ``key``."""
@@ -226,9 +245,9 @@ class TableBuilder:
         self._cells: dict[str, Cell] = {}
         self._relations: list[Relation] = []
 
-    def cell(self, key: str, count: int, *, published: bool = True) -> str:
+    def cell(self, key: str, count: int, *, published: bool = True, protect: bool = True) -> str:
         """Add a cell (or check an identical one exists) and return its key."""
-        new = Cell(key, count, published)
+        new = Cell(key, count, published, protect)
         old = self._cells.setdefault(key, new)
         if old != new:
             raise ValueError(f"cell {key!r} added twice with different values")
@@ -301,6 +320,7 @@ class Reason(StrEnum):
     COMPLETES_RELATION = "completes_relation"  # rule 2
     BLOCKS_INFERENCE = "blocks_inference"  # rule 3 (LP audit)
     NOT_PUBLISHED = "not_published"
+    DECIDED_ELSEWHERE = "decided_elsewhere"  # hidden by a linked, earlier decision (``hide=``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -389,7 +409,13 @@ def _relation_ok(
     return len(hidden_children) >= 2 and sum(c.count for c in hidden_children) >= k
 
 
-def _relation_pass(table: Table, hidden: dict[str, Reason], sensitive: set[str], k: int) -> bool:
+def _relation_pass(
+    table: Table,
+    hidden: dict[str, Reason],
+    sensitive: set[str],
+    k: int,
+    fixed: frozenset[str] = frozenset(),
+) -> bool:
     """Apply rule 2 to every relation until nothing changes; return whether anything did."""
     changed_any = False
     changed = True
@@ -400,7 +426,7 @@ def _relation_pass(table: Table, hidden: dict[str, Reason], sensitive: set[str],
                 continue
             hidden_children = [table[c] for c in rel.children if c in hidden]
             total = sum(c.count for c in hidden_children)
-            candidates = [table[c] for c in rel.children if c not in hidden]
+            candidates = [table[c] for c in rel.children if c not in hidden and c not in fixed]
             extra = _pick_partners(candidates, k - total, 2 - len(hidden_children))
             for cell in extra:
                 hidden[cell.key] = Reason.COMPLETES_RELATION
@@ -517,35 +543,6 @@ class _Attacker:
         return (0.0 if low is None else low), (float("inf") if high is None else high)
 
 
-def _components(table: Table, hidden: set[str]) -> dict[str, list[Relation]]:
-    """Map each hidden cell to the relations of its connected group of hidden cells."""
-    relations_of: dict[str, list[Relation]] = defaultdict(list)
-    for rel in table.relations:
-        for key in (rel.parent, *rel.children):
-            relations_of[key].append(rel)
-    component: dict[str, list[Relation]] = {}
-    for start in sorted(hidden):
-        if start in component:
-            continue
-        seen_cells = {start}
-        seen_rels: dict[int, Relation] = {}
-        queue = deque([start])
-        while queue:
-            key = queue.popleft()
-            for rel in relations_of[key]:
-                if id(rel) in seen_rels:
-                    continue
-                seen_rels[id(rel)] = rel
-                for other in (rel.parent, *rel.children):
-                    if other in hidden and other not in seen_cells:
-                        seen_cells.add(other)
-                        queue.append(other)
-        rels = list(seen_rels.values())
-        for key in seen_cells:
-            component[key] = rels
-    return component
-
-
 def _unprotected(
     table: Table,
     hidden: set[str],
@@ -558,20 +555,28 @@ def _unprotected(
     ``cache`` remembers verdicts per (hidden cells of the component, cell): hiding only
     ever grows, so a component that did not change between rounds has the same answer.
     """
-    shown = {c.key: c.count for c in table.cells if c.key not in hidden}
-    components = _components(table, hidden)
+    relations_of = _relations_of(table)
     cache = {} if cache is None else cache
     attackers: dict[frozenset[str], _Attacker] = {}
+    component: dict[str, tuple[frozenset[str], list[Relation]]] = {}
     failures = []
     for key in sorted(sensitive):
         # Only this cell's connected group of hidden cells constrains it: a smaller LP,
         # shared by every small cell of the same group.
-        relations = components.get(key, [])
-        variables = {c for rel in relations for c in (rel.parent, *rel.children) if c in hidden}
-        variables.add(key)
-        group = frozenset(variables)
+        if key not in component:
+            cells, relations = _component_of(relations_of, hidden, key)
+            found = (frozenset(cells), relations)
+            for cell in cells:
+                component[cell] = found
+        group, relations = component[key]
         if (group, key) not in cache:
             if group not in attackers:
+                shown = {
+                    c: table[c].count
+                    for rel in relations
+                    for c in (rel.parent, *rel.children)
+                    if c not in group
+                }
                 attackers[group] = _Attacker(_system(relations, group, shown))
             low, high = attackers[group].interval(key)
             cache[group, key] = low <= _EPS and high >= k - _EPS
@@ -580,15 +585,14 @@ def _unprotected(
     return failures
 
 
-def _candidates_by_distance(table: Table, hidden: set[str], start: str) -> list[list[str]]:
+def _candidates_by_distance(
+    table: Table, hidden: set[str], start: str, fixed: frozenset[str] = frozenset()
+) -> list[list[str]]:
     """Return shown non-zero cells reachable from ``start`` through hidden cells, by distance.
 
     Distance is the number of relations crossed; each ring is sorted by count, then key.
     """
-    relations_of: dict[str, list[Relation]] = defaultdict(list)
-    for rel in table.relations:
-        for key in (rel.parent, *rel.children):
-            relations_of[key].append(rel)
+    relations_of = _relations_of(table)
     rings: list[list[str]] = []
     frontier = [start]
     seen = {start}
@@ -596,14 +600,14 @@ def _candidates_by_distance(table: Table, hidden: set[str], start: str) -> list[
         ring: set[str] = set()
         next_frontier: list[str] = []
         for key in frontier:
-            for rel in relations_of[key]:
+            for rel in relations_of.get(key, ()):
                 for other in (rel.parent, *rel.children):
                     if other in seen:
                         continue
                     seen.add(other)
                     if other in hidden:
                         next_frontier.append(other)
-                    elif table[other].count > 0:
+                    elif table[other].count > 0 and other not in fixed:
                         ring.add(other)
         if ring:
             rings.append(sorted(ring, key=lambda c: (table[c].count, c)))
@@ -615,21 +619,53 @@ def _candidates_by_distance(table: Table, hidden: set[str], start: str) -> list[
 _TRIALS = 6
 
 
-def _best_partner(table: Table, hidden: set[str], key: str, k: int) -> str | None:
+def _best_partner(
+    table: Table, hidden: set[str], key: str, k: int, fixed: frozenset[str] = frozenset()
+) -> str | None:
     """Choose the shown cell to hide so that ``key`` becomes protected.
 
     Try the nearest cells, smallest first, and take the first whose hiding alone protects
     ``key``; if none does, take the smallest nearest cell and let the next round continue.
     """
-    rings = _candidates_by_distance(table, hidden, key)
+    rings = _candidates_by_distance(table, hidden, key, fixed)
     if not rings:
         return None
     trials = [c for ring in rings for c in ring][:_TRIALS]
+    relations_of = _relations_of(table)
+    shown = {c.key: c.count for c in table.cells if c.key not in hidden}
     for cell in trials:
-        low, high = attacker_interval(table, hidden | {cell}, key)
+        # Only the group of hidden cells connected to ``key`` constrains it: a small LP.
+        trial = hidden | {cell}
+        group, relations = _component_of(relations_of, trial, key)
+        low, high = _Attacker(_system(relations, group, shown)).interval(key)
         if low <= _EPS and high >= k - _EPS:
             return cell
     return rings[0][0]
+
+
+def _relations_of(table: Table) -> Mapping[str, list[Relation]]:
+    """Return the relations indexed by every cell they mention (built once per table)."""
+    return table._relations_of
+
+
+def _component_of(
+    relations_of: Mapping[str, list[Relation]], hidden: set[str], start: str
+) -> tuple[set[str], list[Relation]]:
+    """Return the hidden cells connected to ``start`` (itself included) and their relations."""
+    cells = {start}
+    rels: dict[int, Relation] = {}
+    queue = deque([start])
+    while queue:
+        key = queue.popleft()
+        for rel in relations_of.get(key, ()):
+            if id(rel) in rels:
+                continue
+            rels[id(rel)] = rel
+            for other in (rel.parent, *rel.children):
+                if other in hidden and other not in cells:
+                    cells.add(other)
+                    queue.append(other)
+    return cells, list(rels.values())
 
 
 def _release_unneeded(
@@ -644,15 +680,16 @@ def _release_unneeded(
     The greedy steps above can hide a cell that a later choice made redundant; this
     clean-up pass only ever removes a cell when every rule still holds without it.
     """
-    relations_of: dict[str, list[Relation]] = defaultdict(list)
-    for rel in table.relations:
-        for key in (rel.parent, *rel.children):
-            relations_of[key].append(rel)
+    relations_of = _relations_of(table)
     secondary = [key for key, reason in hidden.items() if reason in _SECONDARY_REASONS]
     for key in sorted(secondary, key=lambda c: (-table[c].count, c)):
+        # Showing ``key`` only changes what the attacker knows about its own group of
+        # hidden cells, so only the small cells of that group need a new audit.
+        cells, _rels = _component_of(relations_of, set(hidden), key)
+        affected = sensitive & cells
         reason = hidden.pop(key)
-        still_ok = all(_relation_ok(rel, hidden, sensitive, k, table) for rel in relations_of[key])
-        if not (still_ok and not _unprotected(table, set(hidden), sensitive, k, cache)):
+        still_ok = all(_relation_ok(rel, hidden, sensitive, k, table) for rel in relations_of.get(key, ()))
+        if not (still_ok and not _unprotected(table, set(hidden), affected, k, cache)):
             hidden[key] = reason
 
 
@@ -660,39 +697,68 @@ _SECONDARY_REASONS = frozenset({Reason.COMPLETES_RELATION, Reason.BLOCKS_INFEREN
 
 
 def suppress(
-    table: Table, policy: SuppressionPolicy | None = None, kind: FigureKind = FigureKind.NUMBERS
+    table: Table,
+    policy: SuppressionPolicy | None = None,
+    kind: FigureKind = FigureKind.NUMBERS,
+    *,
+    hide: Iterable[str] = (),
+    known: Iterable[str] = (),
 ) -> SuppressedTable:
     """Decide for every cell of ``table`` whether it may be shown (rules 1-4 above).
 
     Use ``kind=FigureKind.FREE_TEXT`` with the same table to decide whose free-text
     answers may be listed.
+
+    ``hide`` and ``known`` link this decision to an earlier one over related cells (the
+    respondents behind a question's answers): cells in ``hide`` are hidden whatever their
+    count (reason ``DECIDED_ELSEWHERE`` unless they are small anyway) and never shown again;
+    cells in ``known`` are already public, so the attacker knows them and they are never
+    chosen to be hidden. Every other rule is unchanged, so small cells in either table stay
+    protected against everything both decisions show.
     """
     policy = policy or SuppressionPolicy()
     k = policy.threshold_for(kind)
+    fixed = frozenset(known)
+    forced = set(hide)
     hidden: dict[str, Reason] = {}
     sensitive: set[str] = set()
     for cell in table.cells:
-        if 0 < cell.count < k:
+        if 0 < cell.count < k and cell.protect:
             sensitive.add(cell.key)
         if not cell.published:
             hidden[cell.key] = Reason.NOT_PUBLISHED
         elif 0 < cell.count < k:
             hidden[cell.key] = Reason.BELOW_THRESHOLD
+        elif cell.key in forced:
+            hidden[cell.key] = Reason.DECIDED_ELSEWHERE
+    if fixed & set(hidden):
+        raise ValueError(f"known cells cannot be hidden: {sorted(fixed & set(hidden))[:5]}")
 
     audit_cache: dict[tuple[frozenset[str], str], bool] = {}
     while True:
-        _relation_pass(table, hidden, sensitive, k)
+        _relation_pass(table, hidden, sensitive, k, fixed)
         failures = _unprotected(table, set(hidden), sensitive, k, audit_cache)
         if not failures:
             break
-        # One cell at a time: hiding it may also protect other failing cells, and rule 2
-        # may follow up, so fixing all failures at once would hide more than needed.
-        partner = _best_partner(table, set(hidden), failures[0], k)
-        if partner is None:
-            # Unreachable: with every non-zero cell hidden the attacker's system is
-            # homogeneous, so 0 and any large value are feasible. Fail closed regardless.
-            raise RuntimeError("suppression could not protect every small group")
-        hidden[partner] = Reason.BLOCKS_INFERENCE
+        # One cell per group of connected hidden cells at a time: hiding it may also protect
+        # other failing cells of its group, and rule 2 may follow up, so fixing all failures
+        # at once would hide more than needed. Separate groups cannot affect each other's
+        # verdicts except by merging, and the clean-up pass removes any cell that made
+        # redundant, so they are fixed in the same round (large tables need far fewer rounds).
+        before = set(hidden)
+        handled: set[str] = set()
+        for failure in failures:
+            if failure in handled:
+                continue
+            cells, _rels = _component_of(_relations_of(table), before, failure)
+            handled |= cells
+            partner = _best_partner(table, before, failure, k, fixed)
+            if partner is None:
+                # Unreachable without ``known``: with every non-zero cell hidden the attacker's
+                # system is homogeneous, so 0 and any large value are feasible. With ``known``
+                # cells the earlier decision must protect them; fail closed regardless.
+                raise RuntimeError("suppression could not protect every small group")
+            hidden[partner] = Reason.BLOCKS_INFERENCE
 
     _release_unneeded(table, hidden, sensitive, k, audit_cache)
 

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Router, Schema
+from ninja.responses import Status
 
-from medvirk.insights import exports, reports, selectors
+from medvirk.accounts.permissions import Perm
+from medvirk.api.jobs import JobOut, job_out
+from medvirk.core.errors import ServiceError
+from medvirk.insights import exports, jobs, reports, selectors
+from medvirk.insights.benchmark import MIN_OTHER_MUNICIPALITIES, benchmark
 from medvirk.insights.figures import QuestionFigures
+from medvirk.insights.numbers import survey_numbers
 from medvirk.insights.tables import SurveyResults
+from medvirk.insights.text_themes import text_themes
 
 router = Router(tags=["insights"])
 
@@ -56,6 +63,15 @@ class QuestionOut(Schema):
     unit: FiguresOut
     trend: str | None = None
     comparison: dict[str, FiguresOut] = {}
+    benchmark: FiguresOut | None = None
+
+
+class BenchmarkOut(Schema):
+    template: bool
+    available: bool
+    municipalities: int | None = None
+    other_municipalities: int | None = None
+    min_other_municipalities: int
 
 
 class GroupOut(Schema):
@@ -67,11 +83,25 @@ class GroupOut(Schema):
     response_rate: IntervalOut | None
 
 
+class NumberOut(Schema):
+    key: str
+    text: str
+    shown: bool
+    status: str
+    n: int | None = None
+    mean: IntervalOut | None = None
+    median: float | None = None
+    q1: float | None = None
+    q3: float | None = None
+
+
 class SummaryOut(Schema):
     survey: SurveyOut
     threshold: int
     group: GroupOut
     questions: list[QuestionOut]
+    numbers: list[NumberOut] = []
+    benchmark: BenchmarkOut
 
 
 class CrosstabRowOut(Schema):
@@ -85,6 +115,25 @@ class CrosstabOut(Schema):
     by: str
     withheld: bool
     rows: list[CrosstabRowOut]
+
+
+class TextThemeOut(Schema):
+    label: str
+    keywords: list[str]
+    other: bool
+    count: int
+    examples: list[str]
+
+
+class TextAnswersOut(Schema):
+    question: str
+    text: str
+    shown: bool
+    status: str
+    threshold: int
+    total: int | None = None
+    themes: list[TextThemeOut] | None = None
+    answers: list[str] = []
 
 
 def _num(value: float | None) -> float | None:
@@ -143,13 +192,26 @@ def list_surveys(request: HttpRequest) -> list[SurveyOut]:
 def summary(request: HttpRequest, survey_id: int, unit_id: int | None = None) -> SummaryOut:
     """Return a unit's results: per question n, mean and top-box share with 95 % intervals.
 
+    ``numbers`` holds number questions: n, mean (t interval), median and quartiles.
+    ``benchmark`` per question pools all municipalities' rounds of the same question-bank
+    template and round label; it is null unless at least three other municipalities with
+    together at least the threshold of answers contribute.
+
     Suppressed figures have ``shown: false`` and no numbers. Without ``unit_id`` the highest
     unit the caller may see is used.
     """
     results, node_id = _load(request, survey_id, unit_id)
     o = reports.overview(request.user, results, node_id)
     g = o.group
+    bench = benchmark(results)
     return SummaryOut(
+        benchmark=BenchmarkOut(
+            template=bench.template,
+            available=bench.available,
+            municipalities=bench.municipalities if bench.available else None,
+            other_municipalities=bench.others if bench.available else None,
+            min_other_municipalities=MIN_OTHER_MUNICIPALITIES,
+        ),
         survey=_survey_out(results.survey),
         threshold=results.policy.threshold,
         group=GroupOut(
@@ -168,8 +230,25 @@ def summary(request: HttpRequest, survey_id: int, unit_id: int | None = None) ->
                 unit=_figures(v.figures),
                 trend=v.trend.direction if v.trend else None,
                 comparison={label: _figures(f) for label, f in v.compare},
+                benchmark=_figures(bench.figures[v.question.key])
+                if v.question.key in bench.figures
+                else None,
             )
             for v in o.questions
+        ],
+        numbers=[
+            NumberOut(
+                key=f.question.key,
+                text=f.question.text,
+                shown=f.shown,
+                status=f.status,
+                n=f.n,
+                mean=_interval(f.mean),
+                median=f.median,
+                q1=f.q1,
+                q3=f.q3,
+            )
+            for f in survey_numbers(results, node_id)
         ],
     )
 
@@ -200,3 +279,100 @@ def export(
     """Download the suppressed summary table (``format=csv`` or ``xlsx``)."""
     results, node_id = _load(request, survey_id, unit_id)
     return exports.aggregated_response(request.user, results, node_id, "xlsx" if format == "xlsx" else "csv")
+
+
+@router.get("/results/surveys/{survey_id}/responses", response={200: None})
+def responses(
+    request: HttpRequest, survey_id: int, unit_id: int | None = None, format: str = "csv"
+) -> HttpResponse:
+    """Download response-level data (``format=csv``, ``xlsx`` or ``sav`` for SPSS).
+
+    Only for surveys in anonymous mode, roles with the raw-export right and units whose number
+    of respondents is shown; otherwise 404, as for a survey that does not exist. Audited.
+    Above 20,000 responses ``xlsx`` and ``sav`` answer 400 ``export_too_large``: prepare them
+    with ``POST …/exports`` instead (CSV always streams).
+    """
+    results, node_id = _load_raw(request, survey_id, unit_id)
+    fmt = format if format in exports.RAW_FORMATS else "csv"
+    if not exports.raw_direct_allowed(results, node_id, fmt):
+        raise ServiceError("export_too_large", exports.raw_direct_refusal(), field="format")
+    return exports.raw_response(request.user, results, node_id, fmt)
+
+
+def _load_raw(request: HttpRequest, survey_id: int, unit_id: int | None) -> tuple[SurveyResults, int]:
+    """Return results and unit when the caller may export response-level data there; else 404."""
+    survey, tree, node_id = selectors.access_survey_results(
+        user=request.user, survey_id=survey_id, unit_id=unit_id, perm=Perm.RESULTS_EXPORT_RAW
+    )
+    results = SurveyResults(survey, tree)
+    if not exports.raw_export_allowed(request.user, results, node_id):
+        raise Http404
+    return results, node_id
+
+
+class ExportIn(Schema):
+    unit_id: int | None = None
+    format: Literal["csv", "xlsx", "sav"] = "csv"
+
+
+class ExportJobOut(Schema):
+    job_id: int
+    job: JobOut
+
+
+@router.post("/results/surveys/{survey_id}/exports", response={202: ExportJobOut})
+def start_export(request: HttpRequest, survey_id: int, payload: ExportIn) -> Status[dict[str, object]]:
+    """Prepare response-level data (``csv``, ``xlsx`` or ``sav``) in the background; 202 with the job.
+
+    Poll ``GET /api/v1/jobs/{job_id}`` until ``status`` is ``done`` (``done`` of ``total``
+    counts responses written), then download ``GET /api/v1/jobs/{job_id}/result``; on
+    ``failed``, ``error`` says why. Same access as ``…/responses`` (404 otherwise); the job
+    checks the right and the anonymity mode again when it runs, and is audited then. While
+    the caller's job for the same export is still waiting or running, that job is returned.
+    """
+    results, node_id = _load_raw(request, survey_id, payload.unit_id)
+    job = jobs.export_start(user=request.user, results=results, node_id=node_id, fmt=payload.format)
+    return Status(202, {"job_id": job.pk, "job": job_out(job)})
+
+
+@router.get("/results/surveys/{survey_id}/text", response=TextAnswersOut)
+def text_answers(
+    request: HttpRequest, survey_id: int, question: str, q: str = "", unit_id: int | None = None
+) -> TextAnswersOut:
+    """Return a free-text question's masked answers (filtered by ``q``) and their themes.
+
+    Nothing is listed for a group under the free-text threshold. ``themes`` is null when there
+    are fewer answers than the threshold; themes smaller than it are counted in the ``other``
+    entry. Themes are formed from all the group's answers, not only the search hits.
+    """
+    results, node_id = _load(request, survey_id, unit_id)
+    info = next((t for t in results.text_questions if t.key == question), None)
+    if info is None:
+        raise Http404
+    query = q[:200]
+    texts = results.texts(request.user, info, node_id, query)
+    out = TextAnswersOut(
+        question=info.key,
+        text=info.text,
+        shown=texts.shown,
+        status=texts.status,
+        threshold=results.policy.text_threshold,
+    )
+    if not texts.shown:
+        return out
+    everything = results.texts(request.user, info, node_id) if query.strip() else texts
+    themes = text_themes(results, request.user, info, node_id, everything)
+    out.total = texts.total
+    out.answers = list(texts.answers)
+    if themes is not None:
+        out.themes = [
+            TextThemeOut(
+                label=t.label,
+                keywords=list(t.keywords),
+                other=t.other,
+                count=t.count,
+                examples=list(t.examples),
+            )
+            for t in themes.themes
+        ]
+    return out

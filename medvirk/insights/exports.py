@@ -3,16 +3,23 @@
 Both stream: CSV row by row through ``StreamingHttpResponse``, XLSX through openpyxl's
 write-only workbook into a spooled temporary file. Every text cell is guarded against formula
 injection (a leading = + - @ tab or CR gets a quote), since spreadsheets execute formulas.
+
+Response-level data can also be prepared in the background (``jobs.py``): ``raw_export_write``
+writes the same rows, in the same formats, to a file chunk by chunk. Above
+``DIRECT_EXPORT_MAX_RESPONSES`` responses the XLSX and SPSS files are made only that way (the
+request would take minutes and SPSS holds the whole table in memory); CSV always streams.
 """
 
 from __future__ import annotations
 
 import csv
+import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO, Any
 
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -22,11 +29,18 @@ from medvirk.surveys.definition import QType
 from medvirk.surveys.models import AnonymityMode
 
 from . import selectors, services
+from .numbers import number_figures
+from .questions import number_questions
 from .tables import SurveyResults, node_key
 
 FORMULA_START = frozenset("=+-@\t\r")
 BATCH = 2000
 CHUNK_BYTES = 64 * 1024
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: Above this many responses a unit's XLSX and SPSS files are prepared only in the background.
+DIRECT_EXPORT_MAX_RESPONSES = 20_000
+PROGRESS_EVERY = 1000  # rows between progress reports of a background export
+Progress = Callable[[int, int, str], None]  # as ``medvirk.core.jobs.Progress``
 
 
 def safe_cell(value: Any) -> Any:
@@ -61,27 +75,27 @@ def _csv_stream(rows: Iterable[list[Any]]) -> Iterator[str]:
         yield "".join(buffer.parts)
 
 
-def _xlsx(rows: Iterable[list[Any]]) -> Any:
+def _xlsx_write(rows: Iterable[list[Any]], out: IO[bytes]) -> None:
+    """Write the rows as a one-sheet workbook; write-only mode keeps one row in memory at a time."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet()
     for row in rows:
         sheet.append([safe_cell(v) for v in row])
+    workbook.save(out)
+
+
+def _xlsx(rows: Iterable[list[Any]]) -> Any:
     spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115 — FileResponse closes it
-    workbook.save(spool)
+    _xlsx_write(rows, spool)
     spool.seek(0)
     return spool
 
 
 def _respond(rows: Iterable[list[Any]], fmt: str, name: str) -> HttpResponse:
     if fmt == "xlsx":
-        return FileResponse(
-            _xlsx(rows),
-            as_attachment=True,
-            filename=f"{name}.xlsx",
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+        return FileResponse(_xlsx(rows), as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX_TYPE)
     response = StreamingHttpResponse(_csv_stream(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response
@@ -109,6 +123,9 @@ SUMMARY_HEADER = [
     "top_box_ci_high",
     "dont_know",
     "distribution",
+    "median",
+    "lower_quartile",
+    "upper_quartile",
 ]
 
 
@@ -126,14 +143,15 @@ def summary_rows(user: Any, results: SurveyResults, node_id: int) -> Iterator[li
     """Yield the suppressed summary table: one row per (unit, question); hidden cells are empty."""
     yield SUMMARY_HEADER
     results.prefetch()
+    numbers = number_questions(results.definition, results.registry)
     for nid in summary_nodes(user, results, node_id):
         name = results.tree.nodes[nid].name
         group = results.group(nid)
-        yield [nid, name, "_respondents", _("Respondents"), group.status, group.respondents or "", *[""] * 9]
+        yield [nid, name, "_respondents", _("Respondents"), group.status, group.respondents or "", *[""] * 12]
         for q in results.questions:
             f = results.figures(q, nid)
             if not f.shown:
-                yield [nid, name, q.key, q.text, f.status, *[""] * 10]
+                yield [nid, name, q.key, q.text, f.status, *[""] * 13]
                 continue
             dist = "; ".join(f"{o.label}: {o.count}" for o in f.options if o.count is not None)
             if f.merged_count is not None:
@@ -154,6 +172,30 @@ def summary_rows(user: Any, results: SurveyResults, node_id: int) -> Iterator[li
                 _round(f.top_box.interval[1] if f.top_box else None),
                 "" if f.dont_know is None else f.dont_know,
                 dist,
+                "",
+                "",
+                "",
+            ]
+        for q in numbers:
+            nf = number_figures(results, q, nid)
+            if not nf.shown:
+                yield [nid, name, q.key, q.text, nf.status, *[""] * 13]
+                continue
+            mean = nf.mean
+            yield [
+                nid,
+                name,
+                q.key,
+                q.text,
+                nf.status,
+                nf.n,
+                _round(mean.estimate if mean else None),
+                _round(mean.interval[0] if mean else None),
+                _round(mean.interval[1] if mean else None),
+                *[""] * 6,
+                _round(nf.median),
+                _round(nf.q1),
+                _round(nf.q3),
             ]
 
 
@@ -228,10 +270,97 @@ def raw_rows(user: Any, results: SurveyResults, node_id: int) -> Iterator[list[A
         yield from flush()
 
 
+RAW_FORMATS = ("csv", "xlsx", "sav")
+RAW_CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX_TYPE, "sav": "application/x-spss-sav"}
+
+
+def raw_export_total(results: SurveyResults, node_id: int) -> int:
+    """Return how many complete responses the unit's response-level export holds."""
+    return results.respondent_table[node_key(node_id)].count or 0
+
+
+def raw_direct_allowed(results: SurveyResults, node_id: int, fmt: str) -> bool:
+    """Return whether ``fmt`` may be downloaded at once (CSV always; XLSX and SPSS when small)."""
+    return fmt == "csv" or raw_export_total(results, node_id) <= DIRECT_EXPORT_MAX_RESPONSES
+
+
+def raw_direct_refusal() -> str:
+    """Return why a large XLSX or SPSS file is not sent at once, and what to do instead."""
+    limit = number_format(DIRECT_EXPORT_MAX_RESPONSES, force_grouping=True)
+    message = _(
+        "This unit has more than %(max)s responses: prepare the Excel or SPSS file in the background."
+    )
+    return message % {"max": limit}
+
+
+def raw_export_filename(results: SurveyResults, node_id: int, fmt: str) -> str:
+    """Return the download name of a unit's response-level export in ``fmt``."""
+    survey = results.survey
+    return f"{slugify(survey.series)}-{slugify(survey.round_label)}-{node_id}-responses.{fmt}"
+
+
 def raw_response(user: Any, results: SurveyResults, node_id: int, fmt: str) -> HttpResponse:
-    """Return response-level data as CSV (default) or XLSX, and record who exported it."""
+    """Return response-level data as CSV (default), XLSX or SPSS .sav; record who exported it."""
+    fmt = fmt if fmt in RAW_FORMATS else "csv"
     services.raw_export_record(
         actor=user, survey=results.survey, unit=results.tree.nodes[node_id].unit, fmt=fmt
     )
-    name = f"{slugify(results.survey.series)}-{slugify(results.survey.round_label)}-{node_id}-responses"
-    return _respond(raw_rows(user, results, node_id), fmt, name)
+    filename = raw_export_filename(results, node_id, fmt)
+    if fmt == "sav":
+        from .spss import write_sav
+
+        return FileResponse(
+            write_sav(results, raw_rows(user, results, node_id)),
+            as_attachment=True,
+            filename=filename,
+            content_type=RAW_CONTENT_TYPES["sav"],
+        )
+    return _respond(raw_rows(user, results, node_id), fmt, filename.rsplit(".", 1)[0])
+
+
+def _reporting(
+    rows: Iterator[list[Any]], total: int, progress: Progress, message: str, counter: list[int]
+) -> Iterator[list[Any]]:
+    """Pass the header and rows through, reporting every ``PROGRESS_EVERY`` rows written."""
+    yield next(rows)
+    for row in rows:
+        counter[0] += 1
+        if counter[0] % PROGRESS_EVERY == 0:
+            progress(counter[0], total, message)
+        yield row
+
+
+def raw_export_write(
+    *,
+    user: Any,
+    results: SurveyResults,
+    node_id: int,
+    fmt: str,
+    out: IO[bytes],
+    progress: Progress | None = None,
+) -> int:
+    """Write the response-level export to the binary file ``out``; return the rows written.
+
+    The rows are those of the direct download (``raw_rows``). CSV and XLSX are written as the
+    rows come, so memory stays flat whatever the size; SPSS gathers the columns first (pyreadstat
+    writes a whole table). ``progress(done, total, message)`` hears of every thousand rows.
+    Permission and anonymity checks and the audit record are the caller's.
+    """
+    total = raw_export_total(results, node_id)
+    counter = [0]
+    report: Progress = progress or (lambda done, total, message: None)
+    rows = _reporting(raw_rows(user, results, node_id), total, report, _("Writing responses"), counter)
+    if fmt == "csv":
+        for chunk in _csv_stream(rows):
+            out.write(chunk.encode("utf-8"))
+    elif fmt == "xlsx":
+        _xlsx_write(rows, out)
+    elif fmt == "sav":
+        from .spss import write_sav
+
+        with write_sav(results, rows) as sav:
+            report(counter[0], total, _("Writing the SPSS file"))
+            shutil.copyfileobj(sav, out, CHUNK_BYTES)
+    else:
+        raise ValueError(f"Unknown response-level export format {fmt!r}.")
+    return counter[0]

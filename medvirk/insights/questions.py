@@ -126,6 +126,15 @@ def text_questions(definition: Definition, reg: Registry) -> list[TextQuestionIn
     ]
 
 
+def number_questions(definition: Definition, reg: Registry) -> list[QuestionInfo]:
+    """Return the visible number questions (no options, no scale: mean, median and quartiles)."""
+    return [
+        QuestionInfo(reg.question_by_key[q.key].pk, q.key, q.type, localise(q.text), q.theme, None)
+        for q in definition.questions()
+        if q.type == QType.NUMBER and not q.hidden and q.key in reg.question_by_key
+    ]
+
+
 def dimension_choices(definition: Definition) -> list[tuple[str, str]]:
     """Return the background dimensions this survey asks about, as (key, label)."""
     lang = (get_language() or "nb").split("-")[0]

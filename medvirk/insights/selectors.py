@@ -262,6 +262,19 @@ def text_answers(
     yield from qs.iterator(chunk_size=2000)
 
 
+def number_values(*, survey: Survey, question_id: int, unit_ids: list[int]) -> list[float]:
+    """Return the answers to a number question in complete responses of the given units."""
+    return list(
+        Answer.objects.filter(
+            survey=survey,
+            question_id=question_id,
+            unit_id__in=unit_ids,
+            response__complete=True,
+            value_num__isnull=False,
+        ).values_list("value_num", flat=True)
+    )
+
+
 def _packed_answers_sql() -> str:
     """Return SQL packing a response's non-text answers as "question=value" words.
 

@@ -1,20 +1,21 @@
-"""The one place where survey results meet anonymity: build tables, suppress, hand out figures.
+"""Survey results for pages, charts, exports and the API, from the round's one suppression decision.
 
 Pages, charts, exports and the API all take their numbers from :class:`SurveyResults`; nothing
-else reads counts. For each figure family a suppression :class:`~medvirk.analysis.suppression.Table`
-covers the survey's *whole* unit tree (every survey unit and all its ancestors, whoever is
-looking), with the relations ``unit = own respondents + child units``; a breakdown adds
-``unit = Σ categories`` and ``unit|category = own|category + Σ child|category``. So a unit,
-its district, the municipality and every category are decided together and no difference of
-two views (district minus units, total minus categories) isolates fewer than the threshold.
-Raw counts stay private to this module; a hidden group yields a figure object without numbers.
+else reads counts. Which respondent and answer counts may be shown is decided once per survey
+round in :mod:`.disclosure` (shared with the equity report): one table over the survey's *whole*
+unit tree (every survey unit and all its ancestors, whoever is looking) × every background
+dimension it asks, with ``unit = own respondents + child units`` and ``unit = Σ categories``,
+and per question the same layout linked to the respondents. So a unit, its district, the
+municipality and every category are decided together, and no difference of two views (district
+minus units, total minus categories, a results crosstab against the equity report) isolates
+fewer than the threshold. Free text keeps its own unit-tree table at the free-text threshold.
+Raw counts stay private; a hidden group yields a figure object without numbers.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any
@@ -23,20 +24,17 @@ from django.utils.translation import get_language
 
 from medvirk.analysis.intervals import Estimate, wilson_interval
 from medvirk.analysis.suppression import (
-    DEFAULT_TEXT_THRESHOLD,
-    DEFAULT_THRESHOLD,
     FigureKind,
     SuppressedTable,
-    SuppressionPolicy,
     Table,
     TableBuilder,
-    attacker_interval,
     suppress,
 )
 from medvirk.surveys.definition import parse_definition
 from medvirk.surveys.models import Survey
 
 from . import selectors
+from .disclosure import NOT_STATED, SurveyDisclosure, cell_key, clear_cache, policy_for, state_for
 from .figures import (
     QuestionFigures,
     ThemeFigure,
@@ -57,30 +55,10 @@ from .questions import (
 
 _EPS = 1e-6
 
-# Counts and suppression decisions per survey and data version, shared by the requests a
-# process serves. The key holds the number of complete responses (answers of a complete
-# response never change), the definition version, the threshold and the tree's shape, so
-# new answers, edits and moved units are seen at once.
-_STATE: OrderedDict[tuple[int, ...], dict[Any, Any]] = OrderedDict()
-_STATE_MAX = 16
-_LOCK = threading.Lock()
-
 
 def _state_for(survey: Survey, tree: selectors.SurveyTree) -> dict[Any, Any]:
-    from medvirk.surveys.models import Response
-
-    complete = Response.objects.filter(survey=survey, complete=True).count()
-    shape = hash(tuple((n.id, n.parent_id, n.is_survey_unit) for n in tree.nodes.values()))
-    key = (survey.pk, survey.municipality_id, survey.definition_version, survey.threshold, complete, shape)
-    with _LOCK:
-        state = _STATE.get(key)
-        if state is None:
-            state = _STATE[key] = {}
-            while len(_STATE) > _STATE_MAX:
-                _STATE.popitem(last=False)
-        else:
-            _STATE.move_to_end(key)
-    return state
+    """Return the survey's shared cache (the same one :mod:`.disclosure` decides in)."""
+    return state_for(survey, tree)
 
 
 def _shared(method: Callable[[Any], Any]) -> Any:
@@ -93,12 +71,6 @@ def _shared(method: Callable[[Any], Any]) -> Any:
         return self._state[method.__name__]
 
     return property(get)
-
-
-def policy_for(survey: Survey) -> SuppressionPolicy:
-    """Return the survey's thresholds (never below the defaults)."""
-    threshold = max(DEFAULT_THRESHOLD, survey.threshold)
-    return SuppressionPolicy(threshold=threshold, text_threshold=max(DEFAULT_TEXT_THRESHOLD, threshold))
 
 
 def node_key(node_id: int, cat: str | None = None) -> str:
@@ -150,25 +122,6 @@ def hierarchy_table(
     return b.build()
 
 
-def exposed_cells(table: Table, decided: SuppressedTable, also_known: Iterable[str], k: int) -> list[str]:
-    """Return the small cells an attacker can pin down if ``also_known`` cells are public too.
-
-    Used when two tables over the same respondents are published (an overview and a
-    breakdown): the breakdown's hidden cells are audited with the overview's shown cells.
-    """
-    known = set(also_known)
-    hidden = {d.key for d in decided.decisions if not d.shown and d.key not in known}
-    if not any(d.key in known for d in decided.decisions if not d.shown):
-        return []
-    failures = []
-    for cell in table.cells:
-        if cell.key in hidden and 0 < cell.count < k:
-            low, high = attacker_interval(table, hidden, cell.key)
-            if not (low <= _EPS and high >= k - _EPS):
-                failures.append(cell.key)
-    return failures
-
-
 @dataclass(frozen=True)
 class GroupFigures:
     """Respondents and response rate of one unit; ``respondents`` is None when hidden."""
@@ -217,6 +170,7 @@ class SurveyResults:
         self.text_questions = text_questions(self.definition, self.registry)
         self.question_by_key = {q.key: q for q in self.questions}
         self._state = _state_for(survey, self.tree)
+        self.disclosure = SurveyDisclosure(survey, self.tree, self._state)
 
     # --- counts (private) -------------------------------------------------------------------
 
@@ -229,6 +183,7 @@ class SurveyResults:
             per_question[qid][unit_id][oid] = n
         for qid, units in per_question.items():
             self._state.setdefault(("counts", qid), {u: dict(c) for u, c in units.items()})
+        self.disclosure.prefetch_answers(q.id for q in self.questions)
         self._state["prefetched"] = True
 
     def _counts(self, question_id: int) -> dict[int, dict[int | None, int]]:
@@ -245,21 +200,6 @@ class SurveyResults:
             self._state[key] = dict(per_unit)
         return self._state[key]
 
-    @_shared
-    def _multiple_answerers(self) -> dict[tuple[int, int, str], int]:
-        ids = [q.id for q in self.questions if not q.exclusive]
-        return selectors.answerer_counts(survey=self.survey, question_ids=ids)
-
-    def _leaf_n(self, question: QuestionInfo) -> dict[tuple[int, str], int]:
-        """Return the cell count per survey unit: scale answers without "don't know", or respondents."""
-        if not question.exclusive:
-            return {(u, ""): n for (u, q, _c), n in self._multiple_answerers.items() if q == question.id}
-        dk = question.dont_know.id if question.dont_know else None
-        return {
-            (u, ""): sum(n for oid, n in counts.items() if oid != dk)
-            for u, counts in self._counts(question.id).items()
-        }
-
     def _node_counts(self, question: QuestionInfo, node_id: int) -> dict[int, int]:
         acc: dict[int, int] = defaultdict(int)
         per_unit = self._counts(question.id)
@@ -270,17 +210,14 @@ class SurveyResults:
 
     # --- suppression ------------------------------------------------------------------------
 
-    @_shared
+    @property
     def respondent_table(self) -> SuppressedTable:
-        leaf = selectors.respondent_counts(survey=self.survey)
-        return suppress(hierarchy_table(self.tree, leaf), self.policy)
+        """Return the survey round's one decision on respondent counts (see :mod:`.disclosure`)."""
+        return self.disclosure.respondents
 
     def question_table(self, question: QuestionInfo) -> SuppressedTable:
-        key = ("question", question.id)
-        if key not in self._state:
-            table = hierarchy_table(self.tree, self._leaf_n(question))
-            self._state[key] = suppress(table, self.policy)
-        return self._state[key]
+        """Return the one decision on a question's cell counts, shared with the equity report."""
+        return self.disclosure.answers(question.id)
 
     # --- figures ----------------------------------------------------------------------------
 
@@ -345,55 +282,45 @@ class SurveyResults:
         )
         return Crosstab(question, "unit", rows)
 
-    def _breakdown(
-        self, question: QuestionInfo, dimension: str, known_cats: Sequence[str]
-    ) -> tuple[list[str], dict[tuple[int, str], dict[int, int]], SuppressedTable, bool]:
-        """Return categories, counts per (unit, category), the decisions and whether withheld."""
-        key = ("breakdown", question.id, dimension)
-        if key in self._state:
-            return self._state[key]
-        rows_raw = selectors.answer_counts(survey=self.survey, question_ids=[question.id], by=dimension)
-        cats = [c for c in known_cats if c and c != "prefer_not_to_say"]
-        extra = sorted({c for (_u, _q, _o, c) in rows_raw} - set(cats) - {"prefer_not_to_say", ""})
-        cats = [*cats, *extra, ""]
-        option_counts: dict[tuple[int, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
-        totals: dict[int, dict[int | None, int]] = defaultdict(lambda: defaultdict(int))
-        for (unit_id, _q, oid, cat), n in rows_raw.items():
-            totals[unit_id][oid] += n
-            if oid is not None:
-                option_counts[unit_id, cat if cat in cats else ""][oid] += n
-        # The same rows summed over categories are the question's counts: no second query.
-        self._state.setdefault(("counts", question.id), {u: dict(c) for u, c in totals.items()})
-        if question.exclusive:
-            dk = question.dont_know.id if question.dont_know else None
-            leaf = {k: sum(n for o, n in c.items() if o != dk) for k, c in option_counts.items()}
-        else:
-            answerers = selectors.answerer_counts(
-                survey=self.survey, question_ids=[question.id], by=dimension
-            )
-            leaf = defaultdict(int)
-            for (u, _q, cat), n in answerers.items():
-                leaf[u, cat if cat in cats else ""] += n
-        table = hierarchy_table(self.tree, leaf, cats)
-        decided = suppress(table, self.policy)
-        known = [d.key for d in self.question_table(question).decisions if d.shown]
-        withheld = bool(exposed_cells(table, decided, known, self.policy.threshold))
-        self._state[key] = (cats, dict(option_counts), decided, withheld)
+    def _option_counts_by(
+        self, question: QuestionInfo, dimension: str
+    ) -> dict[tuple[int, str], dict[int, int]]:
+        """Return option counts per (survey unit, category of ``dimension``), one GROUP BY, cached."""
+        key = ("option_counts_by", question.id, dimension)
+        if key not in self._state:
+            cats = set(self.disclosure.layout.cats.get(dimension, ()))
+            out: dict[tuple[int, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+            totals: dict[int, dict[int | None, int]] = defaultdict(lambda: defaultdict(int))
+            rows = selectors.answer_counts(survey=self.survey, question_ids=[question.id], by=dimension)
+            for (unit_id, _q, oid, cat), n in rows.items():
+                totals[unit_id][oid] += n
+                if oid is not None:
+                    out[unit_id, cat if cat in cats else NOT_STATED][oid] += n
+            # The same rows summed over categories are the question's counts: no second query.
+            self._state.setdefault(("counts", question.id), {u: dict(c) for u, c in totals.items()})
+            self._state[key] = {k: dict(v) for k, v in out.items()}
         return self._state[key]
 
     def by_dimension(
         self, question: QuestionInfo, node_id: int, dimension: str, labels: Mapping[str, str]
     ) -> Crosstab:
-        """Break one question down by a background dimension within one unit."""
-        cats, option_counts, decided, withheld = self._breakdown(question, dimension, list(labels))
-        if withheld:
+        """Break one question down by a background dimension within one unit.
+
+        Each group's figures are shown exactly when the survey round's one decision
+        (:mod:`.disclosure`) shows that group's cell, so the equity report can never show a
+        count this page hides, nor the other way round.
+        """
+        layout = self.disclosure.layout
+        if dimension not in layout.dims:
             return Crosstab(question, dimension, (), withheld=True)
+        decided = self.question_table(question)
+        option_counts = self._option_counts_by(question, dimension)
         units = self.tree.survey_units_below(node_id)
         rows = []
-        for cat in cats:
+        for cat in layout.cats[dimension]:
             key = ("crosstab", question.id, dimension, node_id, cat, get_language())
             if key not in self._state:
-                decision = decided[node_key(node_id, cat)]
+                decision = decided[cell_key(node_id, dimension, cat)]
                 if not decision.shown or decision.count is None:
                     figs = hidden_figures(question, decision.status.value)
                 else:
@@ -439,10 +366,12 @@ def option_label(question: QuestionInfo, key: str) -> str:
     return next((o.label for o in question.options if o.key == key), key)
 
 
-__all__ = ["DONT_KNOW", "Crosstab", "GroupFigures", "SurveyResults", "hierarchy_table", "policy_for"]
-
-
-def clear_cache() -> None:
-    """Forget every cached count and decision (tests; after deleting responses)."""
-    with _LOCK:
-        _STATE.clear()
+__all__ = [
+    "DONT_KNOW",
+    "Crosstab",
+    "GroupFigures",
+    "SurveyResults",
+    "clear_cache",
+    "hierarchy_table",
+    "policy_for",
+]

@@ -10,5 +10,6 @@ urlpatterns = [
     path("<int:survey_id>/text/", views.text_answers, name="text_answers"),
     path("<int:survey_id>/export/", views.export_aggregated, name="export"),
     path("<int:survey_id>/responses/", views.export_raw, name="export_raw"),
+    path("<int:survey_id>/responses/prepare/", views.export_raw_start, name="export_raw_start"),
     path("<int:survey_id>/report.pdf", views.report_pdf, name="report_pdf"),
 ]

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from medvirk.accounts.access import can_anywhere
 from medvirk.accounts.permissions import Perm
+from medvirk.core.errors import ServiceError
 from medvirk.core.views import staff_view
 
-from . import exports, reports, selectors
+from . import exports, jobs, reports, selectors
+from .benchmark import MIN_OTHER_MUNICIPALITIES, benchmark
 from .charts import distribution_chart, top_box_chart
+from .numbers import survey_numbers
 from .tables import SurveyResults
+from .text_themes import text_themes
 
 
 def _load(request: HttpRequest, survey_id: int, perm: Perm = Perm.RESULTS_VIEW) -> tuple[SurveyResults, int]:
@@ -35,11 +42,20 @@ def survey_results(request: HttpRequest, survey_id: int) -> HttpResponse:
     """Show one round's results for a unit: per question, comparisons, trend and themes."""
     results, node_id = _load(request, survey_id)
     overview = reports.overview(request.user, results, node_id)
+    bench = benchmark(results)
+    can_export_raw = exports.raw_export_allowed(request.user, results, node_id)
     context = {
         "survey": results.survey,
         "o": overview,
+        "question_rows": [(v, bench.figures.get(v.question.key)) for v in overview.questions],
+        "benchmark": bench,
+        "min_other_municipalities": MIN_OTHER_MUNICIPALITIES,
         "threshold": results.policy.threshold,
-        "can_export_raw": exports.raw_export_allowed(request.user, results, node_id),
+        "can_export_raw": can_export_raw,
+        # Large XLSX and SPSS files are offered only in the background (CSV always streams).
+        "raw_direct_large": can_export_raw and not exports.raw_direct_allowed(results, node_id, "xlsx"),
+        "direct_max": exports.DIRECT_EXPORT_MAX_RESPONSES,
+        "numbers": survey_numbers(results, node_id),
     }
     return render(request, "insights/survey_results.html", context)
 
@@ -87,6 +103,8 @@ def text_answers(request: HttpRequest, survey_id: int) -> HttpResponse:
     query = request.GET.get("q", "")[:200]
     texts = results.texts(request.user, question, node_id, query)
     context = {
+        # Themes summarise all answers, so they are shown while browsing, not beside a search.
+        "themes": None if query.strip() else text_themes(results, request.user, question, node_id, texts),
         "survey": results.survey,
         "node": results.tree.nodes[node_id],
         "question": question,
@@ -112,7 +130,33 @@ def export_raw(request: HttpRequest, survey_id: int) -> HttpResponse:
     results, node_id = _load(request, survey_id, Perm.RESULTS_EXPORT_RAW)
     if not exports.raw_export_allowed(request.user, results, node_id):
         raise Http404
-    return exports.raw_response(request.user, results, node_id, request.GET.get("format", "csv"))
+    fmt = request.GET.get("format", "csv")
+    fmt = fmt if fmt in exports.RAW_FORMATS else "csv"
+    if not exports.raw_direct_allowed(results, node_id, fmt):
+        messages.info(request, exports.raw_direct_refusal())
+        return redirect(_results_url(results, node_id))
+    return exports.raw_response(request.user, results, node_id, fmt)
+
+
+def _results_url(results: SurveyResults, node_id: int) -> str:
+    return f"{reverse('insights:survey_results', args=[results.survey.pk])}?unit={node_id}"
+
+
+@staff_view
+@require_POST
+def export_raw_start(request: HttpRequest, survey_id: int) -> HttpResponse:
+    """Start preparing response-level data in the background; the job's page shows progress."""
+    results, node_id = _load(request, survey_id, Perm.RESULTS_EXPORT_RAW)
+    if not exports.raw_export_allowed(request.user, results, node_id):
+        raise Http404
+    try:
+        job = jobs.export_start(
+            user=request.user, results=results, node_id=node_id, fmt=request.POST.get("format", "")
+        )
+    except ServiceError as error:
+        messages.error(request, str(error.message))
+        return redirect(_results_url(results, node_id))
+    return redirect(job)
 
 
 @staff_view

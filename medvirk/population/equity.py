@@ -39,15 +39,9 @@ BG_FIELDS = {
 
 def category_keys(dimension: str, municipality_id: int) -> list[str]:
     """Return the standard category keys of a dimension (district: the municipality's codes)."""
-    if dimension == DISTRICT.key:
-        return sorted(
-            set(
-                OrgUnit.objects.filter(municipality_id=municipality_id, kind="district")
-                .exclude(region_code="")
-                .values_list("region_code", flat=True)
-            )
-        )
-    return list(DIMENSIONS_BY_KEY[dimension].keys())
+    from medvirk.insights.disclosure import category_keys as keys  # the one definition
+
+    return keys(dimension, municipality_id)
 
 
 def category_label(dimension: str, key: str, language: str = "nb") -> str:
@@ -308,25 +302,41 @@ def _dims_for(catchment: Catchment, wanted: Iterable[str]) -> list[str]:
     return [d for d in wanted if not (d == DISTRICT.key and not catchment.is_municipality)]
 
 
-def survey_tree_counts(survey: Any, dims: list[str]) -> tuple[TreeCounts, dict[int, str]]:
-    """Count complete responses per unit and slot and suppress them as one table."""
-    from medvirk.surveys.models import Response  # read-only; surveys has no selectors yet
+@dataclass
+class SurveyTreeCounts(TreeCounts):
+    """A survey round's respondent counts as decided once for every page (``insights.disclosure``).
 
-    cats = {d: category_keys(d, survey.municipality_id) for d in dims}
-    fields = [BG_FIELDS[d] for d in dims]
-    leaf: dict[int, Counter[str]] = defaultdict(Counter)
-    for unit_id, *values in Response.objects.filter(survey=survey, complete=True).values_list(
-        "unit_id", *fields
-    ):
-        c = leaf[unit_id]
-        c["all"] += 1
-        for d, v in zip(dims, values, strict=True):
-            if v in cats[d]:
-                c[f"{d}|{v}"] += 1
-            else:
-                c[f"{d}|~missing"] += 1
-    paths = dict(OrgUnit.objects.filter(pk__in=list(leaf)).values_list("pk", "path"))
-    tree = build_tree_counts(leaf, paths, cats, threshold=survey.threshold, survey_mode=True)
+    The results pages consult the same decision, so a count hidden there is hidden here too.
+    """
+
+    disclosure: Any = None
+
+    def get(self, node: int, slot: str) -> int | None:
+        """Return the count of a slot (``all``, ``dim|cat``, ``dim|~missing``) if it may be shown."""
+        from medvirk.insights.disclosure import NOT_STATED, cell_key
+
+        if slot == "all":
+            key = cell_key(node)
+        else:
+            dim, _sep, cat = slot.partition("|")
+            key = cell_key(node, dim, NOT_STATED if cat == "~missing" else cat)
+        try:
+            return self.suppressed[key].count
+        except KeyError:
+            return None  # a unit outside the survey or a dimension it did not ask: nothing to show
+
+
+def survey_tree_counts(survey: Any, dims: list[str]) -> tuple[TreeCounts, dict[int, str]]:
+    """Return the survey round's suppressed respondent counts per unit and background group.
+
+    The decision is the round's one decision (:mod:`medvirk.insights.disclosure`), shared with
+    the results pages, crosstabs, exports and the API; ``dims`` is kept for compatibility.
+    """
+    from medvirk.insights.disclosure import disclosure_for
+
+    disclosure = disclosure_for(survey)
+    tree = SurveyTreeCounts(disclosure.respondents, {n: Counter() for n in disclosure.tree.nodes}, disclosure)
+    paths = {n.id: n.path for n in disclosure.tree.nodes.values()}
     return tree, paths
 
 
@@ -421,6 +431,7 @@ __all__ = [
     "DimensionResult",
     "GroupRow",
     "RepresentationReport",
+    "SurveyTreeCounts",
     "access_survey_for_unit",
     "build_tree_counts",
     "survey_representation",

@@ -2,7 +2,10 @@
 
 Reads the answers of a closed survey round below a unit and calls the pure functions in
 :mod:`medvirk.analysis.gaps`, :mod:`medvirk.analysis.ordinal` and :mod:`medvirk.analysis.weighting`.
-Only groups the suppression table shows (see :mod:`medvirk.population.equity`) appear, and only
+Only groups and questions the survey round's one decision shows appear
+(:mod:`medvirk.insights.disclosure`, shared with the results pages): a gap row needs the group's,
+the unit's and the "not stated" group's answer counts to be shown (so "everyone else" is worked
+out from shown figures only), a headline row needs the unit's answer count to be shown, and
 figures from at least the survey's threshold of answers.
 """
 
@@ -123,9 +126,12 @@ class HeadlineRow:
 
 @dataclass
 class Weighting:
+    """How the answers were weighted. ``n``, ``n_excluded`` and ``effective_n`` are None when
+    between 1 and threshold − 1 respondents were left out (they would reveal a small group)."""
+
     margins: list[str]
-    n: int
-    n_excluded: int
+    n: int | None
+    n_excluded: int | None
     design_effect: float | None = None
     effective_n: float | None = None
     converged: bool = False
@@ -149,6 +155,13 @@ class OutcomeReport:
         return sorted((g for g in self.gaps if g.flagged), key=lambda g: g.gap)
 
 
+def _answer_shown(disclosure: Any, question_id: int | None, node: int, *slot: str) -> int | None:
+    """Return a question's answer count for a unit (or a group in it) if the one decision shows it."""
+    if disclosure is None or question_id is None:
+        return None
+    return disclosure.shown_answers(question_id, node, *slot)
+
+
 def _gaps(
     survey: Any,
     unit: OrgUnit,
@@ -162,6 +175,10 @@ def _gaps(
 ) -> list[GapRow]:
     rows: list[GapRow] = []
     k = survey.threshold
+    disclosure = getattr(tree, "disclosure", None)
+    ids = _question_ids(disclosure, questions)
+    if disclosure is not None:
+        disclosure.prefetch_answers(ids.values())
     for dim in dims:
         cats = set(category_keys(dim, survey.municipality_id))
         shown = {c for c in cats if (tree.get(unit.pk, f"{dim}|{c}") or 0) >= k}
@@ -181,6 +198,13 @@ def _gaps(
                 gaps = outcome_gaps(qs, top=top, practical_size=practical_size, anonymity_threshold=k)
             for g in gaps:
                 if g.measure != "top_box" or g.group not in shown or g.n < k or g.n_rest < k:
+                    continue
+                qid = ids.get(g.question)
+                if (
+                    _answer_shown(disclosure, qid, unit.pk, dim, g.group) != g.n
+                    or _answer_shown(disclosure, qid, unit.pk) is None
+                    or _answer_shown(disclosure, qid, unit.pk, dim, "") is None
+                ):
                     continue
                 vals, groups = qs[g.question]
                 mask = np.array([x == g.group for x in groups])
@@ -216,7 +240,7 @@ def _gaps(
 
 
 def _rake(
-    unit: OrgUnit, ids: list[int], bg: dict[int, dict[str, str]], dims: list[str]
+    unit: OrgUnit, ids: list[int], bg: dict[int, dict[str, str]], dims: list[str], min_n: int = 2
 ) -> tuple[Weighting, dict[int, float], list[np.ndarray], list[int]]:
     """Rake to as many margins as the data allow: all of them, else drop the last one by one."""
     catchment = catchment_for(unit=unit)
@@ -226,7 +250,7 @@ def _rake(
         return Weighting([], len(ids), len(ids), note=_("No population figures to weight to.")), {}, [], []
     notes = []
     for k in range(len(use), 0, -1):
-        info, weights, codes, kept = _rake_on(unit, ids, bg, use[:k], margins)
+        info, weights, codes, kept = _rake_on(unit, ids, bg, use[:k], margins, min_n)
         if weights:
             info.note = " ".join(notes)
             return info, weights, codes, kept
@@ -239,11 +263,16 @@ def _rake(
 
 
 def _rake_on(
-    unit: OrgUnit, ids: list[int], bg: dict[int, dict[str, str]], use: list[str], margins: dict[str, Any]
+    unit: OrgUnit,
+    ids: list[int],
+    bg: dict[int, dict[str, str]],
+    use: list[str],
+    margins: dict[str, Any],
+    min_n: int = 2,
 ) -> tuple[Weighting, dict[int, float], list[np.ndarray], list[int]]:
     kept = [r for r in ids if all(margins[d].counts.get(bg[r][d]) for d in use)]
     info = Weighting(use, len(kept), len(ids) - len(kept))
-    if len(kept) < 2:
+    if len(kept) < max(2, min_n):
         info.note = _("Too few respondents with every background answer to weight.")
         return info, {}, [], []
     codes: list[np.ndarray] = []
@@ -282,6 +311,19 @@ def _rake_on(
     return info, dict(zip(kept, w.tolist(), strict=True)), codes, kept
 
 
+def _question_ids(disclosure: Any, questions: dict[str, QuestionInfo]) -> dict[str, int]:
+    """Return the question ids (the disclosure's keys) of the equity report's questions."""
+    if disclosure is None:
+        return {}
+    from medvirk.surveys.models import SurveyQuestion
+
+    return dict(
+        SurveyQuestion.objects.filter(survey=disclosure.survey, key__in=list(questions)).values_list(
+            "key", "pk"
+        )
+    )
+
+
 def _headline(
     questions: dict[str, QuestionInfo],
     answers: dict[str, list[tuple[int, float]]],
@@ -289,12 +331,16 @@ def _headline(
     codes: list[np.ndarray],
     kept: list[int],
     threshold: int,
+    shown_n: dict[str, int | None] | None = None,
 ) -> list[HeadlineRow]:
+    """Return headline rows; with ``shown_n`` only for questions whose unit count is shown (and equal)."""
     rows = []
     position = {r: i for i, r in enumerate(kept)}
     for qkey, info in questions.items():
         pairs = answers.get(qkey, [])
         if len(pairs) < threshold:
+            continue
+        if shown_n is not None and shown_n.get(qkey) != len(pairs):
             continue
         vals = np.array([v for _r, v in pairs], dtype=float)
         est = mean_interval(vals)
@@ -331,8 +377,20 @@ def outcome_report(
         return OutcomeReport([], [], None, practical_size, threshold)
     answers = _answers(survey, ids, list(questions))
     gaps = _gaps(survey, unit, tree, dims, questions, bg, answers, practical_size, language)
-    weighting, weights, codes, kept = _rake(unit, ids, bg, dims)
-    headline = _headline(questions, answers, weights, codes, kept, threshold)
+    k = max(threshold, 5)
+    # Weighted figures only from at least k respondents with every background answer used.
+    weighting, weights, codes, kept = _rake(unit, ids, bg, dims, min_n=k)
+    if any(n and n < k for n in (weighting.n, weighting.n_excluded)):
+        # Either count (and the effective n: n = design effect × effective n) would give
+        # away a small group: the few left out, or the few weighted.
+        weighting.n = weighting.n_excluded = weighting.effective_n = None
+    shown_n = None
+    disclosure = getattr(tree, "disclosure", None)
+    if disclosure is not None:
+        qids = _question_ids(disclosure, questions)
+        disclosure.prefetch_answers(qids.values())
+        shown_n = {key: _answer_shown(disclosure, qid, unit.pk) for key, qid in qids.items()}
+    headline = _headline(questions, answers, weights, codes, kept, threshold, shown_n)
     return OutcomeReport(gaps, headline, weighting, practical_size, threshold)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from medvirk.demo import load_demo
+from medvirk.insights.disclosure import clear_cache
 from medvirk.population.tests.equity_fixtures import closed_survey, import_population
 
 from .conftest import assert_accessible, assert_fits_width, login
@@ -15,6 +16,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_equity_report_is_accessible(page: Any) -> None:
+    clear_cache()  # rolled-back tests can reuse survey ids
     demo = load_demo()
     import_population(demo)
     survey = closed_survey(demo)

@@ -47,3 +47,24 @@ def test_results_pages_are_accessible(page: Any) -> None:
         assert page.locator("h1").count() == 1, path
         assert_accessible(page)
         assert_fits_width(page)
+
+
+def test_free_text_themes_and_numbers_are_accessible(page: Any) -> None:
+    from medvirk.insights.tests.factories import answer
+    from medvirk.insights.tests.test_text_themes import ANSWERS
+
+    clear_cache()
+    demo = load_demo()
+    survey = make_survey(demo)
+    sol = demo.units["Solsikken barnehage"]
+    for i, text in enumerate(ANSWERS):
+        answer(survey, sol, overall=1, q_why=text, q_visits=i)
+    login(page, "admin")
+    page.goto(page.base_url + f"/results/{survey.pk}/text/?unit={sol.pk}")
+    assert page.locator("#themes-caption").count() == 1
+    assert_accessible(page)
+    assert_fits_width(page)
+    page.goto(page.base_url + f"/results/{survey.pk}/?unit={sol.pk}")
+    assert page.locator("#numbers-caption").count() == 1
+    assert_accessible(page)
+    assert_fits_width(page)

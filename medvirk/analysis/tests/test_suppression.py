@@ -549,3 +549,25 @@ def test_large_table_is_fast_enough() -> None:
     published = suppress(table)
     assert_protected(table, published)
     assert any(d.shown for d in published.decisions if d.key.count("|"))
+
+
+def test_linked_decision_keeps_known_cells_and_hides_what_the_first_hid() -> None:
+    """``known`` cells stay shown, ``hide`` cells stay hidden, unprotected remainders stay unprotected."""
+    b = TableBuilder()
+    b.cell("r", 20)
+    b.breakdown("r", {"r.a": 12, "r.b": 8})
+    b.cell("q", 17)
+    b.breakdown("q", {"q.a": 10, "q.b": 7})
+    for part in ("", ".a", ".b"):
+        n = {"": 3, ".a": 2, ".b": 1}[part]
+        b.cell(f"s{part}", n, published=False, protect=False)
+        b.relation(f"r{part}", [f"q{part}", f"s{part}"])
+    table = b.build()
+    decided = suppress(table, hide=["q.b"], known=["r", "r.a", "r.b"])
+    assert all(decided.is_shown(k) for k in ("r", "r.a", "r.b"))
+    assert decided["q.b"].reason is Reason.DECIDED_ELSEWHERE
+    # q.a = q − q.b would give q.b away, but q.b is not small: nothing else must be hidden,
+    # and the small, unprotected "skipped" cells force nothing either.
+    assert decided.is_shown("q") and decided.is_shown("q.a")
+    with pytest.raises(ValueError):
+        suppress(table, known=["s"])

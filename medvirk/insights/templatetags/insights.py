@@ -6,9 +6,16 @@ import math
 from typing import Any
 
 from django import template
-from django.utils.formats import number_format
+from django.utils.formats import number_format as _django_number_format
 
 register = template.Library()
+
+
+def number_format(value: Any, places: int) -> str:
+    """Format with ``places`` decimals, rounding (Django's ``number_format`` truncates 8.39 to 8.3)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = round(value, int(places))
+    return _django_number_format(value, places)
 
 
 def _ok(value: Any) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from medvirk.core.models import Job, JobStatus
 from medvirk.demo import DemoData
 from medvirk.surveys.models import Survey
 from tests.matrix_support import EKS, VIEW, Case, any_, api_call, in_, staff, target_unit
@@ -41,15 +42,41 @@ def _page(suffix: str, **kw: Any) -> Any:
     return call
 
 
-def _api(suffix: str) -> Any:
+def _api(suffix: str, **kw: Any) -> Any:
     return api_call(
         "GET",
         lambda d, t: (
-            f"/api/v1/results/surveys/{_survey(d, t).pk}{suffix}"
+            f"/api/v1/results/surveys/{_survey(d, t, **kw).pk}{suffix}"
             + ("&" if "?" in suffix else "?")
             + f"unit_id={target_unit(d, t).pk}"
         ),
     )
+
+
+def _prepare(c: Any, d: DemoData, t: str) -> Any:
+    survey = _survey(d, t, answered=True)
+    url = f"/results/{survey.pk}/responses/prepare/?unit={target_unit(d, t).pk}"
+    response = c.post(url, {"format": "csv"})
+    _job_done(response.status_code == 302 and response["Location"].startswith("/jobs/"))
+    return response
+
+
+def _job_done(started: bool) -> None:
+    """A started export job must also finish (jobs run inside the request in tests)."""
+    if started:
+        job = Job.objects.filter(kind="insights.export").latest("id")
+        assert job.status == JobStatus.DONE and job.result_file, job.error
+        job.result_file.delete(save=False)  # the database is rolled back; the file would stay
+
+
+def _api_prepare(c: Any, d: DemoData, t: str) -> Any:
+    response = api_call(
+        "POST",
+        lambda d, t: f"/api/v1/results/surveys/{_survey(d, t, answered=True).pk}/exports",
+        lambda d, t: {"unit_id": target_unit(d, t).pk, "format": "xlsx"},
+    )(c, d, t)
+    _job_done(response.status_code == 202)
+    return response
 
 
 CASES: list = [
@@ -60,6 +87,7 @@ CASES: list = [
     Case("insights:export", _page("export/"), in_(VIEW)),
     Case("insights:report_pdf", _page("report.pdf"), in_(VIEW)),
     Case("insights:export_raw", _page("responses/", answered=True), in_(RAW)),
+    Case("insights:export_raw_start", _prepare, in_(RAW)),
     Case(
         "api:GET /api/v1/results/surveys",
         api_call("GET", lambda d, t: "/api/v1/results/surveys"),
@@ -75,4 +103,14 @@ CASES: list = [
         api=True,
     ),
     Case("api:GET /api/v1/results/surveys/{survey_id}/export", _api("/export"), in_(VIEW), api=True),
+    Case(
+        "api:GET /api/v1/results/surveys/{survey_id}/text", _api("/text?question=q_why"), in_(VIEW), api=True
+    ),
+    Case(
+        "api:GET /api/v1/results/surveys/{survey_id}/responses",
+        _api("/responses?format=sav", answered=True),
+        in_(RAW),
+        api=True,
+    ),
+    Case("api:POST /api/v1/results/surveys/{survey_id}/exports", _api_prepare, in_(RAW), api=True),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from medvirk.demo import DemoData
 
 from .factories import answer, answer_many, make_survey
+from .test_disclosure import leaks
 
 THRESHOLD = 5
 
@@ -96,3 +98,230 @@ def test_api_never_returns_small_groups(survey: Any, client_as: Any, demo: DemoD
     assert rows["female"]["shown"] is False
     for r in data["rows"]:
         assert r["figures"]["n"] in (None, 0) or r["figures"]["n"] >= THRESHOLD
+
+
+# --- the equity report and participation pages (issue 9) ----------------------------------------
+
+COUNT_KEYS = {"n", "n_excluded", "n_not_comparable", "respondents", "count", "effective_n"}
+
+
+def _small_numbers_in_json(data: Any, path: str = "") -> list[str]:
+    """Return the paths of every count-like field holding 1 … threshold − 1."""
+    found: list[str] = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key in COUNT_KEYS and isinstance(value, int | float) and 0 < value < THRESHOLD:
+                found.append(f"{path}.{key}={value}")
+            found += _small_numbers_in_json(value, f"{path}.{key}")
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            found += _small_numbers_in_json(value, f"{path}[{i}]")
+    return found
+
+
+def _small_numbers_in_html(html: str) -> list[str]:
+    """Return whole numbers 1 … threshold − 1 shown as table cells or as "n respondents"."""
+    cells = re.findall(r"<td(?: class=\"mv-num\")?>\s*(\d+)\s*</td>", html)
+    sentences = re.findall(r"(\d+) (?:respondents|participants?|people)\b", html)
+    return [n for n in cells + sentences if 0 < int(n) < THRESHOLD]
+
+
+def _close(survey: Any, demo: DemoData) -> None:
+    from medvirk.surveys import services
+    from medvirk.surveys.models import SurveyStatus
+
+    services.survey_set_status(actor=demo.users["admin"], survey=survey, status=SurveyStatus.CLOSED)
+
+
+@pytest.fixture
+def _english(settings: Any) -> Any:
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.mark.usefixtures("_english")
+def test_equity_pages_exports_and_api_never_show_small_groups(
+    survey: Any, client_as: Any, demo: DemoData
+) -> None:
+    from medvirk.population.tests.equity_fixtures import import_population
+
+    import_population(demo)
+    for name in ("Solsikken barnehage", "Nordlys barnehage", "Sørbyen barnehage"):
+        answer_many(survey, demo.units[name], [5, 6], bg_gender="male", bg_age="16-24")  # tiny groups
+    _close(survey, demo)
+    c = client_as("admin")
+    checked = 0
+    for name in (
+        "",
+        "Bydel Nord",
+        "Bydel Sør",
+        "Solsikken barnehage",
+        "Nordlys barnehage",
+        "Sørbyen barnehage",
+    ):
+        unit = demo.units[name].pk
+        page = c.get(f"/population/equity/units/{unit}/?survey={survey.pk}")
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert _small_numbers_in_html(html) == [], name
+        export = c.get(f"/population/equity/units/{unit}/export.csv?survey={survey.pk}").content.decode()
+        for row in csv.DictReader(io.StringIO(export.lstrip("\ufeff")), delimiter=";"):
+            assert not row["n"] or not (0 < int(row["n"]) < THRESHOLD), (name, row)
+        for url in (
+            f"/api/v1/population/units/{unit}/representation?survey_id={survey.pk}",
+            f"/api/v1/population/units/{unit}/gaps?survey_id={survey.pk}",
+        ):
+            response = c.get(url)
+            assert response.status_code == 200, url
+            assert _small_numbers_in_json(response.json()) == [], url
+            checked += 1
+    assert checked == 12
+
+
+def test_results_and_equity_together_do_not_give_away_a_small_unit(client_as: Any, demo: DemoData) -> None:
+    """Everything results and equity show for one round, attacked together by linear programming.
+
+    Solsikken has 10 respondents, 6 of whom rate the staff; Nordlys 5, of whom 2 do. Results
+    shows Bydel Nord's 8 staff answers and hides Solsikken's 6 (else 8 − 6 gives Nordlys's 2
+    away). Before the one decision per round, the equity report's headline for Solsikken showed
+    "n = 6" with the mean (its own rule: Solsikken's 10 respondents are shown and 6 ≥ 5), so the
+    two pages together revealed Nordlys's 2 answers and their mean. This test failed then.
+    """
+    from medvirk.insights.disclosure import ANSWER, SurveyDisclosure, answer_table, cell_key
+    from medvirk.surveys.models import SurveyQuestion
+
+    s = make_survey(demo)
+    sol, nord = demo.units["Solsikken barnehage"], demo.units["Nordlys barnehage"]
+    answer_many(s, sol, [5] * 6, q_m_staff=5)
+    answer_many(s, sol, [5] * 4)
+    answer_many(s, nord, [4] * 2, q_m_staff=2)
+    answer_many(s, nord, [4] * 3)
+    _close(s, demo)
+    disclosure = SurveyDisclosure(s)
+    staff = SurveyQuestion.objects.get(survey=s, key="q_m_staff").pk
+    c = client_as("admin")
+    published: dict[str, int] = {}
+    for node in disclosure.tree.nodes:
+        data = c.get(f"/api/v1/results/surveys/{s.pk}?unit_id={node}").json()
+        if data["group"]["respondents"] is not None:
+            published[cell_key(node)] = data["group"]["respondents"]
+        q = next(q for q in data["questions"] if q["key"] == "q_m_staff")
+        if q["unit"]["n"] is not None:
+            published[ANSWER + cell_key(node)] = q["unit"]["n"]
+        gaps = c.get(f"/api/v1/population/units/{node}/gaps?survey_id={s.pk}").json()
+        for h in gaps["headline"]:
+            if h["question"] == "q_m_staff":
+                assert published.get(ANSWER + cell_key(node), h["n"]) == h["n"]
+                published[ANSWER + cell_key(node)] = h["n"]
+        rep = c.get(f"/api/v1/population/units/{node}/representation?survey_id={s.pk}").json()
+        if rep["n"] is not None:
+            assert published.get(cell_key(node), rep["n"]) == rep["n"]
+            published[cell_key(node)] = rep["n"]
+    assert published[ANSWER + cell_key(demo.units["Bydel Nord"].pk)] == 8
+    table = answer_table(
+        disclosure.tree, disclosure.layout, disclosure._respondent_leaf(), disclosure.answer_leaf(staff)
+    )
+    assert leaks(table, published) == []
+
+
+def test_participation_pages_never_show_small_groups(client_as: Any, demo: DemoData) -> None:
+    import datetime
+
+    from medvirk.participation import services
+
+    values = {
+        "kind": "user_meeting",
+        "ladder": "dialogue",
+        "level": "group",
+        "invited": "open",
+        "starts_on": datetime.date(2026, 3, 1),
+    }
+    leader = demo.users["leder.solsikken"]
+    unit = demo.units["Solsikken barnehage"]
+    activities = []
+    for title, participants, composition in (
+        ("Foreldremøte", 9, {"gender": {"female": 7, "male": 2}}),
+        ("Kafé", 12, {"gender": {"female": 6, "male": 6}, "age_band": {"25-34": 11, "35-44": 1}}),
+    ):
+        a = services.activity_create(actor=leader, owner_unit=unit, title=title, **values)
+        services.activity_document(
+            actor=leader, activity=a, participants=participants, composition=composition
+        )
+        activities.append(a)
+    c = client_as("admin")
+    for a in activities:
+        html = c.get(f"/participation/activities/{a.pk}/").content.decode()
+        section = html[html.index('id="afterwards-heading"') :]
+        assert _small_numbers_in_html(section.split("Minutes")[0]) == [], a.title
+    for name in ("", "Bydel Nord", "Solsikken barnehage"):
+        html = c.get(f"/participation/report/?unit={demo.units[name].pk}&year=2026").content.decode()
+        section = html[html.index('id="groups-heading"') :]
+        assert _small_numbers_in_html(section) == [], name
+
+
+@pytest.mark.usefixtures("_english")
+def test_results_crosstabs_and_equity_groups_together_protect_small_groups(
+    survey: Any, client_as: Any, demo: DemoData
+) -> None:
+    """The example of issue 5: a results crosstab by gender next to the equity report's groups.
+
+    Every count the results API (unit overview, crosstabs by gender and age) and the equity API
+    (representation groups, gap rows, headline) show for the round is given to the LP attacker,
+    who must not pin any small respondent or answer cell inside (0, k).
+    """
+    from medvirk.insights.disclosure import ANSWER, SurveyDisclosure, answer_table, cell_key
+    from medvirk.population.tests.equity_fixtures import import_population
+    from medvirk.surveys.models import SurveyQuestion
+
+    import_population(demo)
+    nord, sol = demo.units["Nordlys barnehage"], demo.units["Solsikken barnehage"]
+    answer_many(survey, nord, [6, 6, 5, 5, 4, 4], bg_gender="female", bg_age="25-34")
+    answer_many(survey, sol, [2, 3], bg_gender="male", bg_age="35-44")
+    answer_many(survey, sol, [5] * 6, bg_gender="male", bg_age="25-34")
+    _close(survey, demo)
+    disclosure = SurveyDisclosure(survey)
+    q = SurveyQuestion.objects.get(survey=survey, key="q_overall").pk
+    c = client_as("admin")
+    published: dict[str, int] = {}
+
+    def publish(key: str, n: int | None) -> None:
+        if n is None:
+            return
+        assert published.setdefault(key, n) == n, key  # both modules agree on every count
+        assert n == 0 or n >= THRESHOLD, key
+
+    for node in disclosure.tree.nodes:
+        data = c.get(f"/api/v1/results/surveys/{survey.pk}?unit_id={node}").json()
+        publish(cell_key(node), data["group"]["respondents"])
+        overall = next(x for x in data["questions"] if x["key"] == "q_overall")
+        publish(ANSWER + cell_key(node), overall["unit"]["n"])
+        for dim in ("gender", "age_band"):
+            tab = c.get(
+                f"/api/v1/results/surveys/{survey.pk}/crosstab?unit_id={node}&question=q_overall&by={dim}"
+            ).json()
+            for row in tab["rows"]:
+                publish(ANSWER + cell_key(node, dim, row["key"]), row["figures"]["n"])
+        rep = c.get(f"/api/v1/population/units/{node}/representation?survey_id={survey.pk}").json()
+        publish(cell_key(node), rep["n"])
+        for d in rep["dimensions"]:
+            for g in d["groups"]:
+                if not g["combined_small_groups"]:
+                    publish(cell_key(node, d["dimension"], g["key"]), g["n"])
+        gaps = c.get(f"/api/v1/population/units/{node}/gaps?survey_id={survey.pk}").json()
+        for g in gaps["gaps"]:
+            if g["question"] == "q_overall":
+                publish(ANSWER + cell_key(node, g["dimension"], g["group"]), g["n"])
+        for h in gaps["headline"]:
+            if h["question"] == "q_overall":
+                publish(ANSWER + cell_key(node), h["n"])
+    assert any("|gender:" in k for k in published)  # the breakdowns were really shown
+    table = answer_table(
+        disclosure.tree, disclosure.layout, disclosure._respondent_leaf(), disclosure.answer_leaf(q)
+    )
+    assert set(published) <= {cell.key for cell in table.cells}
+    hidden = {cell.key for cell in table.cells if cell.key not in published}
+    assert [c for c in table.cells if c.key in hidden and c.published and 0 < c.count < THRESHOLD]
+    assert leaks(table, published) == []

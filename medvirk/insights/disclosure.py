@@ -1,0 +1,505 @@
+"""One decision per survey round: which respondent and answer counts may be seen anywhere.
+
+Results (:mod:`medvirk.insights.tables`) and the equity report (:mod:`medvirk.population.equity`,
+``equity_outcomes``) publish counts of the *same* respondents: per unit, per background group,
+per unit × group, and per question for each of those. If each decided its own hidden cells, a
+user could combine two pages (a results crosstab with the equity report's group counts, or the
+equity headline with the results overview) and difference out a hidden cell. So both consult
+this module, which decides each count exactly once per survey round:
+
+* :attr:`SurveyDisclosure.respondents`: one suppression table over the survey's unit tree (every
+  survey unit and its ancestors) × every background dimension the survey asks (each dimension's
+  categories plus "not stated", which must add up to the unit), with ``unit = own + child units``
+  for every slot. Keys: :func:`cell_key`.
+* :meth:`SurveyDisclosure.answers`: per counted question, the same layout for the question's
+  cell counts (scale answers without "don't know"; respondents for multiple choice), hidden
+  wherever the respondent cell is hidden and decided in two linked steps (see
+  :func:`decide_answers`): the question's own table protects its small cells (and every
+  figure of their answers); then, with ``r = q + skipped`` (``skipped`` never shown, unknown
+  to an attacker) and the shown respondent cells known, small respondent cells are audited
+  against both decisions and more question cells hidden until they are protected.
+
+Decisions are cached per process, keyed by the survey, its definition version, threshold, the
+number and highest id of complete responses and the tree's shape (see :func:`state_for`).
+Raw counts never leave this module except through the :class:`SuppressedTable` decisions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db.models import Count, Max
+
+from medvirk.analysis.suppression import (
+    DEFAULT_TEXT_THRESHOLD,
+    DEFAULT_THRESHOLD,
+    CellDecision,
+    SuppressedTable,
+    SuppressionPolicy,
+    Table,
+    TableBuilder,
+    suppress,
+)
+from medvirk.core.dimensions import DIMENSIONS_BY_KEY, DISTRICT
+from medvirk.orgs.models import OrgUnit
+from medvirk.surveys.definition import QType, parse_definition
+from medvirk.surveys.models import Answer, Response, Survey
+
+from . import selectors
+
+NOT_STATED = ""  # the category of "prefer not to say", unanswered and unknown values
+DONT_KNOW = "dont_know"
+
+# Counts and decisions per survey and data version, shared by the requests a process serves.
+_STATE: OrderedDict[tuple[Any, ...], dict[Any, Any]] = OrderedDict()
+_STATE_MAX = 16
+_LOCK = threading.Lock()
+
+# Decisions are also kept in the shared cache ``CACHES["disclosure"]`` (a file cache under var/ by
+# default), so a round's decisions are worked out once per data version for all processes and
+# survive restarts: a closed round is decided once, ever. The key is a digest of the data version
+# (as below) and of DECISION_VERSION: bump it whenever the suppression rules change, so stored
+# decisions made under the old rules are never used again.
+DECISION_VERSION = 1
+PERSIST_CACHE = "disclosure"
+PERSIST_SECONDS = 60 * 60 * 24 * 90
+_PERSIST_KEY = "__persist_key__"
+
+
+def state_for(survey: Survey, tree: selectors.SurveyTree) -> dict[Any, Any]:
+    """Return the shared cache of one survey's counts and decisions at its current data version.
+
+    Answers of a complete response never change, so the number and highest id of complete
+    responses, the definition version, the threshold and the tree's shape identify the data.
+    """
+    agg = Response.objects.filter(survey=survey, complete=True).aggregate(n=Count("id"), last=Max("id"))
+    shape = hash(tuple((n.id, n.parent_id, n.is_survey_unit) for n in tree.nodes.values()))
+    key = (
+        survey.pk,
+        survey.municipality_id,
+        survey.definition_version,
+        survey.threshold,
+        agg["n"],
+        agg["last"],
+        shape,
+    )
+    with _LOCK:
+        state = _STATE.get(key)
+        if state is None:
+            # Python's hash() of None differs between processes, so the shared key is built from
+            # the tree itself, not from ``shape``.
+            tree_rows = sorted((n.id, n.parent_id or 0, n.is_survey_unit) for n in tree.nodes.values())
+            digest = hashlib.sha256(repr((DECISION_VERSION, key[:-1], tree_rows)).encode()).hexdigest()
+            state = _STATE[key] = {_PERSIST_KEY: digest[:40]}
+            while len(_STATE) > _STATE_MAX:
+                _STATE.popitem(last=False)
+        else:
+            _STATE.move_to_end(key)
+    return state
+
+
+def clear_cache() -> None:
+    """Forget every cached count and decision (tests; after deleting responses)."""
+    with _LOCK:
+        _STATE.clear()
+    store = _persistent_store()
+    if store is not None:
+        store.clear()
+
+
+def _persistent_store() -> Any:
+    """Return the shared decision cache, or None where none is configured (tests)."""
+    return caches[PERSIST_CACHE] if PERSIST_CACHE in settings.CACHES else None
+
+
+def policy_for(survey: Survey) -> SuppressionPolicy:
+    """Return the survey's thresholds (never below the defaults)."""
+    threshold = max(DEFAULT_THRESHOLD, survey.threshold)
+    return SuppressionPolicy(threshold=threshold, text_threshold=max(DEFAULT_TEXT_THRESHOLD, threshold))
+
+
+def cell_key(node_id: int, dimension: str | None = None, category: str = NOT_STATED) -> str:
+    """Return the key of a unit's cell, or of one background group within the unit."""
+    return str(node_id) if dimension is None else f"{node_id}|{dimension}:{category}"
+
+
+def category_keys(dimension: str, municipality_id: int) -> list[str]:
+    """Return a dimension's categories (district: the municipality's district codes), no "not stated"."""
+    if dimension == DISTRICT.key:
+        return sorted(
+            set(
+                OrgUnit.objects.filter(municipality_id=municipality_id, kind="district")
+                .exclude(region_code="")
+                .values_list("region_code", flat=True)
+            )
+        )
+    return list(DIMENSIONS_BY_KEY[dimension].keys())
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The background dimensions of a survey and their categories, "not stated" last."""
+
+    dims: tuple[str, ...]
+    cats: Mapping[str, tuple[str, ...]]
+
+    def normalise(self, values: Sequence[str | None]) -> tuple[str, ...]:
+        """Map raw ``bg_*`` values (in ``dims`` order) to categories; anything else is "not stated"."""
+        return tuple(
+            v if v in self.cats[d] and v else NOT_STATED for d, v in zip(self.dims, values, strict=True)
+        )
+
+    def slots(self) -> list[tuple[str, str]]:
+        """Return every (dimension, category) pair."""
+        return [(d, c) for d in self.dims for c in self.cats[d]]
+
+
+def survey_layout(survey: Survey) -> Layout:
+    """Return the background dimensions the survey's definition asks about and their categories."""
+    asked = {
+        q.dimension
+        for q in parse_definition(survey.definition).questions()
+        if q.type == QType.BACKGROUND and q.dimension in selectors.BG_COLUMNS
+    }
+    dims = tuple(d for d in selectors.BG_COLUMNS if d in asked)
+    cats = {d: (*category_keys(d, survey.municipality_id), NOT_STATED) for d in dims}
+    return Layout(dims, cats)
+
+
+Leaf = Mapping[tuple[int, tuple[str, ...]], int]
+Slot = tuple[str, str] | None  # (dimension, category), or None for everyone
+
+
+class Marginals(dict[tuple[int, Slot], int]):
+    """Counts per (survey unit, slot): all a table needs, far smaller than every combination."""
+
+
+def marginals(layout: Layout, leaf: Leaf | Marginals) -> Marginals:
+    """Return per-unit counts per slot from counts per (unit, categories of every dimension)."""
+    if isinstance(leaf, Marginals):
+        return leaf
+    out = Marginals()
+    for (unit_id, cats), n in leaf.items():
+        _add_row(out, layout, unit_id, cats, n)
+    return out
+
+
+def _add_row(out: Marginals, layout: Layout, unit_id: int, cats: Sequence[str], n: int) -> None:
+    if not n:
+        return
+    out[unit_id, None] = out.get((unit_id, None), 0) + n
+    for d, c in zip(layout.dims, cats, strict=True):
+        out[unit_id, (d, c)] = out.get((unit_id, (d, c)), 0) + n
+
+
+def _add_tree(
+    b: TableBuilder,
+    tree: selectors.SurveyTree,
+    layout: Layout,
+    leaf: Leaf | Marginals,
+    prefix: str,
+    **flags: bool,
+) -> list[str]:
+    """Add one family of cells (unit tree × background slots) with its relations; return its keys.
+
+    ``flags`` (``published``/``protect``) apply to every cell: a family that is never shown
+    (the skipped remainder) is added the same way; ``relations=False`` adds its cells only.
+    Units that are survey units and have survey units below get never-shown ``own`` cells,
+    so their own respondents are protected.
+    """
+    with_relations = flags.pop("relations", True)
+    slots = layout.slots()
+    own: dict[int, dict[tuple[str, str] | None, int]] = defaultdict(lambda: defaultdict(int))
+    for (unit_id, slot), n in marginals(layout, leaf).items():
+        if unit_id in tree.nodes:
+            own[unit_id][slot] += n
+    totals: dict[int, dict[tuple[str, str] | None, int]] = {}
+    for node in sorted(tree.nodes.values(), key=lambda n: -n.depth):
+        acc = {s: own[node.id].get(s, 0) for s in [None, *slots]}
+        for child in tree.children.get(node.id, ()):
+            for s in acc:
+                acc[s] += totals[child][s]
+        totals[node.id] = acc
+
+    def key(node: int | str, slot: tuple[str, str] | None) -> str:
+        return prefix + (f"{node}" if slot is None else f"{node}|{slot[0]}:{slot[1]}")
+
+    def add_cells(name: int | str, counts: Mapping[tuple[str, str] | None, int], published: bool) -> None:
+        for s in [None, *slots]:
+            b.cell(key(name, s), counts.get(s, 0), published=published, protect=flags.get("protect", True))
+        if not with_relations:
+            return
+        for d in layout.dims:
+            b.relation(key(name, None), [key(name, (d, c)) for c in layout.cats[d]])
+
+    keys: list[str] = []
+    published = flags.get("published", True)
+    for node in tree.nodes.values():
+        add_cells(node.id, totals[node.id], published)
+        keys += [key(node.id, s) for s in [None, *slots]]
+    for node in tree.nodes.values():
+        kids = list(tree.children.get(node.id, ()))
+        if not kids:
+            continue
+        parts = [key(k, None)[len(prefix) :] for k in kids]
+        if node.is_survey_unit:
+            add_cells(f"{node.id}.own", own[node.id], False)
+            keys += [key(f"{node.id}.own", s) for s in [None, *slots]]
+            parts.append(f"{node.id}.own")
+        if not with_relations:
+            continue
+        for s in [None, *slots]:
+            b.relation(key(node.id, s), [key(p, s) for p in parts])
+    return keys
+
+
+def respondent_table(tree: selectors.SurveyTree, layout: Layout, leaf: Leaf | Marginals) -> Table:
+    """Build the table of respondents per unit and background group (pure; used by tests)."""
+    b = TableBuilder()
+    _add_tree(b, tree, layout, leaf, "")
+    return b.build()
+
+
+ANSWER = "q:"  # key prefix of a question's cells in its linked table
+_SKIPPED = "s:"
+
+
+def answer_table(
+    tree: selectors.SurveyTree, layout: Layout, respondents: Leaf | Marginals, answers: Leaf | Marginals
+) -> Table:
+    """Build a question's table: its cells, the respondent cells and ``r = q + skipped`` links."""
+    b = TableBuilder()
+    respondents, answers = marginals(layout, respondents), marginals(layout, answers)
+    r_keys = _add_tree(b, tree, layout, respondents, "")
+    _add_tree(b, tree, layout, answers, ANSWER)
+    skipped = Marginals(respondents)
+    for k, n in answers.items():
+        skipped[k] = skipped.get(k, 0) - n
+    if any(n < 0 for n in skipped.values()):
+        raise ValueError("a group has more answers than respondents")
+    # The skipped cells' own sums follow from r = q + s and the r and q sums, so leaving them
+    # out changes nothing an attacker can infer, but keeps hidden groups (and LPs) small.
+    _add_tree(b, tree, layout, skipped, _SKIPPED, published=False, protect=False, relations=False)
+    for k in r_keys:
+        b.relation(k, [ANSWER + k, _SKIPPED + k])
+    return b.build()
+
+
+def answers_only(table: Table) -> Table:
+    """Return the question's own cells and relations from a linked :func:`answer_table`."""
+    cells = tuple(c for c in table.cells if c.key.startswith(ANSWER))
+    relations = tuple(
+        r for r in table.relations if all(k.startswith(ANSWER) for k in (r.parent, *r.children))
+    )
+    return Table(cells, relations)
+
+
+def decide_answers(table: Table, respondents: SuppressedTable, policy: SuppressionPolicy) -> SuppressedTable:
+    """Decide a question's cells linked to the respondents' decision; return the question's cells only.
+
+    Two steps. (a) The question's own table, with every cell whose respondents are hidden
+    hidden too: rules 1-4 protect its small cells (and so every figure of their answers)
+    against everything the question shows. (b) The linked table, with the respondents'
+    decision fixed: small *respondent* cells are audited against both decisions together
+    (answers ≤ respondents gives lower bounds) and more question cells are hidden until they
+    are protected. The number who answered in a group whose respondents are shown is not
+    itself protected in (b): "4 of these 5 answered" reveals no answer.
+    Keys of the result are those of :func:`cell_key` (the ``q:`` prefix removed).
+    """
+    known = [d.key for d in respondents.decisions if d.shown]
+    r_hidden = [d.key for d in respondents.decisions if not d.shown]
+    own = answers_only(table)
+    first = suppress(own, policy, hide=[ANSWER + k for k in r_hidden if ANSWER + k in own])
+    linked = Table(
+        tuple(replace(c, protect=False) if c.key.startswith(ANSWER) else c for c in table.cells),
+        table.relations,
+    )
+    hide = [k for k in r_hidden if k in linked] + [d.key for d in first.decisions if not d.shown]
+    second = suppress(linked, policy, hide=hide, known=known)
+    out = []
+    for d in first.decisions:
+        final = d if not d.shown else second[d.key]
+        out.append(CellDecision(d.key[len(ANSWER) :], final.status, final.reason, final.count))
+    return SuppressedTable(tuple(out), first.threshold, first.kind)
+
+
+class SurveyDisclosure:
+    """The one decision per survey round; cheap to create, decisions are shared and cached."""
+
+    def __init__(
+        self, survey: Survey, tree: selectors.SurveyTree | None = None, state: dict[Any, Any] | None = None
+    ) -> None:
+        self.survey = survey
+        self.tree = tree or selectors.survey_tree(survey=survey)
+        self.policy = policy_for(survey)
+        self._state = state if state is not None else state_for(survey, self.tree)
+
+    def _cached(self, key: Any, make: Any, *, persist: bool = False) -> Any:
+        if key not in self._state:
+            store = _persistent_store() if persist and _PERSIST_KEY in self._state else None
+            shared = f"mv-disclosure:{self._state.get(_PERSIST_KEY)}:" + ":".join(map(str, key[1:]))
+            value = store.get(shared) if store is not None else None
+            if value is None:
+                value = make()
+                if store is not None:
+                    store.set(shared, value, PERSIST_SECONDS)
+            self._state[key] = value
+        return self._state[key]
+
+    def warm(self, question_ids: Iterable[int]) -> None:
+        """Work out (or load) the respondent decision and every given question's decision now."""
+        ids = list(question_ids)
+        self.prefetch_answers(ids)
+        for question_id in ids:
+            self.answers(question_id)
+
+    @property
+    def layout(self) -> Layout:
+        """Return the survey's background dimensions and categories."""
+        return self._cached(("disclosure", "layout"), lambda: survey_layout(self.survey))
+
+    def _respondent_leaf(self) -> Marginals:
+        def make() -> Marginals:
+            layout = self.layout
+            columns = ["unit_id", *(selectors.BG_COLUMNS[d] for d in layout.dims)]
+            leaf = Marginals()
+            rows = (
+                Response.objects.filter(survey=self.survey, complete=True)
+                .values_list(*columns)
+                .annotate(n=Count("id"))
+                .order_by()
+            )
+            for unit_id, *values, n in rows.iterator(chunk_size=5000):
+                _add_row(leaf, layout, unit_id, layout.normalise(values), n)
+            return leaf
+
+        return self._cached(("disclosure", "respondent_leaf"), make)
+
+    @property
+    def respondents(self) -> SuppressedTable:
+        """Return the decision on respondents per unit and per unit × background group."""
+        return self._cached(
+            ("disclosure", "respondents"),
+            lambda: suppress(respondent_table(self.tree, self.layout, self._respondent_leaf()), self.policy),
+            persist=True,
+        )
+
+    def _kinds(self) -> dict[int, tuple[bool, int | None]]:
+        """Return question id → (single answer?, "don't know" option id or None)."""
+
+        def make() -> dict[int, tuple[bool, int | None]]:
+            reg = selectors.registry(survey=self.survey)
+            return {
+                q.pk: (q.qtype != QType.MULTIPLE, reg.option_id.get((q.pk, DONT_KNOW)))
+                for q in reg.question_by_key.values()
+            }
+
+        return self._cached(("disclosure", "kinds"), make)
+
+    def prefetch_answers(self, question_ids: Iterable[int]) -> None:
+        """Load the cell counts of many questions with at most two GROUP BYs.
+
+        A question's cell counts are its answers without "don't know" (single answer) or the
+        respondents who answered it (multiple choice), as on the results pages.
+        """
+        todo = [q for q in question_ids if ("disclosure", "answer_leaf", q) not in self._state]
+        if not todo:
+            return
+        kinds = self._kinds()
+        layout = self.layout
+        bg = [f"response__{selectors.BG_COLUMNS[d]}" for d in layout.dims]
+        leaves: dict[int, Marginals] = {q: Marginals() for q in todo}
+        exclusive = {q: kinds[q][1] for q in todo if kinds.get(q, (True, None))[0]}
+        multiple = [q for q in todo if q not in exclusive]
+        base = Answer.objects.filter(survey=self.survey, response__complete=True)
+        if exclusive:
+            rows = (
+                base.filter(question_id__in=list(exclusive))
+                .values_list("unit_id", "question_id", "option_id", *bg)
+                .annotate(n=Count("id"))
+                .order_by()
+            )
+            for unit_id, qid, oid, *values, n in rows.iterator(chunk_size=5000):
+                if oid is None or oid != exclusive[qid]:
+                    _add_row(leaves[qid], layout, unit_id, layout.normalise(values), n)
+        if multiple:
+            rows = (
+                base.filter(question_id__in=multiple)
+                .values_list("unit_id", "question_id", *bg)
+                .annotate(n=Count("response_id", distinct=True))
+                .order_by()
+            )
+            for unit_id, qid, *values, n in rows.iterator(chunk_size=5000):
+                _add_row(leaves[qid], layout, unit_id, layout.normalise(values), n)
+        for qid, leaf in leaves.items():
+            self._state.setdefault(("disclosure", "answer_leaf", qid), leaf)
+
+    def answer_leaf(self, question_id: int) -> Marginals:
+        """Return a question's cell counts per (survey unit, background categories)."""
+        self.prefetch_answers([question_id])
+        return self._state[("disclosure", "answer_leaf", question_id)]
+
+    def answers(self, question_id: int) -> SuppressedTable:
+        """Return the decision on a question's cells (per unit and unit × group), linked to respondents."""
+
+        def make() -> SuppressedTable:
+            leaf = self.answer_leaf(question_id)
+            respondents = self._respondent_leaf()
+            if {k: n for k, n in leaf.items() if n} == {k: n for k, n in respondents.items() if n}:
+                # Everyone answered: the cells are the respondent cells, and so is the decision
+                # (showing the same numbers where they are shown reveals nothing more).
+                return self.respondents
+            table = answer_table(self.tree, self.layout, respondents, leaf)
+            return decide_answers(table, self.respondents, self.policy)
+
+        return self._cached(("disclosure", "answers", question_id), make, persist=True)
+
+    def shown_respondents(
+        self, node_id: int, dimension: str | None = None, category: str = NOT_STATED
+    ) -> int | None:
+        """Return a respondent count if it may be shown, else None."""
+        return _count(self.respondents, cell_key(node_id, dimension, category))
+
+    def shown_answers(
+        self, question_id: int, node_id: int, dimension: str | None = None, category: str = NOT_STATED
+    ) -> int | None:
+        """Return a question's cell count (answers on the scale) if it may be shown, else None."""
+        return _count(self.answers(question_id), cell_key(node_id, dimension, category))
+
+
+def _count(table: SuppressedTable, key: str) -> int | None:
+    try:
+        return table[key].count
+    except KeyError:
+        return None
+
+
+def disclosure_for(survey: Survey) -> SurveyDisclosure:
+    """Return the survey's disclosure (for modules outside insights, e.g. the equity report)."""
+    return SurveyDisclosure(survey)
+
+
+__all__ = [
+    "NOT_STATED",
+    "Layout",
+    "Marginals",
+    "SurveyDisclosure",
+    "answer_table",
+    "answers_only",
+    "category_keys",
+    "cell_key",
+    "clear_cache",
+    "decide_answers",
+    "disclosure_for",
+    "marginals",
+    "policy_for",
+    "respondent_table",
+    "state_for",
+]

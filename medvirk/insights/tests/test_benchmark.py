@@ -1,0 +1,123 @@
+"""National benchmark: pooled over municipalities, shown only with three other municipalities."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.utils import translation
+
+from medvirk.accounts.models import Role, User
+from medvirk.demo import DemoData, role_grant_unchecked
+from medvirk.orgs.models import ServiceArea
+from medvirk.orgs.selectors import municipality_root
+from medvirk.orgs.services import municipality_create, unit_create
+from medvirk.surveys import services
+from medvirk.surveys.bank import load_template
+from medvirk.surveys.models import Survey, SurveyUnit
+
+from ..benchmark import benchmark
+from ..tables import SurveyResults
+
+_n = iter(range(10_000))
+
+
+@pytest.fixture(autouse=True)
+def _english(settings: Any) -> Any:
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+def _run(actor: Any, owner: Any, units: list[Any], values: list[int], round_label: str = "2026") -> Survey:
+    """Run the bank's kindergarten survey in ``units``; each value is one parent's overall rating."""
+    survey = services.survey_create(
+        actor=actor,
+        owner_unit=owner,
+        document=load_template("kindergarten_parents").to_dict(),
+        units=units,
+        round_label=round_label,
+    )
+    su = SurveyUnit.objects.get(survey=survey, unit=units[0])
+    for v in values:
+        services.response_submit_complete(
+            survey_unit=su,
+            answers={"bhg_helhet": v, "bhg_barnets_alder": "fra_3_ar", "bhg_info_onsker": ("mat", "dagen")},
+            language="nb",
+            idempotency_key=f"b{next(_n)}",
+        )
+    return survey
+
+
+def _municipality(code: str, values: list[int], round_label: str = "2026") -> Survey:
+    muni = municipality_create(code=code, name=f"Kommune {code}", slug=f"k{code}")
+    root = municipality_root(municipality=muni)
+    unit = unit_create(actor=None, parent=root, name="Barnehagen", service_area=ServiceArea.KINDERGARTEN)
+    admin = User.objects.create(username=f"admin{code}", municipality=muni)
+    role_grant_unchecked(user=admin, unit=root, role=Role.ADMIN)
+    return _run(admin, root, [unit], values, round_label)
+
+
+@pytest.fixture
+def own(demo: DemoData) -> Survey:
+    return _run(demo.users["admin"], demo.units[""], [demo.units["Solsikken barnehage"]], [6, 6, 5, 5, 4])
+
+
+def test_benchmark_needs_three_other_municipalities(own: Survey, demo: DemoData) -> None:
+    _run(demo.users["provestad.admin"], demo.other_units[""], [demo.other_units["Torget barnehage"]], [1] * 6)
+    _municipality("9001", [2, 3])
+    result = benchmark(SurveyResults(own))
+    assert result.template and not result.available  # two other municipalities: nothing shown
+    _municipality("9002", [4])
+    _municipality("9003", [5], round_label="2025")  # another round does not count
+    result = benchmark(SurveyResults(own))
+    assert result.available and result.municipalities == 4 and result.others == 3
+    figures = result.figures["bhg_helhet"]
+    values = [6, 6, 5, 5, 4] + [1] * 6 + [2, 3] + [4]
+    assert figures.n == len(values) and figures.mean.estimate == pytest.approx(sum(values) / len(values))
+    assert figures.top_box.estimate == pytest.approx(4 / len(values))
+    # multiple choice: n is respondents, not ticks
+    info = result.figures["bhg_info_onsker"]
+    assert info.n == len(values) and {o.key: o.count for o in info.options}["mat"] == len(values)
+    # questions nobody else answered have no benchmark
+    assert "bhg_trivsel_barn" not in result.figures
+
+
+def test_benchmark_needs_threshold_answers_from_the_others(own: Survey, demo: DemoData) -> None:
+    for code in ("9001", "9002", "9003"):
+        _municipality(code, [3])  # three others, but together only 3 < 5 answers
+    assert not benchmark(SurveyResults(own)).available
+
+
+def test_survey_outside_the_bank_has_no_benchmark(demo: DemoData) -> None:
+    from .factories import make_survey
+
+    result = benchmark(SurveyResults(make_survey(demo)))
+    assert not result.template and not result.available
+
+
+def test_page_and_api_show_the_benchmark(own: Survey, demo: DemoData, client_as: Any) -> None:
+    c = client_as("leder.solsikken")
+    page = c.get(f"/results/{own.pk}/").content.decode()
+    assert "No national benchmark for round 2026 yet" in page and "National benchmark (" not in page
+    data = c.get(f"/api/v1/results/surveys/{own.pk}").json()
+    assert data["benchmark"]["template"] and not data["benchmark"]["available"]
+    assert data["benchmark"]["municipalities"] is None
+    _run(demo.users["provestad.admin"], demo.other_units[""], [demo.other_units["Torget barnehage"]], [1] * 6)
+    _municipality("9001", [2, 3])
+    _municipality("9002", [4])
+    page = c.get(f"/results/{own.pk}/").content.decode()
+    assert "National benchmark (4 municipalities)" in page
+    data = c.get(f"/api/v1/results/surveys/{own.pk}").json()
+    assert data["benchmark"] == {
+        "template": True,
+        "available": True,
+        "municipalities": 4,
+        "other_municipalities": 3,
+        "min_other_municipalities": 3,
+    }
+    q = next(q for q in data["questions"] if q["key"] == "bhg_helhet")
+    assert q["benchmark"]["n"] == 14 and q["benchmark"]["mean"]["estimate"] == pytest.approx(41 / 14)
+    # the other municipalities' surveys stay invisible to this user
+    other = Survey.objects.filter(municipality=demo.other).first()
+    assert c.get(f"/api/v1/results/surveys/{other.pk}").status_code == 404

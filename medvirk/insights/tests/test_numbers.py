@@ -1,0 +1,86 @@
+"""Number questions: mean with CI, median and quartiles, suppressed like every other figure."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+from django.utils import translation
+
+from medvirk.demo import DemoData
+
+from ..numbers import summarise
+from ..questions import QuestionInfo
+from .factories import answer, make_survey
+
+Q = QuestionInfo(1, "q_visits", "number", "Visits", None, None)
+
+
+def test_summarise_matches_hand_computed_values() -> None:
+    # mean 4, s² = 50/4, se = √12.5/√5, t(0.975, 4) = 2.776445; quartiles R type 7
+    f = summarise(Q, [1, 2, 3, 4, 10])
+    assert f.n == 5 and f.mean is not None and f.mean.estimate == pytest.approx(4)
+    half = 2.776445 * (12.5**0.5) / (5**0.5)
+    assert f.mean.interval == pytest.approx((4 - half, 4 + half), abs=1e-5)
+    assert (f.q1, f.median, f.q3) == (2, 3, 4)
+
+
+@pytest.fixture(autouse=True)
+def _english(settings: Any) -> Any:
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def survey(demo: DemoData):  # type: ignore[no-untyped-def]
+    s = make_survey(demo)
+    for visits in [1, 2, 3, 4, 10]:
+        answer(s, demo.units["Solsikken barnehage"], q_visits=visits)
+    return s
+
+
+def test_page_and_api_show_numbers_and_suppress_small_groups(
+    survey: Any, client_as: Any, demo: DemoData
+) -> None:
+    sol, nordlys = demo.units["Solsikken barnehage"].pk, demo.units["Nordlys barnehage"].pk
+    c = client_as("admin")
+    page = c.get(f"/results/{survey.pk}/?unit={sol}").content.decode()
+    section = page[page.index('id="numbers-heading"') :]
+    assert (
+        "How many visits?" in section
+        and "<td>5</td><td>4.0 (-0.4–8.4)</td><td>3.0</td><td>2.0–4.0</td>" in section
+    )
+    data = c.get(f"/api/v1/results/surveys/{survey.pk}?unit_id={sol}").json()
+    (number,) = data["numbers"]
+    assert number["key"] == "q_visits" and number["n"] == 5 and number["median"] == 3
+    assert number["q1"] == 2 and number["q3"] == 4 and number["mean"]["estimate"] == pytest.approx(4)
+    export = b"".join(c.get(f"/results/{survey.pk}/export/?unit={sol}").streaming_content)
+    rows = list(csv.reader(io.StringIO(export.decode("utf-8-sig"))))
+    row = next(r for r in rows if r[2] == "q_visits" and r[0] == str(sol))
+    assert row[5:7] == ["5", "4.0"] and float(row[7]) == pytest.approx(4 - 2.776445 * 2.5**0.5, abs=1e-4)
+    assert row[-3:] == ["3.0", "2.0", "4.0"] and rows[0][-3:] == [
+        "median",
+        "lower_quartile",
+        "upper_quartile",
+    ]
+    # two answers in Nordlys: hidden there (and its district no longer gives it away)
+    for visits in [7, 8]:
+        answer(survey, demo.units["Nordlys barnehage"], q_visits=visits)
+    page = c.get(f"/results/{survey.pk}/?unit={nordlys}").content.decode()
+    section = page[page.index('id="numbers-heading"') :]
+    assert "Suppressed" in section and "7.5" not in section
+    data = c.get(f"/api/v1/results/surveys/{survey.pk}?unit_id={nordlys}").json()
+    assert data["numbers"][0] == {
+        "key": "q_visits",
+        "text": "How many visits?",
+        "shown": False,
+        "status": "primary",
+        "n": None,
+        "mean": None,
+        "median": None,
+        "q1": None,
+        "q3": None,
+    }

@@ -1,0 +1,108 @@
+"""Response-level SPSS export: read the written file back with pyreadstat."""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from typing import Any
+
+import pyreadstat
+import pytest
+
+from medvirk.core.models import AuditEvent
+from medvirk.demo import DemoData
+from medvirk.surveys.engine import DONT_KNOW
+
+from ..spss import spss_name
+from .factories import answer, answer_many, make_survey
+
+
+def _read(response: Any) -> tuple[Any, Any]:
+    assert response.status_code == 200, response.status_code
+    assert response["Content-Disposition"].endswith('.sav"')
+    with tempfile.NamedTemporaryFile(suffix=".sav") as f:
+        f.write(b"".join(response.streaming_content))
+        f.flush()
+        return pyreadstat.read_sav(f.name, user_missing=True)
+
+
+@pytest.fixture
+def survey(demo: DemoData):  # type: ignore[no-untyped-def]
+    s = make_survey(demo, anonymous=True)
+    sol = demo.units["Solsikken barnehage"]
+    answer_many(s, sol, [3, 4, 5, 6], q_used=("a", "c"), q_visits=12, q_m_staff=6)
+    answer(s, sol, overall=DONT_KNOW, q_channel="friends", q_nps=9)
+    answer(s, sol, overall=1, q_why="Ring meg på 912 34 567 eller ola@example.no")
+    return s
+
+
+def test_spss_name_is_valid_unique_and_short() -> None:
+    taken: set[str] = set()
+    assert spss_name("q_overall", taken) == "q_overall"
+    assert spss_name("Q_OVERALL", taken) == "Q_OVERALL_2"  # SPSS names ignore case
+    assert spss_name("with", taken) == "with_"
+    assert spss_name("1st", taken) == "v1st"
+    long = spss_name("x" * 70, taken)
+    assert len(long.encode()) == 64
+    assert len(spss_name("x" * 70, taken).encode()) <= 64 and len(taken) == 6
+
+
+def test_sav_has_labels_codes_and_user_missing(survey: Any, client_as: Any, demo: DemoData) -> None:
+    sol = demo.units["Solsikken barnehage"].pk
+    frame, meta = _read(client_as("analytiker").get(f"/results/{survey.pk}/responses/?unit={sol}&format=sav"))
+    assert len(frame) == 6
+    labels = dict(zip(meta.column_names, meta.column_labels, strict=True))
+    # variable labels in the survey's first language (bokmål), matrix rows with their stem
+    assert labels["q_overall"] == "Hvor fornøyd er du alt i alt?"
+    assert labels["q_m_staff"] == "Hva mener du om: de ansatte"
+    assert labels["q_used_a"] == "Hva har du brukt?: Kurs"
+    assert labels["gender"] == "Kjønn"
+    # rating: values and "don't know" as a labelled user-missing code
+    vl = meta.variable_value_labels
+    assert vl["q_overall"][99.0] == "Vet ikke" and vl["q_overall"][6.0].startswith("6 Svært fornøyd")
+    assert meta.missing_ranges["q_overall"] == [{"lo": 99.0, "hi": 99.0}]
+    assert list(frame["q_overall"]) == [3, 4, 5, 6, 99, 1]
+    # single choice coded in option order with labels
+    assert vl["q_channel"] == {1.0: "Venner", 2.0: "Nettsiden"}
+    assert list(frame["q_channel"]) == [2, 2, 2, 2, 1, 2]
+    # multiple choice: one 0/1 variable per option, empty when nothing was chosen
+    assert list(frame["q_used_a"][:4]) == [1, 1, 1, 1] and list(frame["q_used_b"][:4]) == [0, 0, 0, 0]
+    assert math.isnan(frame["q_used_c"][4])
+    assert set(vl["q_used_b"]) == {0.0, 1.0}
+    # numbers, NPS and masked free text
+    assert list(frame["q_visits"][:4]) == [12, 12, 12, 12] and math.isnan(frame["q_visits"][5])
+    assert frame["q_nps"][4] == 9
+    why = frame["q_why"][5]
+    assert "ola@example.no" not in why and "912 34 567" not in why and why.startswith("Ring meg")
+    assert meta.variable_measure["q_visits"] == "scale"
+    event = AuditEvent.objects.get(action="results.raw_exported")
+    assert event.data["format"] == "sav"
+
+
+def test_sav_user_missing_is_left_out_by_default(survey: Any, client_as: Any, demo: DemoData) -> None:
+    response = client_as("analytiker").get(f"/api/v1/results/surveys/{survey.pk}/responses?format=sav")
+    assert response.status_code == 200
+    with tempfile.NamedTemporaryFile(suffix=".sav") as f:
+        f.write(b"".join(response.streaming_content))
+        f.flush()
+        frame, _meta = pyreadstat.read_sav(f.name, apply_value_formats=False)
+    # read as SPSS would: "don't know" is missing, so the mean equals the results page's mean
+    assert frame["q_overall"].mean() == pytest.approx((3 + 4 + 5 + 6 + 1) / 5)
+
+
+def test_sav_refused_like_the_other_raw_formats(survey: Any, client_as: Any, demo: DemoData) -> None:
+    sol = demo.units["Solsikken barnehage"].pk
+    leader = client_as("leder.solsikken")
+    assert leader.get(f"/results/{survey.pk}/responses/?unit={sol}&format=sav").status_code == 404
+    assert leader.get(f"/api/v1/results/surveys/{survey.pk}/responses?format=sav").status_code == 404
+    survey.anonymity_mode = "aggregate_only"
+    survey.save()
+    analyst = client_as("analytiker")
+    assert analyst.get(f"/api/v1/results/surveys/{survey.pk}/responses?format=sav").status_code == 404
+    assert not AuditEvent.objects.filter(action="results.raw_exported").exists()
+
+
+def test_results_page_links_the_spss_export(survey: Any, client_as: Any, demo: DemoData) -> None:
+    page = client_as("analytiker").get(f"/results/{survey.pk}/").content.decode()
+    assert "format=sav" in page
+    assert "format=sav" not in client_as("lesetilgang").get(f"/results/{survey.pk}/").content.decode()
