@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, HttpRequest
 from ninja import Router, Schema
 
+from medvirk.core.job_views import result_response
 from medvirk.core.jobs import access_job_by_id, kind_label
 from medvirk.core.models import Job
 
@@ -68,12 +69,4 @@ def get_job(request: HttpRequest, job_id: int) -> dict[str, object]:
 @router.get("/jobs/{job_id}/result")
 def get_job_result(request: HttpRequest, job_id: int) -> FileResponse:
     """The job's result file (404 while there is none)."""
-    job = access_job_by_id(request.user, job_id)
-    if not job.result_file:
-        raise Http404
-    return FileResponse(
-        job.result_file.open("rb"),
-        as_attachment=True,
-        filename=job.result_name or "result",
-        content_type=job.result_type or "application/octet-stream",
-    )
+    return result_response(access_job_by_id(request.user, job_id))

@@ -37,7 +37,11 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
 @staff_view
 def job_download(request: HttpRequest, job_id: int) -> FileResponse:
     """Send the job's result file (only to whoever may see the job)."""
-    job = access_job_by_id(request.user, job_id)
+    return result_response(access_job_by_id(request.user, job_id))
+
+
+def result_response(job: Job) -> FileResponse:
+    """Send a job's result file as a download (404 while there is none); pages and API share it."""
     if not job.result_file:
         raise Http404
     return FileResponse(
