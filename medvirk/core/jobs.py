@@ -12,6 +12,9 @@ A module registers a handler for a job kind in its ``jobs.py`` (found automatica
             progress(i, len(rows), _("Writing rows"))
         return JobResult(file=data, filename="results.xlsx", content_type="...")
 
+(``file`` may be bytes or an open binary file, e.g. a ``tempfile.TemporaryFile`` written in
+chunks: it is copied into storage in chunks and closed, so large results are never held whole)
+
 and starts one from a view or service with
 ``start_job(kind="insights.export", municipality=m, user=request.user, params={...})``, then
 redirects to ``job.get_absolute_url()`` (``/jobs/<id>/``). The handler runs in the
@@ -28,10 +31,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone, translation
@@ -52,7 +55,7 @@ Progress = Callable[[int, int, str], None]
 class JobResult:
     """What a handler returns: a file to download and/or a page to go to, plus small data."""
 
-    file: bytes | None = None
+    file: bytes | IO[bytes] | None = None  # an open file is copied in chunks, then closed
     filename: str = ""
     content_type: str = "application/octet-stream"
     url: str = ""
@@ -164,7 +167,12 @@ def execute_job(job_id: int) -> None:
     job.refresh_from_db(fields=["done", "total", "message"])
     if outcome.file is not None:
         name = outcome.filename or "result"
-        job.result_file.save(name, ContentFile(outcome.file), save=False)
+        if isinstance(outcome.file, bytes):
+            job.result_file.save(name, ContentFile(outcome.file), save=False)
+        else:
+            with outcome.file:
+                outcome.file.seek(0)
+                job.result_file.save(name, File(outcome.file, name=name), save=False)
         job.result_name, job.result_type = name, outcome.content_type
     job.result, job.result_url = outcome.data, outcome.url
     if outcome.message:

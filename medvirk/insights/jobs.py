@@ -12,7 +12,6 @@ from __future__ import annotations
 import tempfile
 from typing import Any
 
-from django.core.files import File
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -103,16 +102,19 @@ def export_responses(job: Job, progress: Progress) -> JobResult:
         actor=user, survey=results.survey, unit=results.tree.nodes[node_id].unit, fmt=fmt
     )
     filename = exports.raw_export_filename(results, node_id, fmt)
-    with tempfile.TemporaryFile() as out:
+    # Handed over to the job framework, which copies it into storage in chunks and closes it.
+    out = tempfile.TemporaryFile()  # noqa: SIM115
+    try:
         rows = exports.raw_export_write(
             user=user, results=results, node_id=node_id, fmt=fmt, out=out, progress=progress
         )
-        out.seek(0)
-        # Stored here rather than returned as bytes, so the file is copied in chunks, never held whole.
-        job.result_file.save(filename, File(out, name=filename), save=False)
-    job.result_name, job.result_type = filename, exports.RAW_CONTENT_TYPES[fmt]
-    job.save(update_fields=["result_file", "result_name", "result_type"])
+    except BaseException:
+        out.close()
+        raise
     return JobResult(
+        file=out,
+        filename=filename,
+        content_type=exports.RAW_CONTENT_TYPES[fmt],
         data={"survey_id": results.survey.pk, "unit_id": node_id, "format": fmt, "rows": rows},
         message=ngettext("The file holds %(rows)d response.", "The file holds %(rows)d responses.", rows)
         % {"rows": rows},

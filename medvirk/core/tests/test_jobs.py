@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from datetime import timedelta
 from io import StringIO
 from typing import Any
@@ -30,6 +31,13 @@ def _count(job: Job, progress: Progress) -> JobResult:
     return JobResult(file=("x" * n).encode(), filename="count.txt", content_type="text/plain", data={"n": n})
 
 
+@job_handler("tests.stream")
+def _stream(job: Job, progress: Progress) -> JobResult:
+    out = tempfile.TemporaryFile()  # noqa: SIM115 (the job framework closes it)
+    out.write(b"y" * job.params["n"])
+    return JobResult(file=out, filename="stream.txt", content_type="text/plain")
+
+
 @job_handler("tests.refuse")
 def _refuse(job: Job, progress: Progress) -> None:
     raise ServiceError("nope", "The pool is empty, so nothing can be drawn.")
@@ -54,6 +62,12 @@ def test_job_runs_reports_progress_and_stores_its_file(demo: Any) -> None:
     assert f"jobs/{demo.municipality.pk}/{job.pk}/" in job.result_file.name
     assert job.finished_at and job.expires_at > timezone.now() + timedelta(days=6)
     assert job.created_by == demo.users["koordinator"] and job.language == "en"
+
+
+def test_an_open_file_result_is_copied_and_closed(demo: Any) -> None:
+    job = _start(demo, kind="tests.stream", n=70_000)
+    assert job.status == JobStatus.DONE and job.result_name == "stream.txt"
+    assert job.result_file.read() == b"y" * 70_000
 
 
 def test_start_job_refuses_an_unknown_kind(demo: Any) -> None:
