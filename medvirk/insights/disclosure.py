@@ -344,12 +344,14 @@ class SurveyDisclosure:
     def _cached(self, key: Any, make: Any, *, persist: bool = False) -> Any:
         if key not in self._state:
             store = _persistent_store() if persist and _PERSIST_KEY in self._state else None
-            shared = f"mv-disclosure:{self._state.get(_PERSIST_KEY)}:" + ":".join(map(str, key[1:]))
-            value = store.get(shared) if store is not None else None
+            if store is None:
+                self._state[key] = make()
+                return self._state[key]
+            shared = f"mv-disclosure:{self._state[_PERSIST_KEY]}:" + ":".join(map(str, key[1:]))
+            value = store.get(shared)
             if value is None:
                 value = make()
-                if store is not None:
-                    store.set(shared, value, PERSIST_SECONDS)
+                store.set(shared, value, PERSIST_SECONDS)
             self._state[key] = value
         return self._state[key]
 
