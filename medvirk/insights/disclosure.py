@@ -20,7 +20,8 @@ this module, which decides each count exactly once per survey round:
   against both decisions and more question cells hidden until they are protected.
 
 Decisions are cached per process, keyed by the survey, its definition version, threshold, the
-number and highest id of complete responses and the tree's shape (see :func:`state_for`).
+highest id of complete responses, its responses revision and the tree's shape (see
+:func:`state_for`).
 Raw counts never leave this module except through the :class:`SuppressedTable` decisions.
 """
 
@@ -29,13 +30,14 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models import Count, Max
+from django.db import connection
+from django.db.models import Count, OuterRef, Subquery
 
 from medvirk.analysis.suppression import (
     DEFAULT_TEXT_THRESHOLD,
@@ -76,18 +78,27 @@ _PERSIST_KEY = "__persist_key__"
 def state_for(survey: Survey, tree: selectors.SurveyTree) -> dict[Any, Any]:
     """Return the shared cache of one survey's counts and decisions at its current data version.
 
-    Answers of a complete response never change, so the number and highest id of complete
-    responses, the definition version, the threshold and the tree's shape identify the data.
+    Answers of a complete response never change, so the highest id of complete responses (one
+    index probe: new responses get higher ids), ``Survey.responses_revision`` (bumped when an
+    older response completes or a complete one is deleted), the definition version, the
+    threshold and the tree's shape identify the data. Counting responses instead would cost a
+    scan of the survey's responses on every page view.
     """
-    agg = Response.objects.filter(survey=survey, complete=True).aggregate(n=Count("id"), last=Max("id"))
+    last = Response.objects.filter(survey=OuterRef("pk"), complete=True).order_by("-id").values("id")[:1]
+    revision, last = (
+        Survey.objects.filter(pk=survey.pk)
+        .annotate(last=Subquery(last))
+        .values_list("responses_revision", "last")
+        .first()
+    ) or (None, None)
     shape = hash(tuple((n.id, n.parent_id, n.is_survey_unit) for n in tree.nodes.values()))
     key = (
         survey.pk,
         survey.municipality_id,
         survey.definition_version,
         survey.threshold,
-        agg["n"],
-        agg["last"],
+        revision,
+        last,
         shape,
     )
     with _LOCK:
@@ -378,7 +389,7 @@ class SurveyDisclosure:
                 .annotate(n=Count("id"))
                 .order_by()
             )
-            for unit_id, *values, n in rows.iterator(chunk_size=5000):
+            for unit_id, *values, n in _rows(rows):
                 _add_row(leaf, layout, unit_id, layout.normalise(values), n)
             return leaf
 
@@ -409,7 +420,9 @@ class SurveyDisclosure:
         """Load the cell counts of many questions with at most two GROUP BYs.
 
         A question's cell counts are its answers without "don't know" (single answer) or the
-        respondents who answered it (multiple choice), as on the results pages.
+        respondents who answered it (multiple choice), as on the results pages. The same rows of
+        single-answer questions also give the option counts the results pages show
+        (:meth:`option_counts`), so a page needs no second pass over the answers.
         """
         todo = [q for q in question_ids if ("disclosure", "answer_leaf", q) not in self._state]
         if not todo:
@@ -428,9 +441,32 @@ class SurveyDisclosure:
                 .annotate(n=Count("id"))
                 .order_by()
             )
-            for unit_id, qid, oid, *values, n in rows.iterator(chunk_size=5000):
+            # survey unit → option → answers, and per dimension (survey unit, category) → option
+            # → answers; "don't know" and answers without an option are counted here too.
+            counts: dict[int, dict[int, dict[int | None, int]]] = {q: {} for q in exclusive}
+            by_dim: dict[int, dict[str, dict[tuple[int, str], dict[int, int]]]] = {
+                q: {d: {} for d in layout.dims} for q in exclusive
+            }
+            dims = layout.dims
+            normalised: dict[tuple[Any, ...], tuple[str, ...]] = {}  # few distinct combinations
+            for unit_id, qid, oid, *values, n in _rows(rows):
+                raw = tuple(values)
+                cats = normalised.get(raw)
+                if cats is None:
+                    cats = normalised[raw] = layout.normalise(raw)
+                per_option = counts[qid].setdefault(unit_id, {})
+                per_option[oid] = per_option.get(oid, 0) + n
                 if oid is None or oid != exclusive[qid]:
-                    _add_row(leaves[qid], layout, unit_id, layout.normalise(values), n)
+                    _add_row(leaves[qid], layout, unit_id, cats, n)
+                if oid is None:
+                    continue
+                per_dim = by_dim[qid]
+                for d, c in zip(dims, cats, strict=True):
+                    cell = per_dim[d].setdefault((unit_id, c), {})
+                    cell[oid] = cell.get(oid, 0) + n
+            for qid in exclusive:
+                self._state.setdefault(("disclosure", "option_counts", qid), counts[qid])
+                self._state.setdefault(("disclosure", "option_counts_by", qid), by_dim[qid])
         if multiple:
             rows = (
                 base.filter(question_id__in=multiple)
@@ -442,6 +478,22 @@ class SurveyDisclosure:
                 _add_row(leaves[qid], layout, unit_id, layout.normalise(values), n)
         for qid, leaf in leaves.items():
             self._state.setdefault(("disclosure", "answer_leaf", qid), leaf)
+
+    def option_counts(self, question_id: int) -> dict[int, dict[int | None, int]] | None:
+        """Return survey unit → option → answers of a single-answer question (raw: never shown as is).
+
+        None for multiple-choice and other questions this module does not count.
+        """
+        self.prefetch_answers([question_id])
+        return self._state.get(("disclosure", "option_counts", question_id))
+
+    def option_counts_by(
+        self, question_id: int, dimension: str
+    ) -> dict[tuple[int, str], dict[int, int]] | None:
+        """Return (survey unit, category of ``dimension``) → option → answers, or None (see above)."""
+        self.prefetch_answers([question_id])
+        per_dim = self._state.get(("disclosure", "option_counts_by", question_id))
+        return None if per_dim is None else per_dim.get(dimension)
 
     def answer_leaf(self, question_id: int) -> Marginals:
         """Return a question's cell counts per (survey unit, background categories)."""
@@ -474,6 +526,20 @@ class SurveyDisclosure:
     ) -> int | None:
         """Return a question's cell count (answers on the scale) if it may be shown, else None."""
         return _count(self.answers(question_id), cell_key(node_id, dimension, category))
+
+
+def _rows(qs: Any, size: int = 10_000) -> Iterator[tuple[Any, ...]]:
+    """Yield a ``values_list`` query's rows as plain tuples, fetched in chunks.
+
+    The GROUP BYs here return tens of thousands of rows of integers and short strings that need
+    no conversion; Django's per-row iterator machinery costs more than reading them. A chunked
+    cursor is a server-side cursor on PostgreSQL, so memory stays bounded.
+    """
+    sql, params = qs.query.sql_with_params()
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(size):
+            yield from chunk
 
 
 def _count(table: SuppressedTable, key: str) -> int | None:

@@ -169,27 +169,42 @@ class SurveyResults:
         self.questions = survey_questions(self.definition, self.registry)
         self.text_questions = text_questions(self.definition, self.registry)
         self.question_by_key = {q.key: q for q in self.questions}
+        self.question_ids = {q.id for q in self.questions}
         self._state = _state_for(survey, self.tree)
         self.disclosure = SurveyDisclosure(survey, self.tree, self._state)
 
     # --- counts (private) -------------------------------------------------------------------
 
     def prefetch(self) -> None:
-        """Load every question's counts with one GROUP BY (pages that show all questions)."""
+        """Load every question's counts at once (pages that show all questions).
+
+        Single-answer questions are counted by the disclosure's one GROUP BY (the same rows
+        decide their cells); every other question (multiple choice, free text, units' local
+        questions) by one more.
+        """
         if "prefetched" in self._state:
             return
+        self.disclosure.prefetch_answers(q.id for q in self.questions)
+        counted = {q.id for q in self.questions if self.disclosure.option_counts(q.id) is not None}
+        rest = [q.pk for q in self.registry.question_by_key.values() if q.pk not in counted]
         per_question: dict[int, dict[int, dict[int | None, int]]] = defaultdict(lambda: defaultdict(dict))
-        for (unit_id, qid, oid, _cat), n in selectors.answer_counts(survey=self.survey).items():
-            per_question[qid][unit_id][oid] = n
+        if rest:
+            for (unit_id, qid, oid, _cat), n in selectors.answer_counts(
+                survey=self.survey, question_ids=rest
+            ).items():
+                per_question[qid][unit_id][oid] = n
         for qid, units in per_question.items():
             self._state.setdefault(("counts", qid), {u: dict(c) for u, c in units.items()})
-        self.disclosure.prefetch_answers(q.id for q in self.questions)
         self._state["prefetched"] = True
 
     def _counts(self, question_id: int) -> dict[int, dict[int | None, int]]:
         """Return survey unit → option → answers for one question (one GROUP BY, cached)."""
         key = ("counts", question_id)
         if key not in self._state:
+            if question_id in self.question_ids:
+                counted = self.disclosure.option_counts(question_id)
+                if counted is not None:
+                    return counted
             if "prefetched" in self._state:
                 return {}
             per_unit: dict[int, dict[int | None, int]] = defaultdict(dict)
@@ -286,6 +301,9 @@ class SurveyResults:
         self, question: QuestionInfo, dimension: str
     ) -> dict[tuple[int, str], dict[int, int]]:
         """Return option counts per (survey unit, category of ``dimension``), one GROUP BY, cached."""
+        counted = self.disclosure.option_counts_by(question.id, dimension)
+        if counted is not None:
+            return counted
         key = ("option_counts_by", question.id, dimension)
         if key not in self._state:
             cats = set(self.disclosure.layout.cats.get(dimension, ()))

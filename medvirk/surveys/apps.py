@@ -6,3 +6,6 @@ class SurveysConfig(AppConfig):
     name = "medvirk.surveys"
     label = "surveys"
     verbose_name = _("Surveys")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401 — connects the receivers

@@ -45,6 +45,11 @@ class Survey(TenantModel):
         _("anonymity threshold"), default=5, help_text=_("Never below the municipality's threshold.")
     )
     created_on = models.DateField(auto_now_add=True)
+    # Bumped whenever the set of complete responses changes other than by a new complete response
+    # being inserted: an older response completed (multi-page answering) or a complete one
+    # deleted. Together with the highest complete response id it identifies the round's data
+    # (results cache freshness: ``insights.disclosure.state_for``) without counting responses.
+    responses_revision = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-created_on", "-id"]
@@ -130,6 +135,16 @@ class Channel(models.TextChoices):
     API = "api", _("API")
 
 
+BG_FIELD_NAMES = [
+    "bg_age_band",
+    "bg_gender",
+    "bg_district",
+    "bg_home_language",
+    "bg_immigrant_background",
+    "bg_functional_impairment",
+]
+
+
 class Response(TenantModel):
     """One respondent's answers. Dates only, no IP address, no user agent (anonymity)."""
 
@@ -158,7 +173,21 @@ class Response(TenantModel):
                 fields=["municipality", "survey", "idempotency_key"], name="response_unique_idempotency"
             ),
         ]
-        indexes = [models.Index(fields=["survey", "unit", "complete"])]
+        indexes = [
+            # Complete responses only (every reader of these counts filters complete=True).
+            # Covering the background columns, this is what the anonymity decision and the
+            # results pages count respondents from: an index-only scan, no table lookups
+            # (``complete`` is repeated as the last column so SQLite sees the index as covering).
+            models.Index(
+                fields=["survey", "unit", *BG_FIELD_NAMES, "complete"],
+                condition=models.Q(complete=True),
+                name="surveys_resp_complete_bg",
+            ),
+            # The highest complete response id of a survey in one index probe (cache freshness).
+            models.Index(
+                fields=["survey", "id"], condition=models.Q(complete=True), name="surveys_resp_complete_last"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Response {self.pk}"

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -489,6 +490,9 @@ def response_submit(*, response: Response) -> Response:
         response.submitted_on = _today()
         response.invitation = None  # anonymity: nothing ties the submitted answers to a person
         response.save(update_fields=["complete", "submitted_on", "invitation"])
+        # An older response became complete: the highest complete id may not move, so tell the
+        # results caches the data changed (see ``Survey.responses_revision``).
+        Survey.objects.filter(pk=response.survey_id).update(responses_revision=F("responses_revision") + 1)
     return response
 
 

@@ -69,3 +69,76 @@ def test_warm_results_command_fills_the_shared_cache(demo: DemoData) -> None:
     key = results._state[disclosure._PERSIST_KEY]
     assert store.get(f"mv-disclosure:{key}:respondents") == results.disclosure.respondents
     disclosure.clear_cache()
+
+
+def _respondents_shown(survey: Any, unit_id: int) -> int | None:
+    return SurveyResults(survey).disclosure.shown_respondents(unit_id)
+
+
+def test_an_older_response_completed_later_and_a_deleted_one_refresh_the_results(demo: DemoData) -> None:
+    """Freshness is the highest complete id plus ``responses_revision``, not a count of responses.
+
+    A multi-page response started before others finishes last without a higher id; deleting a
+    complete response need not lower the highest id. Both must still show new numbers.
+    """
+    from medvirk.insights.tests.factories import answer_many, kindergartens, make_survey
+    from medvirk.surveys import services
+    from medvirk.surveys.models import Response, Survey, SurveyUnit
+
+    unit = kindergartens(demo)[0]
+    survey = make_survey(demo, units=[unit])
+    su = SurveyUnit.objects.get(survey=survey, unit=unit)
+    early, _token = services.response_start(
+        survey_unit=su, channel="link", language="nb", idempotency_key="early-starter"
+    )
+    answer_many(survey, unit, [5] * 6)
+    assert _respondents_shown(survey, unit.pk) == 6
+
+    services.response_save_section(
+        response=early, section_key="s_main", answers={"q_overall": 4, "q_channel": "web"}
+    )
+    highest = Response.objects.filter(survey=survey, complete=True).latest("pk").pk
+    services.response_submit(response=early)
+    assert early.pk < highest  # the highest complete id did not move …
+    assert Survey.objects.get(pk=survey.pk).responses_revision == 1
+    assert _respondents_shown(survey, unit.pk) == 7  # … and the page still counts it
+
+    Response.objects.filter(pk=early.pk).delete()
+    assert Survey.objects.get(pk=survey.pk).responses_revision == 2
+    assert _respondents_shown(survey, unit.pk) == 6
+    # Deleting an unfinished response changes no result and keeps the revision.
+    unfinished, _ = services.response_start(
+        survey_unit=su, channel="link", language="nb", idempotency_key="x"
+    )
+    unfinished.delete()
+    assert Survey.objects.get(pk=survey.pk).responses_revision == 2
+
+
+def test_option_counts_from_the_decisions_rows_equal_a_direct_count(demo: DemoData) -> None:
+    """The results pages count single-answer questions from the rows the decision reads."""
+    from medvirk.insights import selectors
+
+    survey = closed_survey(demo)
+    results = SurveyResults(survey)
+    layout = results.disclosure.layout
+    checked = 0
+    for q in results.questions:
+        counted = results.disclosure.option_counts(q.id)
+        direct = selectors.answer_counts(survey=survey, question_ids=[q.id])
+        if counted is None:
+            assert not q.exclusive
+            continue
+        assert {(u, o): n for u, per in counted.items() for o, n in per.items()} == {
+            (u, o): n for (u, _q, o, _c), n in direct.items()
+        }
+        for dim in layout.dims:
+            by = selectors.answer_counts(survey=survey, question_ids=[q.id], by=dim)
+            expected: dict[tuple[int, str, int], int] = {}
+            for (u, _q, o, c), n in by.items():
+                if o is not None:
+                    cat = c if c in layout.cats[dim] else disclosure.NOT_STATED
+                    expected[u, cat, o] = expected.get((u, cat, o), 0) + n
+            got = results.disclosure.option_counts_by(q.id, dim) or {}
+            assert {(u, c, o): n for (u, c), per in got.items() for o, n in per.items()} == expected
+            checked += 1
+    assert checked, "the closed survey asks background questions"
