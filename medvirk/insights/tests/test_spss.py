@@ -6,6 +6,7 @@ import math
 import tempfile
 from typing import Any
 
+import pandas as pd
 import pyreadstat
 import pytest
 
@@ -13,8 +14,13 @@ from medvirk.core.models import AuditEvent
 from medvirk.demo import DemoData
 from medvirk.surveys.engine import DONT_KNOW
 
-from ..spss import spss_name
+from .. import selectors
+from ..exports import raw_rows
+from ..savfile import Variable
+from ..spss import sav_columns, spss_name, write_sav
+from ..tables import SurveyResults
 from .factories import answer, answer_many, make_survey
+from .sav_reference import write_reference
 
 
 def _read(response: Any) -> tuple[Any, Any]:
@@ -106,3 +112,28 @@ def test_results_page_links_the_spss_export(survey: Any, client_as: Any, demo: D
     page = client_as("analytiker").get(f"/results/{survey.pk}/").content.decode()
     assert "format=sav" in page
     assert "format=sav" not in client_as("lesetilgang").get(f"/results/{survey.pk}/").content.decode()
+
+
+def test_sav_matches_the_former_pyreadstat_writer(survey: Any, demo: DemoData, tmp_path: Any) -> None:
+    sol = demo.units["Solsikken barnehage"]
+    long_text = "Åpningstidene passer dårlig. " * 20 + "ساعات العمل غير مناسبة " * 20  # > 255 bytes
+    answer(survey, sol, overall=2, q_why=long_text, q_used=("b",), q_visits=2.5)
+    user = demo.users["analytiker"]
+    s, tree, node_id = selectors.access_survey_results(user=user, survey_id=survey.pk, unit_id=sol.pk)
+    results = SurveyResults(s, tree)
+    rows = list(raw_rows(user, results, node_id))
+    with write_sav(results, iter(rows)) as sav:
+        (tmp_path / "new.sav").write_bytes(sav.read())
+    columns = sav_columns(results, rows[0])
+    variables = [Variable(c.name, c.label, c.numeric, c.value_labels, c.missing, c.measure) for c in columns]
+    converted = [[c.convert(row[c.source]) for c in columns] for row in rows[1:]]
+    write_reference(str(tmp_path / "old.sav"), variables, converted, f"{s} {s.round_label}")
+    new, meta = pyreadstat.read_sav(tmp_path / "new.sav", user_missing=True)
+    old, ref = pyreadstat.read_sav(tmp_path / "old.sav", user_missing=True)
+    pd.testing.assert_frame_equal(new, old)
+    assert len(new) == 7 and new["q_why"][6] == long_text.rstrip()
+    assert meta.original_variable_types["q_why"] == ref.original_variable_types["q_why"]
+    for attr in ("column_names", "column_labels", "variable_value_labels", "missing_ranges", "file_label"):
+        assert getattr(meta, attr) == getattr(ref, attr), attr
+    numeric = [c.name for c in columns if c.numeric]
+    assert {k: meta.variable_measure[k] for k in numeric} == {k: ref.variable_measure[k] for k in numeric}
