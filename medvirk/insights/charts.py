@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from .figures import QuestionFigures
+from .templatetags.insights import pct
 
 ROW = 28
 LABEL_WIDTH = 190
@@ -23,6 +23,11 @@ class Bar:
     width: float
     low: float | None = None  # interval whisker, in SVG units
     high: float | None = None
+    benchmark: bool = False  # the national benchmark, drawn in its own fill
+
+    @property
+    def css_class(self) -> str:
+        return "mv-chart__bar mv-chart__bar--benchmark" if self.benchmark else "mv-chart__bar"
 
     @property
     def text_y(self) -> int:
@@ -55,16 +60,25 @@ def _short(label: str, limit: int = 28) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
-def _bar(i: int, label: str, share: float, low: float | None = None, high: float | None = None) -> Bar:
+def _bar(
+    i: int,
+    label: str,
+    share: float,
+    low: float | None = None,
+    high: float | None = None,
+    *,
+    benchmark: bool = False,
+) -> Bar:
     share = max(0.0, min(1.0, share))
     return Bar(
         _short(label),
         share,
-        f"{number_format(share * 100, 0)} %",
+        pct(share),  # as the data table beside it shows it (rounded, not truncated)
         i * ROW + 2,
         round(share * BAR_WIDTH, 1),
         None if low is None else LABEL_WIDTH + round(low * BAR_WIDTH, 1),
         None if high is None else LABEL_WIDTH + round(high * BAR_WIDTH, 1),
+        benchmark,
     )
 
 
@@ -80,11 +94,22 @@ def distribution_chart(chart_id: str, figures: QuestionFigures) -> Chart | None:
     return Chart(chart_id, tuple(bars)) if bars else None
 
 
-def top_box_chart(chart_id: str, rows: list[tuple[str, QuestionFigures]]) -> Chart | None:
-    """Return the top-box share with its Wilson interval per group; hidden groups are left out."""
+def top_box_chart(
+    chart_id: str,
+    rows: list[tuple[str, QuestionFigures]],
+    benchmark: QuestionFigures | None = None,
+) -> Chart | None:
+    """Return the top-box share with its Wilson interval per group; hidden groups are left out.
+
+    ``benchmark`` (the national benchmark's figures, if any) comes last as a bar of its own kind.
+    """
     bars = []
     for label, fig in rows:
         if fig.shown and fig.top_box is not None:
             low, high = fig.top_box.interval
             bars.append(_bar(len(bars), label, fig.top_box.estimate, low, high))
+    if benchmark is not None and benchmark.shown and benchmark.top_box is not None:
+        low, high = benchmark.top_box.interval
+        label = _("National benchmark")
+        bars.append(_bar(len(bars), label, benchmark.top_box.estimate, low, high, benchmark=True))
     return Chart(chart_id, tuple(bars)) if bars else None

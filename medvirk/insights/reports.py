@@ -11,6 +11,7 @@ from medvirk.orgs.models import OrgUnit, UnitKind
 from medvirk.surveys.local import local_definition
 
 from . import selectors
+from .benchmark import Benchmark
 from .charts import Chart, distribution_chart, top_box_chart
 from .figures import QuestionFigures, ThemeFigure, Trend
 from .questions import (
@@ -31,7 +32,9 @@ class QuestionView:
     chart: Chart | None
     trend: Trend | None
     compare: tuple[tuple[str, QuestionFigures], ...]
-    compare_chart: Chart | None
+    compare_chart: Chart | None  # the unit, the comparison units and the benchmark
+    benchmark: QuestionFigures | None = None  # the national benchmark, when it is shown
+    benchmark_chart: Chart | None = None  # the unit and the benchmark only (printed report)
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ class Overview:
     previous_label: str | None
     unit_choices: list[tuple[int, str]]
     dimensions: list[tuple[str, str]]
+    benchmark: Benchmark | None = None
 
 
 def unit_choices(user: Any, tree: selectors.SurveyTree) -> list[tuple[int, str]]:
@@ -75,8 +79,19 @@ def own_unit_questions(
     return survey_questions(own, results.registry), text_questions(own, results.registry)
 
 
-def overview(user: Any, results: SurveyResults, node_id: int, *, with_trend: bool = True) -> Overview:
-    """Return everything the overview page shows for one unit."""
+def overview(
+    user: Any,
+    results: SurveyResults,
+    node_id: int,
+    *,
+    with_trend: bool = True,
+    bench: Benchmark | None = None,
+) -> Overview:
+    """Return everything the overview page shows for one unit.
+
+    With ``bench`` (``benchmark.benchmark(results)``), scaled questions that have a benchmark
+    show it in their comparison charts as well as their tables.
+    """
     tree = results.tree
     results.prefetch()
     previous = None
@@ -88,21 +103,21 @@ def overview(user: Any, results: SurveyResults, node_id: int, *, with_trend: boo
     own_questions = own_unit_questions(results, node_id)[0]  # never compared with others or rounds
     for q in [*results.questions, *own_questions]:
         fig = results.figures(q, node_id)
-        compare = (
-            ()
-            if q in own_questions
-            else tuple((tree.nodes[c].name, results.figures(q, c)) for c in compare_ids)
-        )
+        own = q in own_questions
+        compare = () if own else tuple((tree.nodes[c].name, results.figures(q, c)) for c in compare_ids)
+        bench_fig = None if own or bench is None else bench.figures.get(q.key)
+        unit_row = (tree.nodes[node_id].name, fig)
+        with_bench = q.scaled and bench_fig is not None
         views.append(
             QuestionView(
                 q,
                 fig,
                 distribution_chart(f"chart-{q.key}", fig),
-                results.trend(previous, q, node_id) if previous and q not in own_questions else None,
+                results.trend(previous, q, node_id) if previous and not own else None,
                 compare,
-                top_box_chart(f"compare-{q.key}", [(tree.nodes[node_id].name, fig), *compare])
-                if q.scaled
-                else None,
+                top_box_chart(f"compare-{q.key}", [unit_row, *compare], bench_fig) if q.scaled else None,
+                bench_fig,
+                top_box_chart(f"bench-{q.key}", [unit_row], bench_fig) if with_bench else None,
             )
         )
     return Overview(
@@ -114,6 +129,7 @@ def overview(user: Any, results: SurveyResults, node_id: int, *, with_trend: boo
         previous_label=prev_survey.round_label if prev_survey else None,
         unit_choices=unit_choices(user, tree),
         dimensions=dimension_choices(results.definition),
+        benchmark=bench if bench is not None and bench.available else None,
     )
 
 

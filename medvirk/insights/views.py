@@ -41,13 +41,12 @@ def survey_list(request: HttpRequest) -> HttpResponse:
 def survey_results(request: HttpRequest, survey_id: int) -> HttpResponse:
     """Show one round's results for a unit: per question, comparisons, trend and themes."""
     results, node_id = _load(request, survey_id)
-    overview = reports.overview(request.user, results, node_id)
     bench = benchmark(results)
+    overview = reports.overview(request.user, results, node_id, bench=bench)
     can_export_raw = exports.raw_export_allowed(request.user, results, node_id)
     context = {
         "survey": results.survey,
         "o": overview,
-        "question_rows": [(v, bench.figures.get(v.question.key)) for v in overview.questions],
         "benchmark": bench,
         "min_other_municipalities": MIN_OTHER_MUNICIPALITIES,
         "threshold": results.policy.threshold,
@@ -165,5 +164,5 @@ def report_pdf(request: HttpRequest, survey_id: int) -> HttpResponse:
     from .pdf import report_pdf as render_pdf
 
     results, node_id = _load(request, survey_id)
-    overview = reports.overview(request.user, results, node_id)
+    overview = reports.overview(request.user, results, node_id, bench=benchmark(results))
     return render_pdf(request, overview, results.policy.threshold)

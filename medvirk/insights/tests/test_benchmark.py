@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -121,3 +122,69 @@ def test_page_and_api_show_the_benchmark(own: Survey, demo: DemoData, client_as:
     # the other municipalities' surveys stay invisible to this user
     other = Survey.objects.filter(municipality=demo.other).first()
     assert c.get(f"/api/v1/results/surveys/{other.pk}").status_code == 404
+
+
+def _svg(page: str, chart_id: str) -> str:
+    """Return the SVG chart ``chart_id`` from a page ("" when there is none)."""
+    match = re.search(rf'<svg [^>]*aria-labelledby="{chart_id}-title".*?</svg>', page, re.S)
+    return match.group(0) if match else ""
+
+
+def _others(demo: DemoData) -> None:
+    """Give the benchmark three other municipalities: 14 answers in all, 4 of them in the top box."""
+    _run(demo.users["provestad.admin"], demo.other_units[""], [demo.other_units["Torget barnehage"]], [1] * 6)
+    _municipality("9001", [2, 3])
+    _municipality("9002", [4])
+
+
+def test_comparison_chart_has_a_benchmark_bar_only_when_there_is_one(
+    own: Survey, demo: DemoData, client_as: Any
+) -> None:
+    c = client_as("leder.solsikken")
+    page = c.get(f"/results/{own.pk}/").content.decode()
+    chart = _svg(page, "compare-bhg_helhet")
+    assert "Solsikken barnehage" in chart  # the chart is there, with the unit's bar
+    assert "mv-chart__bar--benchmark" not in page and ">National benchmark<" not in chart
+    _others(demo)
+    page = c.get(f"/results/{own.pk}/").content.decode()
+    chart = _svg(page, "compare-bhg_helhet")
+    bars = re.findall(r'<text class="mv-chart__label"[^>]*>([^<]*)</text>', chart)
+    assert bars[0] == "Solsikken barnehage" and bars[-1] == "National benchmark"
+    assert chart.count("mv-chart__bar--benchmark") == 1
+    assert chart.count('class="mv-chart__ci"') == len(bars)  # the benchmark has its whisker too
+    # the chart's value is the table's: 4 of 14 in the top box
+    assert chart.rsplit('class="mv-chart__value"', 1)[1].split(">")[1].startswith("29 %")
+    assert re.search(r"National benchmark \(4 municipalities\)</th><td>14</td><td>[^<]*</td><td>29 %", page)
+
+
+def test_unit_report_compares_with_the_benchmark_only_when_there_is_one(
+    own: Survey, demo: DemoData, client_as: Any, monkeypatch: Any
+) -> None:
+    from .. import pdf
+
+    printed: list[str] = []
+    real = pdf.report_html
+
+    def spy(*args: Any, **kwargs: Any) -> str:
+        printed.append(real(*args, **kwargs))
+        return printed[-1]
+
+    monkeypatch.setattr(pdf, "report_html", spy)
+    c = client_as("leder.solsikken")
+    response = c.get(f"/results/{own.pk}/report.pdf")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    body = printed[-1].split("<body", 1)[1]  # the inlined style sheet names every class
+    assert "National benchmark" not in body and "mv-chart__bar--benchmark" not in body
+    _others(demo)
+    response = c.get(f"/results/{own.pk}/report.pdf")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    html = printed[-1].split("<body", 1)[1]
+    assert "pools every municipality that ran the same question-bank template in round 2026" in html
+    assert "4 municipalities, this one included" in html
+    assert re.search(r"National benchmark \(4 municipalities\)</th><td>14</td><td>[^<]*</td><td>29 %", html)
+    chart = _svg(html, "bench-bhg_helhet")
+    bars = re.findall(r'<text class="mv-chart__label"[^>]*>([^<]*)</text>', chart)
+    assert bars == ["Solsikken barnehage", "National benchmark"]
+    assert chart.count("mv-chart__bar--benchmark") == 1
+    # questions without a benchmark (nobody else answered them) get no comparison
+    assert not _svg(html, "bench-bhg_trivsel_barn") and "bench-bhg_trivsel_barn-heading" not in html
