@@ -1,21 +1,25 @@
 """Exports: suppressed summary tables for anyone who sees results; response-level data for few.
 
-Both stream: CSV row by row through ``StreamingHttpResponse``, XLSX through openpyxl's
-write-only workbook into a spooled temporary file. Every text cell is guarded against formula
-injection (a leading = + - @ tab or CR gets a quote), since spreadsheets execute formulas.
+Both stream: CSV a batch of rows at a time through ``StreamingHttpResponse``, XLSX through
+openpyxl's write-only workbook into a spooled temporary file. Every text cell is guarded against
+formula injection (a leading = + - @ tab or CR gets a quote), since spreadsheets execute formulas.
 
 Response-level data can also be prepared in the background (``jobs.py``): ``raw_export_write``
 writes the same rows, in the same formats, to a file chunk by chunk. Above
 ``DIRECT_EXPORT_MAX_RESPONSES`` responses the XLSX and SPSS files are made only that way (the
-request would take minutes and SPSS holds the whole table in memory); CSV always streams.
+request would take minutes); CSV always streams.
 """
 
 from __future__ import annotations
 
 import csv
+import io
+import itertools
+import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from operator import itemgetter
 from typing import IO, Any
 
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
@@ -34,11 +38,12 @@ from .questions import number_questions
 from .tables import SurveyResults, node_key
 
 FORMULA_START = frozenset("=+-@\t\r")
-BATCH = 2000
+BATCH = 5000
 CHUNK_BYTES = 64 * 1024
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: Above this many responses a unit's XLSX and SPSS files are prepared only in the background.
 DIRECT_EXPORT_MAX_RESPONSES = 20_000
+PLANS_KEPT = 10_000  # column mappings kept per export (one per distinct set of questions answered)
 PROGRESS_EVERY = 1000  # rows between progress reports of a background export
 Progress = Callable[[int, int, str], None]  # as ``medvirk.core.jobs.Progress``
 
@@ -50,29 +55,52 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
-class _Buffer:
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-
-    def write(self, value: str) -> None:
-        self.parts.append(value)
+#: A field starting with a formula character, as ``csv.writer`` writes it: at the start of a
+#: line or after a comma, possibly inside quotes (a carriage return is always quoted).
+_FORMULA_FIELD = re.compile(r'(?:^|[,\n])(?:"?[=+\-@\t]|"\r)')
 
 
-def _csv_stream(rows: Iterable[list[Any]]) -> Iterator[str]:
-    """Yield the CSV in chunks of about 64 KB (one HTTP chunk per row would be slow)."""
-    buffer = _Buffer()
-    writer = csv.writer(buffer)
-    size = 0
+def _formula_field(text: str) -> bool:
+    """Return whether a field of the CSV ``text`` may start with a formula character.
+
+    Plain substring searches (each runs at memory speed) for "-" and "+", which occur in age
+    bands and numbers; the regular expression only when a rarer formula character or a quote
+    occurs at all.
+    """
+    if any(c in text for c in '=@\t"'):  # quotes: a quoted field may start with "-", "+" or CR
+        return _FORMULA_FIELD.search(text) is not None
+    return text[:1] in ("-", "+") or any(s in text for s in (",-", ",+", "\n-", "\n+"))
+
+
+def _csv_text(rows: Sequence[Sequence[Any]]) -> str:
+    """Return ``rows`` as CSV text with every text cell guarded as ``safe_cell`` does.
+
+    The rows are written as they are and the text searched once for a field that starts with
+    a formula character; only then (a negative number, free text starting with "=" …) is the
+    batch written again cell by cell. Both give the same text whenever no cell needs a quote.
+    """
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    text = buffer.getvalue()
+    if not _formula_field(text):
+        return text
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([safe_cell(v) for v in row] for row in rows)
+    return buffer.getvalue()
+
+
+def _csv_batches(batches: Iterable[Sequence[Sequence[Any]]]) -> Iterator[str]:
+    """Yield the CSV, one chunk per batch of rows (one HTTP chunk per row would be slow)."""
     yield "\ufeff"  # BOM so spreadsheet programs read UTF-8
-    for row in rows:
-        writer.writerow([("'" + v) if type(v) is str and v[:1] in FORMULA_START else v for v in row])
-        size += len(buffer.parts[-1])
-        if size >= CHUNK_BYTES:
-            yield "".join(buffer.parts)
-            buffer.parts.clear()
-            size = 0
-    if buffer.parts:
-        yield "".join(buffer.parts)
+    for batch in batches:
+        if batch:
+            yield _csv_text(batch)
+
+
+def _csv_stream(rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    """Yield the CSV of ``rows`` in chunks of ``BATCH`` rows."""
+    iterator = iter(rows)
+    yield from _csv_batches(iter(lambda: list(itertools.islice(iterator, BATCH)), []))
 
 
 def _xlsx_write(rows: Iterable[list[Any]], out: IO[bytes]) -> None:
@@ -218,56 +246,107 @@ def raw_export_allowed(user: Any, results: SurveyResults, node_id: int) -> bool:
     )
 
 
-def raw_rows(user: Any, results: SurveyResults, node_id: int) -> Iterator[list[Any]]:
-    """Yield one row per complete response, in id order; the database packs each row's answers."""
-    from medvirk.analysis.text import mask_pii
+def _column_plan(ids: str, columns: dict[str, int], multiple: frozenset[int]) -> Callable[[list[str]], Any]:
+    """Return a function picking the columns' values from a split packed-answers string.
 
+    ``ids`` is the packed string's question-id list (see ``selectors._packed_answers_sql``),
+    ``columns`` maps a question id to its column. Unanswered columns take the empty word at the
+    end of the split string; a multiple-choice column joins its options with ";" in answer order;
+    any other question answered twice keeps the last answer.
+    """
+    sources: list[list[int]] = [[] for _ in columns]
+    for position, qid in enumerate(ids.split(" ") if ids else ()):
+        if qid in columns:
+            sources[columns[qid]].append(position)
+    if any(len(s) > 1 for s in sources):
+        picks = [(tuple(s), i in multiple) for i, s in enumerate(sources)]
+        return lambda values: tuple(
+            ";".join(values[p] for p in positions) if joined else values[positions[-1]] if positions else ""
+            for positions, joined in picks
+        )
+    indexes = [s[0] if s else -1 for s in sources]
+    if len(indexes) > 1:
+        return itemgetter(*indexes)  # one C call per row: the common case
+    return lambda values: tuple(values[i] for i in indexes)
+
+
+def _raw_batches(
+    user: Any, results: SurveyResults, node_id: int
+) -> tuple[list[str], Iterator[list[tuple[Any, ...]]]]:
+    """Return the header and an iterator over batches of rows of the response-level export.
+
+    One row per complete response, in id order; the database packs each row's answers, and
+    rows with the same questions answered share one column mapping (``_column_plan``), so the
+    per-row Python work is a split and a tuple. Free text is read, masked, only for the rows
+    that have some.
+    """
     questions = [
         (q.key, q.type, str(results.registry.question_by_key[q.key].pk))
         for q in results.definition.questions()
         if q.key in results.registry.question_by_key and q.type not in (QType.MATRIX, QType.BACKGROUND)
     ]
-    ids = [qid for _k, _t, qid in questions]
-    multiple = {qid for _k, t, qid in questions if t == QType.MULTIPLE}
-    has_text = any(t in (QType.TEXT, QType.TEXTAREA) for _k, t, _q in questions)
-    yield ["row", "unit", "language", *selectors.BG_COLUMNS, *[k for k, _t, _q in questions]]
+    columns = {qid: i for i, (_k, _t, qid) in enumerate(questions)}
+    multiple = frozenset(i for i, (_k, t, _q) in enumerate(questions) if t == QType.MULTIPLE)
+    header = ["row", "unit", "language", *selectors.BG_COLUMNS, *[k for k, _t, _q in questions]]
     shown = {nid for nid in results.tree.nodes if results.respondent_table[node_key(nid)].shown}
     names = {nid: n.name for nid, n in results.tree.nodes.items() if nid in shown}
-    counter = 0
-    batch: list[tuple[Any, ...]] = []
+    fixed = 3 + len(selectors.BG_COLUMNS)  # row, unit, language, background columns
+    sep, mark = selectors.PACK_SEP, selectors.TEXT_MARK
+    unit_ids = results.tree.survey_units_below(node_id)
 
-    def unpack(packed: str) -> dict[str, str]:
-        if not multiple:
-            return dict(item.split("=", 1) for item in packed.split(" "))
-        values: dict[str, str] = {}
-        for item in packed.split(" "):
-            qid, value = item.split("=", 1)
-            values[qid] = f"{values[qid]};{value}" if qid in multiple and qid in values else value
-        return values
+    def batches() -> Iterator[list[tuple[Any, ...]]]:
+        plans: dict[str, Callable[[list[str]], Any]] = {}
+        counter = 0
+        name = names.get
+        for batch in selectors.response_rows(
+            user=user, survey=results.survey, unit_ids=unit_ids, batch=BATCH
+        ):
+            out: list[tuple[Any, ...]] = []
+            append = out.append
+            with_text: list[int] = []
+            for row in batch:
+                packed = row[-1] or sep + sep
+                values = packed.split(sep)
+                plan = plans.get(values[-2])
+                if plan is None:
+                    if len(plans) >= PLANS_KEPT:
+                        plans.clear()
+                    plan = plans[values[-2]] = _column_plan(values[-2], columns, multiple)
+                if mark in packed:
+                    with_text.append(len(out))
+                counter += 1
+                append((counter, name(row[1], ""), *row[2:-1], *plan(values)))
+            if with_text:
+                _add_texts(out, with_text, fixed)
+            yield out
 
-    def flush() -> Iterator[list[Any]]:
-        nonlocal counter
-        texts: dict[int, dict[str, str]] = {}
-        if has_text:
-            for rid, qid, text in selectors.text_answers_for_responses(response_ids=[r[0] for r in batch]):
-                texts.setdefault(rid, {})[str(qid)] = mask_pii(text).text
-        for rid, unit_id, language, *rest in batch:
-            *bg, packed = rest
-            values = unpack(packed) if packed else {}
-            if rid in texts:
-                values.update(texts[rid])
-            counter += 1
-            yield [counter, names.get(unit_id, ""), language, *bg, *[values.get(q, "") for q in ids]]
+    return header, batches()
 
-    for row in selectors.response_rows(
-        user=user, survey=results.survey, unit_ids=results.tree.survey_units_below(node_id)
-    ):
-        batch.append(row)
-        if len(batch) >= BATCH:
-            yield from flush()
-            batch = []
-    if batch:
-        yield from flush()
+
+def _add_texts(out: list[tuple[Any, ...]], rows: list[int], fixed: int) -> None:
+    """Replace the text marks in ``out[rows]`` with the answers' texts, masked (in place)."""
+    from medvirk.analysis.text import mask_pii
+
+    mark = selectors.TEXT_MARK
+    wanted = [int(p[1:]) for i in rows for v in out[i][fixed:] for p in v.split(";") if p[:1] == mark]
+    texts = {aid: mask_pii(text).text for aid, text in selectors.answer_texts(answer_ids=wanted).items()}
+
+    def text(value: str) -> str:
+        if mark not in value:
+            return value
+        return ";".join(texts.get(int(p[1:]), "") if p[:1] == mark else p for p in value.split(";"))
+
+    for i in rows:
+        row = out[i]
+        out[i] = (*row[:fixed], *[text(v) for v in row[fixed:]])
+
+
+def raw_rows(user: Any, results: SurveyResults, node_id: int) -> Iterator[Sequence[Any]]:
+    """Yield the header, then one row per complete response, in id order (see ``_raw_batches``)."""
+    header, batches = _raw_batches(user, results, node_id)
+    yield header
+    for batch in batches:
+        yield from batch
 
 
 RAW_FORMATS = ("csv", "xlsx", "sav")
@@ -315,6 +394,13 @@ def raw_response(user: Any, results: SurveyResults, node_id: int, fmt: str) -> H
             filename=filename,
             content_type=RAW_CONTENT_TYPES["sav"],
         )
+    if fmt == "csv":
+        header, batches = _raw_batches(user, results, node_id)
+        response = StreamingHttpResponse(
+            _csv_batches(itertools.chain([[header]], batches)), content_type=RAW_CONTENT_TYPES["csv"]
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
     return _respond(raw_rows(user, results, node_id), fmt, filename.rsplit(".", 1)[0])
 
 
@@ -342,18 +428,27 @@ def raw_export_write(
     """Write the response-level export to the binary file ``out``; return the rows written.
 
     The rows are those of the direct download (``raw_rows``). CSV and XLSX are written as the
-    rows come, so memory stays flat whatever the size; SPSS gathers the columns first (pyreadstat
-    writes a whole table). ``progress(done, total, message)`` hears of every thousand rows.
+    rows come; SPSS spools them in batches (``savfile``: string widths are known only at the
+    end), so memory stays flat whatever the size. ``progress(done, total, message)`` hears of
+    every thousand rows.
     Permission and anonymity checks and the audit record are the caller's.
     """
     total = raw_export_total(results, node_id)
     counter = [0]
     report: Progress = progress or (lambda done, total, message: None)
-    rows = _reporting(raw_rows(user, results, node_id), total, report, _("Writing responses"), counter)
+    message = _("Writing responses")
     if fmt == "csv":
-        for chunk in _csv_stream(rows):
-            out.write(chunk.encode("utf-8"))
-    elif fmt == "xlsx":
+        header, batches = _raw_batches(user, results, node_id)
+        out.write(("\ufeff" + _csv_text([header])).encode("utf-8"))
+        for batch in batches:
+            out.write(_csv_text(batch).encode("utf-8"))
+            done = counter[0] + len(batch)
+            for reached in range(counter[0] // PROGRESS_EVERY + 1, done // PROGRESS_EVERY + 1):
+                report(reached * PROGRESS_EVERY, total, message)
+            counter[0] = done
+        return counter[0]
+    rows = _reporting(raw_rows(user, results, node_id), total, report, message, counter)
+    if fmt == "xlsx":
         _xlsx_write(rows, out)
     elif fmt == "sav":
         from .spss import write_sav

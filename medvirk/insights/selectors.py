@@ -275,28 +275,53 @@ def number_values(*, survey: Survey, question_id: int, unit_ids: list[int]) -> l
     )
 
 
-def _packed_answers_sql() -> str:
-    """Return SQL packing a response's non-text answers as "question=value" words.
+#: Separates the values, and the values from the question ids, in a packed answers column.
+PACK_SEP = "\x1f"
+#: Starts a packed value that stands for a free-text answer: the answer's id follows.
+TEXT_MARK = "\x1d"
+TEXTS_PER_QUERY = 2000
 
-    The value is the option key (rating values are keys "1".."6", "dont_know") or the number.
-    The database does the pivot (one row per response), which is what lets a response-level
-    export stream tens of thousands of rows a second from the long-form table.
+
+def _packed_answers_sql() -> str:
+    """Return SQL packing a response's answers into one string.
+
+    The string is ``v1 SEP v2 … SEP q1 q2 … SEP``: the values, then the question ids in the
+    same order, then an empty word, so that ``packed.split(PACK_SEP)`` gives the values, the id
+    list (at -2) and "" (at -1, for unanswered questions). A value is the option key (rating
+    values are keys "1".."6", "dont_know") or the number; a free-text (or date) answer is
+    ``TEXT_MARK`` and the answer's id, its text read separately (``answer_texts``) for the few
+    rows that have one. Many responses share the id list, so a reader can map it to columns
+    once and reuse the mapping (see ``exports._column_plan``). The database does the pivot
+    (one row per response), which is what lets a response-level export stream tens of
+    thousands of rows a second from the long-form table.
     """
     answer, response, option = Answer._meta.db_table, Response._meta.db_table, SurveyOption._meta.db_table
     if connection.vendor == "postgresql":
-        agg = "string_agg(a.question_id::text || '=' || coalesce(o.key, a.value_num::text, ''), ' ')"
+        agg, sep, mark, cast = "string_agg", "chr(31)", "chr(29)", "::text"
     else:
-        agg = "group_concat(a.question_id || '=' || coalesce(o.key, a.value_num, ''), ' ')"
+        agg, sep, mark, cast = "group_concat", "char(31)", "char(29)", ""
+    num, aid, qid = f"a.value_num{cast}", f"a.id{cast}", f"a.question_id{cast}"
+    values = (
+        f"{agg}(CASE WHEN a.value_text = '' THEN coalesce(o.key, {num}, '') ELSE {mark} || {aid} END, {sep})"
+    )
+    ids = f"{agg}({qid}, ' ')"
     return (
-        f"SELECT {agg} FROM {answer} a LEFT JOIN {option} o ON o.id = a.option_id "  # noqa: S608
-        f"WHERE a.response_id = {response}.id AND a.value_text = ''"
+        f"SELECT coalesce({values}, '') || {sep} || coalesce({ids}, '') || {sep} "  # noqa: S608
+        f"FROM {answer} a LEFT JOIN {option} o ON o.id = a.option_id WHERE a.response_id = {response}.id"
     )
 
 
-def response_rows(*, user: Any, survey: Survey, unit_ids: list[int]) -> Iterator[tuple[Any, ...]]:
-    """Yield (id, unit, language, bg_* …, packed answers) of complete responses in id order.
+def response_rows(
+    *, user: Any, survey: Survey, unit_ids: list[int], batch: int = 2000
+) -> Iterator[list[tuple[Any, ...]]]:
+    """Yield lists of (id, unit, language, bg_* …, packed answers) of complete responses.
 
-    Scoped to the user's raw-export right. See ``_packed_answers_sql`` for the packed column.
+    In id order, ``batch`` rows at a time, scoped to the user's raw-export right. See
+    ``_packed_answers_sql`` for the packed column. Each batch is its own short query (the
+    next ids after the last one), so memory holds one batch whatever the size of the survey,
+    and no cursor or transaction stays open while the caller writes: a background export's
+    progress reports are committed as they are made. (Responses completed while the export
+    runs may or may not be in it.)
     """
     qs = (
         Response.objects.filter(
@@ -309,17 +334,22 @@ def response_rows(*, user: Any, survey: Survey, unit_ids: list[int]) -> Iterator
         .annotate(packed=RawSQL(_packed_answers_sql(), []))  # noqa: S611 — constant SQL, no input
         .values_list("id", "unit_id", "language", *BG_COLUMNS.values(), "packed")
     )
-    yield from qs.iterator(chunk_size=2000)
+    last = 0
+    while chunk := list(qs.filter(id__gt=last)[:batch]):
+        yield chunk
+        last = chunk[-1][0]
 
 
-def text_answers_for_responses(*, response_ids: list[int]) -> Iterator[tuple[int, int, str]]:
-    """Yield (response, question, text) of the free-text answers of a batch of responses."""
-    yield from (
-        Answer.objects.filter(response_id__in=response_ids)
-        .exclude(value_text="")
-        .values_list("response_id", "question_id", "value_text")
-        .iterator(chunk_size=2000)
-    )
+def answer_texts(*, answer_ids: list[int]) -> dict[int, str]:
+    """Return the stored text of each of the given answers (free text and dates), by answer id.
+
+    Read ``TEXTS_PER_QUERY`` ids at a time (SQLite limits the parameters of one query).
+    """
+    texts: dict[int, str] = {}
+    for start in range(0, len(answer_ids), TEXTS_PER_QUERY):
+        chunk = answer_ids[start : start + TEXTS_PER_QUERY]
+        texts.update(Answer.objects.filter(pk__in=chunk).values_list("id", "value_text"))
+    return texts
 
 
 def answerer_counts(
