@@ -68,14 +68,15 @@ district - and call ``suppress(table, policy, FigureKind.OPTIONS)``.
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
-from collections.abc import Iterable, Mapping, Sequence
+import contextlib
+from collections import deque
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 import highspy
 import numpy as np
-from scipy.sparse import csr_array
 
 __all__ = [
     "DEFAULT_OPTION_MIN_ANSWERS",
@@ -194,17 +195,33 @@ class Table:
     cells: tuple[Cell, ...]
     relations: tuple[Relation, ...] = ()
     _by_key: Mapping[str, Cell] = field(init=False, repr=False, compare=False)
-    _relations_of: Mapping[str, list[Relation]] = field(init=False, repr=False, compare=False)
+    _relations_of: _RelationIndex = field(init=False, repr=False, compare=False)
+    _counts: Mapping[str, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         """Check keys, non-negative counts and that every relation adds up."""
-        by_key: dict[str, Cell] = {}
+        by_key = {cell.key: cell for cell in self.cells}
+        counts = {key: cell.count for key, cell in by_key.items()}
+        index = None
+        if len(by_key) == len(self.cells) and min(counts.values(), default=0) >= 0:
+            with contextlib.suppress(KeyError):  # a relation names an unknown cell
+                index = _RelationIndex(self.relations, {key: i for i, key in enumerate(by_key)})
+        # The index checks every relation at once (numpy); only an invalid table is walked
+        # cell by cell and relation by relation, to report its first error.
+        if index is None or not index.adds_up(np.fromiter(counts.values(), np.int64, len(counts))):
+            self._raise_first_error(by_key)
+        self._index(by_key, counts, index)
+
+    def _raise_first_error(self, by_key: Mapping[str, Cell]) -> None:
+        """Raise ValueError for the first problem in cell, then relation order."""
+        seen: set[str] = set()
         for cell in self.cells:
-            if cell.key in by_key:
+            if cell.key in seen:
                 raise ValueError(f"duplicate cell key {cell.key!r}")
+            seen.add(cell.key)
+        for cell in self.cells:
             if cell.count < 0:
                 raise ValueError(f"negative count in {cell.key!r}")
-            by_key[cell.key] = cell
         for rel in self.relations:
             keys = (rel.parent, *rel.children)
             missing = [k for k in keys if k not in by_key]
@@ -218,12 +235,97 @@ class Table:
                     f"{rel.parent!r} has {by_key[rel.parent].count} respondents "
                     f"but its children sum to {total}"
                 )
+        raise AssertionError("table checks disagree")  # unreachable: adds_up found a problem
+
+    def _index(
+        self,
+        by_key: dict[str, Cell],
+        counts: dict[str, int],
+        relations_of: _RelationIndex | None = None,
+    ) -> None:
+        """Store the lookups every decision uses, so they are built once per table."""
         object.__setattr__(self, "_by_key", by_key)
-        relations_of: dict[str, list[Relation]] = defaultdict(list)
-        for rel in self.relations:
-            for key in (rel.parent, *rel.children):
-                relations_of[key].append(rel)
-        object.__setattr__(self, "_relations_of", dict(relations_of))
+        object.__setattr__(self, "_counts", counts)
+        if relations_of is None:
+            relations_of = _RelationIndex(self.relations, {key: i for i, key in enumerate(by_key)})
+        object.__setattr__(self, "_relations_of", relations_of)
+
+    @classmethod
+    def _derived(
+        cls,
+        cells: tuple[Cell, ...],
+        relations: tuple[Relation, ...],
+        relations_of: _RelationIndex | None = None,
+    ) -> Table:
+        """Return a table made from cells and relations of an already validated table.
+
+        For tables derived from a valid one without changing any count or relation (a subset
+        closed under its relations, or different ``protect`` flags) the checks cannot fail,
+        so they are skipped: large linked tables are derived several times per question.
+        """
+        table = object.__new__(cls)
+        object.__setattr__(table, "cells", cells)
+        object.__setattr__(table, "relations", relations)
+        by_key = {cell.key: cell for cell in cells}
+        table._index(by_key, {key: cell.count for key, cell in by_key.items()}, relations_of)
+        return table
+
+    def recounted(self, counts: Sequence[int]) -> Table:
+        """Return the same cells and relations with new ``counts`` (one per cell, in order).
+
+        For many tables of one shape (a question's table for every question): the relations
+        and their index are shared, and the counts are checked against all of them at once.
+        """
+        if len(counts) != len(self.cells):
+            raise ValueError(f"expected {len(self.cells)} counts, got {len(counts)}")
+        # Cells whose count is unchanged are reused (they are immutable): fewer new objects.
+        cells = tuple(
+            c if c.count == n else Cell(c.key, n, c.published, c.protect)
+            for c, n in zip(self.cells, counts, strict=True)
+        )
+        array = np.asarray(counts, dtype=np.int64)
+        if array.min(initial=0) < 0 or not self._relations_of.adds_up(array):
+            Table(cells, self.relations)  # raises the first error, as building it would
+        return Table._derived(cells, self.relations, self._relations_of)
+
+    def subtable(self, keep: Callable[[str], bool]) -> Table:
+        """Return the cells whose keys ``keep`` accepts and the relations among them only.
+
+        ``keep`` must depend on the key alone: its choice is remembered for every table with
+        the same cells and relations (see :meth:`recounted`).
+        """
+        shared = self._relations_of.derived
+        found = shared.get(("subtable", keep))
+        if found is not None:
+            positions, relations, index = found
+            return Table._derived(tuple(self.cells[i] for i in positions), relations, index)
+        positions = [i for i, c in enumerate(self.cells) if keep(c.key)]
+        cells = tuple(self.cells[i] for i in positions)
+        kept = {c.key for c in cells}
+        relations = tuple(r for r in self.relations if r.parent in kept and kept.issuperset(r.children))
+        table = Table._derived(cells, relations)
+        if len(shared) < _DERIVED_MAX:
+            shared["subtable", keep] = (positions, relations, table._relations_of)
+        return table
+
+    def unprotected(self, exempt: Callable[[str], bool]) -> Table:
+        """Return the same table with ``protect=False`` for the cells whose keys ``exempt`` accepts.
+
+        ``exempt`` must depend on the key alone (remembered as for :meth:`subtable`).
+        """
+        shared = self._relations_of.derived
+        positions = shared.get(("unprotected", exempt))
+        if positions is None:
+            positions = [i for i, c in enumerate(self.cells) if exempt(c.key)]
+            if len(shared) < _DERIVED_MAX:
+                shared["unprotected", exempt] = positions
+        cells = list(self.cells)
+        for i in positions:
+            cell = cells[i]
+            if cell.protect:
+                cells[i] = Cell(cell.key, cell.count, cell.published, False)
+        # Same relations and counts: the relation index and the counts are shared, not rebuilt.
+        return Table._derived(tuple(cells), self.relations, self._relations_of)
 
     def __getitem__(self, key: str) -> Cell:
         """Return the cell with ``key``."""
@@ -232,6 +334,66 @@ class Table:
     def __contains__(self, key: object) -> bool:
         """Return whether a cell with ``key`` exists."""
         return key in self._by_key
+
+
+_DERIVED_MAX = 8  # predicates remembered per relation index (normally one or two)
+
+
+class _RelationIndex:
+    """The relations each cell is part of, in table order: ``get(key)`` as for a dict of lists.
+
+    Stored flat (relation numbers sorted by cell, and where each cell's run starts) instead
+    of as one list per cell: a large table is built for every question, and many thousands
+    of small long-lived lists made the garbage collector a large part of the cost.
+    """
+
+    __slots__ = ("_members", "_position", "_relations", "_sizes", "_start", "_which", "derived")
+
+    def __init__(self, relations: tuple[Relation, ...], position: Mapping[str, int]) -> None:
+        """Index ``relations`` by the cells they mention; ``position`` numbers every cell.
+
+        Raises KeyError when a relation mentions a cell that ``position`` does not number.
+        """
+        # Every relation's parent, then its children, as cell numbers, one relation after another.
+        members = np.asarray(
+            [position[key] for rel in relations for key in (rel.parent, *rel.children)], dtype=np.int64
+        )
+        sizes = np.asarray([1 + len(rel.children) for rel in relations], dtype=np.int64)
+        order = np.argsort(members, kind="stable")  # stable: each cell's relations in table order
+        self._which: list[int] = np.repeat(np.arange(len(relations)), sizes)[order].tolist()
+        self._start: list[int] = np.searchsorted(members[order], np.arange(len(position) + 1)).tolist()
+        self._relations = relations
+        self._position = position
+        self._members = members
+        self._sizes = sizes
+        # What :meth:`Table.subtable` and :meth:`Table.unprotected` select, by predicate:
+        # the same for every table sharing this index (same cells, same relations).
+        self.derived: dict[tuple[str, Callable[[str], bool]], Any] = {}
+
+    def adds_up(self, counts: np.ndarray) -> bool:
+        """Return whether every relation has children, no repeated cell and ``parent = sum``.
+
+        ``counts`` holds each cell's count by its number.
+        """
+        if not len(self._sizes):
+            return True
+        if self._sizes.min() < 2:
+            return False
+        relation = np.repeat(np.arange(len(self._sizes)), self._sizes)
+        pairs = relation * len(counts) + self._members  # (relation, cell) as one number
+        if np.unique(pairs).size != pairs.size:
+            return False
+        starts = np.cumsum(self._sizes) - self._sizes
+        signed = counts[self._members]
+        signed[starts] *= -1  # parent minus children, negated: zero when the relation adds up
+        return not np.add.reduceat(signed, starts).any()
+
+    def get(self, key: str, default: Sequence[Relation] = ()) -> Sequence[Relation]:
+        """Return the relations that mention ``key`` (``default`` if none)."""
+        i = self._position.get(key)
+        if i is None or self._start[i] == self._start[i + 1]:
+            return default
+        return [self._relations[r] for r in self._which[self._start[i] : self._start[i + 1]]]
 
 
 class TableBuilder:
@@ -249,9 +411,20 @@ class TableBuilder:
         """Add a cell (or check an identical one exists) and return its key."""
         new = Cell(key, count, published, protect)
         old = self._cells.setdefault(key, new)
-        if old != new:
+        if old is not new and old != new:
             raise ValueError(f"cell {key!r} added twice with different values")
         return key
+
+    def cells(
+        self, keys: Iterable[str], counts: Iterable[int], *, published: bool = True, protect: bool = True
+    ) -> None:
+        """Add a cell for each key and count, as :meth:`cell` does (faster for many cells)."""
+        added = self._cells
+        for key, count in zip(keys, counts, strict=True):
+            new = Cell(key, count, published, protect)
+            old = added.setdefault(key, new)
+            if old is not new and old != new:
+                raise ValueError(f"cell {key!r} added twice with different values")
 
     def relation(self, parent: str, children: Iterable[str]) -> None:
         """Declare ``parent = sum(children)`` between existing cells."""
@@ -311,6 +484,11 @@ class CellStatus(StrEnum):
     NOT_PUBLISHED = "not_published"  # never shown by design (difference groups etc.)
 
 
+# Enum members looked up once: ``CellStatus.SHOWN`` is a descriptor call, and ``shown`` is
+# asked for every cell of every decision.
+_SHOWN = CellStatus.SHOWN
+
+
 class Reason(StrEnum):
     """Reason code for each decision, for logs, tooltips and the API."""
 
@@ -335,7 +513,7 @@ class CellDecision:
     @property
     def shown(self) -> bool:
         """Return whether the cell and every figure computed from it may be shown."""
-        return self.status is CellStatus.SHOWN
+        return self.status is _SHOWN
 
 
 @dataclass(frozen=True, slots=True)
@@ -415,13 +593,19 @@ def _relation_pass(
     sensitive: set[str],
     k: int,
     fixed: frozenset[str] = frozenset(),
+    relations: Sequence[Relation] | None = None,
 ) -> bool:
-    """Apply rule 2 to every relation until nothing changes; return whether anything did."""
+    """Apply rule 2 to every relation until nothing changes; return whether anything did.
+
+    ``relations`` may narrow the pass to the relations that have a sensitive child, in table
+    order: every other relation always satisfies rule 2 (see :func:`_with_sensitive_child`).
+    """
+    relations = table.relations if relations is None else relations
     changed_any = False
     changed = True
     while changed:
         changed = False
-        for rel in table.relations:
+        for rel in relations:
             if _relation_ok(rel, hidden, sensitive, k, table):
                 continue
             hidden_children = [table[c] for c in rel.children if c in hidden]
@@ -435,41 +619,73 @@ def _relation_pass(
     return changed_any
 
 
+def _with_sensitive_child(table: Table, sensitive: set[str]) -> list[Relation]:
+    """Return, in table order, the relations that rule 2 can ever find unsatisfied.
+
+    A relation fails rule 2 only when one of its hidden children is sensitive. Sensitive
+    cells are hidden from the start and stay hidden, so a relation without a sensitive child
+    is always satisfied: skipping it changes nothing and saves most of the work in large
+    tables, where few relations touch a small cell.
+    """
+    return [rel for rel in table.relations if not sensitive.isdisjoint(rel.children)]
+
+
 @dataclass(frozen=True, slots=True)
 class _System:
-    """The attacker's equations for hidden cells: ``A x = b``, ``x ≥ 0``."""
+    """The attacker's equations for hidden cells: ``A x = b``, ``x ≥ 0``.
+
+    ``A`` is stored row-wise (CSR: row ``i`` has ``value[start[i]:start[i+1]]`` in columns
+    ``index[start[i]:start[i+1]]``, columns ascending), the form HiGHS loads directly.
+    """
 
     variables: tuple[str, ...]
-    a: csr_array
+    start: np.ndarray
+    index: np.ndarray
+    value: np.ndarray
     b: np.ndarray
 
 
 def _system(relations: Iterable[Relation], hidden: Iterable[str], shown: Mapping[str, int]) -> _System:
-    """Build the linear system an attacker gets from the shown counts and the relations."""
+    """Build the linear system an attacker gets from the shown counts and the relations.
+
+    ``shown`` must hold the count of every cell of ``relations`` that is not in ``hidden``
+    (it may hold more, e.g. every count of the table).
+    """
     variables = tuple(sorted(hidden))
-    index = {key: i for i, key in enumerate(variables)}
-    rows: list[int] = []
+    position = {key: i for i, key in enumerate(variables)}
+    start = [0]
     cols: list[int] = []
     vals: list[float] = []
     rhs: list[float] = []
     for rel in relations:
-        terms = [(rel.parent, 1.0)] + [(c, -1.0) for c in rel.children]
+        # parent - sum(children) = 0, with the shown cells moved to the right-hand side.
         constant = 0.0
         row_terms = []
-        for key, sign in terms:
-            if key in index:
-                row_terms.append((index[key], sign))
+        col = position.get(rel.parent)
+        if col is None:
+            constant += shown[rel.parent]
+        else:
+            row_terms.append((col, 1.0))
+        for child in rel.children:
+            col = position.get(child)
+            if col is None:
+                constant -= shown[child]
             else:
-                constant += sign * shown[key]
+                row_terms.append((col, -1.0))
         if not row_terms:
             continue
-        for col, sign in row_terms:
-            rows.append(len(rhs))
-            cols.append(col)
-            vals.append(sign)
+        row_terms.sort()  # a cell occurs once per relation, so columns are distinct
+        cols.extend(col for col, _sign in row_terms)
+        vals.extend(sign for _col, sign in row_terms)
+        start.append(len(cols))
         rhs.append(-constant)
-    a = csr_array((vals, (rows, cols)), shape=(len(rhs), len(variables)))
-    return _System(variables, a, np.asarray(rhs, dtype=float))
+    return _System(
+        variables,
+        np.asarray(start, dtype=np.int32),
+        np.asarray(cols, dtype=np.int32),
+        np.asarray(vals, dtype=float),
+        np.asarray(rhs, dtype=float),
+    )
 
 
 def attacker_interval(table: Table, hidden: Iterable[str], key: str) -> tuple[float, float]:
@@ -501,22 +717,30 @@ class _Attacker:
         n = len(system.variables)
         lp = highspy.HighsLp()
         lp.num_col_ = n
-        lp.num_row_ = system.a.shape[0]
+        lp.num_row_ = len(system.b)
         lp.col_cost_ = np.zeros(n)
         lp.col_lower_ = np.zeros(n)
         lp.col_upper_ = np.full(n, highspy.kHighsInf)
         lp.row_lower_ = system.b
         lp.row_upper_ = system.b
         lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-        lp.a_matrix_.num_row_ = system.a.shape[0]
+        lp.a_matrix_.num_row_ = len(system.b)
         lp.a_matrix_.num_col_ = n
-        lp.a_matrix_.start_ = system.a.indptr
-        lp.a_matrix_.index_ = system.a.indices
-        lp.a_matrix_.value_ = system.a.data
+        lp.a_matrix_.start_ = system.start
+        lp.a_matrix_.index_ = system.index
+        lp.a_matrix_.value_ = system.value
         self._highs = highspy.Highs()
         self._highs.setOptionValue("output_flag", False)
         if self._highs.passModel(lp) != highspy.HighsStatus.kOk:
             raise RuntimeError("could not load the attacker LP")
+
+    def pin(self, key: str, value: int) -> None:
+        """Fix ``key`` to ``value``, as if it were shown."""
+        self._highs.changeColBounds(self._index[key], float(value), float(value))
+
+    def release(self, key: str) -> None:
+        """Undo :meth:`pin`: ``key`` is hidden again (any value ≥ 0)."""
+        self._highs.changeColBounds(self._index[key], 0.0, highspy.kHighsInf)
 
     def _solve(self, sense: highspy.ObjSense) -> float | None:
         """Optimise the current objective; return None when unbounded."""
@@ -530,6 +754,23 @@ class _Attacker:
             # refusing loudly is the only safe answer.
             raise RuntimeError(f"attacker LP failed: {self._highs.modelStatusToString(status)}")
         return float(self._highs.getInfo().objective_function_value)
+
+    def protects(self, key: str, k: int) -> bool:
+        """Return whether ``key`` can be both empty and hold ``k`` or more (rule 3).
+
+        Equivalent to checking :meth:`interval`, but the maximum is only solved when the
+        minimum already allows an empty cell.
+        """
+        col = self._index[key]
+        self._highs.changeColCost(col, 1.0)
+        try:
+            low = self._solve(highspy.ObjSense.kMinimize)
+            if low is not None and low > _EPS:
+                return False
+            high = self._solve(highspy.ObjSense.kMaximize)
+        finally:
+            self._highs.changeColCost(col, 0.0)
+        return high is None or high >= k - _EPS
 
     def interval(self, key: str) -> tuple[float, float]:
         """Return the lowest and highest feasible value of ``key`` (``inf`` if unbounded)."""
@@ -545,22 +786,37 @@ class _Attacker:
 
 def _unprotected(
     table: Table,
-    hidden: set[str],
+    hidden: Container[str],
     sensitive: set[str],
     k: int,
     cache: dict[tuple[frozenset[str], str], bool] | None = None,
+    safe: set[str] | None = None,
+    *,
+    any_failure: Container[str] | None = None,
 ) -> list[str]:
     """Return the sensitive cells an LP attacker can pin to ``(0, k)``.
 
     ``cache`` remembers verdicts per (hidden cells of the component, cell): hiding only
     ever grows, so a component that did not change between rounds has the same answer.
+    ``safe`` holds cells found protected earlier while hiding has only grown since: each
+    newly hidden cell turns a known count into an unknown, which can only widen the
+    attacker's interval, so they are still protected and not audited again. Cells found
+    protected now are added to it.
+
+    With ``any_failure`` (cells likely to fail, checked first) only whether some cell fails
+    matters: the first failure is returned alone.
     """
     relations_of = _relations_of(table)
     cache = {} if cache is None else cache
     attackers: dict[frozenset[str], _Attacker] = {}
     component: dict[str, tuple[frozenset[str], list[Relation]]] = {}
     failures = []
-    for key in sorted(sensitive):
+    order = sorted(sensitive)
+    if any_failure is not None:
+        order.sort(key=lambda c: c not in any_failure)  # stable: likely failures first
+    for key in order:
+        if safe is not None and key in safe:
+            continue
         # Only this cell's connected group of hidden cells constrains it: a smaller LP,
         # shared by every small cell of the same group.
         if key not in component:
@@ -571,17 +827,16 @@ def _unprotected(
         group, relations = component[key]
         if (group, key) not in cache:
             if group not in attackers:
-                shown = {
-                    c: table[c].count
-                    for rel in relations
-                    for c in (rel.parent, *rel.children)
-                    if c not in group
-                }
-                attackers[group] = _Attacker(_system(relations, group, shown))
-            low, high = attackers[group].interval(key)
-            cache[group, key] = low <= _EPS and high >= k - _EPS
+                # Cells of these relations outside the group are shown (a hidden one would be
+                # connected, so in the group): their counts are what the attacker knows.
+                attackers[group] = _Attacker(_system(relations, group, table._counts))
+            cache[group, key] = attackers[group].protects(key, k)
         if not cache[group, key]:
             failures.append(key)
+            if any_failure is not None:
+                break
+        elif safe is not None:
+            safe.add(key)
     return failures
 
 
@@ -631,25 +886,36 @@ def _best_partner(
     if not rings:
         return None
     trials = [c for ring in rings for c in ring][:_TRIALS]
-    relations_of = _relations_of(table)
-    shown = {c.key: c.count for c in table.cells if c.key not in hidden}
+    counts = table._counts
+    # One LP serves every trial. Its variables are the hidden cells connected to ``key`` once
+    # all trial cells are hidden too, with the trial cells pinned to their shown counts.
+    # Releasing one trial cell gives exactly the attacker who sees it hidden: a pinned cell
+    # is a known constant, and cells connected to ``key`` only through pinned cells do not
+    # constrain it. So the model is loaded once and warm-started per trial.
+    group, relations = _component_of(_relations_of(table), hidden | set(trials), key)
+    attacker = _Attacker(_system(relations, group, counts))
+    # With every trial cell hidden the attacker knows less than with any one of them hidden
+    # (the feasible values of ``key`` only widen), so if that does not protect ``key``, no
+    # single trial can: one LP instead of one per trial, the usual case.
+    if not attacker.protects(key, k):
+        return rings[0][0]
     for cell in trials:
-        # Only the group of hidden cells connected to ``key`` constrains it: a small LP.
-        trial = hidden | {cell}
-        group, relations = _component_of(relations_of, trial, key)
-        low, high = _Attacker(_system(relations, group, shown)).interval(key)
-        if low <= _EPS and high >= k - _EPS:
+        attacker.pin(cell, counts[cell])
+    for cell in trials:
+        attacker.release(cell)
+        if attacker.protects(key, k):
             return cell
+        attacker.pin(cell, counts[cell])
     return rings[0][0]
 
 
-def _relations_of(table: Table) -> Mapping[str, list[Relation]]:
+def _relations_of(table: Table) -> _RelationIndex:
     """Return the relations indexed by every cell they mention (built once per table)."""
     return table._relations_of
 
 
 def _component_of(
-    relations_of: Mapping[str, list[Relation]], hidden: set[str], start: str
+    relations_of: _RelationIndex, hidden: Container[str], start: str
 ) -> tuple[set[str], list[Relation]]:
     """Return the hidden cells connected to ``start`` (itself included) and their relations."""
     cells = {start}
@@ -685,15 +951,21 @@ def _release_unneeded(
     for key in sorted(secondary, key=lambda c: (-table[c].count, c)):
         # Showing ``key`` only changes what the attacker knows about its own group of
         # hidden cells, so only the small cells of that group need a new audit.
-        cells, _rels = _component_of(relations_of, set(hidden), key)
+        cells, _rels = _component_of(relations_of, hidden, key)
         affected = sensitive & cells
         reason = hidden.pop(key)
-        still_ok = all(_relation_ok(rel, hidden, sensitive, k, table) for rel in relations_of.get(key, ()))
-        if not (still_ok and not _unprotected(table, set(hidden), affected, k, cache)):
+        related = relations_of.get(key, ())
+        still_ok = all(_relation_ok(rel, hidden, sensitive, k, table) for rel in related)
+        # Only whether any affected cell fails matters; those sharing a relation with ``key``
+        # are the likeliest to, so they are audited first.
+        near = {c for rel in related for c in (rel.parent, *rel.children)}
+        if not (still_ok and not _unprotected(table, hidden, affected, k, cache, any_failure=near)):
             hidden[key] = reason
 
 
 _SECONDARY_REASONS = frozenset({Reason.COMPLETES_RELATION, Reason.BLOCKS_INFERENCE})
+_HIDDEN_STATUS = {Reason.NOT_PUBLISHED: CellStatus.NOT_PUBLISHED, Reason.BELOW_THRESHOLD: CellStatus.PRIMARY}
+_SECONDARY = CellStatus.SECONDARY
 
 
 def suppress(
@@ -722,22 +994,26 @@ def suppress(
     forced = set(hide)
     hidden: dict[str, Reason] = {}
     sensitive: set[str] = set()
+    not_published, below, elsewhere = Reason.NOT_PUBLISHED, Reason.BELOW_THRESHOLD, Reason.DECIDED_ELSEWHERE
     for cell in table.cells:
-        if 0 < cell.count < k and cell.protect:
+        small = 0 < cell.count < k
+        if small and cell.protect:
             sensitive.add(cell.key)
         if not cell.published:
-            hidden[cell.key] = Reason.NOT_PUBLISHED
-        elif 0 < cell.count < k:
-            hidden[cell.key] = Reason.BELOW_THRESHOLD
+            hidden[cell.key] = not_published
+        elif small:
+            hidden[cell.key] = below
         elif cell.key in forced:
-            hidden[cell.key] = Reason.DECIDED_ELSEWHERE
-    if fixed & set(hidden):
+            hidden[cell.key] = elsewhere
+    if not fixed.isdisjoint(hidden):
         raise ValueError(f"known cells cannot be hidden: {sorted(fixed & set(hidden))[:5]}")
 
     audit_cache: dict[tuple[frozenset[str], str], bool] = {}
+    can_fail = _with_sensitive_child(table, sensitive)
+    safe: set[str] = set()  # protected so far; hiding only grows in this loop
     while True:
-        _relation_pass(table, hidden, sensitive, k, fixed)
-        failures = _unprotected(table, set(hidden), sensitive, k, audit_cache)
+        _relation_pass(table, hidden, sensitive, k, fixed, can_fail)
+        failures = _unprotected(table, hidden, sensitive, k, audit_cache, safe)
         if not failures:
             break
         # One cell per group of connected hidden cells at a time: hiding it may also protect
@@ -763,17 +1039,13 @@ def suppress(
     _release_unneeded(table, hidden, sensitive, k, audit_cache)
 
     decisions = []
+    shown, zero, enough = CellStatus.SHOWN, Reason.ZERO, Reason.ENOUGH_RESPONDENTS
     for cell in table.cells:
         reason = hidden.get(cell.key)
         if reason is None:
-            shown_reason = Reason.ZERO if cell.count == 0 else Reason.ENOUGH_RESPONDENTS
-            decisions.append(CellDecision(cell.key, CellStatus.SHOWN, shown_reason, cell.count))
-            continue
-        status = {
-            Reason.NOT_PUBLISHED: CellStatus.NOT_PUBLISHED,
-            Reason.BELOW_THRESHOLD: CellStatus.PRIMARY,
-        }.get(reason, CellStatus.SECONDARY)
-        decisions.append(CellDecision(cell.key, status, reason, None))
+            decisions.append(CellDecision(cell.key, shown, zero if cell.count == 0 else enough, cell.count))
+        else:
+            decisions.append(CellDecision(cell.key, _HIDDEN_STATUS.get(reason, _SECONDARY), reason, None))
     return SuppressedTable(tuple(decisions), k, kind)
 
 

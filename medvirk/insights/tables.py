@@ -178,13 +178,13 @@ class SurveyResults:
     def prefetch(self) -> None:
         """Load every question's counts at once (pages that show all questions).
 
-        Single-answer questions are counted by the disclosure's one GROUP BY (the same rows
-        decide their cells); every other question (multiple choice, free text, units' local
-        questions) by one more.
+        Single-answer questions are counted by the disclosure's GROUP BYs (the same rows decide
+        their cells; read from the shared cache when the round was decided ahead); every other
+        question (multiple choice, free text, units' local questions) by one more.
         """
         if "prefetched" in self._state:
             return
-        self.disclosure.prefetch_answers(q.id for q in self.questions)
+        self.disclosure.prefetch_counts(q.id for q in self.questions)
         counted = {q.id for q in self.questions if self.disclosure.option_counts(q.id) is not None}
         rest = [q.pk for q in self.registry.question_by_key.values() if q.pk not in counted]
         per_question: dict[int, dict[int, dict[int | None, int]]] = defaultdict(lambda: defaultdict(dict))

@@ -142,3 +142,53 @@ def test_option_counts_from_the_decisions_rows_equal_a_direct_count(demo: DemoDa
             assert {(u, c, o): n for (u, c), per in got.items() for o, n in per.items()} == expected
             checked += 1
     assert checked, "the closed survey asks background questions"
+
+
+@override_settings(CACHES=SHARED)
+def test_a_watch_pass_decides_only_rounds_whose_data_changed(demo: DemoData) -> None:
+    from medvirk.insights.management.commands.warm_results import Command
+    from medvirk.insights.tests.factories import answer_many
+
+    disclosure.clear_cache()
+    survey = closed_survey(demo)
+    command = Command(stdout=io.StringIO())
+    command.pass_once([survey.pk], quiet=True)
+    first = command.stdout.getvalue()
+    assert f"survey {survey.pk}: " in first and " 0 decisions" not in first
+
+    with disclosure._LOCK:  # a pass in another process, data unchanged: nothing to decide
+        disclosure._STATE.clear()
+    command = Command(stdout=io.StringIO())
+    command.pass_once([survey.pk], quiet=True)
+    assert command.stdout.getvalue() == ""
+    assert SurveyResults(survey).disclosure.warm(q.id for q in SurveyResults(survey).questions) == 0
+
+    answer_many(survey, demo.units["Solsikken barnehage"], [4])  # new answers: the next pass decides again
+    command = Command(stdout=io.StringIO())
+    command.pass_once([survey.pk], quiet=True)
+    assert f"survey {survey.pk}: " in command.stdout.getvalue()
+    disclosure.clear_cache()
+
+
+@override_settings(CACHES=SHARED)
+def test_a_round_decided_ahead_opens_without_counting_its_answers_by_group(demo: DemoData) -> None:
+    """After ``warm_results`` the overview reads decisions *and* option counts from the shared cache."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from medvirk.insights import reports
+
+    disclosure.clear_cache()
+    survey = closed_survey(demo)
+    before = reports.overview(demo.users["analytiker"], SurveyResults(survey), demo.units[""].pk)
+    call_command("warm_results", survey=[survey.pk], stdout=io.StringIO())
+    with disclosure._LOCK:  # a new process
+        disclosure._STATE.clear()
+    with CaptureQueriesContext(connection) as ctx:
+        after = reports.overview(demo.users["analytiker"], SurveyResults(survey), demo.units[""].pk)
+    grouped = [q["sql"] for q in ctx.captured_queries if "surveys_answer" in q["sql"] and "bg_" in q["sql"]]
+    assert grouped == []
+    assert [(v.question.key, v.figures) for v in after.questions] == [
+        (v.question.key, v.figures) for v in before.questions
+    ]
+    disclosure.clear_cache()
