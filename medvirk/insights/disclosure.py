@@ -607,14 +607,18 @@ class SurveyDisclosure:
         if not self._kinds().get(question_id, (True, None))[0]:
             return None  # multiple choice: counted per option elsewhere
         key = ("disclosure", "counts", question_id)
+        if not self._load_shared(key):
+            self.prefetch_answers([question_id])
+        return self._state.get(key)
+
+    def _load_shared(self, key: Any) -> bool:
+        """Put a value the shared cache holds into the state; return whether the state has it."""
         if key not in self._state:
             shared = self._shared_key(key)
             stored = _persistent_store().get(shared) if shared is not None else None
             if stored is not None:
                 self._state[key] = stored
-            else:
-                self.prefetch_answers([question_id])
-        return self._state.get(key)
+        return key in self._state
 
     def prefetch_counts(self, question_ids: Iterable[int]) -> None:
         """Make every given question's option counts and decision available at least cost.
@@ -624,14 +628,9 @@ class SurveyDisclosure:
         """
         missing = []
         for qid in question_ids:
-            key = ("disclosure", "counts", qid)
-            if key not in self._state:
-                shared = self._shared_key(key)
-                stored = _persistent_store().get(shared) if shared is not None else None
-                if stored is not None:
-                    self._state[key] = stored
+            counted = self._load_shared(("disclosure", "counts", qid))
             single = self._kinds().get(qid, (True, None))[0]
-            if (single and key not in self._state) or not self.decided(("disclosure", "answers", qid)):
+            if (single and not counted) or not self.decided(("disclosure", "answers", qid)):
                 missing.append(qid)
         self.prefetch_answers(missing)
 
