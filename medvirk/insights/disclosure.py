@@ -460,18 +460,42 @@ class SurveyDisclosure:
         if key in self._state:
             return True
         shared = self._shared_key(key)
-        return shared is not None and _persistent_store().get(shared) is not None
+        return shared is not None and _persistent_store().has_key(shared)
+
+    def _shared_now(self, key: Any) -> bool:
+        """Return whether the shared cache holds ``key`` (this process's value is shared first).
+
+        Without a shared cache, whether this process holds it.
+        """
+        shared = self._shared_key(key)
+        if shared is None:
+            return key in self._state
+        store = _persistent_store()
+        if store.has_key(shared):
+            return True
+        if key in self._state:
+            store.set(shared, self._state[key], PERSIST_SECONDS)
+            return True
+        return False
 
     def warm(self, question_ids: Iterable[int]) -> int:
-        """Work out the respondent decision and every given question's decision now, unless at hand.
+        """Put the respondent decision and every given question's decision and counts in the shared cache.
 
-        Returns how many decisions were made (0 when the shared cache held them all), so a
-        periodic run costs a few cache reads per round whose data did not change.
+        What another process or this one already worked out is not worked out again. Returns
+        how many were made (0 when all were at hand), so a periodic run costs a few cache
+        probes per round whose data did not change.
         """
-        missing = [q for q in question_ids if not self.decided(("disclosure", "answers", q))]
-        made = 0 if self.decided(("disclosure", "respondents")) else 1
-        if made:
+        made = 0
+        if not self._shared_now(("disclosure", "respondents")):
             self.respondents  # noqa: B018 — decided for its side effect
+            made += 1
+        kinds = self._kinds()
+        missing = [
+            q
+            for q in question_ids
+            if not self._shared_now(("disclosure", "answers", q))
+            or (kinds.get(q, (True, None))[0] and not self._shared_now(("disclosure", "counts", q)))
+        ]
         self.prefetch_answers(missing)
         for question_id in missing:
             self.answers(question_id)

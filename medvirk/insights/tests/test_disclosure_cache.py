@@ -192,3 +192,29 @@ def test_a_round_decided_ahead_opens_without_counting_its_answers_by_group(demo:
         (v.question.key, v.figures) for v in before.questions
     ]
     disclosure.clear_cache()
+
+
+def test_warming_shares_what_this_process_already_worked_out(
+    demo: DemoData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Decisions made while no shared cache was reachable are shared by ``warm``, not made again."""
+    disclosure.clear_cache()
+    survey = closed_survey(demo)
+    first = _decisions(survey)  # test settings: no shared cache, so these stay in this process
+
+    def no_suppress(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("decided again although this process holds the decision")
+
+    monkeypatch.setattr(disclosure, "suppress", no_suppress)
+    with override_settings(CACHES=SHARED):
+        results = SurveyResults(survey)
+        results.prefetch()  # the option counts, like a page would have
+        assert results.disclosure.warm(q.id for q in results.questions) == 0
+        with disclosure._LOCK:  # another process now finds everything in the shared cache
+            disclosure._STATE.clear()
+        assert _decisions(survey) == first
+        store = disclosure._persistent_store()
+        key = SurveyResults(survey)._state[disclosure._PERSIST_KEY]
+        single = [q for q in results.questions if q.exclusive]
+        assert single and all(store.has_key(f"mv-disclosure:{key}:counts:{q.id}") for q in single)
+        disclosure.clear_cache()
