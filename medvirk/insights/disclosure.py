@@ -442,18 +442,32 @@ class SurveyDisclosure:
         return f"mv-disclosure:{self._state[_PERSIST_KEY]}:" + ":".join(map(str, key[1:]))
 
     def _cached(self, key: Any, make: Any, *, persist: bool = False) -> Any:
+        if persist and self._load_shared(key):
+            return self._state[key]
         if key not in self._state:
-            shared = self._shared_key(key) if persist else None
-            if shared is None:
-                self._state[key] = make()
-                return self._state[key]
-            store = _persistent_store()
-            value = store.get(shared)
-            if value is None:
-                value = make()
-                store.set(shared, value, PERSIST_SECONDS)
-            self._state[key] = value
+            self._state[key] = make()
+            if persist:
+                self._share(key)
         return self._state[key]
+
+    def _share(self, key: Any) -> None:
+        """Put this process's value of ``key`` into the shared cache (if there is one)."""
+        shared = self._shared_key(key)
+        if shared is not None:
+            _persistent_store().set(shared, self._state[key], PERSIST_SECONDS)
+
+    def _load_shared(self, key: Any) -> bool:
+        """Put a value the shared cache holds into the state; return whether the state has it."""
+        if key not in self._state:
+            shared = self._shared_key(key)
+            stored = _persistent_store().get(shared) if shared is not None else None
+            if stored is not None:
+                self._state[key] = stored
+        return key in self._state
+
+    def _single(self, question_id: int) -> bool:
+        """Return whether a question takes one answer (its option counts are kept here)."""
+        return self._kinds().get(question_id, (True, None))[0]
 
     def decided(self, key: Any) -> bool:
         """Return whether a decision is at hand (here or in the shared cache) without making it."""
@@ -470,11 +484,10 @@ class SurveyDisclosure:
         shared = self._shared_key(key)
         if shared is None:
             return key in self._state
-        store = _persistent_store()
-        if store.has_key(shared):
+        if _persistent_store().has_key(shared):
             return True
         if key in self._state:
-            store.set(shared, self._state[key], PERSIST_SECONDS)
+            self._share(key)
             return True
         return False
 
@@ -489,12 +502,11 @@ class SurveyDisclosure:
         if not self._shared_now(("disclosure", "respondents")):
             self.respondents  # noqa: B018 — decided for its side effect
             made += 1
-        kinds = self._kinds()
         missing = [
             q
             for q in question_ids
             if not self._shared_now(("disclosure", "answers", q))
-            or (kinds.get(q, (True, None))[0] and not self._shared_now(("disclosure", "counts", q)))
+            or (self._single(q) and not self._shared_now(("disclosure", "counts", q)))
         ]
         self.prefetch_answers(missing)
         for question_id in missing:
@@ -560,7 +572,7 @@ class SurveyDisclosure:
         layout = self.layout
         bg = [f"response__{selectors.BG_COLUMNS[d]}" for d in layout.dims]
         leaves: dict[int, Marginals] = {q: Marginals() for q in todo}
-        exclusive = {q: kinds[q][1] for q in todo if kinds.get(q, (True, None))[0]}
+        exclusive = {q: kinds.get(q, (True, None))[1] for q in todo if self._single(q)}
         multiple = [q for q in todo if q not in exclusive]
         base = Answer.objects.filter(survey=self.survey, response__complete=True)
         # SQLite groups through a sorted temporary B-tree, which costs more per row the more
@@ -623,26 +635,15 @@ class SurveyDisclosure:
         for qid in dont_know:
             key = ("disclosure", "counts", qid)
             self._state.setdefault(key, (counts[qid], by_dim[qid]))
-            shared = self._shared_key(key)
-            if shared is not None:
-                _persistent_store().set(shared, self._state[key], PERSIST_SECONDS)
+            self._share(key)
 
     def _option_counts_pair(self, question_id: int) -> Any:
-        if not self._kinds().get(question_id, (True, None))[0]:
+        if not self._single(question_id):
             return None  # multiple choice: counted per option elsewhere
         key = ("disclosure", "counts", question_id)
         if not self._load_shared(key):
             self.prefetch_answers([question_id])
         return self._state.get(key)
-
-    def _load_shared(self, key: Any) -> bool:
-        """Put a value the shared cache holds into the state; return whether the state has it."""
-        if key not in self._state:
-            shared = self._shared_key(key)
-            stored = _persistent_store().get(shared) if shared is not None else None
-            if stored is not None:
-                self._state[key] = stored
-        return key in self._state
 
     def prefetch_counts(self, question_ids: Iterable[int]) -> None:
         """Make every given question's option counts and decision available at least cost.
@@ -653,8 +654,7 @@ class SurveyDisclosure:
         missing = []
         for qid in question_ids:
             counted = self._load_shared(("disclosure", "counts", qid))
-            single = self._kinds().get(qid, (True, None))[0]
-            if (single and not counted) or not self.decided(("disclosure", "answers", qid)):
+            if (self._single(qid) and not counted) or not self.decided(("disclosure", "answers", qid)):
                 missing.append(qid)
         self.prefetch_answers(missing)
 

@@ -23,6 +23,7 @@ from medvirk.accounts.access import can, scope_q
 from medvirk.accounts.permissions import Perm
 from medvirk.orgs.models import OrgUnit
 from medvirk.surveys.models import (
+    BG_FIELDS,
     AccessCode,
     Answer,
     Invitation,
@@ -33,15 +34,7 @@ from medvirk.surveys.models import (
     SurveyUnit,
 )
 
-# Background dimension key → column on ``Response`` (see docs/adr/0001).
-BG_COLUMNS = {
-    "age_band": "bg_age_band",
-    "gender": "bg_gender",
-    "district": "bg_district",
-    "home_language": "bg_home_language",
-    "immigrant_background": "bg_immigrant_background",
-    "functional_impairment": "bg_functional_impairment",
-}
+BG_COLUMNS = BG_FIELDS  # background dimension key → column on ``Response``
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,18 +23,11 @@ from medvirk.analysis.significance import GoodnessOfFit
 from medvirk.analysis.suppression import SuppressedTable, SuppressionPolicy, TableBuilder, suppress
 from medvirk.core.dimensions import DIMENSIONS_BY_KEY, DISTRICT
 from medvirk.orgs.models import OrgUnit
+from medvirk.surveys.models import BG_FIELDS
 
 from .selectors import Catchment, Margin, catchment_for, population_margins, user_counts_for
 
 HIDDEN = "__hidden__"
-BG_FIELDS = {
-    "age_band": "bg_age_band",
-    "gender": "bg_gender",
-    "district": "bg_district",
-    "home_language": "bg_home_language",
-    "immigrant_background": "bg_immigrant_background",
-    "functional_impairment": "bg_functional_impairment",
-}
 
 
 def category_keys(dimension: str, municipality_id: int) -> list[str]:

@@ -135,14 +135,15 @@ class Channel(models.TextChoices):
     API = "api", _("API")
 
 
-BG_FIELD_NAMES = [
-    "bg_age_band",
-    "bg_gender",
-    "bg_district",
-    "bg_home_language",
-    "bg_immigrant_background",
-    "bg_functional_impairment",
-]
+# Background dimension key → column on ``Response`` (see docs/adr/0001); the one definition.
+BG_FIELDS = {
+    "age_band": "bg_age_band",
+    "gender": "bg_gender",
+    "district": "bg_district",
+    "home_language": "bg_home_language",
+    "immigrant_background": "bg_immigrant_background",
+    "functional_impairment": "bg_functional_impairment",
+}
 
 
 class Response(TenantModel):
@@ -179,7 +180,7 @@ class Response(TenantModel):
             # results pages count respondents from: an index-only scan, no table lookups
             # (``complete`` is repeated as the last column so SQLite sees the index as covering).
             models.Index(
-                fields=["survey", "unit", *BG_FIELD_NAMES, "complete"],
+                fields=["survey", "unit", *BG_FIELDS.values(), "complete"],
                 condition=models.Q(complete=True),
                 name="surveys_resp_complete_bg",
             ),

@@ -34,6 +34,7 @@ from .answer_store import (
 from .definition import LOCAL_PREFIX, Definition, DefinitionError, QType, parse_definition
 from .local import definition_for_response
 from .models import (
+    BG_FIELDS,
     Answer,
     Channel,
     Invitation,
@@ -44,15 +45,6 @@ from .models import (
     SurveyStatus,
     SurveyUnit,
 )
-
-BG_FIELDS = {
-    "age_band": "bg_age_band",
-    "gender": "bg_gender",
-    "district": "bg_district",
-    "home_language": "bg_home_language",
-    "immigrant_background": "bg_immigrant_background",
-    "functional_impairment": "bg_functional_impairment",
-}
 
 
 def _today() -> Any:
