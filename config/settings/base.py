@@ -137,6 +137,7 @@ NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
     ("ds", NODE_MODULES / "@digdir" / "designsystemet-css" / "dist"),
     ("htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("fonts/inter", NODE_MODULES / "@fontsource" / "inter"),  # Designsystemet's font (medvirk.core.fonts)
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

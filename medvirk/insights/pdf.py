@@ -9,15 +9,31 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 
+from medvirk.core import fonts
+
 from .benchmark import MIN_OTHER_MUNICIPALITIES
 from .reports import Overview
 
 CSS = Path(__file__).parent / "static" / "insights" / "results.css"
 
 
-def _no_fetch(url: str, *args: Any, **kwargs: Any) -> Any:
-    """Refuse every external resource: the report is self-contained (no SSRF through PDFs)."""
-    raise ValueError(f"external resource refused: {url}")
+def _fetcher() -> Any:
+    """A WeasyPrint URL fetcher that refuses every resource but the bundled font's files.
+
+    The report is self-contained (no SSRF through PDFs); the font files are read from the npm
+    package on disk (`core.fonts`), never from the network.
+    """
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class FontFilesOnly(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            path = fonts.local_font_file(url)
+            if path is None:
+                raise ValueError(f"external resource refused: {url}")
+            headers = {"Content-Type": f"font/{path.suffix[1:]}"}
+            return URLFetcherResponse(url, path.read_bytes(), headers=headers)
+
+    return FontFilesOnly()
 
 
 def report_html(request: HttpRequest, overview: Overview, threshold: int) -> str:
@@ -38,7 +54,14 @@ def report_pdf(request: HttpRequest, overview: Overview, threshold: int) -> Http
 
     survey = overview.results.survey
     html = report_html(request, overview, threshold)
-    pdf = weasyprint.HTML(string=html, url_fetcher=_no_fetch).write_pdf()
+    from weasyprint.text.fonts import FontConfiguration
+
+    fetcher = _fetcher()
+    font_config = FontConfiguration()
+    font_css = weasyprint.CSS(string=fonts.pdf_css(), font_config=font_config, url_fetcher=fetcher)
+    pdf = weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf(
+        stylesheets=[font_css], font_config=font_config
+    )
     name = f"{slugify(survey.series)}-{slugify(survey.round_label)}-{overview.node.id}.pdf"
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -97,3 +98,33 @@ def login(page: Any, username: str) -> None:
     page.fill("#id_password", DEMO_PASSWORD)
     page.click("button[type=submit] >> nth=-1")
     page.wait_for_url("**/overview/")
+
+
+def rendered_fonts(page: Any, selector: str) -> set[str]:
+    """The font families Chromium actually drew the element's text with (not just the CSS name)."""
+    session = page.context.new_cdp_session(page)
+    try:
+        session.send("DOM.enable")
+        session.send("CSS.enable")
+        root = session.send("DOM.getDocument")["root"]["nodeId"]
+        node = session.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+        fonts = session.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    finally:
+        session.detach()
+    # a downloaded web font is "custom"; a font installed on the machine is not
+    return {font["familyName"] + ("" if font["isCustomFont"] else " (installed)") for font in fonts}
+
+
+def assert_designsystemet_font(page: Any) -> None:
+    """Fail unless the page's text is set in Designsystemet's font, loaded from our own server."""
+    page.evaluate("async () => { await document.fonts.ready; }")
+    family = page.evaluate("getComputedStyle(document.body).fontFamily")
+    assert family.strip("\"'").startswith("Inter"), family
+    loaded = page.evaluate(
+        "[...document.fonts].filter(f => f.status === 'loaded').map(f => f.family.replace(/[\"']/g, ''))"
+    )
+    assert "Inter" in loaded, loaded
+    for selector in ("h1", "main p, main li, main label"):
+        drawn = rendered_fonts(page, selector)  # e.g. {"Inter Medium"}
+        assert drawn, (page.url, selector)
+        assert all(re.fullmatch(r"Inter( \w+)?", name) for name in drawn), (page.url, selector, drawn)

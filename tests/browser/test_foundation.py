@@ -8,7 +8,7 @@ import pytest
 
 from medvirk.orgs.models import OrgUnit
 
-from .conftest import assert_accessible, assert_fits_width, login
+from .conftest import assert_accessible, assert_designsystemet_font, assert_fits_width, login
 
 pytestmark = pytest.mark.browser
 
@@ -99,3 +99,18 @@ def test_switch_language_to_nynorsk_and_english(page: Any) -> None:
     assert page.get_attribute("html", "lang") == "en"
     assert page.locator("h1").inner_text() == "Log in"
     assert_accessible(page)
+
+
+def test_pages_are_set_in_the_designsystemet_font(page: Any) -> None:
+    """Public, staff and answering pages draw their text with the self-hosted Inter (issue 18)."""
+    from .test_respond import open_survey
+
+    survey_unit = open_survey()
+    page.goto(page.base_url + "/")
+    assert_designsystemet_font(page)
+    page.goto(page.base_url + "/v/eksempel/")
+    assert_designsystemet_font(page)
+    login(page, "admin")
+    assert_designsystemet_font(page)
+    page.goto(page.base_url + f"/a/{survey_unit.link_key}/")
+    assert_designsystemet_font(page)

@@ -81,3 +81,33 @@ def test_unit_report_pdf(survey: Any, client_as: Any, demo: DemoData) -> None:
     response = client_as("leder.solsikken").get(f"/results/{survey.pk}/report.pdf")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+    names = pdf_font_names(response.content)
+    # Designsystemet's font is embedded (regular text and bold headings), and nothing else
+    # (the regular face's PostScript name is plain "Inter"; no fallback font such as DejaVu-Sans)
+    assert {"Inter", "Inter-Bold"} <= names and all(n.split("-")[0] == "Inter" for n in names), names
+
+
+def pdf_font_names(pdf: bytes) -> set[str]:
+    """The embedded fonts' names, without the subset prefix (``ABCDEF+Inter-Regular``)."""
+    import io
+
+    from pypdf import PdfReader
+
+    names = set()
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            descendant = font.get_object()
+            assert "/FontFile2" in descendant.get("/FontDescriptor", {}) or "/DescendantFonts" in descendant
+            names.add(str(descendant["/BaseFont"]).lstrip("/").split("+")[-1])
+    return names
+
+
+def test_pdf_fetcher_reads_nothing_but_the_font_files() -> None:
+    import pytest
+
+    from medvirk.insights.pdf import _fetcher
+
+    fetcher = _fetcher()
+    for url in ["http://127.0.0.1/", "file:///etc/passwd", "data:text/plain,x"]:
+        with pytest.raises(ValueError, match="refused"):
+            fetcher.fetch(url)
