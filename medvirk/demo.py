@@ -12,7 +12,7 @@ from django.db import transaction
 
 from medvirk.accounts.models import Role, User
 from medvirk.accounts.services import role_grant
-from medvirk.core.dimensions import DEMO_DISTRICTS, DEMO_MUNICIPALITY_CODE, SECOND_DEMO_MUNICIPALITY_CODE
+from medvirk.common.dimensions import DEMO_DISTRICTS, DEMO_MUNICIPALITY_CODE, SECOND_DEMO_MUNICIPALITY_CODE
 from medvirk.orgs.models import Municipality, OrgUnit, ServiceArea, UnitKind
 from medvirk.orgs.selectors import municipality_root
 from medvirk.orgs.services import municipality_create, unit_create

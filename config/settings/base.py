@@ -183,4 +183,4 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
-FORM_RENDERER = "medvirk.site.forms.DsFormRenderer"
+FORM_RENDERER = "medvirk.core.forms.DsFormRenderer"

@@ -8,9 +8,9 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from medvirk.core.forms import DsForm, DsFormMixin
 from medvirk.orgs.forms import unit_choices
 from medvirk.orgs.models import OrgUnit
-from medvirk.site.forms import DsForm, DsFormMixin
 
 from .models import Role, User
 

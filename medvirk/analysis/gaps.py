@@ -31,7 +31,7 @@ from medvirk.analysis.intervals import (
     welch_difference,
 )
 from medvirk.analysis.significance import benjamini_hochberg, fcr_level
-from medvirk.core.dimensions import PREFER_NOT_TO_SAY
+from medvirk.common.dimensions import PREFER_NOT_TO_SAY
 
 __all__ = ["Gap", "GroupOutcome", "group_outcomes", "outcome_gaps"]
 

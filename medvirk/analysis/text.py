@@ -28,7 +28,7 @@ import numpy as np
 import snowballstemmer
 from scipy import sparse
 
-from medvirk.core.norway import is_valid_fnr
+from medvirk.common.norway import is_valid_fnr
 
 __all__ = [
     "DEFAULT_REPLACEMENTS",

@@ -51,7 +51,7 @@ from medvirk.analysis.suppression import (
     TableBuilder,
     suppress,
 )
-from medvirk.core.dimensions import DIMENSIONS_BY_KEY, DISTRICT
+from medvirk.common.dimensions import DIMENSIONS_BY_KEY, DISTRICT
 from medvirk.orgs.models import OrgUnit
 from medvirk.surveys.definition import QType, parse_definition
 from medvirk.surveys.models import Answer, Response, Survey

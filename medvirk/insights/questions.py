@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from medvirk.core.dimensions import DIMENSIONS_BY_KEY, PREFER_NOT_TO_SAY
+from medvirk.common.dimensions import DIMENSIONS_BY_KEY, PREFER_NOT_TO_SAY
 from medvirk.surveys.definition import Definition, QType, Scale, Text
 
 from .selectors import Registry

@@ -29,7 +29,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from medvirk.core.dimensions import DIMENSIONS_BY_KEY
+from medvirk.common.dimensions import DIMENSIONS_BY_KEY
 from medvirk.surveys.definition import Definition, QType, Question, Text
 
 from .questions import DONT_KNOW, NPS_SCALE

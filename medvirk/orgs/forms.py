@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from medvirk.site.forms import DsForm
+from medvirk.core.forms import DsForm
 
 from .models import OrgUnit, ServiceArea, UnitKind
 

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from medvirk.core.dimensions import AGE_BAND, GENDER, IMMIGRANT_BACKGROUND, PREFER_NOT_TO_SAY, Dimension
+from medvirk.common.dimensions import AGE_BAND, GENDER, IMMIGRANT_BACKGROUND, PREFER_NOT_TO_SAY, Dimension
 from medvirk.orgs.models import Municipality, OrgUnit, UnitKind
 
 

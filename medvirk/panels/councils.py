@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy
 
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
+from medvirk.core.forms import DsForm
 from medvirk.core.views import staff_view
-from medvirk.site.forms import DsForm
 
 from .meetings import MeetingForm, MeetingLinkForm, meeting_add, meeting_link
 from .models import Council, CouncilDecision, CouncilMember, CouncilMemberKind, CouncilRole

@@ -20,8 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from medvirk.common.dimensions import PREFER_NOT_TO_SAY
 from medvirk.core.audit import audit_record
-from medvirk.core.dimensions import PREFER_NOT_TO_SAY
 from medvirk.orgs.models import Municipality
 from medvirk.partners.csvimport import decode, sniff_delimiter
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from medvirk.core.dimensions import PREFER_NOT_TO_SAY
+from medvirk.common.dimensions import PREFER_NOT_TO_SAY
 
 from . import services
 from .choices import feature_choices

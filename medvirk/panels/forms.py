@@ -7,9 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from medvirk.core.forms import DsForm
 from medvirk.orgs.models import Municipality
 from medvirk.partners.choices import LANGUAGE_CHOICES
-from medvirk.site.forms import DsForm
 
 from .choices import FEATURES, PREFER_NOT, PanelMethod, feature_choices, value_label
 from .services import VolunteerData
@@ -22,8 +22,8 @@ def _style(form: forms.Form) -> None:
     for field in form.fields.values():
         widget = field.widget
         if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-            widget.template_name = "site/forms/multiple_input.html"
-            widget.option_template_name = "site/forms/input_option.html"
+            widget.template_name = "core/forms/multiple_input.html"
+            widget.option_template_name = "core/forms/input_option.html"
         elif "ds-input" not in widget.attrs.get("class", ""):
             widget.attrs["class"] = (widget.attrs.get("class", "") + " ds-input").strip()
 

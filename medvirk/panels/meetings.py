@@ -20,11 +20,11 @@ from medvirk.accounts.access import units_for
 from medvirk.accounts.permissions import Perm
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
+from medvirk.core.forms import DsForm
 from medvirk.orgs.models import OrgUnit
 from medvirk.participation import services as participation
 from medvirk.participation.models import Activity, ActivityKind, Invited, Ladder, Level
 from medvirk.participation.selectors import activities_for
-from medvirk.site.forms import DsForm
 
 from .models import Council, CouncilMeeting
 

@@ -32,8 +32,8 @@ from medvirk.analysis.selection import (
     draw_replacements,
     find_leximin,
 )
+from medvirk.common.dimensions import PREFER_NOT_TO_SAY
 from medvirk.core.audit import audit_record
-from medvirk.core.dimensions import PREFER_NOT_TO_SAY
 from medvirk.core.errors import ServiceError
 from medvirk.core.jobs import job_abandon_if_stalled, latest_job, start_job
 from medvirk.core.models import Job

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from medvirk.core.errors import ServiceError
+from medvirk.core.forms import DsForm
 from medvirk.core.views import staff_view
-from medvirk.site.forms import DsForm
 
 from .choices import FEATURES, PREFER_NOT, feature_choices, value_label
 from .csvimport import parse_csv, sign_rows, unsign_rows, volunteers_import

@@ -9,7 +9,7 @@ from typing import Any
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from medvirk.core.dimensions import STANDARD_DIMENSIONS, Dimension
+from medvirk.common.dimensions import STANDARD_DIMENSIONS, Dimension
 from medvirk.core.errors import ServiceError
 
 # District categories are municipality-specific, so composition uses the fixed dimensions only.

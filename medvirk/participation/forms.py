@@ -9,9 +9,9 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from medvirk.core.forms import DsForm
 from medvirk.orgs.forms import unit_choices
 from medvirk.orgs.models import OrgUnit, ServiceArea
-from medvirk.site.forms import DsForm
 
 from .composition import COMPOSITION_DIMENSIONS
 from .models import ActivityKind, DecisionLevel, Invited, Ladder, Level, MeasureStatus

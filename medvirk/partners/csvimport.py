@@ -17,9 +17,9 @@ from django.core import signing
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from medvirk.common.norway import validate_org_number
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
-from medvirk.core.norway import validate_org_number
 from medvirk.orgs.models import Municipality
 
 from . import services

@@ -9,8 +9,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from medvirk.core.errors import ServiceError
+from medvirk.core.forms import DsForm
 from medvirk.orgs.models import OrgUnit
-from medvirk.site.forms import DsForm
 
 from .choices import COUNTRY_CHOICES, LANGUAGE_CHOICES, Competence, Group, OrganisationKind
 from .models import ContactKind, Organisation

@@ -12,9 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from medvirk.common.norway import IdentifierError, normalise_phone, validate_org_number
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
-from medvirk.core.norway import IdentifierError, normalise_phone, validate_org_number
 from medvirk.orgs.models import Municipality, OrgUnit, UnitKind
 
 from .choices import COUNTRY_KEYS, LANGUAGE_KEYS, Competence, Group, OrganisationKind

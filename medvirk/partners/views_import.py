@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy
 
 from medvirk.accounts.permissions import Perm
 from medvirk.core.errors import ServiceError
+from medvirk.core.forms import DsForm
 from medvirk.core.views import staff_view
-from medvirk.site.forms import DsForm
 
 from .csvimport import organisations_import, parse_csv, sign_rows, unsign_rows
 from .selectors import require_anywhere

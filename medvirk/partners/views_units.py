@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy
 from medvirk.accounts.access import access_unit_by_id, units_for
 from medvirk.accounts.permissions import Perm
 from medvirk.core.errors import ServiceError
+from medvirk.core.forms import DsForm
 from medvirk.core.views import staff_view
 from medvirk.orgs.models import OrgUnit, UnitKind
-from medvirk.site.forms import DsForm
 
 from . import services
 from .forms import ContactLogForm

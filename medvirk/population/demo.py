@@ -7,7 +7,7 @@ from pathlib import Path
 from django.db import transaction
 
 from medvirk.accounts.models import Role, RoleAssignment
-from medvirk.core.dimensions import DEMO_MUNICIPALITY_CODE
+from medvirk.common.dimensions import DEMO_MUNICIPALITY_CODE
 from medvirk.orgs.models import Municipality, OrgUnit
 
 from . import services

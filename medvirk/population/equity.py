@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from medvirk.analysis.representation import REGISTER_P_VALUE_EXPLANATION, representation
 from medvirk.analysis.significance import GoodnessOfFit
 from medvirk.analysis.suppression import SuppressedTable, SuppressionPolicy, TableBuilder, suppress
-from medvirk.core.dimensions import DIMENSIONS_BY_KEY, DISTRICT
+from medvirk.common.dimensions import DIMENSIONS_BY_KEY, DISTRICT
 from medvirk.orgs.models import OrgUnit
 from medvirk.surveys.models import BG_FIELDS
 

@@ -23,7 +23,7 @@ from medvirk.analysis.gaps import outcome_gaps
 from medvirk.analysis.intervals import mean_interval, top_box_share
 from medvirk.analysis.ordinal import OrdinalResult, adjusted_group_effect
 from medvirk.analysis.weighting import RakingError, rake, weighted_mean
-from medvirk.core.dimensions import DISTRICT
+from medvirk.common.dimensions import DISTRICT
 from medvirk.orgs.models import OrgUnit
 
 from .equity import (

@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from medvirk.core.dimensions import DIMENSIONS_BY_KEY
-from medvirk.site.forms import DsForm
+from medvirk.common.dimensions import DIMENSIONS_BY_KEY
+from medvirk.core.forms import DsForm
 
 from .services import USER_COUNT_DIMENSIONS
 

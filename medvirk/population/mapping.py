@@ -39,7 +39,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from medvirk.core.dimensions import (
+from medvirk.common.dimensions import (
     AGE_BAND,
     AGE_BANDS,
     DISTRICT,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from medvirk.core.dimensions import DISTRICT, IMMIGRANT_BACKGROUND
+from medvirk.common.dimensions import DISTRICT, IMMIGRANT_BACKGROUND
 from medvirk.orgs.models import Municipality, OrgUnit
 
 from .models import POPULATION_TOTAL, PopulationCount, PopulationTable, UserCount

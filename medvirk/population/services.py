@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from medvirk.accounts.access import can
 from medvirk.accounts.permissions import Perm
+from medvirk.common.dimensions import DIMENSIONS_BY_KEY, DISTRICT
 from medvirk.core.audit import audit_record
-from medvirk.core.dimensions import DIMENSIONS_BY_KEY, DISTRICT
 from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import Municipality, OrgUnit
 from medvirk.orgs.selectors import municipality_root

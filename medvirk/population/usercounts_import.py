@@ -22,7 +22,7 @@ from django.core import signing
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from medvirk.core.dimensions import DIMENSIONS_BY_KEY, PREFER_NOT_TO_SAY
+from medvirk.common.dimensions import DIMENSIONS_BY_KEY, PREFER_NOT_TO_SAY
 from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import OrgUnit
 

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from medvirk.core.dimensions import DIMENSIONS_BY_KEY, PREFER_NOT_TO_SAY
+from medvirk.common.dimensions import DIMENSIONS_BY_KEY, PREFER_NOT_TO_SAY
 
 FORMAT = "medvirk-survey/1"
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from medvirk.core.dimensions import PREFER_NOT_TO_SAY
+from medvirk.common.dimensions import PREFER_NOT_TO_SAY
 from medvirk.demo import DemoData
 from medvirk.orgs.models import ServiceArea
 

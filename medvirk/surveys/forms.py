@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from medvirk.core.forms import DsForm
 from medvirk.orgs.forms import unit_choices
 from medvirk.orgs.models import OrgUnit
-from medvirk.site.forms import DsForm
 
 LANGUAGE_CHOICES = [
     ("nb", "Norsk bokmål"),

@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from medvirk.accounts.access import can
 from medvirk.accounts.permissions import Perm
+from medvirk.common.dimensions import PREFER_NOT_TO_SAY
 from medvirk.core.audit import audit_record
-from medvirk.core.dimensions import PREFER_NOT_TO_SAY
 from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import OrgUnit, UnitKind
 

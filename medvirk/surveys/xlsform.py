@@ -40,7 +40,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from pyxform import xls2json, xls2json_backends
 from pyxform.errors import PyXFormError
 
-from medvirk.core.dimensions import DIMENSIONS_BY_KEY, PREFER_NOT_TO_SAY
+from medvirk.common.dimensions import DIMENSIONS_BY_KEY, PREFER_NOT_TO_SAY
 
 from .definition import (
     FORMAT,

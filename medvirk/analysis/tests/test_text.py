@@ -18,7 +18,7 @@ from medvirk.analysis.text import (
     search_answers,
     stems,
 )
-from medvirk.core.norway import FNR_K1_WEIGHTS, FNR_K2_WEIGHTS, mod11_control_digit
+from medvirk.common.norway import FNR_K1_WEIGHTS, FNR_K2_WEIGHTS, mod11_control_digit
 
 EMAIL = DEFAULT_REPLACEMENTS[PiiKind.EMAIL]
 PHONE = DEFAULT_REPLACEMENTS[PiiKind.PHONE]

@@ -22,7 +22,7 @@ import random
 from pathlib import Path
 from typing import Any
 
-from medvirk.core.dimensions import (
+from medvirk.common.dimensions import (
     DEMO_DISTRICTS,
     DEMO_MUNICIPALITY_CODE,
     SECOND_DEMO_MUNICIPALITY_CODE,

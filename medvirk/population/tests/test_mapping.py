@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from medvirk.core.dimensions import AGE_BAND, DEMO_DISTRICTS, GENDER, IMMIGRANT_BACKGROUND
+from medvirk.common.dimensions import AGE_BAND, DEMO_DISTRICTS, GENDER, IMMIGRANT_BACKGROUND
 from medvirk.population.jsonstat import PopulationTable, parse_jsonstat
 from medvirk.population.mapping import (
     COUNTRY_BACKGROUND,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from medvirk.core.dimensions import DEMO_DISTRICTS
+from medvirk.common.dimensions import DEMO_DISTRICTS
 from medvirk.population.csvimport import parse_csv
 from medvirk.population.data import make_sample
 from medvirk.population.jsonstat import (

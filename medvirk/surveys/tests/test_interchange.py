@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from medvirk.core.dimensions import DIMENSIONS_BY_KEY
+from medvirk.common.dimensions import DIMENSIONS_BY_KEY
 from medvirk.surveys.definition import Definition, DefinitionError, QType, parse_definition
 from medvirk.surveys.xlsform import definition_to_xlsform, xlsform_to_definition
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from medvirk.core.dimensions import DEMO_MUNICIPALITY_CODE
+from medvirk.common.dimensions import DEMO_MUNICIPALITY_CODE
 from medvirk.orgs.models import Municipality
 from medvirk.population.demo import load_samples
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from medvirk.core.norway import (
+from medvirk.common.norway import (
     FNR_K1_WEIGHTS,
     FNR_K2_WEIGHTS,
     FnrKind,

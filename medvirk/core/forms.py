@@ -13,8 +13,8 @@ from medvirk.core.errors import ServiceError
 class DsFormRenderer(DjangoTemplates):
     """Render every form field with Designsystemet's field, label and validation message."""
 
-    form_template_name = "site/forms/form.html"
-    field_template_name = "site/forms/field.html"
+    form_template_name = "core/forms/form.html"
+    field_template_name = "core/forms/field.html"
 
 
 class DsFormMixin:
@@ -28,8 +28,8 @@ class DsFormMixin:
             widget = field.widget
             if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
                 # Each option is its own Designsystemet checkbox/radio with a label beside it.
-                widget.template_name = "site/forms/multiple_input.html"
-                widget.option_template_name = "site/forms/input_option.html"
+                widget.template_name = "core/forms/multiple_input.html"
+                widget.option_template_name = "core/forms/input_option.html"
                 continue
             widget.attrs["class"] = (widget.attrs.get("class", "") + " ds-input").strip()
 
