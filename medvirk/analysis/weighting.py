@@ -398,27 +398,58 @@ def weighted_mean(
     ``z_i = w_i (y_i - ȳ_w) / Σw``, ``Var = n/(n-1) · Σ (z_i - z̄)²``.
     When ``raking_margins`` (the code arrays the weights were raked on) are given, ``z`` is first
     residualised on the margins as ``survey`` does for raked designs, which gives the smaller,
-    calibrated SE. The interval uses a t distribution with n−1 degrees of freedom (``survey``'s
-    ``degf``). Rows with missing values must be removed by the caller.
+    calibrated SE. The interval uses a t distribution with ``survey``'s ``degf``: the number of
+    rows that enter the estimate, minus one.
+
+    Rows outside the estimate are treated as R's ``survey`` treats them:
+
+    * a missing value (NaN, e.g. a skipped question) is a domain, as in
+      ``svymean(..., na.rm = TRUE)``. On a raked design (``raking_margins`` given) the row stays
+      in the design with zero weight: it still counts in n/(n−1) and in the residualisation on
+      the margins, with its raked weight, so the SE is the unconditional domain SE (slightly
+      larger than the SE of the answered rows alone). Without ``raking_margins`` R's
+      ``svymean(na.rm = TRUE)`` drops the row from the design (``[.survey.design2`` subsets
+      uncalibrated designs), and so does this function.
+    * a zero weight (without ``raking_margins``) is a row of the design with no weight, as
+      ``svydesign(weights = ~w)`` with ``w = 0``: it counts in n/(n−1) but not in the estimate
+      or the degrees of freedom. With ``raking_margins`` the weights must be the positive raked
+      weights (R's raking residuals divide by them); mark the rows outside the estimate NaN.
     """
     y = np.asarray(values, dtype=np.float64)
     w = np.asarray(weights, dtype=np.float64)
     if y.shape != w.shape or y.ndim != 1:
         raise ValueError("values and weights must be one-dimensional and the same length")
-    if not (np.all(np.isfinite(y)) and np.all(np.isfinite(w))):
-        raise ValueError("values and weights must be finite (drop missing answers first)")
-    if np.any(w <= 0):
-        raise ValueError("weights must be positive")
-    n = y.size
-    if n == 0:
+    if not np.all(np.isfinite(w)) or np.any(w < 0):
+        raise ValueError("weights must be finite and non-negative")
+    if np.any(np.isinf(y)):
+        raise ValueError("values must be finite or NaN (a missing answer)")
+    answered = ~np.isnan(y)
+    codes: list[npt.NDArray[np.intp]] = []
+    if raking_margins is not None:
+        if np.any(w <= 0):
+            raise ValueError(
+                "with raking_margins the weights must be the positive raked weights; "
+                "mark the rows outside the estimate as NaN"
+            )
+        codes = _codes(raking_margins, y.size)
+    else:
+        # R drops rows with a missing value from an uncalibrated design (svymean, na.rm = TRUE).
+        y, w = y[answered], w[answered]
+        answered = np.ones(y.size, dtype=bool)
+    # The domain's weights: zero outside it (R: prob = Inf), the design keeps every row.
+    domain_w = np.where(answered, w, 0.0)
+    inside = domain_w > 0
+    m = int(inside.sum())
+    if m == 0:
         raise ValueError("no observations")
-    total = w.sum()
-    mean = float(np.dot(w, y) / total)
-    deff = design_effect(w)
-    n_eff = effective_sample_size(w)
-    if n < 2:
+    total = domain_w.sum()
+    y0 = np.where(answered, y, 0.0)
+    mean = float(np.dot(domain_w, y0) / total)
+    deff = design_effect(domain_w[inside])
+    n_eff = effective_sample_size(domain_w[inside])
+    if m < 2:
         return WeightedMean(
-            n,
+            m,
             mean,
             (float("nan"), float("nan")),
             "weighted mean",
@@ -427,15 +458,16 @@ def weighted_mean(
             deff,
             n_eff,
         )
-    z = w * (y - mean) / total
+    n = y.size
+    z = domain_w * (y0 - mean) / total
     method = "weighted mean, linearisation SE"
     if raking_margins is not None:
-        z = _residualise_raking(z, w, _codes(raking_margins, n))
+        z = _residualise_raking(z, w, codes)
         method = "weighted mean, raking-calibrated linearisation SE (as R survey)"
     se = float(np.sqrt(n / (n - 1) * np.sum((z - z.mean()) ** 2)))
-    t = float(stats.t.ppf(0.5 + level / 2, n - 1))
+    t = float(stats.t.ppf(0.5 + level / 2, m - 1))
     return WeightedMean(
-        n=n,
+        n=m,
         estimate=mean,
         interval=(mean - t * se, mean + t * se),
         method=method,

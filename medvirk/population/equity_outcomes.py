@@ -348,12 +348,18 @@ def _headline(
         row.top_box = top_box_share(vals, info.top).estimate
         sub = [(r, v) for r, v in pairs if r in weights]
         if len(sub) >= max(threshold, 2):
-            idx = np.array([position[r] for r, _v in sub])
-            w = np.array([weights[r] for r, _v in sub])
-            y = np.array([v for _r, v in sub], dtype=float)
-            wm = weighted_mean(y, w, raking_margins=[c[idx] for c in codes])
+            # Those who skipped the question stay in the raked design with a missing value: a
+            # domain, as R's svymean(..., na.rm = TRUE), so the SE is not conditional on who
+            # answered.
+            y = np.full(len(kept), np.nan)
+            y[[position[r] for r, _v in sub]] = [v for _r, v in sub]
+            w = np.array([weights[r] for r in kept])
+            wm = weighted_mean(y, w, raking_margins=codes)
             row.weighted_mean, row.weighted_mean_interval = wm.estimate, wm.interval
-            row.weighted_top_box = float(np.dot(w, np.isin(y, info.top)) / w.sum())
+            answered = ~np.isnan(y)
+            row.weighted_top_box = float(
+                np.dot(w[answered], np.isin(y[answered], info.top)) / w[answered].sum()
+            )
         rows.append(row)
     return rows
 

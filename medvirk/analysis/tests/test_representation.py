@@ -120,3 +120,12 @@ def test_r_indicator_bounds_and_single_variable_partial(cells: list[tuple[int, i
 def test_register_explanation_mentions_what_p_values_do_not_mean() -> None:
     text = REGISTER_P_VALUE_EXPLANATION.lower()
     assert "register" in text and "does not say" in text
+
+
+def test_group_without_population_leaves_the_chi_square() -> None:
+    # A district with no inhabitants in an age band (and so no respondents) keeps its row but
+    # not its degree of freedom: 3 groups with population give 2 df, not 3.
+    res = representation(["a", "b", "c", "d"], [10, 20, 0, 30], [100, 200, 0, 300])
+    assert res.chi_square.df == 2
+    assert res.chi_square.statistic == pytest.approx(0.0, abs=1e-12)
+    assert np.isnan(res.groups[2].ratio)

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from scipy import stats
 
 from medvirk.analysis.significance import (
     benjamini_hochberg,
@@ -63,6 +64,22 @@ def test_chi_square_normalises_shares() -> None:
     assert a.statistic == pytest.approx(0.0)
     with pytest.raises(ValueError, match="share 0"):
         chi_square_gof([1, 2], [0.0, 1.0])
+
+
+def test_chi_square_drops_groups_without_population() -> None:
+    # A group with population share 0 (and no respondents) leaves the test: the statistic is
+    # that of the other groups and the degrees of freedom fall by one. By hand: 10 and 20
+    # against 15 and 15 gives X² = 2 · 25/15 = 10/3 on 1 df (R: chisq.test(c(10, 20))).
+    res = chi_square_gof([10, 0, 20], [0.5, 0.0, 0.5])
+    assert res.df == 1 and res.n == 30
+    assert res.statistic == pytest.approx(10 / 3, rel=1e-14)
+    assert res.p_value == pytest.approx(float(stats.chi2.sf(10 / 3, 1)), rel=1e-12)
+    assert res.min_expected == pytest.approx(15.0)
+    same = chi_square_gof([10, 20], [0.5, 0.5])
+    assert (same.statistic, same.df, same.p_value) == (res.statistic, res.df, res.p_value)
+    # One group left: nothing to test (0 df), no p-value.
+    alone = chi_square_gof([7, 0], [1.0, 0.0])
+    assert alone.df == 0 and np.isnan(alone.p_value)
 
 
 def test_reliable_change_mean_uses_welch() -> None:

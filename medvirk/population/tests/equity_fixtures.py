@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,17 @@ def import_population(demo: DemoData) -> None:
         )
 
 
-def closed_survey(demo: DemoData, plan: list[tuple[str, str, str, str, int, int]] = PLAN) -> Any:
+def closed_survey(
+    demo: DemoData,
+    plan: list[tuple[str, str, str, str, int, int]] = PLAN,
+    *,
+    skip_staff: Callable[[int], bool] | None = None,
+) -> Any:
+    """Return a closed round answered as ``plan`` says.
+
+    Respondents are numbered from 1 in plan order; those for whom ``skip_staff(number)`` is true
+    leave the matrix row ``q_m_staff`` unanswered.
+    """
     kindergartens = [demo.units[n] for n in ("Solsikken barnehage", "Nordlys barnehage", "Sørbyen barnehage")]
     survey = services.survey_create(
         actor=demo.users["analytiker"],
@@ -53,16 +64,19 @@ def closed_survey(demo: DemoData, plan: list[tuple[str, str, str, str, int, int]
         su = SurveyUnit.objects.get(survey=survey, unit=demo.units[unit])
         for _ in range(count):
             i += 1
+            answers: dict[str, Any] = {
+                "q_overall": overall,
+                "q_channel": "web",
+                "q_m_staff": min(6, overall + 1),
+                "bg_age": age,
+                "bg_gender": gender,
+                "bg_district": district,
+            }
+            if skip_staff is not None and skip_staff(i):
+                del answers["q_m_staff"]
             services.response_submit_complete(
                 survey_unit=su,
-                answers={
-                    "q_overall": overall,
-                    "q_channel": "web",
-                    "q_m_staff": min(6, overall + 1),
-                    "bg_age": age,
-                    "bg_gender": gender,
-                    "bg_district": district,
-                },
+                answers=answers,
                 language="nb",
                 idempotency_key=f"eq{i}",
             )

@@ -28,22 +28,28 @@ def _nord_rows() -> list[tuple[str, str, int]]:
     return out
 
 
+def _nord_raked(rows: list[tuple[str, str, int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Rake Bydel Nord's respondents to its age bands by hand: (age codes, raked weights)."""
+    # The page merges the bands nobody answered from into their neighbours.
+    groups = [["0-15", "16-24"], ["25-34"], ["35-44"], ["45-54"], ["55-66", "67-79", "80+"]]
+    pop = dict(
+        PopulationCount.objects.filter(region="999901", dimension="age_band").values_list("category", "count")
+    )
+    codes = np.array([next(i for i, g in enumerate(groups) if age in g) for age, _g, _o in rows])
+    targets = np.array([sum(pop[c] for c in g) for g in groups], dtype=float)
+    return codes, rake([codes], [targets], trim=equity_outcomes.TRIM).weights
+
+
 def test_weighted_headline_equals_pure_raking(survey, demo: DemoData) -> None:  # type: ignore[no-untyped-def]
     report = equity_outcomes.outcome_report(survey=survey, unit=demo.units["Bydel Nord"])
     w = report.weighting
     # Age × gender cannot be met by this sample (the only 16-24 and 45-54 respondents are men),
     # so raking falls back to age alone and says so.
     assert w.margins == ["age_band"] and "did not converge" in w.note
-    groups = [["0-15", "16-24"], ["25-34"], ["35-44"], ["45-54"], ["55-66", "67-79", "80+"]]
-    pop = dict(
-        PopulationCount.objects.filter(region="999901", dimension="age_band").values_list("category", "count")
-    )
     rows = _nord_rows()
-    codes = np.array([next(i for i, g in enumerate(groups) if age in g) for age, _g, _o in rows])
-    targets = np.array([sum(pop[c] for c in g) for g in groups], dtype=float)
-    raked = rake([codes], [targets], trim=equity_outcomes.TRIM)
+    codes, weights = _nord_raked(rows)
     y = np.array([o for _a, _g, o in rows], dtype=float)
-    expected = weighted_mean(y, raked.weights, raking_margins=[codes])
+    expected = weighted_mean(y, weights, raking_margins=[codes])
     overall = next(h for h in report.headline if h.question == "q_overall")
     assert overall.n == 57
     assert overall.mean == pytest.approx(y.mean())
@@ -52,7 +58,33 @@ def test_weighted_headline_equals_pure_raking(survey, demo: DemoData) -> None:  
     assert w.design_effect == pytest.approx(expected.design_effect)
     assert w.effective_n == pytest.approx(expected.effective_n)
     assert overall.weighted_top_box == pytest.approx(
-        float(np.dot(raked.weights, np.isin(y, (5, 6))) / raked.weights.sum())
+        float(np.dot(weights, np.isin(y, (5, 6))) / weights.sum())
+    )
+
+
+def test_weighted_headline_keeps_skippers_in_the_design(demo: DemoData) -> None:
+    # Every 7th respondent skips the staff question (8 of Bydel Nord's 57). As R's
+    # svymean(..., na.rm = TRUE) on the raked design, they keep their raked weight in the
+    # calibration and count in n/(n−1); only the estimate leaves them out.
+    import_population(demo)
+    survey = closed_survey(demo, skip_staff=lambda i: i % 7 == 0)
+    report = equity_outcomes.outcome_report(survey=survey, unit=demo.units["Bydel Nord"])
+    assert report.weighting.margins == ["age_band"]
+    rows = _nord_rows()  # respondents 1..57 in plan order: Bydel Nord's units come first
+    codes, weights = _nord_raked(rows)
+    staff = np.array([np.nan if i % 7 == 0 else min(6, o + 1) for i, (_a, _g, o) in enumerate(rows, 1)])
+    answered = ~np.isnan(staff)
+    domain = weighted_mean(staff, weights, raking_margins=[codes])
+    conditional = weighted_mean(staff[answered], weights[answered], raking_margins=[codes[answered]])
+    row = next(h for h in report.headline if h.question == "q_m_staff")
+    assert row.n == 49 == domain.n
+    assert row.weighted_mean == pytest.approx(domain.estimate, rel=1e-9)
+    assert row.weighted_mean_interval == pytest.approx(domain.interval, rel=1e-9)
+    # The domain interval is wider than the conditional one the report used to show.
+    assert domain.se > conditional.se * 1.001
+    assert row.weighted_mean_interval != pytest.approx(conditional.interval, rel=1e-6)
+    assert row.weighted_top_box == pytest.approx(
+        float(np.dot(weights[answered], staff[answered] >= 5) / weights[answered].sum())
     )
 
 
