@@ -29,8 +29,7 @@ from medvirk.analysis.selection import (
 )
 from medvirk.analysis.selection.leximin import _solve
 
-DATA = Path(__file__).resolve().parents[4] / "shared" / "data" / "sortition"
-needs_data = pytest.mark.skipif(not DATA.exists(), reason="shared instances not available")
+DATA = Path(__file__).resolve().parent / "data" / "sortition"  # shipped with the tests (README there)
 
 
 # --- independent reference: brute force + scipy ------------------------------------------
@@ -226,18 +225,15 @@ def test_households_respected_on_draws() -> None:
     assert dist.minimum == pytest.approx(1 / 3, abs=1e-6)
 
 
-# --- shared instances ----------------------------------------------------------------------
+# --- published and realistic instances (data/sortition) -----------------------------------
 
 
 @pytest.fixture(scope="module")
 def n200() -> tuple[Instance, Distribution]:
-    if not DATA.exists():
-        pytest.skip("shared instances not available")
     instance = load_instance(DATA / "n0200_k040")
     return instance, find_leximin(instance)
 
 
-@needs_data
 def test_loader_reads_both_formats() -> None:
     paper = load_instance(DATA / "example_small_20")
     assert (paper.n, paper.k, len(paper.quotas)) == (200, 20, 4)
@@ -247,14 +243,12 @@ def test_loader_reads_both_formats() -> None:
     assert ours.people["p00001"]["district"] == "D04"
 
 
-@needs_data
 def test_paper_small_instance_reaches_ten_percent() -> None:
     dist = find_leximin(load_instance(DATA / "example_small_20"))
     assert dist.minimum == pytest.approx(0.10, abs=1e-6)
     assert_distribution_valid(dist)
 
 
-@needs_data
 def test_n200_distribution_and_draws(n200: tuple[Instance, Distribution]) -> None:
     instance, dist = n200
     assert_distribution_valid(dist)
@@ -264,7 +258,6 @@ def test_n200_distribution_and_draws(n200: tuple[Instance, Distribution]) -> Non
         assert not panel_violations(instance, draw_panel(dist, seed).panel)
 
 
-@needs_data
 def test_draw_is_reproducible_from_seed(n200: tuple[Instance, Distribution]) -> None:
     _, dist = n200
     first = draw_panel(dist, 20261125)
@@ -273,7 +266,6 @@ def test_draw_is_reproducible_from_seed(n200: tuple[Instance, Distribution]) -> 
     assert first.composition == dist.compositions[first.composition_index]
 
 
-@needs_data
 def test_empirical_frequencies_follow_marginals(n200: tuple[Instance, Distribution]) -> None:
     instance, dist = n200
     counts = dict.fromkeys(instance.people, 0)
@@ -285,7 +277,6 @@ def test_empirical_frequencies_follow_marginals(n200: tuple[Instance, Distributi
     assert worst < 0.05
 
 
-@needs_data
 def test_replacement_keeps_quotas(n200: tuple[Instance, Distribution]) -> None:
     instance, dist = n200
     done = 0
@@ -311,7 +302,6 @@ def test_replacement_prefers_twin_and_reports_impossible() -> None:
         draw_replacements(instance, ["a1", "b1"], ["a1"], seed=3, unavailable=["a2"])
 
 
-@needs_data
 def test_legacy_draw_is_valid_and_reproducible(n200: tuple[Instance, Distribution]) -> None:
     instance, _ = n200
     first = draw_legacy(instance, seed=11)
