@@ -3,8 +3,9 @@
     .venv/bin/python bench/load/run.py [--respondents 32] [--staff 4] [--steady 40] [--crash 60]
         [--kills 3] [--workers N] [--out bench/load/RESULTS.md]
 
-Everything runs on 127.0.0.1: a throwaway PostgreSQL cluster, gunicorn with the production
-settings, and an asyncio client. Two phases, each bounded in time:
+Everything runs on 127.0.0.1: a throwaway PostgreSQL cluster, gunicorn with the shipped
+``config/gunicorn.conf.py`` and the production settings, and an asyncio client. Two phases, each
+bounded in time:
 
 1. steady: N respondents POST whole 25-answer responses to the public API while M staff open the
    org tree page (session), GET /api/v1/units (API token) and, when /results/ answers, the
@@ -23,7 +24,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import os
 import sys
 import tempfile
 import time
@@ -213,7 +213,7 @@ def main() -> None:
     ap.add_argument("--crash", type=float, default=60, help="seconds of load with --kills crashes")
     ap.add_argument("--kills", type=int, default=3)
     ap.add_argument("--retry-for", type=float, default=90, help="seconds a respondent keeps retrying")
-    ap.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    ap.add_argument("--workers", type=int, default=harness.config_workers(), help="default: the config's")
     ap.add_argument("--out", default=str(Path(__file__).with_name("RESULTS.md")))
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
@@ -239,10 +239,10 @@ def main() -> None:
 
     head = [
         f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {harness.machine()}.",
-        f"gunicorn sync, {args.workers} workers, production settings; PostgreSQL with fsync and "
-        f"synchronous_commit on, data checksums; {args.respondents} respondents (25-answer kindergarten "
-        f"survey, {setup['answer_rows']} answer rows each) and {args.staff} staff readers, "
-        "all on one machine.",
+        f"gunicorn sync, {args.workers} workers, config/gunicorn.conf.py, production settings; "
+        f"PostgreSQL with fsync and synchronous_commit on, data checksums; {args.respondents} "
+        f"respondents (25-answer kindergarten survey, {setup['answer_rows']} answer rows each) and "
+        f"{args.staff} staff readers, all on one machine.",
         "",
         f"### Steady load ({steady_s:.0f} s, no crashes)",
         "",

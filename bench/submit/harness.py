@@ -27,7 +27,15 @@ import httpx
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+GUNICORN_CONF = ROOT / "config" / "gunicorn.conf.py"  # the production settings (README)
 HOST = "127.0.0.1"
+
+
+def config_workers() -> int:
+    """Return the number of workers the shipped gunicorn config chooses on this machine."""
+    import runpy
+
+    return int(runpy.run_path(str(GUNICORN_CONF))["workers"])
 
 
 def free_port() -> int:
@@ -166,7 +174,8 @@ def prepare(env: dict[str, str]) -> dict[str, Any]:
 
 @dataclass
 class Gunicorn:
-    """The production WSGI app under gunicorn; ``kill()`` is a SIGKILL of master and workers."""
+    """The production WSGI app under gunicorn with ``config/gunicorn.conf.py``; ``kill()`` is a
+    SIGKILL of master and workers."""
 
     env: dict[str, str]
     workers: int
@@ -180,8 +189,20 @@ class Gunicorn:
         return f"http://{HOST}:{self.port}"
 
     def start(self) -> None:
-        args = [GUNICORN, "config.wsgi", "--bind", f"{HOST}:{self.port}", "--workers", str(self.workers)]
+        # The shipped config (preload, timeouts, log format); only address, workers and the
+        # worker class are the benchmark's own. The access log is formatted as in production
+        # but written to /dev/null, so thousands of lines do not flood the terminal.
+        args = [
+            GUNICORN,
+            "-c",
+            str(GUNICORN_CONF),
+            "--bind",
+            f"{HOST}:{self.port}",
+            "--workers",
+            str(self.workers),
+        ]
         args += ["--worker-class", self.worker_class, "--backlog", "2048", "--log-level", "warning"]
+        args += ["--access-logfile", os.devnull]
         if self.worker_class == "gthread":
             args += ["--threads", str(self.threads)]
         self.proc = subprocess.Popen(args, cwd=ROOT, env=self.env, start_new_session=True)

@@ -3,9 +3,10 @@
     .venv/bin/python bench/submit/run.py [--requests 1000] [--levels 1,16,64]
         [--worker-classes sync,gthread] [--workers N] [--threads 4] [--out bench/submit/RESULTS.md]
 
-Starts a throwaway PostgreSQL cluster and gunicorn (production settings) on 127.0.0.1, drives
-POST /api/v1/public/surveys/<link>/responses and POST /bench/floor/ with 1, 16 and 64 clients,
-then checks that the stored responses equal the acknowledged ones. Stops everything it started.
+Starts a throwaway PostgreSQL cluster and gunicorn (config/gunicorn.conf.py, production settings)
+on 127.0.0.1, drives POST /api/v1/public/surveys/<link>/responses and POST /bench/floor/ with 1, 16
+and 64 clients, then checks that the stored responses equal the acknowledged ones. Stops everything
+it started.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import os
 import sys
 import tempfile
 import uuid
@@ -91,7 +91,7 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=1000, help="requests per endpoint and level")
     ap.add_argument("--levels", default="1,16,64")
     ap.add_argument("--worker-classes", default="sync,gthread")
-    ap.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    ap.add_argument("--workers", type=int, default=harness.config_workers(), help="default: the config's")
     ap.add_argument("--threads", type=int, default=4)
     ap.add_argument("--out", default=str(Path(__file__).with_name("RESULTS.md")))
     ap.add_argument("--no-write", action="store_true")
@@ -117,7 +117,8 @@ def main() -> None:
     threads = f", {args.threads} threads each for gthread" if "gthread" in args.worker_classes else ""
     report = [
         f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {harness.machine()}.",
-        f"gunicorn {args.workers} workers{threads}; {args.requests} requests per endpoint and level; "
+        f"gunicorn {args.workers} workers{threads}, config/gunicorn.conf.py; {args.requests} requests "
+        "per endpoint and level; "
         f"payload {setup['answer_count']} answers ({setup['answer_rows']} answer rows), template "
         "kindergarten_parents; PostgreSQL with fsync and synchronous_commit on; client, server and "
         "database share the machine.",
