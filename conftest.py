@@ -1,12 +1,48 @@
 """Shared fixtures: the demo municipalities are built once per test session and each test runs
-in a transaction that is rolled back, so tests see the same data people see in the demo."""
+in a transaction that is rolled back, so tests see the same data people see in the demo.
+
+Also the Hypothesis profiles (chosen with ``HYPOTHESIS_PROFILE``) and, under ``bin/test``, the
+rule that no test may skip."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
+# "ci" (the default, and what bin/test uses): the same examples on every run, so a failure is
+# repeatable and a green run stays green; bounded; no deadline and no speed health check,
+# which fail at random on a busy machine; no example database written into the checkout.
+# Tests may ask for fewer or more examples with their own @settings.
+hypothesis_settings.register_profile(
+    "ci",
+    derandomize=True,
+    max_examples=100,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+# "explore": random examples, ten times as many, to hunt for new failures by hand
+# (HYPOTHESIS_PROFILE=explore .venv/bin/pytest medvirk/analysis); a find becomes an @example.
+hypothesis_settings.register_profile("explore", max_examples=1000, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Under bin/test (``MEDVIRK_FORBID_SKIPS=1``) a skipped test fails: bin/test installs all
+    that every test needs, so a skip there means a test silently stopped checking anything."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if report.skipped and not hasattr(report, "wasxfail") and os.environ.get("MEDVIRK_FORBID_SKIPS") == "1":
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"Skipped under bin/test, which sets up everything the tests need: {reason}"
+
 
 if TYPE_CHECKING:  # Django is imported lazily so pure-Python tests also run with -p no:django
     from django.test import Client
