@@ -1,7 +1,8 @@
-"""Navigation shown in the header, built from what the user may do."""
+"""Navigation shown in the header, grouped by task and built from what the user may do."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import HttpRequest
@@ -12,33 +13,81 @@ from medvirk.accounts.access import can_anywhere, has_any_role
 from medvirk.accounts.permissions import Perm
 
 # (url name, label, permission needed anywhere or None for any staff role)
-NAV: list[tuple[str, Any, Perm | None]] = [
-    ("site:dashboard", _("Overview"), None),
-    ("orgs:tree", _("Organisation"), Perm.ORG_VIEW),
-    ("surveys:list", _("Surveys"), Perm.SURVEY_DISTRIBUTE),
-    ("insights:survey_list", _("Results"), Perm.RESULTS_VIEW),
-    ("population:equity_index", _("Equity"), Perm.RESULTS_VIEW),
-    ("partners:register", _("Organisations"), Perm.ORG_VIEW),
-    ("participation:activity_list", _("Participation"), Perm.RESULTS_VIEW),
-    ("panels:panel_list", _("Panels"), Perm.PANELS_MANAGE),
-    ("accounts:roles", _("Access"), Perm.ROLES_MANAGE),
-    ("accounts:audit", _("Audit log"), Perm.AUDIT_VIEW),
-    ("accounts:tokens", _("API tokens"), None),
+Entry = tuple[str, Any, Perm | None]
+
+# Groups by task: asking users and reading what they said, involving people, running the place.
+# A group the user can see only one link of is shown as that link.
+NAV: list[tuple[Any, list[Entry]]] = [
+    (None, [("site:dashboard", _("Overview"), None)]),
+    (
+        _("Surveys and results"),
+        [
+            ("surveys:list", _("Surveys"), Perm.SURVEY_DISTRIBUTE),
+            ("insights:survey_list", _("Results"), Perm.RESULTS_VIEW),
+            ("population:equity_index", _("Equity"), Perm.RESULTS_VIEW),
+        ],
+    ),
+    (
+        _("Participation"),
+        [
+            ("participation:activity_list", _("Activities and measures"), Perm.RESULTS_VIEW),
+            ("panels:panel_list", _("Panels"), Perm.PANELS_MANAGE),
+            ("partners:register", _("Organisations"), Perm.ORG_VIEW),
+        ],
+    ),
+    (
+        _("Administration"),
+        [
+            ("orgs:tree", _("Organisation"), Perm.ORG_VIEW),
+            ("accounts:roles", _("Access"), Perm.ROLES_MANAGE),
+            ("accounts:audit", _("Audit log"), Perm.AUDIT_VIEW),
+            ("accounts:tokens", _("API tokens"), None),
+        ],
+    ),
 ]
 
 
+@dataclass
+class NavItem:
+    url: str
+    label: Any
+    current: bool
+
+
+@dataclass
+class NavGroup:
+    label: Any
+    items: list[NavItem] = field(default_factory=list)
+
+    @property
+    def current(self) -> bool:
+        return any(item.current for item in self.items)
+
+    @property
+    def single(self) -> NavItem | None:
+        """The one link of a group that has only one: shown as a plain link."""
+        return self.items[0] if len(self.items) == 1 else None
+
+
+def _is_current(request: HttpRequest, url: str, name: str) -> bool:
+    if request.path == url:
+        return True
+    return url != "/" and name != "site:dashboard" and request.path.startswith(url)
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """Return the header menu items for the logged-in staff user."""
+    """Return the header menu, grouped by task, for the logged-in staff user."""
     user = request.user
     if not user.is_authenticated or not has_any_role(user):
-        return {"nav_items": []}
-    items = []
-    for name, label, perm in NAV:
-        if perm is not None and not can_anywhere(user, perm):
-            continue
-        url = reverse(name)
-        current = request.path == url or (
-            url != "/" and request.path.startswith(url) and name != "site:dashboard"
-        )
-        items.append({"url": url, "label": label, "current": current})
-    return {"nav_items": items}
+        return {"nav_groups": []}
+    groups = []
+    for label, entries in NAV:
+        group = NavGroup(label)
+        for name, item_label, perm in entries:
+            if perm is not None and not can_anywhere(user, perm):
+                continue
+            url = reverse(name)
+            group.items.append(NavItem(url, item_label, _is_current(request, url, name)))
+        if group.items:
+            groups.append(group)
+    return {"nav_groups": groups}

@@ -21,7 +21,8 @@ def test_login_browse_tree_and_every_staff_page_is_accessible(page: Any) -> None
     login(page, "admin")
     assert_accessible(page)
 
-    page.click('nav[aria-label] >> text="Organisasjon"')
+    page.click('.mv-nav__bar summary >> text="Administrasjon"')
+    page.click('.mv-nav__bar >> text="Organisasjon"')
     assert page.locator("h1").inner_text() == "Organisasjon"
     assert page.locator(".mv-tree >> text=Bydel Nord").count() == 1
     assert page.locator("text=Prøvestad").count() == 0
@@ -114,3 +115,42 @@ def test_pages_are_set_in_the_designsystemet_font(page: Any) -> None:
     assert_designsystemet_font(page)
     page.goto(page.base_url + f"/a/{survey_unit.link_key}/")
     assert_designsystemet_font(page)
+
+
+@pytest.mark.parametrize("username", ["admin", "analytiker", "leder.solsikken", "koordinator", "lesetilgang"])
+def test_menu_fits_one_row_and_opens_without_javascript(
+    browser: Any, live_server: Any, username: str
+) -> None:
+    """Wide: the task groups sit on one row; narrow: a Menu button opens them. No JavaScript needed."""
+    from medvirk.demo import build_demo
+    from medvirk.orgs.models import Municipality
+
+    if not Municipality.objects.filter(slug="eksempel").exists():
+        build_demo()
+    context = browser.new_context(
+        java_script_enabled=False, locale="nb-NO", viewport={"width": 1280, "height": 900}
+    )
+    page = context.new_page()
+    page.base_url = live_server.url
+    try:
+        login(page, username)
+        tops = page.eval_on_selector_all(
+            ".mv-nav__bar > li", "els => els.map(e => e.getBoundingClientRect().top)"
+        )
+        assert len(tops) >= 2 and max(tops) - min(tops) < 8, tops  # one row: the menu does not wrap
+        assert not page.is_visible(".mv-nav__menu")
+        group = page.locator(".mv-nav__bar details").last
+        group.locator("summary").click()
+        assert group.locator("a").first.is_visible()
+        page.set_viewport_size({"width": 320, "height": 800})
+        assert not page.is_visible(".mv-nav__bar") and page.is_visible(".mv-nav__menu > summary")
+        page.click(".mv-nav__menu > summary")
+        links = page.locator(".mv-nav__panel a")
+        assert all(links.nth(i).is_visible() for i in range(links.count()))
+        hrefs = "els => els.map(e => e.getAttribute('href'))"
+        assert page.eval_on_selector_all(".mv-nav__panel a", hrefs) == page.eval_on_selector_all(
+            ".mv-nav__bar a", hrefs
+        )
+        assert_fits_width(page)
+    finally:
+        context.close()
