@@ -26,10 +26,11 @@ from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from medvirk.accounts.services import token_create  # noqa: E402
 from medvirk.demo import load_demo  # noqa: E402
 from medvirk.orgs.models import ServiceArea  # noqa: E402
-from medvirk.surveys import engine, services  # noqa: E402
-from medvirk.surveys.bank import load_template  # noqa: E402
-from medvirk.surveys.definition import QType, Question, parse_definition  # noqa: E402
+from medvirk.surveys import services  # noqa: E402
+from medvirk.surveys.answering import engine  # noqa: E402
 from medvirk.surveys.models import SurveyUnit  # noqa: E402
+from medvirk.surveys.selectors import load_template  # noqa: E402
+from medvirk.surveys.types import QType, Question, parse_definition  # noqa: E402
 
 TEMPLATE = "kindergarten_parents"
 

@@ -19,15 +19,15 @@ from ninja import Router, Schema
 from medvirk.accounts.access import can_anywhere
 from medvirk.accounts.permissions import Perm
 from medvirk.core.errors import ServiceError
-from medvirk.surveys.definition import missing_translations, parse_definition
-from medvirk.surveys.selectors import access_survey_by_id
-from medvirk.surveys.xlsform import (
+from medvirk.surveys.selectors import (
     MAX_UPLOAD_BYTES,
     Problem,
+    access_survey_by_id,
     definition_from_json,
     definition_to_xlsform,
     read_survey_file,
 )
+from medvirk.surveys.types import missing_translations, parse_definition
 
 router = Router(tags=["surveys"])
 

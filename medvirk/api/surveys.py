@@ -13,11 +13,20 @@ from medvirk.accounts.access import access_unit_by_id
 from medvirk.accounts.permissions import Perm
 from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import OrgUnit
-from medvirk.surveys import answer_store, distribution, engine, local, services
-from medvirk.surveys.bank import list_templates, load_template
-from medvirk.surveys.definition import missing_translations, parse_definition
+from medvirk.surveys import services
 from medvirk.surveys.models import Channel, SurveyStatus, SurveyUnit
-from medvirk.surveys.selectors import access_survey_by_id, access_survey_unit, survey_units_for, surveys_for
+from medvirk.surveys.selectors import (
+    MAX_LOCAL_QUESTIONS,
+    access_survey_by_id,
+    access_survey_unit,
+    list_templates,
+    load_template,
+    submission_target,
+    survey_units_for,
+    surveys_for,
+    unit_document,
+)
+from medvirk.surveys.types import missing_translations, parse_definition, storable
 
 from .base import api, error_body
 
@@ -217,7 +226,7 @@ def create_codes(
     """Create a batch of single-use codes."""
     survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DISTRIBUTE)
     su = access_survey_unit(request.user, survey, survey_unit_id)
-    codes = distribution.codes_create(actor=request.user, survey_unit=su, count=payload.count)
+    codes = services.codes_create(actor=request.user, survey_unit=su, count=payload.count)
     return Status(201, {"batch": codes[0].batch if codes else 0, "codes": [c.code for c in codes]})
 
 
@@ -228,8 +237,8 @@ def send_invitations(
     """E-mail personal invitations in the batch's or each address's language (skips repeats)."""
     survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DISTRIBUTE)
     su = access_survey_unit(request.user, survey, survey_unit_id)
-    valid, invalid = distribution.parse_addresses("\n".join(payload.emails))
-    sent = distribution.invitations_send(
+    valid, invalid = services.parse_addresses("\n".join(payload.emails))
+    sent = services.invitations_send(
         actor=request.user,
         survey_unit=su,
         emails=valid,
@@ -245,7 +254,7 @@ def send_reminders(request: HttpRequest, survey_id: int, survey_unit_id: int) ->
     survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DISTRIBUTE)
     su = access_survey_unit(request.user, survey, survey_unit_id)
     return {
-        "sent": distribution.reminders_send(
+        "sent": services.reminders_send(
             actor=request.user, survey_unit=su, base_url=request.build_absolute_uri("/").rstrip("/")
         )
     }
@@ -257,7 +266,7 @@ def set_user_count(
 ) -> dict[str, Any]:
     """Record how many users the unit has (for the response rate)."""
     survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DISTRIBUTE)
-    su = distribution.user_count_set(
+    su = services.user_count_set(
         actor=request.user,
         survey_unit=access_survey_unit(request.user, survey, survey_unit_id),
         count=payload.user_count,
@@ -288,7 +297,7 @@ def _local_unit(request: HttpRequest, survey_id: int, survey_unit_id: int) -> Su
 
 def _local_out(su: SurveyUnit) -> dict[str, Any]:
     su.refresh_from_db(fields=["local_questions"])
-    return {"max": local.MAX_LOCAL_QUESTIONS, "questions": su.local_questions}
+    return {"max": MAX_LOCAL_QUESTIONS, "questions": su.local_questions}
 
 
 @router.get("/surveys/{survey_id}/units/{survey_unit_id}/local-questions", response=LocalQuestionsOut)
@@ -306,7 +315,7 @@ def add_local_question(
 ) -> Status[dict[str, Any]]:
     """Add a question in definition format (type rating, single, multiple or textarea; no key)."""
     su = _local_unit(request, survey_id, survey_unit_id)
-    local.local_question_add(actor=request.user, survey_unit=su, question=payload)
+    services.local_question_add(actor=request.user, survey_unit=su, question=payload)
     return Status(201, _local_out(su))
 
 
@@ -320,7 +329,7 @@ def put_local_question(
 ) -> dict[str, Any]:
     """Change a local question's wording, translations or options; its key and answers stay."""
     su = _local_unit(request, survey_id, survey_unit_id)
-    local.local_question_update(actor=request.user, survey_unit=su, key=key, question=payload)
+    services.local_question_update(actor=request.user, survey_unit=su, key=key, question=payload)
     return _local_out(su)
 
 
@@ -332,7 +341,7 @@ def delete_local_question(
 ) -> dict[str, Any]:
     """Remove a local question from the form (hidden; answers already given are kept)."""
     su = _local_unit(request, survey_id, survey_unit_id)
-    local.local_question_remove(actor=request.user, survey_unit=su, key=key)
+    services.local_question_remove(actor=request.user, survey_unit=su, key=key)
     return _local_out(su)
 
 
@@ -342,7 +351,7 @@ public = Router(tags=["public"], auth=None)
 
 
 def _open_unit(link_key: str) -> SurveyUnit:
-    if not engine.storable(link_key):  # NUL or a lone surrogate: no such link, and no 500
+    if not storable(link_key):  # NUL or a lone surrogate: no such link, and no 500
         raise Http404
     su = SurveyUnit.objects.select_related("survey", "unit").filter(link_key=link_key).first()
     if su is None or su.survey.status == SurveyStatus.DRAFT:
@@ -358,7 +367,7 @@ def public_definition(request: HttpRequest, link_key: str) -> dict[str, Any]:
     return {
         "unit": unit.name,
         "accepting": services.survey_is_accepting(su.survey),
-        "definition": local.unit_document(su),  # with the unit's own questions, if any
+        "definition": unit_document(su),  # with the unit's own questions, if any
     }
 
 
@@ -366,7 +375,7 @@ def public_definition(request: HttpRequest, link_key: str) -> dict[str, Any]:
 def public_submit(request: HttpRequest, link_key: str, payload: SubmissionIn) -> Status[dict[str, str]]:
     """Submit a whole response. Resending the same ``idempotency_key`` never stores it twice."""
     key = payload.idempotency_key[:64]
-    target = answer_store.submission_target(link_key=link_key, idempotency_key=key)  # one statement
+    target = submission_target(link_key=link_key, idempotency_key=key)  # one statement
     if target is None or target.status == SurveyStatus.DRAFT:
         raise Http404
     if not services.survey_is_accepting(target):

@@ -20,8 +20,8 @@ from functools import lru_cache
 
 from django.db.models import Count
 
-from medvirk.surveys.bank import list_templates, load_template
 from medvirk.surveys.models import Answer, Survey
+from medvirk.surveys.selectors import list_templates, load_template
 
 from .figures import QuestionFigures, question_figures
 from .questions import DONT_KNOW, QuestionInfo

@@ -53,8 +53,8 @@ from medvirk.analysis.suppression import (
 )
 from medvirk.common.dimensions import DIMENSIONS_BY_KEY, DISTRICT
 from medvirk.orgs.models import OrgUnit
-from medvirk.surveys.definition import QType, parse_definition
 from medvirk.surveys.models import Answer, Response, Survey
+from medvirk.surveys.types import QType, parse_definition
 
 from . import selectors
 

@@ -29,8 +29,8 @@ from django.utils.translation import gettext as _
 
 from medvirk.accounts.access import can
 from medvirk.accounts.permissions import Perm
-from medvirk.surveys.definition import QType
 from medvirk.surveys.models import AnonymityMode
+from medvirk.surveys.types import QType
 
 from . import selectors, services
 from .numbers import number_figures

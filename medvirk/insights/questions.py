@@ -8,11 +8,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from medvirk.common.dimensions import DIMENSIONS_BY_KEY, PREFER_NOT_TO_SAY
-from medvirk.surveys.definition import Definition, QType, Scale, Text
+from medvirk.surveys.types import Definition, QType, Scale, Text
 
 from .selectors import Registry
 
-DONT_KNOW = "dont_know"  # the engine's key for "don't know" (medvirk.surveys.engine.DONT_KNOW)
+DONT_KNOW = "dont_know"  # the engine's key for "don't know" (medvirk.surveys.types.DONT_KNOW)
 NPS_SCALE = Scale(min=0, max=10, top_box=9)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from medvirk.accounts.access import can
 from medvirk.accounts.permissions import Perm
 from medvirk.orgs.models import OrgUnit, UnitKind
-from medvirk.surveys.local import local_definition
+from medvirk.surveys.selectors import local_definition
 
 from . import selectors
 from .benchmark import Benchmark

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from medvirk.common.dimensions import DIMENSIONS_BY_KEY
-from medvirk.surveys.definition import Definition, QType, Question, Text
+from medvirk.surveys.types import Definition, QType, Question, Text
 
 from .questions import DONT_KNOW, NPS_SCALE
 from .savfile import SavWriter, Variable

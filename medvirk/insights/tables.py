@@ -30,8 +30,8 @@ from medvirk.analysis.suppression import (
     TableBuilder,
     suppress,
 )
-from medvirk.surveys.definition import parse_definition
 from medvirk.surveys.models import Survey
+from medvirk.surveys.types import parse_definition
 
 from . import selectors
 from .disclosure import NOT_STATED, SurveyDisclosure, cell_key, clear_cache, policy_for, state_for

@@ -50,7 +50,7 @@ class QuestionInfo:
 
 def survey_questions(survey: Any, language: str = "nb") -> dict[str, QuestionInfo]:
     """Return the scale (rating) questions of a survey with their text and top box."""
-    from medvirk.surveys.definition import parse_definition
+    from medvirk.surveys.types import parse_definition
 
     out: dict[str, QuestionInfo] = {}
     definition = parse_definition(survey.definition)

@@ -16,10 +16,9 @@ from medvirk.demo import DemoData
 from medvirk.orgs.models import ServiceArea
 
 from . import services
-from .bank import load_template
-from .definition import Definition, QType, Question
-from .engine import DONT_KNOW
+from .design.bank import load_template
 from .models import SurveyStatus, SurveyUnit
+from .types import DONT_KNOW, Definition, QType, Question
 
 COMMENTS = [
     "Mer informasjon om hva barna har gjort i løpet av dagen.",

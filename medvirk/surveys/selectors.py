@@ -1,4 +1,9 @@
-"""Reads for surveys: which surveys and survey units a staff member may work with."""
+"""Reads for surveys: which surveys and survey units a staff member may work with.
+
+Part of the app's public surface (see ``services``): it also re-exports the reads other apps use
+from the sub-packages — the question bank, a unit's definition with its own questions, the
+public-link lookup of the submission path, and reading or writing survey files (JSON, XLSForm).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,40 @@ from django.http import Http404
 from medvirk.accounts.access import can, scope_q
 from medvirk.accounts.permissions import Perm
 
+from .answering.answer_store import submission_target
+from .design.bank import list_templates, load_template, template_summaries
+from .design.local import (
+    MAX_LOCAL_QUESTIONS,
+    definition_for_unit,
+    local_definition,
+    unit_document,
+    visible_local_questions,
+)
+from .interchange.files import MAX_UPLOAD_BYTES, definition_from_json, read_survey_file
+from .interchange.xlsform import Problem, definition_to_xlsform, xlsform_to_definition
 from .models import Response, Survey, SurveyUnit
+
+__all__ = [
+    "MAX_LOCAL_QUESTIONS",
+    "MAX_UPLOAD_BYTES",
+    "Problem",
+    "access_survey_by_id",
+    "access_survey_unit",
+    "definition_for_unit",
+    "definition_from_json",
+    "definition_to_xlsform",
+    "list_templates",
+    "load_template",
+    "local_definition",
+    "read_survey_file",
+    "submission_target",
+    "survey_units_for",
+    "surveys_for",
+    "template_summaries",
+    "unit_document",
+    "visible_local_questions",
+    "xlsform_to_definition",
+]
 
 
 def surveys_for(user: Any) -> QuerySet[Survey]:

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views
+from .design import views
+from .distribution import views as distribution_views
 
 app_name = "surveys"
 urlpatterns = [
@@ -11,9 +12,15 @@ urlpatterns = [
     path("<int:survey_id>/dates/", views.survey_dates, name="dates"),
     path("<int:survey_id>/questions/", views.survey_definition, name="definition"),
     path("<int:survey_id>/translate/<str:lang>/", views.survey_translate, name="translate"),
-    path("<int:survey_id>/units/<int:survey_unit_id>/", views.unit_distribute, name="distribute"),
-    path("<int:survey_id>/units/<int:survey_unit_id>/poster/", views.unit_poster, name="poster"),
-    path("<int:survey_id>/units/<int:survey_unit_id>/codes/<int:batch>/", views.unit_codes, name="codes"),
-    path("<int:survey_id>/units/<int:survey_unit_id>/paper/", views.unit_paper, name="paper"),
+    path(
+        "<int:survey_id>/units/<int:survey_unit_id>/", distribution_views.unit_distribute, name="distribute"
+    ),
+    path("<int:survey_id>/units/<int:survey_unit_id>/poster/", distribution_views.unit_poster, name="poster"),
+    path(
+        "<int:survey_id>/units/<int:survey_unit_id>/codes/<int:batch>/",
+        distribution_views.unit_codes,
+        name="codes",
+    ),
+    path("<int:survey_id>/units/<int:survey_unit_id>/paper/", distribution_views.unit_paper, name="paper"),
     path("<int:survey_id>/units/<int:survey_unit_id>/local/", views.unit_local, name="local"),
 ]

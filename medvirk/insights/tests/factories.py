@@ -9,9 +9,9 @@ from typing import Any
 from medvirk.demo import DemoData
 from medvirk.orgs.models import OrgUnit, ServiceArea
 from medvirk.surveys import services
-from medvirk.surveys.engine import DONT_KNOW
 from medvirk.surveys.models import Survey, SurveyStatus, SurveyUnit
 from medvirk.surveys.tests.factories import sample_definition
+from medvirk.surveys.types import DONT_KNOW
 
 _keys = itertools.count()
 

@@ -14,8 +14,8 @@ from medvirk.orgs.models import ServiceArea
 from medvirk.orgs.selectors import municipality_root
 from medvirk.orgs.services import municipality_create, unit_create
 from medvirk.surveys import services
-from medvirk.surveys.bank import load_template
 from medvirk.surveys.models import Survey, SurveyUnit
+from medvirk.surveys.selectors import load_template
 
 from ..benchmark import benchmark
 from ..tables import SurveyResults

@@ -22,9 +22,9 @@ from medvirk.accounts.access import scope_q
 from medvirk.accounts.permissions import Perm
 from medvirk.analysis.text import mask_pii
 from medvirk.demo import DemoData
-from medvirk.surveys.definition import QType
 from medvirk.surveys.models import Answer, Response, SurveyQuestion
 from medvirk.surveys.tests.factories import sample_definition
+from medvirk.surveys.types import QType
 
 from .. import exports, selectors
 from ..tables import SurveyResults, node_key

@@ -12,7 +12,7 @@ import pytest
 
 from medvirk.core.models import AuditEvent
 from medvirk.demo import DemoData
-from medvirk.surveys.engine import DONT_KNOW
+from medvirk.surveys.types import DONT_KNOW
 
 from .. import selectors
 from ..exports import raw_rows

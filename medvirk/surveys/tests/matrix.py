@@ -119,7 +119,7 @@ def _page(path: Any) -> Any:
 
 def _make_codes(c: Any, d: DemoData, t: str) -> Any:
     su = unit_for(d, t)
-    from medvirk.surveys.distribution import codes_create
+    from medvirk.surveys.distribution.services import codes_create
 
     codes_create(actor=d.users["admin" if t != "foreign" else "provestad.admin"], survey_unit=su, count=2)
     return c.get(f"/surveys/{su.survey_id}/units/{su.pk}/codes/1/")
@@ -127,7 +127,7 @@ def _make_codes(c: Any, d: DemoData, t: str) -> Any:
 
 def _local_key(d: DemoData, t: str) -> str:
     """Give the target unit one local question (as its designer) and return its key."""
-    from medvirk.surveys.local import local_question_add
+    from medvirk.surveys.design.local import local_question_add
 
     actor = d.users["admin" if t != "foreign" else "provestad.admin"]
     su = unit_for(d, t)

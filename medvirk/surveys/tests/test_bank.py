@@ -10,7 +10,7 @@ from functools import cache
 
 import pytest
 
-from medvirk.surveys.bank import (
+from medvirk.surveys.design.bank import (
     BANK_DIR,
     KEYS_LOCK,
     list_templates,
@@ -18,7 +18,7 @@ from medvirk.surveys.bank import (
     question_count,
     template_summaries,
 )
-from medvirk.surveys.definition import (
+from medvirk.surveys.design.definition import (
     KEY_RE,
     Definition,
     DefinitionError,
@@ -117,7 +117,7 @@ def test_unknown_template_is_a_key_error() -> None:
 
 
 def test_file_key_mismatch_is_rejected(tmp_path, monkeypatch) -> None:
-    import medvirk.surveys.bank as bank
+    import medvirk.surveys.design.bank as bank
 
     (tmp_path / "copy.json").write_text(
         (BANK_DIR / "pupils.json").read_text(encoding="utf-8"), encoding="utf-8"

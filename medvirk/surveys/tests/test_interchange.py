@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from medvirk.common.dimensions import DIMENSIONS_BY_KEY
-from medvirk.surveys.definition import Definition, DefinitionError, QType, parse_definition
-from medvirk.surveys.xlsform import definition_to_xlsform, xlsform_to_definition
+from medvirk.surveys.design.definition import Definition, DefinitionError, QType, parse_definition
+from medvirk.surveys.interchange.xlsform import definition_to_xlsform, xlsform_to_definition
 
 from .factories import sample_definition
 

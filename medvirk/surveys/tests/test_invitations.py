@@ -13,10 +13,11 @@ from django.test import Client
 
 from medvirk.core.errors import ServiceError
 from medvirk.demo import DemoData
-from medvirk.surveys import distribution, services
-from medvirk.surveys.definition import is_rtl
+from medvirk.surveys import services
+from medvirk.surveys.design.definition import is_rtl
+from medvirk.surveys.design.respondent_text import TEXTS
+from medvirk.surveys.distribution import services as distribution
 from medvirk.surveys.models import Invitation, Response, SurveyStatus, SurveyUnit
-from medvirk.surveys.respondent_text import TEXTS
 
 from .factories import sample_definition
 

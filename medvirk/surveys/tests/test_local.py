@@ -12,8 +12,10 @@ from django.utils import translation
 
 from medvirk.core.errors import ServiceError
 from medvirk.demo import DemoData
-from medvirk.surveys import local, services
+from medvirk.surveys import services
+from medvirk.surveys.design import local
 from medvirk.surveys.models import Answer, Response, SurveyQuestion, SurveyStatus, SurveyUnit
+from medvirk.surveys.types import parse_definition
 
 from .factories import sample_definition
 
@@ -103,7 +105,7 @@ def test_only_that_units_respondents_see_and_answer_them(survey: Any, demo: Demo
     own = su_of(survey, demo, "Solsikken barnehage")
     other = su_of(survey, demo, "Nordlys barnehage")
     key = local.local_question_add(actor=leader, survey_unit=own, question=RATING)
-    assert local.definition_for_unit(other).sections == services.parse_definition(survey.definition).sections
+    assert local.definition_for_unit(other).sections == parse_definition(survey.definition).sections
     last = local.definition_for_unit(own).sections[-1]
     assert last.title["nb"] == "Spørsmål fra Solsikken barnehage"
     assert [q.key for q in last.questions] == [key]

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from medvirk.demo import DemoData
 from medvirk.surveys import services
-from medvirk.surveys.definition import parse_definition
-from medvirk.surveys.engine import DONT_KNOW, visible_answers
+from medvirk.surveys.answering.engine import DONT_KNOW, visible_answers
+from medvirk.surveys.design.definition import parse_definition
 from medvirk.surveys.models import Response, SurveyUnit
 
 from .factories import sample_definition

@@ -10,7 +10,7 @@ from medvirk.core.errors import ServiceError
 from medvirk.demo import DemoData
 from medvirk.orgs.models import ServiceArea
 from medvirk.surveys import services
-from medvirk.surveys.engine import DONT_KNOW
+from medvirk.surveys.answering.engine import DONT_KNOW
 from medvirk.surveys.models import Answer, Response, SurveyOption, SurveyQuestion, SurveyStatus, SurveyUnit
 
 from .factories import sample_definition

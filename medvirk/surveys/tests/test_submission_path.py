@@ -15,7 +15,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from medvirk.demo import DemoData
-from medvirk.surveys import answer_store, local, services
+from medvirk.surveys import services
+from medvirk.surveys.answering import answer_store
+from medvirk.surveys.design import local
 from medvirk.surveys.models import Answer, Response, SurveyStatus, SurveyUnit
 
 from .factories import sample_definition

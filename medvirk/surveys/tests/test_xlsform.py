@@ -10,14 +10,13 @@ from typing import Any
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from medvirk.surveys.bank import list_templates, load_template
-from medvirk.surveys.definition import QType, parse_definition
-from medvirk.surveys.xlsform import (
+from medvirk.surveys.design.bank import list_templates, load_template
+from medvirk.surveys.design.definition import QType, parse_definition
+from medvirk.surveys.interchange.files import definition_from_json, read_survey_file
+from medvirk.surveys.interchange.xlsform import (
     RelevantError,
     condition_to_relevant,
-    definition_from_json,
     definition_to_xlsform,
-    read_survey_file,
     relevant_to_condition,
     xlsform_to_definition,
 )

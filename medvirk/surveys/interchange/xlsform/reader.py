@@ -1,709 +1,47 @@
-"""XLSForm interchange: write a survey definition as an XLSForm workbook and read one back.
-
-Pure Python (no Django). ``definition_to_xlsform`` writes the ``survey``, ``choices`` and
-``settings`` sheets of the XLSForm standard (https://xlsform.org), so a Medvirk survey opens in
-KoboToolbox, ODK and other XLSForm tools. Columns named ``medvirk::…`` carry what XLSForm cannot
-express (rating scales, background dimensions, themes, exact conditions), so a file written here
-comes back unchanged: ``xlsform_to_definition(definition_to_xlsform(d))[0].to_dict() ==
-d.to_dict()``.
-
-``xlsform_to_definition`` reads any XLSForm with pyxform (which also validates it) and converts
-what Medvirk supports; everything else is listed as a ``Problem`` with its sheet row, never
-raised. A file that is not an XLSForm at all gives one problem and no definition.
-
-Conditions map to ``relevant`` expressions::
-
-    equals    ${q} = 'x'   (multiple choice: selected(${q}, 'x'))
-    one_of    ${q} = 'a' or ${q} = 'b'
-    range     ${q} >= 1 and ${q} <= 2
-    answered  ${q} != ''
-    all/any   (…) and (…) / (…) or (…)
-
-When an expression reads back as a different but equivalent condition (``one_of`` comes back as
-``any`` of ``equals``), the exact condition is also kept as JSON in ``medvirk::condition``; it is
-used only while the ``relevant`` cell still says the same thing, so edits in Excel win.
-"""
+"""Read an XLSForm workbook into a survey definition, listing every unsupported feature as a problem."""
 
 from __future__ import annotations
 
 import copy
-import io
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
-from decimal import Decimal
+from collections.abc import Mapping
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from pyxform import xls2json, xls2json_backends
 from pyxform.errors import PyXFormError
 
-from medvirk.common.dimensions import DIMENSIONS_BY_KEY, PREFER_NOT_TO_SAY
+from medvirk.common.dimensions import PREFER_NOT_TO_SAY
 
-from .definition import (
+from ...design.definition import (
     FORMAT,
     KEY_RE,
     Definition,
     DefinitionError,
     QType,
-    Question,
-    Text,
     parse_definition,
 )
-
-DONT_KNOW = "dont_know"  # the engine's "don't know" answer key (medvirk.surveys.engine.DONT_KNOW)
-ZIP_MAGIC = b"PK\x03\x04"
-
-# Header names for language columns: ``label::Norsk bokmål (nb)``.
-LANGUAGE_NAMES: dict[str, str] = {
-    "nb": "Norsk bokmål",
-    "nn": "Norsk nynorsk",
-    "no": "Norsk",
-    "se": "Davvisámegiella",
-    "sma": "Åarjelsaemien",
-    "smj": "Julevsámegiella",
-    "en": "English",
-    "ar": "Arabic",
-    "so": "Somali",
-    "pl": "Polish",
-    "ur": "Urdu",
-    "ti": "Tigrinya",
-    "uk": "Ukrainian",
-    "ru": "Russian",
-    "fa": "Persian",
-    "prs": "Dari",
-    "ps": "Pashto",
-    "ku": "Kurdish",
-    "ckb": "Central Kurdish",
-    "tr": "Turkish",
-    "sv": "Swedish",
-    "da": "Danish",
-    "fi": "Finnish",
-    "de": "German",
-    "fr": "French",
-    "es": "Spanish",
-    "lt": "Lithuanian",
-    "th": "Thai",
-    "vi": "Vietnamese",
-    "ta": "Tamil",
-    "tl": "Tagalog",
-    "sw": "Swahili",
-}
-_NAME_TO_CODE = {name.lower(): code for code, name in LANGUAGE_NAMES.items()} | {
-    "norwegian": "nb",
-    "bokmål": "nb",
-    "bokmal": "nb",
-    "nynorsk": "nn",
-    "northern sami": "se",
-    "north sami": "se",
-    "farsi": "fa",
-    "english": "en",
-    "arabic": "ar",
-    "العربية": "ar",
-}
-_DEFAULT_TEXTS: dict[str, dict[str, str]] = {
-    DONT_KNOW: {
-        "nb": "Vet ikke / ikke aktuelt",
-        "nn": "Veit ikkje / ikkje aktuelt",
-        "en": "Don't know / N/A",
-    },
-    PREFER_NOT_TO_SAY: {"nb": "Vil ikke svare", "nn": "Vil ikkje svare", "en": "Prefer not to say"},
-}
-
-SURVEY_COLUMNS_BEFORE = ["type", "name"]
-SURVEY_COLUMNS_AFTER = [
-    "required",
-    "relevant",
-    "appearance",
-    "constraint",
-    "medvirk::type",
-    "medvirk::scale",
-    "medvirk::dimension",
-    "medvirk::theme",
-    "medvirk::local",
-    "medvirk::hidden",
-    "medvirk::condition",
-    "medvirk::extra",
-]
-
-_SELECT_RE = re.compile(
-    r"^(select_one|select one|select1|select_multiple|select all that apply)\s+(\S+)(\s+or[_ ]other)?$"
+from .columns import (
+    DONT_KNOW,
+    LANG_IN_HEADER,
+    LENGTH_RE,
+    MAX_RE,
+    METADATA_TYPES,
+    MIN_RE,
+    NAME_TO_CODE,
+    SAFE_LANG,
+    SELECT_RE,
+    UNSUPPORTED_COLUMNS,
+    UNSUPPORTED_TYPES,
+    ZIP_MAGIC,
+    Problem,
+    read_number,
 )
-_LANG_IN_HEADER = re.compile(r"^(.*?)\s*\(([^()]{2,10})\)\s*$")
-_SAFE_LANG = re.compile(r"^[A-Za-z][A-Za-z0-9-]{1,9}$")
-_MIN_RE = r"\.\s*>=\s*(-?\d+(?:\.\d+)?)"
-_MAX_RE = r"\.\s*<=\s*(-?\d+(?:\.\d+)?)"
-_LENGTH_RE = re.compile(r"^string-length\(\s*\.\s*\)\s*<=\s*(\d+)$")
-
-METADATA_TYPES = frozenset(
-    {
-        "start",
-        "end",
-        "today",
-        "deviceid",
-        "imei",
-        "username",
-        "email",
-        "phonenumber",
-        "simserial",
-        "subscriberid",
-        "audit",
-        "start-geopoint",
-        "background-audio",
-        "background-geopoint",
-        "uri:deviceid",
-        "uri:email",
-        "uri:username",
-        "uri:phonenumber",
-        "uri:subscriberid",
-        "uri:simserial",
-    }
+from .relevant import (
+    RelevantError,
+    condition_to_relevant,
+    relevant_to_condition,
 )
-UNSUPPORTED_TYPES: dict[str, str] = {
-    "calculate": "calculated fields",
-    "hidden": "hidden fields",
-    "geopoint": "GPS locations",
-    "geotrace": "GPS lines",
-    "geoshape": "GPS areas",
-    "audio": "audio recordings",
-    "video": "video recordings",
-    "image": "photos",
-    "photo": "photos",
-    "file": "file uploads",
-    "barcode": "barcodes",
-    "note": "notes (read-only text)",
-    "range": "range sliders",
-    "rank": "ranking",
-    "time": "times of day",
-    "datetime": "date and time",
-    "dateTime": "date and time",
-    "trigger": "triggers",
-    "xml-external": "external data",
-    "csv-external": "external data",
-}
-_UNSUPPORTED_COLUMNS: dict[str, str] = {
-    "choice_filter": "cascading choices (choice_filter)",
-    "calculation": "calculations",
-    "default": "default values",
-    "read_only": "read-only fields",
-    "repeat_count": "repeat counts",
-    "trigger": "triggers",
-    "image": "media (image)",
-    "audio": "media (audio)",
-    "video": "media (video)",
-    "big-image": "media (big-image)",
-    "parameters": "question parameters",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """Something in an imported file that Medvirk could not use; ``row`` is the sheet row."""
-
-    feature: str  # short code: "calculate", "repeat", "relevant", "not_xlsform", …
-    message: str
-    row: int | None = None
-    sheet: str = "survey"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"feature": self.feature, "message": self.message, "row": self.row, "sheet": self.sheet}
-
-    def __str__(self) -> str:
-        if not self.row:
-            return self.message
-        return (
-            f"{self.sheet} row {self.row}: {self.message}"
-            if self.sheet
-            else f"line {self.row}: {self.message}"
-        )
-
-
-# --- small helpers ------------------------------------------------------------------------
-
-
-def language_header(code: str) -> str:
-    """Return the XLSForm language suffix for a code: ``Norsk bokmål (nb)``."""
-    return f"{LANGUAGE_NAMES.get(code, code)} ({code})"
-
-
-def _cell_safe(value: Any) -> bool:
-    """Whether a string survives a trip through a cell and pyxform unchanged."""
-    return (
-        isinstance(value, str)
-        and value != ""
-        and value == value.strip()
-        and "\u00a0" not in value
-        and "\r" not in value
-        and not ILLEGAL_CHARACTERS_RE.search(value)
-    )
-
-
-def _text_safe(text: Mapping[str, Any]) -> bool:
-    return all(_SAFE_LANG.match(k) and _cell_safe(v) for k, v in text.items())
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
-
-
-def _number(value: Any) -> str:
-    """Write a number so it reads back as the same value and the same type (int or float)."""
-    if isinstance(value, bool):
-        raise ValueError("not a number")
-    if isinstance(value, int):
-        return str(value)
-    text = format(Decimal(repr(float(value))), "f")
-    return text if "." in text else text + ".0"
-
-
-def _read_number(text: str) -> int | float:
-    return float(text) if "." in text else int(text)
-
-
-def _canonical(condition: Any) -> str:
-    return _json(condition)
-
-
-# --- conditions <-> relevant ----------------------------------------------------------------
-
-
-def _literal(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true()" if value else "false()"
-    if isinstance(value, int | float):
-        return _number(value)
-    text = value if isinstance(value, str) else _json(value)
-    return f'"{text}"' if "'" in text else f"'{text}'"
-
-
-def _compound(c: Mapping[str, Any]) -> bool:
-    if "all" in c or "any" in c:
-        return len(c.get("all") or c.get("any") or []) > 1
-    if c.get("op") == "one_of":
-        return len(c.get("values") or []) > 1
-    return c.get("op") == "range" and c.get("min") is not None and c.get("max") is not None
-
-
-def condition_to_relevant(c: Mapping[str, Any], types: Mapping[str, str]) -> str:
-    """Write a condition (its JSON form) as an XLSForm ``relevant`` expression."""
-
-    def part(child: Mapping[str, Any]) -> str:
-        text = condition_to_relevant(child, types)
-        return f"({text})" if _compound(child) else text
-
-    for group, joiner in (("all", " and "), ("any", " or ")):
-        if group in c:
-            return joiner.join(part(child) for child in c[group])
-    ref = "${" + str(c.get("question")) + "}"
-    op = c.get("op")
-
-    def equals(value: Any) -> str:
-        if types.get(str(c.get("question"))) == QType.MULTIPLE:
-            return f"selected({ref}, {_literal(value)})"
-        return f"{ref} = {_literal(value)}"
-
-    if op == "equals":
-        return equals(c.get("value"))
-    if op == "one_of":
-        return " or ".join(equals(v) for v in c.get("values") or [])
-    if op == "range":
-        parts = []
-        if c.get("min") is not None:
-            parts.append(f"{ref} >= {_literal(c['min'])}")
-        if c.get("max") is not None:
-            parts.append(f"{ref} <= {_literal(c['max'])}")
-        return " and ".join(parts)
-    return f"{ref} != ''"
-
-
-class RelevantError(ValueError):
-    """A ``relevant`` expression that Medvirk's conditions cannot express."""
-
-
-_TOKEN = re.compile(
-    r"\s*(?:(?P<ref>\$\{[^}]*\})|(?P<str>'[^']*'|\"[^\"]*\")|(?P<num>-?\d+(?:\.\d+)?)"
-    r"|(?P<op>>=|<=|!=|=|>|<|\(|\)|,)|(?P<word>[A-Za-z_][\w.:-]*))"
-)
-
-
-def _tokens(text: str) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
-    pos = 0
-    text = text.strip()
-    while pos < len(text):
-        m = _TOKEN.match(text, pos)
-        if not m or m.end() == pos:
-            raise RelevantError(f"cannot read {text[pos : pos + 20]!r}")
-        kind = m.lastgroup or ""
-        out.append((kind, m.group(kind)))
-        pos = m.end()
-        while pos < len(text) and text[pos].isspace():
-            pos += 1
-    return out
-
-
-class _RelevantParser:
-    def __init__(self, text: str, resolve: Callable[[str], str]) -> None:
-        self.tokens = _tokens(text)
-        self.pos = 0
-        self.resolve = resolve
-
-    def peek(self, offset: int = 0) -> tuple[str, str]:
-        i = self.pos + offset
-        return self.tokens[i] if i < len(self.tokens) else ("end", "")
-
-    def take(self, value: str | None = None, kind: str | None = None) -> tuple[str, str]:
-        token = self.peek()
-        if (value is not None and token[1] != value) or (kind is not None and token[0] != kind):
-            raise RelevantError(f"expected {value or kind}, found {token[1] or 'the end'!r}")
-        self.pos += 1
-        return token
-
-    def parse(self) -> dict[str, Any]:
-        result = self.expr()
-        if self.peek()[0] != "end":
-            raise RelevantError(f"unexpected {self.peek()[1]!r}")
-        return result
-
-    def expr(self) -> dict[str, Any]:
-        items = [self.and_expr()]
-        while self.peek() == ("word", "or"):
-            self.take()
-            items.append(self.and_expr())
-        return items[0] if len(items) == 1 else {"any": items}
-
-    def and_expr(self) -> dict[str, Any]:
-        items = [self.unary()]
-        bare = [self.last_bare]
-        while self.peek() == ("word", "and"):
-            self.take()
-            items.append(self.unary())
-            bare.append(self.last_bare)
-        if len(items) == 1:
-            return items[0]
-        a, b = items if len(items) == 2 else (None, None)
-        if (
-            a
-            and b
-            and all(bare)
-            and a.get("op") == b.get("op") == "range"
-            and a["question"] == b["question"]
-            and set(a) ^ set(b) == {"min", "max"}
-        ):
-            return {**a, **b}
-        return {"all": items}
-
-    def unary(self) -> dict[str, Any]:
-        self.last_bare = False
-        kind, value = self.peek()
-        if (kind, value) == ("op", "("):
-            self.take()
-            inner = self.expr()
-            self.take(")")
-            self.last_bare = False
-            return inner
-        if (kind, value) == ("word", "selected"):
-            self.take()
-            self.take("(")
-            ref = self.ref()
-            self.take(",")
-            literal = self.literal()
-            self.take(")")
-            return {"question": ref, "op": "equals", "value": literal}
-        if kind == "ref":
-            ref = self.ref()
-            op = self.take(kind="op")[1]
-            return self.comparison(ref, op, self.literal())
-        literal = self.literal()
-        op = self.take(kind="op")[1]
-        flipped = {">=": "<=", "<=": ">=", "=": "=", "!=": "!=", ">": "<", "<": ">"}.get(op, op)
-        return self.comparison(self.ref(), flipped, literal)
-
-    def comparison(self, ref: str, op: str, literal: Any) -> dict[str, Any]:
-        self.last_bare = True
-        if op == "=" and literal != "":
-            return {"question": ref, "op": "equals", "value": literal}
-        if op == "!=" and literal == "":
-            return {"question": ref, "op": "answered"}
-        if op in (">=", "<=") and isinstance(literal, int | float) and not isinstance(literal, bool):
-            return {"question": ref, "op": "range", "min" if op == ">=" else "max": literal}
-        raise RelevantError(f"the comparison {op!r} with {literal!r} is not supported")
-
-    def ref(self) -> str:
-        token = self.take(kind="ref")[1]
-        return self.resolve(token[2:-1].strip())
-
-    def literal(self) -> Any:
-        kind, value = self.peek()
-        if kind == "str":
-            self.take()
-            return value[1:-1]
-        if kind == "num":
-            self.take()
-            return _read_number(value)
-        if kind == "word" and value in ("true", "false") and self.peek(1) == ("op", "("):
-            self.take()
-            self.take("(")
-            self.take(")")
-            return value == "true"
-        raise RelevantError(f"expected a value, found {value or 'the end'!r}")
-
-
-def relevant_to_condition(text: str, resolve: Callable[[str], str] = lambda name: name) -> dict[str, Any]:
-    """Read a ``relevant`` expression into a condition (JSON form); raise ``RelevantError``."""
-    return _RelevantParser(text, resolve).parse()
-
-
-# --- export -------------------------------------------------------------------------------
-
-
-def _walk_texts(definition: Definition) -> Iterator[Text]:
-    yield definition.title
-    yield definition.intro
-    yield definition.thanks
-    yield from definition.themes.values()
-    for section in definition.sections:
-        yield section.title
-        yield section.description
-        for q in section.questions:
-            for item in (q, *q.rows):
-                yield item.text
-                yield item.help
-                for o in item.options:
-                    yield o.label
-
-
-def _languages(definition: Definition) -> list[str]:
-    langs = [lang for lang in definition.languages if _SAFE_LANG.match(lang)]
-    for text in _walk_texts(definition):
-        langs.extend(lang for lang in text if lang not in langs and _SAFE_LANG.match(lang))
-    return langs
-
-
-class _Writer:
-    def __init__(self, definition: Definition) -> None:
-        self.definition = definition
-        self.langs = _languages(definition)
-        self.survey: list[dict[str, str]] = []
-        self.choices: list[dict[str, str]] = []
-        self.types = {q.key: q.type for q in definition.questions()}
-
-    def texts(self, prefix: str, text: Text) -> dict[str, str]:
-        """Language columns for a text; values a cell would change are left to ``medvirk::extra``."""
-        return {
-            f"{prefix}::{language_header(lang)}": value
-            for lang, value in text.items()
-            if _SAFE_LANG.match(lang) and _cell_safe(value)
-        }
-
-    def choice(self, list_name: str, key: str, label: Text, hidden: bool = False) -> None:
-        row = {"list_name": list_name, "name": key, **self.texts("label", label)}
-        if hidden:
-            row["medvirk::hidden"] = "yes"
-        if not _text_safe(label):
-            row["medvirk::extra"] = _json({"label": dict(label)})
-        self.choices.append(row)
-
-    def common(self, q: Question, row: dict[str, str], represented: set[str]) -> dict[str, str]:
-        """Fill the columns every question has; what columns cannot hold goes to ``medvirk::extra``."""
-        data = q.to_dict()
-        extra: dict[str, Any] = {}
-        row["name"] = q.key
-        for prefix, name in (("label", "text"), ("hint", "help")):
-            text = getattr(q, name)
-            row.update(self.texts(prefix, text))
-            if not _text_safe(text):
-                extra[name] = dict(text)
-        if q.required:
-            row["required"] = "yes"
-        if q.condition is not None:
-            self.condition(q.condition.to_dict(), row)
-        if q.theme is not None:
-            if _cell_safe(q.theme):
-                row["medvirk::theme"] = q.theme
-            else:
-                extra["theme"] = q.theme
-        if q.local:
-            row["medvirk::local"] = "yes"
-        if q.hidden:
-            row["medvirk::hidden"] = "yes"
-        if q.scale is not None:
-            row["medvirk::scale"] = _json(q.scale.to_dict())
-        represented |= {"key", "type", "text", "help", "required", "condition", "theme", "local", "hidden"}
-        represented |= {"scale"}
-        extra.update({k: v for k, v in data.items() if k not in represented})
-        if extra:
-            row["medvirk::extra"] = _json(extra)
-        return row
-
-    def condition(self, condition: dict[str, Any], row: dict[str, str]) -> None:
-        relevant = condition_to_relevant(condition, self.types)
-        if not _cell_safe(relevant):
-            row["medvirk::condition"] = _json(condition)
-            return
-        row["relevant"] = relevant
-        try:
-            same = _canonical(relevant_to_condition(relevant)) == _canonical(condition)
-        except RelevantError:
-            same = False
-        if not same:
-            row["medvirk::condition"] = _json(condition)
-
-    def scale_choices(self, q: Question) -> None:
-        scale = q.scale
-        values = scale.values() if scale is not None else list(range(11))
-        lo_label = scale.min_label if scale else {}
-        hi_label = scale.max_label if scale else {}
-        for value in values:
-            end = (
-                lo_label if scale and value == scale.min else hi_label if scale and value == scale.max else {}
-            )
-            label = {lang: f"{value} – {end[lang]}" if end.get(lang) else str(value) for lang in self.langs}
-            self.choice(q.key, str(value), label)
-        if scale is not None and scale.dont_know:
-            self.choice(q.key, DONT_KNOW, self.default_text(DONT_KNOW))
-
-    def default_text(self, key: str) -> dict[str, str]:
-        known = _DEFAULT_TEXTS[key]
-        return {lang: known.get(lang, known["en"]) for lang in self.langs}
-
-    def question(self, q: Question) -> None:
-        row: dict[str, str] = {"medvirk::type": q.type}
-        represented: set[str] = set()
-        if q.type in QType.WITH_OPTIONS:
-            row["type"] = f"{'select_one' if q.type == QType.SINGLE else 'select_multiple'} {q.key}"
-            represented.add("options")
-            for o in q.options:
-                self.choice(q.key, o.key, o.label, o.hidden)
-        elif q.type in (QType.RATING, QType.NPS):
-            row["type"] = f"select_one {q.key}"
-            row["appearance"] = "likert"
-            self.scale_choices(q)
-        elif q.type == QType.BACKGROUND and q.dimension in DIMENSIONS_BY_KEY:
-            row["type"] = f"select_one {q.key}"
-            row["medvirk::dimension"] = q.dimension
-            represented.add("dimension")
-            dimension = DIMENSIONS_BY_KEY[q.dimension]
-            for category in dimension.categories:
-                self.choice(q.key, category.key, {lang: category.label(lang) for lang in self.langs})
-            self.choice(q.key, PREFER_NOT_TO_SAY, self.default_text(PREFER_NOT_TO_SAY))
-        elif q.type == QType.NUMBER:
-            row["type"] = "decimal"
-            parts = []
-            if q.min is not None:
-                parts.append(f". >= {_number(q.min)}")
-            if q.max is not None:
-                parts.append(f". <= {_number(q.max)}")
-            if parts:
-                row["constraint"] = " and ".join(parts)
-            represented |= {"min", "max"}
-        elif q.type == QType.DATE:
-            row["type"] = "date"
-        elif q.type in (QType.TEXT, QType.TEXTAREA):
-            row["type"] = "text"
-            if q.type == QType.TEXTAREA:
-                row["appearance"] = "multiline"
-            if q.max_length is not None:
-                row["constraint"] = f"string-length(.) <= {q.max_length}"
-            represented.add("max_length")
-        elif q.type == QType.CONSENT:
-            row["type"] = "acknowledge"
-        elif q.type == QType.MATRIX:
-            self.matrix(q)
-            return
-        self.survey.append(self.common(q, row, represented))
-
-    def matrix(self, q: Question) -> None:
-        group = {"type": "begin_group", "appearance": "table-list", "medvirk::type": QType.MATRIX}
-        self.survey.append(self.common(q, group, {"rows"}))
-        self.scale_choices(q)
-        for r in q.rows:
-            self.survey.append(self.common(r, {"type": f"select_one {q.key}"}, set()))
-        self.survey.append({"type": "end_group"})
-
-    def section_rows(self) -> None:
-        for section in self.definition.sections:
-            row: dict[str, str] = {"type": "begin_group", "name": section.key, "appearance": "field-list"}
-            extra: dict[str, Any] = {}
-            for prefix, name in (("label", "title"), ("hint", "description")):
-                text = getattr(section, name)
-                row.update(self.texts(prefix, text))
-                if not _text_safe(text):
-                    extra[name] = dict(text)
-            if section.condition is not None:
-                self.condition(section.condition.to_dict(), row)
-            if extra:
-                row["medvirk::extra"] = _json(extra)
-            self.survey.append(row)
-            for q in section.questions:
-                self.question(q)
-            self.survey.append({"type": "end_group"})
-
-    def settings(self) -> dict[str, str]:
-        d = self.definition
-        first = next((lang for lang in d.languages if d.title.get(lang)), next(iter(d.title), None))
-        row: dict[str, str] = {
-            "form_title": d.title[first] if first and _cell_safe(d.title[first]) else d.key,
-            "form_id": d.key,
-            "style": "pages",
-            "medvirk::format": FORMAT,
-            "medvirk::languages": _json(list(d.languages)),
-        }
-        if self.langs:
-            row["default_language"] = language_header(d.languages[0] if d.languages else self.langs[0])
-        extra: dict[str, Any] = {}
-        for name in ("title", "intro", "thanks"):
-            text = getattr(d, name)
-            row.update(self.texts(f"medvirk::{name}", text))
-            if not _text_safe(text):
-                extra[name] = dict(text)
-        if d.service_area is not None:
-            if _cell_safe(d.service_area):
-                row["medvirk::service_area"] = d.service_area
-            else:
-                extra["service_area"] = d.service_area
-        if d.themes:
-            row["medvirk::themes"] = _json({k: dict(v) for k, v in d.themes.items()})
-        if extra:
-            row["medvirk::extra"] = _json(extra)
-        return row
-
-
-def _sheet(wb: Workbook, title: str, rows: list[dict[str, str]], first: list[str], last: list[str]) -> None:
-    ws = wb.create_sheet(title)
-    seen = {k for row in rows for k in row}
-    middle: list[str] = []
-    for row in rows:
-        middle.extend(k for k in row if k not in first and k not in last and k not in middle)
-    headers = [*first, *[k for k in middle if k in seen], *[k for k in last if k in seen]]
-    ws.append(headers)
-    for row in rows:
-        ws.append([row.get(h) for h in headers])
-    for line in ws.iter_rows(min_row=2):
-        for cell in line:
-            if isinstance(cell.value, str) and cell.data_type != "s":
-                cell.data_type = "s"  # text, even when it starts with "=" (never a formula)
-
-
-def definition_to_xlsform(definition: Definition) -> bytes:
-    """Return the definition as an XLSForm workbook (.xlsx bytes)."""
-    writer = _Writer(definition)
-    writer.section_rows()
-    label_cols = [f"{p}::{language_header(lang)}" for p in ("label", "hint") for lang in writer.langs]
-    wb = Workbook()
-    wb.remove(wb.active)
-    _sheet(wb, "survey", writer.survey, [*SURVEY_COLUMNS_BEFORE, *label_cols], SURVEY_COLUMNS_AFTER)
-    choice_labels = [f"label::{language_header(lang)}" for lang in writer.langs]
-    _sheet(wb, "choices", writer.choices, ["list_name", "name", *choice_labels], ["medvirk::hidden"])
-    _sheet(wb, "settings", [writer.settings()], ["form_title", "form_id"], [])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
-# --- import -------------------------------------------------------------------------------
 
 
 def _flag(value: Any) -> bool | None:
@@ -755,12 +93,12 @@ class _Reader:
             return self.default_lang
         if suffix in self.lang_codes:
             return self.lang_codes[suffix]
-        m = _LANG_IN_HEADER.match(suffix)
+        m = LANG_IN_HEADER.match(suffix)
         code: str | None
-        if m and _SAFE_LANG.match(m.group(2).strip()):
+        if m and SAFE_LANG.match(m.group(2).strip()):
             code = m.group(2).strip()
-        elif suffix.strip().lower() in _NAME_TO_CODE:
-            code = _NAME_TO_CODE[suffix.strip().lower()]
+        elif suffix.strip().lower() in NAME_TO_CODE:
+            code = NAME_TO_CODE[suffix.strip().lower()]
         elif re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?", suffix.strip()):
             code = suffix.strip()
         else:
@@ -1018,7 +356,7 @@ class _Reader:
         for name in ("local", "hidden"):
             if _flag(row.get(f"medvirk::{name}")):
                 q[name] = True
-        for column, feature in _UNSUPPORTED_COLUMNS.items():
+        for column, feature in UNSUPPORTED_COLUMNS.items():
             if row.get(column) and not (column == "parameters" and "randomize" in str(row[column])):
                 self.problem(column, f"Not supported: {feature} ('{column}' column); ignored.", rownum)
         return q
@@ -1041,7 +379,7 @@ class _Reader:
         qtype_raw = re.sub(r"\s+", " ", str(row.get("type", "")).strip())
         mtype = str(row.get("medvirk::type") or "").strip()
         appearance = str(row.get("appearance") or "")
-        select = _SELECT_RE.match(qtype_raw)
+        select = SELECT_RE.match(qtype_raw)
         base = qtype_raw.split(" ")[0]
         name = row.get("name") or ""
         if not select and base in METADATA_TYPES:
@@ -1119,20 +457,20 @@ class _Reader:
 
     def constraint(self, q: dict[str, Any], constraint: str, rownum: int) -> None:
         if q["type"] == QType.NUMBER:
-            both = re.fullmatch(rf"{_MIN_RE}\s+and\s+{_MAX_RE}", constraint)
-            lo = re.fullmatch(_MIN_RE, constraint)
-            hi = re.fullmatch(_MAX_RE, constraint)
+            both = re.fullmatch(rf"{MIN_RE}\s+and\s+{MAX_RE}", constraint)
+            lo = re.fullmatch(MIN_RE, constraint)
+            hi = re.fullmatch(MAX_RE, constraint)
             if both:
-                q["min"], q["max"] = _read_number(both.group(1)), _read_number(both.group(2))
+                q["min"], q["max"] = read_number(both.group(1)), read_number(both.group(2))
                 return
             if lo:
-                q["min"] = _read_number(lo.group(1))
+                q["min"] = read_number(lo.group(1))
                 return
             if hi:
-                q["max"] = _read_number(hi.group(1))
+                q["max"] = read_number(hi.group(1))
                 return
         elif q["type"] in (QType.TEXT, QType.TEXTAREA):
-            m = _LENGTH_RE.match(constraint)
+            m = LENGTH_RE.match(constraint)
             if m:
                 q["max_length"] = int(m.group(1))
                 return
@@ -1185,8 +523,8 @@ class _Reader:
         self, group: Mapping[str, Any], group_row: int, children: list[tuple[int, dict[str, Any]]]
     ) -> None:
         """Turn a table-list group into a matrix; when it is not a rating grid, keep its questions."""
-        selects = [(n, r) for n, r in children if _SELECT_RE.match(str(r.get("type", "")).strip())]
-        lists = {_SELECT_RE.match(str(r.get("type", "")).strip()).group(2) for _n, r in selects}  # type: ignore[union-attr]
+        selects = [(n, r) for n, r in children if SELECT_RE.match(str(r.get("type", "")).strip())]
+        lists = {SELECT_RE.match(str(r.get("type", "")).strip()).group(2) for _n, r in selects}  # type: ignore[union-attr]
         explicit = str(group.get("medvirk::type") or "") == QType.MATRIX
         scale = self.scale_json(group, group_row) if explicit else None
         if scale is None and len(lists) == 1:
@@ -1392,42 +730,3 @@ def xlsform_to_definition(data: bytes) -> tuple[Definition | None, list[Problem]
         problems.extend(Problem("invalid", f"{where}: {what}", None, "") for where, what in exc.problems)
         return None, problems
     return definition, problems
-
-
-# --- JSON and file sniffing ---------------------------------------------------------------
-
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-
-
-def definition_from_json(data: bytes) -> tuple[Definition | None, list[Problem]]:
-    """Read a ``medvirk-survey/1`` JSON document; return it or the problems (syntax or validation)."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None, [Problem("json_encoding", "The file is not UTF-8 text.", None, "")]
-    try:
-        raw = json.loads(text)
-    except ValueError as exc:
-        line = getattr(exc, "lineno", None)
-        detail = getattr(exc, "msg", str(exc))
-        return None, [Problem("json_syntax", f"The file is not valid JSON: {detail}.", line, "")]
-    try:
-        return parse_definition(raw), []
-    except DefinitionError as exc:
-        return None, [Problem("invalid", f"{where}: {what}", None, "") for where, what in exc.problems]
-
-
-def read_survey_file(data: bytes, filename: str) -> tuple[Definition | None, list[Problem]]:
-    """Read an uploaded .json or .xlsx survey, choosing by extension and checking the content."""
-    name = (filename or "").lower()
-    if len(data) > MAX_UPLOAD_BYTES:
-        return None, [Problem("too_large", "The file is larger than 5 MB.", None, "")]
-    if not data:
-        return None, [Problem("empty", "The file is empty.", None, "")]
-    if name.endswith(".json"):
-        if data.startswith(ZIP_MAGIC):
-            return None, [Problem("not_json", "The file is called .json but is a zip/Excel file.", None, "")]
-        return definition_from_json(data)
-    if name.endswith(".xlsx"):
-        return xlsform_to_definition(data)
-    return None, [Problem("extension", "Upload a .json or .xlsx file.", None, "")]

@@ -3,7 +3,7 @@
 Each template is a JSON file in this directory, named after its key (``pupils.json`` → ``pupils``).
 Question keys are published in ``KEYS.lock`` and must never change or disappear (hide a retired
 question with ``"hidden": true`` instead); ``medvirk/surveys/tests/test_bank.py`` enforces this.
-Pure Python (no Django), like ``medvirk.surveys.definition``.
+Pure Python (no Django), like ``medvirk.surveys.design.definition``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from medvirk.surveys.definition import Definition, DefinitionError, QType, parse_definition
+from ..definition import Definition, DefinitionError, QType, parse_definition
 
 BANK_DIR = Path(__file__).resolve().parent
 KEYS_LOCK = BANK_DIR / "KEYS.lock"

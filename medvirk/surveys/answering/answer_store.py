@@ -26,10 +26,11 @@ from django.db import connection, models, transaction
 
 from medvirk.orgs.models import OrgUnit
 
+from ..design.definition import Definition, QType, parse_definition
+from ..design.local import unit_document
+from ..models import Answer, Response, Survey, SurveyOption, SurveyQuestion, SurveyUnit
+from ..sql import sql_column, sql_table
 from . import engine
-from .definition import Definition, QType, parse_definition
-from .local import unit_document
-from .models import Answer, Response, Survey, SurveyOption, SurveyQuestion, SurveyUnit
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,16 +105,6 @@ def _committed() -> bool:
 
 def _digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode(), digest_size=16).digest()
-
-
-def sql_column(model: type[models.Model], name: str) -> str:
-    """Return a field's quoted column name, for plain SQL."""
-    return connection.ops.quote_name(model._meta.get_field(name).column)
-
-
-def sql_table(model: type[models.Model]) -> str:
-    """Return a model's quoted table name, for plain SQL."""
-    return connection.ops.quote_name(model._meta.db_table)
 
 
 @functools.cache

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import respond
+from . import views as respond
 
 app_name = "respond"
 urlpatterns = [

@@ -22,12 +22,13 @@ from django.views.decorators.http import require_http_methods
 from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import OrgUnit, UnitKind
 
+from ..design import services as design
+from ..design.definition import Definition, is_rtl, parse_definition
+from ..design.local import definition_for_response, definition_for_unit
+from ..design.respondent_text import language_name, ui
+from ..models import AccessCode, Channel, Invitation, Response, Survey, SurveyUnit
 from . import engine, services
-from .definition import Definition, is_rtl, parse_definition
-from .local import definition_for_response, definition_for_unit
-from .models import AccessCode, Channel, Invitation, Response, Survey, SurveyUnit
 from .render import SectionRenderer, error_text, tx
-from .respondent_text import language_name, ui
 
 
 def respondent_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -89,7 +90,7 @@ def _survey_unit(link_key: str) -> SurveyUnit:
 
 def _closed_page(request: HttpRequest, survey: Survey, definition: Definition, lang: str) -> HttpResponse:
     context = _chrome(definition, lang, survey)
-    if survey.opens_on and survey.status == "open" and not services.survey_is_accepting(survey):
+    if survey.opens_on and survey.status == "open" and not design.survey_is_accepting(survey):
         from django.utils import timezone
 
         if survey.opens_on > timezone.localdate():
@@ -106,7 +107,7 @@ def landing(request: HttpRequest, link_key: str, kiosk: bool = False) -> HttpRes
     su = _survey_unit(link_key)
     definition = parse_definition(su.survey.definition)
     lang = _pick_language(request, definition)
-    if not services.survey_is_accepting(su.survey):
+    if not design.survey_is_accepting(su.survey):
         return _closed_page(request, su.survey, definition, lang)
     context = _chrome(
         definition,
@@ -128,7 +129,7 @@ def start(request: HttpRequest, link_key: str) -> HttpResponse:
     """Start a response; a repeated click with the same form returns the same response."""
     su = _survey_unit(link_key)
     definition = definition_for_unit(su)
-    if not services.survey_is_accepting(su.survey):
+    if not design.survey_is_accepting(su.survey):
         return _closed_page(request, su.survey, definition, _pick_language(request, definition))
     kiosk = request.POST.get("kiosk") == "1"
     try:
@@ -161,7 +162,7 @@ def code_entry(request: HttpRequest) -> HttpResponse:
             .filter(code=code)
             .first()
         )
-        if access and services.survey_is_accepting(access.survey_unit.survey):
+        if access and design.survey_is_accepting(access.survey_unit.survey):
             response, token = services.response_start(
                 survey_unit=access.survey_unit,
                 channel=Channel.CODE,
@@ -206,7 +207,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             "surveys/respond/message.html",
             _chrome(definition, lang, survey, message=ui("already_sent", lang)),
         )
-    if not services.survey_is_accepting(survey):
+    if not design.survey_is_accepting(survey):
         return _closed_page(request, survey, definition, lang)
     response, resume = services.response_start(
         survey_unit=inv.survey_unit,
@@ -246,7 +247,7 @@ def section(request: HttpRequest, token: str, number: int) -> HttpResponse:
         Response.objects.filter(pk=response.pk).update(language=request.POST["lang"])
         return redirect("respond:section", token=token, number=number)
     lang = response.language
-    if not services.survey_is_accepting(survey):
+    if not design.survey_is_accepting(survey):
         return _closed_page(request, survey, definition, lang)
     if not 1 <= number <= len(definition.sections):
         raise Http404

@@ -20,11 +20,10 @@ from medvirk.accounts.permissions import Perm
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
 
-from .definition import is_rtl, parse_definition
-from .models import AccessCode, Invitation, SurveyUnit
-from .render import tx
-from .respondent_text import ui
-from .services import hash_token
+from ..answering.services import hash_token
+from ..design.definition import is_rtl, parse_definition, tx
+from ..design.respondent_text import ui
+from ..models import AccessCode, Invitation, SurveyUnit
 
 # No 0/O, 1/I/L: codes are typed from paper.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

@@ -12,7 +12,7 @@ so every unit and every round stays comparable.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +28,7 @@ Text = Mapping[str, str]
 
 
 class QType:
-    """Question types. Registry of behaviour lives in ``medvirk.surveys.engine``."""
+    """Question types. Behaviour per type lives in ``medvirk.surveys.answering.engine``."""
 
     SINGLE = "single"
     MULTIPLE = "multiple"
@@ -562,6 +562,16 @@ def missing_translations(definition: Definition) -> dict[str, list[str]]:
                 check(q.scale.min_label, f"{q.key}.min_label")
                 check(q.scale.max_label, f"{q.key}.max_label")
     return missing
+
+
+def tx(text: Text | None, lang: str, fallback: Sequence[str]) -> str:
+    """Pick ``text`` in ``lang``, else in the first fallback language that has it."""
+    if not text:
+        return ""
+    for code in (lang, *fallback):
+        if text.get(code):
+            return text[code]
+    return next(iter(text.values()), "")
 
 
 def is_rtl(language: str) -> bool:

@@ -24,8 +24,8 @@ from medvirk.accounts.permissions import Perm
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
 
+from ..models import Answer, Response, Survey, SurveyQuestion, SurveyUnit
 from .definition import LOCAL_PREFIX, Definition, QType, parse_definition
-from .models import Answer, Response, Survey, SurveyQuestion, SurveyUnit
 from .respondent_text import ui
 
 MAX_LOCAL_QUESTIONS = 3  # visible local questions per unit and round ("a few")

@@ -12,19 +12,9 @@ from typing import Any
 
 from medvirk.common.dimensions import DIMENSIONS_BY_KEY, PREFER_NOT_TO_SAY
 
+from ..design.definition import Definition, QType, Question, Section, Text, tx
+from ..design.respondent_text import ui
 from . import engine
-from .definition import Definition, QType, Question, Section, Text
-from .respondent_text import ui
-
-
-def tx(text: Text | None, lang: str, fallback: Sequence[str]) -> str:
-    """Pick ``text`` in ``lang``, else in the first fallback language that has it."""
-    if not text:
-        return ""
-    for code in (lang, *fallback):
-        if text.get(code):
-            return text[code]
-    return next(iter(text.values()), "")
 
 
 @dataclass

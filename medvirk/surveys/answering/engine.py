@@ -21,7 +21,7 @@ from typing import Any
 
 from medvirk.common.dimensions import DIMENSIONS_BY_KEY, PREFER_NOT_TO_SAY
 
-from .definition import Condition, Definition, QType, Question, Section
+from ..design.definition import Condition, Definition, QType, Question, Section
 
 DONT_KNOW = "dont_know"
 TEXT_MAX = 5000

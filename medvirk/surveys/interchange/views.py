@@ -27,10 +27,11 @@ from medvirk.core.forms import DsForm
 from medvirk.core.views import staff_view
 from medvirk.orgs.forms import unit_choices
 
-from . import services
-from .definition import Definition, is_rtl, missing_translations, parse_definition
-from .selectors import access_survey_by_id
-from .xlsform import MAX_UPLOAD_BYTES, Problem, definition_to_xlsform, read_survey_file
+from ..design import services
+from ..design.definition import Definition, is_rtl, missing_translations, parse_definition
+from ..selectors import access_survey_by_id
+from .files import MAX_UPLOAD_BYTES, read_survey_file
+from .xlsform import Problem, definition_to_xlsform
 
 SIGNING_SALT = "medvirk.surveys.interchange.import"
 PAYLOAD_MAX_AGE = 60 * 60 * 2  # seconds between preview and confirm

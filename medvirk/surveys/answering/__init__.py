@@ -1,0 +1,1 @@
+"""Answering: the answer engine, respondent pages and storing responses."""

@@ -1,0 +1,274 @@
+"""Writes of answering: start, save, submit and store responses (web, kiosk, codes, paper, API)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from medvirk.common.dimensions import PREFER_NOT_TO_SAY
+from medvirk.core.errors import ServiceError
+
+from ..design.definition import Definition, QType, parse_definition
+from ..design.local import definition_for_response
+from ..models import (
+    BG_FIELDS,
+    Answer,
+    Channel,
+    Invitation,
+    Response,
+    Survey,
+    SurveyUnit,
+)
+from ..sql import district_codes
+from . import engine
+from .answer_store import (
+    Registry,
+    SubmissionTarget,
+    store_response,
+    stored_response_id,
+)
+
+
+def _today() -> Any:
+    return timezone.localdate()
+
+
+def resume_token_for(*, survey_id: int, idempotency_key: str) -> str:
+    """Derive the resume token, so a repeated start returns the same link without storing it."""
+    mac = hmac.new(
+        settings.SECRET_KEY.encode(), f"resume:{survey_id}:{idempotency_key}".encode(), hashlib.sha256
+    )
+    return mac.hexdigest()[:40]
+
+
+def hash_token(token: str) -> str:
+    """Return the stored form of a resume or invitation token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def response_start(
+    *,
+    survey_unit: SurveyUnit,
+    channel: str,
+    language: str,
+    idempotency_key: str,
+    invitation: Invitation | None = None,
+) -> tuple[Response, str]:
+    """Start (or, for a repeated request, return) an in-progress response and its resume token."""
+    survey = survey_unit.survey
+    definition = parse_definition(survey.definition)
+    if language not in definition.languages:
+        language = definition.languages[0]
+    if not idempotency_key or len(idempotency_key) > 64 or not engine.storable(idempotency_key):
+        raise ServiceError("idempotency_key_invalid", _("The form has expired. Please start again."))
+    token = resume_token_for(survey_id=survey.pk, idempotency_key=idempotency_key)
+    existing = Response.objects.filter(
+        municipality_id=survey.municipality_id, survey=survey, idempotency_key=idempotency_key
+    ).first()  # the municipality makes it a lookup in the unique index
+    if existing:
+        return existing, token
+    try:
+        with transaction.atomic():
+            response = Response.objects.create(
+                municipality_id=survey.municipality_id,
+                survey=survey,
+                unit_id=survey_unit.unit_id,
+                language=language,
+                channel=channel,
+                created_on=_today(),
+                idempotency_key=idempotency_key,
+                resume_hash=hash_token(token),
+                invitation=invitation,
+            )
+    except IntegrityError:  # the same start arrived twice at once
+        response = Response.objects.get(
+            municipality_id=survey.municipality_id, survey=survey, idempotency_key=idempotency_key
+        )
+    return response, token
+
+
+def response_by_token(token: str) -> Response | None:
+    """Return the response a resume token belongs to."""
+    if not token or len(token) > 64:
+        return None
+    return Response.objects.select_related("survey", "unit").filter(resume_hash=hash_token(token)).first()
+
+
+def stored_answers(response: Response) -> engine.Answers:
+    """Return a response's answers as engine values."""
+    answers: engine.Answers = {}
+    rows = Answer.objects.filter(response=response).select_related("question", "option")
+    for row in rows:
+        q = row.question
+        if q.qtype == QType.MULTIPLE:
+            answers[q.key] = (*answers.get(q.key, ()), row.option.key)  # type: ignore[union-attr]
+        elif q.qtype in (QType.SINGLE, QType.BACKGROUND):
+            answers[q.key] = row.option.key  # type: ignore[union-attr]
+        elif q.qtype in (QType.RATING, QType.NPS):
+            answers[q.key] = engine.DONT_KNOW if row.value_num is None else int(row.value_num)
+        elif q.qtype == QType.NUMBER:
+            value = row.value_num
+            answers[q.key] = int(value) if value is not None and value.is_integer() else value
+        elif q.qtype == QType.CONSENT:
+            answers[q.key] = True
+        else:
+            answers[q.key] = row.value_text
+    return answers
+
+
+def _answer_rows(response: Response, answers: Mapping[str, Any], registry: Registry) -> list[Answer]:
+    base = {
+        "municipality_id": response.municipality_id,
+        "response": response,
+        "survey_id": response.survey_id,
+        "unit_id": response.unit_id,
+    }
+    return [
+        Answer(**base, question_id=qid, option_id=oid, value_num=num, value_text=text)
+        for qid, oid, num, text in registry.values(answers)
+    ]
+
+
+def _set_background(response: Response, definition: Definition, answers: Mapping[str, Any]) -> list[str]:
+    changed = []
+    for q in definition.questions(include_rows=False):
+        if q.type == QType.BACKGROUND and q.dimension in BG_FIELDS and q.key in answers:
+            value = answers[q.key]
+            setattr(response, BG_FIELDS[q.dimension], "" if value == PREFER_NOT_TO_SAY else value)
+            changed.append(BG_FIELDS[q.dimension])
+    return changed
+
+
+def response_save_section(*, response: Response, section_key: str, answers: Mapping[str, Any]) -> None:
+    """Replace the answers of one section (the page was validated by the engine)."""
+    if response.complete:
+        raise ServiceError("already_submitted", _("These answers have already been sent."))
+    definition = definition_for_response(response)
+    section = next((s for s in definition.sections if s.key == section_key), None)
+    if section is None:
+        raise ServiceError("section_unknown", _("Unknown page."))
+    keys = engine.section_keys(section)
+    with transaction.atomic():
+        registry = Registry(response.survey_id)
+        Answer.objects.filter(response=response, question__key__in=keys).delete()
+        Answer.objects.bulk_create(
+            _answer_rows(response, {k: v for k, v in answers.items() if k in keys}, registry)
+        )
+        fields = _set_background(response, definition, {k: answers.get(k, PREFER_NOT_TO_SAY) for k in keys})
+        if fields:
+            response.save(update_fields=fields)
+
+
+def response_submit(*, response: Response) -> Response:
+    """Finish a response: drop answers to questions that ended up hidden, check required ones."""
+    if response.complete:
+        return response
+    definition = definition_for_response(response)
+    answers = stored_answers(response)
+    missing = engine.missing_required(definition, answers)
+    if missing:
+        raise ServiceError(
+            "required_missing", _("Some required questions are not answered."), field=missing[0]
+        )
+    _sections, visible, _effective = engine.visible_answers(definition, answers)
+    with transaction.atomic():
+        stale = [k for k in answers if k not in visible]
+        if stale:
+            Answer.objects.filter(response=response, question__key__in=stale).delete()
+        if response.invitation_id:
+            Invitation.objects.filter(pk=response.invitation_id).update(completed=True)
+        response.complete = True
+        response.submitted_on = _today()
+        response.invitation = None  # anonymity: nothing ties the submitted answers to a person
+        response.save(update_fields=["complete", "submitted_on", "invitation"])
+        # An older response became complete: the highest complete id may not move, so tell the
+        # results caches the data changed (see ``Survey.responses_revision``).
+        Survey.objects.filter(pk=response.survey_id).update(responses_revision=F("responses_revision") + 1)
+    return response
+
+
+def response_submit_complete(
+    *,
+    survey_unit: SurveyUnit | SubmissionTarget,
+    answers: Mapping[str, Any] | None = None,
+    form: Mapping[str, Sequence[str]] | None = None,
+    language: str,
+    channel: str = Channel.API,
+    idempotency_key: str,
+) -> tuple[Response, bool]:
+    """Validate and store a whole response at once (API, paper entry); return it and whether it is new.
+
+    Either ``answers`` (engine values) or ``form`` (raw form values) is given; both go through
+    the same parsing and validation as the web form. Nothing is stored when anything is invalid.
+    The survey unit is a model (loaded with its survey) or a ``submission_target``.
+    """
+    target = survey_unit if isinstance(survey_unit, SubmissionTarget) else SubmissionTarget.of(survey_unit)
+    if not idempotency_key or len(idempotency_key) > 64 or not engine.storable(idempotency_key):
+        # an empty key would merge responses
+        raise ServiceError("idempotency_key_invalid", _("The form has expired. Please start again."))
+    existing = stored_response_id(target, idempotency_key)
+    if existing is not None:
+        return Response.objects.get(pk=existing), False
+    definition, registry = Registry.for_target(target)
+    data = form if form is not None else engine.answers_to_form(answers or {})
+    needs_districts = any(
+        q.type == QType.BACKGROUND and q.dimension == "district" for q in definition.questions()
+    )
+    districts = district_codes(municipality_id=target.municipality_id) if needs_districts else []
+    parsed: engine.Answers = {}
+    errors: list[engine.FieldError] = []
+    for section in definition.sections:
+        if not engine.condition_holds(section.condition, parsed):
+            continue
+        a, e = engine.parse_section(definition, section, data, parsed, districts=districts)
+        parsed.update(a)
+        errors.extend(e)
+    known = {engine.field_name(q.key) for q in definition.questions()}
+    unknown = [k for k in data if k.startswith(engine.FIELD_PREFIX) and k not in known]
+    errors.extend(engine.FieldError(k[len(engine.FIELD_PREFIX) :], "unknown_question") for k in unknown)
+    if errors:
+        raise AnswerErrors(errors)
+    _sections, _visible, effective = engine.visible_answers(definition, parsed)
+    if language not in definition.languages:
+        language = definition.languages[0]
+    today = _today()
+    response = Response(
+        municipality_id=target.municipality_id,
+        unit_id=target.unit_id,
+        language=language,
+        channel=channel,
+        created_on=today,
+        submitted_on=today,
+        complete=True,
+        idempotency_key=idempotency_key,
+    )
+    if target.survey is not None:
+        response.survey = target.survey
+    else:
+        response.survey_id = target.survey_id
+    _set_background(response, definition, effective)  # one INSERT, no UPDATE afterwards
+    try:
+        store_response(response, registry.values(effective))
+    except IntegrityError:  # a concurrent retry of the same submission stored it first
+        return Response.objects.get(
+            municipality_id=target.municipality_id,
+            survey_id=target.survey_id,
+            idempotency_key=idempotency_key,
+        ), False
+    return response, True
+
+
+class AnswerErrors(ServiceError):
+    """Answers that failed validation: one ``FieldError`` per problem; nothing was stored."""
+
+    def __init__(self, errors: list[engine.FieldError]) -> None:
+        super().__init__("answers_invalid", _("Some answers are missing or invalid."))
+        self.errors = errors

@@ -1,0 +1,1 @@
+"""Survey design: the definition format, question bank, rounds, local questions and translations."""

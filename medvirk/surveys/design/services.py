@@ -1,0 +1,290 @@
+"""Writes of survey design: create a round, change its questions, open, close and date it."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from medvirk.accounts.access import can
+from medvirk.accounts.permissions import Perm
+from medvirk.core.audit import audit_record
+from medvirk.core.errors import ServiceError
+from medvirk.orgs.models import OrgUnit
+
+from ..answering import engine
+from ..models import Survey, SurveyOption, SurveyQuestion, SurveyStatus, SurveyUnit
+from ..sql import district_codes
+from .definition import LOCAL_PREFIX, Definition, DefinitionError, QType, parse_definition
+
+if TYPE_CHECKING:
+    from ..answering.answer_store import SubmissionTarget
+
+
+def _today() -> Any:
+    return timezone.localdate()
+
+
+def _option_keys(question: Any, districts: Sequence[str]) -> list[str]:
+    if question.type in QType.WITH_OPTIONS:
+        return [o.key for o in question.options]
+    if question.type == QType.BACKGROUND:
+        return engine.background_keys(question, districts)
+    if question.type == QType.RATING and question.scale:
+        keys = [str(v) for v in question.scale.values()]
+        return [*keys, engine.DONT_KNOW] if question.scale.dont_know else keys
+    if question.type == QType.NPS:
+        return [str(v) for v in range(11)]
+    return []
+
+
+def _sync_registry(
+    survey: Survey, definition: Definition, *, hide_missing: bool = True, start: int = 0
+) -> None:
+    """Give every question and option key a stable id; hide what disappeared, never delete.
+
+    Units' local questions are not in the survey's definition and are left alone
+    (``hide_missing=False`` syncs only the questions given, see ``local.py``).
+    """
+    districts = district_codes(municipality_id=survey.municipality_id)
+    existing = {q.key: q for q in SurveyQuestion.objects.filter(survey=survey)}
+    seen: set[str] = set()
+    for position, question in enumerate(definition.questions(), start=start):
+        seen.add(question.key)
+        row = existing.get(question.key)
+        if row is None:
+            row = SurveyQuestion.objects.create(
+                municipality_id=survey.municipality_id,
+                survey=survey,
+                key=question.key,
+                qtype=question.type,
+                dimension=question.dimension or "",
+                position=position,
+                hidden=question.hidden,
+            )
+        else:
+            if row.qtype != question.type and row.answers.exists():
+                raise ServiceError(
+                    "type_change",
+                    _(
+                        "Question %(key)s already has answers, so its type cannot change. "
+                        "Add a new question instead."
+                    )
+                    % {"key": question.key},
+                )
+            row.qtype, row.position, row.hidden = question.type, position, question.hidden
+            row.dimension = question.dimension or ""
+            row.save(update_fields=["qtype", "position", "hidden", "dimension"])
+        options = {o.key: o for o in row.options.all()}
+        wanted = _option_keys(question, districts)
+        hidden_keys = {o.key for o in question.options if o.hidden}
+        for opos, okey in enumerate(wanted):
+            if okey in options:
+                SurveyOption.objects.filter(pk=options[okey].pk).update(
+                    position=opos, hidden=okey in hidden_keys
+                )
+            else:
+                SurveyOption.objects.create(
+                    municipality_id=survey.municipality_id,
+                    question=row,
+                    key=okey,
+                    position=opos,
+                    hidden=okey in hidden_keys,
+                )
+        gone = set(options) - set(wanted)
+        if gone:
+            SurveyOption.objects.filter(question=row, key__in=gone).update(hidden=True)
+    if hide_missing:
+        SurveyQuestion.objects.filter(survey=survey).exclude(key__in=seen).exclude(
+            key__startswith=LOCAL_PREFIX
+        ).update(hidden=True)
+
+
+def _parse(document: Mapping[str, Any]) -> Definition:
+    try:
+        return parse_definition(document)
+    except DefinitionError as exc:
+        lines = "; ".join(f"{where}: {what}" for where, what in exc.problems[:20])
+        raise ServiceError(
+            "definition_invalid", _("The survey definition has problems: %(problems)s") % {"problems": lines}
+        ) from exc
+
+
+def _carry_hidden(old: Definition | None, new: Definition) -> Mapping[str, Any]:
+    """Keep removed questions and options in the document as hidden, so old answers stay readable."""
+    document = new.to_dict()
+    if old is None:
+        return document
+    new_keys = {q.key for q in new.questions()}
+    for section_old in old.sections:
+        for q in section_old.questions:
+            if q.key in new_keys:
+                continue
+            target = next(
+                (s for s in document["sections"] if s["key"] == section_old.key), document["sections"][-1]
+            )
+            target["questions"].append({**q.to_dict(), "hidden": True})
+    old_options = {q.key: q.options for q in old.questions()}
+    for section in document["sections"]:
+        for q in section["questions"]:
+            if q.get("options") is not None and q["key"] in old_options:
+                present = {o["key"] for o in q["options"]}
+                for o in old_options[q["key"]]:
+                    if o.key not in present:
+                        q["options"].append({**o.to_dict(), "hidden": True})
+    return document
+
+
+def survey_create(
+    *,
+    actor: Any,
+    owner_unit: OrgUnit,
+    document: Mapping[str, Any],
+    units: Iterable[OrgUnit],
+    round_label: str,
+    series: str | None = None,
+    threshold: int | None = None,
+    checked: bool = False,  # the calling module authorised a survey whose content it fixes itself
+) -> Survey:
+    """Create a survey round from a definition for one or many units the actor may design for."""
+    if not checked and not can(actor, Perm.SURVEY_DESIGN, owner_unit):
+        raise ServiceError("forbidden", _("You cannot create surveys for this unit."), field="owner_unit")
+    units = list(units)
+    if not units:
+        raise ServiceError("units_required", _("Choose at least one unit."), field="units")
+    for unit in units:
+        if not owner_unit.is_ancestor_of(unit):
+            raise ServiceError(
+                "unit_outside",
+                _("%(unit)s is not below %(owner)s.") % {"unit": unit, "owner": owner_unit},
+                field="units",
+            )
+    round_label = round_label.strip()
+    if not round_label:
+        raise ServiceError(
+            "round_required", _("Give the round a name, for example the year."), field="round_label"
+        )
+    definition = _parse(document)
+    series = (series or definition.key).strip()
+    minimum = owner_unit.municipality.anonymity_threshold
+    if threshold is not None and threshold < minimum:
+        raise ServiceError(
+            "threshold_low",
+            _("The anonymity threshold cannot be lower than %(n)s.") % {"n": minimum},
+            field="threshold",
+        )
+    if Survey.objects.filter(
+        municipality_id=owner_unit.municipality_id, series=series, round_label=round_label
+    ).exists():
+        raise ServiceError(
+            "round_exists", _("This survey already has a round with that name."), field="round_label"
+        )
+    with transaction.atomic():
+        survey = Survey.objects.create(
+            municipality_id=owner_unit.municipality_id,
+            title=dict(definition.title),
+            series=series,
+            round_label=round_label,
+            template_key=definition.key,
+            definition=definition.to_dict(),
+            owner_unit=owner_unit,
+            threshold=threshold or minimum,
+        )
+        _sync_registry(survey, definition)
+        SurveyUnit.objects.bulk_create(
+            SurveyUnit(
+                municipality_id=survey.municipality_id,
+                survey=survey,
+                unit=unit,
+                link_key=secrets.token_urlsafe(12)[:16],
+            )
+            for unit in units
+        )
+        audit_record(
+            actor=actor,
+            municipality=owner_unit.municipality,
+            action="survey.created",
+            obj=survey,
+            data={"series": series, "round": round_label, "units": len(units)},
+        )
+    return survey
+
+
+def survey_update_definition(*, actor: Any, survey: Survey, document: Mapping[str, Any]) -> Survey:
+    """Replace the survey's questions; keys keep their ids, removed items are hidden, not lost."""
+    if not can(actor, Perm.SURVEY_DESIGN, survey.owner_unit):
+        raise ServiceError("forbidden", _("You cannot change this survey."))
+    new = _parse(document)
+    old = parse_definition(survey.definition) if survey.definition else None
+    merged = _parse(_carry_hidden(old, new))
+    with transaction.atomic():
+        locked = Survey.objects.select_for_update().get(pk=survey.pk)
+        _sync_registry(locked, merged)
+        locked.definition = merged.to_dict()
+        locked.title = dict(merged.title)
+        locked.definition_version += 1
+        locked.save(update_fields=["definition", "title", "definition_version"])
+        audit_record(
+            actor=actor,
+            municipality=survey.owner_unit.municipality,
+            action="survey.definition_changed",
+            obj=locked,
+            data={"version": locked.definition_version},
+        )
+    return locked
+
+
+def survey_set_status(*, actor: Any, survey: Survey, status: str, checked: bool = False) -> Survey:
+    """Open or close a survey (``checked``: as in ``survey_create``)."""
+    if status not in SurveyStatus.values:
+        raise ServiceError("status_invalid", _("Unknown status."), field="status")
+    if not checked and not can(actor, Perm.SURVEY_DESIGN, survey.owner_unit):
+        raise ServiceError("forbidden", _("You cannot change this survey."))
+    with transaction.atomic():
+        old = survey.status
+        survey.status = status
+        survey.save(update_fields=["status"])
+        audit_record(
+            actor=actor,
+            municipality=survey.owner_unit.municipality,
+            action="survey.status_changed",
+            obj=survey,
+            data={"from": old, "to": status},
+        )
+    return survey
+
+
+def survey_set_dates(*, actor: Any, survey: Survey, opens_on: Any, closes_on: Any) -> Survey:
+    """Set the first and last day respondents may answer (either may be empty)."""
+    if not can(actor, Perm.SURVEY_DESIGN, survey.owner_unit):
+        raise ServiceError("forbidden", _("You cannot change this survey."))
+    if opens_on and closes_on and closes_on < opens_on:
+        raise ServiceError(
+            "dates_invalid", _("The closing date must be on or after the opening date."), field="closes_on"
+        )
+    with transaction.atomic():
+        before = {"opens_on": str(survey.opens_on or ""), "closes_on": str(survey.closes_on or "")}
+        survey.opens_on, survey.closes_on = opens_on, closes_on
+        survey.save(update_fields=["opens_on", "closes_on"])
+        audit_record(
+            actor=actor,
+            municipality=survey.owner_unit.municipality,
+            action="survey.status_changed",
+            obj=survey,
+            data={"dates": [before, {"opens_on": str(opens_on or ""), "closes_on": str(closes_on or "")}]},
+        )
+    return survey
+
+
+def survey_is_accepting(survey: Survey | SubmissionTarget) -> bool:
+    """Return whether respondents may answer today."""
+    today = _today()
+    if survey.status != SurveyStatus.OPEN:
+        return False
+    if survey.opens_on and today < survey.opens_on:
+        return False
+    return not (survey.closes_on and today > survey.closes_on)

@@ -1,0 +1,1 @@
+"""Interchange: survey definitions to and from XLSForm and JSON files."""

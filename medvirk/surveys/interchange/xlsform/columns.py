@@ -1,0 +1,223 @@
+"""XLSForm columns, type names, language headers and cell-safe values shared by reader and writer."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from medvirk.common.dimensions import PREFER_NOT_TO_SAY
+
+DONT_KNOW = "dont_know"  # the engine's "don't know" answer key (medvirk.surveys.answering.engine.DONT_KNOW)
+ZIP_MAGIC = b"PK\x03\x04"
+
+# Header names for language columns: ``label::Norsk bokmål (nb)``.
+LANGUAGE_NAMES: dict[str, str] = {
+    "nb": "Norsk bokmål",
+    "nn": "Norsk nynorsk",
+    "no": "Norsk",
+    "se": "Davvisámegiella",
+    "sma": "Åarjelsaemien",
+    "smj": "Julevsámegiella",
+    "en": "English",
+    "ar": "Arabic",
+    "so": "Somali",
+    "pl": "Polish",
+    "ur": "Urdu",
+    "ti": "Tigrinya",
+    "uk": "Ukrainian",
+    "ru": "Russian",
+    "fa": "Persian",
+    "prs": "Dari",
+    "ps": "Pashto",
+    "ku": "Kurdish",
+    "ckb": "Central Kurdish",
+    "tr": "Turkish",
+    "sv": "Swedish",
+    "da": "Danish",
+    "fi": "Finnish",
+    "de": "German",
+    "fr": "French",
+    "es": "Spanish",
+    "lt": "Lithuanian",
+    "th": "Thai",
+    "vi": "Vietnamese",
+    "ta": "Tamil",
+    "tl": "Tagalog",
+    "sw": "Swahili",
+}
+NAME_TO_CODE = {name.lower(): code for code, name in LANGUAGE_NAMES.items()} | {
+    "norwegian": "nb",
+    "bokmål": "nb",
+    "bokmal": "nb",
+    "nynorsk": "nn",
+    "northern sami": "se",
+    "north sami": "se",
+    "farsi": "fa",
+    "english": "en",
+    "arabic": "ar",
+    "العربية": "ar",
+}
+DEFAULT_TEXTS: dict[str, dict[str, str]] = {
+    DONT_KNOW: {
+        "nb": "Vet ikke / ikke aktuelt",
+        "nn": "Veit ikkje / ikkje aktuelt",
+        "en": "Don't know / N/A",
+    },
+    PREFER_NOT_TO_SAY: {"nb": "Vil ikke svare", "nn": "Vil ikkje svare", "en": "Prefer not to say"},
+}
+
+SURVEY_COLUMNS_BEFORE = ["type", "name"]
+SURVEY_COLUMNS_AFTER = [
+    "required",
+    "relevant",
+    "appearance",
+    "constraint",
+    "medvirk::type",
+    "medvirk::scale",
+    "medvirk::dimension",
+    "medvirk::theme",
+    "medvirk::local",
+    "medvirk::hidden",
+    "medvirk::condition",
+    "medvirk::extra",
+]
+
+SELECT_RE = re.compile(
+    r"^(select_one|select one|select1|select_multiple|select all that apply)\s+(\S+)(\s+or[_ ]other)?$"
+)
+LANG_IN_HEADER = re.compile(r"^(.*?)\s*\(([^()]{2,10})\)\s*$")
+SAFE_LANG = re.compile(r"^[A-Za-z][A-Za-z0-9-]{1,9}$")
+MIN_RE = r"\.\s*>=\s*(-?\d+(?:\.\d+)?)"
+MAX_RE = r"\.\s*<=\s*(-?\d+(?:\.\d+)?)"
+LENGTH_RE = re.compile(r"^string-length\(\s*\.\s*\)\s*<=\s*(\d+)$")
+
+METADATA_TYPES = frozenset(
+    {
+        "start",
+        "end",
+        "today",
+        "deviceid",
+        "imei",
+        "username",
+        "email",
+        "phonenumber",
+        "simserial",
+        "subscriberid",
+        "audit",
+        "start-geopoint",
+        "background-audio",
+        "background-geopoint",
+        "uri:deviceid",
+        "uri:email",
+        "uri:username",
+        "uri:phonenumber",
+        "uri:subscriberid",
+        "uri:simserial",
+    }
+)
+UNSUPPORTED_TYPES: dict[str, str] = {
+    "calculate": "calculated fields",
+    "hidden": "hidden fields",
+    "geopoint": "GPS locations",
+    "geotrace": "GPS lines",
+    "geoshape": "GPS areas",
+    "audio": "audio recordings",
+    "video": "video recordings",
+    "image": "photos",
+    "photo": "photos",
+    "file": "file uploads",
+    "barcode": "barcodes",
+    "note": "notes (read-only text)",
+    "range": "range sliders",
+    "rank": "ranking",
+    "time": "times of day",
+    "datetime": "date and time",
+    "dateTime": "date and time",
+    "trigger": "triggers",
+    "xml-external": "external data",
+    "csv-external": "external data",
+}
+UNSUPPORTED_COLUMNS: dict[str, str] = {
+    "choice_filter": "cascading choices (choice_filter)",
+    "calculation": "calculations",
+    "default": "default values",
+    "read_only": "read-only fields",
+    "repeat_count": "repeat counts",
+    "trigger": "triggers",
+    "image": "media (image)",
+    "audio": "media (audio)",
+    "video": "media (video)",
+    "big-image": "media (big-image)",
+    "parameters": "question parameters",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something in an imported file that Medvirk could not use; ``row`` is the sheet row."""
+
+    feature: str  # short code: "calculate", "repeat", "relevant", "not_xlsform", …
+    message: str
+    row: int | None = None
+    sheet: str = "survey"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"feature": self.feature, "message": self.message, "row": self.row, "sheet": self.sheet}
+
+    def __str__(self) -> str:
+        if not self.row:
+            return self.message
+        return (
+            f"{self.sheet} row {self.row}: {self.message}"
+            if self.sheet
+            else f"line {self.row}: {self.message}"
+        )
+
+
+def language_header(code: str) -> str:
+    """Return the XLSForm language suffix for a code: ``Norsk bokmål (nb)``."""
+    return f"{LANGUAGE_NAMES.get(code, code)} ({code})"
+
+
+def cell_safe(value: Any) -> bool:
+    """Whether a string survives a trip through a cell and pyxform unchanged."""
+    return (
+        isinstance(value, str)
+        and value != ""
+        and value == value.strip()
+        and "\u00a0" not in value
+        and "\r" not in value
+        and not ILLEGAL_CHARACTERS_RE.search(value)
+    )
+
+
+def text_safe(text: Mapping[str, Any]) -> bool:
+    return all(SAFE_LANG.match(k) and cell_safe(v) for k, v in text.items())
+
+
+def as_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
+
+
+def write_number(value: Any) -> str:
+    """Write a number so it reads back as the same value and the same type (int or float)."""
+    if isinstance(value, bool):
+        raise ValueError("not a number")
+    if isinstance(value, int):
+        return str(value)
+    text = format(Decimal(repr(float(value))), "f")
+    return text if "." in text else text + ".0"
+
+
+def read_number(text: str) -> int | float:
+    return float(text) if "." in text else int(text)
+
+
+def canonical(condition: Any) -> str:
+    return as_json(condition)
