@@ -47,12 +47,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 if TYPE_CHECKING:  # Django is imported lazily so pure-Python tests also run with -p no:django
     from django.test import Client
 
-    from medvirk.demo import DemoData
+    from medvirk.accounts.demo import DemoData
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
-    from medvirk.demo import build_demo
+    from medvirk.accounts.demo import build_demo
     from medvirk.surveys.tests.matrix import survey_for
 
     with django_db_blocker.unblock():
@@ -64,7 +64,7 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
 @pytest.fixture
 def demo(db: Any) -> DemoData:
     """Handles to the demo data (rolled back after each test)."""
-    from medvirk.demo import load_demo
+    from medvirk.accounts.demo import load_demo
 
     return load_demo()
 

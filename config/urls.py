@@ -26,7 +26,7 @@ urlpatterns = [
     path("o/", include("medvirk.partners.public_urls")),
     path("panels/", include("medvirk.panels.urls")),
     path("v/", include("medvirk.panels.public_urls")),
-    path("jobs/", include("medvirk.core.job_urls")),
+    path("jobs/", include("medvirk.accounts.job_urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -9,8 +9,8 @@ from typing import Any
 
 from django.test import Client
 
+from medvirk.accounts.demo import DemoData
 from medvirk.accounts.models import ApiToken, Role, RoleAssignment
-from medvirk.demo import DemoData
 
 ACTORS = [
     "admin",

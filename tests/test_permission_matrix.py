@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from medvirk.accounts.demo import DemoData
 from medvirk.api.routes import api
-from medvirk.demo import DemoData
 
 from .matrix_support import (
     ACTORS,
@@ -145,7 +145,7 @@ def _module_cases() -> list[Case]:
     import importlib
 
     cases: list[Case] = []
-    for module in ("surveys", "insights", "population", "participation", "partners", "panels"):
+    for module in ("accounts", "surveys", "insights", "population", "participation", "partners", "panels"):
         cases.extend(importlib.import_module(f"medvirk.{module}.tests.matrix").CASES)
     with contextlib.suppress(ModuleNotFoundError):  # interchange cases live in their own file
         cases.extend(importlib.import_module("medvirk.surveys.tests.matrix_interchange").CASES)

@@ -26,7 +26,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from medvirk.demo import build_demo, load_demo  # noqa: E402
+from medvirk.accounts.demo import build_demo, load_demo  # noqa: E402
 from medvirk.orgs.models import Municipality  # noqa: E402
 from medvirk.panels import selection, services  # noqa: E402
 from medvirk.panels.demo import seed_volunteers  # noqa: E402

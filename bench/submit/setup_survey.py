@@ -23,8 +23,8 @@ django.setup()
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 
+from medvirk.accounts.demo import load_demo  # noqa: E402
 from medvirk.accounts.services import token_create  # noqa: E402
-from medvirk.demo import load_demo  # noqa: E402
 from medvirk.orgs.models import ServiceArea  # noqa: E402
 from medvirk.surveys import services  # noqa: E402
 from medvirk.surveys.answering import engine  # noqa: E402

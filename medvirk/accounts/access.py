@@ -11,7 +11,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from medvirk.core.models import Job
 from medvirk.orgs.models import OrgUnit
+from medvirk.orgs.selectors import municipality_root
 
 from .models import RoleAssignment
 from .permissions import Perm, roles_with
@@ -97,6 +99,22 @@ def access_unit_by_id(user: Any, unit_id: Any, perm: Perm) -> OrgUnit:
     if unit is None or not can(user, perm, unit):
         raise Http404
     return unit
+
+
+def access_job_by_id(user: Any, job_id: Any) -> Job:
+    """Return the background job if ``user`` started it or administers its whole municipality; else 404."""
+    try:
+        pk = int(job_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    job = Job.objects.filter(pk=pk, municipality_id=getattr(user, "municipality_id", None)).first()
+    if job is None or not getattr(user, "is_authenticated", False):
+        raise Http404
+    if job.created_by_id != user.pk and not can(
+        user, Perm.AUDIT_VIEW, municipality_root(municipality=job.municipality)
+    ):
+        raise Http404
+    return job
 
 
 def access_role_by_id(user: Any, role_id: Any) -> RoleAssignment:

@@ -12,8 +12,9 @@ from typing import Any
 from django.http import FileResponse, HttpRequest
 from ninja import Router, Schema
 
+from medvirk.accounts.access import access_job_by_id
 from medvirk.core.job_views import result_response
-from medvirk.core.jobs import access_job_by_id, kind_label
+from medvirk.core.jobs import kind_label
 from medvirk.core.models import Job
 
 router = Router(tags=["jobs"])

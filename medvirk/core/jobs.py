@@ -36,7 +36,6 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
@@ -204,27 +203,6 @@ def _finish(job: Job, status: str, *, error: str = "") -> None:
 def run_job(job_id: int) -> None:
     """The one task every job goes through: look up the handler by the job's kind and run it."""
     execute_job(job_id)
-
-
-def access_job_by_id(user: Any, job_id: Any) -> Job:
-    """Return the job if ``user`` started it or administers its whole municipality; else 404."""
-    # Imported here: core has no module-level imports of the domain modules.
-    from medvirk.accounts.access import can
-    from medvirk.accounts.permissions import Perm
-    from medvirk.orgs.selectors import municipality_root
-
-    try:
-        pk = int(job_id)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    job = Job.objects.filter(pk=pk, municipality_id=getattr(user, "municipality_id", None)).first()
-    if job is None or not getattr(user, "is_authenticated", False):
-        raise Http404
-    if job.created_by_id != user.pk and not can(
-        user, Perm.AUDIT_VIEW, municipality_root(municipality=job.municipality)
-    ):
-        raise Http404
-    return job
 
 
 def latest_job(*, municipality: Any, kind: str, param: str, value: Any) -> Job | None:

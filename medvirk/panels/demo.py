@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from medvirk.common.dimensions import PREFER_NOT_TO_SAY
+from medvirk.core.demo import demo_seeder
 
 from . import services
 from .choices import feature_choices
@@ -96,6 +97,7 @@ def seed_volunteers(municipality: Any, count: int = 120, seed: int = 2026) -> li
     return Volunteer.objects.bulk_create(rows)
 
 
+@demo_seeder()
 def seed_panels_demo(demo: Any) -> Panel:
     """Create ~120 demo volunteers in Eksempel kommune and one draft panel with quotas."""
     from .selection import suggest_quotas

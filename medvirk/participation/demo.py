@@ -1,14 +1,17 @@
 """Demo participation data for Eksempel kommune: activities, findings and measures (published ones
-appear on /p/eksempel/). Wire into ``seed_demo`` with ``seed_participation_demo(demo)``."""
+appear on /p/eksempel/); ``seed_demo`` runs it through the demo registry (``medvirk.core.demo``)."""
 
 from __future__ import annotations
 
 import datetime
 from typing import Any
 
+from medvirk.core.demo import demo_seeder
+
 from . import services
 
 
+@demo_seeder()
 def seed_participation_demo(demo: Any, *, today: datetime.date | None = None) -> None:
     """Create a small, realistic year of participation work in Solsikken barnehage and Bydel Nord."""
     today = today or datetime.date.today()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.db import transaction
 
+from medvirk.core.demo import demo_seeder
 from medvirk.orgs.models import Municipality
 
 from . import services
@@ -112,3 +114,9 @@ def load_demo_organisations(*, municipality: Municipality) -> list[Organisation]
             services.organisation_create(actor=None, municipality=municipality, data=data, source="demo")
         )
     return made
+
+
+@demo_seeder()
+def seed_partners_demo(demo: Any) -> list[Organisation]:
+    """Register the demo organisations in Eksempel kommune."""
+    return load_demo_organisations(municipality=demo.municipality)

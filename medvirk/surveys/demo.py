@@ -11,8 +11,9 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from medvirk.accounts.demo import DemoData
 from medvirk.common.dimensions import PREFER_NOT_TO_SAY
-from medvirk.demo import DemoData
+from medvirk.core.demo import demo_seeder
 from medvirk.orgs.models import ServiceArea
 
 from . import services
@@ -116,6 +117,7 @@ def answers_for(
     return answers
 
 
+@demo_seeder()
 def seed_survey_demo(demo: DemoData, *, seed: int = 2026) -> list[Any]:
     """Create the 2025 (closed) and 2026 (open) kindergarten parent survey with synthetic answers."""
     rng = random.Random(seed)

@@ -43,7 +43,7 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any, live_server: Any) -> Iterator[Any]:
-    from medvirk.demo import build_demo
+    from medvirk.accounts.demo import build_demo
     from medvirk.orgs.models import Municipality
 
     if not Municipality.objects.filter(slug="eksempel").exists():  # flushed by an earlier live test
@@ -91,7 +91,7 @@ def assert_fits_width(page: Any, width: int = 320) -> None:
 
 def login(page: Any, username: str) -> None:
     """Log in through the real form."""
-    from medvirk.demo import DEMO_PASSWORD
+    from medvirk.accounts.demo import DEMO_PASSWORD
 
     page.goto(page.base_url + "/accounts/login/")
     page.fill("#id_username", username)

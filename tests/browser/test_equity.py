@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from medvirk.demo import load_demo
+from medvirk.accounts.demo import load_demo
 from medvirk.insights.disclosure import clear_cache
 from medvirk.population.tests.equity_fixtures import closed_survey, import_population
 

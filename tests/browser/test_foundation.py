@@ -122,7 +122,7 @@ def test_menu_fits_one_row_and_opens_without_javascript(
     browser: Any, live_server: Any, username: str
 ) -> None:
     """Wide: the task groups sit on one row; narrow: a Menu button opens them. No JavaScript needed."""
-    from medvirk.demo import build_demo
+    from medvirk.accounts.demo import build_demo
     from medvirk.orgs.models import Municipality
 
     if not Municipality.objects.filter(slug="eksempel").exists():

@@ -16,8 +16,8 @@ def test_job_page_shows_progress_and_then_the_result(page: Any, settings: Any, t
     from django.core.files.base import ContentFile
     from django.utils import timezone
 
+    from medvirk.accounts.demo import load_demo
     from medvirk.core.models import Job, JobStatus
-    from medvirk.demo import load_demo
 
     settings.MEDIA_ROOT = tmp_path
     demo = load_demo()
@@ -54,8 +54,8 @@ def test_job_page_shows_progress_and_then_the_result(page: Any, settings: Any, t
 def test_panel_page_while_a_draw_runs_is_accessible(page: Any) -> None:
     from django.utils import timezone
 
+    from medvirk.accounts.demo import load_demo
     from medvirk.core.models import Job, JobStatus
-    from medvirk.demo import load_demo
     from medvirk.panels.demo import seed_panels_demo
 
     demo = load_demo()

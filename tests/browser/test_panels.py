@@ -40,7 +40,7 @@ def test_public_signup_errors_and_success_are_accessible(page: Any) -> None:
 
 
 def test_transparency_report_is_accessible(page: Any) -> None:
-    from medvirk.demo import load_demo
+    from medvirk.accounts.demo import load_demo
     from medvirk.panels import selection
     from medvirk.panels.demo import seed_panels_demo
 

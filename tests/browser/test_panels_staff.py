@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_volunteer_edit_and_council_meetings_are_accessible(page: Any) -> None:
-    from medvirk.demo import load_demo
+    from medvirk.accounts.demo import load_demo
     from medvirk.panels.demo import seed_volunteers
     from medvirk.panels.models import Council, CouncilMeeting
 

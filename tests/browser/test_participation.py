@@ -110,7 +110,7 @@ def test_document_activity_finding_to_measure_to_public_page(page: Any, settings
 def test_compare_municipalities_that_share_their_figures(page: Any) -> None:
     import datetime
 
-    from medvirk.demo import load_demo
+    from medvirk.accounts.demo import load_demo
     from medvirk.participation import services, sharing
 
     demo = load_demo()

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 
 
 def open_survey() -> SurveyUnit:
-    from medvirk.demo import load_demo
+    from medvirk.accounts.demo import load_demo
 
     demo = load_demo()
     survey = services.survey_create(

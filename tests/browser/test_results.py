@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from medvirk.demo import load_demo
+from medvirk.accounts.demo import load_demo
 from medvirk.insights.tables import clear_cache
 from medvirk.insights.tests.factories import answer_many, make_survey
 

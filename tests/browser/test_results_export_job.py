@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_background_export_from_the_results_page(page: Any, settings: Any, tmp_path: Any) -> None:
-    from medvirk.demo import load_demo
+    from medvirk.accounts.demo import load_demo
     from medvirk.insights.tables import clear_cache
     from medvirk.insights.tests.factories import answer_many, make_survey
 

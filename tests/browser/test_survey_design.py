@@ -58,7 +58,7 @@ def test_create_open_translate_and_distribute(page: Any) -> None:
 
 
 def test_unit_leader_adds_own_question_and_respondents_see_it_in_persian(page: Any) -> None:
-    from medvirk.demo import load_demo
+    from medvirk.accounts.demo import load_demo
     from medvirk.surveys import services
     from medvirk.surveys.models import SurveyUnit
     from medvirk.surveys.tests.factories import sample_definition

@@ -10,11 +10,11 @@ from django.test import Client, override_settings
 
 from medvirk.accounts import services
 from medvirk.accounts.access import access_unit_by_id, can, scope_paths, units_for
+from medvirk.accounts.demo import DEMO_PASSWORD, DemoData
 from medvirk.accounts.models import Role, RoleAssignment
 from medvirk.accounts.permissions import Perm
 from medvirk.core.errors import ServiceError
 from medvirk.core.models import AuditEvent
-from medvirk.demo import DEMO_PASSWORD, DemoData
 from medvirk.orgs.selectors import unit_subtree
 
 

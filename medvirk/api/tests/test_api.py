@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from medvirk.accounts.demo import DemoData
 from medvirk.core.models import AuditEvent
-from medvirk.demo import DemoData
 
 
 def post(client: Any, url: str, body: Any) -> Any:

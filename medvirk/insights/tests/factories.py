@@ -6,7 +6,7 @@ import itertools
 from collections.abc import Iterable
 from typing import Any
 
-from medvirk.demo import DemoData
+from medvirk.accounts.demo import DemoData
 from medvirk.orgs.models import OrgUnit, ServiceArea
 from medvirk.surveys import services
 from medvirk.surveys.models import Survey, SurveyStatus, SurveyUnit

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from medvirk.accounts.demo import DemoData
 from medvirk.core.models import Job, JobStatus
-from medvirk.demo import DemoData
 from medvirk.surveys.models import Survey
 from tests.matrix_support import EKS, VIEW, Case, any_, api_call, in_, staff, target_unit
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from medvirk.demo import DemoData
+from medvirk.accounts.demo import DemoData
 
 from .factories import answer, answer_many, make_survey
 from .test_disclosure import leaks

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from django.utils import translation
 
+from medvirk.accounts.demo import DemoData, role_grant_unchecked
 from medvirk.accounts.models import Role, User
-from medvirk.demo import DemoData, role_grant_unchecked
 from medvirk.orgs.models import ServiceArea
 from medvirk.orgs.selectors import municipality_root
 from medvirk.orgs.services import municipality_create, unit_create

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
-from medvirk.demo import DemoData
+from medvirk.accounts.demo import DemoData
 from medvirk.insights import disclosure
 from medvirk.insights.tables import SurveyResults
 from medvirk.population.tests.equity_fixtures import closed_survey

@@ -14,10 +14,10 @@ import pytest
 from django.test import override_settings
 from django.utils import translation
 
+from medvirk.accounts.demo import DemoData
 from medvirk.accounts.models import RoleAssignment
 from medvirk.core.jobs import execute_job
 from medvirk.core.models import AuditEvent, Job, JobStatus
-from medvirk.demo import DemoData
 
 from .. import exports
 from ..jobs import EXPORT_JOB

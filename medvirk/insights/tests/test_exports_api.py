@@ -9,8 +9,8 @@ from typing import Any
 import openpyxl
 import pytest
 
+from medvirk.accounts.demo import DemoData
 from medvirk.core.models import AuditEvent
-from medvirk.demo import DemoData
 
 from ..exports import safe_cell
 from .factories import answer, answer_many, make_survey

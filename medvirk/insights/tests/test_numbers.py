@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.utils import translation
 
-from medvirk.demo import DemoData
+from medvirk.accounts.demo import DemoData
 
 from ..numbers import summarise
 from ..questions import QuestionInfo

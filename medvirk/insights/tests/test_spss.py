@@ -11,7 +11,7 @@ import pyreadstat
 import pytest
 
 from medvirk.core.models import AuditEvent
-from medvirk.demo import DemoData
+from medvirk.accounts.demo import DemoData
 from medvirk.surveys.types import DONT_KNOW
 
 from .. import selectors

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from medvirk.demo import DemoData
+from medvirk.accounts.demo import DemoData
 from medvirk.surveys.types import DONT_KNOW
 
 from ..tables import SurveyResults

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.utils import translation
 
-from medvirk.demo import DemoData
+from medvirk.accounts.demo import DemoData
 
 from ..text_themes import themes_from_answers
 from .factories import answer, make_survey

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from medvirk.accounts.demo import DemoData
 from medvirk.core.errors import ServiceError
 from medvirk.core.models import AuditEvent
-from medvirk.demo import DemoData
 from medvirk.orgs import services
 from medvirk.orgs.models import OrgUnit, ServiceArea, UnitKind
 from medvirk.orgs.selectors import build_forest, unit_ancestors, unit_subtree

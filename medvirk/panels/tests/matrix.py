@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from medvirk.core.tests.matrix import CASES as JOB_CASES
-from medvirk.demo import DemoData
+from medvirk.accounts.demo import DemoData
 from medvirk.panels import selection, services
 from medvirk.panels.demo import seed_volunteers
 from medvirk.panels.models import Council, Panel, PanelMember, Volunteer
@@ -230,6 +229,3 @@ API_CASES = [
     ),
 ]
 CASES += API_CASES
-# Background jobs (medvirk.core) have no matrix module of their own in tests/test_permission_matrix.py
-# yet; panel draws are their first user, so their cases ride along here.
-CASES += JOB_CASES

@@ -168,7 +168,7 @@ def test_signup_page_is_in_bokmal_by_default(client: object, settings: object) -
     settings.LANGUAGE_CODE = "nb"  # type: ignore[attr-defined]
     from django.test import Client
 
-    from medvirk.demo import load_demo
+    from medvirk.accounts.demo import load_demo
 
     load_demo()
     html = Client().get("/v/eksempel/").content.decode()

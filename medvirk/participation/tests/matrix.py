@@ -15,7 +15,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
-from medvirk.demo import DemoData
+from medvirk.accounts.demo import DemoData
 from medvirk.participation import services, sharing
 from medvirk.participation.models import Activity, ActivityAttachment, Finding, Measure
 from tests.matrix_support import EKS, VIEW, Case, any_, api_call, get, in_, staff, target_unit, uid

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from medvirk.demo import DemoData
+from medvirk.accounts.demo import DemoData
 from medvirk.partners import proposals
 from medvirk.partners.models import ContactPerson, Organisation, Proposal
 from medvirk.partners.services import OrganisationData

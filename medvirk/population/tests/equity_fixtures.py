@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from medvirk.demo import DemoData
+from medvirk.accounts.demo import DemoData
 from medvirk.population import services as population_services
 from medvirk.surveys import services
 from medvirk.surveys.models import SurveyStatus, SurveyUnit

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from medvirk.demo import DemoData
+from medvirk.accounts.demo import DemoData
 from tests.matrix_support import VIEW, Case, any_, api_call, get, in_, uid
 
 DATA = Path(__file__).resolve().parent.parent / "data"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management import call_command
 
-from medvirk.demo import DemoData
+from medvirk.accounts.demo import DemoData
 from medvirk.population import equity
 from medvirk.population.models import PopulationTable, UserCount
 

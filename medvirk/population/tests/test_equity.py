@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from medvirk.accounts.demo import DemoData
 from medvirk.analysis.representation import representation
-from medvirk.demo import DemoData
 from medvirk.population import equity
 from medvirk.population.models import PopulationCount
 from medvirk.population.services import user_counts_set

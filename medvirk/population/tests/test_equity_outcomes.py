@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from medvirk.accounts.demo import DemoData
 from medvirk.analysis.gaps import outcome_gaps
 from medvirk.analysis.weighting import rake, weighted_mean
-from medvirk.demo import DemoData
 from medvirk.population import equity, equity_outcomes
 from medvirk.population.models import PopulationCount
 

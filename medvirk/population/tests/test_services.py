@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from medvirk.accounts.demo import DemoData
 from medvirk.core.errors import ServiceError
 from medvirk.core.models import AuditEvent
-from medvirk.demo import DemoData
 from medvirk.population import services
 from medvirk.population.models import MappingEntry, PopulationCount, PopulationTable, UserCount
 

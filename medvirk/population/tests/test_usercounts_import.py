@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from medvirk.accounts.demo import DemoData
 from medvirk.core.errors import ServiceError
-from medvirk.demo import DemoData
 from medvirk.population.models import UserCount, UserCountSource
 from medvirk.population.usercounts_import import parse_user_counts, template_rows, unsign_counts
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from medvirk.demo import DemoData
+from medvirk.accounts.demo import DemoData
 from medvirk.population.models import MappingEntry, PopulationTable, UserCount
 
 from .equity_fixtures import closed_survey, import_population

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from medvirk.demo import DemoData
+from medvirk.accounts.demo import DemoData
 from medvirk.surveys import services
 from medvirk.surveys.models import Survey, SurveyUnit
 from medvirk.surveys.tests.factories import sample_definition

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from medvirk.demo import DemoData
+from medvirk.accounts.demo import DemoData
 from tests.matrix_support import EKS, Case, any_, api_call, get, in_, target_unit
 
 from .factories import sample_definition

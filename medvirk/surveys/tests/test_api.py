@@ -7,7 +7,7 @@ from typing import Any
 
 from django.test import Client
 
-from medvirk.demo import DemoData
+from medvirk.accounts.demo import DemoData
 from medvirk.surveys.models import Response, SurveyUnit
 
 from .factories import sample_definition

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from medvirk.demo import DemoData
+from medvirk.accounts.demo import DemoData
 from medvirk.surveys.demo import seed_survey_demo
 from medvirk.surveys.models import Answer, Response, Survey
 

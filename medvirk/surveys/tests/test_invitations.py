@@ -12,7 +12,7 @@ from django.core import mail
 from django.test import Client
 
 from medvirk.core.errors import ServiceError
-from medvirk.demo import DemoData
+from medvirk.accounts.demo import DemoData
 from medvirk.surveys import services
 from medvirk.surveys.design.definition import is_rtl
 from medvirk.surveys.design.respondent_text import TEXTS

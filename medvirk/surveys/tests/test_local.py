@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import translation
 
 from medvirk.core.errors import ServiceError
-from medvirk.demo import DemoData
+from medvirk.accounts.demo import DemoData
 from medvirk.surveys import services
 from medvirk.surveys.design import local
 from medvirk.surveys.models import Answer, Response, SurveyQuestion, SurveyStatus, SurveyUnit

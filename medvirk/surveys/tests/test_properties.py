@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from medvirk.demo import DemoData
+from medvirk.accounts.demo import DemoData
 from medvirk.surveys import services
 from medvirk.surveys.answering.engine import DONT_KNOW, visible_answers
 from medvirk.surveys.design.definition import parse_definition

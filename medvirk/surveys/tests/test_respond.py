@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from medvirk.demo import DemoData
+from medvirk.accounts.demo import DemoData
 from medvirk.surveys import services
 from medvirk.surveys.models import AccessCode, Answer, Response, SurveyStatus, SurveyUnit
 

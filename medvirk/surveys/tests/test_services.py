@@ -6,8 +6,8 @@ import copy
 
 import pytest
 
+from medvirk.accounts.demo import DemoData
 from medvirk.core.errors import ServiceError
-from medvirk.demo import DemoData
 from medvirk.orgs.models import ServiceArea
 from medvirk.surveys import services
 from medvirk.surveys.answering.engine import DONT_KNOW

@@ -6,7 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from medvirk.demo import DEMO_PASSWORD, DEMO_USERS, build_demo
+from medvirk.accounts.demo import DEMO_PASSWORD, DEMO_USERS, build_demo
+from medvirk.core.demo import seed_demo_apps
 from medvirk.orgs.models import Municipality
 
 
@@ -16,18 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not Municipality.objects.filter(slug="eksempel").exists():
             demo = build_demo()
-            from medvirk.surveys.demo import seed_survey_demo
-
-            seed_survey_demo(demo)
-            from medvirk.participation.demo import seed_participation_demo
-
-            seed_participation_demo(demo)
-            from medvirk.partners.demo import load_demo_organisations
-
-            load_demo_organisations(municipality=demo.municipality)
-            from medvirk.panels.demo import seed_panels_demo
-
-            seed_panels_demo(demo)
+            seed_demo_apps(demo)  # each app's own demo (its demo.py), in dependency order
             self.stdout.write(
                 self.style.SUCCESS("Demo data created (organisation, staff, survey rounds 2025 and 2026).")
             )

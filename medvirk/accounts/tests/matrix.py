@@ -1,4 +1,4 @@
-"""Permission-matrix cases of background jobs (collected through ``medvirk/panels/tests/matrix.py``).
+"""Permission-matrix cases of background jobs' pages (``accounts.job_views``) and API.
 
 A job is visible to the user who started it and to administrators of the whole municipality:
 own = a job the coordinator of Eksempel kommune started, foreign = one of Prøvestad kommune's
@@ -15,8 +15,8 @@ from django.core.files.base import ContentFile
 from django.test import override_settings
 from django.utils import timezone
 
+from medvirk.accounts.demo import DemoData
 from medvirk.core.models import Job, JobStatus
-from medvirk.demo import DemoData
 from tests.matrix_support import Case, api_call, in_
 
 MEDIA = tempfile.mkdtemp(prefix="medvirk-matrix-jobs-")

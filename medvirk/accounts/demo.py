@@ -1,7 +1,9 @@
-"""Demo data: "Eksempel kommune" (five city districts, agencies, 20+ units) and a second
+"""The base demo data: "Eksempel kommune" (five city districts, agencies, 20+ units) and a second
 municipality, "Prøvestad kommune", so that any cross-municipality leak shows. All names fictional.
 
 Used by ``manage.py seed_demo`` and by the test suite, so tests exercise the data people see.
+Every other app seeds its own demo on top of it (``@demo_seeder`` in its ``demo.py``, see
+``medvirk.core.demo``).
 """
 
 from __future__ import annotations
@@ -10,12 +12,13 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from medvirk.accounts.models import Role, User
-from medvirk.accounts.services import role_grant
 from medvirk.common.dimensions import DEMO_DISTRICTS, DEMO_MUNICIPALITY_CODE, SECOND_DEMO_MUNICIPALITY_CODE
 from medvirk.orgs.models import Municipality, OrgUnit, ServiceArea, UnitKind
 from medvirk.orgs.selectors import municipality_root
 from medvirk.orgs.services import municipality_create, unit_create
+
+from .models import Role, RoleAssignment, User
+from .services import role_grant
 
 DEMO_PASSWORD = "medvirk-demo-2026"  # noqa: S105 — printed for demo logins; demo data only
 
@@ -158,8 +161,6 @@ def build_demo() -> DemoData:
 
 def role_grant_unchecked(*, user: User, unit: OrgUnit, role: str) -> None:
     """Bootstrap the first administrator of a municipality (nobody can grant it yet)."""
-    from medvirk.accounts.models import RoleAssignment
-
     RoleAssignment.objects.create(municipality_id=unit.municipality_id, user=user, unit=unit, role=role)
 
 
