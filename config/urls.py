@@ -20,6 +20,7 @@ urlpatterns = [
     path("a/", include("medvirk.surveys.answering.urls")),
     path("results/", include("medvirk.insights.urls")),
     path("population/", include("medvirk.population.urls")),
+    path("population/equity/", include("medvirk.insights.equity_urls")),
     path("participation/", include("medvirk.participation.urls")),
     path("organisations/", include("medvirk.partners.urls")),
     path("p/", include("medvirk.participation.public_urls")),

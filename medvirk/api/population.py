@@ -16,8 +16,9 @@ from ninja.responses import Status
 
 from medvirk.accounts.access import access_unit_by_id, can
 from medvirk.accounts.permissions import Perm
+from medvirk.insights import equity, equity_outcomes
 from medvirk.orgs.models import OrgUnit
-from medvirk.population import equity, equity_outcomes, selectors, services, usercounts_import
+from medvirk.population import selectors, services, usercounts_import
 from medvirk.population.models import MappingEntry, PopulationTable
 
 from .base import error_body

@@ -1,6 +1,6 @@
 """One decision per survey round: which respondent and answer counts may be seen anywhere.
 
-Results (:mod:`medvirk.insights.tables`) and the equity report (:mod:`medvirk.population.equity`,
+Results (:mod:`medvirk.insights.tables`) and the equity report (:mod:`medvirk.insights.equity`,
 ``equity_outcomes``) publish counts of the *same* respondents: per unit, per background group,
 per unit × group, and per question for each of those. If each decided its own hidden cells, a
 user could combine two pages (a results crosstab with the equity report's group counts, or the

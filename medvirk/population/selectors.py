@@ -7,10 +7,30 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from medvirk.common.dimensions import DISTRICT, IMMIGRANT_BACKGROUND
+from medvirk.common.dimensions import DIMENSIONS_BY_KEY, DISTRICT, IMMIGRANT_BACKGROUND
 from medvirk.orgs.models import Municipality, OrgUnit
 
 from .models import POPULATION_TOTAL, PopulationCount, PopulationTable, UserCount
+
+
+def dimension_label(dimension: str, language: str = "nb") -> str:
+    """Return a display label for a dimension key."""
+    dim = DIMENSIONS_BY_KEY.get(dimension)
+    if dim is None:
+        return dimension
+    return dim.label_en if language == "en" else dim.label_nb
+
+
+def category_label(dimension: str, key: str, language: str = "nb") -> str:
+    """Return a display label for a category key (a district's code: the district's name)."""
+    if dimension == DISTRICT.key:
+        unit = OrgUnit.objects.filter(region_code=key, kind="district").first()
+        return unit.name if unit else key
+    dim = DIMENSIONS_BY_KEY.get(dimension)
+    for c in dim.categories if dim else ():
+        if c.key == key:
+            return c.label_en if language == "en" else c.label_nb
+    return key
 
 
 def tables_for(*, municipality: Municipality) -> QuerySet[PopulationTable]:

@@ -12,7 +12,4 @@ urlpatterns = [
     path("units/<int:unit_id>/users/", views.user_counts, name="user_counts"),
     path("units/<int:unit_id>/users/import/", views.user_counts_import, name="user_counts_import"),
     path("units/<int:unit_id>/users/template.csv", views.user_counts_template, name="user_counts_template"),
-    path("equity/", views.equity_index, name="equity_index"),
-    path("equity/units/<int:unit_id>/", views.equity_report, name="equity_report"),
-    path("equity/units/<int:unit_id>/export.csv", views.equity_export, name="equity_export"),
 ]

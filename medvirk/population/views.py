@@ -1,4 +1,6 @@
-"""Staff pages for population data, user counts and equity reports: fetch with access check, act, render."""
+"""Staff pages for population data and user counts: fetch with access check, act, render.
+
+The equity report built on them is an ``insights`` page (``insights.views_equity``)."""
 
 from __future__ import annotations
 
@@ -13,14 +15,13 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from medvirk.accounts.access import access_unit_by_id, can, units_for
+from medvirk.accounts.access import access_unit_by_id, can
 from medvirk.accounts.permissions import Perm
 from medvirk.core.errors import ServiceError
 from medvirk.core.views import staff_view
-from medvirk.orgs.models import OrgUnit, UnitKind
+from medvirk.orgs.models import OrgUnit
 
-from . import equity, equity_outcomes, selectors, services, usercounts_import
-from .charts import ratio_chart
+from . import selectors, services, usercounts_import
 from .forms import MappingForm, UploadForm, UserCountForm, UserCountUploadForm
 from .models import MappingEntry, PopulationTable
 
@@ -58,7 +59,7 @@ def _preview_summary(preview: services.Preview) -> list[dict[str, Any]]:
     for c in preview.result.counts:
         by_dim[c.dimension][c.category] += c.count
     return [
-        {"dimension": equity.dimension_label(d, _language()), "categories": sorted(cats.items())}
+        {"dimension": selectors.dimension_label(d, _language()), "categories": sorted(cats.items())}
         for d, cats in by_dim.items()
     ]
 
@@ -184,7 +185,9 @@ def user_counts(request: HttpRequest, unit_id: int) -> HttpResponse:
         "unit": unit,
         "form": form,
         "dimension": dimension,
-        "dimensions": [(d, equity.dimension_label(d, _language())) for d in services.USER_COUNT_DIMENSIONS],
+        "dimensions": [
+            (d, selectors.dimension_label(d, _language())) for d in services.USER_COUNT_DIMENSIONS
+        ],
         "years": selectors.user_count_years(unit=unit),
         "year": year,
     }
@@ -219,8 +222,10 @@ def user_counts_import(request: HttpRequest, unit_id: int) -> HttpResponse:
             token = usercounts_import.sign_counts(preview)
             table = [
                 {
-                    "label": equity.dimension_label(dim, _language()),
-                    "rows": [(equity.category_label(dim, key, _language()), n) for key, n in counts.items()],
+                    "label": selectors.dimension_label(dim, _language()),
+                    "rows": [
+                        (selectors.category_label(dim, key, _language()), n) for key, n in counts.items()
+                    ],
                 }
                 for dim, counts in preview.counts.items()
             ]
@@ -238,87 +243,3 @@ def user_counts_template(request: HttpRequest, unit_id: int) -> HttpResponse:
     for row in usercounts_import.template_rows():
         writer.writerow(row)
     return response
-
-
-@staff_view
-def equity_index(request: HttpRequest) -> HttpResponse:
-    """List the areas and units whose equity report the user may read."""
-    units = list(units_for(request.user, Perm.RESULTS_VIEW))
-    if not units:
-        raise Http404
-    areas = [u for u in units if u.kind in (UnitKind.MUNICIPALITY, UnitKind.DISTRICT)]
-    others = [u for u in units if u not in areas]
-    root = OrgUnit.objects.filter(municipality_id=request.user.municipality_id, parent=None).first()
-    context = {
-        "areas": areas,
-        "units": others,
-        "can_manage": root is not None and can(request.user, Perm.POPULATION_MANAGE, root),
-    }
-    return render(request, "population/equity_index.html", context)
-
-
-def _report_for(request: HttpRequest, unit: OrgUnit) -> tuple[Any, Any, Any]:
-    """Return (survey or None, representation, outcomes or None) from ?survey= or ?year=; else 404."""
-    language = _language()
-    if request.GET.get("survey"):
-        survey = equity.access_survey_for_unit(unit, request.GET["survey"])
-        tree, _paths = equity.survey_tree_counts(survey, equity.survey_dimensions(survey))
-        report = equity.survey_representation(survey=survey, unit=unit, language=language, tree=tree)
-        outcomes = equity_outcomes.outcome_report(survey=survey, unit=unit, language=language, tree=tree)
-        return survey, report, outcomes
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        raise Http404 from None
-    return None, equity.user_representation(unit=unit, year=year, language=language), None
-
-
-@staff_view
-def equity_export(request: HttpRequest, unit_id: int) -> HttpResponse:
-    """Download the shown figures of an equity report as CSV (the same groups the page shows)."""
-    unit = access_unit_by_id(request.user, unit_id, Perm.RESULTS_VIEW)
-    _survey, report, outcomes = _report_for(request, unit)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="equity-{unit.pk}.csv"'
-    response.write("\ufeff")
-    out = csv.writer(response, delimiter=";")
-    out.writerow(["section", "dimension", "group", "n", "share", "population", "population_share",
-                  "ratio", "ratio_low", "ratio_high", "p_adjusted", "partial_r"])  # fmt: skip
-    for d in report.dimensions:
-        for r in d.rows:
-            interval = r.ratio_interval or ("", "")
-            out.writerow(["representation", d.dimension, r.key, r.n, r.share, r.population,
-                          r.population_share, r.ratio, *interval, r.p_adjusted, r.partial_r])  # fmt: skip
-    for g in outcomes.gaps if outcomes else []:
-        out.writerow(["gap", g.dimension, g.group, g.n, g.top_box, "", "", g.gap, *g.interval, g.p_adjusted,
-                      g.question])  # fmt: skip
-    out.writerow(["credit", "", "; ".join(report.credits), "", "", "", "", "", "", "", "", ""])
-    return response
-
-
-@staff_view
-def equity_report(request: HttpRequest, unit_id: int) -> HttpResponse:
-    """Show who is reached, who is not and who is served worse for a unit, district or municipality."""
-    unit = access_unit_by_id(request.user, unit_id, Perm.RESULTS_VIEW)
-    surveys = list(equity.surveys_for_unit(unit))
-    years = selectors.user_count_years(unit=unit)
-    context: dict[str, Any] = {
-        "unit": unit,
-        "surveys": surveys,
-        "years": years,
-        "can_enter_users": can(request.user, Perm.USER_COUNTS_EDIT, unit),
-    }
-    if not (request.GET.get("survey") or request.GET.get("year")):
-        return render(request, "population/equity_report.html", context)
-    survey, report, outcomes = _report_for(request, unit)
-    if survey is None:
-        context["year"] = int(request.GET["year"])
-    charts = [(d, ratio_chart(d.rows)) for d in report.dimensions if d.shown]
-    context.update(
-        survey=survey,
-        report=report,
-        charts=charts,
-        outcomes=outcomes,
-        steps=equity_outcomes.next_steps(report, outcomes),
-    )
-    return render(request, "population/equity_report.html", context)

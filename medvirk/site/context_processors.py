@@ -24,7 +24,7 @@ NAV: list[tuple[Any, list[Entry]]] = [
         [
             ("surveys:list", _("Surveys"), Perm.SURVEY_DISTRIBUTE),
             ("insights:survey_list", _("Results"), Perm.RESULTS_VIEW),
-            ("population:equity_index", _("Equity"), Perm.RESULTS_VIEW),
+            ("equity:index", _("Equity"), Perm.RESULTS_VIEW),
         ],
     ),
     (

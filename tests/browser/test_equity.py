@@ -8,7 +8,7 @@ import pytest
 
 from medvirk.accounts.demo import load_demo
 from medvirk.insights.disclosure import clear_cache
-from medvirk.population.tests.equity_fixtures import closed_survey, import_population
+from medvirk.insights.tests.equity_fixtures import closed_survey, import_population
 
 from .conftest import assert_accessible, assert_fits_width, login
 

@@ -6,8 +6,9 @@ from typing import Any
 
 from medvirk.accounts.demo import DemoData
 from medvirk.core.models import Job, JobStatus
-from medvirk.surveys.models import Survey
-from tests.matrix_support import EKS, VIEW, Case, any_, api_call, in_, staff, target_unit
+from medvirk.surveys import services
+from medvirk.surveys.models import Survey, SurveyStatus
+from tests.matrix_support import EKS, VIEW, Case, any_, api_call, get, in_, staff, target_unit, uid
 
 from .factories import answer_many, kindergartens, make_survey
 
@@ -114,3 +115,40 @@ CASES: list = [
     ),
     Case("api:POST /api/v1/results/surveys/{survey_id}/exports", _api_prepare, in_(RAW), api=True),
 ]
+
+# The equity report (``views_equity``, under /population/equity/) and its API.
+EQUITY_API = "/api/v1/population"
+CASES += [
+    Case("equity:index", get("/population/equity/"), any_(VIEW), per_target=False),
+    Case(
+        "equity:export",
+        lambda c, d, t: c.get(f"/population/equity/units/{uid(d, t)}/export.csv?year=2026"),
+        in_(VIEW),
+    ),
+    Case(
+        "equity:report",
+        lambda c, d, t: c.get(f"/population/equity/units/{uid(d, t)}/"),
+        in_(VIEW),
+    ),
+    Case(
+        "api:GET /api/v1/population/units/{unit_id}/representation",
+        api_call("GET", lambda d, t: f"{EQUITY_API}/units/{uid(d, t)}/representation"),
+        in_(VIEW),
+        api=True,
+    ),
+    Case(
+        "api:GET /api/v1/population/units/{unit_id}/gaps",
+        api_call("GET", lambda d, t: f"{EQUITY_API}/units/{uid(d, t)}/gaps?survey_id={_closed_survey_id(d)}"),
+        # The survey belongs to Eksempel kommune, so a Prøvestad unit never finds it.
+        lambda a, t: t in VIEW.get(a, set()) and t != "foreign",
+        api=True,
+    ),
+]
+
+
+def _closed_survey_id(d: DemoData) -> int:
+    """Return a closed survey round (no answers) of three of Eksempel kommune's kindergartens."""
+    units = [d.units[n] for n in ("Solsikken barnehage", "Nordlys barnehage", "Sørbyen barnehage")]
+    survey = make_survey(d, round_label="M", units=units)
+    services.survey_set_status(actor=d.users["admin"], survey=survey, status=SurveyStatus.CLOSED)
+    return survey.pk

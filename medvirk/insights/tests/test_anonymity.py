@@ -146,7 +146,7 @@ def _english(settings: Any) -> Any:
 def test_equity_pages_exports_and_api_never_show_small_groups(
     survey: Any, client_as: Any, demo: DemoData
 ) -> None:
-    from medvirk.population.tests.equity_fixtures import import_population
+    from medvirk.insights.tests.equity_fixtures import import_population
 
     import_population(demo)
     for name in ("Solsikken barnehage", "Nordlys barnehage", "Sørbyen barnehage"):
@@ -273,7 +273,7 @@ def test_results_crosstabs_and_equity_groups_together_protect_small_groups(
     who must not pin any small respondent or answer cell inside (0, k).
     """
     from medvirk.insights.disclosure import ANSWER, SurveyDisclosure, answer_table, cell_key
-    from medvirk.population.tests.equity_fixtures import import_population
+    from medvirk.insights.tests.equity_fixtures import import_population
     from medvirk.surveys.models import SurveyQuestion
 
     import_population(demo)

@@ -12,7 +12,7 @@ from django.test import override_settings
 from medvirk.accounts.demo import DemoData
 from medvirk.insights import disclosure
 from medvirk.insights.tables import SurveyResults
-from medvirk.population.tests.equity_fixtures import closed_survey
+from medvirk.insights.tests.equity_fixtures import closed_survey
 
 SHARED = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},

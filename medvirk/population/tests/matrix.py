@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from medvirk.accounts.demo import DemoData
-from tests.matrix_support import VIEW, Case, any_, api_call, get, in_, uid
+from tests.matrix_support import Case, api_call, get, in_, uid
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -39,23 +39,6 @@ def table(d: DemoData) -> Any:
 def entry(d: DemoData) -> tuple[int, int]:
     t = table(d)
     return t.pk, t.mapping_entries.first().pk
-
-
-def closed_survey_id(d: DemoData) -> int:
-    from medvirk.surveys import services
-    from medvirk.surveys.models import SurveyStatus
-    from medvirk.surveys.tests.factories import sample_definition
-
-    units = [d.units[n] for n in ("Solsikken barnehage", "Nordlys barnehage", "Sørbyen barnehage")]
-    survey = services.survey_create(
-        actor=d.users["admin"],
-        owner_unit=d.units[""],
-        document=sample_definition(),
-        units=units,
-        round_label="M",
-    )
-    services.survey_set_status(actor=d.users["admin"], survey=survey, status=SurveyStatus.CLOSED)
-    return survey.pk
 
 
 def sample_document() -> Any:
@@ -101,17 +84,6 @@ CASES: list = [
         "population:user_counts_template",
         lambda c, d, t: c.get(f"/population/units/{uid(d, t)}/users/template.csv"),
         in_(USER_COUNTS),
-    ),
-    Case("population:equity_index", get("/population/equity/"), any_(VIEW), per_target=False),
-    Case(
-        "population:equity_export",
-        lambda c, d, t: c.get(f"/population/equity/units/{uid(d, t)}/export.csv?year=2026"),
-        in_(VIEW),
-    ),
-    Case(
-        "population:equity_report",
-        lambda c, d, t: c.get(f"/population/equity/units/{uid(d, t)}/"),
-        in_(VIEW),
     ),
 ]
 
@@ -179,19 +151,6 @@ CASES += [
             },
         ),
         in_(USER_COUNTS),
-        api=True,
-    ),
-    Case(
-        "api:GET /api/v1/population/units/{unit_id}/representation",
-        api_call("GET", lambda d, t: f"{API}/units/{uid(d, t)}/representation"),
-        in_(VIEW),
-        api=True,
-    ),
-    Case(
-        "api:GET /api/v1/population/units/{unit_id}/gaps",
-        api_call("GET", lambda d, t: f"{API}/units/{uid(d, t)}/gaps?survey_id={closed_survey_id(d)}"),
-        # The survey belongs to Eksempel kommune, so a Prøvestad unit never finds it.
-        lambda a, t: t in VIEW.get(a, set()) and t != "foreign",
         api=True,
     ),
 ]

@@ -1,4 +1,4 @@
-"""Pages and API per role: upload with preview and error report, mapping, user counts, equity report."""
+"""Pages and API per role: upload with preview and error report, mapping, user counts."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from medvirk.accounts.demo import DemoData
 from medvirk.population.models import MappingEntry, PopulationTable, UserCount
-
-from .equity_fixtures import closed_survey, import_population
+from medvirk.population.services import table_import
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -51,7 +50,12 @@ def test_broken_upload_shows_every_problem_and_stores_nothing(client_as: Any, de
 
 
 def test_mapping_correction_page(client_as: Any, demo: DemoData) -> None:
-    import_population(demo)
+    table_import(
+        actor=demo.users["admin"],
+        municipality=demo.municipality,
+        data=(DATA / "10826_eksempel.json").read_bytes(),
+        filename="10826_eksempel.json",
+    )
     table = PopulationTable.objects.get(table_id="10826")
     entry = MappingEntry.objects.get(table=table, source_dimension="Alder", source_code="016-019")
     c = client_as("analytiker")
@@ -79,36 +83,7 @@ def test_unit_leader_enters_user_counts_for_own_unit_only(client_as: Any, demo: 
     assert c.post(f"/population/units/{sibling}/users/", data).status_code == 404
 
 
-def test_equity_report_per_role(client_as: Any, demo: DemoData) -> None:
-    import_population(demo)
-    survey = closed_survey(demo)
-    nord = demo.units["Bydel Nord"].pk
-    own = demo.units["Solsikken barnehage"].pk
-    page = client_as("analytiker.nord").get(f"/population/equity/units/{nord}/?survey={survey.pk}")
-    text = page.content.decode()
-    assert page.status_code == 200
-    assert "<svg" in text and "Kilde: Statistisk sentralbyrå" in text
-    assert (
-        client_as("leder.solsikken").get(f"/population/equity/units/{nord}/?survey={survey.pk}").status_code
-        == 404
-    )
-    assert (
-        client_as("leder.solsikken").get(f"/population/equity/units/{own}/?survey={survey.pk}").status_code
-        == 200
-    )
-    assert client_as("provestad.admin").get(f"/population/equity/units/{own}/").status_code == 404
-    export = client_as("analytiker.nord").get(
-        f"/population/equity/units/{nord}/export.csv?survey={survey.pk}"
-    )
-    body = export.content.decode("utf-8-sig")
-    assert export["Content-Type"].startswith("text/csv") and "representation;gender;female;32" in body
-    assert ";16-24;" not in body  # hidden groups are not exported either
-    # A survey that did not run below the unit is "not found", not an empty report.
-    hjemme = demo.units["Hjemmetjenesten Nord"].pk
-    assert client_as("admin").get(f"/population/equity/units/{hjemme}/?survey={survey.pk}").status_code == 404
-
-
-def test_api_import_and_analyses(client_as: Any, demo: DemoData) -> None:
+def test_api_import(client_as: Any, demo: DemoData) -> None:
     c = client_as("analytiker")
     doc = json.loads((DATA / "10826_eksempel.json").read_text(encoding="utf-8"))
     broken = {**doc, "size": [1, 2, 3]}
@@ -124,13 +99,3 @@ def test_api_import_and_analyses(client_as: Any, demo: DemoData) -> None:
         {"document": json.loads((DATA / "09817_eksempel.json").read_text(encoding="utf-8"))},
         content_type="application/json",
     )
-    survey = closed_survey(demo)
-    nord = demo.units["Bydel Nord"].pk
-    rep = c.get(f"/api/v1/population/units/{nord}/representation?survey_id={survey.pk}").json()
-    assert rep["n"] == 57 and rep["area"]["region"] == "999901"
-    for dim in rep["dimensions"]:
-        for g in dim["groups"]:
-            assert g["n"] == 0 or g["n"] >= 5
-    gaps = c.get(f"/api/v1/population/units/{nord}/gaps?survey_id={survey.pk}").json()
-    assert gaps["headline"] and gaps["headline"][0]["n"] == 57
-    assert all(g["n"] >= 5 for g in gaps["gaps"])

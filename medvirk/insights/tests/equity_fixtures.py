@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,8 @@ from medvirk.surveys import services
 from medvirk.surveys.models import SurveyStatus, SurveyUnit
 from medvirk.surveys.tests.factories import sample_definition
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+# The fictional Statistics Norway samples shipped as population's package data.
+DATA = Path(str(resources.files("medvirk.population") / "data"))
 
 # (unit, age band, gender, district, overall rating, how many)
 PLAN: list[tuple[str, str, str, str, int, int]] = [

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.core.management import call_command
 
 from medvirk.accounts.demo import DemoData
 from medvirk.analysis.representation import representation
-from medvirk.population import equity
+from medvirk.insights import equity
 from medvirk.population.models import PopulationCount
 from medvirk.population.services import user_counts_set
 
@@ -118,3 +119,10 @@ def test_user_counts_register_report(demo: DemoData) -> None:
     rows = {r.key: r.n for r in imm.rows}
     assert rows["rest"] == 91 and equity.HIDDEN in rows and "norwegian_born_to_immigrants" not in rows
     assert "complete register" in report.register_explanation
+
+
+def test_the_demo_samples_show_an_under_represented_age_group(demo: DemoData) -> None:
+    call_command("load_population_sample")  # the fictional tables and user counts bin/demo loads
+    report = equity.user_representation(unit=demo.units["Hjemmetjenesten Nord"], year=2026)
+    age = next(d for d in report.dimensions if d.dimension == "age_band")
+    assert age.shown and any(r.under for r in age.rows)

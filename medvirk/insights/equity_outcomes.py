@@ -25,17 +25,18 @@ from medvirk.analysis.ordinal import OrdinalResult, adjusted_group_effect
 from medvirk.analysis.weighting import RakingError, rake, weighted_mean
 from medvirk.common.dimensions import DISTRICT
 from medvirk.orgs.models import OrgUnit
+from medvirk.population.selectors import catchment_for, dimension_label, population_margins
+from medvirk.surveys.types import parse_definition
+from medvirk.surveys.models import Answer, Response, SurveyQuestion
 
 from .equity import (
     BG_FIELDS,
     TreeCounts,
     category_keys,
     category_label,
-    dimension_label,
     survey_dimensions,
     survey_tree_counts,
 )
-from .selectors import catchment_for, population_margins
 
 CONTROLS = ("age_band", "gender", "district")
 TRIM = (0.2, 5.0)
@@ -50,8 +51,6 @@ class QuestionInfo:
 
 def survey_questions(survey: Any, language: str = "nb") -> dict[str, QuestionInfo]:
     """Return the scale (rating) questions of a survey with their text and top box."""
-    from medvirk.surveys.types import parse_definition
-
     out: dict[str, QuestionInfo] = {}
     definition = parse_definition(survey.definition)
     for q in definition.questions(include_rows=False):
@@ -68,8 +67,6 @@ def survey_questions(survey: Any, language: str = "nb") -> dict[str, QuestionInf
 
 
 def _respondents(survey: Any, unit: OrgUnit, dims: list[str]) -> tuple[list[int], dict[int, dict[str, str]]]:
-    from medvirk.surveys.models import Response
-
     rows = Response.objects.filter(
         survey=survey, complete=True, unit__path__startswith=unit.path
     ).values_list("pk", *(BG_FIELDS[d] for d in dims))
@@ -82,8 +79,6 @@ def _respondents(survey: Any, unit: OrgUnit, dims: list[str]) -> tuple[list[int]
 
 
 def _answers(survey: Any, ids: list[int], keys: list[str]) -> dict[str, list[tuple[int, float]]]:
-    from medvirk.surveys.models import Answer
-
     out: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for rid, key, value in Answer.objects.filter(
         survey=survey, response_id__in=ids, question__key__in=keys, value_num__isnull=False
@@ -315,8 +310,6 @@ def _question_ids(disclosure: Any, questions: dict[str, QuestionInfo]) -> dict[s
     """Return the question ids (the disclosure's keys) of the equity report's questions."""
     if disclosure is None:
         return {}
-    from medvirk.surveys.models import SurveyQuestion
-
     return dict(
         SurveyQuestion.objects.filter(survey=disclosure.survey, key__in=list(questions)).values_list(
             "key", "pk"

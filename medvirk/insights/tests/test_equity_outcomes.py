@@ -8,7 +8,7 @@ import pytest
 from medvirk.accounts.demo import DemoData
 from medvirk.analysis.gaps import outcome_gaps
 from medvirk.analysis.weighting import rake, weighted_mean
-from medvirk.population import equity, equity_outcomes
+from medvirk.insights import equity, equity_outcomes
 from medvirk.population.models import PopulationCount
 
 from .equity_fixtures import PLAN, closed_survey, import_population

@@ -21,42 +21,30 @@ from django.utils.translation import gettext as _
 from medvirk.analysis.representation import REGISTER_P_VALUE_EXPLANATION, representation
 from medvirk.analysis.significance import GoodnessOfFit
 from medvirk.analysis.suppression import SuppressedTable, SuppressionPolicy, TableBuilder, suppress
-from medvirk.common.dimensions import DIMENSIONS_BY_KEY, DISTRICT
+from medvirk.common.dimensions import DISTRICT
 from medvirk.orgs.models import OrgUnit
-from medvirk.surveys.models import BG_FIELDS
+from medvirk.population.models import UserCount
+from medvirk.population.selectors import (
+    Catchment,
+    Margin,
+    catchment_for,
+    dimension_label,
+    population_margins,
+    user_counts_for,
+)
+from medvirk.population.selectors import category_label as population_category_label
+from medvirk.surveys.models import BG_FIELDS, Survey, SurveyQuestion, SurveyStatus
 
-from .selectors import Catchment, Margin, catchment_for, population_margins, user_counts_for
+from .disclosure import NOT_STATED, category_keys, cell_key, disclosure_for
 
 HIDDEN = "__hidden__"
 
 
-def category_keys(dimension: str, municipality_id: int) -> list[str]:
-    """Return the standard category keys of a dimension (district: the municipality's codes)."""
-    from medvirk.insights.disclosure import category_keys as keys  # the one definition
-
-    return keys(dimension, municipality_id)
-
-
 def category_label(dimension: str, key: str, language: str = "nb") -> str:
-    """Return a display label for a category key."""
+    """Return a display label for a category key, including the report's merged small groups."""
     if key == HIDDEN:
         return _("Small groups and not stated, combined")
-    if dimension == DISTRICT.key:
-        unit = OrgUnit.objects.filter(region_code=key, kind="district").first()
-        return unit.name if unit else key
-    dim = DIMENSIONS_BY_KEY.get(dimension)
-    for c in dim.categories if dim else ():
-        if c.key == key:
-            return c.label_en if language == "en" else c.label_nb
-    return key
-
-
-def dimension_label(dimension: str, language: str = "nb") -> str:
-    """Return a display label for a dimension key."""
-    dim = DIMENSIONS_BY_KEY.get(dimension)
-    if dim is None:
-        return dimension
-    return dim.label_en if language == "en" else dim.label_nb
+    return population_category_label(dimension, key, language)
 
 
 # --- one suppression table over the whole organisation tree ------------------------------------
@@ -306,8 +294,6 @@ class SurveyTreeCounts(TreeCounts):
 
     def get(self, node: int, slot: str) -> int | None:
         """Return the count of a slot (``all``, ``dim|cat``, ``dim|~missing``) if it may be shown."""
-        from medvirk.insights.disclosure import NOT_STATED, cell_key
-
         if slot == "all":
             key = cell_key(node)
         else:
@@ -325,8 +311,6 @@ def survey_tree_counts(survey: Any, dims: list[str]) -> tuple[TreeCounts, dict[i
     The decision is the round's one decision (:mod:`medvirk.insights.disclosure`), shared with
     the results pages, crosstabs, exports and the API; ``dims`` is kept for compatibility.
     """
-    from medvirk.insights.disclosure import disclosure_for
-
     disclosure = disclosure_for(survey)
     tree = SurveyTreeCounts(disclosure.respondents, {n: Counter() for n in disclosure.tree.nodes}, disclosure)
     paths = {n.id: n.path for n in disclosure.tree.nodes.values()}
@@ -335,8 +319,6 @@ def survey_tree_counts(survey: Any, dims: list[str]) -> tuple[TreeCounts, dict[i
 
 def survey_dimensions(survey: Any) -> list[str]:
     """Return the standard dimensions the survey asks about (background questions)."""
-    from medvirk.surveys.models import SurveyQuestion
-
     asked = set(
         SurveyQuestion.objects.filter(survey=survey, qtype="background", hidden=False).values_list(
             "dimension", flat=True
@@ -360,8 +342,6 @@ def survey_representation(
 
 def user_representation(*, unit: OrgUnit, year: int, language: str = "nb") -> RepresentationReport:
     """Compare a unit's registered service users with its catchment population (a register)."""
-    from .models import UserCount
-
     rows = UserCount.objects.filter(municipality_id=unit.municipality_id, year=year).values_list(
         "unit_id", "dimension", "category", "count"
     )
@@ -394,8 +374,6 @@ def _report(
 
 def surveys_for_unit(unit: OrgUnit) -> Any:
     """Return closed survey rounds that ran at or below ``unit`` (results only after closing)."""
-    from medvirk.surveys.models import Survey, SurveyStatus
-
     return (
         Survey.objects.filter(
             municipality_id=unit.municipality_id,

@@ -1,0 +1,53 @@
+"""The equity report's pages, CSV and API per role (population data and a survey round's answers)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from medvirk.accounts.demo import DemoData
+
+from .equity_fixtures import closed_survey, import_population
+
+
+def test_equity_report_per_role(client_as: Any, demo: DemoData) -> None:
+    import_population(demo)
+    survey = closed_survey(demo)
+    nord = demo.units["Bydel Nord"].pk
+    own = demo.units["Solsikken barnehage"].pk
+    page = client_as("analytiker.nord").get(f"/population/equity/units/{nord}/?survey={survey.pk}")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "<svg" in text and "Kilde: Statistisk sentralbyrå" in text
+    assert (
+        client_as("leder.solsikken").get(f"/population/equity/units/{nord}/?survey={survey.pk}").status_code
+        == 404
+    )
+    assert (
+        client_as("leder.solsikken").get(f"/population/equity/units/{own}/?survey={survey.pk}").status_code
+        == 200
+    )
+    assert client_as("provestad.admin").get(f"/population/equity/units/{own}/").status_code == 404
+    export = client_as("analytiker.nord").get(
+        f"/population/equity/units/{nord}/export.csv?survey={survey.pk}"
+    )
+    body = export.content.decode("utf-8-sig")
+    assert export["Content-Type"].startswith("text/csv") and "representation;gender;female;32" in body
+    assert ";16-24;" not in body  # hidden groups are not exported either
+    # A survey that did not run below the unit is "not found", not an empty report.
+    hjemme = demo.units["Hjemmetjenesten Nord"].pk
+    assert client_as("admin").get(f"/population/equity/units/{hjemme}/?survey={survey.pk}").status_code == 404
+
+
+def test_api_analyses(client_as: Any, demo: DemoData) -> None:
+    c = client_as("analytiker")
+    import_population(demo)
+    survey = closed_survey(demo)
+    nord = demo.units["Bydel Nord"].pk
+    rep = c.get(f"/api/v1/population/units/{nord}/representation?survey_id={survey.pk}").json()
+    assert rep["n"] == 57 and rep["area"]["region"] == "999901"
+    for dim in rep["dimensions"]:
+        for g in dim["groups"]:
+            assert g["n"] == 0 or g["n"] >= 5
+    gaps = c.get(f"/api/v1/population/units/{nord}/gaps?survey_id={survey.pk}").json()
+    assert gaps["headline"] and gaps["headline"][0]["n"] == 57
+    assert all(g["n"] >= 5 for g in gaps["gaps"])

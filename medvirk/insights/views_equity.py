@@ -1,0 +1,111 @@
+"""The equity report's pages: who is reached, who is not and who is served worse (``/population/equity/``).
+
+Built from population data (``population.selectors``) and a survey round's answers under the
+round's one anonymity decision (``insights.disclosure``), so it lives in ``insights``, above both.
+"""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import get_language
+
+from medvirk.accounts.access import access_unit_by_id, can, units_for
+from medvirk.accounts.permissions import Perm
+from medvirk.core.views import staff_view
+from medvirk.orgs.models import OrgUnit, UnitKind
+from medvirk.population import selectors as population_selectors
+
+from . import equity, equity_outcomes
+from .equity_charts import ratio_chart
+
+
+def _language() -> str:
+    return "en" if (get_language() or "nb").startswith("en") else "nb"
+
+
+@staff_view
+def equity_index(request: HttpRequest) -> HttpResponse:
+    """List the areas and units whose equity report the user may read."""
+    units = list(units_for(request.user, Perm.RESULTS_VIEW))
+    if not units:
+        raise Http404
+    areas = [u for u in units if u.kind in (UnitKind.MUNICIPALITY, UnitKind.DISTRICT)]
+    others = [u for u in units if u not in areas]
+    root = OrgUnit.objects.filter(municipality_id=request.user.municipality_id, parent=None).first()
+    context = {
+        "areas": areas,
+        "units": others,
+        "can_manage": root is not None and can(request.user, Perm.POPULATION_MANAGE, root),
+    }
+    return render(request, "insights/equity_index.html", context)
+
+
+def _report_for(request: HttpRequest, unit: OrgUnit) -> tuple[Any, Any, Any]:
+    """Return (survey or None, representation, outcomes or None) from ?survey= or ?year=; else 404."""
+    language = _language()
+    if request.GET.get("survey"):
+        survey = equity.access_survey_for_unit(unit, request.GET["survey"])
+        tree, _paths = equity.survey_tree_counts(survey, equity.survey_dimensions(survey))
+        report = equity.survey_representation(survey=survey, unit=unit, language=language, tree=tree)
+        outcomes = equity_outcomes.outcome_report(survey=survey, unit=unit, language=language, tree=tree)
+        return survey, report, outcomes
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        raise Http404 from None
+    return None, equity.user_representation(unit=unit, year=year, language=language), None
+
+
+@staff_view
+def equity_export(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """Download the shown figures of an equity report as CSV (the same groups the page shows)."""
+    unit = access_unit_by_id(request.user, unit_id, Perm.RESULTS_VIEW)
+    _survey, report, outcomes = _report_for(request, unit)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="equity-{unit.pk}.csv"'
+    response.write("\ufeff")
+    out = csv.writer(response, delimiter=";")
+    out.writerow(["section", "dimension", "group", "n", "share", "population", "population_share",
+                  "ratio", "ratio_low", "ratio_high", "p_adjusted", "partial_r"])  # fmt: skip
+    for d in report.dimensions:
+        for r in d.rows:
+            interval = r.ratio_interval or ("", "")
+            out.writerow(["representation", d.dimension, r.key, r.n, r.share, r.population,
+                          r.population_share, r.ratio, *interval, r.p_adjusted, r.partial_r])  # fmt: skip
+    for g in outcomes.gaps if outcomes else []:
+        out.writerow(["gap", g.dimension, g.group, g.n, g.top_box, "", "", g.gap, *g.interval, g.p_adjusted,
+                      g.question])  # fmt: skip
+    out.writerow(["credit", "", "; ".join(report.credits), "", "", "", "", "", "", "", "", ""])
+    return response
+
+
+@staff_view
+def equity_report(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """Show who is reached, who is not and who is served worse for a unit, district or municipality."""
+    unit = access_unit_by_id(request.user, unit_id, Perm.RESULTS_VIEW)
+    surveys = list(equity.surveys_for_unit(unit))
+    years = population_selectors.user_count_years(unit=unit)
+    context: dict[str, Any] = {
+        "unit": unit,
+        "surveys": surveys,
+        "years": years,
+        "can_enter_users": can(request.user, Perm.USER_COUNTS_EDIT, unit),
+    }
+    if not (request.GET.get("survey") or request.GET.get("year")):
+        return render(request, "insights/equity_report.html", context)
+    survey, report, outcomes = _report_for(request, unit)
+    if survey is None:
+        context["year"] = int(request.GET["year"])
+    charts = [(d, ratio_chart(d.rows)) for d in report.dimensions if d.shown]
+    context.update(
+        survey=survey,
+        report=report,
+        charts=charts,
+        outcomes=outcomes,
+        steps=equity_outcomes.next_steps(report, outcomes),
+    )
+    return render(request, "insights/equity_report.html", context)
