@@ -1,6 +1,6 @@
 """Import volunteers from CSV: preview with a verdict per row, then confirm (signed rows).
 
-Reuses the file decoding of the organisations import. Values may be given as keys
+Decodes the file like every CSV import (``medvirk.common.csvtext``). Values may be given as keys
 (``female``, ``16-24``, ``999901``) or as labels (``Kvinne``, ``Bydel Nord``); an empty cell
 means "prefer not to say". Imported volunteers count as confirmed: the coordinator states that
 consent was collected outside Medvirk, and that statement is stored as their consent text.
@@ -20,10 +20,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from medvirk.common.csvtext import decode, sniff_delimiter
 from medvirk.common.dimensions import PREFER_NOT_TO_SAY
 from medvirk.core.audit import audit_record
 from medvirk.orgs.models import Municipality
-from medvirk.partners.csvimport import decode, sniff_delimiter
 
 from .choices import FEATURES, feature_choices
 from .models import Volunteer

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from medvirk.core.forms import DsForm
 from medvirk.orgs.models import Municipality
-from medvirk.partners.choices import LANGUAGE_CHOICES
+from medvirk.partners.types import LANGUAGE_CHOICES
 
 from .choices import FEATURES, PREFER_NOT, PanelMethod, feature_choices, value_label
 from .services import VolunteerData

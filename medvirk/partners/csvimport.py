@@ -17,15 +17,16 @@ from django.core import signing
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from medvirk.common.csvtext import decode, sniff_delimiter
 from medvirk.common.norway import validate_org_number
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import Municipality
 
 from . import services
-from .choices import OrganisationKind
 from .models import Organisation
 from .services import OrganisationData, org_number_message
+from .types import OrganisationKind
 
 MAX_BYTES = 2_000_000
 MAX_ROWS = 5000
@@ -93,24 +94,6 @@ class ImportPreview:
     def count(self, status: str) -> int:
         """Return how many rows have ``status``."""
         return sum(1 for r in self.rows if r.status == status)
-
-
-def decode(data: bytes) -> tuple[str, str]:
-    """Return the text and the encoding: UTF-8 (BOM stripped) or, failing that, Windows-1252."""
-    try:
-        return data.decode("utf-8-sig"), "UTF-8"
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), "Windows-1252"
-
-
-def sniff_delimiter(text: str) -> str:
-    """Return the delimiter of the first lines (comma, semicolon or tab)."""
-    sample = "\n".join(text.splitlines()[:20])
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
-    except csv.Error:
-        first = text.splitlines()[0] if text else ""
-        return max(",;\t", key=first.count)
 
 
 def kind_for(category: str) -> str:

@@ -12,10 +12,10 @@ from medvirk.core.errors import ServiceError
 from medvirk.core.forms import DsForm
 from medvirk.orgs.models import OrgUnit
 
-from .choices import COUNTRY_CHOICES, LANGUAGE_CHOICES, Competence, Group, OrganisationKind
 from .models import ContactKind, Organisation
 from .selectors import SearchQuery
 from .services import OrganisationData, clean_org_number, clean_phone
+from .types import COUNTRY_CHOICES, LANGUAGE_CHOICES, Competence, Group, OrganisationKind
 
 COUNTRY_PREFIX = "country:"
 

@@ -17,9 +17,9 @@ from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import OrgUnit
 
-from .choices import COUNTRY_CHOICES, COUNTRY_LANGUAGES
 from .models import MappingGroup, Organisation, YearlyMapping
 from .selectors import district_of_unit
+from .types import COUNTRY_CHOICES, COUNTRY_LANGUAGES
 
 TOP_COUNTRIES = 5
 YOUTH_BANDS = ("16-24",)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from medvirk.core.models import TenantModel
 
-from .choices import OrganisationKind
+from .types import OrganisationKind
 
 
 class Organisation(TenantModel):

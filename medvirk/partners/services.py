@@ -17,8 +17,8 @@ from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import Municipality, OrgUnit, UnitKind
 
-from .choices import COUNTRY_KEYS, LANGUAGE_KEYS, Competence, Group, OrganisationKind
 from .models import ContactKind, ContactLogEntry, ContactPerson, Organisation
+from .types import COUNTRY_KEYS, LANGUAGE_KEYS, Competence, Group, OrganisationKind
 
 
 def org_number_message(error: IdentifierError | None) -> str:

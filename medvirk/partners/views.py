@@ -14,7 +14,6 @@ from medvirk.core.errors import ServiceError
 from medvirk.core.views import staff_view
 
 from . import proposals, services
-from .choices import COUNTRY_CHOICES, LANGUAGE_CHOICES, Competence, Group, OrganisationKind, labels
 from .forms import (
     ContactPersonForm,
     DecisionForm,
@@ -34,6 +33,7 @@ from .selectors import (
     require_anywhere,
 )
 from .services import OrganisationData
+from .types import COUNTRY_CHOICES, LANGUAGE_CHOICES, Competence, Group, OrganisationKind, labels
 from .views_public import describe
 
 

@@ -10,10 +10,10 @@ from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import Municipality
 
 from . import proposals
-from .choices import COUNTRY_CHOICES, LANGUAGE_CHOICES, Competence, Group, labels
 from .forms import ProposalForm, SearchForm, organisation_initial
 from .models import Organisation
 from .selectors import districts_of, organisation_search
+from .types import COUNTRY_CHOICES, LANGUAGE_CHOICES, Competence, Group, labels
 
 
 def _client(request: HttpRequest) -> str:

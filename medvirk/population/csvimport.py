@@ -32,6 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from medvirk.common.csvtext import decode, sniff_delimiter
 from medvirk.population.jsonstat import (
     CC_BY_4_0,
     SSB_CREDIT,
@@ -49,10 +50,8 @@ __all__ = [
     "CsvImportError",
     "CsvRowError",
     "ParsedNumber",
-    "decode_bytes",
     "parse_csv",
     "parse_norwegian_number",
-    "sniff_delimiter",
 ]
 
 NO_VALUE_SYMBOLS = frozenset({".", "..", "...", ":"})
@@ -121,25 +120,6 @@ class ParsedNumber:
 
     value: int | float | None
     status: str | None = None
-
-
-def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Decode CSV bytes as UTF-8 (BOM optional), else Windows-1252; return text and encoding."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        # cp1252 leaves five bytes undefined; 'replace' keeps the row visible in error reports.
-        return data.decode("cp1252", errors="replace"), "cp1252"
-
-
-def sniff_delimiter(line: str) -> str:
-    """Return the delimiter of a header line: ``;``, tab or ``,`` (most frequent outside quotes)."""
-    unquoted = re.sub(r'"[^"]*"', "", line)
-    counts = {d: unquoted.count(d) for d in (";", "\t", ",")}
-    best = max(counts, key=lambda d: (counts[d], d == ";"))
-    return best if counts[best] else ";"
 
 
 def parse_norwegian_number(text: str) -> ParsedNumber:
@@ -212,7 +192,7 @@ def parse_csv(
     every problem found.
     """
     errors: list[CsvRowError] = []
-    text = decode_bytes(data)[0] if isinstance(data, bytes) else data.removeprefix("\ufeff")
+    text = decode(data)[0] if isinstance(data, bytes) else data.removeprefix("\ufeff")
     lines = text.splitlines()
     if not any(line.strip() for line in lines):
         raise CsvImportError([CsvRowError(0, None, CsvErrorCode.EMPTY_FILE, "the file is empty")])

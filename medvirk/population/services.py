@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from medvirk.accounts.access import can
 from medvirk.accounts.permissions import Perm
+from medvirk.common.csvtext import decode
 from medvirk.common.dimensions import DIMENSIONS_BY_KEY, DISTRICT
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
@@ -23,7 +24,7 @@ from medvirk.orgs.models import Municipality, OrgUnit
 from medvirk.orgs.selectors import municipality_root
 
 from . import mapping as pure
-from .csvimport import CsvImportError, decode_bytes, parse_csv
+from .csvimport import CsvImportError, parse_csv
 from .jsonstat import JsonStatError, parse_jsonstat
 from .jsonstat import PopulationTable as ParsedTable
 from .models import (
@@ -199,7 +200,7 @@ def import_preview(
     if len(data) > MAX_UPLOAD_BYTES:
         raise ImportRejected("too_large", _("The file is too large (at most 20 MB)."), [])
     source_format = _detect_format(data, filename)
-    text = decode_bytes(data)[0] if source_format == SourceFormat.CSV else data.decode("utf-8-sig", "replace")
+    text = decode(data)[0] if source_format == SourceFormat.CSV else data.decode("utf-8-sig", "replace")
     parsed, left_out = _only_this_municipality(municipality, _parse(text, source_format, source))
     targets, totals = _region_setup(municipality, parsed)
     mapping = pure.build_mapping(parsed, region_targets=targets, region_totals=totals)

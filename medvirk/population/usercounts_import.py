@@ -22,12 +22,13 @@ from django.core import signing
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from medvirk.common.csvtext import decode, sniff_delimiter
 from medvirk.common.dimensions import DIMENSIONS_BY_KEY, PREFER_NOT_TO_SAY
 from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import OrgUnit
 
 from . import services
-from .csvimport import decode_bytes, parse_norwegian_number, sniff_delimiter
+from .csvimport import parse_norwegian_number
 from .models import UserCountSource
 
 MAX_BYTES = 1_000_000
@@ -98,7 +99,7 @@ def parse_user_counts(data: bytes, *, year: int) -> CountsPreview:
     if len(data) > MAX_BYTES:
         preview.errors.append((0, _("The file is larger than 1 MB.")))
         return preview
-    text, _encoding = decode_bytes(data)
+    text, _encoding = decode(data)
     lines = text.splitlines()
     if not lines or not lines[0].strip():
         preview.errors.append((1, _("The file is empty.")))

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 
 from medvirk.core.models import AuditEvent
+from medvirk.participation.services import activity_create
 from medvirk.partners.demo import load_demo_organisations
 from medvirk.partners.mapping import mapping_for
 from medvirk.partners.models import ContactLogEntry, ContactPerson, Organisation, Proposal, YearlyMapping
@@ -178,9 +181,7 @@ def test_mapping_default_groups_gap_and_suggestions(client_as: Any, demo: Any, o
 
 
 def test_mapping_uses_population_data_when_present(demo: Any, orgs: Any) -> None:
-    from medvirk.population.demo import load_samples
-
-    load_samples()
+    call_command("load_population_sample")  # the fictional tables bin/demo loads
     unit = demo.units["Sentrum barnehage"]
     _saved, groups, source = mapping_for(unit=unit, year=2026)
     keys = [g.key for g in groups]
@@ -194,10 +195,20 @@ def test_mapping_uses_population_data_when_present(demo: Any, orgs: Any) -> None
 
 
 def test_contact_is_linked_to_a_documented_activity(client_as: Any, demo: Any, orgs: Any) -> None:
-    from medvirk.participation.tests.test_services import make_activity
+    def activity_in(unit: str, user: str, title: str) -> Any:
+        return activity_create(
+            actor=demo.users[user],
+            owner_unit=demo.units[unit],
+            title=title,
+            kind="user_meeting",
+            ladder="dialogue",
+            level="group",
+            invited="open",
+            starts_on=datetime.date(2026, 3, 1),
+        )
 
-    activity = make_activity(demo, title="Dialogmøte om språk")
-    other = make_activity(demo, unit="Nordlys barnehage", user="admin", title="Ikke min")
+    activity = activity_in("Solsikken barnehage", "leder.solsikken", "Dialogmøte om språk")
+    other = activity_in("Nordlys barnehage", "admin", "Ikke min")
     unit = demo.units["Solsikken barnehage"]
     c = client_as("leder.solsikken")
     page = c.get(f"/organisations/units/{unit.pk}/contacts/").content.decode()

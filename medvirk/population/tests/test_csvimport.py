@@ -9,10 +9,8 @@ from medvirk.population.csvimport import (
     CsvErrorCode,
     CsvImportError,
     ParsedNumber,
-    decode_bytes,
     parse_csv,
     parse_norwegian_number,
-    sniff_delimiter,
 )
 from medvirk.population.jsonstat import CC_BY_4_0, SSB_CREDIT
 
@@ -56,19 +54,6 @@ def test_parse_norwegian_number(text: str, expected: ParsedNumber) -> None:
 def test_parse_norwegian_number_rejects(text: str) -> None:
     with pytest.raises(ValueError, match="not a number"):
         parse_norwegian_number(text)
-
-
-def test_decode_utf8_bom_and_cp1252() -> None:
-    assert decode_bytes("Sør".encode("utf-8-sig")) == ("Sør", "utf-8-sig")
-    assert decode_bytes("Sør".encode()) == ("Sør", "utf-8")
-    assert decode_bytes("Sør".encode("cp1252")) == ("Sør", "cp1252")
-
-
-def test_sniff_delimiter() -> None:
-    assert sniff_delimiter('"a";"b";"c"') == ";"
-    assert sniff_delimiter("a,b,c") == ","
-    assert sniff_delimiter('"x; y",b,c') == ","
-    assert sniff_delimiter("a\tb") == "\t"
 
 
 def test_ssb_codes_and_texts_export() -> None:
