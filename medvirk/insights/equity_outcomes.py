@@ -26,8 +26,8 @@ from medvirk.analysis.weighting import RakingError, rake, weighted_mean
 from medvirk.common.dimensions import DISTRICT
 from medvirk.orgs.models import OrgUnit
 from medvirk.population.selectors import catchment_for, dimension_label, population_margins
-from medvirk.surveys.types import parse_definition
 from medvirk.surveys.models import Answer, Response, SurveyQuestion
+from medvirk.surveys.types import parse_definition
 
 from .equity import (
     BG_FIELDS,

@@ -19,9 +19,9 @@ from django.db import connection
 from django.db.models.expressions import RawSQL
 
 from medvirk.accounts.access import scope_q
+from medvirk.accounts.demo import DemoData
 from medvirk.accounts.permissions import Perm
 from medvirk.analysis.text import mask_pii
-from medvirk.accounts.demo import DemoData
 from medvirk.surveys.models import Answer, Response, SurveyQuestion
 from medvirk.surveys.tests.factories import sample_definition
 from medvirk.surveys.types import QType

@@ -10,8 +10,8 @@ import pandas as pd
 import pyreadstat
 import pytest
 
-from medvirk.core.models import AuditEvent
 from medvirk.accounts.demo import DemoData
+from medvirk.core.models import AuditEvent
 from medvirk.surveys.types import DONT_KNOW
 
 from .. import selectors

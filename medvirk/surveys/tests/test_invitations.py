@@ -11,8 +11,8 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from medvirk.core.errors import ServiceError
 from medvirk.accounts.demo import DemoData
+from medvirk.core.errors import ServiceError
 from medvirk.surveys import services
 from medvirk.surveys.design.definition import is_rtl
 from medvirk.surveys.design.respondent_text import TEXTS

@@ -10,8 +10,8 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-from medvirk.core.errors import ServiceError
 from medvirk.accounts.demo import DemoData
+from medvirk.core.errors import ServiceError
 from medvirk.surveys import services
 from medvirk.surveys.design import local
 from medvirk.surveys.models import Answer, Response, SurveyQuestion, SurveyStatus, SurveyUnit
