@@ -94,6 +94,8 @@ class PanelOut(Schema):
 
 class FeasibilityOut(Schema):
     feasible: bool
+    #: False when the check could not finish in time (then ``feasible`` is false but unknown).
+    decided: bool
     explanations: list[str]
     issue_codes: list[str]
 
@@ -368,6 +370,7 @@ def get_feasibility(request: HttpRequest, panel_id: int) -> dict[str, object]:
     report = selection.feasibility(panel)
     return {
         "feasible": report.feasible,
+        "decided": report.decided,
         "explanations": selection.explain(report, panel.municipality),
         "issue_codes": [i.code for i in report.issues],
     }

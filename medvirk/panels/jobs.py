@@ -24,6 +24,7 @@ def _phase_text(phase: str) -> str:
         "relaxation": _("Computing the fairest chances"),
         "decomposition": _("Building the lottery from valid panels"),
         "leximin": _("Raising the lowest chances step by step"),
+        "retry": _("The quick way got stuck: working out the chances the thorough way"),
         "done": _("The lottery is ready"),
         "draw": _("Drawing the panel with the seed"),
         "save": _("Saving the panel"),

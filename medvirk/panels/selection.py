@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from medvirk.analysis.selection import (
     Distribution,
@@ -24,6 +25,8 @@ from medvirk.analysis.selection import (
     Instance,
     Quota,
     SelectionFailed,
+    SolverLimitError,
+    SolverLimits,
     SolverStats,
     build_profiles,
     check_feasibility,
@@ -45,6 +48,11 @@ from .models import MemberStatus, Panel, PanelMember, SelectionRun, Volunteer
 #: about 9 s at 3,000 volunteers, and its time grows with the number of distinct profiles.
 MAX_POOL = 5000
 SELECT_JOB = "panels.select"
+#: Solver limits of a draw (a background job): every LP/ILP call gets a minute and 100,000
+#: iterations, the whole draw 20 minutes; a stalled call is solved again with other settings.
+DRAW_LIMITS = SolverLimits()
+#: The quota check on the panel page and replacements run inside a request: far less time.
+CHECK_LIMITS = SolverLimits(call_seconds=5.0, run_seconds=10.0)
 
 #: ``progress(phase, fraction)``, the same shape as the algorithm's own callback.
 PhaseProgress = Callable[[str, float], None]
@@ -106,12 +114,35 @@ def panel_instance(panel: Panel, volunteers: list[Volunteer] | None = None) -> I
     return instance_from(**snap)
 
 
-def _check(instance: Instance, *, explain: bool = True) -> FeasibilityReport:
-    """``check_feasibility``, except for an empty pool (HiGHS refuses an empty model)."""
+def _check(
+    instance: Instance, *, explain: bool = True, limits: SolverLimits | None = None
+) -> FeasibilityReport:
+    """``check_feasibility``, except for an empty pool (HiGHS refuses an empty model).
+
+    ``limits`` default to :data:`CHECK_LIMITS` (read when called).
+    """
     if not instance.people:
         details = {"seats": instance.k, "pool": 0}
         return FeasibilityReport(False, [FeasibilityIssue("pool_too_small", "empty pool", details=details)])
-    return check_feasibility(instance, explain=explain)
+    return check_feasibility(instance, explain=explain, limits=limits or CHECK_LIMITS)
+
+
+def _unfinished() -> ServiceError:
+    """Return the error of a draw the solver could not finish, in words a coordinator can act on."""
+    minutes = max(1, round(DRAW_LIMITS.run_seconds / 60))
+    return ServiceError(
+        "draw_unfinished",
+        ngettext(
+            "The fair lottery could not be worked out within %(minutes)d minute for this pool and "
+            "these quotas, so no panel was drawn. Draw again: a new draw starts from a new seed. If it "
+            "happens again, widen one or two quotas by a seat.",
+            "The fair lottery could not be worked out within %(minutes)d minutes for this pool and "
+            "these quotas, so no panel was drawn. Draw again: a new draw starts from a new seed. If it "
+            "happens again, widen one or two quotas by a seat.",
+            minutes,
+        )
+        % {"minutes": minutes},
+    )
 
 
 def feasibility(panel: Panel) -> FeasibilityReport:
@@ -171,6 +202,11 @@ def explain(report: FeasibilityReport, municipality: Any) -> list[str]:
                 "These quotas cannot all be met at once: %(list)s. "
                 "Changing any one of them resolves this conflict."
             ) % {"list": "; ".join(conflict_item(c) for c in report.conflict)}
+        elif code == "check_unfinished":
+            text = _(
+                "The check could not finish quickly this time. The draw checks the quotas again and "
+                "says so if no panel can meet them."
+            )
         elif code == "no_panel":
             text = _(
                 "No panel is possible even without quotas: the pool is too small, or the household rule "
@@ -259,7 +295,9 @@ def panel_select(
     snap = snapshot(panel, volunteers)
     instance = instance_from(**snap)
     _phase(progress, "check", 0.0)
-    report = _check(instance, explain=False)
+    report = _check(instance, explain=False, limits=DRAW_LIMITS)
+    if not report.decided:
+        raise _unfinished()
     if not report.feasible:
         raise ServiceError("infeasible", _("No panel can meet these quotas with this pool. See the check."))
     seed = _new_seed() if seed is None else int(seed)
@@ -280,7 +318,7 @@ def panel_select(
             run.distribution = {"pool": pool}
         else:
             algorithm = None if progress is None else (lambda phase, f: progress(phase, 0.05 + 0.89 * f))
-            dist = find_leximin(instance, seed=seed, progress=algorithm)
+            dist = find_leximin(instance, seed=seed, progress=algorithm, limits=DRAW_LIMITS)
             _phase(progress, "draw", 0.95)
             result = draw_panel(dist, seed)
             run.distribution = {**_distribution_json(dist), "pool": pool}
@@ -289,6 +327,8 @@ def panel_select(
             run.stats = {k: v for k, v in asdict(dist.stats).items()}
     except SelectionFailed as error:
         raise ServiceError("selection_failed", str(error)) from None
+    except SolverLimitError:
+        raise _unfinished() from None
     _phase(progress, "save", 0.97)
     run.drawn = list(result.panel)
     _save_run(actor=actor, panel=panel, run=run, snap=snap, volunteers=volunteers)
@@ -389,9 +429,15 @@ def member_decline(
             [member.volunteer.person_id],
             seed,
             unavailable=[m.volunteer.person_id for m in declined if m.volunteer.person_id in instance.people],
+            limits=CHECK_LIMITS,
         )
     except (SelectionFailed, ValueError) as error:
         raise ServiceError("replacement_failed", _("No replacement keeps every quota: %s") % error) from None
+    except SolverLimitError:
+        raise ServiceError(
+            "replacement_unfinished",
+            _("A replacement could not be worked out in time. Nothing was changed; please try again."),
+        ) from None
     member.status = MemberStatus.DECLINED
     member.save(update_fields=["status"])
     by_pid = {v.person_id: v for v in vols}

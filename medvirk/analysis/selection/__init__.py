@@ -9,6 +9,7 @@ Pure Python + numpy + highspy; no Django. Typical use::
     again = draw_replacements(instance, result.panel, declined=["p0042"], seed=other_seed)
 """
 
+from ._highs import SolverLimitError, SolverLimits
 from .draw import SelectionFailed, draw_legacy, draw_panel, draw_replacements
 from .feasibility import FeasibilityIssue, FeasibilityReport, QuotaChange, check_feasibility
 from .instance import (
@@ -37,6 +38,8 @@ __all__ = [
     "QuotaChange",
     "ReplacementResult",
     "SelectionFailed",
+    "SolverLimitError",
+    "SolverLimits",
     "SolverStats",
     "build_profiles",
     "check_feasibility",

@@ -1,38 +1,161 @@
-"""Thin helpers around ``highspy`` so the optimisers speak numpy, not HiGHS structs."""
+"""Thin helpers around ``highspy``: numpy models, and solver calls that always come back.
+
+Every HiGHS call in selection goes through :meth:`Solver.solve`, which gives the call a time and
+an iteration limit and, when the model's own settings hit a limit (or HiGHS gives up), solves the
+same model once more from scratch with HiGHS's default settings. A warm-started primal simplex
+with presolve off (what column generation wants) can stall on a degenerate LP that the default
+dual simplex with presolve solves in a second: on a 3,000-person pool one such LP ran 116,048
+iterations in 90 s without progress and the draw never returned. If the second attempt fails too,
+:class:`SolverLimitError` tells the caller, which can take another path (:mod:`.leximin` falls
+back from the relaxation shortcut to the exact method) or say in words that the draw could not
+finish. A :class:`Budget` shared by all models of one run bounds the run as a whole.
+"""
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass, field
+
 import highspy
 import numpy as np
+import numpy.typing as npt
 
 INF = highspy.kHighsInf
+
+_STATUS = highspy.HighsModelStatus
+#: Statuses that settle a model (the caller can use the answer).
+SETTLED = frozenset({_STATUS.kOptimal, _STATUS.kInfeasible, _STATUS.kUnboundedOrInfeasible})
+#: Options that decide what counts as solved; the recovery attempt keeps them.
+_EXACTNESS_OPTIONS = frozenset({"mip_rel_gap", "mip_abs_gap", "mip_feasibility_tolerance"})
 
 
 class SolverFailure(RuntimeError):
     """Raise when HiGHS ends with a status the caller did not expect."""
 
 
-def new_highs() -> highspy.Highs:
-    """Return a silent HiGHS instance with a fixed random seed.
+class SolverLimitError(RuntimeError):
+    """Raise when a model stays unsolved within the limits, with its settings and with HiGHS's defaults.
 
-    The thread count is left at HiGHS's default on purpose: HiGHS sizes one scheduler per process
-    on first use, and an instance asking for a different count afterwards fails without solving
-    (status kNotset). Suppression (``analysis.suppression``) uses the default too, so both must.
+    ``what`` names the model (e.g. "decomposition LP"), ``statuses`` lists how each attempt ended.
     """
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("random_seed", 0)
-    return h
+
+    def __init__(self, what: str, statuses: list[str]) -> None:
+        """Keep what failed and how, for logs and the run's statistics."""
+        super().__init__(f"{what}: no solution within the limits ({', then '.join(statuses)})")
+        self.what = what
+        self.statuses = statuses
+
+
+@dataclass(frozen=True, slots=True)
+class SolverLimits:
+    """Limits on solver calls: per call (time, simplex iterations, MIP nodes) and per run.
+
+    The defaults are far above what a healthy call needs (the largest LP of a 3,000-person draw
+    takes about 5,000 iterations and a second of CPU) and far below what a stalled one would
+    use. ``run_seconds`` bounds a whole draw or check, across every model it solves.
+    """
+
+    call_seconds: float = 60.0
+    call_iterations: int = 100_000
+    call_nodes: int = 100_000
+    run_seconds: float = 1200.0
+
+
+DEFAULT_LIMITS = SolverLimits()
+
+
+@dataclass
+class Budget:
+    """The limits of one run, the time it started, and the recoveries it needed (in words)."""
+
+    limits: SolverLimits = DEFAULT_LIMITS
+    started: float = field(default_factory=time.monotonic)
+    recoveries: list[str] = field(default_factory=list)
+
+    def remaining(self) -> float:
+        """Return the seconds left for the whole run."""
+        return self.limits.run_seconds - (time.monotonic() - self.started)
+
+
+def _name(status: highspy.HighsModelStatus) -> str:
+    return str(status).rsplit(".", 1)[-1].removeprefix("k")
+
+
+class Solver(highspy.Highs):
+    """A HiGHS instance with its own settings, the run's budget and one recovery attempt."""
+
+    def __init__(self, what: str, budget: Budget | None = None, **options: object) -> None:
+        """Create a silent instance with a fixed random seed and ``options``.
+
+        The thread count is left at HiGHS's default on purpose: HiGHS sizes one scheduler per
+        process on first use, and an instance asking for a different count afterwards fails
+        without solving (status kNotset). Suppression (``analysis.suppression``) uses the
+        default too, so both must.
+        """
+        super().__init__()
+        self.what = what
+        self.budget = budget if budget is not None else Budget()
+        self.options: dict[str, object] = {"output_flag": False, "random_seed": 0, **options}
+        self.mip = False
+        self._apply(self.options)
+
+    def _apply(self, options: dict[str, object]) -> None:
+        for name, value in options.items():
+            if self.setOptionValue(name, value) == highspy.HighsStatus.kError:
+                raise SolverFailure(f"HiGHS refused option {name}={value!r}")
+
+    def _attempt(self) -> highspy.HighsModelStatus:
+        limits = self.budget.limits
+        left = self.budget.remaining()
+        if left <= 0:
+            raise SolverLimitError(self.what, ["the time for the whole run was used up"])
+        # HiGHS measures time_limit on the instance's clock, which keeps running across calls.
+        self.setOptionValue("time_limit", self.getRunTime() + min(limits.call_seconds, left))
+        if self.mip:
+            self.setOptionValue("mip_max_nodes", limits.call_nodes)
+        else:
+            self.setOptionValue("simplex_iteration_limit", limits.call_iterations)
+        self.run()
+        return self.getModelStatus()
+
+    def solve(self) -> highspy.HighsModelStatus:
+        """Solve within the limits; on failure retry once from scratch with HiGHS's defaults.
+
+        Return a settled status (optimal or infeasible). Raise :class:`SolverLimitError` when
+        both attempts fail. The model's own settings are back in place afterwards, so the next
+        call warm-starts as before (from the basis the recovery found).
+        """
+        first = self._attempt()
+        if first in SETTLED:
+            return first
+        self.clearSolver()
+        self.resetOptions()
+        kept = {k: v for k, v in self.options.items() if k in _EXACTNESS_OPTIONS}
+        try:
+            self._apply({"output_flag": False, "random_seed": 1, **kept})
+            second = self._attempt()
+        finally:
+            self.resetOptions()
+            self._apply(self.options)
+        if second not in SETTLED:
+            raise SolverLimitError(self.what, [_name(first), f"{_name(second)} with HiGHS's defaults"])
+        self.budget.recoveries.append(f"{self.what}: {_name(first)}; solved again with HiGHS's defaults")
+        return second
+
+
+def new_highs(what: str, budget: Budget | None = None, **options: object) -> Solver:
+    """Return a :class:`Solver` for the model ``what`` with ``options`` as its own settings."""
+    return Solver(what, budget, **options)
 
 
 def pass_model(
-    h: highspy.Highs,
-    cost: np.ndarray,
+    h: Solver,
+    cost: npt.ArrayLike,
     matrix: np.ndarray,
-    row_lower: np.ndarray,
-    row_upper: np.ndarray,
-    col_lower: np.ndarray,
-    col_upper: np.ndarray,
+    row_lower: npt.ArrayLike,
+    row_upper: npt.ArrayLike,
+    col_lower: npt.ArrayLike,
+    col_upper: npt.ArrayLike,
     *,
     integer: bool = False,
     maximize: bool = False,
@@ -56,25 +179,18 @@ def pass_model(
     lp.a_matrix_.value_ = matrix.T[nonzero].astype(np.float64)
     if integer:
         lp.integrality_ = [highspy.HighsVarType.kInteger] * num_col
+        h.mip = True
     lp.sense_ = highspy.ObjSense.kMaximize if maximize else highspy.ObjSense.kMinimize
     status = h.passModel(lp)
     if status == highspy.HighsStatus.kError:
         raise SolverFailure("HiGHS rejected the model")
 
 
-def model_status(h: highspy.Highs) -> highspy.HighsModelStatus:
-    """Return the model status of the last run."""
-    return h.getModelStatus()
-
-
 def is_optimal(h: highspy.Highs) -> bool:
     """Return whether the last run proved optimality."""
-    return h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    return bool(h.getModelStatus() == _STATUS.kOptimal)
 
 
 def is_infeasible(h: highspy.Highs) -> bool:
     """Return whether the last run proved the model infeasible."""
-    return h.getModelStatus() in (
-        highspy.HighsModelStatus.kInfeasible,
-        highspy.HighsModelStatus.kUnboundedOrInfeasible,
-    )
+    return h.getModelStatus() in (_STATUS.kInfeasible, _STATUS.kUnboundedOrInfeasible)

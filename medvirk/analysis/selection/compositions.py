@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._highs import INF, is_infeasible, is_optimal, new_highs, pass_model
+from ._highs import INF, Budget, is_infeasible, is_optimal, new_highs, pass_model
 from .instance import ProfileModel
 
 
 class CompositionOracle:
     """Solve ``max weights @ x`` over valid compositions with one reusable HiGHS MIP model."""
 
-    def __init__(self, model: ProfileModel) -> None:
+    def __init__(self, model: ProfileModel, budget: Budget | None = None) -> None:
         """Build the ILP once; later calls only change the objective."""
         self.model = model
         num = model.num_profiles
@@ -26,12 +26,15 @@ class CompositionOracle:
             rows.append(model.household_incidence.astype(np.float64))
             lower.append(np.full(model.household_incidence.shape[0], -INF))
             upper.append(np.ones(model.household_incidence.shape[0]))
-        self.h = new_highs()
         # The objective is rescaled to max weight 1 before each solve, so absolute gaps are
         # meaningful; tiny gaps keep the column-generation bound tight.
-        self.h.setOptionValue("mip_rel_gap", 1e-9)
-        self.h.setOptionValue("mip_abs_gap", 1e-9)
-        self.h.setOptionValue("mip_feasibility_tolerance", 1e-9)
+        self.h = new_highs(
+            "panel-finding ILP",
+            budget,
+            mip_rel_gap=1e-9,
+            mip_abs_gap=1e-9,
+            mip_feasibility_tolerance=1e-9,
+        )
         pass_model(
             self.h,
             np.zeros(num),
@@ -54,7 +57,7 @@ class CompositionOracle:
         start = time.perf_counter()
         scale = float(np.max(np.abs(weights))) or 1.0
         self.h.changeColsCost(len(self.indices), self.indices, weights / scale)
-        self.h.run()
+        self.h.solve()
         self.solves += 1
         self.seconds += time.perf_counter() - start
         if is_infeasible(self.h):

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+from ._highs import DEFAULT_LIMITS, Budget, SolverLimits
 from .compositions import CompositionOracle
 from .instance import Instance, Quota, build_profiles, panel_quota_counts, panel_violations
 from .results import Distribution, DrawResult, ReplacementResult
@@ -72,6 +73,7 @@ def draw_replacements(
     seed: int,
     *,
     unavailable: Iterable[str] = (),
+    limits: SolverLimits = DEFAULT_LIMITS,
 ) -> ReplacementResult:
     """Replace panel members who declined, keeping every quota (and the household rule).
 
@@ -80,7 +82,8 @@ def draw_replacements(
     replaced together: a random valid composition of the missing seats is chosen by an ILP with
     seeded random weights, then its members uniformly within each profile. ``unavailable``
     lists people who must not be drawn (earlier decliners, people who withdrew).
-    Raise :class:`SelectionFailed` when no valid replacement exists.
+    Raise :class:`SelectionFailed` when no valid replacement exists, and
+    :class:`~._highs.SolverLimitError` when the ILP cannot decide within its limits.
     """
     rng = _rng(seed)
     declined = list(dict.fromkeys(declined))
@@ -115,7 +118,9 @@ def draw_replacements(
             taken_houses.add(houses[pick])
     if unmatched:
         try:
-            chosen.extend(_replace_by_ilp(instance, remaining + chosen, len(unmatched), available, rng))
+            chosen.extend(
+                _replace_by_ilp(instance, remaining + chosen, len(unmatched), available, rng, limits)
+            )
         except SelectionFailed:
             # The twins drawn above may block the other seats; refill all seats jointly.
             for pick in chosen:
@@ -123,7 +128,7 @@ def draw_replacements(
                 if houses and houses.get(pick) is not None:
                     taken_houses.discard(houses[pick])
             unmatched = declined
-            chosen = _replace_by_ilp(instance, remaining, len(declined), available, rng)
+            chosen = _replace_by_ilp(instance, remaining, len(declined), available, rng, limits)
     new_panel = sorted(remaining + chosen)
     problems = panel_violations(instance, new_panel)
     if problems:
@@ -137,6 +142,7 @@ def _replace_by_ilp(
     seats: int,
     available: object,
     rng: np.random.Generator,
+    limits: SolverLimits,
 ) -> list[str]:
     counts = panel_quota_counts(instance, base)
     quotas = []
@@ -150,7 +156,7 @@ def _replace_by_ilp(
     if seats > len(pool):
         raise SelectionFailed(f"only {len(pool)} volunteers left for {seats} seats")
     model = build_profiles(sub)
-    oracle = CompositionOracle(model)
+    oracle = CompositionOracle(model, Budget(limits))
     # Random weights make every valid composition a possible outcome.
     x, _, _ = oracle.solve(np.array([rng.random() for _ in range(model.num_profiles)]))
     if x is None:

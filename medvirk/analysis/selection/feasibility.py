@@ -12,7 +12,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._highs import INF, is_infeasible, is_optimal, new_highs, pass_model
+from ._highs import (
+    DEFAULT_LIMITS,
+    INF,
+    Budget,
+    SolverLimitError,
+    SolverLimits,
+    is_infeasible,
+    is_optimal,
+    new_highs,
+    pass_model,
+)
 from .instance import Instance, ProfileModel, build_profiles
 
 
@@ -40,12 +50,17 @@ class QuotaChange:
 
 @dataclass
 class FeasibilityReport:
-    """Whether a valid panel exists, and if not why and what to change."""
+    """Whether a valid panel exists, and if not why and what to change.
+
+    ``decided`` is false when the check could not finish within its solver limits (then
+    ``feasible`` is false too, but nothing is known: the issue ``check_unfinished`` says so).
+    """
 
     feasible: bool
     issues: list[FeasibilityIssue] = field(default_factory=list)
     conflict: list[str] = field(default_factory=list)
     suggestions: list[QuotaChange] = field(default_factory=list)
+    decided: bool = True
 
     @property
     def messages(self) -> list[str]:
@@ -122,7 +137,7 @@ def _quick_issues(instance: Instance, model: ProfileModel) -> list[FeasibilityIs
 class _BoundModel:
     """The composition ILP with switchable quota bounds (for the deletion filter)."""
 
-    def __init__(self, model: ProfileModel) -> None:
+    def __init__(self, model: ProfileModel, budget: Budget) -> None:
         num = model.num_profiles
         rows = [np.ones((1, num)), model.incidence.astype(np.float64)]
         lower = [np.array([float(model.instance.k)]), model.quota_min.astype(np.float64)]
@@ -132,7 +147,7 @@ class _BoundModel:
             lower.append(np.full(model.household_incidence.shape[0], -INF))
             upper.append(np.ones(model.household_incidence.shape[0]))
         self.model = model
-        self.h = new_highs()
+        self.h = new_highs("feasibility ILP", budget)
         pass_model(
             self.h,
             np.zeros(num),
@@ -150,7 +165,7 @@ class _BoundModel:
             lo = float(m.quota_min[i]) if active_min[i] else -INF
             hi = float(m.quota_max[i]) if active_max[i] else INF
             self.h.changeRowBounds(i + 1, lo, hi)
-        self.h.run()
+        self.h.solve()
         if is_optimal(self.h):
             return True
         if is_infeasible(self.h):
@@ -158,9 +173,9 @@ class _BoundModel:
         raise RuntimeError(f"feasibility ILP ended with {self.h.getModelStatus()}")
 
 
-def _conflict(model: ProfileModel) -> list[tuple[str, int]]:
+def _conflict(model: ProfileModel, budget: Budget) -> list[tuple[str, int]]:
     """Return an irreducible set of quota bounds that cannot all hold (deletion filter)."""
-    ilp = _BoundModel(model)
+    ilp = _BoundModel(model, budget)
     count = len(model.quota_min)
     active_min = model.quota_min > 0  # a zero minimum never conflicts
     active_max = np.ones(count, dtype=bool)
@@ -179,7 +194,7 @@ def _conflict(model: ProfileModel) -> list[tuple[str, int]]:
     ]
 
 
-def _relaxation(model: ProfileModel) -> list[QuotaChange]:
+def _relaxation(model: ProfileModel, budget: Budget) -> list[QuotaChange]:
     """Return the smallest total change of quota bounds that makes a panel possible."""
     num = model.num_profiles
     cells = len(model.quota_min)
@@ -197,7 +212,7 @@ def _relaxation(model: ProfileModel) -> list[QuotaChange]:
         matrix.append(np.hstack([model.household_incidence, np.zeros((houses, 2 * cells))]))
         lower.append(-INF * np.ones(houses))
         upper.append(np.ones(houses))
-    h = new_highs()
+    h = new_highs("quota relaxation ILP", budget)
     pass_model(
         h,
         np.concatenate([np.zeros(num), np.ones(2 * cells)]),
@@ -208,7 +223,7 @@ def _relaxation(model: ProfileModel) -> list[QuotaChange]:
         np.concatenate([model.multiplicity.astype(float), INF * np.ones(2 * cells)]),
         integer=True,
     )
-    h.run()
+    h.solve()
     if not is_optimal(h):
         return []
     values = np.rint(h.getSolution().col_value).astype(np.int64)
@@ -227,11 +242,18 @@ def _relaxation(model: ProfileModel) -> list[QuotaChange]:
 
 
 def check_feasibility(
-    instance: Instance, *, explain: bool = True, model: ProfileModel | None = None
+    instance: Instance,
+    *,
+    explain: bool = True,
+    model: ProfileModel | None = None,
+    limits: SolverLimits = DEFAULT_LIMITS,
 ) -> FeasibilityReport:
     """Check whether a valid panel exists; explain why not when it does not.
 
-    With ``explain=False`` only the instant arithmetic checks and one ILP run.
+    With ``explain=False`` only the instant arithmetic checks and one ILP run. Solver calls keep
+    to ``limits``: if the ILP cannot decide within them, the report says so (``decided`` false,
+    issue ``check_unfinished``) unless the arithmetic checks already prove that no panel exists;
+    explanations that cannot be computed in time are left out.
     """
     model = model or build_profiles(instance)
     issues = _quick_issues(instance, model)
@@ -247,16 +269,25 @@ def check_feasibility(
                 )
             ],
         )
-    ilp = _BoundModel(model)
+    budget = Budget(limits)
     count = len(model.quota_min)
-    feasible = ilp.feasible(np.ones(count, bool), np.ones(count, bool))
+    try:
+        feasible = _BoundModel(model, budget).feasible(np.ones(count, bool), np.ones(count, bool))
+    except SolverLimitError:
+        # Each arithmetic issue alone proves infeasibility; without one nothing is known.
+        unfinished = FeasibilityIssue("check_unfinished", "the check could not finish within its time limit")
+        return FeasibilityReport(feasible=False, issues=issues or [unfinished], decided=bool(issues))
     report = FeasibilityReport(feasible=feasible, issues=[] if feasible else issues)
     if feasible or not explain:
         if not feasible and not issues:
             report.issues.append(FeasibilityIssue("quota_conflict", "no panel meets all quotas together"))
         return report
     quotas = instance.quotas
-    conflict = _conflict(model)
+    searched = True
+    try:
+        conflict = _conflict(model, budget)
+    except SolverLimitError:
+        conflict, searched = [], False  # the explanation is a courtesy: go on without it
     report.conflict = [
         f"{quotas[i].feature}={quotas[i].value} {bound} {getattr(quotas[i], bound)}" for bound, i in conflict
     ]
@@ -268,6 +299,8 @@ def check_feasibility(
                 "conflict): " + "; ".join(report.conflict),
             )
         )
+    elif not issues and not searched:
+        report.issues.append(FeasibilityIssue("quota_conflict", "no panel meets all quotas together"))
     elif not issues:
         report.issues.append(
             FeasibilityIssue(
@@ -275,7 +308,10 @@ def check_feasibility(
                 "no panel is possible even without quotas (pool too small or household rule)",
             )
         )
-    report.suggestions = _relaxation(model)
+    try:
+        report.suggestions = _relaxation(model, budget)
+    except SolverLimitError:
+        report.suggestions = []
     for change in report.suggestions:
         verb = "lower" if change.bound == "min" else "raise"
         report.issues.append(

@@ -18,6 +18,11 @@ assemblies", Nature 596 (2021), with changes that make it fast on the free HiGHS
 
 In both, columns come from a swap local search first and from the exact pricing ILP only when the
 search finds nothing; the ILP certifies optimality.
+
+Every LP and ILP runs within :class:`~._highs.SolverLimits`. A call that hits a limit is solved
+again with HiGHS's defaults (:meth:`~._highs.Solver.solve`); if the shortcut (2) still fails, the
+exact method (3) takes over with the columns found so far; if that fails too,
+:class:`~._highs.SolverLimitError` reaches the caller instead of a draw that never returns.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ import time
 
 import numpy as np
 
-from ._highs import INF, is_optimal, new_highs
+from ._highs import DEFAULT_LIMITS, INF, Budget, SolverLimitError, SolverLimits, is_optimal, new_highs
 from .compositions import CompositionOracle, SwapSearch
 from .instance import Instance, ProfileModel, build_profiles
 from .relaxation import Decomposer, relaxed_leximin
@@ -52,16 +57,20 @@ class InfeasibleQuotasError(ValueError):
 class _Master:
     """The restricted master LP: choose panel probabilities to maximise the lowest free level."""
 
-    def __init__(self, model: ProfileModel) -> None:
+    def __init__(self, model: ProfileModel, budget: Budget) -> None:
         self.model = model
         num = model.num_profiles
         self.inv_mult = 1.0 / model.multiplicity.astype(np.float64)
-        self.h = new_highs()
-        self.h.setOptionValue("primal_feasibility_tolerance", 1e-10)
-        self.h.setOptionValue("dual_feasibility_tolerance", 1e-10)
-        # Presolve would discard the basis that makes re-solves after adding columns cheap.
-        self.h.setOptionValue("presolve", "off")
-        self.h.setOptionValue("simplex_strategy", 4)
+        # Presolve would discard the basis that makes re-solves after adding columns cheap;
+        # primal simplex (strategy 4) suits re-solves after adding columns.
+        self.h = new_highs(
+            "stage LP",
+            budget,
+            primal_feasibility_tolerance=1e-10,
+            dual_feasibility_tolerance=1e-10,
+            presolve="off",
+            simplex_strategy=4,
+        )
         # Rows 0..num-1: level of each profile; row num: probabilities sum to one.
         lower = np.concatenate([np.zeros(num), [1.0]])
         upper = np.concatenate([np.full(num, INF), [1.0]])
@@ -93,7 +102,7 @@ class _Master:
 
     def solve(self) -> tuple[float, np.ndarray, float, np.ndarray]:
         """Return ``(z, profile duals, convexity dual, column weights)`` of the current LP."""
-        self.h.run()
+        self.h.solve()
         self.solves += 1
         if not is_optimal(self.h):
             raise RuntimeError(f"master LP ended with {self.h.getModelStatus()}")
@@ -170,9 +179,14 @@ def _decompose(
     mw_rounds: int | None = None,
     mw_rate: float = 0.1,
     progress: ProgressCallback | None = None,
+    budget: Budget | None = None,
 ) -> tuple[np.ndarray, np.ndarray] | None:
-    """Return ``(compositions, probabilities)`` reaching ``target``, or None if impossible."""
-    dec = Decomposer(model, target)
+    """Return ``(compositions, probabilities)`` reaching ``target``, or None if impossible.
+
+    Raise :class:`SolverLimitError` when an LP stays unsolved; ``columns`` then holds every
+    composition found so far.
+    """
+    dec = Decomposer(model, target, budget)
     for x in columns:
         dec.add(x)
     mult = model.multiplicity.astype(np.float64)
@@ -233,6 +247,7 @@ def _solve(
     seed: int,
     model: ProfileModel | None,
     fast_path: bool = True,
+    limits: SolverLimits = DEFAULT_LIMITS,
 ) -> Distribution:
     start_time = time.perf_counter()
     stats = SolverStats()
@@ -241,8 +256,10 @@ def _solve(
     stats.people = instance.n
     rng = np.random.Generator(np.random.PCG64(seed))
     _emit(progress, "setup", 0.0)
-    master = _Master(model)
-    oracle = CompositionOracle(model)
+    budget = Budget(limits)
+    stats.recoveries = budget.recoveries
+    master = _Master(model, budget)
+    oracle = CompositionOracle(model, budget)
     search = SwapSearch(model)
     unselectable = _initial_columns(model, master, oracle, search, rng, extra=min(model.num_profiles, 20))
     stats.initial_columns = len(master.columns)
@@ -252,12 +269,20 @@ def _solve(
 
     result: tuple[np.ndarray, np.ndarray] | None = None
     if leximin and fast_path:
-        target, stages, solves = relaxed_leximin(model, unselectable)
-        stats.lp_solves += solves
-        stats.phase_seconds["relaxation"] = time.perf_counter() - start_time
-        _emit(progress, "relaxation", 0.15)
         columns = list(master.columns)
-        result = _decompose(model, target, columns, oracle, search, stats, progress=progress)
+        stages = 0
+        try:
+            target, stages, solves = relaxed_leximin(model, unselectable, budget)
+            stats.lp_solves += solves
+            stats.phase_seconds["relaxation"] = time.perf_counter() - start_time
+            _emit(progress, "relaxation", 0.15)
+            result = _decompose(
+                model, target, columns, oracle, search, stats, progress=progress, budget=budget
+            )
+        except SolverLimitError as error:
+            # The shortcut is only a shortcut: the exact method below needs none of its LPs.
+            budget.recoveries.append(f"relaxation shortcut left for the exact method ({error})")
+            _emit(progress, "retry", 0.15)
         if result is not None:
             stats.stages = stages
             stats.columns = len(columns)
@@ -359,13 +384,18 @@ def find_leximin(
     progress: ProgressCallback | None = None,
     seed: int = 0,
     model: ProfileModel | None = None,
+    limits: SolverLimits = DEFAULT_LIMITS,
 ) -> Distribution:
     """Return the LEXIMIN distribution over valid panels.
 
     ``seed`` only seeds the internal column warm start; the marginals do not depend on it.
-    Raise :class:`InfeasibleQuotasError` when no panel meets the quotas.
+    Every solver call is limited by ``limits``; an LP that stalls is solved again with HiGHS's
+    defaults, and if the relaxation shortcut still fails the exact method runs
+    (``stats.recoveries`` says what happened). Raise :class:`InfeasibleQuotasError` when no panel
+    meets the quotas, and :class:`SolverLimitError` when even the exact method cannot finish
+    within the limits.
     """
-    return _solve(instance, leximin=True, progress=progress, seed=seed, model=model)
+    return _solve(instance, leximin=True, progress=progress, seed=seed, model=model, limits=limits)
 
 
 def find_maximin(
@@ -374,9 +404,10 @@ def find_maximin(
     progress: ProgressCallback | None = None,
     seed: int = 0,
     model: ProfileModel | None = None,
+    limits: SolverLimits = DEFAULT_LIMITS,
 ) -> Distribution:
     """Return a MAXIMIN distribution (first LEXIMIN stage only; marginals beyond it not unique)."""
-    return _solve(instance, leximin=False, progress=progress, seed=seed, model=model)
+    return _solve(instance, leximin=False, progress=progress, seed=seed, model=model, limits=limits)
 
 
 __all__ = ["InfeasibleQuotasError", "find_leximin", "find_maximin"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._highs import INF, is_optimal, new_highs, pass_model
+from ._highs import INF, Budget, is_optimal, new_highs, pass_model
 from .instance import ProfileModel
 
 #: Profiles whose (people-weighted) stage dual exceeds this are fixed.
@@ -22,10 +22,13 @@ FIX_TOLERANCE = 1e-7
 LEVEL_SLACK = 1e-10
 
 
-def relaxed_leximin(model: ProfileModel, excluded: np.ndarray) -> tuple[np.ndarray, int, int]:
+def relaxed_leximin(
+    model: ProfileModel, excluded: np.ndarray, budget: Budget | None = None
+) -> tuple[np.ndarray, int, int]:
     """Return ``(levels, stages, lp_solves)`` of the LEXIMIN point of the LP relaxation.
 
     ``excluded`` marks profiles held at level 0 (nobody of them fits on any valid panel).
+    Raise :class:`~._highs.SolverLimitError` when a stage LP stays unsolved.
     """
     num = model.num_profiles
     mult = model.multiplicity.astype(np.float64)
@@ -44,9 +47,9 @@ def relaxed_leximin(model: ProfileModel, excluded: np.ndarray) -> tuple[np.ndarr
     row_lower = np.concatenate([*lower, np.zeros(num)])
     row_upper = np.concatenate([*upper, np.full(num, INF)])
     col_upper = np.concatenate([mult, [1.0]])
-    h = new_highs()
-    h.setOptionValue("primal_feasibility_tolerance", 1e-10)
-    h.setOptionValue("dual_feasibility_tolerance", 1e-10)
+    h = new_highs(
+        "relaxation LP", budget, primal_feasibility_tolerance=1e-10, dual_feasibility_tolerance=1e-10
+    )
     cost = np.zeros(num + 1)
     cost[-1] = -1.0
     pass_model(h, cost, matrix, row_lower, row_upper, np.zeros(num + 1), col_upper)
@@ -58,7 +61,7 @@ def relaxed_leximin(model: ProfileModel, excluded: np.ndarray) -> tuple[np.ndarr
     stages = solves = 0
     while free.any():
         stages += 1
-        h.run()
+        h.solve()
         solves += 1
         if not is_optimal(h):
             raise RuntimeError(f"relaxation LP ended with {h.getModelStatus()}")
@@ -87,17 +90,15 @@ class Decomposer:
     because every composition seats exactly ``k`` people).
     """
 
-    def __init__(self, model: ProfileModel, target: np.ndarray) -> None:
+    def __init__(self, model: ProfileModel, target: np.ndarray, budget: Budget | None = None) -> None:
         """Build the master with shortfall columns only; compositions are added later."""
         self.model = model
         num = model.num_profiles
         self.mult = model.multiplicity.astype(np.float64)
         self.inv_mult = 1.0 / self.mult
-        self.h = new_highs()
         # Presolve would discard the basis that makes re-solves after adding columns cheap.
-        self.h.setOptionValue("presolve", "off")
         # Adding columns keeps the basis primal feasible, which is where primal simplex shines.
-        self.h.setOptionValue("simplex_strategy", 4)
+        self.h = new_highs("decomposition LP", budget, presolve="off", simplex_strategy=4)
         lower = np.concatenate([np.maximum(target - LEVEL_SLACK, 0.0), [1.0]])
         upper = np.concatenate([np.full(num, INF), [1.0]])
         pass_model(
@@ -128,7 +129,7 @@ class Decomposer:
 
     def solve(self) -> tuple[float, np.ndarray, float, np.ndarray]:
         """Return ``(shortfall, profile duals, convexity dual, composition weights)``."""
-        self.h.run()
+        self.h.solve()
         self.solves += 1
         if not is_optimal(self.h):
             raise RuntimeError(f"decomposition LP ended with {self.h.getModelStatus()}")

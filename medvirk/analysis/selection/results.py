@@ -31,6 +31,9 @@ class SolverStats:
     #: "column-generation" when the exact stage-wise method ran.
     path: str = ""
     phase_seconds: dict[str, float] = field(default_factory=dict)
+    #: What had to be recovered, in words: an LP solved again with HiGHS's defaults after its
+    #: own settings hit a limit, or the relaxation shortcut left for the exact method.
+    recoveries: list[str] = field(default_factory=list)
 
 
 @dataclass

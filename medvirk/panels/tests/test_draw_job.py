@@ -176,3 +176,66 @@ def test_a_stalled_draw_can_be_started_again(panel: Panel, demo: Any, client_as:
     assert stuck.status == JobStatus.FAILED and "stopped on the server" in stuck.error
     panel.refresh_from_db()
     assert panel.status == PanelStatus.SELECTED and panel.seed == 2
+
+
+def test_a_draw_that_cannot_finish_is_explained_in_words(
+    panel: Panel, demo: Any, client_as: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every solver call of the draw now has limits; when even the exact method cannot finish
+    # within them, the coordinator reads why and what to do, and no panel is stored.
+    from medvirk.analysis.selection import SolverLimits
+
+    monkeypatch.setattr(selection, "DRAW_LIMITS", SolverLimits(run_seconds=0.0))
+    with pytest.raises(services.ServiceError) as error:
+        selection.panel_select(actor=demo.users["koordinator"], panel=panel, seed=1)
+    assert error.value.code == "draw_unfinished"
+    page = client_as("koordinator").post(f"/panels/{panel.pk}/select/", {"seed": "1"}, follow=True)
+    text = page.content.decode()
+    assert "could not be worked out within 1 minute for this pool" in text and "Draw again" in text
+    assert not panel.runs.exists()
+    panel.refresh_from_db()
+    assert panel.status == PanelStatus.DRAFT
+
+
+def test_a_stalled_lottery_is_reported_not_hung(
+    panel: Panel, demo: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The quota check finishes, then every LP of the lottery stalls (even with HiGHS's defaults).
+    from medvirk.analysis.selection._highs import Solver
+
+    real = Solver._attempt
+
+    def attempt(self: Solver) -> Any:
+        import highspy
+
+        if self.what in {"relaxation LP", "stage LP"}:
+            return highspy.HighsModelStatus.kTimeLimit
+        return real(self)
+
+    monkeypatch.setattr(Solver, "_attempt", attempt)
+    with pytest.raises(services.ServiceError) as error:
+        selection.panel_select(actor=demo.users["koordinator"], panel=panel, seed=1)
+    assert error.value.code == "draw_unfinished" and not panel.runs.exists()
+
+
+def test_a_draw_ends_before_the_job_counts_as_stalled() -> None:
+    # Otherwise a second draw could start while the first one is still working.
+    from django.conf import settings
+
+    assert selection.DRAW_LIMITS.run_seconds < settings.JOB_STALL_MINUTES * 60
+
+
+def test_an_unfinished_quota_check_does_not_block_the_draw(
+    panel: Panel, client_as: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from medvirk.analysis.selection import SolverLimits
+
+    monkeypatch.setattr(selection, "CHECK_LIMITS", SolverLimits(run_seconds=0.0))
+    page = client_as("koordinator").get(f"/panels/{panel.pk}/").content.decode()
+    assert "The check could not finish quickly this time" in page
+    assert "No panel can meet all the quotas" not in page
+    form = page[page.index(f'action="/panels/{panel.pk}/select/"') :]
+    assert "disabled" not in form[: form.index("</form>")]
+    api = client_as("koordinator").get(f"/api/v1/panels/{panel.pk}/feasibility").json()
+    assert api["decided"] is False and api["feasible"] is False
+    assert api["issue_codes"] == ["check_unfinished"]
