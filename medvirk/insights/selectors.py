@@ -364,3 +364,37 @@ def answerer_counts(
     if by:
         return {(u, q, bg): n for u, q, bg, n in rows}
     return {(u, q, ""): n for u, q, n in rows}
+
+
+@dataclass(frozen=True)
+class RoundProgress:
+    """How far a running round has come in the highest unit the user may read results for.
+
+    ``respondents`` and ``rate`` are exactly what the results page shows for that unit: None
+    where the round's disclosure decision hides the count (see :mod:`.disclosure`).
+    """
+
+    unit_name: str
+    respondents: int | None
+    invited: int | None
+    rate: float | None
+
+    @property
+    def rate_percent(self) -> int | None:
+        return None if self.rate is None else round(self.rate * 100)
+
+
+def round_progress(*, user: Any, survey: Survey) -> RoundProgress | None:
+    """Return the round's answers so far for the user's highest results unit, or None without access."""
+    from .tables import SurveyResults  # tables builds on these selectors
+
+    tree = survey_tree(survey=survey)
+    allowed = [n for n in tree.nodes.values() if can(user, Perm.RESULTS_VIEW, n.unit)]
+    if not allowed:
+        return None
+    node = min(allowed, key=lambda n: (n.depth, n.path))
+    group = SurveyResults(survey, tree).group(node.id)
+    respondents = group.respondents if group.shown else None
+    return RoundProgress(
+        node.name, respondents, group.invited, group.rate.estimate if group.rate is not None else None
+    )

@@ -67,3 +67,19 @@ def access_volunteer_by_id(user: Any, volunteer_id: Any) -> Volunteer:
     if volunteer is None:
         raise Http404
     return volunteer
+
+
+def panels_to_finish(municipality_id: int) -> list[tuple[Panel, int]]:
+    """Return panels not yet drawn or with seats left empty, with the number of seats to fill."""
+    from django.db.models import Count, Q
+
+    from .choices import PanelStatus
+    from .models import MemberStatus
+
+    panels = (
+        Panel.objects.filter(municipality_id=municipality_id)
+        .exclude(status=PanelStatus.CLOSED)
+        .annotate(seated=Count("members", filter=~Q(members__status=MemberStatus.DECLINED)))
+        .order_by("id")
+    )
+    return [(panel, panel.size - panel.seated) for panel in panels if panel.seated < panel.size]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -170,3 +171,43 @@ def measure_bank(*, query: str = "", service_area: str = "") -> QuerySet[Measure
             Q(title__icontains=word) | Q(description__icontains=word) | Q(outcome__icontains=word)
         )
     return measures.order_by("-updated_on", "-id")
+
+
+def measures_due(user: Any, *, today: datetime.date, within_days: int = 14) -> QuerySet[Measure]:
+    """Open measures (not done or rejected) the user manages, due within ``within_days`` or overdue."""
+    from .models import MeasureStatus
+
+    return (
+        measures_for(user, Perm.PARTICIPATION_MANAGE)
+        .exclude(status__in=[MeasureStatus.DONE, MeasureStatus.REJECTED])
+        .filter(due_on__lte=today + datetime.timedelta(days=within_days))
+        .order_by("due_on", "id")
+    )
+
+
+@dataclass(frozen=True)
+class CycleStep:
+    """The yearly cycle's next item for the user's units: what, when, and how many units lack it."""
+
+    item: str
+    label: Any
+    due_on: datetime.date
+    units_missing: int
+    units: int
+    overdue: bool
+
+
+def cycle_next_step(user: Any, *, today: datetime.date) -> CycleStep | None:
+    """Return the earliest item of this year's cycle that some unit the user manages has not done."""
+    from .cycle import CYCLE_ITEMS, cycle_rows, item_due
+
+    units = list(OrgUnit.objects.filter(scope_q(user, Perm.PARTICIPATION_MANAGE)))
+    if not units:
+        return None
+    rows = cycle_rows(units=units, year=today.year)
+    for key, _due, label in CYCLE_ITEMS:
+        missing = sum(1 for row in rows if not getattr(row, key))
+        if missing:
+            due = item_due(key, today.year)
+            return CycleStep(key, label, due, missing, len(rows), due < today)
+    return None

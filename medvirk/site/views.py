@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from medvirk.accounts.models import RoleAssignment
 from medvirk.core.views import staff_view
+
+from .home import home_for
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -18,6 +21,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @staff_view
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """Show the user's roles and where they can go from here."""
+    """The home page: what needs doing now for the user's roles, then the roles themselves."""
     roles = RoleAssignment.objects.filter(user=request.user).select_related("unit").order_by("unit__path")
-    return render(request, "site/dashboard.html", {"roles": roles})
+    today = timezone.localdate()
+    home = home_for(request.user, today=today) if roles else None
+    return render(request, "site/dashboard.html", {"roles": roles, "home": home, "today": today})

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -27,7 +27,7 @@ from .design.local import (
 )
 from .interchange.files import MAX_UPLOAD_BYTES, definition_from_json, read_survey_file
 from .interchange.xlsform import Problem, definition_to_xlsform, xlsform_to_definition
-from .models import Response, Survey, SurveyUnit
+from .models import Response, Survey, SurveyStatus, SurveyUnit
 
 __all__ = [
     "MAX_LOCAL_QUESTIONS",
@@ -35,6 +35,7 @@ __all__ = [
     "Problem",
     "access_survey_by_id",
     "access_survey_unit",
+    "open_rounds_for",
     "definition_for_unit",
     "definition_from_json",
     "definition_to_xlsform",
@@ -115,3 +116,23 @@ def access_survey_unit(
     if su is None or not can(user, perm, su.unit):
         raise Http404
     return su
+
+
+def open_rounds_for(user: Any) -> QuerySet[Survey]:
+    """Open survey rounds in which the user distributes or reads results for some unit.
+
+    Those closing soonest come first; rounds without a closing date last.
+    """
+    in_scope = SurveyUnit.objects.filter(
+        scope_q(user, Perm.SURVEY_DISTRIBUTE, path_field="unit__path")
+        | scope_q(user, Perm.RESULTS_VIEW, path_field="unit__path")
+    )
+    return (
+        Survey.objects.filter(
+            municipality_id=getattr(user, "municipality_id", None),
+            status=SurveyStatus.OPEN,
+            pk__in=in_scope.values("survey_id"),
+        )
+        .select_related("owner_unit")
+        .order_by(F("closes_on").asc(nulls_last=True), "-id")
+    )

@@ -154,3 +154,19 @@ def test_menu_fits_one_row_and_opens_without_javascript(
         assert_fits_width(page)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("lang", ["nb", "nn"])
+def test_home_pages_are_accessible_for_every_role(page: Any, lang: str) -> None:
+    """Each role's home page (to-do list, open rounds, first-run checklist) passes axe and reflows."""
+    for username in ["admin", "leder.solsikken", "koordinator", "lesetilgang", "provestad.admin"]:
+        page.context.clear_cookies()
+        login(page, username)
+        if lang != "nb":
+            page.select_option("#mv-language", lang)
+            page.click("form.mv-lang button")
+            page.wait_for_url("**/overview/")
+        assert page.locator("html").get_attribute("lang") == lang
+        assert page.locator("#todo-heading").count() == 1
+        assert_accessible(page)
+        assert_fits_width(page)
