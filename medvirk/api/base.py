@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
@@ -25,6 +26,16 @@ class TokenAuth(HttpBearer):
         if user is not None:
             request.user = user
         return user
+
+
+def json_number(value: Any) -> Any:
+    """Return a figure as JSON can carry it: NaN and infinities (an estimate that could not be
+    made, an unbounded interval) become null; tuples (intervals) become lists, element-wise."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, tuple | list):
+        return [json_number(v) for v in value]
+    return value
 
 
 def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:

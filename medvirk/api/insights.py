@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any, Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,6 +9,7 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from medvirk.accounts.permissions import Perm
+from medvirk.api.base import json_number
 from medvirk.api.jobs import JobOut, job_out
 from medvirk.core.errors import ServiceError
 from medvirk.insights import exports, jobs, reports, selectors
@@ -136,16 +136,15 @@ class TextAnswersOut(Schema):
     answers: list[str] = []
 
 
-def _num(value: float | None) -> float | None:
-    return None if value is None or math.isnan(value) else value
-
-
 def _interval(estimate: Any) -> IntervalOut | None:
     if estimate is None:
         return None
     low, high = estimate.interval
     return IntervalOut(
-        estimate=_num(estimate.estimate), low=_num(low), high=_num(high), method=estimate.method
+        estimate=json_number(estimate.estimate),
+        low=json_number(low),
+        high=json_number(high),
+        method=estimate.method,
     )
 
 

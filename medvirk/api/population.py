@@ -6,7 +6,6 @@ The same access helpers and services as the pages, so the same scoping and the s
 from __future__ import annotations
 
 import json
-import math
 from typing import Any
 
 from django.http import Http404, HttpRequest
@@ -21,7 +20,7 @@ from medvirk.orgs.models import OrgUnit
 from medvirk.population import selectors, services, usercounts_import
 from medvirk.population.models import MappingEntry, PopulationTable
 
-from .base import error_body
+from .base import error_body, json_number
 
 router = Router(tags=["population"])
 
@@ -216,14 +215,6 @@ def import_user_counts(request: HttpRequest, unit_id: int, payload: UserCountsIm
     return {"unit_id": unit.pk, "year": payload.year, "counts": preview.counts, "stored": stored}
 
 
-def _num(x: Any) -> Any:
-    if isinstance(x, float) and not math.isfinite(x):
-        return None
-    if isinstance(x, tuple):
-        return [_num(v) for v in x]
-    return x
-
-
 def _representation(report: equity.RepresentationReport) -> dict[str, Any]:
     return {
         "unit_id": report.unit.pk,
@@ -257,14 +248,14 @@ def _representation(report: equity.RepresentationReport) -> dict[str, Any]:
                         "combined_small_groups": r.hidden,
                         "n": r.n,
                         "population": r.population,
-                        "share": _num(r.share),
-                        "share_interval": _num(r.share_interval) if r.share_interval else None,
-                        "population_share": _num(r.population_share),
-                        "ratio": _num(r.ratio),
-                        "ratio_interval": _num(r.ratio_interval) if r.ratio_interval else None,
-                        "p_adjusted": _num(r.p_adjusted),
+                        "share": json_number(r.share),
+                        "share_interval": json_number(r.share_interval) if r.share_interval else None,
+                        "population_share": json_number(r.population_share),
+                        "ratio": json_number(r.ratio),
+                        "ratio_interval": json_number(r.ratio_interval) if r.ratio_interval else None,
+                        "p_adjusted": json_number(r.p_adjusted),
                         "under_represented": r.under,
-                        "partial_r": _num(r.partial_r),
+                        "partial_r": json_number(r.partial_r),
                     }
                     for r in d.rows
                 ],
@@ -313,12 +304,12 @@ def get_gaps(
                 "n": g.n,
                 "top_box": g.top_box,
                 "top_box_rest": g.top_box_rest,
-                "gap": _num(g.gap),
-                "interval": _num(g.interval),
-                "p_adjusted": _num(g.p_adjusted),
+                "gap": json_number(g.gap),
+                "interval": json_number(g.interval),
+                "p_adjusted": json_number(g.p_adjusted),
                 "flagged": g.flagged,
                 "reason": g.reason,
-                "adjusted_odds_ratio": _num(g.adjusted.odds_ratio) if g.adjusted else None,
+                "adjusted_odds_ratio": json_number(g.adjusted.odds_ratio) if g.adjusted else None,
                 "adjusted_reason": g.adjusted.reason if g.adjusted else None,
             }
             for g in report.gaps
@@ -343,9 +334,9 @@ def get_gaps(
                 "question": h.question,
                 "n": h.n,
                 "mean": h.mean,
-                "mean_interval": _num(h.mean_interval),
+                "mean_interval": json_number(h.mean_interval),
                 "weighted_mean": h.weighted_mean,
-                "weighted_mean_interval": _num(h.weighted_mean_interval)
+                "weighted_mean_interval": json_number(h.weighted_mean_interval)
                 if h.weighted_mean_interval
                 else None,
                 "top_box": h.top_box,

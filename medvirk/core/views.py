@@ -7,7 +7,10 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+
+#: Years a page's ``?year=`` may name unless it says otherwise (those population data may have).
+YEARS = range(1900, 2201)
 
 
 def staff_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -20,3 +23,21 @@ def staff_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def year_param(
+    request: HttpRequest, *, default: int | None = None, years: range = YEARS, lenient: bool = False
+) -> int | None:
+    """Return the ``?year=`` of a page's address as a whole number in ``years``.
+
+    Absent or empty: ``default``. Anything else (``abc``, ``+2026``, a year outside ``years``):
+    404, as for any address that names nothing, or ``default`` when the page is ``lenient``.
+    """
+    raw = request.GET.get("year", "").strip()
+    if not raw:
+        return default
+    if raw.isascii() and raw.isdigit() and int(raw) in years:
+        return int(raw)
+    if lenient:
+        return default
+    raise Http404

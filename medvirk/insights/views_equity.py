@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 
 from medvirk.accounts.access import access_unit_by_id, can, units_for
 from medvirk.accounts.permissions import Perm
-from medvirk.core.views import staff_view
+from medvirk.core.views import staff_view, year_param
 from medvirk.orgs.models import OrgUnit, UnitKind
 from medvirk.population import selectors as population_selectors
 
@@ -53,10 +53,9 @@ def _report_for(request: HttpRequest, unit: OrgUnit) -> tuple[Any, Any, Any]:
         report = equity.survey_representation(survey=survey, unit=unit, language=language, tree=tree)
         outcomes = equity_outcomes.outcome_report(survey=survey, unit=unit, language=language, tree=tree)
         return survey, report, outcomes
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        raise Http404 from None
+    year = year_param(request)
+    if year is None:
+        raise Http404
     return None, equity.user_representation(unit=unit, year=year, language=language), None
 
 
@@ -99,7 +98,7 @@ def equity_report(request: HttpRequest, unit_id: int) -> HttpResponse:
         return render(request, "insights/equity_report.html", context)
     survey, report, outcomes = _report_for(request, unit)
     if survey is None:
-        context["year"] = int(request.GET["year"])
+        context["year"] = year_param(request)
     charts = [(d, ratio_chart(d.rows)) for d in report.dimensions if d.shown]
     context.update(
         survey=survey,

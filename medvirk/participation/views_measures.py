@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from medvirk.accounts.access import access_unit_by_id, can, can_anywhere, units_for
 from medvirk.accounts.permissions import Perm
 from medvirk.core.errors import ServiceError
-from medvirk.core.views import staff_view
+from medvirk.core.views import staff_view, year_param
 from medvirk.surveys.models import Survey
 
 from . import services
@@ -44,11 +44,9 @@ def _owners(user: Any) -> Any:
 
 
 def _year(request: HttpRequest) -> int:
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        return datetime.date.today().year
-    return year if 2000 <= year <= 2100 else datetime.date.today().year
+    """Return the report's ``?year=`` (2000–2100); this year when absent or not such a year."""
+    this_year = datetime.date.today().year
+    return year_param(request, default=this_year, years=range(2000, 2101), lenient=True) or this_year
 
 
 @staff_view

@@ -16,7 +16,7 @@ from medvirk.accounts.access import access_unit_by_id, units_for
 from medvirk.accounts.permissions import Perm
 from medvirk.core.errors import ServiceError
 from medvirk.core.forms import DsForm
-from medvirk.core.views import staff_view
+from medvirk.core.views import staff_view, year_param
 from medvirk.orgs.models import OrgUnit, UnitKind
 
 from . import services
@@ -89,17 +89,19 @@ def _mapping_form_class(groups: list[CatchmentGroup], candidates: list[Organisat
     return type("MappingForm", (DsForm,), attrs)
 
 
+def _mapping_year(request: HttpRequest) -> int:
+    """Return the mapping's ``?year=``: this year unless named; 404 outside the last ten years and
+    next year (the overview links only to years whose mapping page opens)."""
+    this_year = timezone.localdate().year
+    return year_param(request, default=this_year, years=range(this_year - 10, this_year + 2)) or this_year
+
+
 @staff_view
 def mapping(request: HttpRequest, unit_id: int) -> HttpResponse:
     """Map, for one year, which organisations can speak for each group the unit serves."""
     unit = access_unit_by_id(request.user, unit_id, Perm.CONTACT_LOG)
     this_year = timezone.localdate().year
-    try:
-        year = int(request.GET.get("year", this_year))
-    except ValueError:
-        raise Http404 from None
-    if not this_year - 10 <= year <= this_year + 1:
-        raise Http404
+    year = _mapping_year(request)
     saved, groups, source = mapping_for(unit=unit, year=year)
     district = district_of_unit(unit)
     pool = Organisation.objects.filter(municipality_id=unit.municipality_id)
@@ -156,10 +158,7 @@ def mapping_overview(request: HttpRequest) -> HttpResponse:
     if not units and not units_for(request.user, Perm.CONTACT_LOG).exists():
         raise Http404
     this_year = timezone.localdate().year
-    try:
-        year = int(request.GET.get("year", this_year))
-    except ValueError:
-        raise Http404 from None
+    year = _mapping_year(request)
     done = {
         m.unit_id: m
         for m in YearlyMapping.objects.filter(

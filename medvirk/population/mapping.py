@@ -604,19 +604,19 @@ def apply_mapping(table: PopulationTable, mapping: TableMapping) -> MappingResul
                 code,
                 f"{d} code {code!r} ({e.source_label}) has no target"
                 + (f": {e.note}" if e.note else "")
-                + f"; {_num(persons)} persons"
+                + f"; {_whole(persons)} persons"
                 + (f" and {unknown} cells without a value" if unknown else "")
                 + " not counted",
-                persons=_num(persons),
+                persons=_whole(persons),
             )
         )
     issues.extend(_check_totals(cells, ids, pos, mapped))
 
     return MappingResult(
         counts=tuple(
-            CategoryCount(dim, cat, reg, _num(v[0]), int(v[1])) for (dim, cat, reg), v in counts.items()
+            CategoryCount(dim, cat, reg, _whole(v[0]), int(v[1])) for (dim, cat, reg), v in counts.items()
         ),
-        population=tuple((r, _num(v[0])) for r, v in population.items()),
+        population=tuple((r, _whole(v[0])) for r, v in population.items()),
         issues=tuple(issues),
         suppressed_population_cells=tuple((r, int(v[1])) for r, v in population.items()),
     )
@@ -630,7 +630,8 @@ def _add(acc: list[float], value: float | None) -> None:
         acc[0] += value
 
 
-def _num(x: float) -> int | float:
+def _whole(x: float) -> int | float:
+    """Return a count summed from table cells as an int when it is whole (``12``, not ``12.0``)."""
     return int(x) if float(x).is_integer() else x
 
 
@@ -662,7 +663,7 @@ def _check_totals(
                     unknown += 1
                 else:
                     known += part.value
-            diff = _num(cell.value - known)
+            diff = _whole(cell.value - known)
             where = ", ".join(f"{i}={c}" for i, c in zip(ids, cell.key, strict=True))
             if unknown and diff >= 0:
                 if diff:
@@ -682,7 +683,7 @@ def _check_totals(
                         MappingIssueCode.INCONSISTENT_TOTAL,
                         d,
                         cell.key[pos[d]],
-                        f"{where}: total {_num(cell.value)} but parts sum to {_num(known)} "
+                        f"{where}: total {_whole(cell.value)} but parts sum to {_whole(known)} "
                         f"(difference {diff})",
                         difference=diff,
                         cell=cell.key,
@@ -707,7 +708,7 @@ def add_rest_of_population(
         known = result.count(IMMIGRANT_BACKGROUND.key, "immigrant", region) + result.count(
             IMMIGRANT_BACKGROUND.key, "norwegian_born_to_immigrants", region
         )
-        extra.append(CategoryCount(IMMIGRANT_BACKGROUND.key, "rest", region, _num(total - known), 0))
+        extra.append(CategoryCount(IMMIGRANT_BACKGROUND.key, "rest", region, _whole(total - known), 0))
     kept = tuple(
         c for c in result.counts if not (c.dimension == IMMIGRANT_BACKGROUND.key and c.category == "rest")
     )

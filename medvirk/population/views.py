@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from medvirk.accounts.access import access_unit_by_id, can
 from medvirk.accounts.permissions import Perm
 from medvirk.core.errors import ServiceError
-from medvirk.core.views import staff_view
+from medvirk.core.views import staff_view, year_param
 from medvirk.orgs.models import OrgUnit
 
 from . import selectors, services, usercounts_import
@@ -160,10 +160,7 @@ def user_counts(request: HttpRequest, unit_id: int) -> HttpResponse:
     dimension = request.POST.get("dimension") or request.GET.get("dimension") or "age_band"
     if dimension not in services.USER_COUNT_DIMENSIONS:
         raise Http404
-    try:
-        year = int(request.GET.get("year") or 0) or None
-    except ValueError:
-        year = None
+    year = year_param(request, lenient=True)
     current = selectors.user_counts_for(unit=unit, year=year).get(dimension, {}) if year else {}
     initial = {"dimension": dimension, "year": year, **{f"c_{k}": v for k, v in current.items()}}
     form = UserCountForm(request.POST or None, initial=initial, dimension=dimension, language=_language())
