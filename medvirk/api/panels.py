@@ -269,7 +269,8 @@ def _council_or_404(request: HttpRequest, council_id: int) -> Council:
 def list_councils(request: HttpRequest) -> list[dict[str, object]]:
     """List the municipality's user councils with members, terms and decisions."""
     require_panels(request.user)
-    return [_council(c) for c in Council.objects.filter(municipality_id=request.user.municipality_id)]
+    councils = Council.objects.filter(municipality_id=request.user.municipality_id)
+    return [_council(c) for c in councils.prefetch_related("members", "decisions", "meetings")]
 
 
 @router.get("/panels/councils/{council_id}", response=CouncilOut)
@@ -321,7 +322,8 @@ def patch_volunteer(request: HttpRequest, volunteer_id: int, payload: VolunteerP
 def list_panels(request: HttpRequest) -> list[dict[str, object]]:
     """List the municipality's panels."""
     require_panels(request.user)
-    return [_panel(p) for p in Panel.objects.filter(municipality_id=request.user.municipality_id)]
+    panels = Panel.objects.filter(municipality_id=request.user.municipality_id).prefetch_related("quotas")
+    return [_panel(p) for p in panels]
 
 
 @router.post("/panels", response={201: PanelOut})
