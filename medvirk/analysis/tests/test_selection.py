@@ -297,7 +297,8 @@ def test_replacement_prefers_twin_and_reports_impossible() -> None:
     people = {"a1": {"g": "f"}, "a2": {"g": "f"}, "b1": {"g": "m"}, "b2": {"g": "m"}}
     instance = Instance(people=people, quotas=[Quota("g", "f", 1, 1), Quota("g", "m", 1, 1)], k=2)
     result = draw_replacements(instance, ["a1", "b1"], ["a1"], seed=3)
-    assert result.replacements == ["a2"] and result.same_profile
+    assert result.replacements == ["a2"]
+    assert result.same_profile
     with pytest.raises(SelectionFailed):
         draw_replacements(instance, ["a1", "b1"], ["a1"], seed=3, unavailable=["a2"])
 
@@ -315,7 +316,9 @@ def test_progress_callback_reaches_one() -> None:
     calls: list[tuple[str, float]] = []
     find_leximin(Instance(people=people, quotas=quotas, k=6), progress=lambda *a: calls.append(a))
     fractions = [f for _, f in calls]
-    assert fractions == sorted(fractions) and fractions[-1] == 1.0 and calls[-1][0] == "done"
+    assert fractions == sorted(fractions)
+    assert fractions[-1] == 1.0
+    assert calls[-1][0] == "done"
 
 
 # --- feasibility ---------------------------------------------------------------------------
@@ -336,7 +339,8 @@ def test_feasibility_feasible() -> None:
         Quota("age", "old", 2, 4),
     ]
     report = check_feasibility(Instance(people=small_pool(), quotas=quotas, k=5))
-    assert report.feasible and report.issues == []
+    assert report.feasible
+    assert report.issues == []
 
 
 def test_feasibility_explains_arithmetic_problems() -> None:
@@ -349,7 +353,8 @@ def test_feasibility_explains_arithmetic_problems() -> None:
     report = check_feasibility(Instance(people=small_pool(), quotas=quotas, k=5))
     assert not report.feasible
     codes = {issue.code for issue in report.issues}
-    assert "min_sum_exceeds_seats" in codes and "min_exceeds_pool" in codes
+    assert "min_sum_exceeds_seats" in codes
+    assert "min_exceeds_pool" in codes
     assert "feature gender: the minimums add up to 6 but the panel has 5 seats" in report.messages
     assert "value young of age: min 5 but only 3 volunteers in the pool" in report.messages
     assert report.suggestions
@@ -376,7 +381,8 @@ def test_feasibility_finds_conflicting_quotas() -> None:
     # The smallest fix changes one bound by one seat.
     assert len(report.suggestions) == 1
     change = report.suggestions[0]
-    assert change.current - change.suggested == 1 and change.bound == "min"
+    assert change.current - change.suggested == 1
+    assert change.bound == "min"
 
 
 def test_profiles_group_identical_people() -> None:
@@ -424,4 +430,5 @@ def test_feasibility_of_an_empty_pool_is_explained_not_a_crash() -> None:
 
     report = check_feasibility(Instance(people={}, quotas=[Quota("gender", "f", 1, 3)], k=4))
     assert not report.feasible
-    assert report.issues and report.issues[0].code == "pool_too_small"
+    assert report.issues
+    assert report.issues[0].code == "pool_too_small"
