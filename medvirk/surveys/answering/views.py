@@ -19,13 +19,14 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from medvirk.common import languages
 from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import OrgUnit, UnitKind
 
 from ..design import services as design
-from ..design.definition import Definition, is_rtl, parse_definition
+from ..design.definition import Definition, parse_definition
 from ..design.local import definition_for_response, definition_for_unit
-from ..design.respondent_text import language_name, ui
+from ..design.respondent_text import ui
 from ..models import AccessCode, Channel, Invitation, Response, Survey, SurveyUnit
 from . import engine, services
 from .render import SectionRenderer, error_text, tx
@@ -48,12 +49,12 @@ def _chrome(definition: Definition, lang: str, survey: Survey, **extra: Any) -> 
     overrides = (survey.definition or {}).get("ui")
     return {
         "lang": lang,
-        "dir": "rtl" if is_rtl(lang) else "ltr",
+        "dir": languages.direction(lang),
         "survey": survey,
         "definition": definition,
         "title": tx(definition.title, lang, definition.languages),
         "t": RespondentTexts(lang, overrides),
-        "languages": [(code, language_name(code)) for code in definition.languages],
+        "languages": [(code, languages.endonym(code)) for code in definition.languages],
         **extra,
     }
 

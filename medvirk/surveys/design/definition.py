@@ -22,7 +22,6 @@ FORMAT = "medvirk-survey/1"
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 MAX_OPTIONS = 200  # per question: a longer list is unusable on a phone and bloats the registry
 LOCAL_PREFIX = "local_"  # keys of questions a unit adds itself: never in a question bank template
-RTL_LANGUAGES = frozenset({"ar", "ur", "fa", "ckb", "he", "ps", "ku-arab"})
 
 Text = Mapping[str, str]
 
@@ -572,14 +571,3 @@ def tx(text: Text | None, lang: str, fallback: Sequence[str]) -> str:
         if text.get(code):
             return text[code]
     return next(iter(text.values()), "")
-
-
-def is_rtl(language: str) -> bool:
-    """Return whether text in ``language`` runs right-to-left."""
-    return language.lower() in RTL_LANGUAGES or language.lower().split("-")[0] in {
-        "ar",
-        "ur",
-        "fa",
-        "he",
-        "ps",
-    }

@@ -5,31 +5,26 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from medvirk.common.languages import direction, listed
+from medvirk.common.languages import name as language_name
 from medvirk.core.forms import DsForm
 from medvirk.orgs.forms import unit_choices
 from medvirk.orgs.models import OrgUnit
 
-LANGUAGE_CHOICES = [
-    ("nb", "Norsk bokmål"),
-    ("nn", "Norsk nynorsk"),
-    ("en", "English"),
-    ("ar", "العربية (Arabic)"),
-    ("pl", "Polski (Polish)"),
-    ("uk", "Українська (Ukrainian)"),
-    ("so", "Soomaali (Somali)"),
-    ("ur", "اردو (Urdu)"),
-    ("fa", "فارسی (Persian)"),
-    ("ckb", "کوردی (Sorani)"),
-    ("ti", "ትግርኛ (Tigrinya)"),
-    ("se", "Davvisámegiella (Northern Sami)"),
-    ("lt", "Lietuvių (Lithuanian)"),
-    ("ru", "Русский (Russian)"),
-    ("es", "Español (Spanish)"),
-    ("de", "Deutsch (German)"),
-    ("fr", "Français (French)"),
-]
+
+def page_language() -> str:
+    """Return the staff page's language (``nb``, ``nn`` or ``en``) for naming languages in it."""
+    return (get_language() or "nb").split("-")[0]
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """Return the languages a survey can be created in, labelled for the page (``العربية (arabisk)``).
+
+    A callable, so the labels follow the language of the page that shows the form."""
+    return [(language.code, language.label(page_language())) for language in listed()]
 
 
 class SurveyCreateForm(DsForm):
@@ -44,7 +39,7 @@ class SurveyCreateForm(DsForm):
     )
     languages = forms.MultipleChoiceField(
         label=_("Languages offered to respondents"),
-        choices=LANGUAGE_CHOICES,
+        choices=language_choices,
         initial=["nb", "nn", "en"],
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Languages without a translation yet are listed as missing in the translation view."),
@@ -113,10 +108,9 @@ class LocalQuestionForm(DsForm):
     def __init__(self, *args: object, languages: Iterable[str], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.languages = list(languages)
-        names = dict(LANGUAGE_CHOICES)
         for index, lang in enumerate(self.languages):
-            name = names.get(lang, lang)
-            attrs = {"lang": lang, "dir": "auto"}
+            name = language_name(lang, page_language())  # "Spørsmål på arabisk"
+            attrs = {"lang": lang, "dir": direction(lang)}
             self.fields[f"text_{lang}"] = forms.CharField(
                 label=_("Question in %(lang)s") % {"lang": name},
                 max_length=500,

@@ -303,32 +303,6 @@ for _lang, _texts in MORE_TEXTS.items():
     for _key, _text in _texts.items():
         TEXTS[_key][_lang] = _text
 
-LANGUAGE_NAMES: dict[str, str] = {
-    "nb": "Norsk (bokmål)",
-    "nn": "Norsk (nynorsk)",
-    "en": "English",
-    "ar": "العربية",
-    "pl": "Polski",
-    "uk": "Українська",
-    "so": "Soomaali",
-    "ur": "اردو",
-    "fa": "فارسی",
-    "ckb": "کوردی",
-    "ti": "ትግርኛ",
-    "se": "Davvisámegiella",
-    "sv": "Svenska",
-    "da": "Dansk",
-    "de": "Deutsch",
-    "es": "Español",
-    "fr": "Français",
-    "ru": "Русский",
-    "tr": "Türkçe",
-    "vi": "Tiếng Việt",
-    "th": "ไทย",
-    "lt": "Lietuvių",
-    "ro": "Română",
-}
-
 
 def ui(
     key: str, lang: str, overrides: Mapping[str, Mapping[str, str]] | None = None, **params: object
@@ -337,8 +311,3 @@ def ui(
     source = (overrides or {}).get(key) or {}
     text = source.get(lang) or TEXTS[key].get(lang) or source.get("en") or TEXTS[key]["en"]
     return text.format(**params) if params else text
-
-
-def language_name(code: str) -> str:
-    """Return a language's name in that language (its code if unknown)."""
-    return LANGUAGE_NAMES.get(code, code)

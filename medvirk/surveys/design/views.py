@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from medvirk.accounts.access import access_unit_by_id, can, can_anywhere, units_for
 from medvirk.accounts.permissions import Perm
+from medvirk.common import languages
 from medvirk.core.errors import ServiceError
 from medvirk.core.views import staff_view
 
@@ -253,7 +254,7 @@ def survey_translate(request: HttpRequest, survey_id: int, lang: str) -> HttpRes
             "lang": lang,
             "source": source,
             "missing": sum(r["missing"] for r in rows),
-            "rtl": lang in ("ar", "ur", "fa", "ckb", "he"),
+            "page_texts": languages.has_respondent_texts(lang),
         },
     )
 

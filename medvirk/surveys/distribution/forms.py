@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from medvirk.common.languages import label, name
 from medvirk.core.forms import DsForm
 
-from ..design.forms import LANGUAGE_CHOICES
+from ..design.forms import page_language
 
 
 class CountForm(DsForm):
@@ -42,5 +44,11 @@ class InviteForm(DsForm):
 
     def __init__(self, *args: object, languages: Iterable[str] = ("nb",), **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        names = dict(LANGUAGE_CHOICES)
-        self.fields["language"].choices = [(code, names.get(code, code)) for code in languages]
+        ui = page_language()
+        self.fields["language"].choices = [(code, label(code, ui)) for code in languages]
+        # The ";code" after an address needs the code, which the select above does not show.
+        codes = ", ".join(f"{code} = {name(code, ui)}" for code in languages if name(code, ui) != code)
+        if codes:
+            self.fields["emails"].help_text = format_lazy(
+                "{} {}", self.fields["emails"].help_text, _("Language codes: %(list)s.") % {"list": codes}
+            )

@@ -17,11 +17,12 @@ from django.utils.translation import gettext_lazy as _
 
 from medvirk.accounts.access import can
 from medvirk.accounts.permissions import Perm
+from medvirk.common import languages
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
 
 from ..answering.services import hash_token
-from ..design.definition import is_rtl, parse_definition, tx
+from ..design.definition import parse_definition, tx
 from ..design.respondent_text import ui
 from ..models import AccessCode, Invitation, SurveyUnit
 
@@ -137,7 +138,7 @@ def _message(survey_unit: SurveyUnit, link: str, *, lang: str, reminder: bool) -
         "surveys/email/invitation.html",
         {
             "lang": lang,
-            "dir": "rtl" if is_rtl(lang) else "ltr",
+            "dir": languages.direction(lang),
             "subject": subject,
             "paragraphs": paragraphs,
             "link_label": link_label,

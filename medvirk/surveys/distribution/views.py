@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from medvirk.accounts.access import can
 from medvirk.accounts.permissions import Perm
+from medvirk.common.languages import name
 from medvirk.core.errors import ServiceError
 from medvirk.core.views import staff_view
 
@@ -22,12 +23,19 @@ from ..answering.render import SectionRenderer, error_text
 from ..answering.views import RespondentTexts, district_labels
 from ..design import local
 from ..design.definition import parse_definition
+from ..design.forms import page_language
 from ..design.local import definition_for_unit
 from ..design.views import display_title
 from ..models import AccessCode, Channel
 from ..selectors import access_survey_by_id, access_survey_unit
 from . import services as distribution
 from .forms import CountForm, InviteForm, UserCountForm
+
+
+def _named(codes: list[str]) -> str:
+    """Return language codes a user typed with their names: ``somali (so), xx``."""
+    ui = page_language()
+    return ", ".join(code if name(code, ui) == code else f"{name(code, ui)} ({code})" for code in codes)
 
 
 @staff_view
@@ -64,7 +72,7 @@ def unit_distribute(request: HttpRequest, survey_id: int, survey_unit_id: int) -
                     elif unknown:
                         invite_form.add_error(
                             "emails",
-                            _("The survey is not offered in: %(list)s") % {"list": ", ".join(unknown)},
+                            _("The survey is not offered in: %(list)s") % {"list": _named(unknown)},
                         )
                     else:
                         sent = distribution.invitations_send(

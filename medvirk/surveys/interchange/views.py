@@ -22,13 +22,14 @@ from django.utils.translation import gettext_lazy
 
 from medvirk.accounts.access import access_unit_by_id, units_for
 from medvirk.accounts.permissions import Perm
+from medvirk.common import languages
 from medvirk.core.errors import ServiceError
 from medvirk.core.forms import DsForm
 from medvirk.core.views import staff_view
 from medvirk.orgs.forms import unit_choices
 
 from ..design import services
-from ..design.definition import Definition, is_rtl, missing_translations, parse_definition
+from ..design.definition import Definition, missing_translations, parse_definition
 from ..selectors import access_survey_by_id
 from .files import MAX_UPLOAD_BYTES, read_survey_file
 from .xlsform import Problem, definition_to_xlsform
@@ -150,7 +151,7 @@ class ConfirmForm(DsForm):
 def _preview(definition: Definition) -> dict[str, Any]:
     gaps = {lang: places for lang, places in missing_translations(definition).items() if places}
     return {
-        "title": [(lang, text, is_rtl(lang)) for lang, text in definition.title.items()],
+        "title": [(lang, text, languages.direction(lang)) for lang, text in definition.title.items()],
         "title_text": next(
             (definition.title[lang] for lang in definition.languages if definition.title.get(lang)), ""
         )

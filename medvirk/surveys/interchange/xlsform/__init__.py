@@ -26,13 +26,12 @@ used only while the ``relevant`` cell still says the same thing, so edits in Exc
 
 from __future__ import annotations
 
-from .columns import LANGUAGE_NAMES, Problem, language_header
+from .columns import Problem, language_header
 from .reader import xlsform_to_definition
 from .relevant import RelevantError, condition_to_relevant, relevant_to_condition
 from .writer import definition_to_xlsform
 
 __all__ = [
-    "LANGUAGE_NAMES",
     "Problem",
     "RelevantError",
     "condition_to_relevant",

@@ -11,58 +11,12 @@ from typing import Any
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from medvirk.common import languages
 from medvirk.common.dimensions import PREFER_NOT_TO_SAY
 
 DONT_KNOW = "dont_know"  # the engine's "don't know" answer key (medvirk.surveys.answering.engine.DONT_KNOW)
 ZIP_MAGIC = b"PK\x03\x04"
 
-# Header names for language columns: ``label::Norsk bokmål (nb)``.
-LANGUAGE_NAMES: dict[str, str] = {
-    "nb": "Norsk bokmål",
-    "nn": "Norsk nynorsk",
-    "no": "Norsk",
-    "se": "Davvisámegiella",
-    "sma": "Åarjelsaemien",
-    "smj": "Julevsámegiella",
-    "en": "English",
-    "ar": "Arabic",
-    "so": "Somali",
-    "pl": "Polish",
-    "ur": "Urdu",
-    "ti": "Tigrinya",
-    "uk": "Ukrainian",
-    "ru": "Russian",
-    "fa": "Persian",
-    "prs": "Dari",
-    "ps": "Pashto",
-    "ku": "Kurdish",
-    "ckb": "Central Kurdish",
-    "tr": "Turkish",
-    "sv": "Swedish",
-    "da": "Danish",
-    "fi": "Finnish",
-    "de": "German",
-    "fr": "French",
-    "es": "Spanish",
-    "lt": "Lithuanian",
-    "th": "Thai",
-    "vi": "Vietnamese",
-    "ta": "Tamil",
-    "tl": "Tagalog",
-    "sw": "Swahili",
-}
-NAME_TO_CODE = {name.lower(): code for code, name in LANGUAGE_NAMES.items()} | {
-    "norwegian": "nb",
-    "bokmål": "nb",
-    "bokmal": "nb",
-    "nynorsk": "nn",
-    "northern sami": "se",
-    "north sami": "se",
-    "farsi": "fa",
-    "english": "en",
-    "arabic": "ar",
-    "العربية": "ar",
-}
 DEFAULT_TEXTS: dict[str, dict[str, str]] = {
     DONT_KNOW: {
         "nb": "Vet ikke / ikke aktuelt",
@@ -181,8 +135,13 @@ class Problem:
 
 
 def language_header(code: str) -> str:
-    """Return the XLSForm language suffix for a code: ``Norsk bokmål (nb)``."""
-    return f"{LANGUAGE_NAMES.get(code, code)} ({code})"
+    """Return the XLSForm language suffix for a code: ``Norsk bokmål (nb)``, ``Arabic (ar)``.
+
+    Norway's own languages by their own name, others by their English name, as XLSForm tools
+    (KoboToolbox, ODK) name language columns."""
+    found = languages.LANGUAGES.get(code)
+    name = (found.endonym if found.national else found.en) if found else code
+    return f"{name} ({code})"
 
 
 def cell_safe(value: Any) -> bool:

@@ -11,6 +11,7 @@ from typing import Any
 from pyxform import xls2json, xls2json_backends
 from pyxform.errors import PyXFormError
 
+from medvirk.common import languages
 from medvirk.common.dimensions import PREFER_NOT_TO_SAY
 
 from ...design.definition import (
@@ -28,7 +29,6 @@ from .columns import (
     MAX_RE,
     METADATA_TYPES,
     MIN_RE,
-    NAME_TO_CODE,
     SAFE_LANG,
     SELECT_RE,
     UNSUPPORTED_COLUMNS,
@@ -97,8 +97,8 @@ class _Reader:
         code: str | None
         if m and SAFE_LANG.match(m.group(2).strip()):
             code = m.group(2).strip()
-        elif suffix.strip().lower() in NAME_TO_CODE:
-            code = NAME_TO_CODE[suffix.strip().lower()]
+        elif languages.code_for_name(suffix):
+            code = languages.code_for_name(suffix)
         elif re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?", suffix.strip()):
             code = suffix.strip()
         else:
