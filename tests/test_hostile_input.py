@@ -151,7 +151,7 @@ def test_huge_multiple_choice_list_is_a_4xx(link: tuple[Any, str]) -> None:
 
 def test_huge_option_list_in_a_definition_is_a_4xx(demo: Any) -> None:
     from medvirk.accounts.services import token_create
-    from medvirk.surveys.tests.factories import sample_definition
+    from tests.sample_survey import sample_definition
 
     _t, token = token_create(actor=demo.users["admin"], name="hostile")
     document = sample_definition()

@@ -8,7 +8,7 @@ import pytest
 
 from medvirk.surveys import services
 from medvirk.surveys.models import Response, SurveyStatus, SurveyUnit
-from medvirk.surveys.tests.factories import sample_definition
+from tests.sample_survey import sample_definition
 
 from .conftest import assert_accessible, assert_fits_width
 

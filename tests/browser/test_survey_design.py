@@ -61,7 +61,7 @@ def test_unit_leader_adds_own_question_and_respondents_see_it_in_persian(page: A
     from medvirk.accounts.demo import load_demo
     from medvirk.surveys import services
     from medvirk.surveys.models import SurveyUnit
-    from medvirk.surveys.tests.factories import sample_definition
+    from tests.sample_survey import sample_definition
 
     demo = load_demo()
     survey = services.survey_create(

@@ -11,7 +11,7 @@ from medvirk.accounts.demo import DemoData
 from medvirk.population import services as population_services
 from medvirk.surveys import services
 from medvirk.surveys.models import SurveyStatus, SurveyUnit
-from medvirk.surveys.tests.factories import sample_definition
+from tests.sample_survey import sample_definition
 
 # The fictional Statistics Norway samples shipped as population's package data.
 DATA = Path(str(resources.files("medvirk.population") / "data"))

@@ -10,8 +10,8 @@ from medvirk.accounts.demo import DemoData
 from medvirk.orgs.models import OrgUnit, ServiceArea
 from medvirk.surveys import services
 from medvirk.surveys.models import Survey, SurveyStatus, SurveyUnit
-from medvirk.surveys.tests.factories import sample_definition
 from medvirk.surveys.types import DONT_KNOW
+from tests.sample_survey import sample_definition
 
 _keys = itertools.count()
 

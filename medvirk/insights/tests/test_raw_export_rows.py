@@ -23,8 +23,8 @@ from medvirk.accounts.demo import DemoData
 from medvirk.accounts.permissions import Perm
 from medvirk.analysis.text import mask_pii
 from medvirk.surveys.models import Answer, Response, SurveyQuestion
-from medvirk.surveys.tests.factories import sample_definition
 from medvirk.surveys.types import QType
+from tests.sample_survey import sample_definition
 
 from .. import exports, selectors
 from ..tables import SurveyResults, node_key

@@ -13,8 +13,8 @@ from typing import Any
 from medvirk.accounts.demo import DemoData
 from medvirk.surveys import services
 from medvirk.surveys.models import Survey, SurveyUnit
-from medvirk.surveys.tests.factories import sample_definition
 from tests.matrix_support import EKS, Case, api_call, get, in_, staff
+from tests.sample_survey import sample_definition
 
 # Who may distribute (see answers, links, codes) each survey; who may design it.
 DISTRIBUTE = {

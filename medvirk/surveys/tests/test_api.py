@@ -9,8 +9,7 @@ from django.test import Client
 
 from medvirk.accounts.demo import DemoData
 from medvirk.surveys.models import Response, SurveyUnit
-
-from .factories import sample_definition
+from tests.sample_survey import sample_definition
 
 
 def post(client: Client, url: str, body: Any) -> Any:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import functools
 import html
 import json
 import re
@@ -16,8 +15,7 @@ from hypothesis import strategies as st
 from medvirk.common.dimensions import DIMENSIONS_BY_KEY
 from medvirk.surveys.design.definition import Definition, DefinitionError, QType, parse_definition
 from medvirk.surveys.interchange.xlsform import definition_to_xlsform, xlsform_to_definition
-
-from .factories import sample_definition
+from tests.sample_survey import sample_definition
 
 LANGUAGES = ["nb", "nn", "en", "ar", "se", "so", "pl", "ur"]
 WORDS = st.sampled_from(
@@ -231,48 +229,6 @@ def test_generated_definitions_cover_every_question_type_and_rtl() -> None:
 
 
 # --- pages and API (Django) -------------------------------------------------------------------
-# Until the lead mounts ``interchange_urls`` in config/urls.py and the router in api/routes.py,
-# these tests run against this module as URLconf, which adds both when they are missing.
-
-
-@functools.cache
-def _urlpatterns() -> list[Any]:
-    from django.http import Http404
-    from django.urls import include, path
-    from ninja import NinjaAPI
-    from ninja.errors import AuthenticationError
-    from ninja.errors import ValidationError as NinjaValidationError
-
-    from config.urls import urlpatterns as base
-    from medvirk.api import base as api_base
-    from medvirk.api import interchange
-    from medvirk.api.routes import api
-    from medvirk.core.errors import ServiceError
-
-    patterns = list(base)
-    if not any(getattr(p, "namespace", None) == "surveys_interchange" for p in base):
-        patterns.insert(0, path("surveys/", include("medvirk.surveys.interchange_urls")))
-    if not any(router is interchange.router for _prefix, router in api._routers):
-        test_api = NinjaAPI(auth=api.auth, urls_namespace="interchange_test_api")
-        for exc, handler in (
-            (NinjaValidationError, api_base._validation),
-            (Http404, api_base._not_found),
-            (AuthenticationError, api_base._unauthenticated),
-            (ServiceError, api_base._service_error),
-        ):
-            test_api.add_exception_handler(exc, handler)
-        test_api.add_router("/", interchange.router)
-        patterns.insert(0, path("api/v1/", test_api.urls))
-    return patterns
-
-
-def __getattr__(name: str) -> Any:
-    if name == "urlpatterns":
-        return _urlpatterns()
-    raise AttributeError(name)
-
-
-URLS = pytest.mark.urls(__name__)
 
 
 @pytest.fixture
@@ -312,7 +268,6 @@ def _survey(demo: Any) -> Any:
     )
 
 
-@URLS
 def test_export_json_and_xlsx_download_the_definition(english: Any, demo: Any) -> None:
     survey = _survey(demo)
     client = english("leder.solsikken")  # distributes in one of the survey's units
@@ -330,7 +285,6 @@ def test_export_json_and_xlsx_download_the_definition(english: Any, demo: Any) -
     assert english("lesetilgang").get(f"/surveys/{survey.pk}/export.json").status_code == 404
 
 
-@URLS
 def test_import_preview_then_confirm_creates_the_survey(english: Any, demo: Any) -> None:
     from medvirk.surveys.models import Survey, SurveyUnit
 
@@ -360,7 +314,6 @@ def test_import_preview_then_confirm_creates_the_survey(english: Any, demo: Any)
     assert set(SurveyUnit.objects.filter(survey=survey).values_list("unit_id", flat=True)) == set(units)
 
 
-@URLS
 def test_import_lists_unsupported_features_of_a_kobo_file(english: Any, demo: Any) -> None:
     from .test_xlsform import kobo_file
 
@@ -372,7 +325,6 @@ def test_import_lists_unsupported_features_of_a_kobo_file(english: Any, demo: An
     assert "survey row 14" in page
 
 
-@URLS
 def test_tampered_payload_is_rejected(english: Any, demo: Any) -> None:
     from django.core import signing
 
@@ -396,7 +348,6 @@ def test_tampered_payload_is_rejected(english: Any, demo: Any) -> None:
     assert not Survey.objects.filter(round_label="x").exists()
 
 
-@URLS
 def test_confirm_refuses_units_outside_the_users_scope(english: Any, demo: Any) -> None:
     client = english("leder.solsikken")
     preview = _upload(client, "s.json", json.dumps(sample_definition()).encode())
@@ -412,7 +363,6 @@ def test_confirm_refuses_units_outside_the_users_scope(english: Any, demo: Any) 
     assert response.status_code == 400  # the root is not a choice for a unit leader
 
 
-@URLS
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
@@ -431,14 +381,12 @@ def test_broken_uploads_get_clear_messages(
     assert message in html.unescape(response.content.decode())
 
 
-@URLS
 def test_uploads_over_5_mb_are_refused(english: Any, demo: Any) -> None:
     response = _upload(english("analytiker"), "big.json", b" " * (5 * 1024 * 1024 + 1))
     assert response.status_code == 400
     assert "larger than 5 MB" in response.content.decode()
 
 
-@URLS
 def test_api_xlsform_download_and_import_preview(english: Any, demo: Any) -> None:
     survey = _survey(demo)
     client = english("analytiker")
@@ -468,29 +416,3 @@ def test_api_xlsform_download_and_import_preview(english: Any, demo: Any) -> Non
         .status_code
         == 404
     )
-
-
-def _matrix_params() -> list[Any]:
-    try:  # needs Django; the pure tests above also run with ``-p no:django``
-        from medvirk.surveys.tests.matrix_interchange import ALL_CASES as CASES
-        from tests.matrix_support import ACTORS, TARGETS
-    except Exception:
-        return []
-
-    return [
-        pytest.param(case, actor, target, id=f"{case.key}|{actor}|{target}")
-        for case in CASES
-        for actor in ACTORS
-        for target in (TARGETS if case.per_target else ["-"])
-    ]
-
-
-@URLS
-@pytest.mark.parametrize(("case", "actor", "target"), _matrix_params())
-def test_permission_matrix_cells(
-    case: Any, actor: str | None, target: str, client_as: Any, demo: Any
-) -> None:
-    """The matrix cells for this feature, checked here even before the URLs are mounted globally."""
-    from tests import test_permission_matrix as matrix
-
-    matrix.test_matrix(case, actor, target, client_as, demo)

@@ -17,8 +17,7 @@ from medvirk.surveys import services
 from medvirk.surveys.design.respondent_text import TEXTS
 from medvirk.surveys.distribution import services as distribution
 from medvirk.surveys.models import Invitation, Response, SurveyStatus, SurveyUnit
-
-from .factories import sample_definition
+from tests.sample_survey import sample_definition
 
 BASE = "https://medvirk.example"
 

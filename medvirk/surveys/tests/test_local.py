@@ -16,8 +16,8 @@ from medvirk.surveys import services
 from medvirk.surveys.design import local
 from medvirk.surveys.models import Answer, Response, SurveyQuestion, SurveyStatus, SurveyUnit
 from medvirk.surveys.types import parse_definition
-
-from .factories import sample_definition
+from tests.sample_survey import COMPLETE_ANSWERS as TEMPLATE_ANSWERS
+from tests.sample_survey import sample_definition
 
 RATING = {
     "type": "rating",
@@ -32,15 +32,6 @@ CHOICE = {
         {"key": "mon", "label": {"nb": "Mandag", "en": "Monday"}},
         {"key": "fri", "label": {"nb": "Fredag", "en": "Friday"}},
     ],
-}
-TEMPLATE_ANSWERS = {
-    "q_overall": 5,
-    "q_channel": "web",
-    "q_used": ("a",),
-    "q_m_staff": 5,
-    "q_m_rooms": 4,
-    "q_nps": 9,
-    "q_consent": True,
 }
 
 
@@ -185,29 +176,6 @@ def test_live_edits_keep_keys_and_answers(survey: Any, demo: DemoData) -> None:
     # The freed place can be used again, under a new key.
     again = local.local_question_add(actor=leader, survey_unit=own, question=RATING)
     assert again != key and again.endswith("_3")
-
-
-def test_results_show_them_for_that_unit_only(survey: Any, demo: DemoData) -> None:
-    from medvirk.insights import reports
-    from medvirk.insights.tables import SurveyResults
-
-    own = su_of(survey, demo, "Solsikken barnehage")
-    key = local.local_question_add(actor=demo.users["leder.solsikken"], survey_unit=own, question=RATING)
-    for i in range(6):
-        services.response_submit_complete(
-            survey_unit=own, answers={**TEMPLATE_ANSWERS, key: 4}, language="nb", idempotency_key=f"r{i}"
-        )
-    user = demo.users["analytiker"]
-    results = SurveyResults(survey)
-    with translation.override("en"):
-        unit_view = reports.overview(user, results, own.unit_id)
-        top_view = reports.overview(user, SurveyResults(survey), demo.units[""].pk)
-    by_key = {v.question.key: v for v in unit_view.questions}
-    assert key in by_key and by_key[key].compare == () and by_key[key].trend is None
-    assert by_key[key].figures.shown and by_key[key].figures.n == 6
-    assert by_key["q_overall"].compare  # the survey's own questions are still compared
-    assert key not in {v.question.key for v in top_view.questions}
-    assert key not in {q.key for q in results.questions}  # nor in benchmarks and exports
 
 
 def test_results_pages_list_them_for_that_unit(client_as: Any, survey: Any, demo: DemoData) -> None:

@@ -14,8 +14,7 @@ from medvirk.surveys import services
 from medvirk.surveys.answering.engine import DONT_KNOW, visible_answers
 from medvirk.surveys.design.definition import parse_definition
 from medvirk.surveys.models import Response, SurveyUnit
-
-from .factories import sample_definition
+from tests.sample_survey import sample_definition
 
 DEFINITION = parse_definition(sample_definition())
 DISTRICTS = ["999901", "999902", "999903", "999904", "999905"]

@@ -11,8 +11,7 @@ from django.test import Client
 from medvirk.accounts.demo import DemoData
 from medvirk.surveys import services
 from medvirk.surveys.models import AccessCode, Answer, Response, SurveyStatus, SurveyUnit
-
-from .factories import sample_definition
+from tests.sample_survey import sample_definition
 
 
 @pytest.fixture

@@ -12,8 +12,7 @@ from medvirk.orgs.models import ServiceArea
 from medvirk.surveys import services
 from medvirk.surveys.answering.engine import DONT_KNOW
 from medvirk.surveys.models import Answer, Response, SurveyOption, SurveyQuestion, SurveyStatus, SurveyUnit
-
-from .factories import sample_definition
+from tests.sample_survey import sample_definition
 
 GOOD = {
     "q_overall": 2,

@@ -19,8 +19,8 @@ from medvirk.surveys import services
 from medvirk.surveys.answering import answer_store
 from medvirk.surveys.design import local
 from medvirk.surveys.models import Answer, Response, SurveyStatus, SurveyUnit
+from tests.sample_survey import sample_definition
 
-from .factories import sample_definition
 from .test_local import RATING, TEMPLATE_ANSWERS
 from .test_services import GOOD
 

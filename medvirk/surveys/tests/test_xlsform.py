@@ -20,8 +20,7 @@ from medvirk.surveys.interchange.xlsform import (
     relevant_to_condition,
     xlsform_to_definition,
 )
-
-from .factories import sample_definition
+from tests.sample_survey import sample_definition
 
 
 def sheet_rows(data: bytes, name: str) -> list[dict[str, Any]]:

@@ -1,4 +1,5 @@
-"""A small but complete survey definition used across survey tests."""
+"""A small but complete survey definition used by the tests of surveys, results and equity (shared
+test support lives in this top-level package, above every app)."""
 
 from __future__ import annotations
 
@@ -143,3 +144,15 @@ def sample_definition(*, languages: tuple[str, ...] = ("nb", "en")) -> dict[str,
             },
         ],
     }
+
+
+#: A complete answer to every required question of ``sample_definition()``.
+COMPLETE_ANSWERS = {
+    "q_overall": 5,
+    "q_channel": "web",
+    "q_used": ("a",),
+    "q_m_staff": 5,
+    "q_m_rooms": 4,
+    "q_nps": 9,
+    "q_consent": True,
+}
