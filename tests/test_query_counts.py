@@ -80,7 +80,7 @@ grow_audit = grow_units  # each new unit is an audit event ("unit created") with
 
 def grow_surveys(d: DemoData) -> str:
     from medvirk.surveys import services
-    from medvirk.surveys.tests.factories import sample_definition
+    from tests.sample_survey import sample_definition
 
     label = _name("runde")
     services.survey_create(
@@ -263,7 +263,7 @@ def grow_contact_log(d: DemoData) -> str:
 def _survey_for_units(d: DemoData) -> Any:
     from medvirk.surveys import services
     from medvirk.surveys.models import Survey
-    from medvirk.surveys.tests.factories import sample_definition
+    from tests.sample_survey import sample_definition
 
     survey = Survey.objects.filter(municipality=d.municipality, round_label="enheter").first()
     return survey or services.survey_create(

@@ -15,7 +15,7 @@ from medvirk.surveys.design.forms import SurveyCreateForm
 from medvirk.surveys.design.respondent_text import TEXTS
 from medvirk.surveys.distribution.forms import InviteForm
 from medvirk.surveys.interchange.xlsform import language_header
-from medvirk.surveys.tests.factories import sample_definition
+from tests.sample_survey import sample_definition
 
 
 def survey_in(demo: Any, *codes: str) -> Any:
