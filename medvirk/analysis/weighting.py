@@ -236,7 +236,7 @@ def _rake_cells(
     collapsed = _collapse(codes, [t.size for t in targets])
     if collapsed is not None:
         row_cell, cell_codes = collapsed
-        start = np.bincount(row_cell, weights=w)
+        start = np.bincount(row_cell, weights=w).astype(np.float64)
         if bounds is None:
             cell_w = start.copy()
             result = _ipf(cell_codes, targets, cell_w, tol, max_iter)

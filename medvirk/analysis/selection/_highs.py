@@ -1,6 +1,6 @@
 """Thin helpers around ``highspy``: numpy models, and solver calls that always come back.
 
-Every HiGHS call in selection goes through :meth:`Solver.solve`, which gives the call a time and
+Every HiGHS call in selection goes through :meth:`Solver.run_within_limits`, which gives the call a time and
 an iteration limit and, when the model's own settings hit a limit (or HiGHS gives up), solves the
 same model once more from scratch with HiGHS's default settings. A warm-started primal simplex
 with presolve off (what column generation wants) can stall on a degenerate LP that the default
@@ -21,6 +21,8 @@ import numpy as np
 import numpy.typing as npt
 
 INF = highspy.kHighsInf
+#: A HiGHS option value.
+Option = bool | int | float | str
 
 _STATUS = highspy.HighsModelStatus
 #: Statuses that settle a model (the caller can use the answer).
@@ -84,7 +86,7 @@ def _name(status: highspy.HighsModelStatus) -> str:
 class Solver(highspy.Highs):
     """A HiGHS instance with its own settings, the run's budget and one recovery attempt."""
 
-    def __init__(self, what: str, budget: Budget | None = None, **options: object) -> None:
+    def __init__(self, what: str, budget: Budget | None = None, **options: Option) -> None:
         """Create a silent instance with a fixed random seed and ``options``.
 
         The thread count is left at HiGHS's default on purpose: HiGHS sizes one scheduler per
@@ -92,14 +94,15 @@ class Solver(highspy.Highs):
         without solving (status kNotset). Suppression (``analysis.suppression``) uses the
         default too, so both must.
         """
-        super().__init__()
+        # highspy's Highs.__init__ carries no annotations.
+        super().__init__()  # type: ignore[no-untyped-call]
         self.what = what
         self.budget = budget if budget is not None else Budget()
-        self.options: dict[str, object] = {"output_flag": False, "random_seed": 0, **options}
+        self.options: dict[str, Option] = {"output_flag": False, "random_seed": 0, **options}
         self.mip = False
         self._apply(self.options)
 
-    def _apply(self, options: dict[str, object]) -> None:
+    def _apply(self, options: dict[str, Option]) -> None:
         for name, value in options.items():
             if self.setOptionValue(name, value) == highspy.HighsStatus.kError:
                 raise SolverFailure(f"HiGHS refused option {name}={value!r}")
@@ -118,7 +121,7 @@ class Solver(highspy.Highs):
         self.run()
         return self.getModelStatus()
 
-    def solve(self) -> highspy.HighsModelStatus:
+    def run_within_limits(self) -> highspy.HighsModelStatus:
         """Solve within the limits; on failure retry once from scratch with HiGHS's defaults.
 
         Return a settled status (optimal or infeasible). Raise :class:`SolverLimitError` when
@@ -143,7 +146,7 @@ class Solver(highspy.Highs):
         return second
 
 
-def new_highs(what: str, budget: Budget | None = None, **options: object) -> Solver:
+def new_highs(what: str, budget: Budget | None = None, **options: Option) -> Solver:
     """Return a :class:`Solver` for the model ``what`` with ``options`` as its own settings."""
     return Solver(what, budget, **options)
 

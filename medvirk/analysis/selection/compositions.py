@@ -57,7 +57,7 @@ class CompositionOracle:
         start = time.perf_counter()
         scale = float(np.max(np.abs(weights))) or 1.0
         self.h.changeColsCost(len(self.indices), self.indices, weights / scale)
-        self.h.solve()
+        self.h.run_within_limits()
         self.solves += 1
         self.seconds += time.perf_counter() - start
         if is_infeasible(self.h):
@@ -129,9 +129,12 @@ class SwapSearch:
         for j in range(self.num_features):
             accepted |= np.where(removable[:, j, None], add_bits[j][None, :], np.uint64(0))
         cand_bits = self.profile_bits[cand]
+        ok: np.ndarray
         if words == 1:
-            return (cand_bits[None, :, 0] & ~accepted[:, None, 0]) == 0
-        return ((cand_bits[None, :, :] & ~accepted[:, None, :]) == 0).all(axis=2)
+            ok = (cand_bits[None, :, 0] & ~accepted[:, None, 0]) == 0
+        else:
+            ok = ((cand_bits[None, :, :] & ~accepted[:, None, :]) == 0).all(axis=2)
+        return ok
 
     def improve(self, x: np.ndarray, weights: np.ndarray, max_steps: int = 1000) -> np.ndarray:
         """Return a swap-local optimum of ``weights @ x`` reached from ``x``."""
@@ -155,7 +158,7 @@ class SwapSearch:
             ok = self._feasible_swaps(out, cand, counts > qmin, counts < qmax)
             gain = weights[cand][None, :] - w_out[:, None]
             gain[~ok] = -np.inf
-            if has_house:
+            if hcount is not None:
                 hq = self.house[cand]
                 hp = self.house[out]
                 busy = np.where(hq >= 0, hcount[np.maximum(hq, 0)], 0)

@@ -165,7 +165,7 @@ class _BoundModel:
             lo = float(m.quota_min[i]) if active_min[i] else -INF
             hi = float(m.quota_max[i]) if active_max[i] else INF
             self.h.changeRowBounds(i + 1, lo, hi)
-        self.h.solve()
+        self.h.run_within_limits()
         if is_optimal(self.h):
             return True
         if is_infeasible(self.h):
@@ -223,7 +223,7 @@ def _relaxation(model: ProfileModel, budget: Budget) -> list[QuotaChange]:
         np.concatenate([model.multiplicity.astype(float), INF * np.ones(2 * cells)]),
         integer=True,
     )
-    h.solve()
+    h.run_within_limits()
     if not is_optimal(h):
         return []
     values = np.rint(h.getSolution().col_value).astype(np.int64)

@@ -129,9 +129,9 @@ def build_profiles(instance: Instance) -> ProfileModel:
     household_size: dict[str, int] = {}
     if instance.households is not None:
         for pid in instance.people:
-            key = instance.households.get(pid)
-            if key is not None:
-                household_size[key] = household_size.get(key, 0) + 1
+            house_key = instance.households.get(pid)
+            if house_key is not None:
+                household_size[house_key] = household_size.get(house_key, 0) + 1
     groups: dict[tuple[str, ...], list[str]] = {}
     for pid in sorted(instance.people):
         values = instance.people[pid]

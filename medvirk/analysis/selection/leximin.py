@@ -20,7 +20,7 @@ In both, columns come from a swap local search first and from the exact pricing 
 search finds nothing; the ILP certifies optimality.
 
 Every LP and ILP runs within :class:`~._highs.SolverLimits`. A call that hits a limit is solved
-again with HiGHS's defaults (:meth:`~._highs.Solver.solve`); if the shortcut (2) still fails, the
+again with HiGHS's defaults (:meth:`~._highs.Solver.run_within_limits`); if the shortcut (2) still fails, the
 exact method (3) takes over with the columns found so far; if that fails too,
 :class:`~._highs.SolverLimitError` reaches the caller instead of a draw that never returns.
 """
@@ -102,7 +102,7 @@ class _Master:
 
     def solve(self) -> tuple[float, np.ndarray, float, np.ndarray]:
         """Return ``(z, profile duals, convexity dual, column weights)`` of the current LP."""
-        self.h.solve()
+        self.h.run_within_limits()
         self.solves += 1
         if not is_optimal(self.h):
             raise RuntimeError(f"master LP ended with {self.h.getModelStatus()}")
@@ -140,7 +140,7 @@ def _initial_columns(
 
         raise InfeasibleQuotasError(check_feasibility(model.instance, model=model))
     master.add(first)
-    uncovered = first == 0
+    uncovered: np.ndarray = first == 0
     while uncovered.any():
         # Maximise the number of newly covered profiles; ties broken randomly for variety.
         weights = uncovered * 1.0 + rng.random(num) * 1e-3
@@ -149,8 +149,9 @@ def _initial_columns(
         x = search.improve(start, weights)
         newly = uncovered & (x > 0)
         if not newly.any():
-            x, _, _ = oracle.solve(weights)
-            assert x is not None
+            exact, _, _ = oracle.solve(weights)
+            assert exact is not None
+            x = exact
             newly = uncovered & (x > 0)
         if not newly.any():
             break
@@ -228,9 +229,9 @@ def _decompose(
             if added:
                 stats.heuristic_columns += added
                 continue
-            x, value, _ = oracle.solve(weights)
-            assert x is not None
-            if value > current + PRICING_TOLERANCE and dec.add(x):
+            priced, value, _ = oracle.solve(weights)
+            assert priced is not None
+            if value > current + PRICING_TOLERANCE and dec.add(priced):
                 stats.exact_columns += 1
                 continue
             return None
@@ -356,9 +357,9 @@ def _column_generation(
                 stats.heuristic_columns += added
                 continue
             # Exact pricing; if it finds nothing, its bound certifies that ``z`` is optimal.
-            x, value, _ = oracle.solve(weights)
-            assert x is not None
-            if value > current + PRICING_TOLERANCE and master.add(x):
+            priced, value, _ = oracle.solve(weights)
+            assert priced is not None
+            if value > current + PRICING_TOLERANCE and master.add(priced):
                 stats.exact_columns += 1
                 continue
             break

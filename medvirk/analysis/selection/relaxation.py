@@ -61,7 +61,7 @@ def relaxed_leximin(
     stages = solves = 0
     while free.any():
         stages += 1
-        h.solve()
+        h.run_within_limits()
         solves += 1
         if not is_optimal(h):
             raise RuntimeError(f"relaxation LP ended with {h.getModelStatus()}")
@@ -129,7 +129,7 @@ class Decomposer:
 
     def solve(self) -> tuple[float, np.ndarray, float, np.ndarray]:
         """Return ``(shortfall, profile duals, convexity dual, composition weights)``."""
-        self.h.solve()
+        self.h.run_within_limits()
         self.solves += 1
         if not is_optimal(self.h):
             raise RuntimeError(f"decomposition LP ended with {self.h.getModelStatus()}")

@@ -42,7 +42,7 @@ def test_solver_hitting_its_limit_is_solved_again_with_highs_defaults() -> None:
     # defaults (presolve on) solve this LP without a single iteration.
     budget = Budget(SolverLimits(call_iterations=0))
     solver = _lp(budget)
-    assert solver.solve() == highspy.HighsModelStatus.kOptimal
+    assert solver.run_within_limits() == highspy.HighsModelStatus.kOptimal
     assert solver.getInfo().objective_function_value == pytest.approx(-2.0)
     assert budget.recoveries == ["test LP: IterationLimit; solved again with HiGHS's defaults"]
     # Its own settings are back for the next (warm-started) call.
@@ -53,7 +53,7 @@ def test_solver_hitting_its_limit_is_solved_again_with_highs_defaults() -> None:
 
 def test_solver_within_its_limits_needs_no_recovery() -> None:
     budget = Budget()
-    assert _lp(budget).solve() == highspy.HighsModelStatus.kOptimal
+    assert _lp(budget).run_within_limits() == highspy.HighsModelStatus.kOptimal
     assert budget.recoveries == []
 
 
@@ -63,11 +63,11 @@ def test_solver_that_fails_both_ways_raises() -> None:
     matrix = np.array([[2.0, 1.0, 1.0, 3.0], [1.0, 3.0, 2.0, 1.0], [1.0, 1.0, 4.0, 2.0]])
     pass_model(solver, [-3.0, -2.0, -4.0, -5.0], matrix, [-INF] * 3, [4.0, 5.0, 6.0], np.zeros(4), [INF] * 4)
     with pytest.raises(SolverLimitError) as error:
-        solver.solve()
+        solver.run_within_limits()
     assert error.value.what == "test LP"
     assert error.value.statuses == ["IterationLimit", "IterationLimit with HiGHS's defaults"]
     solver.budget = Budget()  # with room to work, the same model solves
-    assert solver.solve() == highspy.HighsModelStatus.kOptimal
+    assert solver.run_within_limits() == highspy.HighsModelStatus.kOptimal
     assert solver.getInfo().objective_function_value == pytest.approx(-9.08)
 
 
