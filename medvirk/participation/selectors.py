@@ -117,9 +117,20 @@ def public_findings(municipality: Municipality, unit: OrgUnit | None = None) -> 
     )
 
 
+# What the public pages call "we did": measures under way or done. A proposed or decided measure
+# is a plan, and a rejected one was not done, even when someone ticked "published".
+PUBLIC_MEASURE_STATUSES = ("in_progress", "done")
+
+
 def public_measures(municipality: Municipality, unit: OrgUnit | None = None) -> QuerySet[Measure]:
+    """Return published measures that are in progress or done, most recently changed first."""
     return (
-        Measure.objects.filter(_under(unit, "unit"), municipality=municipality, published=True)
+        Measure.objects.filter(
+            _under(unit, "unit"),
+            municipality=municipality,
+            published=True,
+            status__in=PUBLIC_MEASURE_STATUSES,
+        )
         .select_related("unit", "municipality")
         .order_by("-updated_on", "-id")
     )

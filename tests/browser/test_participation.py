@@ -82,6 +82,10 @@ def test_document_activity_finding_to_measure_to_public_page(page: Any, settings
     page.click("form.mv-form button[type=submit]")
     page.wait_for_url("**/participation/measures/*/")
     _check(page)
+    measure_url = page.url
+    page.goto(page.base_url + "/p/eksempel/")  # published, but only proposed: not on the public page yet
+    assert page.locator("text=Frukt til lunsj hver dag").count() == 0
+    page.goto(measure_url)
     page.select_option("#id_status", "in_progress")
     page.fill("#id_progress", "30")
     page.click("form.mv-form button[type=submit]")

@@ -21,7 +21,7 @@ def items(demo: Any) -> dict[str, Any]:
     unit = demo.units["Solsikken barnehage"]
     shown = services.finding_create(actor=actor, unit=unit, statement="Synlig funn om mat", published=True)
     hidden = services.finding_create(actor=actor, unit=unit, statement="Hemmelig funn")
-    services.measure_create(
+    visible = services.measure_create(
         actor=actor,
         unit=unit,
         finding=shown,
@@ -29,10 +29,20 @@ def items(demo: Any) -> dict[str, Any]:
         decision_level="unit_leader",
         published=True,
     )
+    services.measure_set_status(actor=actor, measure=visible, status="in_progress", progress=30)
+    # published, but only proposed: a plan is not something "we did"
+    services.measure_create(
+        actor=actor,
+        unit=unit,
+        finding=shown,
+        title="Bare foreslått tiltak",
+        decision_level="unit_leader",
+        published=True,
+    )
     services.measure_create(
         actor=actor, unit=unit, finding=shown, title="Utkast til tiltak", decision_level="employee"
     )
-    services.measure_create(
+    orphan = services.measure_create(
         actor=actor,
         unit=unit,
         finding=hidden,
@@ -40,6 +50,7 @@ def items(demo: Any) -> dict[str, Any]:
         decision_level="employee",
         published=True,
     )
+    services.measure_set_status(actor=actor, measure=orphan, status="done", progress=100)
     future = datetime.date.today() + datetime.timedelta(days=10)
     for title, published, invited in [
         ("Åpent brukermøte", True, "open"),
@@ -70,9 +81,12 @@ def test_public_page_shows_only_published_items(items: dict[str, Any]) -> None:
         assert "Synlig funn om mat" in html and "Synlig tiltak: ny meny" in html
         assert "Tiltak uten publisert funn" in html
         assert "Åpent brukermøte" in html
+        assert "Pågår, 30 %" in html and "Gjennomført" in html  # status, with its date
+        assert "oppdatert" in html
         for secret in [
             "Hemmelig funn",
             "Utkast til tiltak",
+            "Bare foreslått tiltak",
             "Upublisert møte",
             "Panelmøte",
             "Prøvestad-funn",
@@ -95,7 +109,7 @@ def test_atom_feed_is_valid_and_published_only(items: dict[str, Any]) -> None:
     titles = [e.findtext(f"{ATOM}title") for e in root.iter(f"{ATOM}entry")]
     assert any("Synlig funn om mat" in t for t in titles)
     assert any("Synlig tiltak" in t for t in titles)
-    assert not any("Hemmelig" in t or "Utkast" in t or "Prøvestad" in t for t in titles)
+    assert not any("Hemmelig" in t or "Utkast" in t or "Prøvestad" in t or "foreslått" in t for t in titles)
     for entry in root.iter(f"{ATOM}entry"):
         assert entry.findtext(f"{ATOM}id") and entry.findtext(f"{ATOM}updated")
 
@@ -106,3 +120,24 @@ def test_public_json_feed(items: dict[str, Any]) -> None:
     assert [m["title"] for m in data["findings"][0]["measures"]] == ["Synlig tiltak: ny meny"]
     assert [a["title"] for a in data["upcoming"]] == ["Åpent brukermøte"]
     assert Client().get("/api/v1/public/participation/nope").status_code == 404
+
+
+def test_a_measure_reaches_the_public_page_only_once_it_is_under_way(demo: Any) -> None:
+    actor = demo.users["leder.solsikken"]
+    unit = demo.units["Solsikken barnehage"]
+    finding = services.finding_create(actor=actor, unit=unit, statement="Mer utetid", published=True)
+    measure = services.measure_create(
+        actor=actor,
+        unit=unit,
+        finding=finding,
+        title="Uteleik hver dag",
+        decision_level="unit_leader",
+        published=True,
+    )
+    assert "Uteleik hver dag" not in Client().get("/p/eksempel/").content.decode()  # proposed, 0 %
+    services.measure_set_status(actor=actor, measure=measure, status="decided")
+    assert "Uteleik hver dag" not in Client().get("/p/eksempel/").content.decode()
+    services.measure_set_status(actor=actor, measure=measure, status="in_progress", progress=10)
+    assert "Uteleik hver dag" in Client().get("/p/eksempel/").content.decode()
+    services.measure_set_status(actor=actor, measure=measure, status="rejected", reason="Ikke plass.")
+    assert "Uteleik hver dag" not in Client().get("/p/eksempel/").content.decode()
