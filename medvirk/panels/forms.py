@@ -41,6 +41,15 @@ def consent_text(municipality: Municipality) -> str:
     )
 
 
+# The public form asks in plain words; the keys are Statistics Norway's categories, whose names
+# ("Rest of the population") are for tables, not for a person describing themself.
+SIGNUP_IMMIGRANT_CHOICES = [
+    ("immigrant", _("Yes, I moved to Norway from another country")),
+    ("norwegian_born_to_immigrants", _("Yes, I was born in Norway to two parents who moved here")),
+    ("rest", _("No")),
+]
+
+
 class SignupForm(DsForm):
     name = forms.CharField(label=_("Name"), max_length=150)
     email = forms.EmailField(
@@ -54,9 +63,10 @@ class SignupForm(DsForm):
             "age_band": _("Age group"),
             "gender": _("Gender"),
             "district": _("Where do you live?"),
-            "immigrant_background": _("Immigrant background"),
+            "immigrant_background": _("Do you have an immigrant background?"),
             "social_background": _("Highest completed education"),
         }
+        choices = {**choices, "immigrant_background": SIGNUP_IMMIGRANT_CHOICES}
         for feature in FEATURES:
             options = [*choices[feature], PREFER_NOT]
             widget = forms.Select if feature in ("age_band", "district") else forms.RadioSelect

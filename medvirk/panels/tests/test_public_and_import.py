@@ -173,3 +173,15 @@ def test_signup_page_is_in_bokmal_by_default(client: object, settings: object) -
     load_demo()
     html = Client().get("/v/eksempel/").content.decode()
     assert 'lang="nb"' in html and "Vil ikke svare" in html
+
+
+def test_signup_asks_about_immigrant_background_in_plain_words(client_as: Any, demo: Any) -> None:
+    """A citizen answers "No", never picks a statistics category such as "Rest of the population"."""
+    from medvirk.panels.models import Volunteer
+
+    html = client_as(None).get("/v/eksempel/", HTTP_ACCEPT_LANGUAGE="nb").content.decode()
+    assert "Øvrig befolkning" not in html and "Har du innvandrerbakgrunn?" in html
+    section = html[html.index("Har du innvandrerbakgrunn?") : html.index('name="social_background"')]
+    assert ">Nei<" in section and "Vil ikke svare" in section
+    client_as(None).post("/v/eksempel/", {**FORM, "immigrant_background": "rest", "consent": "on"})
+    assert Volunteer.objects.get(email__iexact="test@example.org").immigrant_background == "rest"
