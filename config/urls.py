@@ -5,10 +5,19 @@ from django.urls import include, path
 
 from medvirk.api.routes import api
 from medvirk.site import views as site_views
+from medvirk.site import views_public as site_public
 
 site_patterns = (
     [path("", site_views.home, name="home"), path("overview/", site_views.dashboard, name="dashboard")],
     "site",
+)
+public_site_patterns = (
+    [
+        path("<slug:slug>/theme.css", site_public.theme, name="theme"),
+        path("<slug:slug>/logo", site_public.logo, name="logo"),
+        path("<slug:slug>/privacy/", site_public.privacy, name="privacy"),
+    ],
+    "public_site",
 )
 
 urlpatterns = [
@@ -27,6 +36,7 @@ urlpatterns = [
     path("o/", include("medvirk.partners.public_urls")),
     path("panels/", include("medvirk.panels.urls")),
     path("v/", include("medvirk.panels.public_urls")),
+    path("m/", include(public_site_patterns)),
     path("jobs/", include("medvirk.accounts.job_urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -50,6 +50,8 @@ CASES = [
     Case("accounts:user_create", get("/access/users/new/"), any_(MANAGE), per_target=False),
     Case("accounts:audit", get("/audit/"), lambda a, t: a in ROOT_ADMIN, per_target=False),
     Case("accounts:tokens", get("/accounts/tokens/"), staff, per_target=False),
+    # the municipality's public pages (colour, logo, statements): administrators of the whole municipality
+    Case("accounts:branding", get("/settings/public-pages/"), lambda a, t: a in ROOT_ADMIN, per_target=False),
     Case(
         "accounts:token_revoke",
         # The analyst's own token: nobody else may revoke it, not even an administrator.
@@ -212,7 +214,8 @@ def test_matrix_covers_every_url_and_api_operation() -> None:
     public = PUBLIC | {
         n
         for n in pages
-        if n.split(":")[0] in ("respond", "participation_public", "partners_public", "panels_public")
+        if n.split(":")[0]
+        in ("respond", "participation_public", "partners_public", "panels_public", "public_site")
     }
     assert pages - covered - public == set()
     schema = api.get_openapi_schema()

@@ -51,3 +51,44 @@ class TokenForm(DsForm):
         max_length=100,
         help_text=_("For example the script or system that will use it."),
     )
+
+
+class BrandingForm(DsForm):
+    """The municipality's public pages: colour, logo, privacy and accessibility statements."""
+
+    brand_colour = forms.CharField(
+        label=_("Colour"),
+        required=False,
+        max_length=7,
+        help_text=_(
+            "Your municipality's colour as # and six hexadecimal digits, for example #0062ba. It must be "
+            "dark enough for white text on it."
+        ),
+    )
+    logo = forms.FileField(label=_("Logo"), required=False, help_text=_("PNG or JPEG, at most 200 kB."))
+    remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
+    accessibility_statement_url = forms.URLField(
+        label=_("Accessibility statement"),
+        required=False,
+        assume_scheme="https",
+        help_text=_(
+            "The address of your accessibility statement on uustatus.no. Every public page links to it."
+        ),
+    )
+    privacy_contact = forms.CharField(
+        label=_("Privacy contact"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "Where people can ask about their data, e.g. the data protection officer's e-mail address."
+        ),
+    )
+    privacy_statement = forms.CharField(
+        label=_("Your own privacy text"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Shown on the privacy page under the standard text Medvirk writes for you: for example "
+            "the legal basis you rely on or a link to your municipality's own privacy page."
+        ),
+    )

@@ -13,4 +13,5 @@ urlpatterns = [
     path("access/<int:role_id>/revoke/", views.role_revoke, name="role_revoke"),
     path("access/users/new/", views.user_create, name="user_create"),
     path("audit/", views.audit, name="audit"),
+    path("settings/public-pages/", views.branding, name="branding"),
 ]

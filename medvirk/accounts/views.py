@@ -19,7 +19,9 @@ from medvirk.orgs.selectors import municipality_root
 
 from . import services
 from .access import access_role_by_id, access_unit_by_id, can, can_anywhere, scope_q, units_for
-from .forms import LoginForm, RoleGrantForm, TokenForm, UserCreateForm
+from .branding import LOGO_MAX_BYTES
+from .branding import municipality_branding_update as branding_update
+from .forms import BrandingForm, LoginForm, RoleGrantForm, TokenForm, UserCreateForm
 from .models import ApiToken, RoleAssignment, User
 from .permissions import Perm
 
@@ -171,3 +173,34 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     services.token_revoke(actor=request.user, token=token)
     messages.success(request, _("The token was revoked."))
     return redirect("accounts:tokens")
+
+
+@staff_view
+def branding(request: HttpRequest) -> HttpResponse:
+    """Let administrators of the whole municipality set how its public pages look and what they link to."""
+    municipality = request.user.municipality
+    if municipality is None or not can(
+        request.user, Perm.ORG_MANAGE, municipality_root(municipality=municipality)
+    ):
+        raise Http404
+    initial = {
+        key: getattr(municipality, key)
+        for key in ("brand_colour", "accessibility_statement_url", "privacy_contact", "privacy_statement")
+    }
+    form = BrandingForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        upload = data.pop("logo")
+        try:
+            branding_update(
+                actor=request.user,
+                municipality=municipality,
+                logo=upload.read(LOGO_MAX_BYTES + 1) if upload else None,
+                **data,
+            )
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The public pages were updated."))
+            return redirect("accounts:branding")
+    return render(request, "accounts/branding.html", {"form": form, "municipality": municipality})

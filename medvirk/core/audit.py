@@ -13,6 +13,7 @@ ACTION_LABELS: dict[str, Any] = {
     "unit.created": _("Unit created"),
     "unit.updated": _("Unit updated"),
     "unit.moved": _("Unit moved"),
+    "municipality.branding_updated": _("Public pages' name, logo, colour or statements changed"),
     "role.granted": _("Role granted"),
     "role.revoked": _("Role revoked"),
     "user.created": _("Staff user created"),

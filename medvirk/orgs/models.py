@@ -19,6 +19,13 @@ class Municipality(models.Model):
         default=5,
         help_text=_("No figure from fewer respondents than this is shown. Only raised, never below 5."),
     )
+    # The municipality's public face (orgs/branding.py): set by its administrators.
+    brand_colour = models.CharField(_("brand colour"), max_length=7, blank=True)
+    logo = models.BinaryField(_("logo"), null=True, blank=True, editable=False)
+    logo_type = models.CharField(max_length=20, blank=True, editable=False)
+    accessibility_statement_url = models.URLField(_("accessibility statement"), blank=True)
+    privacy_contact = models.CharField(_("privacy contact"), max_length=200, blank=True)
+    privacy_statement = models.TextField(_("privacy statement"), blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -41,6 +41,7 @@ NAV: list[tuple[Any, list[Entry]]] = [
             ("orgs:tree", _("Organisation"), Perm.ORG_VIEW),
             ("accounts:roles", _("Access"), Perm.ROLES_MANAGE),
             ("accounts:audit", _("Audit log"), Perm.AUDIT_VIEW),
+            ("accounts:branding", _("Public pages"), Perm.ORG_MANAGE),
             ("accounts:tokens", _("API tokens"), None),
         ],
     ),

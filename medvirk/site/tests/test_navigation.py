@@ -23,7 +23,7 @@ def test_administrator_sees_every_group(demo: Any) -> None:
         ("None", ["Overview"]),
         ("Surveys and results", ["Surveys", "Results", "Equity"]),
         ("Participation", ["Activities and measures", "Panels", "Organisations"]),
-        ("Administration", ["Organisation", "Access", "Audit log", "API tokens"]),
+        ("Administration", ["Organisation", "Access", "Audit log", "Public pages", "API tokens"]),
     ]
 
 
