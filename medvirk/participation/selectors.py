@@ -154,6 +154,17 @@ def public_upcoming(
     )
 
 
+def public_declined(municipality: Municipality, unit: OrgUnit | None = None) -> QuerySet[Measure]:
+    """Return published measures that were rejected: shown apart, with the reason, never as done."""
+    return (
+        Measure.objects.filter(
+            _under(unit, "unit"), municipality=municipality, published=True, status="rejected"
+        )
+        .select_related("unit", "municipality")
+        .order_by("-updated_on", "-id")
+    )
+
+
 def public_summary(municipality: Municipality, unit: OrgUnit | None = None) -> dict[str, Any]:
     """Return everything the public page and the public JSON feed show."""
     measures = list(public_measures(municipality, unit))
@@ -161,7 +172,13 @@ def public_summary(municipality: Municipality, unit: OrgUnit | None = None) -> d
     for measure in measures:
         if measure.finding_id:
             by_finding.setdefault(measure.finding_id, []).append(measure)
+    declined: dict[int, list[Measure]] = {}
+    for measure in public_declined(municipality, unit):
+        if measure.finding_id:
+            declined.setdefault(measure.finding_id, []).append(measure)
     findings = list(public_findings(municipality, unit))
+    for finding in findings:  # measures considered and rejected, each with the reason citizens can read
+        finding.declined_measures = declined.get(finding.pk, [])  # type: ignore[attr-defined]
     shown = {f.pk for f in findings}
     return {
         "findings": [(f, by_finding.get(f.pk, [])) for f in findings],

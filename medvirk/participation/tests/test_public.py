@@ -140,4 +140,8 @@ def test_a_measure_reaches_the_public_page_only_once_it_is_under_way(demo: Any) 
     services.measure_set_status(actor=actor, measure=measure, status="in_progress", progress=10)
     assert "Uteleik hver dag" in Client().get("/p/eksempel/").content.decode()
     services.measure_set_status(actor=actor, measure=measure, status="rejected", reason="Ikke plass.")
-    assert "Uteleik hver dag" not in Client().get("/p/eksempel/").content.decode()
+    html = Client().get("/p/eksempel/", HTTP_ACCEPT_LANGUAGE="nb").content.decode()
+    said = html[html.index("Mer utetid") : html.index("</article>", html.index("Mer utetid"))]
+    # not under "we did", but said plainly, with the reason, instead of "we are considering"
+    assert "Vi gjorde" not in said and "Uteleik hver dag" in said and "Ikke plass." in said
+    assert "Vi vurderer" not in said
