@@ -206,3 +206,67 @@ def test_export_cells_cannot_start_a_formula(value: str) -> None:
 def test_ordinary_export_cells_are_unchanged() -> None:
     assert safe_cell("Bydel Nord") == "Bydel Nord"
     assert safe_cell(3) == 3
+
+
+# --- Uploads (issue 16): nested JSON, UTF-16 text, zip bombs ------------------------------------
+
+DEEP_JSON = b"[" * 100_000 + b"]" * 100_000
+
+
+def _file(name: str, content: bytes) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content)
+
+
+def test_deeply_nested_json_on_the_population_import_page_is_a_400(client_as: Any) -> None:
+    """``json.loads`` raised RecursionError: the page answered 500."""
+    from medvirk.population.models import PopulationTable
+
+    client = client_as("analytiker")
+    for document in (DEEP_JSON, b'{"version": "2.0", "x": ' + b'{"a": ' * 70 + b"1" + b"}" * 71):
+        response = client.post(
+            "/population/import/", {"file": _file("t.json", document), "action": "preview"}
+        )
+        assert response.status_code == 400
+        assert "64 levels" in response.content.decode()
+    assert not PopulationTable.objects.exists()
+
+
+def test_utf16_population_csv_is_read(client_as: Any) -> None:
+    """Excel's "Unicode text" was read as Windows-1252 and refused for its header."""
+    from pathlib import Path
+
+    import medvirk.population
+
+    sample = Path(medvirk.population.__file__).parent / "data" / "10826_eksempel.csv"
+    text = sample.read_text(encoding="utf-8").replace(";", "\t")
+    response = client_as("analytiker").post(
+        "/population/import/",
+        {"file": _file("t.csv", text.encode("utf-16")), "year": 2026, "action": "preview"},
+    )
+    assert response.status_code == 200
+    assert 'data-color="success"' in response.content.decode()
+
+
+def test_utf16_user_counts_and_volunteers_are_read(client_as: Any, demo: Any) -> None:
+    unit = demo.units["Solsikken barnehage"].pk
+    counts = "dimension\tcategory\tcount\ngender\tfemale\t31\ngender\tmale\t29\n".encode("utf-16")
+    page = client_as("leder.solsikken").post(
+        f"/population/units/{unit}/users/import/", {"year": 2026, "file": _file("c.csv", counts)}
+    )
+    assert page.status_code == 200 and 'name="counts"' in page.content.decode()
+    pool = "navn;e-post;kjønn\nKari Ås;kari@example.org;female\n".encode("utf-16-le")  # no BOM
+    page = client_as("koordinator").post(
+        "/panels/volunteers/import/", {"file": _file("p.csv", pool), "consent": "on"}
+    )
+    assert page.status_code == 200 and 'name="rows"' in page.content.decode()  # the confirm step
+
+
+def test_a_workbook_sent_as_csv_is_named_not_blamed_on_the_header(client_as: Any, demo: Any) -> None:
+    unit = demo.units["Solsikken barnehage"].pk
+    workbook = b"PK\x03\x04" + bytes(200)
+    page = client_as("leder.solsikken").post(
+        f"/population/units/{unit}/users/import/", {"year": 2026, "file": _file("c.csv", workbook)}
+    )
+    assert "CSV UTF-8" in page.content.decode()  # "save it as CSV UTF-8 in Excel"

@@ -152,6 +152,16 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+# Uploads (medvirk.core.uploads): a zip container (XLSX, DOCX, ODT) is refused before it is
+# opened when its directory lists more entries or inflated bytes than these, or an entry above
+# 100 KB inflates more than UPLOAD_MAX_RATIO times; workbooks are parsed in a child process that
+# is stopped after UPLOAD_PARSE_SECONDS (keep it below the web server's worker timeout) or when
+# it needs UPLOAD_PARSE_MEMORY_BYTES more memory.
+UPLOAD_MAX_ENTRIES = int(os.environ.get("UPLOAD_MAX_ENTRIES", "1000"))
+UPLOAD_MAX_INFLATED_BYTES = int(os.environ.get("UPLOAD_MAX_INFLATED_BYTES", str(50 * 1024 * 1024)))
+UPLOAD_MAX_RATIO = int(os.environ.get("UPLOAD_MAX_RATIO", "100"))
+UPLOAD_PARSE_SECONDS = float(os.environ.get("UPLOAD_PARSE_SECONDS", "20"))
+UPLOAD_PARSE_MEMORY_BYTES = int(os.environ.get("UPLOAD_PARSE_MEMORY_BYTES", str(512 * 1024 * 1024)))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "medvirk@localhost")

@@ -1,31 +1,17 @@
-"""Reading uploaded CSV files the way Norwegian offices save them: the one decoder and delimiter guess.
+"""Reading uploaded CSV files the way Norwegian offices save them: the one delimiter guess.
 
-Spreadsheets here save UTF-8 (with or without a byte-order mark) or, from older Excel, Windows-1252;
-the delimiter is a semicolon (Excel with a Norwegian locale), a comma or a tab. Used by every CSV
-import (population tables and user counts, organisations, volunteers).
+The delimiter is a semicolon (Excel with a Norwegian locale), a comma or a tab. Used by every CSV
+import (population tables and user counts, organisations, volunteers); the bytes are decoded by
+``medvirk.common.textfiles.decode_text`` (UTF-8/16/32 or Windows-1252, or a plain refusal).
 """
 
 from __future__ import annotations
 
 import re
 
-UTF8 = "UTF-8"
-WINDOWS_1252 = "Windows-1252"
 DELIMITERS = (";", "\t", ",")
 
 _QUOTED = re.compile(r'"[^"]*"')
-
-
-def decode(data: bytes) -> tuple[str, str]:
-    """Return the text and the name of its encoding: UTF-8 (a byte-order mark dropped) or Windows-1252.
-
-    Windows-1252 leaves five bytes undefined; they become U+FFFD so the row stays visible in an
-    error report rather than failing the whole file.
-    """
-    try:
-        return data.decode("utf-8-sig"), UTF8
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), WINDOWS_1252
 
 
 def sniff_delimiter(text: str) -> str:

@@ -12,10 +12,7 @@ request would take minutes); CSV always streams.
 
 from __future__ import annotations
 
-import csv
-import io
 import itertools
-import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -29,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from medvirk.accounts.access import can
 from medvirk.accounts.permissions import Perm
+from medvirk.core.csv_export import BOM, csv_chunks, csv_stream, csv_text, safe_cell
 from medvirk.surveys.models import AnonymityMode
 from medvirk.surveys.types import QType
 
@@ -37,8 +35,7 @@ from .numbers import number_figures
 from .questions import number_questions
 from .tables import SurveyResults, node_key
 
-FORMULA_START = frozenset("=+-@\t\r")
-BATCH = 5000
+BATCH = 5000  # responses read from the database per page (and CSV rows per chunk)
 CHUNK_BYTES = 64 * 1024
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: Above this many responses a unit's XLSX and SPSS files are prepared only in the background.
@@ -46,61 +43,6 @@ DIRECT_EXPORT_MAX_RESPONSES = 20_000
 PLANS_KEPT = 10_000  # column mappings kept per export (one per distinct set of questions answered)
 PROGRESS_EVERY = 1000  # rows between progress reports of a background export
 Progress = Callable[[int, int, str], None]  # as ``medvirk.core.jobs.Progress``
-
-
-def safe_cell(value: Any) -> Any:
-    """Return ``value`` with a quote in front if a spreadsheet would read it as a formula."""
-    if type(value) is str and value[:1] in FORMULA_START:
-        return "'" + value
-    return value
-
-
-#: A field starting with a formula character, as ``csv.writer`` writes it: at the start of a
-#: line or after a comma, possibly inside quotes (a carriage return is always quoted).
-_FORMULA_FIELD = re.compile(r'(?:^|[,\n])(?:"?[=+\-@\t]|"\r)')
-
-
-def _formula_field(text: str) -> bool:
-    """Return whether a field of the CSV ``text`` may start with a formula character.
-
-    Plain substring searches (each runs at memory speed) for "-" and "+", which occur in age
-    bands and numbers; the regular expression only when a rarer formula character or a quote
-    occurs at all.
-    """
-    if any(c in text for c in '=@\t"'):  # quotes: a quoted field may start with "-", "+" or CR
-        return _FORMULA_FIELD.search(text) is not None
-    return text[:1] in ("-", "+") or any(s in text for s in (",-", ",+", "\n-", "\n+"))
-
-
-def _csv_text(rows: Sequence[Sequence[Any]]) -> str:
-    """Return ``rows`` as CSV text with every text cell guarded as ``safe_cell`` does.
-
-    The rows are written as they are and the text searched once for a field that starts with
-    a formula character; only then (a negative number, free text starting with "=" …) is the
-    batch written again cell by cell. Both give the same text whenever no cell needs a quote.
-    """
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
-    text = buffer.getvalue()
-    if not _formula_field(text):
-        return text
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows([safe_cell(v) for v in row] for row in rows)
-    return buffer.getvalue()
-
-
-def _csv_batches(batches: Iterable[Sequence[Sequence[Any]]]) -> Iterator[str]:
-    """Yield the CSV, one chunk per batch of rows (one HTTP chunk per row would be slow)."""
-    yield "\ufeff"  # BOM so spreadsheet programs read UTF-8
-    for batch in batches:
-        if batch:
-            yield _csv_text(batch)
-
-
-def _csv_stream(rows: Iterable[Sequence[Any]]) -> Iterator[str]:
-    """Yield the CSV of ``rows`` in chunks of ``BATCH`` rows."""
-    iterator = iter(rows)
-    yield from _csv_batches(iter(lambda: list(itertools.islice(iterator, BATCH)), []))
 
 
 def _xlsx_write(rows: Iterable[list[Any]], out: IO[bytes]) -> None:
@@ -124,7 +66,7 @@ def _xlsx(rows: Iterable[list[Any]]) -> Any:
 def _respond(rows: Iterable[list[Any]], fmt: str, name: str) -> HttpResponse:
     if fmt == "xlsx":
         return FileResponse(_xlsx(rows), as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX_TYPE)
-    response = StreamingHttpResponse(_csv_stream(rows), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(csv_stream(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response
 
@@ -397,7 +339,7 @@ def raw_response(user: Any, results: SurveyResults, node_id: int, fmt: str) -> H
     if fmt == "csv":
         header, batches = _raw_batches(user, results, node_id)
         response = StreamingHttpResponse(
-            _csv_batches(itertools.chain([[header]], batches)), content_type=RAW_CONTENT_TYPES["csv"]
+            csv_chunks(itertools.chain([[header]], batches)), content_type=RAW_CONTENT_TYPES["csv"]
         )
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
@@ -439,9 +381,9 @@ def raw_export_write(
     message = _("Writing responses")
     if fmt == "csv":
         header, batches = _raw_batches(user, results, node_id)
-        out.write(("\ufeff" + _csv_text([header])).encode("utf-8"))
+        out.write((BOM + csv_text([header])).encode("utf-8"))
         for batch in batches:
-            out.write(_csv_text(batch).encode("utf-8"))
+            out.write(csv_text(batch).encode("utf-8"))
             done = counter[0] + len(batch)
             for reached in range(counter[0] // PROGRESS_EVERY + 1, done // PROGRESS_EVERY + 1):
                 report(reached * PROGRESS_EVERY, total, message)

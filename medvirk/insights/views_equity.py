@@ -6,7 +6,6 @@ round's one anonymity decision (``insights.disclosure``), so it lives in ``insig
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,6 +14,7 @@ from django.utils.translation import get_language
 
 from medvirk.accounts.access import access_unit_by_id, can, units_for
 from medvirk.accounts.permissions import Perm
+from medvirk.core.csv_export import csv_response
 from medvirk.core.views import staff_view, year_param
 from medvirk.orgs.models import OrgUnit, UnitKind
 from medvirk.population import selectors as population_selectors
@@ -64,22 +64,20 @@ def equity_export(request: HttpRequest, unit_id: int) -> HttpResponse:
     """Download the shown figures of an equity report as CSV (the same groups the page shows)."""
     unit = access_unit_by_id(request.user, unit_id, Perm.RESULTS_VIEW)
     _survey, report, outcomes = _report_for(request, unit)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="equity-{unit.pk}.csv"'
-    response.write("\ufeff")
-    out = csv.writer(response, delimiter=";")
-    out.writerow(["section", "dimension", "group", "n", "share", "population", "population_share",
-                  "ratio", "ratio_low", "ratio_high", "p_adjusted", "partial_r"])  # fmt: skip
+    rows: list[list[Any]] = [
+        ["section", "dimension", "group", "n", "share", "population", "population_share",
+         "ratio", "ratio_low", "ratio_high", "p_adjusted", "partial_r"],
+    ]  # fmt: skip
     for d in report.dimensions:
         for r in d.rows:
             interval = r.ratio_interval or ("", "")
-            out.writerow(["representation", d.dimension, r.key, r.n, r.share, r.population,
-                          r.population_share, r.ratio, *interval, r.p_adjusted, r.partial_r])  # fmt: skip
+            rows.append(["representation", d.dimension, r.key, r.n, r.share, r.population,
+                         r.population_share, r.ratio, *interval, r.p_adjusted, r.partial_r])  # fmt: skip
     for g in outcomes.gaps if outcomes else []:
-        out.writerow(["gap", g.dimension, g.group, g.n, g.top_box, "", "", g.gap, *g.interval, g.p_adjusted,
-                      g.question])  # fmt: skip
-    out.writerow(["credit", "", "; ".join(report.credits), "", "", "", "", "", "", "", "", ""])
-    return response
+        rows.append(["gap", g.dimension, g.group, g.n, g.top_box, "", "", g.gap, *g.interval, g.p_adjusted,
+                     g.question])  # fmt: skip
+    rows.append(["credit", "", "; ".join(report.credits), "", "", "", "", "", "", "", "", ""])
+    return csv_response(rows, filename=f"equity-{unit.pk}.csv", delimiter=";")
 
 
 @staff_view

@@ -1,9 +1,10 @@
 """Import volunteers from CSV: preview with a verdict per row, then confirm (signed rows).
 
-Decodes the file like every CSV import (``medvirk.common.csvtext``). Values may be given as keys
-(``female``, ``16-24``, ``999901``) or as labels (``Kvinne``, ``Bydel Nord``); an empty cell
-means "prefer not to say". Imported volunteers count as confirmed: the coordinator states that
-consent was collected outside Medvirk, and that statement is stored as their consent text.
+Decodes the file with ``medvirk.core.uploads.read_text`` and guesses the delimiter like every
+CSV import (``medvirk.common.csvtext``). Values may be given as keys (``female``, ``16-24``,
+``999901``) or as labels (``Kvinne``, ``Bydel Nord``); an empty cell means "prefer not to say".
+Imported volunteers count as confirmed: the coordinator states that consent was collected
+outside Medvirk, and that statement is stored as their consent text.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from medvirk.common.csvtext import decode, sniff_delimiter
+from medvirk.common.csvtext import sniff_delimiter
 from medvirk.common.dimensions import PREFER_NOT_TO_SAY
 from medvirk.core.audit import audit_record
+from medvirk.core.uploads import UploadRefused, read_text
 from medvirk.orgs.models import Municipality
 
 from .choices import FEATURES, feature_choices
@@ -86,7 +88,10 @@ def parse_csv(data: bytes, *, municipality: Municipality) -> ImportPreview:
     """Read the file into a preview; nothing is stored."""
     if len(data) > MAX_BYTES:
         return ImportPreview([], [_("The file is too large (at most 2 MB).")])
-    text, _encoding = decode(data)
+    try:
+        text = read_text(data).text
+    except UploadRefused as refused:
+        return ImportPreview([], [str(refused.message)])
     if not text.strip():
         return ImportPreview([], [_("The file is empty.")])
     reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text))

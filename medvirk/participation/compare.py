@@ -7,8 +7,6 @@ shows nothing that municipality's own yearly report hides. Who may see it: ``sha
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -231,14 +229,12 @@ def build_comparison(*, municipalities: Sequence[Municipality], year: int) -> Co
     return Comparison(year, list(municipalities), _sections(per, labels), chart, height)
 
 
-def comparison_csv(comparison: Comparison) -> str:
-    """Return the comparison as CSV: section, figure, then one column per municipality."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([_("Section"), _("Figure"), *(m.name for m in comparison.municipalities)])
+def comparison_rows(comparison: Comparison) -> list[list[Any]]:
+    """Return the comparison as CSV rows: section, figure, then one column per municipality."""
+    rows: list[list[Any]] = [[_("Section"), _("Figure"), *(m.name for m in comparison.municipalities)]]
     for section in comparison.sections:
         for figure in section.figures:
-            writer.writerow(
+            rows.append(
                 [
                     section.title,
                     figure.label,
@@ -248,7 +244,7 @@ def comparison_csv(comparison: Comparison) -> str:
                     ),
                 ]
             )
-    return out.getvalue()
+    return rows
 
 
 def comparison_dict(comparison: Comparison) -> dict[str, Any]:

@@ -1,4 +1,9 @@
-"""Check uploaded attachments: allowed types by content (magic bytes), not by name alone, and size."""
+"""Check uploaded attachments: allowed types by content (magic bytes), not by name alone, and size.
+
+Word and OpenDocument files are zip containers: ``medvirk.core.uploads.check_archive`` judges
+their directory (entries, inflated size, ratio) before anything inside is read, so a zip bomb
+is refused here instead of being stored for a colleague to open.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from medvirk.core.errors import ServiceError
+from medvirk.core.uploads import check_archive
 
 MAX_BYTES = 10 * 1024 * 1024
 # extension -> content type
@@ -34,11 +40,13 @@ def sniff(head: bytes, data: Any) -> str | None:
         try:
             with zipfile.ZipFile(data) as archive:
                 names = set(archive.namelist())
-                if "mimetype" in names and archive.read("mimetype").strip() == ALLOWED["odt"].encode():
-                    return "odt"
+                if "mimetype" in names:
+                    with archive.open("mimetype") as entry:
+                        if entry.read(100).strip() == ALLOWED["odt"].encode():
+                            return "odt"
                 if "[Content_Types].xml" in names and any(n.startswith("word/") for n in names):
                     return "docx"
-        except (zipfile.BadZipFile, OSError, KeyError):
+        except (zipfile.BadZipFile, OSError, KeyError, EOFError):
             return None
     return None
 
@@ -58,6 +66,7 @@ def check_upload(upload: Any) -> tuple[str, str]:
     upload.seek(0)
     content = upload.read()
     upload.seek(0)
+    check_archive(content)
     kind = sniff(content[:16], io.BytesIO(content))
     expected = "jpg" if extension == "jpeg" else extension
     if kind != expected:

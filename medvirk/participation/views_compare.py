@@ -10,12 +10,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from medvirk.core.csv_export import csv_response
 from medvirk.core.errors import ServiceError
 from medvirk.core.views import staff_view
 from medvirk.orgs.models import Municipality
 
 from . import sharing
-from .compare import BAR_MAX, LABEL_WIDTH, build_comparison, comparison_csv
+from .compare import BAR_MAX, LABEL_WIDTH, build_comparison, comparison_rows
 from .forms import CompareForm, ShareForm
 
 
@@ -41,10 +42,10 @@ def compare(request: HttpRequest) -> HttpResponse:
         else:
             comparison = build_comparison(municipalities=chosen, year=form.cleaned_data["year"])
     if comparison is not None and request.GET.get("format") == "csv":
-        response = HttpResponse(comparison_csv(comparison), content_type="text/csv; charset=utf-8")
         name = "-".join(m.slug for m in comparison.municipalities)
-        response["Content-Disposition"] = f'attachment; filename="participation-{name}-{comparison.year}.csv"'
-        return response
+        return csv_response(
+            comparison_rows(comparison), filename=f"participation-{name}-{comparison.year}.csv"
+        )
     context = {
         "form": form,
         "comparison": comparison,

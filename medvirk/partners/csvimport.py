@@ -1,9 +1,10 @@
 """Import organisations from a CSV list (e.g. the Register of Non-Profit Organisations).
 
-Two steps: :func:`parse_csv` reads the file (UTF-8 with or without BOM, or Windows-1252; comma,
-semicolon or tab) into a preview with a verdict per row; the rows to create travel to the
-confirm step signed with ``django.core.signing``, and :func:`organisations_import` creates them.
-Nothing is stored before the confirm step.
+Two steps: :func:`parse_csv` reads the file (UTF-8, UTF-16 or UTF-32 with or without BOM, or
+Windows-1252, decoded by ``medvirk.core.uploads.read_text``; comma, semicolon or tab) into a
+preview with a verdict per row; the rows to create travel to the confirm step signed with
+``django.core.signing``, and :func:`organisations_import` creates them. Nothing is stored before
+the confirm step.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from django.core import signing
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from medvirk.common.csvtext import decode, sniff_delimiter
+from medvirk.common.csvtext import sniff_delimiter
 from medvirk.common.norway import validate_org_number
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
+from medvirk.core.uploads import UploadRefused, read_text
 from medvirk.orgs.models import Municipality
 
 from . import services
@@ -119,7 +121,11 @@ def parse_csv(data: bytes, *, municipality: Municipality) -> ImportPreview:
     """Read a CSV file into a preview; every row gets a status and readable messages."""
     if len(data) > MAX_BYTES:
         return ImportPreview("", "", [], [_("The file is too large (at most 2 MB).")])
-    text, encoding = decode(data)
+    try:
+        decoded = read_text(data)
+    except UploadRefused as refused:
+        return ImportPreview("", "", [], [str(refused.message)])
+    text, encoding = decoded.text, decoded.encoding
     if not text.strip():
         return ImportPreview(encoding, "", [], [_("The file is empty.")])
     delimiter = sniff_delimiter(text)

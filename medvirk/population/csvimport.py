@@ -12,14 +12,16 @@ Two layouts are accepted, both as Statistics Norway's statbank and municipal ana
   (``heading_dimension``). A title line (``"07459: Befolkning, etter ..."``) above the header
   is read as table id and title.
 
-Reading rules: UTF-8 with or without BOM, falling back to Windows-1252 (Excel on Norwegian
-Windows); the delimiter (``;`` or ``,``, also tab) is sniffed from the header line; numbers may
-use Norwegian formats (``"1 234"`` with a space or no-break space as thousands separator,
-``"1234,0"`` with a decimal comma, ``"1.234,5"``); SSB's symbols ``.``, ``..``, ``...`` and
-``:`` in the value column mean "no value" and are kept as the cell status, ``-`` means nil (0).
-Every bad row is reported (line number, column, coded reason); one :class:`CsvImportError`
-carries them all and nothing half-imported is returned. Combinations absent from the file are
-kept as cells with no value and status ``".."`` (missing), never as zero.
+Reading rules: UTF-8, UTF-16 or UTF-32 with or without BOM, falling back to Windows-1252 (Excel
+on Norwegian Windows), decoded by ``medvirk.common.textfiles.decode_text`` (a file that is not
+text, say a workbook, is one ``not_text`` error); the delimiter (``;`` or ``,``, also tab) is
+sniffed from the header line; numbers may use Norwegian formats (``"1 234"`` with a space or
+no-break space as thousands separator, ``"1234,0"`` with a decimal comma, ``"1.234,5"``); SSB's
+symbols ``.``, ``..``, ``...`` and ``:`` in the value column mean "no value" and are kept as the
+cell status, ``-`` means nil (0). Every bad row is reported (line number, column, coded
+reason); one :class:`CsvImportError` carries them all and nothing half-imported is returned.
+Combinations absent from the file are kept as cells with no value and status ``".."``
+(missing), never as zero.
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from medvirk.common.csvtext import decode, sniff_delimiter
+from medvirk.common.csvtext import sniff_delimiter
+from medvirk.common.textfiles import TextFileError, decode_text
 from medvirk.population.jsonstat import (
     CC_BY_4_0,
     SSB_CREDIT,
@@ -77,6 +80,7 @@ class CsvErrorCode(StrEnum):
     NEGATIVE_COUNT = "negative_count"
     DUPLICATE_ROW = "duplicate_row"
     INCONSISTENT_LABEL = "inconsistent_label"
+    NOT_TEXT = "not_text"
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +196,12 @@ def parse_csv(
     every problem found.
     """
     errors: list[CsvRowError] = []
-    text = decode(data)[0] if isinstance(data, bytes) else data.removeprefix("\ufeff")
+    if isinstance(data, bytes):
+        try:
+            data = decode_text(data).text
+        except TextFileError as exc:
+            raise CsvImportError([CsvRowError(0, None, CsvErrorCode.NOT_TEXT, exc.message)]) from None
+    text = data.removeprefix("\ufeff")
     lines = text.splitlines()
     if not any(line.strip() for line in lines):
         raise CsvImportError([CsvRowError(0, None, CsvErrorCode.EMPTY_FILE, "the file is empty")])

@@ -39,6 +39,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from medvirk.common.textfiles import TextFileError, TextProblem, load_json
+
 __all__ = [
     "CC_BY_4_0",
     "SSB_CREDIT",
@@ -98,6 +100,7 @@ class JsonStatErrorCode(StrEnum):
     STATUS_LENGTH_MISMATCH = "status_length_mismatch"
     INVALID_STATUS = "invalid_status"
     TOO_LARGE = "too_large"
+    TOO_DEEP = "too_deep"  # lists or objects nested deeper than any JSON-stat document needs
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,29 +302,20 @@ def parse_jsonstat(
     allow_negative: bool = False,
     max_cells: int = DEFAULT_MAX_CELLS,
 ) -> PopulationTable:
-    """Parse a JSON-stat 2.0 dataset from text or bytes (UTF-8, BOM tolerated).
+    """Parse a JSON-stat 2.0 dataset from text or bytes (UTF-8, -16 or -32, BOM tolerated).
 
     Raise :class:`JsonStatError` with every problem found if the document is not a valid
     dataset. Negative values are errors unless ``allow_negative`` (population counts cannot be
-    negative; set it for tables of changes such as net migration).
+    negative; set it for tables of changes such as net migration). Lists and objects nested
+    deeper than ``medvirk.common.textfiles.MAX_JSON_DEPTH`` are refused (``too_deep``).
     """
-    if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise JsonStatError(
-                [JsonStatIssue(JsonStatErrorCode.MALFORMED_JSON, "$", f"not UTF-8: {exc}")]
-            ) from None
-    text = text.removeprefix("\ufeff")
     try:
-        data = json.loads(text, object_pairs_hook=_Obj, parse_constant=_reject_constant)
-    except (json.JSONDecodeError, ValueError) as exc:
-        where = (
-            f"line {exc.lineno} column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else "document"
-        )
-        raise JsonStatError(
-            [JsonStatIssue(JsonStatErrorCode.MALFORMED_JSON, "$", f"{where}: {exc}")]
-        ) from None
+        data = load_json(text, object_pairs_hook=_Obj, parse_constant=_reject_constant)
+    except TextFileError as exc:
+        deep = exc.code == TextProblem.JSON_DEPTH
+        code = JsonStatErrorCode.TOO_DEEP if deep else JsonStatErrorCode.MALFORMED_JSON
+        where = f"line {exc.lineno}" if exc.lineno else "document"
+        raise JsonStatError([JsonStatIssue(code, "$", f"{where}: {exc.message}")]) from None
     return parse_jsonstat_data(data, allow_negative=allow_negative, max_cells=max_cells)
 
 

@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 
 from medvirk.accounts.access import can
 from medvirk.accounts.permissions import Perm
-from medvirk.common.csvtext import decode
 from medvirk.common.dimensions import DIMENSIONS_BY_KEY, DISTRICT
+from medvirk.common.textfiles import TextFileError, decode_text
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
+from medvirk.core.uploads import text_problem
 from medvirk.orgs.models import Municipality, OrgUnit
 from medvirk.orgs.selectors import municipality_root
 
@@ -200,7 +201,10 @@ def import_preview(
     if len(data) > MAX_UPLOAD_BYTES:
         raise ImportRejected("too_large", _("The file is too large (at most 20 MB)."), [])
     source_format = _detect_format(data, filename)
-    text = decode(data)[0] if source_format == SourceFormat.CSV else data.decode("utf-8-sig", "replace")
+    try:  # CSV may be Windows-1252 (Excel); JSON is Unicode
+        text = decode_text(data, legacy_fallback=source_format == SourceFormat.CSV).text
+    except TextFileError as error:
+        raise ImportRejected(str(error.code), text_problem(error), []) from None
     parsed, left_out = _only_this_municipality(municipality, _parse(text, source_format, source))
     targets, totals = _region_setup(municipality, parsed)
     mapping = pure.build_mapping(parsed, region_targets=targets, region_totals=totals)

@@ -1,7 +1,7 @@
 """Import a unit's service-user counts from a CSV file exported from a case system.
 
 The file is long-format, one count per row, with the columns ``dimension``, ``category`` and
-``count`` (Norwegian or English headers; comma, semicolon or tab; UTF-8 or Windows-1252).
+``count`` (Norwegian or English headers; comma, semicolon or tab; UTF-8, UTF-16 or Windows-1252).
 Dimensions and categories may be given as Medvirk's keys or as their labels in bokmål, nynorsk
 or English, so a file typed by hand works as well as a machine export. Everything is checked
 before anything is stored: a file with any error is reported line by line and nothing is saved;
@@ -22,9 +22,10 @@ from django.core import signing
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from medvirk.common.csvtext import decode, sniff_delimiter
+from medvirk.common.csvtext import sniff_delimiter
 from medvirk.common.dimensions import DIMENSIONS_BY_KEY, PREFER_NOT_TO_SAY
 from medvirk.core.errors import ServiceError
+from medvirk.core.uploads import UploadRefused, read_text
 from medvirk.orgs.models import OrgUnit
 
 from . import services
@@ -99,7 +100,11 @@ def parse_user_counts(data: bytes, *, year: int) -> CountsPreview:
     if len(data) > MAX_BYTES:
         preview.errors.append((0, _("The file is larger than 1 MB.")))
         return preview
-    text, _encoding = decode(data)
+    try:
+        text = read_text(data).text
+    except UploadRefused as refused:
+        preview.errors.append((0, str(refused.message)))
+        return preview
     lines = text.splitlines()
     if not lines or not lines[0].strip():
         preview.errors.append((1, _("The file is empty.")))

@@ -4,7 +4,6 @@ The equity report built on them is an ``insights`` page (``insights.views_equity
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from typing import Any
 
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from medvirk.accounts.access import access_unit_by_id, can
 from medvirk.accounts.permissions import Perm
+from medvirk.core.csv_export import csv_response
 from medvirk.core.errors import ServiceError
 from medvirk.core.views import staff_view, year_param
 from medvirk.orgs.models import OrgUnit
@@ -70,6 +70,7 @@ def table_import(request: HttpRequest) -> HttpResponse:
     root = _manage_root(request.user)
     form = UploadForm(request.POST or None, request.FILES or None)
     context: dict[str, Any] = {"form": form}
+    status = 200
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read()
@@ -91,9 +92,11 @@ def table_import(request: HttpRequest) -> HttpResponse:
             context.update(preview=preview, summary=_preview_summary(preview))
         except services.ImportRejected as error:
             context.update(rejected=error)
+            status = 400
         except ServiceError as error:
             form.add_service_error(error)
-    return render(request, "population/import.html", context)
+            status = 400
+    return render(request, "population/import.html", context, status=status)
 
 
 @staff_view
@@ -234,9 +237,4 @@ def user_counts_import(request: HttpRequest, unit_id: int) -> HttpResponse:
 def user_counts_template(request: HttpRequest, unit_id: int) -> HttpResponse:
     """A fill-in CSV with every dimension and category and an empty count column."""
     access_unit_by_id(request.user, unit_id, Perm.USER_COUNTS_EDIT)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="user-counts-template.csv"'
-    writer = csv.writer(response)
-    for row in usercounts_import.template_rows():
-        writer.writerow(row)
-    return response
+    return csv_response(usercounts_import.template_rows(), filename="user-counts-template.csv")

@@ -1,23 +1,10 @@
-"""The one CSV decoder and delimiter guess every import uses."""
+"""The one CSV delimiter guess every import uses (decoding: ``test_textfiles.py``)."""
 
 from __future__ import annotations
 
 import pytest
 
-from medvirk.common.csvtext import decode, sniff_delimiter
-
-
-@pytest.mark.parametrize(
-    ("data", "expected"),
-    [
-        ("Sør".encode("utf-8-sig"), ("Sør", "UTF-8")),
-        ("Sør".encode(), ("Sør", "UTF-8")),
-        ("Sør".encode("cp1252"), ("Sør", "Windows-1252")),
-        (b"a\x81b", ("a\ufffdb", "Windows-1252")),  # undefined in Windows-1252: kept visible
-    ],
-)
-def test_decode_utf8_with_or_without_bom_else_windows_1252(data: bytes, expected: tuple[str, str]) -> None:
-    assert decode(data) == expected
+from medvirk.common.csvtext import sniff_delimiter
 
 
 @pytest.mark.parametrize(

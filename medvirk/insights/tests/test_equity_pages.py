@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 from medvirk.accounts.demo import DemoData
@@ -51,3 +53,21 @@ def test_api_analyses(client_as: Any, demo: DemoData) -> None:
     gaps = c.get(f"/api/v1/population/units/{nord}/gaps?survey_id={survey.pk}").json()
     assert gaps["headline"] and gaps["headline"][0]["n"] == 57
     assert all(g["n"] >= 5 for g in gaps["gaps"])
+
+
+def test_equity_csv_cells_cannot_start_a_formula(client_as: Any, demo: DemoData) -> None:
+    """The equity CSV was written with a bare csv.writer; a stored text starting with "=" (here a
+    table's credit) reached the analyst's spreadsheet as a formula."""
+    from medvirk.population.models import PopulationTable
+
+    import_population(demo)
+    formula = '=HYPERLINK("http://evil.example","SSB")'
+    PopulationTable.objects.update(credit=formula)
+    survey = closed_survey(demo)
+    nord = demo.units["Bydel Nord"].pk
+    url = f"/population/equity/units/{nord}/export.csv?survey={survey.pk}"
+    export = client_as("analytiker.nord").get(url)
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";"))
+    credit = next(r for r in rows if r[0] == "credit")[2]
+    assert credit.startswith("'=HYPERLINK") and formula in credit
+    assert not any(cell.startswith(("=", "+", "@")) for row in rows for cell in row)

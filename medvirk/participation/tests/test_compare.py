@@ -188,3 +188,15 @@ def test_comparison_query_count_is_bounded_per_municipality(
     client.get(url)  # warms the disclosure cache
     with django_assert_max_num_queries(32):  # about 14 per municipality, whatever their size
         assert client.get(url).status_code == 200
+
+
+def test_csv_cells_cannot_start_a_formula(shared: Any, client_as: Any) -> None:
+    """The comparison CSV was written with a bare csv.writer: a municipality named like a formula
+    ran in the analyst's spreadsheet. It goes through the one guarded writer now."""
+    formula = '=HYPERLINK("http://evil.example","Prøvestad")'
+    shared.other.name = formula
+    shared.other.save(update_fields=["name"])
+    query = f"?m={shared.municipality.slug}&m={shared.other.slug}&year={YEAR}&format=csv"
+    response = client_as("admin").get("/participation/compare/" + query)
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][2:] == [shared.municipality.name, "'" + formula]

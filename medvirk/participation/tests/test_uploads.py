@@ -19,14 +19,15 @@ pytestmark = pytest.mark.django_db
 
 def _zip(files: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, content in files.items():
             archive.writestr(name, content)
     return buffer.getvalue()
 
 
 DOCX = _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w/>"})
-ODT = _zip({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<x/>"})
+ALLOWED_ODT = b"application/vnd.oasis.opendocument.text"
+ODT = _zip({"mimetype": ALLOWED_ODT, "content.xml": b"<x/>"})
 
 
 @pytest.mark.parametrize(
@@ -99,3 +100,16 @@ def test_attachment_is_stored_and_downloadable_by_staff_only(
         {"file": SimpleUploadedFile("x.pdf", b"nope")},
     )
     assert bad.status_code == 302 and activity.attachments.count() == 1
+
+
+def test_a_zip_bomb_dressed_as_docx_is_refused_before_it_is_opened(settings: Any) -> None:
+    settings.UPLOAD_MAX_INFLATED_BYTES = 1_000_000
+    bomb = _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:p/>" * 150_000})
+    assert len(bomb) < 10_000  # 900 KB of markup packed ~300 times
+    with pytest.raises(ServiceError) as error:
+        check_upload(SimpleUploadedFile("referat.docx", bomb))
+    assert error.value.code == "archive_ratio"
+    wide = _zip({"mimetype": ALLOWED_ODT, **{f"Pictures/{i}.png": bytes(2000) for i in range(1001)}})
+    with pytest.raises(ServiceError) as error:
+        check_upload(SimpleUploadedFile("referat.odt", wide))
+    assert error.value.code == "archive_too_many_entries"

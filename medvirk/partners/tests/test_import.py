@@ -28,6 +28,11 @@ GOOD = (
         (GOOD.encode("cp1252"), "Windows-1252", ";"),
         (GOOD.replace(";", ",").encode(), "UTF-8", ","),
         (GOOD.replace(";", "\t").encode(), "UTF-8", "\t"),
+        # Excel's "Unicode text" (UTF-16 with a BOM, tab-separated) was read as Windows-1252
+        # and refused for its header; without a BOM the NUL bytes give UTF-16 away.
+        (GOOD.replace(";", "\t").encode("utf-16"), "UTF-16", "\t"),
+        (GOOD.encode("utf-16-be"), "UTF-16", ";"),
+        (GOOD.encode("utf-32"), "UTF-32", ";"),
     ],
 )
 def test_encodings_and_delimiters(demo: Any, data: bytes, encoding: str, delimiter: str) -> None:
@@ -63,7 +68,13 @@ def test_per_row_errors_and_duplicates(demo: Any) -> None:
 
 @pytest.mark.parametrize(
     ("data", "message"),
-    [(b"", "empty"), (b"foo;bar\n1;2\n", "organisasjonsnummer"), (b"x" * 2_000_001, "too large")],
+    [
+        (b"", "empty"),
+        (b"foo;bar\n1;2\n", "organisasjonsnummer"),
+        (b"x" * 2_000_001, "too large"),
+        (b"PK\x03\x04" + bytes(100), "Excel workbook"),
+        (b"organisasjonsnummer;navn\n991000011;A\x00B\n", "not a text file"),  # NUL: PostgreSQL refuses it
+    ],
 )
 def test_broken_files(demo: Any, data: bytes, message: str) -> None:
     preview = parse_csv(data, municipality=demo.municipality)

@@ -56,6 +56,17 @@ def test_parse_norwegian_number_rejects(text: str) -> None:
         parse_norwegian_number(text)
 
 
+@pytest.mark.parametrize("codec", ["utf-8", "utf-8-sig", "cp1252", "utf-16", "utf-16-le", "utf-32"])
+def test_every_encoding_excel_writes_reads_the_same(codec: str) -> None:
+    assert parse_csv(SSB_EXPORT.encode(codec)) == parse_csv(SSB_EXPORT)
+
+
+def test_a_workbook_uploaded_as_csv_is_named_not_blamed_on_the_header() -> None:
+    with pytest.raises(CsvImportError) as error:
+        parse_csv(b"PK\x03\x04" + bytes(60))
+    assert error.value.codes == (CsvErrorCode.NOT_TEXT,)
+
+
 def test_ssb_codes_and_texts_export() -> None:
     t = parse_csv(SSB_EXPORT.encode("utf-8"), source="Statistisk sentralbyrå")
     assert t.table_id == "07459"

@@ -227,6 +227,11 @@ ERROR_CASES: dict[JsonStatErrorCode, tuple[str, str]] = {
         json.dumps(_broken(size=[1, 2, 3, 1, 10**9])),
         "$.size",
     ),
+    # Python's parser recurses per level and raised RecursionError (a 500 on the import page).
+    JsonStatErrorCode.TOO_DEEP: (
+        '{"version": "2.0", "extension": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        "$",
+    ),
 }
 
 

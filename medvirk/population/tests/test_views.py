@@ -43,7 +43,7 @@ def test_broken_upload_shows_every_problem_and_stores_nothing(client_as: Any, de
         "/population/import/", {"file": _upload("x.json", json.dumps(doc).encode()), "action": "import"}
     )
     text = page.content.decode()
-    assert page.status_code == 200
+    assert page.status_code == 400
     assert "non_numeric_value" in text and "negative_count" in text
     assert "$.value[5]" in text
     assert not PopulationTable.objects.exists()

@@ -1,0 +1,192 @@
+"""The one guard every upload passes: archives checked before they are opened, parsers bounded.
+
+- :func:`check_archive` reads only a zip's central directory (XLSX, DOCX, ODT, ZIP) and refuses
+  too many entries, too many inflated bytes in total, and entries that inflate more than
+  ``UPLOAD_MAX_RATIO`` times (above 100 KB; Apache POI's rule for Office files). The declared
+  sizes are binding: Python's ``zipfile``, which openpyxl uses, never returns more bytes of an
+  entry than its central-directory size and fails its CRC check when the data holds more
+  (``tests/test_uploads.py`` proves it), so a lying header cannot inflate past the check.
+- :func:`parse_limited` runs a parser in a child process (``common/sandbox.py``) for at most
+  ``UPLOAD_PARSE_SECONDS`` and ``UPLOAD_PARSE_MEMORY_BYTES``.
+- :func:`read_text` decodes a text upload (``common/textfiles.py``): UTF-8/16/32 by BOM or
+  pattern, Windows-1252, or a plain message when it is not text.
+
+Every refusal is a :class:`UploadRefused` (a ``ServiceError``) with a message for people.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import zipfile
+from collections.abc import Callable, Sequence
+from enum import StrEnum
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from medvirk.common.sandbox import LimitExceeded, LimitReason, run_limited
+from medvirk.common.textfiles import (
+    MAX_JSON_DEPTH,
+    DecodedText,
+    TextFileError,
+    TextProblem,
+    decode_text,
+    load_json,
+)
+
+from .errors import ServiceError
+
+logger = logging.getLogger(__name__)
+
+ZIP_MAGIC = b"PK\x03\x04"
+RATIO_GRACE_BYTES = 100 * 1024  # entries smaller than this inflated are not held to the ratio
+
+
+class UploadError(StrEnum):
+    """Codes of refused uploads (API ``error.code``)."""
+
+    ARCHIVE_DAMAGED = "archive_damaged"
+    ARCHIVE_ENTRIES = "archive_too_many_entries"
+    ARCHIVE_INFLATED = "archive_too_large_inflated"
+    ARCHIVE_RATIO = "archive_ratio"
+    PARSE_TIME = "file_parse_time"
+    PARSE_MEMORY = "file_parse_memory"
+    PARSE_FAILED = "file_parse_failed"
+
+
+class UploadRefused(ServiceError):
+    """An upload Medvirk will not read; ``message`` says why in words people understand."""
+
+
+TEXT_MESSAGES = {
+    TextProblem.SPREADSHEET: _(
+        "The file is an Excel workbook or another zip file, not CSV text. In Excel, choose "
+        "“Save as” and “CSV UTF-8”."
+    ),
+    TextProblem.OLD_OFFICE: _(
+        "The file is an old Excel (.xls) or Word (.doc) file, not CSV text. In Excel, choose "
+        "“Save as” and “CSV UTF-8”."
+    ),
+    TextProblem.PDF: _("The file is a PDF, not CSV text."),
+    TextProblem.BINARY: _("The file is not a text file (it contains binary data)."),
+    TextProblem.BAD_UNICODE: _(
+        "The file looks like %(encoding)s text but is damaged. Save it again as UTF-8 and upload it."
+    ),
+    TextProblem.NOT_UTF8: _("The file is not UTF-8 text."),
+    TextProblem.JSON_SYNTAX: _("The file is not valid JSON (line %(line)s): %(detail)s"),
+    TextProblem.JSON_DEPTH: _(
+        "The file nests lists or objects more than %(limit)s levels deep; no Medvirk file does that."
+    ),
+}
+
+
+def text_problem(error: TextFileError) -> str:
+    """Return what is wrong with a text upload, in the user's language."""
+    return str(TEXT_MESSAGES[error.code]) % {
+        "encoding": error.encoding or "Unicode",
+        "line": error.lineno,
+        "detail": error.message,
+        "limit": MAX_JSON_DEPTH,
+    }
+
+
+def read_text(data: bytes, *, field: str = "file") -> DecodedText:
+    """Decode a CSV or other text upload; raise :class:`UploadRefused` when it is not text."""
+    try:
+        return decode_text(data)
+    except TextFileError as error:
+        raise UploadRefused(str(error.code), text_problem(error), field=field) from None
+
+
+def read_json(data: str | bytes, *, field: str = "file", **options: Any) -> Any:
+    """Parse an uploaded JSON document (nesting limited); raise :class:`UploadRefused` otherwise."""
+    try:
+        return load_json(data, **options)
+    except TextFileError as error:
+        raise UploadRefused(str(error.code), text_problem(error), field=field) from None
+
+
+def check_archive(data: bytes, *, field: str = "file") -> None:
+    """Refuse a zip whose central directory promises too much; read nothing but the directory.
+
+    Data that is not a zip at all passes (the parser reports it in its own words).
+    """
+    if not data.startswith(ZIP_MAGIC):
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise UploadRefused(
+            UploadError.ARCHIVE_DAMAGED, _("The file is damaged: it cannot be opened."), field=field
+        ) from None
+    if len(entries) > settings.UPLOAD_MAX_ENTRIES:
+        raise UploadRefused(
+            UploadError.ARCHIVE_ENTRIES,
+            _("The file holds %(n)s parts; at most %(max)s are allowed.")
+            % {"n": len(entries), "max": settings.UPLOAD_MAX_ENTRIES},
+            field=field,
+        )
+    inflated = sum(entry.file_size for entry in entries)
+    if inflated > settings.UPLOAD_MAX_INFLATED_BYTES:
+        raise UploadRefused(
+            UploadError.ARCHIVE_INFLATED,
+            _("Unpacked, the file would take %(size)s MB; at most %(max)s MB are allowed.")
+            % {"size": _megabytes(inflated), "max": _megabytes(settings.UPLOAD_MAX_INFLATED_BYTES)},
+            field=field,
+        )
+    for entry in entries:
+        if entry.file_size > RATIO_GRACE_BYTES and entry.file_size > settings.UPLOAD_MAX_RATIO * max(
+            entry.compress_size, 1
+        ):
+            raise UploadRefused(
+                UploadError.ARCHIVE_RATIO,
+                _(
+                    "The file is packed unusually tightly (a part grows %(ratio)s times when unpacked), "
+                    "as files made to overload servers are. Save it again from Excel or Word."
+                )
+                % {"ratio": entry.file_size // max(entry.compress_size, 1)},
+                field=field,
+            )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.0f}" if size >= 10_000_000 else f"{size / 1_000_000:.1f}"
+
+
+def parse_limited(
+    parser: Callable[..., Any], *args: Any, preload: Sequence[str] = (), field: str = "file"
+) -> Any:
+    """Return ``parser(*args)`` run in a child process within the upload limits from settings.
+
+    Raise :class:`UploadRefused` when the parser takes too long, needs too much memory, or
+    fails (the traceback is logged; parsers are expected to return problems, not raise).
+    """
+    try:
+        return run_limited(
+            parser,
+            *args,
+            seconds=settings.UPLOAD_PARSE_SECONDS,
+            memory_bytes=settings.UPLOAD_PARSE_MEMORY_BYTES,
+            preload=preload,
+        )
+    except LimitExceeded as exceeded:
+        if exceeded.reason == LimitReason.TIME:
+            raise UploadRefused(
+                UploadError.PARSE_TIME,
+                _("Reading the file took longer than %(n)s seconds, so it was stopped.")
+                % {"n": settings.UPLOAD_PARSE_SECONDS},
+                field=field,
+            ) from None
+        if exceeded.reason == LimitReason.MEMORY:
+            raise UploadRefused(
+                UploadError.PARSE_MEMORY,
+                _("The file needs more memory to read than Medvirk allows, so it was stopped."),
+                field=field,
+            ) from None
+        logger.error("Parsing an upload with %s failed: %s", parser.__qualname__, exceeded.detail)
+        raise UploadRefused(
+            UploadError.PARSE_FAILED, _("The file could not be read. Is it damaged?"), field=field
+        ) from None
