@@ -10,7 +10,7 @@ bounds it. A child can be killed at the deadline, and ``RLIMIT_AS`` turns runawa
 ``MemoryError`` in the child instead of the web worker being killed by the kernel.
 
 Why the ``forkserver`` start method (measured on the project's 2-core machine under a load
-average of about 10, importing ``medvirk.surveys.xlsform``, i.e. pyxform and openpyxl):
+average of about 10, importing the XLSForm reader, i.e. pyxform and openpyxl):
 
 ============  ==============================  =============================================
 method        cost per parse                  drawback
