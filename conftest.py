@@ -82,3 +82,16 @@ def client_as(demo: DemoData) -> Callable[[str | None], Client]:
         return client
 
     return make
+
+
+@pytest.fixture
+def english(client_as: Callable[[str | None], Client]) -> Callable[[str], Client]:
+    """Return a logged-in test client that asks for English pages (to match messages in English)."""
+    from django.conf import settings
+
+    def make(username: str) -> Client:
+        client = client_as(username)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        return client
+
+    return make

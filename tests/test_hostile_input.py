@@ -270,3 +270,102 @@ def test_a_workbook_sent_as_csv_is_named_not_blamed_on_the_header(client_as: Any
         f"/population/units/{unit}/users/import/", {"year": 2026, "file": _file("c.csv", workbook)}
     )
     assert "CSV UTF-8" in page.content.decode()  # "save it as CSV UTF-8 in Excel"
+
+
+def _api(demo: Any) -> Any:
+    from medvirk.accounts.services import token_create
+
+    _t, token = token_create(actor=demo.users["admin"], name="hostile uploads")
+
+    def post(path: str, body: bytes) -> Any:
+        return Client().post(
+            path, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
+        )
+
+    return post
+
+
+def _nested_condition(depth: int) -> dict[str, Any]:
+    condition: dict[str, Any] = {"op": "answered", "question": "q_overall"}
+    for _ in range(depth):
+        condition = {"all": [condition]}
+    return condition
+
+
+def test_deeply_nested_json_on_the_survey_import_page_and_api_is_a_400(demo: Any, english: Any) -> None:
+    """The survey import page and ``POST /surveys/import`` with ``file_base64`` answered 500."""
+    import base64
+
+    page = english("admin").post("/surveys/import/", {"file": _file("s.json", DEEP_JSON)})
+    assert page.status_code == 400 and "64 levels" in page.content.decode()
+    post = _api(demo)
+    body = {"filename": "s.json", "file_base64": base64.b64encode(DEEP_JSON).decode()}
+    response = post("/api/v1/surveys/import", json.dumps(body).encode())
+    assert response.status_code == 400 and _json_error(response)["code"] == "json_depth"
+
+
+def test_deeply_nested_json_bodies_are_a_400_on_every_api_operation(demo: Any, english: Any) -> None:
+    """A body nested just under Python's recursion limit was accepted and stored (201 for a
+    show-when condition 400 ``all`` groups deep), leaving every later recursive walk over it
+    (validation, rendering, export, signing) within a few hundred frames of RecursionError. API
+    bodies now go through the one JSON loader: beyond 64 levels, 400 with the reason."""
+    from medvirk.surveys.tests.factories import sample_definition
+
+    post = _api(demo)
+    document = sample_definition()
+    document["sections"][0]["questions"][1]["show_if"] = _nested_condition(400)
+    payload = {
+        "owner_unit_id": demo.units[""].pk,
+        "unit_ids": [kindergartens(demo)[0].pk],
+        "round_label": "deep",
+        "definition": document,
+    }
+    for path, body in (("/api/v1/surveys", payload), ("/api/v1/surveys/import", {"definition": document})):
+        response = post(path, json.dumps(body).encode())
+        assert response.status_code == 400, (path, response.status_code)
+        assert _json_error(response)["code"] == "json_depth"
+    # The staff page that edits a definition as JSON answered 500 (RecursionError).
+    survey = make_survey(demo)
+    page = english("admin").post(f"/surveys/{survey.pk}/questions/", {"definition": DEEP_JSON.decode()})
+    assert page.status_code < 500 and "64 levels" in html_text(page)
+
+
+def test_xlsform_zip_bomb_is_refused_before_it_is_opened(demo: Any, english: Any, settings: Any) -> None:
+    """A 386 KB workbook inflating to a 100 MB sheet pinned a worker until gunicorn killed it.
+    The same shape, small: a sheet of 900 KB markup packed ~300 times, with a 1 MB limit."""
+    import base64
+    import io
+    import zipfile
+
+    settings.UPLOAD_MAX_INFLATED_BYTES = 1_000_000
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", "<row/>" * 150_000)
+    bomb = buffer.getvalue()
+    page = english("admin").post("/surveys/import/", {"file": _file("bomb.xlsx", bomb)})
+    assert page.status_code == 400 and "packed unusually tightly" in html_text(page)
+    body = {"filename": "bomb.xlsx", "file_base64": base64.b64encode(bomb).decode()}
+    response = _api(demo)("/api/v1/surveys/import", json.dumps(body).encode())
+    assert response.status_code == 400 and _json_error(response)["code"] == "archive_ratio"
+
+
+def test_xlsform_parse_past_its_time_limit_is_stopped(demo: Any, english: Any, settings: Any) -> None:
+    from medvirk.surveys.tests.factories import sample_definition
+
+    from medvirk.surveys.interchange.xlsform import definition_to_xlsform
+    from medvirk.surveys.types import parse_definition
+
+    workbook = definition_to_xlsform(parse_definition(sample_definition()))
+    settings.UPLOAD_PARSE_SECONDS = 0.01  # no workbook parses this fast; the child is stopped
+    page = english("admin").post("/surveys/import/", {"file": _file("slow.xlsx", workbook)})
+    assert page.status_code == 400 and "was stopped" in html_text(page)
+    settings.UPLOAD_PARSE_SECONDS = 60
+    page = english("admin").post("/surveys/import/", {"file": _file("ok.xlsx", workbook)})
+    assert page.status_code == 200
+
+
+def html_text(response: Any) -> str:
+    import html
+
+    return html.unescape(response.content.decode())

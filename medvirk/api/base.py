@@ -12,10 +12,13 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.operation import PathView
+from ninja.parser import Parser
 from ninja.security import HttpBearer, django_auth
 
 from medvirk.accounts.services import token_authenticate
+from medvirk.common.textfiles import TextFileError, TextProblem, load_json
 from medvirk.core.errors import ServiceError
+from medvirk.core.uploads import text_problem
 
 
 class TokenAuth(HttpBearer):
@@ -60,7 +63,18 @@ def _structured_not_allowed(self: PathView) -> HttpResponse:
 # method is replaced on the class (import order of the router modules does not matter).
 PathView._not_allowed = _structured_not_allowed  # type: ignore[method-assign]
 
+
+class JsonParser(Parser):
+    """Request bodies through the one JSON loader: nesting beyond 64 levels is refused before
+    any code recurses over it (``json.loads`` itself stops only near Python's recursion limit,
+    and a document just under it broke every later recursive walk)."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        return load_json(request.body)
+
+
 api = NinjaAPI(
+    parser=JsonParser(),
     title="Medvirk API",
     version="1.0.0",
     description="JSON API for Medvirk. Authenticate with a staff API token (Bearer) or a staff session.",
@@ -100,6 +114,9 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    cause = exc.__cause__  # ninja wraps the parser's error in "Cannot parse request body"
+    if isinstance(cause, TextFileError) and cause.code == TextProblem.JSON_DEPTH:
+        return api.create_response(request, error_body(str(cause.code), text_problem(cause)), status=400)
     return api.create_response(request, error_body("http_error", str(exc)), status=exc.status_code)
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -23,9 +22,9 @@ from medvirk.surveys.selectors import (
     MAX_UPLOAD_BYTES,
     Problem,
     access_survey_by_id,
-    definition_from_json,
     definition_to_xlsform,
-    read_survey_file,
+    read_survey_document,
+    read_survey_upload,
 )
 from medvirk.surveys.types import missing_translations, parse_definition
 
@@ -82,11 +81,13 @@ def import_preview(request: HttpRequest, payload: ImportIn) -> dict[str, Any]:
 
     Unsupported XLSForm features (calculations, repeats, GPS, media, cascading choices, …) are
     listed in ``problems`` with their sheet rows; ``ok`` is false when nothing usable was found.
+    Files the upload guard refuses (a zip bomb, JSON nested too deep, a parse past its time or
+    memory limit) answer 400 with the reason.
     """
     if not can_anywhere(request.user, Perm.SURVEY_DESIGN):
         raise Http404
     if payload.definition is not None:
-        definition, problems = definition_from_json(json.dumps(payload.definition).encode())
+        definition, problems = read_survey_document(payload.definition)
     elif payload.file_base64 is not None:
         if len(payload.file_base64) > MAX_UPLOAD_BYTES * 4 // 3 + 8:
             raise ServiceError("file_too_large", _("The file is larger than 5 MB."), field="file_base64")
@@ -96,7 +97,7 @@ def import_preview(request: HttpRequest, payload: ImportIn) -> dict[str, Any]:
             raise ServiceError(
                 "file_invalid", _("file_base64 is not valid base64."), field="file_base64"
             ) from None
-        definition, problems = read_survey_file(data, payload.filename or "")
+        definition, problems = read_survey_upload(data, payload.filename or "", field="file_base64")
     else:
         raise ServiceError("file_required", _("Give a file or a definition."), field="file_base64")
     return {

@@ -92,12 +92,17 @@ def text_problem(error: TextFileError) -> str:
     }
 
 
+def refusal(error: TextFileError, *, field: str = "file") -> UploadRefused:
+    """Return the refusal (code and message for people) for a text or JSON problem."""
+    return UploadRefused(str(error.code), text_problem(error), field=field)
+
+
 def read_text(data: bytes, *, field: str = "file") -> DecodedText:
     """Decode a CSV or other text upload; raise :class:`UploadRefused` when it is not text."""
     try:
         return decode_text(data)
     except TextFileError as error:
-        raise UploadRefused(str(error.code), text_problem(error), field=field) from None
+        raise refusal(error, field=field) from None
 
 
 def read_json(data: str | bytes, *, field: str = "file", **options: Any) -> Any:
@@ -105,7 +110,7 @@ def read_json(data: str | bytes, *, field: str = "file", **options: Any) -> Any:
     try:
         return load_json(data, **options)
     except TextFileError as error:
-        raise UploadRefused(str(error.code), text_problem(error), field=field) from None
+        raise refusal(error, field=field) from None
 
 
 def check_archive(data: bytes, *, field: str = "file") -> None:

@@ -26,6 +26,7 @@ from .design.local import (
     visible_local_questions,
 )
 from .interchange.files import MAX_UPLOAD_BYTES, definition_from_json, read_survey_file
+from .interchange.upload import read_survey_document, read_survey_upload
 from .interchange.xlsform import Problem, definition_to_xlsform, xlsform_to_definition
 from .models import Response, Survey, SurveyStatus, SurveyUnit
 
@@ -42,7 +43,9 @@ __all__ = [
     "load_template",
     "local_definition",
     "open_rounds_for",
+    "read_survey_document",
     "read_survey_file",
+    "read_survey_upload",
     "submission_target",
     "survey_units_for",
     "surveys_for",

@@ -15,7 +15,9 @@ from django.views.decorators.http import require_POST
 from medvirk.accounts.access import access_unit_by_id, can, can_anywhere, units_for
 from medvirk.accounts.permissions import Perm
 from medvirk.common import languages
+from medvirk.common.textfiles import TextFileError, TextProblem, load_json
 from medvirk.core.errors import ServiceError
+from medvirk.core.uploads import text_problem
 from medvirk.core.views import staff_view
 
 from ..models import SurveyStatus
@@ -160,12 +162,14 @@ def survey_definition(request: HttpRequest, survey_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            document = json.loads(form.cleaned_data["definition"])
-        except json.JSONDecodeError as exc:
+            document = load_json(form.cleaned_data["definition"])
+        except TextFileError as exc:
             form.add_error(
                 "definition",
                 _("This is not valid JSON (line %(line)s, column %(col)s).")
-                % {"line": exc.lineno, "col": exc.colno},
+                % {"line": exc.lineno, "col": exc.colno}
+                if exc.code == TextProblem.JSON_SYNTAX
+                else text_problem(exc),
             )
         else:
             try:

@@ -1,8 +1,13 @@
-"""Read an uploaded survey file: ``medvirk-survey/1`` JSON or an XLSForm workbook."""
+"""Read an uploaded survey file: ``medvirk-survey/1`` JSON or an XLSForm workbook.
+
+Pure Python, so the upload guard can run :func:`read_survey_file` in a child process
+(``medvirk.surveys.interchange.upload``). JSON is read with ``medvirk.common.textfiles.load_json``:
+nesting deeper than its limit raises ``TextFileError`` (an attack, not a mistake to list).
+"""
 
 from __future__ import annotations
 
-import json
+from medvirk.common.textfiles import TextFileError, TextProblem, load_json
 
 from ..design.definition import (
     Definition,
@@ -19,17 +24,20 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
 def definition_from_json(data: bytes) -> tuple[Definition | None, list[Problem]]:
-    """Read a ``medvirk-survey/1`` JSON document; return it or the problems (syntax or validation)."""
+    """Read a ``medvirk-survey/1`` JSON document; return it or the problems (syntax or validation).
+
+    Raise ``TextFileError`` (``json_depth``) for a document nested deeper than the limit.
+    """
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+        raw = load_json(data)
+    except TextFileError as exc:
+        if exc.code == TextProblem.JSON_DEPTH:
+            raise
+        if exc.code == TextProblem.JSON_SYNTAX:
+            return None, [
+                Problem("json_syntax", f"The file is not valid JSON: {exc.message}.", exc.lineno, "")
+            ]
         return None, [Problem("json_encoding", "The file is not UTF-8 text.", None, "")]
-    try:
-        raw = json.loads(text)
-    except ValueError as exc:
-        line = getattr(exc, "lineno", None)
-        detail = getattr(exc, "msg", str(exc))
-        return None, [Problem("json_syntax", f"The file is not valid JSON: {detail}.", line, "")]
     try:
         return parse_definition(raw), []
     except DefinitionError as exc:

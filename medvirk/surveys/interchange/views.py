@@ -31,7 +31,8 @@ from medvirk.orgs.forms import unit_choices
 from ..design import services
 from ..design.definition import Definition, missing_translations, parse_definition
 from ..selectors import access_survey_by_id
-from .files import MAX_UPLOAD_BYTES, read_survey_file
+from .files import MAX_UPLOAD_BYTES
+from .upload import read_survey_upload
 from .xlsform import Problem, definition_to_xlsform
 
 SIGNING_SALT = "medvirk.surveys.interchange.import"
@@ -195,7 +196,10 @@ def import_survey(request: HttpRequest) -> HttpResponse:
         return _render_upload(request, form, [], status=400)
     upload = form.cleaned_data["file"]
     data = upload.read(MAX_UPLOAD_BYTES + 1)
-    definition, problems = read_survey_file(data, upload.name)
+    try:
+        definition, problems = read_survey_upload(data, upload.name)
+    except ServiceError as refused:
+        return _render_upload(request, form, [str(refused.message)], status=400)
     lines = [problem_text(p) for p in problems]
     if definition is None:
         return _render_upload(request, form, lines, status=400)

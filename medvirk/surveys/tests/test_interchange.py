@@ -231,19 +231,6 @@ def test_generated_definitions_cover_every_question_type_and_rtl() -> None:
 # --- pages and API (Django) -------------------------------------------------------------------
 
 
-@pytest.fixture
-def english(client_as: Any) -> Any:
-    """Logged-in clients that ask for English pages (messages below are matched in English)."""
-    from django.conf import settings
-
-    def make(username: str) -> Any:
-        client = client_as(username)
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return client
-
-    return make
-
-
 def _upload(client: Any, name: str, data: bytes) -> Any:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -367,7 +354,7 @@ def test_confirm_refuses_units_outside_the_users_scope(english: Any, demo: Any) 
     ("name", "data", "message"),
     [
         ("s.xlsx", b"not a zip at all", "not an Excel workbook"),
-        ("s.xlsx", b"PK\x03\x04broken", "not an Excel workbook"),
+        ("s.xlsx", b"PK\x03\x04broken", "The file is damaged"),  # the upload guard reads its directory
         ("s.json", b'{"key": ', "not valid JSON (line 1)"),
         ("s.json", b'{"key": "x", "sections": []}', "a survey needs at least one section"),
         ("s.csv", b"type,name", "Upload a .json or .xlsx file"),

@@ -350,8 +350,10 @@ def test_json_syntax_error_and_validation_errors() -> None:
     assert definition is None
     assert {p.feature for p in problems} == {"invalid"}
     assert any("$.sections" in p.message for p in problems)
-    definition, problems = definition_from_json(b"\xff\xfe")
+    definition, problems = definition_from_json('{"key": "Sørbyen"}'.encode("cp1252"))
     assert definition is None and problems[0].feature == "json_encoding"
+    definition, problems = definition_from_json(json.dumps(sample_definition()).encode("utf-16"))
+    assert definition is not None and problems == []  # Windows Notepad's "Unicode"
 
 
 def test_read_survey_file_sniffs_extension_and_content() -> None:
