@@ -12,7 +12,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import Resolver404, resolve
 
-from medvirk.insights.exports import safe_cell
+from medvirk.core.csv_export import safe_cell
 from medvirk.insights.tests.factories import answer, kindergartens, make_survey
 from medvirk.surveys.models import Answer, Response, SurveyUnit
 
@@ -309,7 +309,7 @@ def test_deeply_nested_json_bodies_are_a_400_on_every_api_operation(demo: Any, e
     show-when condition 400 ``all`` groups deep), leaving every later recursive walk over it
     (validation, rendering, export, signing) within a few hundred frames of RecursionError. API
     bodies now go through the one JSON loader: beyond 64 levels, 400 with the reason."""
-    from medvirk.surveys.tests.factories import sample_definition
+    from tests.sample_survey import sample_definition
 
     post = _api(demo)
     document = sample_definition()
@@ -351,10 +351,9 @@ def test_xlsform_zip_bomb_is_refused_before_it_is_opened(demo: Any, english: Any
 
 
 def test_xlsform_parse_past_its_time_limit_is_stopped(demo: Any, english: Any, settings: Any) -> None:
-    from medvirk.surveys.tests.factories import sample_definition
-
     from medvirk.surveys.interchange.xlsform import definition_to_xlsform
     from medvirk.surveys.types import parse_definition
+    from tests.sample_survey import sample_definition
 
     workbook = definition_to_xlsform(parse_definition(sample_definition()))
     settings.UPLOAD_PARSE_SECONDS = 0.01  # no workbook parses this fast; the child is stopped

@@ -10,9 +10,9 @@ import openpyxl
 import pytest
 
 from medvirk.accounts.demo import DemoData
+from medvirk.core.csv_export import safe_cell
 from medvirk.core.models import AuditEvent
 
-from ..exports import safe_cell
 from .factories import answer, answer_many, make_survey
 
 
