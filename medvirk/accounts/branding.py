@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
-from medvirk.orgs.models import Municipality, OrgUnit
+from medvirk.orgs.models import Municipality, MunicipalityLogo, OrgUnit
 
 from .access import can
 from .permissions import Perm
@@ -124,14 +124,19 @@ def municipality_branding_update(
     }
     if logo:
         values["logo_type"] = check_logo(logo)
-        values["logo"] = logo
     elif remove_logo:
-        values["logo"], values["logo_type"] = None, ""
+        values["logo_type"] = ""
     changed = sorted(k for k, v in values.items() if getattr(municipality, k) != v and k != "logo_type")
+    if logo or (remove_logo and municipality.logo_type):
+        changed = sorted([*changed, "logo"])
     with transaction.atomic():
         for key, value in values.items():
             setattr(municipality, key, value)
         municipality.save()
+        if logo:
+            MunicipalityLogo.objects.update_or_create(municipality=municipality, defaults={"data": logo})
+        elif remove_logo:
+            MunicipalityLogo.objects.filter(municipality=municipality).delete()
         if changed:
             audit_record(
                 actor=actor,

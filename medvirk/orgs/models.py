@@ -21,8 +21,7 @@ class Municipality(models.Model):
     )
     # The municipality's public face (orgs/branding.py): set by its administrators.
     brand_colour = models.CharField(_("brand colour"), max_length=7, blank=True)
-    logo = models.BinaryField(_("logo"), null=True, blank=True, editable=False)
-    logo_type = models.CharField(max_length=20, blank=True, editable=False)
+    logo_type = models.CharField(max_length=20, blank=True, editable=False)  # empty: no logo
     accessibility_statement_url = models.URLField(_("accessibility statement"), blank=True)
     privacy_contact = models.CharField(_("privacy contact"), max_length=200, blank=True)
     privacy_statement = models.TextField(_("privacy statement"), blank=True)
@@ -34,6 +33,18 @@ class Municipality(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class MunicipalityLogo(models.Model):
+    """A municipality's logo (PNG or JPEG), apart so that loading a municipality never loads it."""
+
+    municipality = models.OneToOneField(
+        Municipality, on_delete=models.CASCADE, primary_key=True, related_name="logo"
+    )
+    data = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"{self.municipality} logo"
 
 
 class UnitKind(models.TextChoices):

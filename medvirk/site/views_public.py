@@ -8,7 +8,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from medvirk.accounts.branding import theme_css
-from medvirk.orgs.models import Municipality
+from medvirk.orgs.models import Municipality, MunicipalityLogo
 from medvirk.panels.forms import RETENTION_YEARS
 
 CACHE_SECONDS = 300  # a changed colour or logo shows within five minutes
@@ -27,9 +27,10 @@ def theme(request: HttpRequest, slug: str) -> HttpResponse:
 def logo(request: HttpRequest, slug: str) -> HttpResponse:
     """The municipality's logo (PNG or JPEG, checked when uploaded)."""
     municipality = get_object_or_404(Municipality, slug=slug)
-    if not municipality.logo_type or municipality.logo is None:
+    stored = MunicipalityLogo.objects.filter(municipality=municipality).first()
+    if not municipality.logo_type or stored is None:
         raise Http404
-    response = HttpResponse(bytes(municipality.logo), content_type=municipality.logo_type)
+    response = HttpResponse(bytes(stored.data), content_type=municipality.logo_type)
     patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
     return response
 

@@ -106,7 +106,7 @@ def test_settings_page_refuses_a_light_colour_and_saves_a_dark_one(client_as: An
     )
     assert response.status_code == 302
     demo.municipality.refresh_from_db()
-    assert demo.municipality.brand_colour == "#7a1e48" and bytes(demo.municipality.logo) == PNG
+    assert demo.municipality.brand_colour == "#7a1e48" and bytes(demo.municipality.logo.data) == PNG
 
 
 PUBLIC_PAGES = [
@@ -159,6 +159,17 @@ def test_privacy_page_says_what_is_kept_why_and_for_how_long(client_as: Any, dem
     assert client_as(None).get("/m/finnes-ikke/privacy/").status_code == 404
 
 
+def test_logo_can_be_removed(demo: Any) -> None:
+    from medvirk.orgs.models import MunicipalityLogo
+
+    update(demo, logo=PNG)
+    municipality = update(demo, remove_logo=True)
+    assert (
+        municipality.logo_type == ""
+        and not MunicipalityLogo.objects.filter(municipality=municipality).exists()
+    )
+
+
 def test_logo_and_theme_are_served_with_their_types(client_as: Any, demo: Any) -> None:
     client = client_as(None)
     assert client.get("/m/eksempel/logo").status_code == 404
@@ -168,3 +179,16 @@ def test_logo_and_theme_are_served_with_their_types(client_as: Any, demo: Any) -
     theme = client.get("/m/eksempel/theme.css")
     assert theme["Content-Type"].startswith("text/css") and b"#7a1e48" in theme.content
     assert io.BytesIO(theme.content).read().count(b"{") == 1
+
+
+def test_survey_answering_pages_link_privacy_and_the_accessibility_statement(
+    client_as: Any, demo: Any
+) -> None:
+    from medvirk.surveys.models import SurveyUnit
+
+    update(demo, accessibility_statement_url=STATEMENT)
+    unit = SurveyUnit.objects.filter(survey__municipality=demo.municipality, survey__status="open").first()
+    html = client_as(None).get(f"/a/{unit.link_key}/?lang=nb").content.decode()
+    footer = html[html.index("<footer") : html.index("</footer>")]
+    assert f'href="{STATEMENT}"' in footer and "Tilgjengelighetserklæring" in footer
+    assert 'href="/m/eksempel/privacy/#surveys"' in footer and "Personvern" in footer

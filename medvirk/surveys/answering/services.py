@@ -99,7 +99,11 @@ def response_by_token(token: str) -> Response | None:
     """Return the response a resume token belongs to."""
     if not token or len(token) > 64:
         return None
-    return Response.objects.select_related("survey", "unit").filter(resume_hash=hash_token(token)).first()
+    return (
+        Response.objects.select_related("survey", "survey__municipality", "unit")
+        .filter(resume_hash=hash_token(token))
+        .first()
+    )
 
 
 def stored_answers(response: Response) -> engine.Answers:

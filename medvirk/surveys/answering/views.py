@@ -83,7 +83,11 @@ def _pick_language(request: HttpRequest, definition: Definition) -> str:
 
 
 def _survey_unit(link_key: str) -> SurveyUnit:
-    su = SurveyUnit.objects.select_related("survey", "unit").filter(link_key=link_key).first()
+    su = (
+        SurveyUnit.objects.select_related("survey", "survey__municipality", "unit")
+        .filter(link_key=link_key)
+        .first()
+    )
     if su is None or su.survey.status == "draft":
         raise Http404
     return su
@@ -159,7 +163,7 @@ def code_entry(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         code = "".join(ch for ch in request.POST.get("code", "").upper() if ch.isalnum())[:16]
         access = (
-            AccessCode.objects.select_related("survey_unit__survey", "survey_unit__unit")
+            AccessCode.objects.select_related("survey_unit__survey__municipality", "survey_unit__unit")
             .filter(code=code)
             .first()
         )
@@ -189,7 +193,7 @@ def code_entry(request: HttpRequest) -> HttpResponse:
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     """Open a personal invitation link: one response per invitation, unlinked once sent."""
     inv = (
-        Invitation.objects.select_related("survey_unit__survey", "survey_unit__unit")
+        Invitation.objects.select_related("survey_unit__survey__municipality", "survey_unit__unit")
         .filter(token_hash=services.hash_token(token))
         .first()
     )

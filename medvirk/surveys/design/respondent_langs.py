@@ -10,6 +10,8 @@ from __future__ import annotations
 
 MORE_TEXTS: dict[str, dict[str, str]] = {
     "es": {
+        "accessibility_statement": "Declaración de accesibilidad",
+        "privacy": "Privacidad",
         "start": "Empezar",
         "next": "Siguiente",
         "previous": "Anterior",
@@ -50,6 +52,8 @@ MORE_TEXTS: dict[str, dict[str, str]] = {
         "invite_reminder": "Recordatorio: {title}",
     },
     "de": {
+        "accessibility_statement": "Erklärung zur Barrierefreiheit",
+        "privacy": "Datenschutz",
         "start": "Starten",
         "next": "Weiter",
         "previous": "Zurück",
@@ -90,6 +94,8 @@ MORE_TEXTS: dict[str, dict[str, str]] = {
         "invite_reminder": "Erinnerung: {title}",
     },
     "fr": {
+        "accessibility_statement": "Déclaration d’accessibilité",
+        "privacy": "Confidentialité",
         "start": "Commencer",
         "next": "Suivant",
         "previous": "Précédent",
@@ -130,6 +136,8 @@ MORE_TEXTS: dict[str, dict[str, str]] = {
         "invite_reminder": "Rappel : {title}",
     },
     "ru": {
+        "accessibility_statement": "Заявление о доступности",
+        "privacy": "Конфиденциальность",
         "start": "Начать",
         "next": "Далее",
         "previous": "Назад",
@@ -170,6 +178,8 @@ MORE_TEXTS: dict[str, dict[str, str]] = {
         "invite_reminder": "Напоминание: {title}",
     },
     "lt": {
+        "accessibility_statement": "Prieinamumo pareiškimas",
+        "privacy": "Privatumas",
         "start": "Pradėti",
         "next": "Toliau",
         "previous": "Atgal",
@@ -210,6 +220,8 @@ MORE_TEXTS: dict[str, dict[str, str]] = {
         "invite_reminder": "Priminimas: {title}",
     },
     "fa": {
+        "accessibility_statement": "بیانیه دسترس‌پذیری",
+        "privacy": "حریم خصوصی",
         "start": "شروع",
         "next": "بعدی",
         "previous": "قبلی",
@@ -250,6 +262,8 @@ MORE_TEXTS: dict[str, dict[str, str]] = {
         "invite_reminder": "یادآوری: {title}",
     },
     "ur": {
+        "accessibility_statement": "رسائی کا بیان",
+        "privacy": "رازداری",
         "start": "شروع کریں",
         "next": "اگلا",
         "previous": "پچھلا",

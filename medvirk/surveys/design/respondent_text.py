@@ -233,6 +233,22 @@ TEXTS: dict[str, dict[str, str]] = {
         "pl": "Postęp",
         "uk": "Прогрес",
     },
+    "accessibility_statement": {
+        "nb": "Tilgjengelighetserklæring",
+        "nn": "Tilgjengelegheitserklæring",
+        "en": "Accessibility statement",
+        "ar": "بيان إمكانية الوصول",
+        "pl": "Deklaracja dostępności",
+        "uk": "Заява про доступність",
+    },
+    "privacy": {
+        "nb": "Personvern",
+        "nn": "Personvern",
+        "en": "Privacy",
+        "ar": "الخصوصية",
+        "pl": "Prywatność",
+        "uk": "Конфіденційність",
+    },
     "skip": {
         "nb": "Hopp til spørsmålene",
         "nn": "Hopp til spørsmåla",
