@@ -23,7 +23,7 @@ public_site_patterns = (
 urlpatterns = [
     path("", include(site_patterns)),
     path("", include("medvirk.accounts.urls")),
-    path("org/", include("medvirk.orgs.urls")),
+    path("org/", include("medvirk.accounts.unit_urls")),
     path("surveys/", include("medvirk.surveys.urls")),
     path("surveys/", include("medvirk.surveys.interchange.urls")),
     path("a/", include("medvirk.surveys.answering.urls")),

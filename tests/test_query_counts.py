@@ -60,8 +60,8 @@ def grow_roles(d: DemoData) -> str:
 
 
 def _unit(d: DemoData) -> Any:
+    from medvirk.accounts.units import unit_create
     from medvirk.orgs.models import ServiceArea
-    from medvirk.orgs.services import unit_create
 
     return unit_create(
         actor=d.users["admin"],

@@ -41,9 +41,9 @@ from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from medvirk.accounts.models import Role, RoleAssignment, User  # noqa: E402
+from medvirk.accounts.units import municipality_create, unit_create  # noqa: E402
 from medvirk.insights.tables import clear_cache  # noqa: E402
 from medvirk.orgs.models import Municipality, OrgUnit, UnitKind  # noqa: E402
-from medvirk.orgs.services import municipality_create, unit_create  # noqa: E402
 from medvirk.surveys import services  # noqa: E402
 from medvirk.surveys.models import Response, Survey, SurveyOption, SurveyQuestion  # noqa: E402
 

@@ -15,10 +15,10 @@ from django.db import transaction
 from medvirk.common.dimensions import DEMO_DISTRICTS, DEMO_MUNICIPALITY_CODE, SECOND_DEMO_MUNICIPALITY_CODE
 from medvirk.orgs.models import Municipality, OrgUnit, ServiceArea, UnitKind
 from medvirk.orgs.selectors import municipality_root
-from medvirk.orgs.services import municipality_create, unit_create
 
 from .models import Role, RoleAssignment, User
 from .services import role_grant
+from .units import municipality_create, unit_create
 
 DEMO_PASSWORD = "medvirk-demo-2026"  # noqa: S105 — printed for demo logins; demo data only
 

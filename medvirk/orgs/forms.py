@@ -1,48 +1,12 @@
-"""Forms for creating, editing and moving units."""
+"""Form helpers of the organisation tree (the unit forms themselves: ``accounts.unit_forms``)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django import forms
-from django.utils.translation import gettext_lazy as _
-
-from medvirk.core.forms import DsForm
-
-from .models import OrgUnit, ServiceArea, UnitKind
-
-CHILD_KINDS = [(k, label) for k, label in UnitKind.choices if k != UnitKind.MUNICIPALITY]
+from .models import OrgUnit
 
 
 def unit_choices(units: Iterable[OrgUnit]) -> list[tuple[int, str]]:
     """Label units with indentation by depth so the tree reads in a plain select."""
     return [(u.pk, "\u2003" * u.depth + u.name) for u in units]
-
-
-class UnitForm(DsForm):
-    name = forms.CharField(label=_("Name"), max_length=150)
-    kind = forms.ChoiceField(label=_("Kind"), choices=CHILD_KINDS, initial=UnitKind.UNIT)
-    service_area = forms.ChoiceField(label=_("Service area"), choices=ServiceArea.choices)
-    region_code = forms.CharField(
-        label=_("Region code (optional)"),
-        max_length=12,
-        required=False,
-        help_text=_("Statistics Norway code of the area the unit covers, e.g. a city district."),
-    )
-
-
-class UnitCreateForm(UnitForm):
-    parent = forms.TypedChoiceField(label=_("Place it under"), coerce=int)
-    field_order = ["parent", "name", "kind", "service_area", "region_code"]
-
-    def __init__(self, *args: object, parents: Iterable[OrgUnit], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["parent"].choices = unit_choices(parents)
-
-
-class UnitMoveForm(DsForm):
-    parent = forms.TypedChoiceField(label=_("New place in the organisation"), coerce=int)
-
-    def __init__(self, *args: object, parents: Iterable[OrgUnit], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["parent"].choices = unit_choices(parents)

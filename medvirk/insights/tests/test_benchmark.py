@@ -10,9 +10,9 @@ from django.utils import translation
 
 from medvirk.accounts.demo import DemoData, role_grant_unchecked
 from medvirk.accounts.models import Role, User
+from medvirk.accounts.units import municipality_create, unit_create
 from medvirk.orgs.models import ServiceArea
 from medvirk.orgs.selectors import municipality_root
-from medvirk.orgs.services import municipality_create, unit_create
 from medvirk.surveys import services
 from medvirk.surveys.models import Survey, SurveyUnit
 from medvirk.surveys.selectors import load_template

@@ -7,15 +7,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from medvirk.accounts.access import access_unit_by_id, can, units_for
-from medvirk.accounts.models import RoleAssignment
-from medvirk.accounts.permissions import Perm
 from medvirk.core.errors import ServiceError
 from medvirk.core.views import staff_view
+from medvirk.orgs.selectors import build_forest, unit_ancestors
 
-from . import services
-from .forms import UnitCreateForm, UnitForm, UnitMoveForm
-from .selectors import build_forest, unit_ancestors
+from . import units as services
+from .access import access_unit_by_id, can, units_for
+from .models import RoleAssignment
+from .permissions import Perm
+from .unit_forms import UnitCreateForm, UnitForm, UnitMoveForm
 
 
 @staff_view

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from medvirk.accounts import units as services
 from medvirk.accounts.demo import DemoData
 from medvirk.core.errors import ServiceError
 from medvirk.core.models import AuditEvent
-from medvirk.orgs import services
 from medvirk.orgs.models import OrgUnit, ServiceArea, UnitKind
 from medvirk.orgs.selectors import build_forest, unit_ancestors, unit_subtree
 

@@ -1,4 +1,7 @@
-"""Writes to the organisation tree. Each function is one complete, audited state change."""
+"""Writes to the organisation tree. Each function is one complete, audited state change.
+
+They live in accounts, not in orgs with the tree itself, because a write checks the actor's role
+(docs/adr/0002-layers.md: orgs is the tree as data, below accounts)."""
 
 from __future__ import annotations
 
@@ -9,8 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
-
-from .models import Municipality, OrgUnit, ServiceArea, UnitKind
+from medvirk.orgs.models import Municipality, OrgUnit, ServiceArea, UnitKind
 
 
 def _check_name(

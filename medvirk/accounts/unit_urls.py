@@ -1,8 +1,8 @@
 from django.urls import path
 
-from . import views
+from . import unit_views as views
 
-app_name = "orgs"
+app_name = "orgs"  # the org tree's pages: URL names stay orgs:…, paths /org/…
 urlpatterns = [
     path("", views.tree, name="tree"),
     path("units/new/", views.unit_create, name="unit_create"),
