@@ -179,16 +179,3 @@ def test_logo_and_theme_are_served_with_their_types(client_as: Any, demo: Any) -
     theme = client.get("/m/eksempel/theme.css")
     assert theme["Content-Type"].startswith("text/css") and b"#7a1e48" in theme.content
     assert io.BytesIO(theme.content).read().count(b"{") == 1
-
-
-def test_survey_answering_pages_link_privacy_and_the_accessibility_statement(
-    client_as: Any, demo: Any
-) -> None:
-    from medvirk.surveys.models import SurveyUnit
-
-    update(demo, accessibility_statement_url=STATEMENT)
-    unit = SurveyUnit.objects.filter(survey__municipality=demo.municipality, survey__status="open").first()
-    html = client_as(None).get(f"/a/{unit.link_key}/?lang=nb").content.decode()
-    footer = html[html.index("<footer") : html.index("</footer>")]
-    assert f'href="{STATEMENT}"' in footer and "Tilgjengelighetserklæring" in footer
-    assert 'href="/m/eksempel/privacy/#surveys"' in footer and "Personvern" in footer
