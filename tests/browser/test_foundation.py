@@ -41,6 +41,7 @@ def test_login_browse_tree_and_every_staff_page_is_accessible(page: Any) -> None
         "/access/grant/",
         "/access/users/new/",
         "/audit/",
+        "/settings/public-pages/",
         "/accounts/tokens/",
         "/overview/",
     ]:
