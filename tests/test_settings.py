@@ -18,6 +18,7 @@ def test_check_deploy_is_clean_with_production_variables(tmp_path: Path) -> None
         "SECRET_KEY": secrets.token_urlsafe(60),
         "ALLOWED_HOSTS": "medvirk.example.no",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "MEDVIRK_CONTACT_KEYS": "a2V5LWZvci10aGUtZGVwbG95LWNoZWNrLXRlc3QtMDE=",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

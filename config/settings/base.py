@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "medvirk.participation",
     "medvirk.partners",
     "medvirk.panels",
+    "medvirk.feedback",
     "medvirk.site",
     "medvirk.api",
     "ninja",
@@ -174,6 +175,14 @@ LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS"
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 JOB_RETENTION_DAYS = int(os.environ.get("JOB_RETENTION_DAYS", "7"))
 JOB_STALL_MINUTES = int(os.environ.get("JOB_STALL_MINUTES", "30"))  # no progress: the worker died
+
+# Client feedback (medvirk.feedback): Fernet keys for clients' contact details, newest first,
+# kept outside the database (docs/security.md). Production refuses to start without one
+# (feedback.E001 in `manage.py check --deploy`); dev and test use a fixed, public key.
+FEEDBACK_CONTACT_KEYS = [
+    k.strip() for k in os.environ.get("MEDVIRK_CONTACT_KEYS", "").split(",") if k.strip()
+]
+FEEDBACK_RETENTION_MONTHS = int(os.environ.get("FEEDBACK_RETENTION_MONTHS", "12"))
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},

@@ -35,6 +35,7 @@ class Role(models.TextChoices):
     UNIT_LEADER = "unit_leader", _("Unit leader")
     COORDINATOR = "coordinator", _("Participation coordinator")
     READ_ONLY = "read_only", _("Read only")
+    PRACTITIONER = "practitioner", _("Practitioner (client feedback)")
 
 
 class RoleAssignment(TenantModel):

@@ -23,10 +23,21 @@ class Perm(StrEnum):
     PARTNERS_MANAGE = "partners.manage"  # organisations register: edit, contact persons, moderation, import
     CONTACT_LOG = "partners.contact_log"  # a unit's contact log, invitations and yearly mapping
     PANELS_MANAGE = "panels.manage"  # volunteers' pool, panels, fair selection (municipality-wide)
+    # Client feedback (KOR/FIT). Individual records are seen only by the practitioners *on the
+    # episode* (feedback.selectors.access_episode_by_id): FEEDBACK_PRACTICE lets a practitioner
+    # open episodes in a unit and be added to its episodes; no role sees another's clients.
+    FEEDBACK_PRACTICE = "feedback.practice"
+    FEEDBACK_STATS = "feedback.stats"  # aggregated outcome dashboard and goal themes, never individuals
+    FEEDBACK_MANAGE = "feedback.manage"  # services, instruments (pasting licensed texts), retention
+    CONVERSATION_RECORD = "feedback.conversation"  # record "Hva er viktig for deg?" conversations
+
+
+#: Clinical work is done by practitioners only: an administrator holds every other capability.
+CLINICAL = frozenset({Perm.FEEDBACK_PRACTICE})
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
-    Role.ADMIN: frozenset(Perm),
+    Role.ADMIN: frozenset(Perm) - CLINICAL,
     Role.ANALYST: frozenset(
         {
             Perm.ORG_VIEW,
@@ -39,6 +50,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.PARTNERS_MANAGE,
             Perm.CONTACT_LOG,
             Perm.PARTICIPATION_MANAGE,
+            Perm.FEEDBACK_STATS,
+            Perm.FEEDBACK_MANAGE,
         }
     ),
     Role.UNIT_LEADER: frozenset(
@@ -51,6 +64,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.USER_COUNTS_EDIT,
             Perm.CONTACT_LOG,
             Perm.PARTICIPATION_MANAGE,
+            Perm.FEEDBACK_STATS,
+            Perm.FEEDBACK_MANAGE,
+            Perm.CONVERSATION_RECORD,
         }
     ),
     Role.COORDINATOR: frozenset(
@@ -62,9 +78,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.CONTACT_LOG,
             Perm.PARTICIPATION_MANAGE,
             Perm.PANELS_MANAGE,
+            Perm.FEEDBACK_STATS,
         }
     ),
     Role.READ_ONLY: frozenset({Perm.ORG_VIEW, Perm.RESULTS_VIEW}),
+    Role.PRACTITIONER: frozenset({Perm.ORG_VIEW, Perm.FEEDBACK_PRACTICE, Perm.CONVERSATION_RECORD}),
 }
 
 

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FeedbackConfig(AppConfig):
+    name = "medvirk.feedback"
+    label = "feedback"
+    verbose_name = _("Client feedback")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401 — registers the deploy check

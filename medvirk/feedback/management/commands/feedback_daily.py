@@ -1,0 +1,42 @@
+"""Daily client-feedback work: anonymise episodes past their unit's retention, refit trajectories."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from medvirk.core.actors import SystemActor
+from medvirk.feedback import services
+from medvirk.feedback.models import ClientLink, Service
+from medvirk.orgs.models import Municipality
+
+
+class Command(BaseCommand):
+    help = (
+        "Anonymise closed client-feedback episodes past their unit's retention period, delete "
+        "expired client links and re-estimate each service's expected trajectories. Run daily."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--no-refit", action="store_true", help="Only anonymise and tidy links.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        actor = SystemActor("daily client-feedback retention and trajectories")
+        today = timezone.localdate()
+        anonymised = 0
+        for municipality in Municipality.objects.all():
+            due = services.episodes_due_for_anonymising(
+                municipality.pk, today, settings.FEEDBACK_RETENTION_MONTHS
+            )
+            anonymised += services.episodes_anonymise(actor=actor, episodes=due)
+        expired, _kinds = ClientLink.objects.filter(expires_at__lt=timezone.now()).delete()
+        fits = 0
+        if not options["no_refit"]:
+            for service in Service.objects.select_related("outcome", "unit"):
+                fits += len(services.trajectories_refit(actor=actor, service=service))
+        self.stdout.write(
+            f"Anonymised {anonymised} episodes, deleted {expired} expired links, {fits} trajectory fits."
+        )

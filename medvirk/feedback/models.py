@@ -1,0 +1,367 @@
+"""Client feedback (KOR/FIT) and "Hva er viktig for deg?" conversations.
+
+Health data (special category, GDPR art. 9): episodes, sessions, ratings and goals are read only
+by the practitioners on the episode (``EpisodeMember``), every read is audited, contact details
+are encrypted (``crypto.EncryptedTextField``), and closed episodes are anonymised after the unit's
+retention period (``purge_feedback``). See docs/security.md and docs/dpia-feedback.md.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from medvirk.core.models import TenantModel
+
+from .crypto import EncryptedTextField
+from .instruments import Instrument as InstrumentDefinition
+from .instruments import parse_instrument, with_texts
+
+
+class Purpose(models.TextChoices):
+    OUTCOME = "outcome", _("Outcome (how things are going)")
+    ALLIANCE = "alliance", _("Session feedback (how the session went)")
+
+
+class Instrument(TenantModel):
+    """A municipality's copy of an instrument definition, with any texts its licence holder pasted."""
+
+    key = models.CharField(_("key"), max_length=40)
+    version = models.CharField(_("version"), max_length=20, default="1")
+    purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices)
+    definition = models.JSONField(_("definition"))
+    texts = models.JSONField(_("pasted texts"), default=dict, blank=True)  # {version: {lang: {key: text}}}
+    texts_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    texts_at = models.DateTimeField(null=True, blank=True)
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    loaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["key", "version"]
+        verbose_name = _("instrument")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "key", "version"], name="feedback_instrument_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.parsed.name.get("nb") or self.parsed.name.get("en") or self.key
+
+    @cached_property
+    def parsed(self) -> InstrumentDefinition:
+        """Return the definition with the pasted texts merged in."""
+        return with_texts(parse_instrument(self.definition), self.texts or {})
+
+
+class Service(TenantModel):
+    """A service that works with client feedback (a Stangehjelpa), run by one unit."""
+
+    unit = models.ForeignKey(
+        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
+    )
+    name = models.CharField(_("name"), max_length=150)
+    outcome = models.ForeignKey(
+        Instrument, on_delete=models.PROTECT, related_name="+", verbose_name=_("outcome measure")
+    )
+    alliance = models.ForeignKey(
+        Instrument,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("session feedback"),
+    )
+    goals = models.BooleanField(_("goals in the client's words"), default=True)
+    link_hours = models.PositiveSmallIntegerField(
+        _("client links valid for (hours after the session)"), default=24
+    )
+    no_change_after = models.PositiveSmallIntegerField(_("alert when no change after (sessions)"), default=4)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("feedback service")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "unit", "name"], name="feedback_service_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EpisodeStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class EndReason(models.TextChoices):
+    PLANNED = "planned", _("Planned end")
+    DROPOUT = "dropout", _("Dropped out")
+    OTHER = "other", _("Other ending (moved, referred on)")
+
+
+class Episode(TenantModel):
+    """One client's course of sessions with a service. Never a national ID number: an alias and a birth year.
+
+    The figures the dashboard counts (intake and last score, change category, mean alliance) are
+    stored when the episode closes, so the dashboard is one GROUP BY and they survive anonymisation.
+    """
+
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="episodes")
+    unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+")  # the service's
+    alias = models.CharField(_("alias"), max_length=60)
+    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
+    age_version = models.CharField(max_length=20)
+    # Optional background, for "do all groups benefit equally?" ("" = not stated).
+    gender = models.CharField(_("gender"), max_length=30, blank=True)
+    immigrant_background = models.CharField(_("immigrant background"), max_length=40, blank=True)
+    home_language = models.CharField(_("language spoken at home"), max_length=40, blank=True)
+    age_band = models.CharField(_("age group"), max_length=10, blank=True)
+    language = models.CharField(_("the client's language"), max_length=12, default="nb")
+    contact_email = EncryptedTextField(_("e-mail for links"), blank=True)
+    contact_phone = EncryptedTextField(_("mobile number for links"), blank=True)
+    status = models.CharField(max_length=10, choices=EpisodeStatus.choices, default=EpisodeStatus.OPEN)
+    opened_on = models.DateField(_("opened"))
+    closed_on = models.DateField(_("closed"), null=True, blank=True)
+    end_reason = models.CharField(_("how it ended"), max_length=10, choices=EndReason.choices, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+    # Stored at close (see services.episode_close): what the dashboard adds up.
+    intake_score = models.FloatField(null=True, blank=True)
+    last_score = models.FloatField(null=True, blank=True)
+    rated_sessions = models.PositiveSmallIntegerField(default=0)
+    change = models.CharField(max_length=15, blank=True)  # analysis.outcomes.Change, "" if not assessable
+    alliance_mean = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_on", "-id"]
+        verbose_name = _("episode")
+        indexes = [
+            models.Index(fields=["municipality", "service", "status", "closed_on"], name="feedback_ep_dash"),
+        ]
+
+    def __str__(self) -> str:
+        return self.alias or f"#{self.pk}"
+
+
+class MemberRole(models.TextChoices):
+    RESPONSIBLE = "responsible", _("Responsible practitioner")
+    TEAM = "team", _("Team member")
+
+
+class EpisodeMember(TenantModel):
+    """A practitioner on an episode: the only people who see its individual records."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(max_length=12, choices=MemberRole.choices, default=MemberRole.TEAM)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "episode", "user"], name="feedback_member_unique")
+        ]
+        indexes = [models.Index(fields=["user", "episode"], name="feedback_member_user")]
+
+
+class RaterKind(models.TextChoices):
+    CLIENT = "client", _("The client")
+    PARENT = "parent", _("Parent or carer")
+    TEACHER = "teacher", _("Teacher")
+    OTHER = "other", _("Someone else close to the client")
+
+
+class Rater(TenantModel):
+    """Who answers for an episode: the client, or a collateral rater (parent, teacher) with own links."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="raters")
+    kind = models.CharField(max_length=10, choices=RaterKind.choices, default=RaterKind.CLIENT)
+    label = models.CharField(_("name or role"), max_length=60, blank=True)
+    language = models.CharField(max_length=12, default="nb")
+    contact_email = EncryptedTextField(blank=True)
+    contact_phone = EncryptedTextField(blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class Session(TenantModel):
+    """One meeting of the episode; number 1 is intake."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="sessions")
+    number = models.PositiveSmallIntegerField()
+    held_on = models.DateField(_("date"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "episode", "number"], name="feedback_session_unique"
+            )
+        ]
+
+
+class Mode(models.TextChoices):
+    OWN_PHONE = "own_phone", _("On the client's own phone")
+    TABLET = "tablet", _("On the practitioner's tablet")
+    PAPER = "paper", _("Keyed in from paper")
+
+
+class Rating(TenantModel):
+    """One instrument answered by one rater at one session, with its total score."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="ratings")
+    rater = models.ForeignKey(Rater, on_delete=models.CASCADE, related_name="ratings")
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="+")
+    purpose = models.CharField(max_length=10, choices=Purpose.choices)
+    answers = models.JSONField(default=dict)  # {item key: value}
+    score = models.FloatField(null=True, blank=True)
+    critical = models.JSONField(default=list, blank=True)  # flagged item keys answered above the minimum
+    mode = models.CharField(max_length=10, choices=Mode.choices)
+    language = models.CharField(max_length=12, blank=True)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["session__number", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "session", "rater", "instrument"], name="feedback_rating_unique"
+            )
+        ]
+
+
+class GoalStatus(models.TextChoices):
+    ACTIVE = "active", _("Working on it")
+    REACHED = "reached", _("Reached")
+    DROPPED = "dropped", _("Set aside")
+
+
+class Conversation(TenantModel):
+    """A one-off "Hva er viktig for deg?" conversation in any unit, without an episode or an identity."""
+
+    unit = models.ForeignKey(
+        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
+    )
+    held_on = models.DateField(_("date"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    gender = models.CharField(max_length=30, blank=True)
+    immigrant_background = models.CharField(max_length=40, blank=True)
+    home_language = models.CharField(max_length=40, blank=True)
+    age_band = models.CharField(max_length=10, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["municipality", "unit", "held_on"], name="feedback_conv_unit")]
+
+
+class Goal(TenantModel):
+    """What matters to the client, in their words: of an episode (rated each session) or of a conversation."""
+
+    episode = models.ForeignKey(
+        Episode, on_delete=models.CASCADE, null=True, blank=True, related_name="goals"
+    )
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, null=True, blank=True, related_name="goals"
+    )
+    text = models.CharField(_("goal in the client's words"), max_length=300)
+    position = models.PositiveSmallIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=GoalStatus.choices, default=GoalStatus.ACTIVE)
+    created_on = models.DateField()
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(episode__isnull=True) ^ models.Q(conversation__isnull=True),
+                name="feedback_goal_one_owner",
+            )
+        ]
+
+
+class GoalRating(TenantModel):
+    """Progress on one goal at one session, 0–10 with one decimal."""
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="ratings")
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="goal_ratings")
+    value = models.FloatField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "goal", "session"], name="feedback_goal_rating_unique"
+            )
+        ]
+
+
+class ClientLink(TenantModel):
+    """A link for one rater at one session: answer, then see their own graph and goals.
+
+    Only the SHA-256 of the token is stored. The link stops working ``Service.link_hours`` after
+    the session's date ends, when revoked, and when the episode closes.
+    """
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="links")
+    rater = models.ForeignKey(Rater, on_delete=models.CASCADE, related_name="links")
+    language = models.CharField(max_length=12, default="nb")
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.OWN_PHONE)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class RetentionPolicy(TenantModel):
+    """How long a unit keeps identifiable feedback records: the nearest policy up the tree applies."""
+
+    unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    months = models.PositiveSmallIntegerField(_("anonymise after (months)"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "unit"], name="feedback_retention_unique")
+        ]
+
+
+class TrajectoryFit(TenantModel):
+    """Expected trajectories estimated from a service's own closed episodes (analysis.trajectories)."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="fits")
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="+")
+    age_version = models.CharField(max_length=20)
+    model = models.JSONField()
+    episodes = models.PositiveIntegerField()
+    fitted_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "service", "instrument", "age_version"], name="feedback_fit_unique"
+            )
+        ]
