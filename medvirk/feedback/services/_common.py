@@ -1,0 +1,137 @@
+"""Checks and validation shared by the feedback services (actors, membership, input)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from medvirk.accounts.access import can
+from medvirk.accounts.models import User
+from medvirk.accounts.permissions import Perm
+from medvirk.common import languages
+from medvirk.common.dimensions import GENDER, HOME_LANGUAGE, IMMIGRANT_BACKGROUND
+from medvirk.common.norway import is_valid_fnr
+from medvirk.core.actors import SystemActor
+from medvirk.core.audit import audit_record
+from medvirk.core.errors import ServiceError
+from medvirk.orgs.models import OrgUnit
+
+from ..enums import FeedbackAuditAction as Action
+from ..enums import FeedbackErrorCode as Code
+from ..models import (
+    Episode,
+    EpisodeMember,
+    EpisodeStatus,
+)
+
+Actor = User | SystemActor
+MAX_GOALS = 5
+DIMENSIONS = {
+    "gender": GENDER.keys(),
+    "immigrant_background": IMMIGRANT_BACKGROUND.keys(),
+    "home_language": HOME_LANGUAGE.keys(),
+}
+
+
+# --- checks ------------------------------------------------------------------------------------
+
+
+def _forbidden() -> ServiceError:
+    return ServiceError(Code.FORBIDDEN, _("You do not have access to do this."))
+
+
+def ensure_can(actor: Actor, perm: Perm, unit: OrgUnit) -> None:
+    """Refuse ``actor`` unless it holds ``perm`` on ``unit`` (Medvirk itself always may)."""
+    if isinstance(actor, SystemActor):
+        return
+    if not can(actor, perm, unit):
+        raise _forbidden()
+
+
+def ensure_member(actor: Actor, episode: Episode) -> None:
+    """Refuse anyone but a practitioner on the episode who still works in its unit."""
+    if isinstance(actor, SystemActor):
+        return
+    if not can(actor, Perm.FEEDBACK_PRACTICE, episode.unit):
+        raise _forbidden()
+    if not EpisodeMember.objects.filter(episode=episode, user=actor).exists():
+        raise _forbidden()
+
+
+def _user(actor: Actor) -> User | None:
+    return None if isinstance(actor, SystemActor) else actor
+
+
+def _audit(actor: Actor, obj: Any, action: Action, data: dict[str, Any] | None = None) -> None:
+    audit_record(actor=actor, municipality=obj.municipality, action=action.value, obj=obj, data=data)
+
+
+def _open(episode: Episode) -> None:
+    if episode.status != EpisodeStatus.OPEN:
+        raise ServiceError(Code.EPISODE_CLOSED, _("The episode is closed."))
+
+
+_DIGITS = re.compile(r"\d")
+
+
+def _check_alias(alias: str) -> str:
+    alias = " ".join(alias.split())
+    if not alias:
+        raise ServiceError(Code.ALIAS_REQUIRED, _("Give the client an alias."), field="alias")
+    digits = "".join(_DIGITS.findall(alias))
+    if len(digits) >= 11 and (is_valid_fnr(digits[:11]) or len(digits) == 11):
+        raise ServiceError(
+            Code.ALIAS_IS_ID,
+            _("Never use a national identity number: choose an alias such as initials or a nickname."),
+            field="alias",
+        )
+    if len(alias) > 60:
+        raise ServiceError(Code.ALIAS_REQUIRED, _("Keep the alias under 60 characters."), field="alias")
+    return alias
+
+
+def _check_background(values: Mapping[str, str]) -> dict[str, str]:
+    out = {}
+    for key, allowed in DIMENSIONS.items():
+        value = (values.get(key) or "").strip()
+        if value and value not in allowed:
+            raise ServiceError(Code.CATEGORY_INVALID, _("Choose one of the categories."), field=key)
+        out[key] = value
+    return out
+
+
+def _check_contact(email: str, phone: str) -> tuple[str, str]:
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    from medvirk.common.norway import normalise_phone
+
+    email, phone = email.strip(), phone.strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise ServiceError(
+                Code.CONTACT_INVALID, _("Enter a valid e-mail address."), field="contact_email"
+            ) from None
+    if phone:
+        result = normalise_phone(phone, norwegian_only=False)
+        if not result.valid or not result.e164:
+            raise ServiceError(Code.CONTACT_INVALID, _("Enter a valid mobile number."), field="contact_phone")
+        phone = result.e164
+    return email, phone
+
+
+def _check_language(language: str) -> str:
+    if not languages.get(language):
+        raise ServiceError(Code.LANGUAGE_INVALID, _("Choose a language."), field="language")
+    return language
+
+
+def one_decimal(value: float) -> float:
+    """Round to one decimal, halves up (as the 0–10 line's step: 3.25 is the point 3.3)."""
+    return float(Decimal(repr(float(value))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))

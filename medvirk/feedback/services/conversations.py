@@ -1,0 +1,96 @@
+""" "Hva er viktig for deg?" conversations without an episode, and turning goals into findings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from medvirk.accounts.permissions import Perm
+from medvirk.common.dimensions import AGE_BANDS
+from medvirk.core.errors import ServiceError
+from medvirk.orgs.models import OrgUnit
+
+from ..enums import FeedbackAuditAction as Action
+from ..enums import FeedbackErrorCode as Code
+from ..models import (
+    Conversation,
+    Goal,
+)
+from ._common import (
+    MAX_GOALS,
+    Actor,
+    _audit,
+    _check_background,
+    _user,
+    ensure_can,
+)
+
+# --- "Hva er viktig for deg?" -----------------------------------------------------------------
+
+
+def conversation_record(
+    *,
+    actor: Actor,
+    unit: OrgUnit,
+    goals: Sequence[str],
+    held_on: date | None = None,
+    age_band: str = "",
+    gender: str = "",
+    immigrant_background: str = "",
+    home_language: str = "",
+) -> Conversation:
+    """Record a one-off "What matters to you?" conversation: the person's goals, no identity."""
+    ensure_can(actor, Perm.CONVERSATION_RECORD, unit)
+    wanted = [" ".join(t.split())[:300] for t in goals if t and t.strip()]
+    if not wanted:
+        raise ServiceError(
+            Code.GOAL_REQUIRED, _("Write down at least one thing that matters."), field="goals"
+        )
+    if len(wanted) > MAX_GOALS:
+        raise ServiceError(Code.GOAL_TOO_MANY, _("Choose at most five goals."), field="goals")
+    background = _check_background(
+        {"gender": gender, "immigrant_background": immigrant_background, "home_language": home_language}
+    )
+    if age_band and age_band not in {b.key for b in AGE_BANDS}:
+        raise ServiceError(Code.CATEGORY_INVALID, _("Choose one of the categories."), field="age_band")
+    held_on = held_on or timezone.localdate()
+    with transaction.atomic():
+        conversation = Conversation.objects.create(
+            municipality_id=unit.municipality_id,
+            unit=unit,
+            held_on=held_on,
+            recorded_by=_user(actor),
+            age_band=age_band,
+            **background,
+        )
+        Goal.objects.bulk_create(
+            Goal(
+                municipality_id=unit.municipality_id,
+                conversation=conversation,
+                text=text,
+                position=n,
+                created_on=held_on,
+            )
+            for n, text in enumerate(wanted)
+        )
+        _audit(actor, conversation, Action.CONVERSATION_RECORDED, {"goals": len(wanted)})
+    return conversation
+
+
+def goals_finding_create(*, actor: Actor, unit: OrgUnit, statement: str) -> Any:
+    """Turn what matters to a unit's users into a participation finding (participation checks its rights)."""
+    from medvirk.participation import services as participation
+
+    ensure_can(actor, Perm.FEEDBACK_STATS, unit)
+    if not statement.strip():
+        raise ServiceError(
+            Code.STATEMENT_REQUIRED, _("Write the finding in one or two sentences."), field="statement"
+        )
+    finding = participation.finding_create(actor=actor, unit=unit, statement=statement)
+    _audit(actor, finding, Action.FEEDBACK_FINDING_CREATED, {"unit": unit.pk})
+    return finding
