@@ -194,8 +194,8 @@ def load_json(data: str | bytes, *, max_depth: int = MAX_JSON_DEPTH, **options: 
         raise TextFileError.too_deep(max_depth) from None
     except ValueError as exc:  # JSONDecodeError, or an integer of more than 4,300 digits
         detail = getattr(exc, "msg", str(exc))
-        where = {"lineno": getattr(exc, "lineno", None), "colno": getattr(exc, "colno", None)}
-        raise TextFileError(TextProblem.JSON_SYNTAX, detail, **where) from None
+        lineno, colno = getattr(exc, "lineno", None), getattr(exc, "colno", None)
+        raise TextFileError(TextProblem.JSON_SYNTAX, detail, lineno=lineno, colno=colno) from None
     # Nesting needs an opening bracket per level: two substring counts (memory speed) spare the
     # walk for every ordinary document, such as a survey response on the submission path.
     if text.count("[") + text.count("{") > max_depth and json_depth_exceeds(value, max_depth):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.forms.renderers import DjangoTemplates
+from django.forms.renderers import BaseRenderer, DjangoTemplates
 
 from medvirk.core.errors import ServiceError
 
@@ -20,7 +20,7 @@ class DsFormRenderer(DjangoTemplates):
 class DsFormMixin:
     """Give widgets Designsystemet classes and point ``aria-describedby`` at error messages."""
 
-    default_renderer = DsFormRenderer
+    default_renderer: BaseRenderer | type[BaseRenderer] | None = DsFormRenderer
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

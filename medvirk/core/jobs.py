@@ -160,8 +160,8 @@ def execute_job(job_id: int) -> None:
     except Exception:
         logger.exception("Job %s (%s) failed", job.pk, job.kind)
         with translation.override(job.language or settings.LANGUAGE_CODE):
-            error = _("Something went wrong and the work was stopped. Please try again.")
-        _finish(job, JobStatus.FAILED, error=error)
+            general = _("Something went wrong and the work was stopped. Please try again.")
+        _finish(job, JobStatus.FAILED, error=general)
         return
     job.refresh_from_db(fields=["done", "total", "message"])
     if outcome.file is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -25,7 +26,7 @@ REF = json.loads((FIXTURES / "reference_expected.json").read_text())
 
 
 @pytest.mark.parametrize("case", REF["wilson"], ids=lambda c: f"{c['count']}/{c['n']}")
-def test_wilson_matches_r_prop_test(case: dict) -> None:
+def test_wilson_matches_r_prop_test(case: dict[str, Any]) -> None:
     # R: prop.test(x, n, correct = FALSE)$conf.int (fixtures/reference.R).
     est = wilson_interval(int(case["count"]), int(case["n"]))
     assert est.interval == pytest.approx((case["low"], case["high"]), abs=1e-10)

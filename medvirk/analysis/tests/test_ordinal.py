@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -42,7 +43,7 @@ def test_group_effect_matches_r_polr() -> None:
     assert res.odds_ratio == pytest.approx(np.exp(REF["beta"]), rel=1e-6)
 
 
-def _synthetic(n: int = 200, seed: int = 4) -> tuple[np.ndarray, np.ndarray, dict]:
+def _synthetic(n: int = 200, seed: int = 4) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
     rng = np.random.default_rng(seed)
     g = rng.random(n) < 0.4
     gender = rng.choice(["female", "male"], n)
@@ -114,7 +115,7 @@ def _exact_fit(y: np.ndarray, x: np.ndarray) -> tuple[float, float]:
         cuts = np.concatenate([[-np.inf], theta[p:], [np.inf]])
         eta = x @ theta[:p]
         a, b = cuts[k + 1] - eta, cuts[k] - eta
-        fa, fb = expit(a), expit(b)
+        fa, fb = np.asarray(expit(a)), np.asarray(expit(b))
         dens_a, dens_b = fa * (1 - fa), fb * (1 - fb)  # 0 at ±∞
         return fa - fb, dens_a, dens_b, dens_a * (1 - 2 * fa), dens_b * (1 - 2 * fb)
 
@@ -123,13 +124,13 @@ def _exact_fit(y: np.ndarray, x: np.ndarray) -> tuple[float, float]:
 
     def gradient(theta: np.ndarray) -> np.ndarray:
         prob, dens_a, dens_b, _, _ = pieces(theta)
-        return -(((dens_a[:, None] * da) - (dens_b[:, None] * db)) / prob[:, None]).sum(axis=0)
+        return np.asarray(-(((dens_a[:, None] * da) - (dens_b[:, None] * db)) / prob[:, None]).sum(axis=0))
 
     def hessian(theta: np.ndarray) -> np.ndarray:
         prob, dens_a, dens_b, slope_a, slope_b = pieces(theta)
         score = ((dens_a[:, None] * da) - (dens_b[:, None] * db)) / prob[:, None]
         second = (da.T * (slope_a / prob)) @ da - (db.T * (slope_b / prob)) @ db
-        return -(second - score.T @ score)
+        return np.asarray(-(second - score.T @ score))
 
     start = np.concatenate([np.zeros(p), np.linspace(-1.0, 1.0, cats.size - 1)])
     fit = optimize.minimize(

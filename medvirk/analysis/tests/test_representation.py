@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -23,7 +24,7 @@ REF = json.loads((Path(__file__).parent / "fixtures" / "reference_expected.json"
 
 
 @pytest.mark.parametrize("case", REF["binom"], ids=lambda c: f"{c['count']}/{c['n']}@{c['p']}")
-def test_scipy_binomtest_matches_r_binom_test(case: dict) -> None:
+def test_scipy_binomtest_matches_r_binom_test(case: dict[str, Any]) -> None:
     # The per-group test relies on scipy's binomtest agreeing with R's binom.test.
     p = stats.binomtest(int(case["count"]), int(case["n"]), case["p"]).pvalue
     assert p == pytest.approx(case["p_value"], rel=1e-9)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -27,6 +28,7 @@ from medvirk.analysis.selection import (
     load_instance,
     panel_violations,
 )
+from medvirk.analysis.selection.feasibility import FeasibilityReport
 from medvirk.analysis.selection.leximin import _solve
 
 DATA = Path(__file__).resolve().parent / "data" / "sortition"  # shipped with the tests (README there)
@@ -54,7 +56,7 @@ def brute_force_leximin(instance: Instance) -> dict[str, float]:
     while len(fixed) < num_p:
         free = [p for p in range(num_p) if p not in fixed]
 
-        def constraints(z_floor: float | None, free: list[int] = free) -> tuple:
+        def constraints(z_floor: float | None, free: list[int] = free) -> tuple[Any, ...]:
             a_ub, b_ub = [], []
             for p, value in fixed.items():
                 a_ub.append(np.concatenate([-levels[:, p], [0.0]]))
@@ -100,7 +102,7 @@ def brute_force_maximin(instance: Instance) -> float:
         b_eq=[1.0],
         bounds=[(0, None)] * num_c + [(0, 1)],
     )
-    return -res.fun
+    return -float(res.fun)
 
 
 @st.composite
@@ -263,6 +265,7 @@ def test_draw_is_reproducible_from_seed(n200: tuple[Instance, Distribution]) -> 
     first = draw_panel(dist, 20261125)
     assert draw_panel(dist, 20261125) == first
     assert draw_panel(dist, 20261126).panel != first.panel
+    assert first.composition_index is not None
     assert first.composition == dist.compositions[first.composition_index]
 
 
@@ -360,7 +363,9 @@ def test_feasibility_explains_arithmetic_problems() -> None:
     assert report.suggestions
     with pytest.raises(InfeasibleQuotasError) as caught:
         find_leximin(Instance(people=small_pool(), quotas=quotas, k=5))
-    assert not caught.value.report.feasible
+    refusal = caught.value.report
+    assert isinstance(refusal, FeasibilityReport)
+    assert not refusal.feasible
 
 
 def test_feasibility_finds_conflicting_quotas() -> None:

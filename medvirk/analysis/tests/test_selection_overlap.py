@@ -10,6 +10,8 @@ enumerates every valid panel and solves the LEXIMIN stages with scipy's ``linpro
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -56,7 +58,11 @@ def overlapping_instances(draw: st.DrawFn, households: bool = False) -> Instance
         house = {pid: f"h{draw(st.integers(0, n - 1)) // 3}" for pid in people}
     instance = Instance(people=people, quotas=quotas, k=k, households=house)
     # Loosen step by step until a panel exists, keeping as many tight bounds as possible.
-    for loosen in (lambda q: Quota(q.feature, q.value, 0, q.max), lambda q: Quota(q.feature, q.value, 0, k)):
+    loosenings: list[Callable[[Quota], Quota]] = [
+        lambda q: Quota(q.feature, q.value, 0, q.max),
+        lambda q: Quota(q.feature, q.value, 0, k),
+    ]
+    for loosen in loosenings:
         if check_feasibility(instance, explain=False).feasible:
             break
         instance.quotas = [loosen(q) for q in instance.quotas]

@@ -13,6 +13,7 @@ code under test. The protection requirement, for every group with ``0 < count < 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import highspy
 import pytest
@@ -118,18 +119,18 @@ def hierarchies(draw: st.DrawFn) -> Table:
     districts = draw(st.integers(1, 3))
     tree: dict[str, dict[str, dict[str, int]]] = {}
     for d in range(districts):
-        units = draw(st.integers(1, 4))
+        n_units = draw(st.integers(1, 4))
         tree[f"d{d}"] = {
-            f"d{d}u{u}": {g: draw(counts) for g in ("m", "f", "other", "missing")} for u in range(units)
+            f"d{d}u{u}": {g: draw(counts) for g in ("m", "f", "other", "missing")} for u in range(n_units)
         }
     total = sum(sum(g.values()) for units in tree.values() for g in units.values())
     b.cell("all", total)
-    for d, units in tree.items():
-        b.cell(d, sum(sum(g.values()) for g in units.values()))
+    for district, units in tree.items():
+        b.cell(district, sum(sum(g.values()) for g in units.values()))
         for u, genders in units.items():
             b.cell(u, sum(genders.values()))
             b.breakdown(u, {f"{u}|{g}": n for g, n in genders.items()})
-        b.relation(d, units)
+        b.relation(district, units)
     b.relation("all", tree)
     return b.build()
 
@@ -404,7 +405,7 @@ def test_free_text_uses_higher_threshold() -> None:
         {"option_min_answers": 2},
     ],
 )
-def test_policy_can_only_be_raised(kwargs: dict[str, int]) -> None:
+def test_policy_can_only_be_raised(kwargs: dict[str, Any]) -> None:
     with pytest.raises(ValueError):
         SuppressionPolicy(**kwargs)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import time
+from datetime import date
 
 import pytest
 from hypothesis import given, settings
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from medvirk.analysis.text import (
     DEFAULT_REPLACEMENTS,
     PiiKind,
+    ThemeResult,
     cluster_themes,
     mask_pii,
     matches,
@@ -125,7 +127,7 @@ def test_digits_in_email_are_not_half_masked() -> None:
     st.booleans(),
     st.sampled_from(["", "Hei! ", "Mitt nummer: "]),
 )
-def test_every_valid_national_id_is_masked(born, individual: int, spaced: bool, prefix: str) -> None:
+def test_every_valid_national_id_is_masked(born: date, individual: int, spaced: bool, prefix: str) -> None:
     first9 = f"{born.day:02d}{born.month:02d}{born.year % 100:02d}{individual:03d}"
     k1 = mod11_control_digit(first9, FNR_K1_WEIGHTS)
     if k1 is None:
@@ -181,7 +183,7 @@ ANSWERS = [
 ]
 
 
-def themes_as_sets(result) -> list[set[int]]:
+def themes_as_sets(result: ThemeResult) -> list[set[int]]:
     return [set(t.members) for t in result.themes]
 
 

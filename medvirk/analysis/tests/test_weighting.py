@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -26,7 +27,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 MARGINS = ("age", "gender", "district", "language")
 
 
-def _load() -> tuple[dict[str, np.ndarray], dict[str, list[float]], dict]:
+def _load() -> tuple[dict[str, np.ndarray], dict[str, list[float]], dict[str, Any]]:
     with (FIXTURES / "raking_data.csv").open(newline="") as fh:
         rows = list(csv.DictReader(fh))
     cols = {k: np.array([int(r[k]) for r in rows]) for k in rows[0]}

@@ -10,11 +10,17 @@ from django.contrib.staticfiles import finders
 from medvirk.core import fonts
 
 
+def _found(path: str) -> str:
+    found = finders.find(path)
+    assert isinstance(found, str), f"{path} is not served"
+    return found
+
+
 def test_every_linked_stylesheet_is_served_and_names_the_theme_font() -> None:
-    theme = Path(finders.find("ds/theme/designsystemet.css")).read_text()
+    theme = Path(_found("ds/theme/designsystemet.css")).read_text()
     assert f"--ds-font-family:{fonts.FAMILY}" in theme.replace(" ", "")
     for path in fonts.static_paths():
-        css = Path(finders.find(path)).read_text()
+        css = Path(_found(path)).read_text()
         assert f"font-family: '{fonts.FAMILY}'" in css
         for name in re.findall(r"url\(\./files/([\w.-]+)\)", css):
             assert finders.find(f"{fonts.STATIC_PREFIX}/files/{name}"), name

@@ -59,7 +59,7 @@ def test_job_runs_reports_progress_and_stores_its_file(demo: Any) -> None:
     assert [s for *_, s in SEEN] == ["running"] * 4  # the row says "running" while the handler works
     assert (job.done, job.total, job.result) == (4, 4, {"n": 4})
     assert job.result_file.read() == b"xxxx"
-    assert f"jobs/{demo.municipality.pk}/{job.pk}/" in job.result_file.name
+    assert f"jobs/{demo.municipality.pk}/{job.pk}/" in str(job.result_file.name)
     assert job.finished_at and job.expires_at > timezone.now() + timedelta(days=6)
     assert job.created_by == demo.users["koordinator"] and job.language == "en"
 
