@@ -34,7 +34,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ImportIn(Schema):
-    """Either a file (``filename`` ending .json or .xlsx, content in base64) or a ``definition``."""
+    """Either a file (``filename`` ending .json, .xlsx or .xls, content in base64) or a ``definition``."""
 
     filename: str | None = None
     file_base64: str | None = None

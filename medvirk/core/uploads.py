@@ -44,7 +44,7 @@ ZIP_MAGIC = b"PK\x03\x04"
 RATIO_GRACE_BYTES = 100 * 1024  # entries smaller than this inflated are not held to the ratio
 
 
-class UploadError(StrEnum):
+class UploadErrorCode(StrEnum):
     """Codes of refused uploads (API ``error.code``)."""
 
     ARCHIVE_DAMAGED = "archive_damaged"
@@ -125,11 +125,11 @@ def check_archive(data: bytes, *, field: str = "file") -> None:
             entries = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         raise UploadRefused(
-            UploadError.ARCHIVE_DAMAGED, _("The file is damaged: it cannot be opened."), field=field
+            UploadErrorCode.ARCHIVE_DAMAGED, _("The file is damaged: it cannot be opened."), field=field
         ) from None
     if len(entries) > settings.UPLOAD_MAX_ENTRIES:
         raise UploadRefused(
-            UploadError.ARCHIVE_ENTRIES,
+            UploadErrorCode.ARCHIVE_ENTRIES,
             _("The file holds %(n)s parts; at most %(max)s are allowed.")
             % {"n": len(entries), "max": settings.UPLOAD_MAX_ENTRIES},
             field=field,
@@ -137,7 +137,7 @@ def check_archive(data: bytes, *, field: str = "file") -> None:
     inflated = sum(entry.file_size for entry in entries)
     if inflated > settings.UPLOAD_MAX_INFLATED_BYTES:
         raise UploadRefused(
-            UploadError.ARCHIVE_INFLATED,
+            UploadErrorCode.ARCHIVE_INFLATED,
             _("Unpacked, the file would take %(size)s MB; at most %(max)s MB are allowed.")
             % {"size": _megabytes(inflated), "max": _megabytes(settings.UPLOAD_MAX_INFLATED_BYTES)},
             field=field,
@@ -147,7 +147,7 @@ def check_archive(data: bytes, *, field: str = "file") -> None:
             entry.compress_size, 1
         ):
             raise UploadRefused(
-                UploadError.ARCHIVE_RATIO,
+                UploadErrorCode.ARCHIVE_RATIO,
                 _(
                     "The file is packed unusually tightly (a part grows %(ratio)s times when unpacked), "
                     "as files made to overload servers are. Save it again from Excel or Word."
@@ -180,18 +180,18 @@ def parse_limited(
     except LimitExceeded as exceeded:
         if exceeded.reason == LimitReason.TIME:
             raise UploadRefused(
-                UploadError.PARSE_TIME,
+                UploadErrorCode.PARSE_TIME,
                 _("Reading the file took longer than %(n)s seconds, so it was stopped.")
                 % {"n": settings.UPLOAD_PARSE_SECONDS},
                 field=field,
             ) from None
         if exceeded.reason == LimitReason.MEMORY:
             raise UploadRefused(
-                UploadError.PARSE_MEMORY,
+                UploadErrorCode.PARSE_MEMORY,
                 _("The file needs more memory to read than Medvirk allows, so it was stopped."),
                 field=field,
             ) from None
         logger.error("Parsing an upload with %s failed: %s", parser.__qualname__, exceeded.detail)
         raise UploadRefused(
-            UploadError.PARSE_FAILED, _("The file could not be read. Is it damaged?"), field=field
+            UploadErrorCode.PARSE_FAILED, _("The file could not be read. Is it damaged?"), field=field
         ) from None

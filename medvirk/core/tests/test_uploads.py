@@ -15,7 +15,7 @@ import pytest
 
 from medvirk.core import uploads
 from medvirk.core.uploads import (
-    UploadError,
+    UploadErrorCode,
     UploadRefused,
     check_archive,
     parse_limited,
@@ -59,7 +59,7 @@ def test_an_ordinary_archive_passes(small_limits: Any) -> None:
 def test_a_bomb_is_refused_by_its_ratio(small_limits: Any) -> None:
     bomb = _zip({"xl/worksheets/sheet1.xml": b"<row/>" * 150_000})  # 900 KB of markup in ~3 KB
     assert len(bomb) < 10_000
-    assert _refused(bomb) == UploadError.ARCHIVE_RATIO
+    assert _refused(bomb) == UploadErrorCode.ARCHIVE_RATIO
 
 
 def test_small_tightly_packed_parts_are_allowed(small_limits: Any) -> None:
@@ -68,15 +68,15 @@ def test_small_tightly_packed_parts_are_allowed(small_limits: Any) -> None:
 
 def test_too_many_inflated_bytes_are_refused(small_limits: Any) -> None:
     archive = _zip({f"part{i}": os.urandom(300_000) for i in range(4)})  # incompressible: ratio 1
-    assert _refused(archive) == UploadError.ARCHIVE_INFLATED
+    assert _refused(archive) == UploadErrorCode.ARCHIVE_INFLATED
 
 
 def test_too_many_entries_are_refused(small_limits: Any) -> None:
-    assert _refused(_zip({f"e{i}": b"x" for i in range(21)})) == UploadError.ARCHIVE_ENTRIES
+    assert _refused(_zip({f"e{i}": b"x" for i in range(21)})) == UploadErrorCode.ARCHIVE_ENTRIES
 
 
 def test_a_damaged_archive_is_refused(small_limits: Any) -> None:
-    assert _refused(b"PK\x03\x04" + os.urandom(200)) == UploadError.ARCHIVE_DAMAGED
+    assert _refused(b"PK\x03\x04" + os.urandom(200)) == UploadErrorCode.ARCHIVE_DAMAGED
 
 
 def _lie_about_size(archive: bytes, size: int) -> bytes:
@@ -112,20 +112,20 @@ def test_a_parser_returns_its_result(small_limits: Any) -> None:
 def test_a_parser_that_never_ends_is_stopped(small_limits: Any) -> None:
     with pytest.raises(UploadRefused) as refused:
         parse_limited(sandbox_targets.spin)
-    assert refused.value.code == UploadError.PARSE_TIME
+    assert refused.value.code == UploadErrorCode.PARSE_TIME
     assert not [p for p in multiprocessing.active_children() if p.is_alive()]
 
 
 def test_a_parser_that_eats_memory_is_stopped(small_limits: Any) -> None:
     with pytest.raises(UploadRefused) as refused:
         parse_limited(sandbox_targets.hog_memory)
-    assert refused.value.code == UploadError.PARSE_MEMORY
+    assert refused.value.code == UploadErrorCode.PARSE_MEMORY
 
 
 def test_a_parser_that_crashes_is_a_refusal_and_is_logged(small_limits: Any, caplog: Any) -> None:
     with pytest.raises(UploadRefused) as refused:
         parse_limited(sandbox_targets.fail)
-    assert refused.value.code == UploadError.PARSE_FAILED
+    assert refused.value.code == UploadErrorCode.PARSE_FAILED
     assert "parser bug" in caplog.text
 
 

@@ -45,7 +45,7 @@ def definition_from_json(data: bytes) -> tuple[Definition | None, list[Problem]]
 
 
 def read_survey_file(data: bytes, filename: str) -> tuple[Definition | None, list[Problem]]:
-    """Read an uploaded .json or .xlsx survey, choosing by extension and checking the content."""
+    """Read an uploaded .json, .xlsx or .xls survey, choosing by extension and checking the content."""
     name = (filename or "").lower()
     if len(data) > MAX_UPLOAD_BYTES:
         return None, [Problem("too_large", "The file is larger than 5 MB.", None, "")]
@@ -55,6 +55,6 @@ def read_survey_file(data: bytes, filename: str) -> tuple[Definition | None, lis
         if data.startswith(ZIP_MAGIC):
             return None, [Problem("not_json", "The file is called .json but is a zip/Excel file.", None, "")]
         return definition_from_json(data)
-    if name.endswith(".xlsx"):
+    if name.endswith((".xlsx", ".xls")):
         return xlsform_to_definition(data)
-    return None, [Problem("extension", "Upload a .json or .xlsx file.", None, "")]
+    return None, [Problem("extension", "Upload a .json, .xlsx or .xls file.", None, "")]

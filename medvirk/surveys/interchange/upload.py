@@ -15,7 +15,7 @@ from ..design.definition import Definition
 from .files import definition_from_json, read_survey_file
 from .xlsform import Problem
 
-WORKBOOK_EXTENSIONS = (".xlsx",)
+WORKBOOK_EXTENSIONS = (".xlsx", ".xls")
 # Imported once by the fork server, so a parse forks a process that has pyxform loaded already.
 PARSER_MODULES = ("medvirk.surveys.interchange.files",)
 

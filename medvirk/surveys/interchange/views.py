@@ -42,11 +42,11 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Translated wording for problems about the file as a whole (the XLSForm reader is pure Python
 # and words its row-level problems in English).
 FILE_PROBLEMS = {
-    "not_xlsform": gettext_lazy("The file is not an Excel workbook (.xlsx), or it is damaged."),
+    "not_xlsform": gettext_lazy("The file is not an Excel workbook (.xlsx or .xls), or it is damaged."),
     "no_survey": gettext_lazy("The workbook has no XLSForm 'survey' sheet with a 'type' column and rows."),
     "json_encoding": gettext_lazy("The file is not UTF-8 text."),
     "not_json": gettext_lazy("The file is called .json but is an Excel or zip file."),
-    "extension": gettext_lazy("Upload a .json or .xlsx file."),
+    "extension": gettext_lazy("Upload a .json, .xlsx or .xls file."),
     "empty": gettext_lazy("The file is empty."),
     "too_large": gettext_lazy("The file is larger than 5 MB."),
 }
@@ -56,6 +56,16 @@ def problem_text(problem: Problem) -> str:
     """Return a problem as a line for people, translated where the wording is ours."""
     if problem.feature in FILE_PROBLEMS:
         return str(FILE_PROBLEMS[problem.feature])
+    if problem.feature == "duplicate_column" and len(problem.names) == 1:
+        return _("The column “%(column)s” appears twice on the sheet “%(sheet)s”. Keep one of them.") % {
+            "column": problem.names[0],
+            "sheet": problem.sheet,
+        }
+    if problem.feature == "duplicate_column" and len(problem.names) == 2:
+        return _(
+            "The columns “%(first)s” and “%(second)s” on the sheet “%(sheet)s” are the same column. "
+            "Keep one of them."
+        ) % {"first": problem.names[0], "second": problem.names[1], "sheet": problem.sheet}
     if problem.feature == "json_syntax":
         detail = problem.message.removeprefix("The file is not valid JSON: ")
         return _("The file is not valid JSON (line %(n)s): %(detail)s") % {"n": problem.row, "detail": detail}
@@ -95,15 +105,15 @@ class UploadForm(DsForm):
     file = forms.FileField(
         label=gettext_lazy("Survey file"),
         help_text=gettext_lazy(
-            "A Medvirk survey (.json) or an XLSForm (.xlsx) from KoboToolbox or ODK. Max 5 MB."
+            "A Medvirk survey (.json) or an XLSForm (.xlsx or .xls) from KoboToolbox, ODK or Excel. Max 5 MB."
         ),
     )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         name = (upload.name or "").lower()
-        if not name.endswith((".json", ".xlsx")):
-            raise forms.ValidationError(_("Upload a .json or .xlsx file."))
+        if not name.endswith((".json", ".xlsx", ".xls")):
+            raise forms.ValidationError(_("Upload a .json, .xlsx or .xls file."))
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than 5 MB."))
         return upload

@@ -357,7 +357,7 @@ def test_confirm_refuses_units_outside_the_users_scope(english: Any, demo: Any) 
         ("s.xlsx", b"PK\x03\x04broken", "The file is damaged"),  # the upload guard reads its directory
         ("s.json", b'{"key": ', "not valid JSON (line 1)"),
         ("s.json", b'{"key": "x", "sections": []}', "a survey needs at least one section"),
-        ("s.csv", b"type,name", "Upload a .json or .xlsx file"),
+        ("s.csv", b"type,name", "Upload a .json, .xlsx or .xls file"),
     ],
 )
 def test_broken_uploads_get_clear_messages(

@@ -15,7 +15,8 @@ from medvirk.common import languages
 from medvirk.common.dimensions import PREFER_NOT_TO_SAY
 
 DONT_KNOW = "dont_know"  # the engine's "don't know" answer key (medvirk.surveys.answering.engine.DONT_KNOW)
-ZIP_MAGIC = b"PK\x03\x04"
+ZIP_MAGIC = b"PK\x03\x04"  # .xlsx
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (Excel 97-2003)
 
 DEFAULT_TEXTS: dict[str, dict[str, str]] = {
     DONT_KNOW: {
@@ -120,6 +121,7 @@ class Problem:
     message: str
     row: int | None = None
     sheet: str = "survey"
+    names: tuple[str, ...] = ()  # what the message names (columns), so pages can word it themselves
 
     def to_dict(self) -> dict[str, Any]:
         return {"feature": self.feature, "message": self.message, "row": self.row, "sheet": self.sheet}

@@ -22,6 +22,7 @@ from ...design.definition import (
     QType,
     parse_definition,
 )
+from . import sheets
 from .columns import (
     DONT_KNOW,
     LANG_IN_HEADER,
@@ -29,6 +30,7 @@ from .columns import (
     MAX_RE,
     METADATA_TYPES,
     MIN_RE,
+    OLE_MAGIC,
     SAFE_LANG,
     SELECT_RE,
     UNSUPPORTED_COLUMNS,
@@ -683,6 +685,19 @@ class _Reader:
         return doc
 
 
+def _unreadable(data: bytes, file_type: str) -> Problem:
+    """Say why pyxform could not read the workbook: a duplicated column by name, else unreadable."""
+    try:
+        duplicate = sheets.duplicate_column(data, file_type)
+    except Exception:  # the workbook cannot be opened at all
+        duplicate = None
+    if duplicate:
+        sheet, column = duplicate
+        message = f"The column {column!r} appears twice on the {sheet} sheet."
+        return Problem("duplicate_column", message, 1, sheet, (column,))
+    return Problem("not_xlsform", "The file could not be read as an Excel workbook (.xlsx).", None, "")
+
+
 def _validate(book: Any) -> list[Problem]:
     """Run pyxform's own checks (it converts to an XForm in memory); its error becomes a problem."""
     warnings: list[str] = []
@@ -696,15 +711,18 @@ def _validate(book: Any) -> list[Problem]:
 
 
 def xlsform_to_definition(data: bytes) -> tuple[Definition | None, list[Problem]]:
-    """Read an XLSForm workbook; return the definition (None when unusable) and every problem."""
-    if not data.startswith(ZIP_MAGIC):
+    """Read an XLSForm workbook (.xlsx, or Excel 97-2003 .xls); return the definition (None when
+    unusable) and every problem."""
+    file_type = ".xlsx" if data.startswith(ZIP_MAGIC) else ".xls" if data.startswith(OLE_MAGIC) else None
+    if file_type is None:
         return None, [Problem("not_xlsform", "The file is not an Excel workbook (.xlsx).", None, "")]
     try:
-        book = xls2json_backends.get_xlsform(data, file_type=".xlsx")
+        book = xls2json_backends.get_xlsform(data, file_type=file_type)
     except Exception:  # a zip that is not a workbook, a damaged file, duplicate headers, …
-        return None, [
-            Problem("not_xlsform", "The file could not be read as an Excel workbook (.xlsx).", None, "")
-        ]
+        return None, [_unreadable(data, file_type)]
+    book, clashes = sheets.normalise(book)
+    if clashes:
+        return None, clashes
     if not book.survey or not any(book.survey) or "type" not in (book.survey_header or [{}])[0]:
         return None, [
             Problem(
