@@ -156,3 +156,23 @@ COMPLETE_ANSWERS = {
     "q_nps": 9,
     "q_consent": True,
 }
+
+
+PAIN = {
+    "key": "q_pain",
+    "type": "vas",
+    "required": True,
+    "text": t("Hvor sterke smerter har du nå?", "How much pain do you have now?"),
+    "scale": {
+        "min_label": t("Ingen smerte", "No pain"),
+        "max_label": t("Verst tenkelige smerte", "Worst pain"),
+    },
+}
+
+
+def with_line(**changes: Any) -> dict[str, Any]:
+    """Return the sample survey with a line from 0 to 10 (``vas``) as its own last page."""
+    document = sample_definition()
+    question = {**PAIN, **changes}
+    document["sections"].append({"key": "s_pain", "title": t("Smerte", "Pain"), "questions": [question]})
+    return document

@@ -54,12 +54,12 @@ from medvirk.analysis.suppression import (
 from medvirk.common.dimensions import DIMENSIONS_BY_KEY, DISTRICT
 from medvirk.orgs.models import OrgUnit
 from medvirk.surveys.models import Answer, Response, Survey
-from medvirk.surveys.types import QType, parse_definition
+from medvirk.surveys.types import DONT_KNOW, Figures, parse_definition, question_type
 
 from . import selectors
 
 NOT_STATED = ""  # the category of "prefer not to say", unanswered and unknown values
-DONT_KNOW = "dont_know"
+
 
 # Counts and decisions per survey and data version, shared by the requests a process serves.
 _STATE: OrderedDict[tuple[Any, ...], dict[Any, Any]] = OrderedDict()
@@ -179,7 +179,7 @@ def survey_layout(survey: Survey) -> Layout:
     asked = {
         q.dimension
         for q in parse_definition(survey.definition).questions()
-        if q.type == QType.BACKGROUND and q.dimension in selectors.BG_COLUMNS
+        if question_type(q.type).figures == Figures.BACKGROUND and q.dimension in selectors.BG_COLUMNS
     }
     dims = tuple(d for d in selectors.BG_COLUMNS if d in asked)
     cats = {d: (*category_keys(d, survey.municipality_id), NOT_STATED) for d in dims}
@@ -550,7 +550,7 @@ class SurveyDisclosure:
         def make() -> dict[int, tuple[bool, int | None]]:
             reg = selectors.registry(survey=self.survey)
             return {
-                q.pk: (q.qtype != QType.MULTIPLE, reg.option_id.get((q.pk, DONT_KNOW)))
+                q.pk: (question_type(q.qtype).exclusive, reg.option_id.get((q.pk, DONT_KNOW)))
                 for q in reg.question_by_key.values()
             }
 

@@ -28,7 +28,7 @@ from medvirk.accounts.access import can
 from medvirk.accounts.permissions import Perm
 from medvirk.core.csv_export import BOM, csv_chunks, csv_stream, csv_text, safe_cell
 from medvirk.surveys.models import AnonymityMode
-from medvirk.surveys.types import QType
+from medvirk.surveys.types import ExportColumn, question_type
 
 from . import selectors, services
 from .numbers import number_figures
@@ -225,10 +225,12 @@ def _raw_batches(
     questions = [
         (q.key, q.type, str(results.registry.question_by_key[q.key].pk))
         for q in results.definition.questions()
-        if q.key in results.registry.question_by_key and q.type not in (QType.MATRIX, QType.BACKGROUND)
+        if q.key in results.registry.question_by_key and question_type(q.type).export != ExportColumn.NONE
     ]
     columns = {qid: i for i, (_k, _t, qid) in enumerate(questions)}
-    multiple = frozenset(i for i, (_k, t, _q) in enumerate(questions) if t == QType.MULTIPLE)
+    multiple = frozenset(
+        i for i, (_k, t, _q) in enumerate(questions) if question_type(t).export == ExportColumn.JOINED
+    )
     header = ["row", "unit", "language", *selectors.BG_COLUMNS, *[k for k, _t, _q in questions]]
     shown = {nid for nid in results.tree.nodes if results.respondent_table[node_key(nid)].shown}
     names = {nid: n.name for nid, n in results.tree.nodes.items() if nid in shown}

@@ -8,12 +8,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from medvirk.common.dimensions import DIMENSIONS_BY_KEY, PREFER_NOT_TO_SAY
-from medvirk.surveys.types import Definition, QType, Scale, Text
+from medvirk.surveys.types import DONT_KNOW, Definition, Figures, Question, Scale, Text, question_type
 
 from .selectors import Registry
-
-DONT_KNOW = "dont_know"  # the engine's key for "don't know" (medvirk.surveys.types.DONT_KNOW)
-NPS_SCALE = Scale(min=0, max=10, top_box=9)
 
 
 def localise(text: Text | None) -> str:
@@ -55,7 +52,7 @@ class QuestionInfo:
     @property
     def exclusive(self) -> bool:
         """Return whether each respondent picks exactly one option."""
-        return self.qtype != QType.MULTIPLE
+        return question_type(self.qtype).exclusive
 
     @property
     def dont_know(self) -> OptionInfo | None:
@@ -69,6 +66,27 @@ class TextQuestionInfo:
     text: str
 
 
+def _counted(item: Question, text: str, theme: str | None, reg: Registry) -> QuestionInfo | None:
+    """Return a question whose answers are counted per option (COUNTS figures), else None."""
+    qtype = question_type(item.type)
+    row = reg.question_by_key.get(item.key)
+    if row is None or item.hidden or qtype.figures != Figures.COUNTS:
+        return None
+    scale = qtype.result_scale(item)
+    dont_know = str(_("Don't know"))
+    options = tuple(
+        OptionInfo(
+            reg.option_id[(row.pk, key)],
+            key,
+            dont_know if key == DONT_KNOW else label if isinstance(label, str) else localise(label),
+            int(key) if scale is not None and key != DONT_KNOW else None,
+        )
+        for key, label in qtype.result_options(item)
+        if (row.pk, key) in reg.option_id
+    )
+    return QuestionInfo(row.pk, item.key, item.type, text, theme, scale, options)
+
+
 def survey_questions(definition: Definition, reg: Registry) -> list[QuestionInfo]:
     """Return the survey's visible questions with counted answers, in order (matrix rows flattened)."""
     out: list[QuestionInfo] = []
@@ -78,60 +96,37 @@ def survey_questions(definition: Definition, reg: Registry) -> list[QuestionInfo
                 continue
             items = (
                 [(r, f"{localise(question.text)}: {localise(r.text)}") for r in question.rows]
-                if question.type == QType.MATRIX
+                if question.rows
                 else [(question, localise(question.text))]
             )
             for item, text in items:
-                row = reg.question_by_key.get(item.key)
-                if row is None or item.hidden:
-                    continue
-                scale = (
-                    item.scale if item.type == QType.RATING else NPS_SCALE if item.type == QType.NPS else None
-                )
-                if item.type in (QType.RATING, QType.NPS):
-                    assert scale is not None
-                    keys = [str(v) for v in scale.values()]
-                    if item.type == QType.RATING and scale.dont_know:
-                        keys.append(DONT_KNOW)
-                    labels = {k: k for k in keys} | {DONT_KNOW: str(_("Don't know"))}
-                elif item.type in QType.WITH_OPTIONS:
-                    keys = [o.key for o in item.options if not o.hidden]
-                    labels = {o.key: localise(o.label) for o in item.options}
-                else:
-                    continue
-                options = tuple(
-                    OptionInfo(
-                        reg.option_id[(row.pk, k)],
-                        k,
-                        labels[k],
-                        int(k) if scale is not None and k != DONT_KNOW else None,
-                    )
-                    for k in keys
-                    if (row.pk, k) in reg.option_id
-                )
-                out.append(
-                    QuestionInfo(
-                        row.pk, item.key, item.type, text, item.theme or question.theme, scale, options
-                    )
-                )
+                info = _counted(item, text, item.theme or question.theme, reg)
+                if info is not None:
+                    out.append(info)
     return out
+
+
+def _visible(definition: Definition, reg: Registry, figures: Figures) -> list[Question]:
+    return [
+        q
+        for q in definition.questions()
+        if question_type(q.type).figures == figures and not q.hidden and q.key in reg.question_by_key
+    ]
 
 
 def text_questions(definition: Definition, reg: Registry) -> list[TextQuestionInfo]:
     """Return the visible free-text questions."""
     return [
         TextQuestionInfo(reg.question_by_key[q.key].pk, q.key, localise(q.text))
-        for q in definition.questions()
-        if q.type in (QType.TEXT, QType.TEXTAREA) and not q.hidden and q.key in reg.question_by_key
+        for q in _visible(definition, reg, Figures.TEXT)
     ]
 
 
 def number_questions(definition: Definition, reg: Registry) -> list[QuestionInfo]:
-    """Return the visible number questions (no options, no scale: mean, median and quartiles)."""
+    """Return the visible questions answered with a number: mean, median and quartiles, no options."""
     return [
         QuestionInfo(reg.question_by_key[q.key].pk, q.key, q.type, localise(q.text), q.theme, None)
-        for q in definition.questions()
-        if q.type == QType.NUMBER and not q.hidden and q.key in reg.question_by_key
+        for q in _visible(definition, reg, Figures.NUMBERS)
     ]
 
 
@@ -140,7 +135,7 @@ def dimension_choices(definition: Definition) -> list[tuple[str, str]]:
     lang = (get_language() or "nb").split("-")[0]
     out = []
     for q in definition.questions():
-        if q.type == QType.BACKGROUND and q.dimension in DIMENSIONS_BY_KEY:
+        if question_type(q.type).figures == Figures.BACKGROUND and q.dimension in DIMENSIONS_BY_KEY:
             dim = DIMENSIONS_BY_KEY[q.dimension]
             out.append((dim.key, dim.label_en if lang == "en" else dim.label_nb))
     return out

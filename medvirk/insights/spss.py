@@ -9,7 +9,9 @@ come from the stable question keys, labels from the survey's first language:
 - single choice: 1, 2, … in the definition's option order, each labelled;
 - multiple choice: one 0/1 variable per option (``<question>_<option>``), empty when the
   respondent chose nothing (unanswered and "none chosen" are stored alike);
-- number and consent: numbers; date and free text: strings.
+- number, line from 0 to 10 and consent: numbers; date and free text: strings.
+
+Each question type names its kind (``QuestionType.spss``); ``BUILDERS`` makes each kind.
 
 The file is written by ``savfile.SavWriter`` in batches of ``BATCH`` rows, so memory stays flat
 like the streamed CSV (pyreadstat, used before, needed the whole table as a data frame: 606 MB
@@ -30,9 +32,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from medvirk.common.dimensions import DIMENSIONS_BY_KEY
-from medvirk.surveys.types import Definition, QType, Question, Text
+from medvirk.surveys.types import DONT_KNOW, Definition, Question, Scale, SpssKind, Text, question_type
 
-from .questions import DONT_KNOW, NPS_SCALE
 from .savfile import SavWriter, Variable
 from .tables import SurveyResults
 
@@ -107,6 +108,87 @@ def _labelled_questions(definition: Definition) -> dict[str, tuple[Question, str
     return out
 
 
+@dataclass
+class _Context:
+    """What every column builder needs: the results, the file's language, names already taken."""
+
+    results: SurveyResults
+    lang: str
+    taken: set[str]
+    dont_know: str
+    chosen: str
+    not_chosen: str
+
+
+def _scale_labelled(c: _Context, key: str, q: Question, label: str, index: int) -> list[SavColumn]:
+    scale = question_type(q.type).result_scale(q) or Scale()
+    dk = 99.0 if scale.max < 99 else float(scale.max + 1)
+    labels = {float(v): str(v) for v in scale.values()}
+    if scale.min_label:
+        labels[float(scale.min)] = f"{scale.min} {_text(scale.min_label, c.lang)}"
+    if scale.max_label:
+        labels[float(scale.max)] = f"{scale.max} {_text(scale.max_label, c.lang)}"
+    missing: list[float] = []
+    if scale.dont_know:
+        labels[dk] = c.dont_know
+        missing = [dk]
+
+    def rating(value: Any, dk: float = dk) -> float:
+        return dk if value == DONT_KNOW else _number(value)
+
+    return [SavColumn(spss_name(key, c.taken), label, index, rating, True, labels, missing, "ordinal")]
+
+
+def _codes(c: _Context, key: str, q: Question, label: str, index: int) -> list[SavColumn]:
+    codes = _option_codes(c.results, q)
+    labels = {code: _option_label(q, okey, c.lang) for okey, code in codes.items()}
+
+    def single(value: Any, codes: dict[str, float] = codes) -> float:
+        return codes.get(value, NAN)
+
+    return [SavColumn(spss_name(key, c.taken), label, index, single, True, labels)]
+
+
+def _dummies(c: _Context, key: str, q: Question, label: str, index: int) -> list[SavColumn]:
+    columns = []
+    for okey in _option_codes(c.results, q):
+
+        def multiple(value: Any, okey: str = okey) -> float:
+            if not value:
+                return NAN
+            return 1.0 if okey in value.split(";") else 0.0
+
+        columns.append(
+            SavColumn(
+                spss_name(f"{key}_{okey}", c.taken),
+                f"{label}: {_option_label(q, okey, c.lang)}",
+                index,
+                multiple,
+                True,
+                {0.0: c.not_chosen, 1.0: c.chosen},
+            )
+        )
+    return columns
+
+
+def _numeric(c: _Context, key: str, q: Question, label: str, index: int) -> list[SavColumn]:
+    return [SavColumn(spss_name(key, c.taken), label, index, _number, measure="scale")]
+
+
+def _strings(c: _Context, key: str, q: Question, label: str, index: int) -> list[SavColumn]:
+    return [SavColumn(spss_name(key, c.taken), label, index, _string, numeric=False)]
+
+
+# How each kind of question type becomes variables (the type says its kind: ``QuestionType.spss``).
+BUILDERS: dict[SpssKind, Callable[[_Context, str, Question, str, int], list[SavColumn]]] = {
+    SpssKind.SCALE_LABELLED: _scale_labelled,
+    SpssKind.CODES: _codes,
+    SpssKind.DUMMIES: _dummies,
+    SpssKind.NUMBER: _numeric,
+    SpssKind.STRING: _strings,
+}
+
+
 def sav_columns(results: SurveyResults, header: list[str]) -> list[SavColumn]:
     """Return the typed, labelled variables for a raw-export ``header`` (see ``exports.raw_rows``)."""
     definition = results.definition
@@ -115,9 +197,14 @@ def sav_columns(results: SurveyResults, header: list[str]) -> list[SavColumn]:
     taken: set[str] = set()
     columns: list[SavColumn] = []
     with translation.override(lang if lang in ("nb", "nn", "en") else "nb"):
-        dont_know = _("Don't know")
-        chosen = pgettext("multiple-choice option", "Selected")
-        not_chosen = pgettext("multiple-choice option", "Not selected")
+        context = _Context(
+            results,
+            lang,
+            taken,
+            _("Don't know"),
+            pgettext("multiple-choice option", "Selected"),
+            pgettext("multiple-choice option", "Not selected"),
+        )
         fixed = {"row": _("Response number"), "unit": _("Unit"), "language": _("Language")}
     for index, key in enumerate(header):
         if key not in labelled:  # row, unit, language and the background columns
@@ -129,55 +216,7 @@ def sav_columns(results: SurveyResults, header: list[str]) -> list[SavColumn]:
                 columns.append(SavColumn(spss_name(key, taken), text, index, _string, numeric=False))
             continue
         q, label = labelled[key]
-        if q.type in (QType.RATING, QType.NPS):
-            scale = q.scale if q.type == QType.RATING and q.scale else NPS_SCALE
-            dk = 99.0 if scale.max < 99 else float(scale.max + 1)
-            labels = {float(v): str(v) for v in scale.values()}
-            if scale.min_label:
-                labels[float(scale.min)] = f"{scale.min} {_text(scale.min_label, lang)}"
-            if scale.max_label:
-                labels[float(scale.max)] = f"{scale.max} {_text(scale.max_label, lang)}"
-            missing: list[float] = []
-            if q.type == QType.RATING and scale.dont_know:
-                labels[dk] = dont_know
-                missing = [dk]
-
-            def rating(value: Any, dk: float = dk) -> float:
-                return dk if value == DONT_KNOW else _number(value)
-
-            columns.append(
-                SavColumn(spss_name(key, taken), label, index, rating, True, labels, missing, "ordinal")
-            )
-        elif q.type == QType.SINGLE:
-            codes = _option_codes(results, q)
-            labels = {code: _option_label(q, okey, lang) for okey, code in codes.items()}
-
-            def single(value: Any, codes: dict[str, float] = codes) -> float:
-                return codes.get(value, NAN)
-
-            columns.append(SavColumn(spss_name(key, taken), label, index, single, True, labels))
-        elif q.type == QType.MULTIPLE:
-            for okey in _option_codes(results, q):
-
-                def multiple(value: Any, okey: str = okey) -> float:
-                    if not value:
-                        return NAN
-                    return 1.0 if okey in value.split(";") else 0.0
-
-                columns.append(
-                    SavColumn(
-                        spss_name(f"{key}_{okey}", taken),
-                        f"{label}: {_option_label(q, okey, lang)}",
-                        index,
-                        multiple,
-                        True,
-                        {0.0: not_chosen, 1.0: chosen},
-                    )
-                )
-        elif q.type in (QType.NUMBER, QType.CONSENT):
-            columns.append(SavColumn(spss_name(key, taken), label, index, _number, measure="scale"))
-        else:  # date, text, textarea
-            columns.append(SavColumn(spss_name(key, taken), label, index, _string, numeric=False))
+        columns.extend(BUILDERS[question_type(q.type).spss](context, key, q, label, index))
     return columns
 
 

@@ -38,29 +38,58 @@ COMMENTS = [
 DISTRICT_CODES = ["999901", "999902", "999903", "999904", "999905"]
 
 
+def _rating(q: Question, rng: random.Random, quality: float, immigrant: bool) -> Any:
+    scale = q.scale
+    assert scale is not None
+    if scale.dont_know and rng.random() < 0.05:
+        return DONT_KNOW
+    shift = -0.9 if immigrant and q.theme in ("informasjon", "medvirkning") else 0.0
+    centre = scale.min + (scale.max - scale.min) * quality + shift
+    return max(scale.min, min(scale.max, round(rng.gauss(centre, 0.9))))
+
+
+def _nps(q: Question, rng: random.Random, quality: float, immigrant: bool) -> Any:
+    return max(0, min(10, round(rng.gauss(10 * quality, 1.8))))
+
+
+def _multiple(q: Question, rng: random.Random, quality: float, immigrant: bool) -> Any:
+    keys = [o.key for o in q.options if not o.hidden]
+    return tuple(k for k in keys if rng.random() < 0.35) or (keys[0],)
+
+
+def _comment(q: Question, rng: random.Random, quality: float, immigrant: bool) -> Any:
+    return rng.choice(COMMENTS) if rng.random() < 0.4 else None
+
+
+def _single(q: Question, rng: random.Random, quality: float, immigrant: bool) -> Any:
+    return rng.choice([o.key for o in q.options if not o.hidden])
+
+
+def _number(q: Question, rng: random.Random, quality: float, immigrant: bool) -> Any:
+    return rng.randint(int(q.min or 0), int(min(q.max or 10, 10)))
+
+
+def _consent(q: Question, rng: random.Random, quality: float, immigrant: bool) -> Any:
+    return True
+
+
+# Plausible answers per question type (quality per unit, gaps by background); the demo leaves
+# other types unanswered.
+GENERATORS = {
+    QType.RATING: _rating,
+    QType.NPS: _nps,
+    QType.SINGLE: _single,
+    QType.MULTIPLE: _multiple,
+    QType.TEXT: _comment,
+    QType.TEXTAREA: _comment,
+    QType.NUMBER: _number,
+    QType.CONSENT: _consent,
+}
+
+
 def _answer(q: Question, rng: random.Random, quality: float, immigrant: bool) -> Any:
-    if q.type in (QType.RATING,):
-        scale = q.scale
-        assert scale is not None
-        if scale.dont_know and rng.random() < 0.05:
-            return DONT_KNOW
-        shift = -0.9 if immigrant and q.theme in ("informasjon", "medvirkning") else 0.0
-        centre = scale.min + (scale.max - scale.min) * quality + shift
-        return max(scale.min, min(scale.max, round(rng.gauss(centre, 0.9))))
-    if q.type == QType.NPS:
-        return max(0, min(10, round(rng.gauss(10 * quality, 1.8))))
-    if q.type == QType.SINGLE:
-        return rng.choice([o.key for o in q.options if not o.hidden])
-    if q.type == QType.MULTIPLE:
-        keys = [o.key for o in q.options if not o.hidden]
-        return tuple(k for k in keys if rng.random() < 0.35) or (keys[0],)
-    if q.type in (QType.TEXT, QType.TEXTAREA):
-        return rng.choice(COMMENTS) if rng.random() < 0.4 else None
-    if q.type == QType.NUMBER:
-        return rng.randint(int(q.min or 0), int(min(q.max or 10, 10)))
-    if q.type == QType.CONSENT:
-        return True
-    return None
+    generate = GENERATORS.get(q.type)
+    return None if generate is None else generate(q, rng, quality, immigrant)
 
 
 def _background(q: Question, rng: random.Random, district: str, immigrant: bool) -> str:

@@ -1,7 +1,9 @@
 """Pure values of surveys for other apps: the definition format, question types, answer keys.
 
 No Django models and no queries: insights, population and the API read definitions through
-this module (see ``services`` for the app's layout).
+this module (see ``services`` for the app's layout). ``question_type(key)`` is the question-type
+registry (``medvirk.surveys.qtypes``): what a type's results show (``figures``), how exports
+write it (``export``, ``spss``), its scale and options for counting.
 """
 
 from __future__ import annotations
@@ -21,9 +23,12 @@ from .design.definition import (
     Section,
     Text,
     missing_translations,
-    parse_definition,
     tx,
 )
+from .design.parser import parse_definition
+from .qtypes import Edit, ExportColumn, Figures, QuestionType, SpssKind
+from .qtypes import all_types as question_types
+from .qtypes import get as question_type
 
 __all__ = [
     "DONT_KNOW",
@@ -33,16 +38,23 @@ __all__ = [
     "Condition",
     "Definition",
     "DefinitionError",
+    "Edit",
+    "ExportColumn",
     "FieldError",
+    "Figures",
     "Option",
     "QType",
     "Question",
+    "QuestionType",
     "Scale",
     "Section",
+    "SpssKind",
     "Text",
     "answers_to_form",
     "missing_translations",
     "parse_definition",
+    "question_type",
+    "question_types",
     "storable",
     "tx",
 ]

@@ -26,8 +26,10 @@ from django.db import connection, models, transaction
 
 from medvirk.orgs.models import OrgUnit
 
-from ..design.definition import Definition, QType, parse_definition
+from .. import qtypes
+from ..design.definition import Definition
 from ..design.local import unit_document
+from ..design.parser import parse_definition
 from ..models import Answer, Response, Survey, SurveyOption, SurveyQuestion, SurveyUnit
 from ..sql import sql_column, sql_table
 from . import engine
@@ -294,19 +296,9 @@ class Registry:
         rows: list[tuple[int, int | None, float | None, str]] = []
         for key, value in answers.items():
             q = self.questions[key]
-            if q.qtype == QType.MULTIPLE:
-                rows.extend((q.pk, self.option_id(q, k), None, "") for k in value)
-            elif q.qtype in (QType.SINGLE, QType.BACKGROUND):
-                rows.append((q.pk, self.option_id(q, value), None, ""))
-            elif q.qtype in (QType.RATING, QType.NPS):
-                num = None if value == engine.DONT_KNOW else float(value)
-                rows.append((q.pk, self.option_id(q, str(value)), num, ""))
-            elif q.qtype == QType.NUMBER:
-                rows.append((q.pk, None, float(value), ""))
-            elif q.qtype == QType.CONSENT:
-                rows.append((q.pk, None, 1.0, ""))
-            else:
-                rows.append((q.pk, None, None, str(value)))
+            for option_key, number, text in qtypes.get(q.qtype).storage_rows(value):
+                option = None if option_key is None else self.option_id(q, option_key)
+                rows.append((q.pk, option, number, text))
         return rows
 
     def option_id(self, question: SurveyQuestion, key: str) -> int:

@@ -1,63 +1,48 @@
 """The answer engine: which questions are shown, how form input becomes answers, what is wrong.
 
 Pure Python over ``definition`` dataclasses, so the same rules serve the web form, paper entry,
-the API and property tests. Answer values by question type:
+the API and property tests. How one question's form values become its answer is the question
+type's (``medvirk.surveys.qtypes``); answer values by type:
 
 - single, background: an option/category key (background also ``prefer_not_to_say``)
 - multiple: a tuple of option keys (at least one)
 - rating and each matrix row: an int on the scale, or ``DONT_KNOW``
-- nps: an int 0–10; number: int or float; date: ISO ``YYYY-MM-DD``; text/textarea: str
+- nps: an int 0–10; number: int or float; vas: a float 0–10 with one decimal;
+  date: ISO ``YYYY-MM-DD``; text/textarea: str
 - consent: True
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import math
-import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
-from medvirk.common.dimensions import DIMENSIONS_BY_KEY, PREFER_NOT_TO_SAY
-
-from ..design.definition import Condition, Definition, QType, Question, Section
-
-DONT_KNOW = "dont_know"
-TEXT_MAX = 5000
-FIELD_PREFIX = "q-"
-# NUL and lone UTF-16 surrogates (JSON "\u0000", "\ud800") cannot be stored as text in PostgreSQL
-# nor encoded as UTF-8; a valid pair arrives as one code point, so any surrogate here is lone.
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+from .. import qtypes
+from ..design.definition import Condition, Definition, Question, Section
+from ..qtypes import DONT_KNOW, FIELD_PREFIX, AnswerContext, FieldError, field_name
+from ..qtypes.background import background_keys
+from ..qtypes.shared import storable
 
 Answers = dict[str, Any]
 
-
-@dataclass(frozen=True, slots=True)
-class FieldError:
-    """A problem with one answer: a code the view turns into a sentence in the survey language."""
-
-    question: str
-    code: str  # required, invalid_choice, out_of_range, not_a_number, invalid_date, too_long, too_many,
-    # invalid_text (NUL or a lone surrogate)
-    params: Mapping[str, Any] = field(default_factory=dict)
-
-
-def storable(text: str) -> bool:
-    """Return whether ``text`` can be stored (no NUL, no lone surrogate)."""
-    return _UNSTORABLE.search(text) is None
-
-
-def field_name(key: str) -> str:
-    """Return the form field name for a question key."""
-    return FIELD_PREFIX + key
-
-
-def background_keys(question: Question, districts: Sequence[str] = ()) -> list[str]:
-    """Return the category keys a background question offers (always with 'prefer not to say')."""
-    dimension = DIMENSIONS_BY_KEY[question.dimension or ""]
-    keys = list(districts) if dimension.key == "district" else list(dimension.keys())
-    return [*keys, PREFER_NOT_TO_SAY]
+__all__ = [
+    "DONT_KNOW",
+    "FIELD_PREFIX",
+    "Answers",
+    "FieldError",
+    "answers_to_form",
+    "background_keys",
+    "condition_holds",
+    "field_name",
+    "missing_required",
+    "parse_question",
+    "parse_section",
+    "section_keys",
+    "storable",
+    "visible_answers",
+    "visible_questions",
+]
 
 
 # --- skip logic ---------------------------------------------------------------------------
@@ -126,95 +111,11 @@ def visible_questions(section: Section, answers: Mapping[str, Any]) -> list[Ques
 # --- parsing form input -------------------------------------------------------------------
 
 
-def _one(data: Mapping[str, Sequence[str]], key: str) -> str:
-    values = data.get(field_name(key)) or []
-    return values[0].strip() if values else ""
-
-
 def parse_question(
     question: Question, data: Mapping[str, Sequence[str]], *, districts: Sequence[str] = ()
 ) -> tuple[Answers, list[FieldError]]:
     """Turn raw form values for one question (and its matrix rows) into answers or errors."""
-    if question.type == QType.MATRIX:
-        answers: Answers = {}
-        errors: list[FieldError] = []
-        for row in question.rows:
-            if row.hidden:
-                continue
-            row_q = Question(
-                key=row.key,
-                type=QType.RATING,
-                text=row.text,
-                required=question.required or row.required,
-                scale=question.scale,
-            )
-            a, e = parse_question(row_q, data)
-            answers.update(a)
-            errors.extend(e)
-        return answers, errors
-    key = question.key
-    raw = _one(data, key)
-    qtype = question.type
-    if qtype == QType.MULTIPLE:
-        allowed = {o.key for o in question.options if not o.hidden}
-        chosen = [v for v in (data.get(field_name(key)) or []) if v]
-        if not chosen:
-            return {}, [FieldError(key, "required")] if question.required else []
-        if any(v not in allowed for v in chosen):
-            return {}, [FieldError(key, "invalid_choice")]
-        order = [o.key for o in question.options]
-        return {key: tuple(sorted(set(chosen), key=order.index))}, []
-    if not raw:
-        return {}, [FieldError(key, "required")] if question.required else []
-    if qtype == QType.SINGLE:
-        if raw not in {o.key for o in question.options if not o.hidden}:
-            return {}, [FieldError(key, "invalid_choice")]
-        return {key: raw}, []
-    if qtype == QType.BACKGROUND:
-        if raw not in background_keys(question, districts):
-            return {}, [FieldError(key, "invalid_choice")]
-        return {key: raw}, []
-    if qtype in (QType.RATING, QType.NPS):
-        scale_min, scale_max = (0, 10) if qtype == QType.NPS else (question.scale.min, question.scale.max)  # type: ignore[union-attr]
-        if raw == DONT_KNOW and qtype == QType.RATING and question.scale and question.scale.dont_know:
-            return {key: DONT_KNOW}, []
-        try:
-            value = int(raw)
-        except ValueError:
-            return {}, [FieldError(key, "invalid_choice")]
-        if not scale_min <= value <= scale_max:
-            return {}, [FieldError(key, "out_of_range", {"min": scale_min, "max": scale_max})]
-        return {key: value}, []
-    if qtype == QType.NUMBER:
-        try:
-            number = float(raw.replace(",", ".").replace("\u00a0", "").replace(" ", ""))
-        except ValueError:
-            return {}, [FieldError(key, "not_a_number")]
-        if not math.isfinite(number):
-            return {}, [FieldError(key, "not_a_number")]
-        lo = -math.inf if question.min is None else question.min
-        hi = math.inf if question.max is None else question.max
-        if not lo <= number <= hi:
-            return {}, [FieldError(key, "out_of_range", {"min": question.min, "max": question.max})]
-        return {key: int(number) if number.is_integer() and abs(number) < 2**53 else number}, []
-    if qtype == QType.DATE:
-        try:
-            return {key: dt.date.fromisoformat(raw).isoformat()}, []
-        except ValueError:
-            return {}, [FieldError(key, "invalid_date")]
-    if qtype in (QType.TEXT, QType.TEXTAREA):
-        limit = question.max_length or (500 if qtype == QType.TEXT else TEXT_MAX)
-        text = (data.get(field_name(key)) or [""])[0].strip().replace("\r\n", "\n")
-        if len(text) > limit:
-            return {}, [FieldError(key, "too_long", {"max": limit})]
-        if not storable(text):
-            return {}, [FieldError(key, "invalid_text")]
-        return {key: text}, []
-    if qtype == QType.CONSENT:
-        if raw not in ("yes", "on", "true", "1"):
-            return {}, [FieldError(key, "invalid_choice")]
-        return {key: True}, []
-    return {}, [FieldError(key, "invalid_choice")]  # pragma: no cover - QType.ALL is exhaustive
+    return qtypes.get(question.type).parse(question, data, AnswerContext(districts))
 
 
 def parse_section(
@@ -264,16 +165,10 @@ def answers_to_form(answers: Mapping[str, Any]) -> dict[str, list[str]]:
 def missing_required(definition: Definition, answers: Mapping[str, Any]) -> list[str]:
     """Return required visible questions without an answer (checked again at submission)."""
     _sections, keys, effective = visible_answers(definition, answers)
-    missing = []
-    for q in definition.questions(include_rows=False):
-        if q.key not in keys:
-            continue
-        if q.type == QType.MATRIX:
-            missing.extend(
-                r.key
-                for r in q.rows
-                if not r.hidden and (q.required or r.required) and r.key not in effective
-            )
-        elif q.required and q.key not in effective:
-            missing.append(q.key)
-    return missing
+    return [
+        key
+        for q in definition.questions(include_rows=False)
+        if q.key in keys
+        for key, required in qtypes.get(q.type).answer_keys(q)
+        if required and key not in effective
+    ]

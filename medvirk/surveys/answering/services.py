@@ -16,8 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from medvirk.common.dimensions import PREFER_NOT_TO_SAY
 from medvirk.core.errors import ServiceError
 
-from ..design.definition import Definition, QType, parse_definition
+from .. import qtypes
+from ..design.definition import Definition
 from ..design.local import definition_for_response
+from ..design.parser import parse_definition
 from ..models import (
     BG_FIELDS,
     Answer,
@@ -112,19 +114,10 @@ def stored_answers(response: Response) -> engine.Answers:
     rows = Answer.objects.filter(response=response).select_related("question", "option")
     for row in rows:
         q = row.question
-        if q.qtype == QType.MULTIPLE:
-            answers[q.key] = (*answers.get(q.key, ()), row.option.key)  # type: ignore[union-attr]
-        elif q.qtype in (QType.SINGLE, QType.BACKGROUND):
-            answers[q.key] = row.option.key  # type: ignore[union-attr]
-        elif q.qtype in (QType.RATING, QType.NPS):
-            answers[q.key] = engine.DONT_KNOW if row.value_num is None else int(row.value_num)
-        elif q.qtype == QType.NUMBER:
-            value = row.value_num
-            answers[q.key] = int(value) if value is not None and value.is_integer() else value
-        elif q.qtype == QType.CONSENT:
-            answers[q.key] = True
-        else:
-            answers[q.key] = row.value_text
+        option_key = row.option.key if row.option is not None else None
+        answers[q.key] = qtypes.get(q.qtype).stored_value(
+            answers.get(q.key), option_key, row.value_num, row.value_text
+        )
     return answers
 
 
@@ -144,7 +137,7 @@ def _answer_rows(response: Response, answers: Mapping[str, Any], registry: Regis
 def _set_background(response: Response, definition: Definition, answers: Mapping[str, Any]) -> list[str]:
     changed = []
     for q in definition.questions(include_rows=False):
-        if q.type == QType.BACKGROUND and q.dimension in BG_FIELDS and q.key in answers:
+        if q.dimension in BG_FIELDS and q.key in answers:  # only background questions have one
             value = answers[q.key]
             setattr(response, BG_FIELDS[q.dimension], "" if value == PREFER_NOT_TO_SAY else value)
             changed.append(BG_FIELDS[q.dimension])
@@ -223,9 +216,7 @@ def response_submit_complete(
         return Response.objects.get(pk=existing), False
     definition, registry = Registry.for_target(target)
     data = form if form is not None else engine.answers_to_form(answers or {})
-    needs_districts = any(
-        q.type == QType.BACKGROUND and q.dimension == "district" for q in definition.questions()
-    )
+    needs_districts = any(q.dimension == "district" for q in definition.questions())
     districts = district_codes(municipality_id=target.municipality_id) if needs_districts else []
     parsed: engine.Answers = {}
     errors: list[engine.FieldError] = []

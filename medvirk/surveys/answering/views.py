@@ -8,7 +8,7 @@ CSRF or session cookie. Responses are sent with ``Cache-Control: no-store``.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any
 
@@ -24,11 +24,13 @@ from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import OrgUnit, UnitKind
 
 from ..design import services as design
-from ..design.definition import Definition, parse_definition
+from ..design.definition import Definition
 from ..design.local import definition_for_response, definition_for_unit
+from ..design.parser import parse_definition
 from ..design.respondent_text import ui
 from ..models import AccessCode, Channel, Invitation, Response, Survey, SurveyUnit
-from . import engine, services
+from . import engine, navigation, services
+from .navigation import Move
 from .render import SectionRenderer, error_text, tx
 
 
@@ -150,8 +152,8 @@ def start(request: HttpRequest, link_key: str) -> HttpResponse:
 
 
 def _first_section(definition: Definition, response: Response) -> int:
-    sections, _keys, _eff = engine.visible_answers(definition, services.stored_answers(response))
-    return definition.sections.index(sections[0]) + 1 if sections else 1
+    answers = services.stored_answers(response)
+    return navigation.target(definition, answers, 1, Move.HERE) or 1
 
 
 @respondent_view
@@ -236,92 +238,98 @@ def district_labels(municipality_id: int) -> dict[str, str]:
 @respondent_view
 @require_http_methods(["GET", "POST"])
 def section(request: HttpRequest, token: str, number: int) -> HttpResponse:
-    """Show one section (page); on POST validate it, save it and move on."""
+    """Show one section (page); on POST validate it, save it and move on (``navigation``)."""
     response = services.response_by_token(token)
     if response is None:
         raise Http404
-    survey = response.survey
     definition = definition_for_response(response)
     if response.complete:
         return redirect("respond:done", token=token)
-    if (
-        request.method == "POST"
-        and request.POST.get("lang") in definition.languages
-        and "change_language" in request.POST
-    ):
-        Response.objects.filter(pk=response.pk).update(language=request.POST["lang"])
+    post = request.POST
+    if request.method == "POST" and "change_language" in post and post.get("lang") in definition.languages:
+        Response.objects.filter(pk=response.pk).update(language=post["lang"])
         return redirect("respond:section", token=token, number=number)
-    lang = response.language
-    if not design.survey_is_accepting(survey):
-        return _closed_page(request, survey, definition, lang)
+    if not design.survey_is_accepting(response.survey):
+        return _closed_page(request, response.survey, definition, response.language)
     if not 1 <= number <= len(definition.sections):
         raise Http404
-    stored = services.stored_answers(response)
-    visible_sections, _keys, effective = engine.visible_answers(definition, stored)
-    current = definition.sections[number - 1]
-    if current not in visible_sections:  # skipped by logic: go to the next visible page
-        later = [s for s in visible_sections if definition.sections.index(s) > number - 1]
-        if later:
-            return redirect("respond:section", token=token, number=definition.sections.index(later[0]) + 1)
-        return _finish(request, response, token, definition)
-    earlier = {k: v for k, v in effective.items() if k not in engine.section_keys(current)}
-    districts = district_labels(survey.municipality_id)
-    errors: dict[str, str] = {}
-    overrides = (survey.definition or {}).get("ui")
+    page = Page(request, response, token, definition, number)
+    shown = navigation.target(definition, page.stored, number, Move.HERE)
+    if shown != number:  # skipped by logic: go to the next shown page
+        return page.go(shown)
     if request.method == "POST":
-        data = {k: request.POST.getlist(k) for k in request.POST if k.startswith(engine.FIELD_PREFIX)}
+        return page.save()
+    return page.render(engine.answers_to_form(page.stored), {}, page.effective)
+
+
+class Page:
+    """One shown page of a response: save what was sent, move on, or show it (with errors)."""
+
+    def __init__(
+        self, request: HttpRequest, response: Response, token: str, definition: Definition, number: int
+    ) -> None:
+        self.request, self.response, self.token = request, response, token
+        self.definition, self.number = definition, number
+        self.current = definition.sections[number - 1]
+        self.stored = services.stored_answers(response)
+        _sections, _keys, self.effective = engine.visible_answers(definition, self.stored)
+        own = engine.section_keys(self.current)
+        self.earlier = {k: v for k, v in self.effective.items() if k not in own}
+        self.districts = district_labels(response.survey.municipality_id)
+        self.overrides = (response.survey.definition or {}).get("ui")
+
+    def go(self, number: int | None) -> HttpResponse:
+        """Redirect to page ``number``, or finish the response when there is none."""
+        if number is None:
+            return _finish(self.request, self.response, self.token, self.definition)
+        return redirect("respond:section", token=self.token, number=number)
+
+    def save(self) -> HttpResponse:
+        post = self.request.POST
+        data = {k: post.getlist(k) for k in post if k.startswith(engine.FIELD_PREFIX)}
         answers, problems = engine.parse_section(
-            definition, current, data, earlier, districts=list(districts)
+            self.definition, self.current, data, self.earlier, districts=list(self.districts)
         )
-        services.response_save_section(response=response, section_key=current.key, answers=answers)
-        going_back = request.POST.get("nav") == "previous"
-        if going_back:
-            before = [s for s in visible_sections if definition.sections.index(s) < number - 1]
-            target = definition.sections.index(before[-1]) + 1 if before else number
-            return redirect("respond:section", token=token, number=target)
-        shown_before = {q.key for q in engine.visible_questions(current, {**earlier, **stored})}
-        shown_after = {q.key for q in engine.visible_questions(current, {**earlier, **answers})}
-        if not problems and shown_after - shown_before:  # a follow-up appeared on this page: show it
-            return redirect(reverse("respond:section", args=[token, number]) + "?followup=1")
-        if not problems:
-            stored = services.stored_answers(response)
-            visible_sections, _keys, _eff = engine.visible_answers(definition, stored)
-            later = [s for s in visible_sections if definition.sections.index(s) > number - 1]
-            if later:
-                return redirect(
-                    "respond:section", token=token, number=definition.sections.index(later[0]) + 1
-                )
-            return _finish(request, response, token, definition)
-        errors = {e.question: error_text(e, lang, overrides) for e in problems}
-        context_answers = {**earlier, **answers}
-    else:
-        data = engine.answers_to_form(stored)
-        context_answers = dict(effective)
-    renderer = SectionRenderer(definition, lang, district_labels=districts, overrides=overrides)
-    fields = renderer.fields(current, data, errors, context_answers)
-    position = visible_sections.index(current) + 1 if current in visible_sections else 1
-    total = len(visible_sections)
-    is_last = position == total
-    context = _chrome(
-        definition,
-        lang,
-        survey,
-        fields=fields,
-        section_title=renderer.t(current.title),
-        section_description=renderer.t(current.description),
-        errors=[(f.id, f.text, f.error) for f in _flat(fields) if f.error],
-        position=position,
-        total=total,
-        page_of=ui("page_of", lang, overrides, n=position, total=total),
-        is_first=position == 1,
-        is_last=is_last,
-        kiosk=response.channel == Channel.KIOSK,
-        followup=request.method == "GET" and request.GET.get("followup") == "1",
-        resume_url=request.build_absolute_uri(reverse("respond:section", args=[token, number])),
-        action=reverse("respond:section", args=[token, number]),
-    )
-    status = 400 if errors else 200
-    return render(request, "surveys/respond/section.html", context, status=status)
+        services.response_save_section(response=self.response, section_key=self.current.key, answers=answers)
+        if post.get("nav") == "previous":
+            return self.go(navigation.target(self.definition, self.stored, self.number, Move.PREVIOUS))
+        if problems:
+            errors = {e.question: error_text(e, self.response.language, self.overrides) for e in problems}
+            return self.render(data, errors, {**self.earlier, **answers})
+        if navigation.follow_up_appeared(self.current, self.earlier, self.stored, answers):
+            return redirect(reverse("respond:section", args=[self.token, self.number]) + "?followup=1")
+        after = services.stored_answers(self.response)
+        return self.go(navigation.target(self.definition, after, self.number, Move.NEXT))
+
+    def render(
+        self, data: Mapping[str, list[str]], errors: dict[str, str], answers: Mapping[str, Any]
+    ) -> HttpResponse:
+        lang, request = self.response.language, self.request
+        renderer = SectionRenderer(
+            self.definition, lang, district_labels=self.districts, overrides=self.overrides
+        )
+        fields = renderer.fields(self.current, data, errors, answers)
+        position, total = navigation.progress(self.definition, self.stored, self.number)
+        here = reverse("respond:section", args=[self.token, self.number])
+        context = _chrome(
+            self.definition,
+            lang,
+            self.response.survey,
+            fields=fields,
+            section_title=renderer.t(self.current.title),
+            section_description=renderer.t(self.current.description),
+            errors=[(f.id, f.text, f.error) for f in _flat(fields) if f.error],
+            position=position,
+            total=total,
+            page_of=ui("page_of", lang, self.overrides, n=position, total=total),
+            is_first=position == 1,
+            is_last=position == total,
+            kiosk=self.response.channel == Channel.KIOSK,
+            followup=request.method == "GET" and request.GET.get("followup") == "1",
+            resume_url=request.build_absolute_uri(here),
+            action=here,
+        )
+        return render(request, "surveys/respond/section.html", context, status=400 if errors else 200)
 
 
 def _flat(fields: list[Any]) -> list[Any]:

@@ -24,8 +24,11 @@ from medvirk.accounts.permissions import Perm
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
 
+from .. import qtypes
 from ..models import Answer, Response, Survey, SurveyQuestion, SurveyUnit
-from .definition import LOCAL_PREFIX, Definition, QType, parse_definition
+from ..qtypes import Edit
+from .definition import LOCAL_PREFIX, Definition, QType
+from .parser import parse_definition
 from .respondent_text import ui
 
 MAX_LOCAL_QUESTIONS = 3  # visible local questions per unit and round ("a few")
@@ -122,7 +125,8 @@ def _number(key: str) -> int:
 
 def _carry_hidden_options(old: Mapping[str, Any], new: dict[str, Any]) -> None:
     """Keep options that disappeared as hidden, so answers to them stay readable."""
-    if new.get("type") not in QType.WITH_OPTIONS:
+    qtype = qtypes.find(new.get("type"))
+    if qtype is None or Edit.OPTIONS not in qtype.edits:
         return  # no longer a choice question (allowed only without answers): nothing to keep
     present = {o.get("key") for o in new.get("options") or []}
     for option in old.get("options") or []:

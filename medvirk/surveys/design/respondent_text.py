@@ -73,6 +73,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "pl": "Nie wiem / nie dotyczy",
         "uk": "Не знаю / не стосується",
     },
+    "range_value": {
+        "nb": "Ditt svar, et tall fra {min} til {max}",
+        "nn": "Svaret ditt, eit tal frå {min} til {max}",
+        "en": "Your answer, a number from {min} to {max}",
+        "ar": "إجابتك، رقم من {min} إلى {max}",
+        "pl": "Twoja odpowiedź, liczba od {min} do {max}",
+        "uk": "Ваша відповідь, число від {min} до {max}",
+    },
     "prefer_not_to_say": {
         "nb": "Vil ikke svare",
         "nn": "Vil ikkje svare",

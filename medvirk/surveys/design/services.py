@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -16,10 +16,11 @@ from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import OrgUnit
 
-from ..answering import engine
+from .. import qtypes
 from ..models import Survey, SurveyOption, SurveyQuestion, SurveyStatus, SurveyUnit
 from ..sql import district_codes
-from .definition import LOCAL_PREFIX, Definition, DefinitionError, QType, parse_definition
+from .definition import LOCAL_PREFIX, Definition, DefinitionError
+from .parser import parse_definition
 
 if TYPE_CHECKING:
     from ..answering.answer_store import SubmissionTarget
@@ -27,19 +28,6 @@ if TYPE_CHECKING:
 
 def _today() -> Any:
     return timezone.localdate()
-
-
-def _option_keys(question: Any, districts: Sequence[str]) -> list[str]:
-    if question.type in QType.WITH_OPTIONS:
-        return [o.key for o in question.options]
-    if question.type == QType.BACKGROUND:
-        return engine.background_keys(question, districts)
-    if question.type == QType.RATING and question.scale:
-        keys = [str(v) for v in question.scale.values()]
-        return [*keys, engine.DONT_KNOW] if question.scale.dont_know else keys
-    if question.type == QType.NPS:
-        return [str(v) for v in range(11)]
-    return []
 
 
 def _sync_registry(
@@ -80,7 +68,7 @@ def _sync_registry(
             row.dimension = question.dimension or ""
             row.save(update_fields=["qtype", "position", "hidden", "dimension"])
         options = {o.key: o for o in row.options.all()}
-        wanted = _option_keys(question, districts)
+        wanted = qtypes.get(question.type).option_keys(question, districts)
         hidden_keys = {o.key for o in question.options if o.hidden}
         for opos, okey in enumerate(wanted):
             if okey in options:

@@ -24,8 +24,9 @@ from ..models import SurveyStatus
 from ..selectors import access_survey_by_id, access_survey_unit, survey_units_for, surveys_for
 from . import local, services
 from .bank import list_templates, load_template
-from .definition import missing_translations, parse_definition, tx
+from .definition import missing_translations, tx
 from .forms import DatesForm, DefinitionForm, LocalQuestionForm, SurveyCreateForm
+from .parser import parse_definition
 
 
 def display_title(text: dict[str, str]) -> str:

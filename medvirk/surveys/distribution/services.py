@@ -22,7 +22,8 @@ from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
 
 from ..answering.services import hash_token
-from ..design.definition import parse_definition, tx
+from ..design.definition import tx
+from ..design.parser import parse_definition
 from ..design.respondent_text import ui
 from ..models import AccessCode, Invitation, SurveyUnit
 

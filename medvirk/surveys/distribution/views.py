@@ -22,9 +22,9 @@ from ..answering import services as answering
 from ..answering.render import SectionRenderer, error_text
 from ..answering.views import RespondentTexts, district_labels
 from ..design import local
-from ..design.definition import parse_definition
 from ..design.forms import page_language
 from ..design.local import definition_for_unit
+from ..design.parser import parse_definition
 from ..design.views import display_title
 from ..models import AccessCode, Channel
 from ..selectors import access_survey_by_id, access_survey_unit

@@ -12,8 +12,8 @@ from medvirk.common.textfiles import TextFileError, TextProblem, load_json
 from ..design.definition import (
     Definition,
     DefinitionError,
-    parse_definition,
 )
+from ..design.parser import parse_definition
 from .xlsform.columns import (
     ZIP_MAGIC,
     Problem,

@@ -29,7 +29,8 @@ from medvirk.core.views import staff_view
 from medvirk.orgs.forms import unit_choices
 
 from ..design import services
-from ..design.definition import Definition, missing_translations, parse_definition
+from ..design.definition import Definition, missing_translations
+from ..design.parser import parse_definition
 from ..selectors import access_survey_by_id
 from .files import MAX_UPLOAD_BYTES
 from .upload import read_survey_upload

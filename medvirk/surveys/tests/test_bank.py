@@ -25,8 +25,8 @@ from medvirk.surveys.design.definition import (
     QType,
     Question,
     missing_translations,
-    parse_definition,
 )
+from medvirk.surveys.design.parser import parse_definition
 
 EXPECTED = {
     "kindergarten_parents": "kindergarten",
@@ -180,7 +180,7 @@ def test_keys_are_stable_readable_and_prefixed(definition: Definition) -> None:
 
 def test_scales(definition: Definition) -> None:
     for q in top_level(definition):
-        if q.type in QType.SCALED:
+        if q.type in (QType.RATING, QType.MATRIX):
             assert q.scale is not None
             assert (q.scale.min, q.scale.max) in {(1, 5), (1, 6)}, q.key
             assert q.scale.min_label and q.scale.max_label, f"{q.key} needs end labels"

@@ -13,7 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from medvirk.common.dimensions import DIMENSIONS_BY_KEY
-from medvirk.surveys.design.definition import Definition, DefinitionError, QType, parse_definition
+from medvirk.surveys import qtypes
+from medvirk.surveys.design.definition import Definition, DefinitionError, QType
+from medvirk.surveys.design.parser import parse_definition
 from medvirk.surveys.interchange.xlsform import definition_to_xlsform, xlsform_to_definition
 from tests.sample_survey import sample_definition
 
@@ -64,14 +66,14 @@ def definitions(draw: st.DrawFn) -> dict[str, Any]:
 
     def leaf(q: dict[str, Any]) -> dict[str, Any]:
         key, qtype = q["key"], q["type"]
-        if qtype in QType.WITH_OPTIONS:
+        if qtype in (QType.SINGLE, QType.MULTIPLE):
             keys = [o["key"] for o in q["options"]]
             if draw(st.booleans()):
                 return {"question": key, "op": "equals", "value": draw(st.sampled_from(keys))}
             values = draw(st.lists(st.sampled_from(keys), min_size=1, max_size=3, unique=True))
             return {"question": key, "op": "one_of", "values": values}
-        if qtype in (QType.RATING, QType.NPS, QType.NUMBER):
-            lo, hi = (q["scale"]["min"], q["scale"]["max"]) if "scale" in q else (0, 10)
+        if qtype in (QType.RATING, QType.NPS, QType.NUMBER, QType.VAS):
+            lo, hi = (q["scale"].get("min", 0), q["scale"].get("max", 10)) if "scale" in q else (0, 10)
             kind = draw(st.sampled_from(["equals", "range", "one_of", "answered"]))
             if kind == "equals":
                 return {"question": key, "op": "equals", "value": draw(st.integers(lo, hi))}
@@ -118,13 +120,13 @@ def definitions(draw: st.DrawFn) -> dict[str, Any]:
         return q
 
     def question() -> dict[str, Any]:
-        qtype = draw(st.sampled_from(sorted(QType.ALL)))
+        qtype = draw(st.sampled_from(sorted(qtypes.keys())))
         q: dict[str, Any] = {"key": f"q_{next(counter)}", "type": qtype, "text": text()}
         cond = condition()
         if cond:
             q["condition"] = cond
         common(q)
-        if qtype in QType.WITH_OPTIONS:
+        if qtype in (QType.SINGLE, QType.MULTIPLE):
             keys = draw(
                 st.lists(
                     st.sampled_from(["a", "b", "yes", "no", "x1", "other"]),
@@ -138,6 +140,8 @@ def definitions(draw: st.DrawFn) -> dict[str, Any]:
                 q["options"][-1]["hidden"] = True
         elif qtype == QType.RATING or (qtype == QType.NPS and draw(st.integers(0, 3)) == 0):
             q["scale"] = scale()
+        elif qtype == QType.VAS and draw(st.booleans()):
+            q["scale"] = {"min_label": text(), "max_label": text()}  # the ends; 0 and 10 are fixed
         elif qtype == QType.MATRIX:
             q["scale"] = scale()
             q["rows"] = [

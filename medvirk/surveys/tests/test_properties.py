@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from medvirk.accounts.demo import DemoData
 from medvirk.surveys import services
 from medvirk.surveys.answering.engine import DONT_KNOW, visible_answers
-from medvirk.surveys.design.definition import parse_definition
+from medvirk.surveys.design.parser import parse_definition
 from medvirk.surveys.models import Response, SurveyUnit
 from tests.sample_survey import sample_definition
 

@@ -11,7 +11,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from medvirk.surveys.design.bank import list_templates, load_template
-from medvirk.surveys.design.definition import QType, parse_definition
+from medvirk.surveys.design.definition import QType
+from medvirk.surveys.design.parser import parse_definition
 from medvirk.surveys.interchange.files import definition_from_json, read_survey_file
 from medvirk.surveys.interchange.xlsform import (
     RelevantError,

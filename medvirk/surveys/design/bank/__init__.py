@@ -12,7 +12,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..definition import Definition, DefinitionError, QType, parse_definition
+from ..definition import Definition, DefinitionError
+from ..parser import parse_definition
 
 BANK_DIR = Path(__file__).resolve().parent
 KEYS_LOCK = BANK_DIR / "KEYS.lock"
@@ -53,10 +54,7 @@ def question_count(definition: Definition) -> int:
     for question in definition.questions(include_rows=False):
         if question.hidden:
             continue
-        if question.type == QType.MATRIX:
-            count += sum(1 for row in question.rows if not row.hidden)
-        else:
-            count += 1
+        count += sum(1 for row in question.rows if not row.hidden) if question.rows else 1
     return count
 
 

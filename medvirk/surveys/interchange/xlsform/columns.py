@@ -6,7 +6,6 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -14,7 +13,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from medvirk.common import languages
 from medvirk.common.dimensions import PREFER_NOT_TO_SAY
 
-DONT_KNOW = "dont_know"  # the engine's "don't know" answer key (medvirk.surveys.answering.engine.DONT_KNOW)
+from ...qtypes.base import DONT_KNOW
+
 ZIP_MAGIC = b"PK\x03\x04"  # .xlsx
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (Excel 97-2003)
 
@@ -46,11 +46,9 @@ SURVEY_COLUMNS_AFTER = [
 SELECT_RE = re.compile(
     r"^(select_one|select one|select1|select_multiple|select all that apply)\s+(\S+)(\s+or[_ ]other)?$"
 )
+MULTIPLE_WORDS = frozenset({"select_multiple", "select all that apply"})
 LANG_IN_HEADER = re.compile(r"^(.*?)\s*\(([^()]{2,10})\)\s*$")
 SAFE_LANG = re.compile(r"^[A-Za-z][A-Za-z0-9-]{1,9}$")
-MIN_RE = r"\.\s*>=\s*(-?\d+(?:\.\d+)?)"
-MAX_RE = r"\.\s*<=\s*(-?\d+(?:\.\d+)?)"
-LENGTH_RE = re.compile(r"^string-length\(\s*\.\s*\)\s*<=\s*(\d+)$")
 
 METADATA_TYPES = frozenset(
     {
@@ -89,7 +87,7 @@ UNSUPPORTED_TYPES: dict[str, str] = {
     "file": "file uploads",
     "barcode": "barcodes",
     "note": "notes (read-only text)",
-    "range": "range sliders",
+    "range": "range sliders (only a line from 0 to 10 in steps of 0.1: parameters start=0 end=10 step=0.1)",
     "rank": "ranking",
     "time": "times of day",
     "datetime": "date and time",
@@ -164,20 +162,6 @@ def text_safe(text: Mapping[str, Any]) -> bool:
 
 def as_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
-
-
-def write_number(value: Any) -> str:
-    """Write a number so it reads back as the same value and the same type (int or float)."""
-    if isinstance(value, bool):
-        raise ValueError("not a number")
-    if isinstance(value, int):
-        return str(value)
-    text = format(Decimal(repr(float(value))), "f")
-    return text if "." in text else text + ".0"
-
-
-def read_number(text: str) -> int | float:
-    return float(text) if "." in text else int(text)
 
 
 def canonical(condition: Any) -> str:

@@ -14,22 +14,22 @@ from pyxform.errors import PyXFormError
 from medvirk.common import languages
 from medvirk.common.dimensions import PREFER_NOT_TO_SAY
 
+from ... import qtypes
 from ...design.definition import (
     FORMAT,
     KEY_RE,
     Definition,
     DefinitionError,
     QType,
-    parse_definition,
 )
+from ...design.parser import parse_definition
+from ...qtypes import QuestionType, XlsRow
 from . import sheets
 from .columns import (
     DONT_KNOW,
     LANG_IN_HEADER,
-    LENGTH_RE,
-    MAX_RE,
     METADATA_TYPES,
-    MIN_RE,
+    MULTIPLE_WORDS,
     OLE_MAGIC,
     SAFE_LANG,
     SELECT_RE,
@@ -37,7 +37,6 @@ from .columns import (
     UNSUPPORTED_TYPES,
     ZIP_MAGIC,
     Problem,
-    read_number,
 )
 from .relevant import (
     RelevantError,
@@ -323,13 +322,11 @@ class _Reader:
                 return {group: [self.coerce(child) for child in c[group]]}
         key = c.get("question", "")
 
+        qtype = qtypes.find(self.types.get(key))
+
         def fix(value: Any) -> Any:
-            if self.types.get(key) in (QType.RATING, QType.NPS) and isinstance(value, str):
-                return int(value) if re.fullmatch(r"-?\d+", value) else value
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                value = (
-                    str(value) if self.types.get(key) in (*QType.WITH_OPTIONS, QType.BACKGROUND) else value
-                )
+            if qtype is not None:
+                value = qtype.condition_value(value)  # typed as the answer: "3" on a scale is 3
             return self.option_names.get(key, {}).get(value, value) if isinstance(value, str) else value
 
         if c.get("op") == "equals":
@@ -338,7 +335,9 @@ class _Reader:
             return {**c, "values": [fix(v) for v in c.get("values", [])]}
         return c
 
-    def common(self, row: Mapping[str, Any], rownum: int, key: str) -> dict[str, Any]:
+    def common(
+        self, row: Mapping[str, Any], rownum: int, key: str, own: frozenset[str] = frozenset()
+    ) -> dict[str, Any]:
         q: dict[str, Any] = {"key": key, "text": self.text(row, "label")}
         help_text = self.text(row, "hint")
         if help_text:
@@ -359,6 +358,8 @@ class _Reader:
             if _flag(row.get(f"medvirk::{name}")):
                 q[name] = True
         for column, feature in UNSUPPORTED_COLUMNS.items():
+            if column in own:  # the question type reads it (a line's range parameters)
+                continue
             if row.get(column) and not (column == "parameters" and "randomize" in str(row[column])):
                 self.problem(column, f"Not supported: {feature} ('{column}' column); ignored.", rownum)
         return q
@@ -376,79 +377,55 @@ class _Reader:
         self.problem("medvirk_scale", "The medvirk::scale cell is not a JSON object; ignored.", rownum)
         return None
 
+    def question_type(self, row: XlsRow) -> QuestionType | None:
+        """Return the type an XLSForm row is read as: the one Medvirk wrote, else the best fit."""
+        native = qtypes.find(row.native)
+        if native is not None and native.xlsform_score(row, self) > 0:
+            return native
+        best = max(qtypes.all_types(), key=lambda t: (t.xlsform_score(row, self), -t.order))
+        return best if best.xlsform_score(row, self) > 0 else None
+
     def question(self, row: Mapping[str, Any], rownum: int) -> dict[str, Any] | None:
         """Convert one survey row; None (with a problem) when it is not supported."""
         qtype_raw = re.sub(r"\s+", " ", str(row.get("type", "")).strip())
-        mtype = str(row.get("medvirk::type") or "").strip()
-        appearance = str(row.get("appearance") or "")
         select = SELECT_RE.match(qtype_raw)
         base = qtype_raw.split(" ")[0]
         name = row.get("name") or ""
         if not select and base in METADATA_TYPES:
             self.problem("metadata", f"The metadata field '{base}' ({name}) is not imported.", rownum)
             return None
-        if not select and (base in UNSUPPORTED_TYPES or base.startswith(("select_one_", "select_multiple_"))):
-            feature = UNSUPPORTED_TYPES.get(base, "choices from a file or external source")
-            self.problem(base, f"Not supported: {feature} (type '{qtype_raw}', {name}); skipped.", rownum)
-            return None
-        simple = {
-            "integer": QType.NUMBER,
-            "int": QType.NUMBER,
-            "decimal": QType.NUMBER,
-            "date": QType.DATE,
-            "text": QType.TEXT,
-            "string": QType.TEXT,
-            "acknowledge": QType.CONSENT,
-        }
-        if not select and base not in simple:
-            self.problem("type", f"Unknown question type '{qtype_raw}' ({name}); skipped.", rownum)
-            return None
         if select and select.group(2) not in self.choices:
             self.problem("choices", f"The choice list {select.group(2)!r} does not exist; skipped.", rownum)
             return None
-        key = self.key(name, rownum)
-        q = self.common(row, rownum, key)
-        scale = self.scale_json(row, rownum)
-        if select:
-            list_name = select.group(2)
-            if select.group(3):
-                self.problem(
-                    "or_other", "Not supported: 'or_other' (free text other); imported without it.", rownum
-                )
-            if select.group(1) in ("select_multiple", "select all that apply"):
-                q["type"] = QType.MULTIPLE
-            elif mtype == QType.BACKGROUND and row.get("medvirk::dimension"):
-                q["type"] = QType.BACKGROUND
-                q["dimension"] = row["medvirk::dimension"]
-                self.option_names[key] = {}
-            elif mtype in (QType.RATING, QType.NPS):
-                q["type"] = mtype
-            elif mtype == QType.SINGLE:
-                q["type"] = QType.SINGLE
+        info = XlsRow(
+            base=base,
+            select=None if not select else "multiple" if select.group(1) in MULTIPLE_WORDS else "one",
+            list_name=select.group(2) if select else None,
+            native=str(row.get("medvirk::type") or "").strip(),
+            appearance=str(row.get("appearance") or ""),
+            cells=row,
+        )
+        qtype = self.question_type(info)
+        if qtype is None:
+            if base in UNSUPPORTED_TYPES or base.startswith(("select_one_", "select_multiple_")):
+                feature = UNSUPPORTED_TYPES.get(base, "choices from a file or external source")
+                self.problem(base, f"Not supported: {feature} (type '{qtype_raw}', {name}); skipped.", rownum)
             else:
-                found = self.scale_from_choices(list_name)
-                if found and (found["min"], found["max"]) == (0, 10) and not found.get("dont_know"):
-                    q["type"] = QType.NPS
-                elif found:
-                    q["type"] = QType.RATING
-                    scale = scale or found
-                else:
-                    q["type"] = QType.SINGLE
-            if q["type"] in QType.WITH_OPTIONS:
-                q["options"] = self.options(key, list_name, rownum)
-            elif q["type"] == QType.RATING and scale is None:
-                scale = self.scale_from_choices(list_name)
-        else:
-            q["type"] = simple[base]
-            constraint = str(row.get("constraint") or "").strip()
-            if q["type"] == QType.TEXT and (mtype == QType.TEXTAREA or "multiline" in appearance):
-                q["type"] = QType.TEXTAREA
-            if constraint:
-                self.constraint(q, constraint, rownum)
+                self.problem("type", f"Unknown question type '{qtype_raw}' ({name}); skipped.", rownum)
+            return None
+        key = self.key(name, rownum)
+        q = self.common(row, rownum, key, qtype.xlsform_columns)
+        q["type"] = qtype.key
+        scale = self.scale_json(row, rownum)
         if scale is not None:
             q["scale"] = scale
+        if select and select.group(3):
+            self.problem(
+                "or_other", "Not supported: 'or_other' (free text other); imported without it.", rownum
+            )
+        qtype.xlsform_read(q, info, self, rownum)
         q.update(self.extra_fields(row, rownum))
-        if not q["text"] and q["type"] != QType.BACKGROUND:
+        if not q["text"] and qtype.text_required:
             q["text"] = {self.default_lang: str(name or key)}
             self.problem("label", f"The question {name!r} has no label; its name is used.", rownum)
         if not q["text"]:
@@ -456,27 +433,6 @@ class _Reader:
         self.types[key] = q["type"]
         self.seen.add(key)
         return q
-
-    def constraint(self, q: dict[str, Any], constraint: str, rownum: int) -> None:
-        if q["type"] == QType.NUMBER:
-            both = re.fullmatch(rf"{MIN_RE}\s+and\s+{MAX_RE}", constraint)
-            lo = re.fullmatch(MIN_RE, constraint)
-            hi = re.fullmatch(MAX_RE, constraint)
-            if both:
-                q["min"], q["max"] = read_number(both.group(1)), read_number(both.group(2))
-                return
-            if lo:
-                q["min"] = read_number(lo.group(1))
-                return
-            if hi:
-                q["max"] = read_number(hi.group(1))
-                return
-        elif q["type"] in (QType.TEXT, QType.TEXTAREA):
-            m = LENGTH_RE.match(constraint)
-            if m:
-                q["max_length"] = int(m.group(1))
-                return
-        self.problem("constraint", f"The constraint {constraint!r} is not supported; ignored.", rownum)
 
     # groups and sections -----------------------------------------------------------------
 

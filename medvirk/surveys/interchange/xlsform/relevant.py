@@ -6,21 +6,16 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ...design.definition import (
-    QType,
-)
-from .columns import (
-    as_json,
-    read_number,
-    write_number,
-)
+from ... import qtypes
+from ...qtypes.base import format_number, read_number
+from .columns import as_json
 
 
 def _literal(value: Any) -> str:
     if isinstance(value, bool):
         return "true()" if value else "false()"
     if isinstance(value, int | float):
-        return write_number(value)
+        return format_number(value)
     text = value if isinstance(value, str) else as_json(value)
     return f'"{text}"' if "'" in text else f"'{text}'"
 
@@ -47,7 +42,8 @@ def condition_to_relevant(c: Mapping[str, Any], types: Mapping[str, str]) -> str
     op = c.get("op")
 
     def equals(value: Any) -> str:
-        if types.get(str(c.get("question"))) == QType.MULTIPLE:
+        qtype = qtypes.find(types.get(str(c.get("question"))))
+        if qtype is not None and qtype.xlsform_multi_select:
             return f"selected({ref}, {_literal(value)})"
         return f"{ref} = {_literal(value)}"
 

@@ -8,12 +8,10 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from medvirk.common.dimensions import DIMENSIONS_BY_KEY, PREFER_NOT_TO_SAY
-
+from ... import qtypes
 from ...design.definition import (
     FORMAT,
     Definition,
-    QType,
     Question,
     Text,
 )
@@ -28,7 +26,6 @@ from .columns import (
     cell_safe,
     language_header,
     text_safe,
-    write_number,
 )
 from .relevant import (
     RelevantError,
@@ -148,58 +145,8 @@ class _Writer:
         return {lang: known.get(lang, known["en"]) for lang in self.langs}
 
     def question(self, q: Question) -> None:
-        row: dict[str, str] = {"medvirk::type": q.type}
-        represented: set[str] = set()
-        if q.type in QType.WITH_OPTIONS:
-            row["type"] = f"{'select_one' if q.type == QType.SINGLE else 'select_multiple'} {q.key}"
-            represented.add("options")
-            for o in q.options:
-                self.choice(q.key, o.key, o.label, o.hidden)
-        elif q.type in (QType.RATING, QType.NPS):
-            row["type"] = f"select_one {q.key}"
-            row["appearance"] = "likert"
-            self.scale_choices(q)
-        elif q.type == QType.BACKGROUND and q.dimension in DIMENSIONS_BY_KEY:
-            row["type"] = f"select_one {q.key}"
-            row["medvirk::dimension"] = q.dimension
-            represented.add("dimension")
-            dimension = DIMENSIONS_BY_KEY[q.dimension]
-            for category in dimension.categories:
-                self.choice(q.key, category.key, {lang: category.label(lang) for lang in self.langs})
-            self.choice(q.key, PREFER_NOT_TO_SAY, self.default_text(PREFER_NOT_TO_SAY))
-        elif q.type == QType.NUMBER:
-            row["type"] = "decimal"
-            parts = []
-            if q.min is not None:
-                parts.append(f". >= {write_number(q.min)}")
-            if q.max is not None:
-                parts.append(f". <= {write_number(q.max)}")
-            if parts:
-                row["constraint"] = " and ".join(parts)
-            represented |= {"min", "max"}
-        elif q.type == QType.DATE:
-            row["type"] = "date"
-        elif q.type in (QType.TEXT, QType.TEXTAREA):
-            row["type"] = "text"
-            if q.type == QType.TEXTAREA:
-                row["appearance"] = "multiline"
-            if q.max_length is not None:
-                row["constraint"] = f"string-length(.) <= {q.max_length}"
-            represented.add("max_length")
-        elif q.type == QType.CONSENT:
-            row["type"] = "acknowledge"
-        elif q.type == QType.MATRIX:
-            self.matrix(q)
-            return
-        self.survey.append(self.common(q, row, represented))
-
-    def matrix(self, q: Question) -> None:
-        group = {"type": "begin_group", "appearance": "table-list", "medvirk::type": QType.MATRIX}
-        self.survey.append(self.common(q, group, {"rows"}))
-        self.scale_choices(q)
-        for r in q.rows:
-            self.survey.append(self.common(r, {"type": f"select_one {q.key}"}, set()))
-        self.survey.append({"type": "end_group"})
+        """Append the question's rows; its type writes them (see ``QuestionType.xlsform_rows``)."""
+        qtypes.get(q.type).xlsform_rows(q, self)
 
     def section_rows(self) -> None:
         for section in self.definition.sections:

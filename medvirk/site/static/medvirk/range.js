@@ -1,0 +1,17 @@
+// Lines from 0 to 10 on respondent pages (kind "range" in surveys/respond/field.html).
+// Without this script the number field is the answer; with it the native slider is shown and
+// kept in step with the number field both ways. The slider has no name: the number field is
+// still what is sent, so an untouched slider never becomes an answer nobody gave.
+"use strict";
+for (const slider of document.querySelectorAll("input[type=range][data-mv-range]")) {
+  const number = document.getElementById(slider.dataset.mvRange);
+  if (!number) continue;
+  const fromNumber = () => {
+    const value = Number.parseFloat(number.value.replace(",", "."));
+    if (Number.isFinite(value)) slider.value = String(value);
+  };
+  fromNumber();
+  slider.hidden = false;
+  slider.addEventListener("input", () => { number.value = slider.value; });
+  number.addEventListener("input", fromNumber);
+}

@@ -1,0 +1,299 @@
+"""What a question type is: the one class every type module subclasses (see ``qtypes/__init__.py``).
+
+A type owns everything that differs between question types: which definition fields it uses and
+how they are checked, how form values become answers, the respondent's form field, the answer
+rows it stores, its XLSForm row, its response-level export column and SPSS variable, and which
+figures the results pages show for it. Code elsewhere asks the registry (``qtypes.get(key)``)
+instead of testing the type; what is the same for every type stays in the callers.
+
+Pure Python apart from lazy translation of the labels shown to staff (``gettext_lazy`` needs no
+configured Django until the label is shown), so the definition parser, the answer engine, the
+XLSForm reader and property tests use it anywhere.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+from ..design.definition import Option, Question, Scale, Text
+
+if TYPE_CHECKING:
+    from django.utils.functional import Promise
+
+    from .fields import Choice, Field
+
+DONT_KNOW = "dont_know"  # the answer (and option key) "don't know / not relevant" on rating scales
+FIELD_PREFIX = "q-"
+
+Answers = dict[str, Any]
+FormData = Mapping[str, Sequence[str]]
+Fail = Callable[[str, str], None]  # (where, what): record a definition problem
+StorageRow = tuple[str | None, float | None, str]  # (option key, number, text) of one answer row
+
+
+def field_name(key: str) -> str:
+    """Return the form field name for a question key."""
+    return FIELD_PREFIX + key
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    """A problem with one answer: a code the view turns into a sentence in the survey language."""
+
+    question: str
+    code: str  # required, invalid_choice, out_of_range, not_a_number, invalid_date, too_long, too_many,
+    # invalid_text (NUL or a lone surrogate), unknown_question
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerContext:
+    """What parsing an answer may need beyond the question: the municipality's district codes."""
+
+    districts: Sequence[str] = ()
+
+
+class Edit(StrEnum):
+    """Definition fields a type uses beyond key, text, help, required, condition and theme.
+
+    A survey builder shows exactly these editors for the type; the parser refuses options, rows
+    and dimensions on types that do not use them.
+    """
+
+    OPTIONS = "options"  # choice options with labels
+    SCALE = "scale"  # scale from–to, end labels, "don't know", top box
+    SCALE_ENDS = "scale_ends"  # only the labels of a fixed scale's two ends
+    ROWS = "rows"  # statements answered on the question's scale
+    RANGE = "range"  # lowest and highest accepted number
+    MAX_LENGTH = "max_length"  # longest accepted text
+    DIMENSION = "dimension"  # a standard background dimension (its categories are fixed)
+
+
+class Figures(StrEnum):
+    """What the results pages show for a type's answers (each figure through the disclosure decision)."""
+
+    COUNTS = "counts"  # distribution over the options or scale values; mean and top box when scaled
+    NUMBERS = "numbers"  # mean with 95 % CI, median and quartiles
+    TEXT = "text"  # searchable free text, masked
+    BACKGROUND = "background"  # a background dimension: groups for crosstabs and the anonymity decision
+    NONE = "none"  # nothing of its own (a matrix: its rows; date, consent)
+
+
+class ExportColumn(StrEnum):
+    """How a response-level export (CSV, XLSX, SPSS) writes a type's answer."""
+
+    VALUE = "value"  # one column: the option key, the number, or the text
+    JOINED = "joined"  # one column: the chosen option keys joined with ";"
+    NONE = "none"  # no column of its own (a matrix has its rows; background has the background columns)
+
+
+class SpssKind(StrEnum):
+    """How the SPSS file declares a type's column (``insights/spss.py`` builds each kind)."""
+
+    SCALE_LABELLED = "scale_labelled"  # ordinal, the scale's values with end labels, "don't know" missing
+    CODES = "codes"  # nominal codes 1, 2, … labelled with the options
+    DUMMIES = "dummies"  # one selected / not selected variable per option
+    NUMBER = "number"  # numeric, measure "scale"
+    STRING = "string"  # text
+
+
+class Renderer(Protocol):
+    """What a type's ``field`` gets from ``answering.render.SectionRenderer``."""
+
+    lang: str
+    district_labels: Mapping[str, str]
+
+    def t(self, text: Text | None) -> str: ...
+
+    def ui(self, key: str, **params: object) -> str: ...
+
+    def base(self, question: Question, errors: Mapping[str, str]) -> dict[str, Any]: ...
+
+    def choices(self, question: Question, values: list[tuple[str, str]], data: FormData) -> list[Choice]: ...
+
+    def field(self, question: Question, data: FormData, errors: Mapping[str, str]) -> Field: ...
+
+
+@dataclass(frozen=True, slots=True)
+class XlsRow:
+    """One XLSForm ``survey`` row as the reader sees it when choosing a question type."""
+
+    base: str  # the type word: "integer", "text", "range", … ("select_one" for selects)
+    select: str | None  # None, "one" or "multiple"
+    list_name: str | None  # the choice list of a select
+    native: str  # the ``medvirk::type`` cell (files Medvirk wrote), else ""
+    appearance: str
+    cells: Mapping[str, Any]  # the whole row
+
+
+class QuestionType:
+    """One question type. Subclasses set the class attributes and override what differs.
+
+    Registered by ``qtypes/__init__.py`` when their module is imported (one module per type).
+    """
+
+    key: ClassVar[str]
+    label: ClassVar[Promise | str]  # for a type picker, e.g. "Single choice"
+    description: ClassVar[Promise | str]  # one line for a type picker
+    order: ClassVar[int]  # position in a type picker; also the XLSForm reader's tie-break
+    edits: ClassVar[frozenset[Edit]] = frozenset()
+    text_required: ClassVar[bool] = True  # background questions may use the dimension's name
+    exclusive: ClassVar[bool] = True  # at most one answer row per respondent (multiple choice: False)
+    figures: ClassVar[Figures] = Figures.NONE
+    export: ClassVar[ExportColumn] = ExportColumn.VALUE
+    spss: ClassVar[SpssKind] = SpssKind.STRING
+    xlsform_words: ClassVar[frozenset[str]] = frozenset()  # XLSForm types read as this type
+    xlsform_multi_select: ClassVar[bool] = False  # conditions on it are written ``selected(…)``
+    xlsform_columns: ClassVar[frozenset[str]] = frozenset()  # columns it reads itself ("parameters")
+
+    # --- definition -------------------------------------------------------------------------
+
+    def default_scale(self) -> Scale | None:
+        """Return the scale a question of this type has when the definition gives none."""
+        return None
+
+    def check_dimension(self, dimension: Any, fail: Fail, where: str) -> None:
+        """Refuse a dimension on types that have none (background overrides)."""
+        if dimension is not None:
+            fail(f"{where}.dimension", "only background questions have a dimension")
+
+    def check_options(self, options: Sequence[Option], fail: Fail, where: str) -> None:
+        """Refuse options on types without them (choice types override)."""
+        if options:
+            fail(f"{where}.options", f"{self.key} questions have no options")
+
+    def parse_rows(
+        self, raw: Mapping[str, Any], parse: Callable[[Any, str], Question | None], fail: Fail, where: str
+    ) -> tuple[Question, ...]:
+        """Return the statements of a matrix; other types refuse rows."""
+        if raw.get("rows"):
+            fail(f"{where}.rows", "only matrix questions have rows")
+        return ()
+
+    def check_scale(self, scale: Scale | None, fail: Fail, where: str) -> None:
+        """Check a parsed scale against what the type allows (most types accept any)."""
+
+    # --- answers ----------------------------------------------------------------------------
+
+    def parse(
+        self, question: Question, data: FormData, context: AnswerContext
+    ) -> tuple[Answers, list[FieldError]]:
+        """Turn the raw form values of one question into answers, or errors."""
+        values = data.get(field_name(question.key)) or []
+        raw = values[0].strip() if values else ""
+        if not raw:
+            return {}, [FieldError(question.key, "required")] if question.required else []
+        value = self.parse_value(question, raw, context)
+        if isinstance(value, FieldError):
+            return {}, [value]
+        return {question.key: value}, []
+
+    def parse_value(self, question: Question, raw: str, context: AnswerContext) -> Any:
+        """Return the answer for one non-empty form value, or a ``FieldError``."""
+        raise NotImplementedError
+
+    def answer_keys(self, question: Question) -> Iterator[tuple[str, bool]]:
+        """Yield (answer key, required) for every answer the question holds (a matrix: its rows)."""
+        yield question.key, question.required
+
+    # --- respondent form --------------------------------------------------------------------
+
+    def field(self, question: Question, data: FormData, errors: Mapping[str, str], r: Renderer) -> Field:
+        """Return the respondent's form field (a view-model the templates render)."""
+        raise NotImplementedError
+
+    # --- storage (``Answer`` rows; see answering/answer_store.py) ------------------------------
+
+    def option_keys(self, question: Question, districts: Sequence[str]) -> list[str]:
+        """Return the option keys the question's answers point at (registry rows, in order)."""
+        return []
+
+    def storage_rows(self, value: Any) -> list[StorageRow]:
+        """Return the answer rows that store ``value``: (option key, number, text) each."""
+        return [(None, None, str(value))]
+
+    def stored_value(self, previous: Any, option_key: str | None, number: float | None, text: str) -> Any:
+        """Return the answer read back from one stored row (``previous``: from earlier rows, or None)."""
+        return text
+
+    # --- XLSForm (interchange/xlsform) -------------------------------------------------------
+
+    def xlsform_write(self, question: Question, row: dict[str, str], writer: Any) -> set[str]:
+        """Fill the type's cells of ``row`` (and its choices); return the fields written there."""
+        raise NotImplementedError
+
+    def xlsform_rows(self, question: Question, writer: Any) -> None:
+        """Append the question's ``survey`` rows (one row; a matrix writes a group)."""
+        row: dict[str, str] = {"medvirk::type": self.key}
+        represented = self.xlsform_write(question, row, writer)
+        writer.survey.append(writer.common(question, row, represented))
+
+    def xlsform_score(self, row: XlsRow, reader: Any) -> int:
+        """Return how well an XLSForm row fits this type: 0 not at all, higher wins.
+
+        The reader takes the type named in ``medvirk::type`` when it scores above 0, else the
+        highest score (ties: lowest ``order``).
+        """
+        return 2 if row.select is None and row.base in self.xlsform_words else 0
+
+    def xlsform_read(self, question: dict[str, Any], row: XlsRow, reader: Any, rownum: int) -> None:
+        """Fill the type's fields of an imported question (options, scale, limits)."""
+        constraint = str(row.cells.get("constraint") or "").strip()
+        if constraint and not self.xlsform_constraint(question, constraint):
+            reader.problem("constraint", f"The constraint {constraint!r} is not supported; ignored.", rownum)
+
+    def xlsform_constraint(self, question: dict[str, Any], constraint: str) -> bool:
+        """Read a ``constraint`` expression into the question; False when it means nothing here."""
+        return False
+
+    def condition_value(self, value: Any) -> Any:
+        """Return a value an imported condition compares with this type's answer, typed as the answer."""
+        return value
+
+    # --- results (insights) -----------------------------------------------------------------
+
+    def result_scale(self, question: Question) -> Scale | None:
+        """Return the scale means and top box are computed on (COUNTS figures), or None."""
+        return None
+
+    def result_options(self, question: Question) -> list[tuple[str, Text | str]]:
+        """Return (option key, label) of the counted options (COUNTS figures), in order."""
+        return []
+
+    # --- examples ---------------------------------------------------------------------------
+
+    def examples(self, question: Question) -> list[Any]:
+        """Return a few valid answers (demo data, property tests)."""
+        return []
+
+
+# --- helpers shared by several types ----------------------------------------------------------
+
+
+def format_number(value: Any) -> str:
+    """Write a number so it reads back as the same value and the same type (int or float)."""
+    if isinstance(value, bool):
+        raise ValueError("not a number")
+    if isinstance(value, int):
+        return str(value)
+    text = format(Decimal(repr(float(value))), "f")
+    return text if "." in text else text + ".0"
+
+
+def read_number(text: str) -> int | float:
+    """Read a number written by ``format_number``."""
+    return float(text) if "." in text else int(text)
+
+
+def parse_decimal(raw: str) -> float | None:
+    """Read a number typed by a person ("3,5", "1 000"); None when it is not a finite number."""
+    try:
+        number = float(raw.replace(",", ".").replace("\u00a0", "").replace(" ", ""))
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None

@@ -1,0 +1,56 @@
+"""Consent: a box the respondent ticks to agree (stored as 1)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from ..design.definition import Question
+from . import register
+from .base import (
+    AnswerContext,
+    ExportColumn,
+    FieldError,
+    Figures,
+    FormData,
+    QuestionType,
+    Renderer,
+    SpssKind,
+    StorageRow,
+    field_name,
+)
+from .fields import Field
+
+
+@register
+class Consent(QuestionType):
+    key = "consent"
+    label = _("Consent")
+    description = _("The respondent ticks a box to agree, for example to being contacted.")
+    order = 100
+    figures = Figures.NONE
+    export = ExportColumn.VALUE
+    spss = SpssKind.NUMBER
+    xlsform_words = frozenset({"acknowledge"})
+
+    def parse_value(self, question: Question, raw: str, context: AnswerContext) -> Any:
+        return True if raw in ("yes", "on", "true", "1") else FieldError(question.key, "invalid_choice")
+
+    def field(self, question: Question, data: FormData, errors: Mapping[str, str], r: Renderer) -> Field:
+        raw = (data.get(field_name(question.key)) or [""])[0]
+        return Field(**r.base(question, errors), kind="consent", value=raw)
+
+    def storage_rows(self, value: Any) -> list[StorageRow]:
+        return [(None, 1.0, "")]
+
+    def stored_value(self, previous: Any, option_key: str | None, number: float | None, text: str) -> Any:
+        return True
+
+    def xlsform_write(self, question: Question, row: dict[str, str], writer: Any) -> set[str]:
+        row["type"] = "acknowledge"
+        return set()
+
+    def examples(self, question: Question) -> list[Any]:
+        return [True]

@@ -1,0 +1,63 @@
+"""Multiple choice: one or more of the question's options (a tuple of keys, in option order)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from ..design.definition import Question
+from . import register
+from .base import (
+    AnswerContext,
+    Answers,
+    Edit,
+    ExportColumn,
+    FieldError,
+    Figures,
+    FormData,
+    SpssKind,
+    StorageRow,
+    XlsRow,
+    field_name,
+)
+from .shared import ChoiceType
+
+
+@register
+class MultipleChoice(ChoiceType):
+    key = "multiple"
+    label = _("Multiple choice")
+    description = _("The respondent ticks one or more of the options.")
+    order = 20
+    edits = frozenset({Edit.OPTIONS})
+    exclusive = False
+    figures = Figures.COUNTS
+    export = ExportColumn.JOINED
+    spss = SpssKind.DUMMIES
+    xlsform_multi_select = True
+
+    def parse(
+        self, question: Question, data: FormData, context: AnswerContext
+    ) -> tuple[Answers, list[FieldError]]:
+        key = question.key
+        chosen = [v for v in (data.get(field_name(key)) or []) if v]
+        if not chosen:
+            return {}, [FieldError(key, "required")] if question.required else []
+        if any(v not in self.visible_keys(question) for v in chosen):
+            return {}, [FieldError(key, "invalid_choice")]
+        order = [o.key for o in question.options]
+        return {key: tuple(sorted(set(chosen), key=order.index))}, []
+
+    def storage_rows(self, value: Any) -> list[StorageRow]:
+        return [(key, None, "") for key in value]
+
+    def stored_value(self, previous: Any, option_key: str | None, number: float | None, text: str) -> Any:
+        return (*(previous or ()), option_key)
+
+    def xlsform_score(self, row: XlsRow, reader: Any) -> int:
+        return 2 if row.select == "multiple" else 0
+
+    def examples(self, question: Question) -> list[Any]:
+        keys = self.visible_keys(question)
+        return [(keys[0],), tuple(keys)]

@@ -1,0 +1,97 @@
+"""Number: any number, optionally between a lowest and highest value (mean, median, quartiles)."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from ..design.definition import Question
+from . import register
+from .base import (
+    AnswerContext,
+    Edit,
+    ExportColumn,
+    FieldError,
+    Figures,
+    FormData,
+    QuestionType,
+    Renderer,
+    SpssKind,
+    StorageRow,
+    field_name,
+    format_number,
+    parse_decimal,
+    read_number,
+)
+from .fields import Field
+
+_NUMBER = r"(-?\d+(?:\.\d+)?)"
+_AT_LEAST = rf"\.\s*>=\s*{_NUMBER}"
+_AT_MOST = rf"\.\s*<=\s*{_NUMBER}"
+
+
+@register
+class Number(QuestionType):
+    key = "number"
+    label = _("Number")
+    description = _("The respondent writes a number, for example how many times or how old.")
+    order = 60
+    edits = frozenset({Edit.RANGE})
+    figures = Figures.NUMBERS
+    export = ExportColumn.VALUE
+    spss = SpssKind.NUMBER
+    xlsform_words = frozenset({"integer", "int", "decimal"})
+
+    def parse_value(self, question: Question, raw: str, context: AnswerContext) -> Any:
+        number = parse_decimal(raw)
+        if number is None:
+            return FieldError(question.key, "not_a_number")
+        lo = -math.inf if question.min is None else question.min
+        hi = math.inf if question.max is None else question.max
+        if not lo <= number <= hi:
+            return FieldError(question.key, "out_of_range", {"min": question.min, "max": question.max})
+        return int(number) if number.is_integer() and abs(number) < 2**53 else number
+
+    def field(self, question: Question, data: FormData, errors: Mapping[str, str], r: Renderer) -> Field:
+        raw = (data.get(field_name(question.key)) or [""])[0]
+        return Field(
+            **r.base(question, errors), kind="input", input_type="text", inputmode="decimal", value=raw
+        )
+
+    def storage_rows(self, value: Any) -> list[StorageRow]:
+        return [(None, float(value), "")]
+
+    def stored_value(self, previous: Any, option_key: str | None, number: float | None, text: str) -> Any:
+        return int(number) if number is not None and number.is_integer() else number
+
+    def xlsform_write(self, question: Question, row: dict[str, str], writer: Any) -> set[str]:
+        row["type"] = "decimal"
+        parts = []
+        if question.min is not None:
+            parts.append(f". >= {format_number(question.min)}")
+        if question.max is not None:
+            parts.append(f". <= {format_number(question.max)}")
+        if parts:
+            row["constraint"] = " and ".join(parts)
+        return {"min", "max"}
+
+    def xlsform_constraint(self, question: dict[str, Any], constraint: str) -> bool:
+        both = re.fullmatch(rf"{_AT_LEAST}\s+and\s+{_AT_MOST}", constraint)
+        if both:
+            question["min"], question["max"] = read_number(both.group(1)), read_number(both.group(2))
+            return True
+        for name, pattern in (("min", _AT_LEAST), ("max", _AT_MOST)):
+            match = re.fullmatch(pattern, constraint)
+            if match:
+                question[name] = read_number(match.group(1))
+                return True
+        return False
+
+    def examples(self, question: Question) -> list[Any]:
+        lo = question.min if question.min is not None else 0
+        hi = question.max if question.max is not None else 100
+        return [lo, hi, (lo + hi) / 2]

@@ -1,0 +1,184 @@
+"""Behaviour several question types share: choosing options, answering on a scale, writing text.
+
+Not a type itself (it registers nothing); the type modules subclass these.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..design.definition import Option, Question, Text
+from .base import (
+    DONT_KNOW,
+    AnswerContext,
+    Fail,
+    FieldError,
+    FormData,
+    QuestionType,
+    Renderer,
+    StorageRow,
+    XlsRow,
+)
+from .fields import Field
+
+# NUL and lone UTF-16 surrogates (JSON "\u0000", "\ud800") cannot be stored as text in PostgreSQL
+# nor encoded as UTF-8; a valid pair arrives as one code point, so any surrogate here is lone.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(text: str) -> bool:
+    """Return whether ``text`` can be stored (no NUL, no lone surrogate)."""
+    return _UNSTORABLE.search(text) is None
+
+
+class ChoiceType(QuestionType):
+    """Single and multiple choice: options with labels, answers are option keys."""
+
+    def check_options(self, options: Sequence[Option], fail: Fail, where: str) -> None:
+        if not [o for o in options if not o.hidden]:
+            fail(f"{where}.options", "choice questions need at least one option")
+
+    def visible_keys(self, question: Question) -> list[str]:
+        return [o.key for o in question.options if not o.hidden]
+
+    def field(self, question: Question, data: FormData, errors: Mapping[str, str], r: Renderer) -> Field:
+        values = [(o.key, r.t(o.label)) for o in question.options if not o.hidden]
+        return Field(
+            **r.base(question, errors),
+            kind="choices",
+            multiple=not self.exclusive,
+            choices=r.choices(question, values, data),
+        )
+
+    def option_keys(self, question: Question, districts: Sequence[str]) -> list[str]:
+        return [o.key for o in question.options]
+
+    def xlsform_write(self, question: Question, row: dict[str, str], writer: Any) -> set[str]:
+        row["type"] = f"{'select_one' if self.exclusive else 'select_multiple'} {question.key}"
+        for option in question.options:
+            writer.choice(question.key, option.key, option.label, option.hidden)
+        return {"options"}
+
+    def xlsform_read(self, question: dict[str, Any], row: XlsRow, reader: Any, rownum: int) -> None:
+        question["options"] = reader.options(question["key"], row.list_name, rownum)
+
+    def condition_value(self, value: Any) -> Any:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return str(value)  # option keys are text
+        return value
+
+    def result_options(self, question: Question) -> list[tuple[str, Text | str]]:
+        return [(o.key, o.label) for o in question.options if not o.hidden]
+
+    def examples(self, question: Question) -> list[Any]:
+        return self.visible_keys(question)
+
+
+class ScaleType(QuestionType):
+    """Answers are whole numbers on a scale (rating, NPS), each value also a registry option."""
+
+    def bounds(self, question: Question) -> tuple[int, int]:
+        """Return the lowest and highest value on the scale."""
+        raise NotImplementedError
+
+    def allows_dont_know(self, question: Question) -> bool:
+        return False
+
+    def parse_value(self, question: Question, raw: str, context: AnswerContext) -> Any:
+        if raw == DONT_KNOW and self.allows_dont_know(question):
+            return DONT_KNOW
+        try:
+            value = int(raw)
+        except ValueError:
+            return FieldError(question.key, "invalid_choice")
+        lo, hi = self.bounds(question)
+        if not lo <= value <= hi:
+            return FieldError(question.key, "out_of_range", {"min": lo, "max": hi})
+        return value
+
+    def field(self, question: Question, data: FormData, errors: Mapping[str, str], r: Renderer) -> Field:
+        lo, hi = self.bounds(question)
+        values = [(str(v), str(v)) for v in range(lo, hi + 1)]
+        if self.allows_dont_know(question):
+            values.append((DONT_KNOW, r.ui("dont_know")))
+        choices = r.choices(question, values, data)
+        scale = question.scale
+        min_label = r.t(scale.min_label) if scale else ""
+        max_label = r.t(scale.max_label) if scale else ""
+        numeric = [c for c in choices if c.value != DONT_KNOW]
+        numeric[0].hint, numeric[-1].hint = min_label, max_label
+        return Field(
+            **r.base(question, errors),
+            kind="choices",
+            scale=True,
+            choices=choices,
+            min_label=min_label,
+            max_label=max_label,
+            min_value=numeric[0].value,
+            max_value=numeric[-1].value,
+        )
+
+    def option_keys(self, question: Question, districts: Sequence[str]) -> list[str]:
+        lo, hi = self.bounds(question)
+        keys = [str(v) for v in range(lo, hi + 1)]
+        return [*keys, DONT_KNOW] if self.allows_dont_know(question) else keys
+
+    def storage_rows(self, value: Any) -> list[StorageRow]:
+        return [(str(value), None if value == DONT_KNOW else float(value), "")]
+
+    def stored_value(self, previous: Any, option_key: str | None, number: float | None, text: str) -> Any:
+        return DONT_KNOW if number is None else int(number)
+
+    def xlsform_write(self, question: Question, row: dict[str, str], writer: Any) -> set[str]:
+        row["type"] = f"select_one {question.key}"
+        row["appearance"] = "likert"
+        writer.scale_choices(question)
+        return set()
+
+    def xlsform_read(self, question: dict[str, Any], row: XlsRow, reader: Any, rownum: int) -> None:
+        pass  # the scale is read from medvirk::scale or the choices (rating)
+
+    def condition_value(self, value: Any) -> Any:
+        if isinstance(value, str) and re.fullmatch(r"-?\d+", value):
+            return int(value)
+        return value
+
+    def result_options(self, question: Question) -> list[tuple[str, Text | str]]:
+        return [(key, key) for key in self.option_keys(question, ())]
+
+    def examples(self, question: Question) -> list[Any]:
+        lo, hi = self.bounds(question)
+        values: list[Any] = list(range(lo, hi + 1))
+        return [*values, DONT_KNOW] if self.allows_dont_know(question) else values
+
+
+class TextType(QuestionType):
+    """Free text on one line or several: answers are stripped text of a limited length."""
+
+    default_max_length: int
+
+    def parse_value(self, question: Question, raw: str, context: AnswerContext) -> Any:
+        limit = question.max_length or self.default_max_length
+        text = raw.replace("\r\n", "\n")
+        if len(text) > limit:
+            return FieldError(question.key, "too_long", {"max": limit})
+        if not storable(text):
+            return FieldError(question.key, "invalid_text")
+        return text
+
+    def xlsform_write(self, question: Question, row: dict[str, str], writer: Any) -> set[str]:
+        row["type"] = "text"
+        if question.max_length is not None:
+            row["constraint"] = f"string-length(.) <= {question.max_length}"
+        return {"max_length"}
+
+    def xlsform_constraint(self, question: dict[str, Any], constraint: str) -> bool:
+        match = re.fullmatch(r"string-length\(\s*\.\s*\)\s*<=\s*(\d+)", constraint)
+        if match:
+            question["max_length"] = int(match.group(1))
+        return match is not None
+
+    def examples(self, question: Question) -> list[Any]:
+        return ["Fint", "Veldig bra, takk.\nHilsen en forelder"]

@@ -1,0 +1,48 @@
+"""Longer free text on several lines (at most 5,000 characters unless the question says otherwise)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from ..design.definition import Question
+from . import register
+from .base import Edit, ExportColumn, Figures, FormData, Renderer, SpssKind, XlsRow, field_name
+from .fields import Field
+from .shared import TextType
+
+TEXT_MAX = 5000
+
+
+@register
+class LongText(TextType):
+    key = "textarea"
+    label = _("Free text")
+    description = _("The respondent writes freely, over several lines.")
+    order = 90
+    edits = frozenset({Edit.MAX_LENGTH})
+    figures = Figures.TEXT
+    export = ExportColumn.VALUE
+    spss = SpssKind.STRING
+    xlsform_words = frozenset({"text", "string"})
+    default_max_length = TEXT_MAX
+
+    def field(self, question: Question, data: FormData, errors: Mapping[str, str], r: Renderer) -> Field:
+        raw = (data.get(field_name(question.key)) or [""])[0]
+        return Field(
+            **r.base(question, errors),
+            kind="textarea",
+            value=raw,
+            maxlength=question.max_length or self.default_max_length,
+        )
+
+    def xlsform_write(self, question: Question, row: dict[str, str], writer: Any) -> set[str]:
+        represented = super().xlsform_write(question, row, writer)
+        row["appearance"] = "multiline"
+        return represented
+
+    def xlsform_score(self, row: XlsRow, reader: Any) -> int:
+        words = row.select is None and row.base in self.xlsform_words
+        return 3 if words and (row.native == self.key or "multiline" in row.appearance) else 0
