@@ -15,7 +15,7 @@ from .conftest import assert_accessible, assert_fits_width
 pytestmark = pytest.mark.browser
 
 
-def open_survey() -> SurveyUnit:
+def open_survey(document: dict[str, Any] | None = None) -> SurveyUnit:
     from medvirk.accounts.demo import load_demo
 
     demo = load_demo()
@@ -23,7 +23,7 @@ def open_survey() -> SurveyUnit:
         actor=demo.users["analytiker"],
         owner_unit=demo.units[""],
         units=[demo.units["Nordlys barnehage"]],
-        document=sample_definition(languages=("nb", "en", "ar")),
+        document=document or sample_definition(languages=("nb", "en", "ar")),
         round_label="browser",
     )
     services.survey_set_status(actor=demo.users["analytiker"], survey=survey, status=SurveyStatus.OPEN)

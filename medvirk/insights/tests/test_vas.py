@@ -11,7 +11,7 @@ import pyreadstat
 import pytest
 from django.utils import translation
 
-from medvirk.demo import DemoData
+from medvirk.accounts.demo import DemoData
 from tests.sample_survey import with_line
 
 from .. import exports

@@ -14,21 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from medvirk.common.dimensions import DIMENSIONS_BY_KEY, PREFER_NOT_TO_SAY
 
 from ..design.definition import Option, Question
-from . import register
-from .base import (
-    AnswerContext,
-    Edit,
-    ExportColumn,
-    Fail,
-    FieldError,
-    Figures,
-    FormData,
-    QuestionType,
-    Renderer,
-    SpssKind,
-    StorageRow,
-    XlsRow,
-)
+from . import base, register
+from .base import AnswerContext, Fail, FieldError, FormData, QuestionType, Renderer, StorageRow, XlsRow
 from .fields import Field
 
 
@@ -45,11 +32,11 @@ class Background(QuestionType):
     label = _("Background question")
     description = _("A standard background question, such as age or district, used to compare groups.")
     order = 110
-    edits = frozenset({Edit.DIMENSION})
+    edits = frozenset({base.Edit.DIMENSION})
     text_required = False  # the dimension's own name is used
-    figures = Figures.BACKGROUND
-    export = ExportColumn.NONE  # exported in the background columns
-    spss = SpssKind.STRING
+    figures = base.Figures.BACKGROUND
+    export = base.ExportColumn.NONE  # exported in the background columns
+    spss = base.SpssKind.STRING
 
     def check_dimension(self, dimension: Any, fail: Fail, where: str) -> None:
         if dimension not in DIMENSIONS_BY_KEY:

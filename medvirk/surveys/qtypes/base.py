@@ -297,3 +297,18 @@ def parse_decimal(raw: str) -> float | None:
     except ValueError:
         return None
     return number if math.isfinite(number) else None
+
+
+def number_between(key: str, raw: str, lo: float | None, hi: float | None) -> float | FieldError:
+    """Return the typed number, or the error when it is not one or lies outside ``lo``–``hi``."""
+    number = parse_decimal(raw)
+    if number is None:
+        return FieldError(key, "not_a_number")
+    if not (-math.inf if lo is None else lo) <= number <= (math.inf if hi is None else hi):
+        return FieldError(key, "out_of_range", {"min": lo, "max": hi})
+    return number
+
+
+def sent_value(question: Question, data: FormData) -> str:
+    """Return the first value the form sent for the question, as typed ("" when none)."""
+    return (data.get(field_name(question.key)) or [""])[0]

@@ -8,19 +8,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from ..design.definition import Question
-from . import register
-from .base import (
-    AnswerContext,
-    ExportColumn,
-    FieldError,
-    Figures,
-    FormData,
-    QuestionType,
-    Renderer,
-    SpssKind,
-    StorageRow,
-    field_name,
-)
+from . import base, register
+from .base import AnswerContext, FieldError, FormData, QuestionType, Renderer, StorageRow, sent_value
 from .fields import Field
 
 
@@ -30,16 +19,16 @@ class Consent(QuestionType):
     label = _("Consent")
     description = _("The respondent ticks a box to agree, for example to being contacted.")
     order = 100
-    figures = Figures.NONE
-    export = ExportColumn.VALUE
-    spss = SpssKind.NUMBER
+    figures = base.Figures.NONE
+    export = base.ExportColumn.VALUE
+    spss = base.SpssKind.NUMBER
     xlsform_words = frozenset({"acknowledge"})
 
     def parse_value(self, question: Question, raw: str, context: AnswerContext) -> Any:
         return True if raw in ("yes", "on", "true", "1") else FieldError(question.key, "invalid_choice")
 
     def field(self, question: Question, data: FormData, errors: Mapping[str, str], r: Renderer) -> Field:
-        raw = (data.get(field_name(question.key)) or [""])[0]
+        raw = sent_value(question, data)
         return Field(**r.base(question, errors), kind="consent", value=raw)
 
     def storage_rows(self, value: Any) -> list[StorageRow]:

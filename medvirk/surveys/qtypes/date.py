@@ -9,18 +9,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from ..design.definition import Question
-from . import register
-from .base import (
-    AnswerContext,
-    ExportColumn,
-    FieldError,
-    Figures,
-    FormData,
-    QuestionType,
-    Renderer,
-    SpssKind,
-    field_name,
-)
+from . import base, register
+from .base import AnswerContext, FieldError, FormData, QuestionType, Renderer, sent_value
 from .fields import Field
 
 
@@ -30,9 +20,9 @@ class Date(QuestionType):
     label = _("Date")
     description = _("The respondent gives a date.")
     order = 70
-    figures = Figures.NONE
-    export = ExportColumn.VALUE
-    spss = SpssKind.STRING
+    figures = base.Figures.NONE
+    export = base.ExportColumn.VALUE
+    spss = base.SpssKind.STRING
     xlsform_words = frozenset({"date"})
 
     def parse_value(self, question: Question, raw: str, context: AnswerContext) -> Any:
@@ -42,7 +32,7 @@ class Date(QuestionType):
             return FieldError(question.key, "invalid_date")
 
     def field(self, question: Question, data: FormData, errors: Mapping[str, str], r: Renderer) -> Field:
-        raw = (data.get(field_name(question.key)) or [""])[0]
+        raw = sent_value(question, data)
         return Field(**r.base(question, errors), kind="input", input_type="date", value=raw)
 
     def xlsform_write(self, question: Question, row: dict[str, str], writer: Any) -> set[str]:

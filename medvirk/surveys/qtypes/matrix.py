@@ -13,19 +13,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from ..design.definition import QType, Question, Scale
-from . import get, register
-from .base import (
-    AnswerContext,
-    Answers,
-    Edit,
-    ExportColumn,
-    Fail,
-    FieldError,
-    Figures,
-    FormData,
-    QuestionType,
-    Renderer,
-)
+from . import base, get, register
+from .base import AnswerContext, Answers, Fail, FieldError, FormData, QuestionType, Renderer
 from .fields import Field
 
 
@@ -35,9 +24,9 @@ class Matrix(QuestionType):
     label = _("Matrix of statements")
     description = _("Several statements, each rated on the same scale.")
     order = 50
-    edits = frozenset({Edit.SCALE, Edit.ROWS})
-    figures = Figures.NONE  # each row has the figures of a rating question
-    export = ExportColumn.NONE  # each row has its own column
+    edits = frozenset({base.Edit.SCALE, base.Edit.ROWS})
+    figures = base.Figures.NONE  # each row has the figures of a rating question
+    export = base.ExportColumn.NONE  # each row has its own column
 
     def default_scale(self) -> Scale | None:
         return Scale()

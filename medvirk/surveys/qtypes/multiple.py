@@ -7,20 +7,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from ..design.definition import Question
-from . import register
-from .base import (
-    AnswerContext,
-    Answers,
-    Edit,
-    ExportColumn,
-    FieldError,
-    Figures,
-    FormData,
-    SpssKind,
-    StorageRow,
-    XlsRow,
-    field_name,
-)
+from . import base, register
+from .base import AnswerContext, Answers, FieldError, FormData, StorageRow, XlsRow, field_name
 from .shared import ChoiceType
 
 
@@ -30,11 +18,11 @@ class MultipleChoice(ChoiceType):
     label = _("Multiple choice")
     description = _("The respondent ticks one or more of the options.")
     order = 20
-    edits = frozenset({Edit.OPTIONS})
+    edits = frozenset({base.Edit.OPTIONS})
     exclusive = False
-    figures = Figures.COUNTS
-    export = ExportColumn.JOINED
-    spss = SpssKind.DUMMIES
+    figures = base.Figures.COUNTS
+    export = base.ExportColumn.JOINED
+    spss = base.SpssKind.DUMMIES
     xlsform_multi_select = True
 
     def parse(

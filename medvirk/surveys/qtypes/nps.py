@@ -7,8 +7,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from ..design.definition import Question, Scale
-from . import register
-from .base import ExportColumn, Figures, SpssKind, XlsRow
+from . import base, register
+from .base import XlsRow
 from .shared import ScaleType
 
 NPS_SCALE = Scale(min=0, max=10, top_box=9)  # results: top box is 9–10, the "promoters"
@@ -20,9 +20,9 @@ class Nps(ScaleType):
     label = _("0–10 scale")
     description = _("The respondent picks a whole number from 0 to 10, as in Net Promoter Score.")
     order = 40
-    figures = Figures.COUNTS
-    export = ExportColumn.VALUE
-    spss = SpssKind.SCALE_LABELLED
+    figures = base.Figures.COUNTS
+    export = base.ExportColumn.VALUE
+    spss = base.SpssKind.SCALE_LABELLED
 
     def bounds(self, question: Question) -> tuple[int, int]:
         return NPS_SCALE.min, NPS_SCALE.max

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -10,22 +9,18 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from ..design.definition import Question
-from . import register
+from . import base, register
 from .base import (
     AnswerContext,
-    Edit,
-    ExportColumn,
     FieldError,
-    Figures,
     FormData,
     QuestionType,
     Renderer,
-    SpssKind,
     StorageRow,
-    field_name,
     format_number,
-    parse_decimal,
+    number_between,
     read_number,
+    sent_value,
 )
 from .fields import Field
 
@@ -40,24 +35,20 @@ class Number(QuestionType):
     label = _("Number")
     description = _("The respondent writes a number, for example how many times or how old.")
     order = 60
-    edits = frozenset({Edit.RANGE})
-    figures = Figures.NUMBERS
-    export = ExportColumn.VALUE
-    spss = SpssKind.NUMBER
+    edits = frozenset({base.Edit.RANGE})
+    figures = base.Figures.NUMBERS
+    export = base.ExportColumn.VALUE
+    spss = base.SpssKind.NUMBER
     xlsform_words = frozenset({"integer", "int", "decimal"})
 
     def parse_value(self, question: Question, raw: str, context: AnswerContext) -> Any:
-        number = parse_decimal(raw)
-        if number is None:
-            return FieldError(question.key, "not_a_number")
-        lo = -math.inf if question.min is None else question.min
-        hi = math.inf if question.max is None else question.max
-        if not lo <= number <= hi:
-            return FieldError(question.key, "out_of_range", {"min": question.min, "max": question.max})
+        number = number_between(question.key, raw, question.min, question.max)
+        if isinstance(number, FieldError):
+            return number
         return int(number) if number.is_integer() and abs(number) < 2**53 else number
 
     def field(self, question: Question, data: FormData, errors: Mapping[str, str], r: Renderer) -> Field:
-        raw = (data.get(field_name(question.key)) or [""])[0]
+        raw = sent_value(question, data)
         return Field(
             **r.base(question, errors), kind="input", input_type="text", inputmode="decimal", value=raw
         )

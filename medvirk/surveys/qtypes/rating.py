@@ -7,8 +7,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from ..design.definition import Question, Scale
-from . import register
-from .base import Edit, ExportColumn, Figures, SpssKind, XlsRow
+from . import base, register
+from .base import XlsRow
 from .shared import ScaleType
 
 
@@ -18,10 +18,10 @@ class Rating(ScaleType):
     label = _("Rating scale")
     description = _("The respondent picks a value on a scale, for example from 1 to 6.")
     order = 30
-    edits = frozenset({Edit.SCALE})
-    figures = Figures.COUNTS
-    export = ExportColumn.VALUE
-    spss = SpssKind.SCALE_LABELLED
+    edits = frozenset({base.Edit.SCALE})
+    figures = base.Figures.COUNTS
+    export = base.ExportColumn.VALUE
+    spss = base.SpssKind.SCALE_LABELLED
 
     def default_scale(self) -> Scale | None:
         return Scale()

@@ -7,8 +7,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from ..design.definition import Question
-from . import register
-from .base import AnswerContext, Edit, ExportColumn, FieldError, Figures, SpssKind, StorageRow, XlsRow
+from . import base, register
+from .base import AnswerContext, FieldError, StorageRow, XlsRow
 from .shared import ChoiceType
 
 
@@ -18,10 +18,10 @@ class SingleChoice(ChoiceType):
     label = _("Single choice")
     description = _("The respondent picks one of the options.")
     order = 10
-    edits = frozenset({Edit.OPTIONS})
-    figures = Figures.COUNTS
-    export = ExportColumn.VALUE
-    spss = SpssKind.CODES
+    edits = frozenset({base.Edit.OPTIONS})
+    figures = base.Figures.COUNTS
+    export = base.ExportColumn.VALUE
+    spss = base.SpssKind.CODES
 
     def parse_value(self, question: Question, raw: str, context: AnswerContext) -> Any:
         return raw if raw in self.visible_keys(question) else FieldError(question.key, "invalid_choice")

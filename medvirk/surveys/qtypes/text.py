@@ -8,8 +8,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from ..design.definition import Question
-from . import register
-from .base import Edit, ExportColumn, Figures, FormData, Renderer, SpssKind, XlsRow, field_name
+from . import base, register
+from .base import FormData, Renderer, XlsRow, sent_value
 from .fields import Field
 from .shared import TextType
 
@@ -20,15 +20,15 @@ class ShortText(TextType):
     label = _("Short text")
     description = _("The respondent writes a word or a line.")
     order = 80
-    edits = frozenset({Edit.MAX_LENGTH})
-    figures = Figures.TEXT
-    export = ExportColumn.VALUE
-    spss = SpssKind.STRING
+    edits = frozenset({base.Edit.MAX_LENGTH})
+    figures = base.Figures.TEXT
+    export = base.ExportColumn.VALUE
+    spss = base.SpssKind.STRING
     xlsform_words = frozenset({"text", "string"})
     default_max_length = 500
 
     def field(self, question: Question, data: FormData, errors: Mapping[str, str], r: Renderer) -> Field:
-        raw = (data.get(field_name(question.key)) or [""])[0]
+        raw = sent_value(question, data)
         return Field(
             **r.base(question, errors),
             kind="input",

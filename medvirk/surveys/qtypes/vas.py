@@ -19,22 +19,18 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from ..design.definition import Question, Scale
-from . import register
+from . import base, register
 from .base import (
     AnswerContext,
-    Edit,
-    ExportColumn,
     Fail,
     FieldError,
-    Figures,
     FormData,
     QuestionType,
     Renderer,
-    SpssKind,
     StorageRow,
     XlsRow,
-    field_name,
-    parse_decimal,
+    number_between,
+    sent_value,
 )
 from .fields import Field
 
@@ -56,10 +52,10 @@ class VisualAnalogue(QuestionType):
     label = _("Line from 0 to 10")
     description = _("The respondent marks a point on a line from 0 to 10 (one decimal), with labelled ends.")
     order = 65
-    edits = frozenset({Edit.SCALE_ENDS})
-    figures = Figures.NUMBERS
-    export = ExportColumn.VALUE
-    spss = SpssKind.NUMBER
+    edits = frozenset({base.Edit.SCALE_ENDS})
+    figures = base.Figures.NUMBERS
+    export = base.ExportColumn.VALUE
+    spss = base.SpssKind.NUMBER
     xlsform_words = frozenset({"range"})
     xlsform_columns = frozenset({"parameters"})
 
@@ -79,16 +75,14 @@ class VisualAnalogue(QuestionType):
             )
 
     def parse_value(self, question: Question, raw: str, context: AnswerContext) -> Any:
-        number = parse_decimal(raw)
-        if number is None:
-            return FieldError(question.key, "not_a_number")
-        if not LOW <= number <= HIGH:
-            return FieldError(question.key, "out_of_range", {"min": LOW, "max": HIGH})
+        number = number_between(question.key, raw, LOW, HIGH)
+        if isinstance(number, FieldError):
+            return number
         # One decimal, as the slider's step: a typed 7.25 is the point 7.3 on the line.
         return float(Decimal(repr(number)).quantize(STEP, rounding=ROUND_HALF_UP))
 
     def field(self, question: Question, data: FormData, errors: Mapping[str, str], r: Renderer) -> Field:
-        raw = (data.get(field_name(question.key)) or [""])[0]
+        raw = sent_value(question, data)
         scale = question.scale or Scale(min=LOW, max=HIGH)
         return Field(
             **r.base(question, errors),

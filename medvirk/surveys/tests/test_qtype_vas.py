@@ -7,9 +7,10 @@ import json
 from typing import Any
 
 import pytest
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
-from medvirk.demo import DemoData
+from medvirk.accounts.demo import DemoData
 from medvirk.surveys import qtypes, services
 from medvirk.surveys.answering import engine
 from medvirk.surveys.design.definition import DefinitionError, QType
@@ -188,7 +189,10 @@ def test_other_ranges_are_listed_as_not_supported() -> None:
 
 def test_the_registry_knows_the_line_for_pickers_results_and_exports() -> None:
     vas = qtypes.get("vas")
-    assert str(vas.label) == "Line from 0 to 10"
+    with translation.override("en"):
+        assert str(vas.label) == "Line from 0 to 10"
+    with translation.override("nn"):
+        assert str(vas.label) == "Linje frå 0 til 10"
     assert vas.edits == {qtypes.Edit.SCALE_ENDS}
     assert vas.figures == qtypes.Figures.NUMBERS
     assert vas.export == qtypes.ExportColumn.VALUE
