@@ -158,7 +158,7 @@ COMPLETE_ANSWERS = {
 }
 
 
-PAIN = {
+PAIN: dict[str, Any] = {
     "key": "q_pain",
     "type": "vas",
     "required": True,

@@ -70,7 +70,7 @@ def test_without_javascript_the_number_field_answers(browser: Any, live_server: 
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
-    page.base_url = live_server.url  # type: ignore[attr-defined]
+    page.base_url = live_server.url
     try:
         to_the_line(page, su)
         assert not page.locator("#f-q_pain-slider").is_visible()  # a slider that sent nothing would mislead

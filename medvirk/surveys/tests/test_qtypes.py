@@ -46,7 +46,11 @@ def minimal(key: str) -> dict[str, Any]:
 
 
 def parsed(key: str) -> Question:
-    document = {"key": "s", "title": {"nb": "T"}, "sections": [{"key": "s1", "title": {"nb": "S"}}]}
+    document: dict[str, Any] = {
+        "key": "s",
+        "title": {"nb": "T"},
+        "sections": [{"key": "s1", "title": {"nb": "S"}}],
+    }
     document["sections"][0]["questions"] = [minimal(key)]
     return parse_definition(document).sections[0].questions[0]
 
@@ -109,7 +113,11 @@ def test_fields_a_type_does_not_edit_are_refused(key: str) -> None:
     if Edit.DIMENSION not in qtype.edits:
         raw["dimension"] = "gender"
         expected.append("only background questions have a dimension")
-    document = {"key": "s", "title": {"nb": "T"}, "sections": [{"key": "s1", "title": {"nb": "S"}}]}
+    document: dict[str, Any] = {
+        "key": "s",
+        "title": {"nb": "T"},
+        "sections": [{"key": "s1", "title": {"nb": "S"}}],
+    }
     document["sections"][0]["questions"] = [raw]
     with pytest.raises(DefinitionError) as refused:
         parse_definition(document)
