@@ -274,3 +274,16 @@ def tx(text: Text | None, lang: str, fallback: Sequence[str]) -> str:
         if text.get(code):
             return text[code]
     return next(iter(text.values()), "")
+
+
+def __getattr__(name: str) -> Any:
+    """Serve ``parse_definition`` from ``parser.py`` for callers that import it from here.
+
+    The parser asks the question types, which build on the classes above, so it cannot be
+    imported at the top of this module; looked up on first use instead (PEP 562).
+    """
+    if name == "parse_definition":
+        from .parser import parse_definition
+
+        return parse_definition
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

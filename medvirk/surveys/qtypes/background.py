@@ -9,13 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
-
 from medvirk.common.dimensions import DIMENSIONS_BY_KEY, PREFER_NOT_TO_SAY
 
 from ..design.definition import Option, Question
 from . import base, register
-from .base import AnswerContext, Fail, FieldError, FormData, QuestionType, Renderer, StorageRow, XlsRow
+from .base import AnswerContext, Fail, FieldError, FormData, QuestionType, Renderer, StorageRow, XlsRow, _
 from .fields import Field
 
 

@@ -6,9 +6,9 @@ rows it stores, its XLSForm row, its response-level export column and SPSS varia
 figures the results pages show for it. Code elsewhere asks the registry (``qtypes.get(key)``)
 instead of testing the type; what is the same for every type stays in the callers.
 
-Pure Python apart from lazy translation of the labels shown to staff (``gettext_lazy`` needs no
-configured Django until the label is shown), so the definition parser, the answer engine, the
-XLSForm reader and property tests use it anywhere.
+Pure Python: no Django import (the XLSForm reader runs in an upload sandbox without it), so the
+definition parser, the answer engine and property tests use it anywhere. The labels shown to
+staff are translated when shown (``_`` below).
 """
 
 from __future__ import annotations
@@ -23,8 +23,6 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from ..design.definition import Option, Question, Scale, Text
 
 if TYPE_CHECKING:
-    from django.utils.functional import Promise
-
     from .fields import Choice, Field
 
 DONT_KNOW = "dont_know"  # the answer (and option key) "don't know / not relevant" on rating scales
@@ -34,6 +32,32 @@ Answers = dict[str, Any]
 FormData = Mapping[str, Sequence[str]]
 Fail = Callable[[str, str], None]  # (where, what): record a definition problem
 StorageRow = tuple[str | None, float | None, str]  # (option key, number, text) of one answer row
+
+
+class StaffText:
+    """A text for staff pages, translated with Django's gettext when it is shown (``str()``).
+
+    Why not ``gettext_lazy``: importing Django here would pull it into the XLSForm reader's
+    sandbox. ``makemessages`` finds these through the ``_`` name like any other string.
+    """
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def __str__(self) -> str:
+        from django.utils.translation import gettext
+
+        return gettext(self.message)
+
+    def __repr__(self) -> str:
+        return f"StaffText({self.message!r})"
+
+
+def _(message: str) -> StaffText:
+    """Mark a staff-facing text for translation (see ``StaffText``)."""
+    return StaffText(message)
 
 
 def field_name(key: str) -> str:
@@ -138,8 +162,8 @@ class QuestionType:
     """
 
     key: ClassVar[str]
-    label: ClassVar[Promise | str]  # for a type picker, e.g. "Single choice"
-    description: ClassVar[Promise | str]  # one line for a type picker
+    label: ClassVar[StaffText]  # for a type picker, e.g. "Single choice" (``str()`` translates it)
+    description: ClassVar[StaffText]  # one line for a type picker
     order: ClassVar[int]  # position in a type picker; also the XLSForm reader's tie-break
     edits: ClassVar[frozenset[Edit]] = frozenset()
     text_required: ClassVar[bool] = True  # background questions may use the dimension's name

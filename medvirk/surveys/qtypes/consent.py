@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
-
 from ..design.definition import Question
 from . import base, register
-from .base import AnswerContext, FieldError, FormData, QuestionType, Renderer, StorageRow, sent_value
+from .base import AnswerContext, FieldError, FormData, QuestionType, Renderer, StorageRow, _, sent_value
 from .fields import Field
 
 

@@ -6,11 +6,9 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
-
 from ..design.definition import Question
 from . import base, register
-from .base import AnswerContext, FieldError, FormData, QuestionType, Renderer, sent_value
+from .base import AnswerContext, FieldError, FormData, QuestionType, Renderer, _, sent_value
 from .fields import Field
 
 

@@ -10,11 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
-
 from ..design.definition import QType, Question, Scale
 from . import base, get, register
-from .base import AnswerContext, Answers, Fail, FieldError, FormData, QuestionType, Renderer
+from .base import AnswerContext, Answers, Fail, FieldError, FormData, QuestionType, Renderer, _
 from .fields import Field
 
 

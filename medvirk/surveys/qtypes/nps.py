@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
-
 from ..design.definition import Question, Scale
 from . import base, register
-from .base import XlsRow
+from .base import XlsRow, _
 from .shared import ScaleType
 
 NPS_SCALE = Scale(min=0, max=10, top_box=9)  # results: top box is 9–10, the "promoters"

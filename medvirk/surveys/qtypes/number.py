@@ -6,8 +6,6 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
-
 from ..design.definition import Question
 from . import base, register
 from .base import (
@@ -17,6 +15,7 @@ from .base import (
     QuestionType,
     Renderer,
     StorageRow,
+    _,
     format_number,
     number_between,
     read_number,

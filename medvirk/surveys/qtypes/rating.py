@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
-
 from ..design.definition import Question, Scale
 from . import base, register
-from .base import XlsRow
+from .base import XlsRow, _
 from .shared import ScaleType
 
 

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
-
 from ..design.definition import Question
 from . import base, register
-from .base import AnswerContext, FieldError, StorageRow, XlsRow
+from .base import AnswerContext, FieldError, StorageRow, XlsRow, _
 from .shared import ChoiceType
 
 

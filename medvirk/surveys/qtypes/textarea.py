@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
-
 from ..design.definition import Question
 from . import base, register
-from .base import FormData, Renderer, XlsRow, sent_value
+from .base import FormData, Renderer, XlsRow, _, sent_value
 from .fields import Field
 from .shared import TextType
 

@@ -16,8 +16,6 @@ from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
-
 from ..design.definition import Question, Scale
 from . import base, register
 from .base import (
@@ -29,6 +27,7 @@ from .base import (
     Renderer,
     StorageRow,
     XlsRow,
+    _,
     number_between,
     sent_value,
 )
