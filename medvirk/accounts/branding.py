@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
+from medvirk.core.uploads import check_image
 from medvirk.orgs.models import Municipality, MunicipalityLogo, OrgUnit
 
 from .access import can
@@ -30,6 +31,7 @@ MIN_CONTRAST = 4.5  # WCAG 2.1 AA, normal text (1.4.3)
 # light page backgrounds (Designsystemet's neutral background default and tinted) links sit on.
 CONTRAST_AGAINST = ("#ffffff", "#f3f3f4")
 LOGO_MAX_BYTES = 200_000
+LOGO_MAX_PIXELS = 4_000_000  # 2000 x 2000; every visitor's browser decodes the logo
 LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}  # no SVG: it can run script
 STATEMENT_HOSTS = {"uustatus.no", "www.uustatus.no"}
 HEX = re.compile(r"#[0-9a-fA-F]{6}")
@@ -79,6 +81,7 @@ def check_logo(data: bytes) -> str:
         raise ServiceError(BrandingErrorCode.LOGO_SIZE, _("The logo may be at most 200 kB."), field="logo")
     for magic, content_type in LOGO_TYPES.items():
         if data.startswith(magic):
+            check_image(data, max_pixels=LOGO_MAX_PIXELS, field="logo")
             return content_type
     raise ServiceError(BrandingErrorCode.LOGO_TYPE, _("Upload the logo as a PNG or JPEG file."), field="logo")
 

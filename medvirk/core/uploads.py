@@ -8,6 +8,9 @@
   (``tests/test_uploads.py`` proves it), so a lying header cannot inflate past the check.
 - :func:`parse_limited` runs a parser in a child process (``common/sandbox.py``) for at most
   ``UPLOAD_PARSE_SECONDS`` and ``UPLOAD_PARSE_MEMORY_BYTES``.
+- :func:`check_image` reads only a PNG's or JPEG's header and refuses more pixels than
+  ``UPLOAD_MAX_IMAGE_PIXELS``: a 200 KB one-colour PNG can declare a billion pixels, gigabytes in
+  every browser or viewer that shows it.
 - :func:`read_text` decodes a text upload (``common/textfiles.py``): UTF-8/16/32 by BOM or
   pattern, Windows-1252, or a plain message when it is not text.
 
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import io
 import logging
+import warnings
 import zipfile
 from collections.abc import Callable, Sequence
 from enum import StrEnum
@@ -54,6 +58,8 @@ class UploadErrorCode(StrEnum):
     PARSE_TIME = "file_parse_time"
     PARSE_MEMORY = "file_parse_memory"
     PARSE_FAILED = "file_parse_failed"
+    IMAGE_DAMAGED = "image_damaged"
+    IMAGE_PIXELS = "image_too_many_pixels"
 
 
 class UploadRefused(ServiceError):
@@ -155,6 +161,39 @@ def check_archive(data: bytes, *, field: str = "file") -> None:
                 % {"ratio": entry.file_size // max(entry.compress_size, 1)},
                 field=field,
             )
+
+
+def check_image(data: bytes, *, max_pixels: int | None = None, field: str = "file") -> tuple[int, int]:
+    """Return a PNG's or JPEG's (width, height) from its header, or refuse it (damaged, too big).
+
+    Pillow's ``Image.open`` reads the header only; no pixel is decoded here.
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    limit = max_pixels or settings.UPLOAD_MAX_IMAGE_PIXELS
+    try:
+        with warnings.catch_warnings():  # Pillow warns of a bomb at its own limit; ours decides
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                width, height = image.size
+    except Image.DecompressionBombError:  # Pillow's own ceiling, far above ours
+        width = height = limit + 1
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        raise UploadRefused(
+            UploadErrorCode.IMAGE_DAMAGED, _("The image is damaged: it cannot be opened."), field=field
+        ) from None
+    if width * height > limit:
+        raise UploadRefused(
+            UploadErrorCode.IMAGE_PIXELS,
+            _("The image has %(n)s million pixels; at most %(max)s million are allowed. Make it smaller.")
+            % {"n": _millions(width * height), "max": _millions(limit)},
+            field=field,
+        )
+    return width, height
+
+
+def _millions(pixels: int) -> str:
+    return f"{pixels / 1_000_000:.1f}".rstrip("0").rstrip(".")
 
 
 def _megabytes(size: int) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from medvirk.core.errors import ServiceError
-from medvirk.core.uploads import check_archive
+from medvirk.core.uploads import check_archive, check_image
 
 MAX_BYTES = 10 * 1024 * 1024
 # extension -> content type
@@ -75,4 +75,6 @@ def check_upload(upload: Any) -> tuple[str, str]:
             _("The file's content does not match its type (.%(ext)s).") % {"ext": extension},
             field="file",
         )
+    if kind in ("png", "jpg"):
+        check_image(content)
     return name, ALLOWED[extension]

@@ -18,8 +18,8 @@ from medvirk.accounts.branding import (
 )
 from medvirk.core.errors import ServiceError
 from medvirk.core.models import AuditEvent
+from tests.images import PNG, image
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 STATEMENT = "https://uustatus.no/nb/erklaringer/publisert/1234"
 
 
@@ -74,6 +74,9 @@ def test_only_administrators_of_the_whole_municipality_may_change_it(demo: Any) 
     [
         ({"logo": b"<svg onload='alert(1)'/>"}, "logo_type"),
         ({"logo": PNG + b"\0" * 200_000}, "logo_size"),
+        # A pixel bomb: 5 KB declaring 100 million pixels, decoded by every visitor's browser.
+        ({"logo": image("PNG", 10_000, 10_000, mode="1")}, "image_too_many_pixels"),
+        ({"logo": PNG[:20]}, "image_damaged"),
         ({"accessibility_statement_url": "https://example.org/a11y"}, "statement_url"),
         ({"accessibility_statement_url": "http://uustatus.no/nb/erklaringer/1"}, "statement_url"),
     ],

@@ -18,6 +18,7 @@ from django.test import override_settings
 from medvirk.accounts.demo import DemoData
 from medvirk.participation import services, sharing
 from medvirk.participation.models import Activity, ActivityAttachment, Finding, Measure
+from tests.images import PNG
 from tests.matrix_support import EKS, VIEW, Case, any_, api_call, get, in_, staff, target_unit, uid
 
 MANAGE_P = {
@@ -29,7 +30,6 @@ MANAGE_P = {
     "provestad.admin": {"foreign"},
 }
 MEDIA = tempfile.mkdtemp(prefix="medvirk-matrix-media-")
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 
 
 def _actor(d: DemoData, t: str) -> Any:

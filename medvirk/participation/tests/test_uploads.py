@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from medvirk.core.errors import ServiceError
 from medvirk.participation import services
 from medvirk.participation.uploads import MAX_BYTES, check_upload
+from tests.images import JPEG, PNG, image
 
 pytestmark = pytest.mark.django_db
 
@@ -34,9 +35,9 @@ ODT = _zip({"mimetype": ALLOWED_ODT, "content.xml": b"<x/>"})
     ("name", "content"),
     [
         ("referat.pdf", b"%PDF-1.7\n..."),
-        ("bilde.png", b"\x89PNG\r\n\x1a\n...."),
-        ("bilde.JPG", b"\xff\xd8\xff\xe0...."),
-        ("bilde.jpeg", b"\xff\xd8\xff\xe0...."),
+        ("bilde.png", PNG),
+        ("bilde.JPG", JPEG),
+        ("bilde.jpeg", JPEG),
         ("referat.docx", DOCX),
         ("referat.odt", ODT),
     ],
@@ -113,3 +114,14 @@ def test_a_zip_bomb_dressed_as_docx_is_refused_before_it_is_opened(settings: Any
     with pytest.raises(ServiceError) as error:
         check_upload(SimpleUploadedFile("referat.odt", wide))
     assert error.value.code == "archive_too_many_entries"
+
+
+def test_an_image_declaring_too_many_pixels_is_refused(settings: Any) -> None:
+    """A few kilobytes of PNG can declare a billion pixels: gigabytes in the viewer that opens it."""
+    settings.UPLOAD_MAX_IMAGE_PIXELS = 1_000_000
+    bomb = image("PNG", 10_000, 10_000, mode="1")
+    assert len(bomb) < 20_000
+    with pytest.raises(ServiceError) as error:
+        check_upload(SimpleUploadedFile("bilde.png", bomb))
+    assert error.value.code == "image_too_many_pixels"
+    assert check_upload(SimpleUploadedFile("bilde.jpg", image("JPEG", 1000, 1000)))[0] == "bilde.jpg"
