@@ -40,8 +40,10 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from medvirk.accounts.models import Role, RoleAssignment, User  # noqa: E402
+from medvirk.accounts.models import Role, User  # noqa: E402
+from medvirk.accounts.services import role_grant  # noqa: E402
 from medvirk.accounts.units import municipality_create, unit_create  # noqa: E402
+from medvirk.core.actors import SystemActor  # noqa: E402
 from medvirk.insights.tables import clear_cache  # noqa: E402
 from medvirk.orgs.models import Municipality, OrgUnit, UnitKind  # noqa: E402
 from medvirk.surveys import services  # noqa: E402
@@ -98,24 +100,28 @@ def _indexes(tables: list[str]) -> list[tuple[str, str]]:
         return list(c.fetchall())
 
 
+BENCH_ACTOR = SystemActor("benchmark data")
+
+
 def generate() -> None:
     t0 = time.perf_counter()
     call_command("migrate", verbosity=0)
     if Municipality.objects.filter(slug="benk").exists():
         print("already generated")
         return
-    muni = municipality_create(code="9998", name="Benk kommune", slug="benk")
+    muni = municipality_create(actor=BENCH_ACTOR, code="9998", name="Benk kommune", slug="benk")
     root = OrgUnit.objects.get(municipality=muni, parent=None)
     units = []
     for d in range(DISTRICTS):
         district = unit_create(
-            actor=None, parent=root, name=f"Bydel {d}", kind=UnitKind.DISTRICT, region_code=f"99980{d}"
+            actor=BENCH_ACTOR, parent=root, name=f"Bydel {d}", kind=UnitKind.DISTRICT, region_code=f"99980{d}"
         )
         units += [
-            unit_create(actor=None, parent=district, name=f"Enhet {d}-{u}") for u in range(UNITS_PER_DISTRICT)
+            unit_create(actor=BENCH_ACTOR, parent=district, name=f"Enhet {d}-{u}")
+            for u in range(UNITS_PER_DISTRICT)
         ]
     admin = User.objects.create(username="benk.admin", municipality=muni)
-    RoleAssignment.objects.create(municipality=muni, user=admin, unit=root, role=Role.ADMIN)
+    role_grant(actor=BENCH_ACTOR, user=admin, unit=root, role=Role.ADMIN)
     survey = services.survey_create(
         actor=admin, owner_unit=root, document=definition(), units=units, round_label="2026"
     )

@@ -1,22 +1,31 @@
 """Access checks: every staff read of an org-scoped object goes through these helpers.
 
 As in Zulip's ``access_<thing>_by_id``, a missing object and a forbidden one both answer 404, so
-nobody learns that another unit's or municipality's object exists.
+nobody learns that another unit's or municipality's object exists. Services that write check
+their actor once more with ``ensure_can`` / ``ensure_can_anywhere`` (a coded 403), so a page,
+an API route and a script cannot disagree; a :class:`~medvirk.core.actors.SystemActor` passes
+every check (see ``docs/adr/0003-actions-and-actors.md``).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeAlias
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.functional import Promise
 
+from medvirk.core.actors import SystemActor
+from medvirk.core.errors import CoreErrorCode, ServiceError
 from medvirk.core.models import Job
 from medvirk.orgs.models import OrgUnit
 from medvirk.orgs.selectors import municipality_root
 
-from .models import RoleAssignment
+from .models import RoleAssignment, User
 from .permissions import Perm, roles_with
+
+#: Who performs a write: a staff user, or Medvirk itself with a stated reason.
+Actor: TypeAlias = User | SystemActor
 
 _CACHE_ATTR = "_medvirk_scope_cache"
 
@@ -37,6 +46,11 @@ def _assignments(user: Any) -> list[tuple[str, str]]:
     return cache
 
 
+def acting_user(actor: Actor) -> User | None:
+    """Return the staff user behind ``actor`` (None for Medvirk itself), e.g. for an author field."""
+    return actor if isinstance(actor, User) else None
+
+
 def clear_scope_cache(user: Any) -> None:
     """Forget cached role scopes (after a role change in the same request)."""
     if hasattr(user, _CACHE_ATTR):
@@ -45,6 +59,8 @@ def clear_scope_cache(user: Any) -> None:
 
 def scope_paths(user: Any, perm: Perm) -> list[str]:
     """Return the minimal set of subtree paths where ``user`` holds ``perm``."""
+    if isinstance(user, SystemActor):  # it may do anything anywhere: select rows explicitly
+        raise TypeError("A system actor has no scope of units.")
     allowed = roles_with(perm)
     paths = sorted({path for role, path in _assignments(user) if role in allowed})
     minimal: list[str] = []
@@ -60,7 +76,9 @@ def has_any_role(user: Any) -> bool:
 
 
 def can(user: Any, perm: Perm, unit: OrgUnit) -> bool:
-    """Return whether ``user`` holds ``perm`` on ``unit``."""
+    """Return whether ``user`` holds ``perm`` on ``unit`` (a system actor holds every permission)."""
+    if isinstance(user, SystemActor):
+        return True
     if unit.municipality_id != getattr(user, "municipality_id", None):
         return False
     return any(unit.path.startswith(path) for path in scope_paths(user, perm))
@@ -68,7 +86,31 @@ def can(user: Any, perm: Perm, unit: OrgUnit) -> bool:
 
 def can_anywhere(user: Any, perm: Perm) -> bool:
     """Return whether ``user`` holds ``perm`` on at least one unit."""
+    if isinstance(user, SystemActor):
+        return True
     return bool(scope_paths(user, perm))
+
+
+def ensure_can(
+    actor: Actor, perm: Perm, unit: OrgUnit, message: str | Promise, *, field: str | None = None
+) -> None:
+    """Raise a coded 403 ``ServiceError`` with ``message`` unless ``actor`` holds ``perm`` on ``unit``.
+
+    Services call this first; the pages and API have fetched the object with an ``access_*``
+    helper (404 when missing or forbidden), so it refuses only callers that skipped the fetch.
+    """
+    if not can(actor, perm, unit):
+        raise ServiceError(CoreErrorCode.FORBIDDEN, message, field=field)
+
+
+def ensure_can_anywhere(
+    actor: Actor, perm: Perm, municipality_id: int | None, message: str | Promise
+) -> None:
+    """Like ``ensure_can`` for municipality-wide rights: ``perm`` on any unit of that municipality."""
+    if isinstance(actor, SystemActor):
+        return
+    if municipality_id is None or actor.municipality_id != municipality_id or not can_anywhere(actor, perm):
+        raise ServiceError(CoreErrorCode.FORBIDDEN, message)
 
 
 def scope_q(
@@ -131,3 +173,17 @@ def access_role_by_id(user: Any, role_id: Any) -> RoleAssignment:
     if assignment is None or not can(user, Perm.ROLES_MANAGE, assignment.unit):
         raise Http404
     return assignment
+
+
+def access_user_by_id(user: Any, user_id: Any) -> User:
+    """Return an active staff user of the caller's municipality to give a role to; otherwise 404."""
+    try:
+        pk = int(user_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    found = User.objects.filter(
+        pk=pk, municipality_id=getattr(user, "municipality_id", None), is_active=True
+    ).first()
+    if found is None or not can_anywhere(user, Perm.ROLES_MANAGE):
+        raise Http404
+    return found

@@ -10,7 +10,6 @@ would fall below WCAG AA contrast (4.5:1); contrast is computed by ColorAide (WC
 from __future__ import annotations
 
 import re
-from enum import StrEnum
 from typing import Any
 from urllib.parse import urlparse
 
@@ -19,11 +18,12 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from medvirk.core.audit import audit_record
-from medvirk.core.errors import ServiceError
+from medvirk.core.errors import ErrorCode, ServiceError
 from medvirk.core.uploads import check_image
 from medvirk.orgs.models import Municipality, MunicipalityLogo, OrgUnit
 
-from .access import can
+from .access import Actor, can
+from .enums import AccountsAuditAction
 from .permissions import Perm
 
 MIN_CONTRAST = 4.5  # WCAG 2.1 AA, normal text (1.4.3)
@@ -37,7 +37,9 @@ STATEMENT_HOSTS = {"uustatus.no", "www.uustatus.no"}
 HEX = re.compile(r"#[0-9a-fA-F]{6}")
 
 
-class BrandingErrorCode(StrEnum):
+class BrandingErrorCode(ErrorCode):
+    """Why a municipality's public face was not changed (the API returns it as ``code``)."""
+
     FORBIDDEN = "branding_forbidden"
     COLOUR_INVALID = "colour_invalid"
     COLOUR_CONTRAST = "colour_contrast"
@@ -100,7 +102,7 @@ def check_statement_url(url: str) -> str:
 
 def municipality_branding_update(
     *,
-    actor: Any,
+    actor: Actor,
     municipality: Municipality,
     brand_colour: str,
     accessibility_statement_url: str,
@@ -111,13 +113,9 @@ def municipality_branding_update(
 ) -> Municipality:
     """Change the municipality's public face; only an administrator of the whole municipality may."""
     root = OrgUnit.objects.filter(municipality=municipality, parent__isnull=True).first()
-    if (
-        root is None
-        or getattr(actor, "municipality_id", None) != municipality.pk
-        or not can(actor, Perm.ORG_MANAGE, root)
-    ):
+    if root is None or not can(actor, Perm.ORG_MANAGE, root):  # can() also checks the municipality
         raise ServiceError(
-            BrandingErrorCode.FORBIDDEN, _("Only the municipality's administrators may do this.")
+            BrandingErrorCode.FORBIDDEN, _("Only the municipality's administrators may do this."), status=403
         )
     values: dict[str, Any] = {
         "brand_colour": check_colour(brand_colour) if brand_colour.strip() else "",
@@ -144,7 +142,7 @@ def municipality_branding_update(
             audit_record(
                 actor=actor,
                 municipality=municipality,
-                action="municipality.branding_updated",
+                action=AccountsAuditAction.MUNICIPALITY_BRANDING_UPDATED,
                 obj=municipality,
                 data={"changed": changed},
             )

@@ -13,14 +13,18 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from medvirk.common.dimensions import DEMO_DISTRICTS, DEMO_MUNICIPALITY_CODE, SECOND_DEMO_MUNICIPALITY_CODE
+from medvirk.core.actors import SystemActor
 from medvirk.orgs.models import Municipality, OrgUnit, ServiceArea, UnitKind
 from medvirk.orgs.selectors import municipality_root
 
-from .models import Role, RoleAssignment, User
-from .services import role_grant
+from .models import Role, User
+from .services import role_grant, user_create
 from .units import municipality_create, unit_create
 
 DEMO_PASSWORD = "medvirk-demo-2026"  # noqa: S105 — printed for demo logins; demo data only
+
+#: Who builds the demo: Medvirk itself (there is no administrator before the demo has one).
+DEMO_ACTOR = SystemActor("demo seeding")
 
 S = ServiceArea
 DISTRICT_UNITS: dict[str, list[tuple[str, str]]] = {
@@ -84,24 +88,25 @@ class DemoData:
 
 
 def _make_user(username: str, first: str, last: str, municipality: Municipality) -> User:
-    user = User(
+    return user_create(
+        actor=DEMO_ACTOR,
+        municipality=municipality,
         username=username,
+        email=f"{username}@{municipality.slug}.example",
         first_name=first,
         last_name=last,
-        municipality=municipality,
-        email=f"{username}@{municipality.slug}.example",
+        password=DEMO_PASSWORD,
     )
-    user.set_password(DEMO_PASSWORD)
-    user.save()
-    return user
 
 
 @transaction.atomic
 def build_demo() -> DemoData:
     """Create both demo municipalities with units and staff; fail if they already exist."""
-    muni = municipality_create(code=DEMO_MUNICIPALITY_CODE, name="Eksempel kommune", slug="eksempel")
+    muni = municipality_create(
+        actor=DEMO_ACTOR, code=DEMO_MUNICIPALITY_CODE, name="Eksempel kommune", slug="eksempel"
+    )
     other = municipality_create(
-        code=SECOND_DEMO_MUNICIPALITY_CODE, name="Prøvestad kommune", slug="provestad"
+        actor=DEMO_ACTOR, code=SECOND_DEMO_MUNICIPALITY_CODE, name="Prøvestad kommune", slug="provestad"
     )
     data = DemoData(municipality=muni, other=other)
     root = municipality_root(municipality=muni)
@@ -109,7 +114,7 @@ def build_demo() -> DemoData:
     data.units[root.name] = root
     for code, district_name in DEMO_DISTRICTS.items():
         district = unit_create(
-            actor=None,
+            actor=DEMO_ACTOR,
             parent=root,
             name=district_name,
             kind=UnitKind.DISTRICT,
@@ -118,14 +123,18 @@ def build_demo() -> DemoData:
         )
         data.units[district_name] = district
         for name, area in DISTRICT_UNITS[district_name]:
-            data.units[name] = unit_create(actor=None, parent=district, name=name, service_area=area)
+            data.units[name] = unit_create(actor=DEMO_ACTOR, parent=district, name=name, service_area=area)
     for agency_name, children in AGENCY_UNITS.items():
         agency = unit_create(
-            actor=None, parent=root, name=agency_name, kind=UnitKind.AGENCY, service_area=S.ADMINISTRATION
+            actor=DEMO_ACTOR,
+            parent=root,
+            name=agency_name,
+            kind=UnitKind.AGENCY,
+            service_area=S.ADMINISTRATION,
         )
         data.units[agency_name] = agency
         for name, area in children:
-            data.units[name] = unit_create(actor=None, parent=agency, name=name, service_area=area)
+            data.units[name] = unit_create(actor=DEMO_ACTOR, parent=agency, name=name, service_area=area)
 
     other_root = municipality_root(municipality=other)
     data.other_units[""] = other_root
@@ -134,7 +143,7 @@ def build_demo() -> DemoData:
         "Prøvestad nord": [("Bakken sykehjem", S.NURSING_HOME)],
     }.items():
         district = unit_create(
-            actor=None,
+            actor=DEMO_ACTOR,
             parent=other_root,
             name=district_name,
             kind=UnitKind.DISTRICT,
@@ -142,26 +151,23 @@ def build_demo() -> DemoData:
         )
         data.other_units[district_name] = district
         for name, area in children:
-            data.other_units[name] = unit_create(actor=None, parent=district, name=name, service_area=area)
+            data.other_units[name] = unit_create(
+                actor=DEMO_ACTOR, parent=district, name=name, service_area=area
+            )
 
     admin = _make_user("admin", "Ada", "Administrator", muni)
     data.users["admin"] = admin
-    role_grant_unchecked(user=admin, unit=root, role=Role.ADMIN)
+    role_grant(actor=DEMO_ACTOR, user=admin, unit=root, role=Role.ADMIN)
     for username, first, last, role, unit_name in DEMO_USERS[1:]:
         user = _make_user(username, first, last, muni)
         data.users[username] = user
         role_grant(actor=admin, user=user, unit=data.units[unit_name], role=role)
     other_admin = _make_user("provestad.admin", "Per", "Prøvestad", other)
     data.users["provestad.admin"] = other_admin
-    role_grant_unchecked(user=other_admin, unit=other_root, role=Role.ADMIN)
+    role_grant(actor=DEMO_ACTOR, user=other_admin, unit=other_root, role=Role.ADMIN)
     # A staff user without any role: sees nothing.
     data.users["uten.rolle"] = _make_user("uten.rolle", "Ulf", "Utenrolle", muni)
     return data
-
-
-def role_grant_unchecked(*, user: User, unit: OrgUnit, role: str) -> None:
-    """Bootstrap the first administrator of a municipality (nobody can grant it yet)."""
-    RoleAssignment.objects.create(municipality_id=unit.municipality_id, user=user, unit=unit, role=role)
 
 
 def load_demo() -> DemoData:

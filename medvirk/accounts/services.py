@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -15,10 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from medvirk.core.audit import audit_record
-from medvirk.core.errors import ServiceError
+from medvirk.core.errors import CoreErrorCode, ServiceError
 from medvirk.orgs.models import Municipality, OrgUnit
 
-from .access import can, clear_scope_cache
+from .access import Actor, clear_scope_cache, ensure_can, ensure_can_anywhere
+from .enums import AccountsAuditAction, AccountsErrorCode
 from .models import ApiToken, LoginFailure, Role, RoleAssignment, User
 from .permissions import Perm
 
@@ -27,7 +27,7 @@ TOKEN_PREFIX = "mvk_"  # noqa: S105 — a public marker, not a secret
 
 def user_create(
     *,
-    actor: Any,
+    actor: Actor,
     municipality: Municipality,
     username: str,
     email: str,
@@ -35,12 +35,22 @@ def user_create(
     last_name: str = "",
     password: str | None = None,
 ) -> User:
-    """Create a staff user in ``municipality``; without a password the user cannot log in yet."""
+    """Create a staff user in ``municipality``; without a password the user cannot log in yet.
+
+    The actor needs ``ROLES_MANAGE`` somewhere in that municipality.
+    """
+    ensure_can_anywhere(
+        actor, Perm.ROLES_MANAGE, municipality.pk, _("You can only add staff to your own municipality.")
+    )
     username = username.strip()
     if not username:
-        raise ServiceError("username_required", _("Give the user a username."), field="username")
+        raise ServiceError(
+            AccountsErrorCode.USERNAME_REQUIRED, _("Give the user a username."), field="username"
+        )
     if User.objects.filter(username__iexact=username).exists():
-        raise ServiceError("username_taken", _("This username is already taken."), field="username")
+        raise ServiceError(
+            AccountsErrorCode.USERNAME_TAKEN, _("This username is already taken."), field="username"
+        )
     user = User(
         username=username,
         email=email.strip(),
@@ -52,7 +62,9 @@ def user_create(
         try:
             validate_password(password, user)
         except ValidationError as exc:
-            raise ServiceError("password_weak", " ".join(exc.messages), field="password") from exc
+            raise ServiceError(
+                AccountsErrorCode.PASSWORD_WEAK, " ".join(exc.messages), field="password"
+            ) from exc
         user.set_password(password)
     else:
         user.set_unusable_password()
@@ -61,23 +73,28 @@ def user_create(
         audit_record(
             actor=actor,
             municipality=municipality,
-            action="user.created",
+            action=AccountsAuditAction.USER_CREATED,
             obj=user,
             data={"username": user.username},
         )
     return user
 
 
-def role_grant(*, actor: Any, user: User, unit: OrgUnit, role: str) -> RoleAssignment:
+def role_grant(*, actor: Actor, user: User, unit: OrgUnit, role: str) -> RoleAssignment:
     """Give ``user`` a role on ``unit``'s subtree; the actor must manage roles on ``unit``."""
     if role not in Role.values:
-        raise ServiceError("role_invalid", _("Choose one of the listed roles."), field="role")
-    if not can(actor, Perm.ROLES_MANAGE, unit):
-        raise ServiceError(
-            "forbidden", _("You can only give roles within your own part of the organisation."), field="unit"
-        )
+        raise ServiceError(AccountsErrorCode.ROLE_INVALID, _("Choose one of the listed roles."), field="role")
+    ensure_can(
+        actor,
+        Perm.ROLES_MANAGE,
+        unit,
+        _("You can only give roles within your own part of the organisation."),
+        field="unit",
+    )
     if user.municipality_id != unit.municipality_id:
-        raise ServiceError("user_invalid", _("Choose a user in your own municipality."), field="user")
+        raise ServiceError(
+            AccountsErrorCode.USER_INVALID, _("Choose a user in your own municipality."), field="user"
+        )
     existing = RoleAssignment.objects.filter(
         municipality_id=unit.municipality_id, user=user, unit=unit, role=role
     ).first()
@@ -86,12 +103,16 @@ def role_grant(*, actor: Any, user: User, unit: OrgUnit, role: str) -> RoleAssig
     try:
         with transaction.atomic():
             assignment = RoleAssignment.objects.create(
-                municipality_id=unit.municipality_id, user=user, unit=unit, role=role, granted_by=actor
+                municipality_id=unit.municipality_id,
+                user=user,
+                unit=unit,
+                role=role,
+                granted_by=actor if isinstance(actor, User) else None,
             )
             audit_record(
                 actor=actor,
                 municipality=unit.municipality,
-                action="role.granted",
+                action=AccountsAuditAction.ROLE_GRANTED,
                 obj=assignment,
                 data={"user": user.username, "unit": unit.name, "unit_id": unit.pk, "role": role},
             )
@@ -103,21 +124,25 @@ def role_grant(*, actor: Any, user: User, unit: OrgUnit, role: str) -> RoleAssig
     return assignment
 
 
-def role_revoke(*, actor: Any, assignment: RoleAssignment) -> None:
+def role_revoke(*, actor: Actor, assignment: RoleAssignment) -> None:
     """Remove a role assignment; an administrator cannot remove their own last admin role."""
-    if not can(actor, Perm.ROLES_MANAGE, assignment.unit):
-        raise ServiceError(
-            "forbidden", _("You can only remove roles within your own part of the organisation.")
-        )
+    ensure_can(
+        actor,
+        Perm.ROLES_MANAGE,
+        assignment.unit,
+        _("You can only remove roles within your own part of the organisation."),
+    )
     if assignment.user_id == actor.pk and assignment.role == Role.ADMIN:
         others = RoleAssignment.objects.filter(user=actor, role=Role.ADMIN).exclude(pk=assignment.pk)
         if not others.exists():
-            raise ServiceError("last_admin_role", _("You cannot remove your own last administrator role."))
+            raise ServiceError(
+                AccountsErrorCode.LAST_ADMIN_ROLE, _("You cannot remove your own last administrator role.")
+            )
     with transaction.atomic():
         audit_record(
             actor=actor,
             municipality=assignment.unit.municipality,
-            action="role.revoked",
+            action=AccountsAuditAction.ROLE_REVOKED,
             obj=assignment,
             data={
                 "user": assignment.user.username,
@@ -138,11 +163,15 @@ def token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
     """Create an API token for ``actor``; return it and the secret, which is shown only once."""
     name = name.strip()
     if not name:
-        raise ServiceError("name_required", _("Give the token a name."), field="name")
+        raise ServiceError(AccountsErrorCode.NAME_REQUIRED, _("Give the token a name."), field="name")
     if actor.municipality_id is None:
-        raise ServiceError("no_municipality", _("Only municipality staff can create API tokens."))
+        raise ServiceError(
+            AccountsErrorCode.NO_MUNICIPALITY, _("Only municipality staff can create API tokens.")
+        )
     if ApiToken.objects.filter(user=actor, name=name, revoked_at__isnull=True).exists():
-        raise ServiceError("name_taken", _("You already have a token with this name."), field="name")
+        raise ServiceError(
+            AccountsErrorCode.NAME_TAKEN, _("You already have a token with this name."), field="name"
+        )
     key = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         ApiToken.objects.filter(user=actor, name=name).delete()  # a revoked token's name may be reused
@@ -156,7 +185,7 @@ def token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
         audit_record(
             actor=actor,
             municipality=actor.municipality,
-            action="token.created",
+            action=AccountsAuditAction.TOKEN_CREATED,
             obj=token,
             data={"name": name},
         )
@@ -166,14 +195,14 @@ def token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
 def token_revoke(*, actor: User, token: ApiToken) -> None:
     """Revoke one of the actor's own tokens."""
     if token.user_id != actor.pk:
-        raise ServiceError("forbidden", _("You can only revoke your own tokens."))
+        raise ServiceError(CoreErrorCode.FORBIDDEN, _("You can only revoke your own tokens."))
     with transaction.atomic():
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         audit_record(
             actor=actor,
             municipality=actor.municipality,
-            action="token.revoked",
+            action=AccountsAuditAction.TOKEN_REVOKED,
             obj=token,
             data={"name": token.name},
         )

@@ -5,14 +5,17 @@ They live in accounts, not in orgs with the tree itself, because a write checks 
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from medvirk.core.actors import SystemActor, ensure_system
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import Municipality, OrgUnit, ServiceArea, UnitKind
+
+from .access import Actor, ensure_can
+from .enums import AccountsAuditAction, AccountsErrorCode
+from .permissions import Perm
 
 
 def _check_name(
@@ -20,18 +23,21 @@ def _check_name(
 ) -> None:
     name = name.strip()
     if not name:
-        raise ServiceError("name_required", _("Give the unit a name."), field="name")
+        raise ServiceError(AccountsErrorCode.NAME_REQUIRED, _("Give the unit a name."), field="name")
     clash = OrgUnit.objects.filter(municipality=municipality, parent=parent, name__iexact=name)
     if exclude:
         clash = clash.exclude(pk=exclude)
     if clash.exists():
         raise ServiceError(
-            "name_taken", _("Another unit with this name already exists at the same place."), field="name"
+            AccountsErrorCode.NAME_TAKEN,
+            _("Another unit with this name already exists at the same place."),
+            field="name",
         )
 
 
-def municipality_create(*, code: str, name: str, slug: str) -> Municipality:
-    """Create a municipality and its root unit."""
+def municipality_create(*, actor: SystemActor, code: str, name: str, slug: str) -> Municipality:
+    """Create a municipality and its root unit (no staff role covers this: Medvirk itself does it)."""
+    ensure_system(actor, "Creating a municipality")
     with transaction.atomic():
         municipality = Municipality.objects.create(code=code, name=name, slug=slug)
         root = OrgUnit(
@@ -50,16 +56,19 @@ def municipality_create(*, code: str, name: str, slug: str) -> Municipality:
 
 def unit_create(
     *,
-    actor: Any,
+    actor: Actor,
     parent: OrgUnit,
     name: str,
     kind: str = UnitKind.UNIT,
     service_area: str = ServiceArea.OTHER,
     region_code: str = "",
 ) -> OrgUnit:
-    """Create a unit below ``parent`` (the caller has checked the actor may manage ``parent``)."""
+    """Create a unit below ``parent``; the actor needs ``ORG_MANAGE`` on ``parent``."""
+    ensure_can(actor, Perm.ORG_MANAGE, parent, _("You cannot add units here."), field="parent")
     if kind == UnitKind.MUNICIPALITY:
-        raise ServiceError("kind_invalid", _("A municipality can have only one top unit."), field="kind")
+        raise ServiceError(
+            AccountsErrorCode.KIND_INVALID, _("A municipality can have only one top unit."), field="kind"
+        )
     _check_name(municipality=parent.municipality, parent=parent, name=name, exclude=None)
     with transaction.atomic():
         unit = OrgUnit(
@@ -75,14 +84,16 @@ def unit_create(
             unit.save()
         except IntegrityError as exc:  # a concurrent create won the race for the name
             raise ServiceError(
-                "name_taken", _("Another unit with this name already exists at the same place."), field="name"
+                AccountsErrorCode.NAME_TAKEN,
+                _("Another unit with this name already exists at the same place."),
+                field="name",
             ) from exc
         unit.path = f"{parent.path}{unit.pk}/"
         unit.save(update_fields=["path"])
         audit_record(
             actor=actor,
             municipality=parent.municipality,
-            action="unit.created",
+            action=AccountsAuditAction.UNIT_CREATED,
             obj=unit,
             data={"name": unit.name, "parent": parent.pk, "kind": kind},
         )
@@ -90,9 +101,16 @@ def unit_create(
 
 
 def unit_update(
-    *, actor: Any, unit: OrgUnit, name: str, service_area: str, region_code: str = "", kind: str | None = None
+    *,
+    actor: Actor,
+    unit: OrgUnit,
+    name: str,
+    service_area: str,
+    region_code: str = "",
+    kind: str | None = None,
 ) -> OrgUnit:
-    """Change a unit's name, service area, region code and (not for the root) kind."""
+    """Change a unit's name, service area, region code and (not for the root) kind (``UNIT_EDIT``)."""
+    ensure_can(actor, Perm.UNIT_EDIT, unit, _("You cannot edit this unit."))
     _check_name(municipality=unit.municipality, parent=unit.parent, name=name, exclude=unit.pk)
     before = {
         "name": unit.name,
@@ -105,7 +123,9 @@ def unit_update(
     unit.region_code = region_code.strip()
     if kind is not None and unit.parent_id is not None:
         if kind == UnitKind.MUNICIPALITY:
-            raise ServiceError("kind_invalid", _("A municipality can have only one top unit."), field="kind")
+            raise ServiceError(
+                AccountsErrorCode.KIND_INVALID, _("A municipality can have only one top unit."), field="kind"
+            )
         unit.kind = kind
     after = {
         "name": unit.name,
@@ -118,23 +138,36 @@ def unit_update(
         unit.save()
         if changed:
             audit_record(
-                actor=actor, municipality=unit.municipality, action="unit.updated", obj=unit, data=changed
+                actor=actor,
+                municipality=unit.municipality,
+                action=AccountsAuditAction.UNIT_UPDATED,
+                obj=unit,
+                data=changed,
             )
     return unit
 
 
-def unit_move(*, actor: Any, unit: OrgUnit, new_parent: OrgUnit) -> OrgUnit:
-    """Move a unit (with its subtree) below ``new_parent`` in the same municipality."""
+def unit_move(*, actor: Actor, unit: OrgUnit, new_parent: OrgUnit) -> OrgUnit:
+    """Move a unit (with its subtree) below ``new_parent`` in the same municipality.
+
+    The actor needs ``ORG_MANAGE`` on the unit and on its new parent.
+    """
+    ensure_can(actor, Perm.ORG_MANAGE, unit, _("You cannot move this unit."))
     if unit.parent_id is None:
-        raise ServiceError("root_immovable", _("The municipality itself cannot be moved."), field="parent")
+        raise ServiceError(
+            AccountsErrorCode.ROOT_IMMOVABLE, _("The municipality itself cannot be moved."), field="parent"
+        )
     if new_parent.municipality_id != unit.municipality_id:
-        raise ServiceError("parent_invalid", _("Choose a unit in the same municipality."), field="parent")
+        raise ServiceError(
+            AccountsErrorCode.PARENT_INVALID, _("Choose a unit in the same municipality."), field="parent"
+        )
     if new_parent.path.startswith(unit.path):
         raise ServiceError(
-            "parent_in_subtree",
+            AccountsErrorCode.PARENT_IN_SUBTREE,
             _("A unit cannot be moved below itself or one of its own units."),
             field="parent",
         )
+    ensure_can(actor, Perm.ORG_MANAGE, new_parent, _("You cannot move units here."), field="parent")
     if new_parent.pk == unit.parent_id:
         return unit
     _check_name(municipality=unit.municipality, parent=new_parent, name=unit.name, exclude=unit.pk)
@@ -157,7 +190,7 @@ def unit_move(*, actor: Any, unit: OrgUnit, new_parent: OrgUnit) -> OrgUnit:
         audit_record(
             actor=actor,
             municipality=unit.municipality,
-            action="unit.moved",
+            action=AccountsAuditAction.UNIT_MOVED,
             obj=unit,
             data={"from": old_parent_id, "to": new_parent.pk, "units_moved": len(subtree)},
         )

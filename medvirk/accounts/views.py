@@ -18,7 +18,15 @@ from medvirk.core.views import staff_view
 from medvirk.orgs.selectors import municipality_root
 
 from . import services
-from .access import access_role_by_id, access_unit_by_id, can, can_anywhere, scope_q, units_for
+from .access import (
+    access_role_by_id,
+    access_unit_by_id,
+    access_user_by_id,
+    can,
+    can_anywhere,
+    scope_q,
+    units_for,
+)
 from .branding import LOGO_MAX_BYTES
 from .branding import municipality_branding_update as branding_update
 from .forms import BrandingForm, LoginForm, RoleGrantForm, TokenForm, UserCreateForm
@@ -87,9 +95,7 @@ def role_grant(request: HttpRequest) -> HttpResponse:
     form = RoleGrantForm(request.POST or None, users=users, units=units, initial=initial)
     if request.method == "POST" and form.is_valid():
         unit = access_unit_by_id(request.user, form.cleaned_data["unit"], Perm.ROLES_MANAGE)
-        user = users.filter(pk=form.cleaned_data["user"]).first()
-        if user is None:
-            raise Http404
+        user = access_user_by_id(request.user, form.cleaned_data["user"])
         try:
             services.role_grant(actor=request.user, user=user, unit=unit, role=form.cleaned_data["role"])
         except ServiceError as error:

@@ -10,8 +10,15 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from medvirk.accounts import services
-from medvirk.accounts.access import access_role_by_id, access_unit_by_id, can, can_anywhere, scope_q
-from medvirk.accounts.models import Role, RoleAssignment, User
+from medvirk.accounts.access import (
+    access_role_by_id,
+    access_unit_by_id,
+    access_user_by_id,
+    can,
+    can_anywhere,
+    scope_q,
+)
+from medvirk.accounts.models import Role, RoleAssignment
 from medvirk.accounts.permissions import ROLE_PERMISSIONS, Perm
 from medvirk.core.models import AuditEvent
 from medvirk.orgs.selectors import municipality_root
@@ -96,9 +103,7 @@ def list_roles(request: HttpRequest) -> list[RoleOut]:
 def grant_role(request: HttpRequest, payload: RoleIn) -> Status[RoleOut]:
     """Give a user in the caller's municipality a role on a unit the caller manages."""
     unit = access_unit_by_id(request.user, payload.unit_id, Perm.ROLES_MANAGE)
-    user = User.objects.filter(pk=payload.user_id, municipality_id=request.user.municipality_id).first()
-    if user is None:
-        raise Http404
+    user = access_user_by_id(request.user, payload.user_id)
     assignment = services.role_grant(actor=request.user, user=user, unit=unit, role=payload.role)
     return Status(201, _role_out(assignment))
 

@@ -136,8 +136,8 @@ def _bad_request(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse
 def _service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
     return api.create_response(
         request,
-        error_body(exc.code, str(exc.message), field=exc.field),
-        status=403 if exc.code == "forbidden" else 400,
+        error_body(str(exc.code), str(exc.message), field=exc.field),
+        status=exc.status,
     )
 
 

@@ -8,15 +8,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Router, Schema
 from ninja.responses import Status
 
-from medvirk.accounts.permissions import Perm
 from medvirk.api.base import json_number
 from medvirk.api.jobs import JobOut, job_out
 from medvirk.core.errors import ServiceError
 from medvirk.insights import exports, jobs, reports, selectors
 from medvirk.insights.benchmark import MIN_OTHER_MUNICIPALITIES, benchmark
+from medvirk.insights.enums import InsightsErrorCode
 from medvirk.insights.figures import QuestionFigures
 from medvirk.insights.numbers import survey_numbers
-from medvirk.insights.tables import SurveyResults
+from medvirk.insights.tables import SurveyResults, access_results
 from medvirk.insights.text_themes import text_themes
 
 router = Router(tags=["insights"])
@@ -175,10 +175,7 @@ def _survey_out(survey: Any) -> SurveyOut:
 
 
 def _load(request: HttpRequest, survey_id: int, unit_id: int | None) -> tuple[SurveyResults, int]:
-    survey, tree, node_id = selectors.access_survey_results(
-        user=request.user, survey_id=survey_id, unit_id=unit_id
-    )
-    return SurveyResults(survey, tree), node_id
+    return access_results(request.user, survey_id, unit_id)
 
 
 @router.get("/results/surveys", response=list[SurveyOut])
@@ -294,19 +291,12 @@ def responses(
     results, node_id = _load_raw(request, survey_id, unit_id)
     fmt = format if format in exports.RAW_FORMATS else "csv"
     if not exports.raw_direct_allowed(results, node_id, fmt):
-        raise ServiceError("export_too_large", exports.raw_direct_refusal(), field="format")
+        raise ServiceError(InsightsErrorCode.EXPORT_TOO_LARGE, exports.raw_direct_refusal(), field="format")
     return exports.raw_response(request.user, results, node_id, fmt)
 
 
 def _load_raw(request: HttpRequest, survey_id: int, unit_id: int | None) -> tuple[SurveyResults, int]:
-    """Return results and unit when the caller may export response-level data there; else 404."""
-    survey, tree, node_id = selectors.access_survey_results(
-        user=request.user, survey_id=survey_id, unit_id=unit_id, perm=Perm.RESULTS_EXPORT_RAW
-    )
-    results = SurveyResults(survey, tree)
-    if not exports.raw_export_allowed(request.user, results, node_id):
-        raise Http404
-    return results, node_id
+    return exports.access_raw_export(request.user, survey_id, unit_id)
 
 
 class ExportIn(Schema):
@@ -330,7 +320,7 @@ def start_export(request: HttpRequest, survey_id: int, payload: ExportIn) -> Sta
     the caller's job for the same export is still waiting or running, that job is returned.
     """
     results, node_id = _load_raw(request, survey_id, payload.unit_id)
-    job = jobs.export_start(user=request.user, results=results, node_id=node_id, fmt=payload.format)
+    job = jobs.export_start(actor=request.user, results=results, node_id=node_id, fmt=payload.format)
     return Status(202, {"job_id": job.pk, "job": job_out(job)})
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
@@ -21,11 +20,16 @@ from medvirk.core.errors import ServiceError
 from medvirk.core.models import JobStatus
 from medvirk.panels import selection, services
 from medvirk.panels.choices import PanelMethod
-from medvirk.panels.csvimport import parse_csv, volunteers_import
-from medvirk.panels.meetings import meeting_add, meeting_link
+from medvirk.panels.csvimport import parse_csv
+from medvirk.panels.enums import PanelsErrorCode
 from medvirk.panels.models import Council, CouncilMeeting, Panel, Volunteer
 from medvirk.panels.report import build_report
-from medvirk.panels.selectors import access_panel_by_id, access_volunteer_by_id, require_panels
+from medvirk.panels.selectors import (
+    access_council_by_id,
+    access_panel_by_id,
+    access_volunteer_by_id,
+    require_panels,
+)
 from medvirk.participation.selectors import access_activity_by_id
 
 router = Router(tags=["panels"])
@@ -167,13 +171,15 @@ def import_volunteers(request: HttpRequest, payload: ImportIn) -> Status[dict[st
     require_panels(request.user)
     if not payload.consent_collected:
         raise ServiceError(
-            "consent_required", _("Confirm that everyone in the file has agreed."), field="consent_collected"
+            PanelsErrorCode.CONSENT_REQUIRED,
+            _("Confirm that everyone in the file has agreed."),
+            field="consent_collected",
         )
     municipality = request.user.municipality
     preview = parse_csv(payload.csv.encode(), municipality=municipality)
     created = skipped = 0
     if preview.new_rows:
-        created, skipped = volunteers_import(
+        created, skipped = services.volunteers_import(
             actor=request.user, municipality=municipality, rows=[r.values for r in preview.new_rows]
         )
     rows = [
@@ -256,14 +262,6 @@ def _meeting(m: CouncilMeeting) -> dict[str, object]:
     return {"id": m.pk, "date": m.date, "title": m.title, "agenda": m.agenda, "activity_id": m.activity_id}
 
 
-def _council_or_404(request: HttpRequest, council_id: int) -> Council:
-    require_panels(request.user)
-    council = Council.objects.filter(pk=council_id, municipality_id=request.user.municipality_id).first()
-    if council is None:
-        raise Http404
-    return council
-
-
 # Volunteer and council routes are registered before "/panels/{panel_id}", which would match them.
 @router.get("/panels/councils", response=list[CouncilOut])
 def list_councils(request: HttpRequest) -> list[dict[str, object]]:
@@ -276,7 +274,7 @@ def list_councils(request: HttpRequest) -> list[dict[str, object]]:
 @router.get("/panels/councils/{council_id}", response=CouncilOut)
 def get_council(request: HttpRequest, council_id: int) -> dict[str, object]:
     """Return one council with members, terms, meetings and decisions."""
-    return _council(_council_or_404(request, council_id))
+    return _council(access_council_by_id(request.user, council_id))
 
 
 @router.post("/panels/councils/{council_id}/meetings", response={201: CouncilMeetingOut})
@@ -288,25 +286,21 @@ def add_council_meeting(
     ``record_for_unit_id`` needs participation rights on that unit; ``activity_id`` must be a
     council-meeting activity the caller may manage (404 otherwise).
     """
-    council = _council_or_404(request, council_id)
-    if payload.record_for_unit_id is not None and payload.activity_id is not None:
-        raise ServiceError("choose_one", _("Either record a new activity or link an existing one."))
+    council = access_council_by_id(request.user, council_id)
     unit = activity = None
     if payload.record_for_unit_id is not None:
         unit = access_unit_by_id(request.user, payload.record_for_unit_id, Perm.PARTICIPATION_MANAGE)
     if payload.activity_id is not None:
         activity = access_activity_by_id(request.user, payload.activity_id, Perm.PARTICIPATION_MANAGE)
-    with transaction.atomic():
-        meeting = meeting_add(
-            actor=request.user,
-            council=council,
-            date=payload.date,
-            title=payload.title,
-            agenda=payload.agenda,
-            record_for=unit,
-        )
-        if activity is not None:
-            meeting_link(actor=request.user, meeting=meeting, activity=activity)
+    meeting = services.council_meeting_add(
+        actor=request.user,
+        council=council,
+        date=payload.date,
+        title=payload.title,
+        agenda=payload.agenda,
+        record_for=unit,
+        activity=activity,
+    )
     return Status(201, _meeting(meeting))
 
 
@@ -393,7 +387,7 @@ def select_panel(request: HttpRequest, panel_id: int, payload: SelectIn) -> dict
     filled in when the draw had already finished.
     """
     panel = access_panel_by_id(request.user, panel_id)
-    job = selection.panel_select_start(actor=request.user, panel=panel, seed=payload.seed)
+    job = services.panel_select_start(actor=request.user, panel=panel, seed=payload.seed)
     panel.refresh_from_db()
     report = _report(panel) if job.status == JobStatus.DONE else None
     return {"job_id": job.pk, "job": job_out(job), "report": report}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.responses import Status
@@ -15,7 +15,7 @@ from medvirk.accounts.permissions import Perm
 from medvirk.core.errors import ServiceError
 from medvirk.participation import services, sharing
 from medvirk.participation.compare import build_comparison, comparison_dict
-from medvirk.participation.evaluation import evaluation_create
+from medvirk.participation.enums import ParticipationErrorCode
 from medvirk.participation.models import Activity, Finding, Measure
 from medvirk.participation.selectors import (
     access_activity_by_id,
@@ -27,7 +27,6 @@ from medvirk.participation.selectors import (
     public_municipality,
     public_summary,
 )
-from medvirk.participation.survey_rounds import survey_rounds_sync
 
 router = Router(tags=["participation"])
 
@@ -149,7 +148,7 @@ class MeasureUpdateOut(Schema):
 def list_activities(request: HttpRequest) -> Any:
     """Activities of every unit you may see results for (survey rounds are recorded automatically)."""
     if request.user.municipality_id:
-        survey_rounds_sync(municipality_id=request.user.municipality_id)
+        services.survey_rounds_sync(actor=services.ROUNDS_ACTOR, municipality_id=request.user.municipality_id)
     return activities_for(request.user).order_by("-starts_on", "-id")[:1000]
 
 
@@ -182,7 +181,7 @@ class EvaluationOut(Schema):
 def create_evaluation(request: HttpRequest, activity_id: int) -> Any:
     """Create and open the participants' standard evaluation survey (participation rights suffice)."""
     activity = access_activity_by_id(request.user, activity_id, Perm.PARTICIPATION_MANAGE)
-    survey = evaluation_create(actor=request.user, activity=activity)
+    survey = services.evaluation_create(actor=request.user, activity=activity)
     return Status(201, {"activity_id": activity.pk, "survey_id": survey.pk, "status": survey.status})
 
 
@@ -256,7 +255,9 @@ def compare(request: HttpRequest, query: Query[CompareQuery]) -> dict[str, Any]:
     """
     year = query.year or date.today().year
     if not 2000 <= year <= 2100:
-        raise ServiceError("year_invalid", _("Choose a year between 2000 and 2100."), field="year")
+        raise ServiceError(
+            ParticipationErrorCode.YEAR_INVALID, _("Choose a year between 2000 and 2100."), field="year"
+        )
     chosen = sharing.access_municipalities(request.user, query.municipalities)
     return comparison_dict(build_comparison(municipalities=chosen, year=year))
 
@@ -276,17 +277,15 @@ def list_sharing(request: HttpRequest) -> dict[str, Any]:
 @router.post("/participation/sharing", response={201: dict[str, Any]})
 def create_sharing(request: HttpRequest, payload: SharingIn) -> Any:
     """Share your municipality's aggregated figures with another municipality (by slug)."""
-    if not sharing.can_share(request.user):
-        raise Http404
-    partner = sharing.partner_by_slug(payload.partner)
-    sharing.sharing_grant(actor=request.user, partner=partner)
+    partner = sharing.access_partner_for_sharing(request.user, payload.partner)
+    services.sharing_grant(actor=request.user, municipality=request.user.municipality, partner=partner)
     return Status(201, {"slug": partner.slug, "name": partner.name})
 
 
 @router.delete("/participation/sharing/{slug}", response={204: None})
 def delete_sharing(request: HttpRequest, slug: str) -> Any:
     """Stop sharing your figures with a municipality."""
-    sharing.sharing_revoke(actor=request.user, partner=sharing.partner_by_slug(slug))
+    services.sharing_revoke(actor=request.user, grant=sharing.access_grant_by_partner(request.user, slug))
     return Status(204, None)
 
 

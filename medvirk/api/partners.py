@@ -20,7 +20,8 @@ from medvirk.accounts.permissions import Perm
 from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import Municipality
 from medvirk.partners import services
-from medvirk.partners.mapping import mapping_for, mapping_save
+from medvirk.partners.enums import PartnersErrorCode
+from medvirk.partners.mapping import mapping_for
 from medvirk.partners.models import ContactKind, ContactLogEntry, Organisation
 from medvirk.partners.selectors import (
     SearchQuery,
@@ -321,11 +322,13 @@ def put_mapping(request: HttpRequest, unit_id: int, year: int, payload: MappingI
         group = by_key.get(item.key)
         if group is None:
             raise ServiceError(
-                "unknown_group", _("Unknown group: %(key)s") % {"key": item.key}, field="groups"
+                PartnersErrorCode.UNKNOWN_GROUP,
+                _("Unknown group: %(key)s") % {"key": item.key},
+                field="groups",
             )
         group.organisation_ids = item.organisation_ids
         group.note = item.note
-    mapping_save(
+    services.mapping_save(
         actor=request.user,
         unit=unit,
         year=year,

@@ -8,17 +8,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
 
-from medvirk.accounts.access import access_unit_by_id, can
+from medvirk.accounts.access import access_unit_by_id
 from medvirk.accounts.permissions import Perm
 from medvirk.insights import equity, equity_outcomes
-from medvirk.orgs.models import OrgUnit
 from medvirk.population import selectors, services, usercounts_import
-from medvirk.population.models import MappingEntry, PopulationTable
+from medvirk.population.models import PopulationTable
 
 from .base import error_body, json_number
 
@@ -77,21 +76,6 @@ class UserCountsImportIn(Schema):
     dry_run: bool = False
 
 
-def _manage_root(user: Any) -> OrgUnit:
-    root = OrgUnit.objects.filter(municipality_id=getattr(user, "municipality_id", None), parent=None).first()
-    if root is None or not can(user, Perm.POPULATION_MANAGE, root):
-        raise Http404
-    return root
-
-
-def _table(user: Any, table_id: int) -> PopulationTable:
-    root = _manage_root(user)
-    table = selectors.access_table(municipality_id=root.municipality_id, table_id=table_id)
-    if table is None:
-        raise Http404
-    return table
-
-
 def _out(t: PopulationTable) -> TableOut:
     return TableOut(
         id=t.pk,
@@ -112,14 +96,14 @@ def _rejected(error: services.ImportRejected) -> Status[dict[str, Any]]:
 @router.get("/population/tables", response=list[TableOut])
 def list_tables(request: HttpRequest) -> list[TableOut]:
     """List the municipality's imported population tables."""
-    root = _manage_root(request.user)
+    root = selectors.access_population_root(request.user)
     return [_out(t) for t in selectors.tables_for(municipality=root.municipality)]
 
 
 @router.post("/population/tables", response={201: TableOut, 400: dict})
 def import_table(request: HttpRequest, payload: ImportIn) -> Status[Any]:
     """Import a JSON-stat 2.0 dataset (``document``) or CSV text (``csv``), all or nothing."""
-    root = _manage_root(request.user)
+    root = selectors.access_population_root(request.user)
     if (payload.document is None) == (payload.csv is None):
         return Status(400, error_body("document_required", "Send either document or csv."))
     if payload.document is not None:
@@ -144,7 +128,7 @@ def import_table(request: HttpRequest, payload: ImportIn) -> Status[Any]:
 @router.get("/population/tables/{table_id}", response=TableDetailOut)
 def get_table(request: HttpRequest, table_id: int) -> TableDetailOut:
     """Return a table with its mapping and population per region."""
-    t = _table(request.user, table_id)
+    t = selectors.access_table_by_id(request.user, table_id)
     population = dict(t.counts.filter(dimension="__population__").values_list("region", "count"))
     return TableDetailOut(
         **_out(t).dict(),
@@ -156,10 +140,7 @@ def get_table(request: HttpRequest, table_id: int) -> TableDetailOut:
 @router.patch("/population/tables/{table_id}/mapping/{entry_id}", response={200: EntryOut, 400: dict})
 def correct_mapping(request: HttpRequest, table_id: int, entry_id: int, payload: MappingIn) -> Any:
     """Map one source code to another standard category (null: not used) and recount."""
-    t = _table(request.user, table_id)
-    entry = MappingEntry.objects.filter(pk=entry_id, table=t).first()
-    if entry is None:
-        raise Http404
+    entry = selectors.access_mapping_entry_by_id(request.user, table_id, entry_id)
     try:
         entry = services.mapping_correct(actor=request.user, entry=entry, target_key=payload.target_key)
     except services.ImportRejected as error:
@@ -209,7 +190,7 @@ def import_user_counts(request: HttpRequest, unit_id: int, payload: UserCountsIm
         )
     stored = 0
     if not payload.dry_run:
-        stored = usercounts_import.user_counts_import(
+        stored = services.user_counts_import(
             actor=request.user, unit=unit, year=payload.year, counts=preview.counts
         )
     return {"unit_id": unit.pk, "year": payload.year, "counts": preview.counts, "stored": stored}

@@ -1,19 +1,53 @@
-"""Errors as values users can read: a stable code, a translatable message, an optional field."""
+"""Errors as values users can read: a checked code, a translatable message, an HTTP status.
+
+Codes are members of a :class:`ErrorCode` subclass, one per module (``<module>/enums.py``), so a
+typo is an ``AttributeError`` at import rather than a new code in the API. The API answers
+with :attr:`ServiceError.status`; pages show :attr:`ServiceError.message` next to ``field``.
+"""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
+
+from django.utils.functional import Promise
+
+
+class ErrorCode(StrEnum):
+    """Base of every module's error codes (an enum without members can be subclassed)."""
+
+
+class CoreErrorCode(ErrorCode):
+    """Codes every module may raise."""
+
+    #: The actor lacks the permission the service checks (the API answers 403).
+    FORBIDDEN = "forbidden"
+
+
+#: HTTP status of a code when the raise does not give one: the refusals of a service's own
+#: permission check are 403, every other broken rule is 400.
+_STATUS: dict[ErrorCode, int] = {CoreErrorCode.FORBIDDEN: 403}
 
 
 class ServiceError(Exception):
     """A rule a service refused to break; views show ``message``, the API returns ``code`` too."""
 
-    def __init__(self, code: str, message: Any, *, field: str | None = None) -> None:
+    def __init__(
+        self,
+        code: ErrorCode | str,  # str only until surveys is split (issue 15): then ErrorCode alone
+        message: str | Promise,
+        *,
+        field: str | None = None,
+        status: int | None = None,
+    ) -> None:
+        if not isinstance(code, ErrorCode | str):
+            raise TypeError(f"ServiceError needs an ErrorCode member, not {code!r}")
         super().__init__(str(message))
         self.code = code
         self.message = message
         self.field = field
+        self.status = status if status is not None else _STATUS.get(code, 400)
 
     def as_dict(self) -> dict[str, Any]:
         """Return the structured form the API sends."""
-        return {"code": self.code, "message": str(self.message), "field": self.field}
+        return {"code": str(self.code), "message": str(self.message), "field": self.field}

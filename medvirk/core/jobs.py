@@ -34,6 +34,7 @@ from datetime import timedelta
 from typing import IO, Any
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils import timezone, translation
@@ -41,6 +42,7 @@ from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from .actors import SystemActor, ensure_system
 from .errors import ServiceError
 from .models import Job, JobStatus
 
@@ -100,11 +102,15 @@ def handler_for(kind: str) -> Handler:
         raise ValueError(f"No handler is registered for job kind {kind!r}.") from None
 
 
-def start_job(*, kind: str, municipality: Any, user: Any, params: dict[str, Any] | None = None) -> Job:
+def start_job(
+    *, kind: str, municipality: Any, user: AbstractBaseUser | None, params: dict[str, Any] | None = None
+) -> Job:
     """Create a job and queue it for the worker; return it (it may already be done in tests).
 
-    ``params`` must be JSON data (ids, not objects). In a transaction the worker sees the job only
-    after the commit, so a job never starts before the rows it needs exist.
+    ``user`` is the staff user the job works for (None: Medvirk itself); modules' services check
+    the user's right before they start a job. ``params`` must be JSON data (ids, not objects). In
+    a transaction the worker sees the job only after the commit, so a job never starts before the
+    rows it needs exist.
     """
     handler_for(kind)  # fail early on a typo, not in the worker
     job = Job.objects.create(
@@ -214,12 +220,13 @@ def latest_job(*, municipality: Any, kind: str, param: str, value: Any) -> Job |
     )
 
 
-def jobs_purge(*, now: Any = None) -> int:
-    """Delete expired jobs and their files; return how many.
+def jobs_purge(*, actor: SystemActor, now: Any = None) -> int:
+    """Delete expired jobs and their files; return how many (Medvirk's daily command does this).
 
     Finished jobs expire ``JOB_RETENTION_DAYS`` after they finish; a job still queued or running
     that long after it was created lost its worker and is removed too.
     """
+    ensure_system(actor, "Deleting expired jobs")
     now = now or timezone.now()
     expired = Job.objects.filter(expires_at__lt=now)
     count = 0

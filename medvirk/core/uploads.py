@@ -24,7 +24,6 @@ import logging
 import warnings
 import zipfile
 from collections.abc import Callable, Sequence
-from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
@@ -40,7 +39,7 @@ from medvirk.common.textfiles import (
     load_json,
 )
 
-from .errors import ServiceError
+from .errors import ErrorCode, ServiceError
 
 logger = logging.getLogger(__name__)
 
@@ -48,9 +47,17 @@ ZIP_MAGIC = b"PK\x03\x04"
 RATIO_GRACE_BYTES = 100 * 1024  # entries smaller than this inflated are not held to the ratio
 
 
-class UploadErrorCode(StrEnum):
-    """Codes of refused uploads (API ``error.code``)."""
+class UploadErrorCode(ErrorCode):
+    """Codes of refused uploads (API ``error.code``); the text problems keep ``TextProblem``'s values."""
 
+    TEXT_SPREADSHEET = TextProblem.SPREADSHEET.value
+    TEXT_OLD_OFFICE = TextProblem.OLD_OFFICE.value
+    TEXT_PDF = TextProblem.PDF.value
+    TEXT_BINARY = TextProblem.BINARY.value
+    TEXT_BAD_UNICODE = TextProblem.BAD_UNICODE.value
+    TEXT_NOT_UTF8 = TextProblem.NOT_UTF8.value
+    JSON_SYNTAX = TextProblem.JSON_SYNTAX.value
+    JSON_DEPTH = TextProblem.JSON_DEPTH.value
     ARCHIVE_DAMAGED = "archive_damaged"
     ARCHIVE_ENTRIES = "archive_too_many_entries"
     ARCHIVE_INFLATED = "archive_too_large_inflated"
@@ -100,7 +107,7 @@ def text_problem(error: TextFileError) -> str:
 
 def refusal(error: TextFileError, *, field: str = "file") -> UploadRefused:
     """Return the refusal (code and message for people) for a text or JSON problem."""
-    return UploadRefused(str(error.code), text_problem(error), field=field)
+    return UploadRefused(UploadErrorCode(error.code.value), text_problem(error), field=field)
 
 
 def read_text(data: bytes, *, field: str = "file") -> DecodedText:

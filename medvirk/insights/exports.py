@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from operator import itemgetter
 from typing import IO, Any
 
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -33,7 +33,7 @@ from medvirk.surveys.types import ExportColumn, question_type
 from . import selectors, services
 from .numbers import number_figures
 from .questions import number_questions
-from .tables import SurveyResults, node_key
+from .tables import SurveyResults, access_results, node_key
 
 BATCH = 5000  # responses read from the database per page (and CSV rows per chunk)
 CHUNK_BYTES = 64 * 1024
@@ -186,6 +186,14 @@ def raw_export_allowed(user: Any, results: SurveyResults, node_id: int) -> bool:
         and can(user, Perm.RESULTS_EXPORT_RAW, results.tree.nodes[node_id].unit)
         and results.respondent_table[node_key(node_id)].shown
     )
+
+
+def access_raw_export(user: Any, survey_id: Any, unit_id: Any) -> tuple[SurveyResults, int]:
+    """Return results and unit when ``user`` may export response-level data there; else 404."""
+    results, node_id = access_results(user, survey_id, unit_id, Perm.RESULTS_EXPORT_RAW)
+    if not raw_export_allowed(user, results, node_id):
+        raise Http404
+    return results, node_id
 
 
 def _column_plan(ids: str, columns: dict[str, int], multiple: frozenset[int]) -> Callable[[list[str]], Any]:

@@ -16,33 +16,38 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from medvirk.accounts.models import User
 from medvirk.accounts.permissions import Perm
-from medvirk.core.errors import ServiceError
+from medvirk.core.errors import CoreErrorCode, ServiceError
 from medvirk.core.jobs import JobResult, Progress, job_abandon_if_stalled, job_handler, start_job
 from medvirk.core.models import Job, JobStatus
 from medvirk.surveys.models import AnonymityMode
 
 from . import exports, selectors, services
+from .enums import InsightsErrorCode
 from .tables import SurveyResults
 
 EXPORT_JOB = "insights.export"
 
 
-def export_start(*, user: Any, results: SurveyResults, node_id: int, fmt: str) -> Job:
+def export_start(*, actor: User, results: SurveyResults, node_id: int, fmt: str) -> Job:
     """Queue the response-level export of unit ``node_id`` in ``fmt``; return its job.
 
-    The caller has checked access (``exports.raw_export_allowed``). While the same user's job
-    for the same export is still waiting or running, that job is returned instead of a second.
+    The export runs as ``actor`` (a staff user: the job checks their right again when it runs).
+    While the same user's job for the same export is still waiting or running, that job is
+    returned instead of a second.
     """
+    if not exports.raw_export_allowed(actor, results, node_id):
+        raise ServiceError(CoreErrorCode.FORBIDDEN, _("You cannot export response-level data of this unit."))
     if fmt not in exports.RAW_FORMATS:
-        raise ServiceError("invalid_format", _("Choose CSV, Excel or SPSS."), field="format")
+        raise ServiceError(InsightsErrorCode.INVALID_FORMAT, _("Choose CSV, Excel or SPSS."), field="format")
     survey = results.survey
     params = {"survey_id": survey.pk, "unit_id": node_id, "format": fmt}
     pending = (
         Job.objects.filter(
             municipality=survey.municipality,
             kind=EXPORT_JOB,
-            created_by=user,
+            created_by=actor,
             status__in=[JobStatus.QUEUED, JobStatus.RUNNING],
             **{f"params__{key}": value for key, value in params.items()},
         )
@@ -51,12 +56,12 @@ def export_start(*, user: Any, results: SurveyResults, node_id: int, fmt: str) -
     )
     if pending is not None and not job_abandon_if_stalled(pending):
         return pending
-    return start_job(kind=EXPORT_JOB, municipality=survey.municipality, user=user, params=params)
+    return start_job(kind=EXPORT_JOB, municipality=survey.municipality, user=actor, params=params)
 
 
 def _not_allowed() -> ServiceError:
     return ServiceError(
-        "export_not_allowed",
+        InsightsErrorCode.EXPORT_NOT_ALLOWED,
         _("You may no longer export response-level data of this unit, so no file was made."),
     )
 
@@ -80,13 +85,13 @@ def _checked(job: Job) -> tuple[Any, SurveyResults, int, str]:
         raise _not_allowed()
     if survey.anonymity_mode != AnonymityMode.ANONYMOUS:
         raise ServiceError(
-            "anonymity_mode",
+            InsightsErrorCode.ANONYMITY_MODE,
             _("This survey's anonymity mode does not allow response-level exports, so no file was made."),
         )
     results = SurveyResults(survey, tree)
     if not exports.raw_export_allowed(user, results, node_id):
         raise ServiceError(
-            "too_few_responses",
+            InsightsErrorCode.TOO_FEW_RESPONSES,
             _("The unit has too few responses to export them, so no file was made."),
         )
     return user, results, node_id, fmt

@@ -22,6 +22,7 @@ from typing import Any
 
 from django.utils.translation import get_language
 
+from medvirk.accounts.permissions import Perm
 from medvirk.analysis.intervals import Estimate, wilson_interval
 from medvirk.analysis.suppression import (
     FigureKind,
@@ -393,3 +394,16 @@ __all__ = [
     "hierarchy_table",
     "policy_for",
 ]
+
+
+def access_results(
+    user: Any, survey_id: Any, unit_id: Any, perm: Perm = Perm.RESULTS_VIEW
+) -> tuple[SurveyResults, int]:
+    """Return a survey round's results and the unit to show, if ``user`` holds ``perm`` there; else 404.
+
+    ``unit_id`` None means the highest unit the user may see. Pages and API share this helper.
+    """
+    survey, tree, node_id = selectors.access_survey_results(
+        user=user, survey_id=survey_id, unit_id=unit_id, perm=perm
+    )
+    return SurveyResults(survey, tree), node_id

@@ -17,15 +17,12 @@ from . import exports, jobs, reports, selectors
 from .benchmark import MIN_OTHER_MUNICIPALITIES, benchmark
 from .charts import distribution_chart, top_box_chart
 from .numbers import survey_numbers
-from .tables import SurveyResults
+from .tables import SurveyResults, access_results
 from .text_themes import text_themes
 
 
-def _load(request: HttpRequest, survey_id: int, perm: Perm = Perm.RESULTS_VIEW) -> tuple[SurveyResults, int]:
-    survey, tree, node_id = selectors.access_survey_results(
-        user=request.user, survey_id=survey_id, unit_id=request.GET.get("unit"), perm=perm
-    )
-    return SurveyResults(survey, tree), node_id
+def _load(request: HttpRequest, survey_id: int) -> tuple[SurveyResults, int]:
+    return access_results(request.user, survey_id, request.GET.get("unit"))
 
 
 @staff_view
@@ -126,9 +123,7 @@ def export_aggregated(request: HttpRequest, survey_id: int) -> HttpResponse:
 @staff_view
 def export_raw(request: HttpRequest, survey_id: int) -> HttpResponse:
     """Download response-level data; anonymous surveys and permitted roles only."""
-    results, node_id = _load(request, survey_id, Perm.RESULTS_EXPORT_RAW)
-    if not exports.raw_export_allowed(request.user, results, node_id):
-        raise Http404
+    results, node_id = exports.access_raw_export(request.user, survey_id, request.GET.get("unit"))
     fmt = request.GET.get("format", "csv")
     fmt = fmt if fmt in exports.RAW_FORMATS else "csv"
     if not exports.raw_direct_allowed(results, node_id, fmt):
@@ -145,12 +140,10 @@ def _results_url(results: SurveyResults, node_id: int) -> str:
 @require_POST
 def export_raw_start(request: HttpRequest, survey_id: int) -> HttpResponse:
     """Start preparing response-level data in the background; the job's page shows progress."""
-    results, node_id = _load(request, survey_id, Perm.RESULTS_EXPORT_RAW)
-    if not exports.raw_export_allowed(request.user, results, node_id):
-        raise Http404
+    results, node_id = exports.access_raw_export(request.user, survey_id, request.GET.get("unit"))
     try:
         job = jobs.export_start(
-            user=request.user, results=results, node_id=node_id, fmt=request.POST.get("format", "")
+            actor=request.user, results=results, node_id=node_id, fmt=request.POST.get("format", "")
         )
     except ServiceError as error:
         messages.error(request, str(error.message))

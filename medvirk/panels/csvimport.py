@@ -17,17 +17,15 @@ from typing import Any
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from medvirk.common.csvtext import sniff_delimiter
 from medvirk.common.dimensions import PREFER_NOT_TO_SAY
-from medvirk.core.audit import audit_record
 from medvirk.core.uploads import UploadRefused, read_text
 from medvirk.orgs.models import Municipality
 
 from .choices import FEATURES, feature_choices
+from .enums import PanelsErrorCode
 from .models import Volunteer
 
 MAX_BYTES = 2_000_000
@@ -180,44 +178,11 @@ def unsign_rows(token: str) -> list[dict[str, str]]:
     try:
         rows = signing.loads(token, salt=SIGNING_SALT, max_age=SIGNATURE_MAX_AGE)
     except signing.BadSignature:
-        raise ServiceError("bad_signature", _("The preview has expired. Upload the file again.")) from None
+        raise ServiceError(
+            PanelsErrorCode.BAD_SIGNATURE, _("The preview has expired. Upload the file again.")
+        ) from None
     if not isinstance(rows, list):
-        raise ServiceError("bad_signature", _("The preview has expired. Upload the file again."))
-    return rows
-
-
-IMPORT_CONSENT = "Imported by a coordinator, who confirmed that consent was collected outside Medvirk."
-
-
-@transaction.atomic
-def volunteers_import(
-    *, actor: Any, municipality: Municipality, rows: list[dict[str, str]]
-) -> tuple[int, int]:
-    """Create the confirmed rows; addresses added in the meantime are skipped. Returns (created, skipped)."""
-    existing = set(Volunteer.objects.filter(municipality=municipality).values_list("email", flat=True))
-    now = timezone.now()
-    new = []
-    for r in rows:
-        if r["email"] in existing:
-            continue
-        existing.add(r["email"])
-        new.append(
-            Volunteer(
-                municipality=municipality,
-                consent_text=IMPORT_CONSENT,
-                consent_at=now,
-                email_confirmed=True,
-                source="import",
-                **{k: r.get(k, "") for k in ("name", "email", "household_key", *FEATURES)},
-            )
+        raise ServiceError(
+            PanelsErrorCode.BAD_SIGNATURE, _("The preview has expired. Upload the file again.")
         )
-    Volunteer.objects.bulk_create(new)
-    skipped = len(rows) - len(new)
-    audit_record(
-        actor=actor,
-        municipality=municipality,
-        action="panels.volunteers_imported",
-        obj=municipality,
-        data={"created": len(new), "skipped": skipped},
-    )
-    return len(new), skipped
+    return rows

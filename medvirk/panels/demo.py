@@ -5,9 +5,8 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from django.utils import timezone
-
 from medvirk.common.dimensions import PREFER_NOT_TO_SAY
+from medvirk.core.actors import SystemActor
 from medvirk.core.demo import demo_seeder
 
 from . import services
@@ -75,26 +74,28 @@ def seed_volunteers(municipality: Any, count: int = 120, seed: int = 2026) -> li
     """Create ``count`` fictional confirmed volunteers (example.org addresses)."""
     rng = random.Random(seed)
     districts = [code for code, _name in feature_choices(municipality)["district"]] or [PREFER_NOT_TO_SAY]
-    now = timezone.now()
     rows = []
     for i in range(count):
         name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
         rows.append(
-            Volunteer(
-                municipality=municipality,
-                name=name,
-                email=f"frivillig{i + 1:03d}@example.org",
-                district=rng.choice(districts) if rng.random() > 0.04 else PREFER_NOT_TO_SAY,
-                languages=["nb"] + (["en"] if rng.random() < 0.5 else []),
-                consent_text="Demo data (fictional person).",
-                consent_at=now,
-                email_confirmed=True,
-                household_key=f"demo-{i // 2 if i % 10 == 0 else i}",
-                source="demo",
+            {
+                "name": name,
+                "email": f"frivillig{i + 1:03d}@example.org",
+                "district": rng.choice(districts) if rng.random() > 0.04 else PREFER_NOT_TO_SAY,
+                "languages": ["nb"] + (["en"] if rng.random() < 0.5 else []),
+                "household_key": f"demo-{i // 2 if i % 10 == 0 else i}",
                 **{f: _pick(rng, w) for f, w in WEIGHTS.items()},
-            )
+            }
         )
-    return Volunteer.objects.bulk_create(rows)
+    services.volunteers_import(
+        actor=SystemActor("demo seeding"),
+        municipality=municipality,
+        rows=rows,
+        consent_text="Demo data (fictional person).",
+        source="demo",
+    )
+    emails = [row["email"] for row in rows]
+    return list(Volunteer.objects.filter(municipality=municipality, email__in=emails).order_by("pk"))
 
 
 @demo_seeder()

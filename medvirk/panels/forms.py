@@ -1,4 +1,4 @@
-"""Forms of the panels module: public sign-up, panel setup, quotas."""
+"""Forms of the panels module: public sign-up, panel setup, quotas, councils and their meetings."""
 
 from __future__ import annotations
 
@@ -7,11 +7,16 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from medvirk.accounts.access import units_for
+from medvirk.accounts.permissions import Perm
 from medvirk.core.forms import DsForm
-from medvirk.orgs.models import Municipality
+from medvirk.orgs.models import Municipality, OrgUnit
+from medvirk.participation.models import Activity
 from medvirk.partners.types import LANGUAGE_CHOICES
 
 from .choices import FEATURES, PREFER_NOT, PanelMethod, feature_choices, value_label
+from .models import Council, CouncilMeeting, CouncilMemberKind, CouncilRole
+from .selectors import linkable_activities
 from .services import VolunteerData
 
 RETENTION_YEARS = 3
@@ -220,3 +225,62 @@ class VolunteerEditForm(DsForm):
             max_length=100,
         )
         _style(self)
+
+
+class CouncilForm(DsForm):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    mandate = forms.CharField(label=_("Mandate"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    contact_email = forms.EmailField(label=_("E-mail for term reminders"), required=False)
+
+
+class CouncilMemberForm(DsForm):
+    name = forms.CharField(label=_("Name"), max_length=150)
+    kind = forms.ChoiceField(label=_("Represents"), choices=CouncilMemberKind.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=CouncilRole.choices, initial=CouncilRole.MEMBER)
+    organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
+    term_start = forms.DateField(label=_("Term starts"), widget=forms.DateInput(attrs={"type": "date"}))
+    term_end = forms.DateField(label=_("Term ends"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("term_start") and data.get("term_end") and data["term_end"] < data["term_start"]:
+            self.add_error("term_end", _("The term must end after it starts."))
+        return data
+
+
+class CouncilDecisionForm(DsForm):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    text = forms.CharField(label=_("Decision or advice"), widget=forms.Textarea(attrs={"rows": 3}))
+    follow_up = forms.CharField(
+        label=_("Follow-up"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class MeetingForm(DsForm):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    title = forms.CharField(label=_("Title"), max_length=200)
+    agenda = forms.CharField(label=_("Agenda"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    record_for = forms.ModelChoiceField(
+        label=_("Record as a participation activity of"),
+        help_text=_("The meeting then counts in the unit's participation overview and reports."),
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        empty_label=_("Do not record it"),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["record_for"].queryset = units_for(user, Perm.PARTICIPATION_MANAGE).order_by("path")
+
+
+class MeetingLinkForm(DsForm):
+    meeting = forms.ModelChoiceField(label=_("Meeting"), queryset=CouncilMeeting.objects.none())
+    activity = forms.ModelChoiceField(
+        label=_("Participation activity (kind “council meeting”)"),
+        queryset=Activity.objects.none(),
+    )
+
+    def __init__(self, *args: Any, user: Any, council: Council, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = council.meetings.filter(activity__isnull=True)
+        self.fields["activity"].queryset = linkable_activities(user)

@@ -6,10 +6,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from medvirk.core.errors import CoreErrorCode, ServiceError
 from medvirk.core.jobs import JobResult, Progress, job_handler
 from medvirk.core.models import Job
 
-from . import selection
+from . import selection, services
 from .models import Panel
 
 STEPS = 100  # progress is reported in per cent of the work
@@ -40,7 +41,12 @@ def draw_panel(job: Job, progress: Progress) -> JobResult:
         progress(round(STEPS * fraction), STEPS, _phase_text(phase))
 
     progress(0, STEPS, _("Reading the pool"))
-    run = selection.panel_select(actor=job.created_by, panel=panel, seed=job.params["seed"], progress=phases)
+    if job.created_by is None:  # whoever started the draw is no longer a user
+        raise ServiceError(
+            CoreErrorCode.FORBIDDEN, _("You may no longer draw panels, so no panel was drawn.")
+        )
+    # The draw runs as the person who started it: their right to draw is checked again now.
+    run = services.panel_select(actor=job.created_by, panel=panel, seed=job.params["seed"], progress=phases)
     return JobResult(
         url=reverse("panels:panel_report", args=[panel.pk]),
         data={"panel_id": panel.pk, "run_id": run.pk, "seed": run.seed, "drawn": len(run.drawn)},

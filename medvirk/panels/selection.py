@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -36,12 +35,12 @@ from medvirk.analysis.selection import (
     find_leximin,
 )
 from medvirk.common.dimensions import PREFER_NOT_TO_SAY
-from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
-from medvirk.core.jobs import job_abandon_if_stalled, latest_job, start_job
+from medvirk.core.jobs import latest_job
 from medvirk.core.models import Job
 
-from .choices import FEATURES, PanelMethod, PanelStatus, feature_choices, value_label
+from .choices import FEATURES, PanelMethod, feature_choices, value_label
+from .enums import PanelsErrorCode
 from .models import MemberStatus, Panel, PanelMember, SelectionRun, Volunteer
 
 #: The largest pool drawn from. Draws run as background jobs (``panels/jobs.py``); LEXIMIN takes
@@ -131,7 +130,7 @@ def _unfinished() -> ServiceError:
     """Return the error of a draw the solver could not finish, in words a coordinator can act on."""
     minutes = max(1, round(DRAW_LIMITS.run_seconds / 60))
     return ServiceError(
-        "draw_unfinished",
+        PanelsErrorCode.DRAW_UNFINISHED,
         ngettext(
             "The fair lottery could not be worked out within %(minutes)d minute for this pool and "
             "these quotas, so no panel was drawn. Draw again: a new draw starts from a new seed. If it "
@@ -222,7 +221,8 @@ def explain(report: FeasibilityReport, municipality: Any) -> list[str]:
     return out
 
 
-def _new_seed() -> int:
+def new_seed() -> int:
+    """Return a fresh seed for a draw (published with the panel)."""
     return secrets.randbelow(2**31)
 
 
@@ -236,40 +236,13 @@ def _distribution_json(dist: Distribution) -> dict[str, Any]:
     }
 
 
-def _check_pool_size(size: int) -> None:
+def check_pool_size(size: int) -> None:
     if size > MAX_POOL:
         raise ServiceError(
-            "pool_too_large",
+            PanelsErrorCode.POOL_TOO_LARGE,
             _("The pool has more than %(n)d volunteers, which is more than a draw can handle.")
             % {"n": MAX_POOL},
         )
-
-
-def select_job(panel: Panel) -> Job | None:
-    """Return the panel's latest draw job (running, or finished), if any."""
-    return latest_job(municipality=panel.municipality, kind=SELECT_JOB, param="panel_id", value=panel.pk)
-
-
-def panel_select_start(*, actor: Any, panel: Panel, seed: int | None = None) -> Job:
-    """Start drawing the panel in the background; the seed is fixed (and published) now.
-
-    With the immediate backend (tests) the returned job has already finished.
-    """
-    if panel.status != PanelStatus.DRAFT:
-        raise ServiceError("not_draft", _("This panel has already been selected."))
-    running = select_job(panel)
-    if running is not None and not running.finished and not job_abandon_if_stalled(running):
-        raise ServiceError("draw_running", _("This panel is already being drawn."))
-    _check_pool_size(
-        Volunteer.objects.filter(municipality_id=panel.municipality_id, email_confirmed=True).count()
-    )
-    seed = _new_seed() if seed is None else int(seed)
-    return start_job(
-        kind=SELECT_JOB,
-        municipality=panel.municipality,
-        user=actor,
-        params={"panel_id": panel.pk, "seed": seed},
-    )
 
 
 def _phase(progress: PhaseProgress | None, phase: str, fraction: float) -> None:
@@ -277,21 +250,17 @@ def _phase(progress: PhaseProgress | None, phase: str, fraction: float) -> None:
         progress(phase, fraction)
 
 
-def panel_select(
-    *, actor: Any, panel: Panel, seed: int | None = None, progress: PhaseProgress | None = None
-) -> SelectionRun:
-    """Draw the panel by lot with the panel's method and a published seed; store everything.
+def compute_run(
+    panel: Panel, *, seed: int, progress: PhaseProgress | None = None
+) -> tuple[SelectionRun, dict[str, Any], list[Volunteer]]:
+    """Draw the panel by lot from the current pool; return the unsaved run, its snapshot and the pool.
 
     ``progress(phase, fraction)`` hears the phases (``check``, the algorithm's own phases,
-    ``draw``, ``save``); ``fraction`` runs from 0 to 1. The computation runs outside any
-    transaction (it can take a minute, and SQLite would block every other writer meanwhile); the
-    panel is then locked, checked again and saved in one transaction.
+    ``draw``); ``fraction`` runs from 0 to 1. Nothing is stored: ``services.panel_select`` saves
+    the run once it has checked that nothing changed meanwhile.
     """
-    panel = Panel.objects.get(pk=panel.pk)
-    if panel.status != PanelStatus.DRAFT:
-        raise ServiceError("not_draft", _("This panel has already been selected."))
     volunteers = pool_for(panel.municipality_id)
-    _check_pool_size(len(volunteers))
+    check_pool_size(len(volunteers))
     snap = snapshot(panel, volunteers)
     instance = instance_from(**snap)
     _phase(progress, "check", 0.0)
@@ -299,8 +268,9 @@ def panel_select(
     if not report.decided:
         raise _unfinished()
     if not report.feasible:
-        raise ServiceError("infeasible", _("No panel can meet these quotas with this pool. See the check."))
-    seed = _new_seed() if seed is None else int(seed)
+        raise ServiceError(
+            PanelsErrorCode.INFEASIBLE, _("No panel can meet these quotas with this pool. See the check.")
+        )
     run = SelectionRun(
         municipality_id=panel.municipality_id,
         panel=panel,
@@ -309,7 +279,6 @@ def panel_select(
         features=snap["features"],
         quotas=[list(q) for q in snap["quotas"]],
         pool_size=len(volunteers),
-        actor=actor if getattr(actor, "pk", None) else None,
     )
     pool = {"people": snap["people"], "households": snap["households"]}
     try:
@@ -326,51 +295,52 @@ def panel_select(
             run.minimum = float(dist.minimum)
             run.stats = {k: v for k, v in asdict(dist.stats).items()}
     except SelectionFailed as error:
-        raise ServiceError("selection_failed", str(error)) from None
+        raise ServiceError(PanelsErrorCode.SELECTION_FAILED, str(error)) from None
     except SolverLimitError:
         raise _unfinished() from None
-    _phase(progress, "save", 0.97)
     run.drawn = list(result.panel)
-    _save_run(actor=actor, panel=panel, run=run, snap=snap, volunteers=volunteers)
-    return run
+    return run, snap, volunteers
 
 
-@transaction.atomic
-def _save_run(
-    *, actor: Any, panel: Panel, run: SelectionRun, snap: dict[str, Any], volunteers: list[Volunteer]
-) -> None:
-    """Store a computed draw, unless the panel or the drawn people changed while it was computed."""
-    panel = Panel.objects.select_for_update().get(pk=panel.pk)
-    if panel.status != PanelStatus.DRAFT:
-        raise ServiceError("not_draft", _("This panel has already been selected."))
-    current = snapshot(panel, [])
-    if (current["quotas"], current["k"], panel.method) != (snap["quotas"], snap["k"], run.method):
-        raise ServiceError(
-            "panel_changed", _("The panel or its quotas were changed during the draw. Please draw again.")
+def compute_replacements(panel: Panel, member: PanelMember, *, seed: int) -> list[Volunteer]:
+    """Draw who replaces ``member`` within the run's quota cells (earlier decliners excluded)."""
+    run = panel.runs.first()
+    if run is None:
+        raise ServiceError(PanelsErrorCode.NOT_SELECTED, _("The panel has not been selected yet."))
+    seated = list(panel.members.exclude(status=MemberStatus.DECLINED).select_related("volunteer"))
+    declined = list(panel.members.filter(status=MemberStatus.DECLINED).select_related("volunteer"))
+    volunteers = {v.pk: v for v in pool_for(panel.municipality_id)}
+    for m in seated:
+        volunteers.setdefault(m.volunteer_id, m.volunteer)
+    vols = list(volunteers.values())
+    snap = snapshot(panel, vols)
+    snap["quotas"] = [tuple(q) for q in run.quotas]
+    instance = instance_from(**snap)
+    try:
+        result = draw_replacements(
+            instance,
+            [m.volunteer.person_id for m in seated],
+            [member.volunteer.person_id],
+            seed,
+            unavailable=[m.volunteer.person_id for m in declined if m.volunteer.person_id in instance.people],
+            limits=CHECK_LIMITS,
         )
-    by_pid = {v.person_id: v for v in volunteers}
-    drawn = [by_pid[pid] for pid in run.drawn]
-    present = Volunteer.objects.filter(pk__in=[v.pk for v in drawn], email_confirmed=True)
-    still_there = set(present.values_list("pk", flat=True))
-    if len(still_there) != len(drawn):
+    except (SelectionFailed, ValueError) as error:
         raise ServiceError(
-            "pool_changed", _("A drawn volunteer left the pool during the draw. Please draw again.")
-        )
-    run.panel = panel
-    run.save()
-    PanelMember.objects.bulk_create(
-        PanelMember(municipality_id=panel.municipality_id, panel=panel, volunteer=v) for v in drawn
-    )
-    panel.status = PanelStatus.SELECTED
-    panel.seed = run.seed
-    panel.save(update_fields=["status", "seed"])
-    audit_record(
-        actor=actor,
-        municipality=panel.municipality,
-        action="panels.selected",
-        obj=panel,
-        data={"seed": run.seed, "method": run.method, "pool": run.pool_size},
-    )
+            PanelsErrorCode.REPLACEMENT_FAILED, _("No replacement keeps every quota: %s") % error
+        ) from None
+    except SolverLimitError:
+        raise ServiceError(
+            PanelsErrorCode.REPLACEMENT_UNFINISHED,
+            _("A replacement could not be worked out in time. Nothing was changed; please try again."),
+        ) from None
+    by_pid = {v.person_id: v for v in vols}
+    return [by_pid[pid] for pid in result.replacements]
+
+
+def select_job(panel: Panel) -> Job | None:
+    """Return the panel's latest draw job (running, or finished), if any."""
+    return latest_job(municipality=panel.municipality, kind=SELECT_JOB, param="panel_id", value=panel.pk)
 
 
 def reproduce(run: SelectionRun) -> list[str]:
@@ -400,65 +370,6 @@ def reproduce(run: SelectionRun) -> list[str]:
         stats=SolverStats(),
     )
     return list(draw_panel(dist, run.seed).panel)
-
-
-@transaction.atomic
-def member_decline(
-    *, actor: Any, panel: Panel, member: PanelMember, seed: int | None = None
-) -> list[PanelMember]:
-    """Mark a member as declined and draw a replacement within the same quota cells."""
-    if member.status == MemberStatus.DECLINED:
-        raise ServiceError("already_declined", _("This person has already declined."))
-    run = panel.runs.first()
-    if run is None:
-        raise ServiceError("not_selected", _("The panel has not been selected yet."))
-    seated = list(panel.members.exclude(status=MemberStatus.DECLINED).select_related("volunteer"))
-    declined = list(panel.members.filter(status=MemberStatus.DECLINED).select_related("volunteer"))
-    volunteers = {v.pk: v for v in pool_for(panel.municipality_id)}
-    for m in seated:
-        volunteers.setdefault(m.volunteer_id, m.volunteer)
-    vols = list(volunteers.values())
-    snap = snapshot(panel, vols)
-    snap["quotas"] = [tuple(q) for q in run.quotas]
-    instance = instance_from(**snap)
-    seed = _new_seed() if seed is None else int(seed)
-    try:
-        result = draw_replacements(
-            instance,
-            [m.volunteer.person_id for m in seated],
-            [member.volunteer.person_id],
-            seed,
-            unavailable=[m.volunteer.person_id for m in declined if m.volunteer.person_id in instance.people],
-            limits=CHECK_LIMITS,
-        )
-    except (SelectionFailed, ValueError) as error:
-        raise ServiceError("replacement_failed", _("No replacement keeps every quota: %s") % error) from None
-    except SolverLimitError:
-        raise ServiceError(
-            "replacement_unfinished",
-            _("A replacement could not be worked out in time. Nothing was changed; please try again."),
-        ) from None
-    member.status = MemberStatus.DECLINED
-    member.save(update_fields=["status"])
-    by_pid = {v.person_id: v for v in vols}
-    new = [
-        PanelMember.objects.create(
-            municipality_id=panel.municipality_id,
-            panel=panel,
-            volunteer=by_pid[pid],
-            status=MemberStatus.REPLACEMENT,
-            seed=seed,
-        )
-        for pid in result.replacements
-    ]
-    audit_record(
-        actor=actor,
-        municipality=panel.municipality,
-        action="panels.member_replaced",
-        obj=panel,
-        data={"seed": seed, "replacements": len(new)},
-    )
-    return new
 
 
 def suggest_quotas(

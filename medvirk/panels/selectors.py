@@ -9,13 +9,18 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404
 
 from medvirk.accounts.access import can_anywhere
 from medvirk.accounts.permissions import Perm
+from medvirk.orgs.models import Municipality
+from medvirk.participation.models import Activity, ActivityKind
+from medvirk.participation.selectors import activities_for
 
 from .choices import FEATURES
-from .models import Panel, PanelMember, Volunteer
+from .models import Council, Panel, PanelMember, Volunteer
+from .services import token_hash
 
 
 def require_panels(user: Any) -> None:
@@ -83,3 +88,24 @@ def panels_to_finish(municipality_id: int) -> list[tuple[Panel, int]]:
         .order_by("id")
     )
     return [(panel, panel.size - panel.seated) for panel in panels if panel.seated < panel.size]
+
+
+def access_council_by_id(user: Any, council_id: Any) -> Council:
+    """Return a council of the user's municipality when the user may manage panels; else 404."""
+    require_panels(user)
+    council = Council.objects.filter(pk=_pk(council_id), municipality_id=user.municipality_id).first()
+    if council is None:
+        raise Http404
+    return council
+
+
+def linkable_activities(user: Any) -> QuerySet[Activity]:
+    """Return the council-meeting activities the user may manage (candidates for a link)."""
+    return activities_for(user, Perm.PARTICIPATION_MANAGE).filter(kind=ActivityKind.COUNCIL_MEETING)
+
+
+def volunteer_by_withdraw_token(*, municipality: Municipality, token: str) -> Volunteer | None:
+    """Return the volunteer a withdraw link belongs to, or None."""
+    if not token:
+        return None
+    return Volunteer.objects.filter(municipality=municipality, withdraw_token_hash=token_hash(token)).first()

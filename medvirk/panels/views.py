@@ -133,7 +133,7 @@ def panel_select(request: HttpRequest, panel_id: int) -> HttpResponse:
             return redirect("panels:panel_detail", panel.pk)
         seed = int(raw)
     try:
-        job = selection.panel_select_start(actor=request.user, panel=panel, seed=seed)
+        job = services.panel_select_start(actor=request.user, panel=panel, seed=seed)
     except ServiceError as error:
         messages.error(request, str(error.message))
         return redirect("panels:panel_detail", panel.pk)
@@ -176,7 +176,7 @@ def member_decline(request: HttpRequest, panel_id: int, member_id: int) -> HttpR
     panel = access_panel_by_id(request.user, panel_id)
     member = access_member_by_id(request.user, panel, member_id)
     try:
-        new = selection.member_decline(actor=request.user, panel=panel, member=member)
+        new = services.member_decline(actor=request.user, panel=panel, member=member)
     except ServiceError as error:
         messages.error(request, str(error.message))
     else:

@@ -13,8 +13,9 @@ from medvirk.core.errors import ServiceError
 from medvirk.core.forms import DsForm
 from medvirk.core.views import staff_view
 
+from . import services
 from .choices import FEATURES, PREFER_NOT, feature_choices, value_label
-from .csvimport import parse_csv, sign_rows, unsign_rows, volunteers_import
+from .csvimport import parse_csv, sign_rows, unsign_rows
 from .forms import VolunteerEditForm
 from .models import Volunteer
 from .selectors import access_volunteer_by_id, pool_counts, require_panels
@@ -68,7 +69,9 @@ def import_csv(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and "confirm" in request.POST:
         try:
             rows = unsign_rows(request.POST.get("rows", ""))
-            created, skipped = volunteers_import(actor=request.user, municipality=municipality, rows=rows)
+            created, skipped = services.volunteers_import(
+                actor=request.user, municipality=municipality, rows=rows
+            )
         except ServiceError as error:
             messages.error(request, str(error.message))
             return redirect("panels:import")

@@ -26,12 +26,17 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from medvirk.core.actors import SystemActor
 from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import Municipality
 
 from . import services
 from .forms import SignupForm, consent_text
 from .models import Volunteer
+from .selectors import volunteer_by_withdraw_token
+
+#: Volunteers are no staff users: their own form or link is what allows each change.
+PUBLIC_ACTOR = SystemActor("volunteer sign-up, confirmation or withdrawal")
 
 
 def public_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -97,6 +102,7 @@ def signup(request: HttpRequest, slug: str) -> HttpResponse:
             return render(request, "panels/public/signup.html", {"municipality": municipality, "form": form})
         try:
             volunteer, token, _created = services.volunteer_signup(
+                actor=PUBLIC_ACTOR,
                 municipality=municipality,
                 data=form.data_object(),
                 consent_text=consent_text(municipality),
@@ -129,7 +135,7 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
 def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     """Confirm the e-mail address."""
     municipality = get_object_or_404(Municipality, slug=slug)
-    volunteer = services.volunteer_confirm(municipality=municipality, token=token)
+    volunteer = services.volunteer_confirm(actor=PUBLIC_ACTOR, municipality=municipality, token=token)
     if volunteer is None:
         context = {
             "title": _("The link does not work"),
@@ -157,9 +163,9 @@ def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
 def withdraw(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     """Show what withdrawing means; on POST delete the volunteer for real."""
     municipality = get_object_or_404(Municipality, slug=slug)
-    volunteer = services.volunteer_by_withdraw_token(municipality=municipality, token=token)
+    volunteer = volunteer_by_withdraw_token(municipality=municipality, token=token)
     if request.method == "POST" and volunteer is not None:
-        services.volunteer_withdraw(volunteer=volunteer)
+        services.volunteer_withdraw(actor=PUBLIC_ACTOR, volunteer=volunteer)
         return render(
             request,
             "panels/public/message.html",

@@ -19,7 +19,7 @@ from medvirk.orgs.models import Municipality, OrgUnit
 from .cycle import cycle_rows
 from .disclosure import decide_year
 from .models import Activity, ActivityKind, DecisionLevel, Finding, Ladder, Level, Measure, MeasureStatus
-from .survey_rounds import survey_rounds_sync
+from .services import ROUNDS_ACTOR, survey_rounds_sync
 
 BAR_MAX = 240  # px width of the longest bar
 LABEL_WIDTH = 200  # px reserved for the municipality names left of the bars
@@ -221,7 +221,7 @@ def build_comparison(*, municipalities: Sequence[Municipality], year: int) -> Co
     """Return the figures of each municipality side by side (callers check access first)."""
     per, labels = [], {}
     for municipality in municipalities:
-        survey_rounds_sync(municipality_id=municipality.pk)
+        survey_rounds_sync(actor=ROUNDS_ACTOR, municipality_id=municipality.pk)
         cells, found = _figures(municipality, year)
         per.append(cells)
         labels |= found

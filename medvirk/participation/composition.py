@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from medvirk.common.dimensions import STANDARD_DIMENSIONS, Dimension
 from medvirk.core.errors import ServiceError
 
+from .enums import ParticipationErrorCode
+
 # District categories are municipality-specific, so composition uses the fixed dimensions only.
 COMPOSITION_DIMENSIONS: tuple[Dimension, ...] = tuple(d for d in STANDARD_DIMENSIONS if d.categories)
 NOT_STATED = "not_stated"
@@ -46,18 +48,22 @@ def clean_composition(
                 number = int(value)
             except (TypeError, ValueError):
                 raise ServiceError(
-                    "composition_invalid", _("Counts must be whole numbers."), field=f"{dimension.key}__{key}"
+                    ParticipationErrorCode.COMPOSITION_INVALID,
+                    _("Counts must be whole numbers."),
+                    field=f"{dimension.key}__{key}",
                 ) from None
             if number < 0:
                 raise ServiceError(
-                    "composition_invalid", _("Counts cannot be negative."), field=f"{dimension.key}__{key}"
+                    ParticipationErrorCode.COMPOSITION_INVALID,
+                    _("Counts cannot be negative."),
+                    field=f"{dimension.key}__{key}",
                 )
             if number:
                 counts[key] = number
         if counts:
             if participants is None or sum(counts.values()) > participants:
                 raise ServiceError(
-                    "composition_too_many",
+                    ParticipationErrorCode.COMPOSITION_TOO_MANY,
                     _("%(dimension)s adds up to more than the number of participants.")
                     % {"dimension": dimension.label((get_language() or "nb")[:2])},
                     field="participants",

@@ -98,6 +98,6 @@ def seed_participation_demo(demo: Any, *, today: datetime.date | None = None) ->
     )
     # Prøvestad prepares to work with Eksempel and shares its figures (see /participation/compare/).
     if getattr(demo, "other", None) is not None and "provestad.admin" in demo.users:
-        from .sharing import sharing_grant
+        from .services import sharing_grant
 
-        sharing_grant(actor=demo.users["provestad.admin"], partner=demo.municipality)
+        sharing_grant(actor=demo.users["provestad.admin"], municipality=demo.other, partner=demo.municipality)

@@ -4,17 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
-from django.utils.translation import gettext_lazy as _
-
-from medvirk.accounts.access import can
-from medvirk.accounts.permissions import Perm
-from medvirk.core.audit import audit_record
-from medvirk.core.errors import ServiceError
-from medvirk.surveys import services as survey_services
-
-from .models import Activity
-
 SERIES = "participation_evaluation"
 
 
@@ -83,37 +72,3 @@ def evaluation_definition() -> dict[str, Any]:
             }
         ],
     }
-
-
-def evaluation_create(*, actor: Any, activity: Activity) -> Any:
-    """Create the standard evaluation survey for the activity's unit, open it and link it.
-
-    Needs ``PARTICIPATION_MANAGE`` on the activity's unit, not ``SURVEY_DESIGN``: the questions are
-    fixed here, so nobody designs anything. The survey opens at once; sharing its link needs
-    ``SURVEY_DISTRIBUTE`` as for any survey (coordinators and unit leaders hold both).
-    """
-    if not can(actor, Perm.PARTICIPATION_MANAGE, activity.owner_unit):
-        raise ServiceError("forbidden", _("You cannot manage participation for this unit."))
-    if activity.evaluation_survey_id:
-        raise ServiceError("evaluation_exists", _("This activity already has an evaluation."))
-    with transaction.atomic():
-        survey = survey_services.survey_create(
-            actor=actor,
-            owner_unit=activity.owner_unit,
-            document=evaluation_definition(),
-            units=[activity.owner_unit],
-            round_label=f"activity-{activity.pk}",
-            series=SERIES,
-            checked=True,
-        )
-        survey = survey_services.survey_set_status(actor=actor, survey=survey, status="open", checked=True)
-        activity.evaluation_survey = survey
-        activity.save(update_fields=["evaluation_survey"])
-        audit_record(
-            actor=actor,
-            municipality=activity.owner_unit.municipality,
-            action="activity.evaluation_created",
-            obj=activity,
-            data={"survey": survey.pk},
-        )
-    return survey

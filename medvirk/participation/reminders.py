@@ -11,22 +11,21 @@ from collections import defaultdict
 from typing import Any
 
 from django.core.mail import send_mail
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from medvirk.accounts.models import Role, RoleAssignment
-from medvirk.core.audit import audit_record
+from medvirk.core.actors import SystemActor
 from medvirk.orgs.models import Municipality, OrgUnit, UnitKind
 
 from .cycle import CYCLE_ITEMS, cycle_rows, item_due
-from .models import CycleCheck
-from .services import measure_mark_reminded, overdue_measures
+from .selectors import overdue_measures
+from .services import cycle_mark_reminded, measure_mark_reminded
 
 CYCLE_REMIND_EVERY_DAYS = 14  # a yearly checklist is no reason to write every day
 
 
-def send_measure_reminders(*, today: datetime.date) -> int:
+def send_measure_reminders(*, actor: SystemActor, today: datetime.date) -> int:
     """E-mail the owner of every open measure past its due date (once a day); return the count."""
     sent = 0
     for measure in overdue_measures(today=today):
@@ -45,7 +44,7 @@ def send_measure_reminders(*, today: datetime.date) -> int:
                 "progress": measure.progress,
             }
         send_mail(subject, body, None, [owner.email])
-        measure_mark_reminded(measure=measure, today=today)
+        measure_mark_reminded(actor=actor, measure=measure, today=today)
         sent += 1
     return sent
 
@@ -87,18 +86,7 @@ def cycle_reminders_due(*, today: datetime.date) -> dict[Any, list[tuple[OrgUnit
     return due
 
 
-def cycle_mark_reminded(*, unit: OrgUnit, today: datetime.date) -> None:
-    """Note that the unit's leaders were reminded today."""
-    with transaction.atomic():
-        check, _created = CycleCheck.objects.get_or_create(
-            municipality_id=unit.municipality_id, unit=unit, year=today.year
-        )
-        check.reminded_on = today
-        check.save(update_fields=["reminded_on"])
-        audit_record(actor=None, municipality=unit.municipality, action="cycle.reminded", obj=check)
-
-
-def send_cycle_reminders(*, today: datetime.date) -> int:
+def send_cycle_reminders(*, actor: SystemActor, today: datetime.date) -> int:
     """E-mail unit leaders whose units are behind on the yearly checklist; return the count."""
     labels = {key: label for key, _due, label in CYCLE_ITEMS}
     reminded: dict[int, OrgUnit] = {}
@@ -126,5 +114,5 @@ def send_cycle_reminders(*, today: datetime.date) -> int:
         sent += 1
         reminded.update({unit.pk: unit for unit, _items in rows})
     for unit in reminded.values():
-        cycle_mark_reminded(unit=unit, today=today)
+        cycle_mark_reminded(actor=actor, unit=unit, today=today)
     return sent

@@ -8,12 +8,13 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from medvirk.accounts.access import can, scope_q
 from medvirk.accounts.permissions import Perm
 from medvirk.orgs.models import Municipality, OrgUnit
 
-from .models import Activity, ActivityAttachment, Finding, Invited, Measure
+from .models import Activity, ActivityAttachment, Finding, Invited, Measure, MeasureStatus
 
 
 def _pk(value: Any) -> int:
@@ -239,3 +240,14 @@ def cycle_next_step(user: Any, *, today: datetime.date) -> CycleStep | None:
             due = item_due(key, today.year)
             return CycleStep(key, label, due, missing, len(rows), due < today)
     return None
+
+
+def overdue_measures(*, today: datetime.date | None = None) -> Any:
+    """Return open measures past their due date that have not been reminded today."""
+    today = today or timezone.localdate()
+    return (
+        Measure.objects.filter(due_on__lt=today, owner__isnull=False)
+        .exclude(status__in=[MeasureStatus.DONE, MeasureStatus.REJECTED])
+        .exclude(reminded_on=today)
+        .select_related("owner", "unit", "unit__municipality")
+    )

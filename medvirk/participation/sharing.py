@@ -16,17 +16,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from medvirk.accounts.access import can
 from medvirk.accounts.permissions import Perm
-from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import Municipality, OrgUnit
 
+from .enums import ParticipationErrorCode
 from .models import ComparisonGrant
 
 
@@ -71,7 +70,9 @@ def access_municipalities(user: Any, slugs: Iterable[str]) -> list[Municipality]
         if allowed[slug] not in chosen:
             chosen.append(allowed[slug])
     if len(chosen) < 2:
-        raise ServiceError("too_few", _("Choose at least two municipalities."), field="municipalities")
+        raise ServiceError(
+            ParticipationErrorCode.TOO_FEW, _("Choose at least two municipalities."), field="municipalities"
+        )
     return chosen
 
 
@@ -88,49 +89,20 @@ def grants_for(user: Any) -> dict[str, list[Any]]:
     }
 
 
-def sharing_grant(*, actor: Any, partner: Municipality) -> ComparisonGrant:
-    """Share this municipality's aggregated participation figures with ``partner``."""
-    if not can_share(actor):
-        raise ServiceError("forbidden", _("You cannot share your municipality's figures."))
-    if partner.pk == actor.municipality_id:
-        raise ServiceError("partner_self", _("Choose another municipality."), field="partner")
-    try:
-        with transaction.atomic():
-            grant = ComparisonGrant.objects.create(
-                municipality_id=actor.municipality_id, partner=partner, granted_by=actor
-            )
-            audit_record(
-                actor=actor,
-                municipality=actor.municipality,
-                action="participation.sharing_granted",
-                obj=grant,
-                data={"partner": partner.slug},
-            )
-    except IntegrityError:
-        raise ServiceError(
-            "already_shared",
-            _("Your figures are already shared with %(m)s.") % {"m": partner},
-            field="partner",
-        ) from None
-    return grant
-
-
-def sharing_revoke(*, actor: Any, partner: Municipality) -> None:
-    """Stop sharing this municipality's figures with ``partner`` (404 if they were not shared)."""
-    if not can_share(actor):
+def access_partner_for_sharing(user: Any, slug: str) -> Municipality:
+    """Return the municipality to share figures with, if ``user`` may share them; otherwise 404."""
+    if not can_share(user):
         raise Http404
-    grant = ComparisonGrant.objects.filter(municipality_id=actor.municipality_id, partner=partner).first()
+    return partner_by_slug(slug)
+
+
+def access_grant_by_partner(user: Any, slug: str) -> ComparisonGrant:
+    """Return the user's municipality's sharing with ``slug``, if the user may stop it; otherwise 404."""
+    partner = access_partner_for_sharing(user, slug)
+    grant = ComparisonGrant.objects.filter(municipality_id=user.municipality_id, partner=partner).first()
     if grant is None:
         raise Http404
-    with transaction.atomic():
-        audit_record(
-            actor=actor,
-            municipality=actor.municipality,
-            action="participation.sharing_revoked",
-            obj=grant,
-            data={"partner": partner.slug},
-        )
-        grant.delete()
+    return grant
 
 
 def partner_by_slug(slug: str) -> Municipality:

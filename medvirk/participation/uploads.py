@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from medvirk.core.errors import ServiceError
 from medvirk.core.uploads import check_archive, check_image
 
+from .enums import ParticipationErrorCode
+
 MAX_BYTES = 10 * 1024 * 1024
 # extension -> content type
 ALLOWED = {
@@ -54,14 +56,18 @@ def sniff(head: bytes, data: Any) -> str | None:
 def check_upload(upload: Any) -> tuple[str, str]:
     """Return (safe file name, content type) or raise ``ServiceError`` for a refused file."""
     if upload is None:
-        raise ServiceError("file_required", _("Choose a file."), field="file")
+        raise ServiceError(ParticipationErrorCode.FILE_REQUIRED, _("Choose a file."), field="file")
     if upload.size > MAX_BYTES:
-        raise ServiceError("file_too_large", _("The file is larger than 10 MB."), field="file")
+        raise ServiceError(
+            ParticipationErrorCode.FILE_TOO_LARGE, _("The file is larger than 10 MB."), field="file"
+        )
     name = str(upload.name).replace("\\", "/").rsplit("/", 1)[-1][:150] or "file"
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in ALLOWED:
         raise ServiceError(
-            "file_type", _("Upload a PDF, Word (docx), OpenDocument (odt), PNG or JPEG file."), field="file"
+            ParticipationErrorCode.FILE_TYPE,
+            _("Upload a PDF, Word (docx), OpenDocument (odt), PNG or JPEG file."),
+            field="file",
         )
     upload.seek(0)
     content = upload.read()
@@ -71,7 +77,7 @@ def check_upload(upload: Any) -> tuple[str, str]:
     expected = "jpg" if extension == "jpeg" else extension
     if kind != expected:
         raise ServiceError(
-            "file_content",
+            ParticipationErrorCode.FILE_CONTENT,
             _("The file's content does not match its type (.%(ext)s).") % {"ext": extension},
             field="file",
         )

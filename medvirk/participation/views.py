@@ -19,7 +19,6 @@ from medvirk.surveys.models import Survey
 
 from . import services
 from .disclosure import decide_year
-from .evaluation import evaluation_create
 from .forms import (
     ActivityForm,
     AttachmentForm,
@@ -30,7 +29,6 @@ from .forms import (
 )
 from .reflection import PROMPTS_BY_KEY, draw
 from .selectors import access_activity_by_id, access_attachment_by_id, activities_for
-from .survey_rounds import survey_rounds_sync
 
 
 def _surveys(user: object) -> list[Survey]:
@@ -44,7 +42,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     """List the activities of every unit the user may see."""
     if not can_anywhere(request.user, Perm.RESULTS_VIEW):
         raise Http404
-    survey_rounds_sync(municipality_id=request.user.municipality_id)
+    services.survey_rounds_sync(actor=services.ROUNDS_ACTOR, municipality_id=request.user.municipality_id)
     activities = activities_for(request.user).order_by("-starts_on", "-id")[:500]
     return render(
         request,
@@ -235,7 +233,7 @@ def activity_evaluation(request: HttpRequest, activity_id: int) -> HttpResponse:
     """Create the participants' standard evaluation survey for the activity."""
     activity = access_activity_by_id(request.user, activity_id, Perm.PARTICIPATION_MANAGE)
     try:
-        survey = evaluation_create(actor=request.user, activity=activity)
+        survey = services.evaluation_create(actor=request.user, activity=activity)
     except ServiceError as error:
         messages.error(request, str(error.message))
         return redirect("participation:activity_detail", activity.pk)

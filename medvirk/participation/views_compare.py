@@ -15,7 +15,7 @@ from medvirk.core.errors import ServiceError
 from medvirk.core.views import staff_view
 from medvirk.orgs.models import Municipality
 
-from . import sharing
+from . import services, sharing
 from .compare import BAR_MAX, LABEL_WIDTH, build_comparison, comparison_rows
 from .forms import CompareForm, ShareForm
 
@@ -70,9 +70,11 @@ def sharing_page(request: HttpRequest) -> HttpResponse:
         if form is None:
             raise Http404
         if form.is_valid():
-            partner = sharing.partner_by_slug(form.cleaned_data["partner"])
+            partner = sharing.access_partner_for_sharing(request.user, form.cleaned_data["partner"])
             try:
-                sharing.sharing_grant(actor=request.user, partner=partner)
+                services.sharing_grant(
+                    actor=request.user, municipality=request.user.municipality, partner=partner
+                )
             except ServiceError as error:
                 form.add_service_error(error)
             else:
@@ -84,7 +86,7 @@ def sharing_page(request: HttpRequest) -> HttpResponse:
 @staff_view
 @require_POST
 def sharing_revoke(request: HttpRequest, slug: str) -> HttpResponse:
-    partner = sharing.partner_by_slug(slug)
-    sharing.sharing_revoke(actor=request.user, partner=partner)
-    messages.success(request, _("Your figures are no longer shared with %(m)s.") % {"m": partner.name})
+    grant = sharing.access_grant_by_partner(request.user, slug)
+    services.sharing_revoke(actor=request.user, grant=grant)
+    messages.success(request, _("Your figures are no longer shared with %(m)s.") % {"m": grant.partner.name})
     return redirect("participation:sharing")

@@ -31,7 +31,6 @@ from .selectors import (
     measures_for,
 )
 from .sharing import can_compare
-from .survey_rounds import survey_rounds_sync
 
 
 def _owners(user: Any) -> Any:
@@ -238,7 +237,7 @@ def report(request: HttpRequest) -> HttpResponse:
         else units[0]
     )
     year = _year(request)
-    survey_rounds_sync(municipality_id=unit.municipality_id)
+    services.survey_rounds_sync(actor=services.ROUNDS_ACTOR, municipality_id=unit.municipality_id)
     context = {
         "report": build_report(unit=unit, year=year),
         "units": units,

@@ -15,19 +15,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core import signing
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from medvirk.common.csvtext import sniff_delimiter
 from medvirk.common.norway import validate_org_number
-from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
 from medvirk.core.uploads import UploadRefused, read_text
 from medvirk.orgs.models import Municipality
 
-from . import services
+from .enums import PartnersErrorCode
 from .models import Organisation
-from .services import OrganisationData, org_number_message
+from .services import org_number_message
 from .types import OrganisationKind
 
 MAX_BYTES = 2_000_000
@@ -204,32 +202,11 @@ def unsign_rows(token: str) -> list[dict[str, Any]]:
     try:
         rows = signing.loads(token, salt=SIGNING_SALT, max_age=SIGNATURE_MAX_AGE)
     except signing.BadSignature:
-        raise ServiceError("bad_signature", _("The preview has expired. Upload the file again.")) from None
+        raise ServiceError(
+            PartnersErrorCode.BAD_SIGNATURE, _("The preview has expired. Upload the file again.")
+        ) from None
     if not isinstance(rows, list):
-        raise ServiceError("bad_signature", _("The preview has expired. Upload the file again."))
-    return rows
-
-
-@transaction.atomic
-def organisations_import(
-    *, actor: Any, municipality: Municipality, rows: list[dict[str, Any]]
-) -> tuple[int, int]:
-    """Create the confirmed rows; rows registered in the meantime are skipped. Returns (created, skipped)."""
-    created = skipped = 0
-    for r in rows:
-        if Organisation.objects.filter(municipality=municipality, org_number=r["org_number"]).exists():
-            skipped += 1
-            continue
-        data = OrganisationData(
-            name=r["name"], org_number=r["org_number"], kind=r["kind"], listed_publicly=False
+        raise ServiceError(
+            PartnersErrorCode.BAD_SIGNATURE, _("The preview has expired. Upload the file again.")
         )
-        services.organisation_create(actor=actor, municipality=municipality, data=data, source="import")
-        created += 1
-    audit_record(
-        actor=actor,
-        municipality=municipality,
-        action="partners.organisations_imported",
-        obj=municipality,
-        data={"created": created, "skipped": skipped},
-    )
-    return created, skipped
+    return rows

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
+from medvirk.core.actors import SystemActor
 from medvirk.core.demo import demo_seeder
 from medvirk.orgs.models import Municipality
 
@@ -111,7 +112,9 @@ def load_demo_organisations(*, municipality: Municipality) -> list[Organisation]
             partner_support="Driftstilskudd fra kommunen" if partner else "",
         )
         made.append(
-            services.organisation_create(actor=None, municipality=municipality, data=data, source="demo")
+            services.organisation_create(
+                actor=SystemActor("demo seeding"), municipality=municipality, data=data, source="demo"
+            )
         )
     return made
 

@@ -9,15 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from medvirk.core.audit import audit_record
-from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import OrgUnit
 
-from .models import MappingGroup, Organisation, YearlyMapping
+from .models import Organisation, YearlyMapping
 from .selectors import district_of_unit
 from .types import COUNTRY_CHOICES, COUNTRY_LANGUAGES
 
@@ -144,60 +141,3 @@ def mapping_for(*, unit: OrgUnit, year: int) -> tuple[YearlyMapping | None, list
         if g.is_gap:
             g.suggestions = suggestions_for(unit=unit, key=g.key, exclude=set())
     return mapping, groups, source
-
-
-@transaction.atomic
-def mapping_save(
-    *,
-    actor: Any,
-    unit: OrgUnit,
-    year: int,
-    groups: list[CatchmentGroup],
-    completed: bool,
-    notes: str = "",
-) -> YearlyMapping:
-    """Store a unit's mapping for a year (replacing the groups saved before)."""
-    if not 2000 <= year <= 2100:
-        raise ServiceError("invalid_year", _("Give a valid year."), field="year")
-    wanted = {pk for g in groups for pk in g.organisation_ids}
-    found = set(
-        Organisation.objects.filter(municipality_id=unit.municipality_id, pk__in=wanted).values_list(
-            "pk", flat=True
-        )
-    )
-    if found != wanted:
-        raise ServiceError("invalid_organisation", _("Choose organisations from the register."))
-    mapping, _created = YearlyMapping.objects.update_or_create(
-        municipality_id=unit.municipality_id,
-        unit=unit,
-        year=year,
-        defaults={
-            "completed": completed,
-            "notes": notes.strip(),
-            "updated_by": actor if getattr(actor, "pk", None) else None,
-        },
-    )
-    mapping.groups.all().delete()
-    for g in groups:
-        row = MappingGroup.objects.create(
-            municipality_id=unit.municipality_id,
-            mapping=mapping,
-            key=g.key,
-            label=g.label[:200],
-            size=g.size,
-            note=g.note[:300],
-        )
-        row.organisations.set(g.organisation_ids)
-    audit_record(
-        actor=actor,
-        municipality=unit.municipality,
-        action="partners.mapping_saved",
-        obj=mapping,
-        data={
-            "unit": unit.pk,
-            "year": year,
-            "completed": completed,
-            "gaps": [g.key for g in groups if g.is_gap],
-        },
-    )
-    return mapping

@@ -13,7 +13,7 @@ from medvirk.accounts.permissions import Perm
 from medvirk.core.errors import ServiceError
 from medvirk.core.views import staff_view
 
-from . import proposals, services
+from . import services
 from .forms import (
     ContactPersonForm,
     DecisionForm,
@@ -194,12 +194,12 @@ def proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
         note = form.cleaned_data["note"]
         try:
             if request.POST.get("decision") == "accept":
-                org = proposals.proposal_accept(actor=request.user, proposal=item, note=note)
+                org = services.proposal_accept(actor=request.user, proposal=item, note=note)
                 messages.success(
                     request, _("The proposal was accepted and %(name)s updated.") % {"name": org.name}
                 )
             else:
-                proposals.proposal_reject(actor=request.user, proposal=item, note=note)
+                services.proposal_reject(actor=request.user, proposal=item, note=note)
                 messages.success(request, _("The proposal was rejected."))
         except ServiceError as error:
             form.add_service_error(error)

@@ -14,7 +14,8 @@ from medvirk.core.errors import ServiceError
 from medvirk.core.forms import DsForm
 from medvirk.core.views import staff_view
 
-from .csvimport import organisations_import, parse_csv, sign_rows, unsign_rows
+from . import services
+from .csvimport import parse_csv, sign_rows, unsign_rows
 from .selectors import require_anywhere
 
 
@@ -36,7 +37,9 @@ def import_csv(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and "confirm" in request.POST:
         try:
             rows = unsign_rows(request.POST.get("rows", ""))
-            created, skipped = organisations_import(actor=request.user, municipality=municipality, rows=rows)
+            created, skipped = services.organisations_import(
+                actor=request.user, municipality=municipality, rows=rows
+            )
         except ServiceError as error:
             messages.error(request, str(error.message))
             return redirect("partners:import")

@@ -6,14 +6,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from medvirk.core.actors import SystemActor
 from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import Municipality
 
-from . import proposals
+from . import services
 from .forms import ProposalForm, SearchForm, organisation_initial
 from .models import Organisation
 from .selectors import districts_of, organisation_search
 from .types import COUNTRY_CHOICES, LANGUAGE_CHOICES, Competence, Group, labels
+
+#: The public propose page: the proposer is no staff user, and a proposal changes nothing by itself.
+PUBLIC_ACTOR = SystemActor("organisation proposal from the public")
 
 
 def _client(request: HttpRequest) -> str:
@@ -81,7 +85,8 @@ def propose(request: HttpRequest, slug: str) -> HttpResponse:
             # Look like success so bots learn nothing; store nothing.
             return redirect("partners_public:thanks", slug)
         try:
-            proposals.proposal_submit(
+            services.proposal_submit(
+                actor=PUBLIC_ACTOR,
                 municipality=municipality,
                 organisation=organisation,
                 data=form.organisation_data(),

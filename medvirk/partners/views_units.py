@@ -21,7 +21,7 @@ from medvirk.orgs.models import OrgUnit, UnitKind
 
 from . import services
 from .forms import ContactLogForm
-from .mapping import CatchmentGroup, mapping_for, mapping_save
+from .mapping import CatchmentGroup, mapping_for
 from .models import Organisation, YearlyMapping
 from .selectors import contact_log_for_unit, district_of_unit, organisations_in_contact
 
@@ -124,7 +124,7 @@ def mapping(request: HttpRequest, unit_id: int) -> HttpResponse:
             g.organisation_ids = list(form.cleaned_data[f"orgs_{i}"])
             g.note = form.cleaned_data[f"note_{i}"]
         try:
-            mapping_save(
+            services.mapping_save(
                 actor=request.user,
                 unit=unit,
                 year=year,

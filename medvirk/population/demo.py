@@ -6,8 +6,8 @@ from pathlib import Path
 
 from django.db import transaction
 
-from medvirk.accounts.models import Role, RoleAssignment
 from medvirk.common.dimensions import DEMO_MUNICIPALITY_CODE
+from medvirk.core.actors import SystemActor
 from medvirk.orgs.models import Municipality, OrgUnit
 
 from . import services
@@ -37,16 +37,10 @@ DEMO_USER_COUNTS: list[tuple[str, str, dict[str, int]]] = [
 def load_samples(*, code: str = DEMO_MUNICIPALITY_CODE, year: int = 2026) -> list[PopulationTable]:
     """Import the samples for a municipality (replacing earlier imports) and add demo user counts."""
     municipality = Municipality.objects.get(code=code)
-    admin = (
-        RoleAssignment.objects.filter(municipality=municipality, role=Role.ADMIN, unit__parent=None)
-        .select_related("user")
-        .first()
-    )
-    if admin is None:
-        raise RuntimeError(f"{municipality} has no administrator to import as")
+    actor = SystemActor("population sample data")
     tables = [
         services.table_import(
-            actor=admin.user,
+            actor=actor,
             municipality=municipality,
             data=(DATA / name).read_bytes(),
             filename=name,
@@ -58,6 +52,6 @@ def load_samples(*, code: str = DEMO_MUNICIPALITY_CODE, year: int = 2026) -> lis
         unit = OrgUnit.objects.filter(municipality=municipality, name=unit_name).first()
         if unit is not None:
             services.user_counts_set(
-                actor=admin.user, unit=unit, year=year, dimension=dimension, counts=dict(counts)
+                actor=actor, unit=unit, year=year, dimension=dimension, counts=dict(counts)
             )
     return tables

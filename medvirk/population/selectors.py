@@ -1,16 +1,20 @@
-"""Reads for population data: tables, catchment areas and population margins per region."""
+"""Reads for population data: access helpers (404 policy), tables, catchment areas and margins."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
 
+from medvirk.accounts.access import can
+from medvirk.accounts.permissions import Perm
 from medvirk.common.dimensions import DIMENSIONS_BY_KEY, DISTRICT, IMMIGRANT_BACKGROUND
 from medvirk.orgs.models import Municipality, OrgUnit
 
-from .models import POPULATION_TOTAL, PopulationCount, PopulationTable, UserCount
+from .models import POPULATION_TOTAL, MappingEntry, PopulationCount, PopulationTable, UserCount
 
 
 def dimension_label(dimension: str, language: str = "nb") -> str:
@@ -38,13 +42,41 @@ def tables_for(*, municipality: Municipality) -> QuerySet[PopulationTable]:
     return PopulationTable.objects.filter(municipality=municipality).order_by("-year", "table_id")
 
 
-def access_table(*, municipality_id: int, table_id: object) -> PopulationTable | None:
-    """Return a table of the municipality by primary key, or None."""
+def access_population_root(user: Any) -> OrgUnit:
+    """Return the user's municipality root if they manage population data there; else 404.
+
+    Population tables belong to the whole municipality, so pages and API ask this before any
+    table is read or changed.
+    """
+    root = OrgUnit.objects.filter(municipality_id=getattr(user, "municipality_id", None), parent=None).first()
+    if root is None or not can(user, Perm.POPULATION_MANAGE, root):
+        raise Http404
+    return root
+
+
+def _pk(value: Any) -> int:
     try:
-        pk = int(table_id)  # type: ignore[call-overload]
+        return int(value)
     except (TypeError, ValueError):
-        return None
-    return PopulationTable.objects.filter(pk=pk, municipality_id=municipality_id).first()
+        raise Http404 from None
+
+
+def access_table_by_id(user: Any, table_id: Any) -> PopulationTable:
+    """Return a table of the user's municipality if they manage population data; else 404."""
+    root = access_population_root(user)
+    table = PopulationTable.objects.filter(pk=_pk(table_id), municipality_id=root.municipality_id).first()
+    if table is None:
+        raise Http404
+    return table
+
+
+def access_mapping_entry_by_id(user: Any, table_id: Any, entry_id: Any) -> MappingEntry:
+    """Return one mapping entry of a table the user may manage; else 404."""
+    table = access_table_by_id(user, table_id)
+    entry = MappingEntry.objects.filter(pk=_pk(entry_id), table=table).first()
+    if entry is None:
+        raise Http404
+    return entry
 
 
 @dataclass(frozen=True)

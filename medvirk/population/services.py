@@ -14,7 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from medvirk.accounts.access import can
+from medvirk.accounts.access import Actor, acting_user, ensure_can
 from medvirk.accounts.permissions import Perm
 from medvirk.common.dimensions import DIMENSIONS_BY_KEY, DISTRICT
 from medvirk.common.textfiles import TextFileError, decode_text
@@ -26,6 +26,7 @@ from medvirk.orgs.selectors import municipality_root
 
 from . import mapping as pure
 from .csvimport import CsvImportError, parse_csv
+from .enums import PopulationAuditAction, PopulationErrorCode
 from .jsonstat import JsonStatError, parse_jsonstat
 from .jsonstat import PopulationTable as ParsedTable
 from .models import (
@@ -46,7 +47,7 @@ BLOCKING = frozenset({pure.MappingIssueCode.INCONSISTENT_TOTAL})
 class ImportRejected(ServiceError):
     """An upload that cannot be imported; ``issues`` lists every problem (code, where, message)."""
 
-    def __init__(self, code: str, message: Any, issues: list[dict[str, Any]]) -> None:
+    def __init__(self, code: PopulationErrorCode, message: Any, issues: list[dict[str, Any]]) -> None:
         super().__init__(code, message, field="file")
         self.issues = issues
 
@@ -82,10 +83,9 @@ def _issue_dict(issue: pure.MappingIssue) -> dict[str, Any]:
     }
 
 
-def _require_manage(actor: Any, municipality: Municipality) -> OrgUnit:
+def _require_manage(actor: Actor, municipality: Municipality) -> OrgUnit:
     root = municipality_root(municipality=municipality)
-    if not can(actor, Perm.POPULATION_MANAGE, root):
-        raise ServiceError("forbidden", _("You cannot manage population data."))
+    ensure_can(actor, Perm.POPULATION_MANAGE, root, _("You cannot manage population data."))
     return root
 
 
@@ -107,7 +107,9 @@ def _parse(text: str, source_format: str, source: str) -> ParsedTable:
     except JsonStatError as exc:
         issues = [i.as_dict() for i in exc.issues]
         raise ImportRejected(
-            "invalid_jsonstat", _("The file is not valid JSON-stat 2.0. Nothing was imported."), issues
+            PopulationErrorCode.INVALID_JSONSTAT,
+            _("The file is not valid JSON-stat 2.0. Nothing was imported."),
+            issues,
         ) from None
     except CsvImportError as exc:
         issues = [
@@ -119,7 +121,7 @@ def _parse(text: str, source_format: str, source: str) -> ParsedTable:
             for e in exc.errors
         ]
         raise ImportRejected(
-            "invalid_csv", _("The CSV file has errors. Nothing was imported."), issues
+            PopulationErrorCode.INVALID_CSV, _("The CSV file has errors. Nothing was imported."), issues
         ) from None
 
 
@@ -183,7 +185,7 @@ def _year(parsed: ParsedTable, mapping: pure.TableMapping, year: int | None) -> 
     if year:
         return year
     raise ImportRejected(
-        "year_required",
+        PopulationErrorCode.YEAR_REQUIRED,
         _("The table has no year. Give the year the numbers are for."),
         [{"code": "year_required", "location": "year", "message": _("No time dimension in the table.")}],
     )
@@ -199,7 +201,7 @@ def import_preview(
 ) -> Preview:
     """Parse and map an upload without storing anything; raise ImportRejected if it cannot be read."""
     if len(data) > MAX_UPLOAD_BYTES:
-        raise ImportRejected("too_large", _("The file is too large (at most 20 MB)."), [])
+        raise ImportRejected(PopulationErrorCode.TOO_LARGE, _("The file is too large (at most 20 MB)."), [])
     source_format = _detect_format(data, filename)
     try:  # CSV may be Windows-1252 (Excel); JSON is Unicode
         text = decode_text(data, legacy_fallback=source_format == SourceFormat.CSV).text
@@ -220,7 +222,7 @@ def _mapped_preview(
         result = pure.apply_mapping(parsed, mapping)
     except pure.MappingError as exc:
         raise ImportRejected(
-            "mapping_failed",
+            PopulationErrorCode.MAPPING_FAILED,
             _("The table's dimensions could not be matched. Nothing was imported."),
             [{"code": "mapping_failed", "location": "dimension", "message": str(exc)}],
         ) from None
@@ -268,7 +270,7 @@ def _store_result(table: PopulationTable, result: pure.MappingResult) -> None:
 
 def table_import(
     *,
-    actor: Any,
+    actor: Actor,
     municipality: Municipality,
     data: bytes,
     filename: str = "",
@@ -283,7 +285,9 @@ def table_import(
     )
     if not preview.ok:
         raise ImportRejected(
-            "inconsistent_table", _("The table contradicts itself. Nothing was imported."), preview.blocking
+            PopulationErrorCode.INCONSISTENT_TABLE,
+            _("The table contradicts itself. Nothing was imported."),
+            preview.blocking,
         )
     parsed = preview.parsed
     table_id = parsed.table_id or (filename.rsplit(".", 1)[0][:20] if filename else "table")
@@ -294,7 +298,7 @@ def table_import(
         if existing is not None:
             if not replace:
                 raise ServiceError(
-                    "table_exists",
+                    PopulationErrorCode.TABLE_EXISTS,
                     _("Table %(table)s for %(year)s is already imported. Choose to replace it.")
                     % {"table": table_id, "year": preview.year},
                     field="replace",
@@ -314,7 +318,7 @@ def table_import(
             selections=dict(preview.mapping.selections),
             region_dimension=preview.mapping.region_dimension or "",
             issues=preview.warnings,
-            imported_by=actor if getattr(actor, "pk", None) else None,
+            imported_by=acting_user(actor),
         )
         MappingEntry.objects.bulk_create(
             MappingEntry(
@@ -335,7 +339,7 @@ def table_import(
         audit_record(
             actor=actor,
             municipality=municipality,
-            action="population.imported",
+            action=PopulationAuditAction.POPULATION_IMPORTED,
             obj=table,
             data={"table": table_id, "year": preview.year, "replaced": existing is not None},
         )
@@ -383,15 +387,19 @@ def target_choices(table: PopulationTable, target_dimension: str) -> list[str]:
     return []
 
 
-def mapping_correct(*, actor: Any, entry: MappingEntry, target_key: str | None) -> MappingEntry:
+def mapping_correct(*, actor: Actor, entry: MappingEntry, target_key: str | None) -> MappingEntry:
     """Map one source code to another category (None: not used) and recount the table."""
     table = entry.table
     _require_manage(actor, table.municipality)
     choices = target_choices(table, entry.target_dimension)
     if target_key and choices and target_key not in choices:
-        raise ServiceError("invalid_target", _("Choose one of the listed categories."), field="target_key")
+        raise ServiceError(
+            PopulationErrorCode.INVALID_TARGET, _("Choose one of the listed categories."), field="target_key"
+        )
     if target_key and not choices and not re.fullmatch(r"\d{3}", target_key):
-        raise ServiceError("invalid_target", _("Give a three-digit country code."), field="target_key")
+        raise ServiceError(
+            PopulationErrorCode.INVALID_TARGET, _("Give a three-digit country code."), field="target_key"
+        )
     new = table_mapping(table).with_entry(entry.source_dimension, entry.source_code, target_key or None)
     parsed, left_out = _only_this_municipality(
         table.municipality, _parse(table.raw, table.source_format, table.source)
@@ -400,7 +408,7 @@ def mapping_correct(*, actor: Any, entry: MappingEntry, target_key: str | None) 
     preview.warnings[:0] = left_out
     if not preview.ok:
         raise ImportRejected(
-            "inconsistent_mapping",
+            PopulationErrorCode.INCONSISTENT_MAPPING,
             _("With this change the table's totals no longer add up. Nothing was changed."),
             preview.blocking,
         )
@@ -415,7 +423,7 @@ def mapping_correct(*, actor: Any, entry: MappingEntry, target_key: str | None) 
         audit_record(
             actor=actor,
             municipality=table.municipality,
-            action="population.mapping_corrected",
+            action=PopulationAuditAction.POPULATION_MAPPING_CORRECTED,
             obj=table,
             data={
                 "dimension": entry.source_dimension,
@@ -427,14 +435,14 @@ def mapping_correct(*, actor: Any, entry: MappingEntry, target_key: str | None) 
     return entry
 
 
-def table_delete(*, actor: Any, table: PopulationTable) -> None:
+def table_delete(*, actor: Actor, table: PopulationTable) -> None:
     """Delete an imported table with its mapping and counts."""
     _require_manage(actor, table.municipality)
     with transaction.atomic():
         audit_record(
             actor=actor,
             municipality=table.municipality,
-            action="population.deleted",
+            action=PopulationAuditAction.POPULATION_DELETED,
             obj=table,
             data={"table": table.table_id, "year": table.year},
         )
@@ -452,7 +460,7 @@ USER_COUNT_DIMENSIONS = (
 
 def user_counts_set(
     *,
-    actor: Any,
+    actor: Actor,
     unit: OrgUnit,
     year: int,
     dimension: str,
@@ -460,23 +468,26 @@ def user_counts_set(
     source: str = UserCountSource.ENTERED,
 ) -> list[UserCount]:
     """Replace a unit's user counts for one year and dimension (None or missing: not known)."""
-    if not can(actor, Perm.USER_COUNTS_EDIT, unit):
-        raise ServiceError("forbidden", _("You cannot enter user counts for this unit."))
+    ensure_can(actor, Perm.USER_COUNTS_EDIT, unit, _("You cannot enter user counts for this unit."))
     if dimension not in USER_COUNT_DIMENSIONS:
-        raise ServiceError("invalid_dimension", _("Unknown background dimension."), field="dimension")
+        raise ServiceError(
+            PopulationErrorCode.INVALID_DIMENSION, _("Unknown background dimension."), field="dimension"
+        )
     if not 1900 <= year <= 2200:
-        raise ServiceError("invalid_year", _("Give a year such as 2026."), field="year")
+        raise ServiceError(PopulationErrorCode.INVALID_YEAR, _("Give a year such as 2026."), field="year")
     allowed = set(DIMENSIONS_BY_KEY[dimension].keys())
     unknown = sorted(set(counts) - allowed)
     if unknown:
         raise ServiceError(
-            "invalid_category",
+            PopulationErrorCode.INVALID_CATEGORY,
             _("Unknown categories: %(keys)s.") % {"keys": ", ".join(unknown)},
             field=unknown[0],
         )
     for key, n in counts.items():
         if n is not None and (not isinstance(n, int) or n < 0):
-            raise ServiceError("invalid_count", _("Counts must be whole numbers, 0 or more."), field=key)
+            raise ServiceError(
+                PopulationErrorCode.INVALID_COUNT, _("Counts must be whole numbers, 0 or more."), field=key
+            )
     with transaction.atomic():
         UserCount.objects.filter(unit=unit, year=year, dimension=dimension).delete()
         rows = UserCount.objects.bulk_create(
@@ -488,7 +499,7 @@ def user_counts_set(
                 category=key,
                 count=n,
                 source=source,
-                updated_by=actor if getattr(actor, "pk", None) else None,
+                updated_by=acting_user(actor),
             )
             for key, n in counts.items()
             if n is not None
@@ -496,8 +507,25 @@ def user_counts_set(
         audit_record(
             actor=actor,
             municipality=unit.municipality,
-            action="population.user_counts_set",
+            action=PopulationAuditAction.POPULATION_USER_COUNTS_SET,
             obj=unit,
             data={"year": year, "dimension": dimension, "total": sum(n or 0 for n in counts.values())},
         )
     return rows
+
+
+def user_counts_import(*, actor: Actor, unit: OrgUnit, year: int, counts: dict[str, dict[str, int]]) -> int:
+    """Store the counts, replacing each given dimension's counts for the year; all or nothing."""
+    with transaction.atomic():
+        stored = 0
+        for dimension in sorted(counts):
+            rows = user_counts_set(
+                actor=actor,
+                unit=unit,
+                year=year,
+                dimension=dimension,
+                counts=counts[dimension],
+                source=UserCountSource.IMPORTED,
+            )
+            stored += len(rows)
+    return stored

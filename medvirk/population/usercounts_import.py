@@ -16,21 +16,18 @@ import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.core import signing
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from medvirk.common.csvtext import sniff_delimiter
 from medvirk.common.dimensions import DIMENSIONS_BY_KEY, PREFER_NOT_TO_SAY
 from medvirk.core.errors import ServiceError
 from medvirk.core.uploads import UploadRefused, read_text
-from medvirk.orgs.models import OrgUnit
 
 from . import services
 from .csvimport import parse_norwegian_number
-from .models import UserCountSource
+from .enums import PopulationErrorCode
 
 MAX_BYTES = 1_000_000
 MAX_ROWS = 2000
@@ -194,25 +191,9 @@ def unsign_counts(token: str) -> tuple[int, dict[str, dict[str, int]]]:
         data = signing.loads(token, salt=SIGNING_SALT, max_age=SIGNATURE_MAX_AGE)
     except signing.BadSignature as error:
         raise ServiceError(
-            "import_expired", _("The preview has expired or was changed. Upload the file again.")
+            PopulationErrorCode.IMPORT_EXPIRED,
+            _("The preview has expired or was changed. Upload the file again."),
         ) from error
     return int(data["year"]), {
         str(d): {str(k): int(v) for k, v in c.items()} for d, c in data["counts"].items()
     }
-
-
-def user_counts_import(*, actor: Any, unit: OrgUnit, year: int, counts: dict[str, dict[str, int]]) -> int:
-    """Store the counts, replacing each given dimension's counts for the year; all or nothing."""
-    with transaction.atomic():
-        stored = 0
-        for dimension in sorted(counts):
-            rows = services.user_counts_set(
-                actor=actor,
-                unit=unit,
-                year=year,
-                dimension=dimension,
-                counts=counts[dimension],
-                source=UserCountSource.IMPORTED,
-            )
-            stored += len(rows)
-    return stored

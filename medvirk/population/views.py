@@ -14,42 +14,25 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from medvirk.accounts.access import access_unit_by_id, can
+from medvirk.accounts.access import access_unit_by_id
 from medvirk.accounts.permissions import Perm
 from medvirk.core.csv_export import csv_response
 from medvirk.core.errors import ServiceError
 from medvirk.core.views import staff_view, year_param
-from medvirk.orgs.models import OrgUnit
 
 from . import selectors, services, usercounts_import
 from .forms import MappingForm, UploadForm, UserCountForm, UserCountUploadForm
-from .models import MappingEntry, PopulationTable
+from .models import MappingEntry
 
 
 def _language() -> str:
     return "en" if (get_language() or "nb").startswith("en") else "nb"
 
 
-def _manage_root(user: Any) -> OrgUnit:
-    """Return the user's municipality root if they manage population data there; else 404."""
-    root = OrgUnit.objects.filter(municipality_id=getattr(user, "municipality_id", None), parent=None).first()
-    if root is None or not can(user, Perm.POPULATION_MANAGE, root):
-        raise Http404
-    return root
-
-
-def _table(user: Any, table_id: Any) -> PopulationTable:
-    root = _manage_root(user)
-    table = selectors.access_table(municipality_id=root.municipality_id, table_id=table_id)
-    if table is None:
-        raise Http404
-    return table
-
-
 @staff_view
 def tables(request: HttpRequest) -> HttpResponse:
     """List the imported population tables."""
-    root = _manage_root(request.user)
+    root = selectors.access_population_root(request.user)
     items = selectors.tables_for(municipality=root.municipality)
     return render(request, "population/tables.html", {"tables": items})
 
@@ -67,7 +50,7 @@ def _preview_summary(preview: services.Preview) -> list[dict[str, Any]]:
 @staff_view
 def table_import(request: HttpRequest) -> HttpResponse:
     """Upload a table: check it (preview and error report) or import it, all or nothing."""
-    root = _manage_root(request.user)
+    root = selectors.access_population_root(request.user)
     form = UploadForm(request.POST or None, request.FILES or None)
     context: dict[str, Any] = {"form": form}
     status = 200
@@ -102,7 +85,7 @@ def table_import(request: HttpRequest) -> HttpResponse:
 @staff_view
 def table_detail(request: HttpRequest, table_id: int) -> HttpResponse:
     """Show a table's source, credit, issues, population per region and its mapping."""
-    table = _table(request.user, table_id)
+    table = selectors.access_table_by_id(request.user, table_id)
     entries = list(table.mapping_entries.all())
     dims: dict[str, list[MappingEntry]] = defaultdict(list)
     for e in entries:
@@ -118,10 +101,8 @@ def table_detail(request: HttpRequest, table_id: int) -> HttpResponse:
 @staff_view
 def mapping_edit(request: HttpRequest, table_id: int, entry_id: int) -> HttpResponse:
     """Correct where one source code is counted."""
-    table = _table(request.user, table_id)
-    entry = MappingEntry.objects.filter(pk=entry_id, table=table).first()
-    if entry is None:
-        raise Http404
+    entry = selectors.access_mapping_entry_by_id(request.user, table_id, entry_id)
+    table = entry.table
     keys = services.target_choices(table, entry.target_dimension)
     choices = [(k, _("Total (used for checks)") if k == "__total__" else k) for k in keys]
     form = MappingForm(request.POST or None, choices=choices, initial={"target_key": entry.target_key})
@@ -148,7 +129,7 @@ def mapping_edit(request: HttpRequest, table_id: int, entry_id: int) -> HttpResp
 @staff_view
 def table_delete(request: HttpRequest, table_id: int) -> HttpResponse:
     """Delete an imported table after confirmation."""
-    table = _table(request.user, table_id)
+    table = selectors.access_table_by_id(request.user, table_id)
     if request.method == "POST":
         services.table_delete(actor=request.user, table=table)
         messages.success(request, _("The table was deleted."))
@@ -201,9 +182,7 @@ def user_counts_import(request: HttpRequest, unit_id: int) -> HttpResponse:
     if request.method == "POST" and "confirm" in request.POST:
         try:
             year, counts = usercounts_import.unsign_counts(request.POST.get("counts", ""))
-            stored = usercounts_import.user_counts_import(
-                actor=request.user, unit=unit, year=year, counts=counts
-            )
+            stored = services.user_counts_import(actor=request.user, unit=unit, year=year, counts=counts)
         except ServiceError as error:
             messages.error(request, str(error.message))
             return redirect("population:user_counts_import", unit.pk)

@@ -41,7 +41,7 @@ def test_public_signup_errors_and_success_are_accessible(page: Any) -> None:
 
 def test_transparency_report_is_accessible(page: Any) -> None:
     from medvirk.accounts.demo import load_demo
-    from medvirk.panels import selection
+    from medvirk.panels import services
     from medvirk.panels.demo import seed_panels_demo
 
     demo = load_demo()
@@ -53,7 +53,7 @@ def test_transparency_report_is_accessible(page: Any) -> None:
     page.goto(page.base_url + f"/panels/{panel.pk}/quotas/?suggest=1")
     assert_accessible(page)
     assert_fits_width(page)
-    selection.panel_select(actor=demo.users["koordinator"], panel=panel, seed=2026)
+    services.panel_select(actor=demo.users["koordinator"], panel=panel, seed=2026)
     page.goto(page.base_url + f"/panels/{panel.pk}/report/")
     assert page.locator("svg.mv-chart").count() >= 3
     assert_accessible(page)

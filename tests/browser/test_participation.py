@@ -115,10 +115,14 @@ def test_compare_municipalities_that_share_their_figures(page: Any) -> None:
     import datetime
 
     from medvirk.accounts.demo import load_demo
-    from medvirk.participation import services, sharing
+    from medvirk.participation import services
 
     demo = load_demo()
-    sharing.sharing_grant(actor=demo.users["provestad.admin"], partner=demo.municipality)
+    services.sharing_grant(
+        actor=demo.users["provestad.admin"],
+        municipality=demo.users["provestad.admin"].municipality,
+        partner=demo.municipality,
+    )
     year = datetime.date.today().year
     activity = services.activity_create(
         actor=demo.users["provestad.admin"],

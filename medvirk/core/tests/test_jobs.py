@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 
+from medvirk.core.actors import SystemActor
 from medvirk.core.errors import ServiceError
 from medvirk.core.jobs import JobResult, Progress, execute_job, job_handler, jobs_purge, start_job
 from medvirk.core.models import Job, JobStatus
@@ -211,4 +212,6 @@ def test_purge_deletes_expired_jobs_and_their_files(demo: Any) -> None:
     assert "Deleted 1 expired job(s)." in out.getvalue()
     assert list(Job.objects.filter(pk__in=[old.pk, fresh.pk])) == [fresh]
     assert not os.path.exists(path)
-    assert jobs_purge() == 0
+    assert jobs_purge(actor=SystemActor("test")) == 0
+    with pytest.raises(TypeError):  # a person never purges jobs: only Medvirk's daily command
+        jobs_purge(actor=demo.users["admin"])  # type: ignore[arg-type]

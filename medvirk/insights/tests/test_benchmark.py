@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from django.utils import translation
 
-from medvirk.accounts.demo import DemoData, role_grant_unchecked
+from medvirk.accounts.demo import DEMO_ACTOR, DemoData
 from medvirk.accounts.models import Role, User
+from medvirk.accounts.services import role_grant
 from medvirk.accounts.units import municipality_create, unit_create
 from medvirk.orgs.models import ServiceArea
 from medvirk.orgs.selectors import municipality_root
@@ -51,11 +52,13 @@ def _run(actor: Any, owner: Any, units: list[Any], values: list[int], round_labe
 
 
 def _municipality(code: str, values: list[int], round_label: str = "2026") -> Survey:
-    muni = municipality_create(code=code, name=f"Kommune {code}", slug=f"k{code}")
+    muni = municipality_create(actor=DEMO_ACTOR, code=code, name=f"Kommune {code}", slug=f"k{code}")
     root = municipality_root(municipality=muni)
-    unit = unit_create(actor=None, parent=root, name="Barnehagen", service_area=ServiceArea.KINDERGARTEN)
+    unit = unit_create(
+        actor=DEMO_ACTOR, parent=root, name="Barnehagen", service_area=ServiceArea.KINDERGARTEN
+    )
     admin = User.objects.create(username=f"admin{code}", municipality=muni)
-    role_grant_unchecked(user=admin, unit=root, role=Role.ADMIN)
+    role_grant(actor=DEMO_ACTOR, user=admin, unit=root, role=Role.ADMIN)
     return _run(admin, root, [unit], values, round_label)
 
 

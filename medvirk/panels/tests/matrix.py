@@ -31,7 +31,7 @@ def panel_for(d: DemoData, t: str, *, selected: bool = False) -> Panel:
             seed_volunteers(municipality, count=12, seed=7)
         panel = services.panel_create(actor=actor, municipality=municipality, name=name, purpose="x", size=3)
         if selected:
-            selection.panel_select(actor=actor, panel=panel, seed=1)
+            services.panel_select(actor=actor, panel=panel, seed=1)
     return panel
 
 
@@ -50,7 +50,7 @@ def drawn_by_job(d: DemoData, t: str) -> Panel:
         panel = services.panel_create(
             actor=actor, municipality=municipality, name="Matrisepanel jobb", purpose="x", size=3
         )
-        selection.panel_select_start(actor=actor, panel=panel, seed=2)
+        services.panel_select_start(actor=actor, panel=panel, seed=2)
     return panel
 
 

@@ -9,7 +9,8 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from medvirk.panels.councils import send_term_reminders
+from medvirk.core.actors import SystemActor
+from medvirk.panels import services
 from medvirk.panels.models import Council, CouncilDecision, CouncilMember
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +59,7 @@ def test_term_reminders_are_sent_once(demo: Any) -> None:
             term_start=datetime.date(2024, 1, 1),
             term_end=end,
         )
-    assert send_term_reminders(today=today) == 1
+    assert services.council_terms_remind(actor=SystemActor("test"), today=today) == 1
     assert len(mail.outbox) == 1 and "Snart" in mail.outbox[0].body and "Senere" not in mail.outbox[0].body
-    assert send_term_reminders(today=today) == 0
+    assert services.council_terms_remind(actor=SystemActor("test"), today=today) == 0
     call_command("send_council_reminders")

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.test import override_settings
 
+from medvirk.core.errors import ServiceError
 from medvirk.core.models import Job, JobStatus
 from medvirk.panels import selection, services
 from medvirk.panels.choices import PanelStatus
@@ -48,7 +49,7 @@ def _worker() -> None:
 
 def test_progress_reports_the_phases_in_order(panel: Panel, demo: Any) -> None:
     heard: list[tuple[str, float]] = []
-    selection.panel_select(
+    services.panel_select(
         actor=demo.users["koordinator"], panel=panel, seed=3, progress=lambda p, f: heard.append((p, f))
     )
     phases = [p for p, _f in heard]
@@ -137,16 +138,16 @@ def test_changes_during_the_computation_are_not_overwritten(panel: Panel, demo: 
         if phase == "draw":  # the lottery is computed; someone edits the quotas meanwhile
             services.quotas_set(actor=actor, panel=panel, quotas=[("gender", "female", 0, 12)])
 
-    with pytest.raises(services.ServiceError) as error:
-        selection.panel_select(actor=actor, panel=panel, seed=1, progress=change_quotas)
+    with pytest.raises(ServiceError) as error:
+        services.panel_select(actor=actor, panel=panel, seed=1, progress=change_quotas)
     assert error.value.code == "panel_changed" and not panel.runs.exists()
 
     def withdraw_everyone(phase: str, fraction: float) -> None:
         if phase == "save":
             Volunteer.objects.filter(municipality=panel.municipality).delete()
 
-    with pytest.raises(services.ServiceError) as error:
-        selection.panel_select(actor=actor, panel=panel, seed=1, progress=withdraw_everyone)
+    with pytest.raises(ServiceError) as error:
+        services.panel_select(actor=actor, panel=panel, seed=1, progress=withdraw_everyone)
     assert error.value.code == "pool_changed" and not panel.runs.exists()
     panel.refresh_from_db()
     assert panel.status == PanelStatus.DRAFT
@@ -186,8 +187,8 @@ def test_a_draw_that_cannot_finish_is_explained_in_words(
     from medvirk.analysis.selection import SolverLimits
 
     monkeypatch.setattr(selection, "DRAW_LIMITS", SolverLimits(run_seconds=0.0))
-    with pytest.raises(services.ServiceError) as error:
-        selection.panel_select(actor=demo.users["koordinator"], panel=panel, seed=1)
+    with pytest.raises(ServiceError) as error:
+        services.panel_select(actor=demo.users["koordinator"], panel=panel, seed=1)
     assert error.value.code == "draw_unfinished"
     page = client_as("koordinator").post(f"/panels/{panel.pk}/select/", {"seed": "1"}, follow=True)
     text = page.content.decode()
@@ -213,8 +214,8 @@ def test_a_stalled_lottery_is_reported_not_hung(
         return real(self)
 
     monkeypatch.setattr(Solver, "_attempt", attempt)
-    with pytest.raises(services.ServiceError) as error:
-        selection.panel_select(actor=demo.users["koordinator"], panel=panel, seed=1)
+    with pytest.raises(ServiceError) as error:
+        services.panel_select(actor=demo.users["koordinator"], panel=panel, seed=1)
     assert error.value.code == "draw_unfinished" and not panel.runs.exists()
 
 

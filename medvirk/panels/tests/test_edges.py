@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from medvirk.core.errors import ServiceError
 from medvirk.panels import selection, services
 from medvirk.panels.demo import seed_volunteers
 
@@ -21,8 +22,8 @@ def test_empty_pool_is_explained_not_crashed(demo: Any, client_as: Any) -> None:
     page = client_as("admin").get(f"/panels/{panel.pk}/")
     assert page.status_code == 200
     assert "No panel can meet all the quotas" in page.content.decode()
-    with pytest.raises(services.ServiceError) as error:
-        selection.panel_select(actor=actor, panel=panel)
+    with pytest.raises(ServiceError) as error:
+        services.panel_select(actor=actor, panel=panel)
     assert error.value.code == "infeasible"
 
 
@@ -33,24 +34,24 @@ def test_pool_above_the_limit_is_refused(demo: Any, monkeypatch: Any) -> None:
     panel = services.panel_create(
         actor=actor, municipality=demo.municipality, name="Stor", purpose="x", size=4
     )
-    with pytest.raises(services.ServiceError) as error:
-        selection.panel_select_start(actor=actor, panel=panel)
+    with pytest.raises(ServiceError) as error:
+        services.panel_select_start(actor=actor, panel=panel)
     assert error.value.code == "pool_too_large"
-    with pytest.raises(services.ServiceError) as error:
-        selection.panel_select(actor=actor, panel=panel)
+    with pytest.raises(ServiceError) as error:
+        services.panel_select(actor=actor, panel=panel)
     assert error.value.code == "pool_too_large"
 
 
 def test_panel_rules(demo: Any) -> None:
     actor = demo.users["admin"]
-    with pytest.raises(services.ServiceError):
+    with pytest.raises(ServiceError):
         services.panel_create(actor=actor, municipality=demo.municipality, name=" ", purpose="x", size=4)
-    with pytest.raises(services.ServiceError):
+    with pytest.raises(ServiceError):
         services.panel_create(actor=actor, municipality=demo.municipality, name="N", purpose="x", size=0)
     panel = services.panel_create(actor=actor, municipality=demo.municipality, name="N", purpose="x", size=3)
-    with pytest.raises(services.ServiceError):
+    with pytest.raises(ServiceError):
         services.quotas_set(actor=actor, panel=panel, quotas=[("gender", "female", 3, 1)])
-    with pytest.raises(services.ServiceError):
+    with pytest.raises(ServiceError):
         services.quotas_set(actor=actor, panel=panel, quotas=[("gender", "x", 0, 1), ("gender", "x", 0, 1)])
 
 

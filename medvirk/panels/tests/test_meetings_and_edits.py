@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
+from medvirk.core.errors import ServiceError
 from medvirk.core.models import AuditEvent
 from medvirk.panels import services
 from medvirk.panels.demo import seed_volunteers
-from medvirk.panels.meetings import meeting_add, meeting_link
 from medvirk.panels.models import Council, CouncilMeeting
 from medvirk.participation.models import Activity, ActivityKind
 from medvirk.participation.services import activity_create
@@ -43,13 +43,13 @@ def test_meeting_page_records_a_participation_activity(council: Council, demo: A
     # Without recording: just a meeting.
     assert client.post(url, {**form, "g-title": "Høstmøte"}).status_code == 302
     assert CouncilMeeting.objects.get(title="Høstmøte").activity is None
-    assert AuditEvent.objects.filter(action="panels.council_meeting_added").count() == 2
+    assert AuditEvent.objects.filter(action="council.meeting_added").count() == 2
 
 
 def test_meeting_needs_participation_rights_on_the_unit(council: Council, demo: Any) -> None:
     other_district = demo.units["Sørbyen barnehage"]
-    with pytest.raises(services.ServiceError):
-        meeting_add(
+    with pytest.raises(ServiceError):
+        services.council_meeting_add(
             actor=demo.users["analytiker.nord"],
             council=council,
             date=datetime.date(2026, 5, 1),
@@ -61,7 +61,9 @@ def test_meeting_needs_participation_rights_on_the_unit(council: Council, demo: 
 
 def test_link_an_existing_council_meeting_activity(council: Council, demo: Any, client_as: Any) -> None:
     actor = demo.users["koordinator"]
-    meeting = meeting_add(actor=actor, council=council, date=datetime.date(2026, 6, 1), title="Junimøte")
+    meeting = services.council_meeting_add(
+        actor=actor, council=council, date=datetime.date(2026, 6, 1), title="Junimøte"
+    )
     values = {"starts_on": datetime.date(2026, 6, 1), "ladder": "dialogue", "level": "representative"}
     activity = activity_create(
         actor=actor,
@@ -74,8 +76,8 @@ def test_link_an_existing_council_meeting_activity(council: Council, demo: Any, 
     focus = activity_create(
         actor=actor, owner_unit=demo.units[""], title="Fokus", kind="focus_group", invited="open", **values
     )
-    with pytest.raises(services.ServiceError) as error:
-        meeting_link(actor=actor, meeting=meeting, activity=focus)
+    with pytest.raises(ServiceError) as error:
+        services.council_meeting_link(actor=actor, meeting=meeting, activity=focus)
     assert error.value.code == "not_council_meeting"
     response = client_as("koordinator").post(
         f"/panels/councils/{council.pk}/",
@@ -129,7 +131,7 @@ def test_staff_correct_a_volunteers_details_audited_without_values(demo: Any, cl
         "prefer_not_to_say",
         "Teleslynge",
     )
-    event = AuditEvent.objects.get(action="panels.volunteer_updated", object_id=str(volunteer.pk))
+    event = AuditEvent.objects.get(action="volunteer.updated", object_id=str(volunteer.pk))
     assert "age_band" in event.data["fields"] and "Teleslynge" not in str(event.data)
     for actor in ("analytiker", "provestad.admin"):
         assert client_as(actor).get(url).status_code == 404

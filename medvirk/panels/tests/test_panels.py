@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 
 from medvirk.analysis.selection import draw_panel, find_leximin, panel_violations
+from medvirk.core.actors import SystemActor
+from medvirk.core.errors import ServiceError
 from medvirk.panels import selection, services
 from medvirk.panels.choices import FEATURES, PanelMethod, PanelStatus, feature_choices, value_label
 from medvirk.panels.demo import seed_panels_demo, seed_volunteers
@@ -43,7 +45,7 @@ def test_demo_panel_is_feasible_and_every_drawn_panel_meets_the_quotas(panel: Pa
 
 def test_select_stores_the_lottery_and_the_draw_is_reproducible(panel: Panel, demo: Any) -> None:
     actor = demo.users["koordinator"]
-    run = selection.panel_select(actor=actor, panel=panel, seed=4711)
+    run = services.panel_select(actor=actor, panel=panel, seed=4711)
     panel.refresh_from_db()
     assert panel.status == PanelStatus.SELECTED and panel.seed == 4711
     assert len(run.drawn) == panel.size == panel.members.count()
@@ -58,16 +60,16 @@ def test_select_stores_the_lottery_and_the_draw_is_reproducible(panel: Panel, de
         actor=actor, municipality=panel.municipality, name="Tvilling", purpose="x", size=panel.size
     )
     services.quotas_set(actor=actor, panel=twin, quotas=[tuple(q) for q in run.quotas])
-    again = selection.panel_select(actor=actor, panel=twin, seed=4711)
+    again = services.panel_select(actor=actor, panel=twin, seed=4711)
     assert again.drawn == run.drawn
-    with pytest.raises(services.ServiceError):
-        selection.panel_select(actor=actor, panel=panel, seed=1)
+    with pytest.raises(ServiceError):
+        services.panel_select(actor=actor, panel=panel, seed=1)
 
 
 def test_legacy_draw_meets_quotas_and_reproduces(panel: Panel, demo: Any) -> None:
     panel.method = PanelMethod.LEGACY
     panel.save()
-    run = selection.panel_select(actor=demo.users["admin"], panel=panel, seed=99)
+    run = services.panel_select(actor=demo.users["admin"], panel=panel, seed=99)
     assert run.minimum is None and run.person_probabilities == {}
     assert panel_violations(_instance_of(run), run.drawn) == []
     assert selection.reproduce(run) == run.drawn
@@ -79,7 +81,7 @@ def test_one_per_household(demo: Any) -> None:
     panel = services.panel_create(
         actor=actor, municipality=demo.municipality, name="H", purpose="x", size=20, one_per_household=True
     )
-    run = selection.panel_select(actor=actor, panel=panel, seed=8)
+    run = services.panel_select(actor=actor, panel=panel, seed=8)
     houses = run.distribution["pool"]["households"]
     keys = [houses[p] for p in run.drawn if p in houses]
     assert len(keys) == len(set(keys))
@@ -87,15 +89,15 @@ def test_one_per_household(demo: Any) -> None:
 
 def test_replacement_keeps_the_quotas(panel: Panel, demo: Any) -> None:
     actor = demo.users["koordinator"]
-    run = selection.panel_select(actor=actor, panel=panel, seed=5)
+    run = services.panel_select(actor=actor, panel=panel, seed=5)
     member = panel.members.first()
-    new = selection.member_decline(actor=actor, panel=panel, member=member, seed=6)
+    new = services.member_decline(actor=actor, panel=panel, member=member, seed=6)
     assert len(new) == 1 and new[0].status == MemberStatus.REPLACEMENT and new[0].seed == 6
     seated = [m.volunteer.person_id for m in panel.members.exclude(status=MemberStatus.DECLINED)]
     assert member.volunteer.person_id not in seated and len(seated) == panel.size
     assert panel_violations(_instance_of(run), sorted(seated)) == []
-    with pytest.raises(services.ServiceError):
-        selection.member_decline(actor=actor, panel=panel, member=member)
+    with pytest.raises(ServiceError):
+        services.member_decline(actor=actor, panel=panel, member=member)
 
 
 def test_feasibility_explains_in_words(panel: Panel, demo: Any, client_as: Any) -> None:
@@ -137,7 +139,7 @@ def test_quota_page_suggests_and_saves(panel: Panel, client_as: Any) -> None:
 
 
 def test_pages_per_role(panel: Panel, client_as: Any) -> None:
-    selection.panel_select(actor=None, panel=panel, seed=12)
+    services.panel_select(actor=SystemActor("test"), panel=panel, seed=12)
     for actor in ("koordinator", "admin"):
         client = client_as(actor)
         for url in ("/panels/", "/panels/volunteers/", f"/panels/{panel.pk}/", f"/panels/{panel.pk}/report/"):

@@ -10,7 +10,8 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from medvirk.panels import selection
+from medvirk.core.actors import SystemActor
+from medvirk.panels import selection, services
 from medvirk.panels.csvimport import parse_csv
 from medvirk.panels.demo import seed_panels_demo
 from medvirk.panels.models import PanelMember, Volunteer
@@ -105,7 +106,7 @@ def test_honeypot_and_throttle(client_as: Any, demo: Any, settings: Any) -> None
 
 def test_withdraw_removes_panel_memberships(demo: Any) -> None:
     panel = seed_panels_demo(demo)
-    selection.panel_select(actor=None, panel=panel, seed=3)
+    services.panel_select(actor=SystemActor("test"), panel=panel, seed=3)
     member = panel.members.first()
     member.volunteer.delete()
     assert not PanelMember.objects.filter(pk=member.pk).exists()

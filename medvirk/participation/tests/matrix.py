@@ -128,7 +128,11 @@ EKS_ROOT_VIEW = ROOT_VIEW - {"provestad.admin"}
 def _shared(d: DemoData) -> None:
     """Prøvestad shares its figures with Eksempel (not the other way round)."""
     if not sharing.grants_for(d.users["provestad.admin"])["shared_with"]:
-        sharing.sharing_grant(actor=d.users["provestad.admin"], partner=d.municipality)
+        services.sharing_grant(
+            actor=d.users["provestad.admin"],
+            municipality=d.users["provestad.admin"].municipality,
+            partner=d.municipality,
+        )
 
 
 def _compare_page(c: Any, d: DemoData, t: str) -> Any:
@@ -142,12 +146,16 @@ def _compare_api(c: Any, d: DemoData, t: str) -> Any:
 
 
 def _revoke(c: Any, d: DemoData, t: str) -> Any:
-    sharing.sharing_grant(actor=d.users["admin"], partner=d.other)
+    services.sharing_grant(
+        actor=d.users["admin"], municipality=d.users["admin"].municipality, partner=d.other
+    )
     return c.post("/participation/compare/sharing/provestad/stop/")
 
 
 def _revoke_api(c: Any, d: DemoData, t: str) -> Any:
-    sharing.sharing_grant(actor=d.users["admin"], partner=d.other)
+    services.sharing_grant(
+        actor=d.users["admin"], municipality=d.users["admin"].municipality, partner=d.other
+    )
     return c.delete("/api/v1/participation/sharing/provestad")
 
 

@@ -12,9 +12,7 @@ from django.core.management import call_command
 from medvirk.core.errors import ServiceError
 from medvirk.core.models import AuditEvent
 from medvirk.participation import services
-from medvirk.participation.evaluation import evaluation_create
 from medvirk.participation.models import Activity
-from medvirk.participation.survey_rounds import survey_rounds_sync
 from medvirk.surveys import services as survey_services
 from medvirk.surveys.models import Response, Survey
 
@@ -75,7 +73,7 @@ def test_the_reminders_command_also_reminds_owners_of_overdue_measures_once_a_da
 
 def test_open_survey_rounds_become_activities_and_closed_ones_count_responses(demo: Any) -> None:
     solsikken = demo.units["Solsikken barnehage"]
-    created = survey_rounds_sync()
+    created = services.survey_rounds_sync(actor=services.ROUNDS_ACTOR)
     rounds = Activity.objects.filter(kind="survey_round")
     # The demo's open surveys: own, sibling, district, root (three units) and foreign.
     assert created == rounds.count() == 7
@@ -83,7 +81,7 @@ def test_open_survey_rounds_become_activities_and_closed_ones_count_responses(de
     assert sorted(a.survey.round_label for a in mine) == ["matrix-own", "matrix-root"]
     assert {(a.ladder, a.level, a.participants) for a in mine} == {("informants", "individual", None)}
     assert list(mine[0].units.all()) == [solsikken]
-    assert survey_rounds_sync() == 0 and rounds.count() == 7  # idempotent
+    assert services.survey_rounds_sync(actor=services.ROUNDS_ACTOR) == 0 and rounds.count() == 7  # idempotent
 
     survey = Survey.objects.get(round_label="matrix-root")
     for i, complete in enumerate([True, True, True, False]):
@@ -98,7 +96,7 @@ def test_open_survey_rounds_become_activities_and_closed_ones_count_responses(de
             idempotency_key=f"k{i}",
         )
     survey_services.survey_set_status(actor=demo.users["admin"], survey=survey, status="closed")
-    survey_rounds_sync()
+    services.survey_rounds_sync(actor=services.ROUNDS_ACTOR)
     counts = dict(rounds.filter(survey=survey).values_list("owner_unit__name", "participants"))
     assert counts == {"Solsikken barnehage": 3, "Nordlys barnehage": 0, "Sørbyen barnehage": 0}
     assert rounds.get(survey__round_label="matrix-own").participants is None  # still open
@@ -129,13 +127,13 @@ def test_coordinators_create_the_evaluation_without_survey_design_rights(demo: A
             units=[activity.owner_unit],
             round_label="x",
         )
-    survey = evaluation_create(actor=coordinator, activity=activity)
+    survey = services.evaluation_create(actor=coordinator, activity=activity)
     assert survey.status == "open" and survey.owner_unit == activity.owner_unit
     # Not a survey round: participants' evaluations are not recorded as activities.
-    survey_rounds_sync()
+    services.survey_rounds_sync(actor=services.ROUNDS_ACTOR)
     assert not Activity.objects.filter(survey=survey).exists()
     with pytest.raises(ServiceError) as error:  # a reader cannot
-        evaluation_create(actor=demo.users["lesetilgang"], activity=activity)
+        services.evaluation_create(actor=demo.users["lesetilgang"], activity=activity)
     assert error.value.code == "forbidden"
 
 

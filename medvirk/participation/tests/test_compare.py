@@ -50,7 +50,11 @@ def _activity(demo: Any, user: str, unit: Any, **extra: Any) -> Any:
 @pytest.fixture
 def shared(demo: Any) -> Any:
     """Prøvestad shares its figures with Eksempel, and both have some participation work."""
-    sharing.sharing_grant(actor=demo.users["provestad.admin"], partner=demo.municipality)
+    services.sharing_grant(
+        actor=demo.users["provestad.admin"],
+        municipality=demo.users["provestad.admin"].municipality,
+        partner=demo.municipality,
+    )
     solsikken, torget = demo.units["Solsikken barnehage"], demo.other_units["Torget barnehage"]
     _activity(demo, "admin", solsikken)
     _activity(demo, "admin", solsikken, kind="focus_group", ladder="informants", published=True)
@@ -76,8 +80,12 @@ def test_only_municipalities_sharing_with_yours_can_be_compared(demo: Any) -> No
     assert [m.slug for m in sharing.comparable_municipalities(admin)] == [demo.municipality.slug]
     with pytest.raises(Http404):
         sharing.access_municipalities(admin, [demo.municipality.slug, demo.other.slug])
-    grant = sharing.sharing_grant(actor=demo.users["provestad.admin"], partner=demo.municipality)
-    assert AuditEvent.objects.filter(action="participation.sharing_granted", object_id=str(grant.pk)).exists()
+    grant = services.sharing_grant(
+        actor=demo.users["provestad.admin"],
+        municipality=demo.users["provestad.admin"].municipality,
+        partner=demo.municipality,
+    )
+    assert AuditEvent.objects.filter(action="sharing.granted", object_id=str(grant.pk)).exists()
     chosen = sharing.access_municipalities(admin, [demo.other.slug, demo.municipality.slug])
     assert chosen == [demo.other, demo.municipality]
     # One way: Prøvestad's staff still see only their own municipality.
@@ -92,14 +100,28 @@ def test_only_municipalities_sharing_with_yours_can_be_compared(demo: Any) -> No
 def test_sharing_needs_participation_rights_on_the_whole_municipality(demo: Any) -> None:
     for user in ("leder.solsikken", "lesetilgang", "analytiker.nord"):
         with pytest.raises(ServiceError):
-            sharing.sharing_grant(actor=demo.users[user], partner=demo.other)
-    sharing.sharing_grant(actor=demo.users["koordinator"], partner=demo.other)
+            services.sharing_grant(
+                actor=demo.users[user], municipality=demo.users[user].municipality, partner=demo.other
+            )
+    services.sharing_grant(
+        actor=demo.users["koordinator"],
+        municipality=demo.users["koordinator"].municipality,
+        partner=demo.other,
+    )
     with pytest.raises(ServiceError) as error:
-        sharing.sharing_grant(actor=demo.users["admin"], partner=demo.other)
+        services.sharing_grant(
+            actor=demo.users["admin"], municipality=demo.users["admin"].municipality, partner=demo.other
+        )
     assert error.value.code == "already_shared"
     with pytest.raises(ServiceError):
-        sharing.sharing_grant(actor=demo.users["admin"], partner=demo.municipality)
-    sharing.sharing_revoke(actor=demo.users["admin"], partner=demo.other)
+        services.sharing_grant(
+            actor=demo.users["admin"],
+            municipality=demo.users["admin"].municipality,
+            partner=demo.municipality,
+        )
+    services.sharing_revoke(
+        actor=demo.users["admin"], grant=sharing.access_grant_by_partner(demo.users["admin"], demo.other.slug)
+    )
     assert sharing.grants_for(demo.users["admin"])["shared_with"] == []
 
 

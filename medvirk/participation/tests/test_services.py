@@ -13,7 +13,6 @@ from medvirk.core.errors import ServiceError
 from medvirk.core.models import AuditEvent
 from medvirk.participation import services
 from medvirk.participation.cycle import cycle_rows
-from medvirk.participation.evaluation import evaluation_create
 from medvirk.participation.models import MeasureStatus
 from medvirk.participation.reflection import PROMPTS, draw
 from medvirk.participation.report import build_report
@@ -150,14 +149,14 @@ def test_overdue_measures_remind_owners_once_a_day(demo: Any) -> None:
 
 def test_evaluation_reuses_the_survey_engine(demo: Any) -> None:
     activity = make_activity(demo)
-    survey = evaluation_create(actor=demo.users["leder.solsikken"], activity=activity)
+    survey = services.evaluation_create(actor=demo.users["leder.solsikken"], activity=activity)
     activity.refresh_from_db()
     assert activity.evaluation_survey == survey
     keys = [q["key"] for q in survey.definition["sections"][0]["questions"]]
     assert keys[:3] == ["hort", "verdt_tiden", "endring"]
     assert list(survey.survey_units.values_list("unit", flat=True)) == [activity.owner_unit_id]
     with pytest.raises(ServiceError):
-        evaluation_create(actor=demo.users["leder.solsikken"], activity=activity)
+        services.evaluation_create(actor=demo.users["leder.solsikken"], activity=activity)
 
 
 def test_reflection_draw_is_seeded_and_notes_go_into_minutes(demo: Any) -> None:

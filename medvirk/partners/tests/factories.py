@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from medvirk.core.actors import SystemActor
 from medvirk.partners import services
 from medvirk.partners.models import Organisation
 from medvirk.partners.services import OrganisationData
@@ -14,5 +15,7 @@ def organisation(
 ) -> Organisation:
     """Create an organisation through the service."""
     return services.organisation_create(
-        actor=None, municipality=municipality, data=OrganisationData(name=name, org_number=number, **kwargs)
+        actor=SystemActor("test"),
+        municipality=municipality,
+        data=OrganisationData(name=name, org_number=number, **kwargs),
     )

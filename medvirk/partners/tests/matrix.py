@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from medvirk.accounts.demo import DemoData
-from medvirk.partners import proposals
+from medvirk.core.actors import SystemActor
+from medvirk.partners import services
 from medvirk.partners.models import ContactPerson, Organisation, Proposal
 from medvirk.partners.services import OrganisationData
 from tests.matrix_support import EKS, VIEW, Case, any_, api_call, get, in_, uid
@@ -64,7 +65,8 @@ def contact_for(d: DemoData, t: str) -> ContactPerson:
 
 
 def proposal_for(d: DemoData, t: str) -> Proposal:
-    return proposals.proposal_submit(
+    return services.proposal_submit(
+        actor=SystemActor("test"),
         municipality=d.other if t == "foreign" else d.municipality,
         organisation=None,
         data=OrganisationData(name="Forslag"),

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from medvirk.core.actors import SystemActor
 from medvirk.partners.demo import load_demo_organisations
 from medvirk.partners.services import contact_person_add
 
@@ -42,7 +43,12 @@ def test_public_search_hides_unlisted_and_contacts(client: Any, demo: Any) -> No
     orgs[0].listed_publicly = False
     orgs[0].save()
     contact_person_add(
-        actor=None, organisation=orgs[1], name="P", email="p@example.org", consent=True, consent_purpose="x"
+        actor=SystemActor("test"),
+        organisation=orgs[1],
+        name="P",
+        email="p@example.org",
+        consent=True,
+        consent_purpose="x",
     )
     body = client.get("/api/v1/public/organisations/eksempel", {"language": "pl"}).json()
     assert [o["name"] for o in body] == ["Polsk forening i Eksempel"]

@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from medvirk.core.actors import SystemActor
 from medvirk.core.models import AuditEvent
 from medvirk.participation.services import activity_create
 from medvirk.partners.demo import load_demo_organisations
@@ -141,7 +142,12 @@ def test_contact_log_and_invite(
     from medvirk.partners.services import contact_person_add
 
     contact_person_add(
-        actor=None, organisation=orgs[0], name="K", email="k@example.org", consent=True, consent_purpose="x"
+        actor=SystemActor("test"),
+        organisation=orgs[0],
+        name="K",
+        email="k@example.org",
+        consent=True,
+        consent_purpose="x",
     )
     with django_capture_on_commit_callbacks(execute=True):
         response = c.post(
@@ -175,7 +181,7 @@ def test_mapping_default_groups_gap_and_suggestions(client_as: Any, demo: Any, o
     assert response.status_code == 302
     mapping = YearlyMapping.objects.get(unit=unit, year=2026)
     assert mapping.completed and mapping.groups.get(key="immigrants").organisations.get() == orgs[0]
-    assert AuditEvent.objects.filter(action="partners.mapping_saved").exists()
+    assert AuditEvent.objects.filter(action="mapping.saved").exists()
     overview = client_as("admin").get("/organisations/mapping/?year=2026").content.decode()
     assert "Solsikken barnehage" in overview and "1 of" in overview
 

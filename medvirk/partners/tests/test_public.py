@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from medvirk.core.actors import SystemActor
 from medvirk.partners.demo import load_demo_organisations
 from medvirk.partners.models import Proposal
 
@@ -59,7 +60,7 @@ def test_detail_never_shows_contact_persons(client: Client, demo: Any, orgs: Any
     from medvirk.partners.services import contact_person_add
 
     contact_person_add(
-        actor=None,
+        actor=SystemActor("test"),
         organisation=orgs[0],
         name="Hemmelig",
         email="h@example.org",

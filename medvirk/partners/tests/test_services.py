@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.core import mail
 
+from medvirk.core.actors import SystemActor
 from medvirk.core.errors import ServiceError
 from medvirk.core.models import AuditEvent
 from medvirk.partners import proposals, services
@@ -77,7 +78,7 @@ def test_contact_person_needs_consent_and_removal_deletes(demo: Any) -> None:
         consent=True,
         consent_purpose="Meetings",
     )
-    event = AuditEvent.objects.get(action="partners.contact_person_added")
+    event = AuditEvent.objects.get(action="contact_person.added")
     assert "Ola" not in str(event.data) and "o@example.org" not in str(event.data)
     services.contact_person_remove(actor=admin, contact=person)
     assert not ContactPerson.objects.filter(pk=person.pk).exists()
@@ -104,7 +105,8 @@ def test_invite_logs_and_mails_each_contact(demo: Any, django_capture_on_commit_
 
 
 def _proposal(demo: Any, client: str = "1.2.3.4", **contact: str) -> Any:
-    return proposals.proposal_submit(
+    return services.proposal_submit(
+        actor=SystemActor("test"),
         municipality=demo.municipality,
         organisation=None,
         data=OrganisationData(name="Ny forening", org_number="991000089", languages=["so"]),
@@ -119,18 +121,19 @@ def test_proposal_accept_applies_and_adds_consenting_contact(demo: Any) -> None:
     proposal = _proposal(demo, name="Kari", email="kari@example.org")
     assert "1.2.3.4" not in proposal.client_hash
     assert not Organisation.objects.filter(name="Ny forening").exists()
-    org = proposals.proposal_accept(actor=demo.users["koordinator"], proposal=proposal)
+    org = services.proposal_accept(actor=demo.users["koordinator"], proposal=proposal)
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.ACCEPTED and proposal.contact == {}
     assert org.languages == ["so"] and org.contacts.get().email == "kari@example.org"
-    assert AuditEvent.objects.filter(action="partners.proposal_accepted").exists()
+    assert AuditEvent.objects.filter(action="proposal.accepted").exists()
     with pytest.raises(ServiceError):
-        proposals.proposal_reject(actor=demo.users["koordinator"], proposal=proposal)
+        services.proposal_reject(actor=demo.users["koordinator"], proposal=proposal)
 
 
 def test_proposal_update_and_reject(demo: Any) -> None:
     org = organisation(demo.municipality, number="991000097")
-    update = proposals.proposal_submit(
+    update = services.proposal_submit(
+        actor=SystemActor("test"),
         municipality=demo.municipality,
         organisation=org,
         data=OrganisationData(name="Nytt navn", org_number="991000097"),
@@ -139,18 +142,19 @@ def test_proposal_update_and_reject(demo: Any) -> None:
         message="Vi har byttet navn",
         client="5.6.7.8",
     )
-    proposals.proposal_accept(actor=demo.users["admin"], proposal=update)
+    services.proposal_accept(actor=demo.users["admin"], proposal=update)
     org.refresh_from_db()
     assert org.name == "Nytt navn"
     rejected = _proposal(demo, name="Spam", email="spam@example.org")
-    proposals.proposal_reject(actor=demo.users["admin"], proposal=rejected, note="spam")
+    services.proposal_reject(actor=demo.users["admin"], proposal=rejected, note="spam")
     rejected.refresh_from_db()
     assert rejected.status == ProposalStatus.REJECTED and rejected.contact == {}
 
 
 def test_proposal_contact_without_consent_is_refused_and_rate_limited(demo: Any) -> None:
     with pytest.raises(ServiceError) as error:
-        proposals.proposal_submit(
+        services.proposal_submit(
+            actor=SystemActor("test"),
             municipality=demo.municipality,
             organisation=None,
             data=OrganisationData(name="X"),
@@ -171,11 +175,21 @@ def test_proposal_contact_without_consent_is_refused_and_rate_limited(demo: Any)
 def test_contact_phone_is_normalised_or_refused(demo: Any) -> None:
     org = organisation(demo.municipality)
     person = services.contact_person_add(
-        actor=None, organisation=org, name="P", phone="912 34 567", consent=True, consent_purpose="x"
+        actor=SystemActor("test"),
+        organisation=org,
+        name="P",
+        phone="912 34 567",
+        consent=True,
+        consent_purpose="x",
     )
     assert person.phone == "+4791234567"
     with pytest.raises(ServiceError) as error:
         services.contact_person_add(
-            actor=None, organisation=org, name="Q", phone="123", consent=True, consent_purpose="x"
+            actor=SystemActor("test"),
+            organisation=org,
+            name="Q",
+            phone="123",
+            consent=True,
+            consent_purpose="x",
         )
     assert error.value.field == "phone"

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from medvirk.core.actors import SystemActor
 from medvirk.core.jobs import jobs_purge
 
 
@@ -13,5 +14,5 @@ class Command(BaseCommand):
     help = "Delete expired background jobs and their result files."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        count = jobs_purge()
+        count = jobs_purge(actor=SystemActor("daily job purge"))
         self.stdout.write(f"Deleted {count} expired job(s).")

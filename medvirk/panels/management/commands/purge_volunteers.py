@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from medvirk.core.actors import SystemActor
 from medvirk.panels.forms import RETENTION_YEARS
 from medvirk.panels.services import volunteers_purge_expired
 
@@ -14,5 +15,5 @@ class Command(BaseCommand):
     help = "Delete volunteers (and their panel memberships) after the retention period (run daily)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        count = volunteers_purge_expired(years=RETENTION_YEARS)
+        count = volunteers_purge_expired(actor=SystemActor("daily volunteer purge"), years=RETENTION_YEARS)
         self.stdout.write(f"Deleted {count} row(s).")

@@ -6,12 +6,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from medvirk.panels.councils import send_term_reminders
+from medvirk.core.actors import SystemActor
+from medvirk.panels.services import council_terms_remind
 
 
 class Command(BaseCommand):
     help = "Send renewal reminders for council terms ending within 60 days (each member once)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        count = send_term_reminders()
+        count = council_terms_remind(actor=SystemActor("daily council term reminders"))
         self.stdout.write(f"Reminded about {count} term(s).")

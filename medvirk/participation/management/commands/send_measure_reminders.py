@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from medvirk.core.actors import SystemActor
 from medvirk.participation.reminders import send_measure_reminders
 
 
@@ -17,5 +18,6 @@ class Command(BaseCommand):
     help = "E-mail the owners of open measures whose due date has passed (once a day per measure)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        sent = send_measure_reminders(today=timezone.localdate())
+        actor = SystemActor("daily measure reminders")
+        sent = send_measure_reminders(actor=actor, today=timezone.localdate())
         self.stdout.write(f"{sent} reminder(s) sent.")

@@ -8,8 +8,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from medvirk.core.actors import SystemActor
 from medvirk.participation.reminders import send_cycle_reminders, send_measure_reminders
-from medvirk.participation.survey_rounds import survey_rounds_sync
+from medvirk.participation.services import ROUNDS_ACTOR, survey_rounds_sync
 
 
 class Command(BaseCommand):
@@ -23,9 +24,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         today = options.get("today") or timezone.localdate()
-        rounds = survey_rounds_sync()
-        measures = send_measure_reminders(today=today)
-        cycle = send_cycle_reminders(today=today)
+        actor = SystemActor("daily participation reminders")
+        rounds = survey_rounds_sync(actor=ROUNDS_ACTOR)
+        measures = send_measure_reminders(actor=actor, today=today)
+        cycle = send_cycle_reminders(actor=actor, today=today)
         self.stdout.write(
             f"{rounds} survey round(s) recorded, {measures} measure reminder(s), "
             f"{cycle} checklist reminder(s) sent."

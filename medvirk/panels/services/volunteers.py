@@ -1,4 +1,9 @@
-"""Writes of the panels module: volunteers (sign-up, confirm, withdraw), panels and quotas."""
+"""Writes for the volunteers' pool: sign-up, confirm, withdraw, staff corrections, import, purge.
+
+The pool belongs to the whole municipality: staff need ``PANELS_MANAGE`` on some unit of it.
+The public sign-up, confirm and withdraw pages act as Medvirk itself (a ``SystemActor``): the
+volunteer is no staff user, and the link or form already limits them to their own entry.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +17,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from medvirk.accounts.access import Actor, ensure_can_anywhere
+from medvirk.accounts.permissions import Perm
+from medvirk.core.actors import SystemActor, ensure_system
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import Municipality
 
-from .choices import FEATURES, PREFER_NOT_TO_SAY, PanelMethod, PanelStatus, feature_choices
-from .models import Panel, PanelQuota, Volunteer
+from ..choices import FEATURES, PREFER_NOT_TO_SAY, feature_choices
+from ..enums import PanelsAuditAction, PanelsErrorCode
+from ..models import Volunteer
 
 CONFIRM_SALT = "medvirk.panels.confirm"
 CONFIRM_MAX_AGE = 14 * 24 * 3600
@@ -45,16 +54,26 @@ class VolunteerData:
     household_key: str = ""
 
 
+def ensure_panels(actor: Actor, municipality_id: int | None) -> None:
+    """Refuse (403) unless the actor may manage the municipality's pool and panels."""
+    ensure_can_anywhere(
+        actor, Perm.PANELS_MANAGE, municipality_id, _("You cannot manage panels in this municipality.")
+    )
+
+
 def volunteer_signup(
-    *, municipality: Municipality, data: VolunteerData, consent_text: str, consent: bool
+    *, actor: Actor, municipality: Municipality, data: VolunteerData, consent_text: str, consent: bool
 ) -> tuple[Volunteer, str, bool]:
     """Store a volunteer (unconfirmed) or refresh an existing one; return it, a withdraw token, created.
 
     Signing up again with the same e-mail updates the answers and issues a new withdraw link, so
     nobody learns from the page whether an address is already in the pool.
     """
+    ensure_panels(actor, municipality.pk)
     if not consent:
-        raise ServiceError("consent_required", _("You must agree before you can sign up."), field="consent")
+        raise ServiceError(
+            PanelsErrorCode.CONSENT_REQUIRED, _("You must agree before you can sign up."), field="consent"
+        )
     token = secrets.token_urlsafe(24)
     email = data.email.strip().lower()
     values = {
@@ -83,8 +102,9 @@ def confirm_token(volunteer: Volunteer) -> str:
     return signing.dumps({"v": volunteer.pk, "h": volunteer.withdraw_token_hash[:12]}, salt=CONFIRM_SALT)
 
 
-def volunteer_confirm(*, municipality: Municipality, token: str) -> Volunteer | None:
+def volunteer_confirm(*, actor: Actor, municipality: Municipality, token: str) -> Volunteer | None:
     """Mark the e-mail address confirmed; None when the link is invalid, expired or withdrawn."""
+    ensure_panels(actor, municipality.pk)
     try:
         data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
     except signing.BadSignature:
@@ -98,20 +118,15 @@ def volunteer_confirm(*, municipality: Municipality, token: str) -> Volunteer | 
     return volunteer
 
 
-def volunteer_by_withdraw_token(*, municipality: Municipality, token: str) -> Volunteer | None:
-    """Return the volunteer a withdraw link belongs to, or None."""
-    if not token:
-        return None
-    return Volunteer.objects.filter(municipality=municipality, withdraw_token_hash=token_hash(token)).first()
-
-
-def volunteer_withdraw(*, volunteer: Volunteer) -> None:
+def volunteer_withdraw(*, actor: Actor, volunteer: Volunteer) -> None:
     """Delete the volunteer for real (their panel memberships go too). No audit row: no personal data."""
+    ensure_panels(actor, volunteer.municipality_id)
     volunteer.delete()
 
 
-def volunteers_purge_expired(*, years: int = 3, now: Any = None) -> int:
+def volunteers_purge_expired(*, actor: SystemActor, years: int = 3, now: Any = None) -> int:
     """Delete volunteers whose consent is older than the retention period; return how many."""
+    ensure_system(actor, "Deleting volunteers after the retention period")
     now = now or timezone.now()
     cutoff = (
         now.replace(year=now.year - years)
@@ -122,112 +137,32 @@ def volunteers_purge_expired(*, years: int = 3, now: Any = None) -> int:
     return count
 
 
-def _check_panel(name: str, size: int) -> None:
-    if not name.strip():
-        raise ServiceError("name_required", _("Give the panel a name."), field="name")
-    if not 1 <= size <= MAX_PANEL_SIZE:
-        raise ServiceError(
-            "bad_size",
-            _("The panel must have between 1 and %(n)d seats.") % {"n": MAX_PANEL_SIZE},
-            field="size",
-        )
-
-
-@transaction.atomic
-def panel_create(
-    *,
-    actor: Any,
-    municipality: Municipality,
-    name: str,
-    purpose: str,
-    size: int,
-    method: str = PanelMethod.LEXIMIN,
-    one_per_household: bool = False,
-) -> Panel:
-    """Create a panel in draft."""
-    _check_panel(name, size)
-    panel = Panel.objects.create(
-        municipality=municipality,
-        name=name.strip(),
-        purpose=purpose.strip(),
-        size=size,
-        method=method,
-        one_per_household=one_per_household,
-        created_by=actor if getattr(actor, "pk", None) else None,
-    )
-    audit_record(actor=actor, municipality=municipality, action="panels.panel_created", obj=panel)
-    return panel
-
-
-@transaction.atomic
-def panel_update(*, actor: Any, panel: Panel, **changes: Any) -> Panel:
-    """Change a draft panel's name, purpose, size, method or household rule."""
-    if panel.status != PanelStatus.DRAFT:
-        raise ServiceError("not_draft", _("A panel that has been selected cannot be changed."))
-    for key in ("name", "purpose", "size", "method", "one_per_household"):
-        if key in changes and changes[key] is not None:
-            setattr(panel, key, changes[key])
-    _check_panel(panel.name, panel.size)
-    panel.save()
-    audit_record(actor=actor, municipality=panel.municipality, action="panels.panel_updated", obj=panel)
-    return panel
-
-
-@transaction.atomic
-def quotas_set(*, actor: Any, panel: Panel, quotas: list[tuple[str, str, int, int]]) -> list[PanelQuota]:
-    """Replace the panel's quotas with ``(feature, value, min, max)`` rows."""
-    if panel.status != PanelStatus.DRAFT:
-        raise ServiceError("not_draft", _("A panel that has been selected cannot be changed."))
-    seen = set()
-    for feature, value, low, high in quotas:
-        if feature not in FEATURES:
-            raise ServiceError("bad_feature", _("Unknown quota category %(f)s.") % {"f": feature})
-        if (feature, value) in seen:
-            raise ServiceError(
-                "duplicate_quota", _("%(f)s=%(v)s appears twice.") % {"f": feature, "v": value}
-            )
-        seen.add((feature, value))
-        if low < 0 or high < low:
-            raise ServiceError(
-                "bad_bounds",
-                _("%(f)s=%(v)s: the minimum must be between 0 and the maximum.") % {"f": feature, "v": value},
-            )
-    panel.quotas.all().delete()
-    rows = PanelQuota.objects.bulk_create(
-        PanelQuota(municipality_id=panel.municipality_id, panel=panel, feature=f, value=v, min=lo, max=hi)
-        for f, v, lo, hi in quotas
-    )
-    audit_record(
-        actor=actor,
-        municipality=panel.municipality,
-        action="panels.panel_updated",
-        obj=panel,
-        data={"quotas": len(rows)},
-    )
-    return rows
-
-
 VOLUNTEER_EDITABLE = (*FEATURES, "languages", "accessibility_needs", "household_key")
 
 
 @transaction.atomic
-def volunteer_update(*, actor: Any, volunteer: Volunteer, **changes: Any) -> Volunteer:
+def volunteer_update(*, actor: Actor, volunteer: Volunteer, **changes: Any) -> Volunteer:
     """Correct a volunteer's attributes on their behalf (staff); audited without the values.
 
     Attributes must be category keys of the municipality or "prefer not to say". Panels already
     drawn keep the attributes they were drawn with (the selection run stores its own snapshot).
     """
+    ensure_panels(actor, volunteer.municipality_id)
     unknown = set(changes) - set(VOLUNTEER_EDITABLE)
     if unknown:
         raise ServiceError(
-            "unknown_field", _("These details cannot be changed here."), field=sorted(unknown)[0]
+            PanelsErrorCode.UNKNOWN_FIELD,
+            _("These details cannot be changed here."),
+            field=sorted(unknown)[0],
         )
     choices = feature_choices(volunteer.municipality)
     for feature in FEATURES:
         if feature in changes:
             allowed = {key for key, _label in choices[feature]} | {PREFER_NOT_TO_SAY}
             if changes[feature] not in allowed:
-                raise ServiceError("invalid_value", _("Choose one of the listed values."), field=feature)
+                raise ServiceError(
+                    PanelsErrorCode.INVALID_VALUE, _("Choose one of the listed values."), field=feature
+                )
     if "languages" in changes:
         changes["languages"] = sorted({str(code) for code in changes["languages"] or []})
     for key in ("accessibility_needs", "household_key"):
@@ -243,8 +178,56 @@ def volunteer_update(*, actor: Any, volunteer: Volunteer, **changes: Any) -> Vol
     audit_record(
         actor=actor,
         municipality=volunteer.municipality,
-        action="panels.volunteer_updated",
+        action=PanelsAuditAction.VOLUNTEER_UPDATED,
         obj=volunteer,
         data={"fields": changed},
     )
     return volunteer
+
+
+IMPORT_CONSENT = "Imported by a coordinator, who confirmed that consent was collected outside Medvirk."
+
+
+@transaction.atomic
+def volunteers_import(
+    *,
+    actor: Actor,
+    municipality: Municipality,
+    rows: list[dict[str, Any]],
+    consent_text: str = IMPORT_CONSENT,
+    source: str = "import",
+) -> tuple[int, int]:
+    """Create confirmed volunteers from checked rows; addresses already in the pool are skipped.
+
+    Return (created, skipped). Rows hold ``name``, ``email``, ``household_key``, the quota
+    attributes and optionally ``languages``.
+    """
+    ensure_panels(actor, municipality.pk)
+    existing = set(Volunteer.objects.filter(municipality=municipality).values_list("email", flat=True))
+    now = timezone.now()
+    new = []
+    for r in rows:
+        if r["email"] in existing:
+            continue
+        existing.add(r["email"])
+        new.append(
+            Volunteer(
+                municipality=municipality,
+                consent_text=consent_text,
+                consent_at=now,
+                email_confirmed=True,
+                source=source,
+                languages=list(r.get("languages") or []),
+                **{k: r.get(k, "") for k in ("name", "email", "household_key", *FEATURES)},
+            )
+        )
+    Volunteer.objects.bulk_create(new)
+    skipped = len(rows) - len(new)
+    audit_record(
+        actor=actor,
+        municipality=municipality,
+        action=PanelsAuditAction.VOLUNTEER_IMPORTED,
+        obj=municipality,
+        data={"created": len(new), "skipped": skipped},
+    )
+    return len(new), skipped

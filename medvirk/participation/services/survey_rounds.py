@@ -19,18 +19,23 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
+from medvirk.core.actors import SystemActor, ensure_system
 from medvirk.core.audit import audit_record
 from medvirk.surveys.models import Response, SurveyStatus, SurveyUnit
 
-from .evaluation import SERIES as EVALUATION_SERIES
-from .models import Activity, ActivityKind, Invited, Ladder, Level
+from ..enums import ParticipationAuditAction
+from ..evaluation import SERIES as EVALUATION_SERIES
+from ..models import Activity, ActivityKind, Invited, Ladder, Level
+
+#: Survey rounds are recorded by Medvirk itself, whoever's page or command triggers the sync.
+ROUNDS_ACTOR = SystemActor("survey rounds recorded as participation activities")
 
 
 def _title(survey: Any) -> str:
     return f"{survey} ({survey.round_label})"[:200]
 
 
-def _create(survey_unit: SurveyUnit, today: datetime.date) -> Activity:
+def _create(actor: SystemActor, survey_unit: SurveyUnit, today: datetime.date) -> Activity:
     survey, unit = survey_unit.survey, survey_unit.unit
     starts_on = survey.opens_on or today
     ends_on = survey.closes_on if survey.closes_on and survey.closes_on >= starts_on else None
@@ -49,21 +54,25 @@ def _create(survey_unit: SurveyUnit, today: datetime.date) -> Activity:
     )
     activity.units.set([unit])
     audit_record(
-        actor=None,
+        actor=actor,
         municipality=unit.municipality,
-        action="activity.survey_linked",
+        action=ParticipationAuditAction.ACTIVITY_SURVEY_LINKED,
         obj=activity,
         data={"survey": survey.pk},
     )
     return activity
 
 
-def survey_rounds_sync(*, municipality_id: int | None = None, today: datetime.date | None = None) -> int:
+def survey_rounds_sync(
+    *, actor: SystemActor, municipality_id: int | None = None, today: datetime.date | None = None
+) -> int:
     """Create the missing survey-round activities and count closed rounds' responses.
 
     Return how many activities were created. Participants' evaluations of an activity are
-    surveys too, but not survey rounds, and are left out.
+    surveys too, but not survey rounds, and are left out. ``actor`` is Medvirk itself
+    (``ROUNDS_ACTOR``): the sync writes in units the person whose page triggered it may not manage.
     """
+    ensure_system(actor, "Recording survey rounds")
     today = today or timezone.localdate()
     rounds = SurveyUnit.objects.filter(survey__status__in=[SurveyStatus.OPEN, SurveyStatus.CLOSED]).exclude(
         survey__series=EVALUATION_SERIES
@@ -89,7 +98,7 @@ def survey_rounds_sync(*, municipality_id: int | None = None, today: datetime.da
             missing_q.filter(pk__in=missing).select_related("survey", "unit", "unit__municipality")
         )
         for survey_unit in missing:
-            _create(survey_unit, today)
+            _create(actor, survey_unit, today)
         uncounted = list(uncounted_q.select_related("owner_unit__municipality"))
         counts = {
             (row["survey_id"], row["unit_id"]): row["n"]
@@ -101,9 +110,9 @@ def survey_rounds_sync(*, municipality_id: int | None = None, today: datetime.da
             activity.participants = counts.get((activity.survey_id, activity.owner_unit_id), 0)
             activity.save(update_fields=["participants"])
             audit_record(
-                actor=None,
+                actor=actor,
                 municipality=activity.owner_unit.municipality,
-                action="activity.documented",
+                action=ParticipationAuditAction.ACTIVITY_DOCUMENTED,
                 obj=activity,
                 data={"participants": activity.participants, "survey": activity.survey_id},
             )

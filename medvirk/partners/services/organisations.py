@@ -1,4 +1,8 @@
-"""Writes for the organisations register; each one a complete, audited state change."""
+"""Writes for the organisations register: organisations, contact persons, contact log, invitations.
+
+The register belongs to the whole municipality: changing it needs ``PARTNERS_MANAGE`` on some
+unit of the municipality. A unit's contact log and invitations need ``CONTACT_LOG`` on the unit.
+"""
 
 from __future__ import annotations
 
@@ -12,13 +16,28 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from medvirk.accounts.access import Actor, acting_user, ensure_can, ensure_can_anywhere
+from medvirk.accounts.permissions import Perm
 from medvirk.common.norway import IdentifierError, normalise_phone, validate_org_number
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import Municipality, OrgUnit, UnitKind
 
-from .models import ContactKind, ContactLogEntry, ContactPerson, Organisation
-from .types import COUNTRY_KEYS, LANGUAGE_KEYS, Competence, Group, OrganisationKind
+from ..enums import PartnersAuditAction, PartnersErrorCode
+from ..models import ContactKind, ContactLogEntry, ContactPerson, Organisation
+from ..types import COUNTRY_KEYS, LANGUAGE_KEYS, Competence, Group, OrganisationKind
+
+
+def ensure_partners(actor: Actor, municipality_id: int | None) -> None:
+    """Refuse (403) unless the actor may change the municipality's organisations register."""
+    ensure_can_anywhere(
+        actor, Perm.PARTNERS_MANAGE, municipality_id, _("You cannot change the organisations register.")
+    )
+
+
+def ensure_contact_log(actor: Actor, unit: OrgUnit) -> None:
+    """Refuse (403) unless the actor may keep the unit's contact log."""
+    ensure_can(actor, Perm.CONTACT_LOG, unit, _("You cannot keep this unit's contact log."), field="unit")
 
 
 def org_number_message(error: IdentifierError | None) -> str:
@@ -36,7 +55,9 @@ def clean_phone(raw: str) -> str:
         return ""
     result = normalise_phone(raw, norwegian_only=False)
     if result.e164 is None:
-        raise ServiceError("invalid_phone", _("This is not a valid phone number."), field="phone")
+        raise ServiceError(
+            PartnersErrorCode.INVALID_PHONE, _("This is not a valid phone number."), field="phone"
+        )
     return result.e164
 
 
@@ -46,7 +67,9 @@ def clean_org_number(raw: str) -> str:
         return ""
     result = validate_org_number(raw)
     if result.number is None:
-        raise ServiceError("invalid_org_number", org_number_message(result.error), field="org_number")
+        raise ServiceError(
+            PartnersErrorCode.INVALID_ORG_NUMBER, org_number_message(result.error), field="org_number"
+        )
     return result.number
 
 
@@ -90,7 +113,7 @@ class OrganisationData:
 def _validate(municipality: Municipality, data: OrganisationData, *, exclude_pk: int | None = None) -> None:
     data.name = data.name.strip()
     if not data.name:
-        raise ServiceError("name_required", _("Give the organisation's name."), field="name")
+        raise ServiceError(PartnersErrorCode.NAME_REQUIRED, _("Give the organisation's name."), field="name")
     data.org_number = clean_org_number(data.org_number)
     if data.org_number:
         clash = Organisation.objects.filter(municipality=municipality, org_number=data.org_number)
@@ -98,12 +121,12 @@ def _validate(municipality: Municipality, data: OrganisationData, *, exclude_pk:
             clash = clash.exclude(pk=exclude_pk)
         if clash.exists():
             raise ServiceError(
-                "duplicate_org_number",
+                PartnersErrorCode.DUPLICATE_ORG_NUMBER,
                 _("An organisation with this organisation number is already registered."),
                 field="org_number",
             )
     if data.kind not in OrganisationKind.values:
-        raise ServiceError("invalid_kind", _("Choose a kind of organisation."), field="kind")
+        raise ServiceError(PartnersErrorCode.INVALID_KIND, _("Choose a kind of organisation."), field="kind")
     for name, allowed in (
         ("competences", set(Competence.values)),
         ("languages", LANGUAGE_KEYS),
@@ -112,11 +135,13 @@ def _validate(municipality: Municipality, data: OrganisationData, *, exclude_pk:
     ):
         values = getattr(data, name)
         if set(values) - allowed:
-            raise ServiceError("invalid_choice", _("Choose from the list."), field=name)
+            raise ServiceError(PartnersErrorCode.INVALID_CHOICE, _("Choose from the list."), field=name)
         setattr(data, name, sorted(set(values)))
     if data.partner_from and data.partner_until and data.partner_until < data.partner_from:
         raise ServiceError(
-            "invalid_period", _("The period cannot end before it starts."), field="partner_until"
+            PartnersErrorCode.INVALID_PERIOD,
+            _("The period cannot end before it starts."),
+            field="partner_until",
         )
     found = set(
         OrgUnit.objects.filter(
@@ -124,7 +149,9 @@ def _validate(municipality: Municipality, data: OrganisationData, *, exclude_pk:
         ).values_list("pk", flat=True)
     )
     if found != set(data.district_ids):
-        raise ServiceError("invalid_district", _("Choose districts of this municipality."), field="districts")
+        raise ServiceError(
+            PartnersErrorCode.INVALID_DISTRICT, _("Choose districts of this municipality."), field="districts"
+        )
 
 
 def _apply(organisation: Organisation, data: OrganisationData) -> None:
@@ -137,16 +164,17 @@ def _apply(organisation: Organisation, data: OrganisationData) -> None:
 
 @transaction.atomic
 def organisation_create(
-    *, actor: Any, municipality: Municipality, data: OrganisationData, source: str = "form"
+    *, actor: Actor, municipality: Municipality, data: OrganisationData, source: str = "form"
 ) -> Organisation:
     """Register an organisation (validated organisation number, unique in the municipality)."""
+    ensure_partners(actor, municipality.pk)
     _validate(municipality, data)
     organisation = Organisation(municipality=municipality)
     _apply(organisation, data)
     audit_record(
         actor=actor,
         municipality=municipality,
-        action="partners.organisation_created",
+        action=PartnersAuditAction.ORGANISATION_CREATED,
         obj=organisation,
         data={"name": organisation.name, "source": source},
     )
@@ -155,9 +183,10 @@ def organisation_create(
 
 @transaction.atomic
 def organisation_update(
-    *, actor: Any, organisation: Organisation, data: OrganisationData, source: str = "form"
+    *, actor: Actor, organisation: Organisation, data: OrganisationData, source: str = "form"
 ) -> Organisation:
     """Change an organisation's details."""
+    ensure_partners(actor, organisation.municipality_id)
     municipality = organisation.municipality
     _validate(municipality, data, exclude_pk=organisation.pk)
     before = {k: getattr(organisation, k) for k in ("name", "org_number", "kind")}
@@ -166,7 +195,7 @@ def organisation_update(
     audit_record(
         actor=actor,
         municipality=municipality,
-        action="partners.organisation_updated",
+        action=PartnersAuditAction.ORGANISATION_UPDATED,
         obj=organisation,
         data={"changed": changed, "source": source},
     )
@@ -176,7 +205,7 @@ def organisation_update(
 @transaction.atomic
 def contact_person_add(
     *,
-    actor: Any,
+    actor: Actor,
     organisation: Organisation,
     name: str,
     email: str = "",
@@ -186,20 +215,25 @@ def contact_person_add(
     consent_on: date | None = None,
 ) -> ContactPerson:
     """Store a contact person; refused unless they gave consent for a stated purpose."""
+    ensure_partners(actor, organisation.municipality_id)
     if not consent:
         raise ServiceError(
-            "consent_required",
+            PartnersErrorCode.CONSENT_REQUIRED,
             _("Contact details can only be stored when the person has consented."),
             field="consent",
         )
     if not consent_purpose.strip():
         raise ServiceError(
-            "purpose_required", _("Say what the contact details will be used for."), field="consent_purpose"
+            PartnersErrorCode.PURPOSE_REQUIRED,
+            _("Say what the contact details will be used for."),
+            field="consent_purpose",
         )
     if not name.strip():
-        raise ServiceError("name_required", _("Give the person's name."), field="name")
+        raise ServiceError(PartnersErrorCode.NAME_REQUIRED, _("Give the person's name."), field="name")
     if not (email.strip() or phone.strip()):
-        raise ServiceError("contact_required", _("Give an e-mail address or a phone number."), field="email")
+        raise ServiceError(
+            PartnersErrorCode.CONTACT_REQUIRED, _("Give an e-mail address or a phone number."), field="email"
+        )
     phone = clean_phone(phone)
     contact = ContactPerson.objects.create(
         municipality_id=organisation.municipality_id,
@@ -214,7 +248,7 @@ def contact_person_add(
     audit_record(
         actor=actor,
         municipality=organisation.municipality,
-        action="partners.contact_person_added",
+        action=PartnersAuditAction.CONTACT_PERSON_ADDED,
         obj=contact,
         data={"organisation": organisation.pk},
     )
@@ -222,12 +256,13 @@ def contact_person_add(
 
 
 @transaction.atomic
-def contact_person_remove(*, actor: Any, contact: ContactPerson) -> None:
+def contact_person_remove(*, actor: Actor, contact: ContactPerson) -> None:
     """Delete a contact person for good (consent withdrawn or no longer relevant)."""
+    ensure_partners(actor, contact.municipality_id)
     audit_record(
         actor=actor,
         municipality=contact.organisation.municipality,
-        action="partners.contact_person_removed",
+        action=PartnersAuditAction.CONTACT_PERSON_REMOVED,
         obj=contact,
         data={"organisation": contact.organisation_id},
     )
@@ -237,7 +272,7 @@ def contact_person_remove(*, actor: Any, contact: ContactPerson) -> None:
 @transaction.atomic
 def contact_log_add(
     *,
-    actor: Any,
+    actor: Actor,
     unit: OrgUnit,
     organisation: Organisation,
     on: date,
@@ -247,12 +282,13 @@ def contact_log_add(
     activity: Any = None,
 ) -> ContactLogEntry:
     """Record what a unit did with an organisation (optionally as part of a participation activity)."""
+    ensure_contact_log(actor, unit)
     if organisation.municipality_id != unit.municipality_id:
-        raise ServiceError("not_found", _("Not found."), field="organisation")
+        raise ServiceError(PartnersErrorCode.NOT_FOUND, _("Not found."), field="organisation")
     if activity is not None and activity.municipality_id != unit.municipality_id:
-        raise ServiceError("not_found", _("Not found."), field="activity")
+        raise ServiceError(PartnersErrorCode.NOT_FOUND, _("Not found."), field="activity")
     if kind not in ContactKind.values:
-        raise ServiceError("invalid_kind", _("Choose a kind of contact."), field="kind")
+        raise ServiceError(PartnersErrorCode.INVALID_KIND, _("Choose a kind of contact."), field="kind")
     entry = ContactLogEntry.objects.create(
         municipality_id=unit.municipality_id,
         unit=unit,
@@ -262,12 +298,12 @@ def contact_log_add(
         contribution=contribution.strip(),
         activity_reference=activity_reference.strip(),
         activity=activity,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=acting_user(actor),
     )
     audit_record(
         actor=actor,
         municipality=unit.municipality,
-        action="partners.contact_logged",
+        action=PartnersAuditAction.CONTACT_LOGGED,
         obj=entry,
         data={"unit": unit.pk, "organisation": organisation.pk, "kind": kind},
     )
@@ -277,7 +313,7 @@ def contact_log_add(
 @transaction.atomic
 def organisation_invite(
     *,
-    actor: Any,
+    actor: Actor,
     unit: OrgUnit,
     organisation: Organisation,
     subject: str,
@@ -291,8 +327,11 @@ def organisation_invite(
     being contacted, as no contact person is stored otherwise. Returns the log entry and the
     number of e-mails sent (sent after the transaction commits).
     """
+    ensure_contact_log(actor, unit)
     if not subject.strip() or not message.strip():
-        raise ServiceError("message_required", _("Write a subject and a message."), field="message")
+        raise ServiceError(
+            PartnersErrorCode.MESSAGE_REQUIRED, _("Write a subject and a message."), field="message"
+        )
     recipients = list(organisation.contacts.exclude(email="").values_list("email", flat=True))
     entry = contact_log_add(
         actor=actor,
@@ -306,7 +345,7 @@ def organisation_invite(
     audit_record(
         actor=actor,
         municipality=unit.municipality,
-        action="partners.invitation_sent",
+        action=PartnersAuditAction.ORGANISATION_INVITED,
         obj=organisation,
         data={"unit": unit.pk, "recipients": len(recipients), "nominate": nominate},
     )
@@ -320,3 +359,29 @@ def organisation_invite(
 
         transaction.on_commit(_send)
     return entry, len(recipients)
+
+
+@transaction.atomic
+def organisations_import(
+    *, actor: Actor, municipality: Municipality, rows: list[dict[str, Any]]
+) -> tuple[int, int]:
+    """Create the confirmed rows; rows registered in the meantime are skipped. Returns (created, skipped)."""
+    ensure_partners(actor, municipality.pk)
+    created = skipped = 0
+    for r in rows:
+        if Organisation.objects.filter(municipality=municipality, org_number=r["org_number"]).exists():
+            skipped += 1
+            continue
+        data = OrganisationData(
+            name=r["name"], org_number=r["org_number"], kind=r["kind"], listed_publicly=False
+        )
+        organisation_create(actor=actor, municipality=municipality, data=data, source="import")
+        created += 1
+    audit_record(
+        actor=actor,
+        municipality=municipality,
+        action=PartnersAuditAction.ORGANISATION_IMPORTED,
+        obj=municipality,
+        data={"created": created, "skipped": skipped},
+    )
+    return created, skipped

@@ -1,0 +1,43 @@
+"""Checked vocabulary of ``accounts``: its error codes and audit actions."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from medvirk.core.audit import AuditAction
+from medvirk.core.errors import ErrorCode
+
+
+class AccountsErrorCode(ErrorCode):
+    """Codes of the errors ``accounts``' services raise (roles, users, tokens, the unit tree)."""
+
+    KIND_INVALID = "kind_invalid"
+    LAST_ADMIN_ROLE = "last_admin_role"
+    NAME_REQUIRED = "name_required"
+    NAME_TAKEN = "name_taken"
+    NO_MUNICIPALITY = "no_municipality"
+    PARENT_INVALID = "parent_invalid"
+    PARENT_IN_SUBTREE = "parent_in_subtree"
+    PASSWORD_WEAK = "password_weak"  # noqa: S105 — an error code, not a password
+    ROLE_INVALID = "role_invalid"
+    ROOT_IMMOVABLE = "root_immovable"
+    USERNAME_REQUIRED = "username_required"
+    USERNAME_TAKEN = "username_taken"
+    USER_INVALID = "user_invalid"
+
+
+class AccountsAuditAction(AuditAction):
+    """What ``accounts`` writes to the audit log; the label is what the audit page shows."""
+
+    MUNICIPALITY_BRANDING_UPDATED = (
+        "municipality.branding_updated",
+        _("Public pages' name, logo, colour or statements changed"),
+    )
+    ROLE_GRANTED = "role.granted", _("Role granted")
+    UNIT_CREATED = "unit.created", _("Unit created")
+    UNIT_MOVED = "unit.moved", _("Unit moved")
+    UNIT_UPDATED = "unit.updated", _("Unit updated")
+    ROLE_REVOKED = "role.revoked", _("Role revoked")
+    TOKEN_CREATED = "token.created", _("API token created")
+    TOKEN_REVOKED = "token.revoked", _("API token revoked")
+    USER_CREATED = "user.created", _("Staff user created")

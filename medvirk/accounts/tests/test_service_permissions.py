@@ -1,0 +1,45 @@
+"""Staff accounts and roles: the services check their actor themselves."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from medvirk.accounts import services
+from medvirk.accounts.models import Role, RoleAssignment, User
+from medvirk.core.actors import SystemActor
+from medvirk.core.errors import ServiceError
+
+pytestmark = pytest.mark.django_db
+
+
+def _refused(call: Any) -> None:
+    with pytest.raises(ServiceError) as error:
+        call()
+    assert (error.value.code, error.value.status) == ("forbidden", 403)
+
+
+def test_writes_without_the_permission_are_refused_by_the_service(demo: Any) -> None:
+    leader, nord = demo.users["leder.solsikken"], demo.units["Bydel Nord"]
+    municipality = demo.municipality
+    _refused(lambda: services.user_create(actor=leader, municipality=municipality, username="ny", email=""))
+    _refused(
+        lambda: services.user_create(
+            actor=demo.users["provestad.admin"], municipality=municipality, username="ny", email=""
+        )
+    )
+    assert not User.objects.filter(username="ny").exists()
+    _refused(lambda: services.role_grant(actor=leader, user=leader, unit=nord, role=Role.ADMIN))
+    root_role = RoleAssignment.objects.get(user=demo.users["lesetilgang"])
+    _refused(lambda: services.role_revoke(actor=demo.users["analytiker"], assignment=root_role))
+    assert RoleAssignment.objects.filter(pk=root_role.pk).exists()
+
+
+def test_the_system_actor_bootstraps_a_municipalitys_first_administrator(demo: Any) -> None:
+    actor = SystemActor("test bootstrap")
+    user = services.user_create(actor=actor, municipality=demo.other, username="ny.admin", email="")
+    assignment = services.role_grant(actor=actor, user=user, unit=demo.other_units[""], role=Role.ADMIN)
+    assert assignment.granted_by is None  # no person granted it
+    # The new administrator may now do what only administrators may.
+    services.user_create(actor=user, municipality=demo.other, username="ny.kollega", email="")
