@@ -18,12 +18,12 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from medvirk.core.audit import audit_record
-from medvirk.core.errors import ErrorCode, ServiceError
+from medvirk.core.errors import ServiceError
 from medvirk.core.uploads import check_image
 from medvirk.orgs.models import Municipality, MunicipalityLogo, OrgUnit
 
 from .access import Actor, can
-from .enums import AccountsAuditAction
+from .enums import AccountsAuditAction, BrandingErrorCode
 from .permissions import Perm
 
 MIN_CONTRAST = 4.5  # WCAG 2.1 AA, normal text (1.4.3)
@@ -35,17 +35,6 @@ LOGO_MAX_PIXELS = 4_000_000  # 2000 x 2000; every visitor's browser decodes the 
 LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}  # no SVG: it can run script
 STATEMENT_HOSTS = {"uustatus.no", "www.uustatus.no"}
 HEX = re.compile(r"#[0-9a-fA-F]{6}")
-
-
-class BrandingErrorCode(ErrorCode):
-    """Why a municipality's public face was not changed (the API returns it as ``code``)."""
-
-    FORBIDDEN = "branding_forbidden"
-    COLOUR_INVALID = "colour_invalid"
-    COLOUR_CONTRAST = "colour_contrast"
-    LOGO_TYPE = "logo_type"
-    LOGO_SIZE = "logo_size"
-    STATEMENT_URL = "statement_url"
 
 
 def contrast(colour: str, other: str) -> float:

@@ -26,6 +26,17 @@ class AccountsErrorCode(ErrorCode):
     USER_INVALID = "user_invalid"
 
 
+class BrandingErrorCode(ErrorCode):
+    """Why a municipality's public face was not changed (the API returns it as ``code``)."""
+
+    FORBIDDEN = "branding_forbidden"
+    COLOUR_INVALID = "colour_invalid"
+    COLOUR_CONTRAST = "colour_contrast"
+    LOGO_TYPE = "logo_type"
+    LOGO_SIZE = "logo_size"
+    STATEMENT_URL = "statement_url"
+
+
 class AccountsAuditAction(AuditAction):
     """What ``accounts`` writes to the audit log; the label is what the audit page shows."""
 

@@ -28,8 +28,10 @@ NOT_YET = ("surveys", "api/surveys.py", "api/interchange.py")
 
 
 def _error_codes() -> dict[str, type[ErrorCode]]:
-    """Every ErrorCode subclass by class name, after importing each module's ``enums``."""
-    audit_actions()  # imports every medvirk module's enums
+    """Every ErrorCode subclass by class name, after importing every production module."""
+    for path in _production_sources():
+        module = ".".join(path.relative_to(ROOT.parent).with_suffix("").parts)
+        importlib.import_module(module.removesuffix(".__init__"))
     found: dict[str, type[ErrorCode]] = {}
     pending: list[type[ErrorCode]] = [ErrorCode]
     while pending:
@@ -62,11 +64,16 @@ def _calls(name: str) -> list[tuple[Path, ast.Call]]:
 
 
 def _member(node: ast.expr | None, classes: dict[str, Any]) -> Any:
-    """Return the enum member ``Class.NAME`` that ``node`` spells, or None."""
+    """Return the enum member ``Class.NAME`` that ``node`` spells, or None.
+
+    ``Class(value)`` counts too: the enum itself refuses a value that is not one of its members.
+    """
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
         cls = classes.get(node.value.id)
         if cls is not None:
             return cls.__members__.get(node.attr)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in classes:
+        return classes[node.func.id]
     return None
 
 
@@ -169,3 +176,11 @@ def test_old_audit_action_names_are_renamed_and_keep_their_labels() -> None:
     assert action_label("panel.selected") == "Panel selected by lot"
     migration.backwards(apps, None)
     assert list(events.values_list("action", flat=True)) == ["panels.selected", "unit.moved"]
+
+
+def test_every_text_problem_has_an_upload_error_code() -> None:
+    from medvirk.common.textfiles import TextProblem
+    from medvirk.core.uploads import UploadError
+
+    # ``refusal`` turns a text problem into an UploadError by value: none may be missing.
+    assert [UploadError(problem.value).value for problem in TextProblem] == [p.value for p in TextProblem]
