@@ -59,9 +59,10 @@ def audit_record(
         if action not in audit_actions():
             raise TypeError(f"Audit actions are registered AuditAction members, not {action!r}")
         action = audit_actions()[action]
+    person: Any = actor if actor.pk else None  # Medvirk itself, or a user since deleted: nobody
     return AuditEvent.objects.create(
         municipality=municipality,
-        actor=actor if actor.pk else None,
+        actor=person,
         action=action.value,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),

@@ -26,7 +26,7 @@ class CoreErrorCode(ErrorCode):
 
 #: HTTP status of a code when the raise does not give one: the refusals of a service's own
 #: permission check are 403, every other broken rule is 400.
-_STATUS: dict[ErrorCode, int] = {CoreErrorCode.FORBIDDEN: 403}
+_STATUS: dict[str, int] = {CoreErrorCode.FORBIDDEN: 403}
 
 
 class ServiceError(Exception):

@@ -34,7 +34,6 @@ from datetime import timedelta
 from typing import IO, Any
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils import timezone, translation
@@ -102,12 +101,11 @@ def handler_for(kind: str) -> Handler:
         raise ValueError(f"No handler is registered for job kind {kind!r}.") from None
 
 
-def start_job(
-    *, kind: str, municipality: Any, user: AbstractBaseUser | None, params: dict[str, Any] | None = None
-) -> Job:
+def start_job(*, kind: str, municipality: Any, user: Any, params: dict[str, Any] | None = None) -> Job:
     """Create a job and queue it for the worker; return it (it may already be done in tests).
 
-    ``user`` is the staff user the job works for (None: Medvirk itself); modules' services check
+    ``user`` is the staff user (``accounts.User``, which core cannot import) the job works for
+    (None: Medvirk itself); modules' services check
     the user's right before they start a job. ``params`` must be JSON data (ids, not objects). In
     a transaction the worker sees the job only after the commit, so a job never starts before the
     rows it needs exist.

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from medvirk.core.audit import ACTION_LABELS
+from medvirk.core.audit import AuditAction
+from medvirk.core.errors import ErrorCode
 
 
-class FeedbackErrorCode(StrEnum):
+class FeedbackErrorCode(ErrorCode):
     """Codes of the errors ``feedback``'s services raise (the API returns them as ``code``)."""
 
     FORBIDDEN = "forbidden"
@@ -46,7 +44,7 @@ class FeedbackErrorCode(StrEnum):
     UNKNOWN_INSTRUMENT = "unknown_instrument"
 
 
-class FeedbackAuditAction(models.TextChoices):
+class FeedbackAuditAction(AuditAction):
     """What ``feedback`` writes to the audit log; the label is what the audit page shows.
 
     Reads of individual records are audited too (``episode.read``): who read which client's
@@ -81,6 +79,3 @@ class FeedbackAuditAction(models.TextChoices):
     SERVICE_UPDATED = "service.updated", _("Client feedback service changed")
     SESSION_RECORDED = "session.recorded", _("Session recorded")
 
-
-# Until core's audit registry takes enum members (issue 15), the labels join its table.
-ACTION_LABELS.update({member.value: member.label for member in FeedbackAuditAction})

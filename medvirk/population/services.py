@@ -20,7 +20,7 @@ from medvirk.common.dimensions import DIMENSIONS_BY_KEY, DISTRICT
 from medvirk.common.textfiles import TextFileError, decode_text
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ErrorCode, ServiceError
-from medvirk.core.uploads import UploadError, text_problem
+from medvirk.core.uploads import UploadErrorCode, text_problem
 from medvirk.orgs.models import Municipality, OrgUnit
 from medvirk.orgs.selectors import municipality_root
 
@@ -206,7 +206,7 @@ def import_preview(
     try:  # CSV may be Windows-1252 (Excel); JSON is Unicode
         text = decode_text(data, legacy_fallback=source_format == SourceFormat.CSV).text
     except TextFileError as error:
-        raise ImportRejected(UploadError(error.code.value), text_problem(error), []) from None
+        raise ImportRejected(UploadErrorCode(error.code.value), text_problem(error), []) from None
     parsed, left_out = _only_this_municipality(municipality, _parse(text, source_format, source))
     targets, totals = _region_setup(municipality, parsed)
     mapping = pure.build_mapping(parsed, region_targets=targets, region_totals=totals)

@@ -1,4 +1,4 @@
-"""The organisation tree's writes (accounts.units) check their actor themselves, not only the pages and API."""
+"""The organisation tree's writes (accounts.units) check their actor themselves, not only pages and API."""
 
 from __future__ import annotations
 

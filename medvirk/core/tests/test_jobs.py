@@ -214,4 +214,4 @@ def test_purge_deletes_expired_jobs_and_their_files(demo: Any) -> None:
     assert not os.path.exists(path)
     assert jobs_purge(actor=SystemActor("test")) == 0
     with pytest.raises(TypeError):  # a person never purges jobs: only Medvirk's daily command
-        jobs_purge(actor=demo.users["admin"])  # type: ignore[arg-type]
+        jobs_purge(actor=demo.users["admin"])
