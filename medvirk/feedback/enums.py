@@ -78,4 +78,3 @@ class FeedbackAuditAction(AuditAction):
     SERVICE_CREATED = "service.created", _("Client feedback service created")
     SERVICE_UPDATED = "service.updated", _("Client feedback service changed")
     SESSION_RECORDED = "session.recorded", _("Session recorded")
-
