@@ -14,6 +14,9 @@ from medvirk.core.forms import DsForm
 from medvirk.orgs.forms import unit_choices
 from medvirk.orgs.models import OrgUnit
 
+from .. import qtypes
+from .local import LOCAL_TYPES
+
 
 def page_language() -> str:
     """Return the staff page's language (``nb``, ``nn`` or ``en``) for naming languages in it."""
@@ -76,12 +79,8 @@ class DatesForm(DsForm):
     )
 
 
-LOCAL_TYPE_CHOICES = [
-    ("rating", _("Rating scale")),
-    ("single", _("Single choice")),
-    ("multiple", _("Multiple choice")),
-    ("textarea", _("Free text")),
-]
+# Named as the question-type registry names them (its labels translate when shown).
+LOCAL_TYPE_CHOICES = [(key, qtypes.get(key).label) for key in LOCAL_TYPES]
 
 
 class LocalQuestionForm(DsForm):
