@@ -164,3 +164,14 @@ def test_any_casing_of_an_exported_workbooks_columns_reads_back_losslessly(cases
     back, problems = xlsform_to_definition(out.getvalue())
     assert problems == []
     assert back is not None and back.to_dict() == definition.to_dict()
+
+
+def test_json_cells_nested_too_deep_are_ignored_with_a_problem() -> None:
+    """``medvirk::extra`` (and the other JSON cells) went through ``json.loads``: a cell nested a
+    few hundred levels came into the definition, for every later walk to recurse over."""
+    deep = '{"a": ' * 300 + "1" + "}" * 300
+    survey = [[*SURVEY[0], "medvirk::extra"], *[[*row, ""] for row in SURVEY[1:]]]
+    survey[3][-1] = deep
+    definition, problems = xlsform_to_definition(_xlsx({"survey": survey, "choices": CHOICES}))
+    assert definition is not None and definition.to_dict() == _reference().to_dict()
+    assert [(p.feature, p.row) for p in problems] == [("medvirk_extra", 4)]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import json
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -13,6 +12,7 @@ from pyxform.errors import PyXFormError
 
 from medvirk.common import languages
 from medvirk.common.dimensions import PREFER_NOT_TO_SAY
+from medvirk.common.textfiles import load_json
 
 from ... import qtypes
 from ...design.definition import (
@@ -129,7 +129,7 @@ class _Reader:
         declared = self.settings.get("medvirk::languages")
         if declared:
             try:
-                langs = json.loads(declared)
+                langs = load_json(declared)
                 if isinstance(langs, list) and all(isinstance(x, str) for x in langs):
                     return langs
             except ValueError:
@@ -251,7 +251,7 @@ class _Reader:
         if not raw:
             return {}
         try:
-            value = json.loads(raw)
+            value = load_json(raw)
         except ValueError:
             value = None
         if not isinstance(value, dict):
@@ -282,7 +282,7 @@ class _Reader:
             return None
         if exact:
             try:
-                candidate = json.loads(exact)
+                candidate = load_json(exact)
                 if not relevant or condition_to_relevant(candidate, self.types) == relevant:
                     return candidate
             except (ValueError, TypeError, AttributeError, KeyError):
@@ -369,7 +369,7 @@ class _Reader:
         if not raw:
             return None
         try:
-            value = json.loads(raw)
+            value = load_json(raw)
         except ValueError:
             value = None
         if isinstance(value, dict):
@@ -632,7 +632,7 @@ class _Reader:
             doc["service_area"] = s["medvirk::service_area"]
         if s.get("medvirk::themes"):
             try:
-                doc["themes"] = json.loads(s["medvirk::themes"])
+                doc["themes"] = load_json(s["medvirk::themes"])
             except ValueError:
                 self.problem(
                     "medvirk_themes", "The medvirk::themes cell is not JSON; ignored.", 2, "settings"
