@@ -4,7 +4,7 @@ Pages are the definition's sections, numbered from 1 as in the respondent's URL.
 shown when show-when logic lets its section through and it has a visible question (see
 ``engine.visible_answers``); every move lands on a shown page or ends the survey, whatever the
 page number asked for. ``answering.views.section`` is the only caller; the property tests in
-``tests/test_navigation.py`` check these rules for random surveys and answers.
+``surveys/tests/test_navigation.py`` check these rules for random surveys and answers.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Mapping
-from functools import wraps
+from functools import cached_property, wraps
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -275,8 +275,12 @@ class Page:
         _sections, _keys, self.effective = engine.visible_answers(definition, self.stored)
         own = engine.section_keys(self.current)
         self.earlier = {k: v for k, v in self.effective.items() if k not in own}
-        self.districts = district_labels(response.survey.municipality_id)
         self.overrides = (response.survey.definition or {}).get("ui")
+
+    @cached_property
+    def districts(self) -> dict[str, str]:
+        """Return the district labels (read only for a page that is shown or saved)."""
+        return district_labels(self.response.survey.municipality_id)
 
     def go(self, number: int | None) -> HttpResponse:
         """Redirect to page ``number``, or finish the response when there is none."""
