@@ -379,6 +379,7 @@ NOT_LISTS = {
     "respond:code": "a respondent's code form",
     "site:home": "front page",
     "site:dashboard": "the user's own roles, one query with their units",
+    "accounts:branding": "one municipality's public-pages settings form",
     "participation:report": "one unit's yearly figures, aggregated (no row per object)",
     "participation:compare": "figures per municipality; asserted in participation/tests/test_compare.py",
     "participation:sharing": "the few municipalities sharing with this one",
