@@ -152,7 +152,7 @@ def _activity(d: DemoData) -> Any:
         invited="open",
         starts_on=datetime.date.today(),
     )
-    activity.units.add(d.units["Nordlys barnehage"])
+    activity.units.add(d.units["Nordlys barnehage"], through_defaults={"municipality": d.municipality})
     return activity
 
 
@@ -224,7 +224,8 @@ def grow_mappings(d: DemoData) -> str:
     )
     for key in ("somali", "arabic"):
         group = MappingGroup.objects.create(municipality=d.municipality, mapping=mapping, key=key, label=key)
-        group.organisations.add(organisation(d.municipality, name=_name("Forening")))
+        member = organisation(d.municipality, name=_name("Forening"))
+        group.organisations.add(member, through_defaults={"municipality": d.municipality})
     return str(unit.name)
 
 

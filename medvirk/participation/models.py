@@ -48,7 +48,9 @@ class Activity(TenantModel):
     owner_unit = models.ForeignKey(
         "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("responsible unit")
     )
-    units = models.ManyToManyField("orgs.OrgUnit", related_name="+", blank=True, verbose_name=_("units"))
+    units = models.ManyToManyField(
+        "orgs.OrgUnit", through="ActivityUnit", related_name="+", blank=True, verbose_name=_("units")
+    )
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=30, choices=ActivityKind.choices)
     service_area = models.CharField(
@@ -273,3 +275,19 @@ class ComparisonGrant(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.municipality_id} → {self.partner}"
+
+
+class ActivityUnit(TenantModel):
+    """One unit an activity concerns; the link row carries the municipality key like every
+    tenant-owned table, so it is sharded with the activity (docs/scaling.md)."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="+")
+    orgunit = models.ForeignKey("orgs.OrgUnit", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        db_table = "participation_activity_units"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "activity", "orgunit"], name="activityunit_unique"
+            )
+        ]

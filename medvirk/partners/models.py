@@ -27,7 +27,11 @@ class Organisation(TenantModel):
     )
     description = models.TextField(_("description"), blank=True)
     districts = models.ManyToManyField(
-        "orgs.OrgUnit", blank=True, related_name="+", verbose_name=_("districts where active")
+        "orgs.OrgUnit",
+        through="OrganisationDistrict",
+        blank=True,
+        related_name="+",
+        verbose_name=_("districts where active"),
     )
     competences = models.JSONField(_("competence fields"), default=list, blank=True)
     languages = models.JSONField(_("languages"), default=list, blank=True)
@@ -220,7 +224,9 @@ class MappingGroup(TenantModel):
     key = models.CharField(max_length=64)
     label = models.CharField(max_length=200)
     size = models.PositiveIntegerField(null=True, blank=True)
-    organisations = models.ManyToManyField(Organisation, blank=True, related_name="+")
+    organisations = models.ManyToManyField(
+        Organisation, through="MappingGroupOrganisation", blank=True, related_name="+"
+    )
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
@@ -233,3 +239,35 @@ class MappingGroup(TenantModel):
 
     def __str__(self) -> str:
         return self.label
+
+
+class OrganisationDistrict(TenantModel):
+    """One district an organisation is active in; the link row carries the municipality key like
+    every tenant-owned table, so it is sharded with the organisation (docs/scaling.md)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    orgunit = models.ForeignKey("orgs.OrgUnit", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        db_table = "partners_organisation_districts"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "organisation", "orgunit"], name="organisationdistrict_unique"
+            )
+        ]
+
+
+class MappingGroupOrganisation(TenantModel):
+    """One organisation named for a group in a yearly mapping (with the municipality key)."""
+
+    mappinggroup = models.ForeignKey(MappingGroup, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        db_table = "partners_mappinggroup_organisations"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "mappinggroup", "organisation"],
+                name="mappinggrouporganisation_unique",
+            )
+        ]

@@ -69,6 +69,11 @@ def _check_units(actor: Actor, owner: OrgUnit, units: Iterable[OrgUnit]) -> list
     return units
 
 
+def _link_row(activity: Activity) -> dict[str, Any]:
+    """The link rows to an activity's units carry its municipality (every tenant table does)."""
+    return {"municipality_id": activity.municipality_id}
+
+
 def _check_activity(values: Mapping[str, Any]) -> None:
     if not str(values.get("title", "")).strip():
         raise ServiceError(
@@ -103,7 +108,7 @@ def activity_create(
         activity = Activity.objects.create(
             municipality_id=owner_unit.municipality_id, owner_unit=owner_unit, survey=survey, **fields
         )
-        activity.units.set(units or [owner_unit])
+        activity.units.set(units or [owner_unit], through_defaults=_link_row(activity))
         audit_record(
             actor=actor,
             municipality=owner_unit.municipality,
@@ -139,7 +144,10 @@ def activity_update(
         activity.survey = survey
         activity.save()
         if units is not None:
-            activity.units.set(_check_units(actor, activity.owner_unit, units) or [activity.owner_unit])
+            activity.units.set(
+                _check_units(actor, activity.owner_unit, units) or [activity.owner_unit],
+                through_defaults=_link_row(activity),
+            )
         audit_record(
             actor=actor,
             municipality=activity.owner_unit.municipality,

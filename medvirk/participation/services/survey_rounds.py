@@ -52,7 +52,7 @@ def _create(actor: SystemActor, survey_unit: SurveyUnit, today: datetime.date) -
         invited=Invited.OPEN,
         survey=survey,
     )
-    activity.units.set([unit])
+    activity.units.set([unit], through_defaults={"municipality_id": activity.municipality_id})
     audit_record(
         actor=actor,
         municipality=unit.municipality,

@@ -60,7 +60,7 @@ def mapping_save(
             size=g.size,
             note=g.note[:300],
         )
-        row.organisations.set(g.organisation_ids)
+        row.organisations.set(g.organisation_ids, through_defaults={"municipality_id": row.municipality_id})
     audit_record(
         actor=actor,
         municipality=unit.municipality,

@@ -159,7 +159,9 @@ def _apply(organisation: Organisation, data: OrganisationData) -> None:
         if key != "district_ids":
             setattr(organisation, key, value)
     organisation.save()
-    organisation.districts.set(data.district_ids)
+    organisation.districts.set(
+        data.district_ids, through_defaults={"municipality_id": organisation.municipality_id}
+    )
 
 
 @transaction.atomic
