@@ -41,7 +41,7 @@ CASES = [
     Case(
         "orgs:unit_move",
         lambda c, d, t: c.get(f"/org/units/{uid(d, t)}/move/"),
-        lambda a, t: t != "root" and t in MANAGE.get(a, set()),
+        lambda a, t: t != "root" and a is not None and t in MANAGE.get(a, set()),
     ),
     Case("orgs:unit_create", lambda c, d, t: c.get(f"/org/units/new/?parent={uid(d, t)}"), in_(MANAGE)),
     Case("accounts:roles", get("/access/"), any_(MANAGE), per_target=False),

@@ -41,7 +41,7 @@ def test_production_refuses_a_missing_secret_key(tmp_path: Path) -> None:
     assert "SECRET_KEY" in result.stderr
 
 
-def test_security_headers_on_every_page(client) -> None:  # type: ignore[no-untyped-def]
+def test_security_headers_on_every_page(client) -> None:
     response = client.get("/accounts/login/")
     csp = response["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp

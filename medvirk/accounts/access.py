@@ -18,7 +18,7 @@ from django.utils.functional import Promise
 from medvirk.core.actors import SystemActor
 from medvirk.core.errors import CoreErrorCode, ServiceError
 from medvirk.core.models import Job
-from medvirk.orgs.models import OrgUnit
+from medvirk.orgs.models import Municipality, OrgUnit
 from medvirk.orgs.selectors import municipality_root
 
 from .models import RoleAssignment, User
@@ -49,6 +49,22 @@ def _assignments(user: Any) -> list[tuple[str, str]]:
 def acting_user(actor: Actor) -> User | None:
     """Return the staff user behind ``actor`` (None for Medvirk itself), e.g. for an author field."""
     return actor if isinstance(actor, User) else None
+
+
+def municipality_id_of(user: Any) -> int:
+    """Return the id of the user's municipality; a user of none (a platform operator) finds nothing: 404."""
+    municipality_id = getattr(user, "municipality_id", None)
+    if municipality_id is None:
+        raise Http404
+    return int(municipality_id)
+
+
+def municipality_of(user: Any) -> Municipality:
+    """Return the user's municipality; a user of none (a platform operator) finds nothing: 404."""
+    municipality = getattr(user, "municipality", None)
+    if municipality is None:
+        raise Http404
+    return municipality
 
 
 def clear_scope_cache(user: Any) -> None:
@@ -137,7 +153,7 @@ def access_unit_by_id(user: Any, unit_id: Any, perm: Perm) -> OrgUnit:
         pk = int(unit_id)
     except (TypeError, ValueError):
         raise Http404 from None
-    unit = OrgUnit.objects.filter(pk=pk, municipality_id=getattr(user, "municipality_id", None)).first()
+    unit = OrgUnit.objects.filter(pk=pk, municipality_id=municipality_id_of(user)).first()
     if unit is None or not can(user, perm, unit):
         raise Http404
     return unit
@@ -149,7 +165,7 @@ def access_job_by_id(user: Any, job_id: Any) -> Job:
         pk = int(job_id)
     except (TypeError, ValueError):
         raise Http404 from None
-    job = Job.objects.filter(pk=pk, municipality_id=getattr(user, "municipality_id", None)).first()
+    job = Job.objects.filter(pk=pk, municipality_id=municipality_id_of(user)).first()
     if job is None or not getattr(user, "is_authenticated", False):
         raise Http404
     if job.created_by_id != user.pk and not can(
@@ -167,7 +183,7 @@ def access_role_by_id(user: Any, role_id: Any) -> RoleAssignment:
         raise Http404 from None
     assignment = (
         RoleAssignment.objects.select_related("unit", "user")
-        .filter(pk=pk, municipality_id=getattr(user, "municipality_id", None))
+        .filter(pk=pk, municipality_id=municipality_id_of(user))
         .first()
     )
     if assignment is None or not can(user, Perm.ROLES_MANAGE, assignment.unit):
@@ -181,9 +197,7 @@ def access_user_by_id(user: Any, user_id: Any) -> User:
         pk = int(user_id)
     except (TypeError, ValueError):
         raise Http404 from None
-    found = User.objects.filter(
-        pk=pk, municipality_id=getattr(user, "municipality_id", None), is_active=True
-    ).first()
+    found = User.objects.filter(pk=pk, municipality_id=municipality_id_of(user), is_active=True).first()
     if found is None or not can_anywhere(user, Perm.ROLES_MANAGE):
         raise Http404
     return found

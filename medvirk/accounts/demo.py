@@ -138,10 +138,11 @@ def build_demo() -> DemoData:
 
     other_root = municipality_root(municipality=other)
     data.other_units[""] = other_root
-    for district_name, children in {
+    other_districts: dict[str, list[tuple[str, str]]] = {
         "Prøvestad sentrum": [("Torget barnehage", S.KINDERGARTEN), ("Prøvestad skole", S.SCHOOL)],
         "Prøvestad nord": [("Bakken sykehjem", S.NURSING_HOME)],
-    }.items():
+    }
+    for district_name, children in other_districts.items():
         district = unit_create(
             actor=DEMO_ACTOR,
             parent=other_root,

@@ -27,9 +27,9 @@ class RoleGrantForm(DsForm):
     def __init__(
         self, *args: object, users: Iterable[User], units: Iterable[OrgUnit], **kwargs: object
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["user"].choices = [(u.pk, f"{u} ({u.username})") for u in users]
-        self.fields["unit"].choices = unit_choices(units)
+        super().__init__(*args, **kwargs)
+        self.choice_field("user").choices = [(u.pk, f"{u} ({u.username})") for u in users]
+        self.choice_field("unit").choices = unit_choices(units)
 
 
 class UserCreateForm(DsForm):

@@ -31,13 +31,13 @@ class UnitCreateForm(UnitForm):
     field_order = ["parent", "name", "kind", "service_area", "region_code"]
 
     def __init__(self, *args: object, parents: Iterable[OrgUnit], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["parent"].choices = unit_choices(parents)
+        super().__init__(*args, **kwargs)
+        self.choice_field("parent").choices = unit_choices(parents)
 
 
 class UnitMoveForm(DsForm):
     parent = forms.TypedChoiceField(label=_("New place in the organisation"), coerce=int)
 
     def __init__(self, *args: object, parents: Iterable[OrgUnit], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["parent"].choices = unit_choices(parents)
+        super().__init__(*args, **kwargs)
+        self.choice_field("parent").choices = unit_choices(parents)

@@ -15,6 +15,7 @@ from . import units as services
 from .access import access_unit_by_id, can, units_for
 from .models import RoleAssignment
 from .permissions import Perm
+from .requests import StaffRequest
 from .unit_forms import UnitCreateForm, UnitForm, UnitMoveForm
 
 
@@ -52,7 +53,7 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 
 @staff_view
-def unit_create(request: HttpRequest) -> HttpResponse:
+def unit_create(request: StaffRequest) -> HttpResponse:
     """Create a unit under a unit the user manages."""
     parents = list(units_for(request.user, Perm.ORG_MANAGE))
     if not parents:
@@ -81,7 +82,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view
-def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
+def unit_edit(request: StaffRequest, unit_id: int) -> HttpResponse:
     """Edit a unit's details."""
     unit = access_unit_by_id(request.user, unit_id, Perm.UNIT_EDIT)
     initial = {
@@ -113,7 +114,7 @@ def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 
 @staff_view
-def unit_move(request: HttpRequest, unit_id: int) -> HttpResponse:
+def unit_move(request: StaffRequest, unit_id: int) -> HttpResponse:
     """Move a unit (and everything below it) elsewhere in the tree."""
     unit = access_unit_by_id(request.user, unit_id, Perm.ORG_MANAGE)
     if unit.parent_id is None:

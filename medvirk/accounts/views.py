@@ -24,6 +24,8 @@ from .access import (
     access_user_by_id,
     can,
     can_anywhere,
+    municipality_id_of,
+    municipality_of,
     scope_q,
     units_for,
 )
@@ -32,6 +34,7 @@ from .branding import municipality_branding_update as branding_update
 from .forms import BrandingForm, LoginForm, RoleGrantForm, TokenForm, UserCreateForm
 from .models import ApiToken, RoleAssignment, User
 from .permissions import Perm
+from .requests import StaffRequest
 
 
 def _client(request: HttpRequest) -> str:
@@ -83,12 +86,12 @@ def roles(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view
-def role_grant(request: HttpRequest) -> HttpResponse:
+def role_grant(request: StaffRequest) -> HttpResponse:
     """Give a staff user a role on a unit within the granter's scope."""
     units = list(units_for(request.user, Perm.ROLES_MANAGE))
     if not units:
         raise Http404
-    users = User.objects.filter(municipality_id=request.user.municipality_id, is_active=True)
+    users = User.objects.filter(municipality_id=municipality_id_of(request.user), is_active=True)
     initial = {}
     if request.GET.get("unit"):
         initial["unit"] = access_unit_by_id(request.user, request.GET["unit"], Perm.ROLES_MANAGE).pk
@@ -108,7 +111,7 @@ def role_grant(request: HttpRequest) -> HttpResponse:
 
 @staff_view
 @require_POST
-def role_revoke(request: HttpRequest, role_id: int) -> HttpResponse:
+def role_revoke(request: StaffRequest, role_id: int) -> HttpResponse:
     """Remove a role assignment."""
     assignment = access_role_by_id(request.user, role_id)
     try:
@@ -121,7 +124,7 @@ def role_revoke(request: HttpRequest, role_id: int) -> HttpResponse:
 
 
 @staff_view
-def user_create(request: HttpRequest) -> HttpResponse:
+def user_create(request: StaffRequest) -> HttpResponse:
     """Create a staff user in the administrator's municipality."""
     if not can_anywhere(request.user, Perm.ROLES_MANAGE):
         raise Http404
@@ -129,7 +132,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             user = services.user_create(
-                actor=request.user, municipality=request.user.municipality, **form.cleaned_data
+                actor=request.user, municipality=municipality_of(request.user), **form.cleaned_data
             )
         except ServiceError as error:
             form.add_service_error(error)
@@ -140,7 +143,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view
-def audit(request: HttpRequest) -> HttpResponse:
+def audit(request: StaffRequest) -> HttpResponse:
     """Show the municipality's audit log to administrators of the whole municipality."""
     municipality = request.user.municipality
     if municipality is None or not can(
@@ -154,7 +157,7 @@ def audit(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: StaffRequest) -> HttpResponse:
     """List the user's API tokens and create a new one (its secret is shown once)."""
     form = TokenForm(request.POST or None)
     secret = None
@@ -171,7 +174,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 @staff_view
 @require_POST
-def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def token_revoke(request: StaffRequest, token_id: int) -> HttpResponse:
     """Revoke one of the user's own tokens."""
     token = ApiToken.objects.filter(pk=token_id, user=request.user, revoked_at__isnull=True).first()
     if token is None:
@@ -182,7 +185,7 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 
 
 @staff_view
-def branding(request: HttpRequest) -> HttpResponse:
+def branding(request: StaffRequest) -> HttpResponse:
     """Let administrators of the whole municipality set how its public pages look and what they link to."""
     municipality = request.user.municipality
     if municipality is None or not can(

@@ -16,10 +16,12 @@ from medvirk.accounts.access import (
     access_user_by_id,
     can,
     can_anywhere,
+    municipality_of,
     scope_q,
 )
 from medvirk.accounts.models import Role, RoleAssignment
 from medvirk.accounts.permissions import ROLE_PERMISSIONS, Perm
+from medvirk.accounts.requests import StaffRequest
 from medvirk.core.models import AuditEvent
 from medvirk.orgs.selectors import municipality_root
 
@@ -66,12 +68,12 @@ def _role_out(a: RoleAssignment) -> RoleOut:
         username=a.user.username,
         unit_id=a.unit_id,
         unit_name=a.unit.name,
-        role=a.role,
+        role=Role(a.role),
     )
 
 
 @router.get("/me", response=MeOut)
-def me(request: HttpRequest) -> MeOut:
+def me(request: StaffRequest) -> MeOut:
     """Return the caller, their roles, and for each permission the units it starts at."""
     user = request.user
     roles = RoleAssignment.objects.filter(user=user).select_related("user", "unit")
@@ -82,7 +84,7 @@ def me(request: HttpRequest) -> MeOut:
     return MeOut(
         id=user.pk,
         username=user.username,
-        municipality=user.municipality.name if user.municipality_id else None,
+        municipality=municipality_of(user).name if user.municipality_id else None,
         roles=[_role_out(a) for a in roles],
         permissions=perms,
     )
@@ -100,7 +102,7 @@ def list_roles(request: HttpRequest) -> list[RoleOut]:
 
 
 @router.post("/roles", response={201: RoleOut})
-def grant_role(request: HttpRequest, payload: RoleIn) -> Status[RoleOut]:
+def grant_role(request: StaffRequest, payload: RoleIn) -> Status[RoleOut]:
     """Give a user in the caller's municipality a role on a unit the caller manages."""
     unit = access_unit_by_id(request.user, payload.unit_id, Perm.ROLES_MANAGE)
     user = access_user_by_id(request.user, payload.user_id)
@@ -109,14 +111,14 @@ def grant_role(request: HttpRequest, payload: RoleIn) -> Status[RoleOut]:
 
 
 @router.delete("/roles/{role_id}", response={204: None})
-def revoke_role(request: HttpRequest, role_id: int) -> Status[None]:
+def revoke_role(request: StaffRequest, role_id: int) -> Status[None]:
     """Remove a role assignment the caller manages."""
     services.role_revoke(actor=request.user, assignment=access_role_by_id(request.user, role_id))
     return Status(204, None)
 
 
 @router.get("/audit", response=list[AuditOut])
-def audit(request: HttpRequest, limit: int = 100, offset: int = 0) -> list[AuditOut]:
+def audit(request: StaffRequest, limit: int = 100, offset: int = 0) -> list[AuditOut]:
     """Return the municipality's audit log, newest first (administrators of the whole municipality)."""
     municipality = request.user.municipality
     if municipality is None or not can(

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from ninja import Router, Schema
 from ninja.responses import Status
 
+from medvirk.accounts.requests import StaffRequest
 from medvirk.api.base import json_number
 from medvirk.api.jobs import JobOut, job_out
 from medvirk.core.errors import ServiceError
@@ -271,7 +273,7 @@ def crosstab(
 @router.get("/results/surveys/{survey_id}/export", response={200: None})
 def export(
     request: HttpRequest, survey_id: int, unit_id: int | None = None, format: str = "csv"
-) -> HttpResponse:
+) -> HttpResponseBase:
     """Download the suppressed summary table (``format=csv`` or ``xlsx``)."""
     results, node_id = _load(request, survey_id, unit_id)
     return exports.aggregated_response(request.user, results, node_id, "xlsx" if format == "xlsx" else "csv")
@@ -280,7 +282,7 @@ def export(
 @router.get("/results/surveys/{survey_id}/responses", response={200: None})
 def responses(
     request: HttpRequest, survey_id: int, unit_id: int | None = None, format: str = "csv"
-) -> HttpResponse:
+) -> HttpResponseBase:
     """Download response-level data (``format=csv``, ``xlsx`` or ``sav`` for SPSS).
 
     Only for surveys in anonymous mode, roles with the raw-export right and units whose number
@@ -310,7 +312,7 @@ class ExportJobOut(Schema):
 
 
 @router.post("/results/surveys/{survey_id}/exports", response={202: ExportJobOut})
-def start_export(request: HttpRequest, survey_id: int, payload: ExportIn) -> Status[dict[str, object]]:
+def start_export(request: StaffRequest, survey_id: int, payload: ExportIn) -> Status[dict[str, object]]:
     """Prepare response-level data (``csv``, ``xlsx`` or ``sav``) in the background; 202 with the job.
 
     Poll ``GET /api/v1/jobs/{job_id}`` until ``status`` is ``done`` (``done`` of ``total``

@@ -9,6 +9,7 @@ from ninja.responses import Status
 from medvirk.accounts import units as services
 from medvirk.accounts.access import access_unit_by_id, units_for
 from medvirk.accounts.permissions import Perm
+from medvirk.accounts.requests import StaffRequest
 from medvirk.orgs.models import OrgUnit, ServiceArea, UnitKind
 
 router = Router(tags=["organisation"])
@@ -48,8 +49,8 @@ def _out(unit: OrgUnit) -> UnitOut:
         id=unit.pk,
         parent_id=unit.parent_id,
         name=unit.name,
-        kind=unit.kind,
-        service_area=unit.service_area,
+        kind=UnitKind(unit.kind),
+        service_area=ServiceArea(unit.service_area),
         region_code=unit.region_code,
         depth=unit.depth,
     )
@@ -68,7 +69,7 @@ def get_unit(request: HttpRequest, unit_id: int) -> UnitOut:
 
 
 @router.post("/units", response={201: UnitOut})
-def create_unit(request: HttpRequest, payload: UnitCreateIn) -> Status[UnitOut]:
+def create_unit(request: StaffRequest, payload: UnitCreateIn) -> Status[UnitOut]:
     """Create a unit below a unit the caller manages."""
     parent = access_unit_by_id(request.user, payload.parent_id, Perm.ORG_MANAGE)
     unit = services.unit_create(
@@ -83,7 +84,7 @@ def create_unit(request: HttpRequest, payload: UnitCreateIn) -> Status[UnitOut]:
 
 
 @router.patch("/units/{unit_id}", response=UnitOut)
-def update_unit(request: HttpRequest, unit_id: int, payload: UnitUpdateIn) -> UnitOut:
+def update_unit(request: StaffRequest, unit_id: int, payload: UnitUpdateIn) -> UnitOut:
     """Change a unit's name, kind, service area or region code."""
     unit = access_unit_by_id(request.user, unit_id, Perm.UNIT_EDIT)
     unit = services.unit_update(
@@ -98,7 +99,7 @@ def update_unit(request: HttpRequest, unit_id: int, payload: UnitUpdateIn) -> Un
 
 
 @router.post("/units/{unit_id}/move", response=UnitOut)
-def move_unit(request: HttpRequest, unit_id: int, payload: MoveIn) -> UnitOut:
+def move_unit(request: StaffRequest, unit_id: int, payload: MoveIn) -> UnitOut:
     """Move a unit and its subtree below another unit the caller manages."""
     unit = access_unit_by_id(request.user, unit_id, Perm.ORG_MANAGE)
     new_parent = access_unit_by_id(request.user, payload.parent_id, Perm.ORG_MANAGE)

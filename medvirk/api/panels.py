@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
 
-from medvirk.accounts.access import access_unit_by_id
+from medvirk.accounts.access import access_unit_by_id, municipality_id_of, municipality_of
 from medvirk.accounts.permissions import Perm
+from medvirk.accounts.requests import StaffRequest
 from medvirk.api.jobs import JobOut, job_out
 from medvirk.core.errors import ServiceError
 from medvirk.core.models import JobStatus
@@ -156,17 +157,17 @@ def _vid(person_id: str) -> int:
 
 
 @router.get("/panels/volunteers", response=list[VolunteerOut])
-def list_volunteers(request: HttpRequest, confirmed: bool | None = None) -> list[dict[str, object]]:
+def list_volunteers(request: StaffRequest, confirmed: bool | None = None) -> list[dict[str, object]]:
     """List the municipality's volunteers' pool."""
     require_panels(request.user)
-    qs = Volunteer.objects.filter(municipality_id=request.user.municipality_id)
+    qs = Volunteer.objects.filter(municipality_id=municipality_id_of(request.user))
     if confirmed is not None:
         qs = qs.filter(email_confirmed=confirmed)
     return [_volunteer(v) for v in qs]
 
 
 @router.post("/panels/volunteers/import", response={200: ImportOut, 400: dict})
-def import_volunteers(request: HttpRequest, payload: ImportIn) -> Status[dict[str, object]]:
+def import_volunteers(request: StaffRequest, payload: ImportIn) -> Status[dict[str, object]]:
     """Import volunteers from CSV text (same columns as the page); rows with errors are skipped."""
     require_panels(request.user)
     if not payload.consent_collected:
@@ -175,7 +176,7 @@ def import_volunteers(request: HttpRequest, payload: ImportIn) -> Status[dict[st
             _("Confirm that everyone in the file has agreed."),
             field="consent_collected",
         )
-    municipality = request.user.municipality
+    municipality = municipality_of(request.user)
     preview = parse_csv(payload.csv.encode(), municipality=municipality)
     created = skipped = 0
     if preview.new_rows:
@@ -264,10 +265,10 @@ def _meeting(m: CouncilMeeting) -> dict[str, object]:
 
 # Volunteer and council routes are registered before "/panels/{panel_id}", which would match them.
 @router.get("/panels/councils", response=list[CouncilOut])
-def list_councils(request: HttpRequest) -> list[dict[str, object]]:
+def list_councils(request: StaffRequest) -> list[dict[str, object]]:
     """List the municipality's user councils with members, terms and decisions."""
     require_panels(request.user)
-    councils = Council.objects.filter(municipality_id=request.user.municipality_id)
+    councils = Council.objects.filter(municipality_id=municipality_id_of(request.user))
     return [_council(c) for c in councils.prefetch_related("members", "decisions", "meetings")]
 
 
@@ -279,7 +280,7 @@ def get_council(request: HttpRequest, council_id: int) -> dict[str, object]:
 
 @router.post("/panels/councils/{council_id}/meetings", response={201: CouncilMeetingOut})
 def add_council_meeting(
-    request: HttpRequest, council_id: int, payload: CouncilMeetingIn
+    request: StaffRequest, council_id: int, payload: CouncilMeetingIn
 ) -> Status[dict[str, object]]:
     """Add a council meeting; record it as a participation activity of a unit, or link one.
 
@@ -305,7 +306,7 @@ def add_council_meeting(
 
 
 @router.patch("/panels/volunteers/{volunteer_id}", response=VolunteerOut)
-def patch_volunteer(request: HttpRequest, volunteer_id: int, payload: VolunteerPatch) -> dict[str, object]:
+def patch_volunteer(request: StaffRequest, volunteer_id: int, payload: VolunteerPatch) -> dict[str, object]:
     """Correct a volunteer's attributes (keys as in the pool; audited without the values)."""
     volunteer = access_volunteer_by_id(request.user, volunteer_id)
     changes = payload.dict(exclude_none=True)
@@ -313,20 +314,20 @@ def patch_volunteer(request: HttpRequest, volunteer_id: int, payload: VolunteerP
 
 
 @router.get("/panels", response=list[PanelOut])
-def list_panels(request: HttpRequest) -> list[dict[str, object]]:
+def list_panels(request: StaffRequest) -> list[dict[str, object]]:
     """List the municipality's panels."""
     require_panels(request.user)
-    panels = Panel.objects.filter(municipality_id=request.user.municipality_id).prefetch_related("quotas")
+    panels = Panel.objects.filter(municipality_id=municipality_id_of(request.user)).prefetch_related("quotas")
     return [_panel(p) for p in panels]
 
 
 @router.post("/panels", response={201: PanelOut})
-def create_panel(request: HttpRequest, payload: PanelIn) -> Status[dict[str, object]]:
+def create_panel(request: StaffRequest, payload: PanelIn) -> Status[dict[str, object]]:
     """Create a panel, optionally with its quotas."""
     require_panels(request.user)
     panel = services.panel_create(
         actor=request.user,
-        municipality=request.user.municipality,
+        municipality=municipality_of(request.user),
         name=payload.name,
         purpose=payload.purpose,
         size=payload.size,
@@ -349,7 +350,7 @@ def get_panel(request: HttpRequest, panel_id: int) -> dict[str, object]:
 
 
 @router.put("/panels/{panel_id}/quotas", response=PanelOut)
-def put_quotas(request: HttpRequest, panel_id: int, payload: list[QuotaIO]) -> dict[str, object]:
+def put_quotas(request: StaffRequest, panel_id: int, payload: list[QuotaIO]) -> dict[str, object]:
     """Replace a draft panel's quotas. Features: age_band, gender, district, immigrant_background,
     social_background; values as in the sign-up form, or ``prefer_not_to_say``."""
     panel = access_panel_by_id(request.user, panel_id)
@@ -379,7 +380,7 @@ class SelectOut(Schema):
 
 
 @router.post("/panels/{panel_id}/select", response={200: SelectOut})
-def select_panel(request: HttpRequest, panel_id: int, payload: SelectIn) -> dict[str, object]:
+def select_panel(request: StaffRequest, panel_id: int, payload: SelectIn) -> dict[str, object]:
     """Start drawing the panel by lot in the background (pools up to 5,000 volunteers).
 
     Returns the job: poll ``GET /api/v1/jobs/{job_id}`` until ``status`` is ``done`` (then read

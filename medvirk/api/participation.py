@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.responses import Status
 
-from medvirk.accounts.access import access_unit_by_id
+from medvirk.accounts.access import access_unit_by_id, municipality_of
 from medvirk.accounts.permissions import Perm
+from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
 from medvirk.participation import services, sharing
 from medvirk.participation.compare import build_comparison, comparison_dict
@@ -145,7 +146,7 @@ class MeasureUpdateOut(Schema):
 
 
 @router.get("/participation/activities", response=list[ActivityOut])
-def list_activities(request: HttpRequest) -> Any:
+def list_activities(request: StaffRequest) -> Any:
     """Activities of every unit you may see results for (survey rounds are recorded automatically)."""
     if request.user.municipality_id:
         services.survey_rounds_sync(actor=services.ROUNDS_ACTOR, municipality_id=request.user.municipality_id)
@@ -153,7 +154,7 @@ def list_activities(request: HttpRequest) -> Any:
 
 
 @router.post("/participation/activities", response={201: ActivityOut})
-def create_activity(request: HttpRequest, payload: ActivityIn) -> Any:
+def create_activity(request: StaffRequest, payload: ActivityIn) -> Any:
     data = payload.dict()
     unit = access_unit_by_id(request.user, data.pop("owner_unit_id"), Perm.PARTICIPATION_MANAGE)
     return Status(201, services.activity_create(actor=request.user, owner_unit=unit, **data))
@@ -165,7 +166,7 @@ def get_activity(request: HttpRequest, activity_id: int) -> Activity:
 
 
 @router.put("/participation/activities/{activity_id}/documentation", response=ActivityOut)
-def document_activity(request: HttpRequest, activity_id: int, payload: DocumentationIn) -> Activity:
+def document_activity(request: StaffRequest, activity_id: int, payload: DocumentationIn) -> Activity:
     """Record participants, their aggregated composition, minutes and your own evaluation."""
     activity = access_activity_by_id(request.user, activity_id, Perm.PARTICIPATION_MANAGE)
     return services.activity_document(actor=request.user, activity=activity, **payload.dict())
@@ -178,7 +179,7 @@ class EvaluationOut(Schema):
 
 
 @router.post("/participation/activities/{activity_id}/evaluation", response={201: EvaluationOut})
-def create_evaluation(request: HttpRequest, activity_id: int) -> Any:
+def create_evaluation(request: StaffRequest, activity_id: int) -> Any:
     """Create and open the participants' standard evaluation survey (participation rights suffice)."""
     activity = access_activity_by_id(request.user, activity_id, Perm.PARTICIPATION_MANAGE)
     survey = services.evaluation_create(actor=request.user, activity=activity)
@@ -191,7 +192,7 @@ def list_findings(request: HttpRequest) -> Any:
 
 
 @router.post("/participation/findings", response={201: FindingOut})
-def create_finding(request: HttpRequest, payload: FindingIn) -> Any:
+def create_finding(request: StaffRequest, payload: FindingIn) -> Any:
     unit = access_unit_by_id(request.user, payload.unit_id, Perm.PARTICIPATION_MANAGE)
     activity = (
         access_activity_by_id(request.user, payload.activity_id, Perm.RESULTS_VIEW)
@@ -214,7 +215,7 @@ def list_measures(request: HttpRequest) -> Any:
 
 
 @router.post("/participation/measures", response={201: MeasureOut})
-def create_measure(request: HttpRequest, payload: MeasureIn) -> Any:
+def create_measure(request: StaffRequest, payload: MeasureIn) -> Any:
     data = payload.dict()
     unit = access_unit_by_id(request.user, data.pop("unit_id"), Perm.PARTICIPATION_MANAGE)
     finding_id = data.pop("finding_id")
@@ -231,7 +232,7 @@ def get_measure(request: HttpRequest, measure_id: int) -> Measure:
 
 
 @router.post("/participation/measures/{measure_id}/updates", response={201: MeasureUpdateOut})
-def update_measure(request: HttpRequest, measure_id: int, payload: MeasureUpdateIn) -> Any:
+def update_measure(request: StaffRequest, measure_id: int, payload: MeasureUpdateIn) -> Any:
     """Change a measure's status or progress; a rejection needs a reason."""
     measure = access_measure_by_id(request.user, measure_id, Perm.PARTICIPATION_MANAGE)
     return Status(201, services.measure_set_status(actor=request.user, measure=measure, **payload.dict()))
@@ -275,15 +276,15 @@ def list_sharing(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.post("/participation/sharing", response={201: dict[str, Any]})
-def create_sharing(request: HttpRequest, payload: SharingIn) -> Any:
+def create_sharing(request: StaffRequest, payload: SharingIn) -> Any:
     """Share your municipality's aggregated figures with another municipality (by slug)."""
     partner = sharing.access_partner_for_sharing(request.user, payload.partner)
-    services.sharing_grant(actor=request.user, municipality=request.user.municipality, partner=partner)
+    services.sharing_grant(actor=request.user, municipality=municipality_of(request.user), partner=partner)
     return Status(201, {"slug": partner.slug, "name": partner.name})
 
 
 @router.delete("/participation/sharing/{slug}", response={204: None})
-def delete_sharing(request: HttpRequest, slug: str) -> Any:
+def delete_sharing(request: StaffRequest, slug: str) -> Any:
     """Stop sharing your figures with a municipality."""
     services.sharing_revoke(actor=request.user, grant=sharing.access_grant_by_partner(request.user, slug))
     return Status(204, None)

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
 
-from medvirk.accounts.access import access_unit_by_id
+from medvirk.accounts.access import access_unit_by_id, municipality_id_of, municipality_of
 from medvirk.accounts.permissions import Perm
+from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import Municipality
 from medvirk.partners import services
@@ -175,7 +176,7 @@ def _query(
 
 @router.get("/organisations", response=list[OrganisationOut])
 def list_organisations(
-    request: HttpRequest,
+    request: StaffRequest,
     q: str = "",
     district: int | None = None,
     competence: str = "",
@@ -186,16 +187,18 @@ def list_organisations(
     """List or search the register of the caller's municipality."""
     require_anywhere(request.user, Perm.ORG_VIEW)
     query = _query(q, district, competence, language, group, country)
-    return [_data(o) for o in organisation_search(municipality_id=request.user.municipality_id, query=query)]
+    return [
+        _data(o) for o in organisation_search(municipality_id=municipality_id_of(request.user), query=query)
+    ]
 
 
 @router.post("/organisations", response={201: OrganisationOut})
-def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Status[dict[str, object]]:
+def create_organisation(request: StaffRequest, payload: OrganisationIn) -> Status[dict[str, object]]:
     """Register an organisation."""
     require_anywhere(request.user, Perm.PARTNERS_MANAGE)
     org = services.organisation_create(
         actor=request.user,
-        municipality=request.user.municipality,
+        municipality=municipality_of(request.user),
         data=OrganisationData(**payload.dict()),
         source="api",
     )
@@ -210,7 +213,7 @@ def get_organisation(request: HttpRequest, organisation_id: int) -> dict[str, ob
 
 @router.patch("/organisations/{organisation_id}", response=OrganisationOut)
 def update_organisation(
-    request: HttpRequest, organisation_id: int, payload: OrganisationPatch
+    request: StaffRequest, organisation_id: int, payload: OrganisationPatch
 ) -> dict[str, object]:
     """Change some of an organisation's fields."""
     org = access_organisation_by_id(request.user, organisation_id, Perm.PARTNERS_MANAGE)
@@ -261,7 +264,7 @@ def list_contacts(request: HttpRequest, unit_id: int) -> list[ContactOut]:
 
 
 @router.post("/units/{unit_id}/organisation-contacts", response={201: ContactOut})
-def add_contact(request: HttpRequest, unit_id: int, payload: ContactIn) -> Status[ContactOut]:
+def add_contact(request: StaffRequest, unit_id: int, payload: ContactIn) -> Status[ContactOut]:
     """Log a contact between a unit and an organisation."""
     unit = access_unit_by_id(request.user, unit_id, Perm.CONTACT_LOG)
     org = Organisation.objects.filter(
@@ -281,7 +284,7 @@ def add_contact(request: HttpRequest, unit_id: int, payload: ContactIn) -> Statu
     return Status(201, _contact_out(entry))
 
 
-def _mapping_out(unit_id: int, year: int, saved: object, groups: list, source: str) -> MappingOut:  # type: ignore[type-arg]
+def _mapping_out(unit_id: int, year: int, saved: object, groups: list, source: str) -> MappingOut:
     return MappingOut(
         unit_id=unit_id,
         year=year,
@@ -313,7 +316,7 @@ def get_mapping(request: HttpRequest, unit_id: int, year: int) -> MappingOut:
 
 
 @router.put("/units/{unit_id}/organisation-mapping/{year}", response=MappingOut)
-def put_mapping(request: HttpRequest, unit_id: int, year: int, payload: MappingIn) -> MappingOut:
+def put_mapping(request: StaffRequest, unit_id: int, year: int, payload: MappingIn) -> MappingOut:
     """Save a unit's yearly mapping; groups are matched by key (unknown keys are refused)."""
     unit = access_unit_by_id(request.user, unit_id, Perm.CONTACT_LOG)
     _saved, groups, _source = mapping_for(unit=unit, year=year)

@@ -15,6 +15,7 @@ from ninja.responses import Status
 
 from medvirk.accounts.access import access_unit_by_id
 from medvirk.accounts.permissions import Perm
+from medvirk.accounts.requests import StaffRequest
 from medvirk.insights import equity, equity_outcomes
 from medvirk.population import selectors, services, usercounts_import
 from medvirk.population.models import PopulationTable
@@ -101,7 +102,7 @@ def list_tables(request: HttpRequest) -> list[TableOut]:
 
 
 @router.post("/population/tables", response={201: TableOut, 400: dict})
-def import_table(request: HttpRequest, payload: ImportIn) -> Status[Any]:
+def import_table(request: StaffRequest, payload: ImportIn) -> Status[Any]:
     """Import a JSON-stat 2.0 dataset (``document``) or CSV text (``csv``), all or nothing."""
     root = selectors.access_population_root(request.user)
     if (payload.document is None) == (payload.csv is None):
@@ -138,7 +139,7 @@ def get_table(request: HttpRequest, table_id: int) -> TableDetailOut:
 
 
 @router.patch("/population/tables/{table_id}/mapping/{entry_id}", response={200: EntryOut, 400: dict})
-def correct_mapping(request: HttpRequest, table_id: int, entry_id: int, payload: MappingIn) -> Any:
+def correct_mapping(request: StaffRequest, table_id: int, entry_id: int, payload: MappingIn) -> Any:
     """Map one source code to another standard category (null: not used) and recount."""
     entry = selectors.access_mapping_entry_by_id(request.user, table_id, entry_id)
     try:
@@ -163,7 +164,7 @@ def get_user_counts(request: HttpRequest, unit_id: int, year: int) -> dict[str, 
 
 
 @router.put("/population/units/{unit_id}/user-counts", response=dict)
-def set_user_counts(request: HttpRequest, unit_id: int, payload: UserCountsIn) -> dict[str, Any]:
+def set_user_counts(request: StaffRequest, unit_id: int, payload: UserCountsIn) -> dict[str, Any]:
     """Replace a unit's user counts for one year and background dimension."""
     unit = access_unit_by_id(request.user, unit_id, Perm.USER_COUNTS_EDIT)
     rows = services.user_counts_set(
@@ -173,7 +174,7 @@ def set_user_counts(request: HttpRequest, unit_id: int, payload: UserCountsIn) -
 
 
 @router.post("/population/units/{unit_id}/user-counts/import", response={200: dict, 400: dict})
-def import_user_counts(request: HttpRequest, unit_id: int, payload: UserCountsImportIn) -> Any:
+def import_user_counts(request: StaffRequest, unit_id: int, payload: UserCountsImportIn) -> Any:
     """Import a unit's user counts for a year from CSV text (columns dimension, category, count).
 
     All or nothing: any bad line rejects the whole file with every problem listed by line number.

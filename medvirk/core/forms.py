@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.forms.renderers import BaseRenderer, DjangoTemplates
@@ -17,14 +17,20 @@ class DsFormRenderer(DjangoTemplates):
     field_template_name = "core/forms/field.html"
 
 
-class DsFormMixin:
+if TYPE_CHECKING:  # the mixin is only ever mixed into a form; type it as one
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+
+class DsFormMixin(_FormBase):
     """Give widgets Designsystemet classes and point ``aria-describedby`` at error messages."""
 
     default_renderer: BaseRenderer | type[BaseRenderer] | None = DsFormRenderer
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():  # type: ignore[attr-defined]
+        for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
                 # Each option is its own Designsystemet checkbox/radio with a label beside it.
@@ -34,19 +40,33 @@ class DsFormMixin:
             widget.attrs["class"] = (widget.attrs.get("class", "") + " ds-input").strip()
 
     def full_clean(self) -> None:
-        super().full_clean()  # type: ignore[misc]
-        for name in self.errors:  # type: ignore[attr-defined]
-            if name in self.fields:  # type: ignore[attr-defined]
-                bound = self[name]  # type: ignore[index]
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                bound = self[name]
                 described = bound.field.widget.attrs.get("aria-describedby", "")
                 error_id = f"{bound.auto_id}_error"
                 if error_id not in described:
                     bound.field.widget.attrs["aria-describedby"] = (described + " " + error_id).strip()
 
+    def choice_field(self, name: str) -> forms.ChoiceField:
+        """Return the choice field ``name``, typed, e.g. to set its choices for this request."""
+        field = self.fields[name]
+        if not isinstance(field, forms.ChoiceField):
+            raise TypeError(f"{name} is not a choice field")
+        return field
+
+    def model_choice_field(self, name: str) -> forms.ModelChoiceField[Any]:
+        """Return the model choice field ``name``, typed, e.g. to narrow its queryset."""
+        field = self.fields[name]
+        if not isinstance(field, forms.ModelChoiceField):
+            raise TypeError(f"{name} is not a model choice field")
+        return field
+
     def add_service_error(self, error: ServiceError) -> None:
         """Show a service's refusal next to its field (or at the top of the form)."""
-        field = error.field if error.field in self.fields else None  # type: ignore[attr-defined]
-        self.add_error(field, str(error.message))  # type: ignore[attr-defined]
+        field = error.field if error.field in self.fields else None
+        self.add_error(field, str(error.message))
 
 
 class DsForm(DsFormMixin, forms.Form):

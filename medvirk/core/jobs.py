@@ -114,7 +114,7 @@ def start_job(*, kind: str, municipality: Any, user: Any, params: dict[str, Any]
     job = Job.objects.create(
         municipality=municipality,
         kind=kind,
-        created_by=user if getattr(user, "pk", None) else None,
+        created_by_id=getattr(user, "pk", None) or None,
         params=params or {},
         language=translation.get_language() or settings.LANGUAGE_CODE,
         expires_at=timezone.now() + timedelta(days=settings.JOB_RETENTION_DAYS),

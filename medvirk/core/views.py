@@ -4,20 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponseRedirect
+from django.http.response import HttpResponseBase
+
+Response = TypeVar("Response", bound=HttpResponseBase)
 
 #: Years a page's ``?year=`` may name unless it says otherwise (those population data may have).
 YEARS = range(1900, 2201)
 
 
-def staff_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Require a logged-in user; object access is then checked by ``access_*`` helpers (404)."""
+def staff_view(view: Callable[..., Response]) -> Callable[..., Response | HttpResponseRedirect]:
+    """Require a logged-in user; object access is then checked by ``access_*`` helpers (404).
+
+    The view may take ``request: medvirk.accounts.requests.StaffRequest``: its user is logged in.
+    """
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Response | HttpResponseRedirect:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         return view(request, *args, **kwargs)

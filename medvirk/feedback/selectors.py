@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from medvirk.accounts.access import can, scope_q, units_for
+from medvirk.accounts.access import can, municipality_id_of, scope_q, units_for
 from medvirk.accounts.permissions import Perm
 from medvirk.analysis.outcomes import AlertKind, AlertRules, OutcomeAlert, alerts
 from medvirk.analysis.trajectories import MIN_EPISODES, Band, QuantileModel, rule_band
@@ -123,7 +123,7 @@ def services_for(user: Any, perm: Perm = Perm.FEEDBACK_PRACTICE) -> QuerySet[Ser
 def access_service_by_id(user: Any, service_id: Any, perm: Perm) -> Service:
     service = (
         Service.objects.select_related("unit", "outcome", "alliance")
-        .filter(pk=_pk(service_id), municipality_id=getattr(user, "municipality_id", None))
+        .filter(pk=_pk(service_id), municipality_id=municipality_id_of(user))
         .first()
     )
     if service is None or not can(user, perm, service.unit):
@@ -136,7 +136,7 @@ def access_instrument_by_id(user: Any, instrument_id: Any) -> Instrument:
     from medvirk.orgs.selectors import municipality_root
 
     instrument = Instrument.objects.filter(
-        pk=_pk(instrument_id), municipality_id=getattr(user, "municipality_id", None)
+        pk=_pk(instrument_id), municipality_id=municipality_id_of(user)
     ).first()
     if instrument is None or not can(
         user, Perm.FEEDBACK_MANAGE, municipality_root(municipality=instrument.municipality)
@@ -239,16 +239,17 @@ def episode_view(episode: Episode, *, with_links: bool = True) -> EpisodeView:
     collateral: dict[str, dict[int, float]] = defaultdict(dict)
     critical: list[tuple[int, str]] = []
     for r in ratings:
-        n = r["session__number"]
+        n, score = r["session__number"], r["score"]
         if r["rater__kind"] == RaterKind.CLIENT:
             if r["instrument_id"] == service.outcome_id:
-                outcome_scores[n] = r["score"]
+                if score is not None:  # an unscored rating has no point to draw
+                    outcome_scores[n] = score
                 critical += [(n, key) for key in r["critical"] or []]
-            elif r["instrument_id"] == service.alliance_id:
-                alliance_scores[n] = r["score"]
-        elif r["instrument_id"] == service.outcome_id:
+            elif r["instrument_id"] == service.alliance_id and score is not None:
+                alliance_scores[n] = score
+        elif r["instrument_id"] == service.outcome_id and score is not None:
             label = r["rater__label"] or RaterKind(r["rater__kind"]).label
-            collateral[str(label)][n] = r["score"]
+            collateral[str(label)][n] = score
     parsed = service.outcome.parsed
     version = parsed.get_version(episode.age_version)
     thresholds = parsed.thresholds(version)
@@ -345,7 +346,8 @@ def caseload(user: Any, *, include_closed: bool = False) -> list[CaseloadRow]:
     for episode_id, instrument_id, number, value, critical in Rating.objects.filter(
         session__episode_id__in=ids, rater__kind=RaterKind.CLIENT
     ).values_list("session__episode_id", "instrument_id", "session__number", "score", "critical"):
-        scores[episode_id][instrument_id][number] = value
+        if value is not None:
+            scores[episode_id][instrument_id][number] = value
         criticals[episode_id] += [(number, key) for key in critical or []]
     fits = {
         (f.service_id, f.instrument_id, f.age_version): f

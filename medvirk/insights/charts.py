@@ -86,9 +86,8 @@ def distribution_chart(chart_id: str, figures: QuestionFigures) -> Chart | None:
     """Return the answer distribution of a shown group as bars (merged options as one bar)."""
     if not figures.shown:
         return None
-    bars = [
-        _bar(i, o.label, o.share) for i, o in enumerate(o for o in figures.options if o.share is not None)
-    ]
+    shares = [(o.label, o.share) for o in figures.options if o.share is not None]
+    bars = [_bar(i, label, share) for i, (label, share) in enumerate(shares)]
     if figures.merged_share is not None:
         bars.append(_bar(len(bars), _("Other options"), figures.merged_share))
     return Chart(chart_id, tuple(bars)) if bars else None
@@ -103,7 +102,7 @@ def top_box_chart(
 
     ``benchmark`` (the national benchmark's figures, if any) comes last as a bar of its own kind.
     """
-    bars = []
+    bars: list[Bar] = []
     for label, fig in rows:
         if fig.shown and fig.top_box is not None:
             low, high = fig.top_box.interval

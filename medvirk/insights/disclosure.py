@@ -86,10 +86,10 @@ def state_for(survey: Survey, tree: selectors.SurveyTree) -> dict[Any, Any]:
     threshold and the tree's shape identify the data. Counting responses instead would cost a
     scan of the survey's responses on every page view.
     """
-    last = Response.objects.filter(survey=OuterRef("pk"), complete=True).order_by("-id").values("id")[:1]
+    newest = Response.objects.filter(survey=OuterRef("pk"), complete=True).order_by("-id").values("id")[:1]
     revision, last = (
         Survey.objects.filter(pk=survey.pk)
-        .annotate(last=Subquery(last))
+        .annotate(last=Subquery(newest))
         .values_list("responses_revision", "last")
         .first()
     ) or (None, None)

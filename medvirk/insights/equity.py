@@ -104,16 +104,16 @@ def build_tree_counts(
     for n in sorted(nodes):
         for s in slots:
             builder.cell(f"{n}|{s}", totals[n][s])
-        for parent, kids in rels:
-            builder.relation(f"{n}|{parent}", [f"{n}|{k}" for k in kids])
+        for whole, kids in rels:
+            builder.relation(f"{n}|{whole}", [f"{n}|{k}" for k in kids])
         if children[n]:
             own = leaf.get(n)
             parts = [str(c) for c in sorted(children[n])]
             if own and any(own.values()):
                 for s in slots:
                     builder.cell(f"{n}#own|{s}", own[s], published=False)
-                for parent, kids in rels:
-                    builder.relation(f"{n}#own|{parent}", [f"{n}#own|{k}" for k in kids])
+                for whole, kids in rels:
+                    builder.relation(f"{n}#own|{whole}", [f"{n}#own|{k}" for k in kids])
                 parts.append(f"{n}#own")
             for s in slots:
                 builder.relation(f"{n}|{s}", [f"{p}|{s}" for p in parts])

@@ -83,7 +83,8 @@ def _answers(survey: Any, ids: list[int], keys: list[str]) -> dict[str, list[tup
     for rid, key, value in Answer.objects.filter(
         survey=survey, response_id__in=ids, question__key__in=keys, value_num__isnull=False
     ).values_list("response_id", "question__key", "value_num"):
-        out[key].append((rid, value))
+        if value is not None:  # never None: the filter says so
+            out[key].append((rid, value))
     return out
 
 
@@ -243,7 +244,7 @@ def _rake(
     use = [d for d in dims if d in margins and not (d == DISTRICT.key and not catchment.is_municipality)]
     if not use:
         return Weighting([], len(ids), len(ids), note=_("No population figures to weight to.")), {}, [], []
-    notes = []
+    notes: list[str] = []
     for k in range(len(use), 0, -1):
         info, weights, codes, kept = _rake_on(unit, ids, bg, use[:k], margins, min_n)
         if weights:

@@ -19,7 +19,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from operator import itemgetter
 from typing import IO, Any
 
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -45,7 +46,7 @@ PROGRESS_EVERY = 1000  # rows between progress reports of a background export
 Progress = Callable[[int, int, str], None]  # as ``medvirk.core.jobs.Progress``
 
 
-def _xlsx_write(rows: Iterable[list[Any]], out: IO[bytes]) -> None:
+def _xlsx_write(rows: Iterable[Sequence[Any]], out: IO[bytes]) -> None:
     """Write the rows as a one-sheet workbook; write-only mode keeps one row in memory at a time."""
     from openpyxl import Workbook
 
@@ -56,14 +57,14 @@ def _xlsx_write(rows: Iterable[list[Any]], out: IO[bytes]) -> None:
     workbook.save(out)
 
 
-def _xlsx(rows: Iterable[list[Any]]) -> Any:
+def _xlsx(rows: Iterable[Sequence[Any]]) -> Any:
     spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115 — FileResponse closes it
     _xlsx_write(rows, spool)
     spool.seek(0)
     return spool
 
 
-def _respond(rows: Iterable[list[Any]], fmt: str, name: str) -> HttpResponse:
+def _respond(rows: Iterable[Sequence[Any]], fmt: str, name: str) -> HttpResponseBase:
     if fmt == "xlsx":
         return FileResponse(_xlsx(rows), as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX_TYPE)
     response = StreamingHttpResponse(csv_stream(rows), content_type="text/csv; charset=utf-8")
@@ -169,7 +170,7 @@ def summary_rows(user: Any, results: SurveyResults, node_id: int) -> Iterator[li
             ]
 
 
-def aggregated_response(user: Any, results: SurveyResults, node_id: int, fmt: str) -> HttpResponse:
+def aggregated_response(user: Any, results: SurveyResults, node_id: int, fmt: str) -> HttpResponseBase:
     """Return the summary export as CSV (default) or XLSX."""
     name = f"{slugify(results.survey.series)}-{slugify(results.survey.round_label)}-{node_id}"
     return _respond(summary_rows(user, results, node_id), fmt, name)
@@ -330,7 +331,7 @@ def raw_export_filename(results: SurveyResults, node_id: int, fmt: str) -> str:
     return f"{slugify(survey.series)}-{slugify(survey.round_label)}-{node_id}-responses.{fmt}"
 
 
-def raw_response(user: Any, results: SurveyResults, node_id: int, fmt: str) -> HttpResponse:
+def raw_response(user: Any, results: SurveyResults, node_id: int, fmt: str) -> HttpResponseBase:
     """Return response-level data as CSV (default), XLSX or SPSS .sav; record who exported it."""
     fmt = fmt if fmt in RAW_FORMATS else "csv"
     services.raw_export_record(
@@ -357,8 +358,8 @@ def raw_response(user: Any, results: SurveyResults, node_id: int, fmt: str) -> H
 
 
 def _reporting(
-    rows: Iterator[list[Any]], total: int, progress: Progress, message: str, counter: list[int]
-) -> Iterator[list[Any]]:
+    rows: Iterator[Sequence[Any]], total: int, progress: Progress, message: str, counter: list[int]
+) -> Iterator[Sequence[Any]]:
     """Pass the header and rows through, reporting every ``PROGRESS_EVERY`` rows written."""
     yield next(rows)
     for row in rows:

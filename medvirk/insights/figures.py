@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -50,18 +51,23 @@ class QuestionFigures:
         return bool(self.merged_labels)
 
 
+def _share(count: int | None, n: int) -> float | None:
+    """Return ``count`` as a share of ``n`` (None when either is missing or n is 0)."""
+    return count / n if n and count is not None else None
+
+
 def hidden_figures(question: QuestionInfo, status: str) -> QuestionFigures:
     """Return the figures of a group the suppression step hides: no numbers."""
     return QuestionFigures(question, False, status)
 
 
-def scale_values(question: QuestionInfo, counts: Mapping[int, int]) -> np.ndarray:
+def scale_values(question: QuestionInfo, counts: Mapping[Any, int]) -> np.ndarray:
     """Return every scale answer as a number (``np.repeat`` of values by counts, no "don't know")."""
     pairs = [(o.value, counts.get(o.id, 0)) for o in question.options if o.value is not None]
     return np.repeat(np.array([v for v, _n in pairs], dtype=float), [n for _v, n in pairs])
 
 
-def top_box_count(question: QuestionInfo, counts: Mapping[int, int]) -> int:
+def top_box_count(question: QuestionInfo, counts: Mapping[Any, int]) -> int:
     """Return how many answers lie in the question's top box."""
     assert question.scale is not None
     top = question.scale.top_box_from()
@@ -69,7 +75,7 @@ def top_box_count(question: QuestionInfo, counts: Mapping[int, int]) -> int:
 
 
 def question_figures(
-    question: QuestionInfo, counts: Mapping[int, int], n: int, policy: SuppressionPolicy
+    question: QuestionInfo, counts: Mapping[Any, int], n: int, policy: SuppressionPolicy
 ) -> QuestionFigures:
     """Compute the distribution, mean and top-box share of a shown group from its option counts.
 
@@ -88,7 +94,7 @@ def question_figures(
             o.key,
             o.label,
             decided[o.key].count,
-            decided[o.key].count / n if n and decided[o.key].count is not None else None,
+            _share(decided[o.key].count, n),
         )
         for o in shown_options
     )
@@ -133,8 +139,8 @@ class Trend:
 def trend(
     question: QuestionInfo,
     before: QuestionInfo,
-    counts_before: Mapping[int, int],
-    counts_after: Mapping[int, int],
+    counts_before: Mapping[Any, int],
+    counts_after: Mapping[Any, int],
     min_n: int,
 ) -> Trend:
     """Compare two shown groups of the same question in consecutive rounds."""

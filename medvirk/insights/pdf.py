@@ -25,7 +25,7 @@ def _fetcher() -> Any:
     """
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    class FontFilesOnly(URLFetcher):  # type: ignore[misc]
+    class FontFilesOnly(URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> Any:
             path = fonts.local_font_file(url)
             if path is None:

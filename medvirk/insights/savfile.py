@@ -28,7 +28,7 @@ import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 import numpy as np
 
@@ -46,6 +46,12 @@ RAW, SPACES, MISSING = 253, 254, 255  # compression codes; 1–251 are the integ
 CHUNK_UNITS = 1 << 18  # 8-byte units compressed at once in ``write`` (≈ 20 MB of work arrays)
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 F8_2 = (5 << 16) | (8 << 8) | 2  # print/write format F8.2, as pyreadstat writes numbers
+
+
+class Writable(Protocol):
+    """Where a file is written: anything with ``write(bytes)`` (a file, a socket, a counter)."""
+
+    def write(self, data: bytes, /) -> object: ...
 
 
 @dataclass(frozen=True)
@@ -132,7 +138,7 @@ class SavWriter:
         self.cases += n
         self.batches += 1
 
-    def write(self, out: IO[bytes]) -> int:
+    def write(self, out: Writable) -> int:
         """Write the dictionary and all cases added to ``out``; return the number of cases."""
         layout = self._layout()
         out.write(self._dictionary(layout))

@@ -19,7 +19,7 @@ from django.db.models import Count, Q
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 
-from medvirk.accounts.access import can, scope_q
+from medvirk.accounts.access import can, municipality_id_of, scope_q
 from medvirk.accounts.permissions import Perm
 from medvirk.orgs.models import OrgUnit
 from medvirk.surveys.models import (
@@ -124,7 +124,7 @@ def access_survey_results(
         raise Http404 from None
     survey = (
         Survey.objects.select_related("owner_unit", "municipality")
-        .filter(pk=pk, municipality_id=getattr(user, "municipality_id", None))
+        .filter(pk=pk, municipality_id=municipality_id_of(user))
         .first()
     )
     if survey is None:
@@ -257,15 +257,14 @@ def text_answers(
 
 def number_values(*, survey: Survey, question_id: int, unit_ids: list[int]) -> list[float]:
     """Return the answers to a number question in complete responses of the given units."""
-    return list(
-        Answer.objects.filter(
-            survey=survey,
-            question_id=question_id,
-            unit_id__in=unit_ids,
-            response__complete=True,
-            value_num__isnull=False,
-        ).values_list("value_num", flat=True)
-    )
+    values = Answer.objects.filter(
+        survey=survey,
+        question_id=question_id,
+        unit_id__in=unit_ids,
+        response__complete=True,
+        value_num__isnull=False,
+    ).values_list("value_num", flat=True)
+    return [value for value in values if value is not None]  # none is; the filter says so
 
 
 #: Separates the values, and the values from the question ids, in a packed answers column.

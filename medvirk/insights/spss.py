@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import IO, Any
@@ -189,7 +189,7 @@ BUILDERS: dict[SpssKind, Callable[[_Context, str, Question, str, int], list[SavC
 }
 
 
-def sav_columns(results: SurveyResults, header: list[str]) -> list[SavColumn]:
+def sav_columns(results: SurveyResults, header: Sequence[str]) -> list[SavColumn]:
     """Return the typed, labelled variables for a raw-export ``header`` (see ``exports.raw_rows``)."""
     definition = results.definition
     lang = definition.languages[0] if definition.languages else "nb"
@@ -235,7 +235,7 @@ def _option_label(q: Question, key: str, lang: str) -> str:
     return _text(option.label, lang) if option else key
 
 
-def write_sav(results: SurveyResults, rows: Iterable[list[Any]]) -> IO[bytes]:
+def write_sav(results: SurveyResults, rows: Iterable[Sequence[Any]]) -> IO[bytes]:
     """Write the raw rows (header first) to a .sav file; return it open for reading, unlinked."""
     iterator = iter(rows)
     columns = sav_columns(results, next(iterator))

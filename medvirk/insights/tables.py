@@ -216,8 +216,8 @@ class SurveyResults:
             self._state[key] = dict(per_unit)
         return self._state[key]
 
-    def _node_counts(self, question: QuestionInfo, node_id: int) -> dict[int, int]:
-        acc: dict[int, int] = defaultdict(int)
+    def _node_counts(self, question: QuestionInfo, node_id: int) -> dict[int | None, int]:
+        acc: dict[int | None, int] = defaultdict(int)
         per_unit = self._counts(question.id)
         for unit_id in self.tree.survey_units_below(node_id):
             for oid, n in per_unit.get(unit_id, {}).items():

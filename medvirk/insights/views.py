@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from medvirk.accounts.access import can_anywhere
 from medvirk.accounts.permissions import Perm
+from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
 from medvirk.core.views import staff_view
 
@@ -114,14 +116,14 @@ def text_answers(request: HttpRequest, survey_id: int) -> HttpResponse:
 
 
 @staff_view
-def export_aggregated(request: HttpRequest, survey_id: int) -> HttpResponse:
+def export_aggregated(request: HttpRequest, survey_id: int) -> HttpResponseBase:
     """Download the suppressed summary table of a unit and its comparison units (CSV or XLSX)."""
     results, node_id = _load(request, survey_id)
     return exports.aggregated_response(request.user, results, node_id, request.GET.get("format", "csv"))
 
 
 @staff_view
-def export_raw(request: HttpRequest, survey_id: int) -> HttpResponse:
+def export_raw(request: HttpRequest, survey_id: int) -> HttpResponseBase:
     """Download response-level data; anonymous surveys and permitted roles only."""
     results, node_id = exports.access_raw_export(request.user, survey_id, request.GET.get("unit"))
     fmt = request.GET.get("format", "csv")
@@ -138,7 +140,7 @@ def _results_url(results: SurveyResults, node_id: int) -> str:
 
 @staff_view
 @require_POST
-def export_raw_start(request: HttpRequest, survey_id: int) -> HttpResponse:
+def export_raw_start(request: StaffRequest, survey_id: int) -> HttpResponse:
     """Start preparing response-level data in the background; the job's page shows progress."""
     results, node_id = exports.access_raw_export(request.user, survey_id, request.GET.get("unit"))
     try:

@@ -12,8 +12,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 
-from medvirk.accounts.access import access_unit_by_id, can, units_for
+from medvirk.accounts.access import access_unit_by_id, can, municipality_id_of, units_for
 from medvirk.accounts.permissions import Perm
+from medvirk.accounts.requests import StaffRequest
 from medvirk.core.csv_export import csv_response
 from medvirk.core.views import staff_view, year_param
 from medvirk.orgs.models import OrgUnit, UnitKind
@@ -28,14 +29,14 @@ def _language() -> str:
 
 
 @staff_view
-def equity_index(request: HttpRequest) -> HttpResponse:
+def equity_index(request: StaffRequest) -> HttpResponse:
     """List the areas and units whose equity report the user may read."""
     units = list(units_for(request.user, Perm.RESULTS_VIEW))
     if not units:
         raise Http404
     areas = [u for u in units if u.kind in (UnitKind.MUNICIPALITY, UnitKind.DISTRICT)]
     others = [u for u in units if u not in areas]
-    root = OrgUnit.objects.filter(municipality_id=request.user.municipality_id, parent=None).first()
+    root = OrgUnit.objects.filter(municipality_id=municipality_id_of(request.user), parent=None).first()
     context = {
         "areas": areas,
         "units": others,

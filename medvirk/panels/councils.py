@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from medvirk.accounts.access import municipality_id_of, municipality_of
+from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
 from medvirk.core.views import staff_view
 
@@ -20,26 +22,26 @@ from .selectors import access_council_by_id, require_panels
 
 
 @staff_view
-def council_list(request: HttpRequest) -> HttpResponse:
+def council_list(request: StaffRequest) -> HttpResponse:
     """List councils and create one."""
     require_panels(request.user)
     form = CouncilForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             council = services.council_create(
-                actor=request.user, municipality=request.user.municipality, **form.cleaned_data
+                actor=request.user, municipality=municipality_of(request.user), **form.cleaned_data
             )
         except ServiceError as error:
             form.add_service_error(error)
         else:
             messages.success(request, _("The council was created."))
             return redirect("panels:council_detail", council.pk)
-    councils = Council.objects.filter(municipality_id=request.user.municipality_id)
+    councils = Council.objects.filter(municipality_id=municipality_id_of(request.user))
     return render(request, "panels/council_list.html", {"councils": councils, "form": form})
 
 
 @staff_view
-def council_detail(request: HttpRequest, council_id: int) -> HttpResponse:
+def council_detail(request: StaffRequest, council_id: int) -> HttpResponse:
     """Members with terms, meetings, the decisions log, and forms to add to each."""
     council = access_council_by_id(request.user, council_id)
     post = request.POST if request.method == "POST" else None

@@ -174,7 +174,7 @@ class QuotaForm(DsForm):
         _style(self)
 
     def quotas(self) -> list[tuple[str, str, int, int]]:
-        out = []
+        out: list[tuple[str, str, int, int]] = []
         for group in self.groups:
             feature = group["key"]
             cells = [
@@ -270,7 +270,9 @@ class MeetingForm(DsForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["record_for"].queryset = units_for(user, Perm.PARTICIPATION_MANAGE).order_by("path")
+        self.model_choice_field("record_for").queryset = units_for(user, Perm.PARTICIPATION_MANAGE).order_by(
+            "path"
+        )
 
 
 class MeetingLinkForm(DsForm):
@@ -282,5 +284,5 @@ class MeetingLinkForm(DsForm):
 
     def __init__(self, *args: Any, user: Any, council: Council, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].queryset = council.meetings.filter(activity__isnull=True)
-        self.fields["activity"].queryset = linkable_activities(user)
+        self.model_choice_field("meeting").queryset = council.meetings.filter(activity__isnull=True)
+        self.model_choice_field("activity").queryset = linkable_activities(user)

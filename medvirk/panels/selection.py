@@ -166,7 +166,7 @@ def explain(report: FeasibilityReport, municipality: Any) -> list[str]:
 
     out = []
     for issue in report.issues:
-        d = {
+        d: dict[str, Any] = {
             **issue.details,
             "group": group(issue.feature, issue.value),
             "feature": group(issue.feature, None),

@@ -8,6 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from medvirk.accounts.access import municipality_id_of, municipality_of
+from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
 from medvirk.core.job_views import job_fragment
 from medvirk.core.models import JobStatus
@@ -39,24 +41,24 @@ def _labelled_quotas(panel: Panel) -> list[tuple[str, str, int, int]]:
 
 
 @staff_view
-def panel_list(request: HttpRequest) -> HttpResponse:
+def panel_list(request: StaffRequest) -> HttpResponse:
     """List the municipality's panels and the size of the pool."""
     require_panels(request.user)
-    municipality_id = request.user.municipality_id
+    municipality_id = municipality_id_of(request.user)
     panels = Panel.objects.filter(municipality_id=municipality_id)
     pool = len(selection.pool_for(municipality_id))
     return render(request, "panels/panel_list.html", {"panels": panels, "pool_size": pool})
 
 
 @staff_view
-def panel_create(request: HttpRequest) -> HttpResponse:
+def panel_create(request: StaffRequest) -> HttpResponse:
     """Create a panel (then set its quotas)."""
     require_panels(request.user)
     form = PanelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             panel = services.panel_create(
-                actor=request.user, municipality=request.user.municipality, **form.cleaned_data
+                actor=request.user, municipality=municipality_of(request.user), **form.cleaned_data
             )
         except ServiceError as error:
             form.add_service_error(error)
@@ -93,7 +95,7 @@ def panel_detail(request: HttpRequest, panel_id: int) -> HttpResponse:
 
 
 @staff_view
-def panel_quotas(request: HttpRequest, panel_id: int) -> HttpResponse:
+def panel_quotas(request: StaffRequest, panel_id: int) -> HttpResponse:
     """Set min/max per category; ``?suggest=1`` fills in proportional suggestions."""
     panel = access_panel_by_id(request.user, panel_id)
     if panel.status != PanelStatus.DRAFT:
@@ -122,7 +124,7 @@ def panel_quotas(request: HttpRequest, panel_id: int) -> HttpResponse:
 
 @staff_view
 @require_POST
-def panel_select(request: HttpRequest, panel_id: int) -> HttpResponse:
+def panel_select(request: StaffRequest, panel_id: int) -> HttpResponse:
     """Start drawing the panel by lot (LEXIMIN or legacy) with a published seed, in the background."""
     panel = access_panel_by_id(request.user, panel_id)
     raw = request.POST.get("seed", "").strip()
@@ -171,7 +173,7 @@ def panel_report(request: HttpRequest, panel_id: int) -> HttpResponse:
 
 @staff_view
 @require_POST
-def member_decline(request: HttpRequest, panel_id: int, member_id: int) -> HttpResponse:
+def member_decline(request: StaffRequest, panel_id: int, member_id: int) -> HttpResponse:
     """Record that a member declined and draw a replacement in the same quota cells."""
     panel = access_panel_by_id(request.user, panel_id)
     member = access_member_by_id(request.user, panel, member_id)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from medvirk.accounts.access import municipality_of
+from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
 from medvirk.core.forms import DsForm
 from medvirk.core.views import staff_view
@@ -37,10 +39,10 @@ class UploadForm(DsForm):
 
 
 @staff_view
-def pool(request: HttpRequest) -> HttpResponse:
+def pool(request: StaffRequest) -> HttpResponse:
     """Show the pool: counts by attribute (confirmed volunteers) and the list of volunteers."""
     require_panels(request.user)
-    municipality = request.user.municipality
+    municipality = municipality_of(request.user)
     counts = pool_counts(municipality.pk)
     choices = feature_choices(municipality)
     tables = []
@@ -62,10 +64,10 @@ def pool(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view
-def import_csv(request: HttpRequest) -> HttpResponse:
+def import_csv(request: StaffRequest) -> HttpResponse:
     """Upload → preview with a verdict per row → confirm (signed rows in a hidden field)."""
     require_panels(request.user)
-    municipality = request.user.municipality
+    municipality = municipality_of(request.user)
     if request.method == "POST" and "confirm" in request.POST:
         try:
             rows = unsign_rows(request.POST.get("rows", ""))
@@ -91,7 +93,7 @@ def import_csv(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view
-def volunteer_edit(request: HttpRequest, volunteer_id: int) -> HttpResponse:
+def volunteer_edit(request: StaffRequest, volunteer_id: int) -> HttpResponse:
     """Correct a volunteer's attributes (audited; the volunteer's own links stay valid)."""
     volunteer = access_volunteer_by_id(request.user, volunteer_id)
     initial = {f: getattr(volunteer, f) for f in VOLUNTEER_EDITABLE}

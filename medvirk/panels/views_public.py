@@ -137,25 +137,25 @@ def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     municipality = get_object_or_404(Municipality, slug=slug)
     volunteer = services.volunteer_confirm(actor=PUBLIC_ACTOR, municipality=municipality, token=token)
     if volunteer is None:
+        status = 404
         context = {
             "title": _("The link does not work"),
             "text": _("The link has expired or you have withdrawn. You are welcome to sign up again."),
-            "status": 404,
         }
     else:
+        status = 200
         context = {
             "title": _("Thank you, you are in the pool"),
             "text": _(
                 "We may invite you when a panel is drawn. "
                 "You can withdraw at any time with the link in the e-mail."
             ),
-            "status": 200,
         }
     return render(
         request,
         "panels/public/message.html",
-        {"municipality": municipality, **context},
-        status=context["status"],
+        {"municipality": municipality, **context, "status": status},
+        status=status,
     )
 
 

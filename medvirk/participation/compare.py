@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import TextChoices
 from django.utils.translation import gettext as _
 
 from medvirk.orgs.models import Municipality, OrgUnit
@@ -89,11 +90,12 @@ def _figures(municipality: Municipality, year: int) -> tuple[dict[str, Cell], di
     put("activities", len(activities))
     put("documented", sum(1 for a in activities if a[3] is not None))
     put("participants", sum(a[3] or 0 for a in activities))
-    for prefix, index, choices in (
+    vocabularies: tuple[tuple[str, int, type[TextChoices]], ...] = (
         ("kind", 0, ActivityKind),
         ("ladder", 1, Ladder),
         ("level", 2, Level),
-    ):
+    )
+    for prefix, index, choices in vocabularies:
         counts = Counter(a[index] for a in activities)
         for value in choices.values:
             put(f"{prefix}.{value}", counts.get(value, 0))
@@ -117,9 +119,9 @@ def _figures(municipality: Municipality, year: int) -> tuple[dict[str, Cell], di
         )
     )
     put("measures", len(measures))
-    for prefix, index, choices in (("status", 0, MeasureStatus), ("decision", 1, DecisionLevel)):
+    for prefix, index, measure_choices in (("status", 0, MeasureStatus), ("decision", 1, DecisionLevel)):
         counts = Counter(m[index] for m in measures)
-        for value in choices.values:
+        for value in measure_choices.values:
             put(f"{prefix}.{value}", counts.get(value, 0))
 
     rows = cycle_rows(units=list(OrgUnit.objects.filter(municipality=municipality)), year=year)
@@ -219,7 +221,8 @@ def _chart(municipalities: Sequence[Municipality], per: list[dict[str, Cell]]) -
 
 def build_comparison(*, municipalities: Sequence[Municipality], year: int) -> Comparison:
     """Return the figures of each municipality side by side (callers check access first)."""
-    per, labels = [], {}
+    per: list[dict[str, Cell]] = []
+    labels: dict[str, str] = {}
     for municipality in municipalities:
         survey_rounds_sync(actor=ROUNDS_ACTOR, municipality_id=municipality.pk)
         cells, found = _figures(municipality, year)

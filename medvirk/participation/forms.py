@@ -74,9 +74,9 @@ class ActivityForm(DsForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         choices = unit_choices(units)
-        self.fields["owner_unit"].choices = choices
-        self.fields["units"].choices = choices
-        self.fields["survey"].choices = [("", _("None"))] + [
+        self.choice_field("owner_unit").choices = choices
+        self.choice_field("units").choices = choices
+        self.choice_field("survey").choices = [("", _("None"))] + [
             (s.pk, f"{s} ({s.round_label})") for s in surveys
         ]
 
@@ -160,7 +160,7 @@ class ReflectionForm(DsForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["prompt"].choices = [(p.key, p.text()) for p in PROMPTS]
+        self.choice_field("prompt").choices = [(p.key, p.text()) for p in PROMPTS]
 
 
 class FindingForm(DsForm):
@@ -186,11 +186,11 @@ class FindingForm(DsForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = unit_choices(units)
-        self.fields["activity"].choices = [("", _("None"))] + [
+        self.choice_field("unit").choices = unit_choices(units)
+        self.choice_field("activity").choices = [("", _("None"))] + [
             (a.pk, f"{a} ({a.starts_on})") for a in activities
         ]
-        self.fields["survey"].choices = [("", _("None"))] + [
+        self.choice_field("survey").choices = [("", _("None"))] + [
             (s.pk, f"{s} ({s.round_label})") for s in surveys
         ]
 
@@ -229,7 +229,7 @@ class MeasureForm(DsForm):
 
     def __init__(self, *args: Any, owners: Iterable[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = [(u.pk, u.get_full_name() or u.username) for u in owners]
+        self.choice_field("owner").choices = [(u.pk, u.get_full_name() or u.username) for u in owners]
 
 
 class StatusForm(DsForm):
@@ -268,8 +268,8 @@ class CompareForm(DsForm):
         self, *args: Any, municipalities: Iterable[Any], years: Iterable[int], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["m"].choices = [(m.slug, m.name) for m in municipalities]
-        self.fields["year"].choices = [(y, y) for y in years]
+        self.choice_field("m").choices = [(m.slug, m.name) for m in municipalities]
+        self.choice_field("year").choices = [(y, y) for y in years]
 
 
 class ShareForm(DsForm):
@@ -277,4 +277,4 @@ class ShareForm(DsForm):
 
     def __init__(self, *args: Any, partners: Iterable[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["partner"].choices = [(m.slug, m.name) for m in partners]
+        self.choice_field("partner").choices = [(m.slug, m.name) for m in partners]

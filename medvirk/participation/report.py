@@ -56,7 +56,12 @@ def build_report(*, unit: OrgUnit, year: int) -> Report:
         count = per_ladder.get(key, 0)
         rows.append(
             LadderRow(
-                key, str(label), count, sorted(kinds.items()), round(BAR_MAX * count / longest), 8 + 36 * i
+                key,
+                str(label),
+                count,
+                sorted((str(k), n) for k, n in kinds.items()),
+                round(BAR_MAX * count / longest),
+                8 + 36 * i,
             )
         )
     documented = [a for a in activities if a.participants is not None]

@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from medvirk.accounts.access import can, scope_q
+from medvirk.accounts.access import can, municipality_id_of, scope_q
 from medvirk.accounts.permissions import Perm
 from medvirk.orgs.models import Municipality, OrgUnit
 
@@ -47,7 +47,7 @@ def access_activity_by_id(user: Any, activity_id: Any, perm: Perm) -> Activity:
     """Return the activity if the user holds ``perm`` on its unit; otherwise 404."""
     activity = (
         Activity.objects.select_related("owner_unit", "owner_unit__municipality", "survey")
-        .filter(pk=_pk(activity_id), municipality_id=getattr(user, "municipality_id", None))
+        .filter(pk=_pk(activity_id), municipality_id=municipality_id_of(user))
         .first()
     )
     if activity is None or not can(user, perm, activity.owner_unit):
@@ -58,7 +58,7 @@ def access_activity_by_id(user: Any, activity_id: Any, perm: Perm) -> Activity:
 def access_attachment_by_id(user: Any, attachment_id: Any) -> ActivityAttachment:
     attachment = (
         ActivityAttachment.objects.select_related("activity__owner_unit")
-        .filter(pk=_pk(attachment_id), municipality_id=getattr(user, "municipality_id", None))
+        .filter(pk=_pk(attachment_id), municipality_id=municipality_id_of(user))
         .first()
     )
     if attachment is None or not can(user, Perm.RESULTS_VIEW, attachment.activity.owner_unit):
@@ -69,7 +69,7 @@ def access_attachment_by_id(user: Any, attachment_id: Any) -> ActivityAttachment
 def access_finding_by_id(user: Any, finding_id: Any, perm: Perm) -> Finding:
     finding = (
         Finding.objects.select_related("unit", "unit__municipality", "activity", "survey")
-        .filter(pk=_pk(finding_id), municipality_id=getattr(user, "municipality_id", None))
+        .filter(pk=_pk(finding_id), municipality_id=municipality_id_of(user))
         .first()
     )
     if finding is None or not can(user, perm, finding.unit):
@@ -80,7 +80,7 @@ def access_finding_by_id(user: Any, finding_id: Any, perm: Perm) -> Finding:
 def access_measure_by_id(user: Any, measure_id: Any, perm: Perm) -> Measure:
     measure = (
         Measure.objects.select_related("unit", "unit__municipality", "owner", "finding")
-        .filter(pk=_pk(measure_id), municipality_id=getattr(user, "municipality_id", None))
+        .filter(pk=_pk(measure_id), municipality_id=municipality_id_of(user))
         .first()
     )
     if measure is None or not can(user, perm, measure.unit):

@@ -6,12 +6,14 @@ import secrets
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from medvirk.accounts.access import access_unit_by_id, can, can_anywhere, units_for
 from medvirk.accounts.permissions import Perm
+from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
 from medvirk.core.views import staff_view
 from medvirk.orgs.models import OrgUnit
@@ -32,13 +34,14 @@ from .selectors import access_activity_by_id, access_attachment_by_id, activitie
 
 
 def _surveys(user: object) -> list[Survey]:
-    return list(
-        Survey.objects.filter(municipality_id=getattr(user, "municipality_id", None)).order_by("-id")[:200]
-    )
+    municipality_id = getattr(user, "municipality_id", None)
+    if municipality_id is None:
+        return []
+    return list(Survey.objects.filter(municipality_id=municipality_id).order_by("-id")[:200])
 
 
 @staff_view
-def activity_list(request: HttpRequest) -> HttpResponse:
+def activity_list(request: StaffRequest) -> HttpResponse:
     """List the activities of every unit the user may see."""
     if not can_anywhere(request.user, Perm.RESULTS_VIEW):
         raise Http404
@@ -56,12 +59,12 @@ def _units_for_form(user: object) -> list[OrgUnit]:
 
 
 @staff_view
-def activity_create(request: HttpRequest) -> HttpResponse:
+def activity_create(request: StaffRequest) -> HttpResponse:
     """Plan a new activity."""
     units = _units_for_form(request.user)
     if not units:
         raise Http404
-    initial = {"ladder": "dialogue", "level": "group", "invited": "open"}
+    initial: dict[str, object] = {"ladder": "dialogue", "level": "group", "invited": "open"}
     if request.GET.get("unit"):
         unit = access_unit_by_id(request.user, request.GET["unit"], Perm.PARTICIPATION_MANAGE)
         initial.update(owner_unit=unit.pk, service_area=unit.service_area)
@@ -110,7 +113,7 @@ def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 
 @staff_view
-def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
+def activity_edit(request: StaffRequest, activity_id: int) -> HttpResponse:
     """Change an activity's plan."""
     activity = access_activity_by_id(request.user, activity_id, Perm.PARTICIPATION_MANAGE)
     units = _units_for_form(request.user)
@@ -141,7 +144,7 @@ def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 
 @staff_view
-def activity_document(request: HttpRequest, activity_id: int) -> HttpResponse:
+def activity_document(request: StaffRequest, activity_id: int) -> HttpResponse:
     """Document an activity afterwards."""
     activity = access_activity_by_id(request.user, activity_id, Perm.PARTICIPATION_MANAGE)
     form = DocumentForm(request.POST or None, initial=document_initial(activity))
@@ -173,7 +176,7 @@ def activity_document(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 @staff_view
 @require_POST
-def attachment_add(request: HttpRequest, activity_id: int) -> HttpResponse:
+def attachment_add(request: StaffRequest, activity_id: int) -> HttpResponse:
     """Upload a checked attachment."""
     activity = access_activity_by_id(request.user, activity_id, Perm.PARTICIPATION_MANAGE)
     form = AttachmentForm(request.POST, request.FILES)
@@ -190,7 +193,7 @@ def attachment_add(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 
 @staff_view
-def attachment_download(request: HttpRequest, attachment_id: int) -> HttpResponse:
+def attachment_download(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
     """Send an attachment to staff who may see its activity."""
     attachment = access_attachment_by_id(request.user, attachment_id)
     try:
@@ -203,7 +206,7 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> HttpRespons
 
 
 @staff_view
-def activity_reflection(request: HttpRequest, activity_id: int) -> HttpResponse:
+def activity_reflection(request: StaffRequest, activity_id: int) -> HttpResponse:
     """The reflection kit: draw or choose a prompt and capture what was said into the minutes."""
     activity = access_activity_by_id(request.user, activity_id, Perm.PARTICIPATION_MANAGE)
     seed = request.GET.get("seed") or secrets.token_hex(4)
@@ -229,7 +232,7 @@ def activity_reflection(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 @staff_view
 @require_POST
-def activity_evaluation(request: HttpRequest, activity_id: int) -> HttpResponse:
+def activity_evaluation(request: StaffRequest, activity_id: int) -> HttpResponse:
     """Create the participants' standard evaluation survey for the activity."""
     activity = access_activity_by_id(request.user, activity_id, Perm.PARTICIPATION_MANAGE)
     try:

@@ -10,6 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from medvirk.accounts.access import municipality_id_of, municipality_of
+from medvirk.accounts.requests import StaffRequest
 from medvirk.core.csv_export import csv_response
 from medvirk.core.errors import ServiceError
 from medvirk.core.views import staff_view
@@ -59,11 +61,11 @@ def compare(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view
-def sharing_page(request: HttpRequest) -> HttpResponse:
+def sharing_page(request: StaffRequest) -> HttpResponse:
     """Which municipalities see our figures, which share theirs with us; share with one more."""
     grants = sharing.grants_for(request.user)
     can_share = sharing.can_share(request.user)
-    taken = {g.partner_id for g in grants["shared_with"]} | {request.user.municipality_id}
+    taken = {g.partner_id for g in grants["shared_with"]} | {municipality_id_of(request.user)}
     partners = Municipality.objects.exclude(pk__in=taken)
     form = ShareForm(request.POST or None, partners=partners) if can_share else None
     if request.method == "POST":
@@ -73,7 +75,7 @@ def sharing_page(request: HttpRequest) -> HttpResponse:
             partner = sharing.access_partner_for_sharing(request.user, form.cleaned_data["partner"])
             try:
                 services.sharing_grant(
-                    actor=request.user, municipality=request.user.municipality, partner=partner
+                    actor=request.user, municipality=municipality_of(request.user), partner=partner
                 )
             except ServiceError as error:
                 form.add_service_error(error)
@@ -85,7 +87,7 @@ def sharing_page(request: HttpRequest) -> HttpResponse:
 
 @staff_view
 @require_POST
-def sharing_revoke(request: HttpRequest, slug: str) -> HttpResponse:
+def sharing_revoke(request: StaffRequest, slug: str) -> HttpResponse:
     grant = sharing.access_grant_by_partner(request.user, slug)
     services.sharing_revoke(actor=request.user, grant=grant)
     messages.success(request, _("Your figures are no longer shared with %(m)s.") % {"m": grant.partner.name})

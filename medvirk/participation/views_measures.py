@@ -12,8 +12,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from medvirk.accounts.access import access_unit_by_id, can, can_anywhere, units_for
+from medvirk.accounts.access import access_unit_by_id, can, can_anywhere, municipality_id_of, units_for
 from medvirk.accounts.permissions import Perm
+from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
 from medvirk.core.views import staff_view, year_param
 from medvirk.surveys.models import Survey
@@ -60,7 +61,7 @@ def finding_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view
-def finding_create(request: HttpRequest) -> HttpResponse:
+def finding_create(request: StaffRequest) -> HttpResponse:
     """Record a finding, optionally from an activity (``?activity=``) or for a unit (``?unit=``)."""
     units = list(units_for(request.user, Perm.PARTICIPATION_MANAGE))
     if not units:
@@ -76,7 +77,7 @@ def finding_create(request: HttpRequest) -> HttpResponse:
         if activity is None:
             raise Http404
         initial.update(activity=activity.pk, unit=activity.owner_unit_id)
-    surveys = Survey.objects.filter(municipality_id=request.user.municipality_id).order_by("-id")[:200]
+    surveys = Survey.objects.filter(municipality_id=municipality_id_of(request.user)).order_by("-id")[:200]
     form = FindingForm(
         request.POST or None, units=units, activities=activities, surveys=surveys, initial=initial
     )
@@ -104,7 +105,7 @@ def finding_create(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view
-def finding_edit(request: HttpRequest, finding_id: int) -> HttpResponse:
+def finding_edit(request: StaffRequest, finding_id: int) -> HttpResponse:
     """Reword or publish a finding, and see its measures."""
     finding = access_finding_by_id(request.user, finding_id, Perm.PARTICIPATION_MANAGE)
     form = FindingEditForm(
@@ -136,7 +137,7 @@ def measure_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view
-def measure_create(request: HttpRequest, finding_id: int) -> HttpResponse:
+def measure_create(request: StaffRequest, finding_id: int) -> HttpResponse:
     """Turn a finding into a measure (tiltak)."""
     finding = access_finding_by_id(request.user, finding_id, Perm.PARTICIPATION_MANAGE)
     initial = {
@@ -183,7 +184,7 @@ def measure_detail(request: HttpRequest, measure_id: int) -> HttpResponse:
 
 
 @staff_view
-def measure_edit(request: HttpRequest, measure_id: int) -> HttpResponse:
+def measure_edit(request: StaffRequest, measure_id: int) -> HttpResponse:
     measure = access_measure_by_id(request.user, measure_id, Perm.PARTICIPATION_MANAGE)
     initial = {name: getattr(measure, name) for name in MeasureForm.base_fields if hasattr(measure, name)}
     initial["owner"] = measure.owner_id
@@ -205,7 +206,7 @@ def measure_edit(request: HttpRequest, measure_id: int) -> HttpResponse:
 
 @staff_view
 @require_POST
-def measure_status(request: HttpRequest, measure_id: int) -> HttpResponse:
+def measure_status(request: StaffRequest, measure_id: int) -> HttpResponse:
     """Record a status or progress change in the measure's log."""
     measure = access_measure_by_id(request.user, measure_id, Perm.PARTICIPATION_MANAGE)
     form = StatusForm(request.POST)
@@ -286,7 +287,7 @@ def cycle_overview(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view
-def cycle_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
+def cycle_edit(request: StaffRequest, unit_id: int) -> HttpResponse:
     """Tick a unit's checklist items for the year."""
     unit = access_unit_by_id(request.user, unit_id, Perm.PARTICIPATION_MANAGE)
     year = _year(request)

@@ -65,7 +65,7 @@ class OrganisationFieldsForm(DsForm):
 
     def __init__(self, *args: Any, districts: Iterable[OrgUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["districts"].choices = [(d.pk, d.name) for d in districts]
+        self.choice_field("districts").choices = [(d.pk, d.name) for d in districts]
 
     def clean_org_number(self) -> str:
         try:
@@ -209,10 +209,10 @@ class SearchForm(DsForm):
     def __init__(self, *args: Any, districts: Iterable[OrgUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         anything = [("", _("Any"))]
-        self.fields["district"].choices = anything + [(d.pk, d.name) for d in districts]
-        self.fields["competence"].choices = anything + list(Competence.choices)
-        self.fields["language"].choices = anything + list(LANGUAGE_CHOICES)
-        self.fields["group"].choices = anything + group_choices()
+        self.choice_field("district").choices = anything + [(d.pk, d.name) for d in districts]
+        self.choice_field("competence").choices = anything + list(Competence.choices)
+        self.choice_field("language").choices = anything + list(LANGUAGE_CHOICES)
+        self.choice_field("group").choices = anything + group_choices()
 
     def query(self) -> SearchQuery:
         """Return the search as a selector query (empty when the form is invalid)."""
@@ -267,8 +267,8 @@ class ContactLogForm(DsForm):
         self, *args: Any, organisations: Iterable[Organisation], activities: Iterable[Any] = (), **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [(o.pk, o.name) for o in organisations]
-        self.fields["activity"].choices = [("", "–")] + [
+        self.choice_field("organisation").choices = [(o.pk, o.name) for o in organisations]
+        self.choice_field("activity").choices = [("", "–")] + [
             (a.pk, f"{a.title} ({a.starts_on:%d.%m.%Y})" if getattr(a, "starts_on", None) else a.title)
             for a in activities
         ]
@@ -287,7 +287,7 @@ class InviteForm(DsForm):
 
     def __init__(self, *args: Any, units: Iterable[OrgUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [(u.pk, "\u2003" * u.depth + u.name) for u in units]
+        self.choice_field("unit").choices = [(u.pk, "\u2003" * u.depth + u.name) for u in units]
 
 
 class DecisionForm(DsForm):

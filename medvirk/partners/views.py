@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import TextChoices
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from medvirk.accounts.access import can_anywhere, scope_q, units_for
+from medvirk.accounts.access import can_anywhere, municipality_id_of, municipality_of, scope_q, units_for
 from medvirk.accounts.permissions import Perm
+from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
 from medvirk.core.views import staff_view
 
@@ -22,7 +24,7 @@ from .forms import (
     SearchForm,
     organisation_initial,
 )
-from .models import ContactLogEntry, Proposal
+from .models import ContactLogEntry, Organisation, Proposal
 from .selectors import (
     access_contact_person_by_id,
     access_organisation_by_id,
@@ -38,10 +40,10 @@ from .views_public import describe
 
 
 @staff_view
-def register(request: HttpRequest) -> HttpResponse:
+def register(request: StaffRequest) -> HttpResponse:
     """List and search the municipality's organisations."""
     require_anywhere(request.user, Perm.ORG_VIEW)
-    municipality = request.user.municipality
+    municipality = municipality_of(request.user)
     form = SearchForm(request.GET or None, districts=districts_of(municipality))
     results = organisation_search(municipality_id=municipality.pk, query=form.query())
     can_manage = can_anywhere(request.user, Perm.PARTNERS_MANAGE)
@@ -75,35 +77,37 @@ def detail(request: HttpRequest, organisation_id: int) -> HttpResponse:
     return render(request, "partners/detail.html", context)
 
 
-def _save_form(request: HttpRequest, form: OrganisationForm, org: object | None) -> HttpResponse | None:
+def _save_form(
+    request: StaffRequest, form: OrganisationForm, org: Organisation | None
+) -> HttpResponse | None:
     if request.method != "POST" or not form.is_valid():
         return None
     data: OrganisationData = form.data_for_service()
     try:
         if org is None:
             org = services.organisation_create(
-                actor=request.user, municipality=request.user.municipality, data=data
+                actor=request.user, municipality=municipality_of(request.user), data=data
             )
         else:
-            services.organisation_update(actor=request.user, organisation=org, data=data)  # type: ignore[arg-type]
+            services.organisation_update(actor=request.user, organisation=org, data=data)
     except ServiceError as error:
         form.add_service_error(error)
         return None
     messages.success(request, _("The organisation was saved."))
-    return redirect("partners:detail", org.pk)  # type: ignore[union-attr]
+    return redirect("partners:detail", org.pk)
 
 
 @staff_view
-def create(request: HttpRequest) -> HttpResponse:
+def create(request: StaffRequest) -> HttpResponse:
     """Register a new organisation."""
     require_anywhere(request.user, Perm.PARTNERS_MANAGE)
-    form = OrganisationForm(request.POST or None, districts=districts_of(request.user.municipality))
+    form = OrganisationForm(request.POST or None, districts=districts_of(municipality_of(request.user)))
     done = _save_form(request, form, None)
     return done or render(request, "partners/form.html", {"form": form, "title": _("New organisation")})
 
 
 @staff_view
-def edit(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def edit(request: StaffRequest, organisation_id: int) -> HttpResponse:
     """Edit an organisation's details."""
     org = access_organisation_by_id(request.user, organisation_id, Perm.PARTNERS_MANAGE)
     form = OrganisationForm(
@@ -115,7 +119,7 @@ def edit(request: HttpRequest, organisation_id: int) -> HttpResponse:
 
 
 @staff_view
-def contact_add(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def contact_add(request: StaffRequest, organisation_id: int) -> HttpResponse:
     """Add a contact person, stored only with their consent."""
     org = access_organisation_by_id(request.user, organisation_id, Perm.PARTNERS_MANAGE)
     form = ContactPersonForm(request.POST or None)
@@ -133,7 +137,7 @@ def contact_add(request: HttpRequest, organisation_id: int) -> HttpResponse:
 
 @staff_view
 @require_POST
-def contact_remove(request: HttpRequest, contact_id: int) -> HttpResponse:
+def contact_remove(request: StaffRequest, contact_id: int) -> HttpResponse:
     """Delete a contact person for good."""
     contact = access_contact_person_by_id(request.user, contact_id)
     org_id = contact.organisation_id
@@ -143,7 +147,7 @@ def contact_remove(request: HttpRequest, contact_id: int) -> HttpResponse:
 
 
 @staff_view
-def invite(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def invite(request: StaffRequest, organisation_id: int) -> HttpResponse:
     """Invite an organisation to an activity, or ask it to nominate members; logs the contact."""
     org = access_organisation_by_id(request.user, organisation_id)
     units = list(units_for(request.user, Perm.CONTACT_LOG))
@@ -178,15 +182,15 @@ def invite(request: HttpRequest, organisation_id: int) -> HttpResponse:
 
 
 @staff_view
-def moderation(request: HttpRequest) -> HttpResponse:
+def moderation(request: StaffRequest) -> HttpResponse:
     """List proposals from the public that wait for moderation."""
     require_anywhere(request.user, Perm.PARTNERS_MANAGE)
-    items = pending_proposals(municipality_id=request.user.municipality_id)
+    items = pending_proposals(municipality_id=municipality_id_of(request.user))
     return render(request, "partners/moderation.html", {"proposals": items})
 
 
 @staff_view
-def proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
+def proposal(request: StaffRequest, proposal_id: int) -> HttpResponse:
     """Show a proposal next to the current entry and accept or reject it."""
     item = access_proposal_by_id(request.user, proposal_id)
     form = DecisionForm(request.POST or None)
@@ -209,6 +213,11 @@ def proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
     return render(request, "partners/proposal.html", {"item": item, "form": form, "rows": rows})
 
 
+def _items(value: object) -> list[str]:
+    """Return a proposal field's list of keys (an empty list for none)."""
+    return [str(item) for item in value] if isinstance(value, list | tuple) else []
+
+
 def proposal_rows(item: Proposal) -> list[tuple[str, str, str, bool]]:
     """Return (label, current, proposed, changed) for each field of a proposal."""
     data = item.data
@@ -219,15 +228,15 @@ def proposal_rows(item: Proposal) -> list[tuple[str, str, str, bool]]:
         if key == "kind":
             return str(dict(OrganisationKind.choices).get(str(value), value))
         if key == "district_ids":
-            return ", ".join(districts.get(int(d), str(d)) for d in value or [])  # type: ignore[attr-defined]
-        table = {
+            return ", ".join(districts.get(int(d), str(d)) for d in _items(value))
+        table: dict[str, list[tuple[str, object]] | type[TextChoices]] = {
             "competences": Competence,
             "languages": LANGUAGE_CHOICES,
             "groups": Group,
             "countries": COUNTRY_CHOICES,
         }
         if key in table:
-            return ", ".join(labels(table[key], list(value or [])))  # type: ignore[arg-type]
+            return ", ".join(labels(table[key], _items(value)))
         return str(value or "")
 
     fields = [

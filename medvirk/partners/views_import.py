@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from medvirk.accounts.access import municipality_of
 from medvirk.accounts.permissions import Perm
+from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
 from medvirk.core.forms import DsForm
 from medvirk.core.views import staff_view
@@ -30,10 +32,10 @@ class UploadForm(DsForm):
 
 
 @staff_view
-def import_csv(request: HttpRequest) -> HttpResponse:
+def import_csv(request: StaffRequest) -> HttpResponse:
     """Upload → preview with a verdict per row → confirm (signed rows in a hidden field)."""
     require_anywhere(request.user, Perm.PARTNERS_MANAGE)
-    municipality = request.user.municipality
+    municipality = municipality_of(request.user)
     if request.method == "POST" and "confirm" in request.POST:
         try:
             rows = unsign_rows(request.POST.get("rows", ""))

@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from medvirk.accounts.access import access_unit_by_id, units_for
+from medvirk.accounts.access import access_unit_by_id, municipality_id_of, units_for
 from medvirk.accounts.permissions import Perm
+from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
 from medvirk.core.forms import DsForm
 from medvirk.core.views import staff_view, year_param
@@ -27,11 +28,11 @@ from .selectors import contact_log_for_unit, district_of_unit, organisations_in_
 
 
 @staff_view
-def contact_log(request: HttpRequest, unit_id: int) -> HttpResponse:
+def contact_log(request: StaffRequest, unit_id: int) -> HttpResponse:
     """Show a unit's contacts with organisations and log a new one."""
     unit = access_unit_by_id(request.user, unit_id, Perm.CONTACT_LOG)
     organisations = Organisation.objects.filter(municipality_id=unit.municipality_id).order_by("name")
-    initial = {"date": timezone.localdate()}
+    initial: dict[str, object] = {"date": timezone.localdate()}
     if request.GET.get("organisation"):
         initial["organisation"] = request.GET["organisation"]
     from medvirk.participation.models import Activity
@@ -97,7 +98,7 @@ def _mapping_year(request: HttpRequest) -> int:
 
 
 @staff_view
-def mapping(request: HttpRequest, unit_id: int) -> HttpResponse:
+def mapping(request: StaffRequest, unit_id: int) -> HttpResponse:
     """Map, for one year, which organisations can speak for each group the unit serves."""
     unit = access_unit_by_id(request.user, unit_id, Perm.CONTACT_LOG)
     this_year = timezone.localdate().year
@@ -152,7 +153,7 @@ def mapping(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 
 @staff_view
-def mapping_overview(request: HttpRequest) -> HttpResponse:
+def mapping_overview(request: StaffRequest) -> HttpResponse:
     """Show which units in the user's scope have mapped this year (or a chosen year)."""
     units = [u for u in units_for(request.user, Perm.CONTACT_LOG) if u.kind == UnitKind.UNIT]
     if not units and not units_for(request.user, Perm.CONTACT_LOG).exists():
@@ -162,7 +163,7 @@ def mapping_overview(request: HttpRequest) -> HttpResponse:
     done = {
         m.unit_id: m
         for m in YearlyMapping.objects.filter(
-            municipality_id=request.user.municipality_id, year=year, unit__in=units
+            municipality_id=municipality_id_of(request.user), year=year, unit__in=units
         ).prefetch_related("groups__organisations")
     }
     rows: list[tuple[OrgUnit, YearlyMapping | None, int]] = []

@@ -36,9 +36,8 @@ class MappingForm(DsForm):
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["target_key"]
         if choices:
-            field.choices = [("", _("Not used")), *choices]
+            self.choice_field("target_key").choices = [("", _("Not used")), *choices]
         else:
             self.fields["target_key"] = forms.CharField(
                 label=_("Counts as (three-digit country code, empty: not used)"), required=False, max_length=3
@@ -51,7 +50,7 @@ class UserCountForm(DsForm):
 
     def __init__(self, *args: Any, dimension: str, language: str = "nb", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["dimension"].choices = [
+        self.choice_field("dimension").choices = [
             (d, DIMENSIONS_BY_KEY[d].label_en if language == "en" else DIMENSIONS_BY_KEY[d].label_nb)
             for d in USER_COUNT_DIMENSIONS
         ]

@@ -552,22 +552,26 @@ def _parse_dimension(
             _path(*where, "category", "index"),
             f"dimension has {len(codes)} categories but 'size' says {expected}",
         )
-    units = cat.get("unit") if isinstance(cat.get("unit"), dict) else {}
+    raw_units = cat.get("unit")
+    units: dict[str, Any] = raw_units if isinstance(raw_units, dict) else {}
     categories: list[TableCategory] = []
-    for code in codes:
-        lab = labels.get(code, code)
-        unit = units.get(code) if isinstance(units.get(code), dict) else {}
-        base = unit.get("base") if isinstance(unit.get("base"), str) else None
+    for category_code in codes:
+        lab = labels.get(category_code, category_code)
+        raw_unit = units.get(category_code)
+        unit: dict[str, Any] = raw_unit if isinstance(raw_unit, dict) else {}
+        raw_base = unit.get("base")
+        base = raw_base if isinstance(raw_base, str) else None
         dec = unit.get("decimals")
         categories.append(
             TableCategory(
-                code=code,
+                code=category_code,
                 label=lab if isinstance(lab, str) else str(lab),
                 unit_base=base,
                 unit_decimals=dec if isinstance(dec, int) and not isinstance(dec, bool) else None,
             )
         )
-    label = raw.get("label") if isinstance(raw.get("label"), str) else dim_id
+    raw_label = raw.get("label")
+    label = raw_label if isinstance(raw_label, str) else dim_id
     return TableDimension(dim_id, label, tuple(categories), roles.get(dim_id))
 
 

@@ -586,12 +586,13 @@ def apply_mapping(table: PopulationTable, mapping: TableMapping) -> MappingResul
                 acc = unmapped_persons[(d, code)]
                 _add(acc, cell.value)
                 continue
-            if not entry.is_part or not others_ok:
+            target = entry.target_key
+            if not entry.is_part or not others_ok or target is None:
                 continue
             if d == region_dim:
-                key = (DISTRICT.key, entry.target_key, region)
+                key = (DISTRICT.key, target, region)
             else:
-                key = (mapped[d].target_dimension, entry.target_key, region)
+                key = (mapped[d].target_dimension, target, region)
             _add(counts[key], cell.value)
 
     issues: list[MappingIssue] = []

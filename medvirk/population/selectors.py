@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from medvirk.accounts.access import can
+from medvirk.accounts.access import can, municipality_id_of
 from medvirk.accounts.permissions import Perm
 from medvirk.common.dimensions import DIMENSIONS_BY_KEY, DISTRICT, IMMIGRANT_BACKGROUND
 from medvirk.orgs.models import Municipality, OrgUnit
@@ -48,7 +48,7 @@ def access_population_root(user: Any) -> OrgUnit:
     Population tables belong to the whole municipality, so pages and API ask this before any
     table is read or changed.
     """
-    root = OrgUnit.objects.filter(municipality_id=getattr(user, "municipality_id", None), parent=None).first()
+    root = OrgUnit.objects.filter(municipality_id=municipality_id_of(user), parent=None).first()
     if root is None or not can(user, Perm.POPULATION_MANAGE, root):
         raise Http404
     return root

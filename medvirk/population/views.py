@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from medvirk.accounts.access import access_unit_by_id
 from medvirk.accounts.permissions import Perm
+from medvirk.accounts.requests import StaffRequest
 from medvirk.core.csv_export import csv_response
 from medvirk.core.errors import ServiceError
 from medvirk.core.views import staff_view, year_param
@@ -48,7 +49,7 @@ def _preview_summary(preview: services.Preview) -> list[dict[str, Any]]:
 
 
 @staff_view
-def table_import(request: HttpRequest) -> HttpResponse:
+def table_import(request: StaffRequest) -> HttpResponse:
     """Upload a table: check it (preview and error report) or import it, all or nothing."""
     root = selectors.access_population_root(request.user)
     form = UploadForm(request.POST or None, request.FILES or None)
@@ -99,7 +100,7 @@ def table_detail(request: HttpRequest, table_id: int) -> HttpResponse:
 
 
 @staff_view
-def mapping_edit(request: HttpRequest, table_id: int, entry_id: int) -> HttpResponse:
+def mapping_edit(request: StaffRequest, table_id: int, entry_id: int) -> HttpResponse:
     """Correct where one source code is counted."""
     entry = selectors.access_mapping_entry_by_id(request.user, table_id, entry_id)
     table = entry.table
@@ -127,7 +128,7 @@ def mapping_edit(request: HttpRequest, table_id: int, entry_id: int) -> HttpResp
 
 
 @staff_view
-def table_delete(request: HttpRequest, table_id: int) -> HttpResponse:
+def table_delete(request: StaffRequest, table_id: int) -> HttpResponse:
     """Delete an imported table after confirmation."""
     table = selectors.access_table_by_id(request.user, table_id)
     if request.method == "POST":
@@ -138,7 +139,7 @@ def table_delete(request: HttpRequest, table_id: int) -> HttpResponse:
 
 
 @staff_view
-def user_counts(request: HttpRequest, unit_id: int) -> HttpResponse:
+def user_counts(request: StaffRequest, unit_id: int) -> HttpResponse:
     """Enter a unit's service-user counts for one year and background dimension."""
     unit = access_unit_by_id(request.user, unit_id, Perm.USER_COUNTS_EDIT)
     dimension = request.POST.get("dimension") or request.GET.get("dimension") or "age_band"
@@ -176,7 +177,7 @@ def user_counts(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 
 @staff_view
-def user_counts_import(request: HttpRequest, unit_id: int) -> HttpResponse:
+def user_counts_import(request: StaffRequest, unit_id: int) -> HttpResponse:
     """Upload a CSV of user counts → preview of what would be stored → confirm (signed counts)."""
     unit = access_unit_by_id(request.user, unit_id, Perm.USER_COUNTS_EDIT)
     if request.method == "POST" and "confirm" in request.POST:

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from medvirk.accounts.models import RoleAssignment
+from medvirk.accounts.requests import StaffRequest
 from medvirk.core.views import staff_view
 
 from .home import home_for
@@ -20,7 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: StaffRequest) -> HttpResponse:
     """The home page: what needs doing now for the user's roles, then the roles themselves."""
     roles = RoleAssignment.objects.filter(user=request.user).select_related("unit").order_by("unit__path")
     today = timezone.localdate()

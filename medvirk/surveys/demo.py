@@ -171,7 +171,8 @@ def seed_survey_demo(demo: DemoData, *, seed: int = 2026) -> list[Any]:
         )
         definition = template
         for su in SurveyUnit.objects.filter(survey=survey).select_related("unit"):
-            district = parents[su.unit_id].region_code if parents[su.unit_id] else DISTRICT_CODES[0]
+            parent = parents[su.unit_id]
+            district = parent.region_code if parent else DISTRICT_CODES[0]
             immigrant_share = 0.45 if district == "999905" else 0.15
             su.user_count = round(sizes[su.unit_id] * 1.8) + 4
             su.save(update_fields=["user_count"])

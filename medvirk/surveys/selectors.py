@@ -7,13 +7,13 @@ public-link lookup of the submission path, and reading or writing survey files (
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from medvirk.accounts.access import can, scope_q
+from medvirk.accounts.access import can, municipality_id_of, scope_q
 from medvirk.accounts.permissions import Perm
 
 from .answering.answer_store import submission_target
@@ -29,6 +29,9 @@ from .interchange.files import MAX_UPLOAD_BYTES, definition_from_json, read_surv
 from .interchange.upload import read_survey_document, read_survey_upload
 from .interchange.xlsform import Problem, definition_to_xlsform, xlsform_to_definition
 from .models import Response, Survey, SurveyStatus, SurveyUnit
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 __all__ = [
     "MAX_LOCAL_QUESTIONS",
@@ -77,7 +80,7 @@ def access_survey_by_id(user: Any, survey_id: Any, perm: Perm) -> Survey:
         raise Http404 from None
     survey = (
         Survey.objects.select_related("owner_unit", "owner_unit__municipality")
-        .filter(pk=pk, municipality_id=getattr(user, "municipality_id", None))
+        .filter(pk=pk, municipality_id=municipality_id_of(user))
         .first()
     )
     if survey is None:
@@ -90,7 +93,13 @@ def access_survey_by_id(user: Any, survey_id: Any, perm: Perm) -> Survey:
     return survey
 
 
-def survey_units_for(user: Any, survey: Survey, perm: Perm = Perm.SURVEY_DISTRIBUTE) -> QuerySet[SurveyUnit]:
+class _CompleteCount(TypedDict):
+    responses_complete: int
+
+
+def survey_units_for(
+    user: Any, survey: Survey, perm: Perm = Perm.SURVEY_DISTRIBUTE
+) -> QuerySet[WithAnnotations[SurveyUnit, _CompleteCount]]:
     """Return the survey's units where the user holds ``perm``, with complete-response counts."""
     complete = (
         Response.objects.filter(survey_id=OuterRef("survey_id"), unit_id=OuterRef("unit_id"), complete=True)
@@ -130,9 +139,12 @@ def open_rounds_for(user: Any) -> QuerySet[Survey]:
         scope_q(user, Perm.SURVEY_DISTRIBUTE, path_field="unit__path")
         | scope_q(user, Perm.RESULTS_VIEW, path_field="unit__path")
     )
+    municipality_id = getattr(user, "municipality_id", None)
+    if municipality_id is None:  # a platform operator: no municipality, no rounds
+        return Survey.objects.none()
     return (
         Survey.objects.filter(
-            municipality_id=getattr(user, "municipality_id", None),
+            municipality_id=municipality_id,
             status=SurveyStatus.OPEN,
             pk__in=in_scope.values("survey_id"),
         )

@@ -11,7 +11,10 @@ from medvirk.orgs.models import OrgUnit, UnitKind
 
 def sql_column(model: type[models.Model], name: str) -> str:
     """Return a field's quoted column name, for plain SQL."""
-    return connection.ops.quote_name(model._meta.get_field(name).column)
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or field.column is None:
+        raise TypeError(f"{model.__name__}.{name} has no column")
+    return connection.ops.quote_name(field.column)
 
 
 def sql_table(model: type[models.Model]) -> str:

@@ -52,7 +52,7 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     context = browser.new_context(bypass_csp=True, locale="nb-NO", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
-    page.base_url = live_server.url  # type: ignore[attr-defined]
+    page.base_url = live_server.url
     yield page
     context.close()
 

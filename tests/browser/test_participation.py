@@ -118,9 +118,11 @@ def test_compare_municipalities_that_share_their_figures(page: Any) -> None:
     from medvirk.participation import services
 
     demo = load_demo()
+    provestad = demo.users["provestad.admin"].municipality
+    assert provestad is not None
     services.sharing_grant(
         actor=demo.users["provestad.admin"],
-        municipality=demo.users["provestad.admin"].municipality,
+        municipality=provestad,
         partner=demo.municipality,
     )
     year = datetime.date.today().year

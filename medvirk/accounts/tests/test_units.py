@@ -115,7 +115,7 @@ def test_build_forest_roots_scoped_subtree(demo: DemoData) -> None:
 
 def test_unit_page_links_to_contact_log_and_mapping_for_those_who_keep_them(
     client_as, demo: DemoData
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     unit = demo.units["Solsikken barnehage"]
     leader_page = client_as("leder.solsikken").get(f"/org/units/{unit.pk}/").content.decode()
     assert f"/organisations/units/{unit.pk}/contacts/" in leader_page

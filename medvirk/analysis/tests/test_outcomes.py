@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -105,7 +106,7 @@ def test_classify_higher_is_better(intake: float, last: float, expected: Change)
     assert classify(intake, last, ORS_T) is expected
 
 
-def kinds(found: list) -> set[AlertKind]:
+def kinds(found: list[Any]) -> set[AlertKind]:
     return {a.kind for a in found}
 
 
@@ -117,7 +118,7 @@ def test_deterioration_alert() -> None:
 
 def test_no_change_after_n_sessions() -> None:
     rules = AlertRules(no_change_after=4)
-    series = [(1, 20), (2, 21), (3, 22)]
+    series: list[tuple[int, float]] = [(1, 20), (2, 21), (3, 22)]
     assert kinds(alerts(series, ORS_T, rules=rules)) == set()  # session 3: too early
     series.append((4, 23.9))  # +3.9 < 5 at the fourth session
     assert kinds(alerts(series, ORS_T, rules=rules)) == {AlertKind.NO_CHANGE}

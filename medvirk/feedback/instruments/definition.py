@@ -280,7 +280,7 @@ def parse_instrument(raw: Any) -> Instrument:
         problems.append("texts: 'included' or 'licensed'")
     licensed = texts_mode == "licensed"
     try:
-        direction = Direction(raw.get("direction"))
+        direction = Direction(str(raw.get("direction")))
     except ValueError:
         problems.append("direction: 'higher_better' or 'lower_better'")
         direction = Direction.HIGHER_BETTER

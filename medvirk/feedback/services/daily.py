@@ -78,8 +78,9 @@ def trajectories_refit(*, actor: Actor, service: Service, bootstrap: int = 200) 
         score__isnull=False,
     ).values_list("session__episode_id", "session__episode__age_version", "session__number", "score")
     courses: dict[str, dict[int, list[tuple[int, float]]]] = {}
-    for episode_id, version, number, value in rows.order_by("session__episode_id", "session__number"):
-        courses.setdefault(version, {}).setdefault(episode_id, []).append((number, value))
+    for episode_id, age_version, number, value in rows.order_by("session__episode_id", "session__number"):
+        if value is not None:  # none is: the query asks for scored ratings
+            courses.setdefault(age_version, {}).setdefault(episode_id, []).append((number, value))
     direction = service.outcome.parsed.direction
     stored = []
     for version in service.outcome.parsed.versions:

@@ -423,19 +423,23 @@ def closing_figures(episode: Episode) -> dict[str, Any]:
     """Return what the dashboard counts of an episode: first and last outcome score of the client,
     number of rated sessions, change category (when two scores exist) and mean session feedback."""
     service = episode.service
-    outcome = list(
-        Rating.objects.filter(
+    outcome = [
+        score
+        for score in Rating.objects.filter(
             session__episode=episode, instrument_id=service.outcome_id, rater__kind=RaterKind.CLIENT
         )
         .order_by("session__number")
         .values_list("score", flat=True)
-    )
+        if score is not None
+    ]
     alliance = (
-        list(
-            Rating.objects.filter(
+        [
+            score
+            for score in Rating.objects.filter(
                 session__episode=episode, instrument_id=service.alliance_id, rater__kind=RaterKind.CLIENT
             ).values_list("score", flat=True)
-        )
+            if score is not None
+        ]
         if service.alliance_id
         else []
     )

@@ -24,7 +24,7 @@ READERS = {
 }
 
 
-def user(fb: Feedback, name: str):  # type: ignore[no-untyped-def]
+def user(fb: Feedback, name: str):
     return fb.users.get(name) or fb.demo.users[name]
 
 

@@ -18,7 +18,7 @@ THRESHOLD = 5
 
 
 @pytest.fixture
-def survey(demo: DemoData):  # type: ignore[no-untyped-def]
+def survey(demo: DemoData):
     s = make_survey(demo)
     answer_many(s, demo.units["Solsikken barnehage"], [4, 4, 5, 5, 5, 6, 6, 6, 6, 6])
     answer_many(s, demo.units["Nordlys barnehage"], [1, 1, 2])  # a small unit
@@ -30,7 +30,7 @@ def survey(demo: DemoData):  # type: ignore[no-untyped-def]
 TRUE_N = {"Solsikken barnehage": 10, "Nordlys barnehage": 3, "Sørbyen barnehage": 7}
 
 
-def _csv(response) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+def _csv(response) -> list[dict[str, str]]:
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     return list(csv.DictReader(io.StringIO(text)))
 
@@ -232,7 +232,7 @@ def test_participation_pages_never_show_small_groups(client_as: Any, demo: DemoD
 
     from medvirk.participation import services
 
-    values = {
+    values: dict[str, Any] = {
         "kind": "user_meeting",
         "ladder": "dialogue",
         "level": "group",

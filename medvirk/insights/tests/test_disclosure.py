@@ -61,7 +61,7 @@ def _published(respondents: SuppressedTable, answers: SuppressedTable) -> dict[s
     return shown
 
 
-def leaks(table, published: Mapping[str, int]) -> list[tuple[str, float, float]]:  # type: ignore[no-untyped-def]
+def leaks(table, published: Mapping[str, int]) -> list[tuple[str, float, float]]:
     """Return (cell, low, high) for every small hidden cell an attacker pins inside (0, k).
 
     Respondent cells are attacked with everything: both decisions, all relations and
@@ -88,7 +88,7 @@ def _decide(
     tree: SurveyTree,
     resp: dict,
     ans: dict,
-    layout: Layout = LAYOUT,  # type: ignore[type-arg]
+    layout: Layout = LAYOUT,
 ) -> tuple[SuppressedTable, SuppressedTable]:
     respondents = suppress(respondent_table(tree, layout, resp), POLICY)
     answers = decide_answers(answer_table(tree, layout, resp, ans), respondents, POLICY)
@@ -96,9 +96,9 @@ def _decide(
 
 
 @st.composite
-def surveys(draw: st.DrawFn) -> tuple[SurveyTree, dict, dict, Layout]:  # type: ignore[type-arg]
+def surveys(draw: st.DrawFn) -> tuple[SurveyTree, dict, dict, Layout]:
     layout = draw(st.sampled_from([LAYOUT, LAYOUT2]))
-    combos = [(g,) for g in LAYOUT.cats["gender"]]
+    combos: list[tuple[str, ...]] = [(g,) for g in LAYOUT.cats["gender"]]
     if layout is LAYOUT2:
         combos = [(g, a) for g in LAYOUT2.cats["gender"] for a in LAYOUT2.cats["age_band"]]
     shape = draw(st.lists(st.integers(1, 3), min_size=1, max_size=3))
@@ -118,7 +118,7 @@ def surveys(draw: st.DrawFn) -> tuple[SurveyTree, dict, dict, Layout]:  # type: 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(surveys())
-def test_no_small_count_can_be_pinned_down_from_everything_both_modules_show(case) -> None:  # type: ignore[no-untyped-def]
+def test_no_small_count_can_be_pinned_down_from_everything_both_modules_show(case) -> None:
     tree, resp, ans, layout = case
     respondents, answers = _decide(tree, resp, ans, layout)
     published = _published(respondents, answers)
@@ -139,8 +139,8 @@ def test_no_small_count_can_be_pinned_down_from_everything_both_modules_show(cas
 # Bydel Nord (district 2) has Solsikken (3) with 10 respondents, 6 of them answering the
 # question, and Nordlys (4) with 5 respondents, 2 answering. Every figure is from the old code.
 OLD_EXAMPLE_TREE = [2]
-OLD_RESP = {(3, ("",)): 10, (4, ("",)): 5}
-OLD_ANS = {(3, ("",)): 6, (4, ("",)): 2}
+OLD_RESP: dict[tuple[int, tuple[str, ...]], int] = {(3, ("",)): 10, (4, ("",)): 5}
+OLD_ANS: dict[tuple[int, tuple[str, ...]], int] = {(3, ("",)): 6, (4, ("",)): 2}
 
 
 def test_old_independent_decisions_leak_and_the_one_decision_does_not() -> None:

@@ -15,7 +15,7 @@ from .equity_fixtures import PLAN, closed_survey, import_population
 
 
 @pytest.fixture
-def survey(demo: DemoData):  # type: ignore[no-untyped-def]
+def survey(demo: DemoData):
     import_population(demo)
     return closed_survey(demo)
 
@@ -40,7 +40,7 @@ def _nord_raked(rows: list[tuple[str, str, int]]) -> tuple[np.ndarray, np.ndarra
     return codes, rake([codes], [targets], trim=equity_outcomes.TRIM).weights
 
 
-def test_weighted_headline_equals_pure_raking(survey, demo: DemoData) -> None:  # type: ignore[no-untyped-def]
+def test_weighted_headline_equals_pure_raking(survey, demo: DemoData) -> None:
     report = equity_outcomes.outcome_report(survey=survey, unit=demo.units["Bydel Nord"])
     w = report.weighting
     # Age × gender cannot be met by this sample (the only 16-24 and 45-54 respondents are men),
@@ -88,7 +88,7 @@ def test_weighted_headline_keeps_skippers_in_the_design(demo: DemoData) -> None:
     )
 
 
-def test_gaps_equal_pure_outcome_gaps_and_only_shown_groups(survey, demo: DemoData) -> None:  # type: ignore[no-untyped-def]
+def test_gaps_equal_pure_outcome_gaps_and_only_shown_groups(survey, demo: DemoData) -> None:
     report = equity_outcomes.outcome_report(survey=survey, unit=demo.units["Solsikken barnehage"])
     rows = [
         (age, gender, overall)

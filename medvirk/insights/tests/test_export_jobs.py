@@ -36,7 +36,7 @@ def _english(settings: Any, tmp_path: Any) -> Iterator[None]:
 
 
 @pytest.fixture
-def survey(demo: DemoData):  # type: ignore[no-untyped-def]
+def survey(demo: DemoData):
     s = make_survey(demo, anonymous=True)
     sol = demo.units["Solsikken barnehage"]
     answer_many(s, sol, [3, 4, 5, 6, 6])

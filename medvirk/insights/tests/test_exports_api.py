@@ -17,7 +17,7 @@ from .factories import answer, answer_many, make_survey
 
 
 @pytest.fixture
-def survey(demo: DemoData):  # type: ignore[no-untyped-def]
+def survey(demo: DemoData):
     s = make_survey(demo, anonymous=True)
     sol = demo.units["Solsikken barnehage"]
     answer_many(s, sol, [3, 4, 5, 6, 6])
@@ -25,7 +25,7 @@ def survey(demo: DemoData):  # type: ignore[no-untyped-def]
     return s
 
 
-def _rows(response) -> list[list[str]]:  # type: ignore[no-untyped-def]
+def _rows(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
 
 

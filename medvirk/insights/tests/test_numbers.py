@@ -35,7 +35,7 @@ def _english(settings: Any) -> Any:
 
 
 @pytest.fixture
-def survey(demo: DemoData):  # type: ignore[no-untyped-def]
+def survey(demo: DemoData):
     s = make_survey(demo)
     for visits in [1, 2, 3, 4, 10]:
         answer(s, demo.units["Solsikken barnehage"], q_visits=visits)

@@ -13,7 +13,7 @@ from .factories import answer, answer_many, make_survey
 
 
 @pytest.fixture
-def survey(demo: DemoData):  # type: ignore[no-untyped-def]
+def survey(demo: DemoData):
     s = make_survey(demo)
     answer_many(s, demo.units["Solsikken barnehage"], [1, 2, 3, 4, 5, 5, 6, 6, 6, DONT_KNOW])
     answer_many(s, demo.units["Sørbyen barnehage"], [4, 4, 5, 5, 6, 6], bg_gender="female")
@@ -95,7 +95,7 @@ def pdf_font_names(pdf: bytes) -> set[str]:
 
     names = set()
     for page in PdfReader(io.BytesIO(pdf)).pages:
-        for font in page["/Resources"]["/Font"].values():
+        for font in page["/Resources"]["/Font"].values():  # type: ignore[index]  # pypdf types a page as a PDF object
             descendant = font.get_object()
             assert "/FontFile2" in descendant.get("/FontDescriptor", {}) or "/DescendantFonts" in descendant
             names.add(str(descendant["/BaseFont"]).lstrip("/").split("+")[-1])

@@ -103,7 +103,7 @@ def reference_csv(rows: Iterator[list[Any]]) -> bytes:
 
 
 @pytest.fixture
-def survey(demo: DemoData):  # type: ignore[no-untyped-def]
+def survey(demo: DemoData):
     s = make_survey(demo, anonymous=True)
     sol = demo.units["Solsikken barnehage"]
     used = [(), ("a",), ("a", "c"), ("a", "b", "c"), ("b",)]

@@ -33,7 +33,7 @@ def _read(response: Any) -> tuple[Any, Any]:
 
 
 @pytest.fixture
-def survey(demo: DemoData):  # type: ignore[no-untyped-def]
+def survey(demo: DemoData):
     s = make_survey(demo, anonymous=True)
     sol = demo.units["Solsikken barnehage"]
     answer_many(s, sol, [3, 4, 5, 6], q_used=("a", "c"), q_visits=12, q_m_staff=6)

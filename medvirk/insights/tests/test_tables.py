@@ -17,7 +17,7 @@ SOL = [1, 2, 3, 4, 5, 5, 6, 6, 6, DONT_KNOW]
 
 
 @pytest.fixture
-def survey(demo: DemoData):  # type: ignore[no-untyped-def]
+def survey(demo: DemoData):
     s = make_survey(demo)
     answer_many(s, demo.units["Solsikken barnehage"], SOL)
     answer_many(s, demo.units["Sørbyen barnehage"], [4, 4, 5, 5, 6, 6])

@@ -48,7 +48,7 @@ def test_no_themes_under_the_threshold() -> None:
 
 
 @pytest.fixture
-def survey(demo: DemoData):  # type: ignore[no-untyped-def]
+def survey(demo: DemoData):
     s = make_survey(demo)
     sol = demo.units["Solsikken barnehage"]
     for text in ANSWERS:

@@ -64,7 +64,11 @@ def test_link_an_existing_council_meeting_activity(council: Council, demo: Any, 
     meeting = services.council_meeting_add(
         actor=actor, council=council, date=datetime.date(2026, 6, 1), title="Junimøte"
     )
-    values = {"starts_on": datetime.date(2026, 6, 1), "ladder": "dialogue", "level": "representative"}
+    values: dict[str, Any] = {
+        "starts_on": datetime.date(2026, 6, 1),
+        "ladder": "dialogue",
+        "level": "representative",
+    }
     activity = activity_create(
         actor=actor,
         owner_unit=demo.units[""],

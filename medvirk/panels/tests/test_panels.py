@@ -91,6 +91,7 @@ def test_replacement_keeps_the_quotas(panel: Panel, demo: Any) -> None:
     actor = demo.users["koordinator"]
     run = services.panel_select(actor=actor, panel=panel, seed=5)
     member = panel.members.first()
+    assert member is not None
     new = services.member_decline(actor=actor, panel=panel, member=member, seed=6)
     assert len(new) == 1 and new[0].status == MemberStatus.REPLACEMENT and new[0].seed == 6
     seated = [m.volunteer.person_id for m in panel.members.exclude(status=MemberStatus.DECLINED)]

@@ -62,7 +62,7 @@ def test_signup_confirm_and_withdraw_deletes(client_as: Any, demo: Any) -> None:
     stored = " ".join(str(getattr(volunteer, f.attname)) for f in Volunteer._meta.concrete_fields)
     assert "203.0.113.9" not in stored
     assert volunteer.pk not in [v.pk for v in selection.pool_for(demo.municipality.pk)]
-    confirm, withdraw = _links(mail.outbox[0].body)
+    confirm, withdraw = _links(str(mail.outbox[0].body))
     assert client.get(confirm).status_code == 200
     volunteer.refresh_from_db()
     assert volunteer.email_confirmed
@@ -80,12 +80,12 @@ def test_signup_confirm_and_withdraw_deletes(client_as: Any, demo: Any) -> None:
 def test_signing_up_again_refreshes_and_invalidates_the_old_link(client_as: Any, demo: Any) -> None:
     client = client_as(None)
     client.post("/v/eksempel/", {**FORM, "consent": "on"})
-    _c, old_withdraw = _links(mail.outbox[0].body)
+    _c, old_withdraw = _links(str(mail.outbox[0].body))
     client.post("/v/eksempel/", {**FORM, "consent": "on", "gender": "other"})
     assert Volunteer.objects.filter(email="test@example.org").count() == 1
     assert Volunteer.objects.get(email="test@example.org").gender == "other"
     assert client.post(old_withdraw).status_code == 404
-    _c, new_withdraw = _links(mail.outbox[1].body)
+    _c, new_withdraw = _links(str(mail.outbox[1].body))
     assert client.post(new_withdraw).status_code == 200
 
 
@@ -148,7 +148,9 @@ def test_import_page_preview_then_confirm(client_as: Any, demo: Any) -> None:
     html = preview.content.decode()
     assert preview.status_code == 200 and "will be imported" in html
     assert not Volunteer.objects.filter(email="kari@example.org").exists()
-    token = re.search(r'name="rows" value="([^"]+)"', html).group(1)
+    found = re.search(r'name="rows" value="([^"]+)"', html)
+    assert found is not None
+    token = found.group(1)
     tampered = client.post("/panels/volunteers/import/", {"confirm": "1", "rows": token + "x"})
     assert tampered.status_code == 302 and not Volunteer.objects.filter(email="kari@example.org").exists()
     done = client.post("/panels/volunteers/import/", {"confirm": "1", "rows": token})

@@ -94,10 +94,10 @@ def survey_rounds_sync(
     with transaction.atomic():
         # Two requests syncing at once: the second waits for the first's locks, then finds nothing.
         list(SurveyUnit.objects.select_for_update().filter(pk__in=missing).values_list("pk", flat=True))
-        missing = list(
+        still_missing = list(
             missing_q.filter(pk__in=missing).select_related("survey", "unit", "unit__municipality")
         )
-        for survey_unit in missing:
+        for survey_unit in still_missing:
             _create(actor, survey_unit, today)
         uncounted = list(uncounted_q.select_related("owner_unit__municipality"))
         counts = {
@@ -107,7 +107,7 @@ def survey_rounds_sync(
             .annotate(n=Count("id"))
         }
         for activity in uncounted:
-            activity.participants = counts.get((activity.survey_id, activity.owner_unit_id), 0)
+            activity.participants = counts.get((activity.survey_id or 0, activity.owner_unit_id), 0)
             activity.save(update_fields=["participants"])
             audit_record(
                 actor=actor,
@@ -116,4 +116,4 @@ def survey_rounds_sync(
                 obj=activity,
                 data={"participants": activity.participants, "survey": activity.survey_id},
             )
-    return len(missing)
+    return len(still_missing)

@@ -130,7 +130,7 @@ def _shared(d: DemoData) -> None:
     if not sharing.grants_for(d.users["provestad.admin"])["shared_with"]:
         services.sharing_grant(
             actor=d.users["provestad.admin"],
-            municipality=d.users["provestad.admin"].municipality,
+            municipality=d.other,
             partner=d.municipality,
         )
 
@@ -146,16 +146,12 @@ def _compare_api(c: Any, d: DemoData, t: str) -> Any:
 
 
 def _revoke(c: Any, d: DemoData, t: str) -> Any:
-    services.sharing_grant(
-        actor=d.users["admin"], municipality=d.users["admin"].municipality, partner=d.other
-    )
+    services.sharing_grant(actor=d.users["admin"], municipality=d.municipality, partner=d.other)
     return c.post("/participation/compare/sharing/provestad/stop/")
 
 
 def _revoke_api(c: Any, d: DemoData, t: str) -> Any:
-    services.sharing_grant(
-        actor=d.users["admin"], municipality=d.users["admin"].municipality, partner=d.other
-    )
+    services.sharing_grant(actor=d.users["admin"], municipality=d.municipality, partner=d.other)
     return c.delete("/api/v1/participation/sharing/provestad")
 
 

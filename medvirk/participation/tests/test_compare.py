@@ -36,7 +36,7 @@ def _english(settings: Any) -> Any:
 
 
 def _activity(demo: Any, user: str, unit: Any, **extra: Any) -> Any:
-    values = {
+    values: dict[str, Any] = {
         "title": "Møte",
         "kind": "user_meeting",
         "ladder": "dialogue",

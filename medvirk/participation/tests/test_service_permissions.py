@@ -14,7 +14,7 @@ from medvirk.participation.models import Activity, Measure
 
 pytestmark = pytest.mark.django_db
 
-PLAN = {
+PLAN: dict[str, Any] = {
     "title": "Dialogmøte",
     "kind": "dialogue_meeting",
     "ladder": "dialogue",
@@ -56,11 +56,11 @@ def test_automatic_records_are_made_by_medvirk_itself(demo: Any) -> None:
     measure = services.measure_create(actor=actor, unit=activity.owner_unit, title="Tiltak")
     assert measure.owner is None and measure.updates.get().author is None  # no person behind it
     with pytest.raises(TypeError):  # survey rounds and reminders are never a person's doing
-        services.survey_rounds_sync(actor=demo.users["admin"])  # type: ignore[arg-type]
+        services.survey_rounds_sync(actor=demo.users["admin"])
     with pytest.raises(TypeError):
         services.measure_mark_reminded(
             actor=demo.users["admin"], measure=measure, today=datetime.date.today()
-        )  # type: ignore[arg-type]
+        )
     services.measure_mark_reminded(actor=actor, measure=measure, today=datetime.date(2026, 5, 1))
     measure.refresh_from_db()
     assert measure.reminded_on == datetime.date(2026, 5, 1)

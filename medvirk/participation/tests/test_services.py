@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def make_activity(
     demo: Any, unit: str = "Solsikken barnehage", user: str = "leder.solsikken", **extra: Any
 ) -> Any:
-    values = {
+    values: dict[str, Any] = {
         "title": "Foreldremøte",
         "kind": "user_meeting",
         "ladder": "dialogue",

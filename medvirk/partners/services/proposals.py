@@ -89,7 +89,7 @@ def proposal_accept(*, actor: Actor, proposal: Proposal, note: str = "") -> Orga
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     _decide(proposal, actor, ProposalStatus.ACCEPTED, note)
     data = OrganisationData.from_dict(proposal.data)
-    if proposal.organisation_id:
+    if proposal.organisation is not None:
         organisation = organisation_update(
             actor=actor, organisation=proposal.organisation, data=data, source="proposal"
         )

@@ -19,6 +19,7 @@ import io
 import json
 import math
 import random
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -168,7 +169,7 @@ def _dataset(
     table_id: str,
     title: str,
     dims: dict[str, dict],
-    values: list[float | int | None],
+    values: Sequence[float | int | None],
     status: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     size = [len(d["category"]["index"]) for d in dims.values()]

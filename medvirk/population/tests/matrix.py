@@ -45,7 +45,7 @@ def sample_document() -> Any:
     return json.loads((DATA / "10826_eksempel.json").read_text(encoding="utf-8"))
 
 
-def who(names: set[str]):  # type: ignore[no-untyped-def]
+def who(names: set[str]):
     return lambda actor, target: actor in names
 
 

@@ -28,6 +28,7 @@ def test_writes_without_the_permission_are_refused_by_the_service(demo: Any) -> 
     _refused(lambda: services.table_delete(actor=district_analyst, table=table))
     _refused(lambda: services.table_delete(actor=demo.users["provestad.admin"], table=table))
     entry = MappingEntry.objects.filter(table=table).first()
+    assert entry is not None
     _refused(lambda: services.mapping_correct(actor=district_analyst, entry=entry, target_key=None))
     assert PopulationTable.objects.filter(pk=table.pk).exists()
     unit = demo.units["Sørbyen barnehage"]

@@ -16,7 +16,7 @@ from medvirk.population.models import MappingEntry, PopulationCount, PopulationT
 DATA = Path(__file__).resolve().parent.parent / "data"
 
 
-def _import(demo: DemoData, name: str, **kw):  # type: ignore[no-untyped-def]
+def _import(demo: DemoData, name: str, **kw):
     return services.table_import(
         actor=demo.users["analytiker"],
         municipality=demo.municipality,

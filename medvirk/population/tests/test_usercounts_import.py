@@ -87,7 +87,9 @@ def test_preview_then_confirm_replaces_only_the_dimensions_in_the_file(
         "female": 1,
         "male": 1,
     }
-    token = re.search(r'name="counts" value="([^"]+)"', page.content.decode()).group(1)
+    found = re.search(r'name="counts" value="([^"]+)"', page.content.decode())
+    assert found is not None
+    token = found.group(1)
     done = c.post(f"/population/units/{unit}/users/import/", {"confirm": "1", "counts": token})
     assert done.status_code == 302
     rows = UserCount.objects.filter(unit_id=unit, year=2026)

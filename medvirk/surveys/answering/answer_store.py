@@ -330,7 +330,7 @@ _ANSWER_COLUMNS = (
 def _response_insert(vendor: str) -> tuple[list[models.Field], str]:
     """Return the fields of a new response and its INSERT (without RETURNING)."""
     fields = [f for f in Response._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    columns = ", ".join(sql_column(Response, f.name) for f in fields)
     values = ", ".join(["%s"] * len(fields))
     return fields, f"INSERT INTO {sql_table(Response)} ({columns}) VALUES ({values})"  # noqa: S608
 

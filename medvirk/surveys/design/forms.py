@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django import forms
 from django.utils.translation import get_language
@@ -56,10 +57,10 @@ class SurveyCreateForm(DsForm):
         units: Iterable[OrgUnit],
         **kwargs: object,
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["template"].choices = templates
-        self.fields["owner_unit"].choices = unit_choices(owners)
-        self.fields["units"].choices = [(u.pk, u.name) for u in units]
+        super().__init__(*args, **kwargs)
+        self.choice_field("template").choices = templates
+        self.choice_field("owner_unit").choices = unit_choices(owners)
+        self.choice_field("units").choices = [(u.pk, u.name) for u in units]
 
 
 class DefinitionForm(DsForm):
@@ -98,14 +99,14 @@ class LocalQuestionForm(DsForm):
         coerce=int,
         initial=6,
         required=False,
-        empty_value=6,
+        empty_value=6,  # type: ignore[arg-type]  # django-stubs allow only str; any value is fine
     )
     dont_know = forms.BooleanField(
         label=_("Offer “Don't know / not relevant” (rating scale only)"), required=False, initial=True
     )
 
     def __init__(self, *args: object, languages: Iterable[str], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.languages = list(languages)
         for index, lang in enumerate(self.languages):
             name = language_name(lang, page_language())  # "Spørsmål på arabisk"
@@ -148,7 +149,7 @@ class LocalQuestionForm(DsForm):
         return data
 
     @staticmethod
-    def initial_for(question: dict[str, object], languages: Iterable[str]) -> dict[str, object]:
+    def initial_for(question: dict[str, Any], languages: Iterable[str]) -> dict[str, object]:
         """Return the form's initial values for a stored local question."""
         initial: dict[str, object] = {
             "type": question.get("type"),
@@ -158,7 +159,7 @@ class LocalQuestionForm(DsForm):
         assert isinstance(scale, dict)
         initial["scale_max"] = scale.get("max", 6)
         initial["dont_know"] = bool(scale.get("dont_know", question.get("type") != "rating"))
-        options = [o for o in question.get("options") or [] if not o.get("hidden")]  # type: ignore[union-attr]
+        options = [o for o in question.get("options") or [] if not o.get("hidden")]
         text = question.get("text") or {}
         assert isinstance(text, dict)
         for lang in languages:

@@ -43,9 +43,9 @@ class InviteForm(DsForm):
     )
 
     def __init__(self, *args: object, languages: Iterable[str] = ("nb",), **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         ui = page_language()
-        self.fields["language"].choices = [(code, label(code, ui)) for code in languages]
+        self.choice_field("language").choices = [(code, label(code, ui)) for code in languages]
         # The ";code" after an address needs the code, which the select above does not show.
         codes = ", ".join(f"{code} = {name(code, ui)}" for code in languages if name(code, ui) != code)
         if codes:

@@ -143,8 +143,8 @@ class ConfirmForm(DsForm):
     def __init__(self, *args: Any, units: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = unit_choices(units)
-        self.fields["owner_unit"].choices = choices
-        self.fields["units"].choices = choices
+        self.choice_field("owner_unit").choices = choices
+        self.choice_field("units").choices = choices
 
     def clean_payload(self) -> dict[str, Any]:
         try:
@@ -226,7 +226,7 @@ def _confirm(request: HttpRequest, units: list[Any]) -> HttpResponse:
     form = ConfirmForm(request.POST, units=units)
     if not form.is_valid():
         if "payload" in form.errors:
-            messages.error(request, " ".join(form.errors["payload"]))
+            messages.error(request, " ".join(str(error) for error in form.errors["payload"]))
             return _render_upload(request, UploadForm(), [], status=400)
         definition = parse_definition(form.cleaned_data["payload"])
         return _render_preview(request, definition, [], form, status=400)

@@ -146,10 +146,12 @@ CASES = [
     Case(
         "surveys:list",
         get("/surveys/"),
-        lambda a, t: bool(DISTRIBUTE.get(a) or UNIT_DESIGN.get(a)),
+        lambda a, t: bool(DISTRIBUTE.get(a or "") or UNIT_DESIGN.get(a or "")),
         per_target=False,
     ),
-    Case("surveys:create", get("/surveys/new/"), lambda a, t: bool(UNIT_DESIGN.get(a)), per_target=False),
+    Case(
+        "surveys:create", get("/surveys/new/"), lambda a, t: bool(UNIT_DESIGN.get(a or "")), per_target=False
+    ),
     Case("surveys:detail", _page(lambda d, t: f"/surveys/{sid(d, t)}/"), in_(DISTRIBUTE)),
     Case(
         "surveys:status",

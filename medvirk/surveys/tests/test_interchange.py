@@ -32,7 +32,7 @@ WORDS = st.sampled_from(
         "1",
     ]
 )
-ANY_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12)
+ANY_TEXT = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=12)
 ODD = st.sampled_from(["  mellomrom ", "a\u00a0b", "=SUM(A1)", "linje\nlinje", "'quote\"", "TRUE", ""])
 TEXT_VALUE = st.one_of(WORDS, WORDS, WORDS, ANY_TEXT, ODD)
 
@@ -111,7 +111,7 @@ def definitions(draw: st.DrawFn) -> dict[str, Any]:
             q["help"] = text()
         if draw(st.booleans()):
             q["required"] = True
-        if themes and draw(st.booleans()):
+        if bool(themes) and draw(st.booleans()):
             q["theme"] = draw(st.sampled_from(sorted(themes)))
         if draw(st.integers(0, 4)) == 0:
             q["local"] = True

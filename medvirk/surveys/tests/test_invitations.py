@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.test import Client
 
 from medvirk.accounts.demo import DemoData
@@ -38,7 +39,9 @@ def su(demo: DemoData) -> SurveyUnit:
 
 
 def parse_link(body: str) -> str:
-    return re.search(r"https://medvirk\.example(/a/i/[^\s]+)", body).group(1)
+    found = re.search(r"https://medvirk\.example(/a/i/[^\s]+)", body)
+    assert found is not None
+    return found.group(1)
 
 
 def test_parse_addresses_with_optional_language() -> None:
@@ -65,6 +68,8 @@ def test_batch_and_address_languages(
     assert sent == 2
     assert len(mail.outbox) == 2
     english, arabic = mail.outbox
+    assert isinstance(english, EmailMultiAlternatives)
+    assert isinstance(arabic, EmailMultiAlternatives)
     assert english.to == ["ola@example.no"]
     assert english.subject == "User survey"
     assert "Solsikken barnehage would like to hear what you think" in english.body
@@ -84,7 +89,7 @@ def test_batch_and_address_languages(
 
     # The personal link opens the survey in that language (and the response keeps it).
     client = Client()
-    first = client.get(parse_link(arabic.body))
+    first = client.get(parse_link(str(arabic.body)))
     assert first.status_code == 302
     page = client.get(first["Location"]).content.decode()
     assert 'lang="ar"' in page

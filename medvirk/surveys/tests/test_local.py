@@ -25,7 +25,7 @@ RATING = {
     "text": {"nb": "Hvor fornøyd er du med uteområdet?", "en": "How satisfied are you with the playground?"},
     "scale": {"min": 1, "max": 5},
 }
-CHOICE = {
+CHOICE: dict[str, Any] = {
     "type": "single",
     "text": {"nb": "Hvilken dag passer best?", "en": "Which day suits you best?"},
     "options": [
@@ -123,7 +123,9 @@ def test_web_flow_shows_the_local_page_last(survey: Any, demo: DemoData) -> None
     key = local.local_question_add(actor=demo.users["leder.solsikken"], survey_unit=own, question=CHOICE)
     client = Client()
     landing = client.get(f"/a/{own.link_key}/?lang=en")
-    idem = re.search(r'name="idempotency_key" value="([^"]+)"', landing.content.decode()).group(1)
+    found = re.search(r'name="idempotency_key" value="([^"]+)"', landing.content.decode())
+    assert found is not None
+    idem = found.group(1)
     location = client.post(f"/a/{own.link_key}/start/", {"idempotency_key": idem, "lang": "en"})["Location"]
     token = location.split("/")[3]
     page = client.get(f"/a/r/{token}/4/").content.decode()

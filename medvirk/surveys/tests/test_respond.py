@@ -30,7 +30,9 @@ def su(demo: DemoData) -> SurveyUnit:
 def start(client: Client, su: SurveyUnit, lang: str = "nb") -> str:
     page = client.get(f"/a/{su.link_key}/?lang={lang}")
     assert page.status_code == 200
-    key = re.search(r'name="idempotency_key" value="([^"]+)"', page.content.decode()).group(1)
+    found = re.search(r'name="idempotency_key" value="([^"]+)"', page.content.decode())
+    assert found is not None
+    key = found.group(1)
     response = client.post(f"/a/{su.link_key}/start/", {"idempotency_key": key, "lang": lang})
     assert response.status_code == 302
     return response["Location"]
@@ -98,7 +100,9 @@ def test_skip_logic_shows_follow_up_only_for_low_scores(su: SurveyUnit) -> None:
 def test_double_click_on_start_creates_one_response(su: SurveyUnit) -> None:
     client = Client()
     page = client.get(f"/a/{su.link_key}/").content.decode()
-    key = re.search(r'name="idempotency_key" value="([^"]+)"', page).group(1)
+    found = re.search(r'name="idempotency_key" value="([^"]+)"', page)
+    assert found is not None
+    key = found.group(1)
     first = client.post(f"/a/{su.link_key}/start/", {"idempotency_key": key})
     second = client.post(f"/a/{su.link_key}/start/", {"idempotency_key": key})
     assert first["Location"] == second["Location"]
@@ -155,7 +159,9 @@ def test_single_use_code_opens_exactly_one_response(su: SurveyUnit) -> None:
 def test_kiosk_returns_to_start_and_keeps_no_resume_link(su: SurveyUnit) -> None:
     client = Client()
     page = client.get(f"/a/{su.link_key}/kiosk/").content.decode()
-    key = re.search(r'name="idempotency_key" value="([^"]+)"', page).group(1)
+    found = re.search(r'name="idempotency_key" value="([^"]+)"', page)
+    assert found is not None
+    key = found.group(1)
     url = client.post(f"/a/{su.link_key}/start/", {"idempotency_key": key, "kiosk": "1"})["Location"]
     assert "mv-resume" not in client.get(url).content.decode()
     client.post(url, {"q-q_overall": "4", "q-q_channel": "friends"})

@@ -33,7 +33,7 @@ GOOD = {
 
 
 @pytest.fixture
-def survey(demo: DemoData):  # type: ignore[no-untyped-def]
+def survey(demo: DemoData):
     kindergartens = [u for u in demo.units.values() if u.service_area == ServiceArea.KINDERGARTEN]
     s = services.survey_create(
         actor=demo.users["analytiker"],
@@ -46,7 +46,7 @@ def survey(demo: DemoData):  # type: ignore[no-untyped-def]
     return s
 
 
-def test_create_for_all_kindergartens_at_once(survey, demo: DemoData) -> None:  # type: ignore[no-untyped-def]
+def test_create_for_all_kindergartens_at_once(survey, demo: DemoData) -> None:
     kindergartens = {u.pk for u in demo.units.values() if u.service_area == ServiceArea.KINDERGARTEN}
     assert len(kindergartens) == 6
     assert set(SurveyUnit.objects.filter(survey=survey).values_list("unit_id", flat=True)) == kindergartens
@@ -69,8 +69,9 @@ def test_unit_leader_cannot_create_for_other_units(demo: DemoData) -> None:
     assert err.value.code == "forbidden"
 
 
-def test_complete_submission_stores_exactly_and_is_idempotent(survey, demo: DemoData) -> None:  # type: ignore[no-untyped-def]
+def test_complete_submission_stores_exactly_and_is_idempotent(survey, demo: DemoData) -> None:
     su = SurveyUnit.objects.filter(survey=survey).first()
+    assert su is not None
     response, created = services.response_submit_complete(
         survey_unit=su, answers=GOOD, language="nb", idempotency_key="k1"
     )
@@ -86,8 +87,9 @@ def test_complete_submission_stores_exactly_and_is_idempotent(survey, demo: Demo
     assert Answer.objects.filter(response=response, question__key="q_used").count() == 2
 
 
-def test_skip_logic_drops_answers_to_hidden_questions(survey) -> None:  # type: ignore[no-untyped-def]
+def test_skip_logic_drops_answers_to_hidden_questions(survey) -> None:
     su = SurveyUnit.objects.filter(survey=survey).first()
+    assert su is not None
     answers = {**GOOD, "q_overall": 5}  # q_why is only shown when q_overall <= 2
     response, _ = services.response_submit_complete(
         survey_unit=su, answers=answers, language="nb", idempotency_key="k2"
@@ -95,8 +97,9 @@ def test_skip_logic_drops_answers_to_hidden_questions(survey) -> None:  # type: 
     assert "q_why" not in services.stored_answers(response)
 
 
-def test_invalid_answers_store_nothing(survey) -> None:  # type: ignore[no-untyped-def]
+def test_invalid_answers_store_nothing(survey) -> None:
     su = SurveyUnit.objects.filter(survey=survey).first()
+    assert su is not None
     bad = {**GOOD, "q_overall": 7, "q_channel": "tv", "q_visits": 1000}
     with pytest.raises(services.AnswerErrors) as err:
         services.response_submit_complete(survey_unit=su, answers=bad, language="nb", idempotency_key="k3")
@@ -108,8 +111,9 @@ def test_invalid_answers_store_nothing(survey) -> None:  # type: ignore[no-untyp
     assert not Response.objects.filter(survey=survey).exists()
 
 
-def test_editing_live_survey_keeps_ids_and_answers(survey, demo: DemoData) -> None:  # type: ignore[no-untyped-def]
+def test_editing_live_survey_keeps_ids_and_answers(survey, demo: DemoData) -> None:
     su = SurveyUnit.objects.filter(survey=survey).first()
+    assert su is not None
     response, _ = services.response_submit_complete(
         survey_unit=su, answers=GOOD, language="nb", idempotency_key="k4"
     )
@@ -130,8 +134,9 @@ def test_editing_live_survey_keeps_ids_and_answers(survey, demo: DemoData) -> No
     assert {o["key"]: o.get("hidden", False) for o in channel["options"]} == {"friends": False, "web": True}
 
 
-def test_changing_type_of_answered_question_is_refused(survey, demo: DemoData) -> None:  # type: ignore[no-untyped-def]
+def test_changing_type_of_answered_question_is_refused(survey, demo: DemoData) -> None:
     su = SurveyUnit.objects.filter(survey=survey).first()
+    assert su is not None
     services.response_submit_complete(survey_unit=su, answers=GOOD, language="nb", idempotency_key="k5")
     doc = sample_definition()
     doc["sections"][1]["questions"][1]["type"] = "text"
@@ -142,8 +147,9 @@ def test_changing_type_of_answered_question_is_refused(survey, demo: DemoData) -
     assert err.value.code == "type_change"
 
 
-def test_start_is_idempotent_and_resume_token_stable(survey) -> None:  # type: ignore[no-untyped-def]
+def test_start_is_idempotent_and_resume_token_stable(survey) -> None:
     su = SurveyUnit.objects.filter(survey=survey).first()
+    assert su is not None
     r1, t1 = services.response_start(survey_unit=su, channel="link", language="nb", idempotency_key="abc")
     r2, t2 = services.response_start(survey_unit=su, channel="link", language="nb", idempotency_key="abc")
     assert r1.pk == r2.pk and t1 == t2

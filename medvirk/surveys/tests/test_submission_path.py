@@ -91,7 +91,7 @@ def test_link_target_matches_the_models(survey: Any, demo: DemoData) -> None:
     assert again is not None and again.stored_response_id == response.pk
     assert (
         answer_store.submission_target(link_key=su.link_key, idempotency_key="k2").stored_response_id is None
-    )  # type: ignore[union-attr]
+    )
 
 
 def test_public_link_stores_exactly_what_the_model_path_stores(survey: Any) -> None:

@@ -167,7 +167,7 @@ def test_conditions_are_written_with_parentheses() -> None:
     assert text == "(${a} >= 1 and ${a} <= 2) or (selected(${m}, 'x') or selected(${m}, 'y')) or ${c} != ''"
 
 
-KOBO_SURVEY = [
+KOBO_SURVEY: list[list[Any]] = [
     [
         "type",
         "name",
@@ -227,7 +227,7 @@ KOBO_SURVEY = [
     ["acknowledge", "done", "I am done", "Jeg er ferdig"],
     ["audio", "voice", "Say something", "Si noe"],
 ]
-KOBO_CHOICES = [
+KOBO_CHOICES: list[list[Any]] = [
     ["list_name", "name", "label::English (en)", "label::Norsk bokmål (nb)", "district"],
     ["yes_no", "yes", "Yes", "Ja"],
     ["yes_no", "no", "No", "Nei"],

@@ -129,9 +129,9 @@ class _Reader:
         declared = self.settings.get("medvirk::languages")
         if declared:
             try:
-                langs = load_json(declared)
-                if isinstance(langs, list) and all(isinstance(x, str) for x in langs):
-                    return langs
+                listed = load_json(declared)
+                if isinstance(listed, list) and all(isinstance(x, str) for x in listed):
+                    return listed
             except ValueError:
                 pass
         langs: list[str] = []
@@ -155,6 +155,7 @@ class _Reader:
     def text(self, row: Mapping[str, Any], prefix: str) -> dict[str, str]:
         out: dict[str, str] = {}
         for column, value in row.items():
+            code: str | None
             if column == prefix:
                 code = self.default_lang
             elif column.startswith(prefix + "::"):
