@@ -12,6 +12,7 @@ class SurveysErrorCode(ErrorCode):
     """Codes of the errors ``surveys``'s services raise (the API returns them as ``code``)."""
 
     ALREADY_SUBMITTED = "already_submitted"
+    BUILDER_REFUSED = "builder_refused"
     COUNT_INVALID = "count_invalid"
     DATES_INVALID = "dates_invalid"
     DEFINITION_INVALID = "definition_invalid"
@@ -43,6 +44,8 @@ class SurveysAuditAction(AuditAction):
     SURVEY_CODES_CREATED = "survey.codes_created", _("Single-use codes created")
     SURVEY_CREATED = "survey.created", _("Survey created")
     SURVEY_DEFINITION_CHANGED = "survey.definition_changed", _("Survey questions changed")
+    SURVEY_QUESTION_REWORDED = "survey.question_reworded", _("Wording of an answered question changed")
+    SURVEY_LANGUAGE_PUBLISHED = "survey.language_published", _("Language offered with texts missing")
     SURVEY_INVITATIONS_SENT = "survey.invitations_sent", _("Invitations sent")
     SURVEY_REMINDERS_SENT = "survey.reminders_sent", _("Reminders sent")
     SURVEY_STATUS_CHANGED = "survey.status_changed", _("Survey opened or closed")

@@ -45,6 +45,9 @@ class Survey(TenantModel):
         _("anonymity threshold"), default=5, help_text=_("Never below the municipality's threshold.")
     )
     created_on = models.DateField(auto_now_add=True)
+    # Languages a designer published although texts are missing there: respondents get the first
+    # language's text instead, marked with its own ``lang`` and ``dir`` (``design/readiness.py``).
+    fallback_languages = models.JSONField(default=list, blank=True)
     # Bumped whenever the set of complete responses changes other than by a new complete response
     # being inserted: an older response completed (multi-page answering) or a complete one
     # deleted. Together with the highest complete response id it identifies the round's data
@@ -93,6 +96,9 @@ class SurveyQuestion(TenantModel):
     dimension = models.CharField(max_length=40, blank=True)
     position = models.PositiveIntegerField(default=0)
     hidden = models.BooleanField(default=False)
+    # The last day the wording of the question changed after it had answers (results mark it;
+    # every such change is also in the audit log with its date).
+    reworded_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["position"]

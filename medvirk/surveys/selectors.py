@@ -25,6 +25,7 @@ from .design.local import (
     unit_document,
     visible_local_questions,
 )
+from .design.readiness import CheckReport, open_languages, suggested_dates, survey_check
 from .interchange.files import MAX_UPLOAD_BYTES, definition_from_json, read_survey_file
 from .interchange.upload import read_survey_document, read_survey_upload
 from .interchange.xlsform import Problem, definition_to_xlsform, xlsform_to_definition
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_LOCAL_QUESTIONS",
     "MAX_UPLOAD_BYTES",
+    "CheckReport",
     "Problem",
     "access_survey_by_id",
     "access_survey_unit",
@@ -45,11 +47,14 @@ __all__ = [
     "list_templates",
     "load_template",
     "local_definition",
+    "open_languages",
     "open_rounds_for",
     "read_survey_document",
     "read_survey_file",
     "read_survey_upload",
     "submission_target",
+    "suggested_dates",
+    "survey_check",
     "survey_units_for",
     "surveys_for",
     "template_summaries",

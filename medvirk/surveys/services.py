@@ -21,6 +21,7 @@ from .answering.services import (
     resume_token_for,
     stored_answers,
 )
+from .design.builder_services import survey_build, survey_publish_fallback
 from .design.local import local_question_add, local_question_remove, local_question_update
 from .design.services import (
     survey_create,
@@ -56,8 +57,10 @@ __all__ = [
     "response_submit_complete",
     "resume_token_for",
     "stored_answers",
+    "survey_build",
     "survey_create",
     "survey_is_accepting",
+    "survey_publish_fallback",
     "survey_set_dates",
     "survey_set_status",
     "survey_update_definition",

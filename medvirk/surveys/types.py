@@ -3,12 +3,14 @@
 No Django models and no queries: insights, population and the API read definitions through
 this module (see ``services`` for the app's layout). ``question_type(key)`` is the question-type
 registry (``medvirk.surveys.qtypes``): what a type's results show (``figures``), how exports
-write it (``export``, ``spss``), its scale and options for counting.
+write it (``export``, ``spss``), its scale and options for counting. ``builder`` holds the survey
+builder's operations (pure functions over a definition; ``services.survey_build`` stores one).
 """
 
 from __future__ import annotations
 
 from .answering.engine import DONT_KNOW, FieldError, answers_to_form, storable
+from .design import builder
 from .design.definition import (
     FORMAT,
     KEY_RE,
@@ -51,6 +53,7 @@ __all__ = [
     "SpssKind",
     "Text",
     "answers_to_form",
+    "builder",
     "missing_translations",
     "parse_definition",
     "question_type",

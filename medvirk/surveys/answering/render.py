@@ -9,13 +9,48 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.utils.html import format_html
+
+from medvirk.common import languages
+
 from .. import qtypes
 from ..design.definition import Definition, Question, Section, Text, tx
 from ..design.respondent_text import ui
 from ..qtypes.fields import Choice, Field
 from . import engine
 
-__all__ = ["Choice", "Field", "SectionRenderer", "error_text", "tx"]
+__all__ = ["Choice", "Fallback", "Field", "SectionRenderer", "error_text", "marked", "tx"]
+
+
+class Fallback(str):
+    """A text shown in another language than the page's (its translation is missing).
+
+    It renders as ``<span lang=… dir=…>`` so a screen reader reads it with the right voice
+    (WCAG 3.1.2) and it runs in its own direction inside a right-to-left page. ``str()`` of it is
+    the plain text (for ``<title>`` and attributes).
+    """
+
+    lang: str
+
+    def __new__(cls, text: str, lang: str) -> Fallback:
+        obj = super().__new__(cls, text)
+        obj.lang = lang
+        return obj
+
+    def __html__(self) -> str:
+        return format_html(
+            '<span lang="{}" dir="{}">{}</span>', self.lang, languages.direction(self.lang), str(self)
+        )
+
+
+def marked(text: Text | None, lang: str, fallback: Sequence[str]) -> str:
+    """Return ``text`` in ``lang``; a text from another language comes back as a ``Fallback``."""
+    if not text or text.get(lang):
+        return tx(text, lang, fallback)
+    for code in (*fallback, *text):
+        if text.get(code):
+            return Fallback(text[code], code)
+    return ""
 
 
 def error_text(error: engine.FieldError, lang: str, overrides: Mapping[str, Mapping[str, str]] | None) -> str:
@@ -55,7 +90,7 @@ class SectionRenderer:
         self.overrides = overrides
 
     def t(self, text: Text | None) -> str:
-        return tx(text, self.lang, self.fallback)
+        return marked(text, self.lang, self.fallback)
 
     def fields(
         self,

@@ -27,11 +27,12 @@ from ..design import services as design
 from ..design.definition import Definition
 from ..design.local import definition_for_response, definition_for_unit
 from ..design.parser import parse_definition
+from ..design.readiness import open_languages
 from ..design.respondent_text import ui
 from ..models import AccessCode, Channel, Invitation, Response, Survey, SurveyUnit
 from . import engine, navigation, services
 from .navigation import Move
-from .render import SectionRenderer, error_text, tx
+from .render import SectionRenderer, error_text, marked
 
 
 def respondent_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -54,11 +55,27 @@ def _chrome(definition: Definition, lang: str, survey: Survey, **extra: Any) -> 
         "dir": languages.direction(lang),
         "survey": survey,
         "definition": definition,
-        "title": tx(definition.title, lang, definition.languages),
+        "title": marked(definition.title, lang, definition.languages),
         "t": RespondentTexts(lang, overrides),
-        "languages": [(code, languages.endonym(code)) for code in definition.languages],
+        "languages": [(code, languages.endonym(code)) for code in offered(survey)],
         **extra,
     }
+
+
+_OFFERED: dict[tuple[int, int, tuple[str, ...]], list[str]] = {}
+
+
+def offered(survey: Survey) -> list[str]:
+    """Return the languages respondents are offered (``readiness.open_languages``), cached per
+    definition version: complete ones and those published with the first language's texts."""
+    key = (survey.pk, survey.definition_version, tuple(survey.fallback_languages or ()))
+    found = _OFFERED.get(key)
+    if found is None:
+        found = open_languages(parse_definition(survey.definition), survey.fallback_languages or [])
+        if len(_OFFERED) > 512:
+            _OFFERED.clear()
+        _OFFERED[key] = found
+    return found
 
 
 class RespondentTexts:
@@ -71,15 +88,16 @@ class RespondentTexts:
         return ui(key, self.lang, self.overrides)
 
 
-def _pick_language(request: HttpRequest, definition: Definition) -> str:
+def _pick_language(request: HttpRequest, definition: Definition, survey: Survey) -> str:
+    available = offered(survey)
     wanted = request.GET.get("lang") or request.POST.get("lang") or ""
-    if wanted in definition.languages:
+    if wanted in available:
         return wanted
     accept = request.headers.get("Accept-Language", "")
     for part in accept.split(","):
         code = part.split(";")[0].strip().lower()
         for candidate in (code, code.split("-")[0], "nb" if code in ("no", "nb-no", "no-no") else ""):
-            if candidate in definition.languages:
+            if candidate in available:
                 return candidate
     return definition.languages[0]
 
@@ -113,7 +131,7 @@ def landing(request: HttpRequest, link_key: str, kiosk: bool = False) -> HttpRes
     """Show the survey's introduction and a start button (open link, QR poster, kiosk)."""
     su = _survey_unit(link_key)
     definition = parse_definition(su.survey.definition)
-    lang = _pick_language(request, definition)
+    lang = _pick_language(request, definition, su.survey)
     if not design.survey_is_accepting(su.survey):
         return _closed_page(request, su.survey, definition, lang)
     context = _chrome(
@@ -122,7 +140,7 @@ def landing(request: HttpRequest, link_key: str, kiosk: bool = False) -> HttpRes
         su.survey,
         unit=su.unit,
         kiosk=kiosk,
-        intro=tx(definition.intro, lang, definition.languages),
+        intro=marked(definition.intro, lang, definition.languages),
         idempotency_key=secrets.token_urlsafe(24),
         start_url=reverse("respond:start", args=[link_key]),
         switch_url=request.path,
@@ -137,13 +155,13 @@ def start(request: HttpRequest, link_key: str) -> HttpResponse:
     su = _survey_unit(link_key)
     definition = definition_for_unit(su)
     if not design.survey_is_accepting(su.survey):
-        return _closed_page(request, su.survey, definition, _pick_language(request, definition))
+        return _closed_page(request, su.survey, definition, _pick_language(request, definition, su.survey))
     kiosk = request.POST.get("kiosk") == "1"
     try:
         response, token = services.response_start(
             survey_unit=su,
             channel=Channel.KIOSK if kiosk else Channel.LINK,
-            language=_pick_language(request, definition),
+            language=_pick_language(request, definition, su.survey),
             idempotency_key=request.POST.get("idempotency_key", ""),
         )
     except ServiceError:
@@ -156,13 +174,21 @@ def _first_section(definition: Definition, response: Response) -> int:
     return navigation.target(definition, answers, 1, Move.HERE) or 1
 
 
+def code_languages() -> list[str]:
+    """Return the languages the code page offers: every language Medvirk ships page texts in
+    (a letter's code may open a round in any of them), bokmål first."""
+    return [lang.code for lang in languages.LANGUAGES.values() if lang.respondent_texts]
+
+
 @respondent_view
 @require_http_methods(["GET", "POST"])
 def code_entry(request: HttpRequest) -> HttpResponse:
-    """Let someone with a single-use code from a letter start their response."""
+    """Let someone with a single-use code from a letter start their response, in their language."""
     error = ""
     code = ""
-    if request.method == "POST":
+    wanted = request.POST.get("lang") or request.GET.get("lang") or "nb"
+    page_lang = wanted if wanted in code_languages() else "nb"
+    if request.method == "POST" and "change_language" not in request.POST:
         code = "".join(ch for ch in request.POST.get("code", "").upper() if ch.isalnum())[:16]
         access = (
             AccessCode.objects.select_related("survey_unit__survey__municipality", "survey_unit__unit")
@@ -170,10 +196,11 @@ def code_entry(request: HttpRequest) -> HttpResponse:
             .first()
         )
         if access and design.survey_is_accepting(access.survey_unit.survey):
+            available = offered(access.survey_unit.survey)
             response, token = services.response_start(
                 survey_unit=access.survey_unit,
                 channel=Channel.CODE,
-                language=request.POST.get("lang", "nb"),
+                language=page_lang if page_lang in available else available[0],
                 idempotency_key=f"code:{access.code}",
             )
             if response.complete:
@@ -182,11 +209,19 @@ def code_entry(request: HttpRequest) -> HttpResponse:
                 AccessCode.objects.filter(pk=access.pk).update(used_on=response.created_on)
             definition = definition_for_unit(access.survey_unit)
             return redirect("respond:section", token=token, number=_first_section(definition, response))
-        error = ui("code_invalid", "nb")
+        error = ui("code_invalid", page_lang)
     return render(
         request,
         "surveys/respond/code.html",
-        {"error": error, "code": code, "lang": "nb", "dir": "ltr", "t": RespondentTexts("nb", None)},
+        {
+            "error": error,
+            "code": code,
+            "lang": page_lang,
+            "dir": languages.direction(page_lang),
+            "t": RespondentTexts(page_lang, None),
+            "languages": [(c, languages.endonym(c)) for c in code_languages()],
+            "action": request.path,
+        },
     )
 
 
@@ -205,8 +240,8 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     definition = definition_for_unit(inv.survey_unit)
     lang = (
         inv.language
-        if inv.language in definition.languages and not request.GET.get("lang")
-        else _pick_language(request, definition)
+        if inv.language in offered(survey) and not request.GET.get("lang")
+        else _pick_language(request, definition, survey)
     )
     if inv.completed:
         return render(
@@ -246,7 +281,8 @@ def section(request: HttpRequest, token: str, number: int) -> HttpResponse:
     if response.complete:
         return redirect("respond:done", token=token)
     post = request.POST
-    if request.method == "POST" and "change_language" in post and post.get("lang") in definition.languages:
+    switching = "change_language" in post and post.get("lang") in offered(response.survey)
+    if request.method == "POST" and switching:
         Response.objects.filter(pk=response.pk).update(language=post["lang"])
         return redirect("respond:section", token=token, number=number)
     if not design.survey_is_accepting(response.survey):
@@ -369,7 +405,7 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
     if response.channel == Channel.KIOSK:
         su = SurveyUnit.objects.filter(survey=survey, unit_id=response.unit_id).first()
         kiosk_url = reverse("respond:kiosk", args=[su.link_key]) if su else None
-    thanks = tx(definition.thanks, response.language, definition.languages)
+    thanks = marked(definition.thanks, response.language, definition.languages)
     return render(
         request,
         "surveys/respond/done.html",

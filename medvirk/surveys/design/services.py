@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,10 +18,12 @@ from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import OrgUnit
 
 from .. import qtypes
-from ..models import Survey, SurveyOption, SurveyQuestion, SurveyStatus, SurveyUnit
+from ..enums import SurveysAuditAction
+from ..models import Answer, Survey, SurveyOption, SurveyQuestion, SurveyStatus, SurveyUnit
 from ..sql import district_codes
 from .definition import LOCAL_PREFIX, Definition, DefinitionError
 from .parser import parse_definition
+from .readiness import suggested_dates
 
 if TYPE_CHECKING:
     from ..answering.answer_store import SubmissionTarget
@@ -212,6 +215,8 @@ def survey_update_definition(*, actor: Any, survey: Survey, document: Mapping[st
     with transaction.atomic():
         locked = Survey.objects.select_for_update().get(pk=survey.pk)
         _sync_registry(locked, merged)
+        if old is not None:
+            _log_rewording(actor, locked, survey.owner_unit.municipality, old, merged)
         locked.definition = merged.to_dict()
         locked.title = dict(merged.title)
         locked.definition_version += 1
@@ -226,6 +231,45 @@ def survey_update_definition(*, actor: Any, survey: Survey, document: Mapping[st
     return locked
 
 
+def reworded(old: Definition, new: Definition) -> dict[str, list[str]]:
+    """Return, per question or statement key, the languages whose existing text changed.
+
+    A text added in a new language (a translation) is not a change of wording.
+    """
+    before = {q.key: q.text for q in old.questions()}
+    changed: dict[str, list[str]] = {}
+    for q in new.questions():
+        old_text = before.get(q.key) or {}
+        langs = [
+            lang
+            for lang, text in old_text.items()
+            if text.strip() and q.text.get(lang, "").strip() and q.text[lang].strip() != text.strip()
+        ]
+        if langs:
+            changed[q.key] = langs
+    return changed
+
+
+def _log_rewording(actor: Any, survey: Survey, municipality: Any, old: Definition, new: Definition) -> None:
+    """Date and audit each wording change of a question that already has answers."""
+    changed = reworded(old, new)
+    if not changed:
+        return
+    today = _today()
+    answered = Exists(Answer.objects.filter(question=OuterRef("pk")))
+    rows = SurveyQuestion.objects.filter(answered, survey=survey, key__in=changed)
+    for row in rows:
+        row.reworded_on = today
+        row.save(update_fields=["reworded_on"])
+        audit_record(
+            actor=actor,
+            municipality=municipality,
+            action=SurveysAuditAction.SURVEY_QUESTION_REWORDED,
+            obj=survey,
+            data={"question": row.key, "on": today.isoformat(), "languages": changed[row.key]},
+        )
+
+
 def survey_set_status(*, actor: Any, survey: Survey, status: str, checked: bool = False) -> Survey:
     """Open or close a survey (``checked``: as in ``survey_create``)."""
     if status not in SurveyStatus.values:
@@ -235,7 +279,14 @@ def survey_set_status(*, actor: Any, survey: Survey, status: str, checked: bool 
     with transaction.atomic():
         old = survey.status
         survey.status = status
-        survey.save(update_fields=["status"])
+        fields = ["status"]
+        if status == SurveyStatus.OPEN and not (survey.opens_on and survey.closes_on):
+            # A round never opens without dates: missing ones get the suggested dates.
+            opens_on, closes_on = suggested_dates(_today())
+            survey.opens_on = survey.opens_on or opens_on
+            survey.closes_on = survey.closes_on or max(closes_on, survey.opens_on)
+            fields += ["opens_on", "closes_on"]
+        survey.save(update_fields=fields)
         audit_record(
             actor=actor,
             municipality=survey.owner_unit.municipality,

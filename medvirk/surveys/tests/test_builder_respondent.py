@@ -1,0 +1,103 @@
+"""Respondents and a language with a missing text (issue 17): the language is offered only when a
+designer publishes it with the fallback marked; the fallback carries its own ``lang`` and ``dir``;
+the code page offers every language Medvirk ships respondent texts in."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+
+from medvirk.accounts.demo import DemoData
+from medvirk.core.errors import ServiceError
+from medvirk.surveys import services
+from medvirk.surveys.design import builder
+from medvirk.surveys.models import AccessCode, Response, Survey, SurveyStatus, SurveyUnit
+from medvirk.surveys.selectors import survey_check
+from tests.sample_survey import sample_definition
+
+NB_TEXT = "Hvordan fikk du vite om tilbudet?"
+
+
+@pytest.fixture
+def survey(demo: DemoData) -> Survey:
+    """An open nb/ar round whose question ``q_channel`` has no Arabic text."""
+    document = builder.set_texts(sample_definition(languages=("nb", "ar")), "ar", {"q_channel.text": ""})
+    survey = services.survey_create(
+        actor=demo.users["analytiker"],
+        owner_unit=demo.units[""],
+        units=[demo.units["Solsikken barnehage"]],
+        document=document,
+        round_label="2026",
+    )
+    services.survey_set_status(actor=demo.users["analytiker"], survey=survey, status=SurveyStatus.OPEN)
+    return survey
+
+
+def first_page(client: Client, su: SurveyUnit, lang: str) -> str:
+    page = client.get(f"/a/{su.link_key}/?lang={lang}").content.decode()
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    url = client.post(f"/a/{su.link_key}/start/", {"idempotency_key": key, "lang": lang})["Location"]
+    return client.get(url).content.decode()
+
+
+def test_language_with_a_missing_text_is_offered_only_once_published_with_fallback(
+    survey: Survey, demo: DemoData
+) -> None:
+    su = survey.survey_units.get()
+    html = Client().get(f"/a/{su.link_key}/?lang=ar").content.decode()
+    assert '<html lang="nb" dir="ltr"' in html and ">العربية</option>" not in html
+    report = survey_check(survey)
+    [item] = [i for i in report.items if i.language == "ar"]
+    assert (item.code, item.count, item.blocking) == ("texts_missing", 1, False)
+    assert "arabisk" in str(item.message) or "Arabic" in str(item.message)
+
+    with pytest.raises(ServiceError) as refused:
+        services.survey_publish_fallback(
+            actor=demo.users["leder.solsikken"], survey=survey, language="ar", publish=True
+        )
+    assert refused.value.status == 403
+    survey = services.survey_publish_fallback(
+        actor=demo.users["analytiker"], survey=survey, language="ar", publish=True
+    )
+    assert [i.code for i in survey_check(survey).items if i.language == "ar"] == ["fallback_published"]
+
+    html = first_page(Client(), su, "ar")
+    assert '<html lang="ar" dir="rtl"' in html
+    assert "ما مدى رضاك بشكل عام؟" in html  # translated texts in Arabic
+    # The untranslated question in bokmål, marked so a screen reader switches voice (WCAG 3.1.2).
+    assert f'<span lang="nb" dir="ltr">{NB_TEXT}</span>' in html
+    assert html.count('<span lang="nb" dir="ltr">') == 1
+    assert Response.objects.get(survey=survey).language == "ar"
+
+
+def test_code_page_offers_every_language_and_starts_the_response_in_it(survey: Survey) -> None:
+    su = survey.survey_units.get()
+    AccessCode.objects.create(municipality=su.municipality, survey_unit=su, code="ABCD2345")
+    client = Client()
+    html = client.get("/a/code/?lang=ar").content.decode()
+    assert '<html lang="ar" dir="rtl"' in html
+    for endonym in ("العربية", "Norsk bokmål", "Norsk nynorsk", "English"):
+        assert f">{endonym}</option>" in html
+    # Arabic is not published for this round yet: the response starts in its first language.
+    started = client.post("/a/code/", {"code": "ABCD2345", "lang": "ar"})
+    assert started.status_code == 302
+    assert Response.objects.get(survey=survey).language == "nb"
+
+
+def test_code_page_response_is_in_the_chosen_language_when_the_round_offers_it(
+    survey: Survey, demo: DemoData
+) -> None:
+    services.survey_publish_fallback(
+        actor=demo.users["analytiker"], survey=survey, language="ar", publish=True
+    )
+    su = survey.survey_units.get()
+    AccessCode.objects.create(municipality=su.municipality, survey_unit=su, code="ABCD2345")
+    client = Client()
+    wrong = client.post("/a/code/", {"code": "nope", "lang": "ar"}).content.decode()
+    assert '<html lang="ar" dir="rtl"' in wrong  # the error is said in Arabic too
+    started = client.post("/a/code/", {"code": "ABCD2345", "lang": "ar"})
+    assert started.status_code == 302
+    assert Response.objects.get(survey=survey).language == "ar"
+    assert '<html lang="ar" dir="rtl"' in client.get(started["Location"]).content.decode()
