@@ -111,7 +111,9 @@ def response_by_token(token: str) -> Response | None:
 def stored_answers(response: Response) -> engine.Answers:
     """Return a response's answers as engine values."""
     answers: engine.Answers = {}
-    rows = Answer.objects.filter(response=response).select_related("question", "option")
+    # In the order stored (a multiple choice's options as answered): without an order,
+    # PostgreSQL may return the rows in any order once its plan changes.
+    rows = Answer.objects.filter(response=response).select_related("question", "option").order_by("pk")
     for row in rows:
         q = row.question
         option_key = row.option.key if row.option is not None else None
