@@ -67,7 +67,7 @@ def test_add_single_choice_with_follow_up_on_one_answer() -> None:
     )
     doc = builder.set_condition(doc, follow, {"question": key, "op": "equals", "value": "ja"})
     definition = builder.check(doc)
-    assert definition.question(follow).condition.value == "ja"  # type: ignore[union-attr]
+    assert definition.question(follow).condition.value == "ja"
 
 
 def test_bank_question_keeps_its_bank_key_and_is_not_added_twice() -> None:

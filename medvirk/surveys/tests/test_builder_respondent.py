@@ -37,7 +37,7 @@ def survey(demo: DemoData) -> Survey:
 
 def first_page(client: Client, su: SurveyUnit, lang: str) -> str:
     page = client.get(f"/a/{su.link_key}/?lang={lang}").content.decode()
-    key = re.search(r'name="idempotency_key" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', page).group(1)
     url = client.post(f"/a/{su.link_key}/start/", {"idempotency_key": key, "lang": lang})["Location"]
     return client.get(url).content.decode()
 
