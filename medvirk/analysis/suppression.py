@@ -975,6 +975,7 @@ def suppress(
     *,
     hide: Iterable[str] = (),
     known: Iterable[str] = (),
+    also_small: Iterable[str] = (),
 ) -> SuppressedTable:
     """Decide for every cell of ``table`` whether it may be shown (rules 1-4 above).
 
@@ -987,16 +988,21 @@ def suppress(
     cells in ``known`` are already public, so the attacker knows them and they are never
     chosen to be hidden. Every other rule is unchanged, so small cells in either table stay
     protected against everything both decisions show.
+
+    ``also_small`` names cells that are small (hidden and protected like a cell with 0 < *n* < *k*)
+    whatever their count: a table of the respondents who count towards the threshold marks
+    the groups that have answers but none that count (see ``insights/counted.py``).
     """
     policy = policy or SuppressionPolicy()
     k = policy.threshold_for(kind)
     fixed = frozenset(known)
     forced = set(hide)
+    marked = frozenset(also_small)
     hidden: dict[str, Reason] = {}
     sensitive: set[str] = set()
     not_published, below, elsewhere = Reason.NOT_PUBLISHED, Reason.BELOW_THRESHOLD, Reason.DECIDED_ELSEWHERE
     for cell in table.cells:
-        small = 0 < cell.count < k
+        small = 0 < cell.count < k or cell.key in marked
         if small and cell.protect:
             sensitive.add(cell.key)
         if not cell.published:

@@ -57,6 +57,7 @@ from medvirk.surveys.models import Answer, Response, Survey
 from medvirk.surveys.types import DONT_KNOW, Figures, parse_definition, question_type
 
 from . import selectors
+from .counted import counted_responses, decide_counted
 
 NOT_STATED = ""  # the category of "prefer not to say", unanswered and unknown values
 
@@ -71,7 +72,7 @@ _LOCK = threading.Lock()
 # survive restarts: a closed round is decided once, ever. The key is a digest of the data version
 # (as below) and of DECISION_VERSION: bump it whenever the suppression rules change, so stored
 # decisions made under the old rules are never used again.
-DECISION_VERSION = 1
+DECISION_VERSION = 2  # 2: only counted responses make a group shown (counted.py)
 PERSIST_CACHE = "disclosure"
 PERSIST_SECONDS = 60 * 60 * 24 * 90
 _PERSIST_KEY = "__persist_key__"
@@ -398,7 +399,12 @@ def answers_only(table: Table) -> Table:
     return table.subtable(_is_answer)
 
 
-def decide_answers(table: Table, respondents: SuppressedTable, policy: SuppressionPolicy) -> SuppressedTable:
+def decide_answers(
+    table: Table,
+    respondents: SuppressedTable,
+    policy: SuppressionPolicy,
+    also_small: frozenset[str] = frozenset(),
+) -> SuppressedTable:
     """Decide a question's cells linked to the respondents' decision; return the question's cells only.
 
     Two steps. (a) The question's own table, with every cell whose respondents are hidden
@@ -409,14 +415,17 @@ def decide_answers(table: Table, respondents: SuppressedTable, policy: Suppressi
     are protected. The number who answered in a group whose respondents are shown is not
     itself protected in (b): "4 of these 5 answered" reveals no answer.
     Keys of the result are those of :func:`cell_key` (the ``q:`` prefix removed).
+    ``also_small`` (keys of ``table``) are small whatever their count (see ``counted.py``).
     """
     known = [d.key for d in respondents.decisions if d.shown]
     r_hidden = [d.key for d in respondents.decisions if not d.shown]
     own = answers_only(table)
-    first = suppress(own, policy, hide=[ANSWER + k for k in r_hidden if ANSWER + k in own])
+    first = suppress(
+        own, policy, hide=[ANSWER + k for k in r_hidden if ANSWER + k in own], also_small=also_small
+    )
     linked = table.unprotected(_is_answer)
     hide = [k for k in r_hidden if k in linked] + [d.key for d in first.decisions if not d.shown]
-    second = suppress(linked, policy, hide=hide, known=known)
+    second = suppress(linked, policy, hide=hide, known=known, also_small=also_small)
     out = []
     for d in first.decisions:
         final = d if not d.shown else second[d.key]
@@ -518,13 +527,25 @@ class SurveyDisclosure:
         """Return the survey's background dimensions and categories."""
         return self._cached(("disclosure", "layout"), lambda: survey_layout(self.survey))
 
-    def _respondent_leaf(self) -> Marginals:
+    def _uncounted(self) -> bool:
+        """Return whether any complete response does not count towards the threshold (counted.py)."""
+        return self._cached(
+            ("disclosure", "uncounted"),
+            lambda: (
+                Response.objects.filter(survey=self.survey, complete=True)
+                .exclude(counted_responses())
+                .exists()
+            ),
+        )
+
+    def _respondent_leaf(self, counted: bool = False) -> Marginals:
         def make() -> Marginals:
             layout = self.layout
             columns = ["unit_id", *(selectors.BG_COLUMNS[d] for d in layout.dims)]
             leaf = Marginals()
+            responses = Response.objects.filter(survey=self.survey, complete=True)
             rows = (
-                Response.objects.filter(survey=self.survey, complete=True)
+                (responses.filter(counted_responses()) if counted else responses)
                 .values_list(*columns)
                 .annotate(n=Count("id"))
                 .order_by()
@@ -533,16 +554,20 @@ class SurveyDisclosure:
                 _add_row(leaf, layout, unit_id, layout.normalise(values), n)
             return leaf
 
-        return self._cached(("disclosure", "respondent_leaf"), make)
+        return self._cached(("disclosure", "respondent_leaf", counted), make)
 
     @property
     def respondents(self) -> SuppressedTable:
         """Return the decision on respondents per unit and per unit × background group."""
-        return self._cached(
-            ("disclosure", "respondents"),
-            lambda: suppress(respondent_table(self.tree, self.layout, self._respondent_leaf()), self.policy),
-            persist=True,
-        )
+
+        def make() -> SuppressedTable:
+            table = respondent_table(self.tree, self.layout, self._respondent_leaf())
+            if not self._uncounted():
+                return suppress(table, self.policy)
+            counted = respondent_table(self.tree, self.layout, self._respondent_leaf(counted=True))
+            return decide_counted(table, counted, lambda t, small: suppress(t, self.policy, also_small=small))
+
+        return self._cached(("disclosure", "respondents"), make, persist=True)
 
     def _kinds(self) -> dict[int, tuple[bool, int | None]]:
         """Return question id → (single answer?, "don't know" option id or None)."""
@@ -600,6 +625,8 @@ class SurveyDisclosure:
                 _add_row(leaves[qid], layout, unit_id, layout.normalise(values), n)
         for qid, leaf in leaves.items():
             self._state.setdefault(("disclosure", "answer_leaf", qid), leaf)
+        if self._uncounted():
+            self._prefetch_counted(todo)
 
     def _count_rows(
         self,
@@ -673,6 +700,47 @@ class SurveyDisclosure:
         pair = self._option_counts_pair(question_id)
         return None if pair is None else pair[1].get(dimension)
 
+    def _counted_answer_leaf(self, question_id: int) -> Marginals:
+        """Return a question's cell counts (as :meth:`answer_leaf`) over counted responses only."""
+        self._prefetch_counted([question_id])
+        return self._state[("disclosure", "counted_answer_leaf", question_id)]
+
+    def _prefetch_counted(self, question_ids: Iterable[int]) -> None:
+        """Load many questions' cell counts over counted responses (``counted.py``): two GROUP BYs."""
+        todo = [q for q in question_ids if ("disclosure", "counted_answer_leaf", q) not in self._state]
+        if not todo:
+            return
+        kinds = self._kinds()
+        layout = self.layout
+        bg = [f"response__{selectors.BG_COLUMNS[d]}" for d in layout.dims]
+        base = Answer.objects.filter(
+            counted_responses("response__"), survey=self.survey, response__complete=True
+        )
+        leaves: dict[int, Marginals] = {q: Marginals() for q in todo}
+        single = [q for q in todo if self._single(q)]
+        multiple = [q for q in todo if not self._single(q)]
+        if single:
+            rows = (
+                base.filter(question_id__in=single)
+                .values_list("unit_id", "question_id", "option_id", *bg)
+                .annotate(n=Count("id"))
+                .order_by()
+            )
+            for unit_id, qid, oid, *values, n in _rows(rows):
+                if oid is None or oid != kinds.get(qid, (True, None))[1]:  # "don't know" is no cell
+                    _add_row(leaves[qid], layout, unit_id, layout.normalise(values), n)
+        if multiple:  # respondents who answered
+            rows = (
+                base.filter(question_id__in=multiple)
+                .values_list("unit_id", "question_id", *bg)
+                .annotate(n=Count("response_id", distinct=True))
+                .order_by()
+            )
+            for unit_id, qid, *values, n in _rows(rows):
+                _add_row(leaves[qid], layout, unit_id, layout.normalise(values), n)
+        for qid, leaf in leaves.items():
+            self._state.setdefault(("disclosure", "counted_answer_leaf", qid), leaf)
+
     def answer_leaf(self, question_id: int) -> Marginals:
         """Return a question's cell counts per (survey unit, background categories)."""
         self.prefetch_answers([question_id])
@@ -689,7 +757,20 @@ class SurveyDisclosure:
                 # (showing the same numbers where they are shown reveals nothing more).
                 return self.respondents
             table = answer_table(self.tree, self.layout, respondents, leaf)
-            return decide_answers(table, self.respondents, self.policy)
+            if not self._uncounted():
+                return decide_answers(table, self.respondents, self.policy)
+            counted = answer_table(
+                self.tree,
+                self.layout,
+                self._respondent_leaf(counted=True),
+                self._counted_answer_leaf(question_id),
+            )
+            return decide_counted(
+                table,
+                counted,
+                lambda t, small: decide_answers(t, self.respondents, self.policy, small),
+                prefix=ANSWER,
+            )
 
         return self._cached(("disclosure", "answers", question_id), make, persist=True)
 

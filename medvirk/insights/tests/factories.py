@@ -9,7 +9,7 @@ from typing import Any
 from medvirk.accounts.demo import DemoData
 from medvirk.orgs.models import OrgUnit, ServiceArea
 from medvirk.surveys import services
-from medvirk.surveys.models import Survey, SurveyStatus, SurveyUnit
+from medvirk.surveys.models import Channel, Survey, SurveyStatus, SurveyUnit
 from medvirk.surveys.types import DONT_KNOW
 from tests.sample_survey import sample_definition
 
@@ -45,14 +45,23 @@ def make_survey(
     return survey
 
 
-def answer(survey: Survey, unit: OrgUnit, *, overall: Any = 5, **extra: Any) -> None:
-    """Store one complete response for ``unit``."""
+def answer(
+    survey: Survey, unit: OrgUnit, *, overall: Any = 5, channel: str = Channel.CODE, **extra: Any
+) -> None:
+    """Store one complete response for ``unit`` (by default as if with a code from a letter).
+
+    Only codes and invitations count towards the anonymity threshold (``insights/counted.py``).
+    """
     su = SurveyUnit.objects.get(survey=survey, unit=unit)
     answers = {"q_overall": overall, "q_channel": "web", **extra}
     if overall != DONT_KNOW and int(overall) > 2:
         answers.pop("q_why", None)
     services.response_submit_complete(
-        survey_unit=su, answers=answers, language="nb", idempotency_key=f"t{next(_keys)}"
+        survey_unit=su,
+        answers=answers,
+        language="nb",
+        channel=channel,
+        idempotency_key=f"t{next(_keys)}",
     )
 
 

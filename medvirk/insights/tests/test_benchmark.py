@@ -15,7 +15,7 @@ from medvirk.accounts.units import municipality_create, unit_create
 from medvirk.orgs.models import ServiceArea
 from medvirk.orgs.selectors import municipality_root
 from medvirk.surveys import services
-from medvirk.surveys.models import Survey, SurveyUnit
+from medvirk.surveys.models import Channel, Survey, SurveyUnit
 from medvirk.surveys.selectors import load_template
 
 from ..benchmark import benchmark
@@ -46,6 +46,7 @@ def _run(actor: Any, owner: Any, units: list[Any], values: list[int], round_labe
             survey_unit=su,
             answers={"bhg_helhet": v, "bhg_barnets_alder": "fra_3_ar", "bhg_info_onsker": ("mat", "dagen")},
             language="nb",
+            channel=Channel.CODE,
             idempotency_key=f"b{next(_n)}",
         )
     return survey

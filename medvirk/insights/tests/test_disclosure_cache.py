@@ -89,7 +89,7 @@ def test_an_older_response_completed_later_and_a_deleted_one_refresh_the_results
     survey = make_survey(demo, units=[unit])
     su = SurveyUnit.objects.get(survey=survey, unit=unit)
     early, _token = services.response_start(
-        survey_unit=su, channel="link", language="nb", idempotency_key="early-starter"
+        survey_unit=su, channel="code", language="nb", idempotency_key="early-starter"
     )
     answer_many(survey, unit, [5] * 6)
     assert _respondents_shown(survey, unit.pk) == 6

@@ -1,0 +1,154 @@
+"""Planted answers on an open link (issue 16): the attack replayed through the real pages.
+
+A unit leader has the poster with his unit's open link and his results page. He answers twice
+himself, every rating 1, so the unit reaches the threshold; before the defence the exact mean
+of the real parents followed as (5 × shown − 2) / 3. Only responses through single-use codes
+and e-mail invitations count towards the threshold (``insights/counted.py``), so planted
+answers never make a group shown.
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from medvirk.accounts.demo import DemoData
+from medvirk.surveys.models import Response, SurveyUnit
+from medvirk.surveys.services import codes_create
+
+from .factories import make_survey
+
+SOLSIKKEN = "Solsikken barnehage"
+
+
+def _first_page_by_link(su: SurveyUnit) -> tuple[Client, str]:
+    """Open the poster's link and start a response, as anyone with the poster can."""
+    client = Client()
+    landing = client.get(f"/a/{su.link_key}/").content.decode()
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', landing).group(1)  # type: ignore[union-attr]
+    started = client.post(f"/a/{su.link_key}/start/", {"idempotency_key": key})
+    assert started.status_code == 302
+    return client, started["Location"]
+
+
+def _first_page_by_code(su: SurveyUnit, code: str) -> tuple[Client, str]:
+    """Enter a single-use code from a letter."""
+    client = Client()
+    started = client.post("/a/code/", {"code": code})
+    assert started.status_code == 302
+    return client, started["Location"]
+
+
+def _answer(client: Client, page: str, overall: int, gender: str = "female") -> None:
+    """Answer every page of the sample survey through the respondent pages."""
+    first = {"q-q_overall": str(overall), "q-q_channel": "web", "q-q_m_staff": str(overall)}
+    r = client.post(page, first)
+    if r["Location"].endswith("followup=1"):  # a low rating asks "what could be better?"
+        r = client.post(page, {**first, "q-q_why": ""})
+    r = client.post(r["Location"], {"q-q_nps": "5", "q-q_visits": "2", "q-q_consent": "yes"})
+    r = client.post(r["Location"], {"q-bg_age": "25-34", "q-bg_gender": gender, "q-bg_district": "999902"})
+    assert r.status_code == 302 and r["Location"].endswith("/done/"), r
+
+
+def _by_link(su: SurveyUnit, overall: int, gender: str = "female") -> None:
+    _answer(*_first_page_by_link(su), overall, gender)
+
+
+def _codes(demo: DemoData, su: SurveyUnit, count: int) -> list[str]:
+    return [c.code for c in codes_create(actor=demo.users["analytiker"], survey_unit=su, count=count)]
+
+
+def _overall(client: Client, survey_id: int, unit_id: int) -> dict[str, Any]:
+    data = client.get(f"/api/v1/results/surveys/{survey_id}?unit_id={unit_id}").json()
+    return {"respondents": data["group"]["respondents"], **_unit_figures(data)}
+
+
+def _unit_figures(data: dict[str, Any]) -> dict[str, Any]:
+    q = next(q for q in data["questions"] if q["key"] == "q_overall")
+    mean = q["unit"]["mean"]
+    return {"n": q["unit"]["n"], "mean": None if mean is None else mean["estimate"]}
+
+
+def _recovered(shown: dict[str, Any], planted: list[int]) -> Fraction | None:
+    """Return the real respondents' mean as the attacker computes it, or None if he cannot."""
+    if shown["n"] is None or shown["mean"] is None:
+        return None
+    real = shown["n"] - len(planted)
+    return (Fraction(shown["n"]) * Fraction(shown["mean"]) - sum(planted)) / real
+
+
+@pytest.mark.parametrize("by_code", [0, 2])
+def test_planting_two_answers_on_the_poster_link_reveals_nothing(
+    demo: DemoData, client_as: Any, by_code: int
+) -> None:
+    survey = make_survey(demo, units=[demo.units[SOLSIKKEN]])
+    su = SurveyUnit.objects.get(survey=survey)
+    real = [6, 6, 5]  # three real parents: through the poster, or some with letters and codes
+    codes = _codes(demo, su, by_code) if by_code else []
+    for i, value in enumerate(real):
+        if i < by_code:
+            _answer(*_first_page_by_code(su, codes[i]), value)
+        else:
+            _by_link(su, value)
+    planted = [1, 1]
+    for value in planted:  # the unit leader, with his own poster
+        _by_link(su, value)
+    assert Response.objects.filter(survey=survey, complete=True).count() == 5
+    leader = client_as("leder.solsikken")
+    shown = _overall(leader, survey.pk, demo.units[SOLSIKKEN].pk)
+    assert shown == {"respondents": None, "n": None, "mean": None}
+    assert _recovered(shown, planted) is None
+    page = leader.get(f"/results/{survey.pk}/?unit={demo.units[SOLSIKKEN].pk}").content.decode()
+    assert "3,8" not in page and "3.8" not in page  # the mean of all five, 19/5
+    assert "engangskode" in page  # says why in plain words (bokmål is the default language)
+    # Not above the unit either: every level holds the same five answers.
+    for unit in ("Bydel Nord", ""):
+        assert _overall(client_as("admin"), survey.pk, demo.units[unit].pk) == {
+            "respondents": None,
+            "n": None,
+            "mean": None,
+        }
+
+
+def test_enough_answers_through_codes_show_exact_figures_of_every_answer(
+    demo: DemoData, client_as: Any
+) -> None:
+    survey = make_survey(demo, units=[demo.units[SOLSIKKEN]])
+    su = SurveyUnit.objects.get(survey=survey)
+    real = [6, 5, 5, 4, 6]  # letters with codes: these count towards the threshold
+    for code, value in zip(_codes(demo, su, len(real)), real, strict=True):
+        _answer(*_first_page_by_code(su, code), value)
+    planted = [1, 1]
+    for value in planted:
+        _by_link(su, value)
+    shown = _overall(client_as("leder.solsikken"), survey.pk, demo.units[SOLSIKKEN].pk)
+    # Figures are exact and include the poster's answers (equal to any other tool's on the data) …
+    assert shown["respondents"] == shown["n"] == 7
+    assert Fraction(shown["mean"]).limit_denominator(100) == Fraction(sum(real + planted), 7)
+    # … and what the planter learns is the mean of the five respondents he could not plant.
+    assert _recovered(shown, planted) == Fraction(sum(real), len(real))
+
+
+def test_planting_into_a_background_group_cannot_lift_it(demo: DemoData, client_as: Any) -> None:
+    survey = make_survey(demo, units=[demo.units[SOLSIKKEN]])
+    su = SurveyUnit.objects.get(survey=survey)
+    people = [(6, "female")] * 5 + [(2, "male"), (3, "male"), (2, "male")]
+    for code, (value, gender) in zip(_codes(demo, su, len(people)), people, strict=True):
+        _answer(*_first_page_by_code(su, code), value, gender)
+    for _ in range(2):  # three real fathers: plant two more "fathers" to reach five
+        _by_link(su, 1, "male")
+    leader = client_as("leder.solsikken")
+    data = leader.get(
+        f"/api/v1/results/surveys/{survey.pk}/crosstab"
+        f"?unit_id={demo.units[SOLSIKKEN].pk}&question=q_overall&by=gender"
+    ).json()
+    rows = {r["key"]: r["figures"] for r in data["rows"]}
+    assert rows["male"]["n"] is None and rows["male"]["mean"] is None
+    # nor by subtraction: the unit, the mothers and "not stated" are never all shown
+    unit = _overall(leader, survey.pk, demo.units[SOLSIKKEN].pk)
+    others = [rows[k]["n"] for k in rows if k != "male"]
+    assert unit["n"] is None or any(n is None for n in others)
