@@ -29,7 +29,9 @@ def _first_page_by_link(su: SurveyUnit) -> tuple[Client, str]:
     """Open the poster's link and start a response, as anyone with the poster can."""
     client = Client()
     landing = client.get(f"/a/{su.link_key}/").content.decode()
-    key = re.search(r'name="idempotency_key" value="([^"]+)"', landing).group(1)  # type: ignore[union-attr]
+    found = re.search(r'name="idempotency_key" value="([^"]+)"', landing)
+    assert found is not None
+    key = found.group(1)
     started = client.post(f"/a/{su.link_key}/start/", {"idempotency_key": key})
     assert started.status_code == 302
     return client, started["Location"]
