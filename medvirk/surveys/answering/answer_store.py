@@ -85,7 +85,7 @@ class SubmissionTarget:
             return self.loaded_document
         definition, local_questions, unit_name = self.stored_texts  # type: ignore[misc]
         if definition is None:
-            definition = _definition_text(self.survey_id)
+            definition = _definition_text(self.survey_id, self.municipality_id)
         survey = Survey(
             pk=self.survey_id, municipality_id=self.municipality_id, definition=json.loads(definition)
         )
@@ -127,8 +127,12 @@ def _target_sql(vendor: str) -> str:
     ]
     return (
         f"SELECT {', '.join(columns)} FROM {sql_table(su)} su "  # noqa: S608 - no input in the SQL text
-        f"JOIN {sql_table(s)} s ON s.{sql_column(s, 'id')} = su.{sql_column(su, 'survey')} "
-        f"JOIN {sql_table(u)} u ON u.{sql_column(u, 'id')} = su.{sql_column(su, 'unit')} "
+        # Joined on the municipality too, so a database distributed by it (docs/scaling.md) keeps
+        # the whole statement on the link's shard.
+        f"JOIN {sql_table(s)} s ON s.{sql_column(s, 'municipality')} = su.{sql_column(su, 'municipality')} "
+        f"AND s.{sql_column(s, 'id')} = su.{sql_column(su, 'survey')} "
+        f"JOIN {sql_table(u)} u ON u.{sql_column(u, 'municipality')} = su.{sql_column(su, 'municipality')} "
+        f"AND u.{sql_column(u, 'id')} = su.{sql_column(su, 'unit')} "
         f"WHERE su.{sql_column(su, 'link_key')} = %s"
     )
 
@@ -140,12 +144,15 @@ def _date(value: Any) -> dt.date | None:
 @functools.cache
 def _definition_sql(vendor: str) -> str:
     s = Survey
-    return f"SELECT {sql_column(s, 'definition')} FROM {sql_table(s)} WHERE {sql_column(s, 'id')} = %s"  # noqa: S608 - no input in the SQL text
+    return (
+        f"SELECT {sql_column(s, 'definition')} FROM {sql_table(s)} "  # noqa: S608 - no input in the SQL text
+        f"WHERE {sql_column(s, 'municipality')} = %s AND {sql_column(s, 'id')} = %s"
+    )
 
 
-def _definition_text(survey_id: int) -> str:
+def _definition_text(survey_id: int, municipality_id: int) -> str:
     with connection.cursor() as cursor:
-        cursor.execute(_definition_sql(connection.vendor), [survey_id])
+        cursor.execute(_definition_sql(connection.vendor), [municipality_id, survey_id])
         (text,) = cursor.fetchone()
     return text if isinstance(text, str) else json.dumps(text)  # a driver may decode JSON itself
 
@@ -175,7 +182,7 @@ def submission_target(*, link_key: str, idempotency_key: str = "") -> Submission
     survey_digest = Registry._get(Registry._versions, version_key) if shared else None
     definition = None
     if survey_digest is None:
-        definition = _definition_text(survey_id)
+        definition = _definition_text(survey_id, municipality_id)
         survey_digest = _digest(definition)
         if shared:
             Registry._put(Registry._versions, version_key, survey_digest)
@@ -243,14 +250,18 @@ class Registry:
     def __init__(
         self,
         survey_id: int,
+        municipality_id: int,
         *,
         cached: tuple[dict[str, SurveyQuestion], dict[tuple[int, str], int]] | None = None,
     ) -> None:
         if cached is None:
-            questions = {q.key: q for q in SurveyQuestion.objects.filter(survey_id=survey_id)}
+            mine = {"municipality_id": municipality_id}  # every table named by it (docs/scaling.md)
+            questions = {q.key: q for q in SurveyQuestion.objects.filter(survey_id=survey_id, **mine)}
             options = {
                 (o.question_id, o.key): o.pk
-                for o in SurveyOption.objects.filter(question__survey_id=survey_id)
+                for o in SurveyOption.objects.filter(
+                    question__survey_id=survey_id, question__municipality_id=municipality_id, **mine
+                )
             }
         else:
             questions, options = cached
@@ -282,14 +293,14 @@ class Registry:
             definition = parse_definition(target.document())
             cls._put(cls._definitions, target.digest, definition)
         if not _committed():  # rows may still be rolled back: do not share them
-            return definition, cls(target.survey_id)
+            return definition, cls(target.survey_id, target.municipality_id)
         key = (connection.settings_dict["NAME"], target.survey_id, target.definition_version, target.digest)
         cached = cls._get(cls._registries, key)
         if cached is None:
-            registry = cls(target.survey_id)
+            registry = cls(target.survey_id, target.municipality_id)
             cls._put(cls._registries, key, (registry.questions, registry.loaded))
             return definition, registry
-        return definition, cls(target.survey_id, cached=cached)
+        return definition, cls(target.survey_id, target.municipality_id, cached=cached)
 
     def values(self, answers: Mapping[str, Any]) -> list[tuple[int, int | None, float | None, str]]:
         """Return (question id, option id, number, text) for each answer row, in long form."""

@@ -156,7 +156,7 @@ def response_save_section(*, response: Response, section_key: str, answers: Mapp
         raise ServiceError("section_unknown", _("Unknown page."))
     keys = engine.section_keys(section)
     with transaction.atomic():
-        registry = Registry(response.survey_id)
+        registry = Registry(response.survey_id, response.municipality_id)
         Answer.objects.filter(response=response, question__key__in=keys).delete()
         Answer.objects.bulk_create(
             _answer_rows(response, {k: v for k, v in answers.items() if k in keys}, registry)
