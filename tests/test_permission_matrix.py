@@ -52,6 +52,25 @@ CASES = [
     Case("accounts:tokens", get("/accounts/tokens/"), staff, per_target=False),
     # the municipality's public pages (colour, logo, statements): administrators of the whole municipality
     Case("accounts:branding", get("/settings/public-pages/"), lambda a, t: a in ROOT_ADMIN, per_target=False),
+    # retention periods and the record of processing: administrators of the whole municipality
+    Case(
+        "accounts:data_protection",
+        get("/settings/data-protection/"),
+        lambda a, t: a in ROOT_ADMIN,
+        per_target=False,
+    ),
+    Case(
+        "accounts:processing_record",
+        get("/settings/data-protection/record/"),
+        lambda a, t: a in ROOT_ADMIN,
+        per_target=False,
+    ),
+    Case(
+        "accounts:processing_record_csv",
+        get("/settings/data-protection/record.csv"),
+        lambda a, t: a in ROOT_ADMIN,
+        per_target=False,
+    ),
     Case(
         "accounts:token_revoke",
         # The analyst's own token: nobody else may revoke it, not even an administrator.

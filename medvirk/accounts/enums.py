@@ -18,6 +18,7 @@ class AccountsErrorCode(ErrorCode):
     NO_MUNICIPALITY = "no_municipality"
     PARENT_INVALID = "parent_invalid"
     PARENT_IN_SUBTREE = "parent_in_subtree"
+    RETENTION_INVALID = "retention_invalid"
     PASSWORD_WEAK = "password_weak"  # noqa: S105 — an error code, not a password
     ROLE_INVALID = "role_invalid"
     ROOT_IMMOVABLE = "root_immovable"
@@ -52,3 +53,5 @@ class AccountsAuditAction(AuditAction):
     TOKEN_CREATED = "token.created", _("API token created")
     TOKEN_REVOKED = "token.revoked", _("API token revoked")
     USER_CREATED = "user.created", _("Staff user created")
+    RETENTION_CHANGED = "municipality.retention_changed", _("Retention periods of personal data changed")
+    PERSONAL_DATA_PURGED = "municipality.personal_data_purged", _("Personal data past its retention deleted")

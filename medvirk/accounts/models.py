@@ -7,11 +7,21 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from medvirk.core.dataprotection import PersonalData
 from medvirk.core.models import TenantModel
 
 
 class User(AbstractUser):
     """A staff member of one municipality (platform operators have no municipality)."""
+
+    personal_data = PersonalData(
+        data=_("name, username, e-mail address, password hash, last login"),
+        subjects=_("staff"),
+        purpose=_("let staff log in and show who did what"),
+        retention=_("as long as the account exists; an administrator deactivates it when the person leaves"),
+        seen_by=_("administrators; colleagues see names on what a person did"),
+        legal_basis=_("GDPR art. 6(1)(b) and (e): employment and the municipality's tasks"),
+    )
 
     municipality = models.ForeignKey(
         "orgs.Municipality",
@@ -41,6 +51,14 @@ class Role(models.TextChoices):
 class RoleAssignment(TenantModel):
     """A role a user holds on one unit and every unit below it."""
 
+    personal_data = PersonalData(
+        data=_("which role a staff member holds on which unit, and who gave it"),
+        subjects=_("staff"),
+        purpose=_("decide what each staff member may see and do"),
+        retention=_("as long as the role is held"),
+        seen_by=_("administrators who manage roles"),
+    )
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
     unit = models.ForeignKey(
         "orgs.OrgUnit", on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("unit")
@@ -64,6 +82,14 @@ class RoleAssignment(TenantModel):
 class ApiToken(TenantModel):
     """A bearer token for the JSON API; only its SHA-256 hash is stored."""
 
+    personal_data = PersonalData(
+        data=_("a staff member's API tokens (only a hash of the secret), when last used"),
+        subjects=_("staff"),
+        purpose=_("let scripts and systems act for a staff member"),
+        retention=_("until the token is revoked or the account is deleted"),
+        seen_by=_("the token's owner"),
+    )
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(max_length=12)
@@ -84,6 +110,16 @@ class ApiToken(TenantModel):
 
 class LoginFailure(models.Model):
     """A failed login, kept briefly to throttle password guessing per username and per client."""
+
+    personal_data = PersonalData(
+        data=_("a username tried and a keyed hash of the client's address"),
+        subjects=_("anyone trying to log in"),
+        purpose=_("slow down password guessing"),
+        retention=_("at most a day: removed after the throttling window"),
+        seen_by=_("nobody (only the login check reads it)"),
+        legal_basis=_("GDPR art. 6(1)(f) and art. 32 (security of processing)"),
+        pseudonymous=True,
+    )
 
     username = models.CharField(max_length=150, db_index=True)
     client_hash = models.CharField(max_length=64, db_index=True)

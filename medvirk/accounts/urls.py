@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import privacy_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -14,4 +14,11 @@ urlpatterns = [
     path("access/users/new/", views.user_create, name="user_create"),
     path("audit/", views.audit, name="audit"),
     path("settings/public-pages/", views.branding, name="branding"),
+    path("settings/data-protection/", privacy_views.data_protection, name="data_protection"),
+    path("settings/data-protection/record/", privacy_views.processing_record, name="processing_record"),
+    path(
+        "settings/data-protection/record.csv",
+        privacy_views.processing_record_csv,
+        name="processing_record_csv",
+    ),
 ]

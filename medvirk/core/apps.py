@@ -6,3 +6,30 @@ class CoreConfig(AppConfig):
     name = "medvirk.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from .dataprotection import NO_PERSONAL_DATA, PersonalData, declare_external
+
+        # Tables of Django and of the task queue (the record of processing lists every table).
+        for label in (
+            "auth.permission",
+            "auth.group",
+            "contenttypes.contenttype",
+            "django_tasks_database.dbtaskresult",
+        ):
+            declare_external(label, NO_PERSONAL_DATA)
+        declare_external(
+            "sessions.session",
+            PersonalData(
+                data=_(
+                    "who is logged in, and a citizen's pseudonymous ID-porten identifier while a form needs "
+                    "it"
+                ),
+                subjects=_("staff; citizens who log in with ID-porten"),
+                purpose=_("keep a person logged in between pages"),
+                retention=_("until logging out, at most two weeks (staff) or 30 minutes (ID-porten)"),
+                seen_by=_("nobody (only the login check reads it)"),
+                legal_basis=_("GDPR art. 6(1)(e) and art. 32 (security of processing)"),
+                pseudonymous=True,
+            ),
+        )

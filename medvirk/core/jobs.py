@@ -36,6 +36,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
@@ -117,7 +118,7 @@ def start_job(*, kind: str, municipality: Any, user: Any, params: dict[str, Any]
         created_by_id=getattr(user, "pk", None) or None,
         params=params or {},
         language=translation.get_language() or settings.LANGUAGE_CODE,
-        expires_at=timezone.now() + timedelta(days=settings.JOB_RETENTION_DAYS),
+        expires_at=timezone.now() + timedelta(days=_retention_days(municipality)),
     )
     result = run_job.enqueue(job.pk)
     Job.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
@@ -199,7 +200,7 @@ def job_abandon_if_stalled(job: Job) -> bool:
 def _finish(job: Job, status: str, *, error: str = "") -> None:
     job.status, job.error = status, error
     job.finished_at = timezone.now()
-    job.expires_at = job.finished_at + timedelta(days=settings.JOB_RETENTION_DAYS)
+    job.expires_at = job.finished_at + timedelta(days=_retention_days(job.municipality_id))
     job.save()
 
 
@@ -218,15 +219,36 @@ def latest_job(*, municipality: Any, kind: str, param: str, value: Any) -> Job |
     )
 
 
-def jobs_purge(*, actor: SystemActor, now: Any = None) -> int:
-    """Delete expired jobs and their files; return how many (Medvirk's daily command does this).
+def _retention_days(municipality: Any) -> int:
+    """Return how many days the municipality keeps finished jobs (Administration → Data protection)."""
+    from .retention import retention_amount
 
-    Finished jobs expire ``JOB_RETENTION_DAYS`` after they finish; a job still queued or running
-    that long after it was created lost its worker and is removed too.
+    return retention_amount(getattr(municipality, "pk", municipality), JOBS_RETENTION)
+
+
+#: The retention kind of background jobs and their result files (``core.retention``).
+JOBS_RETENTION = "core.jobs"
+
+
+def jobs_purge(
+    *, actor: SystemActor, municipality_id: int | None = None, cutoff: Any = None, dry_run: bool = False
+) -> int:
+    """Delete expired jobs and their files; return how many (the daily purge does this).
+
+    A job expires at its ``expires_at`` (the municipality's period after it finished), or when it
+    finished or started before ``cutoff`` (a period shortened since); a job still queued or
+    running that long after it was created lost its worker and is removed too.
     """
     ensure_system(actor, "Deleting expired jobs")
-    now = now or timezone.now()
-    expired = Job.objects.filter(expires_at__lt=now)
+    expired = Job.objects.filter(expires_at__lt=timezone.now())
+    if cutoff is not None:
+        expired = Job.objects.filter(
+            Q(expires_at__lt=timezone.now()) | Q(finished_at__lt=cutoff) | Q(created_at__lt=cutoff)
+        )
+    if municipality_id is not None:
+        expired = expired.filter(municipality_id=municipality_id)
+    if dry_run:
+        return expired.count()
     count = 0
     for job in expired.iterator():
         if job.result_file:

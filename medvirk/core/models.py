@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .dataprotection import NO_PERSONAL_DATA, PersonalData
+
 
 class TenantModel(models.Model):
     """Base for every municipality-owned table.
@@ -29,6 +31,15 @@ class TenantModel(models.Model):
 
 class AuditEvent(models.Model):
     """One staff change: who did what to which object, when. Never edited, never deleted."""
+
+    personal_data = PersonalData(
+        data=_("which staff member changed what, and when (never the content of a person's answers)"),
+        subjects=_("staff"),
+        purpose=_("accountability: show who changed or read what (internal control)"),
+        retention=_("as long as the municipality uses Medvirk (an audit log is never edited)"),
+        seen_by=_("administrators of the whole municipality"),
+        legal_basis=_("GDPR art. 6(1)(c) and art. 32 (security of processing)"),
+    )
 
     municipality = models.ForeignKey(
         "orgs.Municipality", on_delete=models.PROTECT, related_name="audit_events", null=True
@@ -69,6 +80,14 @@ class Job(TenantModel):
     row, so closing the browser does not stop the work. ``error`` is written for the user, in plain
     words; the traceback goes to the log only.
     """
+
+    personal_data = PersonalData(
+        data=_("who started the job and its result file (e.g. a response-level export or a panel draw)"),
+        subjects=_("staff; the people in an exported file"),
+        purpose=_("prepare long work in the background and hand its result to the person who asked"),
+        retention="core.jobs",
+        seen_by=_("the person who started the job, administrators of the whole municipality"),
+    )
 
     kind = models.CharField(_("kind"), max_length=64)
     created_by = models.ForeignKey(
@@ -119,3 +138,24 @@ class Job(TenantModel):
         """
         limit = timezone.now() - timedelta(minutes=settings.JOB_STALL_MINUTES)
         return not self.finished and self.updated_at is not None and self.updated_at < limit
+
+
+class RetentionPeriod(TenantModel):
+    """How long one municipality keeps one kind of personal data (``core.retention``)."""
+
+    personal_data = NO_PERSONAL_DATA
+
+    kind = models.CharField(_("kind of personal data"), max_length=64)
+    amount = models.PositiveIntegerField(_("period"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind"]
+        verbose_name = _("retention period")
+        verbose_name_plural = _("retention periods")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "kind"], name="retention_unique_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.amount}"

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from medvirk.core.dataprotection import NO_PERSONAL_DATA, PersonalData
 from medvirk.core.models import TenantModel
 
 from .crypto import EncryptedTextField
@@ -28,6 +29,8 @@ class Purpose(models.TextChoices):
 
 class Instrument(TenantModel):
     """A municipality's copy of an instrument definition, with any texts its licence holder pasted."""
+
+    personal_data = NO_PERSONAL_DATA
 
     key = models.CharField(_("key"), max_length=40)
     version = models.CharField(_("version"), max_length=20, default="1")
@@ -63,6 +66,8 @@ class Instrument(TenantModel):
 
 class Service(TenantModel):
     """A service that works with client feedback (a Stangehjelpa), run by one unit."""
+
+    personal_data = NO_PERSONAL_DATA
 
     unit = models.ForeignKey(
         "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
@@ -115,6 +120,18 @@ class Episode(TenantModel):
     stored when the episode closes, so the dashboard is one GROUP BY and they survive anonymisation.
     """
 
+    personal_data = PersonalData(
+        data=_("a client's alias, birth year, background, contact details (encrypted), scores per session"),
+        subjects=_("clients of health and care services"),
+        purpose=_(
+            "feedback-informed treatment: follow the client's own course; equity statistics in aggregate"
+        ),
+        retention="feedback.episodes",
+        seen_by=_("only the practitioners on the episode (every read is logged); aggregates for leaders"),
+        legal_basis=_("GDPR art. 6(1)(e) and art. 9(2)(h): helse- og omsorgstjenesteloven"),
+        special=True,
+    )
+
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="episodes")
     unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+")  # the service's
     alias = models.CharField(_("alias"), max_length=60)
@@ -162,6 +179,15 @@ class MemberRole(models.TextChoices):
 class EpisodeMember(TenantModel):
     """A practitioner on an episode: the only people who see its individual records."""
 
+    personal_data = PersonalData(
+        data=_("which practitioners are on a client's episode"),
+        subjects=_("staff; clients indirectly"),
+        purpose=_("decide who may read a client's record"),
+        retention=_("as long as the episode is kept"),
+        seen_by=_("the practitioners on the episode"),
+        legal_basis=_("GDPR art. 6(1)(c): pasientjournalloven § 16"),
+    )
+
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="members")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     role = models.CharField(max_length=12, choices=MemberRole.choices, default=MemberRole.TEAM)
@@ -187,6 +213,16 @@ class RaterKind(models.TextChoices):
 class Rater(TenantModel):
     """Who answers for an episode: the client, or a collateral rater (parent, teacher) with own links."""
 
+    personal_data = PersonalData(
+        data=_("a collateral rater's label, language and contact details (encrypted)"),
+        subjects=_("relatives or others who rate for a client"),
+        purpose=_("send the rater's own links"),
+        retention="feedback.episodes",
+        seen_by=_("the practitioners on the episode"),
+        legal_basis=_("GDPR art. 6(1)(e) and art. 9(2)(h)"),
+        special=True,
+    )
+
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="raters")
     kind = models.CharField(max_length=10, choices=RaterKind.choices, default=RaterKind.CLIENT)
     label = models.CharField(_("name or role"), max_length=60, blank=True)
@@ -201,6 +237,16 @@ class Rater(TenantModel):
 
 class Session(TenantModel):
     """One meeting of the episode; number 1 is intake."""
+
+    personal_data = PersonalData(
+        data=_("dates of a client's sessions"),
+        subjects=_("clients of health and care services"),
+        purpose=_("the client's course"),
+        retention="feedback.episodes",
+        seen_by=_("the practitioners on the episode"),
+        legal_basis=_("GDPR art. 9(2)(h)"),
+        special=True,
+    )
 
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="sessions")
     number = models.PositiveSmallIntegerField()
@@ -226,6 +272,16 @@ class Mode(models.TextChoices):
 
 class Rating(TenantModel):
     """One instrument answered by one rater at one session, with its total score."""
+
+    personal_data = PersonalData(
+        data=_("a client's or rater's answers and scores"),
+        subjects=_("clients and collateral raters"),
+        purpose=_("feedback-informed treatment"),
+        retention="feedback.episodes",
+        seen_by=_("the practitioners on the episode; scores without identity in aggregates"),
+        legal_basis=_("GDPR art. 9(2)(h)"),
+        special=True,
+    )
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="ratings")
     rater = models.ForeignKey(Rater, on_delete=models.CASCADE, related_name="ratings")
@@ -256,6 +312,17 @@ class GoalStatus(models.TextChoices):
 class Conversation(TenantModel):
     """A one-off "Hva er viktig for deg?" conversation in any unit, without an episode or an identity."""
 
+    personal_data = PersonalData(
+        data=_("background of a service user in a 'What matters to you?' conversation (no identity)"),
+        subjects=_("service users"),
+        purpose=_("what matters to the unit's users, in aggregate"),
+        retention=_("as long as the unit keeps its conversations"),
+        seen_by=_("the recording staff member; themes of at least 8 people for the unit"),
+        legal_basis=_("GDPR art. 9(2)(h)"),
+        special=True,
+        pseudonymous=True,
+    )
+
     unit = models.ForeignKey(
         "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
     )
@@ -276,6 +343,16 @@ class Conversation(TenantModel):
 
 class Goal(TenantModel):
     """What matters to the client, in their words: of an episode (rated each session) or of a conversation."""
+
+    personal_data = PersonalData(
+        data=_("a client's goals in their own words"),
+        subjects=_("clients"),
+        purpose=_("the client's own goals"),
+        retention="feedback.episodes",
+        seen_by=_("the practitioners on the episode"),
+        legal_basis=_("GDPR art. 9(2)(h)"),
+        special=True,
+    )
 
     episode = models.ForeignKey(
         Episode, on_delete=models.CASCADE, null=True, blank=True, related_name="goals"
@@ -301,6 +378,16 @@ class Goal(TenantModel):
 class GoalRating(TenantModel):
     """Progress on one goal at one session, 0–10 with one decimal."""
 
+    personal_data = PersonalData(
+        data=_("progress on a client's goal (0-10)"),
+        subjects=_("clients"),
+        purpose=_("the client's own goals"),
+        retention="feedback.episodes",
+        seen_by=_("the practitioners on the episode"),
+        legal_basis=_("GDPR art. 9(2)(h)"),
+        special=True,
+    )
+
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="ratings")
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="goal_ratings")
     value = models.FloatField()
@@ -319,6 +406,16 @@ class ClientLink(TenantModel):
     Only the SHA-256 of the token is stored. The link stops working ``Service.link_hours`` after
     the session's date ends, when revoked, and when the episode closes.
     """
+
+    personal_data = PersonalData(
+        data=_("a hash of a client's link token, its language and when it was used"),
+        subjects=_("clients"),
+        purpose=_("let the client answer and see their own course"),
+        retention=_("until it expires (24 hours by default) or the episode closes"),
+        seen_by=_("nobody (the link's holder)"),
+        legal_basis=_("GDPR art. 6(1)(e)"),
+        pseudonymous=True,
+    )
 
     token_hash = models.CharField(max_length=64, unique=True)
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="links")
@@ -340,6 +437,8 @@ class ClientLink(TenantModel):
 class RetentionPolicy(TenantModel):
     """How long a unit keeps identifiable feedback records: the nearest policy up the tree applies."""
 
+    personal_data = NO_PERSONAL_DATA
+
     unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.CASCADE, related_name="+")
     months = models.PositiveSmallIntegerField(_("anonymise after (months)"))
 
@@ -351,6 +450,8 @@ class RetentionPolicy(TenantModel):
 
 class TrajectoryFit(TenantModel):
     """Expected trajectories estimated from a service's own closed episodes (analysis.trajectories)."""
+
+    personal_data = NO_PERSONAL_DATA
 
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="fits")
     instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="+")

@@ -5,11 +5,14 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from medvirk.core.dataprotection import NO_PERSONAL_DATA
 from medvirk.core.models import TenantModel
 
 
 class Municipality(models.Model):
     """A tenant: one municipality (kommune) and everything it owns."""
+
+    personal_data = NO_PERSONAL_DATA
 
     code = models.CharField(_("municipality number"), max_length=4, unique=True)
     name = models.CharField(_("name"), max_length=100)
@@ -37,6 +40,8 @@ class Municipality(models.Model):
 
 class MunicipalityLogo(models.Model):
     """A municipality's logo (PNG or JPEG), apart so that loading a municipality never loads it."""
+
+    personal_data = NO_PERSONAL_DATA
 
     municipality = models.OneToOneField(
         Municipality, on_delete=models.CASCADE, primary_key=True, related_name="logo"
@@ -73,6 +78,8 @@ class OrgUnit(TenantModel):
     ``path`` is a materialised path of primary keys ("12/15/31/"), so a subtree is one indexed
     ``startswith`` filter on both SQLite and PostgreSQL, and role scopes are path prefixes.
     """
+
+    personal_data = NO_PERSONAL_DATA
 
     parent = models.ForeignKey(
         "self",

@@ -10,16 +10,16 @@ from django.utils.translation import gettext_lazy as _
 from medvirk.accounts.access import units_for
 from medvirk.accounts.permissions import Perm
 from medvirk.core.forms import DsForm
+from medvirk.core.retention import retention_amount
 from medvirk.orgs.models import Municipality, OrgUnit
 from medvirk.participation.models import Activity
 from medvirk.partners.types import LANGUAGE_CHOICES
 
 from .choices import FEATURES, PREFER_NOT, PanelMethod, feature_choices, value_label
 from .models import Council, CouncilMeeting, CouncilMemberKind, CouncilRole
+from .retention import VOLUNTEERS
 from .selectors import linkable_activities
 from .services import VolunteerData
-
-RETENTION_YEARS = 3
 
 
 def _style(form: forms.Form) -> None:
@@ -39,10 +39,10 @@ def consent_text(municipality: Municipality) -> str:
         _(
             "%(name)s may store my name, e-mail and the answers above to invite me to user panels and "
             "councils, and to draw panels by lot so that they match the population. The information is "
-            "kept until I withdraw, and at most %(years)d years. I can withdraw at any time with the link "
+            "kept until I withdraw, and at most %(months)d months. I can withdraw at any time with the link "
             "in the e-mail, and everything about me is then deleted."
         )
-        % {"name": municipality.name, "years": RETENTION_YEARS}
+        % {"name": municipality.name, "months": retention_amount(municipality.pk, VOLUNTEERS)}
     )
 
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from medvirk.core.dataprotection import NO_PERSONAL_DATA, PersonalData
 from medvirk.core.models import TenantModel
 
 from .choices import PanelMethod, PanelStatus
@@ -13,6 +14,19 @@ from .choices import PanelMethod, PanelStatus
 
 class Volunteer(TenantModel):
     """A citizen who volunteered for panels; withdrawing deletes the row (and memberships)."""
+
+    personal_data = PersonalData(
+        data=_(
+            "name, e-mail address, answers to the sign-up form (age band, gender, district, immigrant"
+            " background, social background, languages, accessibility needs), the consent"
+        ),
+        subjects=_("residents who volunteer for panels and councils"),
+        purpose=_("draw panels by lot that match the population, and invite the people drawn"),
+        retention="panels.volunteers",
+        seen_by=_("staff who manage panels"),
+        legal_basis=_("GDPR art. 6(1)(a) and art. 9(2)(a): explicit consent"),
+        special=True,
+    )
 
     name = models.CharField(_("name"), max_length=150)
     email = models.EmailField(_("e-mail"))
@@ -51,6 +65,8 @@ class Volunteer(TenantModel):
 class Panel(TenantModel):
     """A user panel to be drawn from the pool by lot, under quotas."""
 
+    personal_data = NO_PERSONAL_DATA
+
     name = models.CharField(_("name"), max_length=200)
     purpose = models.TextField(_("purpose"))
     size = models.PositiveIntegerField(_("number of seats"))
@@ -79,6 +95,8 @@ class Panel(TenantModel):
 class PanelQuota(TenantModel):
     """At least ``min`` and at most ``max`` seats for people with ``feature == value``."""
 
+    personal_data = NO_PERSONAL_DATA
+
     panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="quotas")
     feature = models.CharField(max_length=40)
     value = models.CharField(max_length=40)
@@ -105,6 +123,19 @@ class SelectionRun(TenantModel):
     so the draw can be repeated from the seed alone. Person ids are ``v<volunteer pk>``; nothing else
     about a person is stored here.
     """
+
+    personal_data = PersonalData(
+        data=_(
+            "pseudonymous ids of the volunteers in the pool and those drawn, with the seed, so a draw"
+            " can be proven"
+        ),
+        subjects=_("volunteers"),
+        purpose=_("prove that a panel was drawn fairly"),
+        retention=_("as long as the panel is kept; the ids identify nobody once the volunteers are deleted"),
+        seen_by=_("staff who manage panels"),
+        legal_basis=_("GDPR art. 6(1)(e)"),
+        pseudonymous=True,
+    )
 
     panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="runs")
     method = models.CharField(max_length=20, choices=PanelMethod.choices)
@@ -135,6 +166,15 @@ class MemberStatus(models.TextChoices):
 class PanelMember(TenantModel):
     """A volunteer drawn for a panel (or drawn as a replacement, or who declined)."""
 
+    personal_data = PersonalData(
+        data=_("which volunteer was drawn for a panel and whether they accepted"),
+        subjects=_("volunteers"),
+        purpose=_("run the panel"),
+        retention="panels.volunteers",
+        seen_by=_("staff who manage panels"),
+        legal_basis=_("GDPR art. 6(1)(a): consent"),
+    )
+
     panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="members")
     volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="memberships")
     status = models.CharField(max_length=20, choices=MemberStatus.choices, default=MemberStatus.SELECTED)
@@ -155,6 +195,15 @@ class PanelMember(TenantModel):
 
 class Council(TenantModel):
     """A standing user council (brukerråd): members with terms, and a decisions log."""
+
+    personal_data = PersonalData(
+        data=_("the council's contact e-mail address (may be a person's)"),
+        subjects=_("council members"),
+        purpose=_("reach the council"),
+        retention=_("as long as the council exists"),
+        seen_by=_("staff who manage panels"),
+        legal_basis=_("GDPR art. 6(1)(e): the municipality's tasks (kommuneloven, brukermedvirkning)"),
+    )
 
     name = models.CharField(_("name"), max_length=200)
     mandate = models.TextField(_("mandate"), blank=True)
@@ -190,6 +239,15 @@ class CouncilRole(models.TextChoices):
 class CouncilMember(TenantModel):
     """A seat on a council for a term; ``reminded_on`` is set when the renewal reminder went out."""
 
+    personal_data = PersonalData(
+        data=_("name, organisation, role and term of a council member"),
+        subjects=_("council members (e.g. the elderly council)"),
+        purpose=_("run user councils and remind staff before a term ends"),
+        retention=_("as long as the council exists; staff remove members whose term ended"),
+        seen_by=_("staff who manage panels"),
+        legal_basis=_("GDPR art. 6(1)(c) and (e): kommuneloven § 5-12 (councils)"),
+    )
+
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="members")
     name = models.CharField(_("name"), max_length=150)
     kind = models.CharField(_("represents"), max_length=20, choices=CouncilMemberKind.choices)
@@ -209,6 +267,8 @@ class CouncilMember(TenantModel):
 class CouncilDecision(TenantModel):
     """One entry of a council's decisions log."""
 
+    personal_data = NO_PERSONAL_DATA
+
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="decisions")
     date = models.DateField(_("date"))
     text = models.TextField(_("decision or advice"))
@@ -224,6 +284,8 @@ class CouncilMeeting(TenantModel):
 
     The link lives here only, so participation does not depend on panels.
     """
+
+    personal_data = NO_PERSONAL_DATA
 
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="meetings")
     date = models.DateField(_("date"))

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from medvirk.core.dataprotection import NO_PERSONAL_DATA, PersonalData
 from medvirk.core.models import TenantModel
 from medvirk.orgs.models import ServiceArea
 
@@ -44,6 +45,15 @@ class Invited(models.TextChoices):
 
 class Activity(TenantModel):
     """One participation activity: planned, then documented and evaluated afterwards."""
+
+    personal_data = PersonalData(
+        data=_("minutes and evaluation texts may name participants; composition is stored only as counts"),
+        subjects=_("participants in activities"),
+        purpose=_("document participation and what came of it"),
+        retention=_("as long as the municipality documents its participation work"),
+        seen_by=_("staff with participation rights on the unit; published activities on the public pages"),
+        legal_basis=_("GDPR art. 6(1)(e): the municipality's tasks (kommuneloven, brukermedvirkning)"),
+    )
 
     owner_unit = models.ForeignKey(
         "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("responsible unit")
@@ -106,6 +116,15 @@ def attachment_path(instance: ActivityAttachment, filename: str) -> str:
 class ActivityAttachment(TenantModel):
     """A checked file (minutes, pictures of notes) attached to an activity."""
 
+    personal_data = PersonalData(
+        data=_("files attached to an activity (minutes, invitations), which may name people"),
+        subjects=_("participants in activities"),
+        purpose=_("document the activity"),
+        retention=_("as long as the activity is kept"),
+        seen_by=_("staff with participation rights on the unit"),
+        legal_basis=_("GDPR art. 6(1)(e): the municipality's tasks (kommuneloven, brukermedvirkning)"),
+    )
+
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=attachment_path, max_length=255)
     name = models.CharField(max_length=200)
@@ -122,6 +141,8 @@ class ActivityAttachment(TenantModel):
 
 class Finding(TenantModel):
     """A short statement of what was learnt, linked to its evidence."""
+
+    personal_data = NO_PERSONAL_DATA
 
     unit = models.ForeignKey(
         "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
@@ -161,6 +182,15 @@ class MeasureStatus(models.TextChoices):
 
 class Measure(TenantModel):
     """A measure (tiltak): what the unit does about a finding, followed until done or rejected."""
+
+    personal_data = PersonalData(
+        data=_("the name of the person responsible for a measure"),
+        subjects=_("staff"),
+        purpose=_("follow up measures"),
+        retention=_("as long as the measure is kept"),
+        seen_by=_("staff with participation rights; published measures on the public pages"),
+        legal_basis=_("GDPR art. 6(1)(e): the municipality's tasks (kommuneloven, brukermedvirkning)"),
+    )
 
     unit = models.ForeignKey(
         "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
@@ -213,6 +243,8 @@ class Measure(TenantModel):
 class MeasureUpdate(TenantModel):
     """One entry in a measure's log: a status or progress change and a note."""
 
+    personal_data = NO_PERSONAL_DATA
+
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="updates")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -231,6 +263,8 @@ class MeasureUpdate(TenantModel):
 
 class CycleCheck(TenantModel):
     """A unit's yearly participation checklist (items not derivable from data are ticked here)."""
+
+    personal_data = NO_PERSONAL_DATA
 
     unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField()
@@ -255,6 +289,8 @@ class ComparisonGrant(TenantModel):
     Granted one way, for municipalities that plan to merge or work together: only the yearly
     figures of the comparison report are shared, never activities, minutes or people.
     """
+
+    personal_data = NO_PERSONAL_DATA
 
     partner = models.ForeignKey(
         "orgs.Municipality", on_delete=models.CASCADE, related_name="+", verbose_name=_("shared with")

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from medvirk.core.dataprotection import NO_PERSONAL_DATA, PersonalData
 from medvirk.core.models import TenantModel
 
 from .types import OrganisationKind
@@ -14,6 +15,8 @@ from .types import OrganisationKind
 
 class Organisation(TenantModel):
     """A voluntary, user or immigrant organisation (or similar) known to the municipality."""
+
+    personal_data = NO_PERSONAL_DATA
 
     name = models.CharField(_("name"), max_length=200)
     org_number = models.CharField(
@@ -77,6 +80,15 @@ class Organisation(TenantModel):
 class ContactPerson(TenantModel):
     """A person to contact in an organisation, stored only with their consent; deleting deletes."""
 
+    personal_data = PersonalData(
+        data=_("name, e-mail address and phone number, with the consent and its purpose"),
+        subjects=_("contact persons of organisations"),
+        purpose=_("contact organisations that can voice minorities' views"),
+        retention="partners.contact_persons",
+        seen_by=_("staff who keep the organisations register or a unit's contact log"),
+        legal_basis=_("GDPR art. 6(1)(a): consent"),
+    )
+
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("organisation")
     )
@@ -110,6 +122,8 @@ class ContactLogEntry(TenantModel):
     ``activity`` links the contact to a documented participation activity when there is one;
     ``activity_reference`` is a free-text note (e.g. an event outside Medvirk).
     """
+
+    personal_data = NO_PERSONAL_DATA
 
     unit = models.ForeignKey(
         "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
@@ -158,6 +172,18 @@ class Proposal(TenantModel):
     hash used for rate limiting; the address itself is never stored.
     """
 
+    personal_data = PersonalData(
+        data=_(
+            "a proposed contact person's name, e-mail and phone (only with consent); a keyed hash of "
+            "the sender's address for rate limiting"
+        ),
+        subjects=_("people proposing an organisation"),
+        purpose=_("let the public propose organisations for the register"),
+        retention="partners.contact_persons",
+        seen_by=_("staff who moderate the register"),
+        legal_basis=_("GDPR art. 6(1)(a): consent"),
+    )
+
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.CASCADE,
@@ -192,6 +218,8 @@ class Proposal(TenantModel):
 class YearlyMapping(TenantModel):
     """A unit's yearly mapping of who can voice the views of the groups it serves."""
 
+    personal_data = NO_PERSONAL_DATA
+
     unit = models.ForeignKey(
         "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
     )
@@ -219,6 +247,8 @@ class YearlyMapping(TenantModel):
 
 class MappingGroup(TenantModel):
     """One group in a unit's catchment area in a yearly mapping, with the organisations for it."""
+
+    personal_data = NO_PERSONAL_DATA
 
     mapping = models.ForeignKey(YearlyMapping, on_delete=models.CASCADE, related_name="groups")
     key = models.CharField(max_length=64)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from medvirk.core.dataprotection import NO_PERSONAL_DATA
 from medvirk.core.models import TenantModel
 
 POPULATION_TOTAL = "__population__"
@@ -19,6 +20,8 @@ class SourceFormat(models.TextChoices):
 
 class PopulationTable(TenantModel):
     """One imported statistics table (e.g. SSB 10826 for 2026) with its raw document kept."""
+
+    personal_data = NO_PERSONAL_DATA
 
     source = models.CharField(_("source"), max_length=100, blank=True)
     table_id = models.CharField(_("table"), max_length=20)
@@ -58,6 +61,8 @@ class MappingStatus(models.TextChoices):
 class MappingEntry(TenantModel):
     """How one source code maps onto a standard category; the analyst can correct it."""
 
+    personal_data = NO_PERSONAL_DATA
+
     table = models.ForeignKey(PopulationTable, on_delete=models.CASCADE, related_name="mapping_entries")
     position = models.PositiveIntegerField(default=0)
     source_dimension = models.CharField(max_length=64)
@@ -83,6 +88,8 @@ class MappingEntry(TenantModel):
 
 class PopulationCount(TenantModel):
     """Persons in one standard category of one region, aggregated from a table by its mapping."""
+
+    personal_data = NO_PERSONAL_DATA
 
     table = models.ForeignKey(PopulationTable, on_delete=models.CASCADE, related_name="counts")
     region = models.CharField(max_length=20, blank=True)
@@ -111,6 +118,8 @@ class UserCountSource(models.TextChoices):
 
 class UserCount(TenantModel):
     """Actual service users of a unit in one year, by one standard dimension and category."""
+
+    personal_data = NO_PERSONAL_DATA
 
     unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("year"))

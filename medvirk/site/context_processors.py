@@ -42,6 +42,7 @@ NAV: list[tuple[Any, list[Entry]]] = [
             ("accounts:roles", _("Access"), Perm.ROLES_MANAGE),
             ("accounts:audit", _("Audit log"), Perm.AUDIT_VIEW),
             ("accounts:branding", _("Public pages"), Perm.ORG_MANAGE),
+            ("accounts:data_protection", _("Data protection"), Perm.ORG_MANAGE),
             ("accounts:tokens", _("API tokens"), None),
         ],
     ),

@@ -8,8 +8,8 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from medvirk.accounts.branding import theme_css
+from medvirk.core.retention import retention_amount
 from medvirk.orgs.models import Municipality, MunicipalityLogo
-from medvirk.panels.forms import RETENTION_YEARS
 
 CACHE_SECONDS = 300  # a changed colour or logo shows within five minutes
 
@@ -39,5 +39,6 @@ def logo(request: HttpRequest, slug: str) -> HttpResponse:
 def privacy(request: HttpRequest, slug: str) -> HttpResponse:
     """How the municipality handles the personal data its public forms collect through Medvirk."""
     municipality = get_object_or_404(Municipality, slug=slug)
-    context = {"municipality": municipality, "retention_years": RETENTION_YEARS}
+    months = retention_amount(municipality.pk, "panels.volunteers")
+    context = {"municipality": municipality, "retention_months": months}
     return render(request, "site/public/privacy.html", context)

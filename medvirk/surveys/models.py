@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from medvirk.core.dataprotection import NO_PERSONAL_DATA, PersonalData
 from medvirk.core.models import TenantModel
 
 
@@ -21,6 +22,8 @@ class AnonymityMode(models.TextChoices):
 
 class Survey(TenantModel):
     """One survey round (e.g. the 2026 kindergarten parent survey) run in one or more units."""
+
+    personal_data = NO_PERSONAL_DATA
 
     title = models.JSONField(_("title"), default=dict)
     series = models.SlugField(
@@ -69,6 +72,8 @@ class Survey(TenantModel):
 class SurveyUnit(TenantModel):
     """A unit a survey runs in, with its public link key and known number of users."""
 
+    personal_data = NO_PERSONAL_DATA
+
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="survey_units")
     unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="survey_units")
     link_key = models.CharField(max_length=24, unique=True)
@@ -89,6 +94,8 @@ class SurveyUnit(TenantModel):
 
 class SurveyQuestion(TenantModel):
     """Registry row giving a question key a stable id; never deleted, only hidden."""
+
+    personal_data = NO_PERSONAL_DATA
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="registry_questions")
     key = models.CharField(max_length=63)
@@ -114,6 +121,8 @@ class SurveyQuestion(TenantModel):
 
 class SurveyOption(TenantModel):
     """Registry row giving an option key (or scale value) a stable id."""
+
+    personal_data = NO_PERSONAL_DATA
 
     question = models.ForeignKey(SurveyQuestion, on_delete=models.CASCADE, related_name="options")
     key = models.CharField(max_length=63)
@@ -154,6 +163,29 @@ BG_FIELDS = {
 
 class Response(TenantModel):
     """One respondent's answers. Dates only, no IP address, no user agent (anonymity)."""
+
+    personal_data = PersonalData(
+        data=_(
+            "a respondent's answers with background (age band, gender, district, home language, "
+            "immigrant background, impairment), dates only; no name, address or IP address"
+        ),
+        subjects=_("service users and relatives who answer surveys"),
+        purpose=_(
+            "hear service users and show whether services are equitable; published only as figures "
+            "from at least the anonymity threshold"
+        ),
+        retention=_("as long as the survey round is kept (answers cannot be traced back to a person)"),
+        seen_by=_(
+            "staff with results rights on the unit, as figures under the anonymity threshold; "
+            "response-level exports only for anonymous-export surveys"
+        ),
+        legal_basis=_(
+            "GDPR art. 6(1)(e): the municipality's tasks (kommuneloven, brukermedvirkning) and art. "
+            "9(2)(g) for background"
+        ),
+        special=True,
+        pseudonymous=True,
+    )
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
     unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+")
@@ -203,6 +235,19 @@ class Response(TenantModel):
 class Answer(TenantModel):
     """One answer in long form; ``survey`` and ``unit`` are copied from the response for fast GROUP BY."""
 
+    personal_data = PersonalData(
+        data=_(
+            "one answer of a response, including free text (masked for e-mail, phone and national "
+            "identity numbers when shown)"
+        ),
+        subjects=_("service users and relatives who answer surveys"),
+        purpose=_("the survey's results"),
+        retention=_("as long as the survey round is kept"),
+        seen_by=_("staff with results rights, as figures and free text from at least the text threshold"),
+        legal_basis=_("GDPR art. 6(1)(e): the municipality's tasks (kommuneloven, brukermedvirkning)"),
+        pseudonymous=True,
+    )
+
     # Single-column indexes on municipality, survey, question and option would be written for every
     # answer row but never used: the composite indexes below lead with survey, and questions and
     # options are never deleted (only hidden). unit and response keep theirs (PROTECT/CASCADE lookups).
@@ -234,6 +279,8 @@ class Answer(TenantModel):
 class AccessCode(TenantModel):
     """A single-use code printed on a letter or paper form; it opens exactly one response."""
 
+    personal_data = NO_PERSONAL_DATA
+
     survey_unit = models.ForeignKey(SurveyUnit, on_delete=models.CASCADE, related_name="codes")
     code = models.CharField(max_length=16, unique=True)
     batch = models.PositiveIntegerField(default=1)
@@ -249,8 +296,20 @@ class AccessCode(TenantModel):
 class Invitation(TenantModel):
     """A personal e-mail invitation. The response is unlinked from it when submitted."""
 
+    personal_data = PersonalData(
+        data=_(
+            "the e-mail address an invitation and its reminders were sent to, and whether it was "
+            "answered (never which answers)"
+        ),
+        subjects=_("people invited to answer a survey"),
+        purpose=_("send personal invitations and reminders"),
+        retention="surveys.invitations",
+        seen_by=_("staff who distribute the survey in the unit"),
+        legal_basis=_("GDPR art. 6(1)(e): the municipality's tasks (kommuneloven, brukermedvirkning)"),
+    )
+
     survey_unit = models.ForeignKey(SurveyUnit, on_delete=models.CASCADE, related_name="invitations")
-    email = models.EmailField()
+    email = models.EmailField(blank=True)  # blanked after the retention period (core.retention)
     language = models.CharField(max_length=10, blank=True)  # of the invitation and its reminders
     token_hash = models.CharField(max_length=64, unique=True)
     sent_on = models.DateField(null=True, blank=True)
@@ -261,7 +320,9 @@ class Invitation(TenantModel):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["municipality", "survey_unit", "email"], name="invitation_unique_email"
+                fields=["municipality", "survey_unit", "email"],
+                condition=~models.Q(email=""),
+                name="invitation_unique_email",
             ),
         ]
 

@@ -32,6 +32,7 @@ from .design.services import (
 )
 from .distribution.services import (
     codes_create,
+    invitation_addresses_purge,
     invitations_send,
     parse_addresses,
     reminders_send,
@@ -44,6 +45,7 @@ __all__ = [
     "codes_create",
     "district_codes",
     "hash_token",
+    "invitation_addresses_purge",
     "invitations_send",
     "local_question_add",
     "local_question_remove",

@@ -209,7 +209,7 @@ def test_purge_deletes_expired_jobs_and_their_files(demo: Any) -> None:
     Job.objects.filter(pk=old.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     out = StringIO()
     call_command("purge_jobs", stdout=out)
-    assert "Deleted 1 expired job(s)." in out.getvalue()
+    assert "core.jobs (kept 7 days): 1 removed" in out.getvalue()
     assert list(Job.objects.filter(pk__in=[old.pk, fresh.pk])) == [fresh]
     assert not os.path.exists(path)
     assert jobs_purge(actor=SystemActor("test")) == 0

@@ -124,16 +124,19 @@ def volunteer_withdraw(*, actor: Actor, volunteer: Volunteer) -> None:
     volunteer.delete()
 
 
-def volunteers_purge_expired(*, actor: SystemActor, years: int = 3, now: Any = None) -> int:
-    """Delete volunteers whose consent is older than the retention period; return how many."""
+def volunteers_purge_expired(
+    *, actor: SystemActor, municipality_id: int, cutoff: Any, dry_run: bool = False
+) -> int:
+    """Delete the municipality's volunteers who consented before ``cutoff``; return how many.
+
+    Their panel memberships go with them; a draw's record (``SelectionRun``) keeps only the
+    pseudonymous ids ``v<pk>`` it was drawn with, so the draw can still be proven.
+    """
     ensure_system(actor, "Deleting volunteers after the retention period")
-    now = now or timezone.now()
-    cutoff = (
-        now.replace(year=now.year - years)
-        if not (now.month == 2 and now.day == 29)
-        else now.replace(year=now.year - years, day=28)
-    )
-    count, _by_model = Volunteer.objects.filter(consent_at__lt=cutoff).delete()
+    due = Volunteer.objects.filter(municipality_id=municipality_id, consent_at__lt=cutoff)
+    if dry_run:
+        return due.count()
+    count, _by_model = due.delete()
     return count
 
 

@@ -66,7 +66,14 @@ def test_public_flows_and_daily_commands_act_as_medvirk_itself(demo: Any) -> Non
         actor=actor, municipality=demo.municipality, token=services.confirm_token(volunteer)
     )
     with pytest.raises(TypeError):  # purging is Medvirk's daily job, never a person's
-        services.volunteers_purge_expired(actor=demo.users["koordinator"])
-    later = datetime.datetime.now(tz=datetime.UTC).replace(year=datetime.date.today().year + 4)
-    assert services.volunteers_purge_expired(actor=SystemActor("test purge"), now=later) >= 1
+        services.volunteers_purge_expired(  # type: ignore[arg-type]
+            actor=demo.users["koordinator"], municipality_id=demo.municipality.pk, cutoff=None
+        )
+    later = datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(days=1)
+    assert (
+        services.volunteers_purge_expired(
+            actor=SystemActor("test purge"), municipality_id=demo.municipality.pk, cutoff=later
+        )
+        >= 1
+    )
     assert not Volunteer.objects.filter(pk=volunteer.pk).exists()

@@ -20,12 +20,13 @@ from .organisations import (
     organisation_update,
     organisations_import,
 )
-from .proposals import proposal_accept, proposal_reject, proposal_submit
+from .proposals import contact_details_purge_expired, proposal_accept, proposal_reject, proposal_submit
 
 __all__ = [
     "OrganisationData",
     "clean_org_number",
     "clean_phone",
+    "contact_details_purge_expired",
     "contact_log_add",
     "contact_person_add",
     "contact_person_remove",

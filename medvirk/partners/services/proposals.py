@@ -6,6 +6,7 @@ the same services as the register's own pages, so it is audited and checked the 
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -13,12 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from medvirk.accounts.access import Actor, acting_user
+from medvirk.core.actors import SystemActor, ensure_system
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import Municipality
 
 from ..enums import PartnersAuditAction, PartnersErrorCode
-from ..models import Organisation, Proposal, ProposalStatus
+from ..models import ContactPerson, Organisation, Proposal, ProposalStatus
 from ..proposals import CONSENT_PURPOSE, client_hash, proposal_is_throttled
 from .organisations import (
     OrganisationData,
@@ -136,3 +138,23 @@ def proposal_reject(*, actor: Actor, proposal: Proposal, note: str = "") -> Prop
         obj=proposal,
     )
     return proposal
+
+
+def contact_details_purge_expired(
+    *, actor: SystemActor, municipality_id: int, cutoff: datetime, dry_run: bool = False
+) -> int:
+    """Delete contact persons whose consent is older than ``cutoff``, and clear the contact details
+    of proposals sent before it; return how many records (the daily purge does this).
+
+    Organisations and their contact log stay: they describe organisations, not people.
+    """
+    ensure_system(actor, "Deleting contact persons after the retention period")
+    persons = ContactPerson.objects.filter(municipality_id=municipality_id, consent_on__lt=cutoff.date())
+    proposals = Proposal.objects.filter(municipality_id=municipality_id, created_at__lt=cutoff).exclude(
+        contact={}
+    )
+    if dry_run:
+        return persons.count() + proposals.count()
+    deleted, _by_model = persons.delete()
+    cleared = proposals.update(contact={})
+    return deleted + cleared

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from medvirk.accounts.access import can
 from medvirk.accounts.permissions import Perm
 from medvirk.common import languages
+from medvirk.core.actors import ensure_system
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
 
@@ -275,3 +276,20 @@ def user_count_set(*, actor: Any, survey_unit: SurveyUnit, count: int | None) ->
             data={"unit": survey_unit.unit.name, "count": count},
         )
     return survey_unit
+
+
+def invitation_addresses_purge(
+    *, actor: Any, municipality_id: int, cutoff: Any, dry_run: bool = False
+) -> int:
+    """Blank the e-mail addresses of invitations to rounds that closed before ``cutoff``; return how many.
+
+    The rows stay (a round's response rate counts the invitations sent), holding no address:
+    the answers were unlinked from them when submitted, so nothing then ties a response to a person.
+    """
+    ensure_system(actor, "Deleting invitation addresses after the retention period")
+    due = Invitation.objects.filter(
+        municipality_id=municipality_id, survey_unit__survey__closes_on__lt=cutoff.date()
+    ).exclude(email="")
+    if dry_run:
+        return due.count()
+    return due.update(email="", language="")

@@ -1,18 +1,15 @@
-"""Delete background jobs (and their result files) past their expiry; meant to run daily."""
+"""Delete expired background jobs and their files: the daily purge limited to jobs (kept for old crontabs)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
-
-from medvirk.core.actors import SystemActor
-from medvirk.core.jobs import jobs_purge
 
 
 class Command(BaseCommand):
-    help = "Delete expired background jobs and their result files."
+    help = "Delete expired background jobs and their files (purge_personal_data --kind core.jobs)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        count = jobs_purge(actor=SystemActor("daily job purge"))
-        self.stdout.write(f"Deleted {count} expired job(s).")
+        call_command("purge_personal_data", kind=["core.jobs"], stdout=self.stdout)

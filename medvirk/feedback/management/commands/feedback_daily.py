@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from medvirk.core.actors import SystemActor
+from medvirk.core.retention import retention_amount
 from medvirk.feedback import services
 from medvirk.feedback.models import ClientLink, Service
+from medvirk.feedback.retention import EPISODES
 from medvirk.orgs.models import Municipality
 
 
@@ -28,9 +29,8 @@ class Command(BaseCommand):
         today = timezone.localdate()
         anonymised = 0
         for municipality in Municipality.objects.all():
-            due = services.episodes_due_for_anonymising(
-                municipality.pk, today, settings.FEEDBACK_RETENTION_MONTHS
-            )
+            months = retention_amount(municipality.pk, EPISODES)  # Administration → Data protection
+            due = services.episodes_due_for_anonymising(municipality.pk, today, months)
             anonymised += services.episodes_anonymise(actor=actor, episodes=due)
         expired, _kinds = ClientLink.objects.filter(expires_at__lt=timezone.now()).delete()
         fits = 0

@@ -1,0 +1,36 @@
+"""How long client-feedback episodes keep what identifies a client (``core.retention``).
+
+The municipality's period is the default; a unit's own policy (Administration → client feedback,
+``RetentionPolicy``, nearest up the tree) still wins for its episodes. The daily purge
+(``manage.py purge_personal_data``) anonymises what is due; ``feedback_daily`` does the same
+before refitting trajectories.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from medvirk.core.retention import MONTHS, PurgeContext, retention_kind
+
+from . import services
+
+#: The retention kind of client-feedback episodes.
+EPISODES = "feedback.episodes"
+
+
+@retention_kind(
+    EPISODES,
+    label=_("Client-feedback episodes (alias, birth year, contact details, goals, item answers)"),
+    counted_from=_("after the episode closed, unless the unit sets its own period"),
+    unit=MONTHS,
+    default=12,
+    minimum=1,
+    maximum=120,
+    order=40,
+)
+def purge_episodes(context: PurgeContext) -> int:
+    """Anonymise closed episodes past their unit's period (scores stay, without identity)."""
+    due = services.episodes_due_for_anonymising(context.municipality_id, context.today, context.amount)
+    if context.dry_run:
+        return len(due)
+    return services.episodes_anonymise(actor=context.actor, episodes=due)

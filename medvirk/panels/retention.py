@@ -1,0 +1,32 @@
+"""How long the volunteers' pool keeps a volunteer (``core.retention``: the daily purge runs this)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from medvirk.core.retention import MONTHS, PurgeContext, retention_kind
+
+from .services import volunteers_purge_expired
+
+#: The retention kind of volunteers, also quoted in the sign-up form's consent text.
+VOLUNTEERS = "panels.volunteers"
+
+
+@retention_kind(
+    VOLUNTEERS,
+    label=_("Volunteers in the panel pool (name, e-mail, sign-up answers)"),
+    counted_from=_("after their consent"),
+    unit=MONTHS,
+    default=36,
+    minimum=6,
+    maximum=120,
+    order=10,
+)
+def purge_volunteers(context: PurgeContext) -> int:
+    """Delete volunteers whose consent is older than the period (their memberships go too)."""
+    return volunteers_purge_expired(
+        actor=context.actor,
+        municipality_id=context.municipality_id,
+        cutoff=context.cutoff,
+        dry_run=context.dry_run,
+    )

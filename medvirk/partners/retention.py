@@ -1,0 +1,29 @@
+"""How long the organisations register keeps contact persons (``core.retention``)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from medvirk.core.retention import MONTHS, PurgeContext, retention_kind
+
+from .services import contact_details_purge_expired
+
+
+@retention_kind(
+    "partners.contact_persons",
+    label=_("Contact persons of organisations (name, e-mail, phone), also in proposals from the public"),
+    counted_from=_("after their consent"),
+    unit=MONTHS,
+    default=36,
+    minimum=6,
+    maximum=120,
+    order=20,
+)
+def purge_contact_persons(context: PurgeContext) -> int:
+    """Delete contact persons whose consent is older than the period; clear old proposals' contacts."""
+    return contact_details_purge_expired(
+        actor=context.actor,
+        municipality_id=context.municipality_id,
+        cutoff=context.cutoff,
+        dry_run=context.dry_run,
+    )
