@@ -175,7 +175,6 @@ LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS"
 
 # Background jobs (medvirk.core.jobs): queued in the database, run by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-JOB_RETENTION_DAYS = int(os.environ.get("JOB_RETENTION_DAYS", "7"))
 JOB_STALL_MINUTES = int(os.environ.get("JOB_STALL_MINUTES", "30"))  # no progress: the worker died
 
 # Client feedback (medvirk.feedback): Fernet keys for clients' contact details, newest first,
@@ -184,7 +183,6 @@ JOB_STALL_MINUTES = int(os.environ.get("JOB_STALL_MINUTES", "30"))  # no progres
 FEEDBACK_CONTACT_KEYS = [
     k.strip() for k in os.environ.get("MEDVIRK_CONTACT_KEYS", "").split(",") if k.strip()
 ]
-FEEDBACK_RETENTION_MONTHS = int(os.environ.get("FEEDBACK_RETENTION_MONTHS", "12"))
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
