@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -20,10 +20,11 @@ from medvirk.orgs.selectors import municipality_root
 from .access import can
 from .permissions import Perm
 from .privacy_forms import RetentionForm
+from .requests import StaffRequest
 from .retention import retention_periods_set
 
 
-def _administered_municipality(request: HttpRequest) -> Municipality:
+def _administered_municipality(request: StaffRequest) -> Municipality:
     """Return the user's municipality if they administer all of it; otherwise 404."""
     municipality = request.user.municipality
     if municipality is None or not can(
@@ -34,7 +35,7 @@ def _administered_municipality(request: HttpRequest) -> Municipality:
 
 
 @staff_view
-def data_protection(request: HttpRequest) -> HttpResponse:
+def data_protection(request: StaffRequest) -> HttpResponse:
     """Let an administrator set how long each kind of personal data is kept."""
     municipality = _administered_municipality(request)
     kinds = retention_kinds()
@@ -77,7 +78,7 @@ def _rows(municipality: Municipality) -> list[dict[str, Any]]:
 
 
 @staff_view
-def processing_record(request: HttpRequest) -> HttpResponse:
+def processing_record(request: StaffRequest) -> HttpResponse:
     """Show the record of processing (behandlingsprotokoll) generated from every model's declaration."""
     municipality = _administered_municipality(request)
     rows = _rows(municipality)
@@ -89,7 +90,7 @@ def processing_record(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view
-def processing_record_csv(request: HttpRequest) -> HttpResponse:
+def processing_record_csv(request: StaffRequest) -> HttpResponse:
     """Download the record of processing as CSV (for the municipality's own register of processing)."""
     municipality = _administered_municipality(request)
     header = [

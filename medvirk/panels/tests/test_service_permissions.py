@@ -66,7 +66,7 @@ def test_public_flows_and_daily_commands_act_as_medvirk_itself(demo: Any) -> Non
         actor=actor, municipality=demo.municipality, token=services.confirm_token(volunteer)
     )
     with pytest.raises(TypeError):  # purging is Medvirk's daily job, never a person's
-        services.volunteers_purge_expired(  # type: ignore[arg-type]
+        services.volunteers_purge_expired(
             actor=demo.users["koordinator"], municipality_id=demo.municipality.pk, cutoff=None
         )
     later = datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(days=1)
