@@ -317,6 +317,8 @@ class ActivityUnit(TenantModel):
     """One unit an activity concerns; the link row carries the municipality key like every
     tenant-owned table, so it is sharded with the activity (docs/scaling.md)."""
 
+    personal_data = NO_PERSONAL_DATA
+
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="+")
     orgunit = models.ForeignKey("orgs.OrgUnit", on_delete=models.CASCADE, related_name="+")
 

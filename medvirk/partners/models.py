@@ -275,6 +275,8 @@ class OrganisationDistrict(TenantModel):
     """One district an organisation is active in; the link row carries the municipality key like
     every tenant-owned table, so it is sharded with the organisation (docs/scaling.md)."""
 
+    personal_data = NO_PERSONAL_DATA
+
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     orgunit = models.ForeignKey("orgs.OrgUnit", on_delete=models.CASCADE, related_name="+")
 
@@ -289,6 +291,8 @@ class OrganisationDistrict(TenantModel):
 
 class MappingGroupOrganisation(TenantModel):
     """One organisation named for a group in a yearly mapping (with the municipality key)."""
+
+    personal_data = NO_PERSONAL_DATA
 
     mappinggroup = models.ForeignKey(MappingGroup, on_delete=models.CASCADE, related_name="+")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")

@@ -153,7 +153,7 @@ def test_privacy_page_says_what_is_kept_why_and_for_how_long(client_as: Any, dem
     html = client_as(None).get("/m/eksempel/privacy/", HTTP_ACCEPT_LANGUAGE="nb").content.decode()
     for text in [
         "innvandringsbakgrunn",
-        "3 år",
+        "36 måneder",
         "Datatilsynet",
         "personvern@eksempel.kommune.no",
         "Les mer hos oss.",
