@@ -42,6 +42,8 @@ def test_login_browse_tree_and_every_staff_page_is_accessible(page: Any) -> None
         "/access/users/new/",
         "/audit/",
         "/settings/public-pages/",
+        "/settings/data-protection/",
+        "/settings/data-protection/record/",
         "/accounts/tokens/",
         "/overview/",
     ]:

@@ -23,16 +23,19 @@ def test_administrator_sees_every_group(demo: Any) -> None:
         ("None", ["Overview"]),
         ("Surveys and results", ["Surveys", "Results", "Equity"]),
         ("Participation", ["Activities and measures", "Panels", "Organisations"]),
-        ("Administration", ["Organisation", "Access", "Audit log", "Public pages", "API tokens"]),
+        (
+            "Administration",
+            ["Organisation", "Access", "Audit log", "Public pages", "Data protection", "API tokens"],
+        ),
     ]
 
 
 @pytest.mark.parametrize(
     ("username", "hidden"),
     [
-        ("analytiker", {"Panels", "Access", "Audit log"}),
-        ("leder.solsikken", {"Panels", "Access", "Audit log"}),
-        ("lesetilgang", {"Surveys", "Panels", "Access", "Audit log"}),
+        ("analytiker", {"Panels", "Access", "Audit log", "Data protection"}),
+        ("leder.solsikken", {"Panels", "Access", "Audit log", "Data protection"}),
+        ("lesetilgang", {"Surveys", "Panels", "Access", "Audit log", "Data protection"}),
     ],
 )
 def test_roles_see_only_what_they_may_use(demo: Any, username: str, hidden: set[str]) -> None:
