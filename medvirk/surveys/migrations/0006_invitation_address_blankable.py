@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("orgs", "0003_municipality_logo_apart"),
-        ("surveys", "0004_response_complete_indexes_revision"),
+        ("surveys", "0005_builder"),
     ]
 
     operations = [
