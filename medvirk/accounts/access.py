@@ -47,8 +47,13 @@ def _assignments(user: Any) -> list[tuple[str, str]]:
 
 
 def acting_user(actor: Actor) -> User | None:
-    """Return the staff user behind ``actor`` (None for Medvirk itself), e.g. for an author field."""
-    return actor if isinstance(actor, User) else None
+    """Return the staff user behind ``actor``, e.g. for an author field.
+
+    None for Medvirk itself, unless it acts on behalf of a user (``SystemActor.on_behalf_of``).
+    """
+    if isinstance(actor, SystemActor):
+        return actor.on_behalf_of if isinstance(actor.on_behalf_of, User) else None
+    return actor
 
 
 def municipality_id_of(user: Any) -> int:

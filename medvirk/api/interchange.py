@@ -18,6 +18,7 @@ from ninja import Router, Schema
 from medvirk.accounts.access import can_anywhere
 from medvirk.accounts.permissions import Perm
 from medvirk.core.errors import ServiceError
+from medvirk.surveys.enums import SurveysErrorCode
 from medvirk.surveys.selectors import (
     MAX_UPLOAD_BYTES,
     Problem,
@@ -90,16 +91,20 @@ def import_preview(request: HttpRequest, payload: ImportIn) -> dict[str, Any]:
         definition, problems = read_survey_document(payload.definition)
     elif payload.file_base64 is not None:
         if len(payload.file_base64) > MAX_UPLOAD_BYTES * 4 // 3 + 8:
-            raise ServiceError("file_too_large", _("The file is larger than 5 MB."), field="file_base64")
+            raise ServiceError(
+                SurveysErrorCode.FILE_TOO_LARGE, _("The file is larger than 5 MB."), field="file_base64"
+            )
         try:
             data = base64.b64decode(payload.file_base64, validate=True)
         except (binascii.Error, ValueError):
             raise ServiceError(
-                "file_invalid", _("file_base64 is not valid base64."), field="file_base64"
+                SurveysErrorCode.FILE_INVALID, _("file_base64 is not valid base64."), field="file_base64"
             ) from None
         definition, problems = read_survey_upload(data, payload.filename or "", field="file_base64")
     else:
-        raise ServiceError("file_required", _("Give a file or a definition."), field="file_base64")
+        raise ServiceError(
+            SurveysErrorCode.FILE_REQUIRED, _("Give a file or a definition."), field="file_base64"
+        )
     return {
         "ok": definition is not None,
         "preview": None

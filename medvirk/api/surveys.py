@@ -11,9 +11,11 @@ from ninja.responses import Status
 
 from medvirk.accounts.access import access_unit_by_id
 from medvirk.accounts.permissions import Perm
+from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import OrgUnit
 from medvirk.surveys import services
+from medvirk.surveys.enums import SurveysErrorCode
 from medvirk.surveys.models import Channel, SurveyStatus, SurveyUnit
 from medvirk.surveys.selectors import (
     MAX_LOCAL_QUESTIONS,
@@ -139,7 +141,7 @@ def list_surveys(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/surveys", response={201: SurveyDetailOut})
-def create_survey(request: HttpRequest, payload: SurveyCreateIn) -> Status[dict[str, Any]]:
+def create_survey(request: StaffRequest, payload: SurveyCreateIn) -> Status[dict[str, Any]]:
     """Create a survey round from a question bank template or a full definition."""
     owner = access_unit_by_id(request.user, payload.owner_unit_id, Perm.SURVEY_DESIGN)
     units = [access_unit_by_id(request.user, uid, Perm.SURVEY_DESIGN) for uid in payload.unit_ids]
@@ -147,10 +149,12 @@ def create_survey(request: HttpRequest, payload: SurveyCreateIn) -> Status[dict[
         document = payload.definition
     elif payload.template:
         if payload.template not in list_templates():
-            raise ServiceError("template_unknown", "Unknown template.", field="template")
+            raise ServiceError(SurveysErrorCode.TEMPLATE_UNKNOWN, "Unknown template.", field="template")
         document = load_template(payload.template).to_dict()
     else:
-        raise ServiceError("definition_required", "Give a template or a definition.", field="definition")
+        raise ServiceError(
+            SurveysErrorCode.DEFINITION_REQUIRED, "Give a template or a definition.", field="definition"
+        )
     if payload.languages:
         document = {**document, "languages": payload.languages}
     survey = services.survey_create(
@@ -180,7 +184,7 @@ def get_survey(request: HttpRequest, survey_id: int) -> dict[str, Any]:
 
 @router.put("/surveys/{survey_id}/definition", response=SurveyDetailOut)
 def put_definition(
-    request: HttpRequest,
+    request: StaffRequest,
     survey_id: int,
     payload: dict[str, Any] = Body(...),  # noqa: B008 — ninja idiom
 ) -> dict[str, Any]:
@@ -190,7 +194,7 @@ def put_definition(
 
 
 @router.post("/surveys/{survey_id}/status", response=SurveyOut)
-def set_status(request: HttpRequest, survey_id: int, payload: StatusIn) -> dict[str, Any]:
+def set_status(request: StaffRequest, survey_id: int, payload: StatusIn) -> dict[str, Any]:
     """Open or close the survey (draft, open, closed) and/or set its opening and closing dates."""
     survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DESIGN)
     if "opens_on" in payload.model_fields_set or "closes_on" in payload.model_fields_set:
@@ -221,7 +225,7 @@ def list_survey_units(request: HttpRequest, survey_id: int) -> list[dict[str, An
 
 @router.post("/surveys/{survey_id}/units/{survey_unit_id}/codes", response={201: CodesOut})
 def create_codes(
-    request: HttpRequest, survey_id: int, survey_unit_id: int, payload: CountIn
+    request: StaffRequest, survey_id: int, survey_unit_id: int, payload: CountIn
 ) -> Status[dict[str, Any]]:
     """Create a batch of single-use codes."""
     survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DISTRIBUTE)
@@ -232,7 +236,7 @@ def create_codes(
 
 @router.post("/surveys/{survey_id}/units/{survey_unit_id}/invitations", response=SentOut)
 def send_invitations(
-    request: HttpRequest, survey_id: int, survey_unit_id: int, payload: EmailsIn
+    request: StaffRequest, survey_id: int, survey_unit_id: int, payload: EmailsIn
 ) -> dict[str, Any]:
     """E-mail personal invitations in the batch's or each address's language (skips repeats)."""
     survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DISTRIBUTE)
@@ -249,7 +253,7 @@ def send_invitations(
 
 
 @router.post("/surveys/{survey_id}/units/{survey_unit_id}/reminders", response=SentOut)
-def send_reminders(request: HttpRequest, survey_id: int, survey_unit_id: int) -> dict[str, Any]:
+def send_reminders(request: StaffRequest, survey_id: int, survey_unit_id: int) -> dict[str, Any]:
     """Remind everyone invited who has not answered yet."""
     survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DISTRIBUTE)
     su = access_survey_unit(request.user, survey, survey_unit_id)
@@ -262,7 +266,7 @@ def send_reminders(request: HttpRequest, survey_id: int, survey_unit_id: int) ->
 
 @router.put("/surveys/{survey_id}/units/{survey_unit_id}/user-count", response=SurveyUnitOut)
 def set_user_count(
-    request: HttpRequest, survey_id: int, survey_unit_id: int, payload: UserCountIn
+    request: StaffRequest, survey_id: int, survey_unit_id: int, payload: UserCountIn
 ) -> dict[str, Any]:
     """Record how many users the unit has (for the response rate)."""
     survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DISTRIBUTE)
@@ -308,7 +312,7 @@ def list_local_questions(request: HttpRequest, survey_id: int, survey_unit_id: i
 
 @router.post("/surveys/{survey_id}/units/{survey_unit_id}/local-questions", response={201: LocalQuestionsOut})
 def add_local_question(
-    request: HttpRequest,
+    request: StaffRequest,
     survey_id: int,
     survey_unit_id: int,
     payload: dict[str, Any] = Body(...),  # noqa: B008 — ninja idiom
@@ -321,7 +325,7 @@ def add_local_question(
 
 @router.put("/surveys/{survey_id}/units/{survey_unit_id}/local-questions/{key}", response=LocalQuestionsOut)
 def put_local_question(
-    request: HttpRequest,
+    request: StaffRequest,
     survey_id: int,
     survey_unit_id: int,
     key: str,
@@ -337,7 +341,7 @@ def put_local_question(
     "/surveys/{survey_id}/units/{survey_unit_id}/local-questions/{key}", response=LocalQuestionsOut
 )
 def delete_local_question(
-    request: HttpRequest, survey_id: int, survey_unit_id: int, key: str
+    request: StaffRequest, survey_id: int, survey_unit_id: int, key: str
 ) -> dict[str, Any]:
     """Remove a local question from the form (hidden; answers already given are kept)."""
     su = _local_unit(request, survey_id, survey_unit_id)
@@ -379,8 +383,9 @@ def public_submit(request: HttpRequest, link_key: str, payload: SubmissionIn) ->
     if target is None or target.status == SurveyStatus.DRAFT:
         raise Http404
     if not services.survey_is_accepting(target):
-        raise ServiceError("survey_closed", "This survey is closed.")
+        raise ServiceError(SurveysErrorCode.SURVEY_CLOSED, "This survey is closed.")
     _response, created = services.response_submit_complete(
+        actor=services.RESPONDENT,
         survey_unit=target,
         answers=_decode(payload.answers),
         language=payload.language,

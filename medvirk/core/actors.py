@@ -10,19 +10,22 @@ a permission check. There is no flag that skips checks silently.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 
 @dataclass(frozen=True, slots=True)
 class SystemActor:
-    """Medvirk acting on its own; ``reason`` says why no staff user is involved.
+    """Medvirk acting on its own; ``reason`` says why no staff user's rights apply.
 
     The caller vouches that the change is allowed (a public form already limited to its
     municipality, a daily command, the demo). Audit events record no user for it, like for
-    changes whose user was since deleted.
+    changes whose user was since deleted, unless ``on_behalf_of`` names the staff user whose
+    checked action led here (a participation coordinator's standard evaluation survey, whose
+    fixed questions need no survey design right).
     """
 
     reason: str
+    on_behalf_of: Any = None  # accounts.User (core does not import it)
 
     #: Like an anonymous user: no primary key, not logged in, no municipality of its own.
     pk: ClassVar[None] = None
@@ -34,7 +37,7 @@ class SystemActor:
             raise ValueError("A system actor needs a reason.")
 
     def __str__(self) -> str:
-        return f"Medvirk ({self.reason})"
+        return f"Medvirk ({self.reason})" + (f" for {self.on_behalf_of}" if self.on_behalf_of else "")
 
 
 def is_system(actor: object) -> bool:

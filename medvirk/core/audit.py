@@ -50,16 +50,16 @@ def audit_record(
     *,
     actor: _Person | SystemActor,
     municipality: Any,
-    action: AuditAction | str,  # str only until surveys is split (issue 15): then AuditAction alone
+    action: AuditAction,
     obj: Any,
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Store one audit event for ``obj``; call inside the service's transaction."""
     if not isinstance(action, AuditAction):
-        if action not in audit_actions():
-            raise TypeError(f"Audit actions are registered AuditAction members, not {action!r}")
-        action = audit_actions()[action]
-    person: Any = actor if actor.pk else None  # Medvirk itself, or a user since deleted: nobody
+        raise TypeError(f"Audit actions are AuditAction members, not {action!r}")
+    person: Any = actor.on_behalf_of if isinstance(actor, SystemActor) else actor
+    if not getattr(person, "pk", None):  # Medvirk itself, or a user since deleted: nobody
+        person = None
     return AuditEvent.objects.create(
         municipality=municipality,
         actor=person,

@@ -34,13 +34,13 @@ class ServiceError(Exception):
 
     def __init__(
         self,
-        code: ErrorCode | str,  # str only until surveys is split (issue 15): then ErrorCode alone
+        code: ErrorCode,
         message: str | Promise,
         *,
         field: str | None = None,
         status: int | None = None,
     ) -> None:
-        if not isinstance(code, ErrorCode | str):
+        if not isinstance(code, ErrorCode):
             raise TypeError(f"ServiceError needs an ErrorCode member, not {code!r}")
         super().__init__(str(message))
         self.code = code

@@ -181,8 +181,9 @@ def seed_survey_demo(demo: DemoData, *, seed: int = 2026) -> list[Any]:
             parent = parents[su.unit_id]
             district = parent.region_code if parent else DISTRICT_CODES[0]
             immigrant_share = 0.45 if district == "999905" else 0.15
-            su.user_count = round(sizes[su.unit_id] * 1.8) + 4
-            su.save(update_fields=["user_count"])
+            services.user_count_set(
+                actor=demo.users["analytiker"], survey_unit=su, count=round(sizes[su.unit_id] * 1.8) + 4
+            )
             for i in range(sizes[su.unit_id]):
                 answers = answers_for(
                     definition,
@@ -192,6 +193,7 @@ def seed_survey_demo(demo: DemoData, *, seed: int = 2026) -> list[Any]:
                     immigrant_share=immigrant_share,
                 )
                 services.response_submit_complete(
+                    actor=services.RESPONDENT,  # synthetic respondents
                     survey_unit=su,
                     answers=answers,
                     language=rng.choice(["nb"] * 8 + ["nn", "en"]),

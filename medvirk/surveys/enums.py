@@ -12,6 +12,7 @@ class SurveysErrorCode(ErrorCode):
     """Codes of the errors ``surveys``'s services raise (the API returns them as ``code``)."""
 
     ALREADY_SUBMITTED = "already_submitted"
+    ANSWERS_INVALID = "answers_invalid"
     BUILDER_REFUSED = "builder_refused"
     COUNT_INVALID = "count_invalid"
     DATES_INVALID = "dates_invalid"

@@ -11,11 +11,14 @@ surveys, modules import the sub-package that does the work, never this module.
 from __future__ import annotations
 
 from .answering.services import (
+    RESPONDENT,
     AnswerErrors,
     hash_token,
     response_by_token,
     response_save_section,
+    response_set_language,
     response_start,
+    response_start_with_code,
     response_submit,
     response_submit_complete,
     resume_token_for,
@@ -41,6 +44,7 @@ from .distribution.services import (
 from .sql import district_codes
 
 __all__ = [
+    "RESPONDENT",
     "AnswerErrors",
     "codes_create",
     "district_codes",
@@ -54,7 +58,9 @@ __all__ = [
     "reminders_send",
     "response_by_token",
     "response_save_section",
+    "response_set_language",
     "response_start",
+    "response_start_with_code",
     "response_submit",
     "response_submit_complete",
     "resume_token_for",

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from medvirk.surveys.models import Response, Survey
+from medvirk.surveys.services import RESPONDENT
 
 from .conftest import assert_accessible, assert_fits_width, login
 
@@ -93,7 +94,7 @@ def test_unit_leader_adds_own_question_and_respondents_see_it_in_persian(page: A
 
     # A respondent in this unit answering in Persian gets the page right-to-left, in Persian.
     _response, token = services.response_start(
-        survey_unit=su, channel="link", language="fa", idempotency_key="local-browser"
+        actor=RESPONDENT, survey_unit=su, channel="link", language="fa", idempotency_key="local-browser"
     )
     page.goto(page.base_url + f"/a/r/{token}/4/")
     assert page.get_attribute("html", "dir") == "rtl"

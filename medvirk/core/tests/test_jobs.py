@@ -15,7 +15,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from medvirk.core.actors import SystemActor
-from medvirk.core.errors import ServiceError
+from medvirk.core.errors import ErrorCode, ServiceError
 from medvirk.core.jobs import JobResult, Progress, execute_job, job_handler, jobs_purge, start_job
 from medvirk.core.models import Job, JobStatus
 
@@ -39,9 +39,13 @@ def _stream(job: Job, progress: Progress) -> JobResult:
     return JobResult(file=out, filename="stream.txt", content_type="text/plain")
 
 
+class _TestCode(ErrorCode):
+    POOL_EMPTY = "pool_empty"
+
+
 @job_handler("tests.refuse")
 def _refuse(job: Job, progress: Progress) -> None:
-    raise ServiceError("nope", "The pool is empty, so nothing can be drawn.")
+    raise ServiceError(_TestCode.POOL_EMPTY, "The pool is empty, so nothing can be drawn.")
 
 
 @job_handler("tests.crash")

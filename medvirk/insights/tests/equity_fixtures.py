@@ -11,6 +11,7 @@ from medvirk.accounts.demo import DemoData
 from medvirk.population import services as population_services
 from medvirk.surveys import services
 from medvirk.surveys.models import Channel, SurveyStatus, SurveyUnit
+from medvirk.surveys.services import RESPONDENT
 from tests.sample_survey import sample_definition
 
 # The fictional Statistics Norway samples shipped as population's package data.
@@ -77,6 +78,7 @@ def closed_survey(
             if skip_staff is not None and skip_staff(i):
                 del answers["q_m_staff"]
             services.response_submit_complete(
+                actor=RESPONDENT,
                 survey_unit=su,
                 answers=answers,
                 language="nb",

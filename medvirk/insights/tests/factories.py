@@ -10,6 +10,7 @@ from medvirk.accounts.demo import DemoData
 from medvirk.orgs.models import OrgUnit, ServiceArea
 from medvirk.surveys import services
 from medvirk.surveys.models import Channel, Survey, SurveyStatus, SurveyUnit
+from medvirk.surveys.services import RESPONDENT
 from medvirk.surveys.types import DONT_KNOW
 from tests.sample_survey import sample_definition
 
@@ -57,6 +58,7 @@ def answer(
     if overall != DONT_KNOW and int(overall) > 2:
         answers.pop("q_why", None)
     services.response_submit_complete(
+        actor=RESPONDENT,
         survey_unit=su,
         answers=answers,
         language="nb",

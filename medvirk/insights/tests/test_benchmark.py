@@ -17,6 +17,7 @@ from medvirk.orgs.selectors import municipality_root
 from medvirk.surveys import services
 from medvirk.surveys.models import Channel, Survey, SurveyUnit
 from medvirk.surveys.selectors import load_template
+from medvirk.surveys.services import RESPONDENT
 
 from ..benchmark import benchmark
 from ..tables import SurveyResults
@@ -43,6 +44,7 @@ def _run(actor: Any, owner: Any, units: list[Any], values: list[int], round_labe
     su = SurveyUnit.objects.get(survey=survey, unit=units[0])
     for v in values:
         services.response_submit_complete(
+            actor=RESPONDENT,
             survey_unit=su,
             answers={"bhg_helhet": v, "bhg_barnets_alder": "fra_3_ar", "bhg_info_onsker": ("mat", "dagen")},
             language="nb",

@@ -13,6 +13,7 @@ from medvirk.accounts.demo import DemoData
 from medvirk.insights import disclosure
 from medvirk.insights.tables import SurveyResults
 from medvirk.insights.tests.equity_fixtures import closed_survey
+from medvirk.surveys.services import RESPONDENT
 
 SHARED = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
@@ -89,16 +90,16 @@ def test_an_older_response_completed_later_and_a_deleted_one_refresh_the_results
     survey = make_survey(demo, units=[unit])
     su = SurveyUnit.objects.get(survey=survey, unit=unit)
     early, _token = services.response_start(
-        survey_unit=su, channel="code", language="nb", idempotency_key="early-starter"
+        actor=RESPONDENT, survey_unit=su, channel="code", language="nb", idempotency_key="early-starter"
     )
     answer_many(survey, unit, [5] * 6)
     assert _respondents_shown(survey, unit.pk) == 6
 
     services.response_save_section(
-        response=early, section_key="s_main", answers={"q_overall": 4, "q_channel": "web"}
+        actor=RESPONDENT, response=early, section_key="s_main", answers={"q_overall": 4, "q_channel": "web"}
     )
     highest = Response.objects.filter(survey=survey, complete=True).latest("pk").pk
-    services.response_submit(response=early)
+    services.response_submit(actor=RESPONDENT, response=early)
     assert early.pk < highest  # the highest complete id did not move …
     assert Survey.objects.get(pk=survey.pk).responses_revision == 1
     assert _respondents_shown(survey, unit.pk) == 7  # … and the page still counts it
@@ -108,7 +109,7 @@ def test_an_older_response_completed_later_and_a_deleted_one_refresh_the_results
     assert _respondents_shown(survey, unit.pk) == 6
     # Deleting an unfinished response changes no result and keeps the revision.
     unfinished, _ = services.response_start(
-        survey_unit=su, channel="link", language="nb", idempotency_key="x"
+        actor=RESPONDENT, survey_unit=su, channel="link", language="nb", idempotency_key="x"
     )
     unfinished.delete()
     assert Survey.objects.get(pk=survey.pk).responses_revision == 2

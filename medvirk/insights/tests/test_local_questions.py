@@ -9,6 +9,7 @@ from django.utils import translation
 from medvirk.accounts.demo import DemoData
 from medvirk.surveys import services
 from medvirk.surveys.models import Channel, SurveyStatus, SurveyUnit
+from medvirk.surveys.services import RESPONDENT
 from tests.sample_survey import COMPLETE_ANSWERS as TEMPLATE_ANSWERS
 from tests.sample_survey import sample_definition
 
@@ -43,6 +44,7 @@ def test_results_show_them_for_that_unit_only(demo: DemoData) -> None:
     key = services.local_question_add(actor=demo.users["leder.solsikken"], survey_unit=own, question=RATING)
     for i in range(6):
         services.response_submit_complete(
+            actor=RESPONDENT,
             survey_unit=own,
             answers={**TEMPLATE_ANSWERS, key: 4},
             language="nb",

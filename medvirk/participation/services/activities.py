@@ -12,8 +12,9 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from medvirk.accounts.access import Actor, can, ensure_can
+from medvirk.accounts.access import Actor, acting_user, can, ensure_can
 from medvirk.accounts.permissions import Perm
+from medvirk.core.actors import SystemActor
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import OrgUnit
@@ -248,17 +249,20 @@ def evaluation_create(*, actor: Actor, activity: Activity) -> Any:
         raise ServiceError(
             ParticipationErrorCode.EVALUATION_EXISTS, _("This activity already has an evaluation.")
         )
+    # The questions are fixed here, so Medvirk creates the survey, on behalf of the person who asked.
+    medvirk = SystemActor(
+        "participants' evaluation: questions fixed by Medvirk", on_behalf_of=acting_user(actor)
+    )
     with transaction.atomic():
         survey = survey_services.survey_create(
-            actor=actor,
+            actor=medvirk,
             owner_unit=activity.owner_unit,
             document=evaluation_definition(),
             units=[activity.owner_unit],
             round_label=f"activity-{activity.pk}",
             series=EVALUATION_SERIES,
-            checked=True,
         )
-        survey = survey_services.survey_set_status(actor=actor, survey=survey, status="open", checked=True)
+        survey = survey_services.survey_set_status(actor=medvirk, survey=survey, status="open")
         activity.evaluation_survey = survey
         activity.save(update_fields=["evaluation_survey"])
         audit_record(

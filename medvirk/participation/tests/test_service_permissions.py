@@ -9,6 +9,7 @@ import pytest
 
 from medvirk.core.actors import SystemActor
 from medvirk.core.errors import ServiceError
+from medvirk.core.models import AuditEvent
 from medvirk.participation import services
 from medvirk.participation.models import Activity, Measure
 
@@ -64,3 +65,13 @@ def test_automatic_records_are_made_by_medvirk_itself(demo: Any) -> None:
     services.measure_mark_reminded(actor=actor, measure=measure, today=datetime.date(2026, 5, 1))
     measure.refresh_from_db()
     assert measure.reminded_on == datetime.date(2026, 5, 1)
+
+
+def test_an_evaluation_is_created_by_medvirk_on_behalf_of_its_coordinator(demo: Any) -> None:
+    coordinator = demo.users["koordinator"]  # manages participation, designs no surveys
+    activity = services.activity_create(
+        actor=coordinator, owner_unit=demo.units["Solsikken barnehage"], **PLAN
+    )
+    survey = services.evaluation_create(actor=coordinator, activity=activity)
+    created = AuditEvent.objects.get(action="survey.created", object_id=str(survey.pk))
+    assert created.actor == coordinator  # the audit log says who asked for it

@@ -13,8 +13,13 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from medvirk.accounts.access import Actor, ensure_can
+from medvirk.accounts.permissions import Perm
 from medvirk.common.dimensions import PREFER_NOT_TO_SAY
+from medvirk.core.actors import SystemActor
 from medvirk.core.errors import ServiceError
+from medvirk.orgs.models import OrgUnit
+from medvirk.surveys.enums import SurveysErrorCode
 
 from .. import qtypes
 from ..design.definition import Definition
@@ -22,6 +27,7 @@ from ..design.local import definition_for_response
 from ..design.parser import parse_definition
 from ..models import (
     BG_FIELDS,
+    AccessCode,
     Answer,
     Channel,
     Invitation,
@@ -37,6 +43,20 @@ from .answer_store import (
     store_response,
     stored_response_id,
 )
+
+#: Respondents answer as Medvirk itself: the link, code or invitation they hold is what allows it.
+RESPONDENT = SystemActor("a respondent answering through a link, code or invitation")
+
+
+def _ensure_entry(actor: Actor, unit_id: int) -> None:
+    """Refuse staff who may not enter answers in the unit (paper forms need ``SURVEY_DISTRIBUTE``).
+
+    Respondents (``RESPONDENT``) pass without a query: this sits on the submission path.
+    """
+    if isinstance(actor, SystemActor):
+        return
+    unit = OrgUnit.objects.get(pk=unit_id)
+    ensure_can(actor, Perm.SURVEY_DISTRIBUTE, unit, _("You cannot enter answers for this unit."))
 
 
 def _today() -> Any:
@@ -58,6 +78,7 @@ def hash_token(token: str) -> str:
 
 def response_start(
     *,
+    actor: Actor,
     survey_unit: SurveyUnit,
     channel: str,
     language: str,
@@ -65,12 +86,15 @@ def response_start(
     invitation: Invitation | None = None,
 ) -> tuple[Response, str]:
     """Start (or, for a repeated request, return) an in-progress response and its resume token."""
+    _ensure_entry(actor, survey_unit.unit_id)
     survey = survey_unit.survey
     definition = parse_definition(survey.definition)
     if language not in definition.languages:
         language = definition.languages[0]
     if not idempotency_key or len(idempotency_key) > 64 or not engine.storable(idempotency_key):
-        raise ServiceError("idempotency_key_invalid", _("The form has expired. Please start again."))
+        raise ServiceError(
+            SurveysErrorCode.IDEMPOTENCY_KEY_INVALID, _("The form has expired. Please start again.")
+        )
     token = resume_token_for(survey_id=survey.pk, idempotency_key=idempotency_key)
     existing = Response.objects.filter(
         municipality_id=survey.municipality_id, survey=survey, idempotency_key=idempotency_key
@@ -146,14 +170,17 @@ def _set_background(response: Response, definition: Definition, answers: Mapping
     return changed
 
 
-def response_save_section(*, response: Response, section_key: str, answers: Mapping[str, Any]) -> None:
+def response_save_section(
+    *, actor: Actor, response: Response, section_key: str, answers: Mapping[str, Any]
+) -> None:
     """Replace the answers of one section (the page was validated by the engine)."""
+    _ensure_entry(actor, response.unit_id)
     if response.complete:
-        raise ServiceError("already_submitted", _("These answers have already been sent."))
+        raise ServiceError(SurveysErrorCode.ALREADY_SUBMITTED, _("These answers have already been sent."))
     definition = definition_for_response(response)
     section = next((s for s in definition.sections if s.key == section_key), None)
     if section is None:
-        raise ServiceError("section_unknown", _("Unknown page."))
+        raise ServiceError(SurveysErrorCode.SECTION_UNKNOWN, _("Unknown page."))
     keys = engine.section_keys(section)
     with transaction.atomic():
         registry = Registry(response.survey_id, response.municipality_id)
@@ -166,8 +193,9 @@ def response_save_section(*, response: Response, section_key: str, answers: Mapp
             response.save(update_fields=fields)
 
 
-def response_submit(*, response: Response) -> Response:
+def response_submit(*, actor: Actor, response: Response) -> Response:
     """Finish a response: drop answers to questions that ended up hidden, check required ones."""
+    _ensure_entry(actor, response.unit_id)
     if response.complete:
         return response
     definition = definition_for_response(response)
@@ -175,7 +203,9 @@ def response_submit(*, response: Response) -> Response:
     missing = engine.missing_required(definition, answers)
     if missing:
         raise ServiceError(
-            "required_missing", _("Some required questions are not answered."), field=missing[0]
+            SurveysErrorCode.REQUIRED_MISSING,
+            _("Some required questions are not answered."),
+            field=missing[0],
         )
     _sections, visible, _effective = engine.visible_answers(definition, answers)
     with transaction.atomic():
@@ -196,6 +226,7 @@ def response_submit(*, response: Response) -> Response:
 
 def response_submit_complete(
     *,
+    actor: Actor,
     survey_unit: SurveyUnit | SubmissionTarget,
     answers: Mapping[str, Any] | None = None,
     form: Mapping[str, Sequence[str]] | None = None,
@@ -210,9 +241,12 @@ def response_submit_complete(
     The survey unit is a model (loaded with its survey) or a ``submission_target``.
     """
     target = survey_unit if isinstance(survey_unit, SubmissionTarget) else SubmissionTarget.of(survey_unit)
+    _ensure_entry(actor, target.unit_id)
     if not idempotency_key or len(idempotency_key) > 64 or not engine.storable(idempotency_key):
         # an empty key would merge responses
-        raise ServiceError("idempotency_key_invalid", _("The form has expired. Please start again."))
+        raise ServiceError(
+            SurveysErrorCode.IDEMPOTENCY_KEY_INVALID, _("The form has expired. Please start again.")
+        )
     existing = stored_response_id(target, idempotency_key)
     if existing is not None:
         return Response.objects.get(pk=existing), False
@@ -263,9 +297,33 @@ def response_submit_complete(
     return response, True
 
 
+def response_start_with_code(*, actor: Actor, access: AccessCode, language: str) -> tuple[Response, str]:
+    """Start (or resume) the response of a single-use code and mark the code used on its first start."""
+    response, token = response_start(
+        actor=actor,
+        survey_unit=access.survey_unit,
+        channel=Channel.CODE,
+        language=language,
+        idempotency_key=f"code:{access.code}",
+    )
+    if not response.complete and access.used_on is None:
+        AccessCode.objects.filter(pk=access.pk, used_on__isnull=True).update(used_on=response.created_on)
+    return response, token
+
+
+def response_set_language(*, actor: Actor, response: Response, language: str) -> None:
+    """Let the respondent switch an unfinished response to another of the survey's languages."""
+    _ensure_entry(actor, response.unit_id)
+    if language not in definition_for_response(response).languages:
+        raise ServiceError(SurveysErrorCode.LANGUAGE_INVALID, _("Choose one of the survey's languages."))
+    Response.objects.filter(pk=response.pk).update(language=language)
+
+
 class AnswerErrors(ServiceError):
     """Answers that failed validation: one ``FieldError`` per problem; nothing was stored."""
 
     def __init__(self, errors: list[engine.FieldError]) -> None:
-        super().__init__("answers_invalid", _("Some answers are missing or invalid."))
+        super().__init__(
+            SurveysErrorCode.ANSWERS_INVALID, _("Some answers are missing or invalid."), status=422
+        )
         self.errors = errors

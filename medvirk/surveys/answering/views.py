@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from medvirk.common import languages
 from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import OrgUnit, UnitKind
+from medvirk.surveys.enums import SurveysErrorCode
 
 from ..design import services as design
 from ..design.definition import Definition
@@ -154,6 +155,7 @@ def start(request: HttpRequest, link_key: str) -> HttpResponse:
     kiosk = request.POST.get("kiosk") == "1"
     try:
         response, token = services.response_start(
+            actor=services.RESPONDENT,
             survey_unit=su,
             channel=Channel.KIOSK if kiosk else Channel.LINK,
             language=_pick_language(request, definition, su.survey),
@@ -192,16 +194,13 @@ def code_entry(request: HttpRequest) -> HttpResponse:
         )
         if access and design.survey_is_accepting(access.survey_unit.survey):
             available = offered(access.survey_unit.survey)
-            response, token = services.response_start(
-                survey_unit=access.survey_unit,
-                channel=Channel.CODE,
+            response, token = services.response_start_with_code(
+                actor=services.RESPONDENT,
+                access=access,
                 language=page_lang if page_lang in available else available[0],
-                idempotency_key=f"code:{access.code}",
             )
             if response.complete:
                 return redirect("respond:done", token=token)
-            if access.used_on is None:
-                AccessCode.objects.filter(pk=access.pk).update(used_on=response.created_on)
             definition = definition_for_unit(access.survey_unit)
             return redirect("respond:section", token=token, number=_first_section(definition, response))
         error = ui("code_invalid", page_lang)
@@ -247,6 +246,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     if not design.survey_is_accepting(survey):
         return _closed_page(request, survey, definition, lang)
     response, resume = services.response_start(
+        actor=services.RESPONDENT,
         survey_unit=inv.survey_unit,
         channel=Channel.EMAIL,
         language=lang,
@@ -278,7 +278,7 @@ def section(request: HttpRequest, token: str, number: int) -> HttpResponse:
     post = request.POST
     switching = "change_language" in post and post.get("lang") in offered(response.survey)
     if request.method == "POST" and switching:
-        Response.objects.filter(pk=response.pk).update(language=post["lang"])
+        services.response_set_language(actor=services.RESPONDENT, response=response, language=post["lang"])
         return redirect("respond:section", token=token, number=number)
     if not design.survey_is_accepting(response.survey):
         return _closed_page(request, response.survey, definition, response.language)
@@ -325,7 +325,9 @@ class Page:
         answers, problems = engine.parse_section(
             self.definition, self.current, data, self.earlier, districts=list(self.districts)
         )
-        services.response_save_section(response=self.response, section_key=self.current.key, answers=answers)
+        services.response_save_section(
+            actor=services.RESPONDENT, response=self.response, section_key=self.current.key, answers=answers
+        )
         if post.get("nav") == "previous":
             return self.go(navigation.target(self.definition, self.stored, self.number, Move.PREVIOUS))
         if problems:
@@ -377,9 +379,9 @@ def _flat(fields: list[Any]) -> list[Any]:
 
 def _finish(request: HttpRequest, response: Response, token: str, definition: Definition) -> HttpResponse:
     try:
-        services.response_submit(response=response)
+        services.response_submit(actor=services.RESPONDENT, response=response)
     except ServiceError as error:
-        if error.code == "required_missing" and error.field:
+        if error.code == SurveysErrorCode.REQUIRED_MISSING and error.field:
             for index, sec in enumerate(definition.sections, start=1):
                 if error.field in engine.section_keys(sec):
                     return redirect("respond:section", token=token, number=index)

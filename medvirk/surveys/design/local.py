@@ -19,10 +19,11 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from medvirk.accounts.access import can
+from medvirk.accounts.access import Actor, ensure_can
 from medvirk.accounts.permissions import Perm
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
+from medvirk.surveys.enums import SurveysAuditAction, SurveysErrorCode
 
 from .. import qtypes
 from ..models import Answer, Response, Survey, SurveyQuestion, SurveyUnit
@@ -111,9 +112,8 @@ def local_definition(*, survey: Survey, unit_id: int) -> Definition | None:
 # --- writes ----------------------------------------------------------------------------------
 
 
-def _check(actor: Any, survey_unit: SurveyUnit) -> None:
-    if not can(actor, Perm.SURVEY_DESIGN, survey_unit.unit):
-        raise ServiceError("forbidden", _("You cannot add questions for this unit."))
+def _check(actor: Actor, survey_unit: SurveyUnit) -> None:
+    ensure_can(actor, Perm.SURVEY_DESIGN, survey_unit.unit, _("You cannot add questions for this unit."))
 
 
 def _number(key: str) -> int:
@@ -134,7 +134,7 @@ def _carry_hidden_options(old: Mapping[str, Any], new: dict[str, Any]) -> None:
             new.setdefault("options", []).append({**option, "hidden": True})
 
 
-def _store(actor: Any, su: SurveyUnit, items: list[dict[str, Any]], event: dict[str, Any]) -> None:
+def _store(actor: Actor, su: SurveyUnit, items: list[dict[str, Any]], event: dict[str, Any]) -> None:
     """Validate the unit's definition with ``items``, give new keys ids, save, bump the version."""
     from .services import _parse, _sync_registry
 
@@ -154,7 +154,7 @@ def _store(actor: Any, su: SurveyUnit, items: list[dict[str, Any]], event: dict[
     audit_record(
         actor=actor,
         municipality=su.unit.municipality,
-        action="survey.definition_changed",
+        action=SurveysAuditAction.SURVEY_DEFINITION_CHANGED,
         obj=su.survey,
         data={"unit": su.unit.name, "local": event},
     )
@@ -163,7 +163,7 @@ def _store(actor: Any, su: SurveyUnit, items: list[dict[str, Any]], event: dict[
 def _clean(question: Mapping[str, Any]) -> dict[str, Any]:
     if question.get("type") not in LOCAL_TYPES:
         raise ServiceError(
-            "type_invalid",
+            SurveysErrorCode.TYPE_INVALID,
             _("A unit's own question can be a rating scale, single or multiple choice, or free text."),
             field="type",
         )
@@ -173,7 +173,7 @@ def _clean(question: Mapping[str, Any]) -> dict[str, Any]:
     return item
 
 
-def local_question_add(*, actor: Any, survey_unit: SurveyUnit, question: Mapping[str, Any]) -> str:
+def local_question_add(*, actor: Actor, survey_unit: SurveyUnit, question: Mapping[str, Any]) -> str:
     """Add one of the unit's own questions (definition format, without key); return its key."""
     _check(actor, survey_unit)
     item = _clean(question)
@@ -182,7 +182,7 @@ def local_question_add(*, actor: Any, survey_unit: SurveyUnit, question: Mapping
         items = [dict(q) for q in su.local_questions or []]
         if sum(1 for q in items if not q.get("hidden")) >= MAX_LOCAL_QUESTIONS:
             raise ServiceError(
-                "local_limit",
+                SurveysErrorCode.LOCAL_LIMIT,
                 _("A unit can add at most %(n)s questions of its own.") % {"n": MAX_LOCAL_QUESTIONS},
             )
         key = question_key(su.unit_id, max((_number(q["key"]) for q in items), default=0) + 1)
@@ -193,7 +193,7 @@ def local_question_add(*, actor: Any, survey_unit: SurveyUnit, question: Mapping
 
 
 def local_question_update(
-    *, actor: Any, survey_unit: SurveyUnit, key: str, question: Mapping[str, Any]
+    *, actor: Actor, survey_unit: SurveyUnit, key: str, question: Mapping[str, Any]
 ) -> None:
     """Change a local question's wording, translations or options; the key and answers stay."""
     _check(actor, survey_unit)
@@ -203,11 +203,11 @@ def local_question_update(
         items = [dict(q) for q in su.local_questions or []]
         index = next((i for i, q in enumerate(items) if q["key"] == key and not q.get("hidden")), None)
         if index is None:
-            raise ServiceError("local_unknown", _("This question does not exist (any more)."))
+            raise ServiceError(SurveysErrorCode.LOCAL_UNKNOWN, _("This question does not exist (any more)."))
         old = items[index]
         if old["type"] != item["type"] and _has_answers(su, key):
             raise ServiceError(
-                "type_change",
+                SurveysErrorCode.TYPE_CHANGE,
                 _(
                     "This question already has answers, so its type cannot change. "
                     "Add a new question instead."
@@ -220,7 +220,7 @@ def local_question_update(
     survey_unit.local_questions = items
 
 
-def local_question_remove(*, actor: Any, survey_unit: SurveyUnit, key: str) -> None:
+def local_question_remove(*, actor: Actor, survey_unit: SurveyUnit, key: str) -> None:
     """Remove a local question from the form; it is hidden, so answers already given are kept."""
     _check(actor, survey_unit)
     with transaction.atomic():
@@ -228,7 +228,7 @@ def local_question_remove(*, actor: Any, survey_unit: SurveyUnit, key: str) -> N
         items = [dict(q) for q in su.local_questions or []]
         index = next((i for i, q in enumerate(items) if q["key"] == key and not q.get("hidden")), None)
         if index is None:
-            raise ServiceError("local_unknown", _("This question does not exist (any more)."))
+            raise ServiceError(SurveysErrorCode.LOCAL_UNKNOWN, _("This question does not exist (any more)."))
         items[index]["hidden"] = True
         _store(actor, su, items, {"removed": key})
     survey_unit.local_questions = items

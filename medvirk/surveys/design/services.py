@@ -11,14 +11,14 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from medvirk.accounts.access import can
+from medvirk.accounts.access import Actor, ensure_can
 from medvirk.accounts.permissions import Perm
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import OrgUnit
 
 from .. import qtypes
-from ..enums import SurveysAuditAction
+from ..enums import SurveysAuditAction, SurveysErrorCode
 from ..models import Answer, Survey, SurveyOption, SurveyQuestion, SurveyStatus, SurveyUnit
 from ..sql import district_codes
 from .definition import LOCAL_PREFIX, Definition, DefinitionError
@@ -60,7 +60,7 @@ def _sync_registry(
         else:
             if row.qtype != question.type and row.answers.exists():
                 raise ServiceError(
-                    "type_change",
+                    SurveysErrorCode.TYPE_CHANGE,
                     _(
                         "Question %(key)s already has answers, so its type cannot change. "
                         "Add a new question instead."
@@ -101,7 +101,8 @@ def _parse(document: Mapping[str, Any]) -> Definition:
     except DefinitionError as exc:
         lines = "; ".join(f"{where}: {what}" for where, what in exc.problems[:20])
         raise ServiceError(
-            "definition_invalid", _("The survey definition has problems: %(problems)s") % {"problems": lines}
+            SurveysErrorCode.DEFINITION_INVALID,
+            _("The survey definition has problems: %(problems)s") % {"problems": lines},
         ) from exc
 
 
@@ -132,39 +133,49 @@ def _carry_hidden(old: Definition | None, new: Definition) -> Mapping[str, Any]:
 
 def survey_create(
     *,
-    actor: Any,
+    actor: Actor,
     owner_unit: OrgUnit,
     document: Mapping[str, Any],
     units: Iterable[OrgUnit],
     round_label: str,
     series: str | None = None,
     threshold: int | None = None,
-    checked: bool = False,  # the calling module authorised a survey whose content it fixes itself
 ) -> Survey:
-    """Create a survey round from a definition for one or many units the actor may design for."""
-    if not checked and not can(actor, Perm.SURVEY_DESIGN, owner_unit):
-        raise ServiceError("forbidden", _("You cannot create surveys for this unit."), field="owner_unit")
+    """Create a survey round from a definition for one or many units the actor may design for.
+
+    A module that fixes a survey's questions itself (participants' evaluation) creates it as
+    Medvirk (a ``SystemActor`` on behalf of its user) after checking its own permission.
+    """
+    ensure_can(
+        actor,
+        Perm.SURVEY_DESIGN,
+        owner_unit,
+        _("You cannot create surveys for this unit."),
+        field="owner_unit",
+    )
     units = list(units)
     if not units:
-        raise ServiceError("units_required", _("Choose at least one unit."), field="units")
+        raise ServiceError(SurveysErrorCode.UNITS_REQUIRED, _("Choose at least one unit."), field="units")
     for unit in units:
         if not owner_unit.is_ancestor_of(unit):
             raise ServiceError(
-                "unit_outside",
+                SurveysErrorCode.UNIT_OUTSIDE,
                 _("%(unit)s is not below %(owner)s.") % {"unit": unit, "owner": owner_unit},
                 field="units",
             )
     round_label = round_label.strip()
     if not round_label:
         raise ServiceError(
-            "round_required", _("Give the round a name, for example the year."), field="round_label"
+            SurveysErrorCode.ROUND_REQUIRED,
+            _("Give the round a name, for example the year."),
+            field="round_label",
         )
     definition = _parse(document)
     series = (series or definition.key).strip()
     minimum = owner_unit.municipality.anonymity_threshold
     if threshold is not None and threshold < minimum:
         raise ServiceError(
-            "threshold_low",
+            SurveysErrorCode.THRESHOLD_LOW,
             _("The anonymity threshold cannot be lower than %(n)s.") % {"n": minimum},
             field="threshold",
         )
@@ -172,7 +183,9 @@ def survey_create(
         municipality_id=owner_unit.municipality_id, series=series, round_label=round_label
     ).exists():
         raise ServiceError(
-            "round_exists", _("This survey already has a round with that name."), field="round_label"
+            SurveysErrorCode.ROUND_EXISTS,
+            _("This survey already has a round with that name."),
+            field="round_label",
         )
     with transaction.atomic():
         survey = Survey.objects.create(
@@ -198,17 +211,16 @@ def survey_create(
         audit_record(
             actor=actor,
             municipality=owner_unit.municipality,
-            action="survey.created",
+            action=SurveysAuditAction.SURVEY_CREATED,
             obj=survey,
             data={"series": series, "round": round_label, "units": len(units)},
         )
     return survey
 
 
-def survey_update_definition(*, actor: Any, survey: Survey, document: Mapping[str, Any]) -> Survey:
+def survey_update_definition(*, actor: Actor, survey: Survey, document: Mapping[str, Any]) -> Survey:
     """Replace the survey's questions; keys keep their ids, removed items are hidden, not lost."""
-    if not can(actor, Perm.SURVEY_DESIGN, survey.owner_unit):
-        raise ServiceError("forbidden", _("You cannot change this survey."))
+    ensure_can(actor, Perm.SURVEY_DESIGN, survey.owner_unit, _("You cannot change this survey."))
     new = _parse(document)
     old = parse_definition(survey.definition) if survey.definition else None
     merged = _parse(_carry_hidden(old, new))
@@ -224,7 +236,7 @@ def survey_update_definition(*, actor: Any, survey: Survey, document: Mapping[st
         audit_record(
             actor=actor,
             municipality=survey.owner_unit.municipality,
-            action="survey.definition_changed",
+            action=SurveysAuditAction.SURVEY_DEFINITION_CHANGED,
             obj=locked,
             data={"version": locked.definition_version},
         )
@@ -250,7 +262,7 @@ def reworded(old: Definition, new: Definition) -> dict[str, list[str]]:
     return changed
 
 
-def _log_rewording(actor: Any, survey: Survey, municipality: Any, old: Definition, new: Definition) -> None:
+def _log_rewording(actor: Actor, survey: Survey, municipality: Any, old: Definition, new: Definition) -> None:
     """Date and audit each wording change of a question that already has answers."""
     changed = reworded(old, new)
     if not changed:
@@ -270,12 +282,11 @@ def _log_rewording(actor: Any, survey: Survey, municipality: Any, old: Definitio
         )
 
 
-def survey_set_status(*, actor: Any, survey: Survey, status: str, checked: bool = False) -> Survey:
-    """Open or close a survey (``checked``: as in ``survey_create``)."""
+def survey_set_status(*, actor: Actor, survey: Survey, status: str) -> Survey:
+    """Open or close a survey."""
     if status not in SurveyStatus.values:
-        raise ServiceError("status_invalid", _("Unknown status."), field="status")
-    if not checked and not can(actor, Perm.SURVEY_DESIGN, survey.owner_unit):
-        raise ServiceError("forbidden", _("You cannot change this survey."))
+        raise ServiceError(SurveysErrorCode.STATUS_INVALID, _("Unknown status."), field="status")
+    ensure_can(actor, Perm.SURVEY_DESIGN, survey.owner_unit, _("You cannot change this survey."))
     with transaction.atomic():
         old = survey.status
         survey.status = status
@@ -290,20 +301,21 @@ def survey_set_status(*, actor: Any, survey: Survey, status: str, checked: bool 
         audit_record(
             actor=actor,
             municipality=survey.owner_unit.municipality,
-            action="survey.status_changed",
+            action=SurveysAuditAction.SURVEY_STATUS_CHANGED,
             obj=survey,
             data={"from": old, "to": status},
         )
     return survey
 
 
-def survey_set_dates(*, actor: Any, survey: Survey, opens_on: Any, closes_on: Any) -> Survey:
+def survey_set_dates(*, actor: Actor, survey: Survey, opens_on: Any, closes_on: Any) -> Survey:
     """Set the first and last day respondents may answer (either may be empty)."""
-    if not can(actor, Perm.SURVEY_DESIGN, survey.owner_unit):
-        raise ServiceError("forbidden", _("You cannot change this survey."))
+    ensure_can(actor, Perm.SURVEY_DESIGN, survey.owner_unit, _("You cannot change this survey."))
     if opens_on and closes_on and closes_on < opens_on:
         raise ServiceError(
-            "dates_invalid", _("The closing date must be on or after the opening date."), field="closes_on"
+            SurveysErrorCode.DATES_INVALID,
+            _("The closing date must be on or after the opening date."),
+            field="closes_on",
         )
     with transaction.atomic():
         before = {"opens_on": str(survey.opens_on or ""), "closes_on": str(survey.closes_on or "")}
@@ -312,7 +324,7 @@ def survey_set_dates(*, actor: Any, survey: Survey, opens_on: Any, closes_on: An
         audit_record(
             actor=actor,
             municipality=survey.owner_unit.municipality,
-            action="survey.status_changed",
+            action=SurveysAuditAction.SURVEY_STATUS_CHANGED,
             obj=survey,
             data={"dates": [before, {"opens_on": str(opens_on or ""), "closes_on": str(closes_on or "")}]},
         )

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from medvirk.accounts.access import access_unit_by_id, can, can_anywhere, units_for
 from medvirk.accounts.permissions import Perm
+from medvirk.accounts.requests import StaffRequest
 from medvirk.common import languages
 from medvirk.common.textfiles import TextFileError, TextProblem, load_json
 from medvirk.core.errors import ServiceError
@@ -45,7 +46,7 @@ def survey_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view
-def survey_create(request: HttpRequest) -> HttpResponse:
+def survey_create(request: StaffRequest) -> HttpResponse:
     """Create a survey round from the question bank for one or many units."""
     owners = list(units_for(request.user, Perm.SURVEY_DESIGN))
     if not owners:
@@ -110,7 +111,7 @@ def survey_detail(request: HttpRequest, survey_id: int) -> HttpResponse:
 
 @staff_view
 @require_POST
-def survey_dates(request: HttpRequest, survey_id: int) -> HttpResponse:
+def survey_dates(request: StaffRequest, survey_id: int) -> HttpResponse:
     """Set the survey's opening and closing dates."""
     survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DESIGN)
     form = DatesForm(request.POST)
@@ -133,7 +134,7 @@ def survey_dates(request: HttpRequest, survey_id: int) -> HttpResponse:
 
 @staff_view
 @require_POST
-def survey_status(request: HttpRequest, survey_id: int) -> HttpResponse:
+def survey_status(request: StaffRequest, survey_id: int) -> HttpResponse:
     """Open or close a survey."""
     survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DESIGN)
     status = request.POST.get("status", "")
@@ -154,7 +155,7 @@ def survey_status(request: HttpRequest, survey_id: int) -> HttpResponse:
 
 
 @staff_view
-def survey_definition(request: HttpRequest, survey_id: int) -> HttpResponse:
+def survey_definition(request: StaffRequest, survey_id: int) -> HttpResponse:
     """Edit the whole definition as JSON; problems are listed with their place."""
     survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DESIGN)
     form = DefinitionForm(
@@ -216,7 +217,7 @@ def _text_slots(document: dict[str, Any]) -> list[tuple[str, dict[str, str]]]:
 
 
 @staff_view
-def survey_translate(request: HttpRequest, survey_id: int, lang: str) -> HttpResponse:
+def survey_translate(request: StaffRequest, survey_id: int, lang: str) -> HttpResponse:
     """Show every text next to its source and let the designer fill in one language."""
     survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DESIGN)
     definition = parse_definition(survey.definition)
@@ -265,7 +266,7 @@ def survey_translate(request: HttpRequest, survey_id: int, lang: str) -> HttpRes
 
 
 @staff_view
-def unit_local(request: HttpRequest, survey_id: int, survey_unit_id: int) -> HttpResponse:
+def unit_local(request: StaffRequest, survey_id: int, survey_unit_id: int) -> HttpResponse:
     """A unit's own questions (at most ``local.MAX_LOCAL_QUESTIONS``): add, edit, translate, remove."""
     survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DISTRIBUTE)
     su = access_survey_unit(request.user, survey, survey_unit_id, Perm.SURVEY_DESIGN)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Iterable
-from typing import Any
+from datetime import datetime
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -15,12 +15,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from medvirk.accounts.access import can
+from medvirk.accounts.access import Actor, ensure_can
 from medvirk.accounts.permissions import Perm
 from medvirk.common import languages
 from medvirk.core.actors import ensure_system
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
+from medvirk.surveys.enums import SurveysAuditAction, SurveysErrorCode
 
 from ..answering.services import hash_token
 from ..design.definition import tx
@@ -34,17 +35,20 @@ MAX_BATCH = 5000
 LANG_RE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
 
 
-def _check(actor: Any, survey_unit: SurveyUnit) -> None:
-    if not can(actor, Perm.SURVEY_DISTRIBUTE, survey_unit.unit):
-        raise ServiceError("forbidden", _("You cannot distribute this survey in this unit."))
+def _check(actor: Actor, survey_unit: SurveyUnit) -> None:
+    ensure_can(
+        actor, Perm.SURVEY_DISTRIBUTE, survey_unit.unit, _("You cannot distribute this survey in this unit.")
+    )
 
 
-def codes_create(*, actor: Any, survey_unit: SurveyUnit, count: int) -> list[AccessCode]:
+def codes_create(*, actor: Actor, survey_unit: SurveyUnit, count: int) -> list[AccessCode]:
     """Create a batch of single-use codes for letters or paper forms."""
     _check(actor, survey_unit)
     if not 1 <= count <= MAX_BATCH:
         raise ServiceError(
-            "count_invalid", _("Choose between 1 and %(max)s codes.") % {"max": MAX_BATCH}, field="count"
+            SurveysErrorCode.COUNT_INVALID,
+            _("Choose between 1 and %(max)s codes.") % {"max": MAX_BATCH},
+            field="count",
         )
     batch = (
         AccessCode.objects.filter(survey_unit=survey_unit)
@@ -74,7 +78,7 @@ def codes_create(*, actor: Any, survey_unit: SurveyUnit, count: int) -> list[Acc
         audit_record(
             actor=actor,
             municipality=survey_unit.unit.municipality,
-            action="survey.codes_created",
+            action=SurveysAuditAction.SURVEY_CODES_CREATED,
             obj=survey_unit.survey,
             data={"unit": survey_unit.unit.name, "count": count, "batch": batch},
         )
@@ -173,7 +177,7 @@ def invitation_language(survey_unit: SurveyUnit, language: str | None) -> str:
         return languages[0]
     if language not in languages:
         raise ServiceError(
-            "language_invalid",
+            SurveysErrorCode.LANGUAGE_INVALID,
             _("The survey is not offered in %(lang)s. Choose one of: %(list)s.")
             % {"lang": language, "list": ", ".join(languages)},
             field="language",
@@ -183,7 +187,7 @@ def invitation_language(survey_unit: SurveyUnit, language: str | None) -> str:
 
 def invitations_send(
     *,
-    actor: Any,
+    actor: Actor,
     survey_unit: SurveyUnit,
     emails: Iterable[str | tuple[str, str | None]],
     base_url: str,
@@ -221,7 +225,7 @@ def invitations_send(
         audit_record(
             actor=actor,
             municipality=survey_unit.unit.municipality,
-            action="survey.invitations_sent",
+            action=SurveysAuditAction.SURVEY_INVITATIONS_SENT,
             obj=survey_unit.survey,
             data={"unit": survey_unit.unit.name, "count": len(messages)},
         )
@@ -229,7 +233,7 @@ def invitations_send(
     return len(messages)
 
 
-def reminders_send(*, actor: Any, survey_unit: SurveyUnit, base_url: str) -> int:
+def reminders_send(*, actor: Actor, survey_unit: SurveyUnit, base_url: str) -> int:
     """Remind everyone invited who has not answered, in the invitation's language, with a new link."""
     _check(actor, survey_unit)
     languages = parse_definition(survey_unit.survey.definition).languages
@@ -252,7 +256,7 @@ def reminders_send(*, actor: Any, survey_unit: SurveyUnit, base_url: str) -> int
         audit_record(
             actor=actor,
             municipality=survey_unit.unit.municipality,
-            action="survey.reminders_sent",
+            action=SurveysAuditAction.SURVEY_REMINDERS_SENT,
             obj=survey_unit.survey,
             data={"unit": survey_unit.unit.name, "count": len(messages)},
         )
@@ -260,18 +264,20 @@ def reminders_send(*, actor: Any, survey_unit: SurveyUnit, base_url: str) -> int
     return len(messages)
 
 
-def user_count_set(*, actor: Any, survey_unit: SurveyUnit, count: int | None) -> SurveyUnit:
+def user_count_set(*, actor: Actor, survey_unit: SurveyUnit, count: int | None) -> SurveyUnit:
     """Record how many users the unit has, so the response rate can be shown."""
     _check(actor, survey_unit)
     if count is not None and not 0 <= count <= 10_000_000:
-        raise ServiceError("count_invalid", _("Enter a whole number of users."), field="user_count")
+        raise ServiceError(
+            SurveysErrorCode.COUNT_INVALID, _("Enter a whole number of users."), field="user_count"
+        )
     with transaction.atomic():
         survey_unit.user_count = count
         survey_unit.save(update_fields=["user_count"])
         audit_record(
             actor=actor,
             municipality=survey_unit.unit.municipality,
-            action="survey.user_count_set",
+            action=SurveysAuditAction.SURVEY_USER_COUNT_SET,
             obj=survey_unit.survey,
             data={"unit": survey_unit.unit.name, "count": count},
         )
@@ -279,7 +285,7 @@ def user_count_set(*, actor: Any, survey_unit: SurveyUnit, count: int | None) ->
 
 
 def invitation_addresses_purge(
-    *, actor: Any, municipality_id: int, cutoff: Any, dry_run: bool = False
+    *, actor: Actor, municipality_id: int, cutoff: datetime, dry_run: bool = False
 ) -> int:
     """Blank the e-mail addresses of invitations to rounds that closed before ``cutoff``; return how many.
 

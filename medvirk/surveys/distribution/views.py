@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from medvirk.accounts.access import can
 from medvirk.accounts.permissions import Perm
+from medvirk.accounts.requests import StaffRequest
 from medvirk.common.languages import name
 from medvirk.core.errors import ServiceError
 from medvirk.core.views import staff_view
@@ -39,7 +40,7 @@ def _named(codes: list[str]) -> str:
 
 
 @staff_view
-def unit_distribute(request: HttpRequest, survey_id: int, survey_unit_id: int) -> HttpResponse:
+def unit_distribute(request: StaffRequest, survey_id: int, survey_unit_id: int) -> HttpResponse:
     """Distribution for one unit: links, QR poster, codes, invitations, number of users."""
     survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DISTRIBUTE)
     su = access_survey_unit(request.user, survey, survey_unit_id)
@@ -156,7 +157,7 @@ def unit_codes(request: HttpRequest, survey_id: int, survey_unit_id: int, batch:
 
 
 @staff_view
-def unit_paper(request: HttpRequest, survey_id: int, survey_unit_id: int) -> HttpResponse:
+def unit_paper(request: StaffRequest, survey_id: int, survey_unit_id: int) -> HttpResponse:
     """Fast keying of paper forms: every question on one page, then a blank form for the next."""
     survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DISTRIBUTE)
     su = access_survey_unit(request.user, survey, survey_unit_id)
@@ -169,6 +170,7 @@ def unit_paper(request: HttpRequest, survey_id: int, survey_unit_id: int) -> Htt
         data = {k: request.POST.getlist(k) for k in request.POST if k.startswith(engine.FIELD_PREFIX)}
         try:
             _response, created = answering.response_submit_complete(
+                actor=request.user,
                 survey_unit=su,
                 form=data,
                 language=lang,

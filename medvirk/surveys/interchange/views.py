@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from medvirk.accounts.access import access_unit_by_id, units_for
 from medvirk.accounts.permissions import Perm
+from medvirk.accounts.requests import StaffRequest
 from medvirk.common import languages
 from medvirk.core.errors import ServiceError
 from medvirk.core.forms import DsForm
@@ -193,7 +194,7 @@ def _render_preview(
 
 
 @staff_view
-def import_survey(request: HttpRequest) -> HttpResponse:
+def import_survey(request: StaffRequest) -> HttpResponse:
     """Upload a survey file, see what will be imported, then create a survey round from it."""
     units = list(units_for(request.user, Perm.SURVEY_DESIGN).order_by("path"))
     if not units:
@@ -222,7 +223,7 @@ def import_survey(request: HttpRequest) -> HttpResponse:
     return _render_preview(request, definition, lines, confirm)
 
 
-def _confirm(request: HttpRequest, units: list[Any]) -> HttpResponse:
+def _confirm(request: StaffRequest, units: list[Any]) -> HttpResponse:
     form = ConfirmForm(request.POST, units=units)
     if not form.is_valid():
         if "payload" in form.errors:

@@ -193,7 +193,11 @@ def test_builder_refuses_a_type_change_of_answered_questions_like_the_json_path(
     services.survey_set_status(actor=demo.users["analytiker"], survey=survey, status="open")
     su = survey.survey_units.get()
     services.response_submit_complete(
-        survey_unit=su, answers={"q_overall": 5, "q_channel": "web"}, language="nb", idempotency_key="b1"
+        actor=services.RESPONDENT,
+        survey_unit=su,
+        answers={"q_overall": 5, "q_channel": "web"},
+        language="nb",
+        idempotency_key="b1",
     )
     actor = demo.users["analytiker"]
     survey, _key = survey_build(

@@ -98,6 +98,7 @@ def fresh_rounds(demo: DemoData) -> tuple[Survey, Survey]:
         )
         services.survey_set_status(actor=demo.users["analytiker"], survey=survey, status="open")
         services.response_submit_complete(
+            actor=services.RESPONDENT,
             survey_unit=survey.survey_units.get(),
             answers={"q_overall": 2, "q_why": "Mer lys", "q_channel": "web", "q_used": ("a", "c")},
             language="nb",

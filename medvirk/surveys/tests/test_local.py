@@ -15,6 +15,7 @@ from medvirk.core.errors import ServiceError
 from medvirk.surveys import services
 from medvirk.surveys.design import local
 from medvirk.surveys.models import Answer, Response, SurveyQuestion, SurveyStatus, SurveyUnit
+from medvirk.surveys.services import RESPONDENT
 from medvirk.surveys.types import parse_definition
 from tests.sample_survey import COMPLETE_ANSWERS as TEMPLATE_ANSWERS
 from tests.sample_survey import sample_definition
@@ -104,16 +105,24 @@ def test_only_that_units_respondents_see_and_answer_them(survey: Any, demo: Demo
     # Whole responses (API, paper): required in its own unit, unknown elsewhere; nothing stored.
     with pytest.raises(services.AnswerErrors) as missing:
         services.response_submit_complete(
-            survey_unit=own, answers=TEMPLATE_ANSWERS, language="nb", idempotency_key="a"
+            actor=RESPONDENT, survey_unit=own, answers=TEMPLATE_ANSWERS, language="nb", idempotency_key="a"
         )
     assert [(e.question, e.code) for e in missing.value.errors] == [(key, "required")]
     with pytest.raises(services.AnswerErrors) as unknown:
         services.response_submit_complete(
-            survey_unit=other, answers={**TEMPLATE_ANSWERS, key: 4}, language="nb", idempotency_key="b"
+            actor=RESPONDENT,
+            survey_unit=other,
+            answers={**TEMPLATE_ANSWERS, key: 4},
+            language="nb",
+            idempotency_key="b",
         )
     assert [e.code for e in unknown.value.errors] == ["unknown_question"]
     response, created = services.response_submit_complete(
-        survey_unit=own, answers={**TEMPLATE_ANSWERS, key: 4}, language="nb", idempotency_key="c"
+        actor=RESPONDENT,
+        survey_unit=own,
+        answers={**TEMPLATE_ANSWERS, key: 4},
+        language="nb",
+        idempotency_key="c",
     )
     assert created and services.stored_answers(response)[key] == 4
 
@@ -142,7 +151,11 @@ def test_live_edits_keep_keys_and_answers(survey: Any, demo: DemoData) -> None:
     own = su_of(survey, demo, "Solsikken barnehage")
     key = local.local_question_add(actor=leader, survey_unit=own, question=CHOICE)
     services.response_submit_complete(
-        survey_unit=own, answers={**TEMPLATE_ANSWERS, key: "mon"}, language="nb", idempotency_key="x"
+        actor=RESPONDENT,
+        survey_unit=own,
+        answers={**TEMPLATE_ANSWERS, key: "mon"},
+        language="nb",
+        idempotency_key="x",
     )
     question_id = SurveyQuestion.objects.get(survey=survey, key=key).pk
     reworded = {
@@ -191,6 +204,7 @@ def test_results_pages_list_them_for_that_unit(client_as: Any, survey: Any, demo
     )
     for i in range(10):
         services.response_submit_complete(
+            actor=RESPONDENT,
             survey_unit=own,
             answers={**TEMPLATE_ANSWERS, key: 3, text_key: f"Mer sandkasse {i}"},
             language="nb",

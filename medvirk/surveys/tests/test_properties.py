@@ -14,6 +14,7 @@ from medvirk.surveys import services
 from medvirk.surveys.answering.engine import DONT_KNOW, visible_answers
 from medvirk.surveys.design.parser import parse_definition
 from medvirk.surveys.models import Response, SurveyUnit
+from medvirk.surveys.services import RESPONDENT
 from tests.sample_survey import sample_definition
 
 DEFINITION = parse_definition(sample_definition())
@@ -84,7 +85,7 @@ SETTINGS = settings(
 @given(answers=valid_answers)
 def test_valid_answers_are_stored_exactly(su: SurveyUnit, answers: dict[str, Any]) -> None:
     response, created = services.response_submit_complete(
-        survey_unit=su, answers=answers, language="nb", idempotency_key=f"p{next(COUNTER)}"
+        actor=RESPONDENT, survey_unit=su, answers=answers, language="nb", idempotency_key=f"p{next(COUNTER)}"
     )
     assert created
     _sections, _keys, expected = visible_answers(DEFINITION, answers)  # hidden follow-ups are dropped
@@ -99,7 +100,11 @@ def test_invalid_answers_are_rejected_with_messages_and_nothing_stored(
     before = Response.objects.filter(survey=su.survey).count()
     with pytest.raises(services.AnswerErrors) as err:
         services.response_submit_complete(
-            survey_unit=su, answers={**answers, **patch}, language="nb", idempotency_key=f"bad{next(COUNTER)}"
+            actor=RESPONDENT,
+            survey_unit=su,
+            answers={**answers, **patch},
+            language="nb",
+            idempotency_key=f"bad{next(COUNTER)}",
         )
     assert {e.question for e in err.value.errors} >= set(patch)
     assert all(e.code for e in err.value.errors)

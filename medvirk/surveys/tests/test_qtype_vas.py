@@ -18,6 +18,7 @@ from medvirk.surveys.design.parser import parse_definition
 from medvirk.surveys.interchange.files import definition_from_json
 from medvirk.surveys.interchange.xlsform import definition_to_xlsform, xlsform_to_definition
 from medvirk.surveys.models import Answer, SurveyUnit
+from medvirk.surveys.services import RESPONDENT
 from tests.sample_survey import PAIN, with_line
 
 
@@ -84,6 +85,7 @@ def su(demo: DemoData) -> SurveyUnit:
 
 def test_a_whole_response_stores_the_point_as_a_number(su: SurveyUnit) -> None:
     response, created = services.response_submit_complete(
+        actor=RESPONDENT,
         survey_unit=su,
         answers={"q_overall": 4, "q_channel": "web", "q_pain": 6.4},
         language="nb",
@@ -96,6 +98,7 @@ def test_a_whole_response_stores_the_point_as_a_number(su: SurveyUnit) -> None:
     assert services.stored_answers(response)["q_pain"] == pytest.approx(6.4)
     with pytest.raises(services.AnswerErrors) as refused:
         services.response_submit_complete(
+            actor=RESPONDENT,
             survey_unit=su,
             answers={"q_overall": 4, "q_channel": "web", "q_pain": 11},
             language="nb",

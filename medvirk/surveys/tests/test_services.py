@@ -12,6 +12,7 @@ from medvirk.orgs.models import ServiceArea
 from medvirk.surveys import services
 from medvirk.surveys.answering.engine import DONT_KNOW
 from medvirk.surveys.models import Answer, Response, SurveyOption, SurveyQuestion, SurveyStatus, SurveyUnit
+from medvirk.surveys.services import RESPONDENT
 from tests.sample_survey import sample_definition
 
 GOOD = {
@@ -73,11 +74,11 @@ def test_complete_submission_stores_exactly_and_is_idempotent(survey, demo: Demo
     su = SurveyUnit.objects.filter(survey=survey).first()
     assert su is not None
     response, created = services.response_submit_complete(
-        survey_unit=su, answers=GOOD, language="nb", idempotency_key="k1"
+        actor=RESPONDENT, survey_unit=su, answers=GOOD, language="nb", idempotency_key="k1"
     )
     assert created
     again, created_again = services.response_submit_complete(
-        survey_unit=su, answers=GOOD, language="nb", idempotency_key="k1"
+        actor=RESPONDENT, survey_unit=su, answers=GOOD, language="nb", idempotency_key="k1"
     )
     assert not created_again and again.pk == response.pk
     assert Response.objects.filter(survey=survey).count() == 1
@@ -92,7 +93,7 @@ def test_skip_logic_drops_answers_to_hidden_questions(survey) -> None:
     assert su is not None
     answers = {**GOOD, "q_overall": 5}  # q_why is only shown when q_overall <= 2
     response, _ = services.response_submit_complete(
-        survey_unit=su, answers=answers, language="nb", idempotency_key="k2"
+        actor=RESPONDENT, survey_unit=su, answers=answers, language="nb", idempotency_key="k2"
     )
     assert "q_why" not in services.stored_answers(response)
 
@@ -102,7 +103,9 @@ def test_invalid_answers_store_nothing(survey) -> None:
     assert su is not None
     bad = {**GOOD, "q_overall": 7, "q_channel": "tv", "q_visits": 1000}
     with pytest.raises(services.AnswerErrors) as err:
-        services.response_submit_complete(survey_unit=su, answers=bad, language="nb", idempotency_key="k3")
+        services.response_submit_complete(
+            actor=RESPONDENT, survey_unit=su, answers=bad, language="nb", idempotency_key="k3"
+        )
     assert {(e.question, e.code) for e in err.value.errors} == {
         ("q_overall", "out_of_range"),
         ("q_channel", "invalid_choice"),
@@ -115,7 +118,7 @@ def test_editing_live_survey_keeps_ids_and_answers(survey, demo: DemoData) -> No
     su = SurveyUnit.objects.filter(survey=survey).first()
     assert su is not None
     response, _ = services.response_submit_complete(
-        survey_unit=su, answers=GOOD, language="nb", idempotency_key="k4"
+        actor=RESPONDENT, survey_unit=su, answers=GOOD, language="nb", idempotency_key="k4"
     )
     ids_before = dict(SurveyQuestion.objects.filter(survey=survey).values_list("key", "id"))
     doc = copy.deepcopy(sample_definition())
@@ -137,7 +140,9 @@ def test_editing_live_survey_keeps_ids_and_answers(survey, demo: DemoData) -> No
 def test_changing_type_of_answered_question_is_refused(survey, demo: DemoData) -> None:
     su = SurveyUnit.objects.filter(survey=survey).first()
     assert su is not None
-    services.response_submit_complete(survey_unit=su, answers=GOOD, language="nb", idempotency_key="k5")
+    services.response_submit_complete(
+        actor=RESPONDENT, survey_unit=su, answers=GOOD, language="nb", idempotency_key="k5"
+    )
     doc = sample_definition()
     doc["sections"][1]["questions"][1]["type"] = "text"
     doc["sections"][1]["questions"][1].pop("min")
@@ -150,8 +155,12 @@ def test_changing_type_of_answered_question_is_refused(survey, demo: DemoData) -
 def test_start_is_idempotent_and_resume_token_stable(survey) -> None:
     su = SurveyUnit.objects.filter(survey=survey).first()
     assert su is not None
-    r1, t1 = services.response_start(survey_unit=su, channel="link", language="nb", idempotency_key="abc")
-    r2, t2 = services.response_start(survey_unit=su, channel="link", language="nb", idempotency_key="abc")
+    r1, t1 = services.response_start(
+        actor=RESPONDENT, survey_unit=su, channel="link", language="nb", idempotency_key="abc"
+    )
+    r2, t2 = services.response_start(
+        actor=RESPONDENT, survey_unit=su, channel="link", language="nb", idempotency_key="abc"
+    )
     assert r1.pk == r2.pk and t1 == t2
     assert services.response_by_token(t1).pk == r1.pk
     assert services.response_by_token("nope") is None

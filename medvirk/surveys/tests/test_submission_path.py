@@ -19,6 +19,7 @@ from medvirk.surveys import services
 from medvirk.surveys.answering import answer_store
 from medvirk.surveys.design import local
 from medvirk.surveys.models import Answer, Response, SurveyStatus, SurveyUnit
+from medvirk.surveys.services import RESPONDENT
 from tests.sample_survey import sample_definition
 
 from .test_local import RATING, TEMPLATE_ANSWERS
@@ -84,7 +85,7 @@ def test_link_target_matches_the_models(survey: Any, demo: DemoData) -> None:
     assert target.stored_response_id is None
     assert target.document() == survey.definition
     response, created = services.response_submit_complete(
-        survey_unit=target, answers=GOOD, language="nb", idempotency_key="k1"
+        actor=RESPONDENT, survey_unit=target, answers=GOOD, language="nb", idempotency_key="k1"
     )
     assert created
     again = answer_store.submission_target(link_key=su.link_key, idempotency_key="k1")
@@ -99,7 +100,7 @@ def test_public_link_stores_exactly_what_the_model_path_stores(survey: Any) -> N
     answers = {**GOOD, "q_overall": 1, "q_why": TRICKY, "q_visits": 12.25, "q_used": ("c", "a")}
     assert _post(by_link.link_key, "k1", _as_json(answers)).status_code == 201
     model_response, created = services.response_submit_complete(
-        survey_unit=by_model, answers=answers, language="nb", idempotency_key="k2"
+        actor=RESPONDENT, survey_unit=by_model, answers=answers, language="nb", idempotency_key="k2"
     )  # idempotency keys are per survey
     assert created
     link_response = Response.objects.get(survey=survey, unit=by_link.unit)
@@ -120,9 +121,10 @@ def test_retry_racing_a_stored_response_answers_duplicate(survey: Any) -> None:
     su = _units(survey)[0]
     stale = answer_store.submission_target(link_key=su.link_key, idempotency_key="k1")  # read before …
     first, _ = services.response_submit_complete(
-        survey_unit=su, answers=GOOD, language="nb", idempotency_key="k1"
+        actor=RESPONDENT, survey_unit=su, answers=GOOD, language="nb", idempotency_key="k1"
     )  # … a concurrent request stored the same key
     again, created = services.response_submit_complete(
+        actor=RESPONDENT,
         survey_unit=stale,  # type: ignore[arg-type]
         answers=GOOD,
         language="nb",

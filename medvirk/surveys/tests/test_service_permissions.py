@@ -1,0 +1,75 @@
+"""Surveys' services check their actor themselves: design, distribution and entering answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from medvirk.core.errors import ServiceError
+from medvirk.surveys import services
+from medvirk.surveys.models import AccessCode, Response, Survey, SurveyStatus, SurveyUnit
+from tests.sample_survey import sample_definition
+
+from .test_services import GOOD
+
+pytestmark = pytest.mark.django_db
+
+ANSWERS = GOOD  # a complete, valid set for the sample survey the matrix rounds use
+
+
+def _refused(call: Any) -> None:
+    with pytest.raises(ServiceError) as error:
+        call()
+    assert (error.value.code, error.value.status) == ("forbidden", 403)
+
+
+def test_writes_without_the_permission_are_refused_by_the_service(demo: Any) -> None:
+    leader, reader = demo.users["leder.solsikken"], demo.users["lesetilgang"]
+    solsikken = demo.units["Solsikken barnehage"]
+    survey = Survey.objects.get(round_label="matrix-own")  # Solsikken's own round
+    su = SurveyUnit.objects.get(survey=survey, unit=solsikken)
+    # A unit leader designs for their own unit only; a reader designs nothing.
+    _refused(
+        lambda: services.survey_create(
+            actor=leader,
+            owner_unit=demo.units["Nordlys barnehage"],
+            document=sample_definition(),
+            units=[demo.units["Nordlys barnehage"]],
+            round_label="x",
+        )
+    )
+    _refused(lambda: services.survey_set_status(actor=reader, survey=survey, status=SurveyStatus.CLOSED))
+    _refused(
+        lambda: services.survey_update_definition(actor=reader, survey=survey, document=sample_definition())
+    )
+    _refused(lambda: services.local_question_add(actor=reader, survey_unit=su, question={}))
+    # Distributing and keying in paper forms need SURVEY_DISTRIBUTE on the unit.
+    _refused(lambda: services.codes_create(actor=reader, survey_unit=su, count=3))
+    _refused(lambda: services.user_count_set(actor=reader, survey_unit=su, count=10))
+    _refused(
+        lambda: services.response_submit_complete(
+            actor=reader, survey_unit=su, answers=ANSWERS, language="nb", idempotency_key="paper-1"
+        )
+    )
+    assert not AccessCode.objects.filter(survey_unit=su).exists()
+    assert not Response.objects.filter(idempotency_key="paper-1").exists()
+    survey.refresh_from_db()
+    assert survey.status == SurveyStatus.OPEN
+
+
+def test_respondents_answer_as_medvirk_and_staff_key_in_paper_forms(demo: Any) -> None:
+    su = SurveyUnit.objects.get(survey__round_label="matrix-own")
+    _response, created = services.response_submit_complete(
+        actor=services.RESPONDENT, survey_unit=su, answers=ANSWERS, language="nb", idempotency_key="web-1"
+    )
+    assert created
+    _response, created = services.response_submit_complete(
+        actor=demo.users["leder.solsikken"],  # distributes in their own unit
+        survey_unit=su,
+        answers=ANSWERS,
+        language="nb",
+        idempotency_key="paper-2",
+        channel="paper",
+    )
+    assert created
