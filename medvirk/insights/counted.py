@@ -12,7 +12,8 @@ the open link, the kiosk, the public API and paper forms (keyed by staff, who ma
 viewer) are still part of every figure of a shown group, but they do not make a group shown.
 The decision (:mod:`medvirk.insights.disclosure`) decides on the table of *counted*
 respondents, with every group that has answers but none that count marked small too, and then
-shows the figures of all responses in the groups it shows (:func:`decide_counted`).
+shows the figures of all responses in the groups it shows (:func:`decide_counted`); the
+free-text decision (``tables.SurveyResults.text_table``) does the same with comments.
 See docs/methods-suppression.md, "Planted answers".
 """
 

@@ -527,7 +527,7 @@ class SurveyDisclosure:
         """Return the survey's background dimensions and categories."""
         return self._cached(("disclosure", "layout"), lambda: survey_layout(self.survey))
 
-    def _uncounted(self) -> bool:
+    def has_uncounted(self) -> bool:
         """Return whether any complete response does not count towards the threshold (counted.py)."""
         return self._cached(
             ("disclosure", "uncounted"),
@@ -562,7 +562,7 @@ class SurveyDisclosure:
 
         def make() -> SuppressedTable:
             table = respondent_table(self.tree, self.layout, self._respondent_leaf())
-            if not self._uncounted():
+            if not self.has_uncounted():
                 return suppress(table, self.policy)
             counted = respondent_table(self.tree, self.layout, self._respondent_leaf(counted=True))
             return decide_counted(table, counted, lambda t, small: suppress(t, self.policy, also_small=small))
@@ -625,7 +625,7 @@ class SurveyDisclosure:
                 _add_row(leaves[qid], layout, unit_id, layout.normalise(values), n)
         for qid, leaf in leaves.items():
             self._state.setdefault(("disclosure", "answer_leaf", qid), leaf)
-        if self._uncounted():
+        if self.has_uncounted():
             self._prefetch_counted(todo)
 
     def _count_rows(
@@ -757,7 +757,7 @@ class SurveyDisclosure:
                 # (showing the same numbers where they are shown reveals nothing more).
                 return self.respondents
             table = answer_table(self.tree, self.layout, respondents, leaf)
-            if not self._uncounted():
+            if not self.has_uncounted():
                 return decide_answers(table, self.respondents, self.policy)
             counted = answer_table(
                 self.tree,

@@ -34,6 +34,8 @@ from medvirk.surveys.models import (
     SurveyUnit,
 )
 
+from .counted import counted_responses
+
 BG_COLUMNS = BG_FIELDS  # background dimension key → column on ``Response``
 
 
@@ -188,14 +190,21 @@ def respondent_counts(*, survey: Survey, by: str | None = None) -> dict[tuple[in
 
 
 def answer_counts(
-    *, survey: Survey, question_ids: list[int] | None = None, by: str | None = None
+    *,
+    survey: Survey,
+    question_ids: list[int] | None = None,
+    by: str | None = None,
+    counted_only: bool = False,
 ) -> dict[tuple[int, int, int | None, str], int]:
     """Return answers of complete responses per (unit, question, option, background category).
 
     One ``GROUP BY`` on ``Answer``; with ``by`` it joins ``Response`` for the ``bg_*`` column.
-    The category is "" without ``by`` and for "prefer not to say"/unanswered.
+    The category is "" without ``by`` and for "prefer not to say"/unanswered. ``counted_only``
+    counts only responses that count towards the anonymity threshold (``counted.py``).
     """
     qs = Answer.objects.filter(survey=survey, response__complete=True)
+    if counted_only:
+        qs = qs.filter(counted_responses("response__"))
     if question_ids is not None:
         qs = qs.filter(question_id__in=question_ids)
     columns = ["unit_id", "question_id", "option_id"]

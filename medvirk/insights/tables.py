@@ -35,6 +35,7 @@ from medvirk.surveys.models import Survey
 from medvirk.surveys.types import parse_definition
 
 from . import selectors
+from .counted import decide_counted
 from .disclosure import NOT_STATED, SurveyDisclosure, cell_key, clear_cache, policy_for, state_for
 from .figures import (
     QuestionFigures,
@@ -359,7 +360,20 @@ class SurveyResults:
         key = ("text", question.id)
         if key not in self._state:
             leaf = {(u, ""): sum(c.values()) for u, c in self._counts(question.id).items()}
-            self._state[key] = suppress(hierarchy_table(self.tree, leaf), self.policy, FigureKind.FREE_TEXT)
+            table = hierarchy_table(self.tree, leaf)
+            if not self.disclosure.has_uncounted():
+                self._state[key] = suppress(table, self.policy, FigureKind.FREE_TEXT)
+            else:  # only answers nobody could plant make a unit's comments listed (counted.py)
+                mine: dict[tuple[int, str], int] = defaultdict(int)
+                for (unit_id, _q, _o, _c), n in selectors.answer_counts(
+                    survey=self.survey, question_ids=[question.id], counted_only=True
+                ).items():
+                    mine[unit_id, ""] += n
+                self._state[key] = decide_counted(
+                    table,
+                    hierarchy_table(self.tree, mine),
+                    lambda t, small: suppress(t, self.policy, FigureKind.FREE_TEXT, also_small=small),
+                )
         return self._state[key]
 
     def texts(self, user: Any, question: TextQuestionInfo, node_id: int, query: str = "") -> TextFigures:

@@ -45,19 +45,19 @@ def _first_page_by_code(su: SurveyUnit, code: str) -> tuple[Client, str]:
     return client, started["Location"]
 
 
-def _answer(client: Client, page: str, overall: int, gender: str = "female") -> None:
+def _answer(client: Client, page: str, overall: int, gender: str = "female", why: str = "") -> None:
     """Answer every page of the sample survey through the respondent pages."""
     first = {"q-q_overall": str(overall), "q-q_channel": "web", "q-q_m_staff": str(overall)}
     r = client.post(page, first)
     if r["Location"].endswith("followup=1"):  # a low rating asks "what could be better?"
-        r = client.post(page, {**first, "q-q_why": ""})
+        r = client.post(page, {**first, "q-q_why": why})
     r = client.post(r["Location"], {"q-q_nps": "5", "q-q_visits": "2", "q-q_consent": "yes"})
     r = client.post(r["Location"], {"q-bg_age": "25-34", "q-bg_gender": gender, "q-bg_district": "999902"})
     assert r.status_code == 302 and r["Location"].endswith("/done/"), r
 
 
-def _by_link(su: SurveyUnit, overall: int, gender: str = "female") -> None:
-    _answer(*_first_page_by_link(su), overall, gender)
+def _by_link(su: SurveyUnit, overall: int, gender: str = "female", why: str = "") -> None:
+    _answer(*_first_page_by_link(su), overall, gender, why)
 
 
 def _codes(demo: DemoData, su: SurveyUnit, count: int) -> list[str]:
@@ -154,3 +154,18 @@ def test_planting_into_a_background_group_cannot_lift_it(demo: DemoData, client_
     unit = _overall(leader, survey.pk, demo.units[SOLSIKKEN].pk)
     others = [rows[k]["n"] for k in rows if k != "male"]
     assert unit["n"] is None or any(n is None for n in others)
+
+
+def test_planted_comments_do_not_list_the_real_ones(demo: DemoData, client_as: Any) -> None:
+    survey = make_survey(demo, units=[demo.units[SOLSIKKEN]])
+    su = SurveyUnit.objects.get(survey=survey)
+    for i, code in enumerate(_codes(demo, su, 3)):  # three real comments (free text needs 8)
+        _answer(*_first_page_by_code(su, code), 1, why=f"Ekte kommentar nummer {i}")
+    for _ in range(5):
+        _by_link(su, 1, why="Plantet kommentar")
+    page = client_as("leder.solsikken").get(
+        f"/results/{survey.pk}/text/?unit={demo.units[SOLSIKKEN].pk}&question=q_why"
+    )
+    assert page.status_code == 200
+    assert "Ekte kommentar" not in page.content.decode()
+    assert "engangskode" in page.content.decode()  # and says why
