@@ -196,10 +196,16 @@ CACHES = {
     },
 }
 
+# Django logs the path of every refused or failed request ("Not Found: /a/r/…/2/") and runserver
+# each request line; respondents' and volunteers' paths carry their tokens, so every record passes
+# RedactSecretPaths (medvirk/core/logfilters.py), which logs such a path as its route.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_secret_paths": {"()": "medvirk.core.logfilters.RedactSecretPaths"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_secret_paths"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # runserver's request lines through the same handler (Django's own has no such filter).
+    "loggers": {"django.server": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
 FORM_RENDERER = "medvirk.core.forms.DsFormRenderer"
