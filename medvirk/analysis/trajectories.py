@@ -191,13 +191,15 @@ class QuantileModel:
     def from_json(cls, data: Mapping[str, object]) -> QuantileModel:
         params = data["params"]
         boot = data.get("boot") or []
+        episodes, observations = data["episodes"], data["observations"]
         assert isinstance(params, Mapping) and isinstance(boot, list)
+        assert isinstance(episodes, int | float | str) and isinstance(observations, int | float | str)
         return cls(
             Direction(str(data["direction"])),
             {float(q): (float(ab[0]), float(ab[1])) for q, ab in params.items()},
             tuple((float(a), float(b)) for a, b in boot),
-            int(data["episodes"]),  # type: ignore[call-overload]
-            int(data["observations"]),  # type: ignore[call-overload]
+            int(episodes),
+            int(observations),
         )
 
 

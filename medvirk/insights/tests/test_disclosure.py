@@ -26,6 +26,7 @@ from medvirk.insights.disclosure import (
 )
 from medvirk.insights.selectors import Node, SurveyTree
 from medvirk.insights.tables import hierarchy_table
+from medvirk.orgs.models import OrgUnit
 
 K = 5
 POLICY = SuppressionPolicy()
@@ -34,16 +35,18 @@ EPS = 1e-6
 
 def _tree(shape: list[int]) -> SurveyTree:
     """Return a municipality (1) with one district per entry of ``shape`` holding that many units."""
-    nodes = {1: Node(1, "root", None, "1/", 0, False, None)}  # type: ignore[arg-type]
+    nodes = {1: Node(1, "root", None, "1/", 0, False, OrgUnit(pk=1))}
     children: dict[int, list[int]] = defaultdict(list)
     next_id = 2
     for units in shape:
         district = next_id
         next_id += 1
-        nodes[district] = Node(district, f"d{district}", 1, f"1/{district}/", 1, False, None)  # type: ignore[arg-type]
+        nodes[district] = Node(district, f"d{district}", 1, f"1/{district}/", 1, False, OrgUnit(pk=district))
         children[1].append(district)
         for _ in range(units):
-            nodes[next_id] = Node(next_id, f"u{next_id}", district, f"1/{district}/{next_id}/", 2, True, None)  # type: ignore[arg-type]
+            nodes[next_id] = Node(
+                next_id, f"u{next_id}", district, f"1/{district}/{next_id}/", 2, True, OrgUnit(pk=next_id)
+            )
             children[district].append(next_id)
             next_id += 1
     return SurveyTree(nodes, {k: tuple(v) for k, v in children.items()})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -18,10 +19,10 @@ def _fresh_signup_throttle() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _english(settings: object) -> Iterator[None]:
+def _english(settings: Any) -> Iterator[None]:
     """These tests read English texts: serve pages and messages in English (bokmål has its own test)."""
     from django.utils import translation
 
-    settings.LANGUAGE_CODE = "en"  # type: ignore[attr-defined]
+    settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield

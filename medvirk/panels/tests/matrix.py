@@ -58,7 +58,9 @@ def volunteer_for(d: DemoData, t: str) -> Volunteer:
     """Return a volunteer of the target's municipality (the pool is made once per test)."""
     municipality = d.other if t == "foreign" else d.municipality
     panel_for(d, t)  # makes sure the pool exists
-    return Volunteer.objects.filter(municipality=municipality).first()  # type: ignore[return-value]
+    volunteer = Volunteer.objects.filter(municipality=municipality).first()
+    assert volunteer is not None
+    return volunteer
 
 
 def pid(d: DemoData, t: str) -> int:
@@ -66,7 +68,9 @@ def pid(d: DemoData, t: str) -> int:
 
 
 def member(d: DemoData, t: str) -> PanelMember:
-    return panel_for(d, t, selected=True).members.first()  # type: ignore[return-value]
+    found = panel_for(d, t, selected=True).members.first()
+    assert found is not None
+    return found
 
 
 def _page(path: Any) -> Any:

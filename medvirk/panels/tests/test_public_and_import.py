@@ -167,8 +167,8 @@ def test_import_page_preview_then_confirm(client_as: Any, demo: Any) -> None:
     assert no_consent.status_code == 200 and 'name="rows"' not in no_consent.content.decode()
 
 
-def test_signup_page_is_in_bokmal_by_default(client: object, settings: object) -> None:
-    settings.LANGUAGE_CODE = "nb"  # type: ignore[attr-defined]
+def test_signup_page_is_in_bokmal_by_default(client: object, settings: Any) -> None:
+    settings.LANGUAGE_CODE = "nb"
     from django.test import Client
 
     from medvirk.accounts.demo import load_demo

@@ -83,7 +83,8 @@ class SubmissionTarget:
         """Return the unit's definition document: the survey's plus the unit's own questions."""
         if self.loaded_document is not None:
             return self.loaded_document
-        definition, local_questions, unit_name = self.stored_texts  # type: ignore[misc]
+        assert self.stored_texts is not None  # submission_target() sets it, of() sets loaded_document
+        definition, local_questions, unit_name = self.stored_texts
         if definition is None:
             definition = _definition_text(self.survey_id, self.municipality_id)
         survey = Survey(

@@ -482,8 +482,9 @@ class _Reader:
         self, group: Mapping[str, Any], group_row: int, children: list[tuple[int, dict[str, Any]]]
     ) -> None:
         """Turn a table-list group into a matrix; when it is not a rating grid, keep its questions."""
-        selects = [(n, r) for n, r in children if SELECT_RE.match(str(r.get("type", "")).strip())]
-        lists = {SELECT_RE.match(str(r.get("type", "")).strip()).group(2) for _n, r in selects}  # type: ignore[union-attr]
+        matches = [(n, r, SELECT_RE.match(str(r.get("type", "")).strip())) for n, r in children]
+        selects = [(n, r) for n, r, m in matches if m]
+        lists = {m.group(2) for _n, _r, m in matches if m}
         explicit = str(group.get("medvirk::type") or "") == QType.MATRIX
         scale = self.scale_json(group, group_row) if explicit else None
         if scale is None and len(lists) == 1:
