@@ -1,11 +1,12 @@
-"""Rules for the test suite itself: Hypothesis runs the same bounded examples every time, and a
-test that skips fails under bin/test (both set up in conftest.py)."""
+"""Rules for the test suite itself: Hypothesis runs the same bounded examples every time, a
+test that skips fails under bin/test (both set up in conftest.py), and no test times the code."""
 
 from __future__ import annotations
 
 import importlib
 import inspect
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,10 +20,14 @@ MAX_EXAMPLES = 500  # the most any property test asks for; more belongs in the "
 pytest_plugins = ["pytester"]
 
 
+def suite_files() -> list[Path]:
+    """Return the suite's test modules."""
+    return sorted([*ROOT.glob("medvirk/**/tests/**/test_*.py"), *ROOT.glob("tests/**/test_*.py")])
+
+
 def hypothesis_tests() -> Iterator[tuple[str, Any]]:
     """Yield (name, test) for every Hypothesis test in the suite's modules."""
-    files = sorted([*ROOT.glob("medvirk/**/tests/**/test_*.py"), *ROOT.glob("tests/**/test_*.py")])
-    for path in files:
+    for path in suite_files():
         name = ".".join(path.relative_to(ROOT).with_suffix("").parts)
         module = importlib.import_module(name)
         for attr, value in vars(module).items():
@@ -46,6 +51,18 @@ def test_every_hypothesis_test_is_derandomised_and_bounded() -> None:
         assert settings.deadline is None, name
         assert settings.max_examples <= MAX_EXAMPLES, name
         assert settings.database is None, name
+
+
+def test_no_test_measures_speed() -> None:
+    """Speed is measured by benchmarks under bench/: a timed assert fails on a loaded machine.
+
+    (A deadline that waits for a server to start, with ``time.monotonic()``, is not a measurement.)
+    """
+    timer = re.compile(r"\b(perf_counter|process_time|timeit)\b")
+    files = [path for path in suite_files() if path != Path(__file__).resolve()]  # not this rule itself
+    assert len(files) > 100  # the walk reached the suite
+    timed = [str(path.relative_to(ROOT)) for path in files if timer.search(path.read_text(encoding="utf-8"))]
+    assert timed == []
 
 
 def test_ci_profile_is_derandomised_bounded_and_without_deadline() -> None:
