@@ -405,6 +405,7 @@ NOT_LISTS = {
         "an upload form",
     ),
     "/api/v1/survey-templates": "the built-in question sets, read from files",
+    "/api/v1/surveys/{survey_id}/builder/texts": "one survey's texts, from its definition",
 }
 SMALL, LARGER = 2, 6  # rows added before each measurement
 

@@ -10,6 +10,7 @@ from .panels import router as panels_router
 from .participation import router as participation_router
 from .partners import router as partners_router
 from .population import router as population_router
+from .survey_builder import router as survey_builder_router
 from .surveys import public as public_router
 from .surveys import router as surveys_router
 
@@ -17,6 +18,7 @@ api.add_router("/", orgs_router)
 api.add_router("/", accounts_router)
 api.add_router("/", interchange_router)  # before surveys: /surveys/import vs /surveys/{id}
 api.add_router("/", surveys_router)
+api.add_router("/", survey_builder_router)
 api.add_router("/", public_router)
 api.add_router("/", insights_router)
 api.add_router("/", population_router)

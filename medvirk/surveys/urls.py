@@ -1,6 +1,7 @@
 from django.urls import path
 
-from .design import views
+from .answering import preview
+from .design import builder_views, views
 from .distribution import views as distribution_views
 
 app_name = "surveys"
@@ -11,6 +12,10 @@ urlpatterns = [
     path("<int:survey_id>/status/", views.survey_status, name="status"),
     path("<int:survey_id>/dates/", views.survey_dates, name="dates"),
     path("<int:survey_id>/questions/", views.survey_definition, name="definition"),
+    path("<int:survey_id>/build/", builder_views.build_page, name="build"),
+    path("<int:survey_id>/build/<str:key>/", builder_views.build_question, name="build_question"),
+    path("<int:survey_id>/check/", builder_views.check_page, name="check"),
+    path("<int:survey_id>/preview/", preview.survey_preview, name="preview"),
     path("<int:survey_id>/translate/<str:lang>/", views.survey_translate, name="translate"),
     path(
         "<int:survey_id>/units/<int:survey_unit_id>/", distribution_views.unit_distribute, name="distribute"

@@ -684,7 +684,7 @@ def set_condition(document: Mapping[str, Any], key: str, condition: Mapping[str,
 def set_texts(document: Mapping[str, Any], lang: str, texts: Mapping[str, str]) -> Document:
     """Set texts in language ``lang`` by place (``text_places``); an empty text removes it."""
     doc = _copy(document)
-    slots = {place: (holder, name) for place, holder, name in _slots(doc)}
+    slots = {place: (holder, name) for place, holder, name, _label in _slots(doc)}
     for place, value in texts.items():
         if place not in slots:
             continue
@@ -699,33 +699,224 @@ def set_texts(document: Mapping[str, Any], lang: str, texts: Mapping[str, str]) 
     return doc
 
 
-def _slots(document: Document) -> Iterator[tuple[str, dict[str, Any], str]]:
-    """Yield (place, the object holding the text, its field) for every translatable text."""
+def _slots(document: Document) -> Iterator[tuple[str, dict[str, Any], str, str]]:
+    """Yield (place, the object holding the text, its field, its name for a designer) for every
+    translatable text."""
+    names = {"title": _("Title of the survey"), "intro": _("Introduction"), "thanks": _("Thank-you text")}
     for name in ("title", "intro", "thanks"):
         if document.get(name):
-            yield name, document, name
-    for theme_key in document.get("themes") or {}:
-        yield f"themes.{theme_key}", document["themes"], theme_key
-    for section in document.get("sections", []):
-        for name in ("title", "description"):
-            if section.get(name):
-                yield f"{section['key']}.{name}", section, name
+            yield name, document, name, names[name]
+    for number, theme_key in enumerate(document.get("themes") or {}, start=1):
+        yield f"themes.{theme_key}", document["themes"], theme_key, _("Theme %(n)s") % {"n": number}
+    number = 0
+    for page, section in enumerate(document.get("sections", []), start=1):
+        if section.get("title"):
+            yield f"{section['key']}.title", section, "title", _("Page %(n)s: title") % {"n": page}
+        if section.get("description"):
+            yield (
+                f"{section['key']}.description", section, "description",
+                _("Page %(n)s: description") % {"n": page},
+            )  # fmt: skip
         for q in section.get("questions", []):
-            for item in (q, *q.get("rows", [])):
-                for name in ("text", "help"):
-                    if item.get(name):
-                        yield f"{item['key']}.{name}", item, name
-                for option in item.get("options", []):
-                    yield f"{item['key']}.{option['key']}", option, "label"
+            number += 1
+            where = (_("Question %(n)s") if not q.get("hidden") else _("Question %(n)s (removed)")) % {
+                "n": number
+            }
+            for row_number, item in enumerate((q, *q.get("rows", []))):
+                here = (
+                    where
+                    if item is q
+                    else _("%(where)s, statement %(n)s") % {"where": where, "n": row_number}
+                )
+                if item.get("text"):
+                    yield f"{item['key']}.text", item, "text", here
+                if item.get("help"):
+                    yield f"{item['key']}.help", item, "help", _("%(where)s: help text") % {"where": here}
+                for option_number, option in enumerate(item.get("options", []), start=1):
+                    yield (
+                        f"{item['key']}.{option['key']}", option, "label",
+                        _("%(where)s: option %(n)s") % {"where": here, "n": option_number},
+                    )  # fmt: skip
             scale = q.get("scale") or {}
-            for name in ("min_label", "max_label"):
-                if scale.get(name):
-                    yield f"{q['key']}.{name}", scale, name
+            if scale.get("min_label"):
+                yield f"{q['key']}.min_label", scale, "min_label", _("%(where)s: low end") % {"where": where}
+            if scale.get("max_label"):
+                yield f"{q['key']}.max_label", scale, "max_label", _("%(where)s: high end") % {"where": where}
 
 
 def text_places(document: Mapping[str, Any]) -> list[tuple[str, dict[str, str]]]:
     """Return every translatable text with its place (the key ``set_texts`` takes)."""
-    return [(place, dict(holder.get(name) or {})) for place, holder, name in _slots(_copy(document))]
+    return [(place, dict(holder.get(name) or {})) for place, holder, name, _label in _slots(_copy(document))]
+
+
+def text_rows(document: Mapping[str, Any]) -> list[tuple[str, str, dict[str, str]]]:
+    """Return every translatable text as (place, its name for a designer, its texts)."""
+    return [
+        (place, label, dict(holder.get(name) or {})) for place, holder, name, label in _slots(_copy(document))
+    ]
+
+
+# --- logic in words and drop-downs -------------------------------------------------------------
+
+
+def answer_choices(question: Mapping[str, Any], lang: str) -> list[tuple[str, str]] | None:
+    """Return the answers a condition on ``question`` can name, as (form value, label), or None
+    when its answers are numbers compared by a range (number, line) or free text."""
+    qtype = question.get("type")
+    if qtype in {"single", "multiple"}:
+        return [
+            (o["key"], question_label({"text": o.get("label")}, lang))
+            for o in question.get("options") or []
+            if not o.get("hidden")
+        ]
+    if qtype in {"rating", "nps"}:
+        scale = question.get("scale") or {}
+        lo, hi = (scale.get("min", 1), scale.get("max", 6)) if qtype == "rating" else (0, 10)
+        ends = {lo: scale.get("min_label") or {}, hi: scale.get("max_label") or {}}
+        out = []
+        for n in range(lo, hi + 1):
+            end = ends.get(n) or {}
+            label = end.get(lang) or next(iter(end.values()), "")
+            out.append((str(n), f"{n} – {label}" if label else str(n)))
+        if scale.get("dont_know"):
+            out.append((qtypes.DONT_KNOW, _("Don't know")))
+        return out
+    if qtype == "consent":
+        return [("true", _("Consents"))]
+    return None
+
+
+def condition_value(question: Mapping[str, Any], raw: str) -> Any:
+    """Return a drop-down's value typed as the question's answers (numbers, true, option keys)."""
+    if question.get("type") in {"rating", "nps"} and raw != qtypes.DONT_KNOW:
+        try:
+            return int(raw)
+        except ValueError:
+            raise _fail(_("Choose an answer from the list."), field="values") from None
+    if question.get("type") == "consent":
+        return True
+    return raw
+
+
+def earlier_questions(document: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
+    """Return the visible questions (and a matrix's statements) before question or page ``key``:
+    the ones its logic may read."""
+    found: list[Mapping[str, Any]] = []
+    for section in document.get("sections", []):
+        if section["key"] == key:
+            return found
+        for q in section.get("questions", []):
+            if q["key"] == key:
+                return found
+            if q.get("hidden"):
+                continue
+            for item in _answerable(q):
+                shown = item is q or not item.get("hidden")
+                if shown and item.get("type") not in {"matrix", "text", "textarea", "date"}:
+                    found.append(item)
+    return found
+
+
+def build_condition(
+    document: Mapping[str, Any],
+    key: str,
+    *,
+    source: str,
+    values: Sequence[str] = (),
+    minimum: float | None = None,
+    maximum: float | None = None,
+    combine: str = "",
+) -> dict[str, Any]:
+    """Return the condition the logic drop-downs describe: question ``source`` has one of
+    ``values`` (or lies between ``minimum`` and ``maximum``); ``combine`` "all" or "any" joins it
+    to the present condition of ``key`` (otherwise it replaces it)."""
+    earlier = {q["key"]: q for q in earlier_questions(document, key)}
+    if source not in earlier:
+        raise _fail(_("Choose a question that comes before this one."), field="source")
+    question = earlier[source]
+    leaf: dict[str, Any]
+    if answer_choices(question, "nb") is not None:
+        typed = [condition_value(question, v) for v in values]
+        if not typed:
+            raise _fail(_("Choose at least one answer."), field="values")
+        leaf = (
+            {"question": source, "op": "equals", "value": typed[0]}
+            if len(typed) == 1
+            else {"question": source, "op": "one_of", "values": typed}
+        )
+    else:
+        if minimum is None and maximum is None:
+            raise _fail(_("Give the lowest or the highest value, or both."), field="minimum")
+        leaf = {"question": source, "op": "range"}
+        if minimum is not None:
+            leaf["min"] = minimum
+        if maximum is not None:
+            leaf["max"] = maximum
+    present = _item(document, key).get("condition")
+    if combine in ("all", "any") and present:
+        if combine in present:
+            return {combine: [*present[combine], leaf]}
+        return {combine: [present, leaf]}
+    return leaf
+
+
+def _item(document: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    for section in document.get("sections", []):
+        if section["key"] == key:
+            return section
+        for q in section.get("questions", []):
+            if q["key"] == key:
+                return q
+    raise _fail(_("This question does not exist (any more)."))
+
+
+def _number(value: Any) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def condition_sentence(condition: Mapping[str, Any] | None, document: Mapping[str, Any], lang: str) -> str:
+    """Return a condition read back as a sentence: «Vises når «Har barnet …?» er «Ja»»."""
+    if not condition:
+        return ""
+    return _("Shown when %(rule)s") % {"rule": _rule(condition, document, lang)}
+
+
+def _rule(condition: Mapping[str, Any], document: Mapping[str, Any], lang: str) -> str:
+    for group, word in (("all", _("and")), ("any", _("or"))):
+        if group in condition:
+            return f" {word} ".join(_rule(child, document, lang) for child in condition[group] or [])
+    everything = {
+        item["key"]: item
+        for s in document.get("sections", [])
+        for q in s.get("questions", [])
+        for item in _answerable(q)
+    }
+    source = everything.get(condition.get("question") or "", {})
+    name = question_label(source, lang) if source else "?"
+    labels = dict(answer_choices(source, lang) or []) if source else {}
+
+    def said(value: Any) -> str:
+        raw = "true" if value is True else str(value)
+        return f"«{labels.get(raw, raw)}»"
+
+    op = condition.get("op")
+    if op == "equals":
+        return _("«%(question)s» is %(answer)s") % {"question": name, "answer": said(condition.get("value"))}
+    if op == "one_of":
+        answers = f" {_('or')} ".join(said(v) for v in condition.get("values") or [])
+        return _("«%(question)s» is %(answer)s") % {"question": name, "answer": answers}
+    if op == "range":
+        lo, hi = condition.get("min"), condition.get("max")
+        if lo is not None and hi is not None:
+            return _("«%(question)s» is between %(lo)s and %(hi)s") % {
+                "question": name, "lo": _number(lo), "hi": _number(hi),
+            }  # fmt: skip
+        if lo is not None:
+            return _("«%(question)s» is at least %(lo)s") % {"question": name, "lo": _number(lo)}
+        return _("«%(question)s» is at most %(hi)s") % {"question": name, "hi": _number(hi)}
+    if op == "answered":
+        return _("«%(question)s» is answered") % {"question": name}
+    return name
 
 
 # --- operations as values (pages, API and property tests name them the same way) ---------------

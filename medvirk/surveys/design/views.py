@@ -23,8 +23,9 @@ from medvirk.core.views import staff_view
 
 from ..models import SurveyStatus
 from ..selectors import access_survey_by_id, access_survey_unit, survey_units_for, surveys_for
-from . import local, services
+from . import builder, local, services
 from .bank import list_templates, load_template
+from .builder_services import survey_build
 from .definition import missing_translations, tx
 from .forms import DatesForm, DefinitionForm, LocalQuestionForm, SurveyCreateForm
 from .parser import parse_definition
@@ -188,34 +189,6 @@ def survey_definition(request: StaffRequest, survey_id: int) -> HttpResponse:
     )
 
 
-def _text_slots(document: dict[str, Any]) -> list[tuple[str, dict[str, str]]]:
-    """List every translatable text in a definition document with a readable place name."""
-    slots: list[tuple[str, dict[str, str]]] = []
-
-    def add(place: str, text: Any) -> None:
-        if isinstance(text, dict) and text:
-            slots.append((place, text))
-
-    add("title", document.get("title"))
-    add("intro", document.get("intro"))
-    add("thanks", document.get("thanks"))
-    for key, theme in (document.get("themes") or {}).items():
-        add(f"themes.{key}", theme)
-    for section in document.get("sections", []):
-        add(f"{section['key']}.title", section.get("title"))
-        add(f"{section['key']}.description", section.get("description"))
-        for q in section.get("questions", []):
-            for item in [q, *q.get("rows", [])]:
-                add(f"{item['key']}.text", item.get("text"))
-                add(f"{item['key']}.help", item.get("help"))
-                for option in item.get("options", []):
-                    add(f"{item['key']}.{option['key']}", option.get("label"))
-            scale = q.get("scale") or {}
-            add(f"{q['key']}.min_label", scale.get("min_label"))
-            add(f"{q['key']}.max_label", scale.get("max_label"))
-    return slots
-
-
 @staff_view
 def survey_translate(request: StaffRequest, survey_id: int, lang: str) -> HttpResponse:
     """Show every text next to its source and let the designer fill in one language."""
@@ -224,32 +197,31 @@ def survey_translate(request: StaffRequest, survey_id: int, lang: str) -> HttpRe
     if lang not in definition.languages:
         raise Http404
     source = definition.languages[0] if lang != definition.languages[0] else (*definition.languages, "en")[1]
-    document = json.loads(json.dumps(survey.definition))
-    slots = _text_slots(document)
+    slots = builder.text_rows(survey.definition)
     if request.method == "POST":
-        for index, (_place, text) in enumerate(slots):
-            value = request.POST.get(f"t{index}", "").strip()
-            if value:
-                text[lang] = value[:5000]
-            else:
-                text.pop(lang, None)
+        texts = {
+            place: request.POST.get(f"t{index}", "").strip()
+            for index, (place, _label, text) in enumerate(slots)
+            if request.POST.get(f"t{index}", "").strip() != text.get(lang, "")
+        }
         try:
-            services.survey_update_definition(actor=request.user, survey=survey, document=document)
+            survey_build(actor=request.user, survey=survey, operation=builder.SetTexts(lang, texts))
         except ServiceError as error:
             messages.error(request, str(error.message))
         else:
             messages.success(request, _("The translations were saved."))
             return redirect("surveys:translate", survey.pk, lang)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "index": i,
-            "place": place,
+            "place": label,
             "source": text.get(source, ""),
             "value": text.get(lang, ""),
             "missing": not text.get(lang, "").strip(),
         }
-        for i, (place, text) in enumerate(slots)
+        for i, (_place, label, text) in enumerate(slots)
     ]
+    missing = sum(1 for r in rows if r["missing"])
     return render(
         request,
         "surveys/translate.html",
@@ -259,7 +231,9 @@ def survey_translate(request: StaffRequest, survey_id: int, lang: str) -> HttpRe
             "rows": rows,
             "lang": lang,
             "source": source,
-            "missing": sum(r["missing"] for r in rows),
+            "missing": missing,
+            "done": len(rows) - missing,
+            "total": len(rows),
             "page_texts": languages.has_respondent_texts(lang),
         },
     )

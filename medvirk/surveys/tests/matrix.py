@@ -167,6 +167,10 @@ CASES = [
     ),
     Case("surveys:definition", _page(lambda d, t: f"/surveys/{sid(d, t)}/questions/"), in_(DESIGN)),
     Case("surveys:translate", _page(lambda d, t: f"/surveys/{sid(d, t)}/translate/en/"), in_(DESIGN)),
+    Case("surveys:build", _page(lambda d, t: f"/surveys/{sid(d, t)}/build/"), in_(DESIGN)),
+    Case("surveys:build_question", _page(lambda d, t: f"/surveys/{sid(d, t)}/build/q_channel/"), in_(DESIGN)),
+    Case("surveys:check", _page(lambda d, t: f"/surveys/{sid(d, t)}/check/"), in_(DESIGN)),
+    Case("surveys:preview", _page(lambda d, t: f"/surveys/{sid(d, t)}/preview/"), in_(DESIGN)),
     Case("surveys:distribute", _page(unit_url("")), in_(UNIT_DISTRIBUTE), targets=UNIT_TARGETS),
     Case("surveys:poster", _page(unit_url("poster/")), in_(UNIT_DISTRIBUTE), targets=UNIT_TARGETS),
     Case("surveys:paper", _page(unit_url("paper/")), in_(UNIT_DISTRIBUTE), targets=UNIT_TARGETS),
@@ -212,6 +216,28 @@ CASES = [
         api_call(
             "PUT", lambda d, t: f"/api/v1/surveys/{sid(d, t)}/definition", lambda d, t: sample_definition()
         ),
+        in_(DESIGN),
+        api=True,
+    ),
+    Case(
+        "api:POST /api/v1/surveys/{survey_id}/builder",
+        api_call(
+            "POST",
+            lambda d, t: f"/api/v1/surveys/{sid(d, t)}/builder",
+            lambda d, t: {"op": "move_question", "key": "q_channel", "direction": "down"},
+        ),
+        in_(DESIGN),
+        api=True,
+    ),
+    Case(
+        "api:GET /api/v1/surveys/{survey_id}/builder/texts",
+        api_call("GET", lambda d, t: f"/api/v1/surveys/{sid(d, t)}/builder/texts"),
+        in_(DESIGN),
+        api=True,
+    ),
+    Case(
+        "api:GET /api/v1/surveys/{survey_id}/builder/check",
+        api_call("GET", lambda d, t: f"/api/v1/surveys/{sid(d, t)}/builder/check"),
         in_(DESIGN),
         api=True,
     ),

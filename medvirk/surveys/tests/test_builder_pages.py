@@ -1,0 +1,175 @@
+"""The survey builder's pages (issue 17): reorder and logic with buttons and drop-downs, no
+JavaScript; preview; check before opening; no internal key or language code on the pages."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.conf import settings
+
+from medvirk.accounts.demo import DemoData
+from medvirk.surveys import services
+from medvirk.surveys.design import builder
+from medvirk.surveys.models import Survey
+from tests.sample_survey import sample_definition
+
+
+@pytest.fixture
+def survey(demo: DemoData) -> Survey:
+    return services.survey_create(
+        actor=demo.users["admin"],
+        owner_unit=demo.units["Bydel Nord"],
+        document=sample_definition(languages=("nb", "en", "ar")),
+        units=[demo.units["Solsikken barnehage"]],
+        round_label="2026",
+    )
+
+
+def order(survey: Survey) -> list[str]:
+    survey.refresh_from_db()
+    return [q["key"] for s in survey.definition["sections"] for q in s["questions"] if not q.get("hidden")]
+
+
+def visible_text(html: str) -> str:
+    """The page's text as a reader sees it (no tags, attributes, scripts or styles)."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def test_reorder_and_logic_work_without_javascript(client_as: Any, survey: Survey) -> None:
+    client = client_as("admin")
+    base = f"/surveys/{survey.pk}/build/"
+    before = order(survey)
+    moved = client.post(base, {"action": "down", "key": "q_channel"})
+    assert moved.status_code == 302 and moved["Location"].endswith("#q-q_channel")
+    after = order(survey)
+    i = before.index("q_channel")
+    assert after[i + 1] == "q_channel" and after[i] == before[i + 1]
+
+    # A new single choice, then a follow-up shown only on one of its answers.
+    added = client.post(
+        base,
+        {"action": "add", "type": "single", "text": "Har barnet særskilte behov?", "options": "Ja\nNei",
+         "section": "s_main"},
+    )  # fmt: skip
+    assert added["Location"] == f"{base}har_barnet_saerskilte_behov/"
+    client.post(base, {"action": "add", "type": "textarea", "text": "Hvilke behov?", "section": "s_main"})
+    page = client.get(f"{base}hvilke_behov/?source=har_barnet_saerskilte_behov").content.decode()
+    assert 'name="values" value="ja"' in page and ">Ja</label>" in page
+    saved = client.post(
+        f"{base}hvilke_behov/", {"action": "logic", "source": "har_barnet_saerskilte_behov", "values": ["ja"]}
+    )
+    assert saved.status_code == 302
+    survey.refresh_from_db()
+    follow = next(
+        q for s in survey.definition["sections"] for q in s["questions"] if q["key"] == "hvilke_behov"
+    )
+    assert follow["condition"] == {"question": "har_barnet_saerskilte_behov", "op": "equals", "value": "ja"}
+    overview = client.get(base).content.decode()
+    assert "Vises når «Har barnet særskilte behov?» er «Ja»" in overview
+
+    # A rule on a later question is refused in words; the stored survey is unchanged.
+    refused = client.post(
+        f"{base}q_overall/", {"action": "logic", "source": "hvilke_behov", "values": ["x"]}, follow=True
+    )
+    assert "spørsmål som kommer før" in refused.content.decode()
+
+
+def test_edit_wording_and_options_keeps_keys(client_as: Any, survey: Survey) -> None:
+    client = client_as("admin")
+    url = f"/surveys/{survey.pk}/build/q_channel/"
+    page = client.get(url).content.decode()
+    assert 'name="option-web"' in page
+    client.post(
+        url,
+        {"action": "save", "text": "Hvor hørte du om oss?", "help": "", "required": "on",
+         "option-web": "Nettsiden vår", "option-friends": "", "new-1": "Avisen"},
+    )  # fmt: skip
+    survey.refresh_from_db()
+    q = next(q for s in survey.definition["sections"] for q in s["questions"] if q["key"] == "q_channel")
+    assert q["text"]["nb"] == "Hvor hørte du om oss?" and q["text"]["en"] == "How did you hear about it?"
+    assert [(o["key"], o["label"]["nb"], bool(o.get("hidden"))) for o in q["options"]] == [
+        ("web", "Nettsiden vår", False),
+        ("avisen", "Avisen", False),
+        ("friends", "Venner", True),
+    ]
+
+
+@pytest.mark.parametrize("language", ["nb", "nn"])
+def test_builder_pages_show_no_internal_keys_or_language_codes(
+    client_as: Any, survey: Survey, language: str
+) -> None:
+    client = client_as("admin")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    keys = [*order(survey), "s_main", "trivsel"]
+    pages = ("build/", "build/q_channel/?source=q_overall", "build/q_why/", "check/", "translate/en/")
+    for path in pages:
+        response = client.get(f"/surveys/{survey.pk}/{path}")
+        assert response.status_code == 200, path
+        text = visible_text(response.content.decode())
+        for key in keys:
+            assert key not in text, (path, key)
+        assert not re.search(r"\b(ar|nb|nn)\b", text), path
+
+
+def test_preview_shows_a_page_in_each_language_without_storing(client_as: Any, survey: Survey) -> None:
+    client = client_as("admin")
+    html = client.get(f"/surveys/{survey.pk}/preview/?lang=ar&page=1").content.decode()
+    assert '<html lang="ar" dir="rtl"' in html
+    assert "ما مدى رضاك بشكل عام؟" in html
+    assert "Vises når «Hvor fornøyd er du alt i alt?» er høyst 2" in html  # the follow-up's rule
+    narrow = client.get(f"/surveys/{survey.pk}/preview/?lang=nb&page=2&narrow=1").content.decode()
+    assert "mv-preview--narrow" in narrow
+    assert not survey.responses.exists()
+
+
+def test_check_lists_what_is_missing_publishes_a_language_and_opens(
+    client_as: Any, survey: Survey, demo: DemoData
+) -> None:
+    admin = demo.users["admin"]
+    services.survey_build(
+        actor=admin, survey=survey, operation=builder.SetTexts("ar", {"q_channel.text": ""})
+    )
+    client = client_as("admin")
+    url = f"/surveys/{survey.pk}/check/"
+    page = client.get(url).content.decode()
+    assert "Velg første og siste dag det er mulig å svare." in page
+    assert "Arabisk: 1 tekst mangler" in page
+    assert 'value="open"' not in page  # no dates: the survey cannot open from here
+    client.post(url, {"action": "publish", "language": "ar"})
+    survey.refresh_from_db()
+    assert survey.fallback_languages == ["ar"]
+    assert "vises på bokmål, merket slik" in client.get(url).content.decode()
+    refused = client.post(url, {"action": "open"}, follow=True).content.decode()
+    assert "kan ikke åpnes ennå" in refused
+    services.survey_set_dates(
+        actor=admin, survey=survey, opens_on=date.today(), closes_on=date.today() + timedelta(days=14)
+    )
+    opened = client.post(url, {"action": "open"})
+    assert opened["Location"] == f"/surveys/{survey.pk}/"
+    survey.refresh_from_db()
+    assert survey.status == "open"
+
+
+def test_api_applies_operations_and_refuses_in_words(client_as: Any, survey: Survey) -> None:
+    client = client_as("admin")
+    url = f"/api/v1/surveys/{survey.pk}/builder"
+    added = client.post(
+        url,
+        {"op": "add_question", "type": "single", "text": "Har barnet særskilte behov?", "lang": "nb",
+         "section": "s_main", "options": ["Ja", "Nei"]},
+        content_type="application/json",
+    )  # fmt: skip
+    assert added.status_code == 200 and added.json()["key"] == "har_barnet_saerskilte_behov"
+    rule = {"question": "q_nps", "op": "range", "min": 9}  # q_nps comes after q_overall
+    refused = client.post(
+        url, {"op": "set_condition", "key": "q_overall", "condition": rule}, content_type="application/json"
+    )
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == "builder_refused"
+    places = {row["place"]: row["text"] for row in client.get(f"{url}/texts").json()}
+    assert places["har_barnet_saerskilte_behov.text"] == {"nb": "Har barnet særskilte behov?"}
+    check = client.get(f"{url}/check").json()
+    assert not check["ready"] and check["items"][0]["code"] == "dates_missing"
