@@ -19,6 +19,7 @@ from medvirk.core.errors import ServiceError
 from medvirk.core.views import staff_view
 
 from .. import qtypes
+from ..enums import SurveysErrorCode
 from ..models import Survey, SurveyStatus
 from ..selectors import access_survey_by_id
 from . import builder, services
@@ -177,7 +178,7 @@ def _number_or_none(raw: str | None) -> float | None:
     try:
         return float(raw)
     except ValueError:
-        raise ServiceError("builder_refused", _("Write a number."), field="minimum") from None
+        raise ServiceError(SurveysErrorCode.BUILDER_REFUSED, _("Write a number."), field="minimum") from None
 
 
 @staff_view
