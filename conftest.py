@@ -53,10 +53,12 @@ if TYPE_CHECKING:  # Django is imported lazily so pure-Python tests also run wit
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     from medvirk.accounts.demo import build_demo
+    from medvirk.choice.demo import build_choice_base
     from medvirk.surveys.tests.matrix import survey_for
 
     with django_db_blocker.unblock():
         demo = build_demo()
+        build_choice_base(demo)  # providers and the staff the permission matrix needs
         for target in ("own", "sibling", "district", "root", "foreign"):  # shared by the permission matrix
             survey_for(demo, target)
 

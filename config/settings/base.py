@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "medvirk.partners",
     "medvirk.panels",
     "medvirk.feedback",
+    "medvirk.choice",
     "medvirk.site",
     "medvirk.api",
     "ninja",

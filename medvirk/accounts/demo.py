@@ -87,7 +87,8 @@ class DemoData:
     users: dict[str, User] = field(default_factory=dict)
 
 
-def _make_user(username: str, first: str, last: str, municipality: Municipality) -> User:
+def make_demo_user(username: str, first: str, last: str, municipality: Municipality) -> User:
+    """Create a demo staff user with the demo password (also used by apps' own demo seeders)."""
     return user_create(
         actor=DEMO_ACTOR,
         municipality=municipality,
@@ -156,18 +157,18 @@ def build_demo() -> DemoData:
                 actor=DEMO_ACTOR, parent=district, name=name, service_area=area
             )
 
-    admin = _make_user("admin", "Ada", "Administrator", muni)
+    admin = make_demo_user("admin", "Ada", "Administrator", muni)
     data.users["admin"] = admin
     role_grant(actor=DEMO_ACTOR, user=admin, unit=root, role=Role.ADMIN)
     for username, first, last, role, unit_name in DEMO_USERS[1:]:
-        user = _make_user(username, first, last, muni)
+        user = make_demo_user(username, first, last, muni)
         data.users[username] = user
         role_grant(actor=admin, user=user, unit=data.units[unit_name], role=role)
-    other_admin = _make_user("provestad.admin", "Per", "Prøvestad", other)
+    other_admin = make_demo_user("provestad.admin", "Per", "Prøvestad", other)
     data.users["provestad.admin"] = other_admin
     role_grant(actor=DEMO_ACTOR, user=other_admin, unit=other_root, role=Role.ADMIN)
     # A staff user without any role: sees nothing.
-    data.users["uten.rolle"] = _make_user("uten.rolle", "Ulf", "Utenrolle", muni)
+    data.users["uten.rolle"] = make_demo_user("uten.rolle", "Ulf", "Utenrolle", muni)
     return data
 
 

@@ -46,6 +46,8 @@ class Role(models.TextChoices):
     COORDINATOR = "coordinator", _("Participation coordinator")
     READ_ONLY = "read_only", _("Read only")
     PRACTITIONER = "practitioner", _("Practitioner (client feedback)")
+    CASE_HANDLER = "case_handler", _("Case handler (choice of provider)")
+    PROVIDER_STAFF = "provider_staff", _("Provider staff")
 
 
 class RoleAssignment(TenantModel):

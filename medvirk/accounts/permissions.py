@@ -30,6 +30,15 @@ class Perm(StrEnum):
     FEEDBACK_STATS = "feedback.stats"  # aggregated outcome dashboard and goal themes, never individuals
     FEEDBACK_MANAGE = "feedback.manage"  # services, instruments (pasting licensed texts), retention
     CONVERSATION_RECORD = "feedback.conversation"  # record "Hva er viktig for deg?" conversations
+    # Free choice of provider (``medvirk.choice``): services and their rules, providers and
+    # their approvals (on the service's or the provider's unit) …
+    CHOICE_SETUP = "choice.setup"
+    # … clients, their choices and switches, online requests, importing current clients …
+    CHOICE_CASES = "choice.cases"
+    # … a provider's own client list (from each client's first day) and its continuity reports …
+    CHOICE_CLIENTS = "choice.clients"
+    # … and the statistics of choosing (aggregated and suppressed, never a client).
+    CHOICE_STATS = "choice.stats"
 
 
 #: Clinical work is done by practitioners only: an administrator holds every other capability.
@@ -52,6 +61,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.PARTICIPATION_MANAGE,
             Perm.FEEDBACK_STATS,
             Perm.FEEDBACK_MANAGE,
+            Perm.CHOICE_SETUP,
+            Perm.CHOICE_STATS,
         }
     ),
     Role.UNIT_LEADER: frozenset(
@@ -81,8 +92,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.FEEDBACK_STATS,
         }
     ),
-    Role.READ_ONLY: frozenset({Perm.ORG_VIEW, Perm.RESULTS_VIEW}),
+    Role.READ_ONLY: frozenset({Perm.ORG_VIEW, Perm.RESULTS_VIEW, Perm.CHOICE_STATS}),
     Role.PRACTITIONER: frozenset({Perm.ORG_VIEW, Perm.FEEDBACK_PRACTICE, Perm.CONVERSATION_RECORD}),
+    # Tildelingskontoret: registers clients' choices and switches, keeps providers and rules.
+    Role.CASE_HANDLER: frozenset({Perm.ORG_VIEW, Perm.CHOICE_SETUP, Perm.CHOICE_CASES}),
+    # A provider (municipal or private), on its own unit: its clients, its surveys, continuity.
+    Role.PROVIDER_STAFF: frozenset(
+        {Perm.ORG_VIEW, Perm.SURVEY_DISTRIBUTE, Perm.RESULTS_VIEW, Perm.CHOICE_CLIENTS}
+    ),
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from medvirk.accounts.demo import DemoData
+from medvirk.choice.models import Client, Switch
 from medvirk.core.demo import seed_demo_apps
 from medvirk.panels.models import Panel, Volunteer
 from medvirk.participation.models import Activity
@@ -11,10 +12,13 @@ from medvirk.surveys.models import Survey
 
 
 def test_every_registered_app_seeds_its_demo_on_the_base_demo(demo: DemoData) -> None:
-    assert seed_demo_apps(demo) == ["surveys", "participation", "partners", "panels"]
+    assert seed_demo_apps(demo) == ["surveys", "participation", "partners", "panels", "choice"]
     muni = demo.municipality
     assert Survey.objects.filter(municipality=muni).count() >= 2  # the 2025 and 2026 rounds
     assert Activity.objects.filter(municipality=muni).exists()
     assert Organisation.objects.filter(municipality=muni).exists()
     assert Volunteer.objects.filter(municipality=muni).count() == 120
     assert Panel.objects.filter(municipality=muni).count() == 1
+    assert Client.objects.filter(municipality=muni).count() == 300
+    assert Switch.objects.filter(municipality=muni).count() > 10
+    assert Survey.objects.filter(municipality=muni, template_key="home_care").count() == 2  # per provider

@@ -6,7 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from medvirk.accounts.demo import DEMO_PASSWORD, DEMO_USERS, build_demo
+from medvirk.accounts.demo import DEMO_PASSWORD, build_demo
+from medvirk.accounts.models import RoleAssignment
 from medvirk.core.demo import seed_demo_apps
 from medvirk.orgs.models import Municipality
 
@@ -24,6 +25,9 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Demo data already present.")
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
-        for username, _first, _last, role, unit in DEMO_USERS:
-            self.stdout.write(f"  {username:<18} {role:<12} {unit or 'Eksempel kommune'}")
-        self.stdout.write(f"  {'provestad.admin':<18} {'admin':<12} Prøvestad kommune")
+        # Every role of the demo's staff, including those apps' own demos added (choice of provider).
+        roles = RoleAssignment.objects.filter(
+            municipality__slug__in=["eksempel", "provestad"]
+        ).select_related("user", "unit")
+        for role in roles.order_by("municipality__slug", "user__date_joined", "user_id"):
+            self.stdout.write(f"  {role.user.username:<24} {role.role:<15} {role.unit.name}")

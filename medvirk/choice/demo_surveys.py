@@ -1,0 +1,113 @@
+"""Demo home-care survey rounds in the three providers' units (synthetic answers, seeded).
+
+Two yearly rounds of the question bank's home-care survey, one unit per provider: the private
+provider with steady teams scores best on "few different staff", the municipal one is in the
+middle; the third provider has too few answers in the latest round, so the comparison says
+"too few answers" for it while two providers' results are shown.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from medvirk.accounts.demo import DemoData
+from medvirk.common.dimensions import DIMENSIONS_BY_KEY, PREFER_NOT_TO_SAY
+from medvirk.surveys import selectors as survey_selectors
+from medvirk.surveys import services as survey_services
+from medvirk.surveys.models import SurveyStatus, SurveyUnit
+from medvirk.surveys.types import Definition, QType, Question
+
+from .demo import DEMO, MUNICIPAL, PRIVATE_A, PRIVATE_B, ChoiceDemo
+
+#: Per provider and round: (answers, quality 0-1, share answering "1-3 different staff").
+ROUNDS: dict[str, dict[str, tuple[int, float, float]]] = {
+    "2025": {MUNICIPAL: (46, 0.66, 0.2), PRIVATE_A: (22, 0.72, 0.45), PRIVATE_B: (4, 0.78, 0.7)},
+    "2026": {MUNICIPAL: (52, 0.70, 0.25), PRIVATE_A: (28, 0.76, 0.5), PRIVATE_B: (9, 0.8, 0.75)},
+}
+STAFF_OPTIONS = ("en_til_tre", "fire_til_seks", "sju_til_ti", "over_ti")
+
+
+def _rating(q: Question, rng: random.Random, quality: float) -> Any:
+    scale = q.scale
+    assert scale is not None
+    if scale.dont_know and rng.random() < 0.04:
+        return "dont_know"
+    centre = scale.min + (scale.max - scale.min) * quality
+    return max(scale.min, min(scale.max, round(rng.gauss(centre, 0.9))))
+
+
+def _answers(definition: Definition, rng: random.Random, quality: float, steady: float) -> dict[str, Any]:
+    answers: dict[str, Any] = {}
+    for q in definition.questions(include_rows=False):
+        if q.hidden:
+            continue
+        if q.type == QType.BACKGROUND:
+            dimension = DIMENSIONS_BY_KEY.get(q.dimension or "")
+            keys = dimension.keys() if dimension is not None else ()
+            if q.dimension == "age_band":
+                keys = ("67-79", "80+", "80+")
+            answers[q.key] = rng.choice(keys) if keys and rng.random() > 0.05 else PREFER_NOT_TO_SAY
+        elif q.type == QType.RATING:
+            answers[q.key] = _rating(q, rng, quality)
+        elif q.type == QType.MATRIX:
+            for row in q.rows:
+                answers[row.key] = _rating(
+                    Question(key=row.key, type=QType.RATING, text=row.text, scale=q.scale), rng, quality
+                )
+        elif q.key == "hjemme_antall_ansatte":
+            answers[q.key] = STAFF_OPTIONS[0] if rng.random() < steady else rng.choice(STAFF_OPTIONS[1:])
+        elif q.type == QType.SINGLE:
+            answers[q.key] = rng.choice([o.key for o in q.options if not o.hidden])
+        elif q.type == QType.MULTIPLE:
+            answers[q.key] = (rng.choice([o.key for o in q.options if not o.hidden]),)
+    return answers
+
+
+def provider_round(
+    *,
+    owner_unit: Any,
+    plan: dict[Any, tuple[int, float, float]],
+    label: str,
+    rng: random.Random,
+    close: bool = True,
+) -> Any:
+    """Create one home-care round in the given providers' units with generated answers.
+
+    ``plan`` maps a provider to (answers, quality 0-1, share meeting only 1-3 different staff).
+    """
+    template = survey_selectors.load_template("home_care")
+    by_unit = {provider.unit_id: values for provider, values in plan.items()}
+    survey = survey_services.survey_create(
+        actor=DEMO,
+        owner_unit=owner_unit,
+        document=template.to_dict(),
+        units=[provider.unit for provider in plan],
+        round_label=label,
+    )
+    for su in SurveyUnit.objects.filter(survey=survey):
+        count, quality, steady = by_unit[su.unit_id]
+        for i in range(count):
+            survey_services.response_submit_complete(
+                survey_unit=su,
+                answers=_answers(template, rng, quality, steady),
+                language=rng.choice(["nb"] * 8 + ["nn", "en"]),
+                channel="paper",
+                idempotency_key=f"choice-demo-{label}-{su.pk}-{i}",
+            )
+    if close:
+        survey_services.survey_set_status(actor=DEMO, survey=survey, status=SurveyStatus.CLOSED)
+    return survey
+
+
+def seed_provider_surveys(demo: DemoData, base: ChoiceDemo, *, rng: random.Random) -> list[Any]:
+    """Create the 2025 and 2026 home-care rounds in the providers' units, both closed."""
+    return [
+        provider_round(
+            owner_unit=base.service.owner_unit,
+            plan={base.providers[name]: values for name, values in plan.items()},
+            label=label,
+            rng=rng,
+        )
+        for label, plan in ROUNDS.items()
+    ]

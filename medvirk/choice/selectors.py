@@ -1,0 +1,508 @@
+"""Reads of free choice of provider, and the one access helper per object for pages and the API.
+
+As everywhere in Medvirk, a missing object and a forbidden one both answer 404. Services with
+choice are scoped by their responsible unit, providers by their own unit: a case handler's role
+on the health agency covers its services and the providers below it; provider staff hold their
+role on the provider's unit and see only its clients, each from the client's first day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from medvirk.accounts.access import can, scope_q
+from medvirk.accounts.permissions import Perm
+from medvirk.analysis.suppression import SuppressedTable
+from medvirk.common.dimensions import AGE_BAND, IMMIGRANT_BACKGROUND
+from medvirk.orgs.models import OrgUnit, UnitKind
+
+from .models import (
+    Approval,
+    Assignment,
+    ChoiceService,
+    Client,
+    ContinuityReport,
+    OnlineRequest,
+    Provider,
+    Switch,
+)
+from .statistics import (
+    DIMENSIONS,
+    ChoiceStatistics,
+    CurrentClient,
+    Facts,
+    FirstChoice,
+    Labels,
+    SwitchFact,
+    decide,
+    switch_key,
+)
+from .types import ApprovalStatus, HowAssigned, RequestStatus, SwitchReason, SwitchStatus
+
+
+def _pk(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
+def _municipality(user: Any) -> Any:
+    return getattr(user, "municipality_id", None)
+
+
+def district_codes(municipality_id: int) -> list[str]:
+    """Return the region codes of the municipality's city districts (the areas clients live in)."""
+    return sorted(
+        set(
+            OrgUnit.objects.filter(municipality_id=municipality_id, kind=UnitKind.DISTRICT)
+            .exclude(region_code="")
+            .values_list("region_code", flat=True)
+        )
+    )
+
+
+# --- access helpers -------------------------------------------------------------------------
+
+
+def access_service_by_id(user: Any, service_id: Any, perm: Perm) -> ChoiceService:
+    """Return the service if ``user`` holds ``perm`` on its responsible unit; otherwise 404."""
+    service = (
+        ChoiceService.objects.select_related(
+            "owner_unit", "owner_unit__municipality", "default_provider__unit"
+        )
+        .filter(pk=_pk(service_id), municipality_id=_municipality(user))
+        .first()
+    )
+    if service is None or not can(user, perm, service.owner_unit):
+        raise Http404
+    return service
+
+
+def access_provider_by_id(user: Any, provider_id: Any, perm: Perm) -> Provider:
+    """Return the provider if ``user`` holds ``perm`` on its unit; otherwise 404."""
+    provider = (
+        Provider.objects.select_related("unit", "unit__municipality")
+        .filter(pk=_pk(provider_id), municipality_id=_municipality(user))
+        .first()
+    )
+    if provider is None or not can(user, perm, provider.unit):
+        raise Http404
+    return provider
+
+
+def access_client_by_id(user: Any, client_id: Any) -> Client:
+    """Return a client whose service ``user`` handles (``CHOICE_CASES``); otherwise 404."""
+    client = (
+        Client.objects.select_related("service", "service__owner_unit", "service__owner_unit__municipality")
+        .filter(pk=_pk(client_id), municipality_id=_municipality(user))
+        .first()
+    )
+    if client is None or not can(user, Perm.CHOICE_CASES, client.service.owner_unit):
+        raise Http404
+    return client
+
+
+def access_switch_by_id(user: Any, switch_id: Any) -> Switch:
+    """Return a switch of a client ``user`` handles; otherwise 404."""
+    switch = (
+        Switch.objects.select_related(
+            "client", "client__service", "client__service__owner_unit", "new_assignment", "to_provider__unit"
+        )
+        .filter(pk=_pk(switch_id), municipality_id=_municipality(user))
+        .first()
+    )
+    if switch is None or not can(user, Perm.CHOICE_CASES, switch.client.service.owner_unit):
+        raise Http404
+    return switch
+
+
+def access_request_by_id(user: Any, request_id: Any) -> OnlineRequest:
+    """Return an online request to a service ``user`` handles; otherwise 404."""
+    request = (
+        OnlineRequest.objects.select_related("service", "service__owner_unit", "provider__unit", "client")
+        .filter(pk=_pk(request_id), municipality_id=_municipality(user))
+        .first()
+    )
+    if request is None or not can(user, Perm.CHOICE_CASES, request.service.owner_unit):
+        raise Http404
+    return request
+
+
+# --- lists ----------------------------------------------------------------------------------
+
+
+def services_for(*, user: Any, perm: Perm) -> QuerySet[ChoiceService]:
+    """Return the services on whose responsible unit ``user`` holds ``perm``."""
+    approvals = Approval.objects.select_related("provider", "provider__unit").order_by("provider__unit__name")
+    return (
+        ChoiceService.objects.filter(scope_q(user, perm, path_field="owner_unit__path"))
+        .select_related("owner_unit", "default_provider__unit")
+        .prefetch_related(Prefetch("approvals", queryset=approvals))
+        .order_by("name")
+    )
+
+
+def providers_for(*, user: Any, perm: Perm) -> QuerySet[Provider]:
+    """Return the providers on whose unit ``user`` holds ``perm``."""
+    return (
+        Provider.objects.filter(scope_q(user, perm, path_field="unit__path"))
+        .select_related("unit")
+        .prefetch_related(Prefetch("approvals", queryset=Approval.objects.select_related("service")))
+        .order_by("unit__name")
+    )
+
+
+def approvals_of(*, service: ChoiceService) -> list[Approval]:
+    """Return the service's approvals with their providers, by provider name."""
+    return list(
+        Approval.objects.filter(service=service)
+        .select_related("provider", "provider__unit")
+        .order_by("provider__unit__name")
+    )
+
+
+def choosable_providers(*, service: ChoiceService, day: date, district: str = "") -> list[Provider]:
+    """Return the providers a client of ``service`` in ``district`` may choose on ``day``."""
+    return [
+        a.provider
+        for a in approvals_of(service=service)
+        if a.status_on(day) is ApprovalStatus.APPROVED and a.serves(district)
+    ]
+
+
+def client_history(*, client: Client) -> list[Assignment]:
+    """Return the client's periods with providers, oldest first."""
+    return list(client.assignments.select_related("provider", "provider__unit").order_by("starts_on", "id"))
+
+
+def client_switches(*, client: Client) -> list[Switch]:
+    """Return the client's switches (cancelled ones too), newest first."""
+    return list(client.switches.select_related("from_provider__unit", "to_provider__unit"))
+
+
+@dataclass(frozen=True)
+class ClientRow:
+    """A client in a case handler's list: where they stand today."""
+
+    client: Client
+    provider: Provider | None  # the provider today (None: none yet)
+    next_provider: Provider | None  # announced, from ``next_from``
+    next_from: date | None
+    awaiting_choice: bool
+    default_due: bool  # the time to choose is over and no provider was given
+
+
+def client_rows(*, service: ChoiceService, today: date, query: str = "", status: str = "") -> list[ClientRow]:
+    """Return the service's clients with today's provider, in alias order (two queries)."""
+    clients = Client.objects.filter(municipality_id=service.municipality_id, service=service)
+    if query.strip():
+        clients = clients.filter(alias__icontains=query.strip())
+    clients = clients.prefetch_related(
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.select_related("provider", "provider__unit").order_by(
+                "starts_on", "id"
+            ),
+        )
+    ).order_by("alias")
+    rows = []
+    for client in clients:
+        periods = list(client.assignments.all())
+        now = next((a for a in periods if a.period.covers(today)), None)
+        upcoming = next((a for a in periods if a.starts_on > today), None)
+        waiting = not periods and client.ended_on is None
+        row = ClientRow(
+            client,
+            now.provider if now else None,
+            upcoming.provider if upcoming else None,
+            upcoming.starts_on if upcoming else None,
+            waiting and today <= client.choice_deadline,
+            waiting and today > client.choice_deadline,
+        )
+        if status == "awaiting" and not row.awaiting_choice:
+            continue
+        if status == "default_due" and not row.default_due:
+            continue
+        if status == "ended" and client.ended_on is None:
+            continue
+        rows.append(row)
+    return rows
+
+
+@dataclass(frozen=True)
+class ProviderClient:
+    """A client in a provider's own list: the alias and the dates, nothing more."""
+
+    alias: str
+    service: str
+    starts_on: date
+    ends_on: date | None
+
+
+def provider_clients(*, provider: Provider, today: date) -> list[ProviderClient]:
+    """Return the provider's clients on ``today``: only those whose first day has come.
+
+    A client announced for a later date is not listed yet (the e-mail told the provider), and a
+    client whose last day has passed is no longer listed.
+    """
+    rows = (
+        Assignment.objects.filter(provider=provider, starts_on__lte=today)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .select_related("client", "client__service")
+        .order_by("client__alias")
+    )
+    return [ProviderClient(a.client.alias, a.client.service.name, a.starts_on, a.ends_on) for a in rows]
+
+
+def requests_for(*, user: Any, status: str = RequestStatus.NEW) -> QuerySet[OnlineRequest]:
+    """Return online requests to the services ``user`` handles, newest first."""
+    return (
+        OnlineRequest.objects.filter(scope_q(user, Perm.CHOICE_CASES, path_field="service__owner_unit__path"))
+        .filter(status=status)
+        .select_related("service", "provider__unit", "client")
+        .order_by("-received_at", "-id")
+    )
+
+
+def match_candidates(*, request: OnlineRequest, query: str = "") -> list[Client]:
+    """Return clients of the request's service a case handler may match it to (search by alias)."""
+    clients = Client.objects.filter(service=request.service, ended_on__isnull=True)
+    if query.strip():
+        clients = clients.filter(alias__icontains=query.strip())
+    return list(clients.order_by("-decision_on", "alias")[:50])
+
+
+def latest_continuity(*, providers: list[Provider]) -> dict[int, ContinuityReport]:
+    """Return each provider's latest continuity report (by period end)."""
+    latest: dict[int, ContinuityReport] = {}
+    for report in ContinuityReport.objects.filter(provider__in=providers).order_by(
+        "provider_id", "-period_end"
+    ):
+        latest.setdefault(report.provider_id, report)
+    return latest
+
+
+def continuity_reports(*, provider: Provider) -> list[ContinuityReport]:
+    """Return the provider's continuity reports, latest period first."""
+    return list(provider.continuity_reports.all())
+
+
+def service_counts(*, services: list[ChoiceService], today: date) -> dict[int, dict[str, int]]:
+    """Return per service: clients with a provider today, awaiting a choice, due the default, new requests."""
+    out: dict[int, dict[str, int]] = {
+        s.pk: {"current": 0, "awaiting": 0, "due": 0, "requests": 0} for s in services
+    }
+    ids = list(out)
+    current = (
+        Assignment.objects.filter(client__service_id__in=ids, starts_on__lte=today)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .values("client__service_id")
+        .annotate(n=Count("client_id", distinct=True))
+    )
+    for with_provider in current:
+        out[with_provider["client__service_id"]]["current"] = with_provider["n"]
+    waiting = (
+        Client.objects.filter(service_id__in=ids, ended_on__isnull=True, assignments__isnull=True)
+        .values("service_id")
+        .annotate(
+            awaiting=Count("id", filter=Q(choice_deadline__gte=today)),
+            due=Count("id", filter=Q(choice_deadline__lt=today)),
+        )
+    )
+    for without in waiting:
+        out[without["service_id"]]["awaiting"] = without["awaiting"]
+        out[without["service_id"]]["due"] = without["due"]
+    for new in (
+        OnlineRequest.objects.filter(service_id__in=ids, status=RequestStatus.NEW)
+        .values("service_id")
+        .annotate(n=Count("id"))
+    ):
+        out[new["service_id"]]["requests"] = new["n"]
+    return out
+
+
+def planned_switch(*, client: Client) -> Switch | None:
+    """Return the client's switch that has been registered but may still be cancelled, if any."""
+    return (
+        client.switches.filter(status=SwitchStatus.PLANNED, new_assignment__isnull=False)
+        .order_by("-id")
+        .first()
+    )
+
+
+# --- public ---------------------------------------------------------------------------------
+
+
+def published_services(*, municipality: Any) -> list[ChoiceService]:
+    """Return the municipality's services shown on the public comparison pages."""
+    return list(ChoiceService.objects.filter(municipality=municipality, published=True).order_by("name"))
+
+
+def published_service(*, municipality: Any, service_id: Any) -> ChoiceService:
+    """Return one published service of the municipality; otherwise 404."""
+    service = (
+        ChoiceService.objects.select_related("default_provider__unit", "owner_unit")
+        .filter(municipality=municipality, published=True, pk=_pk(service_id))
+        .first()
+    )
+    if service is None:
+        raise Http404
+    return service
+
+
+def provider_for_unit(*, unit_id: int) -> Provider | None:
+    """Return the provider a unit stands for, if any (the comparison reads survey rounds by unit)."""
+    return Provider.objects.filter(unit_id=unit_id).select_related("unit").first()
+
+
+# --- statistics -----------------------------------------------------------------------------
+
+NATIONAL_LANGUAGES = frozenset({"nb", "nn", "no", "se", "sma", "smj"})
+LANGUAGE_CATEGORIES = ("norwegian", "other")
+
+
+def language_group(code: str) -> str:
+    """Return the statistics group of a preferred language: Norwegian or Sami, another, or not stated."""
+    if not code:
+        return ""
+    return "norwegian" if code.split("-")[0] in NATIONAL_LANGUAGES else "other"
+
+
+def _background(client: Client) -> dict[str, str]:
+    return {
+        "immigrant_background": client.immigrant_background,
+        "language": language_group(client.language),
+        "age_band": client.age_band,
+        "district": client.district,
+    }
+
+
+def statistics_facts(*, service: ChoiceService, year: int, today: date) -> tuple[Facts, date]:
+    """Return the facts of one service-year and its reference day (today, or 31 December of a past year).
+
+    First choices: clients whose time to choose ended in the year with a provider (an active
+    choice, or the default); imported clients are left out (how they came is not known).
+    """
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    reference = min(today, end)
+    providers = tuple(
+        Approval.objects.filter(service=service)
+        .order_by("provider__unit__name")
+        .values_list("provider_id", flat=True)
+    )
+    categories = {
+        "immigrant_background": IMMIGRANT_BACKGROUND.keys(),
+        "language": LANGUAGE_CATEGORIES,
+        "age_band": AGE_BAND.keys(),
+        "district": tuple(district_codes(service.municipality_id)),
+    }
+    first: list[FirstChoice] = []
+    firsts = (
+        Assignment.objects.filter(
+            client__service=service, how__in=[HowAssigned.ACTIVE_CHOICE, HowAssigned.DEFAULT]
+        )
+        .filter(client__choice_deadline__gte=start, client__choice_deadline__lte=min(end, reference))
+        .select_related("client")
+        .order_by("client_id", "starts_on", "id")
+    )
+    seen: set[int] = set()
+    for a in firsts:
+        if a.client_id in seen:
+            continue
+        seen.add(a.client_id)
+        how = "active" if a.how == HowAssigned.ACTIVE_CHOICE else "default"
+        first.append(FirstChoice(how, a.provider_id, _background(a.client)))
+    current = [
+        CurrentClient(a.provider_id, _background(a.client))
+        for a in Assignment.objects.filter(client__service=service, starts_on__lte=reference)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=reference))
+        .select_related("client")
+    ]
+    switches = [
+        SwitchFact(s.from_provider_id, s.to_provider_id, frozenset(s.reasons))
+        for s in Switch.objects.filter(
+            client__service=service,
+            status=SwitchStatus.PLANNED,
+            requested_on__gte=start,
+            requested_on__lte=reference,
+        )
+    ]
+    known = set(providers)
+    facts = Facts(
+        providers=providers,
+        categories=categories,
+        reasons=tuple(SwitchReason.values),
+        first=[f for f in first if f.provider in known],
+        current=[c for c in current if c.provider in known],
+        switches=[s for s in switches if s.from_provider in known and s.to_provider in known],
+    )
+    return facts, reference
+
+
+def statistics_decision(*, service: ChoiceService, facts: Facts) -> SuppressedTable:
+    """Return the suppression decision of the facts (kept per process under a digest of the facts)."""
+    threshold = service.owner_unit.municipality.anonymity_threshold
+    key = f"mv-choice-stats:{service.pk}:{threshold}:{facts.digest()}"
+    decision = cache.get(key)
+    if decision is None:
+        decision = decide(facts, threshold)
+        cache.set(key, decision, 60 * 60 * 24)
+    return decision
+
+
+def has_room(*, approval: Approval, day: date) -> bool:
+    """Return whether the provider takes new clients of the service on ``day`` (capacity not reached)."""
+    if approval.capacity is None:
+        return True
+    taken = (
+        Assignment.objects.filter(provider_id=approval.provider_id)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        .values("client_id")
+        .distinct()
+        .count()
+    )
+    return taken < approval.capacity
+
+
+__all__ = [
+    "DIMENSIONS",
+    "ChoiceStatistics",
+    "ClientRow",
+    "Labels",
+    "ProviderClient",
+    "access_client_by_id",
+    "access_provider_by_id",
+    "access_request_by_id",
+    "access_service_by_id",
+    "access_switch_by_id",
+    "approvals_of",
+    "choosable_providers",
+    "client_history",
+    "client_rows",
+    "client_switches",
+    "continuity_reports",
+    "district_codes",
+    "has_room",
+    "language_group",
+    "latest_continuity",
+    "match_candidates",
+    "planned_switch",
+    "provider_clients",
+    "provider_for_unit",
+    "providers_for",
+    "published_service",
+    "published_services",
+    "requests_for",
+    "service_counts",
+    "services_for",
+    "statistics_decision",
+    "statistics_facts",
+    "switch_key",
+]

@@ -1,0 +1,85 @@
+"""Open an uploaded CSV file for an import preview: size limit, decoding, delimiter, header.
+
+The steps every CSV import takes before it looks at its own columns (``core.uploads.read_text``
+for the bytes, ``common.csvtext.sniff_delimiter`` for the separator), with a readable reason
+when the file cannot be read. New imports use it; the organisations and volunteers imports
+predate it and repeat these steps.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from medvirk.common.csvtext import sniff_delimiter
+
+from .uploads import UploadRefused, read_text
+
+
+class CsvUnreadable(Exception):
+    """The file is not a CSV file Medvirk can read; ``message`` says why, for people."""
+
+    def __init__(self, message: str, *, encoding: str = "", delimiter: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.encoding = encoding
+        self.delimiter = delimiter
+
+
+@dataclass
+class CsvFile:
+    """A decoded CSV file: its header and a reader positioned at the first data line."""
+
+    encoding: str
+    delimiter: str
+    header: list[str]
+    reader: Iterator[list[str]]
+
+    def columns(self, aliases: Mapping[str, tuple[str, ...]]) -> dict[str, int]:
+        """Return key → column number for the header cells that name a key (any case, BOM ignored)."""
+        found: dict[str, int] = {}
+        for i, raw in enumerate(self.header):
+            cell = raw.strip().lower().lstrip("\ufeff")
+            for key, names in aliases.items():
+                if key not in found and cell in names:
+                    found[key] = i
+        return found
+
+    def lines(self, *, max_rows: int) -> Iterator[tuple[int, list[str]]]:
+        """Yield (line number, cells) of the non-empty data lines; raise CsvUnreadable past ``max_rows``."""
+        count = 0
+        try:
+            for line, cells in enumerate(self.reader, start=2):
+                if not any(c.strip() for c in cells):
+                    continue
+                count += 1
+                if count > max_rows:
+                    raise CsvUnreadable(_("The file has more than %(n)d lines.") % {"n": max_rows})
+                yield line, cells
+        except csv.Error as error:
+            raise CsvUnreadable(_("The file could not be read as CSV: %s") % error) from None
+
+
+def open_csv(data: bytes, *, max_bytes: int) -> CsvFile:
+    """Decode ``data`` and read its header line; raise CsvUnreadable with the reason otherwise."""
+    if len(data) > max_bytes:
+        raise CsvUnreadable(_("The file is too large (at most %(mb)d MB).") % {"mb": max_bytes // 1_000_000})
+    try:
+        decoded = read_text(data)
+    except UploadRefused as refused:
+        raise CsvUnreadable(str(refused.message)) from None
+    if not decoded.text.strip():
+        raise CsvUnreadable(_("The file is empty."), encoding=decoded.encoding)
+    delimiter = sniff_delimiter(decoded.text)
+    reader = csv.reader(io.StringIO(decoded.text), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except (csv.Error, StopIteration):
+        raise CsvUnreadable(
+            _("The file could not be read as CSV."), encoding=decoded.encoding, delimiter=delimiter
+        ) from None
+    return CsvFile(decoded.encoding, delimiter, header, reader)
