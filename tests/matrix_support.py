@@ -21,8 +21,38 @@ ACTORS = [
     "lesetilgang",
     "uten.rolle",
     "provestad.admin",
+    # The staff of free choice of provider: a case handler (on Helse- og omsorgsetaten) and a
+    # provider's staff member (on the provider's unit), made by medvirk/choice/demo.py.
+    "saksbehandler",
+    "leverandor.omsorgpluss",
     None,
 ]
+# What the staff of free choice of provider reach in other modules, written out by hand: both
+# hold ORG_VIEW on a unit outside every target (the organisation tree and the municipality-wide
+# organisations register); the provider's staff also SURVEY_DISTRIBUTE and RESULTS_VIEW on its
+# own unit (the lists of surveys, results and participation show what the caller may reach).
+# Everything else: 404.
+_ORG_VIEW_ELSEWHERE = {
+    ("orgs:tree", "-"),
+    ("partners:register", "-"),
+    ("partners:detail", "own"),
+    ("api:GET /api/v1/organisations", "-"),
+    ("api:GET /api/v1/organisations/{organisation_id}", "own"),
+}
+ELSEWHERE: dict[str | None, set[tuple[str, str]]] = {
+    "saksbehandler": _ORG_VIEW_ELSEWHERE,
+    "leverandor.omsorgpluss": _ORG_VIEW_ELSEWHERE
+    | {
+        ("surveys:list", "-"),
+        ("insights:survey_list", "-"),
+        ("equity:index", "-"),
+        ("participation:activity_list", "-"),
+        ("participation:finding_list", "-"),
+        ("participation:measure_list", "-"),
+        ("participation:bank", "-"),
+        ("participation:cycle_overview", "-"),
+    },
+}
 # Targets: own = the unit leader's kindergarten; sibling = another unit in Bydel Nord;
 # district = a unit in another district; root = the municipality itself; foreign = a unit in
 # the other municipality.
@@ -39,6 +69,8 @@ VIEW = {
     "leder.solsikken": {"own"},
     "uten.rolle": set(),
     "provestad.admin": {"foreign"},
+    "saksbehandler": set(),  # roles below units none of the targets are in (see ELSEWHERE)
+    "leverandor.omsorgpluss": set(),
     None: set(),
 }
 EDIT = {"admin": EKS, "leder.solsikken": {"own"}, "provestad.admin": {"foreign"}}

@@ -287,6 +287,106 @@ def grow_survey_units(d: DemoData) -> str:
     return str(unit.name)
 
 
+def _choice_service(d: DemoData) -> Any:
+    from medvirk.choice.models import ChoiceService
+
+    return ChoiceService.objects.get(municipality=d.municipality, name="Hjemmetjenester")
+
+
+def _system() -> Any:
+    from medvirk.core.actors import SystemActor
+
+    return SystemActor("query-count test data")
+
+
+def grow_choice_services(d: DemoData) -> str:
+    from medvirk.choice import services
+
+    name = _name("Tjeneste")
+    services.service_create(
+        actor=_system(), owner_unit=d.units["Helse- og omsorgsetaten"], name=name, kind="meals"
+    )
+    return name
+
+
+_org_numbers = (f"93{n:06d}" for n in itertools.count(1))
+
+
+def _org_number() -> str:
+    from medvirk.common.norway import mod11_control_digit
+
+    while True:
+        digits = next(_org_numbers)
+        check = mod11_control_digit(digits[:8], (3, 2, 7, 6, 5, 4, 3, 2))
+        if check is not None:
+            return digits[:8] + str(check)
+
+
+def grow_choice_providers(d: DemoData) -> str:
+    from medvirk.choice import services
+
+    name = _name("Leverandor AS")
+    provider = services.provider_register(
+        actor=_system(),
+        data=services.ProviderData(
+            name=name, kind="private", org_number=_org_number(), contact_email="a@x.no"
+        ),
+        parent=d.units["Helse- og omsorgsetaten"],
+    )
+    services.approval_save(
+        actor=_system(),
+        provider=provider,
+        service=_choice_service(d),
+        approved_from=datetime.date(2024, 1, 1),
+    )
+    return name
+
+
+def _choice_client(d: DemoData, provider_name: str) -> str:
+    from medvirk.choice import services
+    from medvirk.choice.models import Provider
+
+    alias = _name("Klient").replace(" ", "-")
+    service = _choice_service(d)
+    client = services.client_register(
+        actor=_system(), service=service, alias=alias, decision_on=datetime.date(2026, 1, 5)
+    )
+    provider = Provider.objects.get(municipality=d.municipality, unit__name=provider_name)
+    services.choice_record(
+        actor=_system(), client=client, provider=provider, chosen_on=datetime.date(2026, 1, 6)
+    )
+    return alias
+
+
+def grow_choice_clients(d: DemoData) -> str:
+    return _choice_client(d, "Omsorg Pluss AS")
+
+
+def grow_choice_requests(d: DemoData) -> str:
+    from medvirk.choice import services
+    from medvirk.choice.models import Provider
+
+    name = _name("Innsender")
+    provider = Provider.objects.get(municipality=d.municipality, unit__name="Omsorg Pluss AS")
+    services.online_request_submit(
+        actor=_system(),
+        service=_choice_service(d),
+        data=services.RequestData(kind="choice", provider_id=provider.pk, client_name=name, phone="91234567"),
+    )
+    return name
+
+
+def _choice_provider_clients(d: DemoData) -> str:
+    from medvirk.choice.models import Provider
+
+    provider = Provider.objects.get(municipality=d.municipality, unit__name="Omsorg Pluss AS")
+    return f"/api/v1/choice/providers/{provider.pk}/clients"
+
+
+def _choice_service_clients(d: DemoData) -> str:
+    return f"/api/v1/choice/services/{_choice_service(d).pk}/clients"
+
+
 # --- the lists ------------------------------------------------------------------------------
 
 
@@ -341,6 +441,9 @@ PAGES = {  # URL name → case
     "equity:index": ListCase("/population/equity/", "analytiker.nord", grow_units, 9),
     "surveys:list": ListCase("/surveys/", "analytiker.nord", grow_surveys, 8),
     "surveys:detail": ListCase(_survey_detail, "analytiker.nord", grow_survey_units, 9),
+    "choice:home": ListCase("/choice/", "saksbehandler", grow_choice_services, 10),
+    "choice:provider_list": ListCase("/choice/providers/", "saksbehandler", grow_choice_providers, 9),
+    "choice:request_list": ListCase("/choice/requests/", "saksbehandler", grow_choice_requests, 9),
 }
 API = {  # OpenAPI path → case
     "/api/v1/roles": ListCase("/api/v1/roles", "admin", grow_roles, 7),
@@ -371,6 +474,17 @@ API = {  # OpenAPI path → case
     ),
     "/api/v1/surveys": ListCase("/api/v1/surveys", "analytiker.nord", grow_surveys, 7),
     "/api/v1/surveys/{survey_id}/units": ListCase(_api_survey_units, "analytiker.nord", grow_survey_units, 8),
+    "/api/v1/choice/services": ListCase("/api/v1/choice/services", "saksbehandler", grow_choice_services, 8),
+    "/api/v1/choice/providers": ListCase(
+        "/api/v1/choice/providers", "saksbehandler", grow_choice_providers, 8
+    ),
+    "/api/v1/choice/providers/{provider_id}/clients": ListCase(
+        _choice_provider_clients, "leverandor.omsorgpluss", grow_choice_clients, 8
+    ),
+    "/api/v1/choice/services/{service_id}/clients": ListCase(
+        _choice_service_clients, "saksbehandler", grow_choice_clients, 8
+    ),
+    "/api/v1/choice/requests": ListCase("/api/v1/choice/requests", "saksbehandler", grow_choice_requests, 8),
 }
 # Pages and API lists without a case here, and why no query can repeat per row.
 NOT_LISTS = {
@@ -397,6 +511,8 @@ NOT_LISTS = {
             "participation:finding_create",
             "partners:create",
             "surveys:create",
+            "choice:service_create",
+            "choice:provider_create",
         ],
         "a form creating one object",
     ),
@@ -406,6 +522,8 @@ NOT_LISTS = {
     ),
     "/api/v1/survey-templates": "the built-in question sets, read from files",
     "/api/v1/surveys/{survey_id}/builder/texts": "one survey's texts, from its definition",
+    "choice:my_providers": "redirects to the one provider's client list, else one query of providers",
+    "choice_stats:index": "redirects to the one service, else one query of services",
 }
 SMALL, LARGER = 2, 6  # rows added before each measurement
 

@@ -36,6 +36,14 @@ NAV: list[tuple[Any, list[Entry]]] = [
         ],
     ),
     (
+        _("Choice of provider"),
+        [
+            ("choice:home", _("Services and clients"), Perm.CHOICE_SETUP),
+            ("choice:my_providers", _("Our clients"), Perm.CHOICE_CLIENTS),
+            ("choice_stats:index", _("Statistics of choice"), Perm.CHOICE_STATS),
+        ],
+    ),
+    (
         _("Administration"),
         [
             ("orgs:tree", _("Organisation"), Perm.ORG_VIEW),

@@ -23,11 +23,20 @@ def test_administrator_sees_every_group(demo: Any) -> None:
         ("None", ["Overview"]),
         ("Surveys and results", ["Surveys", "Results", "Equity"]),
         ("Participation", ["Activities and measures", "Panels", "Organisations"]),
+        ("Choice of provider", ["Services and clients", "Our clients", "Statistics of choice"]),
         (
             "Administration",
             ["Organisation", "Access", "Audit log", "Public pages", "Data protection", "API tokens"],
         ),
     ]
+
+
+def test_choice_staff_see_their_own_work(demo: Any) -> None:
+    handler = dict(menu(demo.users["saksbehandler"]))
+    assert handler["Choice of provider"] == ["Services and clients"]
+    provider = {label for _, items in menu(demo.users["leverandor.omsorgpluss"]) for label in items}
+    assert "Our clients" in provider
+    assert not provider & {"Services and clients", "Statistics of choice", "Access", "Panels"}
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,342 @@
+"""Staff forms of free choice of provider, in Designsystemet markup."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from medvirk.common import languages
+from medvirk.common.dimensions import AGE_BAND, IMMIGRANT_BACKGROUND
+from medvirk.core.forms import DsForm
+from medvirk.orgs.models import OrgUnit
+
+from .models import Approval, ChoiceService, Provider
+from .rules import MAX_CHOICE_DAYS, MAX_NOTICE_DAYS
+from .services import ProviderData
+from .types import Channel, ProviderKind, ServiceKind, Specialisation, SwitchReason
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _multi(label: Any, help_text: Any = "") -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=label, required=False, widget=forms.CheckboxSelectMultiple, help_text=help_text
+    )
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """Return the registry's languages named in the page language (``العربية (arabisk)``)."""
+    lang = get_language() or "nb"
+    return [(x.code, x.label(lang)) for x in languages.listed()]
+
+
+def district_choices(districts: Iterable[OrgUnit]) -> list[tuple[str, str]]:
+    return [(d.region_code, d.name) for d in districts if d.region_code]
+
+
+def _category_choices(dimension: Any) -> list[tuple[str, str]]:
+    lang = get_language() or "nb"
+    return [(c.key, c.label(lang)) for c in dimension.categories]
+
+
+class ServiceForm(DsForm):
+    """A service with choice and its rules."""
+
+    owner_unit = forms.TypedChoiceField(label=_("Responsible unit"), coerce=int)
+    name = forms.CharField(label=_("Name"), max_length=150)
+    kind = forms.ChoiceField(label=_("Kind of service"), choices=ServiceKind.choices)
+    description = forms.CharField(
+        label=_("What the service is, in plain words (shown publicly)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    areas = _multi(
+        _("Areas with choice"), _("Leave all unticked when clients choose in the whole municipality.")
+    )
+    notice_days = forms.IntegerField(
+        label=_("Notice for a switch (calendar days)"), min_value=0, max_value=MAX_NOTICE_DAYS, initial=14
+    )
+    choice_days = forms.IntegerField(
+        label=_("Time to choose after the decision (calendar days)"),
+        min_value=0,
+        max_value=MAX_CHOICE_DAYS,
+        initial=14,
+        help_text=_("Clients who have not chosen by then get the default provider from the day after."),
+    )
+    default_provider = forms.TypedChoiceField(
+        label=_("Default provider"), coerce=int, required=False, empty_value=None
+    )
+    phone = forms.CharField(label=_("Phone for advice (shown publicly)"), max_length=20, required=False)
+    email = forms.EmailField(label=_("E-mail for forms and questions (shown publicly)"), required=False)
+    published = forms.BooleanField(label=_("Show the public comparison page"), required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        units: Sequence[OrgUnit],
+        districts: Iterable[OrgUnit],
+        approvals: Sequence[Approval] = (),
+        editing: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["areas"].choices = district_choices(districts)
+        if editing:
+            del self.fields["owner_unit"]
+            self.fields["default_provider"].choices = [("", _("None yet"))] + [
+                (a.provider_id, a.provider.name) for a in approvals
+            ]
+        else:
+            self.fields["owner_unit"].choices = [(u.pk, u.name) for u in units]
+            del self.fields["default_provider"]
+
+    def rules(self) -> dict[str, Any]:
+        """Return the service fields as ``service_create``/``service_update`` take them."""
+        c = self.cleaned_data
+        keys = (
+            "name",
+            "kind",
+            "description",
+            "areas",
+            "notice_days",
+            "choice_days",
+            "phone",
+            "email",
+            "published",
+        )
+        out = {k: c[k] for k in keys}
+        if "default_provider" in self.fields:
+            out["default_provider"] = c["default_provider"]
+        return out
+
+
+def service_initial(service: ChoiceService) -> dict[str, Any]:
+    return {
+        "name": service.name,
+        "kind": service.kind,
+        "description": service.description,
+        "areas": service.areas,
+        "notice_days": service.notice_days,
+        "choice_days": service.choice_days,
+        "default_provider": service.default_provider_id,
+        "phone": service.phone,
+        "email": service.email,
+        "published": service.published,
+    }
+
+
+class ProviderForm(DsForm):
+    """A provider's details; a new provider also gets its place in the organisation tree."""
+
+    parent = forms.TypedChoiceField(
+        label=_("Place in the organisation"),
+        coerce=int,
+        help_text=_(
+            "The provider becomes a unit here, so survey rounds and provider staff can be given to it."
+        ),
+    )
+    name = forms.CharField(label=_("Name"), max_length=150)
+    kind = forms.ChoiceField(label=_("Kind"), choices=ProviderKind.choices, widget=forms.RadioSelect)
+    org_number = forms.CharField(
+        label=_("Organisation number"),
+        max_length=20,
+        help_text=_("Nine digits, as in the Brønnøysund registers."),
+    )
+    contact_email = forms.EmailField(
+        label=_("E-mail for notices"), help_text=_("New and ending clients are announced to this address.")
+    )
+    contact_name = forms.CharField(label=_("Contact person (optional)"), max_length=150, required=False)
+    contact_phone = forms.CharField(
+        label=_("Phone (optional, shown publicly)"), max_length=20, required=False
+    )
+    website = forms.URLField(label=_("Website (optional)"), required=False, assume_scheme="https")
+    languages = _multi(_("Languages staff speak"))
+    specialisations = _multi(_("Specialisations"))
+    description = forms.CharField(
+        label=_("About the provider, in plain words (shown publicly)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+    def __init__(
+        self, *args: Any, parents: Sequence[OrgUnit] = (), editing: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["languages"].choices = language_choices()
+        self.fields["specialisations"].choices = Specialisation.choices
+        if editing:
+            del self.fields["parent"]
+        else:
+            self.fields["parent"].choices = [(u.pk, u.name) for u in parents]
+
+    def data_for_service(self) -> ProviderData:
+        c = self.cleaned_data
+        return ProviderData(
+            name=c["name"],
+            kind=c["kind"],
+            org_number=c["org_number"],
+            contact_email=c["contact_email"],
+            languages=list(c["languages"]),
+            specialisations=list(c["specialisations"]),
+            description=c["description"],
+            contact_name=c["contact_name"],
+            contact_phone=c["contact_phone"],
+            website=c["website"],
+        )
+
+
+def provider_initial(provider: Provider) -> dict[str, Any]:
+    return {
+        "name": provider.name,
+        "kind": provider.kind,
+        "org_number": provider.org_number,
+        "contact_email": provider.contact_email,
+        "contact_name": provider.contact_name,
+        "contact_phone": provider.contact_phone,
+        "website": provider.website,
+        "languages": provider.languages,
+        "specialisations": provider.specialisations,
+        "description": provider.description,
+    }
+
+
+class ApprovalForm(DsForm):
+    """A provider's approval for one service."""
+
+    approved_from = forms.DateField(label=_("Approved from"), widget=DATE)
+    approved_until = forms.DateField(label=_("Approved until (optional)"), widget=DATE, required=False)
+    suspended = forms.BooleanField(
+        label=_("Approval suspended (clients cannot choose the provider)"), required=False
+    )
+    contract = forms.CharField(label=_("Contract reference (optional)"), max_length=100, required=False)
+    capacity = forms.IntegerField(
+        label=_("Capacity (clients, optional)"),
+        min_value=0,
+        required=False,
+        help_text=_("Empty: no upper limit."),
+    )
+    areas = _multi(
+        _("Areas served"), _("Leave all unticked when the provider serves every area of the service.")
+    )
+
+    def __init__(self, *args: Any, districts: Iterable[OrgUnit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["areas"].choices = district_choices(districts)
+
+
+class ContinuityForm(DsForm):
+    """Continuity for a period of four weeks, as the provider counts it."""
+
+    period_start = forms.DateField(label=_("First day of the four weeks"), widget=DATE)
+    period_end = forms.DateField(label=_("Last day of the four weeks"), widget=DATE)
+    staff_per_client = forms.CharField(
+        label=_("Different staff per client (average)"),
+        max_length=5,
+        help_text=_(
+            "How many different staff visited each client during the four weeks, on average, e.g. 7,5."
+        ),
+    )
+
+
+class ClientForm(DsForm):
+    """A new client: alias, decision date and what the case handler's record says."""
+
+    alias = forms.CharField(
+        label=_("Alias or case reference"),
+        max_length=60,
+        help_text=_("Never the national ID number. Providers see this alias."),
+    )
+    decision_on = forms.DateField(label=_("Decision date"), widget=DATE)
+    district = forms.ChoiceField(label=_("City district"), required=False)
+    age_band = forms.ChoiceField(label=_("Age group"), required=False)
+    immigrant_background = forms.ChoiceField(label=_("Immigrant background"), required=False)
+    language = forms.ChoiceField(label=_("Preferred language"), required=False)
+
+    def __init__(self, *args: Any, districts: Iterable[OrgUnit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        unknown = [("", _("Not in the record"))]
+        self.fields["district"].choices = unknown + district_choices(districts)
+        self.fields["age_band"].choices = unknown + _category_choices(AGE_BAND)
+        self.fields["immigrant_background"].choices = unknown + _category_choices(IMMIGRANT_BACKGROUND)
+        self.fields["language"].choices = unknown + language_choices()
+        for name in ("district", "age_band", "immigrant_background", "language"):
+            self.fields[name].help_text = _(
+                "Only what the case record says; never ask the client for it here."
+            )
+
+
+def _provider_choices(providers: Iterable[Provider]) -> list[tuple[int, str]]:
+    return [(p.pk, p.name) for p in providers]
+
+
+class ChoiceForm(DsForm):
+    """The client's first choice within the time to choose."""
+
+    provider = forms.TypedChoiceField(label=_("Chosen provider"), coerce=int, widget=forms.RadioSelect)
+    chosen_on = forms.DateField(label=_("Chosen on"), widget=DATE)
+    starts_on = forms.DateField(
+        label=_("First day with the provider (optional)"),
+        widget=DATE,
+        required=False,
+        help_text=_("Empty: the day of the choice."),
+    )
+    channel = forms.ChoiceField(label=_("Received"), choices=Channel.choices)
+
+    def __init__(self, *args: Any, providers: Iterable[Provider], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].choices = _provider_choices(providers)
+
+
+class SwitchForm(DsForm):
+    """A switch to another provider; the notice rule gives the date."""
+
+    to_provider = forms.TypedChoiceField(label=_("New provider"), coerce=int, widget=forms.RadioSelect)
+    requested_on = forms.DateField(label=_("Requested on"), widget=DATE)
+    wished_on = forms.DateField(
+        label=_("Wished start (optional)"),
+        widget=DATE,
+        required=False,
+        help_text=_("Only a date after the notice counts; earlier wishes start after the notice."),
+    )
+    reasons = _multi(_("Reasons the client gives"))
+    reason_text = forms.CharField(
+        label=_("In the client's words (optional)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    channel = forms.ChoiceField(label=_("Received"), choices=Channel.choices)
+
+    def __init__(self, *args: Any, providers: Iterable[Provider], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_provider"].choices = _provider_choices(providers)
+        self.fields["reasons"].choices = SwitchReason.choices
+
+
+class EndForm(DsForm):
+    last_day = forms.DateField(label=_("Last day of the service"), widget=DATE)
+
+
+class ImportForm(DsForm):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Columns: alias, leverandør (name or organisation number), fra (first day) and optionally "
+            "vedtaksdato, bydel, aldersgruppe, innvandringsbakgrunn, språk. Comma, semicolon or tab."
+        ),
+    )
+
+
+class MatchForm(DsForm):
+    client = forms.TypedChoiceField(label=_("Client"), coerce=int, widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, clients: Iterable[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["client"].choices = [(c.pk, f"{c.alias} ({c.decision_on:%d.%m.%Y})") for c in clients]
+
+
+class CloseForm(DsForm):
+    note = forms.CharField(
+        label=_("Why the request is closed"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )

@@ -1,0 +1,349 @@
+"""Staff pages that set choice up: the overview, services with their rules, providers, approvals,
+continuity, and a provider's own client list. Each view: fetch with access check, act, respond.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from medvirk.accounts.access import can, can_anywhere, units_for
+from medvirk.accounts.models import User
+from medvirk.accounts.permissions import Perm
+from medvirk.core.errors import ServiceError
+from medvirk.core.views import staff_view
+from medvirk.orgs.models import OrgUnit, UnitKind
+
+from . import selectors, services
+from .forms import (
+    ApprovalForm,
+    ContinuityForm,
+    ProviderForm,
+    ServiceForm,
+    provider_initial,
+    service_initial,
+)
+from .models import Approval
+from .selectors import (
+    access_provider_by_id,
+    access_service_by_id,
+    approvals_of,
+    providers_for,
+    services_for,
+)
+from .types import ApprovalStatus
+
+
+def _require(user: Any, *perms: Perm) -> None:
+    if not any(can_anywhere(user, p) for p in perms):
+        raise Http404
+
+
+def _staff(request: HttpRequest) -> User:
+    """Return the logged-in staff user (``staff_view`` has turned anyone else away)."""
+    return cast(User, request.user)
+
+
+def _districts(municipality_id: int) -> list[OrgUnit]:
+    return list(
+        OrgUnit.objects.filter(municipality_id=municipality_id, kind=UnitKind.DISTRICT).order_by("name")
+    )
+
+
+@staff_view
+def home(request: HttpRequest) -> HttpResponse:
+    """Overview: the services a case handler or adviser works with, what waits, and the providers."""
+    user = _staff(request)
+    _require(user, Perm.CHOICE_SETUP, Perm.CHOICE_CASES)
+    today = timezone.localdate()
+    service_list = list(
+        services_for(user=user, perm=Perm.CHOICE_SETUP) | services_for(user=user, perm=Perm.CHOICE_CASES)
+    )
+    service_list = sorted({s.pk: s for s in service_list}.values(), key=lambda s: s.name)
+    counts = selectors.service_counts(services=service_list, today=today)
+    context = {
+        "rows": [(s, counts[s.pk], can(user, Perm.CHOICE_CASES, s.owner_unit)) for s in service_list],
+        "can_setup": can_anywhere(user, Perm.CHOICE_SETUP),
+        "can_cases": can_anywhere(user, Perm.CHOICE_CASES),
+        "can_stats": can_anywhere(user, Perm.CHOICE_STATS),
+        "requests": selectors.requests_for(user=user).count() if can_anywhere(user, Perm.CHOICE_CASES) else 0,
+        "slug": user.municipality.slug if user.municipality else "",
+    }
+    return render(request, "choice/home.html", context)
+
+
+@staff_view
+def service_create(request: HttpRequest) -> HttpResponse:
+    """Create a service with choice and its rules."""
+    _require(request.user, Perm.CHOICE_SETUP)
+    units = list(units_for(request.user, Perm.CHOICE_SETUP).exclude(kind=UnitKind.UNIT))
+    form = ServiceForm(
+        request.POST or None, units=units, districts=_districts(_staff(request).municipality_id or 0)
+    )
+    if request.method == "POST" and form.is_valid():
+        owner = next((u for u in units if u.pk == form.cleaned_data["owner_unit"]), None)
+        if owner is None:
+            raise Http404
+        try:
+            service = services.service_create(actor=request.user, owner_unit=owner, **form.rules())
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The service was created. Approve providers for it next."))
+            return redirect("choice:service_detail", service.pk)
+    context = {"form": form, "title": _("New service with choice"), "cancel": reverse("choice:home")}
+    return render(request, "choice/form.html", context)
+
+
+@staff_view
+def service_detail(request: HttpRequest, service_id: int) -> HttpResponse:
+    """A service: its rules, approved providers and (for case handlers) its clients."""
+    service = _service_for_reading(request, service_id)
+    today = timezone.localdate()
+    can_cases = can(request.user, Perm.CHOICE_CASES, service.owner_unit)
+    query, status = request.GET.get("q", ""), request.GET.get("status", "")
+    approvals = approvals_of(service=service)
+    context = {
+        "service": service,
+        "approvals": [(a, a.status_on(today)) for a in approvals],
+        "approved": ApprovalStatus.APPROVED,
+        "can_setup": can(request.user, Perm.CHOICE_SETUP, service.owner_unit),
+        "can_cases": can_cases,
+        "can_stats": can(request.user, Perm.CHOICE_STATS, service.owner_unit),
+        "rows": selectors.client_rows(service=service, today=today, query=query, status=status)[:500]
+        if can_cases
+        else [],
+        "counts": selectors.service_counts(services=[service], today=today)[service.pk],
+        "query": query,
+        "status": status,
+        "today": today,
+    }
+    return render(request, "choice/service_detail.html", context)
+
+
+def _service_for_reading(request: HttpRequest, service_id: Any) -> Any:
+    try:
+        return access_service_by_id(request.user, service_id, Perm.CHOICE_SETUP)
+    except Http404:
+        return access_service_by_id(request.user, service_id, Perm.CHOICE_CASES)
+
+
+@staff_view
+def service_edit(request: HttpRequest, service_id: int) -> HttpResponse:
+    """Change a service's rules and its default provider."""
+    service = access_service_by_id(request.user, service_id, Perm.CHOICE_SETUP)
+    form = ServiceForm(
+        request.POST or None,
+        units=[],
+        districts=_districts(service.municipality_id),
+        approvals=approvals_of(service=service),
+        editing=True,
+        initial=service_initial(service),
+    )
+    if request.method == "POST" and form.is_valid():
+        changes = form.rules()
+        default = changes.pop("default_provider")
+        changes["default_provider"] = next(
+            (a.provider for a in approvals_of(service=service) if a.provider_id == default), None
+        )
+        try:
+            services.service_update(actor=request.user, service=service, **changes)
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The service was saved."))
+            return redirect("choice:service_detail", service.pk)
+    title = _("Edit %(name)s") % {"name": service.name}
+    cancel = reverse("choice:service_detail", args=[service.pk])
+    return render(request, "choice/form.html", {"form": form, "title": title, "cancel": cancel})
+
+
+@staff_view
+def provider_list(request: HttpRequest) -> HttpResponse:
+    """The providers the user keeps, with their approvals."""
+    _require(request.user, Perm.CHOICE_SETUP)
+    today = timezone.localdate()
+    providers = list(providers_for(user=request.user, perm=Perm.CHOICE_SETUP))
+    rows = [(p, [(a, a.status_on(today)) for a in p.approvals.all()]) for p in providers]
+    return render(request, "choice/provider_list.html", {"rows": rows, "approved": ApprovalStatus.APPROVED})
+
+
+@staff_view
+def provider_create(request: HttpRequest) -> HttpResponse:
+    """Register a provider (a new unit in the organisation tree)."""
+    _require(request.user, Perm.CHOICE_SETUP)
+    parents = list(units_for(request.user, Perm.CHOICE_SETUP).exclude(kind=UnitKind.UNIT))
+    form = ProviderForm(request.POST or None, parents=parents, initial={"kind": "private"})
+    if request.method == "POST" and form.is_valid():
+        parent = next((u for u in parents if u.pk == form.cleaned_data["parent"]), None)
+        if parent is None:
+            raise Http404
+        try:
+            provider = services.provider_register(
+                actor=request.user, data=form.data_for_service(), parent=parent
+            )
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The provider was registered. Approve it for a service next."))
+            return redirect("choice:provider_detail", provider.pk)
+    context = {"form": form, "title": _("New provider"), "cancel": reverse("choice:provider_list")}
+    return render(request, "choice/form.html", context)
+
+
+@staff_view
+def provider_detail(request: HttpRequest, provider_id: int) -> HttpResponse:
+    """A provider: details, approvals, continuity reports."""
+    provider = _provider_for_reading(request, provider_id)
+    today = timezone.localdate()
+    can_setup = can(request.user, Perm.CHOICE_SETUP, provider.unit)
+    approvals = list(
+        Approval.objects.filter(provider=provider).select_related("service", "service__owner_unit")
+    )
+    context = {
+        "provider": provider,
+        "approvals": [(a, a.status_on(today)) for a in approvals],
+        "approved": ApprovalStatus.APPROVED,
+        "can_setup": can_setup,
+        "can_clients": can(request.user, Perm.CHOICE_CLIENTS, provider.unit),
+        "services": [
+            s
+            for s in services_for(user=request.user, perm=Perm.CHOICE_SETUP)
+            if s.pk not in {a.service_id for a in approvals}
+        ],
+        "reports": selectors.continuity_reports(provider=provider),
+    }
+    return render(request, "choice/provider_detail.html", context)
+
+
+def _provider_for_reading(request: HttpRequest, provider_id: Any) -> Any:
+    try:
+        return access_provider_by_id(request.user, provider_id, Perm.CHOICE_SETUP)
+    except Http404:
+        return access_provider_by_id(request.user, provider_id, Perm.CHOICE_CLIENTS)
+
+
+@staff_view
+def provider_edit(request: HttpRequest, provider_id: int) -> HttpResponse:
+    """Change a provider's details."""
+    provider = access_provider_by_id(request.user, provider_id, Perm.CHOICE_SETUP)
+    form = ProviderForm(request.POST or None, editing=True, initial=provider_initial(provider))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.provider_update(actor=request.user, provider=provider, data=form.data_for_service())
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The provider was saved."))
+            return redirect("choice:provider_detail", provider.pk)
+    title = _("Edit %(name)s") % {"name": provider.name}
+    cancel = reverse("choice:provider_detail", args=[provider.pk])
+    return render(request, "choice/form.html", {"form": form, "title": title, "cancel": cancel})
+
+
+@staff_view
+def approval_edit(request: HttpRequest, provider_id: int, service_id: int) -> HttpResponse:
+    """Approve a provider for a service, or change the approval."""
+    provider = access_provider_by_id(request.user, provider_id, Perm.CHOICE_SETUP)
+    service = access_service_by_id(request.user, service_id, Perm.CHOICE_SETUP)
+    approval = Approval.objects.filter(provider=provider, service=service).first()
+    initial: dict[str, Any] = {"approved_from": timezone.localdate()}
+    if approval is not None:
+        initial = {
+            "approved_from": approval.approved_from,
+            "approved_until": approval.approved_until,
+            "suspended": approval.suspended,
+            "contract": approval.contract,
+            "capacity": approval.capacity,
+            "areas": approval.areas,
+        }
+    districts = [
+        d for d in _districts(service.municipality_id) if not service.areas or d.region_code in service.areas
+    ]
+    form = ApprovalForm(request.POST or None, districts=districts, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.approval_save(
+                actor=request.user, provider=provider, service=service, **form.cleaned_data
+            )
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The approval was saved."))
+            return redirect("choice:provider_detail", provider.pk)
+    title = _("Approval of %(provider)s for %(service)s") % {
+        "provider": provider.name,
+        "service": service.name,
+    }
+    cancel = reverse("choice:provider_detail", args=[provider.pk])
+    return render(request, "choice/form.html", {"form": form, "title": title, "cancel": cancel})
+
+
+@staff_view
+def continuity(request: HttpRequest, provider_id: int) -> HttpResponse:
+    """Report continuity for four weeks (provider staff, or whoever keeps the providers)."""
+    provider = _provider_for_reading(request, provider_id)
+    form = ContinuityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.continuity_report(actor=request.user, provider=provider, **form.cleaned_data)
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("Thank you. The comparison page shows the latest report."))
+            return redirect("choice:provider_detail", provider.pk)
+    title = _("Report continuity for %(provider)s") % {"provider": provider.name}
+    return render(
+        request,
+        "choice/continuity.html",
+        {
+            "form": form,
+            "title": title,
+            "provider": provider,
+            "reports": selectors.continuity_reports(provider=provider),
+        },
+    )
+
+
+@staff_view
+def provider_clients(request: HttpRequest, provider_id: int) -> HttpResponse:
+    """A provider's own clients today: each from the first day with the provider, no earlier."""
+    provider = access_provider_by_id(request.user, provider_id, Perm.CHOICE_CLIENTS)
+    today = timezone.localdate()
+    context = {
+        "provider": provider,
+        "clients": selectors.provider_clients(provider=provider, today=today),
+        "today": today,
+    }
+    return render(request, "choice/provider_clients.html", context)
+
+
+@staff_view
+def my_providers(request: HttpRequest) -> HttpResponse:
+    """Provider staff's start page: their provider(s), with links to the client lists."""
+    _require(request.user, Perm.CHOICE_CLIENTS)
+    providers = list(providers_for(user=request.user, perm=Perm.CHOICE_CLIENTS))
+    if len(providers) == 1:
+        return redirect("choice:provider_clients", providers[0].pk)
+    return render(request, "choice/my_providers.html", {"providers": providers})
+
+
+@staff_view
+@require_POST
+def defaults_apply(request: HttpRequest, service_id: int) -> HttpResponse:
+    """Give the default provider now to every client whose time to choose is over."""
+    service = access_service_by_id(request.user, service_id, Perm.CHOICE_CASES)
+    try:
+        done = services.defaults_apply_due(actor=request.user, service=service, today=timezone.localdate())
+    except ServiceError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("%(n)d clients got the default provider.") % {"n": done})
+    return redirect("choice:service_detail", service.pk)

@@ -1,0 +1,323 @@
+"""Case handlers' pages: register clients, their choice or the default, switches, ending, online
+requests and importing current clients. Each view: fetch with access check, act, respond.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from medvirk.accounts.access import can_anywhere
+from medvirk.accounts.permissions import Perm
+from medvirk.core.errors import ServiceError
+from medvirk.core.views import staff_view
+from medvirk.orgs.models import OrgUnit, UnitKind
+
+from . import csvimport, selectors, services
+from .forms import ChoiceForm, ClientForm, CloseForm, EndForm, ImportForm, MatchForm, SwitchForm
+from .models import Client, Provider
+from .selectors import (
+    access_client_by_id,
+    access_request_by_id,
+    access_service_by_id,
+    access_switch_by_id,
+    choosable_providers,
+)
+from .services import Background
+from .types import RequestStatus
+
+
+def _districts(municipality_id: int) -> list[OrgUnit]:
+    return list(
+        OrgUnit.objects.filter(municipality_id=municipality_id, kind=UnitKind.DISTRICT).order_by("name")
+    )
+
+
+@staff_view
+def client_create(request: HttpRequest, service_id: int) -> HttpResponse:
+    """Register a client with a decision; the time to choose starts on the decision date."""
+    service = access_service_by_id(request.user, service_id, Perm.CHOICE_CASES)
+    form = ClientForm(
+        request.POST or None,
+        districts=_districts(service.municipality_id),
+        initial={"decision_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            client = services.client_register(
+                actor=request.user,
+                service=service,
+                alias=c["alias"],
+                decision_on=c["decision_on"],
+                background=Background(c["district"], c["age_band"], c["immigrant_background"], c["language"]),
+            )
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(
+                request,
+                _("The client was registered. The last day to choose is %(date)s.")
+                % {"date": client.choice_deadline.strftime("%d.%m.%Y")},
+            )
+            return redirect("choice:client_detail", client.pk)
+    title = _("New client: %(service)s") % {"service": service.name}
+    return render(request, "choice/client_form.html", {"form": form, "title": title, "service": service})
+
+
+def _client_page(request: HttpRequest, client: Client, **forms: Any) -> HttpResponse:
+    today = timezone.localdate()
+    history = selectors.client_history(client=client)
+    current = next((a for a in history if a.period.covers(today)), None)
+    latest = history[-1] if history else None
+    options = choosable_providers(service=client.service, day=today, district=client.district)
+    planned = selectors.planned_switch(client=client)
+    can_switch = latest is not None and latest.ends_on is None and client.ended_on is None
+    context = {
+        "client": client,
+        "service": client.service,
+        "history": history,
+        "current": current,
+        "switches": selectors.client_switches(client=client),
+        "planned": planned if planned and planned.effective_on > today else None,
+        "today": today,
+        "awaiting": not history and client.ended_on is None and today <= client.choice_deadline,
+        "default_due": not history and client.ended_on is None and today > client.choice_deadline,
+        "choice_form": forms.get("choice_form")
+        or ChoiceForm(providers=options, initial={"chosen_on": today, "channel": "case_handler"}),
+        "switch_form": forms.get("switch_form")
+        or (
+            SwitchForm(
+                providers=[p for p in options if latest is None or p.pk != latest.provider_id],
+                initial={"requested_on": today, "channel": "case_handler"},
+            )
+            if can_switch
+            else None
+        ),
+        "end_form": forms.get("end_form") or EndForm(initial={"last_day": today}),
+        "notice_days": client.service.notice_days,
+    }
+    return render(request, "choice/client_detail.html", context, status=400 if forms else 200)
+
+
+@staff_view
+def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
+    """A client: where they stand, their history, and what the case handler can do next."""
+    return _client_page(request, access_client_by_id(request.user, client_id))
+
+
+def _provider(client: Client, provider_id: int) -> Provider | None:
+    return (
+        Provider.objects.filter(pk=provider_id, municipality_id=client.municipality_id)
+        .select_related("unit")
+        .first()
+    )
+
+
+@staff_view
+@require_POST
+def client_choose(request: HttpRequest, client_id: int) -> HttpResponse:
+    """Record the client's active choice."""
+    client = access_client_by_id(request.user, client_id)
+    options = choosable_providers(service=client.service, day=timezone.localdate(), district=client.district)
+    form = ChoiceForm(request.POST, providers=options)
+    if form.is_valid():
+        c = form.cleaned_data
+        try:
+            assignment = services.choice_record(
+                actor=request.user,
+                client=client,
+                provider=_provider(client, c["provider"]),  # type: ignore[arg-type]
+                chosen_on=c["chosen_on"],
+                starts_on=c["starts_on"],
+                channel=c["channel"],
+            )
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(
+                request,
+                _("The choice was registered: %(provider)s from %(date)s. The provider has been told.")
+                % {"provider": assignment.provider.name, "date": assignment.starts_on.strftime("%d.%m.%Y")},
+            )
+            return redirect("choice:client_detail", client.pk)
+    return _client_page(request, client, choice_form=form)
+
+
+@staff_view
+@require_POST
+def client_default(request: HttpRequest, client_id: int) -> HttpResponse:
+    """Give the client the default provider (the time to choose is over)."""
+    client = access_client_by_id(request.user, client_id)
+    try:
+        assignment = services.default_apply(actor=request.user, client=client, today=timezone.localdate())
+    except ServiceError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request,
+            _("%(provider)s is the client's provider from %(date)s.")
+            % {"provider": assignment.provider.name, "date": assignment.starts_on.strftime("%d.%m.%Y")},
+        )
+    return redirect("choice:client_detail", client.pk)
+
+
+@staff_view
+@require_POST
+def client_switch(request: HttpRequest, client_id: int) -> HttpResponse:
+    """Register a switch; the notice rule gives the date."""
+    client = access_client_by_id(request.user, client_id)
+    # Any provider of the service: the approval is checked for the day the switch takes effect.
+    form = SwitchForm(
+        request.POST, providers=[a.provider for a in selectors.approvals_of(service=client.service)]
+    )
+    if form.is_valid():
+        c = form.cleaned_data
+        try:
+            switch = services.switch_register(
+                actor=request.user,
+                client=client,
+                to_provider=_provider(client, c["to_provider"]),  # type: ignore[arg-type]
+                requested_on=c["requested_on"],
+                wished_on=c["wished_on"],
+                reasons=list(c["reasons"]),
+                reason_text=c["reason_text"],
+                channel=c["channel"],
+            )
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(
+                request,
+                _("The switch was registered: %(provider)s from %(date)s. Both providers have been told.")
+                % {"provider": switch.to_provider.name, "date": switch.effective_on.strftime("%d.%m.%Y")},
+            )
+            return redirect("choice:client_detail", client.pk)
+    return _client_page(request, client, switch_form=form)
+
+
+@staff_view
+@require_POST
+def client_end(request: HttpRequest, client_id: int) -> HttpResponse:
+    """End the client's service."""
+    client = access_client_by_id(request.user, client_id)
+    form = EndForm(request.POST)
+    if form.is_valid():
+        try:
+            services.client_end(actor=request.user, client=client, last_day=form.cleaned_data["last_day"])
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The client's service was ended."))
+            return redirect("choice:client_detail", client.pk)
+    return _client_page(request, client, end_form=form)
+
+
+@staff_view
+@require_POST
+def switch_cancel(request: HttpRequest, switch_id: int) -> HttpResponse:
+    """Cancel a switch that has not taken effect."""
+    switch = access_switch_by_id(request.user, switch_id)
+    try:
+        services.switch_cancel(actor=request.user, switch=switch, today=timezone.localdate())
+    except ServiceError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The switch was cancelled. The current provider continues."))
+    return redirect("choice:client_detail", switch.client_id)
+
+
+@staff_view
+def request_list(request: HttpRequest) -> HttpResponse:
+    """Requests from the public page waiting to be matched, and those handled."""
+    status = request.GET.get("status", RequestStatus.NEW)
+    if status not in RequestStatus.values:
+        status = RequestStatus.NEW
+    if not can_anywhere(request.user, Perm.CHOICE_CASES):
+        raise Http404
+    rows = list(selectors.requests_for(user=request.user, status=status)[:200])
+    return render(
+        request,
+        "choice/request_list.html",
+        {"rows": rows, "status": status, "statuses": RequestStatus.choices},
+    )
+
+
+@staff_view
+def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
+    """Match a request to its client (recording the choice or switch), or close it with a note."""
+    online = access_request_by_id(request.user, request_id)
+    query = request.GET.get("q", "")
+    candidates = selectors.match_candidates(request=online, query=query)
+    match_form = MatchForm(clients=candidates)
+    close_form = CloseForm()
+    if request.method == "POST" and online.status == RequestStatus.NEW:
+        if "close" in request.POST:
+            close_form = CloseForm(request.POST)
+            if close_form.is_valid():
+                try:
+                    services.online_request_close(
+                        actor=request.user, request=online, note=close_form.cleaned_data["note"]
+                    )
+                except ServiceError as error:
+                    close_form.add_service_error(error)
+                else:
+                    messages.success(request, _("The request was closed."))
+                    return redirect("choice:request_list")
+        else:
+            candidates = selectors.match_candidates(request=online)
+            match_form = MatchForm(request.POST, clients=candidates)
+            if match_form.is_valid():
+                client = next(c for c in candidates if c.pk == match_form.cleaned_data["client"])
+                try:
+                    services.online_request_match(actor=request.user, request=online, client=client)
+                except ServiceError as error:
+                    match_form.add_service_error(error)
+                else:
+                    messages.success(
+                        request,
+                        _("The request was matched and registered for %(alias)s.") % {"alias": client.alias},
+                    )
+                    return redirect("choice:client_detail", client.pk)
+    context = {
+        "online": online,
+        "match_form": match_form,
+        "close_form": close_form,
+        "query": query,
+        "candidates": candidates,
+    }
+    return render(
+        request, "choice/request_detail.html", context, status=400 if request.method == "POST" else 200
+    )
+
+
+@staff_view
+def import_clients(request: HttpRequest, service_id: int) -> HttpResponse:
+    """Upload → preview with every line's verdict → confirm (all or nothing)."""
+    service = access_service_by_id(request.user, service_id, Perm.CHOICE_CASES)
+    if request.method == "POST" and "confirm" in request.POST:
+        try:
+            rows = csvimport.unsign_rows(request.POST.get("rows", ""), service)
+            count = csvimport.clients_import(actor=request.user, service=service, rows=rows)
+        except ServiceError as error:
+            messages.error(request, str(error.message))
+            return redirect("choice:import", service.pk)
+        messages.success(
+            request, _("%(n)d clients were imported with their current provider.") % {"n": count}
+        )
+        return redirect("choice:service_detail", service.pk)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    preview = token = None
+    if request.method == "POST" and form.is_valid():
+        preview = csvimport.parse_csv(form.cleaned_data["file"].read(), service=service)
+        if preview.importable:
+            token = csvimport.sign_rows(preview, service)
+    return render(
+        request, "choice/import.html", {"form": form, "preview": preview, "token": token, "service": service}
+    )

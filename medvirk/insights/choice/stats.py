@@ -1,0 +1,48 @@
+"""The statistics of choosing for one service and year, with names in the page language.
+
+The decision itself is made in the domain app (``choice.selectors.statistics_decision``, one
+suppression table per service-year); this module only adds labels, for the page and the API.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from medvirk.choice import selectors as choice_selectors
+from medvirk.choice.selectors import ChoiceStatistics, Labels
+from medvirk.choice.types import SwitchReason
+from medvirk.common.dimensions import DIMENSIONS_BY_KEY
+from medvirk.orgs.models import OrgUnit, UnitKind
+
+
+def labels_for(service: Any, providers: dict[int, str]) -> Labels:
+    lang = get_language() or "nb"
+    categories: dict[str, dict[str, str]] = {
+        d: {c.key: c.label(lang) for c in DIMENSIONS_BY_KEY[d].categories}
+        for d in ("immigrant_background", "age_band")
+    }
+    categories["language"] = {"norwegian": _("Norwegian or Sami"), "other": _("Another language")}
+    categories["district"] = dict(
+        OrgUnit.objects.filter(municipality_id=service.municipality_id, kind=UnitKind.DISTRICT).values_list(
+            "region_code", "name"
+        )
+    )
+    return Labels(
+        providers=providers,
+        categories=categories,
+        reasons={r.value: str(r.label) for r in SwitchReason},
+        not_stated=_("Not in the record"),
+    )
+
+
+def statistics_for(service: Any, year: int) -> ChoiceStatistics:
+    """Return the decided statistics of one service-year (also for the API)."""
+    today = timezone.localdate()
+    facts, reference = choice_selectors.statistics_facts(service=service, year=year, today=today)
+    decision = choice_selectors.statistics_decision(service=service, facts=facts)
+    names = {a.provider_id: a.provider.name for a in choice_selectors.approvals_of(service=service)}
+    return ChoiceStatistics(facts, decision, labels_for(service, names), reference)

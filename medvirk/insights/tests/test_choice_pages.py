@@ -1,0 +1,249 @@
+"""The public comparison of providers, the printable form, the online request, and the statistics
+page of choice: what people see, in which language, and what the anonymity decision hides."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+
+from medvirk.choice.models import OnlineRequest
+from medvirk.insights.choice import figures
+from medvirk.insights.choice.public_text import EN, NB, NN, TEXTS, page_languages
+from medvirk.insights.disclosure import clear_cache
+from medvirk.participation.models import Finding
+from tests.choice_support import NAMES, home_care, round_with
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh() -> Any:
+    clear_cache()
+    cache.clear()  # the request rate limit counts in the cache
+    yield
+    clear_cache()
+
+
+def _url(demo: Any, rest: str = "") -> str:
+    service, _providers = home_care(demo)
+    return f"/valg/{demo.municipality.slug}/{service.pk}/{rest}"
+
+
+def _text(html: str) -> str:
+    """The visible text of a page (tags and the bidi isolates removed, spaces collapsed)."""
+    body = html.split("<body", 1)[1]
+    text = re.sub(r"<[^>]+>", " ", body).replace("\u2066", "").replace("\u2069", "")
+    return re.sub(r"\s+", " ", text)
+
+
+def test_two_providers_are_compared_and_a_small_one_says_too_few_answers(client_as: Any, demo: Any) -> None:
+    round_with(demo, (30, 26, 3))
+    page = _text(client_as(None).get(_url(demo) + "?lang=en").content.decode())
+    for name in NAMES:
+        assert name in page
+    assert "30" in page
+    assert "26" in page
+    assert "Too few answers to show" in page
+    assert "A group with fewer than 5 answers is never shown" in page
+
+
+def test_the_small_provider_cannot_be_derived_from_the_total(demo: Any) -> None:
+    """The comparison shows the providers and the round's total from one decision: with one
+    provider hidden, the total or another provider is hidden too (total − others ≠ 3)."""
+    survey = round_with(demo, (30, 26, 3))
+    _service, providers = home_care(demo)
+    comparison = figures.compare(providers=list(providers.values()), survey=survey)
+    assert comparison is not None
+    shown = [comparison.providers[p.pk].respondents for p in providers.values()]
+    assert shown[2] is None
+    assert comparison.total.respondents is None or shown.count(None) >= 2
+    for measure in comparison.measures:
+        key = measure.key or measure.question.key
+        cells = [comparison.providers[p.pk].figures[key] for p in providers.values()]
+        hidden = [not c.shown for c in cells]
+        assert hidden[2]
+        assert not comparison.total.figures[key].shown or sum(hidden) >= 2, key
+
+
+def test_the_newest_closed_round_covering_the_most_providers_is_compared(demo: Any) -> None:
+    old = round_with(demo, (12, 12, 12), label="2025", seed=1)
+    new = round_with(demo, (12, 12, 12), label="2026", seed=2)
+    _service, providers = home_care(demo)
+    assert figures.comparison_round(providers=list(providers.values())) == new
+    assert figures.rounds_for(providers=list(providers.values())) == [new, old]
+
+
+@pytest.mark.parametrize("lang", ["nb", "nn"])
+def test_norwegian_pages_show_no_english_and_no_internal_keys(client_as: Any, demo: Any, lang: str) -> None:
+    round_with(demo, (30, 26, 8))
+    own = {"nb": NB, "nn": NN}[lang]
+    for rest in ("", "form/", "request/"):
+        html = client_as(None).get(_url(demo, rest) + f"?lang={lang}").content.decode()
+        assert f'<html lang="{lang}" dir="ltr"' in html
+        text = _text(html)
+        for key, english in EN.items():
+            if english != own[key] and len(english) > 3:
+                assert english not in text, (rest, key)
+        assert not re.search(r"\b(m|r|spec|req|form|err)_[a-z_]+\b", text), rest  # no text keys
+        assert "{" not in text, rest  # no unfilled placeholders
+
+
+def test_the_page_is_in_arabic_right_to_left(client_as: Any, demo: Any) -> None:
+    html = client_as(None).get(_url(demo) + "?lang=ar").content.decode()
+    assert '<html lang="ar" dir="rtl"' in html
+    assert TEXTS["ar"]["compare_heading"] in html
+    assert 'lang="nb"' in html  # the service's own description keeps its language
+    assert "\u206621 00 00 00\u2069" in html  # phone numbers stay left to right in a right-to-left page
+
+
+def test_a_language_without_texts_falls_back_to_bokmal_and_is_not_offered(client_as: Any, demo: Any) -> None:
+    assert "so" not in page_languages()
+    html = client_as(None).get(_url(demo) + "?lang=so").content.decode()
+    assert '<html lang="nb"' in html
+
+
+def test_every_language_has_every_text_with_the_same_placeholders() -> None:
+    from medvirk.common import languages
+
+    shipped = {code for code in languages.LANGUAGES if languages.has_respondent_texts(code)}
+    assert set(page_languages()) == shipped  # a language respondents get gets these pages too
+    placeholders = {key: set(re.findall(r"{(\w+)}", text)) for key, text in EN.items()}
+    for lang, texts in TEXTS.items():
+        assert set(texts) == set(EN), lang
+        for key, text in texts.items():
+            assert set(re.findall(r"{(\w+)}", text)) == placeholders[key], (lang, key)
+            assert text.strip(), (lang, key)
+
+
+def test_the_printable_form_lists_every_approved_provider(client_as: Any, demo: Any) -> None:
+    page = _text(client_as(None).get(_url(demo, "form/") + "?lang=ar").content.decode())
+    for name in NAMES:
+        assert name in page
+    assert TEXTS["ar"]["form_signature"] in page
+
+
+def test_the_online_request_is_stored_for_a_case_handler(client_as: Any, demo: Any) -> None:
+    _service, providers = home_care(demo)
+    client = client_as(None)
+    url = _url(demo, "request/")
+    empty = client.post(url, {"lang": "ar"})
+    assert empty.status_code == 400
+    assert TEXTS["ar"]["err_required"] in empty.content.decode()
+    assert not OnlineRequest.objects.exists()
+    response = client.post(
+        url,
+        {
+            "lang": "ar",
+            "kind": "switch",
+            "provider": providers[NAMES[1]].pk,
+            "client_name": "Aisha",
+            "sender_name": "Fatima",
+            "phone": "912 34 567",
+            "reasons": ["language"],
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"].endswith("?lang=ar")
+    request = OnlineRequest.objects.get()
+    assert (request.kind, request.client_name, request.phone, request.language) == (
+        "switch",
+        "Aisha",
+        "+4791234567",
+        "ar",
+    )
+    assert request.reasons == ["language"]
+    assert not response.cookies  # no cookie on a public page
+
+
+def test_the_honeypot_stores_nothing_and_the_rate_limit_holds(
+    client_as: Any, demo: Any, settings: Any
+) -> None:
+    _service, providers = home_care(demo)
+    client = client_as(None)
+    url = _url(demo, "request/")
+    data = {"kind": "choice", "provider": providers[NAMES[0]].pk, "client_name": "A", "phone": "91234567"}
+    assert client.post(url, {**data, "website": "http://spam.example"}).status_code == 302
+    assert not OnlineRequest.objects.exists()
+    for _ in range(10):
+        assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 429
+    assert OnlineRequest.objects.count() == 10
+
+
+def test_an_unpublished_service_is_not_public(client_as: Any, demo: Any) -> None:
+    service, _providers = home_care(demo)
+    service.published = False
+    service.save()
+    assert client_as(None).get(_url(demo)).status_code == 404
+
+
+def test_the_statistics_page_shows_choice_by_group_and_the_providers_rounds(
+    client_as: Any, demo: Any
+) -> None:
+    round_with(demo, (30, 26, 3))
+    client = client_as("analytiker")
+    client.cookies["django_language"] = "en"
+    service, _providers = home_care(demo)
+    page = _text(client.get(f"/choice/statistics/{service.pk}/").content.decode())
+    assert "Who makes an active choice" in page
+    assert "Immigrant background" in page
+    assert "User survey 2026" in page
+    assert "too few answers" in page
+
+
+def test_a_shown_switch_reason_becomes_a_finding(client_as: Any, demo: Any) -> None:
+    from datetime import date
+
+    from medvirk.choice import services
+    from medvirk.core.actors import SystemActor
+
+    service, providers = home_care(demo)
+    system = SystemActor("test")
+    today = date.today()
+    for n in range(6):
+        client = services.client_register(
+            actor=system, service=service, alias=f"F-{n}", decision_on=date(today.year, 1, 1)
+        )
+        services.choice_record(
+            actor=system, client=client, provider=providers[NAMES[0]], chosen_on=date(today.year, 1, 1)
+        )
+        services.switch_register(
+            actor=system,
+            client=client,
+            to_provider=providers[NAMES[1]],
+            requested_on=date(today.year, 1, 2),
+            reasons=["too_many_staff"],
+        )
+    analyst = client_as("analytiker")
+    analyst.cookies["django_language"] = "en"
+    response = analyst.post(f"/choice/statistics/{service.pk}/finding/", {"reason": "too_many_staff"})
+    assert response.status_code == 302
+    finding = Finding.objects.get(unit=service.owner_unit)
+    assert "6 of 6 switches" in finding.statement
+    # A reason nobody gave (count 0) or a hidden one does not become a finding.
+    analyst.post(f"/choice/statistics/{service.pk}/finding/", {"reason": "respect"})
+    assert Finding.objects.filter(unit=service.owner_unit).count() == 1
+
+
+def test_the_statistics_api_hides_small_counts(client_as: Any, demo: Any) -> None:
+    from datetime import date
+
+    from medvirk.choice import services
+    from medvirk.core.actors import SystemActor
+
+    service, providers = home_care(demo)
+    system = SystemActor("test")
+    year = date.today().year
+    for n in range(3):
+        client = services.client_register(
+            actor=system, service=service, alias=f"S-{n}", decision_on=date(year, 1, 1)
+        )
+        services.choice_record(
+            actor=system, client=client, provider=providers[NAMES[2]], chosen_on=date(year, 1, 1)
+        )
+    data = client_as("analytiker").get(f"/api/v1/choice/services/{service.pk}/statistics?year={year}").json()
+    assert data["first_choices"]["all"]["first_choices"] is None  # 3 clients: hidden
+    assert all(p["active_choices"] in (None, 0) for p in data["first_choices"]["chosen_providers"])
