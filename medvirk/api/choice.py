@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
@@ -19,6 +19,7 @@ from ninja.responses import Status
 
 from medvirk.accounts.access import access_unit_by_id, can_anywhere
 from medvirk.accounts.permissions import Perm
+from medvirk.accounts.requests import StaffRequest
 from medvirk.choice import csvimport, selectors, services
 from medvirk.choice.enums import ChoiceErrorCode
 from medvirk.choice.models import Approval, Assignment, ChoiceService, Client, OnlineRequest, Provider, Switch
@@ -380,12 +381,12 @@ def _request(r: OnlineRequest) -> dict[str, Any]:
     }
 
 
-def _require(request: HttpRequest, *perms: Perm) -> None:
+def _require(request: StaffRequest, *perms: Perm) -> None:
     if not any(can_anywhere(request.user, p) for p in perms):
         raise Http404
 
 
-def _service_reading(request: HttpRequest, service_id: int) -> ChoiceService:
+def _service_reading(request: StaffRequest, service_id: int) -> ChoiceService:
     for perm in (Perm.CHOICE_SETUP, Perm.CHOICE_CASES, Perm.CHOICE_STATS):
         try:
             return selectors.access_service_by_id(request.user, service_id, perm)
@@ -415,7 +416,7 @@ def _provider_of(service: ChoiceService, provider_id: int | None) -> Provider | 
 
 
 @router.get("/choice/services", response=list[ServiceOut])
-def list_services(request: HttpRequest) -> list[dict[str, Any]]:
+def list_services(request: StaffRequest) -> list[dict[str, Any]]:
     """Services with choice the caller sets up, handles clients of, or reads statistics of."""
     _require(request, Perm.CHOICE_SETUP, Perm.CHOICE_CASES, Perm.CHOICE_STATS)
     found: dict[int, ChoiceService] = {}
@@ -428,7 +429,7 @@ def list_services(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/choice/services", response={201: ServiceOut})
-def create_service(request: HttpRequest, payload: ServiceIn) -> Status[dict[str, Any]]:
+def create_service(request: StaffRequest, payload: ServiceIn) -> Status[dict[str, Any]]:
     """Create a service with choice and its rules below a unit the caller sets choice up in."""
     unit = access_unit_by_id(request.user, payload.owner_unit_id, Perm.CHOICE_SETUP)
     data = payload.dict(exclude={"owner_unit_id"})
@@ -437,13 +438,13 @@ def create_service(request: HttpRequest, payload: ServiceIn) -> Status[dict[str,
 
 
 @router.get("/choice/services/{service_id}", response=ServiceOut)
-def get_service(request: HttpRequest, service_id: int) -> dict[str, Any]:
+def get_service(request: StaffRequest, service_id: int) -> dict[str, Any]:
     """One service with its rules and approvals."""
     return _service(_service_reading(request, service_id))
 
 
 @router.patch("/choice/services/{service_id}", response=ServiceOut)
-def update_service(request: HttpRequest, service_id: int, payload: ServicePatch) -> dict[str, Any]:
+def update_service(request: StaffRequest, service_id: int, payload: ServicePatch) -> dict[str, Any]:
     """Change a service's rules (``default_provider_id`` must be approved for it)."""
     service = selectors.access_service_by_id(request.user, service_id, Perm.CHOICE_SETUP)
     changes = payload.dict(exclude_unset=True)
@@ -457,14 +458,14 @@ def update_service(request: HttpRequest, service_id: int, payload: ServicePatch)
 
 
 @router.get("/choice/providers", response=list[ProviderOut])
-def list_providers(request: HttpRequest) -> list[dict[str, Any]]:
+def list_providers(request: StaffRequest) -> list[dict[str, Any]]:
     """Providers the caller keeps."""
     _require(request, Perm.CHOICE_SETUP)
     return [_provider(p) for p in selectors.providers_for(user=request.user, perm=Perm.CHOICE_SETUP)]
 
 
 @router.post("/choice/providers", response={201: ProviderOut})
-def create_provider(request: HttpRequest, payload: ProviderCreate) -> Status[dict[str, Any]]:
+def create_provider(request: StaffRequest, payload: ProviderCreate) -> Status[dict[str, Any]]:
     """Register a provider as a new unit below ``parent_id``."""
     parent = access_unit_by_id(request.user, payload.parent_id, Perm.CHOICE_SETUP)
     data = ProviderData(**payload.dict(exclude={"parent_id"}))
@@ -472,7 +473,7 @@ def create_provider(request: HttpRequest, payload: ProviderCreate) -> Status[dic
     return Status(201, _provider(provider))
 
 
-def _provider_reading(request: HttpRequest, provider_id: int) -> Provider:
+def _provider_reading(request: StaffRequest, provider_id: int) -> Provider:
     try:
         return selectors.access_provider_by_id(request.user, provider_id, Perm.CHOICE_SETUP)
     except Http404:
@@ -480,13 +481,13 @@ def _provider_reading(request: HttpRequest, provider_id: int) -> Provider:
 
 
 @router.get("/choice/providers/{provider_id}", response=ProviderOut)
-def get_provider(request: HttpRequest, provider_id: int) -> dict[str, Any]:
+def get_provider(request: StaffRequest, provider_id: int) -> dict[str, Any]:
     """One provider with its approvals."""
     return _provider(_provider_reading(request, provider_id))
 
 
 @router.patch("/choice/providers/{provider_id}", response=ProviderOut)
-def update_provider(request: HttpRequest, provider_id: int, payload: ProviderIn) -> dict[str, Any]:
+def update_provider(request: StaffRequest, provider_id: int, payload: ProviderIn) -> dict[str, Any]:
     """Replace a provider's details."""
     provider = selectors.access_provider_by_id(request.user, provider_id, Perm.CHOICE_SETUP)
     services.provider_update(actor=request.user, provider=provider, data=ProviderData(**payload.dict()))
@@ -495,7 +496,7 @@ def update_provider(request: HttpRequest, provider_id: int, payload: ProviderIn)
 
 @router.put("/choice/providers/{provider_id}/approvals/{service_id}", response=ApprovalOut)
 def save_approval(
-    request: HttpRequest, provider_id: int, service_id: int, payload: ApprovalIn
+    request: StaffRequest, provider_id: int, service_id: int, payload: ApprovalIn
 ) -> dict[str, Any]:
     """Approve a provider for a service, or change the approval."""
     provider = selectors.access_provider_by_id(request.user, provider_id, Perm.CHOICE_SETUP)
@@ -508,7 +509,7 @@ def save_approval(
 
 @router.post("/choice/providers/{provider_id}/continuity", response={201: ContinuityOut})
 def report_continuity(
-    request: HttpRequest, provider_id: int, payload: ContinuityIn
+    request: StaffRequest, provider_id: int, payload: ContinuityIn
 ) -> Status[dict[str, Any]]:
     """Report different staff per client for four weeks (provider staff, or whoever keeps providers)."""
     provider = _provider_reading(request, provider_id)
@@ -525,7 +526,7 @@ def report_continuity(
 
 
 @router.get("/choice/providers/{provider_id}/clients", response=list[ProviderClientOut])
-def provider_clients(request: HttpRequest, provider_id: int) -> list[selectors.ProviderClient]:
+def provider_clients(request: StaffRequest, provider_id: int) -> list[selectors.ProviderClient]:
     """The provider's clients today, each from the first day with the provider."""
     provider = selectors.access_provider_by_id(request.user, provider_id, Perm.CHOICE_CLIENTS)
     return selectors.provider_clients(provider=provider, today=timezone.localdate())
@@ -536,7 +537,7 @@ def provider_clients(request: HttpRequest, provider_id: int) -> list[selectors.P
 
 @router.get("/choice/services/{service_id}/clients", response=list[ClientRowOut])
 def list_clients(
-    request: HttpRequest, service_id: int, q: str = "", status: str = ""
+    request: StaffRequest, service_id: int, q: str = "", status: str = ""
 ) -> list[dict[str, Any]]:
     """The service's clients with today's provider (``status``: awaiting, default_due, ended)."""
     service = selectors.access_service_by_id(request.user, service_id, Perm.CHOICE_CASES)
@@ -558,7 +559,7 @@ def list_clients(
 
 
 @router.post("/choice/services/{service_id}/clients", response={201: ClientOut})
-def create_client(request: HttpRequest, service_id: int, payload: ClientIn) -> Status[dict[str, Any]]:
+def create_client(request: StaffRequest, service_id: int, payload: ClientIn) -> Status[dict[str, Any]]:
     """Register a client with a decision (an alias, never a national ID number)."""
     service = selectors.access_service_by_id(request.user, service_id, Perm.CHOICE_CASES)
     client = services.client_register(
@@ -574,13 +575,13 @@ def create_client(request: HttpRequest, service_id: int, payload: ClientIn) -> S
 
 
 @router.get("/choice/clients/{client_id}", response=ClientOut)
-def get_client(request: HttpRequest, client_id: int) -> dict[str, Any]:
+def get_client(request: StaffRequest, client_id: int) -> dict[str, Any]:
     """A client with the history of providers and switches."""
     return _client(selectors.access_client_by_id(request.user, client_id))
 
 
 @router.post("/choice/clients/{client_id}/choice", response={201: ClientOut})
-def record_choice(request: HttpRequest, client_id: int, payload: ChoiceIn) -> Status[dict[str, Any]]:
+def record_choice(request: StaffRequest, client_id: int, payload: ChoiceIn) -> Status[dict[str, Any]]:
     """Record the client's active choice within the time to choose."""
     client = selectors.access_client_by_id(request.user, client_id)
     provider = _provider_of(client.service, payload.provider_id)
@@ -597,7 +598,7 @@ def record_choice(request: HttpRequest, client_id: int, payload: ChoiceIn) -> St
 
 
 @router.post("/choice/clients/{client_id}/default", response={201: ClientOut})
-def apply_default(request: HttpRequest, client_id: int) -> Status[dict[str, Any]]:
+def apply_default(request: StaffRequest, client_id: int) -> Status[dict[str, Any]]:
     """Give the default provider (the time to choose is over)."""
     client = selectors.access_client_by_id(request.user, client_id)
     services.default_apply(actor=request.user, client=client, today=timezone.localdate())
@@ -605,7 +606,7 @@ def apply_default(request: HttpRequest, client_id: int) -> Status[dict[str, Any]
 
 
 @router.post("/choice/clients/{client_id}/switches", response={201: SwitchOut})
-def register_switch(request: HttpRequest, client_id: int, payload: SwitchIn) -> Status[dict[str, Any]]:
+def register_switch(request: StaffRequest, client_id: int, payload: SwitchIn) -> Status[dict[str, Any]]:
     """Register a switch; the service's notice gives the date."""
     client = selectors.access_client_by_id(request.user, client_id)
     provider = _provider_of(client.service, payload.to_provider_id)
@@ -624,14 +625,14 @@ def register_switch(request: HttpRequest, client_id: int, payload: SwitchIn) -> 
 
 
 @router.post("/choice/switches/{switch_id}/cancel", response=SwitchOut)
-def cancel_switch(request: HttpRequest, switch_id: int) -> dict[str, Any]:
+def cancel_switch(request: StaffRequest, switch_id: int) -> dict[str, Any]:
     """Cancel a switch that has not taken effect."""
     switch = selectors.access_switch_by_id(request.user, switch_id)
     return _switch(services.switch_cancel(actor=request.user, switch=switch, today=timezone.localdate()))
 
 
 @router.post("/choice/clients/{client_id}/end", response=ClientOut)
-def end_client(request: HttpRequest, client_id: int, payload: EndIn) -> dict[str, Any]:
+def end_client(request: StaffRequest, client_id: int, payload: EndIn) -> dict[str, Any]:
     """End the client's service."""
     client = selectors.access_client_by_id(request.user, client_id)
     return _client(services.client_end(actor=request.user, client=client, last_day=payload.last_day))
@@ -641,7 +642,7 @@ def end_client(request: HttpRequest, client_id: int, payload: EndIn) -> dict[str
 
 
 @router.get("/choice/requests", response=list[RequestOut])
-def list_requests(request: HttpRequest, status: str = RequestStatus.NEW) -> list[dict[str, Any]]:
+def list_requests(request: StaffRequest, status: str = RequestStatus.NEW) -> list[dict[str, Any]]:
     """Requests from the public page to the services the caller handles."""
     _require(request, Perm.CHOICE_CASES)
     if status not in RequestStatus.values:
@@ -650,7 +651,7 @@ def list_requests(request: HttpRequest, status: str = RequestStatus.NEW) -> list
 
 
 @router.post("/choice/requests/{request_id}/match", response=RequestOut)
-def match_request(request: HttpRequest, request_id: int, payload: MatchIn) -> dict[str, Any]:
+def match_request(request: StaffRequest, request_id: int, payload: MatchIn) -> dict[str, Any]:
     """Match a request to its client and register the choice or switch it asks for."""
     online = selectors.access_request_by_id(request.user, request_id)
     client = selectors.access_client_by_id(request.user, payload.client_id)
@@ -658,7 +659,7 @@ def match_request(request: HttpRequest, request_id: int, payload: MatchIn) -> di
 
 
 @router.post("/choice/requests/{request_id}/close", response=RequestOut)
-def close_request(request: HttpRequest, request_id: int, payload: CloseIn) -> dict[str, Any]:
+def close_request(request: StaffRequest, request_id: int, payload: CloseIn) -> dict[str, Any]:
     """Close a request without a match, with a note why."""
     online = selectors.access_request_by_id(request.user, request_id)
     return _request(services.online_request_close(actor=request.user, request=online, note=payload.note))
@@ -670,7 +671,7 @@ def close_request(request: HttpRequest, request_id: int, payload: CloseIn) -> di
 @router.post(
     "/choice/services/{service_id}/import", response={200: ImportOut, 201: ImportOut, 400: ImportOut}
 )
-def import_clients(request: HttpRequest, service_id: int, payload: ImportIn) -> Status[dict[str, Any]]:
+def import_clients(request: StaffRequest, service_id: int, payload: ImportIn) -> Status[dict[str, Any]]:
     """Check (``dry_run``) or import a CSV of current clients: all lines or none; every bad line listed."""
     service = selectors.access_service_by_id(request.user, service_id, Perm.CHOICE_CASES)
     preview = csvimport.parse_csv(payload.csv.encode("utf-8"), service=service)
@@ -691,7 +692,7 @@ def import_clients(request: HttpRequest, service_id: int, payload: ImportIn) -> 
 
 
 @router.get("/choice/services/{service_id}/statistics")
-def service_statistics(request: HttpRequest, service_id: int, year: int | None = None) -> dict[str, Any]:
+def service_statistics(request: StaffRequest, service_id: int, year: int | None = None) -> dict[str, Any]:
     """The statistics of choosing for a year: every count the anonymity decision hides is null."""
     service = selectors.access_service_by_id(request.user, service_id, Perm.CHOICE_STATS)
     today = timezone.localdate()

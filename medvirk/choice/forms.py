@@ -84,14 +84,14 @@ class ServiceForm(DsForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["areas"].choices = district_choices(districts)
+        self.choice_field("areas").choices = district_choices(districts)
         if editing:
             del self.fields["owner_unit"]
-            self.fields["default_provider"].choices = [("", _("None yet"))] + [
+            self.choice_field("default_provider").choices = [("", _("None yet"))] + [
                 (a.provider_id, a.provider.name) for a in approvals
             ]
         else:
-            self.fields["owner_unit"].choices = [(u.pk, u.name) for u in units]
+            self.choice_field("owner_unit").choices = [(u.pk, u.name) for u in units]
             del self.fields["default_provider"]
 
     def rules(self) -> dict[str, Any]:
@@ -166,12 +166,12 @@ class ProviderForm(DsForm):
         self, *args: Any, parents: Sequence[OrgUnit] = (), editing: bool = False, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["languages"].choices = language_choices()
-        self.fields["specialisations"].choices = Specialisation.choices
+        self.choice_field("languages").choices = language_choices()
+        self.choice_field("specialisations").choices = Specialisation.choices
         if editing:
             del self.fields["parent"]
         else:
-            self.fields["parent"].choices = [(u.pk, u.name) for u in parents]
+            self.choice_field("parent").choices = [(u.pk, u.name) for u in parents]
 
     def data_for_service(self) -> ProviderData:
         c = self.cleaned_data
@@ -225,7 +225,7 @@ class ApprovalForm(DsForm):
 
     def __init__(self, *args: Any, districts: Iterable[OrgUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["areas"].choices = district_choices(districts)
+        self.choice_field("areas").choices = district_choices(districts)
 
 
 class ContinuityForm(DsForm):
@@ -258,11 +258,11 @@ class ClientForm(DsForm):
 
     def __init__(self, *args: Any, districts: Iterable[OrgUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        unknown = [("", _("Not in the record"))]
-        self.fields["district"].choices = unknown + district_choices(districts)
-        self.fields["age_band"].choices = unknown + _category_choices(AGE_BAND)
-        self.fields["immigrant_background"].choices = unknown + _category_choices(IMMIGRANT_BACKGROUND)
-        self.fields["language"].choices = unknown + language_choices()
+        unknown: list[tuple[str, Any]] = [("", _("Not in the record"))]
+        self.choice_field("district").choices = unknown + district_choices(districts)
+        self.choice_field("age_band").choices = unknown + _category_choices(AGE_BAND)
+        self.choice_field("immigrant_background").choices = unknown + _category_choices(IMMIGRANT_BACKGROUND)
+        self.choice_field("language").choices = unknown + language_choices()
         for name in ("district", "age_band", "immigrant_background", "language"):
             self.fields[name].help_text = _(
                 "Only what the case record says; never ask the client for it here."
@@ -288,7 +288,7 @@ class ChoiceForm(DsForm):
 
     def __init__(self, *args: Any, providers: Iterable[Provider], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["provider"].choices = _provider_choices(providers)
+        self.choice_field("provider").choices = _provider_choices(providers)
 
 
 class SwitchForm(DsForm):
@@ -310,8 +310,8 @@ class SwitchForm(DsForm):
 
     def __init__(self, *args: Any, providers: Iterable[Provider], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_provider"].choices = _provider_choices(providers)
-        self.fields["reasons"].choices = SwitchReason.choices
+        self.choice_field("to_provider").choices = _provider_choices(providers)
+        self.choice_field("reasons").choices = SwitchReason.choices
 
 
 class EndForm(DsForm):
@@ -333,7 +333,9 @@ class MatchForm(DsForm):
 
     def __init__(self, *args: Any, clients: Iterable[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["client"].choices = [(c.pk, f"{c.alias} ({c.decision_on:%d.%m.%Y})") for c in clients]
+        self.choice_field("client").choices = [
+            (c.pk, f"{c.alias} ({c.decision_on:%d.%m.%Y})") for c in clients
+        ]
 
 
 class CloseForm(DsForm):

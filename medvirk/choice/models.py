@@ -78,8 +78,8 @@ class Provider(TenantModel):
     it is what provider staff hold their role on, so they see only their own clients.
     """
 
-    unit = models.OneToOneField(
-        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="choice_provider", verbose_name=_("unit")
+    unit = models.ForeignKey(
+        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="choice_providers", verbose_name=_("unit")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=ProviderKind.choices)
     org_number = models.CharField(_("organisation number"), max_length=9)
@@ -100,6 +100,8 @@ class Provider(TenantModel):
         verbose_name_plural = _("providers")
         constraints = [
             models.UniqueConstraint(fields=["municipality", "org_number"], name="choice_provider_unique_org"),
+            # A unit is at most one provider; the key names the municipality (core/tenancy.py).
+            models.UniqueConstraint(fields=["municipality", "unit"], name="choice_provider_unique_unit"),
         ]
 
     def __str__(self) -> str:
@@ -241,8 +243,8 @@ class Switch(TenantModel):
     channel = models.CharField(_("received"), max_length=20, choices=Channel.choices)
     status = models.CharField(max_length=20, choices=SwitchStatus.choices, default=SwitchStatus.PLANNED)
     ended_assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="+")
-    new_assignment = models.OneToOneField(
-        Assignment, on_delete=models.PROTECT, null=True, blank=True, related_name="switch"
+    new_assignment = models.ForeignKey(
+        Assignment, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -254,6 +256,12 @@ class Switch(TenantModel):
         verbose_name = _("switch")
         verbose_name_plural = _("switches")
         indexes = [models.Index(fields=["municipality", "requested_on"])]
+        constraints = [
+            # A new assignment comes from one switch at most; the key names the municipality.
+            models.UniqueConstraint(
+                fields=["municipality", "new_assignment"], name="choice_switch_unique_new_assignment"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.client}: {self.from_provider} → {self.to_provider}"

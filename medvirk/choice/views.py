@@ -4,10 +4,10 @@ continuity, and a provider's own client list. Each view: fetch with access check
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from medvirk.accounts.access import can, can_anywhere, units_for
 from medvirk.accounts.models import User
 from medvirk.accounts.permissions import Perm
+from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
 from medvirk.core.views import staff_view
 from medvirk.orgs.models import OrgUnit, UnitKind
@@ -46,9 +47,9 @@ def _require(user: Any, *perms: Perm) -> None:
         raise Http404
 
 
-def _staff(request: HttpRequest) -> User:
+def _staff(request: StaffRequest) -> User:
     """Return the logged-in staff user (``staff_view`` has turned anyone else away)."""
-    return cast(User, request.user)
+    return request.user
 
 
 def _districts(municipality_id: int) -> list[OrgUnit]:
@@ -58,7 +59,7 @@ def _districts(municipality_id: int) -> list[OrgUnit]:
 
 
 @staff_view
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: StaffRequest) -> HttpResponse:
     """Overview: the services a case handler or adviser works with, what waits, and the providers."""
     user = _staff(request)
     _require(user, Perm.CHOICE_SETUP, Perm.CHOICE_CASES)
@@ -80,7 +81,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view
-def service_create(request: HttpRequest) -> HttpResponse:
+def service_create(request: StaffRequest) -> HttpResponse:
     """Create a service with choice and its rules."""
     _require(request.user, Perm.CHOICE_SETUP)
     units = list(units_for(request.user, Perm.CHOICE_SETUP).exclude(kind=UnitKind.UNIT))
@@ -103,7 +104,7 @@ def service_create(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view
-def service_detail(request: HttpRequest, service_id: int) -> HttpResponse:
+def service_detail(request: StaffRequest, service_id: int) -> HttpResponse:
     """A service: its rules, approved providers and (for case handlers) its clients."""
     service = _service_for_reading(request, service_id)
     today = timezone.localdate()
@@ -128,7 +129,7 @@ def service_detail(request: HttpRequest, service_id: int) -> HttpResponse:
     return render(request, "choice/service_detail.html", context)
 
 
-def _service_for_reading(request: HttpRequest, service_id: Any) -> Any:
+def _service_for_reading(request: StaffRequest, service_id: Any) -> Any:
     try:
         return access_service_by_id(request.user, service_id, Perm.CHOICE_SETUP)
     except Http404:
@@ -136,7 +137,7 @@ def _service_for_reading(request: HttpRequest, service_id: Any) -> Any:
 
 
 @staff_view
-def service_edit(request: HttpRequest, service_id: int) -> HttpResponse:
+def service_edit(request: StaffRequest, service_id: int) -> HttpResponse:
     """Change a service's rules and its default provider."""
     service = access_service_by_id(request.user, service_id, Perm.CHOICE_SETUP)
     form = ServiceForm(
@@ -166,7 +167,7 @@ def service_edit(request: HttpRequest, service_id: int) -> HttpResponse:
 
 
 @staff_view
-def provider_list(request: HttpRequest) -> HttpResponse:
+def provider_list(request: StaffRequest) -> HttpResponse:
     """The providers the user keeps, with their approvals."""
     _require(request.user, Perm.CHOICE_SETUP)
     today = timezone.localdate()
@@ -176,7 +177,7 @@ def provider_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view
-def provider_create(request: HttpRequest) -> HttpResponse:
+def provider_create(request: StaffRequest) -> HttpResponse:
     """Register a provider (a new unit in the organisation tree)."""
     _require(request.user, Perm.CHOICE_SETUP)
     parents = list(units_for(request.user, Perm.CHOICE_SETUP).exclude(kind=UnitKind.UNIT))
@@ -199,7 +200,7 @@ def provider_create(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view
-def provider_detail(request: HttpRequest, provider_id: int) -> HttpResponse:
+def provider_detail(request: StaffRequest, provider_id: int) -> HttpResponse:
     """A provider: details, approvals, continuity reports."""
     provider = _provider_for_reading(request, provider_id)
     today = timezone.localdate()
@@ -223,7 +224,7 @@ def provider_detail(request: HttpRequest, provider_id: int) -> HttpResponse:
     return render(request, "choice/provider_detail.html", context)
 
 
-def _provider_for_reading(request: HttpRequest, provider_id: Any) -> Any:
+def _provider_for_reading(request: StaffRequest, provider_id: Any) -> Any:
     try:
         return access_provider_by_id(request.user, provider_id, Perm.CHOICE_SETUP)
     except Http404:
@@ -231,7 +232,7 @@ def _provider_for_reading(request: HttpRequest, provider_id: Any) -> Any:
 
 
 @staff_view
-def provider_edit(request: HttpRequest, provider_id: int) -> HttpResponse:
+def provider_edit(request: StaffRequest, provider_id: int) -> HttpResponse:
     """Change a provider's details."""
     provider = access_provider_by_id(request.user, provider_id, Perm.CHOICE_SETUP)
     form = ProviderForm(request.POST or None, editing=True, initial=provider_initial(provider))
@@ -249,7 +250,7 @@ def provider_edit(request: HttpRequest, provider_id: int) -> HttpResponse:
 
 
 @staff_view
-def approval_edit(request: HttpRequest, provider_id: int, service_id: int) -> HttpResponse:
+def approval_edit(request: StaffRequest, provider_id: int, service_id: int) -> HttpResponse:
     """Approve a provider for a service, or change the approval."""
     provider = access_provider_by_id(request.user, provider_id, Perm.CHOICE_SETUP)
     service = access_service_by_id(request.user, service_id, Perm.CHOICE_SETUP)
@@ -287,7 +288,7 @@ def approval_edit(request: HttpRequest, provider_id: int, service_id: int) -> Ht
 
 
 @staff_view
-def continuity(request: HttpRequest, provider_id: int) -> HttpResponse:
+def continuity(request: StaffRequest, provider_id: int) -> HttpResponse:
     """Report continuity for four weeks (provider staff, or whoever keeps the providers)."""
     provider = _provider_for_reading(request, provider_id)
     form = ContinuityForm(request.POST or None)
@@ -313,7 +314,7 @@ def continuity(request: HttpRequest, provider_id: int) -> HttpResponse:
 
 
 @staff_view
-def provider_clients(request: HttpRequest, provider_id: int) -> HttpResponse:
+def provider_clients(request: StaffRequest, provider_id: int) -> HttpResponse:
     """A provider's own clients today: each from the first day with the provider, no earlier."""
     provider = access_provider_by_id(request.user, provider_id, Perm.CHOICE_CLIENTS)
     today = timezone.localdate()
@@ -326,7 +327,7 @@ def provider_clients(request: HttpRequest, provider_id: int) -> HttpResponse:
 
 
 @staff_view
-def my_providers(request: HttpRequest) -> HttpResponse:
+def my_providers(request: StaffRequest) -> HttpResponse:
     """Provider staff's start page: their provider(s), with links to the client lists."""
     _require(request.user, Perm.CHOICE_CLIENTS)
     providers = list(providers_for(user=request.user, perm=Perm.CHOICE_CLIENTS))
@@ -337,7 +338,7 @@ def my_providers(request: HttpRequest) -> HttpResponse:
 
 @staff_view
 @require_POST
-def defaults_apply(request: HttpRequest, service_id: int) -> HttpResponse:
+def defaults_apply(request: StaffRequest, service_id: int) -> HttpResponse:
     """Give the default provider now to every client whose time to choose is over."""
     service = access_service_by_id(request.user, service_id, Perm.CHOICE_CASES)
     try:

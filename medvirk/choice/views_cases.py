@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from medvirk.accounts.access import can_anywhere
 from medvirk.accounts.permissions import Perm
+from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
 from medvirk.core.views import staff_view
 from medvirk.orgs.models import OrgUnit, UnitKind
@@ -40,7 +41,7 @@ def _districts(municipality_id: int) -> list[OrgUnit]:
 
 
 @staff_view
-def client_create(request: HttpRequest, service_id: int) -> HttpResponse:
+def client_create(request: StaffRequest, service_id: int) -> HttpResponse:
     """Register a client with a decision; the time to choose starts on the decision date."""
     service = access_service_by_id(request.user, service_id, Perm.CHOICE_CASES)
     form = ClientForm(
@@ -71,7 +72,7 @@ def client_create(request: HttpRequest, service_id: int) -> HttpResponse:
     return render(request, "choice/client_form.html", {"form": form, "title": title, "service": service})
 
 
-def _client_page(request: HttpRequest, client: Client, **forms: Any) -> HttpResponse:
+def _client_page(request: StaffRequest, client: Client, **forms: Any) -> HttpResponse:
     today = timezone.localdate()
     history = selectors.client_history(client=client)
     current = next((a for a in history if a.period.covers(today)), None)
@@ -107,7 +108,7 @@ def _client_page(request: HttpRequest, client: Client, **forms: Any) -> HttpResp
 
 
 @staff_view
-def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
+def client_detail(request: StaffRequest, client_id: int) -> HttpResponse:
     """A client: where they stand, their history, and what the case handler can do next."""
     return _client_page(request, access_client_by_id(request.user, client_id))
 
@@ -122,7 +123,7 @@ def _provider(client: Client, provider_id: int) -> Provider | None:
 
 @staff_view
 @require_POST
-def client_choose(request: HttpRequest, client_id: int) -> HttpResponse:
+def client_choose(request: StaffRequest, client_id: int) -> HttpResponse:
     """Record the client's active choice."""
     client = access_client_by_id(request.user, client_id)
     options = choosable_providers(service=client.service, day=timezone.localdate(), district=client.district)
@@ -152,7 +153,7 @@ def client_choose(request: HttpRequest, client_id: int) -> HttpResponse:
 
 @staff_view
 @require_POST
-def client_default(request: HttpRequest, client_id: int) -> HttpResponse:
+def client_default(request: StaffRequest, client_id: int) -> HttpResponse:
     """Give the client the default provider (the time to choose is over)."""
     client = access_client_by_id(request.user, client_id)
     try:
@@ -170,7 +171,7 @@ def client_default(request: HttpRequest, client_id: int) -> HttpResponse:
 
 @staff_view
 @require_POST
-def client_switch(request: HttpRequest, client_id: int) -> HttpResponse:
+def client_switch(request: StaffRequest, client_id: int) -> HttpResponse:
     """Register a switch; the notice rule gives the date."""
     client = access_client_by_id(request.user, client_id)
     # Any provider of the service: the approval is checked for the day the switch takes effect.
@@ -204,7 +205,7 @@ def client_switch(request: HttpRequest, client_id: int) -> HttpResponse:
 
 @staff_view
 @require_POST
-def client_end(request: HttpRequest, client_id: int) -> HttpResponse:
+def client_end(request: StaffRequest, client_id: int) -> HttpResponse:
     """End the client's service."""
     client = access_client_by_id(request.user, client_id)
     form = EndForm(request.POST)
@@ -221,7 +222,7 @@ def client_end(request: HttpRequest, client_id: int) -> HttpResponse:
 
 @staff_view
 @require_POST
-def switch_cancel(request: HttpRequest, switch_id: int) -> HttpResponse:
+def switch_cancel(request: StaffRequest, switch_id: int) -> HttpResponse:
     """Cancel a switch that has not taken effect."""
     switch = access_switch_by_id(request.user, switch_id)
     try:
@@ -234,7 +235,7 @@ def switch_cancel(request: HttpRequest, switch_id: int) -> HttpResponse:
 
 
 @staff_view
-def request_list(request: HttpRequest) -> HttpResponse:
+def request_list(request: StaffRequest) -> HttpResponse:
     """Requests from the public page waiting to be matched, and those handled."""
     status = request.GET.get("status", RequestStatus.NEW)
     if status not in RequestStatus.values:
@@ -250,7 +251,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view
-def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
+def request_detail(request: StaffRequest, request_id: int) -> HttpResponse:
     """Match a request to its client (recording the choice or switch), or close it with a note."""
     online = access_request_by_id(request.user, request_id)
     query = request.GET.get("q", "")
@@ -298,7 +299,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
 
 
 @staff_view
-def import_clients(request: HttpRequest, service_id: int) -> HttpResponse:
+def import_clients(request: StaffRequest, service_id: int) -> HttpResponse:
     """Upload → preview with every line's verdict → confirm (all or nothing)."""
     service = access_service_by_id(request.user, service_id, Perm.CHOICE_CASES)
     if request.method == "POST" and "confirm" in request.POST:

@@ -275,7 +275,7 @@ def provider_register(
             kind=UnitKind.UNIT,
             service_area=ServiceArea.HOME_CARE,
         )
-    elif hasattr(unit, "choice_provider"):
+    elif Provider.objects.filter(municipality_id=unit.municipality_id, unit=unit).exists():
         raise ServiceError(
             ChoiceErrorCode.PROVIDER_EXISTS, _("This unit is already registered as a provider."), field="unit"
         )

@@ -105,5 +105,5 @@ def test_cases_without_the_permission_are_refused(base: ChoiceDemo, demo: Any, u
 
 def test_the_daily_run_and_public_requests_are_medvirk_itself(base: ChoiceDemo, demo: Any) -> None:
     with pytest.raises(TypeError):
-        services.defaults_apply_all(actor=demo.users["admin"], today=date(2026, 1, 1))  # type: ignore[arg-type]
+        services.defaults_apply_all(actor=demo.users["admin"], today=date(2026, 1, 1))
     assert services.defaults_apply_all(actor=SYSTEM, today=date(2026, 1, 1)) == 0

@@ -363,7 +363,9 @@ class RequestForm(forms.Form):
 
     def __init__(self, *args: Any, providers: list[Provider], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["provider"].choices = [(p.pk, p.name) for p in providers]
+        field = self.fields["provider"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(p.pk, p.name) for p in providers]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

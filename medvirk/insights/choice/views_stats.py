@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from medvirk.accounts.access import can, can_anywhere
 from medvirk.accounts.permissions import Perm
+from medvirk.accounts.requests import StaffRequest
 from medvirk.choice import selectors as choice_selectors
 from medvirk.choice.selectors import DIMENSIONS, switch_key
 from medvirk.choice.types import SwitchReason
@@ -89,7 +90,7 @@ def _dimension_title(dim: str) -> str:
 
 
 @staff_view
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: StaffRequest) -> HttpResponse:
     """The services whose statistics the user may read."""
     if not can_anywhere(request.user, Perm.CHOICE_STATS):
         raise Http404
@@ -100,7 +101,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view
-def service(request: HttpRequest, service_id: int) -> HttpResponse:
+def service(request: StaffRequest, service_id: int) -> HttpResponse:
     """One service's statistics for a year."""
     svc = choice_selectors.access_service_by_id(request.user, service_id, Perm.CHOICE_STATS)
     today = timezone.localdate()
@@ -141,7 +142,7 @@ def service(request: HttpRequest, service_id: int) -> HttpResponse:
 
 @staff_view
 @require_POST
-def finding(request: HttpRequest, service_id: int) -> HttpResponse:
+def finding(request: StaffRequest, service_id: int) -> HttpResponse:
     """Make a switch reason a finding in participation (only from a count the page shows)."""
     svc = choice_selectors.access_service_by_id(request.user, service_id, Perm.CHOICE_STATS)
     year = year_param(
