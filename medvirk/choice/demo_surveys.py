@@ -89,6 +89,7 @@ def provider_round(
         count, quality, steady = by_unit[su.unit_id]
         for i in range(count):
             survey_services.response_submit_complete(
+                actor=survey_services.RESPONDENT,  # synthetic respondents, keyed from paper
                 survey_unit=su,
                 answers=_answers(template, rng, quality, steady),
                 language=rng.choice(["nb"] * 8 + ["nn", "en"]),
