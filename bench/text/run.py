@@ -70,9 +70,9 @@ def main() -> None:
         "waiting for a core; the CPU time is what clustering costs.",
         "",
     ]
-    out = Path(__file__).with_name("RESULTS.md")
-    out.write_text("\n".join(lines))
-    print("\n".join(lines))
+    text = "\n".join(lines)
+    Path(__file__).with_name("RESULTS.md").write_text(text, encoding="utf-8")
+    print(text)
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
+from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from medvirk.common.sandbox import LimitExceeded, LimitReason, run_limited
@@ -108,6 +109,20 @@ def text_problem(error: TextFileError) -> str:
 def refusal(error: TextFileError, *, field: str = "file") -> UploadRefused:
     """Return the refusal (code and message for people) for a text or JSON problem."""
     return UploadRefused(UploadErrorCode(error.code.value), text_problem(error), field=field)
+
+
+def preview_rows_load(token: str, *, salt: str, max_age: int, code: ErrorCode) -> list[Any]:
+    """Return the rows an import preview signed into its confirm form (``signing.dumps``).
+
+    Tampered with, or older than ``max_age`` seconds: a ``ServiceError`` with the module's ``code``.
+    """
+    try:
+        rows = signing.loads(token, salt=salt, max_age=max_age)
+    except signing.BadSignature:
+        rows = None
+    if not isinstance(rows, list):
+        raise ServiceError(code, _("The preview has expired. Upload the file again."))
+    return rows
 
 
 def read_text(data: bytes, *, field: str = "file") -> DecodedText:

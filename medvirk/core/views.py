@@ -1,4 +1,4 @@
-"""View helpers shared by every staff module."""
+"""View helpers shared by every module: staff pages, and the public pages that keep nothing."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.csrf import csrf_exempt
 
 Response = TypeVar("Response", bound=HttpResponseBase)
 
@@ -29,6 +31,24 @@ def staff_view(view: Callable[..., Response]) -> Callable[..., Response | HttpRe
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def cookieless_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A public page that keeps nothing in the browser: exempt from CSRF, never cached, no cookie.
+
+    For pages whose forms or links carry an unguessable token in the URL (which defeats
+    cross-site forgery on its own) and that must work on a kiosk or library PC that keeps nothing:
+    survey answering (``surveys.answering.views``) and volunteers (``panels.views_public``).
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        response.cookies.clear()
+        return response
+
+    return csrf_exempt(wrapper)
 
 
 def year_param(

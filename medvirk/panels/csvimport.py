@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from medvirk.common.csvtext import sniff_delimiter
 from medvirk.common.dimensions import PREFER_NOT_TO_SAY
-from medvirk.core.uploads import UploadRefused, read_text
+from medvirk.core.uploads import UploadRefused, preview_rows_load, read_text
 from medvirk.orgs.models import Municipality
 
 from .choices import FEATURES, feature_choices
@@ -173,16 +173,7 @@ def sign_rows(rows: list[ImportRow]) -> str:
 
 
 def unsign_rows(token: str) -> list[dict[str, str]]:
-    from medvirk.core.errors import ServiceError
-
-    try:
-        rows = signing.loads(token, salt=SIGNING_SALT, max_age=SIGNATURE_MAX_AGE)
-    except signing.BadSignature:
-        raise ServiceError(
-            PanelsErrorCode.BAD_SIGNATURE, _("The preview has expired. Upload the file again.")
-        ) from None
-    if not isinstance(rows, list):
-        raise ServiceError(
-            PanelsErrorCode.BAD_SIGNATURE, _("The preview has expired. Upload the file again.")
-        )
-    return rows
+    """Return the signed rows; raise ServiceError when tampered with or too old."""
+    return preview_rows_load(
+        token, salt=SIGNING_SALT, max_age=SIGNATURE_MAX_AGE, code=PanelsErrorCode.BAD_SIGNATURE
+    )

@@ -12,9 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -22,12 +19,11 @@ from django.core.mail import send_mail
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
 
 from medvirk.core.actors import SystemActor
 from medvirk.core.errors import ServiceError
+from medvirk.core.views import cookieless_view
 from medvirk.orgs.models import Municipality
 
 from . import services
@@ -37,19 +33,6 @@ from .selectors import volunteer_by_withdraw_token
 
 #: Volunteers are no staff users: their own form or link is what allows each change.
 PUBLIC_ACTOR = SystemActor("volunteer sign-up, confirmation or withdrawal")
-
-
-def public_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Exempt from CSRF (see module docstring), forbid caching; the view itself sets no cookie."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = view(request, *args, **kwargs)
-        add_never_cache_headers(response)
-        response.cookies.clear()
-        return response
-
-    return csrf_exempt(wrapper)
 
 
 SIGNUPS_PER_HOUR = 20
@@ -89,7 +72,7 @@ def _send_links(request: HttpRequest, municipality: Municipality, volunteer: Vol
     )
 
 
-@public_view
+@cookieless_view
 def signup(request: HttpRequest, slug: str) -> HttpResponse:
     """The sign-up form: consent, quota attributes, languages, accessibility needs."""
     municipality = get_object_or_404(Municipality, slug=slug)
@@ -116,7 +99,7 @@ def signup(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "panels/public/signup.html", {"municipality": municipality, "form": form})
 
 
-@public_view
+@cookieless_view
 def thanks(request: HttpRequest, slug: str) -> HttpResponse:
     """Ask the volunteer to confirm by e-mail (the same answer whether or not the address was known)."""
     municipality = get_object_or_404(Municipality, slug=slug)
@@ -131,7 +114,7 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@public_view
+@cookieless_view
 def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     """Confirm the e-mail address."""
     municipality = get_object_or_404(Municipality, slug=slug)
@@ -159,7 +142,7 @@ def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     )
 
 
-@public_view
+@cookieless_view
 def withdraw(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     """Show what withdrawing means; on POST delete the volunteer for real."""
     municipality = get_object_or_404(Municipality, slug=slug)

@@ -19,8 +19,7 @@ from django.utils.translation import gettext as _
 
 from medvirk.common.csvtext import sniff_delimiter
 from medvirk.common.norway import validate_org_number
-from medvirk.core.errors import ServiceError
-from medvirk.core.uploads import UploadRefused, read_text
+from medvirk.core.uploads import UploadRefused, preview_rows_load, read_text
 from medvirk.orgs.models import Municipality
 
 from .enums import PartnersErrorCode
@@ -199,14 +198,6 @@ def sign_rows(rows: list[ImportRow]) -> str:
 
 def unsign_rows(token: str) -> list[dict[str, Any]]:
     """Return the signed rows; raise ServiceError when tampered with or too old."""
-    try:
-        rows = signing.loads(token, salt=SIGNING_SALT, max_age=SIGNATURE_MAX_AGE)
-    except signing.BadSignature:
-        raise ServiceError(
-            PartnersErrorCode.BAD_SIGNATURE, _("The preview has expired. Upload the file again.")
-        ) from None
-    if not isinstance(rows, list):
-        raise ServiceError(
-            PartnersErrorCode.BAD_SIGNATURE, _("The preview has expired. Upload the file again.")
-        )
-    return rows
+    return preview_rows_load(
+        token, salt=SIGNING_SALT, max_age=SIGNATURE_MAX_AGE, code=PartnersErrorCode.BAD_SIGNATURE
+    )

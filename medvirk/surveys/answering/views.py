@@ -8,19 +8,18 @@ CSRF or session cookie. Responses are sent with ``Cache-Control: no-store``.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Mapping
-from functools import cached_property, wraps
+from collections.abc import Mapping
+from functools import cached_property
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from medvirk.common import languages
 from medvirk.core.errors import ServiceError
+from medvirk.core.views import cookieless_view
 from medvirk.orgs.models import OrgUnit, UnitKind
 from medvirk.surveys.enums import SurveysErrorCode
 
@@ -34,19 +33,6 @@ from ..models import AccessCode, Channel, Invitation, Response, Survey, SurveyUn
 from . import engine, navigation, services
 from .navigation import Move
 from .render import SectionRenderer, error_text, marked
-
-
-def respondent_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Exempt from CSRF (see module docstring), forbid caching, set no cookies."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = view(request, *args, **kwargs)
-        add_never_cache_headers(response)
-        response.cookies.clear()
-        return response
-
-    return csrf_exempt(wrapper)
 
 
 def _chrome(definition: Definition, lang: str, survey: Survey, **extra: Any) -> dict[str, Any]:
@@ -121,7 +107,7 @@ def _closed_page(request: HttpRequest, survey: Survey, definition: Definition, l
     return render(request, "surveys/respond/message.html", context)
 
 
-@respondent_view
+@cookieless_view
 @require_http_methods(["GET"])
 def landing(request: HttpRequest, link_key: str, kiosk: bool = False) -> HttpResponse:
     """Show the survey's introduction and a start button (open link, QR poster, kiosk)."""
@@ -144,7 +130,7 @@ def landing(request: HttpRequest, link_key: str, kiosk: bool = False) -> HttpRes
     return render(request, "surveys/respond/landing.html", context)
 
 
-@respondent_view
+@cookieless_view
 @require_http_methods(["POST"])
 def start(request: HttpRequest, link_key: str) -> HttpResponse:
     """Start a response; a repeated click with the same form returns the same response."""
@@ -177,7 +163,7 @@ def code_languages() -> list[str]:
     return [lang.code for lang in languages.LANGUAGES.values() if lang.respondent_texts]
 
 
-@respondent_view
+@cookieless_view
 @require_http_methods(["GET", "POST"])
 def code_entry(request: HttpRequest) -> HttpResponse:
     """Let someone with a single-use code from a letter start their response, in their language."""
@@ -219,7 +205,7 @@ def code_entry(request: HttpRequest) -> HttpResponse:
     )
 
 
-@respondent_view
+@cookieless_view
 @require_http_methods(["GET"])
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     """Open a personal invitation link: one response per invitation, unlinked once sent."""
@@ -265,7 +251,7 @@ def district_labels(municipality_id: int) -> dict[str, str]:
     )
 
 
-@respondent_view
+@cookieless_view
 @require_http_methods(["GET", "POST"])
 def section(request: HttpRequest, token: str, number: int) -> HttpResponse:
     """Show one section (page); on POST validate it, save it and move on (``navigation``)."""
@@ -389,7 +375,7 @@ def _finish(request: HttpRequest, response: Response, token: str, definition: De
     return redirect("respond:done", token=token)
 
 
-@respondent_view
+@cookieless_view
 @require_http_methods(["GET"])
 def done(request: HttpRequest, token: str) -> HttpResponse:
     """Thank the respondent; in kiosk mode, return to the start for the next person."""
