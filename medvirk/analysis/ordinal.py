@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from scipy import special
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 
 __all__ = ["OrdinalResult", "adjusted_group_effect"]
@@ -24,6 +25,24 @@ __all__ = ["OrdinalResult", "adjusted_group_effect"]
 # A log odds ratio beyond ±10 (odds ratio above 22,000) only arises when the optimiser is
 # running off towards infinity, i.e. (quasi-)separation.
 _SEPARATION_LOG_OR = 10.0
+
+
+class _LogitOrderedModel(OrderedModel):  # type: ignore[misc]  # statsmodels is untyped
+    """statsmodels' ``OrderedModel`` with the logit link, its cdf and pdf evaluated directly.
+
+    The formulas are scipy's own for ``stats.logistic`` (``expit``; ``exp(y - 2·log1p(exp(y)))``
+    with ``y = −|x|``), so every value is the same to the last bit; what is skipped is the
+    generic argument checking of ``rv_continuous.cdf``/``pdf``, which took four fifths of each
+    fit (the finite-difference Hessian calls the log-likelihood ~140 times per Newton step).
+    Measured in bench/equity: the whole-municipality equity report of the demo.
+    """
+
+    def cdf(self, x: npt.ArrayLike) -> npt.NDArray[np.float64]:
+        return special.expit(x)  # type: ignore[no-any-return]
+
+    def pdf(self, x: npt.ArrayLike) -> npt.NDArray[np.float64]:
+        y = -np.abs(np.asarray(x, dtype=np.float64))
+        return np.exp(y - 2.0 * special.log1p(np.exp(y)))  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +182,7 @@ def adjusted_group_effect(
             with warnings.catch_warnings():
                 # Convergence problems are read from mle_retvals below instead.
                 warnings.simplefilter("ignore")
-                model = OrderedModel(y, exog, distr="logit")
+                model = _LogitOrderedModel(y, exog, distr="logit")
                 fit = model.fit(method=method, disp=False, maxiter=2000 if method == "bfgs" else 100)
         except (np.linalg.LinAlgError, ValueError, FloatingPointError) as exc:
             failure = f"model could not be fitted: {exc}"

@@ -78,6 +78,38 @@ def test_newcombe_p_value_agrees_with_interval() -> None:
     assert newcombe_p_value(3, 10, 3, 10) == 1.0
 
 
+@given(
+    n1=st.integers(1, 400),
+    n2=st.integers(1, 400),
+    f1=st.floats(0, 1),
+    f2=st.floats(0, 1),
+)
+def test_newcombe_p_value_inverts_statsmodels_interval(n1: int, n2: int, f1: float, f2: float) -> None:
+    """At level 1 − p statsmodels' own Newcombe interval has a bound at 0: just inside, 0 is
+    excluded; just outside, included (the p-value searches over z with the Wilson formula)."""
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    c1, c2 = round(f1 * n1), round(f2 * n2)
+    p = newcombe_p_value(c1, n1, c2, n2)
+    if p in (1.0, 1e-15) or p < 1e-9:  # ends of the search, and tails where bounds lose precision
+        return
+    for alpha, excludes in ((p * (1 + 1e-6), True), (p * (1 - 1e-6), False)):
+        low, high = confint_proportions_2indep(c1, n1, c2, n2, method="newcomb", compare="diff", alpha=alpha)
+        assert (low > 0 or high < 0) == excludes, (alpha, low, high)
+
+
+def test_wilson_bounds_at_z_equal_statsmodels() -> None:
+    from scipy import stats
+    from statsmodels.stats.proportion import proportion_confint
+
+    from medvirk.analysis.intervals import _wilson_at
+
+    for c, n, level in ((0, 1, 0.95), (3, 10, 0.5), (56, 70, 0.999), (199, 200, 0.01), (7, 400, 0.9999999)):
+        z = float(stats.norm.isf((1 - level) / 2))
+        expected = proportion_confint(c, n, alpha=1 - level, method="wilson")
+        assert _wilson_at(c, n, z) == pytest.approx(expected, abs=1e-15)
+
+
 def test_mean_interval_matches_r_t_test() -> None:
     ref = REF["t_mean"]
     est = mean_interval(ref["x"])
@@ -136,3 +168,28 @@ def test_newcombe_contains_estimate_and_stays_in_range(a: tuple[int, int], b: tu
     assert -1.0 <= d.interval[0] <= d.estimate + 1e-12
     assert d.estimate - 1e-12 <= d.interval[1] <= 1.0
     assert 0.0 < d.p_value <= 1.0
+
+
+@pytest.mark.filterwarnings("ignore:Precision loss:RuntimeWarning")  # scipy's, on a constant group
+@given(
+    a=st.lists(st.integers(1, 6), min_size=2, max_size=60),
+    b=st.lists(st.integers(1, 6), min_size=2, max_size=60),
+    level=st.sampled_from([0.8, 0.9, 0.95, 0.99]),
+)
+def test_welch_and_t_interval_equal_scipy(a: list[int], b: list[int], level: float) -> None:
+    """The written-out Welch test and t interval give scipy's numbers (ttest_ind, t.interval, sem)."""
+    from scipy import stats
+
+    x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    d = welch_difference(x, y, level=level)
+    if np.var(x) == 0 and np.var(y) == 0:
+        return
+    res = stats.ttest_ind(x, y, equal_var=False)
+    ci = res.confidence_interval(confidence_level=level)
+    assert d.p_value == pytest.approx(float(res.pvalue), rel=1e-9, abs=1e-15)
+    assert d.interval == pytest.approx((float(ci.low), float(ci.high)), rel=1e-12, abs=1e-12)
+    m = mean_interval(x, level=level)
+    if np.var(x) > 0:
+        low, high = stats.t.interval(level, x.size - 1, loc=x.mean(), scale=stats.sem(x))
+        assert m.interval == pytest.approx((low, high), rel=1e-12, abs=1e-12)
+        assert m.se == pytest.approx(float(stats.sem(x)), rel=1e-13)

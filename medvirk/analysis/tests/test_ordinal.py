@@ -183,3 +183,23 @@ def test_exact_hessian_reference_reproduces_r_polr() -> None:
     beta, se = _exact_fit(np.array(DATA["answer"], dtype=int), _design(group, controls))
     assert beta == pytest.approx(REF["beta"], abs=1e-7)
     assert se == pytest.approx(REF["se"], rel=1e-7)
+
+
+def test_direct_logistic_functions_equal_scipy_and_the_fit_equals_statsmodels() -> None:
+    """The fast model evaluates scipy's own logistic formulas: same values, same fit."""
+    from scipy import stats
+    from statsmodels.miscmodels.ordinal_model import OrderedModel
+
+    from medvirk.analysis.ordinal import _LogitOrderedModel
+
+    x = np.linspace(-40, 40, 2001)
+    rng = np.random.default_rng(3)
+    exog = np.column_stack([rng.integers(0, 2, 300), rng.integers(0, 2, 300)]).astype(float)
+    y = np.clip(np.round(3 + exog[:, 0] - exog[:, 1] + rng.normal(0, 1.2, 300)), 1, 6)
+    fast, plain = _LogitOrderedModel(y, exog, distr="logit"), OrderedModel(y, exog, distr="logit")
+    np.testing.assert_array_equal(fast.cdf(x), stats.logistic.cdf(x))
+    np.testing.assert_allclose(fast.pdf(x), stats.logistic.pdf(x), rtol=1e-15, atol=0)
+    a = fast.fit(method="newton", disp=False)
+    b = plain.fit(method="newton", disp=False)
+    np.testing.assert_allclose(a.params, b.params, rtol=1e-12)
+    np.testing.assert_allclose(a.bse, b.bse, rtol=1e-9)

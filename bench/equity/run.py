@@ -1,0 +1,123 @@
+"""Equity report speed (issue 21): the whole-municipality report against the same unit's results
+page, and the statistics inside it against the library calls they replaced, in one run.
+
+    .venv/bin/python bench/equity/run.py            # a fresh demo database in var/bench-equity.db
+    DATABASE_URL=postgres://… .venv/bin/python bench/equity/run.py --keep   # an existing demo database
+
+Warm means the same request again in the same process (the database's caches warm, Medvirk's
+anonymity decisions cached). Prints medians of ``--repeat`` requests and the machine's load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+
+def _median_ms(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def _components(repeat: int) -> None:
+    """Each replaced library call against its replacement, on the same inputs."""
+    import numpy as np
+    from scipy import optimize, stats
+    from statsmodels.miscmodels.ordinal_model import OrderedModel
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    from medvirk.analysis import intervals
+    from medvirk.analysis.ordinal import _LogitOrderedModel
+
+    rng = np.random.default_rng(0)
+    a, b = rng.integers(1, 7, 300).astype(float), rng.integers(1, 7, 45).astype(float)
+
+    def newcombe_by_alpha() -> float:  # the previous p-value: search over α through statsmodels
+        def bound(alpha: float) -> float:
+            return float(confint_proportions_2indep(120, 300, 12, 45, method="newcomb", alpha=alpha)[0])
+
+        return float(optimize.brentq(bound, 1e-15, 1 - 1e-12, xtol=1e-14, rtol=1e-10))
+
+    exog = np.column_stack([rng.integers(0, 2, 400), rng.integers(0, 3, 400) == 1]).astype(float)
+    y = np.clip(np.round(3.5 + exog[:, 0] - exog[:, 1] + rng.normal(0, 1.3, 400)), 1, 6)
+    rows = [
+        ("Welch test", lambda: stats.ttest_ind(a, b, equal_var=False).confidence_interval(0.95),
+         lambda: intervals.welch_difference(a, b)),
+        ("t interval", lambda: stats.t.interval(0.95, a.size - 1, loc=a.mean(), scale=stats.sem(a)),
+         lambda: intervals.mean_interval(a)),
+        ("Newcombe p-value", newcombe_by_alpha, lambda: intervals.newcombe_p_value(120, 300, 12, 45)),
+        ("ordinal logit fit", lambda: OrderedModel(y, exog, distr="logit").fit(method="newton", disp=False),
+         lambda: _LogitOrderedModel(y, exog, distr="logit").fit(method="newton", disp=False)),
+    ]  # fmt: skip
+    print(f"{'statistic':<20} {'library call ms':>16} {'Medvirk ms':>12} {'ratio':>7}")
+    for name, before, after in rows:
+        t0, t1 = _median_ms(before, repeat), _median_ms(after, repeat)
+        print(f"{name:<20} {t0:>16.3f} {t1:>12.3f} {t1 / t0:>7.3f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--keep", action="store_true", help="use the database as it is (seeded demo)")
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    if not os.environ.get("DATABASE_URL"):
+        db = ROOT / "var" / "bench-equity.db"
+        os.environ["DATABASE_URL"] = f"sqlite:///{db}"
+        if not args.keep and db.exists():
+            db.unlink()
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test import Client
+
+    if not args.keep:
+        call_command("migrate", verbosity=0)
+        call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        call_command("load_population_sample", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    settings.ALLOWED_HOSTS = ["*"]
+    from medvirk.accounts.models import User
+    from medvirk.insights import equity
+    from medvirk.orgs.models import OrgUnit
+
+    client = Client()
+    client.force_login(User.objects.get(username="admin"))
+    print(f"load average before: {os.getloadavg()}")
+    for unit in (OrgUnit.objects.filter(parent__isnull=True).order_by("pk").first(),
+                 OrgUnit.objects.get(name="Solsikken barnehage")):  # fmt: skip
+        survey = next(iter(equity.surveys_for_unit(unit)))
+        pages = {
+            "results page": f"/results/{survey.pk}/?unit={unit.pk}",
+            "equity report": f"/population/equity/units/{unit.pk}/?survey={survey.pk}",
+        }
+        cold = {}
+        for name, url in pages.items():
+            start = time.perf_counter()
+            assert client.get(url).status_code == 200, url
+            cold[name] = (time.perf_counter() - start) * 1000
+        warm = {name: _median_ms(lambda u=url: client.get(u), args.repeat) for name, url in pages.items()}
+        ratio = warm["equity report"] / warm["results page"]
+        print(
+            f"{unit.name}: first request (this process) results {cold['results page']:.0f} ms, "
+            f"equity {cold['equity report']:.0f} ms; warm median results {warm['results page']:.0f} ms, "
+            f"equity {warm['equity report']:.0f} ms; equity / results = {ratio:.2f}"
+        )
+    _components(args.repeat)
+    print(f"load average after: {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()
