@@ -49,6 +49,9 @@ CASES = [
     Case("accounts:role_grant", lambda c, d, t: c.get(f"/access/grant/?unit={uid(d, t)}"), in_(MANAGE)),
     Case("accounts:role_revoke", lambda c, d, t: c.post(f"/access/{role_on(d, t).pk}/revoke/"), in_(MANAGE)),
     Case("accounts:user_create", get("/access/users/new/"), any_(MANAGE), per_target=False),
+    # every logged-in staff member changes their own password
+    Case("accounts:password_change", get("/accounts/password/change/"), staff, per_target=False),
+    Case("accounts:password_change_done", get("/accounts/password/change/done/"), staff, per_target=False),
     Case("accounts:audit", get("/audit/"), lambda a, t: a in ROOT_ADMIN, per_target=False),
     Case("accounts:tokens", get("/accounts/tokens/"), staff, per_target=False),
     # the municipality's public pages (colour, logo, statements): administrators of the whole municipality
@@ -184,7 +187,14 @@ def _module_cases() -> list[Case]:
 CASES = CASES + _module_cases()
 
 # Pages anyone may open (no staff data), exempt from the matrix.
-PUBLIC = {"site:home", "accounts:login", "accounts:logout", "set_language"}
+PUBLIC = {"site:home", "accounts:login", "accounts:logout", "set_language"} | {
+    # Forgotten password and invitation links: the same for everyone; the token decides.
+    "accounts:password_reset",
+    "accounts:password_reset_done",
+    "accounts:password_reset_confirm",
+    "accounts:password_set",
+    "accounts:password_reset_complete",
+}
 
 
 def _params() -> list[Any]:

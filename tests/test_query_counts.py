@@ -490,6 +490,18 @@ API = {  # OpenAPI path → case
 NOT_LISTS = {
     "accounts:login": "sign-in form",
     "accounts:logout": "sign-out",
+    **dict.fromkeys(
+        [
+            "accounts:password_reset",
+            "accounts:password_reset_done",
+            "accounts:password_reset_confirm",
+            "accounts:password_set",
+            "accounts:password_reset_complete",
+            "accounts:password_change",
+            "accounts:password_change_done",
+        ],
+        "Django's password forms (one user)",
+    ),
     "set_language": "language switch",
     "respond:code": "a respondent's code form",
     "site:home": "front page",

@@ -169,6 +169,17 @@ UPLOAD_MAX_IMAGE_PIXELS = int(os.environ.get("UPLOAD_MAX_IMAGE_PIXELS", "5000000
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "medvirk@localhost")
+# The SMTP server (with EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend): see the README.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
+EMAIL_TIMEOUT = 30
+# The address staff reach Medvirk at, for links in e-mails sent without a request (manage.py commands).
+MEDVIRK_BASE_URL = os.environ.get("MEDVIRK_BASE_URL", "http://localhost:8000").rstrip("/")
+# An invitation or password-reset link works this long (and only once: setting a password ends it).
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(7 * 24 * 3600)))
 
 # Login throttling: failed attempts per username and per client within the window.
 LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))

@@ -24,6 +24,9 @@ class AccountsErrorCode(ErrorCode):
     ROOT_IMMOVABLE = "root_immovable"
     USERNAME_REQUIRED = "username_required"
     USERNAME_TAKEN = "username_taken"
+    EMAIL_REQUIRED = "email_required"
+    MUNICIPALITY_TAKEN = "municipality_taken"
+    MUNICIPALITY_CODE_INVALID = "municipality_code_invalid"
     USER_INVALID = "user_invalid"
 
 
@@ -53,5 +56,6 @@ class AccountsAuditAction(AuditAction):
     TOKEN_CREATED = "token.created", _("API token created")
     TOKEN_REVOKED = "token.revoked", _("API token revoked")
     USER_CREATED = "user.created", _("Staff user created")
+    USER_INVITED = "user.invited", _("Staff user invited by e-mail")
     RETENTION_CHANGED = "municipality.retention_changed", _("Retention periods of personal data changed")
     PERSONAL_DATA_PURGED = "municipality.personal_data_purged", _("Personal data past its retention deleted")

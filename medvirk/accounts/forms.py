@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +18,18 @@ from .models import Role, User
 
 class LoginForm(DsFormMixin, AuthenticationForm):
     """Django's login form in Designsystemet markup."""
+
+
+class PasswordResetForm(DsFormMixin, auth_forms.PasswordResetForm):
+    """Django's "forgot password" form in Designsystemet markup."""
+
+
+class SetPasswordForm(DsFormMixin, auth_forms.SetPasswordForm):
+    """Django's form to choose a password (from a reset or invitation link)."""
+
+
+class PasswordChangeForm(DsFormMixin, auth_forms.PasswordChangeForm):
+    """Django's form to change one's own password."""
 
 
 class RoleGrantForm(DsForm):
@@ -41,8 +54,20 @@ class UserCreateForm(DsForm):
         label=_("Initial password (optional)"),
         required=False,
         widget=forms.PasswordInput(render_value=False),
-        help_text=_("At least 10 characters. Leave empty if the person will get a password another way."),
+        help_text=_("At least 10 characters. Leave empty to send an invitation instead."),
     )
+    invite = forms.BooleanField(
+        label=_("E-mail an invitation to choose a password"),
+        required=False,
+        initial=True,
+        help_text=_("The link works once. Needs an e-mail address and no initial password."),
+    )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("invite") and not data.get("password") and not data.get("email"):
+            self.add_error("email", _("Give an e-mail address to send the invitation to."))
+        return data
 
 
 class TokenForm(DsForm):

@@ -1,11 +1,22 @@
 from django.urls import path
 
-from . import privacy_views, views
+from . import password_views, privacy_views, views
 
 app_name = "accounts"
 urlpatterns = [
     path("accounts/login/", views.login_view, name="login"),
     path("accounts/logout/", views.logout_view, name="logout"),
+    path("accounts/password/reset/", password_views.password_reset, name="password_reset"),
+    path("accounts/password/reset/sent/", password_views.password_reset_done, name="password_reset_done"),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        password_views.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path("accounts/password/set/<uidb64>/<token>/", password_views.password_set, name="password_set"),
+    path("accounts/password/done/", password_views.password_reset_complete, name="password_reset_complete"),
+    path("accounts/password/change/", password_views.password_change, name="password_change"),
+    path("accounts/password/change/done/", password_views.password_change_done, name="password_change_done"),
     path("accounts/tokens/", views.tokens, name="tokens"),
     path("accounts/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("access/", views.roles, name="roles"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -32,6 +33,7 @@ from .access import (
 from .branding import LOGO_MAX_BYTES
 from .branding import municipality_branding_update as branding_update
 from .forms import BrandingForm, LoginForm, RoleGrantForm, TokenForm, UserCreateForm
+from .invitations import user_invite
 from .models import ApiToken, RoleAssignment, User
 from .permissions import Perm
 from .requests import StaffRequest
@@ -130,14 +132,23 @@ def user_create(request: StaffRequest) -> HttpResponse:
         raise Http404
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        invite = data.pop("invite") and not data["password"]
         try:
-            user = services.user_create(
-                actor=request.user, municipality=municipality_of(request.user), **form.cleaned_data
-            )
+            with transaction.atomic():  # no user without the invitation that was asked for
+                user = services.user_create(
+                    actor=request.user, municipality=municipality_of(request.user), **data
+                )
+                if invite:
+                    user_invite(actor=request.user, user=user, base_url=request.build_absolute_uri("/"))
         except ServiceError as error:
             form.add_service_error(error)
         else:
-            messages.success(request, _("%(name)s was added. Now give them a role.") % {"name": user})
+            if invite:
+                text = _("%(name)s was added and invited by e-mail. Now give them a role.")
+            else:
+                text = _("%(name)s was added. Now give them a role.")
+            messages.success(request, text % {"name": user})
             return redirect("accounts:role_grant")
     return render(request, "accounts/user_form.html", {"form": form})
 

@@ -18,6 +18,9 @@ def test_login_browse_tree_and_every_staff_page_is_accessible(page: Any) -> None
     assert_accessible(page)
     page.goto(page.base_url + "/accounts/login/")
     assert_accessible(page)
+    page.click('text="Glemt passordet?"')
+    assert page.locator("h1").inner_text() == "Glemt passordet?"
+    assert_accessible(page)
     login(page, "admin")
     assert_accessible(page)
 
@@ -45,6 +48,7 @@ def test_login_browse_tree_and_every_staff_page_is_accessible(page: Any) -> None
         "/settings/data-protection/",
         "/settings/data-protection/record/",
         "/accounts/tokens/",
+        "/accounts/password/change/",
         "/overview/",
     ]:
         page.goto(page.base_url + path)
