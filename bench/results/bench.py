@@ -56,6 +56,9 @@ CHUNK = 20_000
 SEED = 20261125
 GENDERS = ["female", "male", "other", ""]
 AGES = ["16-24", "25-34", "35-44", "45-54", "55-66", "67-79", "80+", ""]
+# As in the demo: three in four answer with a code or an invitation (they count towards the
+# anonymity threshold, insights/counted.py), one through the open link. By position, not drawn.
+CHANNELS = ["code", "email", "code", "link"]
 
 
 def definition() -> dict:
@@ -171,7 +174,7 @@ def generate() -> None:
                     [survey.pk] * n,
                     uid,
                     ["nb"] * n,
-                    ["link"] * n,
+                    [CHANNELS[i % len(CHANNELS)] for i in rid.tolist()],
                     [True] * n,
                     ["2026-03-01"] * n,
                     ["2026-03-01"] * n,

@@ -154,6 +154,10 @@ def test_planting_into_a_background_group_cannot_lift_it(demo: DemoData, client_
     unit = _overall(leader, survey.pk, demo.units[SOLSIKKEN].pk)
     others = [rows[k]["n"] for k in rows if k != "male"]
     assert unit["n"] is None or any(n is None for n in others)
+    page = leader.get(
+        f"/results/{survey.pk}/crosstab/?unit={demo.units[SOLSIKKEN].pk}&question=q_overall&by=gender"
+    ).content.decode()
+    assert "engangskode" in page  # the breakdown page says why too
 
 
 def test_planted_comments_do_not_list_the_real_ones(demo: DemoData, client_as: Any) -> None:
