@@ -7,6 +7,7 @@ included). It is shown for a question only when the *other* municipalities toget
 least the survey's threshold of answers **and** at least three other municipalities contribute:
 a viewer knows their own municipality's figures, so the benchmark minus their own reveals the
 others' pooled figure, and with three or more behind it no single municipality's figure follows.
+The rule counts only answers that count towards the anonymity threshold (``counted.py``).
 This module reads across municipalities on purpose and returns nothing but pooled counts.
 """
 
@@ -23,6 +24,7 @@ from django.db.models import Count
 from medvirk.surveys.models import Answer, Survey
 from medvirk.surveys.selectors import list_templates, load_template
 
+from .counted import counted_responses
 from .figures import QuestionFigures, question_figures
 from .questions import DONT_KNOW, QuestionInfo
 from .tables import SurveyResults
@@ -57,8 +59,14 @@ def bank_keys(template_key: str) -> frozenset[str]:
     return frozenset(q.key for q in load_template(template_key).questions() if not q.local)
 
 
-def _pooled(survey: Survey, keys: list[str], multiple: list[str]) -> dict[str, dict[int, dict[str, int]]]:
+def _pooled(
+    survey: Survey, keys: list[str], multiple: list[str], *, counted_only: bool = False
+) -> dict[str, dict[int, dict[str, int]]]:
     """Return question key → municipality → option key (or "" for answerers) → count.
+
+    ``counted_only`` counts only responses that count towards the anonymity threshold: the
+    rule above is applied to those (``counted.py``: anyone could plant answers through the
+    other municipalities' open links to lift their pool over it), the figures to all.
 
     ``multiple`` are the multiple-choice keys, whose respondents are counted apart. Nothing is
     read when fewer than three other municipalities have a survey of this template and round.
@@ -74,7 +82,7 @@ def _pooled(survey: Survey, keys: list[str], multiple: list[str]) -> dict[str, d
     if len({m for _s, m in rounds} - {survey.municipality_id}) < MIN_OTHER_MUNICIPALITIES:
         return {}
     surveys = [pk for pk, _m in rounds]
-    cache_key = (survey.template_key, survey.round_label, tuple(surveys), tuple(sorted(keys)))
+    cache_key = (survey.template_key, survey.round_label, tuple(surveys), tuple(sorted(keys)), counted_only)
     now = time.monotonic()
     with _LOCK:
         cached = _CACHE.get(cache_key)
@@ -82,6 +90,8 @@ def _pooled(survey: Survey, keys: list[str], multiple: list[str]) -> dict[str, d
             _CACHE.move_to_end(cache_key)
             return cached[1]
     answers = Answer.objects.filter(survey_id__in=surveys, response__complete=True, question__key__in=keys)
+    if counted_only:
+        answers = answers.filter(counted_responses("response__"))
     out: dict[str, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
     rows = (
         answers.filter(option__isnull=False)
@@ -125,14 +135,17 @@ def benchmark(results: SurveyResults) -> Benchmark:
         return Benchmark(False, 0, 0)
     local = {q.key for q in results.definition.questions() if q.local}
     questions = [q for q in results.questions if q.key in stable and q.key not in local]
-    pooled = _pooled(survey, [q.key for q in questions], [q.key for q in questions if not q.exclusive])
+    keys, multiple = [q.key for q in questions], [q.key for q in questions if not q.exclusive]
+    pooled = _pooled(survey, keys, multiple)
+    counted = _pooled(survey, keys, multiple, counted_only=True)
     own = survey.municipality_id
     municipalities = {m for per_muni in pooled.values() for m in per_muni}
     figures: dict[str, QuestionFigures] = {}
     for q in questions:
         per_muni = pooled.get(q.key, {})
-        contributing = [m for m, counts in per_muni.items() if m != own and _n(q, counts) > 0]
-        others_n = sum(_n(q, per_muni[m]) for m in contributing)
+        mine = counted.get(q.key, {})  # the rule counts only answers nobody could plant
+        contributing = [m for m, counts in mine.items() if m != own and _n(q, counts) > 0]
+        others_n = sum(_n(q, mine[m]) for m in contributing)
         if len(contributing) < MIN_OTHER_MUNICIPALITIES or others_n < results.policy.threshold:
             continue
         totals: dict[str, int] = defaultdict(int)

@@ -32,7 +32,14 @@ def _english(settings: Any) -> Any:
         yield
 
 
-def _run(actor: Any, owner: Any, units: list[Any], values: list[int], round_label: str = "2026") -> Survey:
+def _run(
+    actor: Any,
+    owner: Any,
+    units: list[Any],
+    values: list[int],
+    round_label: str = "2026",
+    channels: list[str] | None = None,
+) -> Survey:
     """Run the bank's kindergarten survey in ``units``; each value is one parent's overall rating."""
     survey = services.survey_create(
         actor=actor,
@@ -42,19 +49,21 @@ def _run(actor: Any, owner: Any, units: list[Any], values: list[int], round_labe
         round_label=round_label,
     )
     su = SurveyUnit.objects.get(survey=survey, unit=units[0])
-    for v in values:
+    for v, channel in zip(values, channels or [Channel.CODE] * len(values), strict=True):
         services.response_submit_complete(
             actor=RESPONDENT,
             survey_unit=su,
             answers={"bhg_helhet": v, "bhg_barnets_alder": "fra_3_ar", "bhg_info_onsker": ("mat", "dagen")},
             language="nb",
-            channel=Channel.CODE,
+            channel=channel,
             idempotency_key=f"b{next(_n)}",
         )
     return survey
 
 
-def _municipality(code: str, values: list[int], round_label: str = "2026") -> Survey:
+def _municipality(
+    code: str, values: list[int], round_label: str = "2026", channels: list[str] | None = None
+) -> Survey:
     muni = municipality_create(actor=DEMO_ACTOR, code=code, name=f"Kommune {code}", slug=f"k{code}")
     root = municipality_root(municipality=muni)
     unit = unit_create(
@@ -62,7 +71,7 @@ def _municipality(code: str, values: list[int], round_label: str = "2026") -> Su
     )
     admin = User.objects.create(username=f"admin{code}", municipality=muni)
     role_grant(actor=DEMO_ACTOR, user=admin, unit=root, role=Role.ADMIN)
-    return _run(admin, root, [unit], values, round_label)
+    return _run(admin, root, [unit], values, round_label, channels)
 
 
 @pytest.fixture
@@ -94,6 +103,22 @@ def test_benchmark_needs_threshold_answers_from_the_others(own: Survey, demo: De
     for code in ("9001", "9002", "9003"):
         _municipality(code, [3])  # three others, but together only 3 < 5 answers
     assert not benchmark(SurveyResults(own)).available
+
+
+def test_answers_planted_on_other_municipalities_links_do_not_lift_the_benchmark(
+    own: Survey, demo: DemoData
+) -> None:
+    # Three others with one real parent each (a letter with a code); the viewer adds two answers
+    # through each one's poster link. Before, 9 ≥ 5 answers from 3 municipalities showed the
+    # benchmark, and benchmark minus own minus planted gave the three parents' exact figures.
+    for code in ("9001", "9002", "9003"):
+        _municipality(code, [3, 1, 1], channels=[Channel.CODE, Channel.LINK, Channel.LINK])
+    assert not benchmark(SurveyResults(own)).available
+    _municipality("9004", [4, 5], channels=[Channel.EMAIL, Channel.CODE])  # 5 counted from 4 others
+    result = benchmark(SurveyResults(own))
+    assert result.available
+    values = [6, 6, 5, 5, 4] + [3, 1, 1] * 3 + [4, 5]  # figures of every answer
+    assert result.figures["bhg_helhet"].n == len(values)
 
 
 def test_survey_outside_the_bank_has_no_benchmark(demo: DemoData) -> None:
