@@ -19,8 +19,15 @@ import re
 
 from django.urls import Resolver404, resolve
 
-#: URL keywords whose value opens something personal.
-SECRET_KWARGS = frozenset({"token", "link_key"})
+#: URL keywords whose value opens something personal: ``link_key`` and any ``…token``
+#: (``token`` today; a new module's ``client_token`` is covered without a change here).
+SECRET_KWARGS = frozenset({"link_key"})
+
+
+def is_secret(kwarg: str) -> bool:
+    """Return whether a URL keyword's value must not be logged."""
+    return kwarg in SECRET_KWARGS or kwarg.endswith("token")
+
 
 # A path inside a log argument: at its start or after a space or quote (a request line
 # '"GET /a/r/abc/1/?lang=nb HTTP/1.1"'), up to a space, quote or query string.
@@ -34,7 +41,7 @@ def redacted_path(path: str) -> str:
     except Resolver404:
         first, _, rest = path.lstrip("/").partition("/")
         return f"/{first}/…" if rest else path
-    if SECRET_KWARGS & match.kwargs.keys():
+    if any(is_secret(name) for name in match.kwargs):
         return "/" + match.route
     return path
 
