@@ -183,7 +183,8 @@ class LocalQuestionForm(DsForm):
         }
         if qtype in ("single", "multiple"):
             lines = {lang: (data.get(f"options_{lang}") or "").splitlines() for lang in langs}
-            all_old = [o for o in (old or {}).get("options") or []]  # type: ignore[attr-defined]
+            old_options = (old or {}).get("options")
+            all_old: list[dict[str, Any]] = list(old_options) if isinstance(old_options, list) else []
             visible_old = [o["key"] for o in all_old if not o.get("hidden")]
             taken = {o["key"] for o in all_old}
             number = max((int(k[1:]) for k in taken if k[1:].isdigit()), default=0)

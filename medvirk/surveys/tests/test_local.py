@@ -14,7 +14,7 @@ from medvirk.accounts.demo import DemoData
 from medvirk.core.errors import ServiceError
 from medvirk.surveys import services
 from medvirk.surveys.design import local
-from medvirk.surveys.models import Answer, Response, SurveyQuestion, SurveyStatus, SurveyUnit
+from medvirk.surveys.models import Answer, Channel, Response, SurveyQuestion, SurveyStatus, SurveyUnit
 from medvirk.surveys.services import RESPONDENT
 from medvirk.surveys.types import parse_definition
 from tests.sample_survey import COMPLETE_ANSWERS as TEMPLATE_ANSWERS
@@ -208,6 +208,7 @@ def test_results_pages_list_them_for_that_unit(client_as: Any, survey: Any, demo
             survey_unit=own,
             answers={**TEMPLATE_ANSWERS, key: 3, text_key: f"Mer sandkasse {i}"},
             language="nb",
+            channel=Channel.CODE,  # counted towards the threshold, so the comments are listed
             idempotency_key=f"p{i}",
         )
     client = client_as("leder.solsikken")
