@@ -2,8 +2,8 @@
 
 Two yearly rounds of the question bank's home-care survey, one unit per provider: the private
 provider with steady teams scores best on "few different staff", the municipal one is in the
-middle; the third provider has too few answers in the latest round, so the comparison says
-"too few answers" for it while two providers' results are shown.
+middle. The latest round shows all three providers; in the older one the third provider has
+too few answers, and a second provider is hidden to protect it (the round's total is shown).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from medvirk.accounts.demo import DemoData
 from medvirk.common.dimensions import DIMENSIONS_BY_KEY, PREFER_NOT_TO_SAY
 from medvirk.surveys import selectors as survey_selectors
 from medvirk.surveys import services as survey_services
-from medvirk.surveys.models import SurveyStatus, SurveyUnit
+from medvirk.surveys.models import Channel, SurveyStatus, SurveyUnit
 from medvirk.surveys.types import Definition, QType, Question
 
 from .demo import DEMO, MUNICIPAL, PRIVATE_A, PRIVATE_B, ChoiceDemo
@@ -23,9 +23,13 @@ from .demo import DEMO, MUNICIPAL, PRIVATE_A, PRIVATE_B, ChoiceDemo
 #: Per provider and round: (answers, quality 0-1, share answering "1-3 different staff").
 ROUNDS: dict[str, dict[str, tuple[int, float, float]]] = {
     "2025": {MUNICIPAL: (46, 0.66, 0.2), PRIVATE_A: (22, 0.72, 0.45), PRIVATE_B: (4, 0.78, 0.7)},
-    "2026": {MUNICIPAL: (52, 0.70, 0.25), PRIVATE_A: (28, 0.76, 0.5), PRIVATE_B: (9, 0.8, 0.75)},
+    "2026": {MUNICIPAL: (52, 0.70, 0.25), PRIVATE_A: (28, 0.76, 0.5), PRIVATE_B: (12, 0.8, 0.75)},
 }
 STAFF_OPTIONS = ("en_til_tre", "fire_til_seks", "sju_til_ti", "over_ti")
+#: How the synthetic answers arrive: three in four through a single-use code sent by post or an
+#: e-mail invitation (they count towards the anonymity threshold, ``insights.counted``), one in
+#: four on a paper form keyed by staff (part of every shown figure, but it never makes a group shown).
+CHANNELS = (Channel.CODE, Channel.CODE, Channel.EMAIL, Channel.PAPER)
 
 
 def _rating(q: Question, rng: random.Random, quality: float) -> Any:
@@ -89,11 +93,11 @@ def provider_round(
         count, quality, steady = by_unit[su.unit_id]
         for i in range(count):
             survey_services.response_submit_complete(
-                actor=survey_services.RESPONDENT,  # synthetic respondents, keyed from paper
+                actor=survey_services.RESPONDENT,  # synthetic respondents
                 survey_unit=su,
                 answers=_answers(template, rng, quality, steady),
                 language=rng.choice(["nb"] * 8 + ["nn", "en"]),
-                channel="paper",
+                channel=CHANNELS[i % len(CHANNELS)],
                 idempotency_key=f"choice-demo-{label}-{su.pk}-{i}",
             )
     if close:

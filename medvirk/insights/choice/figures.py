@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from medvirk.analysis.intervals import Estimate, wilson_interval
+from medvirk.analysis.suppression import CellStatus
 from medvirk.choice.models import Provider
 from medvirk.surveys.models import Survey, SurveyStatus, SurveyUnit
 
@@ -51,13 +52,15 @@ class Figure:
     shown: bool
     share: Estimate | None = None
     n: int | None = None
+    protected: bool = False  # hidden, with enough answers, so that a smaller group stays hidden
 
 
 @dataclass(frozen=True)
 class GroupResults:
     in_round: bool  # the group was part of the round at all
-    respondents: int | None  # None: too few to show
+    respondents: int | None  # None: hidden (too few, or ``protected``)
     figures: dict[str, Figure] = field(default_factory=dict)
+    protected: bool = False  # hidden with enough answers, so that a smaller group cannot be derived
 
 
 @dataclass(frozen=True)
@@ -117,7 +120,7 @@ def _measures(results: SurveyResults) -> tuple[Measure, ...]:
 def _figure(results: SurveyResults, measure: Measure, node_id: int) -> Figure:
     figs = results.figures(measure.question, node_id)
     if not figs.shown or not figs.n:
-        return Figure(False)
+        return Figure(False, protected=figs.status == CellStatus.SECONDARY)
     if measure.option is None:
         return Figure(figs.top_box is not None, figs.top_box, figs.n)
     option = next((o for o in figs.options if o.key == measure.option), None)
@@ -129,7 +132,10 @@ def _figure(results: SurveyResults, measure: Measure, node_id: int) -> Figure:
 def _group(results: SurveyResults, measures: Sequence[Measure], node_id: int) -> GroupResults:
     group = results.group(node_id)
     return GroupResults(
-        True, group.respondents, {m.key or m.question.key: _figure(results, m, node_id) for m in measures}
+        True,
+        group.respondents,
+        {m.key or m.question.key: _figure(results, m, node_id) for m in measures},
+        protected=group.status == CellStatus.SECONDARY,
     )
 
 

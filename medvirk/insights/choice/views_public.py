@@ -200,9 +200,15 @@ def _facts_rows(t: PageTexts, lang: str, approvals: list[Approval], day: date) -
     return rows
 
 
-def _share_cell(t: PageTexts, figure: figures.Figure | None) -> Cell:
+def _hidden(t: PageTexts, protected: bool) -> Cell:
+    """A hidden figure, saying why: too few answers, or hidden so a smaller group stays hidden."""
+    return Cell(t.protected if protected else t.too_few, muted=True)
+
+
+def _share_cell(t: PageTexts, group: figures.GroupResults, key: str) -> Cell:
+    figure = group.figures.get(key)
     if figure is None or not figure.shown or figure.share is None:
-        return Cell(t.too_few, muted=True)
+        return _hidden(t, group.protected or (figure is not None and figure.protected))
     low, high = figure.share.interval
     return Cell(
         t.format("share_value", share=_percent(figure.share.estimate)),
@@ -223,7 +229,7 @@ def _results(
             [
                 Cell(str(g.respondents))
                 if g.respondents is not None
-                else Cell(t.too_few if g.in_round else t.not_in_round, muted=True)
+                else (_hidden(t, g.protected) if g.in_round else Cell(t.not_in_round, muted=True))
                 for g in groups
             ],
         )
@@ -234,10 +240,7 @@ def _results(
         rows.append(
             Row(
                 label,
-                [
-                    _share_cell(t, g.figures.get(key)) if g.in_round else Cell(t.not_in_round, muted=True)
-                    for g in groups
-                ],
+                [_share_cell(t, g, key) if g.in_round else Cell(t.not_in_round, muted=True) for g in groups],
             )
         )
     return headers, rows
@@ -306,6 +309,9 @@ def compare(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
                 if comparison.top_from
                 else t.format("results_intro_plain", round=comparison.survey.round_label),
                 "anonymity_note": t.format("anonymity_note", k=comparison.threshold),
+                "protected_note": t.protected_note
+                if any(g.protected for g in [*comparison.providers.values(), comparison.total])
+                else "",
             }
         )
     return render(request, "insights/choice/compare.html", context)

@@ -14,7 +14,7 @@ from medvirk.insights.choice import figures
 from medvirk.insights.choice.public_text import EN, NB, NN, TEXTS, page_languages
 from medvirk.insights.disclosure import clear_cache
 from medvirk.participation.models import Finding
-from tests.choice_support import NAMES, home_care, round_with
+from tests.choice_support import NAMES, demo_rounds, home_care, round_with
 
 pytestmark = pytest.mark.django_db
 
@@ -39,14 +39,19 @@ def _text(html: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-def test_two_providers_are_compared_and_a_small_one_says_too_few_answers(client_as: Any, demo: Any) -> None:
+def test_a_small_provider_says_too_few_answers_and_the_one_hidden_to_protect_it_says_why(
+    client_as: Any, demo: Any
+) -> None:
+    """With 3 answers one provider is too small; since the total of all providers is shown, a
+    second provider is hidden too (else 59 − 30 − 26 = 3), and the page says it is hidden to
+    protect others rather than claiming it had too few answers."""
     round_with(demo, (30, 26, 3))
     page = _text(client_as(None).get(_url(demo) + "?lang=en").content.decode())
     for name in NAMES:
         assert name in page
-    assert "30" in page
-    assert "26" in page
-    assert "Too few answers to show" in page
+    row = "Number of answers 30 Hidden to protect others Too few answers to show 59"
+    assert row in page
+    assert "Then it says “Hidden to protect others”." in page
     assert "A group with fewer than 5 answers is never shown" in page
 
 
@@ -58,7 +63,10 @@ def test_the_small_provider_cannot_be_derived_from_the_total(demo: Any) -> None:
     comparison = figures.compare(providers=list(providers.values()), survey=survey)
     assert comparison is not None
     shown = [comparison.providers[p.pk].respondents for p in providers.values()]
-    assert shown[2] is None
+    assert shown[0] == 30 and shown[2] is None
+    protected = [comparison.providers[p.pk].protected for p in providers.values()]
+    assert protected[2] is False  # hidden for its own few answers
+    assert protected[1] == (shown[1] is None)  # hidden only to protect the small one
     assert comparison.total.respondents is None or shown.count(None) >= 2
     for measure in comparison.measures:
         key = measure.key or measure.question.key
@@ -66,6 +74,20 @@ def test_the_small_provider_cannot_be_derived_from_the_total(demo: Any) -> None:
         hidden = [not c.shown for c in cells]
         assert hidden[2]
         assert not comparison.total.figures[key].shown or sum(hidden) >= 2, key
+
+
+def test_the_demo_round_shows_every_provider(demo: Any) -> None:
+    """The demo's rounds answer mostly through codes and invitations (which count towards the
+    threshold) and partly on paper (which does not): the newest round shows all three providers
+    with every answer they got (the smallest: 12 answers, 9 of them counted)."""
+    rounds, sizes = demo_rounds(demo)
+    _service, providers = home_care(demo)
+    comparison = figures.compare(providers=list(providers.values()))
+    assert comparison is not None and comparison.survey == rounds[-1]
+    shown = [comparison.providers[p.pk].respondents for p in providers.values()]
+    assert shown == [sizes[name] for name in NAMES]
+    overall = [comparison.providers[p.pk].figures["m_overall"].shown for p in providers.values()]
+    assert overall == [True, True, True]
 
 
 def test_the_newest_closed_round_covering_the_most_providers_is_compared(demo: Any) -> None:
