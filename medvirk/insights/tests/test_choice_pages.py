@@ -117,7 +117,7 @@ def test_the_page_is_in_arabic_right_to_left(client_as: Any, demo: Any) -> None:
     html = client_as(None).get(_url(demo) + "?lang=ar").content.decode()
     assert '<html lang="ar" dir="rtl"' in html
     assert TEXTS["ar"]["compare_heading"] in html
-    assert 'lang="nb"' in html  # the service's own description keeps its language
+    assert 'lang="nb" dir="ltr"' in html  # the service's own description keeps its language and direction
     assert "\u206621 00 00 00\u2069" in html  # phone numbers stay left to right in a right-to-left page
 
 
