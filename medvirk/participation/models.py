@@ -143,6 +143,9 @@ class Finding(TenantModel):
     """A short statement of what was learnt, linked to its evidence."""
 
     personal_data = NO_PERSONAL_DATA
+    #: Not a column: the measures considered and rejected, set for the public page
+    #: (``selectors.public_summary``).
+    declined_measures: list[Measure]
 
     unit = models.ForeignKey(
         "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")

@@ -179,7 +179,7 @@ def public_summary(municipality: Municipality, unit: OrgUnit | None = None) -> d
             declined.setdefault(measure.finding_id, []).append(measure)
     findings = list(public_findings(municipality, unit))
     for finding in findings:  # measures considered and rejected, each with the reason citizens can read
-        finding.declined_measures = declined.get(finding.pk, [])  # type: ignore[attr-defined]
+        finding.declined_measures = declined.get(finding.pk, [])
     shown = {f.pk for f in findings}
     return {
         "findings": [(f, by_finding.get(f.pk, [])) for f in findings],

@@ -24,6 +24,9 @@ class Survey(TenantModel):
     """One survey round (e.g. the 2026 kindergarten parent survey) run in one or more units."""
 
     personal_data = NO_PERSONAL_DATA
+    #: Not a column: the languages respondents are offered, kept for one request
+    #: (``answering.views.offered``).
+    _offered_languages: list[str]
 
     title = models.JSONField(_("title"), default=dict)
     series = models.SlugField(

@@ -56,7 +56,7 @@ def offered(survey: Survey) -> list[str]:
     found: list[str] | None = getattr(survey, "_offered_languages", None)
     if found is None:
         found = open_languages(parse_definition(survey.definition), survey.fallback_languages or [])
-        survey._offered_languages = found  # type: ignore[attr-defined]
+        survey._offered_languages = found
     return found
 
 
