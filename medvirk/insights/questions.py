@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +44,7 @@ class QuestionInfo:
     theme: str | None
     scale: Scale | None
     options: tuple[OptionInfo, ...] = field(default=())
+    reworded_on: date | None = None  # the wording changed after answers came in (marked on results)
 
     @property
     def scaled(self) -> bool:
@@ -84,7 +86,7 @@ def _counted(item: Question, text: str, theme: str | None, reg: Registry) -> Que
         for key, label in qtype.result_options(item)
         if (row.pk, key) in reg.option_id
     )
-    return QuestionInfo(row.pk, item.key, item.type, text, theme, scale, options)
+    return QuestionInfo(row.pk, item.key, item.type, text, theme, scale, options, row.reworded_on)
 
 
 def survey_questions(definition: Definition, reg: Registry) -> list[QuestionInfo]:
@@ -125,7 +127,15 @@ def text_questions(definition: Definition, reg: Registry) -> list[TextQuestionIn
 def number_questions(definition: Definition, reg: Registry) -> list[QuestionInfo]:
     """Return the visible questions answered with a number: mean, median and quartiles, no options."""
     return [
-        QuestionInfo(reg.question_by_key[q.key].pk, q.key, q.type, localise(q.text), q.theme, None)
+        QuestionInfo(
+            reg.question_by_key[q.key].pk,
+            q.key,
+            q.type,
+            localise(q.text),
+            q.theme,
+            None,
+            reworded_on=reg.question_by_key[q.key].reworded_on,
+        )
         for q in _visible(definition, reg, Figures.NUMBERS)
     ]
 

@@ -19,12 +19,13 @@ def test_create_open_translate_and_distribute(page: Any) -> None:
     page.goto(page.base_url + "/surveys/new/?template=kindergarten_parents")
     assert_accessible(page)
     page.fill("#id_round_label", "2027")
-    page.click("form.mv-form[method=post] button[type=submit]")
-    page.wait_for_url("**/surveys/*/")
+    page.click("button[name=create]")
+    page.wait_for_url("**/surveys/*/build/")  # straight on to the questions
     survey = Survey.objects.get(round_label="2027")
     assert survey.survey_units.count() == 6  # every kindergarten was suggested and kept
     assert_accessible(page)
     assert_fits_width(page)
+    page.goto(page.base_url + f"/surveys/{survey.pk}/")
 
     page.click("form:has(input[name=status][value=open]) button")
     page.wait_for_selector(".ds-alert")

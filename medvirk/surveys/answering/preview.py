@@ -76,5 +76,6 @@ def survey_preview(request: StaffRequest, survey_id: int) -> HttpResponse:
         "staff_dir": languages.direction(request.LANGUAGE_CODE),
         "narrow_link": link(number, lang, not narrow),
         "build_url": reverse("surveys:build", args=[survey.pk]),
+        "check_url": reverse("surveys:check", args=[survey.pk]),
     }
     return render(request, "surveys/respond/preview.html", context)

@@ -950,6 +950,31 @@ class AddQuestion:
 
 
 @dataclass(frozen=True)
+class AddFollowUp:
+    """Add a question right after question ``source``, shown only when its answer is one of
+    ``values`` (the follow-up of one answer, in one step)."""
+
+    source: str
+    values: tuple[str, ...]
+    type: str
+    text: str
+    lang: str
+
+    def apply(self, document: Mapping[str, Any]) -> tuple[Document, str | None]:
+        holder, _index = _find(_copy(document), self.source)
+        doc, key = add_question(
+            document,
+            section=holder["key"],
+            qtype=self.type,
+            text=self.text,
+            lang=self.lang,
+            after=self.source,
+        )
+        condition = build_condition(doc, key, source=self.source, values=self.values)
+        return set_condition(doc, key, condition), key
+
+
+@dataclass(frozen=True)
 class AddBankQuestion:
     """Add question ``key`` of bank template ``template`` to page ``section``."""
 
@@ -1086,6 +1111,7 @@ class SetTexts:
 
 Operation = (
     AddQuestion
+    | AddFollowUp
     | AddBankQuestion
     | EditQuestion
     | MoveQuestion

@@ -215,6 +215,15 @@ def build_question(request: StaffRequest, survey_id: int, key: str) -> HttpRespo
                     combine=post.get("combine", ""),
                 )
                 operation, done = builder.SetCondition(key, condition), _("The rule was saved.")
+            elif action == "follow_up":
+                operation = builder.AddFollowUp(
+                    source=key,
+                    values=tuple(post.getlist("values")),
+                    type=post.get("type", "textarea"),
+                    text=post.get("text", ""),
+                    lang=lang,
+                )
+                done = _("The follow-up question was added.")
             elif action == "clear_logic":
                 operation, done = builder.SetCondition(key, None), _("The question is always shown now.")
             elif action == "move_to":
@@ -227,8 +236,9 @@ def build_question(request: StaffRequest, survey_id: int, key: str) -> HttpRespo
         except ServiceError as error:
             messages.error(request, str(error.message))
             return redirect(here)
-        if _apply(request, survey, operation, done) is not None and action == "save":
-            return redirect(reverse("surveys:build", args=[survey.pk]) + f"#q-{key}")
+        changed = _apply(request, survey, operation, done)
+        if changed is not None and action in ("save", "follow_up"):
+            return redirect(reverse("surveys:build", args=[survey.pk]) + f"#q-{changed or key}")
         return redirect(here)
     section, question = found[0]
     kind = qtypes.get(question["type"])
@@ -259,6 +269,8 @@ def build_question(request: StaffRequest, survey_id: int, key: str) -> HttpRespo
         "source": source,
         "source_key": source_key,
         "answers": builder.answer_choices(source, lang) if source else None,
+        "own_answers": builder.answer_choices(question, lang),
+        "types": _type_choices(),
         "sections": [
             (s["key"], builder.question_label({"text": s.get("title")}, lang))
             for s in document.get("sections", [])

@@ -32,7 +32,12 @@ def language_choices() -> list[tuple[str, str]]:
 
 
 class SurveyCreateForm(DsForm):
-    template = forms.ChoiceField(label=_("Question set"), widget=forms.HiddenInput)
+    """One form for a new round: question set, name, units, languages and dates (issue 17).
+
+    The units are drawn as a tree of check boxes by the page itself (``surveys/create.html``),
+    with shortcuts and a search that work without JavaScript."""
+
+    template = forms.ChoiceField(label=_("Question set"))
     round_label = forms.CharField(label=_("Round"), max_length=32, help_text=_("For example 2026."))
     owner_unit = forms.TypedChoiceField(label=_("Responsible unit"), coerce=int)
     units = forms.TypedMultipleChoiceField(
@@ -47,6 +52,12 @@ class SurveyCreateForm(DsForm):
         initial=["nb", "nn", "en"],
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Languages without a translation yet are listed as missing in the translation view."),
+    )
+    opens_on = forms.DateField(
+        label=_("Opens (first day)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    closes_on = forms.DateField(
+        label=_("Closes (last day)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def __init__(

@@ -6,9 +6,10 @@ import json
 from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +21,7 @@ from medvirk.common.textfiles import TextFileError, TextProblem, load_json
 from medvirk.core.errors import ServiceError
 from medvirk.core.uploads import text_problem
 from medvirk.core.views import staff_view
+from medvirk.orgs.models import OrgUnit, ServiceArea
 
 from ..models import SurveyStatus
 from ..selectors import access_survey_by_id, access_survey_unit, survey_units_for, surveys_for
@@ -29,6 +31,7 @@ from .builder_services import survey_build
 from .definition import missing_translations, tx
 from .forms import DatesForm, DefinitionForm, LocalQuestionForm, SurveyCreateForm
 from .parser import parse_definition
+from .readiness import suggested_dates
 
 
 def display_title(text: dict[str, str]) -> str:
@@ -46,9 +49,58 @@ def survey_list(request: HttpRequest) -> HttpResponse:
     return render(request, "surveys/list.html", {"rows": rows, "can_create": can_create})
 
 
+# Shortcuts of the unit picker, one per service area a municipality's units have.
+AREA_SHORTCUTS = {
+    ServiceArea.KINDERGARTEN: gettext_lazy("All kindergartens"),
+    ServiceArea.SCHOOL: gettext_lazy("All schools"),
+    ServiceArea.HOME_CARE: gettext_lazy("All home care units"),
+    ServiceArea.NURSING_HOME: gettext_lazy("All nursing homes"),
+    ServiceArea.SERVICE_CENTRE: gettext_lazy("All service centres"),
+    ServiceArea.YOUTH_CLUB: gettext_lazy("All youth clubs"),
+    ServiceArea.HEALTH: gettext_lazy("All health services"),
+}
+
+
+def _picked(post: Any, leaves: list[OrgUnit], owners: list[OrgUnit]) -> list[int] | None:
+    """Return the units a shortcut button chooses (added to those ticked), or None for no shortcut."""
+    pick = post.get("pick", "")
+    ticked = {int(v) for v in post.getlist("units") if v.isdigit()}
+    if pick == "none":
+        return []
+    if pick.startswith("area:"):
+        return sorted(ticked | {u.pk for u in leaves if u.service_area == pick[5:]})
+    if pick.startswith("under:"):
+        top = next((u for u in owners if str(u.pk) == pick[6:]), None)
+        return sorted(ticked | {u.pk for u in leaves if top is not None and top.is_ancestor_of(u)})
+    if pick == "search":
+        return sorted(ticked)
+    return None
+
+
+def _unit_groups(leaves: list[OrgUnit], owners: list[OrgUnit], chosen: set[int], search: str) -> list[Any]:
+    """Return the units as groups under their parent (the organisation tree), filtered by ``search``;
+    chosen units the search hides are carried along as hidden fields."""
+    by_pk = {u.pk: u for u in owners}
+    groups: dict[int | None, dict[str, Any]] = {}
+    hidden = []
+    needle = search.casefold().strip()
+    for unit in leaves:
+        if needle and needle not in unit.name.casefold():
+            if unit.pk in chosen:
+                hidden.append(unit.pk)
+            continue
+        parent = by_pk.get(unit.parent_id or 0)
+        group = groups.setdefault(
+            unit.parent_id, {"name": parent.name if parent else "", "pk": unit.parent_id, "units": []}
+        )
+        group["units"].append({"pk": unit.pk, "name": unit.name, "checked": unit.pk in chosen})
+    return [list(groups.values()), hidden]
+
+
 @staff_view
 def survey_create(request: StaffRequest) -> HttpResponse:
-    """Create a survey round from the question bank for one or many units."""
+    """Create a round in one form: question set, name, units from the organisation tree (with
+    shortcuts and a search that work without JavaScript), languages and suggested dates."""
     owners = list(units_for(request.user, Perm.SURVEY_DESIGN))
     if not owners:
         raise Http404
@@ -57,36 +109,72 @@ def survey_create(request: StaffRequest) -> HttpResponse:
     chosen_template = request.POST.get("template") or request.GET.get("template") or templates[0][0]
     area = load_template(chosen_template).service_area if chosen_template in list_templates() else None
     leaves = [u for u in owners if u.kind == "unit"]
-    initial = {
+    opens_on, closes_on = suggested_dates()
+    suggested = [u.pk for u in leaves if u.service_area == area]
+    initial: dict[str, Any] = {
         "template": chosen_template,
         "owner_unit": owners[0].pk,
-        "units": [u.pk for u in leaves if u.service_area == area],
+        "units": suggested,
         "languages": ["nb", "nn", "en"],
+        "opens_on": opens_on,
+        "closes_on": closes_on,
     }
+    picked = _picked(request.POST, leaves, owners) if request.method == "POST" else None
+    creating = request.method == "POST" and picked is None
     form = SurveyCreateForm(
-        request.POST or None, templates=templates, owners=owners, units=leaves, initial=initial
+        request.POST if creating else None,
+        templates=templates,
+        owners=owners,
+        units=leaves,
+        initial={**initial, **({} if picked is None else {**request.POST.dict(), "units": picked})},
     )
-    if request.method == "POST" and form.is_valid():
-        owner = access_unit_by_id(request.user, form.cleaned_data["owner_unit"], Perm.SURVEY_DESIGN)
-        units = [access_unit_by_id(request.user, pk, Perm.SURVEY_DESIGN) for pk in form.cleaned_data["units"]]
-        document = {
-            **load_template(form.cleaned_data["template"]).to_dict(),
-            "languages": form.cleaned_data["languages"],
-        }
+    if picked is not None:  # a shortcut or a search: show the form again with the choice
+        form.initial["languages"] = request.POST.getlist("languages") or initial["languages"]
+    if creating and form.is_valid():
+        data = form.cleaned_data
+        owner = access_unit_by_id(request.user, data["owner_unit"], Perm.SURVEY_DESIGN)
+        units = [access_unit_by_id(request.user, pk, Perm.SURVEY_DESIGN) for pk in data["units"]]
+        document = {**load_template(data["template"]).to_dict(), "languages": data["languages"]}
         try:
-            survey = services.survey_create(
-                actor=request.user,
-                owner_unit=owner,
-                document=document,
-                units=units,
-                round_label=form.cleaned_data["round_label"],
-            )
+            with transaction.atomic():
+                survey = services.survey_create(
+                    actor=request.user,
+                    owner_unit=owner,
+                    document=document,
+                    units=units,
+                    round_label=data["round_label"],
+                )
+                if data["opens_on"] or data["closes_on"]:
+                    services.survey_set_dates(
+                        actor=request.user,
+                        survey=survey,
+                        opens_on=data["opens_on"],
+                        closes_on=data["closes_on"],
+                    )
         except ServiceError as error:
             form.add_service_error(error)
         else:
             messages.success(request, _("The survey was created as a draft. Check it, then open it."))
-            return redirect("surveys:detail", survey.pk)
-    return render(request, "surveys/create.html", {"form": form})
+            return redirect("surveys:build", survey.pk)
+    if creating:
+        chosen = {int(v) for v in request.POST.getlist("units") if v.isdigit()}
+    elif picked is not None:
+        chosen = set(picked)
+    else:
+        chosen = set(suggested)
+    search = request.POST.get("search", "") if request.method == "POST" else ""
+    groups, hidden = _unit_groups(leaves, owners, chosen, search)
+    areas = sorted({u.service_area for u in leaves if u.service_area in AREA_SHORTCUTS})
+    context = {
+        "form": form,
+        "groups": groups,
+        "hidden_units": hidden,
+        "search": search,
+        "area_shortcuts": [(f"area:{a}", AREA_SHORTCUTS[ServiceArea(a)]) for a in areas],
+        "tree_shortcuts": [(f"under:{u.pk}", u.name) for u in owners if u.kind != "unit"],
+        "chosen_count": len(chosen),
+    }
+    return render(request, "surveys/create.html", context)
 
 
 @staff_view

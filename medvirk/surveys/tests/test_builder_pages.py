@@ -173,3 +173,53 @@ def test_api_applies_operations_and_refuses_in_words(client_as: Any, survey: Sur
     assert places["har_barnet_saerskilte_behov.text"] == {"nb": "Har barnet særskilte behov?"}
     check = client.get(f"{url}/check").json()
     assert not check["ready"] and check["items"][0]["code"] == "dates_missing"
+
+
+def test_new_round_in_one_form_with_shortcuts_search_and_dates(client_as: Any, demo: DemoData) -> None:
+    """Create a round for two kindergartens: untick all, search, tick two; dates suggested."""
+    client = client_as("admin")
+    page = client.get("/surveys/new/?template=kindergarten_parents").content.decode()
+    assert "Alle barnehager" in page and "Alle i Bydel Nord" in page
+    suggested = re.search(r'name="closes_on" value="([0-9-]+)"', page)
+    assert suggested and suggested.group(1) == str(date.today() + timedelta(weeks=4))
+    form = {
+        "template": "kindergarten_parents", "round_label": "2027", "owner_unit": str(demo.units[""].pk),
+        "languages": ["nb", "en"], "opens_on": str(date.today()), "closes_on": suggested.group(1),
+    }  # fmt: skip
+    cleared = client.post("/surveys/new/", {**form, "pick": "none"}).content.decode()
+    assert "0 enheter er valgt" in cleared and 'name="round_label" value="2027"' in cleared
+    nord = client.post(
+        "/surveys/new/", {**form, "pick": f"under:{demo.units['Bydel Nord'].pk}"}
+    ).content.decode()
+    ticked = set(re.findall(r'value="(\d+)" id="unit-\d+" checked', nord))
+    names = [
+        "Solsikken barnehage",
+        "Nordlys barnehage",
+        "Nordby skole",
+        "Hjemmetjenesten Nord",
+        "Nord fritidsklubb",
+    ]
+    assert ticked == {str(demo.units[name].pk) for name in names}
+    found = client.post("/surveys/new/", {**form, "pick": "search", "search": "sol"}).content.decode()
+    assert ">Solsikken barnehage</label>" in found and ">Nordlys barnehage</label>" not in found
+    two = [demo.units["Solsikken barnehage"].pk, demo.units["Nordlys barnehage"].pk]
+    created = client.post("/surveys/new/", {**form, "units": two, "create": "1"})
+    survey = Survey.objects.get(round_label="2027")
+    assert created["Location"] == f"/surveys/{survey.pk}/build/"
+    assert sorted(survey.survey_units.values_list("unit_id", flat=True)) == sorted(two)
+    assert survey.opens_on == date.today() and survey.definition["languages"] == ["nb", "en"]
+
+
+def test_follow_up_in_one_step(client_as: Any, survey: Survey) -> None:
+    client = client_as("admin")
+    url = f"/surveys/{survey.pk}/build/q_channel/"
+    added = client.post(
+        url, {"action": "follow_up", "values": ["web"], "type": "textarea", "text": "Hvilken side?"}
+    )
+    assert added["Location"].endswith("#q-hvilken_side")
+    keys = order(survey)
+    assert keys[keys.index("q_channel") + 1] == "hvilken_side"
+    follow = next(
+        q for s in survey.definition["sections"] for q in s["questions"] if q["key"] == "hvilken_side"
+    )
+    assert follow["condition"] == {"question": "q_channel", "op": "equals", "value": "web"}

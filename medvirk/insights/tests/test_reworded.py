@@ -1,0 +1,30 @@
+"""A question reworded after answers came in is marked on its results (issue 17)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from medvirk.accounts.demo import DemoData
+from medvirk.surveys import services
+from medvirk.surveys.types import builder
+
+from .factories import answer_many, make_survey
+
+
+def test_results_mark_a_question_reworded_after_answers(client_as: Any, demo: DemoData) -> None:
+    survey = make_survey(demo)
+    unit = demo.units["Solsikken barnehage"]
+    answer_many(survey, unit, [5, 4, 6, 5, 3, 4])
+    page = client_as("admin").get(f"/results/{survey.pk}/?unit={unit.pk}").content.decode()
+    assert "Ordlyden ble endret" not in page
+    services.survey_build(
+        actor=demo.users["admin"],
+        survey=survey,
+        operation=builder.EditQuestion("q_overall", "nb", text="Hvor fornøyd er du, alt i alt?"),
+    )
+    page = client_as("admin").get(f"/results/{survey.pk}/?unit={unit.pk}").content.decode()
+    today = timezone.localdate()
+    assert f"Ordlyden ble endret {today.day}." in page
+    assert page.count("Ordlyden ble endret") == 1  # only the reworded question
