@@ -35,6 +35,8 @@ urlpatterns = [
     path("p/", include("medvirk.participation.public_urls")),
     path("o/", include("medvirk.partners.public_urls")),
     path("panels/", include("medvirk.panels.urls")),
+    path("feedback/", include("medvirk.feedback.urls")),
+    path("k/", include("medvirk.feedback.client_urls")),
     path("v/", include("medvirk.panels.public_urls")),
     path("choice/statistics/", include("medvirk.insights.choice.urls_stats")),
     path("choice/", include("medvirk.choice.urls")),

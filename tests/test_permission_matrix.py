@@ -178,6 +178,7 @@ def _module_cases() -> list[Case]:
         "partners",
         "panels",
         "choice",
+        "feedback",
     ):
         cases.extend(importlib.import_module(f"medvirk.{module}.tests.matrix").CASES)
     cases.extend(importlib.import_module("medvirk.surveys.tests.matrix_interchange").CASES)  # own file
@@ -255,7 +256,14 @@ def test_matrix_covers_every_url_and_api_operation() -> None:
         n
         for n in pages
         if n.split(":")[0]
-        in ("respond", "participation_public", "partners_public", "panels_public", "public_site")
+        in (
+            "respond",
+            "participation_public",
+            "partners_public",
+            "panels_public",
+            "public_site",
+            "feedback_client",
+        )
     }
     assert pages - covered - public == set()
     schema = api.get_openapi_schema()

@@ -31,6 +31,8 @@ NAV: list[tuple[Any, list[Entry]]] = [
         _("Participation"),
         [
             ("participation:activity_list", _("Activities and measures"), Perm.RESULTS_VIEW),
+            ("feedback:caseload", _("My clients"), Perm.FEEDBACK_PRACTICE),
+            ("feedback:conversation_create", _("What matters to you?"), Perm.CONVERSATION_RECORD),
             ("panels:panel_list", _("Panels"), Perm.PANELS_MANAGE),
             ("partners:register", _("Organisations"), Perm.ORG_VIEW),
         ],
@@ -49,6 +51,7 @@ NAV: list[tuple[Any, list[Entry]]] = [
             ("orgs:tree", _("Organisation"), Perm.ORG_VIEW),
             ("accounts:roles", _("Access"), Perm.ROLES_MANAGE),
             ("accounts:audit", _("Audit log"), Perm.AUDIT_VIEW),
+            ("feedback:setup", _("Client feedback"), Perm.FEEDBACK_MANAGE),
             ("accounts:branding", _("Public pages"), Perm.ORG_MANAGE),
             ("accounts:data_protection", _("Data protection"), Perm.ORG_MANAGE),
             ("accounts:tokens", _("API tokens"), None),

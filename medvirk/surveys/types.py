@@ -9,6 +9,7 @@ builder's operations (pure functions over a definition; ``services.survey_build`
 
 from __future__ import annotations
 
+from .answering.embed import RespondentForm, respondent_form
 from .answering.engine import DONT_KNOW, FieldError, answers_to_form, storable
 from .design import builder
 from .design.definition import (
@@ -28,6 +29,7 @@ from .design.definition import (
     tx,
 )
 from .design.parser import parse_definition
+from .design.respondent_text import ui as respondent_text
 from .qtypes import Edit, ExportColumn, Figures, QuestionType, SpssKind
 from .qtypes import all_types as question_types
 from .qtypes import get as question_type
@@ -48,6 +50,7 @@ __all__ = [
     "QType",
     "Question",
     "QuestionType",
+    "RespondentForm",
     "Scale",
     "Section",
     "SpssKind",
@@ -58,6 +61,8 @@ __all__ = [
     "parse_definition",
     "question_type",
     "question_types",
+    "respondent_form",
+    "respondent_text",
     "storable",
     "tx",
 ]

@@ -1,0 +1,123 @@
+"""The practitioner's pages through HTTP: open an episode, start a session, hand out a link,
+goals, colleagues, close, the client's record on request; setting up instruments and services."""
+
+from __future__ import annotations
+
+import json
+
+from django.test import Client
+
+from medvirk.core.models import AuditEvent
+from medvirk.feedback.models import ClientLink, Episode, Instrument, Service
+
+from .conftest import Feedback
+
+
+def login(fb: Feedback, name: str) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(fb.users.get(name) or fb.demo.users[name])
+    return client
+
+
+def open_episode(client: Client, fb: Feedback, **extra: str) -> Episode:
+    data = {"service": fb.service.pk, "alias": "Kari", "birth_year": "1990", "language": "ar", **extra}
+    response = client.post("/feedback/new/", data)
+    assert response.status_code == 302, response.content[:500]
+    return Episode.objects.get(alias="Kari")
+
+
+def test_open_a_client_start_a_session_and_hand_out_a_link(fb: Feedback) -> None:
+    client = login(fb, "behandler")
+    episode = open_episode(client, fb, contact_email="kari@example.no")
+    page = client.get(f"/feedback/episodes/{episode.pk}/")
+    assert "No scores yet" in page.content.decode()
+    response = client.post(
+        f"/feedback/episodes/{episode.pk}/sessions/new/", {"held_on": episode.opened_on.isoformat()}
+    )
+    assert response["Location"] == f"/feedback/episodes/{episode.pk}/sessions/1/"
+    response = client.post(f"/feedback/episodes/{episode.pk}/sessions/1/link/", {"mode": "own_phone"})
+    html = response.content.decode()
+    assert "<svg" in html and "/k/" in html  # the QR code and the link, shown once
+    link = ClientLink.objects.get()
+    assert link.language == "ar" and link.token_hash not in html
+
+
+def test_refuses_a_national_id_as_alias_next_to_the_field(fb: Feedback) -> None:
+    client = login(fb, "behandler")
+    response = client.post(
+        "/feedback/new/", {"service": fb.service.pk, "alias": "01019012345", "language": "nb"}
+    )
+    assert response.status_code == 200
+    assert "Never use a national identity number" in response.content.decode()
+    assert not Episode.objects.exists()
+
+
+def test_goals_members_close_and_export(fb: Feedback) -> None:
+    client = login(fb, "behandler")
+    episode = open_episode(client, fb)
+    client.post(f"/feedback/episodes/{episode.pk}/goals/", {"goals": "Sove bedre\nGå på jobb"})
+    assert list(episode.goals.values_list("text", flat=True)) == ["Sove bedre", "Gå på jobb"]
+    members = client.get(f"/feedback/episodes/{episode.pk}/members/").content.decode()
+    assert "Kollega" in members and "Annen" not in members  # only practitioners of the unit
+    client.post(f"/feedback/episodes/{episode.pk}/members/", {"user": fb.users["kollega"].pk})
+    assert AuditEvent.objects.filter(action="episode.member_added", object_id=str(episode.pk)).exists()
+    assert login(fb, "kollega").get(f"/feedback/episodes/{episode.pk}/").status_code == 200
+    response = client.post(
+        f"/feedback/episodes/{episode.pk}/close/",
+        {"end_reason": "dropout", "closed_on": episode.opened_on.isoformat()},
+    )
+    assert response.status_code == 302
+    episode.refresh_from_db()
+    assert episode.status == "closed" and episode.end_reason == "dropout"
+    record = json.loads(client.get(f"/feedback/episodes/{episode.pk}/export/").content)
+    assert record["episode"]["alias"] == "Kari"
+    assert [g["goal"] for g in record["goals"]] == ["Sove bedre", "Gå på jobb"]
+    readers = {r["who"] for r in record["read_by"]}
+    assert str(fb.users["kollega"]) in readers and str(fb.users["behandler"]) in readers
+    assert AuditEvent.objects.filter(action="episode.exported", object_id=str(episode.pk)).count() == 1
+
+
+def test_a_licence_holder_pastes_texts_and_the_instrument_becomes_usable(fb: Feedback) -> None:
+    client = login(fb, "admin")
+    client.post("/feedback/setup/", {"load": "ors"})
+    ors = Instrument.objects.get(key="ors", municipality=fb.demo.municipality)
+    page = client.get("/feedback/setup/").content.decode()
+    assert "a licence holder must paste the texts" in page
+    for version in ("adult", "youth", "child"):
+        url = f"/feedback/setup/instruments/{ors.pk}/texts/?version={version}&language=nb"
+        data = {f"ors_{n}": f"Ledd {n} ({version})" for n in range(1, 5)}
+        data |= {"_instructions": "Se tilbake på den siste uken.", "_min_label": "Lavt", "_max_label": "Høyt"}
+        assert client.post(url, data).status_code == 302
+    ors.refresh_from_db()
+    assert ors.parsed.ready()
+    response = client.post(
+        "/feedback/setup/services/new/",
+        {
+            "unit": fb.demo.units["Helsestasjonen"].pk,
+            "name": "Ungdomstjenesten",
+            "outcome": ors.pk,
+            "alliance": fb.alliance.pk,
+            "goals": "on",
+            "link_hours": "24",
+            "no_change_after": "4",
+        },
+    )
+    assert response.status_code == 302, response.content[:800]
+    assert Service.objects.get(name="Ungdomstjenesten").outcome == ors
+
+
+def test_unit_leader_records_what_matters_without_identity(fb: Feedback) -> None:
+    client = login(fb, "leder.solsikken")
+    unit = fb.demo.units["Solsikken barnehage"]
+    response = client.post(
+        "/feedback/what-matters/new/",
+        {
+            "unit": unit.pk,
+            "held_on": "2026-06-06",
+            "goals": "At barnet trives\nMer tid ute",
+            "age_band": "35-44",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get("/feedback/what-matters/new/").content.decode()
+    assert "Saved, without the person" in page
