@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_setup
+from . import views, views_dashboard, views_setup
 
 app_name = "feedback"
 
@@ -29,4 +29,6 @@ urlpatterns = [
     ),
     path("setup/services/new/", views_setup.service_create, name="service_create"),
     path("what-matters/new/", views_setup.conversation_create, name="conversation_create"),
+    path("what-matters/", views_dashboard.themes, name="themes"),
+    path("outcomes/", views_dashboard.outcomes, name="outcomes"),
 ]

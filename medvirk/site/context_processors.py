@@ -25,6 +25,7 @@ NAV: list[tuple[Any, list[Entry]]] = [
             ("surveys:list", _("Surveys"), Perm.SURVEY_DISTRIBUTE),
             ("insights:survey_list", _("Results"), Perm.RESULTS_VIEW),
             ("equity:index", _("Equity"), Perm.RESULTS_VIEW),
+            ("feedback:outcomes", _("Client outcomes"), Perm.FEEDBACK_STATS),
         ],
     ),
     (
@@ -33,6 +34,7 @@ NAV: list[tuple[Any, list[Entry]]] = [
             ("participation:activity_list", _("Activities and measures"), Perm.RESULTS_VIEW),
             ("feedback:caseload", _("My clients"), Perm.FEEDBACK_PRACTICE),
             ("feedback:conversation_create", _("What matters to you?"), Perm.CONVERSATION_RECORD),
+            ("feedback:themes", _("What matters to our users"), Perm.FEEDBACK_STATS),
             ("panels:panel_list", _("Panels"), Perm.PANELS_MANAGE),
             ("partners:register", _("Organisations"), Perm.ORG_VIEW),
         ],

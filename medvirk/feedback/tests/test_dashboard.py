@@ -1,0 +1,99 @@
+"""The outcome dashboard from the database: figures by hand, the period rule, who may see it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.test import Client
+
+from medvirk.feedback import dashboard as board
+from medvirk.feedback.models import Episode
+
+from .conftest import Feedback
+
+
+def closed(
+    fb: Feedback, count: int, *, intake: float, last: float, change: str, end: str = "planned", **bg: str
+) -> None:
+    for _ in range(count):
+        Episode.objects.create(
+            municipality=fb.demo.municipality,
+            service=fb.service,
+            unit=fb.service.unit,
+            alias="x",
+            age_version="adult",
+            opened_on=date(2025, 1, 2),
+            closed_on=date(2025, 3, 1),
+            status="closed",
+            end_reason=end,
+            change=change,
+            intake_score=intake,
+            last_score=last,
+            rated_sessions=2 if change else 1,
+            alliance_mean=9.0 if change else None,
+            **bg,
+        )
+
+
+def test_ended_periods() -> None:
+    assert board.ended_periods(date(2026, 12, 6), 3) == [
+        board.Period(2026, 1),
+        board.Period(2025, 2),
+        board.Period(2025, 1),
+    ]
+    assert board.ended_periods(date(2026, 6, 30), 1) == [board.Period(2025, 2)]
+
+
+def test_figures_by_hand(fb: Feedback) -> None:
+    closed(fb, 30, intake=18, last=8, change="recovered", gender="female")
+    closed(fb, 20, intake=14, last=13, change="no_change", gender="male")
+    closed(fb, 10, intake=16, last=16, change="", end="dropout", gender="male")
+    result = board.dashboard(
+        municipality=fb.demo.municipality,
+        period=board.Period(2025, 1),
+        scope=[fb.demo.units[""].path],
+        selected=f"s{fb.service.pk}",
+        lang="en",
+    )
+    total = result.total
+    assert total is not None
+    assert total.episodes == 60 and total.assessable == 50
+    assert total.recovered is not None and (total.recovered.count, total.recovered.n) == (30, 50)
+    assert total.dropout is not None and (total.dropout.count, total.dropout.n) == (10, 60)
+    # Mean change (PHQ-9, lower is better): (30 * 10 + 20 * 1) / 50 = 6.4
+    assert total.prepost is not None and total.prepost.mean_change == pytest.approx(6.4)
+    assert total.alliance == pytest.approx(9.0)
+    gender = next(b for b in result.breakdowns if b.dimension == "gender")
+    rows = {r.label: r for r in gender.rows}
+    assert (rows["Female"].episodes, rows["Male"].episodes) == (30, 30)
+    assert rows["Male"].improved is not None and rows["Male"].improved.count == 0  # zeros are shown
+    # Women improved 30/30, men 0/20: a difference of 1 in share, with Newcombe's interval.
+    assert rows["Female"].gap is not None and rows["Female"].gap[0] == pytest.approx(1.0)
+    assert rows["Female"].gap[1] < 1.0
+    small = board.dashboard(
+        municipality=fb.demo.municipality,
+        period=board.Period(2025, 2),
+        scope=[fb.demo.units[""].path],
+        selected=None,
+        lang="en",
+    )
+    assert all(f.episodes == 0 for _node, f, _depth in small.nodes)  # nothing closed then
+    names = {f.label for _node, f, _depth in result.nodes}
+    assert "Samtaletjenesten" in names and "Eksempel kommune" in names
+
+
+def test_a_running_half_year_is_not_offered(fb: Feedback) -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(fb.users["leder.helse"])
+    assert client.get("/feedback/outcomes/?period=2099-1").status_code == 404
+    assert client.get("/feedback/outcomes/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("name", "status"), [("leder.helse", 200), ("analytiker", 200), ("behandler", 404), ("lesetilgang", 404)]
+)
+def test_who_sees_the_dashboard(fb: Feedback, name: str, status: int) -> None:
+    client = Client()
+    client.force_login(fb.users.get(name) or fb.demo.users[name])
+    assert client.get("/feedback/outcomes/").status_code == status

@@ -1,0 +1,73 @@
+"""Aggregates for unit leaders and analysts: the outcome dashboard and "what matters to our users"."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from medvirk.accounts.access import access_unit_by_id, can, scope_paths, units_for
+from medvirk.accounts.permissions import Perm
+from medvirk.core.errors import ServiceError
+from medvirk.core.views import staff_view
+
+from . import services
+from .dashboard import Period, dashboard, ended_periods, policy_for
+from .forms import FindingForm
+from .themes import what_matters
+
+
+@staff_view
+def outcomes(request: HttpRequest) -> HttpResponse:
+    """Closed episodes per service and unit for a half-year that has ended, and by background."""
+    paths = scope_paths(request.user, Perm.FEEDBACK_STATS)
+    if not paths:
+        raise Http404
+    periods = ended_periods(timezone.localdate())
+    period = Period.parse(request.GET.get("period", "")) or periods[0]
+    if period not in periods:
+        raise Http404
+    board = dashboard(
+        municipality=request.user.municipality,
+        period=period,
+        scope=paths,
+        selected=request.GET.get("node"),
+        lang=request.LANGUAGE_CODE,
+    )
+    return render(
+        request,
+        "feedback/dashboard.html",
+        {"board": board, "periods": periods, "k": policy_for(request.user.municipality).threshold},
+    )
+
+
+@staff_view
+def themes(request: HttpRequest) -> HttpResponse:
+    """What matters to a unit's users, as themes; a coordinator can turn it into a finding."""
+    units = list(units_for(request.user, Perm.FEEDBACK_STATS))
+    if not units:
+        raise Http404
+    unit = access_unit_by_id(request.user, request.GET.get("unit") or units[0].pk, Perm.FEEDBACK_STATS)
+    result = what_matters(unit)
+    can_finding = can(request.user, Perm.PARTICIPATION_MANAGE, unit)
+    form = FindingForm(request.POST or None)
+    if request.method == "POST":
+        if not can_finding:
+            raise Http404
+        if form.is_valid():
+            try:
+                finding = services.goals_finding_create(
+                    actor=request.user, unit=unit, statement=form.cleaned_data["statement"]
+                )
+            except ServiceError as exc:
+                form.add_service_error(exc)
+            else:
+                messages.success(request, _("The finding is saved. Turn it into a measure from its page."))
+                return redirect("participation:finding_edit", finding.pk)
+    return render(
+        request,
+        "feedback/themes.html",
+        {"unit": unit, "units": units, "result": result, "form": form, "can_finding": can_finding},
+    )
