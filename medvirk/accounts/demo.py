@@ -73,6 +73,7 @@ DEMO_USERS: list[tuple[str, str, str, str, str]] = [
     ("leder.solsikken", "Sol", "Leder", Role.UNIT_LEADER, "Solsikken barnehage"),
     ("koordinator", "Kari", "Koordinator", Role.COORDINATOR, ""),
     ("lesetilgang", "Lars", "Leser", Role.READ_ONLY, ""),
+    ("behandler", "Berit", "Behandler", Role.PRACTITIONER, "Helsestasjonen"),
 ]
 
 

@@ -240,7 +240,8 @@ def seed(demo: Any) -> None:
     service = services.service_create(
         actor=SYSTEM, unit=unit, name="Eksempelhjelpa samtaletilbud", outcome=phq, alliance=alliance
     )
-    behandler = _user(demo, "behandler", "Berit", "Behandler", unit)
+    behandler = demo.users["behandler"]  # the base demo's practitioner (Helsestasjonen)
+    RoleAssignment.objects.create(municipality=muni, user=behandler, unit=unit, role=Role.PRACTITIONER)
     kollega = _user(demo, "behandler.kollega", "Kai", "Kollega", unit)
     _closed_episodes(service, alliance, 640, rng)
     services.trajectories_refit(actor=SYSTEM, service=service, bootstrap=100)

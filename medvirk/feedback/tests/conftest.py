@@ -26,7 +26,10 @@ class Feedback:
 
 
 def make_user(demo: DemoData, username: str, role: str, unit: Any) -> User:
-    user = User.objects.create(username=username, municipality=unit.municipality, first_name=username.title())
+    """A user of the tests' own (``t.`` before the name, apart from the demo's users)."""
+    user = User.objects.create(
+        username=f"t.{username}", municipality=unit.municipality, first_name=username.split(".")[0].title()
+    )
     RoleAssignment.objects.create(municipality_id=unit.municipality_id, user=user, unit=unit, role=role)
     return user
 

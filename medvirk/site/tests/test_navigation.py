@@ -21,13 +21,38 @@ def menu(user: Any, path: str = "/overview/") -> list[tuple[str, list[str]]]:
 def test_administrator_sees_every_group(demo: Any) -> None:
     assert menu(demo.users["admin"]) == [
         ("None", ["Overview"]),
-        ("Surveys and results", ["Surveys", "Results", "Equity"]),
-        ("Participation", ["Activities and measures", "Panels", "Organisations"]),
+        ("Surveys and results", ["Surveys", "Results", "Equity", "Client outcomes"]),
+        (
+            "Participation",
+            [
+                "Activities and measures",
+                "What matters to you?",
+                "What matters to our users",
+                "Panels",
+                "Organisations",
+            ],
+        ),
         ("Choice of provider", ["Services and clients", "Our clients", "Statistics of choice"]),
         (
             "Administration",
-            ["Organisation", "Access", "Audit log", "Public pages", "Data protection", "API tokens"],
+            [
+                "Organisation",
+                "Access",
+                "Audit log",
+                "Client feedback",
+                "Public pages",
+                "Data protection",
+                "API tokens",
+            ],
         ),
+    ]
+
+
+def test_a_practitioner_sees_their_clients_and_no_results(demo: Any) -> None:
+    assert menu(demo.users["behandler"]) == [
+        ("None", ["Overview"]),
+        ("Participation", ["My clients", "What matters to you?", "Organisations"]),
+        ("Administration", ["Organisation", "API tokens"]),
     ]
 
 
