@@ -390,6 +390,82 @@ def _choice_service_clients(d: DemoData) -> str:
 # --- the lists ------------------------------------------------------------------------------
 
 
+def _feedback_service(d: DemoData) -> Any:
+    from medvirk.core.actors import SystemActor
+    from medvirk.feedback import services
+    from medvirk.feedback.models import Instrument, Service
+
+    found = Service.objects.filter(municipality=d.municipality, name="Tellingstjenesten").first()
+    if found:
+        return found
+    system = SystemActor("query-count tests")
+    load = services.instrument_load
+    phq = Instrument.objects.filter(municipality=d.municipality, key="phq9").first() or load(
+        actor=system, municipality=d.municipality, key="phq9"
+    )
+    alliance = Instrument.objects.filter(municipality=d.municipality, key="medvirk_session").first() or load(
+        actor=system, municipality=d.municipality, key="medvirk_session"
+    )
+    return services.service_create(
+        actor=system, unit=d.units["Helsestasjonen"], name="Tellingstjenesten", outcome=phq, alliance=alliance
+    )
+
+
+def grow_episodes(d: DemoData) -> str:
+    """A client of ``behandler`` with two scored sessions, session feedback and a goal."""
+    from medvirk.feedback import services
+
+    user = d.users["behandler"]
+    alias = _name("Klient")
+    episode = services.episode_open(actor=user, service=_feedback_service(d), alias=alias)
+    services.goal_set(actor=user, episode=episode, texts=["Sove bedre"])
+    for total in (14, 9):
+        session = services.session_record(actor=user, episode=episode)
+        services.rating_submit(
+            actor=user,
+            session=session,
+            rater=services.client_rater(episode),
+            instrument=episode.service.outcome,
+            answers={f"phq9_{n}": min(3, max(0, total - 3 * (n - 1))) for n in range(1, 10)},
+            mode="tablet",
+        )
+    return alias
+
+
+def grow_feedback_services(d: DemoData) -> str:
+    from medvirk.core.actors import SystemActor
+    from medvirk.feedback import services
+
+    existing = _feedback_service(d)
+    name = _name("Tjeneste")
+    services.service_create(
+        actor=SystemActor("query-count tests"), unit=existing.unit, name=name, outcome=existing.outcome
+    )
+    return name
+
+
+def grow_instruments(d: DemoData) -> str:
+    from medvirk.core.actors import SystemActor
+    from medvirk.feedback import services
+
+    key = f"telling_{next(_serial)}"
+    services.instrument_import(
+        actor=SystemActor("query-count tests"),
+        municipality=d.municipality,
+        definition={
+            "format": "medvirk-instrument/1",
+            "key": key,
+            "name": {"en": key},
+            "purpose": "outcome",
+            "direction": "higher_better",
+            "response": {"type": "vas"},
+            "items": [{"key": "a", "text": {"en": "A"}}],
+            "versions": [{"key": "all", "rci": 1}],
+        },
+    )
+    return key
+
+
 @dataclass(frozen=True)
 class ListCase:
     url: str | Callable[[DemoData], str]
@@ -440,6 +516,8 @@ PAGES = {  # URL name → case
     "population:tables": ListCase("/population/", "analytiker", grow_population_tables, 10),
     "equity:index": ListCase("/population/equity/", "analytiker.nord", grow_units, 9),
     "surveys:list": ListCase("/surveys/", "analytiker.nord", grow_surveys, 8),
+    "feedback:caseload": ListCase("/feedback/", "behandler", grow_episodes, 12),
+    "feedback:setup": ListCase("/feedback/setup/", "admin", grow_feedback_services, 12),
     "surveys:detail": ListCase(_survey_detail, "analytiker.nord", grow_survey_units, 9),
     "choice:home": ListCase("/choice/", "saksbehandler", grow_choice_services, 10),
     "choice:provider_list": ListCase("/choice/providers/", "saksbehandler", grow_choice_providers, 9),
@@ -473,6 +551,8 @@ API = {  # OpenAPI path → case
         "/api/v1/population/tables", "analytiker", grow_population_tables, 9
     ),
     "/api/v1/surveys": ListCase("/api/v1/surveys", "analytiker.nord", grow_surveys, 7),
+    "/api/v1/feedback/episodes": ListCase("/api/v1/feedback/episodes", "behandler", grow_episodes, 12),
+    "/api/v1/feedback/instruments": ListCase("/api/v1/feedback/instruments", "admin", grow_instruments, 6),
     "/api/v1/surveys/{survey_id}/units": ListCase(_api_survey_units, "analytiker.nord", grow_survey_units, 8),
     "/api/v1/choice/services": ListCase("/api/v1/choice/services", "saksbehandler", grow_choice_services, 8),
     "/api/v1/choice/providers": ListCase(
@@ -513,6 +593,9 @@ NOT_LISTS = {
     "participation:report": "one unit's yearly figures, aggregated (no row per object)",
     "participation:compare": "figures per municipality; asserted in participation/tests/test_compare.py",
     "participation:sharing": "the few municipalities sharing with this one",
+    "feedback:outcomes": "aggregates from one GROUP BY (bench/feedback), no row per episode",
+    "accounts:branding": "the municipality's public-page settings: one form",
+    "feedback:themes": "one unit's goal themes, aggregated",
     **dict.fromkeys(
         [
             "accounts:role_grant",
@@ -525,6 +608,9 @@ NOT_LISTS = {
             "surveys:create",
             "choice:service_create",
             "choice:provider_create",
+            "feedback:episode_create",
+            "feedback:service_create",
+            "feedback:conversation_create",
         ],
         "a form creating one object",
     ),
@@ -583,7 +669,7 @@ def test_every_list_page_and_api_list_has_a_case() -> None:
     """A new page without parameters or a new API list must join the cases above or NOT_LISTS."""
     from medvirk.api.routes import api
 
-    public = {"respond", "participation_public", "partners_public", "panels_public"}
+    public = {"respond", "participation_public", "partners_public", "panels_public", "feedback_client"}
     names = _url_names(get_resolver())
     assert set(PAGES) - set(names) == set()  # a renamed page must be renamed here too
     pages = {n for n, takes in names.items() if not takes and n.split(":")[0] not in public}

@@ -3,6 +3,7 @@
 from .accounts import router as accounts_router
 from .base import api
 from .choice import router as choice_router
+from .feedback import router as feedback_router
 from .insights import router as insights_router
 from .interchange import router as interchange_router
 from .jobs import router as jobs_router
@@ -27,6 +28,7 @@ api.add_router("/", participation_router)
 api.add_router("/", partners_router)
 api.add_router("/", panels_router)
 api.add_router("/", choice_router)
+api.add_router("/", feedback_router)
 api.add_router("/", jobs_router)
 
 __all__ = ["api"]

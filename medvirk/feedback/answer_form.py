@@ -51,7 +51,8 @@ class AnswerForm:
         self, *, session: Session, rater: Rater, lang: str, data: Mapping[str, Sequence[str]] | None = None
     ):
         self.session, self.rater, self.lang = session, rater, lang
-        self.data = data
+        # A QueryDict's .get() gives the last value; the survey engine reads lists of values.
+        self.data = {key: list(data.getlist(key)) for key in data} if hasattr(data, "getlist") else data
         episode = session.episode
         service = episode.service
         done = set(
@@ -77,7 +78,7 @@ class AnswerForm:
 
     # --- the survey definition --------------------------------------------------------------
 
-    def _definition(self) -> tuple[Definition, list[Block]]:
+    def _definition(self) -> tuple[Definition | None, list[Block]]:
         sections = []
         blocks = []
         for instrument in self.instruments:
@@ -156,12 +157,14 @@ class AnswerForm:
             ]
             sections.append({"key": "goals", "title": {self.lang: instruction}, "questions": questions})
             blocks.append(Block("goals", "", instruction, lang, languages.direction(lang)))
+        if not sections:
+            return None, []
         raw = {
             "format": "medvirk-survey/1",
             "key": "feedback_session",
             "title": {self.lang: ""},
             "languages": [self.lang],
-            "sections": sections or [{"key": "empty", "questions": []}],
+            "sections": sections,
         }
         return parse_definition(raw), blocks
 
@@ -169,6 +172,8 @@ class AnswerForm:
 
     def blocks(self) -> list[Block]:
         """Return the page's blocks with their fields (prefilled, with errors)."""
+        if self.definition is None:
+            return []
         form = respondent_form(self.definition, self.lang)
         data = self.data or {}
         out = []
@@ -179,6 +184,8 @@ class AnswerForm:
 
     def is_valid(self) -> bool:
         """Parse every section with the survey engine; keep errors (in the page language) per field."""
+        if self.definition is None:
+            return False
         form = respondent_form(self.definition, self.lang)
         self.answers, self.errors = form.parse(self.data or {})
         return not self.errors and not self.empty

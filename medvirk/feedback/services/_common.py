@@ -19,6 +19,7 @@ from medvirk.core.actors import SystemActor
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import OrgUnit
+from medvirk.surveys.types import storable
 
 from ..enums import FeedbackAuditAction as Action
 from ..enums import FeedbackErrorCode as Code
@@ -78,8 +79,17 @@ def _open(episode: Episode) -> None:
 _DIGITS = re.compile(r"\d")
 
 
+def check_text(text: str, field: str) -> str:
+    """Refuse NUL and lone surrogates (they cannot be stored, on PostgreSQL least of all)."""
+    if not storable(text):
+        raise ServiceError(
+            Code.TEXT_INVALID, _("The text contains characters that cannot be stored."), field=field
+        )
+    return text
+
+
 def _check_alias(alias: str) -> str:
-    alias = " ".join(alias.split())
+    alias = " ".join(check_text(alias, "alias").split())
     if not alias:
         raise ServiceError(Code.ALIAS_REQUIRED, _("Give the client an alias."), field="alias")
     digits = "".join(_DIGITS.findall(alias))

@@ -27,6 +27,7 @@ from ._common import (
     _audit,
     _check_background,
     _user,
+    check_text,
     ensure_can,
 )
 
@@ -46,7 +47,7 @@ def conversation_record(
 ) -> Conversation:
     """Record a one-off "What matters to you?" conversation: the person's goals, no identity."""
     ensure_can(actor, Perm.CONVERSATION_RECORD, unit)
-    wanted = [" ".join(t.split())[:300] for t in goals if t and t.strip()]
+    wanted = [" ".join(check_text(t, "goals").split())[:300] for t in goals if t and t.strip()]
     if not wanted:
         raise ServiceError(
             Code.GOAL_REQUIRED, _("Write down at least one thing that matters."), field="goals"

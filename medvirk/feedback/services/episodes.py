@@ -51,6 +51,7 @@ from ._common import (
     _forbidden,
     _open,
     _user,
+    check_text,
     ensure_can,
     ensure_member,
     one_decimal,
@@ -207,7 +208,7 @@ def rater_add(
             municipality_id=episode.municipality_id,
             episode=episode,
             kind=kind,
-            label=label.strip()[:60],
+            label=check_text(label, "label").strip()[:60],
             language=_check_language(language),
             contact_email=email,
         )
@@ -319,7 +320,7 @@ def goal_set(*, actor: Actor, episode: Episode, texts: Sequence[str]) -> list[Go
     """
     ensure_member(actor, episode)
     _open(episode)
-    wanted = [" ".join(t.split())[:300] for t in texts if t and t.strip()]
+    wanted = [" ".join(check_text(t, "goals").split())[:300] for t in texts if t and t.strip()]
     if len(wanted) > MAX_GOALS:
         raise ServiceError(Code.GOAL_TOO_MANY, _("Choose at most five goals."), field="goals")
     current = {g.text: g for g in Goal.objects.filter(episode=episode, status=GoalStatus.ACTIVE)}

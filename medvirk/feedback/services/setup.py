@@ -29,6 +29,7 @@ from ._common import (
     Actor,
     _audit,
     _user,
+    check_text,
     ensure_can,
 )
 
@@ -97,7 +98,8 @@ def instrument_texts_set(
     if unknown:
         raise ServiceError(Code.TEXT_INVALID, _("The instrument has no such item."), field=unknown[0])
     for key, text in texts.items():
-        if len(text) > 1000 or "\x00" in text:
+        check_text(text, key)
+        if len(text) > 1000:
             raise ServiceError(Code.TEXT_INVALID, _("Each text may be at most 1,000 characters."), field=key)
     stored = {
         v: {lang: dict(t) for lang, t in langs.items()} for v, langs in (instrument.texts or {}).items()
@@ -134,7 +136,7 @@ def service_create(
 ) -> Service:
     """Set up client feedback for a unit with its outcome measure and session feedback."""
     ensure_can(actor, Perm.FEEDBACK_MANAGE, unit)
-    name = name.strip()
+    name = check_text(name, "name").strip()
     if not name:
         raise ServiceError(Code.NAME_REQUIRED, _("Give the service a name."), field="name")
     _check_instruments(unit, outcome, alliance)

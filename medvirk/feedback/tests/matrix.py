@@ -17,7 +17,7 @@ from medvirk.accounts.models import Role, RoleAssignment, User
 from medvirk.core.actors import SystemActor
 from medvirk.feedback import services
 from medvirk.feedback.models import Episode, Instrument, Service
-from tests.matrix_support import Case, any_, get, in_
+from tests.matrix_support import EKS, Case, any_, api_call, get, in_, uid
 
 SYSTEM = SystemActor("permission matrix")
 # FEEDBACK_MANAGE anywhere (admin, analyst, unit leader).
@@ -32,6 +32,29 @@ MANAGE_ANY = {
 MANAGE_ROOT = {"admin": {"own"}, "analytiker": {"own"}, "provestad.admin": {"foreign"}}
 # CONVERSATION_RECORD anywhere (admin, unit leader; practitioners are not matrix actors).
 CONVERSATION = {"admin": {"-"}, "leder.solsikken": {"-"}, "provestad.admin": {"-"}}
+CONVERSATION_ON = {"admin": EKS, "leder.solsikken": {"own"}, "provestad.admin": {"foreign"}}
+STATS_ANY = {
+    n: {"-"}
+    for n in ("admin", "analytiker", "analytiker.nord", "leder.solsikken", "koordinator", "provestad.admin")
+}
+STATS_ON = {
+    "admin": EKS,
+    "analytiker": EKS,
+    "koordinator": EKS,
+    "analytiker.nord": {"own", "sibling"},
+    "leder.solsikken": {"own"},
+    "provestad.admin": {"foreign"},
+}
+DEFINITION = {
+    "format": "medvirk-instrument/1",
+    "key": "matrisemal",
+    "name": {"en": "Matrix"},
+    "purpose": "outcome",
+    "direction": "higher_better",
+    "response": {"type": "vas"},
+    "items": [{"key": "a", "text": {"en": "A"}}],
+    "versions": [{"key": "all", "rci": 1}],
+}
 NOBODY: dict[str, set[str]] = {}
 TARGETS = ("own", "foreign")
 
@@ -119,5 +142,147 @@ CASES = [
         get("/feedback/what-matters/new/"),
         any_(CONVERSATION),
         per_target=False,
+    ),
+]
+
+
+def _episode_api(method: str, suffix: str, body: Any = None) -> Any:
+    return api_call(method, lambda d, t: f"/api/v1/feedback/episodes/{eid(d, t)}{suffix}", body)
+
+
+def _api(operation: str) -> str:
+    method, path = operation.split(" ", 1)
+    return f"api:{method} /api/v1/feedback{path}"
+
+
+CASES += [
+    Case("feedback:themes", get("/feedback/what-matters/"), any_(STATS_ANY), per_target=False),
+    Case("feedback:outcomes", get("/feedback/outcomes/"), any_(STATS_ANY), per_target=False),
+    Case(
+        _api("GET /instruments"),
+        api_call("GET", lambda d, t: "/api/v1/feedback/instruments"),
+        any_(MANAGE_ANY),
+        per_target=False,
+        api=True,
+    ),
+    Case(
+        _api("GET /instruments/{instrument_id}/questionnaire"),
+        api_call("GET", lambda d, t: f"/api/v1/feedback/instruments/{instrument_for(d, t).pk}/questionnaire"),
+        in_(MANAGE_ROOT),
+        targets=TARGETS,
+        api=True,
+    ),
+    Case(
+        _api("PUT /instruments/{instrument_id}/texts"),
+        api_call(
+            "PUT",
+            lambda d, t: f"/api/v1/feedback/instruments/{instrument_for(d, t).pk}/texts",
+            lambda d, t: {"version": "adult", "language": "nb", "texts": {"ors_1": "x"}},
+        ),
+        in_(MANAGE_ROOT),
+        targets=TARGETS,
+        api=True,
+    ),
+    Case(
+        _api("POST /instruments/import"),
+        api_call(
+            "POST",
+            lambda d, t: "/api/v1/feedback/instruments/import",
+            lambda d, t: {"definition": DEFINITION},
+        ),
+        lambda a, t: a in {"admin", "analytiker", "provestad.admin"},
+        per_target=False,
+        api=True,
+    ),
+    Case(
+        _api("GET /episodes"),
+        api_call("GET", lambda d, t: "/api/v1/feedback/episodes"),
+        any_(NOBODY),
+        per_target=False,
+        api=True,
+    ),
+    Case(
+        _api("POST /episodes"),
+        api_call(
+            "POST",
+            lambda d, t: "/api/v1/feedback/episodes",
+            lambda d, t: {"service_id": service_for(d, t).pk, "alias": "X"},
+        ),
+        in_(NOBODY),
+        targets=TARGETS,
+        api=True,
+    ),
+    Case(_api("GET /episodes/{episode_id}"), _episode_api("GET", ""), in_(NOBODY), targets=TARGETS, api=True),
+    Case(
+        _api("POST /episodes/{episode_id}/sessions"),
+        _episode_api("POST", "/sessions", lambda d, t: {}),
+        in_(NOBODY),
+        targets=TARGETS,
+        api=True,
+    ),
+    Case(
+        _api("POST /episodes/{episode_id}/sessions/{number}/ratings"),
+        _episode_api("POST", "/sessions/1/ratings", lambda d, t: {"instrument_id": 1, "answers": {}}),
+        in_(NOBODY),
+        targets=TARGETS,
+        api=True,
+    ),
+    Case(
+        _api("POST /episodes/{episode_id}/sessions/{number}/links"),
+        _episode_api("POST", "/sessions/1/links"),
+        in_(NOBODY),
+        targets=TARGETS,
+        api=True,
+    ),
+    Case(
+        _api("PUT /episodes/{episode_id}/goals"),
+        _episode_api("PUT", "/goals", lambda d, t: {"goals": ["x"]}),
+        in_(NOBODY),
+        targets=TARGETS,
+        api=True,
+    ),
+    Case(
+        _api("POST /episodes/{episode_id}/close"),
+        _episode_api("POST", "/close", lambda d, t: {"end_reason": "planned"}),
+        in_(NOBODY),
+        targets=TARGETS,
+        api=True,
+    ),
+    Case(
+        _api("GET /episodes/{episode_id}/responses"),
+        _episode_api("GET", "/responses"),
+        in_(NOBODY),
+        targets=TARGETS,
+        api=True,
+    ),
+    Case(
+        _api("GET /episodes/{episode_id}/record"),
+        _episode_api("GET", "/record"),
+        in_(NOBODY),
+        targets=TARGETS,
+        api=True,
+    ),
+    Case(
+        _api("GET /outcomes"),
+        api_call("GET", lambda d, t: "/api/v1/feedback/outcomes"),
+        any_(STATS_ANY),
+        per_target=False,
+        api=True,
+    ),
+    Case(
+        _api("POST /conversations"),
+        api_call(
+            "POST",
+            lambda d, t: "/api/v1/feedback/conversations",
+            lambda d, t: {"unit_id": uid(d, t), "goals": ["Gå tur"]},
+        ),
+        in_(CONVERSATION_ON),
+        api=True,
+    ),
+    Case(
+        _api("GET /what-matters"),
+        api_call("GET", lambda d, t: f"/api/v1/feedback/what-matters?unit_id={uid(d, t)}"),
+        in_(STATS_ON),
+        api=True,
     ),
 ]

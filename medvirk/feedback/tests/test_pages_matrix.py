@@ -34,6 +34,9 @@ PAGES = [
     ("get", "sessions/1/"),
     ("post", "sessions/1/link/"),
     ("post", "sessions/new/"),
+    ("api-get", ""),
+    ("api-get", "/responses"),
+    ("api-get", "/record"),
 ]
 
 
@@ -60,7 +63,10 @@ def test_episode_pages(
     fb: Feedback, episode: Any, name: str, allowed: bool, method: str, suffix: str
 ) -> None:
     before = AuditEvent.objects.filter(action="episode.read", object_id=str(episode.pk)).count()
-    response = getattr(client_for(fb, name), method)(f"/feedback/episodes/{episode.pk}/{suffix}")
+    if method.startswith("api-"):
+        response = client_for(fb, name).get(f"/api/v1/feedback/episodes/{episode.pk}{suffix}")
+    else:
+        response = getattr(client_for(fb, name), method)(f"/feedback/episodes/{episode.pk}/{suffix}")
     after = AuditEvent.objects.filter(action="episode.read", object_id=str(episode.pk)).count()
     if allowed:
         assert response.status_code in (200, 302), response.content[:300]
