@@ -64,7 +64,7 @@ def episode_record(episode: Episode, *, actor: Any) -> dict[str, Any]:
     audit_record(
         actor=actor,
         municipality=episode.municipality,
-        action=FeedbackAuditAction.EPISODE_EXPORTED.value,
+        action=FeedbackAuditAction.EPISODE_EXPORTED,
         obj=episode,
     )
     return record
