@@ -48,10 +48,10 @@ def test_practitioner_and_client_in_arabic_on_a_phone(page: Any, browser: Any) -
     page.click("button[type=submit] >> nth=-1")
     page.wait_for_url("**/feedback/episodes/*/")
     assert_accessible(page)
-    page.click("text=Start en samtale")
+    page.click("button:has-text('Start en samtale')")
     page.wait_for_url("**/sessions/1/")
     assert_accessible(page)
-    page.click("text=Lenke eller QR-kode til egen telefon")
+    page.click("button:has-text('Lenke eller QR-kode til egen telefon')")
     assert page.locator(".mv-poster__qr svg").count() == 1
     assert_accessible(page)
     url = page.locator(".mv-secret").inner_text().strip()
