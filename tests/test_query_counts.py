@@ -594,7 +594,6 @@ NOT_LISTS = {
     "participation:compare": "figures per municipality; asserted in participation/tests/test_compare.py",
     "participation:sharing": "the few municipalities sharing with this one",
     "feedback:outcomes": "aggregates from one GROUP BY (bench/feedback), no row per episode",
-    "accounts:branding": "the municipality's public-page settings: one form",
     "feedback:themes": "one unit's goal themes, aggregated",
     **dict.fromkeys(
         [
