@@ -10,15 +10,23 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
 
-from medvirk.accounts.access import access_unit_by_id, can, can_anywhere, scope_paths
+from medvirk.accounts.access import (
+    access_unit_by_id,
+    can,
+    can_anywhere,
+    municipality_id_of,
+    municipality_of,
+    scope_paths,
+)
 from medvirk.accounts.permissions import Perm
+from medvirk.accounts.requests import StaffRequest
 from medvirk.common import languages
 from medvirk.core.errors import ServiceError
 from medvirk.feedback import selectors, services
@@ -51,12 +59,12 @@ class InstrumentOut(Schema):
 
 
 @router.get("/feedback/instruments", response=list[InstrumentOut])
-def instruments(request: HttpRequest) -> list[dict[str, Any]]:
+def instruments(request: StaffRequest) -> list[dict[str, Any]]:
     """The municipality's instruments (people who may set up client feedback)."""
     if not can_anywhere(request.user, Perm.FEEDBACK_MANAGE):
         raise Http404
     out = []
-    for i in selectors.instruments_for(request.user.municipality_id):
+    for i in selectors.instruments_for(municipality_id_of(request.user)):
         parsed = i.parsed
         out.append(
             {
@@ -74,7 +82,7 @@ def instruments(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/feedback/instruments/{instrument_id}/questionnaire", response=dict[str, Any])
-def instrument_questionnaire(request: HttpRequest, instrument_id: int, lang: str = "nb") -> dict[str, Any]:
+def instrument_questionnaire(request: StaffRequest, instrument_id: int, lang: str = "nb") -> dict[str, Any]:
     """The instrument as a FHIR R4 Questionnaire, with the municipality's pasted texts."""
     instrument = selectors.access_instrument_by_id(request.user, instrument_id)
     return questionnaire(instrument, lang=lang if languages.get(lang) else "nb", with_pasted_texts=True)
@@ -90,9 +98,9 @@ class CreatedOut(Schema):
 
 
 @router.post("/feedback/instruments/import", response={201: CreatedOut})
-def instrument_import(request: HttpRequest, body: ImportIn) -> Status[dict[str, int]]:
+def instrument_import(request: StaffRequest, body: ImportIn) -> Status[dict[str, int]]:
     """Load an instrument from a FHIR Questionnaire (with Medvirk's definition) or a definition."""
-    root = municipality_root(municipality=request.user.municipality)
+    root = municipality_root(municipality=municipality_of(request.user))
     if not can(request.user, Perm.FEEDBACK_MANAGE, root):
         raise Http404
     if body.questionnaire is not None:
@@ -105,7 +113,7 @@ def instrument_import(request: HttpRequest, body: ImportIn) -> Status[dict[str, 
     else:
         raise ServiceError(FeedbackErrorCode.INSTRUMENT_INVALID, _("Send a questionnaire or a definition."))
     instrument = services.instrument_import(
-        actor=request.user, municipality=request.user.municipality, definition=definition
+        actor=request.user, municipality=municipality_of(request.user), definition=definition
     )
     return Status(201, {"id": instrument.pk})
 
@@ -117,7 +125,7 @@ class TextsIn(Schema):
 
 
 @router.put("/feedback/instruments/{instrument_id}/texts", response=InstrumentOut)
-def instrument_texts(request: HttpRequest, instrument_id: int, body: TextsIn) -> dict[str, Any]:
+def instrument_texts(request: StaffRequest, instrument_id: int, body: TextsIn) -> dict[str, Any]:
     """Paste a licensed instrument's texts for one version and language."""
     instrument = selectors.access_instrument_by_id(request.user, instrument_id)
     instrument = services.instrument_texts_set(
@@ -154,7 +162,7 @@ class EpisodeOut(Schema):
 
 
 @router.get("/feedback/episodes", response=list[EpisodeOut])
-def episodes(request: HttpRequest, closed: bool = False) -> list[dict[str, Any]]:
+def episodes(request: StaffRequest, closed: bool = False) -> list[dict[str, Any]]:
     """The practitioner's own clients (every one listed is a read, and audited)."""
     if not can_anywhere(request.user, Perm.FEEDBACK_PRACTICE):
         raise Http404
@@ -188,7 +196,7 @@ class EpisodeIn(Schema):
 
 
 @router.post("/feedback/episodes", response={201: CreatedOut})
-def episode_create(request: HttpRequest, body: EpisodeIn) -> Status[dict[str, int]]:
+def episode_create(request: StaffRequest, body: EpisodeIn) -> Status[dict[str, int]]:
     """Open an episode; the caller becomes its responsible practitioner."""
     service = selectors.access_service_by_id(request.user, body.service_id, Perm.FEEDBACK_PRACTICE)
     data = body.dict()
@@ -233,7 +241,7 @@ class GraphOut(Schema):
 
 
 @router.get("/feedback/episodes/{episode_id}", response=GraphOut)
-def episode_graph(request: HttpRequest, episode_id: int) -> dict[str, Any]:
+def episode_graph(request: StaffRequest, episode_id: int) -> dict[str, Any]:
     """The client's graph as numbers: scores per session, expected band, alerts, goals."""
     episode = selectors.access_episode_by_id(request.user, episode_id, purpose="api")
     view = selectors.episode_view(episode, with_links=False)
@@ -285,7 +293,7 @@ class SessionOut(Schema):
 
 
 @router.post("/feedback/episodes/{episode_id}/sessions", response={201: SessionOut})
-def session_create(request: HttpRequest, episode_id: int, body: SessionIn) -> Status[dict[str, Any]]:
+def session_create(request: StaffRequest, episode_id: int, body: SessionIn) -> Status[dict[str, Any]]:
     """Record the next session."""
     episode = selectors.access_episode_by_id(request.user, episode_id, purpose="api")
     session = services.session_record(actor=request.user, episode=episode, held_on=body.held_on)
@@ -313,7 +321,7 @@ class RatingOut(Schema):
 
 @router.post("/feedback/episodes/{episode_id}/sessions/{number}/ratings", response={201: RatingOut})
 def rating_create(
-    request: HttpRequest, episode_id: int, number: int, body: RatingIn
+    request: StaffRequest, episode_id: int, number: int, body: RatingIn
 ) -> Status[dict[str, Any]]:
     """Store an answered instrument (keyed from paper, or from another system)."""
     episode = selectors.access_episode_by_id(request.user, episode_id, purpose="api")
@@ -344,7 +352,7 @@ class LinkOut(Schema):
 
 
 @router.post("/feedback/episodes/{episode_id}/sessions/{number}/links", response={201: LinkOut})
-def link_create(request: HttpRequest, episode_id: int, number: int) -> Status[dict[str, Any]]:
+def link_create(request: StaffRequest, episode_id: int, number: int) -> Status[dict[str, Any]]:
     """Make a link for the client; its address is returned only now."""
     episode = selectors.access_episode_by_id(request.user, episode_id, purpose="api")
     link, token = services.link_create(actor=request.user, session=_session(episode, number))
@@ -357,7 +365,7 @@ class GoalsIn(Schema):
 
 
 @router.put("/feedback/episodes/{episode_id}/goals", response=list[GoalOut])
-def goals_set(request: HttpRequest, episode_id: int, body: GoalsIn) -> list[dict[str, Any]]:
+def goals_set(request: StaffRequest, episode_id: int, body: GoalsIn) -> list[dict[str, Any]]:
     """Replace the client's active goals (their words); goals left out are set aside."""
     episode = selectors.access_episode_by_id(request.user, episode_id, purpose="api")
     goals = services.goal_set(actor=request.user, episode=episode, texts=body.goals)
@@ -370,7 +378,7 @@ class CloseIn(Schema):
 
 
 @router.post("/feedback/episodes/{episode_id}/close", response=CreatedOut)
-def episode_close(request: HttpRequest, episode_id: int, body: CloseIn) -> dict[str, int]:
+def episode_close(request: StaffRequest, episode_id: int, body: CloseIn) -> dict[str, int]:
     """Close the episode (planned, dropout, other); its links stop working."""
     episode = selectors.access_episode_by_id(request.user, episode_id, purpose="api")
     services.episode_close(
@@ -380,7 +388,7 @@ def episode_close(request: HttpRequest, episode_id: int, body: CloseIn) -> dict[
 
 
 @router.get("/feedback/episodes/{episode_id}/responses", response=dict[str, Any])
-def episode_responses(request: HttpRequest, episode_id: int) -> dict[str, Any]:
+def episode_responses(request: StaffRequest, episode_id: int) -> dict[str, Any]:
     """Every rating of the episode as FHIR R4 QuestionnaireResponse, in a searchset Bundle."""
     episode = selectors.access_episode_by_id(request.user, episode_id, purpose="fhir")
     ratings = (
@@ -393,7 +401,7 @@ def episode_responses(request: HttpRequest, episode_id: int) -> dict[str, Any]:
 
 
 @router.get("/feedback/episodes/{episode_id}/record", response=dict[str, Any])
-def episode_export(request: HttpRequest, episode_id: int) -> dict[str, Any]:
+def episode_export(request: StaffRequest, episode_id: int) -> dict[str, Any]:
     """The client's whole record on request (innsyn), with who has read it."""
     episode = selectors.access_episode_by_id(request.user, episode_id, purpose="export")
     return episode_record(episode, actor=request.user)
@@ -444,7 +452,7 @@ def _figures(node: str, f: Figures) -> dict[str, Any]:
 
 
 @router.get("/feedback/outcomes", response=OutcomesOut)
-def outcomes(request: HttpRequest, period: str = "", node: str = "") -> dict[str, Any]:
+def outcomes(request: StaffRequest, period: str = "", node: str = "") -> dict[str, Any]:
     """The dashboard's figures for a half-year that has ended (hidden figures are null)."""
     paths = scope_paths(request.user, Perm.FEEDBACK_STATS)
     if not paths:
@@ -454,7 +462,7 @@ def outcomes(request: HttpRequest, period: str = "", node: str = "") -> dict[str
     if chosen not in periods:
         raise Http404
     board = dashboard(
-        municipality=request.user.municipality,
+        municipality=municipality_of(request.user),
         period=chosen,
         scope=paths,
         selected=node or None,
@@ -480,7 +488,7 @@ class ConversationIn(Schema):
 
 
 @router.post("/feedback/conversations", response={201: CreatedOut})
-def conversation_create(request: HttpRequest, body: ConversationIn) -> Status[dict[str, int]]:
+def conversation_create(request: StaffRequest, body: ConversationIn) -> Status[dict[str, int]]:
     """Record a "What matters to you?" conversation (no identity)."""
     unit = access_unit_by_id(request.user, body.unit_id, Perm.CONVERSATION_RECORD)
     data = body.dict()
@@ -502,7 +510,7 @@ class ThemesOut(Schema):
 
 
 @router.get("/feedback/what-matters", response=ThemesOut)
-def what_matters(request: HttpRequest, unit_id: int) -> dict[str, Any]:
+def what_matters(request: StaffRequest, unit_id: int) -> dict[str, Any]:
     """What matters to a unit's users, as themes (only from 8 people on)."""
     from medvirk.feedback.themes import what_matters as themes
 

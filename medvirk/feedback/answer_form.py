@@ -52,7 +52,8 @@ class AnswerForm:
     ):
         self.session, self.rater, self.lang = session, rater, lang
         # A QueryDict's .get() gives the last value; the survey engine reads lists of values.
-        self.data = {key: list(data.getlist(key)) for key in data} if hasattr(data, "getlist") else data
+        getlist = getattr(data, "getlist", None)
+        self.data = {key: list(getlist(key)) for key in data} if data is not None and getlist else data
         episode = session.episode
         service = episode.service
         done = set(

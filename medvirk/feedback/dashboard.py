@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import caches
@@ -111,33 +111,37 @@ class Data:
 
 def _rows(municipality_id: int, period: Period) -> list[dict[str, Any]]:
     """The raw GROUP BY: closed episodes per service, background, ending and change."""
-    return list(
-        Episode.objects.filter(
-            municipality_id=municipality_id,
-            status=EpisodeStatus.CLOSED,
-            closed_on__gte=period.start,
-            closed_on__lte=period.end,
-        )
-        .values(
-            "service_id",
-            "immigrant_background",
-            "home_language",
-            "gender",
-            "age_band",
-            "end_reason",
-            "change",
-        )
-        .annotate(
-            n=Count("id"),
-            pre=Sum("intake_score", filter=Q(change__gt="")),
-            post=Sum("last_score", filter=Q(change__gt="")),
-            pre2=Sum(_square("intake_score"), filter=Q(change__gt="")),
-            post2=Sum(_square("last_score"), filter=Q(change__gt="")),
-            prepost=Sum(_product("intake_score", "last_score"), filter=Q(change__gt="")),
-            alliance_sum=Sum("alliance_mean", filter=Q(change__gt="")),
-            alliance_n=Count("alliance_mean", filter=Q(change__gt="")),
-        )
-        .order_by()
+    # django-stubs types .values() rows as a TypedDict; the callers read them as plain dicts.
+    return cast(
+        "list[dict[str, Any]]",
+        list(
+            Episode.objects.filter(
+                municipality_id=municipality_id,
+                status=EpisodeStatus.CLOSED,
+                closed_on__gte=period.start,
+                closed_on__lte=period.end,
+            )
+            .values(
+                "service_id",
+                "immigrant_background",
+                "home_language",
+                "gender",
+                "age_band",
+                "end_reason",
+                "change",
+            )
+            .annotate(
+                n=Count("id"),
+                pre=Sum("intake_score", filter=Q(change__gt="")),
+                post=Sum("last_score", filter=Q(change__gt="")),
+                pre2=Sum(_square("intake_score"), filter=Q(change__gt="")),
+                post2=Sum(_square("last_score"), filter=Q(change__gt="")),
+                prepost=Sum(_product("intake_score", "last_score"), filter=Q(change__gt="")),
+                alliance_sum=Sum("alliance_mean", filter=Q(change__gt="")),
+                alliance_n=Count("alliance_mean", filter=Q(change__gt="")),
+            )
+            .order_by()
+        ),
     )
 
 

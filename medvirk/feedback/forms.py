@@ -22,7 +22,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 def dimension_choices(dimension: Dimension) -> list[tuple[str, str]]:
     """Return "not stated" and the dimension's categories, labelled in the page language."""
     lang = get_language() or "nb"
-    return [("", _("Not stated")), *((c.key, c.label(lang)) for c in dimension.categories)]
+    return [("", str(_("Not stated"))), *((c.key, c.label(lang)) for c in dimension.categories)]
 
 
 def language_choices() -> list[tuple[str, str]]:
@@ -31,16 +31,16 @@ def language_choices() -> list[tuple[str, str]]:
     return [(lang_.code, lang_.label(lang)) for lang_ in languages.listed() if lang_.respondent_texts]
 
 
-class BackgroundMixin(forms.Form):
+class BackgroundMixin(DsForm):
     gender = forms.ChoiceField(label=_("Gender (optional)"), required=False)
     immigrant_background = forms.ChoiceField(label=_("Immigrant background (optional)"), required=False)
     home_language = forms.ChoiceField(label=_("Language spoken at home (optional)"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["gender"].choices = dimension_choices(GENDER)
-        self.fields["immigrant_background"].choices = dimension_choices(IMMIGRANT_BACKGROUND)
-        self.fields["home_language"].choices = dimension_choices(HOME_LANGUAGE)
+        self.choice_field("gender").choices = dimension_choices(GENDER)
+        self.choice_field("immigrant_background").choices = dimension_choices(IMMIGRANT_BACKGROUND)
+        self.choice_field("home_language").choices = dimension_choices(HOME_LANGUAGE)
 
 
 class EpisodeForm(BackgroundMixin, DsForm):
@@ -67,8 +67,8 @@ class EpisodeForm(BackgroundMixin, DsForm):
 
     def __init__(self, *args: Any, services: Iterable[Service], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service"].choices = [(s.pk, f"{s.name} ({s.unit.name})") for s in services]
-        self.fields["language"].choices = language_choices()
+        self.choice_field("service").choices = [(s.pk, f"{s.name} ({s.unit.name})") for s in services]
+        self.choice_field("language").choices = language_choices()
 
     def values(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
@@ -88,7 +88,7 @@ class EpisodeEditForm(BackgroundMixin, DsForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = language_choices()
+        self.choice_field("language").choices = language_choices()
 
 
 class GoalsForm(DsForm):
@@ -107,7 +107,7 @@ class MemberForm(DsForm):
 
     def __init__(self, *args: Any, colleagues: Iterable[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].choices = [(u.pk, str(u)) for u in colleagues]
+        self.choice_field("user").choices = [(u.pk, str(u)) for u in colleagues]
 
 
 class RaterForm(DsForm):
@@ -120,7 +120,7 @@ class RaterForm(DsForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = language_choices()
+        self.choice_field("language").choices = language_choices()
 
 
 class CloseForm(DsForm):
@@ -160,11 +160,11 @@ class ConversationForm(DsForm):
         super().__init__(*args, **kwargs)
         from medvirk.orgs.forms import unit_choices
 
-        self.fields["unit"].choices = unit_choices(units)
-        self.fields["age_band"].choices = dimension_choices(AGE_BAND)
-        self.fields["gender"].choices = dimension_choices(GENDER)
-        self.fields["immigrant_background"].choices = dimension_choices(IMMIGRANT_BACKGROUND)
-        self.fields["home_language"].choices = dimension_choices(HOME_LANGUAGE)
+        self.choice_field("unit").choices = unit_choices(units)
+        self.choice_field("age_band").choices = dimension_choices(AGE_BAND)
+        self.choice_field("gender").choices = dimension_choices(GENDER)
+        self.choice_field("immigrant_background").choices = dimension_choices(IMMIGRANT_BACKGROUND)
+        self.choice_field("home_language").choices = dimension_choices(HOME_LANGUAGE)
 
     def values(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
@@ -210,9 +210,9 @@ class ServiceForm(DsForm):
         super().__init__(*args, **kwargs)
         from medvirk.orgs.forms import unit_choices
 
-        self.fields["unit"].choices = unit_choices(units)
-        self.fields["outcome"].choices = [(i.pk, str(i)) for i in outcomes]
-        self.fields["alliance"].choices = [("", _("None")), *((i.pk, str(i)) for i in alliances)]
+        self.choice_field("unit").choices = unit_choices(units)
+        self.choice_field("outcome").choices = [(i.pk, str(i)) for i in outcomes]
+        self.choice_field("alliance").choices = [("", _("None")), *((i.pk, str(i)) for i in alliances)]
 
 
 class RetentionForm(DsForm):
@@ -225,4 +225,4 @@ class RetentionForm(DsForm):
         super().__init__(*args, **kwargs)
         from medvirk.orgs.forms import unit_choices
 
-        self.fields["unit"].choices = unit_choices(units)
+        self.choice_field("unit").choices = unit_choices(units)

@@ -12,7 +12,7 @@ from typing import Any
 
 import segno
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from medvirk.accounts.access import can_anywhere
 from medvirk.accounts.permissions import Perm
+from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
 from medvirk.core.views import staff_view
 
@@ -33,13 +34,13 @@ from .models import ClientLink, EpisodeStatus, Mode, Session
 from .talk import alert_text, alert_title
 
 
-def _practitioner(request: HttpRequest) -> None:
+def _practitioner(request: StaffRequest) -> None:
     if not can_anywhere(request.user, Perm.FEEDBACK_PRACTICE):
         raise Http404
 
 
 @staff_view
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: StaffRequest) -> HttpResponse:
     """List the practitioner's own clients with their latest score and alerts."""
     _practitioner(request)
     closed = request.GET.get("closed") == "1"
@@ -56,7 +57,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view
-def episode_create(request: HttpRequest) -> HttpResponse:
+def episode_create(request: StaffRequest) -> HttpResponse:
     """Open an episode for a new client."""
     services_ = list(selectors.services_for(request.user))
     if not services_:
@@ -76,7 +77,7 @@ def episode_create(request: HttpRequest) -> HttpResponse:
     return render(request, "feedback/episode_form.html", {"form": form, "title": _("New client")})
 
 
-def _episode_context(request: HttpRequest, episode: Any) -> dict[str, Any]:
+def _episode_context(request: StaffRequest, episode: Any) -> dict[str, Any]:
     view = selectors.episode_view(episode)
     return {
         "episode": episode,
@@ -94,14 +95,14 @@ def _episode_context(request: HttpRequest, episode: Any) -> dict[str, Any]:
 
 
 @staff_view
-def episode_detail(request: HttpRequest, episode_id: int) -> HttpResponse:
+def episode_detail(request: StaffRequest, episode_id: int) -> HttpResponse:
     """Show the client's graph at once: scores, cut-off, expected band, alerts, goals, sessions."""
     episode = selectors.access_episode_by_id(request.user, episode_id, purpose="graph")
     return render(request, "feedback/episode.html", _episode_context(request, episode))
 
 
 @staff_view
-def episode_edit(request: HttpRequest, episode_id: int) -> HttpResponse:
+def episode_edit(request: StaffRequest, episode_id: int) -> HttpResponse:
     """Change the alias, language, background or contact details."""
     episode = selectors.access_episode_by_id(request.user, episode_id, purpose="edit")
     initial = {
@@ -134,7 +135,7 @@ def episode_edit(request: HttpRequest, episode_id: int) -> HttpResponse:
 
 @staff_view
 @require_POST
-def session_create(request: HttpRequest, episode_id: int) -> HttpResponse:
+def session_create(request: StaffRequest, episode_id: int) -> HttpResponse:
     """Record the next session and go to it."""
     episode = selectors.access_episode_by_id(request.user, episode_id, purpose="session")
     form = SessionForm(request.POST)
@@ -159,7 +160,7 @@ def _session(episode: Any, number: int) -> Session:
 
 
 @staff_view
-def session_detail(request: HttpRequest, episode_id: int, number: int) -> HttpResponse:
+def session_detail(request: StaffRequest, episode_id: int, number: int) -> HttpResponse:
     """One session: hand the client a link or QR code, or key in a paper form."""
     episode = selectors.access_episode_by_id(request.user, episode_id, purpose="session")
     session = _session(episode, number)
@@ -187,7 +188,7 @@ def _instruments(episode: Any) -> list[Any]:
 
 @staff_view
 @require_POST
-def link_create(request: HttpRequest, episode_id: int, number: int) -> HttpResponse:
+def link_create(request: StaffRequest, episode_id: int, number: int) -> HttpResponse:
     """Make a link for the client (or a collateral rater) and show it once, as a QR code and a link."""
     episode = selectors.access_episode_by_id(request.user, episode_id, purpose="session")
     session = _session(episode, number)
@@ -217,7 +218,7 @@ def link_create(request: HttpRequest, episode_id: int, number: int) -> HttpRespo
 
 @staff_view
 @require_POST
-def link_revoke(request: HttpRequest, episode_id: int, link_id: int) -> HttpResponse:
+def link_revoke(request: StaffRequest, episode_id: int, link_id: int) -> HttpResponse:
     """Stop a link at once."""
     episode = selectors.access_episode_by_id(request.user, episode_id, purpose="session")
     link = ClientLink.objects.filter(pk=link_id, session__episode=episode).first()
@@ -229,7 +230,7 @@ def link_revoke(request: HttpRequest, episode_id: int, link_id: int) -> HttpResp
 
 
 @staff_view
-def paper_entry(request: HttpRequest, episode_id: int, number: int, rater_id: int) -> HttpResponse:
+def paper_entry(request: StaffRequest, episode_id: int, number: int, rater_id: int) -> HttpResponse:
     """Key in what a client wrote on paper, with the same questions the client's link shows."""
     episode = selectors.access_episode_by_id(request.user, episode_id, purpose="paper")
     session = _session(episode, number)
@@ -259,7 +260,7 @@ def paper_entry(request: HttpRequest, episode_id: int, number: int, rater_id: in
 
 
 @staff_view
-def goals_edit(request: HttpRequest, episode_id: int) -> HttpResponse:
+def goals_edit(request: StaffRequest, episode_id: int) -> HttpResponse:
     """Write down what matters to the client, in their words."""
     episode = selectors.access_episode_by_id(request.user, episode_id, purpose="goals")
     current = "\n".join(g.text for g in episode.goals.filter(status="active").order_by("position"))
@@ -276,7 +277,7 @@ def goals_edit(request: HttpRequest, episode_id: int) -> HttpResponse:
 
 
 @staff_view
-def members(request: HttpRequest, episode_id: int) -> HttpResponse:
+def members(request: StaffRequest, episode_id: int) -> HttpResponse:
     """Add a colleague to the episode (the only way a colleague sees it), or take one off."""
     episode = selectors.access_episode_by_id(request.user, episode_id, purpose="members")
     colleagues = selectors.practitioners_for(episode)
@@ -319,7 +320,7 @@ def members(request: HttpRequest, episode_id: int) -> HttpResponse:
 
 
 @staff_view
-def rater_create(request: HttpRequest, episode_id: int) -> HttpResponse:
+def rater_create(request: StaffRequest, episode_id: int) -> HttpResponse:
     """Add a parent, teacher or someone else who rates the client with their own links."""
     episode = selectors.access_episode_by_id(request.user, episode_id, purpose="raters")
     form = RaterForm(request.POST or None, initial={"language": episode.language})
@@ -335,7 +336,7 @@ def rater_create(request: HttpRequest, episode_id: int) -> HttpResponse:
 
 
 @staff_view
-def episode_close(request: HttpRequest, episode_id: int) -> HttpResponse:
+def episode_close(request: StaffRequest, episode_id: int) -> HttpResponse:
     """Close the episode: planned end, dropout or another ending."""
     episode = selectors.access_episode_by_id(request.user, episode_id, purpose="close")
     form = CloseForm(request.POST or None)
@@ -351,7 +352,7 @@ def episode_close(request: HttpRequest, episode_id: int) -> HttpResponse:
 
 
 @staff_view
-def episode_export(request: HttpRequest, episode_id: int) -> HttpResponse:
+def episode_export(request: StaffRequest, episode_id: int) -> HttpResponse:
     """Download the client's whole record (innsyn): details, scores, goals, and who has read it."""
     episode = selectors.access_episode_by_id(request.user, episode_id, purpose="export")
     record = episode_record(episode, actor=request.user)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from medvirk.accounts.access import access_unit_by_id, can, scope_paths, units_for
+from medvirk.accounts.access import access_unit_by_id, can, municipality_of, scope_paths, units_for
 from medvirk.accounts.permissions import Perm
+from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
 from medvirk.core.views import staff_view
 
@@ -20,7 +21,7 @@ from .themes import what_matters
 
 
 @staff_view
-def outcomes(request: HttpRequest) -> HttpResponse:
+def outcomes(request: StaffRequest) -> HttpResponse:
     """Closed episodes per service and unit for a half-year that has ended, and by background."""
     paths = scope_paths(request.user, Perm.FEEDBACK_STATS)
     if not paths:
@@ -30,7 +31,7 @@ def outcomes(request: HttpRequest) -> HttpResponse:
     if period not in periods:
         raise Http404
     board = dashboard(
-        municipality=request.user.municipality,
+        municipality=municipality_of(request.user),
         period=period,
         scope=paths,
         selected=request.GET.get("node"),
@@ -39,12 +40,12 @@ def outcomes(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "feedback/dashboard.html",
-        {"board": board, "periods": periods, "k": policy_for(request.user.municipality).threshold},
+        {"board": board, "periods": periods, "k": policy_for(municipality_of(request.user)).threshold},
     )
 
 
 @staff_view
-def themes(request: HttpRequest) -> HttpResponse:
+def themes(request: StaffRequest) -> HttpResponse:
     """What matters to a unit's users, as themes; a coordinator can turn it into a finding."""
     units = list(units_for(request.user, Perm.FEEDBACK_STATS))
     if not units:

@@ -7,13 +7,21 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from medvirk.accounts.access import access_unit_by_id, can, can_anywhere, units_for
+from medvirk.accounts.access import (
+    access_unit_by_id,
+    can,
+    can_anywhere,
+    municipality_id_of,
+    municipality_of,
+    units_for,
+)
 from medvirk.accounts.permissions import Perm
+from medvirk.accounts.requests import StaffRequest
 from medvirk.common import languages
 from medvirk.core.errors import ServiceError
 from medvirk.core.forms import DsForm
@@ -32,18 +40,18 @@ def _name(parsed: Any) -> str:
 
 
 @staff_view
-def setup(request: HttpRequest) -> HttpResponse:
+def setup(request: StaffRequest) -> HttpResponse:
     """Instruments of the municipality, the catalogue to load from, services and retention."""
     if not can_anywhere(request.user, Perm.FEEDBACK_MANAGE):
         raise Http404
-    root = municipality_root(municipality=request.user.municipality)
+    root = municipality_root(municipality=municipality_of(request.user))
     manage_instruments = can(request.user, Perm.FEEDBACK_MANAGE, root)
     if request.method == "POST" and "load" in request.POST:
         if not manage_instruments:
             raise Http404
         try:
             services.instrument_load(
-                actor=request.user, municipality=request.user.municipality, key=request.POST["load"]
+                actor=request.user, municipality=municipality_of(request.user), key=request.POST["load"]
             )
         except ServiceError as exc:
             messages.error(request, str(exc.message))
@@ -63,7 +71,7 @@ def setup(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Saved."))
             return redirect("feedback:setup")
-    loaded = selectors.instruments_for(request.user.municipality_id)
+    loaded = selectors.instruments_for(municipality_id_of(request.user))
     have = {i.key for i in loaded}
     shipped = [(key, parsed) for key, parsed in catalogue.catalogue().items() if key not in have]
     return render(
@@ -109,12 +117,13 @@ def _text_label(key: str, parsed: Any) -> str:
 
 
 @staff_view
-def instrument_texts(request: HttpRequest, instrument_id: int) -> HttpResponse:
+def instrument_texts(request: StaffRequest, instrument_id: int) -> HttpResponse:
     """Paste the item texts of a licensed instrument (one version, one language at a time)."""
     instrument = selectors.access_instrument_by_id(request.user, instrument_id)
     parsed = catalogue.parse_instrument(instrument.definition)
     versions = [v.key for v in parsed.versions]
-    version = request.GET.get("version") if request.GET.get("version") in versions else versions[0]
+    asked = request.GET.get("version", "")
+    version = asked if asked in versions else versions[0]
     language = request.GET.get("language") or "nb"
     if not languages.get(language):
         raise Http404
@@ -154,12 +163,12 @@ def instrument_texts(request: HttpRequest, instrument_id: int) -> HttpResponse:
 
 
 @staff_view
-def service_create(request: HttpRequest) -> HttpResponse:
+def service_create(request: StaffRequest) -> HttpResponse:
     """Set up a service that works with client feedback."""
     units = list(units_for(request.user, Perm.FEEDBACK_MANAGE))
     if not units:
         raise Http404
-    loaded = [i for i in selectors.instruments_for(request.user.municipality_id) if i.parsed.ready()]
+    loaded = [i for i in selectors.instruments_for(municipality_id_of(request.user)) if i.parsed.ready()]
     form = ServiceForm(
         request.POST or None,
         units=units,
@@ -188,7 +197,7 @@ def service_create(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view
-def conversation_create(request: HttpRequest) -> HttpResponse:
+def conversation_create(request: StaffRequest) -> HttpResponse:
     """Record what matters to a service user after a "Hva er viktig for deg?" conversation."""
     units = list(units_for(request.user, Perm.CONVERSATION_RECORD))
     if not units:

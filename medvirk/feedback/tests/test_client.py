@@ -6,14 +6,14 @@ from __future__ import annotations
 from django.test import Client
 
 from medvirk.feedback import services
-from medvirk.feedback.models import GoalRating, Rating
+from medvirk.feedback.models import Episode, Goal, GoalRating, Rating
 
 from .conftest import Feedback
 
 SESSION_ITEMS = ("session_heard", "session_topics", "session_together", "session_takeaway")
 
 
-def _link(fb: Feedback, *, language: str = "ar") -> tuple[object, str, list[object]]:
+def _link(fb: Feedback, *, language: str = "ar") -> tuple[Episode, str, list[Goal]]:
     user = fb.users["behandler"]
     episode = services.episode_open(actor=user, service=fb.service, alias="Amira", language=language)
     goals = services.goal_set(actor=user, episode=episode, texts=["أنام أفضل"])
@@ -22,10 +22,10 @@ def _link(fb: Feedback, *, language: str = "ar") -> tuple[object, str, list[obje
     return episode, token, goals
 
 
-def answers(fb: Feedback, goals: list[object], *, phq: int = 2, line: str = "7,5") -> dict[str, str]:
+def answers(fb: Feedback, goals: list[Goal], *, phq: int = 2, line: str = "7,5") -> dict[str, str]:
     data = {f"q-i{fb.outcome.pk}__phq9_{n}": f"v{phq}" for n in range(1, 10)}
     data |= {f"q-i{fb.alliance.pk}__{k}": line for k in SESSION_ITEMS}
-    data |= {f"q-g{g.pk}": "4" for g in goals}  # type: ignore[attr-defined]
+    data |= {f"q-g{g.pk}": "4" for g in goals}
     return data
 
 

@@ -23,7 +23,7 @@ K = 5
 def worlds(draw: st.DrawFn) -> tuple[d.Tree, d.Layout, list[d.Leaf]]:
     units = draw(st.integers(1, 3))
     children: dict[str, tuple[str, ...]] = {"u0": tuple(f"u{i}" for i in range(1, units + 1))}
-    services = []
+    services: list[str] = []
     for i in range(1, units + 1):
         count = draw(st.integers(1, 2))
         kids = tuple(f"s{i}{j}" for j in range(count))
