@@ -51,9 +51,15 @@ class RoundTable:
     rows: list[tuple[str, list[StatCell]]]
 
 
-def _share(figure: figures.Figure | None) -> StatCell:
+def _hidden(protected: bool) -> StatCell:
+    """A hidden figure, saying why: too few answers, or hidden so a smaller group stays hidden."""
+    return StatCell(_("hidden to protect others") if protected else _("too few answers"), muted=True)
+
+
+def _share(group: figures.GroupResults, key: str) -> StatCell:
+    figure = group.figures.get(key)
     if figure is None or not figure.shown or figure.share is None:
-        return StatCell(_("too few answers"), muted=True)
+        return _hidden(group.protected or (figure is not None and figure.protected))
     return StatCell(pct(figure.share.estimate), f"{interval(figure.share, 'share')}, n = {figure.n}")
 
 
@@ -65,7 +71,7 @@ def _round_table(comparison: figures.RoundComparison, providers: list[Any]) -> R
         if g is None or not g.in_round
         else StatCell(str(g.respondents))
         if g.respondents is not None
-        else StatCell(_("too few answers"), muted=True)
+        else _hidden(g.protected)
         for g in groups
     ]
     rows = [(_("Answers"), answers)]
@@ -74,7 +80,7 @@ def _round_table(comparison: figures.RoundComparison, providers: list[Any]) -> R
         rows.append(
             (
                 m.question.text,
-                [_share(g.figures.get(key)) if g is not None and g.in_round else outside for g in groups],
+                [_share(g, key) if g is not None and g.in_round else outside for g in groups],
             )
         )
     return RoundTable(comparison, rows)
