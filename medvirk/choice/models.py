@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from medvirk.core.dataprotection import NO_PERSONAL_DATA, PersonalData
 from medvirk.core.models import TenantModel
 
 from .rules import Period
@@ -28,9 +29,19 @@ from .types import (
     SwitchStatus,
 )
 
+# The record of processing (core.dataprotection): what the free-choice tables say about people.
+_CASE_HANDLERS = _("case handlers with free-choice rights on the service's unit")
+_FREE_CHOICE_BASIS = _(
+    "GDPR art. 6(1)(e) and art. 9(2)(h): helse- og omsorgstjenesteloven and the municipality's "
+    "free-choice scheme"
+)
+_KEPT_WITH_CASE = _("as long as the municipality keeps the case (no automatic deletion yet)")
+
 
 class ChoiceService(TenantModel):
     """A service the client chooses a provider for, and the rules of choosing."""
+
+    personal_data = NO_PERSONAL_DATA
 
     owner_unit = models.ForeignKey(
         "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("responsible unit")
@@ -78,6 +89,15 @@ class Provider(TenantModel):
     it is what provider staff hold their role on, so they see only their own clients.
     """
 
+    personal_data = PersonalData(
+        data=_("the provider's contact person: name, e-mail and phone"),
+        subjects=_("contact persons of providers"),
+        purpose=_("reach approved providers about clients, approvals and reports"),
+        retention=_("as long as the provider is registered"),
+        seen_by=_("staff who manage free choice"),
+        legal_basis=_("GDPR art. 6(1)(e): the municipality's tasks"),
+    )
+
     unit = models.ForeignKey(
         "orgs.OrgUnit", on_delete=models.PROTECT, related_name="choice_providers", verbose_name=_("unit")
     )
@@ -114,6 +134,8 @@ class Provider(TenantModel):
 
 class Approval(TenantModel):
     """A provider's approval for one service: period, contract, capacity and areas."""
+
+    personal_data = NO_PERSONAL_DATA
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="approvals")
     service = models.ForeignKey(ChoiceService, on_delete=models.PROTECT, related_name="approvals")
@@ -164,6 +186,19 @@ class Client(TenantModel):
     client is never asked to pick one for Medvirk's sake).
     """
 
+    personal_data = PersonalData(
+        data=_(
+            "alias or case reference, decision date, district, age group, immigrant background, "
+            "preferred language"
+        ),
+        subjects=_("people granted a service with free choice of provider"),
+        purpose=_("follow each person's choice and switches; equity statistics in aggregate"),
+        retention=_KEPT_WITH_CASE,
+        seen_by=_CASE_HANDLERS,
+        legal_basis=_FREE_CHOICE_BASIS,
+        special=True,
+    )
+
     service = models.ForeignKey(ChoiceService, on_delete=models.PROTECT, related_name="clients")
     alias = models.CharField(_("alias or case reference"), max_length=60)
     decision_on = models.DateField(_("decision date"))
@@ -193,6 +228,15 @@ class Client(TenantModel):
 
 class Assignment(TenantModel):
     """One period of one client with one provider (the client's history is the list of these)."""
+
+    personal_data = PersonalData(
+        data=_("which provider serves a client, from and to when, and how it was chosen"),
+        subjects=_("people granted a service with free choice of provider"),
+        purpose=_("follow each person's choice and switches; equity statistics in aggregate"),
+        retention=_KEPT_WITH_CASE,
+        seen_by=_CASE_HANDLERS,
+        legal_basis=_FREE_CHOICE_BASIS,
+    )
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="assignments")
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="assignments")
@@ -231,6 +275,16 @@ class Assignment(TenantModel):
 
 class Switch(TenantModel):
     """A client's switch from one provider to another, with the reasons and the notice rule's dates."""
+
+    personal_data = PersonalData(
+        data=_("a client's switch of provider: dates and the reasons, also in the client's words"),
+        subjects=_("people granted a service with free choice of provider"),
+        purpose=_("carry out switches with the notice rule; learn why people switch, in aggregate"),
+        retention=_KEPT_WITH_CASE,
+        seen_by=_CASE_HANDLERS,
+        legal_basis=_FREE_CHOICE_BASIS,
+        special=True,
+    )
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="switches")
     from_provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="+")
@@ -276,6 +330,19 @@ class OnlineRequest(TenantModel):
     a national ID number; the case handler still matches it to the client by hand.
     """
 
+    personal_data = PersonalData(
+        data=_(
+            "the client's and sender's names, phone, e-mail, reasons; with ID-porten only a keyed digest "
+            "of the identity and its level"
+        ),
+        subjects=_("people who ask for a provider or a switch online, and those who ask for them"),
+        purpose=_("let people choose or switch provider online; a case handler matches the request"),
+        retention=_KEPT_WITH_CASE,
+        seen_by=_CASE_HANDLERS,
+        legal_basis=_FREE_CHOICE_BASIS,
+        special=True,
+    )
+
     service = models.ForeignKey(ChoiceService, on_delete=models.CASCADE, related_name="online_requests")
     kind = models.CharField(_("request"), max_length=20, choices=RequestKind.choices)
     provider = models.ForeignKey(
@@ -316,6 +383,8 @@ class OnlineRequest(TenantModel):
 
 class ContinuityReport(TenantModel):
     """Continuity as the provider reports it for a period: distinct staff per client in four weeks."""
+
+    personal_data = NO_PERSONAL_DATA
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="continuity_reports")
     period_start = models.DateField(_("period from"))
