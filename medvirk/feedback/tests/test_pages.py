@@ -121,3 +121,34 @@ def test_unit_leader_records_what_matters_without_identity(fb: Feedback) -> None
     assert response.status_code == 302
     page = client.get("/feedback/what-matters/new/").content.decode()
     assert "Saved, without the person" in page
+
+
+def test_the_graph_draws_at_its_numbers_in_norwegian(fb: Feedback) -> None:
+    """SVG coordinates stay plain numbers on a bokmål page (a decimal comma in y="272,4" is read
+    as two coordinates: the cut-off line went to the top and the dots vanished)."""
+    import re
+
+    from medvirk.feedback import services
+
+    user = fb.users["behandler"]
+    episode = services.episode_open(actor=user, service=fb.service, alias="Kari")
+    for total in (17, 12):  # PHQ-9: scale 0–27, cut-off 10
+        services.rating_submit(
+            actor=user,
+            session=services.session_record(actor=user, episode=episode),
+            rater=services.client_rater(episode),
+            instrument=fb.service.outcome,
+            answers={f"phq9_{n}": min(3, max(0, total - 3 * (n - 1))) for n in range(1, 10)},
+            mode="tablet",
+        )
+    client = Client(HTTP_ACCEPT_LANGUAGE="nb")
+    client.force_login(user)
+    html = client.get(f"/feedback/episodes/{episode.pk}/").content.decode()
+    assert 'lang="nb"' in html
+    svg = html[html.index('<svg class="mv-graph"') : html.index("</svg>")]
+    assert not re.search(r'="-?\d+,\d', svg)
+    top, bottom = 16, 300 - 36  # charts.TOP and the plot's bottom edge: 27 at the top, 0 at the bottom
+    cutoff = float(re.search(r'class="mv-graph__cutoff"[^>]*y1="([^"]+)"', svg).group(1))  # type: ignore[union-attr]
+    assert cutoff == round(top + (27 - 10) * (bottom - top) / 27, 1)
+    dots = [float(y) for y in re.findall(r'<circle cx="[\d.]+" cy="([\d.]+)"', svg)]
+    assert dots == [round(top + (27 - s) * (bottom - top) / 27, 1) for s in (17, 12)]
