@@ -148,7 +148,7 @@ def test_the_graph_draws_at_its_numbers_in_norwegian(fb: Feedback) -> None:
     svg = html[html.index('<svg class="mv-graph"') : html.index("</svg>")]
     assert not re.search(r'="-?\d+,\d', svg)
     top, bottom = 16, 300 - 36  # charts.TOP and the plot's bottom edge: 27 at the top, 0 at the bottom
-    cutoff = float(re.search(r'class="mv-graph__cutoff"[^>]*y1="([^"]+)"', svg).group(1))  # type: ignore[union-attr]
+    cutoff = float(re.search(r'class="mv-graph__cutoff"[^>]*y1="([^"]+)"', svg).group(1))
     assert cutoff == round(top + (27 - 10) * (bottom - top) / 27, 1)
     dots = [float(y) for y in re.findall(r'<circle cx="[\d.]+" cy="([\d.]+)"', svg)]
     assert dots == [round(top + (27 - s) * (bottom - top) / 27, 1) for s in (17, 12)]
