@@ -21,6 +21,7 @@ MUNICIPALITY = "municipality_id"
 
 def _column(node: Any, tables: dict[str, str]) -> tuple[str, str] | None:
     """(table alias, column) of a column reference; an unqualified one belongs to the only table."""
+    node = node.unnest()  # Django writes a right-hand column in parentheses
     if not isinstance(node, exp.Column):
         return None
     if node.table:
@@ -29,6 +30,7 @@ def _column(node: Any, tables: dict[str, str]) -> tuple[str, str] | None:
 
 
 def _constant(node: Any) -> bool:
+    node = node.unnest()
     return isinstance(node, exp.Literal | exp.Placeholder | exp.Parameter)
 
 

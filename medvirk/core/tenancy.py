@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from django.db.models import F, Q
+
 
 class Placement(StrEnum):
     """Where a table lives in a Citus cluster."""
@@ -80,3 +82,14 @@ BEFORE_CITUS: dict[str, str] = {
         "coordinator table: Citus refuses a NULL distribution column"
     ),
 }
+
+
+def co_located(*relations: str) -> Q:
+    """Filter: each related row named (a required foreign key path) is in the row's municipality.
+
+    A foreign key never crosses municipalities, so this changes no result; it names the
+    municipality on every joined table, so a database distributed by municipality keeps the
+    statement on one shard (docs/scaling.md, tests/test_routing.py). Only for required
+    relations: on a nullable one it would drop the rows without a related row.
+    """
+    return Q(**{f"{relation}__municipality_id": F("municipality_id") for relation in relations})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -18,6 +18,7 @@ from medvirk.accounts.permissions import Perm
 from medvirk.common.dimensions import PREFER_NOT_TO_SAY
 from medvirk.core.actors import SystemActor
 from medvirk.core.errors import ServiceError
+from medvirk.core.tenancy import co_located
 from medvirk.orgs.models import OrgUnit
 from medvirk.surveys.enums import SurveysErrorCode
 
@@ -33,6 +34,7 @@ from ..models import (
     Invitation,
     Response,
     Survey,
+    SurveyOption,
     SurveyUnit,
 )
 from ..sql import district_codes
@@ -55,7 +57,7 @@ def _ensure_entry(actor: Actor, unit_id: int) -> None:
     """
     if isinstance(actor, SystemActor):
         return
-    unit = OrgUnit.objects.get(pk=unit_id)
+    unit = OrgUnit.objects.get(pk=unit_id)  # staff keying paper: off the respondents' path
     ensure_can(actor, Perm.SURVEY_DISTRIBUTE, unit, _("You cannot enter answers for this unit."))
 
 
@@ -127,7 +129,7 @@ def response_by_token(token: str) -> Response | None:
         return None
     return (
         Response.objects.select_related("survey", "survey__municipality", "unit")
-        .filter(resume_hash=hash_token(token))
+        .filter(co_located("survey", "unit"), resume_hash=hash_token(token))
         .first()
     )
 
@@ -137,14 +139,36 @@ def stored_answers(response: Response) -> engine.Answers:
     answers: engine.Answers = {}
     # In the order stored (a multiple choice's options as answered): without an order,
     # PostgreSQL may return the rows in any order once its plan changes.
-    rows = Answer.objects.filter(response=response).select_related("question", "option").order_by("pk")
+    mine = {"municipality_id": response.municipality_id}  # every statement names it (docs/scaling.md)
+    rows = list(
+        Answer.objects.filter(co_located("question"), response=response, **mine)
+        .select_related("question")
+        .order_by("pk")
+    )
+    option_ids = {row.option_id for row in rows if row.option_id is not None}
+    options = SurveyOption.objects.filter(pk__in=option_ids, **mine) if option_ids else None
+    option_keys = dict(options.values_list("pk", "key")) if options is not None else {}
     for row in rows:
         q = row.question
-        option_key = row.option.key if row.option is not None else None
+        option_key = option_keys[row.option_id] if row.option_id is not None else None
         answers[q.key] = qtypes.get(q.qtype).stored_value(
             answers.get(q.key), option_key, row.value_num, row.value_text
         )
     return answers
+
+
+def _answers_of(response: Response, registry: Registry, keys: Iterable[str]) -> Any:
+    """The response's answers to the questions ``keys`` (by id: no join, the municipality named)."""
+    ids = [registry.questions[k].pk for k in keys if k in registry.questions]
+    mine = {"municipality_id": response.municipality_id}
+    return Answer.objects.filter(response=response, question_id__in=ids, **mine)
+
+
+def _update(response: Response, fields: list[str]) -> None:
+    """Store ``fields`` of a response by its municipality and id (``save()`` names the id only)."""
+    Response.objects.filter(municipality_id=response.municipality_id, pk=response.pk).update(
+        **{name: getattr(response, name) for name in fields}
+    )
 
 
 def _answer_rows(response: Response, answers: Mapping[str, Any], registry: Registry) -> list[Answer]:
@@ -184,13 +208,13 @@ def response_save_section(
     keys = engine.section_keys(section)
     with transaction.atomic():
         registry = Registry(response.survey_id, response.municipality_id)
-        Answer.objects.filter(response=response, question__key__in=keys).delete()
+        _answers_of(response, registry, keys).delete()
         Answer.objects.bulk_create(
             _answer_rows(response, {k: v for k, v in answers.items() if k in keys}, registry)
         )
         fields = _set_background(response, definition, {k: answers.get(k, PREFER_NOT_TO_SAY) for k in keys})
         if fields:
-            response.save(update_fields=fields)
+            _update(response, fields)
 
 
 def response_submit(*, actor: Actor, response: Response) -> Response:
@@ -211,16 +235,20 @@ def response_submit(*, actor: Actor, response: Response) -> Response:
     with transaction.atomic():
         stale = [k for k in answers if k not in visible]
         if stale:
-            Answer.objects.filter(response=response, question__key__in=stale).delete()
+            registry = Registry(response.survey_id, response.municipality_id)
+            _answers_of(response, registry, stale).delete()
+        mine = {"municipality_id": response.municipality_id}  # every statement names it (docs/scaling.md)
         if response.invitation_id:
-            Invitation.objects.filter(pk=response.invitation_id).update(completed=True)
+            Invitation.objects.filter(pk=response.invitation_id, **mine).update(completed=True)
         response.complete = True
         response.submitted_on = _today()
         response.invitation = None  # anonymity: nothing ties the submitted answers to a person
-        response.save(update_fields=["complete", "submitted_on", "invitation"])
+        _update(response, ["complete", "submitted_on", "invitation"])
         # An older response became complete: the highest complete id may not move, so tell the
         # results caches the data changed (see ``Survey.responses_revision``).
-        Survey.objects.filter(pk=response.survey_id).update(responses_revision=F("responses_revision") + 1)
+        Survey.objects.filter(pk=response.survey_id, **mine).update(
+            responses_revision=F("responses_revision") + 1
+        )
     return response
 
 
@@ -307,7 +335,9 @@ def response_start_with_code(*, actor: Actor, access: AccessCode, language: str)
         idempotency_key=f"code:{access.code}",
     )
     if not response.complete and access.used_on is None:
-        AccessCode.objects.filter(pk=access.pk, used_on__isnull=True).update(used_on=response.created_on)
+        AccessCode.objects.filter(
+            municipality_id=access.municipality_id, pk=access.pk, used_on__isnull=True
+        ).update(used_on=response.created_on)
     return response, token
 
 
@@ -316,7 +346,8 @@ def response_set_language(*, actor: Actor, response: Response, language: str) ->
     _ensure_entry(actor, response.unit_id)
     if language not in definition_for_response(response).languages:
         raise ServiceError(SurveysErrorCode.LANGUAGE_INVALID, _("Choose one of the survey's languages."))
-    Response.objects.filter(pk=response.pk).update(language=language)
+    mine = {"municipality_id": response.municipality_id}
+    Response.objects.filter(pk=response.pk, **mine).update(language=language)
 
 
 class AnswerErrors(ServiceError):

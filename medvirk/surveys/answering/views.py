@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from medvirk.common import languages
 from medvirk.core.errors import ServiceError
+from medvirk.core.tenancy import co_located
 from medvirk.core.views import cookieless_view
 from medvirk.orgs.models import OrgUnit, UnitKind
 from medvirk.surveys.enums import SurveysErrorCode
@@ -87,7 +88,7 @@ def _pick_language(request: HttpRequest, definition: Definition, survey: Survey)
 def _survey_unit(link_key: str) -> SurveyUnit:
     su = (
         SurveyUnit.objects.select_related("survey", "survey__municipality", "unit")
-        .filter(link_key=link_key)
+        .filter(co_located("survey", "unit"), link_key=link_key)
         .first()
     )
     if su is None or su.survey.status == "draft":
@@ -175,7 +176,7 @@ def code_entry(request: HttpRequest) -> HttpResponse:
         code = "".join(ch for ch in request.POST.get("code", "").upper() if ch.isalnum())[:16]
         access = (
             AccessCode.objects.select_related("survey_unit__survey__municipality", "survey_unit__unit")
-            .filter(code=code)
+            .filter(co_located("survey_unit", "survey_unit__survey", "survey_unit__unit"), code=code)
             .first()
         )
         if access and design.survey_is_accepting(access.survey_unit.survey):
@@ -211,7 +212,10 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     """Open a personal invitation link: one response per invitation, unlinked once sent."""
     inv = (
         Invitation.objects.select_related("survey_unit__survey__municipality", "survey_unit__unit")
-        .filter(token_hash=services.hash_token(token))
+        .filter(
+            co_located("survey_unit", "survey_unit__survey", "survey_unit__unit"),
+            token_hash=services.hash_token(token),
+        )
         .first()
     )
     if inv is None:
@@ -386,7 +390,9 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
     definition = parse_definition(survey.definition)
     kiosk_url = None
     if response.channel == Channel.KIOSK:
-        su = SurveyUnit.objects.filter(survey=survey, unit_id=response.unit_id).first()
+        su = SurveyUnit.objects.filter(
+            municipality_id=response.municipality_id, survey=survey, unit_id=response.unit_id
+        ).first()
         kiosk_url = reverse("respond:kiosk", args=[su.link_key]) if su else None
     thanks = marked(definition.thanks, response.language, definition.languages)
     return render(

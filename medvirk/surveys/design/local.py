@@ -23,6 +23,7 @@ from medvirk.accounts.access import Actor, ensure_can
 from medvirk.accounts.permissions import Perm
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
+from medvirk.core.tenancy import co_located
 from medvirk.surveys.enums import SurveysAuditAction, SurveysErrorCode
 
 from .. import qtypes
@@ -84,7 +85,12 @@ def survey_unit_of(response: Response) -> SurveyUnit | None:
     """Return the survey unit a response was given in."""
     return (
         SurveyUnit.objects.select_related("survey", "unit")
-        .filter(survey_id=response.survey_id, unit_id=response.unit_id)
+        .filter(
+            co_located("survey", "unit"),
+            municipality_id=response.municipality_id,
+            survey_id=response.survey_id,
+            unit_id=response.unit_id,
+        )
         .first()
     )
 
