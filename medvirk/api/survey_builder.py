@@ -34,6 +34,15 @@ class AddQuestionIn(Schema):
     new_page: str = ""
 
 
+class AddFollowUpIn(Schema):
+    op: Literal["add_follow_up"]
+    source: str  # the choice question it follows
+    values: list[str]  # its answers that show the follow-up
+    type: str = "textarea"
+    text: str
+    lang: str
+
+
 class AddBankQuestionIn(Schema):
     op: Literal["add_bank_question"]
     template: str
@@ -94,6 +103,7 @@ class SetTextsIn(Schema):
 
 OperationIn = Annotated[
     AddQuestionIn
+    | AddFollowUpIn
     | AddBankQuestionIn
     | EditQuestionIn
     | MoveIn
@@ -131,6 +141,8 @@ def _operation(payload: Any) -> builder.Operation:
     op = data.pop("op")
     if op == "add_question":
         return builder.AddQuestion(**{**data, "options": tuple(data["options"])})
+    if op == "add_follow_up":
+        return builder.AddFollowUp(**{**data, "values": tuple(data["values"])})
     if op == "add_bank_question":
         return builder.AddBankQuestion(**data)
     if op == "edit_question":

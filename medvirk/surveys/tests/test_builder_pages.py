@@ -164,6 +164,13 @@ def test_api_applies_operations_and_refuses_in_words(client_as: Any, survey: Sur
         content_type="application/json",
     )  # fmt: skip
     assert added.status_code == 200 and added.json()["key"] == "har_barnet_saerskilte_behov"
+    follow = client.post(
+        url,
+        {"op": "add_follow_up", "source": "har_barnet_saerskilte_behov", "values": ["ja"], "text": "Hvilke?",
+         "lang": "nb"},
+        content_type="application/json",
+    )  # fmt: skip
+    assert follow.status_code == 200 and follow.json()["key"] == "hvilke"
     rule = {"question": "q_nps", "op": "range", "min": 9}  # q_nps comes after q_overall
     refused = client.post(
         url, {"op": "set_condition", "key": "q_overall", "condition": rule}, content_type="application/json"
