@@ -8,8 +8,8 @@ decision of ``disclosure.py``; means need at least *k* assessable episodes.
 
 The figures come from one GROUP BY over the closed episodes (their scores and change category are
 stored when they close), so the page does not read ratings. The decision is cached in the shared
-``disclosure`` cache under a digest of the period's data, and ``warm_feedback`` (or the first
-visitor) works it out ahead.
+``disclosure`` cache under a digest of the period's data, and ``manage.py warm_feedback`` (run by
+``feedback_daily``; otherwise the first visitor) works it out ahead.
 """
 
 from __future__ import annotations
@@ -262,6 +262,22 @@ def decision_for(data: Data, policy: SuppressionPolicy) -> d.Decision:
     if store is not None:
         store.set(key, decision, 60 * 60 * 24 * 90)
     return decision
+
+
+def warm(municipality: Any, today: date) -> int:
+    """Work out the decisions of the ended half-years the dashboard offers; return how many had data.
+
+    Each is kept in the shared cache under its data's digest, so a run over unchanged data costs
+    one GROUP BY per half-year (``manage.py warm_feedback``; ``feedback_daily`` runs it too).
+    """
+    policy = policy_for(municipality)
+    decided = 0
+    for period in ended_periods(today):
+        data = load(municipality.pk, period)
+        if data.leaves:
+            decision_for(data, policy)
+            decided += 1
+    return decided
 
 
 # --- figures ------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -110,7 +110,9 @@ def _closed_episodes(service: Service, alliance: Any, count: int, rng: random.Ra
     muni = service.municipality
     thresholds = service.outcome.parsed.thresholds(service.outcome.parsed.get_version("adult"))
     today = timezone.localdate()
-    start = date(today.year - 2, 1, 5)
+    # Two years that end a few months ago, so the last ended half-year (the dashboard's first
+    # choice) holds a few hundred closings whatever day the demo is seeded.
+    start = today - timedelta(days=760)
     for n in range(count):
         opened = start + timedelta(days=rng.randint(0, 600))
         birth = opened.year - rng.randint(18, 70)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
+from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from medvirk.feedback import dashboard as board
 from medvirk.feedback.models import Episode
@@ -97,3 +101,31 @@ def test_who_sees_the_dashboard(fb: Feedback, name: str, status: int) -> None:
     client = Client()
     client.force_login(fb.users.get(name) or fb.demo.users[name])
     assert client.get("/feedback/outcomes/").status_code == status
+
+
+def test_warm_feedback_decides_ahead_and_the_page_then_only_reads(
+    fb: Feedback, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.CACHES = {
+        **settings.CACHES,
+        board.CACHE: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+    period = board.ended_periods(timezone.localdate())[0]  # the dashboard's first choice
+    closed(fb, 30, intake=18, last=8, change="recovered", gender="female")
+    Episode.objects.update(closed_on=period.start)
+    out = io.StringIO()
+    call_command("warm_feedback", stdout=out)
+    assert "Decided 1 half-years" in out.getvalue()  # the other ended half-years are empty
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("decided again")
+
+    monkeypatch.setattr(board.d, "decide", refuse)
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(fb.users["leder.helse"])
+    response = client.get(f"/feedback/outcomes/?period={period.key}")
+    assert response.status_code == 200 and "Samtaletjenesten" in response.content.decode()
+    closed(fb, 1, intake=18, last=8, change="recovered", gender="male")  # new data: a new digest
+    Episode.objects.update(closed_on=period.start)
+    with pytest.raises(AssertionError, match="decided again"):
+        client.get(f"/feedback/outcomes/?period={period.key}")

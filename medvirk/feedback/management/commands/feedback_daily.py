@@ -1,9 +1,11 @@
-"""Daily client-feedback work: anonymise episodes past their unit's retention, refit trajectories."""
+"""Daily client-feedback work: anonymise episodes past their unit's retention, refit trajectories,
+work out the dashboard's anonymity decisions ahead (``warm_feedback``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
@@ -18,7 +20,8 @@ from medvirk.orgs.models import Municipality
 class Command(BaseCommand):
     help = (
         "Anonymise closed client-feedback episodes past their unit's retention period, delete "
-        "expired client links and re-estimate each service's expected trajectories. Run daily."
+        "expired client links, re-estimate each service's expected trajectories and work out the "
+        "outcome dashboard's anonymity decisions. Run daily."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -40,3 +43,4 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Anonymised {anonymised} episodes, deleted {expired} expired links, {fits} trajectory fits."
         )
+        call_command("warm_feedback", stdout=self.stdout)
