@@ -45,12 +45,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Leave out ``postgresql`` tests when the database is not PostgreSQL (bin/test runs both passes).
+    """Leave out tests for the other database: ``postgresql`` tests when the database is not
+    PostgreSQL, ``sqlite_only`` tests when it is not SQLite (bin/test runs both passes).
 
-    Deselected, not skipped: on SQLite they have nothing to check, and bin/test fails on skips."""
-    if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
-        return
-    kept = [item for item in items if item.get_closest_marker("postgresql") is None]
+    Deselected, not skipped: on the other database they have nothing to check, and bin/test fails
+    on skips."""
+    postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+    left_out = "sqlite_only" if postgres else "postgresql"
+    kept = [item for item in items if item.get_closest_marker(left_out) is None]
     if len(kept) != len(items):
         config.hook.pytest_deselected(items=[item for item in items if item not in kept])
         items[:] = kept

@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from medvirk.core.audit import action_label
+from medvirk.core.audit import action_label, audit_details
 from medvirk.core.errors import ServiceError
 from medvirk.core.models import AuditEvent
 from medvirk.core.views import staff_view
@@ -163,7 +163,10 @@ def audit(request: StaffRequest) -> HttpResponse:
         raise Http404
     events = AuditEvent.objects.filter(municipality=municipality).select_related("actor")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    rows = [{"event": e, "label": action_label(e.action)} for e in page]
+    rows = [
+        {"event": e, "label": action_label(e.action), "details": audit_details(e.action, e.data)}
+        for e in page
+    ]
     return render(request, "accounts/audit.html", {"page": page, "rows": rows})
 
 

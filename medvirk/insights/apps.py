@@ -6,3 +6,14 @@ class InsightsConfig(AppConfig):
     name = "medvirk.insights"
     label = "insights"
     verbose_name = _("Results and equity")
+
+    def ready(self) -> None:
+        from medvirk.core.audit import audit_values_register
+
+        # The audit log names the export's format; the unit is the event's object already.
+        audit_values_register(
+            key="format",
+            describe={"csv": "CSV", "xlsx": "Excel", "sav": "SPSS"},
+            actions=["results.raw_exported"],
+        )
+        audit_values_register(key="unit", describe=lambda value: None, actions=["results.raw_exported"])

@@ -86,6 +86,8 @@ def distribution_chart(chart_id: str, figures: QuestionFigures) -> Chart | None:
     """Return the answer distribution of a shown group as bars (merged options as one bar)."""
     if not figures.shown:
         return None
+    if figures.has_merged and not any(o.count for o in figures.options if o.count is not None):
+        return None  # every answer is among "other options": one full bar says nothing
     shares = [(o.label, o.share) for o in figures.options if o.share is not None]
     bars = [_bar(i, label, share) for i, (label, share) in enumerate(shares)]
     if figures.merged_share is not None:

@@ -47,6 +47,31 @@ def category_label(dimension: str, key: str, language: str = "nb") -> str:
     return population_category_label(dimension, key, language)
 
 
+def and_list(items: list[str]) -> str:
+    """Join names as running text does: "A", "A and B", "A, B and C"."""
+    if len(items) < 2:
+        return "".join(items)
+    return _("%(first)s and %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}
+
+
+def merged_groups(dimension: str, keys: list[str], *, not_stated: bool, language: str) -> str:
+    """Name the groups in a merged row as running text does: "Mann og ikke oppgitt"."""
+    names = [population_category_label(dimension, key, language) for key in keys]
+    if not_stated:
+        names.append(_("not stated"))
+    groups = and_list(names)
+    return groups[:1].upper() + groups[1:]
+
+
+def merged_label(dimension: str, keys: list[str], *, not_stated: bool, language: str) -> str:
+    """Name who is in a merged row and why: "Mann og ikke oppgitt, slått sammen for å verne få
+    personer" (which groups are merged is no secret: the other groups are shown by name)."""
+    groups = merged_groups(dimension, keys, not_stated=not_stated, language=language)
+    if not groups:
+        return category_label(dimension, HIDDEN, language)
+    return _("%(groups)s, combined to protect a few people") % {"groups": groups}
+
+
 # --- one suppression table over the whole organisation tree ------------------------------------
 
 
@@ -142,6 +167,7 @@ class GroupRow:
     partial_r: float | None = None
     hidden: bool = False
     no_population: bool = False
+    groups: str = ""  # a merged row: the groups in it, as running text names them ("Mann og ikke oppgitt")
 
     @property
     def under(self) -> bool:
@@ -187,8 +213,9 @@ class RepresentationReport:
 
     @property
     def under_represented(self) -> list[tuple[DimensionResult, GroupRow]]:
-        """Return (dimension, group) pairs that are clearly under-represented."""
-        return [(d, r) for d in self.dimensions for r in d.rows if r.under and r.key != HIDDEN]
+        """Return (dimension, group) pairs that are clearly under-represented (a merged row too:
+        its label says who is in it)."""
+        return [(d, r) for d in self.dimensions for r in d.rows if r.under]
 
 
 def _dimension_result(
@@ -214,11 +241,13 @@ def _dimension_result(
     n_g: list[int] = []
     big_n: list[int] = []
     hidden_n, hidden_pop, not_comparable = known, 0, 0
+    hidden_keys: list[str] = []
     for c in cats:
         n = tree.get(node, f"{dim}|{c}")
         pop = margin.counts.get(c)
         if n is None:
             hidden_pop += pop or 0
+            hidden_keys.append(c)
             continue
         hidden_n -= n
         if not pop:
@@ -246,7 +275,13 @@ def _dimension_result(
         rows.append(
             GroupRow(
                 key=g.key,
-                label=category_label(dim, g.key, language),
+                label=(
+                    merged_label(
+                        dim, hidden_keys, not_stated=survey_mode and missing is None, language=language
+                    )
+                    if g.key == HIDDEN
+                    else category_label(dim, g.key, language)
+                ),
                 n=g.n,
                 population=g.population,
                 share=g.share.estimate,
@@ -258,6 +293,13 @@ def _dimension_result(
                 significant=g.significant,
                 partial_r=partials.get(g.key),
                 hidden=g.key == HIDDEN,
+                groups=(
+                    merged_groups(
+                        dim, hidden_keys, not_stated=survey_mode and missing is None, language=language
+                    )
+                    if g.key == HIDDEN
+                    else ""
+                ),
             )
         )
     order = {k: i for i, k in enumerate([*cats, HIDDEN])}

@@ -394,20 +394,77 @@ def outcome_report(
     return OutcomeReport(gaps, headline, weighting, practical_size, threshold)
 
 
+# Who is reached through minority organisations, interpreters and other languages, and who is
+# the majority that such channels do not reach (advice must fit the group the finding names).
+MINORITY_GROUPS = {
+    ("immigrant_background", "immigrant"),
+    ("immigrant_background", "norwegian_born_to_immigrants"),
+    ("home_language", "other"),
+    ("home_language", "norwegian_and_other"),
+}
+MAJORITY_GROUPS = {("immigrant_background", "rest"), ("home_language", "norwegian")}
+YOUNG_BANDS = {"0-15", "16-24", "25-34"}
+OLD_BANDS = {"67-79", "80+"}
+
+
+def reach_advice(dimension: str, key: str, label: str, dimension_label: str, area: str) -> str:
+    """Say that a group is under-represented and how to reach that group (not another one)."""
+    found = _("%(group)s (%(dimension)s) are under-represented in %(area)s.") % {
+        "group": label,
+        "dimension": dimension_label.lower(),
+        "area": area,
+    }
+    if (dimension, key) in MINORITY_GROUPS:
+        how = _(
+            "Reach them where they are: ask immigrant and minority organisations active in %(area)s to "
+            "help spread the survey or to join a user meeting (the organisations register lists them), "
+            "offer the survey in the languages they read, and an interpreter at meetings."
+        )
+    elif (dimension, key) in MAJORITY_GROUPS:
+        how = _(
+            "They are the majority, so minority organisations and other languages will not reach them. "
+            "Remind them through the service's own channels (meetings, messages, notes home), ask staff to "
+            "mention the survey in person, and keep it short and easy to answer on a phone."
+        )
+    elif dimension == "gender":
+        how = _(
+            "Ask them directly and personally (at meetings, when they pick up or drop off, or in a message "
+            "addressed to them), and check that the invitation and the questions speak to them too."
+        )
+    elif dimension == "age_band" and key in YOUNG_BANDS:
+        how = _(
+            "Use the channels they use: a text message with the link, a QR poster where they meet, and "
+            "schools, youth clubs and youth councils in %(area)s."
+        )
+    elif dimension == "age_band" and key in OLD_BANDS:
+        how = _(
+            "Offer paper forms and help to answer (at home visits, in the service centre), with large text, "
+            "and ask senior organisations and the council for the elderly to spread the word."
+        )
+    elif dimension == "district":
+        how = _(
+            "Reach them where they live: organisations active there, a kiosk or paper forms at a place "
+            "people in that district visit, and a user meeting held there."
+        )
+    elif dimension == "functional_impairment":
+        how = _(
+            "Make answering easy for them: paper forms, help to answer, and a survey that works with a "
+            "screen reader; ask user organisations for people with disabilities to spread the word."
+        )
+    else:
+        how = _(
+            "Find out where they can be reached (ask staff and organisations that know this group), and "
+            "invite them there in person."
+        )
+    return f"{found} {how % {'area': area}}"
+
+
 def next_steps(representation: Any, outcomes: OutcomeReport | None) -> list[str]:
     """Suggest next steps in plain language from the representation and gap findings."""
     steps: list[str] = []
     area = representation.catchment.label
     for dim, row in representation.under_represented:
-        steps.append(
-            _(
-                "%(group)s (%(dimension)s) are under-represented in %(area)s. Reach them where they "
-                "are: ask organisations active in %(area)s that know this group to help spread the "
-                "survey or to join a user meeting (the organisations register will list them), and "
-                "offer paper forms, a kiosk and other languages."
-            )
-            % {"group": row.label, "dimension": dim.label.lower(), "area": area}
-        )
+        steps.append(reach_advice(dim.dimension, row.key, row.groups or row.label, dim.label, area))
     if outcomes is not None:
         for gap in outcomes.flagged:
             if gap.gap < 0:

@@ -22,7 +22,6 @@ from typing import IO, Any
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.formats import number_format
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from medvirk.accounts.access import can
@@ -32,6 +31,7 @@ from medvirk.surveys.models import AnonymityMode
 from medvirk.surveys.types import ExportColumn, question_type
 
 from . import selectors, services
+from .downloads import attachment, download_name
 from .numbers import number_figures
 from .questions import number_questions
 from .tables import SurveyResults, access_results, node_key
@@ -68,7 +68,7 @@ def _respond(rows: Iterable[Sequence[Any]], fmt: str, name: str) -> HttpResponse
     if fmt == "xlsx":
         return FileResponse(_xlsx(rows), as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX_TYPE)
     response = StreamingHttpResponse(csv_stream(rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    response["Content-Disposition"] = attachment(f"{name}.csv")
     return response
 
 
@@ -172,7 +172,7 @@ def summary_rows(user: Any, results: SurveyResults, node_id: int) -> Iterator[li
 
 def aggregated_response(user: Any, results: SurveyResults, node_id: int, fmt: str) -> HttpResponseBase:
     """Return the summary export as CSV (default) or XLSX."""
-    name = f"{slugify(results.survey.series)}-{slugify(results.survey.round_label)}-{node_id}"
+    name = download_name(results.survey, results.tree.nodes[node_id].name, "csv").removesuffix(".csv")
     return _respond(summary_rows(user, results, node_id), fmt, name)
 
 
@@ -327,8 +327,8 @@ def raw_direct_refusal() -> str:
 
 def raw_export_filename(results: SurveyResults, node_id: int, fmt: str) -> str:
     """Return the download name of a unit's response-level export in ``fmt``."""
-    survey = results.survey
-    return f"{slugify(survey.series)}-{slugify(survey.round_label)}-{node_id}-responses.{fmt}"
+    unit_name = results.tree.nodes[node_id].name
+    return download_name(results.survey, unit_name, fmt, what=str(_("responses")))
 
 
 def raw_response(user: Any, results: SurveyResults, node_id: int, fmt: str) -> HttpResponseBase:
@@ -352,7 +352,7 @@ def raw_response(user: Any, results: SurveyResults, node_id: int, fmt: str) -> H
         response = StreamingHttpResponse(
             csv_chunks(itertools.chain([[header]], batches)), content_type=RAW_CONTENT_TYPES["csv"]
         )
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Content-Disposition"] = attachment(filename)
         return response
     return _respond(raw_rows(user, results, node_id), fmt, filename.rsplit(".", 1)[0])
 

@@ -7,11 +7,12 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
-from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from medvirk.core import fonts
 
 from .benchmark import MIN_OTHER_MUNICIPALITIES
+from .downloads import attachment, download_name
 from .reports import Overview
 
 CSS = Path(__file__).parent / "static" / "insights" / "results.css"
@@ -62,7 +63,7 @@ def report_pdf(request: HttpRequest, overview: Overview, threshold: int) -> Http
     pdf = weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf(
         stylesheets=[font_css], font_config=font_config
     )
-    name = f"{slugify(survey.series)}-{slugify(survey.round_label)}-{overview.node.id}.pdf"
+    name = download_name(survey, overview.node.name, "pdf", what=str(_("report")))
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = attachment(name)
     return response

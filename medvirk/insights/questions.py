@@ -47,6 +47,14 @@ class QuestionInfo:
     reworded_on: date | None = None  # the wording changed after answers came in (marked on results)
 
     @property
+    def short_label(self) -> str:
+        """Return the question as links and headings name it: its text, cut at a word after 60
+        characters ("Barnet mitt trives i barnehagen."), never its key."""
+        from django.utils.text import Truncator
+
+        return Truncator(self.text).chars(60)
+
+    @property
     def scaled(self) -> bool:
         """Return whether the answers are numbers on a scale (mean and top-box apply)."""
         return self.scale is not None

@@ -6,3 +6,15 @@ class PanelsConfig(AppConfig):
     name = "medvirk.panels"
     label = "panels"
     verbose_name = _("Panels and councils")
+
+    def ready(self) -> None:
+        from medvirk.core.audit import audit_values_register, field_labels
+
+        from .choices import PanelMethod
+        from .models import Volunteer
+
+        # The audit log says the drawing method and a volunteer's changed fields by name.
+        audit_values_register(key="method", describe=dict(PanelMethod.choices), actions=["panels.selected"])
+        audit_values_register(
+            key="fields", describe=field_labels(Volunteer), actions=["panels.volunteer_updated"]
+        )

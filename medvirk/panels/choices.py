@@ -19,8 +19,9 @@ class PanelStatus(models.TextChoices):
 
 
 class PanelMethod(models.TextChoices):
-    LEXIMIN = "leximin", _("LEXIMIN (as equal chances as the quotas allow)")
-    LEGACY = "legacy", _("Legacy greedy draw (for comparison)")
+    # Plain words on every page; the methods' names (LEXIMIN, greedy) only under "About the method".
+    LEXIMIN = "leximin", _("Fair draw: everyone gets as equal a chance as possible")
+    LEGACY = "legacy", _("Simple draw, only to compare with")
 
 
 EDUCATION: list[tuple[str, Any]] = [

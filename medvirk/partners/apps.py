@@ -6,3 +6,31 @@ class PartnersConfig(AppConfig):
     name = "medvirk.partners"
     label = "partners"
     verbose_name = _("Organisations")
+
+    def ready(self) -> None:
+        from medvirk.core.audit import audit_values_register, field_labels
+
+        from .mapping import group_name
+        from .models import ContactKind, Organisation
+
+        # The audit log says kinds of contact, changed fields and groups by name; unit ids are left out.
+        audit_values_register(
+            key="kind", describe=dict(ContactKind.choices), actions=["partners.contact_logged"]
+        )
+        audit_values_register(
+            key="changed", describe=field_labels(Organisation), actions=["partners.organisation_updated"]
+        )
+        audit_values_register(
+            key="gaps",
+            describe=lambda keys: [group_name(k) for k in keys],
+            actions=["partners.mapping_saved"],
+        )
+        sources = {
+            "demo": _("demo data"),
+            "import": _("CSV import"),
+            "api": _("API"),
+            "proposal": _("proposal from the public page"),
+            "form": _("form"),
+        }
+        audit_values_register(key="source", describe=sources, actions=["partners."])
+        audit_values_register(key="unit", describe=lambda value: None, actions=["partners."])

@@ -31,6 +31,15 @@ DEFAULT_GROUPS: list[tuple[str, Any]] = [
 ]
 
 
+def group_name(key: str) -> str:
+    """Return a mapped group's name from its key ("country:SO", "youth", "mental_health")."""
+    if key.startswith("country:"):
+        code = key.removeprefix("country:")
+        country = dict(COUNTRY_CHOICES).get(code, code)
+        return str(_("Background from %(country)s") % {"country": country})
+    return str(dict(DEFAULT_GROUPS).get(key, key))
+
+
 @dataclass
 class CatchmentGroup:
     """A group in the unit's catchment area; ``size`` is None when not from population data."""

@@ -22,7 +22,29 @@ def dimension_label(dimension: str, language: str = "nb") -> str:
     dim = DIMENSIONS_BY_KEY.get(dimension)
     if dim is None:
         return dimension
-    return dim.label_en if language == "en" else dim.label_nb
+    return dim.label(language)
+
+
+def _active_language() -> str:
+    from django.utils.translation import get_language
+
+    return (get_language() or "nb")[:2]
+
+
+def dimension_name(dimension: str) -> str:
+    """Return a dimension's name in the active language."""
+    return dimension_label(dimension, _active_language())
+
+
+def category_name(key: str) -> str:
+    """Return the name of a category of any standard dimension in the active language (a key
+    belongs to one dimension; an unknown key is returned as it is)."""
+    language = _active_language()
+    for dim in DIMENSIONS_BY_KEY.values():
+        for category in dim.categories:
+            if category.key == key:
+                return category.label(language)
+    return key
 
 
 def category_label(dimension: str, key: str, language: str = "nb") -> str:
@@ -33,7 +55,7 @@ def category_label(dimension: str, key: str, language: str = "nb") -> str:
     dim = DIMENSIONS_BY_KEY.get(dimension)
     for c in dim.categories if dim else ():
         if c.key == key:
-            return c.label_en if language == "en" else c.label_nb
+            return c.label(language)
     return key
 
 

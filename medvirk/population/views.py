@@ -88,15 +88,30 @@ def table_detail(request: HttpRequest, table_id: int) -> HttpResponse:
     """Show a table's source, credit, issues, population per region and its mapping."""
     table = selectors.access_table_by_id(request.user, table_id)
     entries = list(table.mapping_entries.all())
+    language = (get_language() or "nb")[:2]
     dims: dict[str, list[MappingEntry]] = defaultdict(list)
     for e in entries:
+        # The standard category by its name ("Kvinner"), never its key ("female").
+        e.target_label = _target_label(e.target_dimension, e.target_key, language)  # type: ignore[attr-defined]
         dims[e.source_dimension].append(e)
+    mapped = [
+        (dim, selectors.dimension_label(rows[0].target_dimension, language), rows)
+        for dim, rows in dims.items()
+    ]
     regions = table.counts.filter(dimension="__population__").order_by("region")
     return render(
         request,
         "population/table_detail.html",
-        {"table": table, "dimensions": dict(dims), "regions": regions},
+        {"table": table, "dimensions": mapped, "regions": regions},
     )
+
+
+def _target_label(dimension: str, key: str | None, language: str) -> str:
+    if not key:
+        return "–"
+    if key == "__total__":
+        return str(_("Total (used for checks)"))
+    return selectors.category_label(dimension, key, language)
 
 
 @staff_view
@@ -105,7 +120,8 @@ def mapping_edit(request: StaffRequest, table_id: int, entry_id: int) -> HttpRes
     entry = selectors.access_mapping_entry_by_id(request.user, table_id, entry_id)
     table = entry.table
     keys = services.target_choices(table, entry.target_dimension)
-    choices = [(k, _("Total (used for checks)") if k == "__total__" else k) for k in keys]
+    language = (get_language() or "nb")[:2]
+    choices = [(k, _target_label(entry.target_dimension, k, language)) for k in keys]
     form = MappingForm(request.POST or None, choices=choices, initial={"target_key": entry.target_key})
     rejected = None
     if request.method == "POST" and form.is_valid():

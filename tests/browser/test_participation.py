@@ -1,5 +1,6 @@
-"""Participation journey in a real browser: plan and document an activity, turn a finding into a
-measure, and see it on the public "you said — we did" page; axe on every page."""
+"""Participation journey in a real browser: the participation coordinator plans and documents an
+activity for a kindergarten, turns a finding into a measure, and sees it on the public "you said
+— we did" page only once it is in progress; axe on every page."""
 
 from __future__ import annotations
 
@@ -18,13 +19,19 @@ def _check(page: Any) -> None:
     assert_fits_width(page)
 
 
-def test_document_activity_finding_to_measure_to_public_page(page: Any, settings: Any, tmp_path: Any) -> None:
+def test_coordinator_turns_a_finding_into_a_measure_on_the_public_page(
+    page: Any, settings: Any, tmp_path: Any
+) -> None:
+    from medvirk.accounts.demo import load_demo
+
     settings.MEDIA_ROOT = tmp_path / "media"  # the live server runs in this process
-    login(page, "leder.solsikken")
+    solsikken = str(load_demo().units["Solsikken barnehage"].pk)
+    login(page, "koordinator")
     page.goto(page.base_url + "/participation/")
     _check(page)
     page.click("main a[href$='/activities/new/']")
     _check(page)
+    page.select_option("#id_owner_unit", solsikken)
     page.fill("#id_title", "Foreldremøte om mat")
     page.select_option("#id_kind", "user_meeting")
     page.fill("#id_starts_on", "2026-05-20")
@@ -66,6 +73,8 @@ def test_document_activity_finding_to_measure_to_public_page(page: Any, settings
 
     page.click("main a[href*='/findings/new/']")
     _check(page)
+    if page.locator("#id_unit").count():
+        page.select_option("#id_unit", solsikken)
     page.fill("#id_statement", "Foreldre vil ha mer frukt i barnehagen.")
     page.check("#id_published")
     page.click("form.mv-form button[type=submit]")

@@ -43,3 +43,11 @@ def interval(estimate: Any, kind: str = "mean") -> str:
     if kind == "share":
         return f"{number_format(low * 100, 0)}–{number_format(high * 100, 0)} %"
     return f"{number_format(low, 1)}–{number_format(high, 1)}"
+
+
+@register.simple_tag
+def reading(figures: Any) -> Any:
+    """Return what a group's figures mean in words (``medvirk.insights.readings``)."""
+    from ..readings import reading as read
+
+    return read(figures)

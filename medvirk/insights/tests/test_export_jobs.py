@@ -13,6 +13,7 @@ import pyreadstat
 import pytest
 from django.test import override_settings
 from django.utils import translation
+from django.utils.http import content_disposition_header
 
 from medvirk.accounts.demo import DemoData
 from medvirk.accounts.models import RoleAssignment
@@ -72,7 +73,9 @@ def test_csv_job_writes_the_direct_export_and_is_audited(survey: Any, client_as:
     assert (job.done, job.total) == (6, 6)
     assert job.result == {"survey_id": survey.pk, "unit_id": _sol(demo), "format": "csv", "rows": 6}
     assert job.message == "The file holds 6 responses."
-    assert job.result_name.endswith(f"-{_sol(demo)}-responses.csv") and job.result_type.startswith("text/csv")
+    # named after the survey, its round and the unit, in the job's language (English here)
+    assert job.result_name == "User survey 2026 – Solsikken barnehage – responses.csv"
+    assert job.result_type.startswith("text/csv")
     stored = job.result_file.read()
     assert stored == direct_bytes  # the same rows, masked and formula-guarded, byte for byte
     text = "\n".join(",".join(r) for r in _csv(stored))
@@ -85,7 +88,7 @@ def test_csv_job_writes_the_direct_export_and_is_audited(survey: Any, client_as:
     assert "Preparing response-level data" in page and f"/jobs/{job.pk}/download/" in page
     download = client.get(f"/jobs/{job.pk}/download/")
     assert b"".join(download.streaming_content) == direct_bytes
-    assert job.result_name in download["Content-Disposition"]
+    assert download["Content-Disposition"] == content_disposition_header(True, job.result_name)
 
 
 def test_xlsx_and_sav_jobs_hold_every_response(survey: Any, client_as: Any, demo: DemoData) -> None:

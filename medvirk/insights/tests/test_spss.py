@@ -25,7 +25,7 @@ from .sav_reference import write_reference
 
 def _read(response: Any) -> tuple[Any, Any]:
     assert response.status_code == 200, response.status_code
-    assert response["Content-Disposition"].endswith('.sav"')
+    assert response["Content-Disposition"].endswith(".sav")
     with tempfile.NamedTemporaryFile(suffix=".sav") as f:
         f.write(b"".join(response.streaming_content))
         f.flush()

@@ -44,7 +44,8 @@ def test_broken_upload_shows_every_problem_and_stores_nothing(client_as: Any, de
     )
     text = page.content.decode()
     assert page.status_code == 400
-    assert "non_numeric_value" in text and "negative_count" in text
+    assert "Verdien er ikke et tall." in text and "Et antall er negativt." in text  # each kind in words
+    assert "non_numeric_value" not in text and "negative_count" not in text  # never the codes
     assert "$.value[5]" in text
     assert not PopulationTable.objects.exists()
 

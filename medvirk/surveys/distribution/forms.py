@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django import forms
-from django.utils.text import format_lazy
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from medvirk.common.languages import label, name
@@ -37,8 +37,7 @@ class InviteForm(DsForm):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_(
             "One per line, or separated by commas. Addresses already invited are skipped. "
-            "To write to someone in another of the survey's languages, add it after a semicolon: "
-            "ola@example.no;en"
+            "To write to someone in another of the survey's languages, add its code after a semicolon:"
         ),
     )
 
@@ -46,9 +45,12 @@ class InviteForm(DsForm):
         super().__init__(*args, **kwargs)
         ui = page_language()
         self.choice_field("language").choices = [(code, label(code, ui)) for code in languages]
-        # The ";code" after an address needs the code, which the select above does not show.
-        codes = ", ".join(f"{code} = {name(code, ui)}" for code in languages if name(code, ui) != code)
+        # The ";code" after an address needs the code, which the select above does not show: the
+        # codes are what the user types, so they are marked as keyboard input (<kbd>).
+        example = next((code for code in languages if code != "nb"), "en")
+        named = [(code, name(code, ui)) for code in languages if name(code, ui) != code]
+        codes = format_html_join(", ", "<kbd>{}</kbd> = {}", named)
+        help_text = format_html("{} <kbd>ola@example.no;{}</kbd>", self.fields["emails"].help_text, example)
         if codes:
-            self.fields["emails"].help_text = format_lazy(
-                "{} {}", self.fields["emails"].help_text, _("Language codes: %(list)s.") % {"list": codes}
-            )
+            help_text = format_html("{} {}", help_text, format_html(_("Language codes: {list}."), list=codes))
+        self.fields["emails"].help_text = help_text

@@ -146,7 +146,7 @@ def test_page_and_api_pick_the_language(client_as: Any, su: SurveyUnit, settings
     assert bad.status_code == 200
     assert Invitation.objects.count() == 2
     assert "The survey is not offered in: Polish (pl)" in bad.content.decode()  # named, as typed
-    assert "ar = Arabic" in page  # the codes to type after an address
+    assert "<kbd>ar</kbd> = Arabic" in page  # the codes to type after an address, marked as keyboard input
     api = client.post(
         f"/api/v1/surveys/{su.survey_id}/units/{su.pk}/invitations",
         data=json.dumps({"emails": ["kari@example.no", "per@example.no;nb"], "language": "ar"}),

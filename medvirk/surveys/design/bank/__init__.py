@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..definition import Definition, DefinitionError
+from ..definition import Definition, DefinitionError, tx
 from ..parser import parse_definition
 
 BANK_DIR = Path(__file__).resolve().parent
@@ -25,6 +25,7 @@ __all__ = [
     "load_template",
     "question_count",
     "template_summaries",
+    "template_title",
 ]
 
 
@@ -46,6 +47,15 @@ def load_template(key: str) -> Definition:
     if definition.key != key:
         raise DefinitionError([("$.key", f"key {definition.key!r} must equal the file name {key!r}")])
     return definition
+
+
+def template_title(key: str, lang: str) -> str:
+    """Return a bank template's title in ``lang`` (then bokmål, English; the key if there is none)."""
+    try:
+        definition = load_template(key)
+    except (KeyError, DefinitionError):
+        return key
+    return tx(definition.title, lang, ("nb", "en")) or key
 
 
 def question_count(definition: Definition) -> int:

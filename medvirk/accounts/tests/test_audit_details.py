@@ -1,0 +1,50 @@
+"""The audit log says what happened in words: roles, statuses, kinds and changed fields by name,
+database ids left out, never an internal key such as ``read_only``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import translation
+
+from medvirk.accounts.demo import DemoData
+from medvirk.core.audit import audit_details
+
+
+def test_details_name_values_in_the_page_language() -> None:
+    with translation.override("nb"):
+        role = audit_details(
+            "role.granted", {"user": "lesetilgang", "unit": "Eksempel", "unit_id": 1, "role": "read_only"}
+        )
+        moved = audit_details("unit.updated", {"kind": ["unit", "district"], "name": ["Nord", "Bydel Nord"]})
+        status = audit_details("measure.status_changed", {"status": "in_progress", "progress": 40})
+        survey = audit_details(
+            "survey.created", {"series": "kindergarten_parents", "round": "2026", "units": 6}
+        )
+        counts = audit_details(
+            "population.user_counts_set", {"year": 2026, "dimension": "immigrant_background"}
+        )
+        imported = audit_details("population.imported", {"table": "09817", "year": 2026, "replaced": False})
+    assert role == [("bruker", "lesetilgang"), ("enhet", "Eksempel"), ("rolle", "Lesetilgang")]
+    assert moved == [("type", "Enhet → Bydel"), ("navn", "Nord → Bydel Nord")]
+    assert status == [("status", "Pågår"), ("framdrift (%)", "40")]
+    assert survey[0] == ("undersøkelse", "Foreldreundersøkelse for barnehage")
+    assert counts[1] == ("bakgrunn", "Innvandringsbakgrunn")
+    assert imported[-1] == ("erstattet en tidligere import", "nei")
+    with translation.override("nn"):
+        assert audit_details("role.granted", {"role": "unit_leader"}) == [("rolle", "Verksemdsleiar")]
+
+
+def test_audit_page_shows_no_keys(client_as: Any, demo: DemoData) -> None:
+    from medvirk.accounts.models import Role
+    from medvirk.accounts.services import role_grant
+
+    role_grant(
+        actor=demo.users["admin"],
+        user=demo.users["uten.rolle"],
+        unit=demo.units["Bydel Nord"],
+        role=Role.READ_ONLY,
+    )
+    page = client_as("admin").get("/audit/").content.decode()
+    assert "rolle: Lesetilgang" in page
+    assert "read_only" not in page and "unit_id" not in page
