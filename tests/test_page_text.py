@@ -153,16 +153,15 @@ def _seed() -> dict[str, Any]:
     from medvirk.accounts.demo import load_demo
     from medvirk.accounts.models import Role, RoleAssignment
     from medvirk.accounts.services import token_create
+    from medvirk.core.actors import SystemActor
     from medvirk.core.demo import seed_demo_apps
     from medvirk.core.models import Job, JobStatus
-    from medvirk.panels import selection
     from medvirk.panels.models import Council, Panel, Volunteer
-    from medvirk.panels.services import confirm_token
+    from medvirk.panels.services import confirm_token, panel_select
     from medvirk.participation import services as participation
     from medvirk.participation.models import Activity, Finding, Measure
-    from medvirk.partners import proposals
     from medvirk.partners.models import ContactPerson, Organisation
-    from medvirk.partners.services import OrganisationData
+    from medvirk.partners.services import OrganisationData, proposal_submit
     from medvirk.population.models import MappingEntry, PopulationTable
     from medvirk.surveys import services as surveys
     from medvirk.surveys.models import Invitation, Survey, SurveyUnit
@@ -201,7 +200,8 @@ def _seed() -> dict[str, Any]:
         consent_on=timezone.localdate(),
         consent_purpose="Invitasjoner til brukermøter",
     )
-    proposal = proposals.proposal_submit(
+    proposal = proposal_submit(
+        actor=SystemActor("a citizen's proposal (page-text check)"),
         municipality=demo.municipality,
         organisation=None,
         data=OrganisationData(name="Nabolagsforeningen"),
@@ -211,7 +211,7 @@ def _seed() -> dict[str, Any]:
         client="side-tekst",
     )
     panel = Panel.objects.filter(municipality=demo.municipality).order_by("pk").first()
-    selection.panel_select(actor=demo.users["koordinator"], panel=panel, seed=2026)
+    panel_select(actor=demo.users["koordinator"], panel=panel, seed=2026)
     volunteer = Volunteer.objects.filter(municipality=demo.municipality).order_by("pk").first()
     council = Council.objects.create(
         municipality=demo.municipality, name="Brukerrådet for hjemmetjenesten", mandate="Gi råd."

@@ -108,7 +108,7 @@ def _top_sentence(f: QuestionFigures) -> tuple[str | None, int | None]:
         return None, None
     top_from = scale.top_box_from()
     values = {o.key: o.value for o in question.options}
-    top = [o for o in f.options if values.get(o.key) is not None and values[o.key] >= top_from]
+    top = [o for o in f.options if (v := values.get(o.key)) is not None and v >= top_from]
     if not top or any(o.count is None for o in top):  # a top option is merged: its count is not shown
         return None, None
     count = sum(o.count or 0 for o in top)

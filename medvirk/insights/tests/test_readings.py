@@ -54,7 +54,7 @@ def figures(question: QuestionInfo, counts: dict[str, int]) -> QuestionFigures:
     )
     mean = None
     if question.scale is not None and n:
-        values = [o.value for o in question.options for _ in range(counts[o.key])]
+        values = [o.value for o in question.options for _ in range(counts[o.key]) if o.value is not None]
         mean = mean_interval(values)
     merged_total = sum(counts[k] for k in merged)
     return QuestionFigures(

@@ -52,5 +52,7 @@ class InviteForm(DsForm):
         codes = format_html_join(", ", "<kbd>{}</kbd> = {}", named)
         help_text = format_html("{} <kbd>ola@example.no;{}</kbd>", self.fields["emails"].help_text, example)
         if codes:
-            help_text = format_html("{} {}", help_text, format_html(_("Language codes: {list}."), list=codes))
+            help_text = format_html(
+                "{} {}", help_text, format_html(str(_("Language codes: {list}.")), list=codes)
+            )
         self.fields["emails"].help_text = help_text
