@@ -185,13 +185,13 @@ def _seed() -> dict[str, Any]:
     _response, resume_token = surveys.response_start(
         survey_unit=survey_unit, channel="link", language="nb", idempotency_key="side-tekst"
     )
-    activity = Activity.objects.filter(owner_unit=unit, participants__isnull=False).order_by("pk").first()
+    activity = Activity.objects.filter(owner_unit=unit, participants__isnull=False).order_by("pk")[:1].get()
     attachment = participation.attachment_add(
         actor=leader,
         activity=activity,
         upload=SimpleUploadedFile("referat.png", _PNG),
     )
-    organisation = Organisation.objects.filter(municipality=demo.municipality).order_by("pk").first()
+    organisation = Organisation.objects.filter(municipality=demo.municipality).order_by("pk")[:1].get()
     contact = ContactPerson.objects.create(
         municipality=demo.municipality,
         organisation=organisation,
@@ -210,9 +210,9 @@ def _seed() -> dict[str, Any]:
         message="Vi vil gjerne stå i registeret.",
         client="side-tekst",
     )
-    panel = Panel.objects.filter(municipality=demo.municipality).order_by("pk").first()
+    panel = Panel.objects.filter(municipality=demo.municipality).order_by("pk")[:1].get()
     panel_select(actor=demo.users["koordinator"], panel=panel, seed=2026)
-    volunteer = Volunteer.objects.filter(municipality=demo.municipality).order_by("pk").first()
+    volunteer = Volunteer.objects.filter(municipality=demo.municipality).order_by("pk")[:1].get()
     council = Council.objects.create(
         municipality=demo.municipality, name="Brukerrådet for hjemmetjenesten", mandate="Gi råd."
     )
