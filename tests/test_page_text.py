@@ -345,4 +345,12 @@ def findings_for(name: str, route: str, objects: Objects) -> list[str]:
 @pytest.mark.parametrize(("name", "route"), ROUTES, ids=[name for name, _route in ROUTES])
 def test_page_text(name: str, route: str, page_objects: Objects, db: Any) -> None:
     lines = findings_for(name, route, page_objects)
-    assert not lines, "Pages show keys or English words (docs/page-text.md):\n" + "\n".join(lines)
+    assert not lines, (
+        "Pages show internal keys, language codes or English words (page, URL, who saw it; the rule and "
+        "the word):\n"
+        + "\n".join(lines)
+        + "\nShow a name or a translated string instead (docs/page-text.md, 'When you add a page'). If "
+        "the word is right on this page (a name, a Norwegian word), add it with a reason to the "
+        "```allowed block of docs/page-text.md ('Allowed anywhere'); a view for analysts goes in its "
+        "```advanced-routes block or behind data-advanced."
+    )
