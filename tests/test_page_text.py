@@ -183,7 +183,11 @@ def _seed() -> dict[str, Any]:
         sent_on=timezone.localdate(),
     )
     _response, resume_token = surveys.response_start(
-        survey_unit=survey_unit, channel="link", language="nb", idempotency_key="side-tekst"
+        actor=surveys.RESPONDENT,
+        survey_unit=survey_unit,
+        channel="link",
+        language="nb",
+        idempotency_key="side-tekst",
     )
     activity = Activity.objects.filter(owner_unit=unit, participants__isnull=False).order_by("pk")[:1].get()
     attachment = participation.attachment_add(
