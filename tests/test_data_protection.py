@@ -13,11 +13,17 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from medvirk.accounts.models import User
 from medvirk.accounts.retention import retention_periods_set
-from medvirk.core.dataprotection import PersonalData, declaration_of, how_to_declare, undeclared_models
+from medvirk.core.dataprotection import (
+    PersonalData,
+    declaration_of,
+    how_to_declare,
+    processing_entries,
+    undeclared_models,
+)
 from medvirk.core.errors import ServiceError
 from medvirk.core.models import AuditEvent
 from medvirk.core.retention import retention_amount, retention_kind_by_key, retention_kinds
@@ -35,6 +41,17 @@ def test_every_model_declares_its_personal_data() -> None:
     assert not missing, "Models without a personal-data declaration:\n\n" + "\n\n".join(
         how_to_declare(model) for model in missing
     )
+
+
+def test_every_table_in_the_record_has_a_name_in_norwegian() -> None:
+    """Django's default model name ("role assignments") is English: a model without a translated
+    ``verbose_name_plural`` names its table in its declaration (``PersonalData(table=_(…))``)."""
+    with translation.override("en"):
+        english = [f"{entry.app_label}: {entry.table}" for entry in processing_entries()]
+    with translation.override("nb"):
+        bokmal = [f"{entry.app_label}: {entry.table}" for entry in processing_entries()]
+    untranslated = [name for name, nb in zip(english, bokmal, strict=True) if name == nb]
+    assert not untranslated, f"Tables named only in English in the record of processing: {untranslated}"
 
 
 def test_the_message_says_what_to_add_and_where() -> None:
@@ -180,7 +197,7 @@ def test_record_of_processing_page_and_export_list_every_table_with_personal_dat
     body = page.content.decode()
     assert page.status_code == 200
     tables = {entry.table for entry in processing_entries()}
-    assert {"volunteers", "contact persons", "users"} <= tables
+    assert {"volunteers", "contact persons", "staff users"} <= tables
     for table in tables:
         assert table.capitalize() in body or table in body
     assert "36 months after their consent" in body  # a retention kind shows the municipality's period

@@ -77,6 +77,7 @@ PARAMS: dict[str, Callable[[Objects], Any]] = {
     "survey_unit_id": lambda o: o["survey_unit"].pk,
     "batch": lambda o: o["batch"],
     "surveys:translate:lang": lambda o: "nn",
+    "surveys:build_question:key": lambda o: o["rating_question"],
     "respond:invitation:token": lambda o: INVITATION_TOKEN,
     "token": lambda o: o["resume_token"],
     "number": lambda o: 1,

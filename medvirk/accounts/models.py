@@ -15,6 +15,7 @@ class User(AbstractUser):
     """A staff member of one municipality (platform operators have no municipality)."""
 
     personal_data = PersonalData(
+        table=_("staff users"),
         data=_("name, username, e-mail address, password hash, last login"),
         subjects=_("staff"),
         purpose=_("let staff log in and show who did what"),
@@ -54,6 +55,7 @@ class RoleAssignment(TenantModel):
     """A role a user holds on one unit and every unit below it."""
 
     personal_data = PersonalData(
+        table=_("roles given to staff"),
         data=_("which role a staff member holds on which unit, and who gave it"),
         subjects=_("staff"),
         purpose=_("decide what each staff member may see and do"),
@@ -85,6 +87,7 @@ class ApiToken(TenantModel):
     """A bearer token for the JSON API; only its SHA-256 hash is stored."""
 
     personal_data = PersonalData(
+        table=_("API tokens"),
         data=_("a staff member's API tokens (only a hash of the secret), when last used"),
         subjects=_("staff"),
         purpose=_("let scripts and systems act for a staff member"),
@@ -114,6 +117,7 @@ class LoginFailure(models.Model):
     """A failed login, kept briefly to throttle password guessing per username and per client."""
 
     personal_data = PersonalData(
+        table=_("failed logins"),
         data=_("a username tried and a keyed hash of the client's address"),
         subjects=_("anyone trying to log in"),
         purpose=_("slow down password guessing"),

@@ -54,6 +54,9 @@ class PersonalData:
     legal_basis: str | Promise = ""
     special: bool = False
     pseudonymous: bool = False
+    #: The table's name in the record of processing, when the model has no translated
+    #: ``verbose_name_plural`` of its own (Django's default, "role assignments", is English).
+    table: str | Promise = ""
 
 
 @dataclass(frozen=True)
@@ -132,7 +135,7 @@ def processing_entries() -> list[ProcessingEntry]:
                     ProcessingEntry(
                         app_label=config.label,
                         module=str(config.verbose_name),
-                        table=str(model._meta.verbose_name_plural),
+                        table=str(declaration.table or model._meta.verbose_name_plural),
                         declaration=declaration,
                     )
                 )

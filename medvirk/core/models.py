@@ -33,6 +33,7 @@ class AuditEvent(models.Model):
     """One staff change: who did what to which object, when. Never edited, never deleted."""
 
     personal_data = PersonalData(
+        table=_("audit log entries"),
         data=_("which staff member changed what, and when (never the content of a person's answers)"),
         subjects=_("staff"),
         purpose=_("accountability: show who changed or read what (internal control)"),

@@ -180,6 +180,7 @@ class EpisodeMember(TenantModel):
     """A practitioner on an episode: the only people who see its individual records."""
 
     personal_data = PersonalData(
+        table=_("practitioners on an episode"),
         data=_("which practitioners are on a client's episode"),
         subjects=_("staff; clients indirectly"),
         purpose=_("decide who may read a client's record"),
@@ -214,6 +215,7 @@ class Rater(TenantModel):
     """Who answers for an episode: the client, or a collateral rater (parent, teacher) with own links."""
 
     personal_data = PersonalData(
+        table=_("other raters"),
         data=_("a collateral rater's label, language and contact details (encrypted)"),
         subjects=_("relatives or others who rate for a client"),
         purpose=_("send the rater's own links"),
@@ -239,6 +241,7 @@ class Session(TenantModel):
     """One meeting of the episode; number 1 is intake."""
 
     personal_data = PersonalData(
+        table=_("sessions"),
         data=_("dates of a client's sessions"),
         subjects=_("clients of health and care services"),
         purpose=_("the client's course"),
@@ -274,6 +277,7 @@ class Rating(TenantModel):
     """One instrument answered by one rater at one session, with its total score."""
 
     personal_data = PersonalData(
+        table=_("ratings"),
         data=_("a client's or rater's answers and scores"),
         subjects=_("clients and collateral raters"),
         purpose=_("feedback-informed treatment"),
@@ -313,6 +317,7 @@ class Conversation(TenantModel):
     """A one-off "Hva er viktig for deg?" conversation in any unit, without an episode or an identity."""
 
     personal_data = PersonalData(
+        table=_("“What matters to you?” conversations"),
         data=_("background of a service user in a 'What matters to you?' conversation (no identity)"),
         subjects=_("service users"),
         purpose=_("what matters to the unit's users, in aggregate"),
@@ -345,6 +350,7 @@ class Goal(TenantModel):
     """What matters to the client, in their words: of an episode (rated each session) or of a conversation."""
 
     personal_data = PersonalData(
+        table=_("client goals"),
         data=_("a client's goals in their own words"),
         subjects=_("clients"),
         purpose=_("the client's own goals"),
@@ -379,6 +385,7 @@ class GoalRating(TenantModel):
     """Progress on one goal at one session, 0–10 with one decimal."""
 
     personal_data = PersonalData(
+        table=_("progress on goals"),
         data=_("progress on a client's goal (0-10)"),
         subjects=_("clients"),
         purpose=_("the client's own goals"),
@@ -408,6 +415,7 @@ class ClientLink(TenantModel):
     """
 
     personal_data = PersonalData(
+        table=_("client links"),
         data=_("a hash of a client's link token, its language and when it was used"),
         subjects=_("clients"),
         purpose=_("let the client answer and see their own course"),

@@ -19,6 +19,13 @@ this module, which decides each count exactly once per survey round:
   to an attacker) and the shown respondent cells known, small respondent cells are audited
   against both decisions and more question cells hidden until they are protected.
 
+Figures said in words (:mod:`medvirk.insights.readings`: "about 3 in 4 answered 5 or 6") and
+the equity report's merged rows named by who is in them ("Men and not stated, merged to protect
+few people") are part of this attacker model and add nothing to it: a sentence is a sum of counts
+this decision shows (left out when an option in it is hidden), and a merged row's name lists the
+categories not shown on their own, which the shown rows already tell
+(``medvirk/insights/tests/test_readings.py``, ``test_equity_advice.py``).
+
 Decisions are cached per process, keyed by the survey, its definition version, threshold, the
 highest id of complete responses, its responses revision and the tree's shape (see
 :func:`state_for`).

@@ -7,7 +7,7 @@ publish nothing these do not: "x of n answered 5 or 6" is the sum of the shown c
 6, and it is left out when one of them is merged into "other options"; "most chose A" is said
 only when A's shown count is at least the shown total of the merged options. So a sentence never
 adds a figure to the attacker model that the decision has not already cleared
-(``medvirk/insights/disclosure.py``; tested in ``tests/test_readings.py``).
+(``medvirk/insights/disclosure.py``; tested in ``medvirk/insights/tests/test_readings.py``).
 
 The computed intervals are never changed (they match R); only how they are drawn and said is:
 a mean interval wider than half the scale is said as "too few answers to say much", and its

@@ -125,6 +125,7 @@ class SelectionRun(TenantModel):
     """
 
     personal_data = PersonalData(
+        table=_("panel draws"),
         data=_(
             "pseudonymous ids of the volunteers in the pool and those drawn, with the seed, so a draw"
             " can be proven"
@@ -167,6 +168,7 @@ class PanelMember(TenantModel):
     """A volunteer drawn for a panel (or drawn as a replacement, or who declined)."""
 
     personal_data = PersonalData(
+        table=_("panel members"),
         data=_("which volunteer was drawn for a panel and whether they accepted"),
         subjects=_("volunteers"),
         purpose=_("run the panel"),
@@ -240,6 +242,7 @@ class CouncilMember(TenantModel):
     """A seat on a council for a term; ``reminded_on`` is set when the renewal reminder went out."""
 
     personal_data = PersonalData(
+        table=_("council members"),
         data=_("name, organisation, role and term of a council member"),
         subjects=_("council members (e.g. the elderly council)"),
         purpose=_("run user councils and remind staff before a term ends"),

@@ -117,6 +117,7 @@ class ActivityAttachment(TenantModel):
     """A checked file (minutes, pictures of notes) attached to an activity."""
 
     personal_data = PersonalData(
+        table=_("files attached to activities"),
         data=_("files attached to an activity (minutes, invitations), which may name people"),
         subjects=_("participants in activities"),
         purpose=_("document the activity"),
@@ -187,6 +188,7 @@ class Measure(TenantModel):
     """A measure (tiltak): what the unit does about a finding, followed until done or rejected."""
 
     personal_data = PersonalData(
+        table=_("measures"),
         data=_("the name of the person responsible for a measure"),
         subjects=_("staff"),
         purpose=_("follow up measures"),

@@ -168,6 +168,7 @@ class Response(TenantModel):
     """One respondent's answers. Dates only, no IP address, no user agent (anonymity)."""
 
     personal_data = PersonalData(
+        table=_("survey responses"),
         data=_(
             "a respondent's answers with background (age band, gender, district, home language, "
             "immigrant background, impairment), dates only; no name, address or IP address"
@@ -239,6 +240,7 @@ class Answer(TenantModel):
     """One answer in long form; ``survey`` and ``unit`` are copied from the response for fast GROUP BY."""
 
     personal_data = PersonalData(
+        table=_("answers to questions"),
         data=_(
             "one answer of a response, including free text (masked for e-mail, phone and national "
             "identity numbers when shown)"
@@ -300,6 +302,7 @@ class Invitation(TenantModel):
     """A personal e-mail invitation. The response is unlinked from it when submitted."""
 
     personal_data = PersonalData(
+        table=_("e-mail invitations"),
         data=_(
             "the e-mail address an invitation and its reminders were sent to, and whether it was "
             "answered (never which answers)"
