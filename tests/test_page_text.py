@@ -105,6 +105,14 @@ PARAMS: dict[str, Callable[[Objects], Any]] = {
     "job_id": lambda o: o["job"].pk,
     "token_id": lambda o: o["api_token"].pk,
     "role_id": lambda o: o["role"].pk,
+    "uidb64": lambda o: o["password_link"][0],
+    "accounts:password_reset_confirm:token": lambda o: o["password_link"][1],
+    "accounts:password_set:token": lambda o: o["password_link"][1],
+    "service_id": lambda o: o["choice_service"].pk,
+    "provider_id": lambda o: o["provider"].pk,
+    "client_id": lambda o: o["client"].pk,
+    "request_id": lambda o: o["online_request"].pk,
+    "switch_id": lambda o: o["switch"].pk,
 }
 # Query strings that make a page show what it is for (a crosstab needs a question and a breakdown).
 QUERIES: dict[str, Callable[[Objects], str]] = {
@@ -148,12 +156,16 @@ def page_objects(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory:
 
 
 def _seed() -> dict[str, Any]:
+    from django.contrib.auth.tokens import default_token_generator
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.core.management import call_command
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
 
     from medvirk.accounts.demo import load_demo
     from medvirk.accounts.models import Role, RoleAssignment
     from medvirk.accounts.services import token_create
+    from medvirk.choice.models import ChoiceService, Client, OnlineRequest, Provider, Switch
     from medvirk.core.actors import SystemActor
     from medvirk.core.demo import seed_demo_apps
     from medvirk.core.models import Job, JobStatus
@@ -233,7 +245,19 @@ def _seed() -> dict[str, Any]:
     job.result_file.save("svar.csv", ContentFile(b"a;b\n"), save=True)
     api_token, _key = token_create(actor=demo.users["analytiker"], name="Rapportverktøy")
     table = PopulationTable.objects.filter(municipality=demo.municipality).order_by("pk").first()
+    in_demo = {"municipality": demo.municipality}
+    choice_service = ChoiceService.objects.filter(**in_demo).order_by("pk")[:1].get()
+    reader = demo.users["lesetilgang"]
     return {
+        "password_link": (
+            urlsafe_base64_encode(force_bytes(reader.pk)),
+            default_token_generator.make_token(reader),
+        ),
+        "choice_service": choice_service,
+        "provider": Provider.objects.filter(**in_demo).order_by("pk")[:1].get(),
+        "client": Client.objects.filter(**in_demo).order_by("pk")[:1].get(),
+        "online_request": OnlineRequest.objects.filter(**in_demo).order_by("pk")[:1].get(),
+        "switch": Switch.objects.filter(**in_demo).order_by("pk")[:1].get(),
         "survey": survey,
         "survey_unit": survey_unit,
         "batch": batch,
