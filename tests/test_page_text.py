@@ -184,7 +184,9 @@ def _seed() -> dict[str, Any]:
     call_command("load_population_sample", verbosity=0)
     _admin, leader = demo.users["admin"], demo.users["leder.solsikken"]
     unit = demo.units["Solsikken barnehage"]
-    survey = Survey.objects.filter(municipality=demo.municipality, round_label="2026").get()
+    survey = Survey.objects.filter(
+        municipality=demo.municipality, series="kindergarten_parents", round_label="2026"
+    ).get()
     survey_unit = SurveyUnit.objects.get(survey=survey, unit=unit)
     batch = surveys.codes_create(actor=leader, survey_unit=survey_unit, count=3)[0].batch
     Invitation.objects.create(
