@@ -113,6 +113,10 @@ PARAMS: dict[str, Callable[[Objects], Any]] = {
     "client_id": lambda o: o["client"].pk,
     "request_id": lambda o: o["online_request"].pk,
     "switch_id": lambda o: o["switch"].pk,
+    "episode_id": lambda o: o["episode"].pk,
+    "instrument_id": lambda o: o["instrument"].pk if o["instrument"] else 0,
+    "rater_id": lambda o: o["rater"].pk if o["rater"] else 0,
+    "link_id": lambda o: o["client_link"].pk if o["client_link"] else 0,
 }
 # Query strings that make a page show what it is for (a crosstab needs a question and a breakdown).
 QUERIES: dict[str, Callable[[Objects], str]] = {
@@ -169,6 +173,7 @@ def _seed() -> dict[str, Any]:
     from medvirk.core.actors import SystemActor
     from medvirk.core.demo import seed_demo_apps
     from medvirk.core.models import Job, JobStatus
+    from medvirk.feedback.models import ClientLink, Episode, EpisodeStatus, Instrument, Rater
     from medvirk.panels.models import Council, Panel, Volunteer
     from medvirk.panels.services import confirm_token, panel_select
     from medvirk.participation import services as participation
@@ -250,7 +255,12 @@ def _seed() -> dict[str, Any]:
     in_demo = {"municipality": demo.municipality}
     choice_service = ChoiceService.objects.filter(**in_demo).order_by("pk")[:1].get()
     reader = demo.users["lesetilgang"]
+    episode = Episode.objects.filter(**in_demo, status=EpisodeStatus.OPEN).order_by("pk")[:1].get()
     return {
+        "episode": episode,
+        "instrument": Instrument.objects.order_by("pk").first(),
+        "rater": Rater.objects.filter(episode=episode).order_by("pk").first(),
+        "client_link": ClientLink.objects.filter(**in_demo).order_by("pk").first(),
         "password_link": (
             urlsafe_base64_encode(force_bytes(reader.pk)),
             default_token_generator.make_token(reader),
