@@ -109,10 +109,18 @@ DETAIL_LABELS: dict[str, Any] = {
     "username": _("username"),
     "version": _("version"),
     "year": _("year"),
+    "starts_on": _("starts"),
+    "effective_on": _("takes effect"),
+    "last_day": _("last day"),
+    "until": _("until"),
+    "clients": _("clients"),
+    "value": _("value"),
 }
 # Keys that hold database ids: the event's object already says what it is about, and a number
 # such as "parent: 32" tells a reader nothing.
-HIDDEN_DETAILS = frozenset({"unit_id", "parent", "meeting", "activity", "survey", "organisation"})
+HIDDEN_DETAILS = frozenset(
+    {"unit_id", "parent", "meeting", "activity", "survey", "organisation", "client", "service", "provider"}
+)
 
 Describe = Callable[[Any], Any]
 _VALUES: dict[tuple[str, str], Describe] = {}  # (action or "prefix.", key) -> how to say a value
@@ -125,6 +133,18 @@ def _each(labels: Mapping[Any, Any]) -> Describe:
         return labels.get(value, value)
 
     return describe
+
+
+def local_date(value: Any) -> Any:
+    """Describe a stored ISO date ("2026-02-04") as the active language writes dates."""
+    from django.utils.dateparse import parse_date
+    from django.utils.formats import date_format
+
+    try:
+        day = parse_date(str(value)) if value else None
+    except ValueError:
+        day = None
+    return date_format(day, "SHORT_DATE_FORMAT") if day else value
 
 
 def changed_from_to(labels: Mapping[Any, Any]) -> Describe:

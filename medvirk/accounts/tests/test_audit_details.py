@@ -35,6 +35,14 @@ def test_details_name_values_in_the_page_language() -> None:
         assert audit_details("role.granted", {"role": "unit_leader"}) == [("rolle", "Verksemdsleiar")]
 
 
+def test_a_switch_of_provider_says_when_without_ids() -> None:
+    with translation.override("nb"):
+        switch = audit_details("switch.registered", {"from": 1, "to": 3, "effective_on": "2026-12-11"})
+        chosen = audit_details("choice.recorded", {"provider": 2, "starts_on": "2026-02-04"})
+    assert switch == [("trer i kraft", "11.12.2026")]
+    assert chosen == [("starter", "04.02.2026")]
+
+
 def test_audit_page_shows_no_keys(client_as: Any, demo: DemoData) -> None:
     from medvirk.accounts.models import Role
     from medvirk.accounts.services import role_grant
