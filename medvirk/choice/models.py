@@ -230,6 +230,7 @@ class Assignment(TenantModel):
     """One period of one client with one provider (the client's history is the list of these)."""
 
     personal_data = PersonalData(
+        table=_("providers given to clients"),
         data=_("which provider serves a client, from and to when, and how it was chosen"),
         subjects=_("people granted a service with free choice of provider"),
         purpose=_("follow each person's choice and switches; equity statistics in aggregate"),
@@ -331,6 +332,7 @@ class OnlineRequest(TenantModel):
     """
 
     personal_data = PersonalData(
+        table=_("choices sent online"),
         data=_(
             "the client's and sender's names, phone, e-mail, reasons; with ID-porten only a keyed digest "
             "of the identity and its level"
