@@ -62,7 +62,7 @@ SEED = 20261206
 def generate() -> None:
     call_command("migrate", verbosity=0)
     rng = random.Random(SEED)
-    muni = municipality_create(code="9990", name="Benkestad", slug="benkestad")
+    muni = municipality_create(actor=SYSTEM, code="9990", name="Benkestad", slug="benkestad")
     root = municipality_root(municipality=muni)
     phq = services.instrument_load(actor=SYSTEM, municipality=muni, key="phq9")
     alliance = services.instrument_load(actor=SYSTEM, municipality=muni, key="medvirk_session")
