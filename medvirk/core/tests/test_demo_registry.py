@@ -21,8 +21,15 @@ def _fake(monkeypatch: pytest.MonkeyPatch, after: dict[str, tuple[str, ...]], ca
 
 
 def test_the_apps_register_their_demos_in_installed_apps_order() -> None:
-    # seed_demo used to call these four by hand in this order; now each app's demo.py registers.
-    assert registry.demo_order() == ["surveys", "participation", "partners", "panels"]
+    # seed_demo used to call the first four by hand in this order; now each app's demo.py registers,
+    # and the apps added since follow the ones they name in ``after``.
+    from django.apps import apps
+
+    order = registry.demo_order()
+    assert order[:4] == ["surveys", "participation", "partners", "panels"]
+    assert set(order) <= {config.label for config in apps.get_app_configs()}
+    assert order.index("feedback") > order.index("participation")
+    assert order.index("choice") > order.index("surveys")
 
 
 def test_an_app_is_seeded_after_the_apps_it_names(monkeypatch: pytest.MonkeyPatch) -> None:
