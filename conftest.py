@@ -46,13 +46,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Leave out tests for the other database: ``postgresql`` tests when the database is not
-    PostgreSQL, ``sqlite_only`` tests when it is not SQLite (bin/test runs both passes).
+    PostgreSQL; ``sqlite_only`` and ``browser`` tests when it is not SQLite (bin/test runs both
+    passes, and a real browser checks pages, not the database: once is enough for the CI budget).
 
     Deselected, not skipped: on the other database they have nothing to check, and bin/test fails
     on skips."""
     postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
-    left_out = "sqlite_only" if postgres else "postgresql"
-    kept = [item for item in items if item.get_closest_marker(left_out) is None]
+    left_out = ("sqlite_only", "browser") if postgres else ("postgresql",)
+    kept = [item for item in items if not any(item.get_closest_marker(m) for m in left_out)]
     if len(kept) != len(items):
         config.hook.pytest_deselected(items=[item for item in items if item not in kept])
         items[:] = kept
