@@ -166,7 +166,10 @@ def test_menu_fits_one_row_and_opens_without_javascript(
 @pytest.mark.parametrize("lang", ["nb", "nn"])
 def test_home_pages_are_accessible_for_every_role(page: Any, lang: str) -> None:
     """Each role's home page (to-do list, open rounds, first-run checklist) passes axe and reflows."""
-    for username in ["admin", "leder.solsikken", "koordinator", "lesetilgang", "provestad.admin"]:
+    usernames = ["admin", "leder.solsikken", "koordinator", "lesetilgang", "provestad.admin"]
+    fullest = fullest_menu_user()
+    assert fullest in usernames
+    for username in usernames:
         page.context.clear_cookies()
         login(page, username)
         if lang != "nb":
@@ -175,5 +178,48 @@ def test_home_pages_are_accessible_for_every_role(page: Any, lang: str) -> None:
             page.wait_for_url("**/overview/")
         assert page.locator("html").get_attribute("lang") == lang
         assert page.locator("#todo-heading").count() == 1
+        if username == fullest:
+            assert_menu_on_one_row(page)
         assert_accessible(page)
         assert_fits_width(page)
+
+
+def fullest_menu_user() -> str:
+    """The demo user whose header menu has the most links (the widest bar)."""
+    from django.test import RequestFactory
+
+    from medvirk.accounts.models import User
+    from medvirk.site.context_processors import navigation
+
+    def links(user: User) -> int:
+        request = RequestFactory().get("/overview/")
+        request.user = user
+        return sum(len(group.items) for group in navigation(request)["nav_groups"])
+
+    return max(User.objects.filter(roles__isnull=False).distinct().order_by("username"), key=links).username
+
+
+def assert_menu_on_one_row(page: Any) -> None:
+    """At 1280 px the header's bar of task groups is one row, no label broken over two lines."""
+    assert page.viewport_size["width"] == 1280
+    bar = page.evaluate(
+        """() => {
+          const bar = document.querySelector('.mv-nav__bar');
+          const items = [...bar.querySelectorAll(':scope > li > a, :scope > li > details > summary')];
+          return {
+            tops: items.map(e => Math.round(e.getBoundingClientRect().top)),
+            lines: items.map(e => {  // text lines in each label: content height over line height
+              const s = getComputedStyle(e);
+              const box = e.getBoundingClientRect().height
+                - parseFloat(s.paddingTop) - parseFloat(s.paddingBottom)
+                - parseFloat(s.borderTopWidth) - parseFloat(s.borderBottomWidth);
+              return box / parseFloat(s.lineHeight);
+            }),
+            overflow: bar.scrollWidth - bar.clientWidth,
+            right: Math.max(...items.map(e => e.getBoundingClientRect().right)),
+            room: document.querySelector('.mv-header__inner').getBoundingClientRect().right,
+          };
+        }"""
+    )
+    assert len(bar["tops"]) >= 5 and max(bar["tops"]) - min(bar["tops"]) <= 2, (page.url, bar)
+    assert max(bar["lines"]) < 2 and bar["overflow"] <= 0 and bar["right"] <= bar["room"], (page.url, bar)
