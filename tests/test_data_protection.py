@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.utils import timezone, translation
 
 from medvirk.accounts.models import User
-from medvirk.accounts.retention import retention_periods_set
+from medvirk.accounts.services import retention_periods_set
 from medvirk.core.dataprotection import (
     PersonalData,
     declaration_of,

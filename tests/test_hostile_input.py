@@ -174,7 +174,7 @@ def test_huge_option_list_in_a_definition_is_a_4xx(demo: Any) -> None:
 
 
 def test_script_in_unit_name_is_rendered_escaped(demo: Any, client_as: Any) -> None:
-    from medvirk.accounts.units import unit_create
+    from medvirk.accounts.unit_services import unit_create
 
     unit = unit_create(actor=demo.users["admin"], parent=demo.units["Bydel Nord"], name=SCRIPT)
     client = client_as("admin")

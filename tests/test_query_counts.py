@@ -60,7 +60,7 @@ def grow_roles(d: DemoData) -> str:
 
 
 def _unit(d: DemoData) -> Any:
-    from medvirk.accounts.units import unit_create
+    from medvirk.accounts.unit_services import unit_create
     from medvirk.orgs.models import ServiceArea
 
     return unit_create(

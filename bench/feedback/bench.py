@@ -44,7 +44,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from medvirk.accounts.models import Role, RoleAssignment, User  # noqa: E402
-from medvirk.accounts.units import municipality_create, unit_create  # noqa: E402
+from medvirk.accounts.unit_services import municipality_create, unit_create  # noqa: E402
 from medvirk.analysis.outcomes import classify  # noqa: E402
 from medvirk.core.actors import SystemActor  # noqa: E402
 from medvirk.feedback import dashboard, services  # noqa: E402

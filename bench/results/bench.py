@@ -42,7 +42,7 @@ from django.test import Client  # noqa: E402
 
 from medvirk.accounts.models import Role, User  # noqa: E402
 from medvirk.accounts.services import role_grant  # noqa: E402
-from medvirk.accounts.units import municipality_create, unit_create  # noqa: E402
+from medvirk.accounts.unit_services import municipality_create, unit_create  # noqa: E402
 from medvirk.core.actors import SystemActor  # noqa: E402
 from medvirk.insights.tables import clear_cache  # noqa: E402
 from medvirk.orgs.models import Municipality, OrgUnit, UnitKind  # noqa: E402

@@ -10,21 +10,16 @@ would fall below WCAG AA contrast (4.5:1); contrast is computed by ColorAide (WC
 from __future__ import annotations
 
 import re
-from typing import Any
 from urllib.parse import urlparse
 
 from coloraide import Color
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
 from medvirk.core.uploads import check_image
-from medvirk.orgs.models import Municipality, MunicipalityLogo, OrgUnit
+from medvirk.orgs.models import Municipality
 
-from .access import Actor, can
-from .enums import AccountsAuditAction, BrandingErrorCode
-from .permissions import Perm
+from .enums import BrandingErrorCode
 
 MIN_CONTRAST = 4.5  # WCAG 2.1 AA, normal text (1.4.3)
 # What the brand colour must stand out against: white text on buttons and the header band, and the
@@ -87,55 +82,6 @@ def check_statement_url(url: str) -> str:
             field="accessibility_statement_url",
         )
     return url
-
-
-def municipality_branding_update(
-    *,
-    actor: Actor,
-    municipality: Municipality,
-    brand_colour: str,
-    accessibility_statement_url: str,
-    privacy_contact: str,
-    privacy_statement: str,
-    logo: bytes | None = None,
-    remove_logo: bool = False,
-) -> Municipality:
-    """Change the municipality's public face; only an administrator of the whole municipality may."""
-    root = OrgUnit.objects.filter(municipality=municipality, parent__isnull=True).first()
-    if root is None or not can(actor, Perm.ORG_MANAGE, root):  # can() also checks the municipality
-        raise ServiceError(
-            BrandingErrorCode.FORBIDDEN, _("Only the municipality's administrators may do this."), status=403
-        )
-    values: dict[str, Any] = {
-        "brand_colour": check_colour(brand_colour) if brand_colour.strip() else "",
-        "accessibility_statement_url": check_statement_url(accessibility_statement_url),
-        "privacy_contact": privacy_contact.strip(),
-        "privacy_statement": privacy_statement.strip(),
-    }
-    if logo:
-        values["logo_type"] = check_logo(logo)
-    elif remove_logo:
-        values["logo_type"] = ""
-    changed = sorted(k for k, v in values.items() if getattr(municipality, k) != v and k != "logo_type")
-    if logo or (remove_logo and municipality.logo_type):
-        changed = sorted([*changed, "logo"])
-    with transaction.atomic():
-        for key, value in values.items():
-            setattr(municipality, key, value)
-        municipality.save()
-        if logo:
-            MunicipalityLogo.objects.update_or_create(municipality=municipality, defaults={"data": logo})
-        elif remove_logo:
-            MunicipalityLogo.objects.filter(municipality=municipality).delete()
-        if changed:
-            audit_record(
-                actor=actor,
-                municipality=municipality,
-                action=AccountsAuditAction.MUNICIPALITY_BRANDING_UPDATED,
-                obj=municipality,
-                data={"changed": changed},
-            )
-    return municipality
 
 
 def theme_css(municipality: Municipality) -> str:

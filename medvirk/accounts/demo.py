@@ -19,7 +19,7 @@ from medvirk.orgs.selectors import municipality_root
 
 from .models import Role, User
 from .services import role_grant, user_create
-from .units import municipality_create, unit_create
+from .unit_services import municipality_create, unit_create
 
 DEMO_PASSWORD = "medvirk-demo-2026"  # noqa: S105 — printed for demo logins; demo data only
 

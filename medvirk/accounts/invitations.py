@@ -32,7 +32,7 @@ from .enums import AccountsAuditAction, AccountsErrorCode
 from .models import Role, User
 from .permissions import Perm
 from .services import role_grant, user_create
-from .units import municipality_create
+from .unit_services import municipality_create
 
 
 def invitation_link(user: User, *, base_url: str) -> str:

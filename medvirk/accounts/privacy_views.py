@@ -21,7 +21,7 @@ from .access import can
 from .permissions import Perm
 from .privacy_forms import RetentionForm
 from .requests import StaffRequest
-from .retention import retention_periods_set
+from .services import retention_periods_set
 
 
 def _administered_municipality(request: StaffRequest) -> Municipality:

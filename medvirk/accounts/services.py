@@ -1,24 +1,38 @@
-"""Writes for staff accounts, roles and API tokens; each one audited."""
+"""Writes for staff accounts, roles and API tokens, and each municipality's retention periods and
+their daily purge; each one audited.
+
+The retention kinds and their purge functions are registered by the apps (``core.retention``);
+the administrator's setting and the purge over every municipality (``manage.py
+purge_personal_data``) need municipalities and people, so they live here.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from medvirk.core.actors import SystemActor, ensure_system
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import CoreErrorCode, ServiceError
-from medvirk.orgs.models import Municipality, OrgUnit
+from medvirk.core.models import RetentionPeriod
+from medvirk.core.retention import PurgeOutcome, purge_municipality, retention_amounts, retention_kinds
+from medvirk.orgs.models import Municipality, MunicipalityLogo, OrgUnit
+from medvirk.orgs.selectors import municipality_root
 
-from .access import Actor, clear_scope_cache, ensure_can, ensure_can_anywhere
-from .enums import AccountsAuditAction, AccountsErrorCode
+from .access import Actor, can, clear_scope_cache, ensure_can, ensure_can_anywhere
+from .branding import check_colour, check_logo, check_statement_url
+from .enums import AccountsAuditAction, AccountsErrorCode, BrandingErrorCode
 from .models import ApiToken, LoginFailure, Role, RoleAssignment, User
 from .permissions import Perm
 
@@ -250,3 +264,127 @@ def login_failure_record(*, username: str, client: str) -> None:
 def login_failures_clear(*, username: str) -> None:
     """Forget failures for a username after a successful login."""
     LoginFailure.objects.filter(username=username.lower()).delete()
+
+
+# --- retention periods ---------------------------------------------------------------------
+
+
+def retention_periods_set(*, actor: Actor, municipality: Municipality, amounts: Mapping[str, int]) -> None:
+    """Set the municipality's retention period of each kind in ``amounts`` (administrators only)."""
+    ensure_can(
+        actor,
+        Perm.ORG_MANAGE,
+        municipality_root(municipality=municipality),
+        _("Only administrators of the whole municipality set how long personal data is kept."),
+    )
+    kinds = {kind.key: kind for kind in retention_kinds()}
+    before = retention_amounts(municipality.pk)
+    for key, amount in amounts.items():
+        kind = kinds.get(key)
+        if kind is None:
+            raise ServiceError(AccountsErrorCode.RETENTION_INVALID, _("Unknown kind of data."), field=key)
+        if not kind.minimum <= amount <= kind.maximum:
+            raise ServiceError(
+                AccountsErrorCode.RETENTION_INVALID,
+                _("Choose between %(min)d and %(max)d.") % {"min": kind.minimum, "max": kind.maximum},
+                field=key,
+            )
+    changed = {key: amount for key, amount in amounts.items() if before.get(key) != amount}
+    if not changed:
+        return
+    with transaction.atomic():
+        for key, amount in changed.items():
+            RetentionPeriod.objects.update_or_create(
+                municipality=municipality, kind=key, defaults={"amount": amount}
+            )
+        audit_record(
+            actor=actor,
+            municipality=municipality,
+            action=AccountsAuditAction.RETENTION_CHANGED,
+            obj=municipality,
+            data={key: [before.get(key), amount] for key, amount in changed.items()},
+        )
+
+
+def personal_data_purge(
+    *,
+    actor: SystemActor,
+    dry_run: bool = False,
+    kinds: list[str] | None = None,
+    municipality: str | None = None,
+) -> list[tuple[Municipality, PurgeOutcome]]:
+    """Run every kind's purge for every municipality (or one, by number or slug); audit what went.
+
+    Returns each municipality's outcome per kind. A dry run changes and audits nothing.
+    """
+    ensure_system(actor, "Purging personal data after its retention period")
+    municipalities = Municipality.objects.all()
+    if municipality:
+        municipalities = municipalities.filter(Q(code=municipality) | Q(slug=municipality))
+    results: list[tuple[Municipality, PurgeOutcome]] = []
+    for each in municipalities:
+        with transaction.atomic():
+            outcomes = purge_municipality(actor=actor, municipality_id=each.pk, dry_run=dry_run, kinds=kinds)
+            removed = {outcome.kind.key: outcome.count for outcome in outcomes if outcome.count}
+            if removed and not dry_run:
+                audit_record(
+                    actor=actor,
+                    municipality=each,
+                    action=AccountsAuditAction.PERSONAL_DATA_PURGED,
+                    obj=each,
+                    data=removed,
+                )
+        results.extend((each, outcome) for outcome in outcomes)
+    return results
+
+
+# --- a municipality's public face (checks in ``branding``) ------------------------------------
+
+
+def municipality_branding_update(
+    *,
+    actor: Actor,
+    municipality: Municipality,
+    brand_colour: str,
+    accessibility_statement_url: str,
+    privacy_contact: str,
+    privacy_statement: str,
+    logo: bytes | None = None,
+    remove_logo: bool = False,
+) -> Municipality:
+    """Change the municipality's public face; only an administrator of the whole municipality may."""
+    root = OrgUnit.objects.filter(municipality=municipality, parent__isnull=True).first()
+    if root is None or not can(actor, Perm.ORG_MANAGE, root):  # can() also checks the municipality
+        raise ServiceError(
+            BrandingErrorCode.FORBIDDEN, _("Only the municipality's administrators may do this."), status=403
+        )
+    values: dict[str, Any] = {
+        "brand_colour": check_colour(brand_colour) if brand_colour.strip() else "",
+        "accessibility_statement_url": check_statement_url(accessibility_statement_url),
+        "privacy_contact": privacy_contact.strip(),
+        "privacy_statement": privacy_statement.strip(),
+    }
+    if logo:
+        values["logo_type"] = check_logo(logo)
+    elif remove_logo:
+        values["logo_type"] = ""
+    changed = sorted(k for k, v in values.items() if getattr(municipality, k) != v and k != "logo_type")
+    if logo or (remove_logo and municipality.logo_type):
+        changed = sorted([*changed, "logo"])
+    with transaction.atomic():
+        for key, value in values.items():
+            setattr(municipality, key, value)
+        municipality.save()
+        if logo:
+            MunicipalityLogo.objects.update_or_create(municipality=municipality, defaults={"data": logo})
+        elif remove_logo:
+            MunicipalityLogo.objects.filter(municipality=municipality).delete()
+        if changed:
+            audit_record(
+                actor=actor,
+                municipality=municipality,
+                action=AccountsAuditAction.MUNICIPALITY_BRANDING_UPDATED,
+                obj=municipality,
+                data={"changed": changed},
+            )
+    return municipality

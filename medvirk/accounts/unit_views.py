@@ -11,7 +11,7 @@ from medvirk.core.errors import ServiceError
 from medvirk.core.views import staff_view
 from medvirk.orgs.selectors import build_forest, unit_ancestors
 
-from . import units as services
+from . import unit_services as services
 from .access import access_unit_by_id, can, units_for
 from .models import RoleAssignment
 from .permissions import Perm

@@ -31,12 +31,12 @@ from .access import (
     units_for,
 )
 from .branding import LOGO_MAX_BYTES
-from .branding import municipality_branding_update as branding_update
 from .forms import BrandingForm, LoginForm, RoleGrantForm, TokenForm, UserCreateForm
 from .invitations import user_invite
 from .models import ApiToken, RoleAssignment, User
 from .permissions import Perm
 from .requests import StaffRequest
+from .services import municipality_branding_update as branding_update
 
 
 def _client(request: HttpRequest) -> str:

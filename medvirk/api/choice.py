@@ -685,7 +685,7 @@ def import_clients(request: StaffRequest, service_id: int, payload: ImportIn) ->
         return Status(400, body)
     if payload.dry_run:
         return Status(200, body)
-    body["imported"] = csvimport.clients_import(
+    body["imported"] = services.clients_import(
         actor=request.user, service=service, rows=[r.data for r in preview.rows]
     )
     return Status(201, body)

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.responses import Status
 
-from medvirk.accounts import units as services
+from medvirk.accounts import unit_services as services
 from medvirk.accounts.access import access_unit_by_id, units_for
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest

@@ -3,7 +3,7 @@ another system).
 
 Two steps like every import in Medvirk: :func:`parse_csv` reads the file (``core.uploads``:
 UTF-8/16 or Windows-1252; comma, semicolon or tab) into a preview with a verdict per line; the
-rows travel signed (``django.core.signing``) to the confirm step, where :func:`clients_import`
+rows travel signed (``django.core.signing``) to the confirm step, where ``services.clients_import``
 checks them again and stores all of them in one transaction, or none. Unlike the organisations
 import, a file with any bad line is rejected whole, and the preview lists every bad line: a
 client list half imported would leave providers with half their clients.
@@ -22,21 +22,17 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core import signing
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from medvirk.accounts.access import Actor, acting_user
 from medvirk.common import languages
 from medvirk.common.norway import validate_org_number
-from medvirk.core.audit import audit_record
 from medvirk.core.csv_import import CsvUnreadable, open_csv
 from medvirk.core.errors import ServiceError
+from medvirk.core.uploads import preview_rows_load
 
-from . import rules
-from .enums import ChoiceAuditAction, ChoiceErrorCode
-from .models import Approval, Assignment, ChoiceService, Client
-from .services import Background, clean_alias, clean_background, ensure_cases
-from .types import HowAssigned
+from .enums import ChoiceErrorCode
+from .models import Approval, ChoiceService, Client
+from .services import Background, clean_alias, clean_background
 
 MAX_BYTES = 2_000_000
 MAX_ROWS = 5000
@@ -229,83 +225,20 @@ def _row(
     return row
 
 
+def _salt(service: ChoiceService) -> str:
+    """Bind the signed rows to one service: another service's confirm step cannot read them."""
+    return f"{SIGNING_SALT}.{service.pk}"
+
+
 def sign_rows(preview: ImportPreview, service: ChoiceService) -> str:
     """Return the rows to store, signed and bound to the service, for the confirm form."""
     if not preview.importable:
         raise ValueError("only a file without bad lines can be imported")
-    return signing.dumps(
-        {"service": service.pk, "rows": [r.data for r in preview.rows]}, salt=SIGNING_SALT, compress=True
-    )
+    return signing.dumps([r.data for r in preview.rows], salt=_salt(service), compress=True)
 
 
 def unsign_rows(token: str, service: ChoiceService) -> list[dict[str, Any]]:
     """Return the signed rows; raise ServiceError when tampered with, too old or for another service."""
-    expired = ServiceError(
-        ChoiceErrorCode.BAD_SIGNATURE, _("The preview has expired. Upload the file again.")
+    return preview_rows_load(
+        token, salt=_salt(service), max_age=SIGNATURE_MAX_AGE, code=ChoiceErrorCode.BAD_SIGNATURE
     )
-    try:
-        payload = signing.loads(token, salt=SIGNING_SALT, max_age=SIGNATURE_MAX_AGE)
-    except signing.BadSignature:
-        raise expired from None
-    if (
-        not isinstance(payload, dict)
-        or payload.get("service") != service.pk
-        or not isinstance(payload.get("rows"), list)
-    ):
-        raise expired
-    return payload["rows"]
-
-
-@transaction.atomic
-def clients_import(*, actor: Actor, service: ChoiceService, rows: list[dict[str, Any]]) -> int:
-    """Store every row as a client with its current provider, or nothing (one transaction).
-
-    Rows are checked again (the service may have changed since the preview): a clash now fails
-    the whole import with the line's alias named. Imported clients count as neither an active
-    choice nor the default in the statistics (how they came to their provider is not known).
-    """
-    ensure_cases(actor, service)
-    providers = {
-        a.provider_id: a for a in Approval.objects.filter(service=service).select_related("provider")
-    }
-    existing = {a.casefold() for a in Client.objects.filter(service=service).values_list("alias", flat=True)}
-    user = acting_user(actor)
-    for row in rows:
-        alias = row["alias"]
-        approval = providers.get(row["provider"])
-        if alias.casefold() in existing or approval is None:
-            raise ServiceError(
-                ChoiceErrorCode.IMPORT_INVALID,
-                _("The file no longer fits the service (client %(alias)s). Upload it again.")
-                % {"alias": alias},
-            )
-        existing.add(alias.casefold())
-        decision_on = date.fromisoformat(row["decision_on"])
-        client = Client.objects.create(
-            municipality_id=service.municipality_id,
-            service=service,
-            alias=alias,
-            decision_on=decision_on,
-            choice_deadline=rules.choice_deadline(decision_on, service.choice_days),
-            district=row["district"],
-            age_band=row["age_band"],
-            immigrant_background=row["immigrant_background"],
-            language=row["language"],
-            created_by=user,
-        )
-        Assignment.objects.create(
-            municipality_id=service.municipality_id,
-            client=client,
-            provider=approval.provider,
-            starts_on=date.fromisoformat(row["starts_on"]),
-            how=HowAssigned.IMPORTED,
-            created_by=user,
-        )
-    audit_record(
-        actor=actor,
-        municipality=service.owner_unit.municipality,
-        action=ChoiceAuditAction.CLIENTS_IMPORTED,
-        obj=service,
-        data={"clients": len(rows)},
-    )
-    return len(rows)

@@ -305,7 +305,7 @@ def import_clients(request: StaffRequest, service_id: int) -> HttpResponse:
     if request.method == "POST" and "confirm" in request.POST:
         try:
             rows = csvimport.unsign_rows(request.POST.get("rows", ""), service)
-            count = csvimport.clients_import(actor=request.user, service=service, rows=rows)
+            count = services.clients_import(actor=request.user, service=service, rows=rows)
         except ServiceError as error:
             messages.error(request, str(error.message))
             return redirect("choice:import", service.pk)

@@ -23,7 +23,7 @@ from typing import Any
 from django.utils import timezone
 
 from medvirk.accounts.models import Role, RoleAssignment, User
-from medvirk.accounts.units import unit_create
+from medvirk.accounts.unit_services import unit_create
 from medvirk.analysis.outcomes import classify
 from medvirk.common.dimensions import age_band_for
 from medvirk.core.actors import SystemActor

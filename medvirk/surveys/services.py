@@ -25,7 +25,7 @@ from .answering.services import (
     stored_answers,
 )
 from .design.builder_services import survey_build, survey_publish_fallback
-from .design.local import local_question_add, local_question_remove, local_question_update
+from .design.local_services import local_question_add, local_question_remove, local_question_update
 from .design.services import (
     survey_create,
     survey_is_accepting,

@@ -18,8 +18,8 @@ PNG_1PX = bytes.fromhex(
 
 @pytest.mark.parametrize("lang", ["nb", "nn"])
 def test_branded_public_pages_are_accessible(page: Any, lang: str) -> None:
-    from medvirk.accounts.branding import municipality_branding_update
     from medvirk.accounts.demo import load_demo
+    from medvirk.accounts.services import municipality_branding_update
 
     demo = load_demo()
     municipality_branding_update(

@@ -13,9 +13,9 @@ from medvirk.accounts.branding import (
     BrandingErrorCode,
     check_colour,
     contrast,
-    municipality_branding_update,
     theme_css,
 )
+from medvirk.accounts.services import municipality_branding_update
 from medvirk.core.errors import ServiceError
 from medvirk.core.models import AuditEvent
 from tests.images import PNG, image

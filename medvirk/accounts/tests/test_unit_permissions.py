@@ -1,4 +1,5 @@
-"""The organisation tree's writes (accounts.units) check their actor themselves, not only pages and API."""
+"""The organisation tree's writes (accounts.unit_services) check their actor themselves, not only pages
+and API."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from medvirk.accounts import units as services
+from medvirk.accounts import unit_services as services
 from medvirk.accounts.models import Role
 from medvirk.accounts.services import role_grant
 from medvirk.core.actors import SystemActor

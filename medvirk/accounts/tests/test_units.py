@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from medvirk.accounts import units as services
+from medvirk.accounts import unit_services as services
 from medvirk.accounts.demo import DemoData
 from medvirk.core.errors import ServiceError
 from medvirk.core.models import AuditEvent

@@ -1,7 +1,8 @@
 """Writes of free choice of provider: each function is one complete change that checks its actor.
 
 Services with choice, providers, approvals and continuity (``setup``); clients, choices,
-defaults, switches and ending (``cases``); requests from the public page (``requests``).
+defaults, switches and ending (``cases``) and their e-mails to providers (``notices``); a
+confirmed CSV import (``imports``); requests from the public page (``requests``).
 """
 
 from .cases import (
@@ -21,6 +22,7 @@ from .cases import (
     switch_cancel,
     switch_register,
 )
+from .imports import clients_import
 from .requests import (
     RequestData,
     VerifiedIdentity,
@@ -56,6 +58,7 @@ __all__ = [
     "client_end",
     "client_register",
     "clients_awaiting_default",
+    "clients_import",
     "continuity_report",
     "default_apply",
     "defaults_apply_all",

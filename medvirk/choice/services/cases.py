@@ -2,7 +2,7 @@
 
 Every function checks its actor: ``CHOICE_CASES`` on the service's responsible unit, except
 ``defaults_apply_due`` for the daily command (Medvirk itself). Dates follow ``choice.rules``.
-Each change that gives or takes a client from a provider e-mails the provider (``notify``).
+Each change that gives or takes a client from a provider e-mails the provider (``notices``).
 """
 
 from __future__ import annotations
@@ -22,11 +22,12 @@ from medvirk.core.actors import SystemActor, ensure_system
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
 
-from .. import notify, rules
+from .. import rules
 from ..enums import ChoiceAuditAction, ChoiceErrorCode
 from ..models import Approval, Assignment, ChoiceService, Client, Provider, Switch
 from ..selectors import district_codes, has_room
 from ..types import ApprovalStatus, Channel, HowAssigned, SwitchReason, SwitchStatus
+from . import notices
 
 
 def ensure_cases(actor: Actor, service: ChoiceService) -> None:
@@ -231,7 +232,7 @@ def choice_record(
         obj=client,
         data={"provider": provider.pk, "starts_on": str(first_day)},
     )
-    notify.announce_start(assignment)
+    notices.announce_start(assignment)
     return assignment
 
 
@@ -265,7 +266,7 @@ def _apply_default(actor: Actor, client: Client, today: date) -> Assignment:
         obj=client,
         data={"provider": service.default_provider_id, "starts_on": str(first_day)},
     )
-    notify.announce_start(assignment)
+    notices.announce_start(assignment)
     return assignment
 
 
@@ -428,8 +429,8 @@ def switch_register(
         obj=switch,
         data={"from": current.provider_id, "to": to_provider.pk, "effective_on": str(dates.first_day_new)},
     )
-    notify.announce_end(current)
-    notify.announce_start(new)
+    notices.announce_end(current)
+    notices.announce_start(new)
     return switch
 
 
@@ -448,7 +449,7 @@ def switch_cancel(*, actor: Actor, switch: Switch, today: date) -> Switch:
     switch.status = SwitchStatus.CANCELLED
     switch.new_assignment = None
     switch.save(update_fields=["status", "new_assignment"])
-    notify.announce_end(new, cancelled=True)
+    notices.announce_end(new, cancelled=True)
     new.delete()  # it never began: the history keeps the cancelled switch instead
     audit_record(
         actor=actor,
@@ -477,7 +478,7 @@ def client_end(*, actor: Actor, client: Client, last_day: date) -> Client:
             Switch.objects.filter(new_assignment=assignment).update(
                 status=SwitchStatus.CANCELLED, new_assignment=None
             )
-            notify.announce_end(assignment, cancelled=True)
+            notices.announce_end(assignment, cancelled=True)
             assignment.delete()
         elif assignment.ends_on is None or assignment.ends_on > last_day:
             assignment.ends_on = last_day
@@ -486,7 +487,7 @@ def client_end(*, actor: Actor, client: Client, last_day: date) -> Client:
     client.ended_on = last_day
     client.save(update_fields=["ended_on"])
     for assignment in ended:
-        notify.announce_end(assignment)
+        notices.announce_end(assignment)
     audit_record(
         actor=actor,
         municipality=client.service.owner_unit.municipality,

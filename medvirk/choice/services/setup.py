@@ -15,7 +15,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from medvirk.accounts import units as org_services
+from medvirk.accounts import unit_services as org_services
 from medvirk.accounts.access import Actor, acting_user, can, ensure_can
 from medvirk.accounts.permissions import Perm
 from medvirk.common import languages

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from medvirk.choice import csvimport, selectors
+from medvirk.choice import csvimport, selectors, services
 from medvirk.choice.demo import MUNICIPAL, PRIVATE_A, PRIVATE_B, ChoiceDemo
 from medvirk.choice.models import Client
 from medvirk.choice.types import HowAssigned
@@ -40,7 +40,7 @@ def test_a_good_file_is_previewed_then_imported_whole(base: ChoiceDemo, handler:
         service=base.service, alias__startswith="EK-"
     ).exists()  # preview stores nothing
     rows = csvimport.unsign_rows(csvimport.sign_rows(preview, base.service), base.service)
-    assert csvimport.clients_import(actor=handler, service=base.service, rows=rows) == 3
+    assert services.clients_import(actor=handler, service=base.service, rows=rows) == 3
     first = Client.objects.get(service=base.service, alias="EK-1")
     assert (first.language, first.immigrant_background, first.age_band, first.district) == (
         "ar",
@@ -133,7 +133,7 @@ def test_the_import_is_all_or_nothing_when_the_service_changed_meanwhile(
         choice_deadline="2026-01-15",
     )
     with pytest.raises(ServiceError) as excinfo:
-        csvimport.clients_import(actor=handler, service=base.service, rows=rows)
+        services.clients_import(actor=handler, service=base.service, rows=rows)
     assert "EK-3" in str(excinfo.value.message)
     assert not Client.objects.filter(service=base.service, alias__in=["EK-1", "EK-2"]).exists()
 

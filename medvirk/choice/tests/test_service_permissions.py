@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from medvirk.choice import csvimport, services
+from medvirk.choice import services
 from medvirk.choice.demo import MUNICIPAL, PRIVATE_A, PRIVATE_B, ChoiceDemo
 from medvirk.choice.services import ProviderData, RequestData
 from medvirk.core.actors import SystemActor
@@ -100,7 +100,7 @@ def test_cases_without_the_permission_are_refused(base: ChoiceDemo, demo: Any, u
     _refused(lambda: services.client_end(actor=actor, client=client, last_day=date(2026, 6, 30)))
     _refused(lambda: services.online_request_match(actor=actor, request=request, client=waiting))
     _refused(lambda: services.online_request_close(actor=actor, request=request, note="x"))
-    _refused(lambda: csvimport.clients_import(actor=actor, service=base.service, rows=[]))
+    _refused(lambda: services.clients_import(actor=actor, service=base.service, rows=[]))
 
 
 def test_the_daily_run_and_public_requests_are_medvirk_itself(base: ChoiceDemo, demo: Any) -> None:

@@ -28,7 +28,14 @@ from .episodes import (
     rating_submit,
     session_record,
 )
-from .links import client_answers_submit, link_by_token, link_create, link_expiry, link_revoke
+from .links import (
+    client_answers_submit,
+    link_by_token,
+    link_create,
+    link_expiry,
+    link_revoke,
+    links_expired_delete,
+)
 from .setup import instrument_import, instrument_load, instrument_texts_set, retention_set, service_create
 
 __all__ = [
@@ -58,6 +65,7 @@ __all__ = [
     "link_create",
     "link_expiry",
     "link_revoke",
+    "links_expired_delete",
     "one_decimal",
     "rater_add",
     "rating_submit",

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from medvirk.core.actors import SystemActor
+from medvirk.core.actors import SystemActor, ensure_system
 from medvirk.core.errors import ServiceError
 
 from ..enums import FeedbackAuditAction as Action
@@ -101,6 +101,13 @@ def link_revoke(*, actor: Actor, link: ClientLink) -> ClientLink:
         link.save(update_fields=["revoked_at"])
         _audit(actor, link, Action.LINK_REVOKED)
     return link
+
+
+def links_expired_delete(*, actor: SystemActor) -> int:
+    """Delete every expired client link (the daily ``feedback_daily``); return how many went."""
+    ensure_system(actor, "Deleting expired client links")
+    deleted, _kinds = ClientLink.objects.filter(expires_at__lt=timezone.now()).delete()
+    return deleted
 
 
 def link_by_token(token: str) -> ClientLink | None:

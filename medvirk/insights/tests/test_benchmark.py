@@ -11,7 +11,7 @@ from django.utils import translation
 from medvirk.accounts.demo import DEMO_ACTOR, DemoData
 from medvirk.accounts.models import Role, User
 from medvirk.accounts.services import role_grant
-from medvirk.accounts.units import municipality_create, unit_create
+from medvirk.accounts.unit_services import municipality_create, unit_create
 from medvirk.orgs.models import ServiceArea
 from medvirk.orgs.selectors import municipality_root
 from medvirk.surveys import services

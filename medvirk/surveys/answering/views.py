@@ -279,7 +279,7 @@ def section(request: HttpRequest, token: str, number: int) -> HttpResponse:
     if shown != number:  # skipped by logic: go to the next shown page
         return page.go(shown)
     if request.method == "POST":
-        return page.save()
+        return page.submit()
     return page.render(engine.answers_to_form(page.stored), {}, page.effective)
 
 
@@ -309,7 +309,7 @@ class Page:
             return _finish(self.request, self.response, self.token, self.definition)
         return redirect("respond:section", token=self.token, number=number)
 
-    def save(self) -> HttpResponse:
+    def submit(self) -> HttpResponse:
         post = self.request.POST
         data = {k: post.getlist(k) for k in post if k.startswith(engine.FIELD_PREFIX)}
         answers, problems = engine.parse_section(

@@ -25,7 +25,7 @@ from medvirk.orgs.models import OrgUnit, ServiceArea
 
 from ..models import SurveyStatus
 from ..selectors import access_survey_by_id, access_survey_unit, survey_units_for, surveys_for
-from . import builder, local, services
+from . import builder, local, local_services, services
 from .bank import list_templates, load_template
 from .builder_services import survey_build
 from .definition import missing_translations, tx
@@ -340,7 +340,7 @@ def unit_local(request: StaffRequest, survey_id: int, survey_unit_id: int) -> Ht
         old = next((q for q in questions if q["key"] == key), None)
         try:
             if action == "remove" and old is not None:
-                local.local_question_remove(actor=request.user, survey_unit=su, key=key)
+                local_services.local_question_remove(actor=request.user, survey_unit=su, key=key)
                 messages.success(request, _("The question was removed. Answers already given are kept."))
                 return redirect("surveys:local", survey.pk, su.pk)
             if action in ("add", "save"):
@@ -349,10 +349,12 @@ def unit_local(request: StaffRequest, survey_id: int, survey_unit_id: int) -> Ht
                 failed = (prefix, form)
                 if form.is_valid():
                     if action == "add":
-                        local.local_question_add(actor=request.user, survey_unit=su, question=form.question())
+                        local_services.local_question_add(
+                            actor=request.user, survey_unit=su, question=form.question()
+                        )
                         messages.success(request, _("The question was added."))
                     elif old is not None:
-                        local.local_question_update(
+                        local_services.local_question_update(
                             actor=request.user, survey_unit=su, key=key, question=form.question(old)
                         )
                         messages.success(request, _("The question was saved. Existing answers are kept."))

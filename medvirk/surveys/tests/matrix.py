@@ -127,7 +127,7 @@ def _make_codes(c: Any, d: DemoData, t: str) -> Any:
 
 def _local_key(d: DemoData, t: str) -> str:
     """Give the target unit one local question (as its designer) and return its key."""
-    from medvirk.surveys.design.local import local_question_add
+    from medvirk.surveys.design.local_services import local_question_add
 
     actor = d.users["admin" if t != "foreign" else "provestad.admin"]
     su = unit_for(d, t)

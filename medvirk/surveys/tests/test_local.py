@@ -13,7 +13,7 @@ from django.utils import translation
 from medvirk.accounts.demo import DemoData
 from medvirk.core.errors import ServiceError
 from medvirk.surveys import services
-from medvirk.surveys.design import local
+from medvirk.surveys.design import local, local_services
 from medvirk.surveys.models import Answer, Channel, Response, SurveyQuestion, SurveyStatus, SurveyUnit
 from medvirk.surveys.services import RESPONDENT
 from medvirk.surveys.types import parse_definition
@@ -57,13 +57,14 @@ def test_unit_leader_adds_namespaced_questions_up_to_the_limit(survey: Any, demo
     leader = demo.users["leder.solsikken"]
     su = su_of(survey, demo, "Solsikken barnehage")
     version = survey.definition_version
-    keys = [local.local_question_add(actor=leader, survey_unit=su, question=RATING) for _ in range(3)]
+    add = local_services.local_question_add
+    keys = [add(actor=leader, survey_unit=su, question=RATING) for _ in range(3)]
     unit_id = demo.units["Solsikken barnehage"].pk
     assert keys == [f"local_{unit_id}_{n}" for n in (1, 2, 3)]
     rows = SurveyQuestion.objects.filter(survey=survey, key__in=keys)
     assert rows.count() == 3 and not rows.filter(hidden=True).exists()
     with pytest.raises(ServiceError) as exc:
-        local.local_question_add(actor=leader, survey_unit=su, question=RATING)
+        local_services.local_question_add(actor=leader, survey_unit=su, question=RATING)
     assert exc.value.code == "local_limit"
     survey.refresh_from_db()
     assert survey.definition_version == version + 3  # caches keyed by the version see the change
@@ -75,10 +76,10 @@ def test_only_designers_of_that_unit_may_add(survey: Any, demo: DemoData) -> Non
     nordlys = su_of(survey, demo, "Nordlys barnehage")
     for user in ("leder.solsikken", "koordinator"):
         with pytest.raises(ServiceError) as exc:
-            local.local_question_add(actor=demo.users[user], survey_unit=nordlys, question=RATING)
+            local_services.local_question_add(actor=demo.users[user], survey_unit=nordlys, question=RATING)
         assert exc.value.code == "forbidden"
     with pytest.raises(ServiceError) as exc:
-        local.local_question_add(
+        local_services.local_question_add(
             actor=demo.users["analytiker"], survey_unit=nordlys, question={**RATING, "type": "matrix"}
         )
     assert exc.value.code == "type_invalid"
@@ -96,7 +97,7 @@ def test_only_that_units_respondents_see_and_answer_them(survey: Any, demo: Demo
     leader = demo.users["leder.solsikken"]
     own = su_of(survey, demo, "Solsikken barnehage")
     other = su_of(survey, demo, "Nordlys barnehage")
-    key = local.local_question_add(actor=leader, survey_unit=own, question=RATING)
+    key = local_services.local_question_add(actor=leader, survey_unit=own, question=RATING)
     assert local.definition_for_unit(other).sections == parse_definition(survey.definition).sections
     last = local.definition_for_unit(own).sections[-1]
     assert last.title["nb"] == "Spørsmål fra Solsikken barnehage"
@@ -129,7 +130,8 @@ def test_only_that_units_respondents_see_and_answer_them(survey: Any, demo: Demo
 
 def test_web_flow_shows_the_local_page_last(survey: Any, demo: DemoData) -> None:
     own = su_of(survey, demo, "Solsikken barnehage")
-    key = local.local_question_add(actor=demo.users["leder.solsikken"], survey_unit=own, question=CHOICE)
+    leader = demo.users["leder.solsikken"]
+    key = local_services.local_question_add(actor=leader, survey_unit=own, question=CHOICE)
     client = Client()
     landing = client.get(f"/a/{own.link_key}/?lang=en")
     found = re.search(r'name="idempotency_key" value="([^"]+)"', landing.content.decode())
@@ -149,7 +151,7 @@ def test_web_flow_shows_the_local_page_last(survey: Any, demo: DemoData) -> None
 def test_live_edits_keep_keys_and_answers(survey: Any, demo: DemoData) -> None:
     leader = demo.users["leder.solsikken"]
     own = su_of(survey, demo, "Solsikken barnehage")
-    key = local.local_question_add(actor=leader, survey_unit=own, question=CHOICE)
+    key = local_services.local_question_add(actor=leader, survey_unit=own, question=CHOICE)
     services.response_submit_complete(
         actor=RESPONDENT,
         survey_unit=own,
@@ -163,41 +165,41 @@ def test_live_edits_keep_keys_and_answers(survey: Any, demo: DemoData) -> None:
         "text": {"nb": "Hvilken ukedag passer best?", "en": "Which weekday suits you best?"},
         "options": [CHOICE["options"][1]],  # Monday removed
     }
-    local.local_question_update(actor=leader, survey_unit=own, key=key, question=reworded)
+    local_services.local_question_update(actor=leader, survey_unit=own, key=key, question=reworded)
     own.refresh_from_db()
     stored = own.local_questions[0]
     assert stored["key"] == key and stored["text"]["en"] == "Which weekday suits you best?"
     assert {o["key"]: o.get("hidden", False) for o in stored["options"]} == {"fri": False, "mon": True}
     assert SurveyQuestion.objects.get(survey=survey, key=key).pk == question_id
     with pytest.raises(ServiceError) as exc:
-        local.local_question_update(actor=leader, survey_unit=own, key=key, question=RATING)
+        local_services.local_question_update(actor=leader, survey_unit=own, key=key, question=RATING)
     assert exc.value.code == "type_change"
-    unanswered = local.local_question_add(actor=leader, survey_unit=own, question=CHOICE)
-    local.local_question_update(actor=leader, survey_unit=own, key=unanswered, question=RATING)
+    unanswered = local_services.local_question_add(actor=leader, survey_unit=own, question=CHOICE)
+    local_services.local_question_update(actor=leader, survey_unit=own, key=unanswered, question=RATING)
     assert SurveyQuestion.objects.get(survey=survey, key=unanswered).qtype == "rating"
-    local.local_question_remove(actor=leader, survey_unit=own, key=unanswered)
+    local_services.local_question_remove(actor=leader, survey_unit=own, key=unanswered)
     # The owner editing the survey's own questions does not touch the unit's.
     services.survey_update_definition(
         actor=demo.users["analytiker"], survey=survey, document=sample_definition()
     )
     assert not SurveyQuestion.objects.get(pk=question_id).hidden
 
-    local.local_question_remove(actor=leader, survey_unit=own, key=key)
+    local_services.local_question_remove(actor=leader, survey_unit=own, key=key)
     own.refresh_from_db()
     assert own.local_questions[0]["hidden"] is True
     assert SurveyQuestion.objects.get(pk=question_id).hidden
     assert Answer.objects.filter(question_id=question_id).count() == 1  # kept
     assert local.definition_for_unit(own).sections[-1].key != local.section_key(own.unit_id)
     # The freed place can be used again, under a new key.
-    again = local.local_question_add(actor=leader, survey_unit=own, question=RATING)
+    again = local_services.local_question_add(actor=leader, survey_unit=own, question=RATING)
     assert again != key and again.endswith("_3")
 
 
 def test_results_pages_list_them_for_that_unit(client_as: Any, survey: Any, demo: DemoData) -> None:
     own = su_of(survey, demo, "Solsikken barnehage")
     leader = demo.users["leder.solsikken"]
-    key = local.local_question_add(actor=leader, survey_unit=own, question=RATING)
-    text_key = local.local_question_add(
+    key = local_services.local_question_add(actor=leader, survey_unit=own, question=RATING)
+    text_key = local_services.local_question_add(
         actor=leader,
         survey_unit=own,
         question={"type": "textarea", "text": {"nb": "Noe mer?", "en": "More?"}},

@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from medvirk.accounts.demo import DemoData
 from medvirk.surveys import services
 from medvirk.surveys.answering import answer_store
-from medvirk.surveys.design import local
+from medvirk.surveys.design import local_services
 from medvirk.surveys.models import Answer, Response, SurveyStatus, SurveyUnit
 from medvirk.surveys.services import RESPONDENT
 from tests.sample_survey import sample_definition
@@ -137,7 +137,8 @@ def test_retry_racing_a_stored_response_answers_duplicate(survey: Any) -> None:
 
 def test_local_questions_are_answered_through_their_own_link_only(survey: Any, demo: DemoData) -> None:
     own, other = _units(survey)
-    key = local.local_question_add(actor=demo.users["leder.solsikken"], survey_unit=own, question=RATING)
+    leader = demo.users["leder.solsikken"]
+    key = local_services.local_question_add(actor=leader, survey_unit=own, question=RATING)
     assert own.unit.name == "Solsikken barnehage"
     missing = _post(own.link_key, "a", _as_json(TEMPLATE_ANSWERS))
     assert missing.status_code == 422

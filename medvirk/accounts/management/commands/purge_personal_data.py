@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from medvirk.accounts.retention import personal_data_purge
+from medvirk.accounts.services import personal_data_purge
 from medvirk.core.actors import SystemActor
 from medvirk.core.retention import retention_kinds
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from medvirk.core.actors import SystemActor
 from medvirk.core.retention import retention_amount
 from medvirk.feedback import services
-from medvirk.feedback.models import ClientLink, Service
+from medvirk.feedback.models import Service
 from medvirk.feedback.retention import EPISODES
 from medvirk.orgs.models import Municipality
 
@@ -35,7 +35,7 @@ class Command(BaseCommand):
             months = retention_amount(municipality.pk, EPISODES)  # Administration → Data protection
             due = services.episodes_due_for_anonymising(municipality.pk, today, months)
             anonymised += services.episodes_anonymise(actor=actor, episodes=due)
-        expired, _kinds = ClientLink.objects.filter(expires_at__lt=timezone.now()).delete()
+        expired = services.links_expired_delete(actor=actor)
         fits = 0
         if not options["no_refit"]:
             for service in Service.objects.select_related("outcome", "unit"):

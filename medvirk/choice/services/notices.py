@@ -1,4 +1,4 @@
-"""E-mails to providers about new and ending clients.
+"""E-mails to providers about new and ending clients (sent by the services of ``cases``).
 
 Sent after the change is committed (``transaction.on_commit``), so a rolled-back registration
 never announces a client. The message names the client by the alias the municipality uses with
@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .models import Assignment
+from ..models import Assignment
 
 
 def _later(assignment: Assignment, subject: str, body: str, stamp: str) -> None:
