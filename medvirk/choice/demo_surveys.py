@@ -16,7 +16,7 @@ from medvirk.common.dimensions import DIMENSIONS_BY_KEY, PREFER_NOT_TO_SAY
 from medvirk.surveys import selectors as survey_selectors
 from medvirk.surveys import services as survey_services
 from medvirk.surveys.models import Channel, SurveyStatus, SurveyUnit
-from medvirk.surveys.types import Definition, QType, Question
+from medvirk.surveys.types import Definition, Edit, Figures, Scale, question_type
 
 from .demo import DEMO, MUNICIPAL, PRIVATE_A, PRIVATE_B, ChoiceDemo
 
@@ -32,9 +32,7 @@ STAFF_OPTIONS = ("en_til_tre", "fire_til_seks", "sju_til_ti", "over_ti")
 CHANNELS = (Channel.CODE, Channel.CODE, Channel.EMAIL, Channel.PAPER)
 
 
-def _rating(q: Question, rng: random.Random, quality: float) -> Any:
-    scale = q.scale
-    assert scale is not None
+def _rating(scale: Scale, rng: random.Random, quality: float) -> Any:
     if scale.dont_know and rng.random() < 0.04:
         return "dont_know"
     centre = scale.min + (scale.max - scale.min) * quality
@@ -46,25 +44,21 @@ def _answers(definition: Definition, rng: random.Random, quality: float, steady:
     for q in definition.questions(include_rows=False):
         if q.hidden:
             continue
-        if q.type == QType.BACKGROUND:
+        qtype = question_type(q.type)
+        if qtype.figures is Figures.BACKGROUND:
             dimension = DIMENSIONS_BY_KEY.get(q.dimension or "")
             keys = dimension.keys() if dimension is not None else ()
             if q.dimension == "age_band":
                 keys = ("67-79", "80+", "80+")
             answers[q.key] = rng.choice(keys) if keys and rng.random() > 0.05 else PREFER_NOT_TO_SAY
-        elif q.type == QType.RATING:
-            answers[q.key] = _rating(q, rng, quality)
-        elif q.type == QType.MATRIX:
-            for row in q.rows:
-                answers[row.key] = _rating(
-                    Question(key=row.key, type=QType.RATING, text=row.text, scale=q.scale), rng, quality
-                )
+        elif scaled := qtype.scale_items(q):  # a rating, or each statement of a matrix
+            for item, scale in scaled:
+                answers[item.key] = _rating(scale, rng, quality)
         elif q.key == "hjemme_antall_ansatte":
             answers[q.key] = STAFF_OPTIONS[0] if rng.random() < steady else rng.choice(STAFF_OPTIONS[1:])
-        elif q.type == QType.SINGLE:
-            answers[q.key] = rng.choice([o.key for o in q.options if not o.hidden])
-        elif q.type == QType.MULTIPLE:
-            answers[q.key] = (rng.choice([o.key for o in q.options if not o.hidden]),)
+        elif Edit.OPTIONS in qtype.edits:  # single or multiple choice: one option
+            chosen = rng.choice([o.key for o in q.options if not o.hidden])
+            answers[q.key] = chosen if qtype.exclusive else (chosen,)
     return answers
 
 

@@ -27,7 +27,7 @@ from medvirk.common.dimensions import DISTRICT
 from medvirk.orgs.models import OrgUnit
 from medvirk.population.selectors import catchment_for, dimension_label, population_margins
 from medvirk.surveys.models import Answer, Response, SurveyQuestion
-from medvirk.surveys.types import parse_definition
+from medvirk.surveys.types import parse_definition, question_type
 
 from .equity import (
     BG_FIELDS,
@@ -54,12 +54,9 @@ def survey_questions(survey: Any, language: str = "nb") -> dict[str, QuestionInf
     out: dict[str, QuestionInfo] = {}
     definition = parse_definition(survey.definition)
     for q in definition.questions(include_rows=False):
-        items = [(q, q.scale)] if q.type == "rating" else [(r, r.scale or q.scale) for r in q.rows]
-        for item, scale in items:
-            if scale is None:
-                continue
+        for item, scale in question_type(q.type).scale_items(q):
             text = item.text.get(language) or item.text.get("nb") or next(iter(item.text.values()), item.key)
-            if item is not q and q.type == "matrix":
+            if item is not q:  # a statement of a matrix: its question's text first
                 parent = q.text.get(language) or q.text.get("nb") or ""
                 text = f"{parent} {text}".strip()
             out[item.key] = QuestionInfo(item.key, text, (scale.max - 1, scale.max))

@@ -19,7 +19,7 @@ from medvirk.orgs.models import ServiceArea
 from . import services
 from .design.bank import load_template
 from .models import Channel, SurveyStatus, SurveyUnit
-from .types import DONT_KNOW, Definition, QType, Question
+from .types import DONT_KNOW, Definition, Figures, QType, Question, question_type
 
 COMMENTS = [
     "Mer informasjon om hva barna har gjort i løpet av dagen.",
@@ -133,11 +133,11 @@ def answers_for(
     for q in definition.questions(include_rows=False):
         if q.hidden:
             continue
-        if q.type == QType.BACKGROUND:
+        if question_type(q.type).figures is Figures.BACKGROUND:
             answers[q.key] = _background(q, rng, district, immigrant)
             continue
         for item in q.rows or (q,):
-            if q.type == QType.MATRIX:
+            if item is not q:  # a statement of a matrix, rated on the matrix's scale
                 item = Question(
                     key=item.key,
                     type=QType.RATING,

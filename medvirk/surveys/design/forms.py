@@ -19,6 +19,12 @@ from .. import qtypes
 from .local import LOCAL_TYPES
 
 
+def _edits(key: object, edit: qtypes.Edit) -> bool:
+    """Whether the question type ``key`` has the part ``edit`` to fill in (options, a scale)."""
+    qtype = qtypes.find(key)
+    return qtype is not None and edit in qtype.edits
+
+
 def page_language() -> str:
     """Return the staff page's language (``nb``, ``nn`` or ``en``) for naming languages in it."""
     return (get_language() or "nb").split("-")[0]
@@ -155,7 +161,7 @@ class LocalQuestionForm(DsForm):
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
         first = self.languages[0]
-        if data.get("type") in ("single", "multiple") and not _lines(data.get(f"options_{first}")):
+        if _edits(data.get("type"), qtypes.Edit.OPTIONS) and not _lines(data.get(f"options_{first}")):
             self.add_error(f"options_{first}", _("A choice question needs at least one option."))
         return data
 
@@ -169,7 +175,8 @@ class LocalQuestionForm(DsForm):
         scale = question.get("scale") or {}
         assert isinstance(scale, dict)
         initial["scale_max"] = scale.get("max", 6)
-        initial["dont_know"] = bool(scale.get("dont_know", question.get("type") != "rating"))
+        scaled = _edits(question.get("type"), qtypes.Edit.SCALE)
+        initial["dont_know"] = bool(scale.get("dont_know", not scaled))
         options = [o for o in question.get("options") or [] if not o.get("hidden")]
         text = question.get("text") or {}
         assert isinstance(text, dict)
@@ -192,7 +199,7 @@ class LocalQuestionForm(DsForm):
             },
             "required": bool(data.get("required")),
         }
-        if qtype in ("single", "multiple"):
+        if _edits(qtype, qtypes.Edit.OPTIONS):
             lines = {lang: (data.get(f"options_{lang}") or "").splitlines() for lang in langs}
             old_options = (old or {}).get("options")
             all_old: list[dict[str, Any]] = list(old_options) if isinstance(old_options, list) else []
@@ -217,7 +224,7 @@ class LocalQuestionForm(DsForm):
                 }
                 options.append({"key": key, "label": label})
             question["options"] = options
-        if qtype == "rating":
+        if _edits(qtype, qtypes.Edit.SCALE):
             scale: dict[str, object] = {
                 "min": 1,
                 "max": data["scale_max"],

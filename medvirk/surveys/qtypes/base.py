@@ -289,6 +289,13 @@ class QuestionType:
         """Return (option key, label) of the counted options (COUNTS figures), in order."""
         return []
 
+    def scale_items(self, question: Question) -> tuple[tuple[Question, Scale], ...]:
+        """Return (item, scale) for each answer on a rating scale: the question itself or its rows.
+
+        What the equity report compares (mean and top box per group) and the demo rates.
+        """
+        return ()
+
     # --- examples ---------------------------------------------------------------------------
 
     def examples(self, question: Question) -> list[Any]:

@@ -46,6 +46,11 @@ class Matrix(QuestionType):
             fail(f"{where}.rows", "a matrix needs at least one statement")
         return tuple(rows)
 
+    def scale_items(self, question: Question) -> tuple[tuple[Question, Scale], ...]:
+        """Every statement (hidden ones too: their answers stay) on its own or the matrix's scale."""
+        found = ((row, row.scale or question.scale) for row in question.rows)
+        return tuple((row, scale) for row, scale in found if scale is not None)
+
     def row_questions(self, question: Question) -> Iterator[Question]:
         """Yield each visible statement as the rating question it is answered as."""
         for row in question.rows:

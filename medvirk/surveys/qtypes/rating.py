@@ -44,3 +44,6 @@ class Rating(ScaleType):
 
     def result_scale(self, question: Question) -> Scale | None:
         return question.scale
+
+    def scale_items(self, question: Question) -> tuple[tuple[Question, Scale], ...]:
+        return ((question, question.scale),) if question.scale is not None else ()

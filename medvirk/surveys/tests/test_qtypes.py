@@ -99,6 +99,16 @@ def test_a_matrix_answers_through_its_rows() -> None:
     assert matrix.export == ExportColumn.NONE
 
 
+def test_scale_items_are_a_rating_or_each_statement_of_a_matrix() -> None:
+    rating, matrix = parsed("rating"), parsed("matrix")
+    assert qtypes.get("rating").scale_items(rating) == ((rating, rating.scale),)
+    assert [(item.key, scale) for item, scale in qtypes.get("matrix").scale_items(matrix)] == [
+        ("r1", matrix.scale)
+    ]
+    others = sorted(key for key in BUILT_IN if qtypes.get(key).scale_items(parsed(key)))
+    assert others == ["matrix", "rating"]  # NPS, numbers and choices have no rating scale to compare
+
+
 @pytest.mark.parametrize("key", sorted(BUILT_IN))
 def test_fields_a_type_does_not_edit_are_refused(key: str) -> None:
     qtype = qtypes.get(key)
