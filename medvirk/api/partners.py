@@ -29,6 +29,7 @@ from medvirk.partners.selectors import (
     access_organisation_by_id,
     contact_log_for_unit,
     organisation_search,
+    organisation_values,
     require_anywhere,
 )
 from medvirk.partners.services import OrganisationData
@@ -146,24 +147,7 @@ class MappingIn(Schema):
 
 
 def _data(org: Organisation) -> dict[str, object]:
-    return {
-        "id": org.pk,
-        "name": org.name,
-        "org_number": org.org_number,
-        "kind": org.kind,
-        "description": org.description,
-        "district_ids": [d.pk for d in org.districts.all()],
-        "competences": org.competences,
-        "languages": org.languages,
-        "groups": org.groups,
-        "countries": org.countries,
-        "website": org.website,
-        "listed_publicly": org.listed_publicly,
-        "is_competence_partner": org.is_competence_partner,
-        "partner_from": org.partner_from,
-        "partner_until": org.partner_until,
-        "partner_support": org.partner_support,
-    }
+    return {"id": org.pk, **organisation_values(org)}
 
 
 def _query(

@@ -12,6 +12,9 @@ Each app registers the kinds of personal data it keeps for a limited time in its
     def purge_volunteers(context: PurgeContext) -> int:
         ...  # count (dry run) or delete/anonymise what is older than context.cutoff; return how many
 
+A kind whose service works by cut-off date alone registers it with ``cutoff_purge(service)``
+instead of writing the purge function.
+
 A municipality's administrator sets each period (``RetentionPeriod``; the default applies until
 then); ``manage.py purge_personal_data`` (daily, ``--dry-run`` to count only) runs every kind for
 every municipality. Records that must be kept (a panel draw's proof) keep only pseudonymous ids.
@@ -22,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -49,6 +52,31 @@ class PurgeContext:
 
 Purge = Callable[[PurgeContext], int]
 PurgeT = TypeVar("PurgeT", bound=Purge)
+
+
+class CutoffPurge(Protocol):
+    """A service that deletes (or, in a dry run, counts) a municipality's records older than ``cutoff``."""
+
+    def __call__(
+        self, *, actor: SystemActor, municipality_id: int, cutoff: datetime, dry_run: bool
+    ) -> int: ...
+
+
+def cutoff_purge(service: CutoffPurge) -> Purge:
+    """Return the purge of a kind whose service works by cut-off date alone (most kinds)::
+
+    retention_kind("panels.volunteers", label=..., ...)(cutoff_purge(volunteers_purge_expired))
+    """
+
+    def purge(context: PurgeContext) -> int:
+        return service(
+            actor=context.actor,
+            municipality_id=context.municipality_id,
+            cutoff=context.cutoff,
+            dry_run=context.dry_run,
+        )
+
+    return purge
 
 
 @dataclass(frozen=True)
@@ -206,7 +234,7 @@ def _register_core_kinds() -> None:
 
     from .jobs import JOBS_RETENTION, jobs_purge
 
-    @retention_kind(
+    retention_kind(
         JOBS_RETENTION,
         label=_("Background jobs and their result files (exports, panel draws)"),
         counted_from=_("after the job finished"),
@@ -214,14 +242,7 @@ def _register_core_kinds() -> None:
         default=7,
         maximum=90,
         order=90,
-    )
-    def purge_jobs(context: PurgeContext) -> int:
-        return jobs_purge(
-            actor=context.actor,
-            municipality_id=context.municipality_id,
-            cutoff=context.cutoff,
-            dry_run=context.dry_run,
-        )
+    )(cutoff_purge(jobs_purge))
 
 
 _register_core_kinds()

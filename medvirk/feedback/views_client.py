@@ -15,11 +15,10 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.cache import add_never_cache_headers
-from django.views.decorators.csrf import csrf_exempt
 
 from medvirk.common import languages
 from medvirk.core.errors import ServiceError
+from medvirk.core.views import cookieless_view
 
 from . import charts, selectors, services
 from .answer_form import AnswerForm
@@ -27,17 +26,16 @@ from .client_text import TEXTS, ClientTexts
 
 
 def client_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """No CSRF cookie (the secret link is the credential, as on survey pages), no caching, no cookies."""
+    """No CSRF cookie (the secret link is the credential, as on survey pages), no caching, no cookies,
+    and no referrer (the link is in the address)."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def without_referrer(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = view(request, *args, **kwargs)
-        add_never_cache_headers(response)
-        response.cookies.clear()
         response["Referrer-Policy"] = "no-referrer"
         return response
 
-    return csrf_exempt(wrapper)
+    return cookieless_view(without_referrer)
 
 
 def _lang(request: HttpRequest, default: str) -> str:

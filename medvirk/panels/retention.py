@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from medvirk.core.retention import MONTHS, PurgeContext, retention_kind
+from medvirk.core.retention import MONTHS, cutoff_purge, retention_kind
 
 from .services import volunteers_purge_expired
 
@@ -12,7 +12,8 @@ from .services import volunteers_purge_expired
 VOLUNTEERS = "panels.volunteers"
 
 
-@retention_kind(
+#: Delete volunteers whose consent is older than the period (their memberships go too).
+purge_volunteers = retention_kind(
     VOLUNTEERS,
     label=_("Volunteers in the panel pool (name, e-mail, sign-up answers)"),
     counted_from=_("after their consent"),
@@ -21,12 +22,4 @@ VOLUNTEERS = "panels.volunteers"
     minimum=6,
     maximum=120,
     order=10,
-)
-def purge_volunteers(context: PurgeContext) -> int:
-    """Delete volunteers whose consent is older than the period (their memberships go too)."""
-    return volunteers_purge_expired(
-        actor=context.actor,
-        municipality_id=context.municipality_id,
-        cutoff=context.cutoff,
-        dry_run=context.dry_run,
-    )
+)(cutoff_purge(volunteers_purge_expired))

@@ -13,7 +13,7 @@ from medvirk.accounts.access import municipality_of
 from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
 from medvirk.core.forms import DsForm
-from medvirk.core.views import staff_view
+from medvirk.core.views import ImportSteps, import_preview_page, staff_view
 
 from . import services
 from .choices import FEATURES, PREFER_NOT, feature_choices, value_label
@@ -68,28 +68,25 @@ def import_csv(request: StaffRequest) -> HttpResponse:
     """Upload → preview with a verdict per row → confirm (signed rows in a hidden field)."""
     require_panels(request.user)
     municipality = municipality_of(request.user)
-    if request.method == "POST" and "confirm" in request.POST:
-        try:
-            rows = unsign_rows(request.POST.get("rows", ""))
-            created, skipped = services.volunteers_import(
+    return import_preview_page(
+        request,
+        ImportSteps(
+            form=UploadForm,
+            parse=lambda data: parse_csv(data, municipality=municipality),
+            sign=sign_rows,
+            unsign=unsign_rows,
+            store=lambda rows: services.volunteers_import(
                 actor=request.user, municipality=municipality, rows=rows
-            )
-        except ServiceError as error:
-            messages.error(request, str(error.message))
-            return redirect("panels:import")
-        messages.success(
-            request,
-            _("%(created)d volunteers were imported; %(skipped)d skipped.")
-            % {"created": created, "skipped": skipped},
-        )
-        return redirect("panels:pool")
-    form = UploadForm(request.POST or None, request.FILES or None)
-    preview = token = None
-    if request.method == "POST" and form.is_valid():
-        preview = parse_csv(form.cleaned_data["file"].read(), municipality=municipality)
-        if preview.new_rows:
-            token = sign_rows(preview.new_rows)
-    return render(request, "panels/import.html", {"form": form, "preview": preview, "token": token})
+            ),
+            stored=lambda created, skipped: (
+                _("%(created)d volunteers were imported; %(skipped)d skipped.")
+                % {"created": created, "skipped": skipped}
+            ),
+            template="panels/import.html",
+            upload_url="panels:import",
+            done_url="panels:pool",
+        ),
+    )
 
 
 @staff_view

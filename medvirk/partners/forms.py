@@ -13,7 +13,7 @@ from medvirk.core.forms import DsForm
 from medvirk.orgs.models import OrgUnit
 
 from .models import ContactKind, Organisation
-from .selectors import SearchQuery
+from .selectors import SearchQuery, organisation_values
 from .services import OrganisationData, clean_org_number, clean_phone
 from .types import COUNTRY_CHOICES, LANGUAGE_CHOICES, Competence, Group, OrganisationKind
 
@@ -93,23 +93,9 @@ class OrganisationFieldsForm(DsForm):
 
 def organisation_initial(org: Organisation) -> dict[str, Any]:
     """Return form initial values for an existing organisation."""
-    return {
-        "name": org.name,
-        "org_number": org.org_number,
-        "kind": org.kind,
-        "description": org.description,
-        "districts": [d.pk for d in org.districts.all()],
-        "competences": org.competences,
-        "languages": org.languages,
-        "groups": org.groups,
-        "countries": org.countries,
-        "website": org.website,
-        "listed_publicly": org.listed_publicly,
-        "is_competence_partner": org.is_competence_partner,
-        "partner_from": org.partner_from,
-        "partner_until": org.partner_until,
-        "partner_support": org.partner_support,
-    }
+    values = organisation_values(org)
+    values["districts"] = values.pop("district_ids")
+    return values
 
 
 class OrganisationForm(OrganisationFieldsForm):

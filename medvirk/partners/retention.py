@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from medvirk.core.retention import MONTHS, PurgeContext, retention_kind
+from medvirk.core.retention import MONTHS, cutoff_purge, retention_kind
 
 from .services import contact_details_purge_expired
 
-
-@retention_kind(
+#: Delete contact persons whose consent is older than the period; clear old proposals' contacts.
+purge_contact_persons = retention_kind(
     "partners.contact_persons",
     label=_("Contact persons of organisations (name, e-mail, phone), also in proposals from the public"),
     counted_from=_("after their consent"),
@@ -18,12 +18,4 @@ from .services import contact_details_purge_expired
     minimum=6,
     maximum=120,
     order=20,
-)
-def purge_contact_persons(context: PurgeContext) -> int:
-    """Delete contact persons whose consent is older than the period; clear old proposals' contacts."""
-    return contact_details_purge_expired(
-        actor=context.actor,
-        municipality_id=context.municipality_id,
-        cutoff=context.cutoff,
-        dry_run=context.dry_run,
-    )
+)(cutoff_purge(contact_details_purge_expired))

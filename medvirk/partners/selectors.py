@@ -22,6 +22,27 @@ def _pk(value: Any) -> int:
         raise Http404 from None
 
 
+def organisation_values(org: Organisation) -> dict[str, Any]:
+    """Return an organisation's editable fields as plain values (the API's body, a form's initial)."""
+    return {
+        "name": org.name,
+        "org_number": org.org_number,
+        "kind": org.kind,
+        "description": org.description,
+        "district_ids": [d.pk for d in org.districts.all()],
+        "competences": org.competences,
+        "languages": org.languages,
+        "groups": org.groups,
+        "countries": org.countries,
+        "website": org.website,
+        "listed_publicly": org.listed_publicly,
+        "is_competence_partner": org.is_competence_partner,
+        "partner_from": org.partner_from,
+        "partner_until": org.partner_until,
+        "partner_support": org.partner_support,
+    }
+
+
 def require_anywhere(user: Any, perm: Perm) -> None:
     """Raise 404 unless the user holds ``perm`` on at least one unit."""
     if not can_anywhere(user, perm):

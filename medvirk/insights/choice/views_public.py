@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from functools import wraps
 from typing import Any
 
 import phonenumbers
@@ -19,8 +18,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from medvirk.choice import selectors as choice_selectors
@@ -32,6 +29,7 @@ from medvirk.common.norway import normalise_phone
 from medvirk.core.actors import SystemActor
 from medvirk.core.errors import ServiceError
 from medvirk.core.throttle import over_limit
+from medvirk.core.views import cookieless_view
 from medvirk.orgs.models import Municipality, OrgUnit, UnitKind
 
 from . import figures
@@ -338,19 +336,6 @@ def printable_form(request: HttpRequest, slug: str, service_id: int) -> HttpResp
     return render(request, "insights/choice/form.html", context)
 
 
-def _public(view: Any) -> Any:
-    """A public form page: no CSRF cookie (nothing to steal, no session), never cached."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = view(request, *args, **kwargs)
-        add_never_cache_headers(response)
-        response.cookies.clear()
-        return response
-
-    return csrf_exempt(wrapper)
-
-
 class RequestForm(forms.Form):
     """The online request, labelled in the page language (field errors as codes, rendered by the page)."""
 
@@ -402,7 +387,7 @@ def _error_keys(form: RequestForm) -> dict[str, str]:
     return keys
 
 
-@_public
+@cookieless_view
 def request_page(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
     """Send a choice or switch online; a case handler confirms and registers it."""
     municipality = get_object_or_404(Municipality, slug=slug)
