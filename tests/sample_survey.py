@@ -176,3 +176,15 @@ def with_line(**changes: Any) -> dict[str, Any]:
     question = {**PAIN, **changes}
     document["sections"].append({"key": "s_pain", "title": t("Smerte", "Pain"), "questions": [question]})
     return document
+
+
+OTHER = {"key": "other", "label": t("Annet", "Other", "غير ذلك"), "other": True}
+
+
+def with_other() -> dict[str, Any]:
+    """Return the sample survey with "other, please specify" on its single and multiple choice."""
+    document = sample_definition()
+    for question in document["sections"][0]["questions"]:
+        if question["key"] in ("q_channel", "q_used"):
+            question["options"].append(dict(OTHER))
+    return document

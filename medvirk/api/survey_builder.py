@@ -70,6 +70,7 @@ class EditQuestionIn(Schema):
     minimum: float | None = None
     maximum: float | None = None
     max_length: int | None = None
+    other: str | None = None  # the label of "other, please specify" (a text field); "" removes it
 
 
 class MoveIn(Schema):

@@ -17,6 +17,7 @@ from medvirk.core.demo import demo_seeder
 from medvirk.orgs.models import ServiceArea
 
 from . import services
+from .answering.engine import condition_holds
 from .design.bank import load_template
 from .models import Channel, SurveyStatus, SurveyUnit
 from .types import DONT_KNOW, Definition, Figures, QType, Question, question_type
@@ -131,8 +132,8 @@ def answers_for(
     immigrant = rng.random() < immigrant_share
     answers: dict[str, Any] = {}
     for q in definition.questions(include_rows=False):
-        if q.hidden:
-            continue
+        if q.hidden or (q.specifies is not None and not condition_holds(q.condition, answers)):
+            continue  # removed, or the text of an "other" not chosen
         if question_type(q.type).figures is Figures.BACKGROUND:
             answers[q.key] = _background(q, rng, district, immigrant)
             continue

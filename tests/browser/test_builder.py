@@ -118,13 +118,18 @@ def question_text(survey: Survey, key: str) -> str:
 
 
 def test_builder_pages_in_nynorsk_pass_axe_and_fit_320_pixels(page: Any) -> None:
+    """The pages, and the preview of a first page with "other, please specify" (its text field)."""
     login(page, "admin")
+    document = sample_definition(languages=("nb", "nn", "ar"))
+    document["sections"][0]["questions"][2]["options"].append(
+        {"key": "other", "label": {"nb": "Annet", "nn": "Anna", "ar": "غير ذلك"}, "other": True}
+    )
     page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "nn", "url": page.base_url}])
     demo = load_demo()
     survey = services.survey_create(
         actor=demo.users["admin"],
         owner_unit=demo.units["Bydel Nord"],
-        document=sample_definition(languages=("nb", "nn", "ar")),
+        document=document,
         units=[demo.units["Solsikken barnehage"]],
         round_label="nynorsk",
     )
@@ -133,10 +138,10 @@ def test_builder_pages_in_nynorsk_pass_axe_and_fit_320_pixels(page: Any) -> None
         assert page.locator("html").get_attribute("lang") in ("nn", survey.definition["languages"][0])
         assert_accessible(page)
         assert_fits_width(page)
-    first = next(
-        q["key"] for s in survey.definition["sections"] for q in s["questions"] if not q.get("hidden")
-    )
-    page.goto(page.base_url + f"/surveys/{survey.pk}/build/{first}/")
+    page.goto(page.base_url + f"/surveys/{survey.pk}/preview/?narrow=1")
+    assert page.get_by_label("Skriv hva").count() == 1  # "other": the field has its name, on the page
+    page.goto(page.base_url + f"/surveys/{survey.pk}/build/q_channel/")
     assert "Rediger spørsmålet" in page.locator("h1").inner_text()
+    assert page.get_by_label("Tilby «Anna» med tekstfelt").is_checked()
     assert_accessible(page)
     assert_fits_width(page)

@@ -102,7 +102,8 @@ class SectionRenderer:
         """Return the visible questions of ``section`` as fields, prefilled with ``data``."""
         result = []
         for question in engine.visible_questions(section, context):
-            result.append(self.field(question, data, errors))
+            if question.specifies is None:  # an "other" text is a field of its choice question
+                result.append(self.field(question, data, errors))
         return result
 
     def ui(self, key: str, **params: object) -> str:

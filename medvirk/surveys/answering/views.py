@@ -364,6 +364,7 @@ def _flat(fields: list[Any]) -> list[Any]:
     for f in fields:
         out.append(f)
         out.extend(f.rows)
+        out.extend(c.specify for c in f.choices if c.specify is not None)  # "other, please specify"
     return out
 
 

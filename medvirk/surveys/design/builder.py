@@ -25,7 +25,7 @@ from medvirk.core.errors import ServiceError
 
 from .. import qtypes
 from ..enums import SurveysErrorCode
-from .definition import LOCAL_PREFIX, Definition, DefinitionError
+from .definition import LOCAL_PREFIX, OTHER_OPTION, Definition, DefinitionError, other_key
 from .parser import parse_definition
 
 Document = dict[str, Any]
@@ -93,6 +93,8 @@ def all_keys(document: Mapping[str, Any]) -> set[str]:
         for q in section.get("questions", []):
             keys.add(q["key"])
             keys.update(r["key"] for r in q.get("rows", []))
+            if any(o.get("other") for o in q.get("options") or []):
+                keys.add(other_key(q["key"]))  # the text of its "other" option
     return keys
 
 
@@ -474,11 +476,14 @@ def edit_question(
     minimum: float | None = None,
     maximum: float | None = None,
     max_length: int | None = None,
+    other: str | None = None,
 ) -> Document:
     """Change what the builder's question form edits, in language ``lang``; keys never change.
 
     ``options``: (existing option key or None for a new one, label) in the order wanted; an
-    existing option left out is hidden (its answers stay), a new one gets a slug key.
+    existing option left out is hidden (its answers stay), a new one gets a slug key. The
+    "other, please specify" option is not among them: ``other`` is its label (it is added, or
+    shown again), "" removes it (hidden, its answers and texts kept), None leaves it.
     """
     doc = _copy(document)
     section, index = _find(doc, key)
@@ -523,12 +528,42 @@ def edit_question(
         if qtypes.Edit.MAX_LENGTH not in kind.edits:
             raise _fail(_("This kind of question has no length limit."), field="max_length")
         q["max_length"] = max_length
+    if other is not None:
+        if not kind.other_option:
+            raise _fail(
+                _("Only single and multiple choice questions can have “Other, please specify”."),
+                field="other",
+            )
+        _set_other(q, _text(other, "other"), lang)
     return doc
+
+
+def _set_other(question: dict[str, Any], label: str, lang: str) -> None:
+    """Give ``question`` an "other, please specify" option labelled ``label`` ("" hides it)."""
+    options = question.setdefault("options", [])
+    option = next((o for o in options if o.get("other")), None)
+    if not label:
+        if option is not None:
+            option["hidden"] = True
+        return
+    if option is None:
+        # A plain option keyed "other" becomes the one with a text (its answers stay "other").
+        option = next((o for o in options if o["key"] == OTHER_OPTION), None)
+        if option is None:
+            option = {"key": _option_key(OTHER_OPTION, {o["key"] for o in options}), "label": {}}
+        else:
+            options.remove(option)
+        options.append(option)
+    option["other"] = True
+    option.pop("hidden", None)
+    option["label"] = {**(option.get("label") or {}), lang: label}
 
 
 def _merged_options(
     old: list[dict[str, Any]], wanted: Sequence[tuple[str | None, str]], lang: str
 ) -> list[dict[str, Any]]:
+    others = [o for o in old if o.get("other")]  # edited on its own (``other`` of edit_question)
+    old = [o for o in old if not o.get("other")]
     by_key = {o["key"]: o for o in old}
     taken = set(by_key)
     out: list[dict[str, Any]] = []
@@ -550,7 +585,7 @@ def _merged_options(
         raise _fail(_("A choice question needs at least one option."), field="options")
     # Left out: hidden at the end, never lost (their answers keep pointing at them).
     out += [{**copy.deepcopy(o), "hidden": True} for o in old if o["key"] not in used]
-    return out
+    return out + copy.deepcopy(others)
 
 
 def move_question(document: Mapping[str, Any], key: str, direction: str) -> Document:
@@ -1009,6 +1044,7 @@ class EditQuestion:
     minimum: float | None = None
     maximum: float | None = None
     max_length: int | None = None
+    other: str | None = None  # the "other, please specify" option's label; "" removes it
 
     def apply(self, document: Mapping[str, Any]) -> tuple[Document, str | None]:
         changes = {
@@ -1025,6 +1061,7 @@ class EditQuestion:
                 "minimum",
                 "maximum",
                 "max_length",
+                "other",
             )
         }
         return edit_question(document, self.key, lang=self.lang, **changes), self.key

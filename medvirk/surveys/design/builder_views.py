@@ -25,7 +25,7 @@ from ..selectors import access_survey_by_id
 from . import builder, services
 from .bank import list_templates, load_template
 from .builder_services import survey_build, survey_publish_fallback
-from .definition import tx
+from .definition import OTHER_LABELS, tx
 from .readiness import survey_check
 from .views import display_title
 
@@ -167,8 +167,13 @@ def _option_rows(question: dict[str, Any], lang: str) -> list[dict[str, str]]:
     return [
         {"key": o["key"], "label": (o.get("label") or {}).get(lang, "")}
         for o in question.get("options") or []
-        if not o.get("hidden")
+        if not o.get("hidden") and not o.get("other")  # "other" has fields of its own
     ]
+
+
+def _other_option(question: dict[str, Any]) -> dict[str, Any] | None:
+    found = next((o for o in question.get("options") or [] if o.get("other")), None)
+    return None if found is None or found.get("hidden") else found
 
 
 def _number_or_none(raw: str | None) -> float | None:
@@ -246,6 +251,7 @@ def build_question(request: StaffRequest, survey_id: int, key: str) -> HttpRespo
     source_key = request.GET.get("source", "")
     source = next((q for q in earlier if q["key"] == source_key), None)
     scale = question.get("scale") or {}
+    other = _other_option(question)
     context = {
         "survey": survey,
         "title": display_title(survey.title),
@@ -255,6 +261,9 @@ def build_question(request: StaffRequest, survey_id: int, key: str) -> HttpRespo
         "type": str(kind.label),
         "options": _option_rows(question, lang) if qtypes.Edit.OPTIONS in kind.edits else None,
         "new_options": range(1, 4),
+        "other_edit": kind.other_option,
+        "other_on": other is not None,
+        "other_label": ((other or {}).get("label") or {}).get(lang) or OTHER_LABELS.get(lang, ""),
         "scale_ends": bool(kind.edits & {qtypes.Edit.SCALE, qtypes.Edit.SCALE_ENDS}),
         "min_label": (scale.get("min_label") or {}).get(lang, ""),
         "max_label": (scale.get("max_label") or {}).get(lang, ""),
@@ -289,6 +298,14 @@ def _edit_operation(question: dict[str, Any], lang: str, post: Any) -> builder.E
         options = tuple((k, label) for k, label in (*kept, *added) if label.strip())
     scale_ends = bool(kind.edits & {qtypes.Edit.SCALE, qtypes.Edit.SCALE_ENDS})
     ranged = qtypes.Edit.RANGE in kind.edits
+    other = None
+    if kind.other_option:
+        label = post.get("other", "").strip() or OTHER_LABELS.get(lang, "")
+        if post.get("other_on") == "on" and not label:
+            raise ServiceError(
+                SurveysErrorCode.BUILDER_REFUSED, _("Write the text of the “Other” option."), field="other"
+            )
+        other = label if post.get("other_on") == "on" else ""
     return builder.EditQuestion(
         key=question["key"],
         lang=lang,
@@ -301,6 +318,7 @@ def _edit_operation(question: dict[str, Any], lang: str, post: Any) -> builder.E
         dont_know=(post.get("dont_know") == "on") if qtypes.Edit.SCALE in kind.edits else None,
         minimum=_number_or_none(post.get("minimum")) if ranged else None,
         maximum=_number_or_none(post.get("maximum")) if ranged else None,
+        other=other,
     )
 
 

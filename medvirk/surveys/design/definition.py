@@ -91,11 +91,14 @@ class Option:
     key: str
     label: Text
     hidden: bool = False  # removed from the form; existing answers keep pointing at it
+    other: bool = False  # "other, please specify": choosing it asks for a text (see ``other_key``)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"key": self.key, "label": dict(self.label)}
         if self.hidden:
             out["hidden"] = True
+        if self.other:
+            out["other"] = True
         return out
 
 
@@ -147,6 +150,13 @@ class Question:
     max_length: int | None = None  # text questions
     local: bool = False  # added by a unit, not from the question bank
     hidden: bool = False
+    # The text answering the "other" option of choice question ``specifies``: made by the parser
+    # right after that question (``other_question``), never written by ``to_dict``.
+    specifies: str | None = None
+
+    def other_option(self) -> Option | None:
+        """Return the question's "other, please specify" option, if it has one."""
+        return next((o for o in self.options if o.other), None)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"key": self.key, "type": self.type, "text": dict(self.text)}
@@ -187,7 +197,7 @@ class Section:
             out["description"] = dict(self.description)
         if self.condition is not None:
             out["condition"] = self.condition.to_dict()
-        out["questions"] = [q.to_dict() for q in self.questions]
+        out["questions"] = [q.to_dict() for q in self.questions if q.specifies is None]
         return out
 
 
@@ -255,6 +265,8 @@ def missing_translations(definition: Definition) -> dict[str, list[str]]:
         check(section.title, f"{section.key}.title")
         check(section.description, f"{section.key}.description")
         for q in section.questions:
+            if q.specifies is not None:
+                continue  # made of its choice question's texts, checked there
             for item in (q, *q.rows):
                 check(item.text, f"{item.key}.text")
                 check(item.help, f"{item.key}.help")
@@ -264,6 +276,46 @@ def missing_translations(definition: Definition) -> dict[str, list[str]]:
                 check(q.scale.min_label, f"{q.key}.min_label")
                 check(q.scale.max_label, f"{q.key}.max_label")
     return missing
+
+
+OTHER_OPTION = "other"  # the key the builder gives an "other" option (XLSForm's or_other choice)
+OTHER_LABELS = {"nb": "Annet", "nn": "Anna", "en": "Other"}  # its label when none is given
+OTHER_SUFFIX = (
+    "_other"  # the key of an "other" text: its choice question's key and this (as XLSForm's or_other)
+)
+
+
+def other_key(key: str) -> str:
+    """Return the key of the text that answers choice question ``key``'s "other" option."""
+    return key + OTHER_SUFFIX
+
+
+def other_question(question: Question) -> Question | None:
+    """Return the text question answering ``question``'s "other" option, or None when it has none.
+
+    Why a question of its own rather than text on the choice's answer: then the text is stored,
+    exported (the column next to the choice), summarised and protected exactly as free text is
+    (the text threshold, masking), and conditions and counts on the choice stay option keys.
+    It is shown when the option is chosen; its text is the question's and the option's.
+    """
+    option = question.other_option()
+    if option is None:
+        return None
+    text = {
+        lang: f"{question.text[lang]} – {option.label[lang]}"
+        for lang in question.text
+        if question.text.get(lang) and option.label.get(lang)
+    }
+    return Question(
+        key=other_key(question.key),
+        type=QType.TEXT,
+        text=text or dict(option.label),
+        required=question.required,
+        condition=Condition(op="equals", question=question.key, value=option.key),
+        local=question.local,
+        hidden=question.hidden or option.hidden,
+        specifies=question.key,
+    )
 
 
 def tx(text: Text | None, lang: str, fallback: Sequence[str]) -> str:

@@ -21,6 +21,7 @@ from .definition import (
     KEY_RE,
     LOCAL_PREFIX,
     MAX_OPTIONS,
+    OTHER_SUFFIX,
     Condition,
     Definition,
     DefinitionError,
@@ -29,6 +30,7 @@ from .definition import (
     Question,
     Scale,
     Section,
+    other_question,
 )
 
 
@@ -161,10 +163,30 @@ class _Parser:
             if okey == PREFER_NOT_TO_SAY:
                 self.fail(ow, f"{PREFER_NOT_TO_SAY!r} is added automatically")
             option_keys.add(okey)
-            options.append(
-                Option(okey, self.text(item.get("label"), f"{ow}.label"), bool(item.get("hidden", False)))
-            )
+            other = item.get("other", False) is not False and self.flag(item.get("other"), f"{ow}.other")
+            label = self.text(item.get("label"), f"{ow}.label")
+            options.append(Option(okey, label, bool(item.get("hidden", False)), other))
+        if sum(1 for o in options if o.other) > 1:
+            self.fail(f"{where}.options", "a question can have only one 'other' option")
         return tuple(options)
+
+    def other(self, question: Question, qtype: QuestionType, where: str) -> Question | None:
+        """Return the text question of ``question``'s "other" option (its key checked), or None."""
+        if question.other_option() is None:
+            return None
+        if not qtype.other_option:
+            self.fail(f"{where}.options", f"{qtype.key} questions have no 'other' option")
+            return None
+        if len(question.key) + len(OTHER_SUFFIX) > 63:
+            self.fail(
+                f"{where}.key",
+                f"a question with an 'other' option has a key of at most {63 - len(OTHER_SUFFIX)} characters",
+            )
+            return None
+        derived = other_question(question)
+        if derived is not None:
+            self.key(derived.key, f"{where}.options (the 'other' text {derived.key!r})")
+        return derived
 
     def bounds(self, raw: Mapping[str, Any], where: str) -> tuple[Any, Any]:
         """Return a number question's min and max, checked."""
@@ -252,9 +274,11 @@ def parse_definition(raw: Any) -> Definition:
             continue
         skey = p.key(s.get("key"), f"{where}.key")
         questions = tuple(
-            q
-            for j, item in enumerate(s.get("questions") or [])
-            if (q := p.question(item, f"{where}.questions[{j}]"))
+            item
+            for j, raw_question in enumerate(s.get("questions") or [])
+            if (q := p.question(raw_question, f"{where}.questions[{j}]"))
+            for item in (q, p.other(q, qtypes.get(q.type), f"{where}.questions[{j}]"))
+            if item is not None
         )
         if not questions:
             p.fail(f"{where}.questions", "a section needs at least one question")

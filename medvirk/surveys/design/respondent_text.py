@@ -73,6 +73,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "pl": "Nie wiem / nie dotyczy",
         "uk": "Не знаю / не стосується",
     },
+    "other_specify": {
+        "nb": "Skriv hva",
+        "nn": "Skriv kva",
+        "en": "Please specify",
+        "ar": "يرجى التحديد",
+        "pl": "Proszę doprecyzować",
+        "uk": "Уточніть, будь ласка",
+    },
     "range_value": {
         "nb": "Ditt svar, et tall fra {min} til {max}",
         "nn": "Svaret ditt, eit tal frå {min} til {max}",

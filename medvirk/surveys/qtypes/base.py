@@ -166,6 +166,7 @@ class QuestionType:
     description: ClassVar[StaffText]  # one line for a type picker
     order: ClassVar[int]  # position in a type picker; also the XLSForm reader's tie-break
     edits: ClassVar[frozenset[Edit]] = frozenset()
+    other_option: ClassVar[bool] = False  # may have an "other, please specify" option (single, multiple)
     text_required: ClassVar[bool] = True  # background questions may use the dimension's name
     exclusive: ClassVar[bool] = True  # at most one answer row per respondent (multiple choice: False)
     figures: ClassVar[Figures] = Figures.NONE

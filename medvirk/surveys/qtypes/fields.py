@@ -17,6 +17,7 @@ class Choice:
     checked: bool
     id: str
     hint: str = ""  # read by screen readers after the label, e.g. the scale's end label
+    specify: Field | None = None  # "other, please specify": the text field shown with the option
 
 
 @dataclass
@@ -42,7 +43,7 @@ class Field:
     min_value: str = ""
     max_value: str = ""
     step: str = ""  # range: the slider's step
-    value_label: str = ""  # range: the label of the number field that holds the answer
+    value_label: str = ""  # the label of the field that holds the answer (range; "other, please specify")
 
     @property
     def described_by(self) -> str:

@@ -17,6 +17,7 @@ class MultipleChoice(ChoiceType):
     description = _("The respondent ticks one or more of the options.")
     order = 20
     edits = frozenset({base.Edit.OPTIONS})
+    other_option = True
     exclusive = False
     figures = base.Figures.COUNTS
     export = base.ExportColumn.JOINED

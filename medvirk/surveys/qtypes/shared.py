@@ -9,7 +9,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..design.definition import Option, Question, Text
+from ..design.definition import OTHER_OPTION, Option, Question, Text, other_question
 from .base import (
     DONT_KNOW,
     AnswerContext,
@@ -20,8 +20,11 @@ from .base import (
     Renderer,
     StorageRow,
     XlsRow,
+    sent_value,
 )
 from .fields import Field
+
+OTHER_MAX_LENGTH = 500  # an "other" answer is short text (``text.ShortText``'s limit)
 
 # NUL and lone UTF-16 surrogates (JSON "\u0000", "\ud800") cannot be stored as text in PostgreSQL
 # nor encoded as UTF-8; a valid pair arrives as one code point, so any surrogate here is lone.
@@ -45,11 +48,25 @@ class ChoiceType(QuestionType):
 
     def field(self, question: Question, data: FormData, errors: Mapping[str, str], r: Renderer) -> Field:
         values = [(o.key, r.t(o.label)) for o in question.options if not o.hidden]
+        choices = r.choices(question, values, data)
+        other = other_question(question)
+        if other is not None and not other.hidden:
+            # Shown always, not only once the option is chosen: the page works without JavaScript,
+            # and the engine keeps the text only when the option is chosen (its condition).
+            option = question.other_option()
+            chosen = next(c for c in choices if option is not None and c.value == option.key)
+            chosen.specify = Field(
+                **{**r.base(other, errors), "required": False},  # text: for the error summary
+                kind="input",
+                value_label=r.ui("other_specify"),
+                value=sent_value(other, data),
+                maxlength=OTHER_MAX_LENGTH,
+            )
         return Field(
             **r.base(question, errors),
             kind="choices",
             multiple=not self.exclusive,
-            choices=r.choices(question, values, data),
+            choices=choices,
         )
 
     def option_keys(self, question: Question, districts: Sequence[str]) -> list[str]:
@@ -57,8 +74,11 @@ class ChoiceType(QuestionType):
 
     def xlsform_write(self, question: Question, row: dict[str, str], writer: Any) -> set[str]:
         row["type"] = f"{'select_one' if self.exclusive else 'select_multiple'} {question.key}"
+        other = question.other_option()
+        if other is not None and other.key == OTHER_OPTION:
+            row["type"] += " or_other"  # the choice "other" and the text question_other, as pyxform
         for option in question.options:
-            writer.choice(question.key, option.key, option.label, option.hidden)
+            writer.choice(question.key, option.key, option.label, option.hidden, option.other)
         return {"options"}
 
     def xlsform_read(self, question: dict[str, Any], row: XlsRow, reader: Any, rownum: int) -> None:

@@ -17,6 +17,7 @@ class SingleChoice(ChoiceType):
     description = _("The respondent picks one of the options.")
     order = 10
     edits = frozenset({base.Edit.OPTIONS})
+    other_option = True
     figures = base.Figures.COUNTS
     export = base.ExportColumn.VALUE
     spss = base.SpssKind.CODES

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from medvirk.accounts.demo import DemoData
 from medvirk.core.audit import AuditEvent
@@ -16,6 +18,13 @@ from medvirk.surveys.design.builder_services import survey_build
 from medvirk.surveys.design.parser import parse_definition
 from medvirk.surveys.models import Answer, Survey, SurveyQuestion
 from tests.sample_survey import sample_definition
+
+
+@pytest.fixture(autouse=True)
+def _in_bokmal() -> Iterator[None]:
+    """Refusals are read in bokmål, whichever language an earlier test's request left active."""
+    with translation.override("nb"):
+        yield
 
 
 def keys(document: dict[str, Any], *, hidden: bool = True) -> list[str]:
@@ -236,3 +245,41 @@ def test_builder_refuses_a_type_change_of_answered_questions_like_the_json_path(
     with pytest.raises(ServiceError) as refused:
         services.survey_update_definition(actor=actor, survey=survey, document=document)
     assert refused.value.code == "type_change"
+
+
+def test_other_please_specify_is_added_relabelled_and_removed_without_losing_anything() -> None:
+    doc = builder.edit_question(sample_definition(), "q_channel", lang="nb", other="Noe annet")
+    definition = builder.check(doc)
+    option = definition.question("q_channel").other_option()
+    assert option is not None and (option.key, option.label["nb"]) == ("other", "Noe annet")
+    assert definition.question("q_channel_other").specifies == "q_channel"
+    assert "q_channel_other" in builder.all_keys(doc)  # a new question can never take its key
+    # Editing the other options leaves it alone; it stays last.
+    edited = builder.edit_question(doc, "q_channel", lang="en", options=[("web", "Web"), (None, "Radio")])
+    assert [o["key"] for o in edited["sections"][0]["questions"][2]["options"]] == [
+        "web",
+        "radio",
+        "friends",
+        "other",
+    ]
+    assert builder.check(edited).question("q_channel").other_option() == option
+    removed = builder.edit_question(edited, "q_channel", lang="nb", other="")
+    gone = builder.check(removed)
+    assert gone.question("q_channel_other").hidden  # hidden, its answers kept
+    back = builder.check(builder.edit_question(removed, "q_channel", lang="nb", other="Annet"))
+    assert not back.question("q_channel_other").hidden
+    assert [o.key for o in back.question("q_channel").options].count("other") == 1
+    with pytest.raises(ServiceError, match="Bare spørsmål med ett eller flere valg"):
+        builder.edit_question(sample_definition(), "q_overall", lang="nb", other="Annet")
+
+
+def test_a_plain_option_keyed_other_becomes_the_one_with_a_text() -> None:
+    document = sample_definition()
+    document["sections"][0]["questions"][2]["options"].insert(0, {"key": "other", "label": {"nb": "Annet"}})
+    doc = builder.edit_question(document, "q_channel", lang="nb", other="Annet")
+    options = doc["sections"][0]["questions"][2]["options"]
+    assert [(o["key"], o.get("other", False)) for o in options] == [
+        ("friends", False),
+        ("web", False),
+        ("other", True),
+    ]

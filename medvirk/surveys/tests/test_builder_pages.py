@@ -230,3 +230,23 @@ def test_follow_up_in_one_step(client_as: Any, survey: Survey) -> None:
         q for s in survey.definition["sections"] for q in s["questions"] if q["key"] == "hvilken_side"
     )
     assert follow["condition"] == {"question": "q_channel", "op": "equals", "value": "web"}
+
+
+def test_other_please_specify_is_offered_on_the_question_page(client_as: Any, survey: Survey) -> None:
+    client = client_as("admin")
+    url = f"/surveys/{survey.pk}/build/q_channel/"
+    page = client.get(url).content.decode()
+    assert 'name="other_on"' in page and 'value="Annet"' in page  # the usual label, in the survey's language
+    assert 'name="other"' not in client.get(f"/surveys/{survey.pk}/build/q_overall/").content.decode()
+    form = {"action": "save", "text": "Hvordan fikk du vite om tilbudet?", "option-web": "Nettsiden",
+            "option-friends": "Venner"}  # fmt: skip
+    client.post(url, {**form, "other_on": "on", "other": "Noe annet"})
+    survey.refresh_from_db()
+    q = survey.definition["sections"][0]["questions"][2]
+    assert q["options"][-1] == {"key": "other", "label": {"nb": "Noe annet"}, "other": True}
+    page = client.get(url).content.decode()
+    assert 'name="option-other"' not in page  # not among the plain options
+    assert 'value="Noe annet"' in page and 'name="other_on" aria-describedby="q-other-help" checked' in page
+    client.post(url, {**form, "other": "Noe annet"})  # unticked: removed, kept hidden
+    survey.refresh_from_db()
+    assert survey.definition["sections"][0]["questions"][2]["options"][-1]["hidden"] is True

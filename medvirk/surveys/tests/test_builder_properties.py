@@ -46,7 +46,9 @@ def operation(draw: st.DrawFn, document: dict[str, Any]) -> builder.Operation:
     key = draw(st.sampled_from([q["key"] for q in visible]))
     sections = [s["key"] for s in document["sections"]]
     kind = draw(
-        st.sampled_from(["add", "edit", "move", "remove", "restore", "logic", "copy", "texts", "page"])
+        st.sampled_from(
+            ["add", "edit", "move", "remove", "restore", "logic", "copy", "texts", "page", "other"]
+        )
     )
     if kind == "add":
         qtype = draw(st.sampled_from(["single", "multiple", "rating", "text", "number"]))
@@ -62,6 +64,8 @@ def operation(draw: st.DrawFn, document: dict[str, Any]) -> builder.Operation:
         return builder.EditQuestion(
             key, draw(st.sampled_from(["nb", "en"])), text=draw(st.sampled_from(TEXTS))
         )
+    if kind == "other":  # "other, please specify": added, relabelled or removed (refused off choices)
+        return builder.EditQuestion(key, "nb", other=draw(st.sampled_from(["Annet", "Noe annet", ""])))
     if kind == "move":
         return builder.MoveQuestion(key, draw(st.sampled_from([builder.UP, builder.DOWN])))
     if kind == "remove":

@@ -13,6 +13,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from medvirk.common import languages
 from medvirk.common.dimensions import PREFER_NOT_TO_SAY
 
+from ...design.definition import OTHER_LABELS, OTHER_OPTION
 from ...qtypes.base import DONT_KNOW
 
 ZIP_MAGIC = b"PK\x03\x04"  # .xlsx
@@ -25,7 +26,11 @@ DEFAULT_TEXTS: dict[str, dict[str, str]] = {
         "en": "Don't know / N/A",
     },
     PREFER_NOT_TO_SAY: {"nb": "Vil ikke svare", "nn": "Vil ikkje svare", "en": "Prefer not to say"},
+    OTHER_OPTION: OTHER_LABELS,
 }
+OR_OTHER_NAME = (
+    OTHER_OPTION  # the choice ``or_other`` adds (pyxform's name; its text is ``<question>_other``)
+)
 
 SURVEY_COLUMNS_BEFORE = ["type", "name"]
 SURVEY_COLUMNS_AFTER = [

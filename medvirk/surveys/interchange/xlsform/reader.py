@@ -21,16 +21,19 @@ from ...design.definition import (
     Definition,
     DefinitionError,
     QType,
+    other_key,
 )
 from ...design.parser import parse_definition
 from ...qtypes import QuestionType, XlsRow
 from . import sheets
 from .columns import (
+    DEFAULT_TEXTS,
     DONT_KNOW,
     LANG_IN_HEADER,
     METADATA_TYPES,
     MULTIPLE_WORDS,
     OLE_MAGIC,
+    OR_OTHER_NAME,
     SAFE_LANG,
     SELECT_RE,
     UNSUPPORTED_COLUMNS,
@@ -420,11 +423,9 @@ class _Reader:
         scale = self.scale_json(row, rownum)
         if scale is not None:
             q["scale"] = scale
-        if select and select.group(3):
-            self.problem(
-                "or_other", "Not supported: 'or_other' (free text other); imported without it.", rownum
-            )
         qtype.xlsform_read(q, info, self, rownum)
+        if select and select.group(3):
+            self.or_other(q, qtype, rownum)
         q.update(self.extra_fields(row, rownum))
         if not q["text"] and qtype.text_required:
             q["text"] = {self.default_lang: str(name or key)}
@@ -434,6 +435,26 @@ class _Reader:
         self.types[key] = q["type"]
         self.seen.add(key)
         return q
+
+    def or_other(self, q: dict[str, Any], qtype: QuestionType, rownum: int) -> None:
+        """Read ``or_other``: the choice "other" (added when the list lacks it) asks for a text."""
+        if not qtype.other_option:
+            self.problem(
+                "or_other", "Not supported: 'or_other' on this question; imported without it.", rownum
+            )
+            return
+        options = q.setdefault("options", [])
+        original = self.option_names.get(q["key"], {})
+        option = next((o for o in options if o["key"] == original.get(OR_OTHER_NAME, OR_OTHER_NAME)), None)
+        if option is None:
+            known = DEFAULT_TEXTS[OR_OTHER_NAME]
+            label = {lang: known.get(lang, known["en"]) for lang in self.languages}
+            option = {"key": OR_OTHER_NAME, "label": label}
+            options.append(option)
+        for o in options:
+            o.pop("other", None)
+        option["other"] = True
+        self.keys.add(other_key(q["key"]))  # the text's key, as pyxform names it
 
     # groups and sections -----------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from ...design.definition import (
 from .columns import (
     DEFAULT_TEXTS,
     DONT_KNOW,
+    OR_OTHER_NAME,
     SAFE_LANG,
     SURVEY_COLUMNS_AFTER,
     SURVEY_COLUMNS_BEFORE,
@@ -73,12 +74,17 @@ class _Writer:
             if SAFE_LANG.match(lang) and cell_safe(value)
         }
 
-    def choice(self, list_name: str, key: str, label: Text, hidden: bool = False) -> None:
+    def choice(
+        self, list_name: str, key: str, label: Text, hidden: bool = False, other: bool = False
+    ) -> None:
         row = {"list_name": list_name, "name": key, **self.texts("label", label)}
         if hidden:
             row["medvirk::hidden"] = "yes"
-        if not text_safe(label):
-            row["medvirk::extra"] = as_json({"label": dict(label)})
+        extra: dict[str, Any] = {} if text_safe(label) else {"label": dict(label)}
+        if other and key != OR_OTHER_NAME:
+            extra["other"] = True  # ``or_other`` names the choice "other"; any other name says so here
+        if extra:
+            row["medvirk::extra"] = as_json(extra)
         self.choices.append(row)
 
     def common(self, q: Question, row: dict[str, str], represented: set[str]) -> dict[str, str]:
@@ -163,7 +169,8 @@ class _Writer:
                 row["medvirk::extra"] = as_json(extra)
             self.survey.append(row)
             for q in section.questions:
-                self.question(q)
+                if q.specifies is None:  # an "other" text is the choice's ``or_other``
+                    self.question(q)
             self.survey.append({"type": "end_group"})
 
     def settings(self) -> dict[str, str]:
