@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from medvirk.core.csv_export import csv_response
 from medvirk.core.dataprotection import PersonalData, processing_entries, text
-from medvirk.core.errors import ServiceError
+from medvirk.core.forms import form_submitted
 from medvirk.core.retention import retention_amounts, retention_kinds
 from medvirk.core.views import staff_view
 from medvirk.orgs.models import Municipality
@@ -40,14 +39,13 @@ def data_protection(request: StaffRequest) -> HttpResponse:
     municipality = _administered_municipality(request)
     kinds = retention_kinds()
     form = RetentionForm(request.POST or None, kinds=kinds, initial=retention_amounts(municipality.pk))
-    if request.method == "POST" and form.is_valid():
-        try:
-            retention_periods_set(actor=request.user, municipality=municipality, amounts=form.amounts())
-        except ServiceError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The retention periods were saved."))
-            return redirect("accounts:data_protection")
+    if form_submitted(
+        request,
+        form,
+        _("The retention periods were saved."),
+        lambda: retention_periods_set(actor=request.user, municipality=municipality, amounts=form.amounts()),
+    ):
+        return redirect("accounts:data_protection")
     return render(request, "accounts/data_protection.html", {"form": form, "municipality": municipality})
 
 

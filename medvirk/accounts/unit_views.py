@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from medvirk.core.errors import ServiceError
+from medvirk.core.forms import form_submitted
 from medvirk.core.views import staff_view
 from medvirk.orgs.selectors import build_forest, unit_ancestors
 
@@ -94,21 +95,20 @@ def unit_edit(request: StaffRequest, unit_id: int) -> HttpResponse:
     form = UnitForm(request.POST or None, initial=initial)
     if unit.parent_id is None:
         del form.fields["kind"]
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.unit_update(
-                actor=request.user,
-                unit=unit,
-                name=form.cleaned_data["name"],
-                service_area=form.cleaned_data["service_area"],
-                region_code=form.cleaned_data["region_code"],
-                kind=form.cleaned_data.get("kind"),
-            )
-        except ServiceError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return redirect("orgs:unit_detail", unit.pk)
+    if form_submitted(
+        request,
+        form,
+        _("The changes were saved."),
+        lambda: services.unit_update(
+            actor=request.user,
+            unit=unit,
+            name=form.cleaned_data["name"],
+            service_area=form.cleaned_data["service_area"],
+            region_code=form.cleaned_data["region_code"],
+            kind=form.cleaned_data.get("kind"),
+        ),
+    ):
+        return redirect("orgs:unit_detail", unit.pk)
     title = _("Edit %(name)s") % {"name": unit.name}
     return render(request, "orgs/unit_form.html", {"form": form, "title": title, "unit": unit})
 

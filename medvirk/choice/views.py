@@ -19,6 +19,7 @@ from medvirk.accounts.models import User
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
+from medvirk.core.forms import form_submitted
 from medvirk.core.views import staff_view
 from medvirk.orgs.models import OrgUnit, UnitKind
 
@@ -236,14 +237,13 @@ def provider_edit(request: StaffRequest, provider_id: int) -> HttpResponse:
     """Change a provider's details."""
     provider = access_provider_by_id(request.user, provider_id, Perm.CHOICE_SETUP)
     form = ProviderForm(request.POST or None, editing=True, initial=provider_initial(provider))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.provider_update(actor=request.user, provider=provider, data=form.data_for_service())
-        except ServiceError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The provider was saved."))
-            return redirect("choice:provider_detail", provider.pk)
+    if form_submitted(
+        request,
+        form,
+        _("The provider was saved."),
+        lambda: services.provider_update(actor=request.user, provider=provider, data=form.data_for_service()),
+    ):
+        return redirect("choice:provider_detail", provider.pk)
     title = _("Edit %(name)s") % {"name": provider.name}
     cancel = reverse("choice:provider_detail", args=[provider.pk])
     return render(request, "choice/form.html", {"form": form, "title": title, "cancel": cancel})
@@ -269,16 +269,15 @@ def approval_edit(request: StaffRequest, provider_id: int, service_id: int) -> H
         d for d in _districts(service.municipality_id) if not service.areas or d.region_code in service.areas
     ]
     form = ApprovalForm(request.POST or None, districts=districts, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.approval_save(
-                actor=request.user, provider=provider, service=service, **form.cleaned_data
-            )
-        except ServiceError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The approval was saved."))
-            return redirect("choice:provider_detail", provider.pk)
+    if form_submitted(
+        request,
+        form,
+        _("The approval was saved."),
+        lambda: services.approval_save(
+            actor=request.user, provider=provider, service=service, **form.cleaned_data
+        ),
+    ):
+        return redirect("choice:provider_detail", provider.pk)
     title = _("Approval of %(provider)s for %(service)s") % {
         "provider": provider.name,
         "service": service.name,
@@ -292,14 +291,13 @@ def continuity(request: StaffRequest, provider_id: int) -> HttpResponse:
     """Report continuity for four weeks (provider staff, or whoever keeps the providers)."""
     provider = _provider_for_reading(request, provider_id)
     form = ContinuityForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.continuity_report(actor=request.user, provider=provider, **form.cleaned_data)
-        except ServiceError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("Thank you. The comparison page shows the latest report."))
-            return redirect("choice:provider_detail", provider.pk)
+    if form_submitted(
+        request,
+        form,
+        _("Thank you. The comparison page shows the latest report."),
+        lambda: services.continuity_report(actor=request.user, provider=provider, **form.cleaned_data),
+    ):
+        return redirect("choice:provider_detail", provider.pk)
     title = _("Report continuity for %(provider)s") % {"provider": provider.name}
     return render(
         request,

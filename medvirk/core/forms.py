@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.contrib import messages
 from django.forms.renderers import BaseRenderer, DjangoTemplates
+from django.http import HttpRequest
+from django.utils.functional import Promise
 
 from medvirk.core.errors import ServiceError
 
@@ -71,3 +75,22 @@ class DsFormMixin(_FormBase):
 
 class DsForm(DsFormMixin, forms.Form):
     """A plain form in Designsystemet markup."""
+
+
+def form_submitted(
+    request: HttpRequest, form: DsFormMixin, message: str | Promise, act: Callable[[], object]
+) -> bool:
+    """Run ``act()`` (a service call) for a valid posted form; return True when it succeeded.
+
+    The page's usual step between fetching and responding: a refusal (``ServiceError``) is shown on
+    the form and the page is rendered again; success shows ``message``, and the caller redirects.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        act()
+    except ServiceError as error:
+        form.add_service_error(error)
+        return False
+    messages.success(request, str(message))
+    return True

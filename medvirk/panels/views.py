@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from medvirk.accounts.access import municipality_id_of, municipality_of
 from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
+from medvirk.core.forms import form_submitted
 from medvirk.core.job_views import job_fragment
 from medvirk.core.models import JobStatus
 from medvirk.core.views import staff_view
@@ -111,14 +112,13 @@ def panel_quotas(request: StaffRequest, panel_id: int) -> HttpResponse:
     form = QuotaForm(
         request.POST or None, municipality=panel.municipality, size=panel.size, pool=counts, initial=initial
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.quotas_set(actor=request.user, panel=panel, quotas=form.quotas())
-        except ServiceError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The quotas were saved."))
-            return redirect("panels:panel_detail", panel.pk)
+    if form_submitted(
+        request,
+        form,
+        _("The quotas were saved."),
+        lambda: services.quotas_set(actor=request.user, panel=panel, quotas=form.quotas()),
+    ):
+        return redirect("panels:panel_detail", panel.pk)
     return render(request, "panels/quotas.html", {"form": form, "panel": panel, "source": source})
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,8 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from medvirk.accounts.access import municipality_of
 from medvirk.accounts.requests import StaffRequest
-from medvirk.core.errors import ServiceError
-from medvirk.core.forms import DsForm
+from medvirk.core.forms import DsForm, form_submitted
 from medvirk.core.views import ImportSteps, import_preview_page, staff_view
 
 from . import services
@@ -95,12 +93,11 @@ def volunteer_edit(request: StaffRequest, volunteer_id: int) -> HttpResponse:
     volunteer = access_volunteer_by_id(request.user, volunteer_id)
     initial = {f: getattr(volunteer, f) for f in VOLUNTEER_EDITABLE}
     form = VolunteerEditForm(request.POST or None, municipality=volunteer.municipality, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            volunteer_update(actor=request.user, volunteer=volunteer, **form.cleaned_data)
-        except ServiceError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The volunteer's details were saved."))
-            return redirect("panels:pool")
+    if form_submitted(
+        request,
+        form,
+        _("The volunteer's details were saved."),
+        lambda: volunteer_update(actor=request.user, volunteer=volunteer, **form.cleaned_data),
+    ):
+        return redirect("panels:pool")
     return render(request, "panels/volunteer_form.html", {"form": form, "volunteer": volunteer})

@@ -15,6 +15,7 @@ from medvirk.accounts.access import access_unit_by_id, can, can_anywhere, units_
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
+from medvirk.core.forms import form_submitted
 from medvirk.core.views import staff_view
 from medvirk.orgs.models import OrgUnit
 from medvirk.surveys.models import Survey
@@ -148,21 +149,20 @@ def activity_document(request: StaffRequest, activity_id: int) -> HttpResponse:
     """Document an activity afterwards."""
     activity = access_activity_by_id(request.user, activity_id, Perm.PARTICIPATION_MANAGE)
     form = DocumentForm(request.POST or None, initial=document_initial(activity))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.activity_document(
-                actor=request.user,
-                activity=activity,
-                participants=form.cleaned_data["participants"],
-                composition=form.composition(),
-                minutes=form.cleaned_data["minutes"],
-                staff_evaluation=form.cleaned_data["staff_evaluation"],
-            )
-        except ServiceError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The documentation was saved."))
-            return redirect("participation:activity_detail", activity.pk)
+    if form_submitted(
+        request,
+        form,
+        _("The documentation was saved."),
+        lambda: services.activity_document(
+            actor=request.user,
+            activity=activity,
+            participants=form.cleaned_data["participants"],
+            composition=form.composition(),
+            minutes=form.cleaned_data["minutes"],
+            staff_evaluation=form.cleaned_data["staff_evaluation"],
+        ),
+    ):
+        return redirect("participation:activity_detail", activity.pk)
     return render(
         request,
         "participation/document.html",

@@ -16,6 +16,7 @@ from medvirk.accounts.access import access_unit_by_id, can, can_anywhere, munici
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
+from medvirk.core.forms import form_submitted
 from medvirk.core.views import staff_view, year_param
 from medvirk.surveys.models import Survey
 
@@ -111,14 +112,13 @@ def finding_edit(request: StaffRequest, finding_id: int) -> HttpResponse:
     form = FindingEditForm(
         request.POST or None, initial={"statement": finding.statement, "published": finding.published}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.finding_update(actor=request.user, finding=finding, **form.cleaned_data)
-        except ServiceError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return redirect("participation:finding_edit", finding.pk)
+    if form_submitted(
+        request,
+        form,
+        _("The changes were saved."),
+        lambda: services.finding_update(actor=request.user, finding=finding, **form.cleaned_data),
+    ):
+        return redirect("participation:finding_edit", finding.pk)
     return render(
         request,
         "participation/finding.html",

@@ -13,6 +13,7 @@ from medvirk.accounts.access import can_anywhere, municipality_id_of, municipali
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
+from medvirk.core.forms import form_submitted
 from medvirk.core.views import staff_view
 
 from . import services
@@ -123,14 +124,13 @@ def contact_add(request: StaffRequest, organisation_id: int) -> HttpResponse:
     """Add a contact person, stored only with their consent."""
     org = access_organisation_by_id(request.user, organisation_id, Perm.PARTNERS_MANAGE)
     form = ContactPersonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contact_person_add(actor=request.user, organisation=org, **form.cleaned_data)
-        except ServiceError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The contact person was added."))
-            return redirect("partners:detail", org.pk)
+    if form_submitted(
+        request,
+        form,
+        _("The contact person was added."),
+        lambda: services.contact_person_add(actor=request.user, organisation=org, **form.cleaned_data),
+    ):
+        return redirect("partners:detail", org.pk)
     title = _("New contact person for %(name)s") % {"name": org.name}
     return render(request, "partners/form.html", {"form": form, "title": title, "org": org})
 

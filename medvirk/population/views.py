@@ -19,6 +19,7 @@ from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
 from medvirk.core.csv_export import csv_response
 from medvirk.core.errors import ServiceError
+from medvirk.core.forms import form_submitted
 from medvirk.core.views import staff_view, year_param
 
 from . import selectors, services, usercounts_import
@@ -165,20 +166,19 @@ def user_counts(request: StaffRequest, unit_id: int) -> HttpResponse:
     current = selectors.user_counts_for(unit=unit, year=year).get(dimension, {}) if year else {}
     initial = {"dimension": dimension, "year": year, **{f"c_{k}": v for k, v in current.items()}}
     form = UserCountForm(request.POST or None, initial=initial, dimension=dimension, language=_language())
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.user_counts_set(
-                actor=request.user,
-                unit=unit,
-                year=form.cleaned_data["year"],
-                dimension=dimension,
-                counts=form.counts(),
-            )
-        except ServiceError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The user counts were saved."))
-            return redirect(f"{request.path}?dimension={dimension}&year={form.cleaned_data['year']}")
+    if form_submitted(
+        request,
+        form,
+        _("The user counts were saved."),
+        lambda: services.user_counts_set(
+            actor=request.user,
+            unit=unit,
+            year=form.cleaned_data["year"],
+            dimension=dimension,
+            counts=form.counts(),
+        ),
+    ):
+        return redirect(f"{request.path}?dimension={dimension}&year={form.cleaned_data['year']}")
     context = {
         "unit": unit,
         "form": form,
