@@ -50,6 +50,19 @@ CASES = [
         lambda a, t: t != "root" and a is not None and t in MANAGE.get(a, set()),
     ),
     Case("orgs:unit_create", lambda c, d, t: c.get(f"/org/units/new/?parent={uid(d, t)}"), in_(MANAGE)),
+    # importing the organisation tree from the HR system: administrators of the whole municipality
+    Case("orgs:import", get("/org/import/"), lambda a, t: a in ROOT_ADMIN, per_target=False),
+    Case(
+        "api:POST /api/v1/units/import",
+        api_call(
+            "POST",
+            lambda d, t: "/api/v1/units/import",
+            lambda d, t: {"csv": "enhet;overordnet\nMatrise-enhet;\n", "dry_run": True},
+        ),
+        lambda a, t: a in ROOT_ADMIN,
+        per_target=False,
+        api=True,
+    ),
     Case("accounts:roles", get("/access/"), any_(MANAGE), per_target=False),
     Case("accounts:role_grant", lambda c, d, t: c.get(f"/access/grant/?unit={uid(d, t)}"), in_(MANAGE)),
     Case("accounts:role_revoke", lambda c, d, t: c.post(f"/access/{role_on(d, t).pk}/revoke/"), in_(MANAGE)),

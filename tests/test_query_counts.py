@@ -614,7 +614,13 @@ NOT_LISTS = {
         "a form creating one object",
     ),
     **dict.fromkeys(
-        ["panels:import", "partners:import", "population:table_import", "surveys_interchange:import"],
+        [
+            "panels:import",
+            "partners:import",
+            "population:table_import",
+            "surveys_interchange:import",
+            "orgs:import",
+        ],
         "an upload form",
     ),
     "/api/v1/survey-templates": "the built-in question sets, read from files",

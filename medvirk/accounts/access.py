@@ -96,6 +96,14 @@ def has_any_role(user: Any) -> bool:
     return bool(_assignments(user))
 
 
+def administered_municipality(user: Any) -> Municipality:
+    """Return the user's municipality if they administer all of it (ORG_MANAGE on its top unit); else 404."""
+    municipality = municipality_of(user)
+    if not can(user, Perm.ORG_MANAGE, municipality_root(municipality=municipality)):
+        raise Http404
+    return municipality
+
+
 def can(user: Any, perm: Perm, unit: OrgUnit) -> bool:
     """Return whether ``user`` holds ``perm`` on ``unit`` (a system actor holds every permission)."""
     if isinstance(user, SystemActor):

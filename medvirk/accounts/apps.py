@@ -19,7 +19,7 @@ class AccountsConfig(AppConfig):
         # an edit stores [before, after] for each field it changed
         for key, labels in (("kind", dict(UnitKind.choices)), ("service_area", dict(ServiceArea.choices))):
             audit_values_register(key=key, describe=changed_from_to(labels), actions=["unit.updated"])
-        for key in ("name", "region_code"):
+        for key in ("name", "region_code", "org_number", "unit_code"):
             audit_values_register(key=key, describe=changed_from_to({}), actions=["unit.updated"])
         audit_values_register(
             key="changed",

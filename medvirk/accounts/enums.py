@@ -11,11 +11,14 @@ from medvirk.core.errors import ErrorCode
 class AccountsErrorCode(ErrorCode):
     """Codes of the errors ``accounts``' services raise (roles, users, tokens, the unit tree)."""
 
+    IMPORT_INVALID = "import_invalid"
     KIND_INVALID = "kind_invalid"
     LAST_ADMIN_ROLE = "last_admin_role"
     NAME_REQUIRED = "name_required"
     NAME_TAKEN = "name_taken"
     NO_MUNICIPALITY = "no_municipality"
+    ORG_NUMBER_INVALID = "org_number_invalid"
+    UNIT_CODE_TAKEN = "unit_code_taken"
     PARENT_INVALID = "parent_invalid"
     PARENT_IN_SUBTREE = "parent_in_subtree"
     RETENTION_INVALID = "retention_invalid"
@@ -52,6 +55,7 @@ class AccountsAuditAction(AuditAction):
     UNIT_CREATED = "unit.created", _("Unit created")
     UNIT_MOVED = "unit.moved", _("Unit moved")
     UNIT_UPDATED = "unit.updated", _("Unit updated")
+    ORG_TREE_IMPORTED = "unit.tree_imported", _("Organisation imported from a file")
     ROLE_REVOKED = "role.revoked", _("Role revoked")
     TOKEN_CREATED = "token.created", _("API token created")
     TOKEN_REVOKED = "token.revoked", _("API token revoked")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -14,10 +14,8 @@ from medvirk.core.forms import form_submitted
 from medvirk.core.retention import retention_amounts, retention_kinds
 from medvirk.core.views import staff_view
 from medvirk.orgs.models import Municipality
-from medvirk.orgs.selectors import municipality_root
 
-from .access import can
-from .permissions import Perm
+from .access import administered_municipality
 from .privacy_forms import RetentionForm
 from .requests import StaffRequest
 from .services import retention_periods_set
@@ -25,12 +23,7 @@ from .services import retention_periods_set
 
 def _administered_municipality(request: StaffRequest) -> Municipality:
     """Return the user's municipality if they administer all of it; otherwise 404."""
-    municipality = request.user.municipality
-    if municipality is None or not can(
-        request.user, Perm.ORG_MANAGE, municipality_root(municipality=municipality)
-    ):
-        raise Http404
-    return municipality
+    return administered_municipality(request.user)
 
 
 @staff_view

@@ -26,6 +26,21 @@ class UnitForm(DsForm):
     )
 
 
+class UnitEditForm(UnitForm):
+    org_number = forms.CharField(
+        label=_("Organisation number (optional)"),
+        max_length=20,
+        required=False,
+        help_text=_("Nine digits, from the Central Coordinating Register for Legal Entities."),
+    )
+    unit_code = forms.CharField(
+        label=_("Unit code in the HR system (optional)"),
+        max_length=40,
+        required=False,
+        help_text=_("Importing the organisation from the HR system finds the unit by this code."),
+    )
+
+
 class UnitCreateForm(UnitForm):
     parent = forms.TypedChoiceField(label=_("Place it under"), coerce=int)
     field_order = ["parent", "name", "kind", "service_area", "region_code"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from medvirk.common.norway import validate_org_number
 from medvirk.core.actors import SystemActor, ensure_system
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
@@ -33,6 +34,34 @@ def _check_name(
             _("Another unit with this name already exists at the same place."),
             field="name",
         )
+
+
+def _clean_identifiers(*, unit: OrgUnit, org_number: str, unit_code: str) -> tuple[str, str]:
+    """Return the organisation number's nine digits and the unit code; refuse bad or taken ones."""
+    org_number, unit_code = org_number.strip(), unit_code.strip()
+    if org_number:
+        number = validate_org_number(org_number).number
+        if number is None:
+            raise ServiceError(
+                AccountsErrorCode.ORG_NUMBER_INVALID,
+                _("An organisation number has nine digits, the last a check digit. Check it for typos."),
+                field="org_number",
+            )
+        org_number = number
+    if len(unit_code) > 40:
+        raise ServiceError(
+            AccountsErrorCode.UNIT_CODE_TAKEN, _("A unit code has at most 40 characters."), field="unit_code"
+        )
+    if (
+        unit_code
+        and OrgUnit.objects.filter(municipality_id=unit.municipality_id, unit_code__iexact=unit_code)
+        .exclude(pk=unit.pk)
+        .exists()
+    ):
+        raise ServiceError(
+            AccountsErrorCode.UNIT_CODE_TAKEN, _("Another unit has this unit code."), field="unit_code"
+        )
+    return org_number, unit_code
 
 
 def municipality_create(*, actor: SystemActor, code: str, name: str, slug: str) -> Municipality:
@@ -108,19 +137,30 @@ def unit_update(
     service_area: str,
     region_code: str = "",
     kind: str | None = None,
+    org_number: str | None = None,
+    unit_code: str | None = None,
 ) -> OrgUnit:
-    """Change a unit's name, service area, region code and (not for the root) kind (``UNIT_EDIT``)."""
+    """Change a unit's name, service area, region code, organisation number, unit code and (not for
+    the root) kind (``UNIT_EDIT``); None leaves the number or code as it is."""
     ensure_can(actor, Perm.UNIT_EDIT, unit, _("You cannot edit this unit."))
     _check_name(municipality=unit.municipality, parent=unit.parent, name=name, exclude=unit.pk)
+    number, code = _clean_identifiers(
+        unit=unit,
+        org_number=unit.org_number if org_number is None else org_number,
+        unit_code=unit.unit_code if unit_code is None else unit_code,
+    )
     before = {
         "name": unit.name,
         "service_area": unit.service_area,
         "region_code": unit.region_code,
         "kind": unit.kind,
+        "org_number": unit.org_number,
+        "unit_code": unit.unit_code,
     }
     unit.name = name.strip()
     unit.service_area = service_area
     unit.region_code = region_code.strip()
+    unit.org_number, unit.unit_code = number, code
     if kind is not None and unit.parent_id is not None:
         if kind == UnitKind.MUNICIPALITY:
             raise ServiceError(
@@ -132,6 +172,8 @@ def unit_update(
         "service_area": unit.service_area,
         "region_code": unit.region_code,
         "kind": unit.kind,
+        "org_number": unit.org_number,
+        "unit_code": unit.unit_code,
     }
     changed = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
     with transaction.atomic():

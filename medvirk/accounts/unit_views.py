@@ -17,7 +17,7 @@ from .access import access_unit_by_id, can, units_for
 from .models import RoleAssignment
 from .permissions import Perm
 from .requests import StaffRequest
-from .unit_forms import UnitCreateForm, UnitForm, UnitMoveForm
+from .unit_forms import UnitCreateForm, UnitEditForm, UnitMoveForm
 
 
 @staff_view
@@ -27,7 +27,12 @@ def tree(request: HttpRequest) -> HttpResponse:
     if not units:
         raise Http404
     can_manage = bool(units_for(request.user, Perm.ORG_MANAGE).exists())
-    return render(request, "orgs/tree.html", {"forest": build_forest(units), "can_manage": can_manage})
+    # Importing needs the whole municipality: the top unit is the first of the tree (ordered by path).
+    can_import = can_manage and any(
+        u.parent_id is None and can(request.user, Perm.ORG_MANAGE, u) for u in units
+    )
+    context = {"forest": build_forest(units), "can_manage": can_manage, "can_import": can_import}
+    return render(request, "orgs/tree.html", context)
 
 
 @staff_view
@@ -91,8 +96,10 @@ def unit_edit(request: StaffRequest, unit_id: int) -> HttpResponse:
         "kind": unit.kind,
         "service_area": unit.service_area,
         "region_code": unit.region_code,
+        "org_number": unit.org_number,
+        "unit_code": unit.unit_code,
     }
-    form = UnitForm(request.POST or None, initial=initial)
+    form = UnitEditForm(request.POST or None, initial=initial)
     if unit.parent_id is None:
         del form.fields["kind"]
     if form_submitted(
@@ -106,6 +113,8 @@ def unit_edit(request: StaffRequest, unit_id: int) -> HttpResponse:
             service_area=form.cleaned_data["service_area"],
             region_code=form.cleaned_data["region_code"],
             kind=form.cleaned_data.get("kind"),
+            org_number=form.cleaned_data["org_number"],
+            unit_code=form.cleaned_data["unit_code"],
         ),
     ):
         return redirect("orgs:unit_detail", unit.pk)

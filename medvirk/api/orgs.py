@@ -22,6 +22,8 @@ class UnitOut(Schema):
     kind: UnitKind
     service_area: ServiceArea
     region_code: str
+    org_number: str
+    unit_code: str
     depth: int
 
 
@@ -38,6 +40,8 @@ class UnitUpdateIn(Schema):
     kind: UnitKind | None = None
     service_area: ServiceArea | None = None
     region_code: str | None = None
+    org_number: str | None = None
+    unit_code: str | None = None
 
 
 class MoveIn(Schema):
@@ -52,6 +56,8 @@ def _out(unit: OrgUnit) -> UnitOut:
         kind=UnitKind(unit.kind),
         service_area=ServiceArea(unit.service_area),
         region_code=unit.region_code,
+        org_number=unit.org_number,
+        unit_code=unit.unit_code,
         depth=unit.depth,
     )
 
@@ -94,6 +100,8 @@ def update_unit(request: StaffRequest, unit_id: int, payload: UnitUpdateIn) -> U
         service_area=payload.service_area or unit.service_area,
         region_code=payload.region_code if payload.region_code is not None else unit.region_code,
         kind=payload.kind,
+        org_number=payload.org_number,
+        unit_code=payload.unit_code,
     )
     return _out(unit)
 

@@ -7,6 +7,7 @@ from .feedback import router as feedback_router
 from .insights import router as insights_router
 from .interchange import router as interchange_router
 from .jobs import router as jobs_router
+from .org_import import router as org_import_router
 from .orgs import router as orgs_router
 from .panels import router as panels_router
 from .participation import router as participation_router
@@ -16,6 +17,7 @@ from .survey_builder import router as survey_builder_router
 from .surveys import public as public_router
 from .surveys import router as surveys_router
 
+api.add_router("/", org_import_router)  # before orgs: /units/import vs /units/{unit_id}
 api.add_router("/", orgs_router)
 api.add_router("/", accounts_router)
 api.add_router("/", interchange_router)  # before surveys: /surveys/import vs /surveys/{id}

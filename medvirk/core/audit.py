@@ -80,6 +80,8 @@ DETAIL_LABELS: dict[str, Any] = {
     "published": _("published"),
     "quotas": _("quotas"),
     "region_code": _("region code"),
+    "org_number": _("organisation number"),
+    "unit_code": _("unit code"),
     "service_area": _("service area"),
     "council_met": _("the user council has met"),
     "minorities_mapped": _("who can speak for minorities is mapped"),

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from medvirk.common.norway import validate_org_number
 from medvirk.core.dataprotection import NO_PERSONAL_DATA
 from medvirk.core.models import TenantModel
+
+
+def validate_unit_org_number(value: str) -> None:
+    """Refuse anything but nine digits whose last is the MOD11 check digit of the first eight."""
+    if value and validate_org_number(value).number != value:
+        raise ValidationError(_("An organisation number has nine digits, the last a check digit."))
 
 
 class Municipality(models.Model):
@@ -100,6 +108,21 @@ class OrgUnit(TenantModel):
         blank=True,
         help_text=_("Statistics Norway code of the area this unit covers, e.g. a city district."),
     )
+    # From the municipality's HR system (accounts/org_import.py): what a re-import matches on.
+    org_number = models.CharField(
+        _("organisation number"),
+        max_length=9,
+        blank=True,
+        db_index=True,
+        validators=[validate_unit_org_number],
+        help_text=_("Nine digits, from the Central Coordinating Register for Legal Entities."),
+    )
+    unit_code = models.CharField(
+        _("unit code"),
+        max_length=40,
+        blank=True,
+        help_text=_("The unit's code in the HR system, if it has one."),
+    )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
 
@@ -116,6 +139,11 @@ class OrgUnit(TenantModel):
                 fields=["municipality"],
                 condition=models.Q(parent__isnull=True),
                 name="orgunit_one_root_per_municipality",
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "unit_code"],
+                condition=~models.Q(unit_code=""),
+                name="orgunit_unique_unit_code",
             ),
         ]
 

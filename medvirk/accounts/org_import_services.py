@@ -1,0 +1,143 @@
+"""Storing an imported organisation tree (``org_import`` reads and plans the file): one checked,
+audited transaction, every line or none."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from medvirk.core.audit import audit_record
+from medvirk.core.errors import ServiceError
+from medvirk.orgs.models import Municipality, OrgUnit, ServiceArea, UnitKind
+
+from .access import Actor, ensure_can
+from .enums import AccountsAuditAction, AccountsErrorCode
+from .org_import import PlanNode, TreeLine, TreePlan, TreePlanner
+from .permissions import Perm
+
+
+def _root_of(municipality: Municipality) -> OrgUnit:
+    return OrgUnit.objects.get(municipality=municipality, parent__isnull=True)
+
+
+def ensure_can_import(actor: Actor, municipality: Municipality) -> None:
+    """Refuse anyone but an administrator of the whole municipality (``ORG_MANAGE`` on its top unit)."""
+    ensure_can(
+        actor,
+        Perm.ORG_MANAGE,
+        _root_of(municipality),
+        gettext_lazy("Only administrators of the whole municipality import the organisation tree."),
+    )
+
+
+def org_tree_import(*, actor: Actor, municipality: Municipality, lines: list[TreeLine]) -> TreePlan:
+    """Store every line of the file in the municipality's tree, or nothing (one transaction).
+
+    The lines are planned again against the tree as it is now, locked: when any line has a
+    problem now, nothing is stored and ServiceError names the first one.
+    """
+    ensure_can_import(actor, municipality)
+    with transaction.atomic():
+        units = list(OrgUnit.objects.select_for_update().filter(municipality=municipality).order_by("path"))
+        planner = TreePlanner(municipality, units, lines)
+        plan = planner.run()
+        if not plan.importable:
+            first = plan.bad_lines[0] if plan.bad_lines else None
+            message = (
+                _("Line %(line)d: %(problem)s Nothing was imported.")
+                % {"line": first.line, "problem": first.problems[0]}
+                if first
+                else _("The file has no units.")
+            )
+            raise ServiceError(AccountsErrorCode.IMPORT_INVALID, message)
+        try:
+            _store(planner)
+        except IntegrityError as exc:
+            raise ServiceError(
+                AccountsErrorCode.IMPORT_INVALID,
+                gettext_lazy(
+                    "The organisation changed while importing. Nothing was imported; upload the file again."
+                ),
+            ) from exc
+        audit_record(
+            actor=actor,
+            municipality=municipality,
+            action=AccountsAuditAction.ORG_TREE_IMPORTED,
+            obj=planner.root,
+            data={"created": plan.created, "changed": plan.updated},
+        )
+    return plan
+
+
+def _store(planner: TreePlanner) -> None:
+    """Create and change the planned units, then write every unit's path and depth anew."""
+    created: dict[int, OrgUnit] = {}
+
+    def unit_of(node: PlanNode) -> OrgUnit:
+        if node.unit is not None:
+            return node.unit
+        assert node.line is not None
+        return created[node.line.line]
+
+    # Lines are planned parents first (``_order``), so a new unit's parent exists when it is saved.
+    changed: list[OrgUnit] = []
+    ordered = sorted(planner.line_nodes.items(), key=lambda item: _depth(item[1]))
+    for number, node in ordered:
+        clean = planner.clean[number]
+        parent = unit_of(node.parent) if node.parent is not None else None
+        if node.unit is None:
+            assert node.line is not None and parent is not None
+            unit = OrgUnit(
+                municipality_id=planner.municipality.pk,
+                parent=parent,
+                name=node.line.name,
+                kind=clean.kind or UnitKind.UNIT,
+                service_area=clean.service_area or ServiceArea.OTHER,
+                org_number=clean.org_number or "",
+                unit_code=clean.unit_code or "",
+                path=f"new-{number}/",
+                depth=parent.depth + 1,
+            )
+            unit.save()
+            created[number] = unit
+            continue
+        unit = node.unit
+        if unit is not planner.root:
+            assert node.line is not None and parent is not None
+            unit.name = node.line.name
+            unit.parent = parent
+            unit.kind = clean.kind or unit.kind
+        unit.service_area = clean.service_area or unit.service_area
+        unit.org_number = clean.org_number or unit.org_number
+        unit.unit_code = clean.unit_code or unit.unit_code
+        changed.append(unit)
+    OrgUnit.objects.bulk_update(
+        changed, ["name", "parent", "kind", "service_area", "org_number", "unit_code"], batch_size=500
+    )
+    _rewrite_paths(planner.municipality)
+
+
+def _depth(node: PlanNode) -> int:
+    depth, current = 0, node.parent
+    while current is not None:
+        depth, current = depth + 1, current.parent
+    return depth
+
+
+def _rewrite_paths(municipality: Municipality) -> None:
+    """Write the materialised path and depth of every unit from the parent links (after moves)."""
+    units = list(OrgUnit.objects.filter(municipality=municipality))
+    children: dict[int | None, list[OrgUnit]] = {}
+    for unit in units:
+        children.setdefault(unit.parent_id, []).append(unit)
+    stale: list[OrgUnit] = []
+    stack = [(unit, "", 0) for unit in children.get(None, [])]
+    while stack:
+        unit, prefix, depth = stack.pop()
+        path = f"{prefix}{unit.pk}/"
+        if unit.path != path or unit.depth != depth:
+            unit.path, unit.depth = path, depth
+            stale.append(unit)
+        stack.extend((child, path, depth + 1) for child in children.get(unit.pk, []))
+    OrgUnit.objects.bulk_update(stale, ["path", "depth"], batch_size=500)

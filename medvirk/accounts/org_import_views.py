@@ -1,0 +1,53 @@
+"""Staff page: import the organisation tree from the HR system's export, with a preview."""
+
+from __future__ import annotations
+
+from django import forms
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from medvirk.core.forms import DsForm
+from medvirk.core.views import ImportSteps, import_preview_page, staff_view
+
+from . import org_import, org_import_services
+from .access import administered_municipality
+from .requests import StaffRequest
+
+
+class TreeFileForm(DsForm):
+    file = forms.FileField(
+        label=gettext_lazy("File from the HR system (CSV or Excel)"),
+        help_text=gettext_lazy(
+            "One line per unit. Columns: enhet, overordnet, tjenesteområde, organisasjonsnummer, and "
+            "optionally enhetskode and nivå. Comma, semicolon or tab; or an .xlsx workbook (first sheet)."
+        ),
+    )
+
+
+@staff_view
+def tree_import(request: StaffRequest) -> HttpResponse:
+    """Upload → preview with a verdict per line → confirm (the lines travel signed): all or nothing."""
+    municipality = administered_municipality(request.user)
+
+    def store(lines: list[org_import.TreeLine]) -> tuple[int, int]:
+        plan = org_import_services.org_tree_import(actor=request.user, municipality=municipality, lines=lines)
+        return plan.created, plan.updated
+
+    return import_preview_page(
+        request,
+        ImportSteps(
+            form=TreeFileForm,
+            parse=lambda data: org_import.preview_file(data, municipality=municipality),
+            sign=org_import.lines_sign,
+            unsign=org_import.lines_load,
+            store=store,
+            stored=lambda created, changed: (
+                _("The organisation was imported: %(created)d new units, %(updated)d changed.")
+                % {"created": created, "updated": changed}
+            ),
+            template="orgs/import.html",
+            upload_url="orgs:import",
+            done_url="orgs:tree",
+        ),
+    )

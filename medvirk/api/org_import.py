@@ -1,0 +1,84 @@
+"""Importing the organisation tree from the HR system's export; mounted before the units' routes,
+so ``/units/import`` is not read as a unit's id."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from ninja import Router, Schema
+from ninja.responses import Status
+
+from medvirk.accounts import org_import, org_import_services
+from medvirk.accounts.access import administered_municipality
+from medvirk.accounts.requests import StaffRequest
+
+router = Router(tags=["organisation"])
+
+
+class TreeImportIn(Schema):
+    """The HR system's export: CSV text, or an .xlsx workbook in base64; ``dry_run`` only checks it."""
+
+    csv: str | None = None
+    xlsx_base64: str | None = None
+    dry_run: bool = False
+
+
+class TreeLineOut(Schema):
+    line: int
+    name: str
+    parent: str
+    result: str  # create, update, unchanged or error
+    changes: list[str]
+    problems: list[str]
+
+
+class TreeImportOut(Schema):
+    created: int
+    updated: int
+    unchanged: int
+    imported: bool
+    errors: list[str]
+    lines: list[TreeLineOut]
+
+
+@router.post("/units/import", response={200: TreeImportOut, 201: TreeImportOut, 400: TreeImportOut})
+def import_tree(request: StaffRequest, payload: TreeImportIn) -> Status[TreeImportOut]:
+    """Check (``dry_run``) or import the organisation tree: every line or none; every bad line listed."""
+    municipality = administered_municipality(request.user)
+    if payload.xlsx_base64 is not None:
+        try:
+            data, filename = base64.b64decode(payload.xlsx_base64, validate=True), "tree.xlsx"
+        except binascii.Error:
+            data, filename = b"", "tree.xlsx"
+    else:
+        data, filename = (payload.csv or "").encode("utf-8"), "tree.csv"
+    tree_file = org_import.read_tree_file(data, filename)
+    plan = org_import.tree_plan(municipality=municipality, lines=tree_file.lines) if tree_file.lines else None
+    imported = False
+    if plan is not None and plan.importable and not payload.dry_run:
+        plan = org_import_services.org_tree_import(
+            actor=request.user, municipality=municipality, lines=tree_file.lines
+        )
+        imported = True
+    body = TreeImportOut(
+        created=plan.created if plan else 0,
+        updated=plan.updated if plan else 0,
+        unchanged=plan.unchanged if plan else 0,
+        imported=imported,
+        errors=tree_file.errors,
+        lines=[
+            TreeLineOut(
+                line=p.line,
+                name=p.name,
+                parent=p.parent_name,
+                result=p.action,
+                changes=p.changes,
+                problems=p.problems,
+            )
+            for p in (plan.lines if plan else [])
+        ],
+    )
+    if plan is None or not plan.importable:
+        return Status(400, body)
+    return Status(201 if imported else 200, body)
