@@ -1,5 +1,7 @@
 """Equity report speed (issue 21): the whole-municipality report against the same unit's results
-page, and the statistics inside it against the library calls they replaced, in one run.
+page, and the statistics inside it against the library calls they replaced, in one run; also a
+kindergarten's PDF (made in the request) and the municipality's (a background job) against the
+same unit's results page.
 
     .venv/bin/python bench/equity/run.py            # a fresh demo database in var/bench-equity.db
     DATABASE_URL=postgres://… .venv/bin/python bench/equity/run.py --keep   # an existing demo database
@@ -66,6 +68,30 @@ def _components(repeat: int) -> None:
         print(f"{name:<20} {t0:>16.3f} {t1:>12.3f} {t1 / t0:>7.3f}")
 
 
+def _municipality_pdf(unit, survey, results_ms: float) -> None:
+    """The municipality's PDF, made by its background job's handler in this process (no worker)."""
+    from django.contrib.auth import get_user_model
+
+    from medvirk.core.jobs import execute_job, start_job
+    from medvirk.insights.jobs import REPORT_JOB
+
+    user = get_user_model().objects.get(username="admin")
+    times = []
+    for _ in range(2):
+        params = {"survey_id": survey.pk, "unit_id": unit.pk}
+        job = start_job(kind=REPORT_JOB, municipality=survey.municipality, user=user, params=params)
+        start = time.perf_counter()
+        execute_job(job.pk)
+        times.append((time.perf_counter() - start) * 1000)
+        job.refresh_from_db()
+        assert job.status == "done", job.error
+        job.result_file.delete()
+    print(
+        f"{unit.name}: PDF as a background job {times[0]:.0f} ms, again {times[1]:.0f} ms "
+        f"({times[1] / results_ms:.1f}× its results page; the request only starts the job)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=7)
@@ -103,18 +129,23 @@ def main() -> None:
             "results page": f"/results/{survey.pk}/?unit={unit.pk}",
             "equity report": f"/population/equity/units/{unit.pk}/?survey={survey.pk}",
         }
+        if unit.parent_id is not None:  # a unit's PDF is made in the request (issue 21: ≤ 3× its page)
+            pages["unit PDF"] = f"/results/{survey.pk}/report.pdf?unit={unit.pk}"
         cold = {}
         for name, url in pages.items():
             start = time.perf_counter()
             assert client.get(url).status_code == 200, url
             cold[name] = (time.perf_counter() - start) * 1000
         warm = {name: _median_ms(lambda u=url: client.get(u), args.repeat) for name, url in pages.items()}
-        ratio = warm["equity report"] / warm["results page"]
+        base = warm["results page"]
         print(
-            f"{unit.name}: first request (this process) results {cold['results page']:.0f} ms, "
-            f"equity {cold['equity report']:.0f} ms; warm median results {warm['results page']:.0f} ms, "
-            f"equity {warm['equity report']:.0f} ms; equity / results = {ratio:.2f}"
+            f"{unit.name}: first request (this process) "
+            + ", ".join(f"{name} {ms:.0f} ms" for name, ms in cold.items())
+            + "; warm median "
+            + ", ".join(f"{name} {ms:.0f} ms ({ms / base:.2f}× results)" for name, ms in warm.items())
         )
+        if unit.parent_id is None:
+            _municipality_pdf(unit, survey, base)
     _components(args.repeat)
     print(f"load average after: {os.getloadavg()}")
 

@@ -1,10 +1,12 @@
-"""Background jobs of the results module: response-level exports (found by ``medvirk.core.jobs``).
+"""Background jobs of the results module (found by ``medvirk.core.jobs``): response-level
+exports and the reports (PDF) of districts and the whole municipality.
 
-A large export takes minutes, so it runs in the worker and is kept with the job (7 days, like
-every job result): closing the page loses nothing. The job checks again, when it runs, everything
-the direct download checks when it is asked for (the raw-export right on the unit, the survey's
-anonymity mode, the unit's respondent count being shown): rights may be taken away, or the mode
-changed, while the job waits in the queue.
+A large export takes minutes, and a report of many units (every unit is compared with the others
+on every question) too long for a request, so both run in the worker and are kept with the job
+(7 days, like every job result): closing the page loses nothing. Each job checks again, when it
+runs, everything the direct download checks when it is asked for (the right on the unit; for an
+export also the survey's anonymity mode and the unit's respondent count being shown): rights may
+be taken away, or the mode changed, while the job waits in the queue.
 """
 
 from __future__ import annotations
@@ -23,8 +25,10 @@ from medvirk.core.jobs import JobResult, Progress, job_abandon_if_stalled, job_h
 from medvirk.core.models import Job, JobStatus
 from medvirk.surveys.models import AnonymityMode
 
-from . import exports, selectors, services
+from . import exports, reports, selectors, services
+from .benchmark import benchmark
 from .enums import InsightsErrorCode
+from .pdf import report_filename, report_pdf_bytes
 from .tables import SurveyResults
 
 EXPORT_JOB = "insights.export"
@@ -41,12 +45,16 @@ def export_start(*, actor: User, results: SurveyResults, node_id: int, fmt: str)
         raise ServiceError(CoreErrorCode.FORBIDDEN, _("You cannot export response-level data of this unit."))
     if fmt not in exports.RAW_FORMATS:
         raise ServiceError(InsightsErrorCode.INVALID_FORMAT, _("Choose CSV, Excel or SPSS."), field="format")
-    survey = results.survey
-    params = {"survey_id": survey.pk, "unit_id": node_id, "format": fmt}
+    params = {"survey_id": results.survey.pk, "unit_id": node_id, "format": fmt}
+    return _start_once(kind=EXPORT_JOB, actor=actor, municipality=results.survey.municipality, params=params)
+
+
+def _start_once(*, kind: str, actor: User, municipality: Any, params: dict[str, Any]) -> Job:
+    """Start a job, or return the same user's same job while it still waits or runs."""
     pending = (
         Job.objects.filter(
-            municipality=survey.municipality,
-            kind=EXPORT_JOB,
+            municipality=municipality,
+            kind=kind,
             created_by=actor,
             status__in=[JobStatus.QUEUED, JobStatus.RUNNING],
             **{f"params__{key}": value for key, value in params.items()},
@@ -56,7 +64,7 @@ def export_start(*, actor: User, results: SurveyResults, node_id: int, fmt: str)
     )
     if pending is not None and not job_abandon_if_stalled(pending):
         return pending
-    return start_job(kind=EXPORT_JOB, municipality=survey.municipality, user=actor, params=params)
+    return start_job(kind=kind, municipality=municipality, user=actor, params=params)
 
 
 def _not_allowed() -> ServiceError:
@@ -123,4 +131,60 @@ def export_responses(job: Job, progress: Progress) -> JobResult:
         data={"survey_id": results.survey.pk, "unit_id": node_id, "format": fmt, "rows": rows},
         message=ngettext("The file holds %(rows)d response.", "The file holds %(rows)d responses.", rows)
         % {"rows": rows},
+    )
+
+
+REPORT_JOB = "insights.report_pdf"
+
+
+def report_in_background(results: SurveyResults, node_id: int) -> bool:
+    """Whether the unit's report (PDF) is made in the background: a district's or the municipality's.
+
+    Their reports compare every unit below them on every question and take far longer than the
+    page (issue 21); a unit without units below it is made in the request, about as fast as its
+    results page (bench/equity/RESULTS.md).
+    """
+    return bool(results.tree.children.get(node_id))
+
+
+def report_start(*, actor: User, results: SurveyResults, node_id: int) -> Job:
+    """Queue the report (PDF) of unit ``node_id``; return its job (the same while one waits or runs).
+
+    The caller has checked that ``actor`` may see the unit's results; the job checks it again
+    when it runs, as ``actor``.
+    """
+    params = {"survey_id": results.survey.pk, "unit_id": node_id}
+    return _start_once(kind=REPORT_JOB, actor=actor, municipality=results.survey.municipality, params=params)
+
+
+@job_handler(REPORT_JOB, label=gettext_lazy("Preparing the report (PDF)"))
+def report_pdf(job: Job, progress: Progress) -> JobResult:
+    """Work out the report's figures as the user who asked, lay out its pages and write the PDF."""
+    params, user = job.params, job.created_by
+    refused = ServiceError(
+        CoreErrorCode.FORBIDDEN, _("You may no longer see this unit's results, so no report was made.")
+    )
+    if user is None:
+        raise refused
+    try:
+        survey, tree, node_id = selectors.access_survey_results(
+            user=user, survey_id=params.get("survey_id"), unit_id=params.get("unit_id")
+        )
+    except Http404:
+        raise refused from None
+    if survey.municipality_id != job.municipality_id:
+        raise refused
+    steps = {"layout": (1, _("Laying out the pages")), "write": (2, _("Writing the file"))}
+    progress(0, 3, _("Working out the figures"))
+    results = SurveyResults(survey, tree)
+    overview = reports.overview(user, results, node_id, bench=benchmark(results))
+    pdf = report_pdf_bytes(
+        overview, results.policy.threshold, progress=lambda step: progress(steps[step][0], 3, steps[step][1])
+    )
+    return JobResult(
+        file=pdf,
+        filename=report_filename(overview),
+        content_type="application/pdf",
+        data={"survey_id": survey.pk, "unit_id": node_id},
+        message=_("The report is ready."),
     )

@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:survey_id>/responses/", views.export_raw, name="export_raw"),
     path("<int:survey_id>/responses/prepare/", views.export_raw_start, name="export_raw_start"),
     path("<int:survey_id>/report.pdf", views.report_pdf, name="report_pdf"),
+    path("<int:survey_id>/report/prepare/", views.report_pdf_start, name="report_pdf_start"),
 ]

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from medvirk.accounts.access import can_anywhere
@@ -54,6 +55,7 @@ def survey_results(request: HttpRequest, survey_id: int) -> HttpResponse:
         "raw_direct_large": can_export_raw and not exports.raw_direct_allowed(results, node_id, "xlsx"),
         "direct_max": exports.DIRECT_EXPORT_MAX_RESPONSES,
         "numbers": survey_numbers(results, node_id),
+        "report_in_background": jobs.report_in_background(results, node_id),
     }
     return render(request, "insights/survey_results.html", context)
 
@@ -155,9 +157,31 @@ def export_raw_start(request: StaffRequest, survey_id: int) -> HttpResponse:
 
 @staff_view
 def report_pdf(request: HttpRequest, survey_id: int) -> HttpResponse:
-    """Download the unit report as PDF."""
+    """Download the unit report as PDF (a district's or the municipality's is prepared in the background)."""
     from .pdf import report_pdf as render_pdf
 
     results, node_id = _load(request, survey_id)
+    if jobs.report_in_background(results, node_id):
+        messages.info(request, _report_refusal())
+        return redirect(_results_url(results, node_id))
     overview = reports.overview(request.user, results, node_id, bench=benchmark(results))
     return render_pdf(request, overview, results.policy.threshold)
+
+
+def _report_refusal() -> str:
+    return str(
+        _(
+            "The report of a district or the whole municipality is prepared in the background: "
+            "use the button “Prepare the report (PDF)”."
+        )
+    )
+
+
+@staff_view
+@require_POST
+def report_pdf_start(request: StaffRequest, survey_id: int) -> HttpResponse:
+    """Start preparing the report (PDF) of a district or the municipality; its job's page shows progress."""
+    results, node_id = _load(request, survey_id)
+    if not jobs.report_in_background(results, node_id):
+        return redirect(f"{reverse('insights:report_pdf', args=[survey_id])}?unit={node_id}")
+    return redirect(jobs.report_start(actor=request.user, results=results, node_id=node_id))

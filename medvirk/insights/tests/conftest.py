@@ -1,10 +1,13 @@
-"""Each test starts without cached results (rolled-back tests can reuse survey ids)."""
+"""Each test starts without cached results (rolled-back tests can reuse survey ids); what the
+background-job tests share."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
+from django.utils import translation
 
 from medvirk.insights import benchmark
 from medvirk.insights.tables import clear_cache
@@ -17,3 +20,16 @@ def _fresh_results_cache() -> Iterator[None]:
     yield
     clear_cache()
     benchmark.clear_cache()
+
+
+#: ``override_settings(TASKS=DB_TASKS)``: jobs are queued, not run in the request.
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture
+def english_jobs(settings: Any, tmp_path: Any) -> Iterator[None]:
+    """Job files in a temporary folder (the database is rolled back, files would stay), in English."""
+    settings.MEDIA_ROOT = tmp_path
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

@@ -70,6 +70,16 @@ def _job_done(started: bool) -> None:
         job.result_file.delete(save=False)  # the database is rolled back; the file would stay
 
 
+def _prepare_report(c: Any, d: DemoData, t: str) -> Any:
+    """A unit without units below redirects to its PDF; the municipality's report becomes a job."""
+    response = c.post(f"/results/{_survey(d, t).pk}/report/prepare/?unit={target_unit(d, t).pk}")
+    if response.status_code == 302 and response["Location"].startswith("/jobs/"):
+        job = Job.objects.filter(kind="insights.report_pdf").latest("id")
+        assert job.status == JobStatus.DONE and job.result_file, job.error
+        job.result_file.delete(save=False)  # the database is rolled back; the file would stay
+    return response
+
+
 def _api_prepare(c: Any, d: DemoData, t: str) -> Any:
     response = api_call(
         "POST",
@@ -87,6 +97,7 @@ CASES: list = [
     Case("insights:text_answers", _page("text/"), in_(VIEW)),
     Case("insights:export", _page("export/"), in_(VIEW)),
     Case("insights:report_pdf", _page("report.pdf"), in_(VIEW)),
+    Case("insights:report_pdf_start", _prepare_report, in_(VIEW)),
     Case("insights:export_raw", _page("responses/", answered=True), in_(RAW)),
     Case("insights:export_raw_start", _prepare, in_(RAW)),
     Case(

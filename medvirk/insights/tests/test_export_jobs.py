@@ -5,14 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
-from collections.abc import Iterator
 from typing import Any
 
 import openpyxl
 import pyreadstat
 import pytest
 from django.test import override_settings
-from django.utils import translation
 from django.utils.http import content_disposition_header
 
 from medvirk.accounts.demo import DemoData
@@ -23,17 +21,10 @@ from medvirk.core.models import AuditEvent, Job, JobStatus
 from .. import exports
 from ..jobs import EXPORT_JOB
 from ..tables import SurveyResults
+from .conftest import DB_TASKS
 from .factories import answer, answer_many, make_survey
 
-DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # queued, not run in the request
-
-
-@pytest.fixture(autouse=True)
-def _english(settings: Any, tmp_path: Any) -> Iterator[None]:
-    settings.MEDIA_ROOT = tmp_path  # job files; the database is rolled back, files would stay
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english_jobs")
 
 
 @pytest.fixture
