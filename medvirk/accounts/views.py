@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from medvirk.core.audit import action_label, audit_details
 from medvirk.core.errors import ServiceError
 from medvirk.core.models import AuditEvent
-from medvirk.core.views import staff_view
+from medvirk.core.views import service_done, staff_view
 from medvirk.orgs.selectors import municipality_root
 
 from . import services
@@ -116,12 +116,11 @@ def role_grant(request: StaffRequest) -> HttpResponse:
 def role_revoke(request: StaffRequest, role_id: int) -> HttpResponse:
     """Remove a role assignment."""
     assignment = access_role_by_id(request.user, role_id)
-    try:
-        services.role_revoke(actor=request.user, assignment=assignment)
-    except ServiceError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, _("The role was removed."))
+    service_done(
+        request,
+        _("The role was removed."),
+        lambda: services.role_revoke(actor=request.user, assignment=assignment),
+    )
     return redirect("accounts:roles")
 
 

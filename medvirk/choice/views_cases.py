@@ -17,7 +17,7 @@ from medvirk.accounts.access import can_anywhere
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
-from medvirk.core.views import staff_view
+from medvirk.core.views import service_done, staff_view
 from medvirk.orgs.models import OrgUnit, UnitKind
 
 from . import csvimport, selectors, services
@@ -225,12 +225,11 @@ def client_end(request: StaffRequest, client_id: int) -> HttpResponse:
 def switch_cancel(request: StaffRequest, switch_id: int) -> HttpResponse:
     """Cancel a switch that has not taken effect."""
     switch = access_switch_by_id(request.user, switch_id)
-    try:
-        services.switch_cancel(actor=request.user, switch=switch, today=timezone.localdate())
-    except ServiceError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, _("The switch was cancelled. The current provider continues."))
+    service_done(
+        request,
+        _("The switch was cancelled. The current provider continues."),
+        lambda: services.switch_cancel(actor=request.user, switch=switch, today=timezone.localdate()),
+    )
     return redirect("choice:client_detail", switch.client_id)
 
 

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import Promise
 from django.views.decorators.csrf import csrf_exempt
 
 from .errors import ServiceError
@@ -74,6 +75,20 @@ def year_param(
     if lenient:
         return default
     raise Http404
+
+
+def service_done(request: HttpRequest, message: str | Promise, act: Callable[[], object]) -> bool:
+    """Run ``act()`` (a service call behind a button); show its refusal or ``message``.
+
+    Return True when it succeeded. The caller redirects either way (post/redirect/get).
+    """
+    try:
+        act()
+    except ServiceError as error:
+        messages.error(request, str(error.message))
+        return False
+    messages.success(request, str(message))
+    return True
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
 from medvirk.core.forms import form_submitted
-from medvirk.core.views import staff_view
+from medvirk.core.views import service_done, staff_view
 from medvirk.orgs.models import OrgUnit
 from medvirk.surveys.models import Survey
 
@@ -181,12 +181,13 @@ def attachment_add(request: StaffRequest, activity_id: int) -> HttpResponse:
     activity = access_activity_by_id(request.user, activity_id, Perm.PARTICIPATION_MANAGE)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
-            services.attachment_add(actor=request.user, activity=activity, upload=form.cleaned_data["file"])
-        except ServiceError as error:
-            messages.error(request, str(error.message))
-        else:
-            messages.success(request, _("The file was added."))
+        service_done(
+            request,
+            _("The file was added."),
+            lambda: services.attachment_add(
+                actor=request.user, activity=activity, upload=form.cleaned_data["file"]
+            ),
+        )
     else:
         messages.error(request, " ".join(str(e) for e in form.errors.get("file", [])))
     return redirect("participation:activity_detail", activity.pk)
