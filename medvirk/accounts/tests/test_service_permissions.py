@@ -9,30 +9,24 @@ import pytest
 from medvirk.accounts import services
 from medvirk.accounts.models import Role, RoleAssignment, User
 from medvirk.core.actors import SystemActor
-from medvirk.core.errors import ServiceError
+from tests.service_support import refused
 
 pytestmark = pytest.mark.django_db
-
-
-def _refused(call: Any) -> None:
-    with pytest.raises(ServiceError) as error:
-        call()
-    assert (error.value.code, error.value.status) == ("forbidden", 403)
 
 
 def test_writes_without_the_permission_are_refused_by_the_service(demo: Any) -> None:
     leader, nord = demo.users["leder.solsikken"], demo.units["Bydel Nord"]
     municipality = demo.municipality
-    _refused(lambda: services.user_create(actor=leader, municipality=municipality, username="ny", email=""))
-    _refused(
+    refused(lambda: services.user_create(actor=leader, municipality=municipality, username="ny", email=""))
+    refused(
         lambda: services.user_create(
             actor=demo.users["provestad.admin"], municipality=municipality, username="ny", email=""
         )
     )
     assert not User.objects.filter(username="ny").exists()
-    _refused(lambda: services.role_grant(actor=leader, user=leader, unit=nord, role=Role.ADMIN))
+    refused(lambda: services.role_grant(actor=leader, user=leader, unit=nord, role=Role.ADMIN))
     root_role = RoleAssignment.objects.get(user=demo.users["lesetilgang"])
-    _refused(lambda: services.role_revoke(actor=demo.users["analytiker"], assignment=root_role))
+    refused(lambda: services.role_revoke(actor=demo.users["analytiker"], assignment=root_role))
     assert RoleAssignment.objects.filter(pk=root_role.pk).exists()
 
 

@@ -11,37 +11,30 @@ from medvirk.accounts import unit_services as services
 from medvirk.accounts.models import Role
 from medvirk.accounts.services import role_grant
 from medvirk.core.actors import SystemActor
-from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import OrgUnit
+from tests.service_support import refused
 
 pytestmark = pytest.mark.django_db
 
 
-def _refused(call: Any) -> ServiceError:
-    with pytest.raises(ServiceError) as error:
-        call()
-    assert (error.value.code, error.value.status) == ("forbidden", 403)
-    return error.value
-
-
 def test_writes_without_the_permission_are_refused_by_the_service(demo: Any) -> None:
     nord, solsikken = demo.units["Bydel Nord"], demo.units["Solsikken barnehage"]
-    _refused(lambda: services.unit_create(actor=demo.users["lesetilgang"], parent=nord, name="Ny"))
+    refused(lambda: services.unit_create(actor=demo.users["lesetilgang"], parent=nord, name="Ny"))
     assert not OrgUnit.objects.filter(name="Ny").exists()
     # An analyst sees the tree but may not edit a unit's details.
-    _refused(
+    refused(
         lambda: services.unit_update(
             actor=demo.users["analytiker"], unit=nord, name="Nord", service_area=nord.service_area
         )
     )
     # A unit leader edits their own unit, but cannot move it.
-    _refused(lambda: services.unit_move(actor=demo.users["leder.solsikken"], unit=solsikken, new_parent=nord))
+    refused(lambda: services.unit_move(actor=demo.users["leder.solsikken"], unit=solsikken, new_parent=nord))
     # Another municipality's administrator cannot touch this tree at all.
-    _refused(lambda: services.unit_create(actor=demo.users["provestad.admin"], parent=nord, name="Ny"))
+    refused(lambda: services.unit_create(actor=demo.users["provestad.admin"], parent=nord, name="Ny"))
     # A district's administrator may not move its units out of the district.
     district_admin = demo.users["analytiker.nord"]
     role_grant(actor=SystemActor("test"), user=district_admin, unit=nord, role=Role.ADMIN)
-    error = _refused(
+    error = refused(
         lambda: services.unit_move(actor=district_admin, unit=solsikken, new_parent=demo.units["Bydel Sør"])
     )
     assert error.field == "parent"

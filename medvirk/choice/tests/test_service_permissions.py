@@ -11,32 +11,26 @@ from medvirk.choice import services
 from medvirk.choice.demo import MUNICIPAL, PRIVATE_A, PRIVATE_B, ChoiceDemo
 from medvirk.choice.services import ProviderData, RequestData
 from medvirk.core.actors import SystemActor
-from medvirk.core.errors import ServiceError
+from tests.service_support import refused
 
 pytestmark = pytest.mark.django_db
 
 SYSTEM = SystemActor("test set-up")
 
 
-def _refused(call: Any) -> None:
-    with pytest.raises(ServiceError) as error:
-        call()
-    assert (error.value.code, error.value.status) == ("forbidden", 403)
-
-
 @pytest.mark.parametrize(
     "username",
     ["lesetilgang", "leder.solsikken", "analytiker.nord", "provestad.admin", "leverandor.omsorgpluss"],
 )
-def test_setup_without_the_permission_is_refused(base: ChoiceDemo, demo: Any, username: str) -> None:
+def test_setup_without_the_permission_isrefused(base: ChoiceDemo, demo: Any, username: str) -> None:
     actor = demo.users[username]
     owner = base.service.owner_unit
-    _refused(lambda: services.service_create(actor=actor, owner_unit=owner, name="X", kind="meals"))
-    _refused(lambda: services.service_update(actor=actor, service=base.service, notice_days=3))
+    refused(lambda: services.service_create(actor=actor, owner_unit=owner, name="X", kind="meals"))
+    refused(lambda: services.service_update(actor=actor, service=base.service, notice_days=3))
     data = ProviderData(name="X AS", kind="private", org_number="921000081", contact_email="x@x.example")
-    _refused(lambda: services.provider_register(actor=actor, data=data, parent=owner))
-    _refused(lambda: services.provider_update(actor=actor, provider=base.providers[PRIVATE_B], data=data))
-    _refused(
+    refused(lambda: services.provider_register(actor=actor, data=data, parent=owner))
+    refused(lambda: services.provider_update(actor=actor, provider=base.providers[PRIVATE_B], data=data))
+    refused(
         lambda: services.approval_save(
             actor=actor,
             provider=base.providers[PRIVATE_B],
@@ -44,7 +38,7 @@ def test_setup_without_the_permission_is_refused(base: ChoiceDemo, demo: Any, us
             approved_from=date(2026, 1, 1),
         )
     )
-    _refused(
+    refused(
         lambda: services.continuity_report(
             actor=actor,
             provider=base.providers[PRIVATE_B],
@@ -58,7 +52,7 @@ def test_setup_without_the_permission_is_refused(base: ChoiceDemo, demo: Any, us
 @pytest.mark.parametrize(
     "username", ["analytiker", "lesetilgang", "leverandor.omsorgpluss", "provestad.admin"]
 )
-def test_cases_without_the_permission_are_refused(base: ChoiceDemo, demo: Any, username: str) -> None:
+def test_cases_without_the_permission_arerefused(base: ChoiceDemo, demo: Any, username: str) -> None:
     actor = demo.users[username]
     client = services.client_register(
         actor=SYSTEM, service=base.service, alias="P-1", decision_on=date(2026, 1, 5)
@@ -79,28 +73,28 @@ def test_cases_without_the_permission_are_refused(base: ChoiceDemo, demo: Any, u
             kind="choice", provider_id=base.providers[PRIVATE_A].pk, client_name="A", phone="91234567"
         ),
     )
-    _refused(
+    refused(
         lambda: services.client_register(
             actor=actor, service=base.service, alias="P-3", decision_on=date(2026, 1, 5)
         )
     )
-    _refused(
+    refused(
         lambda: services.choice_record(
             actor=actor, client=waiting, provider=base.providers[MUNICIPAL], chosen_on=date(2025, 1, 6)
         )
     )
-    _refused(lambda: services.default_apply(actor=actor, client=waiting, today=date(2026, 1, 1)))
-    _refused(lambda: services.defaults_apply_due(actor=actor, service=base.service, today=date(2026, 1, 1)))
-    _refused(
+    refused(lambda: services.default_apply(actor=actor, client=waiting, today=date(2026, 1, 1)))
+    refused(lambda: services.defaults_apply_due(actor=actor, service=base.service, today=date(2026, 1, 1)))
+    refused(
         lambda: services.switch_register(
             actor=actor, client=client, to_provider=base.providers[PRIVATE_B], requested_on=date.today()
         )
     )
-    _refused(lambda: services.switch_cancel(actor=actor, switch=switch, today=date.today()))
-    _refused(lambda: services.client_end(actor=actor, client=client, last_day=date(2026, 6, 30)))
-    _refused(lambda: services.online_request_match(actor=actor, request=request, client=waiting))
-    _refused(lambda: services.online_request_close(actor=actor, request=request, note="x"))
-    _refused(lambda: services.clients_import(actor=actor, service=base.service, rows=[]))
+    refused(lambda: services.switch_cancel(actor=actor, switch=switch, today=date.today()))
+    refused(lambda: services.client_end(actor=actor, client=client, last_day=date(2026, 6, 30)))
+    refused(lambda: services.online_request_match(actor=actor, request=request, client=waiting))
+    refused(lambda: services.online_request_close(actor=actor, request=request, note="x"))
+    refused(lambda: services.clients_import(actor=actor, service=base.service, rows=[]))
 
 
 def test_the_daily_run_and_public_requests_are_medvirk_itself(base: ChoiceDemo, demo: Any) -> None:

@@ -6,19 +6,13 @@ from typing import Any
 
 import pytest
 
-from medvirk.core.errors import ServiceError
 from medvirk.core.models import AuditEvent, Job
 from medvirk.insights import jobs, services
 from medvirk.insights.tables import access_results
 from medvirk.surveys.models import Survey
+from tests.service_support import refused
 
 pytestmark = pytest.mark.django_db
-
-
-def _refused(call: Any) -> None:
-    with pytest.raises(ServiceError) as error:
-        call()
-    assert (error.value.code, error.value.status) == ("forbidden", 403)
 
 
 def test_exports_without_the_right_are_refused_by_the_service(demo: Any) -> None:
@@ -26,7 +20,7 @@ def test_exports_without_the_right_are_refused_by_the_service(demo: Any) -> None
     results, node_id = access_results(demo.users["admin"], survey.pk, None)
     unit = results.tree.nodes[node_id].unit
     reader = demo.users["lesetilgang"]  # sees results, may not export responses
-    _refused(lambda: services.raw_export_record(actor=reader, survey=survey, unit=unit, fmt="csv"))
-    _refused(lambda: jobs.export_start(actor=reader, results=results, node_id=node_id, fmt="csv"))
+    refused(lambda: services.raw_export_record(actor=reader, survey=survey, unit=unit, fmt="csv"))
+    refused(lambda: jobs.export_start(actor=reader, results=results, node_id=node_id, fmt="csv"))
     assert not AuditEvent.objects.filter(action="results.raw_exported").exists()
     assert not Job.objects.filter(kind=jobs.EXPORT_JOB).exists()

@@ -8,18 +8,12 @@ from typing import Any
 import pytest
 
 from medvirk.core.actors import SystemActor
-from medvirk.core.errors import ServiceError
 from medvirk.panels import services
 from medvirk.panels.demo import seed_volunteers
 from medvirk.panels.models import Council, Panel, Volunteer
+from tests.service_support import refused
 
 pytestmark = pytest.mark.django_db
-
-
-def _refused(call: Any) -> None:
-    with pytest.raises(ServiceError) as error:
-        call()
-    assert (error.value.code, error.value.status) == ("forbidden", 403)
 
 
 def test_writes_without_the_permission_are_refused_by_the_service(demo: Any) -> None:
@@ -29,21 +23,19 @@ def test_writes_without_the_permission_are_refused_by_the_service(demo: Any) -> 
         actor=demo.users["koordinator"], municipality=municipality, name="Panel", purpose="", size=3
     )
     for actor in (analyst, foreign):  # no panel rights; rights in another municipality only
-        _refused(
+        refused(
             lambda actor=actor: services.panel_create(
                 actor=actor, municipality=municipality, name="X", purpose="", size=3
             )
         )
-        _refused(lambda actor=actor: services.quotas_set(actor=actor, panel=panel, quotas=[]))
-        _refused(lambda actor=actor: services.panel_select_start(actor=actor, panel=panel))
-        _refused(
-            lambda actor=actor: services.council_create(actor=actor, municipality=municipality, name="R")
-        )
+        refused(lambda actor=actor: services.quotas_set(actor=actor, panel=panel, quotas=[]))
+        refused(lambda actor=actor: services.panel_select_start(actor=actor, panel=panel))
+        refused(lambda actor=actor: services.council_create(actor=actor, municipality=municipality, name="R"))
     assert list(Panel.objects.filter(municipality=municipality)) == [panel]
     assert not Council.objects.exists()
     volunteer = seed_volunteers(municipality, count=1)[0]
-    _refused(lambda: services.volunteer_update(actor=analyst, volunteer=volunteer, gender="female"))
-    _refused(lambda: services.volunteer_withdraw(actor=foreign, volunteer=volunteer))
+    refused(lambda: services.volunteer_update(actor=analyst, volunteer=volunteer, gender="female"))
+    refused(lambda: services.volunteer_withdraw(actor=foreign, volunteer=volunteer))
     assert Volunteer.objects.filter(pk=volunteer.pk).exists()
 
 

@@ -13,6 +13,7 @@ from medvirk.core.errors import ServiceError
 from medvirk.core.models import AuditEvent
 from medvirk.participation import services
 from medvirk.participation.models import Activity
+from medvirk.participation.tests.factories import make_activity
 from medvirk.surveys import services as survey_services
 from medvirk.surveys.models import Response, Survey
 
@@ -138,13 +139,13 @@ def test_coordinators_create_the_evaluation_without_survey_design_rights(demo: A
 
 
 def test_coordinator_creates_the_evaluation_from_the_activity_page(demo: Any, client_as: Any) -> None:
-    activity = services.activity_create(
-        actor=demo.users["admin"],
-        owner_unit=demo.units["Nordlys barnehage"],
+    activity = make_activity(
+        demo,
+        unit="Nordlys barnehage",
+        user="admin",
         title="Fokusgruppe",
         kind="focus_group",
         ladder="informants",
-        level="group",
         invited="panel",
         starts_on=datetime.date(2026, 5, 5),
     )

@@ -10,6 +10,7 @@ import pytest
 from medvirk.participation import services
 from medvirk.participation.models import Activity, Finding, Measure
 from medvirk.participation.reflection import draw
+from medvirk.participation.tests.factories import make_activity
 
 pytestmark = pytest.mark.django_db
 
@@ -95,15 +96,8 @@ def test_unit_leader_plans_documents_and_turns_a_finding_into_a_measure(demo: An
 
 
 def test_read_only_sees_but_cannot_change(demo: Any, client_as: Any) -> None:
-    activity = services.activity_create(
-        actor=demo.users["admin"],
-        owner_unit=demo.units["Solsikken barnehage"],
-        title="Dialogmøte",
-        kind="dialogue_meeting",
-        ladder="dialogue",
-        level="group",
-        invited="open",
-        starts_on=datetime.date(2026, 5, 5),
+    activity = make_activity(
+        demo, user="admin", title="Dialogmøte", kind="dialogue_meeting", starts_on=datetime.date(2026, 5, 5)
     )
     client = client_as("lesetilgang")
     html = client.get(f"/participation/activities/{activity.pk}/").content.decode()
@@ -117,13 +111,12 @@ def test_read_only_sees_but_cannot_change(demo: Any, client_as: Any) -> None:
     "actor", ["admin", "koordinator", "leder.solsikken", "lesetilgang", "analytiker.nord"]
 )
 def test_lists_report_bank_and_cycle_render(demo: Any, client_as: Any, actor: str) -> None:
-    services.activity_create(
-        actor=demo.users["admin"],
-        owner_unit=demo.units["Solsikken barnehage"],
+    make_activity(
+        demo,
+        user="admin",
         title="Refleksjonsgruppe",
         kind="reflection_group",
         ladder="user_control",
-        level="group",
         invited="panel",
         starts_on=datetime.date(2026, 2, 2),
     )
@@ -161,14 +154,11 @@ def test_measure_bank_shares_across_municipalities_only_when_shareable(demo: Any
 
 def test_activity_list_query_count(demo: Any, client_as: Any, django_assert_max_num_queries: Any) -> None:
     for i in range(5):
-        services.activity_create(
-            actor=demo.users["admin"],
-            owner_unit=demo.units["Solsikken barnehage"],
+        make_activity(
+            demo,
+            user="admin",
             title=f"Møte {i}",
-            kind="user_meeting",
             ladder="informants",
-            level="group",
-            invited="open",
             starts_on=datetime.date(2026, 1, 1 + i),
         )
     client = client_as("admin")
@@ -178,13 +168,11 @@ def test_activity_list_query_count(demo: Any, client_as: Any, django_assert_max_
 
 
 def test_reflection_kit_adds_notes_to_minutes(demo: Any, client_as: Any) -> None:
-    activity = services.activity_create(
-        actor=demo.users["admin"],
-        owner_unit=demo.units["Solsikken barnehage"],
+    activity = make_activity(
+        demo,
+        user="admin",
         title="Refleksjon",
         kind="reflection_group",
-        ladder="dialogue",
-        level="group",
         invited="panel",
         starts_on=datetime.date(2026, 2, 2),
     )

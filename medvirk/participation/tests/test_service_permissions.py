@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from medvirk.core.actors import SystemActor
-from medvirk.core.errors import ServiceError
 from medvirk.core.models import AuditEvent
 from medvirk.participation import services
 from medvirk.participation.models import Activity, Measure
+from tests.service_support import refused
 
 pytestmark = pytest.mark.django_db
 
@@ -25,26 +25,20 @@ PLAN: dict[str, Any] = {
 }
 
 
-def _refused(call: Any) -> None:
-    with pytest.raises(ServiceError) as error:
-        call()
-    assert (error.value.code, error.value.status) == ("forbidden", 403)
-
-
 def test_writes_without_the_permission_are_refused_by_the_service(demo: Any) -> None:
     reader, leader = demo.users["lesetilgang"], demo.users["leder.solsikken"]
     solsikken, sorbyen = demo.units["Solsikken barnehage"], demo.units["Sørbyen barnehage"]
-    _refused(lambda: services.activity_create(actor=reader, owner_unit=solsikken, **PLAN))
-    _refused(lambda: services.activity_create(actor=leader, owner_unit=sorbyen, **PLAN))
+    refused(lambda: services.activity_create(actor=reader, owner_unit=solsikken, **PLAN))
+    refused(lambda: services.activity_create(actor=leader, owner_unit=sorbyen, **PLAN))
     assert not Activity.objects.filter(title="Dialogmøte").exists()
-    _refused(lambda: services.finding_create(actor=reader, unit=solsikken, statement="Funn"))
-    _refused(lambda: services.measure_create(actor=leader, unit=sorbyen, title="Tiltak"))
+    refused(lambda: services.finding_create(actor=reader, unit=solsikken, statement="Funn"))
+    refused(lambda: services.measure_create(actor=leader, unit=sorbyen, title="Tiltak"))
     assert not Measure.objects.filter(title="Tiltak").exists()
-    _refused(lambda: services.cycle_set(actor=leader, unit=sorbyen, year=2026, council_met=True))
+    refused(lambda: services.cycle_set(actor=leader, unit=sorbyen, year=2026, council_met=True))
     # Sharing the whole municipality's figures needs participation rights on its root.
-    _refused(lambda: services.sharing_grant(actor=leader, municipality=demo.municipality, partner=demo.other))
+    refused(lambda: services.sharing_grant(actor=leader, municipality=demo.municipality, partner=demo.other))
     # An administrator of another municipality cannot share this one's figures.
-    _refused(
+    refused(
         lambda: services.sharing_grant(
             actor=demo.users["provestad.admin"], municipality=demo.municipality, partner=demo.other
         )

@@ -16,22 +16,9 @@ from medvirk.participation.cycle import cycle_rows
 from medvirk.participation.models import MeasureStatus
 from medvirk.participation.reflection import PROMPTS, draw
 from medvirk.participation.report import build_report
+from medvirk.participation.tests.factories import make_activity
 
 pytestmark = pytest.mark.django_db
-
-
-def make_activity(
-    demo: Any, unit: str = "Solsikken barnehage", user: str = "leder.solsikken", **extra: Any
-) -> Any:
-    values: dict[str, Any] = {
-        "title": "Foreldremøte",
-        "kind": "user_meeting",
-        "ladder": "dialogue",
-        "level": "group",
-        "invited": "open",
-        "starts_on": datetime.date(2026, 3, 1),
-    } | extra
-    return services.activity_create(actor=demo.users[user], owner_unit=demo.units[unit], **values)
 
 
 def test_activity_create_is_scoped_and_audited(demo: Any) -> None:

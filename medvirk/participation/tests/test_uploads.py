@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from medvirk.core.errors import ServiceError
-from medvirk.participation import services
+from medvirk.participation.tests.factories import make_activity
 from medvirk.participation.uploads import MAX_BYTES, check_upload
 from tests.images import JPEG, PNG, image
 
@@ -74,13 +74,12 @@ def test_too_large_is_refused() -> None:
 def test_attachment_is_stored_and_downloadable_by_staff_only(
     demo: Any, client_as: Any, settings: Any
 ) -> None:
-    activity = services.activity_create(
-        actor=demo.users["admin"],
-        owner_unit=demo.units["Solsikken barnehage"],
+    activity = make_activity(
+        demo,
+        user="admin",
         title="Møte",
         kind="focus_group",
         ladder="informants",
-        level="group",
         invited="panel",
         starts_on=datetime.date(2026, 4, 1),
     )

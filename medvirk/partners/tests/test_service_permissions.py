@@ -8,20 +8,14 @@ from typing import Any
 import pytest
 
 from medvirk.core.actors import SystemActor
-from medvirk.core.errors import ServiceError
 from medvirk.partners import services
 from medvirk.partners.models import ContactLogEntry, Organisation, Proposal, ProposalStatus
 from medvirk.partners.services import OrganisationData
+from tests.service_support import refused
 
 from .factories import organisation
 
 pytestmark = pytest.mark.django_db
-
-
-def _refused(call: Any) -> None:
-    with pytest.raises(ServiceError) as error:
-        call()
-    assert (error.value.code, error.value.status) == ("forbidden", 403)
 
 
 def test_writes_without_the_permission_are_refused_by_the_service(demo: Any) -> None:
@@ -29,12 +23,12 @@ def test_writes_without_the_permission_are_refused_by_the_service(demo: Any) -> 
     municipality = demo.municipality
     org = organisation(municipality)
     for actor in (reader, leader, foreign):  # none may change Eksempel's register
-        _refused(
+        refused(
             lambda actor=actor: services.organisation_create(
                 actor=actor, municipality=municipality, data=OrganisationData(name="Ny")
             )
         )
-        _refused(
+        refused(
             lambda actor=actor: services.organisation_update(
                 actor=actor, organisation=org, data=OrganisationData(name="Endret")
             )
@@ -42,7 +36,7 @@ def test_writes_without_the_permission_are_refused_by_the_service(demo: Any) -> 
     assert list(Organisation.objects.filter(municipality=municipality)) == [org]
     assert Organisation.objects.get(pk=org.pk).name == "Testforeningen"
     # A unit leader keeps their own unit's contact log, not a sibling's.
-    _refused(
+    refused(
         lambda: services.contact_log_add(
             actor=leader,
             unit=demo.units["Nordlys barnehage"],
@@ -62,6 +56,6 @@ def test_writes_without_the_permission_are_refused_by_the_service(demo: Any) -> 
         message="",
         client="1.2.3.4",
     )
-    _refused(lambda: services.proposal_accept(actor=reader, proposal=proposal))
-    _refused(lambda: services.proposal_reject(actor=foreign, proposal=proposal))
+    refused(lambda: services.proposal_accept(actor=reader, proposal=proposal))
+    refused(lambda: services.proposal_reject(actor=foreign, proposal=proposal))
     assert Proposal.objects.get(pk=proposal.pk).status == ProposalStatus.PENDING

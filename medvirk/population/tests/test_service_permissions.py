@@ -6,18 +6,12 @@ from typing import Any
 
 import pytest
 
-from medvirk.core.errors import ServiceError
 from medvirk.population import services
 from medvirk.population.demo import load_samples
 from medvirk.population.models import MappingEntry, PopulationTable, UserCount
+from tests.service_support import refused
 
 pytestmark = pytest.mark.django_db
-
-
-def _refused(call: Any) -> None:
-    with pytest.raises(ServiceError) as error:
-        call()
-    assert (error.value.code, error.value.status) == ("forbidden", 403)
 
 
 def test_writes_without_the_permission_are_refused_by_the_service(demo: Any) -> None:
@@ -25,15 +19,15 @@ def test_writes_without_the_permission_are_refused_by_the_service(demo: Any) -> 
     table = tables[0]
     # Population tables belong to the whole municipality: a district's analyst may not change them.
     district_analyst = demo.users["analytiker.nord"]
-    _refused(lambda: services.table_delete(actor=district_analyst, table=table))
-    _refused(lambda: services.table_delete(actor=demo.users["provestad.admin"], table=table))
+    refused(lambda: services.table_delete(actor=district_analyst, table=table))
+    refused(lambda: services.table_delete(actor=demo.users["provestad.admin"], table=table))
     entry = MappingEntry.objects.filter(table=table).first()
     assert entry is not None
-    _refused(lambda: services.mapping_correct(actor=district_analyst, entry=entry, target_key=None))
+    refused(lambda: services.mapping_correct(actor=district_analyst, entry=entry, target_key=None))
     assert PopulationTable.objects.filter(pk=table.pk).exists()
     unit = demo.units["Sørbyen barnehage"]
     before = UserCount.objects.filter(unit=unit).count()
-    _refused(
+    refused(
         lambda: services.user_counts_set(
             actor=demo.users["leder.solsikken"],
             unit=unit,

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from medvirk.core.errors import ServiceError
 from medvirk.surveys import services
 from medvirk.surveys.models import AccessCode, Response, Survey, SurveyStatus, SurveyUnit
 from tests.sample_survey import sample_definition
+from tests.service_support import refused
 
 from .test_services import GOOD
 
@@ -18,19 +18,13 @@ pytestmark = pytest.mark.django_db
 ANSWERS = GOOD  # a complete, valid set for the sample survey the matrix rounds use
 
 
-def _refused(call: Any) -> None:
-    with pytest.raises(ServiceError) as error:
-        call()
-    assert (error.value.code, error.value.status) == ("forbidden", 403)
-
-
 def test_writes_without_the_permission_are_refused_by_the_service(demo: Any) -> None:
     leader, reader = demo.users["leder.solsikken"], demo.users["lesetilgang"]
     solsikken = demo.units["Solsikken barnehage"]
     survey = Survey.objects.get(round_label="matrix-own")  # Solsikken's own round
     su = SurveyUnit.objects.get(survey=survey, unit=solsikken)
     # A unit leader designs for their own unit only; a reader designs nothing.
-    _refused(
+    refused(
         lambda: services.survey_create(
             actor=leader,
             owner_unit=demo.units["Nordlys barnehage"],
@@ -39,15 +33,15 @@ def test_writes_without_the_permission_are_refused_by_the_service(demo: Any) -> 
             round_label="x",
         )
     )
-    _refused(lambda: services.survey_set_status(actor=reader, survey=survey, status=SurveyStatus.CLOSED))
-    _refused(
+    refused(lambda: services.survey_set_status(actor=reader, survey=survey, status=SurveyStatus.CLOSED))
+    refused(
         lambda: services.survey_update_definition(actor=reader, survey=survey, document=sample_definition())
     )
-    _refused(lambda: services.local_question_add(actor=reader, survey_unit=su, question={}))
+    refused(lambda: services.local_question_add(actor=reader, survey_unit=su, question={}))
     # Distributing and keying in paper forms need SURVEY_DISTRIBUTE on the unit.
-    _refused(lambda: services.codes_create(actor=reader, survey_unit=su, count=3))
-    _refused(lambda: services.user_count_set(actor=reader, survey_unit=su, count=10))
-    _refused(
+    refused(lambda: services.codes_create(actor=reader, survey_unit=su, count=3))
+    refused(lambda: services.user_count_set(actor=reader, survey_unit=su, count=10))
+    refused(
         lambda: services.response_submit_complete(
             actor=reader, survey_unit=su, answers=ANSWERS, language="nb", idempotency_key="paper-1"
         )
