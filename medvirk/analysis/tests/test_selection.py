@@ -140,14 +140,13 @@ def assert_distribution_valid(dist: Distribution) -> None:
 
 # --- LEXIMIN correctness ------------------------------------------------------------------
 
-
-@settings(
-    max_examples=20,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow],
+#: Property tests against brute force: the same examples every run, each may take a while.
+BRUTE_FORCE = settings(
+    deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow]
 )
+
+
+@settings(BRUTE_FORCE, max_examples=20)
 @given(tiny_instances())
 def test_leximin_matches_brute_force(instance: Instance) -> None:
     """Every person's LEXIMIN probability equals an independent brute-force computation."""
@@ -158,13 +157,7 @@ def test_leximin_matches_brute_force(instance: Instance) -> None:
         assert dist.person_probabilities[pid] == pytest.approx(prob, abs=2e-6), pid
 
 
-@settings(
-    max_examples=10,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+@settings(BRUTE_FORCE, max_examples=10)
 @given(tiny_instances())
 def test_exact_column_generation_matches_brute_force(instance: Instance) -> None:
     """The stage-wise fallback (no relaxation shortcut) also yields the LEXIMIN vector."""
@@ -175,13 +168,7 @@ def test_exact_column_generation_matches_brute_force(instance: Instance) -> None
         assert dist.person_probabilities[pid] == pytest.approx(prob, abs=2e-6), pid
 
 
-@settings(
-    max_examples=10,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+@settings(BRUTE_FORCE, max_examples=10)
 @given(tiny_instances(households=True))
 def test_household_leximin_matches_brute_force(instance: Instance) -> None:
     """With one-per-household, compositions respect it and probabilities match brute force."""
@@ -194,13 +181,7 @@ def test_household_leximin_matches_brute_force(instance: Instance) -> None:
         assert not panel_violations(instance, draw_panel(dist, seed).panel)
 
 
-@settings(
-    max_examples=10,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+@settings(BRUTE_FORCE, max_examples=10)
 @given(tiny_instances())
 def test_maximin_equals_independent_lp(instance: Instance) -> None:
     """The maximin level equals the optimum of an LP over all panels."""
