@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -12,6 +13,8 @@ from django.http import HttpRequest
 from django.utils.functional import Promise
 
 from medvirk.core.errors import ServiceError
+
+T = TypeVar("T")
 
 
 class DsFormRenderer(DjangoTemplates):
@@ -77,20 +80,33 @@ class DsForm(DsFormMixin, forms.Form):
     """A plain form in Designsystemet markup."""
 
 
+@dataclass(frozen=True)
+class Done(Generic[T]):
+    """A service call that succeeded, with what it returned (``form_act``)."""
+
+    result: T
+
+
+def form_act(request: HttpRequest, form: DsFormMixin, act: Callable[[], T]) -> Done[T] | None:
+    """Run ``act()`` (a service call) for a valid posted form; return ``Done(result)`` when it succeeded.
+
+    The page's usual step between fetching and responding: nothing happens unless the form was
+    posted and is valid; a refusal (``ServiceError``) is shown on the form (None: render it again).
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return Done(act())
+    except ServiceError as error:
+        form.add_service_error(error)
+        return None
+
+
 def form_submitted(
     request: HttpRequest, form: DsFormMixin, message: str | Promise, act: Callable[[], object]
 ) -> bool:
-    """Run ``act()`` (a service call) for a valid posted form; return True when it succeeded.
-
-    The page's usual step between fetching and responding: a refusal (``ServiceError``) is shown on
-    the form and the page is rendered again; success shows ``message``, and the caller redirects.
-    """
-    if request.method != "POST" or not form.is_valid():
-        return False
-    try:
-        act()
-    except ServiceError as error:
-        form.add_service_error(error)
+    """``form_act`` that shows ``message`` on success; return True when the caller should redirect."""
+    if form_act(request, form, act) is None:
         return False
     messages.success(request, str(message))
     return True

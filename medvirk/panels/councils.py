@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from medvirk.accounts.access import municipality_id_of, municipality_of
 from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
+from medvirk.core.forms import form_act
 from medvirk.core.views import staff_view
 
 from . import services
@@ -26,16 +27,16 @@ def council_list(request: StaffRequest) -> HttpResponse:
     """List councils and create one."""
     require_panels(request.user)
     form = CouncilForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            council = services.council_create(
-                actor=request.user, municipality=municipality_of(request.user), **form.cleaned_data
-            )
-        except ServiceError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The council was created."))
-            return redirect("panels:council_detail", council.pk)
+    if done := form_act(
+        request,
+        form,
+        lambda: services.council_create(
+            actor=request.user, municipality=municipality_of(request.user), **form.cleaned_data
+        ),
+    ):
+        council = done.result
+        messages.success(request, _("The council was created."))
+        return redirect("panels:council_detail", council.pk)
     councils = Council.objects.filter(municipality_id=municipality_id_of(request.user))
     return render(request, "panels/council_list.html", {"councils": councils, "form": form})
 
