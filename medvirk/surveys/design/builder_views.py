@@ -66,7 +66,7 @@ def _bank_choices(document: dict[str, Any], lang: str) -> list[tuple[str, list[t
         items = [
             (f"{name}:{q.key}", tx(q.text, lang, template.languages))
             for q in template.questions(include_rows=False)
-            if q.key not in present and q.type != "background"
+            if q.key not in present and qtypes.get(q.type).figures is not qtypes.Figures.BACKGROUND
         ]
         if items:
             groups.append((tx(template.title, lang, template.languages), items))
