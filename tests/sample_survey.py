@@ -188,3 +188,26 @@ def with_other() -> dict[str, Any]:
         if question["key"] in ("q_channel", "q_used"):
             question["options"].append(dict(OTHER))
     return document
+
+
+RANKING: dict[str, Any] = {
+    "key": "q_rank",
+    "type": "ranking",
+    "required": True,
+    "text": t("Hva er viktigst for deg?", "What matters most to you?"),
+    "options": [
+        {"key": "food", "label": t("Maten", "The food")},
+        {"key": "staff", "label": t("De ansatte", "The staff")},
+        {"key": "outdoors", "label": t("Uteområdet", "The outdoor area")},
+    ],
+}
+
+
+def with_ranking(**changes: Any) -> dict[str, Any]:
+    """Return the sample survey with a ranking of three options as its own last page."""
+    document = sample_definition()
+    question = {**RANKING, **changes}
+    document["sections"].append(
+        {"key": "s_rank", "title": t("Det viktigste", "What matters"), "questions": [question]}
+    )
+    return document

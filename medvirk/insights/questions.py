@@ -148,6 +148,24 @@ def number_questions(definition: Definition, reg: Registry) -> list[QuestionInfo
     ]
 
 
+def ranking_questions(definition: Definition, reg: Registry) -> list[QuestionInfo]:
+    """Return the visible ranking questions, with their options (mean place, first place)."""
+    out = []
+    for q in _visible(definition, reg, Figures.RANKING):
+        row = reg.question_by_key[q.key]
+        options = tuple(
+            OptionInfo(
+                reg.option_id[(row.pk, key)], key, label if isinstance(label, str) else localise(label)
+            )
+            for key, label in question_type(q.type).result_options(q)
+            if (row.pk, key) in reg.option_id
+        )
+        out.append(
+            QuestionInfo(row.pk, q.key, q.type, localise(q.text), q.theme, None, options, row.reworded_on)
+        )
+    return out
+
+
 def dimension_choices(definition: Definition) -> list[tuple[str, str]]:
     """Return the background dimensions this survey asks about, as (key, label)."""
     lang = (get_language() or "nb").split("-")[0]

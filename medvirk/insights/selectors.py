@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 
@@ -274,6 +274,23 @@ def number_values(*, survey: Survey, question_id: int, unit_ids: list[int]) -> l
         value_num__isnull=False,
     ).values_list("value_num", flat=True)
     return [value for value in values if value is not None]  # none is; the filter says so
+
+
+def ranking_sums(
+    *, survey: Survey, question_id: int, unit_ids: list[int]
+) -> dict[int, tuple[float, int, int]]:
+    """Return option id → (sum of places, times ranked first, times ranked) in complete responses
+    of the given units (one GROUP BY)."""
+    rows = (
+        Answer.objects.filter(
+            survey=survey, question_id=question_id, unit_id__in=unit_ids, response__complete=True
+        )
+        .exclude(option_id=None)
+        .values_list("option_id")
+        .annotate(places=Sum("value_num"), first=Count("id", filter=Q(value_num=1)), ranked=Count("id"))
+        .order_by()
+    )
+    return {oid: (float(places or 0), first, ranked) for oid, places, first, ranked in rows}
 
 
 #: Separates the values, and the values from the question ids, in a packed answers column.

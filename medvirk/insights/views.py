@@ -20,6 +20,7 @@ from . import exports, jobs, reports, selectors
 from .benchmark import MIN_OTHER_MUNICIPALITIES, benchmark
 from .charts import distribution_chart, top_box_chart
 from .numbers import survey_numbers
+from .rankings import survey_rankings
 from .tables import SurveyResults, access_results
 from .text_themes import text_themes
 
@@ -56,6 +57,7 @@ def survey_results(request: HttpRequest, survey_id: int) -> HttpResponse:
         "direct_max": exports.DIRECT_EXPORT_MAX_RESPONSES,
         "numbers": survey_numbers(results, node_id),
         "report_in_background": jobs.report_in_background(results, node_id),
+        "rankings": survey_rankings(results, node_id),
     }
     return render(request, "insights/survey_results.html", context)
 

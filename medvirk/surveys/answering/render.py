@@ -66,6 +66,7 @@ def error_text(error: engine.FieldError, lang: str, overrides: Mapping[str, Mapp
             "err_not_a_number",
             "err_invalid_date",
             "err_too_long",
+            "err_rank_all",
         }
         else "invalid_choice"
     )

@@ -847,7 +847,7 @@ def earlier_questions(document: Mapping[str, Any], key: str) -> list[Mapping[str
                 continue
             for item in _answerable(q):
                 shown = item is q or not item.get("hidden")
-                if shown and item.get("type") not in {"matrix", "text", "textarea", "date"}:
+                if shown and item.get("type") not in {"matrix", "text", "textarea", "date", "ranking"}:
                     found.append(item)
     return found
 

@@ -32,6 +32,7 @@ class QType:
     MULTIPLE = "multiple"
     RATING = "rating"
     MATRIX = "matrix"
+    RANKING = "ranking"
     NPS = "nps"  # 0–10 scale
     NUMBER = "number"
     VAS = "vas"  # a line from 0 to 10, one decimal

@@ -81,6 +81,22 @@ TEXTS: dict[str, dict[str, str]] = {
         "pl": "Proszę doprecyzować",
         "uk": "Уточніть, будь ласка",
     },
+    "rank_place": {
+        "nb": "{n}. plass",
+        "nn": "{n}. plass",
+        "en": "Place {n}",
+        "ar": "المرتبة {n}",
+        "pl": "Miejsce {n}",
+        "uk": "Місце {n}",
+    },
+    "err_rank_all": {
+        "nb": "Gi hvert alternativ sin egen plass.",
+        "nn": "Gi kvart alternativ sin eigen plass.",
+        "en": "Give each option a place of its own.",
+        "ar": "أعطِ كل خيار مرتبة خاصة به.",
+        "pl": "Nadaj każdej opcji osobne miejsce.",
+        "uk": "Призначте кожному варіанту окреме місце.",
+    },
     "range_value": {
         "nb": "Ditt svar, et tall fra {min} til {max}",
         "nn": "Svaret ditt, eit tal frå {min} til {max}",

@@ -71,7 +71,8 @@ class FieldError:
 
     question: str
     code: str  # required, invalid_choice, out_of_range, not_a_number, invalid_date, too_long, too_many,
-    # invalid_text (NUL or a lone surrogate), unknown_question
+    # rank_all (a ranking leaves out or repeats an option), invalid_text (NUL or a lone surrogate),
+    # unknown_question
     params: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -103,6 +104,7 @@ class Figures(StrEnum):
 
     COUNTS = "counts"  # distribution over the options or scale values; mean and top box when scaled
     NUMBERS = "numbers"  # mean with 95 % CI, median and quartiles
+    RANKING = "ranking"  # per option: mean place and how many put it first
     TEXT = "text"  # searchable free text, masked
     BACKGROUND = "background"  # a background dimension: groups for crosstabs and the anonymity decision
     NONE = "none"  # nothing of its own (a matrix: its rows; date, consent)

@@ -25,7 +25,7 @@ class Field:
     key: str
     name: str
     id: str
-    kind: str  # choices, input, textarea, consent, range, matrix
+    kind: str  # choices, input, textarea, consent, range, matrix, ranking (its rows: one select a place)
     text: str
     help: str = ""
     required: bool = False

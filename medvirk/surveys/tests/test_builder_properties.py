@@ -51,7 +51,7 @@ def operation(draw: st.DrawFn, document: dict[str, Any]) -> builder.Operation:
         )
     )
     if kind == "add":
-        qtype = draw(st.sampled_from(["single", "multiple", "rating", "text", "number"]))
+        qtype = draw(st.sampled_from(["single", "multiple", "ranking", "rating", "text", "number"]))
         return builder.AddQuestion(
             type=qtype,
             text=draw(st.sampled_from(TEXTS)),

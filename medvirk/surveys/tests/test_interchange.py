@@ -138,6 +138,11 @@ def definitions(draw: st.DrawFn) -> dict[str, Any]:
             q["options"] = [{"key": k, "label": text()} for k in keys]
             if len(keys) > 1 and draw(st.booleans()):
                 q["options"][-1]["hidden"] = True
+            if "other" in keys and draw(st.booleans()):
+                q["options"][keys.index("other")]["other"] = True  # "other, please specify": or_other
+        elif qtype == QType.RANKING:
+            keys = draw(st.lists(st.sampled_from(["a", "b", "c", "x1"]), min_size=2, max_size=4, unique=True))
+            q["options"] = [{"key": k, "label": text()} for k in keys]
         elif qtype == QType.RATING or (qtype == QType.NPS and draw(st.integers(0, 3)) == 0):
             q["scale"] = scale()
         elif qtype == QType.VAS and draw(st.booleans()):

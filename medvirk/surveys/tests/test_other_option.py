@@ -19,6 +19,7 @@ from medvirk.surveys.interchange.xlsform import definition_to_xlsform, xlsform_t
 from medvirk.surveys.models import Answer, SurveyQuestion, SurveyUnit
 from medvirk.surveys.services import RESPONDENT
 from tests.sample_survey import COMPLETE_ANSWERS, OTHER, sample_definition, with_other
+from tests.survey_rounds import open_round
 
 # --- definition ---------------------------------------------------------------------------------
 
@@ -132,16 +133,7 @@ def test_a_text_without_other_chosen_is_not_kept() -> None:
 
 @pytest.fixture
 def su(demo: DemoData) -> SurveyUnit:
-    actor = demo.users["analytiker"]
-    survey = services.survey_create(
-        actor=actor,
-        owner_unit=demo.units[""],
-        units=[demo.units["Sentrum barnehage"]],
-        document=with_other(),
-        round_label="other",
-    )
-    services.survey_set_status(actor=actor, survey=survey, status="open")
-    return SurveyUnit.objects.select_related("survey").get(survey=survey)
+    return open_round(demo, with_other(), "other")
 
 
 def test_the_text_is_stored_as_free_text_of_its_own(su: SurveyUnit) -> None:

@@ -20,6 +20,7 @@ from medvirk.surveys.interchange.xlsform import definition_to_xlsform, xlsform_t
 from medvirk.surveys.models import Answer, SurveyUnit
 from medvirk.surveys.services import RESPONDENT
 from tests.sample_survey import PAIN, with_line
+from tests.survey_rounds import open_round
 
 
 def parse_answer(raw: str) -> tuple[engine.Answers, list[engine.FieldError]]:
@@ -71,16 +72,7 @@ def test_answers_off_the_line_are_refused(raw: str, code: str) -> None:
 
 @pytest.fixture
 def su(demo: DemoData) -> SurveyUnit:
-    actor = demo.users["analytiker"]
-    survey = services.survey_create(
-        actor=actor,
-        owner_unit=demo.units[""],
-        units=[demo.units["Sentrum barnehage"]],
-        document=with_line(),
-        round_label="vas",
-    )
-    services.survey_set_status(actor=actor, survey=survey, status="open")
-    return SurveyUnit.objects.select_related("survey").get(survey=survey)
+    return open_round(demo, with_line(), "vas")
 
 
 def test_a_whole_response_stores_the_point_as_a_number(su: SurveyUnit) -> None:

@@ -19,6 +19,7 @@ from medvirk.surveys.qtypes import AnswerContext, Edit, ExportColumn, Figures, S
 BUILT_IN = {
     "single",
     "multiple",
+    "ranking",
     "rating",
     "nps",
     "matrix",

@@ -51,6 +51,7 @@ SURVEY_COLUMNS_AFTER = [
 SELECT_RE = re.compile(
     r"^(select_one|select one|select1|select_multiple|select all that apply)\s+(\S+)(\s+or[_ ]other)?$"
 )
+RANK_RE = re.compile(r"^rank\s+(\S+)$")  # ODK's ranking of a choice list
 MULTIPLE_WORDS = frozenset({"select_multiple", "select all that apply"})
 LANG_IN_HEADER = re.compile(r"^(.*?)\s*\(([^()]{2,10})\)\s*$")
 SAFE_LANG = re.compile(r"^[A-Za-z][A-Za-z0-9-]{1,9}$")
@@ -93,7 +94,6 @@ UNSUPPORTED_TYPES: dict[str, str] = {
     "barcode": "barcodes",
     "note": "notes (read-only text)",
     "range": "range sliders (only a line from 0 to 10 in steps of 0.1: parameters start=0 end=10 step=0.1)",
-    "rank": "ranking",
     "time": "times of day",
     "datetime": "date and time",
     "dateTime": "date and time",

@@ -34,6 +34,7 @@ from .columns import (
     MULTIPLE_WORDS,
     OLE_MAGIC,
     OR_OTHER_NAME,
+    RANK_RE,
     SAFE_LANG,
     SELECT_RE,
     UNSUPPORTED_COLUMNS,
@@ -398,13 +399,15 @@ class _Reader:
         if not select and base in METADATA_TYPES:
             self.problem("metadata", f"The metadata field '{base}' ({name}) is not imported.", rownum)
             return None
-        if select and select.group(2) not in self.choices:
-            self.problem("choices", f"The choice list {select.group(2)!r} does not exist; skipped.", rownum)
+        ranked = RANK_RE.match(qtype_raw)
+        list_name = select.group(2) if select else ranked.group(1) if ranked else None
+        if list_name is not None and list_name not in self.choices:
+            self.problem("choices", f"The choice list {list_name!r} does not exist; skipped.", rownum)
             return None
         info = XlsRow(
             base=base,
             select=None if not select else "multiple" if select.group(1) in MULTIPLE_WORDS else "one",
-            list_name=select.group(2) if select else None,
+            list_name=list_name,
             native=str(row.get("medvirk::type") or "").strip(),
             appearance=str(row.get("appearance") or ""),
             cells=row,

@@ -1,0 +1,101 @@
+"""Ranking questions in results: mean place and share put first, under the one disclosure decision."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+
+from medvirk.accounts.demo import DemoData
+from tests.sample_survey import with_ranking
+
+from ..rankings import survey_rankings
+from ..tables import SurveyResults
+from . import factories
+from .factories import answer, make_survey
+
+ORDERS = [
+    ("staff", "food", "outdoors"),
+    ("staff", "outdoors", "food"),
+    ("staff", "food", "outdoors"),
+    ("food", "staff", "outdoors"),
+    ("food", "staff", "outdoors"),
+    ("food", "staff", "outdoors"),
+]
+
+
+@pytest.fixture
+def survey(demo: DemoData, monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.setattr(factories, "sample_definition", lambda: with_ranking(required=False))
+    sol, ost = demo.units["Solsikken barnehage"], demo.units["Østli barnehage"]
+    s = make_survey(demo, units=[sol, ost])
+    for order in ORDERS:
+        answer(s, sol, q_rank=order)
+    # Østli: five respondents, but only four ranked: the ranking's cell is small, so it is hidden.
+    for order in ORDERS[:4]:
+        answer(s, ost, q_rank=order)
+    answer(s, ost)
+    return s
+
+
+def expected_mean_place(key: str, orders: Sequence[tuple[str, ...]]) -> float:
+    return sum(order.index(key) + 1 for order in orders) / len(orders)
+
+
+def test_mean_place_and_share_first_for_a_shown_group(survey: Any, demo: DemoData) -> None:
+    results = SurveyResults(survey)
+    (figures,) = survey_rankings(results, demo.units["Solsikken barnehage"].pk)
+    assert figures.shown and figures.n == 6
+    by_key = {o.key: o for o in figures.options}
+    for key in ("staff", "food", "outdoors"):
+        assert by_key[key].mean_place == pytest.approx(expected_mean_place(key, ORDERS))
+    assert [o.key for o in figures.options] == ["staff", "food", "outdoors"]  # best placed first
+    assert (by_key["staff"].first_share, by_key["food"].first_share) == (0.5, 0.5)
+    assert by_key["outdoors"].first_share == 0  # nobody: zeros are shown
+    assert figures.merged_labels == ()
+
+
+def test_a_group_with_too_few_rankings_shows_nothing_though_its_respondents_are_shown(
+    survey: Any, demo: DemoData
+) -> None:
+    results = SurveyResults(survey)
+    ost = demo.units["Østli barnehage"].pk
+    assert results.group(ost).shown  # five respondents
+    (figures,) = survey_rankings(results, ost)
+    assert not figures.shown and figures.n is None and figures.options == ()
+    # Nor from above: the municipality's figures minus Solsikken's would give Østli's, so the
+    # decision hides the root as well (the second hidden cell), as for any question.
+    (top,) = survey_rankings(results, demo.units[""].pk)
+    assert not top.shown
+
+
+def test_a_small_first_place_count_is_merged_never_shown(
+    demo: DemoData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(factories, "sample_definition", with_ranking)
+    sol = demo.units["Solsikken barnehage"]
+    s = make_survey(demo, units=[sol])
+    orders = [("staff", "food", "outdoors")] * 5 + [("outdoors", "staff", "food")]
+    for order in orders:
+        answer(s, sol, q_rank=order)
+    (figures,) = survey_rankings(SurveyResults(s), sol.pk)
+    by_key = {o.key: o for o in figures.options}
+    assert by_key["outdoors"].first_share is None  # one person put it first: merged
+    # Merged with a partner, so that "everyone minus the rest" cannot reveal the one.
+    assert len(figures.merged_labels) >= 2
+    assert figures.merged_share is not None and figures.merged_share * 6 >= 3
+    assert by_key["outdoors"].mean_place == pytest.approx(expected_mean_place("outdoors", orders))
+
+
+def test_the_results_page_shows_the_ranking_in_words_and_numbers(
+    survey: Any, demo: DemoData, client_as: Any
+) -> None:
+    sol = demo.units["Solsikken barnehage"].pk
+    page = client_as("analytiker").get(f"/results/{survey.pk}/?unit={sol}").content.decode()
+    assert "Rangeringsspørsmål" in page
+    assert "Hva er viktigst for deg? (n = 6)" in page
+    assert '<th scope="row">De ansatte</th><td>1,5</td><td>50' in page
+    ost = demo.units["Østli barnehage"].pk
+    hidden = client_as("analytiker").get(f"/results/{survey.pk}/?unit={ost}").content.decode()
+    assert "Hva er viktigst for deg?" in hidden and "De ansatte</th>" not in hidden
