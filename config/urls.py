@@ -43,6 +43,7 @@ urlpatterns = [
     path("valg/", include("medvirk.insights.choice.urls_public")),
     path("m/", include(public_site_patterns)),
     path("jobs/", include("medvirk.accounts.job_urls")),
+    path("operator/", include("medvirk.accounts.operator_urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

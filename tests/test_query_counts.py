@@ -595,6 +595,7 @@ NOT_LISTS = {
     "participation:sharing": "the few municipalities sharing with this one",
     "feedback:outcomes": "aggregates from one GROUP BY (bench/feedback), no row per episode",
     "feedback:themes": "one unit's goal themes, aggregated",
+    "operator:municipalities": "operators only (no demo user is one): see accounts/tests/test_operator.py",
     **dict.fromkeys(
         [
             "accounts:role_grant",
@@ -607,6 +608,7 @@ NOT_LISTS = {
             "surveys:create",
             "choice:service_create",
             "choice:provider_create",
+            "operator:municipality_start",
             "feedback:episode_create",
             "feedback:service_create",
             "feedback:conversation_create",

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from medvirk.accounts.access import can_anywhere, has_any_role
+from medvirk.accounts.operators import is_operator
 from medvirk.accounts.permissions import Perm
 
 # (url name, label, permission needed anywhere or None for any staff role)
@@ -93,9 +94,12 @@ def _is_current(request: HttpRequest, url: str, name: str) -> bool:
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """Return the header menu, grouped by task, for the logged-in staff user."""
     user = request.user
-    if not user.is_authenticated or not has_any_role(user):
-        return {"nav_groups": []}
     groups = []
+    if is_operator(user):  # an installation's operator: the municipalities it serves
+        url = reverse("operator:municipalities")
+        groups.append(NavGroup(None, [NavItem(url, _("Municipalities"), _is_current(request, url, ""))]))
+    if not user.is_authenticated or not has_any_role(user):
+        return {"nav_groups": groups}
     for label, entries in NAV:
         group = NavGroup(label)
         for name, item_label, perm in entries:

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from medvirk.accounts.models import RoleAssignment
+from medvirk.accounts.operators import is_operator
 from medvirk.accounts.requests import StaffRequest
 from medvirk.core.views import staff_view
 
@@ -23,6 +24,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @staff_view
 def dashboard(request: StaffRequest) -> HttpResponse:
     """The home page: what needs doing now for the user's roles, then the roles themselves."""
+    if request.user.municipality_id is None and is_operator(request.user):
+        return redirect("operator:municipalities")  # an operator belongs to no municipality
     roles = RoleAssignment.objects.filter(user=request.user).select_related("unit").order_by("unit__path")
     today = timezone.localdate()
     home = home_for(request.user, today=today) if roles else None
