@@ -12,7 +12,7 @@ from datetime import date
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.responses import Status
 
 from medvirk.accounts.access import access_unit_by_id, municipality_id_of, municipality_of
@@ -150,27 +150,32 @@ def _data(org: Organisation) -> dict[str, object]:
     return {"id": org.pk, **organisation_values(org)}
 
 
-def _query(
-    q: str, district: int | None, competence: str, language: str, group: str, country: str
-) -> SearchQuery:
-    return SearchQuery(
-        text=q, district=district, competence=competence, language=language, group=group, country=country
-    )
+class SearchParams(Schema):
+    """The register's search, as query parameters (staff list and public search alike)."""
+
+    q: str = ""
+    district: int | None = None
+    competence: str = ""
+    language: str = ""
+    group: str = ""
+    country: str = ""
+
+    def query(self) -> SearchQuery:
+        return SearchQuery(
+            text=self.q,
+            district=self.district,
+            competence=self.competence,
+            language=self.language,
+            group=self.group,
+            country=self.country,
+        )
 
 
 @router.get("/organisations", response=list[OrganisationOut])
-def list_organisations(
-    request: StaffRequest,
-    q: str = "",
-    district: int | None = None,
-    competence: str = "",
-    language: str = "",
-    group: str = "",
-    country: str = "",
-) -> list[dict[str, object]]:
+def list_organisations(request: StaffRequest, search: Query[SearchParams]) -> list[dict[str, object]]:
     """List or search the register of the caller's municipality."""
     require_anywhere(request.user, Perm.ORG_VIEW)
-    query = _query(q, district, competence, language, group, country)
+    query = search.query()
     return [
         _data(o) for o in organisation_search(municipality_id=municipality_id_of(request.user), query=query)
     ]
@@ -201,8 +206,7 @@ def update_organisation(
 ) -> dict[str, object]:
     """Change some of an organisation's fields."""
     org = access_organisation_by_id(request.user, organisation_id, Perm.PARTNERS_MANAGE)
-    current = _data(org)
-    current.pop("id")
+    current = organisation_values(org)
     current.update(payload.dict(exclude_unset=True))
     org = services.organisation_update(
         actor=request.user, organisation=org, data=OrganisationData.from_dict(current), source="api"
@@ -211,19 +215,10 @@ def update_organisation(
 
 
 @router.get("/public/organisations/{slug}", response=list[PublicOrganisationOut], auth=None)
-def public_search(
-    request: HttpRequest,
-    slug: str,
-    q: str = "",
-    district: int | None = None,
-    competence: str = "",
-    language: str = "",
-    group: str = "",
-    country: str = "",
-) -> list[dict[str, object]]:
+def public_search(request: HttpRequest, slug: str, search: Query[SearchParams]) -> list[dict[str, object]]:
     """Search a municipality's public register (no login; never contact persons)."""
     municipality = get_object_or_404(Municipality, slug=slug)
-    query = _query(q, district, competence, language, group, country)
+    query = search.query()
     return [_data(o) for o in organisation_search(municipality_id=municipality.pk, query=query, public=True)]
 
 
