@@ -17,6 +17,8 @@ import pytest
 
 from medvirk.surveys import qtypes
 
+pytestmark = pytest.mark.sqlite_only  # reads the source: the database does not matter
+
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "medvirk"
 QTYPES = PACKAGE / "surveys" / "qtypes"

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.sqlite_only  # reads the source: the database does not matter
+
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "medvirk"
 
