@@ -37,7 +37,7 @@ from .models import Episode, EpisodeStatus, Service
 DIMENSIONS = (IMMIGRANT_BACKGROUND, HOME_LANGUAGE, GENDER, AGE_BAND)
 LAYOUT = d.Layout({dim.key: (*dim.keys(), d.NOT_STATED) for dim in DIMENSIONS})
 CACHE = "disclosure"
-DECISION_VERSION = 1
+DECISION_VERSION = 2  # 2: dropout against every other ending; hypercube secondary cells
 
 
 @dataclass(frozen=True)

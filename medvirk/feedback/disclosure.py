@@ -2,7 +2,7 @@
 
 The outcome dashboard publishes, for every service, its unit and every unit above (a district,
 the municipality), and for every background group within them: the number of closed episodes,
-how they ended (planned, dropout, other), and where they ended (recovered, improved, no reliable
+how many ended by dropout (so how many otherwise), and where they ended (recovered, improved, no reliable
 change, deteriorated, not assessable), plus means computed from those episodes. A unit leader
 who knows which clients their staff saw could otherwise combine figures — a district minus its
 other services, a group minus the rest, this half-year minus a filter — to learn one client's
@@ -19,6 +19,10 @@ with ``medvirk.analysis.suppression`` and nothing else decides visibility:
    recovered clients of service A") is a group of people too, so it gets the same threshold *k*,
    and everything is decided in **one** table (``FigureKind.NUMBERS``): deciding the families
    apart let the property test's attacker pin a small group from two families' figures together.
+
+The secondary cells are proposed by hypercubes (``cubes.py``: fast, and each small cell it
+covers is protected by construction); ``suppress`` then applies every rule to the whole table and
+audits every small cell against the LP attacker, so the guarantee does not rest on the proposal.
 
 Means (change, effect size, session feedback) are shown only for groups whose assessable
 episodes (shown as counts) number at least *k*, and only where one outcome instrument lies
@@ -45,7 +49,17 @@ from medvirk.analysis.suppression import (
 NOT_STATED = ""
 CHANGE_OPTIONS = ("recovered", "improved", "no_change", "deteriorated", "not_assessable")
 END_OPTIONS = ("planned", "dropout", "other")
-FAMILIES = {"change": CHANGE_OPTIONS, "end": END_OPTIONS}
+# The dashboard shows how many episodes ended in dropout, so the ending family it publishes is
+# dropout against every other ending: a planned end and "other" are never shown apart, and
+# deciding them apart would hide figures to protect groups nobody sees.
+ENDINGS = ("dropout", "not_dropout")
+FAMILIES = {"change": CHANGE_OPTIONS, "end": ENDINGS}
+
+
+def ending(end: str) -> str:
+    """Return the published ending family's option for an episode's end reason."""
+    return "dropout" if end == "dropout" else "not_dropout"
+
 
 Slot = tuple[str, str] | None  # (dimension, category) or None for everyone
 
@@ -136,11 +150,12 @@ def count(tree: Tree, layout: Layout, leaves: Iterable[Leaf]) -> Counts:
         for dim, cats in layout.dims.items():
             category = leaf.categories.get(dim, NOT_STATED)
             leaf_slots.append((dim, category if category in cats else NOT_STATED))
+        end = ending(leaf.end)
         for node in chains[leaf.service]:
             for slot in leaf_slots:
                 counts.episodes[node, slot] += leaf.count
                 counts.options["change"][leaf.change, node, slot] += leaf.count
-                counts.options["end"][leaf.end, node, slot] += leaf.count
+                counts.options["end"][end, node, slot] += leaf.count
     return counts
 
 
@@ -198,9 +213,11 @@ def decide(tree: Tree, layout: Layout, counts: Counts, policy: SuppressionPolicy
     no combination of shown figures narrows a small group (two families deciding separately could
     each be safe and still pin a group together).
     """
-    return Decision(
-        suppress(full_table(tree, layout, counts), policy or SuppressionPolicy(), FigureKind.NUMBERS)
-    )
+    from .cubes import cube_cells  # it reads this module's table layout
+
+    policy = policy or SuppressionPolicy()
+    hint, _uncovered = cube_cells(tree, layout, counts, policy.threshold)
+    return Decision(suppress(full_table(tree, layout, counts), policy, FigureKind.NUMBERS, hide=hint))
 
 
 def published(decision: Decision, keys: Sequence[str]) -> dict[str, int]:

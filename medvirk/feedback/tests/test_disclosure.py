@@ -10,11 +10,16 @@ highest ≥ k. Pure: no database.
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from medvirk.analysis.suppression import TableBuilder, attacker_interval
 from medvirk.feedback import disclosure as d
+from medvirk.feedback.cubes import cube_cells
+
+# Pure (no database): once, in bin/test's SQLite pass.
+pytestmark = pytest.mark.sqlite_only
 
 K = 5
 
@@ -124,4 +129,57 @@ def test_small_outcome_counts_in_a_shown_group_are_hidden() -> None:
     assert decision.shown("s1") == 11
     assert decision.option("change", "deteriorated", "s1") is None
     assert decision.option("change", "recovered", "s1") is None  # else 11 - 10 = 1
-    assert decision.option("end", "planned", "s1") == 11  # all 11 ended as planned: a group of 11
+    assert decision.option("end", "not_dropout", "s1") == 11  # none dropped out: a group of 11
+
+
+@settings(max_examples=25)
+@given(worlds())
+def test_every_small_cell_a_cube_covers_is_protected_by_the_cube_alone(
+    world: tuple[d.Tree, d.Layout, list[d.Leaf]],
+) -> None:
+    """The hypercubes' promise without ``suppress``: with only the small cells and the cubes'
+    cells hidden, the LP attacker still finds 0 and k possible for every small cell a cube covers."""
+    tree, layout, leaves = world
+    counts = d.count(tree, layout, leaves)
+    cells, uncovered = cube_cells(tree, layout, counts, K)
+    table, _keys = attacker_view(tree, layout, counts)
+    small = [c.key for c in table.cells if 0 < c.count < K]  # type: ignore[attr-defined]
+    assert uncovered <= set(small)
+    assert not cells & set(small)
+    hidden = [*small, *cells]
+    for key in small:
+        if key not in uncovered:
+            low, high = attacker_interval(table, hidden, key)  # type: ignore[arg-type]
+            assert low <= 1e-6 and high >= K - 1e-6, (key, low, high)
+
+
+def test_a_cube_hides_the_partners_a_small_outcome_needs_and_no_more() -> None:
+    # Two services under one unit; at s1, 2 women deteriorated. The cheapest cube: s1 against s2,
+    # women against men, deteriorated against recovered: its 8 corners, the small cell included.
+    tree = d.Tree({"u0": ("s1", "s2")}, ("u0",))
+    layout = d.Layout({"gender": ("female", "male")})
+    leaves = [
+        d.Leaf(s, {"gender": g}, "recovered", "planned", 10) for s in ("s1", "s2") for g in ("female", "male")
+    ]
+    leaves += [
+        d.Leaf("s1", {"gender": "female"}, "deteriorated", "planned", 2),
+        d.Leaf("s1", {"gender": "male"}, "deteriorated", "planned", 6),
+        d.Leaf("s2", {"gender": "female"}, "deteriorated", "planned", 6),
+        d.Leaf("s2", {"gender": "male"}, "deteriorated", "planned", 6),
+    ]
+    counts = d.count(tree, layout, leaves)
+    cells, uncovered = cube_cells(tree, layout, counts, K)
+    assert uncovered == set()
+    assert cells == {
+        "deteriorated@s1|gender:male",
+        "deteriorated@s2|gender:female",
+        "deteriorated@s2|gender:male",
+        "recovered@s1|gender:female",
+        "recovered@s1|gender:male",
+        "recovered@s2|gender:female",
+        "recovered@s2|gender:male",
+    }
+    decision = d.decide(tree, layout, counts)
+    assert decision.option("change", "deteriorated", "s1", ("gender", "female")) is None
+    assert decision.shown("s1", ("gender", "female")) == 12
+    assert decision.option("change", "deteriorated", "u0") == 20
