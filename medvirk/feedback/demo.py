@@ -274,6 +274,28 @@ def seed(demo: Any) -> None:
     )
     _open_episode(service, behandler, "Per", [12, 10, 7, 6], [9.5, 9.6, 9.8, 9.8], gender="male")
     _open_episode(service, behandler, "Sara", [21], [8.5], goals=["Være mindre alene"], gender="female")
+    # Two clients getting worse: reliably deteriorated and not on track (red alerts on the
+    # caseload), one whose session feedback falls as well.
+    _open_episode(
+        service,
+        behandler,
+        "Emil",
+        [12, 14, 17, 19],
+        [9.1, 9.0, 8.9, 9.0],
+        goals=["Orke å møte venner"],
+        gender="male",
+        immigrant_background="rest",
+        home_language="norwegian",
+    )
+    _open_episode(
+        service,
+        behandler,
+        "Nora",
+        [15, 16, 18, 21, 22],
+        [9.2, 8.9, 8.3, 7.4, 6.1],
+        goals=["Klare en hel skoledag"],
+        gender="female",
+    )
     shared = _open_episode(service, kollega, "Tobias", [14, 13], [9.0, 9.2], gender="male")
     services.episode_member_add(actor=kollega, episode=shared, user=behandler)
 
