@@ -74,12 +74,20 @@ def _user(demo: Any, username: str, first: str, last: str, unit: Any) -> User:
     return user
 
 
-def _phq(total: float) -> dict[str, int]:
-    """Nine PHQ-9 answers adding up to ``total`` (rounded), spread over the items."""
+def _phq(total: float, *, safety: bool = False) -> dict[str, int]:
+    """Nine PHQ-9 answers adding up to ``total`` (rounded), spread over the first eight items.
+
+    Item 9 (thoughts of self-harm) raises the safety alert above zero, so it is left at 0 unless
+    ``safety`` (or the total needs it): one demo client with it, not every one.
+    """
     total = max(0, min(27, round(total)))
     answers = {f"phq9_{n}": 0 for n in range(1, 10)}
-    for n in range(total):
-        answers[f"phq9_{(n * 4) % 9 + 1}"] += 1
+    if safety and total:
+        answers["phq9_9"] = 1
+        total -= 1
+    for n in range(min(total, 24)):
+        answers[f"phq9_{n % 8 + 1}"] += 1
+    answers["phq9_9"] += total - min(total, 24)
     return answers
 
 
@@ -192,6 +200,7 @@ def _open_episode(
     *,
     language: str = "nb",
     goals: list[str] | None = None,
+    safety: bool = False,
     **bg: str,
 ) -> Episode:
     """An open episode of the practitioner's caseload, through the services (as a practitioner would)."""
@@ -211,7 +220,7 @@ def _open_episode(
             session=session,
             rater=rater,
             instrument=service.outcome,
-            answers=_phq(value),
+            answers=_phq(value, safety=safety and i == len(scores) - 1),
             mode="tablet",
         )
         services.rating_submit(
@@ -275,7 +284,7 @@ def seed(demo: Any) -> None:
     _open_episode(service, behandler, "Per", [12, 10, 7, 6], [9.5, 9.6, 9.8, 9.8], gender="male")
     _open_episode(service, behandler, "Sara", [21], [8.5], goals=["Være mindre alene"], gender="female")
     # Two clients getting worse: reliably deteriorated and not on track (red alerts on the
-    # caseload), one whose session feedback falls as well.
+    # caseload); Nora's session feedback falls as well, and her last answers ask for a safety talk.
     _open_episode(
         service,
         behandler,
@@ -294,6 +303,7 @@ def seed(demo: Any) -> None:
         [15, 16, 18, 21, 22],
         [9.2, 8.9, 8.3, 7.4, 6.1],
         goals=["Klare en hel skoledag"],
+        safety=True,  # her last PHQ-9 answers item 9 above zero: "Ask about safety"
         gender="female",
     )
     shared = _open_episode(service, kollega, "Tobias", [14, 13], [9.0, 9.2], gender="male")

@@ -58,9 +58,14 @@ def alert_text(alert: OutcomeAlert) -> AlertText:
         alert.kind.value,
         str(TITLES[alert.kind]),
         str(TALK[alert.kind]) % params if alert.kind is AlertKind.NO_CHANGE else str(TALK[alert.kind]),
-        SEVERITY.get(alert.kind, "warning"),
+        alert_severity(alert.kind),
     )
 
 
 def alert_title(kind: AlertKind) -> str:
     return str(TITLES[kind])
+
+
+def alert_severity(kind: AlertKind) -> str:
+    """Return the alert's Designsystemet colour: "danger" for safety and deterioration, else "warning"."""
+    return SEVERITY.get(kind, "warning")

@@ -31,7 +31,7 @@ from .client_text import ClientTexts
 from .exports import episode_record
 from .forms import CloseForm, EpisodeEditForm, EpisodeForm, GoalsForm, MemberForm, RaterForm, SessionForm
 from .models import ClientLink, EpisodeStatus, Mode, Session
-from .talk import alert_text, alert_title
+from .talk import alert_severity, alert_text, alert_title
 
 
 def _practitioner(request: StaffRequest) -> None:
@@ -49,7 +49,9 @@ def caseload(request: StaffRequest) -> HttpResponse:
         request,
         "feedback/caseload.html",
         {
-            "rows": [(row, [alert_title(kind) for kind in row.alerts]) for row in rows],
+            "rows": [
+                (row, [(alert_title(kind), alert_severity(kind)) for kind in row.alerts]) for row in rows
+            ],
             "closed": closed,
             "can_open": selectors.services_for(request.user).exists(),
         },

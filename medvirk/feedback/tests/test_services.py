@@ -321,3 +321,16 @@ def test_pasted_texts_make_a_scoring_only_instrument_ready(fb: Feedback) -> None
     assert ors.parsed.ready()
     adult = ors.parsed.get_version("adult")
     assert ors.parsed.item_text(ors.parsed.items[0], adult, "ar") == ("Ledd 1", "nb")
+
+
+def test_the_caseload_colours_deterioration_red_and_other_signals_yellow(fb: Feedback, client: Any) -> None:
+    worse = open_episode(fb)
+    for total in (8, 10, 16):  # 8 points worse than at intake: more than PHQ-9's reliable change (6)
+        rate(fb, worse, total)
+    stuck = services.episode_open(actor=fb.users["behandler"], service=fb.service, alias="Ola N.")
+    for total in (12, 12, 12, 12, 12):  # no reliable change after five sessions
+        rate(fb, stuck, total)
+    client.force_login(fb.users["behandler"])
+    body = client.get("/feedback/").content.decode()
+    assert '<span class="ds-tag" data-color="danger">Verre enn ved start</span>' in body
+    assert '<span class="ds-tag" data-color="warning">Ingen endring ennå</span>' in body
