@@ -3,6 +3,7 @@
 from django.apps import apps
 from django.urls import include, path
 
+from medvirk.accounts import urls as accounts_urls
 from medvirk.api.routes import api
 from medvirk.site import views as site_views
 from medvirk.site import views_public as site_public
@@ -23,6 +24,7 @@ public_site_patterns = (
 urlpatterns = [
     path("", include(site_patterns)),
     path("", include("medvirk.accounts.urls")),
+    path("", include(accounts_urls.sso_urlpatterns)),
     path("org/", include("medvirk.accounts.unit_urls")),
     path("surveys/", include("medvirk.surveys.urls")),
     path("surveys/", include("medvirk.surveys.interchange.urls")),

@@ -123,6 +123,8 @@ PARAMS: dict[str, Callable[[Objects], Any]] = {
     "accounts:password_set:token": lambda o: o["password_link"][1],
     "service_id": lambda o: o["choice_service"].pk,
     "provider_id": lambda o: o["provider"].pk,
+    "openid_connect_login:provider_id": lambda o: "eksempel",  # single sign-on of Eksempel (seeded)
+    "openid_connect_callback:provider_id": lambda o: "eksempel",
     "client_id": lambda o: o["client"].pk,
     "request_id": lambda o: o["online_request"].pk,
     "switch_id": lambda o: o["switch"].pk,
@@ -172,6 +174,23 @@ def page_objects(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory:
         transaction.set_rollback(True)
 
 
+def _seed_single_sign_on(demo: Any) -> None:
+    """Eksempel kommune logs in with single sign-on: the login page offers it, its own page opens."""
+    from allauth.socialaccount.models import SocialApp
+
+    from medvirk.accounts.models import SingleSignOn
+
+    app = SocialApp.objects.create(
+        provider="openid_connect",
+        provider_id=demo.municipality.slug,
+        name=demo.municipality.name,
+        client_id="medvirk",
+        secret="secret",
+        settings={"server_url": "https://login.example/eksempel"},
+    )
+    SingleSignOn.objects.create(municipality=demo.municipality, app=app)
+
+
 def _seed() -> dict[str, Any]:
     from django.contrib.auth.tokens import default_token_generator
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -198,6 +217,7 @@ def _seed() -> dict[str, Any]:
     from medvirk.surveys.models import Invitation, Survey, SurveyUnit
 
     demo = load_demo()
+    _seed_single_sign_on(demo)
     seed_demo_apps(demo)
     call_command("load_population_sample", verbosity=0)
     _admin, leader = demo.users["admin"], demo.users["leder.solsikken"]

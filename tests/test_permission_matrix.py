@@ -84,6 +84,13 @@ CASES = [
         lambda a, t: a in ROOT_ADMIN,
         per_target=False,
     ),
+    # the municipality's single sign-on (provider, local passwords): administrators of the whole municipality
+    Case(
+        "accounts:single_sign_on",
+        get("/settings/single-sign-on/"),
+        lambda a, t: a in ROOT_ADMIN,
+        per_target=False,
+    ),
     Case(
         "accounts:processing_record",
         get("/settings/data-protection/record/"),
@@ -216,6 +223,9 @@ PUBLIC = {"site:home", "accounts:login", "accounts:logout", "set_language"} | {
     "accounts:password_reset_confirm",
     "accounts:password_set",
     "accounts:password_reset_complete",
+    # Single sign-on (django-allauth): start a login at a municipality's provider, come back from it.
+    "openid_connect_login",
+    "openid_connect_callback",
 }
 
 

@@ -41,7 +41,7 @@ def test_production_refuses_a_missing_secret_key(tmp_path: Path) -> None:
     assert "SECRET_KEY" in result.stderr
 
 
-def test_security_headers_on_every_page(client) -> None:
+def test_security_headers_on_every_page(client, db) -> None:  # the login page lists single sign-ons
     response = client.get("/accounts/login/")
     csp = response["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp

@@ -53,6 +53,11 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django.forms",
+    # Staff single sign-on (medvirk.accounts.sso): one OpenID Connect app per municipality.
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
 ]
 
 MIDDLEWARE = [
@@ -64,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -180,6 +186,22 @@ EMAIL_TIMEOUT = 30
 MEDVIRK_BASE_URL = os.environ.get("MEDVIRK_BASE_URL", "http://localhost:8000").rstrip("/")
 # An invitation or password-reset link works this long (and only once: setting a password ends it).
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(7 * 24 * 3600)))
+
+# Staff single sign-on (medvirk.accounts.sso, docs/operations.md "Single sign-on"): django-allauth
+# does the OpenID Connect flow (state, PKCE, nonce, ID-token signature); each municipality's
+# provider is a SocialApp row its administrator sets up on a page, not here. Medvirk keeps its own
+# login page and roles: allauth's own account pages (sign-up, e-mail management) are not mounted.
+SOCIALACCOUNT_ADAPTER = "medvirk.accounts.sso.SocialAccountAdapter"
+ACCOUNT_ADAPTER = "medvirk.accounts.sso.AccountAdapter"
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_UNIQUE_EMAIL = False  # staff of two municipalities may share an address; matching is per municipality
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # a user is found by the municipality's chosen claim only
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_STORE_TOKENS = False  # Medvirk calls no API of the provider: no token is kept
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the login starts with a POST from Medvirk's login page (CSRF)
+SOCIALACCOUNT_OPENID_CONNECT_URL_PREFIX = ""  # mounted under accounts/sso/ (medvirk.accounts.urls)
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}}
 
 # Login throttling: failed attempts per username and per client within the window.
 LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))

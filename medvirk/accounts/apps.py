@@ -11,7 +11,7 @@ class AccountsConfig(AppConfig):
         from medvirk.core.audit import audit_values_register, changed_from_to, field_labels
         from medvirk.orgs.models import Municipality, ServiceArea, UnitKind
 
-        from .models import Role
+        from .models import Role, SingleSignOn
 
         # The audit log says roles, kinds of unit and service areas by name.
         audit_values_register(key="role", describe=dict(Role.choices), actions=["role."])
@@ -26,5 +26,54 @@ class AccountsConfig(AppConfig):
             describe=field_labels(Municipality) | {"logo": _("logo")},
             actions=["municipality."],
         )
+        audit_values_register(
+            key="changed",
+            describe=field_labels(SingleSignOn)
+            | {
+                "issuer": _("provider's address (issuer)"),
+                "client_id": _("client ID"),
+                "client_secret": _("client secret"),
+            },
+            actions=["sso."],
+        )
+        _declare_allauth()
         for key in ("from", "to"):  # a move stores the old and new parent's ids
             audit_values_register(key=key, describe=lambda value: None, actions=["unit.moved"])
+
+
+def _declare_allauth() -> None:
+    """What django-allauth's tables (staff single sign-on, ``accounts.sso``) hold, for the record."""
+    from medvirk.core.dataprotection import NO_PERSONAL_DATA, PersonalData, declare_external
+
+    declare_external("socialaccount.socialapp", NO_PERSONAL_DATA)  # a municipality's provider settings
+    declare_external(
+        "socialaccount.socialaccount",
+        PersonalData(
+            table=_("single sign-on links"),
+            data=_(
+                "the identity provider's identifier of a staff member, the claims it sent at the last "
+                "login (name, e-mail address, sign-in name), when they last logged in"
+            ),
+            subjects=_("staff"),
+            purpose=_("recognise a staff member who logs in with the municipality's single sign-on"),
+            retention=_("as long as the account exists"),
+            seen_by=_("nobody (only the login reads it)"),
+            legal_basis=_("GDPR art. 6(1)(b) and (e): employment and the municipality's tasks"),
+        ),
+    )
+    declare_external(
+        "account.emailaddress",
+        PersonalData(
+            table=_("staff e-mail addresses from single sign-on"),
+            data=_("a staff member's e-mail address as the identity provider sent it"),
+            subjects=_("staff"),
+            purpose=_("recognise a staff member who logs in with the municipality's single sign-on"),
+            retention=_("as long as the account exists"),
+            seen_by=_("nobody (only the login reads it)"),
+            legal_basis=_("GDPR art. 6(1)(b) and (e): employment and the municipality's tasks"),
+        ),
+    )
+    # Medvirk keeps no tokens of the provider (SOCIALACCOUNT_STORE_TOKENS = False) and sends no
+    # e-mail confirmations (ACCOUNT_EMAIL_VERIFICATION = "none"): these tables stay empty.
+    declare_external("socialaccount.socialtoken", NO_PERSONAL_DATA)
+    declare_external("account.emailconfirmation", NO_PERSONAL_DATA)

@@ -44,6 +44,19 @@ class BrandingErrorCode(ErrorCode):
     STATEMENT_URL = "statement_url"
 
 
+class SsoErrorCode(ErrorCode):
+    """Why a municipality's single sign-on settings were not saved."""
+
+    FORBIDDEN = "sso_forbidden"
+    CLAIM_INVALID = "sso_claim_invalid"
+    CLIENT_REQUIRED = "sso_client_required"
+    SECRET_REQUIRED = "sso_secret_required"  # noqa: S105 — an error code, not a secret
+    ISSUER_INVALID = "sso_issuer_invalid"
+    ISSUER_UNREACHABLE = "sso_issuer_unreachable"
+    ISSUER_MISMATCH = "sso_issuer_mismatch"
+    LOCKOUT = "sso_lockout"
+
+
 class AccountsAuditAction(AuditAction):
     """What ``accounts`` writes to the audit log; the label is what the audit page shows."""
 
@@ -62,4 +75,6 @@ class AccountsAuditAction(AuditAction):
     USER_CREATED = "user.created", _("Staff user created")
     USER_INVITED = "user.invited", _("Staff user invited by e-mail")
     RETENTION_CHANGED = "municipality.retention_changed", _("Retention periods of personal data changed")
+    SSO_CHANGED = "sso.changed", _("Single sign-on settings changed")
+    SSO_USER_CREATED = "sso.user_created", _("Staff user created at a first single sign-on (no roles)")
     PERSONAL_DATA_PURGED = "municipality.personal_data_purged", _("Personal data past its retention deleted")

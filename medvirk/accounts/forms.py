@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
@@ -13,7 +14,7 @@ from medvirk.core.forms import DsForm, DsFormMixin
 from medvirk.orgs.forms import unit_choices
 from medvirk.orgs.models import OrgUnit
 
-from .models import Role, User
+from .models import MatchClaim, Role, User
 
 
 class LoginForm(DsFormMixin, AuthenticationForm):
@@ -21,7 +22,16 @@ class LoginForm(DsFormMixin, AuthenticationForm):
 
 
 class PasswordResetForm(DsFormMixin, auth_forms.PasswordResetForm):
-    """Django's "forgot password" form in Designsystemet markup."""
+    """Django's "forgot password" form in Designsystemet markup.
+
+    Staff of a municipality that has switched local passwords off get no link (the page still says
+    the same as for any address): they log in with the municipality's single sign-on.
+    """
+
+    def get_users(self, email: str) -> Iterator[Any]:
+        from .sso import local_password_allowed
+
+        return (user for user in super().get_users(email) if local_password_allowed(user))
 
 
 class SetPasswordForm(DsFormMixin, auth_forms.SetPasswordForm):
@@ -116,4 +126,55 @@ class BrandingForm(DsForm):
             "Shown on the privacy page under the standard text Medvirk writes for you: for example "
             "the legal basis you rely on or a link to your municipality's own privacy page."
         ),
+    )
+
+
+class SingleSignOnForm(DsForm):
+    """A municipality's staff single sign-on (``accounts.sso``)."""
+
+    issuer = forms.CharField(
+        label=_("The provider's address (issuer)"),
+        max_length=300,
+        help_text=_(
+            "As your identity provider gives it. Microsoft Entra ID: "
+            "https://login.microsoftonline.com/<tenant id>/v2.0"
+        ),
+    )
+    client_id = forms.CharField(
+        label=_("Client ID"), max_length=191, help_text=_("Called “Application (client) ID” in Entra ID.")
+    )
+    client_secret = forms.CharField(
+        label=_("Client secret"),
+        required=False,
+        max_length=191,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Leave empty to keep the secret already saved."),
+    )
+    match_claim = forms.ChoiceField(
+        label=_("Recognise staff by"),
+        choices=MatchClaim.choices,
+        help_text=_(
+            "At a person's first login, Medvirk looks for a user of your municipality whose e-mail "
+            "address (or username) is this value. Later logins are recognised by the provider's own "
+            "identifier."
+        ),
+    )
+    create_users = forms.BooleanField(
+        label=_("Create a user without roles at a first login"),
+        required=False,
+        help_text=_(
+            "Otherwise someone without a Medvirk user is asked to contact an administrator. Either way, "
+            "roles are given here in Medvirk."
+        ),
+    )
+    local_passwords_off = forms.BooleanField(
+        label=_("Local passwords off"),
+        required=False,
+        help_text=_(
+            "Staff of your municipality can then log in only with single sign-on. Log in once with "
+            "single sign-on yourself first."
+        ),
+    )
+    enabled = forms.BooleanField(
+        label=_("Offer single sign-on on the login page"), required=False, initial=True
     )

@@ -7,7 +7,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from medvirk.core.dataprotection import PersonalData
+from medvirk.core.dataprotection import NO_PERSONAL_DATA, PersonalData
 from medvirk.core.models import TenantModel
 
 
@@ -133,3 +133,40 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class MatchClaim(models.TextChoices):
+    """The claim of the provider's ID token a staff member is recognised by on a first login."""
+
+    # The claims' names are in docs/operations.md ("Single sign-on"), not on the page.
+    EMAIL = "email", _("E-mail address")
+    PREFERRED_USERNAME = "preferred_username", _("Sign-in name")
+    UPN = "upn", _("User principal name (Microsoft Entra ID)")
+
+
+class SingleSignOn(TenantModel):
+    """A municipality's staff single sign-on: its OpenID Connect app and Medvirk's rules for it.
+
+    The provider itself (issuer, client id and secret) is django-allauth's ``SocialApp`` (provider
+    ``openid_connect``, ``provider_id`` = the municipality's slug), which runs the login; this row
+    says how a login becomes a Medvirk user (``medvirk.accounts.sso``).
+    """
+
+    personal_data = NO_PERSONAL_DATA
+
+    app = models.OneToOneField(
+        "socialaccount.SocialApp", on_delete=models.CASCADE, related_name="medvirk_sso"
+    )
+    match_claim = models.CharField(
+        _("recognise staff by"), max_length=20, choices=MatchClaim.choices, default=MatchClaim.EMAIL
+    )
+    create_users = models.BooleanField(_("create users without roles"), default=False)
+    local_passwords_off = models.BooleanField(_("local passwords off"), default=False)
+    enabled = models.BooleanField(_("in use"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["municipality"], name="sso_one_per_municipality")]
+
+    def __str__(self) -> str:
+        return f"{self.app.name} ({self.app.settings.get('server_url', '')})"

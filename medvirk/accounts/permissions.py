@@ -13,6 +13,7 @@ class Perm(StrEnum):
     ORG_MANAGE = "org.manage"  # create and move units
     ROLES_MANAGE = "roles.manage"
     AUDIT_VIEW = "audit.view"
+    SSO_MANAGE = "accounts.sso"  # the municipality's single sign-on (its provider, local passwords)
     SURVEY_DESIGN = "surveys.design"  # create surveys and edit their questions
     SURVEY_DISTRIBUTE = "surveys.distribute"  # links, posters, codes, invitations, paper entry
     RESULTS_VIEW = "results.view"

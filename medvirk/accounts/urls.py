@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import password_views, privacy_views, views
 
@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/password/done/", password_views.password_reset_complete, name="password_reset_complete"),
     path("accounts/password/change/", password_views.password_change, name="password_change"),
     path("accounts/password/change/done/", password_views.password_change_done, name="password_change_done"),
+    path("settings/single-sign-on/", views.single_sign_on, name="single_sign_on"),
     path("accounts/tokens/", views.tokens, name="tokens"),
     path("accounts/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("access/", views.roles, name="roles"),
@@ -33,3 +34,8 @@ urlpatterns = [
         name="processing_record_csv",
     ),
 ]
+
+# django-allauth's OpenID Connect login and callback, one per municipality (provider_id = its slug):
+# /accounts/sso/<slug>/login/ and /accounts/sso/<slug>/login/callback/ (names openid_connect_login
+# and openid_connect_callback, outside this namespace, as allauth reverses them).
+sso_urlpatterns = [path("accounts/sso/", include("allauth.socialaccount.providers.openid_connect.urls"))]

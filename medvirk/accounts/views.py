@@ -18,7 +18,7 @@ from medvirk.core.models import AuditEvent
 from medvirk.core.views import service_done, staff_view
 from medvirk.orgs.selectors import municipality_root
 
-from . import services
+from . import services, sso
 from .access import (
     access_role_by_id,
     access_unit_by_id,
@@ -31,7 +31,7 @@ from .access import (
     units_for,
 )
 from .branding import LOGO_MAX_BYTES
-from .forms import BrandingForm, LoginForm, RoleGrantForm, TokenForm, UserCreateForm
+from .forms import BrandingForm, LoginForm, RoleGrantForm, SingleSignOnForm, TokenForm, UserCreateForm
 from .invitations import user_invite
 from .models import ApiToken, RoleAssignment, User
 from .permissions import Perm
@@ -47,13 +47,16 @@ def login_view(request: HttpRequest) -> HttpResponse:
     """Log a staff member in, throttling repeated failures per username and per client."""
     form = LoginForm(request, data=request.POST or None)
     status = 200
-    throttled = False
+    throttled = sso_only = False
     if request.method == "POST":
         username = request.POST.get("username", "")
         if services.login_is_throttled(username=username, client=_client(request)):
             form = LoginForm(request, initial={"username": username})
             throttled = True
             status = 429
+        elif form.is_valid() and not sso.local_password_allowed(form.get_user()):
+            form = LoginForm(request, initial={"username": username})
+            sso_only = True
         elif form.is_valid():
             services.login_failures_clear(username=username)
             login(request, form.get_user())
@@ -63,7 +66,13 @@ def login_view(request: HttpRequest) -> HttpResponse:
             return redirect(target or "site:dashboard")
         else:
             services.login_failure_record(username=username, client=_client(request))
-    context = {"form": form, "next": request.GET.get("next", ""), "throttled": throttled}
+    context = {
+        "form": form,
+        "next": request.GET.get("next", ""),
+        "throttled": throttled,
+        "sso_only": sso_only,
+        "sso_choices": sso.login_choices(),
+    }
     return render(request, "accounts/login.html", context, status=status)
 
 
@@ -226,3 +235,40 @@ def branding(request: StaffRequest) -> HttpResponse:
             messages.success(request, _("The public pages were updated."))
             return redirect("accounts:branding")
     return render(request, "accounts/branding.html", {"form": form, "municipality": municipality})
+
+
+@staff_view
+def single_sign_on(request: StaffRequest) -> HttpResponse:
+    """Let administrators of the whole municipality set up its staff single sign-on."""
+    municipality = request.user.municipality
+    if municipality is None or not can(
+        request.user, Perm.SSO_MANAGE, municipality_root(municipality=municipality)
+    ):
+        raise Http404
+    current = sso.sso_of(municipality)
+    initial: dict[str, object] = {"enabled": True}
+    if current is not None:
+        initial = {
+            "issuer": current.app.settings.get("server_url", ""),
+            "client_id": current.app.client_id,
+            "match_claim": current.match_claim,
+            "create_users": current.create_users,
+            "local_passwords_off": current.local_passwords_off,
+            "enabled": current.enabled,
+        }
+    form = SingleSignOnForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sso.sso_configure(actor=request.user, municipality=municipality, **form.cleaned_data)
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("Single sign-on was saved."))
+            return redirect("accounts:single_sign_on")
+    context = {
+        "form": form,
+        "municipality": municipality,
+        "current": current,
+        "redirect_uri": request.build_absolute_uri(sso.callback_path(municipality)),
+    }
+    return render(request, "accounts/single_sign_on.html", context)

@@ -57,6 +57,7 @@ NAV: list[tuple[Any, list[Entry]]] = [
             ("feedback:setup", _("Client feedback"), Perm.FEEDBACK_MANAGE),
             ("accounts:branding", _("Public pages"), Perm.ORG_MANAGE),
             ("accounts:data_protection", _("Data protection"), Perm.ORG_MANAGE),
+            ("accounts:single_sign_on", _("Single sign-on"), Perm.SSO_MANAGE),
             ("accounts:tokens", _("API tokens"), None),
         ],
     ),

@@ -177,7 +177,7 @@ def test_forgotten_password_by_e_mail_and_unknown_addresses_learn_nothing(client
     assert Client().login(username=leader.username, password=PASSWORD)
 
 
-def test_login_page_links_to_the_forgotten_password_page_in_nynorsk(client: Client) -> None:
+def test_login_page_links_to_the_forgotten_password_page_in_nynorsk(client: Client, db: Any) -> None:
     html = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="nn").content.decode()
     assert 'href="/accounts/password/reset/"' in html and "Gløymt passordet?" in html
 
