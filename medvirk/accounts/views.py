@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from medvirk.core.audit import action_label, audit_details
 from medvirk.core.errors import ServiceError
+from medvirk.core.forms import form_submitted
 from medvirk.core.models import AuditEvent
 from medvirk.core.views import service_done, staff_view
 from medvirk.orgs.selectors import municipality_root
@@ -257,14 +258,13 @@ def single_sign_on(request: StaffRequest) -> HttpResponse:
             "enabled": current.enabled,
         }
     form = SingleSignOnForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            sso.sso_configure(actor=request.user, municipality=municipality, **form.cleaned_data)
-        except ServiceError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("Single sign-on was saved."))
-            return redirect("accounts:single_sign_on")
+    if form_submitted(
+        request,
+        form,
+        _("Single sign-on was saved."),
+        lambda: sso.sso_configure(actor=request.user, municipality=municipality, **form.cleaned_data),
+    ):
+        return redirect("accounts:single_sign_on")
     context = {
         "form": form,
         "municipality": municipality,
