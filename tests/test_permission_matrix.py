@@ -75,6 +75,8 @@ CASES = [
     Case("accounts:password_change_done", get("/accounts/password/change/done/"), staff, per_target=False),
     Case("accounts:audit", get("/audit/"), lambda a, t: a in ROOT_ADMIN, per_target=False),
     Case("accounts:tokens", get("/accounts/tokens/"), staff, per_target=False),
+    # every logged-in staff member may set up an authenticator app for themselves
+    Case("accounts:two_factor", get("/accounts/two-factor/"), staff, per_target=False),
     # the municipality's public pages (colour, logo, statements): administrators of the whole municipality
     Case("accounts:branding", get("/settings/public-pages/"), lambda a, t: a in ROOT_ADMIN, per_target=False),
     # retention periods and the record of processing: administrators of the whole municipality
@@ -226,6 +228,8 @@ PUBLIC = {"site:home", "accounts:login", "accounts:logout", "set_language"} | {
     # Single sign-on (django-allauth): start a login at a municipality's provider, come back from it.
     "openid_connect_login",
     "openid_connect_callback",
+    # The code after a right password: only the session's pending login decides (else: the login page).
+    "accounts:login_code",
 }
 
 

@@ -589,6 +589,8 @@ NOT_LISTS = {
     "accounts:branding": "one municipality's public-pages settings form",
     "accounts:data_protection": "one municipality's retention periods form",
     "accounts:single_sign_on": "one municipality's single sign-on form",
+    "accounts:login_code": "one user's code form",
+    "accounts:two_factor": "one user's authenticator set-up form",
     "openid_connect_login": "starts one login at one municipality's provider",
     "openid_connect_callback": "completes one login (one user)",
     "accounts:processing_record": "generated from the models' declarations; one query for the periods",

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",  # administrators' second factor (medvirk.accounts.two_factor)
 ]
 
 MIDDLEWARE = [
@@ -70,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "medvirk.accounts.two_factor.TwoFactorSetupMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -202,6 +204,11 @@ SOCIALACCOUNT_STORE_TOKENS = False  # Medvirk calls no API of the provider: no t
 SOCIALACCOUNT_LOGIN_ON_GET = False  # the login starts with a POST from Medvirk's login page (CSRF)
 SOCIALACCOUNT_OPENID_CONNECT_URL_PREFIX = ""  # mounted under accounts/sso/ (medvirk.accounts.urls)
 SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}}
+# Administrators' second factor (medvirk.accounts.two_factor): TOTP from an authenticator app, with
+# recovery codes; a code one step (30 s) early or late is accepted for clocks that drift.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Medvirk"
+MFA_TOTP_TOLERANCE = 1
 
 # Login throttling: failed attempts per username and per client within the window.
 LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))

@@ -73,6 +73,20 @@ def _declare_allauth() -> None:
             legal_basis=_("GDPR art. 6(1)(b) and (e): employment and the municipality's tasks"),
         ),
     )
+    declare_external(
+        "mfa.authenticator",
+        PersonalData(
+            table=_("second factors of staff"),
+            data=_(
+                "the secret of a staff member's authenticator app and their recovery codes, when last used"
+            ),
+            subjects=_("staff"),
+            purpose=_("a second factor when administrators log in with a password"),
+            retention=_("as long as the account exists"),
+            seen_by=_("nobody (only the login reads it)"),
+            legal_basis=_("GDPR art. 32 (security of processing)"),
+        ),
+    )
     # Medvirk keeps no tokens of the provider (SOCIALACCOUNT_STORE_TOKENS = False) and sends no
     # e-mail confirmations (ACCOUNT_EMAIL_VERIFICATION = "none"): these tables stay empty.
     declare_external("socialaccount.socialtoken", NO_PERSONAL_DATA)

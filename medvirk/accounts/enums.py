@@ -76,5 +76,6 @@ class AccountsAuditAction(AuditAction):
     USER_INVITED = "user.invited", _("Staff user invited by e-mail")
     RETENTION_CHANGED = "municipality.retention_changed", _("Retention periods of personal data changed")
     SSO_CHANGED = "sso.changed", _("Single sign-on settings changed")
+    TWO_FACTOR_ENABLED = "user.two_factor_enabled", _("Second factor (authenticator app) set up")
     SSO_USER_CREATED = "sso.user_created", _("Staff user created at a first single sign-on (no roles)")
     PERSONAL_DATA_PURGED = "municipality.personal_data_purged", _("Personal data past its retention deleted")

@@ -178,3 +178,13 @@ class SingleSignOnForm(DsForm):
     enabled = forms.BooleanField(
         label=_("Offer single sign-on on the login page"), required=False, initial=True
     )
+
+
+class CodeForm(DsForm):
+    """A six-digit code from an authenticator app (or a recovery code)."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )

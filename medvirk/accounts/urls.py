@@ -6,6 +6,8 @@ app_name = "accounts"
 urlpatterns = [
     path("accounts/login/", views.login_view, name="login"),
     path("accounts/logout/", views.logout_view, name="logout"),
+    path("accounts/login/code/", views.login_code, name="login_code"),
+    path("accounts/two-factor/", views.two_factor_setup, name="two_factor"),
     path("accounts/password/reset/", password_views.password_reset, name="password_reset"),
     path("accounts/password/reset/sent/", password_views.password_reset_done, name="password_reset_done"),
     path(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import segno
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.paginator import Paginator
@@ -9,6 +10,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,7 +21,7 @@ from medvirk.core.models import AuditEvent
 from medvirk.core.views import service_done, staff_view
 from medvirk.orgs.selectors import municipality_root
 
-from . import services, sso
+from . import services, sso, two_factor
 from .access import (
     access_role_by_id,
     access_unit_by_id,
@@ -32,7 +34,15 @@ from .access import (
     units_for,
 )
 from .branding import LOGO_MAX_BYTES
-from .forms import BrandingForm, LoginForm, RoleGrantForm, SingleSignOnForm, TokenForm, UserCreateForm
+from .forms import (
+    BrandingForm,
+    CodeForm,
+    LoginForm,
+    RoleGrantForm,
+    SingleSignOnForm,
+    TokenForm,
+    UserCreateForm,
+)
 from .invitations import user_invite
 from .models import ApiToken, RoleAssignment, User
 from .permissions import Perm
@@ -42,6 +52,13 @@ from .services import municipality_branding_update as branding_update
 
 def _client(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "")
+
+
+def _next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return ""
+    return target
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -59,11 +76,16 @@ def login_view(request: HttpRequest) -> HttpResponse:
             form = LoginForm(request, initial={"username": username})
             sso_only = True
         elif form.is_valid():
+            user = form.get_user()
+            target = _next(request)
+            if two_factor.totp_of(user) is not None:  # the password was right; now the code
+                two_factor.pending_start(request, user, target)
+                return redirect("accounts:login_code")
             services.login_failures_clear(username=username)
-            login(request, form.get_user())
-            target = request.POST.get("next") or request.GET.get("next") or ""
-            if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-                target = ""
+            login(request, user)
+            if two_factor.required(user):
+                request.session[two_factor.SETUP_REQUIRED] = True
+                return redirect("accounts:two_factor")
             return redirect(target or "site:dashboard")
         else:
             services.login_failure_record(username=username, client=_client(request))
@@ -75,6 +97,57 @@ def login_view(request: HttpRequest) -> HttpResponse:
         "sso_choices": sso.login_choices(),
     }
     return render(request, "accounts/login.html", context, status=status)
+
+
+def login_code(request: HttpRequest) -> HttpResponse:
+    """The second step of a password login for a user with an authenticator app: the code."""
+    user_id = two_factor.pending_user_id(request)
+    user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
+    if user is None:
+        request.session.pop(two_factor.PENDING, None)
+        return redirect("accounts:login")
+    form = CodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        if services.login_is_throttled(username=user.username, client=_client(request)):
+            request.session.pop(two_factor.PENDING, None)
+            form.add_error(None, _("Too many failed attempts. Wait a few minutes and try again."))
+            status = 429
+        elif two_factor.code_valid(user, form.cleaned_data["code"]):
+            target = request.session.pop(two_factor.PENDING)["next"]
+            services.login_failures_clear(username=user.username)
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect(target or "site:dashboard")
+        else:
+            services.login_failure_record(username=user.username, client=_client(request))
+            form.add_error("code", _("The code is wrong or already used. Type the code your app shows now."))
+    return render(request, "accounts/login_code.html", {"form": form}, status=status)
+
+
+@staff_view
+def two_factor_setup(request: StaffRequest) -> HttpResponse:
+    """Set up an authenticator app (TOTP): scan its QR code, confirm one code, keep the recovery codes."""
+    if two_factor.totp_of(request.user) is not None:
+        return render(request, "accounts/two_factor.html", {"enabled": True})
+    secret = two_factor.setup_secret(request)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = two_factor.activate(request, request.user, form.cleaned_data["code"])
+        if codes is not None:
+            return render(request, "accounts/two_factor.html", {"enabled": True, "recovery_codes": codes})
+        form.add_error("code", _("The code does not match. Type the code your app shows now."))
+    address = two_factor.setup_address(request.user, secret)
+    # segno writes the SVG itself from the otpauth address (no user text in it), so it is safe to embed.
+    qr = mark_safe(
+        segno.make(address, error="m").svg_inline(scale=5, title=_("QR code for your authenticator app"))
+    )
+    context = {
+        "form": form,
+        "qr": qr,
+        "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        "required": request.session.get(two_factor.SETUP_REQUIRED, False),
+    }
+    return render(request, "accounts/two_factor.html", context)
 
 
 @require_POST

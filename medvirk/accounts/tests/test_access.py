@@ -126,7 +126,7 @@ def test_login_is_throttled_after_repeated_failures(demo: DemoData) -> None:
 def test_login_with_demo_password_and_safe_redirect(demo: DemoData) -> None:
     client = Client()
     response = client.post(
-        "/accounts/login/?next=https://evil.example/", {"username": "admin", "password": DEMO_PASSWORD}
+        "/accounts/login/?next=https://evil.example/", {"username": "analytiker", "password": DEMO_PASSWORD}
     )
     assert response.status_code == 302 and response["Location"] == "/overview/"
     response = client.get("/org/")
