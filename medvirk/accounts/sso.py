@@ -28,7 +28,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialAccount, SocialApp, SocialLogin
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -67,13 +67,18 @@ def login_choices() -> list[LoginChoice]:
         .select_related("municipality", "app")
         .order_by("municipality__name")
     )
-    return [
-        LoginChoice(
-            name=row.municipality.name,
-            url=reverse("openid_connect_login", kwargs={"provider_id": row.app.provider_id}),
-        )
-        for row in rows
-    ]
+    try:
+        return [
+            LoginChoice(
+                name=row.municipality.name,
+                url=reverse("openid_connect_login", kwargs={"provider_id": row.app.provider_id}),
+            )
+            for row in rows
+        ]
+    except DatabaseError:
+        # The password form must always show, also on a database not yet migrated (a fresh
+        # installation, or the new code started before `manage.py migrate` in an upgrade).
+        return []
 
 
 def local_password_allowed(user: Any) -> bool:
