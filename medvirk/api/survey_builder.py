@@ -71,6 +71,15 @@ class EditQuestionIn(Schema):
     maximum: float | None = None
     max_length: int | None = None
     other: str | None = None  # the label of "other, please specify" (a text field); "" removes it
+    scale_min: int | None = None
+
+
+class EditSectionIn(Schema):
+    op: Literal["edit_section"]
+    key: str
+    lang: str
+    title: str  # the page's new title in ``lang``
+    description: str | None = None  # its introduction ("" removes it; left out: unchanged)
 
 
 class MoveIn(Schema):
@@ -111,7 +120,8 @@ OperationIn = Annotated[
     | MoveToSectionIn
     | KeyIn
     | SetConditionIn
-    | SetTextsIn,
+    | SetTextsIn
+    | EditSectionIn,
     Field(discriminator="op"),
 ]
 
@@ -165,6 +175,8 @@ def _operation(payload: Any) -> builder.Operation:
         return builder.RestoreQuestion(**data)
     if op == "set_condition":
         return builder.SetCondition(**data)
+    if op == "edit_section":
+        return builder.EditSection(**data)
     return builder.SetTexts(**data)
 
 

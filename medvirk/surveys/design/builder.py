@@ -385,6 +385,19 @@ def add_section(document: Mapping[str, Any], *, title: str, lang: str) -> tuple[
     return doc, key
 
 
+def edit_section(
+    document: Mapping[str, Any], key: str, *, lang: str, title: str, description: str | None = None
+) -> Document:
+    """Rename page ``key`` in language ``lang`` (and change its introduction); its key never changes."""
+    doc = _copy(document)
+    section = _section(doc, key)
+    if not _text(title, "title"):
+        raise _fail(_("Give the page a title."), field="title")
+    _set_text(section, "title", lang, title, required=True)
+    _set_text(section, "description", lang, description, required=False)
+    return doc
+
+
 def _fresh_question(qtype: str, text: str, lang: str, options: Sequence[str], key: str) -> dict[str, Any]:
     kind = qtypes.find(qtype)
     if kind is None or qtype in {"background", "matrix"}:
@@ -477,6 +490,7 @@ def edit_question(
     maximum: float | None = None,
     max_length: int | None = None,
     other: str | None = None,
+    scale_min: int | None = None,
 ) -> Document:
     """Change what the builder's question form edits, in language ``lang``; keys never change.
 
@@ -500,7 +514,7 @@ def edit_question(
         if qtypes.Edit.OPTIONS not in kind.edits:
             raise _fail(_("This kind of question has no options."), field="options")
         q["options"] = _merged_options(q.get("options") or [], options, lang)
-    if any(v is not None for v in (min_label, max_label, dont_know, scale_max)):
+    if any(v is not None for v in (min_label, max_label, dont_know, scale_max, scale_min)):
         if not kind.edits & {qtypes.Edit.SCALE, qtypes.Edit.SCALE_ENDS}:
             raise _fail(_("This kind of question has no scale."), field="scale")
         scale = dict(q.get("scale") or {})
@@ -513,9 +527,16 @@ def edit_question(
                     scale["dont_know"] = True
                 else:
                     scale.pop("dont_know", None)
+            if scale_min is not None:
+                scale["min"] = scale_min
             if scale_max is not None:
                 scale.setdefault("min", 1)
                 scale["max"] = scale_max
+            low, high = scale.get("min", 1), scale.get("max", 6)
+            if not (isinstance(low, int) and isinstance(high, int) and 0 <= low < high <= 10):
+                raise _fail(
+                    _("A scale runs from a lower to a higher whole number, from 0 to 10."), field="scale"
+                )
         q["scale"] = scale
     if minimum is not None or maximum is not None:
         if qtypes.Edit.RANGE not in kind.edits:
@@ -1045,6 +1066,7 @@ class EditQuestion:
     maximum: float | None = None
     max_length: int | None = None
     other: str | None = None  # the "other, please specify" option's label; "" removes it
+    scale_min: int | None = None
 
     def apply(self, document: Mapping[str, Any]) -> tuple[Document, str | None]:
         changes = {
@@ -1062,6 +1084,7 @@ class EditQuestion:
                 "maximum",
                 "max_length",
                 "other",
+                "scale_min",
             )
         }
         return edit_question(document, self.key, lang=self.lang, **changes), self.key
@@ -1146,6 +1169,21 @@ class SetTexts:
         return set_texts(document, self.lang, self.texts), None
 
 
+@dataclass(frozen=True)
+class EditSection:
+    """Rename page ``key`` in ``lang`` (and change its introduction unless None)."""
+
+    key: str
+    lang: str
+    title: str
+    description: str | None = None
+
+    def apply(self, document: Mapping[str, Any]) -> tuple[Document, str | None]:
+        return edit_section(
+            document, self.key, lang=self.lang, title=self.title, description=self.description
+        ), self.key
+
+
 Operation = (
     AddQuestion
     | AddFollowUp
@@ -1159,4 +1197,5 @@ Operation = (
     | RestoreQuestion
     | SetCondition
     | SetTexts
+    | EditSection
 )

@@ -31,7 +31,19 @@ from .views import display_title
 
 # Types a designer adds from scratch (a matrix comes from the bank; background questions are the
 # bank's, so that equity figures compare).
-ADDABLE = ("single", "multiple", "rating", "nps", "vas", "text", "textarea", "number", "date", "consent")
+ADDABLE = (
+    "single",
+    "multiple",
+    "ranking",
+    "rating",
+    "nps",
+    "vas",
+    "text",
+    "textarea",
+    "number",
+    "date",
+    "consent",
+)
 
 
 def _first_language(survey: Survey) -> str:
@@ -140,6 +152,9 @@ def _build_action(request: StaffRequest, survey: Survey, lang: str) -> HttpRespo
         )
     elif action == "restore":
         operation, done = builder.RestoreQuestion(key), _("The question is shown again.")
+    elif action == "rename_page":
+        operation = builder.EditSection(key, lang, post.get("title", ""))
+        done = _("The page was renamed.")
     elif action == "add":
         operation = builder.AddQuestion(
             type=post.get("type", ""),
@@ -184,6 +199,15 @@ def _number_or_none(raw: str | None) -> float | None:
         return float(raw)
     except ValueError:
         raise ServiceError(SurveysErrorCode.BUILDER_REFUSED, _("Write a number."), field="minimum") from None
+
+
+def _whole_or_none(raw: str | None) -> int | None:
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise ServiceError(SurveysErrorCode.BUILDER_REFUSED, _("Write a whole number."), field="scale")
+    return int(raw)
 
 
 @staff_view
@@ -269,6 +293,9 @@ def build_question(request: StaffRequest, survey_id: int, key: str) -> HttpRespo
         "max_label": (scale.get("max_label") or {}).get(lang, ""),
         "dont_know_edit": qtypes.Edit.SCALE in kind.edits,
         "dont_know": bool(scale.get("dont_know")),
+        "scale_min": scale.get("min", 1),
+        "scale_max": scale.get("max", 6),
+        "scale_values": range(0, 11),
         "range_edit": qtypes.Edit.RANGE in kind.edits,
         "minimum": question.get("min", ""),
         "maximum": question.get("max", ""),
@@ -316,6 +343,8 @@ def _edit_operation(question: dict[str, Any], lang: str, post: Any) -> builder.E
         min_label=post.get("min_label", "") if scale_ends else None,
         max_label=post.get("max_label", "") if scale_ends else None,
         dont_know=(post.get("dont_know") == "on") if qtypes.Edit.SCALE in kind.edits else None,
+        scale_min=_whole_or_none(post.get("scale_min")) if qtypes.Edit.SCALE in kind.edits else None,
+        scale_max=_whole_or_none(post.get("scale_max")) if qtypes.Edit.SCALE in kind.edits else None,
         minimum=_number_or_none(post.get("minimum")) if ranged else None,
         maximum=_number_or_none(post.get("maximum")) if ranged else None,
         other=other,

@@ -250,3 +250,39 @@ def test_other_please_specify_is_offered_on_the_question_page(client_as: Any, su
     client.post(url, {**form, "other": "Noe annet"})  # unticked: removed, kept hidden
     survey.refresh_from_db()
     assert survey.definition["sections"][0]["questions"][2]["options"][-1]["hidden"] is True
+
+
+def test_rename_a_page_and_change_a_scale_on_the_pages_and_through_the_api(
+    client_as: Any, survey: Survey
+) -> None:
+    client = client_as("admin")
+    base = f"/surveys/{survey.pk}/build/"
+    assert "Gi siden nytt navn" in client.get(base).content.decode()
+    renamed = client.post(base, {"action": "rename_page", "key": "s_more", "title": "Litt mer om deg"})
+    assert renamed.status_code == 302
+    survey.refresh_from_db()
+    assert survey.definition["sections"][1]["title"] == {
+        "nb": "Litt mer om deg",
+        "en": "More",
+        "ar": "المزيد",
+    }
+    refused = client.post(base, {"action": "rename_page", "key": "s_more", "title": " "}, follow=True)
+    assert "Gi siden en tittel." in refused.content.decode()
+    url = f"{base}q_overall/"
+    page = client.get(url).content.decode()
+    assert 'name="scale_min"' in page and '<option value="6" selected>6</option>' in page
+    form = {"action": "save", "text": "Hvor fornøyd er du alt i alt?", "required": "on", "dont_know": "on"}
+    client.post(url, {**form, "scale_min": "0", "scale_max": "10"})
+    survey.refresh_from_db()
+    scale = survey.definition["sections"][0]["questions"][0]["scale"]
+    assert (scale["min"], scale["max"], scale["dont_know"]) == (0, 10, True)
+    wrong = client.post(url, {**form, "scale_min": "5", "scale_max": "3"}, follow=True)
+    assert "En skala går fra et lavere til et høyere helt tall, fra 0 til 10." in wrong.content.decode()
+    api = client.post(
+        f"/api/v1/surveys/{survey.pk}/builder",
+        {"op": "edit_section", "key": "s_bg", "lang": "en", "title": "About yourself"},
+        content_type="application/json",
+    )
+    assert api.status_code == 200
+    survey.refresh_from_db()
+    assert survey.definition["sections"][2]["title"]["en"] == "About yourself"

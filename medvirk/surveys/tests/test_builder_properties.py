@@ -47,7 +47,7 @@ def operation(draw: st.DrawFn, document: dict[str, Any]) -> builder.Operation:
     sections = [s["key"] for s in document["sections"]]
     kind = draw(
         st.sampled_from(
-            ["add", "edit", "move", "remove", "restore", "logic", "copy", "texts", "page", "other"]
+            ["add", "edit", "move", "remove", "restore", "logic", "copy", "texts", "page", "other", "rename"]
         )
     )
     if kind == "add":
@@ -66,6 +66,10 @@ def operation(draw: st.DrawFn, document: dict[str, Any]) -> builder.Operation:
         )
     if kind == "other":  # "other, please specify": added, relabelled or removed (refused off choices)
         return builder.EditQuestion(key, "nb", other=draw(st.sampled_from(["Annet", "Noe annet", ""])))
+    if kind == "rename":
+        return builder.EditSection(
+            draw(st.sampled_from(sections)), "nb", draw(st.sampled_from([*TEXTS, " "]))
+        )
     if kind == "move":
         return builder.MoveQuestion(key, draw(st.sampled_from([builder.UP, builder.DOWN])))
     if kind == "remove":
