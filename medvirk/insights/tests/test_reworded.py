@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from medvirk.accounts.demo import DemoData
 from medvirk.surveys import services
+from medvirk.surveys.models import Survey
 from medvirk.surveys.types import builder
 
+from .. import pdf, reports
+from ..tables import SurveyResults
 from .factories import answer_many, make_survey
 
 
@@ -28,3 +31,20 @@ def test_results_mark_a_question_reworded_after_answers(client_as: Any, demo: De
     today = timezone.localdate()
     assert f"Ordlyden ble endret {today.day}." in page
     assert page.count("Ordlyden ble endret") == 1  # only the reworded question
+
+
+def test_the_pdf_marks_the_reworded_question_too(demo: DemoData) -> None:
+    survey = make_survey(demo)
+    unit = demo.units["Solsikken barnehage"]
+    answer_many(survey, unit, [5, 4, 6, 5, 3, 4])
+    services.survey_build(
+        actor=demo.users["admin"],
+        survey=survey,
+        operation=builder.EditQuestion("q_overall", "nb", text="Hvor fornøyd er du, alt i alt?"),
+    )
+    with translation.override("nb"):
+        results = SurveyResults(Survey.objects.get(pk=survey.pk))
+        html = pdf.report_html(reports.overview(demo.users["admin"], results, unit.pk), 5)
+    today = timezone.localdate()
+    assert f"Ordlyden ble endret {today.day}." in html
+    assert html.count("Ordlyden ble endret") == 1
