@@ -33,7 +33,7 @@ from medvirk.surveys.types import ExportColumn, question_type
 from . import selectors, services
 from .downloads import attachment, download_name
 from .numbers import number_figures
-from .questions import number_questions
+from .questions import QuestionInfo, number_questions
 from .tables import SurveyResults, access_results, node_key
 
 BATCH = 5000  # responses read from the database per page (and CSV rows per chunk)
@@ -78,6 +78,11 @@ def _round(value: float | None, places: int = 4) -> float | str:
     return round(value, places)
 
 
+def _changed(question: QuestionInfo) -> str:
+    """Return the day the question's wording changed after answers came in (ISO), or ""."""
+    return question.reworded_on.isoformat() if question.reworded_on else ""
+
+
 SUMMARY_HEADER = [
     "unit_id",
     "unit",
@@ -97,6 +102,7 @@ SUMMARY_HEADER = [
     "median",
     "lower_quartile",
     "upper_quartile",
+    "wording_changed_on",  # the date the question's wording changed after answers came in, or empty
 ]
 
 
@@ -118,11 +124,11 @@ def summary_rows(user: Any, results: SurveyResults, node_id: int) -> Iterator[li
     for nid in summary_nodes(user, results, node_id):
         name = results.tree.nodes[nid].name
         group = results.group(nid)
-        yield [nid, name, "_respondents", _("Respondents"), group.status, group.respondents or "", *[""] * 12]
+        yield [nid, name, "_respondents", _("Respondents"), group.status, group.respondents or "", *[""] * 13]
         for q in results.questions:
             f = results.figures(q, nid)
             if not f.shown:
-                yield [nid, name, q.key, q.text, f.status, *[""] * 13]
+                yield [nid, name, q.key, q.text, f.status, *[""] * 13, _changed(q)]
                 continue
             dist = "; ".join(f"{o.label}: {o.count}" for o in f.options if o.count is not None)
             if f.merged_count is not None:
@@ -146,11 +152,12 @@ def summary_rows(user: Any, results: SurveyResults, node_id: int) -> Iterator[li
                 "",
                 "",
                 "",
+                _changed(q),
             ]
         for q in numbers:
             nf = number_figures(results, q, nid)
             if not nf.shown:
-                yield [nid, name, q.key, q.text, nf.status, *[""] * 13]
+                yield [nid, name, q.key, q.text, nf.status, *[""] * 13, _changed(q)]
                 continue
             mean = nf.mean
             yield [
@@ -167,6 +174,7 @@ def summary_rows(user: Any, results: SurveyResults, node_id: int) -> Iterator[li
                 _round(nf.median),
                 _round(nf.q1),
                 _round(nf.q3),
+                _changed(q),
             ]
 
 

@@ -11,7 +11,7 @@ from medvirk.surveys import services
 from medvirk.surveys.models import Survey
 from medvirk.surveys.types import builder
 
-from .. import pdf, reports
+from .. import exports, pdf, reports
 from ..tables import SurveyResults
 from .factories import answer_many, make_survey
 
@@ -48,3 +48,20 @@ def test_the_pdf_marks_the_reworded_question_too(demo: DemoData) -> None:
     today = timezone.localdate()
     assert f"Ordlyden ble endret {today.day}." in html
     assert html.count("Ordlyden ble endret") == 1
+
+
+def test_the_summary_export_gives_the_day_the_wording_changed(demo: DemoData) -> None:
+    survey = make_survey(demo)
+    unit = demo.units["Solsikken barnehage"]
+    answer_many(survey, unit, [5, 4, 6, 5, 3, 4])
+    services.survey_build(
+        actor=demo.users["admin"],
+        survey=survey,
+        operation=builder.EditQuestion("q_overall", "nb", text="Hvor fornøyd er du, alt i alt?"),
+    )
+    rows = list(exports.summary_rows(demo.users["admin"], SurveyResults(survey), unit.pk))
+    header, body = rows[0], rows[1:]
+    assert header[-1] == "wording_changed_on" and all(len(r) == len(header) for r in body)
+    changed = {r[2]: r[-1] for r in body if r[0] == unit.pk}
+    assert changed["q_overall"] == timezone.localdate().isoformat()
+    assert changed["q_channel"] == "" and changed["_respondents"] == ""
