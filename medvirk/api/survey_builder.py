@@ -15,7 +15,7 @@ from pydantic import Field
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
 from medvirk.surveys import services
-from medvirk.surveys.selectors import access_survey_by_id, survey_check
+from medvirk.surveys.selectors import access_survey_by_id, preview_data, survey_check
 from medvirk.surveys.types import builder
 
 from .surveys import SurveyDetailOut, _detail
@@ -200,6 +200,36 @@ def texts(request: StaffRequest, survey_id: int) -> list[dict[str, Any]]:
 def check(request: StaffRequest, survey_id: int) -> dict[str, Any]:
     """Check before opening: what is missing (dates, texts per language, distribution channels)."""
     survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DESIGN)
+    return _check(survey)
+
+
+class PublishIn(Schema):
+    publish: bool = True  # false: offer the language again only once its texts are complete
+
+
+@router.post("/surveys/{survey_id}/builder/languages/{language}", response=CheckOut)
+def publish_language(
+    request: StaffRequest, survey_id: int, language: str, payload: PublishIn
+) -> dict[str, Any]:
+    """Offer a language whose texts are not all translated, its missing texts shown in the first
+    language (marked with their own language on the page); answers with the check after it."""
+    survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DESIGN)
+    services.survey_publish_fallback(
+        actor=request.user, survey=survey, language=language, publish=payload.publish
+    )
+    survey.refresh_from_db()
+    return _check(survey)
+
+
+@router.get("/surveys/{survey_id}/builder/preview", response=dict[str, Any])
+def preview(request: StaffRequest, survey_id: int, lang: str = "", page: int = 1) -> dict[str, Any]:
+    """One page of the survey as respondents see it in ``lang`` (nothing is stored): every visible
+    question with its texts, each with the language it is shown in, and its rule in words."""
+    survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DESIGN)
+    return preview_data(survey, lang, page)
+
+
+def _check(survey: Any) -> dict[str, Any]:
     report = survey_check(survey)
     return {
         "ready": report.ready,

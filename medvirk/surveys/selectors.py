@@ -17,6 +17,7 @@ from medvirk.accounts.access import can, municipality_id_of, scope_q
 from medvirk.accounts.permissions import Perm
 
 from .answering.answer_store import submission_target
+from .answering.preview_data import preview_data
 from .design.bank import list_templates, load_template, template_summaries
 from .design.local import (
     MAX_LOCAL_QUESTIONS,
@@ -49,6 +50,7 @@ __all__ = [
     "local_definition",
     "open_languages",
     "open_rounds_for",
+    "preview_data",
     "read_survey_document",
     "read_survey_file",
     "read_survey_upload",

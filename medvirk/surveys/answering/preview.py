@@ -46,7 +46,7 @@ def survey_preview(request: StaffRequest, survey_id: int) -> HttpResponse:
             builder.condition_sentence(q.condition.to_dict(), document, first) if q.condition else "",
         )
         for q in section.questions
-        if not q.hidden
+        if not q.hidden and q.specifies is None  # an "other" text is a field of its choice question
     ]
     narrow = request.GET.get("narrow") == "1"
     base = reverse("surveys:preview", args=[survey.pk])

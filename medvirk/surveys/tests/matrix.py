@@ -242,6 +242,22 @@ CASES = [
         api=True,
     ),
     Case(
+        "api:GET /api/v1/surveys/{survey_id}/builder/preview",
+        api_call("GET", lambda d, t: f"/api/v1/surveys/{sid(d, t)}/builder/preview?lang=en"),
+        in_(DESIGN),
+        api=True,
+    ),
+    Case(
+        "api:POST /api/v1/surveys/{survey_id}/builder/languages/{language}",
+        api_call(
+            "POST",
+            lambda d, t: f"/api/v1/surveys/{sid(d, t)}/builder/languages/en",
+            lambda d, t: {"publish": True},
+        ),
+        in_(DESIGN),
+        api=True,
+    ),
+    Case(
         "api:POST /api/v1/surveys/{survey_id}/status",
         api_call(
             "POST", lambda d, t: f"/api/v1/surveys/{sid(d, t)}/status", lambda d, t: {"status": "closed"}

@@ -286,3 +286,28 @@ def test_rename_a_page_and_change_a_scale_on_the_pages_and_through_the_api(
     assert api.status_code == 200
     survey.refresh_from_db()
     assert survey.definition["sections"][2]["title"]["en"] == "About yourself"
+
+
+def test_api_previews_a_page_and_publishes_a_language_with_its_fallback(
+    client_as: Any, survey: Survey, demo: DemoData
+) -> None:
+    client = client_as("admin")
+    url = f"/api/v1/surveys/{survey.pk}/builder"
+    document = survey.definition
+    document["sections"][0]["questions"][0]["text"].pop("ar")  # one text missing in Arabic
+    services.survey_update_definition(actor=demo.users["admin"], survey=survey, document=document)
+    page = client.get(f"{url}/preview?lang=ar&page=1").json()
+    assert (page["language"], page["direction"], page["page"], page["pages"]) == ("ar", "rtl", 1, 3)
+    first, why = page["questions"][0], page["questions"][1]
+    assert first["text"] == {"text": "Hvor fornøyd er du alt i alt?", "language": "nb"}  # the fallback
+    assert first["kind"] == "choices" and first["required"]
+    assert why["text"] == {"text": "ما الذي يمكن تحسينه؟", "language": "ar"}
+    assert why["shown_when"].startswith("Vises når")
+    check = client.get(f"{url}/check").json()
+    assert any(i["code"] == "texts_missing" and i["language"] == "ar" for i in check["items"])
+    published = client.post(f"{url}/languages/ar", {"publish": True}, content_type="application/json")
+    assert published.status_code == 200
+    survey.refresh_from_db()
+    assert survey.fallback_languages == ["ar"]
+    refused = client.post(f"{url}/languages/pl", {"publish": True}, content_type="application/json")
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == "language_invalid"
