@@ -72,6 +72,7 @@ class EditQuestionIn(Schema):
     max_length: int | None = None
     other: str | None = None  # the label of "other, please specify" (a text field); "" removes it
     scale_min: int | None = None
+    rows: list[OptionIn] | None = None  # a matrix's statements (``label``: the text), as ``options``
 
 
 class EditSectionIn(Schema):
@@ -157,10 +158,12 @@ def _operation(payload: Any) -> builder.Operation:
     if op == "add_bank_question":
         return builder.AddBankQuestion(**data)
     if op == "edit_question":
-        options = data.pop("options")
+        options, rows = data.pop("options"), data.pop("rows")
         if options is not None:
             options = tuple((o["key"], o["label"]) for o in options)
-        return builder.EditQuestion(**data, options=options)
+        if rows is not None:
+            rows = tuple((r["key"], r["label"]) for r in rows)
+        return builder.EditQuestion(**data, options=options, rows=rows)
     if op == "move_question":
         return builder.MoveQuestion(**data)
     if op == "move_section":

@@ -491,13 +491,15 @@ def edit_question(
     max_length: int | None = None,
     other: str | None = None,
     scale_min: int | None = None,
+    rows: Sequence[tuple[str | None, str]] | None = None,
 ) -> Document:
     """Change what the builder's question form edits, in language ``lang``; keys never change.
 
     ``options``: (existing option key or None for a new one, label) in the order wanted; an
     existing option left out is hidden (its answers stay), a new one gets a slug key. The
     "other, please specify" option is not among them: ``other`` is its label (it is added, or
-    shown again), "" removes it (hidden, its answers and texts kept), None leaves it.
+    shown again), "" removes it (hidden, its answers and texts kept), None leaves it. ``rows``:
+    a matrix's statements as ``options`` (a new one gets a key unique in the whole survey).
     """
     doc = _copy(document)
     section, index = _find(doc, key)
@@ -514,6 +516,10 @@ def edit_question(
         if qtypes.Edit.OPTIONS not in kind.edits:
             raise _fail(_("This kind of question has no options."), field="options")
         q["options"] = _merged_options(q.get("options") or [], options, lang)
+    if rows is not None:
+        if qtypes.Edit.ROWS not in kind.edits:
+            raise _fail(_("This kind of question has no statements."), field="rows")
+        q["rows"] = _merged_rows(q.get("rows") or [], rows, lang, all_keys(doc))
     if any(v is not None for v in (min_label, max_label, dont_know, scale_max, scale_min)):
         if not kind.edits & {qtypes.Edit.SCALE, qtypes.Edit.SCALE_ENDS}:
             raise _fail(_("This kind of question has no scale."), field="scale")
@@ -607,6 +613,32 @@ def _merged_options(
     # Left out: hidden at the end, never lost (their answers keep pointing at them).
     out += [{**copy.deepcopy(o), "hidden": True} for o in old if o["key"] not in used]
     return out + copy.deepcopy(others)
+
+
+def _merged_rows(
+    old: list[dict[str, Any]], wanted: Sequence[tuple[str | None, str]], lang: str, taken: set[str]
+) -> list[dict[str, Any]]:
+    """Return a matrix's statements as wanted: texts changed in ``lang``, new ones with fresh keys
+    (answers are per statement key, so a key is never reused), left-out ones hidden."""
+    by_key = {r["key"]: r for r in old}
+    out: list[dict[str, Any]] = []
+    used: set[str] = set()
+    for rkey, text in wanted:
+        text = _text(text, "rows")
+        if rkey and rkey in by_key and rkey not in used:
+            row = copy.deepcopy(by_key[rkey])
+            row.pop("hidden", None)
+            if text:
+                row["text"] = {**row.get("text", {}), lang: text}
+        elif text:
+            row = {"key": _option_key(text, taken), "text": {lang: text}}
+        else:
+            continue
+        used.add(row["key"])
+        out.append(row)
+    if not out:
+        raise _fail(_("A matrix needs at least one statement."), field="rows")
+    return out + [{**copy.deepcopy(r), "hidden": True} for r in old if r["key"] not in used]
 
 
 def move_question(document: Mapping[str, Any], key: str, direction: str) -> Document:
@@ -1067,6 +1099,7 @@ class EditQuestion:
     max_length: int | None = None
     other: str | None = None  # the "other, please specify" option's label; "" removes it
     scale_min: int | None = None
+    rows: tuple[tuple[str | None, str], ...] | None = None  # a matrix's statements, as ``options``
 
     def apply(self, document: Mapping[str, Any]) -> tuple[Document, str | None]:
         changes = {
@@ -1085,6 +1118,7 @@ class EditQuestion:
                 "max_length",
                 "other",
                 "scale_min",
+                "rows",
             )
         }
         return edit_question(document, self.key, lang=self.lang, **changes), self.key

@@ -285,6 +285,13 @@ def build_question(request: StaffRequest, survey_id: int, key: str) -> HttpRespo
         "type": str(kind.label),
         "options": _option_rows(question, lang) if qtypes.Edit.OPTIONS in kind.edits else None,
         "new_options": range(1, 4),
+        "statements": [
+            {"key": r["key"], "text": (r.get("text") or {}).get(lang, "")}
+            for r in question.get("rows") or []
+            if not r.get("hidden")
+        ]
+        if qtypes.Edit.ROWS in kind.edits
+        else None,
         "other_edit": kind.other_option,
         "other_on": other is not None,
         "other_label": ((other or {}).get("label") or {}).get(lang) or OTHER_LABELS.get(lang, ""),
@@ -333,8 +340,18 @@ def _edit_operation(question: dict[str, Any], lang: str, post: Any) -> builder.E
                 SurveysErrorCode.BUILDER_REFUSED, _("Write the text of the “Other” option."), field="other"
             )
         other = label if post.get("other_on") == "on" else ""
+    rows = None
+    if qtypes.Edit.ROWS in kind.edits:
+        kept_rows = [
+            (r["key"], post.get(f"row-{r['key']}", ""))
+            for r in question.get("rows") or []
+            if not r.get("hidden")
+        ]
+        added_rows = [(None, post.get(f"new-row-{n}", "")) for n in range(1, 4)]
+        rows = tuple((k, text) for k, text in (*kept_rows, *added_rows) if text.strip())
     return builder.EditQuestion(
         key=question["key"],
+        rows=rows,
         lang=lang,
         text=post.get("text", ""),
         help=post.get("help", ""),

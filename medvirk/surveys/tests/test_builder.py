@@ -283,3 +283,30 @@ def test_a_plain_option_keyed_other_becomes_the_one_with_a_text() -> None:
         ("web", False),
         ("other", True),
     ]
+
+
+def test_matrix_statements_are_edited_added_and_removed_keeping_their_keys() -> None:
+    doc = builder.edit_question(
+        sample_definition(),
+        "q_matrix",
+        lang="nb",
+        rows=[("q_m_rooms", "rommene"), (None, "maten"), (None, "de ansatte")],
+    )
+    rows = doc["sections"][0]["questions"][4]["rows"]
+    assert [(r["key"], r["text"]["nb"], bool(r.get("hidden"))) for r in rows] == [
+        ("q_m_rooms", "rommene", False),
+        ("maten", "maten", False),
+        ("de_ansatte", "de ansatte", False),  # a new key, though the old statement had this text
+        ("q_m_staff", "de ansatte", True),  # left out: hidden with its answers
+    ]
+    assert rows[0]["text"]["en"] == "the rooms"
+    definition = builder.check(doc)
+    assert [r.key for r in definition.question("q_matrix").rows if not r.hidden] == [
+        "q_m_rooms",
+        "maten",
+        "de_ansatte",
+    ]
+    with pytest.raises(ServiceError, match="minst én påstand"):
+        builder.edit_question(sample_definition(), "q_matrix", lang="nb", rows=[])
+    with pytest.raises(ServiceError, match="har ingen påstander"):
+        builder.edit_question(sample_definition(), "q_overall", lang="nb", rows=[(None, "x")])

@@ -311,3 +311,22 @@ def test_api_previews_a_page_and_publishes_a_language_with_its_fallback(
     assert survey.fallback_languages == ["ar"]
     refused = client.post(f"{url}/languages/pl", {"publish": True}, content_type="application/json")
     assert refused.status_code == 400 and refused.json()["error"]["code"] == "language_invalid"
+
+
+def test_matrix_statements_are_edited_on_the_question_page(client_as: Any, survey: Survey) -> None:
+    client = client_as("admin")
+    url = f"/surveys/{survey.pk}/build/q_matrix/"
+    page = client.get(url).content.decode()
+    assert 'name="row-q_m_staff" value="de ansatte"' in page
+    client.post(
+        url,
+        {"action": "save", "text": "Hva mener du om", "dont_know": "on", "scale_min": "1", "scale_max": "6",
+         "row-q_m_staff": "personalet", "row-q_m_rooms": "", "new-row-1": "maten"},
+    )  # fmt: skip
+    survey.refresh_from_db()
+    rows = survey.definition["sections"][0]["questions"][4]["rows"]
+    assert [(r["key"], r["text"]["nb"], bool(r.get("hidden"))) for r in rows] == [
+        ("q_m_staff", "personalet", False),
+        ("maten", "maten", False),
+        ("q_m_rooms", "lokalene", True),
+    ]

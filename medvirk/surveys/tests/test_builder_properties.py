@@ -47,7 +47,20 @@ def operation(draw: st.DrawFn, document: dict[str, Any]) -> builder.Operation:
     sections = [s["key"] for s in document["sections"]]
     kind = draw(
         st.sampled_from(
-            ["add", "edit", "move", "remove", "restore", "logic", "copy", "texts", "page", "other", "rename"]
+            [
+                "add",
+                "edit",
+                "move",
+                "remove",
+                "restore",
+                "logic",
+                "copy",
+                "texts",
+                "page",
+                "other",
+                "rename",
+                "rows",
+            ]
         )
     )
     if kind == "add":
@@ -66,6 +79,11 @@ def operation(draw: st.DrawFn, document: dict[str, Any]) -> builder.Operation:
         )
     if kind == "other":  # "other, please specify": added, relabelled or removed (refused off choices)
         return builder.EditQuestion(key, "nb", other=draw(st.sampled_from(["Annet", "Noe annet", ""])))
+    if kind == "rows":  # a matrix's statements (refused on other questions)
+        rows = [("q_m_staff", draw(st.sampled_from(TEXTS))), (None, draw(st.sampled_from(TEXTS)))]
+        return builder.EditQuestion(
+            key, "nb", rows=tuple(draw(st.permutations(rows))[: draw(st.integers(0, 2))])
+        )
     if kind == "rename":
         return builder.EditSection(
             draw(st.sampled_from(sections)), "nb", draw(st.sampled_from([*TEXTS, " "]))
