@@ -136,8 +136,8 @@ PARAMS: dict[str, Callable[[Objects], Any]] = {
 # Query strings that make a page show what it is for (a crosstab needs a question and a breakdown).
 QUERIES: dict[str, Callable[[Objects], str]] = {
     "insights:crosstab": lambda o: f"question={o['rating_question']}&by=immigrant_background",
-    "equity:report": lambda o: f"survey={o['survey'].pk}",
-    "equity:export": lambda o: f"survey={o['survey'].pk}",
+    "equity:report": lambda o: f"survey={o['closed_survey'].pk}",
+    "equity:export": lambda o: f"survey={o['closed_survey'].pk}",
     "participation:report": lambda o: "year=2026",
     "participation:cycle_overview": lambda o: "year=2026",
 }
@@ -304,6 +304,10 @@ def _seed() -> dict[str, Any]:
         "online_request": OnlineRequest.objects.filter(**in_demo).order_by("pk")[:1].get(),
         "switch": Switch.objects.filter(**in_demo).order_by("pk")[:1].get(),
         "survey": survey,
+        # the closed round: the equity report shows its figures only for a closed one
+        "closed_survey": Survey.objects.filter(
+            municipality=demo.municipality, series="kindergarten_parents", round_label="2025"
+        ).get(),
         "survey_unit": survey_unit,
         "batch": batch,
         "resume_token": resume_token,

@@ -8,6 +8,8 @@ from typing import Any
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.password_validation import MinimumLengthValidator, get_default_password_validators
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from medvirk.core.forms import DsForm, DsFormMixin
@@ -34,12 +36,48 @@ class PasswordResetForm(DsFormMixin, auth_forms.PasswordResetForm):
         return (user for user in super().get_users(email) if local_password_allowed(user))
 
 
-class SetPasswordForm(DsFormMixin, auth_forms.SetPasswordForm):
+def _minimum_length() -> int | None:
+    lengths = [
+        v.min_length for v in get_default_password_validators() if isinstance(v, MinimumLengthValidator)
+    ]
+    return max(lengths) if lengths else None
+
+
+class PlainPasswordHelp:
+    """Say the password rules in one sentence and "the same password again" for the second field.
+
+    Django's own help is four bullet points ("… too similar to your other personal information")
+    and "Enter the same password as before, for verification", which reads as if the old password
+    were wanted. The sentence follows the configured minimum length.
+    """
+
+    fields: dict[str, forms.Field]
+
+    def plain_password_help(self) -> None:
+        length = _minimum_length()
+        rules = gettext(
+            "Not only digits, not a common password, and not like your name, username or e-mail address."
+        )
+        if length:
+            rules = gettext("At least %(n)s characters.") % {"n": length} + " " + rules
+        self.fields["new_password1"].help_text = rules
+        self.fields["new_password2"].help_text = gettext("Write the same new password once more.")
+
+
+class SetPasswordForm(PlainPasswordHelp, DsFormMixin, auth_forms.SetPasswordForm):
     """Django's form to choose a password (from a reset or invitation link)."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.plain_password_help()
 
-class PasswordChangeForm(DsFormMixin, auth_forms.PasswordChangeForm):
+
+class PasswordChangeForm(PlainPasswordHelp, DsFormMixin, auth_forms.PasswordChangeForm):
     """Django's form to change one's own password."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.plain_password_help()
 
 
 class RoleGrantForm(DsForm):

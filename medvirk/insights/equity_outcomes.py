@@ -25,7 +25,7 @@ from medvirk.analysis.ordinal import OrdinalResult, adjusted_group_effect
 from medvirk.analysis.weighting import RakingError, rake, weighted_mean
 from medvirk.common.dimensions import DISTRICT
 from medvirk.orgs.models import OrgUnit
-from medvirk.population.selectors import catchment_for, dimension_label, population_margins
+from medvirk.population.selectors import catchment_for, dimension_label, dimension_name, population_margins
 from medvirk.surveys.models import Answer, Response, SurveyQuestion
 from medvirk.surveys.types import parse_definition, question_type
 
@@ -132,6 +132,11 @@ class Weighting:
     bounds_met: bool = True
     note: str = ""
     merged: list[str] = field(default_factory=list)
+
+    @property
+    def margin_names(self) -> list[str]:
+        """The dimensions weighted to, by name in the active language (pages never show keys)."""
+        return [dimension_name(d) for d in self.margins]
 
 
 @dataclass
@@ -249,7 +254,7 @@ def _rake(
             return info, weights, codes, kept
         notes.append(
             _("Weighting by %(dims)s failed: %(why)s")
-            % {"dims": ", ".join(dimension_label(d) for d in use[:k]), "why": info.note}
+            % {"dims": ", ".join(dimension_name(d) for d in use[:k]), "why": info.note}
         )
     info.note = " ".join(notes)
     return info, {}, [], []
@@ -480,8 +485,8 @@ def next_steps(representation: Any, outcomes: OutcomeReport | None) -> list[str]
         if outcomes.weighting and outcomes.weighting.design_effect and outcomes.weighting.design_effect > 2:
             steps.append(
                 _(
-                    "Weighting changes the results a lot (design effect above 2). Treat the results with "
-                    "care and aim for a more even response next round."
+                    "Weighting to the population changes the results a lot: some groups answered far less "
+                    "than others. Treat the results with care and aim for a more even response next round."
                 )
             )
     if not steps:

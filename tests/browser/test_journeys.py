@@ -56,7 +56,7 @@ def test_unit_leader_reads_results_in_words_and_downloads_her_pdf(page: Any) -> 
     assert not tip.is_visible()
     term.focus()
     assert tip.is_visible()
-    assert "95 % sikkerhet" in tip.inner_text()
+    assert "95 av 100 ganger" in tip.inner_text()
     page.keyboard.press("Escape")
     assert not tip.is_visible()
     assert page.locator("#how-to-read").count() == 1

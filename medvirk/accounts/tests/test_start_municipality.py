@@ -200,3 +200,15 @@ def test_staff_change_their_own_password(client_as: Any, demo: Any) -> None:
     assert right.status_code == 302 and right["Location"] == "/accounts/password/change/done/"
     assert Client().login(username=user.username, password=PASSWORD)
     assert 'href="/accounts/password/change/"' in client.get("/overview/").content.decode()
+
+
+def test_the_invitation_page_welcomes_and_says_the_password_rules_in_one_sentence(
+    client_as: Any, demo: Any
+) -> None:
+    invite = {"username": "kari.nordmann", "email": "kari@eksempel.kommune.no", "invite": "on"}
+    client_as("admin").post("/access/users/new/", invite)
+    link = _link(mail.outbox[0].body).removeprefix("http://testserver")
+    html = Client().get(link, follow=True).content.decode()  # the token moves into the session
+    assert "Du har fått tilgang til Medvirk for Eksempel kommune." in html
+    assert "Minst 10 tegn. Ikke bare tall" in html and "Skriv det samme nye passordet en gang til." in html
+    assert "for verifisering" not in html and "personopplysninger" not in html  # Django's own help

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 from typing import Any
 
 from django import template
 from django.utils.formats import number_format as _django_number_format
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -24,8 +26,19 @@ def _ok(value: Any) -> bool:
 
 @register.filter
 def pct(value: Any) -> str:
-    """Format a share 0–1 as a whole percentage ("56 %")."""
-    return f"{number_format(value * 100, 0)} %" if _ok(value) else "–"
+    """Format a share 0–1 as a whole percentage ("56 %").
+
+    A share that is not 0 or 1 but would round to it says so ("under 1 %", "over 99 %"): "0 %"
+    beside a group that is there, or "100 %" beside others, reads as a mistake.
+    """
+    if not _ok(value) or not isinstance(value, int | float | Decimal) or isinstance(value, bool):
+        return "–"  # a missing template variable arrives as ""
+    whole = number_format(value * 100, 0)
+    if value > 0 and whole == "0":
+        return gettext("under 1 %")
+    if value < 1 and whole == "100":
+        return gettext("over 99 %")
+    return f"{whole} %"
 
 
 @register.filter
@@ -51,3 +64,26 @@ def reading(figures: Any) -> Any:
     from ..readings import reading as read
 
     return read(figures)
+
+
+@register.filter
+def between(estimate: Any, kind: str = "mean") -> str:
+    """Format an estimate's interval for "likely between …": "4,1 and 4,5" or "36 and 53 %"."""
+    if estimate is None or not all(_ok(v) for v in estimate.interval):
+        return "–"
+    low, high = estimate.interval
+    if kind == "share":
+        pair = {"low": number_format(low * 100, 0), "high": number_format(high * 100, 0)}
+        return gettext("%(low)s and %(high)s %%") % pair
+    return gettext("%(low)s and %(high)s") % {"low": number_format(low, 1), "high": number_format(high, 1)}
+
+
+@register.filter
+def points(value: Any, style: str = "signed") -> str:
+    """Format a difference of two shares in percentage points: "−12 percentage points" (signed),
+    "10 percentage points" (``points:"size"``, a size without direction)."""
+    if not _ok(value):
+        return "–"
+    whole = round(value * 100)
+    sign = "" if style == "size" or whole == 0 else "−" if whole < 0 else "+"
+    return gettext("%(sign)s%(v)s percentage points") % {"sign": sign, "v": abs(whole)}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 from medvirk.accounts.demo import DemoData
@@ -20,6 +21,13 @@ def test_equity_report_per_role(client_as: Any, demo: DemoData) -> None:
     text = page.content.decode()
     assert page.status_code == 200
     assert "<svg" in text and "Kilde: Statistisk sentralbyrå" in text
+    # Shares as whole percentages, in words; tests and method only behind "Om metoden" (issue 18).
+    plain = re.sub(r"<details class=\"ds-details\" data-advanced>.*?</details>", "", text, flags=re.DOTALL)
+    assert re.search(r'<td class="mv-num">\d{1,3} %</td>', plain), "shares as percentages"
+    assert not re.search(r'<td class="mv-num">0,\d{3}</td>', plain), "no shares as 0,000 outside the method"
+    assert "frihetsgrader" in text and "frihetsgrader" not in plain
+    assert "Justert p" in text and "Justert p" not in plain
+    assert "ingen tydelig forskjell" in plain or "tydelig færre enn i befolkningen" in plain
     assert (
         client_as("leder.solsikken").get(f"/population/equity/units/{nord}/?survey={survey.pk}").status_code
         == 404
