@@ -47,15 +47,32 @@ def dec(value: Any, places: int = 1) -> str:
     return number_format(value, places) if _ok(value) else "–"
 
 
+def _ends(estimate: Any, kind: str) -> dict[str, str] | None:
+    """The two ends of an estimate's interval, formatted: a share in whole percent, else 1 decimal."""
+    if estimate is None or not all(_ok(v) for v in estimate.interval):
+        return None
+    low, high = estimate.interval
+    if kind == "share":
+        return {"low": number_format(low * 100, 0), "high": number_format(high * 100, 0)}
+    return {"low": number_format(low, 1), "high": number_format(high, 1)}
+
+
 @register.filter
 def interval(estimate: Any, kind: str = "mean") -> str:
     """Format an estimate's interval as "3,8–4,6" (mean) or "41–70 %" (share)."""
-    if estimate is None or not all(_ok(v) for v in estimate.interval):
+    ends = _ends(estimate, kind)
+    if ends is None:
         return "–"
-    low, high = estimate.interval
-    if kind == "share":
-        return f"{number_format(low * 100, 0)}–{number_format(high * 100, 0)} %"
-    return f"{number_format(low, 1)}–{number_format(high, 1)}"
+    return f"{ends['low']}–{ends['high']}" + (" %" if kind == "share" else "")
+
+
+@register.filter
+def between(estimate: Any, kind: str = "mean") -> str:
+    """Format an estimate's interval for "likely between …": "4,1 and 4,5" or "36 and 53 %"."""
+    ends = _ends(estimate, kind)
+    if ends is None:
+        return "–"
+    return (gettext("%(low)s and %(high)s %%") if kind == "share" else gettext("%(low)s and %(high)s")) % ends
 
 
 @register.simple_tag
@@ -64,18 +81,6 @@ def reading(figures: Any) -> Any:
     from ..readings import reading as read
 
     return read(figures)
-
-
-@register.filter
-def between(estimate: Any, kind: str = "mean") -> str:
-    """Format an estimate's interval for "likely between …": "4,1 and 4,5" or "36 and 53 %"."""
-    if estimate is None or not all(_ok(v) for v in estimate.interval):
-        return "–"
-    low, high = estimate.interval
-    if kind == "share":
-        pair = {"low": number_format(low * 100, 0), "high": number_format(high * 100, 0)}
-        return gettext("%(low)s and %(high)s %%") % pair
-    return gettext("%(low)s and %(high)s") % {"low": number_format(low, 1), "high": number_format(high, 1)}
 
 
 @register.filter
