@@ -42,6 +42,7 @@ def test_administrator_sees_every_group(demo: Any) -> None:
                 "Client feedback",
                 "Public pages",
                 "Data protection",
+                "Single sign-on",
                 "API tokens",
             ],
         ),
