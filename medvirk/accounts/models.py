@@ -154,6 +154,11 @@ class SingleSignOn(TenantModel):
 
     personal_data = NO_PERSONAL_DATA
 
+    # One per municipality; a reference table (medvirk/core/tenancy.py): the login page lists them all
+    # and a login finds its row by the provider before the municipality is known.
+    municipality = models.OneToOneField(
+        "orgs.Municipality", on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+    )
     app = models.OneToOneField(
         "socialaccount.SocialApp", on_delete=models.CASCADE, related_name="medvirk_sso"
     )
@@ -164,9 +169,6 @@ class SingleSignOn(TenantModel):
     local_passwords_off = models.BooleanField(_("local passwords off"), default=False)
     enabled = models.BooleanField(_("in use"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["municipality"], name="sso_one_per_municipality")]
 
     def __str__(self) -> str:
         return f"{self.app.name} ({self.app.settings.get('server_url', '')})"

@@ -53,6 +53,11 @@ PLACEMENT: dict[str, tuple[Placement, str]] = {
         Placement.REFERENCE,
         "Django's permission links of a user (unused by Medvirk); follows accounts.User",
     ),
+    "accounts.SingleSignOn": (
+        Placement.REFERENCE,
+        "the login page lists every municipality's single sign-on and a login finds its row by the "
+        "provider before the municipality is known; one row per municipality",
+    ),
     "accounts.LoginFailure": (
         Placement.COORDINATOR,
         "throttles password guessing before anyone's municipality is known; rows live minutes",
@@ -65,6 +70,8 @@ ENTRY_KEYS: dict[str, str] = {
     "orgs.Municipality.slug": "reference table: unique on every node",
     "accounts.User.username": "reference table: unique on every node",
     "accounts.ApiToken.key_hash": "reference table: unique on every node",
+    "accounts.SingleSignOn.municipality": "reference table: unique on every node",
+    "accounts.SingleSignOn.app": "reference table: unique on every node",
     "surveys.SurveyUnit.link_key": (
         "a poster's public link; routed through the entry-key table (docs/scaling.md), "
         "then every query of the submission names the municipality"
