@@ -83,6 +83,12 @@ class EditSectionIn(Schema):
     description: str | None = None  # its introduction ("" removes it; left out: unchanged)
 
 
+class MoveBeforeIn(Schema):
+    op: Literal["move_before"]
+    key: str
+    before: str  # the question it is put before (on that question's page)
+
+
 class MoveIn(Schema):
     op: Literal["move_question", "move_section"]
     key: str
@@ -122,7 +128,8 @@ OperationIn = Annotated[
     | KeyIn
     | SetConditionIn
     | SetTextsIn
-    | EditSectionIn,
+    | EditSectionIn
+    | MoveBeforeIn,
     Field(discriminator="op"),
 ]
 
@@ -180,6 +187,8 @@ def _operation(payload: Any) -> builder.Operation:
         return builder.SetCondition(**data)
     if op == "edit_section":
         return builder.EditSection(**data)
+    if op == "move_before":
+        return builder.MoveBefore(**data)
     return builder.SetTexts(**data)
 
 

@@ -145,3 +145,27 @@ def test_builder_pages_in_nynorsk_pass_axe_and_fit_320_pixels(page: Any) -> None
     assert page.get_by_label("Tilby «Anna» med tekstfelt").is_checked()
     assert_accessible(page)
     assert_fits_width(page)
+
+
+def test_drag_and_drop_reorders_and_the_buttons_stay(page: Any) -> None:
+    """Dropping a question onto another puts it just before it; the move buttons are still there."""
+    login(page, "admin")
+    demo = load_demo()
+    survey = services.survey_create(
+        actor=demo.users["admin"],
+        owner_unit=demo.units["Bydel Nord"],
+        document=sample_definition(),
+        units=[demo.units["Solsikken barnehage"]],
+        round_label="drag",
+    )
+    page.goto(page.base_url + f"/surveys/{survey.pk}/build/")
+    assert page.locator(".mv-drag-hint").is_visible()  # shown only where the script runs
+    assert page.locator("#q-q_used").get_attribute("draggable") == "true"
+    assert page.locator("#q-q_used button[value=up]").is_visible()
+    with page.expect_navigation():
+        page.locator("#q-q_used").drag_to(page.locator("#q-q_overall"))
+    survey.refresh_from_db()
+    keys = [q["key"] for q in survey.definition["sections"][0]["questions"]]
+    assert keys[:2] == ["q_used", "q_overall"]
+    assert "Spørsmålet er flyttet." in page.content()
+    assert_accessible(page)

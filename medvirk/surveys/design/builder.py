@@ -670,6 +670,22 @@ def move_question(document: Mapping[str, Any], key: str, direction: str) -> Docu
     return doc
 
 
+def move_before(document: Mapping[str, Any], key: str, before: str) -> Document:
+    """Move question ``key`` to just before question ``before``, on that question's page (a drop)."""
+    doc = _copy(document)
+    if key == before:
+        return doc
+    holder, index = _find(doc, key)
+    target, _at = _find(doc, before)
+    question = holder["questions"].pop(index)
+    if holder is not target and not [q for q in holder["questions"] if not q.get("hidden")]:
+        raise _fail(_("A page needs at least one question; add another before moving this one."))
+    _target, at = _find(doc, before)
+    target["questions"].insert(at, question)
+    _check_order(doc)
+    return doc
+
+
 def move_to_section(document: Mapping[str, Any], key: str, section: str) -> Document:
     """Move a question to the end of page ``section``."""
     doc = _copy(document)
@@ -1204,6 +1220,17 @@ class SetTexts:
 
 
 @dataclass(frozen=True)
+class MoveBefore:
+    """Move question ``key`` to just before question ``before`` (drag and drop on the builder)."""
+
+    key: str
+    before: str
+
+    def apply(self, document: Mapping[str, Any]) -> tuple[Document, str | None]:
+        return move_before(document, self.key, self.before), self.key
+
+
+@dataclass(frozen=True)
 class EditSection:
     """Rename page ``key`` in ``lang`` (and change its introduction unless None)."""
 
@@ -1232,4 +1259,5 @@ Operation = (
     | SetCondition
     | SetTexts
     | EditSection
+    | MoveBefore
 )

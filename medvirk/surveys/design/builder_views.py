@@ -152,6 +152,8 @@ def _build_action(request: StaffRequest, survey: Survey, lang: str) -> HttpRespo
         )
     elif action == "restore":
         operation, done = builder.RestoreQuestion(key), _("The question is shown again.")
+    elif action == "move_before":  # a drop (builder-drag.js); the buttons do the same one step at a time
+        operation, done = builder.MoveBefore(key, post.get("before", "")), _("The question was moved.")
     elif action == "rename_page":
         operation = builder.EditSection(key, lang, post.get("title", ""))
         done = _("The page was renamed.")

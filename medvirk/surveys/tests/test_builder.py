@@ -310,3 +310,15 @@ def test_matrix_statements_are_edited_added_and_removed_keeping_their_keys() -> 
         builder.edit_question(sample_definition(), "q_matrix", lang="nb", rows=[])
     with pytest.raises(ServiceError, match="har ingen påstander"):
         builder.edit_question(sample_definition(), "q_overall", lang="nb", rows=[(None, "x")])
+
+
+def test_move_before_puts_a_question_just_before_another_on_its_page() -> None:
+    doc = builder.move_before(sample_definition(), "q_used", "q_overall")
+    assert keys(doc)[:3] == ["q_used", "q_overall", "q_why"]
+    across = builder.move_before(sample_definition(), "q_nps", "q_channel")  # to another page
+    assert keys(across)[:4] == ["q_overall", "q_why", "q_nps", "q_channel"]
+    builder.check(across)
+    with pytest.raises(ServiceError):  # q_why's rule reads q_overall, which would come after it
+        builder.move_before(sample_definition(), "q_why", "q_overall")
+    with pytest.raises(ServiceError, match="finnes ikke"):
+        builder.move_before(sample_definition(), "q_why", "q_gone")

@@ -330,3 +330,21 @@ def test_matrix_statements_are_edited_on_the_question_page(client_as: Any, surve
         ("maten", "maten", False),
         ("q_m_rooms", "lokalene", True),
     ]
+
+
+def test_a_drop_moves_a_question_before_another_without_javascript_too(
+    client_as: Any, survey: Survey
+) -> None:
+    client = client_as("admin")
+    base = f"/surveys/{survey.pk}/build/"
+    page = client.get(base).content.decode()
+    assert 'data-key="q_used"' in page and "medvirk/builder-drag.js" in page
+    moved = client.post(base, {"action": "move_before", "key": "q_used", "before": "q_overall"})
+    assert moved.status_code == 302 and moved["Location"].endswith("#q-q_used")
+    assert order(survey)[:2] == ["q_used", "q_overall"]
+    api = client.post(
+        f"/api/v1/surveys/{survey.pk}/builder",
+        {"op": "move_before", "key": "q_overall", "before": "q_used"},
+        content_type="application/json",
+    )
+    assert api.status_code == 200 and order(survey)[:2] == ["q_overall", "q_used"]
