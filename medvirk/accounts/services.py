@@ -155,7 +155,6 @@ def role_revoke(*, actor: Actor, assignment: RoleAssignment) -> None:
     with transaction.atomic():
         audit_record(
             actor=actor,
-            municipality=assignment.unit.municipality,
             action=AccountsAuditAction.ROLE_REVOKED,
             obj=assignment,
             data={

@@ -179,13 +179,7 @@ def unit_update(
     with transaction.atomic():
         unit.save()
         if changed:
-            audit_record(
-                actor=actor,
-                municipality=unit.municipality,
-                action=AccountsAuditAction.UNIT_UPDATED,
-                obj=unit,
-                data=changed,
-            )
+            audit_record(actor=actor, action=AccountsAuditAction.UNIT_UPDATED, obj=unit, data=changed)
     return unit
 
 
@@ -231,7 +225,6 @@ def unit_move(*, actor: Actor, unit: OrgUnit, new_parent: OrgUnit) -> OrgUnit:
         unit.refresh_from_db()
         audit_record(
             actor=actor,
-            municipality=unit.municipality,
             action=AccountsAuditAction.UNIT_MOVED,
             obj=unit,
             data={"from": old_parent_id, "to": new_parent.pk, "units_moved": len(subtree)},

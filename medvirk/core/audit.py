@@ -215,19 +215,28 @@ def audit_details(action: str, data: Mapping[str, Any]) -> list[tuple[str, str]]
 def audit_record(
     *,
     actor: _Person | SystemActor,
-    municipality: Any,
+    municipality: Any = None,
     action: AuditAction,
     obj: Any,
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Store one audit event for ``obj``; call inside the service's transaction."""
+    """Store one audit event for ``obj``; call inside the service's transaction.
+
+    The event belongs to ``municipality``, by default the object's own (``obj.municipality_id``:
+    every tenant-owned row carries it); name it for an object without one (a municipality).
+    """
     if not isinstance(action, AuditAction):
         raise TypeError(f"Audit actions are AuditAction members, not {action!r}")
     person: Any = actor.on_behalf_of if isinstance(actor, SystemActor) else actor
     if not getattr(person, "pk", None):  # Medvirk itself, or a user since deleted: nobody
         person = None
+    tenant = (
+        {"municipality": municipality}
+        if municipality is not None
+        else {"municipality_id": obj.municipality_id}
+    )
     return AuditEvent.objects.create(
-        municipality=municipality,
+        **tenant,
         actor=person,
         action=action.value,
         object_type=obj._meta.label_lower,

@@ -61,10 +61,5 @@ def episode_record(episode: Episode, *, actor: Any) -> dict[str, Any]:
             for e in reads_of(episode)
         ],
     }
-    audit_record(
-        actor=actor,
-        municipality=episode.municipality,
-        action=FeedbackAuditAction.EPISODE_EXPORTED,
-        obj=episode,
-    )
+    audit_record(actor=actor, action=FeedbackAuditAction.EPISODE_EXPORTED, obj=episode)
     return record

@@ -24,7 +24,6 @@ def raw_export_record(*, actor: Actor, survey: Survey, unit: OrgUnit, fmt: str) 
     with transaction.atomic():
         audit_record(
             actor=actor,
-            municipality=survey.municipality,
             action=InsightsAuditAction.RESULTS_RAW_EXPORTED,
             obj=survey,
             data={"unit": unit.pk, "format": fmt},

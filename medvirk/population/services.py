@@ -422,7 +422,6 @@ def mapping_correct(*, actor: Actor, entry: MappingEntry, target_key: str | None
         _store_result(table, preview.result)
         audit_record(
             actor=actor,
-            municipality=table.municipality,
             action=PopulationAuditAction.POPULATION_MAPPING_CORRECTED,
             obj=table,
             data={
@@ -441,7 +440,6 @@ def table_delete(*, actor: Actor, table: PopulationTable) -> None:
     with transaction.atomic():
         audit_record(
             actor=actor,
-            municipality=table.municipality,
             action=PopulationAuditAction.POPULATION_DELETED,
             obj=table,
             data={"table": table.table_id, "year": table.year},
@@ -506,7 +504,6 @@ def user_counts_set(
         )
         audit_record(
             actor=actor,
-            municipality=unit.municipality,
             action=PopulationAuditAction.POPULATION_USER_COUNTS_SET,
             obj=unit,
             data={"year": year, "dimension": dimension, "total": sum(n or 0 for n in counts.values())},

@@ -65,10 +65,6 @@ def clients_import(*, actor: Actor, service: ChoiceService, rows: list[dict[str,
             created_by=user,
         )
     audit_record(
-        actor=actor,
-        municipality=service.owner_unit.municipality,
-        action=ChoiceAuditAction.CLIENTS_IMPORTED,
-        obj=service,
-        data={"clients": len(rows)},
+        actor=actor, action=ChoiceAuditAction.CLIENTS_IMPORTED, obj=service, data={"clients": len(rows)}
     )
     return len(rows)

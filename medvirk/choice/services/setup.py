@@ -176,7 +176,6 @@ def service_update(*, actor: Actor, service: ChoiceService, **changes: Any) -> C
         service.save()
         audit_record(
             actor=actor,
-            municipality=service.owner_unit.municipality,
             action=ChoiceAuditAction.CHOICE_SERVICE_UPDATED,
             obj=service,
             data={"fields": changed},
@@ -335,12 +334,7 @@ def provider_update(*, actor: Actor, provider: Provider, data: ProviderData) -> 
         )
     _apply_provider(provider, data)
     provider.save()
-    audit_record(
-        actor=actor,
-        municipality=provider.unit.municipality,
-        action=ChoiceAuditAction.PROVIDER_UPDATED,
-        obj=provider,
-    )
+    audit_record(actor=actor, action=ChoiceAuditAction.PROVIDER_UPDATED, obj=provider)
     return provider
 
 

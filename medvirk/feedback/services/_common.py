@@ -68,7 +68,7 @@ def _user(actor: Actor) -> User | None:
 
 
 def _audit(actor: Actor, obj: Any, action: Action, data: dict[str, Any] | None = None) -> None:
-    audit_record(actor=actor, municipality=obj.municipality, action=action, obj=obj, data=data)
+    audit_record(actor=actor, action=action, obj=obj, data=data)
 
 
 def _open(episode: Episode) -> None:

@@ -56,12 +56,7 @@ def council_member_add(*, actor: Actor, council: Council, **data: Any) -> Counci
     """Add a member with role and term (``name``, ``kind``, ``role``, ``organisation``, term dates)."""
     ensure_panels(actor, council.municipality_id)
     member = CouncilMember.objects.create(municipality_id=council.municipality_id, council=council, **data)
-    audit_record(
-        actor=actor,
-        municipality=council.municipality,
-        action=PanelsAuditAction.COUNCIL_MEMBER_ADDED,
-        obj=council,
-    )
+    audit_record(actor=actor, action=PanelsAuditAction.COUNCIL_MEMBER_ADDED, obj=council)
     return member
 
 
@@ -72,12 +67,7 @@ def council_decision_add(*, actor: Actor, council: Council, **data: Any) -> Coun
     decision = CouncilDecision.objects.create(
         municipality_id=council.municipality_id, council=council, **data
     )
-    audit_record(
-        actor=actor,
-        municipality=council.municipality,
-        action=PanelsAuditAction.COUNCIL_DECISION_ADDED,
-        obj=council,
-    )
+    audit_record(actor=actor, action=PanelsAuditAction.COUNCIL_DECISION_ADDED, obj=council)
     return decision
 
 
@@ -128,7 +118,6 @@ def council_meeting_add(
         )
         audit_record(
             actor=actor,
-            municipality=council.municipality,
             action=PanelsAuditAction.COUNCIL_MEETING_ADDED,
             obj=council,
             data={"meeting": meeting.pk, "activity": recorded.pk if recorded else None},
@@ -157,7 +146,6 @@ def council_meeting_link(*, actor: Actor, meeting: CouncilMeeting, activity: Act
         meeting.save(update_fields=["activity"])
         audit_record(
             actor=actor,
-            municipality=meeting.council.municipality,
             action=PanelsAuditAction.COUNCIL_MEETING_LINKED,
             obj=meeting.council,
             data={"meeting": meeting.pk, "activity": activity.pk},

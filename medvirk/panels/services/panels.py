@@ -80,9 +80,7 @@ def panel_update(*, actor: Actor, panel: Panel, **changes: Any) -> Panel:
             setattr(panel, key, changes[key])
     _check_panel(panel.name, panel.size)
     panel.save()
-    audit_record(
-        actor=actor, municipality=panel.municipality, action=PanelsAuditAction.PANEL_UPDATED, obj=panel
-    )
+    audit_record(actor=actor, action=PanelsAuditAction.PANEL_UPDATED, obj=panel)
     return panel
 
 
@@ -112,13 +110,7 @@ def quotas_set(*, actor: Actor, panel: Panel, quotas: list[tuple[str, str, int, 
         PanelQuota(municipality_id=panel.municipality_id, panel=panel, feature=f, value=v, min=lo, max=hi)
         for f, v, lo, hi in quotas
     )
-    audit_record(
-        actor=actor,
-        municipality=panel.municipality,
-        action=PanelsAuditAction.PANEL_UPDATED,
-        obj=panel,
-        data={"quotas": len(rows)},
-    )
+    audit_record(actor=actor, action=PanelsAuditAction.PANEL_UPDATED, obj=panel, data={"quotas": len(rows)})
     return rows
 
 
@@ -204,7 +196,6 @@ def _save_run(
     panel.save(update_fields=["status", "seed"])
     audit_record(
         actor=actor,
-        municipality=panel.municipality,
         action=PanelsAuditAction.PANEL_SELECTED,
         obj=panel,
         data={"seed": run.seed, "method": run.method, "pool": run.pool_size},
@@ -235,7 +226,6 @@ def member_decline(
     ]
     audit_record(
         actor=actor,
-        municipality=panel.municipality,
         action=PanelsAuditAction.PANEL_MEMBER_REPLACED,
         obj=panel,
         data={"seed": seed, "replacements": len(new)},

@@ -179,11 +179,7 @@ def volunteer_update(*, actor: Actor, volunteer: Volunteer, **changes: Any) -> V
     volunteer.save(update_fields=changed)
     # Only which fields changed: the audit log is kept for good and holds no personal data.
     audit_record(
-        actor=actor,
-        municipality=volunteer.municipality,
-        action=PanelsAuditAction.VOLUNTEER_UPDATED,
-        obj=volunteer,
-        data={"fields": changed},
+        actor=actor, action=PanelsAuditAction.VOLUNTEER_UPDATED, obj=volunteer, data={"fields": changed}
     )
     return volunteer
 

@@ -151,7 +151,6 @@ def activity_update(
             )
         audit_record(
             actor=actor,
-            municipality=activity.owner_unit.municipality,
             action=ParticipationAuditAction.ACTIVITY_UPDATED,
             obj=activity,
             data={"fields": sorted(fields)},
@@ -183,7 +182,6 @@ def activity_document(
         activity.save(update_fields=["participants", "composition", "minutes", "staff_evaluation"])
         audit_record(
             actor=actor,
-            municipality=activity.owner_unit.municipality,
             action=ParticipationAuditAction.ACTIVITY_DOCUMENTED,
             obj=activity,
             data={"participants": participants},
@@ -205,7 +203,6 @@ def activity_add_notes(*, actor: Actor, activity: Activity, prompt: str, notes: 
         activity.save(update_fields=["minutes"])
         audit_record(
             actor=actor,
-            municipality=activity.owner_unit.municipality,
             action=ParticipationAuditAction.ACTIVITY_DOCUMENTED,
             obj=activity,
             data={"notes": True},
@@ -229,7 +226,6 @@ def attachment_add(*, actor: Actor, activity: Activity, upload: Any) -> Activity
         attachment.save()
         audit_record(
             actor=actor,
-            municipality=activity.owner_unit.municipality,
             action=ParticipationAuditAction.ACTIVITY_ATTACHMENT_ADDED,
             obj=activity,
             data={"name": name, "size": upload.size},
@@ -267,7 +263,6 @@ def evaluation_create(*, actor: Actor, activity: Activity) -> Any:
         activity.save(update_fields=["evaluation_survey"])
         audit_record(
             actor=actor,
-            municipality=activity.owner_unit.municipality,
             action=ParticipationAuditAction.ACTIVITY_EVALUATION_CREATED,
             obj=activity,
             data={"survey": survey.pk},

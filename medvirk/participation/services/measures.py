@@ -80,7 +80,6 @@ def finding_update(*, actor: Actor, finding: Finding, statement: str, published:
         finding.save(update_fields=["statement", "published"])
         audit_record(
             actor=actor,
-            municipality=finding.unit.municipality,
             action=ParticipationAuditAction.FINDING_UPDATED,
             obj=finding,
             data={"published": published},
@@ -168,7 +167,6 @@ def measure_update(*, actor: Actor, measure: Measure, owner: Any = None, **value
         measure.save()
         audit_record(
             actor=actor,
-            municipality=measure.unit.municipality,
             action=ParticipationAuditAction.MEASURE_UPDATED,
             obj=measure,
             data={"fields": sorted(fields)},
@@ -217,7 +215,6 @@ def measure_set_status(
         )
         audit_record(
             actor=actor,
-            municipality=measure.unit.municipality,
             action=ParticipationAuditAction.MEASURE_STATUS_CHANGED,
             obj=measure,
             data={"status": status, "progress": progress},
@@ -253,12 +250,7 @@ def measure_mark_reminded(*, actor: SystemActor, measure: Measure, today: dateti
     with transaction.atomic():
         measure.reminded_on = today
         measure.save(update_fields=["reminded_on"])
-        audit_record(
-            actor=actor,
-            municipality=measure.unit.municipality,
-            action=ParticipationAuditAction.MEASURE_REMINDED,
-            obj=measure,
-        )
+        audit_record(actor=actor, action=ParticipationAuditAction.MEASURE_REMINDED, obj=measure)
 
 
 def cycle_mark_reminded(*, actor: SystemActor, unit: OrgUnit, today: datetime.date) -> None:

@@ -63,7 +63,6 @@ def sharing_revoke(*, actor: Actor, grant: ComparisonGrant) -> None:
     with transaction.atomic():
         audit_record(
             actor=actor,
-            municipality=grant.municipality,
             action=ParticipationAuditAction.SHARING_REVOKED,
             obj=grant,
             data={"partner": grant.partner.slug},

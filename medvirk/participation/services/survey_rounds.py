@@ -111,7 +111,6 @@ def survey_rounds_sync(
             activity.save(update_fields=["participants"])
             audit_record(
                 actor=actor,
-                municipality=activity.owner_unit.municipality,
                 action=ParticipationAuditAction.ACTIVITY_DOCUMENTED,
                 obj=activity,
                 data={"participants": activity.participants, "survey": activity.survey_id},

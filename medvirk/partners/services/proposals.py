@@ -116,7 +116,6 @@ def proposal_accept(*, actor: Actor, proposal: Proposal, note: str = "") -> Orga
     proposal.save()
     audit_record(
         actor=actor,
-        municipality=proposal.municipality,
         action=PartnersAuditAction.PROPOSAL_ACCEPTED,
         obj=proposal,
         data={"organisation": organisation.pk},
@@ -131,12 +130,7 @@ def proposal_reject(*, actor: Actor, proposal: Proposal, note: str = "") -> Prop
     _decide(proposal, actor, ProposalStatus.REJECTED, note)
     proposal.contact = {}
     proposal.save()
-    audit_record(
-        actor=actor,
-        municipality=proposal.municipality,
-        action=PartnersAuditAction.PROPOSAL_REJECTED,
-        obj=proposal,
-    )
+    audit_record(actor=actor, action=PartnersAuditAction.PROPOSAL_REJECTED, obj=proposal)
     return proposal
 
 

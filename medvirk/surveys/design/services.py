@@ -300,7 +300,6 @@ def survey_set_status(*, actor: Actor, survey: Survey, status: str) -> Survey:
         survey.save(update_fields=fields)
         audit_record(
             actor=actor,
-            municipality=survey.owner_unit.municipality,
             action=SurveysAuditAction.SURVEY_STATUS_CHANGED,
             obj=survey,
             data={"from": old, "to": status},
@@ -323,7 +322,6 @@ def survey_set_dates(*, actor: Actor, survey: Survey, opens_on: Any, closes_on: 
         survey.save(update_fields=["opens_on", "closes_on"])
         audit_record(
             actor=actor,
-            municipality=survey.owner_unit.municipality,
             action=SurveysAuditAction.SURVEY_STATUS_CHANGED,
             obj=survey,
             data={"dates": [before, {"opens_on": str(opens_on or ""), "closes_on": str(closes_on or "")}]},
