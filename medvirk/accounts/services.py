@@ -85,11 +85,7 @@ def user_create(
     with transaction.atomic():
         user.save()
         audit_record(
-            actor=actor,
-            municipality=municipality,
-            action=AccountsAuditAction.USER_CREATED,
-            obj=user,
-            data={"username": user.username},
+            actor=actor, action=AccountsAuditAction.USER_CREATED, obj=user, data={"username": user.username}
         )
     return user
 

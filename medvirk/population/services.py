@@ -338,7 +338,6 @@ def table_import(
         _store_result(table, preview.result)
         audit_record(
             actor=actor,
-            municipality=municipality,
             action=PopulationAuditAction.POPULATION_IMPORTED,
             obj=table,
             data={"table": table_id, "year": preview.year, "replaced": existing is not None},

@@ -45,9 +45,7 @@ def council_create(
     council = Council.objects.create(
         municipality=municipality, name=name.strip(), mandate=mandate, contact_email=contact_email
     )
-    audit_record(
-        actor=actor, municipality=municipality, action=PanelsAuditAction.COUNCIL_CREATED, obj=council
-    )
+    audit_record(actor=actor, action=PanelsAuditAction.COUNCIL_CREATED, obj=council)
     return council
 
 

@@ -66,7 +66,7 @@ def panel_create(
         one_per_household=one_per_household,
         created_by=acting_user(actor),
     )
-    audit_record(actor=actor, municipality=municipality, action=PanelsAuditAction.PANEL_CREATED, obj=panel)
+    audit_record(actor=actor, action=PanelsAuditAction.PANEL_CREATED, obj=panel)
     return panel
 
 

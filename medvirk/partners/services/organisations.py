@@ -175,7 +175,6 @@ def organisation_create(
     _apply(organisation, data)
     audit_record(
         actor=actor,
-        municipality=municipality,
         action=PartnersAuditAction.ORGANISATION_CREATED,
         obj=organisation,
         data={"name": organisation.name, "source": source},
@@ -196,7 +195,6 @@ def organisation_update(
     changed = sorted(k for k, v in before.items() if getattr(organisation, k) != v)
     audit_record(
         actor=actor,
-        municipality=municipality,
         action=PartnersAuditAction.ORGANISATION_UPDATED,
         obj=organisation,
         data={"changed": changed, "source": source},
