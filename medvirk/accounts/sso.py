@@ -5,7 +5,7 @@ exchange, ID-token signature, issuer and audience checks); Medvirk hand-writes n
 What Medvirk adds, through allauth's adapter hooks:
 
 - Each municipality's provider is a ``SocialApp`` (provider ``openid_connect``, ``provider_id`` =
-  the municipality's slug) its administrator sets up on a page (``sso_configure``), with a
+  the municipality's slug) its administrator sets up on a page (``sso_services.sso_configure``), with a
   ``SingleSignOn`` row holding Medvirk's rules: the claim staff are recognised by, whether a first
   login without a Medvirk user creates one (without roles), whether local passwords are off.
 - A login is accepted only for a user of the provider's own municipality. A first login is matched
@@ -27,8 +27,8 @@ import requests
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
-from allauth.socialaccount.models import SocialAccount, SocialApp, SocialLogin
-from django.db import DatabaseError, transaction
+from allauth.socialaccount.models import SocialLogin
+from django.db import DatabaseError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -37,12 +37,10 @@ from django.utils.translation import gettext_lazy as _
 
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
-from medvirk.orgs.models import Municipality, OrgUnit
+from medvirk.orgs.models import Municipality
 
-from .access import Actor, can
 from .enums import AccountsAuditAction, SsoErrorCode
 from .models import MatchClaim, SingleSignOn, User
-from .permissions import Perm
 
 PROVIDER = "openid_connect"
 DISCOVERY = "/.well-known/openid-configuration"
@@ -152,104 +150,6 @@ def check_issuer(issuer: str) -> str:
             field="issuer",
         )
     return issuer
-
-
-def sso_configure(
-    *,
-    actor: Actor,
-    municipality: Municipality,
-    issuer: str,
-    client_id: str,
-    client_secret: str,
-    match_claim: str,
-    create_users: bool,
-    local_passwords_off: bool,
-    enabled: bool,
-) -> SingleSignOn:
-    """Create or change the municipality's single sign-on; an empty secret keeps the stored one."""
-    root = OrgUnit.objects.filter(municipality=municipality, parent__isnull=True).first()
-    if root is None or not can(actor, Perm.SSO_MANAGE, root):
-        raise ServiceError(
-            SsoErrorCode.FORBIDDEN, _("Only the municipality's administrators may do this."), status=403
-        )
-    if match_claim not in MatchClaim.values:
-        raise ServiceError(
-            SsoErrorCode.CLAIM_INVALID, _("Choose how staff are recognised."), field="match_claim"
-        )
-    client_id = client_id.strip()
-    if not client_id:
-        raise ServiceError(
-            SsoErrorCode.CLIENT_REQUIRED, _("Write the client ID the provider gave."), field="client_id"
-        )
-    current = sso_of(municipality)
-    if not client_secret and current is None:
-        raise ServiceError(
-            SsoErrorCode.SECRET_REQUIRED,
-            _("Write the client secret the provider gave."),
-            field="client_secret",
-        )
-    issuer = check_issuer(issuer)
-    if local_passwords_off and enabled:
-        signed_in = SocialAccount.objects.filter(user=actor, provider=municipality.slug).exists()
-        if not signed_in:
-            raise ServiceError(
-                SsoErrorCode.LOCKOUT,
-                _(
-                    "Log in once with single sign-on yourself before you switch local passwords off, so "
-                    "that nobody is locked out."
-                ),
-                field="local_passwords_off",
-            )
-    before = _snapshot(current)
-    with transaction.atomic():
-        app = current.app if current else SocialApp(provider=PROVIDER, provider_id=municipality.slug)
-        app.name = municipality.name
-        app.client_id = client_id
-        if client_secret:
-            app.secret = client_secret
-        app.settings = {**(app.settings or {}), "server_url": issuer}
-        app.save()
-        row, _created = SingleSignOn.objects.update_or_create(
-            municipality=municipality,
-            defaults={
-                "app": app,
-                "match_claim": match_claim,
-                "create_users": create_users,
-                "local_passwords_off": local_passwords_off,
-                "enabled": enabled,
-            },
-        )
-        after = _snapshot(row)
-        changed = sorted(key for key in after if before.get(key) != after[key])
-        if client_secret and current is not None and client_secret != before.get("secret"):
-            changed.append("client_secret")
-        changed = [key for key in changed if key != "secret"]
-        if changed:
-            audit_record(
-                actor=actor,
-                municipality=municipality,
-                action=AccountsAuditAction.SSO_CHANGED,
-                obj=row,
-                data={"changed": sorted(changed)},
-            )
-    return row
-
-
-def _snapshot(row: SingleSignOn | None) -> dict[str, Any]:
-    if row is None:
-        return {}
-    return {
-        "issuer": row.app.settings.get("server_url", ""),
-        "client_id": row.app.client_id,
-        "secret": row.app.secret,
-        "match_claim": row.match_claim,
-        "create_users": row.create_users,
-        "local_passwords_off": row.local_passwords_off,
-        "enabled": row.enabled,
-    }
-
-
-# --- allauth's hooks ------------------------------------------------------------------------------
 
 
 def _claims(sociallogin: SocialLogin) -> dict[str, Any]:

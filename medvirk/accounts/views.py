@@ -21,7 +21,7 @@ from medvirk.core.models import AuditEvent
 from medvirk.core.views import service_done, staff_view
 from medvirk.orgs.selectors import municipality_root
 
-from . import services, sso, two_factor
+from . import services, sso, sso_services, two_factor
 from .access import (
     access_role_by_id,
     access_unit_by_id,
@@ -335,7 +335,9 @@ def single_sign_on(request: StaffRequest) -> HttpResponse:
         request,
         form,
         _("Single sign-on was saved."),
-        lambda: sso.sso_configure(actor=request.user, municipality=municipality, **form.cleaned_data),
+        lambda: sso_services.sso_configure(
+            actor=request.user, municipality=municipality, **form.cleaned_data
+        ),
     ):
         return redirect("accounts:single_sign_on")
     context = {
