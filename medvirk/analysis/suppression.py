@@ -69,6 +69,7 @@ district - and call ``suppress(table, policy, FigureKind.OPTIONS)``.
 from __future__ import annotations
 
 import contextlib
+import time
 from collections import deque
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -172,12 +173,17 @@ class Cell:
     remainders whose size is public anyway by design, such as the respondents of a group who
     skipped a question (respondents and answers are both shown). It is still a variable the
     attacker does not know, so it keeps bounds honest (answers ≤ respondents).
+
+    ``threshold`` overrides the table's threshold *k* for this cell: one table can hold cells
+    of different kinds, such as a group's respondents (threshold 5) and how many of them chose
+    an answer option (option minimum 3), which must be protected together.
     """
 
     key: str
     count: int
     published: bool = True
     protect: bool = True
+    threshold: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,7 +286,7 @@ class Table:
             raise ValueError(f"expected {len(self.cells)} counts, got {len(counts)}")
         # Cells whose count is unchanged are reused (they are immutable): fewer new objects.
         cells = tuple(
-            c if c.count == n else Cell(c.key, n, c.published, c.protect)
+            c if c.count == n else Cell(c.key, n, c.published, c.protect, c.threshold)
             for c, n in zip(self.cells, counts, strict=True)
         )
         array = np.asarray(counts, dtype=np.int64)
@@ -323,7 +329,7 @@ class Table:
         for i in positions:
             cell = cells[i]
             if cell.protect:
-                cells[i] = Cell(cell.key, cell.count, cell.published, False)
+                cells[i] = Cell(cell.key, cell.count, cell.published, False, cell.threshold)
         # Same relations and counts: the relation index and the counts are shared, not rebuilt.
         return Table._derived(tuple(cells), self.relations, self._relations_of)
 
@@ -407,21 +413,35 @@ class TableBuilder:
         self._cells: dict[str, Cell] = {}
         self._relations: list[Relation] = []
 
-    def cell(self, key: str, count: int, *, published: bool = True, protect: bool = True) -> str:
+    def cell(
+        self,
+        key: str,
+        count: int,
+        *,
+        published: bool = True,
+        protect: bool = True,
+        threshold: int | None = None,
+    ) -> str:
         """Add a cell (or check an identical one exists) and return its key."""
-        new = Cell(key, count, published, protect)
+        new = Cell(key, count, published, protect, threshold)
         old = self._cells.setdefault(key, new)
         if old is not new and old != new:
             raise ValueError(f"cell {key!r} added twice with different values")
         return key
 
     def cells(
-        self, keys: Iterable[str], counts: Iterable[int], *, published: bool = True, protect: bool = True
+        self,
+        keys: Iterable[str],
+        counts: Iterable[int],
+        *,
+        published: bool = True,
+        protect: bool = True,
+        threshold: int | None = None,
     ) -> None:
         """Add a cell for each key and count, as :meth:`cell` does (faster for many cells)."""
         added = self._cells
         for key, count in zip(keys, counts, strict=True):
-            new = Cell(key, count, published, protect)
+            new = Cell(key, count, published, protect, threshold)
             old = added.setdefault(key, new)
             if old is not new and old != new:
                 raise ValueError(f"cell {key!r} added twice with different values")
@@ -499,6 +519,7 @@ class Reason(StrEnum):
     BLOCKS_INFERENCE = "blocks_inference"  # rule 3 (LP audit)
     NOT_PUBLISHED = "not_published"
     DECIDED_ELSEWHERE = "decided_elsewhere"  # hidden by a linked, earlier decision (``hide=``)
+    TIME_LIMIT = "time_limit"  # the audit ran out of time: every non-zero count withheld
 
 
 @dataclass(frozen=True, slots=True)
@@ -575,23 +596,31 @@ def _pick_partners(candidates: Sequence[Cell], deficit: int, need_cells: int) ->
     return chosen
 
 
+def _need(hidden_children: Sequence[Cell], sensitive: Mapping[str, int]) -> int:
+    """Return how many respondents the hidden children of a relation must hold together (rule 2).
+
+    0 when none of them is sensitive; else the highest threshold among the sensitive ones.
+    """
+    return max((sensitive[c.key] for c in hidden_children if c.key in sensitive), default=0)
+
+
 def _relation_ok(
-    rel: Relation, hidden: Mapping[str, object], sensitive: set[str], k: int, table: Table
+    rel: Relation, hidden: Mapping[str, object], sensitive: Mapping[str, int], table: Table
 ) -> bool:
     """Return whether one relation satisfies rule 2 for the given hidden cells."""
     if rel.parent in hidden:
         return True  # the derivable quantity is then a sum of shown cells; rule 3 audits
     hidden_children = [table[c] for c in rel.children if c in hidden]
-    if not any(c.key in sensitive for c in hidden_children):
+    need = _need(hidden_children, sensitive)
+    if not need:
         return True
-    return len(hidden_children) >= 2 and sum(c.count for c in hidden_children) >= k
+    return len(hidden_children) >= 2 and sum(c.count for c in hidden_children) >= need
 
 
 def _relation_pass(
     table: Table,
     hidden: dict[str, Reason],
-    sensitive: set[str],
-    k: int,
+    sensitive: Mapping[str, int],
     fixed: frozenset[str] = frozenset(),
     relations: Sequence[Relation] | None = None,
 ) -> bool:
@@ -606,12 +635,13 @@ def _relation_pass(
     while changed:
         changed = False
         for rel in relations:
-            if _relation_ok(rel, hidden, sensitive, k, table):
+            if _relation_ok(rel, hidden, sensitive, table):
                 continue
             hidden_children = [table[c] for c in rel.children if c in hidden]
             total = sum(c.count for c in hidden_children)
             candidates = [table[c] for c in rel.children if c not in hidden and c not in fixed]
-            extra = _pick_partners(candidates, k - total, 2 - len(hidden_children))
+            deficit = _need(hidden_children, sensitive) - total
+            extra = _pick_partners(candidates, deficit, 2 - len(hidden_children))
             for cell in extra:
                 hidden[cell.key] = Reason.COMPLETES_RELATION
             changed = changed or bool(extra)
@@ -619,7 +649,7 @@ def _relation_pass(
     return changed_any
 
 
-def _with_sensitive_child(table: Table, sensitive: set[str]) -> list[Relation]:
+def _with_sensitive_child(table: Table, sensitive: Mapping[str, int]) -> list[Relation]:
     """Return, in table order, the relations that rule 2 can ever find unsatisfied.
 
     A relation fails rule 2 only when one of its hidden children is sensitive. Sensitive
@@ -627,7 +657,7 @@ def _with_sensitive_child(table: Table, sensitive: set[str]) -> list[Relation]:
     is always satisfied: skipping it changes nothing and saves most of the work in large
     tables, where few relations touch a small cell.
     """
-    return [rel for rel in table.relations if not sensitive.isdisjoint(rel.children)]
+    return [rel for rel in table.relations if not sensitive.keys().isdisjoint(rel.children)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -705,22 +735,41 @@ class _Attacker:
     highspy is used directly rather than ``scipy.optimize.linprog`` because the model is
     loaded once and warm-started for every cell and direction, which is several times
     faster than rebuilding it for each of the two LPs per small cell.
+
+    Every solution found is a feasible point of the attacker's system, i.e. counts consistent
+    with everything shown. So each one is remembered as a witness: a cell that some witness
+    sets to 0 and some witness (or an unbounded ray) sets to ``k`` or more is protected
+    without an LP of its own. Vertices of these systems have many empty and many large cells,
+    so most small cells of a component are cleared by the LPs of the first few.
     """
 
     _UNBOUNDED = frozenset(
         {highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible}
     )
 
-    def __init__(self, system: _System) -> None:
-        """Load ``A x = b, x ≥ 0`` into a silent HiGHS instance."""
+    _MAX_POINTS = 256  # witnesses kept (the newest): enough to settle most cells, cheap to filter
+
+    def __init__(
+        self, system: _System, pinned: Mapping[str, int] | None = None, watch: Iterable[str] = ()
+    ) -> None:
+        """Load ``A x = b, x ≥ 0`` into a silent HiGHS instance (``pinned`` variables fixed).
+
+        ``watch``: the cells whose witnesses :meth:`pin` should try to keep (the small ones).
+        """
         self._index = {key: i for i, key in enumerate(system.variables)}
+        self._watch = np.array(sorted(self._index[key] for key in watch), dtype=np.int64)
+        self._free = set(system.variables) - set(pinned or {})
         n = len(system.variables)
+        lower = np.zeros(n)
+        upper = np.full(n, highspy.kHighsInf)
+        for key, value in (pinned or {}).items():
+            lower[self._index[key]] = upper[self._index[key]] = float(value)
         lp = highspy.HighsLp()
         lp.num_col_ = n
         lp.num_row_ = len(system.b)
         lp.col_cost_ = np.zeros(n)
-        lp.col_lower_ = np.zeros(n)
-        lp.col_upper_ = np.full(n, highspy.kHighsInf)
+        lp.col_lower_ = lower
+        lp.col_upper_ = upper
         lp.row_lower_ = system.b
         lp.row_upper_ = system.b
         lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
@@ -733,19 +782,77 @@ class _Attacker:
         self._highs.setOptionValue("output_flag", False)
         if self._highs.passModel(lp) != highspy.HighsStatus.kOk:
             raise RuntimeError("could not load the attacker LP")
+        self._points: list[np.ndarray] = []
+        self.solves = 0  # LPs solved so far
+        self._summarise()
+
+    def _summarise(self) -> None:
+        """Recompute, per variable, whether a witness has it at 0 and its largest value."""
+        n = len(self._index)
+        self._empty = np.zeros(n, dtype=bool)  # some witness has this cell at 0
+        self._largest = np.zeros(n)  # the largest value of this cell in any witness
+        for point in self._points:
+            self._empty |= point <= _EPS
+            np.maximum(self._largest, point, out=self._largest)
 
     def pin(self, key: str, value: int) -> None:
-        """Fix ``key`` to ``value``, as if it were shown."""
-        self._highs.changeColBounds(self._index[key], float(value), float(value))
+        """Fix ``key`` to ``value``, as if it were shown; keep the witnesses that agree.
+
+        Two witnesses on either side of ``value`` give a third one at it (the system is convex):
+        for every watched cell, such a mixture is kept when it is the only one found that has
+        the cell empty, or it holds more of the cell than any kept witness does.
+        """
+        col = self._index[key]
+        self._highs.changeColBounds(col, float(value), float(value))
+        self._free.discard(key)
+        if self._points:
+            points = np.stack(self._points)
+            gap = points[:, col] - value
+            same, below, above = np.abs(gap) <= _EPS, gap < -_EPS, gap > _EPS
+            kept = list(points[same])
+            if below.any() and above.any() and len(self._watch):
+                kept += self._mixtures(points, gap, same, below, above)
+            self._points = kept[-self._MAX_POINTS :]
+        self._summarise()
+
+    def _mixtures(
+        self, points: np.ndarray, gap: np.ndarray, same: np.ndarray, below: np.ndarray, above: np.ndarray
+    ) -> list[np.ndarray]:
+        """Return mixtures of a witness below and one above the pinned value (see :meth:`pin`)."""
+        watched = points[:, self._watch]
+        low_rows, high_rows = np.flatnonzero(below), np.flatnonzero(above)
+        pairs: set[tuple[int, int]] = set()
+        empty = watched <= _EPS
+        needs_empty = ~empty[same].any(axis=0) & empty[below].any(axis=0) & empty[above].any(axis=0)
+        for col in np.flatnonzero(needs_empty):
+            pairs.add((int(low_rows[empty[below, col].argmax()]), int(high_rows[empty[above, col].argmax()])))
+        best_same = watched[same].max(axis=0) if same.any() else np.full(len(self._watch), -np.inf)
+        best_low = low_rows[watched[below].argmax(axis=0)]
+        best_high = high_rows[watched[above].argmax(axis=0)]
+        for j in range(len(self._watch)):
+            low, high = int(best_low[j]), int(best_high[j])
+            if min(watched[low, j], watched[high, j]) > best_same[j] + _EPS:
+                pairs.add((low, high))
+        mixtures = []
+        for b, a in sorted(pairs):
+            share = gap[a] / (gap[a] - gap[b])  # of the witness below, so the mixture sits at the value
+            mixtures.append(share * points[b] + (1.0 - share) * points[a])
+        return mixtures
 
     def release(self, key: str) -> None:
-        """Undo :meth:`pin`: ``key`` is hidden again (any value ≥ 0)."""
+        """Undo :meth:`pin`: ``key`` is hidden again (any value ≥ 0); witnesses stay feasible."""
         self._highs.changeColBounds(self._index[key], 0.0, highspy.kHighsInf)
+        self._free.add(key)
 
-    def _solve(self, sense: highspy.ObjSense) -> float | None:
+    def is_free(self, key: str) -> bool:
+        """Return whether ``key`` is a free variable (hidden), not pinned."""
+        return key in self._free
+
+    def _solve(self, sense: highspy.ObjSense, col: int) -> float | None:
         """Optimise the current objective; return None when unbounded."""
         self._highs.changeObjectiveSense(sense)
         self._highs.run()
+        self.solves += 1
         status = self._highs.getModelStatus()
         if status in self._UNBOUNDED:
             return None
@@ -753,21 +860,32 @@ class _Attacker:
             # The true counts always satisfy the system, so this is a solver failure;
             # refusing loudly is the only safe answer.
             raise RuntimeError(f"attacker LP failed: {self._highs.modelStatusToString(status)}")
+        point = np.asarray(self._highs.getSolution().col_value)
+        self._points.append(point)
+        if len(self._points) > self._MAX_POINTS:
+            del self._points[0]
+        self._empty |= point <= _EPS
+        np.maximum(self._largest, point, out=self._largest)
         return float(self._highs.getInfo().objective_function_value)
 
     def protects(self, key: str, k: int) -> bool:
         """Return whether ``key`` can be both empty and hold ``k`` or more (rule 3).
 
-        Equivalent to checking :meth:`interval`, but the maximum is only solved when the
-        minimum already allows an empty cell.
+        Equivalent to checking :meth:`interval`, but only the bounds no witness settles are
+        solved, and the maximum only when the minimum already allows an empty cell.
         """
         col = self._index[key]
+        if self._empty[col] and self._largest[col] >= k - _EPS:
+            return True
         self._highs.changeColCost(col, 1.0)
         try:
-            low = self._solve(highspy.ObjSense.kMinimize)
-            if low is not None and low > _EPS:
-                return False
-            high = self._solve(highspy.ObjSense.kMaximize)
+            if not self._empty[col]:
+                low = self._solve(highspy.ObjSense.kMinimize, col)
+                if low is not None and low > _EPS:
+                    return False
+            if self._largest[col] >= k - _EPS:
+                return True
+            high = self._solve(highspy.ObjSense.kMaximize, col)
         finally:
             self._highs.changeColCost(col, 0.0)
         return high is None or high >= k - _EPS
@@ -777,8 +895,8 @@ class _Attacker:
         col = self._index[key]
         self._highs.changeColCost(col, 1.0)
         try:
-            low = self._solve(highspy.ObjSense.kMinimize)
-            high = self._solve(highspy.ObjSense.kMaximize)
+            low = self._solve(highspy.ObjSense.kMinimize, col)
+            high = self._solve(highspy.ObjSense.kMaximize, col)
         finally:
             self._highs.changeColCost(col, 0.0)
         return (0.0 if low is None else low), (float("inf") if high is None else high)
@@ -787,14 +905,17 @@ class _Attacker:
 def _unprotected(
     table: Table,
     hidden: Container[str],
-    sensitive: set[str],
-    k: int,
+    sensitive: Mapping[str, int],
     cache: dict[tuple[frozenset[str], str], bool] | None = None,
     safe: set[str] | None = None,
     *,
     any_failure: Container[str] | None = None,
+    clock: _Clock | None = None,
 ) -> list[str]:
-    """Return the sensitive cells an LP attacker can pin to ``(0, k)``.
+    """Return the sensitive cells an LP attacker can pin to ``(0, k)`` (``k`` per cell).
+
+    ``sensitive`` maps each sensitive cell to its threshold. ``clock`` raises
+    :class:`_OutOfTime` once its deadline has passed (checked before every LP).
 
     ``cache`` remembers verdicts per (hidden cells of the component, cell): hiding only
     ever grows, so a component that did not change between rounds has the same answer.
@@ -826,11 +947,13 @@ def _unprotected(
                 component[cell] = found
         group, relations = component[key]
         if (group, key) not in cache:
+            if clock is not None:
+                clock.check()
             if group not in attackers:
                 # Cells of these relations outside the group are shown (a hidden one would be
                 # connected, so in the group): their counts are what the attacker knows.
                 attackers[group] = _Attacker(_system(relations, group, table._counts))
-            cache[group, key] = attackers[group].protects(key, k)
+            cache[group, key] = attackers[group].protects(key, sensitive[key])
         if not cache[group, key]:
             failures.append(key)
             if any_failure is not None:
@@ -872,6 +995,8 @@ def _candidates_by_distance(
 
 # How many candidate cells to try by LP before falling back to the smallest nearest one.
 _TRIALS = 6
+# LPs the dense clean-up may spend per small cell (see :func:`_decide_dense`).
+_CLEANUP_SOLVES = 3
 
 
 def _best_partner(
@@ -937,30 +1062,60 @@ def _component_of(
 def _release_unneeded(
     table: Table,
     hidden: dict[str, Reason],
-    sensitive: set[str],
-    k: int,
+    sensitive: Mapping[str, int],
     cache: dict[tuple[frozenset[str], str], bool],
+    clock: _Clock | None = None,
 ) -> None:
     """Show again any secondary cell that rules 2 and 3 do not need (largest first).
 
     The greedy steps above can hide a cell that a later choice made redundant; this
-    clean-up pass only ever removes a cell when every rule still holds without it.
+    clean-up pass only ever removes a cell when every rule still holds without it. Past the
+    clock's deadline it stops (keeping every cell it has not proven unneeded hidden).
     """
     relations_of = _relations_of(table)
     secondary = [key for key, reason in hidden.items() if reason in _SECONDARY_REASONS]
     for key in sorted(secondary, key=lambda c: (-table[c].count, c)):
+        if clock is not None and clock.expired():
+            return
         # Showing ``key`` only changes what the attacker knows about its own group of
         # hidden cells, so only the small cells of that group need a new audit.
         cells, _rels = _component_of(relations_of, hidden, key)
-        affected = sensitive & cells
+        affected = {c: sensitive[c] for c in cells if c in sensitive}
         reason = hidden.pop(key)
-        related = relations_of.get(key, ())
-        still_ok = all(_relation_ok(rel, hidden, sensitive, k, table) for rel in related)
-        # Only whether any affected cell fails matters; those sharing a relation with ``key``
-        # are the likeliest to, so they are audited first.
-        near = {c for rel in related for c in (rel.parent, *rel.children)}
-        if not (still_ok and not _unprotected(table, hidden, affected, k, cache, any_failure=near)):
+        try:
+            related = relations_of.get(key, ())
+            still_ok = all(_relation_ok(rel, hidden, sensitive, table) for rel in related)
+            # Only whether any affected cell fails matters; those sharing a relation with
+            # ``key`` are the likeliest to, so they are audited first.
+            near = {c for rel in related for c in (rel.parent, *rel.children)}
+            released = still_ok and not _unprotected(
+                table, hidden, affected, cache, any_failure=near, clock=clock
+            )
+        except _OutOfTime:
+            released = False
+        if not released:
             hidden[key] = reason
+
+
+class _OutOfTime(Exception):
+    """The decision's time budget is spent (see :func:`suppress`)."""
+
+
+class _Clock:
+    """A deadline on :func:`time.monotonic` (None: no limit)."""
+
+    __slots__ = ("deadline",)
+
+    def __init__(self, seconds: float | None) -> None:
+        self.deadline = None if seconds is None else time.monotonic() + seconds
+
+    def expired(self) -> bool:
+        return self.deadline is not None and time.monotonic() > self.deadline
+
+    def check(self) -> None:
+        """Raise :class:`_OutOfTime` once the deadline has passed."""
+        if self.expired():
+            raise _OutOfTime
 
 
 _SECONDARY_REASONS = frozenset({Reason.COMPLETES_RELATION, Reason.BLOCKS_INFERENCE})
@@ -976,11 +1131,13 @@ def suppress(
     hide: Iterable[str] = (),
     known: Iterable[str] = (),
     also_small: Iterable[str] = (),
+    seconds: float | None = None,
+    dense: bool = False,
 ) -> SuppressedTable:
     """Decide for every cell of ``table`` whether it may be shown (rules 1-4 above).
 
     Use ``kind=FigureKind.FREE_TEXT`` with the same table to decide whose free-text
-    answers may be listed.
+    answers may be listed. A cell's own ``threshold`` overrides the kind's.
 
     ``hide`` and ``known`` link this decision to an earlier one over related cells (the
     respondents behind a question's answers): cells in ``hide`` are hidden whatever their
@@ -992,6 +1149,17 @@ def suppress(
     ``also_small`` names cells that are small (hidden and protected like a cell with 0 < *n* < *k*)
     whatever their count: a table of the respondents who count towards the threshold marks
     the groups that have answers but none that count (see ``insights/counted.py``).
+
+    ``seconds`` limits the time spent on the audit. When it runs out before every small cell
+    is proven protected, every non-zero cell that is not ``known`` is hidden (reason
+    ``TIME_LIMIT``): safe, since with every count unknown no small cell can be narrowed,
+    but it withholds far more. A decision never takes much longer than its budget.
+
+    ``dense``: for tables whose hidden cells are mostly connected (a question's option counts
+    in every group): one LP over the whole table instead of one per connected group, cells
+    shown or hidden by fixing or freeing their bounds, so its witnesses (feasible points)
+    carry over from cell to cell and round to round; and every failing cell gets its partner
+    in the same round. Same rules and protection; the choices may differ.
     """
     policy = policy or SuppressionPolicy()
     k = policy.threshold_for(kind)
@@ -999,12 +1167,13 @@ def suppress(
     forced = set(hide)
     marked = frozenset(also_small)
     hidden: dict[str, Reason] = {}
-    sensitive: set[str] = set()
+    sensitive: dict[str, int] = {}
     not_published, below, elsewhere = Reason.NOT_PUBLISHED, Reason.BELOW_THRESHOLD, Reason.DECIDED_ELSEWHERE
     for cell in table.cells:
-        small = 0 < cell.count < k or cell.key in marked
+        k_cell = k if cell.threshold is None else cell.threshold
+        small = 0 < cell.count < k_cell or cell.key in marked
         if small and cell.protect:
-            sensitive.add(cell.key)
+            sensitive[cell.key] = k_cell
         if not cell.published:
             hidden[cell.key] = not_published
         elif small:
@@ -1014,12 +1183,39 @@ def suppress(
     if not fixed.isdisjoint(hidden):
         raise ValueError(f"known cells cannot be hidden: {sorted(fixed & set(hidden))[:5]}")
 
+    clock = _Clock(seconds)
+    try:
+        (_decide_dense if dense else _decide)(table, hidden, sensitive, fixed, clock)
+    except _OutOfTime:
+        for cell in table.cells:
+            if cell.count and cell.key not in hidden and cell.key not in fixed:
+                hidden[cell.key] = Reason.TIME_LIMIT
+
+    decisions = []
+    shown, zero, enough = CellStatus.SHOWN, Reason.ZERO, Reason.ENOUGH_RESPONDENTS
+    for cell in table.cells:
+        reason = hidden.get(cell.key)
+        if reason is None:
+            decisions.append(CellDecision(cell.key, shown, zero if cell.count == 0 else enough, cell.count))
+        else:
+            decisions.append(CellDecision(cell.key, _HIDDEN_STATUS.get(reason, _SECONDARY), reason, None))
+    return SuppressedTable(tuple(decisions), k, kind)
+
+
+def _decide(
+    table: Table,
+    hidden: dict[str, Reason],
+    sensitive: Mapping[str, int],
+    fixed: frozenset[str],
+    clock: _Clock,
+) -> None:
+    """Apply rules 2-4 to ``hidden`` (rule 1 applied); raise :class:`_OutOfTime` past the deadline."""
     audit_cache: dict[tuple[frozenset[str], str], bool] = {}
     can_fail = _with_sensitive_child(table, sensitive)
     safe: set[str] = set()  # protected so far; hiding only grows in this loop
     while True:
-        _relation_pass(table, hidden, sensitive, k, fixed, can_fail)
-        failures = _unprotected(table, hidden, sensitive, k, audit_cache, safe)
+        _relation_pass(table, hidden, sensitive, fixed, can_fail)
+        failures = _unprotected(table, hidden, sensitive, audit_cache, safe, clock=clock)
         if not failures:
             break
         # One cell per group of connected hidden cells at a time: hiding it may also protect
@@ -1032,9 +1228,10 @@ def suppress(
         for failure in failures:
             if failure in handled:
                 continue
+            clock.check()
             cells, _rels = _component_of(_relations_of(table), before, failure)
             handled |= cells
-            partner = _best_partner(table, before, failure, k, fixed)
+            partner = _best_partner(table, before, failure, sensitive[failure], fixed)
             if partner is None:
                 # Unreachable without ``known``: with every non-zero cell hidden the attacker's
                 # system is homogeneous, so 0 and any large value are feasible. With ``known``
@@ -1042,17 +1239,130 @@ def suppress(
                 raise RuntimeError("suppression could not protect every small group")
             hidden[partner] = Reason.BLOCKS_INFERENCE
 
-    _release_unneeded(table, hidden, sensitive, k, audit_cache)
+    _release_unneeded(table, hidden, sensitive, audit_cache, clock)
 
-    decisions = []
-    shown, zero, enough = CellStatus.SHOWN, Reason.ZERO, Reason.ENOUGH_RESPONDENTS
-    for cell in table.cells:
-        reason = hidden.get(cell.key)
-        if reason is None:
-            decisions.append(CellDecision(cell.key, shown, zero if cell.count == 0 else enough, cell.count))
+
+def _decide_dense(
+    table: Table,
+    hidden: dict[str, Reason],
+    sensitive: Mapping[str, int],
+    fixed: frozenset[str],
+    clock: _Clock,
+) -> None:
+    """Rules 2-4 as :func:`_decide`, with one attacker LP for the whole table (``dense``).
+
+    Its variables are every cell that is not ``known``; a shown cell is a variable pinned to
+    its count. Hiding a cell frees it, which keeps every witness feasible; showing one pins it
+    again and keeps the witnesses that agree with its count.
+    """
+    counts = table._counts
+    variables = [c.key for c in table.cells if c.key not in fixed]
+    attacker = _Attacker(
+        _system(table.relations, variables, counts),
+        {key: counts[key] for key in variables if key not in hidden},
+        watch=[key for key in sensitive if key not in fixed],
+    )
+    free = set(hidden)
+
+    def sync() -> None:
+        for key in set(hidden) - free:
+            attacker.release(key)
+            free.add(key)
+
+    def audit(keys: Iterable[str], *, first_only: bool = False) -> list[str]:
+        """Return the cells of ``keys`` that are not protected (only the first one, if asked)."""
+        failures = []
+        for key in keys:
+            clock.check()
+            if not attacker.protects(key, sensitive[key]):
+                failures.append(key)
+                if first_only:
+                    break
+        return failures
+
+    can_fail = _with_sensitive_child(table, sensitive)
+    safe: set[str] = set()  # protected so far; hiding only grows in this loop
+    while True:
+        _relation_pass(table, hidden, sensitive, fixed, can_fail)
+        sync()
+        pending = [key for key in sorted(sensitive) if key not in safe]
+        failures = audit(pending)
+        safe.update(key for key in pending if key not in failures)
+        if not failures:
+            break
+        for failure in failures:
+            clock.check()
+            if attacker.protects(failure, sensitive[failure]):
+                continue  # an earlier partner of this round protected it
+            partners = _dense_partners(table, attacker, hidden, failure, sensitive[failure], fixed)
+            if not partners:
+                raise RuntimeError("suppression could not protect every small group")
+            for partner in partners:
+                hidden[partner] = Reason.BLOCKS_INFERENCE
+                free.add(partner)
+
+    # Clean-up (rule 4), largest first, as in :func:`_release_unneeded`.
+    # Each showing is audited for the small cells of its hidden group, likeliest failures first:
+    # the cells that made earlier showings fail, then those sharing a relation with it. At most
+    # ``_CLEANUP_SOLVES`` LPs per small cell are spent (counted, so decisions stay repeatable).
+    relations_of = _relations_of(table)
+    secondary = [key for key, reason in hidden.items() if reason in _SECONDARY_REASONS]
+    suspects: dict[str, int] = {}  # cell → the latest showing it made fail
+    budget = attacker.solves + _CLEANUP_SOLVES * len(sensitive)
+    for step, key in enumerate(sorted(secondary, key=lambda c: (-table[c].count, c))):
+        if clock.expired() or attacker.solves > budget:
+            return
+        cells, _rels = _component_of(relations_of, hidden, key)
+        related = relations_of.get(key, ())
+        near = {c for rel in related for c in (rel.parent, *rel.children)}
+        affected = sorted(
+            (c for c in cells if c in sensitive), key=lambda c: (-suspects.get(c, -1), c not in near, c)
+        )
+        reason = hidden.pop(key)
+        attacker.pin(key, counts[key])
+        try:
+            ok = all(_relation_ok(rel, hidden, sensitive, table) for rel in related)
+            failing = audit(affected, first_only=True) if ok else []
+        except _OutOfTime:
+            ok, failing = False, []
+        if ok and not failing:
+            free.discard(key)
         else:
-            decisions.append(CellDecision(cell.key, _HIDDEN_STATUS.get(reason, _SECONDARY), reason, None))
-    return SuppressedTable(tuple(decisions), k, kind)
+            suspects.update(dict.fromkeys(failing, step))
+            hidden[key] = reason
+            attacker.release(key)
+
+
+def _dense_partners(
+    table: Table,
+    attacker: _Attacker,
+    hidden: set[str] | Mapping[str, object],
+    key: str,
+    k: int,
+    fixed: frozenset[str],
+) -> list[str]:
+    """Choose shown cells to hide so that ``key`` becomes protected (dense mode).
+
+    The nearest cells, smallest first, are freed one after another, cumulatively, until
+    ``key`` is protected: one round per failure even where no single cell suffices (the
+    clean-up shows again those that turn out unneeded). Empty when nothing is left to hide.
+    """
+    chosen: list[str] = []
+    for cell in (c for ring in _candidates_by_distance(table, set(hidden), key, fixed) for c in ring):
+        attacker.release(cell)
+        chosen.append(cell)
+        if attacker.protects(key, k):
+            break
+    else:
+        return chosen
+    # Show again what ``key`` turns out not to need (the last cell made it protected). Every
+    # other small cell was protected before these were hidden, so only ``key`` is audited.
+    counts = table._counts
+    for cell in chosen[:-1]:
+        attacker.pin(cell, counts[cell])
+        if not attacker.protects(key, k):
+            attacker.release(cell)
+    return [c for c in chosen if attacker.is_free(c)]
 
 
 # ---------------------------------------------------------------------------------------------

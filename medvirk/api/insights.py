@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.http import Http404, HttpRequest
-from django.http.response import HttpResponseBase
 from ninja import Router, Schema
 from ninja.responses import Status
 
@@ -100,6 +99,7 @@ class NumberOut(Schema):
 class SummaryOut(Schema):
     survey: SurveyOut
     threshold: int
+    being_updated: bool = False
     group: GroupOut
     questions: list[QuestionOut]
     numbers: list[NumberOut] = []
@@ -116,6 +116,7 @@ class CrosstabOut(Schema):
     question: str
     by: str
     withheld: bool
+    being_updated: bool = False
     rows: list[CrosstabRowOut]
 
 
@@ -177,7 +178,21 @@ def _survey_out(survey: Any) -> SurveyOut:
 
 
 def _load(request: HttpRequest, survey_id: int, unit_id: int | None) -> tuple[SurveyResults, int]:
-    return access_results(request.user, survey_id, unit_id)
+    """Return the round's results (never deciding here); raise ``ResultsPending`` while none exist."""
+    results, node_id = access_results(request.user, survey_id, unit_id)
+    next_url = f"/results/{results.survey.pk}/?unit={node_id}"
+    return jobs.prepared_results(user=request.user, results=results, next_url=next_url), node_id
+
+
+class PendingOut(Schema):
+    """The round's first results are being prepared: poll the job, then ask again."""
+
+    job_id: int
+    job: JobOut
+
+
+def _pending(pending: jobs.ResultsPending) -> Status[dict[str, object]]:
+    return Status(202, {"job_id": pending.job.pk, "job": job_out(pending.job)})
 
 
 @router.get("/results/surveys", response=list[SurveyOut])
@@ -186,8 +201,8 @@ def list_surveys(request: HttpRequest) -> list[SurveyOut]:
     return [_survey_out(s) for s in selectors.surveys_with_results(user=request.user)]
 
 
-@router.get("/results/surveys/{survey_id}", response=SummaryOut)
-def summary(request: HttpRequest, survey_id: int, unit_id: int | None = None) -> SummaryOut:
+@router.get("/results/surveys/{survey_id}", response={200: SummaryOut, 202: PendingOut})
+def summary(request: HttpRequest, survey_id: int, unit_id: int | None = None) -> Any:
     """Return a unit's results: per question n, mean and top-box share with 95 % intervals.
 
     ``numbers`` holds number questions: n, mean (t interval), median and quartiles.
@@ -197,8 +212,17 @@ def summary(request: HttpRequest, survey_id: int, unit_id: int | None = None) ->
 
     Suppressed figures have ``shown: false`` and no numbers. Without ``unit_id`` the highest
     unit the caller may see is used.
+
+    Results never wait for the anonymity decision (it runs in the background): after new answers
+    the previous figures are returned with ``being_updated: true``, computed from the answers
+    they were decided for; before a round's first decision the answer is 202 with the job that
+    makes it (poll ``GET /api/v1/jobs/{job_id}``, then ask again). The same holds for the
+    breakdown, export and free-text endpoints.
     """
-    results, node_id = _load(request, survey_id, unit_id)
+    try:
+        results, node_id = _load(request, survey_id, unit_id)
+    except jobs.ResultsPending as pending:
+        return _pending(pending)
     o = reports.overview(request.user, results, node_id)
     g = o.group
     bench = benchmark(results)
@@ -212,6 +236,7 @@ def summary(request: HttpRequest, survey_id: int, unit_id: int | None = None) ->
         ),
         survey=_survey_out(results.survey),
         threshold=results.policy.threshold,
+        being_updated=results.stale,
         group=GroupOut(
             unit_id=node_id,
             unit=o.node.name,
@@ -251,12 +276,15 @@ def summary(request: HttpRequest, survey_id: int, unit_id: int | None = None) ->
     )
 
 
-@router.get("/results/surveys/{survey_id}/crosstab", response=CrosstabOut)
+@router.get("/results/surveys/{survey_id}/crosstab", response={200: CrosstabOut, 202: PendingOut})
 def crosstab(
     request: HttpRequest, survey_id: int, question: str, by: str = "unit", unit_id: int | None = None
-) -> CrosstabOut:
+) -> Any:
     """Break a question down by the units below (``by=unit``) or a background dimension key."""
-    results, node_id = _load(request, survey_id, unit_id)
+    try:
+        results, node_id = _load(request, survey_id, unit_id)
+    except jobs.ResultsPending as pending:
+        return _pending(pending)
     q = results.question_by_key.get(question)
     dimensions = dict(reports.dimension_choices(results.definition))
     if q is None or (by != "unit" and by not in dimensions):
@@ -266,23 +294,23 @@ def crosstab(
         question=q.key,
         by=by,
         withheld=table.withheld,
+        being_updated=results.stale,
         rows=[CrosstabRowOut(key=r.key, label=r.label, figures=_figures(r.figures)) for r in table.rows],
     )
 
 
-@router.get("/results/surveys/{survey_id}/export", response={200: None})
-def export(
-    request: HttpRequest, survey_id: int, unit_id: int | None = None, format: str = "csv"
-) -> HttpResponseBase:
+@router.get("/results/surveys/{survey_id}/export", response={200: None, 202: PendingOut})
+def export(request: HttpRequest, survey_id: int, unit_id: int | None = None, format: str = "csv") -> Any:
     """Download the suppressed summary table (``format=csv`` or ``xlsx``)."""
-    results, node_id = _load(request, survey_id, unit_id)
+    try:
+        results, node_id = _load(request, survey_id, unit_id)
+    except jobs.ResultsPending as pending:
+        return _pending(pending)
     return exports.aggregated_response(request.user, results, node_id, "xlsx" if format == "xlsx" else "csv")
 
 
-@router.get("/results/surveys/{survey_id}/responses", response={200: None})
-def responses(
-    request: HttpRequest, survey_id: int, unit_id: int | None = None, format: str = "csv"
-) -> HttpResponseBase:
+@router.get("/results/surveys/{survey_id}/responses", response={200: None, 202: PendingOut})
+def responses(request: HttpRequest, survey_id: int, unit_id: int | None = None, format: str = "csv") -> Any:
     """Download response-level data (``format=csv``, ``xlsx`` or ``sav`` for SPSS).
 
     Only for surveys in anonymous mode, roles with the raw-export right and units whose number
@@ -290,7 +318,10 @@ def responses(
     Above 20,000 responses ``xlsx`` and ``sav`` answer 400 ``export_too_large``: prepare them
     with ``POST …/exports`` instead (CSV always streams).
     """
-    results, node_id = _load_raw(request, survey_id, unit_id)
+    try:
+        results, node_id = _load_raw(request, survey_id, unit_id)
+    except jobs.ResultsPending as pending:
+        return _pending(pending)
     fmt = format if format in exports.RAW_FORMATS else "csv"
     if not exports.raw_direct_allowed(results, node_id, fmt):
         raise ServiceError(InsightsErrorCode.EXPORT_TOO_LARGE, exports.raw_direct_refusal(), field="format")
@@ -298,7 +329,13 @@ def responses(
 
 
 def _load_raw(request: HttpRequest, survey_id: int, unit_id: int | None) -> tuple[SurveyResults, int]:
-    return exports.access_raw_export(request.user, survey_id, unit_id)
+    """Return results and unit when the caller may export response-level data there; else 404."""
+
+    def prepare(results: SurveyResults) -> SurveyResults:
+        next_url = f"/results/{results.survey.pk}/"
+        return jobs.prepared_results(user=request.user, results=results, next_url=next_url)
+
+    return exports.access_raw_export(request.user, survey_id, unit_id, prepare=prepare)
 
 
 class ExportIn(Schema):
@@ -321,22 +358,28 @@ def start_export(request: StaffRequest, survey_id: int, payload: ExportIn) -> St
     checks the right and the anonymity mode again when it runs, and is audited then. While
     the caller's job for the same export is still waiting or running, that job is returned.
     """
-    results, node_id = _load_raw(request, survey_id, payload.unit_id)
+    try:
+        results, node_id = _load_raw(request, survey_id, payload.unit_id)
+    except jobs.ResultsPending as pending:
+        return _pending(pending)
     job = jobs.export_start(actor=request.user, results=results, node_id=node_id, fmt=payload.format)
     return Status(202, {"job_id": job.pk, "job": job_out(job)})
 
 
-@router.get("/results/surveys/{survey_id}/text", response=TextAnswersOut)
+@router.get("/results/surveys/{survey_id}/text", response={200: TextAnswersOut, 202: PendingOut})
 def text_answers(
     request: HttpRequest, survey_id: int, question: str, q: str = "", unit_id: int | None = None
-) -> TextAnswersOut:
+) -> Any:
     """Return a free-text question's masked answers (filtered by ``q``) and their themes.
 
     Nothing is listed for a group under the free-text threshold. ``themes`` is null when there
     are fewer answers than the threshold; themes smaller than it are counted in the ``other``
     entry. Themes are formed from all the group's answers, not only the search hits.
     """
-    results, node_id = _load(request, survey_id, unit_id)
+    try:
+        results, node_id = _load(request, survey_id, unit_id)
+    except jobs.ResultsPending as pending:
+        return _pending(pending)
     info = next((t for t in results.text_questions if t.key == question), None)
     if info is None:
         raise Http404

@@ -17,6 +17,7 @@ from medvirk.accounts.access import access_unit_by_id
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
 from medvirk.insights import equity, equity_outcomes
+from medvirk.insights.disclosure import NotReady
 from medvirk.population import selectors, services, usercounts_import
 from medvirk.population.models import PopulationTable
 
@@ -247,7 +248,13 @@ def _representation(report: equity.RepresentationReport) -> dict[str, Any]:
     }
 
 
-@router.get("/population/units/{unit_id}/representation", response=dict)
+def _being_prepared() -> Any:
+    """Answer 202 while a round's first anonymity decisions are made in the background."""
+    message = _("The results of this round are being prepared. Ask again in a minute.")
+    return Status(202, {"being_prepared": True, "message": str(message)})
+
+
+@router.get("/population/units/{unit_id}/representation", response={200: dict, 202: dict})
 def get_representation(
     request: HttpRequest, unit_id: int, survey_id: int | None = None, year: int | None = None
 ) -> dict[str, Any]:
@@ -255,7 +262,10 @@ def get_representation(
     unit = access_unit_by_id(request.user, unit_id, Perm.RESULTS_VIEW)
     if survey_id is not None:
         survey = equity.access_survey_for_unit(unit, survey_id)
-        return _representation(equity.survey_representation(survey=survey, unit=unit))
+        try:
+            return _representation(equity.survey_representation(survey=survey, unit=unit))
+        except NotReady:
+            return _being_prepared()
     if year is not None:
         return _representation(equity.user_representation(unit=unit, year=year))
     return {
@@ -264,14 +274,17 @@ def get_representation(
     }
 
 
-@router.get("/population/units/{unit_id}/gaps", response=dict)
+@router.get("/population/units/{unit_id}/gaps", response={200: dict, 202: dict})
 def get_gaps(
     request: HttpRequest, unit_id: int, survey_id: int, practical_size: float = 0.10
 ) -> dict[str, Any]:
     """Return outcome gaps per group and question and weighted vs unweighted headline results."""
     unit = access_unit_by_id(request.user, unit_id, Perm.RESULTS_VIEW)
     survey = equity.access_survey_for_unit(unit, survey_id)
-    report = equity_outcomes.outcome_report(survey=survey, unit=unit, practical_size=practical_size)
+    try:
+        report = equity_outcomes.outcome_report(survey=survey, unit=unit, practical_size=practical_size)
+    except NotReady:
+        return _being_prepared()
     w = report.weighting
     return {
         "unit_id": unit.pk,

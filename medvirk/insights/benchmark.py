@@ -25,6 +25,7 @@ from medvirk.surveys.models import Answer, Survey
 from medvirk.surveys.selectors import list_templates, load_template
 
 from .counted import counted_responses
+from .disclosure_options import group_view
 from .figures import QuestionFigures, question_figures
 from .questions import DONT_KNOW, QuestionInfo
 from .tables import SurveyResults
@@ -149,11 +150,20 @@ def benchmark(results: SurveyResults) -> Benchmark:
         if len(contributing) < MIN_OTHER_MUNICIPALITIES or others_n < results.policy.threshold:
             continue
         totals: dict[str, int] = defaultdict(int)
-        for counts in per_muni.values():
+        others: dict[str, int] = defaultdict(int)
+        for muni, counts in per_muni.items():
             for key, n in counts.items():
                 totals[key] += n
+                if muni != own:
+                    others[key] += n
         by_id = {o.id: totals.get(o.key, 0) for o in q.options}
-        figures[q.key] = question_figures(q, by_id, _n(q, totals), results.policy)
+        # The viewer may know their own municipality's every answer, so the benchmark minus their
+        # own is the other municipalities' figures: the option rule is applied to those.
+        layout = results.disclosure.option_layout(q.id)
+        if layout is None:
+            continue
+        view = group_view(layout, {o.id: others.get(o.key, 0) for o in q.options}, results.policy)
+        figures[q.key] = question_figures(q, by_id, _n(q, totals), view)
     return Benchmark(True, len(municipalities), len(municipalities - {own}), figures)
 
 

@@ -37,10 +37,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from django.conf import settings
@@ -60,11 +61,15 @@ from medvirk.analysis.suppression import (
 )
 from medvirk.common.dimensions import DIMENSIONS_BY_KEY, DISTRICT
 from medvirk.orgs.models import OrgUnit
-from medvirk.surveys.models import Answer, Response, Survey
+from medvirk.surveys.models import Answer, Response, Survey, SurveyUnit
 from medvirk.surveys.types import DONT_KNOW, Figures, parse_definition, question_type
 
 from . import selectors
 from .counted import counted_responses, decide_counted
+from .questions import QuestionInfo, survey_questions
+
+if TYPE_CHECKING:
+    from .disclosure_options import OptionLayout, OptionView
 
 NOT_STATED = ""  # the category of "prefer not to say", unanswered and unknown values
 
@@ -79,10 +84,27 @@ _LOCK = threading.Lock()
 # survive restarts: a closed round is decided once, ever. The key is a digest of the data version
 # (as below) and of DECISION_VERSION: bump it whenever the suppression rules change, so stored
 # decisions made under the old rules are never used again.
-DECISION_VERSION = 2  # 2: only counted responses make a group shown (counted.py)
+DECISION_VERSION = 3  # 2: only counted responses make a group shown (counted.py); 3: option decision
 PERSIST_CACHE = "disclosure"
 PERSIST_SECONDS = 60 * 60 * 24 * 90
 _PERSIST_KEY = "__persist_key__"
+_FRAME_KEY = "__frame__"
+_COMPLETE_KEY = "__complete__"  # every decision of the round is at hand (``SurveyDisclosure.ready``)
+_STALE_KEY = "__stale__"  # decisions of an earlier data version, shown while the current one is made
+# Per frame, the state and time of the latest complete decision made in this process.
+_LATEST: OrderedDict[str, tuple[dict[Any, Any], float]] = OrderedDict()
+
+
+class NotReady(Exception):
+    """The round's decisions for its current answers are not made yet, and none earlier are at hand."""
+
+
+def budget() -> float | None:
+    """Return the seconds one decision may take before it withholds every count it has not cleared.
+
+    ``settings.DISCLOSURE_SECONDS`` (None: no limit). See ``suppress(..., seconds=)``.
+    """
+    return getattr(settings, "DISCLOSURE_SECONDS", 120.0)
 
 
 def state_for(survey: Survey, tree: selectors.SurveyTree) -> dict[Any, Any]:
@@ -118,7 +140,10 @@ def state_for(survey: Survey, tree: selectors.SurveyTree) -> dict[Any, Any]:
             # the tree itself, not from ``shape``.
             tree_rows = sorted((n.id, n.parent_id or 0, n.is_survey_unit) for n in tree.nodes.values())
             digest = hashlib.sha256(repr((DECISION_VERSION, key[:-1], tree_rows)).encode()).hexdigest()
-            state = _STATE[key] = {_PERSIST_KEY: digest[:40]}
+            # Everything but the answers: rounds of one frame differ only in their responses, so
+            # the latest complete decision of a frame may be shown while a newer one is made.
+            frame = hashlib.sha256(repr((DECISION_VERSION, key[:4], tree_rows)).encode()).hexdigest()
+            state = _STATE[key] = {_PERSIST_KEY: digest[:40], _FRAME_KEY: frame[:40]}
             while len(_STATE) > _STATE_MAX:
                 _STATE.popitem(last=False)
         else:
@@ -130,6 +155,7 @@ def clear_cache() -> None:
     """Forget every cached count and decision (tests; after deleting responses)."""
     with _LOCK:
         _STATE.clear()
+        _LATEST.clear()
     store = _persistent_store()
     if store is not None:
         store.clear()
@@ -242,6 +268,8 @@ class _Shape:
         ]
         # Survey units with survey units below also get never-shown cells of their own respondents.
         self.last_answers: Table | None = None  # the latest answer table, see :func:`answer_table`
+        # Option tables with every count 0, per question structure (see ``disclosure_options``).
+        self.option_templates: dict[tuple[Any, ...], Table] = {}
         self.own_rows = [
             self.row[node.id]
             for node in tree.nodes.values()
@@ -323,11 +351,12 @@ def _add_tree(
     published: bool = True,
     protect: bool = True,
     relations: bool = True,
+    threshold: int | None = None,
 ) -> list[str]:
     """Add one family of cells (unit tree × background slots) with its relations; return its keys.
 
-    ``counts`` are in :meth:`_Shape.counts` order. ``published``/``protect`` apply to every
-    cell: a family that is never shown (the skipped remainder) is added the same way;
+    ``counts`` are in :meth:`_Shape.counts` order. ``published``/``protect``/``threshold`` apply
+    to every cell: a family that is never shown (the skipped remainder) is added the same way;
     ``relations=False`` adds its cells only. Units that are survey units and have survey
     units below get never-shown ``own`` cells, so their own respondents are protected.
     """
@@ -339,7 +368,9 @@ def _add_tree(
 
     def add_cells(name: int | str, start: int, published: bool) -> list[str]:
         names = [f"{prefix}{name}{suffix}" for suffix in suffixes]
-        b.cells(names, counts[start : start + width], published=published, protect=protect)
+        b.cells(
+            names, counts[start : start + width], published=published, protect=protect, threshold=threshold
+        )
         if relations:
             for cols in dim_columns:
                 b.relation(names[0], [names[j] for j in cols])
@@ -411,6 +442,8 @@ def decide_answers(
     respondents: SuppressedTable,
     policy: SuppressionPolicy,
     also_small: frozenset[str] = frozenset(),
+    *,
+    seconds: float | None = None,
 ) -> SuppressedTable:
     """Decide a question's cells linked to the respondents' decision; return the question's cells only.
 
@@ -428,11 +461,15 @@ def decide_answers(
     r_hidden = [d.key for d in respondents.decisions if not d.shown]
     own = answers_only(table)
     first = suppress(
-        own, policy, hide=[ANSWER + k for k in r_hidden if ANSWER + k in own], also_small=also_small
+        own,
+        policy,
+        hide=[ANSWER + k for k in r_hidden if ANSWER + k in own],
+        also_small=also_small,
+        seconds=seconds,
     )
     linked = table.unprotected(_is_answer)
     hide = [k for k in r_hidden if k in linked] + [d.key for d in first.decisions if not d.shown]
-    second = suppress(linked, policy, hide=hide, known=known, also_small=also_small)
+    second = suppress(linked, policy, hide=hide, known=known, also_small=also_small, seconds=seconds)
     out = []
     for d in first.decisions:
         final = d if not d.shown else second[d.key]
@@ -460,6 +497,8 @@ class SurveyDisclosure:
     def _cached(self, key: Any, make: Any, *, persist: bool = False) -> Any:
         if persist and self._load_shared(key):
             return self._state[key]
+        if persist and self.stale:
+            raise NotReady  # an earlier round's decisions are shown only as they were made
         if key not in self._state:
             self._state[key] = make()
             if persist:
@@ -482,7 +521,7 @@ class SurveyDisclosure:
         return key in self._state
 
     def _single(self, question_id: int) -> bool:
-        """Return whether a question takes one answer (its option counts are kept here)."""
+        """Return whether a question takes one answer."""
         return self._kinds().get(question_id, (True, None))[0]
 
     def decided(self, key: Any) -> bool:
@@ -507,7 +546,71 @@ class SurveyDisclosure:
             return True
         return False
 
-    def warm(self, question_ids: Iterable[int]) -> int:
+    @property
+    def stale(self) -> bool:
+        """Return whether these are an earlier data version's decisions (see :func:`latest`)."""
+        return bool(self._state.get(_STALE_KEY))
+
+    @property
+    def decided_at(self) -> float | None:
+        """Return when the round's decisions were completed (a Unix time), if they are."""
+        return self._state.get(_COMPLETE_KEY)
+
+    def round_questions(self) -> list[int]:
+        """Return every question whose figures depend on the round's decisions (local ones too)."""
+
+        def make() -> list[int]:
+            from medvirk.surveys.selectors import local_definition
+
+            from .questions import number_questions
+
+            reg = selectors.registry(survey=self.survey)
+            ids = set(self._infos())
+            ids |= {q.id for q in number_questions(parse_definition(self.survey.definition), reg)}
+            for unit_id in self._local_units():
+                own = local_definition(survey=self.survey, unit_id=unit_id)
+                if own is not None:
+                    ids |= {q.id for q in number_questions(own, reg)}
+            return sorted(ids)
+
+        return self._cached(("disclosure", "round_questions"), make)
+
+    def _local_units(self) -> set[int]:
+        units = SurveyUnit.objects.filter(survey=self.survey).values_list("unit_id", "local_questions")
+        return {unit_id for unit_id, local in units if local}
+
+    def ready(self) -> bool:
+        """Return whether every decision of the round's current answers is at hand (no LP needed)."""
+        if self._state.get(_COMPLETE_KEY):
+            return True
+        shared = self._shared_key(("disclosure", "complete"))
+        stored = _persistent_store().get(shared) if shared is not None else None
+        if stored is not None:
+            self._state[_COMPLETE_KEY] = stored
+        return stored is not None
+
+    def decide(self, progress: Any = None) -> int:
+        """Make (or find) every decision of the round and mark it complete; return how many were made.
+
+        ``progress(done, total)`` is called after each question. Run by the worker
+        (``insights.decide`` jobs, ``warm_results``): pages never make decisions (issue 16).
+        """
+        made = self.warm(self.round_questions(), progress=progress)
+        now = time.time()
+        self._state[_COMPLETE_KEY] = now
+        shared = self._shared_key(("disclosure", "complete"))
+        if shared is not None:
+            store = _persistent_store()
+            store.set(shared, now, PERSIST_SECONDS)
+            store.set(f"mv-disclosure-latest:{self._state[_FRAME_KEY]}", (self._state[_PERSIST_KEY], now))
+        with _LOCK:
+            _LATEST[self._state[_FRAME_KEY]] = (self._state, now)
+            _LATEST.move_to_end(self._state[_FRAME_KEY])
+            while len(_LATEST) > _STATE_MAX:
+                _LATEST.popitem(last=False)
+        return made
+
+    def warm(self, question_ids: Iterable[int], progress: Any = None) -> int:
         """Put the respondent decision and every given question's decision and counts in the shared cache.
 
         What another process or this one already worked out is not worked out again. Returns
@@ -518,15 +621,20 @@ class SurveyDisclosure:
         if not self._shared_now(("disclosure", "respondents")):
             self.respondents  # noqa: B018 — decided for its side effect
             made += 1
+        layouts = self._infos()
         missing = [
             q
             for q in question_ids
             if not self._shared_now(("disclosure", "answers", q))
-            or (self._single(q) and not self._shared_now(("disclosure", "counts", q)))
+            or (q in layouts and not self._shared_now(("disclosure", "options", q)))
+            or not self._shared_now(("disclosure", "counts", q))
         ]
         self.prefetch_answers(missing)
-        for question_id in missing:
+        for done, question_id in enumerate(missing, 1):
             self.answers(question_id)
+            self.options(question_id)
+            if progress is not None:
+                progress(done, len(missing))
         return made + len(missing)
 
     @property
@@ -570,9 +678,11 @@ class SurveyDisclosure:
         def make() -> SuppressedTable:
             table = respondent_table(self.tree, self.layout, self._respondent_leaf())
             if not self.has_uncounted():
-                return suppress(table, self.policy)
+                return suppress(table, self.policy, seconds=budget())
             counted = respondent_table(self.tree, self.layout, self._respondent_leaf(counted=True))
-            return decide_counted(table, counted, lambda t, small: suppress(t, self.policy, also_small=small))
+            return decide_counted(
+                table, counted, lambda t, small: suppress(t, self.policy, also_small=small, seconds=budget())
+            )
 
         return self._cached(("disclosure", "respondents"), make, persist=True)
 
@@ -600,6 +710,8 @@ class SurveyDisclosure:
         todo = [q for q in question_ids if ("disclosure", "answer_leaf", q) not in self._state]
         if not todo:
             return
+        if self.stale:
+            raise NotReady  # never counts of today under decisions made earlier
         kinds = self._kinds()
         layout = self.layout
         bg = [f"response__{selectors.BG_COLUMNS[d]}" for d in layout.dims]
@@ -621,15 +733,24 @@ class SurveyDisclosure:
                 .order_by()
             )
             self._count_rows({q: exclusive[q] for q in part}, _rows(rows), leaves)
-        if multiple:
+        for i in range(0, len(multiple), batch):
+            part = multiple[i : i + batch]
+            # Respondents who answered (the question's cells), then how many chose each option.
             rows = (
-                base.filter(question_id__in=multiple)
+                base.filter(question_id__in=part)
                 .values_list("unit_id", "question_id", *bg)
                 .annotate(n=Count("response_id", distinct=True))
                 .order_by()
             )
             for unit_id, qid, *values, n in _rows(rows):
                 _add_row(leaves[qid], layout, unit_id, layout.normalise(values), n)
+            rows = (
+                base.filter(question_id__in=part)
+                .values_list("unit_id", "question_id", "option_id", *bg)
+                .annotate(n=Count("id"))
+                .order_by()
+            )
+            self._count_rows(dict.fromkeys(part), _rows(rows), None)
         for qid, leaf in leaves.items():
             self._state.setdefault(("disclosure", "answer_leaf", qid), leaf)
         if self.has_uncounted():
@@ -639,9 +760,13 @@ class SurveyDisclosure:
         self,
         dont_know: Mapping[int, int | None],
         rows: Iterable[tuple[Any, ...]],
-        leaves: dict[int, Marginals],
+        leaves: dict[int, Marginals] | None,
     ) -> None:
-        """Fold (unit, question, option, bg…, n) rows of single-answer questions into their counts."""
+        """Fold (unit, question, option, bg…, n) rows into option counts per unit and per category.
+
+        With ``leaves`` (single-answer questions) the answers without "don't know" are also the
+        question's cell counts; multiple-choice questions count their respondents apart.
+        """
         layout = self.layout
         dims = layout.dims
         # survey unit → option → answers, and per dimension (survey unit, category) → option
@@ -658,10 +783,8 @@ class SurveyDisclosure:
                 cats = normalised[raw] = layout.normalise(raw)
             per_option = counts[qid].setdefault(unit_id, {})
             per_option[oid] = per_option.get(oid, 0) + n
-            if oid is None or oid != dont_know[qid]:
+            if leaves is not None and (oid is None or oid != dont_know[qid]):
                 _add_row(leaves[qid], layout, unit_id, cats, n)
-            if oid is None:
-                continue
             per_dim = by_dim[qid]
             for d, c in zip(dims, cats, strict=True):
                 cell = per_dim[d].setdefault((unit_id, c), {})
@@ -672,8 +795,6 @@ class SurveyDisclosure:
             self._share(key)
 
     def _option_counts_pair(self, question_id: int) -> Any:
-        if not self._single(question_id):
-            return None  # multiple choice: counted per option elsewhere
         key = ("disclosure", "counts", question_id)
         if not self._load_shared(key):
             self.prefetch_answers([question_id])
@@ -688,14 +809,15 @@ class SurveyDisclosure:
         missing = []
         for qid in question_ids:
             counted = self._load_shared(("disclosure", "counts", qid))
-            if (self._single(qid) and not counted) or not self.decided(("disclosure", "answers", qid)):
+            if not counted or not self.decided(("disclosure", "answers", qid)):
                 missing.append(qid)
         self.prefetch_answers(missing)
 
     def option_counts(self, question_id: int) -> dict[int, dict[int | None, int]] | None:
-        """Return survey unit → option → answers of a single-answer question (raw: never shown as is).
+        """Return survey unit → option → answers of a question (raw: never shown as is).
 
-        None for multiple-choice and other questions this module does not count.
+        For multiple choice, how many chose each option. None for a question this round does
+        not hold.
         """
         pair = self._option_counts_pair(question_id)
         return None if pair is None else pair[0]
@@ -748,6 +870,114 @@ class SurveyDisclosure:
         for qid, leaf in leaves.items():
             self._state.setdefault(("disclosure", "counted_answer_leaf", qid), leaf)
 
+    def _infos(self) -> dict[int, QuestionInfo]:
+        """Return every question with counted answers by id: the round's and every unit's own."""
+
+        def make() -> dict[int, QuestionInfo]:
+            from medvirk.surveys.selectors import local_definition
+
+            reg = selectors.registry(survey=self.survey)
+            infos = survey_questions(parse_definition(self.survey.definition), reg)
+            units = SurveyUnit.objects.filter(survey=self.survey).values_list("unit_id", "local_questions")
+            for unit_id, local in units:
+                own = local_definition(survey=self.survey, unit_id=unit_id) if local else None
+                if own is not None:
+                    infos += survey_questions(own, reg)
+            return {q.id: q for q in infos}
+
+        return self._cached(("disclosure", "infos"), make)
+
+    def counted_questions(self) -> frozenset[int]:
+        """Return the questions whose answers this module counts per option (all with options)."""
+        return frozenset(self._infos())
+
+    def option_layout(self, question_id: int) -> OptionLayout | None:
+        """Return how a counted question's answers split into option cells (None: not counted)."""
+        info = self._infos().get(question_id)
+        if info is None:
+            return None
+        key = ("disclosure", "option_layout", question_id)
+        if key not in self._state:
+            pair = self._option_counts_pair(question_id)
+            answered = {o for per in (pair[0] if pair else {}).values() for o, n in per.items() if n}
+            from .disclosure_options import option_layout
+
+            self._state[key] = option_layout(info, selectors.registry(survey=self.survey), answered)
+        return self._state[key]
+
+    def options(self, question_id: int) -> SuppressedTable | None:
+        """Return the decision on a question's option, "don't know" and top-box counts in every group.
+
+        See :mod:`.disclosure_options`. None for a question without counted options.
+        """
+        layout = self.option_layout(question_id)
+        if layout is None:
+            return None
+
+        def make() -> SuppressedTable:
+            from .disclosure_options import decide_options, option_table, per_option_marginals
+
+            by_unit, by_dim = self._option_counts_pair(question_id)
+            extra = [layout.dont_know] if layout.dont_know is not None else []
+            per = per_option_marginals([*layout.options, *extra], by_unit, by_dim)
+            table = option_table(
+                _shape(self.tree, self.layout),
+                layout,
+                self._respondent_leaf(),
+                self.answer_leaf(question_id),
+                per,
+                per.get(layout.dont_know) if layout.dont_know is not None else None,
+                self.policy,
+            )
+            return decide_options(
+                table, self.respondents, self.answers(question_id), self.policy, seconds=budget()
+            )
+
+        return self._cached(("disclosure", "options", question_id), make, persist=True)
+
+    def group_view(
+        self, question_id: int, node_id: int, dimension: str | None = None, category: str = NOT_STATED
+    ) -> OptionView | None:
+        """Return what may be shown of a group's answers to a question (None: its answers are hidden).
+
+        For modules that do not hold the option counts (the equity report).
+        """
+        if not self.answers(question_id)[cell_key(node_id, dimension, category)].shown:
+            return None
+        units = self.tree.survey_units_below(node_id)
+        counts: dict[int | None, int] = {}
+        parts: list[Mapping[Any, int]]
+        if dimension is None:
+            per_unit = self.option_counts(question_id) or {}
+            parts = [per_unit.get(u, {}) for u in units]
+        else:
+            per_cat = self.option_counts_by(question_id, dimension) or {}
+            parts = [per_cat.get((u, category), {}) for u in units]
+        for part in parts:
+            for option, n in part.items():
+                counts[option] = counts.get(option, 0) + n
+        return self.view(question_id, counts, node_id, dimension, category)
+
+    def view(
+        self,
+        question_id: int,
+        counts: Mapping[Any, int],
+        node_id: int,
+        dimension: str | None = None,
+        category: str = NOT_STATED,
+    ) -> OptionView | None:
+        """Return what may be shown of a group's answers to a question, whose answer count is shown.
+
+        ``counts`` are the group's answers per option. None for a question without options.
+        """
+        from .disclosure_options import option_view
+
+        layout = self.option_layout(question_id)
+        decision = self.options(question_id)
+        if layout is None or decision is None:
+            return None
+        return option_view(decision, layout, cell_key(node_id, dimension, category), counts, self.policy)
+
     def answer_leaf(self, question_id: int) -> Marginals:
         """Return a question's cell counts per (survey unit, background categories)."""
         self.prefetch_answers([question_id])
@@ -765,7 +995,7 @@ class SurveyDisclosure:
                 return self.respondents
             table = answer_table(self.tree, self.layout, respondents, leaf)
             if not self.has_uncounted():
-                return decide_answers(table, self.respondents, self.policy)
+                return decide_answers(table, self.respondents, self.policy, seconds=budget())
             counted = answer_table(
                 self.tree,
                 self.layout,
@@ -775,7 +1005,7 @@ class SurveyDisclosure:
             return decide_counted(
                 table,
                 counted,
-                lambda t, small: decide_answers(t, self.respondents, self.policy, small),
+                lambda t, small: decide_answers(t, self.respondents, self.policy, small, seconds=budget()),
                 prefix=ANSWER,
             )
 
@@ -826,15 +1056,52 @@ def _count(table: SuppressedTable, key: str) -> int | None:
         return None
 
 
+def latest(survey: Survey, tree: selectors.SurveyTree, state: Mapping[Any, Any]) -> SurveyDisclosure | None:
+    """Return the latest complete decisions of the round's frame made for earlier answers, if any.
+
+    Same definition, threshold and tree, older answers: shown (marked as being updated) while
+    the decisions for the current answers are made in the worker. Their counts are the ones
+    they were made from, kept with them, never today's.
+    """
+    frame = state[_FRAME_KEY]
+    with _LOCK:
+        held = _LATEST.get(frame)
+    if held is not None and held[0] is not state:
+        return SurveyDisclosure(survey, tree, {**held[0], _STALE_KEY: True})
+    store = _persistent_store()
+    pointer = store.get(f"mv-disclosure-latest:{frame}") if store is not None else None
+    if pointer is None or pointer[0] == state[_PERSIST_KEY]:
+        return None
+    digest, when = pointer
+    stale = {_PERSIST_KEY: digest, _FRAME_KEY: frame, _STALE_KEY: True, _COMPLETE_KEY: when}
+    return SurveyDisclosure(survey, tree, stale)
+
+
 def disclosure_for(survey: Survey) -> SurveyDisclosure:
-    """Return the survey's disclosure (for modules outside insights, e.g. the equity report)."""
-    return SurveyDisclosure(survey)
+    """Return the round's decisions for the equity report: current, else the latest earlier ones.
+
+    Raises :class:`NotReady` when neither is at hand (the caller shows that the round is being
+    prepared; the results pages start the work).
+    """
+    from .jobs import decide_start  # the jobs module builds on this one
+
+    current = SurveyDisclosure(survey)
+    if current.ready():
+        return current
+    decide_start(user=None, survey=survey)  # at once with the immediate task backend (tests)
+    if current.ready():
+        return current
+    earlier = latest(survey, current.tree, current._state)
+    if earlier is None:
+        raise NotReady
+    return earlier
 
 
 __all__ = [
     "NOT_STATED",
     "Layout",
     "Marginals",
+    "NotReady",
     "SurveyDisclosure",
     "answer_table",
     "answers_only",
@@ -843,6 +1110,7 @@ __all__ = [
     "clear_cache",
     "decide_answers",
     "disclosure_for",
+    "latest",
     "marginals",
     "policy_for",
     "respondent_table",

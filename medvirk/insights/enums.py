@@ -15,6 +15,7 @@ class InsightsErrorCode(ErrorCode):
     EXPORT_NOT_ALLOWED = "export_not_allowed"
     EXPORT_TOO_LARGE = "export_too_large"
     INVALID_FORMAT = "invalid_format"
+    SURVEY_GONE = "survey_gone"
     TOO_FEW_RESPONSES = "too_few_responses"
 
 

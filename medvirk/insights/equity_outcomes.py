@@ -160,6 +160,13 @@ def _answer_shown(disclosure: Any, question_id: int | None, node: int, *slot: st
     return disclosure.shown_answers(question_id, node, *slot)
 
 
+def _view(disclosure: Any, question_id: int | None, node: int, *slot: str) -> Any:
+    """Return what the one decision lets a group show of its answers (None: nothing)."""
+    if disclosure is None or question_id is None:
+        return None
+    return disclosure.group_view(question_id, node, *slot)
+
+
 def _gaps(
     survey: Any,
     unit: OrgUnit,
@@ -204,6 +211,11 @@ def _gaps(
                     or _answer_shown(disclosure, qid, unit.pk, dim, "") is None
                 ):
                     continue
+                # The group's, the unit's and "not stated"'s top-box counts must all be cleared
+                # (the rest's share follows from them); the adjusted model also needs their means.
+                views = [_view(disclosure, qid, unit.pk, *slot) for slot in ((dim, g.group), (), (dim, ""))]
+                if not all(v is not None and v.top("equity") for v in views):
+                    continue
                 vals, groups = qs[g.question]
                 mask = np.array([x == g.group for x in groups])
                 known = np.array([x is not None for x in groups])
@@ -224,7 +236,7 @@ def _gaps(
                     flagged=g.flagged,
                     reason=g.reason,
                 )
-                if g.flagged:
+                if g.flagged and all(v is not None and v.mean for v in views):
                     controls = {
                         c: [bg[r][c] or None for r, _v in (answers[g.question])]
                         for c in CONTROLS
@@ -328,8 +340,13 @@ def _headline(
     kept: list[int],
     threshold: int,
     shown_n: dict[str, int | None] | None = None,
+    cleared: dict[str, tuple[bool, bool]] | None = None,
 ) -> list[HeadlineRow]:
-    """Return headline rows; with ``shown_n`` only for questions whose unit count is shown (and equal)."""
+    """Return headline rows; with ``shown_n`` only for questions whose unit count is shown (and equal).
+
+    ``cleared`` holds per question whether the one decision lets the unit show its mean (every
+    option count shown) and its weighted figures (also every weighting group's).
+    """
     rows = []
     position = {r: i for i, r in enumerate(kept)}
     for qkey, info in questions.items():
@@ -338,12 +355,15 @@ def _headline(
             continue
         if shown_n is not None and shown_n.get(qkey) != len(pairs):
             continue
+        mean_ok, weighted_ok = cleared.get(qkey, (False, False)) if cleared is not None else (True, True)
+        if not mean_ok:
+            continue
         vals = np.array([v for _r, v in pairs], dtype=float)
         est = mean_interval(vals)
         row = HeadlineRow(qkey, info.text, len(pairs), est.estimate, est.interval)
         row.top_box = top_box_share(vals, info.top).estimate
         sub = [(r, v) for r, v in pairs if r in weights]
-        if len(sub) >= max(threshold, 2):
+        if weighted_ok and len(sub) >= max(threshold, 2):
             # Those who skipped the question stay in the raked design with a missing value: a
             # domain, as R's svymean(..., na.rm = TRUE), so the SE is not conditional on who
             # answered.
@@ -360,6 +380,26 @@ def _headline(
     return rows
 
 
+def _cleared(disclosure: Any, question_id: int, unit: OrgUnit, margins: list[str]) -> tuple[bool, bool]:
+    """Return whether the unit may show its mean, and its weighted figures, for a question.
+
+    The mean needs every option count of the unit shown (then it reveals nothing more). The
+    weighted figures also need every group of every weighting dimension in the unit shown in
+    full, "not stated" included: they weigh the same answers by those groups.
+    """
+    view = _view(disclosure, question_id, unit.pk)
+    if view is None or not view.mean:
+        return False, False
+    layout = disclosure.layout
+    groups = [(d, c) for d in margins if d in layout.dims for c in layout.cats[d]]
+    if any(d not in layout.dims for d in margins):
+        return True, False
+    weighted = all(
+        (g := _view(disclosure, question_id, unit.pk, *slot)) is not None and g.mean for slot in groups
+    )
+    return True, weighted
+
+
 def outcome_report(
     *,
     survey: Any,
@@ -372,9 +412,13 @@ def outcome_report(
     dims = survey_dimensions(survey)
     if tree is None:
         tree, _paths = survey_tree_counts(survey, dims)
+    threshold = survey.threshold
+    if getattr(getattr(tree, "disclosure", None), "stale", False):
+        # The round's decisions are being remade for new answers; outcomes read today's answers,
+        # which must never be shown under earlier decisions: none until the new ones are made.
+        return OutcomeReport([], [], None, practical_size, threshold)
     questions = survey_questions(survey, language)
     ids, bg = _respondents(survey, unit, dims)
-    threshold = survey.threshold
     if (tree.get(unit.pk, "all") or 0) < threshold:
         return OutcomeReport([], [], None, practical_size, threshold)
     answers = _answers(survey, ids, list(questions))
@@ -386,13 +430,14 @@ def outcome_report(
         # Either count (and the effective n: n = design effect × effective n) would give
         # away a small group: the few left out, or the few weighted.
         weighting.n = weighting.n_excluded = weighting.effective_n = None
-    shown_n = None
+    shown_n = cleared = None
     disclosure = getattr(tree, "disclosure", None)
     if disclosure is not None:
         qids = _question_ids(disclosure, questions)
         disclosure.prefetch_answers(qids.values())
         shown_n = {key: _answer_shown(disclosure, qid, unit.pk) for key, qid in qids.items()}
-    headline = _headline(questions, answers, weights, codes, kept, threshold, shown_n)
+        cleared = {key: _cleared(disclosure, qid, unit, weighting.margins) for key, qid in qids.items()}
+    headline = _headline(questions, answers, weights, codes, kept, threshold, shown_n, cleared)
     return OutcomeReport(gaps, headline, weighting, practical_size, threshold)
 
 

@@ -197,9 +197,20 @@ def raw_export_allowed(user: Any, results: SurveyResults, node_id: int) -> bool:
     )
 
 
-def access_raw_export(user: Any, survey_id: Any, unit_id: Any) -> tuple[SurveyResults, int]:
-    """Return results and unit when ``user`` may export response-level data there; else 404."""
+def access_raw_export(
+    user: Any,
+    survey_id: Any,
+    unit_id: Any,
+    prepare: Callable[[SurveyResults], SurveyResults] | None = None,
+) -> tuple[SurveyResults, int]:
+    """Return results and unit when ``user`` may export response-level data there; else 404.
+
+    ``prepare`` swaps the results for those whose decisions are at hand (see
+    :func:`.jobs.prepared_results`) before the unit's respondents are checked.
+    """
     results, node_id = access_results(user, survey_id, unit_id, Perm.RESULTS_EXPORT_RAW)
+    if prepare is not None:
+        results = prepare(results)
     if not raw_export_allowed(user, results, node_id):
         raise Http404
     return results, node_id

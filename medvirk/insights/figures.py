@@ -16,8 +16,8 @@ import numpy as np
 
 from medvirk.analysis.intervals import Estimate, mean_interval, wilson_interval
 from medvirk.analysis.significance import ReliableChange, reliable_change_mean, reliable_change_share
-from medvirk.analysis.suppression import SuppressionPolicy, suppress_options
 
+from .disclosure_options import OptionView
 from .questions import DONT_KNOW, QuestionInfo
 
 
@@ -75,38 +75,41 @@ def top_box_count(question: QuestionInfo, counts: Mapping[Any, int]) -> int:
 
 
 def question_figures(
-    question: QuestionInfo, counts: Mapping[Any, int], n: int, policy: SuppressionPolicy
+    question: QuestionInfo, counts: Mapping[Any, int], n: int, view: OptionView
 ) -> QuestionFigures:
-    """Compute the distribution, mean and top-box share of a shown group from its option counts.
+    """Compute what a shown group's answers may show: distribution, mean and top-box share.
 
     ``n`` is the group's cell count in the suppression table: answers on the scale (without
-    "don't know") for scaled questions, respondents for choice questions.
+    "don't know") for scaled questions, respondents for choice questions. ``view`` is the
+    round's decision on the group's option counts (:mod:`.disclosure_options`): options it
+    withholds are merged into "other options"; the mean and its interval are computed only when
+    every option count is shown (then they reveal nothing the counts do not), the top-box share
+    only when its count is cleared, "don't know" only when its count is.
     """
     dk_option = question.dont_know
-    dont_know = counts.get(dk_option.id, 0) if dk_option else None
+    dont_know = counts.get(dk_option.id, 0) if dk_option and view.dont_know else None
     shown_options = [o for o in question.options if o.key != DONT_KNOW]
-    per_option = suppress_options(
-        {o.key: counts.get(o.id, 0) for o in shown_options}, policy, exclusive=question.exclusive
-    )
-    decided = {d.key: d for d in per_option.options}
     options = tuple(
         OptionFigure(
             o.key,
             o.label,
-            decided[o.key].count,
-            _share(decided[o.key].count, n),
+            counts.get(o.id, 0) if o.id in view.shown else None,
+            _share(counts.get(o.id, 0) if o.id in view.shown else None, n),
         )
         for o in shown_options
     )
-    merged_labels = tuple(o.label for o in shown_options if decided[o.key].merged)
-    merged = per_option.merged_count
+    merged_options = [o for o in shown_options if o.id not in view.shown]
+    merged = None
+    if merged_options and view.merged_total:
+        merged = sum(counts.get(o.id, 0) for o in merged_options)
     mean = top = None
     top_from = None
     if question.scaled and n:
-        values = scale_values(question, counts)
-        mean = mean_interval(values)
-        top_from = question.scale.top_box_from() if question.scale else None
-        top = wilson_interval(top_box_count(question, counts), n)
+        if view.mean:
+            mean = mean_interval(scale_values(question, counts))
+        if view.top():
+            top_from = question.scale.top_box_from() if question.scale else None
+            top = wilson_interval(top_box_count(question, counts), n)
     return QuestionFigures(
         question=question,
         shown=True,
@@ -115,7 +118,7 @@ def question_figures(
         options=options,
         merged_count=merged,
         merged_share=merged / n if merged is not None and n else None,
-        merged_labels=merged_labels,
+        merged_labels=tuple(o.label for o in merged_options),
         dont_know=dont_know,
         mean=mean,
         top_box=top,
@@ -142,21 +145,30 @@ def trend(
     counts_before: Mapping[Any, int],
     counts_after: Mapping[Any, int],
     min_n: int,
+    *,
+    means: bool = True,
+    tops: bool = True,
 ) -> Trend:
-    """Compare two shown groups of the same question in consecutive rounds."""
+    """Compare two shown groups of the same question in consecutive rounds.
+
+    ``means``/``tops``: both rounds show the group's mean / top-box share. A change is only
+    worked out from figures both rounds show, so its direction reveals nothing they do not.
+    """
     if not (question.scaled and before.scaled):
         return Trend(None, None)
     a, b = scale_values(before, counts_before), scale_values(question, counts_after)
     if a.size < 2 or b.size < 2:
         return Trend(None, None)
-    mean = reliable_change_mean(a, b, min_n=min_n)
-    share = reliable_change_share(
-        top_box_count(before, counts_before),
-        int(a.size),
-        top_box_count(question, counts_after),
-        int(b.size),
-        min_n=min_n,
-    )
+    mean = reliable_change_mean(a, b, min_n=min_n) if means else None
+    share = None
+    if tops:
+        share = reliable_change_share(
+            top_box_count(before, counts_before),
+            int(a.size),
+            top_box_count(question, counts_after),
+            int(b.size),
+            min_n=min_n,
+        )
     return Trend(mean, share)
 
 

@@ -188,3 +188,79 @@ def report_pdf(job: Job, progress: Progress) -> JobResult:
         data={"survey_id": survey.pk, "unit_id": node_id},
         message=_("The report is ready."),
     )
+
+
+# --- the round's anonymity decisions, made in the worker (issue 16) -------------------------------
+
+DECIDE_JOB = "insights.decide"
+
+
+class ResultsPending(Exception):
+    """No decision of the round is at hand yet; ``job`` is making it (show its progress)."""
+
+    def __init__(self, job: Job) -> None:
+        super().__init__(job)
+        self.job = job
+
+
+def decide_start(*, user: Any, survey: Any, next_url: str = "") -> Job:
+    """Queue the making of a round's decisions for its current answers; return the job.
+
+    While the same user's job for the round still waits or runs, that job is returned. The job
+    finds what another process (``warm_results --watch``, another user's job) has made.
+    """
+    pending = (
+        Job.objects.filter(
+            municipality=survey.municipality,
+            kind=DECIDE_JOB,
+            created_by=user,
+            status__in=[JobStatus.QUEUED, JobStatus.RUNNING],
+            params__survey_id=survey.pk,
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if pending is not None and not job_abandon_if_stalled(pending):
+        return pending
+    params = {"survey_id": survey.pk, "next": next_url}
+    return start_job(kind=DECIDE_JOB, municipality=survey.municipality, user=user, params=params)
+
+
+@job_handler(DECIDE_JOB, label=gettext_lazy("Preparing the results"))
+def decide_round(job: Job, progress: Progress) -> JobResult:
+    """Make every anonymity decision of the round's current answers, reporting questions done."""
+    from medvirk.surveys.models import Survey
+
+    survey = Survey.objects.filter(
+        pk=job.params.get("survey_id"), municipality_id=job.municipality_id
+    ).first()
+    if survey is None:
+        raise ServiceError(InsightsErrorCode.SURVEY_GONE, _("The survey no longer exists."))
+    results = SurveyResults(survey)
+    message = _("Working out which figures can be shown without revealing anyone")
+    progress(0, 0, message)
+    results.disclosure.decide(progress=lambda done, total: progress(done, total, message))
+    return JobResult(url=job.params.get("next", ""), message=_("The results are ready."))
+
+
+def prepared_results(*, user: Any, results: SurveyResults, next_url: str) -> SurveyResults:
+    """Return a round's results for a page or API call, never making a decision in the request.
+
+    ``results`` as :func:`.tables.access_results` returns them. The current answers' decisions
+    when they are made; else the worker is asked to make them (at once in tests and with the
+    immediate task backend) and, meanwhile, the latest earlier decisions are shown with the
+    counts they were made from (``results.stale``). Raises :class:`ResultsPending` when the
+    round has none yet.
+    """
+    from .disclosure import latest
+
+    if results.disclosure.ready():
+        return results
+    survey = results.survey
+    job = decide_start(user=user, survey=survey, next_url=next_url)
+    if results.disclosure.ready():
+        return results
+    earlier = latest(survey, results.tree, results.disclosure._state)
+    if earlier is None:
+        raise ResultsPending(job)
+    return SurveyResults(survey, results.tree, disclosure=earlier)

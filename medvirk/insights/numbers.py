@@ -41,6 +41,10 @@ def summarise(question: QuestionInfo, values: list[float]) -> NumberFigures:
 
 def number_figures(results: SurveyResults, question: QuestionInfo, node_id: int) -> NumberFigures:
     """Return one number question's figures for one unit (no numbers when suppressed)."""
+    if results.stale:
+        # Medians and quartiles are computed from the answers themselves, which are today's, not
+        # those the earlier decision was made from: nothing until the new decision is made.
+        return NumberFigures(question, False, "being_updated")
     decision = results.question_table(question)[node_key(node_id)]
     if not decision.shown or decision.count is None:
         return NumberFigures(question, False, decision.status.value)

@@ -98,6 +98,8 @@ def overview(
     prev_survey = selectors.previous_round(survey=results.survey) if with_trend else None
     if prev_survey is not None:
         previous = SurveyResults(prev_survey)
+        if not previous.disclosure.ready():
+            previous = None  # no trend until its decisions are made (never in a request)
     compare_ids = comparison_nodes(user, tree, node_id)
     views = []
     own_questions = own_unit_questions(results, node_id)[0]  # never compared with others or rounds

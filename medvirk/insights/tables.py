@@ -37,6 +37,7 @@ from medvirk.surveys.types import parse_definition
 from . import selectors
 from .counted import decide_counted
 from .disclosure import NOT_STATED, SurveyDisclosure, cell_key, clear_cache, policy_for, state_for
+from .disclosure_options import OptionView
 from .figures import (
     QuestionFigures,
     ThemeFigure,
@@ -56,6 +57,8 @@ from .questions import (
 )
 
 _EPS = 1e-6
+# For a question the option decision does not cover (none today): no option count, no figure.
+_COUNTS_ONLY = OptionView(frozenset(), False, frozenset(), False, False)
 
 
 def _state_for(survey: Survey, tree: selectors.SurveyTree) -> dict[Any, Any]:
@@ -162,7 +165,14 @@ class TextFigures:
 class SurveyResults:
     """Suppressed results of one survey round, computed lazily, table by table."""
 
-    def __init__(self, survey: Survey, tree: selectors.SurveyTree | None = None) -> None:
+    def __init__(
+        self,
+        survey: Survey,
+        tree: selectors.SurveyTree | None = None,
+        *,
+        disclosure: SurveyDisclosure | None = None,
+    ) -> None:
+        """Results of ``survey``; with ``disclosure``, those decisions (e.g. earlier, see ``stale``)."""
         self.survey = survey
         self.tree = tree or selectors.survey_tree(survey=survey)
         self.policy = policy_for(survey)
@@ -172,8 +182,17 @@ class SurveyResults:
         self.text_questions = text_questions(self.definition, self.registry)
         self.question_by_key = {q.key: q for q in self.questions}
         self.question_ids = {q.id for q in self.questions}
-        self._state = _state_for(survey, self.tree)
-        self.disclosure = SurveyDisclosure(survey, self.tree, self._state)
+        if disclosure is None:
+            self._state = _state_for(survey, self.tree)
+            self.disclosure = SurveyDisclosure(survey, self.tree, self._state)
+        else:
+            self._state = disclosure._state
+            self.disclosure = disclosure
+
+    @property
+    def stale(self) -> bool:
+        """Return whether the figures are from earlier answers, shown while new ones are included."""
+        return self.disclosure.stale
 
     # --- counts (private) -------------------------------------------------------------------
 
@@ -186,8 +205,8 @@ class SurveyResults:
         """
         if "prefetched" in self._state:
             return
-        self.disclosure.prefetch_counts(q.id for q in self.questions)
-        counted = {q.id for q in self.questions if self.disclosure.option_counts(q.id) is not None}
+        counted = self.disclosure.counted_questions()
+        self.disclosure.prefetch_counts(counted)
         rest = [q.pk for q in self.registry.question_by_key.values() if q.pk not in counted]
         per_question: dict[int, dict[int, dict[int | None, int]]] = defaultdict(lambda: defaultdict(dict))
         if rest:
@@ -203,7 +222,7 @@ class SurveyResults:
         """Return survey unit → option → answers for one question (one GROUP BY, cached)."""
         key = ("counts", question_id)
         if key not in self._state:
-            if question_id in self.question_ids:
+            if question_id in self.disclosure.counted_questions():
                 counted = self.disclosure.option_counts(question_id)
                 if counted is not None:
                     return counted
@@ -262,7 +281,8 @@ class SurveyResults:
                 figs = hidden_figures(question, decision.status.value)
             else:
                 counts = self._node_counts(question, node_id)
-                figs = question_figures(question, counts, decision.count, self.policy)
+                view = self.disclosure.view(question.id, counts, node_id)
+                figs = question_figures(question, counts, decision.count, view or _COUNTS_ONLY)
             self._state[key] = figs
         return self._state[key]
 
@@ -280,6 +300,8 @@ class SurveyResults:
             previous._node_counts(before, node_id),
             self._node_counts(question, node_id),
             self.policy.threshold,
+            means=now.mean is not None and then.mean is not None,
+            tops=now.top_box is not None and then.top_box is not None,
         )
 
     def themes(self, node_id: int) -> list[ThemeFigure]:
@@ -348,7 +370,8 @@ class SurveyResults:
                     for u in units:
                         for oid, n in option_counts.get((u, cat), {}).items():
                             counts[oid] += n
-                    figs = question_figures(question, counts, decision.count, self.policy)
+                    view = self.disclosure.view(question.id, counts, node_id, dimension, cat)
+                    figs = question_figures(question, counts, decision.count, view or _COUNTS_ONLY)
                 self._state[key] = figs
             rows.append(CrosstabRow(cat, labels.get(cat, cat), self._state[key]))
         return Crosstab(question, dimension, tuple(rows))

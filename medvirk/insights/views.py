@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -26,7 +30,29 @@ from .text_themes import text_themes
 
 
 def _load(request: HttpRequest, survey_id: int) -> tuple[SurveyResults, int]:
-    return access_results(request.user, survey_id, request.GET.get("unit"))
+    """Return the round's results and the unit; raise ``ResultsPending`` while none are prepared."""
+    results, node_id = access_results(request.user, survey_id, request.GET.get("unit"))
+    return _prepare(request)(results), node_id
+
+
+def _prepare(request: HttpRequest) -> Callable[[SurveyResults], SurveyResults]:
+    """Return what swaps fresh results for those whose decisions are at hand (never deciding here)."""
+    return lambda results: jobs.prepared_results(
+        user=request.user, results=results, next_url=request.get_full_path()
+    )
+
+
+def _prepared(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Send the user to the progress page of the work that prepares a round's first results."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        try:
+            return view(request, *args, **kwargs)
+        except jobs.ResultsPending as pending:
+            return redirect(pending.job)
+
+    return wrapper
 
 
 @staff_view
@@ -39,6 +65,7 @@ def survey_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view
+@_prepared
 def survey_results(request: HttpRequest, survey_id: int) -> HttpResponse:
     """Show one round's results for a unit: per question, comparisons, trend and themes."""
     results, node_id = _load(request, survey_id)
@@ -63,6 +90,7 @@ def survey_results(request: HttpRequest, survey_id: int) -> HttpResponse:
 
 
 @staff_view
+@_prepared
 def crosstab(request: HttpRequest, survey_id: int) -> HttpResponse:
     """Break one question down by units or by a background question."""
     results, node_id = _load(request, survey_id)
@@ -89,11 +117,13 @@ def crosstab(request: HttpRequest, survey_id: int) -> HttpResponse:
         "top_chart": top_box_chart("x-top", rows) if question.scaled else None,
         "unit_choices": reports.unit_choices(request.user, results.tree),
         "threshold": results.policy.threshold,
+        "results": results,
     }
     return render(request, "insights/crosstab.html", context)
 
 
 @staff_view
+@_prepared
 def text_answers(request: HttpRequest, survey_id: int) -> HttpResponse:
     """List free-text answers (personal data masked) for a unit, searchable."""
     results, node_id = _load(request, survey_id)
@@ -120,6 +150,7 @@ def text_answers(request: HttpRequest, survey_id: int) -> HttpResponse:
 
 
 @staff_view
+@_prepared
 def export_aggregated(request: HttpRequest, survey_id: int) -> HttpResponseBase:
     """Download the suppressed summary table of a unit and its comparison units (CSV or XLSX)."""
     results, node_id = _load(request, survey_id)
@@ -127,9 +158,12 @@ def export_aggregated(request: HttpRequest, survey_id: int) -> HttpResponseBase:
 
 
 @staff_view
+@_prepared
 def export_raw(request: HttpRequest, survey_id: int) -> HttpResponseBase:
     """Download response-level data; anonymous surveys and permitted roles only."""
-    results, node_id = exports.access_raw_export(request.user, survey_id, request.GET.get("unit"))
+    results, node_id = exports.access_raw_export(
+        request.user, survey_id, request.GET.get("unit"), _prepare(request)
+    )
     fmt = request.GET.get("format", "csv")
     fmt = fmt if fmt in exports.RAW_FORMATS else "csv"
     if not exports.raw_direct_allowed(results, node_id, fmt):
@@ -144,9 +178,12 @@ def _results_url(results: SurveyResults, node_id: int) -> str:
 
 @staff_view
 @require_POST
+@_prepared
 def export_raw_start(request: StaffRequest, survey_id: int) -> HttpResponse:
     """Start preparing response-level data in the background; the job's page shows progress."""
-    results, node_id = exports.access_raw_export(request.user, survey_id, request.GET.get("unit"))
+    results, node_id = exports.access_raw_export(
+        request.user, survey_id, request.GET.get("unit"), _prepare(request)
+    )
     try:
         job = jobs.export_start(
             actor=request.user, results=results, node_id=node_id, fmt=request.POST.get("format", "")
@@ -158,6 +195,7 @@ def export_raw_start(request: StaffRequest, survey_id: int) -> HttpResponse:
 
 
 @staff_view
+@_prepared
 def report_pdf(request: HttpRequest, survey_id: int) -> HttpResponse:
     """Download the unit report as PDF (a district's or the municipality's is prepared in the background)."""
     from .pdf import report_pdf as render_pdf

@@ -21,6 +21,7 @@ from medvirk.orgs.models import OrgUnit, UnitKind
 from medvirk.population import selectors as population_selectors
 
 from . import equity, equity_outcomes
+from .disclosure import NotReady
 from .equity_charts import ratio_chart
 
 
@@ -45,26 +46,31 @@ def equity_index(request: StaffRequest) -> HttpResponse:
     return render(request, "insights/equity_index.html", context)
 
 
-def _report_for(request: HttpRequest, unit: OrgUnit) -> tuple[Any, Any, Any]:
-    """Return (survey or None, representation, outcomes or None) from ?survey= or ?year=; else 404."""
+def _report_for(request: HttpRequest, unit: OrgUnit) -> tuple[Any, Any, Any, bool]:
+    """Return (survey or None, representation, outcomes or None, being updated) from ?survey= or
+    ?year=; else 404. Raises ``NotReady`` while a round's first anonymity decisions are made."""
     language = _language()
     if request.GET.get("survey"):
         survey = equity.access_survey_for_unit(unit, request.GET["survey"])
         tree, _paths = equity.survey_tree_counts(survey, equity.survey_dimensions(survey))
         report = equity.survey_representation(survey=survey, unit=unit, language=language, tree=tree)
         outcomes = equity_outcomes.outcome_report(survey=survey, unit=unit, language=language, tree=tree)
-        return survey, report, outcomes
+        updating = isinstance(tree, equity.SurveyTreeCounts) and tree.disclosure.stale
+        return survey, report, outcomes, updating
     year = year_param(request)
     if year is None:
         raise Http404
-    return None, equity.user_representation(unit=unit, year=year, language=language), None
+    return None, equity.user_representation(unit=unit, year=year, language=language), None, False
 
 
 @staff_view
 def equity_export(request: HttpRequest, unit_id: int) -> HttpResponse:
     """Download the shown figures of an equity report as CSV (the same groups the page shows)."""
     unit = access_unit_by_id(request.user, unit_id, Perm.RESULTS_VIEW)
-    _survey, report, outcomes = _report_for(request, unit)
+    try:
+        _survey, report, outcomes, _updating = _report_for(request, unit)
+    except NotReady:
+        return render(request, "insights/equity_report.html", {"unit": unit, "being_prepared": True})
     rows: list[list[Any]] = [
         ["section", "dimension", "group", "n", "share", "population", "population_share",
          "ratio", "ratio_low", "ratio_high", "p_adjusted", "partial_r"],
@@ -95,11 +101,15 @@ def equity_report(request: HttpRequest, unit_id: int) -> HttpResponse:
     }
     if not (request.GET.get("survey") or request.GET.get("year")):
         return render(request, "insights/equity_report.html", context)
-    survey, report, outcomes = _report_for(request, unit)
+    try:
+        survey, report, outcomes, updating = _report_for(request, unit)
+    except NotReady:
+        return render(request, "insights/equity_report.html", {**context, "being_prepared": True})
     if survey is None:
         context["year"] = year_param(request)
     charts = [(d, ratio_chart(d.rows)) for d in report.dimensions if d.shown]
     context.update(
+        being_updated=updating,
         survey=survey,
         report=report,
         charts=charts,

@@ -92,3 +92,13 @@ def points(value: Any, style: str = "signed") -> str:
     whole = round(value * 100)
     sign = "" if style == "size" or whole == 0 else "−" if whole < 0 else "+"
     return gettext("%(sign)s%(v)s percentage points") % {"sign": sign, "v": abs(whole)}
+
+
+@register.filter
+def unix_time(value: Any) -> Any:
+    """Turn a Unix time (seconds) into an aware datetime for the ``date`` filter."""
+    import datetime
+
+    if not _ok(value):
+        return None
+    return datetime.datetime.fromtimestamp(float(value), tz=datetime.UTC)

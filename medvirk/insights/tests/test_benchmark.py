@@ -76,22 +76,23 @@ def _municipality(
 
 @pytest.fixture
 def own(demo: DemoData) -> Survey:
-    return _run(demo.users["admin"], demo.units[""], [demo.units["Solsikken barnehage"]], [6, 6, 5, 5, 4])
+    # Every option chosen by at least three (or nobody), so every figure of the unit is shown.
+    return _run(demo.users["admin"], demo.units[""], [demo.units["Solsikken barnehage"]], [6, 6, 6, 5, 5, 5])
 
 
 def test_benchmark_needs_three_other_municipalities(own: Survey, demo: DemoData) -> None:
     _run(demo.users["provestad.admin"], demo.other_units[""], [demo.other_units["Torget barnehage"]], [1] * 6)
-    _municipality("9001", [2, 3])
+    _municipality("9001", [2, 2, 2, 3, 3, 3])
     result = benchmark(SurveyResults(own))
     assert result.template and not result.available  # two other municipalities: nothing shown
-    _municipality("9002", [4])
+    _municipality("9002", [4, 4, 4])
     _municipality("9003", [5], round_label="2025")  # another round does not count
     result = benchmark(SurveyResults(own))
     assert result.available and result.municipalities == 4 and result.others == 3
     figures = result.figures["bhg_helhet"]
-    values = [6, 6, 5, 5, 4] + [1] * 6 + [2, 3] + [4]
+    values = [6, 6, 6, 5, 5, 5] + [1] * 6 + [2, 2, 2, 3, 3, 3] + [4, 4, 4]
     assert figures.n == len(values) and figures.mean.estimate == pytest.approx(sum(values) / len(values))
-    assert figures.top_box.estimate == pytest.approx(4 / len(values))
+    assert figures.top_box.estimate == pytest.approx(6 / len(values))
     # multiple choice: n is respondents, not ticks
     info = result.figures["bhg_info_onsker"]
     assert info.n == len(values) and {o.key: o.count for o in info.options}["mat"] == len(values)
@@ -135,9 +136,7 @@ def test_page_and_api_show_the_benchmark(own: Survey, demo: DemoData, client_as:
     data = c.get(f"/api/v1/results/surveys/{own.pk}").json()
     assert data["benchmark"]["template"] and not data["benchmark"]["available"]
     assert data["benchmark"]["municipalities"] is None
-    _run(demo.users["provestad.admin"], demo.other_units[""], [demo.other_units["Torget barnehage"]], [1] * 6)
-    _municipality("9001", [2, 3])
-    _municipality("9002", [4])
+    _others(demo)
     page = c.get(f"/results/{own.pk}/").content.decode()
     assert "National benchmark (4 municipalities)" in page
     data = c.get(f"/api/v1/results/surveys/{own.pk}").json()
@@ -149,7 +148,7 @@ def test_page_and_api_show_the_benchmark(own: Survey, demo: DemoData, client_as:
         "min_other_municipalities": 3,
     }
     q = next(q for q in data["questions"] if q["key"] == "bhg_helhet")
-    assert q["benchmark"]["n"] == 14 and q["benchmark"]["mean"]["estimate"] == pytest.approx(41 / 14)
+    assert q["benchmark"]["n"] == 15 and q["benchmark"]["mean"]["estimate"] == pytest.approx(51 / 15)
     # the other municipalities' surveys stay invisible to this user
     other = Survey.objects.filter(municipality=demo.other).first()
     assert c.get(f"/api/v1/results/surveys/{other.pk}").status_code == 404
@@ -162,10 +161,13 @@ def _svg(page: str, chart_id: str) -> str:
 
 
 def _others(demo: DemoData) -> None:
-    """Give the benchmark three other municipalities: 14 answers in all, 4 of them in the top box."""
-    _run(demo.users["provestad.admin"], demo.other_units[""], [demo.other_units["Torget barnehage"]], [1] * 6)
-    _municipality("9001", [2, 3])
-    _municipality("9002", [4])
+    """Give the benchmark three other municipalities: 15 answers in all, 6 of them in the top box.
+
+    Each option the others chose was chosen by at least three, so every figure is shown.
+    """
+    _run(demo.users["provestad.admin"], demo.other_units[""], [demo.other_units["Torget barnehage"]], [1] * 3)
+    _municipality("9001", [2, 2, 2])
+    _municipality("9002", [3, 3, 3])
 
 
 def test_comparison_chart_has_a_benchmark_bar_only_when_there_is_one(
@@ -183,9 +185,9 @@ def test_comparison_chart_has_a_benchmark_bar_only_when_there_is_one(
     assert bars[0] == "Solsikken barnehage" and bars[-1] == "National benchmark"
     assert chart.count("mv-chart__bar--benchmark") == 1
     assert chart.count('class="mv-chart__ci"') == len(bars)  # the benchmark has its whisker too
-    # the chart's value is the table's: 4 of 14 in the top box
-    assert chart.rsplit('class="mv-chart__value"', 1)[1].split(">")[1].startswith("29 %")
-    assert re.search(r"National benchmark \(4 municipalities\)</th><td>14</td><td>[^<]*</td><td>29 %", page)
+    # the chart's value is the table's: 6 of 15 in the top box
+    assert chart.rsplit('class="mv-chart__value"', 1)[1].split(">")[1].startswith("40 %")
+    assert re.search(r"National benchmark \(4 municipalities\)</th><td>15</td><td>[^<]*</td><td>40 %", page)
 
 
 def test_unit_report_compares_with_the_benchmark_only_when_there_is_one(
@@ -212,7 +214,7 @@ def test_unit_report_compares_with_the_benchmark_only_when_there_is_one(
     html = printed[-1].split("<body", 1)[1]
     assert "pools every municipality that ran the same question-bank template in round 2026" in html
     assert "4 municipalities, this one included" in html
-    assert re.search(r"National benchmark \(4 municipalities\)</th><td>14</td><td>[^<]*</td><td>29 %", html)
+    assert re.search(r"National benchmark \(4 municipalities\)</th><td>15</td><td>[^<]*</td><td>40 %", html)
     chart = _svg(html, "bench-bhg_helhet")
     bars = re.findall(r'<text class="mv-chart__label"[^>]*>([^<]*)</text>', chart)
     assert bars == ["Solsikken barnehage", "National benchmark"]

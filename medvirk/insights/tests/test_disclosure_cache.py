@@ -24,7 +24,7 @@ SHARED = {
 def _decisions(survey: Any) -> tuple[Any, dict[int, Any]]:
     results = SurveyResults(survey)
     d = results.disclosure
-    return d.respondents, {q.id: d.answers(q.id) for q in results.questions}
+    return d.respondents, {q.id: (d.answers(q.id), d.options(q.id)) for q in results.questions}
 
 
 @override_settings(CACHES=SHARED)
@@ -216,6 +216,6 @@ def test_warming_shares_what_this_process_already_worked_out(
         assert _decisions(survey) == first
         store = disclosure._persistent_store()
         key = SurveyResults(survey)._state[disclosure._PERSIST_KEY]
-        single = [q for q in results.questions if q.exclusive]
-        assert single and all(store.has_key(f"mv-disclosure:{key}:counts:{q.id}") for q in single)
+        counted = results.questions  # single and multiple choice alike
+        assert counted and all(store.has_key(f"mv-disclosure:{key}:counts:{q.id}") for q in counted)
         disclosure.clear_cache()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
@@ -40,7 +42,12 @@ def _nord_raked(rows: list[tuple[str, str, int]]) -> tuple[np.ndarray, np.ndarra
     return codes, rake([codes], [targets], trim=equity_outcomes.TRIM).weights
 
 
-def test_weighted_headline_equals_pure_raking(survey, demo: DemoData) -> None:
+def test_weighted_headline_equals_pure_raking(
+    survey, demo: DemoData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The statistics on their own: here the round's option decision would withhold Bydel Nord's
+    # mean (see the next test), so it is told to clear every figure.
+    monkeypatch.setattr(equity_outcomes, "_cleared", lambda *args: (True, True))
     report = equity_outcomes.outcome_report(survey=survey, unit=demo.units["Bydel Nord"])
     w = report.weighting
     # Age × gender cannot be met by this sample (the only 16-24 and 45-54 respondents are men),
@@ -62,7 +69,11 @@ def test_weighted_headline_equals_pure_raking(survey, demo: DemoData) -> None:
     )
 
 
-def test_weighted_headline_keeps_skippers_in_the_design(demo: DemoData) -> None:
+def test_weighted_headline_keeps_skippers_in_the_design(
+    demo: DemoData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The statistics on their own, as in the test above (the option decision left aside).
+    monkeypatch.setattr(equity_outcomes, "_cleared", lambda *args: (True, True))
     # Every 7th respondent skips the staff question (8 of Bydel Nord's 57). As R's
     # svymean(..., na.rm = TRUE) on the raked design, they keep their raked weight in the
     # calibration and count in n/(n−1); only the estimate leaves them out.
@@ -88,7 +99,38 @@ def test_weighted_headline_keeps_skippers_in_the_design(demo: DemoData) -> None:
     )
 
 
-def test_gaps_equal_pure_outcome_gaps_and_only_shown_groups(survey, demo: DemoData) -> None:
+def test_headline_mean_only_where_every_option_count_is_shown(survey, demo: DemoData) -> None:
+    """Solsikken's two answers of 2 are merged; Nordlys shows its nine, Bydel Nord its eleven.
+
+    Bydel Nord's 11 − Nordlys' 9 would give Solsikken's 2 away, so the round's decision withholds
+    one of those counts, and a unit whose count of 2 is withheld shows no mean (the mean and
+    n would give the withheld counts back), in results and in the equity headline alike.
+    """
+    from medvirk.insights.disclosure import disclosure_for
+    from medvirk.surveys.models import SurveyQuestion
+
+    disclosure = disclosure_for(survey)
+    qid = SurveyQuestion.objects.get(survey=survey, key="q_overall").pk
+    for name in ("Bydel Nord", "Solsikken barnehage", "Nordlys barnehage", "Sørbyen barnehage"):
+        unit = demo.units[name]
+        view = disclosure.group_view(qid, unit.pk)
+        report = equity_outcomes.outcome_report(survey=survey, unit=unit)
+        shown = [h for h in report.headline if h.question == "q_overall"]
+        assert bool(shown) == (view is not None and view.mean), name
+    assert not disclosure.group_view(qid, demo.units["Solsikken barnehage"].pk).mean
+
+
+def test_gaps_equal_pure_outcome_gaps_and_only_shown_groups(
+    survey, demo: DemoData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The round's decision merges Solsikken's two answers of 2 (male), so the adjusted model,
+    # which uses every answer of the group and the rest, is withheld; the gap rows stay.
+    withheld = equity_outcomes.outcome_report(survey=survey, unit=demo.units["Solsikken barnehage"])
+    male = next(g for g in withheld.gaps if g.dimension == "gender" and g.group == "male")
+    assert male.flagged and male.adjusted is None
+    # The statistics on their own, every figure cleared:
+    cleared = SimpleNamespace(mean=True, top=lambda name="results": True)
+    monkeypatch.setattr(equity_outcomes, "_view", lambda *args: cleared)
     report = equity_outcomes.outcome_report(survey=survey, unit=demo.units["Solsikken barnehage"])
     rows = [
         (age, gender, overall)

@@ -131,6 +131,7 @@ def test_progress_counts_rows_written_of_all_responses(
 
 @override_settings(TASKS=DB_TASKS)
 def test_the_job_checks_the_right_again_when_it_runs(survey: Any, client_as: Any, demo: DemoData) -> None:
+    SurveyResults(survey).disclosure.decide()  # as the worker has (pages never decide)
     client = client_as("analytiker")
     _start(client, survey, _sol(demo), "csv")
     job = _job(survey)
@@ -148,6 +149,7 @@ def test_the_job_checks_the_right_again_when_it_runs(survey: Any, client_as: Any
 
 @override_settings(TASKS=DB_TASKS)
 def test_the_job_refuses_when_the_anonymity_mode_changed(survey: Any, client_as: Any, demo: DemoData) -> None:
+    SurveyResults(survey).disclosure.decide()  # as the worker has (pages never decide)
     _start(client_as("analytiker"), survey, _sol(demo), "sav")
     survey.anonymity_mode = "aggregate_only"
     survey.save()

@@ -15,8 +15,9 @@ from .factories import answer, answer_many, make_survey
 @pytest.fixture
 def survey(demo: DemoData):
     s = make_survey(demo)
-    answer_many(s, demo.units["Solsikken barnehage"], [1, 2, 3, 4, 5, 5, 6, 6, 6, DONT_KNOW])
-    answer_many(s, demo.units["Sørbyen barnehage"], [4, 4, 5, 5, 6, 6], bg_gender="female")
+    # Every option chosen by three or nobody (with the answer below): every figure is shown.
+    answer_many(s, demo.units["Solsikken barnehage"], [2, 2, 5, 5, 5, 6, 6, 6, DONT_KNOW])
+    answer_many(s, demo.units["Sørbyen barnehage"], [4, 4, 4, 5, 5, 5, 6, 6, 6], bg_gender="female")
     answer(s, demo.units["Solsikken barnehage"], overall=2, q_why="Ring meg på 912 34 567, hilsen Kari")
     return s
 
@@ -41,7 +42,7 @@ def test_overview_for_unit_leader_shows_own_unit_with_statistics(
     assert "Solsikken barnehage" in html
     assert "Nordlys barnehage" not in html  # a sibling the leader may not see
     assert 'role="img"' in html and "aria-labelledby" in html
-    assert "4,0" in html  # mean of 1,2,2,3,4,5,5,6,6,6 = 40/10 on Norwegian locale
+    assert "4,3" in html  # mean of 2,2,2,5,5,5,6,6,6 = 39/9 on Norwegian locale
 
 
 def test_overview_for_admin_defaults_to_municipality(survey: Any, client_as: Any, demo: DemoData) -> None:

@@ -13,14 +13,14 @@ from medvirk.surveys.types import DONT_KNOW
 from ..tables import SurveyResults
 from .factories import answer_many, make_survey
 
-SOL = [1, 2, 3, 4, 5, 5, 6, 6, 6, DONT_KNOW]
+SOL = [1, 1, 1, 3, 3, 3, 5, 5, 5, 6, 6, 6, DONT_KNOW]  # every option chosen by three or nobody
 
 
 @pytest.fixture
 def survey(demo: DemoData):
     s = make_survey(demo)
     answer_many(s, demo.units["Solsikken barnehage"], SOL)
-    answer_many(s, demo.units["Sørbyen barnehage"], [4, 4, 5, 5, 6, 6])
+    answer_many(s, demo.units["Sørbyen barnehage"], [4, 4, 4, 5, 5, 5, 6, 6, 6])
     return s
 
 
@@ -29,25 +29,45 @@ def test_mean_top_box_and_dont_know_from_real_answers(survey: Any, demo: DemoDat
     q = results.question_by_key["q_overall"]
     sol = demo.units["Solsikken barnehage"].pk
     f = results.figures(q, sol)
-    assert f.shown and f.n == 9 and f.dont_know == 1
-    assert f.mean is not None and math.isclose(f.mean.estimate, 38 / 9)
-    # t interval: mean ± t(0.975, 8) · s/√9 with s computed independently
-    values = [1, 2, 3, 4, 5, 5, 6, 6, 6]
-    m = sum(values) / 9
-    s = math.sqrt(sum((v - m) ** 2 for v in values) / 8)
-    assert math.isclose(f.mean.interval[0], m - 2.306004135 * s / 3, rel_tol=1e-6)
-    assert f.top_box is not None and math.isclose(f.top_box.estimate, 5 / 9)
+    assert f.shown and f.n == 12 and f.dont_know == 1
+    assert f.mean is not None and math.isclose(f.mean.estimate, 45 / 12)
+    # t interval: mean ± t(0.975, 11) · s/√12 with s computed independently
+    values = [1, 1, 1, 3, 3, 3, 5, 5, 5, 6, 6, 6]
+    m = sum(values) / 12
+    s = math.sqrt(sum((v - m) ** 2 for v in values) / 11)
+    assert math.isclose(f.mean.interval[0], m - 2.200985160 * s / math.sqrt(12), rel_tol=1e-6)
+    assert f.top_box is not None and math.isclose(f.top_box.estimate, 6 / 12)
     assert f.top_from == 5
-    # Wilson 5/9 by the formula in docs/methods.md
-    z, n, p = 1.959963985, 9, 5 / 9
+    # Wilson 6/12 by the formula in docs/methods.md
+    z, n, p = 1.959963985, 12, 6 / 12
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
     assert math.isclose(f.top_box.interval[0], centre - half, rel_tol=1e-7)
     assert math.isclose(f.top_box.interval[1], centre + half, rel_tol=1e-7)
     group = results.group(sol)
-    assert group.respondents == 10 and group.rate is None  # nobody entered a user count
+    assert group.respondents == 13 and group.rate is None  # nobody entered a user count
     root = results.figures(q, demo.units[""].pk)
-    assert root.n == 15
+    assert root.n == 21
+
+
+def test_mean_is_withheld_where_options_are_merged_and_the_rest_is_shown(demo: DemoData) -> None:
+    """Two options chosen by one parent each, the rest by several: the mean would give them away.
+
+    With n, the shown counts and the mean, the merged options' two counts are two equations in
+    two unknowns (issue 16). So the distribution is shown with "other options", the top-box
+    share (its options are all shown) and "don't know", but no mean or interval.
+    """
+    s = make_survey(demo)
+    answer_many(s, demo.units["Solsikken barnehage"], [2, 3, 4, 4, 4, 5, 5, 5, 6, 6, 6, DONT_KNOW])
+    results = SurveyResults(s)
+    q = results.question_by_key["q_overall"]
+    f = results.figures(q, demo.units["Solsikken barnehage"].pk)
+    assert f.shown and f.n == 11 and f.dont_know == 1
+    # 2 and 3 hold two answers together, fewer than three: 4 joins them
+    assert {o.key: o.count for o in f.options} == {"1": 0, "2": None, "3": None, "4": None, "5": 3, "6": 3}
+    assert f.merged_count == 5
+    assert f.mean is None
+    assert f.top_box is not None and math.isclose(f.top_box.estimate, 6 / 11)
 
 
 def test_small_unit_and_its_sibling_are_hidden_but_district_shown(survey: Any, demo: DemoData) -> None:
@@ -59,7 +79,7 @@ def test_small_unit_and_its_sibling_are_hidden_but_district_shown(survey: Any, d
     assert not nordlys.shown and nordlys.n is None and nordlys.mean is None
     assert nordlys.status == "primary"
     assert not sol.shown and sol.status == "secondary"
-    assert results.figures(q, demo.units["Bydel Nord"].pk).n == 12
+    assert results.figures(q, demo.units["Bydel Nord"].pk).n == 15
     assert not results.group(demo.units["Nordlys barnehage"].pk).shown
 
 

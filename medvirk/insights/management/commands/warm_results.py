@@ -4,7 +4,8 @@ The decisions (medvirk.insights.disclosure) are kept in the shared ``disclosure`
 version. Run once after a round closes, or with ``--watch SECONDS`` as an always-on process that
 re-decides open rounds shortly after new answers arrive (``bin/demo`` runs it so). A pass over
 rounds whose data did not change costs one index probe and a few cache reads per round. Pages
-work without it: the first visitor after new answers then waits for the decision.
+never decide: without it, a visitor after new answers sees the previous figures marked "being
+updated" (or, for a round's first answers, a progress page) while a background job decides.
 """
 
 from __future__ import annotations
@@ -51,8 +52,7 @@ class Command(BaseCommand):
         for survey in surveys:
             start = time.perf_counter()
             try:
-                results = SurveyResults(survey)
-                made = results.disclosure.warm(q.id for q in results.questions)
+                made = SurveyResults(survey).disclosure.decide()
             except Exception:
                 if not quiet:
                     raise

@@ -1,0 +1,144 @@
+"""No results request waits for the anonymity decision (issue 16, item 3).
+
+The combining attacker's LP can take minutes for a whole municipality, and any new answer in an
+open round makes the round's decisions out of date. Pages, the API and the PDF therefore never
+decide: they show the last decisions with the counts they were made from, marked "being
+updated", or (before a round's first decision) answer 202 / send to the job's progress page,
+while the worker decides. These tests make any decision in the request fail loudly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import override_settings
+from django.utils import translation
+
+from medvirk.accounts.demo import DemoData
+from medvirk.core.jobs import execute_job
+from medvirk.core.models import Job, JobStatus
+from medvirk.insights import disclosure
+from medvirk.insights.jobs import DECIDE_JOB
+from medvirk.insights.tables import SurveyResults
+
+from .factories import answer, answer_many, make_survey
+
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # queued, not run in the request
+
+
+@pytest.fixture
+def _english(settings: Any) -> Any:
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+def _no_deciding(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make every suppression call fail: a request that decides would answer 500."""
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a request made an anonymity decision")
+
+    monkeypatch.setattr(disclosure, "suppress", refuse)
+
+
+def _summary(client: Any, survey: Any, unit: int) -> Any:
+    return client.get(f"/api/v1/results/surveys/{survey.pk}?unit_id={unit}")
+
+
+@pytest.mark.usefixtures("_english")
+def test_new_answers_show_the_last_decision_with_its_own_counts_marked_being_updated(
+    demo: DemoData, client_as: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    survey = make_survey(demo)
+    sol = demo.units["Solsikken barnehage"]
+    answer_many(survey, sol, [2, 2, 2, 5, 5, 5, 6, 6, 6])
+    client = client_as("admin")
+    first = _summary(client, survey, sol.pk).json()  # decided at once (immediate task backend)
+    assert first["being_updated"] is False and first["group"]["respondents"] == 9
+
+    with override_settings(TASKS=DB_TASKS):
+        answer(survey, sol, overall=6)  # a tenth answer: the decisions above are out of date
+        _no_deciding(monkeypatch)
+        late = _summary(client, survey, sol.pk)
+        assert late.status_code == 200
+        data = late.json()
+        # The previous figures, from the nine answers they were decided for: never ten answers
+        # counted under a decision made for nine.
+        assert data["being_updated"] is True and data["group"]["respondents"] == 9
+        overall = next(q for q in data["questions"] if q["key"] == "q_overall")["unit"]
+        assert overall["n"] == 9
+        page = client.get(f"/results/{survey.pk}/?unit={sol.pk}")
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert "Being updated." in html and "New answers have come in" in html
+        pdf = client.get(f"/results/{survey.pk}/report.pdf?unit={sol.pk}")
+        assert pdf.status_code == 200
+        crosstab = client.get(
+            f"/api/v1/results/surveys/{survey.pk}/crosstab?unit_id={sol.pk}&question=q_overall&by=gender"
+        )
+        assert crosstab.status_code == 200 and crosstab.json()["being_updated"] is True
+        # The worker decides; one job for the round, however many requests came.
+        jobs = Job.objects.filter(kind=DECIDE_JOB, status=JobStatus.QUEUED)
+        assert jobs.count() == 1
+        monkeypatch.undo()
+        execute_job(jobs.get().pk)
+
+    fresh = _summary(client, survey, sol.pk).json()
+    assert fresh["being_updated"] is False and fresh["group"]["respondents"] == 10
+    assert "Being updated." not in client.get(f"/results/{survey.pk}/?unit={sol.pk}").content.decode()
+
+
+@pytest.mark.usefixtures("_english")
+@override_settings(TASKS=DB_TASKS)
+def test_a_round_never_decided_answers_202_or_the_progress_page(
+    demo: DemoData, client_as: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    survey = make_survey(demo)
+    sol = demo.units["Solsikken barnehage"]
+    answer_many(survey, sol, [2, 2, 2, 5, 5, 5, 6, 6, 6])
+    _no_deciding(monkeypatch)
+    client = client_as("admin")
+    pending = _summary(client, survey, sol.pk)
+    assert pending.status_code == 202
+    job_id = pending.json()["job_id"]
+    assert Job.objects.get(pk=job_id).kind == DECIDE_JOB
+    assert pending.json()["job"]["status"] == "queued"
+    page = client.get(f"/results/{survey.pk}/?unit={sol.pk}")
+    assert page.status_code == 302 and page["Location"] == f"/jobs/{job_id}/"  # the same job
+    export = client.get(f"/api/v1/results/surveys/{survey.pk}/export?unit_id={sol.pk}")
+    assert export.status_code == 202 and export.json()["job_id"] == job_id
+    equity = client.get(f"/api/v1/population/units/{sol.pk}/gaps?survey_id={survey.pk}")
+    assert equity.status_code in (202, 404)  # open rounds are not in the equity report at all
+
+    monkeypatch.undo()
+    execute_job(job_id)
+    job = Job.objects.get(pk=job_id)
+    assert job.status == JobStatus.DONE
+    assert job.result_url == f"/results/{survey.pk}/?unit={sol.pk}"  # back to the page asked for
+    assert _summary(client, survey, sol.pk).json()["group"]["respondents"] == 9
+
+
+@override_settings(TASKS=DB_TASKS)
+def test_the_home_page_shows_no_count_it_has_not_decided(
+    demo: DemoData, client_as: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The home page's "answers so far" of an open round never decide in the request either, and
+    show a count only as the results do: no count for a group below the threshold."""
+    from medvirk.insights.selectors import round_progress
+
+    survey = make_survey(demo, units=[demo.units["Solsikken barnehage"]])
+    sol = demo.units["Solsikken barnehage"]
+    answer_many(survey, sol, [5, 6, 6])  # three answers: below the threshold
+    _no_deciding(monkeypatch)
+    leader = demo.users["leder.solsikken"]
+    progress = round_progress(user=leader, survey=survey)
+    assert progress is not None and progress.respondents is None and progress.rate is None
+    assert client_as("leder.solsikken").get("/overview/").status_code == 200
+    monkeypatch.undo()
+    SurveyResults(survey).disclosure.decide()
+    answer_many(survey, sol, [5, 6, 6])  # six now; the last decision (three, hidden) is shown
+    _no_deciding(monkeypatch)
+    later = round_progress(user=leader, survey=survey)
+    assert later is not None and later.respondents is None
