@@ -42,7 +42,10 @@ from typing import Any
 import numpy as np
 
 from medvirk.analysis.suppression import (
+    CellDecision,
+    CellStatus,
     FigureKind,
+    Reason,
     SuppressedTable,
     SuppressionPolicy,
     Table,
@@ -269,10 +272,33 @@ def decide_options(
     hidden_groups = [d.key for d in answers.decisions if not d.shown]
     prefixes = {cell.key[: cell.key.index(":") + 1] for cell in table.cells if _families_of(cell.key)}
     figures_hidden = [p + key for key in hidden_groups for p in prefixes if p + key in table]
-    shown_answers = [ANSWER + d.key for d in answers.decisions if d.shown]
     # A hidden group's option counts are withheld with it, and protected at the option minimum
     # like any other: the shown groups around it (a unit's count of an option minus its shown
     # background groups' counts) must not pin how many of it chose an option to 1 … m−1.
+    # Where that cannot be done (a hidden group whose answers follow exactly from shown
+    # figures, as under the counted-channels rule), every option figure of the question is
+    # withheld: safe, never a failed page.
+    try:
+        return _decide_options(table, respondents, answers, policy, seconds, figures_hidden, hidden_groups)
+    except RuntimeError:
+        cells = tuple(
+            CellDecision(c.key, CellStatus.SECONDARY, Reason.BLOCKS_INFERENCE, None)
+            for c in table.cells
+            if _families_of(c.key)
+        )
+        return SuppressedTable(cells, policy.threshold_for(FigureKind.OPTIONS), FigureKind.OPTIONS)
+
+
+def _decide_options(
+    table: Table,
+    respondents: SuppressedTable,
+    answers: SuppressedTable,
+    policy: SuppressionPolicy,
+    seconds: float | None,
+    figures_hidden: list[str],
+    hidden_groups: list[str],
+) -> SuppressedTable:
+    shown_answers = [ANSWER + d.key for d in answers.decisions if d.shown]
     own = table.subtable(_answer_side)
     first = suppress(
         own,
