@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any, Literal
 
 from django.http import Http404, HttpRequest
@@ -14,6 +16,7 @@ from medvirk.api.jobs import JobOut, job_out
 from medvirk.core.errors import ServiceError
 from medvirk.insights import exports, jobs, reports, selectors
 from medvirk.insights.benchmark import MIN_OTHER_MUNICIPALITIES, benchmark
+from medvirk.insights.disclosure import NotReady
 from medvirk.insights.enums import InsightsErrorCode
 from medvirk.insights.figures import QuestionFigures
 from medvirk.insights.numbers import survey_numbers
@@ -195,6 +198,29 @@ def _pending(pending: jobs.ResultsPending) -> Status[dict[str, object]]:
     return Status(202, {"job_id": pending.job.pk, "job": job_out(pending.job)})
 
 
+def _never_waits(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Answer 202 with the job that decides the round where no decision can be shown; never 500.
+
+    ``ResultsPending``: the round has no decision yet. ``NotReady``: the earlier decision being
+    shown lost a part (evicted from the shared cache); it is made again at once where the task
+    backend runs jobs immediately, else the caller polls the job.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, survey_id: int, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return view(request, survey_id, *args, **kwargs)
+        except jobs.ResultsPending as pending:
+            return _pending(pending)
+        except NotReady as gone:
+            job = jobs.recover(user=request.user, survey=gone.survey, next_url=f"/results/{survey_id}/")
+            if job is None:
+                return view(request, survey_id, *args, **kwargs)
+            return _pending(jobs.ResultsPending(job))
+
+    return wrapper
+
+
 @router.get("/results/surveys", response=list[SurveyOut])
 def list_surveys(request: HttpRequest) -> list[SurveyOut]:
     """List the survey rounds the caller may see results for."""
@@ -202,6 +228,7 @@ def list_surveys(request: HttpRequest) -> list[SurveyOut]:
 
 
 @router.get("/results/surveys/{survey_id}", response={200: SummaryOut, 202: PendingOut})
+@_never_waits
 def summary(request: HttpRequest, survey_id: int, unit_id: int | None = None) -> Any:
     """Return a unit's results: per question n, mean and top-box share with 95 % intervals.
 
@@ -219,10 +246,7 @@ def summary(request: HttpRequest, survey_id: int, unit_id: int | None = None) ->
     makes it (poll ``GET /api/v1/jobs/{job_id}``, then ask again). The same holds for the
     breakdown, export and free-text endpoints.
     """
-    try:
-        results, node_id = _load(request, survey_id, unit_id)
-    except jobs.ResultsPending as pending:
-        return _pending(pending)
+    results, node_id = _load(request, survey_id, unit_id)
     o = reports.overview(request.user, results, node_id)
     g = o.group
     bench = benchmark(results)
@@ -277,14 +301,12 @@ def summary(request: HttpRequest, survey_id: int, unit_id: int | None = None) ->
 
 
 @router.get("/results/surveys/{survey_id}/crosstab", response={200: CrosstabOut, 202: PendingOut})
+@_never_waits
 def crosstab(
     request: HttpRequest, survey_id: int, question: str, by: str = "unit", unit_id: int | None = None
 ) -> Any:
     """Break a question down by the units below (``by=unit``) or a background dimension key."""
-    try:
-        results, node_id = _load(request, survey_id, unit_id)
-    except jobs.ResultsPending as pending:
-        return _pending(pending)
+    results, node_id = _load(request, survey_id, unit_id)
     q = results.question_by_key.get(question)
     dimensions = dict(reports.dimension_choices(results.definition))
     if q is None or (by != "unit" and by not in dimensions):
@@ -300,16 +322,15 @@ def crosstab(
 
 
 @router.get("/results/surveys/{survey_id}/export", response={200: None, 202: PendingOut})
+@_never_waits
 def export(request: HttpRequest, survey_id: int, unit_id: int | None = None, format: str = "csv") -> Any:
     """Download the suppressed summary table (``format=csv`` or ``xlsx``)."""
-    try:
-        results, node_id = _load(request, survey_id, unit_id)
-    except jobs.ResultsPending as pending:
-        return _pending(pending)
+    results, node_id = _load(request, survey_id, unit_id)
     return exports.aggregated_response(request.user, results, node_id, "xlsx" if format == "xlsx" else "csv")
 
 
 @router.get("/results/surveys/{survey_id}/responses", response={200: None, 202: PendingOut})
+@_never_waits
 def responses(request: HttpRequest, survey_id: int, unit_id: int | None = None, format: str = "csv") -> Any:
     """Download response-level data (``format=csv``, ``xlsx`` or ``sav`` for SPSS).
 
@@ -318,10 +339,7 @@ def responses(request: HttpRequest, survey_id: int, unit_id: int | None = None, 
     Above 20,000 responses ``xlsx`` and ``sav`` answer 400 ``export_too_large``: prepare them
     with ``POST …/exports`` instead (CSV always streams).
     """
-    try:
-        results, node_id = _load_raw(request, survey_id, unit_id)
-    except jobs.ResultsPending as pending:
-        return _pending(pending)
+    results, node_id = _load_raw(request, survey_id, unit_id)
     fmt = format if format in exports.RAW_FORMATS else "csv"
     if not exports.raw_direct_allowed(results, node_id, fmt):
         raise ServiceError(InsightsErrorCode.EXPORT_TOO_LARGE, exports.raw_direct_refusal(), field="format")
@@ -349,6 +367,7 @@ class ExportJobOut(Schema):
 
 
 @router.post("/results/surveys/{survey_id}/exports", response={202: ExportJobOut})
+@_never_waits
 def start_export(request: StaffRequest, survey_id: int, payload: ExportIn) -> Status[dict[str, object]]:
     """Prepare response-level data (``csv``, ``xlsx`` or ``sav``) in the background; 202 with the job.
 
@@ -358,15 +377,13 @@ def start_export(request: StaffRequest, survey_id: int, payload: ExportIn) -> St
     checks the right and the anonymity mode again when it runs, and is audited then. While
     the caller's job for the same export is still waiting or running, that job is returned.
     """
-    try:
-        results, node_id = _load_raw(request, survey_id, payload.unit_id)
-    except jobs.ResultsPending as pending:
-        return _pending(pending)
+    results, node_id = _load_raw(request, survey_id, payload.unit_id)
     job = jobs.export_start(actor=request.user, results=results, node_id=node_id, fmt=payload.format)
     return Status(202, {"job_id": job.pk, "job": job_out(job)})
 
 
 @router.get("/results/surveys/{survey_id}/text", response={200: TextAnswersOut, 202: PendingOut})
+@_never_waits
 def text_answers(
     request: HttpRequest, survey_id: int, question: str, q: str = "", unit_id: int | None = None
 ) -> Any:
@@ -376,10 +393,7 @@ def text_answers(
     are fewer answers than the threshold; themes smaller than it are counted in the ``other``
     entry. Themes are formed from all the group's answers, not only the search hits.
     """
-    try:
-        results, node_id = _load(request, survey_id, unit_id)
-    except jobs.ResultsPending as pending:
-        return _pending(pending)
+    results, node_id = _load(request, survey_id, unit_id)
     info = next((t for t in results.text_questions if t.key == question), None)
     if info is None:
         raise Http404

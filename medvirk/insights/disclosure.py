@@ -96,7 +96,17 @@ _LATEST: OrderedDict[str, tuple[dict[Any, Any], float]] = OrderedDict()
 
 
 class NotReady(Exception):
-    """The round's decisions for its current answers are not made yet, and none earlier are at hand."""
+    """The round's decisions for its current answers are not made yet, and none earlier are at hand.
+
+    Also raised while figures are read from an earlier decision (``stale``) that lost a part
+    since it was chosen (the shared cache evicted it): ``survey`` is the round, and the caller
+    forgets that decision (:meth:`SurveyDisclosure.forget`) and asks the worker for a new one
+    (``jobs.recover``), never answering 500.
+    """
+
+    def __init__(self, survey: Survey | None = None) -> None:
+        super().__init__(survey)
+        self.survey = survey
 
 
 def budget() -> float | None:
@@ -498,7 +508,8 @@ class SurveyDisclosure:
         if persist and self._load_shared(key):
             return self._state[key]
         if persist and self.stale:
-            raise NotReady  # an earlier round's decisions are shown only as they were made
+            self.forget()
+            raise NotReady(self.survey)  # an earlier round's decisions are shown only as they were made
         if key not in self._state:
             self._state[key] = make()
             if persist:
@@ -550,6 +561,23 @@ class SurveyDisclosure:
     def stale(self) -> bool:
         """Return whether these are an earlier data version's decisions (see :func:`latest`)."""
         return bool(self._state.get(_STALE_KEY))
+
+    def forget(self) -> None:
+        """Stop offering these earlier decisions while the current ones are made (a part is gone).
+
+        Only for stale decisions; the next request finds none and waits for the worker's.
+        """
+        if not self.stale:
+            return
+        frame = self._state[_FRAME_KEY]
+        with _LOCK:
+            held = _LATEST.get(frame)
+            if held is not None and held[0].get(_PERSIST_KEY) == self._state.get(_PERSIST_KEY):
+                del _LATEST[frame]
+        store = _persistent_store()
+        pointer = store.get(f"mv-disclosure-latest:{frame}") if store is not None else None
+        if pointer is not None and pointer[0] == self._state.get(_PERSIST_KEY):
+            store.delete(f"mv-disclosure-latest:{frame}")
 
     @property
     def decided_at(self) -> float | None:
@@ -711,7 +739,8 @@ class SurveyDisclosure:
         if not todo:
             return
         if self.stale:
-            raise NotReady  # never counts of today under decisions made earlier
+            self.forget()
+            raise NotReady(self.survey)  # never counts of today under decisions made earlier
         kinds = self._kinds()
         layout = self.layout
         bg = [f"response__{selectors.BG_COLUMNS[d]}" for d in layout.dims]
@@ -1093,7 +1122,7 @@ def disclosure_for(survey: Survey) -> SurveyDisclosure:
         return current
     earlier = latest(survey, current.tree, current._state)
     if earlier is None:
-        raise NotReady
+        raise NotReady(survey)
     return earlier
 
 

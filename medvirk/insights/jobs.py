@@ -243,6 +243,20 @@ def decide_round(job: Job, progress: Progress) -> JobResult:
     return JobResult(url=job.params.get("next", ""), message=_("The results are ready."))
 
 
+def recover(*, user: Any, survey: Any, next_url: str) -> Job | None:
+    """Ask the worker for a round's current decisions after ``disclosure.NotReady``; return its job.
+
+    ``NotReady`` while a page is made means the earlier decisions it was showing lost a part
+    (the shared cache evicted it; they are forgotten, see ``SurveyDisclosure.forget``). Returns
+    None when the current decisions are at hand at once (the immediate task backend, another
+    process): make the page again. Else show the job's progress (pages) or answer 202 (API).
+    """
+    from .disclosure import SurveyDisclosure
+
+    job = decide_start(user=user, survey=survey, next_url=next_url)
+    return None if SurveyDisclosure(survey).ready() else job
+
+
 def prepared_results(*, user: Any, results: SurveyResults, next_url: str) -> SurveyResults:
     """Return a round's results for a page or API call, never making a decision in the request.
 

@@ -418,14 +418,15 @@ def round_progress(*, user: Any, survey: Survey) -> RoundProgress | None:
     if not allowed:
         return None
     node = min(allowed, key=lambda n: (n.depth, n.path))
+    from .disclosure import NotReady  # disclosure builds on these selectors
     from .jobs import ResultsPending, prepared_results  # jobs builds on tables
 
     # Never decided here (issue 16): the last decision's counts, or none while it is made.
     try:
         results = prepared_results(user=user, results=SurveyResults(survey, tree), next_url="")
-    except ResultsPending:
+        group = results.group(node.id)
+    except (ResultsPending, NotReady):  # NotReady: the earlier decision lost a part (forgotten)
         return RoundProgress(node.name, None, None, None)
-    group = results.group(node.id)
     respondents = group.respondents if group.shown else None
     return RoundProgress(
         node.name, respondents, group.invited, group.rate.estimate if group.rate is not None else None

@@ -23,6 +23,7 @@ from medvirk.core.views import staff_view
 from . import exports, jobs, reports, selectors
 from .benchmark import MIN_OTHER_MUNICIPALITIES, benchmark
 from .charts import distribution_chart, top_box_chart
+from .disclosure import NotReady
 from .numbers import survey_numbers
 from .rankings import survey_rankings
 from .tables import SurveyResults, access_results
@@ -51,6 +52,9 @@ def _prepared(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRespon
             return view(request, *args, **kwargs)
         except jobs.ResultsPending as pending:
             return redirect(pending.job)
+        except NotReady as gone:  # the earlier decisions shown lost a part: never 500
+            job = jobs.recover(user=request.user, survey=gone.survey, next_url=request.get_full_path())
+            return redirect(job) if job is not None else view(request, *args, **kwargs)
 
     return wrapper
 

@@ -142,3 +142,60 @@ def test_the_home_page_shows_no_count_it_has_not_decided(
     _no_deciding(monkeypatch)
     later = round_progress(user=leader, survey=survey)
     assert later is not None and later.respondents is None
+
+
+SHARED = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "disclosure": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-evicted"},
+}
+
+
+def _another_process_with_a_part_evicted(question_key: str, survey: Any) -> None:
+    """Forget this process's decisions (as another process would not have them) and evict one
+    question's decision from the shared cache, as its size limit may."""
+    with disclosure._LOCK:
+        disclosure._STATE.clear()
+        disclosure._LATEST.clear()
+    store = disclosure._persistent_store()
+    results = SurveyResults(survey)
+    qid = results.question_by_key[question_key].id
+    # LocMemCache keys: ":1:mv-disclosure:<digest>:<kind>:<question id>[:…]"
+    held = [k for k in store._cache if str(qid) in k.partition("mv-disclosure:")[2].split(":")[2:]]
+    assert held
+    for key in held:
+        store.delete(key.split(":", 2)[2])  # without the cache's version prefix
+
+
+@pytest.mark.usefixtures("_english")
+@override_settings(CACHES=SHARED)
+def test_an_earlier_decision_that_lost_a_part_is_never_a_500(
+    demo: DemoData, client_as: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The earlier decision shown while the worker decides may have lost a part to the shared
+    cache's eviction: the page, the PDF and the API then show the work's progress (202) instead
+    of an error, and once the worker has decided, the current figures."""
+    disclosure.clear_cache()
+    survey = make_survey(demo)
+    sol = demo.units["Solsikken barnehage"]
+    answer_many(survey, sol, [2, 2, 2, 5, 5, 5, 6, 6, 6])
+    client = client_as("admin")
+    assert _summary(client, survey, sol.pk).json()["group"]["respondents"] == 9  # decided, shared
+
+    with override_settings(TASKS=DB_TASKS):
+        answer(survey, sol, overall=6)
+        _another_process_with_a_part_evicted("q_overall", survey)
+        _no_deciding(monkeypatch)
+        api = _summary(client, survey, sol.pk)
+        assert api.status_code == 202
+        job_id = api.json()["job_id"]
+        page = client.get(f"/results/{survey.pk}/?unit={sol.pk}")
+        assert page.status_code == 302 and page["Location"] == f"/jobs/{job_id}/"
+        pdf = client.get(f"/results/{survey.pk}/report.pdf?unit={sol.pk}")
+        assert pdf.status_code == 302 and pdf["Location"] == f"/jobs/{job_id}/"
+        # The broken earlier decision is no longer offered: the next request does not try it.
+        assert _summary(client, survey, sol.pk).json()["job_id"] == job_id
+        monkeypatch.undo()
+        execute_job(job_id)
+    assert _summary(client, survey, sol.pk).json()["group"]["respondents"] == 10
+
+    disclosure.clear_cache()
