@@ -562,6 +562,14 @@ class SurveyDisclosure:
         """Return whether these are an earlier data version's decisions (see :func:`latest`)."""
         return bool(self._state.get(_STALE_KEY))
 
+    @property
+    def data_version(self) -> str:
+        """Return a digest of the round's data version and the decision rules (docs/architecture.md).
+
+        Precomputed results of the round are keyed by it; it changes with any new answer.
+        """
+        return str(self._state[_PERSIST_KEY])
+
     def forget(self) -> None:
         """Stop offering these earlier decisions while the current ones are made (a part is gone).
 

@@ -181,8 +181,10 @@ def test_an_earlier_decision_that_lost_a_part_is_never_a_500(
     client = client_as("admin")
     assert _summary(client, survey, sol.pk).json()["group"]["respondents"] == 9  # decided, shared
 
+    before = SurveyResults(survey).disclosure.data_version
     with override_settings(TASKS=DB_TASKS):
         answer(survey, sol, overall=6)
+        assert SurveyResults(survey).disclosure.data_version != before  # what precomputed results key on
         _another_process_with_a_part_evicted("q_overall", survey)
         _no_deciding(monkeypatch)
         api = _summary(client, survey, sol.pk)
