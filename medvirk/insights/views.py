@@ -223,6 +223,7 @@ def _report_refusal() -> str:
 
 @staff_view
 @require_POST
+@_prepared
 def report_pdf_start(request: StaffRequest, survey_id: int) -> HttpResponse:
     """Start preparing the report (PDF) of a district or the municipality; its job's page shows progress."""
     results, node_id = _load(request, survey_id)

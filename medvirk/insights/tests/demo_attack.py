@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count
-from django.http import HttpResponse
 
-from medvirk.insights import pdf
+from medvirk.core.models import Job, JobStatus
+from medvirk.insights import jobs, pdf
 from medvirk.insights.disclosure import NOT_STATED
 from medvirk.insights.tables import SurveyResults
 from medvirk.insights.tests.attacker import Attacker, Figures
@@ -308,6 +308,7 @@ def attack_round(
     for those only (the summaries, the CSV and the printed reports hold every question anyway).
     ``printed_pdfs``: how many units' reports go through the real PDF writer; the others are
     read from the HTML the PDF is printed from (the same figures; WeasyPrint costs ~1 s each).
+    Districts' and the municipality's reports are made by the background job, as users get them.
     Call with English as the active language (the parsers read English labels).
     """
     seconds: dict[str, float] = defaultdict(float)
@@ -340,18 +341,34 @@ def attack_round(
     rows = list(csv.DictReader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))))
     lap("CSV")
     printed: dict[int, str] = {}
-    real_html, real_pdf = pdf.report_html, pdf.report_pdf
+    real_html, real_bytes = pdf.report_html, pdf.report_pdf_bytes
     monkeypatch.setattr(
-        pdf, "report_html", lambda req, o, t: printed.setdefault(o.node.id, real_html(req, o, t))
+        pdf,
+        "report_html",
+        lambda o, t, request=None: printed.setdefault(o.node.id, real_html(o, t, request)),
     )
+
+    def html_only(overview: Any, threshold: int, request: Any = None, progress: Any = None) -> bytes:
+        return pdf.report_html(overview, threshold, request).encode()
+
     for i, n in enumerate(tree.nodes):
-        if i == printed_pdfs:  # the rest: the printed report's HTML only
-            monkeypatch.setattr(pdf, "report_pdf", lambda req, o, t: HttpResponse(pdf.report_html(req, o, t)))
-        response = client.get(f"/results/{survey.pk}/report.pdf?unit={n}")
-        assert response.status_code == 200 and n in printed
-        if i < printed_pdfs:
-            assert response["Content-Type"] == "application/pdf"
-    monkeypatch.setattr(pdf, "report_pdf", real_pdf)
+        # The rest: the printed report's HTML only (the same figures, without WeasyPrint).
+        writer = real_bytes if i < printed_pdfs else html_only
+        monkeypatch.setattr(pdf, "report_pdf_bytes", writer)
+        monkeypatch.setattr(jobs, "report_pdf_bytes", writer)
+        if tree.children.get(n):  # a district's or the municipality's report is made in the worker
+            started = client.post(f"/results/{survey.pk}/report/prepare/?unit={n}")
+            assert started.status_code == 302
+            job = Job.objects.filter(kind=jobs.REPORT_JOB, params__unit_id=n).latest("id")
+            assert job.status == JobStatus.DONE, job.error
+        else:
+            response = client.get(f"/results/{survey.pk}/report.pdf?unit={n}")
+            assert response.status_code == 200
+            if i < printed_pdfs:
+                assert response["Content-Type"] == "application/pdf"
+        assert n in printed
+    monkeypatch.setattr(pdf, "report_pdf_bytes", real_bytes)
+    monkeypatch.setattr(jobs, "report_pdf_bytes", real_bytes)
     lap("PDF")
     equity = {}
     for n in tree.nodes:
