@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, cast
 
+import numpy as np
 from django.conf import settings
 from django.core.cache import caches
 from django.db.models import Count, F, Q, Sum
@@ -37,7 +38,7 @@ from .models import Episode, EpisodeStatus, Service
 DIMENSIONS = (IMMIGRANT_BACKGROUND, HOME_LANGUAGE, GENDER, AGE_BAND)
 LAYOUT = d.Layout({dim.key: (*dim.keys(), d.NOT_STATED) for dim in DIMENSIONS})
 CACHE = "disclosure"
-DECISION_VERSION = 2  # 2: dropout against every other ending; hypercube secondary cells
+DECISION_VERSION = 3  # 2: dropout against every other ending, hypercubes; 3: counts only
 
 
 @dataclass(frozen=True)
@@ -189,7 +190,15 @@ def load(municipality_id: int, period: Period) -> Data:
     tree, names, paths = _tree(services, municipality_id)
     chains = d._ancestors(tree)
     leaves = []
-    sums: dict[tuple[str, d.Slot], Sums] = defaultdict(Sums)
+    slot_list = LAYOUT.slots()
+    slot_index = {slot: i for i, slot in enumerate(slot_list)}
+    service_nodes = sorted({f"s{row['service_id']}" for row in rows})
+    service_index = {node: i for i, node in enumerate(service_nodes)}
+    # The sums of every (service, slot), added with numpy (one row per GROUP BY row and slot),
+    # then up the tree: a district's sums are its services' (Python object additions per row,
+    # slot and ancestor were most of a 10,000-episode page's time, bench/feedback).
+    keys: list[int] = []
+    values: list[tuple[float, ...]] = []
     for row in rows:
         node = f"s{row['service_id']}"
         categories = {dim.key: row[dim.key] or d.NOT_STATED for dim in DIMENSIONS}
@@ -197,32 +206,43 @@ def load(municipality_id: int, period: Period) -> Data:
         end = row["end_reason"] if row["end_reason"] in d.END_OPTIONS else "other"
         leaves.append(d.Leaf(node, categories, change, end, row["n"]))
         if row["change"]:
-            assessable = row["n"]
-            part = Sums(
-                ChangeSums(
-                    assessable,
-                    row["pre"] or 0,
-                    row["post"] or 0,
-                    row["pre2"] or 0,
-                    row["post2"] or 0,
-                    row["prepost"] or 0,
-                ),
+            value = (
+                row["n"],
+                row["pre"] or 0,
+                row["post"] or 0,
+                row["pre2"] or 0,
+                row["post2"] or 0,
+                row["prepost"] or 0,
                 row["alliance_sum"] or 0.0,
                 row["alliance_n"],
             )
-            slots: list[d.Slot] = [
-                None,
-                *(
-                    (
-                        dim.key,
-                        categories[dim.key] if categories[dim.key] in LAYOUT.dims[dim.key] else d.NOT_STATED,
-                    )
-                    for dim in DIMENSIONS
-                ),
-            ]
-            for ancestor in chains[node]:
-                for slot in slots:
-                    sums[ancestor, slot].add(part)
+            base = service_index[node] * len(slot_list)
+            keys.append(base)
+            values.append(value)
+            for dim in DIMENSIONS:
+                category = categories[dim.key]
+                slot = (dim.key, category if category in LAYOUT.dims[dim.key] else d.NOT_STATED)
+                keys.append(base + slot_index[slot])
+                values.append(value)
+    by_service = np.zeros((len(service_nodes) * len(slot_list), 8))
+    if keys:
+        np.add.at(by_service, np.asarray(keys), np.asarray(values, dtype=float))
+    by_service = by_service.reshape(len(service_nodes), len(slot_list), 8)
+    totals: dict[str, np.ndarray] = {}
+    for node, i in service_index.items():
+        for ancestor in chains[node]:
+            if ancestor in totals:
+                totals[ancestor] += by_service[i]
+            else:
+                totals[ancestor] = by_service[i].copy()
+    sums: dict[tuple[str, d.Slot], Sums] = {}
+    for node, table in totals.items():
+        for j, slot in enumerate(slot_list):
+            n, pre, post, pre2, post2, prepost, alliance_sum, alliance_n = table[j].tolist()
+            if n:
+                sums[node, slot] = Sums(
+                    ChangeSums(int(n), pre, post, pre2, post2, prepost), alliance_sum, int(alliance_n)
+                )
     instruments: dict[str, set[int]] = defaultdict(set)
     for service in services:
         for ancestor in chains.get(f"s{service.pk}", []):

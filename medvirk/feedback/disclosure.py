@@ -192,17 +192,25 @@ def full_table(tree: Tree, layout: Layout, counts: Counts) -> Table:
 
 @dataclass(frozen=True)
 class Decision:
-    """Every figure's visibility for one period (one :class:`SuppressedTable`)."""
+    """Every figure's visibility for one period: each cell's count, or None where it is hidden.
 
-    table: SuppressedTable
+    Only what may be shown (as :class:`SuppressedTable`, it carries no hidden number), as a plain
+    dict: it is kept in the shared cache and read on every visit of the dashboard.
+    """
+
+    counts: Mapping[str, int | None]
+
+    @classmethod
+    def of(cls, table: SuppressedTable) -> Decision:
+        return cls({cell.key: cell.count for cell in table.decisions})
 
     def shown(self, node: str, slot: Slot = None) -> int | None:
         """Return the number of closed episodes of a group, or None when hidden."""
-        return self.table[cell_key(node, slot)].count
+        return self.counts[cell_key(node, slot)]
 
     def option(self, family: str, option: str, node: str, slot: Slot = None) -> int | None:
         """Return how many of a group's episodes ended with ``option``, or None when hidden."""
-        return self.table[option_key(option, node, slot)].count
+        return self.counts[option_key(option, node, slot)]
 
 
 def decide(tree: Tree, layout: Layout, counts: Counts, policy: SuppressionPolicy | None = None) -> Decision:
@@ -217,9 +225,9 @@ def decide(tree: Tree, layout: Layout, counts: Counts, policy: SuppressionPolicy
 
     policy = policy or SuppressionPolicy()
     hint, _uncovered = cube_cells(tree, layout, counts, policy.threshold)
-    return Decision(suppress(full_table(tree, layout, counts), policy, FigureKind.NUMBERS, hide=hint))
+    return Decision.of(suppress(full_table(tree, layout, counts), policy, FigureKind.NUMBERS, hide=hint))
 
 
 def published(decision: Decision, keys: Sequence[str]) -> dict[str, int]:
     """Return what the dashboard shows of ``keys`` (for the attacker tests)."""
-    return {key: n for key in keys if (n := decision.table[key].count) is not None}
+    return {key: n for key in keys if (n := decision.counts[key]) is not None}
