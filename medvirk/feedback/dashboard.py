@@ -221,13 +221,13 @@ def load(municipality_id: int, period: Period) -> Data:
             values.append(value)
             for dim in DIMENSIONS:
                 category = categories[dim.key]
-                slot = (dim.key, category if category in LAYOUT.dims[dim.key] else d.NOT_STATED)
-                keys.append(base + slot_index[slot])
+                grouped = (dim.key, category if category in LAYOUT.dims[dim.key] else d.NOT_STATED)
+                keys.append(base + slot_index[grouped])
                 values.append(value)
-    by_service = np.zeros((len(service_nodes) * len(slot_list), 8))
+    flat = np.zeros((len(service_nodes) * len(slot_list), 8))
     if keys:
-        np.add.at(by_service, np.asarray(keys), np.asarray(values, dtype=float))
-    by_service = by_service.reshape(len(service_nodes), len(slot_list), 8)
+        np.add.at(flat, np.asarray(keys), np.asarray(values, dtype=float))
+    by_service = flat.reshape(len(service_nodes), len(slot_list), 8)
     totals: dict[str, np.ndarray] = {}
     for node, i in service_index.items():
         for ancestor in chains[node]:
