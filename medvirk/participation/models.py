@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from medvirk.core.dataprotection import NO_PERSONAL_DATA, PersonalData
 from medvirk.core.models import TenantModel
@@ -19,7 +20,8 @@ class ActivityKind(models.TextChoices):
     REFLECTION_GROUP = "reflection_group", _("Reflection group")
     DIALOGUE_MEETING = "dialogue_meeting", _("Dialogue meeting")
     INDIVIDUAL = "individual", _("Individual conversations")
-    SURVEY_ROUND = "survey_round", _("Survey round")
+    # "Survey round" alone is the survey-and-round picker elsewhere ("Brukerundersøkelse og runde")
+    SURVEY_ROUND = "survey_round", pgettext_lazy("activity kind", "Survey round")
 
 
 class Ladder(models.TextChoices):

@@ -213,3 +213,16 @@ def test_edit_activity_and_tick_the_cycle(demo: Any, client_as: Any) -> None:
     )
     html = client_as("admin").get("/participation/cycle/?year=2026").content.decode()
     assert "Solsikken barnehage" in html
+
+
+def test_a_survey_round_activity_is_called_a_survey_not_the_round_picker() -> None:
+    """The kind says "Brukerundersøkelse"; "Survey round" alone labels the survey-and-round picker."""
+    from django.utils import translation
+
+    from medvirk.participation.models import ActivityKind
+
+    with translation.override("nb"):
+        assert ActivityKind.SURVEY_ROUND.label == "Brukerundersøkelse"
+        assert translation.gettext("Survey round") == "Brukerundersøkelse og runde"
+    with translation.override("nn"):
+        assert ActivityKind.SURVEY_ROUND.label == "Brukarundersøking"
