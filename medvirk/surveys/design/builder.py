@@ -930,10 +930,12 @@ def build_condition(
     minimum: float | None = None,
     maximum: float | None = None,
     combine: str = "",
+    part: int | None = None,
 ) -> dict[str, Any]:
     """Return the condition the logic drop-downs describe: question ``source`` has one of
     ``values`` (or lies between ``minimum`` and ``maximum``); ``combine`` "all" or "any" joins it
-    to the present condition of ``key`` (otherwise it replaces it)."""
+    to the present condition of ``key`` (otherwise it replaces it); ``part`` replaces only that
+    part of a present and/or rule (``condition_parts``)."""
     earlier = {q["key"]: q for q in earlier_questions(document, key)}
     if source not in earlier:
         raise _fail(_("Choose a question that comes before this one."), field="source")
@@ -957,11 +959,39 @@ def build_condition(
         if maximum is not None:
             leaf["max"] = maximum
     present = _item(document, key).get("condition")
+    if part is not None:
+        group, parts = _group(present, part)
+        parts[part] = leaf
+        return {group: parts}
     if combine in ("all", "any") and present:
         if combine in present:
             return {combine: [*present[combine], leaf]}
         return {combine: [present, leaf]}
     return leaf
+
+
+def condition_parts(condition: Mapping[str, Any] | None, document: Mapping[str, Any], lang: str) -> list[str]:
+    """Return the parts of an and/or rule read back one by one (none for a single rule)."""
+    if not condition or not ("all" in condition or "any" in condition):
+        return []
+    return [_rule(p, document, lang) for p in condition.get("all") or condition.get("any") or []]
+
+
+def _group(condition: Mapping[str, Any] | None, part: int) -> tuple[str, list[Any]]:
+    group = "all" if condition and "all" in condition else "any"
+    parts = list((condition or {}).get(group) or [])
+    if not 0 <= part < len(parts):
+        raise _fail(_("The rule has no such part."), field="part")
+    return group, copy.deepcopy(parts)
+
+
+def without_part(condition: Mapping[str, Any] | None, part: int) -> dict[str, Any] | None:
+    """Return an and/or rule without its part ``part`` (one part left: that part alone)."""
+    group, parts = _group(condition, part)
+    del parts[part]
+    if len(parts) == 1:
+        return dict(parts[0])
+    return {group: parts} if parts else None
 
 
 def _item(document: Mapping[str, Any], key: str) -> Mapping[str, Any]:

@@ -243,7 +243,8 @@ def build_question(request: StaffRequest, survey_id: int, key: str) -> HttpRespo
                     values=post.getlist("values"),
                     minimum=_number_or_none(post.get("minimum")),
                     maximum=_number_or_none(post.get("maximum")),
-                    combine=post.get("combine", ""),
+                    combine=post.get("combine", "") if not post.get("combine", "").isdigit() else "",
+                    part=int(post["combine"]) if post.get("combine", "").isdigit() else None,
                 )
                 operation, done = builder.SetCondition(key, condition), _("The rule was saved.")
             elif action == "follow_up":
@@ -255,6 +256,11 @@ def build_question(request: StaffRequest, survey_id: int, key: str) -> HttpRespo
                     lang=lang,
                 )
                 done = _("The follow-up question was added.")
+            elif action == "remove_part":
+                part = post.get("part", "")
+                condition = found[0][1].get("condition")
+                new = builder.without_part(condition, int(part) if part.isdigit() else -1)
+                operation, done = builder.SetCondition(key, new), _("The part of the rule was removed.")
             elif action == "clear_logic":
                 operation, done = builder.SetCondition(key, None), _("The question is always shown now.")
             elif action == "move_to":
@@ -310,6 +316,7 @@ def build_question(request: StaffRequest, survey_id: int, key: str) -> HttpRespo
         "maximum": question.get("max", ""),
         "logic": builder.condition_sentence(question.get("condition"), document, lang),
         "has_logic": bool(question.get("condition")),
+        "logic_parts": builder.condition_parts(question.get("condition"), document, lang),
         "earlier": [(q["key"], builder.question_label(q, lang)) for q in earlier],
         "source": source,
         "source_key": source_key,

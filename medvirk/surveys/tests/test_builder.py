@@ -322,3 +322,24 @@ def test_move_before_puts_a_question_just_before_another_on_its_page() -> None:
         builder.move_before(sample_definition(), "q_why", "q_overall")
     with pytest.raises(ServiceError, match="finnes ikke"):
         builder.move_before(sample_definition(), "q_why", "q_gone")
+
+
+def test_one_part_of_an_and_or_rule_is_replaced_or_removed() -> None:
+    doc = sample_definition()
+    both = {
+        "any": [
+            {"question": "q_overall", "op": "range", "max": 2},
+            {"question": "q_channel", "op": "equals", "value": "friends"},
+        ]
+    }
+    doc = builder.set_condition(doc, "q_used", both)
+    parts = builder.condition_parts(both, doc, "nb")
+    assert len(parts) == 2 and "Venner" in parts[1]
+    replaced = builder.build_condition(doc, "q_used", source="q_channel", values=["web"], part=1)
+    assert replaced == {"any": [both["any"][0], {"question": "q_channel", "op": "equals", "value": "web"}]}
+    assert builder.without_part(both, 0) == both["any"][1]  # one part left: that part alone
+    three = {"all": [*both["any"], {"question": "q_overall", "op": "range", "min": 1}]}
+    assert builder.without_part(three, 1) == {"all": [three["all"][0], three["all"][2]]}
+    with pytest.raises(ServiceError, match="Regelen har ingen slik del"):
+        builder.without_part(both, 2)
+    assert builder.condition_parts(both["any"][0], doc, "nb") == []  # a single rule has no parts

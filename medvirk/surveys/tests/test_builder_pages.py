@@ -348,3 +348,24 @@ def test_a_drop_moves_a_question_before_another_without_javascript_too(
         content_type="application/json",
     )
     assert api.status_code == 200 and order(survey)[:2] == ["q_overall", "q_used"]
+
+
+def test_one_part_of_an_and_or_rule_is_edited_on_the_question_page(client_as: Any, survey: Survey) -> None:
+    client = client_as("admin")
+    url = f"/surveys/{survey.pk}/build/q_used/"
+    client.post(url, {"action": "logic", "source": "q_overall", "values": ["1", "2"]})
+    client.post(url, {"action": "logic", "source": "q_channel", "values": ["friends"], "combine": "any"})
+    page = client.get(f"{url}?source=q_channel").content.decode()
+    assert page.count('value="remove_part"') == 2 and "I stedet for del 2" in page
+    client.post(url, {"action": "logic", "source": "q_channel", "values": ["web"], "combine": "1"})
+    survey.refresh_from_db()
+    rule = survey.definition["sections"][0]["questions"][3]["condition"]
+    assert rule == {
+        "any": [
+            {"question": "q_overall", "op": "one_of", "values": [1, 2]},
+            {"question": "q_channel", "op": "equals", "value": "web"},
+        ]
+    }
+    client.post(url, {"action": "remove_part", "part": "0"})
+    survey.refresh_from_db()
+    assert survey.definition["sections"][0]["questions"][3]["condition"] == rule["any"][1]
