@@ -326,7 +326,7 @@ def test_move_before_puts_a_question_just_before_another_on_its_page() -> None:
 
 def test_one_part_of_an_and_or_rule_is_replaced_or_removed() -> None:
     doc = sample_definition()
-    both = {
+    both: dict[str, Any] = {
         "any": [
             {"question": "q_overall", "op": "range", "max": 2},
             {"question": "q_channel", "op": "equals", "value": "friends"},
