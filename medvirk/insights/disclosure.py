@@ -65,7 +65,7 @@ from medvirk.surveys.models import Answer, Response, Survey, SurveyUnit
 from medvirk.surveys.types import DONT_KNOW, Figures, parse_definition, question_type
 
 from . import selectors
-from .counted import counted_responses, decide_counted
+from .counted import counted_responses, decide_counted, marked_small
 from .questions import QuestionInfo, survey_questions
 
 if TYPE_CHECKING:
@@ -84,7 +84,8 @@ _LOCK = threading.Lock()
 # survive restarts: a closed round is decided once, ever. The key is a digest of the data version
 # (as below) and of DECISION_VERSION: bump it whenever the suppression rules change, so stored
 # decisions made under the old rules are never used again.
-DECISION_VERSION = 3  # 2: only counted responses make a group shown (counted.py); 3: option decision
+# 2: only counted responses make a group shown (counted.py); 3: option decision; 4: counted option counts
+DECISION_VERSION = 4
 PERSIST_CACHE = "disclosure"
 PERSIST_SECONDS = 60 * 60 * 24 * 90
 _PERSIST_KEY = "__persist_key__"
@@ -798,11 +799,14 @@ class SurveyDisclosure:
         dont_know: Mapping[int, int | None],
         rows: Iterable[tuple[Any, ...]],
         leaves: dict[int, Marginals] | None,
+        kind: str = "counts",
     ) -> None:
         """Fold (unit, question, option, bg…, n) rows into option counts per unit and per category.
 
         With ``leaves`` (single-answer questions) the answers without "don't know" are also the
-        question's cell counts; multiple-choice questions count their respondents apart.
+        question's cell counts; multiple-choice questions count their respondents apart. The
+        counts are kept as ``("disclosure", kind, question id)``: ``counts`` of every response,
+        ``counted_counts`` of those that count towards the threshold (``counted.py``).
         """
         layout = self.layout
         dims = layout.dims
@@ -827,9 +831,10 @@ class SurveyDisclosure:
                 cell = per_dim[d].setdefault((unit_id, c), {})
                 cell[oid] = cell.get(oid, 0) + n
         for qid in dont_know:
-            key = ("disclosure", "counts", qid)
+            key = ("disclosure", kind, qid)
             self._state.setdefault(key, (counts[qid], by_dim[qid]))
-            self._share(key)
+            if kind == "counts":
+                self._share(key)
 
     def _option_counts_pair(self, question_id: int) -> Any:
         key = ("disclosure", "counts", question_id)
@@ -871,9 +876,19 @@ class SurveyDisclosure:
         self._prefetch_counted([question_id])
         return self._state[("disclosure", "counted_answer_leaf", question_id)]
 
+    def _counted_option_pair(self, question_id: int) -> Any:
+        """Return a question's option counts (as :meth:`_option_counts_pair`) over counted responses."""
+        self._prefetch_counted([question_id])
+        return self._state[("disclosure", "counted_counts", question_id)]
+
     def _prefetch_counted(self, question_ids: Iterable[int]) -> None:
-        """Load many questions' cell counts over counted responses (``counted.py``): two GROUP BYs."""
-        todo = [q for q in question_ids if ("disclosure", "counted_answer_leaf", q) not in self._state]
+        """Load many questions' cell and option counts over counted responses (``counted.py``)."""
+        todo = [
+            q
+            for q in question_ids
+            if ("disclosure", "counted_answer_leaf", q) not in self._state
+            or ("disclosure", "counted_counts", q) not in self._state
+        ]
         if not todo:
             return
         kinds = self._kinds()
@@ -885,17 +900,16 @@ class SurveyDisclosure:
         leaves: dict[int, Marginals] = {q: Marginals() for q in todo}
         single = [q for q in todo if self._single(q)]
         multiple = [q for q in todo if not self._single(q)]
-        if single:
+        if single:  # answers per option; without "don't know" they are the question's cells
             rows = (
                 base.filter(question_id__in=single)
                 .values_list("unit_id", "question_id", "option_id", *bg)
                 .annotate(n=Count("id"))
                 .order_by()
             )
-            for unit_id, qid, oid, *values, n in _rows(rows):
-                if oid is None or oid != kinds.get(qid, (True, None))[1]:  # "don't know" is no cell
-                    _add_row(leaves[qid], layout, unit_id, layout.normalise(values), n)
-        if multiple:  # respondents who answered
+            dont_know = {q: kinds.get(q, (True, None))[1] for q in single}
+            self._count_rows(dont_know, _rows(rows), leaves, kind="counted_counts")
+        if multiple:  # respondents who answered, then how many chose each option
             rows = (
                 base.filter(question_id__in=multiple)
                 .values_list("unit_id", "question_id", *bg)
@@ -904,8 +918,15 @@ class SurveyDisclosure:
             )
             for unit_id, qid, *values, n in _rows(rows):
                 _add_row(leaves[qid], layout, unit_id, layout.normalise(values), n)
+            rows = (
+                base.filter(question_id__in=multiple)
+                .values_list("unit_id", "question_id", "option_id", *bg)
+                .annotate(n=Count("id"))
+                .order_by()
+            )
+            self._count_rows(dict.fromkeys(multiple), _rows(rows), None, kind="counted_counts")
         for qid, leaf in leaves.items():
-            self._state.setdefault(("disclosure", "counted_answer_leaf", qid), leaf)
+            self._state["disclosure", "counted_answer_leaf", qid] = leaf
 
     def _infos(self) -> dict[int, QuestionInfo]:
         """Return every question with counted answers by id: the round's and every unit's own."""
@@ -952,23 +973,43 @@ class SurveyDisclosure:
             return None
 
         def make() -> SuppressedTable:
-            from .disclosure_options import decide_options, option_table, per_option_marginals
+            from .disclosure_options import (
+                OPTION_PREFIX,
+                decide_options,
+                option_table,
+                per_option_marginals,
+            )
 
-            by_unit, by_dim = self._option_counts_pair(question_id)
             extra = [layout.dont_know] if layout.dont_know is not None else []
-            per = per_option_marginals([*layout.options, *extra], by_unit, by_dim)
-            table = option_table(
-                _shape(self.tree, self.layout),
-                layout,
-                self._respondent_leaf(),
-                self.answer_leaf(question_id),
-                per,
-                per.get(layout.dont_know) if layout.dont_know is not None else None,
-                self.policy,
+
+            def table_of(pair: Any, respondents: Marginals, answers: Marginals) -> Table:
+                per = per_option_marginals([*layout.options, *extra], *pair)
+                dont_know = per.get(layout.dont_know) if layout.dont_know is not None else None
+                shape = _shape(self.tree, self.layout)
+                return option_table(shape, layout, respondents, answers, per, dont_know, self.policy)
+
+            every = table_of(
+                self._option_counts_pair(question_id), self._respondent_leaf(), self.answer_leaf(question_id)
             )
-            return decide_options(
-                table, self.respondents, self.answers(question_id), self.policy, seconds=budget()
+            decide = functools.partial(
+                decide_options,
+                respondents=self.respondents,
+                answers=self.answers(question_id),
+                policy=self.policy,
             )
+            if not self.has_uncounted():
+                return decide(every, seconds=budget())
+            # The counted-channels rule (counted.py) for option counts too: an option count is
+            # shown only with at least the option minimum of counted answers (or none at all), so
+            # planting answers through the poster cannot lift a small option out of "other
+            # options" (and so bring the mean back) to learn whether a real respondent chose it.
+            counted = table_of(
+                self._counted_option_pair(question_id),
+                self._respondent_leaf(counted=True),
+                self._counted_answer_leaf(question_id),
+            )
+            small = frozenset(k for k in marked_small(every, counted) if k.startswith(OPTION_PREFIX))
+            return decide(counted, also_small=small, seconds=budget())
 
         return self._cached(("disclosure", "options", question_id), make, persist=True)
 

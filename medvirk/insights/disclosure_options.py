@@ -63,6 +63,9 @@ _REST = "s:"  # respondents who neither answered on the scale nor said "don't kn
 _NOT_CHOSEN = "n"  # multiple choice: answered the question but did not choose this option
 
 
+OPTION_PREFIX = "o"  # every option family's key starts with it (``option_family``)
+
+
 def option_family(position: int) -> str:
     """Return the key prefix of the layout's option at ``position``."""
     return f"o{position}:"
@@ -256,6 +259,7 @@ def decide_options(
     policy: SuppressionPolicy,
     *,
     seconds: float | None = None,
+    also_small: frozenset[str] = frozenset(),
 ) -> SuppressedTable:
     """Decide which option, "don't know" and top-box counts may be shown, given the earlier decisions.
 
@@ -268,6 +272,9 @@ def decide_options(
     did not answer included. How many of a shown group answered is not itself protected in (b),
     as in the answers' decision. Only option, "don't know" and top-box cells are hidden to
     protect them. Returns the decisions of those cells only.
+
+    ``also_small``: option cells that are small whatever their count (answers, but too few
+    through channels that count; the table then holds the counted answers, ``counted.py``).
     """
     hidden_groups = [d.key for d in answers.decisions if not d.shown]
     prefixes = {cell.key[: cell.key.index(":") + 1] for cell in table.cells if _families_of(cell.key)}
@@ -279,7 +286,9 @@ def decide_options(
     # figures, as under the counted-channels rule), every option figure of the question is
     # withheld: safe, never a failed page.
     try:
-        return _decide_options(table, respondents, answers, policy, seconds, figures_hidden, hidden_groups)
+        return _decide_options(
+            table, respondents, answers, policy, seconds, figures_hidden, hidden_groups, also_small
+        )
     except RuntimeError:
         cells = tuple(
             CellDecision(c.key, CellStatus.SECONDARY, Reason.BLOCKS_INFERENCE, None)
@@ -297,6 +306,7 @@ def _decide_options(
     seconds: float | None,
     figures_hidden: list[str],
     hidden_groups: list[str],
+    also_small: frozenset[str] = frozenset(),
 ) -> SuppressedTable:
     shown_answers = [ANSWER + d.key for d in answers.decisions if d.shown]
     own = table.subtable(_answer_side)
@@ -306,6 +316,7 @@ def _decide_options(
         FigureKind.OPTIONS,
         hide=[ANSWER + key for key in hidden_groups] + [k for k in figures_hidden if k in own],
         known=shown_answers,
+        also_small=also_small & frozenset(c.key for c in own.cells),
         seconds=seconds,
         dense=True,
     )
@@ -314,7 +325,14 @@ def _decide_options(
     hide += figures_hidden + [d.key for d in first.decisions if not d.shown and _families_of(d.key)]
     linked = table.unprotected(_is_answers)
     decided = suppress(
-        linked, policy, FigureKind.OPTIONS, hide=hide, known=known, seconds=seconds, dense=True
+        linked,
+        policy,
+        FigureKind.OPTIONS,
+        hide=hide,
+        known=known,
+        also_small=also_small & frozenset(c.key for c in linked.cells),
+        seconds=seconds,
+        dense=True,
     )
     return SuppressedTable(
         tuple(d for d in decided.decisions if _families_of(d.key)), decided.threshold, decided.kind

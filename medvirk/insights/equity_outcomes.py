@@ -29,6 +29,7 @@ from medvirk.population.selectors import catchment_for, dimension_label, dimensi
 from medvirk.surveys.models import Answer, Response, SurveyQuestion
 from medvirk.surveys.types import parse_definition, question_type
 
+from .counted import counts_towards_threshold
 from .equity import (
     BG_FIELDS,
     TreeCounts,
@@ -63,16 +64,22 @@ def survey_questions(survey: Any, language: str = "nb") -> dict[str, QuestionInf
     return out
 
 
-def _respondents(survey: Any, unit: OrgUnit, dims: list[str]) -> tuple[list[int], dict[int, dict[str, str]]]:
+def _respondents(
+    survey: Any, unit: OrgUnit, dims: list[str]
+) -> tuple[list[int], dict[int, dict[str, str]], frozenset[int]]:
+    """Return the unit's respondents, their background answers, and those who count (counted.py)."""
     rows = Response.objects.filter(
         survey=survey, complete=True, unit__path__startswith=unit.path
-    ).values_list("pk", *(BG_FIELDS[d] for d in dims))
+    ).values_list("pk", "channel", *(BG_FIELDS[d] for d in dims))
     ids: list[int] = []
     bg: dict[int, dict[str, str]] = {}
-    for pk, *values in rows:
+    counted: set[int] = set()
+    for pk, channel, *values in rows:
         ids.append(pk)
         bg[pk] = dict(zip(dims, values, strict=True))
-    return ids, bg
+        if counts_towards_threshold(channel):
+            counted.add(pk)
+    return ids, bg, frozenset(counted)
 
 
 def _answers(survey: Any, ids: list[int], keys: list[str]) -> dict[str, list[tuple[int, float]]]:
@@ -126,6 +133,9 @@ class Weighting:
     n: int | None
     n_excluded: int | None
     design_effect: float | None = None
+    # How many of ``n`` and ``n_excluded`` count towards the threshold (never shown; counted.py).
+    n_counted: int | None = None
+    n_excluded_counted: int | None = None
     effective_n: float | None = None
     converged: bool = False
     iterations: int = 0
@@ -250,17 +260,28 @@ def _gaps(
 
 
 def _rake(
-    unit: OrgUnit, ids: list[int], bg: dict[int, dict[str, str]], dims: list[str], min_n: int = 2
+    unit: OrgUnit,
+    ids: list[int],
+    bg: dict[int, dict[str, str]],
+    dims: list[str],
+    min_n: int = 2,
+    counted: frozenset[int] | None = None,
 ) -> tuple[Weighting, dict[int, float], list[np.ndarray], list[int]]:
-    """Rake to as many margins as the data allow: all of them, else drop the last one by one."""
+    """Rake to as many margins as the data allow: all of them, else drop the last one by one.
+
+    ``min_n``: respondents with every background answer needed (of ``counted`` ones, if given).
+    """
     catchment = catchment_for(unit=unit)
     margins = population_margins(municipality=unit.municipality, region=catchment.region)
     use = [d for d in dims if d in margins and not (d == DISTRICT.key and not catchment.is_municipality)]
     if not use:
-        return Weighting([], len(ids), len(ids), note=_("No population figures to weight to.")), {}, [], []
+        n_counted = len(ids) if counted is None else sum(1 for r in ids if r in counted)
+        info = Weighting([], len(ids), len(ids), note=_("No population figures to weight to."))
+        info.n_counted = info.n_excluded_counted = n_counted
+        return info, {}, [], []
     notes: list[str] = []
     for k in range(len(use), 0, -1):
-        info, weights, codes, kept = _rake_on(unit, ids, bg, use[:k], margins, min_n)
+        info, weights, codes, kept = _rake_on(unit, ids, bg, use[:k], margins, min_n, counted)
         if weights:
             info.note = " ".join(notes)
             return info, weights, codes, kept
@@ -279,10 +300,14 @@ def _rake_on(
     use: list[str],
     margins: dict[str, Any],
     min_n: int = 2,
+    counted: frozenset[int] | None = None,
 ) -> tuple[Weighting, dict[int, float], list[np.ndarray], list[int]]:
     kept = [r for r in ids if all(margins[d].counts.get(bg[r][d]) for d in use)]
     info = Weighting(use, len(kept), len(ids) - len(kept))
-    if len(kept) < max(2, min_n):
+    info.n_counted = len(kept) if counted is None else sum(1 for r in kept if r in counted)
+    all_counted = len(ids) if counted is None else sum(1 for r in ids if r in counted)
+    info.n_excluded_counted = all_counted - info.n_counted
+    if len(kept) < 2 or info.n_counted < min_n:
         info.note = _("Too few respondents with every background answer to weight.")
         return info, {}, [], []
     codes: list[np.ndarray] = []
@@ -341,11 +366,13 @@ def _headline(
     threshold: int,
     shown_n: dict[str, int | None] | None = None,
     cleared: dict[str, tuple[bool, bool]] | None = None,
+    counted: frozenset[int] | None = None,
 ) -> list[HeadlineRow]:
     """Return headline rows; with ``shown_n`` only for questions whose unit count is shown (and equal).
 
     ``cleared`` holds per question whether the one decision lets the unit show its mean (every
-    option count shown) and its weighted figures (also every weighting group's).
+    option count shown) and its weighted figures (also every weighting group's). Weighted
+    figures need at least ``threshold`` weighted answers, of ``counted`` respondents if given.
     """
     rows = []
     position = {r: i for i, r in enumerate(kept)}
@@ -363,7 +390,8 @@ def _headline(
         row = HeadlineRow(qkey, info.text, len(pairs), est.estimate, est.interval)
         row.top_box = top_box_share(vals, info.top).estimate
         sub = [(r, v) for r, v in pairs if r in weights]
-        if weighted_ok and len(sub) >= max(threshold, 2):
+        enough = len(sub) if counted is None else sum(1 for r, _v in sub if r in counted)
+        if weighted_ok and len(sub) >= 2 and enough >= threshold:
             # Those who skipped the question stay in the raked design with a missing value: a
             # domain, as R's svymean(..., na.rm = TRUE), so the SE is not conditional on who
             # answered.
@@ -418,17 +446,21 @@ def outcome_report(
         # which must never be shown under earlier decisions: none until the new ones are made.
         return OutcomeReport([], [], None, practical_size, threshold)
     questions = survey_questions(survey, language)
-    ids, bg = _respondents(survey, unit, dims)
+    ids, bg, counted = _respondents(survey, unit, dims)
     if (tree.get(unit.pk, "all") or 0) < threshold:
         return OutcomeReport([], [], None, practical_size, threshold)
     answers = _answers(survey, ids, list(questions))
     gaps = _gaps(survey, unit, tree, dims, questions, bg, answers, practical_size, language)
     k = max(threshold, 5)
-    # Weighted figures only from at least k respondents with every background answer used.
-    weighting, weights, codes, kept = _rake(unit, ids, bg, dims, min_n=k)
-    if any(n and n < k for n in (weighting.n, weighting.n_excluded)):
+    # Weighted figures only from at least k respondents with every background answer used,
+    # counting, as every decision does, only those through codes and invitations (counted.py):
+    # answers planted through the poster cannot make the weighted figures appear.
+    weighting, weights, codes, kept = _rake(unit, ids, bg, dims, min_n=k, counted=counted)
+    pairs = ((weighting.n, weighting.n_counted), (weighting.n_excluded, weighting.n_excluded_counted))
+    if any(n and (c if c is not None else n) < k for n, c in pairs):
         # Either count (and the effective n: n = design effect × effective n) would give
-        # away a small group: the few left out, or the few weighted.
+        # away a small group: the few left out, or the few weighted; a count is shown only
+        # with at least k respondents who count towards the threshold (or none at all).
         weighting.n = weighting.n_excluded = weighting.effective_n = None
     shown_n = cleared = None
     disclosure = getattr(tree, "disclosure", None)
@@ -437,7 +469,7 @@ def outcome_report(
         disclosure.prefetch_answers(qids.values())
         shown_n = {key: _answer_shown(disclosure, qid, unit.pk) for key, qid in qids.items()}
         cleared = {key: _cleared(disclosure, qid, unit, weighting.margins) for key, qid in qids.items()}
-    headline = _headline(questions, answers, weights, codes, kept, threshold, shown_n, cleared)
+    headline = _headline(questions, answers, weights, codes, kept, threshold, shown_n, cleared, counted)
     return OutcomeReport(gaps, headline, weighting, practical_size, threshold)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -47,11 +47,14 @@ def closed_survey(
     plan: list[tuple[str, str, str, str, int, int]] = PLAN,
     *,
     skip_staff: Callable[[int], bool] | None = None,
+    planted: Sequence[tuple[str, str, str, str, int, int]] = (),
 ) -> Any:
     """Return a closed round answered as ``plan`` says.
 
     Respondents are numbered from 1 in plan order; those for whom ``skip_staff(number)`` is true
-    leave the matrix row ``q_m_staff`` unanswered.
+    leave the matrix row ``q_m_staff`` unanswered. ``plan``'s answers come with single-use codes;
+    ``planted`` (rows as in ``plan``) are answered after them through the open link (the poster):
+    they do not count towards the threshold (insights/counted.py).
     """
     kindergartens = [demo.units[n] for n in ("Solsikken barnehage", "Nordlys barnehage", "Sørbyen barnehage")]
     survey = services.survey_create(
@@ -63,7 +66,8 @@ def closed_survey(
     )
     services.survey_set_status(actor=demo.users["analytiker"], survey=survey, status=SurveyStatus.OPEN)
     i = 0
-    for unit, age, gender, district, overall, count in plan:
+    rows = [(*row, Channel.CODE) for row in plan] + [(*row, Channel.LINK) for row in planted]
+    for unit, age, gender, district, overall, count, channel in rows:
         su = SurveyUnit.objects.get(survey=survey, unit=demo.units[unit])
         for _ in range(count):
             i += 1
@@ -82,7 +86,7 @@ def closed_survey(
                 survey_unit=su,
                 answers=answers,
                 language="nb",
-                channel=Channel.CODE,  # counts towards the threshold (insights/counted.py)
+                channel=channel,
                 idempotency_key=f"eq{i}",
             )
     services.survey_set_status(actor=demo.users["analytiker"], survey=survey, status=SurveyStatus.CLOSED)

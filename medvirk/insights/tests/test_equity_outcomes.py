@@ -167,3 +167,38 @@ def test_no_outcomes_below_threshold(demo: DemoData) -> None:
     assert report.gaps == [] and report.headline == [] and report.weighting is None
     rep = equity.survey_representation(survey=small, unit=demo.units["Sørbyen barnehage"])
     assert rep.n is None and not any(d.shown for d in rep.dimensions)
+
+
+def test_planted_answers_lift_neither_a_merged_option_nor_the_headline(demo: DemoData) -> None:
+    """Solsikken's two answers of 2 are merged, so it shows no mean (the test above). One more
+    "2" through the poster would make three: the count would be shown and with it the mean in
+    results and in the equity headline. Only codes and invitations count for option counts as
+    for groups, so nothing changes."""
+    from medvirk.insights.disclosure import disclosure_for
+    from medvirk.surveys.models import SurveyQuestion
+
+    import_population(demo)
+    planted = [("Solsikken barnehage", "16-24", "male", "999901", 2, 1)]
+    survey = closed_survey(demo, planted=planted)
+    disclosure = disclosure_for(survey)
+    qid = SurveyQuestion.objects.get(survey=survey, key="q_overall").pk
+    sol = demo.units["Solsikken barnehage"]
+    view = disclosure.group_view(qid, sol.pk)
+    assert view is not None and not view.mean
+    report = equity_outcomes.outcome_report(survey=survey, unit=sol)
+    assert not [h for h in report.headline if h.question == "q_overall"]
+
+
+def test_planted_answers_cannot_lift_the_weighting_counts_into_view(demo: DemoData) -> None:
+    """Two of Sørbyen's counted respondents gave no age (so they are not weighted); three more
+    without an age through the poster make five left out, which used to be shown (five is the
+    threshold), and the planter learned that exactly two real ones did not say. The counts are
+    shown only with at least five respondents who count towards the threshold."""
+    import_population(demo)
+    plan = [*PLAN, ("Sørbyen barnehage", "prefer_not_to_say", "female", "999902", 5, 2)]
+    planted = [("Sørbyen barnehage", "prefer_not_to_say", "female", "999902", 5, 3)]
+    survey = closed_survey(demo, plan, planted=planted)
+    weighting = equity_outcomes.outcome_report(survey=survey, unit=demo.units["Sørbyen barnehage"]).weighting
+    assert weighting is not None and weighting.margins  # weighted (by age at least)
+    assert weighting.n_excluded_counted == 2  # of the five left out, two count
+    assert weighting.n_excluded is None and weighting.n is None and weighting.effective_n is None

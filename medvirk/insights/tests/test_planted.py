@@ -175,3 +175,29 @@ def test_planted_comments_do_not_list_the_real_ones(demo: DemoData, client_as: A
     assert page.status_code == 200
     assert "Ekte kommentar" not in page.content.decode()
     assert "engangskode" in page.content.decode()  # and says why
+
+
+def test_planting_into_a_merged_option_cannot_lift_it_or_the_mean(demo: DemoData, client_as: Any) -> None:
+    """Two real parents chose 4, too few to show (merged into "other options", and no mean).
+    The leader answers 4 once through the poster to learn whether anyone else did: three
+    answers of 4 would show the count and bring the mean back. Option counts count only codes
+    and invitations too, so the 4s stay merged and the mean withheld."""
+    survey = make_survey(demo, units=[demo.units[SOLSIKKEN]])
+    su = SurveyUnit.objects.get(survey=survey)
+    real = [6, 6, 6, 5, 5, 5, 4, 4]
+    for code, value in zip(_codes(demo, su, len(real)), real, strict=True):
+        _answer(*_first_page_by_code(su, code), value)
+    _by_link(su, 4)
+    data = (
+        client_as("leder.solsikken")
+        .get(f"/api/v1/results/surveys/{survey.pk}?unit_id={demo.units[SOLSIKKEN].pk}")
+        .json()
+    )
+    item = next(q for q in data["questions"] if q["key"] == "q_overall")["unit"]
+    assert item["shown"] and item["n"] == 9  # the unit is shown, with every answer counted in n
+    counts = {o["key"]: o["count"] for o in item["options"]}
+    assert counts["6"] == 3  # three counted answers
+    # Three answers of 4 (which every option's count would show, and the mean with them), but
+    # only two counted: still merged (with 5, the smallest other option), and no mean.
+    assert counts["4"] is None and counts["5"] is None and item["other_options_count"] == 6
+    assert item["mean"] is None
