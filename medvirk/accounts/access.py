@@ -18,6 +18,7 @@ from django.utils.functional import Promise
 from medvirk.core.actors import SystemActor
 from medvirk.core.errors import CoreErrorCode, ServiceError
 from medvirk.core.models import Job
+from medvirk.core.tenancy import co_located
 from medvirk.orgs.models import Municipality, OrgUnit
 from medvirk.orgs.selectors import municipality_root
 
@@ -38,9 +39,9 @@ def _assignments(user: Any) -> list[tuple[str, str]]:
             cache = []
         else:
             cache = list(
-                RoleAssignment.objects.filter(user=user, municipality_id=user.municipality_id).values_list(
-                    "role", "unit__path"
-                )
+                RoleAssignment.objects.filter(
+                    co_located("unit"), user=user, municipality_id=user.municipality_id
+                ).values_list("role", "unit__path")
             )
         setattr(user, _CACHE_ATTR, cache)
     return cache

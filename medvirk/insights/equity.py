@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import F
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -362,9 +363,9 @@ def survey_tree_counts(survey: Any, dims: list[str]) -> tuple[TreeCounts, dict[i
 def survey_dimensions(survey: Any) -> list[str]:
     """Return the standard dimensions the survey asks about (background questions)."""
     asked = set(
-        SurveyQuestion.objects.filter(survey=survey, qtype="background", hidden=False).values_list(
-            "dimension", flat=True
-        )
+        SurveyQuestion.objects.filter(
+            municipality_id=survey.municipality_id, survey=survey, qtype="background", hidden=False
+        ).values_list("dimension", flat=True)
     )
     return [d for d in BG_FIELDS if d in asked]
 
@@ -393,7 +394,11 @@ def user_representation(*, unit: OrgUnit, year: int, language: str = "nb") -> Re
     for unit_id, d, c, n in rows:
         leaf[unit_id][f"{d}|{c}"] += n
         leaf[unit_id][f"{d}|~known"] += n
-    paths = dict(OrgUnit.objects.filter(pk__in=list(leaf)).values_list("pk", "path"))
+    paths = dict(
+        OrgUnit.objects.filter(municipality_id=unit.municipality_id, pk__in=list(leaf)).values_list(
+            "pk", "path"
+        )
+    )
     threshold = unit.municipality.anonymity_threshold
     tree = build_tree_counts(leaf, paths, cats, threshold=threshold, survey_mode=False)
     return _report(unit, tree, dims, register=True, threshold=threshold, language=language)
@@ -421,6 +426,9 @@ def surveys_for_unit(unit: OrgUnit) -> Any:
             municipality_id=unit.municipality_id,
             status=SurveyStatus.CLOSED,
             survey_units__unit__path__startswith=unit.path,
+            # in the same filter, so the same joins: each joined table named by the municipality
+            survey_units__municipality_id=F("municipality_id"),
+            survey_units__unit__municipality_id=F("municipality_id"),
         )
         .distinct()
         .order_by("-created_on", "-id")

@@ -24,6 +24,7 @@ from medvirk.analysis.intervals import mean_interval, top_box_share
 from medvirk.analysis.ordinal import OrdinalResult, adjusted_group_effect
 from medvirk.analysis.weighting import RakingError, rake, weighted_mean
 from medvirk.common.dimensions import DISTRICT
+from medvirk.core.tenancy import co_located
 from medvirk.orgs.models import OrgUnit
 from medvirk.population.selectors import catchment_for, dimension_label, dimension_name, population_margins
 from medvirk.surveys.models import Answer, Response, SurveyQuestion
@@ -69,7 +70,11 @@ def _respondents(
 ) -> tuple[list[int], dict[int, dict[str, str]], frozenset[int]]:
     """Return the unit's respondents, their background answers, and those who count (counted.py)."""
     rows = Response.objects.filter(
-        survey=survey, complete=True, unit__path__startswith=unit.path
+        co_located("unit"),
+        municipality_id=survey.municipality_id,
+        survey=survey,
+        complete=True,
+        unit__path__startswith=unit.path,
     ).values_list("pk", "channel", *(BG_FIELDS[d] for d in dims))
     ids: list[int] = []
     bg: dict[int, dict[str, str]] = {}
@@ -85,7 +90,12 @@ def _respondents(
 def _answers(survey: Any, ids: list[int], keys: list[str]) -> dict[str, list[tuple[int, float]]]:
     out: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for rid, key, value in Answer.objects.filter(
-        survey=survey, response_id__in=ids, question__key__in=keys, value_num__isnull=False
+        co_located("question"),
+        municipality_id=survey.municipality_id,
+        survey=survey,
+        response_id__in=ids,
+        question__key__in=keys,
+        value_num__isnull=False,
     ).values_list("response_id", "question__key", "value_num"):
         if value is not None:  # never None: the filter says so
             out[key].append((rid, value))

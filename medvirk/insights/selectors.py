@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from medvirk.accounts.access import can, municipality_id_of, scope_q
 from medvirk.accounts.permissions import Perm
+from medvirk.core.tenancy import co_located
 from medvirk.orgs.models import OrgUnit
 from medvirk.surveys.models import (
     BG_FIELDS,
@@ -83,7 +84,11 @@ class SurveyTree:
 
 def survey_tree(*, survey: Survey) -> SurveyTree:
     """Return the survey's units and their ancestors (two queries)."""
-    unit_paths = list(SurveyUnit.objects.filter(survey=survey).values_list("unit_id", "unit__path"))
+    unit_paths = list(
+        SurveyUnit.objects.filter(co_located("unit"), municipality_id=survey.municipality_id, survey=survey)
+        .order_by()
+        .values_list("unit_id", "unit__path")
+    )
     survey_unit_ids = {uid for uid, _path in unit_paths}
     ids = {int(part) for _uid, path in unit_paths for part in path.split("/") if part}
     units = OrgUnit.objects.filter(municipality_id=survey.municipality_id, pk__in=ids).order_by("path")
@@ -126,7 +131,7 @@ def access_survey_results(
         raise Http404 from None
     survey = (
         Survey.objects.select_related("owner_unit", "municipality")
-        .filter(pk=pk, municipality_id=municipality_id_of(user))
+        .filter(co_located("owner_unit"), pk=pk, municipality_id=municipality_id_of(user))
         .first()
     )
     if survey is None:
@@ -168,24 +173,34 @@ class Registry:
 
 def registry(*, survey: Survey) -> Registry:
     """Return the survey's question and option registry (two queries)."""
-    questions = {q.key: q for q in SurveyQuestion.objects.filter(survey=survey)}
+    municipality = survey.municipality_id
+    questions = {q.key: q for q in SurveyQuestion.objects.filter(municipality_id=municipality, survey=survey)}
     options = list(
-        SurveyOption.objects.filter(question__survey=survey).values_list("id", "question_id", "key")
+        SurveyOption.objects.filter(
+            co_located("question"), municipality_id=municipality, question__survey=survey
+        ).values_list("id", "question_id", "key")
     )
     return Registry(
         questions, {oid: key for oid, _q, key in options}, {(q, key): oid for oid, q, key in options}
     )
 
 
+def complete_responses(survey: Survey) -> QuerySet[Response]:
+    """The round's complete responses, read by municipality (one shard on Citus, docs/scaling.md)."""
+    return Response.objects.filter(municipality_id=survey.municipality_id, survey=survey, complete=True)
+
+
+def complete_answers(survey: Survey) -> QuerySet[Answer]:
+    """The answers of the round's complete responses; both tables named by the municipality."""
+    return Answer.objects.filter(
+        co_located("response"), municipality_id=survey.municipality_id, survey=survey, response__complete=True
+    )
+
+
 def respondent_counts(*, survey: Survey, by: str | None = None) -> dict[tuple[int, str], int]:
     """Return complete responses per (survey unit, background category or "")."""
     columns = ["unit_id"] + ([BG_COLUMNS[by]] if by else [])
-    rows = (
-        Response.objects.filter(survey=survey, complete=True)
-        .values(*columns)
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    rows = complete_responses(survey).values(*columns).annotate(n=Count("id")).order_by()
     return {(r["unit_id"], r[BG_COLUMNS[by]] if by else ""): r["n"] for r in rows}
 
 
@@ -202,7 +217,7 @@ def answer_counts(
     The category is "" without ``by`` and for "prefer not to say"/unanswered. ``counted_only``
     counts only responses that count towards the anonymity threshold (``counted.py``).
     """
-    qs = Answer.objects.filter(survey=survey, response__complete=True)
+    qs = complete_answers(survey)
     if counted_only:
         qs = qs.filter(counted_responses("response__"))
     if question_ids is not None:
@@ -222,17 +237,26 @@ def invited_counts(*, survey: Survey) -> dict[int, int]:
     The number of users the unit entered wins; otherwise invitations sent plus codes issued.
     """
     out: dict[int, int] = {}
-    for unit_id, user_count in SurveyUnit.objects.filter(survey=survey).values_list("unit_id", "user_count"):
+    municipality = survey.municipality_id
+    units = SurveyUnit.objects.filter(municipality_id=municipality, survey=survey).order_by()
+    for unit_id, user_count in units.values_list("unit_id", "user_count"):
         if user_count:
             out[unit_id] = user_count
     sent = (
-        Invitation.objects.filter(survey_unit__survey=survey, sent_on__isnull=False)
+        Invitation.objects.filter(
+            co_located("survey_unit"),
+            municipality_id=municipality,
+            survey_unit__survey=survey,
+            sent_on__isnull=False,
+        )
         .values_list("survey_unit__unit_id")
         .annotate(n=Count("id"))
         .order_by()
     )
     codes = (
-        AccessCode.objects.filter(survey_unit__survey=survey)
+        AccessCode.objects.filter(
+            co_located("survey_unit"), municipality_id=municipality, survey_unit__survey=survey
+        )
         .values_list("survey_unit__unit_id")
         .annotate(n=Count("id"))
         .order_by()
@@ -250,12 +274,12 @@ def text_answers(
 ) -> Iterator[tuple[int, str]]:
     """Yield (unit id, text) of free-text answers in complete responses, scoped to the user."""
     qs = (
-        Answer.objects.filter(
+        complete_answers(survey)
+        .filter(
+            co_located("unit"),
             scope_q(user, Perm.RESULTS_VIEW, path_field="unit__path"),
-            survey=survey,
             question_id=question_id,
             unit_id__in=unit_ids,
-            response__complete=True,
         )
         .exclude(value_text="")
         .order_by("id")
@@ -266,13 +290,11 @@ def text_answers(
 
 def number_values(*, survey: Survey, question_id: int, unit_ids: list[int]) -> list[float]:
     """Return the answers to a number question in complete responses of the given units."""
-    values = Answer.objects.filter(
-        survey=survey,
-        question_id=question_id,
-        unit_id__in=unit_ids,
-        response__complete=True,
-        value_num__isnull=False,
-    ).values_list("value_num", flat=True)
+    values = (
+        complete_answers(survey)
+        .filter(question_id=question_id, unit_id__in=unit_ids, value_num__isnull=False)
+        .values_list("value_num", flat=True)
+    )
     return [value for value in values if value is not None]  # none is; the filter says so
 
 
@@ -282,9 +304,8 @@ def ranking_sums(
     """Return option id → (sum of places, times ranked first, times ranked) in complete responses
     of the given units (one GROUP BY)."""
     rows = (
-        Answer.objects.filter(
-            survey=survey, question_id=question_id, unit_id__in=unit_ids, response__complete=True
-        )
+        complete_answers(survey)
+        .filter(question_id=question_id, unit_id__in=unit_ids)
         .exclude(option_id=None)
         .values_list("option_id")
         .annotate(places=Sum("value_num"), first=Count("id", filter=Q(value_num=1)), ranked=Count("id"))
@@ -381,7 +402,8 @@ def answerer_counts(
         return {}
     columns = ["unit_id", "question_id"] + ([f"response__{BG_COLUMNS[by]}"] if by else [])
     rows = (
-        Answer.objects.filter(survey=survey, response__complete=True, question_id__in=question_ids)
+        complete_answers(survey)
+        .filter(question_id__in=question_ids)
         .values_list(*columns)
         .annotate(n=Count("response_id", distinct=True))
         .order_by()

@@ -12,6 +12,7 @@ from django.http import Http404
 from medvirk.accounts.access import can, municipality_id_of
 from medvirk.accounts.permissions import Perm
 from medvirk.common.dimensions import DIMENSIONS_BY_KEY, DISTRICT, IMMIGRANT_BACKGROUND
+from medvirk.core.tenancy import co_located
 from medvirk.orgs.models import Municipality, OrgUnit
 
 from .models import POPULATION_TOTAL, MappingEntry, PopulationCount, PopulationTable, UserCount
@@ -113,7 +114,7 @@ class Catchment:
 def catchment_for(*, unit: OrgUnit) -> Catchment:
     """Return the nearest area at or above ``unit`` with a region code (else the municipality)."""
     ids = [int(p) for p in unit.path.strip("/").split("/") if p]
-    by_id = {u.pk: u for u in OrgUnit.objects.filter(pk__in=ids)}
+    by_id = {u.pk: u for u in OrgUnit.objects.filter(municipality_id=unit.municipality_id, pk__in=ids)}
     muni = unit.municipality
     for pk in reversed(ids):
         u = by_id.get(pk)
@@ -153,7 +154,9 @@ def population_margins(*, municipality: Municipality, region: str) -> dict[str, 
     districts = _district_codes(municipality)
     regions = [region]
     rows = list(
-        PopulationCount.objects.filter(municipality=municipality, region__in=[region, *districts])
+        PopulationCount.objects.filter(
+            co_located("table"), municipality=municipality, region__in=[region, *districts]
+        )
         .select_related("table")
         .order_by("-table__year", "table__table_id")
     )
@@ -212,5 +215,7 @@ def user_counts_for(*, unit: OrgUnit, year: int | None = None) -> dict[str, dict
 
 def user_count_years(*, unit: OrgUnit) -> list[int]:
     """Return the years with user counts at or below a unit, newest first."""
-    qs = UserCount.objects.filter(municipality_id=unit.municipality_id, unit__path__startswith=unit.path)
+    qs = UserCount.objects.filter(
+        co_located("unit"), municipality_id=unit.municipality_id, unit__path__startswith=unit.path
+    ).order_by()
     return sorted(set(qs.values_list("year", flat=True)), reverse=True)
