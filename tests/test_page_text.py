@@ -118,6 +118,7 @@ PARAMS: dict[str, Callable[[Objects], Any]] = {
     "job_id": lambda o: o["job"].pk,
     "token_id": lambda o: o["api_token"].pk,
     "role_id": lambda o: o["role"].pk,
+    "user_id": lambda o: o["role"].user_id,
     "uidb64": lambda o: o["password_link"][0],
     "accounts:password_reset_confirm:token": lambda o: o["password_link"][1],
     "accounts:password_set:token": lambda o: o["password_link"][1],

@@ -34,6 +34,22 @@ from .matrix_support import (
     uid,
 )
 
+INVITATIONS = {"admin": {"own"}, "provestad.admin": {"foreign"}}
+
+
+def invited(d: DemoData, t: str) -> Any:
+    """Return a staff user invited (no password yet) in the municipality standing for ``t``."""
+    from medvirk.accounts.models import User
+
+    municipality = d.other if t == "foreign" else d.municipality
+    user, _ = User.objects.get_or_create(
+        username=f"invitert.{municipality.slug}", defaults={"municipality": municipality, "email": "i@x.no"}
+    )
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
 # A crawl of every page and endpoint as every actor (8,500 cells): access is decided by Medvirk's
 # code over the same rows on either database, so the matrix runs once, in bin/test's SQLite pass;
 # the PostgreSQL pass runs each app's own tests, its SQL included.
@@ -70,6 +86,19 @@ CASES = [
     Case("accounts:role_grant", lambda c, d, t: c.get(f"/access/grant/?unit={uid(d, t)}"), in_(MANAGE)),
     Case("accounts:role_revoke", lambda c, d, t: c.post(f"/access/{role_on(d, t).pk}/revoke/"), in_(MANAGE)),
     Case("accounts:user_create", get("/access/users/new/"), any_(MANAGE), per_target=False),
+    # an invitation not yet accepted: own = in Eksempel kommune, foreign = in Prøvestad kommune
+    Case(
+        "accounts:invitation_resend",
+        lambda c, d, t: c.post(f"/access/invitations/{invited(d, t).pk}/resend/"),
+        in_(INVITATIONS),
+        targets=("own", "foreign"),
+    ),
+    Case(
+        "accounts:invitation_revoke",
+        lambda c, d, t: c.post(f"/access/invitations/{invited(d, t).pk}/revoke/"),
+        in_(INVITATIONS),
+        targets=("own", "foreign"),
+    ),
     # every logged-in staff member changes their own password
     Case("accounts:password_change", get("/accounts/password/change/"), staff, per_target=False),
     Case("accounts:password_change_done", get("/accounts/password/change/done/"), staff, per_target=False),

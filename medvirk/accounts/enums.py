@@ -12,6 +12,7 @@ class AccountsErrorCode(ErrorCode):
     """Codes of the errors ``accounts``' services raise (roles, users, tokens, the unit tree)."""
 
     IMPORT_INVALID = "import_invalid"
+    INVITATION_SPENT = "invitation_spent"
     KIND_INVALID = "kind_invalid"
     LAST_ADMIN_ROLE = "last_admin_role"
     NAME_REQUIRED = "name_required"
@@ -74,6 +75,7 @@ class AccountsAuditAction(AuditAction):
     TOKEN_REVOKED = "token.revoked", _("API token revoked")
     USER_CREATED = "user.created", _("Staff user created")
     USER_INVITED = "user.invited", _("Staff user invited by e-mail")
+    INVITATION_REVOKED = "user.invitation_revoked", _("Invitation withdrawn and account deactivated")
     RETENTION_CHANGED = "municipality.retention_changed", _("Retention periods of personal data changed")
     SSO_CHANGED = "sso.changed", _("Single sign-on settings changed")
     TWO_FACTOR_ENABLED = "user.two_factor_enabled", _("Second factor (authenticator app) set up")

@@ -9,12 +9,17 @@ nothing to leak from the database.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
 from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
@@ -24,6 +29,7 @@ from django.utils.translation import gettext_lazy
 from medvirk.core.actors import SystemActor, ensure_system
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
+from medvirk.core.models import AuditEvent
 from medvirk.orgs.models import Municipality
 from medvirk.orgs.selectors import municipality_root
 
@@ -33,6 +39,55 @@ from .models import Role, User
 from .permissions import Perm
 from .services import role_grant, user_create
 from .unit_services import municipality_create
+
+
+def is_waiting(user: User) -> bool:
+    """Return whether ``user`` was invited and has not chosen a password yet (nor been withdrawn)."""
+    return user.is_active and user.last_login is None and not user.has_usable_password()
+
+
+@dataclass(frozen=True)
+class WaitingInvitation:
+    """A staff user who has not accepted their invitation, and until when the last link works."""
+
+    user: User
+    sent_at: datetime | None  # None: added without an e-mail (or before invitations were audited)
+    expires_at: datetime | None
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+
+def invitations_waiting(*, municipality_id: int) -> list[WaitingInvitation]:
+    """Return the municipality's staff who were invited and have not chosen a password (two queries).
+
+    When an invitation was sent comes from the audit log (``user.invited``): no token is stored.
+    """
+    users = list(
+        User.objects.filter(
+            municipality_id=municipality_id,
+            is_active=True,
+            last_login__isnull=True,
+            password__startswith=UNUSABLE_PASSWORD_PREFIX,
+        ).order_by("username")
+    )
+    sent: dict[str, datetime] = {}
+    events = AuditEvent.objects.filter(
+        municipality_id=municipality_id,
+        action=AccountsAuditAction.USER_INVITED.value,
+        object_type="accounts.user",
+        object_id__in=[str(u.pk) for u in users],
+    ).values_list("object_id", "created_at")
+    for object_id, created_at in events:
+        if object_id not in sent or created_at > sent[object_id]:
+            sent[object_id] = created_at
+    timeout = timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
+    rows = []
+    for user in users:
+        at = sent.get(str(user.pk))
+        rows.append(WaitingInvitation(user, at, at + timeout if at else None))
+    return rows
 
 
 def invitation_link(user: User, *, base_url: str) -> str:

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import password_views, privacy_views, views
+from . import invitation_views, password_views, privacy_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -26,6 +26,8 @@ urlpatterns = [
     path("access/grant/", views.role_grant, name="role_grant"),
     path("access/<int:role_id>/revoke/", views.role_revoke, name="role_revoke"),
     path("access/users/new/", views.user_create, name="user_create"),
+    path("access/invitations/<int:user_id>/resend/", invitation_views.resend, name="invitation_resend"),
+    path("access/invitations/<int:user_id>/revoke/", invitation_views.revoke, name="invitation_revoke"),
     path("audit/", views.audit, name="audit"),
     path("settings/public-pages/", views.branding, name="branding"),
     path("settings/data-protection/", privacy_views.data_protection, name="data_protection"),

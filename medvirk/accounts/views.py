@@ -43,7 +43,7 @@ from .forms import (
     TokenForm,
     UserCreateForm,
 )
-from .invitations import user_invite
+from .invitations import invitations_waiting, user_invite
 from .models import ApiToken, RoleAssignment, User
 from .permissions import Perm
 from .requests import StaffRequest
@@ -167,7 +167,8 @@ def roles(request: HttpRequest) -> HttpResponse:
         .select_related("user", "unit")
         .order_by("user__username", "unit__path")
     )
-    return render(request, "accounts/roles.html", {"assignments": assignments})
+    waiting = invitations_waiting(municipality_id=municipality_id_of(request.user))
+    return render(request, "accounts/roles.html", {"assignments": assignments, "waiting": waiting})
 
 
 @staff_view
