@@ -35,7 +35,7 @@ _FREE_CHOICE_BASIS = _(
     "GDPR art. 6(1)(e) and art. 9(2)(h): helse- og omsorgstjenesteloven and the municipality's "
     "free-choice scheme"
 )
-_KEPT_WITH_CASE = _("as long as the municipality keeps the case (no automatic deletion yet)")
+_KEPT_WITH_CASE = _("kept with the client; pseudonymous once the client's case reference is replaced")
 
 
 class ChoiceService(TenantModel):
@@ -193,7 +193,7 @@ class Client(TenantModel):
         ),
         subjects=_("people granted a service with free choice of provider"),
         purpose=_("follow each person's choice and switches; equity statistics in aggregate"),
-        retention=_KEPT_WITH_CASE,
+        retention="choice.client_references",  # choice/retention.py
         seen_by=_CASE_HANDLERS,
         legal_basis=_FREE_CHOICE_BASIS,
         special=True,
@@ -339,7 +339,7 @@ class OnlineRequest(TenantModel):
         ),
         subjects=_("people who ask for a provider or a switch online, and those who ask for them"),
         purpose=_("let people choose or switch provider online; a case handler matches the request"),
-        retention=_KEPT_WITH_CASE,
+        retention="choice.online_requests",  # choice/retention.py
         seen_by=_CASE_HANDLERS,
         legal_basis=_FREE_CHOICE_BASIS,
         special=True,
