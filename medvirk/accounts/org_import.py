@@ -20,6 +20,7 @@ the unit has; units missing from the file are kept as they are.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -310,15 +311,25 @@ def _vocabulary(choices: Iterable[tuple[str, Any]], extra: dict[str, str]) -> di
     return words
 
 
+@functools.cache
+def _service_area_words() -> dict[str, str]:
+    return _vocabulary(ServiceArea.choices, SERVICE_AREA_WORDS)
+
+
+@functools.cache
+def _kind_words() -> dict[str, str]:
+    choices = [(k, label) for k, label in UnitKind.choices if k != UnitKind.MUNICIPALITY]
+    return _vocabulary(choices, KIND_WORDS)
+
+
 def service_area_key(text: str) -> str | None:
     """Return the service area a text names, or None."""
-    return _vocabulary(ServiceArea.choices, SERVICE_AREA_WORDS).get(text.casefold())
+    return _service_area_words().get(text.casefold())
 
 
 def kind_key(text: str) -> str | None:
     """Return the kind of unit a text names (never the municipality itself), or None."""
-    choices = [(k, label) for k, label in UnitKind.choices if k != UnitKind.MUNICIPALITY]
-    return _vocabulary(choices, KIND_WORDS).get(text.casefold())
+    return _kind_words().get(text.casefold())
 
 
 def org_number_problem(error: IdentifierError | None) -> str:

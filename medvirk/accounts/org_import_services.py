@@ -3,6 +3,8 @@ audited transaction, every line or none."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,7 +15,7 @@ from medvirk.orgs.models import Municipality, OrgUnit, ServiceArea, UnitKind
 
 from .access import Actor, ensure_can
 from .enums import AccountsAuditAction, AccountsErrorCode
-from .org_import import PlanNode, TreeLine, TreePlan, TreePlanner
+from .org_import import Action, PlanNode, TreeLine, TreePlan, TreePlanner
 from .permissions import Perm
 
 
@@ -80,42 +82,59 @@ def _store(planner: TreePlanner) -> None:
         assert node.line is not None
         return created[node.line.line]
 
-    # Lines are planned parents first (``_order``), so a new unit's parent exists when it is saved.
-    changed: list[OrgUnit] = []
-    ordered = sorted(planner.line_nodes.items(), key=lambda item: _depth(item[1]))
-    for number, node in ordered:
-        clean = planner.clean[number]
-        parent = unit_of(node.parent) if node.parent is not None else None
+    # New units are stored a level at a time (one INSERT per level of the tree), so each level's
+    # parents have their ids; their paths are written with everyone's at the end.
+    levels: dict[int, list[tuple[int, PlanNode]]] = {}
+    updates: list[tuple[int, PlanNode]] = []
+    for number, node in planner.line_nodes.items():
         if node.unit is None:
-            assert node.line is not None and parent is not None
-            unit = OrgUnit(
-                municipality_id=planner.municipality.pk,
-                parent=parent,
-                name=node.line.name,
-                kind=clean.kind or UnitKind.UNIT,
-                service_area=clean.service_area or ServiceArea.OTHER,
-                org_number=clean.org_number or "",
-                unit_code=clean.unit_code or "",
-                path=f"new-{number}/",
-                depth=parent.depth + 1,
+            levels.setdefault(_depth(node), []).append((number, node))
+        elif planner.plans[number].action == Action.UPDATE:
+            updates.append((number, node))
+    for depth in sorted(levels):
+        new = []
+        for number, node in levels[depth]:
+            clean = planner.clean[number]
+            assert node.line is not None and node.parent is not None
+            parent = unit_of(node.parent)
+            new.append(
+                OrgUnit(
+                    municipality_id=planner.municipality.pk,
+                    parent=parent,
+                    name=node.line.name,
+                    kind=clean.kind or UnitKind.UNIT,
+                    service_area=clean.service_area or ServiceArea.OTHER,
+                    org_number=clean.org_number or "",
+                    unit_code=clean.unit_code or "",
+                    path=f"new-{number}/",
+                    depth=depth,
+                )
             )
-            unit.save()
+        stored = OrgUnit.objects.bulk_create(new, batch_size=500)
+        for (number, _node), unit in zip(levels[depth], stored, strict=True):
             created[number] = unit
-            continue
-        unit = node.unit
-        if unit is not planner.root:
-            assert node.line is not None and parent is not None
-            unit.name = node.line.name
-            unit.parent = parent
-            unit.kind = clean.kind or unit.kind
-        unit.service_area = clean.service_area or unit.service_area
-        unit.org_number = clean.org_number or unit.org_number
-        unit.unit_code = clean.unit_code or unit.unit_code
-        changed.append(unit)
+    # After the new units: an existing unit may move below one of them.
+    changed = [_changed(planner, number, node, unit_of) for number, node in updates]
     OrgUnit.objects.bulk_update(
         changed, ["name", "parent", "kind", "service_area", "org_number", "unit_code"], batch_size=500
     )
     _rewrite_paths(planner.municipality)
+
+
+def _changed(planner: TreePlanner, number: int, node: PlanNode, unit_of: Any) -> OrgUnit:
+    """Return the existing unit of line ``number`` with the line's values (an empty cell keeps one)."""
+    clean = planner.clean[number]
+    unit = node.unit
+    assert unit is not None
+    if unit is not planner.root:
+        assert node.line is not None and node.parent is not None
+        unit.name = node.line.name
+        unit.parent = unit_of(node.parent)
+        unit.kind = clean.kind or unit.kind
+    unit.service_area = clean.service_area or unit.service_area
+    unit.org_number = clean.org_number or unit.org_number
+    unit.unit_code = clean.unit_code or unit.unit_code
+    return unit
 
 
 def _depth(node: PlanNode) -> int:
