@@ -59,3 +59,12 @@ def test_a_release_demo_database_migrates_forward_with_nothing_lost(release: Pat
     }
     assert not lost, f"rows lost by migrating {release.name} (table: before, after): {lost}"
     assert sum(before.values()) > 1000  # a real demo, not an empty schema
+
+
+@pytest.mark.sqlite_only
+def test_every_model_change_has_its_migration(db: None) -> None:
+    """A change to a model (even a choice's label) without its migration would leave the next
+    upgrade to write one on the municipality's server; makemigrations --check refuses that here."""
+    from django.core.management import call_command
+
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import binascii
 
+from django.utils.translation import ngettext
 from ninja import Router, Schema
 from ninja.responses import Status
 
@@ -33,7 +34,15 @@ class TreeLineOut(Schema):
     problems: list[str]
 
 
+class ErrorOut(Schema):
+    code: str
+    message: str
+
+
 class TreeImportOut(Schema):
+    """The plan (or what was imported); on 400 also ``error`` in the API's one error shape."""
+
+    error: ErrorOut | None = None
     created: int
     updated: int
     unchanged: int
@@ -80,5 +89,17 @@ def import_tree(request: StaffRequest, payload: TreeImportIn) -> Status[TreeImpo
         ],
     )
     if plan is None or not plan.importable:
+        problems = len([p for p in body.lines if p.problems])
+        message = (
+            "; ".join(tree_file.errors)
+            if tree_file.errors
+            else ngettext(
+                "%(n)d line has problems; nothing was imported.",
+                "%(n)d lines have problems; nothing was imported.",
+                problems,
+            )
+            % {"n": problems}
+        )
+        body.error = ErrorOut(code="tree_not_importable", message=message)
         return Status(400, body)
     return Status(201 if imported else 200, body)

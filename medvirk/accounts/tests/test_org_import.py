@@ -290,6 +290,12 @@ def test_api_checks_then_imports_and_refuses_bad_files(client_as: Any, demo: Dem
     assert OrgUnit.objects.filter(municipality=demo.municipality, name="Legevakten").exists()
     bad = client.post(url, {"csv": BAD.read_text()}, content_type="application/json")
     assert bad.status_code == 400
+    assert bad.json()["error"] == {
+        "code": "tree_not_importable",
+        "message": "8 linjer har feil; ingenting ble importert.",
+    }
+    empty = client.post(url, {"csv": ""}, content_type="application/json")
+    assert empty.status_code == 400 and empty.json()["error"]["code"] == "tree_not_importable"
     assert {line["line"] for line in bad.json()["lines"] if line["problems"]} == {4, 5, 6, 7, 8, 9, 10, 12}
     xlsx = _workbook([["enhet", "overordnet"], ["Ny klubb", "Bydel Øst"]])
     made = client.post(url, {"xlsx_base64": base64.b64encode(xlsx).decode()}, content_type="application/json")

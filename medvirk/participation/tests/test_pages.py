@@ -222,7 +222,7 @@ def test_a_survey_round_activity_is_called_a_survey_not_the_round_picker() -> No
     from medvirk.participation.models import ActivityKind
 
     with translation.override("nb"):
-        assert ActivityKind.SURVEY_ROUND.label == "Brukerundersøkelse"
+        assert str(ActivityKind.SURVEY_ROUND.label) == "Brukerundersøkelse"
         assert translation.gettext("Survey round") == "Brukerundersøkelse og runde"
     with translation.override("nn"):
-        assert ActivityKind.SURVEY_ROUND.label == "Brukarundersøking"
+        assert str(ActivityKind.SURVEY_ROUND.label) == "Brukarundersøking"
