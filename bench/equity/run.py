@@ -117,6 +117,7 @@ def main() -> None:
     settings.ALLOWED_HOSTS = ["*"]
     from medvirk.accounts.models import User
     from medvirk.insights import equity
+    from medvirk.insights.tables import SurveyResults
     from medvirk.orgs.models import OrgUnit
 
     client = Client()
@@ -125,6 +126,7 @@ def main() -> None:
     for unit in (OrgUnit.objects.filter(parent__isnull=True).order_by("pk").first(),
                  OrgUnit.objects.get(name="Solsikken barnehage")):  # fmt: skip
         survey = next(iter(equity.surveys_for_unit(unit)))
+        SurveyResults(survey).disclosure.decide()  # as the worker does ahead (pages never decide)
         pages = {
             "results page": f"/results/{survey.pk}/?unit={unit.pk}",
             "equity report": f"/population/equity/units/{unit.pk}/?survey={survey.pk}",
