@@ -4,20 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('panels', '0002_council_meeting'),
+        ("panels", "0002_council_meeting"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='panel',
-            name='method',
-            field=models.CharField(choices=[('leximin', 'Fair draw: everyone gets as equal a chance as possible'), ('legacy', 'Simple draw, only to compare with')], default='leximin', max_length=20, verbose_name='selection method'),
+            model_name="panel",
+            name="method",
+            field=models.CharField(
+                choices=[
+                    ("leximin", "Fair draw: everyone gets as equal a chance as possible"),
+                    ("legacy", "Simple draw, only to compare with"),
+                ],
+                default="leximin",
+                max_length=20,
+                verbose_name="selection method",
+            ),
         ),
         migrations.AlterField(
-            model_name='selectionrun',
-            name='method',
-            field=models.CharField(choices=[('leximin', 'Fair draw: everyone gets as equal a chance as possible'), ('legacy', 'Simple draw, only to compare with')], max_length=20),
+            model_name="selectionrun",
+            name="method",
+            field=models.CharField(
+                choices=[
+                    ("leximin", "Fair draw: everyone gets as equal a chance as possible"),
+                    ("legacy", "Simple draw, only to compare with"),
+                ],
+                max_length=20,
+            ),
         ),
     ]
