@@ -314,6 +314,20 @@ def ranking_sums(
     return {oid: (float(places or 0), first, ranked) for oid, places, first, ranked in rows}
 
 
+def ranking_firsts_by_unit(*, survey: Survey, question_id: int) -> dict[tuple[int, int], tuple[int, int]]:
+    """Return (unit id, option id) → (times put first, of them through a counted channel) in
+    complete responses (one GROUP BY): the first places every group's figures add up from."""
+    rows = (
+        complete_answers(survey)
+        .filter(question_id=question_id, value_num=1)
+        .exclude(option_id=None)
+        .values_list("unit_id", "option_id")
+        .annotate(first=Count("id"), counted=Count("id", filter=counted_responses("response__")))
+        .order_by()
+    )
+    return {(uid, oid): (first, counted) for uid, oid, first, counted in rows}
+
+
 #: Separates the values, and the values from the question ids, in a packed answers column.
 PACK_SEP = "\x1f"
 #: Starts a packed value that stands for a free-text answer: the answer's id follows.

@@ -70,9 +70,11 @@ def test_a_group_with_too_few_rankings_shows_nothing_though_its_respondents_are_
     assert not top.shown
 
 
-def test_a_small_first_place_count_is_merged_never_shown(
+def test_a_small_first_place_count_withholds_the_figures_it_could_be_worked_out_from(
     demo: DemoData, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """One person put "outdoors" first. Merging that count is not enough: the mean place bounds it
+    (outdoors' places sum to 16 of 6 respondents, so at most (3·6 − 16) / 2 = 1 put it first)."""
     monkeypatch.setattr(factories, "sample_definition", with_ranking)
     sol = demo.units["Solsikken barnehage"]
     s = make_survey(demo, units=[sol])
@@ -80,12 +82,46 @@ def test_a_small_first_place_count_is_merged_never_shown(
     for order in orders:
         answer(s, sol, q_rank=order)
     (figures,) = survey_rankings(SurveyResults(s), sol.pk)
-    by_key = {o.key: o for o in figures.options}
-    assert by_key["outdoors"].first_share is None  # one person put it first: merged
-    # Merged with a partner, so that "everyone minus the rest" cannot reveal the one.
-    assert len(figures.merged_labels) >= 2
-    assert figures.merged_share is not None and figures.merged_share * 6 >= 3
-    assert by_key["outdoors"].mean_place == pytest.approx(expected_mean_place("outdoors", orders))
+    assert not figures.shown and figures.status == "options_small"
+    assert figures.options == () and figures.n is None
+
+
+def test_a_small_first_place_count_in_one_unit_withholds_the_district_too(
+    demo: DemoData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The district's first places minus Solsikken's would give Østli's small count."""
+    monkeypatch.setattr(factories, "sample_definition", with_ranking)
+    sol, ost = demo.units["Solsikken barnehage"], demo.units["Østli barnehage"]
+    s = make_survey(demo, units=[sol, ost])
+    for order in ORDERS:
+        answer(s, sol, q_rank=order)
+    for order in [("staff", "food", "outdoors")] * 5 + [("outdoors", "staff", "food")]:
+        answer(s, ost, q_rank=order)
+    results = SurveyResults(s)
+    for node in (sol, ost, demo.units[""]):
+        (figures,) = survey_rankings(results, node.pk)
+        assert not figures.shown, node.name
+
+
+def test_planted_poster_answers_cannot_lift_a_first_place_count_into_view(
+    demo: DemoData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One real parent put "outdoors" first; two answers through the open link put it first too.
+    Three is the option minimum, but only one of them came through a counted channel."""
+    monkeypatch.setattr(factories, "sample_definition", with_ranking)
+    sol = demo.units["Solsikken barnehage"]
+    s = make_survey(demo, units=[sol])
+    for order in [("staff", "food", "outdoors")] * 5 + [("outdoors", "staff", "food")]:
+        answer(s, sol, q_rank=order)
+    for _ in range(2):
+        answer(s, sol, q_rank=("outdoors", "staff", "food"), channel="link")
+    (figures,) = survey_rankings(SurveyResults(s), sol.pk)
+    assert not figures.shown and figures.status == "options_small"
+    # Two more real parents through their codes: now three counted, and the figures show.
+    for _ in range(2):
+        answer(s, sol, q_rank=("outdoors", "staff", "food"))
+    (shown,) = survey_rankings(SurveyResults(s), sol.pk)
+    assert shown.shown and {o.key: o.first_share for o in shown.options}["outdoors"] == pytest.approx(5 / 10)
 
 
 def test_the_results_page_shows_the_ranking_in_words_and_numbers(
