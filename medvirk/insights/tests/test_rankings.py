@@ -135,3 +135,16 @@ def test_the_results_page_shows_the_ranking_in_words_and_numbers(
     ost = demo.units["Østli barnehage"].pk
     hidden = client_as("analytiker").get(f"/results/{survey.pk}/?unit={ost}").content.decode()
     assert "Hva er viktigst for deg?" in hidden and "De ansatte</th>" not in hidden
+
+
+def test_the_results_page_says_why_a_ranking_is_withheld(
+    demo: DemoData, client_as: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(factories, "sample_definition", with_ranking)
+    sol = demo.units["Solsikken barnehage"]
+    s = make_survey(demo, units=[sol])
+    for order in [("staff", "food", "outdoors")] * 5 + [("outdoors", "staff", "food")]:
+        answer(s, sol, q_rank=order)
+    page = client_as("analytiker").get(f"/results/{s.pk}/?unit={sol.pk}").content.decode()
+    assert "Så få satte et alternativ først at tallene kunne avsløre hvem." in page
+    assert "De ansatte</th>" not in page
