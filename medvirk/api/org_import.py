@@ -58,7 +58,7 @@ def import_tree(request: StaffRequest, payload: TreeImportIn) -> Status[TreeImpo
     if payload.xlsx_base64 is not None:
         try:
             data, filename = base64.b64decode(payload.xlsx_base64, validate=True), "tree.xlsx"
-        except binascii.Error:
+        except (binascii.Error, ValueError):  # ValueError: characters outside ASCII
             data, filename = b"", "tree.xlsx"
     else:
         data, filename = (payload.csv or "").encode("utf-8"), "tree.csv"

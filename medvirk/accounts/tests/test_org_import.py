@@ -294,6 +294,8 @@ def test_api_checks_then_imports_and_refuses_bad_files(client_as: Any, demo: Dem
         "code": "tree_not_importable",
         "message": "8 linjer har feil; ingenting ble importert.",
     }
+    not_base64 = client.post(url, {"xlsx_base64": "æøå"}, content_type="application/json")
+    assert not_base64.status_code == 400 and not_base64.json()["error"]["code"] == "tree_not_importable"
     empty = client.post(url, {"csv": ""}, content_type="application/json")
     assert empty.status_code == 400 and empty.json()["error"]["code"] == "tree_not_importable"
     assert {line["line"] for line in bad.json()["lines"] if line["problems"]} == {4, 5, 6, 7, 8, 9, 10, 12}
