@@ -52,7 +52,7 @@ from medvirk.analysis.suppression import (
     TableBuilder,
     suppress,
 )
-from medvirk.surveys.types import QType, Scale
+from medvirk.surveys.types import Scale, question_type
 
 from .disclosure import ANSWER, Marginals, _add_tree, _Shape
 from .questions import DONT_KNOW, QuestionInfo
@@ -149,7 +149,7 @@ def option_layout(info: QuestionInfo, registry: Registry, answered: Iterable[int
     if info.scale is not None:
         values = {o.id: o.value for o in info.options if o.value is not None}
         tops["results"] = frozenset(o for o, v in values.items() if v >= info.scale.top_box_from())
-        if info.qtype == QType.RATING:
+        if question_type(info.qtype).equity_top_box:
             wanted = equity_top_values(info.scale)
             tops["equity"] = frozenset(o for o, v in values.items() if v in wanted)
     return OptionLayout(

@@ -172,6 +172,9 @@ class QuestionType:
     text_required: ClassVar[bool] = True  # background questions may use the dimension's name
     exclusive: ClassVar[bool] = True  # at most one answer row per respondent (multiple choice: False)
     figures: ClassVar[Figures] = Figures.NONE
+    # The equity report publishes its own top-box share of answers of this type (rating items,
+    # a matrix's statements included): the option decision protects that sum too.
+    equity_top_box: ClassVar[bool] = False
     export: ClassVar[ExportColumn] = ExportColumn.VALUE
     spss: ClassVar[SpssKind] = SpssKind.STRING
     xlsform_words: ClassVar[frozenset[str]] = frozenset()  # XLSForm types read as this type

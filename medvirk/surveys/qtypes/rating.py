@@ -18,6 +18,7 @@ class Rating(ScaleType):
     order = 30
     edits = frozenset({base.Edit.SCALE})
     figures = base.Figures.COUNTS
+    equity_top_box = True
     export = base.ExportColumn.VALUE
     spss = base.SpssKind.SCALE_LABELLED
 
