@@ -43,6 +43,10 @@ def test_access_page_shows_when_the_invitation_was_sent_and_expires(client_as: A
     assert not waiting.expired
     page = admin.get("/access/").content.decode()
     assert "ny.ansatt@eksempel.no" in page and f"/access/invitations/{user.pk}/resend/" in page
+    # The list sits once, in the page's main content, not in its <title> too.
+    assert page.count('id="invitations-heading"') == 1
+    title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<" not in title and "Tilgang" in title
     # Eight days later the link no longer works, and the page says so.
     AuditEvent.objects.filter(action="user.invited").update(created_at=waiting.sent_at - timedelta(days=8))
     [waiting] = invitations_waiting(municipality_id=demo.municipality.pk)
