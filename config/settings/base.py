@@ -207,6 +207,9 @@ SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}}
 # Administrators' second factor (medvirk.accounts.two_factor): TOTP from an authenticator app, with
 # recovery codes; a code one step (30 s) early or late is accepted for clocks that drift.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Administrators of a municipality that keeps local passwords must set up TOTP. Only the local demo
+# (config/settings/dev.py) turns this off, so a newcomer can look around as `admin` at once.
+MEDVIRK_ADMIN_TOTP_REQUIRED = env_bool("MEDVIRK_ADMIN_TOTP_REQUIRED", True)
 MFA_TOTP_ISSUER = "Medvirk"
 MFA_TOTP_TOLERANCE = 1
 

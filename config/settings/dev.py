@@ -14,3 +14,7 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405 — the SQLite file liv
 
 # A public key for dev and tests only: contact details in a dev database are not protected.
 FEEDBACK_CONTACT_KEYS = FEEDBACK_CONTACT_KEYS or ["bWVkdmlyay1kZXYtYW5kLXRlc3Qtb25seS1rZXktMDE="]  # noqa: F405
+
+# The demo's `admin` is not led to set up an authenticator app first (production keeps the rule:
+# base.MEDVIRK_ADMIN_TOTP_REQUIRED); an administrator can still set one up, and is then asked for it.
+MEDVIRK_ADMIN_TOTP_REQUIRED = env_bool("MEDVIRK_ADMIN_TOTP_REQUIRED", False)

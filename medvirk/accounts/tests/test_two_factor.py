@@ -130,3 +130,12 @@ def test_administrator_whose_municipality_switched_passwords_off_is_not_asked(de
         configure(demo.municipality, provider, local_passwords_off=True)
         assert not two_factor.required(demo.users["admin"])
     assert two_factor.required(demo.users["provestad.admin"])
+
+
+def test_the_local_demo_does_not_lead_its_administrator_to_set_up_totp(demo: DemoData, settings: Any) -> None:
+    """config/settings/dev.py (bin/demo) turns the rule off, so a newcomer can look around as admin."""
+    cache.clear()
+    settings.MEDVIRK_ADMIN_TOTP_REQUIRED = False
+    client, response = password_login("admin")
+    assert response["Location"] != "/accounts/two-factor/"
+    assert client.get("/overview/").status_code == 200
