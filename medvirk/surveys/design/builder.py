@@ -134,8 +134,7 @@ def _section(document: Document, key: str) -> dict[str, Any]:
 
 def question_label(question: Mapping[str, Any], lang: str) -> str:
     """Return a question's text for a staff sentence (its own language first)."""
-    text = question.get("text") or {}
-    return text.get(lang) or next(iter(text.values()), "") or "?"
+    return qtypes.text_in(question.get("text"), lang, "?")
 
 
 def _languages(document: Mapping[str, Any]) -> list[str]:
@@ -175,39 +174,23 @@ def _leaves(condition: Any) -> Iterator[Mapping[str, Any]]:
     yield condition
 
 
+def _logic_type(question: Mapping[str, Any]) -> qtypes.QuestionType | None:
+    """Return the type of a question other questions' logic may read, or None."""
+    kind = qtypes.find(question.get("type"))
+    return kind if kind is not None and kind.logic_source else None
+
+
 def _answer_values(question: Mapping[str, Any]) -> set[Any] | None:
     """Return the answers a question can have, or None when they are not a fixed list."""
-    qtype = qtypes.find(question.get("type"))
-    if qtype is None:
-        return None
-    if question.get("options") is not None and question.get("type") in {"single", "multiple"}:
-        return {o["key"] for o in question.get("options", []) if not o.get("hidden")}
-    if isinstance(qtype, qtypes.QuestionType) and question.get("type") in {"rating", "nps"}:
-        scale = question.get("scale") or {}
-        lo, hi = (scale.get("min", 1), scale.get("max", 6)) if question["type"] == "rating" else (0, 10)
-        values: set[Any] = set(range(lo, hi + 1))
-        if scale.get("dont_know"):
-            values.add(qtypes.DONT_KNOW)
-        return values
-    if question.get("type") == "consent":
-        return {True}
-    return None
+    kind = _logic_type(question)
+    answers = kind.logic_answers(question, "") if kind is not None else None
+    return None if kind is None or answers is None else {kind.logic_value(value) for value, _label in answers}
 
 
 def _numeric(question: Mapping[str, Any]) -> tuple[float, float] | None:
     """Return the range of a question with numeric answers, or None."""
-    qtype = question.get("type")
-    if qtype == "rating":
-        scale = question.get("scale") or {}
-        return scale.get("min", 1), scale.get("max", 6)
-    if qtype == "nps":
-        return 0, 10
-    if qtype == "vas":
-        return 0, 10
-    if qtype == "number":
-        lo, hi = question.get("min"), question.get("max")
-        return (float("-inf") if lo is None else lo, float("inf") if hi is None else hi)
-    return None
+    kind = _logic_type(question)
+    return kind.logic_range(question) if kind is not None else None
 
 
 def logic_problems(document: Mapping[str, Any], lang: str | None = None) -> list[str]:
@@ -315,7 +298,10 @@ def _condition_problems(
             for child in group["all"] or []:
                 if isinstance(child, Mapping) and child.get("op") == "equals":
                     read = earlier.get(child.get("question", ""))
-                    if read is not None and read.get("type") != "multiple":
+                    kind = qtypes.find(read.get("type")) if read is not None else None
+                    # one answer at most: two different ones cannot both hold (not so for a
+                    # multiple choice or a ranking, whose answer holds several options)
+                    if read is not None and (kind is None or kind.exclusive):
                         seen.setdefault(child["question"], set()).add(_hashable(child.get("value")))
             for ref, values in seen.items():
                 if len(values) > 1:
@@ -400,7 +386,7 @@ def edit_section(
 
 def _fresh_question(qtype: str, text: str, lang: str, options: Sequence[str], key: str) -> dict[str, Any]:
     kind = qtypes.find(qtype)
-    if kind is None or qtype in {"background", "matrix"}:
+    if kind is None or not kind.addable:
         raise _fail(_("Choose a kind of question."), field="type")
     question: dict[str, Any] = {"key": key, "type": qtype, "text": {lang: text}}
     if qtypes.Edit.OPTIONS in kind.edits:
@@ -726,7 +712,8 @@ def duplicate_question(document: Mapping[str, Any], key: str) -> tuple[Document,
     doc = _copy(document)
     section, index = _find(doc, key)
     source = section["questions"][index]
-    if source.get("type") == "matrix":
+    kind = qtypes.find(source.get("type"))
+    if kind is not None and qtypes.Edit.ROWS in kind.edits:  # its statements' keys would repeat
         raise _fail(_("A matrix cannot be copied; add its statements to a new one instead."))
     copy_ = copy.deepcopy(source)
     copy_.pop("hidden", None)
@@ -866,40 +853,17 @@ def text_rows(document: Mapping[str, Any]) -> list[tuple[str, str, dict[str, str
 def answer_choices(question: Mapping[str, Any], lang: str) -> list[tuple[str, str]] | None:
     """Return the answers a condition on ``question`` can name, as (form value, label), or None
     when its answers are numbers compared by a range (number, line) or free text."""
-    qtype = question.get("type")
-    if qtype in {"single", "multiple"}:
-        return [
-            (o["key"], question_label({"text": o.get("label")}, lang))
-            for o in question.get("options") or []
-            if not o.get("hidden")
-        ]
-    if qtype in {"rating", "nps"}:
-        scale = question.get("scale") or {}
-        lo, hi = (scale.get("min", 1), scale.get("max", 6)) if qtype == "rating" else (0, 10)
-        ends = {lo: scale.get("min_label") or {}, hi: scale.get("max_label") or {}}
-        out = []
-        for n in range(lo, hi + 1):
-            end = ends.get(n) or {}
-            label = end.get(lang) or next(iter(end.values()), "")
-            out.append((str(n), f"{n} – {label}" if label else str(n)))
-        if scale.get("dont_know"):
-            out.append((qtypes.DONT_KNOW, _("Don't know")))
-        return out
-    if qtype == "consent":
-        return [("true", _("Consents"))]
-    return None
+    kind = _logic_type(question)
+    return kind.logic_answers(question, lang) if kind is not None else None
 
 
 def condition_value(question: Mapping[str, Any], raw: str) -> Any:
     """Return a drop-down's value typed as the question's answers (numbers, true, option keys)."""
-    if question.get("type") in {"rating", "nps"} and raw != qtypes.DONT_KNOW:
-        try:
-            return int(raw)
-        except ValueError:
-            raise _fail(_("Choose an answer from the list."), field="values") from None
-    if question.get("type") == "consent":
-        return True
-    return raw
+    kind = qtypes.find(question.get("type"))
+    try:
+        return kind.logic_value(raw) if kind is not None else raw
+    except ValueError:
+        raise _fail(_("Choose an answer from the list."), field="values") from None
 
 
 def earlier_questions(document: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
@@ -916,7 +880,8 @@ def earlier_questions(document: Mapping[str, Any], key: str) -> list[Mapping[str
                 continue
             for item in _answerable(q):
                 shown = item is q or not item.get("hidden")
-                if shown and item.get("type") not in {"matrix", "text", "textarea", "date", "ranking"}:
+                kind = qtypes.find(item.get("type"))
+                if shown and (kind is None or kind.logic_source):
                     found.append(item)
     return found
 

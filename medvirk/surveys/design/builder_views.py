@@ -29,22 +29,6 @@ from .definition import OTHER_LABELS, tx
 from .readiness import survey_check
 from .views import display_title
 
-# Types a designer adds from scratch (a matrix comes from the bank; background questions are the
-# bank's, so that equity figures compare).
-ADDABLE = (
-    "single",
-    "multiple",
-    "ranking",
-    "rating",
-    "nps",
-    "vas",
-    "text",
-    "textarea",
-    "number",
-    "date",
-    "consent",
-)
-
 
 def _first_language(survey: Survey) -> str:
     return str((survey.definition.get("languages") or ["nb"])[0])
@@ -62,9 +46,7 @@ def _apply(request: StaffRequest, survey: Survey, operation: builder.Operation, 
 
 
 def _type_choices() -> list[tuple[str, str]]:
-    return [
-        (t.key, str(t.label)) for t in sorted(qtypes.all_types(), key=lambda t: t.order) if t.key in ADDABLE
-    ]
+    return [(t.key, str(t.label)) for t in sorted(qtypes.all_types(), key=lambda t: t.order) if t.addable]
 
 
 def _bank_choices(document: dict[str, Any], lang: str) -> list[tuple[str, list[tuple[str, str]]]]:

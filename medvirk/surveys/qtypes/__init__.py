@@ -32,6 +32,7 @@ from .base import (
     StorageRow,
     XlsRow,
     field_name,
+    text_in,
 )
 
 _REGISTRY: dict[str, QuestionType] = {}
@@ -91,4 +92,5 @@ __all__ = [
     "get",
     "keys",
     "register",
+    "text_in",
 ]

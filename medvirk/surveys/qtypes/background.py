@@ -35,6 +35,7 @@ class Background(QuestionType):
     figures = base.Figures.BACKGROUND
     export = base.ExportColumn.NONE  # exported in the background columns
     spss = base.SpssKind.STRING
+    addable = False  # from the question bank, so that equity figures compare
 
     def check_dimension(self, dimension: Any, fail: Fail, where: str) -> None:
         if dimension not in DIMENSIONS_BY_KEY:

@@ -180,6 +180,12 @@ class QuestionType:
     xlsform_words: ClassVar[frozenset[str]] = frozenset()  # XLSForm types read as this type
     xlsform_multi_select: ClassVar[bool] = False  # conditions on it are written ``selected(…)``
     xlsform_columns: ClassVar[frozenset[str]] = frozenset()  # columns it reads itself ("parameters")
+    xlsform_group: ClassVar[bool] = False  # written as a group of rows (a matrix: a table-list group)
+    # A designer adds it from scratch in the survey builder (matrix and background questions come
+    # from the question bank, so that equity figures compare).
+    addable: ClassVar[bool] = True
+    # Other questions' logic may read its answers (the builder offers it as a condition's source).
+    logic_source: ClassVar[bool] = True
 
     # --- definition -------------------------------------------------------------------------
 
@@ -302,6 +308,26 @@ class QuestionType:
         """
         return ()
 
+    # --- logic in the survey builder ------------------------------------------------------------
+    # These read the unparsed question (a mapping): the builder edits the stored document and
+    # checks its logic before the parser sees it.
+
+    def logic_answers(self, raw: Mapping[str, Any], lang: str) -> list[tuple[str, str]] | None:
+        """Return the answers a condition on the question can name, as (form value, label in
+        ``lang``), or None when they are not a fixed list (numbers compared by a range, free text)."""
+        return None
+
+    def logic_value(self, form_value: str) -> Any:
+        """Return an answer chosen in the builder's logic drop-down typed as the type's answers.
+
+        Raise ``ValueError`` when the form value is no such answer.
+        """
+        return form_value
+
+    def logic_range(self, raw: Mapping[str, Any]) -> tuple[float, float] | None:
+        """Return the lowest and highest answer when the answers are numbers (a range condition)."""
+        return None
+
     # --- examples ---------------------------------------------------------------------------
 
     def examples(self, question: Question) -> list[Any]:
@@ -344,6 +370,12 @@ def number_between(key: str, raw: str, lo: float | None, hi: float | None) -> fl
     if not (-math.inf if lo is None else lo) <= number <= (math.inf if hi is None else hi):
         return FieldError(key, "out_of_range", {"min": lo, "max": hi})
     return number
+
+
+def text_in(text: Mapping[str, str] | None, lang: str, default: str = "") -> str:
+    """Return an unparsed text in ``lang``, else in its first language, else ``default``."""
+    text = text or {}
+    return text.get(lang) or next(iter(text.values()), "") or default
 
 
 def sent_value(question: Question, data: FormData) -> str:

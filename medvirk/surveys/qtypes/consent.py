@@ -35,6 +35,12 @@ class Consent(QuestionType):
     def stored_value(self, previous: Any, option_key: str | None, number: float | None, text: str) -> Any:
         return True
 
+    def logic_answers(self, raw: Mapping[str, Any], lang: str) -> list[tuple[str, str]] | None:
+        return [("true", str(_("Consents")))]
+
+    def logic_value(self, form_value: str) -> Any:
+        return True  # the only answer a consent question has
+
     def xlsform_write(self, question: Question, row: dict[str, str], writer: Any) -> set[str]:
         row["type"] = "acknowledge"
         return set()

@@ -22,6 +22,7 @@ class Date(QuestionType):
     export = base.ExportColumn.VALUE
     spss = base.SpssKind.STRING
     xlsform_words = frozenset({"date"})
+    logic_source = False  # the builder offers no condition on a date
 
     def parse_value(self, question: Question, raw: str, context: AnswerContext) -> Any:
         try:

@@ -25,6 +25,9 @@ class Matrix(QuestionType):
     edits = frozenset({base.Edit.SCALE, base.Edit.ROWS})
     figures = base.Figures.NONE  # each row has the figures of a rating question
     export = base.ExportColumn.NONE  # each row has its own column
+    xlsform_group = True  # a table-list group, one select row per statement
+    addable = False  # from the question bank
+    logic_source = False  # conditions read its statements, each a rating question
 
     def default_scale(self) -> Scale | None:
         return Scale()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from ..design.definition import Question, Scale
@@ -23,6 +24,9 @@ class Nps(ScaleType):
     spss = base.SpssKind.SCALE_LABELLED
 
     def bounds(self, question: Question) -> tuple[int, int]:
+        return NPS_SCALE.min, NPS_SCALE.max
+
+    def raw_bounds(self, raw: Mapping[str, Any]) -> tuple[int, int]:
         return NPS_SCALE.min, NPS_SCALE.max
 
     def xlsform_score(self, row: XlsRow, reader: Any) -> int:

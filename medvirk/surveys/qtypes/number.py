@@ -58,6 +58,10 @@ class Number(QuestionType):
     def stored_value(self, previous: Any, option_key: str | None, number: float | None, text: str) -> Any:
         return int(number) if number is not None and number.is_integer() else number
 
+    def logic_range(self, raw: Mapping[str, Any]) -> tuple[float, float] | None:
+        lo, hi = raw.get("min"), raw.get("max")
+        return (float("-inf") if lo is None else lo, float("inf") if hi is None else hi)
+
     def xlsform_write(self, question: Question, row: dict[str, str], writer: Any) -> set[str]:
         row["type"] = "decimal"
         parts = []

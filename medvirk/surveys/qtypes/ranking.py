@@ -43,12 +43,16 @@ class Ranking(ChoiceType):
     export = base.ExportColumn.JOINED  # the keys in order: first place first
     spss = base.SpssKind.STRING
     xlsform_words = frozenset({"rank"})
+    logic_source = False  # every ranking holds every option: nothing to choose on
     xlsform_multi_select = True
 
     def check_options(self, options: Sequence[Option], fail: Fail, where: str) -> None:
         shown = [o for o in options if not o.hidden]
         if not 2 <= len(shown) <= MAX_RANKED:
             fail(f"{where}.options", f"a ranking needs 2 to {MAX_RANKED} options")
+
+    def logic_answers(self, raw: Mapping[str, Any], lang: str) -> list[tuple[str, str]] | None:
+        return None  # not a logic source
 
     def parse(
         self, question: Question, data: FormData, context: AnswerContext

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from ..design.definition import Question, Scale
 from . import base, register
 from .base import XlsRow, _
 from .shared import ScaleType
+
+DEFAULT_SCALE = Scale()  # 1–6
 
 
 @register
@@ -28,6 +31,10 @@ class Rating(ScaleType):
     def bounds(self, question: Question) -> tuple[int, int]:
         scale = question.scale or Scale()
         return scale.min, scale.max
+
+    def raw_bounds(self, raw: Mapping[str, Any]) -> tuple[int, int]:
+        scale = raw.get("scale") or {}
+        return scale.get("min", DEFAULT_SCALE.min), scale.get("max", DEFAULT_SCALE.max)
 
     def allows_dont_know(self, question: Question) -> bool:
         return question.scale is not None and question.scale.dont_know

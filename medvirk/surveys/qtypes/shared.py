@@ -20,7 +20,9 @@ from .base import (
     Renderer,
     StorageRow,
     XlsRow,
+    _,
     sent_value,
+    text_in,
 )
 from .fields import Field
 
@@ -89,6 +91,11 @@ class ChoiceType(QuestionType):
             return str(value)  # option keys are text
         return value
 
+    def logic_answers(self, raw: Mapping[str, Any], lang: str) -> list[tuple[str, str]] | None:
+        if raw.get("options") is None:
+            return None
+        return [(o["key"], text_in(o.get("label"), lang, "?")) for o in raw["options"] if not o.get("hidden")]
+
     def result_options(self, question: Question) -> list[tuple[str, Text | str]]:
         return [(o.key, o.label) for o in question.options if not o.hidden]
 
@@ -102,6 +109,28 @@ class ScaleType(QuestionType):
     def bounds(self, question: Question) -> tuple[int, int]:
         """Return the lowest and highest value on the scale."""
         raise NotImplementedError
+
+    def raw_bounds(self, raw: Mapping[str, Any]) -> tuple[int, int]:
+        """Return ``bounds`` of an unparsed question (the survey builder's)."""
+        raise NotImplementedError
+
+    def logic_answers(self, raw: Mapping[str, Any], lang: str) -> list[tuple[str, str]] | None:
+        scale = raw.get("scale") or {}
+        lo, hi = self.raw_bounds(raw)
+        ends = {lo: scale.get("min_label"), hi: scale.get("max_label")}
+        answers = []
+        for n in range(lo, hi + 1):
+            label = text_in(ends.get(n), lang)
+            answers.append((str(n), f"{n} – {label}" if label else str(n)))
+        if scale.get("dont_know"):
+            answers.append((DONT_KNOW, str(_("Don't know"))))
+        return answers
+
+    def logic_value(self, form_value: str) -> Any:
+        return form_value if form_value == DONT_KNOW else int(form_value)
+
+    def logic_range(self, raw: Mapping[str, Any]) -> tuple[float, float] | None:
+        return self.raw_bounds(raw)
 
     def allows_dont_know(self, question: Question) -> bool:
         return False
@@ -178,6 +207,7 @@ class TextType(QuestionType):
     """Free text on one line or several: answers are stripped text of a limited length."""
 
     default_max_length: int
+    logic_source = False  # free text: nothing a condition could compare
 
     def parse_value(self, question: Question, raw: str, context: AnswerContext) -> Any:
         limit = question.max_length or self.default_max_length

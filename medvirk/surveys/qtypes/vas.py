@@ -103,6 +103,9 @@ class VisualAnalogue(QuestionType):
     def stored_value(self, previous: Any, option_key: str | None, number: float | None, text: str) -> Any:
         return number
 
+    def logic_range(self, raw: Mapping[str, Any]) -> tuple[float, float] | None:
+        return LOW, HIGH
+
     def xlsform_write(self, question: Question, row: dict[str, str], writer: Any) -> set[str]:
         row["type"] = "range"
         row["parameters"] = PARAMETERS

@@ -153,6 +153,28 @@ def test_impossible_or_circular_logic_is_refused_in_words(condition: dict[str, A
     assert refused.value.code == "builder_refused"
 
 
+@pytest.mark.parametrize(("qtype", "impossible"), [("single", True), ("multiple", False), ("ranking", False)])
+def test_two_different_answers_at_once_are_impossible_only_where_an_answer_holds_one_option(
+    qtype: str, impossible: bool
+) -> None:
+    """A multiple choice or a ranking holds several options: "a and b" can hold (engine.condition_holds)."""
+    options = [{"key": k, "label": {"nb": k.upper()}} for k in "ab"]
+    both = {"all": [{"question": "q", "op": "equals", "value": k} for k in "ab"]}
+    document = {
+        "sections": [
+            {
+                "key": "s",
+                "questions": [
+                    {"key": "q", "type": qtype, "text": {"nb": "Hva?"}, "options": options},
+                    {"key": "why", "type": "text", "text": {"nb": "Hvorfor?"}, "condition": both},
+                ],
+            }
+        ]
+    }
+    problems = builder.logic_problems(document)
+    assert any("to ulike svar" in p for p in problems) is impossible
+
+
 def test_removing_a_question_others_depend_on_is_refused() -> None:
     with pytest.raises(ServiceError, match="vises avhengig av dette spørsmålet"):
         builder.remove_question(sample_definition(), "q_overall")

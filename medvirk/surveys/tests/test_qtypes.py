@@ -147,3 +147,36 @@ def test_unknown_types_are_refused_by_name() -> None:
         parse_definition(document)
     assert qtypes.find("slider") is None
     assert qtypes.find(None) is None
+
+
+@pytest.mark.parametrize("key", sorted(BUILT_IN))
+def test_the_builders_logic_offers_answers_respondents_can_give(key: str) -> None:
+    """A condition the survey builder writes names answers the type really has, or numbers in the
+    range its answers lie in; types whose answers no condition compares offer neither."""
+    qtype = qtypes.get(key)
+    raw = minimal(key)
+    question = parsed(key)
+    answers = qtype.logic_answers(raw, "nb")
+    span = qtype.logic_range(raw)
+    if not qtype.logic_source:
+        assert (answers, span) == (None, None)
+        return
+    examples = qtype.examples(question)
+    # a condition on a multiple choice holds when the answer has the option (engine.condition_holds)
+    possible = [qtype.condition_value(v) for e in examples for v in (e if isinstance(e, tuple) else [e])]
+    if answers is not None:
+        assert answers, "a fixed list of answers is never empty"
+        assert all(label for _value, label in answers)
+        assert {qtype.logic_value(value) for value, _label in answers} <= {*possible, True}
+    if span is not None:
+        lo, hi = span
+        assert all(lo <= v <= hi for v in possible if not isinstance(v, str))
+
+
+def test_only_a_scale_refuses_a_logic_value_that_is_not_one_of_its_answers() -> None:
+    assert qtypes.get("rating").logic_value("4") == 4
+    assert qtypes.get("rating").logic_value(qtypes.DONT_KNOW) == qtypes.DONT_KNOW
+    with pytest.raises(ValueError):
+        qtypes.get("nps").logic_value("ti")
+    assert qtypes.get("consent").logic_value("true") is True
+    assert qtypes.get("single").logic_value("a") == "a"

@@ -59,6 +59,12 @@ def _flag(value: Any) -> bool | None:
     return None
 
 
+def _group_type(row: Mapping[str, Any]) -> QuestionType | None:
+    """Return the type a ``begin group`` row names in ``medvirk::type`` when it is written as a group."""
+    kind = qtypes.find(str(row.get("medvirk::type") or ""))
+    return kind if kind is not None and kind.xlsform_group else None
+
+
 def _sanitise(name: str, prefix: str) -> str:
     key = re.sub(r"[^a-z0-9_]+", "_", name.strip().lower()).strip("_")
     key = re.sub(r"_+", "_", key)
@@ -509,7 +515,7 @@ class _Reader:
         matches = [(n, r, SELECT_RE.match(str(r.get("type", "")).strip())) for n, r in children]
         selects = [(n, r) for n, r, m in matches if m]
         lists = {m.group(2) for _n, _r, m in matches if m}
-        explicit = str(group.get("medvirk::type") or "") == QType.MATRIX
+        explicit = _group_type(group) is not None
         scale = self.scale_json(group, group_row) if explicit else None
         if scale is None and len(lists) == 1:
             scale = self.scale_from_choices(next(iter(lists)))
@@ -581,7 +587,7 @@ class _Reader:
                 continue
             if kind == "begin_group":
                 appearance = str(row.get("appearance") or "")
-                if str(row.get("medvirk::type") or "") == QType.MATRIX or "table-list" in appearance:
+                if _group_type(row) is not None or "table-list" in appearance:
                     children, depth = [], 1
                     while i < len(rows):
                         n, r = rows[i]
