@@ -65,7 +65,7 @@ class Attacker:
         self,
         nodes: Mapping[int, int | None],
         dims: Mapping[str, Sequence[str]],
-        options: Mapping[int, int | None],
+        options: Mapping[int, float | None],
         *,
         top: Iterable[int] = (),
         exclusive: bool = True,
