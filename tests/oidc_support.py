@@ -51,14 +51,17 @@ def configure(
     """Set up the municipality's single sign-on against ``provider`` (as its administrator's page does)."""
     from allauth.socialaccount.models import SocialApp
 
-    app = SocialApp.objects.create(
+    from medvirk.accounts.sso import store_secret
+
+    app = SocialApp(
         provider="openid_connect",
         provider_id=municipality.slug,
         name=municipality.name,
         client_id=CLIENT_ID,
-        secret=CLIENT_SECRET,
         settings={"server_url": provider.issuer},
     )
+    store_secret(app, CLIENT_SECRET)  # encrypted at rest, as the administrator's page stores it
+    app.save()
     return SingleSignOn.objects.create(
         municipality=municipality,
         app=app,

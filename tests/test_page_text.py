@@ -180,13 +180,14 @@ def _seed_single_sign_on(demo: Any) -> None:
     from allauth.socialaccount.models import SocialApp
 
     from medvirk.accounts.models import SingleSignOn
+    from medvirk.core.crypto import encrypt
 
     app = SocialApp.objects.create(
         provider="openid_connect",
         provider_id=demo.municipality.slug,
         name=demo.municipality.name,
         client_id="medvirk",
-        secret="secret",
+        secret=encrypt("secret"),
         settings={"server_url": "https://login.example/eksempel"},
     )
     SingleSignOn.objects.create(municipality=demo.municipality, app=app)

@@ -206,6 +206,7 @@ SOCIALACCOUNT_OPENID_CONNECT_URL_PREFIX = ""  # mounted under accounts/sso/ (med
 SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}}
 # Administrators' second factor (medvirk.accounts.two_factor): TOTP from an authenticator app, with
 # recovery codes; a code one step (30 s) early or late is accepted for clocks that drift.
+MFA_ADAPTER = "medvirk.accounts.two_factor.MFAAdapter"  # the secrets encrypted at rest (core.crypto)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # Administrators of a municipality that keeps local passwords must set up TOTP. Only the local demo
 # (config/settings/dev.py) turns this off, so a newcomer can look around as `admin` at once.
@@ -221,12 +222,11 @@ LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS"
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 JOB_STALL_MINUTES = int(os.environ.get("JOB_STALL_MINUTES", "30"))  # no progress: the worker died
 
-# Client feedback (medvirk.feedback): Fernet keys for clients' contact details, newest first,
-# kept outside the database (docs/security.md). Production refuses to start without one
-# (feedback.E001 in `manage.py check --deploy`); dev and test use a fixed, public key.
-FEEDBACK_CONTACT_KEYS = [
-    k.strip() for k in os.environ.get("MEDVIRK_CONTACT_KEYS", "").split(",") if k.strip()
-]
+# Encryption at rest (medvirk.core.crypto): Fernet keys for clients' contact details, the single
+# sign-on client secrets and the authenticator apps' secrets, newest first, kept outside the
+# database (docs/security.md; rotation: docs/operations.md). Production refuses to start without one
+# (core.E001 in `manage.py check --deploy`); dev and test use a fixed, public key.
+ENCRYPTION_KEYS = [k.strip() for k in os.environ.get("MEDVIRK_CONTACT_KEYS", "").split(",") if k.strip()]
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},

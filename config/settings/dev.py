@@ -13,7 +13,7 @@ STORAGES = {
 VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405 — the SQLite file lives here
 
 # A public key for dev and tests only: contact details in a dev database are not protected.
-FEEDBACK_CONTACT_KEYS = FEEDBACK_CONTACT_KEYS or ["bWVkdmlyay1kZXYtYW5kLXRlc3Qtb25seS1rZXktMDE="]  # noqa: F405
+ENCRYPTION_KEYS = ENCRYPTION_KEYS or ["bWVkdmlyay1kZXYtYW5kLXRlc3Qtb25seS1rZXktMDE="]  # noqa: F405
 
 # The demo's `admin` is not led to set up an authenticator app first (production keeps the rule:
 # base.MEDVIRK_ADMIN_TOTP_REQUIRED); an administrator can still set one up, and is then asked for it.

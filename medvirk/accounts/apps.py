@@ -37,8 +37,20 @@ class AccountsConfig(AppConfig):
             actions=["sso."],
         )
         _declare_allauth()
+        _register_rotations()
         for key in ("from", "to"):  # a move stores the old and new parent's ids
             audit_values_register(key=key, describe=lambda value: None, actions=["unit.moved"])
+
+
+def _register_rotations() -> None:
+    """``manage.py rotate_keys`` re-encrypts the secrets kept in django-allauth's tables too."""
+    from medvirk.core.crypto import register_rotation
+
+    from .sso import rotate_secrets
+    from .two_factor import rotate_authenticators
+
+    register_rotation("socialaccount.socialapp.secret", rotate_secrets)
+    register_rotation("mfa.authenticator.data", rotate_authenticators)
 
 
 def _declare_allauth() -> None:

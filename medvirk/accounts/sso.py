@@ -14,6 +14,10 @@ What Medvirk adds, through allauth's adapter hooks:
   it. Roles always stay in Medvirk.
 - Every failure (a tampered or expired state, an error from the provider, a refused login) shows
   one of Medvirk's own pages, never allauth's.
+- The client secret of every ``SocialApp`` stored in the database is encrypted with the
+  installation's Fernet keys, kept outside the database (``medvirk.core.crypto``): it is written
+  with ``store_secret`` and decrypted in memory only when allauth loads the app for a login
+  (``SocialAccountAdapter.list_apps``). Apps declared in settings are left as they are.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ import requests
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
-from allauth.socialaccount.models import SocialLogin
+from allauth.socialaccount.models import SocialApp, SocialLogin
 from django.db import DatabaseError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -35,6 +39,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from medvirk.core import crypto
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import Municipality
@@ -152,6 +157,26 @@ def check_issuer(issuer: str) -> str:
     return issuer
 
 
+def store_secret(app: SocialApp, secret: str) -> None:
+    """Put ``secret`` on ``app`` encrypted (saved with the app)."""
+    app.secret = crypto.encrypt(secret)
+
+
+def secret_of(app: SocialApp) -> str:
+    """The client secret of an app stored in the database, in clear."""
+    return crypto.decrypt(app.secret)
+
+
+def rotate_secrets() -> int:
+    """Re-encrypt every stored client secret with the newest key (``manage.py rotate_keys``)."""
+    count = 0
+    for app in SocialApp.objects.exclude(secret=""):
+        app.secret = crypto.rotate(app.secret)
+        app.save(update_fields=["secret"])
+        count += 1
+    return count
+
+
 def _claims(sociallogin: SocialLogin) -> dict[str, Any]:
     """The person's claims: the userinfo answer where fetched, else the (verified) ID token."""
     data = sociallogin.account.extra_data or {}
@@ -181,6 +206,15 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if row is None:
             raise ImmediateHttpResponse(refusal(request, "failed"))
         return row
+
+    def list_apps(self, request: HttpRequest, provider: Any = None, client_id: Any = None) -> list[SocialApp]:
+        """allauth's apps, with the secret of each one stored in the database decrypted (in memory:
+        allauth never saves an app during a login)."""
+        apps = super().list_apps(request, provider=provider, client_id=client_id)
+        for app in apps:
+            if app.pk is not None:  # from the database; apps from settings have no primary key
+                app.secret = secret_of(app)
+        return apps
 
     def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
         row = self._settings(request, sociallogin)

@@ -17,7 +17,7 @@ from .access import Actor, can
 from .enums import AccountsAuditAction, SsoErrorCode
 from .models import MatchClaim, SingleSignOn
 from .permissions import Perm
-from .sso import PROVIDER, check_issuer, sso_of
+from .sso import PROVIDER, check_issuer, secret_of, sso_of, store_secret
 
 
 def sso_configure(
@@ -72,7 +72,7 @@ def sso_configure(
         app.name = municipality.name
         app.client_id = client_id
         if client_secret:
-            app.secret = client_secret
+            store_secret(app, client_secret)
         app.settings = {**(app.settings or {}), "server_url": issuer}
         app.save()
         row, _created = SingleSignOn.objects.update_or_create(
@@ -107,7 +107,7 @@ def _snapshot(row: SingleSignOn | None) -> dict[str, Any]:
     return {
         "issuer": row.app.settings.get("server_url", ""),
         "client_id": row.app.client_id,
-        "secret": row.app.secret,
+        "secret": secret_of(row.app),
         "match_claim": row.match_claim,
         "create_users": row.create_users,
         "local_passwords_off": row.local_passwords_off,

@@ -13,6 +13,8 @@ none of that. What Medvirk adds:
   page, and every other page sends them back there until it is done
   (``TwoFactorSetupMiddleware``). A login through the municipality's single sign-on needs no
   code here: the municipality's provider decides its own second factor.
+- The secrets allauth stores (the TOTP key, the recovery codes' seed) are encrypted with the
+  installation's Fernet keys, kept outside the database (``MFAAdapter``, ``medvirk.core.crypto``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
@@ -31,6 +34,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from medvirk.core import crypto
 from medvirk.core.audit import audit_record
 
 from .enums import AccountsAuditAction
@@ -41,6 +45,42 @@ PENDING = "medvirk.login_pending"  # {"user": pk, "next": url, "at": unix time}:
 SETUP_REQUIRED = "medvirk.totp_setup_required"
 SETUP_SECRET = "medvirk.totp_setup_secret"  # noqa: S105 — a session key, not a secret
 PENDING_SECONDS = 300
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """allauth's hooks for the secrets it stores: Fernet with the keys outside the database."""
+
+    def encrypt(self, text: str) -> str:
+        return crypto.encrypt(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return crypto.decrypt(encrypted_text)
+
+
+#: The values allauth passes through ``MFAAdapter.encrypt`` in ``Authenticator.data``: one text, or a list.
+ENCRYPTED_DATA = ("secret", "seed", "migrated_codes")
+
+
+def transform_authenticator_data(data: dict[str, Any], change: Callable[[str], str]) -> dict[str, Any]:
+    """``data`` with each encrypted value passed through ``change`` (encrypt, decrypt or rotate)."""
+    data = dict(data)
+    for key in ENCRYPTED_DATA:
+        value = data.get(key)
+        if isinstance(value, str) and value:
+            data[key] = change(value)
+        elif isinstance(value, list):
+            data[key] = [change(item) for item in value]
+    return data
+
+
+def rotate_authenticators() -> int:
+    """Re-encrypt every authenticator's secrets with the newest key (``manage.py rotate_keys``)."""
+    count = 0
+    for authenticator in Authenticator.objects.all():
+        authenticator.data = transform_authenticator_data(authenticator.data, crypto.rotate)
+        authenticator.save(update_fields=["data"])
+        count += 1
+    return count
 
 
 def totp_of(user: Any) -> Authenticator | None:

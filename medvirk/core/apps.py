@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from . import checks  # noqa: F401 — registers the deploy check of the encryption keys
         from .dataprotection import NO_PERSONAL_DATA, PersonalData, declare_external
 
         # Tables of Django and of the task queue (the record of processing lists every table).

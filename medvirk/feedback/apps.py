@@ -6,6 +6,3 @@ class FeedbackConfig(AppConfig):
     name = "medvirk.feedback"
     label = "feedback"
     verbose_name = _("Client feedback")
-
-    def ready(self) -> None:
-        from . import checks  # noqa: F401 — registers the deploy check

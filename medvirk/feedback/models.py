@@ -14,10 +14,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from medvirk.core.crypto import EncryptedTextField
 from medvirk.core.dataprotection import NO_PERSONAL_DATA, PersonalData
 from medvirk.core.models import TenantModel
 
-from .crypto import EncryptedTextField
 from .instruments import Instrument as InstrumentDefinition
 from .instruments import parse_instrument, with_texts
 

@@ -124,9 +124,11 @@ def stored_totp_secret(username: str) -> str:
     from allauth.mfa.models import Authenticator
     from django.core.cache import cache
 
+    from medvirk.core.crypto import decrypt
+
     cache.clear()
     found = Authenticator.objects.get(user__username=username, type=Authenticator.Type.TOTP)
-    return str(found.data["secret"])
+    return decrypt(found.data["secret"])  # stored encrypted (medvirk.accounts.two_factor.MFAAdapter)
 
 
 def rendered_fonts(page: Any, selector: str) -> set[str]:

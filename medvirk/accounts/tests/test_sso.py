@@ -20,6 +20,7 @@ from django.test import Client
 
 from medvirk.accounts.demo import DEMO_PASSWORD, DemoData
 from medvirk.accounts.models import SingleSignOn, User
+from medvirk.accounts.sso import secret_of
 from medvirk.core.models import AuditEvent
 from tests.oidc_support import CLIENT_ID, Provider, configure, loopback_provider, path_of
 
@@ -225,11 +226,14 @@ def test_administrator_sets_up_single_sign_on_on_a_page(
     }
     assert client.post("/settings/single-sign-on/", data).status_code == 302
     row = SingleSignOn.objects.get(municipality=demo.municipality)
-    assert (row.app.client_id, row.app.secret, row.app.settings["server_url"]) == (
+    assert (row.app.client_id, secret_of(row.app), row.app.settings["server_url"]) == (
         CLIENT_ID,
         "s3cret",
         provider.issuer,
     )
+    # The database holds a Fernet token, not the secret (the key lives outside the database).
+    stored = SocialApp.objects.filter(pk=row.app.pk).values_list("secret", flat=True).get()
+    assert "s3cret" not in stored and stored.startswith("gAAAAA")
     # An empty secret keeps the saved one; the audit log names what changed, never the secret.
     assert (
         client.post(
@@ -239,7 +243,7 @@ def test_administrator_sets_up_single_sign_on_on_a_page(
     )
     row.refresh_from_db()
     row.app.refresh_from_db()
-    assert row.create_users and row.app.secret == "s3cret"
+    assert row.create_users and secret_of(row.app) == "s3cret" and row.app.secret == stored
     event = AuditEvent.objects.filter(action="sso.changed").latest("pk")
     assert event.data == {"changed": ["create_users"]}
     # And the login now works through it.

@@ -63,6 +63,11 @@ def test_login_asks_for_the_code_and_refuses_a_wrong_or_reused_one(demo: DemoDat
     client, _response = password_login("admin")
     secret, recovery = set_up(client, admin)
     client.post("/accounts/logout/")
+    # The database holds Fernet tokens, not the TOTP key nor the recovery codes' seed.
+    stored = {a.type: a.data for a in Authenticator.objects.filter(user=admin)}
+    totp, codes = stored[Authenticator.Type.TOTP], stored[Authenticator.Type.RECOVERY_CODES]
+    assert totp["secret"] != secret and totp["secret"].startswith("gAAAAA")
+    assert codes["seed"].startswith("gAAAAA")
 
     client, response = password_login("admin", next_url="/audit/")
     assert response["Location"] == "/accounts/login/code/"

@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import medvirk.feedback.crypto
+import medvirk.core.crypto
 
 
 class Migration(migrations.Migration):
@@ -94,11 +94,11 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "contact_email",
-                    medvirk.feedback.crypto.EncryptedTextField(blank=True, verbose_name="e-mail for links"),
+                    medvirk.core.crypto.EncryptedTextField(blank=True, verbose_name="e-mail for links"),
                 ),
                 (
                     "contact_phone",
-                    medvirk.feedback.crypto.EncryptedTextField(
+                    medvirk.core.crypto.EncryptedTextField(
                         blank=True, verbose_name="mobile number for links"
                     ),
                 ),
@@ -356,8 +356,8 @@ class Migration(migrations.Migration):
                 ),
                 ("label", models.CharField(blank=True, max_length=60, verbose_name="name or role")),
                 ("language", models.CharField(default="nb", max_length=12)),
-                ("contact_email", medvirk.feedback.crypto.EncryptedTextField(blank=True)),
-                ("contact_phone", medvirk.feedback.crypto.EncryptedTextField(blank=True)),
+                ("contact_email", medvirk.core.crypto.EncryptedTextField(blank=True)),
+                ("contact_phone", medvirk.core.crypto.EncryptedTextField(blank=True)),
                 ("active", models.BooleanField(default=True)),
                 (
                     "episode",

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from medvirk.core import crypto
 from medvirk.core.errors import ServiceError
 from medvirk.core.models import AuditEvent
 from medvirk.feedback import selectors, services
@@ -66,6 +67,17 @@ def test_contact_details_are_encrypted_at_rest(fb: Feedback) -> None:
     fresh = Episode.objects.get(pk=episode.pk)
     assert fresh.contact_email == "kari@example.no"
     assert fresh.contact_phone == "+4791234567"
+
+
+def test_rotate_keys_re_encrypts_contact_details_with_the_new_key(fb: Feedback, settings: Any) -> None:
+    episode = open_episode(fb, contact_email="kari@example.no")
+    old_key = settings.ENCRYPTION_KEYS[0]
+    new_key = crypto.new_key()
+    settings.ENCRYPTION_KEYS = [new_key, old_key]  # the new key first, the old one still readable
+    done = crypto.rotate_all()
+    assert done["feedback.episode.contact_email"] >= 1
+    settings.ENCRYPTION_KEYS = [new_key]  # the old key dropped: everything still reads
+    assert Episode.objects.get(pk=episode.pk).contact_email == "kari@example.no"
 
 
 @pytest.mark.parametrize("alias", ["01019012345", "010190 12345", "", "   "])
