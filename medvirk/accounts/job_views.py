@@ -11,6 +11,7 @@ from django.shortcuts import render
 
 from medvirk.core.job_views import job_fragment, result_response
 from medvirk.core.jobs import kind_label
+from medvirk.core.models import JobStatus
 from medvirk.core.views import staff_view
 
 from .access import access_job_by_id
@@ -21,7 +22,15 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     """Show a job's progress; htmx polls the fragment, without JavaScript the page refreshes."""
     job = access_job_by_id(request.user, job_id)
     if request.headers.get("HX-Request"):
-        return job_fragment(request, job)
+        response = job_fragment(request, job)
+        if job.status == JobStatus.DONE and request.GET.get("then") == "refresh":
+            # A page showing earlier figures while this job makes new ones: load it again.
+            response["HX-Refresh"] = "true"
+        elif job.status == JobStatus.DONE and job.result_url and not job.result_file:
+            # Work that prepares a page (a round's results): whoever watched it finish is taken
+            # there, as if the page had simply loaded; without JavaScript the link shows instead.
+            response["HX-Redirect"] = job.result_url
+        return response
     context = {"job": job, "label": kind_label(job.kind), "poll_url": request.path}
     return render(request, "core/job_detail.html", context)
 

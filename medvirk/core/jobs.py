@@ -179,8 +179,8 @@ def execute_job(job_id: int) -> None:
                 job.result_file.save(name, File(outcome.file, name=name), save=False)
         job.result_name, job.result_type = name, outcome.content_type
     job.result, job.result_url = outcome.data, outcome.url
-    if outcome.message:
-        job.message = outcome.message[:300]
+    # What the finished page says: the handler's closing words, never its last step's message.
+    job.message = outcome.message[:300]
     if job.total:
         job.done = job.total
     _finish(job, JobStatus.DONE)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 
 from django.conf import settings
@@ -129,6 +130,26 @@ class Job(TenantModel):
     def finished(self) -> bool:
         """Return whether the job has stopped (done or failed)."""
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        """Return how far the job has come, in whole percent (0 while its size is not known)."""
+        return min(100, self.done * 100 // self.total) if self.total else 0
+
+    @property
+    def minutes_left(self) -> int | None:
+        """Return a rough guess of the minutes left (None until there is enough to go on).
+
+        The rate so far is assumed to hold: ``elapsed × (total − done) / done``, rounded up to
+        whole minutes (0: less than a minute). Shown as "about N minutes left", never as a promise.
+        """
+        if self.finished or not self.total or not self.done or self.started_at is None:
+            return None
+        elapsed = (timezone.now() - self.started_at).total_seconds()
+        if elapsed < 2:  # too early to say anything useful
+            return None
+        seconds = elapsed * (self.total - self.done) / self.done
+        return 0 if seconds < 60 else math.ceil(seconds / 60)
 
     @property
     def stalled(self) -> bool:

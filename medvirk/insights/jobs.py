@@ -277,4 +277,6 @@ def prepared_results(*, user: Any, results: SurveyResults, next_url: str) -> Sur
     earlier = latest(survey, results.tree, results.disclosure._state)
     if earlier is None:
         raise ResultsPending(job)
-    return SurveyResults(survey, results.tree, disclosure=earlier)
+    shown = SurveyResults(survey, results.tree, disclosure=earlier)
+    shown.updating_job = job  # pages show how far the new figures have come
+    return shown

@@ -31,6 +31,7 @@ from medvirk.analysis.suppression import (
     TableBuilder,
     suppress,
 )
+from medvirk.core.models import Job
 from medvirk.surveys.models import Survey
 from medvirk.surveys.types import parse_definition
 
@@ -182,6 +183,8 @@ class SurveyResults:
         self.text_questions = text_questions(self.definition, self.registry)
         self.question_by_key = {q.key: q for q in self.questions}
         self.question_ids = {q.id for q in self.questions}
+        #: The job making the current answers' decisions while earlier ones are shown (``stale``).
+        self.updating_job: Job | None = None
         if disclosure is None:
             self._state = _state_for(survey, self.tree)
             self.disclosure = SurveyDisclosure(survey, self.tree, self._state)

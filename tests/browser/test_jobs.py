@@ -50,6 +50,24 @@ def test_job_page_shows_progress_and_then_the_result(page: Any, settings: Any, t
     assert page.locator("progress").count() == 0
     assert_accessible(page)
 
+    # Work that prepares a page (a round's results): when it is done the browser goes there.
+    prepare = Job.objects.create(
+        municipality=demo.municipality,
+        kind="insights.decide",
+        created_by=demo.users["koordinator"],
+        status=JobStatus.RUNNING,
+        started_at=timezone.now() - timedelta(seconds=30),
+        done=1,
+        total=4,
+        message="Working out which figures can be shown without revealing anyone",
+        result_url="/results/",
+        expires_at=timezone.now() + timedelta(days=7),
+    )
+    page.goto(page.base_url + f"/jobs/{prepare.pk}/")
+    assert "Omtrent 25 % ferdig (1 av 4 trinn)." in page.locator("#mv-job").inner_text()  # bokmål
+    Job.objects.filter(pk=prepare.pk).update(status=JobStatus.DONE, done=4)
+    page.wait_for_url("**/results/", timeout=6000)
+
 
 def test_panel_page_while_a_draw_runs_is_accessible(page: Any) -> None:
     from django.utils import timezone

@@ -116,7 +116,7 @@ def test_status_page_while_running_polls_and_refreshes_without_javascript(demo: 
     client = client_as("koordinator")
     page = client.get(f"/jobs/{job.pk}/").content.decode()
     assert '<progress class="mv-progress" id="mv-job-progress" max="10" value="3">' in page
-    assert "3 of 10" in page and "Counting" in page
+    assert "About 30 % done (3 of 10 steps)." in page and "Counting" in page
     assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in page
     assert 'hx-trigger="every 2s"' in page and 'role="status"' in page and 'aria-live="polite"' in page
     fragment = client.get(f"/jobs/{job.pk}/", headers={"HX-Request": "true"})

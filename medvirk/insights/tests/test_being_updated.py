@@ -9,11 +9,13 @@ while the worker decides. These tests make any decision in the request fail loud
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.test import override_settings
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from medvirk.accounts.demo import DemoData
 from medvirk.core.jobs import execute_job
@@ -73,6 +75,10 @@ def test_new_answers_show_the_last_decision_with_its_own_counts_marked_being_upd
         assert page.status_code == 200
         html = page.content.decode()
         assert "Being updated." in html and "New answers have come in" in html
+        # How far the new figures have come, polled; once they are made the page loads again.
+        queued = Job.objects.get(kind=DECIDE_JOB, status=JobStatus.QUEUED)
+        assert f'hx-get="/jobs/{queued.pk}/?then=refresh"' in html
+        assert "Waiting for the server to start the work." in html
         pdf = client.get(f"/results/{survey.pk}/report.pdf?unit={sol.pk}")
         assert pdf.status_code == 200
         crosstab = client.get(
@@ -83,7 +89,10 @@ def test_new_answers_show_the_last_decision_with_its_own_counts_marked_being_upd
         jobs = Job.objects.filter(kind=DECIDE_JOB, status=JobStatus.QUEUED)
         assert jobs.count() == 1
         monkeypatch.undo()
-        execute_job(jobs.get().pk)
+        decide = jobs.get().pk
+        execute_job(decide)
+        poll = client.get(f"/jobs/{decide}/?then=refresh", headers={"HX-Request": "true"})
+        assert poll.status_code == 286 and poll["HX-Refresh"] == "true"
 
     fresh = _summary(client, survey, sol.pk).json()
     assert fresh["being_updated"] is False and fresh["group"]["respondents"] == 10
@@ -112,11 +121,34 @@ def test_a_round_never_decided_answers_202_or_the_progress_page(
     equity = client.get(f"/api/v1/population/units/{sol.pk}/gaps?survey_id={survey.pk}")
     assert equity.status_code in (202, 404)  # open rounds are not in the equity report at all
 
+    waiting = client.get(f"/jobs/{job_id}/").content.decode()
+    assert "Waiting for the server to start the work." in waiting and "Running" not in waiting
+    # The worker reports the questions it has decided (as ``decide_round`` does, see its progress).
+    Job.objects.filter(pk=job_id).update(
+        status=JobStatus.RUNNING,
+        started_at=timezone.now() - timedelta(seconds=90),
+        done=10,
+        total=40,
+        message=str(_("Working out which figures can be shown without revealing anyone")),
+    )
+    running = client.get(f"/jobs/{job_id}/").content.decode()
+    assert "Working out which figures can be shown without revealing anyone" in running
+    assert "About 25 % done (10 of 40 steps)." in running and "About 5 minutes left." in running
+    assert "Running" not in running  # the status name said nothing to a user
+    assert f'hx-get="/jobs/{job_id}/"' in running and '<meta http-equiv="refresh" content="3">' in running
+    assert f'<a class="ds-link" href="/jobs/{job_id}/">Update now</a>' in running  # without JavaScript
+
+    Job.objects.filter(pk=job_id).update(status=JobStatus.QUEUED)  # for the worker to take it up
     monkeypatch.undo()
     execute_job(job_id)
     job = Job.objects.get(pk=job_id)
     assert job.status == JobStatus.DONE
     assert job.result_url == f"/results/{survey.pk}/?unit={sol.pk}"  # back to the page asked for
+    # Whoever watched the progress is taken to the results; without JavaScript a link shows.
+    poll = client.get(f"/jobs/{job_id}/", headers={"HX-Request": "true"})
+    assert poll.status_code == 286 and poll["HX-Redirect"] == job.result_url
+    done = client.get(f"/jobs/{job_id}/").content.decode()
+    assert "The results are ready." in done and f'href="{job.result_url}"' in done
     assert _summary(client, survey, sol.pk).json()["group"]["respondents"] == 9
 
 
