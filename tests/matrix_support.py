@@ -145,3 +145,82 @@ def api_call(
 
 def uid(d: DemoData, t: str) -> int:
     return target_unit(d, t).pk
+
+
+# --- building cases ---------------------------------------------------------------------------
+# One way for every module's ``tests/matrix.py`` to write a case: the path as a template whose
+# ``{name}`` fields are filled per target from keyword arguments (a function of (demo, target), or
+# a value), so an API case's key is its route as written and no module keeps its own helpers.
+
+ONCE: tuple[str, ...] = ()  # targets of a case that is not per target: called once per actor
+Param = Callable[[DemoData, str], Any] | str | int
+
+
+def filled(template: str, params: dict[str, Param]) -> Callable[[DemoData, str], str]:
+    """Return a path maker: ``template`` with each ``{name}`` as ``params[name]`` for (demo, target)."""
+
+    def path(d: DemoData, t: str) -> str:
+        return template.format(**{k: v(d, t) if callable(v) else v for k, v in params.items()})
+
+    return path
+
+
+def _per_target(targets: tuple[str, ...] | None) -> dict[str, Any]:
+    return {"per_target": False} if targets == ONCE else {"targets": targets}
+
+
+def page(
+    name: str,
+    template: str,
+    allowed: Callable[[str | None, str], bool],
+    targets: tuple[str, ...] | None = None,
+    *,
+    refused: Callable[[str | None, str], bool] = lambda a, t: False,
+    **params: Param,
+) -> Case:
+    """A page (GET) named ``name``; ``targets``: which apply (None: all; ``ONCE``: not per target)."""
+    path = filled(template, params)
+    return Case(name, lambda c, d, t: c.get(path(d, t)), allowed, refused=refused, **_per_target(targets))
+
+
+def post(
+    name: str,
+    template: str,
+    allowed: Callable[[str | None, str], bool],
+    targets: tuple[str, ...] | None = None,
+    *,
+    data: Callable[[DemoData, str], dict[str, Any]] | None = None,
+    refused: Callable[[str | None, str], bool] = lambda a, t: False,
+    **params: Param,
+) -> Case:
+    """A form post to page ``name`` (``data`` for (demo, target), else an empty form)."""
+    path = filled(template, params)
+    return Case(
+        name,
+        lambda c, d, t: c.post(path(d, t), data(d, t) if data else {}),
+        allowed,
+        refused=refused,
+        **_per_target(targets),
+    )
+
+
+def api(
+    route: str,
+    allowed: Callable[[str | None, str], bool],
+    targets: tuple[str, ...] | None = None,
+    body: Callable[[DemoData, str], Any] | None = None,
+    *,
+    refused: Callable[[str | None, str], bool] = lambda a, t: False,
+    public: bool = False,
+    query: str = "",
+    path: str = "",
+    **params: Param,
+) -> Case:
+    """An API operation ``route`` ("METHOD /api/v1/…/{name}", its key in the matrix) sending ``body``
+    (and ``query``, the query string without its "?"); ``path``, when given, is the template called
+    instead of the route's (fields the route names apart but one call makes)."""
+    method, template = route.split(" ", 1)
+    call = api_call(method, filled((path or template) + ("?" + query if query else ""), params), body)
+    return Case(
+        "api:" + route, call, allowed, api=True, refused=refused, public=public, **_per_target(targets)
+    )

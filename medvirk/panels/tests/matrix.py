@@ -7,13 +7,11 @@ targets: own = a panel in Eksempel kommune, foreign = one in Prøvestad kommune.
 
 from __future__ import annotations
 
-from typing import Any
-
 from medvirk.accounts.demo import DemoData
 from medvirk.panels import selection, services
 from medvirk.panels.demo import seed_volunteers
 from medvirk.panels.models import Council, Panel, PanelMember, Volunteer
-from tests.matrix_support import Case, any_, api_call, get, in_
+from tests.matrix_support import ONCE, any_, api, in_, page, post
 
 TARGETS = ("own", "foreign")
 # PANELS_MANAGE anywhere in the municipality: administrators and coordinators.
@@ -73,163 +71,85 @@ def member(d: DemoData, t: str) -> PanelMember:
     return found
 
 
-def _page(path: Any) -> Any:
-    return lambda c, d, t: c.get(path(d, t))
+def report_panel(d: DemoData, t: str) -> int:
+    return panel_for(d, t, selected=True).pk
 
 
+def vid(d: DemoData, t: str) -> int:
+    return volunteer_for(d, t).pk
+
+
+def cid(d: DemoData, t: str) -> int:
+    return council_for(d, t).pk
+
+
+M = in_(MANAGE)
 CASES = [
-    Case("panels:panel_list", get("/panels/"), any_(MANAGE), per_target=False),
-    Case("panels:panel_create", get("/panels/new/"), any_(MANAGE), per_target=False),
-    Case("panels:pool", get("/panels/volunteers/"), any_(MANAGE), per_target=False),
-    Case("panels:import", get("/panels/volunteers/import/"), any_(MANAGE), per_target=False),
-    Case("panels:council_list", get("/panels/councils/"), any_(MANAGE), per_target=False),
-    Case(
-        "panels:volunteer_edit",
-        _page(lambda d, t: f"/panels/volunteers/{volunteer_for(d, t).pk}/edit/"),
-        in_(MANAGE),
-        targets=TARGETS,
-    ),
-    Case(
-        "panels:council_detail",
-        _page(lambda d, t: f"/panels/councils/{council_for(d, t).pk}/"),
-        in_(MANAGE),
-        targets=TARGETS,
-    ),
-    Case("panels:panel_detail", _page(lambda d, t: f"/panels/{pid(d, t)}/"), in_(MANAGE), targets=TARGETS),
-    Case(
-        "panels:panel_quotas",
-        _page(lambda d, t: f"/panels/{pid(d, t)}/quotas/"),
-        in_(MANAGE),
-        targets=TARGETS,
-    ),
-    Case(
-        "panels:panel_select",
-        lambda c, d, t: c.post(f"/panels/{pid(d, t)}/select/", {"seed": "5"}),
-        in_(MANAGE),
-        targets=TARGETS,
-    ),
-    Case(
-        "panels:panel_draw_status",
-        _page(lambda d, t: f"/panels/{drawn_by_job(d, t).pk}/draw/"),
-        in_(MANAGE),
-        targets=TARGETS,
-    ),
-    Case(
-        "panels:panel_report",
-        _page(lambda d, t: f"/panels/{panel_for(d, t, selected=True).pk}/report/"),
-        in_(MANAGE),
-        targets=TARGETS,
-    ),
-    Case(
+    page("panels:panel_list", "/panels/", any_(MANAGE), ONCE),
+    page("panels:panel_create", "/panels/new/", any_(MANAGE), ONCE),
+    page("panels:pool", "/panels/volunteers/", any_(MANAGE), ONCE),
+    page("panels:import", "/panels/volunteers/import/", any_(MANAGE), ONCE),
+    page("panels:council_list", "/panels/councils/", any_(MANAGE), ONCE),
+    page("panels:volunteer_edit", "/panels/volunteers/{v}/edit/", M, TARGETS, v=vid),
+    page("panels:council_detail", "/panels/councils/{c}/", M, TARGETS, c=cid),
+    page("panels:panel_detail", "/panels/{p}/", M, TARGETS, p=pid),
+    page("panels:panel_quotas", "/panels/{p}/quotas/", M, TARGETS, p=pid),
+    post("panels:panel_select", "/panels/{p}/select/", M, TARGETS, data=lambda d, t: {"seed": "5"}, p=pid),
+    page("panels:panel_draw_status", "/panels/{p}/draw/", M, TARGETS, p=lambda d, t: drawn_by_job(d, t).pk),
+    page("panels:panel_report", "/panels/{p}/report/", M, TARGETS, p=report_panel),
+    post(
         "panels:member_decline",
-        lambda c, d, t: c.post(f"/panels/{member(d, t).panel_id}/members/{member(d, t).pk}/decline/"),
-        in_(MANAGE),
-        targets=TARGETS,
+        "/panels/{p}/members/{m}/decline/",
+        M,
+        TARGETS,
+        p=lambda d, t: member(d, t).panel_id,
+        m=lambda d, t: member(d, t).pk,
     ),
-]
-
-
-def _api(method: str, path: Any, allowed: Any, body: Any = None, **kw: Any) -> Case:
-    key = "api:" + method + " " + kw.pop("key")
-    return Case(key, api_call(method, path, body), allowed, api=True, **kw)
-
-
-API_CASES = [
-    _api(
-        "GET",
-        lambda d, t: "/api/v1/panels/volunteers",
+    # the API
+    api("GET /api/v1/panels/volunteers", any_(MANAGE), ONCE),
+    api(
+        "POST /api/v1/panels/volunteers/import",
         any_(MANAGE),
-        key="/api/v1/panels/volunteers",
-        per_target=False,
-    ),
-    _api(
-        "POST",
-        lambda d, t: "/api/v1/panels/volunteers/import",
-        any_(MANAGE),
+        ONCE,
         lambda d, t: {"csv": "navn;e-post\nMatrise Person;matrise@example.org\n", "consent_collected": True},
-        key="/api/v1/panels/volunteers/import",
-        per_target=False,
     ),
-    _api("GET", lambda d, t: "/api/v1/panels", any_(MANAGE), key="/api/v1/panels", per_target=False),
-    _api(
-        "PATCH",
-        lambda d, t: f"/api/v1/panels/volunteers/{volunteer_for(d, t).pk}",
-        in_(MANAGE),
+    api("GET /api/v1/panels", any_(MANAGE), ONCE),
+    api(
+        "PATCH /api/v1/panels/volunteers/{volunteer_id}",
+        M,
+        TARGETS,
         lambda d, t: {"gender": "prefer_not_to_say"},
-        key="/api/v1/panels/volunteers/{volunteer_id}",
-        targets=TARGETS,
+        volunteer_id=vid,
     ),
-    _api(
-        "POST",
-        lambda d, t: f"/api/v1/panels/councils/{council_for(d, t).pk}/meetings",
-        in_(MANAGE),
+    api(
+        "POST /api/v1/panels/councils/{council_id}/meetings",
+        M,
+        TARGETS,
         lambda d, t: {"date": "2026-10-01", "title": "Matrisemøte"},
-        key="/api/v1/panels/councils/{council_id}/meetings",
-        targets=TARGETS,
+        council_id=cid,
     ),
-    _api(
-        "GET",
-        lambda d, t: "/api/v1/panels/councils",
+    api("GET /api/v1/panels/councils", any_(MANAGE), ONCE),
+    api("GET /api/v1/panels/councils/{council_id}", M, TARGETS, council_id=cid),
+    api(
+        "POST /api/v1/panels",
         any_(MANAGE),
-        key="/api/v1/panels/councils",
-        per_target=False,
-    ),
-    _api(
-        "GET",
-        lambda d, t: f"/api/v1/panels/councils/{council_for(d, t).pk}",
-        in_(MANAGE),
-        key="/api/v1/panels/councils/{council_id}",
-        targets=TARGETS,
-    ),
-    _api(
-        "POST",
-        lambda d, t: "/api/v1/panels",
-        any_(MANAGE),
+        ONCE,
         lambda d, t: {
             "name": "API-panel",
             "purpose": "x",
             "size": 2,
             "quotas": [{"feature": "gender", "value": "female", "min": 1, "max": 2}],
         },
-        key="/api/v1/panels",
-        per_target=False,
     ),
-    _api(
-        "GET",
-        lambda d, t: f"/api/v1/panels/{pid(d, t)}",
-        in_(MANAGE),
-        key="/api/v1/panels/{panel_id}",
-        targets=TARGETS,
-    ),
-    _api(
-        "PUT",
-        lambda d, t: f"/api/v1/panels/{pid(d, t)}/quotas",
-        in_(MANAGE),
+    api("GET /api/v1/panels/{panel_id}", M, TARGETS, panel_id=pid),
+    api(
+        "PUT /api/v1/panels/{panel_id}/quotas",
+        M,
+        TARGETS,
         lambda d, t: [{"feature": "gender", "value": "male", "min": 0, "max": 3}],
-        key="/api/v1/panels/{panel_id}/quotas",
-        targets=TARGETS,
+        panel_id=pid,
     ),
-    _api(
-        "GET",
-        lambda d, t: f"/api/v1/panels/{pid(d, t)}/feasibility",
-        in_(MANAGE),
-        key="/api/v1/panels/{panel_id}/feasibility",
-        targets=TARGETS,
-    ),
-    _api(
-        "POST",
-        lambda d, t: f"/api/v1/panels/{pid(d, t)}/select",
-        in_(MANAGE),
-        lambda d, t: {"seed": 3},
-        key="/api/v1/panels/{panel_id}/select",
-        targets=TARGETS,
-    ),
-    _api(
-        "GET",
-        lambda d, t: f"/api/v1/panels/{panel_for(d, t, selected=True).pk}/report",
-        in_(MANAGE),
-        key="/api/v1/panels/{panel_id}/report",
-        targets=TARGETS,
-    ),
+    api("GET /api/v1/panels/{panel_id}/feasibility", M, TARGETS, panel_id=pid),
+    api("POST /api/v1/panels/{panel_id}/select", M, TARGETS, lambda d, t: {"seed": 3}, panel_id=pid),
+    api("GET /api/v1/panels/{panel_id}/report", M, TARGETS, panel_id=report_panel),
 ]
-CASES += API_CASES

@@ -19,7 +19,7 @@ from medvirk.accounts.demo import DemoData
 from medvirk.participation import services, sharing
 from medvirk.participation.models import Activity, ActivityAttachment, Finding, Measure
 from tests.images import PNG
-from tests.matrix_support import EKS, VIEW, Case, any_, api_call, get, in_, staff, target_unit, uid
+from tests.matrix_support import EKS, ONCE, VIEW, Case, any_, api, in_, page, post, staff, target_unit, uid
 
 MANAGE_P = {
     "admin": EKS,
@@ -110,14 +110,6 @@ def mid(d: DemoData, t: str) -> int:
     return measure_for(d, t).pk
 
 
-def page(template: str, ident: Any) -> Any:
-    return lambda c, d, t: c.get(template.format(ident(d, t)))
-
-
-def post(template: str, ident: Any, data: dict[str, Any] | None = None) -> Any:
-    return lambda c, d, t: c.post(template.format(ident(d, t)), data or {})
-
-
 # Comparing municipalities needs results access to one's whole municipality; sharing figures
 # needs participation rights on the whole municipality (see participation/sharing.py).
 ROOT_VIEW = {"admin", "analytiker", "koordinator", "lesetilgang", "provestad.admin"}
@@ -160,155 +152,118 @@ def _actors(names: set[str]) -> Any:
 
 
 P = "/participation"
-A = "/api/v1/participation"
 VIEW_P = in_(VIEW)
 EDIT_P = in_(MANAGE_P)
 
+
+def _activity(d: DemoData, t: str) -> dict[str, Any]:
+    return {
+        "owner_unit_id": uid(d, t),
+        "title": "API-møte",
+        "kind": "focus_group",
+        "ladder": "informants",
+        "level": "group",
+        "invited": "panel",
+        "starts_on": "2026-06-01",
+    }
+
+
+def _measure(d: DemoData, t: str) -> dict[str, Any]:
+    return {"unit_id": uid(d, t), "title": "API-tiltak", "decision_level": "unit_leader"}
+
+
 CASES = [
-    Case("participation:activity_list", get(f"{P}/"), any_(VIEW), per_target=False),
-    Case("participation:activity_create", page(P + "/activities/new/?unit={}", uid), EDIT_P),
-    Case("participation:activity_detail", page(P + "/activities/{}/", aid), VIEW_P),
-    Case("participation:activity_edit", page(P + "/activities/{}/edit/", aid), EDIT_P),
-    Case("participation:activity_document", page(P + "/activities/{}/document/", aid), EDIT_P),
-    Case("participation:activity_reflection", page(P + "/activities/{}/reflection/?seed=1", aid), EDIT_P),
-    Case("participation:activity_evaluation", post(P + "/activities/{}/evaluation/", aid), EDIT_P),
+    page("participation:activity_list", P + "/", any_(VIEW), ONCE),
+    page("participation:activity_create", P + "/activities/new/?unit={u}", EDIT_P, u=uid),
+    page("participation:activity_detail", P + "/activities/{a}/", VIEW_P, a=aid),
+    page("participation:activity_edit", P + "/activities/{a}/edit/", EDIT_P, a=aid),
+    page("participation:activity_document", P + "/activities/{a}/document/", EDIT_P, a=aid),
+    page("participation:activity_reflection", P + "/activities/{a}/reflection/?seed=1", EDIT_P, a=aid),
+    post("participation:activity_evaluation", P + "/activities/{a}/evaluation/", EDIT_P, a=aid),
     Case("participation:attachment_add", _upload, EDIT_P),
     Case("participation:attachment_download", _download, VIEW_P),
-    Case("participation:finding_list", get(f"{P}/findings/"), any_(VIEW), per_target=False),
-    Case("participation:finding_create", page(P + "/findings/new/?unit={}", uid), EDIT_P),
-    Case("participation:finding_edit", page(P + "/findings/{}/", fid), EDIT_P),
-    Case("participation:measure_create", page(P + "/findings/{}/measure/", fid), EDIT_P),
-    Case("participation:measure_list", get(f"{P}/measures/"), any_(VIEW), per_target=False),
-    Case("participation:measure_detail", page(P + "/measures/{}/", mid), VIEW_P),
-    Case("participation:measure_edit", page(P + "/measures/{}/edit/", mid), EDIT_P),
-    Case(
+    page("participation:finding_list", P + "/findings/", any_(VIEW), ONCE),
+    page("participation:finding_create", P + "/findings/new/?unit={u}", EDIT_P, u=uid),
+    page("participation:finding_edit", P + "/findings/{f}/", EDIT_P, f=fid),
+    page("participation:measure_create", P + "/findings/{f}/measure/", EDIT_P, f=fid),
+    page("participation:measure_list", P + "/measures/", any_(VIEW), ONCE),
+    page("participation:measure_detail", P + "/measures/{m}/", VIEW_P, m=mid),
+    page("participation:measure_edit", P + "/measures/{m}/edit/", EDIT_P, m=mid),
+    post(
         "participation:measure_status",
-        post(P + "/measures/{}/status/", mid, {"status": "decided", "progress": "10"}),
+        P + "/measures/{m}/status/",
         EDIT_P,
+        data=lambda d, t: {"status": "decided", "progress": "10"},
+        m=mid,
     ),
-    Case("participation:report", page(P + "/report/?unit={}&year=2026", uid), VIEW_P),
-    Case("participation:bank", get(f"{P}/bank/?q=tiltak"), any_(VIEW), per_target=False),
-    Case("participation:cycle_overview", get(f"{P}/cycle/?year=2026"), any_(VIEW), per_target=False),
-    Case("participation:cycle_edit", page(P + "/cycle/{}/?year=2026", uid), EDIT_P),
-    Case("participation:compare", get(f"{P}/compare/"), _actors(ROOT_VIEW), per_target=False),
+    page("participation:report", P + "/report/?unit={u}&year=2026", VIEW_P, u=uid),
+    page("participation:bank", P + "/bank/?q=tiltak", any_(VIEW), ONCE),
+    page("participation:cycle_overview", P + "/cycle/?year=2026", any_(VIEW), ONCE),
+    page("participation:cycle_edit", P + "/cycle/{u}/?year=2026", EDIT_P, u=uid),
+    page("participation:compare", P + "/compare/", _actors(ROOT_VIEW), ONCE),
     Case("participation:compare", _compare_page, _actors(EKS_ROOT_VIEW), per_target=False),
-    Case("participation:sharing", get(f"{P}/compare/sharing/"), _actors(ROOT_VIEW), per_target=False),
-    Case(
+    page("participation:sharing", P + "/compare/sharing/", _actors(ROOT_VIEW), ONCE),
+    post(
         "participation:sharing",
-        lambda c, d, t: c.post(f"{P}/compare/sharing/", {"partner": "eksempel"}),
+        P + "/compare/sharing/",
         _actors(ROOT_MANAGE),
-        per_target=False,
+        ONCE,
+        data=lambda d, t: {"partner": "eksempel"},
     ),
     Case(
         "participation:sharing_revoke", _revoke, _actors(ROOT_MANAGE - {"provestad.admin"}), per_target=False
     ),
-    Case(f"api:GET {A}/compare", _compare_api, _actors(EKS_ROOT_VIEW), per_target=False, api=True),
+    # the API
     Case(
-        f"api:GET {A}/sharing",
-        api_call("GET", lambda d, t: f"{A}/sharing"),
-        _actors(ROOT_VIEW),
+        "api:GET /api/v1/participation/compare",
+        _compare_api,
+        _actors(EKS_ROOT_VIEW),
         per_target=False,
         api=True,
     ),
-    Case(
-        f"api:POST {A}/sharing",
-        api_call("POST", lambda d, t: f"{A}/sharing", lambda d, t: {"partner": "provestad"}),
+    api("GET /api/v1/participation/sharing", _actors(ROOT_VIEW), ONCE),
+    api(
+        "POST /api/v1/participation/sharing",
         _actors(ROOT_MANAGE),
-        per_target=False,
-        api=True,
+        ONCE,
+        lambda d, t: {"partner": "provestad"},
         refused=lambda a, t: a == "provestad.admin",
     ),
     Case(
-        f"api:DELETE {A}/sharing/{{slug}}",
+        "api:DELETE /api/v1/participation/sharing/{slug}",
         _revoke_api,
         _actors(ROOT_MANAGE - {"provestad.admin"}),
         per_target=False,
         api=True,
     ),
-    Case(f"api:GET {A}/activities", api_call("GET", lambda d, t: f"{A}/activities"), staff, False, True),
-    Case(
-        f"api:POST {A}/activities",
-        api_call(
-            "POST",
-            lambda d, t: f"{A}/activities",
-            lambda d, t: {
-                "owner_unit_id": uid(d, t),
-                "title": "API-møte",
-                "kind": "focus_group",
-                "ladder": "informants",
-                "level": "group",
-                "invited": "panel",
-                "starts_on": "2026-06-01",
-            },
-        ),
+    api("GET /api/v1/participation/activities", staff, ONCE),
+    api("POST /api/v1/participation/activities", EDIT_P, None, _activity),
+    api("GET /api/v1/participation/activities/{activity_id}", VIEW_P, activity_id=aid),
+    api(
+        "PUT /api/v1/participation/activities/{activity_id}/documentation",
         EDIT_P,
-        api=True,
-    ),
-    Case(
-        f"api:GET {A}/activities/{{activity_id}}",
-        api_call("GET", lambda d, t: f"{A}/activities/{aid(d, t)}"),
-        VIEW_P,
-        api=True,
-    ),
-    Case(
-        f"api:PUT {A}/activities/{{activity_id}}/documentation",
-        api_call(
-            "PUT",
-            lambda d, t: f"{A}/activities/{aid(d, t)}/documentation",
-            lambda d, t: {"participants": 12, "composition": {"gender": {"female": 7, "male": 5}}},
-        ),
-        EDIT_P,
-        api=True,
+        None,
+        lambda d, t: {"participants": 12, "composition": {"gender": {"female": 7, "male": 5}}},
+        activity_id=aid,
     ),
     # Creating the evaluation needs participation rights only (coordinators cannot design surveys).
-    Case(
-        f"api:POST {A}/activities/{{activity_id}}/evaluation",
-        api_call("POST", lambda d, t: f"{A}/activities/{aid(d, t)}/evaluation"),
+    api("POST /api/v1/participation/activities/{activity_id}/evaluation", EDIT_P, activity_id=aid),
+    api("GET /api/v1/participation/findings", staff, ONCE),
+    api(
+        "POST /api/v1/participation/findings",
         EDIT_P,
-        api=True,
+        None,
+        lambda d, t: {"unit_id": uid(d, t), "statement": "API-funn"},
     ),
-    Case(f"api:GET {A}/findings", api_call("GET", lambda d, t: f"{A}/findings"), staff, False, True),
-    Case(
-        f"api:POST {A}/findings",
-        api_call(
-            "POST", lambda d, t: f"{A}/findings", lambda d, t: {"unit_id": uid(d, t), "statement": "API-funn"}
-        ),
+    api("GET /api/v1/participation/measures", staff, ONCE),
+    api("POST /api/v1/participation/measures", EDIT_P, None, _measure),
+    api("GET /api/v1/participation/measures/{measure_id}", VIEW_P, measure_id=mid),
+    api(
+        "POST /api/v1/participation/measures/{measure_id}/updates",
         EDIT_P,
-        api=True,
+        None,
+        lambda d, t: {"status": "in_progress", "progress": 30},
+        measure_id=mid,
     ),
-    Case(f"api:GET {A}/measures", api_call("GET", lambda d, t: f"{A}/measures"), staff, False, True),
-    Case(
-        f"api:POST {A}/measures",
-        api_call(
-            "POST",
-            lambda d, t: f"{A}/measures",
-            lambda d, t: {"unit_id": uid(d, t), "title": "API-tiltak", "decision_level": "unit_leader"},
-        ),
-        EDIT_P,
-        api=True,
-    ),
-    Case(
-        f"api:GET {A}/measures/{{measure_id}}",
-        api_call("GET", lambda d, t: f"{A}/measures/{mid(d, t)}"),
-        VIEW_P,
-        api=True,
-    ),
-    Case(
-        f"api:POST {A}/measures/{{measure_id}}/updates",
-        api_call(
-            "POST",
-            lambda d, t: f"{A}/measures/{mid(d, t)}/updates",
-            lambda d, t: {"status": "in_progress", "progress": 30},
-        ),
-        EDIT_P,
-        api=True,
-    ),
-    Case(
-        "api:GET /api/v1/public/participation/{slug}",
-        api_call("GET", lambda d, t: "/api/v1/public/participation/eksempel"),
-        lambda a, t: True,
-        per_target=False,
-        api=True,
-        public=True,
-    ),
+    api("GET /api/v1/public/participation/{slug}", lambda a, t: True, ONCE, public=True, slug="eksempel"),
 ]

@@ -14,7 +14,7 @@ from medvirk.core.actors import SystemActor
 from medvirk.partners import services
 from medvirk.partners.models import ContactPerson, Organisation, Proposal
 from medvirk.partners.services import OrganisationData
-from tests.matrix_support import EKS, VIEW, Case, any_, api_call, get, in_, uid
+from tests.matrix_support import EKS, ONCE, VIEW, any_, api, in_, page, post, uid
 
 ORG_TARGETS = ("own", "foreign")
 UNIT_TARGETS = ("own", "sibling", "district", "foreign")
@@ -77,137 +77,63 @@ def proposal_for(d: DemoData, t: str) -> Proposal:
     )
 
 
-def _page(path: Any) -> Any:
-    return lambda c, d, t: c.get(path(d, t))
-
-
-CASES = [
-    Case("partners:register", get("/organisations/"), any_(VIEW), per_target=False),
-    Case("partners:create", get("/organisations/new/"), any_(MANAGE), per_target=False),
-    Case("partners:moderation", get("/organisations/proposals/"), any_(MANAGE), per_target=False),
-    Case("partners:import", get("/organisations/import/"), any_(MANAGE), per_target=False),
-    Case("partners:mapping_overview", get("/organisations/mapping/"), any_(LOG), per_target=False),
-    Case(
-        "partners:detail", _page(lambda d, t: f"/organisations/{oid(d, t)}/"), in_(READ), targets=ORG_TARGETS
-    ),
-    Case(
-        "partners:edit",
-        _page(lambda d, t: f"/organisations/{oid(d, t)}/edit/"),
-        in_(MANAGE),
-        targets=ORG_TARGETS,
-    ),
-    Case(
-        "partners:contact_add",
-        _page(lambda d, t: f"/organisations/{oid(d, t)}/contacts/new/"),
-        in_(MANAGE),
-        targets=ORG_TARGETS,
-    ),
-    Case(
-        "partners:contact_remove",
-        lambda c, d, t: c.post(f"/organisations/contacts/{contact_for(d, t).pk}/remove/"),
-        in_(MANAGE),
-        targets=ORG_TARGETS,
-    ),
-    Case(
-        "partners:invite",
-        _page(lambda d, t: f"/organisations/{oid(d, t)}/invite/"),
-        in_(INVITE),
-        targets=ORG_TARGETS,
-    ),
-    Case(
-        "partners:proposal",
-        _page(lambda d, t: f"/organisations/proposals/{proposal_for(d, t).pk}/"),
-        in_(MANAGE),
-        targets=ORG_TARGETS,
-    ),
-    Case(
-        "partners:contact_log",
-        _page(lambda d, t: f"/organisations/units/{uid(d, t)}/contacts/"),
-        in_(LOG),
-        targets=UNIT_TARGETS,
-    ),
-    Case(
-        "partners:mapping",
-        _page(lambda d, t: f"/organisations/units/{uid(d, t)}/mapping/"),
-        in_(LOG),
-        targets=UNIT_TARGETS,
-    ),
-]
-
-
-def _api(method: str, path: Any, allowed: Any, body: Any = None, **kw: Any) -> Case:
-    key = "api:" + method + " " + kw.pop("key")
-    return Case(key, api_call(method, path, body), allowed, api=True, **kw)
-
-
 def _contact_body(d: DemoData, t: str) -> dict[str, Any]:
     return {"organisation_id": oid(d, t), "date": "2026-02-01", "kind": "consulted"}
 
 
-API_CASES = [
-    _api(
-        "GET", lambda d, t: "/api/v1/organisations", any_(VIEW), key="/api/v1/organisations", per_target=False
-    ),
-    _api(
-        "POST",
-        lambda d, t: "/api/v1/organisations",
+def contact_id(d: DemoData, t: str) -> int:
+    return contact_for(d, t).pk
+
+
+def proposal_id(d: DemoData, t: str) -> int:
+    return proposal_for(d, t).pk
+
+
+def _mapping_body(d: DemoData, t: str) -> dict[str, Any]:
+    return {"completed": True, "groups": [{"key": "youth", "organisation_ids": [oid(d, t)]}]}
+
+
+M, ORG, UNIT = in_(MANAGE), ORG_TARGETS, UNIT_TARGETS
+CASES = [
+    page("partners:register", "/organisations/", any_(VIEW), ONCE),
+    page("partners:create", "/organisations/new/", any_(MANAGE), ONCE),
+    page("partners:moderation", "/organisations/proposals/", any_(MANAGE), ONCE),
+    page("partners:import", "/organisations/import/", any_(MANAGE), ONCE),
+    page("partners:mapping_overview", "/organisations/mapping/", any_(LOG), ONCE),
+    page("partners:detail", "/organisations/{o}/", in_(READ), ORG, o=oid),
+    page("partners:edit", "/organisations/{o}/edit/", M, ORG, o=oid),
+    page("partners:contact_add", "/organisations/{o}/contacts/new/", M, ORG, o=oid),
+    post("partners:contact_remove", "/organisations/contacts/{c}/remove/", M, ORG, c=contact_id),
+    page("partners:invite", "/organisations/{o}/invite/", in_(INVITE), ORG, o=oid),
+    page("partners:proposal", "/organisations/proposals/{p}/", M, ORG, p=proposal_id),
+    page("partners:contact_log", "/organisations/units/{u}/contacts/", in_(LOG), UNIT, u=uid),
+    page("partners:mapping", "/organisations/units/{u}/mapping/", in_(LOG), UNIT, u=uid),
+    # the API
+    api("GET /api/v1/organisations", any_(VIEW), ONCE),
+    api(
+        "POST /api/v1/organisations",
         any_(MANAGE),
+        ONCE,
         lambda d, t: {"name": "API-foreningen", "org_number": "991000119"},
-        key="/api/v1/organisations",
-        per_target=False,
     ),
-    _api(
-        "GET",
-        lambda d, t: f"/api/v1/organisations/{oid(d, t)}",
-        in_(READ),
-        key="/api/v1/organisations/{organisation_id}",
-        targets=ORG_TARGETS,
-    ),
-    _api(
-        "PATCH",
-        lambda d, t: f"/api/v1/organisations/{oid(d, t)}",
-        in_(MANAGE),
+    api("GET /api/v1/organisations/{organisation_id}", in_(READ), ORG, organisation_id=oid),
+    api(
+        "PATCH /api/v1/organisations/{organisation_id}",
+        M,
+        ORG,
         lambda d, t: {"languages": ["so"]},
-        key="/api/v1/organisations/{organisation_id}",
-        targets=ORG_TARGETS,
+        organisation_id=oid,
     ),
-    _api(
-        "GET",
-        lambda d, t: "/api/v1/public/organisations/eksempel",
-        lambda a, t: True,
-        key="/api/v1/public/organisations/{slug}",
-        per_target=False,
-        public=True,
-    ),
-    _api(
-        "GET",
-        lambda d, t: f"/api/v1/units/{uid(d, t)}/organisation-contacts",
+    api("GET /api/v1/public/organisations/{slug}", lambda a, t: True, ONCE, public=True, slug="eksempel"),
+    api("GET /api/v1/units/{unit_id}/organisation-contacts", in_(LOG), UNIT, unit_id=uid),
+    api("POST /api/v1/units/{unit_id}/organisation-contacts", in_(LOG), UNIT, _contact_body, unit_id=uid),
+    api("GET /api/v1/units/{unit_id}/organisation-mapping/{year}", in_(LOG), UNIT, unit_id=uid, year=2026),
+    api(
+        "PUT /api/v1/units/{unit_id}/organisation-mapping/{year}",
         in_(LOG),
-        key="/api/v1/units/{unit_id}/organisation-contacts",
-        targets=UNIT_TARGETS,
-    ),
-    _api(
-        "POST",
-        lambda d, t: f"/api/v1/units/{uid(d, t)}/organisation-contacts",
-        in_(LOG),
-        _contact_body,
-        key="/api/v1/units/{unit_id}/organisation-contacts",
-        targets=UNIT_TARGETS,
-    ),
-    _api(
-        "GET",
-        lambda d, t: f"/api/v1/units/{uid(d, t)}/organisation-mapping/2026",
-        in_(LOG),
-        key="/api/v1/units/{unit_id}/organisation-mapping/{year}",
-        targets=UNIT_TARGETS,
-    ),
-    _api(
-        "PUT",
-        lambda d, t: f"/api/v1/units/{uid(d, t)}/organisation-mapping/2026",
-        in_(LOG),
-        lambda d, t: {"completed": True, "groups": [{"key": "youth", "organisation_ids": [oid(d, t)]}]},
-        key="/api/v1/units/{unit_id}/organisation-mapping/{year}",
-        targets=UNIT_TARGETS,
+        UNIT,
+        _mapping_body,
+        unit_id=uid,
+        year=2026,
     ),
 ]
-CASES += API_CASES

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from medvirk.accounts.demo import DemoData
-from tests.matrix_support import Case, api_call, get, in_, uid
+from tests.matrix_support import ONCE, api, in_, page, uid
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -49,108 +49,62 @@ def who(names: set[str]):
     return lambda actor, target: actor in names
 
 
-CASES: list = [
-    Case("population:tables", get("/population/"), who(MANAGERS), per_target=False),
-    Case("population:table_import", get("/population/import/"), who(MANAGERS), per_target=False),
-    Case(
-        "population:table_detail",
-        lambda c, d, t: c.get(f"/population/tables/{table(d).pk}/"),
-        who(EKS_MANAGERS),
-        per_target=False,
-    ),
-    Case(
-        "population:table_delete",
-        lambda c, d, t: c.get(f"/population/tables/{table(d).pk}/delete/"),
-        who(EKS_MANAGERS),
-        per_target=False,
-    ),
-    Case(
-        "population:mapping_edit",
-        lambda c, d, t: c.get("/population/tables/{}/mapping/{}/".format(*entry(d))),
-        who(EKS_MANAGERS),
-        per_target=False,
-    ),
-    Case(
-        "population:user_counts",
-        lambda c, d, t: c.get(f"/population/units/{uid(d, t)}/users/"),
-        in_(USER_COUNTS),
-    ),
-    Case(
-        "population:user_counts_import",
-        lambda c, d, t: c.get(f"/population/units/{uid(d, t)}/users/import/"),
-        in_(USER_COUNTS),
-    ),
-    Case(
-        "population:user_counts_template",
-        lambda c, d, t: c.get(f"/population/units/{uid(d, t)}/users/template.csv"),
-        in_(USER_COUNTS),
-    ),
-]
+def table_id(d: DemoData, t: str) -> int:
+    return table(d).pk
 
-API = "/api/v1/population"
-CASES += [
-    Case(
-        "api:GET /api/v1/population/tables",
-        api_call("GET", lambda d, t: f"{API}/tables"),
-        who(MANAGERS),
-        per_target=False,
-        api=True,
+
+def table_and_entry(d: DemoData, t: str) -> tuple[int, int]:
+    return entry(d)  # one import: the table and its entry of the same table
+
+
+MANAGE, EKS_MANAGE, COUNTS = who(MANAGERS), who(EKS_MANAGERS), in_(USER_COUNTS)
+CASES = [
+    page("population:tables", "/population/", MANAGE, ONCE),
+    page("population:table_import", "/population/import/", MANAGE, ONCE),
+    page("population:table_detail", "/population/tables/{t}/", EKS_MANAGE, ONCE, t=table_id),
+    page("population:table_delete", "/population/tables/{t}/delete/", EKS_MANAGE, ONCE, t=table_id),
+    page(
+        "population:mapping_edit",
+        "/population/tables/{e[0]}/mapping/{e[1]}/",
+        EKS_MANAGE,
+        ONCE,
+        e=table_and_entry,
     ),
-    Case(
-        "api:POST /api/v1/population/tables",
-        api_call("POST", lambda d, t: f"{API}/tables", lambda d, t: {"document": sample_document()}),
-        who(MANAGERS),
-        per_target=False,
-        api=True,
+    page("population:user_counts", "/population/units/{u}/users/", COUNTS, u=uid),
+    page("population:user_counts_import", "/population/units/{u}/users/import/", COUNTS, u=uid),
+    page("population:user_counts_template", "/population/units/{u}/users/template.csv", COUNTS, u=uid),
+    # the API
+    api("GET /api/v1/population/tables", MANAGE, ONCE),
+    api(
+        "POST /api/v1/population/tables",
+        MANAGE,
+        ONCE,
+        lambda d, t: {"document": sample_document()},
         # Prøvestad's administrator may import, but this table has no Prøvestad regions: refused.
         refused=lambda a, t: a == "provestad.admin",
     ),
-    Case(
-        "api:GET /api/v1/population/tables/{table_id}",
-        api_call("GET", lambda d, t: f"{API}/tables/{table(d).pk}"),
-        who(EKS_MANAGERS),
-        per_target=False,
-        api=True,
+    api("GET /api/v1/population/tables/{table_id}", EKS_MANAGE, ONCE, table_id=table_id),
+    api(
+        "PATCH /api/v1/population/tables/{table_id}/mapping/{entry_id}",
+        EKS_MANAGE,
+        ONCE,
+        lambda d, t: {"target_key": "__total__"},
+        path="/api/v1/population/tables/{e[0]}/mapping/{e[1]}",
+        e=table_and_entry,
     ),
-    Case(
-        "api:PATCH /api/v1/population/tables/{table_id}/mapping/{entry_id}",
-        api_call(
-            "PATCH",
-            lambda d, t: "{}/tables/{}/mapping/{}".format(API, *entry(d)),
-            lambda d, t: {"target_key": "__total__"},
-        ),
-        who(EKS_MANAGERS),
-        per_target=False,
-        api=True,
+    api("GET /api/v1/population/units/{unit_id}/user-counts", COUNTS, query="year=2026", unit_id=uid),
+    api(
+        "PUT /api/v1/population/units/{unit_id}/user-counts",
+        COUNTS,
+        None,
+        lambda d, t: {"year": 2026, "dimension": "gender", "counts": {"female": 12, "male": 9}},
+        unit_id=uid,
     ),
-    Case(
-        "api:GET /api/v1/population/units/{unit_id}/user-counts",
-        api_call("GET", lambda d, t: f"{API}/units/{uid(d, t)}/user-counts?year=2026"),
-        in_(USER_COUNTS),
-        api=True,
-    ),
-    Case(
-        "api:PUT /api/v1/population/units/{unit_id}/user-counts",
-        api_call(
-            "PUT",
-            lambda d, t: f"{API}/units/{uid(d, t)}/user-counts",
-            lambda d, t: {"year": 2026, "dimension": "gender", "counts": {"female": 12, "male": 9}},
-        ),
-        in_(USER_COUNTS),
-        api=True,
-    ),
-    Case(
-        "api:POST /api/v1/population/units/{unit_id}/user-counts/import",
-        api_call(
-            "POST",
-            lambda d, t: f"{API}/units/{uid(d, t)}/user-counts/import",
-            lambda d, t: {
-                "year": 2026,
-                "csv": "dimension,category,count\ngender,female,12\n",
-                "dry_run": True,
-            },
-        ),
-        in_(USER_COUNTS),
-        api=True,
+    api(
+        "POST /api/v1/population/units/{unit_id}/user-counts/import",
+        COUNTS,
+        None,
+        lambda d, t: {"year": 2026, "csv": "dimension,category,count\ngender,female,12\n", "dry_run": True},
+        unit_id=uid,
     ),
 ]
