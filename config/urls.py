@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include(site_patterns)),
     path("", include("medvirk.accounts.urls")),
     path("", include(accounts_urls.sso_urlpatterns)),
+    path("", include("medvirk.accounts.idporten_urls")),
     path("org/", include("medvirk.accounts.unit_urls")),
     path("surveys/", include("medvirk.surveys.urls")),
     path("surveys/", include("medvirk.surveys.interchange.urls")),

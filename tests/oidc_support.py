@@ -75,3 +75,23 @@ def path_of(url: str) -> str:
     """The path and query of an absolute URL (the test client takes paths)."""
     parts = urlsplit(url)
     return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def configure_idporten(municipality: Municipality | None, provider: Provider, **levels: Any) -> Any:
+    """Set up ID-porten for a municipality's citizens (or the installation's) against ``provider``."""
+    from allauth.socialaccount.models import SocialApp
+
+    from medvirk.accounts.idporten import provider_id_for
+    from medvirk.accounts.models import IdPorten
+    from medvirk.accounts.sso import store_secret
+
+    app = SocialApp(
+        provider="openid_connect",
+        provider_id=provider_id_for(municipality),
+        name="ID-porten",
+        client_id=CLIENT_ID,
+        settings={"server_url": provider.issuer},
+    )
+    store_secret(app, CLIENT_SECRET)
+    app.save()
+    return IdPorten.objects.create(municipality=municipality, app=app, **levels)

@@ -126,6 +126,7 @@ PARAMS: dict[str, Callable[[Objects], Any]] = {
     "provider_id": lambda o: o["provider"].pk,
     "openid_connect_login:provider_id": lambda o: "eksempel",  # single sign-on of Eksempel (seeded)
     "openid_connect_callback:provider_id": lambda o: "eksempel",
+    "idporten:callback:provider_id": lambda o: "idporten-eksempel",
     "client_id": lambda o: o["client"].pk,
     "request_id": lambda o: o["online_request"].pk,
     "switch_id": lambda o: o["switch"].pk,

@@ -122,6 +122,13 @@ CASES = [
         lambda a, t: a in ROOT_ADMIN,
         per_target=False,
     ),
+    # ID-porten for the citizens (client, level per flow): administrators of the whole municipality
+    Case(
+        "accounts:id_porten",
+        get("/settings/id-porten/"),
+        lambda a, t: a in ROOT_ADMIN,
+        per_target=False,
+    ),
     Case(
         "accounts:processing_record",
         get("/settings/data-protection/record/"),
@@ -257,6 +264,11 @@ PUBLIC = {"site:home", "accounts:login", "accounts:logout", "set_language"} | {
     # Single sign-on (django-allauth): start a login at a municipality's provider, come back from it.
     "openid_connect_login",
     "openid_connect_callback",
+    # ID-porten for citizens: start a login, come back, log out; no staff data (medvirk.accounts.idporten).
+    "idporten:login",
+    "idporten:callback",
+    "idporten:logout",
+    "idporten:logged_out",
     # The code after a right password: only the session's pending login decides (else: the login page).
     "accounts:login_code",
 }

@@ -204,6 +204,9 @@ SOCIALACCOUNT_STORE_TOKENS = False  # Medvirk calls no API of the provider: no t
 SOCIALACCOUNT_LOGIN_ON_GET = False  # the login starts with a POST from Medvirk's login page (CSRF)
 SOCIALACCOUNT_OPENID_CONNECT_URL_PREFIX = ""  # mounted under accounts/sso/ (medvirk.accounts.urls)
 SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}}
+# A citizen's ID-porten login (medvirk.accounts.idporten) is kept this long in the browser's session,
+# apart from any staff login; then the flow asks for a new login.
+MEDVIRK_CITIZEN_SESSION_SECONDS = 30 * 60
 # Administrators' second factor (medvirk.accounts.two_factor): TOTP from an authenticator app, with
 # recovery codes; a code one step (30 s) early or late is accepted for clocks that drift.
 MFA_ADAPTER = "medvirk.accounts.two_factor.MFAAdapter"  # the secrets encrypted at rest (core.crypto)

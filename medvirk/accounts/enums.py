@@ -78,6 +78,7 @@ class AccountsAuditAction(AuditAction):
     INVITATION_REVOKED = "user.invitation_revoked", _("Invitation withdrawn and account deactivated")
     RETENTION_CHANGED = "municipality.retention_changed", _("Retention periods of personal data changed")
     SSO_CHANGED = "sso.changed", _("Single sign-on settings changed")
+    IDPORTEN_CHANGED = "idporten.changed", _("ID-porten settings changed")
     TWO_FACTOR_ENABLED = "user.two_factor_enabled", _("Second factor (authenticator app) set up")
     SSO_USER_CREATED = "sso.user_created", _("Staff user created at a first single sign-on (no roles)")
     PERSONAL_DATA_PURGED = "municipality.personal_data_purged", _("Personal data past its retention deleted")

@@ -16,7 +16,7 @@ from medvirk.core.forms import DsForm, DsFormMixin
 from medvirk.orgs.forms import unit_choices
 from medvirk.orgs.models import OrgUnit
 
-from .models import MatchClaim, Role, User
+from .models import IdPortenLevel, MatchClaim, Role, User
 
 
 class LoginForm(DsFormMixin, AuthenticationForm):
@@ -167,6 +167,17 @@ class BrandingForm(DsForm):
     )
 
 
+def _secret_field() -> forms.CharField:
+    """A client secret: never shown again, empty keeps the stored one."""
+    return forms.CharField(
+        label=_("Client secret"),
+        required=False,
+        max_length=191,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Leave empty to keep the secret already saved."),
+    )
+
+
 class SingleSignOnForm(DsForm):
     """A municipality's staff single sign-on (``accounts.sso``)."""
 
@@ -181,13 +192,7 @@ class SingleSignOnForm(DsForm):
     client_id = forms.CharField(
         label=_("Client ID"), max_length=191, help_text=_("Called “Application (client) ID” in Entra ID.")
     )
-    client_secret = forms.CharField(
-        label=_("Client secret"),
-        required=False,
-        max_length=191,
-        widget=forms.PasswordInput(render_value=False),
-        help_text=_("Leave empty to keep the secret already saved."),
-    )
+    client_secret = _secret_field()
     match_claim = forms.ChoiceField(
         label=_("Recognise staff by"),
         choices=MatchClaim.choices,
@@ -216,6 +221,38 @@ class SingleSignOnForm(DsForm):
     enabled = forms.BooleanField(
         label=_("Offer single sign-on on the login page"), required=False, initial=True
     )
+
+
+def _level_choices() -> list[tuple[str, Any]]:
+    return [("", _("No login needed")), *IdPortenLevel.choices]
+
+
+class IdPortenForm(DsForm):
+    """The municipality's ID-porten client for citizens (``accounts.idporten``)."""
+
+    issuer = forms.CharField(
+        label=_("ID-porten's address (issuer)"),
+        max_length=300,
+        initial="https://idporten.no",
+        help_text=_("https://idporten.no in production, https://test.idporten.no for testing."),
+    )
+    client_id = forms.CharField(
+        label=_("Client ID"), max_length=191, help_text=_("From ID-porten's self-service.")
+    )
+    client_secret = _secret_field()
+    level_choice_request = forms.ChoiceField(
+        label=_("Request to choose or switch provider"),
+        choices=_level_choices,
+        required=False,
+        help_text=_("The level of login a citizen needs before sending the request."),
+    )
+    level_volunteer = forms.ChoiceField(
+        label=_("Volunteers managing their own registration"),
+        choices=_level_choices,
+        required=False,
+        help_text=_("The level of login a volunteer needs to see and change their registration."),
+    )
+    enabled = forms.BooleanField(label=_("Use ID-porten"), required=False, initial=True)
 
 
 class CodeForm(DsForm):

@@ -172,3 +172,61 @@ class SingleSignOn(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.app.name} ({self.app.settings.get('server_url', '')})"
+
+
+class IdPortenLevel(models.TextChoices):
+    """ID-porten's assurance levels, as requested in ``acr_values`` and returned in ``acr``."""
+
+    SUBSTANTIAL = "idporten-loa-substantial", _("Substantial: MinID, or any method of level high")
+    HIGH = "idporten-loa-high", _("High: BankID, Buypass or Commfides")
+
+
+# The levels in rising order: a login at a higher level also satisfies a lower one.
+ID_PORTEN_LEVEL_ORDER = (IdPortenLevel.SUBSTANTIAL, IdPortenLevel.HIGH)
+
+
+class IdPorten(models.Model):
+    """ID-porten for citizens: one OpenID Connect client for the installation or for one municipality.
+
+    The client itself (issuer, client id and secret) is django-allauth's ``SocialApp`` (provider
+    ``openid_connect``; ``provider_id`` ``idporten`` for the installation, ``idporten-<slug>`` for a
+    municipality), which runs the login; this row says which flows need an identified citizen and
+    at which level (``medvirk.accounts.idporten``). A municipality's own row wins over the
+    installation's.
+    """
+
+    personal_data = NO_PERSONAL_DATA
+
+    # A reference table (medvirk/core/tenancy.py): a login finds its row by the provider before the
+    # municipality is known, and the installation's row belongs to no municipality (one such row at
+    # most: ``idporten_services.idporten_configure`` keeps it so).
+    municipality = models.OneToOneField(
+        "orgs.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("municipality"),
+    )
+    app = models.OneToOneField(
+        "socialaccount.SocialApp", on_delete=models.CASCADE, related_name="medvirk_idporten"
+    )
+    level_choice_request = models.CharField(
+        _("request to choose or switch provider"),
+        max_length=30,
+        blank=True,
+        choices=IdPortenLevel.choices,
+        default=IdPortenLevel.SUBSTANTIAL,
+    )
+    level_volunteer = models.CharField(
+        _("volunteers managing their registration"),
+        max_length=30,
+        blank=True,
+        choices=IdPortenLevel.choices,
+        default=IdPortenLevel.SUBSTANTIAL,
+    )
+    enabled = models.BooleanField(_("in use"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.app.name} ({self.app.settings.get('server_url', '')})"

@@ -1,6 +1,6 @@
 """Staff single sign-on: one OpenID Connect provider per municipality, run by django-allauth.
 
-django-allauth does the protocol (authorisation request with state, PKCE and nonce, code
+django-allauth does the protocol (authorisation request with state and PKCE, code
 exchange, ID-token signature, issuer and audience checks); Medvirk hand-writes no token handling.
 What Medvirk adds, through allauth's adapter hooks:
 
@@ -44,6 +44,7 @@ from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import Municipality
 
+from . import idporten
 from .enums import AccountsAuditAction, SsoErrorCode
 from .models import MatchClaim, SingleSignOn, User
 
@@ -217,6 +218,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         return apps
 
     def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
+        if idporten.is_idporten(sociallogin.account.provider):
+            idporten.accept_login(request, sociallogin)  # a citizen: never a Medvirk user (always raises)
         row = self._settings(request, sociallogin)
         municipality = row.municipality
         if sociallogin.is_existing:
@@ -279,6 +282,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         # A cancelled login, an error from the provider, a state that does not match this browser's
         # session (tampered, or the session expired while the person was at the provider).
         reason = "cancelled" if error == "cancelled" else "failed"
+        if idporten.is_idporten(str(getattr(getattr(provider, "app", None), "provider_id", ""))):
+            raise ImmediateHttpResponse(idporten.refused(request, reason))
         raise ImmediateHttpResponse(refusal(request, reason))
 
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/password/change/", password_views.password_change, name="password_change"),
     path("accounts/password/change/done/", password_views.password_change_done, name="password_change_done"),
     path("settings/single-sign-on/", views.single_sign_on, name="single_sign_on"),
+    path("settings/id-porten/", views.id_porten, name="id_porten"),
     path("accounts/tokens/", views.tokens, name="tokens"),
     path("accounts/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("access/", views.roles, name="roles"),

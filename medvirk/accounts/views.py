@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -21,7 +22,7 @@ from medvirk.core.models import AuditEvent
 from medvirk.core.views import service_done, staff_view
 from medvirk.orgs.selectors import municipality_root
 
-from . import services, sso, sso_services, two_factor
+from . import idporten, services, sso, sso_services, two_factor
 from .access import (
     access_role_by_id,
     access_unit_by_id,
@@ -37,6 +38,7 @@ from .branding import LOGO_MAX_BYTES
 from .forms import (
     BrandingForm,
     CodeForm,
+    IdPortenForm,
     LoginForm,
     RoleGrantForm,
     SingleSignOnForm,
@@ -44,7 +46,7 @@ from .forms import (
     UserCreateForm,
 )
 from .invitations import invitations_waiting, user_invite
-from .models import ApiToken, RoleAssignment, User
+from .models import ApiToken, IdPorten, RoleAssignment, User
 from .permissions import Perm
 from .requests import StaffRequest
 from .services import municipality_branding_update as branding_update
@@ -348,3 +350,42 @@ def single_sign_on(request: StaffRequest) -> HttpResponse:
         "redirect_uri": request.build_absolute_uri(sso.callback_path(municipality)),
     }
     return render(request, "accounts/single_sign_on.html", context)
+
+
+@staff_view
+def id_porten(request: StaffRequest) -> HttpResponse:
+    """Let administrators of the whole municipality set up ID-porten for its citizens."""
+    municipality = request.user.municipality
+    if municipality is None or not can(
+        request.user, Perm.SSO_MANAGE, municipality_root(municipality=municipality)
+    ):
+        raise Http404
+    current = IdPorten.objects.filter(municipality=municipality).select_related("app").first()
+    initial: dict[str, object] = {"enabled": True}
+    if current is not None:
+        initial = {
+            "issuer": current.app.settings.get("server_url", ""),
+            "client_id": current.app.client_id,
+            "level_choice_request": current.level_choice_request,
+            "level_volunteer": current.level_volunteer,
+            "enabled": current.enabled,
+        }
+    form = IdPortenForm(request.POST or None, initial=initial)
+    if form_submitted(
+        request,
+        form,
+        _("ID-porten was saved."),
+        lambda: sso_services.idporten_configure(
+            actor=request.user, municipality=municipality, **form.cleaned_data
+        ),
+    ):
+        return redirect("accounts:id_porten")
+    provider_id = idporten.provider_id_for(municipality)
+    context = {
+        "form": form,
+        "municipality": municipality,
+        "current": current,
+        "redirect_uri": request.build_absolute_uri(idporten.callback_path(provider_id)),
+        "logout_uri": request.build_absolute_uri(reverse("idporten:logged_out")),
+    }
+    return render(request, "accounts/id_porten.html", context)

@@ -58,6 +58,11 @@ PLACEMENT: dict[str, tuple[Placement, str]] = {
         "the login page lists every municipality's single sign-on and a login finds its row by the "
         "provider before the municipality is known; one row per municipality",
     ),
+    "accounts.IdPorten": (
+        Placement.REFERENCE,
+        "a citizen's ID-porten login finds its row by the provider before the municipality is known, "
+        "and the installation's own row belongs to no municipality; a handful of rows",
+    ),
     "accounts.LoginFailure": (
         Placement.COORDINATOR,
         "throttles password guessing before anyone's municipality is known; rows live minutes",
@@ -72,6 +77,8 @@ ENTRY_KEYS: dict[str, str] = {
     "accounts.ApiToken.key_hash": "reference table: unique on every node",
     "accounts.SingleSignOn.municipality": "reference table: unique on every node",
     "accounts.SingleSignOn.app": "reference table: unique on every node",
+    "accounts.IdPorten.municipality": "reference table: unique on every node",
+    "accounts.IdPorten.app": "reference table: unique on every node",
     "surveys.SurveyUnit.link_key": (
         "a poster's public link; routed through the entry-key table (docs/scaling.md), "
         "then every query of the submission names the municipality"

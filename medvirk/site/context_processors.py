@@ -58,6 +58,7 @@ NAV: list[tuple[Any, list[Entry]]] = [
             ("accounts:branding", _("Public pages"), Perm.ORG_MANAGE),
             ("accounts:data_protection", _("Data protection"), Perm.ORG_MANAGE),
             ("accounts:single_sign_on", _("Single sign-on"), Perm.SSO_MANAGE),
+            ("accounts:id_porten", _("ID-porten"), Perm.SSO_MANAGE),
             ("accounts:tokens", _("API tokens"), None),
         ],
     ),

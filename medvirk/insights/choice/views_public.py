@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from medvirk.accounts import idporten
 from medvirk.choice import selectors as choice_selectors
 from medvirk.choice import services as choice_services
 from medvirk.choice.models import Approval, ChoiceService, Provider
@@ -401,7 +402,15 @@ def request_page(request: HttpRequest, slug: str, service_id: int) -> HttpRespon
     form = RequestForm(request.POST or None, providers=providers, initial=initial)
     errors: dict[str, str] = {}
     status = 200
-    if request.method == "POST":
+    # ID-porten, when the municipality asks for an identified request (accounts.idporten)
+    id_config = idporten.config_for(municipality)
+    id_needed = idporten.required_level(id_config, idporten.Flow.CHOICE_REQUEST)
+    person = idporten.citizen(request, id_config) if id_needed else None
+    identified = person is not None and person.satisfies(id_needed)
+    if id_needed and not identified:
+        form = RequestForm(None, providers=providers, initial=initial)  # nothing is taken before the login
+        status = 401 if request.method == "POST" else 200
+    elif request.method == "POST":
         status = 400
         if form.is_valid() and form.cleaned_data["website"]:
             return redirect(_thanks_url(slug, service, context["lang"]))  # a bot: say thanks, store nothing
@@ -426,6 +435,11 @@ def request_page(request: HttpRequest, slug: str, service_id: int) -> HttpRespon
                         reason_text=c["reason_text"],
                         language=context["lang"],
                     ),
+                    identity=choice_services.VerifiedIdentity(
+                        provider="idporten", level=idporten.short_level(person.level), subject=person.subject
+                    )
+                    if person is not None and identified
+                    else None,
                 )
             except ServiceError as error:
                 errors[error.field or "__all__"] = (
@@ -448,6 +462,15 @@ def request_page(request: HttpRequest, slug: str, service_id: int) -> HttpRespon
             "selected_reasons": set(form["reasons"].value() or []),
             "selected_kind": str(form["kind"].value() or ""),
             "selected_provider": str(form["provider"].value() or ""),
+            "here": request.get_full_path(),
+            "id_needed": bool(id_needed),
+            "identified": identified,
+            "id_expired": bool(id_needed) and not identified and idporten.citizen_expired(request),
+            "id_login_url": idporten.login_url(
+                municipality, idporten.Flow.CHOICE_REQUEST, request.get_full_path()
+            )
+            if id_needed
+            else "",
         }
     )
     return render(request, "insights/choice/request.html", context, status=status)
