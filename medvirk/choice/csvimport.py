@@ -24,7 +24,7 @@ from typing import Any
 from django.core import signing
 from django.utils.translation import gettext as _
 
-from medvirk.common import languages
+from medvirk.common import csvpreview, languages
 from medvirk.common.norway import validate_org_number
 from medvirk.core.csv_import import CsvUnreadable, open_csv
 from medvirk.core.errors import ServiceError
@@ -74,27 +74,10 @@ class ImportRow:
         return "new" if self.ok else "error"
 
 
-@dataclass
-class ImportPreview:
-    """What the file contains; importable only when every line is."""
+class ImportPreview(csvpreview.ImportPreview[ImportRow]):
+    """What the file contains; importable only when every line is (nothing is stored otherwise)."""
 
-    encoding: str
-    delimiter: str
-    rows: list[ImportRow]
-    errors: list[str] = field(default_factory=list)  # problems with the file as a whole
-
-    @property
-    def bad_rows(self) -> list[ImportRow]:
-        return [r for r in self.rows if not r.ok]
-
-    @property
-    def importable(self) -> bool:
-        return bool(self.rows) and not self.errors and not self.bad_rows
-
-    @property
-    def new_rows(self) -> list[ImportRow]:
-        """The rows to store: all of them, or none when any line is bad."""
-        return self.rows if self.importable else []
+    all_or_nothing = True
 
 
 def parse_date(text: str) -> date | None:
@@ -131,11 +114,11 @@ def parse_csv(data: bytes, *, service: ChoiceService) -> ImportPreview:
     try:
         file = open_csv(data, max_bytes=MAX_BYTES)
     except CsvUnreadable as problem:
-        return ImportPreview(problem.encoding, problem.delimiter, [], [problem.message])
+        return ImportPreview([], [problem.message], problem.encoding, problem.delimiter)
     columns = file.columns(COLUMN_ALIASES)
     if any(key not in columns for key in REQUIRED):
         message = _("The first line must name the columns, with at least “alias”, “leverandør” and “fra”.")
-        return ImportPreview(file.encoding, file.delimiter, [], [message])
+        return ImportPreview([], [message], file.encoding, file.delimiter)
     providers = _Providers(service)
     existing = {a.casefold() for a in Client.objects.filter(service=service).values_list("alias", flat=True)}
     seen: dict[str, int] = {}
@@ -144,10 +127,10 @@ def parse_csv(data: bytes, *, service: ChoiceService) -> ImportPreview:
         for line, cells in file.lines(max_rows=MAX_ROWS):
             rows.append(_row(line, cells, columns, service, providers, existing, seen))
     except CsvUnreadable as problem:
-        return ImportPreview(file.encoding, file.delimiter, rows, [problem.message])
+        return ImportPreview(rows, [problem.message], file.encoding, file.delimiter)
     if not rows:
-        return ImportPreview(file.encoding, file.delimiter, [], [_("The file has no clients.")])
-    return ImportPreview(file.encoding, file.delimiter, rows)
+        return ImportPreview([], [_("The file has no clients.")], file.encoding, file.delimiter)
+    return ImportPreview(rows, encoding=file.encoding, delimiter=file.delimiter)
 
 
 def _row(

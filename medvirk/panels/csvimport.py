@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from medvirk.common import csvpreview
 from medvirk.common.csvtext import sniff_delimiter
 from medvirk.common.dimensions import PREFER_NOT_TO_SAY
 from medvirk.core.uploads import UploadRefused, preview_rows_load, read_text
@@ -53,17 +54,7 @@ class ImportRow:
     messages: list[str] = field(default_factory=list)
 
 
-@dataclass
-class ImportPreview:
-    rows: list[ImportRow]
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def new_rows(self) -> list[ImportRow]:
-        return [r for r in self.rows if r.status == "new"]
-
-    def count(self, status: str) -> int:
-        return sum(1 for r in self.rows if r.status == status)
+ImportPreview = csvpreview.ImportPreview[ImportRow]
 
 
 def _lookup(municipality: Municipality) -> dict[str, dict[str, str]]:

@@ -17,6 +17,7 @@ from typing import Any
 from django.core import signing
 from django.utils.translation import gettext as _
 
+from medvirk.common import csvpreview
 from medvirk.common.csvtext import sniff_delimiter
 from medvirk.common.norway import validate_org_number
 from medvirk.core.uploads import UploadRefused, preview_rows_load, read_text
@@ -77,22 +78,7 @@ class ImportRow:
     messages: list[str] = field(default_factory=list)
 
 
-@dataclass
-class ImportPreview:
-    """What the file contains and what would be imported."""
-
-    encoding: str
-    delimiter: str
-    rows: list[ImportRow]
-    errors: list[str] = field(default_factory=list)  # problems with the file as a whole
-
-    @property
-    def new_rows(self) -> list[ImportRow]:
-        return [r for r in self.rows if r.status == "new"]
-
-    def count(self, status: str) -> int:
-        """Return how many rows have ``status``."""
-        return sum(1 for r in self.rows if r.status == status)
+ImportPreview = csvpreview.ImportPreview[ImportRow]
 
 
 def kind_for(category: str) -> str:
@@ -117,27 +103,27 @@ def _columns(header: list[str]) -> dict[str, int]:
 def parse_csv(data: bytes, *, municipality: Municipality) -> ImportPreview:
     """Read a CSV file into a preview; every row gets a status and readable messages."""
     if len(data) > MAX_BYTES:
-        return ImportPreview("", "", [], [_("The file is too large (at most 2 MB).")])
+        return ImportPreview([], [_("The file is too large (at most 2 MB).")], "", "")
     try:
         decoded = read_text(data)
     except UploadRefused as refused:
-        return ImportPreview("", "", [], [str(refused.message)])
+        return ImportPreview([], [str(refused.message)], "", "")
     text, encoding = decoded.text, decoded.encoding
     if not text.strip():
-        return ImportPreview(encoding, "", [], [_("The file is empty.")])
+        return ImportPreview([], [_("The file is empty.")], encoding, "")
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         header = next(reader)
     except (csv.Error, StopIteration):
-        return ImportPreview(encoding, delimiter, [], [_("The file could not be read as CSV.")])
+        return ImportPreview([], [_("The file could not be read as CSV.")], encoding, delimiter)
     columns = _columns(header)
     if "name" not in columns or "org_number" not in columns:
         return ImportPreview(
-            encoding,
-            delimiter,
             [],
             [_("The first line must name the columns, with at least “organisasjonsnummer” and “navn”.")],
+            encoding,
+            delimiter,
         )
     existing = set(
         Organisation.objects.filter(municipality=municipality)
@@ -151,11 +137,11 @@ def parse_csv(data: bytes, *, municipality: Municipality) -> ImportPreview:
             if not any(c.strip() for c in cells):
                 continue
             if len(rows) >= MAX_ROWS:
-                return ImportPreview(encoding, delimiter, rows, [_("Only the first 5000 rows were read.")])
+                return ImportPreview(rows, [_("Only the first 5000 rows were read.")], encoding, delimiter)
             rows.append(_row(line, cells, columns, existing, seen))
     except csv.Error as error:
-        return ImportPreview(encoding, delimiter, rows, [_("The file could not be read as CSV: %s") % error])
-    return ImportPreview(encoding, delimiter, rows)
+        return ImportPreview(rows, [_("The file could not be read as CSV: %s") % error], encoding, delimiter)
+    return ImportPreview(rows, encoding=encoding, delimiter=delimiter)
 
 
 def _row(
