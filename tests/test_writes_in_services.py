@@ -25,6 +25,7 @@ ALLOWED: dict[str, str] = {
     "medvirk/core/audit.py": "the audit log itself: audit_record is how every service records its action",
     "medvirk/core/jobs.py": "background jobs' rows and progress: framework bookkeeping, no action (ADR 0003)",
     "medvirk/surveys/signals.py": "a cache key bump that must see every deletion path, no action (ADR 0003)",
+    "medvirk/feedback/signals.py": "a cache key bump on every closed episode's save, no action (ADR 0003)",
     "medvirk/feedback/selectors.py": "the audit trail of reads of individual records, kept by the read",
     "medvirk/surveys/answering/answer_store.py": (
         "the answer writer (one bulk INSERT path), called only by answering.services' checked writes"

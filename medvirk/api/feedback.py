@@ -30,7 +30,7 @@ from medvirk.accounts.requests import StaffRequest
 from medvirk.common import languages
 from medvirk.core.errors import ServiceError
 from medvirk.feedback import selectors, services
-from medvirk.feedback.dashboard import Figures, Period, dashboard, ended_periods
+from medvirk.feedback.dashboard import BoardPending, Figures, Period, dashboard, ended_periods
 from medvirk.feedback.enums import FeedbackErrorCode
 from medvirk.feedback.exports import episode_record
 from medvirk.feedback.fhir import (
@@ -43,6 +43,8 @@ from medvirk.feedback.models import Rating, Session
 from medvirk.orgs.selectors import municipality_root
 
 from .base import json_number
+from .insights import PendingOut
+from .jobs import job_out
 
 router = Router(tags=["client feedback"])
 
@@ -428,6 +430,7 @@ class FiguresOut(Schema):
 
 class OutcomesOut(Schema):
     period: str
+    being_updated: bool  # an earlier version's figures while the new ones are worked out
     nodes: list[FiguresOut]
     breakdowns: dict[str, list[FiguresOut]]
 
@@ -451,9 +454,12 @@ def _figures(node: str, f: Figures) -> dict[str, Any]:
     }
 
 
-@router.get("/feedback/outcomes", response=OutcomesOut)
-def outcomes(request: StaffRequest, period: str = "", node: str = "") -> dict[str, Any]:
-    """The dashboard's figures for a half-year that has ended (hidden figures are null)."""
+@router.get("/feedback/outcomes", response={200: OutcomesOut, 202: PendingOut})
+def outcomes(request: StaffRequest, period: str = "", node: str = "") -> Any:
+    """The dashboard's figures for a half-year that has ended (hidden figures are null).
+
+    202 with the job that works them out while a half-year has none yet: poll it, then ask again.
+    """
     paths = scope_paths(request.user, Perm.FEEDBACK_STATS)
     if not paths:
         raise Http404
@@ -461,15 +467,21 @@ def outcomes(request: StaffRequest, period: str = "", node: str = "") -> dict[st
     chosen = Period.parse(period) if period else periods[0]
     if chosen not in periods:
         raise Http404
-    board = dashboard(
-        municipality=municipality_of(request.user),
-        period=chosen,
-        scope=paths,
-        selected=node or None,
-        lang=request.LANGUAGE_CODE,
-    )
+    try:
+        board = dashboard(
+            municipality=municipality_of(request.user),
+            period=chosen,
+            scope=paths,
+            selected=node or None,
+            lang=request.LANGUAGE_CODE,
+            user=request.user,
+            next_url=f"/feedback/outcomes/?period={chosen.key}",
+        )
+    except BoardPending as pending:
+        return Status(202, {"job_id": pending.job.pk, "job": job_out(pending.job)})
     return {
         "period": chosen.key,
+        "being_updated": board.being_updated,
         "nodes": [_figures(n, f) for n, f, _depth in board.nodes],
         "breakdowns": {
             b.dimension: [_figures(board.selected or "", f) for f in b.rows] for b in board.breakdowns

@@ -28,7 +28,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import IO, Any
@@ -217,6 +217,30 @@ def latest_job(*, municipality: Any, kind: str, param: str, value: Any) -> Job |
         .order_by("-created_at", "-id")
         .first()
     )
+
+
+def start_or_join(
+    *, kind: str, municipality: Any, user: Any, params: dict[str, Any], match: Iterable[str] | None = None
+) -> Job:
+    """Return the user's job of ``kind`` with the same ``params`` (only those named in ``match``,
+    if given) that still waits or runs, else start one: work a page may ask for on every visit
+    (a round's anonymity decisions, an export) is queued once. A stalled job (its worker died)
+    is marked failed and a new one started.
+    """
+    pending = (
+        Job.objects.filter(
+            municipality=municipality,
+            kind=kind,
+            created_by=user,
+            status__in=[JobStatus.QUEUED, JobStatus.RUNNING],
+            **{f"params__{key}": params[key] for key in (params if match is None else match)},
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if pending is not None and not job_abandon_if_stalled(pending):
+        return pending
+    return start_job(kind=kind, municipality=municipality, user=user, params=params)
 
 
 def _retention_days(municipality: Any) -> int:

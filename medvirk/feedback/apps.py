@@ -6,3 +6,6 @@ class FeedbackConfig(AppConfig):
     name = "medvirk.feedback"
     label = "feedback"
     verbose_name = _("Client feedback")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401 — moves the dashboard's data version

@@ -7,17 +7,25 @@ gender, age group), answering "do all groups benefit equally?". Every count goes
 decision of ``disclosure.py``; means need at least *k* assessable episodes.
 
 The figures come from one GROUP BY over the closed episodes (their scores and change category are
-stored when they close), so the page does not read ratings. The decision is cached in the shared
-``disclosure`` cache under a digest of the period's data, and ``manage.py warm_feedback`` (run by
-``feedback_daily``; otherwise the first visitor) works it out ahead.
+stored when they close), so the page does not read ratings. Pages never work them out: as the
+results do (``insights.disclosure``: a data version, decisions in the shared ``disclosure``
+cache, the ``insights.decide`` job), the worker (the ``feedback.decide`` job, ``manage.py
+warm_feedback``) works out a municipality-half-year's decision *and every figure of the page*
+(a :class:`Board`) and keeps them together in the shared cache under the data version
+(:func:`data_version`: ``DashboardVersion``, which every save or deletion of a closed episode
+moves, and the services and units). A page reads the board of the current version: one small
+lookup, no GROUP BY. While the worker makes a new version's board the page shows the latest
+earlier board of the same services, units and threshold, marked "being updated" (its counts
+and its decision always belong together); with none, it shows the job's progress.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+import threading
+from collections import OrderedDict, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, cast
 
@@ -33,12 +41,14 @@ from medvirk.common.dimensions import AGE_BAND, GENDER, HOME_LANGUAGE, IMMIGRANT
 from medvirk.orgs.models import OrgUnit
 
 from . import disclosure as d
-from .models import Episode, EpisodeStatus, Service
+from .models import DashboardVersion, Episode, EpisodeStatus, Service
 
 DIMENSIONS = (IMMIGRANT_BACKGROUND, HOME_LANGUAGE, GENDER, AGE_BAND)
 LAYOUT = d.Layout({dim.key: (*dim.keys(), d.NOT_STATED) for dim in DIMENSIONS})
 CACHE = "disclosure"
 DECISION_VERSION = 3  # 2: dropout against every other ending, hypercubes; 3: counts only
+BOARD_VERSION = 1  # bump when what a Board holds or how its figures are worked out changes
+KEEP_SECONDS = 60 * 60 * 24 * 90
 
 
 @dataclass(frozen=True)
@@ -188,6 +198,24 @@ def load(municipality_id: int, period: Period) -> Data:
     rows = _rows(municipality_id, period)
     services = list(Service.objects.filter(municipality_id=municipality_id).select_related("outcome"))
     tree, names, paths = _tree(services, municipality_id)
+    outcomes = {f"s{service.pk}": service.outcome_id for service in services}
+    directions = {s.outcome_id: s.outcome.parsed.direction for s in services}
+    return assemble(rows, tree, names, paths, outcomes, directions, (municipality_id, period.key))
+
+
+def assemble(
+    rows: Iterable[Mapping[str, Any]],
+    tree: d.Tree,
+    names: dict[str, str],
+    paths: dict[str, str],
+    outcomes: Mapping[str, int],
+    directions: dict[int, Direction],
+    key: tuple[Any, ...],
+) -> Data:
+    """Return a municipality-period's :class:`Data` from the GROUP BY's rows (pure: tests build
+    rows of their own). ``outcomes``: service node → its outcome instrument; ``key``: what
+    identifies the municipality-period in the digest."""
+    rows = list(rows)
     chains = d._ancestors(tree)
     leaves = []
     slot_list = LAYOUT.slots()
@@ -244,16 +272,14 @@ def load(municipality_id: int, period: Period) -> Data:
                     ChangeSums(int(n), pre, post, pre2, post2, prepost), alliance_sum, int(alliance_n)
                 )
     instruments: dict[str, set[int]] = defaultdict(set)
-    for service in services:
-        for ancestor in chains.get(f"s{service.pk}", []):
-            instruments[ancestor].add(service.outcome_id)
-    directions = {s.outcome_id: s.outcome.parsed.direction for s in services}
+    for node, outcome in outcomes.items():
+        for ancestor in chains.get(node, []):
+            instruments[ancestor].add(outcome)
     digest = hashlib.sha256(
         repr(
             (
                 DECISION_VERSION,
-                municipality_id,
-                period.key,
+                *key,
                 sorted(tree.children.items()),
                 sorted(
                     (leaf.service, tuple(sorted(leaf.categories.items())), leaf.change, leaf.end, leaf.count)
@@ -282,22 +308,6 @@ def decision_for(data: Data, policy: SuppressionPolicy) -> d.Decision:
     if store is not None:
         store.set(key, decision, 60 * 60 * 24 * 90)
     return decision
-
-
-def warm(municipality: Any, today: date) -> int:
-    """Work out the decisions of the ended half-years the dashboard offers; return how many had data.
-
-    Each is kept in the shared cache under its data's digest, so a run over unchanged data costs
-    one GROUP BY per half-year (``manage.py warm_feedback``; ``feedback_daily`` runs it too).
-    """
-    policy = policy_for(municipality)
-    decided = 0
-    for period in ended_periods(today):
-        data = load(municipality.pk, period)
-        if data.leaves:
-            decision_for(data, policy)
-            decided += 1
-    return decided
 
 
 # --- figures ------------------------------------------------------------------------------------
@@ -385,55 +395,270 @@ class Dashboard:
     selected: str | None
     total: Figures | None
     breakdowns: list[Breakdown]
+    being_updated: bool = False  # an earlier version's figures, while the worker makes the current ones
+
+
+@dataclass(frozen=True)
+class Board:
+    """Every figure of one municipality-half-year the dashboard can show, whoever looks.
+
+    Worked out in the worker with the decision and kept with it under the data version: a page
+    only picks the nodes in the viewer's scope and the selected node's breakdowns, and puts
+    labels in the viewer's language. Breakdown rows carry the category key as their label.
+    """
+
+    tree: d.Tree
+    names: Mapping[str, str]
+    paths: Mapping[str, str]
+    nodes: Mapping[str, Figures]  # node → its figures (everyone)
+    breakdowns: Mapping[str, tuple[tuple[str, tuple[Figures, ...]], ...]]  # node → (dimension, rows)
+
+
+class BoardPending(Exception):
+    """No board of the municipality-half-year is at hand yet; ``job`` is making it."""
+
+    def __init__(self, job: Any) -> None:
+        super().__init__(job)
+        self.job = job
+
+
+def make_board(data: Data, decision: d.Decision, k: int) -> Board:
+    """Work out every figure the dashboard can show of ``data`` under ``decision``."""
+    nodes: dict[str, Figures] = {}
+    breakdowns: dict[str, tuple[tuple[str, tuple[Figures, ...]], ...]] = {}
+    for node in data.tree.nodes():
+        total = figures(data, decision, node, None, data.names.get(node, node), k)
+        nodes[node] = total
+        breakdowns[node] = tuple(
+            (
+                dim.key,
+                tuple(
+                    _with_gap(figures(data, decision, node, (dim.key, category), category, k), total)
+                    for category in (*dim.keys(), d.NOT_STATED)
+                ),
+            )
+            for dim in DIMENSIONS
+        )
+    return Board(data.tree, data.names, data.paths, nodes, breakdowns)
+
+
+# --- the data version and the boards kept under it ----------------------------------------------
+
+# Boards this process has read, by data version (a few municipality-half-years).
+_BOARDS: OrderedDict[str, Board] = OrderedDict()
+_BOARDS_MAX = 32
+_LATEST: dict[str, str] = {}  # frame → the data version of the latest board this process made
+_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Version:
+    """A municipality-half-year's data version (``key``) and its frame: everything but the episodes."""
+
+    key: str
+    frame: str
+
+
+def data_version(municipality: Any, period: Period) -> Version | None:
+    """Return the data version of a municipality-half-year: three small reads, no GROUP BY.
+
+    The closed episodes' version (``DashboardVersion``: its token), the services
+    and units (names, places in the tree, instruments), the threshold and the rules' versions.
+    None while the municipality has never closed an episode (nothing to keep).
+    """
+    row = (
+        DashboardVersion.objects.filter(municipality_id=municipality.pk)
+        .values_list("token", "revision")
+        .first()
+    )
+    if row is None:
+        return None
+    services = sorted(
+        Service.objects.filter(municipality_id=municipality.pk).values_list(
+            "pk", "unit_id", "name", "outcome_id"
+        )
+    )
+    units = sorted(
+        OrgUnit.objects.filter(municipality_id=municipality.pk).values_list("pk", "parent_id", "name", "path")
+    )
+    frame = hashlib.sha256(
+        repr(
+            (
+                DECISION_VERSION,
+                BOARD_VERSION,
+                municipality.pk,
+                period.key,
+                policy_for(municipality).threshold,
+                services,
+                units,
+            )
+        ).encode()
+    ).hexdigest()[:40]
+    key = hashlib.sha256(f"{frame}:{row[0]}:{row[1]}".encode()).hexdigest()[:40]
+    return Version(key, frame)
+
+
+def _store() -> Any:
+    return caches[CACHE] if CACHE in settings.CACHES else None
+
+
+def _remember(key: str, board: Board) -> None:
+    with _LOCK:
+        _BOARDS[key] = board
+        _BOARDS.move_to_end(key)
+        while len(_BOARDS) > _BOARDS_MAX:
+            _BOARDS.popitem(last=False)
+
+
+def _kept(key: str) -> Board | None:
+    """Return the board kept under a data version (this process's, else the shared cache's)."""
+    with _LOCK:
+        board = _BOARDS.get(key)
+    if board is None:
+        store = _store()
+        board = store.get(f"mv-feedback-board:{key}") if store is not None else None
+        if board is not None:
+            _remember(key, board)
+    return board
+
+
+def _latest(frame: str) -> Board | None:
+    """Return the latest board made of a frame (an earlier version of its episodes), if kept."""
+    with _LOCK:
+        key = _LATEST.get(frame)
+    if key is None:
+        store = _store()
+        key = store.get(f"mv-feedback-latest:{frame}") if store is not None else None
+    return _kept(key) if key is not None else None
+
+
+def prepare(municipality: Any, period: Period) -> Board:
+    """Work out (or find) the board of the current data version and keep it; the worker's part.
+
+    The version is read before the episodes, so a board is never kept under a newer version
+    than its data (an episode closed meanwhile moves the version again).
+    """
+    version = data_version(municipality, period)
+    if version is not None:
+        board = _kept(version.key)
+        if board is not None:
+            return board
+    data = load(municipality.pk, period)
+    policy = policy_for(municipality)
+    board = make_board(data, decision_for(data, policy), policy.threshold)
+    if version is not None:
+        _remember(version.key, board)
+        with _LOCK:
+            _LATEST[version.frame] = version.key
+        store = _store()
+        if store is not None:
+            store.set(f"mv-feedback-board:{version.key}", board, KEEP_SECONDS)
+            store.set(f"mv-feedback-latest:{version.frame}", version.key, KEEP_SECONDS)
+    return board
+
+
+def board_for(
+    municipality: Any, period: Period, *, user: Any = None, next_url: str = ""
+) -> tuple[Board, bool]:
+    """Return the board a page shows and whether it is an earlier version's ("being updated").
+
+    With a ``user`` (pages, the API) nothing is worked out in the request: the worker is asked
+    (``feedback.decide``; at once with the immediate task backend) and meanwhile the latest
+    earlier board of the same frame is shown; :class:`BoardPending` when there is none.
+    Without one (commands, the worker, tests of the figures) the board is made here.
+    """
+    version = data_version(municipality, period)
+    if version is not None:
+        board = _kept(version.key)
+        if board is not None:
+            return board, False
+    if user is None or version is None:
+        # No closed episode ever: nothing to decide or keep (every count is 0).
+        return prepare(municipality, period), False
+    from .jobs import decide_start
+
+    job = decide_start(user=user, municipality=municipality, period=period, next_url=next_url)
+    board = _kept(version.key)
+    if board is not None:
+        return board, False
+    earlier = _latest(version.frame)
+    if earlier is None:
+        raise BoardPending(job)
+    return earlier, True
+
+
+def clear_cache() -> None:
+    """Forget the boards this process holds (tests)."""
+    with _LOCK:
+        _BOARDS.clear()
+        _LATEST.clear()
+
+
+def warm(municipality: Any, today: date) -> int:
+    """Work out the boards of the ended half-years the dashboard offers; return how many had data.
+
+    Each is kept in the shared cache under its data version (and its decision under the data's
+    digest), so a run over unchanged data costs three small reads per half-year
+    (``manage.py warm_feedback``; ``feedback_daily`` runs it too).
+    """
+    decided = 0
+    for period in ended_periods(today):
+        board = prepare(municipality, period)
+        if any(f.episodes for f in board.nodes.values()):
+            decided += 1
+    return decided
 
 
 def dashboard(
-    *, municipality: Any, period: Period, scope: Iterable[str], selected: str | None, lang: str
+    *,
+    municipality: Any,
+    period: Period,
+    scope: Iterable[str],
+    selected: str | None,
+    lang: str,
+    user: Any = None,
+    next_url: str = "",
 ) -> Dashboard:
     """Return the figures of the nodes inside ``scope`` (unit path prefixes), and the breakdowns
-    of the selected one."""
-    data = load(municipality.pk, period)
+    of the selected one. Raises :class:`BoardPending` (with a ``user``) while none is at hand."""
+    board, being_updated = board_for(municipality, period, user=user, next_url=next_url)
     prefixes = list(scope)
-    visible = {node for node, path in data.paths.items() if any(path.startswith(p) for p in prefixes)}
-    policy = policy_for(municipality)
-    decision = decision_for(data, policy)
-    k = policy.threshold
+    visible = {node for node, path in board.paths.items() if any(path.startswith(p) for p in prefixes)}
     nodes: list[tuple[str, Figures, int]] = []
 
     def walk(node: str, depth: int) -> None:
         if node in visible:
-            nodes.append((node, figures(data, decision, node, None, data.names.get(node, node), k), depth))
-        for kid in data.tree.children.get(node, ()):
+            nodes.append((node, board.nodes[node], depth))
+        for kid in board.tree.children.get(node, ()):
             walk(kid, depth + (1 if node in visible else 0))
 
-    for root in data.tree.roots:
+    for root in board.tree.roots:
         walk(root, 0)
     if selected not in visible:
         selected = nodes[0][0] if nodes else None
     total = None
     breakdowns = []
     if selected is not None:
-        total = figures(data, decision, selected, None, data.names.get(selected, selected), k)
-        for dim in DIMENSIONS:
-            rows = []
-            for category in (*dim.keys(), d.NOT_STATED):
-                label = next((c.label(lang) for c in dim.categories if c.key == category), "")
-                row = figures(data, decision, selected, (dim.key, category), label, k)
-                rows.append(_with_gap(row, total))
-            breakdowns.append(Breakdown(dim.key, dim.label(lang), rows))
-    return Dashboard(period, nodes, selected, total, breakdowns)
+        total = board.nodes[selected]
+        by_key = {dim.key: dim for dim in DIMENSIONS}
+        for key, rows in board.breakdowns[selected]:
+            dim = by_key[key]
+            labels = {c.key: c.label(lang) for c in dim.categories}
+            labelled = [replace(row, label=labels.get(row.label, "")) for row in rows]
+            breakdowns.append(Breakdown(key, dim.label(lang), labelled))
+    return Dashboard(period, nodes, selected, total, breakdowns, being_updated)
 
 
 def _with_gap(row: Figures, total: Figures) -> Figures:
     """Add the difference in share reliably improved against everyone else in the node (Newcombe)."""
-    if row.improved is None or total.improved is None or not row.label:
+    if row.improved is None or total.improved is None or row.label == d.NOT_STATED:
         return row
     rest_count = total.improved.count - row.improved.count
     rest_n = total.improved.n - row.improved.n
     if rest_n <= 0:
         return row
     diff = newcombe_difference(row.improved.count, row.improved.n, rest_count, rest_n)
-    return Figures(**{**row.__dict__, "gap": (diff.estimate, *diff.interval)})
+    return replace(row, gap=(diff.estimate, *diff.interval))
 
 
-__all__ = ["Dashboard", "Figures", "Period", "dashboard", "ended_periods", "load"]
+__all__ = ["Board", "BoardPending", "Dashboard", "Figures", "Period", "dashboard", "ended_periods", "load"]

@@ -8,6 +8,7 @@ retention period (``purge_feedback``). See docs/security.md and docs/dpia-feedba
 
 from __future__ import annotations
 
+import uuid
 from functools import cached_property
 
 from django.conf import settings
@@ -473,4 +474,24 @@ class TrajectoryFit(TenantModel):
             models.UniqueConstraint(
                 fields=["municipality", "service", "instrument", "age_version"], name="feedback_fit_unique"
             )
+        ]
+
+
+class DashboardVersion(TenantModel):
+    """The version of a municipality's closed episodes: the outcome dashboard's figures are kept
+    under it (``dashboard.py``), so a page finds them with one lookup instead of a GROUP BY.
+
+    Whenever a closed episode is saved or deleted (``signals.py``) ``revision`` goes up and
+    ``token`` is drawn anew: the figures are kept under the token, which, unlike a count, never
+    comes back with other episodes behind it (a rolled-back transaction, a restored backup).
+    """
+
+    personal_data = NO_PERSONAL_DATA
+
+    token = models.UUIDField(default=uuid.uuid4, editable=False)
+    revision = models.PositiveBigIntegerField(default=0, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["municipality"], name="feedback_dashboard_version_unique")
         ]

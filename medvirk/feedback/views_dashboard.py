@@ -15,7 +15,7 @@ from medvirk.core.errors import ServiceError
 from medvirk.core.views import staff_view
 
 from . import services
-from .dashboard import Period, dashboard, ended_periods, policy_for
+from .dashboard import BoardPending, Period, dashboard, ended_periods, policy_for
 from .forms import FindingForm
 from .themes import what_matters
 
@@ -30,13 +30,18 @@ def outcomes(request: StaffRequest) -> HttpResponse:
     period = Period.parse(request.GET.get("period", "")) or periods[0]
     if period not in periods:
         raise Http404
-    board = dashboard(
-        municipality=municipality_of(request.user),
-        period=period,
-        scope=paths,
-        selected=request.GET.get("node"),
-        lang=request.LANGUAGE_CODE,
-    )
+    try:
+        board = dashboard(
+            municipality=municipality_of(request.user),
+            period=period,
+            scope=paths,
+            selected=request.GET.get("node"),
+            lang=request.LANGUAGE_CODE,
+            user=request.user,
+            next_url=request.get_full_path(),
+        )
+    except BoardPending as pending:  # the half-year's first figures: show the worker's progress
+        return redirect(pending.job)
     return render(
         request,
         "feedback/dashboard.html",

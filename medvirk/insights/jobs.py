@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from medvirk.accounts.models import User
 from medvirk.accounts.permissions import Perm
 from medvirk.core.errors import CoreErrorCode, ServiceError
-from medvirk.core.jobs import JobResult, Progress, job_abandon_if_stalled, job_handler, start_job
-from medvirk.core.models import Job, JobStatus
+from medvirk.core.jobs import JobResult, Progress, job_handler, start_or_join
+from medvirk.core.models import Job
 from medvirk.surveys.models import AnonymityMode
 
 from . import exports, reports, selectors, services
@@ -51,20 +51,7 @@ def export_start(*, actor: User, results: SurveyResults, node_id: int, fmt: str)
 
 def _start_once(*, kind: str, actor: User, municipality: Any, params: dict[str, Any]) -> Job:
     """Start a job, or return the same user's same job while it still waits or runs."""
-    pending = (
-        Job.objects.filter(
-            municipality=municipality,
-            kind=kind,
-            created_by=actor,
-            status__in=[JobStatus.QUEUED, JobStatus.RUNNING],
-            **{f"params__{key}": value for key, value in params.items()},
-        )
-        .order_by("-created_at", "-id")
-        .first()
-    )
-    if pending is not None and not job_abandon_if_stalled(pending):
-        return pending
-    return start_job(kind=kind, municipality=municipality, user=actor, params=params)
+    return start_or_join(kind=kind, municipality=municipality, user=actor, params=params)
 
 
 def _not_allowed() -> ServiceError:
@@ -209,21 +196,10 @@ def decide_start(*, user: Any, survey: Any, next_url: str = "") -> Job:
     While the same user's job for the round still waits or runs, that job is returned. The job
     finds what another process (``warm_results --watch``, another user's job) has made.
     """
-    pending = (
-        Job.objects.filter(
-            municipality=survey.municipality,
-            kind=DECIDE_JOB,
-            created_by=user,
-            status__in=[JobStatus.QUEUED, JobStatus.RUNNING],
-            params__survey_id=survey.pk,
-        )
-        .order_by("-created_at", "-id")
-        .first()
-    )
-    if pending is not None and not job_abandon_if_stalled(pending):
-        return pending
     params = {"survey_id": survey.pk, "next": next_url}
-    return start_job(kind=DECIDE_JOB, municipality=survey.municipality, user=user, params=params)
+    return start_or_join(
+        kind=DECIDE_JOB, municipality=survey.municipality, user=user, params=params, match=["survey_id"]
+    )
 
 
 @job_handler(DECIDE_JOB, label=gettext_lazy("Preparing the results"))
