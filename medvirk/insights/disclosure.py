@@ -84,8 +84,9 @@ _LOCK = threading.Lock()
 # survive restarts: a closed round is decided once, ever. The key is a digest of the data version
 # (as below) and of DECISION_VERSION: bump it whenever the suppression rules change, so stored
 # decisions made under the old rules are never used again.
-# 2: only counted responses make a group shown (counted.py); 3: option decision; 4: counted option counts
-DECISION_VERSION = 4
+# 2: only counted responses make a group shown (counted.py); 3: option decision; 4: counted option counts;
+# 5: ranking first places decided as option counts
+DECISION_VERSION = 5
 PERSIST_CACHE = "disclosure"
 PERSIST_SECONDS = 60 * 60 * 24 * 90
 _PERSIST_KEY = "__persist_key__"
@@ -666,18 +667,20 @@ class SurveyDisclosure:
         if not self._shared_now(("disclosure", "respondents")):
             self.respondents  # noqa: B018 — decided for its side effect
             made += 1
-        layouts = self._infos()
+        layouts, rankings = self._infos(), self._rankings()
         missing = [
             q
             for q in question_ids
             if not self._shared_now(("disclosure", "answers", q))
             or (q in layouts and not self._shared_now(("disclosure", "options", q)))
+            or (q in rankings and not self._shared_now(("disclosure", "first_places", q)))
             or not self._shared_now(("disclosure", "counts", q))
         ]
         self.prefetch_answers(missing)
         for done, question_id in enumerate(missing, 1):
             self.answers(question_id)
             self.options(question_id)
+            self.first_places(question_id)
             if progress is not None:
                 progress(done, len(missing))
         return made + len(missing)
@@ -1016,6 +1019,130 @@ class SurveyDisclosure:
             return decide(counted, also_small=small, seconds=budget())
 
         return self._cached(("disclosure", "options", question_id), make, persist=True)
+
+    def _rankings(self) -> dict[int, QuestionInfo]:
+        """Return every ranking question of the round by id (the round's and every unit's own)."""
+
+        def make() -> dict[int, QuestionInfo]:
+            from medvirk.surveys.selectors import local_definition
+
+            from .questions import ranking_questions
+
+            reg = selectors.registry(survey=self.survey)
+            infos = ranking_questions(parse_definition(self.survey.definition), reg)
+            for unit_id in self._local_units():
+                own = local_definition(survey=self.survey, unit_id=unit_id)
+                if own is not None:
+                    infos += ranking_questions(own, reg)
+            return {q.id: q for q in infos}
+
+        return self._cached(("disclosure", "rankings"), make)
+
+    def _first_place_pair(self, question_id: int, counted: bool) -> Any:
+        """Return a ranking's first places per option as (per unit, per (unit, category)) counts
+        (as :meth:`_option_counts_pair`), of every or of counted responses only."""
+        kind = "counted_firsts" if counted else "firsts"
+        key = ("disclosure", kind, question_id)
+        if key not in self._state:
+            base = selectors.complete_answers(self.survey)
+            if counted:
+                base = base.filter(counted_responses("response__"))
+            bg = [f"response__{selectors.BG_COLUMNS[d]}" for d in self.layout.dims]
+            rows = (
+                base.filter(question_id=question_id, value_num=1)
+                .exclude(option_id=None)
+                .values_list("unit_id", "question_id", "option_id", *bg)
+                .annotate(n=Count("id"))
+                .order_by()
+            )
+            self._count_rows({question_id: None}, _rows(rows), None, kind=kind)
+        return self._state[key]
+
+    def first_places(self, question_id: int) -> SuppressedTable | None:
+        """Return the decision on a ranking's first-place counts in every group (issue 16).
+
+        The first places are option counts (:func:`.disclosure_options.first_place_layout`),
+        decided like a single choice's: protected at the option minimum in shown and hidden
+        groups against the tree, the background groups and the respondents, and under the
+        counted-channels rule. None for a question that is not a ranking of the round.
+        """
+        info = self._rankings().get(question_id)
+        if info is None:
+            return None
+
+        def make() -> SuppressedTable:
+            from .disclosure_options import (
+                OPTION_PREFIX,
+                decide_options,
+                first_place_layout,
+                option_table,
+                per_option_marginals,
+            )
+
+            def firsts(pair: Any, answers: Marginals) -> dict[int | None, Marginals]:
+                per = per_option_marginals([o.id for o in info.options], *pair)
+                # Who ranked but put nothing first (the question's cells are those who ranked).
+                rest = Marginals(marginals(self.layout, answers))
+                for counts in per.values():
+                    for k, n in counts.items():
+                        rest[k] = rest.get(k, 0) - n
+                return {**per, None: Marginals({k: n for k, n in rest.items() if n})}
+
+            every = firsts(self._first_place_pair(question_id, False), self.answer_leaf(question_id))
+            # A ranking holds every option, so each who ranked put one first: no remainder cell
+            # unless there is one (an attacker knows the form; an unknown remainder would let
+            # the decision think a small count could hide in it).
+            layout = first_place_layout(info, without_first=bool(every[None]))
+            shape = _shape(self.tree, self.layout)
+            decide = functools.partial(
+                decide_options,
+                respondents=self.respondents,
+                answers=self.answers(question_id),
+                policy=self.policy,
+            )
+            table = option_table(
+                shape,
+                layout,
+                self._respondent_leaf(),
+                self.answer_leaf(question_id),
+                every,
+                None,
+                self.policy,
+            )
+            if not self.has_uncounted():
+                return decide(table, seconds=budget())
+            answers = self._counted_answer_leaf(question_id)
+            counted = option_table(
+                shape,
+                layout,
+                self._respondent_leaf(counted=True),
+                answers,
+                firsts(self._first_place_pair(question_id, True), answers),
+                None,
+                self.policy,
+            )
+            small = frozenset(k for k in marked_small(table, counted) if k.startswith(OPTION_PREFIX))
+            return decide(counted, also_small=small, seconds=budget())
+
+        return self._cached(("disclosure", "first_places", question_id), make, persist=True)
+
+    def first_place_view(
+        self, question_id: int, firsts: Mapping[int | None, int], node_id: int
+    ) -> OptionView:
+        """Return what may be shown of a shown group's first places (``firsts``: option → count,
+        None → those who ranked but put nothing first)."""
+        from .disclosure_options import first_place_layout, option_family, option_view
+
+        info = self._rankings()[question_id]
+        decision = self.first_places(question_id)
+        assert decision is not None
+        try:
+            decision[option_family(len(info.options)) + cell_key(node_id)]  # the remainder's cell
+        except KeyError:
+            layout = first_place_layout(info, without_first=False)
+        else:
+            layout = first_place_layout(info, without_first=True)
+        return option_view(decision, layout, cell_key(node_id), firsts, self.policy)
 
     def group_view(
         self, question_id: int, node_id: int, dimension: str | None = None, category: str = NOT_STATED

@@ -162,6 +162,24 @@ def option_layout(info: QuestionInfo, registry: Registry, answered: Iterable[int
     )
 
 
+def first_place_layout(info: QuestionInfo, without_first: bool) -> OptionLayout:
+    """Return a ranking question's first places as an option layout: each respondent who ranked
+    put exactly one option first, so the first places are the options of a single choice whose
+    answers are the respondents who ranked (``without_first``: some ranked but put nothing
+    first, an unpublished remainder). Shares of first places are the figures; no top box."""
+    options: list[int | None] = [o.id for o in info.options]
+    if without_first:
+        options.append(None)
+    return OptionLayout(
+        options=tuple(options),
+        published=frozenset(o.id for o in info.options),
+        dont_know=None,
+        dont_know_published=False,
+        exclusive=True,
+        tops={},
+    )
+
+
 def equity_top_values(scale: Scale) -> tuple[int, ...]:
     """Return the scale values the equity report counts as its top box: the two highest."""
     return (scale.max - 1, scale.max)

@@ -9,19 +9,20 @@ of places, counts of first places), so protecting the cells protects them.
 Within shown groups the first places are option counts, and every other figure is an equation in
 them: with two options a mean place gives the count exactly (first = n · (2 − mean)), with more it
 bounds it, and a district's count minus its units' gives a unit's. Merging a small count within
-one group (the per-option rule) therefore does not protect it. Until the first places join the
-round's option decision (:mod:`.disclosure_options`), the rule here is the safe one: a ranking
-question's figures are shown only when, in every shown group of the round's tree, each option was
-put first by nobody or by at least the option minimum of respondents who came through a counted
-channel (:mod:`.counted`: planted poster answers cannot lift a count into view). Otherwise every
-group shows only that its figures are withheld.
+one group (the per-option rule) therefore does not protect it. So the first places are decided
+as the option counts of a single choice in the round's option decision
+(:meth:`.disclosure.SurveyDisclosure.first_places`): a group shows the share who put an option
+first where that count is shown, and "other options together" where the decision allows their
+total. Mean places are not counts of first places (they sum every place), so they are shown only
+where the group shows every first-place count *and*, in every shown group of the round's tree,
+each option was put first by nobody or by at least the option minimum of respondents who came
+through a counted channel (:func:`first_places_safe`; :mod:`.counted`). Without mean places the
+options keep the question's order (their order would tell how the mean places compare).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from medvirk.analysis.suppression import suppress_options
 
 from . import selectors
 from .questions import QuestionInfo, ranking_questions
@@ -45,6 +46,7 @@ class RankingFigures:
     options: tuple[RankedOption, ...] = ()
     merged_labels: tuple[str, ...] = ()
     merged_share: float | None = None  # the share who put one of ``merged_labels`` first
+    places_withheld: bool = False  # mean places withheld: they could give a small first-place count
 
 
 def first_places_safe(results: SurveyResults, question: QuestionInfo) -> bool:
@@ -75,40 +77,44 @@ def ranking_figures(
     """Return one ranking question's figures for one unit (no numbers when suppressed), best first.
 
     ``safe`` is :func:`first_places_safe` for the question (computed here when not given)."""
+    if results.stale:
+        # The figures come from the answers themselves, which are today's, not those the earlier
+        # decision was made from: nothing until the new decision is made.
+        return RankingFigures(question, False, "being_updated")
     decision = results.question_table(question)[node_key(node_id)]
     if not decision.shown or decision.count is None:
         return RankingFigures(question, False, decision.status.value)
-    if not (first_places_safe(results, question) if safe is None else safe):
-        return RankingFigures(question, False, "options_small")
     n = decision.count
     sums = selectors.ranking_sums(
         survey=results.survey, question_id=question.id, unit_ids=results.tree.survey_units_below(node_id)
     )
-    firsts = {o.key: sums.get(o.id, (0.0, 0, 0))[1] for o in question.options}
-    per_option = suppress_options(firsts, results.policy, exclusive=True)
-    decided = {d.key: d for d in per_option.options}
+    firsts: dict[int | None, int] = {o.id: sums.get(o.id, (0.0, 0, 0))[1] for o in question.options}
+    firsts[None] = n - sum(c for c in firsts.values() if c)  # ranked, but put nothing first
+    view = results.disclosure.first_place_view(question.id, firsts, node_id)
+    places = view.mean and (first_places_safe(results, question) if safe is None else safe)
     options = []
     for o in question.options:
-        places, _first, ranked = sums.get(o.id, (0.0, 0, 0))
-        count = decided[o.key].count
+        total, first, ranked = sums.get(o.id, (0.0, 0, 0))
         options.append(
             RankedOption(
                 o.key,
                 o.label,
-                places / ranked if ranked else None,
-                count / n if count is not None and n else None,
+                total / ranked if ranked and places else None,
+                first / n if o.id in view.shown and n else None,
             )
         )
-    options.sort(key=lambda r: (r.mean_place is None, r.mean_place or 0.0))
-    merged = per_option.merged_count
+    if places:
+        options.sort(key=lambda r: (r.mean_place is None, r.mean_place or 0.0))
+    merged = n - sum(firsts[o.id] for o in question.options if o.id in view.shown)
     return RankingFigures(
         question,
         True,
         "shown",
         n,
         tuple(options),
-        tuple(o.label for o in question.options if decided[o.key].merged),
-        merged / n if merged is not None and n else None,
+        tuple(o.label for o in question.options if o.id not in view.shown),
+        merged / n if view.merged_total and n else None,
+        places_withheld=not places,
     )
 
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -50,6 +51,26 @@ def quartile_facts(
         attacker.add(below, -math.inf, math.ceil(h) - 1 + 1e-6)
 
 
+T = TypeVar("T")
+
+
+def answers_by_group(
+    tree: Any, layout: Layout, data: Mapping[tuple[int, tuple[str, ...]], list[T]]
+) -> dict[tuple[int, Any], list[T]]:
+    """Return every group's answers (unit or district × everyone or a background slot)."""
+    slots = [None, *layout.slots()]
+    truth: dict[tuple[int, Any], list[T]] = defaultdict(list)
+    for (unit, cats), answered in data.items():
+        node: int | None = unit
+        while node is not None:
+            for slot in slots:
+                if slot is None or cats[layout.dims.index(slot[0])] == slot[1]:
+                    truth[node, slot] += answered
+            parent = tree.nodes[node].parent_id
+            node = parent if parent in tree.nodes else None
+    return truth
+
+
 def attack_numbers(tree: Any, layout: Layout, data: Data) -> tuple[list[tuple[Any, ...]], Attacker]:
     """Decide a round as the results do, publish every number figure and count, attack.
 
@@ -61,15 +82,7 @@ def attack_numbers(tree: Any, layout: Layout, data: Data) -> tuple[list[tuple[An
     distinct = sorted({x for v in data.values() for x in v if x is not None})
     values = {100 + i: x for i, x in enumerate(distinct)}
     slots = [None, *layout.slots()]
-    truth: dict[tuple[int, Any], list[float | None]] = defaultdict(list)
-    for (unit, cats), answered in data.items():
-        node: int | None = unit
-        while node is not None:
-            for slot in slots:
-                if slot is None or cats[layout.dims.index(slot[0])] == slot[1]:
-                    truth[node, slot] += answered
-            parent = tree.nodes[node].parent_id
-            node = parent if parent in tree.nodes else None
+    truth = answers_by_group(tree, layout, data)
 
     attacker = Attacker(
         {n.id: n.parent_id for n in tree.nodes.values()},
@@ -122,12 +135,14 @@ NUMBER_VALUES = (0.0, 1.0, 2.0, 3.0, 7.0)
 LINE_VALUES = (0.0, 2.5, 3.0, 7.3, 10.0)
 
 
-@st.composite
-def number_rounds(draw: st.DrawFn) -> tuple[Any, Layout, Data]:
+def answered_rounds(
+    draw: st.DrawFn, answer: st.SearchStrategy[T]
+) -> tuple[Any, Layout, dict[Any, list[T | None]]]:
+    """Draw a round: a tree of districts and units, a layout, and each (unit, categories) cell's
+    answers from ``answer`` (None: skipped), 0 to 6 respondents a cell."""
     layout = draw(st.sampled_from([LAYOUT, LAYOUT2]))
-    pool = draw(st.sampled_from([NUMBER_VALUES, LINE_VALUES]))
     tree = _tree(draw(st.lists(st.integers(1, 3), min_size=1, max_size=2)))
-    data: Data = {}
+    data: dict[Any, list[T | None]] = {}
     for node in tree.nodes.values():
         if not node.is_survey_unit:
             continue
@@ -135,9 +150,15 @@ def number_rounds(draw: st.DrawFn) -> tuple[Any, Layout, Data]:
             size = draw(st.integers(0, 6))
             if size:
                 data[node.id, tuple(cats)] = draw(
-                    st.lists(st.one_of(st.sampled_from(pool), st.none()), min_size=size, max_size=size)
+                    st.lists(st.one_of(answer, st.none()), min_size=size, max_size=size)
                 )
     return tree, layout, data
+
+
+@st.composite
+def number_rounds(draw: st.DrawFn) -> tuple[Any, Layout, Data]:
+    pool = draw(st.sampled_from([NUMBER_VALUES, LINE_VALUES]))
+    return answered_rounds(draw, st.sampled_from(pool))
 
 
 @settings(max_examples=25, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])

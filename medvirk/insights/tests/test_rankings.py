@@ -70,11 +70,13 @@ def test_a_group_with_too_few_rankings_shows_nothing_though_its_respondents_are_
     assert not top.shown
 
 
-def test_a_small_first_place_count_withholds_the_figures_it_could_be_worked_out_from(
+def test_a_small_first_place_count_is_merged_and_the_mean_places_withheld(
     demo: DemoData, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """One person put "outdoors" first. Merging that count is not enough: the mean place bounds it
-    (outdoors' places sum to 16 of 6 respondents, so at most (3·6 − 16) / 2 = 1 put it first)."""
+    """One person put "outdoors" first. Merging that count is not enough while the mean places
+    are shown (outdoors' places sum to 16 of 6 respondents, so at most (3·6 − 16) / 2 = 1 put it
+    first): the first places are merged by the round's option decision and the mean places
+    withheld; the other figures show."""
     monkeypatch.setattr(factories, "sample_definition", with_ranking)
     sol = demo.units["Solsikken barnehage"]
     s = make_survey(demo, units=[sol])
@@ -82,14 +84,20 @@ def test_a_small_first_place_count_withholds_the_figures_it_could_be_worked_out_
     for order in orders:
         answer(s, sol, q_rank=order)
     (figures,) = survey_rankings(SurveyResults(s), sol.pk)
-    assert not figures.shown and figures.status == "options_small"
-    assert figures.options == () and figures.n is None
+    assert figures.shown and figures.n == 6 and figures.places_withheld
+    by_key = {o.key: o for o in figures.options}
+    assert [o.key for o in figures.options] == ["food", "staff", "outdoors"]  # the question's order
+    assert all(o.mean_place is None for o in figures.options)
+    assert by_key["outdoors"].first_share is None and by_key["staff"].first_share is None
+    assert by_key["food"].first_share == 0  # nobody: zeros are shown
+    assert figures.merged_share == 1.0  # staff and outdoors together: 6 of 6, not which is which
 
 
-def test_a_small_first_place_count_in_one_unit_withholds_the_district_too(
+def test_a_small_first_place_count_in_one_unit_cannot_be_worked_out_from_the_district(
     demo: DemoData, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The district's first places minus Solsikken's would give Østli's small count."""
+    """The district's first places minus Solsikken's would give Østli's small count: the round's
+    decision withholds one of them more, and no unit or district shows mean places."""
     monkeypatch.setattr(factories, "sample_definition", with_ranking)
     sol, ost = demo.units["Solsikken barnehage"], demo.units["Østli barnehage"]
     s = make_survey(demo, units=[sol, ost])
@@ -98,9 +106,14 @@ def test_a_small_first_place_count_in_one_unit_withholds_the_district_too(
     for order in [("staff", "food", "outdoors")] * 5 + [("outdoors", "staff", "food")]:
         answer(s, ost, q_rank=order)
     results = SurveyResults(s)
-    for node in (sol, ost, demo.units[""]):
-        (figures,) = survey_rankings(results, node.pk)
-        assert not figures.shown, node.name
+    figures = {node.name: survey_rankings(results, node.pk)[0] for node in (sol, ost, demo.units[""])}
+    outdoors = {
+        name: next(o.first_share for o in f.options if o.key == "outdoors") if f.shown else None
+        for name, f in figures.items()
+    }
+    assert outdoors[ost.name] is None  # one of six
+    assert outdoors[sol.name] is None or outdoors[demo.units[""].name] is None
+    assert all(not f.shown or f.places_withheld for f in figures.values())
 
 
 def test_planted_poster_answers_cannot_lift_a_first_place_count_into_view(
@@ -116,12 +129,14 @@ def test_planted_poster_answers_cannot_lift_a_first_place_count_into_view(
     for _ in range(2):
         answer(s, sol, q_rank=("outdoors", "staff", "food"), channel="link")
     (figures,) = survey_rankings(SurveyResults(s), sol.pk)
-    assert not figures.shown and figures.status == "options_small"
+    assert figures.shown and figures.places_withheld
+    assert {o.key: o.first_share for o in figures.options}["outdoors"] is None
     # Two more real parents through their codes: now three counted, and the figures show.
     for _ in range(2):
         answer(s, sol, q_rank=("outdoors", "staff", "food"))
     (shown,) = survey_rankings(SurveyResults(s), sol.pk)
-    assert shown.shown and {o.key: o.first_share for o in shown.options}["outdoors"] == pytest.approx(5 / 10)
+    assert shown.shown and not shown.places_withheld
+    assert {o.key: o.first_share for o in shown.options}["outdoors"] == pytest.approx(5 / 10)
 
 
 def test_the_results_page_shows_the_ranking_in_words_and_numbers(
@@ -147,4 +162,4 @@ def test_the_results_page_says_why_a_ranking_is_withheld(
         answer(s, sol, q_rank=order)
     page = client_as("analytiker").get(f"/results/{s.pk}/?unit={sol.pk}").content.decode()
     assert "Så få satte et alternativ først at tallene kunne avsløre hvem." in page
-    assert "De ansatte</th>" not in page
+    assert '<th scope="row">De ansatte</th><td>–</td><td>sammen med andre alternativer</td>' in page
