@@ -1,5 +1,6 @@
 """Equity report speed (issue 21): the whole-municipality report against the same unit's results
-page, and the statistics inside it against the library calls they replaced, in one run; also a
+page, before (computed in the request) and after (made ahead by the worker, read from the
+cache), and the statistics inside it against the library calls they replaced, in one run; also a
 kindergarten's PDF (made in the request) and the municipality's (a background job) against the
 same unit's results page.
 
@@ -92,6 +93,29 @@ def _municipality_pdf(unit, survey, results_ms: float) -> None:
     )
 
 
+def _equity_in_request(client, url: str, repeat: int) -> float:
+    """The equity page as it was before the report moved to the worker: computed in every request
+    (same page, same template; only where the report comes from differs). Warm median in ms."""
+    from medvirk.insights import equity_ahead
+    from medvirk.insights.disclosure import SurveyDisclosure
+
+    def in_request(*, user, survey, unit, next_url, practical_size=equity_ahead.PRACTICAL_SIZE):
+        from django.utils import translation
+
+        return equity_ahead.compute(
+            survey, unit, SurveyDisclosure(survey), language=translation.get_language() or "nb",
+            practical_size=practical_size,
+        )  # fmt: skip
+
+    made_ahead = equity_ahead.prepared_equity
+    equity_ahead.prepared_equity = in_request
+    try:
+        assert client.get(url).status_code == 200, url
+        return _median_ms(lambda: client.get(url), repeat)
+    finally:
+        equity_ahead.prepared_equity = made_ahead
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=7)
@@ -116,7 +140,7 @@ def main() -> None:
         call_command("load_population_sample", stdout=open(os.devnull, "w"))  # noqa: SIM115
     settings.ALLOWED_HOSTS = ["*"]
     from medvirk.accounts.models import User
-    from medvirk.insights import equity
+    from medvirk.insights import equity, equity_ahead
     from medvirk.insights.tables import SurveyResults
     from medvirk.orgs.models import OrgUnit
 
@@ -127,9 +151,14 @@ def main() -> None:
                  OrgUnit.objects.get(name="Solsikken barnehage")):  # fmt: skip
         survey = next(iter(equity.surveys_for_unit(unit)))
         SurveyResults(survey).disclosure.decide()  # as the worker does ahead (pages never decide)
+        equity_url = f"/population/equity/units/{unit.pk}/?survey={survey.pk}"
+        before = _equity_in_request(client, equity_url, args.repeat)
+        start = time.perf_counter()
+        equity_ahead.prepare(survey, unit, language=settings.LANGUAGE_CODE)  # the worker's part
+        worker_ms = (time.perf_counter() - start) * 1000
         pages = {
             "results page": f"/results/{survey.pk}/?unit={unit.pk}",
-            "equity report": f"/population/equity/units/{unit.pk}/?survey={survey.pk}",
+            "equity report": equity_url,
         }
         if unit.parent_id is not None:  # a unit's PDF is made in the request (issue 21: ≤ 3× its page)
             pages["unit PDF"] = f"/results/{survey.pk}/report.pdf?unit={unit.pk}"
@@ -145,6 +174,11 @@ def main() -> None:
             + ", ".join(f"{name} {ms:.0f} ms" for name, ms in cold.items())
             + "; warm median "
             + ", ".join(f"{name} {ms:.0f} ms ({ms / base:.2f}× results)" for name, ms in warm.items())
+        )
+        print(
+            f"{unit.name}: equity report before (computed in the request) {before:.0f} ms "
+            f"({before / base:.2f}× results); after, from the worker's cache {warm['equity report']:.0f} ms; "
+            f"the worker's computation {worker_ms:.0f} ms"
         )
         if unit.parent_id is None:
             _municipality_pdf(unit, survey, base)

@@ -16,12 +16,13 @@ from ninja.responses import Status
 from medvirk.accounts.access import access_unit_by_id
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
-from medvirk.insights import equity, equity_outcomes
-from medvirk.insights.disclosure import NotReady
+from medvirk.insights import equity, equity_ahead
+from medvirk.insights.jobs import ResultsPending
 from medvirk.population import selectors, services, usercounts_import
 from medvirk.population.models import PopulationTable
 
 from .base import error_body, json_number
+from .jobs import job_out
 
 router = Router(tags=["population"])
 
@@ -248,10 +249,26 @@ def _representation(report: equity.RepresentationReport) -> dict[str, Any]:
     }
 
 
-def _being_prepared() -> Any:
-    """Answer 202 while a round's first anonymity decisions are made in the background."""
+def _being_prepared(pending: ResultsPending) -> Any:
+    """Answer 202 with the job that makes a round's first equity report (as the results API does)."""
     message = _("The results of this round are being prepared. Ask again in a minute.")
-    return Status(202, {"being_prepared": True, "message": str(message)})
+    return Status(
+        202,
+        {
+            "being_prepared": True,
+            "message": str(message),
+            "job_id": pending.job.pk,
+            "job": job_out(pending.job),
+        },
+    )
+
+
+def _prepared(request: HttpRequest, unit: Any, survey: Any, **kwargs: Any) -> equity_ahead.PreparedEquity:
+    """The unit's report as the worker made it (``being_updated``: an earlier one while it is remade)."""
+    next_url = f"/population/equity/units/{unit.pk}/?survey={survey.pk}"
+    return equity_ahead.prepared_equity(
+        user=request.user, survey=survey, unit=unit, next_url=next_url, **kwargs
+    )
 
 
 @router.get("/population/units/{unit_id}/representation", response={200: dict, 202: dict})
@@ -263,9 +280,10 @@ def get_representation(
     if survey_id is not None:
         survey = equity.access_survey_for_unit(unit, survey_id)
         try:
-            return _representation(equity.survey_representation(survey=survey, unit=unit))
-        except NotReady:
-            return _being_prepared()
+            prepared = _prepared(request, unit, survey)
+        except ResultsPending as pending:
+            return _being_prepared(pending)
+        return {**_representation(prepared.representation), "being_updated": prepared.stale}
     if year is not None:
         return _representation(equity.user_representation(unit=unit, year=year))
     return {
@@ -282,11 +300,13 @@ def get_gaps(
     unit = access_unit_by_id(request.user, unit_id, Perm.RESULTS_VIEW)
     survey = equity.access_survey_for_unit(unit, survey_id)
     try:
-        report = equity_outcomes.outcome_report(survey=survey, unit=unit, practical_size=practical_size)
-    except NotReady:
-        return _being_prepared()
+        prepared = _prepared(request, unit, survey, practical_size=practical_size)
+    except ResultsPending as pending:
+        return _being_prepared(pending)
+    report = prepared.outcomes
     w = report.weighting
     return {
+        "being_updated": prepared.stale,
         "unit_id": unit.pk,
         "survey_id": survey.pk,
         "threshold": report.threshold,

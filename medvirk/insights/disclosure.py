@@ -174,6 +174,7 @@ def clear_cache() -> None:
     with _LOCK:
         _STATE.clear()
         _LATEST.clear()
+        _LOCAL_SHARED.clear()
     store = _persistent_store()
     if store is not None:
         store.clear()
@@ -182,6 +183,37 @@ def clear_cache() -> None:
 def _persistent_store() -> Any:
     """Return the shared decision cache, or None where none is configured (tests)."""
     return caches[PERSIST_CACHE] if PERSIST_CACHE in settings.CACHES else None
+
+
+# Where no shared cache is configured (tests), what modules work out ahead is kept in this
+# process only (bounded; emptied by ``clear_cache``).
+_LOCAL_SHARED: OrderedDict[str, Any] = OrderedDict()
+
+
+def shared_get(key: str) -> Any:
+    """Return what a module worked out ahead under ``key`` (e.g. ``equity_ahead``), or None.
+
+    From the shared ``disclosure`` cache (bounded: any entry may be evicted), else this process.
+    Key it by :attr:`SurveyDisclosure.data_version` and the module's own version.
+    """
+    store = _persistent_store()
+    if store is not None:
+        return store.get(key)
+    with _LOCK:
+        return _LOCAL_SHARED.get(key)
+
+
+def shared_set(key: str, value: Any) -> None:
+    """Keep ``value`` under ``key`` for :func:`shared_get` (all processes where a cache is shared)."""
+    store = _persistent_store()
+    if store is not None:
+        store.set(key, value, PERSIST_SECONDS)
+        return
+    with _LOCK:
+        _LOCAL_SHARED[key] = value
+        _LOCAL_SHARED.move_to_end(key)
+        while len(_LOCAL_SHARED) > 4 * _STATE_MAX:
+            _LOCAL_SHARED.popitem(last=False)
 
 
 def policy_for(survey: Survey) -> SuppressionPolicy:
@@ -1323,5 +1355,7 @@ __all__ = [
     "marginals",
     "policy_for",
     "respondent_table",
+    "shared_get",
+    "shared_set",
     "state_for",
 ]

@@ -348,13 +348,18 @@ class SurveyTreeCounts(TreeCounts):
             return None  # a unit outside the survey or a dimension it did not ask: nothing to show
 
 
-def survey_tree_counts(survey: Any, dims: list[str]) -> tuple[TreeCounts, dict[int, str]]:
+def survey_tree_counts(
+    survey: Any, dims: list[str], disclosure: Any = None
+) -> tuple[TreeCounts, dict[int, str]]:
     """Return the survey round's suppressed respondent counts per unit and background group.
 
     The decision is the round's one decision (:mod:`medvirk.insights.disclosure`), shared with
-    the results pages, crosstabs, exports and the API; ``dims`` is kept for compatibility.
+    the results pages, crosstabs, exports and the API: ``disclosure`` when given (the worker
+    passes the decisions it just made), else the latest at hand; ``dims`` is kept for
+    compatibility.
     """
-    disclosure = disclosure_for(survey)
+    if disclosure is None:
+        disclosure = disclosure_for(survey)
     tree = SurveyTreeCounts(disclosure.respondents, {n: Counter() for n in disclosure.tree.nodes}, disclosure)
     paths = {n.id: n.path for n in disclosure.tree.nodes.values()}
     return tree, paths

@@ -256,3 +256,55 @@ def prepared_results(*, user: Any, results: SurveyResults, next_url: str) -> Sur
     shown = SurveyResults(survey, results.tree, disclosure=earlier)
     shown.updating_job = job  # pages show how far the new figures have come
     return shown
+
+
+# --- the equity report, worked out ahead (issue 21; insights/equity_ahead.py) --------------------
+
+EQUITY_JOB = "insights.equity"
+
+
+def equity_start(
+    *, user: Any, survey: Any, unit: Any, language: str, practical_size: float, next_url: str = ""
+) -> Job:
+    """Queue the making of a unit's equity report for the round's current data; return the job.
+
+    While the same user's job for the same report still waits or runs, that job is returned.
+    """
+    params = {
+        "survey_id": survey.pk,
+        "unit_id": unit.pk,
+        "language": language,
+        "practical_size": practical_size,
+    }
+    return start_or_join(
+        kind=EQUITY_JOB,
+        municipality=survey.municipality,
+        user=user,
+        params={**params, "next": next_url},
+        match=list(params),
+    )
+
+
+@job_handler(EQUITY_JOB, label=gettext_lazy("Preparing the equity report"))
+def prepare_equity(job: Job, progress: Progress) -> JobResult:
+    """Decide the round (free when done), then work out the unit's equity report into the cache."""
+    from medvirk.orgs.models import OrgUnit
+    from medvirk.surveys.models import Survey
+
+    from . import equity_ahead
+
+    params = job.params
+    survey = Survey.objects.filter(pk=params.get("survey_id"), municipality_id=job.municipality_id).first()
+    unit = OrgUnit.objects.filter(pk=params.get("unit_id"), municipality_id=job.municipality_id).first()
+    if survey is None or unit is None:
+        raise ServiceError(InsightsErrorCode.SURVEY_GONE, _("The survey no longer exists."))
+    message = _("Working out which figures can be shown without revealing anyone")
+    progress(0, 0, message)
+    equity_ahead.prepare(
+        survey,
+        unit,
+        language=params.get("language") or job.language,
+        practical_size=float(params.get("practical_size", equity_ahead.PRACTICAL_SIZE)),
+        progress=lambda done, total: progress(done, total, message),
+    )
+    return JobResult(url=params.get("next", ""), message=_("The equity report is ready."))

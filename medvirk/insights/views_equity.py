@@ -20,9 +20,9 @@ from medvirk.core.views import staff_view, year_param
 from medvirk.orgs.models import OrgUnit, UnitKind
 from medvirk.population import selectors as population_selectors
 
-from . import equity, equity_outcomes
-from .disclosure import NotReady
+from . import equity, equity_ahead, equity_outcomes
 from .equity_charts import ratio_chart
+from .views import _prepared
 
 
 def _language() -> str:
@@ -46,31 +46,28 @@ def equity_index(request: StaffRequest) -> HttpResponse:
     return render(request, "insights/equity_index.html", context)
 
 
-def _report_for(request: HttpRequest, unit: OrgUnit) -> tuple[Any, Any, Any, bool]:
-    """Return (survey or None, representation, outcomes or None, being updated) from ?survey= or
-    ?year=; else 404. Raises ``NotReady`` while a round's first anonymity decisions are made."""
-    language = _language()
+def _report_for(request: HttpRequest, unit: OrgUnit) -> tuple[Any, Any, Any, Any]:
+    """Return (survey or None, representation, outcomes or None, the worker's report or None) from
+    ?survey= or ?year=; else 404. A round's report is made ahead in the worker
+    (``equity_ahead``); raises ``jobs.ResultsPending`` while its first one is made."""
     if request.GET.get("survey"):
         survey = equity.access_survey_for_unit(unit, request.GET["survey"])
-        tree, _paths = equity.survey_tree_counts(survey, equity.survey_dimensions(survey))
-        report = equity.survey_representation(survey=survey, unit=unit, language=language, tree=tree)
-        outcomes = equity_outcomes.outcome_report(survey=survey, unit=unit, language=language, tree=tree)
-        updating = isinstance(tree, equity.SurveyTreeCounts) and tree.disclosure.stale
-        return survey, report, outcomes, updating
+        prepared = equity_ahead.prepared_equity(
+            user=request.user, survey=survey, unit=unit, next_url=request.get_full_path()
+        )
+        return survey, prepared.representation, prepared.outcomes, prepared
     year = year_param(request)
     if year is None:
         raise Http404
-    return None, equity.user_representation(unit=unit, year=year, language=language), None, False
+    return None, equity.user_representation(unit=unit, year=year, language=_language()), None, None
 
 
 @staff_view
+@_prepared
 def equity_export(request: HttpRequest, unit_id: int) -> HttpResponse:
     """Download the shown figures of an equity report as CSV (the same groups the page shows)."""
     unit = access_unit_by_id(request.user, unit_id, Perm.RESULTS_VIEW)
-    try:
-        _survey, report, outcomes, _updating = _report_for(request, unit)
-    except NotReady:
-        return render(request, "insights/equity_report.html", {"unit": unit, "being_prepared": True})
+    _survey, report, outcomes, _prepared_report = _report_for(request, unit)
     rows: list[list[Any]] = [
         ["section", "dimension", "group", "n", "share", "population", "population_share",
          "ratio", "ratio_low", "ratio_high", "p_adjusted", "partial_r"],
@@ -88,6 +85,7 @@ def equity_export(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 
 @staff_view
+@_prepared
 def equity_report(request: HttpRequest, unit_id: int) -> HttpResponse:
     """Show who is reached, who is not and who is served worse for a unit, district or municipality."""
     unit = access_unit_by_id(request.user, unit_id, Perm.RESULTS_VIEW)
@@ -101,15 +99,12 @@ def equity_report(request: HttpRequest, unit_id: int) -> HttpResponse:
     }
     if not (request.GET.get("survey") or request.GET.get("year")):
         return render(request, "insights/equity_report.html", context)
-    try:
-        survey, report, outcomes, updating = _report_for(request, unit)
-    except NotReady:
-        return render(request, "insights/equity_report.html", {**context, "being_prepared": True})
+    survey, report, outcomes, prepared = _report_for(request, unit)
     if survey is None:
         context["year"] = year_param(request)
     charts = [(d, ratio_chart(d.rows)) for d in report.dimensions if d.shown]
     context.update(
-        being_updated=updating,
+        prepared=prepared,
         survey=survey,
         report=report,
         charts=charts,

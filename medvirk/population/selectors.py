@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.http import Http404
 
 from medvirk.accounts.access import can, municipality_id_of
@@ -200,6 +201,32 @@ def population_margins(*, municipality: Municipality, region: str) -> dict[str, 
         )
         found[IMMIGRANT_BACKGROUND.key] = Margin(imm.dimension, counts, imm.sources, imm.credit)
     return found
+
+
+def data_version(*, municipality_id: int) -> str:
+    """Return a digest of everything an equity report reads besides the answers: the population
+    counts, the tables' sources and credits, and the units' names, places in the tree and region
+    codes (catchment areas).
+
+    Each import, mapping correction or deletion of a table rewrites or removes its counts (new
+    ids), so their number and highest id change; two small index reads, no scan of the counts.
+    Results worked out ahead from population data are keyed by it (``insights.equity_ahead``).
+    """
+    counts = PopulationCount.objects.filter(municipality_id=municipality_id).aggregate(
+        n=Count("id"), last=Max("id")
+    )
+    tables = list(
+        PopulationTable.objects.filter(municipality_id=municipality_id)
+        .order_by("id")
+        .values_list("id", "source", "credit", "table_id", "year")
+    )
+    units = sorted(
+        OrgUnit.objects.filter(municipality_id=municipality_id).values_list(
+            "id", "parent_id", "region_code", "name"
+        ),
+        key=lambda row: row[0],
+    )
+    return hashlib.sha256(repr((counts["n"], counts["last"], tables, units)).encode()).hexdigest()[:24]
 
 
 def user_counts_for(*, unit: OrgUnit, year: int | None = None) -> dict[str, dict[str, int]]:

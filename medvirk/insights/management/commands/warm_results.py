@@ -6,6 +6,10 @@ re-decides open rounds shortly after new answers arrive (``bin/demo`` runs it so
 rounds whose data did not change costs one index probe and a few cache reads per round. Pages
 never decide: without it, a visitor after new answers sees the previous figures marked "being
 updated" (or, for a round's first answers, a progress page) while a background job decides.
+
+For closed rounds it then makes the equity reports of the municipality and the districts the
+round ran in, in every language of the site (``insights.equity_ahead``), again only where the
+answers or the population data changed since they were made.
 """
 
 from __future__ import annotations
@@ -14,9 +18,11 @@ import logging
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
+from medvirk.insights import equity_ahead
 from medvirk.insights.tables import SurveyResults
 from medvirk.surveys.models import Survey, SurveyStatus
 
@@ -53,6 +59,8 @@ class Command(BaseCommand):
             start = time.perf_counter()
             try:
                 made = SurveyResults(survey).disclosure.decide()
+                if survey.status == SurveyStatus.CLOSED:
+                    made += equity_ahead.warm(survey, [code for code, _name in settings.LANGUAGES])
             except Exception:
                 if not quiet:
                     raise
@@ -60,4 +68,4 @@ class Command(BaseCommand):
                 continue
             if made or not quiet:
                 seconds = time.perf_counter() - start
-                self.stdout.write(f"survey {survey.pk}: {made} decisions, {seconds:.1f} s")
+                self.stdout.write(f"survey {survey.pk}: {made} decisions and reports, {seconds:.1f} s")

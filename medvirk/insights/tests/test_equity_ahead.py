@@ -1,0 +1,102 @@
+"""The equity report is worked out in the worker and read from the cache (issue 21).
+
+No request computes it: after a change of answers or population data the page and the API show
+the last report made, marked "being updated", while the worker makes the new one; a report never
+made sends the page to the job's progress and the API answers 202 (as the results do).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import override_settings
+from django.utils import translation
+
+from medvirk.accounts.demo import DemoData
+from medvirk.core.jobs import execute_job
+from medvirk.core.models import Job, JobStatus
+from medvirk.insights import equity, equity_ahead, equity_outcomes
+from medvirk.insights.disclosure import clear_cache
+from medvirk.insights.jobs import EQUITY_JOB
+from medvirk.population.models import PopulationTable
+
+from .equity_fixtures import closed_survey, import_population
+
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # queued, not run in the request
+
+
+@pytest.fixture
+def _english(settings: Any) -> Any:
+    settings.LANGUAGE_CODE = "en"
+    clear_cache()  # rolled-back tests can reuse survey ids
+    with translation.override("en"):
+        yield
+    clear_cache()
+
+
+def _no_computing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the report's computation fail: a request that computes it would answer 500."""
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a request computed the equity report")
+
+    monkeypatch.setattr(equity, "survey_representation", refuse)
+    monkeypatch.setattr(equity_outcomes, "outcome_report", refuse)
+
+
+@pytest.mark.usefixtures("_english")
+def test_the_equity_report_is_made_in_the_worker_and_read_from_the_cache(
+    demo: DemoData, client_as: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import_population(demo)
+    survey = closed_survey(demo)
+    nord, sor = demo.units["Bydel Nord"].pk, demo.units["Sørbyen barnehage"].pk
+    page_url = f"/population/equity/units/{nord}/?survey={survey.pk}"
+    api_url = f"/api/v1/population/units/{nord}/representation?survey_id={survey.pk}"
+    client = client_as("admin")
+    first = client.get(page_url)  # made at once by the immediate task backend
+    assert first.status_code == 200 and "Being updated." not in first.content.decode()
+
+    with override_settings(TASKS=DB_TASKS):
+        _no_computing(monkeypatch)
+        again = client.get(page_url)  # from the cache: no computation, no job
+        assert again.status_code == 200 and "Kilde: Statistisk sentralbyrå" in again.content.decode()
+        assert not Job.objects.filter(kind=EQUITY_JOB, status=JobStatus.QUEUED).exists()
+        assert client.get(api_url).json()["being_updated"] is False
+
+        PopulationTable.objects.update(credit="Befolkningstall 2027")  # new population data
+        late = client.get(page_url)
+        html = late.content.decode()
+        assert late.status_code == 200
+        assert "Being updated." in html and "Kilde: Statistisk sentralbyrå" in html  # the last report
+        data = client.get(api_url).json()
+        assert data["being_updated"] is True and data["credits"][0].startswith(
+            "Kilde: Statistisk sentralbyrå"
+        )
+        queued = Job.objects.filter(kind=EQUITY_JOB, status=JobStatus.QUEUED)
+        assert queued.count() == 1  # the same user's page and API share one job
+
+        # A unit whose report was never made: the progress page, and 202 with the job.
+        never = client.get(f"/population/equity/units/{sor}/?survey={survey.pk}")
+        assert never.status_code == 302 and never["Location"].startswith("/jobs/")
+        gaps = client.get(f"/api/v1/population/units/{sor}/gaps?survey_id={survey.pk}")
+        assert gaps.status_code == 202 and gaps.json()["job"]["kind"] == EQUITY_JOB
+        assert never["Location"] == f"/jobs/{gaps.json()['job_id']}/"
+
+        monkeypatch.undo()
+        for job in Job.objects.filter(kind=EQUITY_JOB, status=JobStatus.QUEUED):
+            execute_job(job.pk)
+        _no_computing(monkeypatch)
+        fresh = client.get(page_url).content.decode()
+        assert "Being updated." not in fresh and "Befolkningstall 2027" in fresh
+        assert client.get(f"/population/equity/units/{sor}/?survey={survey.pk}").status_code == 200
+        job = Job.objects.get(pk=gaps.json()["job_id"])
+        assert job.status == JobStatus.DONE and job.result_url.endswith(f"?survey={survey.pk}")
+
+    monkeypatch.undo()
+    # warm_results makes the areas' reports ahead (the municipality and the districts the round
+    # ran in), once per data version.
+    assert {u.name for u in equity_ahead.areas(survey)} == {"Eksempel kommune", "Bydel Nord", "Bydel Sør"}
+    assert equity_ahead.warm(survey, ["en"]) == 2  # Bydel Nord's English report is at hand
+    assert equity_ahead.warm(survey, ["en"]) == 0
