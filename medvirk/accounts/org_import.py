@@ -15,7 +15,10 @@ under the municipality), service area (``tjenesteområde``), organisation number
 A line updates, in this order: the unit with its unit code; else the one unit with its
 organisation number (when no other line has that number); else the unit with its name under the
 same parent. So a re-import updates the tree instead of duplicating it. An empty cell keeps what
-the unit has; units missing from the file are kept as they are.
+the unit has. Units in Medvirk that the file no longer lists (neither as a line nor as a parent)
+are listed in the plan as likely closed (``TreePlan.missing``); the administrator may mark any of
+them closed when confirming (``OrgUnit.closed_on``), which deletes nothing. A closed unit that a
+later file lists again is reopened.
 """
 
 from __future__ import annotations
@@ -148,12 +151,23 @@ class LinePlan:
         return self.problems or self.changes
 
 
+@dataclass(frozen=True)
+class MissingUnit:
+    """A unit in Medvirk that the file does not list: likely closed in the HR system."""
+
+    pk: int
+    name: str
+    parent_name: str
+
+
 @dataclass
 class TreePlan:
     """The verdict on every line; importable only when no line has a problem."""
 
     lines: list[LinePlan]
     errors: list[str] = field(default_factory=list)
+    missing: list[MissingUnit] = field(default_factory=list)  # listed only when every line is good
+    closed: list[MissingUnit] = field(default_factory=list)  # those marked closed by the import
 
     @property
     def bad_lines(self) -> list[LinePlan]:
@@ -405,7 +419,20 @@ class TreePlanner:
         for line in self.lines:
             if not self.plans[line.line].problems:
                 self._describe(line)
-        return TreePlan([self.plans[ln.line] for ln in self.lines])
+        plans = [self.plans[ln.line] for ln in self.lines]
+        missing = [] if any(p.problems for p in plans) else self._missing(parents)
+        return TreePlan(plans, missing=missing)
+
+    def _missing(self, parents: dict[int, TreeLine | OrgUnit | None]) -> list[MissingUnit]:
+        """The open units the file names neither as a line nor as a parent, in tree order."""
+        named = {node.unit.pk for node in self.line_nodes.values() if node.unit is not None}
+        named |= {ref.pk for ref in parents.values() if isinstance(ref, OrgUnit)}
+        by_pk = {unit.pk: unit for unit in self.units}
+        return [
+            MissingUnit(unit.pk, unit.name, by_pk[unit.parent_id].name)
+            for unit in self.units
+            if unit.parent_id is not None and unit.pk not in named and unit.closed_on is None
+        ]
 
     # Values of each line, on their own.
     def _check_values(self, line: TreeLine) -> None:
@@ -665,6 +692,8 @@ class TreePlanner:
             plan.action = Action.CREATE
             return
         changes = plan.changes
+        if unit.closed_on is not None:
+            changes.append(_("reopened (was marked closed)"))
         if unit is not self.root and unit.name != line.name:
             changes.append(_("name was “%(name)s”") % {"name": unit.name})
         if unit is not self.root and node.parent is not None and node.parent.unit is not None:

@@ -3,9 +3,11 @@ audited transaction, every line or none."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -33,11 +35,15 @@ def ensure_can_import(actor: Actor, municipality: Municipality) -> None:
     )
 
 
-def org_tree_import(*, actor: Actor, municipality: Municipality, lines: list[TreeLine]) -> TreePlan:
+def org_tree_import(
+    *, actor: Actor, municipality: Municipality, lines: list[TreeLine], close: Collection[int] = ()
+) -> TreePlan:
     """Store every line of the file in the municipality's tree, or nothing (one transaction).
 
     The lines are planned again against the tree as it is now, locked: when any line has a
-    problem now, nothing is stored and ServiceError names the first one.
+    problem now, nothing is stored and ServiceError names the first one. ``close`` names units
+    (by id) to mark closed among those the file no longer lists (``TreePlan.missing``, planned
+    again now); other ids are ignored, and nothing is ever deleted.
     """
     ensure_can_import(actor, municipality)
     with transaction.atomic():
@@ -62,12 +68,18 @@ def org_tree_import(*, actor: Actor, municipality: Municipality, lines: list[Tre
                     "The organisation changed while importing. Nothing was imported; upload the file again."
                 ),
             ) from exc
+        wanted = set(close)
+        plan.closed = [unit for unit in plan.missing if unit.pk in wanted]
+        if plan.closed:
+            OrgUnit.objects.filter(pk__in=[unit.pk for unit in plan.closed]).update(
+                closed_on=timezone.localdate()
+            )
         audit_record(
             actor=actor,
             municipality=municipality,
             action=AccountsAuditAction.ORG_TREE_IMPORTED,
             obj=planner.root,
-            data={"created": plan.created, "changed": plan.updated},
+            data={"created": plan.created, "changed": plan.updated, "closed": len(plan.closed)},
         )
     return plan
 
@@ -116,7 +128,9 @@ def _store(planner: TreePlanner) -> None:
     # After the new units: an existing unit may move below one of them.
     changed = [_changed(planner, number, node, unit_of) for number, node in updates]
     OrgUnit.objects.bulk_update(
-        changed, ["name", "parent", "kind", "service_area", "org_number", "unit_code"], batch_size=500
+        changed,
+        ["name", "parent", "kind", "service_area", "org_number", "unit_code", "closed_on"],
+        batch_size=500,
     )
     _rewrite_paths(planner.municipality)
 
@@ -131,6 +145,7 @@ def _changed(planner: TreePlanner, number: int, node: PlanNode, unit_of: Any) ->
         unit.name = node.line.name
         unit.parent = unit_of(node.parent)
         unit.kind = clean.kind or unit.kind
+    unit.closed_on = None  # listed again: open (``_describe`` says "reopened")
     unit.service_area = clean.service_area or unit.service_area
     unit.org_number = clean.org_number or unit.org_number
     unit.unit_code = clean.unit_code or unit.unit_code

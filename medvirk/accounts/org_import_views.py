@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from medvirk.core.forms import DsForm
 from medvirk.core.views import ImportSteps, import_preview_page, staff_view
@@ -30,9 +30,28 @@ def tree_import(request: StaffRequest) -> HttpResponse:
     """Upload → preview with a verdict per line → confirm (the lines travel signed): all or nothing."""
     municipality = administered_municipality(request.user)
 
+    closed: list[org_import.MissingUnit] = []
+
     def store(lines: list[org_import.TreeLine]) -> tuple[int, int]:
-        plan = org_import_services.org_tree_import(actor=request.user, municipality=municipality, lines=lines)
+        # The units the administrator ticked among those the file no longer lists (the service
+        # plans them again and closes only those still missing).
+        close = [int(pk) for pk in request.POST.getlist("close") if pk.isdigit()]
+        plan = org_import_services.org_tree_import(
+            actor=request.user, municipality=municipality, lines=lines, close=close
+        )
+        closed.extend(plan.closed)
         return plan.created, plan.updated
+
+    def stored(created: int, changed: int) -> str:
+        message = _("The organisation was imported: %(created)d new units, %(updated)d changed.") % {
+            "created": created,
+            "updated": changed,
+        }
+        if closed:
+            message += " " + ngettext(
+                "%(n)d unit marked closed.", "%(n)d units marked closed.", len(closed)
+            ) % {"n": len(closed)}
+        return message
 
     return import_preview_page(
         request,
@@ -42,10 +61,7 @@ def tree_import(request: StaffRequest) -> HttpResponse:
             sign=org_import.lines_sign,
             unsign=org_import.lines_load,
             store=store,
-            stored=lambda created, changed: (
-                _("The organisation was imported: %(created)d new units, %(updated)d changed.")
-                % {"created": created, "updated": changed}
-            ),
+            stored=stored,
             template="orgs/import.html",
             upload_url="orgs:import",
             done_url="orgs:tree",

@@ -18,11 +18,16 @@ router = Router(tags=["organisation"])
 
 
 class TreeImportIn(Schema):
-    """The HR system's export: CSV text, or an .xlsx workbook in base64; ``dry_run`` only checks it."""
+    """The HR system's export: CSV text, or an .xlsx workbook in base64; ``dry_run`` only checks it.
+
+    ``close``: ids of units to mark closed among those the file no longer lists (``missing`` in
+    the answer); nothing is deleted.
+    """
 
     csv: str | None = None
     xlsx_base64: str | None = None
     dry_run: bool = False
+    close: list[int] = []
 
 
 class TreeLineOut(Schema):
@@ -32,6 +37,14 @@ class TreeLineOut(Schema):
     result: str  # create, update, unchanged or error
     changes: list[str]
     problems: list[str]
+
+
+class MissingUnitOut(Schema):
+    """A unit in Medvirk that the file does not list (likely closed in the HR system)."""
+
+    id: int
+    name: str
+    parent: str
 
 
 class ErrorOut(Schema):
@@ -49,6 +62,8 @@ class TreeImportOut(Schema):
     imported: bool
     errors: list[str]
     lines: list[TreeLineOut]
+    missing: list[MissingUnitOut]  # open units the file lists neither as a line nor as a parent
+    closed: list[MissingUnitOut]  # those the import marked closed (from ``close``)
 
 
 @router.post("/units/import", response={200: TreeImportOut, 201: TreeImportOut, 400: TreeImportOut})
@@ -67,7 +82,7 @@ def import_tree(request: StaffRequest, payload: TreeImportIn) -> Status[TreeImpo
     imported = False
     if plan is not None and plan.importable and not payload.dry_run:
         plan = org_import_services.org_tree_import(
-            actor=request.user, municipality=municipality, lines=tree_file.lines
+            actor=request.user, municipality=municipality, lines=tree_file.lines, close=payload.close
         )
         imported = True
     body = TreeImportOut(
@@ -86,6 +101,12 @@ def import_tree(request: StaffRequest, payload: TreeImportIn) -> Status[TreeImpo
                 problems=p.problems,
             )
             for p in (plan.lines if plan else [])
+        ],
+        missing=[
+            MissingUnitOut(id=u.pk, name=u.name, parent=u.parent_name) for u in (plan.missing if plan else [])
+        ],
+        closed=[
+            MissingUnitOut(id=u.pk, name=u.name, parent=u.parent_name) for u in (plan.closed if plan else [])
         ],
     )
     if plan is None or not plan.importable:

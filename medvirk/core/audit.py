@@ -88,6 +88,7 @@ DETAIL_LABELS: dict[str, Any] = {
     "report_published": _("the yearly report is published"),
     "completed": _("completed"),
     "gaps": _("groups nobody speaks for"),
+    "closed": _("marked closed"),
     "code": _("code in the table"),
     "recipients": _("recipients"),
     "replaced": _("replaced an earlier import"),

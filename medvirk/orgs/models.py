@@ -123,6 +123,9 @@ class OrgUnit(TenantModel):
         blank=True,
         help_text=_("The unit's code in the HR system, if it has one."),
     )
+    # Set when a re-import from the HR system no longer lists the unit and the administrator
+    # confirms it closed (accounts/org_import.py); the unit and everything recorded on it are kept.
+    closed_on = models.DateField(_("closed on"), null=True, blank=True, editable=False)
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
 

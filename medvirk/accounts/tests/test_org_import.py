@@ -92,12 +92,58 @@ def test_example_file_previews_imports_and_reimports_without_duplicates(demo: De
     assert units["Helse- og omsorgsetaten"].kind == UnitKind.AGENCY
     _assert_paths_consistent(demo)
     event = AuditEvent.objects.get(action="unit.tree_imported")
-    assert event.data == {"created": 2, "changed": 8}
+    assert event.data == {"created": 2, "changed": 8, "closed": 0}
 
     again = org_import.tree_plan(municipality=demo.municipality, lines=lines)
     assert {p.action for p in again.lines} == {org_import.Action.UNCHANGED}
     org_import_services.org_tree_import(actor=admin, municipality=demo.municipality, lines=lines)
     assert OrgUnit.objects.filter(municipality=demo.municipality).count() == before + 2
+
+
+def _without(*names: str) -> str:
+    """The example file without the lines of ``names`` (units closed in the HR system)."""
+    return "".join(
+        line for line in EXAMPLE.read_text().splitlines(keepends=True) if line.split(";")[1] not in names
+    )
+
+
+def test_reimport_lists_units_not_in_the_file_and_closes_only_those_chosen(demo: DemoData) -> None:
+    admin, muni = demo.users["admin"], demo.municipality
+    org_import_services.org_tree_import(actor=admin, municipality=muni, lines=_lines(EXAMPLE.read_text()))
+    units = _units(demo)
+    before = len(units)
+    plan = org_import.tree_plan(municipality=muni, lines=_lines(_without("Nordlys barnehage", "Legevakten")))
+    missing = {u.name: u for u in plan.missing}
+    assert set(missing) >= {"Nordlys barnehage", "Legevakten"}
+    assert missing["Nordlys barnehage"].parent_name == "Bydel Nord"
+    # Units the file names, as a line or as a parent, are not missing; the top unit never is.
+    assert not set(missing) & {
+        "Bydel Nord",
+        "Solsikken barnehage",
+        "Helse- og omsorgsetaten",
+        "Eksempel kommune",
+    }
+
+    done = org_import_services.org_tree_import(
+        actor=admin,
+        municipality=muni,
+        lines=_lines(_without("Nordlys barnehage", "Legevakten")),
+        close=[units["Nordlys barnehage"].pk, units["Bydel Nord"].pk],  # Bydel Nord is in the file: ignored
+    )
+    assert [u.name for u in done.closed] == ["Nordlys barnehage"]
+    units = _units(demo)
+    assert len(units) == before  # nothing deleted
+    assert units["Nordlys barnehage"].closed_on is not None
+    assert units["Legevakten"].closed_on is None and units["Bydel Nord"].closed_on is None
+    assert AuditEvent.objects.filter(action="unit.tree_imported").latest("pk").data["closed"] == 1
+    # A closed unit is not listed again; listed in a later file, it opens again.
+    again = org_import.tree_plan(municipality=muni, lines=_lines(_without("Nordlys barnehage", "Legevakten")))
+    assert "Nordlys barnehage" not in {u.name for u in again.missing}
+    full = org_import.tree_plan(municipality=muni, lines=_lines(EXAMPLE.read_text()))
+    nordlys = next(p for p in full.lines if p.name == "Nordlys barnehage")
+    assert nordlys.action == org_import.Action.UPDATE and "reopened (was marked closed)" in nordlys.changes
+    org_import_services.org_tree_import(actor=admin, municipality=muni, lines=_lines(EXAMPLE.read_text()))
+    assert OrgUnit.objects.get(pk=units["Nordlys barnehage"].pk).closed_on is None
 
 
 def test_reimport_renames_and_moves_by_code_or_number(demo: DemoData) -> None:
@@ -267,6 +313,24 @@ def test_page_previews_then_imports(client_as: Any, demo: DemoData) -> None:
     assert "expired" in tampered.content.decode() or "utløpt" in tampered.content.decode()
 
 
+def test_page_offers_to_close_units_not_in_the_file(client_as: Any, demo: DemoData) -> None:
+    client = client_as("admin")
+    nordlys = OrgUnit.objects.get(municipality=demo.municipality, name="Nordlys barnehage")
+    upload = SimpleUploadedFile("org.csv", _without("Nordlys barnehage").encode(), content_type="text/csv")
+    page = client.post("/org/import/", {"file": upload})
+    text = page.content.decode()
+    assert f'name="close" value="{nordlys.pk}"' in text and "Nordlys barnehage (under Bydel Nord)" in text
+    done = client.post(
+        "/org/import/", {"confirm": "1", "rows": page.context["token"], "close": [str(nordlys.pk)]}
+    )
+    assert done.status_code == 302
+    nordlys.refresh_from_db()
+    assert nordlys.closed_on is not None
+    tree = client.get("/org/").content.decode()
+    assert "nedlagt" in tree
+    assert nordlys.name in client.get(f"/org/units/{nordlys.pk}/").content.decode()
+
+
 def test_page_lists_bad_lines_without_an_import_button(client_as: Any) -> None:
     upload = SimpleUploadedFile("feil.csv", BAD.read_bytes(), content_type="text/csv")
     page = client_as("admin").post("/org/import/", {"file": upload})
@@ -287,6 +351,18 @@ def test_api_checks_then_imports_and_refuses_bad_files(client_as: Any, demo: Dem
     body["dry_run"] = False
     imported = client.post(url, body, content_type="application/json")
     assert imported.status_code == 201 and imported.json()["imported"] is True
+    # The demo has units the example file does not list: listed, none closed without being asked.
+    assert "Bydel Øst" in {u["name"] for u in imported.json()["missing"]} and imported.json()["closed"] == []
+    legevakten = OrgUnit.objects.get(municipality=demo.municipality, name="Legevakten")
+    fewer = {"csv": _without("Legevakten"), "dry_run": True}
+    listed = client.post(url, fewer, content_type="application/json").json()["missing"]
+    assert {"id": legevakten.pk, "name": "Legevakten", "parent": "Helse- og omsorgsetaten"} in listed
+    closing = client.post(
+        url, {**fewer, "dry_run": False, "close": [legevakten.pk]}, content_type="application/json"
+    )
+    assert closing.status_code == 201 and [u["name"] for u in closing.json()["closed"]] == ["Legevakten"]
+    legevakten.refresh_from_db()
+    assert legevakten.closed_on is not None
     assert OrgUnit.objects.filter(municipality=demo.municipality, name="Legevakten").exists()
     bad = client.post(url, {"csv": BAD.read_text()}, content_type="application/json")
     assert bad.status_code == 400
