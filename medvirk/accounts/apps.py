@@ -46,11 +46,10 @@ def _register_rotations() -> None:
     """``manage.py rotate_keys`` re-encrypts the secrets kept in django-allauth's tables too."""
     from medvirk.core.crypto import register_rotation
 
-    from .sso import rotate_secrets
-    from .two_factor import rotate_authenticators
+    from .encryption_services import authenticator_secrets_rotate, sso_secrets_rotate
 
-    register_rotation("socialaccount.socialapp.secret", rotate_secrets)
-    register_rotation("mfa.authenticator.data", rotate_authenticators)
+    register_rotation("socialaccount.socialapp.secret", sso_secrets_rotate)
+    register_rotation("mfa.authenticator.data", authenticator_secrets_rotate)
 
 
 def _declare_allauth() -> None:

@@ -168,16 +168,6 @@ def secret_of(app: SocialApp) -> str:
     return crypto.decrypt(app.secret)
 
 
-def rotate_secrets() -> int:
-    """Re-encrypt every stored client secret with the newest key (``manage.py rotate_keys``)."""
-    count = 0
-    for app in SocialApp.objects.exclude(secret=""):
-        app.secret = crypto.rotate(app.secret)
-        app.save(update_fields=["secret"])
-        count += 1
-    return count
-
-
 def _claims(sociallogin: SocialLogin) -> dict[str, Any]:
     """The person's claims: the userinfo answer where fetched, else the (verified) ID token."""
     data = sociallogin.account.extra_data or {}

@@ -73,16 +73,6 @@ def transform_authenticator_data(data: dict[str, Any], change: Callable[[str], s
     return data
 
 
-def rotate_authenticators() -> int:
-    """Re-encrypt every authenticator's secrets with the newest key (``manage.py rotate_keys``)."""
-    count = 0
-    for authenticator in Authenticator.objects.all():
-        authenticator.data = transform_authenticator_data(authenticator.data, crypto.rotate)
-        authenticator.save(update_fields=["data"])
-        count += 1
-    return count
-
-
 def totp_of(user: Any) -> Authenticator | None:
     """The user's TOTP authenticator, if they have set one up."""
     return Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).first()

@@ -8,7 +8,7 @@ the client secret of each municipality's single sign-on (django-allauth's ``Soci
 The keys live outside the database: ``settings.ENCRYPTION_KEYS`` (from the environment variable
 ``MEDVIRK_CONTACT_KEYS``, comma-separated, newest first). ``MultiFernet`` encrypts with the first
 key and decrypts with any, so a key is rotated by putting a new one first and running
-``manage.py rotate_keys`` (re-encrypts every stored value with the newest key, ``rotate_all``)
+``manage.py rotate_keys`` (re-encrypts every stored value with the newest key, ``crypto_services``)
 before the old one is dropped. A database dump alone reveals no e-mail address, phone number or
 secret.
 """
@@ -23,7 +23,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import models, transaction
+from django.db import models
 
 
 @cache
@@ -82,37 +82,24 @@ class EncryptedTextField(models.TextField):
         return encrypt(str(value)) if value else ""
 
 
-# --- key rotation ---------------------------------------------------------------------------------
+# --- key rotation (the writes: ``crypto_services.keys_rotate``) ------------------------------------
 
-#: Encrypted values kept outside ``EncryptedTextField`` (in other libraries' tables): each entry
-#: re-encrypts its values with the newest key and returns how many it changed. Apps register in
-#: their ``AppConfig.ready`` (``register_rotation``), so this low layer imports none of them.
-_ROTATIONS: dict[str, Callable[[], int]] = {}
-
-
-def register_rotation(name: str, rotate_values: Callable[[], int]) -> None:
-    _ROTATIONS[name] = rotate_values
+#: Encrypted values kept outside ``EncryptedTextField`` (in other libraries' tables): each entry is
+#: a service that re-encrypts its values with the newest key, as ``actor``, and returns how many it
+#: changed. Apps register in their ``AppConfig.ready`` (``register_rotation``), so this low layer
+#: imports none of them.
+ROTATIONS: dict[str, Callable[..., int]] = {}
 
 
-def _rotate_field(model: type[models.Model], field: EncryptedTextField) -> int:
-    # ``values_list`` decrypts through ``from_db_value`` and ``update`` encrypts through
-    # ``get_prep_value``, which always uses the newest key.
-    count = 0
-    for pk, value in model._default_manager.values_list("pk", field.attname).iterator():
-        if value:
-            model._default_manager.filter(pk=pk).update(**{field.attname: value})
-            count += 1
-    return count
+def register_rotation(name: str, rotate_values: Callable[..., int]) -> None:
+    ROTATIONS[name] = rotate_values
 
 
-def rotate_all() -> dict[str, int]:
-    """Re-encrypt every stored encrypted value with the newest key, in one transaction."""
-    done: dict[str, int] = {}
-    with transaction.atomic():
-        for model in apps.get_models():
-            for field in model._meta.concrete_fields:
-                if isinstance(field, EncryptedTextField):
-                    done[f"{model._meta.label_lower}.{field.name}"] = _rotate_field(model, field)
-        for name, rotate_values in sorted(_ROTATIONS.items()):
-            done[name] = rotate_values()
-    return done
+def encrypted_fields() -> list[tuple[type[models.Model], EncryptedTextField]]:
+    """Every ``EncryptedTextField`` of every installed model."""
+    return [
+        (model, field)
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if isinstance(field, EncryptedTextField)
+    ]

@@ -17,6 +17,8 @@ from medvirk.accounts import two_factor
 from medvirk.accounts.demo import DemoData
 from medvirk.accounts.sso import SocialAccountAdapter, secret_of, store_secret
 from medvirk.core import crypto
+from medvirk.core.actors import SystemActor
+from medvirk.core.crypto_services import keys_rotate
 
 migration = importlib.import_module("medvirk.accounts.migrations.0006_encrypt_stored_secrets")
 
@@ -51,7 +53,7 @@ def test_rotate_keys_re_encrypts_the_stored_secrets(demo: DemoData, settings: An
     before = SocialApp.objects.get(pk=app.pk).secret
     old_key, new_key = settings.ENCRYPTION_KEYS[0], crypto.new_key()
     settings.ENCRYPTION_KEYS = [new_key, old_key]
-    done = crypto.rotate_all()
+    done = keys_rotate(actor=SystemActor("test"))
     assert done["socialaccount.socialapp.secret"] >= 1 and done["mfa.authenticator.data"] == 2
     settings.ENCRYPTION_KEYS = [new_key]  # the old key dropped: every secret still reads
     app.refresh_from_db()

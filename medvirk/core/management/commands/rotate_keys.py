@@ -6,7 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from medvirk.core.crypto import rotate_all
+from medvirk.core.actors import SystemActor
+from medvirk.core.crypto_services import keys_rotate
 
 
 class Command(BaseCommand):
@@ -16,5 +17,5 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        for name, count in rotate_all().items():
+        for name, count in keys_rotate(actor=SystemActor("manage.py rotate_keys")).items():
             self.stdout.write(f"{name}: {count}")
