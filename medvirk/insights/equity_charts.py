@@ -1,8 +1,14 @@
-"""Server-rendered SVG geometry for representation charts (no JavaScript)."""
+"""Server-rendered SVG geometry for representation charts (no JavaScript).
+
+Like the results charts (``charts.py``), each chart has a narrow layout for phones: the group's
+name above its dot and line instead of beside them, so the text stays readable when the SVG
+shrinks to a 320 px screen (the page shows it below 35em, ``population.css``).
+"""
 
 from __future__ import annotations
 
 import math
+import textwrap
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +41,59 @@ class Chart:
     one: float
     plot_left: int
     plot_right: int
+
+    @property
+    def narrow(self) -> NarrowChart:
+        """Return the same dots laid out for a phone: each label line above its dot and line."""
+        scale = (NARROW_WIDTH - 2 * NARROW_SIDE) / (self.plot_right - self.plot_left)
+
+        def nx(x: float) -> float:
+            return round(NARROW_SIDE + (x - self.plot_left) * scale, 1)
+
+        rows: list[NarrowRow] = []
+        y = float(TOP)
+        for bar in self.bars:
+            lines = _wrapped(bar.label)
+            label_ys = tuple((y + NARROW_LINE * (i + 1) - 4, line) for i, line in enumerate(lines))
+            dot_y = y + NARROW_LINE * len(lines) + 8
+            rows.append(NarrowRow(bar, label_ys, dot_y, nx(bar.x), nx(bar.x_low), nx(bar.x_high)))
+            y = dot_y + 14
+        ticks = [(nx(x), label) for x, label in self.ticks]
+        return NarrowChart(round(y + 4), rows, ticks, nx(self.one))
+
+
+NARROW_WIDTH = 300
+NARROW_SIDE = 12  # room for the first and last tick's text
+NARROW_LINE = 18
+NARROW_CHARS = 34
+
+
+@dataclass
+class NarrowRow:
+    bar: Bar
+    lines: tuple[tuple[float, str], ...]
+    y: float
+    x: float
+    x_low: float
+    x_high: float
+
+
+@dataclass
+class NarrowChart:
+    height: int
+    rows: list[NarrowRow]
+    ticks: list[tuple[float, str]]
+    one: float
+    width: int = NARROW_WIDTH
+
+
+def _wrapped(label: str) -> list[str]:
+    """Return ``label`` in at most two lines (the second cut with "…")."""
+    lines = textwrap.wrap(label, NARROW_CHARS) or [""]
+    if len(lines) > 2:
+        second = " ".join(lines[1:])
+        lines = [lines[0], second[: NARROW_CHARS - 1] + "…"]
+    return lines
 
 
 def ratio_chart(rows: list[Any]) -> Chart | None:

@@ -89,6 +89,26 @@ def assert_fits_width(page: Any, width: int = 320) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
+def assert_charts_readable(page: Any, min_px: float = 12, widths: tuple[int, ...] = (320, 1280)) -> None:
+    """Fail if a shown chart's text is drawn smaller than ``min_px`` CSS pixels at any of ``widths``.
+
+    An SVG scales its text with its width, so text that is fine on a PC can shrink to a few
+    pixels on a phone (the charts' narrow layouts exist for that; see ``insights/charts.py``).
+    """
+    for width in widths:
+        page.set_viewport_size({"width": width, "height": 800})
+        sizes = page.evaluate(
+            """() => [...document.querySelectorAll('svg[role=img]')]
+                .filter(svg => svg.getBoundingClientRect().width > 0)
+                .flatMap(svg => [...svg.querySelectorAll('text')].map(t => [
+                    t.textContent, svg.getScreenCTM().a * parseFloat(getComputedStyle(t).fontSize)]))"""
+        )
+        assert sizes, f"{page.url} shows no chart at {width}px"
+        small = [(text, round(px, 1)) for text, px in sizes if px < min_px]
+        assert not small, f"{page.url} at {width}px draws chart text below {min_px}px: {small[:5]}"
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
 def login(page: Any, username: str) -> None:
     """Log in through the real form."""
     from medvirk.accounts.demo import DEMO_PASSWORD

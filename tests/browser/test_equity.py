@@ -10,7 +10,7 @@ from medvirk.accounts.demo import load_demo
 from medvirk.insights.disclosure import clear_cache
 from medvirk.insights.tests.equity_fixtures import closed_survey, import_population
 
-from .conftest import assert_accessible, assert_fits_width, login
+from .conftest import assert_accessible, assert_charts_readable, assert_fits_width, login
 
 pytestmark = pytest.mark.browser
 
@@ -31,6 +31,7 @@ def test_equity_report_is_accessible(page: Any) -> None:
     assert page.locator("text=Kilde: Statistisk sentralbyrå").count() >= 1
     assert_accessible(page)
     assert_fits_width(page)
+    assert_charts_readable(page)
     page.emulate_media(media="print")
     assert not page.locator("header.mv-header").is_visible()
     page.emulate_media(media="screen")

@@ -10,7 +10,7 @@ from medvirk.accounts.demo import load_demo
 from medvirk.insights.tables import clear_cache
 from medvirk.insights.tests.factories import answer_many, make_survey
 
-from .conftest import assert_accessible, assert_fits_width, login
+from .conftest import assert_accessible, assert_charts_readable, assert_fits_width, login
 
 pytestmark = pytest.mark.browser
 
@@ -31,6 +31,7 @@ def test_results_pages_are_accessible(page: Any) -> None:
     assert page.locator("svg[role=img]").count() >= 1
     assert_accessible(page)
     assert_fits_width(page)
+    assert_charts_readable(page)
     page.select_option("#id_unit", value=str(demo.units["Bydel Nord"].pk))
     page.click("form.mv-filter button[type=submit]")
     page.wait_for_url("**unit=*")
@@ -47,6 +48,8 @@ def test_results_pages_are_accessible(page: Any) -> None:
         assert page.locator("h1").count() == 1, path
         assert_accessible(page)
         assert_fits_width(page)
+        if "crosstab" in path:
+            assert_charts_readable(page)
 
 
 def test_free_text_themes_and_numbers_are_accessible(page: Any) -> None:
