@@ -8,6 +8,7 @@ too few answers, and a second provider is hidden to protect it (the round's tota
 
 from __future__ import annotations
 
+import datetime
 import random
 from typing import Any
 
@@ -15,7 +16,7 @@ from medvirk.accounts.demo import DemoData
 from medvirk.common.dimensions import DIMENSIONS_BY_KEY, PREFER_NOT_TO_SAY
 from medvirk.surveys import selectors as survey_selectors
 from medvirk.surveys import services as survey_services
-from medvirk.surveys.models import Channel, SurveyStatus, SurveyUnit
+from medvirk.surveys.models import Channel, Response, SurveyStatus, SurveyUnit
 from medvirk.surveys.types import Definition, Edit, Figures, Scale, question_type
 
 from .demo import DEMO, MUNICIPAL, PRIVATE_A, PRIVATE_B, ChoiceDemo
@@ -62,6 +63,10 @@ def _answers(definition: Definition, rng: random.Random, quality: float, steady:
     return answers
 
 
+#: When the rounds of the past ran (the kindergarten round of 2025 ran in March).
+ROUND_DATES = {"2025": (datetime.date(2025, 9, 1), datetime.date(2025, 9, 26))}
+
+
 def provider_round(
     *,
     owner_unit: Any,
@@ -94,6 +99,12 @@ def provider_round(
                 channel=CHANNELS[i % len(CHANNELS)],
                 idempotency_key=f"choice-demo-{label}-{su.pk}-{i}",
             )
+    if label in ROUND_DATES:
+        # A round of the past ran then, not today: its dates (and so its participation activities'
+        # dates) and its answers' days lie within them.
+        opens_on, closes_on = ROUND_DATES[label]
+        survey_services.survey_set_dates(actor=DEMO, survey=survey, opens_on=opens_on, closes_on=closes_on)
+        Response.objects.filter(survey=survey).update(created_on=opens_on, submitted_on=closes_on)
     if close:
         survey_services.survey_set_status(actor=DEMO, survey=survey, status=SurveyStatus.CLOSED)
     return survey

@@ -8,6 +8,7 @@ addresses (so masking shows). Used by ``manage.py seed_demo`` only, not by the t
 
 from __future__ import annotations
 
+import datetime
 import random
 from typing import Any
 
@@ -19,7 +20,7 @@ from medvirk.orgs.models import ServiceArea
 from . import services
 from .answering.engine import condition_holds
 from .design.bank import load_template
-from .models import Channel, SurveyStatus, SurveyUnit
+from .models import Channel, Response, SurveyStatus, SurveyUnit
 from .types import DONT_KNOW, Definition, Figures, QType, Question, question_type
 
 COMMENTS = [
@@ -154,6 +155,28 @@ def answers_for(
     return answers
 
 
+#: The closed 2025 rounds ran in March 2025 (the open 2026 round gets the suggested dates when it opens).
+DATES_2025 = (datetime.date(2025, 3, 3), datetime.date(2025, 3, 28))
+
+
+def demo_round_dated(*, actor: Any, survey: Any, opens_on: datetime.date, closes_on: datetime.date) -> None:
+    """Give a demo round of the past its dates, and its responses days within them.
+
+    Responses are stored on the day they come in (today, in the demo); a round that closed last
+    year would otherwise show this year's answers, and its participation activity (recorded from
+    the round's dates) would start today. The days are spread over the round, deterministically.
+    """
+    services.survey_set_dates(actor=actor, survey=survey, opens_on=opens_on, closes_on=closes_on)
+    days = (closes_on - opens_on).days + 1
+    by_day: dict[datetime.date, list[int]] = {}
+    for i, pk in enumerate(
+        Response.objects.filter(survey=survey).order_by("pk").values_list("pk", flat=True)
+    ):
+        by_day.setdefault(opens_on + datetime.timedelta(days=(i * 7) % days), []).append(pk)
+    for day, pks in by_day.items():
+        Response.objects.filter(pk__in=pks).update(created_on=day, submitted_on=day)
+
+
 @demo_seeder()
 def seed_survey_demo(demo: DemoData, *, seed: int = 2026) -> list[Any]:
     """Create the 2025 (closed) and 2026 (open) kindergarten parent survey with synthetic answers."""
@@ -201,6 +224,11 @@ def seed_survey_demo(demo: DemoData, *, seed: int = 2026) -> list[Any]:
                     channel=DEMO_CHANNELS[i % len(DEMO_CHANNELS)],
                     idempotency_key=f"demo-{round_label}-{su.pk}-{i}",
                 )
+        if round_label == "2025":
+            opens_on, closes_on = DATES_2025
+            demo_round_dated(
+                actor=demo.users["analytiker"], survey=survey, opens_on=opens_on, closes_on=closes_on
+            )
         services.survey_set_status(actor=demo.users["analytiker"], survey=survey, status=status)
         surveys.append(survey)
     return surveys

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
 from medvirk.accounts.demo import DemoData
+from medvirk.participation import services as participation
+from medvirk.participation.models import Activity
 from medvirk.surveys.demo import seed_survey_demo
 from medvirk.surveys.models import Answer, Response, Survey
 
@@ -18,3 +23,30 @@ def test_demo_rounds_have_answers_gaps_and_a_tiny_unit(demo: DemoData) -> None:
     assert min(per_unit.values()) == 3 < surveys[1].threshold  # suppression has something to hide
     assert Answer.objects.filter(survey=surveys[1], value_text__contains="@example.no").exists()
     assert Survey.objects.filter(series="kindergarten_parents").count() == 2
+
+
+def test_the_demo_rounds_of_2025_are_recorded_as_activities_of_2025(demo: Any) -> None:
+    """The closed 2025 demo round ran in 2025: its activities and answers are dated then, not today.
+
+    (The home-care demo's 2025 round gets its dates the same way, ``choice.demo_surveys.ROUND_DATES``;
+    seeding it here would double this test's time.)
+    """
+    old, new = seed_survey_demo(demo)
+    participation.survey_rounds_sync(actor=participation.ROUNDS_ACTOR, municipality_id=demo.municipality.pk)
+    rounds = Survey.objects.filter(round_label="2025")
+    activities = Activity.objects.filter(survey__in=rounds)
+    assert activities.count() == 6  # one per kindergarten
+    for activity in activities:
+        assert activity.starts_on.year == 2025 and activity.ends_on is not None
+        assert activity.starts_on < activity.ends_on < datetime.date(2026, 1, 1)
+        assert (
+            activity.participants
+            == Response.objects.filter(
+                survey=activity.survey, unit=activity.owner_unit, complete=True
+            ).count()
+        )
+    days = set(Response.objects.filter(survey__in=rounds).values_list("submitted_on", flat=True))
+    assert all(datetime.date(2025, 1, 1) <= day < datetime.date(2026, 1, 1) for day in days)
+    assert len(set(Response.objects.filter(survey=old).values_list("submitted_on", flat=True))) > 10
+    # The open round runs now: its activities start when it opened.
+    assert Activity.objects.filter(survey=new).exclude(starts_on=new.opens_on).count() == 0
