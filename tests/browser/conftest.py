@@ -109,6 +109,27 @@ def assert_charts_readable(page: Any, min_px: float = 12, widths: tuple[int, ...
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
+def assert_form_measure(page: Any) -> None:
+    """Fail if a form of fields runs wider than a readable measure at 1280 px.
+
+    Forms of fields keep 36rem (``.mv-form``) or 60rem (``.mv-form--wide``, a text editor); a form
+    holding a table (an import preview) may take the page's width.
+    """
+    page.set_viewport_size({"width": 1280, "height": 900})
+    widths = page.evaluate(
+        """() => [...document.querySelectorAll('main form')]
+            .filter(f => f.querySelector('input:not([type=hidden]), select, textarea'))
+            .filter(f => !f.querySelector('table'))
+            .map(f => [f.className, f.getBoundingClientRect().width])"""
+    )
+    wide = [
+        (name, round(w))
+        for name, w in widths
+        if w > (60 if "mv-form--wide" in name.split() else 36) * 16 + 0.5
+    ]
+    assert not wide, f"{page.url}: forms wider than a readable measure at 1280px: {wide}"
+
+
 def login(page: Any, username: str) -> None:
     """Log in through the real form."""
     from medvirk.accounts.demo import DEMO_PASSWORD

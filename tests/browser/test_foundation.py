@@ -8,7 +8,13 @@ import pytest
 
 from medvirk.orgs.models import OrgUnit
 
-from .conftest import assert_accessible, assert_designsystemet_font, assert_fits_width, login
+from .conftest import (
+    assert_accessible,
+    assert_designsystemet_font,
+    assert_fits_width,
+    assert_form_measure,
+    login,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -50,11 +56,17 @@ def test_login_browse_tree_and_every_staff_page_is_accessible(page: Any) -> None
         "/accounts/tokens/",
         "/accounts/password/change/",
         "/overview/",
+        "/org/import/",
+        "/surveys/import/",
+        "/population/import/",
+        "/organisations/import/",
+        "/panels/volunteers/import/",
     ]:
         page.goto(page.base_url + path)
         assert page.locator("h1").count() == 1, path
         assert_accessible(page)
         assert_fits_width(page)
+        assert_form_measure(page)
 
 
 def test_form_errors_are_accessible_and_keep_input(page: Any) -> None:
