@@ -407,14 +407,23 @@ def add_question(
     lang: str,
     options: Sequence[str] = (),
     after: str | None = None,
+    other: str = "",
 ) -> tuple[Document, str]:
-    """Add a new question to page ``section`` (at its end, or after question ``after``)."""
+    """Add a new question to page ``section`` (at its end, or after question ``after``).
+
+    ``other`` is the label of an "other, please specify" option to end its options with ("": none).
+    """
     doc = _copy(document)
     text = _text(text, "text")
     if not text:
         raise _fail(_("Write the question."), field="text")
     key = new_key(text, all_keys(doc))
     question = _fresh_question(qtype, text, lang, options, key)
+    other = _text(other, "other")
+    if other:
+        if not qtypes.get(qtype).other_option:
+            raise _fail(_("Only choice questions can offer “Other” with a text field."), field="other")
+        _set_other(question, other, lang)
     target = _section(doc, section)
     questions = target.setdefault("questions", [])
     index = len(questions)
@@ -1032,6 +1041,7 @@ class AddQuestion:
     options: tuple[str, ...] = ()
     after: str | None = None
     new_page: str = ""
+    other: str = ""  # the label of an "other, please specify" option ("": none)
 
     def apply(self, document: Mapping[str, Any]) -> tuple[Document, str | None]:
         section = self.section
@@ -1045,6 +1055,7 @@ class AddQuestion:
             lang=self.lang,
             options=self.options,
             after=self.after,
+            other=self.other,
         )
 
 

@@ -99,6 +99,7 @@ def build_page(request: StaffRequest, survey_id: int) -> HttpResponse:
                 "key": section["key"],
                 "number": index + 1,
                 "title": builder.question_label({"text": section.get("title")}, lang),
+                "description": (section.get("description") or {}).get(lang, ""),
                 "logic": builder.condition_sentence(section.get("condition"), document, lang),
                 "questions": rows,
             }
@@ -109,6 +110,7 @@ def build_page(request: StaffRequest, survey_id: int) -> HttpResponse:
         "sections": sections,
         "removed": removed,
         "types": _type_choices(),
+        "other_label": OTHER_LABELS.get(lang, ""),
         "bank": _bank_choices(document, lang),
         "translations": (document.get("languages") or ["nb"])[1:],
         "open": survey.status == SurveyStatus.OPEN,
@@ -137,9 +139,10 @@ def _build_action(request: StaffRequest, survey: Survey, lang: str) -> HttpRespo
     elif action == "move_before":  # a drop (builder-drag.js); the buttons do the same one step at a time
         operation, done = builder.MoveBefore(key, post.get("before", "")), _("The question was moved.")
     elif action == "rename_page":
-        operation = builder.EditSection(key, lang, post.get("title", ""))
-        done = _("The page was renamed.")
+        operation = builder.EditSection(key, lang, post.get("title", ""), post.get("description"))
+        done = _("The page was saved.")
     elif action == "add":
+        other = (post.get("other", "").strip() or OTHER_LABELS.get(lang, "")) if post.get("other_on") else ""
         operation = builder.AddQuestion(
             type=post.get("type", ""),
             text=post.get("text", ""),
@@ -147,6 +150,7 @@ def _build_action(request: StaffRequest, survey: Survey, lang: str) -> HttpRespo
             section=post.get("section", ""),
             options=tuple(line for line in post.get("options", "").splitlines() if line.strip()),
             new_page=post.get("new_page", "") if not post.get("section") else "",
+            other=other,
         )
         done = _("The question was added.")
     elif action == "add_bank":

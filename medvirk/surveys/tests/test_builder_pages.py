@@ -252,12 +252,33 @@ def test_other_please_specify_is_offered_on_the_question_page(client_as: Any, su
     assert survey.definition["sections"][0]["questions"][2]["options"][-1]["hidden"] is True
 
 
+def test_other_please_specify_is_offered_when_a_question_is_added(client_as: Any, survey: Survey) -> None:
+    client = client_as("admin")
+    base = f"/surveys/{survey.pk}/build/"
+    page = client.get(base).content.decode()
+    assert 'id="add-other-on" name="other_on"' in page and 'id="add-other" name="other" value="Annet"' in page
+    add = {"action": "add", "type": "single", "text": "Hvem følger barnet?", "options": "Mor\nFar",
+           "section": "s_main"}  # fmt: skip
+    client.post(base, {**add, "other_on": "on", "other": ""})  # the usual label when left empty
+    survey.refresh_from_db()
+    q = survey.definition["sections"][0]["questions"][-1]
+    assert [o["label"] for o in q["options"]] == [{"nb": "Mor"}, {"nb": "Far"}, {"nb": "Annet"}]
+    assert q["options"][-1] == {"key": "other", "label": {"nb": "Annet"}, "other": True}
+    client.post(base, {**add, "text": "Hvem henter barnet?"})  # not ticked: no "other"
+    survey.refresh_from_db()
+    assert not any(o.get("other") for o in survey.definition["sections"][0]["questions"][-1]["options"])
+    refused = client.post(
+        base, {**add, "type": "textarea", "text": "Hva mer?", "other_on": "on", "other": "Annet"}, follow=True
+    )
+    assert "Bare valgspørsmål kan ha «Annet» med tekstfelt." in refused.content.decode()
+
+
 def test_rename_a_page_and_change_a_scale_on_the_pages_and_through_the_api(
     client_as: Any, survey: Survey
 ) -> None:
     client = client_as("admin")
     base = f"/surveys/{survey.pk}/build/"
-    assert "Gi siden nytt navn" in client.get(base).content.decode()
+    assert "Tittel og innledning" in client.get(base).content.decode()
     renamed = client.post(base, {"action": "rename_page", "key": "s_more", "title": "Litt mer om deg"})
     assert renamed.status_code == 302
     survey.refresh_from_db()
@@ -268,6 +289,17 @@ def test_rename_a_page_and_change_a_scale_on_the_pages_and_through_the_api(
     }
     refused = client.post(base, {"action": "rename_page", "key": "s_more", "title": " "}, follow=True)
     assert "Gi siden en tittel." in refused.content.decode()
+    # The page's introduction, shown above its questions in the builder and to respondents.
+    intro = "Disse spørsmålene handler om deg, ikke om barnet."
+    form = {"action": "rename_page", "key": "s_more", "title": "Litt mer om deg"}
+    client.post(base, {**form, "description": intro})
+    survey.refresh_from_db()
+    assert survey.definition["sections"][1]["description"] == {"nb": intro}
+    assert intro in client.get(base).content.decode()
+    assert intro in client.get(f"/surveys/{survey.pk}/preview/?lang=nb&page=2").content.decode()
+    client.post(base, {**form, "description": ""})  # emptied: no introduction
+    survey.refresh_from_db()
+    assert not survey.definition["sections"][1].get("description")
     url = f"{base}q_overall/"
     page = client.get(url).content.decode()
     assert 'name="scale_min"' in page and '<option value="6" selected>6</option>' in page

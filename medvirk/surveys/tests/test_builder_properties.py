@@ -72,6 +72,7 @@ def operation(draw: st.DrawFn, document: dict[str, Any]) -> builder.Operation:
             section=draw(st.sampled_from(sections)),
             options=tuple(draw(st.lists(st.sampled_from(TEXTS), min_size=1, max_size=3))),
             new_page=draw(st.sampled_from(["", "", "Ny side"])),
+            other=draw(st.sampled_from(["", "", "Annet"])),  # refused off choice questions
         )
     if kind == "edit":
         return builder.EditQuestion(
