@@ -15,7 +15,7 @@ from medvirk.accounts.access import access_unit_by_id, can, can_anywhere, units_
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
-from medvirk.core.forms import form_submitted
+from medvirk.core.forms import form_act, form_submitted
 from medvirk.core.views import service_done, staff_view
 from medvirk.orgs.models import OrgUnit
 from medvirk.surveys.models import Survey
@@ -30,6 +30,7 @@ from .forms import (
     activity_initial,
     document_initial,
 )
+from .models import Activity
 from .reflection import PROMPTS_BY_KEY, draw
 from .selectors import access_activity_by_id, access_attachment_by_id, activities_for
 
@@ -70,21 +71,20 @@ def activity_create(request: StaffRequest) -> HttpResponse:
         unit = access_unit_by_id(request.user, request.GET["unit"], Perm.PARTICIPATION_MANAGE)
         initial.update(owner_unit=unit.pk, service_area=unit.service_area)
     form = ActivityForm(request.POST or None, units=units, surveys=_surveys(request.user), initial=initial)
-    if request.method == "POST" and form.is_valid():
+
+    def create() -> Activity:
         owner = access_unit_by_id(request.user, form.cleaned_data["owner_unit"], Perm.PARTICIPATION_MANAGE)
         others = [access_unit_by_id(request.user, pk, Perm.RESULTS_VIEW) for pk in form.cleaned_data["units"]]
         survey = Survey.objects.filter(
             pk=form.cleaned_data["survey"], municipality_id=owner.municipality_id
         ).first()
-        try:
-            activity = services.activity_create(
-                actor=request.user, owner_unit=owner, units=[owner, *others], survey=survey, **form.values()
-            )
-        except ServiceError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The activity was created."))
-            return redirect("participation:activity_detail", activity.pk)
+        return services.activity_create(
+            actor=request.user, owner_unit=owner, units=[owner, *others], survey=survey, **form.values()
+        )
+
+    if done := form_act(request, form, create):
+        messages.success(request, _("The activity was created."))
+        return redirect("participation:activity_detail", done.result.pk)
     return render(request, "participation/form.html", {"form": form, "title": _("New activity")})
 
 
@@ -122,24 +122,22 @@ def activity_edit(request: StaffRequest, activity_id: int) -> HttpResponse:
         request.POST or None, units=units, surveys=_surveys(request.user), initial=activity_initial(activity)
     )
     form.fields["owner_unit"].disabled = True
-    if request.method == "POST" and form.is_valid():
+
+    def update() -> None:
         others = [access_unit_by_id(request.user, pk, Perm.RESULTS_VIEW) for pk in form.cleaned_data["units"]]
         survey = Survey.objects.filter(
             pk=form.cleaned_data["survey"], municipality_id=activity.municipality_id
         ).first()
-        try:
-            services.activity_update(
-                actor=request.user,
-                activity=activity,
-                units=[activity.owner_unit, *others],
-                survey=survey,
-                **form.values(),
-            )
-        except ServiceError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return redirect("participation:activity_detail", activity.pk)
+        services.activity_update(
+            actor=request.user,
+            activity=activity,
+            units=[activity.owner_unit, *others],
+            survey=survey,
+            **form.values(),
+        )
+
+    if form_submitted(request, form, _("The changes were saved."), update):
+        return redirect("participation:activity_detail", activity.pk)
     title = _("Edit %(name)s") % {"name": activity.title}
     return render(request, "participation/form.html", {"form": form, "title": title, "activity": activity})
 
@@ -213,17 +211,18 @@ def activity_reflection(request: StaffRequest, activity_id: int) -> HttpResponse
     seed = request.GET.get("seed") or secrets.token_hex(4)
     drawn = draw(seed)
     form = ReflectionForm(request.POST or None, initial={"prompt": drawn.key})
-    if request.method == "POST" and form.is_valid():
-        prompt = PROMPTS_BY_KEY[form.cleaned_data["prompt"]]
-        try:
-            services.activity_add_notes(
-                actor=request.user, activity=activity, prompt=prompt.text(), notes=form.cleaned_data["notes"]
-            )
-        except ServiceError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The notes were added to the minutes."))
-            return redirect("participation:activity_reflection", activity.pk)
+    if form_submitted(
+        request,
+        form,
+        _("The notes were added to the minutes."),
+        lambda: services.activity_add_notes(
+            actor=request.user,
+            activity=activity,
+            prompt=PROMPTS_BY_KEY[form.cleaned_data["prompt"]].text(),
+            notes=form.cleaned_data["notes"],
+        ),
+    ):
+        return redirect("participation:activity_reflection", activity.pk)
     return render(
         request,
         "participation/reflection.html",

@@ -15,14 +15,14 @@ from django.views.decorators.http import require_POST
 from medvirk.accounts.access import access_unit_by_id, can, can_anywhere, municipality_id_of, units_for
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
-from medvirk.core.errors import ServiceError
-from medvirk.core.forms import form_submitted
+from medvirk.core.forms import form_act, form_submitted
 from medvirk.core.views import staff_view, year_param
 from medvirk.surveys.models import Survey
 
 from . import services
 from .cycle import CYCLE_ITEMS, cycle_rows, item_due
 from .forms import BankSearchForm, CycleForm, FindingEditForm, FindingForm, MeasureForm, StatusForm
+from .models import Finding
 from .report import build_report
 from .selectors import (
     access_finding_by_id,
@@ -42,6 +42,13 @@ def _owners(user: Any) -> Any:
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
+
+
+def _measure_values(request: StaffRequest, form: MeasureForm) -> dict[str, Any]:
+    """Return a valid measure form's values for the service, the owner as a user of the municipality."""
+    data = dict(form.cleaned_data)
+    data["owner"] = _owners(request.user).filter(pk=data["owner"]).first()
+    return data
 
 
 def _year(request: HttpRequest) -> int:
@@ -82,26 +89,25 @@ def finding_create(request: StaffRequest) -> HttpResponse:
     form = FindingForm(
         request.POST or None, units=units, activities=activities, surveys=surveys, initial=initial
     )
-    if request.method == "POST" and form.is_valid():
+
+    def create() -> Finding:
         unit = access_unit_by_id(request.user, form.cleaned_data["unit"], Perm.PARTICIPATION_MANAGE)
         activity = activities_for(request.user).filter(pk=form.cleaned_data["activity"]).first()
         survey = Survey.objects.filter(
             pk=form.cleaned_data["survey"], municipality_id=unit.municipality_id
         ).first()
-        try:
-            finding = services.finding_create(
-                actor=request.user,
-                unit=unit,
-                statement=form.cleaned_data["statement"],
-                activity=activity,
-                survey=survey,
-                published=form.cleaned_data["published"],
-            )
-        except ServiceError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The finding was saved. Now decide what to do about it."))
-            return redirect("participation:finding_edit", finding.pk)
+        return services.finding_create(
+            actor=request.user,
+            unit=unit,
+            statement=form.cleaned_data["statement"],
+            activity=activity,
+            survey=survey,
+            published=form.cleaned_data["published"],
+        )
+
+    if done := form_act(request, form, create):
+        messages.success(request, _("The finding was saved. Now decide what to do about it."))
+        return redirect("participation:finding_edit", done.result.pk)
     return render(request, "participation/form.html", {"form": form, "title": _("New finding")})
 
 
@@ -148,18 +154,15 @@ def measure_create(request: StaffRequest, finding_id: int) -> HttpResponse:
         "within_budget": "yes",
     }
     form = MeasureForm(request.POST or None, owners=_owners(request.user), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        owner = _owners(request.user).filter(pk=data.pop("owner")).first()
-        try:
-            measure = services.measure_create(
-                actor=request.user, unit=finding.unit, finding=finding, owner=owner, **data
-            )
-        except ServiceError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The measure was created."))
-            return redirect("participation:measure_detail", measure.pk)
+    if done := form_act(
+        request,
+        form,
+        lambda: services.measure_create(
+            actor=request.user, unit=finding.unit, finding=finding, **_measure_values(request, form)
+        ),
+    ):
+        messages.success(request, _("The measure was created."))
+        return redirect("participation:measure_detail", done.result.pk)
     title = _("New measure")
     return render(request, "participation/form.html", {"form": form, "title": title, "finding": finding})
 
@@ -190,16 +193,15 @@ def measure_edit(request: StaffRequest, measure_id: int) -> HttpResponse:
     initial["owner"] = measure.owner_id
     initial["within_budget"] = "yes" if measure.within_budget else "no"
     form = MeasureForm(request.POST or None, owners=_owners(request.user), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        owner = _owners(request.user).filter(pk=data.pop("owner")).first()
-        try:
-            services.measure_update(actor=request.user, measure=measure, owner=owner, **data)
-        except ServiceError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return redirect("participation:measure_detail", measure.pk)
+    if form_submitted(
+        request,
+        form,
+        _("The changes were saved."),
+        lambda: services.measure_update(
+            actor=request.user, measure=measure, **_measure_values(request, form)
+        ),
+    ):
+        return redirect("participation:measure_detail", measure.pk)
     title = _("Edit %(name)s") % {"name": measure.title}
     return render(request, "participation/form.html", {"form": form, "title": title, "measure": measure})
 
@@ -210,14 +212,13 @@ def measure_status(request: StaffRequest, measure_id: int) -> HttpResponse:
     """Record a status or progress change in the measure's log."""
     measure = access_measure_by_id(request.user, measure_id, Perm.PARTICIPATION_MANAGE)
     form = StatusForm(request.POST)
-    if form.is_valid():
-        try:
-            services.measure_set_status(actor=request.user, measure=measure, **form.cleaned_data)
-        except ServiceError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The update was logged."))
-            return redirect("participation:measure_detail", measure.pk)
+    if form_submitted(
+        request,
+        form,
+        _("The update was logged."),
+        lambda: services.measure_set_status(actor=request.user, measure=measure, **form.cleaned_data),
+    ):
+        return redirect("participation:measure_detail", measure.pk)
     return render(
         request,
         "participation/measure_detail.html",
