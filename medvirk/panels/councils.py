@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 
 from medvirk.accounts.access import municipality_id_of, municipality_of
 from medvirk.accounts.requests import StaffRequest
-from medvirk.core.errors import ServiceError
-from medvirk.core.forms import form_act
+from medvirk.core.forms import form_act, form_submitted
 from medvirk.core.views import staff_view
 
 from . import services
@@ -63,22 +62,22 @@ def council_detail(request: StaffRequest, council_id: int) -> HttpResponse:
             services.council_decision_add(actor=request.user, council=council, **decision_form.cleaned_data)
             messages.success(request, _("The decision was logged."))
             return redirect("panels:council_detail", council.pk)
-        if "add_meeting" in request.POST and meeting_form.is_valid():
-            try:
-                services.council_meeting_add(actor=request.user, council=council, **meeting_form.cleaned_data)
-            except ServiceError as error:
-                meeting_form.add_service_error(error)
-            else:
-                messages.success(request, _("The meeting was added."))
-                return redirect("panels:council_detail", council.pk)
-        if "link_meeting" in request.POST and link_form.is_valid():
-            try:
-                services.council_meeting_link(actor=request.user, **link_form.cleaned_data)
-            except ServiceError as error:
-                link_form.add_service_error(error)
-            else:
-                messages.success(request, _("The meeting was linked to the activity."))
-                return redirect("panels:council_detail", council.pk)
+        if "add_meeting" in request.POST and form_submitted(
+            request,
+            meeting_form,
+            _("The meeting was added."),
+            lambda: services.council_meeting_add(
+                actor=request.user, council=council, **meeting_form.cleaned_data
+            ),
+        ):
+            return redirect("panels:council_detail", council.pk)
+        if "link_meeting" in request.POST and form_submitted(
+            request,
+            link_form,
+            _("The meeting was linked to the activity."),
+            lambda: services.council_meeting_link(actor=request.user, **link_form.cleaned_data),
+        ):
+            return redirect("panels:council_detail", council.pk)
     today = timezone.localdate()
     context = {
         "council": council,

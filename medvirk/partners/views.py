@@ -13,7 +13,7 @@ from medvirk.accounts.access import can_anywhere, municipality_id_of, municipali
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
-from medvirk.core.forms import form_submitted
+from medvirk.core.forms import form_act, form_submitted
 from medvirk.core.views import staff_view
 
 from . import services
@@ -155,27 +155,27 @@ def invite(request: StaffRequest, organisation_id: int) -> HttpResponse:
         raise Http404
     form = InviteForm(request.POST or None, units=units)
     recipients = org.contacts.exclude(email="").count()
-    if request.method == "POST" and form.is_valid():
+
+    def send() -> tuple[object, int]:
         unit = next((u for u in units if u.pk == form.cleaned_data["unit"]), None)
         if unit is None:
             raise Http404
-        try:
-            _entry, sent = services.organisation_invite(
-                actor=request.user,
-                unit=unit,
-                organisation=org,
-                subject=form.cleaned_data["subject"],
-                message=form.cleaned_data["message"],
-                nominate=form.cleaned_data["nominate"],
-                activity_reference=form.cleaned_data["activity_reference"],
-            )
-        except ServiceError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(
-                request, _("The invitation was logged and sent to %(n)d contact person(s).") % {"n": sent}
-            )
-            return redirect("partners:detail", org.pk)
+        return services.organisation_invite(
+            actor=request.user,
+            unit=unit,
+            organisation=org,
+            subject=form.cleaned_data["subject"],
+            message=form.cleaned_data["message"],
+            nominate=form.cleaned_data["nominate"],
+            activity_reference=form.cleaned_data["activity_reference"],
+        )
+
+    if done := form_act(request, form, send):
+        sent = done.result[1]
+        messages.success(
+            request, _("The invitation was logged and sent to %(n)d contact person(s).") % {"n": sent}
+        )
+        return redirect("partners:detail", org.pk)
     title = _("Invite %(name)s") % {"name": org.name}
     context = {"form": form, "title": title, "org": org, "recipients": recipients}
     return render(request, "partners/invite.html", context)

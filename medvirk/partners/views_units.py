@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,8 +14,7 @@ from django.utils.translation import gettext_lazy
 from medvirk.accounts.access import access_unit_by_id, municipality_id_of, units_for
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
-from medvirk.core.errors import ServiceError
-from medvirk.core.forms import DsForm
+from medvirk.core.forms import DsForm, form_submitted
 from medvirk.core.views import staff_view, year_param
 from medvirk.orgs.models import OrgUnit, UnitKind
 
@@ -43,26 +41,24 @@ def contact_log(request: StaffRequest, unit_id: int) -> HttpResponse:
     form = ContactLogForm(
         request.POST or None, organisations=organisations, activities=activities, initial=initial
     )
-    if request.method == "POST" and form.is_valid():
+
+    def log() -> object:
         org = organisations.filter(pk=form.cleaned_data["organisation"]).first()
         if org is None:
             raise Http404
-        try:
-            services.contact_log_add(
-                actor=request.user,
-                unit=unit,
-                organisation=org,
-                on=form.cleaned_data["date"],
-                kind=form.cleaned_data["kind"],
-                contribution=form.cleaned_data["contribution"],
-                activity_reference=form.cleaned_data["activity_reference"],
-                activity=next((a for a in activities if a.pk == form.cleaned_data.get("activity")), None),
-            )
-        except ServiceError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The contact was logged."))
-            return redirect("partners:contact_log", unit.pk)
+        return services.contact_log_add(
+            actor=request.user,
+            unit=unit,
+            organisation=org,
+            on=form.cleaned_data["date"],
+            kind=form.cleaned_data["kind"],
+            contribution=form.cleaned_data["contribution"],
+            activity_reference=form.cleaned_data["activity_reference"],
+            activity=next((a for a in activities if a.pk == form.cleaned_data.get("activity")), None),
+        )
+
+    if form_submitted(request, form, _("The contact was logged."), log):
+        return redirect("partners:contact_log", unit.pk)
     context = {"unit": unit, "form": form, "entries": contact_log_for_unit(unit=unit)[:200]}
     return render(request, "partners/contact_log.html", context)
 
@@ -120,24 +116,22 @@ def mapping(request: StaffRequest, unit_id: int) -> HttpResponse:
         initial[f"orgs_{i}"] = g.organisation_ids
         initial[f"note_{i}"] = g.note
     form = _mapping_form_class(groups, candidates)(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> object:
         for i, g in enumerate(groups):
             g.organisation_ids = list(form.cleaned_data[f"orgs_{i}"])
             g.note = form.cleaned_data[f"note_{i}"]
-        try:
-            services.mapping_save(
-                actor=request.user,
-                unit=unit,
-                year=year,
-                groups=groups,
-                completed=form.cleaned_data["completed"],
-                notes=form.cleaned_data["notes"],
-            )
-        except ServiceError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The mapping was saved."))
-            return redirect(f"{request.path}?year={year}")
+        return services.mapping_save(
+            actor=request.user,
+            unit=unit,
+            year=year,
+            groups=groups,
+            completed=form.cleaned_data["completed"],
+            notes=form.cleaned_data["notes"],
+        )
+
+    if form_submitted(request, form, _("The mapping was saved."), save):
+        return redirect(f"{request.path}?year={year}")
     rows = [(g, form[f"orgs_{i}"], form[f"note_{i}"]) for i, g in enumerate(groups)]
     context = {
         "unit": unit,
