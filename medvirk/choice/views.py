@@ -19,7 +19,7 @@ from medvirk.accounts.models import User
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
-from medvirk.core.forms import form_submitted
+from medvirk.core.forms import form_act, form_submitted
 from medvirk.core.views import staff_view
 from medvirk.orgs.models import OrgUnit, UnitKind
 
@@ -32,7 +32,7 @@ from .forms import (
     provider_initial,
     service_initial,
 )
-from .models import Approval
+from .models import Approval, ChoiceService, Provider
 from .selectors import (
     access_provider_by_id,
     access_service_by_id,
@@ -89,17 +89,16 @@ def service_create(request: StaffRequest) -> HttpResponse:
     form = ServiceForm(
         request.POST or None, units=units, districts=_districts(_staff(request).municipality_id or 0)
     )
-    if request.method == "POST" and form.is_valid():
+
+    def create() -> ChoiceService:
         owner = next((u for u in units if u.pk == form.cleaned_data["owner_unit"]), None)
         if owner is None:
             raise Http404
-        try:
-            service = services.service_create(actor=request.user, owner_unit=owner, **form.rules())
-        except ServiceError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The service was created. Approve providers for it next."))
-            return redirect("choice:service_detail", service.pk)
+        return services.service_create(actor=request.user, owner_unit=owner, **form.rules())
+
+    if done := form_act(request, form, create):
+        messages.success(request, _("The service was created. Approve providers for it next."))
+        return redirect("choice:service_detail", done.result.pk)
     context = {"form": form, "title": _("New service with choice"), "cancel": reverse("choice:home")}
     return render(request, "choice/form.html", context)
 
@@ -149,19 +148,17 @@ def service_edit(request: StaffRequest, service_id: int) -> HttpResponse:
         editing=True,
         initial=service_initial(service),
     )
-    if request.method == "POST" and form.is_valid():
+
+    def update() -> object:
         changes = form.rules()
         default = changes.pop("default_provider")
         changes["default_provider"] = next(
             (a.provider for a in approvals_of(service=service) if a.provider_id == default), None
         )
-        try:
-            services.service_update(actor=request.user, service=service, **changes)
-        except ServiceError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The service was saved."))
-            return redirect("choice:service_detail", service.pk)
+        return services.service_update(actor=request.user, service=service, **changes)
+
+    if form_submitted(request, form, _("The service was saved."), update):
+        return redirect("choice:service_detail", service.pk)
     title = _("Edit %(name)s") % {"name": service.name}
     cancel = reverse("choice:service_detail", args=[service.pk])
     return render(request, "choice/form.html", {"form": form, "title": title, "cancel": cancel})
@@ -183,19 +180,16 @@ def provider_create(request: StaffRequest) -> HttpResponse:
     _require(request.user, Perm.CHOICE_SETUP)
     parents = list(units_for(request.user, Perm.CHOICE_SETUP).exclude(kind=UnitKind.UNIT))
     form = ProviderForm(request.POST or None, parents=parents, initial={"kind": "private"})
-    if request.method == "POST" and form.is_valid():
+
+    def register() -> Provider:
         parent = next((u for u in parents if u.pk == form.cleaned_data["parent"]), None)
         if parent is None:
             raise Http404
-        try:
-            provider = services.provider_register(
-                actor=request.user, data=form.data_for_service(), parent=parent
-            )
-        except ServiceError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The provider was registered. Approve it for a service next."))
-            return redirect("choice:provider_detail", provider.pk)
+        return services.provider_register(actor=request.user, data=form.data_for_service(), parent=parent)
+
+    if done := form_act(request, form, register):
+        messages.success(request, _("The provider was registered. Approve it for a service next."))
+        return redirect("choice:provider_detail", done.result.pk)
     context = {"form": form, "title": _("New provider"), "cancel": reverse("choice:provider_list")}
     return render(request, "choice/form.html", context)
 
