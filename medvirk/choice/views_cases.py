@@ -17,12 +17,13 @@ from medvirk.accounts.access import can_anywhere
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
+from medvirk.core.forms import form_act, form_submitted
 from medvirk.core.views import service_done, staff_view
 from medvirk.orgs.models import OrgUnit, UnitKind
 
 from . import csvimport, selectors, services
 from .forms import ChoiceForm, ClientForm, CloseForm, EndForm, ImportForm, MatchForm, SwitchForm
-from .models import Client, Provider
+from .models import Assignment, Client, Provider, Switch
 from .selectors import (
     access_client_by_id,
     access_request_by_id,
@@ -49,25 +50,25 @@ def client_create(request: StaffRequest, service_id: int) -> HttpResponse:
         districts=_districts(service.municipality_id),
         initial={"decision_on": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
+
+    def act() -> Client:
         c = form.cleaned_data
-        try:
-            client = services.client_register(
-                actor=request.user,
-                service=service,
-                alias=c["alias"],
-                decision_on=c["decision_on"],
-                background=Background(c["district"], c["age_band"], c["immigrant_background"], c["language"]),
-            )
-        except ServiceError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(
-                request,
-                _("The client was registered. The last day to choose is %(date)s.")
-                % {"date": client.choice_deadline.strftime("%d.%m.%Y")},
-            )
-            return redirect("choice:client_detail", client.pk)
+        return services.client_register(
+            actor=request.user,
+            service=service,
+            alias=c["alias"],
+            decision_on=c["decision_on"],
+            background=Background(c["district"], c["age_band"], c["immigrant_background"], c["language"]),
+        )
+
+    if done := form_act(request, form, act):
+        client = done.result
+        messages.success(
+            request,
+            _("The client was registered. The last day to choose is %(date)s.")
+            % {"date": client.choice_deadline.strftime("%d.%m.%Y")},
+        )
+        return redirect("choice:client_detail", client.pk)
     title = _("New client: %(service)s") % {"service": service.name}
     return render(request, "choice/client_form.html", {"form": form, "title": title, "service": service})
 
@@ -128,26 +129,26 @@ def client_choose(request: StaffRequest, client_id: int) -> HttpResponse:
     client = access_client_by_id(request.user, client_id)
     options = choosable_providers(service=client.service, day=timezone.localdate(), district=client.district)
     form = ChoiceForm(request.POST, providers=options)
-    if form.is_valid():
+
+    def act() -> Assignment:
         c = form.cleaned_data
-        try:
-            assignment = services.choice_record(
-                actor=request.user,
-                client=client,
-                provider=_provider(client, c["provider"]),  # type: ignore[arg-type]
-                chosen_on=c["chosen_on"],
-                starts_on=c["starts_on"],
-                channel=c["channel"],
-            )
-        except ServiceError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(
-                request,
-                _("The choice was registered: %(provider)s from %(date)s. The provider has been told.")
-                % {"provider": assignment.provider.name, "date": assignment.starts_on.strftime("%d.%m.%Y")},
-            )
-            return redirect("choice:client_detail", client.pk)
+        return services.choice_record(
+            actor=request.user,
+            client=client,
+            provider=_provider(client, c["provider"]),  # type: ignore[arg-type]
+            chosen_on=c["chosen_on"],
+            starts_on=c["starts_on"],
+            channel=c["channel"],
+        )
+
+    if done := form_act(request, form, act):
+        assignment = done.result
+        messages.success(
+            request,
+            _("The choice was registered: %(provider)s from %(date)s. The provider has been told.")
+            % {"provider": assignment.provider.name, "date": assignment.starts_on.strftime("%d.%m.%Y")},
+        )
+        return redirect("choice:client_detail", client.pk)
     return _client_page(request, client, choice_form=form)
 
 
@@ -178,28 +179,28 @@ def client_switch(request: StaffRequest, client_id: int) -> HttpResponse:
     form = SwitchForm(
         request.POST, providers=[a.provider for a in selectors.approvals_of(service=client.service)]
     )
-    if form.is_valid():
+
+    def act() -> Switch:
         c = form.cleaned_data
-        try:
-            switch = services.switch_register(
-                actor=request.user,
-                client=client,
-                to_provider=_provider(client, c["to_provider"]),  # type: ignore[arg-type]
-                requested_on=c["requested_on"],
-                wished_on=c["wished_on"],
-                reasons=list(c["reasons"]),
-                reason_text=c["reason_text"],
-                channel=c["channel"],
-            )
-        except ServiceError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(
-                request,
-                _("The switch was registered: %(provider)s from %(date)s. Both providers have been told.")
-                % {"provider": switch.to_provider.name, "date": switch.effective_on.strftime("%d.%m.%Y")},
-            )
-            return redirect("choice:client_detail", client.pk)
+        return services.switch_register(
+            actor=request.user,
+            client=client,
+            to_provider=_provider(client, c["to_provider"]),  # type: ignore[arg-type]
+            requested_on=c["requested_on"],
+            wished_on=c["wished_on"],
+            reasons=list(c["reasons"]),
+            reason_text=c["reason_text"],
+            channel=c["channel"],
+        )
+
+    if done := form_act(request, form, act):
+        switch = done.result
+        messages.success(
+            request,
+            _("The switch was registered: %(provider)s from %(date)s. Both providers have been told.")
+            % {"provider": switch.to_provider.name, "date": switch.effective_on.strftime("%d.%m.%Y")},
+        )
+        return redirect("choice:client_detail", client.pk)
     return _client_page(request, client, switch_form=form)
 
 
@@ -209,14 +210,15 @@ def client_end(request: StaffRequest, client_id: int) -> HttpResponse:
     """End the client's service."""
     client = access_client_by_id(request.user, client_id)
     form = EndForm(request.POST)
-    if form.is_valid():
-        try:
-            services.client_end(actor=request.user, client=client, last_day=form.cleaned_data["last_day"])
-        except ServiceError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The client's service was ended."))
-            return redirect("choice:client_detail", client.pk)
+    if form_submitted(
+        request,
+        form,
+        _("The client's service was ended."),
+        lambda: services.client_end(
+            actor=request.user, client=client, last_day=form.cleaned_data["last_day"]
+        ),
+    ):
+        return redirect("choice:client_detail", client.pk)
     return _client_page(request, client, end_form=form)
 
 
