@@ -176,11 +176,13 @@ def page(
     targets: tuple[str, ...] | None = None,
     *,
     refused: Callable[[str | None, str], bool] = lambda a, t: False,
+    public: bool = False,
     **params: Param,
 ) -> Case:
     """A page (GET) named ``name``; ``targets``: which apply (None: all; ``ONCE``: not per target)."""
     path = filled(template, params)
-    return Case(name, lambda c, d, t: c.get(path(d, t)), allowed, refused=refused, **_per_target(targets))
+    kind = _per_target(targets)
+    return Case(name, lambda c, d, t: c.get(path(d, t)), allowed, refused=refused, public=public, **kind)
 
 
 def post(

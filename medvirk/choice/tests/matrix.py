@@ -9,11 +9,8 @@ where the case handler ``saksbehandler`` holds her role.
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
-
-from django.test import Client as HttpClient
 
 from medvirk.accounts.demo import DemoData
 from medvirk.choice import services
@@ -21,7 +18,7 @@ from medvirk.choice.demo import MUNICIPAL, PRIVATE_A, PRIVATE_B, SERVICE_NAME
 from medvirk.choice.models import ChoiceService, Client, OnlineRequest, Provider, Switch
 from medvirk.choice.services import ProviderData, RequestData
 from medvirk.core.actors import SystemActor
-from tests.matrix_support import ACTORS, Case, in_
+from tests.matrix_support import ACTORS, ONCE, api, in_, page, post
 
 SERVICE_TARGETS = ("own", "foreign")
 PROVIDER_TARGETS = ("own", "sibling", "foreign")
@@ -176,22 +173,6 @@ def request_for(d: DemoData, t: str) -> OnlineRequest:
     )
 
 
-def _get(path: Any) -> Any:
-    return lambda c, d, t: c.get(path(d, t))
-
-
-def _post(path: Any, data: Any = None) -> Any:
-    return lambda c, d, t: c.post(path(d, t), data(d, t) if data else {})
-
-
-def _api(method: str, path: Any, body: Any = None) -> Any:
-    def call(c: HttpClient, d: DemoData, t: str) -> Any:
-        payload = json.dumps(body(d, t)) if body else None
-        return getattr(c, method.lower())(path(d, t), data=payload, content_type="application/json")
-
-    return call
-
-
 # Who holds each capability on some unit (pages that list what the caller may reach). The
 # analyst of Bydel Nord may set choice up there, and read statistics there, but reaches nothing
 # of the demo's service (it belongs to Helse- og omsorgsetaten).
@@ -207,138 +188,99 @@ def anywhere(*capabilities: str) -> Any:
     return lambda actor, target: any(actor in HOLDS[c] for c in capabilities)
 
 
-def case(
-    key: str, call: Any, allowed: Any, targets: tuple[str, ...] | None = SERVICE_TARGETS, **kw: Any
-) -> Case:
-    per_target = targets is not None
-    return Case(
-        key,
-        call,
-        allowed,
-        per_target=per_target,
-        targets=targets if per_target else None,
-        **kw,
-    )
+def S(d: DemoData, t: str) -> int:
+    return service_for(d, t).pk
 
 
-S = lambda d, t: service_for(d, t).pk  # noqa: E731 - short path helpers read best inline
-P = lambda d, t: provider_for(d, t).pk  # noqa: E731
+def P(d: DemoData, t: str) -> int:
+    return provider_for(d, t).pk
 
+
+def _municipality(d: DemoData, t: str) -> str:
+    return (d.other if t == "foreign" else d.municipality).slug
+
+
+def _pk(make: Any) -> Any:
+    return lambda d, t: make(d, t).pk
+
+
+SERVICES, PROVIDERS = SERVICE_TARGETS, PROVIDER_TARGETS
+OWN_ONLY = lambda a, t: t == "own"  # noqa: E731 - public pages of Eksempel's published service
 CASES = [
-    case("choice:home", _get(lambda d, t: "/choice/"), anywhere("setup", "cases"), None),
-    case("choice:service_create", _get(lambda d, t: "/choice/services/new/"), anywhere("setup"), None),
-    case("choice:provider_list", _get(lambda d, t: "/choice/providers/"), anywhere("setup"), None),
-    case("choice:provider_create", _get(lambda d, t: "/choice/providers/new/"), anywhere("setup"), None),
-    case("choice:my_providers", _get(lambda d, t: "/choice/mine/"), anywhere("clients"), None),
-    case("choice:request_list", _get(lambda d, t: "/choice/requests/"), anywhere("cases"), None),
-    case("choice:service_detail", _get(lambda d, t: f"/choice/services/{S(d, t)}/"), in_(SERVICE_PAGE)),
-    case("choice:service_edit", _get(lambda d, t: f"/choice/services/{S(d, t)}/edit/"), in_(SETUP)),
-    case("choice:defaults_apply", _post(lambda d, t: f"/choice/services/{S(d, t)}/defaults/"), in_(CASES_)),
-    case("choice:client_create", _get(lambda d, t: f"/choice/services/{S(d, t)}/clients/new/"), in_(CASES_)),
-    case("choice:import", _get(lambda d, t: f"/choice/services/{S(d, t)}/import/"), in_(CASES_)),
-    case(
-        "choice:provider_detail",
-        _get(lambda d, t: f"/choice/providers/{P(d, t)}/"),
-        in_(PROVIDER_READ),
-        PROVIDER_TARGETS,
-    ),
-    case(
-        "choice:provider_edit",
-        _get(lambda d, t: f"/choice/providers/{P(d, t)}/edit/"),
-        in_(SETUP),
-        PROVIDER_TARGETS,
-    ),
-    case(
+    page("choice:home", "/choice/", anywhere("setup", "cases"), ONCE),
+    page("choice:service_create", "/choice/services/new/", anywhere("setup"), ONCE),
+    page("choice:provider_list", "/choice/providers/", anywhere("setup"), ONCE),
+    page("choice:provider_create", "/choice/providers/new/", anywhere("setup"), ONCE),
+    page("choice:my_providers", "/choice/mine/", anywhere("clients"), ONCE),
+    page("choice:request_list", "/choice/requests/", anywhere("cases"), ONCE),
+    page("choice:service_detail", "/choice/services/{s}/", in_(SERVICE_PAGE), SERVICES, s=S),
+    page("choice:service_edit", "/choice/services/{s}/edit/", in_(SETUP), SERVICES, s=S),
+    post("choice:defaults_apply", "/choice/services/{s}/defaults/", in_(CASES_), SERVICES, s=S),
+    page("choice:client_create", "/choice/services/{s}/clients/new/", in_(CASES_), SERVICES, s=S),
+    page("choice:import", "/choice/services/{s}/import/", in_(CASES_), SERVICES, s=S),
+    page("choice:provider_detail", "/choice/providers/{p}/", in_(PROVIDER_READ), PROVIDERS, p=P),
+    page("choice:provider_edit", "/choice/providers/{p}/edit/", in_(SETUP), PROVIDERS, p=P),
+    page(
         "choice:approval_edit",
-        _get(lambda d, t: f"/choice/providers/{P(d, t)}/approval/{same_side_service(d, t).pk}/"),
+        "/choice/providers/{p}/approval/{s}/",
         in_(SETUP),
-        PROVIDER_TARGETS,
+        PROVIDERS,
+        p=P,
+        s=_pk(same_side_service),
     ),
-    case(
-        "choice:continuity",
-        _get(lambda d, t: f"/choice/providers/{P(d, t)}/continuity/"),
-        in_(PROVIDER_READ),
-        PROVIDER_TARGETS,
-    ),
-    case(
-        "choice:provider_clients",
-        _get(lambda d, t: f"/choice/providers/{P(d, t)}/clients/"),
-        in_(CLIENTS),
-        PROVIDER_TARGETS,
-    ),
-    case("choice:client_detail", _get(lambda d, t: f"/choice/clients/{client_for(d, t).pk}/"), in_(CASES_)),
-    case(
+    page("choice:continuity", "/choice/providers/{p}/continuity/", in_(PROVIDER_READ), PROVIDERS, p=P),
+    page("choice:provider_clients", "/choice/providers/{p}/clients/", in_(CLIENTS), PROVIDERS, p=P),
+    page("choice:client_detail", "/choice/clients/{c}/", in_(CASES_), SERVICES, c=_pk(client_for)),
+    post(
         "choice:client_choose",
-        _post(lambda d, t: f"/choice/clients/{new_client_for(d, t).pk}/choose/", _choice_form),
+        "/choice/clients/{c}/choose/",
         in_(CASES_),
+        SERVICES,
+        data=_choice_form,
+        c=_pk(new_client_for),
     ),
-    case(
+    post(
         "choice:client_default",
-        _post(lambda d, t: f"/choice/clients/{waiting_client_for(d, t).pk}/default/"),
+        "/choice/clients/{c}/default/",
         in_(CASES_),
+        SERVICES,
+        c=_pk(waiting_client_for),
     ),
-    case(
+    post(
         "choice:client_switch",
-        _post(lambda d, t: f"/choice/clients/{client_for(d, t).pk}/switch/", _switch_form),
+        "/choice/clients/{c}/switch/",
         in_(CASES_),
+        SERVICES,
+        data=_switch_form,
+        c=_pk(client_for),
     ),
-    case(
+    post(
         "choice:client_end",
-        _post(
-            lambda d, t: f"/choice/clients/{client_for(d, t).pk}/end/",
-            lambda d, t: {"last_day": "2026-06-30"},
-        ),
+        "/choice/clients/{c}/end/",
         in_(CASES_),
+        SERVICES,
+        data=lambda d, t: {"last_day": "2026-06-30"},
+        c=_pk(client_for),
     ),
-    case(
-        "choice:switch_cancel",
-        _post(lambda d, t: f"/choice/switches/{switch_for(d, t).pk}/cancel/"),
-        in_(CASES_),
-    ),
-    case(
-        "choice:request_detail", _get(lambda d, t: f"/choice/requests/{request_for(d, t).pk}/"), in_(CASES_)
-    ),
-    case("choice_stats:index", _get(lambda d, t: "/choice/statistics/"), anywhere("stats"), None),
-    case("choice_stats:service", _get(lambda d, t: f"/choice/statistics/{S(d, t)}/"), in_(STATS)),
-    case(
+    post("choice:switch_cancel", "/choice/switches/{w}/cancel/", in_(CASES_), SERVICES, w=_pk(switch_for)),
+    page("choice:request_detail", "/choice/requests/{r}/", in_(CASES_), SERVICES, r=_pk(request_for)),
+    page("choice_stats:index", "/choice/statistics/", anywhere("stats"), ONCE),
+    page("choice_stats:service", "/choice/statistics/{s}/", in_(STATS), SERVICES, s=S),
+    post(
         "choice_stats:finding",
-        _post(lambda d, t: f"/choice/statistics/{S(d, t)}/finding/", lambda d, t: {"reason": "other"}),
+        "/choice/statistics/{s}/finding/",
         in_(STATS),
+        SERVICES,
+        data=lambda d, t: {"reason": "other"},
+        s=S,
     ),
     # The public pages: anyone, for a published service of that municipality only.
-    case(
-        "choice_public:index",
-        _get(lambda d, t: f"/valg/{(d.other if t == 'foreign' else d.municipality).slug}/"),
-        lambda a, t: True,
-        public=True,
-    ),
-    case(
-        "choice_public:compare",
-        _get(lambda d, t: f"/valg/eksempel/{S(d, t)}/"),
-        lambda a, t: t == "own",
-        public=True,
-    ),
-    case(
-        "choice_public:form",
-        _get(lambda d, t: f"/valg/eksempel/{S(d, t)}/form/"),
-        lambda a, t: t == "own",
-        public=True,
-    ),
-    case(
-        "choice_public:request",
-        _get(lambda d, t: f"/valg/eksempel/{S(d, t)}/request/"),
-        lambda a, t: t == "own",
-        public=True,
-    ),
-    case(
-        "choice_public:thanks",
-        _get(lambda d, t: f"/valg/eksempel/{S(d, t)}/request/thanks/"),
-        lambda a, t: t == "own",
-        public=True,
-    ),
+    page("choice_public:index", "/valg/{m}/", lambda a, t: True, SERVICES, public=True, m=_municipality),
+    page("choice_public:compare", "/valg/eksempel/{s}/", OWN_ONLY, SERVICES, public=True, s=S),
+    page("choice_public:form", "/valg/eksempel/{s}/form/", OWN_ONLY, SERVICES, public=True, s=S),
+    page("choice_public:request", "/valg/eksempel/{s}/request/", OWN_ONLY, SERVICES, public=True, s=S),
+    page("choice_public:thanks", "/valg/eksempel/{s}/request/thanks/", OWN_ONLY, SERVICES, public=True, s=S),
 ]
-
-API = "/api/v1/choice"
 
 
 def _service_body(d: DemoData, t: str) -> dict[str, Any]:
@@ -356,204 +298,103 @@ def _provider_body(d: DemoData, t: str) -> dict[str, Any]:
     }
 
 
+def _provider_patch(d: DemoData, t: str) -> dict[str, Any]:
+    provider = provider_for(d, t)
+    return {
+        "name": provider.name,
+        "kind": provider.kind,
+        "org_number": provider.org_number,
+        "contact_email": "ny@x.example",
+    }
+
+
+def _import_body(d: DemoData, t: str) -> dict[str, Any]:
+    return {"csv": f"alias;leverandør;fra\nI-1;{provider_for(d, t).org_number};01.02.2026\n"}
+
+
+A = "/api/v1/choice"
 API_CASES = [
-    case(
-        f"api:GET {API}/services",
-        _api("GET", lambda d, t: f"{API}/services"),
-        anywhere("setup", "cases", "stats"),
-        None,
-        api=True,
-    ),
-    case(
-        f"api:POST {API}/services",
-        _api("POST", lambda d, t: f"{API}/services", _service_body),
+    api(f"GET {A}/services", anywhere("setup", "cases", "stats"), ONCE),
+    api(f"POST {A}/services", in_(SETUP), SERVICES, _service_body),
+    api(f"GET {A}/services/{{service_id}}", in_(SERVICE_READ), SERVICES, service_id=S),
+    api(
+        f"PATCH {A}/services/{{service_id}}",
         in_(SETUP),
-        api=True,
+        SERVICES,
+        lambda d, t: {"notice_days": 12},
+        service_id=S,
     ),
-    case(
-        f"api:GET {API}/services/{{service_id}}",
-        _api("GET", lambda d, t: f"{API}/services/{S(d, t)}"),
-        in_(SERVICE_READ),
-        api=True,
-    ),
-    case(
-        f"api:PATCH {API}/services/{{service_id}}",
-        _api("PATCH", lambda d, t: f"{API}/services/{S(d, t)}", lambda d, t: {"notice_days": 12}),
+    api(f"GET {A}/providers", anywhere("setup"), ONCE),
+    api(f"POST {A}/providers", in_(SETUP), SERVICES, _provider_body),
+    api(f"GET {A}/providers/{{provider_id}}", in_(PROVIDER_READ), PROVIDERS, provider_id=P),
+    api(f"PATCH {A}/providers/{{provider_id}}", in_(SETUP), PROVIDERS, _provider_patch, provider_id=P),
+    api(
+        f"PUT {A}/providers/{{provider_id}}/approvals/{{service_id}}",
         in_(SETUP),
-        api=True,
+        PROVIDERS,
+        lambda d, t: {"approved_from": "2024-01-01"},
+        provider_id=P,
+        service_id=_pk(same_side_service),
     ),
-    case(
-        f"api:GET {API}/providers",
-        _api("GET", lambda d, t: f"{API}/providers"),
-        anywhere("setup"),
-        None,
-        api=True,
-    ),
-    case(
-        f"api:POST {API}/providers",
-        _api("POST", lambda d, t: f"{API}/providers", _provider_body),
-        in_(SETUP),
-        api=True,
-    ),
-    case(
-        f"api:GET {API}/providers/{{provider_id}}",
-        _api("GET", lambda d, t: f"{API}/providers/{P(d, t)}"),
+    api(
+        f"POST {A}/providers/{{provider_id}}/continuity",
         in_(PROVIDER_READ),
-        PROVIDER_TARGETS,
-        api=True,
+        PROVIDERS,
+        lambda d, t: {"period_start": "2026-11-01", "period_end": "2026-11-28", "staff_per_client": 7.5},
+        provider_id=P,
     ),
-    case(
-        f"api:PATCH {API}/providers/{{provider_id}}",
-        _api(
-            "PATCH",
-            lambda d, t: f"{API}/providers/{P(d, t)}",
-            lambda d, t: {
-                "name": provider_for(d, t).name,
-                "kind": provider_for(d, t).kind,
-                "org_number": provider_for(d, t).org_number,
-                "contact_email": "ny@x.example",
-            },
-        ),
-        in_(SETUP),
-        PROVIDER_TARGETS,
-        api=True,
-    ),
-    case(
-        f"api:PUT {API}/providers/{{provider_id}}/approvals/{{service_id}}",
-        _api(
-            "PUT",
-            lambda d, t: f"{API}/providers/{P(d, t)}/approvals/{same_side_service(d, t).pk}",
-            lambda d, t: {"approved_from": "2024-01-01"},
-        ),
-        in_(SETUP),
-        PROVIDER_TARGETS,
-        api=True,
-    ),
-    case(
-        f"api:POST {API}/providers/{{provider_id}}/continuity",
-        _api(
-            "POST",
-            lambda d, t: f"{API}/providers/{P(d, t)}/continuity",
-            lambda d, t: {"period_start": "2026-11-01", "period_end": "2026-11-28", "staff_per_client": 7.5},
-        ),
-        in_(PROVIDER_READ),
-        PROVIDER_TARGETS,
-        api=True,
-    ),
-    case(
-        f"api:GET {API}/providers/{{provider_id}}/clients",
-        _api("GET", lambda d, t: f"{API}/providers/{P(d, t)}/clients"),
-        in_(CLIENTS),
-        PROVIDER_TARGETS,
-        api=True,
-    ),
-    case(
-        f"api:GET {API}/services/{{service_id}}/clients",
-        _api("GET", lambda d, t: f"{API}/services/{S(d, t)}/clients"),
+    api(f"GET {A}/providers/{{provider_id}}/clients", in_(CLIENTS), PROVIDERS, provider_id=P),
+    api(f"GET {A}/services/{{service_id}}/clients", in_(CASES_), SERVICES, service_id=S),
+    api(
+        f"POST {A}/services/{{service_id}}/clients",
         in_(CASES_),
-        api=True,
+        SERVICES,
+        lambda d, t: {"alias": "M-api", "decision_on": "2026-03-01"},
+        service_id=S,
     ),
-    case(
-        f"api:POST {API}/services/{{service_id}}/clients",
-        _api(
-            "POST",
-            lambda d, t: f"{API}/services/{S(d, t)}/clients",
-            lambda d, t: {"alias": "M-api", "decision_on": "2026-03-01"},
-        ),
+    api(f"GET {A}/clients/{{client_id}}", in_(CASES_), SERVICES, client_id=_pk(client_for)),
+    api(
+        f"POST {A}/clients/{{client_id}}/choice",
         in_(CASES_),
-        api=True,
+        SERVICES,
+        lambda d, t: {"provider_id": provider_for(d, t).pk, "chosen_on": "2025-01-06"},
+        client_id=_pk(waiting_client_for),
     ),
-    case(
-        f"api:GET {API}/clients/{{client_id}}",
-        _api("GET", lambda d, t: f"{API}/clients/{client_for(d, t).pk}"),
+    api(f"POST {A}/clients/{{client_id}}/default", in_(CASES_), SERVICES, client_id=_pk(waiting_client_for)),
+    api(
+        f"POST {A}/clients/{{client_id}}/switches",
         in_(CASES_),
-        api=True,
-    ),
-    case(
-        f"api:POST {API}/clients/{{client_id}}/choice",
-        _api(
-            "POST",
-            lambda d, t: f"{API}/clients/{waiting_client_for(d, t).pk}/choice",
-            lambda d, t: {"provider_id": provider_for(d, t).pk, "chosen_on": "2025-01-06"},
-        ),
-        in_(CASES_),
-        api=True,
-    ),
-    case(
-        f"api:POST {API}/clients/{{client_id}}/default",
-        _api("POST", lambda d, t: f"{API}/clients/{waiting_client_for(d, t).pk}/default"),
-        in_(CASES_),
-        api=True,
-    ),
-    case(
-        f"api:POST {API}/clients/{{client_id}}/switches",
-        _api(
-            "POST",
-            lambda d, t: f"{API}/clients/{client_for(d, t).pk}/switches",
-            lambda d, t: {"to_provider_id": provider_for(d, t).pk, "requested_on": "2026-06-01"},
-        ),
-        in_(CASES_),
-        api=True,
+        SERVICES,
+        lambda d, t: {"to_provider_id": provider_for(d, t).pk, "requested_on": "2026-06-01"},
         refused=lambda a, t: t == "foreign",  # Prøvestad's client already has its one provider
+        client_id=_pk(client_for),
     ),
-    case(
-        f"api:POST {API}/switches/{{switch_id}}/cancel",
-        _api("POST", lambda d, t: f"{API}/switches/{switch_for(d, t).pk}/cancel"),
+    api(f"POST {A}/switches/{{switch_id}}/cancel", in_(CASES_), SERVICES, switch_id=_pk(switch_for)),
+    api(
+        f"POST {A}/clients/{{client_id}}/end",
         in_(CASES_),
-        api=True,
+        SERVICES,
+        lambda d, t: {"last_day": "2026-06-30"},
+        client_id=_pk(client_for),
     ),
-    case(
-        f"api:POST {API}/clients/{{client_id}}/end",
-        _api(
-            "POST",
-            lambda d, t: f"{API}/clients/{client_for(d, t).pk}/end",
-            lambda d, t: {"last_day": "2026-06-30"},
-        ),
+    api(f"GET {A}/requests", anywhere("cases"), ONCE),
+    api(
+        f"POST {A}/requests/{{request_id}}/match",
         in_(CASES_),
-        api=True,
-    ),
-    case(
-        f"api:GET {API}/requests",
-        _api("GET", lambda d, t: f"{API}/requests"),
-        anywhere("cases"),
-        None,
-        api=True,
-    ),
-    case(
-        f"api:POST {API}/requests/{{request_id}}/match",
-        _api(
-            "POST",
-            lambda d, t: f"{API}/requests/{request_for(d, t).pk}/match",
-            lambda d, t: {"client_id": client_for(d, t).pk},
-        ),
-        in_(CASES_),
-        api=True,
+        SERVICES,
+        lambda d, t: {"client_id": client_for(d, t).pk},
         refused=lambda a, t: t == "foreign",  # the client already has the one provider it asks for
+        request_id=_pk(request_for),
     ),
-    case(
-        f"api:POST {API}/requests/{{request_id}}/close",
-        _api(
-            "POST", lambda d, t: f"{API}/requests/{request_for(d, t).pk}/close", lambda d, t: {"note": "Test"}
-        ),
+    api(
+        f"POST {A}/requests/{{request_id}}/close",
         in_(CASES_),
-        api=True,
+        SERVICES,
+        lambda d, t: {"note": "Test"},
+        request_id=_pk(request_for),
     ),
-    case(
-        f"api:POST {API}/services/{{service_id}}/import",
-        _api(
-            "POST",
-            lambda d, t: f"{API}/services/{S(d, t)}/import",
-            lambda d, t: {"csv": f"alias;leverandør;fra\nI-1;{provider_for(d, t).org_number};01.02.2026\n"},
-        ),
-        in_(CASES_),
-        api=True,
-    ),
-    case(
-        f"api:GET {API}/services/{{service_id}}/statistics",
-        _api("GET", lambda d, t: f"{API}/services/{S(d, t)}/statistics"),
-        in_(STATS),
-        api=True,
-    ),
+    api(f"POST {A}/services/{{service_id}}/import", in_(CASES_), SERVICES, _import_body, service_id=S),
+    api(f"GET {A}/services/{{service_id}}/statistics", in_(STATS), SERVICES, service_id=S),
 ]
 
 CASES = CASES + API_CASES
