@@ -144,3 +144,17 @@ def test_the_local_demo_does_not_lead_its_administrator_to_set_up_totp(demo: Dem
     client, response = password_login("admin")
     assert response["Location"] != "/accounts/two-factor/"
     assert client.get("/overview/").status_code == 200
+
+
+def test_the_key_to_type_is_never_read_as_page_text(demo: DemoData) -> None:
+    """The key is random base32, so it can spell 'OF' or 'IN': it stands in <kbd>, not as text."""
+    from tests.page_text import page_findings
+
+    client, _response = password_login("admin")
+    client.cookies["django_language"] = "nb"
+    session = client.session
+    session[two_factor.SETUP_SECRET] = "OF7RIN7ATO2AOF7RIN7ATO2AOF7RIN7A"
+    session.save()
+    page = client.get("/accounts/two-factor/")
+    assert "OF7R IN7A" in page.content.decode()
+    assert page_findings(page.content.decode()) == []
