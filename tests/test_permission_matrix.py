@@ -99,6 +99,56 @@ CASES = [
         in_(INVITATIONS),
         targets=("own", "foreign"),
     ),
+    # the same through the API (medvirk/api/invitations.py): the Access page's rules
+    Case(
+        "api:GET /api/v1/invitations",
+        api_call("GET", lambda d, t: "/api/v1/invitations"),
+        any_(MANAGE),
+        per_target=False,
+        api=True,
+    ),
+    Case(
+        "api:POST /api/v1/invitations",
+        api_call(
+            "POST", lambda d, t: "/api/v1/invitations", lambda d, t: {"username": "ny", "email": "ny@x.no"}
+        ),
+        any_(MANAGE),
+        per_target=False,
+        api=True,
+    ),
+    Case(
+        "api:POST /api/v1/invitations/{user_id}/resend",
+        api_call("POST", lambda d, t: f"/api/v1/invitations/{invited(d, t).pk}/resend"),
+        in_(INVITATIONS),
+        targets=("own", "foreign"),
+        api=True,
+    ),
+    Case(
+        "api:DELETE /api/v1/invitations/{user_id}",
+        api_call("DELETE", lambda d, t: f"/api/v1/invitations/{invited(d, t).pk}"),
+        in_(INVITATIONS),
+        targets=("own", "foreign"),
+        api=True,
+    ),
+    # the operators' API, like their page: no demo user is an operator (medvirk/api/tests)
+    Case(
+        "api:GET /api/v1/operator/municipalities",
+        api_call("GET", lambda d, t: "/api/v1/operator/municipalities"),
+        lambda a, t: False,
+        per_target=False,
+        api=True,
+    ),
+    Case(
+        "api:POST /api/v1/operator/municipalities",
+        api_call(
+            "POST",
+            lambda d, t: "/api/v1/operator/municipalities",
+            lambda d, t: {"code": "4602", "name": "Stord", "admin_email": "it@stord.no"},
+        ),
+        lambda a, t: False,
+        per_target=False,
+        api=True,
+    ),
     # every logged-in staff member changes their own password
     Case("accounts:password_change", get("/accounts/password/change/"), staff, per_target=False),
     Case("accounts:password_change_done", get("/accounts/password/change/done/"), staff, per_target=False),

@@ -47,6 +47,20 @@ def grow_tokens(d: DemoData) -> str:
     return name
 
 
+def grow_invitations(d: DemoData) -> str:
+    from medvirk.accounts.invitation_services import user_create_invited
+
+    name = _name("invitert").replace(" ", ".")
+    user_create_invited(
+        actor=d.users["admin"],
+        municipality=d.municipality,
+        username=name,
+        email=f"{name}@x.no",
+        base_url="http://testserver/",
+    )
+    return name
+
+
 def grow_roles(d: DemoData) -> str:
     from medvirk.accounts.models import Role
     from medvirk.accounts.services import role_grant, user_create
@@ -525,6 +539,7 @@ PAGES = {  # URL name → case
 }
 API = {  # OpenAPI path → case
     "/api/v1/roles": ListCase("/api/v1/roles", "admin", grow_roles, 7),
+    "/api/v1/invitations": ListCase("/api/v1/invitations", "admin", grow_invitations, 7),
     "/api/v1/audit": ListCase("/api/v1/audit", "admin", grow_audit, 9),
     "/api/v1/results/surveys": ListCase("/api/v1/results/surveys", "analytiker.nord", grow_surveys, 7),
     "/api/v1/units": ListCase("/api/v1/units", "analytiker.nord", grow_units, 7),
@@ -606,6 +621,8 @@ NOT_LISTS = {
     "feedback:outcomes": "aggregates from one GROUP BY (bench/feedback), no row per episode",
     "feedback:themes": "one unit's goal themes, aggregated",
     "operator:municipalities": "operators only (no demo user is one): see accounts/tests/test_operator.py",
+    "/api/v1/operator/municipalities": "operators only (no demo user is one): one query, as the page's "
+    "(accounts.operators.municipality_overview, counted in accounts/tests/test_operator.py)",
     **dict.fromkeys(
         [
             "accounts:role_grant",

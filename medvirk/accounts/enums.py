@@ -29,6 +29,7 @@ class AccountsErrorCode(ErrorCode):
     USERNAME_REQUIRED = "username_required"
     USERNAME_TAKEN = "username_taken"
     EMAIL_REQUIRED = "email_required"
+    EMAIL_INVALID = "email_invalid"
     MUNICIPALITY_TAKEN = "municipality_taken"
     MUNICIPALITY_CODE_INVALID = "municipality_code_invalid"
     USER_INVALID = "user_invalid"

@@ -12,12 +12,41 @@ from django.utils.translation import gettext_lazy as _
 
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
+from medvirk.orgs.models import Municipality
 
 from .access import Actor, ensure_can_anywhere
 from .enums import AccountsAuditAction, AccountsErrorCode
 from .invitations import is_waiting, user_invite
 from .models import User
 from .permissions import Perm
+from .services import user_create
+
+
+def user_create_invited(
+    *,
+    actor: Actor,
+    municipality: Municipality,
+    username: str,
+    email: str,
+    base_url: str,
+    first_name: str = "",
+    last_name: str = "",
+) -> User:
+    """Add a staff user without a password and e-mail them an invitation, or nothing (``ROLES_MANAGE``).
+
+    One transaction: a failed e-mail (``OSError``/``smtplib.SMTPException``, raised on) stores no user.
+    """
+    with transaction.atomic():
+        user = user_create(
+            actor=actor,
+            municipality=municipality,
+            username=username,
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+        )
+        user_invite(actor=actor, user=user, base_url=base_url)
+    return user
 
 
 def _ensure_waiting(actor: Actor, user: User) -> None:

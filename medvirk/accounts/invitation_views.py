@@ -5,33 +5,23 @@ from __future__ import annotations
 import smtplib
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from medvirk.core.views import service_done, staff_view
 
-from .access import access_user_by_id
 from .invitation_services import invitation_resend, invitation_revoke
-from .invitations import is_waiting
-from .models import User
+from .invitations import invited_user_by_id
 from .requests import StaffRequest
-
-
-def _invited(request: StaffRequest, user_id: int) -> User:
-    """Return a staff user of the caller's municipality waiting on an invitation; otherwise 404."""
-    user = access_user_by_id(request.user, user_id)
-    if not is_waiting(user):
-        raise Http404
-    return user
 
 
 @require_POST
 @staff_view
 def resend(request: StaffRequest, user_id: int) -> HttpResponse:
     """E-mail a new invitation link; the old one stops working."""
-    user = _invited(request, user_id)
+    user = invited_user_by_id(request.user, user_id)
     try:
         service_done(
             request,
@@ -50,7 +40,7 @@ def resend(request: StaffRequest, user_id: int) -> HttpResponse:
 @staff_view
 def revoke(request: StaffRequest, user_id: int) -> HttpResponse:
     """Withdraw an invitation: its link stops working and the account is deactivated."""
-    user = _invited(request, user_id)
+    user = invited_user_by_id(request.user, user_id)
     service_done(
         request,
         _("The invitation to %(name)s was withdrawn and the account deactivated.") % {"name": user},

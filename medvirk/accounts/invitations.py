@@ -15,8 +15,11 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import transaction
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -33,7 +36,7 @@ from medvirk.core.models import AuditEvent
 from medvirk.orgs.models import Municipality
 from medvirk.orgs.selectors import municipality_root
 
-from .access import Actor, ensure_can_anywhere
+from .access import Actor, access_user_by_id, ensure_can_anywhere
 from .enums import AccountsAuditAction, AccountsErrorCode
 from .models import Role, User
 from .permissions import Perm
@@ -57,6 +60,14 @@ class WaitingInvitation:
     @property
     def expired(self) -> bool:
         return self.expires_at is not None and self.expires_at <= timezone.now()
+
+
+def invited_user_by_id(actor: Actor, user_id: int | str) -> User:
+    """A staff user of the actor's municipality waiting on an invitation; otherwise 404 (page and API)."""
+    user = access_user_by_id(actor, user_id)
+    if not is_waiting(user):
+        raise Http404
+    return user
 
 
 def invitations_waiting(*, municipality_id: int) -> list[WaitingInvitation]:
@@ -111,6 +122,14 @@ def user_invite(*, actor: Actor, user: User, base_url: str) -> None:
             gettext_lazy("Give an e-mail address to send the invitation to."),
             field="email",
         )
+    try:
+        validate_email(user.email)
+    except ValidationError as error:
+        raise ServiceError(
+            AccountsErrorCode.EMAIL_INVALID,
+            gettext_lazy("Write a whole e-mail address, such as ola.nordmann@kommune.no."),
+            field="email",
+        ) from error
     municipality = user.municipality
     context = {
         "user": user,
@@ -147,7 +166,11 @@ def municipality_start(
             gettext_lazy("A municipality number has four digits, for example 4601."),
             field="code",
         )
-    slug = slug or slugify(name)
+    slug = slugify(slug or name)  # the page's form checks a slug; the API may send any text
+    if not name or not slug:
+        raise ServiceError(
+            AccountsErrorCode.NAME_REQUIRED, gettext_lazy("Give the municipality's name."), field="name"
+        )
     if Municipality.objects.filter(code=code).exists() or Municipality.objects.filter(slug=slug).exists():
         raise ServiceError(
             AccountsErrorCode.MUNICIPALITY_TAKEN,

@@ -6,7 +6,6 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -45,7 +44,8 @@ from .forms import (
     TokenForm,
     UserCreateForm,
 )
-from .invitations import invitations_waiting, user_invite
+from .invitation_services import user_create_invited
+from .invitations import invitations_waiting
 from .models import ApiToken, IdPorten, RoleAssignment, User
 from .permissions import Perm
 from .requests import StaffRequest
@@ -220,12 +220,18 @@ def user_create(request: StaffRequest) -> HttpResponse:
         data = dict(form.cleaned_data)
         invite = data.pop("invite") and not data["password"]
         try:
-            with transaction.atomic():  # no user without the invitation that was asked for
+            if invite:  # no user without the invitation that was asked for
+                del data["password"]
+                user = user_create_invited(
+                    actor=request.user,
+                    municipality=municipality_of(request.user),
+                    base_url=request.build_absolute_uri("/"),
+                    **data,
+                )
+            else:
                 user = services.user_create(
                     actor=request.user, municipality=municipality_of(request.user), **data
                 )
-                if invite:
-                    user_invite(actor=request.user, user=user, base_url=request.build_absolute_uri("/"))
         except ServiceError as error:
             form.add_service_error(error)
         else:

@@ -6,7 +6,9 @@ from .choice import router as choice_router
 from .feedback import router as feedback_router
 from .insights import router as insights_router
 from .interchange import router as interchange_router
+from .invitations import router as invitations_router
 from .jobs import router as jobs_router
+from .operator import router as operator_router
 from .org_import import router as org_import_router
 from .orgs import router as orgs_router
 from .panels import router as panels_router
@@ -20,6 +22,8 @@ from .surveys import router as surveys_router
 api.add_router("/", org_import_router)  # before orgs: /units/import vs /units/{unit_id}
 api.add_router("/", orgs_router)
 api.add_router("/", accounts_router)
+api.add_router("/", invitations_router)
+api.add_router("/", operator_router)
 api.add_router("/", interchange_router)  # before surveys: /surveys/import vs /surveys/{id}
 api.add_router("/", surveys_router)
 api.add_router("/", survey_builder_router)
