@@ -114,6 +114,7 @@ PARAMS: dict[str, Callable[[Objects], Any]] = {
     "volunteer_id": lambda o: o["volunteer"].pk,
     "panels_public:confirm:token": lambda o: o[VOLUNTEER_TOKEN_KEY],
     "panels_public:withdraw:token": lambda o: o[VOLUNTEER_TOKEN_KEY],
+    "panels_public:link:token": lambda o: o[VOLUNTEER_TOKEN_KEY],
     "council_id": lambda o: o["council"].pk,
     "job_id": lambda o: o["job"].pk,
     "token_id": lambda o: o["api_token"].pk,

@@ -21,6 +21,8 @@ adds:
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import time
 from dataclasses import dataclass
 from enum import StrEnum
@@ -160,6 +162,15 @@ def citizen_expired(request: HttpRequest) -> bool:
     """True when this browser had an ID-porten login that has run out (the page says so)."""
     found = _stored(request)
     return found is not None and found.until < time.time()
+
+
+def subject_digest(subject: str) -> str:
+    """A keyed digest of ID-porten's subject (HMAC-SHA256 with ``SECRET_KEY``): what a record keeps.
+
+    The same as ``choice.services.VerifiedIdentity.digest`` for provider "idporten", so one person's
+    records can be linked without keeping the subject itself.
+    """
+    return hmac.new(settings.SECRET_KEY.encode(), f"idporten:{subject}".encode(), hashlib.sha256).hexdigest()
 
 
 def forget_citizen(request: HttpRequest) -> Citizen | None:

@@ -18,7 +18,8 @@ class Volunteer(TenantModel):
     personal_data = PersonalData(
         data=_(
             "name, e-mail address, answers to the sign-up form (age band, gender, district, immigrant"
-            " background, social background, languages, accessibility needs), the consent"
+            " background, social background, languages, accessibility needs), the consent; a keyed"
+            " digest of their ID-porten identifier when they link their registration to ID-porten"
         ),
         subjects=_("residents who volunteer for panels and councils"),
         purpose=_("draw panels by lot that match the population, and invite the people drawn"),
@@ -41,6 +42,9 @@ class Volunteer(TenantModel):
     consent_at = models.DateTimeField(_("consent given on"))
     email_confirmed = models.BooleanField(_("e-mail confirmed"), default=False)
     withdraw_token_hash = models.CharField(max_length=64, blank=True)
+    # accounts.idporten.subject_digest of the volunteer's ID-porten login, once they linked it: they
+    # then see and withdraw their registration after logging in (never the national identity number)
+    identity_digest = models.CharField(max_length=64, blank=True, db_index=True)
     household_key = models.CharField(_("household"), max_length=100, blank=True)
     source = models.CharField(max_length=20, default="signup")  # signup, import, demo
     created_at = models.DateTimeField(auto_now_add=True)

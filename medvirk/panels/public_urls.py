@@ -10,4 +10,6 @@ urlpatterns = [
     path("<slug:slug>/thanks/", views_public.thanks, name="thanks"),
     path("<slug:slug>/confirm/<str:token>/", views_public.confirm, name="confirm"),
     path("<slug:slug>/withdraw/<str:token>/", views_public.withdraw, name="withdraw"),
+    path("<slug:slug>/link/<str:token>/", views_public.link, name="link"),
+    path("<slug:slug>/mine/", views_public.mine, name="mine"),
 ]

@@ -104,6 +104,13 @@ def linkable_activities(user: Any) -> QuerySet[Activity]:
     return activities_for(user, Perm.PARTICIPATION_MANAGE).filter(kind=ActivityKind.COUNCIL_MEETING)
 
 
+def volunteer_by_identity(*, municipality: Municipality, digest: str) -> Volunteer | None:
+    """The volunteer who linked this ID-porten login (``accounts.idporten.subject_digest``), or None."""
+    if not digest:
+        return None
+    return Volunteer.objects.filter(municipality=municipality, identity_digest=digest).first()
+
+
 def volunteer_by_withdraw_token(*, municipality: Municipality, token: str) -> Volunteer | None:
     """Return the volunteer a withdraw link belongs to, or None."""
     if not token:

@@ -16,11 +16,12 @@ import hmac
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import send_mail
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from medvirk.accounts import idporten
 from medvirk.core.actors import SystemActor
 from medvirk.core.errors import ServiceError
 from medvirk.core.views import cookieless_view
@@ -29,7 +30,7 @@ from medvirk.orgs.models import Municipality
 from . import services
 from .forms import SignupForm, consent_text
 from .models import Volunteer
-from .selectors import volunteer_by_withdraw_token
+from .selectors import volunteer_by_identity, volunteer_by_withdraw_token
 
 #: Volunteers are no staff users: their own form or link is what allows each change.
 PUBLIC_ACTOR = SystemActor("volunteer sign-up, confirmation or withdrawal")
@@ -169,4 +170,94 @@ def withdraw(request: HttpRequest, slug: str, token: str) -> HttpResponse:
             },
             status=404,
         )
-    return render(request, "panels/public/withdraw.html", {"municipality": municipality})
+    return render(
+        request,
+        "panels/public/withdraw.html",
+        {"municipality": municipality, "link_url": _link_url(municipality, token)},
+    )
+
+
+def _link_url(municipality: Municipality, token: str) -> str:
+    """The page that links the registration to ID-porten, when the municipality offers it ("" if not)."""
+    level = idporten.required_level(idporten.config_for(municipality), idporten.Flow.VOLUNTEER)
+    return reverse("panels_public:link", args=[municipality.slug, token]) if level else ""
+
+
+def _identified(request: HttpRequest, municipality: Municipality) -> tuple[idporten.Citizen | None, str]:
+    """The volunteer's ID-porten login at the level the municipality asks for (404 when it asks none),
+    and the address that starts one."""
+    config = idporten.config_for(municipality)
+    level = idporten.required_level(config, idporten.Flow.VOLUNTEER)
+    if not level:
+        raise Http404
+    person = idporten.citizen(request, config)
+    login = idporten.login_url(municipality, idporten.Flow.VOLUNTEER, request.get_full_path())
+    return (person if person is not None and person.satisfies(level) else None), login
+
+
+@cookieless_view
+def link(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """Link the registration behind a withdraw link to the volunteer's ID-porten login.
+
+    The POST needs both the link's token and the ID-porten login in this browser's session (whose
+    cookie a cross-site form does not carry: SameSite=Lax).
+    """
+    municipality = get_object_or_404(Municipality, slug=slug)
+    volunteer = volunteer_by_withdraw_token(municipality=municipality, token=token)
+    if volunteer is None:
+        return render(
+            request,
+            "panels/public/message.html",
+            {
+                "municipality": municipality,
+                "title": _("The link does not work"),
+                "text": _("You may already have withdrawn. Nothing about you is stored under this link."),
+            },
+            status=404,
+        )
+    person, login = _identified(request, municipality)
+    if person is not None and request.method == "POST":
+        services.volunteer_identity_link(
+            actor=PUBLIC_ACTOR, volunteer=volunteer, digest=idporten.subject_digest(person.subject)
+        )
+        return redirect("panels_public:mine", slug=municipality.slug)
+    context = {
+        "municipality": municipality,
+        "volunteer": volunteer,
+        "identified": person is not None,
+        "login_url": login,
+        "expired": person is None and idporten.citizen_expired(request),
+    }
+    return render(request, "panels/public/link.html", context)
+
+
+@cookieless_view
+def mine(request: HttpRequest, slug: str) -> HttpResponse:
+    """A volunteer logged in with ID-porten sees their registration and may withdraw."""
+    municipality = get_object_or_404(Municipality, slug=slug)
+    person, login = _identified(request, municipality)
+    volunteer = (
+        volunteer_by_identity(municipality=municipality, digest=idporten.subject_digest(person.subject))
+        if person is not None
+        else None
+    )
+    if volunteer is not None and request.method == "POST":
+        services.volunteer_withdraw(actor=PUBLIC_ACTOR, volunteer=volunteer)
+        return render(
+            request,
+            "panels/public/message.html",
+            {
+                "municipality": municipality,
+                "title": _("You have withdrawn"),
+                "text": _("Everything we stored about you has been deleted."),
+            },
+        )
+    context = {
+        "municipality": municipality,
+        "volunteer": volunteer,
+        "identified": person is not None,
+        "login_url": login,
+        "expired": person is None and idporten.citizen_expired(request),
+        "here": request.get_full_path(),
+    }
+    return render(request, "panels/public/mine.html", context)

@@ -124,6 +124,21 @@ def volunteer_withdraw(*, actor: Actor, volunteer: Volunteer) -> None:
     volunteer.delete()
 
 
+def volunteer_identity_link(*, actor: Actor, volunteer: Volunteer, digest: str) -> Volunteer:
+    """Link the volunteer to an ID-porten login (a keyed digest of its pseudonymous subject).
+
+    After logging in they see and can withdraw their registration. A login linked to another
+    volunteer of the municipality before (a new sign-up) moves to this one.
+    """
+    ensure_panels(actor, volunteer.municipality_id)
+    Volunteer.objects.filter(municipality_id=volunteer.municipality_id, identity_digest=digest).exclude(
+        pk=volunteer.pk
+    ).update(identity_digest="")
+    volunteer.identity_digest = digest
+    volunteer.save(update_fields=["identity_digest"])
+    return volunteer
+
+
 def volunteers_purge_expired(
     *, actor: SystemActor, municipality_id: int, cutoff: Any, dry_run: bool = False
 ) -> int:
