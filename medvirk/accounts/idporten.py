@@ -6,6 +6,8 @@ adds:
 
 - Where: one OpenID Connect client for the installation or for a municipality (``IdPorten`` and
   allauth's ``SocialApp``; provider_id ``idporten`` or ``idporten-<slug>``), set up on a page.
+- Replay: allauth's OpenID Connect client sends no ``nonce``; the login adds one, kept in allauth's
+  server-side state, and the ID token must carry it.
 - Which level: each flow (``Flow``) has its required level; the login asks for it in
   ``acr_values`` and the level is kept in allauth's server-side state, so the browser cannot lower
   it. At every login the ``acr`` of the verified ID token is checked against it
@@ -251,6 +253,8 @@ def accept_login(request: HttpRequest, sociallogin: SocialLogin) -> None:
     extra = sociallogin.account.extra_data or {}
     # The level is read from the verified ID token only (the userinfo answer is not what ID-porten signs).
     claims = extra.get("id_token") or {}
+    if not state.get("medvirk_nonce") or claims.get("nonce") != state.get("medvirk_nonce"):
+        raise ImmediateHttpResponse(refused(request, "failed"))  # an ID token not made for this login
     got = str(claims.get("acr") or "")
     if level_rank(got) < level_rank(needed):
         raise ImmediateHttpResponse(

@@ -43,13 +43,21 @@ def login(request: HttpRequest) -> HttpResponse:
         raise Http404
     provider = idporten.IdPortenProvider(request, app=config.app)
     language = (get_language() or "nb")[:2]
+    # allauth's OpenID Connect client sends no nonce: Medvirk adds one, kept in allauth's state
+    # (server-side) and compared with the ID token's in idporten.accept_login.
+    nonce = secrets.token_urlsafe(24)
     return provider.redirect(
         request,
         AuthProcess.LOGIN,
         next_url=idporten.safe_next(request, request.GET.get("next", "")),
         scope=["openid"],  # the pseudonymous sub is all Medvirk uses (no profile, no e-mail)
-        auth_params={"acr_values": level, "ui_locales": language if language in ("nb", "nn", "en") else "nb"},
+        auth_params={
+            "acr_values": level,
+            "ui_locales": language if language in ("nb", "nn", "en") else "nb",
+            "nonce": nonce,
+        },
         medvirk_level=level,
+        medvirk_nonce=nonce,
         medvirk_flow=flow.value,
         medvirk_municipality=municipality.pk,
     )

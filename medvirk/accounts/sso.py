@@ -25,7 +25,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import urlencode, urlparse
 
 import requests
 from allauth.account.adapter import DefaultAccountAdapter
@@ -83,6 +83,49 @@ def login_choices() -> list[LoginChoice]:
         # The password form must always show, also on a database not yet migrated (a fresh
         # installation, or the new code started before `manage.py migrate` in an upgrade).
         return []
+
+
+def provider_logout_url(request: HttpRequest) -> str:
+    """Where to end the session at the municipality's provider after a logout ("" when none).
+
+    For a user logged in with single sign-on in this session (allauth's record of how they
+    authenticated): the provider's ``end_session_endpoint`` (OpenID Connect RP-initiated logout)
+    with ``client_id`` and ``post_logout_redirect_uri`` (the login page, to register at the
+    provider). No ``id_token_hint``: Medvirk keeps no token of staff (``SOCIALACCOUNT_STORE_TOKENS``);
+    Entra ID and the RP-initiated logout spec accept the client id instead. Called before the logout
+    flushes the session.
+    """
+    from allauth.account.authentication import get_authentication_records
+    from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
+
+    provider_id = next(
+        (
+            str(record.get("provider") or "")
+            for record in reversed(get_authentication_records(request, request.user))
+            if record.get("method") == "socialaccount"
+        ),
+        "",
+    )
+    row = (
+        SingleSignOn.objects.filter(app__provider_id=provider_id, enabled=True).select_related("app").first()
+        if provider_id
+        else None
+    )
+    if row is None:
+        return ""
+    try:
+        end_session = OpenIDConnectOAuth2Adapter(request, provider_id).openid_config.get(
+            "end_session_endpoint"
+        )
+    except (requests.RequestException, ValueError):
+        return ""  # the provider is unreachable: the Medvirk session still ends
+    if not end_session:
+        return ""
+    query = {
+        "client_id": row.app.client_id,
+        "post_logout_redirect_uri": request.build_absolute_uri(reverse("accounts:login")),
+    }
+    return f"{end_session}?{urlencode(query)}"
 
 
 def local_password_allowed(user: Any) -> bool:

@@ -154,9 +154,10 @@ def two_factor_setup(request: StaffRequest) -> HttpResponse:
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
-    """Log out and return to the front page."""
+    """Log out and return to the front page; after single sign-on, log out at the provider too."""
+    at_provider = sso.provider_logout_url(request)  # before the logout flushes the session
     logout(request)
-    return redirect("site:home")
+    return redirect(at_provider or "site:home")
 
 
 @staff_view

@@ -73,7 +73,7 @@ def test_login_asks_for_the_flows_level_with_state_and_pkce(demo: DemoData, prov
     query = parse_qs(urlsplit(start(Client(), demo)).query)
     assert query["acr_values"] == [HIGH]
     assert query["scope"] == ["openid"]
-    assert query["state"] and query["code_challenge_method"] == ["S256"]
+    assert query["state"] and query["code_challenge_method"] == ["S256"] and len(query["nonce"][0]) >= 32
     assert query["redirect_uri"] == [
         f"http://testserver/id-porten/callback/idporten-{demo.municipality.slug}/"
     ]
@@ -89,6 +89,18 @@ def test_the_level_cannot_be_lowered_by_the_browser(demo: DemoData, provider: Pr
     authorize = start(client, demo).replace(f"acr_values={HIGH}", f"acr_values={SUBSTANTIAL}")
     response = client.get(path_of(provider.authorize(authorize, "sub-low")))
     assert response.status_code == 403
+    assert citizen_of(client, demo) is None
+
+
+def test_an_id_token_with_another_nonce_is_refused(demo: DemoData, provider: Provider) -> None:
+    """allauth sends no nonce; Medvirk's own is checked (here changed on the way to the provider)."""
+    configure_idporten(demo.municipality, provider)
+    client = english()
+    provider.set_claims("sub-n", acr=HIGH)
+    authorize = start(client, demo)
+    nonce = parse_qs(urlsplit(authorize).query)["nonce"][0]
+    response = client.get(path_of(provider.authorize(authorize.replace(nonce, "another-nonce"), "sub-n")))
+    assert response.status_code == 401 and "could not be used" in response.content.decode()
     assert citizen_of(client, demo) is None
 
 

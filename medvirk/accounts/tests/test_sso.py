@@ -188,8 +188,22 @@ def test_logout_ends_the_single_sign_on_session(demo: DemoData, provider: Provid
     client = Client()
     sso_login(client, provider, demo.municipality.slug, "sub-l", email=demo.users["admin"].email)
     assert client.get("/overview/").status_code == 200
-    client.post("/accounts/logout/")
+    response = client.post("/accounts/logout/")
     assert client.get("/overview/")["Location"].startswith("/accounts/login/")
+    # and at the provider (RP-initiated logout), coming back to the login page
+    target = urlsplit(response["Location"])
+    assert f"{target.scheme}://{target.netloc}{target.path}" == f"{provider.issuer}/oauth2/end_session"
+    assert parse_qs(target.query) == {
+        "client_id": [CLIENT_ID],
+        "post_logout_redirect_uri": ["http://testserver/accounts/login/"],
+    }
+
+
+def test_logout_after_a_password_login_stays_in_medvirk(demo: DemoData, provider: Provider) -> None:
+    configure(demo.municipality, provider)
+    client = Client()
+    client.force_login(demo.users["analytiker"])
+    assert client.post("/accounts/logout/")["Location"] == "/"
 
 
 def test_local_passwords_off_refuses_the_password_but_not_operators(
