@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from medvirk.accounts import idporten
 from medvirk.core.actors import SystemActor
-from medvirk.core.errors import ServiceError
+from medvirk.core.forms import form_act
 from medvirk.core.views import cookieless_view
 from medvirk.orgs.models import Municipality
 
@@ -84,19 +84,20 @@ def signup(request: HttpRequest, slug: str) -> HttpResponse:
         if _throttled(request):
             form.add_error(None, _("Too many sign-ups from this connection. Please try again in an hour."))
             return render(request, "panels/public/signup.html", {"municipality": municipality, "form": form})
-        try:
-            volunteer, token, _created = services.volunteer_signup(
-                actor=PUBLIC_ACTOR,
-                municipality=municipality,
-                data=form.data_object(),
-                consent_text=consent_text(municipality),
-                consent=form.cleaned_data["consent"],
-            )
-        except ServiceError as error:
-            form.add_service_error(error)
-        else:
-            _send_links(request, municipality, volunteer, token)
-            return redirect("panels_public:thanks", slug)
+    if done := form_act(
+        request,
+        form,
+        lambda: services.volunteer_signup(
+            actor=PUBLIC_ACTOR,
+            municipality=municipality,
+            data=form.data_object(),
+            consent_text=consent_text(municipality),
+            consent=form.cleaned_data["consent"],
+        ),
+    ):
+        volunteer, token, _created = done.result
+        _send_links(request, municipality, volunteer, token)
+        return redirect("panels_public:thanks", slug)
     return render(request, "panels/public/signup.html", {"municipality": municipality, "form": form})
 
 

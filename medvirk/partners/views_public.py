@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from medvirk.core.actors import SystemActor
-from medvirk.core.errors import ServiceError
+from medvirk.core.forms import form_act
 from medvirk.orgs.models import Municipality
 
 from . import services
@@ -80,25 +80,24 @@ def propose(request: HttpRequest, slug: str) -> HttpResponse:
             raise Http404
     initial = organisation_initial(organisation) if organisation else {}
     form = ProposalForm(request.POST or None, districts=districts_of(municipality), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        if form.is_spam():
-            # Look like success so bots learn nothing; store nothing.
-            return redirect("partners_public:thanks", slug)
-        try:
-            services.proposal_submit(
-                actor=PUBLIC_ACTOR,
-                municipality=municipality,
-                organisation=organisation,
-                data=form.organisation_data(),
-                contact=form.contact(),
-                consent=form.cleaned_data["consent"],
-                message=form.cleaned_data["message"],
-                client=_client(request),
-            )
-        except ServiceError as error:
-            form.add_service_error(error)
-        else:
-            return redirect("partners_public:thanks", slug)
+    if request.method == "POST" and form.is_valid() and form.is_spam():
+        # Look like success so bots learn nothing; store nothing.
+        return redirect("partners_public:thanks", slug)
+    if form_act(
+        request,
+        form,
+        lambda: services.proposal_submit(
+            actor=PUBLIC_ACTOR,
+            municipality=municipality,
+            organisation=organisation,
+            data=form.organisation_data(),
+            contact=form.contact(),
+            consent=form.cleaned_data["consent"],
+            message=form.cleaned_data["message"],
+            client=_client(request),
+        ),
+    ):
+        return redirect("partners_public:thanks", slug)
     context = {"municipality": municipality, "form": form, "organisation": organisation}
     return render(request, "partners/public/propose.html", context)
 
