@@ -116,6 +116,20 @@ def _equity_in_request(client, url: str, repeat: int) -> float:
         equity_ahead.prepared_equity = made_ahead
 
 
+def _pdf_per_document(client, url: str, repeat: int) -> float:
+    """The unit PDF as it was made before: a new font configuration and the stylesheets parsed
+    for every document (``pdf._styles`` uncached). Warm median in ms."""
+    from medvirk.insights import pdf
+
+    once = pdf._styles
+    pdf._styles = once.__wrapped__
+    try:
+        assert client.get(url).status_code == 200, url
+        return _median_ms(lambda: client.get(url), repeat)
+    finally:
+        pdf._styles = once
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=7)
@@ -139,6 +153,9 @@ def main() -> None:
         call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
         call_command("load_population_sample", stdout=open(os.devnull, "w"))  # noqa: SIM115
     settings.ALLOWED_HOSTS = ["*"]
+    import logging
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)  # the page's CSS the PDF ignores
     from medvirk.accounts.models import User
     from medvirk.insights import equity, equity_ahead
     from medvirk.insights.tables import SurveyResults
@@ -160,8 +177,10 @@ def main() -> None:
             "results page": f"/results/{survey.pk}/?unit={unit.pk}",
             "equity report": equity_url,
         }
+        pdf_before = None
         if unit.parent_id is not None:  # a unit's PDF is made in the request (issue 21: ≤ 3× its page)
             pages["unit PDF"] = f"/results/{survey.pk}/report.pdf?unit={unit.pk}"
+            pdf_before = _pdf_per_document(client, pages["unit PDF"], args.repeat)
         cold = {}
         for name, url in pages.items():
             start = time.perf_counter()
@@ -180,6 +199,13 @@ def main() -> None:
             f"({before / base:.2f}× results); after, from the worker's cache {warm['equity report']:.0f} ms; "
             f"the worker's computation {worker_ms:.0f} ms"
         )
+        if pdf_before is not None:
+            print(
+                f"{unit.name}: unit PDF before (fonts and stylesheets set up per document) "
+                f"{pdf_before:.0f} ms "
+                f"({pdf_before / base:.2f}× results); after (once per process) {warm['unit PDF']:.0f} ms "
+                f"({warm['unit PDF'] / base:.2f}×)"
+            )
         if unit.parent_id is None:
             _municipality_pdf(unit, survey, base)
     _components(args.repeat)

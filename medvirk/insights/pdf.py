@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import functools
 import io
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -64,7 +66,7 @@ def _fetcher() -> Any:
 
 
 def report_html(overview: Overview, threshold: int, request: HttpRequest | None = None) -> str:
-    """Render the unit report as self-contained HTML (styles inlined) for WeasyPrint.
+    """Render the unit report as HTML for WeasyPrint (its stylesheets: :func:`_styles`).
 
     Without ``request`` (a background job) the page language is the active one.
     """
@@ -73,10 +75,40 @@ def report_html(overview: Overview, threshold: int, request: HttpRequest | None 
         "o": overview,
         "threshold": threshold,
         "min_other_municipalities": MIN_OTHER_MUNICIPALITIES,
-        "css": CSS.read_text(),
         "LANGUAGE_CODE": get_language() or "nb",
     }
     return render_to_string("insights/report_pdf.html", context, request=request)
+
+
+# WeasyPrint lays out one document at a time per process with the shared font configuration
+# below (its caches are plain dicts); gunicorn's sync workers never wait on it.
+_LOCK = threading.Lock()
+
+
+@functools.cache
+def _styles() -> tuple[Any, list[Any]]:
+    """Return the process's font configuration and the report's parsed stylesheets, made once.
+
+    A ``FontConfiguration`` per document loaded the system's fonts and wrote each of the 35 font
+    faces to a temporary folder for fontconfig, and the stylesheets were parsed again from the
+    page's ``<style>``: about half of a unit PDF's time (bench/equity/RESULTS.md). Both are
+    reusable across documents (WeasyPrint's API takes them per call for that reason).
+    """
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    fetcher = _fetcher()
+    font_config = FontConfiguration()
+    sheets = [
+        weasyprint.CSS(string=fonts.pdf_css(), font_config=font_config, url_fetcher=fetcher),
+        weasyprint.CSS(string=CSS.read_text(), font_config=font_config, url_fetcher=fetcher),
+    ]
+    return font_config, sheets
+
+
+# The font configuration removes its temporary folder when collected: before the interpreter
+# takes its modules down.
+atexit.register(_styles.cache_clear)
 
 
 def report_filename(overview: Overview) -> str:
@@ -92,20 +124,18 @@ def report_pdf_bytes(
 ) -> bytes:
     """Lay out and write the unit report as PDF; ``progress(step)`` is told "layout" and "write"."""
     import weasyprint
-    from weasyprint.text.fonts import FontConfiguration
 
     html = report_html(overview, threshold, request)
-    fetcher = _fetcher()
-    font_config = FontConfiguration()
-    font_css = weasyprint.CSS(string=fonts.pdf_css(), font_config=font_config, url_fetcher=fetcher)
     if progress:
         progress("layout")
-    document = weasyprint.HTML(string=html, url_fetcher=fetcher).render(
-        stylesheets=[font_css], font_config=font_config
-    )
-    if progress:
-        progress("write")
-    return bytes(document.write_pdf())
+    with _LOCK:
+        font_config, sheets = _styles()
+        document = weasyprint.HTML(string=html, url_fetcher=_fetcher()).render(
+            stylesheets=sheets, font_config=font_config
+        )
+        if progress:
+            progress("write")
+        return bytes(document.write_pdf())
 
 
 def report_pdf(request: HttpRequest, overview: Overview, threshold: int) -> HttpResponse:

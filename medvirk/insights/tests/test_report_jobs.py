@@ -107,3 +107,32 @@ def test_a_unit_without_units_below_gets_its_report_at_once(
     assert client.get(f"/results/{survey.pk}/report/prepare/?unit={sol}").status_code == 405
     assert _start(client, survey, demo.units[""].pk).status_code == 404  # not her unit
     assert not Job.objects.filter(kind=REPORT_JOB).exists()
+
+
+def test_unit_reports_share_one_font_setup_per_process(survey: Any, client_as: Any, demo: DemoData) -> None:
+    """Fonts and stylesheets are set up once per process (issue 21: half a unit PDF's time), and
+    each later document still embeds the report's font and carries its own unit's text."""
+    import io
+
+    from pypdf import PdfReader
+
+    from .. import pdf
+
+    pdf._styles.cache_clear()
+    client = client_as("admin")
+    texts = {}
+    for name in ("Solsikken barnehage", "Sørbyen barnehage"):
+        response = client.get(f"/results/{survey.pk}/report.pdf?unit={demo.units[name].pk}")
+        assert response.status_code == 200
+        reader = PdfReader(io.BytesIO(response.content))
+        fonts = {
+            str(font["/BaseFont"])
+            for page in reader.pages
+            for font in page["/Resources"]["/Font"].values()  # type: ignore[index]
+        }
+        assert any("Inter" in f for f in fonts), fonts
+        texts[name] = "".join(page.extract_text() for page in reader.pages)
+    assert pdf._styles.cache_info().misses == 1  # one font configuration for both documents
+    assert "Solsikken barnehage" in texts["Solsikken barnehage"]
+    assert "Sørbyen barnehage" in texts["Sørbyen barnehage"]
+    assert "Solsikken barnehage" not in texts["Sørbyen barnehage"]
