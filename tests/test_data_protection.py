@@ -88,6 +88,42 @@ def test_retention_kinds_cover_every_kind_of_personal_data_the_issue_names() -> 
         assert retention_kind_by_key(str(model_retention.retention)) is not None
 
 
+# Where each retention kind's dry run is tested (counts, changes nothing): a new kind fails the
+# inventory below until it has one.
+HERE = "tests/test_data_protection.py::test_dry_run_counts_and_changes_nothing_then_the_purge_removes"
+CHOICE = "medvirk/choice/tests/test_retention.py::"
+DRY_RUN_TESTS = {
+    "panels.volunteers": HERE,
+    "partners.contact_persons": HERE,
+    "surveys.invitations": HERE,
+    "feedback.episodes": (
+        "medvirk/feedback/tests/test_daily.py::test_purge_dry_run_counts_episodes_due_and_anonymises_nothing"
+    ),
+    "core.jobs": "medvirk/core/tests/test_jobs.py::test_purge_dry_run_counts_expired_jobs_and_keeps_them",
+    "choice.online_requests": CHOICE + "test_online_requests_go_a_period_after_they_were_handled",
+    "choice.client_references": CHOICE
+    + "test_clients_case_references_are_replaced_once_and_their_history_stays",
+}
+
+
+def test_every_retention_kind_has_a_dry_run_test() -> None:
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    assert set(DRY_RUN_TESTS) == {kind.key for kind in retention_kinds()}
+    for kind, where in DRY_RUN_TESTS.items():
+        path, name = where.split("::")
+        source = (root / path).read_text()
+        found = [
+            node
+            for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.FunctionDef) and node.name == name
+        ]
+        assert found, f"{kind}: no test {where}"
+        assert "dry" in ast.unparse(found[0]), f"{kind}: {where} runs no dry run"
+
+
 def test_only_root_administrators_set_periods_within_bounds(demo: Any) -> None:
     admin, analyst = demo.users["admin"], demo.users["analytiker"]
     with pytest.raises(ServiceError) as refused:

@@ -207,6 +207,24 @@ def test_database_backend_queues_the_job_and_the_worker_runs_it(demo: Any) -> No
     assert DBTaskResult.objects.get(id=job.task_id).status == "SUCCESSFUL"
 
 
+def test_purge_dry_run_counts_expired_jobs_and_keeps_them(demo: Any) -> None:
+    old = _start(demo)
+    Job.objects.filter(pk=old.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    out = StringIO()
+    call_command(
+        "purge_personal_data",
+        "--dry-run",
+        "--kind",
+        "core.jobs",
+        "--municipality",
+        demo.municipality.code,
+        stdout=out,
+    )
+    assert f"{demo.municipality.name}: core.jobs (kept 7 days): 1 would be removed" in out.getvalue()
+    old.refresh_from_db()
+    assert os.path.exists(old.result_file.path)  # neither the job nor its file is touched
+
+
 def test_purge_deletes_expired_jobs_and_their_files(demo: Any) -> None:
     old, fresh = _start(demo), _start(demo)
     path = old.result_file.path

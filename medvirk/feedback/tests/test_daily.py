@@ -49,6 +49,22 @@ def test_daily_command_anonymises_only_what_is_due(fb: Feedback) -> None:
     assert still_open.anonymised_at is None
 
 
+def test_purge_dry_run_counts_episodes_due_and_anonymises_nothing(fb: Feedback) -> None:
+    old = closed_episode(fb, timezone.localdate() - timedelta(days=400))  # past the default 12 months
+    recent = closed_episode(fb, timezone.localdate() - timedelta(days=30))
+    out = io.StringIO()
+    code = fb.demo.municipality.code
+    args = ("--kind", "feedback.episodes", "--municipality", code)
+    call_command("purge_personal_data", "--dry-run", *args, stdout=out)
+    assert "feedback.episodes (kept 12 months): 1 would be removed" in out.getvalue()
+    old.refresh_from_db()
+    assert old.anonymised_at is None and old.alias == "A"
+    call_command("purge_personal_data", *args, stdout=io.StringIO())
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert old.anonymised_at is not None and recent.anonymised_at is None
+
+
 def test_add_months_at_month_ends() -> None:
     assert services._add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
     assert services._add_months(date(2026, 11, 30), 3) == date(2027, 2, 28)
