@@ -9,7 +9,7 @@ role on the provider's unit and see only its clients, each from the client's fir
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.cache import cache
@@ -259,6 +259,32 @@ def provider_clients(*, provider: Provider, today: date) -> list[ProviderClient]
         .order_by("client__alias")
     )
     return [ProviderClient(a.client.alias, a.client.service.name, a.starts_on, a.ends_on) for a in rows]
+
+
+@dataclass(frozen=True)
+class ProviderOverview:
+    """What a provider's staff see first: clients today, who comes and who leaves soon."""
+
+    provider: Provider
+    clients: int
+    arriving: int  # announced, first day within ``within_days``
+    leaving: int  # last day within ``within_days``
+
+
+def provider_overview(*, provider: Provider, today: date, within_days: int = 30) -> ProviderOverview:
+    """Return the provider's client counts for its staff's home page (one query).
+
+    Counts only: who the clients are stays on the client list, which shows a client from the
+    first day with the provider (``provider_clients``).
+    """
+    soon = today + timedelta(days=within_days)
+    current = Q(starts_on__lte=today) & (Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+    counts = Assignment.objects.filter(provider=provider).aggregate(
+        clients=Count("pk", filter=current),
+        arriving=Count("pk", filter=Q(starts_on__gt=today, starts_on__lte=soon)),
+        leaving=Count("pk", filter=current & Q(ends_on__isnull=False, ends_on__lte=soon)),
+    )
+    return ProviderOverview(provider, counts["clients"], counts["arriving"], counts["leaving"])
 
 
 def requests_for(*, user: Any, status: str = RequestStatus.NEW) -> QuerySet[OnlineRequest]:

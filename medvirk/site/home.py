@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from medvirk.accounts.access import can, can_anywhere
 from medvirk.accounts.models import User
 from medvirk.accounts.permissions import Perm
+from medvirk.choice import selectors as choice_selectors
 from medvirk.insights import selectors as insights_selectors
 from medvirk.orgs.models import OrgUnit
 from medvirk.panels import selectors as panels_selectors
@@ -24,7 +25,7 @@ from medvirk.participation import selectors as participation_selectors
 from medvirk.partners import selectors as partners_selectors
 from medvirk.population import selectors as population_selectors
 from medvirk.surveys import selectors as survey_selectors
-from medvirk.surveys.models import Survey
+from medvirk.surveys.models import Survey, SurveyStatus
 
 MAX_ROUNDS = 5  # open rounds shown (closing soonest first); the survey list has the rest
 MAX_MEASURES = 5
@@ -65,6 +66,8 @@ class Home:
     panels: list[tuple[Any, int]] = field(default_factory=list)
     cycle: participation_selectors.CycleStep | None = None
     checklist: list[ChecklistItem] = field(default_factory=list)
+    providers: list[choice_selectors.ProviderOverview] = field(default_factory=list)
+    results: list[tuple[Survey, str]] = field(default_factory=list)  # latest rounds with results
 
     @property
     def closing_with_few_answers(self) -> list[OpenRound]:
@@ -72,8 +75,9 @@ class Home:
 
     @property
     def nothing_to_do(self) -> bool:
+        arrivals = [p for p in self.providers if p.arriving or p.leaving]
         todo = (self.closing_with_few_answers, self.measures, self.proposals, self.panels, self.cycle)
-        return not any(todo)
+        return not any(todo) and not arrivals
 
 
 def _rounds(user: Any, today: datetime.date) -> tuple[list[OpenRound], int]:
@@ -146,4 +150,22 @@ def home_for(user: Any, *, today: datetime.date) -> Home:
     if can_anywhere(user, Perm.PANELS_MANAGE):
         home.panels = panels_selectors.panels_to_finish(user.municipality_id)
     home.checklist = _checklist(user)
+    if can_anywhere(user, Perm.CHOICE_CLIENTS) and not can_anywhere(user, Perm.CHOICE_SETUP):
+        # Provider staff (whoever keeps the providers has the choice pages for all of them).
+        home.providers, home.results = _provider_home(user, today)
     return home
+
+
+def _provider_home(user: Any, today: datetime.date) -> tuple[list[Any], list[tuple[Survey, str]]]:
+    """A provider's staff: their provider's clients now and soon, and their latest survey results.
+
+    Provider staff hold no municipal role, so the sections above are mostly empty for them; what
+    they need is who they serve and what their users said.
+    """
+    providers = choice_selectors.providers_for(user=user, perm=Perm.CHOICE_CLIENTS)
+    overviews = [choice_selectors.provider_overview(provider=p, today=today) for p in providers[:MAX_ROUNDS]]
+    surveys = insights_selectors.surveys_with_results(user=user)
+    closed = [s for s in surveys if s.status == SurveyStatus.CLOSED]
+    closed.sort(key=lambda s: (s.closes_on or s.created_on, s.pk), reverse=True)
+    results = [(s, reverse("insights:survey_results", args=[s.pk])) for s in closed[:3]]
+    return overviews, results

@@ -81,6 +81,39 @@ def test_a_choice_starting_later_is_not_in_the_providers_list_before_its_first_d
     assert client.assignments.get().starts_on == today + timedelta(days=5)
 
 
+def test_provider_staff_home_page_shows_their_clients_arrivals_and_survey_results(
+    english: Any, base: ChoiceDemo, demo: Any
+) -> None:
+    from tests.choice_support import round_with
+
+    staff = english("leverandor.omsorgpluss")
+    provider = base.providers[PRIVATE_A]
+    page = staff.get("/overview/").content.decode()
+    assert f'id="provider-{provider.pk}"' in page and "Clients today" in page
+    assert f'href="/choice/providers/{provider.pk}/clients/"' in page
+    assert f'id="todo-provider-{provider.pk}"' not in page  # nobody comes or goes yet
+    assert base.providers[PRIVATE_B].name not in page  # only their own provider
+    handler = english("saksbehandler")
+    client = _register(handler, base, alias="K-soon")
+    today = timezone.localdate()
+    handler.post(
+        f"/choice/clients/{client.pk}/choose/",
+        {
+            "provider": provider.pk,
+            "chosen_on": today.isoformat(),
+            "starts_on": (today + timedelta(days=5)).isoformat(),
+            "channel": "paper",
+        },
+    )
+    page = staff.get("/overview/").content.decode()
+    assert f'id="todo-provider-{provider.pk}"' in page
+    assert f"1 new client starts with {provider.name} within 30 days." in page
+    assert "K-soon" not in page  # counts only: the list shows a client from the first day
+    survey = round_with(demo, (6, 6, 6), label="2025")
+    page = staff.get("/overview/").content.decode()
+    assert "What your users answered" in page and f'href="/results/{survey.pk}/"' in page
+
+
 def test_a_refused_choice_is_shown_next_to_the_field_and_keeps_the_page(
     english: Any, base: ChoiceDemo
 ) -> None:

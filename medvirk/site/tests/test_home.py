@@ -171,7 +171,9 @@ def test_nothing_to_do(client_as: Any, demo: Any) -> None:
     assert 'id="todo-heading"' in page and "Ingenting haster" in page and 'class="mv-todo"' not in page
 
 
-@pytest.mark.parametrize("username", ["admin", "leder.solsikken", "koordinator", "lesetilgang"])
+@pytest.mark.parametrize(
+    "username", ["admin", "leder.solsikken", "koordinator", "lesetilgang", "leverandor.omsorgpluss"]
+)
 def test_home_page_queries_are_bounded(
     client_as: Any, demo: Any, username: str, django_assert_max_num_queries: Any
 ) -> None:
