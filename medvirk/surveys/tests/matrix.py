@@ -13,7 +13,7 @@ from typing import Any
 from medvirk.accounts.demo import DemoData
 from medvirk.surveys import services
 from medvirk.surveys.models import Survey, SurveyUnit
-from tests.matrix_support import EKS, Case, api_call, get, in_, staff
+from tests.matrix_support import EKS, ONCE, Case, api, in_, page, post, staff
 from tests.sample_survey import sample_definition
 
 # Who may distribute (see answers, links, codes) each survey; who may design it.
@@ -105,16 +105,12 @@ def sid(d: DemoData, t: str) -> int:
     return survey_for(d, t).pk
 
 
-def unit_url(suffix: str) -> Any:
-    def url(d: DemoData, t: str) -> str:
-        su = unit_for(d, t)
-        return f"/surveys/{su.survey_id}/units/{su.pk}/{suffix}"
-
-    return url
+def survey_of_unit(d: DemoData, t: str) -> int:
+    return unit_for(d, t).survey_id
 
 
-def _page(path: Any) -> Any:
-    return lambda c, d, t: c.get(path(d, t))
+def unit_id(d: DemoData, t: str) -> int:
+    return unit_for(d, t).pk
 
 
 def _make_codes(c: Any, d: DemoData, t: str) -> Any:
@@ -134,223 +130,137 @@ def _local_key(d: DemoData, t: str) -> str:
     return local_question_add(actor=actor, survey_unit=su, question=LOCAL_QUESTION)
 
 
-def _local_url(d: DemoData, t: str) -> str:
-    return "/api/v1" + unit_url("local-questions")(d, t)
-
-
 def _public_link(d: DemoData, t: str) -> str:
     return unit_for(d, "own").link_key
 
 
+def _new_survey(d: DemoData, t: str) -> dict[str, Any]:
+    owner = (d.other_units[""] if t == "foreign" else d.units[OWNERS.get(t, "")]).pk
+    return {
+        "owner_unit_id": owner,
+        "unit_ids": [owner],
+        "round_label": "api-matrix",
+        "template": "kindergarten_parents",
+    }
+
+
+def _surveys_page(a: str | None, t: str) -> bool:
+    return bool(DISTRIBUTE.get(a or "") or UNIT_DESIGN.get(a or ""))
+
+
+S = "/surveys/{s}"  # a survey's pages
+U = "/surveys/{s}/units/{u}/"  # a survey unit's pages
+SU = "/api/v1/surveys/{survey_id}/units/{survey_unit_id}"  # a survey unit in the API
+D, UD, UL = in_(DESIGN), in_(UNIT_DISTRIBUTE), in_(UNIT_LOCAL)
 CASES = [
-    Case(
-        "surveys:list",
-        get("/surveys/"),
-        lambda a, t: bool(DISTRIBUTE.get(a or "") or UNIT_DESIGN.get(a or "")),
-        per_target=False,
-    ),
-    Case(
-        "surveys:create", get("/surveys/new/"), lambda a, t: bool(UNIT_DESIGN.get(a or "")), per_target=False
-    ),
-    Case("surveys:detail", _page(lambda d, t: f"/surveys/{sid(d, t)}/"), in_(DISTRIBUTE)),
-    Case(
-        "surveys:status",
-        lambda c, d, t: c.post(f"/surveys/{sid(d, t)}/status/", {"status": "closed"}),
-        in_(DESIGN),
-    ),
-    Case(
+    page("surveys:list", "/surveys/", _surveys_page, ONCE),
+    page("surveys:create", "/surveys/new/", lambda a, t: bool(UNIT_DESIGN.get(a or "")), ONCE),
+    page("surveys:detail", S + "/", in_(DISTRIBUTE), s=sid),
+    post("surveys:status", S + "/status/", D, data=lambda d, t: {"status": "closed"}, s=sid),
+    post(
         "surveys:dates",
-        lambda c, d, t: c.post(
-            f"/surveys/{sid(d, t)}/dates/", {"opens_on": "2026-01-01", "closes_on": "2030-12-31"}
-        ),
-        in_(DESIGN),
+        S + "/dates/",
+        D,
+        data=lambda d, t: {"opens_on": "2026-01-01", "closes_on": "2030-12-31"},
+        s=sid,
     ),
-    Case("surveys:definition", _page(lambda d, t: f"/surveys/{sid(d, t)}/questions/"), in_(DESIGN)),
-    Case("surveys:translate", _page(lambda d, t: f"/surveys/{sid(d, t)}/translate/en/"), in_(DESIGN)),
-    Case("surveys:build", _page(lambda d, t: f"/surveys/{sid(d, t)}/build/"), in_(DESIGN)),
-    Case("surveys:build_question", _page(lambda d, t: f"/surveys/{sid(d, t)}/build/q_channel/"), in_(DESIGN)),
-    Case("surveys:check", _page(lambda d, t: f"/surveys/{sid(d, t)}/check/"), in_(DESIGN)),
-    Case("surveys:preview", _page(lambda d, t: f"/surveys/{sid(d, t)}/preview/"), in_(DESIGN)),
-    Case("surveys:distribute", _page(unit_url("")), in_(UNIT_DISTRIBUTE), targets=UNIT_TARGETS),
-    Case("surveys:poster", _page(unit_url("poster/")), in_(UNIT_DISTRIBUTE), targets=UNIT_TARGETS),
-    Case("surveys:paper", _page(unit_url("paper/")), in_(UNIT_DISTRIBUTE), targets=UNIT_TARGETS),
-    Case("surveys:codes", _make_codes, in_(UNIT_DISTRIBUTE), targets=UNIT_TARGETS),
-    Case("surveys:local", _page(unit_url("local/")), in_(UNIT_LOCAL), targets=UNIT_TARGETS),
-    Case(
-        "api:GET /api/v1/survey-templates",
-        api_call("GET", lambda d, t: "/api/v1/survey-templates"),
-        staff,
-        per_target=False,
-        api=True,
+    page("surveys:definition", S + "/questions/", D, s=sid),
+    page("surveys:translate", S + "/translate/en/", D, s=sid),
+    page("surveys:build", S + "/build/", D, s=sid),
+    page("surveys:build_question", S + "/build/q_channel/", D, s=sid),
+    page("surveys:check", S + "/check/", D, s=sid),
+    page("surveys:preview", S + "/preview/", D, s=sid),
+    page("surveys:distribute", U, UD, UNIT_TARGETS, s=survey_of_unit, u=unit_id),
+    page("surveys:poster", U + "poster/", UD, UNIT_TARGETS, s=survey_of_unit, u=unit_id),
+    page("surveys:paper", U + "paper/", UD, UNIT_TARGETS, s=survey_of_unit, u=unit_id),
+    Case("surveys:codes", _make_codes, UD, targets=UNIT_TARGETS),
+    page("surveys:local", U + "local/", UL, UNIT_TARGETS, s=survey_of_unit, u=unit_id),
+    # the API
+    api("GET /api/v1/survey-templates", staff, ONCE),
+    api("GET /api/v1/surveys", staff, ONCE),
+    api("POST /api/v1/surveys", in_(UNIT_DESIGN), None, _new_survey),
+    api("GET /api/v1/surveys/{survey_id}", in_(DISTRIBUTE), survey_id=sid),
+    api(
+        "PUT /api/v1/surveys/{survey_id}/definition", D, None, lambda d, t: sample_definition(), survey_id=sid
     ),
-    Case(
-        "api:GET /api/v1/surveys",
-        api_call("GET", lambda d, t: "/api/v1/surveys"),
-        staff,
-        per_target=False,
-        api=True,
+    api(
+        "POST /api/v1/surveys/{survey_id}/builder",
+        D,
+        None,
+        lambda d, t: {"op": "move_question", "key": "q_channel", "direction": "down"},
+        survey_id=sid,
     ),
-    Case(
-        "api:POST /api/v1/surveys",
-        api_call(
-            "POST",
-            lambda d, t: "/api/v1/surveys",
-            lambda d, t: {
-                "owner_unit_id": (d.other_units[""] if t == "foreign" else d.units[OWNERS.get(t, "")]).pk,
-                "unit_ids": [(d.other_units[""] if t == "foreign" else d.units[OWNERS.get(t, "")]).pk],
-                "round_label": "api-matrix",
-                "template": "kindergarten_parents",
-            },
-        ),
-        in_(UNIT_DESIGN),
-        api=True,
+    api("GET /api/v1/surveys/{survey_id}/builder/texts", D, survey_id=sid),
+    api("GET /api/v1/surveys/{survey_id}/builder/check", D, survey_id=sid),
+    api("GET /api/v1/surveys/{survey_id}/builder/preview", D, query="lang=en", survey_id=sid),
+    api(
+        "POST /api/v1/surveys/{survey_id}/builder/languages/{language}",
+        D,
+        None,
+        lambda d, t: {"publish": True},
+        survey_id=sid,
+        language="en",
     ),
-    Case(
-        "api:GET /api/v1/surveys/{survey_id}",
-        api_call("GET", lambda d, t: f"/api/v1/surveys/{sid(d, t)}"),
-        in_(DISTRIBUTE),
-        api=True,
+    api("POST /api/v1/surveys/{survey_id}/status", D, None, lambda d, t: {"status": "closed"}, survey_id=sid),
+    api("GET /api/v1/surveys/{survey_id}/units", in_(DISTRIBUTE), survey_id=sid),
+    api(
+        f"POST {SU}/codes",
+        UD,
+        UNIT_TARGETS,
+        lambda d, t: {"count": 3},
+        survey_id=survey_of_unit,
+        survey_unit_id=unit_id,
     ),
-    Case(
-        "api:PUT /api/v1/surveys/{survey_id}/definition",
-        api_call(
-            "PUT", lambda d, t: f"/api/v1/surveys/{sid(d, t)}/definition", lambda d, t: sample_definition()
-        ),
-        in_(DESIGN),
-        api=True,
+    api(
+        f"POST {SU}/invitations",
+        UD,
+        UNIT_TARGETS,
+        lambda d, t: {"emails": ["ola@example.no"]},
+        survey_id=survey_of_unit,
+        survey_unit_id=unit_id,
     ),
-    Case(
-        "api:POST /api/v1/surveys/{survey_id}/builder",
-        api_call(
-            "POST",
-            lambda d, t: f"/api/v1/surveys/{sid(d, t)}/builder",
-            lambda d, t: {"op": "move_question", "key": "q_channel", "direction": "down"},
-        ),
-        in_(DESIGN),
-        api=True,
+    api(f"POST {SU}/reminders", UD, UNIT_TARGETS, survey_id=survey_of_unit, survey_unit_id=unit_id),
+    api(
+        f"PUT {SU}/user-count",
+        UD,
+        UNIT_TARGETS,
+        lambda d, t: {"user_count": 40},
+        survey_id=survey_of_unit,
+        survey_unit_id=unit_id,
     ),
-    Case(
-        "api:GET /api/v1/surveys/{survey_id}/builder/texts",
-        api_call("GET", lambda d, t: f"/api/v1/surveys/{sid(d, t)}/builder/texts"),
-        in_(DESIGN),
-        api=True,
+    api(f"GET {SU}/local-questions", UL, UNIT_TARGETS, survey_id=survey_of_unit, survey_unit_id=unit_id),
+    api(
+        f"POST {SU}/local-questions",
+        UL,
+        UNIT_TARGETS,
+        lambda d, t: LOCAL_QUESTION,
+        survey_id=survey_of_unit,
+        survey_unit_id=unit_id,
     ),
-    Case(
-        "api:GET /api/v1/surveys/{survey_id}/builder/check",
-        api_call("GET", lambda d, t: f"/api/v1/surveys/{sid(d, t)}/builder/check"),
-        in_(DESIGN),
-        api=True,
+    api(
+        f"PUT {SU}/local-questions/{{key}}",
+        UL,
+        UNIT_TARGETS,
+        lambda d, t: LOCAL_QUESTION,
+        key=_local_key,
+        survey_id=survey_of_unit,
+        survey_unit_id=unit_id,
     ),
-    Case(
-        "api:GET /api/v1/surveys/{survey_id}/builder/preview",
-        api_call("GET", lambda d, t: f"/api/v1/surveys/{sid(d, t)}/builder/preview?lang=en"),
-        in_(DESIGN),
-        api=True,
+    api(
+        f"DELETE {SU}/local-questions/{{key}}",
+        UL,
+        UNIT_TARGETS,
+        key=_local_key,
+        survey_id=survey_of_unit,
+        survey_unit_id=unit_id,
     ),
-    Case(
-        "api:POST /api/v1/surveys/{survey_id}/builder/languages/{language}",
-        api_call(
-            "POST",
-            lambda d, t: f"/api/v1/surveys/{sid(d, t)}/builder/languages/en",
-            lambda d, t: {"publish": True},
-        ),
-        in_(DESIGN),
-        api=True,
-    ),
-    Case(
-        "api:POST /api/v1/surveys/{survey_id}/status",
-        api_call(
-            "POST", lambda d, t: f"/api/v1/surveys/{sid(d, t)}/status", lambda d, t: {"status": "closed"}
-        ),
-        in_(DESIGN),
-        api=True,
-    ),
-    Case(
-        "api:GET /api/v1/surveys/{survey_id}/units",
-        api_call("GET", lambda d, t: f"/api/v1/surveys/{sid(d, t)}/units"),
-        in_(DISTRIBUTE),
-        api=True,
-    ),
-    Case(
-        "api:POST /api/v1/surveys/{survey_id}/units/{survey_unit_id}/codes",
-        api_call("POST", lambda d, t: "/api/v1" + unit_url("codes")(d, t), lambda d, t: {"count": 3}),
-        in_(UNIT_DISTRIBUTE),
-        api=True,
-        targets=UNIT_TARGETS,
-    ),
-    Case(
-        "api:POST /api/v1/surveys/{survey_id}/units/{survey_unit_id}/invitations",
-        api_call(
-            "POST",
-            lambda d, t: "/api/v1" + unit_url("invitations")(d, t),
-            lambda d, t: {"emails": ["ola@example.no"]},
-        ),
-        in_(UNIT_DISTRIBUTE),
-        api=True,
-        targets=UNIT_TARGETS,
-    ),
-    Case(
-        "api:POST /api/v1/surveys/{survey_id}/units/{survey_unit_id}/reminders",
-        api_call("POST", lambda d, t: "/api/v1" + unit_url("reminders")(d, t)),
-        in_(UNIT_DISTRIBUTE),
-        api=True,
-        targets=UNIT_TARGETS,
-    ),
-    Case(
-        "api:PUT /api/v1/surveys/{survey_id}/units/{survey_unit_id}/user-count",
-        api_call(
-            "PUT", lambda d, t: "/api/v1" + unit_url("user-count")(d, t), lambda d, t: {"user_count": 40}
-        ),
-        in_(UNIT_DISTRIBUTE),
-        api=True,
-        targets=UNIT_TARGETS,
-    ),
-    Case(
-        "api:GET /api/v1/surveys/{survey_id}/units/{survey_unit_id}/local-questions",
-        api_call("GET", _local_url),
-        in_(UNIT_LOCAL),
-        api=True,
-        targets=UNIT_TARGETS,
-    ),
-    Case(
-        "api:POST /api/v1/surveys/{survey_id}/units/{survey_unit_id}/local-questions",
-        api_call("POST", _local_url, lambda d, t: LOCAL_QUESTION),
-        in_(UNIT_LOCAL),
-        api=True,
-        targets=UNIT_TARGETS,
-    ),
-    Case(
-        "api:PUT /api/v1/surveys/{survey_id}/units/{survey_unit_id}/local-questions/{key}",
-        api_call("PUT", lambda d, t: f"{_local_url(d, t)}/{_local_key(d, t)}", lambda d, t: LOCAL_QUESTION),
-        in_(UNIT_LOCAL),
-        api=True,
-        targets=UNIT_TARGETS,
-    ),
-    Case(
-        "api:DELETE /api/v1/surveys/{survey_id}/units/{survey_unit_id}/local-questions/{key}",
-        api_call("DELETE", lambda d, t: f"{_local_url(d, t)}/{_local_key(d, t)}"),
-        in_(UNIT_LOCAL),
-        api=True,
-        targets=UNIT_TARGETS,
-    ),
-    Case(
-        "api:GET /api/v1/public/surveys/{link_key}",
-        api_call("GET", lambda d, t: f"/api/v1/public/surveys/{_public_link(d, t)}"),
+    api("GET /api/v1/public/surveys/{link_key}", lambda a, t: True, ONCE, public=True, link_key=_public_link),
+    api(
+        "POST /api/v1/public/surveys/{link_key}/responses",
         lambda a, t: True,
-        per_target=False,
-        api=True,
+        ONCE,
+        lambda d, t: {"idempotency_key": "m", "answers": {"q_overall": 5, "q_channel": "web"}},
         public=True,
-    ),
-    Case(
-        "api:POST /api/v1/public/surveys/{link_key}/responses",
-        api_call(
-            "POST",
-            lambda d, t: f"/api/v1/public/surveys/{_public_link(d, t)}/responses",
-            lambda d, t: {"idempotency_key": "m", "answers": {"q_overall": 5, "q_channel": "web"}},
-        ),
-        lambda a, t: True,
-        per_target=False,
-        api=True,
-        public=True,
+        link_key=_public_link,
     ),
 ]
