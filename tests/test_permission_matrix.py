@@ -82,6 +82,7 @@ CASES = [
     # the installation's operators (superusers, none among the demo's staff): accounts/tests/test_operator.py
     Case("operator:municipalities", get("/operator/"), lambda a, t: False, per_target=False),
     Case("operator:municipality_start", get("/operator/new/"), lambda a, t: False, per_target=False),
+    Case("operator:id_porten", get("/operator/id-porten/"), lambda a, t: False, per_target=False),
     Case("accounts:roles", get("/access/"), any_(MANAGE), per_target=False),
     Case("accounts:role_grant", lambda c, d, t: c.get(f"/access/grant/?unit={uid(d, t)}"), in_(MANAGE)),
     Case("accounts:role_revoke", lambda c, d, t: c.post(f"/access/{role_on(d, t).pk}/revoke/"), in_(MANAGE)),

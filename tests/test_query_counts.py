@@ -605,6 +605,7 @@ NOT_LISTS = {
     "accounts:data_protection": "one municipality's retention periods form",
     "accounts:single_sign_on": "one municipality's single sign-on form",
     "accounts:id_porten": "one municipality's ID-porten form",
+    "operator:id_porten": "the installation's ID-porten form",
     "idporten:login": "starts one citizen's login at ID-porten (one client)",
     "idporten:callback": "completes one citizen's login (no user, nothing listed)",
     "idporten:logout": "ends one citizen's login (one client)",

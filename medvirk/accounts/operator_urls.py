@@ -8,4 +8,5 @@ app_name = "operator"
 urlpatterns = [
     path("", operator_views.municipalities, name="municipalities"),
     path("new/", operator_views.municipality_start, name="municipality_start"),
+    path("id-porten/", operator_views.id_porten, name="id_porten"),
 ]

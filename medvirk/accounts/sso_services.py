@@ -17,6 +17,7 @@ from .access import Actor, can
 from .enums import AccountsAuditAction, SsoErrorCode
 from .idporten import Flow, provider_id_for
 from .models import IdPorten, IdPortenLevel, MatchClaim, SingleSignOn
+from .operators import ensure_operator
 from .permissions import Perm
 from .sso import PROVIDER, check_issuer, secret_of, sso_of, store_secret
 
@@ -116,7 +117,7 @@ def _checked_client(client_id: str, client_secret: str, issuer: str, *, first: b
 
 def _audit_changes(
     actor: Actor,
-    municipality: Municipality,
+    municipality: Municipality | None,
     action: AccountsAuditAction,
     row: Any,
     before: dict[str, Any],
@@ -149,7 +150,7 @@ def _snapshot(row: SingleSignOn | None) -> dict[str, Any]:
 def idporten_configure(
     *,
     actor: Actor,
-    municipality: Municipality,
+    municipality: Municipality | None,
     issuer: str,
     client_id: str,
     client_secret: str,
@@ -159,9 +160,13 @@ def idporten_configure(
 ) -> IdPorten:
     """Create or change the municipality's ID-porten client; an empty secret keeps the stored one.
 
-    An empty level means the flow asks nobody to log in.
+    ``municipality`` None: the installation's client, for every municipality without its own
+    (operators only). An empty level means the flow asks nobody to log in.
     """
-    _ensure_admin(actor, municipality)
+    if municipality is None:
+        ensure_operator(actor)
+    else:
+        _ensure_admin(actor, municipality)
     levels = {Flow.CHOICE_REQUEST: level_choice_request, Flow.VOLUNTEER: level_volunteer}
     for flow, level in levels.items():
         if level and level not in IdPortenLevel.values:
@@ -175,7 +180,7 @@ def idporten_configure(
         app = _save_app(
             current.app if current else None,
             provider_id_for(municipality),
-            f"ID-porten ({municipality.name})",
+            f"ID-porten ({municipality.name})" if municipality else "ID-porten",
             client_id,
             client_secret,
             issuer,

@@ -259,3 +259,30 @@ def test_administrator_sets_up_id_porten_on_a_page(demo: DemoData, provider: Pro
     event = AuditEvent.objects.get(action="idporten.changed")
     assert "s3cret" not in json.dumps(event.data)
     login(Client(), provider, demo, "sub-page", acr=HIGH)  # the saved client works
+
+
+def test_an_operator_sets_up_the_installations_client_for_municipalities_without_their_own(
+    demo: DemoData, provider: Provider
+) -> None:
+    operator = User.objects.create_superuser("drift", "drift@example.no", "Et langt og godt passord 7")
+    client = english()
+    client.force_login(operator)
+    page = client.get("/operator/id-porten/").content.decode()
+    assert "http://testserver/id-porten/callback/idporten/" in page
+    form = {
+        "issuer": provider.issuer,
+        "client_id": "medvirk-installation",
+        "client_secret": "inst-secret",
+        "level_choice_request": HIGH,
+        "level_volunteer": SUBSTANTIAL,
+        "enabled": "on",
+    }
+    assert client.post("/operator/id-porten/", form).status_code == 302
+    row = IdPorten.objects.get(municipality__isnull=True)
+    assert row.app.provider_id == "idporten" and secret_of(row.app) == "inst-secret"
+    assert idporten.config_for(demo.municipality) == row  # Eksempel has no client of its own
+    login(Client(), provider, demo, "sub-inst", acr=HIGH)  # and its citizens log in with it
+    # a municipality's administrator may not change the installation's client
+    admin = english()
+    admin.force_login(demo.users["admin"])
+    assert admin.get("/operator/id-porten/").status_code == 404
