@@ -13,6 +13,9 @@ from .disclosure import decide_year
 from .models import Activity, ActivityKind, Ladder, Measure, MeasureStatus
 
 BAR_MAX = 240  # px width of the longest bar in the ladder chart
+# The narrow layout (300 units across, label above each bar) keeps the text readable when the
+# chart shrinks to a phone's width; the wide one (470 across) would draw it about 8 px high.
+NARROW_ROW = 50
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,7 @@ class LadderRow:
     kinds: list[tuple[str, int]]  # (kind label, activities)
     bar: int  # bar width in px
     y: int  # row offset in the chart
+    narrow_y: int = 0  # row offset in the chart's narrow layout (label above the bar, for phones)
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,7 @@ class Report:
     ladder: list[LadderRow]
     chart_height: int
     groups: list[DimensionTable]
+    narrow_height: int
     measures: list[tuple[str, int]]  # (status label, count)
     measure_list: list[Measure]
     threshold: int
@@ -62,6 +67,7 @@ def build_report(*, unit: OrgUnit, year: int) -> Report:
                 sorted((str(k), n) for k, n in kinds.items()),
                 round(BAR_MAX * count / longest),
                 8 + 36 * i,
+                NARROW_ROW * i,
             )
         )
     documented = [a for a in activities if a.participants is not None]
@@ -81,6 +87,7 @@ def build_report(*, unit: OrgUnit, year: int) -> Report:
         participants=total,
         ladder=rows,
         chart_height=16 + 36 * len(rows),
+        narrow_height=8 + NARROW_ROW * len(rows),
         groups=(
             decide_year(municipality_id=unit.municipality_id, year=year, threshold=threshold).tables(
                 f"u{unit.pk}"

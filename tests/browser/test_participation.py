@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import assert_accessible, assert_fits_width, login
+from .conftest import assert_accessible, assert_charts_readable, assert_fits_width, login
 
 pytestmark = pytest.mark.browser
 
@@ -110,6 +110,8 @@ def test_coordinator_turns_a_finding_into_a_measure_on_the_public_page(
     ]:
         page.goto(page.base_url + path)
         _check(page)
+        if "report" in path:
+            assert_charts_readable(page)
 
     page.goto(page.base_url + "/p/eksempel/")
     assert page.locator("text=Foreldre vil ha mer frukt i barnehagen.").count() == 1
