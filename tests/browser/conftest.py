@@ -141,7 +141,7 @@ def login(page: Any, username: str) -> None:
     # Administrators log in with a second factor (medvirk.accounts.two_factor): set it up, or give a code.
     page.wait_for_url(re.compile(r".*/(overview|accounts/two-factor|accounts/login/code)/$"))
     if page.url.endswith("/accounts/two-factor/"):
-        secret = page.inner_text("ol code").replace(" ", "")
+        secret = page.inner_text("ol kbd").replace(" ", "")
         page.fill("#id_code", totp_code(secret))
         page.click("button[type=submit] >> nth=-1")
         page.get_by_role("link", name=re.compile("oversikten|overview")).click()
