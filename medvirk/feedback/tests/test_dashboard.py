@@ -15,6 +15,7 @@ from medvirk.feedback import dashboard as board
 from medvirk.feedback import services
 from medvirk.feedback.models import Episode
 
+from .conftest import SYSTEM as SYSTEM_ACTOR
 from .conftest import Feedback
 
 
@@ -205,3 +206,23 @@ def test_the_data_version_moves_with_closed_episodes_only(fb: Feedback) -> None:
     assert after is not None and after.key != before.key and after.frame == before.frame
     Episode.objects.get(pk=episode.pk).delete()
     assert board.data_version(muni, period).key not in (before.key, after.key)
+
+
+def test_what_matters_is_decided_for_the_whole_municipality(fb: Feedback) -> None:
+    """Nine people in one kindergarten and two in its neighbour: the district (11) and the first
+    kindergarten (9) are never both shown, else 11 − 9 gives the neighbour's 2 away."""
+    from medvirk.feedback.themes import what_matters
+
+    units = fb.demo.units
+    for name, count in (("Solsikken barnehage", 9), ("Nordlys barnehage", 2)):
+        for _ in range(count):
+            services.conversation_record(
+                actor=SYSTEM_ACTOR, unit=units[name], goals=["Ta bussen til byen", "Treffe venner"]
+            )
+    sun, north, district = (
+        what_matters(units[n]) for n in ("Solsikken barnehage", "Nordlys barnehage", "Bydel Nord")
+    )
+    assert not north.shown
+    assert not (sun.shown and district.shown)
+    shown = sun if sun.shown else district
+    assert shown.people in (9, 11) and all(theme.count >= 8 for theme in shown.themes)

@@ -1,0 +1,280 @@
+"""Everything the outcome dashboard publishes, attacked with an LP (issue 16: every statistic).
+
+``test_disclosure.py`` attacks the decision's counts. Here the attacker gets what the page and
+the API actually publish — ``dashboard.make_board``, which both render — for random services
+under units with random episodes (scores drawn, change categories from ``classify``), and turns
+every figure into a linear fact about the groups' counts:
+
+* closed episodes, assessable episodes, and each share's count and base (recovered, reliably
+  improved = recovered + improved, deteriorated, dropout);
+* the mean change: Σ change = mean × assessable, and its t interval, which gives the standard
+  deviation and so Σ change²; each change category bounds its episodes' change (deteriorated
+  ≤ −RCI, no reliable change within ±RCI, improved and recovered ≥ RCI, all within the scale),
+  so these sums bound the categories' counts. New variables per group: Σ change and Σ change²,
+  adding up over the tree and the background groups as the counts do.
+
+Every withheld group of clients with 0 < n < k (all closed episodes of a group, or those with one
+outcome or ending) must stay unprovable: lowest possible 0, highest ≥ k. Not modelled: the effect
+size (Σ change / SD of the intake scores: a fact about intake scores, which no category bounds
+more than the scale does) and the mean session feedback (not tied to any category; its base, the
+episodes with feedback, is not published). Pure: no database.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import defaultdict
+from collections.abc import Mapping
+from types import SimpleNamespace
+from typing import Any
+
+import highspy
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+
+from medvirk.analysis.outcomes import Direction, Thresholds, classify
+from medvirk.feedback import dashboard as board
+from medvirk.feedback import disclosure as d
+
+# Pure (no database): once, in bin/test's SQLite pass.
+pytestmark = pytest.mark.sqlite_only
+
+K = 5
+RCI, CUTOFF, TOP = 6.0, 10.0, 27  # a PHQ-9-like scale: 0–27, lower is better
+THRESHOLDS = Thresholds(Direction.LOWER_BETTER, RCI, CUTOFF)
+EPS = 1e-6
+# Each change category's bounds on an episode's change (positive = better) and on its square.
+CHANGE_BOUNDS = {
+    "recovered": ((RCI, TOP), (RCI**2, TOP**2)),
+    "improved": ((RCI, TOP), (RCI**2, TOP**2)),
+    "no_change": ((-RCI, RCI), (0.0, RCI**2)),
+    "deteriorated": ((-TOP, -RCI), (RCI**2, TOP**2)),
+}
+UNBOUNDED = highspy.HighsModelStatus.kUnbounded
+DIMS: dict[str, tuple[str, ...]] = {dim.key: (*dim.keys(), d.NOT_STATED) for dim in board.DIMENSIONS}
+
+
+@st.composite
+def worlds(draw: st.DrawFn) -> tuple[d.Tree, list[dict[str, Any]]]:
+    """Services under units and the GROUP BY rows of their closed episodes (with score sums)."""
+    units = draw(st.integers(1, 3))
+    children: dict[str, tuple[str, ...]] = {"u0": tuple(f"u{i}" for i in range(1, units + 1))}
+    services: list[int] = []
+    for i in range(1, units + 1):
+        ids = [10 * i + j for j in range(draw(st.integers(1, 2)))]
+        children[f"u{i}"] = tuple(f"s{s}" for s in ids)
+        services += ids
+    # Background in one or two dimensions (the others "not stated"), few categories each.
+    used = draw(st.sampled_from([("gender",), ("gender", "immigrant_background"), ("age_band",)]))
+    rng = random.Random(draw(st.integers(0, 2**32 - 1)))
+    episodes: list[tuple[int, dict[str, str], str, float | None, float | None]] = []
+    for service in services:
+        for _ in range(draw(st.integers(0, 4))):
+            categories = {dim: draw(st.sampled_from((*DIMS[dim][:2], d.NOT_STATED))) for dim in used}
+            end = draw(st.sampled_from(d.END_OPTIONS))
+            assessable = draw(st.booleans()) or end != "dropout"
+            for _ in range(draw(st.integers(1, 6))):
+                pre = float(rng.randint(5, TOP)) if assessable else None
+                post = float(min(TOP, max(0, round(pre - rng.gauss(4, 7))))) if pre is not None else None
+                episodes.append((service, categories, end, pre, post))
+    rows: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for service, categories, end, pre, post in episodes:
+        change = classify(pre, post, THRESHOLDS).value if pre is not None and post is not None else ""
+        background = {dim: categories.get(dim, "") for dim in DIMS}
+        key = (service, *background.values(), end, change)
+        row = rows.setdefault(
+            key,
+            {
+                "service_id": service,
+                **background,
+                "end_reason": end,
+                "change": change,
+                "n": 0,
+                **dict.fromkeys(("pre", "post", "pre2", "post2", "prepost", "alliance_sum"), None),
+                "alliance_n": 0,
+            },
+        )
+        row["n"] += 1
+        if change and pre is not None and post is not None:
+            for name, value in (
+                ("pre", pre),
+                ("post", post),
+                ("pre2", pre * pre),
+                ("post2", post * post),
+                ("prepost", pre * post),
+                ("alliance_sum", 9.0),
+            ):
+                row[name] = (row[name] or 0) + value
+            row["alliance_n"] += 1
+    return d.Tree(children, ("u0",)), list(rows.values())
+
+
+def published_board(tree: d.Tree, rows: list[dict[str, Any]]) -> tuple[board.Data, board.Board]:
+    names = {node: node for node in tree.nodes()}
+    paths = {node: "/" for node in tree.nodes()}
+    services = [node for node in tree.nodes() if node.startswith("s")]
+    data = board.assemble(
+        rows, tree, names, paths, dict.fromkeys(services, 1), {1: Direction.LOWER_BETTER}, ("attack",)
+    )
+    policy = board.policy_for(SimpleNamespace())
+    decision = board.decision_for(data, policy)
+    return data, board.make_board(data, decision, policy.threshold)
+
+
+class Attacker:
+    """An LP over every group's counts per outcome and ending, Σ change and Σ change²."""
+
+    FAMILIES = ("episodes", *d.CHANGE_OPTIONS, *d.ENDINGS, "sum", "square")
+
+    def __init__(self, tree: d.Tree) -> None:
+        nodes = tree.nodes()
+        slots = d.Layout(DIMS).slots()
+        self.index = {
+            (family, node, slot): i
+            for i, (family, node, slot) in enumerate(
+                (f, n, s) for f in self.FAMILIES for n in nodes for s in slots
+            )
+        }
+        self.witnesses: list[np.ndarray] = []
+        self.h = highspy.Highs()
+        self.h.setOptionValue("output_flag", False)
+        size = len(self.index)
+        low = np.array([-highspy.kHighsInf if f == "sum" else 0.0 for f, _n, _s in self.index])
+        self.h.addVars(size, low, np.full(size, highspy.kHighsInf))
+        for family in self.FAMILIES:
+            for node in nodes:
+                for dim, cats in DIMS.items():
+                    self.row({(family, node, None): 1, **{(family, node, (dim, c)): -1 for c in cats}})
+                kids = tree.children.get(node, ())
+                for slot in slots if kids else ():
+                    self.row({(family, node, slot): 1, **{(family, kid, slot): -1 for kid in kids}})
+        for node in nodes:
+            for slot in slots:
+                for options in (d.CHANGE_OPTIONS, d.ENDINGS):
+                    self.row({("episodes", node, slot): 1, **{(o, node, slot): -1 for o in options}})
+                for which, moment in ((0, "sum"), (1, "square")):
+                    # Σ low_c n_c ≤ moment ≤ Σ high_c n_c
+                    low_terms = {(c, node, slot): b[which][0] for c, b in CHANGE_BOUNDS.items()}
+                    high_terms = {(c, node, slot): b[which][1] for c, b in CHANGE_BOUNDS.items()}
+                    moment_key = (moment, node, slot)
+                    self.row({moment_key: 1, **{k: -v for k, v in low_terms.items()}}, 0, math.inf)
+                    self.row({moment_key: 1, **{k: -v for k, v in high_terms.items()}}, -math.inf, 0)
+
+    def row(self, terms: Mapping[tuple[Any, ...], float], low: float = 0.0, high: float = 0.0) -> None:
+        cols = np.array([self.index[k] for k in terms], dtype=np.int32)
+        vals = np.array(list(terms.values()), dtype=float)
+        inf = highspy.kHighsInf
+        self.h.addRow(max(low, -inf), min(high, inf), len(cols), cols, vals)
+
+    def exact(self, terms: Mapping[tuple[Any, ...], float], value: float, slack: float = 0.0) -> None:
+        if len(terms) == 1 and next(iter(terms.values())) == 1:  # a published count: fix its column
+            col = np.array([self.index[next(iter(terms))]], dtype=np.int32)
+            self.h.changeColsBounds(1, col, np.array([value - slack]), np.array([value + slack]))
+            if value == 0 and next(iter(terms))[0] == "episodes":  # an empty group: all of it empty
+                _family, node, slot = next(iter(terms))
+                cols = np.array([self.index[f, node, slot] for f in self.FAMILIES], dtype=np.int32)
+                zeros = np.zeros(len(cols))
+                self.h.changeColsBounds(len(cols), cols, zeros, zeros)
+            return
+        self.row(terms, value - slack, value + slack)
+
+    def publish(self, node: str, slot: d.Slot, f: board.Figures) -> None:
+        """Turn one published row of figures into facts."""
+        if f.episodes is None:
+            return
+        self.exact({("episodes", node, slot): 1}, f.episodes)
+        if f.assessable is not None:
+            self.exact({("not_assessable", node, slot): 1}, f.episodes - f.assessable)
+        for share, options in (
+            (f.recovered, ("recovered",)),
+            (f.improved, ("recovered", "improved")),
+            (f.deteriorated, ("deteriorated",)),
+        ):
+            if share is not None:
+                assert share.n == f.assessable
+                self.exact({(o, node, slot): 1 for o in options}, share.count)
+        if f.dropout is not None:
+            assert f.dropout.n == f.episodes
+            self.exact({("dropout", node, slot): 1}, f.dropout.count)
+        prepost = f.prepost
+        if prepost is not None and prepost.mean_change is not None and f.assessable:
+            n = f.assessable
+            mean = prepost.mean_change
+            self.exact({("sum", node, slot): 1}, mean * n, 1e-7 * max(1.0, abs(mean * n)))
+            if prepost.change_interval is not None and n > 1:
+                half = (prepost.change_interval[1] - prepost.change_interval[0]) / 2
+                t = float(stats.t.ppf(0.975, n - 1))
+                square = (n - 1) * (half / t) ** 2 * n + n * mean**2
+                self.exact({("square", node, slot): 1}, square, 1e-6 * max(1.0, square))
+
+    def protects(self, key: tuple[Any, ...]) -> tuple[float, float] | None:
+        """Return the interval of ``key`` if it is narrower than allowed, else None.
+
+        Every LP solution is a feasible point (counts consistent with everything published):
+        one that sets the cell to 0 and one that sets it to k or more settle it without an LP.
+        """
+        if self.witnesses:
+            values = np.asarray(self.witnesses)[:, self.index[key]]
+            if values.min() <= EPS and values.max() >= K - EPS:
+                return None
+        low, high = self.interval(key)
+        return None if low <= EPS and high >= K - EPS else (low, high)
+
+    def interval(self, key: tuple[Any, ...]) -> tuple[float, float]:
+        size = len(self.index)
+        out = []
+        for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
+            cost = np.zeros(size)
+            cost[self.index[key]] = 1.0
+            self.h.changeColsCost(size, np.arange(size, dtype=np.int32), cost)
+            self.h.changeObjectiveSense(sense)
+            self.h.run()
+            status = self.h.getModelStatus()
+            if status in (UNBOUNDED, highspy.HighsModelStatus.kUnboundedOrInfeasible):
+                out.append(math.inf)
+                continue
+            assert status == highspy.HighsModelStatus.kOptimal, self.h.modelStatusToString(status)
+            self.witnesses.append(np.asarray(self.h.getSolution().col_value))
+            out.append(float(self.h.getInfo().objective_function_value))
+        return out[0], out[1]
+
+
+def truth(tree: d.Tree, data: board.Data) -> dict[tuple[Any, ...], int]:
+    """The true count of every group, outcome and ending."""
+    counts = d.count(tree, d.Layout(DIMS), data.leaves)
+    out: dict[tuple[Any, ...], int] = defaultdict(int)
+    for (node, slot), n in counts.episodes.items():
+        out["episodes", node, slot] = n
+    for family in counts.options.values():
+        for (option, node, slot), n in family.items():
+            out[option, node, slot] = n
+    return out
+
+
+def attack(tree: d.Tree, rows: list[dict[str, Any]]) -> list[tuple[tuple[Any, ...], int, float, float]]:
+    """Return every small group the attacker narrows (key, true count, low, high)."""
+    data, published = published_board(tree, rows)
+    attacker = Attacker(tree)
+    for node, total in published.nodes.items():
+        attacker.publish(node, None, total)
+        for dim, groups in published.breakdowns[node]:
+            for category, f in zip(DIMS[dim], groups, strict=True):
+                attacker.publish(node, (dim, category), f)
+    found = []
+    for key, n in truth(tree, data).items():
+        if 0 < n < K and (narrowed := attacker.protects(key)) is not None:
+            found.append((key, n, *narrowed))
+    return found
+
+
+@settings(max_examples=10)
+@given(worlds())
+def test_no_small_group_can_be_derived_from_everything_the_dashboard_publishes(
+    world: tuple[d.Tree, list[dict[str, Any]]],
+) -> None:
+    tree, rows = world
+    assert attack(tree, rows) == []
