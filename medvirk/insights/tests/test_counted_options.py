@@ -107,7 +107,7 @@ def _hidden(table: Table, *decisions: SuppressedTable, prefix: str = "") -> set[
     return {c.key for c in table.cells if c.key not in shown}
 
 
-@settings(max_examples=15, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=10, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(planted_rounds())
 def test_planted_answers_never_bring_a_withheld_option_count_into_view(
     case: tuple[SurveyTree, Layout, Leaf, Leaf, Leaf],
