@@ -63,5 +63,11 @@ def test_the_whole_attack_on_the_demo_finds_no_withheld_count(
     print(f"shown unit × scale-question figures: {len(scaled)}, mean withheld: {len(withheld)}")
     for name, key in withheld:
         print(f"  mean withheld: {name}, {key}")
+    for key, group, what, value, (low, high) in outcome.leaks:
+        # The issue's rule: pinned to one value in 1 … m−1 or to an interval narrower than m; the
+        # tests' stricter one also counts "provably not empty" (low > 0) with a wide interval.
+        threshold = 5 if what in ("respondents", "answers") else 3
+        kind = "NARROW" if high - low < threshold - 1e-6 else "not empty"
+        print(f"  pinned ({kind}): {key}, group {group}, {what}: true {value}, [{low:.3f}, {high:.3f}]")
     assert outcome.tried > 100
     assert outcome.leaks == []
