@@ -995,8 +995,8 @@ def _candidates_by_distance(
 
 # How many candidate cells to try by LP before falling back to the smallest nearest one.
 _TRIALS = 6
-# LPs the dense clean-up may spend per small cell (see :func:`_decide_dense`).
-_CLEANUP_SOLVES = 3
+# Audits the dense clean-up may spend per small cell (see :func:`_decide_dense`).
+_CLEANUP_AUDITS = 100
 
 
 def _best_partner(
@@ -1269,11 +1269,15 @@ def _decide_dense(
             attacker.release(key)
             free.add(key)
 
+    audits = 0  # cells audited: the clean-up's budget, the same whatever witnesses the LPs found
+
     def audit(keys: Iterable[str], *, first_only: bool = False) -> list[str]:
         """Return the cells of ``keys`` that are not protected (only the first one, if asked)."""
+        nonlocal audits
         failures = []
         for key in keys:
             clock.check()
+            audits += 1
             if not attacker.protects(key, sensitive[key]):
                 failures.append(key)
                 if first_only:
@@ -1304,13 +1308,15 @@ def _decide_dense(
     # Clean-up (rule 4), largest first, as in :func:`_release_unneeded`.
     # Each showing is audited for the small cells of its hidden group, likeliest failures first:
     # the cells that made earlier showings fail, then those sharing a relation with it. At most
-    # ``_CLEANUP_SOLVES`` LPs per small cell are spent (counted, so decisions stay repeatable).
+    # ``_CLEANUP_AUDITS`` audits per small cell are spent. They are counted as cells audited, not
+    # LPs solved, so decisions stay repeatable: how many LPs an audit needs depends on which
+    # feasible points the solver happened to return, whether an audit fails does not.
     relations_of = _relations_of(table)
     secondary = [key for key, reason in hidden.items() if reason in _SECONDARY_REASONS]
     suspects: dict[str, int] = {}  # cell → the latest showing it made fail
-    budget = attacker.solves + _CLEANUP_SOLVES * len(sensitive)
+    budget = audits + _CLEANUP_AUDITS * len(sensitive)
     for step, key in enumerate(sorted(secondary, key=lambda c: (-table[c].count, c))):
-        if clock.expired() or attacker.solves > budget:
+        if clock.expired() or audits > budget:
             return
         cells, _rels = _component_of(relations_of, hidden, key)
         related = relations_of.get(key, ())
