@@ -109,6 +109,7 @@ def test_a_unit_without_units_below_gets_its_report_at_once(
     assert not Job.objects.filter(kind=REPORT_JOB).exists()
 
 
+@pytest.mark.sqlite_only  # WeasyPrint's set-up, not the database's: once is enough for CI
 def test_unit_reports_share_one_font_setup_per_process(survey: Any, client_as: Any, demo: DemoData) -> None:
     """Fonts and stylesheets are set up once per process (issue 21: half a unit PDF's time), and
     each later document still embeds the report's font and carries its own unit's text."""
