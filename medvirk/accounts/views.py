@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import smtplib
+
 import segno
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -235,6 +237,11 @@ def user_create(request: StaffRequest) -> HttpResponse:
                 )
         except ServiceError as error:
             form.add_service_error(error)
+        except (OSError, smtplib.SMTPException):  # the mail server refused: nothing was stored
+            form.add_error(
+                None,
+                _("The invitation could not be sent, so nothing was stored. Check the e-mail settings."),
+            )
         else:
             if invite:
                 text = _("%(name)s was added and invited by e-mail. Now give them a role.")

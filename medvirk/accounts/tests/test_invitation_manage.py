@@ -95,3 +95,16 @@ def test_only_waiting_invitations_of_ones_own_municipality_change(client_as: Any
     assert client_as("admin").post(f"/access/invitations/{started.pk}/resend/").status_code == 404
     with pytest.raises(ServiceError):
         invitation_resend(actor=demo.users["admin"], user=started, base_url="http://t")
+
+
+def test_adding_staff_when_the_invitation_cannot_be_sent_says_so_and_stores_nothing(
+    client_as: Any, demo: DemoData
+) -> None:
+    admin = client_as("admin")
+    email = "uten.post@eksempel.no"
+    data = {"username": email, "email": email, "first_name": "Uten", "last_name": "Post", "invite": "on"}
+    with mock.patch("medvirk.accounts.invitations.send_mail", side_effect=OSError("no server")):
+        response = admin.post("/access/users/new/", data)
+    assert response.status_code == 200
+    assert "kunne ikke sendes" in response.content.decode()
+    assert not User.objects.filter(username=email).exists()
