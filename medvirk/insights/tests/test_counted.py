@@ -13,6 +13,7 @@ LP of ``analysis.suppression`` over every relation:
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -123,3 +124,59 @@ def test_planted_answers_never_pin_a_small_group(
             assert not answers[d.key].shown
     own = {name: answers_only(table) for name, table in linked.items()}
     _check(answers, own["every"], own["counted"], own["real"], prefix=ANSWER)
+
+
+# The demo sweep's finding (bench/attack/RESULTS.md): withheld groups the attacker can prove not
+# empty. The decision protects the *counted* counts, but shown cells publish the count of *all*
+# answers, so the equations the attacker reads are those of the table of all answers, which the
+# decision never audits. One district with two units, gender (female, male, not stated); each
+# leaf is (counted, real open-link answers), nothing planted.
+_OPEN_LINK_CASE: dict[tuple[int, tuple[str, ...]], tuple[int, int]] = {
+    (3, ("female",)): (7, 0),
+    (3, ("male",)): (1, 0),
+    (3, ("",)): (6, 3),
+    (4, ("female",)): (5, 3),
+    (4, ("male",)): (5, 0),
+    (4, ("",)): (1, 1),  # the withheld group: 2 respondents, 1 through the poster
+}
+_NOT_STATED = "4|gender:"
+
+
+def _open_link_case() -> tuple[Table, Table, SuppressedTable]:
+    tree = _tree([2])  # municipality 1, district 2, units 3 and 4
+    counted = {key: c for key, (c, _) in _OPEN_LINK_CASE.items()}
+    every = {key: c + o for key, (c, o) in _OPEN_LINK_CASE.items()}
+    tables = respondent_table(tree, LAYOUT, every), respondent_table(tree, LAYOUT, counted)
+    decision = decide_counted(*tables, lambda t, small: suppress(t, POLICY, also_small=small))
+    return tables[0], tables[1], decision
+
+
+@pytest.mark.sqlite_only  # pure: no database
+def test_published_totals_of_all_answers_bound_a_group_protected_on_counted_answers() -> None:
+    every, counted, decision = _open_link_case()
+    hidden = {d.key for d in decision.decisions if not d.shown}
+    assert _NOT_STATED in hidden and every[_NOT_STATED].count == 2 and counted[_NOT_STATED].count == 1
+    # What the decision audits holds: on counted counts the group may be empty or hold k.
+    assert _not_pinned_small(counted, hidden, _NOT_STATED)
+    # What is published: unit 4 has 15 respondents, 8 of them women, so men + not stated = 7;
+    # the district's men (6, all through codes) bound unit 4's men by 6, so not stated ≥ 1.
+    published = {d.key: d.count for d in decision.decisions if d.shown}
+    assert (published["4"], published["4|gender:female"], published["2|gender:male"]) == (15, 8, 6)
+    assert {"4|gender:male", "3|gender:male"} <= hidden
+    # On counted counts the same equations give 11 − 5 − 6 = 0: no bound (the audit's view).
+    assert counted["4"].count - counted["4|gender:female"].count - counted["2|gender:male"].count == 0
+    low, high = attacker_interval(every, hidden, _NOT_STATED)
+    assert (round(low), round(high)) == (1, 7)
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 16: the decision audits counted counts only; published totals carry open-link "
+    "answers, so a withheld group can be proven not empty (docs/methods-suppression.md, "
+    "'Planted answers', residual risk)",
+)
+def test_a_withheld_group_cannot_be_proven_not_empty_from_the_figures_of_all_answers() -> None:
+    every, _counted, decision = _open_link_case()
+    hidden = {d.key for d in decision.decisions if not d.shown}
+    assert attacker_interval(every, hidden, _NOT_STATED)[0] <= EPS
