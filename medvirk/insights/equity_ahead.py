@@ -45,6 +45,9 @@ class PreparedEquity:
     outcomes: equity_outcomes.OutcomeReport
     made_at: float  # a Unix time
     stale: bool = False  # made from earlier answers or population data; the current one is being made
+    #: The job making the current report while this ``stale`` one is shown (never cached: set on
+    #: the copy a request returns), as ``SurveyResults.updating_job``: the page polls it.
+    updating_job: Any = None
 
 
 def _labels(language: str) -> str:
@@ -149,7 +152,7 @@ def prepared_equity(
     earlier = shared_get(_latest_key(survey, unit.pk, language, practical_size))
     if earlier is None:
         raise ResultsPending(job)
-    return replace(earlier, stale=True)
+    return replace(earlier, stale=True, updating_job=job)
 
 
 def areas(survey: Any) -> list[OrgUnit]:

@@ -76,6 +76,12 @@ def test_the_equity_report_is_made_in_the_worker_and_read_from_the_cache(
         )
         queued = Job.objects.filter(kind=EQUITY_JOB, status=JobStatus.QUEUED)
         assert queued.count() == 1  # the same user's page and API share one job
+        # The alert follows the job making the new report and reloads the page when it is done;
+        # without JavaScript "Update now" leads to the job's page, which links back here.
+        updating = queued.get()
+        assert f'hx-get="/jobs/{updating.pk}/?then=refresh"' in html
+        assert "Waiting for the server to start the work." in html
+        assert f'<a class="ds-link" href="/jobs/{updating.pk}/">Update now</a>' in html
 
         # A unit whose report was never made: the progress page, and 202 with the job.
         never = client.get(f"/population/equity/units/{sor}/?survey={survey.pk}")
@@ -87,6 +93,10 @@ def test_the_equity_report_is_made_in_the_worker_and_read_from_the_cache(
         monkeypatch.undo()
         for job in Job.objects.filter(kind=EQUITY_JOB, status=JobStatus.QUEUED):
             execute_job(job.pk)
+        poll = client.get(f"/jobs/{updating.pk}/?then=refresh", headers={"HX-Request": "true"})
+        assert poll.status_code == 286 and poll["HX-Refresh"] == "true"
+        done = client.get(f"/jobs/{updating.pk}/").content.decode()
+        assert f'href="{page_url}"' in done  # "Show the result", for browsers without JavaScript
         _no_computing(monkeypatch)
         fresh = client.get(page_url).content.decode()
         assert "Being updated." not in fresh and "Befolkningstall 2027" in fresh
