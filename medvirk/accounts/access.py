@@ -14,13 +14,14 @@ from typing import Any, TypeAlias
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 from medvirk.core.actors import SystemActor
-from medvirk.core.errors import CoreErrorCode, ServiceError
+from medvirk.core.errors import CoreErrorCode, ErrorCode, ServiceError
 from medvirk.core.models import Job
 from medvirk.core.tenancy import co_located
 from medvirk.orgs.models import Municipality, OrgUnit
-from medvirk.orgs.selectors import municipality_root
+from medvirk.orgs.selectors import municipality_root, open_for_new_work
 
 from .models import RoleAssignment, User
 from .permissions import Perm, roles_with
@@ -159,6 +160,21 @@ def scope_q(
 def units_for(user: Any, perm: Perm) -> QuerySet[OrgUnit]:
     """Return every unit on which ``user`` holds ``perm``."""
     return OrgUnit.objects.filter(scope_q(user, perm))
+
+
+def units_for_new_work(user: Any, perm: Perm) -> QuerySet[OrgUnit]:
+    """Return the units on which ``user`` holds ``perm`` that are open for new work (not closed)."""
+    return open_for_new_work(units_for(user, perm))
+
+
+def ensure_open_for_new_work(unit: OrgUnit, *, code: ErrorCode, field: str | None = None) -> None:
+    """Refuse new work (a survey round, a role, a unit below it) on a unit closed by the import."""
+    if unit.closed_on is not None:
+        raise ServiceError(
+            code,
+            _("%(unit)s is closed: it cannot be chosen for new surveys, roles or units.") % {"unit": unit},
+            field=field,
+        )
 
 
 def access_unit_by_id(user: Any, unit_id: Any, perm: Perm) -> OrgUnit:

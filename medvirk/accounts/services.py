@@ -30,7 +30,7 @@ from medvirk.core.retention import PurgeOutcome, purge_municipality, retention_a
 from medvirk.orgs.models import Municipality, MunicipalityLogo, OrgUnit
 from medvirk.orgs.selectors import municipality_root
 
-from .access import Actor, can, clear_scope_cache, ensure_can, ensure_can_anywhere
+from .access import Actor, can, clear_scope_cache, ensure_can, ensure_can_anywhere, ensure_open_for_new_work
 from .branding import check_colour, check_logo, check_statement_url
 from .enums import AccountsAuditAction, AccountsErrorCode, BrandingErrorCode
 from .models import ApiToken, LoginFailure, Role, RoleAssignment, User
@@ -105,6 +105,7 @@ def role_grant(*, actor: Actor, user: User, unit: OrgUnit, role: str) -> RoleAss
         raise ServiceError(
             AccountsErrorCode.USER_INVALID, _("Choose a user in your own municipality."), field="user"
         )
+    ensure_open_for_new_work(unit, code=AccountsErrorCode.UNIT_CLOSED, field="unit")
     existing = RoleAssignment.objects.filter(
         municipality_id=unit.municipality_id, user=user, unit=unit, role=role
     ).first()

@@ -13,7 +13,7 @@ from medvirk.core.views import staff_view
 from medvirk.orgs.selectors import build_forest, unit_ancestors
 
 from . import unit_services as services
-from .access import access_unit_by_id, can, units_for
+from .access import access_unit_by_id, can, units_for, units_for_new_work
 from .models import RoleAssignment
 from .permissions import Perm
 from .requests import StaffRequest
@@ -61,7 +61,7 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
 @staff_view
 def unit_create(request: StaffRequest) -> HttpResponse:
     """Create a unit under a unit the user manages."""
-    parents = list(units_for(request.user, Perm.ORG_MANAGE))
+    parents = list(units_for_new_work(request.user, Perm.ORG_MANAGE))
     if not parents:
         raise Http404
     initial = {}
@@ -128,7 +128,8 @@ def unit_move(request: StaffRequest, unit_id: int) -> HttpResponse:
     unit = access_unit_by_id(request.user, unit_id, Perm.ORG_MANAGE)
     if unit.parent_id is None:
         raise Http404
-    parents = [u for u in units_for(request.user, Perm.ORG_MANAGE) if not u.path.startswith(unit.path)]
+    open_units = units_for_new_work(request.user, Perm.ORG_MANAGE)
+    parents = [u for u in open_units if not u.path.startswith(unit.path)]
     form = UnitMoveForm(request.POST or None, parents=parents, initial={"parent": unit.parent_id})
     if request.method == "POST" and form.is_valid():
         new_parent = access_unit_by_id(request.user, form.cleaned_data["parent"], Perm.ORG_MANAGE)

@@ -33,7 +33,7 @@ from .access import (
     municipality_id_of,
     municipality_of,
     scope_q,
-    units_for,
+    units_for_new_work,
 )
 from .branding import LOGO_MAX_BYTES
 from .forms import (
@@ -179,7 +179,7 @@ def roles(request: HttpRequest) -> HttpResponse:
 @staff_view
 def role_grant(request: StaffRequest) -> HttpResponse:
     """Give a staff user a role on a unit within the granter's scope."""
-    units = list(units_for(request.user, Perm.ROLES_MANAGE))
+    units = list(units_for_new_work(request.user, Perm.ROLES_MANAGE))
     if not units:
         raise Http404
     users = User.objects.filter(municipality_id=municipality_id_of(request.user), is_active=True)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.responses import Status
 
 from medvirk.accounts import unit_services as services
-from medvirk.accounts.access import access_unit_by_id, units_for
+from medvirk.accounts.access import access_unit_by_id, units_for, units_for_new_work
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
 from medvirk.orgs.models import OrgUnit, ServiceArea, UnitKind
@@ -25,6 +27,7 @@ class UnitOut(Schema):
     org_number: str
     unit_code: str
     depth: int
+    closed_on: date | None  # closed by the organisation import: history only, no new work
 
 
 class UnitCreateIn(Schema):
@@ -59,13 +62,16 @@ def _out(unit: OrgUnit) -> UnitOut:
         org_number=unit.org_number,
         unit_code=unit.unit_code,
         depth=unit.depth,
+        closed_on=unit.closed_on,
     )
 
 
 @router.get("/units", response=list[UnitOut])
-def list_units(request: HttpRequest) -> list[UnitOut]:
-    """List every unit the caller may see, in tree order."""
-    return [_out(u) for u in units_for(request.user, Perm.ORG_VIEW)]
+def list_units(request: HttpRequest, open_for_new_work: bool = False) -> list[UnitOut]:
+    """List every unit the caller may see, in tree order; with ``open_for_new_work=true`` only
+    the units that may be chosen for new work (the closed ones left out, as in the pages' pickers)."""
+    pick = units_for_new_work if open_for_new_work else units_for
+    return [_out(u) for u in pick(request.user, Perm.ORG_VIEW)]
 
 
 @router.get("/units/{unit_id}", response=UnitOut)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from medvirk.accounts.access import can, can_anywhere, units_for
+from medvirk.accounts.access import can, can_anywhere, units_for_new_work
 from medvirk.accounts.models import User
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
@@ -85,7 +85,7 @@ def home(request: StaffRequest) -> HttpResponse:
 def service_create(request: StaffRequest) -> HttpResponse:
     """Create a service with choice and its rules."""
     _require(request.user, Perm.CHOICE_SETUP)
-    units = list(units_for(request.user, Perm.CHOICE_SETUP).exclude(kind=UnitKind.UNIT))
+    units = list(units_for_new_work(request.user, Perm.CHOICE_SETUP).exclude(kind=UnitKind.UNIT))
     form = ServiceForm(
         request.POST or None, units=units, districts=_districts(_staff(request).municipality_id or 0)
     )
@@ -178,7 +178,7 @@ def provider_list(request: StaffRequest) -> HttpResponse:
 def provider_create(request: StaffRequest) -> HttpResponse:
     """Register a provider (a new unit in the organisation tree)."""
     _require(request.user, Perm.CHOICE_SETUP)
-    parents = list(units_for(request.user, Perm.CHOICE_SETUP).exclude(kind=UnitKind.UNIT))
+    parents = list(units_for_new_work(request.user, Perm.CHOICE_SETUP).exclude(kind=UnitKind.UNIT))
     form = ProviderForm(request.POST or None, parents=parents, initial={"kind": "private"})
 
     def register() -> Provider:

@@ -19,6 +19,7 @@ from medvirk.accounts.access import (
     municipality_id_of,
     municipality_of,
     units_for,
+    units_for_new_work,
 )
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
@@ -165,7 +166,7 @@ def instrument_texts(request: StaffRequest, instrument_id: int) -> HttpResponse:
 @staff_view
 def service_create(request: StaffRequest) -> HttpResponse:
     """Set up a service that works with client feedback."""
-    units = list(units_for(request.user, Perm.FEEDBACK_MANAGE))
+    units = list(units_for_new_work(request.user, Perm.FEEDBACK_MANAGE))
     if not units:
         raise Http404
     loaded = [i for i in selectors.instruments_for(municipality_id_of(request.user)) if i.parsed.ready()]
@@ -199,7 +200,7 @@ def service_create(request: StaffRequest) -> HttpResponse:
 @staff_view
 def conversation_create(request: StaffRequest) -> HttpResponse:
     """Record what matters to a service user after a "Hva er viktig for deg?" conversation."""
-    units = list(units_for(request.user, Perm.CONVERSATION_RECORD))
+    units = list(units_for_new_work(request.user, Perm.CONVERSATION_RECORD))
     if not units:
         raise Http404
     form = ConversationForm(request.POST or None, units=units)

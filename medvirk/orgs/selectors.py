@@ -36,6 +36,16 @@ def build_forest(units: Iterable[OrgUnit]) -> list[TreeNode]:
     return roots
 
 
+def open_for_new_work(units: QuerySet[OrgUnit]) -> QuerySet[OrgUnit]:
+    """Narrow ``units`` to those open for new work: not closed by the organisation import.
+
+    Every picker for new work (survey targeting, role granting, a new unit's parent, ...) draws
+    its units through this, so a closed unit is offered nowhere new; pages showing history (old
+    rounds' results, the audit, existing roles) keep reading closed units unfiltered.
+    """
+    return units.filter(closed_on__isnull=True)
+
+
 def municipality_root(*, municipality: Municipality) -> OrgUnit:
     """Return the root unit (the municipality itself) of a municipality's tree."""
     return OrgUnit.objects.get(municipality=municipality, parent__isnull=True)

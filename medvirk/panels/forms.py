@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from medvirk.accounts.access import units_for
+from medvirk.accounts.access import units_for_new_work
 from medvirk.accounts.permissions import Perm
 from medvirk.core.forms import DsForm
 from medvirk.core.retention import retention_amount
@@ -270,9 +270,8 @@ class MeetingForm(DsForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.model_choice_field("record_for").queryset = units_for(user, Perm.PARTICIPATION_MANAGE).order_by(
-            "path"
-        )
+        units = units_for_new_work(user, Perm.PARTICIPATION_MANAGE)
+        self.model_choice_field("record_for").queryset = units.order_by("path")
 
 
 class MeetingLinkForm(DsForm):

@@ -12,7 +12,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from medvirk.accounts.access import access_unit_by_id, can, can_anywhere, municipality_id_of, units_for
+from medvirk.accounts.access import (
+    access_unit_by_id,
+    can,
+    can_anywhere,
+    municipality_id_of,
+    units_for,
+    units_for_new_work,
+)
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
 from medvirk.core.forms import form_act, form_submitted
@@ -71,7 +78,7 @@ def finding_list(request: HttpRequest) -> HttpResponse:
 @staff_view
 def finding_create(request: StaffRequest) -> HttpResponse:
     """Record a finding, optionally from an activity (``?activity=``) or for a unit (``?unit=``)."""
-    units = list(units_for(request.user, Perm.PARTICIPATION_MANAGE))
+    units = list(units_for_new_work(request.user, Perm.PARTICIPATION_MANAGE))
     if not units:
         raise Http404
     initial: dict[str, Any] = {}

@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from medvirk.accounts.access import Actor, ensure_can
+from medvirk.accounts.access import Actor, ensure_can, ensure_open_for_new_work
 from medvirk.accounts.permissions import Perm
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
@@ -153,10 +153,12 @@ def survey_create(
         _("You cannot create surveys for this unit."),
         field="owner_unit",
     )
+    ensure_open_for_new_work(owner_unit, code=SurveysErrorCode.UNIT_CLOSED, field="owner_unit")
     units = list(units)
     if not units:
         raise ServiceError(SurveysErrorCode.UNITS_REQUIRED, _("Choose at least one unit."), field="units")
     for unit in units:
+        ensure_open_for_new_work(unit, code=SurveysErrorCode.UNIT_CLOSED, field="units")
         if not owner_unit.is_ancestor_of(unit):
             raise ServiceError(
                 SurveysErrorCode.UNIT_OUTSIDE,

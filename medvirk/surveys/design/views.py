@@ -13,7 +13,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from medvirk.accounts.access import access_unit_by_id, can, can_anywhere, units_for
+from medvirk.accounts.access import access_unit_by_id, can, can_anywhere, units_for_new_work
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
 from medvirk.common import languages
@@ -101,7 +101,7 @@ def _unit_groups(leaves: list[OrgUnit], owners: list[OrgUnit], chosen: set[int],
 def survey_create(request: StaffRequest) -> HttpResponse:
     """Create a round in one form: question set, name, units from the organisation tree (with
     shortcuts and a search that work without JavaScript), languages and suggested dates."""
-    owners = list(units_for(request.user, Perm.SURVEY_DESIGN))
+    owners = list(units_for_new_work(request.user, Perm.SURVEY_DESIGN))
     if not owners:
         raise Http404
     lang = get_language() or "nb"

@@ -20,7 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from medvirk.accounts.access import access_unit_by_id, units_for
+from medvirk.accounts.access import access_unit_by_id, units_for_new_work
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
 from medvirk.common import languages
@@ -196,7 +196,7 @@ def _render_preview(
 @staff_view
 def import_survey(request: StaffRequest) -> HttpResponse:
     """Upload a survey file, see what will be imported, then create a survey round from it."""
-    units = list(units_for(request.user, Perm.SURVEY_DESIGN).order_by("path"))
+    units = list(units_for_new_work(request.user, Perm.SURVEY_DESIGN).order_by("path"))
     if not units:
         raise Http404
     if request.method == "POST" and "payload" in request.POST:
