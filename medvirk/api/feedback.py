@@ -518,19 +518,28 @@ class ThemesOut(Schema):
     unit_id: int
     people: int | None
     shown: bool
+    being_updated: bool  # an earlier version's themes while the new ones are worked out
     themes: list[ThemeOut]
 
 
-@router.get("/feedback/what-matters", response=ThemesOut)
-def what_matters(request: StaffRequest, unit_id: int) -> dict[str, Any]:
-    """What matters to a unit's users, as themes (only from 8 people on)."""
+@router.get("/feedback/what-matters", response={200: ThemesOut, 202: PendingOut})
+def what_matters(request: StaffRequest, unit_id: int) -> Any:
+    """What matters to a unit's users, as themes (only from 8 people on).
+
+    202 with the job that works them out while the municipality has none yet: poll it, then ask again.
+    """
+    from medvirk.feedback.themes import ThemesPending
     from medvirk.feedback.themes import what_matters as themes
 
     unit = access_unit_by_id(request.user, unit_id, Perm.FEEDBACK_STATS)
-    result = themes(unit)
+    try:
+        result = themes(unit, user=request.user, next_url=f"/feedback/what-matters/?unit={unit.pk}")
+    except ThemesPending as pending:
+        return Status(202, {"job_id": pending.job.pk, "job": job_out(pending.job)})
     return {
         "unit_id": unit.pk,
         "people": result.people if result.shown else None,
         "shown": result.shown,
+        "being_updated": result.being_updated,
         "themes": [{"label": t.label, "count": t.count} for t in result.themes],
     }

@@ -22,8 +22,7 @@ and its decision always belong together); with none, it shows the job's progress
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -41,16 +40,15 @@ from medvirk.common.dimensions import AGE_BAND, GENDER, HOME_LANGUAGE, IMMIGRANT
 from medvirk.orgs.models import OrgUnit
 
 from . import disclosure as d
+from .kept import CACHE, KEEP_SECONDS, Kept
 from .models import DashboardVersion, Episode, EpisodeStatus, Service
 
 DIMENSIONS = (IMMIGRANT_BACKGROUND, HOME_LANGUAGE, GENDER, AGE_BAND)
 LAYOUT = d.Layout({dim.key: (*dim.keys(), d.NOT_STATED) for dim in DIMENSIONS})
-CACHE = "disclosure"
 DECISION_VERSION = 3  # 2: dropout against every other ending, hypercubes; 3: counts only
 # 2: means only where every change category is shown. Bump when what a Board holds or how its
 # figures are worked out changes.
 BOARD_VERSION = 2
-KEEP_SECONDS = 60 * 60 * 24 * 90
 
 
 @dataclass(frozen=True)
@@ -308,7 +306,7 @@ def decision_for(data: Data, policy: SuppressionPolicy) -> d.Decision:
             return found
     decision = d.decide(data.tree, LAYOUT, d.count(data.tree, LAYOUT, data.leaves), policy)
     if store is not None:
-        store.set(key, decision, 60 * 60 * 24 * 90)
+        store.set(key, decision, KEEP_SECONDS)
     return decision
 
 
@@ -451,11 +449,7 @@ def make_board(data: Data, decision: d.Decision, k: int) -> Board:
 
 # --- the data version and the boards kept under it ----------------------------------------------
 
-# Boards this process has read, by data version (a few municipality-half-years).
-_BOARDS: OrderedDict[str, Board] = OrderedDict()
-_BOARDS_MAX = 32
-_LATEST: dict[str, str] = {}  # frame → the data version of the latest board this process made
-_LOCK = threading.Lock()
+_BOARDS: Kept[Board] = Kept("mv-feedback-board")  # the boards, by data version
 
 
 @dataclass(frozen=True)
@@ -505,40 +499,6 @@ def data_version(municipality: Any, period: Period) -> Version | None:
     return Version(key, frame)
 
 
-def _store() -> Any:
-    return caches[CACHE] if CACHE in settings.CACHES else None
-
-
-def _remember(key: str, board: Board) -> None:
-    with _LOCK:
-        _BOARDS[key] = board
-        _BOARDS.move_to_end(key)
-        while len(_BOARDS) > _BOARDS_MAX:
-            _BOARDS.popitem(last=False)
-
-
-def _kept(key: str) -> Board | None:
-    """Return the board kept under a data version (this process's, else the shared cache's)."""
-    with _LOCK:
-        board = _BOARDS.get(key)
-    if board is None:
-        store = _store()
-        board = store.get(f"mv-feedback-board:{key}") if store is not None else None
-        if board is not None:
-            _remember(key, board)
-    return board
-
-
-def _latest(frame: str) -> Board | None:
-    """Return the latest board made of a frame (an earlier version of its episodes), if kept."""
-    with _LOCK:
-        key = _LATEST.get(frame)
-    if key is None:
-        store = _store()
-        key = store.get(f"mv-feedback-latest:{frame}") if store is not None else None
-    return _kept(key) if key is not None else None
-
-
 def prepare(municipality: Any, period: Period) -> Board:
     """Work out (or find) the board of the current data version and keep it; the worker's part.
 
@@ -547,20 +507,14 @@ def prepare(municipality: Any, period: Period) -> Board:
     """
     version = data_version(municipality, period)
     if version is not None:
-        board = _kept(version.key)
+        board = _BOARDS.get(version.key)
         if board is not None:
             return board
     data = load(municipality.pk, period)
     policy = policy_for(municipality)
     board = make_board(data, decision_for(data, policy), policy.threshold)
     if version is not None:
-        _remember(version.key, board)
-        with _LOCK:
-            _LATEST[version.frame] = version.key
-        store = _store()
-        if store is not None:
-            store.set(f"mv-feedback-board:{version.key}", board, KEEP_SECONDS)
-            store.set(f"mv-feedback-latest:{version.frame}", version.key, KEEP_SECONDS)
+        _BOARDS.keep(version.key, version.frame, board)
     return board
 
 
@@ -576,7 +530,7 @@ def board_for(
     """
     version = data_version(municipality, period)
     if version is not None:
-        board = _kept(version.key)
+        board = _BOARDS.get(version.key)
         if board is not None:
             return board, False
     if user is None or version is None:
@@ -585,10 +539,10 @@ def board_for(
     from .jobs import decide_start
 
     job = decide_start(user=user, municipality=municipality, period=period, next_url=next_url)
-    board = _kept(version.key)
+    board = _BOARDS.get(version.key)
     if board is not None:
         return board, False
-    earlier = _latest(version.frame)
+    earlier = _BOARDS.latest(version.frame)
     if earlier is None:
         raise BoardPending(job)
     return earlier, True
@@ -596,9 +550,7 @@ def board_for(
 
 def clear_cache() -> None:
     """Forget the boards this process holds (tests)."""
-    with _LOCK:
-        _BOARDS.clear()
-        _LATEST.clear()
+    _BOARDS.clear()
 
 
 def warm(municipality: Any, today: date) -> int:

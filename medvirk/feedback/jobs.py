@@ -2,7 +2,8 @@
 
 A page that finds no board of its municipality-half-year's current data version starts
 ``feedback.decide`` (``decide_start``) and shows the latest earlier board meanwhile, or the
-job's progress when there is none; pages never decide (issue 16, issue 19).
+job's progress when there is none; pages never decide (issue 16, issue 19). "What matters to our
+users" likewise (``feedback.themes``: ``themes.prepare``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from .dashboard import Period, prepare
 from .enums import FeedbackErrorCode
 
 DECIDE_JOB = "feedback.decide"
+THEMES_JOB = "feedback.themes"
 
 
 def decide_start(*, user: Any, municipality: Any, period: Period, next_url: str = "") -> Job:
@@ -47,3 +49,20 @@ def decide_period(job: Job, progress: Progress) -> JobResult:
     progress(0, 0, _("Working out which figures can be shown without revealing anyone"))
     prepare(municipality, period)
     return JobResult(url=job.params.get("next", ""), message=_("The client outcomes are ready."))
+
+
+def themes_start(*, user: Any, municipality: Any, next_url: str = "") -> Job:
+    """Queue the grouping and decision of the municipality's goals (joined while one waits or runs)."""
+    return start_or_join(
+        kind=THEMES_JOB, municipality=municipality, user=user, params={"next": next_url}, match=[]
+    )
+
+
+@job_handler(THEMES_JOB, label=gettext_lazy("Preparing what matters to our users"))
+def prepare_themes(job: Job, progress: Progress) -> JobResult:
+    """Group the municipality's goals into themes and decide what every unit may show."""
+    from .themes import prepare as prepare_figures
+
+    progress(0, 0, _("Working out which figures can be shown without revealing anyone"))
+    prepare_figures(job.municipality_id)
+    return JobResult(url=job.params.get("next", ""), message=_("The themes are ready."))

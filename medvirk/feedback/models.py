@@ -495,3 +495,20 @@ class DashboardVersion(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["municipality"], name="feedback_dashboard_version_unique")
         ]
+
+
+class ThemesVersion(TenantModel):
+    """The version of a municipality's "What matters to you?" conversations and their goals:
+    "what matters to our users" (``themes.py``) is kept under it, as the dashboard is under
+    :class:`DashboardVersion`; every save or deletion of a conversation or of its goals moves it
+    (``signals.py``)."""
+
+    personal_data = NO_PERSONAL_DATA
+
+    token = models.UUIDField(default=uuid.uuid4, editable=False)
+    revision = models.PositiveBigIntegerField(default=0, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["municipality"], name="feedback_themes_version_unique")
+        ]

@@ -12,23 +12,38 @@ relation (a subtree is the unit's own plus its children's; a unit's goals are it
 those in none). A unit's page shows its people and the themes whose counts are shown; every
 other goal is "other", shown with its count only where the unit's goals are. Examples are
 masked goals, never who said them.
+
+Pages never work this out (issue 21): as the outcome dashboard's boards are (``dashboard.py``),
+the worker (the ``feedback.themes`` job, ``manage.py warm_feedback``) groups the municipality's
+goals, decides them and keeps every unit's result (:class:`Figures`) under the data version
+(:func:`data_version`: ``ThemesVersion``, which every save or deletion of a conversation or of
+its goals moves, and the unit tree). A page reads the figures of the current version; while the
+worker makes a new version's it shows the latest earlier ones, marked "being updated"; with
+none, the job's progress (the API answers 202).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count
 
 from medvirk.analysis.suppression import SuppressionPolicy, TableBuilder, suppress
 from medvirk.analysis.text import DEFAULT_REPLACEMENTS, cluster_themes, mask_pii
 from medvirk.orgs.models import OrgUnit
 
-from .models import Conversation, Goal
+from .kept import Kept
+from .models import Conversation, Goal, ThemesVersion
 
 EXAMPLES = 3
 THRESHOLD = 8  # the free-text threshold: people asked, and goals per theme
 PEOPLE, GOALS, NONE = "people", "goals", "none"  # families of the table besides the themes
+# Bump when what Figures hold or how they are worked out changes.
+FIGURES_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -45,6 +60,7 @@ class WhatMatters:
     goals: int
     shown: bool  # the unit's people are shown (at least the threshold, and no subtraction gives less)
     themes: tuple[Theme, ...]
+    being_updated: bool = False  # an earlier version's figures, while the worker makes the current ones
 
 
 @dataclass(frozen=True)
@@ -157,17 +173,35 @@ def _below(unit: int, children: Mapping[int, list[int]]) -> list[int]:
     return out
 
 
-def what_matters(unit: OrgUnit, *, threshold: int = THRESHOLD, since: object = None) -> WhatMatters:
-    """Return the themes of the goals recorded in ``unit`` and below it, as decided for the
-    whole municipality (so no two units' figures give away a smaller group's)."""
-    municipality = unit.municipality_id
-    parents = dict(OrgUnit.objects.filter(municipality_id=municipality).values_list("pk", "parent_id"))
+@dataclass(frozen=True)
+class Figures:
+    """Every unit's decided themes of a municipality, as the worker made them."""
+
+    decided: dict[int, Decided]
+    goals: dict[int, int]  # unit → its goals (subtree), where shown
+
+
+class ThemesPending(Exception):
+    """No figures of the municipality yet: the worker is making them (``job``)."""
+
+    def __init__(self, job: Any) -> None:
+        super().__init__(job)
+        self.job = job
+
+
+def _load(
+    municipality: int, since: object = None
+) -> tuple[dict[int, int | None], dict[int, int], list[tuple[int, str]]]:
+    """The unit tree, conversations per unit (one GROUP BY) and the masked goals."""
+    parents: dict[int, int | None] = dict(
+        OrgUnit.objects.filter(municipality_id=municipality).values_list("pk", "parent_id")
+    )
     conversations = Conversation.objects.filter(municipality_id=municipality)
     if since is not None:
         conversations = conversations.filter(held_on__gte=since)
-    people: dict[int, int] = defaultdict(int)
-    for unit_id in conversations.values_list("unit_id", flat=True):
-        people[unit_id] += 1
+    people = dict(
+        conversations.order_by().values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n")
+    )
     goals = [
         (unit_id, mask_pii(text).text)
         for unit_id, text in Goal.objects.filter(municipality_id=municipality, conversation__in=conversations)
@@ -175,12 +209,96 @@ def what_matters(unit: OrgUnit, *, threshold: int = THRESHOLD, since: object = N
         .order_by("id")
         .values_list("conversation__unit_id", "text")
     ]
-    decided, counts, shown = decide_themes(parents, people, goals, threshold)
-    mine = decided.get(unit.pk, Decided(None, ()))
-    goal_count = counts.get(cell(GOALS, unit.pk), 0) if cell(GOALS, unit.pk) in shown else 0
+    return parents, people, goals
+
+
+def compute(municipality: int, *, threshold: int = THRESHOLD, since: object = None) -> Figures:
+    """Group and decide the municipality's goals (the worker's part; pages read :func:`figures_for`)."""
+    decided, counts, shown = decide_themes(*_load(municipality, since), threshold)
+    goals = {unit: counts[cell(GOALS, unit)] for unit in decided if cell(GOALS, unit) in shown}
+    return Figures(decided, goals)
+
+
+# --- the data version and the figures kept under it ---------------------------------------------
+_KEPT: Kept[Figures] = Kept("mv-feedback-themes")
+
+
+def data_version(municipality: int) -> tuple[str, str] | None:
+    """Return (key, frame) of a municipality's conversations: two small reads, no GROUP BY.
+
+    The frame is everything but the conversations (the unit tree, the threshold, the rules'
+    version); None while the municipality has never recorded a conversation.
+    """
+    row = ThemesVersion.objects.filter(municipality_id=municipality).values_list("token", "revision").first()
+    if row is None:
+        return None
+    units = sorted(OrgUnit.objects.filter(municipality_id=municipality).values_list("pk", "parent_id"))
+    frame = hashlib.sha256(repr((FIGURES_VERSION, municipality, THRESHOLD, units)).encode()).hexdigest()[:40]
+    return hashlib.sha256(f"{frame}:{row[0]}:{row[1]}".encode()).hexdigest()[:40], frame
+
+
+def prepare(municipality: int) -> Figures:
+    """Work out (or find) the figures of the current data version and keep them.
+
+    The version is read before the goals, so figures are never kept under a newer version than
+    their data (a conversation recorded meanwhile moves the version again).
+    """
+    version = data_version(municipality)
+    if version is not None and (figures := _KEPT.get(version[0])) is not None:
+        return figures
+    figures = compute(municipality)
+    if version is not None:
+        _KEPT.keep(*version, figures)
+    return figures
+
+
+def figures_for(municipality: Any, *, user: Any = None, next_url: str = "") -> tuple[Figures, bool]:
+    """Return the figures a page shows and whether they are an earlier version's.
+
+    With a ``user`` (pages, the API) nothing is worked out in the request: the worker is asked
+    (``feedback.themes``) and meanwhile the latest earlier figures of the same frame are shown;
+    :class:`ThemesPending` when there are none. Without one (commands, the worker) they are made here.
+    """
+    version = data_version(municipality.pk)
+    if version is not None and (figures := _KEPT.get(version[0])) is not None:
+        return figures, False
+    if user is None or version is None:
+        # No conversation ever: nothing to group or keep (every count is 0).
+        return prepare(municipality.pk), False
+    from .jobs import themes_start
+
+    job = themes_start(user=user, municipality=municipality, next_url=next_url)
+    if (figures := _KEPT.get(version[0])) is not None:
+        return figures, False
+    earlier = _KEPT.latest(version[1])
+    if earlier is None:
+        raise ThemesPending(job)
+    return earlier, True
+
+
+def clear_cache() -> None:
+    """Forget the figures this process holds (tests)."""
+    _KEPT.clear()
+
+
+def what_matters(
+    unit: OrgUnit, *, threshold: int = THRESHOLD, since: object = None, user: Any = None, next_url: str = ""
+) -> WhatMatters:
+    """Return the themes of the goals recorded in ``unit`` and below it, as decided for the
+    whole municipality (so no two units' figures give away a smaller group's).
+
+    The default threshold over all time is read from what the worker keeps (:func:`figures_for`;
+    :class:`ThemesPending` with a ``user`` while there is nothing yet); others are worked out here.
+    """
+    being_updated = False
+    if threshold == THRESHOLD and since is None:
+        figures, being_updated = figures_for(unit.municipality, user=user, next_url=next_url)
+    else:
+        figures = compute(unit.municipality_id, threshold=threshold, since=since)
+    mine = figures.decided.get(unit.pk, Decided(None, ()))
     if mine.people is None:
-        return WhatMatters(unit, 0, 0, False, ())
-    return WhatMatters(unit, mine.people, goal_count, True, mine.themes)
+        return WhatMatters(unit, 0, 0, False, (), being_updated)
+    return WhatMatters(unit, mine.people, figures.goals.get(unit.pk, 0), True, mine.themes, being_updated)
 
 
 def _examples(goals: Sequence[tuple[int, str]], members: Sequence[int]) -> tuple[str, ...]:

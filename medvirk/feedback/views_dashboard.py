@@ -17,7 +17,7 @@ from medvirk.core.views import staff_view
 from . import services
 from .dashboard import BoardPending, Period, dashboard, ended_periods, policy_for
 from .forms import FindingForm
-from .themes import what_matters
+from .themes import ThemesPending, what_matters
 
 
 @staff_view
@@ -56,7 +56,10 @@ def themes(request: StaffRequest) -> HttpResponse:
     if not units:
         raise Http404
     unit = access_unit_by_id(request.user, request.GET.get("unit") or units[0].pk, Perm.FEEDBACK_STATS)
-    result = what_matters(unit)
+    try:
+        result = what_matters(unit, user=request.user, next_url=request.get_full_path())
+    except ThemesPending as pending:  # the municipality's first themes: show the worker's progress
+        return redirect(pending.job)
     can_finding = can(request.user, Perm.PARTICIPATION_MANAGE, unit)
     form = FindingForm(request.POST or None)
     if request.method == "POST":

@@ -226,3 +226,89 @@ def test_what_matters_is_decided_for_the_whole_municipality(fb: Feedback) -> Non
     assert not (sun.shown and district.shown)
     shown = sun if sun.shown else district
     assert shown.people in (9, 11) and all(theme.count >= 8 for theme in shown.themes)
+
+
+def _talks(fb: Feedback, count: int, unit: str = "Helsestasjonen") -> None:
+    for _ in range(count):
+        services.conversation_record(
+            actor=SYSTEM_ACTOR, unit=fb.demo.units[unit], goals=["Ta bussen til byen", "Treffe venner"]
+        )
+
+
+def test_warm_feedback_makes_the_themes_ahead_and_the_page_then_only_reads(
+    fb: Feedback, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from medvirk.feedback import themes
+
+    settings.CACHES = {
+        **settings.CACHES,
+        board.CACHE: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+    _talks(fb, 9)
+    call_command("warm_feedback", stdout=io.StringIO())
+    themes.clear_cache()  # another process: only the shared cache holds the figures
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("worked out again")
+
+    monkeypatch.setattr(themes, "decide_themes", refuse)
+    monkeypatch.setattr(themes, "_load", refuse)  # not even the GROUP BY
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(fb.users["leder.helse"])
+    unit = fb.service.unit.pk
+    page = client.get(f"/feedback/what-matters/?unit={unit}").content.decode()
+    assert '9 "What matters to you?" conversations' in page and "<td>9</td>" in page
+    assert "Being updated" not in page
+    api = client.get(f"/api/v1/feedback/what-matters?unit_id={unit}").json()
+    assert api["people"] == 9 and api["being_updated"] is False
+
+
+def test_a_new_goal_moves_the_themes_version_and_the_page_shows_the_earlier_themes_meanwhile(
+    fb: Feedback, settings: Any
+) -> None:
+    from medvirk.core.jobs import execute_job
+    from medvirk.core.models import Job, JobStatus
+    from medvirk.feedback import themes
+    from medvirk.feedback.models import Goal
+
+    themes.clear_cache()
+    muni = fb.demo.municipality.pk
+    _talks(fb, 9)
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(fb.users["leder.helse"])
+    unit = fb.service.unit.pk
+    assert client.get(f"/api/v1/feedback/what-matters?unit_id={unit}").json()["people"] == 9  # made at once
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # no worker
+    before = themes.data_version(muni)
+    goal = Goal.objects.filter(conversation__isnull=False).first()
+    assert before is not None and goal is not None
+    goal.text = "Lære å sykle"
+    goal.save()
+    edited = themes.data_version(muni)
+    assert edited is not None and edited[0] != before[0] and edited[1] == before[1]
+    _talks(fb, 1)
+    recorded = themes.data_version(muni)
+    assert recorded is not None and recorded[0] not in (before[0], edited[0])
+    api = client.get(f"/api/v1/feedback/what-matters?unit_id={unit}").json()
+    assert api["people"] == 9 and api["being_updated"] is True  # the earlier figures, together
+    page = client.get(f"/feedback/what-matters/?unit={unit}").content.decode()
+    assert "Being updated" in page
+    job = Job.objects.get(kind="feedback.themes", status=JobStatus.QUEUED)  # joined, not twice
+    execute_job(job.pk)
+    api = client.get(f"/api/v1/feedback/what-matters?unit_id={unit}").json()
+    assert api["people"] == 10 and api["being_updated"] is False
+
+
+def test_themes_without_earlier_figures_answer_with_the_work_in_progress(fb: Feedback, settings: Any) -> None:
+    from medvirk.feedback import themes
+
+    themes.clear_cache()
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    _talks(fb, 2)
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(fb.users["leder.helse"])
+    unit = fb.service.unit.pk
+    response = client.get(f"/feedback/what-matters/?unit={unit}")
+    assert response.status_code == 302 and response["Location"].startswith("/jobs/")
+    api = client.get(f"/api/v1/feedback/what-matters?unit_id={unit}")
+    assert api.status_code == 202 and api.json()["job"]["kind"] == "feedback.themes"
