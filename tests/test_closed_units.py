@@ -15,6 +15,7 @@ from medvirk.accounts import services as account_services
 from medvirk.accounts import unit_services
 from medvirk.accounts.demo import DemoData
 from medvirk.core.errors import ServiceError
+from medvirk.core.models import AuditEvent
 from medvirk.orgs.models import OrgUnit
 from medvirk.surveys import services as survey_services
 from medvirk.surveys.models import SurveyStatus
@@ -109,3 +110,19 @@ def test_old_round_of_a_closed_unit_still_shows_and_its_role_stays_listed(
     assert results.status_code == 200 and CLOSED in results.content.decode()
     roles = client_as("admin").get("/access/")
     assert roles.status_code == 200 and CLOSED in roles.content.decode()
+
+
+def test_reopen_button_opens_the_unit_for_new_work_and_is_audited(client_as: Any, demo: DemoData) -> None:
+    closed = close(demo)
+    admin = client_as("admin")
+    page = admin.get(f"/org/units/{closed.pk}/").content.decode()
+    assert f'action="/org/units/{closed.pk}/reopen/"' in page
+    assert client_as("leder.solsikken").post(f"/org/units/{closed.pk}/reopen/").status_code == 404
+    assert OrgUnit.objects.get(pk=closed.pk).closed_on is not None  # not someone else's to reopen
+    response = admin.post(f"/org/units/{closed.pk}/reopen/")
+    assert response.status_code == 302
+    assert OrgUnit.objects.get(pk=closed.pk).closed_on is None
+    assert AuditEvent.objects.filter(action="unit.reopened", object_id=str(closed.pk)).count() == 1
+    assert 'reopen/"' not in admin.get(f"/org/units/{closed.pk}/").content.decode()
+    units = {u["id"] for u in admin.get("/api/v1/units?open_for_new_work=true").json()}
+    assert closed.pk in units

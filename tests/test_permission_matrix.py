@@ -66,6 +66,7 @@ CASES = [
         lambda a, t: t != "root" and a is not None and t in MANAGE.get(a, set()),
     ),
     Case("orgs:unit_create", lambda c, d, t: c.get(f"/org/units/new/?parent={uid(d, t)}"), in_(MANAGE)),
+    Case("orgs:unit_reopen", lambda c, d, t: c.post(f"/org/units/{uid(d, t)}/reopen/"), in_(MANAGE)),
     # importing the organisation tree from the HR system: administrators of the whole municipality
     Case("orgs:import", get("/org/import/"), lambda a, t: a in ROOT_ADMIN, per_target=False),
     Case(

@@ -70,6 +70,7 @@ class AccountsAuditAction(AuditAction):
     ROLE_GRANTED = "role.granted", _("Role granted")
     UNIT_CREATED = "unit.created", _("Unit created")
     UNIT_MOVED = "unit.moved", _("Unit moved")
+    UNIT_REOPENED = "unit.reopened", _("Closed unit reopened")
     UNIT_UPDATED = "unit.updated", _("Unit updated")
     ORG_TREE_IMPORTED = "unit.tree_imported", _("Organisation imported from a file")
     ROLE_REVOKED = "role.revoked", _("Role revoked")

@@ -184,6 +184,26 @@ def unit_update(
     return unit
 
 
+def unit_reopen(*, actor: Actor, unit: OrgUnit) -> OrgUnit:
+    """Open a unit the organisation import marked closed, so it takes new work again (audited).
+
+    The actor needs ``ORG_MANAGE`` on the unit; an open unit is left as it is."""
+    ensure_can(actor, Perm.ORG_MANAGE, unit, _("You cannot reopen this unit."))
+    if unit.closed_on is None:
+        return unit
+    with transaction.atomic():
+        OrgUnit.objects.filter(pk=unit.pk).update(closed_on=None)
+        unit.closed_on = None
+        audit_record(
+            actor=actor,
+            municipality=unit.municipality,
+            action=AccountsAuditAction.UNIT_REOPENED,
+            obj=unit,
+            data={"name": unit.name},
+        )
+    return unit
+
+
 def unit_move(*, actor: Actor, unit: OrgUnit, new_parent: OrgUnit) -> OrgUnit:
     """Move a unit (with its subtree) below ``new_parent`` in the same municipality.
 

@@ -11,4 +11,5 @@ urlpatterns = [
     path("units/<int:unit_id>/", views.unit_detail, name="unit_detail"),
     path("units/<int:unit_id>/edit/", views.unit_edit, name="unit_edit"),
     path("units/<int:unit_id>/move/", views.unit_move, name="unit_move"),
+    path("units/<int:unit_id>/reopen/", views.unit_reopen, name="unit_reopen"),
 ]

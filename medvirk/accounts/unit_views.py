@@ -6,10 +6,11 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from medvirk.core.errors import ServiceError
 from medvirk.core.forms import form_submitted
-from medvirk.core.views import staff_view
+from medvirk.core.views import service_done, staff_view
 from medvirk.orgs.selectors import build_forest, unit_ancestors
 
 from . import unit_services as services
@@ -142,3 +143,16 @@ def unit_move(request: StaffRequest, unit_id: int) -> HttpResponse:
             return redirect("orgs:unit_detail", unit.pk)
     title = _("Move %(name)s") % {"name": unit.name}
     return render(request, "orgs/unit_form.html", {"form": form, "title": title, "unit": unit})
+
+
+@staff_view
+@require_POST
+def unit_reopen(request: StaffRequest, unit_id: int) -> HttpResponse:
+    """Reopen a unit the organisation import marked closed, so pickers offer it again."""
+    unit = access_unit_by_id(request.user, unit_id, Perm.ORG_MANAGE)
+    service_done(
+        request,
+        _("The unit is open again."),
+        lambda: services.unit_reopen(actor=request.user, unit=unit),
+    )
+    return redirect("orgs:unit_detail", unit.pk)
