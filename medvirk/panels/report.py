@@ -10,6 +10,9 @@ from .models import SelectionRun, Volunteer
 
 BAR_MAX = 220  # px width of a 100 % bar
 ROW_HEIGHT = 32
+# The narrow layout (300 units across, label above each bar) keeps the text readable when the
+# chart shrinks to a phone's width; the wide one (470 across) would draw it about 8 px high.
+NARROW_ROW = 46
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,7 @@ class GroupRow:
     quota_max: int
     bar: int
     y: int
+    narrow_y: int = 0  # row offset in the chart's narrow layout (label above the bar, for phones)
 
 
 @dataclass
@@ -35,6 +39,10 @@ class GroupTable:
     @property
     def height(self) -> int:
         return 12 + ROW_HEIGHT * len(self.rows)
+
+    @property
+    def narrow_height(self) -> int:
+        return 8 + NARROW_ROW * len(self.rows)
 
 
 @dataclass(frozen=True)
@@ -83,6 +91,7 @@ def build_report(run: SelectionRun) -> Report:
                     quota_max=hi,
                     bar=round(BAR_MAX * (chance or 0.0)),
                     y=6 + ROW_HEIGHT * j,
+                    narrow_y=NARROW_ROW * j,
                 )
             )
         groups.append(table)

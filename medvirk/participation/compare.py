@@ -24,6 +24,10 @@ from .services import ROUNDS_ACTOR, survey_rounds_sync
 
 BAR_MAX = 240  # px width of the longest bar
 LABEL_WIDTH = 200  # px reserved for the municipality names left of the bars
+# The narrow layout (300 units across, names above the bars) keeps the text readable when the
+# chart shrinks to a phone's width; the wide one (490 across) would draw it about 8 px high.
+NARROW_GROUP = 26  # the ladder level's line
+NARROW_BAR_ROW = 44  # a municipality's name, then its bar
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,7 @@ class Bar:
     count: int
     width: int
     y: int
+    narrow_y: int = 0  # offset in the narrow layout (name above the bar, for phones)
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,7 @@ class BarGroup:
     label: str
     y: int
     bars: list[Bar]
+    narrow_y: int = 0
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,7 @@ class Comparison:
     sections: list[Section]
     chart: list[BarGroup]
     chart_height: int
+    narrow_height: int = 0
 
 
 def _share(part: int, whole: int) -> int | None:
@@ -203,20 +210,28 @@ def _sections(per: list[dict[str, Cell]], labels: dict[str, str]) -> list[Sectio
     ]
 
 
-def _chart(municipalities: Sequence[Municipality], per: list[dict[str, Cell]]) -> tuple[list[BarGroup], int]:
-    """Lay out activities per ladder level (highest rung first), one labelled bar per municipality."""
+def _chart(
+    municipalities: Sequence[Municipality], per: list[dict[str, Cell]]
+) -> tuple[list[BarGroup], int, int]:
+    """Lay out activities per ladder level (highest rung first), one labelled bar per municipality.
+
+    Returns the groups and the heights of the wide and the narrow layout.
+    """
     longest = max((p[f"ladder.{v}"].value or 0 for p in per for v in Ladder.values), default=0) or 1
-    groups, y = [], 8
+    groups, y, narrow = [], 8, 0
     for value, label in Ladder.choices[::-1]:
         group_y, y = y, y + 24
+        group_narrow, narrow = narrow, narrow + NARROW_GROUP
         bars = []
         for municipality, cells in zip(municipalities, per, strict=True):
             count = cells[f"ladder.{value}"].value or 0
-            bars.append(Bar(municipality.name, count, round(BAR_MAX * count / longest), y))
+            bars.append(Bar(municipality.name, count, round(BAR_MAX * count / longest), y, narrow))
             y += 28
-        groups.append(BarGroup(str(label), group_y, bars))
+            narrow += NARROW_BAR_ROW
+        groups.append(BarGroup(str(label), group_y, bars, group_narrow))
         y += 12
-    return groups, y
+        narrow += 10
+    return groups, y, narrow
 
 
 def build_comparison(*, municipalities: Sequence[Municipality], year: int) -> Comparison:
@@ -228,8 +243,8 @@ def build_comparison(*, municipalities: Sequence[Municipality], year: int) -> Co
         cells, found = _figures(municipality, year)
         per.append(cells)
         labels |= found
-    chart, height = _chart(municipalities, per)
-    return Comparison(year, list(municipalities), _sections(per, labels), chart, height)
+    chart, height, narrow_height = _chart(municipalities, per)
+    return Comparison(year, list(municipalities), _sections(per, labels), chart, height, narrow_height)
 
 
 def comparison_rows(comparison: Comparison) -> list[list[Any]]:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import assert_accessible, assert_fits_width, login
+from .conftest import assert_accessible, assert_charts_readable, assert_fits_width, login
 
 pytestmark = pytest.mark.browser
 
@@ -58,6 +58,7 @@ def test_transparency_report_is_accessible(page: Any) -> None:
     assert page.locator("svg.mv-chart").count() >= 3
     assert_accessible(page)
     assert_fits_width(page)
+    assert_charts_readable(page)
     page.goto(page.base_url + "/panels/volunteers/")
     assert_accessible(page)
     assert_fits_width(page)

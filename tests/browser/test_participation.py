@@ -164,5 +164,8 @@ def test_compare_municipalities_that_share_their_figures(page: Any) -> None:
     page.click("form.mv-form button[type=submit]")
     page.wait_for_url("**/participation/compare/?*")
     assert page.locator("table th[scope=col] >> text=Prøvestad kommune").count() >= 1
-    assert page.locator("svg.mv-chart title").count() == 1
+    # One chart in two layouts: the wide one, and the narrow one that phones get instead.
+    assert page.locator("svg.mv-chart--wide title").count() == 1
+    assert page.locator("svg.mv-chart--narrow title").count() == 1
     _check(page)
+    assert_charts_readable(page)
