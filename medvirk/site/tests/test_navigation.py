@@ -43,6 +43,7 @@ def test_administrator_sees_every_group(demo: Any) -> None:
                 "Public pages",
                 "Data protection",
                 "Single sign-on",
+                "ID-porten",
                 "API tokens",
             ],
         ),
