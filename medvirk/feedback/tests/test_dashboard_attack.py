@@ -11,13 +11,23 @@ every figure into a linear fact about the groups' counts:
   deviation and so Σ change²; each change category bounds its episodes' change (deteriorated
   ≤ −RCI, no reliable change within ±RCI, improved and recovered ≥ RCI, all within the scale),
   so these sums bound the categories' counts. New variables per group: Σ change and Σ change²,
-  adding up over the tree and the background groups as the counts do.
+  adding up over the tree and the background groups as the counts do;
+* the effect size d = mean change / SD(intake): with the mean it gives the intake variance V, so
+  Σ intake² = (n − 1)·V + (Σ intake)²/n. Categories bound intake scores too (recovered starts in
+  the clinical range, improved ≥ RCI above the floor, deteriorated ≥ RCI below the top), so
+  Σ intake and Σ intake² bound the counts like Σ change. The equation is not linear: the LP gets
+  its convex hull (tangent cuts and the chord over 0 ≤ Σ intake ≤ top·n), a slightly weaker
+  attacker than an exact one. Its interval is published nowhere (page and API show d only);
+* the mean session feedback: Σ feedback = mean × the episodes with feedback, an unpublished
+  count between k (it is shown only from k) and the assessable episodes; where the mean change
+  is shown but the feedback is not, fewer than k had feedback. Each episode's feedback lies
+  within the scale (0–40). No interval is published, so no Σ feedback².
 
 Every withheld group of clients with 0 < n < k (all closed episodes of a group, or those with one
-outcome or ending) must stay unprovable: lowest possible 0, highest ≥ k. Not modelled: the effect
-size (Σ change / SD of the intake scores: a fact about intake scores, which no category bounds
-more than the scale does) and the mean session feedback (not tied to any category; its base, the
-episodes with feedback, is not published). Pure: no database.
+outcome or ending) must stay unprovable: lowest possible 0, highest ≥ k. The feedback and effect
+size found nothing (also with 60 examples, and in 10 with feedback shown from one episode): feedback is
+tied to no category, and its base is unknown, so a hidden pair can carry it either way; the
+effect size is shown only where every category is, like the mean. Pure: no database.
 """
 
 from __future__ import annotations
@@ -54,6 +64,16 @@ CHANGE_BOUNDS = {
     "no_change": ((-RCI, RCI), (0.0, RCI**2)),
     "deteriorated": ((-TOP, -RCI), (RCI**2, TOP**2)),
 }
+# Each change category's bounds on an episode's intake score (lower is better): recovered starts
+# in the clinical range, improved at least RCI above the floor, deteriorated at least RCI below the top.
+INTAKE_BOUNDS = {
+    "recovered": (CUTOFF, TOP),
+    "improved": (RCI, TOP),
+    "no_change": (0.0, TOP),
+    "deteriorated": (0.0, TOP - RCI),
+}
+ALLIANCE_LOW, ALLIANCE_TOP = 0.0, 40.0  # an SRS-like session-feedback scale
+TANGENTS = 9  # tangent cuts of Σ intake² ≥ (n − 1)·variance + (Σ intake)²/n, per published effect size
 UNBOUNDED = highspy.HighsModelStatus.kUnbounded
 DIMS: dict[str, tuple[str, ...]] = {dim.key: (*dim.keys(), d.NOT_STATED) for dim in board.DIMENSIONS}
 
@@ -71,7 +91,7 @@ def worlds(draw: st.DrawFn) -> tuple[d.Tree, list[dict[str, Any]]]:
     # Background in one or two dimensions (the others "not stated"), few categories each.
     used = draw(st.sampled_from([("gender",), ("gender", "immigrant_background"), ("age_band",)]))
     rng = random.Random(draw(st.integers(0, 2**32 - 1)))
-    episodes: list[tuple[int, dict[str, str], str, float | None, float | None]] = []
+    episodes: list[tuple[int, dict[str, str], str, float | None, float | None, float | None]] = []
     for service in services:
         for _ in range(draw(st.integers(0, 4))):
             categories = {dim: draw(st.sampled_from((*DIMS[dim][:2], d.NOT_STATED))) for dim in used}
@@ -80,9 +100,11 @@ def worlds(draw: st.DrawFn) -> tuple[d.Tree, list[dict[str, Any]]]:
             for _ in range(draw(st.integers(1, 6))):
                 pre = float(rng.randint(5, TOP)) if assessable else None
                 post = float(min(TOP, max(0, round(pre - rng.gauss(4, 7))))) if pre is not None else None
-                episodes.append((service, categories, end, pre, post))
+                # Session feedback (an episode's mean alliance score), missing for some episodes.
+                alliance = rng.uniform(ALLIANCE_LOW, ALLIANCE_TOP) if rng.random() < 0.8 else None
+                episodes.append((service, categories, end, pre, post, alliance))
     rows: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for service, categories, end, pre, post in episodes:
+    for service, categories, end, pre, post, alliance in episodes:
         change = classify(pre, post, THRESHOLDS).value if pre is not None and post is not None else ""
         background = {dim: categories.get(dim, "") for dim in DIMS}
         key = (service, *background.values(), end, change)
@@ -106,10 +128,11 @@ def worlds(draw: st.DrawFn) -> tuple[d.Tree, list[dict[str, Any]]]:
                 ("pre2", pre * pre),
                 ("post2", post * post),
                 ("prepost", pre * post),
-                ("alliance_sum", 9.0),
             ):
                 row[name] = (row[name] or 0) + value
-            row["alliance_n"] += 1
+            if alliance is not None:
+                row["alliance_sum"] = (row["alliance_sum"] or 0) + alliance
+                row["alliance_n"] += 1
     return d.Tree(children, ("u0",)), list(rows.values())
 
 
@@ -126,9 +149,18 @@ def published_board(tree: d.Tree, rows: list[dict[str, Any]]) -> tuple[board.Dat
 
 
 class Attacker:
-    """An LP over every group's counts per outcome and ending, Σ change and Σ change²."""
+    """An LP over every group's counts per outcome and ending, Σ change, Σ change², Σ intake,
+    Σ intake², Σ session feedback and the number of episodes with session feedback."""
 
-    FAMILIES = ("episodes", *d.CHANGE_OPTIONS, *d.ENDINGS, "sum", "square")
+    FAMILIES = (
+        "episodes",
+        *d.CHANGE_OPTIONS,
+        *d.ENDINGS,
+        *("sum", "square"),  # Σ change, Σ change²
+        *("pre", "pre2"),  # Σ intake, Σ intake²
+        *("alliance", "rated"),  # Σ session feedback, episodes with feedback
+    )
+    ASSESSED = ("recovered", "improved", "no_change", "deteriorated")
 
     def __init__(self, tree: d.Tree) -> None:
         nodes = tree.nodes()
@@ -163,6 +195,18 @@ class Attacker:
                     moment_key = (moment, node, slot)
                     self.row({moment_key: 1, **{k: -v for k, v in low_terms.items()}}, 0, math.inf)
                     self.row({moment_key: 1, **{k: -v for k, v in high_terms.items()}}, -math.inf, 0)
+                for which, moment in ((1, "pre"), (2, "pre2")):
+                    # Σ intake (and Σ intake²) within the categories' intake bounds
+                    low_terms = {(c, node, slot): b[0] ** which for c, b in INTAKE_BOUNDS.items()}
+                    high_terms = {(c, node, slot): b[1] ** which for c, b in INTAKE_BOUNDS.items()}
+                    moment_key = (moment, node, slot)
+                    self.row({moment_key: 1, **{k: -v for k, v in low_terms.items()}}, 0, math.inf)
+                    self.row({moment_key: 1, **{k: -v for k, v in high_terms.items()}}, -math.inf, 0)
+                # Episodes with session feedback: among the assessable ones, each within the scale.
+                rated = ("rated", node, slot)
+                self.row({rated: 1, **{(c, node, slot): -1 for c in self.ASSESSED}}, -math.inf, 0)
+                self.row({("alliance", node, slot): 1, rated: -ALLIANCE_LOW}, 0, math.inf)
+                self.row({("alliance", node, slot): 1, rated: -ALLIANCE_TOP}, -math.inf, 0)
 
     def row(self, terms: Mapping[tuple[Any, ...], float], low: float = 0.0, high: float = 0.0) -> None:
         cols = np.array([self.index[k] for k in terms], dtype=np.int32)
@@ -210,6 +254,31 @@ class Attacker:
                 t = float(stats.t.ppf(0.975, n - 1))
                 square = (n - 1) * (half / t) ** 2 * n + n * mean**2
                 self.exact({("square", node, slot): 1}, square, 1e-6 * max(1.0, square))
+            self.effect_size(node, slot, n, mean, prepost.effect_size)
+        if f.alliance is not None:
+            # Σ feedback = mean × episodes with feedback, shown only where those are ≥ k.
+            rated = ("rated", node, slot)
+            self.row({("alliance", node, slot): 1, rated: -f.alliance}, -1e-7, 1e-7)
+            self.row({rated: 1}, K, math.inf)
+        elif prepost is not None:  # the rest of the rule held, so fewer than k had feedback
+            self.row({("rated", node, slot): 1}, -math.inf, K - 1)
+
+    def effect_size(self, node: str, slot: d.Slot, n: int, mean: float, effect: float | None) -> None:
+        """d = mean change / SD(intake): with the mean, the variance V of the intake scores.
+
+        Σ intake² = (n − 1)·V + (Σ intake)²/n is not linear; the LP gets its convex hull over
+        0 ≤ Σ intake ≤ TOP·n (tangent cuts below, the chord above), so this attacker is a little
+        weaker than an exact one. ``d`` is None where the intake scores did not vary (V = 0).
+        """
+        if effect is not None and abs(effect) < 1e-9:  # no change: d says nothing of the SD
+            return
+        variance = 0.0 if effect is None else (mean / effect) ** 2
+        base = (n - 1) * variance
+        slack = 1e-6 * max(1.0, base)
+        pre, pre2 = ("pre", node, slot), ("pre2", node, slot)
+        for s0 in np.linspace(0.0, TOP * n, TANGENTS):
+            self.row({pre2: 1, pre: -2 * s0 / n}, base - s0 * s0 / n - slack, math.inf)
+        self.row({pre2: 1, pre: -TOP}, -math.inf, base + slack)
 
     def protects(self, key: tuple[Any, ...]) -> tuple[float, float] | None:
         """Return the interval of ``key`` if it is narrower than allowed, else None.
