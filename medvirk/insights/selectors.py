@@ -432,13 +432,15 @@ class RoundProgress:
     """How far a running round has come in the highest unit the user may read results for.
 
     ``respondents`` and ``rate`` are exactly what the results page shows for that unit: None
-    where the round's disclosure decision hides the count (see :mod:`.disclosure`).
+    where the round's disclosure decision hides the count (see :mod:`.disclosure`), or while no
+    decision is ready yet (``pending``: the worker is making it).
     """
 
     unit_name: str
     respondents: int | None
     invited: int | None
     rate: float | None
+    pending: bool = False
 
     @property
     def rate_percent(self) -> int | None:
@@ -462,7 +464,7 @@ def round_progress(*, user: Any, survey: Survey) -> RoundProgress | None:
         results = prepared_results(user=user, results=SurveyResults(survey, tree), next_url="")
         group = results.group(node.id)
     except (ResultsPending, NotReady):  # NotReady: the earlier decision lost a part (forgotten)
-        return RoundProgress(node.name, None, None, None)
+        return RoundProgress(node.name, None, None, None, pending=True)
     respondents = group.respondents if group.shown else None
     return RoundProgress(
         node.name, respondents, group.invited, group.rate.estimate if group.rate is not None else None

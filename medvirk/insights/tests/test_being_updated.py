@@ -167,13 +167,19 @@ def test_the_home_page_shows_no_count_it_has_not_decided(
     leader = demo.users["leder.solsikken"]
     progress = round_progress(user=leader, survey=survey)
     assert progress is not None and progress.respondents is None and progress.rate is None
-    assert client_as("leder.solsikken").get("/overview/").status_code == 200
+    assert progress.pending  # no decision yet: the page says it is being worked out
+    home = client_as("leder.solsikken").get("/overview/")
+    assert home.status_code == 200
+    assert "Regnes ut nå; vises om noen minutter" in home.content.decode()
+    assert "for å verne dem som har svart" not in home.content.decode()
     monkeypatch.undo()
     SurveyResults(survey).disclosure.decide()
     answer_many(survey, sol, [5, 6, 6])  # six now; the last decision (three, hidden) is shown
     _no_deciding(monkeypatch)
     later = round_progress(user=leader, survey=survey)
-    assert later is not None and later.respondents is None
+    assert later is not None and later.respondents is None and not later.pending
+    page = client_as("leder.solsikken").get("/overview/").content.decode()
+    assert "Vises ikke ennå, for å verne dem som har svart" in page  # hidden by the decision
 
 
 SHARED = {
