@@ -150,7 +150,8 @@ def test_tampered_state_is_refused(demo: DemoData, provider: Provider) -> None:
     back = provider.authorize(start(client, demo.municipality.slug), "sub-t")
     parts = urlsplit(back)
     query = parse_qs(parts.query)
-    query["state"] = ["x" + query["state"][0][1:]]
+    state = query["state"][0]
+    query["state"] = [("y" if state[0] == "x" else "x") + state[1:]]  # always another state
     response = client.get(parts.path + "?" + urlencode({k: v[0] for k, v in query.items()}))
     assert response.status_code == 401
     assert "The login did not succeed" in response.content.decode()
