@@ -16,7 +16,7 @@ from medvirk.core.forms import DsForm, DsFormMixin
 from medvirk.orgs.forms import unit_choices
 from medvirk.orgs.models import OrgUnit
 
-from .models import IdPortenLevel, MatchClaim, Role, User
+from .models import IdPorten, IdPortenLevel, MatchClaim, Role, User
 
 
 class LoginForm(DsFormMixin, AuthenticationForm):
@@ -253,6 +253,19 @@ class IdPortenForm(DsForm):
         help_text=_("The level of login a volunteer needs to see and change their registration."),
     )
     enabled = forms.BooleanField(label=_("Use ID-porten"), required=False, initial=True)
+
+
+def idporten_initial(current: IdPorten | None) -> dict[str, object]:
+    """What the ID-porten form shows for a stored client (a municipality's or the installation's)."""
+    if current is None:
+        return {"enabled": True}
+    return {
+        "issuer": current.app.settings.get("server_url", ""),
+        "client_id": current.app.client_id,
+        "level_choice_request": current.level_choice_request,
+        "level_volunteer": current.level_volunteer,
+        "enabled": current.enabled,
+    }
 
 
 class CodeForm(DsForm):

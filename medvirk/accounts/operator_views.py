@@ -17,7 +17,7 @@ from medvirk.core.forms import DsForm, form_submitted
 from medvirk.core.views import staff_view
 
 from . import idporten, sso_services
-from .forms import IdPortenForm
+from .forms import IdPortenForm, idporten_initial
 from .models import IdPorten
 from .operator_services import operator_municipality_start
 from .operators import municipality_overview, require_operator
@@ -83,16 +83,7 @@ def id_porten(request: StaffRequest) -> HttpResponse:
     """The installation's ID-porten client, for every municipality without its own (operators only)."""
     require_operator(request.user)
     current = IdPorten.objects.filter(municipality__isnull=True).select_related("app").first()
-    initial: dict[str, object] = {"enabled": True}
-    if current is not None:
-        initial = {
-            "issuer": current.app.settings.get("server_url", ""),
-            "client_id": current.app.client_id,
-            "level_choice_request": current.level_choice_request,
-            "level_volunteer": current.level_volunteer,
-            "enabled": current.enabled,
-        }
-    form = IdPortenForm(request.POST or None, initial=initial)
+    form = IdPortenForm(request.POST or None, initial=idporten_initial(current))
     if form_submitted(
         request,
         form,

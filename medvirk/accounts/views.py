@@ -45,6 +45,7 @@ from .forms import (
     SingleSignOnForm,
     TokenForm,
     UserCreateForm,
+    idporten_initial,
 )
 from .invitation_services import user_create_invited
 from .invitations import invitations_waiting
@@ -375,16 +376,7 @@ def id_porten(request: StaffRequest) -> HttpResponse:
     ):
         raise Http404
     current = IdPorten.objects.filter(municipality=municipality).select_related("app").first()
-    initial: dict[str, object] = {"enabled": True}
-    if current is not None:
-        initial = {
-            "issuer": current.app.settings.get("server_url", ""),
-            "client_id": current.app.client_id,
-            "level_choice_request": current.level_choice_request,
-            "level_volunteer": current.level_volunteer,
-            "enabled": current.enabled,
-        }
-    form = IdPortenForm(request.POST or None, initial=initial)
+    form = IdPortenForm(request.POST or None, initial=idporten_initial(current))
     if form_submitted(
         request,
         form,
