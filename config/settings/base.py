@@ -241,6 +241,13 @@ CACHES = {
         "LOCATION": str(VAR_DIR / "cache" / "disclosure"),
         "OPTIONS": {"MAX_ENTRIES": 20000},
     },
+    # Report PDFs as laid out (medvirk.insights.pdf), keyed by a digest of their HTML: a repeat
+    # download only reads. A few versions per report; a unit's PDF is some 100 KB.
+    "reports": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "reports"),
+        "OPTIONS": {"MAX_ENTRIES": 3000},
+    },
 }
 
 # Django logs the path of every refused or failed request ("Not Found: /a/r/…/2/") and runserver

@@ -1,15 +1,29 @@
-"""The printable unit report as PDF (WeasyPrint), from the same overview the page shows."""
+"""The printable unit report as PDF (WeasyPrint), from the same overview the page shows.
+
+Laying a report out takes WeasyPrint a few tenths of a second even for one kindergarten, more
+than its results page (issue 21). The PDF is a pure function of the HTML it is laid out from
+(which carries the round, the unit, the language and every figure of the decision the page
+shows) and of the layout's own version (:data:`PDF_VERSION`, the stylesheets, WeasyPrint's
+version). So the bytes are kept in the ``reports`` cache (:data:`REPORTS_CACHE`) under a digest
+of both, and a request that asks for the same report again only reads them; a new answer (a new
+decision, new figures) gives new HTML, so a new PDF. The cache is bounded per report: each
+(round, unit, language) keeps its :data:`KEEP_PER_REPORT` newest versions, older ones are
+removed when a new one is written (and the cache backend's own limit bounds the whole).
+"""
 
 from __future__ import annotations
 
 import atexit
 import functools
+import hashlib
 import io
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
@@ -116,16 +130,90 @@ def report_filename(overview: Overview) -> str:
     return download_name(overview.results.survey, overview.node.name, "pdf", what=str(_("report")))
 
 
+#: Bump when the PDF laid out from the same HTML changes (this module's layout code).
+PDF_VERSION = 1
+#: The cache the PDFs are kept in (a file cache under var/ in production settings); where it is
+#: not configured, the default cache (this process's memory: tests).
+REPORTS_CACHE = "reports"
+#: How many versions of one report (round, unit, language) are kept: the newest, and a few
+#: earlier ones (people who may see different comparison units get different reports).
+KEEP_PER_REPORT = 3
+KEEP_SECONDS = 60 * 60 * 24 * 30
+
+
+def _store() -> Any:
+    return caches[REPORTS_CACHE if REPORTS_CACHE in settings.CACHES else "default"]
+
+
+@functools.cache
+def _layout_version() -> str:
+    """A digest of what the PDF depends on besides its HTML: this module, stylesheets, WeasyPrint."""
+    import weasyprint
+
+    digest = hashlib.sha256(f"{PDF_VERSION}:{weasyprint.__version__}".encode())
+    digest.update(CSS.read_bytes())
+    digest.update(fonts.pdf_css().encode())
+    return digest.hexdigest()[:16]
+
+
+def _pdf_key(html: str) -> str:
+    return f"mv-pdf:{_layout_version()}:{hashlib.sha256(html.encode()).hexdigest()}"
+
+
+def _report_key(overview: Overview) -> str:
+    survey = overview.results.survey
+    language = get_language() or "nb"
+    return f"mv-pdf-report:{survey.municipality_id}:{survey.pk}:{overview.node.id}:{language}"
+
+
+def _keep(overview: Overview, key: str, pdf: bytes) -> None:
+    """Keep ``pdf`` under ``key`` and drop the report's versions beyond :data:`KEEP_PER_REPORT`.
+
+    Two processes writing versions of the same report at once may each miss the other's in the
+    list; such a version is then left to the cache's own expiry and limit.
+    """
+    store = _store()
+    store.set(key, pdf, KEEP_SECONDS)
+    report = _report_key(overview)
+    versions = [key, *(k for k in store.get(report, []) if k != key)]
+    store.delete_many(versions[KEEP_PER_REPORT:])
+    store.set(report, versions[:KEEP_PER_REPORT], KEEP_SECONDS)
+
+
+def kept_versions(overview: Overview) -> list[str]:
+    """Return the keys of the report's kept versions, newest first."""
+    return list(_store().get(_report_key(overview), []))
+
+
 def report_pdf_bytes(
     overview: Overview,
     threshold: int,
     request: HttpRequest | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> bytes:
-    """Lay out and write the unit report as PDF; ``progress(step)`` is told "layout" and "write"."""
+    """Return the unit report as PDF: kept bytes of the same HTML, else laid out and written.
+
+    ``progress(step)`` is told "layout" and "write" when it is laid out. Figures shown while
+    new ones are made (``results.stale``: the page says "being updated", with the job's
+    progress) are laid out every time, never kept: they are replaced within minutes.
+    """
+    html = report_html(overview, threshold, request)
+    keep = not overview.results.stale
+    key = _pdf_key(html)
+    if keep:
+        found = _store().get(key)
+        if found is not None:
+            return bytes(found)
+    pdf = _render(html, progress)
+    if keep:
+        _keep(overview, key, pdf)
+    return pdf
+
+
+def _render(html: str, progress: Callable[[str], None] | None) -> bytes:
+    """Lay out ``html`` with the report's stylesheets and write the PDF (WeasyPrint)."""
     import weasyprint
 
-    html = report_html(overview, threshold, request)
     if progress:
         progress("layout")
     with _LOCK:

@@ -1,0 +1,105 @@
+"""Report PDFs are kept as laid out (issue 21): a repeat download only reads the kept file, new
+answers give a new PDF, and each report keeps a few versions only.
+
+WeasyPrint is replaced by a stand-in that writes a digest of the HTML it was given (the real
+layout is tested in test_pages.py::test_unit_report_pdf): these tests are about what is laid
+out when, not how.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.core.cache import caches
+
+from medvirk.accounts.demo import DemoData
+from medvirk.core.models import Job, JobStatus
+from medvirk.insights import pdf
+from medvirk.insights.jobs import REPORT_JOB
+from medvirk.insights.tables import SurveyResults
+
+from .factories import answer, answer_many, make_survey
+
+pytestmark = pytest.mark.usefixtures("english_jobs")
+
+
+@pytest.fixture
+def laid_out(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Count layouts: each call of WeasyPrint's part records the HTML it was given."""
+    caches["default"].clear()  # the test settings keep PDFs in the default (in-memory) cache
+    calls: list[str] = []
+
+    def render(html: str, progress: Any = None) -> bytes:
+        calls.append(html)
+        return b"%PDF-stand-in " + hashlib.sha256(html.encode()).hexdigest().encode()
+
+    monkeypatch.setattr(pdf, "_render", render)
+    yield calls
+    caches["default"].clear()
+
+
+def _decided(survey: Any) -> None:
+    SurveyResults(survey).disclosure.decide()  # as the worker does after new answers
+
+
+def test_a_repeat_download_reads_the_kept_pdf_and_new_answers_give_a_new_one(
+    demo: DemoData, client_as: Any, laid_out: list[str]
+) -> None:
+    sol, sor = demo.units["Solsikken barnehage"], demo.units["Sørbyen barnehage"]
+    survey = make_survey(demo, units=[sol, sor])
+    answer_many(survey, sol, [3, 4, 5, 6, 6, 5])
+    answer_many(survey, sor, [4, 4, 5, 5, 6, 6])
+    _decided(survey)
+    client = client_as("admin")
+    url = f"/results/{survey.pk}/report.pdf?unit={sol.pk}"
+
+    first = client.get(url)
+    assert first.status_code == 200 and first.content.startswith(b"%PDF") and len(laid_out) == 1
+    again = client.get(url)
+    assert again.content == first.content and len(laid_out) == 1  # read, not laid out
+    assert again["Content-Disposition"] == first["Content-Disposition"]
+    # The same report in another language is another document.
+    client.cookies["django_language"] = "nb"
+    assert client.get(url).content != first.content and len(laid_out) == 2
+    client.cookies["django_language"] = "en"
+
+    answer(survey, sol, overall=2)  # a new answer: a new decision, new figures
+    _decided(survey)
+    fresh = client.get(url)
+    assert fresh.status_code == 200 and fresh.content != first.content and len(laid_out) == 3
+    assert client.get(url).content == fresh.content and len(laid_out) == 3
+
+    # A district's report, made by its background job: the second job only reads.
+    district = sol.parent
+    assert district is not None
+    for _ in range(2):
+        client.post(f"/results/{survey.pk}/report/prepare/?unit={district.pk}")
+    made = Job.objects.filter(kind=REPORT_JOB).order_by("id")
+    assert [j.status for j in made] == [JobStatus.DONE, JobStatus.DONE] and len(laid_out) == 4
+    assert made[0].result_file.read() == made[1].result_file.read()
+
+
+def test_each_report_keeps_a_few_versions_only(
+    demo: DemoData, client_as: Any, laid_out: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pdf, "KEEP_PER_REPORT", 2)
+    sol = demo.units["Solsikken barnehage"]
+    survey = make_survey(demo, units=[sol, demo.units["Sørbyen barnehage"]])
+    answer_many(survey, sol, [3, 4, 5, 6, 6, 5])
+    client = client_as("admin")
+    url = f"/results/{survey.pk}/report.pdf?unit={sol.pk}"
+    store = caches["default"]
+    versions: list[bytes] = []
+    for value in (2, 3, 4, 5):  # four data versions of the same report
+        answer(survey, sol, overall=value)
+        _decided(survey)
+        versions.append(client.get(url).content)
+    assert len(set(versions)) == 4 and len(laid_out) == 4
+    # The two newest are kept; the older ones were removed when the newer were kept.
+    kept = [store.get(pdf._pdf_key(html)) is not None for html in laid_out]
+    assert kept == [False, False, True, True]
+    # The newest is still read, not laid out again.
+    assert client.get(url).content == versions[-1] and len(laid_out) == 4
