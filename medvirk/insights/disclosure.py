@@ -216,6 +216,18 @@ def shared_set(key: str, value: Any) -> None:
             _LOCAL_SHARED.popitem(last=False)
 
 
+def shared_delete(keys: Iterable[str]) -> None:
+    """Remove what :func:`shared_set` kept under ``keys`` (e.g. older versions of a report)."""
+    keys = list(keys)
+    store = _persistent_store()
+    if store is not None:
+        store.delete_many(keys)
+        return
+    with _LOCK:
+        for key in keys:
+            _LOCAL_SHARED.pop(key, None)
+
+
 def policy_for(survey: Survey) -> SuppressionPolicy:
     """Return the survey's thresholds (never below the defaults)."""
     threshold = max(DEFAULT_THRESHOLD, survey.threshold)
@@ -1355,6 +1367,7 @@ __all__ = [
     "marginals",
     "policy_for",
     "respondent_table",
+    "shared_delete",
     "shared_get",
     "shared_set",
     "state_for",

@@ -17,6 +17,11 @@ the same unit (marked "being updated", with when it was made); else ``jobs.Resul
 (progress page, API 202). A request never computes the report. A report made earlier was made
 from earlier answers under the decisions made for them, in full: showing it again reveals
 nothing that was not shown then.
+
+The cache stays bounded per report (:func:`_keep`): each unit, round and language keeps its
+:data:`KEEP_VERSIONS` newest reports per practical size, for at most :data:`KEEP_SIZES`
+practical sizes (the API takes any size; the pages' own is always kept); older data versions
+and the least recently made other sizes are removed when a new report is kept.
 """
 
 from __future__ import annotations
@@ -31,10 +36,14 @@ from medvirk.orgs.models import OrgUnit, UnitKind
 from medvirk.population import selectors as population_selectors
 
 from . import equity, equity_outcomes
-from .disclosure import SurveyDisclosure, shared_get, shared_set
+from .disclosure import SurveyDisclosure, shared_delete, shared_get, shared_set
 
 EQUITY_VERSION = 1
 PRACTICAL_SIZE = 0.10  # the pages' practical size of a gap (10 percentage points of the top box)
+#: Reports kept per unit, round, language and practical size: the newest data versions.
+KEEP_VERSIONS = 2
+#: Practical sizes kept per unit, round and language (the pages' own among them).
+KEEP_SIZES = 4
 
 
 @dataclass
@@ -71,6 +80,40 @@ def _key(
 
 def _latest_key(survey: Any, unit_id: int, language: str, practical_size: float) -> str:
     return f"mv-equity-latest:{EQUITY_VERSION}:{_tail(survey, unit_id, language, practical_size)}"
+
+
+def _kept_key(survey: Any, unit_id: int, language: str) -> str:
+    return f"mv-equity-kept:{EQUITY_VERSION}:{survey.municipality_id}:{survey.pk}:{unit_id}:{language}"
+
+
+def kept(survey: Any, unit_id: int, language: str) -> list[tuple[float, str]]:
+    """Return the kept reports of a unit, round and language: (practical size, key), newest first."""
+    return [(float(size), key) for size, key in shared_get(_kept_key(survey, unit_id, language)) or []]
+
+
+def _keep(
+    survey: Any, unit_id: int, language: str, practical_size: float, key: str, report: PreparedEquity
+) -> None:
+    """Keep ``report`` under ``key`` (and as the latest of its size); remove what the caps leave out.
+
+    Two workers keeping reports of the same unit at the same moment may each miss the other's
+    in the list; such an entry is left to the shared cache's own expiry and limit.
+    """
+    shared_set(key, report)
+    shared_set(_latest_key(survey, unit_id, language, practical_size), report)
+    entries = [(practical_size, key), *(e for e in kept(survey, unit_id, language) if e[1] != key)]
+    sizes = list(dict.fromkeys(size for size, _key in entries))  # newest first
+    other = [size for size in sizes if size != PRACTICAL_SIZE]
+    allowed = set(other[: KEEP_SIZES - 1]) | ({PRACTICAL_SIZE} & set(sizes))
+    keep: list[tuple[float, str]] = []
+    drop = [_latest_key(survey, unit_id, language, size) for size in sizes if size not in allowed]
+    for size, entry in entries:
+        if size in allowed and sum(1 for s, _k in keep if s == size) < KEEP_VERSIONS:
+            keep.append((size, entry))
+        else:
+            drop.append(entry)
+    shared_delete(drop)
+    shared_set(_kept_key(survey, unit_id, language), keep)
 
 
 def compute(
@@ -114,8 +157,7 @@ def prepare(
     if found is not None:
         return found
     report = compute(survey, unit, disclosure, language=language, practical_size=practical_size)
-    shared_set(key, report)
-    shared_set(_latest_key(survey, unit.pk, language, practical_size), report)
+    _keep(survey, unit.pk, language, practical_size, key, report)
     return report
 
 

@@ -17,7 +17,7 @@ from medvirk.accounts.demo import DemoData
 from medvirk.core.jobs import execute_job
 from medvirk.core.models import Job, JobStatus
 from medvirk.insights import equity, equity_ahead, equity_outcomes
-from medvirk.insights.disclosure import clear_cache
+from medvirk.insights.disclosure import clear_cache, shared_get
 from medvirk.insights.jobs import EQUITY_JOB
 from medvirk.population.models import PopulationTable
 
@@ -110,3 +110,40 @@ def test_the_equity_report_is_made_in_the_worker_and_read_from_the_cache(
     assert {u.name for u in equity_ahead.areas(survey)} == {"Eksempel kommune", "Bydel Nord", "Bydel Sør"}
     assert equity_ahead.warm(survey, ["en"]) == 2  # Bydel Nord's English report is at hand
     assert equity_ahead.warm(survey, ["en"]) == 0
+
+
+@pytest.mark.usefixtures("_english")
+def test_kept_reports_are_capped_per_practical_size_and_old_data_versions_removed(
+    demo: DemoData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import_population(demo)
+    survey = closed_survey(demo)
+    unit = demo.units["Sørbyen barnehage"]
+    monkeypatch.setattr(equity_ahead, "KEEP_VERSIONS", 1)
+    monkeypatch.setattr(equity_ahead, "KEEP_SIZES", 2)
+
+    def kept() -> list[tuple[float, str]]:
+        return equity_ahead.kept(survey, unit.pk, "en")
+
+    equity_ahead.prepare(survey, unit, language="en")
+    [(size, first)] = kept()
+    assert size == equity_ahead.PRACTICAL_SIZE and shared_get(first) is not None
+    PopulationTable.objects.update(credit="Befolkningstall 2027")  # a new data version
+    equity_ahead.prepare(survey, unit, language="en")
+    [(_size, second)] = kept()
+    assert second != first and shared_get(first) is None and shared_get(second) is not None
+
+    # Other practical sizes (the API takes any): the pages' own and the newest other one stay.
+    equity_ahead.prepare(survey, unit, language="en", practical_size=0.2)
+    equity_ahead.prepare(survey, unit, language="en", practical_size=0.3)
+    assert [size for size, _key in kept()] == [0.3, equity_ahead.PRACTICAL_SIZE]
+    assert shared_get(second) is not None
+    assert shared_get(equity_ahead._latest_key(survey, unit.pk, "en", 0.2)) is None
+    assert shared_get(equity_ahead._latest_key(survey, unit.pk, "en", 0.3)) is not None
+    assert len([key for key in _local_shared() if key.startswith("mv-equity:")]) == 2
+
+
+def _local_shared() -> list[str]:
+    from medvirk.insights import disclosure
+
+    return list(disclosure._LOCAL_SHARED)
