@@ -1,10 +1,11 @@
+from functools import partial
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "medvirk.accounts"
-    label = "accounts"
     verbose_name = _("Staff accounts")
 
     def ready(self) -> None:
@@ -54,47 +55,43 @@ def _register_rotations() -> None:
 
 def _declare_allauth() -> None:
     """What django-allauth's tables (staff single sign-on, ``accounts.sso``) hold, for the record."""
-    from medvirk.core.dataprotection import NO_PERSONAL_DATA, PersonalData, declare_external
+    from medvirk.core.dataprotection import BASIS_EMPLOYMENT, NO_PERSONAL_DATA, PersonalData, declare_external
 
     declare_external("socialaccount.socialapp", NO_PERSONAL_DATA)  # a municipality's provider settings
+    # What the tables of a staff member's login share.
+    staff_login = partial(
+        PersonalData,
+        subjects=_("staff"),
+        purpose=_("recognise a staff member who logs in with the municipality's single sign-on"),
+        retention=_("as long as the account exists"),
+        seen_by=_("nobody (only the login reads it)"),
+        legal_basis=BASIS_EMPLOYMENT,
+    )
     declare_external(
         "socialaccount.socialaccount",
-        PersonalData(
+        staff_login(
             table=_("single sign-on links"),
             data=_(
                 "the identity provider's identifier of a staff member, the claims it sent at the last "
                 "login (name, e-mail address, sign-in name), when they last logged in"
             ),
-            subjects=_("staff"),
-            purpose=_("recognise a staff member who logs in with the municipality's single sign-on"),
-            retention=_("as long as the account exists"),
-            seen_by=_("nobody (only the login reads it)"),
-            legal_basis=_("GDPR art. 6(1)(b) and (e): employment and the municipality's tasks"),
         ),
     )
     declare_external(
         "account.emailaddress",
-        PersonalData(
+        staff_login(
             table=_("staff e-mail addresses from single sign-on"),
             data=_("a staff member's e-mail address as the identity provider sent it"),
-            subjects=_("staff"),
-            purpose=_("recognise a staff member who logs in with the municipality's single sign-on"),
-            retention=_("as long as the account exists"),
-            seen_by=_("nobody (only the login reads it)"),
-            legal_basis=_("GDPR art. 6(1)(b) and (e): employment and the municipality's tasks"),
         ),
     )
     declare_external(
         "mfa.authenticator",
-        PersonalData(
+        staff_login(
             table=_("second factors of staff"),
             data=_(
                 "the secret of a staff member's authenticator app and their recovery codes, when last used"
             ),
-            subjects=_("staff"),
             purpose=_("a second factor when administrators log in with a password"),
-            retention=_("as long as the account exists"),
-            seen_by=_("nobody (only the login reads it)"),
             legal_basis=_("GDPR art. 32 (security of processing)"),
         ),
     )

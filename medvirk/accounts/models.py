@@ -7,8 +7,9 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from medvirk.core.dataprotection import NO_PERSONAL_DATA, PersonalData
-from medvirk.core.models import TenantModel
+from medvirk.core.dataprotection import BASIS_EMPLOYMENT, NO_PERSONAL_DATA, PersonalData
+from medvirk.core.fields import unit_reference, user_reference
+from medvirk.core.models import TenantModel, tenant_unique
 
 
 class User(AbstractUser):
@@ -21,7 +22,7 @@ class User(AbstractUser):
         purpose=_("let staff log in and show who did what"),
         retention=_("as long as the account exists; an administrator deactivates it when the person leaves"),
         seen_by=_("administrators; colleagues see names on what a person did"),
-        legal_basis=_("GDPR art. 6(1)(b) and (e): employment and the municipality's tasks"),
+        legal_basis=BASIS_EMPLOYMENT,
     )
 
     municipality = models.ForeignKey(
@@ -64,19 +65,15 @@ class RoleAssignment(TenantModel):
     )
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
-    unit = models.ForeignKey(
-        "orgs.OrgUnit", on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("unit")
-    )
+    unit = unit_reference(on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("unit"))
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    granted_by = user_reference(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["user__username", "unit__path"]
         constraints = [
-            models.UniqueConstraint(fields=["municipality", "user", "unit", "role"], name="role_unique"),
+            tenant_unique("user", "unit", "role", name="role_unique"),
         ]
 
     def __str__(self) -> str:
@@ -106,7 +103,7 @@ class ApiToken(TenantModel):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["municipality", "user", "name"], name="token_unique_name"),
+            tenant_unique("user", "name", name="token_unique_name"),
         ]
 
     def __str__(self) -> str:

@@ -9,13 +9,14 @@ client is the list of :class:`Assignment` rows: each a period with one provider,
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from medvirk.core.dataprotection import NO_PERSONAL_DATA, PersonalData
-from medvirk.core.models import TenantModel
+from medvirk.core.fields import unit_reference, user_reference
+from medvirk.core.models import TenantModel, tenant_unique
 
 from .rules import Period
 from .types import (
@@ -29,11 +30,15 @@ from .types import (
     SwitchStatus,
 )
 
-# The record of processing (core.dataprotection): what the free-choice tables say about people.
-_CASE_HANDLERS = _("case handlers with free-choice rights on the service's unit")
-_FREE_CHOICE_BASIS = _(
-    "GDPR art. 6(1)(e) and art. 9(2)(h): helse- og omsorgstjenesteloven and the municipality's "
-    "free-choice scheme"
+# The record of processing (core.dataprotection): what the tables of a client's case share.
+_case_record = partial(
+    PersonalData,
+    subjects=_("people granted a service with free choice of provider"),
+    seen_by=_("case handlers with free-choice rights on the service's unit"),
+    legal_basis=_(
+        "GDPR art. 6(1)(e) and art. 9(2)(h): helse- og omsorgstjenesteloven and the municipality's "
+        "free-choice scheme"
+    ),
 )
 _KEPT_WITH_CASE = _("kept with the client; pseudonymous once the client's case reference is replaced")
 
@@ -43,9 +48,7 @@ class ChoiceService(TenantModel):
 
     personal_data = NO_PERSONAL_DATA
 
-    owner_unit = models.ForeignKey(
-        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("responsible unit")
-    )
+    owner_unit = unit_reference(verbose_name=_("responsible unit"))
     name = models.CharField(_("name"), max_length=150)
     kind = models.CharField(_("kind of service"), max_length=20, choices=ServiceKind.choices)
     description = models.TextField(_("what the service is, in plain words"), blank=True)
@@ -75,7 +78,7 @@ class ChoiceService(TenantModel):
         verbose_name = _("service with choice")
         verbose_name_plural = _("services with choice")
         constraints = [
-            models.UniqueConstraint(fields=["municipality", "name"], name="choice_service_unique_name"),
+            tenant_unique("name", name="choice_service_unique_name"),
         ]
 
     def __str__(self) -> str:
@@ -98,9 +101,7 @@ class Provider(TenantModel):
         legal_basis=_("GDPR art. 6(1)(e): the municipality's tasks"),
     )
 
-    unit = models.ForeignKey(
-        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="choice_providers", verbose_name=_("unit")
-    )
+    unit = unit_reference(related_name="choice_providers", verbose_name=_("unit"))
     kind = models.CharField(_("kind"), max_length=20, choices=ProviderKind.choices)
     org_number = models.CharField(_("organisation number"), max_length=9)
     languages = models.JSONField(_("languages staff speak"), default=list, blank=True)
@@ -119,9 +120,9 @@ class Provider(TenantModel):
         verbose_name = _("provider")
         verbose_name_plural = _("providers")
         constraints = [
-            models.UniqueConstraint(fields=["municipality", "org_number"], name="choice_provider_unique_org"),
+            tenant_unique("org_number", name="choice_provider_unique_org"),
             # A unit is at most one provider; the key names the municipality (core/tenancy.py).
-            models.UniqueConstraint(fields=["municipality", "unit"], name="choice_provider_unique_unit"),
+            tenant_unique("unit", name="choice_provider_unique_unit"),
         ]
 
     def __str__(self) -> str:
@@ -156,9 +157,7 @@ class Approval(TenantModel):
     class Meta:
         ordering = ["service__name", "provider__unit__name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["municipality", "provider", "service"], name="choice_approval_unique"
-            ),
+            tenant_unique("provider", "service", name="choice_approval_unique"),
         ]
 
     def __str__(self) -> str:
@@ -186,16 +185,13 @@ class Client(TenantModel):
     client is never asked to pick one for Medvirk's sake).
     """
 
-    personal_data = PersonalData(
+    personal_data = _case_record(
         data=_(
             "alias or case reference, decision date, district, age group, immigrant background, "
             "preferred language"
         ),
-        subjects=_("people granted a service with free choice of provider"),
         purpose=_("follow each person's choice and switches; equity statistics in aggregate"),
         retention="choice.client_references",  # choice/retention.py
-        seen_by=_CASE_HANDLERS,
-        legal_basis=_FREE_CHOICE_BASIS,
         special=True,
     )
 
@@ -208,9 +204,7 @@ class Client(TenantModel):
     immigrant_background = models.CharField(_("immigrant background"), max_length=40, blank=True)
     language = models.CharField(_("preferred language"), max_length=12, blank=True)
     ended_on = models.DateField(_("service ended"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = user_reference(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -218,7 +212,7 @@ class Client(TenantModel):
         verbose_name = _("client")
         verbose_name_plural = _("clients")
         constraints = [
-            models.UniqueConstraint(fields=["municipality", "service", "alias"], name="choice_client_unique"),
+            tenant_unique("service", "alias", name="choice_client_unique"),
         ]
         indexes = [models.Index(fields=["municipality", "service", "decision_on"])]
 
@@ -229,14 +223,11 @@ class Client(TenantModel):
 class Assignment(TenantModel):
     """One period of one client with one provider (the client's history is the list of these)."""
 
-    personal_data = PersonalData(
+    personal_data = _case_record(
         table=_("providers given to clients"),
         data=_("which provider serves a client, from and to when, and how it was chosen"),
-        subjects=_("people granted a service with free choice of provider"),
         purpose=_("follow each person's choice and switches; equity statistics in aggregate"),
         retention=_KEPT_WITH_CASE,
-        seen_by=_CASE_HANDLERS,
-        legal_basis=_FREE_CHOICE_BASIS,
     )
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="assignments")
@@ -248,9 +239,7 @@ class Assignment(TenantModel):
     chosen_on = models.DateField(_("chosen on"), null=True, blank=True)
     start_notified_at = models.DateTimeField(null=True, blank=True)
     end_notified_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = user_reference(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -277,13 +266,10 @@ class Assignment(TenantModel):
 class Switch(TenantModel):
     """A client's switch from one provider to another, with the reasons and the notice rule's dates."""
 
-    personal_data = PersonalData(
+    personal_data = _case_record(
         data=_("a client's switch of provider: dates and the reasons, also in the client's words"),
-        subjects=_("people granted a service with free choice of provider"),
         purpose=_("carry out switches with the notice rule; learn why people switch, in aggregate"),
         retention=_KEPT_WITH_CASE,
-        seen_by=_CASE_HANDLERS,
-        legal_basis=_FREE_CHOICE_BASIS,
         special=True,
     )
 
@@ -301,9 +287,7 @@ class Switch(TenantModel):
     new_assignment = models.ForeignKey(
         Assignment, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = user_reference(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -313,9 +297,7 @@ class Switch(TenantModel):
         indexes = [models.Index(fields=["municipality", "requested_on"])]
         constraints = [
             # A new assignment comes from one switch at most; the key names the municipality.
-            models.UniqueConstraint(
-                fields=["municipality", "new_assignment"], name="choice_switch_unique_new_assignment"
-            ),
+            tenant_unique("new_assignment", name="choice_switch_unique_new_assignment"),
         ]
 
     def __str__(self) -> str:
@@ -331,7 +313,7 @@ class OnlineRequest(TenantModel):
     a national ID number; the case handler still matches it to the client by hand.
     """
 
-    personal_data = PersonalData(
+    personal_data = _case_record(
         table=_("choices sent online"),
         data=_(
             "the client's and sender's names, phone, e-mail, reasons; with ID-porten only a keyed digest "
@@ -340,8 +322,6 @@ class OnlineRequest(TenantModel):
         subjects=_("people who ask for a provider or a switch online, and those who ask for them"),
         purpose=_("let people choose or switch provider online; a case handler matches the request"),
         retention="choice.online_requests",  # choice/retention.py
-        seen_by=_CASE_HANDLERS,
-        legal_basis=_FREE_CHOICE_BASIS,
         special=True,
     )
 
@@ -364,9 +344,7 @@ class OnlineRequest(TenantModel):
     status = models.CharField(max_length=20, choices=RequestStatus.choices, default=RequestStatus.NEW)
     client = models.ForeignKey(Client, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     switch = models.ForeignKey(Switch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    handled_by = user_reference(blank=True)
     handled_at = models.DateTimeField(null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
@@ -394,18 +372,13 @@ class ContinuityReport(TenantModel):
     staff_per_client = models.DecimalField(
         _("different staff per client in four weeks (average)"), max_digits=4, decimal_places=1
     )
-    reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    reported_by = user_reference(blank=True)
     reported_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-period_end", "-id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["municipality", "provider", "period_start", "period_end"],
-                name="choice_continuity_unique_period",
-            ),
+            tenant_unique("provider", "period_start", "period_end", name="choice_continuity_unique_period"),
         ]
 
     def __str__(self) -> str:

@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 
 class CoreConfig(AppConfig):
     name = "medvirk.core"
-    label = "core"
     verbose_name = _("Core")
 
     def ready(self) -> None:

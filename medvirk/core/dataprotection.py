@@ -30,9 +30,15 @@ from typing import Any
 from django.apps import apps
 from django.db import models
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 #: The attribute a model carries its declaration in.
 ATTRIBUTE = "personal_data"
+
+# Legal bases (GDPR art. 6) that several tables rest on, worded once for the record of processing.
+BASIS_PUBLIC_TASK = _("GDPR art. 6(1)(e): the municipality's tasks (kommuneloven, brukermedvirkning)")
+BASIS_CONSENT = _("GDPR art. 6(1)(a): consent")
+BASIS_EMPLOYMENT = _("GDPR art. 6(1)(b) and (e): employment and the municipality's tasks")
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .dataprotection import NO_PERSONAL_DATA, PersonalData
+from .fields import user_reference
 
 
 class TenantModel(models.Model):
@@ -30,6 +31,15 @@ class TenantModel(models.Model):
         abstract = True
 
 
+def tenant_unique(*fields: str, name: str, condition: models.Q | None = None) -> models.UniqueConstraint:
+    """Return a unique key of a tenant table: ``fields`` within one municipality.
+
+    The municipality leads every unique key, so the key holds on each shard of a database
+    distributed by municipality (``core/tenancy.py``, docs/scaling.md).
+    """
+    return models.UniqueConstraint(fields=["municipality", *fields], condition=condition, name=name)
+
+
 class AuditEvent(models.Model):
     """One staff change: who did what to which object, when. Never edited, never deleted."""
 
@@ -46,9 +56,7 @@ class AuditEvent(models.Model):
     municipality = models.ForeignKey(
         "orgs.Municipality", on_delete=models.PROTECT, related_name="audit_events", null=True
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    actor = user_reference()
     action = models.CharField(max_length=64)
     object_type = models.CharField(max_length=64)
     object_id = models.CharField(max_length=64)
@@ -92,9 +100,7 @@ class Job(TenantModel):
     )
 
     kind = models.CharField(_("kind"), max_length=64)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = user_reference()
     status = models.CharField(_("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
     params = models.JSONField(default=dict, blank=True)
     done = models.PositiveIntegerField(default=0)
@@ -175,9 +181,7 @@ class RetentionPeriod(TenantModel):
         ordering = ["kind"]
         verbose_name = _("retention period")
         verbose_name_plural = _("retention periods")
-        constraints = [
-            models.UniqueConstraint(fields=["municipality", "kind"], name="retention_unique_kind"),
-        ]
+        constraints = [tenant_unique("kind", name="retention_unique_kind")]
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.amount}"

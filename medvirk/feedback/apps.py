@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 
 class FeedbackConfig(AppConfig):
     name = "medvirk.feedback"
-    label = "feedback"
     verbose_name = _("Client feedback")
 
     def ready(self) -> None:

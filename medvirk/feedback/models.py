@@ -9,7 +9,7 @@ retention period (``purge_feedback``). See docs/security.md and docs/dpia-feedba
 from __future__ import annotations
 
 import uuid
-from functools import cached_property
+from functools import cached_property, partial
 
 from django.conf import settings
 from django.db import models
@@ -17,10 +17,22 @@ from django.utils.translation import gettext_lazy as _
 
 from medvirk.core.crypto import EncryptedTextField
 from medvirk.core.dataprotection import NO_PERSONAL_DATA, PersonalData
-from medvirk.core.models import TenantModel
+from medvirk.core.fields import unit_reference, user_reference
+from medvirk.core.models import TenantModel, tenant_unique
 
 from .instruments import Instrument as InstrumentDefinition
 from .instruments import parse_instrument, with_texts
+
+# The record of processing (core.dataprotection): what the tables of a client's episode share.
+# They are kept (then anonymised) with the episode and read only by its practitioners.
+_episode_record = partial(
+    PersonalData,
+    retention="feedback.episodes",  # feedback/retention.py
+    seen_by=_("the practitioners on the episode"),
+    legal_basis=_("GDPR art. 9(2)(h)"),
+    special=True,
+)
+_goal_record = partial(_episode_record, subjects=_("clients"), purpose=_("the client's own goals"))
 
 
 class Purpose(models.TextChoices):
@@ -38,23 +50,15 @@ class Instrument(TenantModel):
     purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices)
     definition = models.JSONField(_("definition"))
     texts = models.JSONField(_("pasted texts"), default=dict, blank=True)  # {version: {lang: {key: text}}}
-    texts_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    texts_by = user_reference(blank=True)
     texts_at = models.DateTimeField(null=True, blank=True)
-    loaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    loaded_by = user_reference(blank=True)
     loaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["key", "version"]
         verbose_name = _("instrument")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["municipality", "key", "version"], name="feedback_instrument_unique"
-            )
-        ]
+        constraints = [tenant_unique("key", "version", name="feedback_instrument_unique")]
 
     def __str__(self) -> str:
         return self.parsed.name.get("nb") or self.parsed.name.get("en") or self.key
@@ -70,9 +74,7 @@ class Service(TenantModel):
 
     personal_data = NO_PERSONAL_DATA
 
-    unit = models.ForeignKey(
-        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
-    )
+    unit = unit_reference(verbose_name=_("unit"))
     name = models.CharField(_("name"), max_length=150)
     outcome = models.ForeignKey(
         Instrument, on_delete=models.PROTECT, related_name="+", verbose_name=_("outcome measure")
@@ -95,9 +97,7 @@ class Service(TenantModel):
     class Meta:
         ordering = ["name"]
         verbose_name = _("feedback service")
-        constraints = [
-            models.UniqueConstraint(fields=["municipality", "unit", "name"], name="feedback_service_unique")
-        ]
+        constraints = [tenant_unique("unit", "name", name="feedback_service_unique")]
 
     def __str__(self) -> str:
         return self.name
@@ -121,20 +121,18 @@ class Episode(TenantModel):
     stored when the episode closes, so the dashboard is one GROUP BY and they survive anonymisation.
     """
 
-    personal_data = PersonalData(
+    personal_data = _episode_record(
         data=_("a client's alias, birth year, background, contact details (encrypted), scores per session"),
         subjects=_("clients of health and care services"),
         purpose=_(
             "feedback-informed treatment: follow the client's own course; equity statistics in aggregate"
         ),
-        retention="feedback.episodes",
         seen_by=_("only the practitioners on the episode (every read is logged); aggregates for leaders"),
         legal_basis=_("GDPR art. 6(1)(e) and art. 9(2)(h): helse- og omsorgstjenesteloven"),
-        special=True,
     )
 
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="episodes")
-    unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+")  # the service's
+    unit = unit_reference()  # the service's
     alias = models.CharField(_("alias"), max_length=60)
     birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
     age_version = models.CharField(max_length=20)
@@ -150,9 +148,7 @@ class Episode(TenantModel):
     opened_on = models.DateField(_("opened"))
     closed_on = models.DateField(_("closed"), null=True, blank=True)
     end_reason = models.CharField(_("how it ended"), max_length=10, choices=EndReason.choices, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = user_reference()
     anonymised_at = models.DateTimeField(null=True, blank=True)
     # Stored at close (see services.episode_close): what the dashboard adds up.
     intake_score = models.FloatField(null=True, blank=True)
@@ -193,15 +189,11 @@ class EpisodeMember(TenantModel):
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="members")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     role = models.CharField(max_length=12, choices=MemberRole.choices, default=MemberRole.TEAM)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    added_by = user_reference()
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["municipality", "episode", "user"], name="feedback_member_unique")
-        ]
+        constraints = [tenant_unique("episode", "user", name="feedback_member_unique")]
         indexes = [models.Index(fields=["user", "episode"], name="feedback_member_user")]
 
 
@@ -215,15 +207,12 @@ class RaterKind(models.TextChoices):
 class Rater(TenantModel):
     """Who answers for an episode: the client, or a collateral rater (parent, teacher) with own links."""
 
-    personal_data = PersonalData(
+    personal_data = _episode_record(
         table=_("other raters"),
         data=_("a collateral rater's label, language and contact details (encrypted)"),
         subjects=_("relatives or others who rate for a client"),
         purpose=_("send the rater's own links"),
-        retention="feedback.episodes",
-        seen_by=_("the practitioners on the episode"),
         legal_basis=_("GDPR art. 6(1)(e) and art. 9(2)(h)"),
-        special=True,
     )
 
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="raters")
@@ -241,31 +230,21 @@ class Rater(TenantModel):
 class Session(TenantModel):
     """One meeting of the episode; number 1 is intake."""
 
-    personal_data = PersonalData(
+    personal_data = _episode_record(
         table=_("sessions"),
         data=_("dates of a client's sessions"),
         subjects=_("clients of health and care services"),
         purpose=_("the client's course"),
-        retention="feedback.episodes",
-        seen_by=_("the practitioners on the episode"),
-        legal_basis=_("GDPR art. 9(2)(h)"),
-        special=True,
     )
 
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="sessions")
     number = models.PositiveSmallIntegerField()
     held_on = models.DateField(_("date"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = user_reference()
 
     class Meta:
         ordering = ["number"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["municipality", "episode", "number"], name="feedback_session_unique"
-            )
-        ]
+        constraints = [tenant_unique("episode", "number", name="feedback_session_unique")]
 
 
 class Mode(models.TextChoices):
@@ -277,15 +256,12 @@ class Mode(models.TextChoices):
 class Rating(TenantModel):
     """One instrument answered by one rater at one session, with its total score."""
 
-    personal_data = PersonalData(
+    personal_data = _episode_record(
         table=_("ratings"),
         data=_("a client's or rater's answers and scores"),
         subjects=_("clients and collateral raters"),
         purpose=_("feedback-informed treatment"),
-        retention="feedback.episodes",
         seen_by=_("the practitioners on the episode; scores without identity in aggregates"),
-        legal_basis=_("GDPR art. 9(2)(h)"),
-        special=True,
     )
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="ratings")
@@ -301,11 +277,7 @@ class Rating(TenantModel):
 
     class Meta:
         ordering = ["session__number", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["municipality", "session", "rater", "instrument"], name="feedback_rating_unique"
-            )
-        ]
+        constraints = [tenant_unique("session", "rater", "instrument", name="feedback_rating_unique")]
 
 
 class GoalStatus(models.TextChoices):
@@ -329,13 +301,9 @@ class Conversation(TenantModel):
         pseudonymous=True,
     )
 
-    unit = models.ForeignKey(
-        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
-    )
+    unit = unit_reference(verbose_name=_("unit"))
     held_on = models.DateField(_("date"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    recorded_by = user_reference()
     gender = models.CharField(max_length=30, blank=True)
     immigrant_background = models.CharField(max_length=40, blank=True)
     home_language = models.CharField(max_length=40, blank=True)
@@ -350,16 +318,7 @@ class Conversation(TenantModel):
 class Goal(TenantModel):
     """What matters to the client, in their words: of an episode (rated each session) or of a conversation."""
 
-    personal_data = PersonalData(
-        table=_("client goals"),
-        data=_("a client's goals in their own words"),
-        subjects=_("clients"),
-        purpose=_("the client's own goals"),
-        retention="feedback.episodes",
-        seen_by=_("the practitioners on the episode"),
-        legal_basis=_("GDPR art. 9(2)(h)"),
-        special=True,
-    )
+    personal_data = _goal_record(table=_("client goals"), data=_("a client's goals in their own words"))
 
     episode = models.ForeignKey(
         Episode, on_delete=models.CASCADE, null=True, blank=True, related_name="goals"
@@ -385,27 +344,14 @@ class Goal(TenantModel):
 class GoalRating(TenantModel):
     """Progress on one goal at one session, 0–10 with one decimal."""
 
-    personal_data = PersonalData(
-        table=_("progress on goals"),
-        data=_("progress on a client's goal (0-10)"),
-        subjects=_("clients"),
-        purpose=_("the client's own goals"),
-        retention="feedback.episodes",
-        seen_by=_("the practitioners on the episode"),
-        legal_basis=_("GDPR art. 9(2)(h)"),
-        special=True,
-    )
+    personal_data = _goal_record(table=_("progress on goals"), data=_("progress on a client's goal (0-10)"))
 
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="ratings")
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="goal_ratings")
     value = models.FloatField()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["municipality", "goal", "session"], name="feedback_goal_rating_unique"
-            )
-        ]
+        constraints = [tenant_unique("goal", "session", name="feedback_goal_rating_unique")]
 
 
 class ClientLink(TenantModel):
@@ -431,9 +377,7 @@ class ClientLink(TenantModel):
     rater = models.ForeignKey(Rater, on_delete=models.CASCADE, related_name="links")
     language = models.CharField(max_length=12, default="nb")
     mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.OWN_PHONE)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = user_reference()
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -448,13 +392,11 @@ class RetentionPolicy(TenantModel):
 
     personal_data = NO_PERSONAL_DATA
 
-    unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    unit = unit_reference(on_delete=models.CASCADE)
     months = models.PositiveSmallIntegerField(_("anonymise after (months)"))
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["municipality", "unit"], name="feedback_retention_unique")
-        ]
+        constraints = [tenant_unique("unit", name="feedback_retention_unique")]
 
 
 class TrajectoryFit(TenantModel):
@@ -470,34 +412,36 @@ class TrajectoryFit(TenantModel):
     fitted_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["municipality", "service", "instrument", "age_version"], name="feedback_fit_unique"
-            )
-        ]
+        constraints = [tenant_unique("service", "instrument", "age_version", name="feedback_fit_unique")]
 
 
-class DashboardVersion(TenantModel):
-    """The version of a municipality's closed episodes: the outcome dashboard's figures are kept
-    under it (``dashboard.py``), so a page finds them with one lookup instead of a GROUP BY.
+class DataVersion(TenantModel):
+    """A municipality's data version: figures worked out from the data are kept under ``token``.
 
-    Whenever a closed episode is saved or deleted (``signals.py``) ``revision`` goes up and
-    ``token`` is drawn anew: the figures are kept under the token, which, unlike a count, never
-    comes back with other episodes behind it (a rolled-back transaction, a restored backup).
+    Every change to the data behind them (``signals.py``) raises ``revision`` and draws ``token``
+    anew; figures are kept under the token, which, unlike a count, never comes back with other
+    rows behind it (a rolled-back transaction, a restored backup). One row per municipality.
     """
-
-    personal_data = NO_PERSONAL_DATA
 
     token = models.UUIDField(default=uuid.uuid4, editable=False)
     revision = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["municipality"], name="feedback_dashboard_version_unique")
-        ]
+        abstract = True
 
 
-class ThemesVersion(TenantModel):
+class DashboardVersion(DataVersion):
+    """The version of a municipality's closed episodes: the outcome dashboard's figures are kept
+    under it (``dashboard.py``), so a page finds them with one lookup instead of a GROUP BY; every
+    save or deletion of a closed episode moves it (``signals.py``)."""
+
+    personal_data = NO_PERSONAL_DATA
+
+    class Meta:
+        constraints = [tenant_unique(name="feedback_dashboard_version_unique")]
+
+
+class ThemesVersion(DataVersion):
     """The version of a municipality's "What matters to you?" conversations and their goals:
     "what matters to our users" (``themes.py``) is kept under it, as the dashboard is under
     :class:`DashboardVersion`; every save or deletion of a conversation or of its goals moves it
@@ -505,10 +449,5 @@ class ThemesVersion(TenantModel):
 
     personal_data = NO_PERSONAL_DATA
 
-    token = models.UUIDField(default=uuid.uuid4, editable=False)
-    revision = models.PositiveBigIntegerField(default=0, editable=False)
-
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["municipality"], name="feedback_themes_version_unique")
-        ]
+        constraints = [tenant_unique(name="feedback_themes_version_unique")]

@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 
 class InsightsConfig(AppConfig):
     name = "medvirk.insights"
-    label = "insights"
     verbose_name = _("Results and equity")
 
     def ready(self) -> None:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from medvirk.common.norway import validate_org_number
 from medvirk.core.dataprotection import NO_PERSONAL_DATA
-from medvirk.core.models import TenantModel
+from medvirk.core.models import TenantModel, tenant_unique
 
 
 def validate_unit_org_number(value: str) -> None:
@@ -134,20 +134,10 @@ class OrgUnit(TenantModel):
         verbose_name = _("organisation unit")
         verbose_name_plural = _("organisation units")
         constraints = [
-            models.UniqueConstraint(
-                fields=["municipality", "parent", "name"], name="orgunit_unique_name_per_parent"
-            ),
-            models.UniqueConstraint(fields=["municipality", "path"], name="orgunit_unique_path"),
-            models.UniqueConstraint(
-                fields=["municipality"],
-                condition=models.Q(parent__isnull=True),
-                name="orgunit_one_root_per_municipality",
-            ),
-            models.UniqueConstraint(
-                fields=["municipality", "unit_code"],
-                condition=~models.Q(unit_code=""),
-                name="orgunit_unique_unit_code",
-            ),
+            tenant_unique("parent", "name", name="orgunit_unique_name_per_parent"),
+            tenant_unique("path", name="orgunit_unique_path"),
+            tenant_unique(name="orgunit_one_root_per_municipality", condition=models.Q(parent__isnull=True)),
+            tenant_unique("unit_code", name="orgunit_unique_unit_code", condition=~models.Q(unit_code="")),
         ]
 
     def __str__(self) -> str:

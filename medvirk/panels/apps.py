@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 
 class PanelsConfig(AppConfig):
     name = "medvirk.panels"
-    label = "panels"
     verbose_name = _("Panels and councils")
 
     def ready(self) -> None:

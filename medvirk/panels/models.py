@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from medvirk.core.dataprotection import NO_PERSONAL_DATA, PersonalData
-from medvirk.core.models import TenantModel
+from medvirk.core.dataprotection import BASIS_CONSENT, BASIS_PUBLIC_TASK, NO_PERSONAL_DATA, PersonalData
+from medvirk.core.fields import user_reference
+from medvirk.core.models import TenantModel, tenant_unique
 
 from .choices import PanelMethod, PanelStatus
 
@@ -54,7 +54,7 @@ class Volunteer(TenantModel):
         verbose_name = _("volunteer")
         verbose_name_plural = _("volunteers")
         constraints = [
-            models.UniqueConstraint(fields=["municipality", "email"], name="volunteer_unique_email"),
+            tenant_unique("email", name="volunteer_unique_email"),
         ]
 
     def __str__(self) -> str:
@@ -82,9 +82,7 @@ class Panel(TenantModel):
     )
     one_per_household = models.BooleanField(_("at most one person per household"), default=False)
     seed = models.BigIntegerField(_("published seed"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = user_reference()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -110,9 +108,7 @@ class PanelQuota(TenantModel):
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["municipality", "panel", "feature", "value"], name="panelquota_unique_cell"
-            ),
+            tenant_unique("panel", "feature", "value", name="panelquota_unique_cell"),
         ]
 
     def __str__(self) -> str:
@@ -153,9 +149,7 @@ class SelectionRun(TenantModel):
     stats = models.JSONField(default=dict)
     drawn = models.JSONField(default=list)  # person ids
     pool_size = models.PositiveIntegerField(default=0)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    actor = user_reference()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -178,7 +172,7 @@ class PanelMember(TenantModel):
         purpose=_("run the panel"),
         retention="panels.volunteers",
         seen_by=_("staff who manage panels"),
-        legal_basis=_("GDPR art. 6(1)(a): consent"),
+        legal_basis=BASIS_CONSENT,
     )
 
     panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="members")
@@ -190,9 +184,7 @@ class PanelMember(TenantModel):
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["municipality", "panel", "volunteer"], name="panelmember_unique_volunteer"
-            ),
+            tenant_unique("panel", "volunteer", name="panelmember_unique_volunteer"),
         ]
 
     def __str__(self) -> str:
@@ -208,7 +200,7 @@ class Council(TenantModel):
         purpose=_("reach the council"),
         retention=_("as long as the council exists"),
         seen_by=_("staff who manage panels"),
-        legal_basis=_("GDPR art. 6(1)(e): the municipality's tasks (kommuneloven, brukermedvirkning)"),
+        legal_basis=BASIS_PUBLIC_TASK,
     )
 
     name = models.CharField(_("name"), max_length=200)
@@ -222,7 +214,7 @@ class Council(TenantModel):
         ordering = ["name", "id"]
         verbose_name = _("council")
         verbose_name_plural = _("councils")
-        constraints = [models.UniqueConstraint(fields=["municipality", "name"], name="council_unique_name")]
+        constraints = [tenant_unique("name", name="council_unique_name")]
 
     def __str__(self) -> str:
         return self.name

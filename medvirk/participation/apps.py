@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 
 class ParticipationConfig(AppConfig):
     name = "medvirk.participation"
-    label = "participation"
     verbose_name = _("Participation")
 
     def ready(self) -> None:

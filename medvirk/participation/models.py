@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from medvirk.core.dataprotection import NO_PERSONAL_DATA, PersonalData
-from medvirk.core.models import TenantModel
+from medvirk.core.dataprotection import BASIS_PUBLIC_TASK, NO_PERSONAL_DATA, PersonalData
+from medvirk.core.fields import unit_reference, user_reference
+from medvirk.core.models import TenantModel, tenant_unique
 from medvirk.orgs.models import ServiceArea
 
 
@@ -54,12 +54,10 @@ class Activity(TenantModel):
         purpose=_("document participation and what came of it"),
         retention=_("as long as the municipality documents its participation work"),
         seen_by=_("staff with participation rights on the unit; published activities on the public pages"),
-        legal_basis=_("GDPR art. 6(1)(e): the municipality's tasks (kommuneloven, brukermedvirkning)"),
+        legal_basis=BASIS_PUBLIC_TASK,
     )
 
-    owner_unit = models.ForeignKey(
-        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("responsible unit")
-    )
+    owner_unit = unit_reference(verbose_name=_("responsible unit"))
     units = models.ManyToManyField(
         "orgs.OrgUnit", through="ActivityUnit", related_name="+", blank=True, verbose_name=_("units")
     )
@@ -125,7 +123,7 @@ class ActivityAttachment(TenantModel):
         purpose=_("document the activity"),
         retention=_("as long as the activity is kept"),
         seen_by=_("staff with participation rights on the unit"),
-        legal_basis=_("GDPR art. 6(1)(e): the municipality's tasks (kommuneloven, brukermedvirkning)"),
+        legal_basis=BASIS_PUBLIC_TASK,
     )
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="attachments")
@@ -150,9 +148,7 @@ class Finding(TenantModel):
     #: (``selectors.public_summary``).
     declined_measures: list[Measure]
 
-    unit = models.ForeignKey(
-        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
-    )
+    unit = unit_reference(verbose_name=_("unit"))
     statement = models.CharField(_("finding"), max_length=300)
     activity = models.ForeignKey(
         Activity, on_delete=models.SET_NULL, null=True, blank=True, related_name="findings"
@@ -196,25 +192,16 @@ class Measure(TenantModel):
         purpose=_("follow up measures"),
         retention=_("as long as the measure is kept"),
         seen_by=_("staff with participation rights; published measures on the public pages"),
-        legal_basis=_("GDPR art. 6(1)(e): the municipality's tasks (kommuneloven, brukermedvirkning)"),
+        legal_basis=BASIS_PUBLIC_TASK,
     )
 
-    unit = models.ForeignKey(
-        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
-    )
+    unit = unit_reference(verbose_name=_("unit"))
     finding = models.ForeignKey(
         Finding, on_delete=models.SET_NULL, null=True, blank=True, related_name="measures"
     )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("owner"),
-    )
+    owner = user_reference(blank=True, verbose_name=_("owner"))
     service_area = models.CharField(
         _("service area"), max_length=30, choices=ServiceArea.choices, default=ServiceArea.OTHER
     )
@@ -253,9 +240,7 @@ class MeasureUpdate(TenantModel):
     personal_data = NO_PERSONAL_DATA
 
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="updates")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    author = user_reference()
     status = models.CharField(max_length=20, choices=MeasureStatus.choices)
     progress = models.PositiveSmallIntegerField(default=0)
     note = models.TextField(blank=True)
@@ -273,7 +258,7 @@ class CycleCheck(TenantModel):
 
     personal_data = NO_PERSONAL_DATA
 
-    unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    unit = unit_reference()
     year = models.PositiveSmallIntegerField()
     council_met = models.BooleanField(_("the user council has met"), default=False)
     minorities_mapped = models.BooleanField(_("who can voice minorities' views is mapped"), default=False)
@@ -283,7 +268,7 @@ class CycleCheck(TenantModel):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["municipality", "unit", "year"], name="cyclecheck_unique_year"),
+            tenant_unique("unit", "year", name="cyclecheck_unique_year"),
         ]
 
     def __str__(self) -> str:
@@ -302,15 +287,13 @@ class ComparisonGrant(TenantModel):
     partner = models.ForeignKey(
         "orgs.Municipality", on_delete=models.CASCADE, related_name="+", verbose_name=_("shared with")
     )
-    granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    granted_by = user_reference(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["partner__name"]
         constraints = [
-            models.UniqueConstraint(fields=["municipality", "partner"], name="comparisongrant_unique"),
+            tenant_unique("partner", name="comparisongrant_unique"),
             models.CheckConstraint(
                 condition=~models.Q(municipality=models.F("partner")), name="comparisongrant_not_self"
             ),
@@ -327,12 +310,8 @@ class ActivityUnit(TenantModel):
     personal_data = NO_PERSONAL_DATA
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="+")
-    orgunit = models.ForeignKey("orgs.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    orgunit = unit_reference(on_delete=models.CASCADE)
 
     class Meta:
         db_table = "participation_activity_units"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["municipality", "activity", "orgunit"], name="activityunit_unique"
-            )
-        ]
+        constraints = [tenant_unique("activity", "orgunit", name="activityunit_unique")]

@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 
 class PartnersConfig(AppConfig):
     name = "medvirk.partners"
-    label = "partners"
     verbose_name = _("Organisations")
 
     def ready(self) -> None:

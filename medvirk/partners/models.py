@@ -3,12 +3,12 @@ self-service proposals from the public, and each unit's yearly mapping."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from medvirk.core.dataprotection import NO_PERSONAL_DATA, PersonalData
-from medvirk.core.models import TenantModel
+from medvirk.core.dataprotection import BASIS_CONSENT, NO_PERSONAL_DATA, PersonalData
+from medvirk.core.fields import unit_reference, user_reference
+from medvirk.core.models import TenantModel, tenant_unique
 
 from .types import OrganisationKind
 
@@ -60,10 +60,8 @@ class Organisation(TenantModel):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         constraints = [
-            models.UniqueConstraint(
-                fields=["municipality", "org_number"],
-                condition=~models.Q(org_number=""),
-                name="organisation_unique_number",
+            tenant_unique(
+                "org_number", name="organisation_unique_number", condition=~models.Q(org_number="")
             ),
         ]
 
@@ -86,7 +84,7 @@ class ContactPerson(TenantModel):
         purpose=_("contact organisations that can voice minorities' views"),
         retention="partners.contact_persons",
         seen_by=_("staff who keep the organisations register or a unit's contact log"),
-        legal_basis=_("GDPR art. 6(1)(a): consent"),
+        legal_basis=BASIS_CONSENT,
     )
 
     organisation = models.ForeignKey(
@@ -125,9 +123,7 @@ class ContactLogEntry(TenantModel):
 
     personal_data = NO_PERSONAL_DATA
 
-    unit = models.ForeignKey(
-        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
-    )
+    unit = unit_reference(verbose_name=_("unit"))
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="contact_log", verbose_name=_("organisation")
     )
@@ -143,9 +139,7 @@ class ContactLogEntry(TenantModel):
         verbose_name=_("participation activity"),
     )
     activity_reference = models.CharField(_("participation activity"), max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = user_reference(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -181,7 +175,7 @@ class Proposal(TenantModel):
         purpose=_("let the public propose organisations for the register"),
         retention="partners.contact_persons",
         seen_by=_("staff who moderate the register"),
-        legal_basis=_("GDPR art. 6(1)(a): consent"),
+        legal_basis=BASIS_CONSENT,
     )
 
     organisation = models.ForeignKey(
@@ -200,9 +194,7 @@ class Proposal(TenantModel):
     message = models.TextField(_("message to the municipality"), blank=True)
     client_hash = models.CharField(max_length=64, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    decided_by = user_reference(blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(_("note"), blank=True)
 
@@ -220,15 +212,11 @@ class YearlyMapping(TenantModel):
 
     personal_data = NO_PERSONAL_DATA
 
-    unit = models.ForeignKey(
-        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
-    )
+    unit = unit_reference(verbose_name=_("unit"))
     year = models.PositiveSmallIntegerField(_("year"))
     completed = models.BooleanField(_("completed"), default=False)
     notes = models.TextField(_("notes"), blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    updated_by = user_reference(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -236,9 +224,7 @@ class YearlyMapping(TenantModel):
         verbose_name = _("yearly mapping")
         verbose_name_plural = _("yearly mappings")
         constraints = [
-            models.UniqueConstraint(
-                fields=["municipality", "unit", "year"], name="yearlymapping_unique_year"
-            ),
+            tenant_unique("unit", "year", name="yearlymapping_unique_year"),
         ]
 
     def __str__(self) -> str:
@@ -262,9 +248,7 @@ class MappingGroup(TenantModel):
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["municipality", "mapping", "key"], name="mappinggroup_unique_key"
-            ),
+            tenant_unique("mapping", "key", name="mappinggroup_unique_key"),
         ]
 
     def __str__(self) -> str:
@@ -278,15 +262,11 @@ class OrganisationDistrict(TenantModel):
     personal_data = NO_PERSONAL_DATA
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    orgunit = models.ForeignKey("orgs.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    orgunit = unit_reference(on_delete=models.CASCADE)
 
     class Meta:
         db_table = "partners_organisation_districts"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["municipality", "organisation", "orgunit"], name="organisationdistrict_unique"
-            )
-        ]
+        constraints = [tenant_unique("organisation", "orgunit", name="organisationdistrict_unique")]
 
 
 class MappingGroupOrganisation(TenantModel):
@@ -299,9 +279,4 @@ class MappingGroupOrganisation(TenantModel):
 
     class Meta:
         db_table = "partners_mappinggroup_organisations"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["municipality", "mappinggroup", "organisation"],
-                name="mappinggrouporganisation_unique",
-            )
-        ]
+        constraints = [tenant_unique("mappinggroup", "organisation", name="mappinggrouporganisation_unique")]

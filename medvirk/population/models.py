@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from medvirk.core.dataprotection import NO_PERSONAL_DATA
-from medvirk.core.models import TenantModel
+from medvirk.core.fields import unit_reference, user_reference
+from medvirk.core.models import TenantModel, tenant_unique
 
 POPULATION_TOTAL = "__population__"
 """Dimension key of the per-region population total row in :class:`PopulationCount`."""
@@ -35,17 +35,13 @@ class PopulationTable(TenantModel):
     selections = models.JSONField(default=dict)
     region_dimension = models.CharField(max_length=64, blank=True)
     issues = models.JSONField(default=list)
-    imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    imported_by = user_reference(blank=True)
     imported_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-year", "table_id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["municipality", "table_id", "year"], name="populationtable_unique_year"
-            ),
+            tenant_unique("table_id", "year", name="populationtable_unique_year"),
         ]
 
     def __str__(self) -> str:
@@ -76,10 +72,7 @@ class MappingEntry(TenantModel):
     class Meta:
         ordering = ["position"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["municipality", "table", "source_dimension", "source_code"],
-                name="mappingentry_unique_code",
-            ),
+            tenant_unique("table", "source_dimension", "source_code", name="mappingentry_unique_code"),
         ]
 
     def __str__(self) -> str:
@@ -100,10 +93,7 @@ class PopulationCount(TenantModel):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["municipality", "table", "region", "dimension", "category"],
-                name="populationcount_unique_cell",
-            ),
+            tenant_unique("table", "region", "dimension", "category", name="populationcount_unique_cell"),
         ]
         indexes = [models.Index(fields=["municipality", "region", "dimension"])]
 
@@ -121,23 +111,19 @@ class UserCount(TenantModel):
 
     personal_data = NO_PERSONAL_DATA
 
-    unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    unit = unit_reference()
     year = models.PositiveSmallIntegerField(_("year"))
     dimension = models.CharField(max_length=64)
     category = models.CharField(max_length=64)
     count = models.PositiveIntegerField(_("number of users"))
     source = models.CharField(max_length=10, choices=UserCountSource.choices, default=UserCountSource.ENTERED)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    updated_by = user_reference(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["unit__path", "-year", "dimension"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["municipality", "unit", "year", "dimension", "category"], name="usercount_unique_cell"
-            ),
+            tenant_unique("unit", "year", "dimension", "category", name="usercount_unique_cell"),
         ]
 
     def __str__(self) -> str:

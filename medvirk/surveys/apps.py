@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 
 class SurveysConfig(AppConfig):
     name = "medvirk.surveys"
-    label = "surveys"
     verbose_name = _("Surveys")
 
     def ready(self) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from medvirk.core.dataprotection import NO_PERSONAL_DATA, PersonalData
-from medvirk.core.models import TenantModel
+from medvirk.core.dataprotection import BASIS_PUBLIC_TASK, NO_PERSONAL_DATA, PersonalData
+from medvirk.core.fields import unit_reference
+from medvirk.core.models import TenantModel, tenant_unique
 
 
 class SurveyStatus(models.TextChoices):
@@ -38,9 +39,7 @@ class Survey(TenantModel):
     template_key = models.CharField(max_length=64, blank=True)
     definition = models.JSONField(default=dict)
     definition_version = models.PositiveIntegerField(default=1)
-    owner_unit = models.ForeignKey(
-        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="owned_surveys", verbose_name=_("owner unit")
-    )
+    owner_unit = unit_reference(related_name="owned_surveys", verbose_name=_("owner unit"))
     status = models.CharField(max_length=10, choices=SurveyStatus.choices, default=SurveyStatus.DRAFT)
     opens_on = models.DateField(_("opens"), null=True, blank=True)
     closes_on = models.DateField(_("closes"), null=True, blank=True)
@@ -63,9 +62,7 @@ class Survey(TenantModel):
     class Meta:
         ordering = ["-created_on", "-id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["municipality", "series", "round_label"], name="survey_unique_round"
-            ),
+            tenant_unique("series", "round_label", name="survey_unique_round"),
         ]
 
     def __str__(self) -> str:
@@ -78,7 +75,7 @@ class SurveyUnit(TenantModel):
     personal_data = NO_PERSONAL_DATA
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="survey_units")
-    unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="survey_units")
+    unit = unit_reference(related_name="survey_units")
     link_key = models.CharField(max_length=24, unique=True)
     user_count = models.PositiveIntegerField(_("number of users"), null=True, blank=True)
     # The unit's own questions (definition format, keys "local_<unit id>_<n>"), asked only here
@@ -88,7 +85,7 @@ class SurveyUnit(TenantModel):
     class Meta:
         ordering = ["unit__path"]
         constraints = [
-            models.UniqueConstraint(fields=["municipality", "survey", "unit"], name="surveyunit_unique"),
+            tenant_unique("survey", "unit", name="surveyunit_unique"),
         ]
 
     def __str__(self) -> str:
@@ -113,9 +110,7 @@ class SurveyQuestion(TenantModel):
     class Meta:
         ordering = ["position"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["municipality", "survey", "key"], name="surveyquestion_unique_key"
-            ),
+            tenant_unique("survey", "key", name="surveyquestion_unique_key"),
         ]
 
     def __str__(self) -> str:
@@ -135,9 +130,7 @@ class SurveyOption(TenantModel):
     class Meta:
         ordering = ["position"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["municipality", "question", "key"], name="surveyoption_unique_key"
-            ),
+            tenant_unique("question", "key", name="surveyoption_unique_key"),
         ]
 
     def __str__(self) -> str:
@@ -192,7 +185,7 @@ class Response(TenantModel):
     )
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
-    unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    unit = unit_reference()
     language = models.CharField(max_length=10)
     channel = models.CharField(max_length=10, choices=Channel.choices)
     complete = models.BooleanField(default=False)
@@ -212,9 +205,7 @@ class Response(TenantModel):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["municipality", "survey", "idempotency_key"], name="response_unique_idempotency"
-            ),
+            tenant_unique("survey", "idempotency_key", name="response_unique_idempotency"),
         ]
         indexes = [
             # Complete responses only (every reader of these counts filters complete=True).
@@ -253,7 +244,7 @@ class Answer(TenantModel):
         purpose=_("the survey's results"),
         retention=_("as long as the survey round is kept"),
         seen_by=_("staff with results rights, as figures and free text from at least the text threshold"),
-        legal_basis=_("GDPR art. 6(1)(e): the municipality's tasks (kommuneloven, brukermedvirkning)"),
+        legal_basis=BASIS_PUBLIC_TASK,
         pseudonymous=True,
     )
 
@@ -265,7 +256,7 @@ class Answer(TenantModel):
     )
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+", db_index=False)
-    unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    unit = unit_reference()
     question = models.ForeignKey(
         SurveyQuestion, on_delete=models.PROTECT, related_name="answers", db_index=False
     )
@@ -315,7 +306,7 @@ class Invitation(TenantModel):
         purpose=_("send personal invitations and reminders"),
         retention="surveys.invitations",
         seen_by=_("staff who distribute the survey in the unit"),
-        legal_basis=_("GDPR art. 6(1)(e): the municipality's tasks (kommuneloven, brukermedvirkning)"),
+        legal_basis=BASIS_PUBLIC_TASK,
     )
 
     survey_unit = models.ForeignKey(SurveyUnit, on_delete=models.CASCADE, related_name="invitations")
@@ -329,10 +320,8 @@ class Invitation(TenantModel):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["municipality", "survey_unit", "email"],
-                condition=~models.Q(email=""),
-                name="invitation_unique_email",
+            tenant_unique(
+                "survey_unit", "email", name="invitation_unique_email", condition=~models.Q(email="")
             ),
         ]
 
