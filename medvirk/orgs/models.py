@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -80,6 +82,13 @@ class ServiceArea(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+def service_area_field() -> models.CharField[Any, Any]:
+    """Return the column of the service area a unit, activity or measure belongs to."""
+    return models.CharField(
+        _("service area"), max_length=30, choices=ServiceArea.choices, default=ServiceArea.OTHER
+    )
+
+
 class OrgUnit(TenantModel):
     """A node in a municipality's organisation tree.
 
@@ -99,9 +108,7 @@ class OrgUnit(TenantModel):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices, default=UnitKind.UNIT)
     name = models.CharField(_("name"), max_length=150)
-    service_area = models.CharField(
-        _("service area"), max_length=30, choices=ServiceArea.choices, default=ServiceArea.OTHER
-    )
+    service_area = service_area_field()
     region_code = models.CharField(
         _("region code"),
         max_length=12,

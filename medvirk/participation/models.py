@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 from medvirk.core.dataprotection import BASIS_PUBLIC_TASK, NO_PERSONAL_DATA, PersonalData
 from medvirk.core.fields import unit_reference, user_reference
 from medvirk.core.models import TenantModel, tenant_unique
-from medvirk.orgs.models import ServiceArea
+from medvirk.orgs.models import service_area_field
 
 
 class ActivityKind(models.TextChoices):
@@ -63,9 +63,7 @@ class Activity(TenantModel):
     )
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=30, choices=ActivityKind.choices)
-    service_area = models.CharField(
-        _("service area"), max_length=30, choices=ServiceArea.choices, default=ServiceArea.OTHER
-    )
+    service_area = service_area_field()
     starts_on = models.DateField(_("date"))
     ends_on = models.DateField(_("last date"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
@@ -202,9 +200,7 @@ class Measure(TenantModel):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     owner = user_reference(blank=True, verbose_name=_("owner"))
-    service_area = models.CharField(
-        _("service area"), max_length=30, choices=ServiceArea.choices, default=ServiceArea.OTHER
-    )
+    service_area = service_area_field()
     decision_level = models.CharField(_("decision level"), max_length=20, choices=DecisionLevel.choices)
     within_budget = models.BooleanField(_("within existing budget"), default=True)
     status = models.CharField(
