@@ -183,6 +183,7 @@ class Gunicorn:
     threads: int = 1
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen | None = None
+    extra_args: list[str] = field(default_factory=list)  # given last: they override the above
 
     @property
     def base(self) -> str:
@@ -205,6 +206,7 @@ class Gunicorn:
         args += ["--access-logfile", os.devnull]
         if self.worker_class == "gthread":
             args += ["--threads", str(self.threads)]
+        args += self.extra_args
         self.proc = subprocess.Popen(args, cwd=ROOT, env=self.env, start_new_session=True)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

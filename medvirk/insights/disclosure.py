@@ -34,6 +34,7 @@ Raw counts never leave this module except through the :class:`SuppressedTable` d
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import threading
@@ -169,11 +170,46 @@ def state_for(survey: Survey, tree: selectors.SurveyTree) -> dict[Any, Any]:
     return state
 
 
+# PostgreSQL advisory lock space of deciding a round (the key's second half is the survey's id).
+DECIDING_LOCK = 0x4D56  # "MV"
+
+
+@contextlib.contextmanager
+def deciding(survey: Survey, *, wait: bool = True) -> Iterator[bool]:
+    """Decide a round in one process at a time; yield whether this one may (always, with ``wait``).
+
+    ``warm_results --watch`` and the job a page starts (``insights.decide``) both decide a round
+    with new answers; side by side they solved the same LPs twice on the cores the web workers
+    need (issue 21, bench/mixed). The job waits for the other process and then finds its
+    decisions (or decides newer answers); ``warm_results`` passes (``wait=False``) and looks again
+    on its next pass. A PostgreSQL advisory lock, held by the database session: released when the
+    process ends, on every host. SQLite (development, tests) decides without one.
+    """
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    key = [DECIDING_LOCK, survey.pk]
+    with connection.cursor() as cursor:
+        if wait:
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", key)
+            held = True
+        else:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", key)
+            held = bool(cursor.fetchone()[0])
+    try:
+        yield held
+    finally:
+        if held:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key)
+
+
 def clear_cache() -> None:
     """Forget every cached count and decision (tests; after deleting responses)."""
     with _LOCK:
         _STATE.clear()
         _LATEST.clear()
+        _EARLIER.clear()
         _LOCAL_SHARED.clear()
     store = _persistent_store()
     if store is not None:
@@ -634,6 +670,7 @@ class SurveyDisclosure:
             held = _LATEST.get(frame)
             if held is not None and held[0].get(_PERSIST_KEY) == self._state.get(_PERSIST_KEY):
                 del _LATEST[frame]
+            _EARLIER.pop(str(self._state.get(_PERSIST_KEY)), None)
         store = _persistent_store()
         pointer = store.get(f"mv-disclosure-latest:{frame}") if store is not None else None
         if pointer is not None and pointer[0] == self._state.get(_PERSIST_KEY):
@@ -692,7 +729,10 @@ class SurveyDisclosure:
         if shared is not None:
             store = _persistent_store()
             store.set(shared, now, PERSIST_SECONDS)
-            store.set(f"mv-disclosure-latest:{self._state[_FRAME_KEY]}", (self._state[_PERSIST_KEY], now))
+            # As long as the decisions (not the cache's default 5 minutes: after that, new answers
+            # sent every page to a progress page until the worker had decided again; issue 21).
+            latest = (self._state[_PERSIST_KEY], now)
+            store.set(f"mv-disclosure-latest:{self._state[_FRAME_KEY]}", latest, PERSIST_SECONDS)
         with _LOCK:
             _LATEST[self._state[_FRAME_KEY]] = (self._state, now)
             _LATEST.move_to_end(self._state[_FRAME_KEY])
@@ -1320,14 +1360,68 @@ def latest(survey: Survey, tree: selectors.SurveyTree, state: Mapping[Any, Any])
     with _LOCK:
         held = _LATEST.get(frame)
     if held is not None and held[0] is not state:
-        return SurveyDisclosure(survey, tree, {**held[0], _STALE_KEY: True})
+        base = _earlier_base(held[0][_PERSIST_KEY], lambda: {**held[0], _STALE_KEY: True})
+        return SurveyDisclosure(survey, tree, _EarlierState(base))
     store = _persistent_store()
     pointer = store.get(f"mv-disclosure-latest:{frame}") if store is not None else None
     if pointer is None or pointer[0] == state[_PERSIST_KEY]:
         return None
     digest, when = pointer
-    stale = {_PERSIST_KEY: digest, _FRAME_KEY: frame, _STALE_KEY: True, _COMPLETE_KEY: when}
-    return SurveyDisclosure(survey, tree, stale)
+    base = _earlier_base(
+        digest, lambda: {_PERSIST_KEY: digest, _FRAME_KEY: frame, _STALE_KEY: True, _COMPLETE_KEY: when}
+    )
+    return SurveyDisclosure(survey, tree, _EarlierState(base))
+
+
+# Per process, what has been read of each earlier decision shown while a newer one is made (by its
+# data version's digest). While answers keep arriving, the current data version is never decided
+# yet, and every page shows the latest earlier decisions: without this, each request read them all
+# again from the shared cache and worked out each question's option layout again (two queries per
+# question): 0.5–1.3 s of a worker per results page, at the p50 of bench/mixed under load (issue 21).
+_EARLIER: OrderedDict[str, dict[Any, Any]] = OrderedDict()
+# What a request keeps for the next ones: the decisions and the counts they were made from (the
+# shared cache's entries) and what follows from them and the round's definition alone. Never what
+# a request counts of today's answers (e.g. whether any response does not count towards the
+# threshold, free-text counts): those stay with the request, as for a current decision.
+_KEPT = frozenset(
+    {"respondents", "answers", "options", "first_places", "counts", "option_layout", "infos", "kinds"}
+    | {"layout", "rankings", "round_questions"}
+)
+
+
+def _earlier_base(digest: str, make: Any) -> dict[Any, Any]:
+    with _LOCK:
+        base = _EARLIER.get(digest)
+        if base is None:
+            base = _EARLIER[digest] = make()
+            while len(_EARLIER) > _STATE_MAX:
+                _EARLIER.popitem(last=False)
+        else:
+            _EARLIER.move_to_end(digest)
+    return base
+
+
+def _kept(key: Any) -> bool:
+    return isinstance(key, tuple) and len(key) > 1 and key[0] == "disclosure" and key[1] in _KEPT
+
+
+class _EarlierState(dict[Any, Any]):
+    """One request's state over earlier decisions: starts from what the process has read of them
+    and adds to it what it reads (``_KEPT``); whatever else it works out stays with the request."""
+
+    def __init__(self, base: dict[Any, Any]) -> None:
+        super().__init__(base)
+        self._base = base
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        super().__setitem__(key, value)
+        if _kept(key):
+            self._base[key] = value
+
+    def setdefault(self, key: Any, default: Any = None) -> Any:
+        if key not in self:
+            self[key] = default
+        return self[key]
 
 
 def disclosure_for(survey: Survey) -> SurveyDisclosure:
@@ -1362,6 +1456,7 @@ __all__ = [
     "cell_key",
     "clear_cache",
     "decide_answers",
+    "deciding",
     "disclosure_for",
     "latest",
     "marginals",

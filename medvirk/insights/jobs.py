@@ -212,10 +212,13 @@ def decide_round(job: Job, progress: Progress) -> JobResult:
     ).first()
     if survey is None:
         raise ServiceError(InsightsErrorCode.SURVEY_GONE, _("The survey no longer exists."))
-    results = SurveyResults(survey)
+    from .disclosure import deciding
+
     message = _("Working out which figures can be shown without revealing anyone")
     progress(0, 0, message)
-    results.disclosure.decide(progress=lambda done, total: progress(done, total, message))
+    with deciding(survey):  # after another process deciding the round (warm_results) has done so
+        results = SurveyResults(survey)  # the answers as they are now: theirs are found, not redone
+        results.disclosure.decide(progress=lambda done, total: progress(done, total, message))
     return JobResult(url=job.params.get("next", ""), message=_("The results are ready."))
 
 

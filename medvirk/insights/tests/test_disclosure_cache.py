@@ -219,3 +219,30 @@ def test_warming_shares_what_this_process_already_worked_out(
         counted = results.questions  # single and multiple choice alike
         assert counted and all(store.has_key(f"mv-disclosure:{key}:counts:{q.id}") for q in counted)
         disclosure.clear_cache()
+
+
+@pytest.mark.postgresql
+@override_settings(CACHES=SHARED)
+def test_a_round_is_decided_by_one_process_at_a_time(demo: DemoData) -> None:
+    """While another process decides a round (a job a page started), ``warm_results`` passes it
+    over instead of solving the same LPs beside it (issue 21, bench/mixed); then decides it."""
+    from django.db import connection
+
+    from .factories import answer_many, make_survey
+
+    disclosure.clear_cache()
+    survey = make_survey(demo)
+    answer_many(survey, demo.units["Solsikken barnehage"], [2, 2, 2, 5, 5, 5, 6, 6, 6])
+    other = connection.copy()  # another database session, as another process holds
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [disclosure.DECIDING_LOCK, survey.pk])
+        out = io.StringIO()
+        call_command("warm_results", survey=[survey.pk], stdout=out)
+        assert "being decided by another process" in out.getvalue()
+        assert not SurveyResults(survey).disclosure.ready()
+    finally:
+        other.close()  # its lock goes with its session
+    call_command("warm_results", survey=[survey.pk], stdout=io.StringIO())
+    assert SurveyResults(survey).disclosure.ready()
+    disclosure.clear_cache()

@@ -10,6 +10,9 @@ updated" (or, for a round's first answers, a progress page) while a background j
 For closed rounds it then makes the equity reports of the municipality and the districts the
 round ran in, in every language of the site (``insights.equity_ahead``), again only where the
 answers or the population data changed since they were made.
+
+A round that another process decides at the moment (a job a page started) is passed over until
+the next pass (``disclosure.deciding``): never decided twice side by side.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
 from medvirk.insights import equity_ahead
+from medvirk.insights.disclosure import deciding
 from medvirk.insights.tables import SurveyResults
 from medvirk.surveys.models import Survey, SurveyStatus
 
@@ -58,7 +62,12 @@ class Command(BaseCommand):
         for survey in surveys:
             start = time.perf_counter()
             try:
-                made = SurveyResults(survey).disclosure.decide()
+                with deciding(survey, wait=False) as mine:
+                    if not mine:  # a job decides it now; the next pass looks again
+                        if not quiet:
+                            self.stdout.write(f"survey {survey.pk}: being decided by another process")
+                        continue
+                    made = SurveyResults(survey).disclosure.decide()
                 if survey.status == SurveyStatus.CLOSED:
                     made += equity_ahead.warm(survey, [code for code, _name in settings.LANGUAGES])
             except Exception:
