@@ -134,6 +134,28 @@ def _pdf_laid_out_every_time(client, url: str, repeat: int) -> float:
         pdf._store = kept
 
 
+def _pdfs_ahead(client, survey, url: str, results_ms: float) -> None:
+    """The worker's pass laying out every unit PDF of the round in every site language
+    (``pdf.warm``, as ``warm_results`` runs it), then the unit's first download after it."""
+    from django.conf import settings
+
+    from medvirk.insights import pdf
+
+    pdf._store().clear()
+    languages = [code for code, _name in settings.LANGUAGES]
+    start = time.perf_counter()
+    made = pdf.warm(survey, languages)
+    seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    assert client.get(url).status_code == 200, url
+    first = (time.perf_counter() - start) * 1000
+    print(
+        f"worker's pass (pdf.warm): {made} unit PDFs ({len(languages)} languages) in {seconds:.1f} s "
+        f"({seconds * 1000 / max(made, 1):.0f} ms each); the unit's first download after it {first:.0f} ms "
+        f"({first / results_ms:.2f}× results)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=7)
@@ -213,6 +235,8 @@ def main() -> None:
                 f"{cold['unit PDF']:.0f} ms ({cold['unit PDF'] / base:.2f}×), again (read) "
                 f"{warm['unit PDF']:.0f} ms ({warm['unit PDF'] / base:.2f}×)"
             )
+        if pdf_before is not None:
+            _pdfs_ahead(client, survey, pages["unit PDF"], base)
         if unit.parent_id is None:
             _municipality_pdf(unit, survey, base)
     _components(args.repeat)

@@ -224,6 +224,11 @@ LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS"
 # Background jobs (medvirk.core.jobs): queued in the database, run by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 JOB_STALL_MINUTES = int(os.environ.get("JOB_STALL_MINUTES", "30"))  # no progress: the worker died
+# warm_results lays out the unit PDFs of the rounds ahead (medvirk.insights.pdf.warm): a closed
+# round's once per data version, an open round's at most every REPORTS_AHEAD_MINUTES (new answers
+# arrive all the time).
+REPORTS_AHEAD = env_bool("REPORTS_AHEAD", True)
+REPORTS_AHEAD_MINUTES = float(os.environ.get("REPORTS_AHEAD_MINUTES", "10"))
 
 # Encryption at rest (medvirk.core.crypto): Fernet keys for clients' contact details, the single
 # sign-on client secrets and the authenticator apps' secrets, newest first, kept outside the

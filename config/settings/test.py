@@ -15,6 +15,8 @@ ALLOWED_HOSTS = ["*"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # No shared decision cache: rolled-back tests reuse survey ids (see insights/tests/test_disclosure.py).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# warm_results does not lay out PDFs ahead (seconds of WeasyPrint per test; tested on its own).
+REPORTS_AHEAD = False
 
 # A public key for dev and tests only: contact details in a dev database are not protected.
 ENCRYPTION_KEYS = ENCRYPTION_KEYS or ["bWVkdmlyay1kZXYtYW5kLXRlc3Qtb25seS1rZXktMDE="]  # noqa: F405

@@ -9,6 +9,10 @@ of both, and a request that asks for the same report again only reads them; a ne
 decision, new figures) gives new HTML, so a new PDF. The cache is bounded per report: each
 (round, unit, language) keeps its :data:`KEEP_PER_REPORT` newest versions, older ones are
 removed when a new one is written (and the cache backend's own limit bounds the whole).
+
+The worker (``warm_results``) lays out the PDFs of a round's units ahead (:func:`warm`), as
+someone who may compare with every unit sees them: a request whose HTML is the same (anyone
+who may see the whole round) then only reads; anyone else's is laid out in the request.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import functools
 import hashlib
 import io
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,10 +31,12 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from medvirk.core import fonts
+from medvirk.core.actors import SystemActor
 
 from .benchmark import MIN_OTHER_MUNICIPALITIES
 from .downloads import attachment, download_name
@@ -231,3 +238,57 @@ def report_pdf(request: HttpRequest, overview: Overview, threshold: int) -> Http
     response = HttpResponse(report_pdf_bytes(overview, threshold, request), content_type="application/pdf")
     response["Content-Disposition"] = attachment(report_filename(overview))
     return response
+
+
+# --- laid out ahead by the worker -------------------------------------------------------------
+
+#: Lays out the PDFs ahead; sees every unit, as someone who may see the whole round does.
+AHEAD = SystemActor("report PDFs laid out ahead")
+
+
+def _ahead_key(survey: Any) -> str:
+    return f"mv-pdf-ahead:{survey.municipality_id}:{survey.pk}"
+
+
+def warm(
+    survey: Any, languages: list[str], *, every_minutes: float | None = None, seconds: float | None = None
+) -> int:
+    """Lay out the PDFs of the round's units (those made in the request) not yet kept; return how many.
+
+    Run by ``warm_results`` after the round's decisions are made (nothing before: pages read
+    only decided figures). Once per data version of the round; with ``every_minutes`` (open
+    rounds, whose answers change all the time) also at most that often. A pass over a round
+    done already costs two cache reads. After ``seconds`` it stops; the next call goes on
+    (what is kept is not laid out again). District and municipality PDFs stay with their
+    background job.
+    """
+    from .benchmark import benchmark
+    from .reports import overview
+    from .tables import SurveyResults
+
+    results = SurveyResults(survey)
+    if not results.disclosure.ready():
+        return 0
+    version = results.disclosure.data_version
+    done = _store().get(_ahead_key(survey))
+    if done is not None and (
+        done[0] == version or (every_minutes is not None and time.time() - done[1] < every_minutes * 60)
+    ):
+        return 0
+    made, deadline = 0, None if seconds is None else time.monotonic() + seconds
+    leaves = [node for node in results.tree.nodes if not results.tree.children.get(node)]
+    for language in languages:
+        with translation.override(language):
+            results = SurveyResults(survey)  # labels in this language
+            bench = benchmark(results)
+            for node in leaves:
+                shown = overview(AHEAD, results, node, bench=bench)
+                html = report_html(shown, results.policy.threshold)
+                key = _pdf_key(html)
+                if _store().get(key) is None:
+                    if deadline is not None and time.monotonic() > deadline:
+                        return made  # the rest in the next pass
+                    _keep(shown, key, _render(html, None))
+                    made += 1
+    _store().set(_ahead_key(survey), (version, time.time()), KEEP_SECONDS)
+    return made

@@ -9,6 +9,7 @@ out when, not how.
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Iterator
 from typing import Any
 
@@ -103,3 +104,50 @@ def test_each_report_keeps_a_few_versions_only(
     assert kept == [False, False, True, True]
     # The newest is still read, not laid out again.
     assert client.get(url).content == versions[-1] and len(laid_out) == 4
+
+
+def test_the_worker_lays_out_the_units_pdfs_ahead_and_a_download_then_only_reads(
+    demo: DemoData, client_as: Any, laid_out: list[str], settings: Any
+) -> None:
+    sol, sor = demo.units["Solsikken barnehage"], demo.units["Sørbyen barnehage"]
+    survey = make_survey(demo, units=[sol, sor])
+    answer_many(survey, sol, [3, 4, 5, 6, 6, 5])
+    answer_many(survey, sor, [4, 4, 5, 5, 6, 6])
+    assert pdf.warm(survey, ["en", "nb"]) == 0  # nothing before the round's decisions
+    _decided(survey)
+    assert pdf.warm(survey, ["en", "nb"]) == 4  # two kindergartens, two languages
+    assert pdf.warm(survey, ["en", "nb"]) == 0  # once per data version
+    client = client_as("admin")
+    for unit in (sol, sor):
+        response = client.get(f"/results/{survey.pk}/report.pdf?unit={unit.pk}")
+        assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert len(laid_out) == 4  # both downloads read what the worker laid out
+
+    # An open round: new answers are laid out again at most every few minutes.
+    answer(survey, sol, overall=2)
+    _decided(survey)
+    assert pdf.warm(survey, ["en"], every_minutes=10) == 0
+    # Solsikken's; Sørbyen's report shows nothing that changed (the same HTML): kept already.
+    assert pdf.warm(survey, ["en"], every_minutes=0) == 1
+    assert client.get(f"/results/{survey.pk}/report.pdf?unit={sol.pk}").status_code == 200
+    assert len(laid_out) == 5
+
+    # warm_results does it after deciding (off in the test settings: WeasyPrint takes seconds).
+    from medvirk.insights.management.commands.warm_results import Command
+
+    settings.REPORTS_AHEAD, settings.LANGUAGES = True, [("en", "English")]
+    answer(survey, sor, overall=3)
+    Command(stdout=io.StringIO()).pass_once([survey.pk], quiet=True)  # open: laid out a moment ago
+    assert len(laid_out) == 5
+    settings.REPORTS_AHEAD_MINUTES = 0
+    Command(stdout=io.StringIO()).pass_once([survey.pk], quiet=True)
+    made = len(laid_out)
+    assert made > 5  # what the new answer changed (the decision may change Solsikken's figures too)
+    for unit in (sol, sor):
+        assert client.get(f"/results/{survey.pk}/report.pdf?unit={unit.pk}").status_code == 200
+    assert len(laid_out) == made
+    # A pass stops laying out after its time; the next goes on where it stopped.
+    answer_many(survey, sol, [6, 6])
+    _decided(survey)
+    assert pdf.warm(survey, ["en", "nb"], every_minutes=0, seconds=0) == 0
+    assert pdf.warm(survey, ["en", "nb"], every_minutes=0) > 0

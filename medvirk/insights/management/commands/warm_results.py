@@ -13,6 +13,10 @@ answers or the population data changed since they were made.
 
 A round that another process decides at the moment (a job a page started) is passed over until
 the next pass (``disclosure.deciding``): never decided twice side by side.
+
+Then it lays out the report PDFs of the round's units in every language of the site
+(``insights.pdf.warm``): a closed round's once per data version, an open round's at most every
+``settings.REPORTS_AHEAD_MINUTES`` minutes (``settings.REPORTS_AHEAD = False``: not at all).
 """
 
 from __future__ import annotations
@@ -25,12 +29,15 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from medvirk.insights import equity_ahead
+from medvirk.insights import equity_ahead, pdf
 from medvirk.insights.disclosure import deciding
 from medvirk.insights.tables import SurveyResults
 from medvirk.surveys.models import Survey, SurveyStatus
 
 logger = logging.getLogger(__name__)
+
+#: Seconds one pass spends laying out one round's PDFs; the next pass goes on where it stopped.
+PDF_SECONDS_PER_ROUND = 60.0
 
 
 class Command(BaseCommand):
@@ -59,22 +66,41 @@ class Command(BaseCommand):
         surveys = Survey.objects.exclude(status=SurveyStatus.DRAFT).order_by("pk")
         if only:
             surveys = surveys.filter(pk__in=only)
-        for survey in surveys:
-            start = time.perf_counter()
-            try:
-                with deciding(survey, wait=False) as mine:
-                    if not mine:  # a job decides it now; the next pass looks again
-                        if not quiet:
-                            self.stdout.write(f"survey {survey.pk}: being decided by another process")
-                        continue
-                    made = SurveyResults(survey).disclosure.decide()
-                if survey.status == SurveyStatus.CLOSED:
-                    made += equity_ahead.warm(survey, [code for code, _name in settings.LANGUAGES])
-            except Exception:
-                if not quiet:
-                    raise
-                logger.exception("Deciding survey %s failed", survey.pk)  # the next pass tries again
-                continue
-            if made or not quiet:
-                seconds = time.perf_counter() - start
-                self.stdout.write(f"survey {survey.pk}: {made} decisions and reports, {seconds:.1f} s")
+        languages = [code for code, _name in settings.LANGUAGES]
+
+        def decide(survey: Survey) -> int | None:
+            with deciding(survey, wait=False) as mine:
+                if not mine:  # a job decides it now; the next pass looks again
+                    if not quiet:
+                        self.stdout.write(f"survey {survey.pk}: being decided by another process")
+                    return None
+                made = SurveyResults(survey).disclosure.decide()
+            if survey.status == SurveyStatus.CLOSED:
+                made += equity_ahead.warm(survey, languages)
+            return made
+
+        def pdfs(survey: Survey) -> int:
+            every = None if survey.status == SurveyStatus.CLOSED else settings.REPORTS_AHEAD_MINUTES
+            return pdf.warm(survey, languages, every_minutes=every, seconds=PDF_SECONDS_PER_ROUND)
+
+        rounds = list(surveys)
+        for survey in rounds:
+            self._step(survey, decide, "decisions and reports", quiet=quiet)
+        if settings.REPORTS_AHEAD:  # after every round's decisions: laying out never holds one up
+            for survey in rounds:
+                self._step(survey, pdfs, "report PDFs", quiet=quiet, always=False)
+
+    def _step(self, survey: Survey, work: Any, what: str, *, quiet: bool, always: bool = True) -> None:
+        start = time.perf_counter()
+        try:
+            made = work(survey)
+        except Exception:
+            if not quiet:
+                raise
+            logger.exception("Preparing survey %s failed", survey.pk)  # the next pass tries again
+            return
+        if made is None:  # passed over
+            return
+        if made or (always and not quiet):
+            seconds = time.perf_counter() - start
+            self.stdout.write(f"survey {survey.pk}: {made} {what}, {seconds:.1f} s")
