@@ -258,9 +258,9 @@ def warm(
     Run by ``warm_results`` after the round's decisions are made (nothing before: pages read
     only decided figures). Once per data version of the round; with ``every_minutes`` (open
     rounds, whose answers change all the time) also at most that often. A pass over a round
-    done already costs two cache reads. After ``seconds`` it stops; the next call goes on
-    (what is kept is not laid out again). District and municipality PDFs stay with their
-    background job.
+    done already costs two cache reads. After ``seconds`` it stops (having laid out one at
+    least); the next call goes on (what is kept is not laid out again). District and
+    municipality PDFs stay with their background job.
     """
     from .benchmark import benchmark
     from .reports import overview
@@ -286,8 +286,8 @@ def warm(
                 html = report_html(shown, results.policy.threshold)
                 key = _pdf_key(html)
                 if _store().get(key) is None:
-                    if deadline is not None and time.monotonic() > deadline:
-                        return made  # the rest in the next pass
+                    if made and deadline is not None and time.monotonic() > deadline:
+                        return made  # the rest in the next pass (each pass makes one at least)
                     _keep(shown, key, _render(html, None))
                     made += 1
     _store().set(_ahead_key(survey), (version, time.time()), KEEP_SECONDS)
