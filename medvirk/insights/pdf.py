@@ -11,8 +11,10 @@ decision, new figures) gives new HTML, so a new PDF. The cache is bounded per re
 removed when a new one is written (and the cache backend's own limit bounds the whole).
 
 The worker (``warm_results``) lays out the PDFs of a round's units ahead (:func:`warm`), as
-someone who may compare with every unit sees them: a request whose HTML is the same (anyone
-who may see the whole round) then only reads; anyone else's is laid out in the request.
+someone who may see every unit sees them. The printed report shows no other unit's figures, so
+a request's HTML is the same whoever asks (the kindergarten's own leader too) and it only
+reads; HTML that differs (a report made while the figures are being updated) is laid out in
+the request, as before.
 """
 
 from __future__ import annotations

@@ -122,6 +122,9 @@ def test_the_worker_lays_out_the_units_pdfs_ahead_and_a_download_then_only_reads
         response = client.get(f"/results/{survey.pk}/report.pdf?unit={unit.pk}")
         assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert len(laid_out) == 4  # both downloads read what the worker laid out
+    # So does the kindergarten's own leader's (the report shows no other unit's figures).
+    own = client_as("leder.solsikken").get(f"/results/{survey.pk}/report.pdf?unit={sol.pk}")
+    assert own.status_code == 200 and len(laid_out) == 4
 
     # An open round: new answers are laid out again at most every few minutes.
     answer(survey, sol, overall=2)
