@@ -23,6 +23,7 @@ import atexit
 import functools
 import hashlib
 import io
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -294,3 +295,22 @@ def warm(
                     made += 1
     _store().set(_ahead_key(survey), (version, time.time()), KEEP_SECONDS)
     return made
+
+
+def warm_up() -> None:
+    """Do in the web server's master process what each worker's first PDF did: import WeasyPrint
+    and unpack the report's font files (``config/wsgi.py``; with gunicorn's ``preload_app`` the
+    forked workers share both). A worker's first unit PDF took 16 s on a busy two-core machine,
+    10 s of it unpacking the fonts (bench/mixed, issue 21). Both are plain data; the font
+    configuration (fontconfig and a temporary folder, :func:`_styles`) stays each process's own.
+    """
+    try:
+        _layout_version()
+        css = fonts.pdf_css()
+    except OSError:  # no font package (npm not run): the first PDF reports that, not the start
+        return
+    # The first source of each @font-face rule is the file WeasyPrint fetches (WOFF2).
+    for url in re.findall(r"src:\s*url\(([^)]+)\)", css):
+        path = fonts.local_font_file(url)
+        if path is not None:
+            _font_data(path)

@@ -246,3 +246,22 @@ def test_a_round_is_decided_by_one_process_at_a_time(demo: DemoData) -> None:
     call_command("warm_results", survey=[survey.pk], stdout=io.StringIO())
     assert SurveyResults(survey).disclosure.ready()
     disclosure.clear_cache()
+
+
+def test_watching_runs_below_the_web_servers_cpu_priority(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``warm_results --watch`` decides for minutes at a time; web requests come first (issue 21)."""
+    from medvirk.insights.management.commands import warm_results
+
+    class Stop(Exception):
+        pass
+
+    def stop(seconds: float) -> None:
+        raise Stop
+
+    niced: list[int] = []
+    monkeypatch.setattr(warm_results.os, "nice", niced.append)
+    monkeypatch.setattr(warm_results.time, "sleep", stop)
+    monkeypatch.setattr(warm_results.Command, "pass_once", lambda self, only, *, quiet: None)
+    with pytest.raises(Stop):
+        call_command("warm_results", watch=5)
+    assert niced == [warm_results.WATCH_NICENESS] and warm_results.WATCH_NICENESS > 0

@@ -112,3 +112,18 @@ def test_pdf_fetcher_reads_nothing_but_the_font_files() -> None:
     for url in ["http://127.0.0.1/", "file:///etc/passwd", "data:text/plain,x"]:
         with pytest.raises(ValueError, match="refused"):
             fetcher.fetch(url)
+
+
+@pytest.mark.sqlite_only  # fonts and WeasyPrint, not the database
+def test_the_web_server_unpacks_the_pdf_fonts_before_its_workers_start() -> None:
+    """``config/wsgi.py`` calls ``pdf.warm_up()`` in gunicorn's master: every font file the report
+    embeds is unpacked there, so a worker's first PDF unpacks none (10 of its 16 s, issue 21)."""
+    from medvirk.insights import pdf
+
+    pdf._font_data.cache_clear()
+    pdf.warm_up()
+    unpacked = pdf._font_data.cache_info()
+    assert unpacked.currsize == 35  # 5 weights and styles × 7 scripts, WOFF2 only
+    pdf._styles.cache_clear()  # a worker's own font configuration, made at its first PDF
+    pdf._styles()
+    assert pdf._font_data.cache_info().misses == unpacked.misses  # nothing unpacked again

@@ -11,17 +11,19 @@ For closed rounds it then makes the equity reports of the municipality and the d
 round ran in, in every language of the site (``insights.equity_ahead``), again only where the
 answers or the population data changed since they were made.
 
-A round that another process decides at the moment (a job a page started) is passed over until
-the next pass (``disclosure.deciding``): never decided twice side by side.
-
 Then it lays out the report PDFs of the round's units in every language of the site
 (``insights.pdf.warm``): a closed round's once per data version, an open round's at most every
 ``settings.REPORTS_AHEAD_MINUTES`` minutes (``settings.REPORTS_AHEAD = False``: not at all).
+
+A round that another process decides at the moment (a job a page started) is passed over until
+the next pass (``disclosure.deciding``): never decided twice side by side. With ``--watch`` it
+runs at a lower CPU priority (nice +10) than the web server, whose requests come first.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import time
 from typing import Any
 
@@ -38,6 +40,8 @@ logger = logging.getLogger(__name__)
 
 #: Seconds one pass spends laying out one round's PDFs; the next pass goes on where it stopped.
 PDF_SECONDS_PER_ROUND = 60.0
+#: How much ``--watch`` lowers its own CPU priority (nice), below the web server's workers.
+WATCH_NICENESS = 10
 
 
 class Command(BaseCommand):
@@ -57,6 +61,9 @@ class Command(BaseCommand):
             self.pass_once(options["survey"], quiet=False)
             return
         interval = max(1.0, options["watch"])
+        # Deciding a round with new answers takes this process a core for minutes; web requests
+        # on the same host come first (bench/mixed, issue 21). Not below: it only lowers.
+        os.nice(WATCH_NICENESS)
         while True:  # stopped by a signal, like db_worker
             close_old_connections()
             self.pass_once(options["survey"], quiet=True)
