@@ -261,6 +261,7 @@ def test_watching_runs_below_the_web_servers_cpu_priority(monkeypatch: pytest.Mo
     niced: list[int] = []
     monkeypatch.setattr(warm_results.os, "nice", niced.append)
     monkeypatch.setattr(warm_results.time, "sleep", stop)
+    monkeypatch.setattr(warm_results, "close_old_connections", lambda: None)
     monkeypatch.setattr(warm_results.Command, "pass_once", lambda self, only, *, quiet: None)
     with pytest.raises(Stop):
         call_command("warm_results", watch=5)
