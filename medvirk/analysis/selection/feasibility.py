@@ -24,6 +24,7 @@ from ._highs import (
     pass_model,
 )
 from .instance import Instance, ProfileModel, build_profiles
+from .relaxation import composition_rows
 
 
 @dataclass
@@ -139,13 +140,7 @@ class _BoundModel:
 
     def __init__(self, model: ProfileModel, budget: Budget) -> None:
         num = model.num_profiles
-        rows = [np.ones((1, num)), model.incidence.astype(np.float64)]
-        lower = [np.array([float(model.instance.k)]), model.quota_min.astype(np.float64)]
-        upper = [np.array([float(model.instance.k)]), model.quota_max.astype(np.float64)]
-        if model.household_incidence.size:
-            rows.append(model.household_incidence.astype(np.float64))
-            lower.append(np.full(model.household_incidence.shape[0], -INF))
-            upper.append(np.ones(model.household_incidence.shape[0]))
+        rows, lower, upper = composition_rows(model)
         self.model = model
         self.h = new_highs("feasibility ILP", budget)
         pass_model(

@@ -34,7 +34,7 @@ import numpy as np
 from ._highs import DEFAULT_LIMITS, INF, Budget, SolverLimitError, SolverLimits, is_optimal, new_highs
 from .compositions import CompositionOracle, SwapSearch
 from .instance import Instance, ProfileModel, build_profiles
-from .relaxation import Decomposer, relaxed_leximin
+from .relaxation import CompositionColumns, Decomposer, relaxed_leximin
 from .results import Distribution, ProgressCallback, SolverStats
 
 #: Pricing improvements below this are treated as zero (probability units).
@@ -54,7 +54,7 @@ class InfeasibleQuotasError(ValueError):
         self.report = report
 
 
-class _Master:
+class _Master(CompositionColumns):
     """The restricted master LP: choose panel probabilities to maximise the lowest free level."""
 
     def __init__(self, model: ProfileModel, budget: Budget) -> None:
@@ -78,22 +78,7 @@ class _Master:
             self.h.addRow(float(lower[i]), float(upper[i]), 0, np.array([], dtype=np.int32), [])
         # Column 0 is z (minimise -z); it enters every free profile's row with coefficient -1.
         self.h.addCol(-1.0, 0.0, 1.0, num, np.arange(num, dtype=np.int32), -np.ones(num))
-        self.columns: list[np.ndarray] = []
-        self.seen: set[bytes] = set()
-        self.solves = 0
-
-    def add(self, x: np.ndarray) -> bool:
-        """Add composition ``x`` as a column unless it is already there."""
-        key = x.astype(np.int64).tobytes()
-        if key in self.seen:
-            return False
-        self.seen.add(key)
-        self.columns.append(x.astype(np.int64))
-        nz = np.flatnonzero(x)
-        idx = np.concatenate([nz, [self.model.num_profiles]]).astype(np.int32)
-        val = np.concatenate([x[nz] * self.inv_mult[nz], [1.0]])
-        self.h.addCol(0.0, 0.0, INF, len(idx), idx, val)
-        return True
+        self._start_columns()
 
     def fix(self, profile: int, level: float) -> None:
         """Take ``profile`` out of the objective and hold its level at ``level``."""

@@ -13,13 +13,30 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._highs import INF, Budget, is_optimal, new_highs, pass_model
+from ._highs import INF, Budget, Solver, is_optimal, new_highs, pass_model
 from .instance import ProfileModel
 
 #: Profiles whose (people-weighted) stage dual exceeds this are fixed.
 FIX_TOLERANCE = 1e-7
 #: Fixed levels may undershoot by this much, so LP round-off never makes a stage infeasible.
 LEVEL_SLACK = 1e-10
+
+
+def composition_rows(model: ProfileModel) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
+    """Return ``(rows, lower, upper)``: a composition's constraints as row blocks with their bounds.
+
+    Row 0 seats exactly ``k``, then one row per quota, then (with households) one row per
+    household (at most one of it). The one statement of a valid panel shape for every LP and ILP.
+    """
+    num = model.num_profiles
+    rows = [np.ones((1, num)), model.incidence.astype(np.float64)]
+    lower = [np.array([float(model.instance.k)]), model.quota_min.astype(np.float64)]
+    upper = [np.array([float(model.instance.k)]), model.quota_max.astype(np.float64)]
+    if model.household_incidence.size:
+        rows.append(model.household_incidence.astype(np.float64))
+        lower.append(np.full(model.household_incidence.shape[0], -INF))
+        upper.append(np.ones(model.household_incidence.shape[0]))
+    return rows, lower, upper
 
 
 def relaxed_leximin(
@@ -32,13 +49,7 @@ def relaxed_leximin(
     """
     num = model.num_profiles
     mult = model.multiplicity.astype(np.float64)
-    rows = [np.ones((1, num)), model.incidence.astype(np.float64)]
-    lower = [np.array([float(model.instance.k)]), model.quota_min.astype(np.float64)]
-    upper = [np.array([float(model.instance.k)]), model.quota_max.astype(np.float64)]
-    if model.household_incidence.size:
-        rows.append(model.household_incidence.astype(np.float64))
-        lower.append(np.full(model.household_incidence.shape[0], -INF))
-        upper.append(np.ones(model.household_incidence.shape[0]))
+    rows, lower, upper = composition_rows(model)
     base = np.vstack(rows)
     first_level_row = base.shape[0]
     # Level rows: x_p - m_p z >= 0 for free profiles; z is the last column.
@@ -81,7 +92,38 @@ def relaxed_leximin(
     return levels, stages, solves
 
 
-class Decomposer:
+class CompositionColumns:
+    """A master LP whose columns are panel compositions (rows ``0..num-1``: the profiles' levels,
+    row ``num``: the probabilities sum to one).
+
+    A subclass sets ``model``, ``inv_mult`` and ``h`` and calls ``_start_columns`` in its
+    ``__init__``; ``add`` then adds each composition once.
+    """
+
+    model: ProfileModel
+    inv_mult: np.ndarray
+    h: Solver
+
+    def _start_columns(self) -> None:
+        self.columns: list[np.ndarray] = []
+        self.seen: set[bytes] = set()
+        self.solves = 0
+
+    def add(self, x: np.ndarray) -> bool:
+        """Add composition ``x`` as a column unless it is already there."""
+        key = x.astype(np.int64).tobytes()
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        self.columns.append(x.astype(np.int64))
+        nz = np.flatnonzero(x)
+        idx = np.concatenate([nz, [self.model.num_profiles]]).astype(np.int32)
+        val = np.concatenate([x[nz] * self.inv_mult[nz], [1.0]])
+        self.h.addCol(0.0, 0.0, INF, len(idx), idx, val)
+        return True
+
+
+class Decomposer(CompositionColumns):
     """Column generation for a lottery whose expected levels reach a target vector.
 
     Minimise the people-weighted shortfall ``sum_p m_p s_p`` subject to
@@ -110,22 +152,7 @@ class Decomposer:
             np.zeros(num),
             np.full(num, INF),
         )
-        self.columns: list[np.ndarray] = []
-        self.seen: set[bytes] = set()
-        self.solves = 0
-
-    def add(self, x: np.ndarray) -> bool:
-        """Add composition ``x`` as a column unless it is already there."""
-        key = x.astype(np.int64).tobytes()
-        if key in self.seen:
-            return False
-        self.seen.add(key)
-        self.columns.append(x.astype(np.int64))
-        nz = np.flatnonzero(x)
-        idx = np.concatenate([nz, [self.model.num_profiles]]).astype(np.int32)
-        val = np.concatenate([x[nz] * self.inv_mult[nz], [1.0]])
-        self.h.addCol(0.0, 0.0, INF, len(idx), idx, val)
-        return True
+        self._start_columns()
 
     def solve(self) -> tuple[float, np.ndarray, float, np.ndarray]:
         """Return ``(shortfall, profile duals, convexity dual, composition weights)``."""
