@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from medvirk.common import csvpreview, languages
 from medvirk.common.norway import validate_org_number
-from medvirk.core.csv_import import CsvUnreadable, open_csv
+from medvirk.core.csv_import import CsvUnreadable, cell_reader, open_csv
 from medvirk.core.errors import ServiceError
 from medvirk.core.uploads import preview_rows_load
 
@@ -142,10 +142,7 @@ def _row(
     existing: set[str],
     seen: dict[str, int],
 ) -> ImportRow:
-    def cell(key: str) -> str:
-        i = columns.get(key)
-        return cells[i].strip() if i is not None and i < len(cells) else ""
-
+    cell = cell_reader(cells, columns)
     row = ImportRow(line, cell("alias")[:60], cell("provider"), cell("starts_on"))
     try:
         row.alias = clean_alias(row.alias)

@@ -2,15 +2,15 @@
 
 The steps every CSV import takes before it looks at its own columns (``core.uploads.read_text``
 for the bytes, ``common.csvtext.sniff_delimiter`` for the separator), with a readable reason
-when the file cannot be read. New imports use it; the organisations and volunteers imports
-predate it and repeat these steps.
+when the file cannot be read. Every CSV import of rows uses it (clients, organisations,
+volunteers, the organisation tree).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -62,6 +62,16 @@ class CsvFile:
                 yield line, cells
         except csv.Error as error:
             raise CsvUnreadable(_("The file could not be read as CSV: %s") % error) from None
+
+
+def cell_reader(cells: list[str], columns: Mapping[str, int]) -> Callable[[str], str]:
+    """Return ``cell(key)``: the stripped text of a line's cell in the column of ``key`` ("" when absent)."""
+
+    def cell(key: str) -> str:
+        i = columns.get(key)
+        return cells[i].strip() if i is not None and i < len(cells) else ""
+
+    return cell
 
 
 def open_csv(data: bytes, *, max_bytes: int) -> CsvFile:

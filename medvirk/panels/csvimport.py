@@ -9,8 +9,6 @@ outside Medvirk, and that statement is stored as their consent text.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,9 +18,9 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from medvirk.common import csvpreview
-from medvirk.common.csvtext import sniff_delimiter
 from medvirk.common.dimensions import PREFER_NOT_TO_SAY
-from medvirk.core.uploads import UploadRefused, preview_rows_load, read_text
+from medvirk.core.csv_import import CsvUnreadable, cell_reader, open_csv
+from medvirk.core.uploads import preview_rows_load
 from medvirk.orgs.models import Municipality
 
 from .choices import FEATURES, feature_choices
@@ -75,43 +73,24 @@ def _lookup(municipality: Municipality) -> dict[str, dict[str, str]]:
 
 def parse_csv(data: bytes, *, municipality: Municipality) -> ImportPreview:
     """Read the file into a preview; nothing is stored."""
-    if len(data) > MAX_BYTES:
-        return ImportPreview([], [_("The file is too large (at most 2 MB).")])
     try:
-        text = read_text(data).text
-    except UploadRefused as refused:
-        return ImportPreview([], [str(refused.message)])
-    if not text.strip():
-        return ImportPreview([], [_("The file is empty.")])
-    reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text))
-    try:
-        header = [h.strip().casefold() for h in next(reader)]
-    except (csv.Error, StopIteration):
-        return ImportPreview([], [_("The file could not be read as CSV.")])
-    columns = {}
-    for key, aliases in COLUMN_ALIASES.items():
-        for i, cell in enumerate(header):
-            if cell in aliases:
-                columns[key] = i
-                break
+        file = open_csv(data, max_bytes=MAX_BYTES)
+    except CsvUnreadable as problem:
+        return ImportPreview([], [problem.message], problem.encoding, problem.delimiter)
+    columns = file.columns(COLUMN_ALIASES)
     if "name" not in columns or "email" not in columns:
-        return ImportPreview(
-            [], [_("The first line must name the columns, with at least “navn” and “e-post”.")]
-        )
+        message = _("The first line must name the columns, with at least “navn” and “e-post”.")
+        return ImportPreview([], [message], file.encoding, file.delimiter)
     lookup = _lookup(municipality)
     existing = set(Volunteer.objects.filter(municipality=municipality).values_list("email", flat=True))
     seen: dict[str, int] = {}
     rows: list[ImportRow] = []
     try:
-        for line, cells in enumerate(reader, start=2):
-            if not any(c.strip() for c in cells):
-                continue
-            if len(rows) >= MAX_ROWS:
-                return ImportPreview(rows, [_("Only the first 5000 rows were read.")])
+        for line, cells in file.lines(max_rows=MAX_ROWS):
             rows.append(_row(line, cells, columns, lookup, existing, seen))
-    except csv.Error as error:
-        return ImportPreview(rows, [_("The file could not be read as CSV: %s") % error])
-    return ImportPreview(rows)
+    except CsvUnreadable as problem:
+        return ImportPreview(rows, [problem.message], file.encoding, file.delimiter)
+    return ImportPreview(rows, encoding=file.encoding, delimiter=file.delimiter)
 
 
 def _row(
@@ -122,10 +101,7 @@ def _row(
     existing: set[str],
     seen: dict[str, int],
 ) -> ImportRow:
-    def cell(key: str) -> str:
-        i = columns.get(key)
-        return cells[i].strip() if i is not None and i < len(cells) else ""
-
+    cell = cell_reader(cells, columns)
     values = {
         "name": cell("name")[:150],
         "email": cell("email").lower(),

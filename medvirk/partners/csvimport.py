@@ -9,8 +9,6 @@ the confirm step.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,9 +16,9 @@ from django.core import signing
 from django.utils.translation import gettext as _
 
 from medvirk.common import csvpreview
-from medvirk.common.csvtext import sniff_delimiter
 from medvirk.common.norway import validate_org_number
-from medvirk.core.uploads import UploadRefused, preview_rows_load, read_text
+from medvirk.core.csv_import import CsvUnreadable, cell_reader, open_csv
+from medvirk.core.uploads import preview_rows_load
 from medvirk.orgs.models import Municipality
 
 from .enums import PartnersErrorCode
@@ -90,41 +88,17 @@ def kind_for(category: str) -> str:
     return OrganisationKind.VOLUNTARY
 
 
-def _columns(header: list[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for i, raw in enumerate(header):
-        cell = raw.strip().lower()
-        for key, aliases in COLUMN_ALIASES.items():
-            if key not in found and cell in aliases:
-                found[key] = i
-    return found
-
-
 def parse_csv(data: bytes, *, municipality: Municipality) -> ImportPreview:
     """Read a CSV file into a preview; every row gets a status and readable messages."""
-    if len(data) > MAX_BYTES:
-        return ImportPreview([], [_("The file is too large (at most 2 MB).")], "", "")
     try:
-        decoded = read_text(data)
-    except UploadRefused as refused:
-        return ImportPreview([], [str(refused.message)], "", "")
-    text, encoding = decoded.text, decoded.encoding
-    if not text.strip():
-        return ImportPreview([], [_("The file is empty.")], encoding, "")
-    delimiter = sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    try:
-        header = next(reader)
-    except (csv.Error, StopIteration):
-        return ImportPreview([], [_("The file could not be read as CSV.")], encoding, delimiter)
-    columns = _columns(header)
+        file = open_csv(data, max_bytes=MAX_BYTES)
+    except CsvUnreadable as problem:
+        return ImportPreview([], [problem.message], problem.encoding, problem.delimiter)
+    encoding, delimiter = file.encoding, file.delimiter
+    columns = file.columns(COLUMN_ALIASES)
     if "name" not in columns or "org_number" not in columns:
-        return ImportPreview(
-            [],
-            [_("The first line must name the columns, with at least “organisasjonsnummer” and “navn”.")],
-            encoding,
-            delimiter,
-        )
+        message = _("The first line must name the columns, with at least “organisasjonsnummer” and “navn”.")
+        return ImportPreview([], [message], encoding, delimiter)
     existing = set(
         Organisation.objects.filter(municipality=municipality)
         .exclude(org_number="")
@@ -133,24 +107,17 @@ def parse_csv(data: bytes, *, municipality: Municipality) -> ImportPreview:
     seen: dict[str, int] = {}
     rows: list[ImportRow] = []
     try:
-        for line, cells in enumerate(reader, start=2):
-            if not any(c.strip() for c in cells):
-                continue
-            if len(rows) >= MAX_ROWS:
-                return ImportPreview(rows, [_("Only the first 5000 rows were read.")], encoding, delimiter)
+        for line, cells in file.lines(max_rows=MAX_ROWS):
             rows.append(_row(line, cells, columns, existing, seen))
-    except csv.Error as error:
-        return ImportPreview(rows, [_("The file could not be read as CSV: %s") % error], encoding, delimiter)
+    except CsvUnreadable as problem:
+        return ImportPreview(rows, [problem.message], encoding, delimiter)
     return ImportPreview(rows, encoding=encoding, delimiter=delimiter)
 
 
 def _row(
     line: int, cells: list[str], columns: dict[str, int], existing: set[str], seen: dict[str, int]
 ) -> ImportRow:
-    def cell(key: str) -> str:
-        i = columns.get(key)
-        return cells[i].strip() if i is not None and i < len(cells) else ""
-
+    cell = cell_reader(cells, columns)
     name, raw_number, category = cell("name"), cell("org_number"), cell("category")
     row = ImportRow(line, name[:200], raw_number, category, kind_for(category), "new")
     if not name:
