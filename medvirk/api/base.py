@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.operation import PathView
 from ninja.parser import Parser
+from ninja.responses import Status
 from ninja.security import HttpBearer, django_auth
 
 from medvirk.accounts.services import token_authenticate
@@ -44,6 +45,16 @@ def json_number(value: Any) -> Any:
 def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
     """Return the one error shape every API error uses."""
     return {"error": {"code": code, "message": message, **extra}}
+
+
+MAIL_FAILED = 503  # the mail server refused or could not be reached
+
+
+def mail_failed(message: str | None = None) -> Status[dict[str, Any]]:
+    """Return the answer to a write whose e-mail could not be sent (by default: nothing was stored)."""
+    if message is None:
+        message = _("The invitation could not be sent, so nothing was stored. Check the e-mail settings.")
+    return Status(MAIL_FAILED, error_body("email_failed", message))
 
 
 _plain_not_allowed = PathView._not_allowed

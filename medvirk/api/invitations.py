@@ -19,11 +19,9 @@ from medvirk.accounts.models import User
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
 
-from .base import error_body
+from .base import MAIL_FAILED, mail_failed
 
 router = Router(tags=["access"])
-
-MAIL_FAILED = 503  # the mail server refused or could not be reached
 
 
 class InvitationOut(Schema):
@@ -87,14 +85,10 @@ def invite(request: StaffRequest, payload: InvitationIn) -> Status[InvitationOut
             actor=request.user,
             municipality=municipality_of(request.user),
             base_url=request.build_absolute_uri("/"),
-            username=payload.username,
-            email=payload.email,
-            first_name=payload.first_name,
-            last_name=payload.last_name,
+            **payload.dict(),
         )
     except (OSError, smtplib.SMTPException):
-        message = _("The invitation could not be sent, so nothing was stored. Check the e-mail settings.")
-        return Status(MAIL_FAILED, error_body("email_failed", message))
+        return mail_failed()
     return Status(201, _row_of(user))
 
 
@@ -105,8 +99,7 @@ def resend(request: StaffRequest, user_id: int) -> Status[InvitationOut] | Statu
     try:
         invitation_resend(actor=request.user, user=user, base_url=request.build_absolute_uri("/"))
     except (OSError, smtplib.SMTPException):
-        message = _("The invitation could not be sent. The earlier link still works.")
-        return Status(MAIL_FAILED, error_body("email_failed", message))
+        return mail_failed(_("The invitation could not be sent. The earlier link still works."))
     return Status(200, _row_of(user))
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import smtplib
 from datetime import datetime
 
-from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
 
@@ -15,11 +14,9 @@ from medvirk.accounts.operator_services import operator_municipality_start
 from medvirk.accounts.operators import MunicipalityRow, municipality_overview, require_operator
 from medvirk.accounts.requests import StaffRequest
 
-from .base import error_body
+from .base import MAIL_FAILED, mail_failed
 
 router = Router(tags=["operators"])
-
-MAIL_FAILED = 503
 
 
 class MunicipalityOut(Schema):
@@ -83,16 +80,10 @@ def start_municipality(
     require_operator(request.user)
     try:
         municipality, admin = operator_municipality_start(
-            actor=request.user,
-            base_url=request.build_absolute_uri("/"),
-            code=payload.code,
-            name=payload.name,
-            admin_email=payload.admin_email,
-            slug=payload.slug,
+            actor=request.user, base_url=request.build_absolute_uri("/"), **payload.dict()
         )
     except (OSError, smtplib.SMTPException):
-        message = _("The invitation could not be sent, so nothing was stored. Check the e-mail settings.")
-        return Status(MAIL_FAILED, error_body("email_failed", message))
+        return mail_failed()
     started = MunicipalityStartedOut(
         id=municipality.pk,
         code=municipality.code,
