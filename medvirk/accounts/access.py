@@ -9,9 +9,10 @@ every check (see ``docs/adr/0003-actions-and-actors.md``).
 
 from __future__ import annotations
 
-from typing import Any, TypeAlias
+from collections.abc import Callable
+from typing import Any, TypeAlias, TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -30,6 +31,8 @@ from .permissions import Perm, roles_with
 Actor: TypeAlias = User | SystemActor
 
 _CACHE_ATTR = "_medvirk_scope_cache"
+
+M = TypeVar("M", bound=Model)
 
 
 def _assignments(user: Any) -> list[tuple[str, str]]:
@@ -98,10 +101,14 @@ def has_any_role(user: Any) -> bool:
     return bool(_assignments(user))
 
 
-def administered_municipality(user: Any) -> Municipality:
-    """Return the user's municipality if they administer all of it (ORG_MANAGE on its top unit); else 404."""
+def administered_municipality(user: Any, perm: Perm = Perm.ORG_MANAGE) -> Municipality:
+    """Return the user's municipality if they hold ``perm`` on all of it (on its top unit); else 404.
+
+    The one check of the pages and API routes for the whole municipality (its tree, public face,
+    sign-on, audit log).
+    """
     municipality = municipality_of(user)
-    if not can(user, Perm.ORG_MANAGE, municipality_root(municipality=municipality)):
+    if not can(user, perm, municipality_root(municipality=municipality)):
         raise Http404
     return municipality
 
@@ -177,25 +184,52 @@ def ensure_open_for_new_work(unit: OrgUnit, *, code: ErrorCode, field: str | Non
         )
 
 
-def access_unit_by_id(user: Any, unit_id: Any, perm: Perm) -> OrgUnit:
-    """Return the unit if it exists and ``user`` holds ``perm`` on it; otherwise raise 404."""
+def pk_or_404(value: Any) -> int:
+    """Return an id from an address or a form as a whole number; anything else names nothing: 404."""
     try:
-        pk = int(unit_id)
+        return int(value)
     except (TypeError, ValueError):
         raise Http404 from None
-    unit = OrgUnit.objects.filter(pk=pk, municipality_id=municipality_id_of(user)).first()
-    if unit is None or not can(user, perm, unit):
+
+
+def row_or_404(rows: QuerySet[M], row_id: Any, **where: Any) -> M:
+    """Return the row of ``rows`` with ``row_id`` that also matches ``where``; otherwise 404."""
+    row = rows.filter(pk=pk_or_404(row_id), **where).first()
+    if row is None:
         raise Http404
-    return unit
+    return row
+
+
+def access_by_id(user: Any, rows: QuerySet[M], row_id: Any, perm: Perm, unit: Callable[[M], OrgUnit]) -> M:
+    """Return the row of ``rows`` with ``row_id`` in the user's municipality if ``user`` holds
+    ``perm`` on its unit (``unit(row)``); a missing row and a forbidden one are both 404.
+
+    The one shape of the modules' ``access_<thing>_by_id`` helpers (``rows`` says what to load
+    with the row).
+    """
+    row = row_or_404(rows, row_id, municipality_id=municipality_id_of(user))
+    if not can(user, perm, unit(row)):
+        raise Http404
+    return row
+
+
+def access_shared_by_id(user: Any, rows: QuerySet[M], row_id: Any, perm: Perm) -> M:
+    """Return the row of ``rows`` with ``row_id`` in the user's municipality if ``user`` holds
+    ``perm`` on any unit (for what belongs to the whole municipality: its register, its
+    volunteers' pool); otherwise 404."""
+    if not can_anywhere(user, perm):
+        raise Http404
+    return row_or_404(rows, row_id, municipality_id=municipality_id_of(user))
+
+
+def access_unit_by_id(user: Any, unit_id: Any, perm: Perm) -> OrgUnit:
+    """Return the unit if it exists and ``user`` holds ``perm`` on it; otherwise raise 404."""
+    return access_by_id(user, OrgUnit.objects.all(), unit_id, perm, lambda unit: unit)
 
 
 def access_job_by_id(user: Any, job_id: Any) -> Job:
     """Return the background job if ``user`` started it or administers its whole municipality; else 404."""
-    try:
-        pk = int(job_id)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    job = Job.objects.filter(pk=pk, municipality_id=municipality_id_of(user)).first()
+    job = Job.objects.filter(pk=pk_or_404(job_id), municipality_id=municipality_id_of(user)).first()
     if job is None or not getattr(user, "is_authenticated", False):
         raise Http404
     if job.created_by_id != user.pk and not can(
@@ -207,27 +241,15 @@ def access_job_by_id(user: Any, job_id: Any) -> Job:
 
 def access_role_by_id(user: Any, role_id: Any) -> RoleAssignment:
     """Return a role assignment the user may manage; otherwise raise 404."""
-    try:
-        pk = int(role_id)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    assignment = (
-        RoleAssignment.objects.select_related("unit", "user")
-        .filter(pk=pk, municipality_id=municipality_id_of(user))
-        .first()
-    )
-    if assignment is None or not can(user, Perm.ROLES_MANAGE, assignment.unit):
-        raise Http404
-    return assignment
+    rows = RoleAssignment.objects.select_related("unit", "user")
+    return access_by_id(user, rows, role_id, Perm.ROLES_MANAGE, lambda assignment: assignment.unit)
 
 
 def access_user_by_id(user: Any, user_id: Any) -> User:
     """Return an active staff user of the caller's municipality to give a role to; otherwise 404."""
-    try:
-        pk = int(user_id)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    found = User.objects.filter(pk=pk, municipality_id=municipality_id_of(user), is_active=True).first()
+    found = User.objects.filter(
+        pk=pk_or_404(user_id), municipality_id=municipality_id_of(user), is_active=True
+    ).first()
     if found is None or not can_anywhere(user, Perm.ROLES_MANAGE):
         raise Http404
     return found

@@ -14,7 +14,7 @@ from medvirk.accounts.access import (
     access_role_by_id,
     access_unit_by_id,
     access_user_by_id,
-    can,
+    administered_municipality,
     can_anywhere,
     municipality_of,
     scope_q,
@@ -23,7 +23,6 @@ from medvirk.accounts.models import Role, RoleAssignment
 from medvirk.accounts.permissions import ROLE_PERMISSIONS, Perm
 from medvirk.accounts.requests import StaffRequest
 from medvirk.core.models import AuditEvent
-from medvirk.orgs.selectors import municipality_root
 
 router = Router(tags=["access"])
 
@@ -120,11 +119,7 @@ def revoke_role(request: StaffRequest, role_id: int) -> Status[None]:
 @router.get("/audit", response=list[AuditOut])
 def audit(request: StaffRequest, limit: int = 100, offset: int = 0) -> list[AuditOut]:
     """Return the municipality's audit log, newest first (administrators of the whole municipality)."""
-    municipality = request.user.municipality
-    if municipality is None or not can(
-        request.user, Perm.AUDIT_VIEW, municipality_root(municipality=municipality)
-    ):
-        raise Http404
+    municipality = administered_municipality(request.user, Perm.AUDIT_VIEW)
     limit = max(1, min(limit, 500))
     offset = max(0, min(offset, 10_000_000))  # SQLite rejects OFFSET beyond a 64-bit integer
     events = AuditEvent.objects.filter(municipality=municipality).select_related("actor")[

@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from medvirk.accounts.access import can, scope_q
+from medvirk.accounts.access import access_by_id, pk_or_404, scope_q
 from medvirk.accounts.permissions import Perm
 from medvirk.analysis.suppression import SuppressedTable
 from medvirk.common.dimensions import AGE_BAND, IMMIGRANT_BACKGROUND
@@ -46,17 +46,6 @@ from .statistics import (
 from .types import ApprovalStatus, HowAssigned, RequestStatus, SwitchReason, SwitchStatus
 
 
-def _pk(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise Http404 from None
-
-
-def _municipality(user: Any) -> Any:
-    return getattr(user, "municipality_id", None)
-
-
 def district_codes(municipality_id: int) -> list[str]:
     """Return the region codes of the municipality's city districts (the areas clients live in)."""
     return sorted(
@@ -73,66 +62,40 @@ def district_codes(municipality_id: int) -> list[str]:
 
 def access_service_by_id(user: Any, service_id: Any, perm: Perm) -> ChoiceService:
     """Return the service if ``user`` holds ``perm`` on its responsible unit; otherwise 404."""
-    service = (
-        ChoiceService.objects.select_related(
-            "owner_unit", "owner_unit__municipality", "default_provider__unit"
-        )
-        .filter(pk=_pk(service_id), municipality_id=_municipality(user))
-        .first()
+    rows = ChoiceService.objects.select_related(
+        "owner_unit", "owner_unit__municipality", "default_provider__unit"
     )
-    if service is None or not can(user, perm, service.owner_unit):
-        raise Http404
-    return service
+    return access_by_id(user, rows, service_id, perm, lambda service: service.owner_unit)
 
 
 def access_provider_by_id(user: Any, provider_id: Any, perm: Perm) -> Provider:
     """Return the provider if ``user`` holds ``perm`` on its unit; otherwise 404."""
-    provider = (
-        Provider.objects.select_related("unit", "unit__municipality")
-        .filter(pk=_pk(provider_id), municipality_id=_municipality(user))
-        .first()
-    )
-    if provider is None or not can(user, perm, provider.unit):
-        raise Http404
-    return provider
+    rows = Provider.objects.select_related("unit", "unit__municipality")
+    return access_by_id(user, rows, provider_id, perm, lambda provider: provider.unit)
 
 
 def access_client_by_id(user: Any, client_id: Any) -> Client:
     """Return a client whose service ``user`` handles (``CHOICE_CASES``); otherwise 404."""
-    client = (
-        Client.objects.select_related("service", "service__owner_unit", "service__owner_unit__municipality")
-        .filter(pk=_pk(client_id), municipality_id=_municipality(user))
-        .first()
+    rows = Client.objects.select_related(
+        "service", "service__owner_unit", "service__owner_unit__municipality"
     )
-    if client is None or not can(user, Perm.CHOICE_CASES, client.service.owner_unit):
-        raise Http404
-    return client
+    return access_by_id(user, rows, client_id, Perm.CHOICE_CASES, lambda client: client.service.owner_unit)
 
 
 def access_switch_by_id(user: Any, switch_id: Any) -> Switch:
     """Return a switch of a client ``user`` handles; otherwise 404."""
-    switch = (
-        Switch.objects.select_related(
-            "client", "client__service", "client__service__owner_unit", "new_assignment", "to_provider__unit"
-        )
-        .filter(pk=_pk(switch_id), municipality_id=_municipality(user))
-        .first()
+    rows = Switch.objects.select_related(
+        "client", "client__service", "client__service__owner_unit", "new_assignment", "to_provider__unit"
     )
-    if switch is None or not can(user, Perm.CHOICE_CASES, switch.client.service.owner_unit):
-        raise Http404
-    return switch
+    return access_by_id(
+        user, rows, switch_id, Perm.CHOICE_CASES, lambda switch: switch.client.service.owner_unit
+    )
 
 
 def access_request_by_id(user: Any, request_id: Any) -> OnlineRequest:
     """Return an online request to a service ``user`` handles; otherwise 404."""
-    request = (
-        OnlineRequest.objects.select_related("service", "service__owner_unit", "provider__unit", "client")
-        .filter(pk=_pk(request_id), municipality_id=_municipality(user))
-        .first()
-    )
-    if request is None or not can(user, Perm.CHOICE_CASES, request.service.owner_unit):
-        raise Http404
-    return request
+    rows = OnlineRequest.objects.select_related("service", "service__owner_unit", "provider__unit", "client")
+    return access_by_id(user, rows, request_id, Perm.CHOICE_CASES, lambda request: request.service.owner_unit)
 
 
 # --- lists ----------------------------------------------------------------------------------
@@ -375,7 +338,7 @@ def published_service(*, municipality: Any, service_id: Any) -> ChoiceService:
     """Return one published service of the municipality; otherwise 404."""
     service = (
         ChoiceService.objects.select_related("default_provider__unit", "owner_unit")
-        .filter(municipality=municipality, published=True, pk=_pk(service_id))
+        .filter(municipality=municipality, published=True, pk=pk_or_404(service_id))
         .first()
     )
     if service is None:

@@ -17,7 +17,15 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from medvirk.accounts.access import can, municipality_id_of, scope_q, units_for
+from medvirk.accounts.access import (
+    access_by_id,
+    can,
+    municipality_id_of,
+    pk_or_404,
+    row_or_404,
+    scope_q,
+    units_for,
+)
 from medvirk.accounts.permissions import Perm
 from medvirk.analysis.outcomes import AlertKind, AlertRules, OutcomeAlert, alerts
 from medvirk.analysis.trajectories import MIN_EPISODES, Band, QuantileModel, rule_band
@@ -39,13 +47,6 @@ from .models import (
     Session,
     TrajectoryFit,
 )
-
-
-def _pk(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise Http404 from None
 
 
 def audit_reads(user: Any, episodes: Iterable[Episode], purpose: str) -> None:
@@ -81,7 +82,7 @@ def access_episode_by_id(user: Any, episode_id: Any, *, purpose: str) -> Episode
     episode = (
         _member_episodes(user)
         .select_related("service__outcome", "service__alliance", "unit")
-        .filter(pk=_pk(episode_id))
+        .filter(pk=pk_or_404(episode_id))
         .first()
     )
     if episode is None:
@@ -121,26 +122,16 @@ def services_for(user: Any, perm: Perm = Perm.FEEDBACK_PRACTICE) -> QuerySet[Ser
 
 
 def access_service_by_id(user: Any, service_id: Any, perm: Perm) -> Service:
-    service = (
-        Service.objects.select_related("unit", "outcome", "alliance")
-        .filter(pk=_pk(service_id), municipality_id=municipality_id_of(user))
-        .first()
-    )
-    if service is None or not can(user, perm, service.unit):
-        raise Http404
-    return service
+    rows = Service.objects.select_related("unit", "outcome", "alliance")
+    return access_by_id(user, rows, service_id, perm, lambda service: service.unit)
 
 
 def access_instrument_by_id(user: Any, instrument_id: Any) -> Instrument:
     """Return a municipality's instrument for someone who may manage instruments; 404 otherwise."""
     from medvirk.orgs.selectors import municipality_root
 
-    instrument = Instrument.objects.filter(
-        pk=_pk(instrument_id), municipality_id=municipality_id_of(user)
-    ).first()
-    if instrument is None or not can(
-        user, Perm.FEEDBACK_MANAGE, municipality_root(municipality=instrument.municipality)
-    ):
+    instrument = row_or_404(Instrument.objects.all(), instrument_id, municipality_id=municipality_id_of(user))
+    if not can(user, Perm.FEEDBACK_MANAGE, municipality_root(municipality=instrument.municipality)):
         raise Http404
     return instrument
 

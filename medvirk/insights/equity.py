@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import F
-from django.http import Http404
 from django.utils.translation import gettext as _
 
+from medvirk.accounts.access import row_or_404
 from medvirk.analysis.representation import REGISTER_P_VALUE_EXPLANATION, representation
 from medvirk.analysis.significance import GoodnessOfFit
 from medvirk.analysis.suppression import SuppressedTable, SuppressionPolicy, TableBuilder, suppress
@@ -442,14 +442,7 @@ def surveys_for_unit(unit: OrgUnit) -> Any:
 
 def access_survey_for_unit(unit: OrgUnit, survey_id: Any) -> Any:
     """Return a closed survey that ran at or below ``unit``; otherwise raise 404."""
-    try:
-        pk = int(survey_id)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    survey = surveys_for_unit(unit).filter(pk=pk).first()
-    if survey is None:
-        raise Http404
-    return survey
+    return row_or_404(surveys_for_unit(unit), survey_id)
 
 
 __all__ = [

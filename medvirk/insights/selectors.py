@@ -19,7 +19,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 
-from medvirk.accounts.access import can, municipality_id_of, scope_q
+from medvirk.accounts.access import can, municipality_id_of, pk_or_404, row_or_404, scope_q
 from medvirk.accounts.permissions import Perm
 from medvirk.core.tenancy import co_located
 from medvirk.orgs.models import OrgUnit
@@ -125,27 +125,15 @@ def access_survey_results(
 
     Without ``unit_id`` the highest node the user may see is chosen.
     """
-    try:
-        pk = int(survey_id)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    survey = (
-        Survey.objects.select_related("owner_unit", "municipality")
-        .filter(co_located("owner_unit"), pk=pk, municipality_id=municipality_id_of(user))
-        .first()
-    )
-    if survey is None:
-        raise Http404
+    rows = Survey.objects.select_related("owner_unit", "municipality").filter(co_located("owner_unit"))
+    survey = row_or_404(rows, survey_id, municipality_id=municipality_id_of(user))
     tree = survey_tree(survey=survey)
     if unit_id in (None, ""):
         allowed = [n for n in tree.nodes.values() if can(user, perm, n.unit)]
         if not allowed:
             raise Http404
         return survey, tree, min(allowed, key=lambda n: (n.depth, n.path)).id
-    try:
-        node_id = int(unit_id)
-    except (TypeError, ValueError):
-        raise Http404 from None
+    node_id = pk_or_404(unit_id)
     node = tree.nodes.get(node_id)
     if node is None or not can(user, perm, node.unit):
         raise Http404

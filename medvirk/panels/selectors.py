@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from medvirk.accounts.access import can_anywhere
+from medvirk.accounts.access import access_shared_by_id, can_anywhere, row_or_404
 from medvirk.accounts.permissions import Perm
 from medvirk.orgs.models import Municipality
 from medvirk.participation.models import Activity, ActivityKind
@@ -29,28 +29,14 @@ def require_panels(user: Any) -> None:
         raise Http404
 
 
-def _pk(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise Http404 from None
-
-
 def access_panel_by_id(user: Any, panel_id: Any) -> Panel:
     """Return a panel of the user's municipality when the user may manage panels; else 404."""
-    require_panels(user)
-    panel = Panel.objects.filter(pk=_pk(panel_id), municipality_id=user.municipality_id).first()
-    if panel is None:
-        raise Http404
-    return panel
+    return access_shared_by_id(user, Panel.objects.all(), panel_id, Perm.PANELS_MANAGE)
 
 
 def access_member_by_id(user: Any, panel: Panel, member_id: Any) -> PanelMember:
     """Return a member of ``panel`` (already access-checked); else 404."""
-    member = PanelMember.objects.filter(pk=_pk(member_id), panel=panel).select_related("volunteer").first()
-    if member is None:
-        raise Http404
-    return member
+    return row_or_404(PanelMember.objects.select_related("volunteer"), member_id, panel=panel)
 
 
 def pool_counts(municipality_id: int, *, confirmed_only: bool = True) -> dict[tuple[str, str], int]:
@@ -67,11 +53,7 @@ def pool_counts(municipality_id: int, *, confirmed_only: bool = True) -> dict[tu
 
 def access_volunteer_by_id(user: Any, volunteer_id: Any) -> Volunteer:
     """Return a volunteer of the user's municipality when the user may manage panels; else 404."""
-    require_panels(user)
-    volunteer = Volunteer.objects.filter(pk=_pk(volunteer_id), municipality_id=user.municipality_id).first()
-    if volunteer is None:
-        raise Http404
-    return volunteer
+    return access_shared_by_id(user, Volunteer.objects.all(), volunteer_id, Perm.PANELS_MANAGE)
 
 
 def panels_to_finish(municipality_id: int) -> list[tuple[Panel, int]]:
@@ -92,11 +74,7 @@ def panels_to_finish(municipality_id: int) -> list[tuple[Panel, int]]:
 
 def access_council_by_id(user: Any, council_id: Any) -> Council:
     """Return a council of the user's municipality when the user may manage panels; else 404."""
-    require_panels(user)
-    council = Council.objects.filter(pk=_pk(council_id), municipality_id=user.municipality_id).first()
-    if council is None:
-        raise Http404
-    return council
+    return access_shared_by_id(user, Council.objects.all(), council_id, Perm.PANELS_MANAGE)
 
 
 def linkable_activities(user: Any) -> QuerySet[Activity]:

@@ -10,18 +10,11 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from medvirk.accounts.access import can, municipality_id_of, scope_q
+from medvirk.accounts.access import access_by_id, pk_or_404, scope_q
 from medvirk.accounts.permissions import Perm
 from medvirk.orgs.models import Municipality, OrgUnit
 
 from .models import Activity, ActivityAttachment, Finding, Invited, Measure, MeasureStatus
-
-
-def _pk(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise Http404 from None
 
 
 def activities_for(user: Any, perm: Perm = Perm.RESULTS_VIEW) -> QuerySet[Activity]:
@@ -45,47 +38,23 @@ def measures_for(user: Any, perm: Perm = Perm.RESULTS_VIEW) -> QuerySet[Measure]
 
 def access_activity_by_id(user: Any, activity_id: Any, perm: Perm) -> Activity:
     """Return the activity if the user holds ``perm`` on its unit; otherwise 404."""
-    activity = (
-        Activity.objects.select_related("owner_unit", "owner_unit__municipality", "survey")
-        .filter(pk=_pk(activity_id), municipality_id=municipality_id_of(user))
-        .first()
-    )
-    if activity is None or not can(user, perm, activity.owner_unit):
-        raise Http404
-    return activity
+    rows = Activity.objects.select_related("owner_unit", "owner_unit__municipality", "survey")
+    return access_by_id(user, rows, activity_id, perm, lambda activity: activity.owner_unit)
 
 
 def access_attachment_by_id(user: Any, attachment_id: Any) -> ActivityAttachment:
-    attachment = (
-        ActivityAttachment.objects.select_related("activity__owner_unit")
-        .filter(pk=_pk(attachment_id), municipality_id=municipality_id_of(user))
-        .first()
-    )
-    if attachment is None or not can(user, Perm.RESULTS_VIEW, attachment.activity.owner_unit):
-        raise Http404
-    return attachment
+    rows = ActivityAttachment.objects.select_related("activity__owner_unit")
+    return access_by_id(user, rows, attachment_id, Perm.RESULTS_VIEW, lambda a: a.activity.owner_unit)
 
 
 def access_finding_by_id(user: Any, finding_id: Any, perm: Perm) -> Finding:
-    finding = (
-        Finding.objects.select_related("unit", "unit__municipality", "activity", "survey")
-        .filter(pk=_pk(finding_id), municipality_id=municipality_id_of(user))
-        .first()
-    )
-    if finding is None or not can(user, perm, finding.unit):
-        raise Http404
-    return finding
+    rows = Finding.objects.select_related("unit", "unit__municipality", "activity", "survey")
+    return access_by_id(user, rows, finding_id, perm, lambda finding: finding.unit)
 
 
 def access_measure_by_id(user: Any, measure_id: Any, perm: Perm) -> Measure:
-    measure = (
-        Measure.objects.select_related("unit", "unit__municipality", "owner", "finding")
-        .filter(pk=_pk(measure_id), municipality_id=municipality_id_of(user))
-        .first()
-    )
-    if measure is None or not can(user, perm, measure.unit):
-        raise Http404
-    return measure
+    rows = Measure.objects.select_related("unit", "unit__municipality", "owner", "finding")
+    return access_by_id(user, rows, measure_id, perm, lambda measure: measure.unit)
 
 
 # --- public ("you said — we did"): only published items, no login ---------------------------
@@ -99,7 +68,7 @@ def public_municipality(slug: str) -> Municipality:
 
 
 def public_unit(municipality: Municipality, unit_id: Any) -> OrgUnit:
-    unit = OrgUnit.objects.filter(pk=_pk(unit_id), municipality=municipality).first()
+    unit = OrgUnit.objects.filter(pk=pk_or_404(unit_id), municipality=municipality).first()
     if unit is None:
         raise Http404
     return unit

@@ -8,18 +8,11 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from medvirk.accounts.access import can_anywhere
+from medvirk.accounts.access import access_shared_by_id, can_anywhere
 from medvirk.accounts.permissions import Perm
 from medvirk.orgs.models import Municipality, OrgUnit, UnitKind
 
 from .models import ContactLogEntry, ContactPerson, Organisation, Proposal, ProposalStatus
-
-
-def _pk(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise Http404 from None
 
 
 def organisation_values(org: Organisation) -> dict[str, Any]:
@@ -55,39 +48,19 @@ def access_organisation_by_id(user: Any, organisation_id: Any, perm: Perm = Perm
     The register belongs to the whole municipality: reading needs ``ORG_VIEW`` and changing it
     ``PARTNERS_MANAGE`` on any unit.
     """
-    require_anywhere(user, perm)
-    organisation = Organisation.objects.filter(
-        pk=_pk(organisation_id), municipality_id=user.municipality_id
-    ).first()
-    if organisation is None:
-        raise Http404
-    return organisation
+    return access_shared_by_id(user, Organisation.objects.all(), organisation_id, perm)
 
 
 def access_contact_person_by_id(user: Any, contact_id: Any) -> ContactPerson:
     """Return a contact person the user may manage; else 404."""
-    require_anywhere(user, Perm.PARTNERS_MANAGE)
-    contact = (
-        ContactPerson.objects.select_related("organisation")
-        .filter(pk=_pk(contact_id), municipality_id=user.municipality_id)
-        .first()
-    )
-    if contact is None:
-        raise Http404
-    return contact
+    rows = ContactPerson.objects.select_related("organisation")
+    return access_shared_by_id(user, rows, contact_id, Perm.PARTNERS_MANAGE)
 
 
 def access_proposal_by_id(user: Any, proposal_id: Any) -> Proposal:
     """Return a proposal the user may moderate; else 404."""
-    require_anywhere(user, Perm.PARTNERS_MANAGE)
-    proposal = (
-        Proposal.objects.select_related("organisation")
-        .filter(pk=_pk(proposal_id), municipality_id=user.municipality_id)
-        .first()
-    )
-    if proposal is None:
-        raise Http404
-    return proposal
+    rows = Proposal.objects.select_related("organisation")
+    return access_shared_by_id(user, rows, proposal_id, Perm.PARTNERS_MANAGE)
 
 
 def districts_of(municipality: Municipality | int) -> QuerySet[OrgUnit]:

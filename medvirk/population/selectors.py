@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Count, Max, QuerySet
 from django.http import Http404
 
-from medvirk.accounts.access import can, municipality_id_of
+from medvirk.accounts.access import can, municipality_id_of, row_or_404
 from medvirk.accounts.permissions import Perm
 from medvirk.common.dimensions import DIMENSIONS_BY_KEY, DISTRICT, IMMIGRANT_BACKGROUND
 from medvirk.core.tenancy import co_located
@@ -78,29 +78,16 @@ def access_population_root(user: Any) -> OrgUnit:
     return root
 
 
-def _pk(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise Http404 from None
-
-
 def access_table_by_id(user: Any, table_id: Any) -> PopulationTable:
     """Return a table of the user's municipality if they manage population data; else 404."""
     root = access_population_root(user)
-    table = PopulationTable.objects.filter(pk=_pk(table_id), municipality_id=root.municipality_id).first()
-    if table is None:
-        raise Http404
-    return table
+    return row_or_404(PopulationTable.objects.all(), table_id, municipality_id=root.municipality_id)
 
 
 def access_mapping_entry_by_id(user: Any, table_id: Any, entry_id: Any) -> MappingEntry:
     """Return one mapping entry of a table the user may manage; else 404."""
     table = access_table_by_id(user, table_id)
-    entry = MappingEntry.objects.filter(pk=_pk(entry_id), table=table).first()
-    if entry is None:
-        raise Http404
-    return entry
+    return row_or_404(MappingEntry.objects.all(), entry_id, table=table)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subq
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from medvirk.accounts.access import can, municipality_id_of, scope_q
+from medvirk.accounts.access import can, municipality_id_of, row_or_404, scope_q
 from medvirk.accounts.permissions import Perm
 
 from .answering.answer_store import submission_target
@@ -81,17 +81,8 @@ def surveys_for(user: Any) -> QuerySet[Survey]:
 
 def access_survey_by_id(user: Any, survey_id: Any, perm: Perm) -> Survey:
     """Return the survey if the user holds ``perm`` on its owner unit (design) or one of its units."""
-    try:
-        pk = int(survey_id)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    survey = (
-        Survey.objects.select_related("owner_unit", "owner_unit__municipality")
-        .filter(pk=pk, municipality_id=municipality_id_of(user))
-        .first()
-    )
-    if survey is None:
-        raise Http404
+    rows = Survey.objects.select_related("owner_unit", "owner_unit__municipality")
+    survey = row_or_404(rows, survey_id, municipality_id=municipality_id_of(user))
     if perm == Perm.SURVEY_DESIGN:
         if not can(user, perm, survey.owner_unit):
             raise Http404
@@ -127,12 +118,8 @@ def access_survey_unit(
     user: Any, survey: Survey, survey_unit_id: Any, perm: Perm = Perm.SURVEY_DISTRIBUTE
 ) -> SurveyUnit:
     """Return one of the survey's units on which the user holds ``perm``; otherwise 404."""
-    try:
-        pk = int(survey_unit_id)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    su = SurveyUnit.objects.select_related("unit", "survey").filter(pk=pk, survey=survey).first()
-    if su is None or not can(user, perm, su.unit):
+    su = row_or_404(SurveyUnit.objects.select_related("unit", "survey"), survey_unit_id, survey=survey)
+    if not can(user, perm, su.unit):
         raise Http404
     return su
 
