@@ -2,21 +2,41 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import Any
+import smtplib
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import MinimumLengthValidator, get_default_password_validators
+from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from medvirk.core.forms import DsForm, DsFormMixin
+from medvirk.core.forms import Done, DsForm, DsFormMixin, form_act
 from medvirk.orgs.forms import unit_choices
 from medvirk.orgs.models import OrgUnit
 
 from .models import IdPorten, IdPortenLevel, MatchClaim, Role, User
+
+T = TypeVar("T")
+
+
+def invite_act(request: HttpRequest, form: DsFormMixin, act: Callable[[], T]) -> Done[T] | None:
+    """``form_act`` for a write that e-mails an invitation in its transaction (a staff user, a municipality).
+
+    A mail server that refuses (``OSError``/``smtplib.SMTPException``) leaves nothing stored: the form
+    says so and is shown again.
+    """
+    try:
+        return form_act(request, form, act)
+    except (OSError, smtplib.SMTPException):
+        form.add_error(
+            None,
+            gettext("The invitation could not be sent, so nothing was stored. Check the e-mail settings."),
+        )
+        return None
 
 
 class LoginForm(DsFormMixin, AuthenticationForm):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import smtplib
-
 from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
@@ -12,12 +10,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from medvirk.core.errors import ServiceError
 from medvirk.core.forms import DsForm, form_submitted
 from medvirk.core.views import staff_view
 
 from . import idporten, sso_services
-from .forms import IdPortenForm, idporten_initial
+from .forms import IdPortenForm, idporten_initial, invite_act
 from .models import IdPorten
 from .operator_services import operator_municipality_start
 from .operators import municipality_overview, require_operator
@@ -56,25 +53,20 @@ def municipality_start(request: StaffRequest) -> HttpResponse:
     """Start a municipality: its top unit and first administrator, invited by e-mail."""
     require_operator(request.user)
     form = MunicipalityStartForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            municipality, admin = operator_municipality_start(
-                actor=request.user, base_url=request.build_absolute_uri("/"), **form.cleaned_data
-            )
-        except ServiceError as error:
-            form.add_service_error(error)
-        except (OSError, smtplib.SMTPException):
-            form.add_error(
-                None,
-                _("The invitation could not be sent, so nothing was stored. Check the e-mail settings."),
-            )
-        else:
-            messages.success(
-                request,
-                _("%(municipality)s was started. An invitation was sent to %(email)s.")
-                % {"municipality": municipality.name, "email": admin.email},
-            )
-            return redirect("operator:municipalities")
+    if done := invite_act(
+        request,
+        form,
+        lambda: operator_municipality_start(
+            actor=request.user, base_url=request.build_absolute_uri("/"), **form.cleaned_data
+        ),
+    ):
+        municipality, admin = done.result
+        messages.success(
+            request,
+            _("%(municipality)s was started. An invitation was sent to %(email)s.")
+            % {"municipality": municipality.name, "email": admin.email},
+        )
+        return redirect("operator:municipalities")
     return render(request, "accounts/operator_municipality_form.html", {"form": form})
 
 

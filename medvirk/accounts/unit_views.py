@@ -8,8 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from medvirk.core.errors import ServiceError
-from medvirk.core.forms import form_submitted
+from medvirk.core.forms import form_act, form_submitted
 from medvirk.core.views import service_done, staff_view
 from medvirk.orgs.selectors import build_forest, unit_ancestors
 
@@ -69,22 +68,20 @@ def unit_create(request: StaffRequest) -> HttpResponse:
     if request.GET.get("parent"):
         initial["parent"] = access_unit_by_id(request.user, request.GET["parent"], Perm.ORG_MANAGE).pk
     form = UnitCreateForm(request.POST or None, parents=parents, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        parent = access_unit_by_id(request.user, form.cleaned_data["parent"], Perm.ORG_MANAGE)
-        try:
-            unit = services.unit_create(
-                actor=request.user,
-                parent=parent,
-                name=form.cleaned_data["name"],
-                kind=form.cleaned_data["kind"],
-                service_area=form.cleaned_data["service_area"],
-                region_code=form.cleaned_data["region_code"],
-            )
-        except ServiceError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The unit was created."))
-            return redirect("orgs:unit_detail", unit.pk)
+    if done := form_act(
+        request,
+        form,
+        lambda: services.unit_create(
+            actor=request.user,
+            parent=access_unit_by_id(request.user, form.cleaned_data["parent"], Perm.ORG_MANAGE),
+            name=form.cleaned_data["name"],
+            kind=form.cleaned_data["kind"],
+            service_area=form.cleaned_data["service_area"],
+            region_code=form.cleaned_data["region_code"],
+        ),
+    ):
+        messages.success(request, _("The unit was created."))
+        return redirect("orgs:unit_detail", done.result.pk)
     return render(request, "orgs/unit_form.html", {"form": form, "title": _("New unit")})
 
 
@@ -132,15 +129,17 @@ def unit_move(request: StaffRequest, unit_id: int) -> HttpResponse:
     open_units = units_for_new_work(request.user, Perm.ORG_MANAGE)
     parents = [u for u in open_units if not u.path.startswith(unit.path)]
     form = UnitMoveForm(request.POST or None, parents=parents, initial={"parent": unit.parent_id})
-    if request.method == "POST" and form.is_valid():
-        new_parent = access_unit_by_id(request.user, form.cleaned_data["parent"], Perm.ORG_MANAGE)
-        try:
-            services.unit_move(actor=request.user, unit=unit, new_parent=new_parent)
-        except ServiceError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The unit was moved."))
-            return redirect("orgs:unit_detail", unit.pk)
+    if form_submitted(
+        request,
+        form,
+        _("The unit was moved."),
+        lambda: services.unit_move(
+            actor=request.user,
+            unit=unit,
+            new_parent=access_unit_by_id(request.user, form.cleaned_data["parent"], Perm.ORG_MANAGE),
+        ),
+    ):
+        return redirect("orgs:unit_detail", unit.pk)
     title = _("Move %(name)s") % {"name": unit.name}
     return render(request, "orgs/unit_form.html", {"form": form, "title": title, "unit": unit})
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import smtplib
-
 import segno
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -17,18 +15,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from medvirk.core.audit import action_label, audit_details
-from medvirk.core.errors import ServiceError
-from medvirk.core.forms import form_submitted
+from medvirk.core.forms import form_act, form_submitted
 from medvirk.core.models import AuditEvent
 from medvirk.core.views import service_done, staff_view
-from medvirk.orgs.selectors import municipality_root
 
 from . import idporten, services, sso, sso_services, two_factor
 from .access import (
     access_role_by_id,
     access_unit_by_id,
     access_user_by_id,
-    can,
+    administered_municipality,
     can_anywhere,
     municipality_id_of,
     municipality_of,
@@ -46,6 +42,7 @@ from .forms import (
     TokenForm,
     UserCreateForm,
     idporten_initial,
+    invite_act,
 )
 from .invitation_services import user_create_invited
 from .invitations import invitations_waiting
@@ -188,16 +185,18 @@ def role_grant(request: StaffRequest) -> HttpResponse:
     if request.GET.get("unit"):
         initial["unit"] = access_unit_by_id(request.user, request.GET["unit"], Perm.ROLES_MANAGE).pk
     form = RoleGrantForm(request.POST or None, users=users, units=units, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        unit = access_unit_by_id(request.user, form.cleaned_data["unit"], Perm.ROLES_MANAGE)
-        user = access_user_by_id(request.user, form.cleaned_data["user"])
-        try:
-            services.role_grant(actor=request.user, user=user, unit=unit, role=form.cleaned_data["role"])
-        except ServiceError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The role was given."))
-            return redirect("accounts:roles")
+    if form_submitted(
+        request,
+        form,
+        _("The role was given."),
+        lambda: services.role_grant(
+            actor=request.user,
+            unit=access_unit_by_id(request.user, form.cleaned_data["unit"], Perm.ROLES_MANAGE),
+            user=access_user_by_id(request.user, form.cleaned_data["user"]),
+            role=form.cleaned_data["role"],
+        ),
+    ):
+        return redirect("accounts:roles")
     return render(request, "accounts/role_grant.html", {"form": form})
 
 
@@ -220,47 +219,39 @@ def user_create(request: StaffRequest) -> HttpResponse:
     if not can_anywhere(request.user, Perm.ROLES_MANAGE):
         raise Http404
     form = UserCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+
+    def create() -> tuple[User, bool]:
         data = dict(form.cleaned_data)
         invite = data.pop("invite") and not data["password"]
-        try:
-            if invite:  # no user without the invitation that was asked for
-                del data["password"]
-                user = user_create_invited(
-                    actor=request.user,
-                    municipality=municipality_of(request.user),
-                    base_url=request.build_absolute_uri("/"),
-                    **data,
-                )
-            else:
-                user = services.user_create(
-                    actor=request.user, municipality=municipality_of(request.user), **data
-                )
-        except ServiceError as error:
-            form.add_service_error(error)
-        except (OSError, smtplib.SMTPException):  # the mail server refused: nothing was stored
-            form.add_error(
-                None,
-                _("The invitation could not be sent, so nothing was stored. Check the e-mail settings."),
+        if invite:  # no user without the invitation that was asked for
+            del data["password"]
+            user = user_create_invited(
+                actor=request.user,
+                municipality=municipality_of(request.user),
+                base_url=request.build_absolute_uri("/"),
+                **data,
             )
         else:
-            if invite:
-                text = _("%(name)s was added and invited by e-mail. Now give them a role.")
-            else:
-                text = _("%(name)s was added. Now give them a role.")
-            messages.success(request, text % {"name": user})
-            return redirect("accounts:role_grant")
+            user = services.user_create(
+                actor=request.user, municipality=municipality_of(request.user), **data
+            )
+        return user, invite
+
+    if done := invite_act(request, form, create):
+        user, invite = done.result
+        if invite:
+            text = _("%(name)s was added and invited by e-mail. Now give them a role.")
+        else:
+            text = _("%(name)s was added. Now give them a role.")
+        messages.success(request, text % {"name": user})
+        return redirect("accounts:role_grant")
     return render(request, "accounts/user_form.html", {"form": form})
 
 
 @staff_view
 def audit(request: StaffRequest) -> HttpResponse:
     """Show the municipality's audit log to administrators of the whole municipality."""
-    municipality = request.user.municipality
-    if municipality is None or not can(
-        request.user, Perm.AUDIT_VIEW, municipality_root(municipality=municipality)
-    ):
-        raise Http404
+    municipality = administered_municipality(request.user, Perm.AUDIT_VIEW)
     events = AuditEvent.objects.filter(municipality=municipality).select_related("actor")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     rows = [
@@ -275,13 +266,11 @@ def tokens(request: StaffRequest) -> HttpResponse:
     """List the user's API tokens and create a new one (its secret is shown once)."""
     form = TokenForm(request.POST or None)
     secret = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            _token, secret = services.token_create(actor=request.user, name=form.cleaned_data["name"])
-        except ServiceError as error:
-            form.add_service_error(error)
-        else:
-            form = TokenForm()
+    if done := form_act(
+        request, form, lambda: services.token_create(actor=request.user, name=form.cleaned_data["name"])
+    ):
+        _token, secret = done.result
+        form = TokenForm()
     own = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True)
     return render(request, "accounts/tokens.html", {"form": form, "tokens": own, "secret": secret})
 
@@ -301,42 +290,32 @@ def token_revoke(request: StaffRequest, token_id: int) -> HttpResponse:
 @staff_view
 def branding(request: StaffRequest) -> HttpResponse:
     """Let administrators of the whole municipality set how its public pages look and what they link to."""
-    municipality = request.user.municipality
-    if municipality is None or not can(
-        request.user, Perm.ORG_MANAGE, municipality_root(municipality=municipality)
-    ):
-        raise Http404
+    municipality = administered_municipality(request.user)
     initial = {
         key: getattr(municipality, key)
         for key in ("brand_colour", "accessibility_statement_url", "privacy_contact", "privacy_statement")
     }
     form = BrandingForm(request.POST or None, request.FILES or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+
+    def update() -> None:
         data = form.cleaned_data
         upload = data.pop("logo")
-        try:
-            branding_update(
-                actor=request.user,
-                municipality=municipality,
-                logo=upload.read(LOGO_MAX_BYTES + 1) if upload else None,
-                **data,
-            )
-        except ServiceError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The public pages were updated."))
-            return redirect("accounts:branding")
+        branding_update(
+            actor=request.user,
+            municipality=municipality,
+            logo=upload.read(LOGO_MAX_BYTES + 1) if upload else None,
+            **data,
+        )
+
+    if form_submitted(request, form, _("The public pages were updated."), update):
+        return redirect("accounts:branding")
     return render(request, "accounts/branding.html", {"form": form, "municipality": municipality})
 
 
 @staff_view
 def single_sign_on(request: StaffRequest) -> HttpResponse:
     """Let administrators of the whole municipality set up its staff single sign-on."""
-    municipality = request.user.municipality
-    if municipality is None or not can(
-        request.user, Perm.SSO_MANAGE, municipality_root(municipality=municipality)
-    ):
-        raise Http404
+    municipality = administered_municipality(request.user, Perm.SSO_MANAGE)
     current = sso.sso_of(municipality)
     initial: dict[str, object] = {"enabled": True}
     if current is not None:
@@ -370,11 +349,7 @@ def single_sign_on(request: StaffRequest) -> HttpResponse:
 @staff_view
 def id_porten(request: StaffRequest) -> HttpResponse:
     """Let administrators of the whole municipality set up ID-porten for its citizens."""
-    municipality = request.user.municipality
-    if municipality is None or not can(
-        request.user, Perm.SSO_MANAGE, municipality_root(municipality=municipality)
-    ):
-        raise Http404
+    municipality = administered_municipality(request.user, Perm.SSO_MANAGE)
     current = IdPorten.objects.filter(municipality=municipality).select_related("app").first()
     form = IdPortenForm(request.POST or None, initial=idporten_initial(current))
     if form_submitted(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from medvirk.common import languages
 from medvirk.common.dimensions import AGE_BAND, IMMIGRANT_BACKGROUND
-from medvirk.core.forms import DsForm
+from medvirk.core.forms import DsForm, dataclass_from
 from medvirk.orgs.models import OrgUnit
 
 from .models import Approval, ChoiceService, Provider
@@ -174,19 +174,7 @@ class ProviderForm(DsForm):
             self.choice_field("parent").choices = [(u.pk, u.name) for u in parents]
 
     def data_for_service(self) -> ProviderData:
-        c = self.cleaned_data
-        return ProviderData(
-            name=c["name"],
-            kind=c["kind"],
-            org_number=c["org_number"],
-            contact_email=c["contact_email"],
-            languages=list(c["languages"]),
-            specialisations=list(c["specialisations"]),
-            description=c["description"],
-            contact_name=c["contact_name"],
-            contact_phone=c["contact_phone"],
-            website=c["website"],
-        )
+        return dataclass_from(ProviderData, self.cleaned_data)
 
 
 def provider_initial(provider: Provider) -> dict[str, Any]:

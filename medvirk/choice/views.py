@@ -91,9 +91,7 @@ def service_create(request: StaffRequest) -> HttpResponse:
     )
 
     def create() -> ChoiceService:
-        owner = next((u for u in units if u.pk == form.cleaned_data["owner_unit"]), None)
-        if owner is None:
-            raise Http404
+        owner = form.chosen("owner_unit", units)
         return services.service_create(actor=request.user, owner_unit=owner, **form.rules())
 
     if done := form_act(request, form, create):
@@ -182,9 +180,7 @@ def provider_create(request: StaffRequest) -> HttpResponse:
     form = ProviderForm(request.POST or None, parents=parents, initial={"kind": "private"})
 
     def register() -> Provider:
-        parent = next((u for u in parents if u.pk == form.cleaned_data["parent"]), None)
-        if parent is None:
-            raise Http404
+        parent = form.chosen("parent", parents)
         return services.provider_register(actor=request.user, data=form.data_for_service(), parent=parent)
 
     if done := form_act(request, form, register):

@@ -262,31 +262,30 @@ def request_detail(request: StaffRequest, request_id: int) -> HttpResponse:
     if request.method == "POST" and online.status == RequestStatus.NEW:
         if "close" in request.POST:
             close_form = CloseForm(request.POST)
-            if close_form.is_valid():
-                try:
-                    services.online_request_close(
-                        actor=request.user, request=online, note=close_form.cleaned_data["note"]
-                    )
-                except ServiceError as error:
-                    close_form.add_service_error(error)
-                else:
-                    messages.success(request, _("The request was closed."))
-                    return redirect("choice:request_list")
+            if form_submitted(
+                request,
+                close_form,
+                _("The request was closed."),
+                lambda: services.online_request_close(
+                    actor=request.user, request=online, note=close_form.cleaned_data["note"]
+                ),
+            ):
+                return redirect("choice:request_list")
         else:
             candidates = selectors.match_candidates(request=online)
             match_form = MatchForm(request.POST, clients=candidates)
-            if match_form.is_valid():
-                client = next(c for c in candidates if c.pk == match_form.cleaned_data["client"])
-                try:
-                    services.online_request_match(actor=request.user, request=online, client=client)
-                except ServiceError as error:
-                    match_form.add_service_error(error)
-                else:
-                    messages.success(
-                        request,
-                        _("The request was matched and registered for %(alias)s.") % {"alias": client.alias},
-                    )
-                    return redirect("choice:client_detail", client.pk)
+
+            def match() -> Client:
+                client = match_form.chosen("client", candidates)
+                services.online_request_match(actor=request.user, request=online, client=client)
+                return client
+
+            if done := form_act(request, match_form, match):
+                messages.success(
+                    request,
+                    _("The request was matched and registered for %(alias)s.") % {"alias": done.result.alias},
+                )
+                return redirect("choice:client_detail", done.result.pk)
     context = {
         "online": online,
         "match_form": match_form,

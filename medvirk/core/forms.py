@@ -2,19 +2,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django import forms
 from django.contrib import messages
+from django.db.models import Model
 from django.forms.renderers import BaseRenderer, DjangoTemplates
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.functional import Promise
 
 from medvirk.core.errors import ServiceError
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
 T = TypeVar("T")
+R = TypeVar("R", bound=Model)
+D = TypeVar("D", bound="DataclassInstance")
+
+
+def dataclass_from(cls: type[D], values: Mapping[str, Any], **given: Any) -> D:
+    """Return ``cls`` (a service's input as a dataclass) from a form's cleaned ``values`` of the
+    same names as its fields, and ``given`` for the rest; a field the form lacks keeps its default.
+
+    The one place a form's values are copied into a service's input, name by name.
+    """
+    names = {f.name for f in fields(cls) if f.init} - given.keys()
+    return cls(**{k: v for k, v in values.items() if k in names}, **given)
 
 
 class DsFormRenderer(DjangoTemplates):
@@ -69,6 +85,18 @@ class DsFormMixin(_FormBase):
         if not isinstance(field, forms.ModelChoiceField):
             raise TypeError(f"{name} is not a model choice field")
         return field
+
+    def chosen(self, name: str, rows: Iterable[R]) -> R:
+        """Return the one of ``rows`` whose ``pk`` is the cleaned value of field ``name``; else 404.
+
+        For a choice among rows the page offered (units, colleagues): a value it did not offer
+        names nothing.
+        """
+        value = self.cleaned_data[name]
+        row = next((r for r in rows if r.pk == value), None)
+        if row is None:
+            raise Http404
+        return row
 
     def add_service_error(self, error: ServiceError) -> None:
         """Show a service's refusal next to its field (or at the top of the form)."""

@@ -23,14 +23,15 @@ from medvirk.accounts.access import can_anywhere
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
-from medvirk.core.views import staff_view
+from medvirk.core.forms import form_act, form_submitted
+from medvirk.core.views import service_done, staff_view
 
 from . import charts, selectors, services
 from .answer_form import AnswerForm
 from .client_text import ClientTexts
 from .exports import episode_record
 from .forms import CloseForm, EpisodeEditForm, EpisodeForm, GoalsForm, MemberForm, RaterForm, SessionForm
-from .models import ClientLink, EpisodeStatus, Mode, Session
+from .models import ClientLink, Episode, EpisodeStatus, Mode, Session
 from .talk import alert_severity, alert_text, alert_title
 
 
@@ -65,17 +66,16 @@ def episode_create(request: StaffRequest) -> HttpResponse:
     if not services_:
         raise Http404
     form = EpisodeForm(request.POST or None, services=services_)
-    if request.method == "POST" and form.is_valid():
+
+    def act() -> Episode:
         service = selectors.access_service_by_id(
             request.user, form.cleaned_data["service"], Perm.FEEDBACK_PRACTICE
         )
-        try:
-            episode = services.episode_open(actor=request.user, service=service, **form.values())
-        except ServiceError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, _("The episode is open. Start the first session when you meet."))
-            return redirect("feedback:episode", episode.pk)
+        return services.episode_open(actor=request.user, service=service, **form.values())
+
+    if done := form_act(request, form, act):
+        messages.success(request, _("The episode is open. Start the first session when you meet."))
+        return redirect("feedback:episode", done.result.pk)
     return render(request, "feedback/episode_form.html", {"form": form, "title": _("New client")})
 
 
@@ -120,14 +120,13 @@ def episode_edit(request: StaffRequest, episode_id: int) -> HttpResponse:
         )
     }
     form = EpisodeEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.episode_update(actor=request.user, episode=episode, **form.cleaned_data)
-        except ServiceError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("feedback:episode", episode.pk)
+    if form_submitted(
+        request,
+        form,
+        _("Saved."),
+        lambda: services.episode_update(actor=request.user, episode=episode, **form.cleaned_data),
+    ):
+        return redirect("feedback:episode", episode.pk)
     return render(
         request,
         "feedback/episode_form.html",
@@ -267,14 +266,13 @@ def goals_edit(request: StaffRequest, episode_id: int) -> HttpResponse:
     episode = selectors.access_episode_by_id(request.user, episode_id, purpose="goals")
     current = "\n".join(g.text for g in episode.goals.filter(status="active").order_by("position"))
     form = GoalsForm(request.POST or None, initial={"goals": current})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.goal_set(actor=request.user, episode=episode, texts=form.texts())
-        except ServiceError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, _("Goals saved."))
-            return redirect("feedback:episode", episode.pk)
+    if form_submitted(
+        request,
+        form,
+        _("Goals saved."),
+        lambda: services.goal_set(actor=request.user, episode=episode, texts=form.texts()),
+    ):
+        return redirect("feedback:episode", episode.pk)
     return render(request, "feedback/goals.html", {"episode": episode, "form": form})
 
 
@@ -291,24 +289,22 @@ def members(request: StaffRequest, episode_id: int) -> HttpResponse:
         )
         if user is None:
             raise Http404
-        try:
-            services.episode_member_remove(actor=request.user, episode=episode, user=user)
-        except ServiceError as exc:
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(request, _("Removed from the episode."))
+        service_done(
+            request,
+            _("Removed from the episode."),
+            lambda: services.episode_member_remove(actor=request.user, episode=episode, user=user),
+        )
         return redirect("feedback:members", episode.pk)
-    if request.method == "POST" and form.is_valid():
-        user = next((u for u in colleagues if u.pk == form.cleaned_data["user"]), None)
-        if user is None:
-            raise Http404
-        try:
-            services.episode_member_add(actor=request.user, episode=episode, user=user)
-        except ServiceError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, _("Added. The colleague now sees this client's record."))
-            return redirect("feedback:members", episode.pk)
+
+    if form_submitted(
+        request,
+        form,
+        _("Added. The colleague now sees this client's record."),
+        lambda: services.episode_member_add(
+            actor=request.user, episode=episode, user=form.chosen("user", colleagues)
+        ),
+    ):
+        return redirect("feedback:members", episode.pk)
     return render(
         request,
         "feedback/members.html",
@@ -326,14 +322,13 @@ def rater_create(request: StaffRequest, episode_id: int) -> HttpResponse:
     """Add a parent, teacher or someone else who rates the client with their own links."""
     episode = selectors.access_episode_by_id(request.user, episode_id, purpose="raters")
     form = RaterForm(request.POST or None, initial={"language": episode.language})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.rater_add(actor=request.user, episode=episode, **form.cleaned_data)
-        except ServiceError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, _("Added. Make a link for them at a session."))
-            return redirect("feedback:episode", episode.pk)
+    if form_submitted(
+        request,
+        form,
+        _("Added. Make a link for them at a session."),
+        lambda: services.rater_add(actor=request.user, episode=episode, **form.cleaned_data),
+    ):
+        return redirect("feedback:episode", episode.pk)
     return render(request, "feedback/rater_form.html", {"episode": episode, "form": form})
 
 
@@ -342,14 +337,13 @@ def episode_close(request: StaffRequest, episode_id: int) -> HttpResponse:
     """Close the episode: planned end, dropout or another ending."""
     episode = selectors.access_episode_by_id(request.user, episode_id, purpose="close")
     form = CloseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.episode_close(actor=request.user, episode=episode, **form.cleaned_data)
-        except ServiceError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, _("The episode is closed and its links no longer work."))
-            return redirect("feedback:episode", episode.pk)
+    if form_submitted(
+        request,
+        form,
+        _("The episode is closed and its links no longer work."),
+        lambda: services.episode_close(actor=request.user, episode=episode, **form.cleaned_data),
+    ):
+        return redirect("feedback:episode", episode.pk)
     return render(request, "feedback/close.html", {"episode": episode, "form": form})
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from medvirk.accounts.access import access_unit_by_id, can, municipality_of, scope_paths, units_for
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
-from medvirk.core.errors import ServiceError
+from medvirk.core.forms import form_act
 from medvirk.core.views import staff_view
 
 from . import services
@@ -62,19 +62,17 @@ def themes(request: StaffRequest) -> HttpResponse:
         return redirect(pending.job)
     can_finding = can(request.user, Perm.PARTICIPATION_MANAGE, unit)
     form = FindingForm(request.POST or None)
-    if request.method == "POST":
-        if not can_finding:
-            raise Http404
-        if form.is_valid():
-            try:
-                finding = services.goals_finding_create(
-                    actor=request.user, unit=unit, statement=form.cleaned_data["statement"]
-                )
-            except ServiceError as exc:
-                form.add_service_error(exc)
-            else:
-                messages.success(request, _("The finding is saved. Turn it into a measure from its page."))
-                return redirect("participation:finding_edit", finding.pk)
+    if request.method == "POST" and not can_finding:
+        raise Http404
+    if done := form_act(
+        request,
+        form,
+        lambda: services.goals_finding_create(
+            actor=request.user, unit=unit, statement=form.cleaned_data["statement"]
+        ),
+    ):
+        messages.success(request, _("The finding is saved. Turn it into a measure from its page."))
+        return redirect("participation:finding_edit", done.result.pk)
     return render(
         request,
         "feedback/themes.html",

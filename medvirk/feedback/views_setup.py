@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -24,9 +23,8 @@ from medvirk.accounts.access import (
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
 from medvirk.common import languages
-from medvirk.core.errors import ServiceError
-from medvirk.core.forms import DsForm
-from medvirk.core.views import staff_view
+from medvirk.core.forms import DsForm, form_submitted
+from medvirk.core.views import service_done, staff_view
 from medvirk.orgs.selectors import municipality_root
 
 from . import instruments as catalogue
@@ -50,28 +48,27 @@ def setup(request: StaffRequest) -> HttpResponse:
     if request.method == "POST" and "load" in request.POST:
         if not manage_instruments:
             raise Http404
-        try:
-            services.instrument_load(
+        service_done(
+            request,
+            _("Loaded."),
+            lambda: services.instrument_load(
                 actor=request.user, municipality=municipality_of(request.user), key=request.POST["load"]
-            )
-        except ServiceError as exc:
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(request, _("Loaded."))
+            ),
+        )
         return redirect("feedback:setup")
     units = list(units_for(request.user, Perm.FEEDBACK_MANAGE))
     retention_form = RetentionForm(request.POST if "months" in request.POST else None, units=units)
-    if request.method == "POST" and retention_form.is_valid():
-        unit = access_unit_by_id(request.user, retention_form.cleaned_data["unit"], Perm.FEEDBACK_MANAGE)
-        try:
-            services.retention_set(
-                actor=request.user, unit=unit, months=retention_form.cleaned_data["months"]
-            )
-        except ServiceError as exc:
-            retention_form.add_service_error(exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("feedback:setup")
+    if form_submitted(
+        request,
+        retention_form,
+        _("Saved."),
+        lambda: services.retention_set(
+            actor=request.user,
+            unit=access_unit_by_id(request.user, retention_form.cleaned_data["unit"], Perm.FEEDBACK_MANAGE),
+            months=retention_form.cleaned_data["months"],
+        ),
+    ):
+        return redirect("feedback:setup")
     loaded = selectors.instruments_for(municipality_id_of(request.user))
     have = {i.key for i in loaded}
     shipped = [(key, parsed) for key, parsed in catalogue.catalogue().items() if key not in have]
@@ -131,20 +128,19 @@ def instrument_texts(request: StaffRequest, instrument_id: int) -> HttpResponse:
     keys = [(k, _text_label(k, parsed)) for k in parsed.text_keys()]
     stored = ((instrument.texts or {}).get(version) or {}).get(language) or {}
     form = TextsForm(request.POST or None, keys=keys, initial_texts=stored)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.instrument_texts_set(
-                actor=request.user,
-                instrument=instrument,
-                version=version,
-                language=language,
-                texts=form.cleaned_data,
-            )
-        except ServiceError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, _("The texts are saved."))
-            return redirect(f"{request.path}?version={version}&language={language}")
+    if form_submitted(
+        request,
+        form,
+        _("The texts are saved."),
+        lambda: services.instrument_texts_set(
+            actor=request.user,
+            instrument=instrument,
+            version=version,
+            language=language,
+            texts=form.cleaned_data,
+        ),
+    ):
+        return redirect(f"{request.path}?version={version}&language={language}")
     lang = get_language() or "nb"
     return render(
         request,
@@ -176,7 +172,8 @@ def service_create(request: StaffRequest) -> HttpResponse:
         outcomes=[i for i in loaded if i.purpose == Purpose.OUTCOME],
         alliances=[i for i in loaded if i.purpose == Purpose.ALLIANCE],
     )
-    if request.method == "POST" and form.is_valid():
+
+    def create() -> None:
         data = form.cleaned_data
         unit = access_unit_by_id(request.user, data.pop("unit"), Perm.FEEDBACK_MANAGE)
         by_id = {i.pk: i for i in loaded}
@@ -185,15 +182,12 @@ def service_create(request: StaffRequest) -> HttpResponse:
         alliance = by_id.get(int(alliance_id)) if alliance_id else None
         if outcome is None:
             raise Http404
-        try:
-            services.service_create(actor=request.user, unit=unit, outcome=outcome, alliance=alliance, **data)
-        except ServiceError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(
-                request, _("The service is set up. Practitioners of the unit can now open episodes.")
-            )
-            return redirect("feedback:setup")
+        services.service_create(actor=request.user, unit=unit, outcome=outcome, alliance=alliance, **data)
+
+    if form_submitted(
+        request, form, _("The service is set up. Practitioners of the unit can now open episodes."), create
+    ):
+        return redirect("feedback:setup")
     return render(request, "feedback/service_form.html", {"form": form, "ready": bool(loaded)})
 
 
@@ -204,13 +198,15 @@ def conversation_create(request: StaffRequest) -> HttpResponse:
     if not units:
         raise Http404
     form = ConversationForm(request.POST or None, units=units)
-    if request.method == "POST" and form.is_valid():
-        unit = access_unit_by_id(request.user, form.cleaned_data["unit"], Perm.CONVERSATION_RECORD)
-        try:
-            services.conversation_record(actor=request.user, unit=unit, **form.values())
-        except ServiceError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, _("Saved, without the person's name. Thank you for asking."))
-            return redirect("feedback:conversation_create")
+    if form_submitted(
+        request,
+        form,
+        _("Saved, without the person's name. Thank you for asking."),
+        lambda: services.conversation_record(
+            actor=request.user,
+            unit=access_unit_by_id(request.user, form.cleaned_data["unit"], Perm.CONVERSATION_RECORD),
+            **form.values(),
+        ),
+    ):
+        return redirect("feedback:conversation_create")
     return render(request, "feedback/conversation_form.html", {"form": form})

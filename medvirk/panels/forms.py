@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from medvirk.accounts.access import units_for_new_work
 from medvirk.accounts.permissions import Perm
-from medvirk.core.forms import DsForm
+from medvirk.core.forms import DsForm, dataclass_from
 from medvirk.core.retention import retention_amount
 from medvirk.orgs.models import Municipality, OrgUnit
 from medvirk.participation.models import Activity
@@ -106,18 +106,7 @@ class SignupForm(DsForm):
         return True
 
     def data_object(self) -> VolunteerData:
-        c = self.cleaned_data
-        return VolunteerData(
-            name=c["name"],
-            email=c["email"],
-            age_band=c["age_band"],
-            gender=c["gender"],
-            district=c["district"],
-            immigrant_background=c["immigrant_background"],
-            social_background=c["social_background"],
-            languages=c["languages"],
-            accessibility_needs=c["accessibility_needs"],
-        )
+        return dataclass_from(VolunteerData, self.cleaned_data)
 
 
 class PanelForm(DsForm):

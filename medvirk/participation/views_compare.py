@@ -14,6 +14,7 @@ from medvirk.accounts.access import municipality_id_of, municipality_of
 from medvirk.accounts.requests import StaffRequest
 from medvirk.core.csv_export import csv_response
 from medvirk.core.errors import ServiceError
+from medvirk.core.forms import form_act
 from medvirk.core.views import staff_view
 from medvirk.orgs.models import Municipality
 
@@ -60,6 +61,12 @@ def compare(request: HttpRequest) -> HttpResponse:
     return render(request, "participation/compare.html", context)
 
 
+def _share(request: StaffRequest, slug: str) -> Municipality:
+    partner = sharing.access_partner_for_sharing(request.user, slug)
+    services.sharing_grant(actor=request.user, municipality=municipality_of(request.user), partner=partner)
+    return partner
+
+
 @staff_view
 def sharing_page(request: StaffRequest) -> HttpResponse:
     """Which municipalities see our figures, which share theirs with us; share with one more."""
@@ -68,20 +75,12 @@ def sharing_page(request: StaffRequest) -> HttpResponse:
     taken = {g.partner_id for g in grants["shared_with"]} | {municipality_id_of(request.user)}
     partners = Municipality.objects.exclude(pk__in=taken)
     form = ShareForm(request.POST or None, partners=partners) if can_share else None
-    if request.method == "POST":
-        if form is None:
+    if form is None:
+        if request.method == "POST":
             raise Http404
-        if form.is_valid():
-            partner = sharing.access_partner_for_sharing(request.user, form.cleaned_data["partner"])
-            try:
-                services.sharing_grant(
-                    actor=request.user, municipality=municipality_of(request.user), partner=partner
-                )
-            except ServiceError as error:
-                form.add_service_error(error)
-            else:
-                messages.success(request, _("Your figures are now shared with %(m)s.") % {"m": partner.name})
-                return redirect("participation:sharing")
+    elif done := form_act(request, form, lambda: _share(request, form.cleaned_data["partner"])):
+        messages.success(request, _("Your figures are now shared with %(m)s.") % {"m": done.result.name})
+        return redirect("participation:sharing")
     return render(request, "participation/sharing.html", {"form": form, "can_share": can_share, **grants})
 
 

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from medvirk.core.errors import ServiceError
-from medvirk.core.forms import DsForm
+from medvirk.core.forms import DsForm, dataclass_from
 from medvirk.orgs.models import OrgUnit
 
 from .models import ContactKind, Organisation
@@ -73,21 +73,10 @@ class OrganisationFieldsForm(DsForm):
         except ServiceError as error:
             raise forms.ValidationError(str(error.message)) from None
 
-    def organisation_data(self, **extra: Any) -> OrganisationData:
-        """Return the cleaned values as the services take them."""
-        c = self.cleaned_data
-        return OrganisationData(
-            name=c["name"],
-            org_number=c["org_number"],
-            kind=c["kind"],
-            description=c["description"],
-            district_ids=list(c["districts"]),
-            competences=c["competences"],
-            languages=c["languages"],
-            groups=c["groups"],
-            countries=c["countries"],
-            website=c["website"],
-            **extra,
+    def organisation_data(self) -> OrganisationData:
+        """Return the cleaned values as the services take them (the staff form's fields included)."""
+        return dataclass_from(
+            OrganisationData, self.cleaned_data, district_ids=list(self.cleaned_data["districts"])
         )
 
 
@@ -112,17 +101,6 @@ class OrganisationForm(OrganisationFieldsForm):
     partner_support = forms.CharField(
         label=_("Support given by the municipality"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-
-    def data_for_service(self) -> OrganisationData:
-        """Return every field as the services take them."""
-        c = self.cleaned_data
-        return self.organisation_data(
-            listed_publicly=c["listed_publicly"],
-            is_competence_partner=c["is_competence_partner"],
-            partner_from=c["partner_from"],
-            partner_until=c["partner_until"],
-            partner_support=c["partner_support"],
-        )
 
 
 class ProposalForm(OrganisationFieldsForm):

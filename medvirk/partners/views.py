@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 from medvirk.accounts.access import can_anywhere, municipality_id_of, municipality_of, scope_q, units_for
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
-from medvirk.core.errors import ServiceError
 from medvirk.core.forms import form_act, form_submitted
 from medvirk.core.views import staff_view
 
@@ -35,7 +34,6 @@ from .selectors import (
     pending_proposals,
     require_anywhere,
 )
-from .services import OrganisationData
 from .types import COUNTRY_CHOICES, LANGUAGE_CHOICES, Competence, Group, OrganisationKind, labels
 from .views_public import describe
 
@@ -81,21 +79,20 @@ def detail(request: HttpRequest, organisation_id: int) -> HttpResponse:
 def _save_form(
     request: StaffRequest, form: OrganisationForm, org: Organisation | None
 ) -> HttpResponse | None:
-    if request.method != "POST" or not form.is_valid():
-        return None
-    data: OrganisationData = form.data_for_service()
-    try:
+
+    def save() -> Organisation:
+        data = form.organisation_data()
         if org is None:
-            org = services.organisation_create(
+            return services.organisation_create(
                 actor=request.user, municipality=municipality_of(request.user), data=data
             )
-        else:
-            services.organisation_update(actor=request.user, organisation=org, data=data)
-    except ServiceError as error:
-        form.add_service_error(error)
-        return None
-    messages.success(request, _("The organisation was saved."))
-    return redirect("partners:detail", org.pk)
+        services.organisation_update(actor=request.user, organisation=org, data=data)
+        return org
+
+    if done := form_act(request, form, save):
+        messages.success(request, _("The organisation was saved."))
+        return redirect("partners:detail", done.result.pk)
+    return None
 
 
 @staff_view
@@ -157,12 +154,9 @@ def invite(request: StaffRequest, organisation_id: int) -> HttpResponse:
     recipients = org.contacts.exclude(email="").count()
 
     def send() -> tuple[object, int]:
-        unit = next((u for u in units if u.pk == form.cleaned_data["unit"]), None)
-        if unit is None:
-            raise Http404
         return services.organisation_invite(
             actor=request.user,
-            unit=unit,
+            unit=form.chosen("unit", units),
             organisation=org,
             subject=form.cleaned_data["subject"],
             message=form.cleaned_data["message"],
@@ -194,21 +188,18 @@ def proposal(request: StaffRequest, proposal_id: int) -> HttpResponse:
     """Show a proposal next to the current entry and accept or reject it."""
     item = access_proposal_by_id(request.user, proposal_id)
     form = DecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+
+    def decide() -> str:
         note = form.cleaned_data["note"]
-        try:
-            if request.POST.get("decision") == "accept":
-                org = services.proposal_accept(actor=request.user, proposal=item, note=note)
-                messages.success(
-                    request, _("The proposal was accepted and %(name)s updated.") % {"name": org.name}
-                )
-            else:
-                services.proposal_reject(actor=request.user, proposal=item, note=note)
-                messages.success(request, _("The proposal was rejected."))
-        except ServiceError as error:
-            form.add_service_error(error)
-        else:
-            return redirect("partners:moderation")
+        if request.POST.get("decision") == "accept":
+            org = services.proposal_accept(actor=request.user, proposal=item, note=note)
+            return _("The proposal was accepted and %(name)s updated.") % {"name": org.name}
+        services.proposal_reject(actor=request.user, proposal=item, note=note)
+        return _("The proposal was rejected.")
+
+    if done := form_act(request, form, decide):
+        messages.success(request, done.result)
+        return redirect("partners:moderation")
     rows = proposal_rows(item)
     return render(request, "partners/proposal.html", {"item": item, "form": form, "rows": rows})
 

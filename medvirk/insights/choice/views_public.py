@@ -29,6 +29,7 @@ from medvirk.common import languages
 from medvirk.common.norway import normalise_phone
 from medvirk.core.actors import SystemActor
 from medvirk.core.errors import ServiceError
+from medvirk.core.forms import dataclass_from
 from medvirk.core.throttle import over_limit
 from medvirk.core.views import cookieless_view
 from medvirk.orgs.models import Municipality, OrgUnit, UnitKind
@@ -423,16 +424,11 @@ def request_page(request: HttpRequest, slug: str, service_id: int) -> HttpRespon
                 choice_services.online_request_submit(
                     actor=PUBLIC_ACTOR,
                     service=service,
-                    data=choice_services.RequestData(
-                        kind=c["kind"],
+                    data=dataclass_from(
+                        choice_services.RequestData,
+                        c,
                         provider_id=c["provider"],
-                        client_name=c["client_name"],
-                        sender_name=c["sender_name"],
-                        phone=c["phone"],
-                        email=c["email"],
-                        wished_on=c["wished_on"],
                         reasons=tuple(c["reasons"]),
-                        reason_text=c["reason_text"],
                         language=context["lang"],
                     ),
                     identity=choice_services.VerifiedIdentity(
