@@ -22,6 +22,9 @@ public_site_patterns = (
 )
 
 urlpatterns = [
+    # First: patterns are tried in order, and the API's public submissions are the busiest requests
+    # (bench/submit); nothing else starts with api/v1/.
+    path("api/v1/", api.urls),
     path("", include(site_patterns)),
     path("", include("medvirk.accounts.urls")),
     path("", include(accounts_urls.sso_urlpatterns)),
@@ -47,7 +50,6 @@ urlpatterns = [
     path("m/", include(public_site_patterns)),
     path("jobs/", include("medvirk.accounts.job_urls")),
     path("operator/", include("medvirk.accounts.operator_urls")),
-    path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

@@ -14,11 +14,12 @@ import pytest
 from django.apps import apps
 from django.core.cache import caches
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from medvirk.accounts.demo import DemoData
 from medvirk.core.tenancy import ENTRY_KEYS, PLACEMENT
+from medvirk.surveys.answering import answer_store
 from tests.routing import unrouted
 
 DIST = {"a", "b"}
@@ -107,6 +108,9 @@ def _loose(ctx: CaptureQueriesContext) -> list[str]:
     return found
 
 
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # queued, not run in the request
+
+
 @pytest.fixture
 def open_unit(demo: DemoData) -> Any:
     from medvirk.surveys.models import SurveyUnit
@@ -125,10 +129,15 @@ def test_a_submission_through_a_public_link_names_the_municipality_in_every_stat
     answers = {k: list(v) if isinstance(v, tuple) else v for k, v in GOOD.items()}
     body = json.dumps({"idempotency_key": "route-1", "language": "nb", "answers": answers})
     url = f"/api/v1/public/surveys/{open_unit.link_key}/responses"
-    with CaptureQueriesContext(connection) as ctx:
+    # As in production: the request queues the storing of its answer rows for the job worker.
+    with override_settings(TASKS=DB_TASKS), CaptureQueriesContext(connection) as ctx:
         response = Client().post(url, data=body, content_type="application/json")
     assert response.status_code in (201, 422), response.content  # 422: the demo round asks other questions
     assert len(ctx.captured_queries) >= 1
+    assert _loose(ctx) == []
+    # The worker's batches, one municipality at a time.
+    with CaptureQueriesContext(connection) as ctx:
+        answer_store.expand_received(open_unit.municipality_id)
     assert _loose(ctx) == []
 
 

@@ -66,8 +66,15 @@ class Stats:
 
 
 class Load:
-    def __init__(self, server: harness.Gunicorn, setup: dict[str, Any], args: argparse.Namespace) -> None:
+    def __init__(
+        self,
+        server: harness.Gunicorn,
+        worker: harness.DbWorker,
+        setup: dict[str, Any],
+        args: argparse.Namespace,
+    ) -> None:
         self.server = server
+        self.worker = worker
         self.setup = setup
         self.args = args
         self.run = uuid.uuid4().hex[:8]
@@ -154,11 +161,13 @@ class Load:
                     await asyncio.sleep(max(0.0, t0 + (k + 1) * seconds / (kills + 1) - time.monotonic()))
                     at = time.monotonic() - t0
                     killed = await loop.run_in_executor(None, self.server.kill)
+                    self.worker.kill()  # the job worker too, maybe mid-batch of received responses
                     await asyncio.sleep(1.0)
                     t_restart = time.monotonic()
+                    self.worker.start()
                     await loop.run_in_executor(None, self.server.start)
                     events.append(
-                        f"t={at:.1f}s SIGKILL {killed} processes (master + workers); "
+                        f"t={at:.1f}s SIGKILL {killed} processes (master + workers) and db_worker; "
                         f"restarted and answering after {1.0 + time.monotonic() - t_restart:.1f}s"
                     )
                     print(events[-1], flush=True)
@@ -214,17 +223,29 @@ def main() -> None:
     ap.add_argument("--kills", type=int, default=3)
     ap.add_argument("--retry-for", type=float, default=90, help="seconds a respondent keeps retrying")
     ap.add_argument("--workers", type=int, default=harness.config_workers(), help="default: the config's")
+    ap.add_argument(
+        "--db",
+        default="postgres://postgres@127.0.0.1:55432/medvirk_bench_load",
+        help="a database made afresh on that running server and dropped afterwards; 'cluster': a "
+        "throwaway cluster of its own with durable defaults (fsync, synchronous_commit on)",
+    )
     ap.add_argument("--out", default=str(Path(__file__).with_name("RESULTS.md")))
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
 
-    with harness.postgres() as cluster, tempfile.TemporaryDirectory(prefix="medvirk-bench-var.") as var:
+    with (
+        harness.postgres(None if args.db == "cluster" else args.db) as cluster,
+        tempfile.TemporaryDirectory(prefix="medvirk-bench-var.") as var,
+    ):
         env = harness.server_env(cluster.url, Path(var))
         setup = harness.prepare(env)
+        db_settings = cluster.settings()
         server = harness.Gunicorn(env=env, workers=args.workers)
+        worker = harness.DbWorker(env)
         try:
+            worker.start()
             server.start()
-            load = Load(server, setup, args)
+            load = Load(server, worker, setup, args)
             load.results_pages = (
                 httpx.get(
                     f"{server.base}/results/", headers={"Cookie": f"sessionid={setup['session']}"}, timeout=30
@@ -233,14 +254,17 @@ def main() -> None:
             )
             steady, steady_s, _ = asyncio.run(load.phase(args.steady))
             crash, crash_s, events = asyncio.run(load.phase(args.crash, kills=args.kills))
+            drained = harness.drain(cluster)  # acknowledged responses the worker still stores
         finally:
             server.stop()
+            worker.stop()
         checks = check(cluster, load, setup)
 
     head = [
         f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {harness.machine()}.",
-        f"gunicorn sync, {args.workers} workers, config/gunicorn.conf.py, production settings; "
-        f"PostgreSQL with fsync and synchronous_commit on, data checksums; {args.respondents} "
+        f"gunicorn sync, {args.workers} workers, config/gunicorn.conf.py, production settings, "
+        f"db_worker beside it (storing received responses; the last {drained:.1f} s after the load); "
+        f"PostgreSQL at {cluster.url.rsplit('@', 1)[1]} ({db_settings}); {args.respondents} "
         f"respondents (25-answer kindergarten survey, {setup['answer_rows']} answer rows each) and "
         f"{args.staff} staff readers, all on one machine.",
         "",

@@ -108,6 +108,9 @@ class PgCluster:
             )
         shutil.rmtree(self.dir, ignore_errors=True)
 
+    def settings(self) -> str:
+        return "fsync=on, synchronous_commit=on (a throwaway cluster)"
+
     def sql(self, query: str, *params: Any) -> list[tuple]:
         import psycopg
 
@@ -129,9 +132,65 @@ class PgCluster:
         return proc.returncode == 0, (proc.stdout + proc.stderr).strip()
 
 
+@dataclass
+class SharedDatabase(PgCluster):
+    """A database of its own on a running server (e.g. the shared 127.0.0.1:55432), made afresh
+    and dropped afterwards; the server's settings (fsync, synchronous_commit) are its own."""
+
+    name: str = "medvirk_bench_submit"
+    server: str = "postgres://postgres@127.0.0.1:55432"
+
+    @property
+    def url(self) -> str:
+        return f"{self.server}/{self.name}"
+
+    def _admin(self, statement: str) -> None:
+        import psycopg
+
+        with psycopg.connect(
+            f"{self.server}/postgres".replace("postgres://", "postgresql://"), autocommit=True
+        ) as c:
+            c.execute(statement)
+
+    def start(self) -> None:
+        self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+        self._admin(f'CREATE DATABASE "{self.name}"')
+        self.port = int(self.server.rsplit(":", 1)[1])
+
+    def stop(self) -> None:
+        with contextlib.suppress(Exception):
+            self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def settings(self) -> str:
+        rows = self.sql(
+            "SELECT name, setting FROM pg_settings "
+            "WHERE name IN ('fsync', 'synchronous_commit') ORDER BY name"
+        )
+        return ", ".join(f"{n}={v}" for n, v in rows)
+
+    def amcheck(self) -> tuple[bool, str]:
+        self.sql("CREATE EXTENSION IF NOT EXISTS amcheck")
+        proc = subprocess.run(
+            [
+                *(str(self.bin / "pg_amcheck"), "-h", HOST, "-p", str(self.port), "-U", "postgres"),
+                *("--heapallindexed", "--parent-check", "--install-missing", self.name),
+            ],
+            capture_output=True,
+            text=True,
+        )
+        return proc.returncode == 0, (proc.stdout + proc.stderr).strip()
+
+
 @contextlib.contextmanager
-def postgres() -> Iterator[PgCluster]:
-    cluster = PgCluster()
+def postgres(shared: str | None = None) -> Iterator[PgCluster]:
+    """A throwaway cluster (durable defaults), or with ``shared`` ("postgres://…:port/dbname") a
+    database of that name made afresh on that running server and dropped afterwards."""
+    if shared:
+        server, name = shared.rsplit("/", 1)
+        cluster: PgCluster = SharedDatabase(name=name, server=server)
+    else:
+        cluster = PgCluster()
     try:
         cluster.start()
         yield cluster
@@ -152,6 +211,7 @@ def server_env(db_url: str, var_dir: Path) -> dict[str, str]:
         "MEDVIRK_VAR_DIR": str(var_dir),
         "LOG_LEVEL": "ERROR",
         "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONPATH": str(ROOT),  # this checkout's code (a server of another sets its own)
     }
 
 
@@ -184,6 +244,7 @@ class Gunicorn:
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen | None = None
     extra_args: list[str] = field(default_factory=list)  # given last: they override the above
+    root: Path = ROOT  # the checkout served (bench/submit/run.py --before serves another one)
 
     @property
     def base(self) -> str:
@@ -196,7 +257,7 @@ class Gunicorn:
         args = [
             GUNICORN,
             "-c",
-            str(GUNICORN_CONF),
+            str(self.root / "config" / "gunicorn.conf.py"),
             "--bind",
             f"{HOST}:{self.port}",
             "--workers",
@@ -207,7 +268,8 @@ class Gunicorn:
         if self.worker_class == "gthread":
             args += ["--threads", str(self.threads)]
         args += self.extra_args
-        self.proc = subprocess.Popen(args, cwd=ROOT, env=self.env, start_new_session=True)
+        env = {**self.env, "PYTHONPATH": str(self.root)}  # this checkout's code, not the venv's
+        self.proc = subprocess.Popen(args, cwd=self.root, env=env, start_new_session=True)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -268,6 +330,67 @@ def gunicorn(env: dict[str, str], **kw: Any) -> Iterator[Gunicorn]:
         yield server
     finally:
         server.stop()
+
+
+@dataclass
+class DbWorker:
+    """``manage.py db_worker``, the job worker (it stores received responses), as in production."""
+
+    env: dict[str, str]
+    proc: subprocess.Popen | None = None
+
+    @property
+    def pid(self) -> int | None:
+        return None if self.proc is None else self.proc.pid
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [PYTHON, "manage.py", "db_worker", "--no-startup-delay", "--interval", "0.5"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,  # a line per task; failures show as responses left received
+            start_new_session=True,
+        )
+
+    def kill(self) -> None:
+        """SIGKILL, whatever it is doing (a batch of received responses half stored, say)."""
+        if self.proc is not None and self.proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
+    def stop(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+
+@contextlib.contextmanager
+def db_worker(env: dict[str, str]) -> Iterator[DbWorker]:
+    worker = DbWorker(env)
+    try:
+        worker.start()
+        yield worker
+    finally:
+        worker.stop()
+
+
+def drain(cluster: PgCluster, limit: float = 300) -> float:
+    """Wait until no received response waits for the worker; return the seconds it took."""
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < limit:
+        if not cluster.sql("SELECT to_regclass('surveys_receivedresponse') IS NOT NULL")[0][0]:
+            return 0.0  # the code before received responses existed
+        if not cluster.sql("SELECT 1 FROM surveys_receivedresponse LIMIT 1"):
+            return time.perf_counter() - t0
+        time.sleep(0.05)
+    raise RuntimeError(f"received responses still waiting after {limit} s")
 
 
 # --- the client ------------------------------------------------------------------------------
@@ -331,6 +454,61 @@ async def drive(
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         result.elapsed = time.perf_counter() - t0
     return result
+
+
+def _ticks(pid: int) -> int:
+    with contextlib.suppress(OSError, IndexError, ValueError):
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])  # utime + stime
+    return 0
+
+
+def backend_pids(cluster: PgCluster) -> list[int]:
+    """The PostgreSQL backends serving the benchmark's database (same machine: /proc readable)."""
+    db = cluster.url.rsplit("/", 1)[1]
+    rows = cluster.sql("SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", db)
+    return [r[0] for r in rows]
+
+
+@dataclass
+class CpuSplit:
+    """CPU seconds spent during one phase by the client (this process), the gunicorn processes,
+    the job worker and the PostgreSQL backends of the benchmark's database, read from /proc."""
+
+    client: float = 0.0
+    app: float = 0.0
+    worker: float = 0.0
+    database: float = 0.0
+
+    def per_request(self, n: int) -> str:
+        n = max(n, 1)
+        parts = [
+            ("client", self.client),
+            ("app", self.app),
+            ("worker", self.worker),
+            ("database", self.database),
+        ]
+        total = sum(v for _name, v in parts)
+        return " · ".join(f"{name} {v * 1000 / n:.2f}" for name, v in parts) + f" = {total * 1000 / n:.2f} ms"
+
+
+@contextlib.contextmanager
+def cpu_split(server: Gunicorn, cluster: PgCluster, worker: int | None = None) -> Iterator[CpuSplit]:
+    tick = os.sysconf("SC_CLK_TCK")
+    app_pids, db_pids = server.pids(), backend_pids(cluster)
+    t_client = time.process_time()
+    app0 = {p: _ticks(p) for p in app_pids}
+    db0 = {p: _ticks(p) for p in db_pids}
+    w0 = _ticks(worker) if worker else 0
+    split = CpuSplit()
+    yield split
+    split.client = time.process_time() - t_client
+    # Backends that started during the phase (a worker's first connection) count from zero.
+    db1 = {p: _ticks(p) for p in backend_pids(cluster)}
+    app1 = {p: _ticks(p) for p in server.pids()}
+    split.app = sum(v - app0.get(p, 0) for p, v in app1.items()) / tick
+    split.worker = ((_ticks(worker) - w0) / tick) if worker else 0.0
+    split.database = sum(v - db0.get(p, 0) for p, v in db1.items()) / tick
 
 
 def machine() -> str:

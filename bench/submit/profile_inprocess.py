@@ -39,9 +39,9 @@ import harness
 
 
 @contextlib.contextmanager
-def database(kind: str) -> Iterator[str]:
+def database(kind: str, shared: str | None = None) -> Iterator[str]:
     if kind == "postgres":
-        with harness.postgres() as cluster:
+        with harness.postgres(shared) as cluster:
             yield cluster.url
     else:
         with tempfile.TemporaryDirectory(prefix="medvirk-profile.") as tmp:
@@ -195,10 +195,18 @@ def main() -> None:
     )
     parser.add_argument("--db", choices=("postgres", "sqlite"), default="postgres")
     parser.add_argument("-n", type=int, default=500, help="requests per endpoint")
+    parser.add_argument(
+        "--server",
+        default="postgres://postgres@127.0.0.1:55432/medvirk_bench_profile",
+        help="PostgreSQL: a database made afresh on that server; 'cluster': a throwaway cluster",
+    )
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--no-profile", action="store_true")
     args = parser.parse_args()
-    with database(args.db) as url, tempfile.TemporaryDirectory(prefix="medvirk-var.") as var:
+    with (
+        database(args.db, None if args.server == "cluster" else args.server) as url,
+        tempfile.TemporaryDirectory(prefix="medvirk-var.") as var,
+    ):
         env = harness.server_env(url, Path(var))
         setup = harness.prepare(env)
         os.environ.update(env)  # the server's environment: production settings, bench floor on

@@ -19,6 +19,9 @@ from .survey_builder import router as survey_builder_router
 from .surveys import public as public_router
 from .surveys import router as surveys_router
 
+# First: a request's route is found by trying the patterns in order, and respondents' submissions
+# (/public/surveys/...) are the busiest requests (bench/submit); no other route starts with public/surveys/.
+api.add_router("/", public_router)
 api.add_router("/", org_import_router)  # before orgs: /units/import vs /units/{unit_id}
 api.add_router("/", orgs_router)
 api.add_router("/", accounts_router)
@@ -27,7 +30,6 @@ api.add_router("/", operator_router)
 api.add_router("/", interchange_router)  # before surveys: /surveys/import vs /surveys/{id}
 api.add_router("/", surveys_router)
 api.add_router("/", survey_builder_router)
-api.add_router("/", public_router)
 api.add_router("/", insights_router)
 api.add_router("/", population_router)
 api.add_router("/", participation_router)

@@ -384,9 +384,11 @@ def public_submit(request: HttpRequest, link_key: str, payload: SubmissionIn) ->
         raise Http404
     if not services.survey_is_accepting(target):
         raise ServiceError(SurveysErrorCode.SURVEY_CLOSED, "This survey is closed.")
-    _response, created = services.response_submit_complete(
+    # Acknowledged after one INSERT of the whole, validated response; the job worker stores its
+    # answer rows moments later (services.response_receive).
+    created = services.response_receive(
         actor=services.RESPONDENT,
-        survey_unit=target,
+        target=target,
         answers=_decode(payload.answers),
         language=payload.language,
         channel=Channel.API,

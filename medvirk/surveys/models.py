@@ -276,6 +276,65 @@ class Answer(TenantModel):
         return f"Answer {self.pk}"
 
 
+class ReceivedResponse(TenantModel):
+    """A whole response received through a public link, acknowledged but not yet in long form.
+
+    The public API stores a validated response as this one row (its answer rows as JSON) and
+    answers at once; the job worker expands it into a ``Response`` and its ``Answer`` rows in
+    batches (``answering.answer_store.expand_received``) and deletes it in the same transaction.
+    Nothing reads it but that expansion and the idempotency check: results, exports, the API
+    and every count see a response only once it is expanded (bench/submit, issue 21).
+    """
+
+    personal_data = PersonalData(
+        table=_("survey responses being stored"),
+        data=_(
+            "a respondent's answers with background as received, for the seconds until they are "
+            "stored as a survey response; no name, address or IP address"
+        ),
+        subjects=_("service users and relatives who answer surveys"),
+        purpose=_("store answers that arrive at once quickly, without losing or doubling any"),
+        retention=_("seconds: deleted when stored as a survey response"),
+        seen_by=_("nobody; it is never shown, counted or exported"),
+        legal_basis=_(
+            "GDPR art. 6(1)(e): the municipality's tasks (kommuneloven, brukermedvirkning) and art. "
+            "9(2)(g) for background"
+        ),
+        special=True,
+        pseudonymous=True,
+    )
+
+    # No single-column indexes: every row is written once and deleted seconds later, the table
+    # stays small, and the rare deletes of a survey or unit may scan it.
+    municipality = models.ForeignKey(
+        "orgs.Municipality", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+", db_index=False)
+    unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", db_index=False)
+    language = models.CharField(max_length=10)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    received_on = models.DateField()
+    idempotency_key = models.CharField(max_length=64)
+    bg_age_band = models.CharField(max_length=32, blank=True)
+    bg_gender = models.CharField(max_length=32, blank=True)
+    bg_district = models.CharField(max_length=32, blank=True)
+    bg_home_language = models.CharField(max_length=32, blank=True)
+    bg_immigrant_background = models.CharField(max_length=32, blank=True)
+    bg_functional_impairment = models.CharField(max_length=32, blank=True)
+    #: The answer rows as a JSON array of [question id, option id, number, text], in order.
+    answers = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "survey", "idempotency_key"], name="received_unique_idempotency"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Received response {self.pk}"
+
+
 class AccessCode(TenantModel):
     """A single-use code printed on a letter or paper form; it opens exactly one response."""
 

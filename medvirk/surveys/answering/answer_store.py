@@ -30,7 +30,16 @@ from .. import qtypes
 from ..design.definition import Definition
 from ..design.local import unit_document
 from ..design.parser import parse_definition
-from ..models import Answer, Response, Survey, SurveyOption, SurveyQuestion, SurveyUnit
+from ..models import (
+    BG_FIELDS,
+    Answer,
+    ReceivedResponse,
+    Response,
+    Survey,
+    SurveyOption,
+    SurveyQuestion,
+    SurveyUnit,
+)
 from ..sql import sql_column, sql_table
 from . import engine
 
@@ -58,7 +67,8 @@ class SubmissionTarget:
     # from ``submission_target``: the definition (when it was read), local questions, unit name
     stored_texts: tuple[str | None, str, str] | None = None
     idempotency_key: str | None = None  # looked up with the target: ...
-    stored_response_id: int | None = None  # ... the response already stored under it, if any
+    stored_response_id: int | None = None  # ... the response already stored under it, if any,
+    received_id: int | None = None  # ... or received and not yet expanded (``ReceivedResponse``)
 
     @classmethod
     def of(cls, survey_unit: SurveyUnit) -> SubmissionTarget:
@@ -119,12 +129,20 @@ def _target_sql(vendor: str) -> str:
         f"AND r.{sql_column(r, 'survey')} = su.{sql_column(su, 'survey')} "
         f"AND r.{sql_column(r, 'idempotency_key')} = %s)"
     )
+    p = ReceivedResponse
+    received = (  # the same, for a response received and not yet expanded
+        f"(SELECT p.{sql_column(p, 'id')} FROM {sql_table(p)} p "  # noqa: S608 - no input in the SQL text
+        f"WHERE p.{sql_column(p, 'municipality')} = su.{sql_column(su, 'municipality')} "
+        f"AND p.{sql_column(p, 'survey')} = su.{sql_column(su, 'survey')} "
+        f"AND p.{sql_column(p, 'idempotency_key')} = %s)"
+    )
     columns = [
         *(f"su.{sql_column(su, n)}" for n in ("id", "survey", "unit", "municipality")),
         *(f"s.{sql_column(s, n)}" for n in ("status", "opens_on", "closes_on", "definition_version")),
         f"su.{sql_column(su, 'local_questions')}",
         f"u.{sql_column(u, 'name')}",
         stored,
+        received,
     ]
     return (
         f"SELECT {', '.join(columns)} FROM {sql_table(su)} su "  # noqa: S608 - no input in the SQL text
@@ -172,12 +190,12 @@ def submission_target(*, link_key: str, idempotency_key: str = "") -> Submission
     if not engine.storable(idempotency_key):
         idempotency_key = ""  # refused by the service; the database could not compare it
     with connection.cursor() as cursor:
-        cursor.execute(_target_sql(connection.vendor), [idempotency_key, link_key])
+        cursor.execute(_target_sql(connection.vendor), [idempotency_key, idempotency_key, link_key])
         row = cursor.fetchone()
     if row is None:
         return None
     su_id, survey_id, unit_id, municipality_id, status, opens_on, closes_on, version = row[:8]
-    local, name, stored_id = row[8:]
+    local, name, stored_id, received_id = row[8:]
     shared = _committed()
     version_key = (connection.settings_dict["NAME"], survey_id, version)
     survey_digest = Registry._get(Registry._versions, version_key) if shared else None
@@ -205,6 +223,7 @@ def submission_target(*, link_key: str, idempotency_key: str = "") -> Submission
         stored_texts=(definition, local if has_local else "[]", name),
         idempotency_key=idempotency_key,
         stored_response_id=stored_id,
+        received_id=received_id,
     )
 
 
@@ -408,3 +427,171 @@ def store_response(
                 )
     response._state.adding = False
     response._state.db = connection.alias
+
+
+# --- received responses: acknowledged after one INSERT, expanded in the worker (issue 21) -------
+
+_RECEIVED_COPIED = (
+    "municipality",
+    "survey",
+    "unit",
+    "language",
+    "channel",
+    "idempotency_key",
+    *BG_FIELDS.values(),
+)
+
+
+@functools.cache
+def _receive_sql(vendor: str, ask_queue: str | None) -> tuple[list[str], str]:
+    """Return the fields of a received response and its INSERT, which stores nothing when a
+    response under the same idempotency key is stored or received already.
+
+    ``ask_queue``: the quoted task table, so the statement also says whether an expansion task
+    (its path the last parameter) is queued (PostgreSQL; one statement, one round trip).
+    """
+    p, r = ReceivedResponse, Response
+    names = [*_RECEIVED_COPIED, "received_on", "answers"]
+    columns = ", ".join(sql_column(p, n) for n in names)
+    values = ", ".join(["%s"] * len(names))
+    same = " AND ".join(f"r.{sql_column(r, n)} = %s" for n in ("municipality", "survey", "idempotency_key"))
+    unique = ", ".join(sql_column(p, n) for n in ("municipality", "survey", "idempotency_key"))
+    returning = f"RETURNING {sql_column(p, 'id')}"
+    if ask_queue is not None:  # the partial index of ready tasks answers it; the path is a parameter
+        returning += f", EXISTS (SELECT 1 FROM {ask_queue} t WHERE t.status = 'READY' AND t.task_path = %s)"  # noqa: S608
+    return names, (
+        f"INSERT INTO {sql_table(p)} ({columns}) SELECT {values} "  # noqa: S608 - no input in the SQL text
+        f"WHERE NOT EXISTS (SELECT 1 FROM {sql_table(r)} r WHERE {same}) "
+        f"ON CONFLICT ({unique}) DO NOTHING {returning}"
+    )
+
+
+def receive_response(
+    response: Response,
+    rows: list[tuple[int, int | None, float | None, str]],
+    ask_queue: tuple[str, str] | None,
+) -> tuple[bool, bool | None]:
+    """Store a validated whole response as one ``ReceivedResponse`` row (one statement).
+
+    Return whether it was stored (False: a response under its idempotency key is stored or
+    received already) and, with ``ask_queue`` on PostgreSQL, whether an expansion task is
+    queued (None: not asked). One statement commits on its own, so a response acknowledged
+    after it returns is durable.
+    """
+    vendor = connection.vendor
+    asked = ask_queue if vendor == "postgresql" else None
+    names, sql = _receive_sql(vendor, None if asked is None else asked[0])
+    values = {
+        n: getattr(response, f"{n}_id" if n in ("municipality", "survey", "unit") else n, None) for n in names
+    }
+    values["received_on"] = response.created_on
+    values["answers"] = json.dumps(rows)
+    params = [
+        *(values[n] for n in names),
+        response.municipality_id,
+        response.survey_id,
+        response.idempotency_key,
+    ]
+    if asked is not None:
+        params.append(asked[1])
+    # Inside a caller's transaction a savepoint keeps a failed INSERT from spoiling it.
+    nested = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
+    with nested, connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return False, None
+    return True, (bool(row[1]) if asked is not None else None)
+
+
+@functools.cache
+def _expand_sql_postgresql(vendor: str) -> str:
+    """Return PostgreSQL's one statement that expands up to %s received responses.
+
+    It deletes the oldest received rows no other worker holds (``SKIP LOCKED``), inserts their
+    responses (a response already stored under the same idempotency key is left alone: ``ON
+    CONFLICT DO NOTHING``) and the answer rows of those it inserted, all in one statement, so a
+    worker that dies mid-batch leaves every row of the batch received and none expanded.
+    """
+    p, r, a = ReceivedResponse, Response, Answer
+    pid = sql_column(p, "id")
+    fields = [f for f in r._meta.concrete_fields if not f.primary_key]
+    made = {
+        "complete": "TRUE",
+        "created_on": f"p.{sql_column(p, 'received_on')}",
+        "submitted_on": f"p.{sql_column(p, 'received_on')}",
+        "resume_hash": "NULL",
+        "invitation": "NULL",
+    }
+    select = ", ".join(made.get(f.name) or f"p.{sql_column(p, f.name)}" for f in fields)
+    if set(made) | set(_RECEIVED_COPIED) != {f.name for f in fields}:
+        raise RuntimeError("Response has a field the expansion of received responses does not fill")
+    key = ("municipality", "survey", "idempotency_key")
+    unique = ", ".join(sql_column(r, n) for n in key)
+    joined = " AND ".join(f"p.{sql_column(p, n)} = r.{sql_column(r, n)}" for n in key)
+    casts = ", ".join(
+        f"(e.a->>{i})::{a._meta.get_field(n).db_type(connection)}" for i, n in enumerate(_ANSWER_COLUMNS[4:])
+    )
+    head = ", ".join(f"r.{sql_column(r, n)}" for n in ("municipality", "id", "survey", "unit"))
+    returned = ", ".join(
+        sql_column(r, n) for n in ("id", "municipality", "survey", "unit", "idempotency_key")
+    )
+    mine = f"{sql_column(p, 'municipality')} = %s"  # one municipality: one shard (docs/scaling.md)
+    return (
+        # The batch is chosen once (MATERIALIZED): as a subquery of the DELETE it may be run again
+        # per row, and each run would skip the rows this statement deleted and take the next ones.
+        f"WITH batch AS MATERIALIZED (SELECT {pid} FROM {sql_table(p)} WHERE {mine} "  # noqa: S608 - no input in the SQL text
+        f"ORDER BY {pid} LIMIT %s FOR UPDATE SKIP LOCKED), "
+        f"p AS (DELETE FROM {sql_table(p)} WHERE {mine} AND {pid} IN (SELECT {pid} FROM batch) RETURNING *), "
+        f"r AS (INSERT INTO {sql_table(r)} ({', '.join(sql_column(r, f.name) for f in fields)}) "
+        f"SELECT {select} FROM p ORDER BY p.{pid} ON CONFLICT ({unique}) DO NOTHING RETURNING {returned}), "
+        f"a AS (INSERT INTO {sql_table(a)} ({', '.join(sql_column(a, n) for n in _ANSWER_COLUMNS)}) "
+        f"SELECT {head}, {casts} FROM r JOIN p ON {joined}, "
+        f"json_array_elements(p.{sql_column(p, 'answers')}::json) WITH ORDINALITY AS e(a, i) "
+        f"ORDER BY r.{sql_column(r, 'id')}, e.i) "
+        "SELECT (SELECT count(*) FROM p), (SELECT count(*) FROM r)"
+    )
+
+
+def received_municipalities() -> list[int]:
+    """Return the municipalities with received responses waiting (the one statement of the
+    expansion that reads across municipalities; distinct values of a small table)."""
+    return sorted(set(ReceivedResponse.objects.values_list("municipality_id", flat=True).distinct()))
+
+
+def expand_received(municipality_id: int, batch: int = 200) -> tuple[int, int]:
+    """Expand up to ``batch`` of a municipality's received responses into responses and answer
+    rows, atomically.
+
+    Return (received rows taken, responses stored); a received response whose idempotency key is
+    stored already is dropped (taken, not stored). Safe to run in several workers at once, and
+    again after a crash: each received row is expanded in exactly one committed transaction.
+    """
+    if connection.vendor == "postgresql":
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                _expand_sql_postgresql(connection.vendor), [municipality_id, batch, municipality_id]
+            )
+            taken, stored = cursor.fetchone()
+        return int(taken), int(stored)
+    # Other databases (SQLite: development and tests): the same in a transaction, row by row.
+    with transaction.atomic():
+        waiting = ReceivedResponse.objects.filter(municipality_id=municipality_id)
+        received = list(waiting.select_for_update(skip_locked=True).order_by("pk")[:batch])
+        stored = 0
+        for p in received:
+            mine = {"municipality_id": municipality_id, "survey_id": p.survey_id}
+            if Response.objects.filter(**mine, idempotency_key=p.idempotency_key).exists():
+                continue
+            response = Response(
+                **mine,
+                unit_id=p.unit_id,
+                complete=True,
+                created_on=p.received_on,
+                submitted_on=p.received_on,
+                **{n: getattr(p, n) for n in ("language", "channel", "idempotency_key", *BG_FIELDS.values())},
+            )
+            store_response(response, [tuple(row) for row in json.loads(p.answers)])
+            stored += 1
+        waiting.filter(pk__in=[p.pk for p in received]).delete()
+    return len(received), stored

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from medvirk.accounts.access import Actor, ensure_can
 from medvirk.accounts.permissions import Perm
 from medvirk.common.dimensions import PREFER_NOT_TO_SAY
-from medvirk.core.actors import SystemActor
+from medvirk.core.actors import SystemActor, ensure_system
 from medvirk.core.errors import ServiceError
 from medvirk.core.tenancy import co_located
 from medvirk.orgs.models import OrgUnit
@@ -32,6 +32,7 @@ from ..models import (
     Answer,
     Channel,
     Invitation,
+    ReceivedResponse,
     Response,
     Survey,
     SurveyOption,
@@ -42,9 +43,13 @@ from . import engine
 from .answer_store import (
     Registry,
     SubmissionTarget,
+    expand_received,
+    receive_response,
+    received_municipalities,
     store_response,
     stored_response_id,
 )
+from .expansion import expansion_queue, expansion_waits, expansion_wanted
 
 #: Respondents answer as Medvirk itself: the link, code or invitation they hold is what allows it.
 RESPONDENT = SystemActor("a respondent answering through a link, code or invitation")
@@ -252,32 +257,24 @@ def response_submit(*, actor: Actor, response: Response) -> Response:
     return response
 
 
-def response_submit_complete(
-    *,
-    actor: Actor,
-    survey_unit: SurveyUnit | SubmissionTarget,
-    answers: Mapping[str, Any] | None = None,
-    form: Mapping[str, Sequence[str]] | None = None,
-    language: str,
-    channel: str = Channel.API,
-    idempotency_key: str,
-) -> tuple[Response, bool]:
-    """Validate and store a whole response at once (API, paper entry); return it and whether it is new.
-
-    Either ``answers`` (engine values) or ``form`` (raw form values) is given; both go through
-    the same parsing and validation as the web form. Nothing is stored when anything is invalid.
-    The survey unit is a model (loaded with its survey) or a ``submission_target``.
-    """
-    target = survey_unit if isinstance(survey_unit, SubmissionTarget) else SubmissionTarget.of(survey_unit)
-    _ensure_entry(actor, target.unit_id)
+def _check_key(idempotency_key: str) -> None:
     if not idempotency_key or len(idempotency_key) > 64 or not engine.storable(idempotency_key):
         # an empty key would merge responses
         raise ServiceError(
             SurveysErrorCode.IDEMPOTENCY_KEY_INVALID, _("The form has expired. Please start again.")
         )
-    existing = stored_response_id(target, idempotency_key)
-    if existing is not None:
-        return Response.objects.get(pk=existing), False
+
+
+def _validated(
+    target: SubmissionTarget,
+    answers: Mapping[str, Any] | None,
+    form: Mapping[str, Sequence[str]] | None,
+    language: str,
+    channel: str,
+    idempotency_key: str,
+) -> tuple[Response, list[tuple[int, int | None, float | None, str]]]:
+    """Parse and validate a whole response as the web form does; return it (not saved) and its
+    answer rows. Raise ``AnswerErrors`` when anything is invalid."""
     definition, registry = Registry.for_target(target)
     data = form if form is not None else engine.answers_to_form(answers or {})
     needs_districts = any(q.dimension == "district" for q in definition.questions())
@@ -314,8 +311,34 @@ def response_submit_complete(
     else:
         response.survey_id = target.survey_id
     _set_background(response, definition, effective)  # one INSERT, no UPDATE afterwards
+    return response, registry.values(effective)
+
+
+def response_submit_complete(
+    *,
+    actor: Actor,
+    survey_unit: SurveyUnit | SubmissionTarget,
+    answers: Mapping[str, Any] | None = None,
+    form: Mapping[str, Sequence[str]] | None = None,
+    language: str,
+    channel: str = Channel.API,
+    idempotency_key: str,
+) -> tuple[Response, bool]:
+    """Validate and store a whole response at once (API, paper entry); return it and whether it is new.
+
+    Either ``answers`` (engine values) or ``form`` (raw form values) is given; both go through
+    the same parsing and validation as the web form. Nothing is stored when anything is invalid.
+    The survey unit is a model (loaded with its survey) or a ``submission_target``.
+    """
+    target = survey_unit if isinstance(survey_unit, SubmissionTarget) else SubmissionTarget.of(survey_unit)
+    _ensure_entry(actor, target.unit_id)
+    _check_key(idempotency_key)
+    existing = stored_response_id(target, idempotency_key)
+    if existing is not None:
+        return Response.objects.get(pk=existing), False
+    response, rows = _validated(target, answers, form, language, channel, idempotency_key)
     try:
-        store_response(response, registry.values(effective))
+        store_response(response, rows)
     except IntegrityError:  # a concurrent retry of the same submission stored it first
         return Response.objects.get(
             municipality_id=target.municipality_id,
@@ -323,6 +346,67 @@ def response_submit_complete(
             idempotency_key=idempotency_key,
         ), False
     return response, True
+
+
+def response_receive(
+    *,
+    actor: Actor,
+    target: SubmissionTarget,
+    answers: Mapping[str, Any],
+    language: str,
+    channel: str = Channel.API,
+    idempotency_key: str,
+) -> bool:
+    """Validate a whole response in full and store it as received; return whether it is new.
+
+    The public API's path (bench/submit, issue 21): after one INSERT of the whole response (one
+    row, its answer rows as JSON) it is durable and may be acknowledged; the job worker expands
+    it into a response and its answer rows (``received_expand``). Until then nothing counts it:
+    results, exports and the API see responses only. A retry under the same idempotency key,
+    received or expanded, stores nothing (False).
+    """
+    _ensure_entry(actor, target.unit_id)
+    _check_key(idempotency_key)
+    if target.idempotency_key == idempotency_key and (target.stored_response_id or target.received_id):
+        return False  # read with the target
+    response, rows = _validated(target, answers, None, language, channel, idempotency_key)
+    stored, queued = receive_response(response, rows, expansion_queue())
+    if stored and not queued:
+        expansion_wanted()
+    return stored
+
+
+def received_expand(*, actor: SystemActor, batch: int = 200) -> int:
+    """Expand every received response into a response and its answer rows, ``batch`` at a time.
+
+    Return how many responses were stored. Each batch is one transaction: a worker that dies
+    mid-batch leaves the batch received, and the next run expands it (exactly once: a received
+    response whose idempotency key is stored already is dropped). New responses get higher ids,
+    so the round's data version moves and its anonymity decision is made again.
+    """
+    ensure_system(actor, "Expanding received responses")
+    stored = 0
+    for municipality_id in received_municipalities():
+        while True:
+            taken, done = expand_received(municipality_id, batch)
+            stored += done
+            if taken < batch:
+                break
+    return stored
+
+
+def received_expand_later(*, actor: SystemActor) -> bool:
+    """Queue the expansion of received responses when some wait and no expansion is queued.
+
+    ``warm_results --watch`` calls it on every pass, so responses left received by a worker that
+    died mid-task (its task started, so no submission queues another) wait one pass at most.
+    Return whether a task was queued.
+    """
+    ensure_system(actor, "Queueing the storing of received responses")
+    if not ReceivedResponse.objects.exists() or expansion_waits():
+        return False
+    expansion_wanted()
+    return True
 
 
 def response_start_with_code(*, actor: Actor, access: AccessCode, language: str) -> tuple[Response, str]:

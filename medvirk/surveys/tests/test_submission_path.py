@@ -11,12 +11,13 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from medvirk.accounts.demo import DemoData
 from medvirk.surveys import services
 from medvirk.surveys.answering import answer_store
+from medvirk.surveys.answering.expansion import EXPANDER
 from medvirk.surveys.design import local_services
 from medvirk.surveys.models import Answer, Response, SurveyStatus, SurveyUnit
 from medvirk.surveys.services import RESPONDENT
@@ -25,6 +26,7 @@ from tests.sample_survey import sample_definition
 from .test_local import RATING, TEMPLATE_ANSWERS
 from .test_services import GOOD
 
+DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 TRICKY = "Fin 'hverdag', \"god\" mat\\ og\nnye ord: æøå – ⅔ 😀 ‏عربي"
 
 
@@ -156,13 +158,15 @@ def test_cached_definitions_follow_version_changes(
     monkeypatch.setattr(answer_store, "_committed", lambda: True)  # as outside a transaction
     su = _units(survey)[0]
     assert _post(su.link_key, "k1", _as_json(GOOD)).status_code == 201
-    with CaptureQueriesContext(connection) as queries:
+    # A worker that is not running (the dummy backend queues and runs nothing): the request alone.
+    with override_settings(TASKS=DUMMY_TASKS), CaptureQueriesContext(connection) as queries:
         assert _post(su.link_key, "k2", _as_json(GOOD)).status_code == 201
     statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
     # The definition and the registry come from the caches: the link's SELECT, the district
-    # codes (the sample asks for the district), then one INSERT (PostgreSQL) or two.
-    assert len(statements) == (3 if connection.vendor == "postgresql" else 4), statements
+    # codes (the sample asks for the district), then one INSERT of the received response.
+    assert len(statements) == 3, statements
     assert not any('"definition"' in sql for sql in statements)
+    assert services.received_expand(actor=EXPANDER) == 1
 
     document = sample_definition()
     channel = document["sections"][0]["questions"][2]

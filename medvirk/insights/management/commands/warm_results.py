@@ -31,9 +31,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
+from medvirk.core.actors import SystemActor
 from medvirk.insights import equity_ahead, pdf
 from medvirk.insights.disclosure import deciding
 from medvirk.insights.tables import SurveyResults
+from medvirk.surveys import services as survey_services
 from medvirk.surveys.models import Survey, SurveyStatus
 
 logger = logging.getLogger(__name__)
@@ -42,6 +44,7 @@ logger = logging.getLogger(__name__)
 PDF_SECONDS_PER_ROUND = 60.0
 #: How much ``--watch`` lowers its own CPU priority (nice), below the web server's workers.
 WATCH_NICENESS = 10
+WATCHER = SystemActor("warm_results, working out results ahead")
 
 
 class Command(BaseCommand):
@@ -70,6 +73,9 @@ class Command(BaseCommand):
             time.sleep(interval)
 
     def pass_once(self, only: list[int] | None, *, quiet: bool) -> None:
+        # Responses received through public links wait for the job worker to store them; after a
+        # worker died mid-task none may be queued: queue it (they then count from the next pass).
+        survey_services.received_expand_later(actor=WATCHER)
         surveys = Survey.objects.exclude(status=SurveyStatus.DRAFT).order_by("pk")
         if only:
             surveys = surveys.filter(pk__in=only)

@@ -1,0 +1,45 @@
+"""Responses received through a public link and not yet stored by the worker (issue 21) are
+never counted: the round's figures and data version stay as they were until the worker stores
+them, then the data version moves and the anonymity decision is made again."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.test import Client, override_settings
+
+from medvirk.accounts.demo import DemoData
+from medvirk.core.actors import SystemActor
+from medvirk.insights import disclosure
+from medvirk.insights.tables import SurveyResults
+from medvirk.surveys import services as survey_services
+from medvirk.surveys.models import Response, SurveyUnit
+
+from .factories import answer_many, make_survey
+
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # queued, not run in the request
+
+
+def test_a_received_response_counts_only_once_the_worker_stored_it(demo: DemoData, client_as: Any) -> None:
+    disclosure.clear_cache()
+    survey = make_survey(demo)
+    sol = demo.units["Solsikken barnehage"]
+    answer_many(survey, sol, [2, 2, 2, 5, 5, 5, 6, 6, 6])
+    client = client_as("admin")
+    summary = f"/api/v1/results/surveys/{survey.pk}?unit_id={sol.pk}"
+    shown = client.get(summary).json()
+    before = SurveyResults(survey).disclosure.data_version
+    link = SurveyUnit.objects.get(survey=survey, unit=sol).link_key
+    body = {"idempotency_key": "k1", "language": "nb", "answers": {"q_overall": 6, "q_channel": "web"}}
+    with override_settings(TASKS=DB_TASKS):  # the worker has not run yet
+        posted = Client().post(
+            f"/api/v1/public/surveys/{link}/responses", data=json.dumps(body), content_type="application/json"
+        )
+        assert posted.status_code == 201
+        assert SurveyResults(survey).disclosure.data_version == before
+        assert client.get(summary).json() == shown
+        assert Response.objects.filter(survey=survey).count() == 9
+    assert survey_services.received_expand(actor=SystemActor("the job worker")) == 1
+    assert Response.objects.filter(survey=survey).count() == 10
+    assert SurveyResults(survey).disclosure.data_version != before  # decided again

@@ -1,0 +1,61 @@
+"""The job worker's side of received responses (issue 21, bench/submit).
+
+The public API stores a validated response as one ``ReceivedResponse`` row and answers at once
+(``services.response_receive``); the task here, run by ``db_worker``, expands received rows into
+responses and answer rows in batches (``services.received_expand``). A submission queues the task
+only when none waits already, which its own INSERT asks on PostgreSQL, so a burst of submissions
+queues a handful of tasks, not one each. ``warm_results --watch`` queues one too whenever it finds
+received rows and no task waiting (after a worker died mid-task, say), so none waits for long.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.db import connection
+from django_tasks import task
+
+from medvirk.core.actors import SystemActor
+
+#: Medvirk itself expands what respondents sent.
+EXPANDER = SystemActor("the job worker storing received responses")
+
+#: Seconds a task waits before it starts: a submission whose INSERT saw it waiting has committed
+#: by then, so the task finds that response too (a statement commits in milliseconds).
+PAUSE = 0.5
+
+
+@task()
+def expand_received_responses() -> int:
+    """Expand every received response; return how many responses were stored."""
+    from .services import received_expand
+
+    if expansion_queue() is not None:  # a real worker (not the immediate backend of tests)
+        time.sleep(PAUSE)
+    return received_expand(actor=EXPANDER)
+
+
+def expansion_queue() -> tuple[str, str] | None:
+    """Return the quoted task table and this task's path when tasks are queued in the database
+    (``django_tasks_db``), else None (the immediate backend runs a task when it is queued)."""
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    if not isinstance(expand_received_responses.get_backend(), DatabaseBackend):
+        return None
+    return connection.ops.quote_name(DBTaskResult._meta.db_table), expand_received_responses.module_path
+
+
+def expansion_waits() -> bool:
+    """Return whether an expansion task is queued and not started yet."""
+    from django_tasks_db.models import DBTaskResult
+
+    queue = expansion_queue()
+    return queue is not None and DBTaskResult.objects.ready().filter(task_path=queue[1]).exists()
+
+
+def expansion_wanted() -> None:
+    """Queue the expansion task unless one waits already (PostgreSQL asked that with the INSERT)."""
+    if connection.vendor != "postgresql" and expansion_waits():
+        return
+    expand_received_responses.enqueue()

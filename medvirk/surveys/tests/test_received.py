@@ -1,0 +1,162 @@
+"""Responses received through a public link (issue 21): acknowledged after one INSERT of the
+whole, validated response, expanded into a response and its answer rows by the job worker in
+batches, exactly once, even when a batch fails midway. Nothing but the expansion reads them."""
+
+# ruff: noqa: F811 - the ``survey`` fixture is imported from test_submission_path
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import override_settings
+from django_tasks import default_task_backend
+
+from medvirk.surveys import services
+from medvirk.surveys.answering import answer_store, expansion
+from medvirk.surveys.answering.expansion import EXPANDER
+from medvirk.surveys.models import Answer, ReceivedResponse, Response
+
+from .test_services import GOOD
+from .test_submission_path import DUMMY_TASKS, _as_json, _post, _units, survey  # noqa: F401 (fixture)
+
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def _received(survey: Any) -> list[str]:
+    return sorted(ReceivedResponse.objects.filter(survey=survey).values_list("idempotency_key", flat=True))
+
+
+@override_settings(TASKS=DUMMY_TASKS)  # a worker that has not run yet
+def test_an_acknowledged_response_is_received_and_the_worker_stores_it_once(survey: Any) -> None:
+    su = _units(survey)[0]
+    assert _post(su.link_key, "k1", _as_json(GOOD)).status_code == 201
+    assert _received(survey) == ["k1"]
+    assert not Response.objects.filter(survey=survey).exists()  # nothing counts it yet
+    queued = default_task_backend.results  # type: ignore[attr-defined]
+    assert [r.task.module_path for r in queued] == [expansion.expand_received_responses.module_path]
+    # A retry while received, and after it is stored, stores nothing more.
+    assert _post(su.link_key, "k1", _as_json(GOOD)).json() == {"status": "duplicate"}
+    assert _received(survey) == ["k1"]
+    assert services.received_expand(actor=EXPANDER) == 1
+    assert _received(survey) == []
+    stored = Response.objects.get(survey=survey, idempotency_key="k1")
+    assert stored.complete and stored.channel == "api" and stored.bg_district == "999901"
+    assert services.stored_answers(stored) == GOOD
+    assert _post(su.link_key, "k1", _as_json(GOOD)).json() == {"status": "duplicate"}
+    assert services.received_expand(actor=EXPANDER) == 0
+    assert Response.objects.filter(survey=survey).count() == 1
+    # Invalid answers are refused in full before anything is stored.
+    bad = _post(su.link_key, "k2", _as_json({**GOOD, "q_nps": 11}))
+    assert bad.status_code == 422 and _received(survey) == []
+
+
+@override_settings(TASKS=DUMMY_TASKS)
+def test_expansion_goes_in_batches_and_drops_a_key_stored_already(survey: Any) -> None:
+    su = _units(survey)[0]
+    for i in range(5):
+        assert _post(su.link_key, f"k{i}", _as_json(GOOD)).status_code == 201
+    rows = Answer.objects.count()
+    mine = survey.municipality_id
+    assert [answer_store.expand_received(mine, 2) for _ in range(4)] == [(2, 2), (2, 2), (1, 1), (0, 0)]
+    assert Response.objects.filter(survey=survey).count() == 5
+    per_response = (Answer.objects.count() - rows) // 5
+    assert per_response > 10
+    # A received row under a key stored meanwhile (a retry racing the worker) is dropped.
+    first = Response.objects.get(survey=survey, idempotency_key="k0")
+    ReceivedResponse.objects.create(
+        municipality_id=first.municipality_id,
+        survey=survey,
+        unit_id=first.unit_id,
+        language="nb",
+        channel="api",
+        received_on=first.created_on,
+        idempotency_key="k0",
+        answers="[]",
+    )
+    assert answer_store.expand_received(mine, 10) == (1, 0)
+    assert _received(survey) == [] and Response.objects.filter(survey=survey).count() == 5
+    assert Answer.objects.count() - rows == 5 * per_response
+
+
+@override_settings(TASKS=DUMMY_TASKS)
+def test_a_batch_that_fails_midway_leaves_every_response_received(survey: Any) -> None:
+    """A worker that dies (here: fails) in the middle of a batch stores none of it; the next run
+    stores each exactly once."""
+    su = _units(survey)[0]
+    for key in ("a", "b", "c"):
+        assert _post(su.link_key, key, _as_json(GOOD)).status_code == 201
+    ReceivedResponse.objects.filter(idempotency_key="b").update(answers="not JSON")
+    with pytest.raises(Exception):  # noqa: B017 - the database's or json's own error
+        answer_store.expand_received(survey.municipality_id, 10)
+    assert _received(survey) == ["a", "b", "c"]
+    assert not Response.objects.filter(survey=survey).exists()
+    ReceivedResponse.objects.filter(idempotency_key="b").delete()
+    assert services.received_expand(actor=EXPANDER) == 2
+    assert sorted(Response.objects.filter(survey=survey).values_list("idempotency_key", flat=True)) == [
+        "a",
+        "c",
+    ]
+
+
+@override_settings(TASKS=DB_TASKS)
+def test_submissions_queue_one_expansion_while_one_waits(
+    survey: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    su = _units(survey)[0]
+    for key in ("a", "b", "c"):
+        assert _post(su.link_key, key, _as_json(GOOD)).status_code == 201
+    task_path = expansion.expand_received_responses.module_path
+    assert DBTaskResult.objects.ready().filter(task_path=task_path).count() == 1
+    monkeypatch.setattr(expansion, "PAUSE", 0)
+    assert expansion.expand_received_responses.func() == 3  # what db_worker runs
+    assert _received(survey) == [] and Response.objects.filter(survey=survey).count() == 3
+
+
+@override_settings(TASKS=DB_TASKS)
+def test_warm_results_queues_an_expansion_when_received_responses_wait(survey: Any) -> None:
+    """The backstop: received rows left by a worker that died are queued again by the watcher."""
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    su = _units(survey)[0]
+    assert _post(su.link_key, "a", _as_json(GOOD)).status_code == 201
+    DBTaskResult.objects.all().delete()  # the queued task was lost
+    call_command("warm_results", survey=[survey.pk])
+    assert (
+        DBTaskResult.objects.ready()
+        .filter(task_path=expansion.expand_received_responses.module_path)
+        .exists()
+    )
+
+
+def test_nothing_but_the_expansion_reads_received_responses() -> None:
+    """Results, exports, the API and every count see only expanded responses: no module other
+    than the submission path and the expansion names the received table."""
+    root = Path(__file__).resolve().parents[2]
+    allowed = {
+        "surveys/models.py",
+        "surveys/answering/answer_store.py",
+        "surveys/answering/services.py",
+        "surveys/answering/expansion.py",
+    }
+    naming = {
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if "tests" not in path.parts
+        and "migrations" not in path.parts
+        and ("ReceivedResponse" in (text := path.read_text()) or "receivedresponse" in text)
+    }
+    assert naming <= allowed, naming - allowed
+
+
+def test_received_rows_keep_their_answers_as_json(survey: Any) -> None:
+    """The stored form the expansion reads: [question id, option id, number, text] in order."""
+    su = _units(survey)[0]
+    with override_settings(TASKS=DUMMY_TASKS):
+        assert _post(su.link_key, "k1", _as_json(GOOD)).status_code == 201
+    rows = json.loads(ReceivedResponse.objects.get(idempotency_key="k1").answers)
+    assert all(len(row) == 4 for row in rows) and len(rows) >= len(GOOD)
