@@ -229,6 +229,9 @@ JOB_STALL_MINUTES = int(os.environ.get("JOB_STALL_MINUTES", "30"))  # no progres
 # arrive all the time).
 REPORTS_AHEAD = env_bool("REPORTS_AHEAD", True)
 REPORTS_AHEAD_MINUTES = float(os.environ.get("REPORTS_AHEAD_MINUTES", "10"))
+# A unit's PDF not laid out yet is laid out in the request when it shows at most this many
+# questions' figures; a longer one by the report job, whose page shows progress.
+REPORT_PDF_IN_REQUEST_SHOWN = 3
 
 # Encryption at rest (medvirk.core.crypto): Fernet keys for clients' contact details, the single
 # sign-on client secrets and the authenticator apps' secrets, newest first, kept outside the

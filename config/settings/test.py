@@ -17,6 +17,9 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # warm_results does not lay out PDFs ahead (seconds of WeasyPrint per test; tested on its own).
 REPORTS_AHEAD = False
+# Unit PDFs of the tests' small rounds are laid out in the request (the job's path is tested
+# on its own: insights/tests/test_report_pdf_cache.py).
+REPORT_PDF_IN_REQUEST_SHOWN = 1000
 
 # A public key for dev and tests only: contact details in a dev database are not protected.
 ENCRYPTION_KEYS = ENCRYPTION_KEYS or ["bWVkdmlyay1kZXYtYW5kLXRlc3Qtb25seS1rZXktMDE="]  # noqa: F405

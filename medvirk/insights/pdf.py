@@ -195,6 +195,25 @@ def kept_versions(overview: Overview) -> list[str]:
     return list(_store().get(_report_key(overview), []))
 
 
+def laid_out_in_request(overview: Overview) -> bool:
+    """Whether a unit's report not kept is laid out in the request (few figures, or being updated).
+
+    One with more questions' figures shown than ``settings.REPORT_PDF_IN_REQUEST_SHOWN`` is
+    laid out by the report job (its page shows progress): WeasyPrint takes about 0.1 s per
+    question shown on a busy machine, many times the results page (bench/equity/RESULTS.md).
+    """
+    shown = sum(1 for view in overview.questions if view.figures.shown)
+    return shown <= settings.REPORT_PDF_IN_REQUEST_SHOWN or overview.results.stale
+
+
+def kept_pdf(overview: Overview, threshold: int, request: HttpRequest | None = None) -> bytes | None:
+    """Return the kept PDF of the report as it would be laid out now, if there is one."""
+    if overview.results.stale:
+        return None
+    found = _store().get(_pdf_key(report_html(overview, threshold, request)))
+    return None if found is None else bytes(found)
+
+
 def report_pdf_bytes(
     overview: Overview,
     threshold: int,
@@ -236,9 +255,12 @@ def _render(html: str, progress: Callable[[str], None] | None) -> bytes:
         return bytes(document.write_pdf())
 
 
-def report_pdf(request: HttpRequest, overview: Overview, threshold: int) -> HttpResponse:
-    """Answer with the unit report as a PDF download."""
-    response = HttpResponse(report_pdf_bytes(overview, threshold, request), content_type="application/pdf")
+def report_pdf(
+    request: HttpRequest, overview: Overview, threshold: int, data: bytes | None = None
+) -> HttpResponse:
+    """Answer with the unit report as a PDF download (``data``: its bytes, when at hand)."""
+    data = data if data is not None else report_pdf_bytes(overview, threshold, request)
+    response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = attachment(report_filename(overview))
     return response
 

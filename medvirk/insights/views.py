@@ -201,15 +201,24 @@ def export_raw_start(request: StaffRequest, survey_id: int) -> HttpResponse:
 @staff_view
 @_prepared
 def report_pdf(request: HttpRequest, survey_id: int) -> HttpResponse:
-    """Download the unit report as PDF (a district's or the municipality's is prepared in the background)."""
-    from .pdf import report_pdf as render_pdf
+    """Download the unit report as PDF (a district's or the municipality's is prepared in the background).
+
+    A unit's PDF is read when it is kept (the worker lays them out ahead); else it is laid out
+    here when it shows few figures, and otherwise by the report job, whose page shows progress
+    (issue 21: never a request that waits seconds).
+    """
+    from . import pdf
 
     results, node_id = _load(request, survey_id)
     if jobs.report_in_background(results, node_id):
         messages.info(request, _report_refusal())
         return redirect(_results_url(results, node_id))
     overview = reports.overview(request.user, results, node_id, bench=benchmark(results))
-    return render_pdf(request, overview, results.policy.threshold)
+    threshold = results.policy.threshold
+    kept = pdf.kept_pdf(overview, threshold, request)
+    if kept is None and not pdf.laid_out_in_request(overview):
+        return redirect(jobs.report_start(actor=request.user, results=results, node_id=node_id))
+    return pdf.report_pdf(request, overview, threshold, kept)
 
 
 def _report_refusal() -> str:

@@ -155,3 +155,23 @@ def test_the_worker_lays_out_the_units_pdfs_ahead_and_a_download_then_only_reads
     assert pdf.warm(survey, ["en", "nb"], every_minutes=0, seconds=0) == 1
     assert pdf.warm(survey, ["en", "nb"], every_minutes=0) > 0  # Solsikken's in the other language
     assert pdf.warm(survey, ["en", "nb"], every_minutes=0) == 0
+
+
+def test_a_long_unit_report_not_kept_is_laid_out_by_the_job_never_in_the_request(
+    demo: DemoData, client_as: Any, laid_out: list[str], settings: Any
+) -> None:
+    settings.REPORT_PDF_IN_REQUEST_SHOWN = 0  # (the tests' settings lay small rounds out in the request)
+    sol, sor = demo.units["Solsikken barnehage"], demo.units["Sørbyen barnehage"]
+    survey = make_survey(demo, units=[sol, sor])
+    answer_many(survey, sol, [3, 4, 5, 6, 6, 5])
+    _decided(survey)
+    client = client_as("admin")
+    url = f"/results/{survey.pk}/report.pdf?unit={sol.pk}"
+    started = client.get(url)
+    job = Job.objects.get(kind=REPORT_JOB)
+    assert started.status_code == 302 and started["Location"] == f"/jobs/{job.pk}/"
+    assert job.status == JobStatus.DONE and job.result_file.read().startswith(b"%PDF")
+    assert len(laid_out) == 1  # by the job (at once with the test settings' task backend)
+    again = client.get(url)  # kept by the job: read in the request
+    assert again.status_code == 200 and again.content.startswith(b"%PDF") and len(laid_out) == 1
+    assert Job.objects.filter(kind=REPORT_JOB).count() == 1
