@@ -200,7 +200,7 @@ def export_raw_start(request: StaffRequest, survey_id: int) -> HttpResponse:
 
 @staff_view
 @_prepared
-def report_pdf(request: HttpRequest, survey_id: int) -> HttpResponse:
+def report_pdf(request: StaffRequest, survey_id: int) -> HttpResponse:
     """Download the unit report as PDF (a district's or the municipality's is prepared in the background).
 
     A unit's PDF is read when it is kept (the worker lays them out ahead); else it is laid out
