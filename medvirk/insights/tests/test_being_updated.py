@@ -274,7 +274,12 @@ def test_while_answers_keep_arriving_a_worker_reads_the_earlier_decisions_once(
         store = disclosure._persistent_store()
         read: list[str] = []
         get = store.get
-        monkeypatch.setattr(store, "get", lambda key, *a, **kw: read.append(key) or get(key, *a, **kw))
+
+        def reading(key: str, *args: Any, **kwargs: Any) -> Any:
+            read.append(key)
+            return get(key, *args, **kwargs)
+
+        monkeypatch.setattr(store, "get", reading)
         again = _summary(client, survey, sol.pk).json()
         page = client.get(f"/results/{survey.pk}/?unit={sol.pk}")
         crosstab = client.get(f"/results/{survey.pk}/crosstab/?unit={sol.pk}&question=q_overall")
