@@ -112,3 +112,20 @@ def english(client_as: Callable[[str | None], Client]) -> Callable[[str], Client
         return client
 
     return make
+
+
+@pytest.fixture
+def in_english(settings: Any) -> Iterator[None]:
+    """Serve pages and messages in English (for tests that match English texts; bokmål has its own)."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def media_root(settings: Any, tmp_path: Any) -> Any:
+    """Uploads and job files go to a temporary MEDIA_ROOT (the database is rolled back; files would stay)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

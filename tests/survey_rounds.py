@@ -1,23 +1,75 @@
-"""Open survey rounds for tests of one question type (shared test support above every app)."""
+"""Open survey rounds and answers to them, made through the services (shared test support above
+every app)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+from django.test import Client
 
 from medvirk.accounts.demo import DemoData
 from medvirk.surveys import services
-from medvirk.surveys.models import SurveyUnit
+from medvirk.surveys.models import Survey, SurveyUnit
+from tests.sample_survey import sample_definition
+
+# Three kindergartens of Eksempel kommune: two in Bydel Nord, one in another district.
+KINDERGARTENS = ("Solsikken barnehage", "Nordlys barnehage", "Sørbyen barnehage")
 
 
-def open_round(demo: DemoData, document: dict[str, Any], round_label: str) -> SurveyUnit:
-    """Create ``document`` as a round for Sentrum barnehage, open it, and return its survey unit."""
+def open_survey(
+    demo: DemoData, *units: Any, document: dict[str, Any] | None = None, round_label: str = "2026"
+) -> Survey:
+    """Create ``document`` (default: the sample survey) as a round run in ``units`` (demo unit names
+    or units) and owned by the municipality, as its analyst; open it and return it."""
     actor = demo.users["analytiker"]
     survey = services.survey_create(
         actor=actor,
         owner_unit=demo.units[""],
-        units=[demo.units["Sentrum barnehage"]],
-        document=document,
+        units=[demo.units[u] if isinstance(u, str) else u for u in units],
+        document=sample_definition() if document is None else document,
         round_label=round_label,
     )
-    services.survey_set_status(actor=actor, survey=survey, status="open")
-    return SurveyUnit.objects.select_related("survey").get(survey=survey)
+    return services.survey_set_status(actor=actor, survey=survey, status="open")
+
+
+def open_round(
+    demo: DemoData, document: dict[str, Any], round_label: str, unit: str = "Sentrum barnehage"
+) -> SurveyUnit:
+    """Create ``document`` as an open round for one demo ``unit`` and return its survey unit."""
+    survey = open_survey(demo, unit, document=document, round_label=round_label)
+    return SurveyUnit.objects.select_related("survey", "unit").get(survey=survey)
+
+
+def submit(su: SurveyUnit, answers: dict[str, Any], key: str, **extra: Any) -> tuple[Any, bool]:
+    """Send one whole response in bokmål, as a respondent (``extra``: e.g. the channel)."""
+    return services.response_submit_complete(
+        actor=services.RESPONDENT,
+        survey_unit=su,
+        answers=answers,
+        language="nb",
+        idempotency_key=key,
+        **extra,
+    )
+
+
+def start_response(client: Client, su: SurveyUnit, lang: str | None = None) -> str:
+    """Open the round's link (in ``lang``) as anyone with the poster can and start a response;
+    return the address of its first page."""
+    landing = client.get(f"/a/{su.link_key}/" + (f"?lang={lang}" if lang else ""))
+    assert landing.status_code == 200
+    found = re.search(r'name="idempotency_key" value="([^"]+)"', landing.content.decode())
+    assert found is not None
+    started = client.post(
+        f"/a/{su.link_key}/start/", {"idempotency_key": found.group(1)} | ({"lang": lang} if lang else {})
+    )
+    assert started.status_code == 302
+    return started["Location"]
+
+
+def page_after_the_first(client: Client, su: SurveyUnit, number: int) -> str:
+    """Start a response, answer the sample survey's first page (4, heard of it on the web) and
+    return the address of page ``number``."""
+    first = start_response(client, su)
+    assert client.post(first, {"q-q_overall": "4", "q-q_channel": "web", "nav": "next"}).status_code == 302
+    return first.rsplit("/", 2)[0] + f"/{number}/"

@@ -12,7 +12,6 @@ import re
 import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -22,6 +21,7 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from .jobs import make_job
 from .matrix_support import ACTORS
 from .page_text import DOC, Finding, page_findings, text_findings
 
@@ -208,7 +208,7 @@ def _seed() -> dict[str, Any]:
     from medvirk.choice.models import ChoiceService, Client, OnlineRequest, Provider, Switch
     from medvirk.core.actors import SystemActor
     from medvirk.core.demo import seed_demo_apps
-    from medvirk.core.models import Job, JobStatus
+    from medvirk.core.models import JobStatus
     from medvirk.feedback.models import ClientLink, Episode, EpisodeStatus, Instrument, Rater
     from medvirk.insights.tests.equity_fixtures import closed_survey
     from medvirk.panels.models import Council, Panel, Volunteer
@@ -278,12 +278,10 @@ def _seed() -> dict[str, Any]:
     council = Council.objects.create(
         municipality=demo.municipality, name="Brukerrådet for hjemmetjenesten", mandate="Gi råd."
     )
-    job = Job.objects.create(
-        municipality=demo.municipality,
-        kind="insights.export_responses",
-        created_by=demo.users["koordinator"],
-        status=JobStatus.DONE,
-        expires_at=timezone.now() + timedelta(days=7),
+    job = make_job(
+        demo.users["koordinator"],
+        "insights.export_responses",
+        JobStatus.DONE,
         result_name="svar.csv",
         result_type="text/csv",
     )

@@ -13,22 +13,25 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from medvirk.accounts.demo import DemoData
-from medvirk.api.routes import api
+from medvirk.api.routes import api as ninja_api
 
 from .matrix_support import (
     ACTORS,
     EDIT,
     ELSEWHERE,
     MANAGE,
+    ONCE,
     ROOT_ADMIN,
     TARGETS,
     VIEW,
     Case,
+    actors,
     analyst_token,
     any_,
-    api_call,
-    get,
+    api,
     in_,
+    page,
+    post,
     role_on,
     staff,
     uid,
@@ -55,230 +58,129 @@ def invited(d: DemoData, t: str) -> Any:
 # the PostgreSQL pass runs each app's own tests, its SQL included.
 pytestmark = pytest.mark.sqlite_only
 
+ROOT = actors(ROOT_ADMIN)  # administrators of the whole municipality
+NOBODY = actors(())  # the installation's operators: no demo user is one
+U = "/api/v1/units"
+
+
+def _move_to(d: DemoData, t: str) -> dict[str, int]:
+    """Move under Bydel Vest (in Prøvestad: under its root)."""
+    return {"parent_id": (d.other_units[""] if t == "foreign" else d.units["Bydel Vest"]).pk}
+
+
+def _role_body(d: DemoData, t: str) -> dict[str, Any]:
+    user = d.users["provestad.admin" if t == "foreign" else "uten.rolle"]
+    return {"user_id": user.pk, "unit_id": uid(d, t), "role": "read_only"}
+
+
+def _invited_id(d: DemoData, t: str) -> int:
+    return invited(d, t).pk
+
+
+OWN_FOREIGN = ("own", "foreign")  # an invitation not yet accepted in Eksempel / in Prøvestad kommune
+
 CASES = [
-    Case("site:dashboard", get("/overview/"), staff, per_target=False),
-    Case("orgs:tree", get("/org/"), any_(VIEW), per_target=False),
-    Case("orgs:unit_detail", lambda c, d, t: c.get(f"/org/units/{uid(d, t)}/"), in_(VIEW)),
-    Case("orgs:unit_edit", lambda c, d, t: c.get(f"/org/units/{uid(d, t)}/edit/"), in_(EDIT)),
-    Case(
+    page("site:dashboard", "/overview/", staff, ONCE),
+    page("orgs:tree", "/org/", any_(VIEW), ONCE),
+    page("orgs:unit_detail", "/org/units/{u}/", in_(VIEW), u=uid),
+    page("orgs:unit_edit", "/org/units/{u}/edit/", in_(EDIT), u=uid),
+    page(
         "orgs:unit_move",
-        lambda c, d, t: c.get(f"/org/units/{uid(d, t)}/move/"),
+        "/org/units/{u}/move/",
         lambda a, t: t != "root" and a is not None and t in MANAGE.get(a, set()),
+        u=uid,
     ),
-    Case("orgs:unit_create", lambda c, d, t: c.get(f"/org/units/new/?parent={uid(d, t)}"), in_(MANAGE)),
-    Case("orgs:unit_reopen", lambda c, d, t: c.post(f"/org/units/{uid(d, t)}/reopen/"), in_(MANAGE)),
+    page("orgs:unit_create", "/org/units/new/?parent={u}", in_(MANAGE), u=uid),
+    post("orgs:unit_reopen", "/org/units/{u}/reopen/", in_(MANAGE), u=uid),
     # importing the organisation tree from the HR system: administrators of the whole municipality
-    Case("orgs:import", get("/org/import/"), lambda a, t: a in ROOT_ADMIN, per_target=False),
-    Case(
-        "api:POST /api/v1/units/import",
-        api_call(
-            "POST",
-            lambda d, t: "/api/v1/units/import",
-            lambda d, t: {"csv": "enhet;overordnet\nMatrise-enhet;\n", "dry_run": True},
-        ),
-        lambda a, t: a in ROOT_ADMIN,
-        per_target=False,
-        api=True,
+    page("orgs:import", "/org/import/", ROOT, ONCE),
+    api(
+        "POST /api/v1/units/import",
+        ROOT,
+        ONCE,
+        lambda d, t: {"csv": "enhet;overordnet\nMatrise-enhet;\n", "dry_run": True},
     ),
     # the installation's operators (superusers, none among the demo's staff): accounts/tests/test_operator.py
-    Case("operator:municipalities", get("/operator/"), lambda a, t: False, per_target=False),
-    Case("operator:municipality_start", get("/operator/new/"), lambda a, t: False, per_target=False),
-    Case("operator:id_porten", get("/operator/id-porten/"), lambda a, t: False, per_target=False),
-    Case("accounts:roles", get("/access/"), any_(MANAGE), per_target=False),
-    Case("accounts:role_grant", lambda c, d, t: c.get(f"/access/grant/?unit={uid(d, t)}"), in_(MANAGE)),
-    Case("accounts:role_revoke", lambda c, d, t: c.post(f"/access/{role_on(d, t).pk}/revoke/"), in_(MANAGE)),
-    Case("accounts:user_create", get("/access/users/new/"), any_(MANAGE), per_target=False),
-    # an invitation not yet accepted: own = in Eksempel kommune, foreign = in Prøvestad kommune
-    Case(
+    page("operator:municipalities", "/operator/", NOBODY, ONCE),
+    page("operator:municipality_start", "/operator/new/", NOBODY, ONCE),
+    page("operator:id_porten", "/operator/id-porten/", NOBODY, ONCE),
+    page("accounts:roles", "/access/", any_(MANAGE), ONCE),
+    page("accounts:role_grant", "/access/grant/?unit={u}", in_(MANAGE), u=uid),
+    post("accounts:role_revoke", "/access/{r}/revoke/", in_(MANAGE), r=lambda d, t: role_on(d, t).pk),
+    page("accounts:user_create", "/access/users/new/", any_(MANAGE), ONCE),
+    post(
         "accounts:invitation_resend",
-        lambda c, d, t: c.post(f"/access/invitations/{invited(d, t).pk}/resend/"),
+        "/access/invitations/{i}/resend/",
         in_(INVITATIONS),
-        targets=("own", "foreign"),
+        OWN_FOREIGN,
+        i=_invited_id,
     ),
-    Case(
+    post(
         "accounts:invitation_revoke",
-        lambda c, d, t: c.post(f"/access/invitations/{invited(d, t).pk}/revoke/"),
+        "/access/invitations/{i}/revoke/",
         in_(INVITATIONS),
-        targets=("own", "foreign"),
+        OWN_FOREIGN,
+        i=_invited_id,
     ),
     # the same through the API (medvirk/api/invitations.py): the Access page's rules
-    Case(
-        "api:GET /api/v1/invitations",
-        api_call("GET", lambda d, t: "/api/v1/invitations"),
-        any_(MANAGE),
-        per_target=False,
-        api=True,
-    ),
-    Case(
-        "api:POST /api/v1/invitations",
-        api_call(
-            "POST", lambda d, t: "/api/v1/invitations", lambda d, t: {"username": "ny", "email": "ny@x.no"}
-        ),
-        any_(MANAGE),
-        per_target=False,
-        api=True,
-    ),
-    Case(
-        "api:POST /api/v1/invitations/{user_id}/resend",
-        api_call("POST", lambda d, t: f"/api/v1/invitations/{invited(d, t).pk}/resend"),
-        in_(INVITATIONS),
-        targets=("own", "foreign"),
-        api=True,
-    ),
-    Case(
-        "api:DELETE /api/v1/invitations/{user_id}",
-        api_call("DELETE", lambda d, t: f"/api/v1/invitations/{invited(d, t).pk}"),
-        in_(INVITATIONS),
-        targets=("own", "foreign"),
-        api=True,
-    ),
+    api("GET /api/v1/invitations", any_(MANAGE), ONCE),
+    api("POST /api/v1/invitations", any_(MANAGE), ONCE, lambda d, t: {"username": "ny", "email": "ny@x.no"}),
+    api("POST /api/v1/invitations/{user_id}/resend", in_(INVITATIONS), OWN_FOREIGN, user_id=_invited_id),
+    api("DELETE /api/v1/invitations/{user_id}", in_(INVITATIONS), OWN_FOREIGN, user_id=_invited_id),
     # the operators' API, like their page: no demo user is an operator (medvirk/api/tests)
-    Case(
-        "api:GET /api/v1/operator/municipalities",
-        api_call("GET", lambda d, t: "/api/v1/operator/municipalities"),
-        lambda a, t: False,
-        per_target=False,
-        api=True,
-    ),
-    Case(
-        "api:POST /api/v1/operator/municipalities",
-        api_call(
-            "POST",
-            lambda d, t: "/api/v1/operator/municipalities",
-            lambda d, t: {"code": "4602", "name": "Stord", "admin_email": "it@stord.no"},
-        ),
-        lambda a, t: False,
-        per_target=False,
-        api=True,
+    api("GET /api/v1/operator/municipalities", NOBODY, ONCE),
+    api(
+        "POST /api/v1/operator/municipalities",
+        NOBODY,
+        ONCE,
+        lambda d, t: {"code": "4602", "name": "Stord", "admin_email": "it@stord.no"},
     ),
     # every logged-in staff member changes their own password
-    Case("accounts:password_change", get("/accounts/password/change/"), staff, per_target=False),
-    Case("accounts:password_change_done", get("/accounts/password/change/done/"), staff, per_target=False),
-    Case("accounts:audit", get("/audit/"), lambda a, t: a in ROOT_ADMIN, per_target=False),
-    Case("accounts:tokens", get("/accounts/tokens/"), staff, per_target=False),
+    page("accounts:password_change", "/accounts/password/change/", staff, ONCE),
+    page("accounts:password_change_done", "/accounts/password/change/done/", staff, ONCE),
+    page("accounts:audit", "/audit/", ROOT, ONCE),
+    page("accounts:tokens", "/accounts/tokens/", staff, ONCE),
     # every logged-in staff member may set up an authenticator app for themselves
-    Case("accounts:two_factor", get("/accounts/two-factor/"), staff, per_target=False),
-    # the municipality's public pages (colour, logo, statements): administrators of the whole municipality
-    Case("accounts:branding", get("/settings/public-pages/"), lambda a, t: a in ROOT_ADMIN, per_target=False),
-    # retention periods and the record of processing: administrators of the whole municipality
-    Case(
-        "accounts:data_protection",
-        get("/settings/data-protection/"),
-        lambda a, t: a in ROOT_ADMIN,
-        per_target=False,
-    ),
-    # the municipality's single sign-on (provider, local passwords): administrators of the whole municipality
-    Case(
-        "accounts:single_sign_on",
-        get("/settings/single-sign-on/"),
-        lambda a, t: a in ROOT_ADMIN,
-        per_target=False,
-    ),
-    # ID-porten for the citizens (client, level per flow): administrators of the whole municipality
-    Case(
-        "accounts:id_porten",
-        get("/settings/id-porten/"),
-        lambda a, t: a in ROOT_ADMIN,
-        per_target=False,
-    ),
-    Case(
-        "accounts:processing_record",
-        get("/settings/data-protection/record/"),
-        lambda a, t: a in ROOT_ADMIN,
-        per_target=False,
-    ),
-    Case(
-        "accounts:processing_record_csv",
-        get("/settings/data-protection/record.csv"),
-        lambda a, t: a in ROOT_ADMIN,
-        per_target=False,
-    ),
-    Case(
+    page("accounts:two_factor", "/accounts/two-factor/", staff, ONCE),
+    # administrators of the whole municipality: the municipality's public pages (colour, logo,
+    # statements); retention periods and the record of processing; its single sign-on (provider,
+    # local passwords); ID-porten for the citizens (client, level per flow)
+    page("accounts:branding", "/settings/public-pages/", ROOT, ONCE),
+    page("accounts:data_protection", "/settings/data-protection/", ROOT, ONCE),
+    page("accounts:single_sign_on", "/settings/single-sign-on/", ROOT, ONCE),
+    page("accounts:id_porten", "/settings/id-porten/", ROOT, ONCE),
+    page("accounts:processing_record", "/settings/data-protection/record/", ROOT, ONCE),
+    page("accounts:processing_record_csv", "/settings/data-protection/record.csv", ROOT, ONCE),
+    # The analyst's own token: nobody else may revoke it, not even an administrator.
+    post(
         "accounts:token_revoke",
-        # The analyst's own token: nobody else may revoke it, not even an administrator.
-        lambda c, d, t: c.post(f"/accounts/tokens/{analyst_token(d).pk}/revoke/"),
+        "/accounts/tokens/{k}/revoke/",
         lambda a, t: a == "analytiker",
-        per_target=False,
+        ONCE,
+        k=lambda d, t: analyst_token(d).pk,
     ),
-    Case(
-        "api:GET /api/v1/units/{unit_id}",
-        api_call("GET", lambda d, t: f"/api/v1/units/{uid(d, t)}"),
-        in_(VIEW),
-        api=True,
-    ),
-    Case(
-        "api:PATCH /api/v1/units/{unit_id}",
-        api_call("PATCH", lambda d, t: f"/api/v1/units/{uid(d, t)}", lambda d, t: {"region_code": "X1"}),
-        in_(EDIT),
-        api=True,
-    ),
-    Case(
-        "api:POST /api/v1/units/{unit_id}/move",
-        api_call(
-            "POST",
-            lambda d, t: f"/api/v1/units/{uid(d, t)}/move",
-            lambda d, t: {
-                "parent_id": (d.other_units if t == "foreign" else d.units)[
-                    "" if t == "foreign" else "Bydel Vest"
-                ].pk
-            },
-        ),
+    api("GET /api/v1/units/{unit_id}", in_(VIEW), unit_id=uid),
+    api("PATCH /api/v1/units/{unit_id}", in_(EDIT), None, lambda d, t: {"region_code": "X1"}, unit_id=uid),
+    api(
+        "POST /api/v1/units/{unit_id}/move",
         in_(MANAGE),
-        api=True,
+        None,
+        _move_to,
         refused=lambda a, t: t == "root",
+        unit_id=uid,
     ),
-    Case(
-        "api:POST /api/v1/units",
-        api_call(
-            "POST",
-            lambda d, t: "/api/v1/units",
-            lambda d, t: {"parent_id": uid(d, t), "name": "Matrise-enhet"},
-        ),
+    api(
+        "POST /api/v1/units",
         in_(MANAGE),
-        api=True,
+        None,
+        lambda d, t: {"parent_id": uid(d, t), "name": "Matrise-enhet"},
     ),
-    Case(
-        "api:GET /api/v1/units",
-        api_call("GET", lambda d, t: "/api/v1/units"),
-        staff,
-        per_target=False,
-        api=True,
-    ),
-    Case("api:GET /api/v1/me", api_call("GET", lambda d, t: "/api/v1/me"), staff, per_target=False, api=True),
-    Case(
-        "api:GET /api/v1/roles",
-        api_call("GET", lambda d, t: "/api/v1/roles"),
-        any_(MANAGE),
-        per_target=False,
-        api=True,
-    ),
-    Case(
-        "api:POST /api/v1/roles",
-        api_call(
-            "POST",
-            lambda d, t: "/api/v1/roles",
-            lambda d, t: {
-                "user_id": d.users["provestad.admin" if t == "foreign" else "uten.rolle"].pk,
-                "unit_id": uid(d, t),
-                "role": "read_only",
-            },
-        ),
-        in_(MANAGE),
-        api=True,
-    ),
-    Case(
-        "api:DELETE /api/v1/roles/{role_id}",
-        api_call("DELETE", lambda d, t: f"/api/v1/roles/{role_on(d, t).pk}"),
-        in_(MANAGE),
-        api=True,
-    ),
-    Case(
-        "api:GET /api/v1/audit",
-        api_call("GET", lambda d, t: "/api/v1/audit"),
-        lambda a, t: a in ROOT_ADMIN,
-        per_target=False,
-        api=True,
-    ),
+    api("GET /api/v1/units", staff, ONCE),
+    api("GET /api/v1/me", staff, ONCE),
+    api("GET /api/v1/roles", any_(MANAGE), ONCE),
+    api("POST /api/v1/roles", in_(MANAGE), None, _role_body),
+    api("DELETE /api/v1/roles/{role_id}", in_(MANAGE), role_id=lambda d, t: role_on(d, t).pk),
+    api("GET /api/v1/audit", ROOT, ONCE),
 ]
 
 
@@ -394,7 +296,7 @@ def test_matrix_covers_every_url_and_api_operation() -> None:
         )
     }
     assert pages - covered - public == set()
-    schema = api.get_openapi_schema()
+    schema = ninja_api.get_openapi_schema()
     operations = {
         f"api:{method.upper()} {path}" for path, methods in schema["paths"].items() for method in methods
     }

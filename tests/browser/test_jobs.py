@@ -18,18 +18,17 @@ def test_job_page_shows_progress_and_then_the_result(page: Any, settings: Any, t
 
     from medvirk.accounts.demo import load_demo
     from medvirk.core.models import Job, JobStatus
+    from tests.jobs import make_job
 
     settings.MEDIA_ROOT = tmp_path
     demo = load_demo()
-    job = Job.objects.create(
-        municipality=demo.municipality,
-        kind="panels.select",
-        created_by=demo.users["koordinator"],
-        status=JobStatus.RUNNING,
+    job = make_job(
+        demo.users["koordinator"],
+        "panels.select",
+        JobStatus.RUNNING,
         done=40,
         total=100,
         message="Raising the lowest chances step by step",
-        expires_at=timezone.now() + timedelta(days=7),
     )
     login(page, "koordinator")
     page.goto(page.base_url + f"/jobs/{job.pk}/")
@@ -51,17 +50,15 @@ def test_job_page_shows_progress_and_then_the_result(page: Any, settings: Any, t
     assert_accessible(page)
 
     # Work that prepares a page (a round's results): when it is done the browser goes there.
-    prepare = Job.objects.create(
-        municipality=demo.municipality,
-        kind="insights.decide",
-        created_by=demo.users["koordinator"],
-        status=JobStatus.RUNNING,
+    prepare = make_job(
+        demo.users["koordinator"],
+        "insights.decide",
+        JobStatus.RUNNING,
         started_at=timezone.now() - timedelta(seconds=30),
         done=1,
         total=4,
         message="Working out which figures can be shown without revealing anyone",
         result_url="/results/",
-        expires_at=timezone.now() + timedelta(days=7),
     )
     page.goto(page.base_url + f"/jobs/{prepare.pk}/")
     assert "Omtrent 25 % ferdig (1 av 4 trinn)." in page.locator("#mv-job").inner_text()  # bokmål
@@ -70,22 +67,14 @@ def test_job_page_shows_progress_and_then_the_result(page: Any, settings: Any, t
 
 
 def test_panel_page_while_a_draw_runs_is_accessible(page: Any) -> None:
-    from django.utils import timezone
-
     from medvirk.accounts.demo import load_demo
-    from medvirk.core.models import Job, JobStatus
+    from medvirk.core.models import JobStatus
     from medvirk.panels.demo import seed_panels_demo
+    from tests.jobs import make_job
 
     demo = load_demo()
     panel = seed_panels_demo(demo)
-    Job.objects.create(
-        municipality=demo.municipality,
-        kind="panels.select",
-        created_by=demo.users["admin"],
-        status=JobStatus.QUEUED,
-        params={"panel_id": panel.pk, "seed": 1},
-        expires_at=timezone.now() + timedelta(days=7),
-    )
+    make_job(demo.users["admin"], "panels.select", JobStatus.QUEUED, params={"panel_id": panel.pk, "seed": 1})
     login(page, "koordinator")
     page.goto(page.base_url + f"/panels/{panel.pk}/")
     assert page.locator("progress#mv-job-progress").count() == 1

@@ -127,6 +127,7 @@ def test_compare_municipalities_that_share_their_figures(page: Any) -> None:
 
     from medvirk.accounts.demo import load_demo
     from medvirk.participation import services
+    from medvirk.participation.tests.factories import make_activity
 
     demo = load_demo()
     provestad = demo.users["provestad.admin"].municipality
@@ -137,12 +138,12 @@ def test_compare_municipalities_that_share_their_figures(page: Any) -> None:
         partner=demo.municipality,
     )
     year = datetime.date.today().year
-    activity = services.activity_create(
-        actor=demo.users["provestad.admin"],
-        owner_unit=demo.other_units["Torget barnehage"],
+    activity = make_activity(
+        demo,
+        demo.other_units["Torget barnehage"],
+        "provestad.admin",
         title="Brukerråd",
         kind="council_meeting",
-        ladder="dialogue",
         level="representative",
         invited="organisations",
         starts_on=datetime.date(year, 1, 15),

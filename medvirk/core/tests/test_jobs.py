@@ -7,7 +7,6 @@ import tempfile
 from datetime import timedelta
 from io import StringIO
 from typing import Any
-from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -18,6 +17,7 @@ from medvirk.core.actors import SystemActor
 from medvirk.core.errors import ErrorCode, ServiceError
 from medvirk.core.jobs import JobResult, Progress, execute_job, job_handler, jobs_purge, start_job
 from medvirk.core.models import Job, JobStatus
+from tests.jobs import make_job, run_worker
 
 pytestmark = pytest.mark.django_db
 SEEN: list[tuple[int, int, str]] = []
@@ -99,16 +99,7 @@ def test_a_job_runs_once(demo: Any) -> None:
 
 
 def _running(demo: Any, user: str = "koordinator") -> Job:
-    return Job.objects.create(
-        municipality=demo.municipality,
-        kind="tests.count",
-        created_by=demo.users[user],
-        status=JobStatus.RUNNING,
-        done=3,
-        total=10,
-        message="Counting",
-        expires_at=timezone.now() + timedelta(days=7),
-    )
+    return make_job(demo.users[user], "tests.count", JobStatus.RUNNING, done=3, total=10, message="Counting")
 
 
 def test_status_page_while_running_polls_and_refreshes_without_javascript(demo: Any, client_as: Any) -> None:
@@ -181,27 +172,13 @@ def test_api_reports_status_and_result(demo: Any, client_as: Any) -> None:
 
 @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
 def test_database_backend_queues_the_job_and_the_worker_runs_it(demo: Any) -> None:
-    from django_tasks_db.management.commands.db_worker import Worker
     from django_tasks_db.models import DBTaskResult
 
     job = _start(demo, n=3)
     assert job.status == JobStatus.QUEUED and job.done == 0  # nothing ran in the request
     task = DBTaskResult.objects.get(id=job.task_id)
     assert task.task_path == "medvirk.core.jobs.run_job" and task.args_kwargs["args"] == [job.pk]
-    worker = Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    )
-    # The loop `manage.py db_worker` runs: claims the task, runs it, exits when idle. Its
-    # connection recycling would close the test's own connection (PostgreSQL), so it is left out.
-    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
-        worker.run()
+    run_worker("test-worker")
     job.refresh_from_db()
     assert job.status == JobStatus.DONE and job.result_file.read() == b"xxx"
     assert DBTaskResult.objects.get(id=job.task_id).status == "SUCCESSFUL"

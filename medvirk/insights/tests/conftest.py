@@ -4,10 +4,8 @@ background-job tests share."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
-from django.utils import translation
 
 from medvirk.insights import benchmark
 from medvirk.insights.tables import clear_cache
@@ -27,9 +25,5 @@ DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 @pytest.fixture
-def english_jobs(settings: Any, tmp_path: Any) -> Iterator[None]:
+def english_jobs(in_english: None, media_root: object) -> None:
     """Job files in a temporary folder (the database is rolled back, files would stay), in English."""
-    settings.MEDIA_ROOT = tmp_path
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield

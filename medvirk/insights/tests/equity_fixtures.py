@@ -11,8 +11,7 @@ from medvirk.accounts.demo import DemoData
 from medvirk.population import services as population_services
 from medvirk.surveys import services
 from medvirk.surveys.models import Channel, SurveyStatus, SurveyUnit
-from medvirk.surveys.services import RESPONDENT
-from tests.sample_survey import sample_definition
+from tests.survey_rounds import KINDERGARTENS, open_survey, submit
 
 # The fictional Statistics Norway samples shipped as population's package data.
 DATA = Path(str(resources.files("medvirk.population") / "data"))
@@ -56,15 +55,7 @@ def closed_survey(
     ``planted`` (rows as in ``plan``) are answered after them through the open link (the poster):
     they do not count towards the threshold (insights/counted.py).
     """
-    kindergartens = [demo.units[n] for n in ("Solsikken barnehage", "Nordlys barnehage", "Sørbyen barnehage")]
-    survey = services.survey_create(
-        actor=demo.users["analytiker"],
-        owner_unit=demo.units[""],
-        document=sample_definition(),
-        units=kindergartens,
-        round_label="2026",
-    )
-    services.survey_set_status(actor=demo.users["analytiker"], survey=survey, status=SurveyStatus.OPEN)
+    survey = open_survey(demo, *KINDERGARTENS)
     i = 0
     rows = [(*row, Channel.CODE) for row in plan] + [(*row, Channel.LINK) for row in planted]
     for unit, age, gender, district, overall, count, channel in rows:
@@ -81,13 +72,6 @@ def closed_survey(
             }
             if skip_staff is not None and skip_staff(i):
                 del answers["q_m_staff"]
-            services.response_submit_complete(
-                actor=RESPONDENT,
-                survey_unit=su,
-                answers=answers,
-                language="nb",
-                channel=channel,
-                idempotency_key=f"eq{i}",
-            )
+            submit(su, answers, f"eq{i}", channel=channel)
     services.survey_set_status(actor=demo.users["analytiker"], survey=survey, status=SurveyStatus.CLOSED)
     return survey

@@ -10,9 +10,9 @@ from medvirk.accounts.demo import DemoData
 from medvirk.orgs.models import OrgUnit, ServiceArea
 from medvirk.surveys import services
 from medvirk.surveys.models import Channel, Survey, SurveyStatus, SurveyUnit
-from medvirk.surveys.services import RESPONDENT
 from medvirk.surveys.types import DONT_KNOW
 from tests.sample_survey import sample_definition
+from tests.survey_rounds import submit
 
 _keys = itertools.count()
 
@@ -57,13 +57,11 @@ def answer(
     answers = {"q_overall": overall, "q_channel": "web", **extra}
     if overall != DONT_KNOW and int(overall) > 2:
         answers.pop("q_why", None)
-    services.response_submit_complete(
-        actor=RESPONDENT,
-        survey_unit=su,
-        answers=answers,
-        language="nb",
+    submit(
+        su,
+        answers,
+        f"t{next(_keys)}",
         channel=channel,
-        idempotency_key=f"t{next(_keys)}",
     )
 
 

@@ -133,16 +133,7 @@ def _close(survey: Any, demo: DemoData) -> None:
     services.survey_set_status(actor=demo.users["admin"], survey=survey, status=SurveyStatus.CLOSED)
 
 
-@pytest.fixture
-def _english(settings: Any) -> Any:
-    from django.utils import translation
-
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
-@pytest.mark.usefixtures("_english")
+@pytest.mark.usefixtures("in_english")
 def test_equity_pages_exports_and_api_never_show_small_groups(
     survey: Any, client_as: Any, demo: DemoData
 ) -> None:
@@ -262,7 +253,7 @@ def test_participation_pages_never_show_small_groups(client_as: Any, demo: DemoD
         assert _small_numbers_in_html(section) == [], name
 
 
-@pytest.mark.usefixtures("_english")
+@pytest.mark.usefixtures("in_english")
 def test_results_crosstabs_and_equity_groups_together_protect_small_groups(
     survey: Any, client_as: Any, demo: DemoData
 ) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from django.test import override_settings
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from medvirk.accounts.demo import DemoData
@@ -27,13 +27,6 @@ from medvirk.insights.tables import SurveyResults
 from .factories import answer, answer_many, make_survey
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # queued, not run in the request
-
-
-@pytest.fixture
-def _english(settings: Any) -> Any:
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 def _no_deciding(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -49,7 +42,7 @@ def _summary(client: Any, survey: Any, unit: int) -> Any:
     return client.get(f"/api/v1/results/surveys/{survey.pk}?unit_id={unit}")
 
 
-@pytest.mark.usefixtures("_english")
+@pytest.mark.usefixtures("in_english")
 def test_new_answers_show_the_last_decision_with_its_own_counts_marked_being_updated(
     demo: DemoData, client_as: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -99,7 +92,7 @@ def test_new_answers_show_the_last_decision_with_its_own_counts_marked_being_upd
     assert "Being updated." not in client.get(f"/results/{survey.pk}/?unit={sol.pk}").content.decode()
 
 
-@pytest.mark.usefixtures("_english")
+@pytest.mark.usefixtures("in_english")
 @override_settings(TASKS=DB_TASKS)
 def test_a_round_never_decided_answers_202_or_the_progress_page(
     demo: DemoData, client_as: Any, monkeypatch: pytest.MonkeyPatch
@@ -222,7 +215,7 @@ def _another_process_with_a_part_evicted(question_key: str, survey: Any) -> None
         store.delete(key.split(":", 2)[2])  # without the cache's version prefix
 
 
-@pytest.mark.usefixtures("_english")
+@pytest.mark.usefixtures("in_english")
 @override_settings(CACHES=SHARED)
 def test_an_earlier_decision_that_lost_a_part_is_never_a_500(
     demo: DemoData, client_as: Any, monkeypatch: pytest.MonkeyPatch

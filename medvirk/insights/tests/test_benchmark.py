@@ -6,7 +6,6 @@ import re
 from typing import Any
 
 import pytest
-from django.utils import translation
 
 from medvirk.accounts.demo import DEMO_ACTOR, DemoData
 from medvirk.accounts.models import Role, User
@@ -17,7 +16,7 @@ from medvirk.orgs.selectors import municipality_root
 from medvirk.surveys import services
 from medvirk.surveys.models import Channel, Survey, SurveyUnit
 from medvirk.surveys.selectors import load_template
-from medvirk.surveys.services import RESPONDENT
+from tests.survey_rounds import submit
 
 from ..benchmark import benchmark
 from ..tables import SurveyResults
@@ -25,11 +24,7 @@ from ..tables import SurveyResults
 _n = iter(range(10_000))
 
 
-@pytest.fixture(autouse=True)
-def _english(settings: Any) -> Any:
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("in_english")
 
 
 def _run(
@@ -50,13 +45,11 @@ def _run(
     )
     su = SurveyUnit.objects.get(survey=survey, unit=units[0])
     for v, channel in zip(values, channels or [Channel.CODE] * len(values), strict=True):
-        services.response_submit_complete(
-            actor=RESPONDENT,
-            survey_unit=su,
-            answers={"bhg_helhet": v, "bhg_barnets_alder": "fra_3_ar", "bhg_info_onsker": ("mat", "dagen")},
-            language="nb",
+        submit(
+            su,
+            {"bhg_helhet": v, "bhg_barnets_alder": "fra_3_ar", "bhg_info_onsker": ("mat", "dagen")},
+            f"b{next(_n)}",
             channel=channel,
-            idempotency_key=f"b{next(_n)}",
         )
     return survey
 

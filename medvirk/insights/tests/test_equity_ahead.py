@@ -7,11 +7,11 @@ made sends the page to the job's progress and the API answers 202 (as the result
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.test import override_settings
-from django.utils import translation
 
 from medvirk.accounts.demo import DemoData
 from medvirk.core.jobs import execute_job
@@ -27,11 +27,10 @@ DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # queued
 
 
 @pytest.fixture
-def _english(settings: Any) -> Any:
-    settings.LANGUAGE_CODE = "en"
-    clear_cache()  # rolled-back tests can reuse survey ids
-    with translation.override("en"):
-        yield
+def _english(in_english: None) -> Iterator[None]:
+    """In English, with no anonymity decision cached (rolled-back tests can reuse survey ids)."""
+    clear_cache()
+    yield
     clear_cache()
 
 

@@ -8,10 +8,9 @@ from django.utils import translation
 
 from medvirk.accounts.demo import DemoData
 from medvirk.surveys import services
-from medvirk.surveys.models import Channel, SurveyStatus, SurveyUnit
-from medvirk.surveys.services import RESPONDENT
+from medvirk.surveys.models import Channel, SurveyUnit
 from tests.sample_survey import COMPLETE_ANSWERS as TEMPLATE_ANSWERS
-from tests.sample_survey import sample_definition
+from tests.survey_rounds import KINDERGARTENS, open_survey, submit
 
 from .. import reports
 from ..tables import SurveyResults
@@ -25,15 +24,7 @@ RATING = {
 
 
 def _survey(demo: DemoData) -> Any:
-    survey = services.survey_create(
-        actor=demo.users["analytiker"],
-        owner_unit=demo.units[""],
-        document=sample_definition(),
-        units=[demo.units[n] for n in ("Solsikken barnehage", "Nordlys barnehage", "Sørbyen barnehage")],
-        round_label="2026",
-    )
-    services.survey_set_status(actor=demo.users["analytiker"], survey=survey, status=SurveyStatus.OPEN)
-    return survey
+    return open_survey(demo, *KINDERGARTENS)
 
 
 def test_results_show_them_for_that_unit_only(demo: DemoData) -> None:
@@ -43,14 +34,7 @@ def test_results_show_them_for_that_unit_only(demo: DemoData) -> None:
     )
     key = services.local_question_add(actor=demo.users["leder.solsikken"], survey_unit=own, question=RATING)
     for i in range(6):
-        services.response_submit_complete(
-            actor=RESPONDENT,
-            survey_unit=own,
-            answers={**TEMPLATE_ANSWERS, key: 4},
-            language="nb",
-            channel=Channel.CODE,
-            idempotency_key=f"r{i}",
-        )
+        submit(own, {**TEMPLATE_ANSWERS, key: 4}, f"r{i}", channel=Channel.CODE)
     user = demo.users["analytiker"]
     results = SurveyResults(survey)
     with translation.override("en"):

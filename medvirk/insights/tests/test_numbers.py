@@ -7,7 +7,6 @@ import io
 from typing import Any
 
 import pytest
-from django.utils import translation
 
 from medvirk.accounts.demo import DemoData
 
@@ -27,11 +26,7 @@ def test_summarise_matches_hand_computed_values() -> None:
     assert (f.q1, f.median, f.q3) == (2, 3, 4)
 
 
-@pytest.fixture(autouse=True)
-def _english(settings: Any) -> Any:
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("in_english")
 
 
 @pytest.fixture

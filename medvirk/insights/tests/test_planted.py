@@ -9,7 +9,6 @@ answers never make a group shown.
 
 from __future__ import annotations
 
-import re
 from fractions import Fraction
 from typing import Any
 
@@ -19,6 +18,7 @@ from django.test import Client
 from medvirk.accounts.demo import DemoData
 from medvirk.surveys.models import Response, SurveyUnit
 from medvirk.surveys.services import codes_create
+from tests.survey_rounds import start_response
 
 from .factories import make_survey
 
@@ -28,13 +28,7 @@ SOLSIKKEN = "Solsikken barnehage"
 def _first_page_by_link(su: SurveyUnit) -> tuple[Client, str]:
     """Open the poster's link and start a response, as anyone with the poster can."""
     client = Client()
-    landing = client.get(f"/a/{su.link_key}/").content.decode()
-    found = re.search(r'name="idempotency_key" value="([^"]+)"', landing)
-    assert found is not None
-    key = found.group(1)
-    started = client.post(f"/a/{su.link_key}/start/", {"idempotency_key": key})
-    assert started.status_code == 302
-    return client, started["Location"]
+    return client, start_response(client, su)
 
 
 def _first_page_by_code(su: SurveyUnit, code: str) -> tuple[Client, str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.utils import translation
 
 from medvirk.accounts.demo import DemoData
 
@@ -23,11 +22,7 @@ MISC = ["Alt er bra", "Takk for en fin høst"]
 ANSWERS = PARKING + FOOD + PLAYGROUND + MISC
 
 
-@pytest.fixture(autouse=True)
-def _english(settings: Any) -> Any:
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("in_english")
 
 
 def test_themes_fold_small_groups_into_other() -> None:

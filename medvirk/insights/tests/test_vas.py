@@ -9,7 +9,6 @@ from typing import Any
 
 import pyreadstat
 import pytest
-from django.utils import translation
 
 from medvirk.accounts.demo import DemoData
 from tests.sample_survey import with_line
@@ -22,11 +21,7 @@ from .factories import answer, make_survey
 VALUES = [0.5, 2.5, 3.0, 7.3, 10.0]
 
 
-@pytest.fixture(autouse=True)
-def _english(settings: Any) -> Any:
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("in_english")
 
 
 @pytest.fixture

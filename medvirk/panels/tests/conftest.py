@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
@@ -19,10 +18,5 @@ def _fresh_signup_throttle() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _english(settings: Any) -> Iterator[None]:
-    """These tests read English texts: serve pages and messages in English (bokmål has its own test)."""
-    from django.utils import translation
-
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+def _english(in_english: None) -> None:
+    """These tests read English texts: ``in_english`` (the root conftest.py; bokmål has its own test)."""

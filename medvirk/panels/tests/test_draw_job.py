@@ -13,6 +13,7 @@ from medvirk.panels import selection, services
 from medvirk.panels.choices import PanelStatus
 from medvirk.panels.demo import seed_panels_demo
 from medvirk.panels.models import Panel, Volunteer
+from tests.jobs import make_job, run_worker
 
 pytestmark = pytest.mark.django_db
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -21,30 +22,6 @@ DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 @pytest.fixture
 def panel(demo: Any) -> Panel:
     return seed_panels_demo(demo)
-
-
-def _run_worker() -> None:
-    from unittest import mock
-
-    # The worker recycles database connections between tasks; inside a test's transaction that
-    # would close the test's own connection (PostgreSQL), so recycling is left out here.
-    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
-        _worker()
-
-
-def _worker() -> None:
-    from django_tasks_db.management.commands.db_worker import Worker
-
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="panels-test",
-        excluded_queue_names=[],
-    ).run()
 
 
 def test_progress_reports_the_phases_in_order(panel: Panel, demo: Any) -> None:
@@ -99,7 +76,7 @@ def test_panel_page_follows_a_queued_draw_until_the_worker_finishes(panel: Panel
     other = client_as("admin")
     assert other.get(f"/panels/{panel.pk}/draw/", headers={"HX-Request": "true"}).status_code == 200
 
-    _run_worker()
+    run_worker("panels-test")
     job.refresh_from_db()
     panel.refresh_from_db()
     assert job.status == JobStatus.DONE and panel.status == PanelStatus.SELECTED and panel.seed == 7
@@ -117,7 +94,7 @@ def test_api_select_returns_the_job_to_poll(panel: Panel, client_as: Any) -> Non
         f"/api/v1/panels/{panel.pk}/select", {"seed": 5}, content_type="application/json"
     ).json()
     assert body["job"]["status"] == "queued" and body["report"] is None
-    _run_worker()
+    run_worker("panels-test")
     job = client.get(f"/api/v1/jobs/{body['job_id']}").json()
     assert job["status"] == "done" and job["result"]["panel_id"] == panel.pk
     assert client.get(f"/api/v1/panels/{panel.pk}/report").json()["seed"] == 5
@@ -158,13 +135,11 @@ def test_a_stalled_draw_can_be_started_again(panel: Panel, demo: Any, client_as:
 
     from django.utils import timezone
 
-    stuck = Job.objects.create(
-        municipality=demo.municipality,
-        kind="panels.select",
-        created_by=demo.users["koordinator"],
-        status=JobStatus.RUNNING,
+    stuck = make_job(
+        demo.users["koordinator"],
+        "panels.select",
+        JobStatus.RUNNING,
         params={"panel_id": panel.pk, "seed": 1},
-        expires_at=timezone.now() + timedelta(days=7),
     )
     client = client_as("koordinator")
     refused = client.post(f"/panels/{panel.pk}/select/", {"seed": "2"}, follow=True)

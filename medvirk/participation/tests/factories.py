@@ -10,9 +10,10 @@ from medvirk.participation.models import Activity
 
 
 def make_activity(
-    demo: Any, unit: str = "Solsikken barnehage", user: str = "leder.solsikken", **extra: Any
+    demo: Any, unit: Any = "Solsikken barnehage", user: Any = "leder.solsikken", **extra: Any
 ) -> Activity:
-    """Create an activity in the demo ``unit`` as the demo ``user``; ``extra`` overrides the fields."""
+    """Create an activity in ``unit`` as ``user`` (a demo unit's and user's name, or the objects);
+    ``extra`` overrides the fields."""
     values: dict[str, Any] = {
         "title": "Foreldremøte",
         "kind": "user_meeting",
@@ -21,4 +22,8 @@ def make_activity(
         "invited": "open",
         "starts_on": datetime.date(2026, 3, 1),
     } | extra
-    return services.activity_create(actor=demo.users[user], owner_unit=demo.units[unit], **values)
+    return services.activity_create(
+        actor=demo.users[user] if isinstance(user, str) else user,
+        owner_unit=demo.units[unit] if isinstance(unit, str) else unit,
+        **values,
+    )

@@ -110,14 +110,11 @@ def test_survey_rounds_show_on_the_activity_list(demo: Any, client_as: Any) -> N
 
 def test_coordinators_create_the_evaluation_without_survey_design_rights(demo: Any) -> None:
     coordinator = demo.users["koordinator"]
-    activity = services.activity_create(
-        actor=coordinator,
-        owner_unit=demo.units["Solsikken barnehage"],
+    activity = make_activity(
+        demo,
+        user=coordinator,
         title="Dialogmøte",
         kind="dialogue_meeting",
-        ladder="dialogue",
-        level="group",
-        invited="open",
         starts_on=datetime.date(2026, 4, 1),
     )
     with pytest.raises(ServiceError):  # the survey module itself still needs design rights

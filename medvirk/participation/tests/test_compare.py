@@ -9,16 +9,16 @@ from typing import Any
 
 import pytest
 from django.http import Http404
-from django.utils import translation
 
 from medvirk.core.errors import ServiceError
 from medvirk.core.models import AuditEvent
 from medvirk.participation import services, sharing
 from medvirk.participation.compare import build_comparison
 from medvirk.participation.report import build_report
+from medvirk.participation.tests.factories import make_activity
 from medvirk.surveys.models import Survey
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 YEAR = datetime.date.today().year  # measures count by the day they were recorded
 
 
@@ -28,23 +28,10 @@ def _no_survey_rounds(demo: Any) -> None:
     Survey.objects.update(status="draft")
 
 
-@pytest.fixture(autouse=True)
-def _english(settings: Any) -> Any:
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
 def _activity(demo: Any, user: str, unit: Any, **extra: Any) -> Any:
-    values: dict[str, Any] = {
-        "title": "Møte",
-        "kind": "user_meeting",
-        "ladder": "dialogue",
-        "level": "group",
-        "invited": "open",
-        "starts_on": datetime.date(YEAR, 1, 2),
-    } | extra
-    return services.activity_create(actor=demo.users[user], owner_unit=unit, **values)
+    return make_activity(
+        demo, unit, user, **({"title": "Møte", "starts_on": datetime.date(YEAR, 1, 2)} | extra)
+    )
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 
 from medvirk.participation import services
+from medvirk.participation.tests.factories import make_activity
 
 pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -57,17 +58,7 @@ def items(demo: Any) -> dict[str, Any]:
         ("Upublisert møte", False, "open"),
         ("Panelmøte", True, "panel"),
     ]:
-        services.activity_create(
-            actor=actor,
-            owner_unit=unit,
-            title=title,
-            kind="user_meeting",
-            ladder="dialogue",
-            level="group",
-            invited=invited,
-            starts_on=future,
-            published=published,
-        )
+        make_activity(demo, unit, actor, title=title, invited=invited, starts_on=future, published=published)
     foreign = demo.other_units["Torget barnehage"]
     services.finding_create(
         actor=demo.users["provestad.admin"], unit=foreign, statement="Prøvestad-funn", published=True

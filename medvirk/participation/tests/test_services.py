@@ -102,13 +102,13 @@ def test_measure_status_log_and_rejection_reason(demo: Any) -> None:
 
 
 def test_finding_evidence_must_be_from_the_same_municipality(demo: Any) -> None:
-    foreign = services.activity_create(
-        actor=demo.users["provestad.admin"],
-        owner_unit=demo.other_units["Torget barnehage"],
+    foreign = make_activity(
+        demo,
+        demo.other_units["Torget barnehage"],
+        "provestad.admin",
         title="X",
         kind="focus_group",
         ladder="informants",
-        level="group",
         invited="panel",
         starts_on=datetime.date(2026, 1, 1),
     )

@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
-from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
-def _english(settings: Any) -> Iterator[None]:
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+def _english(in_english: None) -> None:
+    """Every partners test: ``in_english`` (the root conftest.py)."""

@@ -18,6 +18,7 @@ from medvirk.surveys.design.builder_services import survey_build
 from medvirk.surveys.design.parser import parse_definition
 from medvirk.surveys.models import Answer, Survey, SurveyQuestion
 from tests.sample_survey import sample_definition
+from tests.survey_rounds import submit
 
 
 @pytest.fixture(autouse=True)
@@ -223,13 +224,7 @@ def test_builder_refuses_a_type_change_of_answered_questions_like_the_json_path(
 ) -> None:
     services.survey_set_status(actor=demo.users["analytiker"], survey=survey, status="open")
     su = survey.survey_units.get()
-    services.response_submit_complete(
-        actor=services.RESPONDENT,
-        survey_unit=su,
-        answers={"q_overall": 5, "q_channel": "web"},
-        language="nb",
-        idempotency_key="b1",
-    )
+    submit(su, {"q_overall": 5, "q_channel": "web"}, "b1")
     actor = demo.users["analytiker"]
     survey, _key = survey_build(
         actor=actor,

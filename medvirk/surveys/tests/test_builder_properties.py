@@ -20,7 +20,7 @@ from medvirk.surveys import services
 from medvirk.surveys.design import builder
 from medvirk.surveys.design.builder_services import survey_build
 from medvirk.surveys.models import Answer, Survey, SurveyQuestion
-from tests.sample_survey import sample_definition
+from tests.survey_rounds import open_survey, submit
 
 COUNTER = itertools.count()
 TEXTS = ["Har barnet ditt særskilte behov?", "Hvor fornøyd er du?", "هل أنت راضٍ؟", "Åpningstider", "Ja"]
@@ -116,20 +116,11 @@ def fresh_rounds(demo: DemoData) -> tuple[Survey, Survey]:
     """Return two new rounds of the sample survey with one response each (fresh per example)."""
     made = []
     for label in ("built", "json"):
-        survey = services.survey_create(
-            actor=demo.users["analytiker"],
-            owner_unit=demo.units[""],
-            units=[demo.units["Solsikken barnehage"]],
-            document=sample_definition(),
-            round_label=f"{label}-{next(COUNTER)}",
-        )
-        services.survey_set_status(actor=demo.users["analytiker"], survey=survey, status="open")
-        services.response_submit_complete(
-            actor=services.RESPONDENT,
-            survey_unit=survey.survey_units.get(),
-            answers={"q_overall": 2, "q_why": "Mer lys", "q_channel": "web", "q_used": ("a", "c")},
-            language="nb",
-            idempotency_key="first",
+        survey = open_survey(demo, "Solsikken barnehage", round_label=f"{label}-{next(COUNTER)}")
+        submit(
+            survey.survey_units.get(),
+            {"q_overall": 2, "q_why": "Mer lys", "q_channel": "web", "q_used": ("a", "c")},
+            "first",
         )
         made.append(survey)
     return made[0], made[1]

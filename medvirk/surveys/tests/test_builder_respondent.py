@@ -4,8 +4,6 @@ the code page offers every language Medvirk ships respondent texts in."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.test import Client
 
@@ -13,9 +11,10 @@ from medvirk.accounts.demo import DemoData
 from medvirk.core.errors import ServiceError
 from medvirk.surveys import services
 from medvirk.surveys.design import builder
-from medvirk.surveys.models import AccessCode, Response, Survey, SurveyStatus, SurveyUnit
+from medvirk.surveys.models import AccessCode, Response, Survey, SurveyUnit
 from medvirk.surveys.selectors import survey_check
 from tests.sample_survey import sample_definition
+from tests.survey_rounds import open_survey, start_response
 
 NB_TEXT = "Hvordan fikk du vite om tilbudet?"
 
@@ -24,22 +23,11 @@ NB_TEXT = "Hvordan fikk du vite om tilbudet?"
 def survey(demo: DemoData) -> Survey:
     """An open nb/ar round whose question ``q_channel`` has no Arabic text."""
     document = builder.set_texts(sample_definition(languages=("nb", "ar")), "ar", {"q_channel.text": ""})
-    survey = services.survey_create(
-        actor=demo.users["analytiker"],
-        owner_unit=demo.units[""],
-        units=[demo.units["Solsikken barnehage"]],
-        document=document,
-        round_label="2026",
-    )
-    services.survey_set_status(actor=demo.users["analytiker"], survey=survey, status=SurveyStatus.OPEN)
-    return survey
+    return open_survey(demo, "Solsikken barnehage", document=document)
 
 
 def first_page(client: Client, su: SurveyUnit, lang: str) -> str:
-    page = client.get(f"/a/{su.link_key}/?lang={lang}").content.decode()
-    key = re.search(r'name="idempotency_key" value="([^"]+)"', page).group(1)
-    url = client.post(f"/a/{su.link_key}/start/", {"idempotency_key": key, "lang": lang})["Location"]
-    return client.get(url).content.decode()
+    return client.get(start_response(client, su, lang)).content.decode()
 
 
 def test_language_with_a_missing_text_is_offered_only_once_published_with_fallback(

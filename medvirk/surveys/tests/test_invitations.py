@@ -14,11 +14,11 @@ from django.test import Client
 
 from medvirk.accounts.demo import DemoData
 from medvirk.core.errors import ServiceError
-from medvirk.surveys import services
 from medvirk.surveys.design.respondent_text import TEXTS
 from medvirk.surveys.distribution import services as distribution
-from medvirk.surveys.models import Invitation, Response, SurveyStatus, SurveyUnit
+from medvirk.surveys.models import Invitation, Response, SurveyUnit
 from tests.sample_survey import sample_definition
+from tests.survey_rounds import open_round
 
 BASE = "https://medvirk.example"
 
@@ -27,15 +27,7 @@ BASE = "https://medvirk.example"
 def su(demo: DemoData) -> SurveyUnit:
     document = sample_definition(languages=("nb", "en", "ar"))
     document["intro"] = {"nb": "Vi vil bli bedre.", "en": "We want to improve.", "ar": "نريد أن نتحسن."}
-    survey = services.survey_create(
-        actor=demo.users["analytiker"],
-        owner_unit=demo.units[""],
-        units=[demo.units["Solsikken barnehage"]],
-        document=document,
-        round_label="2026",
-    )
-    services.survey_set_status(actor=demo.users["analytiker"], survey=survey, status=SurveyStatus.OPEN)
-    return SurveyUnit.objects.select_related("survey", "unit").get(survey=survey)
+    return open_round(demo, document, "2026", "Solsikken barnehage")
 
 
 def parse_link(body: str) -> str:

@@ -14,11 +14,12 @@ from medvirk.accounts.demo import DemoData
 from medvirk.core.errors import ServiceError
 from medvirk.surveys import services
 from medvirk.surveys.design import local, local_services
-from medvirk.surveys.models import Answer, Channel, Response, SurveyQuestion, SurveyStatus, SurveyUnit
+from medvirk.surveys.models import Answer, Channel, Response, SurveyQuestion, SurveyUnit
 from medvirk.surveys.services import RESPONDENT
 from medvirk.surveys.types import parse_definition
 from tests.sample_survey import COMPLETE_ANSWERS as TEMPLATE_ANSWERS
 from tests.sample_survey import sample_definition
+from tests.survey_rounds import KINDERGARTENS, open_survey, submit
 
 RATING = {
     "type": "rating",
@@ -38,15 +39,7 @@ CHOICE: dict[str, Any] = {
 
 @pytest.fixture
 def survey(demo: DemoData) -> Any:
-    s = services.survey_create(
-        actor=demo.users["analytiker"],
-        owner_unit=demo.units[""],
-        document=sample_definition(),
-        units=[demo.units[n] for n in ("Solsikken barnehage", "Nordlys barnehage", "Sørbyen barnehage")],
-        round_label="2026",
-    )
-    services.survey_set_status(actor=demo.users["analytiker"], survey=s, status=SurveyStatus.OPEN)
-    return s
+    return open_survey(demo, *KINDERGARTENS)
 
 
 def su_of(survey: Any, demo: DemoData, name: str) -> SurveyUnit:
@@ -105,26 +98,12 @@ def test_only_that_units_respondents_see_and_answer_them(survey: Any, demo: Demo
 
     # Whole responses (API, paper): required in its own unit, unknown elsewhere; nothing stored.
     with pytest.raises(services.AnswerErrors) as missing:
-        services.response_submit_complete(
-            actor=RESPONDENT, survey_unit=own, answers=TEMPLATE_ANSWERS, language="nb", idempotency_key="a"
-        )
+        submit(own, TEMPLATE_ANSWERS, "a")
     assert [(e.question, e.code) for e in missing.value.errors] == [(key, "required")]
     with pytest.raises(services.AnswerErrors) as unknown:
-        services.response_submit_complete(
-            actor=RESPONDENT,
-            survey_unit=other,
-            answers={**TEMPLATE_ANSWERS, key: 4},
-            language="nb",
-            idempotency_key="b",
-        )
+        submit(other, {**TEMPLATE_ANSWERS, key: 4}, "b")
     assert [e.code for e in unknown.value.errors] == ["unknown_question"]
-    response, created = services.response_submit_complete(
-        actor=RESPONDENT,
-        survey_unit=own,
-        answers={**TEMPLATE_ANSWERS, key: 4},
-        language="nb",
-        idempotency_key="c",
-    )
+    response, created = submit(own, {**TEMPLATE_ANSWERS, key: 4}, "c")
     assert created and services.stored_answers(response)[key] == 4
 
 
@@ -152,13 +131,7 @@ def test_live_edits_keep_keys_and_answers(survey: Any, demo: DemoData) -> None:
     leader = demo.users["leder.solsikken"]
     own = su_of(survey, demo, "Solsikken barnehage")
     key = local_services.local_question_add(actor=leader, survey_unit=own, question=CHOICE)
-    services.response_submit_complete(
-        actor=RESPONDENT,
-        survey_unit=own,
-        answers={**TEMPLATE_ANSWERS, key: "mon"},
-        language="nb",
-        idempotency_key="x",
-    )
+    submit(own, {**TEMPLATE_ANSWERS, key: "mon"}, "x")
     question_id = SurveyQuestion.objects.get(survey=survey, key=key).pk
     reworded = {
         **CHOICE,

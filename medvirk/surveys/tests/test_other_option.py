@@ -17,9 +17,8 @@ from medvirk.surveys.design.parser import parse_definition
 from medvirk.surveys.interchange.files import definition_from_json
 from medvirk.surveys.interchange.xlsform import definition_to_xlsform, xlsform_to_definition
 from medvirk.surveys.models import Answer, SurveyQuestion, SurveyUnit
-from medvirk.surveys.services import RESPONDENT
 from tests.sample_survey import COMPLETE_ANSWERS, OTHER, sample_definition, with_other
-from tests.survey_rounds import open_round
+from tests.survey_rounds import open_round, start_response, submit
 
 # --- definition ---------------------------------------------------------------------------------
 
@@ -140,9 +139,7 @@ def test_the_text_is_stored_as_free_text_of_its_own(su: SurveyUnit) -> None:
     row = SurveyQuestion.objects.get(survey=su.survey, key="q_channel_other")
     assert row.qtype == QType.TEXT
     answers = {**COMPLETE_ANSWERS, "q_channel": "other", "q_channel_other": "Avisa", "q_used": ("other",)}
-    response, created = services.response_submit_complete(
-        actor=RESPONDENT, survey_unit=su, answers=answers, language="nb", idempotency_key="other-1"
-    )
+    response, created = submit(su, answers, "other-1")
     assert created
     text = Answer.objects.get(response=response, question__key="q_channel_other")
     assert (text.value_text, text.option_id) == ("Avisa", None)
@@ -156,21 +153,14 @@ def test_the_text_is_stored_as_free_text_of_its_own(su: SurveyUnit) -> None:
     )
     assert "q_used_other" not in stored  # not required there, so "other" alone is an answer
     with pytest.raises(services.AnswerErrors) as refused:
-        services.response_submit_complete(
-            actor=RESPONDENT,
-            survey_unit=su,
-            answers={**COMPLETE_ANSWERS, "q_channel": "other"},
-            language="nb",
-            idempotency_key="other-2",
-        )
+        submit(su, {**COMPLETE_ANSWERS, "q_channel": "other"}, "other-2")
     assert [(e.question, e.code) for e in refused.value.errors] == [("q_channel_other", "required")]
 
 
 def test_the_page_shows_a_labelled_text_field_with_the_option_and_works_without_javascript(
     su: SurveyUnit, client: Any
 ) -> None:
-    start = client.post(f"/a/{su.link_key}/start/", {"idempotency_key": "other-page"})
-    page_url = start["Location"]
+    page_url = start_response(client, su)
     page = client.get(page_url).content.decode()
     assert 'value="other"' in page
     assert '<label class="ds-label" data-weight="regular" for="f-q_channel_other-0">Skriv hva' in page

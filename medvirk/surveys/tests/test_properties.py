@@ -14,8 +14,8 @@ from medvirk.surveys import services
 from medvirk.surveys.answering.engine import DONT_KNOW, visible_answers
 from medvirk.surveys.design.parser import parse_definition
 from medvirk.surveys.models import Response, SurveyUnit
-from medvirk.surveys.services import RESPONDENT
 from tests.sample_survey import sample_definition
+from tests.survey_rounds import open_round, submit
 
 DEFINITION = parse_definition(sample_definition())
 DISTRICTS = ["999901", "999902", "999903", "999904", "999905"]
@@ -62,15 +62,7 @@ invalid_patch = st.one_of(
 
 @pytest.fixture
 def su(demo: DemoData) -> SurveyUnit:
-    survey = services.survey_create(
-        actor=demo.users["analytiker"],
-        owner_unit=demo.units[""],
-        units=[demo.units["Sentrum barnehage"]],
-        document=sample_definition(),
-        round_label="property",
-    )
-    services.survey_set_status(actor=demo.users["analytiker"], survey=survey, status="open")
-    return SurveyUnit.objects.get(survey=survey)
+    return open_round(demo, sample_definition(), "property")
 
 
 SETTINGS = settings(
@@ -84,9 +76,7 @@ SETTINGS = settings(
 @SETTINGS
 @given(answers=valid_answers)
 def test_valid_answers_are_stored_exactly(su: SurveyUnit, answers: dict[str, Any]) -> None:
-    response, created = services.response_submit_complete(
-        actor=RESPONDENT, survey_unit=su, answers=answers, language="nb", idempotency_key=f"p{next(COUNTER)}"
-    )
+    response, created = submit(su, answers, f"p{next(COUNTER)}")
     assert created
     _sections, _keys, expected = visible_answers(DEFINITION, answers)  # hidden follow-ups are dropped
     assert services.stored_answers(response) == expected
@@ -99,12 +89,10 @@ def test_invalid_answers_are_rejected_with_messages_and_nothing_stored(
 ) -> None:
     before = Response.objects.filter(survey=su.survey).count()
     with pytest.raises(services.AnswerErrors) as err:
-        services.response_submit_complete(
-            actor=RESPONDENT,
-            survey_unit=su,
-            answers={**answers, **patch},
-            language="nb",
-            idempotency_key=f"bad{next(COUNTER)}",
+        submit(
+            su,
+            {**answers, **patch},
+            f"bad{next(COUNTER)}",
         )
     assert {e.question for e in err.value.errors} >= set(patch)
     assert all(e.code for e in err.value.errors)

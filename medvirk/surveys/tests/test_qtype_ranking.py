@@ -17,9 +17,8 @@ from medvirk.surveys.design.parser import parse_definition
 from medvirk.surveys.interchange.files import definition_from_json
 from medvirk.surveys.interchange.xlsform import definition_to_xlsform, xlsform_to_definition
 from medvirk.surveys.models import Answer, SurveyUnit
-from medvirk.surveys.services import RESPONDENT
 from tests.sample_survey import COMPLETE_ANSWERS, RANKING, with_ranking
-from tests.survey_rounds import open_round
+from tests.survey_rounds import open_round, page_after_the_first, submit
 
 
 def parse_answer(*values: str) -> tuple[engine.Answers, list[engine.FieldError]]:
@@ -72,13 +71,7 @@ def su(demo: DemoData) -> SurveyUnit:
 
 
 def test_each_option_is_stored_with_its_place(su: SurveyUnit) -> None:
-    response, created = services.response_submit_complete(
-        actor=RESPONDENT,
-        survey_unit=su,
-        answers={**COMPLETE_ANSWERS, "q_rank": ("outdoors", "food", "staff")},
-        language="nb",
-        idempotency_key="rank-1",
-    )
+    response, created = submit(su, {**COMPLETE_ANSWERS, "q_rank": ("outdoors", "food", "staff")}, "rank-1")
     assert created
     rows = Answer.objects.filter(response=response, question__key="q_rank").order_by("value_num")
     assert [(r.option.key if r.option else None, r.value_num) for r in rows] == [
@@ -92,11 +85,7 @@ def test_each_option_is_stored_with_its_place(su: SurveyUnit) -> None:
 def test_the_page_asks_for_each_place_with_a_labelled_drop_down_without_javascript(
     su: SurveyUnit, client: Any
 ) -> None:
-    start = client.post(f"/a/{su.link_key}/start/", {"idempotency_key": "rank-page"})
-    first = start["Location"]
-    token = first.split("/")[3]
-    client.post(first, {"q-q_overall": "4", "q-q_channel": "web", "nav": "next"})
-    page_url = f"/a/r/{token}/4/"
+    page_url = page_after_the_first(client, su, 4)
     page = client.get(page_url).content.decode()
     assert '<legend class="ds-label">Hva er viktigst for deg?' in page
     for place in (1, 2, 3):

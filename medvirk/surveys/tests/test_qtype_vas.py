@@ -18,9 +18,8 @@ from medvirk.surveys.design.parser import parse_definition
 from medvirk.surveys.interchange.files import definition_from_json
 from medvirk.surveys.interchange.xlsform import definition_to_xlsform, xlsform_to_definition
 from medvirk.surveys.models import Answer, SurveyUnit
-from medvirk.surveys.services import RESPONDENT
 from tests.sample_survey import PAIN, with_line
-from tests.survey_rounds import open_round
+from tests.survey_rounds import open_round, page_after_the_first, submit
 
 
 def parse_answer(raw: str) -> tuple[engine.Answers, list[engine.FieldError]]:
@@ -76,37 +75,21 @@ def su(demo: DemoData) -> SurveyUnit:
 
 
 def test_a_whole_response_stores_the_point_as_a_number(su: SurveyUnit) -> None:
-    response, created = services.response_submit_complete(
-        actor=RESPONDENT,
-        survey_unit=su,
-        answers={"q_overall": 4, "q_channel": "web", "q_pain": 6.4},
-        language="nb",
-        idempotency_key="vas-1",
-    )
+    response, created = submit(su, {"q_overall": 4, "q_channel": "web", "q_pain": 6.4}, "vas-1")
     assert created
     row = Answer.objects.get(response=response, question__key="q_pain")
     assert row.value_num == pytest.approx(6.4)
     assert row.option_id is None
     assert services.stored_answers(response)["q_pain"] == pytest.approx(6.4)
     with pytest.raises(services.AnswerErrors) as refused:
-        services.response_submit_complete(
-            actor=RESPONDENT,
-            survey_unit=su,
-            answers={"q_overall": 4, "q_channel": "web", "q_pain": 11},
-            language="nb",
-            idempotency_key="vas-2",
-        )
+        submit(su, {"q_overall": 4, "q_channel": "web", "q_pain": 11}, "vas-2")
     assert [(e.question, e.code) for e in refused.value.errors] == [("q_pain", "out_of_range")]
 
 
 def test_the_page_has_a_labelled_slider_and_number_field_and_works_without_javascript(
     su: SurveyUnit, client: Any
 ) -> None:
-    start = client.post(f"/a/{su.link_key}/start/", {"idempotency_key": "vas-page"})
-    first = start["Location"]
-    token = first.split("/")[3]
-    client.post(first, {"q-q_overall": "4", "q-q_channel": "web", "nav": "next"})
-    page_url = f"/a/r/{token}/4/"
+    page_url = page_after_the_first(client, su, 4)
     page = client.get(page_url).content.decode()
     assert '<input class="mv-range__slider" type="range"' in page
     assert 'min="0" max="10" step="0.1"' in page

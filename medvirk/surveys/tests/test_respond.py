@@ -12,30 +12,16 @@ from medvirk.accounts.demo import DemoData
 from medvirk.surveys import services
 from medvirk.surveys.models import AccessCode, Answer, Response, SurveyStatus, SurveyUnit
 from tests.sample_survey import sample_definition
+from tests.survey_rounds import open_round, start_response
 
 
 @pytest.fixture
 def su(demo: DemoData) -> SurveyUnit:
-    survey = services.survey_create(
-        actor=demo.users["analytiker"],
-        owner_unit=demo.units[""],
-        units=[demo.units["Solsikken barnehage"]],
-        document=sample_definition(languages=("nb", "en", "ar")),
-        round_label="2026",
-    )
-    services.survey_set_status(actor=demo.users["analytiker"], survey=survey, status=SurveyStatus.OPEN)
-    return SurveyUnit.objects.get(survey=survey)
+    return open_round(demo, sample_definition(languages=("nb", "en", "ar")), "2026", "Solsikken barnehage")
 
 
 def start(client: Client, su: SurveyUnit, lang: str = "nb") -> str:
-    page = client.get(f"/a/{su.link_key}/?lang={lang}")
-    assert page.status_code == 200
-    found = re.search(r'name="idempotency_key" value="([^"]+)"', page.content.decode())
-    assert found is not None
-    key = found.group(1)
-    response = client.post(f"/a/{su.link_key}/start/", {"idempotency_key": key, "lang": lang})
-    assert response.status_code == 302
-    return response["Location"]
+    return start_response(client, su, lang)
 
 
 def test_full_flow_without_cookies_and_with_dates_only(su: SurveyUnit) -> None:

@@ -11,9 +11,10 @@ from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import ServiceArea
 from medvirk.surveys import services
 from medvirk.surveys.answering.engine import DONT_KNOW
-from medvirk.surveys.models import Answer, Response, SurveyOption, SurveyQuestion, SurveyStatus, SurveyUnit
+from medvirk.surveys.models import Answer, Response, SurveyOption, SurveyQuestion, SurveyUnit
 from medvirk.surveys.services import RESPONDENT
 from tests.sample_survey import sample_definition
+from tests.survey_rounds import open_survey, submit
 
 GOOD = {
     "q_overall": 2,
@@ -35,16 +36,7 @@ GOOD = {
 
 @pytest.fixture
 def survey(demo: DemoData):
-    kindergartens = [u for u in demo.units.values() if u.service_area == ServiceArea.KINDERGARTEN]
-    s = services.survey_create(
-        actor=demo.users["analytiker"],
-        owner_unit=demo.units[""],
-        document=sample_definition(),
-        units=kindergartens,
-        round_label="2026",
-    )
-    services.survey_set_status(actor=demo.users["analytiker"], survey=s, status=SurveyStatus.OPEN)
-    return s
+    return open_survey(demo, *[u for u in demo.units.values() if u.service_area == ServiceArea.KINDERGARTEN])
 
 
 def test_create_for_all_kindergartens_at_once(survey, demo: DemoData) -> None:
@@ -73,13 +65,9 @@ def test_unit_leader_cannot_create_for_other_units(demo: DemoData) -> None:
 def test_complete_submission_stores_exactly_and_is_idempotent(survey, demo: DemoData) -> None:
     su = SurveyUnit.objects.filter(survey=survey).first()
     assert su is not None
-    response, created = services.response_submit_complete(
-        actor=RESPONDENT, survey_unit=su, answers=GOOD, language="nb", idempotency_key="k1"
-    )
+    response, created = submit(su, GOOD, "k1")
     assert created
-    again, created_again = services.response_submit_complete(
-        actor=RESPONDENT, survey_unit=su, answers=GOOD, language="nb", idempotency_key="k1"
-    )
+    again, created_again = submit(su, GOOD, "k1")
     assert not created_again and again.pk == response.pk
     assert Response.objects.filter(survey=survey).count() == 1
     assert services.stored_answers(response) == GOOD
@@ -92,9 +80,7 @@ def test_skip_logic_drops_answers_to_hidden_questions(survey) -> None:
     su = SurveyUnit.objects.filter(survey=survey).first()
     assert su is not None
     answers = {**GOOD, "q_overall": 5}  # q_why is only shown when q_overall <= 2
-    response, _ = services.response_submit_complete(
-        actor=RESPONDENT, survey_unit=su, answers=answers, language="nb", idempotency_key="k2"
-    )
+    response, _ = submit(su, answers, "k2")
     assert "q_why" not in services.stored_answers(response)
 
 
@@ -103,9 +89,7 @@ def test_invalid_answers_store_nothing(survey) -> None:
     assert su is not None
     bad = {**GOOD, "q_overall": 7, "q_channel": "tv", "q_visits": 1000}
     with pytest.raises(services.AnswerErrors) as err:
-        services.response_submit_complete(
-            actor=RESPONDENT, survey_unit=su, answers=bad, language="nb", idempotency_key="k3"
-        )
+        submit(su, bad, "k3")
     assert {(e.question, e.code) for e in err.value.errors} == {
         ("q_overall", "out_of_range"),
         ("q_channel", "invalid_choice"),
@@ -117,9 +101,7 @@ def test_invalid_answers_store_nothing(survey) -> None:
 def test_editing_live_survey_keeps_ids_and_answers(survey, demo: DemoData) -> None:
     su = SurveyUnit.objects.filter(survey=survey).first()
     assert su is not None
-    response, _ = services.response_submit_complete(
-        actor=RESPONDENT, survey_unit=su, answers=GOOD, language="nb", idempotency_key="k4"
-    )
+    response, _ = submit(su, GOOD, "k4")
     ids_before = dict(SurveyQuestion.objects.filter(survey=survey).values_list("key", "id"))
     doc = copy.deepcopy(sample_definition())
     main = doc["sections"][0]["questions"]
@@ -140,9 +122,7 @@ def test_editing_live_survey_keeps_ids_and_answers(survey, demo: DemoData) -> No
 def test_changing_type_of_answered_question_is_refused(survey, demo: DemoData) -> None:
     su = SurveyUnit.objects.filter(survey=survey).first()
     assert su is not None
-    services.response_submit_complete(
-        actor=RESPONDENT, survey_unit=su, answers=GOOD, language="nb", idempotency_key="k5"
-    )
+    submit(su, GOOD, "k5")
     doc = sample_definition()
     doc["sections"][1]["questions"][1]["type"] = "text"
     doc["sections"][1]["questions"][1].pop("min")

@@ -19,9 +19,10 @@ from medvirk.surveys import services
 from medvirk.surveys.answering import answer_store
 from medvirk.surveys.answering.expansion import EXPANDER
 from medvirk.surveys.design import local_services
-from medvirk.surveys.models import Answer, Response, SurveyStatus, SurveyUnit
+from medvirk.surveys.models import Answer, Response, SurveyUnit
 from medvirk.surveys.services import RESPONDENT
 from tests.sample_survey import sample_definition
+from tests.survey_rounds import open_survey, submit
 
 from .test_local import RATING, TEMPLATE_ANSWERS
 from .test_services import GOOD
@@ -32,14 +33,7 @@ TRICKY = "Fin 'hverdag', \"god\" mat\\ og\nnye ord: æøå – ⅔ 😀 ‏عر�
 
 @pytest.fixture
 def survey(demo: DemoData) -> Any:
-    s = services.survey_create(
-        actor=demo.users["analytiker"],
-        owner_unit=demo.units[""],
-        document=sample_definition(),
-        units=[demo.units[n] for n in ("Solsikken barnehage", "Nordlys barnehage")],
-        round_label="2026",
-    )
-    return services.survey_set_status(actor=demo.users["analytiker"], survey=s, status=SurveyStatus.OPEN)
+    return open_survey(demo, "Solsikken barnehage", "Nordlys barnehage")
 
 
 @pytest.fixture
@@ -86,9 +80,7 @@ def test_link_target_matches_the_models(survey: Any, demo: DemoData) -> None:
     assert (target.status, target.opens_on, target.closes_on) == ("open", dt.date(2026, 1, 5), None)
     assert target.stored_response_id is None
     assert target.document() == survey.definition
-    response, created = services.response_submit_complete(
-        actor=RESPONDENT, survey_unit=target, answers=GOOD, language="nb", idempotency_key="k1"
-    )
+    response, created = submit(target, GOOD, "k1")
     assert created
     again = answer_store.submission_target(link_key=su.link_key, idempotency_key="k1")
     assert again is not None and again.stored_response_id == response.pk
@@ -101,9 +93,7 @@ def test_public_link_stores_exactly_what_the_model_path_stores(survey: Any) -> N
     by_link, by_model = _units(survey)
     answers = {**GOOD, "q_overall": 1, "q_why": TRICKY, "q_visits": 12.25, "q_used": ("c", "a")}
     assert _post(by_link.link_key, "k1", _as_json(answers)).status_code == 201
-    model_response, created = services.response_submit_complete(
-        actor=RESPONDENT, survey_unit=by_model, answers=answers, language="nb", idempotency_key="k2"
-    )  # idempotency keys are per survey
+    model_response, created = submit(by_model, answers, "k2")  # idempotency keys are per survey
     assert created
     link_response = Response.objects.get(survey=survey, unit=by_link.unit)
     expected = {**answers, "q_used": ("a", "c")}  # kept in the definition's option order
@@ -122,9 +112,7 @@ def test_public_link_stores_exactly_what_the_model_path_stores(survey: Any) -> N
 def test_retry_racing_a_stored_response_answers_duplicate(survey: Any) -> None:
     su = _units(survey)[0]
     stale = answer_store.submission_target(link_key=su.link_key, idempotency_key="k1")  # read before …
-    first, _ = services.response_submit_complete(
-        actor=RESPONDENT, survey_unit=su, answers=GOOD, language="nb", idempotency_key="k1"
-    )  # … a concurrent request stored the same key
+    first, _ = submit(su, GOOD, "k1")  # … a concurrent request stored the same key
     again, created = services.response_submit_complete(
         actor=RESPONDENT,
         survey_unit=stale,  # type: ignore[arg-type]

@@ -1,0 +1,43 @@
+"""Background jobs in tests: a job as a page finds it, and one run of the database worker."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+from unittest import mock
+
+from django.utils import timezone
+
+from medvirk.core.models import Job
+
+
+def make_job(created_by: Any, kind: str, status: str, **fields: Any) -> Job:
+    """Create a job of ``kind`` that ``created_by`` started in their municipality, kept for 7 days."""
+    return Job.objects.create(
+        municipality=created_by.municipality,
+        kind=kind,
+        created_by=created_by,
+        status=status,
+        expires_at=timezone.now() + timedelta(days=7),
+        **fields,
+    )
+
+
+def run_worker(worker_id: str) -> None:
+    """Run the loop ``manage.py db_worker`` runs: claim the queued tasks, run them, exit when idle.
+
+    Its connection recycling would close the test's own connection (PostgreSQL), so it is left out.
+    """
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        Worker(
+            queue_names=["default"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=worker_id,
+            excluded_queue_names=[],
+        ).run()
