@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, replace
 from typing import Any
 
-from django.test import Client
+from django.test import Client, override_settings
 
 from medvirk.accounts.demo import DemoData
 from medvirk.accounts.models import ApiToken, Role, RoleAssignment
@@ -74,6 +74,18 @@ VIEW = {
     None: set(),
 }
 EDIT = {"admin": EKS, "leder.solsikken": {"own"}, "provestad.admin": {"foreign"}}
+# Every role but read-only access, where it sees (distributing surveys, logging contacts with
+# partners, participation work, client-feedback figures).
+WORK = {
+    "admin": EKS,
+    "analytiker": EKS,
+    "koordinator": EKS,
+    "analytiker.nord": {"own", "sibling"},
+    "leder.solsikken": {"own"},
+    "provestad.admin": {"foreign"},
+}
+# Designing surveys (and counting a unit's users): as WORK, but not the coordinator.
+DESIGN = {a: seen for a, seen in WORK.items() if a != "koordinator"}
 MANAGE = {"admin": EKS, "provestad.admin": {"foreign"}}
 ROOT_ADMIN = {"admin", "provestad.admin"}
 
@@ -129,6 +141,11 @@ def any_(table: dict[Any, set[str]]) -> Callable[[str | None, str], bool]:
     return lambda actor, target: bool(table.get(actor))
 
 
+def actors(names: Collection[str]) -> Callable[[str | None, str], bool]:
+    """Allowed: exactly the actors ``names``, on whatever target."""
+    return lambda actor, target: actor in names
+
+
 def staff(actor: str | None, target: str) -> bool:
     return actor is not None
 
@@ -143,8 +160,12 @@ def api_call(
     return call
 
 
-def uid(d: DemoData, t: str) -> int:
-    return target_unit(d, t).pk
+def pk(make: Callable[[DemoData, str], Any]) -> Callable[[DemoData, str], int]:
+    """The id of what ``make`` returns (creates or finds) for (demo, target): a path's field."""
+    return lambda d, t: make(d, t).pk
+
+
+uid = pk(target_unit)  # the target unit's id
 
 
 # --- building cases ---------------------------------------------------------------------------
@@ -226,3 +247,13 @@ def api(
     return Case(
         "api:" + route, call, allowed, api=True, refused=refused, public=public, **_per_target(targets)
     )
+
+
+def with_settings(case: Case, **settings: Any) -> Case:
+    """``case``, called under ``override_settings(**settings)`` (e.g. a temporary MEDIA_ROOT)."""
+
+    def call(c: Client, d: DemoData, t: str) -> Any:
+        with override_settings(**settings):
+            return case.call(c, d, t)
+
+    return replace(case, call=call)

@@ -8,16 +8,14 @@ administrator.
 from __future__ import annotations
 
 import tempfile
-from datetime import timedelta
-from typing import Any
 
 from django.core.files.base import ContentFile
 from django.test import override_settings
-from django.utils import timezone
 
 from medvirk.accounts.demo import DemoData
 from medvirk.core.models import Job, JobStatus
-from tests.matrix_support import Case, api_call, in_
+from tests.jobs import make_job
+from tests.matrix_support import api, in_, page, pk, with_settings
 
 MEDIA = tempfile.mkdtemp(prefix="medvirk-matrix-jobs-")
 TARGETS = ("own", "foreign")
@@ -30,48 +28,24 @@ def job_for(d: DemoData, t: str) -> Job:
     creator = d.users["provestad.admin" if t == "foreign" else "koordinator"]
     job = Job.objects.filter(municipality=municipality, kind="matrix.job").first()
     if job is None:
-        job = Job.objects.create(
-            municipality=municipality,
-            kind="matrix.job",
-            created_by=creator,
-            status=JobStatus.DONE,
-            expires_at=timezone.now() + timedelta(days=7),
-            result_name="matrix.csv",
-            result_type="text/csv",
+        job = make_job(
+            creator, "matrix.job", JobStatus.DONE, result_name="matrix.csv", result_type="text/csv"
         )
         with override_settings(MEDIA_ROOT=MEDIA):
             job.result_file.save("matrix.csv", ContentFile(b"a;b\n"), save=True)
     return job
 
 
-def _with_media(call: Any) -> Any:
-    def run(c: Any, d: DemoData, t: str) -> Any:
-        with override_settings(MEDIA_ROOT=MEDIA):
-            return call(c, d, t)
-
-    return run
+job_id = pk(job_for)
 
 
 CASES = [
-    Case("jobs:job_detail", lambda c, d, t: c.get(f"/jobs/{job_for(d, t).pk}/"), in_(SEE), targets=TARGETS),
-    Case(
-        "jobs:job_download",
-        _with_media(lambda c, d, t: c.get(f"/jobs/{job_for(d, t).pk}/download/")),
-        in_(SEE),
-        targets=TARGETS,
+    page("jobs:job_detail", "/jobs/{j}/", in_(SEE), TARGETS, j=job_id),
+    with_settings(
+        page("jobs:job_download", "/jobs/{j}/download/", in_(SEE), TARGETS, j=job_id), MEDIA_ROOT=MEDIA
     ),
-    Case(
-        "api:GET /api/v1/jobs/{job_id}",
-        api_call("GET", lambda d, t: f"/api/v1/jobs/{job_for(d, t).pk}"),
-        in_(SEE),
-        api=True,
-        targets=TARGETS,
-    ),
-    Case(
-        "api:GET /api/v1/jobs/{job_id}/result",
-        _with_media(api_call("GET", lambda d, t: f"/api/v1/jobs/{job_for(d, t).pk}/result")),
-        in_(SEE),
-        api=True,
-        targets=TARGETS,
+    api("GET /api/v1/jobs/{job_id}", in_(SEE), TARGETS, job_id=job_id),
+    with_settings(
+        api("GET /api/v1/jobs/{job_id}/result", in_(SEE), TARGETS, job_id=job_id), MEDIA_ROOT=MEDIA
     ),
 ]

@@ -18,7 +18,7 @@ from medvirk.choice.demo import MUNICIPAL, PRIVATE_A, PRIVATE_B, SERVICE_NAME
 from medvirk.choice.models import ChoiceService, Client, OnlineRequest, Provider, Switch
 from medvirk.choice.services import ProviderData, RequestData
 from medvirk.core.actors import SystemActor
-from tests.matrix_support import ACTORS, ONCE, api, in_, page, post
+from tests.matrix_support import ACTORS, ONCE, api, in_, page, pk, post
 
 SERVICE_TARGETS = ("own", "foreign")
 PROVIDER_TARGETS = ("own", "sibling", "foreign")
@@ -188,12 +188,10 @@ def anywhere(*capabilities: str) -> Any:
     return lambda actor, target: any(actor in HOLDS[c] for c in capabilities)
 
 
-def S(d: DemoData, t: str) -> int:
-    return service_for(d, t).pk
+S = pk(service_for)
 
 
-def P(d: DemoData, t: str) -> int:
-    return provider_for(d, t).pk
+P = pk(provider_for)
 
 
 def _municipality(d: DemoData, t: str) -> str:

@@ -17,7 +17,7 @@ from medvirk.accounts.models import Role, RoleAssignment, User
 from medvirk.core.actors import SystemActor
 from medvirk.feedback import services
 from medvirk.feedback.models import Episode, Instrument, Service
-from tests.matrix_support import EKS, Case, any_, api_call, get, in_, uid
+from tests.matrix_support import EKS, ONCE, WORK, actors, any_, api, in_, page, pk, post, uid
 
 SYSTEM = SystemActor("permission matrix")
 # FEEDBACK_MANAGE anywhere (admin, analyst, unit leader).
@@ -36,14 +36,6 @@ CONVERSATION_ON = {"admin": EKS, "leder.solsikken": {"own"}, "provestad.admin": 
 STATS_ANY = {
     n: {"-"}
     for n in ("admin", "analytiker", "analytiker.nord", "leder.solsikken", "koordinator", "provestad.admin")
-}
-STATS_ON = {
-    "admin": EKS,
-    "analytiker": EKS,
-    "koordinator": EKS,
-    "analytiker.nord": {"own", "sibling"},
-    "leder.solsikken": {"own"},
-    "provestad.admin": {"foreign"},
 }
 DEFINITION = {
     "format": "medvirk-instrument/1",
@@ -67,6 +59,9 @@ def instrument_for(d: DemoData, t: str) -> Instrument:
     municipality = _municipality(d, t)
     found = Instrument.objects.filter(municipality=municipality, key="ors").first()
     return found or services.instrument_load(actor=SYSTEM, municipality=municipality, key="ors")
+
+
+instrument_id = pk(instrument_for)
 
 
 def service_for(d: DemoData, t: str) -> Service:
@@ -97,192 +92,98 @@ def episode_for(d: DemoData, t: str) -> Episode:
     return episode
 
 
-def eid(d: DemoData, t: str) -> int:
-    return episode_for(d, t).pk
+eid = pk(episode_for)
 
 
-def _episode_page(suffix: str, method: str = "get") -> Any:
-    def call(c: Any, d: DemoData, t: str) -> Any:
-        episode = episode_for(d, t)
-        url = f"/feedback/episodes/{episode.pk}/{suffix}"
-        if "{rater}" in url:
-            url = url.replace("{rater}", str(episode.raters.first().pk))
-        if "{link}" in url:
-            url = url.replace("{link}", str(episode.sessions.first().links.first().pk))
-        return getattr(c, method)(url)
-
-    return call
+def rater_id(d: DemoData, t: str) -> int:
+    return episode_for(d, t).raters.first().pk
 
 
+def link_id(d: DemoData, t: str) -> int:
+    return episode_for(d, t).sessions.first().links.first().pk
+
+
+E = "/feedback/episodes/{e}/"  # an episode's pages
 CASES = [
-    Case("feedback:caseload", get("/feedback/"), any_(NOBODY), per_target=False),
-    Case("feedback:episode_create", get("/feedback/new/"), any_(NOBODY), per_target=False),
-    Case("feedback:episode", _episode_page(""), in_(NOBODY), targets=TARGETS),
-    Case("feedback:episode_edit", _episode_page("edit/"), in_(NOBODY), targets=TARGETS),
-    Case("feedback:goals", _episode_page("goals/"), in_(NOBODY), targets=TARGETS),
-    Case("feedback:members", _episode_page("members/"), in_(NOBODY), targets=TARGETS),
-    Case("feedback:rater_create", _episode_page("raters/new/"), in_(NOBODY), targets=TARGETS),
-    Case("feedback:episode_close", _episode_page("close/"), in_(NOBODY), targets=TARGETS),
-    Case("feedback:episode_export", _episode_page("export/"), in_(NOBODY), targets=TARGETS),
-    Case("feedback:session_create", _episode_page("sessions/new/", "post"), in_(NOBODY), targets=TARGETS),
-    Case("feedback:session", _episode_page("sessions/1/"), in_(NOBODY), targets=TARGETS),
-    Case("feedback:link_create", _episode_page("sessions/1/link/", "post"), in_(NOBODY), targets=TARGETS),
-    Case("feedback:paper", _episode_page("sessions/1/paper/{rater}/"), in_(NOBODY), targets=TARGETS),
-    Case("feedback:link_revoke", _episode_page("links/{link}/revoke/", "post"), in_(NOBODY), targets=TARGETS),
-    Case("feedback:setup", get("/feedback/setup/"), any_(MANAGE_ANY), per_target=False),
-    Case(
+    page("feedback:caseload", "/feedback/", any_(NOBODY), ONCE),
+    page("feedback:episode_create", "/feedback/new/", any_(NOBODY), ONCE),
+    page("feedback:episode", E, in_(NOBODY), TARGETS, e=eid),
+    page("feedback:episode_edit", E + "edit/", in_(NOBODY), TARGETS, e=eid),
+    page("feedback:goals", E + "goals/", in_(NOBODY), TARGETS, e=eid),
+    page("feedback:members", E + "members/", in_(NOBODY), TARGETS, e=eid),
+    page("feedback:rater_create", E + "raters/new/", in_(NOBODY), TARGETS, e=eid),
+    page("feedback:episode_close", E + "close/", in_(NOBODY), TARGETS, e=eid),
+    page("feedback:episode_export", E + "export/", in_(NOBODY), TARGETS, e=eid),
+    post("feedback:session_create", E + "sessions/new/", in_(NOBODY), TARGETS, e=eid),
+    page("feedback:session", E + "sessions/1/", in_(NOBODY), TARGETS, e=eid),
+    post("feedback:link_create", E + "sessions/1/link/", in_(NOBODY), TARGETS, e=eid),
+    page("feedback:paper", E + "sessions/1/paper/{r}/", in_(NOBODY), TARGETS, e=eid, r=rater_id),
+    post("feedback:link_revoke", E + "links/{k}/revoke/", in_(NOBODY), TARGETS, e=eid, k=link_id),
+    page("feedback:setup", "/feedback/setup/", any_(MANAGE_ANY), ONCE),
+    page(
         "feedback:instrument_texts",
-        lambda c, d, t: c.get(f"/feedback/setup/instruments/{instrument_for(d, t).pk}/texts/"),
+        "/feedback/setup/instruments/{i}/texts/",
         in_(MANAGE_ROOT),
-        targets=TARGETS,
+        TARGETS,
+        i=instrument_id,
     ),
-    Case("feedback:service_create", get("/feedback/setup/services/new/"), any_(MANAGE_ANY), per_target=False),
-    Case(
-        "feedback:conversation_create",
-        get("/feedback/what-matters/new/"),
-        any_(CONVERSATION),
-        per_target=False,
-    ),
+    page("feedback:service_create", "/feedback/setup/services/new/", any_(MANAGE_ANY), ONCE),
+    page("feedback:conversation_create", "/feedback/what-matters/new/", any_(CONVERSATION), ONCE),
+    page("feedback:themes", "/feedback/what-matters/", any_(STATS_ANY), ONCE),
+    page("feedback:outcomes", "/feedback/outcomes/", any_(STATS_ANY), ONCE),
 ]
 
-
-def _episode_api(method: str, suffix: str, body: Any = None) -> Any:
-    return api_call(method, lambda d, t: f"/api/v1/feedback/episodes/{eid(d, t)}{suffix}", body)
-
-
-def _api(operation: str) -> str:
-    method, path = operation.split(" ", 1)
-    return f"api:{method} /api/v1/feedback{path}"
-
-
+A = "/api/v1/feedback"
+EP = A + "/episodes/{episode_id}"
 CASES += [
-    Case("feedback:themes", get("/feedback/what-matters/"), any_(STATS_ANY), per_target=False),
-    Case("feedback:outcomes", get("/feedback/outcomes/"), any_(STATS_ANY), per_target=False),
-    Case(
-        _api("GET /instruments"),
-        api_call("GET", lambda d, t: "/api/v1/feedback/instruments"),
-        any_(MANAGE_ANY),
-        per_target=False,
-        api=True,
-    ),
-    Case(
-        _api("GET /instruments/{instrument_id}/questionnaire"),
-        api_call("GET", lambda d, t: f"/api/v1/feedback/instruments/{instrument_for(d, t).pk}/questionnaire"),
+    api(f"GET {A}/instruments", any_(MANAGE_ANY), ONCE),
+    api(
+        f"GET {A}/instruments/{{instrument_id}}/questionnaire",
         in_(MANAGE_ROOT),
-        targets=TARGETS,
-        api=True,
+        TARGETS,
+        instrument_id=instrument_id,
     ),
-    Case(
-        _api("PUT /instruments/{instrument_id}/texts"),
-        api_call(
-            "PUT",
-            lambda d, t: f"/api/v1/feedback/instruments/{instrument_for(d, t).pk}/texts",
-            lambda d, t: {"version": "adult", "language": "nb", "texts": {"ors_1": "x"}},
-        ),
+    api(
+        f"PUT {A}/instruments/{{instrument_id}}/texts",
         in_(MANAGE_ROOT),
-        targets=TARGETS,
-        api=True,
+        TARGETS,
+        lambda d, t: {"version": "adult", "language": "nb", "texts": {"ors_1": "x"}},
+        instrument_id=instrument_id,
     ),
-    Case(
-        _api("POST /instruments/import"),
-        api_call(
-            "POST",
-            lambda d, t: "/api/v1/feedback/instruments/import",
-            lambda d, t: {"definition": DEFINITION},
-        ),
-        lambda a, t: a in {"admin", "analytiker", "provestad.admin"},
-        per_target=False,
-        api=True,
+    api(
+        f"POST {A}/instruments/import",
+        actors({"admin", "analytiker", "provestad.admin"}),
+        ONCE,
+        lambda d, t: {"definition": DEFINITION},
     ),
-    Case(
-        _api("GET /episodes"),
-        api_call("GET", lambda d, t: "/api/v1/feedback/episodes"),
-        any_(NOBODY),
-        per_target=False,
-        api=True,
-    ),
-    Case(
-        _api("POST /episodes"),
-        api_call(
-            "POST",
-            lambda d, t: "/api/v1/feedback/episodes",
-            lambda d, t: {"service_id": service_for(d, t).pk, "alias": "X"},
-        ),
+    api(f"GET {A}/episodes", any_(NOBODY), ONCE),
+    api(
+        f"POST {A}/episodes",
         in_(NOBODY),
-        targets=TARGETS,
-        api=True,
+        TARGETS,
+        lambda d, t: {"service_id": service_for(d, t).pk, "alias": "X"},
     ),
-    Case(_api("GET /episodes/{episode_id}"), _episode_api("GET", ""), in_(NOBODY), targets=TARGETS, api=True),
-    Case(
-        _api("POST /episodes/{episode_id}/sessions"),
-        _episode_api("POST", "/sessions", lambda d, t: {}),
+    api(f"GET {EP}", in_(NOBODY), TARGETS, episode_id=eid),
+    api(f"POST {EP}/sessions", in_(NOBODY), TARGETS, lambda d, t: {}, episode_id=eid),
+    api(
+        f"POST {EP}/sessions/{{number}}/ratings",
         in_(NOBODY),
-        targets=TARGETS,
-        api=True,
+        TARGETS,
+        lambda d, t: {"instrument_id": 1, "answers": {}},
+        episode_id=eid,
+        number=1,
     ),
-    Case(
-        _api("POST /episodes/{episode_id}/sessions/{number}/ratings"),
-        _episode_api("POST", "/sessions/1/ratings", lambda d, t: {"instrument_id": 1, "answers": {}}),
-        in_(NOBODY),
-        targets=TARGETS,
-        api=True,
-    ),
-    Case(
-        _api("POST /episodes/{episode_id}/sessions/{number}/links"),
-        _episode_api("POST", "/sessions/1/links"),
-        in_(NOBODY),
-        targets=TARGETS,
-        api=True,
-    ),
-    Case(
-        _api("PUT /episodes/{episode_id}/goals"),
-        _episode_api("PUT", "/goals", lambda d, t: {"goals": ["x"]}),
-        in_(NOBODY),
-        targets=TARGETS,
-        api=True,
-    ),
-    Case(
-        _api("POST /episodes/{episode_id}/close"),
-        _episode_api("POST", "/close", lambda d, t: {"end_reason": "planned"}),
-        in_(NOBODY),
-        targets=TARGETS,
-        api=True,
-    ),
-    Case(
-        _api("GET /episodes/{episode_id}/responses"),
-        _episode_api("GET", "/responses"),
-        in_(NOBODY),
-        targets=TARGETS,
-        api=True,
-    ),
-    Case(
-        _api("GET /episodes/{episode_id}/record"),
-        _episode_api("GET", "/record"),
-        in_(NOBODY),
-        targets=TARGETS,
-        api=True,
-    ),
-    Case(
-        _api("GET /outcomes"),
-        api_call("GET", lambda d, t: "/api/v1/feedback/outcomes"),
-        any_(STATS_ANY),
-        per_target=False,
-        api=True,
-    ),
-    Case(
-        _api("POST /conversations"),
-        api_call(
-            "POST",
-            lambda d, t: "/api/v1/feedback/conversations",
-            lambda d, t: {"unit_id": uid(d, t), "goals": ["Gå tur"]},
-        ),
+    api(f"POST {EP}/sessions/{{number}}/links", in_(NOBODY), TARGETS, episode_id=eid, number=1),
+    api(f"PUT {EP}/goals", in_(NOBODY), TARGETS, lambda d, t: {"goals": ["x"]}, episode_id=eid),
+    api(f"POST {EP}/close", in_(NOBODY), TARGETS, lambda d, t: {"end_reason": "planned"}, episode_id=eid),
+    api(f"GET {EP}/responses", in_(NOBODY), TARGETS, episode_id=eid),
+    api(f"GET {EP}/record", in_(NOBODY), TARGETS, episode_id=eid),
+    api(f"GET {A}/outcomes", any_(STATS_ANY), ONCE),
+    api(
+        f"POST {A}/conversations",
         in_(CONVERSATION_ON),
-        api=True,
+        None,
+        lambda d, t: {"unit_id": uid(d, t), "goals": ["Gå tur"]},
     ),
-    Case(
-        _api("GET /what-matters"),
-        api_call("GET", lambda d, t: f"/api/v1/feedback/what-matters?unit_id={uid(d, t)}"),
-        in_(STATS_ON),
-        api=True,
-    ),
+    api(f"GET {A}/what-matters", in_(WORK), query="unit_id={u}", u=uid),
 ]

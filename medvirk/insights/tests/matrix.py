@@ -8,7 +8,7 @@ from medvirk.accounts.demo import DemoData
 from medvirk.core.models import Job, JobStatus
 from medvirk.surveys import services
 from medvirk.surveys.models import Survey, SurveyStatus
-from tests.matrix_support import EKS, VIEW, Case, any_, api_call, get, in_, staff, target_unit, uid
+from tests.matrix_support import EKS, ONCE, VIEW, Case, any_, api, in_, page, pk, staff, target_unit, uid
 
 from .factories import answer_many, kindergartens, make_survey
 
@@ -35,23 +35,16 @@ def _survey(d: DemoData, t: str, *, answered: bool = False) -> Survey:
     return survey
 
 
-def _page(suffix: str, **kw: Any) -> Any:
-    def call(c: Any, d: DemoData, t: str) -> Any:
-        survey = _survey(d, t, **kw)
-        return c.get(f"/results/{survey.pk}/{suffix}?unit={target_unit(d, t).pk}&question=q_overall&by=unit")
-
-    return call
+survey_id = pk(_survey)
 
 
-def _api(suffix: str, **kw: Any) -> Any:
-    return api_call(
-        "GET",
-        lambda d, t: (
-            f"/api/v1/results/surveys/{_survey(d, t, **kw).pk}{suffix}"
-            + ("&" if "?" in suffix else "?")
-            + f"unit_id={target_unit(d, t).pk}"
-        ),
-    )
+def answered_id(d: DemoData, t: str) -> int:
+    return _survey(d, t, answered=True).pk
+
+
+R = "/results/{s}/"
+Q = "?unit={u}&question=q_overall&by=unit"  # the query string of each results page
+API = "GET /api/v1/results/surveys/{survey_id}"
 
 
 def _prepare(c: Any, d: DemoData, t: str) -> Any:
@@ -81,78 +74,55 @@ def _prepare_report(c: Any, d: DemoData, t: str) -> Any:
 
 
 def _api_prepare(c: Any, d: DemoData, t: str) -> Any:
-    response = api_call(
-        "POST",
-        lambda d, t: f"/api/v1/results/surveys/{_survey(d, t, answered=True).pk}/exports",
-        lambda d, t: {"unit_id": target_unit(d, t).pk, "format": "xlsx"},
-    )(c, d, t)
+    response = api(
+        "POST /api/v1/results/surveys/{survey_id}/exports",
+        in_(RAW),
+        None,
+        lambda d, t: {"unit_id": uid(d, t), "format": "xlsx"},
+        survey_id=answered_id,
+    ).call(c, d, t)
     _job_done(response.status_code == 202)
     return response
 
 
-CASES: list = [
-    Case("insights:survey_list", lambda c, d, t: c.get("/results/"), any_(VIEW), per_target=False),
-    Case("insights:survey_results", _page(""), in_(VIEW)),
-    Case("insights:crosstab", _page("crosstab/"), in_(VIEW)),
-    Case("insights:text_answers", _page("text/"), in_(VIEW)),
-    Case("insights:export", _page("export/"), in_(VIEW)),
-    Case("insights:report_pdf", _page("report.pdf"), in_(VIEW)),
+CASES: list[Case] = [
+    page("insights:survey_list", "/results/", any_(VIEW), ONCE),
+    page("insights:survey_results", R + Q, in_(VIEW), s=survey_id, u=uid),
+    page("insights:crosstab", R + "crosstab/" + Q, in_(VIEW), s=survey_id, u=uid),
+    page("insights:text_answers", R + "text/" + Q, in_(VIEW), s=survey_id, u=uid),
+    page("insights:export", R + "export/" + Q, in_(VIEW), s=survey_id, u=uid),
+    page("insights:report_pdf", R + "report.pdf" + Q, in_(VIEW), s=survey_id, u=uid),
     Case("insights:report_pdf_start", _prepare_report, in_(VIEW)),
-    Case("insights:export_raw", _page("responses/", answered=True), in_(RAW)),
+    page("insights:export_raw", R + "responses/" + Q, in_(RAW), s=answered_id, u=uid),
     Case("insights:export_raw_start", _prepare, in_(RAW)),
-    Case(
-        "api:GET /api/v1/results/surveys",
-        api_call("GET", lambda d, t: "/api/v1/results/surveys"),
-        staff,
-        per_target=False,
-        api=True,
-    ),
-    Case("api:GET /api/v1/results/surveys/{survey_id}", _api(""), in_(VIEW), api=True),
-    Case(
-        "api:GET /api/v1/results/surveys/{survey_id}/crosstab",
-        _api("/crosstab?question=q_overall&by=gender"),
+    api("GET /api/v1/results/surveys", staff, ONCE),
+    api(API, in_(VIEW), query="unit_id={u}", survey_id=survey_id, u=uid),
+    api(
+        API + "/crosstab",
         in_(VIEW),
-        api=True,
+        query="question=q_overall&by=gender&unit_id={u}",
+        survey_id=survey_id,
+        u=uid,
     ),
-    Case("api:GET /api/v1/results/surveys/{survey_id}/export", _api("/export"), in_(VIEW), api=True),
-    Case(
-        "api:GET /api/v1/results/surveys/{survey_id}/text", _api("/text?question=q_why"), in_(VIEW), api=True
-    ),
-    Case(
-        "api:GET /api/v1/results/surveys/{survey_id}/responses",
-        _api("/responses?format=sav", answered=True),
-        in_(RAW),
-        api=True,
-    ),
+    api(API + "/export", in_(VIEW), query="unit_id={u}", survey_id=survey_id, u=uid),
+    api(API + "/text", in_(VIEW), query="question=q_why&unit_id={u}", survey_id=survey_id, u=uid),
+    api(API + "/responses", in_(RAW), query="format=sav&unit_id={u}", survey_id=answered_id, u=uid),
     Case("api:POST /api/v1/results/surveys/{survey_id}/exports", _api_prepare, in_(RAW), api=True),
 ]
 
 # The equity report (``views_equity``, under /population/equity/) and its API.
-EQUITY_API = "/api/v1/population"
 CASES += [
-    Case("equity:index", get("/population/equity/"), any_(VIEW), per_target=False),
-    Case(
-        "equity:export",
-        lambda c, d, t: c.get(f"/population/equity/units/{uid(d, t)}/export.csv?year=2026"),
-        in_(VIEW),
-    ),
-    Case(
-        "equity:report",
-        lambda c, d, t: c.get(f"/population/equity/units/{uid(d, t)}/"),
-        in_(VIEW),
-    ),
-    Case(
-        "api:GET /api/v1/population/units/{unit_id}/representation",
-        api_call("GET", lambda d, t: f"{EQUITY_API}/units/{uid(d, t)}/representation"),
-        in_(VIEW),
-        api=True,
-    ),
-    Case(
-        "api:GET /api/v1/population/units/{unit_id}/gaps",
-        api_call("GET", lambda d, t: f"{EQUITY_API}/units/{uid(d, t)}/gaps?survey_id={_closed_survey_id(d)}"),
+    page("equity:index", "/population/equity/", any_(VIEW), ONCE),
+    page("equity:export", "/population/equity/units/{u}/export.csv?year=2026", in_(VIEW), u=uid),
+    page("equity:report", "/population/equity/units/{u}/", in_(VIEW), u=uid),
+    api("GET /api/v1/population/units/{unit_id}/representation", in_(VIEW), unit_id=uid),
+    api(
+        "GET /api/v1/population/units/{unit_id}/gaps",
         # The survey belongs to Eksempel kommune, so a Prøvestad unit never finds it.
         lambda a, t: t in VIEW.get(a, set()) and t != "foreign",
-        api=True,
+        query="survey_id={s}",
+        unit_id=uid,
+        s=lambda d, t: _closed_survey_id(d),
     ),
 ]
 

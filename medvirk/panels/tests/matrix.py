@@ -11,7 +11,7 @@ from medvirk.accounts.demo import DemoData
 from medvirk.panels import selection, services
 from medvirk.panels.demo import seed_volunteers
 from medvirk.panels.models import Council, Panel, PanelMember, Volunteer
-from tests.matrix_support import ONCE, any_, api, in_, page, post
+from tests.matrix_support import ONCE, any_, api, in_, page, pk, post
 
 TARGETS = ("own", "foreign")
 # PANELS_MANAGE anywhere in the municipality: administrators and coordinators.
@@ -61,8 +61,7 @@ def volunteer_for(d: DemoData, t: str) -> Volunteer:
     return volunteer
 
 
-def pid(d: DemoData, t: str) -> int:
-    return panel_for(d, t).pk
+pid = pk(panel_for)
 
 
 def member(d: DemoData, t: str) -> PanelMember:
@@ -75,12 +74,10 @@ def report_panel(d: DemoData, t: str) -> int:
     return panel_for(d, t, selected=True).pk
 
 
-def vid(d: DemoData, t: str) -> int:
-    return volunteer_for(d, t).pk
+vid = pk(volunteer_for)
 
 
-def cid(d: DemoData, t: str) -> int:
-    return council_for(d, t).pk
+cid = pk(council_for)
 
 
 M = in_(MANAGE)

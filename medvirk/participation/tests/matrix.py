@@ -3,7 +3,7 @@
 Each target stands for an activity, finding and measure of the target unit (own = Solsikken
 barnehage, sibling = Nordlys barnehage, district = Sørbyen barnehage, root = the municipality,
 foreign = Torget barnehage in Prøvestad). Reading needs RESULTS_VIEW (the shared VIEW table);
-changes need PARTICIPATION_MANAGE (MANAGE_P below).
+changes need PARTICIPATION_MANAGE (the shared WORK table).
 """
 
 from __future__ import annotations
@@ -18,17 +18,26 @@ from django.test import override_settings
 from medvirk.accounts.demo import DemoData
 from medvirk.participation import services, sharing
 from medvirk.participation.models import Activity, ActivityAttachment, Finding, Measure
+from medvirk.participation.tests.factories import make_activity
 from tests.images import PNG
-from tests.matrix_support import EKS, ONCE, VIEW, Case, any_, api, in_, page, post, staff, target_unit, uid
+from tests.matrix_support import (
+    ONCE,
+    VIEW,
+    WORK,
+    Case,
+    actors,
+    any_,
+    api,
+    in_,
+    page,
+    pk,
+    post,
+    staff,
+    target_unit,
+    uid,
+    with_settings,
+)
 
-MANAGE_P = {
-    "admin": EKS,
-    "analytiker": EKS,
-    "koordinator": EKS,
-    "analytiker.nord": {"own", "sibling"},
-    "leder.solsikken": {"own"},
-    "provestad.admin": {"foreign"},
-}
 MEDIA = tempfile.mkdtemp(prefix="medvirk-matrix-media-")
 
 
@@ -41,16 +50,7 @@ def activity_for(d: DemoData, t: str) -> Activity:
     existing = Activity.objects.filter(owner_unit=unit, title="Matrise-møte").first()
     if existing:
         return existing
-    return services.activity_create(
-        actor=_actor(d, t),
-        owner_unit=unit,
-        title="Matrise-møte",
-        kind="user_meeting",
-        ladder="dialogue",
-        level="group",
-        invited="open",
-        starts_on=datetime.date(2026, 5, 1),
-    )
+    return make_activity(d, unit, _actor(d, t), title="Matrise-møte", starts_on=datetime.date(2026, 5, 1))
 
 
 def finding_for(d: DemoData, t: str) -> Finding:
@@ -84,30 +84,13 @@ def attachment_for(d: DemoData, t: str) -> ActivityAttachment:
         )
 
 
-def _download(c: Any, d: DemoData, t: str) -> Any:
-    attachment = attachment_for(d, t)
-    with override_settings(MEDIA_ROOT=MEDIA):
-        return c.get(f"/participation/attachments/{attachment.pk}/")
+aid = pk(activity_for)
 
 
-def _upload(c: Any, d: DemoData, t: str) -> Any:
-    with override_settings(MEDIA_ROOT=MEDIA):
-        return c.post(
-            f"/participation/activities/{activity_for(d, t).pk}/attachments/",
-            {"file": SimpleUploadedFile("notat.png", PNG)},
-        )
+fid = pk(finding_for)
 
 
-def aid(d: DemoData, t: str) -> int:
-    return activity_for(d, t).pk
-
-
-def fid(d: DemoData, t: str) -> int:
-    return finding_for(d, t).pk
-
-
-def mid(d: DemoData, t: str) -> int:
-    return measure_for(d, t).pk
+mid = pk(measure_for)
 
 
 # Comparing municipalities needs results access to one's whole municipality; sharing figures
@@ -147,13 +130,9 @@ def _revoke_api(c: Any, d: DemoData, t: str) -> Any:
     return c.delete("/api/v1/participation/sharing/provestad")
 
 
-def _actors(names: set[str]) -> Any:
-    return lambda actor, target: actor in names
-
-
 P = "/participation"
 VIEW_P = in_(VIEW)
-EDIT_P = in_(MANAGE_P)
+EDIT_P = in_(WORK)
 
 
 def _activity(d: DemoData, t: str) -> dict[str, Any]:
@@ -180,8 +159,25 @@ CASES = [
     page("participation:activity_document", P + "/activities/{a}/document/", EDIT_P, a=aid),
     page("participation:activity_reflection", P + "/activities/{a}/reflection/?seed=1", EDIT_P, a=aid),
     post("participation:activity_evaluation", P + "/activities/{a}/evaluation/", EDIT_P, a=aid),
-    Case("participation:attachment_add", _upload, EDIT_P),
-    Case("participation:attachment_download", _download, VIEW_P),
+    with_settings(
+        post(
+            "participation:attachment_add",
+            P + "/activities/{a}/attachments/",
+            EDIT_P,
+            data=lambda d, t: {"file": SimpleUploadedFile("notat.png", PNG)},
+            a=aid,
+        ),
+        MEDIA_ROOT=MEDIA,
+    ),
+    with_settings(
+        page(
+            "participation:attachment_download",
+            P + "/attachments/{x}/",
+            VIEW_P,
+            x=lambda d, t: attachment_for(d, t).pk,
+        ),
+        MEDIA_ROOT=MEDIA,
+    ),
     page("participation:finding_list", P + "/findings/", any_(VIEW), ONCE),
     page("participation:finding_create", P + "/findings/new/?unit={u}", EDIT_P, u=uid),
     page("participation:finding_edit", P + "/findings/{f}/", EDIT_P, f=fid),
@@ -200,31 +196,31 @@ CASES = [
     page("participation:bank", P + "/bank/?q=tiltak", any_(VIEW), ONCE),
     page("participation:cycle_overview", P + "/cycle/?year=2026", any_(VIEW), ONCE),
     page("participation:cycle_edit", P + "/cycle/{u}/?year=2026", EDIT_P, u=uid),
-    page("participation:compare", P + "/compare/", _actors(ROOT_VIEW), ONCE),
-    Case("participation:compare", _compare_page, _actors(EKS_ROOT_VIEW), per_target=False),
-    page("participation:sharing", P + "/compare/sharing/", _actors(ROOT_VIEW), ONCE),
+    page("participation:compare", P + "/compare/", actors(ROOT_VIEW), ONCE),
+    Case("participation:compare", _compare_page, actors(EKS_ROOT_VIEW), per_target=False),
+    page("participation:sharing", P + "/compare/sharing/", actors(ROOT_VIEW), ONCE),
     post(
         "participation:sharing",
         P + "/compare/sharing/",
-        _actors(ROOT_MANAGE),
+        actors(ROOT_MANAGE),
         ONCE,
         data=lambda d, t: {"partner": "eksempel"},
     ),
     Case(
-        "participation:sharing_revoke", _revoke, _actors(ROOT_MANAGE - {"provestad.admin"}), per_target=False
+        "participation:sharing_revoke", _revoke, actors(ROOT_MANAGE - {"provestad.admin"}), per_target=False
     ),
     # the API
     Case(
         "api:GET /api/v1/participation/compare",
         _compare_api,
-        _actors(EKS_ROOT_VIEW),
+        actors(EKS_ROOT_VIEW),
         per_target=False,
         api=True,
     ),
-    api("GET /api/v1/participation/sharing", _actors(ROOT_VIEW), ONCE),
+    api("GET /api/v1/participation/sharing", actors(ROOT_VIEW), ONCE),
     api(
         "POST /api/v1/participation/sharing",
-        _actors(ROOT_MANAGE),
+        actors(ROOT_MANAGE),
         ONCE,
         lambda d, t: {"partner": "provestad"},
         refused=lambda a, t: a == "provestad.admin",
@@ -232,7 +228,7 @@ CASES = [
     Case(
         "api:DELETE /api/v1/participation/sharing/{slug}",
         _revoke_api,
-        _actors(ROOT_MANAGE - {"provestad.admin"}),
+        actors(ROOT_MANAGE - {"provestad.admin"}),
         per_target=False,
         api=True,
     ),

@@ -14,7 +14,7 @@ from medvirk.core.actors import SystemActor
 from medvirk.partners import services
 from medvirk.partners.models import ContactPerson, Organisation, Proposal
 from medvirk.partners.services import OrganisationData
-from tests.matrix_support import EKS, ONCE, VIEW, any_, api, in_, page, post, uid
+from tests.matrix_support import ONCE, VIEW, WORK, any_, api, in_, page, pk, post, uid
 
 ORG_TARGETS = ("own", "foreign")
 UNIT_TARGETS = ("own", "sibling", "district", "foreign")
@@ -28,15 +28,8 @@ MANAGE = {
     "koordinator": {"own"},
     "provestad.admin": {"foreign"},
 }
-# CONTACT_LOG on a unit (administrators, analysts, coordinators, unit leaders on their unit).
-LOG = {
-    "admin": EKS,
-    "analytiker": EKS,
-    "koordinator": EKS,
-    "analytiker.nord": {"own", "sibling"},
-    "leder.solsikken": {"own"},
-    "provestad.admin": {"foreign"},
-}
+# CONTACT_LOG on a unit: the shared WORK table (all roles but read-only access, where they see).
+LOG = WORK
 # Invite: read the organisation and hold CONTACT_LOG somewhere.
 INVITE = {a: ({"foreign"} if a == "provestad.admin" else {"own"}) for a in LOG}
 
@@ -48,8 +41,7 @@ def org_for(d: DemoData, target: str) -> Organisation:
     return org
 
 
-def oid(d: DemoData, t: str) -> int:
-    return org_for(d, t).pk
+oid = pk(org_for)
 
 
 def contact_for(d: DemoData, t: str) -> ContactPerson:
@@ -81,12 +73,10 @@ def _contact_body(d: DemoData, t: str) -> dict[str, Any]:
     return {"organisation_id": oid(d, t), "date": "2026-02-01", "kind": "consulted"}
 
 
-def contact_id(d: DemoData, t: str) -> int:
-    return contact_for(d, t).pk
+contact_id = pk(contact_for)
 
 
-def proposal_id(d: DemoData, t: str) -> int:
-    return proposal_for(d, t).pk
+proposal_id = pk(proposal_for)
 
 
 def _mapping_body(d: DemoData, t: str) -> dict[str, Any]:

@@ -7,21 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from medvirk.accounts.demo import DemoData
-from tests.matrix_support import ONCE, api, in_, page, uid
+from tests.matrix_support import DESIGN, ONCE, actors, api, in_, page, uid
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
 # Population data is municipality-wide: managed by administrators and analysts at the root.
 MANAGERS = {"admin", "analytiker", "provestad.admin"}
 EKS_MANAGERS = {"admin", "analytiker"}  # may see a table of Eksempel kommune
-EKS = {"own", "sibling", "district", "root"}
-USER_COUNTS = {
-    "admin": EKS,
-    "analytiker": EKS,
-    "analytiker.nord": {"own", "sibling"},
-    "leder.solsikken": {"own"},
-    "provestad.admin": {"foreign"},
-}
+USER_COUNTS = DESIGN  # a unit's user counts: who may design its surveys
 
 
 def table(d: DemoData) -> Any:
@@ -45,10 +38,6 @@ def sample_document() -> Any:
     return json.loads((DATA / "10826_eksempel.json").read_text(encoding="utf-8"))
 
 
-def who(names: set[str]):
-    return lambda actor, target: actor in names
-
-
 def table_id(d: DemoData, t: str) -> int:
     return table(d).pk
 
@@ -57,7 +46,7 @@ def table_and_entry(d: DemoData, t: str) -> tuple[int, int]:
     return entry(d)  # one import: the table and its entry of the same table
 
 
-MANAGE, EKS_MANAGE, COUNTS = who(MANAGERS), who(EKS_MANAGERS), in_(USER_COUNTS)
+MANAGE, EKS_MANAGE, COUNTS = actors(MANAGERS), actors(EKS_MANAGERS), in_(USER_COUNTS)
 CASES = [
     page("population:tables", "/population/", MANAGE, ONCE),
     page("population:table_import", "/population/import/", MANAGE, ONCE),

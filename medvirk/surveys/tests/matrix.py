@@ -13,7 +13,7 @@ from typing import Any
 from medvirk.accounts.demo import DemoData
 from medvirk.surveys import services
 from medvirk.surveys.models import Survey, SurveyUnit
-from tests.matrix_support import EKS, ONCE, Case, api, in_, page, post, staff
+from tests.matrix_support import DESIGN, EKS, ONCE, Case, api, in_, page, pk, post, staff
 from tests.sample_survey import sample_definition
 
 # Who may distribute (see answers, links, codes) each survey; who may design it.
@@ -23,13 +23,6 @@ DISTRIBUTE = {
     "koordinator": EKS,
     "analytiker.nord": {"own", "sibling", "root"},
     "leder.solsikken": {"own", "root"},
-    "provestad.admin": {"foreign"},
-}
-DESIGN = {
-    "admin": EKS,
-    "analytiker": EKS,
-    "analytiker.nord": {"own", "sibling"},
-    "leder.solsikken": {"own"},
     "provestad.admin": {"foreign"},
 }
 UNIT_DISTRIBUTE = {
@@ -101,16 +94,14 @@ def unit_for(d: DemoData, target: str) -> SurveyUnit:
     return SurveyUnit.objects.get(survey=survey_for(d, "root"), unit=d.units[OWNERS[target]])
 
 
-def sid(d: DemoData, t: str) -> int:
-    return survey_for(d, t).pk
+sid = pk(survey_for)
 
 
 def survey_of_unit(d: DemoData, t: str) -> int:
     return unit_for(d, t).survey_id
 
 
-def unit_id(d: DemoData, t: str) -> int:
-    return unit_for(d, t).pk
+unit_id = pk(unit_for)
 
 
 def _make_codes(c: Any, d: DemoData, t: str) -> Any:

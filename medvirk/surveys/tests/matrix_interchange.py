@@ -10,25 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from medvirk.accounts.demo import DemoData
-from tests.matrix_support import EKS, Case, any_, api_call, get, in_, target_unit
+from tests.matrix_support import DESIGN, ONCE, WORK, any_, api, in_, page, target_unit
 from tests.sample_survey import sample_definition
 
-# Who holds each capability on which target (hand-written, as in tests/matrix_support.py).
-DISTRIBUTE = {
-    "admin": EKS,
-    "analytiker": EKS,
-    "koordinator": EKS,
-    "analytiker.nord": {"own", "sibling"},
-    "leder.solsikken": {"own"},
-    "provestad.admin": {"foreign"},
-}
-DESIGN = {
-    "admin": EKS,
-    "analytiker": EKS,
-    "analytiker.nord": {"own", "sibling"},
-    "leder.solsikken": {"own"},
-    "provestad.admin": {"foreign"},
-}
+# Who may download a survey: WORK (surveys.distribute); import one: DESIGN (tests/matrix_support.py).
 
 
 def survey_on(d: DemoData, t: str) -> int:
@@ -48,28 +33,9 @@ def _import_body(d: DemoData, t: str) -> Any:
 
 
 CASES = [
-    Case(
-        "surveys_interchange:export_json",
-        lambda c, d, t: c.get(f"/surveys/{survey_on(d, t)}/export.json"),
-        in_(DISTRIBUTE),
-    ),
-    Case(
-        "surveys_interchange:export_xlsx",
-        lambda c, d, t: c.get(f"/surveys/{survey_on(d, t)}/export.xlsx"),
-        in_(DISTRIBUTE),
-    ),
-    Case("surveys_interchange:import", get("/surveys/import/"), any_(DESIGN), per_target=False),
-    Case(
-        "api:GET /api/v1/surveys/{survey_id}/xlsform",
-        api_call("GET", lambda d, t: f"/api/v1/surveys/{survey_on(d, t)}/xlsform"),
-        in_(DISTRIBUTE),
-        api=True,
-    ),
-    Case(
-        "api:POST /api/v1/surveys/import",
-        api_call("POST", lambda d, t: "/api/v1/surveys/import", _import_body),
-        any_(DESIGN),
-        per_target=False,
-        api=True,
-    ),
+    page("surveys_interchange:export_json", "/surveys/{s}/export.json", in_(WORK), s=survey_on),
+    page("surveys_interchange:export_xlsx", "/surveys/{s}/export.xlsx", in_(WORK), s=survey_on),
+    page("surveys_interchange:import", "/surveys/import/", any_(DESIGN), ONCE),
+    api("GET /api/v1/surveys/{survey_id}/xlsform", in_(WORK), survey_id=survey_on),
+    api("POST /api/v1/surveys/import", any_(DESIGN), ONCE, _import_body),
 ]
