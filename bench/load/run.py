@@ -289,11 +289,7 @@ def main() -> None:
         *checks,
     ]
     text = "\n".join(head) + "\n"
-    print(text)
-    if not args.no_write:
-        path = Path(args.out)
-        intro = path.read_text().split("<!-- results -->")[0] if path.exists() else "# bench/load\n\n"
-        path.write_text(intro.rstrip() + "\n\n<!-- results -->\n" + text)
+    harness.write_results(text, args.out, no_write=args.no_write, title="bench/load")
     if "FAIL" in text:
         sys.exit(1)
 

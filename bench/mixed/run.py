@@ -415,11 +415,7 @@ def main() -> None:
         "",
         *slow_requests({"idle": idle, "mixed": mixed}),
     ]) + "\n"  # fmt: skip
-    print(text)
-    if not args.no_write:
-        path = Path(args.out)
-        intro = path.read_text().split("<!-- results -->")[0] if path.exists() else "# bench/mixed\n\n"
-        path.write_text(intro.rstrip() + "\n\n<!-- results -->\n" + text)
+    harness.write_results(text, args.out, no_write=args.no_write, title="bench/mixed")
 
 
 if __name__ == "__main__":

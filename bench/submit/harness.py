@@ -523,3 +523,16 @@ def machine() -> str:
         mem = f"{int(Path('/proc/meminfo').read_text().split()[1]) / 1024 / 1024:.0f} GiB"
     pg = subprocess.run([str(_pg_bin() / "postgres"), "--version"], capture_output=True, text=True).stdout
     return f"{os.cpu_count()} CPUs ({cpu}), {mem} RAM, {pg.strip()}, Python {sys.version.split()[0]}"
+
+
+RESULTS_MARK = "<!-- results -->"
+
+
+def write_results(text: str, out: str, *, no_write: bool, title: str) -> None:
+    """Print a run's report and, unless ``no_write``, put it in the RESULTS.md ``out`` below its
+    ``<!-- results -->`` line: what stands above the line (the bench's description) stays."""
+    print(text)
+    if not no_write:
+        path = Path(out)
+        intro = path.read_text().split(RESULTS_MARK)[0] if path.exists() else f"# {title}\n\n"
+        path.write_text(intro.rstrip() + f"\n\n{RESULTS_MARK}\n" + text)

@@ -195,11 +195,7 @@ def main() -> None:
         *cpu,
     ]
     text = "\n".join(report) + "\n"
-    print(text)
-    if not args.no_write:
-        path = Path(args.out)
-        head = path.read_text().split("<!-- results -->")[0] if path.exists() else "# bench/submit\n\n"
-        path.write_text(head.rstrip() + "\n\n<!-- results -->\n" + text)
+    harness.write_results(text, args.out, no_write=args.no_write, title="bench/submit")
 
 
 if __name__ == "__main__":
