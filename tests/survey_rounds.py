@@ -10,6 +10,7 @@ from django.test import Client
 
 from medvirk.accounts.demo import DemoData
 from medvirk.surveys import services
+from medvirk.surveys.answering.answer_store import SubmissionTarget
 from medvirk.surveys.models import Survey, SurveyUnit
 from tests.sample_survey import sample_definition
 
@@ -41,8 +42,11 @@ def open_round(
     return SurveyUnit.objects.select_related("survey", "unit").get(survey=survey)
 
 
-def submit(su: SurveyUnit, answers: dict[str, Any], key: str, **extra: Any) -> tuple[Any, bool]:
-    """Send one whole response in bokmål, as a respondent (``extra``: e.g. the channel)."""
+def submit(
+    su: SurveyUnit | SubmissionTarget, answers: dict[str, Any], key: str, **extra: Any
+) -> tuple[Any, bool]:
+    """Send one whole response in bokmål to ``su`` (a survey unit, or the submission path's target),
+    as a respondent (``extra``: e.g. the channel)."""
     return services.response_submit_complete(
         actor=services.RESPONDENT,
         survey_unit=su,
