@@ -247,7 +247,7 @@ def test_an_earlier_decision_that_lost_a_part_is_never_a_500(
     disclosure.clear_cache()
 
 
-@pytest.mark.usefixtures("_english")
+@pytest.mark.usefixtures("in_english")
 @override_settings(CACHES=SHARED)
 def test_while_answers_keep_arriving_a_worker_reads_the_earlier_decisions_once(
     demo: DemoData, client_as: Any, monkeypatch: pytest.MonkeyPatch
