@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from django import template
 from django.template import Engine
-from django.template.base import FilterExpression, NodeList, Parser, Token
+from django.template.base import FilterExpression, NodeList, Parser, TextNode, Token
 from django.template.context import Context
 from django.utils.safestring import mark_safe
 
@@ -39,11 +39,16 @@ class PostFormNode(template.Node):
         self.options = options
         self.nodelist_fields = fields
         self.nodelist_actions = actions
+        # An empty body (decided here, not by what it renders to: fields that render to nothing
+        # must stay nothing) stands for {{ form }}.
+        self.shows_form = all(isinstance(node, TextNode) and not node.s.strip() for node in fields)
 
     def render(self, context: Context) -> str:
         values = {name: expression.resolve(context) for name, expression in self.options.items()}
-        fields = self.nodelist_fields.render(context)
-        values["fields"] = mark_safe(fields) if fields.strip() else context.get("form", "")
+        if self.shows_form:
+            values["fields"] = context.get("form", "")
+        else:
+            values["fields"] = mark_safe(self.nodelist_fields.render(context))
         values["actions"] = mark_safe(self.nodelist_actions.render(context))
         values["csrf_token"] = context.get("csrf_token")
         engine = context.template.engine if context.template is not None else Engine.get_default()

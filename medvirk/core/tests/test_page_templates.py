@@ -84,3 +84,11 @@ def test_page_title_repeats_the_pages_title_block() -> None:
     )
     assert engine.get_template("other").render(Context()) == "<title>Hello</title><h1>Other</h1>"
     assert engine.get_template("base").render(Context()) == "<title></title><h1></h1>"
+
+
+def test_postform_body_that_renders_nothing_stays_empty() -> None:
+    html = _render(
+        "{% postform %}{% if shown %}<p>x</p>{% endif %}{% endpostform %}", form="WHOLE FORM", shown=False
+    )
+    assert "WHOLE FORM" not in html
+    assert "<p>x</p>" not in html
