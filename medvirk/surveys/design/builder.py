@@ -25,8 +25,8 @@ from medvirk.core.errors import ServiceError
 
 from .. import qtypes
 from ..enums import SurveysErrorCode
-from .definition import LOCAL_PREFIX, OTHER_OPTION, Definition, DefinitionError, other_key
-from .parser import parse_definition
+from .definition import LOCAL_PREFIX, OTHER_OPTION, Definition, other_key
+from .parser import parse_or_refuse
 
 Document = dict[str, Any]
 MAX_KEY = 40  # a slug longer than this is cut at a word boundary: keys appear in exports' headers
@@ -153,14 +153,7 @@ def check(document: Mapping[str, Any]) -> Definition:
     problems = logic_problems(document)
     if problems:
         raise _fail(problems[0], field="condition")
-    try:
-        return parse_definition(document)
-    except DefinitionError as exc:
-        lines = "; ".join(f"{where}: {what}" for where, what in exc.problems[:5])
-        raise ServiceError(
-            SurveysErrorCode.DEFINITION_INVALID,
-            _("The survey definition has problems: %(problems)s") % {"problems": lines},
-        ) from exc
+    return parse_or_refuse(document, listed=5)
 
 
 def _leaves(condition: Any) -> Iterator[Mapping[str, Any]]:

@@ -57,10 +57,11 @@ def _carry_hidden_options(old: Mapping[str, Any], new: dict[str, Any]) -> None:
 
 def _store(actor: Actor, su: SurveyUnit, items: list[dict[str, Any]], event: dict[str, Any]) -> None:
     """Validate the unit's definition with ``items``, give new keys ids, save, bump the version."""
-    from .services import _parse, _sync_registry
+    from .parser import parse_or_refuse
+    from .services import _sync_registry
 
     probe = SurveyUnit(pk=su.pk, survey=su.survey, unit=su.unit, local_questions=items)
-    definition = _parse(unit_document(probe))
+    definition = parse_or_refuse(unit_document(probe))
     local_sections = tuple(s for s in definition.sections if s.key == section_key(su.unit_id))
     if local_sections:
         only_local = dataclasses.replace(definition, sections=local_sections)

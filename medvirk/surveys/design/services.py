@@ -21,8 +21,8 @@ from .. import qtypes
 from ..enums import SurveysAuditAction, SurveysErrorCode
 from ..models import Answer, Survey, SurveyOption, SurveyQuestion, SurveyStatus, SurveyUnit
 from ..sql import district_codes
-from .definition import LOCAL_PREFIX, Definition, DefinitionError
-from .parser import parse_definition
+from .definition import LOCAL_PREFIX, Definition
+from .parser import parse_definition, parse_or_refuse
 from .readiness import suggested_dates
 
 if TYPE_CHECKING:
@@ -95,17 +95,6 @@ def _sync_registry(
         ).update(hidden=True)
 
 
-def _parse(document: Mapping[str, Any]) -> Definition:
-    try:
-        return parse_definition(document)
-    except DefinitionError as exc:
-        lines = "; ".join(f"{where}: {what}" for where, what in exc.problems[:20])
-        raise ServiceError(
-            SurveysErrorCode.DEFINITION_INVALID,
-            _("The survey definition has problems: %(problems)s") % {"problems": lines},
-        ) from exc
-
-
 def _carry_hidden(old: Definition | None, new: Definition) -> Mapping[str, Any]:
     """Keep removed questions and options in the document as hidden, so old answers stay readable."""
     document = new.to_dict()
@@ -172,7 +161,7 @@ def survey_create(
             _("Give the round a name, for example the year."),
             field="round_label",
         )
-    definition = _parse(document)
+    definition = parse_or_refuse(document)
     series = (series or definition.key).strip()
     minimum = owner_unit.municipality.anonymity_threshold
     if threshold is not None and threshold < minimum:
@@ -223,9 +212,9 @@ def survey_create(
 def survey_update_definition(*, actor: Actor, survey: Survey, document: Mapping[str, Any]) -> Survey:
     """Replace the survey's questions; keys keep their ids, removed items are hidden, not lost."""
     ensure_can(actor, Perm.SURVEY_DESIGN, survey.owner_unit, _("You cannot change this survey."))
-    new = _parse(document)
+    new = parse_or_refuse(document)
     old = parse_definition(survey.definition) if survey.definition else None
-    merged = _parse(_carry_hidden(old, new))
+    merged = parse_or_refuse(_carry_hidden(old, new))
     with transaction.atomic():
         locked = Survey.objects.select_for_update().get(pk=survey.pk)
         _sync_registry(locked, merged)
