@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -111,16 +114,26 @@ def _validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse
     )
 
 
-@api.exception_handler(Http404)
-def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return api.create_response(request, error_body("not_found", _("Not found.")), status=404)
+# Errors that always answer the same: (exception, HTTP status, code, message).
+_FIXED_ERRORS: list[tuple[type[Exception], int, str, Promise]] = [
+    (Http404, 404, "not_found", gettext_lazy("Not found.")),
+    (AuthenticationError, 401, "unauthenticated", gettext_lazy("Log in or send a valid API token.")),
+    (RequestDataTooBig, 413, "request_too_large", gettext_lazy("The request is too large.")),
+    (SuspiciousOperation, 400, "bad_request", gettext_lazy("The request is malformed.")),
+]
 
 
-@api.exception_handler(AuthenticationError)
-def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return api.create_response(
-        request, error_body("unauthenticated", _("Log in or send a valid API token.")), status=401
-    )
+def _fixed_error(
+    status: int, code: str, message: Promise
+) -> Callable[[HttpRequest, Exception | type[Exception]], HttpResponse]:
+    def handler(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
+        return api.create_response(request, error_body(code, str(message)), status=status)
+
+    return handler
+
+
+for _error, _status, _code, _message in _FIXED_ERRORS:
+    api.add_exception_handler(_error, _fixed_error(_status, _code, _message))
 
 
 @api.exception_handler(HttpError)
@@ -129,18 +142,6 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if isinstance(cause, TextFileError) and cause.code == TextProblem.JSON_DEPTH:
         return api.create_response(request, error_body(str(cause.code), text_problem(cause)), status=400)
     return api.create_response(request, error_body("http_error", str(exc)), status=exc.status_code)
-
-
-@api.exception_handler(RequestDataTooBig)
-def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
-    return api.create_response(
-        request, error_body("request_too_large", _("The request is too large.")), status=413
-    )
-
-
-@api.exception_handler(SuspiciousOperation)
-def _bad_request(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
-    return api.create_response(request, error_body("bad_request", _("The request is malformed.")), status=400)
 
 
 @api.exception_handler(ServiceError)
