@@ -200,15 +200,19 @@ def row_or_404(rows: QuerySet[M], row_id: Any, **where: Any) -> M:
     return row
 
 
-def access_by_id(user: Any, rows: QuerySet[M], row_id: Any, perm: Perm, unit: Callable[[M], OrgUnit]) -> M:
+def access_by_id(
+    user: Any, rows: QuerySet[M], row_id: Any, perm: Perm | tuple[Perm, ...], unit: Callable[[M], OrgUnit]
+) -> M:
     """Return the row of ``rows`` with ``row_id`` in the user's municipality if ``user`` holds
-    ``perm`` on its unit (``unit(row)``); a missing row and a forbidden one are both 404.
+    ``perm`` (or any of several) on its unit (``unit(row)``); a missing row and a forbidden one
+    are both 404.
 
     The one shape of the modules' ``access_<thing>_by_id`` helpers (``rows`` says what to load
     with the row).
     """
     row = row_or_404(rows, row_id, municipality_id=municipality_id_of(user))
-    if not can(user, perm, unit(row)):
+    perms = (perm,) if isinstance(perm, Perm) else perm
+    if not any(can(user, p, unit(row)) for p in perms):
         raise Http404
     return row
 

@@ -386,15 +386,6 @@ def _require(request: StaffRequest, *perms: Perm) -> None:
         raise Http404
 
 
-def _service_reading(request: StaffRequest, service_id: int) -> ChoiceService:
-    for perm in (Perm.CHOICE_SETUP, Perm.CHOICE_CASES, Perm.CHOICE_STATS):
-        try:
-            return selectors.access_service_by_id(request.user, service_id, perm)
-        except Http404:
-            continue
-    raise Http404
-
-
 def _provider_of(service: ChoiceService, provider_id: int | None) -> Provider | None:
     if provider_id is None:
         return None
@@ -440,7 +431,8 @@ def create_service(request: StaffRequest, payload: ServiceIn) -> Status[dict[str
 @router.get("/choice/services/{service_id}", response=ServiceOut)
 def get_service(request: StaffRequest, service_id: int) -> dict[str, Any]:
     """One service with its rules and approvals."""
-    return _service(_service_reading(request, service_id))
+    readers = (*selectors.SERVICE_READERS, Perm.CHOICE_STATS)
+    return _service(selectors.access_service_by_id(request.user, service_id, readers))
 
 
 @router.patch("/choice/services/{service_id}", response=ServiceOut)
@@ -473,17 +465,10 @@ def create_provider(request: StaffRequest, payload: ProviderCreate) -> Status[di
     return Status(201, _provider(provider))
 
 
-def _provider_reading(request: StaffRequest, provider_id: int) -> Provider:
-    try:
-        return selectors.access_provider_by_id(request.user, provider_id, Perm.CHOICE_SETUP)
-    except Http404:
-        return selectors.access_provider_by_id(request.user, provider_id, Perm.CHOICE_CLIENTS)
-
-
 @router.get("/choice/providers/{provider_id}", response=ProviderOut)
 def get_provider(request: StaffRequest, provider_id: int) -> dict[str, Any]:
     """One provider with its approvals."""
-    return _provider(_provider_reading(request, provider_id))
+    return _provider(selectors.access_provider_by_id(request.user, provider_id, selectors.PROVIDER_READERS))
 
 
 @router.patch("/choice/providers/{provider_id}", response=ProviderOut)
@@ -512,7 +497,7 @@ def report_continuity(
     request: StaffRequest, provider_id: int, payload: ContinuityIn
 ) -> Status[dict[str, Any]]:
     """Report different staff per client for four weeks (provider staff, or whoever keeps providers)."""
-    provider = _provider_reading(request, provider_id)
+    provider = selectors.access_provider_by_id(request.user, provider_id, selectors.PROVIDER_READERS)
     report = services.continuity_report(actor=request.user, provider=provider, **payload.dict())
     return Status(
         201,

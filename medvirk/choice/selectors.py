@@ -59,17 +59,23 @@ def district_codes(municipality_id: int) -> list[str]:
 
 # --- access helpers -------------------------------------------------------------------------
 
+#: Who may read a service: those who set it up or handle its clients (the API adds statistics).
+SERVICE_READERS = (Perm.CHOICE_SETUP, Perm.CHOICE_CASES)
+#: Who may read a provider: those who keep providers, and the provider's own staff.
+PROVIDER_READERS = (Perm.CHOICE_SETUP, Perm.CHOICE_CLIENTS)
 
-def access_service_by_id(user: Any, service_id: Any, perm: Perm) -> ChoiceService:
-    """Return the service if ``user`` holds ``perm`` on its responsible unit; otherwise 404."""
+
+def access_service_by_id(user: Any, service_id: Any, perm: Perm | tuple[Perm, ...]) -> ChoiceService:
+    """Return the service if ``user`` holds ``perm`` (or any of several) on its responsible unit;
+    otherwise 404."""
     rows = ChoiceService.objects.select_related(
         "owner_unit", "owner_unit__municipality", "default_provider__unit"
     )
     return access_by_id(user, rows, service_id, perm, lambda service: service.owner_unit)
 
 
-def access_provider_by_id(user: Any, provider_id: Any, perm: Perm) -> Provider:
-    """Return the provider if ``user`` holds ``perm`` on its unit; otherwise 404."""
+def access_provider_by_id(user: Any, provider_id: Any, perm: Perm | tuple[Perm, ...]) -> Provider:
+    """Return the provider if ``user`` holds ``perm`` (or any of several) on its unit; otherwise 404."""
     rows = Provider.objects.select_related("unit", "unit__municipality")
     return access_by_id(user, rows, provider_id, perm, lambda provider: provider.unit)
 

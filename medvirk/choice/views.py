@@ -104,7 +104,7 @@ def service_create(request: StaffRequest) -> HttpResponse:
 @staff_view
 def service_detail(request: StaffRequest, service_id: int) -> HttpResponse:
     """A service: its rules, approved providers and (for case handlers) its clients."""
-    service = _service_for_reading(request, service_id)
+    service = access_service_by_id(request.user, service_id, selectors.SERVICE_READERS)
     today = timezone.localdate()
     can_cases = can(request.user, Perm.CHOICE_CASES, service.owner_unit)
     query, status = request.GET.get("q", ""), request.GET.get("status", "")
@@ -125,13 +125,6 @@ def service_detail(request: StaffRequest, service_id: int) -> HttpResponse:
         "today": today,
     }
     return render(request, "choice/service_detail.html", context)
-
-
-def _service_for_reading(request: StaffRequest, service_id: Any) -> Any:
-    try:
-        return access_service_by_id(request.user, service_id, Perm.CHOICE_SETUP)
-    except Http404:
-        return access_service_by_id(request.user, service_id, Perm.CHOICE_CASES)
 
 
 @staff_view
@@ -193,7 +186,7 @@ def provider_create(request: StaffRequest) -> HttpResponse:
 @staff_view
 def provider_detail(request: StaffRequest, provider_id: int) -> HttpResponse:
     """A provider: details, approvals, continuity reports."""
-    provider = _provider_for_reading(request, provider_id)
+    provider = access_provider_by_id(request.user, provider_id, selectors.PROVIDER_READERS)
     today = timezone.localdate()
     can_setup = can(request.user, Perm.CHOICE_SETUP, provider.unit)
     approvals = list(
@@ -213,13 +206,6 @@ def provider_detail(request: StaffRequest, provider_id: int) -> HttpResponse:
         "reports": selectors.continuity_reports(provider=provider),
     }
     return render(request, "choice/provider_detail.html", context)
-
-
-def _provider_for_reading(request: StaffRequest, provider_id: Any) -> Any:
-    try:
-        return access_provider_by_id(request.user, provider_id, Perm.CHOICE_SETUP)
-    except Http404:
-        return access_provider_by_id(request.user, provider_id, Perm.CHOICE_CLIENTS)
 
 
 @staff_view
@@ -279,7 +265,7 @@ def approval_edit(request: StaffRequest, provider_id: int, service_id: int) -> H
 @staff_view
 def continuity(request: StaffRequest, provider_id: int) -> HttpResponse:
     """Report continuity for four weeks (provider staff, or whoever keeps the providers)."""
-    provider = _provider_for_reading(request, provider_id)
+    provider = access_provider_by_id(request.user, provider_id, selectors.PROVIDER_READERS)
     form = ContinuityForm(request.POST or None)
     if form_submitted(
         request,
