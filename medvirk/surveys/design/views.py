@@ -20,7 +20,7 @@ from medvirk.common import languages
 from medvirk.common.textfiles import TextFileError, TextProblem, load_json
 from medvirk.core.errors import ServiceError
 from medvirk.core.uploads import text_problem
-from medvirk.core.views import staff_view
+from medvirk.core.views import service_done, staff_view
 from medvirk.orgs.models import OrgUnit, ServiceArea
 
 from ..models import SurveyStatus
@@ -204,20 +204,14 @@ def survey_dates(request: StaffRequest, survey_id: int) -> HttpResponse:
     """Set the survey's opening and closing dates."""
     survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DESIGN)
     form = DatesForm(request.POST)
-    if form.is_valid():
-        try:
-            services.survey_set_dates(
-                actor=request.user,
-                survey=survey,
-                opens_on=form.cleaned_data["opens_on"],
-                closes_on=form.cleaned_data["closes_on"],
-            )
-        except ServiceError as error:
-            messages.error(request, str(error.message))
-        else:
-            messages.success(request, _("The dates were saved."))
-    else:
+    if not form.is_valid():
         messages.error(request, _("Enter valid dates."))
+    else:
+        service_done(
+            request,
+            _("The dates were saved."),
+            lambda: services.survey_set_dates(actor=request.user, survey=survey, **form.cleaned_data),
+        )
     return redirect("surveys:detail", survey.pk)
 
 
@@ -227,19 +221,15 @@ def survey_status(request: StaffRequest, survey_id: int) -> HttpResponse:
     """Open or close a survey."""
     survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DESIGN)
     status = request.POST.get("status", "")
-    try:
-        services.survey_set_status(actor=request.user, survey=survey, status=status)
-    except ServiceError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(
-            request,
-            _("The survey is open.")
-            if status == SurveyStatus.OPEN
-            else _("The survey is closed.")
-            if status == SurveyStatus.CLOSED
-            else _("The survey is a draft."),
-        )
+    service_done(
+        request,
+        _("The survey is open.")
+        if status == SurveyStatus.OPEN
+        else _("The survey is closed.")
+        if status == SurveyStatus.CLOSED
+        else _("The survey is a draft."),
+        lambda: services.survey_set_status(actor=request.user, survey=survey, status=status),
+    )
     return redirect("surveys:detail", survey.pk)
 
 
@@ -292,12 +282,11 @@ def survey_translate(request: StaffRequest, survey_id: int, lang: str) -> HttpRe
             for index, (place, _label, text) in enumerate(slots)
             if request.POST.get(f"t{index}", "").strip() != text.get(lang, "")
         }
-        try:
-            survey_build(actor=request.user, survey=survey, operation=builder.SetTexts(lang, texts))
-        except ServiceError as error:
-            messages.error(request, str(error.message))
-        else:
-            messages.success(request, _("The translations were saved."))
+        if service_done(
+            request,
+            _("The translations were saved."),
+            lambda: survey_build(actor=request.user, survey=survey, operation=builder.SetTexts(lang, texts)),
+        ):
             return redirect("surveys:translate", survey.pk, lang)
     rows: list[dict[str, Any]] = [
         {
