@@ -202,24 +202,8 @@ def _decompose(
             shortfall, y, y0, pis = dec.solve()
             if shortfall <= SHORTFALL_TOLERANCE:
                 return np.array(dec.columns), pis
-            weights = y / mult
-            current = -y0
-            cols = np.array(dec.columns)
-            scores = cols @ weights
-            added = 0
-            for c in np.argsort(-scores, kind="stable")[:starts]:
-                x = search.improve(cols[c], weights)
-                if x @ weights > current + PRICING_TOLERANCE and dec.add(x):
-                    added += 1
-            if added:
-                stats.heuristic_columns += added
-                continue
-            priced, value, _ = oracle.solve(weights)
-            assert priced is not None
-            if value > current + PRICING_TOLERANCE and dec.add(priced):
-                stats.exact_columns += 1
-                continue
-            return None
+            if not _price(dec, search, oracle, y / mult, -y0, starts, stats):
+                return None
     finally:
         stats.lp_solves += dec.solves
         columns[:] = dec.columns
@@ -307,6 +291,38 @@ def _solve(
     )
 
 
+def _price(
+    master: CompositionColumns,
+    search: SwapSearch,
+    oracle: CompositionOracle,
+    weights: np.ndarray,
+    current: float,
+    starts: int,
+    stats: SolverStats,
+) -> bool:
+    """Add columns that beat ``current`` under ``weights``; return whether any was added.
+
+    Heuristic pricing first: improve the best ``starts`` existing columns by single swaps. Only
+    when that finds nothing, the exact pricing ILP; if it finds nothing either, none exists.
+    """
+    cols = np.array(master.columns)
+    scores = cols @ weights
+    added = 0
+    for c in np.argsort(-scores, kind="stable")[:starts]:
+        x = search.improve(cols[c], weights)
+        if x @ weights > current + PRICING_TOLERANCE and master.add(x):
+            added += 1
+    if added:
+        stats.heuristic_columns += added
+        return True
+    priced, value, _ = oracle.solve(weights)
+    assert priced is not None
+    if value > current + PRICING_TOLERANCE and master.add(priced):
+        stats.exact_columns += 1
+        return True
+    return False
+
+
 def _column_generation(
     model: ProfileModel,
     master: _Master,
@@ -328,26 +344,10 @@ def _column_generation(
         stats.stages += 1
         while True:
             z, y, y0, _ = master.solve()
-            weights = y / mult
-            current = -y0  # value of the best existing column under these weights
-            # Heuristic pricing: improve the best few existing columns by single swaps.
-            cols = np.array(master.columns)
-            scores = cols @ weights
-            added = 0
-            for c in np.argsort(-scores, kind="stable")[:5]:
-                x = search.improve(cols[c], weights)
-                if x @ weights > current + PRICING_TOLERANCE and master.add(x):
-                    added += 1
-            if added:
-                stats.heuristic_columns += added
-                continue
-            # Exact pricing; if it finds nothing, its bound certifies that ``z`` is optimal.
-            priced, value, _ = oracle.solve(weights)
-            assert priced is not None
-            if value > current + PRICING_TOLERANCE and master.add(priced):
-                stats.exact_columns += 1
-                continue
-            break
+            # -y0: the value of the best existing column under these weights. No column to add:
+            # the pricing ILP's bound certifies that ``z`` is optimal.
+            if not _price(master, search, oracle, y / mult, -y0, 5, stats):
+                break
         if not leximin:
             break
         newly = free & (y > FIX_TOLERANCE)
