@@ -47,6 +47,8 @@ def main() -> None:
     closed = next(iter(equity.surveys_for_unit(root)))
     sus = SurveyUnit.objects.filter(survey=survey).select_related("unit").order_by("pk")
     unit = max(sus, key=lambda su: su.unit.path.count("/")).unit  # a unit without units below
+    # a district: a unit below the municipality with units below it (issue 21's crosstab)
+    district = next(u for u in OrgUnit.objects.filter(parent=root).order_by("pk") if u.children.exists())
     definition = parse_definition(survey.definition)
     rating = next(q.key for q in definition.questions(include_rows=False) if q.type == "rating")
     answers = build_payload(definition, services.district_codes(municipality_id=survey.municipality_id))
@@ -67,6 +69,7 @@ def main() -> None:
                 "closed_id": closed.pk,
                 "root": root.pk,
                 "unit": unit.pk,
+                "district": district.pk,
                 "unit_name": unit.name,
                 "question": rating,
                 "link_keys": [su.link_key for su in sus],
