@@ -572,3 +572,26 @@ def test_linked_decision_keeps_known_cells_and_hides_what_the_first_hid() -> Non
     assert decided.is_shown("q") and decided.is_shown("q.a")
     with pytest.raises(ValueError):
         suppress(table, known=["s"])
+
+
+def test_a_decision_pickles_as_columns_and_reads_back_the_same() -> None:
+    """Decisions are kept in the shared cache and read by every web worker (issue 21): they
+    pickle as columns, not one dataclass state per cell, and read back to the same decision."""
+    import pickle
+
+    b = TableBuilder()
+    b.cell("all", 40)
+    b.breakdown("all", {"a": 2, "b": 0, "c": 38})
+    table = suppress(b.build(), SuppressionPolicy(threshold=5))
+    for protocol in (pickle.DEFAULT_PROTOCOL, pickle.HIGHEST_PROTOCOL):
+        data = pickle.dumps(table, protocol)
+        assert data.count(b"CellDecision") == 0  # no per-cell dataclass state
+        back = pickle.loads(data)  # noqa: S301 — our own bytes
+        assert back == table and back.decisions == table.decisions
+        assert [back[k].status for k in ("all", "a", "b", "c")] == [
+            table[k].status for k in ("all", "a", "b", "c")
+        ]
+        assert back["a"].count is None and not back["a"].shown and back["all"].count == 40
+        assert back.kind is FigureKind.NUMBERS and back.threshold == 5
+    empty = SuppressedTable((), 5, FigureKind.OPTIONS)
+    assert pickle.loads(pickle.dumps(empty)) == empty  # noqa: S301
