@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import os
 import sys
 import tempfile
 import time
@@ -232,6 +233,7 @@ def main() -> None:
     ap.add_argument("--out", default=str(Path(__file__).with_name("RESULTS.md")))
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
+    load_before = os.getloadavg()[0]
 
     with (
         harness.postgres(None if args.db == "cluster" else args.db) as cluster,
@@ -266,7 +268,8 @@ def main() -> None:
         f"db_worker beside it (storing received responses; the last {drained:.1f} s after the load); "
         f"PostgreSQL at {cluster.url.rsplit('@', 1)[1]} ({db_settings}); {args.respondents} "
         f"respondents (25-answer kindergarten survey, {setup['answer_rows']} answer rows each) and "
-        f"{args.staff} staff readers, all on one machine.",
+        f"{args.staff} staff readers, all on one machine; load average {load_before:.1f} before, "
+        f"{os.getloadavg()[0]:.1f} after{' (indicative: load > 2)' if load_before > 2 else ''}.",
         "",
         f"### Steady load ({steady_s:.0f} s, no crashes)",
         "",
