@@ -553,6 +553,12 @@ def _expand_sql_postgresql(vendor: str) -> str:
     )
 
 
+def received_latest() -> int:
+    """Return the highest id of a received response waiting (0: none); it grows while they arrive."""
+    found = ReceivedResponse.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return found or 0
+
+
 def received_municipalities() -> list[int]:
     """Return the municipalities with received responses waiting (the one statement of the
     expansion that reads across municipalities; distinct values of a small table)."""

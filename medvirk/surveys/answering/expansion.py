@@ -20,9 +20,29 @@ from medvirk.core.actors import SystemActor
 #: Medvirk itself expands what respondents sent.
 EXPANDER = SystemActor("the job worker storing received responses")
 
-#: Seconds a task waits before it starts: a submission whose INSERT saw it waiting has committed
-#: by then, so the task finds that response too (a statement commits in milliseconds).
+#: Seconds without a new received response after which a task starts storing; also the least it
+#: waits, so a submission whose INSERT saw the task waiting has committed when it starts.
 PAUSE = 0.5
+#: While responses keep arriving (a burst: a newsletter's link, a class at once), a task waits up to
+#: this long before it stores them, so the requests get the CPU first and it stores them in larger
+#: batches once arrivals pause. Results count a response within about this long plus the storing.
+MAX_WAIT = 10.0
+
+
+def wait_for_a_lull() -> float:
+    """Sleep until no response was received for ``PAUSE`` seconds, at most ``MAX_WAIT``; return
+    the seconds waited."""
+    from .answer_store import received_latest
+
+    waited, last = 0.0, None
+    while waited < MAX_WAIT:
+        latest = received_latest()
+        if latest == last:
+            break
+        last = latest
+        time.sleep(PAUSE)
+        waited += PAUSE
+    return waited
 
 
 @task()
@@ -31,7 +51,7 @@ def expand_received_responses() -> int:
     from .services import received_expand
 
     if expansion_queue() is not None:  # a real worker (not the immediate backend of tests)
-        time.sleep(PAUSE)
+        wait_for_a_lull()
     return received_expand(actor=EXPANDER)
 
 

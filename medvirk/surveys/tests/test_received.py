@@ -160,3 +160,17 @@ def test_received_rows_keep_their_answers_as_json(survey: Any) -> None:
         assert _post(su.link_key, "k1", _as_json(GOOD)).status_code == 201
     rows = json.loads(ReceivedResponse.objects.get(idempotency_key="k1").answers)
     assert all(len(row) == 4 for row in rows) and len(rows) >= len(GOOD)
+
+
+def test_the_worker_waits_while_responses_keep_arriving(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A burst gets the CPU first: the task stores once arrivals pause, or after MAX_WAIT."""
+    slept: list[float] = []
+    monkeypatch.setattr(expansion.time, "sleep", slept.append)
+    arriving = iter([3, 7, 9, 9])
+    monkeypatch.setattr(answer_store, "received_latest", lambda: next(arriving))
+    assert expansion.wait_for_a_lull() == 3 * expansion.PAUSE  # 3, 7, 9: arriving; 9 again: a lull
+    endless = iter(range(1000))
+    monkeypatch.setattr(answer_store, "received_latest", lambda: next(endless))
+    slept.clear()
+    assert expansion.wait_for_a_lull() == pytest.approx(expansion.MAX_WAIT)
+    assert len(slept) == expansion.MAX_WAIT / expansion.PAUSE
