@@ -24,7 +24,9 @@ from medvirk.insights.tables import SurveyResults
 
 from .factories import answer, answer_many, make_survey
 
-pytestmark = pytest.mark.usefixtures("english_jobs")
+# What is laid out when is the cache's and the views' business, not the database's: once is
+# enough for CI (the SQLite pass).
+pytestmark = [pytest.mark.usefixtures("english_jobs"), pytest.mark.sqlite_only]
 
 
 @pytest.fixture
