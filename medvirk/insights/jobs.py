@@ -27,6 +27,7 @@ from medvirk.surveys.models import AnonymityMode
 
 from . import exports, reports, selectors, services
 from .benchmark import benchmark
+from .disclosure import NotReady
 from .enums import InsightsErrorCode
 from .pdf import report_filename, report_pdf_bytes
 from .tables import SurveyResults
@@ -163,8 +164,12 @@ def report_pdf(job: Job, progress: Progress) -> JobResult:
         raise refused
     steps = {"layout": (1, _("Laying out the pages")), "write": (2, _("Writing the file"))}
     progress(0, 3, _("Working out the figures"))
-    results = SurveyResults(survey, tree)
-    overview = reports.overview(user, results, node_id, bench=benchmark(results))
+    results = _as_shown(survey, tree)
+    try:
+        overview = reports.overview(user, results, node_id, bench=benchmark(results))
+    except NotReady:  # a part of the earlier decisions shown is gone: decide here, in the worker
+        results = SurveyResults(survey, tree)
+        overview = reports.overview(user, results, node_id, bench=benchmark(results))
     pdf = report_pdf_bytes(
         overview, results.policy.threshold, progress=lambda step: progress(steps[step][0], 3, steps[step][1])
     )
@@ -175,6 +180,21 @@ def report_pdf(job: Job, progress: Progress) -> JobResult:
         data={"survey_id": survey.pk, "unit_id": node_id},
         message=_("The report is ready."),
     )
+
+
+def _as_shown(survey: Any, tree: Any) -> SurveyResults:
+    """Return the round's results as its pages show them now: the current decisions, else the
+    latest earlier ones ("being updated"; the request that started the job showed those, and
+    the PDF it lays out is then read by the next download), else decided here in the worker."""
+    from .disclosure import latest
+
+    results = SurveyResults(survey, tree)
+    if results.disclosure.ready():
+        return results
+    earlier = latest(survey, tree, results.disclosure._state)
+    if earlier is None:
+        return results
+    return SurveyResults(survey, tree, disclosure=earlier)
 
 
 # --- the round's anonymity decisions, made in the worker (issue 16) -------------------------------

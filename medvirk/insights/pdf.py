@@ -196,20 +196,18 @@ def kept_versions(overview: Overview) -> list[str]:
 
 
 def laid_out_in_request(overview: Overview) -> bool:
-    """Whether a unit's report not kept is laid out in the request (few figures, or being updated).
+    """Whether a unit's report not kept is laid out in the request (few figures).
 
     One with more questions' figures shown than ``settings.REPORT_PDF_IN_REQUEST_SHOWN`` is
     laid out by the report job (its page shows progress): WeasyPrint takes about 0.1 s per
     question shown on a busy machine, many times the results page (bench/equity/RESULTS.md).
     """
     shown = sum(1 for view in overview.questions if view.figures.shown)
-    return shown <= settings.REPORT_PDF_IN_REQUEST_SHOWN or overview.results.stale
+    return shown <= settings.REPORT_PDF_IN_REQUEST_SHOWN
 
 
 def kept_pdf(overview: Overview, threshold: int, request: HttpRequest | None = None) -> bytes | None:
     """Return the kept PDF of the report as it would be laid out now, if there is one."""
-    if overview.results.stale:
-        return None
     found = _store().get(_pdf_key(report_html(overview, threshold, request)))
     return None if found is None else bytes(found)
 
@@ -222,20 +220,17 @@ def report_pdf_bytes(
 ) -> bytes:
     """Return the unit report as PDF: kept bytes of the same HTML, else laid out and written.
 
-    ``progress(step)`` is told "layout" and "write" when it is laid out. Figures shown while
-    new ones are made (``results.stale``: the page says "being updated", with the job's
-    progress) are laid out every time, never kept: they are replaced within minutes.
+    ``progress(step)`` is told "layout" and "write" when it is laid out. Earlier figures shown
+    while new ones are made (``results.stale``: "being updated", with when they were made) are
+    kept too: while answers keep arriving, pages show the same earlier decision for a while.
     """
     html = report_html(overview, threshold, request)
-    keep = not overview.results.stale
     key = _pdf_key(html)
-    if keep:
-        found = _store().get(key)
-        if found is not None:
-            return bytes(found)
+    found = _store().get(key)
+    if found is not None:
+        return bytes(found)
     pdf = _render(html, progress)
-    if keep:
-        _keep(overview, key, pdf)
+    _keep(overview, key, pdf)
     return pdf
 
 

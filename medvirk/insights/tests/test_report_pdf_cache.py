@@ -15,13 +15,16 @@ from typing import Any
 
 import pytest
 from django.core.cache import caches
+from django.test import override_settings
 
 from medvirk.accounts.demo import DemoData
+from medvirk.core.jobs import execute_job
 from medvirk.core.models import Job, JobStatus
 from medvirk.insights import pdf
 from medvirk.insights.jobs import REPORT_JOB
 from medvirk.insights.tables import SurveyResults
 
+from .conftest import DB_TASKS
 from .factories import answer, answer_many, make_survey
 
 # What is laid out when is the cache's and the views' business, not the database's: once is
@@ -177,3 +180,16 @@ def test_a_long_unit_report_not_kept_is_laid_out_by_the_job_never_in_the_request
     again = client.get(url)  # kept by the job: read in the request
     assert again.status_code == 200 and again.content.startswith(b"%PDF") and len(laid_out) == 1
     assert Job.objects.filter(kind=REPORT_JOB).count() == 1
+
+    # New answers: the pages show the earlier decision, "being updated"; so does the PDF. The
+    # job lays out what the request would have shown, and the next download reads it.
+    with override_settings(TASKS=DB_TASKS):
+        answer(survey, sol, overall=2)
+        stale = client.get(url)
+        job = Job.objects.filter(kind=REPORT_JOB).latest("id")
+        assert stale.status_code == 302 and stale["Location"] == f"/jobs/{job.pk}/"
+        execute_job(job.pk)
+        job.refresh_from_db()
+        assert job.status == JobStatus.DONE and len(laid_out) == 2 and "Being updated." in laid_out[-1]
+        again = client.get(url)
+        assert again.status_code == 200 and again.content == job.result_file.read() and len(laid_out) == 2
