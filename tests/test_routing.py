@@ -184,3 +184,53 @@ def test_staff_results_pages_name_the_municipality_in_every_statement(demo: Demo
         assert len(ctx.captured_queries) >= 3
         loose += _loose(ctx)
     assert loose == []
+
+
+def _get_all(client: Any, urls: list[str]) -> list[str]:
+    """GET each page twice (the first may make what the worker keeps), check the second's SQL."""
+    loose = []
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        assert len(ctx.captured_queries) >= 3, url
+        loose += [f"{url}: {q}" for q in _loose(ctx)]
+    return loose
+
+
+def test_dashboards_of_participation_feedback_and_choice_name_the_municipality_in_every_statement(
+    demo: DemoData, client_as: Any
+) -> None:
+    from medvirk.choice.models import ChoiceService
+
+    service = ChoiceService.objects.filter(municipality=demo.municipality).order_by("pk").first()
+    assert service is not None
+    urls = [
+        "/participation/report/",
+        "/feedback/outcomes/",
+        "/feedback/what-matters/",
+        f"/choice/statistics/{service.pk}/",  # /choice/statistics/ leads to the first service's
+    ]
+    assert _get_all(client_as("admin"), urls) == []
+
+
+def test_the_api_results_routes_name_the_municipality_in_every_statement(
+    demo: DemoData, client_as: Any
+) -> None:
+    from medvirk.insights.tables import SurveyResults
+    from medvirk.surveys.models import Survey
+
+    survey = Survey.objects.filter(municipality=demo.municipality, status="open").order_by("pk").first()
+    assert survey is not None
+    SurveyResults(survey).disclosure.decide()  # as the worker does before any route reads them
+    root = demo.units[""].pk
+    question = SurveyResults(survey).questions[0].key
+    base = f"/api/v1/results/surveys/{survey.pk}"
+    urls = [
+        "/api/v1/results/surveys",
+        f"{base}?unit_id={root}",
+        f"{base}/crosstab?unit_id={root}&question={question}&by=gender",
+        f"{base}/export?unit_id={root}",
+    ]
+    assert _get_all(client_as("admin"), urls) == []

@@ -15,7 +15,7 @@ from medvirk.api.base import json_number
 from medvirk.api.jobs import JobOut, job_out
 from medvirk.core.errors import ServiceError
 from medvirk.insights import exports, jobs, reports, selectors
-from medvirk.insights.benchmark import MIN_OTHER_MUNICIPALITIES, benchmark
+from medvirk.insights.benchmark import MIN_OTHER_MUNICIPALITIES, prepared_benchmark
 from medvirk.insights.disclosure import NotReady
 from medvirk.insights.enums import InsightsErrorCode
 from medvirk.insights.figures import QuestionFigures
@@ -76,6 +76,9 @@ class BenchmarkOut(Schema):
     municipalities: int | None = None
     other_municipalities: int | None = None
     min_other_municipalities: int
+    # The worker is making the benchmark for new answers (in any municipality): the figures are
+    # the last ones made (none before the first).
+    being_updated: bool = False
 
 
 class GroupOut(Schema):
@@ -235,7 +238,9 @@ def summary(request: HttpRequest, survey_id: int, unit_id: int | None = None) ->
     ``numbers`` holds number questions: n, mean (t interval), median and quartiles.
     ``benchmark`` per question pools all municipalities' rounds of the same question-bank
     template and round label; it is null unless at least three other municipalities with
-    together at least the threshold of answers contribute.
+    together at least the threshold of answers contribute. It is made ahead in the background;
+    while it is remade for new answers (in any municipality), ``benchmark.being_updated`` is
+    true and the last one made is returned (none before the first).
 
     Suppressed figures have ``shown: false`` and no numbers. Without ``unit_id`` the highest
     unit the caller may see is used.
@@ -249,7 +254,7 @@ def summary(request: HttpRequest, survey_id: int, unit_id: int | None = None) ->
     results, node_id = _load(request, survey_id, unit_id)
     o = reports.overview(request.user, results, node_id)
     g = o.group
-    bench = benchmark(results)
+    bench = prepared_benchmark(user=request.user, results=results, next_url="")
     return SummaryOut(
         benchmark=BenchmarkOut(
             template=bench.template,
@@ -257,6 +262,7 @@ def summary(request: HttpRequest, survey_id: int, unit_id: int | None = None) ->
             municipalities=bench.municipalities if bench.available else None,
             other_municipalities=bench.others if bench.available else None,
             min_other_municipalities=MIN_OTHER_MUNICIPALITIES,
+            being_updated=bench.stale or bench.pending,
         ),
         survey=_survey_out(results.survey),
         threshold=results.policy.threshold,

@@ -20,6 +20,7 @@ from medvirk.accounts.access import access_by_id, pk_or_404, scope_q
 from medvirk.accounts.permissions import Perm
 from medvirk.analysis.suppression import SuppressedTable
 from medvirk.common.dimensions import AGE_BAND, IMMIGRANT_BACKGROUND
+from medvirk.core.tenancy import co_located
 from medvirk.orgs.models import OrgUnit, UnitKind
 
 from .models import (
@@ -65,13 +66,25 @@ SERVICE_READERS = (Perm.CHOICE_SETUP, Perm.CHOICE_CASES)
 PROVIDER_READERS = (Perm.CHOICE_SETUP, Perm.CHOICE_CLIENTS)
 
 
+
 def access_service_by_id(user: Any, service_id: Any, perm: Perm | tuple[Perm, ...]) -> ChoiceService:
     """Return the service if ``user`` holds ``perm`` (or any of several) on its responsible unit;
     otherwise 404."""
-    rows = ChoiceService.objects.select_related(
-        "owner_unit", "owner_unit__municipality", "default_provider__unit"
+    rows = ChoiceService.objects.select_related("owner_unit", "owner_unit__municipality").filter(
+        co_located("owner_unit")
     )
-    return access_by_id(user, rows, service_id, perm, lambda service: service.owner_unit)
+    service = access_by_id(user, rows, service_id, perm, lambda service: service.owner_unit)
+    if service.default_provider_id is not None:
+        # Read apart, not joined: the default is optional, and a LEFT JOIN cannot name the
+        # municipality of a row that may be missing (docs/scaling.md, tests/test_routing.py).
+        service.default_provider = (
+            Provider.objects.select_related("unit")
+            .filter(
+                co_located("unit"), municipality_id=service.municipality_id, pk=service.default_provider_id
+            )
+            .first()
+        )
+    return service
 
 
 def access_provider_by_id(user: Any, provider_id: Any, perm: Perm | tuple[Perm, ...]) -> Provider:
@@ -131,7 +144,9 @@ def providers_for(*, user: Any, perm: Perm) -> QuerySet[Provider]:
 def approvals_of(*, service: ChoiceService) -> list[Approval]:
     """Return the service's approvals with their providers, by provider name."""
     return list(
-        Approval.objects.filter(service=service)
+        Approval.objects.filter(
+            co_located("provider", "provider__unit"), municipality_id=service.municipality_id, service=service
+        )
         .select_related("provider", "provider__unit")
         .order_by("provider__unit__name")
     )
@@ -387,8 +402,9 @@ def statistics_facts(*, service: ChoiceService, year: int, today: date) -> tuple
     """
     start, end = date(year, 1, 1), date(year, 12, 31)
     reference = min(today, end)
+    mine = {"municipality_id": service.municipality_id}  # named on every table (docs/scaling.md)
     providers = tuple(
-        Approval.objects.filter(service=service)
+        Approval.objects.filter(co_located("provider", "provider__unit"), service=service, **mine)
         .order_by("provider__unit__name")
         .values_list("provider_id", flat=True)
     )
@@ -401,7 +417,10 @@ def statistics_facts(*, service: ChoiceService, year: int, today: date) -> tuple
     first: list[FirstChoice] = []
     firsts = (
         Assignment.objects.filter(
-            client__service=service, how__in=[HowAssigned.ACTIVE_CHOICE, HowAssigned.DEFAULT]
+            co_located("client"),
+            client__service=service,
+            how__in=[HowAssigned.ACTIVE_CHOICE, HowAssigned.DEFAULT],
+            **mine,
         )
         .filter(client__choice_deadline__gte=start, client__choice_deadline__lte=min(end, reference))
         .select_related("client")
@@ -416,14 +435,18 @@ def statistics_facts(*, service: ChoiceService, year: int, today: date) -> tuple
         first.append(FirstChoice(how, a.provider_id, _background(a.client)))
     current = [
         CurrentClient(a.provider_id, _background(a.client))
-        for a in Assignment.objects.filter(client__service=service, starts_on__lte=reference)
+        for a in Assignment.objects.filter(
+            co_located("client"), client__service=service, starts_on__lte=reference, **mine
+        )
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=reference))
         .select_related("client")
     ]
     switches = [
         SwitchFact(s.from_provider_id, s.to_provider_id, frozenset(s.reasons))
         for s in Switch.objects.filter(
+            co_located("client"),
             client__service=service,
+            **mine,
             status=SwitchStatus.PLANNED,
             requested_on__gte=start,
             requested_on__lte=reference,

@@ -37,6 +37,7 @@ from medvirk.analysis.intervals import newcombe_difference, wilson_interval
 from medvirk.analysis.outcomes import ChangeSums, Direction, PrePost, pre_post
 from medvirk.analysis.suppression import DEFAULT_THRESHOLD, SuppressionPolicy
 from medvirk.common.dimensions import AGE_BAND, GENDER, HOME_LANGUAGE, IMMIGRANT_BACKGROUND
+from medvirk.core.tenancy import co_located
 from medvirk.orgs.models import OrgUnit
 
 from . import disclosure as d
@@ -196,7 +197,11 @@ def _tree(services: Iterable[Service], municipality_id: int) -> tuple[d.Tree, di
 def load(municipality_id: int, period: Period) -> Data:
     """Read one municipality-period (one GROUP BY, plus the services and units)."""
     rows = _rows(municipality_id, period)
-    services = list(Service.objects.filter(municipality_id=municipality_id).select_related("outcome"))
+    services = list(
+        Service.objects.filter(co_located("outcome"), municipality_id=municipality_id).select_related(
+            "outcome"
+        )
+    )
     tree, names, paths = _tree(services, municipality_id)
     outcomes = {f"s{service.pk}": service.outcome_id for service in services}
     directions = {s.outcome_id: s.outcome.parsed.direction for s in services}

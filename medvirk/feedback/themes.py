@@ -34,6 +34,7 @@ from django.db.models import Count
 
 from medvirk.analysis.suppression import SuppressionPolicy, TableBuilder, suppress
 from medvirk.analysis.text import DEFAULT_REPLACEMENTS, cluster_themes, mask_pii
+from medvirk.core.tenancy import co_located
 from medvirk.orgs.models import OrgUnit
 
 from .kept import Kept
@@ -204,7 +205,9 @@ def _load(
     )
     goals = [
         (unit_id, mask_pii(text).text)
-        for unit_id, text in Goal.objects.filter(municipality_id=municipality, conversation__in=conversations)
+        for unit_id, text in Goal.objects.filter(
+            co_located("conversation"), municipality_id=municipality, conversation__in=conversations
+        )
         .exclude(text="")
         .order_by("id")
         .values_list("conversation__unit_id", "text")

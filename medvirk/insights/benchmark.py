@@ -13,29 +13,28 @@ This module reads across municipalities on purpose and returns nothing but poole
 
 from __future__ import annotations
 
-import threading
+import hashlib
 import time
-from collections import OrderedDict, defaultdict
-from dataclasses import dataclass, field
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import Any, cast
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 
-from medvirk.surveys.models import Answer, Survey
+from medvirk.surveys.models import Answer, Response, Survey
 from medvirk.surveys.selectors import list_templates, load_template
 
 from .counted import counted_responses
+from .disclosure import DECISION_VERSION, shared_get, shared_set
 from .disclosure_options import group_view
 from .figures import QuestionFigures, question_figures
 from .questions import DONT_KNOW, QuestionInfo
 from .tables import SurveyResults
 
 MIN_OTHER_MUNICIPALITIES = 3
-
-CACHE_SECONDS = 300.0
-_CACHE: OrderedDict[tuple[object, ...], tuple[float, dict[str, dict[int, dict[str, int]]]]] = OrderedDict()
-_CACHE_MAX = 32
-_LOCK = threading.Lock()
+#: Bump when the benchmark's figures or rules change: what the worker made before is then made again.
+NATIONAL_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -46,6 +45,12 @@ class Benchmark:
     municipalities: int  # municipalities with answers in this template and round (own included)
     others: int  # of which other municipalities
     figures: dict[str, QuestionFigures] = field(default_factory=dict)
+    made_at: float | None = None  # when the worker made it (a Unix time)
+    stale: bool = False  # made from earlier answers; the current one is being made
+    pending: bool = False  # none made yet: the worker is making the first
+    #: The job making the current benchmark while a ``stale`` or ``pending`` one is shown (never
+    #: cached: set on the copy a request returns), as ``SurveyResults.updating_job``.
+    updating_job: Any = field(default=None, compare=False)
 
     @property
     def available(self) -> bool:
@@ -60,8 +65,42 @@ def bank_keys(template_key: str) -> frozenset[str]:
     return frozenset(q.key for q in load_template(template_key).questions() if not q.local)
 
 
+Rounds = list[tuple[int, int, int, int, int | None]]
+
+
+def _rounds(survey: Survey) -> Rounds:
+    """Return (survey, municipality, definition version, revision, newest complete response) of
+    every round of the survey's template and round label: what the pooled counts are made of.
+
+    One query; per round one probe of the municipality-leading index ``surveys_resp_complete_last``
+    (as ``disclosure.state_for`` does for one round). Any new complete answer in any municipality
+    of the template changes it.
+    """
+    newest = (
+        Response.objects.filter(
+            municipality_id=OuterRef("municipality_id"), survey=OuterRef("pk"), complete=True
+        )
+        .order_by("-id")
+        .values("id")[:1]
+    )
+    return list(
+        Survey.objects.filter(template_key=survey.template_key, round_label=survey.round_label)
+        .annotate(last=Subquery(newest))
+        .order_by("pk")
+        .values_list("pk", "municipality_id", "definition_version", "responses_revision", "last")
+    )
+
+
+def national_version(survey: Survey, rounds: Rounds | None = None) -> str:
+    """Return a digest of every answer the survey's benchmark pools: it changes with new answers
+    in any municipality of the template and round (which marks the benchmark for remaking)."""
+    rounds = _rounds(survey) if rounds is None else rounds
+    text = repr((NATIONAL_VERSION, DECISION_VERSION, survey.template_key, survey.round_label, rounds))
+    return hashlib.sha256(text.encode()).hexdigest()[:40]
+
+
 def _pooled(
-    survey: Survey, keys: list[str], multiple: list[str], *, counted_only: bool = False
+    rounds: Rounds, keys: list[str], multiple: list[str], *, counted_only: bool = False
 ) -> dict[str, dict[int, dict[str, int]]]:
     """Return question key → municipality → option key (or "" for answerers) → count.
 
@@ -70,26 +109,13 @@ def _pooled(
     other municipalities' open links to lift their pool over it), the figures to all.
 
     ``multiple`` are the multiple-choice keys, whose respondents are counted apart. Nothing is
-    read when fewer than three other municipalities have a survey of this template and round.
-    Cached per template, round and set of surveys for ``CACHE_SECONDS``: other municipalities'
-    new answers may take that long to show, which a benchmark can afford, and a warm results
-    page then costs one small query on ``Survey`` instead of a count over every answer.
+    read when fewer than three municipalities besides any one have a survey of this template
+    and round (the same for every viewer: each has a round among them). This reads every
+    municipality's answers: only the worker runs it (:func:`prepare`).
     """
-    rounds = list(
-        Survey.objects.filter(template_key=survey.template_key, round_label=survey.round_label)
-        .order_by("pk")
-        .values_list("pk", "municipality_id")
-    )
-    if len({m for _s, m in rounds} - {survey.municipality_id}) < MIN_OTHER_MUNICIPALITIES:
+    if len({m for _s, m, *_rest in rounds}) < MIN_OTHER_MUNICIPALITIES + 1:
         return {}
-    surveys = [pk for pk, _m in rounds]
-    cache_key = (survey.template_key, survey.round_label, tuple(surveys), tuple(sorted(keys)), counted_only)
-    now = time.monotonic()
-    with _LOCK:
-        cached = _CACHE.get(cache_key)
-        if cached is not None and now - cached[0] < CACHE_SECONDS:
-            _CACHE.move_to_end(cache_key)
-            return cached[1]
+    surveys = [pk for pk, *_rest in rounds]
     answers = Answer.objects.filter(survey_id__in=surveys, response__complete=True, question__key__in=keys)
     if counted_only:
         answers = answers.filter(counted_responses("response__"))
@@ -111,12 +137,27 @@ def _pooled(
     )
     for muni, key, n in answerers:
         out[key][muni][""] = n
-    result = {k: dict(v) for k, v in out.items()}
-    with _LOCK:
-        _CACHE[cache_key] = (now, result)
-        while len(_CACHE) > _CACHE_MAX:
-            _CACHE.popitem(last=False)
-    return result
+    return {k: dict(v) for k, v in out.items()}
+
+
+Pool = tuple[dict[str, dict[int, dict[str, int]]], dict[str, dict[int, dict[str, int]]]]
+
+
+def _pool(rounds: Rounds, version: str, keys: list[str], multiple: list[str]) -> Pool:
+    """Return the pooled counts (all answers, counted answers) of the template and round.
+
+    Kept in the shared cache under the national version: every municipality's round of the
+    template asks for the same keys (all but local questions), so one pass over the answers
+    serves them all until new answers arrive anywhere.
+    """
+    digest = hashlib.sha256(repr((sorted(keys), sorted(multiple))).encode()).hexdigest()[:16]
+    key = f"mv-national-pool:{version}:{digest}"
+    found = shared_get(key)
+    if found is not None:
+        return cast(Pool, found)
+    pool = (_pooled(rounds, keys, multiple), _pooled(rounds, keys, multiple, counted_only=True))
+    shared_set(key, pool)
+    return pool
 
 
 def _n(question: QuestionInfo, counts: dict[str, int]) -> int:
@@ -128,8 +169,13 @@ def _n(question: QuestionInfo, counts: dict[str, int]) -> int:
     return sum(n for k, n in counts.items() if k in known)
 
 
-def benchmark(results: SurveyResults) -> Benchmark:
-    """Return the national benchmark of a survey round, per bank question that meets the rule."""
+def benchmark(results: SurveyResults, rounds: Rounds | None = None) -> Benchmark:
+    """Work out the national benchmark of a survey round, per bank question that meets the rule.
+
+    Reads the pooled counts of every municipality (from the shared cache when the worker made
+    them for the current answers): run in the worker. Pages and the API call
+    :func:`prepared_benchmark`, which never works it out.
+    """
     survey = results.survey
     stable = bank_keys(survey.template_key)
     if not stable:
@@ -137,8 +183,8 @@ def benchmark(results: SurveyResults) -> Benchmark:
     local = {q.key for q in results.definition.questions() if q.local}
     questions = [q for q in results.questions if q.key in stable and q.key not in local]
     keys, multiple = [q.key for q in questions], [q.key for q in questions if not q.exclusive]
-    pooled = _pooled(survey, keys, multiple)
-    counted = _pooled(survey, keys, multiple, counted_only=True)
+    rounds = _rounds(survey) if rounds is None else rounds
+    pooled, counted = _pool(rounds, national_version(survey, rounds), keys, multiple)
     own = survey.municipality_id
     municipalities = {m for per_muni in pooled.values() for m in per_muni}
     figures: dict[str, QuestionFigures] = {}
@@ -158,7 +204,8 @@ def benchmark(results: SurveyResults) -> Benchmark:
                     others[key] += n
         by_id = {o.id: totals.get(o.key, 0) for o in q.options}
         # The viewer may know their own municipality's every answer, so the benchmark minus their
-        # own is the other municipalities' figures: the option rule is applied to those.
+        # own is the other municipalities' figures: the option rule (the product's anonymity
+        # decision, small cells withheld) is applied to those.
         layout = results.disclosure.option_layout(q.id)
         if layout is None:
             continue
@@ -167,7 +214,80 @@ def benchmark(results: SurveyResults) -> Benchmark:
     return Benchmark(True, len(municipalities), len(municipalities - {own}), figures)
 
 
-def clear_cache() -> None:
-    """Forget pooled counts (tests)."""
-    with _LOCK:
-        _CACHE.clear()
+def _key(results: SurveyResults, version: str) -> str:
+    survey = results.survey
+    return f"mv-national:{version}:{results.disclosure.data_version}:{survey.municipality_id}:{survey.pk}"
+
+
+def _latest_key(survey: Survey) -> str:
+    return f"mv-national-latest:{NATIONAL_VERSION}:{survey.municipality_id}:{survey.pk}"
+
+
+def prepare(survey: Survey, progress: Any = None) -> Benchmark:
+    """Make (or find) the round's benchmark for every municipality's current answers.
+
+    Run in the worker (job ``insights.national``, ``warm_results``): decides the round first
+    (free when done), then pools the template's answers once per national version (shared by
+    every municipality's round) and applies the anonymity rules for this round's viewers.
+    """
+    from .tables import SurveyResults
+
+    results = SurveyResults(survey)
+    results.disclosure.decide(progress=progress)
+    if not bank_keys(survey.template_key):
+        return Benchmark(False, 0, 0)
+    rounds = _rounds(survey)
+    key = _key(results, national_version(survey, rounds))
+    found = shared_get(key)
+    if found is not None:
+        return cast(Benchmark, found)
+    made = replace(benchmark(results, rounds), made_at=time.time())
+    shared_set(key, made)
+    shared_set(_latest_key(survey), made)
+    return made
+
+
+def prepared_benchmark(*, user: Any, results: SurveyResults, next_url: str) -> Benchmark:
+    """Return the round's benchmark for a page or API call, never working it out in the request.
+
+    The current one (every municipality's current answers) when the worker has made it; else
+    the worker is asked for it (at once with the immediate task backend, i.e. in tests) and,
+    meanwhile, the last one made for the round is returned with ``stale`` set, or, when none
+    was ever made, an empty one with ``pending`` set. Costs one query (:func:`national_version`)
+    and a cache read.
+    """
+    from .jobs import national_start  # the jobs module builds on this one
+
+    survey = results.survey
+    if not bank_keys(survey.template_key):
+        return Benchmark(False, 0, 0)
+    found = shared_get(_key(results, national_version(survey)))
+    if found is not None:
+        return cast(Benchmark, found)
+    job = national_start(user=user, survey=survey, next_url=next_url)
+    found = shared_get(_key(results, national_version(survey)))
+    if found is not None:
+        return cast(Benchmark, found)
+    earlier = shared_get(_latest_key(survey))
+    if earlier is None:
+        return Benchmark(True, 0, 0, pending=True, updating_job=job)
+    return replace(earlier, stale=True, updating_job=job)
+
+
+def warm(survey: Survey, versions: dict[tuple[str, str], str] | None = None) -> int:
+    """Make the round's benchmark when it is not at hand (``warm_results``); return 1 if made.
+
+    ``versions`` keeps each template and round's national version for one pass over all rounds,
+    so the pass reads it once per template and round, not once per municipality's round.
+    """
+    if not bank_keys(survey.template_key):
+        return 0
+    versions = {} if versions is None else versions
+    group = (survey.template_key, survey.round_label)
+    if group not in versions:
+        versions[group] = national_version(survey)
+    results = SurveyResults(survey)
+    if results.disclosure.ready() and shared_get(_key(results, versions[group])) is not None:
+        return 0
+    prepare(survey)
+    return 1

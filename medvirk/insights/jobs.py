@@ -25,8 +25,8 @@ from medvirk.core.jobs import JobResult, Progress, job_handler, start_or_join
 from medvirk.core.models import Job
 from medvirk.surveys.models import AnonymityMode
 
+from . import benchmark as national
 from . import exports, reports, selectors, services
-from .benchmark import benchmark
 from .disclosure import NotReady
 from .enums import InsightsErrorCode
 from .pdf import report_filename, report_pdf_bytes
@@ -166,10 +166,10 @@ def report_pdf(job: Job, progress: Progress) -> JobResult:
     progress(0, 3, _("Working out the figures"))
     results = _as_shown(survey, tree)
     try:
-        overview = reports.overview(user, results, node_id, bench=benchmark(results))
+        overview = reports.overview(user, results, node_id, bench=national.benchmark(results))
     except NotReady:  # a part of the earlier decisions shown is gone: decide here, in the worker
         results = SurveyResults(survey, tree)
-        overview = reports.overview(user, results, node_id, bench=benchmark(results))
+        overview = reports.overview(user, results, node_id, bench=national.benchmark(results))
     pdf = report_pdf_bytes(
         overview, results.policy.threshold, progress=lambda step: progress(steps[step][0], 3, steps[step][1])
     )
@@ -331,3 +331,38 @@ def prepare_equity(job: Job, progress: Progress) -> JobResult:
         progress=lambda done, total: progress(done, total, message),
     )
     return JobResult(url=params.get("next", ""), message=_("The equity report is ready."))
+
+
+# --- the national benchmark, worked out ahead (issue 21; insights/benchmark.py) ------------------
+
+NATIONAL_JOB = "insights.national"
+
+
+def national_start(*, user: Any, survey: Any, next_url: str = "") -> Job:
+    """Queue the making of a round's national benchmark for every municipality's current answers.
+
+    While the same user's job for the round still waits or runs, that job is returned.
+    """
+    return start_or_join(
+        kind=NATIONAL_JOB,
+        municipality=survey.municipality,
+        user=user,
+        params={"survey_id": survey.pk, "next": next_url},
+        match=["survey_id"],
+    )
+
+
+@job_handler(NATIONAL_JOB, label=gettext_lazy("Preparing the national benchmark"))
+def prepare_national(job: Job, progress: Progress) -> JobResult:
+    """Decide the round (free when done), then pool the template's answers and decide the benchmark."""
+    from medvirk.surveys.models import Survey
+
+    survey = Survey.objects.filter(
+        pk=job.params.get("survey_id"), municipality_id=job.municipality_id
+    ).first()
+    if survey is None:
+        raise ServiceError(InsightsErrorCode.SURVEY_GONE, _("The survey no longer exists."))
+    message = _("Working out which figures can be shown without revealing anyone")
+    progress(0, 0, message)
+    national.prepare(survey, progress=lambda done, total: progress(done, total, message))
+    return JobResult(url=job.params.get("next", ""), message=_("The national benchmark is ready."))

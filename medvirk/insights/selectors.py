@@ -105,9 +105,15 @@ def survey_tree(*, survey: Survey) -> SurveyTree:
 
 def surveys_with_results(*, user: Any) -> list[Survey]:
     """Return the surveys in which the user may see results for at least one unit."""
-    visible = SurveyUnit.objects.filter(scope_q(user, Perm.RESULTS_VIEW, path_field="unit__path"))
+    visible = SurveyUnit.objects.filter(
+        scope_q(user, Perm.RESULTS_VIEW, path_field="unit__path"),
+        co_located("unit"),
+        municipality_id=user.municipality_id,
+    )
     return list(
-        Survey.objects.filter(municipality_id=user.municipality_id, pk__in=visible.values("survey_id"))
+        Survey.objects.filter(
+            co_located("owner_unit"), municipality_id=user.municipality_id, pk__in=visible.values("survey_id")
+        )
         .select_related("owner_unit")
         .order_by("series", "-created_on", "-id")
     )

@@ -21,7 +21,7 @@ from medvirk.core.errors import ServiceError
 from medvirk.core.views import staff_view
 
 from . import exports, jobs, reports, selectors
-from .benchmark import MIN_OTHER_MUNICIPALITIES, benchmark
+from .benchmark import MIN_OTHER_MUNICIPALITIES, prepared_benchmark
 from .charts import distribution_chart, top_box_chart
 from .disclosure import NotReady
 from .numbers import survey_numbers
@@ -73,7 +73,7 @@ def survey_list(request: HttpRequest) -> HttpResponse:
 def survey_results(request: HttpRequest, survey_id: int) -> HttpResponse:
     """Show one round's results for a unit: per question, comparisons, trend and themes."""
     results, node_id = _load(request, survey_id)
-    bench = benchmark(results)
+    bench = prepared_benchmark(user=request.user, results=results, next_url=request.get_full_path())
     overview = reports.overview(request.user, results, node_id, bench=bench)
     can_export_raw = exports.raw_export_allowed(request.user, results, node_id)
     context = {
@@ -213,7 +213,8 @@ def report_pdf(request: StaffRequest, survey_id: int) -> HttpResponse:
     if jobs.report_in_background(results, node_id):
         messages.info(request, _report_refusal())
         return redirect(_results_url(results, node_id))
-    overview = reports.overview(request.user, results, node_id, bench=benchmark(results))
+    bench = prepared_benchmark(user=request.user, results=results, next_url="")
+    overview = reports.overview(request.user, results, node_id, bench=bench)
     threshold = results.policy.threshold
     kept = pdf.kept_pdf(overview, threshold, request)
     if kept is None and not pdf.laid_out_in_request(overview):

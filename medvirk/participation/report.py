@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from medvirk.core.tenancy import co_located
 from medvirk.orgs.models import OrgUnit
 
 from .composition import DimensionTable
@@ -49,7 +50,10 @@ def build_report(*, unit: OrgUnit, year: int) -> Report:
     """Return the report for activities and measures of ``unit``'s subtree in ``year``."""
     activities = list(
         Activity.objects.filter(
-            municipality_id=unit.municipality_id, owner_unit__path__startswith=unit.path, starts_on__year=year
+            co_located("owner_unit"),
+            municipality_id=unit.municipality_id,
+            owner_unit__path__startswith=unit.path,
+            starts_on__year=year,
         ).only("kind", "ladder", "participants", "composition")
     )
     kind_labels = dict(ActivityKind.choices)
@@ -75,7 +79,10 @@ def build_report(*, unit: OrgUnit, year: int) -> Report:
     threshold = unit.municipality.anonymity_threshold
     measures = list(
         Measure.objects.filter(
-            municipality_id=unit.municipality_id, unit__path__startswith=unit.path, created_on__year=year
+            co_located("unit"),
+            municipality_id=unit.municipality_id,
+            unit__path__startswith=unit.path,
+            created_on__year=year,
         ).select_related("unit")
     )
     status_counts = Counter(m.status for m in measures)

@@ -77,12 +77,17 @@ class RoundComparison:
 
 def rounds_for(*, providers: Sequence[Provider]) -> list[Survey]:
     """Return the opened or closed rounds run in any of the providers' units, newest first."""
+    if not providers:
+        return []
     units = [p.unit_id for p in providers]
-    ids = SurveyUnit.objects.filter(unit_id__in=units).values("survey_id")
+    municipality_id = providers[0].municipality_id  # a service's providers are its municipality's
+    ids = SurveyUnit.objects.filter(municipality_id=municipality_id, unit_id__in=units).values("survey_id")
     return list(
-        Survey.objects.filter(pk__in=ids, status__in=[SurveyStatus.OPEN, SurveyStatus.CLOSED]).order_by(
-            "-created_on", "-id"
-        )
+        Survey.objects.filter(
+            municipality_id=municipality_id,
+            pk__in=ids,
+            status__in=[SurveyStatus.OPEN, SurveyStatus.CLOSED],
+        ).order_by("-created_on", "-id")
     )
 
 
@@ -97,7 +102,14 @@ def comparison_round(*, providers: Sequence[Provider]) -> Survey | None:
         return None
     units = {p.unit_id for p in providers}
     covered = {
-        s.pk: len(units & set(SurveyUnit.objects.filter(survey=s).values_list("unit_id", flat=True)))
+        s.pk: len(
+            units
+            & set(
+                SurveyUnit.objects.filter(municipality_id=s.municipality_id, survey=s).values_list(
+                    "unit_id", flat=True
+                )
+            )
+        )
         for s in rounds
     }
     closed = [s for s in rounds if s.status == SurveyStatus.CLOSED] or rounds

@@ -7,17 +7,14 @@ from collections.abc import Iterator
 
 import pytest
 
-from medvirk.insights import benchmark
 from medvirk.insights.tables import clear_cache
 
 
 @pytest.fixture(autouse=True)
 def _fresh_results_cache() -> Iterator[None]:
     clear_cache()
-    benchmark.clear_cache()
     yield
     clear_cache()
-    benchmark.clear_cache()
 
 
 #: ``override_settings(TASKS=DB_TASKS)``: jobs are queued, not run in the request.

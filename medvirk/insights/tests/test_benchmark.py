@@ -139,6 +139,7 @@ def test_page_and_api_show_the_benchmark(own: Survey, demo: DemoData, client_as:
         "municipalities": 4,
         "other_municipalities": 3,
         "min_other_municipalities": 3,
+        "being_updated": False,
     }
     q = next(q for q in data["questions"] if q["key"] == "bhg_helhet")
     assert q["benchmark"]["n"] == 15 and q["benchmark"]["mean"]["estimate"] == pytest.approx(51 / 15)
@@ -214,3 +215,116 @@ def test_unit_report_compares_with_the_benchmark_only_when_there_is_one(
     assert chart.count("mv-chart__bar--benchmark") == 1
     # questions without a benchmark (nobody else answered them) get no comparison
     assert not _svg(html, "bench-bhg_trivsel_barn") and "bench-bhg_trivsel_barn-heading" not in html
+
+
+# --- made ahead in the worker (issue 21): pages and the API only read it -------------------------
+
+
+def _answer(survey: Survey, value: int) -> None:
+    """One more parent's answer in ``survey`` (another municipality's round, say)."""
+    su = SurveyUnit.objects.filter(survey=survey).order_by("pk").first()
+    assert su is not None
+    services.response_submit_complete(
+        actor=RESPONDENT,
+        survey_unit=su,
+        answers={"bhg_helhet": value, "bhg_barnets_alder": "fra_3_ar", "bhg_info_onsker": ("mat", "dagen")},
+        language="nb",
+        channel=Channel.CODE,
+        idempotency_key=f"b{next(_n)}",
+    )
+
+
+def test_the_page_and_api_only_read_the_benchmark_the_worker_made(
+    own: Survey, demo: DemoData, client_as: Any, monkeypatch: Any
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from .. import benchmark as national
+
+    _others(demo)
+    Survey.objects.filter(pk=own.pk).update(status="open")  # warm_results passes over drafts
+    call_command("warm_results", survey=[own.pk], stdout=StringIO())  # the worker, ahead of any page
+
+    def never(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a request pooled the municipalities' answers")
+
+    monkeypatch.setattr(national, "_pooled", never)
+    monkeypatch.setattr(national, "group_view", never)
+    made = national.prepared_benchmark(user=None, results=SurveyResults(own), next_url="")
+    assert made.available and made.made_at is not None and not made.stale
+    c = client_as("leder.solsikken")
+    page = c.get(f"/results/{own.pk}/").content.decode()
+    assert "National benchmark (4 municipalities)" in page and "Being updated" not in page
+    data = c.get(f"/api/v1/results/surveys/{own.pk}").json()
+    assert data["benchmark"]["available"] and not data["benchmark"]["being_updated"]
+    assert next(q for q in data["questions"] if q["key"] == "bhg_helhet")["benchmark"]["n"] == 15
+
+
+def test_new_answers_in_any_municipality_mark_the_benchmark_for_remaking(
+    own: Survey, demo: DemoData, client_as: Any
+) -> None:
+    from django.test import override_settings
+
+    from medvirk.core.models import Job
+
+    from .. import benchmark as national
+    from .conftest import DB_TASKS
+
+    _others(demo)
+    national.prepare(own)
+    version = national.national_version(own)
+    other = Survey.objects.get(municipality__code="9001", template_key=own.template_key)
+    _answer(other, 6)  # a new answer in another municipality of the same template and round
+    assert national.national_version(own) != version
+    c = client_as("leder.solsikken")
+    with override_settings(TASKS=DB_TASKS):  # the worker has not run yet
+        shown = national.prepared_benchmark(
+            user=demo.users["leder.solsikken"], results=SurveyResults(own), next_url=""
+        )
+        assert shown.stale and shown.figures["bhg_helhet"].n == 15  # the last one made, marked
+        job = shown.updating_job
+        assert job is not None and job.kind == "insights.national" and job.params["survey_id"] == own.pk
+        page = c.get(f"/results/{own.pk}/").content.decode()
+        assert "<strong>Being updated.</strong> New answers have come in, here or in other" in page
+        assert c.get(f"/api/v1/results/surveys/{own.pk}").json()["benchmark"]["being_updated"]
+        assert Job.objects.filter(kind="insights.national").count() == 1  # asked once, not per view
+    national.prepare(own)  # the worker's job
+    fresh = national.prepared_benchmark(user=None, results=SurveyResults(own), next_url="")
+    assert not fresh.stale and fresh.figures["bhg_helhet"].n == 16
+
+
+def test_the_first_benchmark_is_being_worked_out_while_the_worker_makes_it(
+    own: Survey, demo: DemoData, client_as: Any
+) -> None:
+    from django.test import override_settings
+
+    from .conftest import DB_TASKS
+
+    _others(demo)
+    SurveyResults(own).disclosure.decide()  # the round's own results are made; its benchmark is not
+    with override_settings(TASKS=DB_TASKS):
+        page = client_as("leder.solsikken").get(f"/results/{own.pk}/").content.decode()
+    assert "The national benchmark for round 2026 is being worked out" in page
+    assert "National benchmark (" not in page
+
+
+def test_a_small_pooled_cell_is_withheld(own: Survey, demo: DemoData) -> None:
+    from .. import benchmark as national
+
+    # The others: 3 + 3 + 3 answers of 2, 3 and 4, and a single answer of 1 (below the threshold).
+    _run(
+        demo.users["provestad.admin"],
+        demo.other_units[""],
+        [demo.other_units["Torget barnehage"]],
+        [2, 2, 2, 1],
+    )
+    _municipality("9001", [3, 3, 3])
+    _municipality("9002", [4, 4, 4])
+    figures = national.prepare(own).figures["bhg_helhet"]
+    counts = {o.key: o.count for o in figures.options}
+    assert counts["1"] is None  # one other parent's answer: withheld, as everywhere in the product
+    # ... merged with the next option so it cannot be worked out from the total; the rest is shown
+    assert figures.merged_labels == ("1", "2") and counts["2"] is None and figures.merged_count == 4
+    assert figures.n == 16 and counts["3"] == counts["4"] == 3

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from medvirk.core.actors import SystemActor, ensure_system
 from medvirk.core.audit import audit_record
+from medvirk.core.tenancy import co_located
 from medvirk.surveys.models import Response, SurveyStatus, SurveyUnit
 
 from ..enums import ParticipationAuditAction
@@ -74,10 +75,13 @@ def survey_rounds_sync(
     """
     ensure_system(actor, "Recording survey rounds")
     today = today or timezone.localdate()
-    rounds = SurveyUnit.objects.filter(survey__status__in=[SurveyStatus.OPEN, SurveyStatus.CLOSED]).exclude(
-        survey__series=EVALUATION_SERIES
+    # co_located: the joined surveys and units are named by the municipality too (docs/scaling.md).
+    rounds = SurveyUnit.objects.filter(
+        co_located("survey", "unit"), survey__status__in=[SurveyStatus.OPEN, SurveyStatus.CLOSED]
+    ).exclude(survey__series=EVALUATION_SERIES)
+    activities = Activity.objects.filter(
+        co_located("survey"), kind=ActivityKind.SURVEY_ROUND, survey__isnull=False
     )
-    activities = Activity.objects.filter(kind=ActivityKind.SURVEY_ROUND, survey__isnull=False)
     if municipality_id is not None:
         rounds = rounds.filter(municipality_id=municipality_id)
         activities = activities.filter(municipality_id=municipality_id)
@@ -87,7 +91,13 @@ def survey_rounds_sync(
     missing = list(missing_q.values_list("pk", flat=True))
     # Closed rounds not yet counted (an activity someone linked by hand to another unit is left alone).
     uncounted_q = activities.filter(survey__status=SurveyStatus.CLOSED, participants__isnull=True).filter(
-        Exists(SurveyUnit.objects.filter(survey_id=OuterRef("survey_id"), unit_id=OuterRef("owner_unit_id")))
+        Exists(
+            SurveyUnit.objects.filter(
+                municipality_id=OuterRef("municipality_id"),
+                survey_id=OuterRef("survey_id"),
+                unit_id=OuterRef("owner_unit_id"),
+            )
+        )
     )
     if not missing and not uncounted_q.exists():
         return 0
@@ -102,7 +112,11 @@ def survey_rounds_sync(
         uncounted = list(uncounted_q.select_related("owner_unit__municipality"))
         counts = {
             (row["survey_id"], row["unit_id"]): row["n"]
-            for row in Response.objects.filter(survey_id__in={a.survey_id for a in uncounted}, complete=True)
+            for row in Response.objects.filter(
+                municipality_id__in={a.municipality_id for a in uncounted},
+                survey_id__in={a.survey_id for a in uncounted},
+                complete=True,
+            )
             .values("survey_id", "unit_id")
             .annotate(n=Count("id"))
         }

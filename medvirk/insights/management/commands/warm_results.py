@@ -7,6 +7,10 @@ rounds whose data did not change costs one index probe and a few cache reads per
 never decide: without it, a visitor after new answers sees the previous figures marked "being
 updated" (or, for a round's first answers, a progress page) while a background job decides.
 
+Then it makes the national benchmark of every round of a question-bank template
+(``insights.benchmark``: pooled once per template and round for every municipality's current
+answers, then decided for each round), again only where answers came in somewhere.
+
 For closed rounds it then makes the equity reports of the municipality and the districts the
 round ran in, in every language of the site (``insights.equity_ahead``), again only where the
 answers or the population data changed since they were made.
@@ -32,7 +36,7 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
 from medvirk.core.actors import SystemActor
-from medvirk.insights import equity_ahead, pdf
+from medvirk.insights import benchmark, equity_ahead, pdf
 from medvirk.insights.disclosure import deciding
 from medvirk.insights.tables import SurveyResults
 from medvirk.surveys import services as survey_services
@@ -80,6 +84,7 @@ class Command(BaseCommand):
         if only:
             surveys = surveys.filter(pk__in=only)
         languages = [code for code, _name in settings.LANGUAGES]
+        versions: dict[tuple[str, str], str] = {}  # each template and round's national version, this pass
 
         def decide(survey: Survey) -> int | None:
             with deciding(survey, wait=False) as mine:
@@ -88,6 +93,7 @@ class Command(BaseCommand):
                         self.stdout.write(f"survey {survey.pk}: being decided by another process")
                     return None
                 made = SurveyResults(survey).disclosure.decide()
+            made += benchmark.warm(survey, versions)
             if survey.status == SurveyStatus.CLOSED:
                 made += equity_ahead.warm(survey, languages)
             return made
