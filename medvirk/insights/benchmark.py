@@ -20,7 +20,9 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, cast
 
+from django.conf import settings
 from django.db.models import Count, OuterRef, Subquery
+from django.utils import translation
 
 from medvirk.surveys.models import Answer, Response, Survey
 from medvirk.surveys.selectors import list_templates, load_template
@@ -214,43 +216,53 @@ def benchmark(results: SurveyResults, rounds: Rounds | None = None) -> Benchmark
     return Benchmark(True, len(municipalities), len(municipalities - {own}), figures)
 
 
-def _key(results: SurveyResults, version: str) -> str:
+def _language() -> str:
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
+def _key(results: SurveyResults, version: str, language: str) -> str:
+    """The benchmark's key: the figures carry the questions' and options' labels in ``language``."""
     survey = results.survey
-    return f"mv-national:{version}:{results.disclosure.data_version}:{survey.municipality_id}:{survey.pk}"
+    return (
+        f"mv-national:{version}:{results.disclosure.data_version}:{survey.municipality_id}:{survey.pk}:"
+        f"{language}"
+    )
 
 
-def _latest_key(survey: Survey) -> str:
-    return f"mv-national-latest:{NATIONAL_VERSION}:{survey.municipality_id}:{survey.pk}"
+def _latest_key(survey: Survey, language: str) -> str:
+    return f"mv-national-latest:{NATIONAL_VERSION}:{survey.municipality_id}:{survey.pk}:{language}"
 
 
-def prepare(survey: Survey, progress: Any = None) -> Benchmark:
+def prepare(survey: Survey, progress: Any = None, language: str | None = None) -> Benchmark:
     """Make (or find) the round's benchmark for every municipality's current answers.
 
     Run in the worker (job ``insights.national``, ``warm_results``): decides the round first
     (free when done), then pools the template's answers once per national version (shared by
-    every municipality's round) and applies the anonymity rules for this round's viewers.
+    every municipality's round and language) and applies the anonymity rules for this round's
+    viewers. In ``language`` (default: the active one).
     """
-    from .tables import SurveyResults
-
-    results = SurveyResults(survey)
-    results.disclosure.decide(progress=progress)
-    if not bank_keys(survey.template_key):
-        return Benchmark(False, 0, 0)
-    rounds = _rounds(survey)
-    key = _key(results, national_version(survey, rounds))
-    found = shared_get(key)
-    if found is not None:
-        return cast(Benchmark, found)
-    made = replace(benchmark(results, rounds), made_at=time.time())
+    language = language or _language()
+    with translation.override(language):
+        results = SurveyResults(survey)
+        results.disclosure.decide(progress=progress)
+        if not bank_keys(survey.template_key):
+            return Benchmark(False, 0, 0)
+        rounds = _rounds(survey)
+        key = _key(results, national_version(survey, rounds), language)
+        found = shared_get(key)
+        if found is not None:
+            return cast(Benchmark, found)
+        made = replace(benchmark(results, rounds), made_at=time.time())
     shared_set(key, made)
-    shared_set(_latest_key(survey), made)
+    shared_set(_latest_key(survey, language), made)
     return made
 
 
 def prepared_benchmark(*, user: Any, results: SurveyResults, next_url: str) -> Benchmark:
     """Return the round's benchmark for a page or API call, never working it out in the request.
 
-    The current one (every municipality's current answers) when the worker has made it; else
+    In the active language. The current one (every municipality's current answers) when the
+    worker has made it; else
     the worker is asked for it (at once with the immediate task backend, i.e. in tests) and,
     meanwhile, the last one made for the round is returned with ``stale`` set, or, when none
     was ever made, an empty one with ``pending`` set. Costs one query (:func:`national_version`)
@@ -258,24 +270,25 @@ def prepared_benchmark(*, user: Any, results: SurveyResults, next_url: str) -> B
     """
     from .jobs import national_start  # the jobs module builds on this one
 
-    survey = results.survey
+    survey, language = results.survey, _language()
     if not bank_keys(survey.template_key):
         return Benchmark(False, 0, 0)
-    found = shared_get(_key(results, national_version(survey)))
+    found = shared_get(_key(results, national_version(survey), language))
     if found is not None:
         return cast(Benchmark, found)
-    job = national_start(user=user, survey=survey, next_url=next_url)
-    found = shared_get(_key(results, national_version(survey)))
+    job = national_start(user=user, survey=survey, language=language, next_url=next_url)
+    found = shared_get(_key(results, national_version(survey), language))
     if found is not None:
         return cast(Benchmark, found)
-    earlier = shared_get(_latest_key(survey))
+    earlier = shared_get(_latest_key(survey, language))
     if earlier is None:
         return Benchmark(True, 0, 0, pending=True, updating_job=job)
     return replace(earlier, stale=True, updating_job=job)
 
 
-def warm(survey: Survey, versions: dict[tuple[str, str], str] | None = None) -> int:
-    """Make the round's benchmark when it is not at hand (``warm_results``); return 1 if made.
+def warm(survey: Survey, languages: list[str], versions: dict[tuple[str, str], str] | None = None) -> int:
+    """Make the round's benchmark in ``languages`` where not at hand (``warm_results``); return
+    how many were made.
 
     ``versions`` keeps each template and round's national version for one pass over all rounds,
     so the pass reads it once per template and round, not once per municipality's round.
@@ -286,8 +299,11 @@ def warm(survey: Survey, versions: dict[tuple[str, str], str] | None = None) -> 
     group = (survey.template_key, survey.round_label)
     if group not in versions:
         versions[group] = national_version(survey)
+    made = 0
     results = SurveyResults(survey)
-    if results.disclosure.ready() and shared_get(_key(results, versions[group])) is not None:
-        return 0
-    prepare(survey)
-    return 1
+    for language in languages:
+        if results.disclosure.ready() and shared_get(_key(results, versions[group], language)) is not None:
+            continue
+        prepare(survey, language=language)
+        made += 1
+    return made

@@ -165,11 +165,12 @@ def report_pdf(job: Job, progress: Progress) -> JobResult:
     steps = {"layout": (1, _("Laying out the pages")), "write": (2, _("Writing the file"))}
     progress(0, 3, _("Working out the figures"))
     results = _as_shown(survey, tree)
+    bench = national.prepare(survey)  # the kept benchmark (made here if it is not)
     try:
-        overview = reports.overview(user, results, node_id, bench=national.benchmark(results))
+        overview = reports.overview(user, results, node_id, bench=bench)
     except NotReady:  # a part of the earlier decisions shown is gone: decide here, in the worker
         results = SurveyResults(survey, tree)
-        overview = reports.overview(user, results, node_id, bench=national.benchmark(results))
+        overview = reports.overview(user, results, node_id, bench=bench)
     pdf = report_pdf_bytes(
         overview, results.policy.threshold, progress=lambda step: progress(steps[step][0], 3, steps[step][1])
     )
@@ -338,17 +339,17 @@ def prepare_equity(job: Job, progress: Progress) -> JobResult:
 NATIONAL_JOB = "insights.national"
 
 
-def national_start(*, user: Any, survey: Any, next_url: str = "") -> Job:
+def national_start(*, user: Any, survey: Any, language: str, next_url: str = "") -> Job:
     """Queue the making of a round's national benchmark for every municipality's current answers.
 
-    While the same user's job for the round still waits or runs, that job is returned.
+    While the same user's job for the round and language still waits or runs, that job is returned.
     """
     return start_or_join(
         kind=NATIONAL_JOB,
         municipality=survey.municipality,
         user=user,
-        params={"survey_id": survey.pk, "next": next_url},
-        match=["survey_id"],
+        params={"survey_id": survey.pk, "language": language, "next": next_url},
+        match=["survey_id", "language"],
     )
 
 
@@ -364,5 +365,9 @@ def prepare_national(job: Job, progress: Progress) -> JobResult:
         raise ServiceError(InsightsErrorCode.SURVEY_GONE, _("The survey no longer exists."))
     message = _("Working out which figures can be shown without revealing anyone")
     progress(0, 0, message)
-    national.prepare(survey, progress=lambda done, total: progress(done, total, message))
+    national.prepare(
+        survey,
+        progress=lambda done, total: progress(done, total, message),
+        language=job.params.get("language") or job.language,
+    )
     return JobResult(url=job.params.get("next", ""), message=_("The national benchmark is ready."))

@@ -282,7 +282,7 @@ def warm(
     least); the next call goes on (what is kept is not laid out again). District and
     municipality PDFs stay with their background job.
     """
-    from .benchmark import benchmark
+    from .benchmark import prepare as prepare_benchmark
     from .reports import overview
     from .tables import SurveyResults
 
@@ -300,7 +300,7 @@ def warm(
     for language in languages:
         with translation.override(language):
             results = SurveyResults(survey)  # labels in this language
-            bench = benchmark(results)
+            bench = prepare_benchmark(survey, language=language)  # kept for the pages too
             for node in leaves:
                 shown = overview(AHEAD, results, node, bench=bench)
                 html = report_html(shown, results.policy.threshold)

@@ -7,9 +7,10 @@ rounds whose data did not change costs one index probe and a few cache reads per
 never decide: without it, a visitor after new answers sees the previous figures marked "being
 updated" (or, for a round's first answers, a progress page) while a background job decides.
 
-Then it makes the national benchmark of every round of a question-bank template
-(``insights.benchmark``: pooled once per template and round for every municipality's current
-answers, then decided for each round), again only where answers came in somewhere.
+Then it makes the national benchmark of every round of a question-bank template in every
+language of the site (``insights.benchmark``: pooled once per template and round for every
+municipality's current answers, then decided for each round), again only where answers came in
+somewhere.
 
 For closed rounds it then makes the equity reports of the municipality and the districts the
 round ran in, in every language of the site (``insights.equity_ahead``), again only where the
@@ -93,7 +94,7 @@ class Command(BaseCommand):
                         self.stdout.write(f"survey {survey.pk}: being decided by another process")
                     return None
                 made = SurveyResults(survey).disclosure.decide()
-            made += benchmark.warm(survey, versions)
+            made += benchmark.warm(survey, languages, versions)
             if survey.status == SurveyStatus.CLOSED:
                 made += equity_ahead.warm(survey, languages)
             return made
