@@ -224,13 +224,11 @@ def _answer(survey: Survey, value: int) -> None:
     """One more parent's answer in ``survey`` (another municipality's round, say)."""
     su = SurveyUnit.objects.filter(survey=survey).order_by("pk").first()
     assert su is not None
-    services.response_submit_complete(
-        actor=RESPONDENT,
-        survey_unit=su,
-        answers={"bhg_helhet": value, "bhg_barnets_alder": "fra_3_ar", "bhg_info_onsker": ("mat", "dagen")},
-        language="nb",
+    submit(
+        su,
+        {"bhg_helhet": value, "bhg_barnets_alder": "fra_3_ar", "bhg_info_onsker": ("mat", "dagen")},
+        f"b{next(_n)}",
         channel=Channel.CODE,
-        idempotency_key=f"b{next(_n)}",
     )
 
 
