@@ -66,7 +66,6 @@ SERVICE_READERS = (Perm.CHOICE_SETUP, Perm.CHOICE_CASES)
 PROVIDER_READERS = (Perm.CHOICE_SETUP, Perm.CHOICE_CLIENTS)
 
 
-
 def access_service_by_id(user: Any, service_id: Any, perm: Perm | tuple[Perm, ...]) -> ChoiceService:
     """Return the service if ``user`` holds ``perm`` (or any of several) on its responsible unit;
     otherwise 404."""

@@ -241,12 +241,12 @@ def prepare(survey: Survey, progress: Any = None, language: str | None = None) -
     every municipality's round and language) and applies the anonymity rules for this round's
     viewers. In ``language`` (default: the active one).
     """
+    if not bank_keys(survey.template_key):
+        return Benchmark(False, 0, 0)
     language = language or _language()
     with translation.override(language):
         results = SurveyResults(survey)
         results.disclosure.decide(progress=progress)
-        if not bank_keys(survey.template_key):
-            return Benchmark(False, 0, 0)
         rounds = _rounds(survey)
         key = _key(results, national_version(survey, rounds), language)
         found = shared_get(key)

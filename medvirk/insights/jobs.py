@@ -165,12 +165,11 @@ def report_pdf(job: Job, progress: Progress) -> JobResult:
     steps = {"layout": (1, _("Laying out the pages")), "write": (2, _("Writing the file"))}
     progress(0, 3, _("Working out the figures"))
     results = _as_shown(survey, tree)
-    bench = national.prepare(survey)  # the kept benchmark (made here if it is not)
     try:
-        overview = reports.overview(user, results, node_id, bench=bench)
+        overview = reports.overview(user, results, node_id, bench=national.benchmark(results))
     except NotReady:  # a part of the earlier decisions shown is gone: decide here, in the worker
         results = SurveyResults(survey, tree)
-        overview = reports.overview(user, results, node_id, bench=bench)
+        overview = reports.overview(user, results, node_id, bench=national.benchmark(results))
     pdf = report_pdf_bytes(
         overview, results.policy.threshold, progress=lambda step: progress(steps[step][0], 3, steps[step][1])
     )
