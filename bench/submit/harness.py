@@ -268,7 +268,9 @@ class Gunicorn:
         if self.worker_class == "gthread":
             args += ["--threads", str(self.threads)]
         args += self.extra_args
-        env = {**self.env, "PYTHONPATH": str(self.root)}  # this checkout's code, not the venv's
+        # this checkout's code first, not the venv's; then what the caller adds (bench/mixed: its logger)
+        path = [str(self.root), self.env.get("PYTHONPATH", "")]
+        env = {**self.env, "PYTHONPATH": os.pathsep.join(p for p in path if p)}
         self.proc = subprocess.Popen(args, cwd=self.root, env=env, start_new_session=True)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
