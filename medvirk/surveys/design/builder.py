@@ -26,7 +26,7 @@ from medvirk.core.errors import ServiceError
 from .. import qtypes
 from ..enums import SurveysErrorCode
 from .definition import LOCAL_PREFIX, OTHER_OPTION, Definition, other_key
-from .parser import parse_or_refuse
+from .refusal import parse_or_refuse
 
 Document = dict[str, Any]
 MAX_KEY = 40  # a slug longer than this is cut at a word boundary: keys appear in exports' headers

@@ -57,7 +57,7 @@ def _carry_hidden_options(old: Mapping[str, Any], new: dict[str, Any]) -> None:
 
 def _store(actor: Actor, su: SurveyUnit, items: list[dict[str, Any]], event: dict[str, Any]) -> None:
     """Validate the unit's definition with ``items``, give new keys ids, save, bump the version."""
-    from .parser import parse_or_refuse
+    from .refusal import parse_or_refuse
     from .services import _sync_registry
 
     probe = SurveyUnit(pk=su.pk, survey=su.survey, unit=su.unit, local_questions=items)

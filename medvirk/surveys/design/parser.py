@@ -10,13 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from django.utils.translation import gettext as _
-
 from medvirk.common.dimensions import PREFER_NOT_TO_SAY
-from medvirk.core.errors import ServiceError
 
 from .. import qtypes
-from ..enums import SurveysErrorCode
 
 if TYPE_CHECKING:
     from ..qtypes import QuestionType
@@ -339,16 +335,3 @@ def _check_references(definition: Definition, p: _Parser) -> None:
                 p.fail(f"question {question.key}", f"theme {question.theme!r} is not declared in 'themes'")
             seen.add(question.key)
             seen.update(r.key for r in question.rows)
-
-
-def parse_or_refuse(document: Any, *, listed: int = 20) -> Definition:
-    """Return the parsed definition, or refuse it (``ServiceError``, ``definition_invalid``) with
-    its first ``listed`` problems as the JSON paths name them."""
-    try:
-        return parse_definition(document)
-    except DefinitionError as exc:
-        lines = "; ".join(f"{where}: {what}" for where, what in exc.problems[:listed])
-        raise ServiceError(
-            SurveysErrorCode.DEFINITION_INVALID,
-            _("The survey definition has problems: %(problems)s") % {"problems": lines},
-        ) from exc

@@ -22,8 +22,9 @@ from ..enums import SurveysAuditAction, SurveysErrorCode
 from ..models import Answer, Survey, SurveyOption, SurveyQuestion, SurveyStatus, SurveyUnit
 from ..sql import district_codes
 from .definition import LOCAL_PREFIX, Definition
-from .parser import parse_definition, parse_or_refuse
+from .parser import parse_definition
 from .readiness import suggested_dates
+from .refusal import parse_or_refuse
 
 if TYPE_CHECKING:
     from ..answering.answer_store import SubmissionTarget
