@@ -9,6 +9,13 @@ from medvirk.core.dataprotection import BASIS_PUBLIC_TASK, NO_PERSONAL_DATA, Per
 from medvirk.core.fields import unit_reference
 from medvirk.core.models import TenantModel, tenant_unique
 
+# The legal basis of a survey response, received or stored: background answers are special
+# categories (GDPR art. 9).
+BASIS_RESPONSES = _(
+    "GDPR art. 6(1)(e): the municipality's tasks (kommuneloven, brukermedvirkning) and art. "
+    "9(2)(g) for background"
+)
+
 
 class SurveyStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -176,10 +183,7 @@ class Response(TenantModel):
             "staff with results rights on the unit, as figures under the anonymity threshold; "
             "response-level exports only for anonymous-export surveys"
         ),
-        legal_basis=_(
-            "GDPR art. 6(1)(e): the municipality's tasks (kommuneloven, brukermedvirkning) and art. "
-            "9(2)(g) for background"
-        ),
+        legal_basis=BASIS_RESPONSES,
         special=True,
         pseudonymous=True,
     )
@@ -296,10 +300,7 @@ class ReceivedResponse(TenantModel):
         purpose=_("store answers that arrive at once quickly, without losing or doubling any"),
         retention=_("seconds: deleted when stored as a survey response"),
         seen_by=_("nobody; it is never shown, counted or exported"),
-        legal_basis=_(
-            "GDPR art. 6(1)(e): the municipality's tasks (kommuneloven, brukermedvirkning) and art. "
-            "9(2)(g) for background"
-        ),
+        legal_basis=BASIS_RESPONSES,
         special=True,
         pseudonymous=True,
     )
