@@ -20,7 +20,7 @@ from django.utils.functional import Promise
 
 from medvirk.api.base import _service_error
 from medvirk.core.actors import SystemActor, is_system
-from medvirk.core.audit import action_label, audit_actions, audit_record
+from medvirk.core.audit import _VALUES, action_label, audit_actions, audit_details, audit_record
 from medvirk.core.errors import CoreErrorCode, ErrorCode, ServiceError
 from medvirk.core.models import AuditEvent
 
@@ -137,6 +137,30 @@ def test_every_audit_action_has_a_translatable_label_and_one_naming_scheme() -> 
         assert obj and verb and "." not in verb, value
     assert action_label("unit.moved") == "Unit moved"
     assert action_label("no.such_action") == "no.such_action"
+
+
+def test_every_audit_value_description_names_a_registered_action() -> None:
+    """A description registered for an action (or prefix) no event carries is never used: after the
+    actions' rename, panels' and partners' descriptions still named the old ones, so their events
+    showed stored keys ("invited", "import") instead of words."""
+    registered = audit_actions()
+    prefixes = {value.split(".", 1)[0] + "." for value in registered}
+    assert len(_VALUES) > 50
+    assert [pair for pair in _VALUES if pair[0] not in registered and pair[0] not in prefixes] == []
+
+
+@translation.override("en")
+def test_panels_and_partners_events_say_their_details_in_words() -> None:
+    assert audit_details("contact.logged", {"kind": "invited", "unit": 3}) == [
+        ("kind", "Invited to a meeting")
+    ]
+    assert audit_details("organisation.updated", {"changed": ["name"], "source": "import"}) == [
+        ("changed", "name"),
+        ("source", "CSV import"),
+    ]
+    method, words = audit_details("panel.selected", {"method": "leximin"})[0]
+    assert method == "method"
+    assert words.startswith("Fair draw")
 
 
 def test_service_error_takes_only_codes_and_carries_its_status() -> None:
