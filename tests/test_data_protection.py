@@ -12,6 +12,7 @@ from io import StringIO
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.utils import timezone, translation
 
@@ -27,6 +28,7 @@ from medvirk.core.dataprotection import (
 from medvirk.core.errors import ServiceError
 from medvirk.core.models import AuditEvent
 from medvirk.core.retention import retention_amount, retention_kind_by_key, retention_kinds
+from medvirk.feedback.models import Episode
 from medvirk.panels.demo import seed_volunteers
 from medvirk.panels.models import SelectionRun, Volunteer
 from medvirk.partners.models import ContactPerson
@@ -52,6 +54,23 @@ def test_every_table_in_the_record_has_a_name_in_norwegian() -> None:
         bokmal = [f"{entry.app_label}: {entry.table}" for entry in processing_entries()]
     untranslated = [name for name, nb in zip(english, bokmal, strict=True) if name == nb]
     assert not untranslated, f"Tables named only in English in the record of processing: {untranslated}"
+
+
+def test_no_table_in_the_record_is_named_by_djangos_derived_plural() -> None:
+    """Without ``verbose_name_plural`` Django adds "s" to the translated singular: the episodes'
+    table was "forløps" in bokmål and nynorsk. Such a model names its table in its declaration."""
+    derived = [
+        model._meta.label
+        for model, declaration in ((model, declaration_of(model)) for model in apps.get_models())
+        if isinstance(declaration, PersonalData)
+        and not declaration.table
+        and "verbose_name_plural" not in model._meta.original_attrs
+    ]
+    assert derived == []
+    episodes = declaration_of(Episode)
+    assert isinstance(episodes, PersonalData)
+    with translation.override("nb"):
+        assert str(episodes.table) == "forløp"
 
 
 def test_the_message_says_what_to_add_and_where() -> None:

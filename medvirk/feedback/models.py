@@ -122,6 +122,7 @@ class Episode(TenantModel):
     """
 
     personal_data = _episode_record(
+        table=_("episodes"),  # Django's plural of the translated "episode" would be "forløps"
         data=_("a client's alias, birth year, background, contact details (encrypted), scores per session"),
         subjects=_("clients of health and care services"),
         purpose=_(
