@@ -229,6 +229,11 @@ JOB_STALL_MINUTES = int(os.environ.get("JOB_STALL_MINUTES", "30"))  # no progres
 # arrive all the time).
 REPORTS_AHEAD = env_bool("REPORTS_AHEAD", True)
 REPORTS_AHEAD_MINUTES = float(os.environ.get("REPORTS_AHEAD_MINUTES", "10"))
+# The national benchmark pools every municipality's answers of a question-bank template and round
+# (medvirk.insights.benchmark; 16 s at 3 M responses, bench/national). With answers arriving
+# somewhere all the time it is pooled again at most every NATIONAL_BENCHMARK_EVERY_MINUTES (and
+# only when answers came in); meanwhile pages show the last one, marked "being updated".
+NATIONAL_BENCHMARK_EVERY_MINUTES = float(os.environ.get("NATIONAL_BENCHMARK_EVERY_MINUTES", "10"))
 # A unit's PDF not laid out yet is laid out in the request when it shows at most this many
 # questions' figures; a longer one by the report job, whose page shows progress.
 REPORT_PDF_IN_REQUEST_SHOWN = 3

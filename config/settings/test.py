@@ -17,6 +17,9 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # warm_results does not lay out PDFs ahead (seconds of WeasyPrint per test; tested on its own).
 REPORTS_AHEAD = False
+# The national benchmark is pooled again at every new answer (the interval is tested on its own:
+# insights/tests/test_benchmark.py).
+NATIONAL_BENCHMARK_EVERY_MINUTES = 0
 # Unit PDFs of the tests' small rounds are laid out in the request (the job's path is tested
 # on its own: insights/tests/test_report_pdf_cache.py).
 REPORT_PDF_IN_REQUEST_SHOWN = 1000

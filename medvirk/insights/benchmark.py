@@ -36,7 +36,19 @@ from .tables import SurveyResults
 
 MIN_OTHER_MUNICIPALITIES = 3
 #: Bump when the benchmark's figures or rules change: what the worker made before is then made again.
-NATIONAL_VERSION = 1
+#: 2: the pooled counts are kept with the national version and the time they were made (``Pool``).
+NATIONAL_VERSION = 2
+
+
+def _now() -> float:
+    """The time (a Unix time) the pool's age is judged by; a function so tests can move it on."""
+    return time.time()
+
+
+def _every_seconds() -> float:
+    """How long a template and round's pooled counts serve new answers before they are pooled again
+    (``settings.NATIONAL_BENCHMARK_EVERY_MINUTES``; 0: at every new answer)."""
+    return max(0.0, float(settings.NATIONAL_BENCHMARK_EVERY_MINUTES)) * 60
 
 
 @dataclass(frozen=True)
@@ -142,23 +154,50 @@ def _pooled(
     return {k: dict(v) for k, v in out.items()}
 
 
-Pool = tuple[dict[str, dict[int, dict[str, int]]], dict[str, dict[int, dict[str, int]]]]
+Counts = dict[str, dict[int, dict[str, int]]]
 
 
-def _pool(rounds: Rounds, version: str, keys: list[str], multiple: list[str]) -> Pool:
-    """Return the pooled counts (all answers, counted answers) of the template and round.
+@dataclass(frozen=True)
+class Pool:
+    """The pooled counts of a template and round: all answers, and those counted for the rule."""
+
+    version: str  # the national version they were pooled at (:func:`national_version`)
+    made_at: float  # when (a Unix time): the answers that were in then
+    pooled: Counts
+    counted: Counts
+
+
+def _pool(survey: Survey, rounds: Rounds, version: str, keys: list[str], multiple: list[str]) -> Pool:
+    """Return the pooled counts of the template and round for ``version``, or the last ones made
+    while they are younger than ``settings.NATIONAL_BENCHMARK_EVERY_MINUTES``.
 
     Kept in the shared cache under the national version: every municipality's round of the
     template asks for the same keys (all but local questions), so one pass over the answers
-    serves them all until new answers arrive anywhere.
+    serves them all until new answers arrive anywhere. Pooling reads every municipality's
+    answers (16 s at 3 M responses, bench/national), and with 357 municipalities answers arrive
+    somewhere all the time: the last pool then serves the new answers' version too (its own
+    ``version`` tells which answers it holds) until it is older than the interval; the next
+    request for it after that pools again, once for every round of the template.
     """
     digest = hashlib.sha256(repr((sorted(keys), sorted(multiple))).encode()).hexdigest()[:16]
     key = f"mv-national-pool:{version}:{digest}"
     found = shared_get(key)
     if found is not None:
         return cast(Pool, found)
-    pool = (_pooled(rounds, keys, multiple), _pooled(rounds, keys, multiple, counted_only=True))
+    group = f"{NATIONAL_VERSION}:{DECISION_VERSION}:{survey.template_key}:{survey.round_label}:{digest}"
+    latest_key = f"mv-national-pool-latest:{hashlib.sha256(group.encode()).hexdigest()[:40]}"
+    latest = cast("Pool | None", shared_get(latest_key))
+    if latest is not None and _now() - latest.made_at < _every_seconds():
+        return latest
+    made_at = _now()
+    pool = Pool(
+        version,
+        made_at,
+        _pooled(rounds, keys, multiple),
+        _pooled(rounds, keys, multiple, counted_only=True),
+    )
     shared_set(key, pool)
+    shared_set(latest_key, pool)
     return pool
 
 
@@ -171,22 +210,34 @@ def _n(question: QuestionInfo, counts: dict[str, int]) -> int:
     return sum(n for k, n in counts.items() if k in known)
 
 
-def benchmark(results: SurveyResults, rounds: Rounds | None = None) -> Benchmark:
+def _compared(results: SurveyResults) -> list[QuestionInfo]:
+    """The round's questions that are compared: the bank's, unless the round made them local."""
+    stable = bank_keys(results.survey.template_key)
+    local = {q.key for q in results.definition.questions() if q.local}
+    return [q for q in results.questions if q.key in stable and q.key not in local]
+
+
+def _pool_of(results: SurveyResults, rounds: Rounds) -> Pool:
+    questions = _compared(results)
+    keys, multiple = [q.key for q in questions], [q.key for q in questions if not q.exclusive]
+    return _pool(results.survey, rounds, national_version(results.survey, rounds), keys, multiple)
+
+
+def benchmark(results: SurveyResults, rounds: Rounds | None = None, pool: Pool | None = None) -> Benchmark:
     """Work out the national benchmark of a survey round, per bank question that meets the rule.
 
     Reads the pooled counts of every municipality (from the shared cache when the worker made
-    them for the current answers): run in the worker. Pages and the API call
-    :func:`prepared_benchmark`, which never works it out.
+    them, see :func:`_pool`): run in the worker. Pages and the API call
+    :func:`prepared_benchmark`, which never works it out. ``made_at`` is when the answers it
+    pools were read.
     """
     survey = results.survey
-    stable = bank_keys(survey.template_key)
-    if not stable:
+    if not bank_keys(survey.template_key):
         return Benchmark(False, 0, 0)
-    local = {q.key for q in results.definition.questions() if q.local}
-    questions = [q for q in results.questions if q.key in stable and q.key not in local]
-    keys, multiple = [q.key for q in questions], [q.key for q in questions if not q.exclusive]
-    rounds = _rounds(survey) if rounds is None else rounds
-    pooled, counted = _pool(rounds, national_version(survey, rounds), keys, multiple)
+    questions = _compared(results)
+    if pool is None:
+        pool = _pool_of(results, _rounds(survey) if rounds is None else rounds)
+    pooled, counted = pool.pooled, pool.counted
     own = survey.municipality_id
     municipalities = {m for per_muni in pooled.values() for m in per_muni}
     figures: dict[str, QuestionFigures] = {}
@@ -213,7 +264,7 @@ def benchmark(results: SurveyResults, rounds: Rounds | None = None) -> Benchmark
             continue
         view = group_view(layout, {o.id: others.get(o.key, 0) for o in q.options}, results.policy)
         figures[q.key] = question_figures(q, by_id, _n(q, totals), view)
-    return Benchmark(True, len(municipalities), len(municipalities - {own}), figures)
+    return Benchmark(True, len(municipalities), len(municipalities - {own}), figures, made_at=pool.made_at)
 
 
 def _language() -> str:
@@ -239,34 +290,53 @@ def prepare(survey: Survey, progress: Any = None, language: str | None = None) -
     Run in the worker (job ``insights.national``, ``warm_results``): decides the round first
     (free when done), then pools the template's answers once per national version (shared by
     every municipality's round and language) and applies the anonymity rules for this round's
-    viewers. In ``language`` (default: the active one).
+    viewers. In ``language`` (default: the active one). Within
+    ``settings.NATIONAL_BENCHMARK_EVERY_MINUTES`` of the last pooling it is made from the last
+    pooled counts (:func:`_pool`) and kept under their version, so pages go on marking it
+    "being updated".
     """
+    return _prepare(survey, progress, language)[0]
+
+
+def _prepare(survey: Survey, progress: Any = None, language: str | None = None) -> tuple[Benchmark, bool]:
+    """:func:`prepare`, and whether it was made now (False: found made)."""
     if not bank_keys(survey.template_key):
-        return Benchmark(False, 0, 0)
+        return Benchmark(False, 0, 0), False
     language = language or _language()
     with translation.override(language):
         results = SurveyResults(survey)
         results.disclosure.decide(progress=progress)
         rounds = _rounds(survey)
-        key = _key(results, national_version(survey, rounds), language)
-        found = shared_get(key)
+        found = shared_get(_key(results, national_version(survey, rounds), language))
         if found is not None:
-            return cast(Benchmark, found)
-        made = replace(benchmark(results, rounds), made_at=time.time())
+            return cast(Benchmark, found), False
+        pool = _pool_of(results, rounds)
+        key = _key(results, pool.version, language)
+        found = shared_get(key)  # the last pool's, made for this round before
+        if found is not None:
+            return cast(Benchmark, found), False
+        made = benchmark(results, rounds, pool)
     shared_set(key, made)
     shared_set(_latest_key(survey, language), made)
-    return made
+    return made, True
+
+
+def _recent(made: Benchmark | None) -> bool:
+    """Whether ``made`` pools answers read less than ``NATIONAL_BENCHMARK_EVERY_MINUTES`` ago:
+    it then serves new answers until the interval is over (nothing is pooled again before)."""
+    return made is not None and made.made_at is not None and _now() - made.made_at < _every_seconds()
 
 
 def prepared_benchmark(*, user: Any, results: SurveyResults, next_url: str) -> Benchmark:
     """Return the round's benchmark for a page or API call, never working it out in the request.
 
     In the active language. The current one (every municipality's current answers) when the
-    worker has made it; else
-    the worker is asked for it (at once with the immediate task backend, i.e. in tests) and,
-    meanwhile, the last one made for the round is returned with ``stale`` set, or, when none
-    was ever made, an empty one with ``pending`` set. Costs one query (:func:`national_version`)
-    and a cache read.
+    worker has made it. Else the last one made for the round, with ``stale`` set: while its
+    answers were read less than ``settings.NATIONAL_BENCHMARK_EVERY_MINUTES`` ago the worker is
+    not asked (``warm_results`` pools again after the interval); after it, the worker is asked
+    for the current one (at once with the immediate task backend, i.e. in tests). When none was
+    ever made, the worker is asked and an empty one with ``pending`` set is returned. Costs one
+    query (:func:`national_version`) and a cache read or two.
     """
     from .jobs import national_start  # the jobs module builds on this one
 
@@ -276,6 +346,9 @@ def prepared_benchmark(*, user: Any, results: SurveyResults, next_url: str) -> B
     found = shared_get(_key(results, national_version(survey), language))
     if found is not None:
         return cast(Benchmark, found)
+    earlier = cast("Benchmark | None", shared_get(_latest_key(survey, language)))
+    if earlier is not None and _recent(earlier):
+        return replace(earlier, stale=True)
     job = national_start(user=user, survey=survey, language=language, next_url=next_url)
     found = shared_get(_key(results, national_version(survey), language))
     if found is not None:
@@ -291,7 +364,9 @@ def warm(survey: Survey, languages: list[str], versions: dict[tuple[str, str], s
     how many were made.
 
     ``versions`` keeps each template and round's national version for one pass over all rounds,
-    so the pass reads it once per template and round, not once per municipality's round.
+    so the pass reads it once per template and round, not once per municipality's round. A
+    round whose last benchmark pools answers read less than
+    ``settings.NATIONAL_BENCHMARK_EVERY_MINUTES`` ago is passed over (one cache read).
     """
     if not bank_keys(survey.template_key):
         return 0
@@ -304,6 +379,7 @@ def warm(survey: Survey, languages: list[str], versions: dict[tuple[str, str], s
     for language in languages:
         if results.disclosure.ready() and shared_get(_key(results, versions[group], language)) is not None:
             continue
-        prepare(survey, language=language)
-        made += 1
+        if _recent(shared_get(_latest_key(survey, language))):
+            continue
+        made += _prepare(survey, language=language)[1]
     return made

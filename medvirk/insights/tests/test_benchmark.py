@@ -308,10 +308,9 @@ def test_the_first_benchmark_is_being_worked_out_while_the_worker_makes_it(
     assert "National benchmark (" not in page
 
 
-def test_a_small_pooled_cell_is_withheld(own: Survey, demo: DemoData) -> None:
-    from .. import benchmark as national
-
-    # The others: 3 + 3 + 3 answers of 2, 3 and 4, and a single answer of 1 (below the threshold).
+def _others_with_a_single_1(demo: DemoData) -> Survey:
+    """The others: 3 + 3 + 3 answers of 2, 3 and 4, and a single answer of 1 (below the threshold);
+    return the last municipality's round."""
     _run(
         demo.users["provestad.admin"],
         demo.other_units[""],
@@ -319,10 +318,110 @@ def test_a_small_pooled_cell_is_withheld(own: Survey, demo: DemoData) -> None:
         [2, 2, 2, 1],
     )
     _municipality("9001", [3, 3, 3])
-    _municipality("9002", [4, 4, 4])
+    return _municipality("9002", [4, 4, 4])
+
+
+def test_a_small_pooled_cell_is_withheld(own: Survey, demo: DemoData) -> None:
+    from .. import benchmark as national
+
+    _others_with_a_single_1(demo)
     figures = national.prepare(own).figures["bhg_helhet"]
     counts = {o.key: o.count for o in figures.options}
     assert counts["1"] is None  # one other parent's answer: withheld, as everywhere in the product
     # ... merged with the next option so it cannot be worked out from the total; the rest is shown
     assert figures.merged_labels == ("1", "2") and counts["2"] is None and figures.merged_count == 4
     assert figures.n == 16 and counts["3"] == counts["4"] == 3
+
+
+# --- pooled at most every NATIONAL_BENCHMARK_EVERY_MINUTES (issue 21) -----------------------------
+
+
+@pytest.fixture
+def clock(monkeypatch: Any, settings: Any) -> list[float]:
+    """The benchmark's clock, moved on by the test; pooling at most every 10 minutes."""
+    from .. import benchmark as national
+
+    settings.NATIONAL_BENCHMARK_EVERY_MINUTES = 10
+    now = [1_800_000_000.0]
+    monkeypatch.setattr(national, "_now", lambda: now[0])
+    return now
+
+
+@pytest.fixture
+def poolings(monkeypatch: Any) -> list[bool]:
+    """One entry per reading of every municipality's answers (all answers, then counted ones)."""
+    from .. import benchmark as national
+
+    calls: list[bool] = []
+    pooled = national._pooled
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        calls.append(bool(kwargs.get("counted_only")))
+        return pooled(*args, **kwargs)
+
+    monkeypatch.setattr(national, "_pooled", spy)
+    return calls
+
+
+def test_answers_within_the_interval_are_pooled_once_after_it(
+    own: Survey, demo: DemoData, clock: list[float], poolings: list[bool]
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    from medvirk.core.models import Job
+
+    from .. import benchmark as national
+    from .conftest import DB_TASKS
+
+    _others(demo)
+    Survey.objects.filter(pk=own.pk).update(status="open")  # warm_results passes over drafts
+    other = Survey.objects.get(municipality__code="9001", template_key=own.template_key)
+
+    def worker_pass() -> None:
+        call_command("warm_results", survey=[own.pk, other.pk], stdout=StringIO())
+
+    worker_pass()
+    assert poolings == [False, True]  # pooled once for both rounds and every language
+    first = national.prepare(own)
+    with override_settings(TASKS=DB_TASKS):  # a page's request for a new one would be queued
+        for value in (2, 3, 4, 5, 6):  # answers keep arriving, the worker keeps passing
+            clock[0] += 60
+            _answer(other, value)
+            worker_pass()
+            shown = national.prepared_benchmark(user=None, results=SurveyResults(own), next_url="")
+            assert shown.stale and shown.made_at == first.made_at  # the last one, "being updated"
+            assert shown.figures["bhg_helhet"].n == 15
+        assert not Job.objects.filter(kind="insights.national").exists()  # nobody asked the worker
+    assert poolings == [False, True]
+    clock[0] += 6 * 60  # 11 minutes after the pooling
+    _answer(other, 6)
+    worker_pass()
+    assert poolings == [False, True] * 2  # pooled again, once
+    fresh = national.prepared_benchmark(user=None, results=SurveyResults(own), next_url="")
+    assert not fresh.stale and fresh.made_at == clock[0] and fresh.figures["bhg_helhet"].n == 21
+    worker_pass()  # nothing new: nothing pooled
+    assert poolings == [False, True] * 2
+
+
+def test_a_small_pooled_cell_stays_withheld_when_the_last_pool_serves_new_answers(
+    own: Survey, demo: DemoData, clock: list[float], poolings: list[bool]
+) -> None:
+    from .. import benchmark as national
+
+    other = _others_with_a_single_1(demo)
+    made = national.prepare(own)
+    assert made.figures["bhg_helhet"].options[0].count is None  # one other parent's 1: withheld
+    clock[0] += 60
+    _answer(own, 6)  # the round's own figures change: its benchmark is made from the last pool
+    _answer(other, 1)
+    again = national.prepare(own)
+    assert poolings == [False, True] and again.made_at == made.made_at
+    assert again.figures["bhg_helhet"].n == 16 and again.figures["bhg_helhet"].options[0].count is None
+    clock[0] += 10 * 60
+    figures = national.prepare(own).figures["bhg_helhet"]
+    assert poolings == [False, True] * 2
+    counts = {o.key: o.count for o in figures.options}
+    assert figures.n == 18 and counts["1"] is None  # two other parents' 1 (threshold 3): withheld
