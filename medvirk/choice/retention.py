@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from medvirk.core.retention import MONTHS, cutoff_purge, retention_kind
+from medvirk.core.retention import MONTHS, Period, cutoff_purge, retention_kind
 
 from .services.retention import clients_pseudonymise_expired, online_requests_purge_expired
 
@@ -17,10 +17,7 @@ purge_online_requests = retention_kind(
     ONLINE_REQUESTS,
     label=_("Choices and switches sent online (names, phone, e-mail, reasons)"),
     counted_from=_("after a case handler handled them (or after they arrived, if never handled)"),
-    unit=MONTHS,
-    default=12,
-    minimum=1,
-    maximum=120,
+    period=Period(MONTHS, default=12, minimum=1, maximum=120),
     order=50,
 )(cutoff_purge(online_requests_purge_expired))
 
@@ -29,9 +26,6 @@ pseudonymise_clients = retention_kind(
     CLIENT_REFERENCES,
     label=_("Clients' alias or case reference in free choice of provider (replaced by a number)"),
     counted_from=_("after their service ended"),
-    unit=MONTHS,
-    default=24,
-    minimum=6,
-    maximum=120,
+    period=Period(MONTHS, default=24, minimum=6, maximum=120),
     order=51,
 )(cutoff_purge(clients_pseudonymise_expired))

@@ -7,7 +7,7 @@ Each app registers the kinds of personal data it keeps for a limited time in its
         "panels.volunteers",
         label=_("Volunteers in the panel pool"),
         counted_from=_("from their consent"),
-        unit=MONTHS, default=36, minimum=1, maximum=120,
+        period=Period(MONTHS, default=36, minimum=1, maximum=120),
     )
     def purge_volunteers(context: PurgeContext) -> int:
         ...  # count (dry run) or delete/anonymise what is older than context.cutoff; return how many
@@ -23,7 +23,7 @@ every municipality. Records that must be kept (a panel draw's proof) keep only p
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol, TypeVar
 
@@ -80,6 +80,23 @@ def cutoff_purge(service: CutoffPurge) -> Purge:
 
 
 @dataclass(frozen=True)
+class Period:
+    """The periods a municipality may choose for a kind, in ``unit`` (DAYS or MONTHS), and the default."""
+
+    unit: str
+    _: KW_ONLY
+    default: int
+    minimum: int = 1
+    maximum: int
+
+    def __post_init__(self) -> None:
+        if self.unit not in (DAYS, MONTHS):
+            raise ValueError(f"unit must be {DAYS!r} or {MONTHS!r}")
+        if not self.minimum <= self.default <= self.maximum:
+            raise ValueError("the default must lie between the minimum and the maximum")
+
+
+@dataclass(frozen=True)
 class RetentionKind:
     """A kind of personal data kept for a period the municipality chooses."""
 
@@ -112,22 +129,16 @@ def retention_kind(
     *,
     label: str | Promise,
     counted_from: str | Promise,
-    unit: str,
-    default: int,
-    minimum: int = 1,
-    maximum: int,
+    period: Period,
     order: int = 100,
 ) -> Callable[[PurgeT], PurgeT]:
     """Register the decorated purge function for the retention kind ``key`` (``<app>.<kind>``)."""
-    if unit not in (DAYS, MONTHS):
-        raise ValueError(f"unit must be {DAYS!r} or {MONTHS!r}")
-    if not minimum <= default <= maximum:
-        raise ValueError(f"{key}: the default must lie between the minimum and the maximum")
 
     def register(purge: PurgeT) -> PurgeT:
         known = _KINDS.get(key)
         if known is not None and known.purge is not purge:
             raise ValueError(f"The retention kind {key} is registered twice.")
+        unit, default, minimum, maximum = period.unit, period.default, period.minimum, period.maximum
         _KINDS[key] = RetentionKind(key, label, counted_from, unit, default, minimum, maximum, purge, order)
         return purge
 
@@ -238,9 +249,7 @@ def _register_core_kinds() -> None:
         JOBS_RETENTION,
         label=_("Background jobs and their result files (exports, panel draws)"),
         counted_from=_("after the job finished"),
-        unit=DAYS,
-        default=7,
-        maximum=90,
+        period=Period(DAYS, default=7, maximum=90),
         order=90,
     )(cutoff_purge(jobs_purge))
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from medvirk.core.retention import MONTHS, PurgeContext, retention_kind
+from medvirk.core.retention import MONTHS, Period, PurgeContext, retention_kind
 
 from . import services
 
@@ -22,10 +22,7 @@ EPISODES = "feedback.episodes"
     EPISODES,
     label=_("Client-feedback episodes (alias, birth year, contact details, goals, item answers)"),
     counted_from=_("after the episode closed, unless the unit sets its own period"),
-    unit=MONTHS,
-    default=12,
-    minimum=1,
-    maximum=120,
+    period=Period(MONTHS, default=12, minimum=1, maximum=120),
     order=40,
 )
 def purge_episodes(context: PurgeContext) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from medvirk.core.retention import MONTHS, cutoff_purge, retention_kind
+from medvirk.core.retention import MONTHS, Period, cutoff_purge, retention_kind
 
 from .services import volunteers_purge_expired
 
@@ -17,9 +17,6 @@ purge_volunteers = retention_kind(
     VOLUNTEERS,
     label=_("Volunteers in the panel pool (name, e-mail, sign-up answers)"),
     counted_from=_("after their consent"),
-    unit=MONTHS,
-    default=36,
-    minimum=6,
-    maximum=120,
+    period=Period(MONTHS, default=36, minimum=6, maximum=120),
     order=10,
 )(cutoff_purge(volunteers_purge_expired))

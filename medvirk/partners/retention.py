@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from medvirk.core.retention import MONTHS, cutoff_purge, retention_kind
+from medvirk.core.retention import MONTHS, Period, cutoff_purge, retention_kind
 
 from .services import contact_details_purge_expired
 
@@ -13,9 +13,6 @@ purge_contact_persons = retention_kind(
     "partners.contact_persons",
     label=_("Contact persons of organisations (name, e-mail, phone), also in proposals from the public"),
     counted_from=_("after their consent"),
-    unit=MONTHS,
-    default=36,
-    minimum=6,
-    maximum=120,
+    period=Period(MONTHS, default=36, minimum=6, maximum=120),
     order=20,
 )(cutoff_purge(contact_details_purge_expired))
