@@ -82,7 +82,6 @@ def invitation_revoke(*, actor: Actor, user: User) -> None:
         user.save(update_fields=["password", "is_active"])
         audit_record(
             actor=actor,
-            municipality=user.municipality,
             action=AccountsAuditAction.INVITATION_REVOKED,
             obj=user,
             data={"username": user.username},

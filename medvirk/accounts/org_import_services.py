@@ -76,7 +76,6 @@ def org_tree_import(
             )
         audit_record(
             actor=actor,
-            municipality=municipality,
             action=AccountsAuditAction.ORG_TREE_IMPORTED,
             obj=planner.root,
             data={"created": plan.created, "changed": plan.updated, "closed": len(plan.closed)},

@@ -122,7 +122,6 @@ def role_grant(*, actor: Actor, user: User, unit: OrgUnit, role: str) -> RoleAss
             )
             audit_record(
                 actor=actor,
-                municipality=unit.municipality,
                 action=AccountsAuditAction.ROLE_GRANTED,
                 obj=assignment,
                 data={"user": user.username, "unit": unit.name, "unit_id": unit.pk, "role": role},
@@ -194,7 +193,6 @@ def token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
         )
         audit_record(
             actor=actor,
-            municipality=actor.municipality,
             action=AccountsAuditAction.TOKEN_CREATED,
             obj=token,
             data={"name": name},
@@ -211,7 +209,6 @@ def token_revoke(*, actor: User, token: ApiToken) -> None:
         token.save(update_fields=["revoked_at"])
         audit_record(
             actor=actor,
-            municipality=actor.municipality,
             action=AccountsAuditAction.TOKEN_REVOKED,
             obj=token,
             data={"name": token.name},

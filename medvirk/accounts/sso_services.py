@@ -3,7 +3,8 @@ the issuer check and the login adapters)."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, NamedTuple, TypeVar
 
 from allauth.socialaccount.models import SocialAccount, SocialApp
 from django.db import transaction
@@ -20,6 +21,8 @@ from .models import IdPorten, IdPortenLevel, MatchClaim, SingleSignOn
 from .operators import ensure_operator
 from .permissions import Perm
 from .sso import PROVIDER, check_issuer, secret_of, sso_of, store_secret
+
+Client = TypeVar("Client", SingleSignOn, IdPorten)
 
 
 def sso_configure(
@@ -53,40 +56,56 @@ def sso_configure(
                 ),
                 field="local_passwords_off",
             )
-    before = _snapshot(current)
+    settings = {
+        "match_claim": match_claim,
+        "create_users": create_users,
+        "local_passwords_off": local_passwords_off,
+        "enabled": enabled,
+    }
+    app = _App(municipality.slug, municipality.name, client_id, client_secret, issuer)
+    return _save_client(
+        actor, SingleSignOn, municipality, current, app, settings, AccountsAuditAction.SSO_CHANGED
+    )
+
+
+class _App(NamedTuple):
+    """What a sign-on setting tells allauth's OpenID Connect client."""
+
+    provider_id: str
+    name: str
+    client_id: str
+    client_secret: str
+    issuer: str
+
+
+def _save_client(
+    actor: Actor,
+    model: type[Client],
+    municipality: Municipality | None,
+    current: Client | None,
+    wanted: _App,
+    settings: dict[str, Any],
+    action: AccountsAuditAction,
+) -> Client:
+    """Store the client (single sign-on or ID-porten) and its settings; audit what changed."""
+    before = _snapshot(current, settings)
     with transaction.atomic():
-        app = _save_app(
-            current.app if current else None,
-            municipality.slug,
-            municipality.name,
-            client_id,
-            client_secret,
-            issuer,
+        app = _save_app(current.app if current else None, wanted)
+        row, _created = model.objects.update_or_create(
+            municipality=municipality, defaults={"app": app, **settings}
         )
-        row, _created = SingleSignOn.objects.update_or_create(
-            municipality=municipality,
-            defaults={
-                "app": app,
-                "match_claim": match_claim,
-                "create_users": create_users,
-                "local_passwords_off": local_passwords_off,
-                "enabled": enabled,
-            },
-        )
-        _audit_changes(actor, municipality, AccountsAuditAction.SSO_CHANGED, row, before, _snapshot(row))
+        _audit_changes(actor, action, row, before, _snapshot(row, settings))
     return row
 
 
-def _save_app(
-    app: SocialApp | None, provider_id: str, name: str, client_id: str, client_secret: str, issuer: str
-) -> SocialApp:
+def _save_app(app: SocialApp | None, wanted: _App) -> SocialApp:
     """allauth's OpenID Connect client (an empty secret keeps the stored one)."""
-    app = app or SocialApp(provider=PROVIDER, provider_id=provider_id)
-    app.name = name
-    app.client_id = client_id
-    if client_secret:
-        store_secret(app, client_secret)
-    app.settings = {**(app.settings or {}), "server_url": issuer}
+    app = app or SocialApp(provider=PROVIDER, provider_id=wanted.provider_id)
+    app.name = wanted.name
+    app.client_id = wanted.client_id
+    if wanted.client_secret:
+        store_secret(app, wanted.client_secret)
+    app.settings = {**(app.settings or {}), "server_url": wanted.issuer}
     app.save()
     return app
 
@@ -117,7 +136,6 @@ def _checked_client(client_id: str, client_secret: str, issuer: str, *, first: b
 
 def _audit_changes(
     actor: Actor,
-    municipality: Municipality | None,
     action: AccountsAuditAction,
     row: Any,
     before: dict[str, Any],
@@ -128,22 +146,18 @@ def _audit_changes(
     if before and before.get("secret") != after.get("secret"):
         changed.append("client_secret")
     if changed:
-        audit_record(
-            actor=actor, municipality=municipality, action=action, obj=row, data={"changed": sorted(changed)}
-        )
+        audit_record(actor=actor, action=action, obj=row, data={"changed": sorted(changed)})
 
 
-def _snapshot(row: SingleSignOn | None) -> dict[str, Any]:
+def _snapshot(row: Client | None, settings: Iterable[str]) -> dict[str, Any]:
+    """The client's settings as the audit compares them (the secret only to see that it changed)."""
     if row is None:
         return {}
     return {
         "issuer": row.app.settings.get("server_url", ""),
         "client_id": row.app.client_id,
         "secret": secret_of(row.app),
-        "match_claim": row.match_claim,
-        "create_users": row.create_users,
-        "local_passwords_off": row.local_passwords_off,
-        "enabled": row.enabled,
+        **{key: getattr(row, key) for key in settings},
     }
 
 
@@ -175,41 +189,16 @@ def idporten_configure(
             )
     current = IdPorten.objects.filter(municipality=municipality).select_related("app").first()
     client_id, issuer = _checked_client(client_id, client_secret, issuer, first=current is None)
-    before = _idporten_snapshot(current)
-    with transaction.atomic():
-        app = _save_app(
-            current.app if current else None,
-            provider_id_for(municipality),
-            f"ID-porten ({municipality.name})" if municipality else "ID-porten",
-            client_id,
-            client_secret,
-            issuer,
-        )
-        row, _created = IdPorten.objects.update_or_create(
-            municipality=municipality,
-            defaults={
-                "app": app,
-                "level_choice_request": level_choice_request,
-                "level_volunteer": level_volunteer,
-                "enabled": enabled,
-            },
-        )
-        after = _idporten_snapshot(row)
-        _audit_changes(actor, municipality, AccountsAuditAction.IDPORTEN_CHANGED, row, before, after)
-    return row
-
-
-def _idporten_snapshot(row: IdPorten | None) -> dict[str, Any]:
-    if row is None:
-        return {}
-    return {
-        "issuer": row.app.settings.get("server_url", ""),
-        "client_id": row.app.client_id,
-        "secret": secret_of(row.app),
-        "level_choice_request": row.level_choice_request,
-        "level_volunteer": row.level_volunteer,
-        "enabled": row.enabled,
+    settings = {
+        "level_choice_request": level_choice_request,
+        "level_volunteer": level_volunteer,
+        "enabled": enabled,
     }
+    name = f"ID-porten ({municipality.name})" if municipality else "ID-porten"
+    app = _App(provider_id_for(municipality), name, client_id, client_secret, issuer)
+    return _save_client(
+        actor, IdPorten, municipality, current, app, settings, AccountsAuditAction.IDPORTEN_CHANGED
+    )
 
 
 # --- allauth's hooks ------------------------------------------------------------------------------

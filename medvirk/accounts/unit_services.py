@@ -122,12 +122,15 @@ def unit_create(
         unit.save(update_fields=["path"])
         audit_record(
             actor=actor,
-            municipality=parent.municipality,
             action=AccountsAuditAction.UNIT_CREATED,
             obj=unit,
             data={"name": unit.name, "parent": parent.pk, "kind": kind},
         )
     return unit
+
+
+# What ``unit_update`` may change, in the order its audit event lists the changes.
+_EDITABLE = ("name", "service_area", "region_code", "kind", "org_number", "unit_code")
 
 
 def unit_update(
@@ -150,14 +153,7 @@ def unit_update(
         org_number=unit.org_number if org_number is None else org_number,
         unit_code=unit.unit_code if unit_code is None else unit_code,
     )
-    before = {
-        "name": unit.name,
-        "service_area": unit.service_area,
-        "region_code": unit.region_code,
-        "kind": unit.kind,
-        "org_number": unit.org_number,
-        "unit_code": unit.unit_code,
-    }
+    before = {key: getattr(unit, key) for key in _EDITABLE}
     unit.name = name.strip()
     unit.service_area = service_area
     unit.region_code = region_code.strip()
@@ -168,14 +164,7 @@ def unit_update(
                 AccountsErrorCode.KIND_INVALID, _("A municipality can have only one top unit."), field="kind"
             )
         unit.kind = kind
-    after = {
-        "name": unit.name,
-        "service_area": unit.service_area,
-        "region_code": unit.region_code,
-        "kind": unit.kind,
-        "org_number": unit.org_number,
-        "unit_code": unit.unit_code,
-    }
+    after = {key: getattr(unit, key) for key in _EDITABLE}
     changed = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
     with transaction.atomic():
         unit.save()
@@ -196,7 +185,6 @@ def unit_reopen(*, actor: Actor, unit: OrgUnit) -> OrgUnit:
         unit.closed_on = None
         audit_record(
             actor=actor,
-            municipality=unit.municipality,
             action=AccountsAuditAction.UNIT_REOPENED,
             obj=unit,
             data={"name": unit.name},

@@ -10,11 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from medvirk.accounts.access import Actor, acting_user, ensure_can
+from medvirk.accounts.models import User
 from medvirk.accounts.permissions import Perm
 from medvirk.common import languages
 from medvirk.common.dimensions import AGE_BAND, IMMIGRANT_BACKGROUND
@@ -93,6 +95,24 @@ def clean_background(background: Background, municipality_id: int) -> Background
     return background
 
 
+def client_new(
+    service: ChoiceService, alias: str, decision_on: date, background: Background, created_by: User | None
+) -> Client:
+    """Store a client of ``service`` (checked by the caller); the time to choose starts on ``decision_on``."""
+    return Client.objects.create(
+        municipality_id=service.municipality_id,
+        service=service,
+        alias=alias,
+        decision_on=decision_on,
+        choice_deadline=rules.choice_deadline(decision_on, service.choice_days),
+        district=background.district,
+        age_band=background.age_band,
+        immigrant_background=background.immigrant_background,
+        language=background.language,
+        created_by=created_by,
+    )
+
+
 @transaction.atomic
 def client_register(
     *,
@@ -114,21 +134,9 @@ def client_register(
             _("This service already has a client with this alias."),
             field="alias",
         )
-    client = Client.objects.create(
-        municipality_id=service.municipality_id,
-        service=service,
-        alias=alias,
-        decision_on=decision_on,
-        choice_deadline=rules.choice_deadline(decision_on, service.choice_days),
-        district=background.district,
-        age_band=background.age_band,
-        immigrant_background=background.immigrant_background,
-        language=background.language,
-        created_by=acting_user(actor),
-    )
+    client = client_new(service, alias, decision_on, background, acting_user(actor))
     audit_record(
         actor=actor,
-        municipality=service.owner_unit.municipality,
         action=ChoiceAuditAction.CLIENT_REGISTERED,
         obj=client,
         data={"service": service.pk},
@@ -215,25 +223,16 @@ def choice_record(
         )
     first_day = max(starts_on or chosen_on, client.decision_on)
     check_can_take(provider, client, first_day)
-    assignment = Assignment.objects.create(
-        municipality_id=client.municipality_id,
-        client=client,
-        provider=provider,
-        starts_on=first_day,
+    return _start(
+        actor,
+        client,
+        provider,
+        first_day,
+        ChoiceAuditAction.CHOICE_RECORDED,
         how=HowAssigned.ACTIVE_CHOICE,
         channel=channel,
         chosen_on=chosen_on,
-        created_by=acting_user(actor),
     )
-    audit_record(
-        actor=actor,
-        municipality=client.service.owner_unit.municipality,
-        action=ChoiceAuditAction.CHOICE_RECORDED,
-        obj=client,
-        data={"provider": provider.pk, "starts_on": str(first_day)},
-    )
-    notices.announce_start(assignment)
-    return assignment
 
 
 def _apply_default(actor: Actor, client: Client, today: date) -> Assignment:
@@ -251,20 +250,30 @@ def _apply_default(actor: Actor, client: Client, today: date) -> Assignment:
             ChoiceErrorCode.NO_DEFAULT_PROVIDER, _("The service has no default provider. Set one first.")
         )
     first_day = client.choice_deadline + timedelta(days=1)
+    return _start(
+        actor,
+        client,
+        service.default_provider,
+        first_day,
+        ChoiceAuditAction.DEFAULT_APPLIED,
+        how=HowAssigned.DEFAULT,
+    )
+
+
+def _start(
+    actor: Actor, client: Client, provider: Provider, first_day: date, action: ChoiceAuditAction, **how: Any
+) -> Assignment:
+    """The client's first provider from ``first_day`` (``how``: how it was assigned); audited, announced."""
     assignment = Assignment.objects.create(
         municipality_id=client.municipality_id,
         client=client,
-        provider=service.default_provider,
+        provider=provider,
         starts_on=first_day,
-        how=HowAssigned.DEFAULT,
         created_by=acting_user(actor),
+        **how,
     )
     audit_record(
-        actor=actor,
-        municipality=service.owner_unit.municipality,
-        action=ChoiceAuditAction.DEFAULT_APPLIED,
-        obj=client,
-        data={"provider": service.default_provider_id, "starts_on": str(first_day)},
+        actor=actor, action=action, obj=client, data={"provider": provider.pk, "starts_on": str(first_day)}
     )
     notices.announce_start(assignment)
     return assignment
@@ -424,7 +433,6 @@ def switch_register(
     )
     audit_record(
         actor=actor,
-        municipality=client.service.owner_unit.municipality,
         action=ChoiceAuditAction.SWITCH_REGISTERED,
         obj=switch,
         data={"from": current.provider_id, "to": to_provider.pk, "effective_on": str(dates.first_day_new)},
@@ -453,7 +461,6 @@ def switch_cancel(*, actor: Actor, switch: Switch, today: date) -> Switch:
     new.delete()  # it never began: the history keeps the cancelled switch instead
     audit_record(
         actor=actor,
-        municipality=switch.client.service.owner_unit.municipality,
         action=ChoiceAuditAction.SWITCH_CANCELLED,
         obj=switch,
     )
@@ -490,7 +497,6 @@ def client_end(*, actor: Actor, client: Client, last_day: date) -> Client:
         notices.announce_end(assignment)
     audit_record(
         actor=actor,
-        municipality=client.service.owner_unit.municipality,
         action=ChoiceAuditAction.CLIENT_ENDED,
         obj=client,
         data={"last_day": str(last_day)},

@@ -12,11 +12,10 @@ from medvirk.accounts.access import Actor, acting_user
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
 
-from .. import rules
 from ..enums import ChoiceAuditAction, ChoiceErrorCode
 from ..models import Approval, Assignment, ChoiceService, Client
 from ..types import HowAssigned
-from .cases import ensure_cases
+from .cases import Background, client_new, ensure_cases
 
 
 @transaction.atomic
@@ -43,19 +42,10 @@ def clients_import(*, actor: Actor, service: ChoiceService, rows: list[dict[str,
                 % {"alias": alias},
             )
         existing.add(alias.casefold())
-        decision_on = date.fromisoformat(row["decision_on"])
-        client = Client.objects.create(
-            municipality_id=service.municipality_id,
-            service=service,
-            alias=alias,
-            decision_on=decision_on,
-            choice_deadline=rules.choice_deadline(decision_on, service.choice_days),
-            district=row["district"],
-            age_band=row["age_band"],
-            immigrant_background=row["immigrant_background"],
-            language=row["language"],
-            created_by=user,
+        background = Background(
+            row["district"], row["age_band"], row["immigrant_background"], row["language"]
         )
+        client = client_new(service, alias, date.fromisoformat(row["decision_on"]), background, user)
         Assignment.objects.create(
             municipality_id=service.municipality_id,
             client=client,

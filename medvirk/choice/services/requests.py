@@ -168,7 +168,6 @@ def online_request_match(*, actor: Actor, request: OnlineRequest, client: Client
     request.save(update_fields=["status", "client", "switch", "handled_by", "handled_at"])
     audit_record(
         actor=actor,
-        municipality=request.service.owner_unit.municipality,
         action=ChoiceAuditAction.REQUEST_MATCHED,
         obj=request,
         data={"client": client.pk},
@@ -191,7 +190,6 @@ def online_request_close(*, actor: Actor, request: OnlineRequest, note: str) -> 
     request.save(update_fields=["status", "note", "handled_by", "handled_at"])
     audit_record(
         actor=actor,
-        municipality=request.service.owner_unit.municipality,
         action=ChoiceAuditAction.REQUEST_CLOSED,
         obj=request,
     )

@@ -144,7 +144,6 @@ def service_create(*, actor: Actor, owner_unit: OrgUnit, name: str, kind: str, *
     service.save()
     audit_record(
         actor=actor,
-        municipality=owner_unit.municipality,
         action=ChoiceAuditAction.CHOICE_SERVICE_CREATED,
         obj=service,
         data={"name": service.name},
@@ -291,7 +290,6 @@ def provider_register(
         ) from exc
     audit_record(
         actor=actor,
-        municipality=unit.municipality,
         action=ChoiceAuditAction.PROVIDER_REGISTERED,
         obj=provider,
         data={"unit": unit.pk, "kind": provider.kind},
@@ -391,7 +389,6 @@ def approval_save(
     )
     audit_record(
         actor=actor,
-        municipality=service.owner_unit.municipality,
         action=ChoiceAuditAction.APPROVAL_SAVED,
         obj=approval,
         data={"created": created, "from": str(approved_from), "until": str(approved_until or "")},
@@ -434,7 +431,6 @@ def continuity_report(
     )
     audit_record(
         actor=actor,
-        municipality=provider.unit.municipality,
         action=ChoiceAuditAction.CONTINUITY_REPORTED,
         obj=report,
         data={"value": str(value)},

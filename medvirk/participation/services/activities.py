@@ -24,7 +24,7 @@ from ..composition import clean_composition
 from ..enums import ParticipationAuditAction, ParticipationErrorCode
 from ..evaluation import SERIES as EVALUATION_SERIES
 from ..evaluation import evaluation_definition
-from ..models import Activity, ActivityAttachment, ActivityKind
+from ..models import Activity, ActivityAttachment, ActivityKind, Measure
 from ..uploads import check_upload
 
 ACTIVITY_FIELDS = (
@@ -91,6 +91,16 @@ def _check_activity(values: Mapping[str, Any]) -> None:
         return  # a survey round may be linked later
 
 
+def _check_survey(survey: Any, municipality_id: int) -> None:
+    """Refuse a linked survey of another municipality (None: no survey linked)."""
+    if survey is not None and survey.municipality_id != municipality_id:
+        raise ServiceError(
+            ParticipationErrorCode.SURVEY_OUTSIDE,
+            _("Choose a survey from your municipality."),
+            field="survey",
+        )
+
+
 def activity_create(
     *, actor: Actor, owner_unit: OrgUnit, units: Iterable[OrgUnit] = (), survey: Any = None, **values: Any
 ) -> Activity:
@@ -98,12 +108,7 @@ def activity_create(
     ensure_manage(actor, owner_unit, "owner_unit")
     units = _check_units(actor, owner_unit, units)
     _check_activity({**values, "survey": survey})
-    if survey is not None and survey.municipality_id != owner_unit.municipality_id:
-        raise ServiceError(
-            ParticipationErrorCode.SURVEY_OUTSIDE,
-            _("Choose a survey from your municipality."),
-            field="survey",
-        )
+    _check_survey(survey, owner_unit.municipality_id)
     fields = {k: v for k, v in values.items() if k in ACTIVITY_FIELDS}
     with transaction.atomic():
         activity = Activity.objects.create(
@@ -112,7 +117,6 @@ def activity_create(
         activity.units.set(units or [owner_unit], through_defaults=_link_row(activity))
         audit_record(
             actor=actor,
-            municipality=owner_unit.municipality,
             action=ParticipationAuditAction.ACTIVITY_CREATED,
             obj=activity,
             data={"kind": activity.kind, "ladder": activity.ladder},
@@ -130,32 +134,29 @@ def activity_update(
 ) -> Activity:
     """Change an activity's plan (kind, dates, ladder level, accommodations, linked survey, publication)."""
     ensure_manage(actor, activity.owner_unit)
-    if survey is not None and survey.municipality_id != activity.municipality_id:
-        raise ServiceError(
-            ParticipationErrorCode.SURVEY_OUTSIDE,
-            _("Choose a survey from your municipality."),
-            field="survey",
-        )
+    _check_survey(survey, activity.municipality_id)
     fields = {k: v for k, v in values.items() if k in ACTIVITY_FIELDS}
     merged = {f: getattr(activity, f) for f in ACTIVITY_FIELDS} | fields
     _check_activity(merged)
     with transaction.atomic():
-        for name, value in fields.items():
-            setattr(activity, name, value)
         activity.survey = survey
-        activity.save()
+        save_fields(actor, activity, fields, ParticipationAuditAction.ACTIVITY_UPDATED)
         if units is not None:
             activity.units.set(
                 _check_units(actor, activity.owner_unit, units) or [activity.owner_unit],
                 through_defaults=_link_row(activity),
             )
-        audit_record(
-            actor=actor,
-            action=ParticipationAuditAction.ACTIVITY_UPDATED,
-            obj=activity,
-            data={"fields": sorted(fields)},
-        )
     return activity
+
+
+def save_fields(
+    actor: Actor, row: Activity | Measure, fields: Mapping[str, Any], action: ParticipationAuditAction
+) -> None:
+    """Set ``fields`` on ``row``, save it and audit their names (inside the caller's transaction)."""
+    for name, value in fields.items():
+        setattr(row, name, value)
+    row.save()
+    audit_record(actor=actor, action=action, obj=row, data={"fields": sorted(fields)})
 
 
 def activity_document(

@@ -20,7 +20,7 @@ from medvirk.orgs.models import OrgUnit
 
 from ..enums import ParticipationAuditAction, ParticipationErrorCode
 from ..models import Activity, CycleCheck, Finding, Measure, MeasureStatus, MeasureUpdate
-from .activities import ensure_manage
+from .activities import ensure_manage, save_fields
 
 
 def finding_create(
@@ -59,7 +59,6 @@ def finding_create(
         )
         audit_record(
             actor=actor,
-            municipality=unit.municipality,
             action=ParticipationAuditAction.FINDING_CREATED,
             obj=finding,
         )
@@ -143,7 +142,6 @@ def measure_create(
         )
         audit_record(
             actor=actor,
-            municipality=unit.municipality,
             action=ParticipationAuditAction.MEASURE_CREATED,
             obj=measure,
         )
@@ -160,17 +158,9 @@ def measure_update(*, actor: Actor, measure: Measure, owner: Any = None, **value
             ParticipationErrorCode.TITLE_REQUIRED, _("Give the measure a title."), field="title"
         )
     with transaction.atomic():
-        for name, value in fields.items():
-            setattr(measure, name, value)
         if owner is not None:
             measure.owner = owner
-        measure.save()
-        audit_record(
-            actor=actor,
-            action=ParticipationAuditAction.MEASURE_UPDATED,
-            obj=measure,
-            data={"fields": sorted(fields)},
-        )
+        save_fields(actor, measure, fields, ParticipationAuditAction.MEASURE_UPDATED)
     return measure
 
 
@@ -236,7 +226,6 @@ def cycle_set(*, actor: Actor, unit: OrgUnit, year: int, **flags: bool) -> Cycle
         check.save()
         audit_record(
             actor=actor,
-            municipality=unit.municipality,
             action=ParticipationAuditAction.CYCLE_UPDATED,
             obj=check,
             data={k: bool(v) for k, v in flags.items() if k in allowed},
@@ -264,7 +253,6 @@ def cycle_mark_reminded(*, actor: SystemActor, unit: OrgUnit, today: datetime.da
         check.save(update_fields=["reminded_on"])
         audit_record(
             actor=actor,
-            municipality=unit.municipality,
             action=ParticipationAuditAction.CYCLE_REMINDED,
             obj=check,
         )

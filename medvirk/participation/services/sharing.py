@@ -43,7 +43,6 @@ def sharing_grant(*, actor: Actor, municipality: Municipality, partner: Municipa
             )
             audit_record(
                 actor=actor,
-                municipality=municipality,
                 action=ParticipationAuditAction.SHARING_GRANTED,
                 obj=grant,
                 data={"partner": partner.slug},

@@ -56,7 +56,6 @@ def _create(actor: SystemActor, survey_unit: SurveyUnit, today: datetime.date) -
     activity.units.set([unit], through_defaults={"municipality_id": activity.municipality_id})
     audit_record(
         actor=actor,
-        municipality=unit.municipality,
         action=ParticipationAuditAction.ACTIVITY_SURVEY_LINKED,
         obj=activity,
         data={"survey": survey.pk},

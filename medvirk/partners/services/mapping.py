@@ -63,7 +63,6 @@ def mapping_save(
         row.organisations.set(g.organisation_ids, through_defaults={"municipality_id": row.municipality_id})
     audit_record(
         actor=actor,
-        municipality=unit.municipality,
         action=PartnersAuditAction.MAPPING_SAVED,
         obj=mapping,
         data={

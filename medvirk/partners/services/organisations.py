@@ -247,7 +247,6 @@ def contact_person_add(
     # The audit log keeps no personal data: only which organisation got a contact person.
     audit_record(
         actor=actor,
-        municipality=organisation.municipality,
         action=PartnersAuditAction.CONTACT_PERSON_ADDED,
         obj=contact,
         data={"organisation": organisation.pk},
@@ -261,7 +260,6 @@ def contact_person_remove(*, actor: Actor, contact: ContactPerson) -> None:
     ensure_partners(actor, contact.municipality_id)
     audit_record(
         actor=actor,
-        municipality=contact.organisation.municipality,
         action=PartnersAuditAction.CONTACT_PERSON_REMOVED,
         obj=contact,
         data={"organisation": contact.organisation_id},
@@ -302,7 +300,6 @@ def contact_log_add(
     )
     audit_record(
         actor=actor,
-        municipality=unit.municipality,
         action=PartnersAuditAction.CONTACT_LOGGED,
         obj=entry,
         data={"unit": unit.pk, "organisation": organisation.pk, "kind": kind},
@@ -344,7 +341,6 @@ def organisation_invite(
     )
     audit_record(
         actor=actor,
-        municipality=unit.municipality,
         action=PartnersAuditAction.ORGANISATION_INVITED,
         obj=organisation,
         data={"unit": unit.pk, "recipients": len(recipients), "nominate": nominate},

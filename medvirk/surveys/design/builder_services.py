@@ -66,7 +66,6 @@ def survey_publish_fallback(*, actor: Actor, survey: Survey, language: str, publ
         locked.save(update_fields=["fallback_languages"])
         audit_record(
             actor=actor,
-            municipality=survey.owner_unit.municipality,
             action=SurveysAuditAction.SURVEY_LANGUAGE_PUBLISHED,
             obj=locked,
             data={"language": language, "with_fallback": publish},

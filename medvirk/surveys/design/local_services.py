@@ -75,7 +75,6 @@ def _store(actor: Actor, su: SurveyUnit, items: list[dict[str, Any]], event: dic
     Survey.objects.filter(pk=su.survey_id).update(definition_version=F("definition_version") + 1)
     audit_record(
         actor=actor,
-        municipality=su.unit.municipality,
         action=SurveysAuditAction.SURVEY_DEFINITION_CHANGED,
         obj=su.survey,
         data={"unit": su.unit.name, "local": event},
@@ -100,8 +99,7 @@ def local_question_add(*, actor: Actor, survey_unit: SurveyUnit, question: Mappi
     _check(actor, survey_unit)
     item = _clean(question)
     with transaction.atomic():
-        su = SurveyUnit.objects.select_for_update().select_related("survey", "unit").get(pk=survey_unit.pk)
-        items = [dict(q) for q in su.local_questions or []]
+        su, items = _locked(survey_unit)
         if sum(1 for q in items if not q.get("hidden")) >= MAX_LOCAL_QUESTIONS:
             raise ServiceError(
                 SurveysErrorCode.LOCAL_LIMIT,
@@ -121,11 +119,8 @@ def local_question_update(
     _check(actor, survey_unit)
     item = _clean(question)
     with transaction.atomic():
-        su = SurveyUnit.objects.select_for_update().select_related("survey", "unit").get(pk=survey_unit.pk)
-        items = [dict(q) for q in su.local_questions or []]
-        index = next((i for i, q in enumerate(items) if q["key"] == key and not q.get("hidden")), None)
-        if index is None:
-            raise ServiceError(SurveysErrorCode.LOCAL_UNKNOWN, _("This question does not exist (any more)."))
+        su, items = _locked(survey_unit)
+        index = _index_of(items, key)
         old = items[index]
         if old["type"] != item["type"] and _has_answers(su, key):
             raise ServiceError(
@@ -146,14 +141,25 @@ def local_question_remove(*, actor: Actor, survey_unit: SurveyUnit, key: str) ->
     """Remove a local question from the form; it is hidden, so answers already given are kept."""
     _check(actor, survey_unit)
     with transaction.atomic():
-        su = SurveyUnit.objects.select_for_update().select_related("survey", "unit").get(pk=survey_unit.pk)
-        items = [dict(q) for q in su.local_questions or []]
-        index = next((i for i, q in enumerate(items) if q["key"] == key and not q.get("hidden")), None)
-        if index is None:
-            raise ServiceError(SurveysErrorCode.LOCAL_UNKNOWN, _("This question does not exist (any more)."))
+        su, items = _locked(survey_unit)
+        index = _index_of(items, key)
         items[index]["hidden"] = True
         _store(actor, su, items, {"removed": key})
     survey_unit.local_questions = items
+
+
+def _locked(survey_unit: SurveyUnit) -> tuple[SurveyUnit, list[dict[str, Any]]]:
+    """The unit's row, locked for this transaction, and a copy of its own questions to change."""
+    su = SurveyUnit.objects.select_for_update().select_related("survey", "unit").get(pk=survey_unit.pk)
+    return su, [dict(q) for q in su.local_questions or []]
+
+
+def _index_of(items: list[dict[str, Any]], key: str) -> int:
+    """Where the question ``key`` stands among the shown ones; refuse one removed or unknown."""
+    index = next((i for i, q in enumerate(items) if q["key"] == key and not q.get("hidden")), None)
+    if index is None:
+        raise ServiceError(SurveysErrorCode.LOCAL_UNKNOWN, _("This question does not exist (any more)."))
+    return index
 
 
 def _has_answers(su: SurveyUnit, key: str) -> bool:

@@ -202,7 +202,6 @@ def survey_create(
         )
         audit_record(
             actor=actor,
-            municipality=owner_unit.municipality,
             action=SurveysAuditAction.SURVEY_CREATED,
             obj=survey,
             data={"series": series, "round": round_label, "units": len(units)},
@@ -220,14 +219,13 @@ def survey_update_definition(*, actor: Actor, survey: Survey, document: Mapping[
         locked = Survey.objects.select_for_update().get(pk=survey.pk)
         _sync_registry(locked, merged)
         if old is not None:
-            _log_rewording(actor, locked, survey.owner_unit.municipality, old, merged)
+            _log_rewording(actor, locked, old, merged)
         locked.definition = merged.to_dict()
         locked.title = dict(merged.title)
         locked.definition_version += 1
         locked.save(update_fields=["definition", "title", "definition_version"])
         audit_record(
             actor=actor,
-            municipality=survey.owner_unit.municipality,
             action=SurveysAuditAction.SURVEY_DEFINITION_CHANGED,
             obj=locked,
             data={"version": locked.definition_version},
@@ -254,7 +252,7 @@ def reworded(old: Definition, new: Definition) -> dict[str, list[str]]:
     return changed
 
 
-def _log_rewording(actor: Actor, survey: Survey, municipality: Any, old: Definition, new: Definition) -> None:
+def _log_rewording(actor: Actor, survey: Survey, old: Definition, new: Definition) -> None:
     """Date and audit each wording change of a question that already has answers."""
     changed = reworded(old, new)
     if not changed:
@@ -267,7 +265,6 @@ def _log_rewording(actor: Actor, survey: Survey, municipality: Any, old: Definit
         row.save(update_fields=["reworded_on"])
         audit_record(
             actor=actor,
-            municipality=municipality,
             action=SurveysAuditAction.SURVEY_QUESTION_REWORDED,
             obj=survey,
             data={"question": row.key, "on": today.isoformat(), "languages": changed[row.key]},

@@ -77,7 +77,6 @@ def codes_create(*, actor: Actor, survey_unit: SurveyUnit, count: int) -> list[A
             codes.extend(new)
         audit_record(
             actor=actor,
-            municipality=survey_unit.unit.municipality,
             action=SurveysAuditAction.SURVEY_CODES_CREATED,
             obj=survey_unit.survey,
             data={"unit": survey_unit.unit.name, "count": count, "batch": batch},
@@ -170,6 +169,23 @@ def _send(messages: list[tuple[str, str, str, str]]) -> None:
     connection.send_messages(emails)
 
 
+def _record_and_send(
+    actor: Actor,
+    survey_unit: SurveyUnit,
+    action: SurveysAuditAction,
+    messages: list[tuple[str, str, str, str]],
+) -> int:
+    """Audit a batch of e-mails to the unit's respondents, send them once the transaction commits."""
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=survey_unit.survey,
+        data={"unit": survey_unit.unit.name, "count": len(messages)},
+    )
+    transaction.on_commit(lambda: _send(messages))
+    return len(messages)
+
+
 def invitation_language(survey_unit: SurveyUnit, language: str | None) -> str:
     """Return ``language`` if the survey offers it (default: its first language); else refuse."""
     languages = parse_definition(survey_unit.survey.definition).languages
@@ -222,15 +238,7 @@ def invitations_send(
                 survey_unit, _link(base_url, token, lang), lang=lang, reminder=False
             )
             messages.append((subject, body, html, email))
-        audit_record(
-            actor=actor,
-            municipality=survey_unit.unit.municipality,
-            action=SurveysAuditAction.SURVEY_INVITATIONS_SENT,
-            obj=survey_unit.survey,
-            data={"unit": survey_unit.unit.name, "count": len(messages)},
-        )
-        transaction.on_commit(lambda: _send(messages))
-    return len(messages)
+        return _record_and_send(actor, survey_unit, SurveysAuditAction.SURVEY_INVITATIONS_SENT, messages)
 
 
 def reminders_send(*, actor: Actor, survey_unit: SurveyUnit, base_url: str) -> int:
@@ -253,15 +261,7 @@ def reminders_send(*, actor: Actor, survey_unit: SurveyUnit, base_url: str) -> i
                 survey_unit, _link(base_url, token, lang), lang=lang, reminder=True
             )
             messages.append((subject, body, html, invitation.email))
-        audit_record(
-            actor=actor,
-            municipality=survey_unit.unit.municipality,
-            action=SurveysAuditAction.SURVEY_REMINDERS_SENT,
-            obj=survey_unit.survey,
-            data={"unit": survey_unit.unit.name, "count": len(messages)},
-        )
-        transaction.on_commit(lambda: _send(messages))
-    return len(messages)
+        return _record_and_send(actor, survey_unit, SurveysAuditAction.SURVEY_REMINDERS_SENT, messages)
 
 
 def user_count_set(*, actor: Actor, survey_unit: SurveyUnit, count: int | None) -> SurveyUnit:
@@ -276,7 +276,6 @@ def user_count_set(*, actor: Actor, survey_unit: SurveyUnit, count: int | None) 
         survey_unit.save(update_fields=["user_count"])
         audit_record(
             actor=actor,
-            municipality=survey_unit.unit.municipality,
             action=SurveysAuditAction.SURVEY_USER_COUNT_SET,
             obj=survey_unit.survey,
             data={"unit": survey_unit.unit.name, "count": count},
