@@ -16,7 +16,7 @@ from medvirk.orgs.models import OrgUnit
 
 from .models import Approval, ChoiceService, Provider
 from .rules import MAX_CHOICE_DAYS, MAX_NOTICE_DAYS
-from .services import ProviderData
+from .services import SERVICE_FIELDS, ProviderData
 from .types import Channel, ProviderKind, ServiceKind, Specialisation, SwitchReason
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -96,37 +96,13 @@ class ServiceForm(DsForm):
 
     def rules(self) -> dict[str, Any]:
         """Return the service fields as ``service_create``/``service_update`` take them."""
-        c = self.cleaned_data
-        keys = (
-            "name",
-            "kind",
-            "description",
-            "areas",
-            "notice_days",
-            "choice_days",
-            "phone",
-            "email",
-            "published",
-        )
-        out = {k: c[k] for k in keys}
-        if "default_provider" in self.fields:
-            out["default_provider"] = c["default_provider"]
-        return out
+        return {k: self.cleaned_data[k] for k in SERVICE_FIELDS if k in self.fields}
 
 
 def service_initial(service: ChoiceService) -> dict[str, Any]:
-    return {
-        "name": service.name,
-        "kind": service.kind,
-        "description": service.description,
-        "areas": service.areas,
-        "notice_days": service.notice_days,
-        "choice_days": service.choice_days,
-        "default_provider": service.default_provider_id,
-        "phone": service.phone,
-        "email": service.email,
-        "published": service.published,
-    }
+    """The form's values for a stored service (the default provider by its key, not loaded)."""
+    initial = {k: getattr(service, k) for k in SERVICE_FIELDS if k != "default_provider"}
+    return {**initial, "default_provider": service.default_provider_id}
 
 
 class ProviderForm(DsForm):
