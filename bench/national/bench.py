@@ -7,23 +7,33 @@ the rest. Run from the repository root (``bench/national/run.sh`` does the whole
 
     DATABASE_URL=postgres://…/medvirk_national .venv/bin/python bench/national/bench.py setup
     DATABASE_URL=… .venv/bin/python bench/national/bench.py grow 300000    # total responses
-    DATABASE_URL=… .venv/bin/python bench/national/bench.py measure        # prints JSON
-    (copy the database, grow the copy to 3000000, measure both: see run.sh)
+    (copy the database, grow the copy to 3000000: see run.sh)
+    DATABASE_URL=… .venv/bin/python bench/national/bench.py prepare        # each database
+    .venv/bin/python bench/national/bench.py pages URL_0.3M URL_3M 60 8 480  # JSON
 
 ``setup`` makes the municipalities, their units and rounds through the services (the round's
 definition, questions and options as the product makes them). ``grow`` adds responses and their
 answers in SQL (``INSERT … SELECT`` over ``generate_series``; nothing row by row in Python) to
 the *other* municipalities until the database holds the given total, then ``VACUUM ANALYZE``.
-``measure`` times, for the 20,000-response municipality:
+``prepare`` does the worker's part (timed, not a target): the round's decisions, the whole
+municipality's equity report, the national benchmark (pooling all 357 municipalities), into a
+file cache per database (the shared cache, a file cache in production too).
 
-- the results page with a breakdown (one question × gender, the whole municipality) and the
-  equity report (whole municipality): *work* (the worker's part: the round's decisions and the
-  report, nothing cached), *cold* (a restarted server: every in-process cache empty, the worker's
-  decisions and report in the shared cache, the database's caches warm) and *warm* (again);
-- the national benchmark: computed in the worker (the pooled counts over all 357 municipalities
-  and the anonymity decision over them), and read by a page (< 100 ms);
-- ``EXPLAIN (ANALYZE, BUFFERS)`` of the slowest statements of each page, with the indexes they
-  use and the rows they read, so a scan of other municipalities' rows shows.
+``pages`` times, for the 20,000-response municipality, with both databases held at once by two
+``serve`` processes and its requests alternating between them (so both sizes see the same
+machine, second by second):
+
+- **breakdown** (the results page with one question × gender, the whole municipality) and
+  **equity** (the whole municipality's equity report): *cold* (every in-process cache emptied
+  and a new database connection, as a restarted server has; the shared cache and the database's
+  own caches warm), *warm* (again), and *restart* (the first request of a new process: imports
+  and template compilation included);
+- **national_read**: the national benchmark's read by a page (``prepared_benchmark``, < 100 ms);
+- per page and kind the median and p90 at both sizes, their ratio 3 M / 0.3 M with a 95 %
+  bootstrap interval, and the verdict against ≤ 1.2 (met when the whole interval is at or
+  below it, not met when it is all above, else undecided);
+- ``EXPLAIN (ANALYZE, BUFFERS)`` of the slowest statements of each page at both sizes (indexes,
+  rows, buffers), so a scan of other municipalities' rows shows.
 """
 
 from __future__ import annotations
@@ -31,11 +41,9 @@ from __future__ import annotations
 import json
 import os
 import re
-import statistics
 import subprocess
 import sys
 import time
-from io import StringIO
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -281,17 +289,9 @@ def grow(total: int) -> None:
     )
 
 
-def _timed(fn, repeat: int) -> list[float]:  # type: ignore[no-untyped-def]
-    out = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - t) * 1000)
-    return out
-
-
 def _restart() -> None:
-    """Forget every in-process cache, as a restarted server has; the shared cache stays."""
+    """Forget every in-process cache, as a restarted server has, and open a new database
+    connection (a new server process's); the shared cache stays, as do the database's caches."""
     from medvirk.insights import disclosure
 
     with disclosure._LOCK:
@@ -299,11 +299,7 @@ def _restart() -> None:
         disclosure._LATEST.clear()
         disclosure._LOCAL_SHARED.clear()
     caches["default"].clear()
-
-
-def _forget_everything() -> None:
-    _restart()
-    caches["disclosure"].clear()
+    connection.close()
 
 
 def _explain(ctx: CaptureQueriesContext, top: int = 4) -> list[dict[str, object]]:
@@ -337,7 +333,7 @@ def _explain(ctx: CaptureQueriesContext, top: int = 4) -> list[dict[str, object]
             out.append(
                 {
                     "sql": re.sub(r"\s+", " ", q["sql"])[:160],
-                    "ms": round(plan["Execution Time"], 1),
+                    "ms": round(plan["Execution Time"], 2),
                     "shared_hit": plan["Plan"].get("Shared Hit Blocks"),
                     "shared_read": plan["Plan"].get("Shared Read Blocks"),
                     "scans": nodes,
@@ -346,114 +342,292 @@ def _explain(ctx: CaptureQueriesContext, top: int = 4) -> list[dict[str, object]
     return out
 
 
-def measure() -> None:
+def _shared_cache() -> dict[str, object]:
+    """The worker's shared cache as in production (a file cache, ``var/cache/disclosure`` there),
+    one per database: made by ``prepare``, read by the pages ``serve`` times."""
+    name = connection.settings_dict["NAME"]
+    location = ROOT / "var" / "bench-national" / name
+    return {
+        **settings.CACHES,
+        "disclosure": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": location,
+        },
+    }
+
+
+def _target() -> tuple[Survey, OrgUnit]:
+    survey = Survey.objects.select_related("municipality").get(
+        municipality__slug=TARGET, template_key=TEMPLATE
+    )
+    return survey, OrgUnit.objects.get(municipality=survey.municipality, parent=None)
+
+
+def prepare() -> None:
+    """The worker's part, ahead of the measurement (not the target; times indicative): the
+    round's decisions, the whole municipality's equity report and the national benchmark
+    (pooling all 357 municipalities), into this database's shared cache."""
     from medvirk.insights import benchmark as national
     from medvirk.insights import equity_ahead
     from medvirk.insights.tables import SurveyResults
 
-    survey = Survey.objects.select_related("municipality").get(
-        municipality__slug=TARGET, template_key=TEMPLATE
-    )
-    root = OrgUnit.objects.get(municipality=survey.municipality, parent=None)
+    survey, root = _target()
+    out: dict[str, object] = {"database": connection.settings_dict["NAME"], "load": _load()}
+    with override_settings(CACHES=_shared_cache()):
+        caches["disclosure"].clear()
+        _restart()
+        t = time.perf_counter()
+        SurveyResults(survey).disclosure.decide()
+        out["decide_work_ms"] = round((time.perf_counter() - t) * 1000)
+        _restart()
+        t = time.perf_counter()
+        equity_ahead.prepare(survey, root, language=settings.LANGUAGE_CODE)
+        out["equity_work_ms"] = round((time.perf_counter() - t) * 1000)
+        _restart()
+        t = time.perf_counter()
+        national.prepare(survey)
+        out["national_work_ms"] = round((time.perf_counter() - t) * 1000)
+    print(json.dumps(out))
+
+
+def serve(warm_up: bool = True) -> None:
+    """Time this database's pages as ``pages`` asks (one command a line on stdin, one JSON line
+    out each): ``<page> cold`` (after :func:`_restart`) or ``<page> warm`` (again), ``explain``.
+
+    In-process (Django's test client, no HTTP): the wall time of the request as the server
+    spends it. Checks that the pages only read what ``prepare`` made (no job is queued).
+    ``warm_up``: make one request before answering (imports, templates), for ``cold``.
+    """
+    from django.db.models import Count
+
+    from medvirk.core.models import Job
+    from medvirk.insights import benchmark as national
+    from medvirk.insights import selectors
+    from medvirk.insights.tables import SurveyResults
+
+    survey, root = _target()
     client = Client()
     client.force_login(User.objects.get(username=f"{TARGET}.admin"))
-    crosstab = f"/results/{survey.pk}/crosstab/?unit={root.pk}&question={BREAKDOWN_QUESTION}&by=gender"
-    equity = f"/population/equity/units/{root.pk}/?survey={survey.pk}"
-    med = statistics.median
-
-    def get(url: str) -> None:
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-
-    out: dict[str, object] = {
-        "vendor": connection.vendor,
-        "responses_total": Response.objects.count(),
-        "responses_target": Response.objects.filter(municipality=survey.municipality).count(),
-        "municipalities": Survey.objects.filter(template_key=TEMPLATE, round_label=ROUND).count(),
-        "load": os.getloadavg(),
+    urls = {
+        "breakdown": f"/results/{survey.pk}/crosstab/?unit={root.pk}&question={BREAKDOWN_QUESTION}&by=gender",
+        "equity": f"/population/equity/units/{root.pk}/?survey={survey.pk}",
     }
-    with override_settings(CACHES=SHARED):
-        # The worker's part, nothing cached: the round's decisions, the equity report, the
-        # national benchmark (pooling all 357 municipalities). Once each: on a shared 2-core
-        # machine a round's decision takes minutes of CPU.
-        _forget_everything()
-        t = time.perf_counter()
-        with CaptureQueriesContext(connection) as decide_sql:
-            SurveyResults(survey).disclosure.decide()
-        decide_ms = (time.perf_counter() - t) * 1000
-        _restart()
-        t = time.perf_counter()
-        with CaptureQueriesContext(connection) as equity_sql:
-            equity_ahead.prepare(survey, root, language=settings.LANGUAGE_CODE)
-        equity_ms = (time.perf_counter() - t) * 1000
-        _restart()
-        t = time.perf_counter()
-        with CaptureQueriesContext(connection) as national_sql:
-            national.prepare(survey)
-        national_ms = (time.perf_counter() - t) * 1000
-        # The two counts the results are made from (the round's own rows, named by municipality):
-        # answers per unit, option and gender for one question, respondents per unit and gender.
-        from django.db.models import Count
+    jobs = Job.objects.count()
 
-        from medvirk.insights import selectors
-
-        question = SurveyQuestion.objects.get(survey=survey, key=BREAKDOWN_QUESTION)
-        with CaptureQueriesContext(connection) as counts_sql:
-            list(
-                selectors.complete_answers(survey)
-                .filter(question=question)
-                .values("unit_id", "option_id", "response__bg_gender")
-                .annotate(n=Count("id"))
-                .order_by()
-            )
-            respondents = selectors.complete_responses(survey).values("unit_id", "bg_gender")
-            list(respondents.annotate(n=Count("id")).order_by())
-        out["counts_explain"] = _explain(counts_sql, 2)
-
-        # The statements that read the answers: the worker's; the pages then read the cache.
-        out["decide_explain"] = _explain(decide_sql)
-        out["equity_work_explain"] = _explain(equity_sql, 2)
-        out["national_work_explain"] = _explain(national_sql, 2)
-
-        def page(url: str, cold: bool):  # type: ignore[no-untyped-def]
-            def run() -> None:
-                if cold:
-                    _restart()
-                get(url)
-
-            return run
-
-        for name, url in (("breakdown", crosstab), ("equity", equity)):
-            cold = _timed(page(url, True), 7)
-            warm = _timed(page(url, False), 25)
-            out[f"{name}_cold_ms"] = round(med(cold), 1)
-            out[f"{name}_warm_ms"] = round(med(warm), 1)
-            _restart()
-            with CaptureQueriesContext(connection) as ctx:
-                get(url)
-            out[f"{name}_queries"] = len(ctx.captured_queries)
-            out[f"{name}_explain"] = _explain(ctx)
-        out["decide_work_ms"] = round(decide_ms, 1)
-        out["equity_work_ms"] = round(equity_ms, 1)
-        out["national_work_ms"] = round(national_ms, 1)
-        results_page = f"/results/{survey.pk}/?unit={root.pk}"
-        reads = []
-        for _ in range(5):  # a restarted server: only the shared cache holds the benchmark
-            _restart()
+    def run(page: str) -> float:
+        """Make the page; return its milliseconds (the benchmark's read alone, as a page has
+        its round's results at hand when it reads it)."""
+        if page == "national_read":
             results = SurveyResults(survey)
             t = time.perf_counter()
             national.prepared_benchmark(user=None, results=results, next_url="")
-            reads.append((time.perf_counter() - t) * 1000)
-        out["national_read_ms"] = round(med(reads), 1)
-        out["results_page_cold_ms"] = round(med(_timed(page(results_page, True), 5)), 1)
-        out["results_page_warm_ms"] = round(med(_timed(page(results_page, False), 10)), 1)
-        national_bench = national.prepared_benchmark(user=None, results=SurveyResults(survey), next_url="")
-        out["national_benchmark"] = {
-            "available": national_bench.available,
-            "municipalities": national_bench.municipalities,
-            "questions_shown": len(national_bench.figures),
-        }
+            return (time.perf_counter() - t) * 1000
+        t = time.perf_counter()
+        response = client.get(urls[page])
+        ms = (time.perf_counter() - t) * 1000
+        assert response.status_code == 200, (page, response.status_code)
+        return ms
+
+    with override_settings(CACHES=_shared_cache()):
+        from medvirk.insights.disclosure import SurveyDisclosure
+
+        assert SurveyDisclosure(survey).ready(), "run `bench.py prepare` on this database first"
+        if warm_up:
+            run("breakdown")  # imports, templates: what a server has done before its first request
+        print(json.dumps({"ready": connection.settings_dict["NAME"]}), flush=True)
+        for line in sys.stdin:
+            command = line.split()
+            if command == ["explain"]:
+                out: dict[str, object] = {"responses_total": Response.objects.count()}
+                for page in ("breakdown", "equity", "national_read"):
+                    _restart()
+                    with CaptureQueriesContext(connection) as ctx:
+                        run(page)
+                    out[f"{page}_queries"] = len(ctx.captured_queries)
+                    out[f"{page}_explain"] = _explain(ctx)
+                # The worker's two counts (what the breakdown is made from), for the record.
+                question = SurveyQuestion.objects.get(survey=survey, key=BREAKDOWN_QUESTION)
+                with CaptureQueriesContext(connection) as ctx:
+                    list(
+                        selectors.complete_answers(survey)
+                        .filter(question=question)
+                        .values("unit_id", "option_id", "response__bg_gender")
+                        .annotate(n=Count("id"))
+                        .order_by()
+                    )
+                    respondents = selectors.complete_responses(survey).values("unit_id", "bg_gender")
+                    list(respondents.annotate(n=Count("id")).order_by())
+                out["counts_explain"] = _explain(ctx, 2)
+                out["jobs_queued"] = Job.objects.count() - jobs
+                print(json.dumps(out, ensure_ascii=False), flush=True)
+                continue
+            page, kind = command
+            if kind == "cold":
+                _restart()
+            print(json.dumps({"ms": run(page)}), flush=True)
+
+
+class _Server:
+    """One ``serve`` process on one database."""
+
+    def __init__(self, url: str, warm_up: bool = True) -> None:
+        env = {**os.environ, "DATABASE_URL": url}
+        self.proc = subprocess.Popen(
+            [sys.executable, __file__, "serve" if warm_up else "serve-fresh"],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+        self.reply()
+
+    def reply(self) -> dict[str, object]:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            if line.startswith("{"):
+                return json.loads(line)  # type: ignore[no-any-return]
+        raise RuntimeError(f"serve process ended ({self.proc.wait()})")
+
+    def ask(self, command: str) -> dict[str, object]:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(command + "\n")
+        self.proc.stdin.flush()
+        return self.reply()
+
+    def stop(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        self.proc.wait(timeout=60)
+
+
+PAGES = ("breakdown", "equity", "national_read")
+
+
+def _bootstrap(small: list[float], large: list[float], q: float, n: int = 4000) -> tuple[float, float]:
+    """95 % interval of quantile ``q`` of ``large`` over that of ``small`` (percentile bootstrap,
+    each sample resampled on its own; seeded, so a run's interval reads the same again)."""
+    import numpy as np
+
+    rng = np.random.default_rng(2026)
+    a, b = np.asarray(small), np.asarray(large)
+    ra = np.quantile(rng.choice(a, (n, a.size)), q, axis=1)
+    rb = np.quantile(rng.choice(b, (n, b.size)), q, axis=1)
+    low, high = np.quantile(rb / ra, [0.025, 0.975])
+    return float(low), float(high)
+
+
+def _verdict(low: float, high: float, n: int, target: float = 1.2) -> str:
+    if n < 10:
+        return "too few samples to judge"
+    if high <= target:
+        return "met"
+    if low > target:
+        return "not met"
+    return "undecided (interval spans the target)"
+
+
+def pages(small_url: str, large_url: str, trials: int, restarts: int, budget: float = 480.0) -> None:
+    """Time the pages on both databases at once, requests alternating between them.
+
+    ``trials`` rounds; in each, every page (in a shuffled order) gets, on each database (the
+    order alternating by round), one cold request (in-process caches emptied, a new database
+    connection) and two warm ones. Then ``restarts`` times per page and database the first
+    request of a new ``serve`` process (a restarted server: the issue's own "cold", imports
+    and template compilation included), alternating between the databases too. Within
+    ``budget`` seconds (the benchmark lock's 10 minutes): the trials stop at half of it, the
+    restarts at all of it; the counts made are in the output.
+    """
+    import random
+
+    rng = random.Random(21)
+    names = {"0.3M": small_url, "3M": large_url}
+    times: dict[str, dict[str, list[float]]] = {
+        f"{page}_{kind}": {size: [] for size in names}
+        for page in PAGES
+        for kind in ("cold", "warm", "restart")
+    }
+    loads = [os.getloadavg()[0]]
+    started = time.time()
+    servers = {size: _Server(url) for size, url in names.items()}
+    try:
+        for trial in range(trials):
+            if time.time() - started > budget / 2:
+                break
+            order = list(names) if trial % 2 == 0 else list(reversed(names))
+            shuffled = list(PAGES)
+            rng.shuffle(shuffled)
+            for page in shuffled:
+                for size in order:
+                    times[f"{page}_cold"][size].append(float(servers[size].ask(f"{page} cold")["ms"]))
+                    for _ in range(2):
+                        times[f"{page}_warm"][size].append(float(servers[size].ask(f"{page} warm")["ms"]))
+            if trial % 10 == 9:
+                loads.append(os.getloadavg()[0])
+                seconds = time.time() - started
+                print(f"trial {trial + 1}/{trials}, {seconds:.0f} s", file=sys.stderr, flush=True)
+        explain = {size: servers[size].ask("explain") for size in names}
+    finally:
+        for server in servers.values():
+            server.stop()
+    for i in range(restarts):  # a new process for each page's first request
+        if time.time() - started > budget:
+            break
+        order = list(names) if i % 2 == 0 else list(reversed(names))
+        for page in ("breakdown", "equity"):
+            for size in order:
+                server = _Server(names[size], warm_up=False)
+                try:
+                    times[f"{page}_restart"][size].append(float(server.ask(f"{page} cold")["ms"]))
+                finally:
+                    server.stop()
+    loads.append(os.getloadavg()[0])
+    summary: dict[str, object] = {}
+    for key, by_size in times.items():
+        small, large = by_size["0.3M"], by_size["3M"]
+        if not small:
+            continue
+        row: dict[str, object] = {"n": [len(small), len(large)]}
+        for label, q in (("median", 0.5), ("p90", 0.9)):
+            import numpy as np
+
+            a, b = float(np.quantile(small, q)), float(np.quantile(large, q))
+            low, high = _bootstrap(small, large, q)
+            row[label] = {"0.3M_ms": round(a, 2), "3M_ms": round(b, 2), "ratio": round(b / a, 3)}
+            row[label]["interval"] = [round(low, 3), round(high, 3)]  # type: ignore[index]
+            if not key.startswith("national_read"):
+                row[label]["verdict"] = _verdict(low, high, min(len(small), len(large)))  # type: ignore[index]
+        summary[key] = row
+    out = {
+        "started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(started)),
+        "seconds": round(time.time() - started),
+        "load_1min": [round(x, 2) for x in loads],
+        "trials": len(times["breakdown_cold"]["0.3M"]),
+        "restarts": len(times["breakdown_restart"]["0.3M"]),
+        "summary": summary,
+        "explain": explain,
+        "samples": times,
+    }
     print(json.dumps(out, ensure_ascii=False))
+
+
+def table(path: str) -> None:
+    """Print the summary of a ``pages`` run (its last JSON line in ``path``) as Markdown rows."""
+    with open(path, encoding="utf-8") as f:
+        run = json.loads([line for line in f if line.startswith('{"started"')][-1])
+    print(f"{run['started']}, {run['seconds']} s, load (1 min) {run['load_1min']}")
+    print("| page, kind | n | median 0.3 M / 3 M | ratio [95 %] | p90 0.3 M / 3 M | ratio [95 %] | verdict |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for key, row in run["summary"].items():
+        cells = []
+        for label in ("median", "p90"):
+            m = row[label]
+            cells.append(f"{m['0.3M_ms']:.1f} / {m['3M_ms']:.1f} ms")
+            cells.append(f"**{m['ratio']:.2f}** [{m['interval'][0]:.2f}, {m['interval'][1]:.2f}]")
+        verdict = row["median"].get("verdict", "")
+        page, kind = key.rsplit("_", 1)
+        n = f"{row['n'][0]} + {row['n'][1]}"
+        print(f"| {page}, {kind} | {n} | {' | '.join(cells)} | {verdict} |")
 
 
 def _load() -> str:
@@ -466,9 +640,17 @@ if __name__ == "__main__":
         setup()
     elif command == "grow":
         grow(int(sys.argv[2]))
-    elif command == "measure":
+    elif command == "prepare":
+        prepare()
+    elif command == "serve":
+        serve()
+    elif command == "serve-fresh":
+        serve(warm_up=False)
+    elif command == "table":
+        table(sys.argv[2])
+    elif command == "pages":
         print(_load(), file=sys.stderr)
-        measure()
+        pages(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6]))
+        print(_load(), file=sys.stderr)
     else:
         raise SystemExit(f"unknown command {command}")
-    _ = StringIO
