@@ -31,15 +31,10 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-os.environ.setdefault("DEBUG", "0")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")  # Django's test client asks for this host
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from django_env import setup
 
-import django  # noqa: E402
-
-django.setup()
+setup("config.settings.dev", DEBUG="0", ALLOWED_HOSTS="testserver")  # the test client's host
 
 from django.core.cache import caches  # noqa: E402
 from django.core.management import call_command  # noqa: E402

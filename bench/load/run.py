@@ -224,14 +224,8 @@ def main() -> None:
     ap.add_argument("--kills", type=int, default=3)
     ap.add_argument("--retry-for", type=float, default=90, help="seconds a respondent keeps retrying")
     ap.add_argument("--workers", type=int, default=harness.config_workers(), help="default: the config's")
-    ap.add_argument(
-        "--db",
-        default="postgres://postgres@127.0.0.1:55432/medvirk_bench_load",
-        help="a database made afresh on that running server and dropped afterwards; 'cluster': a "
-        "throwaway cluster of its own with durable defaults (fsync, synchronous_commit on)",
-    )
-    ap.add_argument("--out", default=str(Path(__file__).with_name("RESULTS.md")))
-    ap.add_argument("--no-write", action="store_true")
+    harness.add_database_arg(ap, "medvirk_bench_load")
+    harness.add_results_args(ap, __file__)
     args = ap.parse_args()
     load_before = os.getloadavg()[0]
 

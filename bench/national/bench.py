@@ -46,19 +46,16 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from django_env import ROOT, setup
 
-import django  # noqa: E402
-
-django.setup()
+setup("config.settings.test", DJANGO_ALLOW_ASYNC_UNSAFE="true")
 
 from django.conf import settings  # noqa: E402
 from django.core.cache import caches  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
@@ -178,7 +175,7 @@ def _plan(total: int) -> list[tuple[int, int, int, list[int]]]:
     have = dict(
         Response.objects.filter(survey_id__in=[pk for pk, _m, _s in rows])
         .values_list("survey_id")
-        .annotate(n=django.db.models.Count("id"))
+        .annotate(n=Count("id"))
     )
     others = [r for r in rows if r[2] != TARGET]
     per_other = (total - TARGET_RESPONSES) // len(others)
@@ -398,8 +395,6 @@ def serve(warm_up: bool = True) -> None:
     spends it. Checks that the pages only read what ``prepare`` made (no job is queued).
     ``warm_up``: make one request before answering (imports, templates), for ``cold``.
     """
-    from django.db.models import Count
-
     from medvirk.core.models import Job
     from medvirk.insights import benchmark as national
     from medvirk.insights import selectors

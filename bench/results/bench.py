@@ -27,14 +27,10 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from django_env import setup, timed
 
-import django  # noqa: E402
-
-django.setup()
+setup("config.settings.test", DJANGO_ALLOW_ASYNC_UNSAFE="true")
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
@@ -255,15 +251,6 @@ GROUP BY a.unit_id, a.option_id, r.bg_gender
 """
 
 
-def _timed(fn, repeat: int) -> list[float]:  # type: ignore[no-untyped-def]
-    out = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - t) * 1000)
-    return out
-
-
 def measure() -> None:
     survey = Survey.objects.get(municipality__slug="benk")
     root = OrgUnit.objects.get(municipality=survey.municipality, parent=None)
@@ -287,12 +274,12 @@ def measure() -> None:
 
         return run
 
-    raw_first = _timed(raw, 1)
-    raw_ms = _timed(raw, 5)
-    cold = _timed(page(crosstab, True), 5)
-    warm = _timed(page(crosstab, False), 20)
-    overview_cold = _timed(page(overview, True), 2)
-    overview_warm = _timed(page(overview, False), 5)
+    raw_first = timed(raw, 1)
+    raw_ms = timed(raw, 5)
+    cold = timed(page(crosstab, True), 5)
+    warm = timed(page(crosstab, False), 20)
+    overview_cold = timed(page(overview, True), 2)
+    overview_warm = timed(page(overview, False), 5)
 
     # "Cold, decided ahead": every in-process cache cleared, but the round's anonymity decisions
     # were worked out beforehand (`manage.py warm_results`) and sit in the shared cache, as they
@@ -320,8 +307,8 @@ def measure() -> None:
 
             return run
 
-        cold_decided = _timed(decided(crosstab), 5)
-        overview_cold_decided = _timed(decided(overview), 2)
+        cold_decided = timed(decided(crosstab), 5)
+        overview_cold_decided = timed(decided(overview), 2)
     med = statistics.median
     print(
         json.dumps(

@@ -12,19 +12,15 @@ attributes; the progress messages the job page would show are printed with their
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from django_env import ROOT, setup
 
-import django  # noqa: E402
-
-django.setup()
+setup("config.settings.dev")
 
 from medvirk.accounts.demo import build_demo, load_demo  # noqa: E402
 from medvirk.orgs.models import Municipality  # noqa: E402

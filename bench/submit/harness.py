@@ -4,6 +4,7 @@ is stopped in ``finally`` blocks / context managers."""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import json
@@ -64,10 +65,11 @@ class PgCluster:
     port: int = field(default_factory=free_port)
     dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="medvirk-bench-pg.")))
     bin: Path = field(default_factory=_pg_bin)
+    name: str = "medvirk"  # the database
 
     @property
     def url(self) -> str:
-        return f"postgres://postgres@{HOST}:{self.port}/medvirk"
+        return f"postgres://postgres@{HOST}:{self.port}/{self.name}"
 
     def start(self) -> None:
         if os.geteuid() == 0:
@@ -95,7 +97,7 @@ class PgCluster:
             stdout=subprocess.DEVNULL,
         )
         subprocess.run(
-            [str(self.bin / "createdb"), "-h", HOST, "-p", str(self.port), "-U", "postgres", "medvirk"],
+            [str(self.bin / "createdb"), "-h", HOST, "-p", str(self.port), "-U", "postgres", self.name],
             check=True,
         )
 
@@ -124,7 +126,7 @@ class PgCluster:
         proc = subprocess.run(
             [
                 *(str(self.bin / "pg_amcheck"), "-h", HOST, "-p", str(self.port), "-U", "postgres"),
-                *("--heapallindexed", "--parent-check", "--install-missing", "medvirk"),
+                *("--heapallindexed", "--parent-check", "--install-missing", self.name),
             ],
             capture_output=True,
             text=True,
@@ -168,18 +170,6 @@ class SharedDatabase(PgCluster):
             "WHERE name IN ('fsync', 'synchronous_commit') ORDER BY name"
         )
         return ", ".join(f"{n}={v}" for n, v in rows)
-
-    def amcheck(self) -> tuple[bool, str]:
-        self.sql("CREATE EXTENSION IF NOT EXISTS amcheck")
-        proc = subprocess.run(
-            [
-                *(str(self.bin / "pg_amcheck"), "-h", HOST, "-p", str(self.port), "-U", "postgres"),
-                *("--heapallindexed", "--parent-check", "--install-missing", self.name),
-            ],
-            capture_output=True,
-            text=True,
-        )
-        return proc.returncode == 0, (proc.stdout + proc.stderr).strip()
 
 
 @contextlib.contextmanager
@@ -528,6 +518,22 @@ def machine() -> str:
 
 
 RESULTS_MARK = "<!-- results -->"
+
+
+def add_database_arg(ap: argparse.ArgumentParser, name: str) -> None:
+    """``--db``: a database ``name`` made afresh on the shared server, or 'cluster' (see postgres)."""
+    ap.add_argument(
+        "--db",
+        default=f"postgres://postgres@127.0.0.1:55432/{name}",
+        help="a database made afresh on that running server and dropped afterwards; 'cluster': a "
+        "throwaway cluster of its own with durable defaults (fsync, synchronous_commit on)",
+    )
+
+
+def add_results_args(ap: argparse.ArgumentParser, runner: str) -> None:
+    """``--out`` (default: RESULTS.md beside the runner) and ``--no-write``, as write_results reads them."""
+    ap.add_argument("--out", default=str(Path(runner).with_name("RESULTS.md")))
+    ap.add_argument("--no-write", action="store_true")
 
 
 def write_results(text: str, out: str, *, no_write: bool, title: str) -> None:

@@ -128,14 +128,8 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=harness.config_workers(), help="default: the config's")
     ap.add_argument("--threads", type=int, default=4)
     ap.add_argument("--before", help="a checkout of the code before the change, served beside this one")
-    ap.add_argument(
-        "--db",
-        default="postgres://postgres@127.0.0.1:55432/medvirk_bench_submit",
-        help="a database made afresh on that running server and dropped afterwards; 'cluster': a "
-        "throwaway cluster of its own with durable defaults (fsync, synchronous_commit on)",
-    )
-    ap.add_argument("--out", default=str(Path(__file__).with_name("RESULTS.md")))
-    ap.add_argument("--no-write", action="store_true")
+    harness.add_database_arg(ap, "medvirk_bench_submit")
+    harness.add_results_args(ap, __file__)
     args = ap.parse_args()
     args.levels = [int(x) for x in args.levels.split(",")]
     trees = [("before", Path(args.before).resolve())] if args.before else []
