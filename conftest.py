@@ -63,6 +63,7 @@ if TYPE_CHECKING:  # Django is imported lazily so pure-Python tests also run wit
     from django.test import Client
 
     from medvirk.accounts.demo import DemoData
+    from tests.oidc_support import Provider
 
 
 @pytest.fixture(scope="session")
@@ -112,6 +113,15 @@ def english(client_as: Callable[[str | None], Client]) -> Callable[[str], Client
         return client
 
     return make
+
+
+@pytest.fixture(scope="module")
+def provider() -> Iterator[Provider]:
+    """A real OpenID Connect provider on loopback (tests/oidc_support.py), one per test module."""
+    from tests.oidc_support import loopback_provider
+
+    with loopback_provider() as running:
+        yield running
 
 
 @pytest.fixture

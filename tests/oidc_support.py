@@ -11,9 +11,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import requests
+from django.test import Client
 from oidc_provider_mock import run_server_in_thread
 
 from medvirk.accounts.models import MatchClaim, SingleSignOn
@@ -36,6 +37,12 @@ class Provider:
         response = requests.post(authorize_url, data={"sub": sub}, allow_redirects=False, timeout=10)
         assert response.status_code == 302, response.text[:500]
         return str(response.headers["Location"])
+
+    def callback(self, authorize_url: str, sub: str, **claims: Any) -> str:
+        """Log ``sub`` in with these claims at ``authorize_url`` (where Medvirk sent the browser);
+        return the path of Medvirk's callback that the provider sends the browser back to."""
+        self.set_claims(sub, **claims)
+        return path_of(self.authorize(authorize_url, sub))
 
 
 @contextmanager
@@ -75,6 +82,22 @@ def path_of(url: str) -> str:
     """The path and query of an absolute URL (the test client takes paths)."""
     parts = urlsplit(url)
     return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def with_another_state(callback: str) -> str:
+    """The callback path with another ``state`` (its first character changed, so never the same)."""
+    parts = urlsplit(callback)
+    query = {key: values[0] for key, values in parse_qs(parts.query).items()}
+    state = query["state"]
+    query["state"] = ("y" if state[0] == "x" else "x") + state[1:]
+    return f"{parts.path}?{urlencode(query)}"
+
+
+def english_client() -> Client:
+    """A browser that is not logged in and asks for pages in English."""
+    client = Client()
+    client.cookies["django_language"] = "en"
+    return client
 
 
 def configure_idporten(municipality: Municipality | None, provider: Provider, **levels: Any) -> Any:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import json
 import time
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -25,23 +24,11 @@ from medvirk.accounts.demo import DemoData
 from medvirk.accounts.models import IdPorten, User
 from medvirk.accounts.sso import secret_of
 from medvirk.core.models import AuditEvent
-from tests.oidc_support import CLIENT_ID, Provider, configure_idporten, loopback_provider, path_of
+from tests.oidc_support import CLIENT_ID, Provider, configure_idporten, english_client, with_another_state
 
 HIGH = "idporten-loa-high"
 SUBSTANTIAL = "idporten-loa-substantial"
 NEXT = "/c/somewhere/"
-
-
-@pytest.fixture(scope="module")
-def provider() -> Iterator[Provider]:
-    with loopback_provider() as running:
-        yield running
-
-
-def english() -> Client:
-    client = Client()
-    client.cookies["django_language"] = "en"
-    return client
 
 
 def start(client: Client, demo: DemoData, flow: str = "choice_request") -> str:
@@ -53,9 +40,7 @@ def start(client: Client, demo: DemoData, flow: str = "choice_request") -> str:
 
 
 def login(client: Client, provider: Provider, demo: DemoData, sub: str, **claims: Any) -> Any:
-    provider.set_claims(sub, **claims)
-    back = provider.authorize(start(client, demo), sub)
-    return client.get(path_of(back))
+    return client.get(provider.callback(start(client, demo), sub, **claims))
 
 
 def citizen_of(client: Client, demo: DemoData) -> idporten.Citizen | None:
@@ -84,10 +69,9 @@ def test_login_asks_for_the_flows_level_with_state_and_pkce(demo: DemoData, prov
 def test_the_level_cannot_be_lowered_by_the_browser(demo: DemoData, provider: Provider) -> None:
     """allauth's ?auth_params= would let a link ask for another level: the check uses the flow's own."""
     configure_idporten(demo.municipality, provider, level_choice_request=HIGH)
-    client = english()
-    provider.set_claims("sub-low", acr=SUBSTANTIAL)
+    client = english_client()
     authorize = start(client, demo).replace(f"acr_values={HIGH}", f"acr_values={SUBSTANTIAL}")
-    response = client.get(path_of(provider.authorize(authorize, "sub-low")))
+    response = client.get(provider.callback(authorize, "sub-low", acr=SUBSTANTIAL))
     assert response.status_code == 403
     assert citizen_of(client, demo) is None
 
@@ -95,11 +79,10 @@ def test_the_level_cannot_be_lowered_by_the_browser(demo: DemoData, provider: Pr
 def test_an_id_token_with_another_nonce_is_refused(demo: DemoData, provider: Provider) -> None:
     """allauth sends no nonce; Medvirk's own is checked (here changed on the way to the provider)."""
     configure_idporten(demo.municipality, provider)
-    client = english()
-    provider.set_claims("sub-n", acr=HIGH)
+    client = english_client()
     authorize = start(client, demo)
     nonce = parse_qs(urlsplit(authorize).query)["nonce"][0]
-    response = client.get(path_of(provider.authorize(authorize.replace(nonce, "another-nonce"), "sub-n")))
+    response = client.get(provider.callback(authorize.replace(nonce, "another-nonce"), "sub-n", acr=HIGH))
     assert response.status_code == 401 and "could not be used" in response.content.decode()
     assert citizen_of(client, demo) is None
 
@@ -126,7 +109,7 @@ def test_a_lower_or_missing_level_is_refused_politely(
     demo: DemoData, provider: Provider, claims: dict[str, str]
 ) -> None:
     configure_idporten(demo.municipality, provider, level_choice_request=HIGH)
-    client = english()
+    client = english_client()
     response = login(client, provider, demo, "sub-" + str(len(claims)), **claims)
     assert response.status_code == 403
     page = response.content.decode()
@@ -151,13 +134,9 @@ def test_the_refusal_is_in_norwegian(demo: DemoData, provider: Provider, lang: s
 
 def test_tampered_state_is_refused(demo: DemoData, provider: Provider) -> None:
     configure_idporten(demo.municipality, provider)
-    client = english()
-    provider.set_claims("sub-t", acr=HIGH)
-    back = urlsplit(provider.authorize(start(client, demo), "sub-t"))
-    query = {key: values[0] for key, values in parse_qs(back.query).items()}
-    state = query["state"]
-    query["state"] = ("y" if state[0] == "x" else "x") + state[1:]  # always another state
-    response = client.get(f"{back.path}?{urlencode(query)}")
+    client = english_client()
+    back = provider.callback(start(client, demo), "sub-t", acr=HIGH)
+    response = client.get(with_another_state(back))
     assert (
         response.status_code == 401
         and "The answer from ID-porten could not be used" in response.content.decode()
@@ -167,11 +146,10 @@ def test_tampered_state_is_refused(demo: DemoData, provider: Provider) -> None:
 
 def test_a_session_that_ended_at_id_porten_is_refused(demo: DemoData, provider: Provider) -> None:
     configure_idporten(demo.municipality, provider)
-    client = english()
-    provider.set_claims("sub-e", acr=HIGH)
-    back = provider.authorize(start(client, demo), "sub-e")
+    client = english_client()
+    back = provider.callback(start(client, demo), "sub-e", acr=HIGH)
     client.cookies.pop("sessionid", None)
-    response = client.get(path_of(back))
+    response = client.get(back)
     assert response.status_code == 401
     assert citizen_of(client, demo) is None
 
@@ -194,18 +172,16 @@ def test_the_citizen_session_is_short(demo: DemoData, provider: Provider, settin
 def test_a_staff_login_via_allauths_own_address_is_refused(demo: DemoData, provider: Provider) -> None:
     """The ID-porten client reached through allauth's generic login (no level asked) identifies nobody."""
     config = configure_idporten(demo.municipality, provider)
-    client = english()
-    provider.set_claims("sub-g", acr=HIGH)
+    client = english_client()
     response = client.post(f"/accounts/sso/{config.app.provider_id}/login/")
-    back = provider.authorize(str(response["Location"]), "sub-g")
-    answer = client.get(path_of(back))
+    answer = client.get(provider.callback(str(response["Location"]), "sub-g", acr=HIGH))
     assert answer.status_code == 401
     assert citizen_of(client, demo) is None and "_auth_user_id" not in client.session
 
 
 def test_logout_ends_the_id_porten_session(demo: DemoData, provider: Provider) -> None:
     configure_idporten(demo.municipality, provider)
-    client = english()
+    client = english_client()
     login(client, provider, demo, "sub-l", acr=HIGH)
     response = client.post("/id-porten/logout/", {"next": NEXT})
     assert response.status_code == 302
@@ -237,7 +213,7 @@ def test_the_installations_client_serves_a_municipality_without_its_own(
 
 
 def test_administrator_sets_up_id_porten_on_a_page(demo: DemoData, provider: Provider) -> None:
-    client = english()
+    client = english_client()
     client.force_login(demo.users["admin"])
     page = client.get("/settings/id-porten/").content.decode()
     assert f"http://testserver/id-porten/callback/idporten-{demo.municipality.slug}/" in page
@@ -266,7 +242,7 @@ def test_an_operator_sets_up_the_installations_client_for_municipalities_without
     demo: DemoData, provider: Provider
 ) -> None:
     operator = User.objects.create_superuser("drift", "drift@example.no", "Et langt og godt passord 7")
-    client = english()
+    client = english_client()
     client.force_login(operator)
     page = client.get("/operator/id-porten/").content.decode()
     assert "http://testserver/id-porten/callback/idporten/" in page
@@ -284,6 +260,6 @@ def test_an_operator_sets_up_the_installations_client_for_municipalities_without
     assert idporten.config_for(demo.municipality) == row  # Eksempel has no client of its own
     login(Client(), provider, demo, "sub-inst", acr=HIGH)  # and its citizens log in with it
     # a municipality's administrator may not change the installation's client
-    admin = english()
+    admin = english_client()
     admin.force_login(demo.users["admin"])
     assert admin.get("/operator/id-porten/").status_code == 404

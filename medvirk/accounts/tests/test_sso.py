@@ -8,11 +8,9 @@ and the administrator's settings page (its discovery check against the live prov
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-import pytest
 import requests
 from allauth.socialaccount.models import SocialAccount, SocialApp
 from django.core import mail
@@ -22,13 +20,7 @@ from medvirk.accounts.demo import DEMO_PASSWORD, DemoData
 from medvirk.accounts.models import SingleSignOn, User
 from medvirk.accounts.sso import secret_of
 from medvirk.core.models import AuditEvent
-from tests.oidc_support import CLIENT_ID, Provider, configure, loopback_provider, path_of
-
-
-@pytest.fixture(scope="module")
-def provider() -> Iterator[Provider]:
-    with loopback_provider() as running:
-        yield running
+from tests.oidc_support import CLIENT_ID, Provider, configure, english_client, with_another_state
 
 
 def start(client: Client, slug: str, next_url: str = "") -> str:
@@ -41,21 +33,13 @@ def start(client: Client, slug: str, next_url: str = "") -> str:
 
 def sso_login(client: Client, provider: Provider, slug: str, sub: str, **claims: Any) -> Any:
     """Log in through the provider as ``sub`` with these claims; return Medvirk's answer to the callback."""
-    provider.set_claims(sub, **claims)
-    back = provider.authorize(start(client, slug), sub)
-    return client.get(path_of(back))
-
-
-def english() -> Client:
-    client = Client()
-    client.cookies["django_language"] = "en"
-    return client
+    return client.get(provider.callback(start(client, slug), sub, **claims))
 
 
 def test_login_page_offers_each_configured_municipality(demo: DemoData, provider: Provider) -> None:
     configure(demo.municipality, provider)
     configure(demo.other, provider)
-    page = english().get("/accounts/login/").content.decode()
+    page = english_client().get("/accounts/login/").content.decode()
     assert f"Log in with {demo.municipality.name}" in page
     assert f"Log in with {demo.other.name}" in page
     assert f'action="/accounts/sso/{demo.municipality.slug}/login/"' in page
@@ -88,15 +72,15 @@ def test_pre_created_user_logs_in_and_is_recognised_by_subject_afterwards(
 def test_next_page_is_kept_through_the_provider(demo: DemoData, provider: Provider) -> None:
     configure(demo.municipality, provider)
     client = Client()
-    provider.set_claims("sub-next", email=demo.users["admin"].email)
-    back = provider.authorize(start(client, demo.municipality.slug, next_url="/audit/"), "sub-next")
-    assert client.get(path_of(back))["Location"] == "/audit/"
+    authorize = start(client, demo.municipality.slug, next_url="/audit/")
+    back = provider.callback(authorize, "sub-next", email=demo.users["admin"].email)
+    assert client.get(back)["Location"] == "/audit/"
 
 
 def test_unknown_person_is_asked_to_contact_an_administrator(demo: DemoData, provider: Provider) -> None:
     configure(demo.municipality, provider)
     users = User.objects.count()
-    client = english()
+    client = english_client()
     response = sso_login(client, provider, demo.municipality.slug, "stranger", email="ny@eksempel.example")
     assert response.status_code == 403
     assert "Ask your administrator for access" in response.content.decode()
@@ -137,7 +121,7 @@ def test_deactivated_user_is_refused(demo: DemoData, provider: Provider) -> None
     configure(demo.municipality, provider)
     user = demo.users["lesetilgang"]
     User.objects.filter(pk=user.pk).update(is_active=False)
-    client = english()
+    client = english_client()
     response = sso_login(client, provider, demo.municipality.slug, "gone", email=user.email)
     assert response.status_code == 403 and "switched off" in response.content.decode()
     assert "_auth_user_id" not in client.session
@@ -145,14 +129,9 @@ def test_deactivated_user_is_refused(demo: DemoData, provider: Provider) -> None
 
 def test_tampered_state_is_refused(demo: DemoData, provider: Provider) -> None:
     configure(demo.municipality, provider)
-    client = english()
-    provider.set_claims("sub-t", email=demo.users["admin"].email)
-    back = provider.authorize(start(client, demo.municipality.slug), "sub-t")
-    parts = urlsplit(back)
-    query = parse_qs(parts.query)
-    state = query["state"][0]
-    query["state"] = [("y" if state[0] == "x" else "x") + state[1:]]  # always another state
-    response = client.get(parts.path + "?" + urlencode({k: v[0] for k, v in query.items()}))
+    client = english_client()
+    back = provider.callback(start(client, demo.municipality.slug), "sub-t", email=demo.users["admin"].email)
+    response = client.get(with_another_state(back))
     assert response.status_code == 401
     assert "The login did not succeed" in response.content.decode()
     assert "_auth_user_id" not in client.session
@@ -161,19 +140,18 @@ def test_tampered_state_is_refused(demo: DemoData, provider: Provider) -> None:
 def test_expired_session_at_the_callback_is_refused(demo: DemoData, provider: Provider) -> None:
     """The browser's session ended while the person was at the provider: the state is unknown."""
     configure(demo.municipality, provider)
-    client = english()
-    provider.set_claims("sub-e", email=demo.users["admin"].email)
-    back = provider.authorize(start(client, demo.municipality.slug), "sub-e")
+    client = english_client()
+    back = provider.callback(start(client, demo.municipality.slug), "sub-e", email=demo.users["admin"].email)
     client.session.flush()
     client.cookies.pop("sessionid", None)
-    response = client.get(path_of(back))
+    response = client.get(back)
     assert response.status_code == 401
     assert "_auth_user_id" not in client.session
 
 
 def test_cancelled_login_says_so(demo: DemoData, provider: Provider) -> None:
     configure(demo.municipality, provider)
-    client = english()
+    client = english_client()
     authorize = start(client, demo.municipality.slug)
     deny = requests.post(authorize, data={"action": "deny"}, allow_redirects=False, timeout=10)
     denied = urlsplit(deny.headers["Location"])
@@ -211,7 +189,7 @@ def test_local_passwords_off_refuses_the_password_but_not_operators(
     demo: DemoData, provider: Provider
 ) -> None:
     configure(demo.municipality, provider, local_passwords_off=True)
-    client = english()
+    client = english_client()
     response = client.post("/accounts/login/", {"username": "admin", "password": DEMO_PASSWORD})
     assert response.status_code == 200 and "single sign-on only" in response.content.decode()
     assert "_auth_user_id" not in client.session

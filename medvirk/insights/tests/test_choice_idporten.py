@@ -7,7 +7,6 @@ the level and a keyed digest of ID-porten's pseudonymous subject, never the subj
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,15 +17,9 @@ from medvirk.choice.models import OnlineRequest
 from medvirk.choice.services import VerifiedIdentity
 from medvirk.insights.choice.public_text import EN, NB
 from tests.choice_support import NAMES, home_care
-from tests.oidc_support import Provider, configure_idporten, loopback_provider, path_of
+from tests.oidc_support import Provider, configure_idporten
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def provider() -> Iterator[Provider]:
-    with loopback_provider() as running:
-        yield running
 
 
 @pytest.fixture(autouse=True)
@@ -55,9 +48,8 @@ def test_an_identified_request_keeps_the_level_and_a_digest_only(demo: Any, prov
     refused = client.post(url, _form(demo))
     assert refused.status_code == 401 and not OnlineRequest.objects.exists()
     login = page.split('class="ds-button" href="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
-    provider.set_claims("pairwise-77", acr="idporten-loa-high")
-    back = provider.authorize(str(client.get(login)["Location"]), "pairwise-77")
-    assert client.get(path_of(back))["Location"] == url
+    back = provider.callback(str(client.get(login)["Location"]), "pairwise-77", acr="idporten-loa-high")
+    assert client.get(back)["Location"] == url
     page = client.get(url).content.decode()
     assert NB["id_logged_in"] in page and 'name="client_name"' in page
     assert client.post(url, _form(demo)).status_code == 302

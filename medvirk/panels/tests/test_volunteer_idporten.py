@@ -7,7 +7,6 @@ pseudonymous subject); after that, logging in shows the registration and lets th
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,17 +15,11 @@ from django.test import Client
 
 from medvirk.accounts.idporten import subject_digest
 from medvirk.panels.models import Volunteer
-from tests.oidc_support import Provider, configure_idporten, loopback_provider, path_of
+from tests.oidc_support import Provider, configure_idporten
 
 from .test_public_and_import import FORM, _links
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def provider() -> Iterator[Provider]:
-    with loopback_provider() as running:
-        yield running
 
 
 def _signed_up(client: Client) -> str:
@@ -39,8 +32,7 @@ def _log_in(client: Client, provider: Provider, page: str, sub: str, acr: str) -
     """Follow the page's "Log in with ID-porten" link, log in as ``sub``, come back to ``page``."""
     html = client.get(page).content.decode()
     login = html.split('class="ds-button" href="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
-    provider.set_claims(sub, acr=acr)
-    back = client.get(path_of(provider.authorize(str(client.get(login)["Location"]), sub)))
+    back = client.get(provider.callback(str(client.get(login)["Location"]), sub, acr=acr))
     assert back.status_code == 302 and back["Location"] == page, back.content[:300]
 
 
