@@ -13,7 +13,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import uuid
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,8 @@ from typing import Any
 import psycopg
 import pytest
 from django.db import connection
+
+from tests.commands import manage
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.postgresql
@@ -71,14 +72,7 @@ def _counts(name: str) -> dict[str, int]:
 def _manage(database_url: str, var: Path, *args: str) -> str:
     env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
     env["MEDVIRK_VAR_DIR"] = str(var)  # its own cache: a page is decided from this database alone
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = manage(*args, env=env, timeout=300)
     assert result.returncode == 0, result.stderr
     return result.stdout
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import secrets
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.commands import manage
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,23 +20,14 @@ def test_check_deploy_is_clean_with_production_variables(tmp_path: Path) -> None
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "MEDVIRK_CONTACT_KEYS": "a2V5LWZvci10aGUtZGVwbG95LWNoZWNrLXRlc3QtMDE=",
     }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
 def test_production_refuses_a_missing_secret_key(tmp_path: Path) -> None:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.production", "SECRET_KEY": ""}
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
+    result = manage("check", env=env, timeout=120)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
 

@@ -11,13 +11,12 @@ from __future__ import annotations
 import json
 import lzma
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from medvirk.site.management.commands.release_snapshot import table_counts
+from tests.commands import manage
 
 ROOT = Path(__file__).resolve().parent.parent
 RELEASES = sorted(p for p in (ROOT / "releases").iterdir() if (p / "counts.json").exists())
@@ -42,14 +41,7 @@ def test_a_release_demo_database_migrates_forward_with_nothing_lost(release: Pat
         "MEDVIRK_VAR_DIR": str(tmp_path / "var"),
     }
     for command in (["migrate", "--noinput", "-v0"], ["migrate", "--check", "-v0"]):
-        result = subprocess.run(
-            [sys.executable, "manage.py", *command],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
+        result = manage(*command, env=env, timeout=600)
         assert result.returncode == 0, result.stdout + result.stderr
     after = table_counts(database)
     lost = {

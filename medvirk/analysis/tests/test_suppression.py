@@ -12,7 +12,7 @@ code under test. The protection requirement, for every group with ``0 < count < 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import highspy
@@ -141,6 +141,11 @@ def crosstabs(draw: st.DrawFn) -> Table:
     rows = [f"u{i}" for i in range(draw(st.integers(2, 4)))]
     cols = [f"g{j}" for j in range(draw(st.integers(2, 4)))]
     grid = {(r, c): draw(counts) for r in rows for c in cols}
+    return crosstab_table(grid, rows, cols)
+
+
+def crosstab_table(grid: dict[tuple[str, str], int], rows: Sequence[str], cols: Sequence[str]) -> Table:
+    """The table of ``grid`` with its row totals, column totals and grand total ("all")."""
     b = TableBuilder()
     b.cell("all", sum(grid.values()))
     for r in rows:
@@ -350,17 +355,7 @@ def test_crosstab_chain_needs_audit() -> None:
     # the 5 (column x). But row b shows 5 and its other cell is a shown 0, so the 5 is known,
     # hence 8 - 5 = 3. Only the LP audit sees this chain; it must hide more.
     grid = {("a", "x"): 3, ("a", "y"): 14, ("b", "x"): 5, ("b", "y"): 0}
-    rows, cols = ("a", "b"), ("x", "y")
-    b = TableBuilder()
-    b.cell("all", sum(grid.values()))
-    for r in rows:
-        b.cell(r, sum(grid[r, c] for c in cols))
-    for c in cols:
-        b.cell(c, sum(grid[r, c] for r in rows))
-    b.crosstab(grid, {r: r for r in rows}, {c: c for c in cols})
-    b.relation("all", rows)
-    b.relation("all", cols)
-    table = b.build()
+    table = crosstab_table(grid, ("a", "b"), ("x", "y"))
     published = suppress(table)
     assert_protected(table, published)
     assert any(d.reason is Reason.BLOCKS_INFERENCE for d in published.decisions)

@@ -109,32 +109,22 @@ def test_rating_rejects_values_outside_the_options_and_doubles(fb: Feedback) -> 
     episode = open_episode(fb)
     session = services.session_record(actor=fb.users["behandler"], episode=episode)
     rater = services.client_rater(episode)
+
+    def submit(answers: dict[str, int], mode: str) -> Rating:
+        return services.rating_submit(
+            actor=fb.users["behandler"],
+            session=session,
+            rater=rater,
+            instrument=fb.outcome,
+            answers=answers,
+            mode=mode,
+        )
+
     with pytest.raises(ServiceError):
-        services.rating_submit(
-            actor=fb.users["behandler"],
-            session=session,
-            rater=rater,
-            instrument=fb.outcome,
-            answers={**PHQ_LOW, "phq9_1": 4},
-            mode="tablet",
-        )
-    services.rating_submit(
-        actor=fb.users["behandler"],
-        session=session,
-        rater=rater,
-        instrument=fb.outcome,
-        answers=PHQ_LOW,
-        mode="paper",
-    )
+        submit({**PHQ_LOW, "phq9_1": 4}, "tablet")
+    submit(PHQ_LOW, "paper")
     with pytest.raises(ServiceError) as exc:
-        services.rating_submit(
-            actor=fb.users["behandler"],
-            session=session,
-            rater=rater,
-            instrument=fb.outcome,
-            answers=PHQ_LOW,
-            mode="paper",
-        )
+        submit(PHQ_LOW, "paper")
     assert exc.value.code == "rating_exists"
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.utils import timezone, translation
 
 from medvirk.accounts.demo import DemoData
+from medvirk.orgs.models import OrgUnit
 from medvirk.surveys import services
 from medvirk.surveys.models import Survey
 from medvirk.surveys.types import builder
@@ -16,17 +17,28 @@ from ..tables import SurveyResults
 from .factories import answer_many, make_survey
 
 
-def test_results_mark_a_question_reworded_after_answers(client_as: Any, demo: DemoData) -> None:
+def answered(demo: DemoData) -> tuple[Survey, OrgUnit]:
+    """A round with six answers from one kindergarten; return it and the kindergarten."""
     survey = make_survey(demo)
     unit = demo.units["Solsikken barnehage"]
     answer_many(survey, unit, [5, 4, 6, 5, 3, 4])
-    page = client_as("admin").get(f"/results/{survey.pk}/?unit={unit.pk}").content.decode()
-    assert "Ordlyden ble endret" not in page
+    return survey, unit
+
+
+def reword(demo: DemoData, survey: Survey) -> None:
+    """The administrator rewords the overall question in bokmål (after the answers came in)."""
     services.survey_build(
         actor=demo.users["admin"],
         survey=survey,
         operation=builder.EditQuestion("q_overall", "nb", text="Hvor fornøyd er du, alt i alt?"),
     )
+
+
+def test_results_mark_a_question_reworded_after_answers(client_as: Any, demo: DemoData) -> None:
+    survey, unit = answered(demo)
+    page = client_as("admin").get(f"/results/{survey.pk}/?unit={unit.pk}").content.decode()
+    assert "Ordlyden ble endret" not in page
+    reword(demo, survey)
     page = client_as("admin").get(f"/results/{survey.pk}/?unit={unit.pk}").content.decode()
     today = timezone.localdate()
     assert f"Ordlyden ble endret {today.day}." in page
@@ -34,14 +46,8 @@ def test_results_mark_a_question_reworded_after_answers(client_as: Any, demo: De
 
 
 def test_the_pdf_marks_the_reworded_question_too(demo: DemoData) -> None:
-    survey = make_survey(demo)
-    unit = demo.units["Solsikken barnehage"]
-    answer_many(survey, unit, [5, 4, 6, 5, 3, 4])
-    services.survey_build(
-        actor=demo.users["admin"],
-        survey=survey,
-        operation=builder.EditQuestion("q_overall", "nb", text="Hvor fornøyd er du, alt i alt?"),
-    )
+    survey, unit = answered(demo)
+    reword(demo, survey)
     with translation.override("nb"):
         results = SurveyResults(Survey.objects.get(pk=survey.pk))
         html = pdf.report_html(reports.overview(demo.users["admin"], results, unit.pk), 5)
@@ -51,14 +57,8 @@ def test_the_pdf_marks_the_reworded_question_too(demo: DemoData) -> None:
 
 
 def test_the_summary_export_gives_the_day_the_wording_changed(demo: DemoData) -> None:
-    survey = make_survey(demo)
-    unit = demo.units["Solsikken barnehage"]
-    answer_many(survey, unit, [5, 4, 6, 5, 3, 4])
-    services.survey_build(
-        actor=demo.users["admin"],
-        survey=survey,
-        operation=builder.EditQuestion("q_overall", "nb", text="Hvor fornøyd er du, alt i alt?"),
-    )
+    survey, unit = answered(demo)
+    reword(demo, survey)
     rows = list(exports.summary_rows(demo.users["admin"], SurveyResults(survey), unit.pk))
     header, body = rows[0], rows[1:]
     assert header[-1] == "wording_changed_on" and all(len(r) == len(header) for r in body)

@@ -22,36 +22,18 @@ def items(demo: Any) -> dict[str, Any]:
     unit = demo.units["Solsikken barnehage"]
     shown = services.finding_create(actor=actor, unit=unit, statement="Synlig funn om mat", published=True)
     hidden = services.finding_create(actor=actor, unit=unit, statement="Hemmelig funn")
-    visible = services.measure_create(
-        actor=actor,
-        unit=unit,
-        finding=shown,
-        title="Synlig tiltak: ny meny",
-        decision_level="unit_leader",
-        published=True,
-    )
-    services.measure_set_status(actor=actor, measure=visible, status="in_progress", progress=30)
-    # published, but only proposed: a plan is not something "we did"
-    services.measure_create(
-        actor=actor,
-        unit=unit,
-        finding=shown,
-        title="Bare foreslått tiltak",
-        decision_level="unit_leader",
-        published=True,
-    )
-    services.measure_create(
-        actor=actor, unit=unit, finding=shown, title="Utkast til tiltak", decision_level="employee"
-    )
-    orphan = services.measure_create(
-        actor=actor,
-        unit=unit,
-        finding=hidden,
-        title="Tiltak uten publisert funn",
-        decision_level="employee",
-        published=True,
-    )
-    services.measure_set_status(actor=actor, measure=orphan, status="done", progress=100)
+    # finding, title, decision level, published, status and progress (None: only proposed)
+    for finding, title, level, published, status in [
+        (shown, "Synlig tiltak: ny meny", "unit_leader", True, ("in_progress", 30)),
+        (shown, "Bare foreslått tiltak", "unit_leader", True, None),  # a plan is not something "we did"
+        (shown, "Utkast til tiltak", "employee", False, None),
+        (hidden, "Tiltak uten publisert funn", "employee", True, ("done", 100)),
+    ]:
+        measure = services.measure_create(
+            actor=actor, unit=unit, finding=finding, title=title, decision_level=level, published=published
+        )
+        if status:
+            services.measure_set_status(actor=actor, measure=measure, status=status[0], progress=status[1])
     future = datetime.date.today() + datetime.timedelta(days=10)
     for title, published, invited in [
         ("Åpent brukermøte", True, "open"),

@@ -13,7 +13,7 @@ from medvirk.core.errors import ServiceError
 from medvirk.core.models import AuditEvent
 from medvirk.participation import services
 from medvirk.participation.cycle import cycle_rows
-from medvirk.participation.models import MeasureStatus
+from medvirk.participation.models import Activity, MeasureStatus
 from medvirk.participation.reflection import PROMPTS, draw
 from medvirk.participation.report import build_report
 from medvirk.participation.tests.factories import make_activity
@@ -59,18 +59,23 @@ def test_documentation_rejects_composition_above_participants(demo: Any) -> None
     assert activity.composition == {"gender": {"female": 8, "male": 4}}
 
 
+def documented(demo: Any, title: str, participants: int, gender: dict[str, int]) -> Activity:
+    """An activity of the administrator's, documented with its participants and their genders."""
+    activity = make_activity(demo, user="admin", title=title)
+    services.activity_document(
+        actor=demo.users["admin"],
+        activity=activity,
+        participants=participants,
+        composition={"gender": gender},
+    )
+    return activity
+
+
 def test_composition_hides_small_groups_and_what_reveals_them(demo: Any) -> None:
     from medvirk.participation.disclosure import decide_year
 
-    actor = demo.users["admin"]
-    twelve = make_activity(demo, user="admin")
-    four = make_activity(demo, user="admin", title="Fire")
-    services.activity_document(
-        actor=actor, activity=twelve, participants=12, composition={"gender": {"female": 9, "male": 2}}
-    )
-    services.activity_document(
-        actor=actor, activity=four, participants=4, composition={"gender": {"female": 4}}
-    )
+    twelve = documented(demo, "Foreldremøte", 12, {"female": 9, "male": 2})
+    four = documented(demo, "Fire", 4, {"female": 4})
     decided = decide_year(municipality_id=demo.municipality.pk, year=2026, threshold=5)
     counts = [r.count for r in decided.tables(f"a{twelve.pk}")[0].rows]  # female, male, other, not stated
     assert counts[1] is None and sum(1 for c in counts if c is None) >= 2  # male's 2 cannot be derived
@@ -187,15 +192,8 @@ def test_reports_and_activity_pages_cannot_be_subtracted(demo: Any) -> None:
     """A unit report minus a large activity's page must not reveal a small activity's groups."""
     from medvirk.participation.disclosure import decide_year
 
-    actor = demo.users["admin"]
-    big = make_activity(demo, user="admin")
-    small = make_activity(demo, user="admin", title="Lite møte")
-    services.activity_document(
-        actor=actor, activity=big, participants=10, composition={"gender": {"female": 5, "male": 5}}
-    )
-    services.activity_document(
-        actor=actor, activity=small, participants=3, composition={"gender": {"female": 3}}
-    )
+    big = documented(demo, "Foreldremøte", 10, {"female": 5, "male": 5})
+    small = documented(demo, "Lite møte", 3, {"female": 3})
     decided = decide_year(municipality_id=demo.municipality.pk, year=2026, threshold=5)
     unit = demo.units["Solsikken barnehage"]
     big_counts = decided.counts["gender"][f"a{big.pk}"]

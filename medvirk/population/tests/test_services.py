@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -79,10 +80,8 @@ def test_csv_import_equals_json_import(demo: DemoData) -> None:
     )
 
 
-def test_broken_jsonstat_imports_nothing_and_lists_every_problem(demo: DemoData) -> None:
-    doc = json.loads((DATA / "10826_eksempel.json").read_text(encoding="utf-8"))
-    doc["size"][0] = 7
-    doc["value"][3] = -5
+def refused_import(demo: DemoData, doc: dict[str, Any]) -> services.ImportRejected:
+    """The analyst imports the JSON-stat ``doc``; return the refusal (the import must refuse it)."""
     with pytest.raises(services.ImportRejected) as err:
         services.table_import(
             actor=demo.users["analytiker"],
@@ -90,10 +89,18 @@ def test_broken_jsonstat_imports_nothing_and_lists_every_problem(demo: DemoData)
             data=json.dumps(doc).encode(),
             filename="x.json",
         )
-    assert err.value.code == "invalid_jsonstat"
-    codes = {i["code"] for i in err.value.issues}
+    return err.value
+
+
+def test_broken_jsonstat_imports_nothing_and_lists_every_problem(demo: DemoData) -> None:
+    doc = json.loads((DATA / "10826_eksempel.json").read_text(encoding="utf-8"))
+    doc["size"][0] = 7
+    doc["value"][3] = -5
+    rejected = refused_import(demo, doc)
+    assert rejected.code == "invalid_jsonstat"
+    codes = {i["code"] for i in rejected.issues}
     assert "index_size_mismatch" in codes or "value_length_mismatch" in codes
-    assert all(i["location"] and i["message"] for i in err.value.issues)
+    assert all(i["location"] and i["message"] for i in rejected.issues)
     assert not PopulationTable.objects.exists()
     assert not PopulationCount.objects.exists()
 
@@ -112,16 +119,10 @@ def test_malformed_json_and_bad_csv_are_reported(demo: DemoData) -> None:
 def test_inconsistent_totals_block_the_import(demo: DemoData) -> None:
     doc = json.loads((DATA / "10826_eksempel.json").read_text(encoding="utf-8"))
     doc["value"][0] += 100  # the municipality row no longer equals the sum of its districts
-    with pytest.raises(services.ImportRejected) as err:
-        services.table_import(
-            actor=demo.users["analytiker"],
-            municipality=demo.municipality,
-            data=json.dumps(doc).encode(),
-            filename="x.json",
-        )
-    assert err.value.code == "inconsistent_table"
-    assert err.value.issues[0]["code"] == "inconsistent_total"
-    assert "difference" in err.value.issues[0]["message"]
+    rejected = refused_import(demo, doc)
+    assert rejected.code == "inconsistent_table"
+    assert rejected.issues[0]["code"] == "inconsistent_total"
+    assert "difference" in rejected.issues[0]["message"]
     assert not PopulationTable.objects.exists()
 
 
