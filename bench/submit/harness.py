@@ -222,6 +222,21 @@ def prepare(env: dict[str, str]) -> dict[str, Any]:
     return json.loads(out.strip().splitlines()[-1])
 
 
+def end_group(proc: subprocess.Popen | None) -> None:
+    """End a process started with its own session and its children: SIGTERM to the group, SIGKILL
+    after 20 s; nothing if it was never started or has ended."""
+    if proc is None or proc.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
 @dataclass
 class Gunicorn:
     """The production WSGI app under gunicorn with ``config/gunicorn.conf.py``; ``kill()`` is a
@@ -302,16 +317,7 @@ class Gunicorn:
         return len(pids)
 
     def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.proc.pid, signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait()
+        end_group(self.proc)
 
 
 @contextlib.contextmanager
@@ -353,14 +359,7 @@ class DbWorker:
             self.proc.wait()
 
     def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.proc.pid, signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.kill()
+        end_group(self.proc)
 
 
 @contextlib.contextmanager
