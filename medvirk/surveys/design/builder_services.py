@@ -12,21 +12,20 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from medvirk.accounts.access import Actor, ensure_can
-from medvirk.accounts.permissions import Perm
+from medvirk.accounts.access import Actor
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
 
 from ..enums import SurveysAuditAction, SurveysErrorCode
 from ..models import Survey
 from . import builder
-from .services import survey_update_definition
+from .services import ensure_design, survey_update_definition
 
 
 def survey_build(*, actor: Actor, survey: Survey, operation: builder.Operation) -> tuple[Survey, str | None]:
     """Apply ``operation`` to the survey's questions and store them; return the survey and the key
     of the question (or page) the operation made or changed."""
-    ensure_can(actor, Perm.SURVEY_DESIGN, survey.owner_unit, _("You cannot change this survey."))
+    ensure_design(actor, survey)
     lang = getattr(operation, "lang", None)
     if lang is not None and lang not in (survey.definition.get("languages") or ["nb"]):
         raise ServiceError(
@@ -49,7 +48,7 @@ def survey_publish_fallback(*, actor: Actor, survey: Survey, language: str, publ
     The missing texts are then shown in the survey's first language, marked with its ``lang``
     and ``dir``; the check before opening lists the language with the number of such texts.
     """
-    ensure_can(actor, Perm.SURVEY_DESIGN, survey.owner_unit, _("You cannot change this survey."))
+    ensure_design(actor, survey)
     languages = survey.definition.get("languages") or ["nb"]
     if language not in languages[1:]:
         raise ServiceError(

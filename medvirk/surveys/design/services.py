@@ -209,9 +209,14 @@ def survey_create(
     return survey
 
 
+def ensure_design(actor: Actor, survey: Survey) -> None:
+    """Refuse an actor who may not change ``survey``'s design, dates or status (``SURVEY_DESIGN``)."""
+    ensure_can(actor, Perm.SURVEY_DESIGN, survey.owner_unit, _("You cannot change this survey."))
+
+
 def survey_update_definition(*, actor: Actor, survey: Survey, document: Mapping[str, Any]) -> Survey:
     """Replace the survey's questions; keys keep their ids, removed items are hidden, not lost."""
-    ensure_can(actor, Perm.SURVEY_DESIGN, survey.owner_unit, _("You cannot change this survey."))
+    ensure_design(actor, survey)
     new = parse_or_refuse(document)
     old = parse_definition(survey.definition) if survey.definition else None
     merged = parse_or_refuse(_carry_hidden(old, new))
@@ -275,7 +280,7 @@ def survey_set_status(*, actor: Actor, survey: Survey, status: str) -> Survey:
     """Open or close a survey."""
     if status not in SurveyStatus.values:
         raise ServiceError(SurveysErrorCode.STATUS_INVALID, _("Unknown status."), field="status")
-    ensure_can(actor, Perm.SURVEY_DESIGN, survey.owner_unit, _("You cannot change this survey."))
+    ensure_design(actor, survey)
     with transaction.atomic():
         old = survey.status
         survey.status = status
@@ -298,7 +303,7 @@ def survey_set_status(*, actor: Actor, survey: Survey, status: str) -> Survey:
 
 def survey_set_dates(*, actor: Actor, survey: Survey, opens_on: Any, closes_on: Any) -> Survey:
     """Set the first and last day respondents may answer (either may be empty)."""
-    ensure_can(actor, Perm.SURVEY_DESIGN, survey.owner_unit, _("You cannot change this survey."))
+    ensure_design(actor, survey)
     if opens_on and closes_on and closes_on < opens_on:
         raise ServiceError(
             SurveysErrorCode.DATES_INVALID,
