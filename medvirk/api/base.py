@@ -18,6 +18,7 @@ from ninja.operation import PathView
 from ninja.parser import Parser
 from ninja.responses import Status
 from ninja.security import HttpBearer, django_auth
+from pydantic import BaseModel
 
 from medvirk.accounts.services import token_authenticate
 from medvirk.common.textfiles import TextFileError, TextProblem, load_json
@@ -43,6 +44,15 @@ def json_number(value: Any) -> Any:
     if isinstance(value, tuple | list):
         return [json_number(v) for v in value]
     return value
+
+
+def fields_of(row: object, schema: type[BaseModel], **given: Any) -> dict[str, Any]:
+    """Return ``schema``'s fields read from ``row``'s attributes of the same names, but ``given``.
+
+    The one way a route answers with a stored row: its schema names the fields (``given`` for those
+    the row has not as such: worked out, nested, from another row), not a dict written out by hand.
+    """
+    return {name: given[name] if name in given else getattr(row, name) for name in schema.model_fields}
 
 
 def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:

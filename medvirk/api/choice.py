@@ -20,9 +20,10 @@ from ninja.responses import Status
 from medvirk.accounts.access import access_unit_by_id, can_anywhere
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
+from medvirk.api.base import fields_of
 from medvirk.choice import csvimport, selectors, services
 from medvirk.choice.enums import ChoiceErrorCode
-from medvirk.choice.models import Approval, Assignment, ChoiceService, Client, OnlineRequest, Provider, Switch
+from medvirk.choice.models import Approval, ChoiceService, Client, OnlineRequest, Provider, Switch
 from medvirk.choice.services import Background, ProviderData
 from medvirk.choice.types import RequestStatus
 from medvirk.core.errors import ServiceError
@@ -262,123 +263,39 @@ class ImportOut(Schema):
 
 
 def _approval(a: Approval, today: date) -> dict[str, Any]:
-    return {
-        "provider_id": a.provider_id,
-        "service_id": a.service_id,
-        "approved_from": a.approved_from,
-        "approved_until": a.approved_until,
-        "suspended": a.suspended,
-        "status_today": a.status_on(today).value,
-        "contract": a.contract,
-        "capacity": a.capacity,
-        "areas": a.areas,
-    }
+    return fields_of(a, ApprovalOut, status_today=a.status_on(today).value)
 
 
 def _service(s: ChoiceService) -> dict[str, Any]:
     today = timezone.localdate()
-    return {
-        "id": s.pk,
-        "owner_unit_id": s.owner_unit_id,
-        "name": s.name,
-        "kind": s.kind,
-        "description": s.description,
-        "areas": s.areas,
-        "notice_days": s.notice_days,
-        "choice_days": s.choice_days,
-        "default_provider_id": s.default_provider_id,
-        "phone": s.phone,
-        "email": s.email,
-        "published": s.published,
-        "approvals": [_approval(a, today) for a in s.approvals.all()],  # prefetched for lists
-    }
+    # approvals prefetched for lists
+    return fields_of(s, ServiceOut, approvals=[_approval(a, today) for a in s.approvals.all()])
 
 
 def _provider(p: Provider) -> dict[str, Any]:
     today = timezone.localdate()
-    return {
-        "id": p.pk,
-        "unit_id": p.unit_id,
-        "name": p.name,
-        "kind": p.kind,
-        "org_number": p.org_number,
-        "contact_email": p.contact_email,
-        "languages": p.languages,
-        "specialisations": p.specialisations,
-        "description": p.description,
-        "contact_name": p.contact_name,
-        "contact_phone": p.contact_phone,
-        "website": p.website,
-        "approvals": [_approval(a, today) for a in p.approvals.all()],
-    }
-
-
-def _period(a: Assignment) -> dict[str, Any]:
-    return {
-        "provider_id": a.provider_id,
-        "starts_on": a.starts_on,
-        "ends_on": a.ends_on,
-        "how": a.how,
-        "channel": a.channel,
-    }
+    return fields_of(p, ProviderOut, approvals=[_approval(a, today) for a in p.approvals.all()])
 
 
 def _switch(s: Switch) -> dict[str, Any]:
-    return {
-        "id": s.pk,
-        "from_provider_id": s.from_provider_id,
-        "to_provider_id": s.to_provider_id,
-        "requested_on": s.requested_on,
-        "wished_on": s.wished_on,
-        "effective_on": s.effective_on,
-        "reasons": s.reasons,
-        "reason_text": s.reason_text,
-        "channel": s.channel,
-        "status": s.status,
-    }
+    return fields_of(s, SwitchOut)
 
 
 def _client(c: Client) -> dict[str, Any]:
     today = timezone.localdate()
     history = selectors.client_history(client=c)
     current = next((a for a in history if a.period.covers(today)), None)
-    return {
-        "id": c.pk,
-        "service_id": c.service_id,
-        "alias": c.alias,
-        "decision_on": c.decision_on,
-        "choice_deadline": c.choice_deadline,
-        "district": c.district,
-        "age_band": c.age_band,
-        "immigrant_background": c.immigrant_background,
-        "language": c.language,
-        "ended_on": c.ended_on,
-        "provider_today_id": current.provider_id if current else None,
-        "history": [_period(a) for a in history],
-        "switches": [_switch(s) for s in selectors.client_switches(client=c)],
-    }
+    return fields_of(
+        c,
+        ClientOut,
+        provider_today_id=current.provider_id if current else None,
+        history=[fields_of(a, PeriodOut) for a in history],
+        switches=[_switch(s) for s in selectors.client_switches(client=c)],
+    )
 
 
 def _request(r: OnlineRequest) -> dict[str, Any]:
-    return {
-        "id": r.pk,
-        "service_id": r.service_id,
-        "kind": r.kind,
-        "provider_id": r.provider_id,
-        "wished_on": r.wished_on,
-        "reasons": r.reasons,
-        "reason_text": r.reason_text,
-        "client_name": r.client_name,
-        "sender_name": r.sender_name,
-        "phone": r.phone,
-        "email": r.email,
-        "language": r.language,
-        "identified": r.identified,
-        "identity_level": r.identity_level,
-        "status": r.status,
-        "client_id": r.client_id,
-        "received_at": r.received_at,
-    }
+    return fields_of(r, RequestOut)
 
 
 def _require(request: StaffRequest, *perms: Perm) -> None:

@@ -201,9 +201,7 @@ class EpisodeIn(Schema):
 def episode_create(request: StaffRequest, body: EpisodeIn) -> Status[dict[str, int]]:
     """Open an episode; the caller becomes its responsible practitioner."""
     service = selectors.access_service_by_id(request.user, body.service_id, Perm.FEEDBACK_PRACTICE)
-    data = body.dict()
-    data.pop("service_id")
-    episode = services.episode_open(actor=request.user, service=service, **data)
+    episode = services.episode_open(actor=request.user, service=service, **body.dict(exclude={"service_id"}))
     return Status(201, {"id": episode.pk})
 
 
@@ -503,9 +501,9 @@ class ConversationIn(Schema):
 def conversation_create(request: StaffRequest, body: ConversationIn) -> Status[dict[str, int]]:
     """Record a "What matters to you?" conversation (no identity)."""
     unit = access_unit_by_id(request.user, body.unit_id, Perm.CONVERSATION_RECORD)
-    data = body.dict()
-    data.pop("unit_id")
-    conversation = services.conversation_record(actor=request.user, unit=unit, **data)
+    conversation = services.conversation_record(
+        actor=request.user, unit=unit, **body.dict(exclude={"unit_id"})
+    )
     return Status(201, {"id": conversation.pk})
 
 

@@ -12,6 +12,7 @@ from medvirk.accounts import unit_services as services
 from medvirk.accounts.access import access_unit_by_id, units_for, units_for_new_work
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
+from medvirk.api.base import fields_of
 from medvirk.orgs.models import OrgUnit, ServiceArea, UnitKind
 
 router = Router(tags=["organisation"])
@@ -52,18 +53,7 @@ class MoveIn(Schema):
 
 
 def _out(unit: OrgUnit) -> UnitOut:
-    return UnitOut(
-        id=unit.pk,
-        parent_id=unit.parent_id,
-        name=unit.name,
-        kind=UnitKind(unit.kind),
-        service_area=ServiceArea(unit.service_area),
-        region_code=unit.region_code,
-        org_number=unit.org_number,
-        unit_code=unit.unit_code,
-        depth=unit.depth,
-        closed_on=unit.closed_on,
-    )
+    return UnitOut(**fields_of(unit, UnitOut))
 
 
 @router.get("/units", response=list[UnitOut])

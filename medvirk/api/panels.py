@@ -16,6 +16,7 @@ from ninja.responses import Status
 from medvirk.accounts.access import access_unit_by_id, municipality_id_of, municipality_of
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
+from medvirk.api.base import fields_of
 from medvirk.api.jobs import JobOut, job_out
 from medvirk.core.errors import ServiceError
 from medvirk.core.models import JobStatus
@@ -23,7 +24,7 @@ from medvirk.panels import selection, services
 from medvirk.panels.choices import PanelMethod
 from medvirk.panels.csvimport import parse_csv
 from medvirk.panels.enums import PanelsErrorCode
-from medvirk.panels.models import Council, CouncilMeeting, Panel, Volunteer
+from medvirk.panels.models import Council, Panel, Volunteer
 from medvirk.panels.report import build_report
 from medvirk.panels.selectors import (
     access_council_by_id,
@@ -133,23 +134,11 @@ class ReportOut(Schema):
 
 
 def _volunteer(v: Volunteer) -> dict[str, object]:
-    return {f: getattr(v, f) for f in VolunteerOut.model_fields} | {"id": v.pk}
+    return fields_of(v, VolunteerOut)
 
 
 def _panel(p: Panel) -> dict[str, object]:
-    return {
-        "id": p.pk,
-        "name": p.name,
-        "purpose": p.purpose,
-        "size": p.size,
-        "method": p.method,
-        "status": p.status,
-        "one_per_household": p.one_per_household,
-        "seed": p.seed,
-        "quotas": [
-            {"feature": q.feature, "value": q.value, "min": q.min, "max": q.max} for q in p.quotas.all()
-        ],
-    }
+    return fields_of(p, PanelOut, quotas=[fields_of(q, QuotaIO) for q in p.quotas.all()])
 
 
 def _vid(person_id: str) -> int:
@@ -245,22 +234,13 @@ class VolunteerPatch(Schema):
 
 
 def _council(c: Council) -> dict[str, object]:
-    return {
-        "id": c.pk,
-        "name": c.name,
-        "mandate": c.mandate,
-        "members": [
-            {f: getattr(m, f) for f in CouncilMemberOut.model_fields} | {"id": m.pk} for m in c.members.all()
-        ],
-        "decisions": [
-            {"id": d.pk, "date": d.date, "text": d.text, "follow_up": d.follow_up} for d in c.decisions.all()
-        ],
-        "meetings": [_meeting(m) for m in c.meetings.all()],
-    }
-
-
-def _meeting(m: CouncilMeeting) -> dict[str, object]:
-    return {"id": m.pk, "date": m.date, "title": m.title, "agenda": m.agenda, "activity_id": m.activity_id}
+    return fields_of(
+        c,
+        CouncilOut,
+        members=[fields_of(m, CouncilMemberOut) for m in c.members.all()],
+        decisions=[fields_of(d, CouncilDecisionOut) for d in c.decisions.all()],
+        meetings=[fields_of(m, CouncilMeetingOut) for m in c.meetings.all()],
+    )
 
 
 # Volunteer and council routes are registered before "/panels/{panel_id}", which would match them.
@@ -302,7 +282,7 @@ def add_council_meeting(
         record_for=unit,
         activity=activity,
     )
-    return Status(201, _meeting(meeting))
+    return Status(201, fields_of(meeting, CouncilMeetingOut))
 
 
 @router.patch("/panels/volunteers/{volunteer_id}", response=VolunteerOut)

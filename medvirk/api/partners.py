@@ -18,6 +18,7 @@ from ninja.responses import Status
 from medvirk.accounts.access import access_unit_by_id, municipality_id_of, municipality_of
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
+from medvirk.api.base import fields_of
 from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import Municipality
 from medvirk.partners import services
@@ -223,16 +224,7 @@ def public_search(request: HttpRequest, slug: str, search: Query[SearchParams]) 
 
 
 def _contact_out(e: ContactLogEntry) -> ContactOut:
-    return ContactOut(
-        id=e.pk,
-        unit_id=e.unit_id,
-        organisation_id=e.organisation_id,
-        organisation_name=e.organisation.name,
-        date=e.date,
-        kind=e.kind,
-        contribution=e.contribution,
-        activity_reference=e.activity_reference,
-    )
+    return ContactOut(**fields_of(e, ContactOut, organisation_name=e.organisation.name))
 
 
 @router.get("/units/{unit_id}/organisation-contacts", response=list[ContactOut])

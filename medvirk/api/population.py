@@ -21,7 +21,7 @@ from medvirk.insights.jobs import ResultsPending
 from medvirk.population import selectors, services, usercounts_import
 from medvirk.population.models import PopulationTable
 
-from .base import error_body, json_number
+from .base import error_body, fields_of, json_number
 from .jobs import job_out
 
 router = Router(tags=["population"])
@@ -80,16 +80,7 @@ class UserCountsImportIn(Schema):
 
 
 def _out(t: PopulationTable) -> TableOut:
-    return TableOut(
-        id=t.pk,
-        table_id=t.table_id,
-        year=t.year,
-        title=t.title,
-        source=t.source,
-        credit=t.credit,
-        licence=t.licence,
-        issues=t.issues,
-    )
+    return TableOut(**fields_of(t, TableOut))
 
 
 def _rejected(error: services.ImportRejected) -> Status[dict[str, Any]]:

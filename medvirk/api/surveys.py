@@ -30,7 +30,7 @@ from medvirk.surveys.selectors import (
 )
 from medvirk.surveys.types import missing_translations, parse_definition, storable
 
-from .base import api, error_body
+from .base import api, error_body, fields_of
 
 router = Router(tags=["surveys"])
 
@@ -113,19 +113,7 @@ class SubmissionOut(Schema):
 
 
 def _survey_out(s: Any) -> dict[str, Any]:
-    return {
-        "id": s.pk,
-        "title": s.title,
-        "series": s.series,
-        "round_label": s.round_label,
-        "status": s.status,
-        "owner_unit_id": s.owner_unit_id,
-        "anonymity_mode": s.anonymity_mode,
-        "threshold": s.threshold,
-        "opens_on": s.opens_on,
-        "closes_on": s.closes_on,
-        "definition_version": s.definition_version,
-    }
+    return fields_of(s, SurveyOut)
 
 
 @router.get("/survey-templates", response=list[dict[str, Any]])

@@ -20,6 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from medvirk.accounts import idporten
 from medvirk.core.actors import SystemActor
@@ -105,15 +106,7 @@ def signup(request: HttpRequest, slug: str) -> HttpResponse:
 def thanks(request: HttpRequest, slug: str) -> HttpResponse:
     """Ask the volunteer to confirm by e-mail (the same answer whether or not the address was known)."""
     municipality = get_object_or_404(Municipality, slug=slug)
-    return render(
-        request,
-        "panels/public/message.html",
-        {
-            "municipality": municipality,
-            "title": _("Check your e-mail"),
-            "text": _("We have sent you an e-mail. Open the link in it to confirm your sign-up."),
-        },
-    )
+    return _message(request, municipality, "check_email")
 
 
 @cookieless_view
@@ -121,25 +114,49 @@ def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     """Confirm the e-mail address."""
     municipality = get_object_or_404(Municipality, slug=slug)
     volunteer = services.volunteer_confirm(actor=PUBLIC_ACTOR, municipality=municipality, token=token)
-    if volunteer is None:
-        status = 404
-        context = {
-            "title": _("The link does not work"),
-            "text": _("The link has expired or you have withdrawn. You are welcome to sign up again."),
-        }
-    else:
-        status = 200
-        context = {
-            "title": _("Thank you, you are in the pool"),
-            "text": _(
-                "We may invite you when a panel is drawn. "
-                "You can withdraw at any time with the link in the e-mail."
-            ),
-        }
+    return _message(request, municipality, "expired" if volunteer is None else "in_pool")
+
+
+#: What the public pages that only say something say: title, text and HTTP status.
+_MESSAGES = {
+    "check_email": (
+        gettext_lazy("Check your e-mail"),
+        gettext_lazy("We have sent you an e-mail. Open the link in it to confirm your sign-up."),
+        200,
+    ),
+    "expired": (
+        gettext_lazy("The link does not work"),
+        gettext_lazy("The link has expired or you have withdrawn. You are welcome to sign up again."),
+        404,
+    ),
+    "in_pool": (
+        gettext_lazy("Thank you, you are in the pool"),
+        gettext_lazy(
+            "We may invite you when a panel is drawn. "
+            "You can withdraw at any time with the link in the e-mail."
+        ),
+        200,
+    ),
+    "dead_link": (  # a withdraw link that names no volunteer (any more)
+        gettext_lazy("The link does not work"),
+        gettext_lazy("You may already have withdrawn. Nothing about you is stored under this link."),
+        404,
+    ),
+    "withdrawn": (
+        gettext_lazy("You have withdrawn"),
+        gettext_lazy("Everything we stored about you has been deleted."),
+        200,
+    ),
+}
+
+
+def _message(request: HttpRequest, municipality: Municipality, which: str) -> HttpResponse:
+    """A public page that only says one of ``_MESSAGES`` (and links to the sign-up page)."""
+    title, text, status = _MESSAGES[which]
     return render(
         request,
         "panels/public/message.html",
-        {"municipality": municipality, **context, "status": status},
+        {"municipality": municipality, "title": title, "text": text},
         status=status,
     )
 
@@ -151,26 +168,9 @@ def withdraw(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     volunteer = volunteer_by_withdraw_token(municipality=municipality, token=token)
     if request.method == "POST" and volunteer is not None:
         services.volunteer_withdraw(actor=PUBLIC_ACTOR, volunteer=volunteer)
-        return render(
-            request,
-            "panels/public/message.html",
-            {
-                "municipality": municipality,
-                "title": _("You have withdrawn"),
-                "text": _("Everything we stored about you has been deleted."),
-            },
-        )
+        return _message(request, municipality, "withdrawn")
     if volunteer is None:
-        return render(
-            request,
-            "panels/public/message.html",
-            {
-                "municipality": municipality,
-                "title": _("The link does not work"),
-                "text": _("You may already have withdrawn. Nothing about you is stored under this link."),
-            },
-            status=404,
-        )
+        return _message(request, municipality, "dead_link")
     return render(
         request,
         "panels/public/withdraw.html",
@@ -206,16 +206,7 @@ def link(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     municipality = get_object_or_404(Municipality, slug=slug)
     volunteer = volunteer_by_withdraw_token(municipality=municipality, token=token)
     if volunteer is None:
-        return render(
-            request,
-            "panels/public/message.html",
-            {
-                "municipality": municipality,
-                "title": _("The link does not work"),
-                "text": _("You may already have withdrawn. Nothing about you is stored under this link."),
-            },
-            status=404,
-        )
+        return _message(request, municipality, "dead_link")
     person, login = _identified(request, municipality)
     if person is not None and request.method == "POST":
         services.volunteer_identity_link(
@@ -244,15 +235,7 @@ def mine(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if volunteer is not None and request.method == "POST":
         services.volunteer_withdraw(actor=PUBLIC_ACTOR, volunteer=volunteer)
-        return render(
-            request,
-            "panels/public/message.html",
-            {
-                "municipality": municipality,
-                "title": _("You have withdrawn"),
-                "text": _("Everything we stored about you has been deleted."),
-            },
-        )
+        return _message(request, municipality, "withdrawn")
     context = {
         "municipality": municipality,
         "volunteer": volunteer,

@@ -246,16 +246,17 @@ def _results(
     return headers, rows
 
 
-def _service_for(municipality: Municipality, service_id: Any) -> ChoiceService:
-    return choice_selectors.published_service(municipality=municipality, service_id=service_id)
+def _service_page(request: HttpRequest, slug: str, service_id: int) -> tuple[ChoiceService, dict[str, Any]]:
+    """A published service's public page: the service (else 404) and the page's context with it."""
+    municipality = get_object_or_404(Municipality, slug=slug)
+    service = choice_selectors.published_service(municipality=municipality, service_id=service_id)
+    return service, _page_context(request, municipality) | {"service": service}
 
 
 @require_safe
 def compare(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
     """Up to four providers side by side for the client's area, with their users' survey results."""
-    municipality = get_object_or_404(Municipality, slug=slug)
-    service = _service_for(municipality, service_id)
-    context = _page_context(request, municipality)
+    service, context = _service_page(request, slug, service_id)
     t: PageTexts = context["t"]
     today = timezone.localdate()
     areas = _areas(service)
@@ -275,7 +276,6 @@ def compare(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
     phone = _phone(service.phone)
     context.update(
         {
-            "service": service,
             "heading": t.format("title", service=service.name),
             "areas": areas,
             "area": area,
@@ -320,14 +320,11 @@ def compare(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
 @require_safe
 def printable_form(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
     """The choice and switch form on one A4 page, in the page language."""
-    municipality = get_object_or_404(Municipality, slug=slug)
-    service = _service_for(municipality, service_id)
-    context = _page_context(request, municipality)
+    service, context = _service_page(request, slug, service_id)
     t: PageTexts = context["t"]
     today = timezone.localdate()
     context.update(
         {
-            "service": service,
             "providers": [a.provider for a in _approved(service, today, "")],
             "reasons": [t[f"r_{r}"] for r in SwitchReason.values],
             "heading": t.format("form_title", service=service.name),
@@ -392,9 +389,8 @@ def _error_keys(form: RequestForm) -> dict[str, str]:
 @cookieless_view
 def request_page(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
     """Send a choice or switch online; a case handler confirms and registers it."""
-    municipality = get_object_or_404(Municipality, slug=slug)
-    service = _service_for(municipality, service_id)
-    context = _page_context(request, municipality)
+    service, context = _service_page(request, slug, service_id)
+    municipality: Municipality = context["municipality"]
     t: PageTexts = context["t"]
     providers = [a.provider for a in _approved(service, timezone.localdate(), "")]
     initial: dict[str, Any] = {"kind": request.GET.get("kind", RequestKind.CHOICE)}
@@ -448,7 +444,6 @@ def request_page(request: HttpRequest, slug: str, service_id: int) -> HttpRespon
     kinds: dict[str, str] = {RequestKind.CHOICE: t.form_first, RequestKind.SWITCH: t.form_switch}
     context.update(
         {
-            "service": service,
             "heading": t.format("req_title", service=service.name),
             "form": form,
             "errors": {name: t[key] for name, key in errors.items()},
@@ -479,8 +474,5 @@ def _thanks_url(slug: str, service: ChoiceService, lang: str) -> str:
 @require_safe
 def thanks(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
     """Confirmation after a request."""
-    municipality = get_object_or_404(Municipality, slug=slug)
-    service = _service_for(municipality, service_id)
-    context = _page_context(request, municipality)
-    context["service"] = service
+    _service, context = _service_page(request, slug, service_id)
     return render(request, "insights/choice/thanks.html", context)
