@@ -6,19 +6,17 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from medvirk.core.forms import DsForm, form_submitted
+from medvirk.core.forms import DsForm
 from medvirk.core.views import staff_view
 
-from . import idporten, sso_services
-from .forms import IdPortenForm, idporten_initial, invite_act
-from .models import IdPorten
+from .forms import invite_act
 from .operator_services import operator_municipality_start
 from .operators import municipality_overview, require_operator
 from .requests import StaffRequest
+from .views import id_porten_page
 
 
 class MunicipalityStartForm(DsForm):
@@ -74,20 +72,4 @@ def municipality_start(request: StaffRequest) -> HttpResponse:
 def id_porten(request: StaffRequest) -> HttpResponse:
     """The installation's ID-porten client, for every municipality without its own (operators only)."""
     require_operator(request.user)
-    current = IdPorten.objects.filter(municipality__isnull=True).select_related("app").first()
-    form = IdPortenForm(request.POST or None, initial=idporten_initial(current))
-    if form_submitted(
-        request,
-        form,
-        _("ID-porten was saved."),
-        lambda: sso_services.idporten_configure(actor=request.user, municipality=None, **form.cleaned_data),
-    ):
-        return redirect("operator:id_porten")
-    context = {
-        "form": form,
-        "municipality": None,
-        "current": current,
-        "redirect_uri": request.build_absolute_uri(idporten.callback_path(idporten.INSTALLATION_PROVIDER_ID)),
-        "logout_uri": request.build_absolute_uri(reverse("idporten:logged_out")),
-    }
-    return render(request, "accounts/id_porten.html", context)
+    return id_porten_page(request, None, "operator:id_porten")

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from medvirk.core.forms import form_act, form_submitted
+from medvirk.core.forms import form_act, form_submitted, form_submitted_to
 from medvirk.core.views import service_done, staff_view
 from medvirk.orgs.selectors import build_forest, unit_ancestors
 
@@ -89,32 +89,10 @@ def unit_create(request: StaffRequest) -> HttpResponse:
 def unit_edit(request: StaffRequest, unit_id: int) -> HttpResponse:
     """Edit a unit's details."""
     unit = access_unit_by_id(request.user, unit_id, Perm.UNIT_EDIT)
-    initial = {
-        "name": unit.name,
-        "kind": unit.kind,
-        "service_area": unit.service_area,
-        "region_code": unit.region_code,
-        "org_number": unit.org_number,
-        "unit_code": unit.unit_code,
-    }
-    form = UnitEditForm(request.POST or None, initial=initial)
+    form = UnitEditForm(request.POST or None, initial={f: getattr(unit, f) for f in UnitEditForm.base_fields})
     if unit.parent_id is None:
-        del form.fields["kind"]
-    if form_submitted(
-        request,
-        form,
-        _("The changes were saved."),
-        lambda: services.unit_update(
-            actor=request.user,
-            unit=unit,
-            name=form.cleaned_data["name"],
-            service_area=form.cleaned_data["service_area"],
-            region_code=form.cleaned_data["region_code"],
-            kind=form.cleaned_data.get("kind"),
-            org_number=form.cleaned_data["org_number"],
-            unit_code=form.cleaned_data["unit_code"],
-        ),
-    ):
+        del form.fields["kind"]  # the root's kind stays (the service leaves it when not given)
+    if form_submitted_to(request, form, _("The changes were saved."), services.unit_update, unit=unit):
         return redirect("orgs:unit_detail", unit.pk)
     title = _("Edit %(name)s") % {"name": unit.name}
     return render(request, "orgs/unit_form.html", {"form": form, "title": title, "unit": unit})

@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from medvirk.core.audit import action_label, audit_details
-from medvirk.core.forms import form_act, form_submitted
+from medvirk.core.forms import form_act, form_submitted, form_submitted_to
 from medvirk.core.models import AuditEvent
 from medvirk.core.views import service_done, staff_view
+from medvirk.orgs.models import Municipality
 
 from . import idporten, services, sso, sso_services, two_factor
 from .access import (
@@ -328,13 +329,8 @@ def single_sign_on(request: StaffRequest) -> HttpResponse:
             "enabled": current.enabled,
         }
     form = SingleSignOnForm(request.POST or None, initial=initial)
-    if form_submitted(
-        request,
-        form,
-        _("Single sign-on was saved."),
-        lambda: sso_services.sso_configure(
-            actor=request.user, municipality=municipality, **form.cleaned_data
-        ),
+    if form_submitted_to(
+        request, form, _("Single sign-on was saved."), sso_services.sso_configure, municipality=municipality
     ):
         return redirect("accounts:single_sign_on")
     context = {
@@ -350,17 +346,17 @@ def single_sign_on(request: StaffRequest) -> HttpResponse:
 def id_porten(request: StaffRequest) -> HttpResponse:
     """Let administrators of the whole municipality set up ID-porten for its citizens."""
     municipality = administered_municipality(request.user, Perm.SSO_MANAGE)
+    return id_porten_page(request, municipality, "accounts:id_porten")
+
+
+def id_porten_page(request: StaffRequest, municipality: Municipality | None, url_name: str) -> HttpResponse:
+    """The page of a municipality's own ID-porten client, or (None) the installation's, at ``url_name``."""
     current = IdPorten.objects.filter(municipality=municipality).select_related("app").first()
     form = IdPortenForm(request.POST or None, initial=idporten_initial(current))
-    if form_submitted(
-        request,
-        form,
-        _("ID-porten was saved."),
-        lambda: sso_services.idporten_configure(
-            actor=request.user, municipality=municipality, **form.cleaned_data
-        ),
+    if form_submitted_to(
+        request, form, _("ID-porten was saved."), sso_services.idporten_configure, municipality=municipality
     ):
-        return redirect("accounts:id_porten")
+        return redirect(url_name)
     provider_id = idporten.provider_id_for(municipality)
     context = {
         "form": form,

@@ -13,6 +13,7 @@ from ninja.responses import Status
 from medvirk.accounts import org_import, org_import_services
 from medvirk.accounts.access import administered_municipality
 from medvirk.accounts.requests import StaffRequest
+from medvirk.api.base import fields_of
 
 router = Router(tags=["organisation"])
 
@@ -92,14 +93,7 @@ def import_tree(request: StaffRequest, payload: TreeImportIn) -> Status[TreeImpo
         imported=imported,
         errors=tree_file.errors,
         lines=[
-            TreeLineOut(
-                line=p.line,
-                name=p.name,
-                parent=p.parent_name,
-                result=p.action,
-                changes=p.changes,
-                problems=p.problems,
-            )
+            TreeLineOut(**fields_of(p, TreeLineOut, parent=p.parent_name, result=p.action))
             for p in (plan.lines if plan else [])
         ],
         missing=[

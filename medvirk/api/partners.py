@@ -265,13 +265,7 @@ def _mapping_out(unit_id: int, year: int, saved: object, groups: list, source: s
         source=source,
         groups=[
             MappingGroupOut(
-                key=g.key,
-                label=g.label,
-                size=g.size,
-                organisation_ids=g.organisation_ids,
-                note=g.note,
-                gap=g.is_gap,
-                suggestion_ids=[o.pk for o in g.suggestions],
+                **fields_of(g, MappingGroupOut, gap=g.is_gap, suggestion_ids=[o.pk for o in g.suggestions])
             )
             for g in groups
         ],

@@ -19,7 +19,7 @@ from medvirk.accounts.models import User
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
-from medvirk.core.forms import form_act, form_submitted
+from medvirk.core.forms import form_act, form_submitted, form_submitted_to
 from medvirk.core.views import staff_view
 from medvirk.orgs.models import OrgUnit, UnitKind
 
@@ -245,13 +245,13 @@ def approval_edit(request: StaffRequest, provider_id: int, service_id: int) -> H
         d for d in _districts(service.municipality_id) if not service.areas or d.region_code in service.areas
     ]
     form = ApprovalForm(request.POST or None, districts=districts, initial=initial)
-    if form_submitted(
+    if form_submitted_to(
         request,
         form,
         _("The approval was saved."),
-        lambda: services.approval_save(
-            actor=request.user, provider=provider, service=service, **form.cleaned_data
-        ),
+        services.approval_save,
+        provider=provider,
+        service=service,
     ):
         return redirect("choice:provider_detail", provider.pk)
     title = _("Approval of %(provider)s for %(service)s") % {
@@ -267,11 +267,12 @@ def continuity(request: StaffRequest, provider_id: int) -> HttpResponse:
     """Report continuity for four weeks (provider staff, or whoever keeps the providers)."""
     provider = access_provider_by_id(request.user, provider_id, selectors.PROVIDER_READERS)
     form = ContinuityForm(request.POST or None)
-    if form_submitted(
+    if form_submitted_to(
         request,
         form,
         _("Thank you. The comparison page shows the latest report."),
-        lambda: services.continuity_report(actor=request.user, provider=provider, **form.cleaned_data),
+        services.continuity_report,
+        provider=provider,
     ):
         return redirect("choice:provider_detail", provider.pk)
     title = _("Report continuity for %(provider)s") % {"provider": provider.name}

@@ -17,7 +17,7 @@ from medvirk.accounts.access import can_anywhere
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
-from medvirk.core.forms import form_act, form_submitted
+from medvirk.core.forms import form_act, form_submitted, form_submitted_to
 from medvirk.core.views import service_done, staff_view
 from medvirk.orgs.models import OrgUnit, UnitKind
 
@@ -210,13 +210,8 @@ def client_end(request: StaffRequest, client_id: int) -> HttpResponse:
     """End the client's service."""
     client = access_client_by_id(request.user, client_id)
     form = EndForm(request.POST)
-    if form_submitted(
-        request,
-        form,
-        _("The client's service was ended."),
-        lambda: services.client_end(
-            actor=request.user, client=client, last_day=form.cleaned_data["last_day"]
-        ),
+    if form_submitted_to(
+        request, form, _("The client's service was ended."), services.client_end, client=client
     ):
         return redirect("choice:client_detail", client.pk)
     return _client_page(request, client, end_form=form)

@@ -138,3 +138,21 @@ def form_submitted(
         return False
     messages.success(request, str(message))
     return True
+
+
+def form_submitted_to(
+    request: HttpRequest,
+    form: DsFormMixin,
+    message: str | Promise,
+    service: Callable[..., object],
+    /,
+    **given: Any,
+) -> bool:
+    """``form_submitted`` that calls ``service(actor=request.user, **given, **form.cleaned_data)``.
+
+    The usual case: a form whose fields are the service's arguments of the same names, with the
+    row the page fetched in ``given``.
+    """
+    return form_submitted(
+        request, form, message, lambda: service(actor=request.user, **given, **form.cleaned_data)
+    )

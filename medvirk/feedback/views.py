@@ -23,7 +23,7 @@ from medvirk.accounts.access import can_anywhere
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
-from medvirk.core.forms import form_act, form_submitted
+from medvirk.core.forms import form_act, form_submitted, form_submitted_to
 from medvirk.core.views import service_done, staff_view
 
 from . import charts, selectors, services
@@ -120,12 +120,7 @@ def episode_edit(request: StaffRequest, episode_id: int) -> HttpResponse:
         )
     }
     form = EpisodeEditForm(request.POST or None, initial=initial)
-    if form_submitted(
-        request,
-        form,
-        _("Saved."),
-        lambda: services.episode_update(actor=request.user, episode=episode, **form.cleaned_data),
-    ):
+    if form_submitted_to(request, form, _("Saved."), services.episode_update, episode=episode):
         return redirect("feedback:episode", episode.pk)
     return render(
         request,
@@ -322,11 +317,8 @@ def rater_create(request: StaffRequest, episode_id: int) -> HttpResponse:
     """Add a parent, teacher or someone else who rates the client with their own links."""
     episode = selectors.access_episode_by_id(request.user, episode_id, purpose="raters")
     form = RaterForm(request.POST or None, initial={"language": episode.language})
-    if form_submitted(
-        request,
-        form,
-        _("Added. Make a link for them at a session."),
-        lambda: services.rater_add(actor=request.user, episode=episode, **form.cleaned_data),
+    if form_submitted_to(
+        request, form, _("Added. Make a link for them at a session."), services.rater_add, episode=episode
     ):
         return redirect("feedback:episode", episode.pk)
     return render(request, "feedback/rater_form.html", {"episode": episode, "form": form})
@@ -337,11 +329,12 @@ def episode_close(request: StaffRequest, episode_id: int) -> HttpResponse:
     """Close the episode: planned end, dropout or another ending."""
     episode = selectors.access_episode_by_id(request.user, episode_id, purpose="close")
     form = CloseForm(request.POST or None)
-    if form_submitted(
+    if form_submitted_to(
         request,
         form,
         _("The episode is closed and its links no longer work."),
-        lambda: services.episode_close(actor=request.user, episode=episode, **form.cleaned_data),
+        services.episode_close,
+        episode=episode,
     ):
         return redirect("feedback:episode", episode.pk)
     return render(request, "feedback/close.html", {"episode": episode, "form": form})

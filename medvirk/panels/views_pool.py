@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from medvirk.accounts.access import municipality_of
 from medvirk.accounts.requests import StaffRequest
-from medvirk.core.forms import DsForm, form_submitted
+from medvirk.core.forms import DsForm, form_submitted_to
 from medvirk.core.views import ImportSteps, import_preview_page, staff_view
 
 from . import services
@@ -93,11 +93,8 @@ def volunteer_edit(request: StaffRequest, volunteer_id: int) -> HttpResponse:
     volunteer = access_volunteer_by_id(request.user, volunteer_id)
     initial = {f: getattr(volunteer, f) for f in VOLUNTEER_EDITABLE}
     form = VolunteerEditForm(request.POST or None, municipality=volunteer.municipality, initial=initial)
-    if form_submitted(
-        request,
-        form,
-        _("The volunteer's details were saved."),
-        lambda: volunteer_update(actor=request.user, volunteer=volunteer, **form.cleaned_data),
+    if form_submitted_to(
+        request, form, _("The volunteer's details were saved."), volunteer_update, volunteer=volunteer
     ):
         return redirect("panels:pool")
     return render(request, "panels/volunteer_form.html", {"form": form, "volunteer": volunteer})

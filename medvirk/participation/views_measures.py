@@ -22,7 +22,7 @@ from medvirk.accounts.access import (
 )
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
-from medvirk.core.forms import form_act, form_submitted
+from medvirk.core.forms import form_act, form_submitted, form_submitted_to
 from medvirk.core.views import staff_view, year_param
 from medvirk.surveys.models import Survey
 
@@ -125,11 +125,8 @@ def finding_edit(request: StaffRequest, finding_id: int) -> HttpResponse:
     form = FindingEditForm(
         request.POST or None, initial={"statement": finding.statement, "published": finding.published}
     )
-    if form_submitted(
-        request,
-        form,
-        _("The changes were saved."),
-        lambda: services.finding_update(actor=request.user, finding=finding, **form.cleaned_data),
+    if form_submitted_to(
+        request, form, _("The changes were saved."), services.finding_update, finding=finding
     ):
         return redirect("participation:finding_edit", finding.pk)
     return render(
@@ -219,11 +216,8 @@ def measure_status(request: StaffRequest, measure_id: int) -> HttpResponse:
     """Record a status or progress change in the measure's log."""
     measure = access_measure_by_id(request.user, measure_id, Perm.PARTICIPATION_MANAGE)
     form = StatusForm(request.POST)
-    if form_submitted(
-        request,
-        form,
-        _("The update was logged."),
-        lambda: services.measure_set_status(actor=request.user, measure=measure, **form.cleaned_data),
+    if form_submitted_to(
+        request, form, _("The update was logged."), services.measure_set_status, measure=measure
     ):
         return redirect("participation:measure_detail", measure.pk)
     return render(

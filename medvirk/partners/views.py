@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from medvirk.accounts.access import can_anywhere, municipality_id_of, municipality_of, scope_q, units_for
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
-from medvirk.core.forms import form_act, form_submitted
+from medvirk.core.forms import form_act, form_submitted_to
 from medvirk.core.views import staff_view
 
 from . import services
@@ -121,11 +121,8 @@ def contact_add(request: StaffRequest, organisation_id: int) -> HttpResponse:
     """Add a contact person, stored only with their consent."""
     org = access_organisation_by_id(request.user, organisation_id, Perm.PARTNERS_MANAGE)
     form = ContactPersonForm(request.POST or None)
-    if form_submitted(
-        request,
-        form,
-        _("The contact person was added."),
-        lambda: services.contact_person_add(actor=request.user, organisation=org, **form.cleaned_data),
+    if form_submitted_to(
+        request, form, _("The contact person was added."), services.contact_person_add, organisation=org
     ):
         return redirect("partners:detail", org.pk)
     title = _("New contact person for %(name)s") % {"name": org.name}
