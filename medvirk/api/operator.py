@@ -14,7 +14,7 @@ from medvirk.accounts.operator_services import operator_municipality_start
 from medvirk.accounts.operators import MunicipalityRow, municipality_overview, require_operator
 from medvirk.accounts.requests import StaffRequest
 
-from .base import MAIL_FAILED, mail_failed
+from .base import MAIL_FAILED, fields_of, mail_failed
 
 router = Router(tags=["operators"])
 
@@ -84,12 +84,7 @@ def start_municipality(
         )
     except (OSError, smtplib.SMTPException):
         return mail_failed()
-    started = MunicipalityStartedOut(
-        id=municipality.pk,
-        code=municipality.code,
-        name=municipality.name,
-        slug=municipality.slug,
-        admin_user_id=admin.pk,
-        admin_username=admin.username,
+    started = fields_of(
+        municipality, MunicipalityStartedOut, admin_user_id=admin.pk, admin_username=admin.username
     )
-    return Status(201, started)
+    return Status(201, MunicipalityStartedOut(**started))

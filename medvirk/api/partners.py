@@ -20,6 +20,7 @@ from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
 from medvirk.api.base import fields_of
 from medvirk.core.errors import ServiceError
+from medvirk.core.forms import dataclass_from
 from medvirk.orgs.models import Municipality
 from medvirk.partners import services
 from medvirk.partners.enums import PartnersErrorCode
@@ -162,14 +163,7 @@ class SearchParams(Schema):
     country: str = ""
 
     def query(self) -> SearchQuery:
-        return SearchQuery(
-            text=self.q,
-            district=self.district,
-            competence=self.competence,
-            language=self.language,
-            group=self.group,
-            country=self.country,
-        )
+        return dataclass_from(SearchQuery, self.dict(), text=self.q)
 
 
 @router.get("/organisations", response=list[OrganisationOut])

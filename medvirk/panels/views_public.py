@@ -184,16 +184,24 @@ def _link_url(municipality: Municipality, token: str) -> str:
     return reverse("panels_public:link", args=[municipality.slug, token]) if level else ""
 
 
-def _identified(request: HttpRequest, municipality: Municipality) -> tuple[idporten.Citizen | None, str]:
+def _identified(
+    request: HttpRequest, municipality: Municipality
+) -> tuple[idporten.Citizen | None, dict[str, object]]:
     """The volunteer's ID-porten login at the level the municipality asks for (404 when it asks none),
-    and the address that starts one."""
+    and what the page shows of it: whether there is one, the address that starts one, and whether
+    an earlier one has expired."""
     config = idporten.config_for(municipality)
     level = idporten.required_level(config, idporten.Flow.VOLUNTEER)
     if not level:
         raise Http404
     person = idporten.citizen(request, config)
-    login = idporten.login_url(municipality, idporten.Flow.VOLUNTEER, request.get_full_path())
-    return (person if person is not None and person.satisfies(level) else None), login
+    if person is not None and not person.satisfies(level):
+        person = None
+    return person, {
+        "identified": person is not None,
+        "login_url": idporten.login_url(municipality, idporten.Flow.VOLUNTEER, request.get_full_path()),
+        "expired": person is None and idporten.citizen_expired(request),
+    }
 
 
 @cookieless_view
@@ -207,19 +215,13 @@ def link(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     volunteer = volunteer_by_withdraw_token(municipality=municipality, token=token)
     if volunteer is None:
         return _message(request, municipality, "dead_link")
-    person, login = _identified(request, municipality)
+    person, identity = _identified(request, municipality)
     if person is not None and request.method == "POST":
         services.volunteer_identity_link(
             actor=PUBLIC_ACTOR, volunteer=volunteer, digest=idporten.subject_digest(person.subject)
         )
         return redirect("panels_public:mine", slug=municipality.slug)
-    context = {
-        "municipality": municipality,
-        "volunteer": volunteer,
-        "identified": person is not None,
-        "login_url": login,
-        "expired": person is None and idporten.citizen_expired(request),
-    }
+    context = {"municipality": municipality, "volunteer": volunteer, **identity}
     return render(request, "panels/public/link.html", context)
 
 
@@ -227,7 +229,7 @@ def link(request: HttpRequest, slug: str, token: str) -> HttpResponse:
 def mine(request: HttpRequest, slug: str) -> HttpResponse:
     """A volunteer logged in with ID-porten sees their registration and may withdraw."""
     municipality = get_object_or_404(Municipality, slug=slug)
-    person, login = _identified(request, municipality)
+    person, identity = _identified(request, municipality)
     volunteer = (
         volunteer_by_identity(municipality=municipality, digest=idporten.subject_digest(person.subject))
         if person is not None
@@ -236,12 +238,5 @@ def mine(request: HttpRequest, slug: str) -> HttpResponse:
     if volunteer is not None and request.method == "POST":
         services.volunteer_withdraw(actor=PUBLIC_ACTOR, volunteer=volunteer)
         return _message(request, municipality, "withdrawn")
-    context = {
-        "municipality": municipality,
-        "volunteer": volunteer,
-        "identified": person is not None,
-        "login_url": login,
-        "expired": person is None and idporten.citizen_expired(request),
-        "here": request.get_full_path(),
-    }
-    return render(request, "panels/public/mine.html", context)
+    context = {"municipality": municipality, "volunteer": volunteer, **identity}
+    return render(request, "panels/public/mine.html", context | {"here": request.get_full_path()})
