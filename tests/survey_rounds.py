@@ -57,15 +57,21 @@ def submit(
     )
 
 
+def start_key(page: str) -> str:
+    """The idempotency key that a landing (or kiosk) page gives its Start button."""
+    found = re.search(r'name="idempotency_key" value="([^"]+)"', page)
+    assert found is not None, page[:500]
+    return found.group(1)
+
+
 def start_response(client: Client, su: SurveyUnit, lang: str | None = None) -> str:
     """Open the round's link (in ``lang``) as anyone with the poster can and start a response;
     return the address of its first page."""
     landing = client.get(f"/a/{su.link_key}/" + (f"?lang={lang}" if lang else ""))
     assert landing.status_code == 200
-    found = re.search(r'name="idempotency_key" value="([^"]+)"', landing.content.decode())
-    assert found is not None
     started = client.post(
-        f"/a/{su.link_key}/start/", {"idempotency_key": found.group(1)} | ({"lang": lang} if lang else {})
+        f"/a/{su.link_key}/start/",
+        {"idempotency_key": start_key(landing.content.decode())} | ({"lang": lang} if lang else {}),
     )
     assert started.status_code == 302
     return started["Location"]

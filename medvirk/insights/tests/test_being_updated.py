@@ -24,7 +24,7 @@ from medvirk.insights import disclosure
 from medvirk.insights.jobs import DECIDE_JOB
 from medvirk.insights.tables import SurveyResults
 
-from .factories import answer, answer_many, make_survey
+from .factories import answer, answer_many, answered_at_solsikken, make_survey
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # queued, not run in the request
 
@@ -46,9 +46,7 @@ def _summary(client: Any, survey: Any, unit: int) -> Any:
 def test_new_answers_show_the_last_decision_with_its_own_counts_marked_being_updated(
     demo: DemoData, client_as: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    survey = make_survey(demo)
-    sol = demo.units["Solsikken barnehage"]
-    answer_many(survey, sol, [2, 2, 2, 5, 5, 5, 6, 6, 6])
+    survey, sol = answered_at_solsikken(demo)
     client = client_as("admin")
     first = _summary(client, survey, sol.pk).json()  # decided at once (immediate task backend)
     assert first["being_updated"] is False and first["group"]["respondents"] == 9
@@ -97,9 +95,7 @@ def test_new_answers_show_the_last_decision_with_its_own_counts_marked_being_upd
 def test_a_round_never_decided_answers_202_or_the_progress_page(
     demo: DemoData, client_as: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    survey = make_survey(demo)
-    sol = demo.units["Solsikken barnehage"]
-    answer_many(survey, sol, [2, 2, 2, 5, 5, 5, 6, 6, 6])
+    survey, sol = answered_at_solsikken(demo)
     _no_deciding(monkeypatch)
     client = client_as("admin")
     pending = _summary(client, survey, sol.pk)
@@ -185,9 +181,7 @@ def _nine_answers_decided(demo: DemoData, client_as: Any) -> tuple[Any, Any, Any
     """Return a round with nine answers at one kindergarten, decided and in the shared cache
     (asked once through the API), the kindergarten and an administrator's client."""
     disclosure.clear_cache()
-    survey = make_survey(demo)
-    sol = demo.units["Solsikken barnehage"]
-    answer_many(survey, sol, [2, 2, 2, 5, 5, 5, 6, 6, 6])
+    survey, sol = answered_at_solsikken(demo)
     client = client_as("admin")
     assert _summary(client, survey, sol.pk).json()["group"]["respondents"] == 9
     return survey, sol, client
@@ -298,9 +292,7 @@ def test_the_latest_decision_is_offered_as_long_as_it_is_kept(
     that, new answers sent every page to a progress page (202 from the API) until the worker had
     decided again, minutes on a busy server (bench/mixed, issue 21)."""
     disclosure.clear_cache()
-    survey = make_survey(demo)
-    sol = demo.units["Solsikken barnehage"]
-    answer_many(survey, sol, [2, 2, 2, 5, 5, 5, 6, 6, 6])
+    survey, sol = answered_at_solsikken(demo)
     SurveyResults(survey).disclosure.decide()
     with override_settings(TASKS=DB_TASKS):
         answer(survey, sol, overall=6)

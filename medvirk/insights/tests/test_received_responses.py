@@ -16,16 +16,14 @@ from medvirk.insights.tables import SurveyResults
 from medvirk.surveys import services as survey_services
 from medvirk.surveys.models import Response, SurveyUnit
 
-from .factories import answer_many, make_survey
+from .factories import answered_at_solsikken
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # queued, not run in the request
 
 
 def test_a_received_response_counts_only_once_the_worker_stored_it(demo: DemoData, client_as: Any) -> None:
     disclosure.clear_cache()
-    survey = make_survey(demo)
-    sol = demo.units["Solsikken barnehage"]
-    answer_many(survey, sol, [2, 2, 2, 5, 5, 5, 6, 6, 6])
+    survey, sol = answered_at_solsikken(demo)
     client = client_as("admin")
     summary = f"/api/v1/results/surveys/{survey.pk}?unit_id={sol.pk}"
     shown = client.get(summary).json()

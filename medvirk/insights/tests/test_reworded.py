@@ -7,22 +7,13 @@ from typing import Any
 from django.utils import timezone, translation
 
 from medvirk.accounts.demo import DemoData
-from medvirk.orgs.models import OrgUnit
 from medvirk.surveys import services
 from medvirk.surveys.models import Survey
 from medvirk.surveys.types import builder
 
 from .. import exports, pdf, reports
 from ..tables import SurveyResults
-from .factories import answer_many, make_survey
-
-
-def answered(demo: DemoData) -> tuple[Survey, OrgUnit]:
-    """A round with six answers from one kindergarten; return it and the kindergarten."""
-    survey = make_survey(demo)
-    unit = demo.units["Solsikken barnehage"]
-    answer_many(survey, unit, [5, 4, 6, 5, 3, 4])
-    return survey, unit
+from .factories import answered_at_solsikken
 
 
 def reword(demo: DemoData, survey: Survey) -> None:
@@ -35,7 +26,7 @@ def reword(demo: DemoData, survey: Survey) -> None:
 
 
 def test_results_mark_a_question_reworded_after_answers(client_as: Any, demo: DemoData) -> None:
-    survey, unit = answered(demo)
+    survey, unit = answered_at_solsikken(demo, [5, 4, 6, 5, 3, 4])
     page = client_as("admin").get(f"/results/{survey.pk}/?unit={unit.pk}").content.decode()
     assert "Ordlyden ble endret" not in page
     reword(demo, survey)
@@ -46,7 +37,7 @@ def test_results_mark_a_question_reworded_after_answers(client_as: Any, demo: De
 
 
 def test_the_pdf_marks_the_reworded_question_too(demo: DemoData) -> None:
-    survey, unit = answered(demo)
+    survey, unit = answered_at_solsikken(demo, [5, 4, 6, 5, 3, 4])
     reword(demo, survey)
     with translation.override("nb"):
         results = SurveyResults(Survey.objects.get(pk=survey.pk))
@@ -57,7 +48,7 @@ def test_the_pdf_marks_the_reworded_question_too(demo: DemoData) -> None:
 
 
 def test_the_summary_export_gives_the_day_the_wording_changed(demo: DemoData) -> None:
-    survey, unit = answered(demo)
+    survey, unit = answered_at_solsikken(demo, [5, 4, 6, 5, 3, 4])
     reword(demo, survey)
     rows = list(exports.summary_rows(demo.users["admin"], SurveyResults(survey), unit.pk))
     header, body = rows[0], rows[1:]

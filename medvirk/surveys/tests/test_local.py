@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import pytest
@@ -19,7 +18,7 @@ from medvirk.surveys.services import RESPONDENT
 from medvirk.surveys.types import parse_definition
 from tests.sample_survey import COMPLETE_ANSWERS as TEMPLATE_ANSWERS
 from tests.sample_survey import sample_definition
-from tests.survey_rounds import KINDERGARTENS, open_survey, submit
+from tests.survey_rounds import KINDERGARTENS, open_survey, start_key, submit
 
 RATING = {
     "type": "rating",
@@ -112,10 +111,7 @@ def test_web_flow_shows_the_local_page_last(survey: Any, demo: DemoData) -> None
     leader = demo.users["leder.solsikken"]
     key = local_services.local_question_add(actor=leader, survey_unit=own, question=CHOICE)
     client = Client()
-    landing = client.get(f"/a/{own.link_key}/?lang=en")
-    found = re.search(r'name="idempotency_key" value="([^"]+)"', landing.content.decode())
-    assert found is not None
-    idem = found.group(1)
+    idem = start_key(client.get(f"/a/{own.link_key}/?lang=en").content.decode())
     location = client.post(f"/a/{own.link_key}/start/", {"idempotency_key": idem, "lang": "en"})["Location"]
     token = location.split("/")[3]
     page = client.get(f"/a/r/{token}/4/").content.decode()

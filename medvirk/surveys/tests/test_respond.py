@@ -12,7 +12,7 @@ from medvirk.accounts.demo import DemoData
 from medvirk.surveys import services
 from medvirk.surveys.models import AccessCode, Answer, Response, SurveyStatus, SurveyUnit
 from tests.sample_survey import sample_definition
-from tests.survey_rounds import open_round, start_response
+from tests.survey_rounds import open_round, start_key, start_response
 
 
 @pytest.fixture
@@ -85,10 +85,7 @@ def test_skip_logic_shows_follow_up_only_for_low_scores(su: SurveyUnit) -> None:
 
 def test_double_click_on_start_creates_one_response(su: SurveyUnit) -> None:
     client = Client()
-    page = client.get(f"/a/{su.link_key}/").content.decode()
-    found = re.search(r'name="idempotency_key" value="([^"]+)"', page)
-    assert found is not None
-    key = found.group(1)
+    key = start_key(client.get(f"/a/{su.link_key}/").content.decode())
     first = client.post(f"/a/{su.link_key}/start/", {"idempotency_key": key})
     second = client.post(f"/a/{su.link_key}/start/", {"idempotency_key": key})
     assert first["Location"] == second["Location"]
@@ -144,10 +141,7 @@ def test_single_use_code_opens_exactly_one_response(su: SurveyUnit) -> None:
 
 def test_kiosk_returns_to_start_and_keeps_no_resume_link(su: SurveyUnit) -> None:
     client = Client()
-    page = client.get(f"/a/{su.link_key}/kiosk/").content.decode()
-    found = re.search(r'name="idempotency_key" value="([^"]+)"', page)
-    assert found is not None
-    key = found.group(1)
+    key = start_key(client.get(f"/a/{su.link_key}/kiosk/").content.decode())
     url = client.post(f"/a/{su.link_key}/start/", {"idempotency_key": key, "kiosk": "1"})["Location"]
     assert "mv-resume" not in client.get(url).content.decode()
     client.post(url, {"q-q_overall": "4", "q-q_channel": "friends"})
