@@ -15,6 +15,7 @@ from django.urls import Resolver404, resolve
 from medvirk.core.csv_export import safe_cell
 from medvirk.insights.tests.factories import answer, kindergartens, make_survey
 from medvirk.surveys.models import Answer, Response, SurveyUnit
+from tests.workbooks import xlsx
 
 SCRIPT = "<script>alert('x')</script>"
 
@@ -372,21 +373,13 @@ def html_text(response: Any) -> str:
 
 def test_xls_and_duplicated_columns_on_the_import_page(english: Any) -> None:
     """An Excel 97-2003 XLSForm was refused; a duplicated column said only "cannot be read"."""
-    import io
-
-    from openpyxl import Workbook
 
     from medvirk.surveys.tests.xls_fixture import XLS_PATH
 
     client = english("admin")
     page = client.post("/surveys/import/", {"file": _file("old_excel.xls", XLS_PATH.read_bytes())})
     assert page.status_code == 200 and "Old Excel form" in html_text(page)
-    book = Workbook()
-    book.active.title = "survey"
-    book.active.append(["type", "name", "label", "name"])
-    book.active.append(["text", "why", "Why?", "why2"])
-    data = io.BytesIO()
-    book.save(data)
-    page = client.post("/surveys/import/", {"file": _file("dup.xlsx", data.getvalue())})
+    data = xlsx({"survey": [["type", "name", "label", "name"], ["text", "why", "Why?", "why2"]]})
+    page = client.post("/surveys/import/", {"file": _file("dup.xlsx", data)})
     assert page.status_code == 400
     assert "The column “name” appears twice on the sheet “survey”" in html_text(page)

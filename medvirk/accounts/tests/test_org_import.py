@@ -20,6 +20,7 @@ from medvirk.accounts.demo import DemoData
 from medvirk.core.errors import ServiceError
 from medvirk.core.models import AuditEvent
 from medvirk.orgs.models import OrgUnit, ServiceArea, UnitKind, validate_unit_org_number
+from tests.workbooks import xlsx
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "docs" / "examples" / "organisasjon.csv"
 BAD = Path(__file__).resolve().parent / "data" / "organisasjon-feil.csv"
@@ -267,15 +268,7 @@ def test_file_problems_are_said_in_words() -> None:
 
 
 def _workbook(rows: list[list[Any]]) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx({"Sheet": rows})
 
 
 def test_xlsx_reads_numbers_as_typed_and_keeps_sheet_line_numbers(demo: DemoData) -> None:

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from medvirk.accounts.demo import DemoData
 from medvirk.surveys import services
@@ -19,6 +19,7 @@ from medvirk.surveys.interchange.xlsform import definition_to_xlsform, xlsform_t
 from medvirk.surveys.models import Answer, SurveyQuestion, SurveyUnit
 from tests.sample_survey import COMPLETE_ANSWERS, OTHER, sample_definition, with_other
 from tests.survey_rounds import open_round, start_response, submit
+from tests.workbooks import xlsx
 
 # --- definition ---------------------------------------------------------------------------------
 
@@ -208,21 +209,16 @@ def test_json_and_xlsform_round_trips_keep_other_as_or_other() -> None:
 
 
 def kobo(qtype: str, choices: list[str]) -> bytes:
-    wb = Workbook()
-    survey = wb.active
-    survey.title = "survey"
-    survey.append(["type", "name", "label::English (en)"])
-    survey.append([qtype, "heard", "How did you hear of us?"])
-    sheet = wb.create_sheet("choices")
-    sheet.append(["list_name", "name", "label::English (en)"])
-    for name in choices:
-        sheet.append(["ways", name, name.title()])
-    settings = wb.create_sheet("settings")
-    settings.append(["form_title", "form_id", "default_language"])
-    settings.append(["Heard", "heard", "English (en)"])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx(
+        {
+            "survey": [["type", "name", "label::English (en)"], [qtype, "heard", "How did you hear of us?"]],
+            "choices": [
+                ["list_name", "name", "label::English (en)"],
+                *(["ways", n, n.title()] for n in choices),
+            ],
+            "settings": [["form_title", "form_id", "default_language"], ["Heard", "heard", "English (en)"]],
+        }
+    )
 
 
 @pytest.mark.parametrize(

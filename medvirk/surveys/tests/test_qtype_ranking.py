@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from medvirk.accounts.demo import DemoData
 from medvirk.surveys import qtypes, services
@@ -19,6 +19,7 @@ from medvirk.surveys.interchange.xlsform import definition_to_xlsform, xlsform_t
 from medvirk.surveys.models import Answer, SurveyUnit
 from tests.sample_survey import COMPLETE_ANSWERS, RANKING, with_ranking
 from tests.survey_rounds import open_round, page_after_the_first, submit
+from tests.workbooks import xlsx
 
 
 def parse_answer(*values: str) -> tuple[engine.Answers, list[engine.FieldError]]:
@@ -125,21 +126,21 @@ def test_json_and_xlsform_round_trips_keep_the_ranking() -> None:
 
 
 def test_an_odk_rank_question_is_read_as_a_ranking() -> None:
-    wb = Workbook()
-    survey = wb.active
-    survey.title = "survey"
-    survey.append(["type", "name", "label::English (en)"])
-    survey.append(["rank matters", "matters", "What matters most?"])
-    choices = wb.create_sheet("choices")
-    choices.append(["list_name", "name", "label::English (en)"])
-    for option in RANKING["options"]:
-        choices.append(["matters", option["key"], option["label"]["en"]])
-    settings = wb.create_sheet("settings")
-    settings.append(["form_title", "form_id", "default_language"])
-    settings.append(["Matters", "matters", "English (en)"])
-    out = io.BytesIO()
-    wb.save(out)
-    definition, problems = xlsform_to_definition(out.getvalue())
+    choices = [["matters", option["key"], option["label"]["en"]] for option in RANKING["options"]]
+    data = xlsx(
+        {
+            "survey": [
+                ["type", "name", "label::English (en)"],
+                ["rank matters", "matters", "What matters most?"],
+            ],
+            "choices": [["list_name", "name", "label::English (en)"], *choices],
+            "settings": [
+                ["form_title", "form_id", "default_language"],
+                ["Matters", "matters", "English (en)"],
+            ],
+        }
+    )
+    definition, problems = xlsform_to_definition(data)
     assert problems == []
     assert definition is not None
     question = definition.question("matters")

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from django.utils import translation
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from medvirk.accounts.demo import DemoData
 from medvirk.surveys import qtypes, services
@@ -20,6 +20,7 @@ from medvirk.surveys.interchange.xlsform import definition_to_xlsform, xlsform_t
 from medvirk.surveys.models import Answer, SurveyUnit
 from tests.sample_survey import PAIN, with_line
 from tests.survey_rounds import open_round, page_after_the_first, submit
+from tests.workbooks import xlsx
 
 
 def parse_answer(raw: str) -> tuple[engine.Answers, list[engine.FieldError]]:
@@ -132,21 +133,19 @@ def test_json_and_xlsform_round_trips_keep_the_line() -> None:
 
 
 def kobo(parameters: str) -> bytes:
-    wb = Workbook()
-    survey = wb.active
-    survey.title = "survey"
-    for line in (
-        ["type", "name", "label::English (en)", "parameters"],
-        ["range", "pain", "How much pain?", parameters],
-    ):
-        survey.append(line)
-    wb.create_sheet("choices").append(["list_name", "name", "label::English (en)"])
-    settings = wb.create_sheet("settings")
-    settings.append(["form_title", "form_id", "default_language"])
-    settings.append(["Pain", "pain_survey", "English (en)"])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx(
+        {
+            "survey": [
+                ["type", "name", "label::English (en)", "parameters"],
+                ["range", "pain", "How much pain?", parameters],
+            ],
+            "choices": [["list_name", "name", "label::English (en)"]],
+            "settings": [
+                ["form_title", "form_id", "default_language"],
+                ["Pain", "pain_survey", "English (en)"],
+            ],
+        }
+    )
 
 
 def test_an_xlsform_range_from_0_to_10_in_tenths_is_read_as_a_line() -> None:

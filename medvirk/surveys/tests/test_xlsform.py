@@ -8,7 +8,7 @@ import zipfile
 from typing import Any
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from medvirk.surveys.design.bank import list_templates, load_template
 from medvirk.surveys.design.definition import QType
@@ -22,6 +22,7 @@ from medvirk.surveys.interchange.xlsform import (
     xlsform_to_definition,
 )
 from tests.sample_survey import sample_definition
+from tests.workbooks import xlsx
 
 
 def sheet_rows(data: bytes, name: str) -> list[dict[str, Any]]:
@@ -31,22 +32,8 @@ def sheet_rows(data: bytes, name: str) -> list[dict[str, Any]]:
 
 
 def workbook(survey: list[list[Any]], choices: list[list[Any]] | None = None, settings=None) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "survey"
-    for row in survey:
-        ws.append(row)
-    if choices:
-        sheet = wb.create_sheet("choices")
-        for row in choices:
-            sheet.append(row)
-    if settings:
-        sheet = wb.create_sheet("settings")
-        for row in settings:
-            sheet.append(row)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    sheets = {"survey": survey, "choices": choices or [], "settings": settings or []}
+    return xlsx({name: rows for name, rows in sheets.items() if name == "survey" or rows})
 
 
 @pytest.mark.parametrize("key", list_templates())

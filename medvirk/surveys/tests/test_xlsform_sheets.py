@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from pyxform import xls2json, xls2json_backends
 from pyxform.builder import create_survey_element_from_dict
 
@@ -19,20 +19,9 @@ from medvirk.surveys.interchange.files import read_survey_file
 from medvirk.surveys.interchange.xlsform import definition_to_xlsform, xlsform_to_definition
 from medvirk.surveys.interchange.xlsform.sheets import standard_column, standard_type
 from tests.sample_survey import sample_definition
+from tests.workbooks import xlsx
 
 from .xls_fixture import CELLS, XLS_PATH
-
-
-def _xlsx(sheets: dict[str, list[list[Any]]]) -> bytes:
-    book = Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def _pyxform_accepts(data: bytes, file_type: str = ".xlsx") -> bool:
@@ -58,7 +47,7 @@ CHOICES = [
 
 
 def _reference() -> Any:
-    definition, problems = xlsform_to_definition(_xlsx({"survey": SURVEY, "choices": CHOICES}))
+    definition, problems = xlsform_to_definition(xlsx({"survey": SURVEY, "choices": CHOICES}))
     assert definition is not None and problems == []
     return definition
 
@@ -67,7 +56,7 @@ def _reference() -> Any:
 def test_sheet_and_column_names_in_capitals_read_the_same(case: Any) -> None:
     survey = [[case(h.split("::")[0]) + h[len(h.split("::")[0]) :] for h in SURVEY[0]], *SURVEY[1:]]
     choices = [[case(h.split("::")[0]) + h[len(h.split("::")[0]) :] for h in CHOICES[0]], *CHOICES[1:]]
-    data = _xlsx({case("survey"): survey, case("choices"): choices})
+    data = xlsx({case("survey"): survey, case("choices"): choices})
     assert _pyxform_accepts(data)
     definition, problems = xlsform_to_definition(data)
     assert problems == []
@@ -81,7 +70,7 @@ def test_the_older_select_syntax_reads_like_todays() -> None:
         ["select all that apply from places", "where", "Where?", ""],
         SURVEY[3],
     ]
-    data = _xlsx({"survey": survey, "choices": CHOICES})
+    data = xlsx({"survey": survey, "choices": CHOICES})
     assert _pyxform_accepts(data)
     definition, problems = xlsform_to_definition(data)
     assert problems == []
@@ -118,7 +107,7 @@ def test_an_excel_97_2003_file_reads_like_its_xlsx_twin() -> None:
     data = XLS_PATH.read_bytes()
     assert _pyxform_accepts(data, ".xls")
     definition, problems = read_survey_file(data, "old_excel.xls")
-    twin, twin_problems = xlsform_to_definition(_xlsx(CELLS))
+    twin, twin_problems = xlsform_to_definition(xlsx(CELLS))
     assert definition is not None and twin is not None
     assert (definition.to_dict(), problems) == (twin.to_dict(), twin_problems)
     questions = {q.key: q for q in definition.questions()}
@@ -133,14 +122,14 @@ def test_a_duplicated_column_is_named_with_its_sheet() -> None:
     """pyxform refuses it ("Duplicate column header: name") without naming the sheet; the page
     said only that the workbook could not be read."""
     survey = [["type", "name", "label::English (en)", "name"], ["text", "why", "Why?", "why2"]]
-    definition, problems = xlsform_to_definition(_xlsx({"survey": survey}))
+    definition, problems = xlsform_to_definition(xlsx({"survey": survey}))
     assert definition is None
     assert [(p.feature, p.sheet, p.names) for p in problems] == [("duplicate_column", "survey", ("name",))]
     choices = [
         ["list_name", "name", "Label::English (en)", "label::English (en)"],
         ["yn", "yes", "Yes", "Ja"],
     ]
-    definition, problems = xlsform_to_definition(_xlsx({"survey": SURVEY, "choices": choices}))
+    definition, problems = xlsform_to_definition(xlsx({"survey": SURVEY, "choices": choices}))
     assert definition is None
     assert [(p.feature, p.sheet, p.names) for p in problems] == [
         ("duplicate_column", "choices", ("Label::English (en)", "label::English (en)"))
@@ -172,6 +161,6 @@ def test_json_cells_nested_too_deep_are_ignored_with_a_problem() -> None:
     deep = '{"a": ' * 300 + "1" + "}" * 300
     survey = [[*SURVEY[0], "medvirk::extra"], *[[*row, ""] for row in SURVEY[1:]]]
     survey[3][-1] = deep
-    definition, problems = xlsform_to_definition(_xlsx({"survey": survey, "choices": CHOICES}))
+    definition, problems = xlsform_to_definition(xlsx({"survey": survey, "choices": CHOICES}))
     assert definition is not None and definition.to_dict() == _reference().to_dict()
     assert [(p.feature, p.row) for p in problems] == [("medvirk_extra", 4)]
