@@ -111,6 +111,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# The statements every public submission runs are prepared on the server, once per connection
+# (medvirk.surveys.sql.prepared_cursor); 0 turns it off, e.g. behind a transaction pooler that
+# cannot keep prepared statements (PgBouncer before 1.21).
+DB_PREPARED_STATEMENTS = os.environ.get("DB_PREPARED", "1") != "0"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -13,6 +13,7 @@ from __future__ import annotations
 from .answering.services import (
     RESPONDENT,
     AnswerErrors,
+    finished_expansions_prune,
     hash_token,
     received_expand,
     received_expand_later,
@@ -51,6 +52,7 @@ __all__ = [
     "AnswerErrors",
     "codes_create",
     "district_codes",
+    "finished_expansions_prune",
     "hash_token",
     "invitation_addresses_purge",
     "invitations_send",

@@ -40,7 +40,7 @@ from ..models import (
     SurveyQuestion,
     SurveyUnit,
 )
-from ..sql import sql_column, sql_table
+from ..sql import prepared_cursor, sql_column, sql_table
 from . import engine
 
 
@@ -189,7 +189,7 @@ def submission_target(*, link_key: str, idempotency_key: str = "") -> Submission
         return None
     if not engine.storable(idempotency_key):
         idempotency_key = ""  # refused by the service; the database could not compare it
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:  # planned once per connection
         cursor.execute(_target_sql(connection.vendor), [idempotency_key, idempotency_key, link_key])
         row = cursor.fetchone()
     if row is None:
@@ -496,7 +496,7 @@ def receive_response(
         params.append(asked[1])
     # Inside a caller's transaction a savepoint keeps a failed INSERT from spoiling it.
     nested = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
-    with nested, connection.cursor() as cursor:
+    with nested, prepared_cursor() as cursor:  # planned once per connection
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:

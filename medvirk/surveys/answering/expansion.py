@@ -11,6 +11,7 @@ received rows and no task waiting (after a worker died mid-task, say), so none w
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 from django.db import connection
 from django_tasks import task
@@ -48,11 +49,21 @@ def wait_for_a_lull() -> float:
 @task()
 def expand_received_responses() -> int:
     """Expand every received response; return how many responses were stored."""
-    from .services import received_expand
+    from .services import finished_expansions_prune, received_expand
 
     if expansion_queue() is not None:  # a real worker (not the immediate backend of tests)
         wait_for_a_lull()
-    return received_expand(actor=EXPANDER)
+    stored = received_expand(actor=EXPANDER)
+    finished_expansions_prune(actor=EXPANDER)  # each run leaves a row; the oldest go
+    return stored
+
+
+#: Finished expansion tasks stay in the task table this long (to see that the worker ran), ...
+KEEP_SUCCESSFUL = timedelta(hours=1)
+#: ... failed ones this long (to find out why; the received rows stay and are expanded again).
+KEEP_FAILED = timedelta(days=14)
+#: At most this many are deleted per task run: one short DELETE, however long none was pruned.
+PRUNE_AT_MOST = 1000
 
 
 def expansion_queue() -> tuple[str, str] | None:

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -393,6 +393,36 @@ def received_expand(*, actor: SystemActor, batch: int = 200) -> int:
             if taken < batch:
                 break
     return stored
+
+
+def finished_expansions_prune(*, actor: SystemActor) -> int:
+    """Delete finished expansion tasks older than ``KEEP_SUCCESSFUL`` (failed: ``KEEP_FAILED``),
+    oldest first and at most ``PRUNE_AT_MOST``; return how many (``expansion`` has the periods).
+
+    Every burst of submissions queues one task, and the database backend of ``django-tasks``
+    keeps each finished task's row; without this the table would grow by thousands of rows a day.
+    The package's ``prune_db_task_results`` command prunes all tasks by whole days in one
+    unbounded DELETE; this prunes only the expansion's rows, bounded, from the task itself, so no
+    extra scheduled process is needed (docs/operations.md runs the command daily for the rest).
+    """
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from . import expansion
+
+    ensure_system(actor, "Deleting finished tasks that stored received responses")
+    queue = expansion_queue()
+    if queue is None:  # tasks are not kept in the database
+        return 0
+    now = timezone.now()
+    old = DBTaskResult.objects.filter(task_path=queue[1]).filter(
+        Q(status=TaskResultStatus.SUCCESSFUL, finished_at__lte=now - expansion.KEEP_SUCCESSFUL)
+        | Q(status=TaskResultStatus.FAILED, finished_at__lte=now - expansion.KEEP_FAILED)
+    )
+    ids = list(old.order_by("finished_at").values_list("pk", flat=True)[: expansion.PRUNE_AT_MOST])
+    if not ids:
+        return 0
+    return DBTaskResult.objects.filter(pk__in=ids).delete()[0]
 
 
 def received_expand_later(*, actor: SystemActor) -> bool:

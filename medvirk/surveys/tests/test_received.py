@@ -174,3 +174,44 @@ def test_the_worker_waits_while_responses_keep_arriving(monkeypatch: pytest.Monk
     slept.clear()
     assert expansion.wait_for_a_lull() == pytest.approx(expansion.MAX_WAIT)
     assert len(slept) == expansion.MAX_WAIT / expansion.PAUSE
+
+
+@override_settings(TASKS=DB_TASKS)
+def test_the_expansion_task_prunes_its_own_finished_rows(db: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each burst leaves one finished task row; the task deletes those past their time, a bounded
+    number per run, and leaves recent, failed-but-recent, waiting and other tasks' rows alone."""
+    import datetime as dt
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    path = expansion.expand_received_responses.module_path
+    now = timezone.now()
+
+    def row(status: str, age: dt.timedelta, task_path: str = path) -> str:
+        result = DBTaskResult.objects.create(
+            task_path=task_path,
+            args_kwargs={"args": [], "kwargs": {}},
+            status=status,
+            finished_at=None if status == "READY" else now - age,
+            backend_name="default",
+        )
+        return str(result.pk)
+
+    hour, day = dt.timedelta(hours=1), dt.timedelta(days=1)
+    old = [row("SUCCESSFUL", 2 * hour + i * dt.timedelta(minutes=1)) for i in range(3)]
+    kept = {
+        row("SUCCESSFUL", hour / 2),  # recent
+        row("FAILED", 2 * day),  # failed: kept 14 days to find out why
+        row("READY", 2 * day),  # waiting
+        row("SUCCESSFUL", 30 * day, task_path="medvirk.core.jobs.run_job"),  # another task
+    }
+    old_failed = row("FAILED", 15 * day)
+    monkeypatch.setattr(expansion, "PRUNE_AT_MOST", 2)
+    assert services.finished_expansions_prune(actor=EXPANDER) == 2  # bounded, oldest first
+    left = {str(pk) for pk in DBTaskResult.objects.values_list("pk", flat=True)}
+    assert old_failed not in left and old[2] not in left and old[0] in left
+    monkeypatch.setattr(expansion, "PAUSE", 0)
+    assert expansion.expand_received_responses.func() == 0  # what db_worker runs: it prunes too
+    left = {str(pk) for pk in DBTaskResult.objects.values_list("pk", flat=True)}
+    assert left == kept

@@ -183,3 +183,31 @@ def test_unstorable_text_is_a_4xx_not_a_crash(survey: Any, bad: str) -> None:
     assert Client().post(nul_link, data=empty, content_type="application/json").status_code == 404
     assert Client().get("/api/v1/public/surveys/x%00b").status_code == 404
     assert Response.objects.filter(survey=survey).count() == 0
+
+
+@pytest.mark.postgresql
+def test_the_submission_statements_are_prepared_on_the_server_and_nothing_else(survey: Any) -> None:
+    """PostgreSQL plans the link's SELECT and the received INSERT once per connection; Django's
+    own queries stay unprepared, and ``DB_PREPARED=0`` prepares nothing."""
+
+    def prepared() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return [sql for (sql,) in cursor.fetchall()]
+
+    su = _units(survey)[0]
+    earlier = set(prepared())
+    with override_settings(TASKS=DUMMY_TASKS, DB_PREPARED_STATEMENTS=False):
+        assert _post(su.link_key, "k0", _as_json(GOOD)).status_code == 201
+        assert set(prepared()) == earlier
+    with override_settings(TASKS=DUMMY_TASKS):
+        for key in ("k1", "k2"):
+            assert _post(su.link_key, key, _as_json(GOOD)).status_code == 201
+    for _ in range(6):  # more often than psycopg's default threshold (5)
+        Response.objects.filter(survey=survey).count()  # an ORM query
+    statements = [sql for sql in prepared() if sql not in earlier]
+    assert any("surveys_surveyunit" in sql and "link_key" in sql for sql in statements), statements
+    assert any(sql.startswith('INSERT INTO "surveys_receivedresponse"') for sql in statements), statements
+    assert not any("count(*)" in sql.lower() for sql in statements), statements
+    assert len(statements) <= 3  # the district codes are the third
+    assert Response.objects.filter(survey=survey).count() == 0  # received, not yet counted
