@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from medvirk.accounts.demo import DemoData
 from medvirk.accounts.models import Role, RoleAssignment, User
 from medvirk.core.actors import SystemActor
 from medvirk.feedback import services
-from medvirk.feedback.models import Instrument, Service
+from medvirk.feedback.models import Episode, Instrument, Rating, Service
 
 SYSTEM = SystemActor("tests")
 
@@ -54,3 +55,18 @@ def fb(demo: DemoData) -> Feedback:
     data.users["annen"] = make_user(demo, "annen", Role.PRACTITIONER, demo.units["Tildelingskontoret"])
     data.users["leder.helse"] = make_user(demo, "leder.helse", Role.UNIT_LEADER, unit)
     return data
+
+
+def submit_rating(
+    fb: Feedback, episode: Episode, answers: dict[str, Any], held_on: date | None = None
+) -> Rating:
+    """The practitioner records a session and the client's outcome rating with these answers (tablet)."""
+    session = services.session_record(actor=fb.users["behandler"], episode=episode, held_on=held_on)
+    return services.rating_submit(
+        actor=fb.users["behandler"],
+        session=session,
+        rater=services.client_rater(episode),
+        instrument=fb.outcome,
+        answers=answers,
+        mode="tablet",
+    )

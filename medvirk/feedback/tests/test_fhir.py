@@ -8,7 +8,7 @@ from medvirk.core.errors import ServiceError
 from medvirk.feedback import fhir, services
 from medvirk.feedback.models import Instrument
 
-from .conftest import SYSTEM, Feedback
+from .conftest import SYSTEM, Feedback, submit_rating
 
 
 def test_phq9_questionnaire_round_trips(fb: Feedback) -> None:
@@ -48,15 +48,7 @@ def test_a_questionnaire_without_scoring_is_refused() -> None:
 
 def test_rating_as_questionnaire_response(fb: Feedback) -> None:
     episode = services.episode_open(actor=fb.users["behandler"], service=fb.service, alias="R")
-    session = services.session_record(actor=fb.users["behandler"], episode=episode)
-    rating = services.rating_submit(
-        actor=fb.users["behandler"],
-        session=session,
-        rater=services.client_rater(episode),
-        instrument=fb.outcome,
-        answers={f"phq9_{n}": 1 for n in range(1, 10)},
-        mode="tablet",
-    )
+    rating = submit_rating(fb, episode, {f"phq9_{n}": 1 for n in range(1, 10)})
     resource = fhir.questionnaire_response(rating, lang="en")
     assert resource["status"] == "completed"
     assert resource["questionnaire"] == "urn:medvirk:instrument:phq9|1"

@@ -16,7 +16,7 @@ from medvirk.core.models import AuditEvent
 from medvirk.feedback import selectors, services
 from medvirk.feedback.models import ClientLink, Episode, EpisodeStatus, Goal, Rating
 
-from .conftest import SYSTEM, Feedback
+from .conftest import SYSTEM, Feedback, submit_rating
 
 PHQ_LOW = dict.fromkeys([f"phq9_{n}" for n in range(1, 10)], 0)
 
@@ -37,15 +37,7 @@ def open_episode(fb: Feedback, **values: Any) -> Episode:
 
 
 def rate(fb: Feedback, episode: Episode, total: int, held_on: date | None = None) -> Rating:
-    session = services.session_record(actor=fb.users["behandler"], episode=episode, held_on=held_on)
-    return services.rating_submit(
-        actor=fb.users["behandler"],
-        session=session,
-        rater=services.client_rater(episode),
-        instrument=fb.outcome,
-        answers=phq(total),
-        mode="tablet",
-    )
+    return submit_rating(fb, episode, phq(total), held_on)
 
 
 def test_episode_open_makes_the_opener_responsible(fb: Feedback) -> None:
@@ -131,15 +123,7 @@ def test_rating_rejects_values_outside_the_options_and_doubles(fb: Feedback) -> 
 def test_phq9_item_nine_is_flagged_and_alerts(fb: Feedback) -> None:
     episode = open_episode(fb)
     rate(fb, episode, 12)
-    session = services.session_record(actor=fb.users["behandler"], episode=episode)
-    rating = services.rating_submit(
-        actor=fb.users["behandler"],
-        session=session,
-        rater=services.client_rater(episode),
-        instrument=fb.outcome,
-        answers={**PHQ_LOW, "phq9_9": 1, "phq9_1": 3},
-        mode="tablet",
-    )
+    rating = submit_rating(fb, episode, {**PHQ_LOW, "phq9_9": 1, "phq9_1": 3})
     assert rating.critical == ["phq9_9"]
     view = selectors.episode_view(episode)
     assert "critical_item" in {a.kind for a in view.alerts}
