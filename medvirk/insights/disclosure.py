@@ -855,35 +855,31 @@ class SurveyDisclosure:
         ids = list(exclusive)
         for i in range(0, len(ids), batch):
             part = ids[i : i + batch]
-            rows = (
-                base.filter(question_id__in=part)
-                .values_list("unit_id", "question_id", "option_id", *bg)
-                .annotate(n=Count("id"))
-                .order_by()
-            )
-            self._count_rows({q: exclusive[q] for q in part}, _rows(rows), leaves)
+            self._count_rows({q: exclusive[q] for q in part}, _option_rows(base, part, bg), leaves)
         for i in range(0, len(multiple), batch):
-            part = multiple[i : i + batch]
-            # Respondents who answered (the question's cells), then how many chose each option.
-            rows = (
-                base.filter(question_id__in=part)
-                .values_list("unit_id", "question_id", *bg)
-                .annotate(n=Count("response_id", distinct=True))
-                .order_by()
-            )
-            for unit_id, qid, *values, n in _rows(rows):
-                _add_row(leaves[qid], layout, unit_id, layout.normalise(values), n)
-            rows = (
-                base.filter(question_id__in=part)
-                .values_list("unit_id", "question_id", "option_id", *bg)
-                .annotate(n=Count("id"))
-                .order_by()
-            )
-            self._count_rows(dict.fromkeys(part), _rows(rows), None)
+            self._count_multiple(base, multiple[i : i + batch], bg, leaves, kind="counts")
         for qid, leaf in leaves.items():
             self._state.setdefault(("disclosure", "answer_leaf", qid), leaf)
         if self.has_uncounted():
             self._prefetch_counted(todo)
+
+    def _count_multiple(
+        self, answers: Any, question_ids: list[int], bg: list[str], leaves: dict[int, Marginals], kind: str
+    ) -> None:
+        """Count multiple-choice questions: the respondents who answered each (its cells, into
+        ``leaves``), then how many chose each option (kept as ``kind``, see :meth:`_count_rows`)."""
+        layout = self.layout
+        rows = (
+            answers.filter(question_id__in=question_ids)
+            .values_list("unit_id", "question_id", *bg)
+            .annotate(n=Count("response_id", distinct=True))
+            .order_by()
+        )
+        for unit_id, qid, *values, n in _rows(rows):
+            _add_row(leaves[qid], layout, unit_id, layout.normalise(values), n)
+        self._count_rows(
+            dict.fromkeys(question_ids), _option_rows(answers, question_ids, bg), None, kind=kind
+        )
 
     def _count_rows(
         self,
@@ -990,30 +986,10 @@ class SurveyDisclosure:
         single = [q for q in todo if self._single(q)]
         multiple = [q for q in todo if not self._single(q)]
         if single:  # answers per option; without "don't know" they are the question's cells
-            rows = (
-                base.filter(question_id__in=single)
-                .values_list("unit_id", "question_id", "option_id", *bg)
-                .annotate(n=Count("id"))
-                .order_by()
-            )
             dont_know = {q: kinds.get(q, (True, None))[1] for q in single}
-            self._count_rows(dont_know, _rows(rows), leaves, kind="counted_counts")
-        if multiple:  # respondents who answered, then how many chose each option
-            rows = (
-                base.filter(question_id__in=multiple)
-                .values_list("unit_id", "question_id", *bg)
-                .annotate(n=Count("response_id", distinct=True))
-                .order_by()
-            )
-            for unit_id, qid, *values, n in _rows(rows):
-                _add_row(leaves[qid], layout, unit_id, layout.normalise(values), n)
-            rows = (
-                base.filter(question_id__in=multiple)
-                .values_list("unit_id", "question_id", "option_id", *bg)
-                .annotate(n=Count("id"))
-                .order_by()
-            )
-            self._count_rows(dict.fromkeys(multiple), _rows(rows), None, kind="counted_counts")
+            self._count_rows(dont_know, _option_rows(base, single, bg), leaves, kind="counted_counts")
+        if multiple:
+            self._count_multiple(base, multiple, bg, leaves, kind="counted_counts")
         for qid, leaf in leaves.items():
             self._state["disclosure", "counted_answer_leaf", qid] = leaf
 
@@ -1315,6 +1291,17 @@ class SurveyDisclosure:
     ) -> int | None:
         """Return a question's cell count (answers on the scale) if it may be shown, else None."""
         return _count(self.answers(question_id), cell_key(node_id, dimension, category))
+
+
+def _option_rows(answers: Any, question_ids: list[int], bg: list[str]) -> Iterator[tuple[Any, ...]]:
+    """Yield (unit, question, option, bg…, n): how many answers chose each option, per unit and background."""
+    rows = (
+        answers.filter(question_id__in=question_ids)
+        .values_list("unit_id", "question_id", "option_id", *bg)
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return _rows(rows)
 
 
 def _rows(qs: Any, size: int = 10_000) -> Iterator[tuple[Any, ...]]:

@@ -12,6 +12,7 @@ be taken away, or the mode changed, while the job waits in the queue.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404
@@ -222,9 +223,8 @@ def decide_start(*, user: Any, survey: Any, next_url: str = "") -> Job:
     )
 
 
-@job_handler(DECIDE_JOB, label=gettext_lazy("Preparing the results"))
-def decide_round(job: Job, progress: Progress) -> JobResult:
-    """Make every anonymity decision of the round's current answers, reporting questions done."""
+def _job_survey(job: Job) -> Any:
+    """Return the job's survey round, refusing when it was deleted while the job waited."""
     from medvirk.surveys.models import Survey
 
     survey = Survey.objects.filter(
@@ -232,13 +232,26 @@ def decide_round(job: Job, progress: Progress) -> JobResult:
     ).first()
     if survey is None:
         raise ServiceError(InsightsErrorCode.SURVEY_GONE, _("The survey no longer exists."))
-    from .disclosure import deciding
+    return survey
 
+
+def _deciding(progress: Progress) -> Callable[[int, int], None]:
+    """Say the round's figures are being decided; return the progress of the questions done."""
     message = _("Working out which figures can be shown without revealing anyone")
     progress(0, 0, message)
+    return lambda done, total: progress(done, total, message)
+
+
+@job_handler(DECIDE_JOB, label=gettext_lazy("Preparing the results"))
+def decide_round(job: Job, progress: Progress) -> JobResult:
+    """Make every anonymity decision of the round's current answers, reporting questions done."""
+    from .disclosure import deciding
+
+    survey = _job_survey(job)
+    questions_done = _deciding(progress)
     with deciding(survey):  # after another process deciding the round (warm_results) has done so
         results = SurveyResults(survey)  # the answers as they are now: theirs are found, not redone
-        results.disclosure.decide(progress=lambda done, total: progress(done, total, message))
+        results.disclosure.decide(progress=questions_done)
     return JobResult(url=job.params.get("next", ""), message=_("The results are ready."))
 
 
@@ -312,23 +325,20 @@ def equity_start(
 def prepare_equity(job: Job, progress: Progress) -> JobResult:
     """Decide the round (free when done), then work out the unit's equity report into the cache."""
     from medvirk.orgs.models import OrgUnit
-    from medvirk.surveys.models import Survey
 
     from . import equity_ahead
 
     params = job.params
-    survey = Survey.objects.filter(pk=params.get("survey_id"), municipality_id=job.municipality_id).first()
+    survey = _job_survey(job)
     unit = OrgUnit.objects.filter(pk=params.get("unit_id"), municipality_id=job.municipality_id).first()
-    if survey is None or unit is None:
+    if unit is None:
         raise ServiceError(InsightsErrorCode.SURVEY_GONE, _("The survey no longer exists."))
-    message = _("Working out which figures can be shown without revealing anyone")
-    progress(0, 0, message)
     equity_ahead.prepare(
         survey,
         unit,
         language=params.get("language") or job.language,
         practical_size=float(params.get("practical_size", equity_ahead.PRACTICAL_SIZE)),
-        progress=lambda done, total: progress(done, total, message),
+        progress=_deciding(progress),
     )
     return JobResult(url=params.get("next", ""), message=_("The equity report is ready."))
 
@@ -355,18 +365,9 @@ def national_start(*, user: Any, survey: Any, language: str, next_url: str = "")
 @job_handler(NATIONAL_JOB, label=gettext_lazy("Preparing the national benchmark"))
 def prepare_national(job: Job, progress: Progress) -> JobResult:
     """Decide the round (free when done), then pool the template's answers and decide the benchmark."""
-    from medvirk.surveys.models import Survey
-
-    survey = Survey.objects.filter(
-        pk=job.params.get("survey_id"), municipality_id=job.municipality_id
-    ).first()
-    if survey is None:
-        raise ServiceError(InsightsErrorCode.SURVEY_GONE, _("The survey no longer exists."))
-    message = _("Working out which figures can be shown without revealing anyone")
-    progress(0, 0, message)
     national.prepare(
-        survey,
-        progress=lambda done, total: progress(done, total, message),
+        _job_survey(job),
+        progress=_deciding(progress),
         language=job.params.get("language") or job.language,
     )
     return JobResult(url=job.params.get("next", ""), message=_("The national benchmark is ready."))

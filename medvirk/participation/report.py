@@ -46,15 +46,22 @@ class Report:
     threshold: int
 
 
+def _under(unit: OrgUnit, model: Any, field: str, **filters: Any) -> Any:
+    """Return ``model``'s rows whose ``field`` is ``unit`` or a unit below it, filtered further."""
+    return model.objects.filter(
+        co_located(field),
+        municipality_id=unit.municipality_id,
+        **{f"{field}__path__startswith": unit.path},
+        **filters,
+    )
+
+
 def build_report(*, unit: OrgUnit, year: int) -> Report:
     """Return the report for activities and measures of ``unit``'s subtree in ``year``."""
     activities = list(
-        Activity.objects.filter(
-            co_located("owner_unit"),
-            municipality_id=unit.municipality_id,
-            owner_unit__path__startswith=unit.path,
-            starts_on__year=year,
-        ).only("kind", "ladder", "participants", "composition")
+        _under(unit, Activity, "owner_unit", starts_on__year=year).only(
+            "kind", "ladder", "participants", "composition"
+        )
     )
     kind_labels = dict(ActivityKind.choices)
     rows = []
@@ -77,14 +84,7 @@ def build_report(*, unit: OrgUnit, year: int) -> Report:
     documented = [a for a in activities if a.participants is not None]
     total = sum(a.participants or 0 for a in documented)
     threshold = unit.municipality.anonymity_threshold
-    measures = list(
-        Measure.objects.filter(
-            co_located("unit"),
-            municipality_id=unit.municipality_id,
-            unit__path__startswith=unit.path,
-            created_on__year=year,
-        ).select_related("unit")
-    )
+    measures = list(_under(unit, Measure, "unit", created_on__year=year).select_related("unit"))
     status_counts = Counter(m.status for m in measures)
     return Report(
         unit=unit,

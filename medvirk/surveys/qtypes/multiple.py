@@ -16,7 +16,6 @@ class MultipleChoice(ChoiceType):
     label = _("Multiple choice")
     description = _("The respondent ticks one or more of the options.")
     order = 20
-    edits = frozenset({base.Edit.OPTIONS})
     other_option = True
     exclusive = False
     figures = base.Figures.COUNTS

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..design.definition import Question, Scale
-from . import base, register
+from . import register
 from .base import XlsRow, _
 from .shared import ScaleType
 
@@ -19,9 +19,6 @@ class Nps(ScaleType):
     label = _("0–10 scale")
     description = _("The respondent picks a whole number from 0 to 10, as in Net Promoter Score.")
     order = 40
-    figures = base.Figures.COUNTS
-    export = base.ExportColumn.VALUE
-    spss = base.SpssKind.SCALE_LABELLED
 
     def bounds(self, question: Question) -> tuple[int, int]:
         return NPS_SCALE.min, NPS_SCALE.max

@@ -37,7 +37,6 @@ class Ranking(ChoiceType):
     label = _("Ranking")
     description = _("The respondent puts the options in order, the most important first.")
     order = 25
-    edits = frozenset({base.Edit.OPTIONS})
     exclusive = False
     figures = base.Figures.RANKING
     export = base.ExportColumn.JOINED  # the keys in order: first place first

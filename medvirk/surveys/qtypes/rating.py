@@ -20,10 +20,7 @@ class Rating(ScaleType):
     description = _("The respondent picks a value on a scale, for example from 1 to 6.")
     order = 30
     edits = frozenset({base.Edit.SCALE})
-    figures = base.Figures.COUNTS
     equity_top_box = True
-    export = base.ExportColumn.VALUE
-    spss = base.SpssKind.SCALE_LABELLED
 
     def default_scale(self) -> Scale | None:
         return Scale()

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from ..design.definition import OTHER_OPTION, Option, Question, Text, other_question
+from . import base
 from .base import (
     DONT_KNOW,
     AnswerContext,
@@ -40,6 +41,8 @@ def storable(text: str) -> bool:
 
 class ChoiceType(QuestionType):
     """Single and multiple choice: options with labels, answers are option keys."""
+
+    edits = frozenset({base.Edit.OPTIONS})
 
     def check_options(self, options: Sequence[Option], fail: Fail, where: str) -> None:
         if not [o for o in options if not o.hidden]:
@@ -105,6 +108,9 @@ class ChoiceType(QuestionType):
 
 class ScaleType(QuestionType):
     """Answers are whole numbers on a scale (rating, NPS), each value also a registry option."""
+
+    figures = base.Figures.COUNTS
+    spss = base.SpssKind.SCALE_LABELLED
 
     def bounds(self, question: Question) -> tuple[int, int]:
         """Return the lowest and highest value on the scale."""
@@ -207,6 +213,11 @@ class TextType(QuestionType):
     """Free text on one line or several: answers are stripped text of a limited length."""
 
     default_max_length: int
+    widget: ClassVar[str]  # the respondent's field: a ``Field`` kind, "input" (one line) or "textarea"
+    edits = frozenset({base.Edit.MAX_LENGTH})
+    figures = base.Figures.TEXT
+    spss = base.SpssKind.STRING
+    xlsform_words = frozenset({"text", "string"})
     logic_source = False  # free text: nothing a condition could compare
 
     def parse_value(self, question: Question, raw: str, context: AnswerContext) -> Any:
@@ -217,6 +228,14 @@ class TextType(QuestionType):
         if not storable(text):
             return FieldError(question.key, "invalid_text")
         return text
+
+    def field(self, question: Question, data: FormData, errors: Mapping[str, str], r: Renderer) -> Field:
+        return Field(
+            **r.base(question, errors),
+            kind=self.widget,
+            value=sent_value(question, data),
+            maxlength=question.max_length or self.default_max_length,
+        )
 
     def xlsform_write(self, question: Question, row: dict[str, str], writer: Any) -> set[str]:
         row["type"] = "text"

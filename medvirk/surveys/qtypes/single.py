@@ -16,7 +16,6 @@ class SingleChoice(ChoiceType):
     label = _("Single choice")
     description = _("The respondent picks one of the options.")
     order = 10
-    edits = frozenset({base.Edit.OPTIONS})
     other_option = True
     figures = base.Figures.COUNTS
     export = base.ExportColumn.VALUE

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from ..design.definition import Question
-from . import base, register
-from .base import FormData, Renderer, XlsRow, _, sent_value
-from .fields import Field
+from . import register
+from .base import XlsRow, _
 from .shared import TextType
 
 TEXT_MAX = 5000
@@ -20,21 +18,8 @@ class LongText(TextType):
     label = _("Free text")
     description = _("The respondent writes freely, over several lines.")
     order = 90
-    edits = frozenset({base.Edit.MAX_LENGTH})
-    figures = base.Figures.TEXT
-    export = base.ExportColumn.VALUE
-    spss = base.SpssKind.STRING
-    xlsform_words = frozenset({"text", "string"})
     default_max_length = TEXT_MAX
-
-    def field(self, question: Question, data: FormData, errors: Mapping[str, str], r: Renderer) -> Field:
-        raw = sent_value(question, data)
-        return Field(
-            **r.base(question, errors),
-            kind="textarea",
-            value=raw,
-            maxlength=question.max_length or self.default_max_length,
-        )
+    widget = "textarea"
 
     def xlsform_write(self, question: Question, row: dict[str, str], writer: Any) -> set[str]:
         represented = super().xlsform_write(question, row, writer)

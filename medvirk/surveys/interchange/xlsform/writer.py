@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from openpyxl import Workbook
@@ -58,6 +58,14 @@ def _languages(definition: Definition) -> list[str]:
     return langs
 
 
+def _cell(row: dict[str, str], extra: dict[str, Any], column: str, name: str, value: str) -> None:
+    """Write ``value`` into ``row[column]``, or into ``extra[name]`` when a cell would change it."""
+    if cell_safe(value):
+        row[column] = value
+    else:
+        extra[name] = value
+
+
 class _Writer:
     def __init__(self, definition: Definition) -> None:
         self.definition = definition
@@ -73,6 +81,17 @@ class _Writer:
             for lang, value in text.items()
             if SAFE_LANG.match(lang) and cell_safe(value)
         }
+
+    def text_cells(
+        self, thing: Any, names: Iterable[tuple[str, str]], row: dict[str, str], extra: dict[str, Any]
+    ) -> None:
+        """Write ``thing``'s texts (column prefix, attribute) into ``row``; keep in ``extra`` any
+        text a cell would change (``texts`` leaves out those languages)."""
+        for prefix, name in names:
+            text = getattr(thing, name)
+            row.update(self.texts(prefix, text))
+            if not text_safe(text):
+                extra[name] = dict(text)
 
     def choice(
         self, list_name: str, key: str, label: Text, hidden: bool = False, other: bool = False
@@ -92,20 +111,13 @@ class _Writer:
         data = q.to_dict()
         extra: dict[str, Any] = {}
         row["name"] = q.key
-        for prefix, name in (("label", "text"), ("hint", "help")):
-            text = getattr(q, name)
-            row.update(self.texts(prefix, text))
-            if not text_safe(text):
-                extra[name] = dict(text)
+        self.text_cells(q, (("label", "text"), ("hint", "help")), row, extra)
         if q.required:
             row["required"] = "yes"
         if q.condition is not None:
             self.condition(q.condition.to_dict(), row)
         if q.theme is not None:
-            if cell_safe(q.theme):
-                row["medvirk::theme"] = q.theme
-            else:
-                extra["theme"] = q.theme
+            _cell(row, extra, "medvirk::theme", "theme", q.theme)
         if q.local:
             row["medvirk::local"] = "yes"
         if q.hidden:
@@ -158,11 +170,7 @@ class _Writer:
         for section in self.definition.sections:
             row: dict[str, str] = {"type": "begin_group", "name": section.key, "appearance": "field-list"}
             extra: dict[str, Any] = {}
-            for prefix, name in (("label", "title"), ("hint", "description")):
-                text = getattr(section, name)
-                row.update(self.texts(prefix, text))
-                if not text_safe(text):
-                    extra[name] = dict(text)
+            self.text_cells(section, (("label", "title"), ("hint", "description")), row, extra)
             if section.condition is not None:
                 self.condition(section.condition.to_dict(), row)
             if extra:
@@ -186,16 +194,9 @@ class _Writer:
         if self.langs:
             row["default_language"] = language_header(d.languages[0] if d.languages else self.langs[0])
         extra: dict[str, Any] = {}
-        for name in ("title", "intro", "thanks"):
-            text = getattr(d, name)
-            row.update(self.texts(f"medvirk::{name}", text))
-            if not text_safe(text):
-                extra[name] = dict(text)
+        self.text_cells(d, [(f"medvirk::{name}", name) for name in ("title", "intro", "thanks")], row, extra)
         if d.service_area is not None:
-            if cell_safe(d.service_area):
-                row["medvirk::service_area"] = d.service_area
-            else:
-                extra["service_area"] = d.service_area
+            _cell(row, extra, "medvirk::service_area", "service_area", d.service_area)
         if d.themes:
             row["medvirk::themes"] = as_json({k: dict(v) for k, v in d.themes.items()})
         if extra:
