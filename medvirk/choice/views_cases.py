@@ -4,6 +4,7 @@ requests and importing current clients. Each view: fetch with access check, act,
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -142,12 +143,8 @@ def client_choose(request: StaffRequest, client_id: int) -> HttpResponse:
         )
 
     if done := form_act(request, form, act):
-        assignment = done.result
-        messages.success(
-            request,
-            _("The choice was registered: %(provider)s from %(date)s. The provider has been told.")
-            % {"provider": assignment.provider.name, "date": assignment.starts_on.strftime("%d.%m.%Y")},
-        )
+        text = _("The choice was registered: %(provider)s from %(date)s. The provider has been told.")
+        _say_from(request, text, done.result.provider, done.result.starts_on)
         return redirect("choice:client_detail", client.pk)
     return _client_page(request, client, choice_form=form)
 
@@ -162,12 +159,14 @@ def client_default(request: StaffRequest, client_id: int) -> HttpResponse:
     except ServiceError as error:
         messages.error(request, str(error.message))
     else:
-        messages.success(
-            request,
-            _("%(provider)s is the client's provider from %(date)s.")
-            % {"provider": assignment.provider.name, "date": assignment.starts_on.strftime("%d.%m.%Y")},
-        )
+        text = _("%(provider)s is the client's provider from %(date)s.")
+        _say_from(request, text, assignment.provider, assignment.starts_on)
     return redirect("choice:client_detail", client.pk)
+
+
+def _say_from(request: StaffRequest, text: str, provider: Provider, day: date) -> None:
+    """Show ``text`` (an assignment or switch done) with the provider's name and the day it starts."""
+    messages.success(request, text % {"provider": provider.name, "date": day.strftime("%d.%m.%Y")})
 
 
 @staff_view
@@ -194,12 +193,8 @@ def client_switch(request: StaffRequest, client_id: int) -> HttpResponse:
         )
 
     if done := form_act(request, form, act):
-        switch = done.result
-        messages.success(
-            request,
-            _("The switch was registered: %(provider)s from %(date)s. Both providers have been told.")
-            % {"provider": switch.to_provider.name, "date": switch.effective_on.strftime("%d.%m.%Y")},
-        )
+        text = _("The switch was registered: %(provider)s from %(date)s. Both providers have been told.")
+        _say_from(request, text, done.result.to_provider, done.result.effective_on)
         return redirect("choice:client_detail", client.pk)
     return _client_page(request, client, switch_form=form)
 
