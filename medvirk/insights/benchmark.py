@@ -28,7 +28,7 @@ from medvirk.surveys.models import Answer, Response, Survey
 from medvirk.surveys.selectors import list_templates, load_template
 
 from .counted import counted_responses
-from .disclosure import DECISION_VERSION, shared_get, shared_set
+from .disclosure import DECISION_VERSION, deciding, shared_get, shared_set, watched
 from .disclosure_options import group_view
 from .figures import QuestionFigures, question_figures
 from .questions import DONT_KNOW, QuestionInfo
@@ -305,7 +305,12 @@ def _prepare(survey: Survey, progress: Any = None, language: str | None = None) 
     language = language or _language()
     with translation.override(language):
         results = SurveyResults(survey)
-        results.disclosure.decide(progress=progress)
+        # One process decides a round at a time (``disclosure.deciding``): the national job a page
+        # starts decided the round beside ``warm_results`` and the page's own decide job, at the
+        # job worker's full priority, on the cores the web workers need (bench/mixed, issue 21).
+        # After waiting it finds their decisions (or decides answers newer than theirs).
+        with deciding(survey):
+            results.disclosure.decide(progress=progress)
         rounds = _rounds(survey)
         found = shared_get(_key(results, national_version(survey, rounds), language))
         if found is not None:
@@ -347,9 +352,26 @@ def prepared_benchmark(*, user: Any, results: SurveyResults, next_url: str) -> B
     if found is not None:
         return cast(Benchmark, found)
     earlier = cast("Benchmark | None", shared_get(_latest_key(survey, language)))
-    if earlier is not None and _recent(earlier):
+    # Not asked while its answers are recent, nor while warm_results --watch runs: it makes the
+    # new one (``disclosure.watched``).
+    if earlier is not None and (_recent(earlier) or watched()):
         return replace(earlier, stale=True)
     job = national_start(user=user, survey=survey, language=language, next_url=next_url)
+    return _made(results, language, job)
+
+
+def shown_benchmark(results: SurveyResults) -> Benchmark:
+    """Return the benchmark a page of ``results`` shows now, as :func:`prepared_benchmark` does,
+    but asking the worker for nothing: for the worker itself (``pdf.warm``)."""
+    if not bank_keys(results.survey.template_key):
+        return Benchmark(False, 0, 0)
+    return _made(results, _language(), None)
+
+
+def _made(results: SurveyResults, language: str, job: Any) -> Benchmark:
+    """Return the current benchmark if made by now, else the last one made (``stale``), else none
+    (``pending``), with ``job`` making the current one."""
+    survey = results.survey
     found = shared_get(_key(results, national_version(survey), language))
     if found is not None:
         return cast(Benchmark, found)

@@ -264,6 +264,25 @@ def shared_delete(keys: Iterable[str]) -> None:
             _LOCAL_SHARED.pop(key, None)
 
 
+_WATCH_KEY = "mv-warm-results-watch"
+
+
+def watcher_seen(interval: float) -> None:
+    """Note that ``warm_results --watch`` runs, looking for new answers every ``interval`` seconds."""
+    shared_set(_WATCH_KEY, (time.time(), interval))
+
+
+def watched() -> bool:
+    """Return whether ``warm_results --watch`` runs (seen within three of its intervals, 60 s at least).
+
+    Then it decides every round with new answers shortly, at a lower CPU priority than the web
+    server: a page showing earlier decisions "being updated" need not ask the job worker for the
+    new ones too (which decided them again at the worker's full priority; bench/mixed, issue 21).
+    """
+    seen = shared_get(_WATCH_KEY)
+    return seen is not None and time.time() - seen[0] < max(60.0, 3 * seen[1])
+
+
 def policy_for(survey: Survey) -> SuppressionPolicy:
     """Return the survey's thresholds (never below the defaults)."""
     threshold = max(DEFAULT_THRESHOLD, survey.threshold)
@@ -1354,8 +1373,17 @@ def latest(survey: Survey, tree: selectors.SurveyTree, state: Mapping[Any, Any])
     if pointer is None or pointer[0] == state[_PERSIST_KEY]:
         return None
     digest, when = pointer
+
+    # This process may have shown these decisions while they were the current ones (a web worker
+    # until the next answer came in): start from what it read and worked out of them then,
+    # instead of reading all of them again from the shared cache (bench/mixed, issue 21).
+    with _LOCK:
+        known = digest in _EARLIER
+        read = None if known else next((s for s in _STATE.values() if s.get(_PERSIST_KEY) == digest), None)
+    before = {} if read is None else {k: v for k, v in list(read.items()) if _kept(k)}
     base = _earlier_base(
-        digest, lambda: {_PERSIST_KEY: digest, _FRAME_KEY: frame, _STALE_KEY: True, _COMPLETE_KEY: when}
+        digest,
+        lambda: {**before, _PERSIST_KEY: digest, _FRAME_KEY: frame, _STALE_KEY: True, _COMPLETE_KEY: when},
     )
     return SurveyDisclosure(survey, tree, _EarlierState(base))
 
@@ -1374,6 +1402,13 @@ _KEPT = frozenset(
     {"respondents", "answers", "options", "first_places", "counts", "option_layout", "infos", "kinds"}
     | {"layout", "rankings", "round_questions"}
 )
+# And what the results (``tables.SurveyResults``) work out of those alone, per question, unit and
+# language: a counted question's figures and its breakdown by a background group (never from
+# today's answers: under earlier decisions their counts come from the decisions, or ``NotReady``).
+# Without them every request after a new answer worked out each question's figures again for the
+# unit and every unit it is compared with (the results API of the whole municipality: 4× its time
+# on a quiet machine, bench/mixed). The invited numbers (``_invited``) are not answers.
+_KEPT_RESULTS = frozenset({"figures", "crosstab"})
 
 
 def _earlier_base(digest: str, make: Any) -> dict[Any, Any]:
@@ -1389,7 +1424,11 @@ def _earlier_base(digest: str, make: Any) -> dict[Any, Any]:
 
 
 def _kept(key: Any) -> bool:
-    return isinstance(key, tuple) and len(key) > 1 and key[0] == "disclosure" and key[1] in _KEPT
+    if key == "_invited":
+        return True
+    if not isinstance(key, tuple) or len(key) < 2:
+        return False
+    return (key[0] == "disclosure" and key[1] in _KEPT) or key[0] in _KEPT_RESULTS
 
 
 class _EarlierState(dict[Any, Any]):
@@ -1453,4 +1492,6 @@ __all__ = [
     "shared_get",
     "shared_set",
     "state_for",
+    "watched",
+    "watcher_seen",
 ]

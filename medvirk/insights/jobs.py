@@ -165,7 +165,7 @@ def report_pdf(job: Job, progress: Progress) -> JobResult:
         raise refused
     steps = {"layout": (1, _("Laying out the pages")), "write": (2, _("Writing the file"))}
     progress(0, 3, _("Working out the figures"))
-    results = _as_shown(survey, tree)
+    results = as_shown(survey, tree)
     try:
         overview = reports.overview(user, results, node_id, bench=national.benchmark(results))
     except NotReady:  # a part of the earlier decisions shown is gone: decide here, in the worker
@@ -183,7 +183,7 @@ def report_pdf(job: Job, progress: Progress) -> JobResult:
     )
 
 
-def _as_shown(survey: Any, tree: Any) -> SurveyResults:
+def as_shown(survey: Any, tree: Any) -> SurveyResults:
     """Return the round's results as its pages show them now: the current decisions, else the
     latest earlier ones ("being updated"; the request that started the job showed those, and
     the PDF it lays out is then read by the next download), else decided here in the worker."""
@@ -276,13 +276,17 @@ def prepared_results(*, user: Any, results: SurveyResults, next_url: str) -> Sur
     when they are made; else the worker is asked to make them (at once in tests and with the
     immediate task backend) and, meanwhile, the latest earlier decisions are shown with the
     counts they were made from (``results.stale``). Raises :class:`ResultsPending` when the
-    round has none yet.
+    round has none yet. While ``warm_results --watch`` runs (``disclosure.watched``), the
+    earlier decisions are shown without asking the job worker: the watcher decides the new
+    answers shortly, at a lower CPU priority than the web server (``updating_job`` is None).
     """
-    from .disclosure import latest
+    from .disclosure import latest, watched
 
     if results.disclosure.ready():
         return results
     survey = results.survey
+    if watched() and (earlier := latest(survey, results.tree, results.disclosure._state)) is not None:
+        return SurveyResults(survey, results.tree, disclosure=earlier)
     job = decide_start(user=user, survey=survey, next_url=next_url)
     if results.disclosure.ready():
         return results

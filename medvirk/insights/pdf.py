@@ -270,6 +270,38 @@ def _ahead_key(survey: Any) -> str:
     return f"mv-pdf-ahead:{survey.municipality_id}:{survey.pk}"
 
 
+#: Minutes a unit's report counts as asked for after a download: the worker lays out its new
+#: versions ahead as long (:func:`warm`).
+ASKED_MINUTES = 15
+
+
+def _asked_key(survey: Any) -> str:
+    return f"mv-pdf-asked:{survey.municipality_id}:{survey.pk}"
+
+
+def note_asked(survey: Any, unit_id: int) -> None:
+    """Note that a unit's report was downloaded (in the active language), for :func:`warm`.
+
+    One cache read per download, a write at most once a minute per report. Two processes noting
+    at the same moment may lose one's note: that report is then laid out in its next request.
+    """
+    store, key, now = _store(), _asked_key(survey), time.time()
+    asked = dict(store.get(key, {}))
+    report = (unit_id, get_language() or "nb")
+    if now - asked.get(report, 0) < 60:
+        return
+    asked = {r: t for r, t in asked.items() if now - t < ASKED_MINUTES * 60}
+    asked[report] = now
+    store.set(key, asked, KEEP_SECONDS)
+
+
+def _asked(survey: Any, languages: list[str]) -> list[tuple[int, str]]:
+    """Return the (unit, language) reports downloaded in the last :data:`ASKED_MINUTES`."""
+    now = time.time()
+    asked = _store().get(_asked_key(survey), {})
+    return sorted(r for r, when in asked.items() if now - when < ASKED_MINUTES * 60 and r[1] in languages)
+
+
 def warm(
     survey: Any, languages: list[str], *, every_minutes: float | None = None, seconds: float | None = None
 ) -> int:
@@ -278,9 +310,15 @@ def warm(
     Run by ``warm_results`` after the round's decisions are made (nothing before: pages read
     only decided figures). Once per data version of the round; with ``every_minutes`` (open
     rounds, whose answers change all the time) also at most that often. A pass over a round
-    done already costs two cache reads. After ``seconds`` it stops (having laid out one at
+    done already costs a few cache reads. After ``seconds`` it stops (having laid out one at
     least); the next call goes on (what is kept is not laid out again). District and
     municipality PDFs stay with their background job.
+
+    Between those passes, the reports downloaded lately (:func:`note_asked`) are laid out as a
+    download would show them now, whenever that changes: the current decisions, or the earlier
+    ones shown "being updated" while the worker decides new answers (:func:`_warm_asked`).
+    Without this, while respondents answered, each new decision's PDF was laid out in the
+    request twice, as current and then as being updated (bench/mixed, issue 21).
     """
     from .benchmark import prepare as prepare_benchmark
     from .reports import overview
@@ -288,13 +326,13 @@ def warm(
 
     results = SurveyResults(survey)
     if not results.disclosure.ready():
-        return 0
+        return _warm_asked(survey, languages)
     version = results.disclosure.data_version
     done = _store().get(_ahead_key(survey))
     if done is not None and (
         done[0] == version or (every_minutes is not None and time.time() - done[1] < every_minutes * 60)
     ):
-        return 0
+        return _warm_asked(survey, languages)
     made, deadline = 0, None if seconds is None else time.monotonic() + seconds
     leaves = [node for node in results.tree.nodes if not results.tree.children.get(node)]
     for language in languages:
@@ -311,6 +349,53 @@ def warm(
                     _keep(shown, key, _render(html, None))
                     made += 1
     _store().set(_ahead_key(survey), (version, time.time()), KEEP_SECONDS)
+    return made
+
+
+def _asked_done_key(survey: Any) -> str:
+    return f"mv-pdf-asked-done:{survey.municipality_id}:{survey.pk}"
+
+
+def _warm_asked(survey: Any, languages: list[str]) -> int:
+    """Lay out the reports downloaded lately as a download would show them now; return how many.
+
+    Once per decision shown (current or earlier) and set of such reports: a pass that finds
+    them done costs a few cache reads. Asks the worker for nothing and decides nothing.
+    """
+    from .benchmark import shown_benchmark
+    from .disclosure import NotReady
+    from .jobs import as_shown
+    from .reports import overview
+    from .selectors import survey_tree
+
+    asked = _asked(survey, languages)
+    if not asked:
+        return 0
+    tree = survey_tree(survey=survey)
+    asked = [(node, lang) for node, lang in asked if node in tree.nodes and not tree.children.get(node)]
+    shown = as_shown(survey, tree)
+    if not shown.disclosure.ready():
+        return 0  # no decision yet: nothing to show
+    done = (shown.disclosure.data_version, shown.stale, asked)
+    store = _store()
+    if store.get(_asked_done_key(survey)) == done:
+        return 0
+    made = 0
+    for language in sorted({lang for _unit, lang in asked}):
+        with translation.override(language):
+            results = as_shown(survey, tree)  # labels in this language
+            bench = shown_benchmark(results)
+            for node, _lang in (report for report in asked if report[1] == language):
+                try:
+                    view = overview(AHEAD, results, node, bench=bench)
+                except NotReady:  # the earlier decision lost a part: the next pass, or the request
+                    return made
+                html = report_html(view, results.policy.threshold)
+                key = _pdf_key(html)
+                if store.get(key) is None:
+                    _keep(view, key, _render(html, None))
+                    made += 1
+    store.set(_asked_done_key(survey), done, KEEP_SECONDS)
     return made
 
 

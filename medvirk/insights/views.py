@@ -216,6 +216,7 @@ def report_pdf(request: StaffRequest, survey_id: int) -> HttpResponse:
     bench = prepared_benchmark(user=request.user, results=results, next_url="")
     overview = reports.overview(request.user, results, node_id, bench=bench)
     threshold = results.policy.threshold
+    pdf.note_asked(results.survey, node_id)  # its next versions are laid out ahead (pdf.warm)
     kept = pdf.kept_pdf(overview, threshold, request)
     if kept is None and not pdf.laid_out_in_request(overview):
         return redirect(jobs.report_start(actor=request.user, results=results, node_id=node_id))

@@ -241,6 +241,20 @@ def test_an_earlier_decision_that_lost_a_part_is_never_a_500(
     disclosure.clear_cache()
 
 
+def _recording_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record every key read from the shared decision cache from here on."""
+    store = disclosure._persistent_store()
+    read: list[str] = []
+    get = store.get
+
+    def reading(key: str, *args: Any, **kwargs: Any) -> Any:
+        read.append(key)
+        return get(key, *args, **kwargs)
+
+    monkeypatch.setattr(store, "get", reading)
+    return read
+
+
 @pytest.mark.usefixtures("in_english")
 @override_settings(CACHES=SHARED)
 def test_while_answers_keep_arriving_a_worker_reads_the_earlier_decisions_once(
@@ -258,15 +272,7 @@ def test_while_answers_keep_arriving_a_worker_reads_the_earlier_decisions_once(
         first = _summary(client, survey, sol.pk).json()
         assert first["being_updated"] is True and first["group"]["respondents"] == 9
         answer(survey, sol, overall=5)  # more answers: a new data version, again not decided
-        store = disclosure._persistent_store()
-        read: list[str] = []
-        get = store.get
-
-        def reading(key: str, *args: Any, **kwargs: Any) -> Any:
-            read.append(key)
-            return get(key, *args, **kwargs)
-
-        monkeypatch.setattr(store, "get", reading)
+        read = _recording_reads(monkeypatch)
         again = _summary(client, survey, sol.pk).json()
         page = client.get(f"/results/{survey.pk}/?unit={sol.pk}")
         crosstab = client.get(f"/results/{survey.pk}/crosstab/?unit={sol.pk}&question=q_overall")
@@ -275,6 +281,98 @@ def test_while_answers_keep_arriving_a_worker_reads_the_earlier_decisions_once(
     assert crosstab.status_code == 200 and "Being updated." in crosstab.content.decode()
     assert read and not [key for key in read if key.startswith(f"mv-disclosure:{earlier}:")]
     disclosure.clear_cache()
+
+
+def _counting_figures(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Count every question's figures worked out (shown or hidden) from here on."""
+    from medvirk.insights import tables
+
+    made: list[str] = []
+    for name in ("question_figures", "hidden_figures"):
+        work = getattr(tables, name)
+
+        def counted(*args: Any, _work: Any = work, **kwargs: Any) -> Any:
+            made.append(args[0].key)
+            return _work(*args, **kwargs)
+
+        monkeypatch.setattr(tables, name, counted)
+    return made
+
+
+@pytest.mark.usefixtures("in_english")
+@override_settings(CACHES=SHARED)
+def test_a_decision_that_goes_out_of_date_is_not_read_or_worked_out_again(
+    demo: DemoData, client_as: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 21 (bench/mixed: the results API 4x slower while respondents answer). A web worker that
+    showed the current decisions keeps using what it read and worked out of them once a new answer
+    makes them the earlier ones shown while the worker decides, and works out no figure again on
+    the requests after: the API answers from the same decision, marked being updated."""
+    survey, sol, client = _nine_answers_decided(demo, client_as)
+    earlier = SurveyResults(survey).disclosure.data_version
+    _a_web_worker()
+    current = _summary(client, survey, sol.pk).json()  # read from the shared cache, as a worker does
+    assert current["being_updated"] is False
+    with override_settings(TASKS=DB_TASKS):
+        answer(survey, sol, overall=6)  # the decision above is out of date, the new one not made
+        _no_deciding(monkeypatch)
+        read = _recording_reads(monkeypatch)
+        made = _counting_figures(monkeypatch)
+        late = [_summary(client, survey, sol.pk).json() for _ in range(2)]
+    assert late[0] == late[1] and late[0]["being_updated"] is True
+    # Nine answers, as decided (number questions' medians wait for the new decision: today's answers).
+    for part in ("group", "questions"):
+        assert late[0][part] == current[part]
+    assert not [key for key in read if key.startswith(f"mv-disclosure:{earlier}:")]
+    assert made == []  # every figure as worked out while the decision was the current one
+
+
+@pytest.mark.usefixtures("in_english")
+@override_settings(CACHES=SHARED)
+def test_figures_of_earlier_decisions_are_worked_out_once_per_worker(
+    demo: DemoData, client_as: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker that first meets a decision as the earlier one works out its figures on the first
+    request only; the next requests (more answers, still being decided) read them."""
+    survey, sol, client = _nine_answers_decided(demo, client_as)
+    with override_settings(TASKS=DB_TASKS):
+        answer(survey, sol, overall=6)
+        _a_web_worker()
+        _no_deciding(monkeypatch)
+        made = _counting_figures(monkeypatch)
+        first = _summary(client, survey, sol.pk).json()
+        assert first["being_updated"] is True and made
+        made.clear()
+        answer(survey, sol, overall=5)  # another new data version, again not decided
+        again = _summary(client, survey, sol.pk).json()
+    assert again == first and made == []
+    disclosure.clear_cache()
+
+
+@pytest.mark.usefixtures("in_english")
+def test_while_warm_results_watches_new_answers_start_no_job(
+    demo: DemoData, client_as: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """bench/mixed (issue 21): every page after a new answer started a job that decided the round
+    again in the job worker, at full priority beside the web server, while ``warm_results
+    --watch`` (nice +10) decided the same answers. While the watcher runs, pages show the earlier
+    decisions and leave the new ones to it; when it is gone, they ask the job worker again."""
+    import time
+
+    survey, sol, client = _nine_answers_decided(demo, client_as)
+    jobs = Job.objects.count()
+    with override_settings(TASKS=DB_TASKS):
+        answer(survey, sol, overall=6)
+        _no_deciding(monkeypatch)
+        disclosure.watcher_seen(5)  # as warm_results --watch 5 does on every pass
+        late = _summary(client, survey, sol.pk).json()
+        page = client.get(f"/results/{survey.pk}/?unit={sol.pk}").content.decode()
+        assert late["being_updated"] is True and late["group"]["respondents"] == 9
+        assert "Being updated." in page and "?then=refresh" not in page  # no job to follow
+        assert Job.objects.count() == jobs
+        disclosure.shared_set(disclosure._WATCH_KEY, (time.time() - 61, 5))  # not seen for a minute
+        assert _summary(client, survey, sol.pk).json()["being_updated"] is True
+        assert Job.objects.filter(status=JobStatus.QUEUED).get().kind == DECIDE_JOB
 
 
 # A shared cache whose default timeout keeps nothing: only what is stored for a set time is kept.

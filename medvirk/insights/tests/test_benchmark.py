@@ -425,3 +425,37 @@ def test_a_small_pooled_cell_stays_withheld_when_the_last_pool_serves_new_answer
     assert poolings == [False, True] * 2
     counts = {o.key: o.count for o in figures.options}
     assert figures.n == 18 and counts["1"] is None  # two other parents' 1 (threshold 3): withheld
+
+
+def test_the_national_job_decides_the_round_only_while_no_other_process_does(
+    own: Survey, monkeypatch: Any
+) -> None:
+    """The national job a page starts decided the round beside ``warm_results`` and the page's own
+    decide job (bench/mixed, issue 21): it decides under the round's lock, as they do."""
+    import contextlib
+
+    from .. import benchmark as national
+    from ..disclosure import SurveyDisclosure
+
+    held: list[int] = []
+
+    @contextlib.contextmanager
+    def deciding(survey: Survey, *, wait: bool = True) -> Any:
+        assert wait  # a job waits for the other process, then finds its decisions
+        held.append(survey.pk)
+        try:
+            yield True
+        finally:
+            held.remove(survey.pk)
+
+    decided: list[list[int]] = []
+    decide = SurveyDisclosure.decide
+
+    def deciding_now(self: SurveyDisclosure, progress: Any = None) -> int:
+        decided.append(list(held))
+        return decide(self, progress)
+
+    monkeypatch.setattr(national, "deciding", deciding)
+    monkeypatch.setattr(SurveyDisclosure, "decide", deciding_now)
+    national.prepare(own)
+    assert decided == [[own.pk]] and held == []

@@ -131,18 +131,20 @@ def test_the_worker_lays_out_the_units_pdfs_ahead_and_a_download_then_only_reads
     own = client_as("leder.solsikken").get(f"/results/{survey.pk}/report.pdf?unit={sol.pk}")
     assert own.status_code == 200 and len(laid_out) == 4
 
-    # An open round: new answers are laid out again at most every few minutes.
+    # An open round: new answers are laid out again at most every few minutes, but the reports
+    # downloaded lately (both kindergartens' in English here) at once.
     answer(survey, sol, overall=2)
     _decided(survey)
-    assert pdf.warm(survey, ["en"], every_minutes=10) == 0
     # Solsikken's; Sørbyen's report shows nothing that changed (the same HTML): kept already.
-    assert pdf.warm(survey, ["en"], every_minutes=0) == 1
+    assert pdf.warm(survey, ["en"], every_minutes=10) == 1
+    assert pdf.warm(survey, ["en"], every_minutes=0) == 0  # the whole pass finds both kept
     assert client.get(f"/results/{survey.pk}/report.pdf?unit={sol.pk}").status_code == 200
     assert len(laid_out) == 5
 
     # warm_results does it after deciding (off in the test settings: WeasyPrint takes seconds).
     from medvirk.insights.management.commands.warm_results import Command
 
+    caches["default"].delete(pdf._asked_key(survey))  # nobody downloaded one lately
     settings.REPORTS_AHEAD, settings.LANGUAGES = True, [("en", "English")]
     answer(survey, sor, overall=3)
     Command(stdout=io.StringIO()).pass_once([survey.pk], quiet=True)  # open: laid out a moment ago
@@ -193,3 +195,32 @@ def test_a_long_unit_report_not_kept_is_laid_out_by_the_job_never_in_the_request
         assert job.status == JobStatus.DONE and len(laid_out) == 2 and "Being updated." in laid_out[-1]
         again = client.get(url)
         assert again.status_code == 200 and again.content == job.result_file.read() and len(laid_out) == 2
+
+
+def test_the_worker_lays_out_a_report_asked_for_lately_as_its_next_download_shows_it(
+    demo: DemoData, client_as: Any, laid_out: list[str]
+) -> None:
+    """bench/mixed (issue 21): while respondents answered, every new decision's PDF was laid out in
+    a request, once as current and again as "being updated" after the next answer. The worker
+    lays out the reports downloaded lately as the next download shows them, whenever that changes."""
+    sol, sor = demo.units["Solsikken barnehage"], demo.units["Sørbyen barnehage"]
+    survey = make_survey(demo, units=[sol, sor])
+    answer_many(survey, sol, [3, 4, 5, 6, 6, 5])
+    answer_many(survey, sor, [4, 4, 5, 5, 6, 6])
+    _decided(survey)
+    assert pdf.warm(survey, ["en"], every_minutes=10) == 2  # the round's first pass: every unit
+    client = client_as("admin")
+    url = f"/results/{survey.pk}/report.pdf?unit={sol.pk}"
+    assert client.get(url).status_code == 200 and len(laid_out) == 2  # read; Solsikken's is asked for
+    with override_settings(TASKS=DB_TASKS):  # the new answers are not decided yet
+        answer(survey, sol, overall=2)
+        assert pdf.warm(survey, ["en"], every_minutes=10) == 1  # Solsikken's only, being updated
+        assert len(laid_out) == 3 and "Being updated." in laid_out[-1]
+        assert pdf.warm(survey, ["en"], every_minutes=10) == 0  # once per decision shown
+        answer(survey, sol, overall=3)  # still the same earlier decision shown: nothing new
+        assert pdf.warm(survey, ["en"], every_minutes=10) == 0
+        late = client.get(url)
+        assert late.status_code == 200 and late.content.startswith(b"%PDF") and len(laid_out) == 3
+        _decided(survey)  # the worker's new decision, current until the next answer
+        assert pdf.warm(survey, ["en"], every_minutes=10) == 1 and "Being updated." not in laid_out[-1]
+        assert client.get(url).status_code == 200 and len(laid_out) == 4  # read, not laid out

@@ -22,7 +22,10 @@ Then it lays out the report PDFs of the round's units in every language of the s
 
 A round that another process decides at the moment (a job a page started) is passed over until
 the next pass (``disclosure.deciding``): never decided twice side by side. With ``--watch`` it
-runs at a lower CPU priority (nice +10) than the web server, whose requests come first.
+runs at a lower CPU priority (nice +10) than the web server, whose requests come first, and
+says so in the shared cache on every pass and question (``disclosure.watcher_seen``): pages
+showing earlier decisions "being updated" then ask the job worker for nothing (it decided the
+same answers again at full priority; bench/mixed, issue 21).
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ from django.db import close_old_connections
 
 from medvirk.core.actors import SystemActor
 from medvirk.insights import benchmark, equity_ahead, pdf
-from medvirk.insights.disclosure import deciding
+from medvirk.insights.disclosure import deciding, watcher_seen
 from medvirk.insights.tables import SurveyResults
 from medvirk.surveys import services as survey_services
 from medvirk.surveys.models import Survey, SurveyStatus
@@ -68,14 +71,23 @@ class Command(BaseCommand):
         if options["watch"] is None:
             self.pass_once(options["survey"], quiet=False)
             return
-        interval = max(1.0, options["watch"])
+        interval = self.watching = max(1.0, options["watch"])
         # Deciding a round with new answers takes this process a core for minutes; web requests
         # on the same host come first (bench/mixed, issue 21). Not below: it only lowers.
         os.nice(WATCH_NICENESS)
         while True:  # stopped by a signal, like db_worker
             close_old_connections()
+            watcher_seen(interval)  # pages then leave the new answers' decisions to this process
             self.pass_once(options["survey"], quiet=True)
             time.sleep(interval)
+
+    #: ``--watch``'s interval (seconds), None for a single pass.
+    watching: float | None = None
+
+    def _alive(self, done: int, total: int) -> None:
+        """Say again, after each question decided, that the watcher runs (a round takes minutes)."""
+        if self.watching is not None:
+            watcher_seen(self.watching)
 
     def pass_once(self, only: list[int] | None, *, quiet: bool) -> None:
         # Responses received through public links wait for the job worker to store them; after a
@@ -93,7 +105,7 @@ class Command(BaseCommand):
                     if not quiet:
                         self.stdout.write(f"survey {survey.pk}: being decided by another process")
                     return None
-                made = SurveyResults(survey).disclosure.decide()
+                made = SurveyResults(survey).disclosure.decide(progress=self._alive)
             made += benchmark.warm(survey, languages, versions)
             if survey.status == SurveyStatus.CLOSED:
                 made += equity_ahead.warm(survey, languages)
