@@ -17,6 +17,7 @@ background the case handler's record has (``bydel``, ``aldersgruppe``, ``innvand
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -26,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from medvirk.common import csvpreview, languages
 from medvirk.common.norway import validate_org_number
-from medvirk.core.csv_import import CsvUnreadable, cell_reader, open_csv
+from medvirk.core.csv_import import cell_reader, preview_csv
 from medvirk.core.errors import ServiceError
 from medvirk.core.uploads import preview_rows_load
 
@@ -34,8 +35,6 @@ from .enums import ChoiceErrorCode
 from .models import Approval, ChoiceService, Client
 from .services import Background, clean_alias, clean_background
 
-MAX_BYTES = 2_000_000
-MAX_ROWS = 5000
 SIGNING_SALT = "medvirk.choice.import"
 SIGNATURE_MAX_AGE = 3600
 
@@ -111,26 +110,26 @@ class _Providers:
 
 def parse_csv(data: bytes, *, service: ChoiceService) -> ImportPreview:
     """Read a CSV file of current clients into a preview with every problem per line."""
-    try:
-        file = open_csv(data, max_bytes=MAX_BYTES)
-    except CsvUnreadable as problem:
-        return ImportPreview([], [problem.message], problem.encoding, problem.delimiter)
-    columns = file.columns(COLUMN_ALIASES)
-    if any(key not in columns for key in REQUIRED):
-        message = _("The first line must name the columns, with at least “alias”, “leverandør” and “fra”.")
-        return ImportPreview([], [message], file.encoding, file.delimiter)
-    providers = _Providers(service)
-    existing = {a.casefold() for a in Client.objects.filter(service=service).values_list("alias", flat=True)}
-    seen: dict[str, int] = {}
-    rows: list[ImportRow] = []
-    try:
-        for line, cells in file.lines(max_rows=MAX_ROWS):
-            rows.append(_row(line, cells, columns, service, providers, existing, seen))
-    except CsvUnreadable as problem:
-        return ImportPreview(rows, [problem.message], file.encoding, file.delimiter)
-    if not rows:
-        return ImportPreview([], [_("The file has no clients.")], file.encoding, file.delimiter)
-    return ImportPreview(rows, encoding=file.encoding, delimiter=file.delimiter)
+
+    def reader(columns: dict[str, int]) -> Callable[[int, list[str]], ImportRow]:
+        providers = _Providers(service)
+        existing = {
+            a.casefold() for a in Client.objects.filter(service=service).values_list("alias", flat=True)
+        }
+        seen: dict[str, int] = {}
+        return lambda line, cells: _row(line, cells, columns, service, providers, existing, seen)
+
+    preview = preview_csv(
+        ImportPreview,
+        data,
+        aliases=COLUMN_ALIASES,
+        required=REQUIRED,
+        missing=_("The first line must name the columns, with at least “alias”, “leverandør” and “fra”."),
+        reader=reader,
+    )
+    if not preview.rows and not preview.errors:
+        preview.errors = [_("The file has no clients.")]
+    return preview
 
 
 def _row(

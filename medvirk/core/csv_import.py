@@ -10,14 +10,22 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django.utils.translation import gettext as _
 
+from medvirk.common.csvpreview import ImportPreview
 from medvirk.common.csvtext import sniff_delimiter
 
 from .uploads import UploadRefused, read_text
+
+P = TypeVar("P", bound=ImportPreview[Any])
+
+# The limits of the imports of rows (clients, volunteers, organisations).
+IMPORT_MAX_BYTES = 2_000_000
+IMPORT_MAX_ROWS = 5000
 
 
 class CsvUnreadable(Exception):
@@ -93,3 +101,36 @@ def open_csv(data: bytes, *, max_bytes: int) -> CsvFile:
             _("The file could not be read as CSV."), encoding=decoded.encoding, delimiter=delimiter
         ) from None
     return CsvFile(decoded.encoding, delimiter, header, reader)
+
+
+def preview_csv(
+    preview: Callable[..., P],
+    data: bytes,
+    *,
+    aliases: Mapping[str, tuple[str, ...]],
+    required: Collection[str],
+    missing: str,
+    reader: Callable[[dict[str, int]], Callable[[int, list[str]], Any]],
+    max_bytes: int = IMPORT_MAX_BYTES,
+    max_rows: int = IMPORT_MAX_ROWS,
+) -> P:
+    """Read an uploaded CSV file into ``preview``: the file's problem, or one row a data line.
+
+    ``missing`` says so when the first line does not name every ``required`` column; ``reader``
+    gets the columns found and returns what reads one line (its number and cells) into a row.
+    """
+    try:
+        file = open_csv(data, max_bytes=max_bytes)
+    except CsvUnreadable as problem:
+        return preview([], [problem.message], problem.encoding, problem.delimiter)
+    columns = file.columns(aliases)
+    if any(key not in columns for key in required):
+        return preview([], [missing], file.encoding, file.delimiter)
+    row = reader(columns)
+    rows: list[Any] = []
+    try:
+        for line, cells in file.lines(max_rows=max_rows):
+            rows.append(row(line, cells))
+    except CsvUnreadable as problem:
+        return preview(rows, [problem.message], file.encoding, file.delimiter)
+    return preview(rows, encoding=file.encoding, delimiter=file.delimiter)

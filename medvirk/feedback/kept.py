@@ -34,6 +34,11 @@ class Kept(Generic[T]):
     def _store() -> Any:
         return caches[CACHE] if CACHE in settings.CACHES else None
 
+    def _shared(self, name: str) -> Any:
+        """Return what the shared cache holds under ``name`` (None without one)."""
+        store = self._store()
+        return store.get(name) if store is not None else None
+
     def _remember(self, key: str, value: T) -> None:
         with self._lock:
             self._items[key] = value
@@ -46,8 +51,7 @@ class Kept(Generic[T]):
         with self._lock:
             value = self._items.get(key)
         if value is None:
-            store = self._store()
-            value = store.get(f"{self.prefix}:{key}") if store is not None else None
+            value = self._shared(f"{self.prefix}:{key}")
             if value is not None:
                 self._remember(key, value)
         return value
@@ -57,8 +61,7 @@ class Kept(Generic[T]):
         with self._lock:
             key = self._latest.get(frame)
         if key is None:
-            store = self._store()
-            key = store.get(f"{self.prefix}-latest:{frame}") if store is not None else None
+            key = self._shared(f"{self.prefix}-latest:{frame}")
         return self.get(key) if key is not None else None
 
     def keep(self, key: str, frame: str, value: T) -> None:

@@ -9,6 +9,7 @@ outside Medvirk, and that statement is stored as their consent text.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from medvirk.common import csvpreview
 from medvirk.common.dimensions import PREFER_NOT_TO_SAY
-from medvirk.core.csv_import import CsvUnreadable, cell_reader, open_csv
+from medvirk.core.csv_import import cell_reader, preview_csv
 from medvirk.core.uploads import preview_rows_load
 from medvirk.orgs.models import Municipality
 
@@ -27,8 +28,6 @@ from .choices import FEATURES, feature_choices
 from .enums import PanelsErrorCode
 from .models import Volunteer
 
-MAX_BYTES = 2_000_000
-MAX_ROWS = 5000
 SIGNING_SALT = "medvirk.panels.import"
 SIGNATURE_MAX_AGE = 3600
 
@@ -73,24 +72,21 @@ def _lookup(municipality: Municipality) -> dict[str, dict[str, str]]:
 
 def parse_csv(data: bytes, *, municipality: Municipality) -> ImportPreview:
     """Read the file into a preview; nothing is stored."""
-    try:
-        file = open_csv(data, max_bytes=MAX_BYTES)
-    except CsvUnreadable as problem:
-        return ImportPreview([], [problem.message], problem.encoding, problem.delimiter)
-    columns = file.columns(COLUMN_ALIASES)
-    if "name" not in columns or "email" not in columns:
-        message = _("The first line must name the columns, with at least “navn” and “e-post”.")
-        return ImportPreview([], [message], file.encoding, file.delimiter)
-    lookup = _lookup(municipality)
-    existing = set(Volunteer.objects.filter(municipality=municipality).values_list("email", flat=True))
-    seen: dict[str, int] = {}
-    rows: list[ImportRow] = []
-    try:
-        for line, cells in file.lines(max_rows=MAX_ROWS):
-            rows.append(_row(line, cells, columns, lookup, existing, seen))
-    except CsvUnreadable as problem:
-        return ImportPreview(rows, [problem.message], file.encoding, file.delimiter)
-    return ImportPreview(rows, encoding=file.encoding, delimiter=file.delimiter)
+
+    def reader(columns: dict[str, int]) -> Callable[[int, list[str]], ImportRow]:
+        lookup = _lookup(municipality)
+        existing = set(Volunteer.objects.filter(municipality=municipality).values_list("email", flat=True))
+        seen: dict[str, int] = {}
+        return lambda line, cells: _row(line, cells, columns, lookup, existing, seen)
+
+    return preview_csv(
+        ImportPreview,
+        data,
+        aliases=COLUMN_ALIASES,
+        required=("name", "email"),
+        missing=_("The first line must name the columns, with at least “navn” and “e-post”."),
+        reader=reader,
+    )
 
 
 def _row(

@@ -9,6 +9,7 @@ the confirm step.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from medvirk.common import csvpreview
 from medvirk.common.norway import validate_org_number
-from medvirk.core.csv_import import CsvUnreadable, cell_reader, open_csv
+from medvirk.core.csv_import import cell_reader, preview_csv
 from medvirk.core.uploads import preview_rows_load
 from medvirk.orgs.models import Municipality
 
@@ -26,8 +27,6 @@ from .models import Organisation
 from .services import org_number_message
 from .types import OrganisationKind
 
-MAX_BYTES = 2_000_000
-MAX_ROWS = 5000
 SIGNING_SALT = "medvirk.partners.import"
 SIGNATURE_MAX_AGE = 3600
 
@@ -90,28 +89,24 @@ def kind_for(category: str) -> str:
 
 def parse_csv(data: bytes, *, municipality: Municipality) -> ImportPreview:
     """Read a CSV file into a preview; every row gets a status and readable messages."""
-    try:
-        file = open_csv(data, max_bytes=MAX_BYTES)
-    except CsvUnreadable as problem:
-        return ImportPreview([], [problem.message], problem.encoding, problem.delimiter)
-    encoding, delimiter = file.encoding, file.delimiter
-    columns = file.columns(COLUMN_ALIASES)
-    if "name" not in columns or "org_number" not in columns:
-        message = _("The first line must name the columns, with at least “organisasjonsnummer” and “navn”.")
-        return ImportPreview([], [message], encoding, delimiter)
-    existing = set(
-        Organisation.objects.filter(municipality=municipality)
-        .exclude(org_number="")
-        .values_list("org_number", flat=True)
+
+    def reader(columns: dict[str, int]) -> Callable[[int, list[str]], ImportRow]:
+        existing = set(
+            Organisation.objects.filter(municipality=municipality)
+            .exclude(org_number="")
+            .values_list("org_number", flat=True)
+        )
+        seen: dict[str, int] = {}
+        return lambda line, cells: _row(line, cells, columns, existing, seen)
+
+    return preview_csv(
+        ImportPreview,
+        data,
+        aliases=COLUMN_ALIASES,
+        required=("name", "org_number"),
+        missing=_("The first line must name the columns, with at least “organisasjonsnummer” and “navn”."),
+        reader=reader,
     )
-    seen: dict[str, int] = {}
-    rows: list[ImportRow] = []
-    try:
-        for line, cells in file.lines(max_rows=MAX_ROWS):
-            rows.append(_row(line, cells, columns, existing, seen))
-    except CsvUnreadable as problem:
-        return ImportPreview(rows, [problem.message], encoding, delimiter)
-    return ImportPreview(rows, encoding=encoding, delimiter=delimiter)
 
 
 def _row(
