@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from medvirk.accounts.access import row_or_404
@@ -34,7 +34,7 @@ from medvirk.population.selectors import (
     user_counts_for,
 )
 from medvirk.population.selectors import category_label as population_category_label
-from medvirk.surveys.models import BG_FIELDS, Survey, SurveyQuestion, SurveyStatus
+from medvirk.surveys.models import BG_FIELDS, Survey, SurveyQuestion, SurveyStatus, SurveyUnit
 
 from .disclosure import NOT_STATED, category_keys, cell_key, disclosure_for
 
@@ -425,19 +425,22 @@ def _report(
 
 
 def surveys_for_unit(unit: OrgUnit) -> Any:
-    """Return closed survey rounds that ran at or below ``unit`` (results only after closing)."""
-    return (
-        Survey.objects.filter(
-            municipality_id=unit.municipality_id,
-            status=SurveyStatus.CLOSED,
-            survey_units__unit__path__startswith=unit.path,
-            # in the same filter, so the same joins: each joined table named by the municipality
-            survey_units__municipality_id=F("municipality_id"),
-            survey_units__unit__municipality_id=F("municipality_id"),
-        )
-        .distinct()
-        .order_by("-created_on", "-id")
+    """Return closed survey rounds that ran at or below ``unit`` (results only after closing).
+
+    An EXISTS over the round's units, not a join and DISTINCT: DISTINCT sorted every joined
+    row by every column, the round's whole definition included (40 units: 593 buffers, 5–15 ms
+    of the equity report's 30–70 ms, bench/national).
+    """
+    ran_here = SurveyUnit.objects.filter(
+        survey_id=OuterRef("pk"),
+        unit__path__startswith=unit.path,
+        # every table named by the municipality, so the statement routes to one shard
+        municipality_id=unit.municipality_id,
+        unit__municipality_id=unit.municipality_id,
     )
+    return Survey.objects.filter(
+        Exists(ran_here), municipality_id=unit.municipality_id, status=SurveyStatus.CLOSED
+    ).order_by("-created_on", "-id")
 
 
 def access_survey_for_unit(unit: OrgUnit, survey_id: Any) -> Any:
