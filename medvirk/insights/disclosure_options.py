@@ -54,7 +54,7 @@ from medvirk.analysis.suppression import (
 )
 from medvirk.surveys.types import Scale, question_type
 
-from .disclosure import ANSWER, Marginals, _add_tree, _Shape
+from .disclosure import ANSWER, Marginals, _add_tree, _is_answer, _Shape
 from .questions import DONT_KNOW, QuestionInfo
 from .selectors import Registry
 
@@ -266,10 +266,6 @@ def _answer_side(key: str) -> bool:
     return key.startswith((ANSWER, "o", "t", _NOT_CHOSEN))
 
 
-def _is_answers(key: str) -> bool:
-    return key.startswith(ANSWER)
-
-
 def decide_options(
     table: Table,
     respondents: SuppressedTable,
@@ -341,7 +337,7 @@ def _decide_options(
     known = [d.key for d in respondents.decisions if d.shown] + shown_answers
     hide = [d.key for d in respondents.decisions if not d.shown] + [ANSWER + key for key in hidden_groups]
     hide += figures_hidden + [d.key for d in first.decisions if not d.shown and _families_of(d.key)]
-    linked = table.unprotected(_is_answers)
+    linked = table.unprotected(_is_answer)
     decided = suppress(
         linked,
         policy,
