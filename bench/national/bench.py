@@ -429,6 +429,8 @@ def serve(warm_up: bool = True) -> None:
         assert SurveyDisclosure(survey).ready(), "run `bench.py prepare` on this database first"
         if warm_up:
             run("breakdown")  # imports, templates: what a server has done before its first request
+        else:
+            _restart()  # the check above read the decisions into this process: forget them
         print(json.dumps({"ready": connection.settings_dict["NAME"]}), flush=True)
         for line in sys.stdin:
             command = line.split()
