@@ -114,6 +114,17 @@ def _drop(db_url: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def _jobs_since(db_url: str, since: dt.datetime) -> dict[str, int]:
+    """Return the background jobs created since ``since`` by kind (pages start them; issue 21)."""
+    import psycopg
+
+    with psycopg.connect(db_url) as conn:
+        rows = conn.execute(
+            "SELECT kind, count(*) FROM core_job WHERE created_at >= %s GROUP BY kind ORDER BY kind", [since]
+        ).fetchall()
+    return {kind: n for kind, n in rows}
+
+
 def _manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([harness.PYTHON, "manage.py", *args], cwd=harness.ROOT, env=env, check=True,
                    stdout=subprocess.DEVNULL)  # fmt: skip
@@ -381,12 +392,14 @@ def main() -> None:
             harness.gunicorn(env_log, workers=args.workers, extra_args=logged) as server,
         ):
             load_before = os.getloadavg()
+            phases_start = dt.datetime.now(dt.UTC)
             bench = Mixed(server.base, setup, args)
             idle, idle_s, load_idle = asyncio.run(bench.phase("idle", args.seconds, 0))
             mixed, mixed_s, load_mixed = asyncio.run(bench.phase("mixed", args.seconds, args.respondents))
         inside = benchlog.read(log)
         for stats in (idle, mixed):
             stats.worker = {rid: seconds for rid, (_status, seconds) in inside.items()}
+    jobs = _jobs_since(args.db, phases_start)
     if args.drop:
         _drop(args.db)
 
@@ -412,7 +425,10 @@ def main() -> None:
         f"p95 {_ms(mixed.pct('POST a response', 95))} ms, over 5 s: {mixed.slow('POST a response')}; "
         f"opening the form p95 {_ms(mixed.pct('GET the form', 95))} ms). The results API said "
         f"\"being updated\" in {idle.flags[api]} of {len(idle.lat[api])} answers idle, "
-        f"{mixed.flags[api]} of {len(mixed.lat[api])} mixed.",
+        f"{mixed.flags[api]} of {len(mixed.lat[api])} mixed. Background jobs created during both "
+        "phases (pages start them for what is not made yet; while warm_results --watch runs, none "
+        "for decisions it makes): "
+        + (", ".join(f"{kind} {n}" for kind, n in jobs.items()) or "none") + ".",
         "",
         *table(idle, mixed, names),
         "",
