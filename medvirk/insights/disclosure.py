@@ -809,7 +809,10 @@ class SurveyDisclosure:
             rows = (
                 (responses.filter(counted_responses()) if counted else responses)
                 .values_list(*columns)
-                .annotate(n=Count("id"))
+                # COUNT(*), not COUNT("id"): every column read is in surveys_resp_complete_bg, so
+                # PostgreSQL can count from the index alone instead of visiting each row's heap
+                # page for its id (19,366 against 316 buffers at 3 M responses, bench/national).
+                .annotate(n=Count("*"))
                 .order_by()
             )
             for unit_id, *values, n in _rows(rows):

@@ -194,7 +194,8 @@ def complete_answers(survey: Survey) -> QuerySet[Answer]:
 def respondent_counts(*, survey: Survey, by: str | None = None) -> dict[tuple[int, str], int]:
     """Return complete responses per (survey unit, background category or "")."""
     columns = ["unit_id"] + ([BG_COLUMNS[by]] if by else [])
-    rows = complete_responses(survey).values(*columns).annotate(n=Count("id")).order_by()
+    # COUNT(*): the columns are all in the partial index, so it can be counted from the index alone.
+    rows = complete_responses(survey).values(*columns).annotate(n=Count("*")).order_by()
     return {(r["unit_id"], r[BG_COLUMNS[by]] if by else ""): r["n"] for r in rows}
 
 
