@@ -369,6 +369,7 @@ def test_while_warm_results_watches_new_answers_start_no_job(
         page = client.get(f"/results/{survey.pk}/?unit={sol.pk}").content.decode()
         assert late["being_updated"] is True and late["group"]["respondents"] == 9
         assert "Being updated." in page and "?then=refresh" not in page  # no job to follow
+        assert "Load the page again in a minute or two to see the new figures." in page  # so say how
         assert Job.objects.count() == jobs
         disclosure.shared_set(disclosure._WATCH_KEY, (time.time() - 61, 5))  # not seen for a minute
         assert _summary(client, survey, sol.pk).json()["being_updated"] is True
