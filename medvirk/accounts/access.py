@@ -18,7 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from medvirk.core.actors import SystemActor
-from medvirk.core.errors import CoreErrorCode, ErrorCode, ServiceError
+from medvirk.core.errors import CoreErrorCode, ServiceError
 from medvirk.core.models import Job
 from medvirk.core.tenancy import co_located
 from medvirk.orgs.models import Municipality, OrgUnit
@@ -174,11 +174,11 @@ def units_for_new_work(user: Any, perm: Perm) -> QuerySet[OrgUnit]:
     return open_for_new_work(units_for(user, perm))
 
 
-def ensure_open_for_new_work(unit: OrgUnit, *, code: ErrorCode, field: str | None = None) -> None:
+def ensure_open_for_new_work(unit: OrgUnit, *, field: str | None = None) -> None:
     """Refuse new work (a survey round, a role, a unit below it) on a unit closed by the import."""
     if unit.closed_on is not None:
         raise ServiceError(
-            code,
+            CoreErrorCode.UNIT_CLOSED,
             _("%(unit)s is closed: it cannot be chosen for new surveys, roles or units.") % {"unit": unit},
             field=field,
         )

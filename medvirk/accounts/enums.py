@@ -20,7 +20,6 @@ class AccountsErrorCode(ErrorCode):
     NO_MUNICIPALITY = "no_municipality"
     ORG_NUMBER_INVALID = "org_number_invalid"
     UNIT_CODE_TAKEN = "unit_code_taken"
-    UNIT_CLOSED = "unit_closed"
     PARENT_INVALID = "parent_invalid"
     PARENT_IN_SUBTREE = "parent_in_subtree"
     RETENTION_INVALID = "retention_invalid"

@@ -105,7 +105,7 @@ def role_grant(*, actor: Actor, user: User, unit: OrgUnit, role: str) -> RoleAss
         raise ServiceError(
             AccountsErrorCode.USER_INVALID, _("Choose a user in your own municipality."), field="user"
         )
-    ensure_open_for_new_work(unit, code=AccountsErrorCode.UNIT_CLOSED, field="unit")
+    ensure_open_for_new_work(unit, field="unit")
     existing = RoleAssignment.objects.filter(
         municipality_id=unit.municipality_id, user=user, unit=unit, role=role
     ).first()

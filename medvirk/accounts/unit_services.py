@@ -94,7 +94,7 @@ def unit_create(
 ) -> OrgUnit:
     """Create a unit below ``parent``; the actor needs ``ORG_MANAGE`` on ``parent``."""
     ensure_can(actor, Perm.ORG_MANAGE, parent, _("You cannot add units here."), field="parent")
-    ensure_open_for_new_work(parent, code=AccountsErrorCode.UNIT_CLOSED, field="parent")
+    ensure_open_for_new_work(parent, field="parent")
     if kind == UnitKind.MUNICIPALITY:
         raise ServiceError(
             AccountsErrorCode.KIND_INVALID, _("A municipality can have only one top unit."), field="kind"
@@ -214,7 +214,7 @@ def unit_move(*, actor: Actor, unit: OrgUnit, new_parent: OrgUnit) -> OrgUnit:
         )
     ensure_can(actor, Perm.ORG_MANAGE, new_parent, _("You cannot move units here."), field="parent")
     if new_parent.pk != unit.parent_id:
-        ensure_open_for_new_work(new_parent, code=AccountsErrorCode.UNIT_CLOSED, field="parent")
+        ensure_open_for_new_work(new_parent, field="parent")
     if new_parent.pk == unit.parent_id:
         return unit
     _check_name(municipality=unit.municipality, parent=new_parent, name=unit.name, exclude=unit.pk)

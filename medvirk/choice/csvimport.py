@@ -31,7 +31,6 @@ from medvirk.core.csv_import import cell_reader, preview_csv
 from medvirk.core.errors import ServiceError
 from medvirk.core.uploads import preview_rows_load
 
-from .enums import ChoiceErrorCode
 from .models import Approval, ChoiceService, Client
 from .services import Background, clean_alias, clean_background
 
@@ -218,6 +217,4 @@ def sign_rows(preview: ImportPreview, service: ChoiceService) -> str:
 
 def unsign_rows(token: str, service: ChoiceService) -> list[dict[str, Any]]:
     """Return the signed rows; raise ServiceError when tampered with, too old or for another service."""
-    return preview_rows_load(
-        token, salt=_salt(service), max_age=SIGNATURE_MAX_AGE, code=ChoiceErrorCode.BAD_SIGNATURE
-    )
+    return preview_rows_load(token, salt=_salt(service), max_age=SIGNATURE_MAX_AGE)

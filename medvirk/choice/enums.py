@@ -17,7 +17,6 @@ class ChoiceErrorCode(ErrorCode):
     ALREADY_CHOSEN = "already_chosen"
     ALREADY_HANDLED = "already_handled"
     AREA_NOT_SERVED = "area_not_served"
-    BAD_SIGNATURE = "bad_signature"
     CAPACITY_FULL = "capacity_full"
     CLIENT_ENDED = "client_ended"
     DEADLINE_NOT_PASSED = "deadline_not_passed"

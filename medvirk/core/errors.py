@@ -22,6 +22,10 @@ class CoreErrorCode(ErrorCode):
 
     #: The actor lacks the permission the service checks (the API answers 403).
     FORBIDDEN = "forbidden"
+    #: An import preview's signed rows were changed or are too old (``uploads.preview_rows_load``).
+    BAD_SIGNATURE = "bad_signature"
+    #: New work on a unit the organisation import closed (``accounts.access.ensure_open_for_new_work``).
+    UNIT_CLOSED = "unit_closed"
 
 
 #: HTTP status of a code when the raise does not give one: the refusals of a service's own

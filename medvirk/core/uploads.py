@@ -40,7 +40,7 @@ from medvirk.common.textfiles import (
     load_json,
 )
 
-from .errors import ErrorCode, ServiceError
+from .errors import CoreErrorCode, ErrorCode, ServiceError
 
 logger = logging.getLogger(__name__)
 
@@ -111,10 +111,12 @@ def refusal(error: TextFileError, *, field: str = "file") -> UploadRefused:
     return UploadRefused(UploadErrorCode(error.code.value), text_problem(error), field=field)
 
 
-def preview_rows_load(token: str, *, salt: str, max_age: int, code: ErrorCode) -> list[Any]:
+def preview_rows_load(
+    token: str, *, salt: str, max_age: int, code: ErrorCode = CoreErrorCode.BAD_SIGNATURE
+) -> list[Any]:
     """Return the rows an import preview signed into its confirm form (``signing.dumps``).
 
-    Tampered with, or older than ``max_age`` seconds: a ``ServiceError`` with the module's ``code``.
+    Tampered with, or older than ``max_age`` seconds: a ``ServiceError`` with ``code``.
     """
     try:
         rows = signing.loads(token, salt=salt, max_age=max_age)

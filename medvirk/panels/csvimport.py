@@ -25,7 +25,6 @@ from medvirk.core.uploads import preview_rows_load
 from medvirk.orgs.models import Municipality
 
 from .choices import FEATURES, feature_choices
-from .enums import PanelsErrorCode
 from .models import Volunteer
 
 SIGNING_SALT = "medvirk.panels.import"
@@ -137,6 +136,4 @@ def sign_rows(rows: list[ImportRow]) -> str:
 
 def unsign_rows(token: str) -> list[dict[str, str]]:
     """Return the signed rows; raise ServiceError when tampered with or too old."""
-    return preview_rows_load(
-        token, salt=SIGNING_SALT, max_age=SIGNATURE_MAX_AGE, code=PanelsErrorCode.BAD_SIGNATURE
-    )
+    return preview_rows_load(token, salt=SIGNING_SALT, max_age=SIGNATURE_MAX_AGE)

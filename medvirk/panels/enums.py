@@ -15,7 +15,6 @@ class PanelsErrorCode(ErrorCode):
     ALREADY_DECLINED = "already_declined"
     BAD_BOUNDS = "bad_bounds"
     BAD_FEATURE = "bad_feature"
-    BAD_SIGNATURE = "bad_signature"
     BAD_SIZE = "bad_size"
     CHOOSE_ONE = "choose_one"
     CONSENT_REQUIRED = "consent_required"

@@ -22,7 +22,6 @@ from medvirk.core.csv_import import cell_reader, preview_csv
 from medvirk.core.uploads import preview_rows_load
 from medvirk.orgs.models import Municipality
 
-from .enums import PartnersErrorCode
 from .models import Organisation
 from .services import org_number_message
 from .types import OrganisationKind
@@ -146,6 +145,4 @@ def sign_rows(rows: list[ImportRow]) -> str:
 
 def unsign_rows(token: str) -> list[dict[str, Any]]:
     """Return the signed rows; raise ServiceError when tampered with or too old."""
-    return preview_rows_load(
-        token, salt=SIGNING_SALT, max_age=SIGNATURE_MAX_AGE, code=PartnersErrorCode.BAD_SIGNATURE
-    )
+    return preview_rows_load(token, salt=SIGNING_SALT, max_age=SIGNATURE_MAX_AGE)

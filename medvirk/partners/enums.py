@@ -12,7 +12,6 @@ class PartnersErrorCode(ErrorCode):
     """Codes of the errors ``partners``'s services raise (the API returns them as ``code``)."""
 
     ALREADY_DECIDED = "already_decided"
-    BAD_SIGNATURE = "bad_signature"
     CONSENT_REQUIRED = "consent_required"
     CONTACT_REQUIRED = "contact_required"
     DUPLICATE_ORG_NUMBER = "duplicate_org_number"

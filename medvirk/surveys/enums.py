@@ -35,7 +35,6 @@ class SurveysErrorCode(ErrorCode):
     THRESHOLD_LOW = "threshold_low"
     TYPE_CHANGE = "type_change"
     TYPE_INVALID = "type_invalid"
-    UNIT_CLOSED = "unit_closed"
     UNIT_OUTSIDE = "unit_outside"
     UNITS_REQUIRED = "units_required"
 

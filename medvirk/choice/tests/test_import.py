@@ -113,11 +113,12 @@ def test_a_file_that_is_not_a_client_list_says_why(base: ChoiceDemo, data: bytes
 def test_a_tampered_or_other_services_preview_is_refused(base: ChoiceDemo, handler: Any) -> None:
     preview = csvimport.parse_csv(GOOD.encode(), service=base.service)
     token = csvimport.sign_rows(preview, base.service)
-    with pytest.raises(ServiceError):
+    with pytest.raises(ServiceError) as tampered:
         csvimport.unsign_rows(token[:-2] + "xx", base.service)
     other = type(base.service)(pk=base.service.pk + 1000)
-    with pytest.raises(ServiceError):
+    with pytest.raises(ServiceError) as elsewhere:
         csvimport.unsign_rows(token, other)
+    assert {str(tampered.value.code), str(elsewhere.value.code)} == {"bad_signature"}
 
 
 def test_the_import_is_all_or_nothing_when_the_service_changed_meanwhile(

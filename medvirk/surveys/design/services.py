@@ -143,12 +143,12 @@ def survey_create(
         _("You cannot create surveys for this unit."),
         field="owner_unit",
     )
-    ensure_open_for_new_work(owner_unit, code=SurveysErrorCode.UNIT_CLOSED, field="owner_unit")
+    ensure_open_for_new_work(owner_unit, field="owner_unit")
     units = list(units)
     if not units:
         raise ServiceError(SurveysErrorCode.UNITS_REQUIRED, _("Choose at least one unit."), field="units")
     for unit in units:
-        ensure_open_for_new_work(unit, code=SurveysErrorCode.UNIT_CLOSED, field="units")
+        ensure_open_for_new_work(unit, field="units")
         if not owner_unit.is_ancestor_of(unit):
             raise ServiceError(
                 SurveysErrorCode.UNIT_OUTSIDE,

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import copy
+from datetime import date
 
 import pytest
 
 from medvirk.accounts.demo import DemoData
+from medvirk.accounts.services import role_grant
+from medvirk.accounts.unit_services import unit_create
 from medvirk.core.errors import ServiceError
-from medvirk.orgs.models import ServiceArea
+from medvirk.orgs.models import OrgUnit, ServiceArea
 from medvirk.surveys import services
 from medvirk.surveys.answering.engine import DONT_KNOW
 from medvirk.surveys.models import Answer, Response, SurveyOption, SurveyQuestion, SurveyUnit
@@ -60,6 +63,29 @@ def test_unit_leader_cannot_create_for_other_units(demo: DemoData) -> None:
             round_label="2026",
         )
     assert err.value.code == "forbidden"
+
+
+def test_new_work_on_a_closed_unit_is_refused_with_one_code(demo: DemoData) -> None:
+    """A survey round, a role and a unit below a unit the import closed: the same code ``unit_closed``."""
+    admin = demo.users["admin"]
+    closed = demo.units["Bydel Nord"]
+    OrgUnit.objects.filter(pk=closed.pk).update(closed_on=date(2026, 1, 1))
+    closed.refresh_from_db()
+    attempts = {
+        "owner_unit": lambda: services.survey_create(
+            actor=admin, owner_unit=closed, document={}, units=[closed], round_label="2026"
+        ),
+        "unit": lambda: role_grant(actor=admin, user=demo.users["uten.rolle"], unit=closed, role="read_only"),
+        "parent": lambda: unit_create(actor=admin, parent=closed, name="Ny enhet"),
+    }
+    for field, attempt in attempts.items():
+        with pytest.raises(ServiceError) as refused:
+            attempt()
+        assert (str(refused.value.code), refused.value.status, refused.value.field) == (
+            "unit_closed",
+            400,
+            field,
+        )
 
 
 def test_complete_submission_stores_exactly_and_is_idempotent(survey, demo: DemoData) -> None:
