@@ -27,7 +27,8 @@ Every withheld group of clients with 0 < n < k (all closed episodes of a group, 
 outcome or ending) must stay unprovable: lowest possible 0, highest ≥ k. The feedback and effect
 size found nothing (also with 60 examples, and in 10 with feedback shown from one episode): feedback is
 tied to no category, and its base is unknown, so a hidden pair can carry it either way; the
-effect size is shown only where every category is, like the mean. Pure: no database.
+effect size is shown only where every category is, like the mean. Pure: no database. The
+solving is shared with the survey results' attacker (``tests/lp_attack.py``).
 """
 
 from __future__ import annotations
@@ -39,7 +40,6 @@ from collections.abc import Mapping
 from types import SimpleNamespace
 from typing import Any
 
-import highspy
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -49,6 +49,7 @@ from scipy import stats
 from medvirk.analysis.outcomes import Direction, Thresholds, classify
 from medvirk.feedback import dashboard as board
 from medvirk.feedback import disclosure as d
+from tests.lp_attack import LpAttacker
 
 # Pure (no database): once, in bin/test's SQLite pass.
 pytestmark = pytest.mark.sqlite_only
@@ -56,7 +57,6 @@ pytestmark = pytest.mark.sqlite_only
 K = 5
 RCI, CUTOFF, TOP = 6.0, 10.0, 27  # a PHQ-9-like scale: 0–27, lower is better
 THRESHOLDS = Thresholds(Direction.LOWER_BETTER, RCI, CUTOFF)
-EPS = 1e-6
 # Each change category's bounds on an episode's change (positive = better) and on its square.
 CHANGE_BOUNDS = {
     "recovered": ((RCI, TOP), (RCI**2, TOP**2)),
@@ -74,7 +74,6 @@ INTAKE_BOUNDS = {
 }
 ALLIANCE_LOW, ALLIANCE_TOP = 0.0, 40.0  # an SRS-like session-feedback scale
 TANGENTS = 9  # tangent cuts of Σ intake² ≥ (n − 1)·variance + (Σ intake)²/n, per published effect size
-UNBOUNDED = highspy.HighsModelStatus.kUnbounded
 DIMS: dict[str, tuple[str, ...]] = {dim.key: (*dim.keys(), d.NOT_STATED) for dim in board.DIMENSIONS}
 
 
@@ -148,7 +147,7 @@ def published_board(tree: d.Tree, rows: list[dict[str, Any]]) -> tuple[board.Dat
     return data, board.make_board(data, decision, policy.threshold)
 
 
-class Attacker:
+class Attacker(LpAttacker):
     """An LP over every group's counts per outcome and ending, Σ change, Σ change², Σ intake,
     Σ intake², Σ session feedback and the number of episodes with session feedback."""
 
@@ -171,12 +170,7 @@ class Attacker:
                 (f, n, s) for f in self.FAMILIES for n in nodes for s in slots
             )
         }
-        self.witnesses: list[np.ndarray] = []
-        self.h = highspy.Highs()
-        self.h.setOptionValue("output_flag", False)
-        size = len(self.index)
-        low = np.array([-highspy.kHighsInf if f == "sum" else 0.0 for f, _n, _s in self.index])
-        self.h.addVars(size, low, np.full(size, highspy.kHighsInf))
+        super().__init__(np.array([-math.inf if f == "sum" else 0.0 for f, _n, _s in self.index]))
         for family in self.FAMILIES:
             for node in nodes:
                 for dim, cats in DIMS.items():
@@ -209,20 +203,14 @@ class Attacker:
                 self.row({("alliance", node, slot): 1, rated: -ALLIANCE_TOP}, -math.inf, 0)
 
     def row(self, terms: Mapping[tuple[Any, ...], float], low: float = 0.0, high: float = 0.0) -> None:
-        cols = np.array([self.index[k] for k in terms], dtype=np.int32)
-        vals = np.array(list(terms.values()), dtype=float)
-        inf = highspy.kHighsInf
-        self.h.addRow(max(low, -inf), min(high, inf), len(cols), cols, vals)
+        self.add({self.index[k]: v for k, v in terms.items()}, low, high)
 
     def exact(self, terms: Mapping[tuple[Any, ...], float], value: float, slack: float = 0.0) -> None:
         if len(terms) == 1 and next(iter(terms.values())) == 1:  # a published count: fix its column
-            col = np.array([self.index[next(iter(terms))]], dtype=np.int32)
-            self.h.changeColsBounds(1, col, np.array([value - slack]), np.array([value + slack]))
+            self.bound([self.index[next(iter(terms))]], value - slack, value + slack)
             if value == 0 and next(iter(terms))[0] == "episodes":  # an empty group: all of it empty
                 _family, node, slot = next(iter(terms))
-                cols = np.array([self.index[f, node, slot] for f in self.FAMILIES], dtype=np.int32)
-                zeros = np.zeros(len(cols))
-                self.h.changeColsBounds(len(cols), cols, zeros, zeros)
+                self.bound([self.index[f, node, slot] for f in self.FAMILIES], 0.0, 0.0)
             return
         self.row(terms, value - slack, value + slack)
 
@@ -280,37 +268,6 @@ class Attacker:
             self.row({pre2: 1, pre: -2 * s0 / n}, base - s0 * s0 / n - slack, math.inf)
         self.row({pre2: 1, pre: -TOP}, -math.inf, base + slack)
 
-    def protects(self, key: tuple[Any, ...]) -> tuple[float, float] | None:
-        """Return the interval of ``key`` if it is narrower than allowed, else None.
-
-        Every LP solution is a feasible point (counts consistent with everything published):
-        one that sets the cell to 0 and one that sets it to k or more settle it without an LP.
-        """
-        if self.witnesses:
-            values = np.asarray(self.witnesses)[:, self.index[key]]
-            if values.min() <= EPS and values.max() >= K - EPS:
-                return None
-        low, high = self.interval(key)
-        return None if low <= EPS and high >= K - EPS else (low, high)
-
-    def interval(self, key: tuple[Any, ...]) -> tuple[float, float]:
-        size = len(self.index)
-        out = []
-        for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
-            cost = np.zeros(size)
-            cost[self.index[key]] = 1.0
-            self.h.changeColsCost(size, np.arange(size, dtype=np.int32), cost)
-            self.h.changeObjectiveSense(sense)
-            self.h.run()
-            status = self.h.getModelStatus()
-            if status in (UNBOUNDED, highspy.HighsModelStatus.kUnboundedOrInfeasible):
-                out.append(math.inf)
-                continue
-            assert status == highspy.HighsModelStatus.kOptimal, self.h.modelStatusToString(status)
-            self.witnesses.append(np.asarray(self.h.getSolution().col_value))
-            out.append(float(self.h.getInfo().objective_function_value))
-        return out[0], out[1]
-
 
 def truth(tree: d.Tree, data: board.Data) -> dict[tuple[Any, ...], int]:
     """The true count of every group, outcome and ending."""
@@ -335,7 +292,7 @@ def attack(tree: d.Tree, rows: list[dict[str, Any]]) -> list[tuple[tuple[Any, ..
                 attacker.publish(node, (dim, category), f)
     found = []
     for key, n in truth(tree, data).items():
-        if 0 < n < K and (narrowed := attacker.protects(key)) is not None:
+        if 0 < n < K and (narrowed := attacker.pins({attacker.index[key]: 1.0}, K)) is not None:
             found.append((key, n, *narrowed))
     return found
 

@@ -15,6 +15,7 @@ answer option, one for "don't know", one for those who gave no answer — how ma
 the group are in it. It then solves, for each withheld cell (an option count, a group's answers
 or respondents), the lowest and highest value consistent with all facts, and reports cells it
 can pin to 1 … m−1 or to an interval narrower than m (m: the threshold that withheld the cell).
+The solving is shared with the client-feedback dashboard's attacker (``tests/lp_attack.py``).
 """
 
 from __future__ import annotations
@@ -24,11 +25,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-import highspy
 import numpy as np
 from scipy import stats
 
-EPS = 1e-6
+from tests.lp_attack import LpAttacker
+
 Slot = tuple[str, str] | None
 Group = tuple[int, Slot]
 DONT_KNOW = "dk"
@@ -58,7 +59,7 @@ class Figures:
     share_digits: int | None = None
 
 
-class Attacker:
+class Attacker(LpAttacker):
     """The attacker's linear programme for one question of one round."""
 
     def __init__(
@@ -87,11 +88,7 @@ class Attacker:
         self.index = {
             (g, f): i for i, (g, f) in enumerate((g, f) for g in self.groups for f in self.families)
         }
-        self.witnesses: list[np.ndarray] = []
-        self.h = highspy.Highs()
-        self.h.setOptionValue("output_flag", False)
-        n = len(self.index)
-        self.h.addVars(n, np.zeros(n), np.full(n, highspy.kHighsInf))
+        super().__init__(np.zeros(len(self.index)))
         children: dict[int, list[int]] = {}
         for node, parent in nodes.items():
             if parent is not None and parent in nodes:
@@ -112,13 +109,6 @@ class Attacker:
 
     def _row(self, groups: Mapping[Group, float], family: Any, low: float, high: float) -> None:
         self.add({self.index[g, family]: w for g, w in groups.items()}, low, high)
-
-    def add(self, terms: Mapping[int, float], low: float, high: float) -> None:
-        """Add the fact ``low ≤ Σ coefficient · variable ≤ high``."""
-        cols = np.array(list(terms), dtype=np.int32)
-        vals = np.array(list(terms.values()), dtype=float)
-        self.h.addRow(low, high, len(cols), cols, vals)
-        self.witnesses.clear()
 
     # --- the counts a figure is about -------------------------------------------------------
 
@@ -201,49 +191,6 @@ class Attacker:
         q_hi = (n - 1) * s_hi**2 + n * m_hi**2
         slack = 1e-6 * max(1.0, q_hi)
         self.add(self._weighted(group, lambda v: v * v), q_lo - slack, q_hi + slack)
-
-    # --- the attack ---------------------------------------------------------------------------
-
-    def interval(self, terms: Mapping[int, float]) -> tuple[float, float]:
-        """Return the lowest and highest value of ``Σ terms`` consistent with every fact."""
-        n = len(self.index)
-        cost = np.zeros(n)
-        for i, w in terms.items():
-            cost[i] = w
-        out = []
-        for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
-            self.h.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
-            self.h.changeObjectiveSense(sense)
-            self.h.run()
-            status = self.h.getModelStatus()
-            if status in (
-                highspy.HighsModelStatus.kUnbounded,
-                highspy.HighsModelStatus.kUnboundedOrInfeasible,
-            ):
-                out.append(math.inf)
-                continue
-            assert status == highspy.HighsModelStatus.kOptimal, self.h.modelStatusToString(status)
-            self.witnesses.append(np.asarray(self.h.getSolution().col_value))
-            out.append(float(self.h.getInfo().objective_function_value))
-        return out[0], out[1]
-
-    def pins(self, terms: Mapping[int, float], threshold: int) -> tuple[float, float] | None:
-        """Return the interval of a withheld cell if it is narrower than allowed, else None.
-
-        Allowed: the attacker can neither rule out that the cell is empty nor that it holds
-        ``threshold`` or more. Points found by earlier LPs are feasible, so they settle most
-        cells without a new LP.
-        """
-        if self.witnesses:
-            cols = np.array(list(terms), dtype=np.int64)
-            w = np.array(list(terms.values()))
-            values = np.stack(self.witnesses)[:, cols] @ w
-            if values.min() <= EPS and values.max() >= threshold - EPS:
-                return None
-        low, high = self.interval(terms)
-        if low <= EPS and high >= threshold - EPS:
-            return None
-        return low, high
 
 
 class _AnswersOnly:
