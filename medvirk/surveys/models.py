@@ -164,7 +164,21 @@ BG_FIELDS = {
 }
 
 
-class Response(TenantModel):
+class BackgroundColumns(models.Model):
+    """The background columns of a response, stored or still being received (``BG_FIELDS``)."""
+
+    bg_age_band = models.CharField(max_length=32, blank=True)
+    bg_gender = models.CharField(max_length=32, blank=True)
+    bg_district = models.CharField(max_length=32, blank=True)
+    bg_home_language = models.CharField(max_length=32, blank=True)
+    bg_immigrant_background = models.CharField(max_length=32, blank=True)
+    bg_functional_impairment = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Response(BackgroundColumns, TenantModel):
     """One respondent's answers. Dates only, no IP address, no user agent (anonymity)."""
 
     personal_data = PersonalData(
@@ -200,12 +214,6 @@ class Response(TenantModel):
     invitation = models.ForeignKey(
         "surveys.Invitation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    bg_age_band = models.CharField(max_length=32, blank=True)
-    bg_gender = models.CharField(max_length=32, blank=True)
-    bg_district = models.CharField(max_length=32, blank=True)
-    bg_home_language = models.CharField(max_length=32, blank=True)
-    bg_immigrant_background = models.CharField(max_length=32, blank=True)
-    bg_functional_impairment = models.CharField(max_length=32, blank=True)
 
     class Meta:
         constraints = [
@@ -280,7 +288,7 @@ class Answer(TenantModel):
         return f"Answer {self.pk}"
 
 
-class ReceivedResponse(TenantModel):
+class ReceivedResponse(BackgroundColumns, TenantModel):
     """A whole response received through a public link, acknowledged but not yet in long form.
 
     The public API stores a validated response as this one row (its answer rows as JSON) and
@@ -316,12 +324,6 @@ class ReceivedResponse(TenantModel):
     channel = models.CharField(max_length=10, choices=Channel.choices)
     received_on = models.DateField()
     idempotency_key = models.CharField(max_length=64)
-    bg_age_band = models.CharField(max_length=32, blank=True)
-    bg_gender = models.CharField(max_length=32, blank=True)
-    bg_district = models.CharField(max_length=32, blank=True)
-    bg_home_language = models.CharField(max_length=32, blank=True)
-    bg_immigrant_background = models.CharField(max_length=32, blank=True)
-    bg_functional_impairment = models.CharField(max_length=32, blank=True)
     #: The answer rows as a JSON array of [question id, option id, number, text], in order.
     answers = models.TextField()
 
