@@ -166,13 +166,20 @@ def citizen_expired(request: HttpRequest) -> bool:
     return found is not None and found.until < time.time()
 
 
-def subject_digest(subject: str) -> str:
-    """A keyed digest of ID-porten's subject (HMAC-SHA256 with ``SECRET_KEY``): what a record keeps.
+def identity_digest(provider: str, subject: str) -> str:
+    """A keyed digest of the identifier ``provider`` vouches for (HMAC-SHA256 with ``SECRET_KEY``).
 
-    The same as ``choice.services.VerifiedIdentity.digest`` for provider "idporten", so one person's
-    records can be linked without keeping the subject itself.
+    What a record keeps instead of the identifier (``choice.services.VerifiedIdentity.digest``,
+    a volunteer's linked login), so one person's records can be linked without keeping it.
     """
-    return hmac.new(settings.SECRET_KEY.encode(), f"idporten:{subject}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(
+        settings.SECRET_KEY.encode(), f"{provider}:{subject}".encode(), hashlib.sha256
+    ).hexdigest()
+
+
+def subject_digest(subject: str) -> str:
+    """The keyed digest of ID-porten's subject: what a record keeps (``identity_digest``)."""
+    return identity_digest(INSTALLATION_PROVIDER_ID, subject)
 
 
 def forget_citizen(request: HttpRequest) -> Citizen | None:

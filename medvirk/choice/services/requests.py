@@ -11,17 +11,15 @@ so two requests from one person can be linked without a national ID number in Me
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from medvirk.accounts.access import Actor, acting_user
+from medvirk.accounts.idporten import identity_digest
 from medvirk.common import languages
 from medvirk.core.actors import SystemActor, ensure_system
 from medvirk.core.audit import audit_record
@@ -43,8 +41,7 @@ class VerifiedIdentity:
     subject: str  # the identifier the provider vouches for; only its keyed digest is kept
 
     def digest(self) -> str:
-        key = settings.SECRET_KEY.encode()
-        return hmac.new(key, f"{self.provider}:{self.subject}".encode(), hashlib.sha256).hexdigest()
+        return identity_digest(self.provider, self.subject)
 
 
 @dataclass(frozen=True)

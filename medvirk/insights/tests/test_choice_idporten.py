@@ -13,6 +13,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from medvirk.accounts.idporten import subject_digest
 from medvirk.choice.models import OnlineRequest
 from medvirk.choice.services import VerifiedIdentity
 from medvirk.insights.choice.public_text import EN, NB
@@ -56,6 +57,8 @@ def test_an_identified_request_keeps_the_level_and_a_digest_only(demo: Any, prov
     stored = OnlineRequest.objects.get()
     assert (stored.identity_provider, stored.identity_level) == ("idporten", "high")
     assert stored.identity_digest == VerifiedIdentity("idporten", "high", "pairwise-77").digest()
+    # The same digest as a volunteer's linked ID-porten login: one person's records link up.
+    assert stored.identity_digest == subject_digest("pairwise-77")
     assert "pairwise-77" not in stored.identity_digest
 
 
