@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-import tempfile
 from typing import Any
 
 import openpyxl
-import pyreadstat
 import pytest
 from django.test import override_settings
 from django.utils.http import content_disposition_header
@@ -23,6 +21,7 @@ from ..jobs import EXPORT_JOB
 from ..tables import SurveyResults
 from .conftest import DB_TASKS
 from .factories import answer, answer_many, make_survey
+from .sav_files import read_sav
 
 pytestmark = pytest.mark.usefixtures("english_jobs")
 
@@ -98,10 +97,7 @@ def test_xlsx_and_sav_jobs_hold_every_response(survey: Any, client_as: Any, demo
     _start(client, survey, _sol(demo), "sav")
     job = Job.objects.get(kind=EXPORT_JOB, params__format="sav")
     assert job.status == JobStatus.DONE and job.result_name.endswith(".sav")
-    with tempfile.NamedTemporaryFile(suffix=".sav") as f:
-        f.write(job.result_file.read())
-        f.flush()
-        frame, meta = pyreadstat.read_sav(f.name)
+    frame, meta = read_sav(job.result_file.read())
     assert len(frame) == 6 and sorted(frame["q_overall"].tolist()) == [1, 3, 4, 5, 6, 6]
     assert dict(zip(meta.column_names, meta.column_labels, strict=True))["q_overall"]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import tempfile
 from typing import Any
 
 import pandas as pd
@@ -20,16 +19,14 @@ from ..savfile import Variable
 from ..spss import sav_columns, spss_name, write_sav
 from ..tables import SurveyResults
 from .factories import answer, answer_many, make_survey
+from .sav_files import read_sav
 from .sav_reference import write_reference
 
 
 def _read(response: Any) -> tuple[Any, Any]:
     assert response.status_code == 200, response.status_code
     assert response["Content-Disposition"].endswith(".sav")
-    with tempfile.NamedTemporaryFile(suffix=".sav") as f:
-        f.write(b"".join(response.streaming_content))
-        f.flush()
-        return pyreadstat.read_sav(f.name, user_missing=True)
+    return read_sav(b"".join(response.streaming_content), user_missing=True)
 
 
 @pytest.fixture
@@ -88,10 +85,7 @@ def test_sav_has_labels_codes_and_user_missing(survey: Any, client_as: Any, demo
 def test_sav_user_missing_is_left_out_by_default(survey: Any, client_as: Any, demo: DemoData) -> None:
     response = client_as("analytiker").get(f"/api/v1/results/surveys/{survey.pk}/responses?format=sav")
     assert response.status_code == 200
-    with tempfile.NamedTemporaryFile(suffix=".sav") as f:
-        f.write(b"".join(response.streaming_content))
-        f.flush()
-        frame, _meta = pyreadstat.read_sav(f.name, apply_value_formats=False)
+    frame, _meta = read_sav(b"".join(response.streaming_content), apply_value_formats=False)
     # read as SPSS would: "don't know" is missing, so the mean equals the results page's mean
     assert frame["q_overall"].mean() == pytest.approx((3 + 4 + 5 + 6 + 1) / 5)
 

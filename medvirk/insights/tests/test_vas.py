@@ -4,10 +4,8 @@ through the same disclosure decision; a number column in CSV and SPSS."""
 from __future__ import annotations
 
 import math
-import tempfile
 from typing import Any
 
-import pyreadstat
 import pytest
 
 from medvirk.accounts.demo import DemoData
@@ -17,6 +15,7 @@ from .. import exports
 from ..tables import SurveyResults
 from . import factories
 from .factories import answer, make_survey
+from .sav_files import read_sav
 
 VALUES = [0.5, 2.5, 3.0, 7.3, 10.0]
 
@@ -76,10 +75,7 @@ def test_response_level_csv_and_spss_carry_the_point(survey: Any, client_as: Any
     assert sorted(float(r[column]) for r in rows[1:]) == VALUES
     response = client_as("analytiker").get(f"/results/{survey.pk}/responses/?unit={sol.pk}&format=sav")
     assert response.status_code == 200
-    with tempfile.NamedTemporaryFile(suffix=".sav") as f:
-        f.write(b"".join(response.streaming_content))
-        f.flush()
-        frame, meta = pyreadstat.read_sav(f.name, user_missing=True)
+    frame, meta = read_sav(b"".join(response.streaming_content), user_missing=True)
     assert sorted(frame["q_pain"]) == VALUES
     assert meta.variable_measure["q_pain"] == "scale"
     assert "q_pain" not in meta.variable_value_labels
