@@ -14,12 +14,13 @@ from medvirk.surveys import services
 from medvirk.surveys.answering import engine
 from medvirk.surveys.design.definition import DefinitionError, QType
 from medvirk.surveys.design.parser import parse_definition
-from medvirk.surveys.interchange.files import definition_from_json
 from medvirk.surveys.interchange.xlsform import definition_to_xlsform, xlsform_to_definition
 from medvirk.surveys.models import Answer, SurveyQuestion, SurveyUnit
 from tests.sample_survey import COMPLETE_ANSWERS, OTHER, sample_definition, with_other
 from tests.survey_rounds import open_round, start_response, submit
 from tests.workbooks import xlsx
+
+from .round_trips import assert_json_round_trip, assert_xlsform_round_trip
 
 # --- definition ---------------------------------------------------------------------------------
 
@@ -192,9 +193,7 @@ def test_the_page_shows_a_labelled_text_field_with_the_option_and_works_without_
 
 def test_json_and_xlsform_round_trips_keep_other_as_or_other() -> None:
     definition = parse_definition(with_other())
-    back, problems = definition_from_json(json.dumps(definition.to_dict()).encode())
-    assert problems == [] and back is not None
-    assert back.to_dict() == definition.to_dict()
+    assert_json_round_trip(definition)
     data = definition_to_xlsform(definition)
     book = load_workbook(io.BytesIO(data))
     rows = list(book["survey"].iter_rows(values_only=True))
@@ -202,10 +201,7 @@ def test_json_and_xlsform_round_trips_keep_other_as_or_other() -> None:
     assert types["q_channel"] == "select_one q_channel or_other"
     assert types["q_used"] == "select_multiple q_used or_other"
     assert "q_channel_other" not in types  # or_other makes it
-    back, problems = xlsform_to_definition(data)
-    assert problems == []  # pyxform accepted or_other with our own "other" choice
-    assert back is not None
-    assert back.to_dict() == definition.to_dict()
+    assert_xlsform_round_trip(definition, data)  # pyxform accepted or_other with our own "other" choice
 
 
 def kobo(qtype: str, choices: list[str]) -> bytes:

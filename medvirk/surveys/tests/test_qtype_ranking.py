@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 from typing import Any
 
 import pytest
@@ -14,12 +13,13 @@ from medvirk.surveys import qtypes, services
 from medvirk.surveys.answering import engine
 from medvirk.surveys.design.definition import DefinitionError, QType
 from medvirk.surveys.design.parser import parse_definition
-from medvirk.surveys.interchange.files import definition_from_json
 from medvirk.surveys.interchange.xlsform import definition_to_xlsform, xlsform_to_definition
 from medvirk.surveys.models import Answer, SurveyUnit
 from tests.sample_survey import COMPLETE_ANSWERS, RANKING, with_ranking
 from tests.survey_rounds import open_round, page_after_the_first, submit
 from tests.workbooks import xlsx
+
+from .round_trips import assert_json_round_trip, assert_xlsform_round_trip
 
 
 def parse_answer(*values: str) -> tuple[engine.Answers, list[engine.FieldError]]:
@@ -113,16 +113,11 @@ def test_the_page_asks_for_each_place_with_a_labelled_drop_down_without_javascri
 
 def test_json_and_xlsform_round_trips_keep_the_ranking() -> None:
     definition = parse_definition(with_ranking())
-    back, problems = definition_from_json(json.dumps(definition.to_dict()).encode())
-    assert problems == [] and back is not None
-    assert back.to_dict() == definition.to_dict()
+    assert_json_round_trip(definition)
     data = definition_to_xlsform(definition)
     rows = list(load_workbook(io.BytesIO(data))["survey"].iter_rows(values_only=True))
     assert ("rank q_rank", "q_rank") in [r[:2] for r in rows]
-    back, problems = xlsform_to_definition(data)
-    assert problems == []  # pyxform accepted the rank question
-    assert back is not None
-    assert back.to_dict() == definition.to_dict()
+    assert_xlsform_round_trip(definition, data)  # pyxform accepted the rank question
 
 
 def test_an_odk_rank_question_is_read_as_a_ranking() -> None:

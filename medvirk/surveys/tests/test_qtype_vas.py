@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 from typing import Any
 
 import pytest
@@ -15,12 +14,13 @@ from medvirk.surveys import qtypes, services
 from medvirk.surveys.answering import engine
 from medvirk.surveys.design.definition import DefinitionError, QType
 from medvirk.surveys.design.parser import parse_definition
-from medvirk.surveys.interchange.files import definition_from_json
 from medvirk.surveys.interchange.xlsform import definition_to_xlsform, xlsform_to_definition
 from medvirk.surveys.models import Answer, SurveyUnit
 from tests.sample_survey import PAIN, with_line
 from tests.survey_rounds import open_round, page_after_the_first, submit
 from tests.workbooks import xlsx
+
+from .round_trips import assert_json_round_trip, assert_xlsform_round_trip
 
 
 def parse_answer(raw: str) -> tuple[engine.Answers, list[engine.FieldError]]:
@@ -116,20 +116,14 @@ def test_the_page_has_a_labelled_slider_and_number_field_and_works_without_javas
 
 def test_json_and_xlsform_round_trips_keep_the_line() -> None:
     definition = parse_definition(with_line())
-    back, problems = definition_from_json(json.dumps(definition.to_dict()).encode())
-    assert problems == []
-    assert back is not None
-    assert back.to_dict() == definition.to_dict()
+    assert_json_round_trip(definition)
     data = definition_to_xlsform(definition)
     rows = list(load_workbook(io.BytesIO(data))["survey"].iter_rows(values_only=True))
     header = rows[0]
     row = next(dict(zip(header, r, strict=True)) for r in rows[1:] if "q_pain" in r)
     assert row["type"] == "range"
     assert row["parameters"] == "start=0 end=10 step=0.1"
-    back, problems = xlsform_to_definition(data)
-    assert problems == []  # pyxform accepted the range question
-    assert back is not None
-    assert back.to_dict() == definition.to_dict()
+    assert_xlsform_round_trip(definition, data)  # pyxform accepted the range question
 
 
 def kobo(parameters: str) -> bytes:

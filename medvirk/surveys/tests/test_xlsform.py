@@ -24,6 +24,8 @@ from medvirk.surveys.interchange.xlsform import (
 from tests.sample_survey import sample_definition
 from tests.workbooks import xlsx
 
+from .round_trips import assert_xlsform_round_trip
+
 
 def sheet_rows(data: bytes, name: str) -> list[dict[str, Any]]:
     ws = load_workbook(io.BytesIO(data))[name]
@@ -39,16 +41,12 @@ def workbook(survey: list[list[Any]], choices: list[list[Any]] | None = None, se
 @pytest.mark.parametrize("key", list_templates())
 def test_bank_templates_round_trip_exactly(key: str) -> None:
     definition = load_template(key)
-    back, problems = xlsform_to_definition(definition_to_xlsform(definition))
-    assert problems == []
-    assert back is not None and back.to_dict() == definition.to_dict()
+    assert_xlsform_round_trip(definition)
 
 
 def test_sample_with_arabic_round_trips_exactly() -> None:
     definition = parse_definition(sample_definition(languages=("nb", "en", "ar")))
-    back, problems = xlsform_to_definition(definition_to_xlsform(definition))
-    assert problems == []
-    assert back is not None and back.to_dict() == definition.to_dict()
+    assert_xlsform_round_trip(definition)
 
 
 def test_written_sheets_follow_the_xlsform_conventions() -> None:
@@ -99,9 +97,7 @@ def test_texts_that_cells_would_change_still_come_back_exactly() -> None:
         "any": [{"question": "q_channel", "op": "one_of", "values": ["friends", "web"]}]
     }
     definition = parse_definition(raw)
-    back, problems = xlsform_to_definition(definition_to_xlsform(definition))
-    assert problems == []
-    assert back is not None and back.to_dict() == definition.to_dict()
+    assert_xlsform_round_trip(definition)
 
 
 @pytest.mark.parametrize(
