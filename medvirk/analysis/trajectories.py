@@ -96,6 +96,25 @@ def _clip(
     return [max(worst, min(room, v)) for v in values]
 
 
+def _clipped_band(
+    sessions: tuple[int, ...],
+    lines: tuple[Sequence[float], Sequence[float], Sequence[float]],
+    source: str,
+    intake: float,
+    thresholds: Thresholds,
+    scale: tuple[float, float],
+    median_interval: tuple[Sequence[float], Sequence[float]] | None = None,
+) -> Band:
+    """Return the band of ``lines`` (lower, median, upper) and the median's interval, each clipped."""
+
+    def clip(values: Sequence[float]) -> tuple[float, ...]:
+        return tuple(_clip(values, intake, thresholds, scale))
+
+    lower, median, upper = (clip(line) for line in lines)
+    low, high = (clip(line) for line in median_interval) if median_interval else (None, None)
+    return Band(sessions, lower, median, upper, source, low, high)
+
+
 def rule_band(
     intake: float,
     thresholds: Thresholds,
@@ -118,13 +137,7 @@ def rule_band(
     median = [target * min(1.0, math.log(t) / math.log(reach)) for t in ts]
     lower = [m - thresholds.rci if t > 1 else 0.0 for t, m in zip(ts, median, strict=True)]
     upper = [m + thresholds.rci if t > 1 else 0.0 for t, m in zip(ts, median, strict=True)]
-    return Band(
-        ts,
-        tuple(_clip(lower, intake, thresholds, scale)),
-        tuple(_clip(median, intake, thresholds, scale)),
-        tuple(_clip(upper, intake, thresholds, scale)),
-        "rule",
-    )
+    return _clipped_band(ts, (lower, median, upper), "rule", intake, thresholds, scale)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,20 +175,14 @@ class QuantileModel:
         # Quantile lines fitted separately may cross; a band is ordered.
         lower = [min(lo, m) for lo, m in zip(lower, median, strict=True)]
         upper = [max(up, m) for up, m in zip(upper, median, strict=True)]
-        low_ci = high_ci = None
+        interval = None
         if self.boot:
             draws = np.array([[(a + b * intake) * math.log(t) for t in ts] for a, b in self.boot])
-            low_ci = tuple(_clip(np.percentile(draws, 2.5, axis=0).tolist(), intake, thresholds, scale))
-            high_ci = tuple(_clip(np.percentile(draws, 97.5, axis=0).tolist(), intake, thresholds, scale))
-        return Band(
-            ts,
-            tuple(_clip(lower, intake, thresholds, scale)),
-            tuple(_clip(median, intake, thresholds, scale)),
-            tuple(_clip(upper, intake, thresholds, scale)),
-            "own_data",
-            low_ci,
-            high_ci,
-        )
+            interval = (
+                np.percentile(draws, 2.5, axis=0).tolist(),
+                np.percentile(draws, 97.5, axis=0).tolist(),
+            )
+        return _clipped_band(ts, (lower, median, upper), "own_data", intake, thresholds, scale, interval)
 
     def as_json(self) -> dict[str, object]:
         """Return a JSON-ready form (stored with the service's fit)."""
