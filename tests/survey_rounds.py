@@ -1,5 +1,5 @@
-"""Open survey rounds and answers to them, made through the services (shared test support above
-every app)."""
+"""Survey rounds, draft or open, and answers to them, made through the services (shared test
+support above every app)."""
 
 from __future__ import annotations
 
@@ -18,20 +18,33 @@ from tests.sample_survey import sample_definition
 KINDERGARTENS = ("Solsikken barnehage", "Nordlys barnehage", "Sørbyen barnehage")
 
 
+def draft_survey(
+    demo: DemoData,
+    *units: Any,
+    document: dict[str, Any] | None = None,
+    round_label: str = "2026",
+    actor: str = "analytiker",
+    owner: str = "",
+) -> Survey:
+    """Create ``document`` (default: the sample survey) as a draft round run in ``units`` (demo unit
+    names or units), as the demo user ``actor``, owned by the demo unit ``owner`` (default: the
+    municipality), and return it."""
+    return services.survey_create(
+        actor=demo.users[actor],
+        owner_unit=demo.units[owner],
+        units=[demo.units[u] if isinstance(u, str) else u for u in units],
+        document=sample_definition() if document is None else document,
+        round_label=round_label,
+    )
+
+
 def open_survey(
     demo: DemoData, *units: Any, document: dict[str, Any] | None = None, round_label: str = "2026"
 ) -> Survey:
     """Create ``document`` (default: the sample survey) as a round run in ``units`` (demo unit names
     or units) and owned by the municipality, as its analyst; open it and return it."""
-    actor = demo.users["analytiker"]
-    survey = services.survey_create(
-        actor=actor,
-        owner_unit=demo.units[""],
-        units=[demo.units[u] if isinstance(u, str) else u for u in units],
-        document=sample_definition() if document is None else document,
-        round_label=round_label,
-    )
-    return services.survey_set_status(actor=actor, survey=survey, status="open")
+    survey = draft_survey(demo, *units, document=document, round_label=round_label)
+    return services.survey_set_status(actor=demo.users["analytiker"], survey=survey, status="open")
 
 
 def open_round(

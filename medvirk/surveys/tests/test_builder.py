@@ -18,7 +18,7 @@ from medvirk.surveys.design.builder_services import survey_build
 from medvirk.surveys.design.parser import parse_definition
 from medvirk.surveys.models import Answer, Survey, SurveyQuestion
 from tests.sample_survey import sample_definition
-from tests.survey_rounds import submit
+from tests.survey_rounds import draft_survey, submit
 
 
 @pytest.fixture(autouse=True)
@@ -202,11 +202,10 @@ def test_texts_by_place_for_translation() -> None:
 
 @pytest.fixture
 def survey(demo: DemoData) -> Survey:
-    return services.survey_create(
-        actor=demo.users["analytiker"],
-        owner_unit=demo.units[""],
+    return draft_survey(
+        demo,
+        "Solsikken barnehage",
         document=sample_definition(languages=("nb", "en", "pl")),
-        units=[demo.units["Solsikken barnehage"]],
         round_label="builder",
     )
 

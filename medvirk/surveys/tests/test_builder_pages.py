@@ -15,16 +15,17 @@ from medvirk.surveys import services
 from medvirk.surveys.design import builder
 from medvirk.surveys.models import Survey
 from tests.sample_survey import sample_definition
+from tests.survey_rounds import draft_survey
 
 
 @pytest.fixture
 def survey(demo: DemoData) -> Survey:
-    return services.survey_create(
-        actor=demo.users["admin"],
-        owner_unit=demo.units["Bydel Nord"],
+    return draft_survey(
+        demo,
+        "Solsikken barnehage",
         document=sample_definition(languages=("nb", "en", "ar")),
-        units=[demo.units["Solsikken barnehage"]],
-        round_label="2026",
+        actor="admin",
+        owner="Bydel Nord",
     )
 
 

@@ -18,6 +18,7 @@ from medvirk.surveys.design.definition import Definition, DefinitionError, QType
 from medvirk.surveys.design.parser import parse_definition
 from medvirk.surveys.interchange.xlsform import definition_to_xlsform, xlsform_to_definition
 from tests.sample_survey import sample_definition
+from tests.survey_rounds import draft_survey
 
 LANGUAGES = ["nb", "nn", "en", "ar", "se", "so", "pl", "ur"]
 WORDS = st.sampled_from(
@@ -253,15 +254,7 @@ def _payload(response: Any) -> str:
 
 
 def _survey(demo: Any) -> Any:
-    from medvirk.surveys import services
-
-    return services.survey_create(
-        actor=demo.users["analytiker"],
-        owner_unit=demo.units[""],
-        document=sample_definition(languages=("nb", "en", "ar")),
-        units=[demo.units["Solsikken barnehage"]],
-        round_label="2026",
-    )
+    return draft_survey(demo, "Solsikken barnehage", document=sample_definition(languages=("nb", "en", "ar")))
 
 
 def test_export_json_and_xlsx_download_the_definition(english: Any, demo: Any) -> None:

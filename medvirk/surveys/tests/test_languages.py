@@ -10,21 +10,21 @@ import pytest
 from django.conf import settings
 
 from medvirk.common import languages
-from medvirk.surveys import services
 from medvirk.surveys.design.forms import SurveyCreateForm
 from medvirk.surveys.design.respondent_text import TEXTS
 from medvirk.surveys.distribution.forms import InviteForm
 from medvirk.surveys.interchange.xlsform import language_header
 from tests.sample_survey import sample_definition
+from tests.survey_rounds import draft_survey
 
 
 def survey_in(demo: Any, *codes: str) -> Any:
-    return services.survey_create(
-        actor=demo.users["admin"],
-        owner_unit=demo.units["Bydel Nord"],
+    return draft_survey(
+        demo,
+        "Solsikken barnehage",
         document=sample_definition(languages=codes),
-        units=[demo.units["Solsikken barnehage"]],
-        round_label="2026",
+        actor="admin",
+        owner="Bydel Nord",
     )
 
 
