@@ -44,21 +44,34 @@ RESPONSE: dict[tuple[str, str], float] = {
 
 def synthetic_instance(n: int, k: int = 40, seed: int = 0) -> Instance:
     """Return an instance with a skewed pool of ``n`` people and proportional ±1 quotas."""
+    return skewed_pool(POPULATION, RESPONSE, n, k, seed, name=f"synthetic_n{n:04d}_k{k:03d}")
+
+
+def skewed_pool(
+    population: dict[str, dict[str, float]],
+    response: dict[tuple[str, str], float],
+    n: int,
+    k: int,
+    seed: int,
+    name: str,
+) -> Instance:
+    """Return ``n`` people drawn from ``population`` as ``response`` skews who volunteers, with
+    quotas proportional to ``population`` ±1 seat of ``k``, all from one PCG64 generator."""
     rng = np.random.Generator(np.random.PCG64(seed))
     quotas = []
-    for feature, shares in POPULATION.items():
+    for feature, shares in population.items():
         for value, share in shares.items():
             quotas.append(Quota(feature, value, max(0, math.floor(share * k) - 1), math.ceil(share * k) + 1))
     people: dict[str, dict[str, str]] = {}
     width = max(5, len(str(n)))
     for i in range(1, n + 1):
         person = {}
-        for feature, shares in POPULATION.items():
+        for feature, shares in population.items():
             values = list(shares)
-            weights = np.array([shares[v] * RESPONSE.get((feature, v), 1.0) for v in values])
+            weights = np.array([shares[v] * response.get((feature, v), 1.0) for v in values])
             person[feature] = values[int(rng.choice(len(values), p=weights / weights.sum()))]
         people[f"p{i:0{width}d}"] = person
-    return Instance(people=people, quotas=quotas, k=k, name=f"synthetic_n{n:04d}_k{k:03d}")
+    return Instance(people=people, quotas=quotas, k=k, name=name)
 
 
 def write_instance(instance: Instance, folder: Path) -> None:

@@ -16,21 +16,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 import time
 from pathlib import Path
 
 import highspy
-import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 sys.path.insert(0, str(HERE))
 
-from generate import POPULATION, RESPONSE  # noqa: E402
+from generate import POPULATION, RESPONSE, skewed_pool  # noqa: E402
 
-from medvirk.analysis.selection import Instance, Quota, SolverLimitError, find_leximin  # noqa: E402
+from medvirk.analysis.selection import Instance, SolverLimitError, find_leximin  # noqa: E402
 from medvirk.analysis.selection._highs import Solver  # noqa: E402
 
 SIX = {**POPULATION, "language": {"norwegian": 0.78, "other_nordic": 0.04, "other": 0.18}}
@@ -39,21 +37,7 @@ SIX_RESPONSE = {**RESPONSE, ("language", "other"): 0.5}
 
 def six_feature_pool(n: int, k: int, seed: int) -> Instance:
     """Return a skewed pool of ``n`` with six features and proportional ±1-seat quotas."""
-    rng = np.random.Generator(np.random.PCG64(seed))
-    quotas = [
-        Quota(feature, value, max(0, math.floor(share * k) - 1), math.ceil(share * k) + 1)
-        for feature, shares in SIX.items()
-        for value, share in shares.items()
-    ]
-    people: dict[str, dict[str, str]] = {}
-    for i in range(1, n + 1):
-        person = {}
-        for feature, shares in SIX.items():
-            values = list(shares)
-            weights = np.array([shares[v] * SIX_RESPONSE.get((feature, v), 1.0) for v in values])
-            person[feature] = values[int(rng.choice(len(values), p=weights / weights.sum()))]
-        people[f"p{i:05d}"] = person
-    return Instance(people=people, quotas=quotas, k=k, name=f"six_n{n}_k{k}_pool{seed}")
+    return skewed_pool(SIX, SIX_RESPONSE, n, k, seed, name=f"six_n{n}_k{k}_pool{seed}")
 
 
 def _span(text: str) -> list[int]:
