@@ -6,7 +6,7 @@ from typing import Any
 
 from ..design.definition import Question
 from . import base, register
-from .base import AnswerContext, Answers, FieldError, FormData, StorageRow, XlsRow, _, field_name
+from .base import AnswerContext, Answers, FieldError, FormData, StorageRow, XlsRow, _
 from .shared import ChoiceType
 
 
@@ -26,14 +26,11 @@ class MultipleChoice(ChoiceType):
     def parse(
         self, question: Question, data: FormData, context: AnswerContext
     ) -> tuple[Answers, list[FieldError]]:
-        key = question.key
-        chosen = [v for v in (data.get(field_name(key)) or []) if v]
+        chosen, errors = self.sent_keys(question, data)
         if not chosen:
-            return {}, [FieldError(key, "required")] if question.required else []
-        if any(v not in self.visible_keys(question) for v in chosen):
-            return {}, [FieldError(key, "invalid_choice")]
+            return {}, errors
         order = [o.key for o in question.options]
-        return {key: tuple(sorted(set(chosen), key=order.index))}, []
+        return {question.key: tuple(sorted(set(chosen), key=order.index))}, []
 
     def storage_rows(self, value: Any) -> list[StorageRow]:
         return [(key, None, "") for key in value]

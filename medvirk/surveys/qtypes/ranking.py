@@ -56,16 +56,13 @@ class Ranking(ChoiceType):
     def parse(
         self, question: Question, data: FormData, context: AnswerContext
     ) -> tuple[Answers, list[FieldError]]:
-        key = question.key
-        ranked = [v for v in (data.get(field_name(key)) or []) if v]
+        ranked, errors = self.sent_keys(question, data)
         if not ranked:
-            return {}, [FieldError(key, "required")] if question.required else []
+            return {}, errors
         visible = self.visible_keys(question)
-        if any(v not in visible for v in ranked):
-            return {}, [FieldError(key, "invalid_choice")]
         if len(ranked) != len(visible) or set(ranked) != set(visible):
-            return {}, [FieldError(key, "rank_all")]
-        return {key: tuple(ranked)}, []
+            return {}, [FieldError(question.key, "rank_all")]
+        return {question.key: tuple(ranked)}, []
 
     def field(self, question: Question, data: FormData, errors: Mapping[str, str], r: Renderer) -> Field:
         options = [(o.key, r.t(o.label)) for o in question.options if not o.hidden]

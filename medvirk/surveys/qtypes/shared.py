@@ -22,6 +22,7 @@ from .base import (
     StorageRow,
     XlsRow,
     _,
+    field_name,
     sent_value,
     text_in,
 )
@@ -50,6 +51,16 @@ class ChoiceType(QuestionType):
 
     def visible_keys(self, question: Question) -> list[str]:
         return [o.key for o in question.options if not o.hidden]
+
+    def sent_keys(self, question: Question, data: FormData) -> tuple[list[str], list[FieldError]]:
+        """Return the option keys sent (multiple choice, ranking), in the order sent; or none and why."""
+        key = question.key
+        sent = [v for v in (data.get(field_name(key)) or []) if v]
+        if not sent:
+            return [], [FieldError(key, "required")] if question.required else []
+        if any(v not in self.visible_keys(question) for v in sent):
+            return [], [FieldError(key, "invalid_choice")]
+        return sent, []
 
     def field(self, question: Question, data: FormData, errors: Mapping[str, str], r: Renderer) -> Field:
         values = [(o.key, r.t(o.label)) for o in question.options if not o.hidden]
