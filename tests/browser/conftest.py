@@ -89,6 +89,36 @@ def assert_fits_width(page: Any, width: int = 320) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
+def assert_words_whole(page: Any, width: int = 320, selector: str = "h1, h2, h3") -> None:
+    """Fail if a word of a shown heading is broken across two lines at ``width`` CSS pixels.
+
+    Headings scale down on narrow screens so that long Norwegian words fit whole (app.css); a
+    word split over two lines without a hyphen ("Brukerundersøk/else") reads badly.
+    """
+    page.set_viewport_size({"width": width, "height": 800})
+    broken = page.evaluate(
+        """(selector) => [...document.querySelectorAll(selector)]
+            .filter(h => h.getBoundingClientRect().width > 0)
+            .flatMap(h => {
+                const out = [], walker = document.createTreeWalker(h, NodeFilter.SHOW_TEXT);
+                for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                    for (const m of node.data.matchAll(/\\S+/g)) {
+                        const range = document.createRange();
+                        range.setStart(node, m.index);
+                        range.setEnd(node, m.index + m[0].length);
+                        const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+                        const size = getComputedStyle(h).fontSize;
+                        if (lines.size > 1) out.push(`${h.tagName} ${m[0]} (${size})`);
+                    }
+                }
+                return out;
+            })""",
+        selector,
+    )
+    assert not broken, f"{page.url} at {width}px breaks words of headings across lines: {broken}"
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
 def assert_charts_readable(page: Any, min_px: float = 12, widths: tuple[int, ...] = (320, 1280)) -> None:
     """Fail if a shown chart's text is drawn smaller than ``min_px`` CSS pixels at any of ``widths``.
 

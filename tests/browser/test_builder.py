@@ -12,7 +12,7 @@ from medvirk.surveys import services
 from medvirk.surveys.models import Response, Survey
 from tests.sample_survey import sample_definition
 
-from .conftest import assert_accessible, assert_fits_width, login
+from .conftest import assert_accessible, assert_fits_width, assert_words_whole, login
 
 pytestmark = pytest.mark.browser
 
@@ -121,6 +121,11 @@ def test_builder_pages_in_nynorsk_pass_axe_and_fit_320_pixels(page: Any) -> None
     """The pages, and the preview of a first page with "other, please specify" (its text field)."""
     login(page, "admin")
     document = sample_definition(languages=("nb", "nn", "ar"))
+    document["title"] = {
+        "nb": "Foreldreundersøkelse",
+        "nn": "Foreldreundersøking",
+        "ar": "استطلاع أولياء الأمور",
+    }
     document["sections"][0]["questions"][2]["options"].append(
         {"key": "other", "label": {"nb": "Annet", "nn": "Anna", "ar": "غير ذلك"}, "other": True}
     )
@@ -138,6 +143,7 @@ def test_builder_pages_in_nynorsk_pass_axe_and_fit_320_pixels(page: Any) -> None
         assert page.locator("html").get_attribute("lang") in ("nn", survey.definition["languages"][0])
         assert_accessible(page)
         assert_fits_width(page)
+        assert_words_whole(page)  # "Brukarundersøkingar", "Foreldreundersøking" (app.css)
     page.goto(page.base_url + f"/surveys/{survey.pk}/preview/?narrow=1")
     assert page.get_by_label("Skriv hva").count() == 1  # "other": the field has its name, on the page
     page.goto(page.base_url + f"/surveys/{survey.pk}/build/q_channel/")
