@@ -14,6 +14,7 @@ This module reads across municipalities on purpose and returns nothing but poole
 from __future__ import annotations
 
 import hashlib
+import math
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
@@ -49,6 +50,12 @@ def _every_seconds() -> float:
     """How long a template and round's pooled counts serve new answers before they are pooled again
     (``settings.NATIONAL_BENCHMARK_EVERY_MINUTES``; 0: at every new answer)."""
     return max(0.0, float(settings.NATIONAL_BENCHMARK_EVERY_MINUTES)) * 60
+
+
+def every_minutes() -> int:
+    """Return the interval of :func:`_every_seconds` in whole minutes (rounded up) for the pages to
+    say how long new answers can take to reach the national figures; 0: at every new answer."""
+    return math.ceil(_every_seconds() / 60)
 
 
 @dataclass(frozen=True)

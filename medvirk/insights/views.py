@@ -21,7 +21,7 @@ from medvirk.core.errors import ServiceError
 from medvirk.core.views import staff_view
 
 from . import exports, jobs, reports, selectors
-from .benchmark import MIN_OTHER_MUNICIPALITIES, prepared_benchmark
+from .benchmark import MIN_OTHER_MUNICIPALITIES, every_minutes, prepared_benchmark
 from .charts import distribution_chart, top_box_chart
 from .disclosure import NotReady
 from .numbers import survey_numbers
@@ -81,6 +81,7 @@ def survey_results(request: HttpRequest, survey_id: int) -> HttpResponse:
         "o": overview,
         "benchmark": bench,
         "min_other_municipalities": MIN_OTHER_MUNICIPALITIES,
+        "national_every_minutes": every_minutes(),
         "threshold": results.policy.threshold,
         "can_export_raw": can_export_raw,
         # Large XLSX and SPSS files are offered only in the background (CSV always streams).

@@ -286,6 +286,7 @@ def test_new_answers_in_any_municipality_mark_the_benchmark_for_remaking(
         assert job is not None and job.kind == "insights.national" and job.params["survey_id"] == own.pk
         page = c.get(f"/results/{own.pk}/").content.decode()
         assert "<strong>Being updated.</strong> New answers have come in, here or in other" in page
+        assert "worked out again" not in page  # NATIONAL_BENCHMARK_EVERY_MINUTES = 0: at every answer
         assert c.get(f"/api/v1/results/surveys/{own.pk}").json()["benchmark"]["being_updated"]
         assert Job.objects.filter(kind="insights.national").count() == 1  # asked once, not per view
     national.prepare(own)  # the worker's job
@@ -364,10 +365,11 @@ def poolings(monkeypatch: Any) -> list[bool]:
 
 
 def test_answers_within_the_interval_are_pooled_once_after_it(
-    own: Survey, demo: DemoData, clock: list[float], poolings: list[bool]
+    own: Survey, demo: DemoData, clock: list[float], poolings: list[bool], client_as: Any
 ) -> None:
     from io import StringIO
 
+    from django.conf import settings
     from django.core.management import call_command
     from django.test import override_settings
 
@@ -394,6 +396,16 @@ def test_answers_within_the_interval_are_pooled_once_after_it(
             shown = national.prepared_benchmark(user=None, results=SurveyResults(own), next_url="")
             assert shown.stale and shown.made_at == first.made_at  # the last one, "being updated"
             assert shown.figures["bhg_helhet"].n == 15
+        # The page says in words how long new answers can take to reach the benchmark.
+        c = client_as("leder.solsikken")
+        for language, words in (
+            ("en", "The national benchmark is worked out again at most every 10 minutes, so new answers"),
+            ("nb", "Det nasjonale snittet regnes ut på nytt høyst hvert 10. minutt, så det kan ta"),
+            ("nn", "Det nasjonale snittet blir rekna ut på nytt høgst kvart 10. minutt, så det kan ta"),
+        ):
+            c.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+            page = c.get(f"/results/{own.pk}/").content.decode()
+            assert words in " ".join(page.split()), language
         assert not Job.objects.filter(kind="insights.national").exists()  # nobody asked the worker
     assert poolings == [False, True]
     clock[0] += 6 * 60  # 11 minutes after the pooling
