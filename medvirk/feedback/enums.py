@@ -11,7 +11,6 @@ from medvirk.core.errors import ErrorCode
 class FeedbackErrorCode(ErrorCode):
     """Codes of the errors ``feedback``'s services raise (the API returns them as ``code``)."""
 
-    FORBIDDEN = "forbidden"
     ALIAS_REQUIRED = "alias_required"
     ALIAS_IS_ID = "alias_is_id"
     BIRTH_YEAR_INVALID = "birth_year_invalid"

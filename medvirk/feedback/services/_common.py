@@ -9,15 +9,14 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from medvirk.accounts.access import can
-from medvirk.accounts.models import User
+from medvirk.accounts.access import Actor, can
 from medvirk.accounts.permissions import Perm
 from medvirk.common import languages
 from medvirk.common.dimensions import GENDER, HOME_LANGUAGE, IMMIGRANT_BACKGROUND
 from medvirk.common.norway import is_valid_fnr
 from medvirk.core.actors import SystemActor
 from medvirk.core.audit import audit_record
-from medvirk.core.errors import ServiceError
+from medvirk.core.errors import CoreErrorCode, ServiceError
 from medvirk.orgs.models import OrgUnit
 from medvirk.surveys.types import storable
 
@@ -29,7 +28,6 @@ from ..models import (
     EpisodeStatus,
 )
 
-Actor = User | SystemActor
 MAX_GOALS = 5
 DIMENSIONS = {
     "gender": GENDER.keys(),
@@ -42,7 +40,7 @@ DIMENSIONS = {
 
 
 def _forbidden() -> ServiceError:
-    return ServiceError(Code.FORBIDDEN, _("You do not have access to do this."))
+    return ServiceError(CoreErrorCode.FORBIDDEN, _("You do not have access to do this."))
 
 
 def ensure_can(actor: Actor, perm: Perm, unit: OrgUnit) -> None:
@@ -61,10 +59,6 @@ def ensure_member(actor: Actor, episode: Episode) -> None:
         raise _forbidden()
     if not EpisodeMember.objects.filter(episode=episode, user=actor).exists():
         raise _forbidden()
-
-
-def _user(actor: Actor) -> User | None:
-    return None if isinstance(actor, SystemActor) else actor
 
 
 def _audit(actor: Actor, obj: Any, action: Action, data: dict[str, Any] | None = None) -> None:

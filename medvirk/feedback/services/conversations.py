@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from medvirk.accounts.access import acting_user
 from medvirk.accounts.permissions import Perm
 from medvirk.common.dimensions import AGE_BANDS
 from medvirk.core.errors import ServiceError
@@ -26,7 +27,6 @@ from ._common import (
     Actor,
     _audit,
     _check_background,
-    _user,
     check_text,
     ensure_can,
 )
@@ -65,7 +65,7 @@ def conversation_record(
             municipality_id=unit.municipality_id,
             unit=unit,
             held_on=held_on,
-            recorded_by=_user(actor),
+            recorded_by=acting_user(actor),
             age_band=age_band,
             **background,
         )

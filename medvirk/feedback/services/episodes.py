@@ -11,7 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from medvirk.accounts.access import can
+from medvirk.accounts.access import acting_user, can
 from medvirk.accounts.models import User
 from medvirk.accounts.permissions import Perm
 from medvirk.analysis.outcomes import classify, score
@@ -50,7 +50,6 @@ from ._common import (
     _check_language,
     _forbidden,
     _open,
-    _user,
     check_text,
     ensure_can,
     ensure_member,
@@ -101,7 +100,7 @@ def episode_open(
             contact_email=email,
             contact_phone=phone,
             opened_on=opened_on,
-            created_by=_user(actor),
+            created_by=acting_user(actor),
             **background,
         )
         if not isinstance(actor, SystemActor):
@@ -169,7 +168,7 @@ def episode_member_add(
             episode=episode,
             user=user,
             role=role,
-            added_by=_user(actor),
+            added_by=acting_user(actor),
         )
         _audit(actor, episode, Action.EPISODE_MEMBER_ADDED, {"user": user.pk, "role": role})
     return member
@@ -241,7 +240,7 @@ def session_record(*, actor: Actor, episode: Episode, held_on: date | None = Non
             episode=episode,
             number=last + 1,
             held_on=held_on,
-            created_by=_user(actor),
+            created_by=acting_user(actor),
         )
         _audit(actor, session, Action.SESSION_RECORDED, {"episode": episode.pk, "number": session.number})
     return session

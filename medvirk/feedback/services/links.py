@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from medvirk.accounts.access import acting_user
 from medvirk.core.actors import SystemActor, ensure_system
 from medvirk.core.errors import ServiceError
 
@@ -31,7 +32,6 @@ from ._common import (
     _audit,
     _check_language,
     _open,
-    _user,
     ensure_member,
 )
 from .episodes import client_rater, goal_rate, rating_submit
@@ -86,7 +86,7 @@ def link_create(
             rater=rater,
             language=_check_language(language or rater.language),
             mode=mode,
-            created_by=_user(actor),
+            created_by=acting_user(actor),
             expires_at=expires,
         )
         _audit(actor, link, Action.LINK_CREATED, {"episode": episode.pk, "session": session.number})

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from medvirk.accounts.access import acting_user
 from medvirk.accounts.permissions import Perm
 from medvirk.common import languages
 from medvirk.core.errors import ServiceError
@@ -28,7 +29,6 @@ from ..models import (
 from ._common import (
     Actor,
     _audit,
-    _user,
     check_text,
     ensure_can,
 )
@@ -74,7 +74,7 @@ def _instrument_store(actor: Actor, municipality: Any, raw: Mapping[str, Any]) -
             version=parsed.version,
             purpose=parsed.purpose,
             definition=dict(raw),
-            loaded_by=_user(actor),
+            loaded_by=acting_user(actor),
         )
         _audit(actor, instrument, Action.INSTRUMENT_LOADED, {"key": parsed.key, "version": parsed.version})
     return instrument
@@ -112,7 +112,7 @@ def instrument_texts_set(
             slot.pop(key, None)
     with transaction.atomic():
         instrument.texts = stored
-        instrument.texts_by = _user(actor)
+        instrument.texts_by = acting_user(actor)
         instrument.texts_at = timezone.now()
         instrument.save(update_fields=["texts", "texts_by", "texts_at"])
         instrument.__dict__.pop("parsed", None)
