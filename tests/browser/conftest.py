@@ -160,6 +160,13 @@ def assert_form_measure(page: Any) -> None:
     assert not wide, f"{page.url}: forms wider than a readable measure at 1280px: {wide}"
 
 
+def assert_page_basics(page: Any) -> None:
+    """Fail unless the page has one main heading, no axe-core violation and fits a 320 px screen."""
+    assert page.locator("h1").count() == 1, page.url
+    assert_accessible(page)
+    assert_fits_width(page)
+
+
 def login(page: Any, username: str) -> None:
     """Log in through the real form."""
     from medvirk.accounts.demo import DEMO_PASSWORD

@@ -13,6 +13,7 @@ from .conftest import (
     assert_designsystemet_font,
     assert_fits_width,
     assert_form_measure,
+    assert_page_basics,
     login,
 )
 
@@ -63,9 +64,7 @@ def test_login_browse_tree_and_every_staff_page_is_accessible(page: Any) -> None
         "/panels/volunteers/import/",
     ]:
         page.goto(page.base_url + path)
-        assert page.locator("h1").count() == 1, path
-        assert_accessible(page)
-        assert_fits_width(page)
+        assert_page_basics(page)
         assert_form_measure(page)
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import assert_accessible, assert_charts_readable, assert_fits_width, login
+from .conftest import assert_accessible, assert_charts_readable, assert_fits_width, assert_page_basics, login
 
 pytestmark = pytest.mark.browser
 
@@ -15,9 +15,7 @@ def test_public_signup_errors_and_success_are_accessible(page: Any) -> None:
     from medvirk.panels.models import Volunteer
 
     page.goto(page.base_url + "/v/eksempel/")
-    assert page.locator("h1").count() == 1
-    assert_accessible(page)
-    assert_fits_width(page)
+    assert_page_basics(page)
     page.fill("#id_name", "Aisha Testesen")
     page.fill("#id_email", "aisha.test@example.org")
     page.click("form.mv-form button[type=submit]")

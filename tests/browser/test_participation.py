@@ -8,15 +8,9 @@ from typing import Any
 
 import pytest
 
-from .conftest import assert_accessible, assert_charts_readable, assert_fits_width, login
+from .conftest import assert_charts_readable, assert_page_basics, login
 
 pytestmark = pytest.mark.browser
-
-
-def _check(page: Any) -> None:
-    assert page.locator("h1").count() == 1, page.url
-    assert_accessible(page)
-    assert_fits_width(page)
 
 
 def test_coordinator_turns_a_finding_into_a_measure_on_the_public_page(
@@ -28,9 +22,9 @@ def test_coordinator_turns_a_finding_into_a_measure_on_the_public_page(
     solsikken = str(load_demo().units["Solsikken barnehage"].pk)
     login(page, "koordinator")
     page.goto(page.base_url + "/participation/")
-    _check(page)
+    assert_page_basics(page)
     page.click("main a[href$='/activities/new/']")
-    _check(page)
+    assert_page_basics(page)
     page.select_option("#id_owner_unit", solsikken)
     page.fill("#id_title", "Foreldremøte om mat")
     page.select_option("#id_kind", "user_meeting")
@@ -44,10 +38,10 @@ def test_coordinator_turns_a_finding_into_a_measure_on_the_public_page(
     page.click("form.mv-form button[type=submit]")
     page.wait_for_url("**/participation/activities/*/")
     assert page.locator("h1").inner_text() == "Foreldremøte om mat"
-    _check(page)
+    assert_page_basics(page)
 
     page.click("main a[href$='/document/']")
-    _check(page)
+    assert_page_basics(page)
     page.fill("#id_participants", "14")
     page.fill("#id_gender__female", "9")
     page.fill("#id_gender__male", "5")
@@ -55,34 +49,34 @@ def test_coordinator_turns_a_finding_into_a_measure_on_the_public_page(
     page.click("form.mv-form button[type=submit]")
     page.wait_for_url("**/participation/activities/*/")
     assert page.locator("text=Foreldrene ønsker mer frukt.").count() == 1
-    _check(page)
+    assert_page_basics(page)
 
     page.set_input_files(
         "#id_file", {"name": "referat.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 x"}
     )
     page.click("form[enctype] button[type=submit]")
     assert page.locator("main a >> text=referat.pdf").count() == 1
-    _check(page)
+    assert_page_basics(page)
 
     page.click("main a[href$='/edit/']")
-    _check(page)
+    assert_page_basics(page)
     page.go_back()
     page.click("main a[href$='/reflection/']")
-    _check(page)
+    assert_page_basics(page)
     page.go_back()
 
     page.click("main a[href*='/findings/new/']")
-    _check(page)
+    assert_page_basics(page)
     if page.locator("#id_unit").count():
         page.select_option("#id_unit", solsikken)
     page.fill("#id_statement", "Foreldre vil ha mer frukt i barnehagen.")
     page.check("#id_published")
     page.click("form.mv-form button[type=submit]")
     page.wait_for_url("**/participation/findings/*/")
-    _check(page)
+    assert_page_basics(page)
 
     page.click("main a[href$='/measure/']")
-    _check(page)
+    assert_page_basics(page)
     page.fill("#id_title", "Frukt til lunsj hver dag")
     page.check("input[name=decision_level][value=unit_leader]")
     page.check("input[name=within_budget][value=yes]")
@@ -90,7 +84,7 @@ def test_coordinator_turns_a_finding_into_a_measure_on_the_public_page(
     page.check("#id_shareable")
     page.click("form.mv-form button[type=submit]")
     page.wait_for_url("**/participation/measures/*/")
-    _check(page)
+    assert_page_basics(page)
     measure_url = page.url
     page.goto(page.base_url + "/p/eksempel/")  # published, but only proposed: not on the public page yet
     assert page.locator("text=Frukt til lunsj hver dag").count() == 0
@@ -109,17 +103,17 @@ def test_coordinator_turns_a_finding_into_a_measure_on_the_public_page(
         "/participation/cycle/?year=2026",
     ]:
         page.goto(page.base_url + path)
-        _check(page)
+        assert_page_basics(page)
         if "report" in path:
             assert_charts_readable(page)
 
     page.goto(page.base_url + "/p/eksempel/")
     assert page.locator("text=Foreldre vil ha mer frukt i barnehagen.").count() == 1
     assert page.locator("text=Frukt til lunsj hver dag").count() == 1
-    _check(page)
+    assert_page_basics(page)
     page.click("main a >> text=Solsikken barnehage")
     assert page.locator("text=Frukt til lunsj hver dag").count() == 1
-    _check(page)
+    assert_page_basics(page)
 
 
 def test_compare_municipalities_that_share_their_figures(page: Any) -> None:
@@ -156,9 +150,9 @@ def test_compare_municipalities_that_share_their_figures(page: Any) -> None:
     )
     login(page, "admin")
     page.goto(page.base_url + "/participation/compare/sharing/")
-    _check(page)
+    assert_page_basics(page)
     page.goto(page.base_url + "/participation/compare/")
-    _check(page)
+    assert_page_basics(page)
     page.check("input[name=m][value=eksempel]")
     page.check("input[name=m][value=provestad]")
     page.select_option("#id_year", str(year))
@@ -168,5 +162,5 @@ def test_compare_municipalities_that_share_their_figures(page: Any) -> None:
     # One chart in two layouts: the wide one, and the narrow one that phones get instead.
     assert page.locator("svg.mv-chart--wide title").count() == 1
     assert page.locator("svg.mv-chart--narrow title").count() == 1
-    _check(page)
+    assert_page_basics(page)
     assert_charts_readable(page)

@@ -8,7 +8,7 @@ import pytest
 
 from medvirk.partners.models import Proposal
 
-from .conftest import assert_accessible, assert_fits_width, login
+from .conftest import assert_accessible, assert_fits_width, assert_page_basics, login
 
 pytestmark = pytest.mark.browser
 
@@ -85,6 +85,4 @@ def test_staff_register_pages_are_accessible(page: Any) -> None:
         f"/organisations/units/{unit.pk}/mapping/",
     ]:
         page.goto(page.base_url + path)
-        assert page.locator("h1").count() == 1, path
-        assert_accessible(page)
-        assert_fits_width(page)
+        assert_page_basics(page)

@@ -10,7 +10,7 @@ from medvirk.accounts.demo import load_demo
 from medvirk.insights.tables import clear_cache
 from medvirk.insights.tests.factories import answer_many, make_survey
 
-from .conftest import assert_accessible, assert_charts_readable, assert_fits_width, login
+from .conftest import assert_accessible, assert_charts_readable, assert_fits_width, assert_page_basics, login
 
 pytestmark = pytest.mark.browser
 
@@ -45,9 +45,7 @@ def test_results_pages_are_accessible(page: Any) -> None:
         f"/results/{survey.pk}/text/?unit={root}",
     ]:
         page.goto(page.base_url + path)
-        assert page.locator("h1").count() == 1, path
-        assert_accessible(page)
-        assert_fits_width(page)
+        assert_page_basics(page)
         if "crosstab" in path:
             assert_charts_readable(page)
 
