@@ -7,10 +7,12 @@ survey and the key of the question or page it made or changed. The same service
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+import dataclasses
+from dataclasses import MISSING
+from typing import TYPE_CHECKING, Annotated, Any, Literal, get_type_hints
 
 from ninja import Router, Schema
-from pydantic import Field
+from pydantic import Field, create_model
 
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
@@ -55,23 +57,27 @@ class OptionIn(Schema):
     label: str
 
 
-class EditQuestionIn(Schema):
+def _fields_of(operation: type) -> type[Schema]:
+    """Return a schema with the fields of a builder operation (a dataclass): names, types, defaults."""
+    hints = get_type_hints(operation)
+    fields: dict[str, Any] = {
+        field.name: (hints[field.name], ... if field.default is MISSING else field.default)
+        for field in dataclasses.fields(operation)
+    }
+    return create_model(f"{operation.__name__}Fields", __base__=Schema, **fields)
+
+
+if TYPE_CHECKING:
+    _EditQuestionFields = Schema
+else:
+    _EditQuestionFields = _fields_of(builder.EditQuestion)
+
+
+class EditQuestionIn(_EditQuestionFields):
+    # ``builder.EditQuestion``'s fields, with options and a matrix's rows as objects (no docstring:
+    # it would become the schema's description in the OpenAPI document).
     op: Literal["edit_question"]
-    key: str
-    lang: str
-    text: str | None = None
-    help: str | None = None
-    required: bool | None = None
     options: list[OptionIn] | None = None  # in order; an existing option left out is hidden
-    min_label: str | None = None
-    max_label: str | None = None
-    dont_know: bool | None = None
-    scale_max: int | None = None
-    minimum: float | None = None
-    maximum: float | None = None
-    max_length: int | None = None
-    other: str | None = None  # the label of "other, please specify" (a text field); "" removes it
-    scale_min: int | None = None
     rows: list[OptionIn] | None = None  # a matrix's statements (``label``: the text), as ``options``
 
 
