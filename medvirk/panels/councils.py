@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from medvirk.accounts.access import municipality_id_of, municipality_of
 from medvirk.accounts.requests import StaffRequest
-from medvirk.core.forms import form_act, form_submitted
+from medvirk.core.forms import form_act, form_submitted_to
 from medvirk.core.views import staff_view
 
 from . import services
@@ -44,40 +44,29 @@ def council_list(request: StaffRequest) -> HttpResponse:
 def council_detail(request: StaffRequest, council_id: int) -> HttpResponse:
     """Members with terms, meetings, the decisions log, and forms to add to each."""
     council = access_council_by_id(request.user, council_id)
-    post = request.POST if request.method == "POST" else None
-    member_form = CouncilMemberForm(post if post and "add_member" in post else None, prefix="m")
-    decision_form = CouncilDecisionForm(post if post and "add_decision" in post else None, prefix="d")
-    meeting_form = MeetingForm(
-        post if post and "add_meeting" in post else None, prefix="g", user=request.user
-    )
+    post = request.POST
+    member_form = CouncilMemberForm(post if "add_member" in post else None, prefix="m")
+    decision_form = CouncilDecisionForm(post if "add_decision" in post else None, prefix="d")
+    meeting_form = MeetingForm(post if "add_meeting" in post else None, prefix="g", user=request.user)
     link_form = MeetingLinkForm(
-        post if post and "link_meeting" in post else None, prefix="l", user=request.user, council=council
+        post if "link_meeting" in post else None, prefix="l", user=request.user, council=council
     )
-    if request.method == "POST":
-        if "add_member" in request.POST and member_form.is_valid():
-            services.council_member_add(actor=request.user, council=council, **member_form.cleaned_data)
-            messages.success(request, _("The member was added."))
-            return redirect("panels:council_detail", council.pk)
-        if "add_decision" in request.POST and decision_form.is_valid():
-            services.council_decision_add(actor=request.user, council=council, **decision_form.cleaned_data)
-            messages.success(request, _("The decision was logged."))
-            return redirect("panels:council_detail", council.pk)
-        if "add_meeting" in request.POST and form_submitted(
-            request,
-            meeting_form,
-            _("The meeting was added."),
-            lambda: services.council_meeting_add(
-                actor=request.user, council=council, **meeting_form.cleaned_data
-            ),
-        ):
-            return redirect("panels:council_detail", council.pk)
-        if "link_meeting" in request.POST and form_submitted(
-            request,
-            link_form,
-            _("The meeting was linked to the activity."),
-            lambda: services.council_meeting_link(actor=request.user, **link_form.cleaned_data),
-        ):
-            return redirect("panels:council_detail", council.pk)
+    if "add_member" in post and form_submitted_to(
+        request, member_form, _("The member was added."), services.council_member_add, council=council
+    ):
+        return redirect("panels:council_detail", council.pk)
+    if "add_decision" in post and form_submitted_to(
+        request, decision_form, _("The decision was logged."), services.council_decision_add, council=council
+    ):
+        return redirect("panels:council_detail", council.pk)
+    if "add_meeting" in post and form_submitted_to(
+        request, meeting_form, _("The meeting was added."), services.council_meeting_add, council=council
+    ):
+        return redirect("panels:council_detail", council.pk)
+    if "link_meeting" in post and form_submitted_to(
+        request, link_form, _("The meeting was linked to the activity."), services.council_meeting_link
+    ):
+        return redirect("panels:council_detail", council.pk)
     today = timezone.localdate()
     context = {
         "council": council,
