@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from medvirk.core.forms import form_act, form_submitted, form_submitted_to
+from medvirk.core.forms import form_submitted, form_submitted_to
 from medvirk.core.views import service_done, staff_view
 from medvirk.orgs.selectors import build_forest, unit_ancestors
 
@@ -68,9 +67,10 @@ def unit_create(request: StaffRequest) -> HttpResponse:
     if request.GET.get("parent"):
         initial["parent"] = access_unit_by_id(request.user, request.GET["parent"], Perm.ORG_MANAGE).pk
     form = UnitCreateForm(request.POST or None, parents=parents, initial=initial)
-    if done := form_act(
+    if done := form_submitted(
         request,
         form,
+        _("The unit was created."),
         lambda: services.unit_create(
             actor=request.user,
             parent=access_unit_by_id(request.user, form.cleaned_data["parent"], Perm.ORG_MANAGE),
@@ -80,7 +80,6 @@ def unit_create(request: StaffRequest) -> HttpResponse:
             region_code=form.cleaned_data["region_code"],
         ),
     ):
-        messages.success(request, _("The unit was created."))
         return redirect("orgs:unit_detail", done.result.pk)
     return render(request, "orgs/unit_form.html", {"form": form, "title": _("New unit")})
 

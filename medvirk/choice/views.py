@@ -19,7 +19,7 @@ from medvirk.accounts.models import User
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
-from medvirk.core.forms import form_act, form_submitted, form_submitted_to
+from medvirk.core.forms import form_submitted, form_submitted_to
 from medvirk.core.views import staff_view
 from medvirk.orgs.models import OrgUnit, UnitKind
 
@@ -94,8 +94,9 @@ def service_create(request: StaffRequest) -> HttpResponse:
         owner = form.chosen("owner_unit", units)
         return services.service_create(actor=request.user, owner_unit=owner, **form.rules())
 
-    if done := form_act(request, form, create):
-        messages.success(request, _("The service was created. Approve providers for it next."))
+    if done := form_submitted(
+        request, form, _("The service was created. Approve providers for it next."), create
+    ):
         return redirect("choice:service_detail", done.result.pk)
     context = {"form": form, "title": _("New service with choice"), "cancel": reverse("choice:home")}
     return render(request, "choice/form.html", context)
@@ -176,8 +177,9 @@ def provider_create(request: StaffRequest) -> HttpResponse:
         parent = form.chosen("parent", parents)
         return services.provider_register(actor=request.user, data=form.data_for_service(), parent=parent)
 
-    if done := form_act(request, form, register):
-        messages.success(request, _("The provider was registered. Approve it for a service next."))
+    if done := form_submitted(
+        request, form, _("The provider was registered. Approve it for a service next."), register
+    ):
         return redirect("choice:provider_detail", done.result.pk)
     context = {"form": form, "title": _("New provider"), "cancel": reverse("choice:provider_list")}
     return render(request, "choice/form.html", context)

@@ -131,23 +131,23 @@ def form_act(request: HttpRequest, form: DsFormMixin, act: Callable[[], T]) -> D
 
 
 def form_submitted(
-    request: HttpRequest, form: DsFormMixin, message: str | Promise, act: Callable[[], object]
-) -> bool:
-    """``form_act`` that shows ``message`` on success; return True when the caller should redirect."""
-    if form_act(request, form, act) is None:
-        return False
-    messages.success(request, str(message))
-    return True
+    request: HttpRequest, form: DsFormMixin, message: str | Promise, act: Callable[[], T]
+) -> Done[T] | None:
+    """``form_act`` that shows ``message`` on success; a ``Done`` tells the caller to redirect."""
+    done = form_act(request, form, act)
+    if done is not None:
+        messages.success(request, str(message))
+    return done
 
 
 def form_submitted_to(
     request: HttpRequest,
     form: DsFormMixin,
     message: str | Promise,
-    service: Callable[..., object],
+    service: Callable[..., T],
     /,
     **given: Any,
-) -> bool:
+) -> Done[T] | None:
     """``form_submitted`` that calls ``service(actor=request.user, **given, **form.cleaned_data)``.
 
     The usual case: a form whose fields are the service's arguments of the same names, with the

@@ -23,7 +23,7 @@ from medvirk.accounts.access import can_anywhere
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
-from medvirk.core.forms import form_act, form_submitted, form_submitted_to
+from medvirk.core.forms import form_submitted, form_submitted_to
 from medvirk.core.views import service_done, staff_view
 
 from . import charts, selectors, services
@@ -73,8 +73,9 @@ def episode_create(request: StaffRequest) -> HttpResponse:
         )
         return services.episode_open(actor=request.user, service=service, **form.values())
 
-    if done := form_act(request, form, act):
-        messages.success(request, _("The episode is open. Start the first session when you meet."))
+    if done := form_submitted(
+        request, form, _("The episode is open. Start the first session when you meet."), act
+    ):
         return redirect("feedback:episode", done.result.pk)
     return render(request, "feedback/episode_form.html", {"form": form, "title": _("New client")})
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,7 +10,7 @@ from django.utils.translation import gettext as _
 from medvirk.accounts.access import access_unit_by_id, can, municipality_of, scope_paths, units_for
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
-from medvirk.core.forms import form_act
+from medvirk.core.forms import form_submitted
 from medvirk.core.views import staff_view
 
 from . import services
@@ -64,14 +63,14 @@ def themes(request: StaffRequest) -> HttpResponse:
     form = FindingForm(request.POST or None)
     if request.method == "POST" and not can_finding:
         raise Http404
-    if done := form_act(
+    if done := form_submitted(
         request,
         form,
+        _("The finding is saved. Turn it into a measure from its page."),
         lambda: services.goals_finding_create(
             actor=request.user, unit=unit, statement=form.cleaned_data["statement"]
         ),
     ):
-        messages.success(request, _("The finding is saved. Turn it into a measure from its page."))
         return redirect("participation:finding_edit", done.result.pk)
     return render(
         request,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from medvirk.accounts.access import municipality_id_of, municipality_of
 from medvirk.accounts.requests import StaffRequest
-from medvirk.core.forms import form_act, form_submitted_to
+from medvirk.core.forms import form_submitted_to
 from medvirk.core.views import staff_view
 
 from . import services
@@ -26,16 +25,14 @@ def council_list(request: StaffRequest) -> HttpResponse:
     """List councils and create one."""
     require_panels(request.user)
     form = CouncilForm(request.POST or None)
-    if done := form_act(
+    if done := form_submitted_to(
         request,
         form,
-        lambda: services.council_create(
-            actor=request.user, municipality=municipality_of(request.user), **form.cleaned_data
-        ),
+        _("The council was created."),
+        services.council_create,
+        municipality=municipality_of(request.user),
     ):
-        council = done.result
-        messages.success(request, _("The council was created."))
-        return redirect("panels:council_detail", council.pk)
+        return redirect("panels:council_detail", done.result.pk)
     councils = Council.objects.filter(municipality_id=municipality_id_of(request.user))
     return render(request, "panels/council_list.html", {"councils": councils, "form": form})
 

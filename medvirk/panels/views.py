@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from medvirk.accounts.access import municipality_id_of, municipality_of
 from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
-from medvirk.core.forms import form_act, form_submitted
+from medvirk.core.forms import form_submitted, form_submitted_to
 from medvirk.core.job_views import job_fragment
 from medvirk.core.models import JobStatus
 from medvirk.core.views import staff_view
@@ -56,16 +56,14 @@ def panel_create(request: StaffRequest) -> HttpResponse:
     """Create a panel (then set its quotas)."""
     require_panels(request.user)
     form = PanelForm(request.POST or None)
-    if done := form_act(
+    if done := form_submitted_to(
         request,
         form,
-        lambda: services.panel_create(
-            actor=request.user, municipality=municipality_of(request.user), **form.cleaned_data
-        ),
+        _("The panel was created. Now set its quotas."),
+        services.panel_create,
+        municipality=municipality_of(request.user),
     ):
-        panel = done.result
-        messages.success(request, _("The panel was created. Now set its quotas."))
-        return redirect("panels:panel_quotas", panel.pk)
+        return redirect("panels:panel_quotas", done.result.pk)
     return render(request, "panels/form.html", {"form": form, "title": _("New panel")})
 
 

@@ -15,7 +15,7 @@ from medvirk.accounts.access import access_unit_by_id, can, can_anywhere, units_
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
-from medvirk.core.forms import form_act, form_submitted
+from medvirk.core.forms import form_submitted
 from medvirk.core.views import service_done, staff_view
 from medvirk.orgs.models import OrgUnit
 from medvirk.surveys.models import Survey
@@ -82,8 +82,7 @@ def activity_create(request: StaffRequest) -> HttpResponse:
             actor=request.user, owner_unit=owner, units=[owner, *others], survey=survey, **form.values()
         )
 
-    if done := form_act(request, form, create):
-        messages.success(request, _("The activity was created."))
+    if done := form_submitted(request, form, _("The activity was created."), create):
         return redirect("participation:activity_detail", done.result.pk)
     return render(request, "participation/form.html", {"form": form, "title": _("New activity")})
 

@@ -22,7 +22,7 @@ from medvirk.accounts.access import (
 )
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
-from medvirk.core.forms import form_act, form_submitted, form_submitted_to
+from medvirk.core.forms import form_submitted, form_submitted_to
 from medvirk.core.views import staff_view, year_param
 from medvirk.surveys.models import Survey
 
@@ -112,8 +112,9 @@ def finding_create(request: StaffRequest) -> HttpResponse:
             published=form.cleaned_data["published"],
         )
 
-    if done := form_act(request, form, create):
-        messages.success(request, _("The finding was saved. Now decide what to do about it."))
+    if done := form_submitted(
+        request, form, _("The finding was saved. Now decide what to do about it."), create
+    ):
         return redirect("participation:finding_edit", done.result.pk)
     return render(request, "participation/form.html", {"form": form, "title": _("New finding")})
 
@@ -158,14 +159,14 @@ def measure_create(request: StaffRequest, finding_id: int) -> HttpResponse:
         "within_budget": "yes",
     }
     form = MeasureForm(request.POST or None, owners=_owners(request.user), initial=initial)
-    if done := form_act(
+    if done := form_submitted(
         request,
         form,
+        _("The measure was created."),
         lambda: services.measure_create(
             actor=request.user, unit=finding.unit, finding=finding, **_measure_values(request, form)
         ),
     ):
-        messages.success(request, _("The measure was created."))
         return redirect("participation:measure_detail", done.result.pk)
     title = _("New measure")
     return render(request, "participation/form.html", {"form": form, "title": title, "finding": finding})
