@@ -1,5 +1,6 @@
-"""The shared page pieces: ``{% postform %}`` (every page's posted form) and ``{% page_title %}``
-(the title block said again as ``core/page.html``'s heading)."""
+"""The shared page pieces: ``{% postform %}`` (every page's posted form), ``{% listtable %}`` (a
+staff list table) and ``{% page_title %}`` (the title block said again as ``core/page.html``'s
+heading)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.utils import translation
 LIBRARIES = {
     "i18n": "django.templatetags.i18n",
     "postform": "medvirk.core.templatetags.postform",
+    "listtable": "medvirk.core.templatetags.listtable",
     "pages": "medvirk.core.templatetags.pages",
 }
 
@@ -24,7 +26,9 @@ def _engine(templates: dict[str, str] | None = None) -> Engine:
 
 def _render(source: str, **context: object) -> str:
     with translation.override("en"):
-        return Template("{% load i18n postform %}" + source, engine=_engine()).render(Context(context))
+        return Template("{% load i18n postform listtable %}" + source, engine=_engine()).render(
+            Context(context)
+        )
 
 
 def test_postform_defaults_to_the_form_and_save() -> None:
@@ -92,3 +96,40 @@ def test_postform_body_that_renders_nothing_stays_empty() -> None:
     )
     assert "WHOLE FORM" not in html
     assert "<p>x</p>" not in html
+
+
+def test_listtable_labels_its_scroll_region_by_its_caption_and_says_when_it_is_empty() -> None:
+    source = (
+        '{% listtable _("When") "Who" id="log-caption" caption=_("Changes") empty_row="None." border=True %}'
+        "{% for row in rows %}<tr><td>{{ row }}</td><td>x</td></tr>{% endfor %}{% endlisttable %}"
+    )
+    html = " ".join(_render(source, rows=[]).split())
+    assert '<div class="mv-table-wrap" role="region" tabindex="0" aria-labelledby="log-caption">' in html
+    assert '<table class="ds-table" data-border>' in html
+    assert '<caption id="log-caption">Changes</caption>' in html
+    assert '<thead><tr><th scope="col">When</th><th scope="col">Who</th></tr></thead>' in html
+    assert '<tr><td colspan="2">None.</td></tr>' in html
+    shown = _render(source, rows=["today"])
+    assert "<tr><td>today</td><td>x</td></tr>" in shown
+    assert "None." not in shown
+
+
+def test_listtable_labelled_by_a_heading_with_actions_or_a_paragraph_when_empty() -> None:
+    source = (
+        '{% listtable "Name" labelledby="h" actions="Actions" empty_paragraph="None." size="sm" %}'
+        "{% for row in rows %}<tr><td>{{ row }}</td><td>button</td></tr>{% endfor %}{% endlisttable %}"
+    )
+    html = " ".join(_render(source, rows=["Kari"]).split())
+    assert 'aria-labelledby="h"' in html
+    assert "<caption" not in html
+    assert '<table class="ds-table" data-size="sm">' in html
+    assert '<th scope="col">Name</th><th scope="col"><span class="ds-sr-only">Actions</span></th>' in html
+    assert " ".join(_render(source, rows=[]).split()) == '<p class="ds-paragraph">None.</p>'
+
+
+def test_listtable_needs_headers_and_one_name() -> None:
+    for tag in ('{% listtable id="a" caption="b" %}', '{% listtable "H" %}', '{% listtable "H" id="a" %}'):
+        with pytest.raises(TemplateSyntaxError, match="listtable needs"):
+            _render(tag + "{% endlisttable %}")
+    with pytest.raises(TemplateSyntaxError, match="listtable takes"):
+        _render('{% listtable "H" labelledby="h" label="x" %}{% endlisttable %}')
