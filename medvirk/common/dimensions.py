@@ -14,6 +14,13 @@ from dataclasses import dataclass
 PREFER_NOT_TO_SAY = "prefer_not_to_say"
 
 
+def _in_language(lang: str, nb: str, nn: str, en: str) -> str:
+    """Return the text in bokmål, nynorsk (bokmål when there is none) or, for any other language, English."""
+    if lang == "nn":
+        return nn or nb
+    return nb if lang == "nb" else en
+
+
 @dataclass(frozen=True, slots=True)
 class Category:
     """One category of a dimension: a stable key and its labels."""
@@ -25,9 +32,7 @@ class Category:
 
     def label(self, lang: str) -> str:
         """Return the label in bokmål, nynorsk (falling back to bokmål) or English."""
-        if lang == "nn":
-            return self.label_nn or self.label_nb
-        return self.label_nb if lang == "nb" else self.label_en
+        return _in_language(lang, self.label_nb, self.label_nn, self.label_en)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,9 +47,7 @@ class Dimension:
 
     def label(self, lang: str) -> str:
         """Return the dimension's name in bokmål, nynorsk or English."""
-        if lang == "nn":
-            return self.label_nn or self.label_nb
-        return self.label_nb if lang == "nb" else self.label_en
+        return _in_language(lang, self.label_nb, self.label_nn, self.label_en)
 
     def keys(self) -> tuple[str, ...]:
         """Return the category keys in display order, without 'prefer not to say'."""
