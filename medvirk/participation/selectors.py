@@ -61,6 +61,7 @@ def access_measure_by_id(user: Any, measure_id: Any, perm: Perm) -> Measure:
 
 
 def public_municipality(slug: str) -> Municipality:
+    """Return any municipality by slug (every municipality's name and slug are public); else 404."""
     municipality = Municipality.objects.filter(slug=slug).first()
     if municipality is None:
         raise Http404

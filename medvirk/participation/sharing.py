@@ -27,6 +27,7 @@ from medvirk.orgs.models import Municipality, OrgUnit
 
 from .enums import ParticipationErrorCode
 from .models import ComparisonGrant
+from .selectors import public_municipality
 
 
 def _root(municipality_id: Any) -> OrgUnit | None:
@@ -93,7 +94,7 @@ def access_partner_for_sharing(user: Any, slug: str) -> Municipality:
     """Return the municipality to share figures with, if ``user`` may share them; otherwise 404."""
     if not can_share(user):
         raise Http404
-    return partner_by_slug(slug)
+    return public_municipality(slug)
 
 
 def access_grant_by_partner(user: Any, slug: str) -> ComparisonGrant:
@@ -103,11 +104,3 @@ def access_grant_by_partner(user: Any, slug: str) -> ComparisonGrant:
     if grant is None:
         raise Http404
     return grant
-
-
-def partner_by_slug(slug: str) -> Municipality:
-    """Return any municipality by slug (every municipality's name and slug are public)."""
-    municipality = Municipality.objects.filter(slug=slug).first()
-    if municipality is None:
-        raise Http404
-    return municipality
