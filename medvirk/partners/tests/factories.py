@@ -6,7 +6,7 @@ from typing import Any
 
 from medvirk.core.actors import SystemActor
 from medvirk.partners import services
-from medvirk.partners.models import Organisation
+from medvirk.partners.models import ContactPerson, Organisation
 from medvirk.partners.services import OrganisationData
 
 
@@ -18,4 +18,16 @@ def organisation(
         actor=SystemActor("test"),
         municipality=municipality,
         data=OrganisationData(name=name, org_number=number, **kwargs),
+    )
+
+
+def contact_person(organisation: Organisation, name: str, email: str) -> ContactPerson:
+    """Add a contact person who consented to be contacted, through the service."""
+    return services.contact_person_add(
+        actor=SystemActor("test"),
+        organisation=organisation,
+        name=name,
+        email=email,
+        consent=True,
+        consent_purpose="x",
     )

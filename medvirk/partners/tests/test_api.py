@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from medvirk.core.actors import SystemActor
 from medvirk.partners.demo import load_demo_organisations
-from medvirk.partners.services import contact_person_add
+
+from .factories import contact_person
 
 pytestmark = pytest.mark.django_db
 
@@ -42,14 +42,7 @@ def test_public_search_hides_unlisted_and_contacts(client: Any, demo: Any) -> No
     orgs = load_demo_organisations(municipality=demo.municipality)
     orgs[0].listed_publicly = False
     orgs[0].save()
-    contact_person_add(
-        actor=SystemActor("test"),
-        organisation=orgs[1],
-        name="P",
-        email="p@example.org",
-        consent=True,
-        consent_purpose="x",
-    )
+    contact_person(orgs[1], "P", "p@example.org")
     body = client.get("/api/v1/public/organisations/eksempel", {"language": "pl"}).json()
     assert [o["name"] for o in body] == ["Polsk forening i Eksempel"]
     assert "p@example.org" not in json.dumps(body) and "partner_support" not in body[0]

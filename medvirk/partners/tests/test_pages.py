@@ -9,12 +9,13 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from medvirk.core.actors import SystemActor
 from medvirk.core.models import AuditEvent
 from medvirk.participation.services import activity_create
 from medvirk.partners.demo import load_demo_organisations
 from medvirk.partners.mapping import mapping_for
 from medvirk.partners.models import ContactLogEntry, ContactPerson, Organisation, Proposal, YearlyMapping
+
+from .factories import contact_person
 
 pytestmark = pytest.mark.django_db
 
@@ -139,16 +140,7 @@ def test_contact_log_and_invite(
     )
     assert response.status_code == 302
     assert "Råd om foreldremøter" in c.get(f"/organisations/units/{unit.pk}/contacts/").content.decode()
-    from medvirk.partners.services import contact_person_add
-
-    contact_person_add(
-        actor=SystemActor("test"),
-        organisation=orgs[0],
-        name="K",
-        email="k@example.org",
-        consent=True,
-        consent_purpose="x",
-    )
+    contact_person(orgs[0], "K", "k@example.org")
     with django_capture_on_commit_callbacks(execute=True):
         response = c.post(
             f"/organisations/{orgs[0].pk}/invite/",

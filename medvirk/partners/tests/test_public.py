@@ -7,9 +7,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from medvirk.core.actors import SystemActor
 from medvirk.partners.demo import load_demo_organisations
 from medvirk.partners.models import Proposal
+
+from .factories import contact_person
 
 pytestmark = pytest.mark.django_db
 
@@ -57,16 +58,7 @@ def test_other_municipality_sees_nothing_of_ours(client: Client, orgs: Any) -> N
 
 
 def test_detail_never_shows_contact_persons(client: Client, demo: Any, orgs: Any) -> None:
-    from medvirk.partners.services import contact_person_add
-
-    contact_person_add(
-        actor=SystemActor("test"),
-        organisation=orgs[0],
-        name="Hemmelig",
-        email="h@example.org",
-        consent=True,
-        consent_purpose="x",
-    )
+    contact_person(orgs[0], "Hemmelig", "h@example.org")
     html = client.get(f"/o/eksempel/{orgs[0].pk}/").content.decode()
     assert orgs[0].name in html and "h@example.org" not in html and "Hemmelig" not in html
 
