@@ -56,8 +56,11 @@ def test_free_text_themes_and_numbers_are_accessible(page: Any) -> None:
 
     clear_cache()
     demo = load_demo()
-    survey = make_survey(demo)
     sol = demo.units["Solsikken barnehage"]
+    # A previous round rated higher: the page marks the question "Reliably lower than last round"
+    # with a tag, which must wrap at 320 px (Designsystemet sizes a tag to its text on one line).
+    answer_many(make_survey(demo, round_label="2025"), sol, [5, 6, 6, 5, 6, 5, 6, 6])
+    survey = make_survey(demo)
     for i, text in enumerate(ANSWERS):
         answer(survey, sol, overall=1, q_why=text, q_visits=i)
     login(page, "admin")
@@ -67,5 +70,6 @@ def test_free_text_themes_and_numbers_are_accessible(page: Any) -> None:
     assert_fits_width(page)
     page.goto(page.base_url + f"/results/{survey.pk}/?unit={sol.pk}")
     assert page.locator("#numbers-caption").count() == 1
+    assert page.locator(".ds-tag", has_text="Statistisk sikkert lavere enn forrige runde").count() == 1
     assert_accessible(page)
     assert_fits_width(page)
