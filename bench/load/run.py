@@ -30,6 +30,7 @@ import tempfile
 import time
 import uuid
 from collections import defaultdict
+from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,17 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "submit"))
 
 import harness
+
+
+async def timed(request: Awaitable[httpx.Response]) -> tuple[httpx.Response | None, int | str, float]:
+    """Await ``request``; return its response (None if it failed), its status (else the error's
+    name) and the seconds it took."""
+    t0 = time.perf_counter()
+    try:
+        resp = await request
+    except httpx.HTTPError as exc:
+        return None, type(exc).__name__, time.perf_counter() - t0
+    return resp, resp.status_code, time.perf_counter() - t0
 
 
 class Stats:
@@ -98,19 +110,13 @@ class Load:
             give_up = time.monotonic() + self.args.retry_for
             attempt = 0
             while True:
-                t0 = time.perf_counter()
-                try:
-                    resp = await client.post(url, json=body)
-                    status: int | str = resp.status_code
-                except httpx.HTTPError as exc:
-                    status = type(exc).__name__
-                took = time.perf_counter() - t0
+                resp, status, took = await timed(client.post(url, json=body))
                 if status in (200, 201):
                     stats.add("POST submit", status, took if attempt == 0 else None)
                     self.acked[key] = status  # type: ignore[assignment]
                     break
                 stats.add("POST submit", status, None)
-                if isinstance(status, int) and 400 <= status < 500:
+                if resp is not None and 400 <= resp.status_code < 500:
                     raise RuntimeError(f"submission rejected with {status}: {resp.text[:300]}")
                 if time.monotonic() > give_up:
                     self.unacked_given_up.append(key)
@@ -136,14 +142,10 @@ class Load:
         while time.monotonic() < until:
             name, url, headers = pages[i % len(pages)]
             i += 1
-            t0 = time.perf_counter()
-            try:
-                resp = await client.get(url, headers=headers)
-                status: int | str = resp.status_code
-            except httpx.HTTPError as exc:
-                status = type(exc).__name__
+            resp, status, took = await timed(client.get(url, headers=headers))
+            if resp is None:
                 await asyncio.sleep(0.2)
-            stats.add(name, status, time.perf_counter() - t0 if status == 200 else None)
+            stats.add(name, status, took if status == 200 else None)
 
     async def phase(self, seconds: float, kills: int = 0) -> tuple[Stats, float, list[str]]:
         stats = Stats()
