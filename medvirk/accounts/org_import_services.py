@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import Municipality, OrgUnit, ServiceArea, UnitKind
+from medvirk.orgs.selectors import municipality_root
 
 from .access import Actor, ensure_can
 from .enums import AccountsAuditAction, AccountsErrorCode
@@ -21,16 +22,12 @@ from .org_import import Action, PlanNode, TreeLine, TreePlan, TreePlanner
 from .permissions import Perm
 
 
-def _root_of(municipality: Municipality) -> OrgUnit:
-    return OrgUnit.objects.get(municipality=municipality, parent__isnull=True)
-
-
 def ensure_can_import(actor: Actor, municipality: Municipality) -> None:
     """Refuse anyone but an administrator of the whole municipality (``ORG_MANAGE`` on its top unit)."""
     ensure_can(
         actor,
         Perm.ORG_MANAGE,
-        _root_of(municipality),
+        municipality_root(municipality=municipality),
         gettext_lazy("Only administrators of the whole municipality import the organisation tree."),
     )
 
