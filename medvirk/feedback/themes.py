@@ -33,7 +33,7 @@ from typing import Any
 from django.db.models import Count
 
 from medvirk.analysis.suppression import SuppressionPolicy, TableBuilder, suppress
-from medvirk.analysis.text import DEFAULT_REPLACEMENTS, cluster_themes, mask_pii
+from medvirk.analysis.text import cluster_themes, mask_pii, without_placeholders
 from medvirk.core.tenancy import co_located
 from medvirk.orgs.models import OrgUnit
 
@@ -72,12 +72,6 @@ class Decided:
     themes: tuple[Theme, ...]  # shown themes, then "other" where the unit's goals are shown
 
 
-def _plain(text: str) -> str:
-    for placeholder in DEFAULT_REPLACEMENTS.values():
-        text = text.replace(placeholder, " ")
-    return text
-
-
 def cell(family: str, unit: int, own: bool = False) -> str:
     return f"{family}@{unit}{'/own' if own else ''}"
 
@@ -99,7 +93,7 @@ def decide_themes(
     for unit, parent in parents.items():
         if parent is not None and parent in parents:
             children[parent].append(unit)
-    result = cluster_themes([_plain(text) for _unit, text in goals]) if goals else None
+    result = cluster_themes([without_placeholders(text) for _unit, text in goals]) if goals else None
     families = [PEOPLE, GOALS, NONE]
     theme_of: dict[int, str] = {}
     labels: dict[str, str] = {}

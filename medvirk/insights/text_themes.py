@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from medvirk.analysis.text import DEFAULT_REPLACEMENTS, cluster_themes
+from medvirk.analysis.text import cluster_themes, without_placeholders
 
 from .questions import TextQuestionInfo
 from .tables import SurveyResults, TextFigures
@@ -39,12 +39,6 @@ class TextThemes:
     themes: tuple[TextTheme, ...]  # largest first, "Other" (if any) last
 
 
-def _without_placeholders(text: str) -> str:
-    for placeholder in DEFAULT_REPLACEMENTS.values():
-        text = text.replace(placeholder, " ")
-    return text
-
-
 def _examples(answers: Sequence[str], members: Iterable[int]) -> tuple[str, ...]:
     """Return up to ``EXAMPLES`` different answers, in answer order."""
     out: list[str] = []
@@ -61,7 +55,7 @@ def themes_from_answers(answers: Sequence[str], threshold: int) -> TextThemes | 
     if len(answers) < threshold:
         return None
     # The mask placeholders would otherwise pull every masked answer into one theme.
-    result = cluster_themes([_without_placeholders(a) for a in answers])
+    result = cluster_themes([without_placeholders(a) for a in answers])
     themes: list[TextTheme] = []
     other: list[int] = list(result.unclustered)
     for theme in result.themes:

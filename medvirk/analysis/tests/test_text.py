@@ -17,6 +17,7 @@ from medvirk.analysis.text import (
     matches,
     search_answers,
     stems,
+    without_placeholders,
 )
 from medvirk.common.norway import FNR_K1_WEIGHTS, FNR_K2_WEIGHTS, mod11_control_digit
 
@@ -249,3 +250,11 @@ def test_search_all_and_any() -> None:
     assert matches("Ring legekontoret", "lege")
     assert not matches("Ring legekontoret", "lege", prefix=False)
     assert not matches("Det gikk bra", "br")  # prefixes need three letters
+
+
+def test_without_placeholders_blanks_what_masking_put_in() -> None:
+    masked = mask_pii("Ring meg på 912 34 567 eller skriv til kari@example.org om maten").text
+    assert PHONE in masked and EMAIL in masked
+    plain = without_placeholders(masked)
+    assert "fjernet" not in plain and "telefonnummer" not in plain
+    assert plain.split() == ["Ring", "meg", "på", "eller", "skriv", "til", "om", "maten"]
