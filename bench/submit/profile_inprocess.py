@@ -92,7 +92,9 @@ def _call(app: Callable, path: str, body: bytes) -> int:
     return int(status[0].split()[0])
 
 
-def run(setup: dict[str, Any], n: int, top: int, profile: bool) -> dict[str, Any]:
+def run(
+    setup: dict[str, Any], n: int, top: int, profile: bool, stats_path: str | None = None
+) -> dict[str, Any]:
     import django
 
     django.setup()
@@ -181,6 +183,8 @@ def run(setup: dict[str, Any], n: int, top: int, profile: bool) -> dict[str, Any
         for i in range(n):
             submit(i, "prof")
         prof.disable()
+        if stats_path:
+            prof.dump_stats(stats_path)  # for pstats' callers/callees
         buf = io.StringIO()
         stats = pstats.Stats(prof, stream=buf)
         stats.sort_stats("cumulative").print_stats(top)
@@ -202,6 +206,7 @@ def main() -> None:
     )
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--no-profile", action="store_true")
+    parser.add_argument("--stats", help="also write the submission's cProfile statistics to this file")
     args = parser.parse_args()
     with (
         database(args.db, None if args.server == "cluster" else args.server) as url,
@@ -211,7 +216,7 @@ def main() -> None:
         setup = harness.prepare(env)
         os.environ.update(env)  # the server's environment: production settings, bench floor on
         sys.path.insert(0, str(harness.ROOT))
-        result = run(setup, args.n, args.top, not args.no_profile)
+        result = run(setup, args.n, args.top, not args.no_profile, args.stats)
     import medvirk
 
     print(f"code: {Path(medvirk.__file__).parent}; database: {args.db}; {args.n} requests per endpoint")

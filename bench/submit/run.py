@@ -65,9 +65,11 @@ def bench_class(
         runs = {label: uuid.uuid4().hex[:8] for label, _root in trees}
         acked = dict.fromkeys(servers, 0)
 
-        def submit(label: str, level: int) -> Any:
+        def submit(label: str, phase: int) -> Any:
+            # A key of its own per phase: a level given twice (--levels 64,64) stores every
+            # response again instead of answering each "duplicate" (200) from the first phase.
             def make(i: int) -> tuple[str, str, dict[str, Any]]:
-                key = f"{runs[label]}-{level}-{i}"
+                key = f"{runs[label]}-{phase}-{i}"
                 body = {"idempotency_key": key, "language": "nb", "answers": setup["answers"]}
                 return "POST", f"/api/v1/public/surveys/{links[i % len(links)]}/responses", body
 
@@ -82,12 +84,12 @@ def bench_class(
             warm = asyncio.run(harness.drive(server.base, submit(label, 0), 200, 16))
             acked[label] += warm.statuses.get(201, 0)
             harness.drain(cluster)
-        for level in args.levels:
+        for phase, level in enumerate(args.levels, start=1):
             for label, server in servers.items():
                 with harness.cpu_split(server, cluster, worker.pid) as cpu_f:
                     f = asyncio.run(harness.drive(server.base, floor, args.requests, level)).summary()
                 with harness.cpu_split(server, cluster, worker.pid) as cpu_s:
-                    sres = asyncio.run(harness.drive(server.base, submit(label, level), args.requests, level))
+                    sres = asyncio.run(harness.drive(server.base, submit(label, phase), args.requests, level))
                     drained = harness.drain(cluster)
                 acked[label] += sres.statuses.get(201, 0)
                 s = sres.summary()
@@ -100,8 +102,10 @@ def bench_class(
                     f"| {drained:.1f} s |"
                 )
                 print(lines[-2], lines[-1], cpu[-1], sep="\n", flush=True)
-                if level == max(args.levels):
-                    checks[label] = {"ratio": ratio, "p99": s["p99"]}
+                if level == max(args.levels):  # every pair at the top level (--levels 64,64,64)
+                    top = checks.setdefault(label, {"ratios": [], "p99s": []})
+                    top["ratios"].append(ratio)
+                    top["p99s"].append(s["p99"])
     for label, run in runs.items():
         (stored,) = cluster.sql(
             "SELECT count(*) FROM surveys_response WHERE survey_id = %s AND idempotency_key LIKE %s",
@@ -151,10 +155,23 @@ def main() -> None:
             cpu += cpu_lines
             for label, c in checks.items():
                 ok = c["acked"] == c["stored"] and c["wrong_rows"] == 0
-                target = c["ratio"] >= 0.8 and c["p99"] < 300 and ok
+                # Over every pair at the top level: one pair's ratio swings with the floor's own
+                # throughput from one phase to the next (RESULTS.md), their mean much less.
+                ratios, p99s = c["ratios"], c["p99s"]
+                ratio = sum(ratios) / len(ratios)
+                under = sum(p < 300 for p in p99s)
+                target = ratio >= 0.8 and under == len(p99s) and ok
+                spread = (
+                    f" ({min(ratios):.2f}–{max(ratios):.2f}, {len(ratios)} pairs)" if len(ratios) > 1 else ""
+                )
+                p99 = (
+                    f"{min(p99s):.0f}–{max(p99s):.0f} ms, {under} of {len(p99s)} < 300"
+                    if len(p99s) > 1
+                    else f"{p99s[0]:.0f} ms"
+                )
                 summary.append(
                     f"| {wc} · {label} | {c['acked']} | {c['stored']} | {c['wrong_rows']} "
-                    f"| {c['ratio']:.2f}× | {c['p99']:.0f} ms | {'**met**' if target else '**missed**'} |"
+                    f"| {ratio:.2f}×{spread} | {p99} | {'**met**' if target else '**missed**'} |"
                 )
                 print(summary[-1], flush=True)
     load_after = os.getloadavg()
@@ -176,7 +193,7 @@ def main() -> None:
         *out,
         "",
         "| server · code | acknowledged (201) | stored | responses with ≠ expected rows | submit/floor at "
-        f"{top} | submit p99 at {top} | target (≥ 0.8×, p99 < 300 ms) |",
+        f"{top} (mean of the pairs) | submit p99 at {top} | target (≥ 0.8×, p99 < 300 ms in every pair) |",
         "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
         *summary,
         "",
