@@ -111,6 +111,28 @@ class SubmissionTarget:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class ParsedDefinition:
+    """A unit's parsed definition and what every submission asks of it, worked out once.
+
+    Cached with the parse (``Registry.for_target``), so a submission does not walk every
+    question again to learn the same two facts.
+    """
+
+    definition: Definition
+    field_names: frozenset[str]  # the form field of every question and matrix row
+    asks_district: bool  # a background question on the district: its codes are read
+
+    @classmethod
+    def of(cls, definition: Definition) -> ParsedDefinition:
+        questions = list(definition.questions())
+        return cls(
+            definition=definition,
+            field_names=frozenset(engine.field_name(q.key) for q in questions),
+            asks_district=any(q.dimension == "district" for q in questions),
+        )
+
+
 def _committed() -> bool:
     """Return whether what is read now is committed (outside a transaction), so may be cached."""
     return not connection.in_atomic_block
@@ -263,7 +285,7 @@ class Registry:
 
     CACHE_SIZE = 256
     _lock = threading.Lock()
-    _definitions: ClassVar[OrderedDict[bytes, Definition]] = OrderedDict()
+    _definitions: ClassVar[OrderedDict[bytes, ParsedDefinition]] = OrderedDict()
     _registries: ClassVar[OrderedDict[tuple[Any, ...], tuple[dict, dict]]] = OrderedDict()
     _versions: ClassVar[OrderedDict[tuple[Any, ...], bytes]] = OrderedDict()  # survey version: digest
 
@@ -306,11 +328,11 @@ class Registry:
                 cache.popitem(last=False)
 
     @classmethod
-    def for_target(cls, target: SubmissionTarget) -> tuple[Definition, Registry]:
+    def for_target(cls, target: SubmissionTarget) -> tuple[ParsedDefinition, Registry]:
         """Return the unit's parsed definition and the survey's registry, cached when possible."""
         definition = cls._get(cls._definitions, target.digest)
         if definition is None:
-            definition = parse_definition(target.document())
+            definition = ParsedDefinition.of(parse_definition(target.document()))
             cls._put(cls._definitions, target.digest, definition)
         if not _committed():  # rows may still be rolled back: do not share them
             return definition, cls(target.survey_id, target.municipality_id)
@@ -325,15 +347,21 @@ class Registry:
     def values(self, answers: Mapping[str, Any]) -> list[tuple[int, int | None, float | None, str]]:
         """Return (question id, option id, number, text) for each answer row, in long form."""
         rows: list[tuple[int, int | None, float | None, str]] = []
+        loaded = self.loaded
         for key, value in answers.items():
             q = self.questions[key]
+            question_id = q.id  # the field itself: ``pk`` goes through the model's metadata
             for option_key, number, text in qtypes.get(q.qtype).storage_rows(value):
-                option = None if option_key is None else self.option_id(q, option_key)
-                rows.append((q.pk, option, number, text))
+                option = (
+                    None
+                    if option_key is None
+                    else loaded.get((question_id, option_key)) or self.option_id(q, option_key)
+                )
+                rows.append((question_id, option, number, text))
         return rows
 
     def option_id(self, question: SurveyQuestion, key: str) -> int:
-        found = self.loaded.get((question.pk, key)) or self.created.get((question.pk, key))
+        found = self.loaded.get((question.id, key)) or self.created.get((question.id, key))
         if found is None:
             option, _created = SurveyOption.objects.get_or_create(
                 municipality_id=question.municipality_id,

@@ -275,10 +275,10 @@ def _validated(
 ) -> tuple[Response, list[tuple[int, int | None, float | None, str]]]:
     """Parse and validate a whole response as the web form does; return it (not saved) and its
     answer rows. Raise ``AnswerErrors`` when anything is invalid."""
-    definition, registry = Registry.for_target(target)
+    prepared, registry = Registry.for_target(target)
+    definition = prepared.definition
     data = form if form is not None else engine.answers_to_form(answers or {})
-    needs_districts = any(q.dimension == "district" for q in definition.questions())
-    districts = district_codes(municipality_id=target.municipality_id) if needs_districts else []
+    districts = district_codes(municipality_id=target.municipality_id) if prepared.asks_district else []
     parsed: engine.Answers = {}
     errors: list[engine.FieldError] = []
     for section in definition.sections:
@@ -287,7 +287,7 @@ def _validated(
         a, e = engine.parse_section(definition, section, data, parsed, districts=districts)
         parsed.update(a)
         errors.extend(e)
-    known = {engine.field_name(q.key) for q in definition.questions()}
+    known = prepared.field_names
     unknown = [k for k in data if k.startswith(engine.FIELD_PREFIX) and k not in known]
     errors.extend(engine.FieldError(k[len(engine.FIELD_PREFIX) :], "unknown_question") for k in unknown)
     if errors:

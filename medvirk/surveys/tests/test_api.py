@@ -60,7 +60,8 @@ def test_public_submission_is_idempotent_and_validated(client_as: Any, demo: Dem
         public, f"/api/v1/public/surveys/{link}/responses", {"idempotency_key": "x1", "answers": answers}
     )
     assert (first.status_code, second.status_code) == (201, 200)
-    assert second.json() == {"status": "duplicate"}
+    assert (first.json(), second.json()) == ({"status": "stored"}, {"status": "duplicate"})
+    assert first["Content-Type"] == second["Content-Type"] == "application/json; charset=utf-8"
     assert Response.objects.filter(survey_id=created["id"]).count() == 1
     bad = post(
         public,
