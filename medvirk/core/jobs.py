@@ -210,6 +210,17 @@ def run_job(job_id: int) -> None:
     execute_job(job_id)
 
 
+class JobPending(Exception):
+    """What a page asked for is not at hand yet: ``job`` is making it (the page shows its progress).
+
+    Each module raises its own subclass (``insights.jobs.ResultsPending``, …).
+    """
+
+    def __init__(self, job: Job) -> None:
+        super().__init__(job)
+        self.job = job
+
+
 def latest_job(*, municipality: Any, kind: str, param: str, value: Any) -> Job | None:
     """Return the newest job of ``kind`` whose ``params[param] == value`` (e.g. a panel's draw)."""
     return (

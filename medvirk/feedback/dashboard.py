@@ -37,6 +37,7 @@ from medvirk.analysis.intervals import newcombe_difference, wilson_interval
 from medvirk.analysis.outcomes import ChangeSums, Direction, PrePost, pre_post
 from medvirk.analysis.suppression import DEFAULT_THRESHOLD, SuppressionPolicy
 from medvirk.common.dimensions import AGE_BAND, GENDER, HOME_LANGUAGE, IMMIGRANT_BACKGROUND
+from medvirk.core.jobs import JobPending
 from medvirk.core.tenancy import co_located
 from medvirk.orgs.models import OrgUnit
 
@@ -424,12 +425,8 @@ class Board:
     breakdowns: Mapping[str, tuple[tuple[str, tuple[Figures, ...]], ...]]  # node → (dimension, rows)
 
 
-class BoardPending(Exception):
+class BoardPending(JobPending):
     """No board of the municipality-half-year is at hand yet; ``job`` is making it."""
-
-    def __init__(self, job: Any) -> None:
-        super().__init__(job)
-        self.job = job
 
 
 def make_board(data: Data, decision: d.Decision, k: int) -> Board:

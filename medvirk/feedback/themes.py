@@ -34,6 +34,7 @@ from django.db.models import Count
 
 from medvirk.analysis.suppression import SuppressionPolicy, TableBuilder, suppress
 from medvirk.analysis.text import cluster_themes, mask_pii, without_placeholders
+from medvirk.core.jobs import JobPending
 from medvirk.core.tenancy import co_located
 from medvirk.orgs.models import OrgUnit
 
@@ -176,12 +177,8 @@ class Figures:
     goals: dict[int, int]  # unit → its goals (subtree), where shown
 
 
-class ThemesPending(Exception):
+class ThemesPending(JobPending):
     """No figures of the municipality yet: the worker is making them (``job``)."""
-
-    def __init__(self, job: Any) -> None:
-        super().__init__(job)
-        self.job = job
 
 
 def _load(

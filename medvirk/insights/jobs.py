@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from medvirk.accounts.models import User
 from medvirk.accounts.permissions import Perm
 from medvirk.core.errors import CoreErrorCode, ServiceError
-from medvirk.core.jobs import JobResult, Progress, job_handler, start_or_join
+from medvirk.core.jobs import JobPending, JobResult, Progress, job_handler, start_or_join
 from medvirk.core.models import Job
 from medvirk.surveys.models import AnonymityMode
 
@@ -203,12 +203,8 @@ def as_shown(survey: Any, tree: Any) -> SurveyResults:
 DECIDE_JOB = "insights.decide"
 
 
-class ResultsPending(Exception):
+class ResultsPending(JobPending):
     """No decision of the round is at hand yet; ``job`` is making it (show its progress)."""
-
-    def __init__(self, job: Job) -> None:
-        super().__init__(job)
-        self.job = job
 
 
 def decide_start(*, user: Any, survey: Any, next_url: str = "") -> Job:
