@@ -12,7 +12,6 @@ from typing import Any
 
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
@@ -23,14 +22,13 @@ from medvirk.accounts.access import (
     can_anywhere,
     municipality_id_of,
     municipality_of,
-    scope_paths,
 )
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
 from medvirk.common import languages
 from medvirk.core.errors import ServiceError
 from medvirk.feedback import selectors, services
-from medvirk.feedback.dashboard import BoardPending, Figures, Period, dashboard, ended_periods
+from medvirk.feedback.dashboard import BoardPending, Figures, Period, dashboard
 from medvirk.feedback.enums import FeedbackErrorCode
 from medvirk.feedback.exports import episode_record
 from medvirk.feedback.fhir import (
@@ -458,13 +456,10 @@ def outcomes(request: StaffRequest, period: str = "", node: str = "") -> Any:
 
     202 with the job that works them out while a half-year has none yet: poll it, then ask again.
     """
-    paths = scope_paths(request.user, Perm.FEEDBACK_STATS)
-    if not paths:
+    wanted = Period.parse(period) if period else None
+    if period and wanted is None:  # an unreadable half-year is not found (the page shows the latest)
         raise Http404
-    periods = ended_periods(timezone.localdate())
-    chosen = Period.parse(period) if period else periods[0]
-    if chosen not in periods:
-        raise Http404
+    paths, chosen, _ended = selectors.access_outcomes(request.user, wanted)
     try:
         board = dashboard(
             municipality=municipality_of(request.user),

@@ -23,6 +23,7 @@ from medvirk.accounts.access import (
     municipality_id_of,
     pk_or_404,
     row_or_404,
+    scope_paths,
     scope_q,
     units_for,
 )
@@ -31,6 +32,7 @@ from medvirk.analysis.outcomes import AlertKind, AlertRules, OutcomeAlert, alert
 from medvirk.analysis.trajectories import MIN_EPISODES, Band, QuantileModel, rule_band
 from medvirk.core.models import AuditEvent
 
+from .dashboard import Period, ended_periods
 from .enums import FeedbackAuditAction
 from .models import (
     ClientLink,
@@ -89,6 +91,22 @@ def access_episode_by_id(user: Any, episode_id: Any, *, purpose: str) -> Episode
         raise Http404
     audit_reads(user, [episode], purpose)
     return episode
+
+
+def access_outcomes(user: Any, period: Period | None) -> tuple[list[str], Period, list[Period]]:
+    """Return what the outcome dashboard shows ``user``: the unit subtrees in scope, the half-year
+    (``None``: the latest that has ended) and the half-years that have ended, newest first.
+
+    Not found when the user may see no figures or the half-year has not ended (page and API).
+    """
+    paths = scope_paths(user, Perm.FEEDBACK_STATS)
+    if not paths:
+        raise Http404
+    periods = ended_periods(timezone.localdate())
+    chosen = period or periods[0]
+    if chosen not in periods:
+        raise Http404
+    return paths, chosen, periods
 
 
 def episode_members(episode: Episode) -> list[EpisodeMember]:

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from medvirk.accounts.access import access_unit_by_id, can, municipality_of, scope_paths, units_for
+from medvirk.accounts.access import access_unit_by_id, can, municipality_of, units_for
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
 from medvirk.core.forms import form_submitted
 from medvirk.core.views import staff_view
 
-from . import services
-from .dashboard import BoardPending, Period, dashboard, ended_periods, policy_for
+from . import selectors, services
+from .dashboard import BoardPending, Period, dashboard, policy_for
 from .forms import FindingForm
 from .themes import ThemesPending, what_matters
 
@@ -22,13 +21,9 @@ from .themes import ThemesPending, what_matters
 @staff_view
 def outcomes(request: StaffRequest) -> HttpResponse:
     """Closed episodes per service and unit for a half-year that has ended, and by background."""
-    paths = scope_paths(request.user, Perm.FEEDBACK_STATS)
-    if not paths:
-        raise Http404
-    periods = ended_periods(timezone.localdate())
-    period = Period.parse(request.GET.get("period", "")) or periods[0]
-    if period not in periods:
-        raise Http404
+    paths, period, periods = selectors.access_outcomes(
+        request.user, Period.parse(request.GET.get("period", ""))
+    )
     try:
         board = dashboard(
             municipality=municipality_of(request.user),
