@@ -6,7 +6,10 @@ whether or not the address is known), with Designsystemet forms and Medvirk's te
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.auth import views as auth_views
+from django.http.response import HttpResponseBase
 from django.urls import reverse_lazy
 
 from .forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
@@ -21,19 +24,21 @@ password_reset = auth_views.PasswordResetView.as_view(
 password_reset_done = auth_views.PasswordResetDoneView.as_view(
     template_name="accounts/password_reset_done.html"
 )
-password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
-    form_class=SetPasswordForm,
-    template_name="accounts/password_set.html",
-    success_url=reverse_lazy("accounts:password_reset_complete"),
-    extra_context={"invitation": False},
-)
+
+
+def _password_set_view(*, invitation: bool) -> Callable[..., HttpResponseBase]:
+    """Return the page a reset link (or an invitation) leads to: choose a new password."""
+    return auth_views.PasswordResetConfirmView.as_view(
+        form_class=SetPasswordForm,
+        template_name="accounts/password_set.html",
+        success_url=reverse_lazy("accounts:password_reset_complete"),
+        extra_context={"invitation": invitation},
+    )
+
+
+password_reset_confirm = _password_set_view(invitation=False)
 # An invitation is a reset link for a user without a password yet; only the words differ.
-password_set = auth_views.PasswordResetConfirmView.as_view(
-    form_class=SetPasswordForm,
-    template_name="accounts/password_set.html",
-    success_url=reverse_lazy("accounts:password_reset_complete"),
-    extra_context={"invitation": True},
-)
+password_set = _password_set_view(invitation=True)
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="accounts/password_reset_complete.html"
 )
