@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -29,3 +31,16 @@ class ChoiceConfig(AppConfig):
         audit_values_register(
             key="fields", describe=field_labels(ChoiceService), actions=["choice_service.updated"]
         )
+        audit_values_register(key="value", describe=staff_per_client_words, actions=["continuity.reported"])
+
+
+def staff_per_client_words(value: Any) -> str:
+    """Say a continuity report's figure ("8.4", as stored) in words and the language's decimals."""
+    from decimal import Decimal
+
+    from django.utils.formats import number_format
+    from django.utils.translation import gettext
+
+    return gettext("%(value)s different staff per client in four weeks (average)") % {
+        "value": number_format(Decimal(value), 1)
+    }

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.utils import translation
 
 from medvirk.choice import selectors, services
 from medvirk.choice.demo import MUNICIPAL, PRIVATE_A, PRIVATE_B, ChoiceDemo
@@ -15,7 +16,9 @@ from medvirk.choice.models import Assignment, Switch
 from medvirk.choice.services import Background
 from medvirk.choice.types import HowAssigned, SwitchStatus
 from medvirk.core.actors import SystemActor
+from medvirk.core.audit import audit_details
 from medvirk.core.errors import ServiceError
+from medvirk.core.models import AuditEvent
 
 from .conftest import DECISION
 
@@ -542,6 +545,11 @@ def test_provider_staff_report_continuity_for_their_own_provider_only(base: Choi
         staff_per_client="8,4",
     )
     assert str(report.staff_per_client) == "8.4"
+    event = AuditEvent.objects.get(action="continuity.reported", object_id=str(report.pk))
+    with translation.override("nb"):  # the audit log says the figure in words ("verdi: 8.4" before)
+        assert audit_details(event.action, event.data) == [
+            ("verdi", "8,4 forskjellige ansatte per bruker på fire uker (gjennomsnitt)")
+        ]
     with pytest.raises(ServiceError) as excinfo:
         services.continuity_report(
             actor=staff,

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from medvirk.accounts.access import can, can_anywhere
@@ -27,7 +28,7 @@ from medvirk.core.errors import ServiceError
 from medvirk.core.views import staff_view, year_param
 from medvirk.participation import services as participation_services
 
-from ..templatetags.insights import interval, pct
+from ..templatetags.insights import between, pct
 from . import figures
 from .stats import statistics_for
 
@@ -60,7 +61,13 @@ def _share(group: figures.GroupResults, key: str) -> StatCell:
     figure = group.figures.get(key)
     if figure is None or not figure.shown or figure.share is None:
         return _hidden(group.protected or (figure is not None and figure.protected))
-    return StatCell(pct(figure.share.estimate), f"{interval(figure.share, 'share')}, n = {figure.n}")
+    count = figure.n or 0  # a shown share has its number of answers
+    note = ngettext(
+        "likely between %(between)s, from %(count)s answer",
+        "likely between %(between)s, from %(count)s answers",
+        count,
+    ) % {"between": between(figure.share, "share"), "count": count}
+    return StatCell(pct(figure.share.estimate), note)
 
 
 def _round_table(comparison: figures.RoundComparison, providers: list[Any]) -> RoundTable:

@@ -214,6 +214,9 @@ def test_the_statistics_page_shows_choice_by_group_and_the_providers_rounds(
     assert "Immigrant background" in page
     assert "User survey 2026" in page
     assert "Answers 30 hidden to protect others too few answers 59" in page
+    # Each share's range and count in words ("n = 30" before).
+    assert re.search(r"\d+ % likely between \d+ and \d+ %, from 30 answers", page), page
+    assert "n = " not in page
 
 
 def test_a_shown_switch_reason_becomes_a_finding(client_as: Any, demo: Any) -> None:

@@ -145,7 +145,7 @@ def test_the_results_page_shows_the_ranking_in_words_and_numbers(
     sol = demo.units["Solsikken barnehage"].pk
     page = client_as("analytiker").get(f"/results/{survey.pk}/?unit={sol}").content.decode()
     assert "Rangeringsspørsmål" in page
-    assert "Hva er viktigst for deg? (n = 6)" in page
+    assert "Hva er viktigst for deg? (6 svar)" in page  # in words, not "n = 6"
     assert '<th scope="row">De ansatte</th><td>1,5</td><td>50' in page
     ost = demo.units["Østli barnehage"].pk
     hidden = client_as("analytiker").get(f"/results/{survey.pk}/?unit={ost}").content.decode()
