@@ -145,10 +145,12 @@ class QuotaForm(DsForm):
             rows = []
             for value, _vlabel in [*choices[feature], PREFER_NOT]:
                 vlabel = value_label(choices, feature, value)
-                for bound in ("min", "max"):
+                # The fields' labels are read out by screen readers ("16–24 år: max" before).
+                bounds = {"min": _("%(group)s: fewest seats"), "max": _("%(group)s: most seats")}
+                for bound, words in bounds.items():
                     name = f"{feature}__{value}__{bound}"
                     self.fields[name] = forms.IntegerField(
-                        label=f"{vlabel}: {bound}", required=False, min_value=0, max_value=500
+                        label=words % {"group": vlabel}, required=False, min_value=0, max_value=500
                     )
                 rows.append(
                     {

@@ -125,6 +125,7 @@ def test_quota_page_suggests_and_saves(panel: Panel, client_as: Any) -> None:
     client = client_as("koordinator")
     page = client.get(f"/panels/{panel.pk}/quotas/?suggest=1").content.decode()
     assert "follows the pool" in page
+    assert ">Female: fewest seats</label>" in page and ">Female: most seats</label>" in page
     response = client.post(
         f"/panels/{panel.pk}/quotas/",
         {"gender__female__min": "3", "gender__female__max": "8", "gender__male__min": "2"},
