@@ -94,6 +94,9 @@ _PERSIST_KEY = "__persist_key__"
 _FRAME_KEY = "__frame__"
 _COMPLETE_KEY = "__complete__"  # every decision of the round is at hand (``SurveyDisclosure.ready``)
 _STALE_KEY = "__stale__"  # decisions of an earlier data version, shown while the current one is made
+# What pages read of a round's decisions, kept by the process that decides in one shared entry
+# (``SurveyDisclosure._share_units``). In a state: True when read from it, False when not found.
+_UNITS_KEY = ("disclosure", "units")
 # Per frame, the state and time of the latest complete decision made in this process.
 _LATEST: OrderedDict[str, tuple[dict[Any, Any], float]] = OrderedDict()
 
@@ -612,6 +615,8 @@ class SurveyDisclosure:
         return f"mv-disclosure:{self._state[_PERSIST_KEY]}:" + ":".join(map(str, key[1:]))
 
     def _cached(self, key: Any, make: Any, *, persist: bool = False) -> Any:
+        if key not in self._state:
+            self._read_units()
         if persist and self._load_shared(key):
             return self._state[key]
         if persist and self.stale:
@@ -632,11 +637,21 @@ class SurveyDisclosure:
     def _load_shared(self, key: Any) -> bool:
         """Put a value the shared cache holds into the state; return whether the state has it."""
         if key not in self._state:
+            self._read_units()
+        if key not in self._state:
             shared = self._shared_key(key)
             stored = _persistent_store().get(shared) if shared is not None else None
             if stored is not None:
                 self._state[key] = stored
         return key in self._state
+
+    def registry(self) -> selectors.Registry:
+        """Return the round's question and option ids (two queries, once per data version).
+
+        Every question's option layout needs it: read again for each, a web worker's first
+        request after a new decision made two queries per question (bench/mixed, issue 21).
+        """
+        return self._cached(("disclosure", "registry"), lambda: selectors.registry(survey=self.survey))
 
     def _single(self, question_id: int) -> bool:
         """Return whether a question takes one answer."""
@@ -646,6 +661,8 @@ class SurveyDisclosure:
         """Return whether a decision is at hand (here or in the shared cache) without making it."""
         if key in self._state:
             return True
+        if len(key) == 3 and key[1] in _UNIT_PARTS and self._units_part(key[1], key[2]) is not None:
+            return True  # kept for pages once every decision of the round was made
         shared = self._shared_key(key)
         return shared is not None and _persistent_store().has_key(shared)
 
@@ -708,7 +725,7 @@ class SurveyDisclosure:
 
             from .questions import number_questions
 
-            reg = selectors.registry(survey=self.survey)
+            reg = self.registry()
             ids = set(self._infos())
             ids |= {q.id for q in number_questions(parse_definition(self.survey.definition), reg)}
             for unit_id in self._local_units():
@@ -733,7 +750,74 @@ class SurveyDisclosure:
         stored = _persistent_store().get(shared) if shared is not None else None
         if stored is not None:
             self._state[_COMPLETE_KEY] = stored
+            if self._state.get(_UNITS_KEY) is False:  # looked for before the worker had decided
+                del self._state[_UNITS_KEY]
         return stored is not None
+
+    def _read_units(self) -> None:
+        """Put what pages read of the round's decisions into the state, from one shared entry.
+
+        Kept by the process that decided them (:meth:`_share_units`). Looked for once per state
+        (again once the decisions are complete, see :meth:`ready`); without it (not made yet,
+        evicted, a shared cache without it) each decision is read on its own, as before.
+        """
+        if _UNITS_KEY in self._state:
+            return
+        shared = self._shared_key(_UNITS_KEY)
+        stored = _persistent_store().get(shared) if shared is not None else None
+        for key, value in (stored or {}).items():
+            if key not in self._state:
+                self._state[key] = value
+        self._state[_UNITS_KEY] = stored is not None
+
+    def _share_units(self) -> None:
+        """Keep what pages read of the round's decisions in one shared entry (once per data version).
+
+        A web worker's first request after each new decision read the decisions one entry at a
+        time (three or four per question) and worked out the question ids again for each
+        question's option layout: about 60 queries and 90 file reads, paid once per web worker
+        and decision on whichever page came first (bench/mixed, issue 21: the unit PDF's p95
+        while respondents answer). This entry holds the same decisions, restricted to the cells
+        of whole units (the results pages, the PDF and the API; a breakdown by background group
+        reads the whole decision), the option counts they were made from, the option layouts
+        and the round's questions: what the shared cache holds already, read in one go. Nothing
+        is decided or shown differently: a cell not in it is looked up in the whole decision.
+        """
+        shared = self._shared_key(_UNITS_KEY)
+        if shared is None or _persistent_store().has_key(shared):
+            return
+        units: dict[Any, Any] = {("disclosure", "respondents"): self.respondents}
+        for question_id in self.round_questions():
+            decisions = (
+                ("answers", self.answers(question_id)),
+                ("options", self.options(question_id)),
+                ("first_places", self.first_places(question_id)),
+            )
+            for kind, decision in decisions:
+                if decision is not None:
+                    units["disclosure", f"units_{kind}", question_id] = _unit_cells(decision)
+            if self.option_layout(question_id) is not None:
+                units["disclosure", "option_layout", question_id] = self.option_layout(question_id)
+            if self._load_shared(("disclosure", "counts", question_id)):
+                pair = self._state["disclosure", "counts", question_id]
+                units["disclosure", "counts", question_id] = pair
+        for name in ("registry", "infos", "kinds", "layout", "rankings", "round_questions"):
+            if ("disclosure", name) in self._state:
+                units["disclosure", name] = self._state["disclosure", name]
+        _persistent_store().set(shared, units, PERSIST_SECONDS)
+
+    def _units_part(self, kind: str, question_id: int) -> SuppressedTable | None:
+        """Return the cells of whole units of a question's decision (``kind``: ``answers``,
+        ``options`` or ``first_places``) as kept by :meth:`_share_units`, if at hand."""
+        key = ("disclosure", f"units_{kind}", question_id)
+        if key not in self._state:
+            self._read_units()
+        return self._state.get(key)
+
+    def answer_cell(self, question_id: int, key: str) -> CellDecision:
+        """Return the decision on one cell of a question (a :func:`cell_key`), as :meth:`answers`."""
+        part = self._units_part("answers", question_id) if "|" not in key else None
+        return (part if part is not None else self.answers(question_id))[key]
 
     def decide(self, progress: Any = None) -> int:
         """Make (or find) every decision of the round and mark it complete; return how many were made.
@@ -742,6 +826,7 @@ class SurveyDisclosure:
         (``insights.decide`` jobs, ``warm_results``): pages never make decisions (issue 16).
         """
         made = self.warm(self.round_questions(), progress=progress)
+        self._share_units()  # before the decisions are said to be complete: read from the start
         now = time.time()
         self._state[_COMPLETE_KEY] = now
         shared = self._shared_key(("disclosure", "complete"))
@@ -840,7 +925,7 @@ class SurveyDisclosure:
         """Return question id → (single answer?, "don't know" option id or None)."""
 
         def make() -> dict[int, tuple[bool, int | None]]:
-            reg = selectors.registry(survey=self.survey)
+            reg = self.registry()
             return {
                 q.pk: (question_type(q.qtype).exclusive, reg.option_id.get((q.pk, DONT_KNOW)))
                 for q in reg.question_by_key.values()
@@ -1021,7 +1106,7 @@ class SurveyDisclosure:
         def make() -> dict[int, QuestionInfo]:
             from medvirk.surveys.selectors import local_definition
 
-            reg = selectors.registry(survey=self.survey)
+            reg = self.registry()
             infos = survey_questions(parse_definition(self.survey.definition), reg)
             units = SurveyUnit.objects.filter(
                 municipality_id=self.survey.municipality_id, survey=self.survey
@@ -1049,7 +1134,7 @@ class SurveyDisclosure:
             answered = {o for per in (pair[0] if pair else {}).values() for o, n in per.items() if n}
             from .disclosure_options import option_layout
 
-            self._state[key] = option_layout(info, selectors.registry(survey=self.survey), answered)
+            self._state[key] = option_layout(info, self.registry(), answered)
         return self._state[key]
 
     def options(self, question_id: int) -> SuppressedTable | None:
@@ -1110,7 +1195,7 @@ class SurveyDisclosure:
 
             from .questions import ranking_questions
 
-            reg = selectors.registry(survey=self.survey)
+            reg = self.registry()
             infos = ranking_questions(parse_definition(self.survey.definition), reg)
             for unit_id in self._local_units():
                 own = local_definition(survey=self.survey, unit_id=unit_id)
@@ -1216,7 +1301,8 @@ class SurveyDisclosure:
         from .disclosure_options import first_place_layout, option_family, option_view
 
         info = self._rankings()[question_id]
-        decision = self.first_places(question_id)
+        part = self._units_part("first_places", question_id)
+        decision = part if part is not None else self.first_places(question_id)
         assert decision is not None
         try:
             decision[option_family(len(info.options)) + cell_key(node_id)]  # the remainder's cell
@@ -1233,7 +1319,7 @@ class SurveyDisclosure:
 
         For modules that do not hold the option counts (the equity report).
         """
-        if not self.answers(question_id)[cell_key(node_id, dimension, category)].shown:
+        if not self.answer_cell(question_id, cell_key(node_id, dimension, category)).shown:
             return None
         units = self.tree.survey_units_below(node_id)
         counts: dict[int | None, int] = {}
@@ -1264,7 +1350,8 @@ class SurveyDisclosure:
         from .disclosure_options import option_view
 
         layout = self.option_layout(question_id)
-        decision = self.options(question_id)
+        part = self._units_part("options", question_id) if dimension is None else None
+        decision = part if part is not None else self.options(question_id)
         if layout is None or decision is None:
             return None
         return option_view(decision, layout, cell_key(node_id, dimension, category), counts, self.policy)
@@ -1312,7 +1399,11 @@ class SurveyDisclosure:
         self, question_id: int, node_id: int, dimension: str | None = None, category: str = NOT_STATED
     ) -> int | None:
         """Return a question's cell count (answers on the scale) if it may be shown, else None."""
-        return _count(self.answers(question_id), cell_key(node_id, dimension, category))
+        try:
+            decision = self.answer_cell(question_id, cell_key(node_id, dimension, category))
+        except KeyError:
+            return None
+        return decision.count
 
 
 def _option_rows(answers: Any, question_ids: list[int], bg: list[str]) -> Iterator[tuple[Any, ...]]:
@@ -1351,6 +1442,17 @@ def _rows(qs: Any, size: int = 10_000) -> Iterator[tuple[Any, ...]]:
                 setting.execute("RESET cursor_tuple_fraction")
 
 
+def _unit_cells(decision: SuppressedTable) -> SuppressedTable:
+    """Return a decision's cells of whole units only (every :func:`cell_key` without a group)."""
+    return SuppressedTable(
+        tuple(d for d in decision.decisions if "|" not in d.key), decision.threshold, decision.kind
+    )
+
+
+# The decisions :meth:`SurveyDisclosure._share_units` keeps the cells of whole units of.
+_UNIT_PARTS = frozenset({"answers", "options", "first_places"})
+
+
 def _count(table: SuppressedTable, key: str) -> int | None:
     try:
         return table[key].count
@@ -1384,6 +1486,8 @@ def latest(survey: Survey, tree: selectors.SurveyTree, state: Mapping[Any, Any])
         known = digest in _EARLIER
         read = None if known else next((s for s in _STATE.values() if s.get(_PERSIST_KEY) == digest), None)
     before = {} if read is None else {k: v for k, v in list(read.items()) if _kept(k)}
+    if before.get(_UNITS_KEY) is False:  # looked for before the decisions were complete: again
+        del before[_UNITS_KEY]
     base = _earlier_base(
         digest,
         lambda: {**before, _PERSIST_KEY: digest, _FRAME_KEY: frame, _STALE_KEY: True, _COMPLETE_KEY: when},
@@ -1403,7 +1507,8 @@ _EARLIER: OrderedDict[str, dict[Any, Any]] = OrderedDict()
 # threshold, free-text counts): those stay with the request, as for a current decision.
 _KEPT = frozenset(
     {"respondents", "answers", "options", "first_places", "counts", "option_layout", "infos", "kinds"}
-    | {"layout", "rankings", "round_questions"}
+    | {"layout", "rankings", "round_questions", "registry", "units"}
+    | {f"units_{kind}" for kind in ("answers", "options", "first_places")}
 )
 # And what the results (``tables.SurveyResults``) work out of those alone, per question, unit and
 # language: a counted question's figures and its breakdown by a background group (never from

@@ -15,7 +15,7 @@ from medvirk.analysis.intervals import Estimate, mean_interval
 
 from . import selectors
 from .questions import QuestionInfo, number_questions
-from .tables import SurveyResults, node_key
+from .tables import SurveyResults
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ def number_figures(results: SurveyResults, question: QuestionInfo, node_id: int)
         # Medians and quartiles are computed from the answers themselves, which are today's, not
         # those the earlier decision was made from: nothing until the new decision is made.
         return NumberFigures(question, False, "being_updated")
-    decision = results.question_table(question)[node_key(node_id)]
+    decision = results.unit_decision(question, node_id)
     if not decision.shown or decision.count is None:
         return NumberFigures(question, False, decision.status.value)
     values = selectors.number_values(

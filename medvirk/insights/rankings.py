@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from . import selectors
 from .questions import QuestionInfo, ranking_questions
-from .tables import SurveyResults, node_key
+from .tables import SurveyResults
 
 
 @dataclass(frozen=True)
@@ -53,10 +53,9 @@ def first_places_safe(results: SurveyResults, question: QuestionInfo) -> bool:
     """Return whether no shown group of the round has a first-place count an attacker could pin:
     each option's count is 0 or reaches the option minimum through counted channels."""
     m = results.policy.option_min_answers
-    table = results.question_table(question)
     firsts = selectors.ranking_firsts_by_unit(survey=results.survey, question_id=question.id)
     for node_id in results.tree.nodes:
-        decision = table[node_key(node_id)]
+        decision = results.unit_decision(question, node_id)
         if not decision.shown:
             continue
         below = set(results.tree.survey_units_below(node_id))
@@ -81,7 +80,7 @@ def ranking_figures(
         # The figures come from the answers themselves, which are today's, not those the earlier
         # decision was made from: nothing until the new decision is made.
         return RankingFigures(question, False, "being_updated")
-    decision = results.question_table(question)[node_key(node_id)]
+    decision = results.unit_decision(question, node_id)
     if not decision.shown or decision.count is None:
         return RankingFigures(question, False, decision.status.value)
     n = decision.count

@@ -25,6 +25,7 @@ from django.utils.translation import get_language
 from medvirk.accounts.permissions import Perm
 from medvirk.analysis.intervals import Estimate, wilson_interval
 from medvirk.analysis.suppression import (
+    CellDecision,
     FigureKind,
     SuppressedTable,
     Table,
@@ -178,11 +179,6 @@ class SurveyResults:
         self.tree = tree or selectors.survey_tree(survey=survey)
         self.policy = policy_for(survey)
         self.definition = parse_definition(survey.definition)
-        self.registry = selectors.registry(survey=survey)
-        self.questions = survey_questions(self.definition, self.registry)
-        self.text_questions = text_questions(self.definition, self.registry)
-        self.question_by_key = {q.key: q for q in self.questions}
-        self.question_ids = {q.id for q in self.questions}
         #: The job making the current answers' decisions while earlier ones are shown (``stale``).
         self.updating_job: Job | None = None
         if disclosure is None:
@@ -191,6 +187,11 @@ class SurveyResults:
         else:
             self._state = disclosure._state
             self.disclosure = disclosure
+        self.registry = self.disclosure.registry()  # read once per data version
+        self.questions = survey_questions(self.definition, self.registry)
+        self.text_questions = text_questions(self.definition, self.registry)
+        self.question_by_key = {q.key: q for q in self.questions}
+        self.question_ids = {q.id for q in self.questions}
 
     @property
     def stale(self) -> bool:
@@ -258,6 +259,10 @@ class SurveyResults:
         """Return the one decision on a question's cell counts, shared with the equity report."""
         return self.disclosure.answers(question.id)
 
+    def unit_decision(self, question: QuestionInfo, node_id: int) -> CellDecision:
+        """Return the decision on a question's cell of a whole unit (its figures shown or not)."""
+        return self.disclosure.answer_cell(question.id, node_key(node_id))
+
     # --- figures ----------------------------------------------------------------------------
 
     @_shared
@@ -279,7 +284,7 @@ class SurveyResults:
         """Return one question's figures for one unit (no numbers when suppressed)."""
         key = ("figures", question.id, node_id, get_language())
         if key not in self._state:
-            decision = self.question_table(question)[node_key(node_id)]
+            decision = self.unit_decision(question, node_id)
             if not decision.shown or decision.count is None:
                 figs = hidden_figures(question, decision.status.value)
             else:

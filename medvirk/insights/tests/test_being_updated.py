@@ -24,6 +24,7 @@ from medvirk.insights import disclosure
 from medvirk.insights.jobs import DECIDE_JOB
 from medvirk.insights.tables import SurveyResults
 
+from .conftest import recording_reads
 from .factories import answer, answer_many, answered_at_solsikken, make_survey
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # queued, not run in the request
@@ -197,7 +198,8 @@ def _a_web_worker() -> None:
 
 def _another_process_with_a_part_evicted(question_key: str, survey: Any) -> None:
     """Forget this process's decisions (as another process would not have them) and evict one
-    question's decision from the shared cache, as its size limit may."""
+    question's decision from the shared cache, as its size limit may: its own entries and the
+    one entry of what pages read of every question (``units``)."""
     _a_web_worker()
     store = disclosure._persistent_store()
     results = SurveyResults(survey)
@@ -205,6 +207,7 @@ def _another_process_with_a_part_evicted(question_key: str, survey: Any) -> None
     # LocMemCache keys: ":1:mv-disclosure:<digest>:<kind>:<question id>[:…]"
     held = [k for k in store._cache if str(qid) in k.partition("mv-disclosure:")[2].split(":")[2:]]
     assert held
+    held += [k for k in store._cache if k.startswith(":1:mv-disclosure:") and k.endswith(":units")]
     for key in held:
         store.delete(key.split(":", 2)[2])  # without the cache's version prefix
 
@@ -241,20 +244,6 @@ def test_an_earlier_decision_that_lost_a_part_is_never_a_500(
     disclosure.clear_cache()
 
 
-def _recording_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Record every key read from the shared decision cache from here on."""
-    store = disclosure._persistent_store()
-    read: list[str] = []
-    get = store.get
-
-    def reading(key: str, *args: Any, **kwargs: Any) -> Any:
-        read.append(key)
-        return get(key, *args, **kwargs)
-
-    monkeypatch.setattr(store, "get", reading)
-    return read
-
-
 @pytest.mark.usefixtures("in_english")
 @override_settings(CACHES=SHARED)
 def test_while_answers_keep_arriving_a_worker_reads_the_earlier_decisions_once(
@@ -272,7 +261,7 @@ def test_while_answers_keep_arriving_a_worker_reads_the_earlier_decisions_once(
         first = _summary(client, survey, sol.pk).json()
         assert first["being_updated"] is True and first["group"]["respondents"] == 9
         answer(survey, sol, overall=5)  # more answers: a new data version, again not decided
-        read = _recording_reads(monkeypatch)
+        read = recording_reads(monkeypatch)
         again = _summary(client, survey, sol.pk).json()
         page = client.get(f"/results/{survey.pk}/?unit={sol.pk}")
         crosstab = client.get(f"/results/{survey.pk}/crosstab/?unit={sol.pk}&question=q_overall")
@@ -316,7 +305,7 @@ def test_a_decision_that_goes_out_of_date_is_not_read_or_worked_out_again(
     with override_settings(TASKS=DB_TASKS):
         answer(survey, sol, overall=6)  # the decision above is out of date, the new one not made
         _no_deciding(monkeypatch)
-        read = _recording_reads(monkeypatch)
+        read = recording_reads(monkeypatch)
         made = _counting_figures(monkeypatch)
         late = [_summary(client, survey, sol.pk).json() for _ in range(2)]
     assert late[0] == late[1] and late[0]["being_updated"] is True

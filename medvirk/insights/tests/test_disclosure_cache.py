@@ -266,3 +266,64 @@ def test_watching_runs_below_the_web_servers_cpu_priority(monkeypatch: pytest.Mo
     with pytest.raises(Stop):
         call_command("warm_results", watch=5)
     assert niced == [warm_results.WATCH_NICENESS] and warm_results.WATCH_NICENESS > 0
+
+
+@pytest.mark.sqlite_only  # which entries and how many queries: the cache's business, not the database's
+@pytest.mark.usefixtures("english_jobs")
+@override_settings(CACHES=SHARED)
+def test_a_web_workers_first_read_of_a_new_decision_is_one_shared_read(
+    demo: DemoData, client_as: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """bench/mixed (issue 21): each web worker's first request after a new decision read it from
+    the shared cache one entry at a time (three or four per question) and the round's question ids
+    once per question (two queries each): about 60 queries and 90 reads for the demo's open round,
+    paid on whichever page came first, the unit PDF's p95 under load. The worker that decides
+    also keeps what pages read of the decision in one entry: a fresh web worker's first PDF reads
+    that entry, runs few more queries than its next one and prints the same figures, whether the
+    decision is current or shown while new answers are decided."""
+    import hashlib
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from medvirk.insights import pdf
+
+    from .conftest import DB_TASKS, recording_reads
+    from .factories import answer, answered_at_solsikken
+
+    # The PDF is a digest of the HTML it is laid out from: the same bytes, the same figures.
+    monkeypatch.setattr(pdf, "_render", lambda html, progress=None: hashlib.sha256(html.encode()).digest())
+    disclosure.clear_cache()
+    survey, sol = answered_at_solsikken(demo)
+    SurveyResults(survey).disclosure.decide()  # the worker
+    client = client_as("admin")
+    url = f"/results/{survey.pk}/report.pdf?unit={sol.pk}"
+    printed = client.get(url).content  # as read from the worker's own decisions
+
+    def first_and_next() -> tuple[list[str], int, int]:
+        with disclosure._LOCK:  # a web worker that has read nothing of the decision
+            disclosure._STATE.clear()
+            disclosure._LATEST.clear()
+            disclosure._EARLIER.clear()
+        with pytest.MonkeyPatch.context() as patch, CaptureQueriesContext(connection) as first:
+            read = recording_reads(patch)
+            assert client.get(url).content == printed
+        with CaptureQueriesContext(connection) as after:
+            assert client.get(url).content == printed
+        return read, len(first), len(after)
+
+    read, first, after = first_and_next()
+    decision = f"mv-disclosure:{SurveyResults(survey).disclosure.data_version}:"
+    assert [key[len(decision) :] for key in read if key.startswith(decision)] == ["units", "complete"]
+    # Besides the decisions, a new worker reads the round's invited numbers (3 queries) and the
+    # question ids of each round it has no decisions of (2: the previous round, never decided
+    # here; the new answers' while they are decided). Before: 35 queries against 16.
+    assert first <= after + 7, (first, after)
+
+    with override_settings(TASKS=DB_TASKS):
+        disclosure.watcher_seen(5)  # the new answer is left to warm_results --watch
+        answer(survey, sol, overall=6)  # the decision above is now shown "being updated"
+        read, first, after = first_and_next()
+    assert [key[len(decision) :] for key in read if key.startswith(decision)] == ["units"]
+    assert first <= after + 7, (first, after)
+    disclosure.clear_cache()
