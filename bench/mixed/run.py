@@ -16,7 +16,9 @@ it, so the measured part fits the 10 minutes of the quiet machine's benchmark lo
    progress page). Then the two rounds browsed are decided and their equity reports made, as
    the worker does after seeding (``warm_results`` then watches only them).
 
-Two phases of ``--seconds`` each (≤ 3 minutes on a shared machine):
+Two phases of ``--seconds`` each (≤ 5 minutes; with about 27 requests per page in a 120 s phase
+the p95 is the second-slowest request, so one request moves a ratio by 0.3: the quiet window's
+run uses 240 s, about 50 per page):
 
 1. idle: ``--staff`` sessions of the municipality's analyst open, in turn, the open round's
    results page (whole municipality), a kindergarten's results page, crosstabs of a rating
@@ -344,7 +346,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--staff", type=int, default=8)
     ap.add_argument("--respondents", type=int, default=32)
-    ap.add_argument("--seconds", type=float, default=150, help="length of each phase (≤ 180)")
+    ap.add_argument("--seconds", type=float, default=150, help="length of each phase (≤ 300)")
     ap.add_argument("--think", type=float, default=5.0, help="seconds a staff member reads a page (± half)")
     ap.add_argument("--page-seconds", type=float, default=6.0, help="seconds a respondent spends per page")
     ap.add_argument("--pages", type=int, default=5, help="pages of the form a respondent answers")
@@ -356,8 +358,8 @@ def main() -> None:
     ap.add_argument("--seeded", action="store_true", help="use the database --prepare made (not made again)")
     ap.add_argument("--var", help="trying it out: keep this var/ directory (no cold step, no warming)")
     args = ap.parse_args()
-    if args.seconds > 180:
-        sys.exit("Keep each phase within 3 minutes on a shared machine (--seconds ≤ 180).")
+    if args.seconds > 300:
+        sys.exit("Keep each phase within 5 minutes (--seconds ≤ 300): the run must fit the benchmark lock.")
 
     with contextlib.ExitStack() as stack:
         var = args.var or stack.enter_context(tempfile.TemporaryDirectory(prefix="medvirk-bench-var."))

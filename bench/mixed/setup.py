@@ -33,9 +33,9 @@ from medvirk.surveys.models import Survey, SurveyUnit  # noqa: E402
 from medvirk.surveys.types import parse_definition  # noqa: E402
 
 
-def main() -> None:
-    staff = int(sys.argv[1]) if len(sys.argv) > 1 else 8
-    call_command("load_population_sample", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def open_round() -> tuple[OrgUnit, Survey, list[SurveyUnit], OrgUnit]:
+    """Return the demo municipality's top unit, its open round with the most answers (with its
+    ``n`` of complete responses), the round's units and a kindergarten (no units below it)."""
     root = OrgUnit.objects.get(parent__isnull=True, municipality__name="Eksempel kommune")
     survey = (
         Survey.objects.filter(municipality_id=root.municipality_id, status="open")
@@ -44,9 +44,16 @@ def main() -> None:
         .first()
     )
     assert survey is not None, "the demo has an open round"
-    closed = next(iter(equity.surveys_for_unit(root)))
-    sus = SurveyUnit.objects.filter(survey=survey).select_related("unit").order_by("pk")
+    sus = list(SurveyUnit.objects.filter(survey=survey).select_related("unit").order_by("pk"))
     unit = max(sus, key=lambda su: su.unit.path.count("/")).unit  # a unit without units below
+    return root, survey, sus, unit
+
+
+def main() -> None:
+    staff = int(sys.argv[1]) if len(sys.argv) > 1 else 8
+    call_command("load_population_sample", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    root, survey, sus, unit = open_round()
+    closed = next(iter(equity.surveys_for_unit(root)))
     # a district: a unit below the municipality with units below it (issue 21's crosstab)
     district = next(u for u in OrgUnit.objects.filter(parent=root).order_by("pk") if u.children.exists())
     definition = parse_definition(survey.definition)
