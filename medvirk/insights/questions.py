@@ -97,6 +97,12 @@ def _counted(item: Question, text: str, theme: str | None, reg: Registry) -> Que
     return QuestionInfo(row.pk, item.key, item.type, text, theme, scale, options, row.reworded_on)
 
 
+def _statement(stem: str, row: str) -> str:
+    """Return a matrix statement after its question: "Hva mener du om: de ansatte", but after a
+    question that ends a sentence "… stemmer dette? Barnet mitt trives." (not "dette?: Barnet")."""
+    return f"{stem} {row}" if stem.rstrip().endswith(("?", ".", "!", ":")) else f"{stem}: {row}"
+
+
 def survey_questions(definition: Definition, reg: Registry) -> list[QuestionInfo]:
     """Return the survey's visible questions with counted answers, in order (matrix rows flattened)."""
     out: list[QuestionInfo] = []
@@ -105,7 +111,7 @@ def survey_questions(definition: Definition, reg: Registry) -> list[QuestionInfo
             if question.hidden:
                 continue
             items = (
-                [(r, f"{localise(question.text)}: {localise(r.text)}") for r in question.rows]
+                [(r, _statement(localise(question.text), localise(r.text))) for r in question.rows]
                 if question.rows
                 else [(question, localise(question.text))]
             )

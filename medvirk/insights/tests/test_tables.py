@@ -97,3 +97,22 @@ def test_trend_marker_only_when_change_is_reliable(demo: DemoData) -> None:
     assert up is not None and up.direction == "up"
     same = new.trend(old, q, nord.pk)
     assert same is not None and same.direction is None
+
+
+def test_a_matrix_statement_follows_its_question_without_doubled_punctuation(demo: DemoData) -> None:
+    """The bank's "… I hvilken grad stemmer dette?" and a statement read as two sentences, not
+    "dette?: Barnet mitt …"; a stem that leads into its statements keeps the colon."""
+    from medvirk.surveys import services
+    from medvirk.surveys.selectors import load_template
+
+    bank = services.survey_create(
+        actor=demo.users["admin"],
+        owner_unit=demo.units[""],
+        document=load_template("kindergarten_parents").to_dict(),
+        units=[demo.units["Solsikken barnehage"]],
+        round_label="2026",
+    )
+    texts = [q.text for q in SurveyResults(bank).questions]
+    assert "Tenk på barnet ditt. I hvilken grad stemmer dette? Barnet mitt trives i barnehagen." in texts
+    assert not any("?:" in text for text in texts)
+    assert "Hva mener du om: de ansatte" in [q.text for q in SurveyResults(make_survey(demo)).questions]
