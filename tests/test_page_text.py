@@ -207,6 +207,7 @@ def _seed() -> dict[str, Any]:
     from medvirk.accounts.services import token_create
     from medvirk.choice.models import ChoiceService, Client, OnlineRequest, Provider, Switch
     from medvirk.core.actors import SystemActor
+    from medvirk.core.crypto import token_hash
     from medvirk.core.demo import seed_demo_apps
     from medvirk.core.models import JobStatus
     from medvirk.feedback.models import ClientLink, Episode, EpisodeStatus, Instrument, Rater
@@ -237,7 +238,7 @@ def _seed() -> dict[str, Any]:
         survey_unit=survey_unit,
         email="forelder@example.org",
         language="nb",
-        token_hash=surveys.hash_token(INVITATION_TOKEN),
+        token_hash=token_hash(INVITATION_TOKEN),
         sent_on=timezone.localdate(),
     )
     _response, resume_token = surveys.response_start(

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from medvirk.core.actors import SystemActor, ensure_system
 from medvirk.core.audit import audit_record
+from medvirk.core.crypto import token_hash
 from medvirk.core.errors import CoreErrorCode, ServiceError
 from medvirk.core.models import RetentionPeriod
 from medvirk.core.retention import PurgeOutcome, purge_municipality, retention_amounts, retention_kinds
@@ -164,10 +165,6 @@ def role_revoke(*, actor: Actor, assignment: RoleAssignment) -> None:
     clear_scope_cache(assignment.user)
 
 
-def _hash_key(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
 def token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
     """Create an API token for ``actor``; return it and the secret, which is shown only once."""
     name = name.strip()
@@ -189,7 +186,7 @@ def token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
             user=actor,
             name=name,
             prefix=key[:10],
-            key_hash=_hash_key(key),
+            key_hash=token_hash(key),
         )
         audit_record(
             actor=actor,
@@ -221,7 +218,7 @@ def token_authenticate(*, key: str) -> User | None:
         return None
     token = (
         ApiToken.objects.select_related("user")
-        .filter(key_hash=_hash_key(key), revoked_at__isnull=True)
+        .filter(key_hash=token_hash(key), revoked_at__isnull=True)
         .first()
     )
     if token is None or not token.user.is_active or token.user.municipality_id != token.municipality_id:

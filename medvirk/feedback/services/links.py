@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Mapping
 from datetime import datetime, time, timedelta
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from medvirk.accounts.access import acting_user
 from medvirk.core.actors import SystemActor, ensure_system
+from medvirk.core.crypto import token_hash
 from medvirk.core.errors import ServiceError
 
 from ..enums import FeedbackAuditAction as Action
@@ -35,10 +35,6 @@ from ._common import (
     ensure_member,
 )
 from .episodes import client_rater, goal_rate, rating_submit
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def link_expiry(session: Session, now: datetime | None = None) -> datetime:
@@ -81,7 +77,7 @@ def link_create(
     with transaction.atomic():
         link = ClientLink.objects.create(
             municipality_id=episode.municipality_id,
-            token_hash=_hash(token),
+            token_hash=token_hash(token),
             session=session,
             rater=rater,
             language=_check_language(language or rater.language),
@@ -118,7 +114,7 @@ def link_by_token(token: str) -> ClientLink | None:
         ClientLink.objects.select_related(
             "session__episode__service__outcome", "session__episode__service__alliance", "rater"
         )
-        .filter(token_hash=_hash(token))
+        .filter(token_hash=token_hash(token))
         .first()
     )
     if link is None or link.revoked_at is not None or link.expires_at <= timezone.now():

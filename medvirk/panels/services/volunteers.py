@@ -7,7 +7,6 @@ volunteer is no staff user, and the link or form already limits them to their ow
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +20,7 @@ from medvirk.accounts.access import Actor, ensure_can_anywhere
 from medvirk.accounts.permissions import Perm
 from medvirk.core.actors import SystemActor, ensure_system
 from medvirk.core.audit import audit_record
+from medvirk.core.crypto import token_hash
 from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import Municipality
 
@@ -31,11 +31,6 @@ from ..models import Volunteer
 CONFIRM_SALT = "medvirk.panels.confirm"
 CONFIRM_MAX_AGE = 14 * 24 * 3600
 MAX_PANEL_SIZE = 500
-
-
-def token_hash(token: str) -> str:
-    """Return the stored hash of a withdraw token."""
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @dataclass

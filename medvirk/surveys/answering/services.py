@@ -17,6 +17,7 @@ from medvirk.accounts.access import Actor, ensure_can
 from medvirk.accounts.permissions import Perm
 from medvirk.common.dimensions import PREFER_NOT_TO_SAY
 from medvirk.core.actors import SystemActor, ensure_system
+from medvirk.core.crypto import token_hash
 from medvirk.core.errors import ServiceError
 from medvirk.core.tenancy import co_located
 from medvirk.orgs.models import OrgUnit
@@ -78,11 +79,6 @@ def resume_token_for(*, survey_id: int, idempotency_key: str) -> str:
     return mac.hexdigest()[:40]
 
 
-def hash_token(token: str) -> str:
-    """Return the stored form of a resume or invitation token."""
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def response_start(
     *,
     actor: Actor,
@@ -118,7 +114,7 @@ def response_start(
                 channel=channel,
                 created_on=_today(),
                 idempotency_key=idempotency_key,
-                resume_hash=hash_token(token),
+                resume_hash=token_hash(token),
                 invitation=invitation,
             )
     except IntegrityError:  # the same start arrived twice at once
@@ -134,7 +130,7 @@ def response_by_token(token: str) -> Response | None:
         return None
     return (
         Response.objects.select_related("survey", "survey__municipality", "unit")
-        .filter(co_located("survey", "unit"), resume_hash=hash_token(token))
+        .filter(co_located("survey", "unit"), resume_hash=token_hash(token))
         .first()
     )
 

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from medvirk.common import languages
+from medvirk.core.crypto import token_hash
 from medvirk.core.errors import ServiceError
 from medvirk.core.tenancy import co_located
 from medvirk.core.views import cookieless_view
@@ -214,7 +215,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         Invitation.objects.select_related("survey_unit__survey__municipality", "survey_unit__unit")
         .filter(
             co_located("survey_unit", "survey_unit__survey", "survey_unit__unit"),
-            token_hash=services.hash_token(token),
+            token_hash=token_hash(token),
         )
         .first()
     )

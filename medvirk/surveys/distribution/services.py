@@ -20,10 +20,10 @@ from medvirk.accounts.permissions import Perm
 from medvirk.common import languages
 from medvirk.core.actors import ensure_system
 from medvirk.core.audit import audit_record
+from medvirk.core.crypto import token_hash
 from medvirk.core.errors import ServiceError
 from medvirk.surveys.enums import SurveysAuditAction, SurveysErrorCode
 
-from ..answering.services import hash_token
 from ..design.definition import tx
 from ..design.parser import parse_definition
 from ..design.respondent_text import ui
@@ -231,7 +231,7 @@ def invitations_send(
                 survey_unit=survey_unit,
                 email=email,
                 language=lang,
-                token_hash=hash_token(token),
+                token_hash=token_hash(token),
                 sent_on=today,
             )
             subject, body, html = _message(
@@ -252,7 +252,7 @@ def reminders_send(*, actor: Actor, survey_unit: SurveyUnit, base_url: str) -> i
             survey_unit=survey_unit, completed=False
         ):
             token = secrets.token_urlsafe(24)
-            invitation.token_hash = hash_token(token)
+            invitation.token_hash = token_hash(token)
             invitation.reminders_sent += 1
             invitation.reminded_on = today
             invitation.save(update_fields=["token_hash", "reminders_sent", "reminded_on"])
