@@ -37,13 +37,8 @@ def bump(municipality_id: int, model: type[DashboardVersion | ThemesVersion] = D
 
 
 @receiver(post_save, sender=Episode, dispatch_uid="feedback.episode_saved")
-def episode_saved(sender: type[Episode], instance: Episode, **kwargs: Any) -> None:
-    if instance.status == EpisodeStatus.CLOSED:
-        bump(instance.municipality_id)
-
-
 @receiver(post_delete, sender=Episode, dispatch_uid="feedback.episode_deleted")
-def episode_deleted(sender: type[Episode], instance: Episode, **kwargs: Any) -> None:
+def episode_changed(sender: type[Episode], instance: Episode, **kwargs: Any) -> None:
     if instance.status == EpisodeStatus.CLOSED:
         bump(instance.municipality_id)
 

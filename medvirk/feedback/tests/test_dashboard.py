@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from medvirk.feedback import dashboard as board
 from medvirk.feedback import services
-from medvirk.feedback.models import Episode
+from medvirk.feedback.models import DashboardVersion, Episode
 
 from .conftest import SYSTEM as SYSTEM_ACTOR
 from .conftest import Feedback
@@ -48,6 +48,20 @@ def closed(
             alliance_mean=9.0 if change else None,
             **bg,
         )
+
+
+def test_saving_or_deleting_a_closed_episode_moves_the_dashboard_version(fb: Feedback) -> None:
+    def version() -> tuple[int, str] | None:
+        row = DashboardVersion.objects.filter(municipality=fb.demo.municipality).first()
+        return (row.revision, str(row.token)) if row else None
+
+    before = version()
+    closed(fb, 1, intake=20, last=10, change="improved")
+    saved = version()
+    assert saved is not None and saved != before
+    Episode.objects.get().delete()
+    deleted = version()
+    assert deleted is not None and deleted[0] == saved[0] + 1 and deleted[1] != saved[1]
 
 
 def test_ended_periods() -> None:
