@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -25,6 +25,7 @@ from .benchmark import MIN_OTHER_MUNICIPALITIES, every_minutes, prepared_benchma
 from .charts import distribution_chart, top_box_chart
 from .disclosure import NotReady
 from .numbers import survey_numbers
+from .questions import QuestionInfo, TextQuestionInfo
 from .rankings import survey_rankings
 from .tables import SurveyResults, access_results
 from .text_themes import text_themes
@@ -41,6 +42,16 @@ def _prepare(request: HttpRequest) -> Callable[[SurveyResults], SurveyResults]:
     return lambda results: jobs.prepared_results(
         user=request.user, results=results, next_url=request.get_full_path()
     )
+
+
+Q = TypeVar("Q", QuestionInfo, TextQuestionInfo)
+
+
+def _asked(request: HttpRequest, questions: list[Q]) -> Q:
+    """Return the question ``?question=`` names among the page's (the first by default); 404 for none."""
+    if not questions:
+        raise Http404
+    return {q.key: q for q in questions}.get(request.GET.get("question", ""), questions[0])
 
 
 def _prepared(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
@@ -100,9 +111,7 @@ def crosstab(request: HttpRequest, survey_id: int) -> HttpResponse:
     """Break one question down by units or by a background question."""
     results, node_id = _load(request, survey_id)
     questions = [*results.questions, *reports.own_unit_questions(results, node_id)[0]]
-    if not questions:
-        raise Http404
-    question = {q.key: q for q in questions}.get(request.GET.get("question", ""), questions[0])
+    question = _asked(request, questions)
     dimensions = reports.dimension_choices(results.definition)
     by = request.GET.get("by", "unit")
     if by != "unit" and by not in dict(dimensions):
@@ -133,10 +142,7 @@ def text_answers(request: HttpRequest, survey_id: int) -> HttpResponse:
     """List free-text answers (personal data masked) for a unit, searchable."""
     results, node_id = _load(request, survey_id)
     questions = [*results.text_questions, *reports.own_unit_questions(results, node_id)[1]]
-    if not questions:
-        raise Http404
-    by_key = {q.key: q for q in questions}
-    question = by_key.get(request.GET.get("question", ""), questions[0])
+    question = _asked(request, questions)
     query = request.GET.get("q", "")[:200]
     texts = results.texts(request.user, question, node_id, query)
     context = {
