@@ -8,7 +8,6 @@ purge_personal_data``) need municipalities and people, so they live here.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Mapping
 from datetime import timedelta
@@ -28,6 +27,7 @@ from medvirk.core.crypto import token_hash
 from medvirk.core.errors import CoreErrorCode, ServiceError
 from medvirk.core.models import RetentionPeriod
 from medvirk.core.retention import PurgeOutcome, purge_municipality, retention_amounts, retention_kinds
+from medvirk.core.throttle import address_hash
 from medvirk.orgs.models import Municipality, MunicipalityLogo, OrgUnit
 from medvirk.orgs.selectors import municipality_root
 
@@ -229,10 +229,6 @@ def token_authenticate(*, key: str) -> User | None:
     return token.user
 
 
-def _client_hash(client: str) -> str:
-    return hashlib.sha256(client.encode()).hexdigest()
-
-
 def login_is_throttled(*, username: str, client: str) -> bool:
     """Return whether too many recent failures block another login try for this username or client."""
     since = timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
@@ -240,13 +236,15 @@ def login_is_throttled(*, username: str, client: str) -> bool:
     limit = settings.LOGIN_MAX_FAILURES
     return (
         recent.filter(username=username.lower()).count() >= limit
-        or recent.filter(client_hash=_client_hash(client)).count() >= limit * 4
+        or recent.filter(client_hash=address_hash(client, scope="login")).count() >= limit * 4
     )
 
 
 def login_failure_record(*, username: str, client: str) -> None:
-    """Remember a failed login (only a hash of the client address is kept)."""
-    LoginFailure.objects.create(username=username.lower()[:150], client_hash=_client_hash(client))
+    """Remember a failed login (only a keyed hash of the client address is kept)."""
+    LoginFailure.objects.create(
+        username=username.lower()[:150], client_hash=address_hash(client, scope="login")
+    )
     cutoff = timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS * 4)
     LoginFailure.objects.filter(created_at__lt=cutoff).delete()
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
 
+from medvirk.core.throttle import address_hash
 from medvirk.orgs.models import Municipality
 
 from .models import Proposal
@@ -18,8 +17,8 @@ CONSENT_PURPOSE = "Contact about the municipality's user participation (self-ser
 
 
 def client_hash(address: str) -> str:
-    """Return a keyed hash of a client address; the address itself is never stored."""
-    return hmac.new(settings.SECRET_KEY.encode(), b"partners:" + address.encode(), hashlib.sha256).hexdigest()
+    """Return the keyed hash a proposal keeps of its sender's address (never the address)."""
+    return address_hash(address, scope="partners")
 
 
 def proposal_is_throttled(*, municipality: Municipality, client: str) -> bool:

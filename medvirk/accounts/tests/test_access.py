@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import pytest
@@ -11,10 +12,11 @@ from django.test import Client, override_settings
 from medvirk.accounts import services
 from medvirk.accounts.access import access_unit_by_id, can, scope_paths, units_for
 from medvirk.accounts.demo import DEMO_PASSWORD, DemoData
-from medvirk.accounts.models import Role, RoleAssignment
+from medvirk.accounts.models import LoginFailure, Role, RoleAssignment
 from medvirk.accounts.permissions import Perm
 from medvirk.core.errors import ServiceError
 from medvirk.core.models import AuditEvent
+from medvirk.core.throttle import address_hash
 from medvirk.orgs.selectors import unit_subtree
 
 
@@ -121,6 +123,15 @@ def test_login_is_throttled_after_repeated_failures(demo: DemoData) -> None:
     response = client.post("/accounts/login/", {"username": "admin", "password": DEMO_PASSWORD})
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
+
+
+def test_a_failed_login_keeps_a_keyed_hash_of_the_address(demo: DemoData) -> None:
+    """The record of processing promises a keyed hash: a plain SHA-256 of an IPv4 address can be
+    reversed by hashing all four billion (the login throttle kept one until 2026-12-07)."""
+    Client().post("/accounts/login/", {"username": "admin", "password": "feil-passord"})
+    stored = LoginFailure.objects.get().client_hash
+    assert stored != hashlib.sha256(b"127.0.0.1").hexdigest()
+    assert stored == address_hash("127.0.0.1", scope="login")
 
 
 def test_login_with_demo_password_and_safe_redirect(demo: DemoData) -> None:
