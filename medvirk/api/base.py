@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
-from typing import Any
+from dataclasses import MISSING
+from typing import Any, get_type_hints
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.operation import PathView
 from ninja.parser import Parser
 from ninja.responses import Status
 from ninja.security import HttpBearer, django_auth
-from pydantic import BaseModel
+from pydantic import BaseModel, create_model
 
 from medvirk.accounts.services import token_authenticate
 from medvirk.common.textfiles import TextFileError, TextProblem, load_json
@@ -53,6 +55,26 @@ def fields_of(row: object, schema: type[BaseModel], **given: Any) -> dict[str, A
     the row has not as such: worked out, nested, from another row), not a dict written out by hand.
     """
     return {name: given[name] if name in given else getattr(row, name) for name in schema.model_fields}
+
+
+def schema_of(operation: type) -> type[Schema]:
+    """Return a schema with the fields of a domain dataclass: names, types and defaults.
+
+    For a request body that is the dataclass's fields (a builder operation, a provider's details):
+    the route's schema subclasses it and states only what the API takes differently. A field with
+    a default factory gets the value it makes (pydantic copies a mutable default per request).
+    """
+    hints = get_type_hints(operation)
+    fields: dict[str, Any] = {}
+    for field in dataclasses.fields(operation):
+        if field.default is not MISSING:
+            default = field.default
+        elif field.default_factory is not MISSING:
+            default = field.default_factory()
+        else:
+            default = ...
+        fields[field.name] = (hints[field.name], default)
+    return create_model(f"{operation.__name__}Fields", __base__=Schema, **fields)
 
 
 def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:

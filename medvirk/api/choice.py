@@ -9,7 +9,7 @@ a service refuses an actor who reached it some other way.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import Http404
 from django.utils import timezone
@@ -20,7 +20,7 @@ from ninja.responses import Status
 from medvirk.accounts.access import access_unit_by_id, can_anywhere
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
-from medvirk.api.base import fields_of
+from medvirk.api.base import fields_of, schema_of
 from medvirk.choice import csvimport, selectors, services
 from medvirk.choice.enums import ChoiceErrorCode
 from medvirk.choice.models import Approval, ChoiceService, Client, OnlineRequest, Provider, Switch
@@ -86,17 +86,16 @@ class ServiceOut(Schema):
     approvals: list[ApprovalOut]
 
 
-class ProviderIn(Schema):
-    name: str
-    kind: str
-    org_number: str
-    contact_email: str
-    languages: list[str] = []
-    specialisations: list[str] = []
-    description: str = ""
-    contact_name: str = ""
-    contact_phone: str = ""
-    website: str = ""
+if TYPE_CHECKING:
+    _ProviderFields = Schema
+else:
+    _ProviderFields = schema_of(ProviderData)
+
+
+class ProviderIn(_ProviderFields):
+    # A provider's details: the fields of services.ProviderData (no docstring: it would become
+    # the schema's description in the OpenAPI document).
+    pass
 
 
 class ProviderCreate(ProviderIn):

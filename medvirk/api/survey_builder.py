@@ -7,12 +7,10 @@ survey and the key of the question or page it made or changed. The same service
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import MISSING
-from typing import TYPE_CHECKING, Annotated, Any, Literal, get_type_hints
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from ninja import Router, Schema
-from pydantic import Field, create_model
+from pydantic import Field
 
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
@@ -20,6 +18,7 @@ from medvirk.surveys import services
 from medvirk.surveys.selectors import access_survey_by_id, preview_data, survey_check
 from medvirk.surveys.types import builder
 
+from .base import schema_of
 from .surveys import SurveyDetailOut, _detail
 
 router = Router(tags=["survey builder"])
@@ -57,20 +56,10 @@ class OptionIn(Schema):
     label: str
 
 
-def _fields_of(operation: type) -> type[Schema]:
-    """Return a schema with the fields of a builder operation (a dataclass): names, types, defaults."""
-    hints = get_type_hints(operation)
-    fields: dict[str, Any] = {
-        field.name: (hints[field.name], ... if field.default is MISSING else field.default)
-        for field in dataclasses.fields(operation)
-    }
-    return create_model(f"{operation.__name__}Fields", __base__=Schema, **fields)
-
-
 if TYPE_CHECKING:
     _EditQuestionFields = Schema
 else:
-    _EditQuestionFields = _fields_of(builder.EditQuestion)
+    _EditQuestionFields = schema_of(builder.EditQuestion)
 
 
 class EditQuestionIn(_EditQuestionFields):
