@@ -10,11 +10,7 @@ mail scanners that open links cannot delete anyone. The client address is never 
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import send_mail
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from medvirk.accounts import idporten
 from medvirk.core.actors import SystemActor
 from medvirk.core.forms import form_act
+from medvirk.core.throttle import over_limit
 from medvirk.core.views import cookieless_view
 from medvirk.orgs.models import Municipality
 
@@ -42,16 +39,8 @@ SIGNUPS_PER_HOUR = 20
 
 def _throttled(request: HttpRequest) -> bool:
     """Count sign-ups per client for an hour under a keyed hash; the address itself is never kept."""
-    address = request.META.get("REMOTE_ADDR", "")
-    digest = hmac.new(settings.SECRET_KEY.encode(), b"panels:" + address.encode(), hashlib.sha256).hexdigest()
-    key = f"panels:signup:{digest}"
-    cache.add(key, 0, 3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, 3600)
-        count = 1
-    return count > getattr(settings, "PANELS_SIGNUPS_PER_HOUR", SIGNUPS_PER_HOUR)
+    limit = getattr(settings, "PANELS_SIGNUPS_PER_HOUR", SIGNUPS_PER_HOUR)
+    return over_limit(request, scope="panels-signup", limit=limit)
 
 
 def _send_links(request: HttpRequest, municipality: Municipality, volunteer: Volunteer, token: str) -> None:
