@@ -8,6 +8,7 @@ contact log and mapping need CONTACT_LOG on that unit.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
@@ -18,7 +19,7 @@ from ninja.responses import Status
 from medvirk.accounts.access import access_unit_by_id, municipality_id_of, municipality_of
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
-from medvirk.api.base import fields_of
+from medvirk.api.base import fields_of, schema_of
 from medvirk.core.errors import ServiceError
 from medvirk.core.forms import dataclass_from
 from medvirk.orgs.models import Municipality
@@ -39,22 +40,16 @@ from medvirk.partners.services import OrganisationData
 router = Router(tags=["partners"])
 
 
-class OrganisationIn(Schema):
-    name: str
-    org_number: str = ""
-    kind: str = "voluntary"
-    description: str = ""
-    district_ids: list[int] = []
-    competences: list[str] = []
-    languages: list[str] = []
-    groups: list[str] = []
-    countries: list[str] = []
-    website: str = ""
-    listed_publicly: bool = True
-    is_competence_partner: bool = False
-    partner_from: date | None = None
-    partner_until: date | None = None
-    partner_support: str = ""
+if TYPE_CHECKING:
+    _OrganisationFields = Schema
+else:
+    _OrganisationFields = schema_of(OrganisationData)
+
+
+class OrganisationIn(_OrganisationFields):
+    # An organisation's editable fields: those of services.OrganisationData (no docstring: it
+    # would become the schema's description in the OpenAPI document).
+    pass
 
 
 class OrganisationPatch(Schema):
