@@ -141,6 +141,13 @@ def ensure_can(
         raise ServiceError(CoreErrorCode.FORBIDDEN, message, field=field)
 
 
+def ensure_can_municipality(
+    actor: Actor, perm: Perm, municipality: Municipality, message: str | Promise
+) -> None:
+    """Like ``ensure_can`` for rights over the whole municipality: ``perm`` on its top unit."""
+    ensure_can(actor, perm, municipality_root(municipality=municipality), message)
+
+
 def ensure_can_anywhere(
     actor: Actor, perm: Perm, municipality_id: int | None, message: str | Promise
 ) -> None:

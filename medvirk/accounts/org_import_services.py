@@ -14,9 +14,8 @@ from django.utils.translation import gettext_lazy
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import Municipality, OrgUnit, ServiceArea, UnitKind
-from medvirk.orgs.selectors import municipality_root
 
-from .access import Actor, ensure_can
+from .access import Actor, ensure_can_municipality
 from .enums import AccountsAuditAction, AccountsErrorCode
 from .org_import import Action, PlanNode, TreeLine, TreePlan, TreePlanner
 from .permissions import Perm
@@ -24,10 +23,10 @@ from .permissions import Perm
 
 def ensure_can_import(actor: Actor, municipality: Municipality) -> None:
     """Refuse anyone but an administrator of the whole municipality (``ORG_MANAGE`` on its top unit)."""
-    ensure_can(
+    ensure_can_municipality(
         actor,
         Perm.ORG_MANAGE,
-        municipality_root(municipality=municipality),
+        municipality,
         gettext_lazy("Only administrators of the whole municipality import the organisation tree."),
     )
 

@@ -29,9 +29,16 @@ from medvirk.core.models import RetentionPeriod
 from medvirk.core.retention import PurgeOutcome, purge_municipality, retention_amounts, retention_kinds
 from medvirk.core.throttle import address_hash
 from medvirk.orgs.models import Municipality, MunicipalityLogo, OrgUnit
-from medvirk.orgs.selectors import municipality_root
 
-from .access import Actor, can, clear_scope_cache, ensure_can, ensure_can_anywhere, ensure_open_for_new_work
+from .access import (
+    Actor,
+    can,
+    clear_scope_cache,
+    ensure_can,
+    ensure_can_anywhere,
+    ensure_can_municipality,
+    ensure_open_for_new_work,
+)
 from .branding import check_colour, check_logo, check_statement_url
 from .enums import AccountsAuditAction, AccountsErrorCode, BrandingErrorCode
 from .models import ApiToken, LoginFailure, Role, RoleAssignment, User
@@ -259,10 +266,10 @@ def login_failures_clear(*, username: str) -> None:
 
 def retention_periods_set(*, actor: Actor, municipality: Municipality, amounts: Mapping[str, int]) -> None:
     """Set the municipality's retention period of each kind in ``amounts`` (administrators only)."""
-    ensure_can(
+    ensure_can_municipality(
         actor,
         Perm.ORG_MANAGE,
-        municipality_root(municipality=municipality),
+        municipality,
         _("Only administrators of the whole municipality set how long personal data is kept."),
     )
     kinds = {kind.key: kind for kind in retention_kinds()}

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from medvirk.accounts import services
+from medvirk.accounts import org_import_services, services
 from medvirk.accounts.models import Role, RoleAssignment, User
 from medvirk.core.actors import SystemActor
 from tests.service_support import refused
@@ -28,6 +28,12 @@ def test_writes_without_the_permission_are_refused_by_the_service(demo: Any) -> 
     root_role = RoleAssignment.objects.get(user=demo.users["lesetilgang"])
     refused(lambda: services.role_revoke(actor=demo.users["analytiker"], assignment=root_role))
     assert RoleAssignment.objects.filter(pk=root_role.pk).exists()
+    # Rights over the whole municipality: an administrator of Bydel Nord only is refused.
+    nord_admin = demo.users["uten.rolle"]
+    RoleAssignment.objects.create(municipality=municipality, user=nord_admin, unit=nord, role=Role.ADMIN)
+    refused(lambda: services.retention_periods_set(actor=nord_admin, municipality=municipality, amounts={}))
+    refused(lambda: org_import_services.ensure_can_import(nord_admin, municipality))
+    org_import_services.ensure_can_import(demo.users["admin"], municipality)
 
 
 def test_the_system_actor_bootstraps_a_municipalitys_first_administrator(demo: Any) -> None:

@@ -9,23 +9,19 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from medvirk.accounts.access import Actor, acting_user, ensure_can
+from medvirk.accounts.access import Actor, acting_user, ensure_can_municipality
 from medvirk.accounts.permissions import Perm
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import Municipality
-from medvirk.orgs.selectors import municipality_root
 
 from ..enums import ParticipationAuditAction, ParticipationErrorCode
 from ..models import ComparisonGrant
 
 
 def _ensure_share(actor: Actor, municipality: Municipality) -> None:
-    ensure_can(
-        actor,
-        Perm.PARTICIPATION_MANAGE,
-        municipality_root(municipality=municipality),
-        _("You cannot share your municipality's figures."),
+    ensure_can_municipality(
+        actor, Perm.PARTICIPATION_MANAGE, municipality, _("You cannot share your municipality's figures.")
     )
 
 
