@@ -33,12 +33,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from medvirk.common.norway import IdentifierError, validate_org_number
+from medvirk.common.norway import validate_org_number
 from medvirk.common.workbook import first_sheet_rows
 from medvirk.core.csv_import import CsvUnreadable, open_csv
 from medvirk.core.errors import ServiceError
 from medvirk.core.uploads import UploadRefused, check_archive, parse_limited, preview_rows_load
-from medvirk.orgs.models import Municipality, OrgUnit, ServiceArea, UnitKind
+from medvirk.orgs.models import Municipality, OrgUnit, ServiceArea, UnitKind, org_number_problem
 
 from .enums import AccountsErrorCode
 
@@ -344,15 +344,6 @@ def service_area_key(text: str) -> str | None:
 def kind_key(text: str) -> str | None:
     """Return the kind of unit a text names (never the municipality itself), or None."""
     return _kind_words().get(text.casefold())
-
-
-def org_number_problem(error: IdentifierError | None) -> str:
-    """Return why an organisation number was refused, in words."""
-    if error in (IdentifierError.WRONG_CONTROL_DIGIT, IdentifierError.IMPOSSIBLE_CONTROL_DIGIT):
-        return _("The organisation number's check digit does not match: check it for typos.")
-    if error is IdentifierError.WRONG_LENGTH:
-        return _("An organisation number has nine digits.")
-    return _("An organisation number has nine digits and nothing else.")
 
 
 # --- The plan --------------------------------------------------------------------------------

@@ -6,9 +6,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from medvirk.common.norway import validate_org_number
+from medvirk.common.norway import IdentifierError, validate_org_number
 from medvirk.core.dataprotection import NO_PERSONAL_DATA
 from medvirk.core.models import TenantModel, tenant_unique
 
@@ -17,6 +18,15 @@ def validate_unit_org_number(value: str) -> None:
     """Refuse anything but nine digits whose last is the MOD11 check digit of the first eight."""
     if value and validate_org_number(value).number != value:
         raise ValidationError(_("An organisation number has nine digits, the last a check digit."))
+
+
+def org_number_problem(error: IdentifierError | None) -> str:
+    """Return why an organisation number was refused (``validate_org_number``), in words."""
+    if error in (IdentifierError.WRONG_CONTROL_DIGIT, IdentifierError.IMPOSSIBLE_CONTROL_DIGIT):
+        return gettext("The organisation number's check digit does not match: check it for typos.")
+    if error is IdentifierError.WRONG_LENGTH:
+        return gettext("An organisation number has nine digits.")
+    return gettext("An organisation number has nine digits and nothing else.")
 
 
 class Municipality(models.Model):

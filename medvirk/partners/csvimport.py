@@ -20,10 +20,9 @@ from medvirk.common import csvpreview
 from medvirk.common.norway import validate_org_number
 from medvirk.core.csv_import import cell_reader, preview_csv
 from medvirk.core.uploads import preview_rows_load
-from medvirk.orgs.models import Municipality
+from medvirk.orgs.models import Municipality, org_number_problem
 
 from .models import Organisation
-from .services import org_number_message
 from .types import OrganisationKind
 
 SIGNING_SALT = "medvirk.partners.import"
@@ -119,7 +118,7 @@ def _row(
     result = validate_org_number(raw_number)
     if result.number is None:
         row.messages.append(
-            _("The organisation number is missing.") if not raw_number else org_number_message(result.error)
+            _("The organisation number is missing.") if not raw_number else org_number_problem(result.error)
         )
     else:
         row.org_number = result.number

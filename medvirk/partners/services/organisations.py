@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 
 from medvirk.accounts.access import Actor, acting_user, ensure_can, ensure_can_anywhere
 from medvirk.accounts.permissions import Perm
-from medvirk.common.norway import IdentifierError, normalise_phone, validate_org_number
+from medvirk.common.norway import normalise_phone, validate_org_number
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
-from medvirk.orgs.models import Municipality, OrgUnit, UnitKind
+from medvirk.orgs.models import Municipality, OrgUnit, UnitKind, org_number_problem
 
 from ..enums import PartnersAuditAction, PartnersErrorCode
 from ..models import ContactKind, ContactLogEntry, ContactPerson, Organisation
@@ -38,15 +38,6 @@ def ensure_partners(actor: Actor, municipality_id: int | None) -> None:
 def ensure_contact_log(actor: Actor, unit: OrgUnit) -> None:
     """Refuse (403) unless the actor may keep the unit's contact log."""
     ensure_can(actor, Perm.CONTACT_LOG, unit, _("You cannot keep this unit's contact log."), field="unit")
-
-
-def org_number_message(error: IdentifierError | None) -> str:
-    """Return a readable message for a rejected organisation number."""
-    if error in (IdentifierError.WRONG_CONTROL_DIGIT, IdentifierError.IMPOSSIBLE_CONTROL_DIGIT):
-        return _("The check digit does not match. Check the organisation number for typos.")
-    if error is IdentifierError.WRONG_LENGTH:
-        return _("An organisation number has nine digits.")
-    return _("An organisation number has nine digits and nothing else.")
 
 
 def clean_phone(raw: str) -> str:
@@ -68,7 +59,7 @@ def clean_org_number(raw: str) -> str:
     result = validate_org_number(raw)
     if result.number is None:
         raise ServiceError(
-            PartnersErrorCode.INVALID_ORG_NUMBER, org_number_message(result.error), field="org_number"
+            PartnersErrorCode.INVALID_ORG_NUMBER, org_number_problem(result.error), field="org_number"
         )
     return result.number
 
