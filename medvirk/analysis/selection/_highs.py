@@ -145,6 +145,13 @@ class Solver(highspy.Highs):
         self.budget.recoveries.append(f"{self.what}: {_name(first)}; solved again with HiGHS's defaults")
         return second
 
+    def optimal_solution(self) -> highspy.HighsSolution:
+        """Solve within the limits and return the solution; raise ``RuntimeError`` unless optimal."""
+        self.run_within_limits()
+        if not is_optimal(self):
+            raise RuntimeError(f"{self.what} ended with {self.getModelStatus()}")
+        return self.getSolution()
+
 
 def new_highs(what: str, budget: Budget | None = None, **options: Option) -> Solver:
     """Return a :class:`Solver` for the model ``what`` with ``options`` as its own settings."""

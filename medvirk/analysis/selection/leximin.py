@@ -31,7 +31,7 @@ import time
 
 import numpy as np
 
-from ._highs import DEFAULT_LIMITS, INF, Budget, SolverLimitError, SolverLimits, is_optimal, new_highs
+from ._highs import DEFAULT_LIMITS, INF, Budget, SolverLimitError, SolverLimits, new_highs
 from .compositions import CompositionOracle, SwapSearch
 from .instance import Instance, ProfileModel, build_profiles
 from .relaxation import CompositionColumns, Decomposer, relaxed_leximin
@@ -87,11 +87,8 @@ class _Master(CompositionColumns):
 
     def solve(self) -> tuple[float, np.ndarray, float, np.ndarray]:
         """Return ``(z, profile duals, convexity dual, column weights)`` of the current LP."""
-        self.h.run_within_limits()
         self.solves += 1
-        if not is_optimal(self.h):
-            raise RuntimeError(f"master LP ended with {self.h.getModelStatus()}")
-        sol = self.h.getSolution()
+        sol = self.h.optimal_solution()
         duals = np.asarray(sol.row_dual)
         num = self.model.num_profiles
         # HiGHS reports duals of this minimisation with y >= 0 on the ">=" level rows.

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._highs import INF, Budget, Solver, is_optimal, new_highs, pass_model
+from ._highs import INF, Budget, Solver, new_highs, pass_model
 from .instance import ProfileModel
 
 #: Profiles whose (people-weighted) stage dual exceeds this are fixed.
@@ -72,11 +72,8 @@ def relaxed_leximin(
     stages = solves = 0
     while free.any():
         stages += 1
-        h.run_within_limits()
         solves += 1
-        if not is_optimal(h):
-            raise RuntimeError(f"relaxation LP ended with {h.getModelStatus()}")
-        sol = h.getSolution()
+        sol = h.optimal_solution()
         z = float(sol.col_value[num])
         duals = np.maximum(np.asarray(sol.row_dual)[first_level_row:], 0.0) * mult
         newly = free & (duals > FIX_TOLERANCE)
@@ -156,11 +153,8 @@ class Decomposer(CompositionColumns):
 
     def solve(self) -> tuple[float, np.ndarray, float, np.ndarray]:
         """Return ``(shortfall, profile duals, convexity dual, composition weights)``."""
-        self.h.run_within_limits()
         self.solves += 1
-        if not is_optimal(self.h):
-            raise RuntimeError(f"decomposition LP ended with {self.h.getModelStatus()}")
-        sol = self.h.getSolution()
+        sol = self.h.optimal_solution()
         num = self.model.num_profiles
         duals = np.asarray(sol.row_dual)
         return (
