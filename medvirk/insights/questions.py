@@ -97,9 +97,10 @@ def _counted(item: Question, text: str, theme: str | None, reg: Registry) -> Que
     return QuestionInfo(row.pk, item.key, item.type, text, theme, scale, options, row.reworded_on)
 
 
-def _statement(stem: str, row: str) -> str:
-    """Return a matrix statement after its question: "Hva mener du om: de ansatte", but after a
-    question that ends a sentence "… stemmer dette? Barnet mitt trives." (not "dette?: Barnet")."""
+def statement_label(stem: str, row: str) -> str:
+    """Return a matrix statement (or an option) after its question: "Hva mener du om: de ansatte",
+    but after a question that ends a sentence "… stemmer dette? Barnet mitt trives." (not
+    "dette?: Barnet"). The results pages and the SPSS file's variable labels both say it so."""
     return f"{stem} {row}" if stem.rstrip().endswith(("?", ".", "!", ":")) else f"{stem}: {row}"
 
 
@@ -111,7 +112,7 @@ def survey_questions(definition: Definition, reg: Registry) -> list[QuestionInfo
             if question.hidden:
                 continue
             items = (
-                [(r, _statement(localise(question.text), localise(r.text))) for r in question.rows]
+                [(r, statement_label(localise(question.text), localise(r.text))) for r in question.rows]
                 if question.rows
                 else [(question, localise(question.text))]
             )

@@ -34,6 +34,7 @@ from django.utils.translation import pgettext
 from medvirk.common.dimensions import DIMENSIONS_BY_KEY
 from medvirk.surveys.types import DONT_KNOW, Definition, Question, Scale, SpssKind, Text, question_type
 
+from .questions import statement_label
 from .savfile import SavWriter, Variable
 from .tables import SurveyResults
 
@@ -104,7 +105,7 @@ def _labelled_questions(definition: Definition) -> dict[str, tuple[Question, str
         for q in section.questions:
             out[q.key] = (q, _text(q.text, lang))
             for row in q.rows:
-                out[row.key] = (row, f"{_text(q.text, lang)}: {_text(row.text, lang)}")
+                out[row.key] = (row, statement_label(_text(q.text, lang), _text(row.text, lang)))
     return out
 
 
@@ -161,7 +162,7 @@ def _dummies(c: _Context, key: str, q: Question, label: str, index: int) -> list
         columns.append(
             SavColumn(
                 spss_name(f"{key}_{okey}", c.taken),
-                f"{label}: {_option_label(q, okey, c.lang)}",
+                statement_label(label, _option_label(q, okey, c.lang)),
                 index,
                 multiple,
                 True,

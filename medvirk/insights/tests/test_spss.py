@@ -58,7 +58,7 @@ def test_sav_has_labels_codes_and_user_missing(survey: Any, client_as: Any, demo
     # variable labels in the survey's first language (bokmål), matrix rows with their stem
     assert labels["q_overall"] == "Hvor fornøyd er du alt i alt?"
     assert labels["q_m_staff"] == "Hva mener du om: de ansatte"
-    assert labels["q_used_a"] == "Hva har du brukt?: Kurs"
+    assert labels["q_used_a"] == "Hva har du brukt? Kurs"  # a question's own "?" ends it: no "?:"
     assert labels["gender"] == "Kjønn"
     # rating: values and "don't know" as a labelled user-missing code
     vl = meta.variable_value_labels
@@ -131,3 +131,15 @@ def test_sav_matches_the_former_pyreadstat_writer(survey: Any, demo: DemoData, t
         assert getattr(meta, attr) == getattr(ref, attr), attr
     numeric = [c.name for c in columns if c.numeric]
     assert {k: meta.variable_measure[k] for k in numeric} == {k: ref.variable_measure[k] for k in numeric}
+
+
+def test_matrix_variable_labels_follow_a_question_that_ends_a_sentence_without_doubled_punctuation() -> None:
+    """The bank's "… I hvilken grad stemmer dette?" and its statements label SPSS variables as the
+    results pages say them: "… dette? Barnet mitt …", never "dette?: Barnet"."""
+    from medvirk.surveys.selectors import load_template
+
+    from ..spss import _labelled_questions
+
+    labels = [label for _, label in _labelled_questions(load_template("kindergarten_parents")).values()]
+    assert "Tenk på barnet ditt. I hvilken grad stemmer dette? Barnet mitt trives i barnehagen." in labels
+    assert not any("?:" in label for label in labels)
