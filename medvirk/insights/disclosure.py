@@ -814,10 +814,15 @@ class SurveyDisclosure:
             self._read_units()
         return self._state.get(key)
 
+    def _answers_for(self, question_id: int, key: str) -> SuppressedTable:
+        """Return the decision that holds a question's cell ``key``: the whole units' part kept for
+        pages when the cell has no group and the part is at hand, else the whole decision."""
+        part = self._units_part("answers", question_id) if "|" not in key else None
+        return part if part is not None else self.answers(question_id)
+
     def answer_cell(self, question_id: int, key: str) -> CellDecision:
         """Return the decision on one cell of a question (a :func:`cell_key`), as :meth:`answers`."""
-        part = self._units_part("answers", question_id) if "|" not in key else None
-        return (part if part is not None else self.answers(question_id))[key]
+        return self._answers_for(question_id, key)[key]
 
     def decide(self, progress: Any = None) -> int:
         """Make (or find) every decision of the round and mark it complete; return how many were made.
@@ -1399,11 +1404,8 @@ class SurveyDisclosure:
         self, question_id: int, node_id: int, dimension: str | None = None, category: str = NOT_STATED
     ) -> int | None:
         """Return a question's cell count (answers on the scale) if it may be shown, else None."""
-        try:
-            decision = self.answer_cell(question_id, cell_key(node_id, dimension, category))
-        except KeyError:
-            return None
-        return decision.count
+        key = cell_key(node_id, dimension, category)
+        return _count(self._answers_for(question_id, key), key)
 
 
 def _option_rows(answers: Any, question_ids: list[int], bg: list[str]) -> Iterator[tuple[Any, ...]]:
