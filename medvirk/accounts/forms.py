@@ -109,7 +109,9 @@ class RoleGrantForm(DsForm):
         self, *args: object, users: Iterable[User], units: Iterable[OrgUnit], **kwargs: object
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.choice_field("user").choices = [(u.pk, f"{u} ({u.username})") for u in users]
+        self.choice_field("user").choices = [
+            (u.pk, f"{u} ({u.email})" if u.get_full_name() and u.email else str(u)) for u in users
+        ]
         self.choice_field("unit").choices = unit_choices(units)
 
 

@@ -169,7 +169,7 @@ def roles(request: HttpRequest) -> HttpResponse:
     assignments = (
         RoleAssignment.objects.filter(scope_q(request.user, Perm.ROLES_MANAGE, path_field="unit__path"))
         .select_related("user", "unit")
-        .order_by("user__username", "unit__path")
+        .order_by("user__last_name", "user__first_name", "user__username", "unit__path")
     )
     waiting = invitations_waiting(municipality_id=municipality_id_of(request.user))
     return render(request, "accounts/roles.html", {"assignments": assignments, "waiting": waiting})
@@ -181,7 +181,9 @@ def role_grant(request: StaffRequest) -> HttpResponse:
     units = list(units_for_new_work(request.user, Perm.ROLES_MANAGE))
     if not units:
         raise Http404
-    users = User.objects.filter(municipality_id=municipality_id_of(request.user), is_active=True)
+    users = User.objects.filter(municipality_id=municipality_id_of(request.user), is_active=True).order_by(
+        "last_name", "first_name", "username"
+    )
     initial = {}
     if request.GET.get("unit"):
         initial["unit"] = access_unit_by_id(request.user, request.GET["unit"], Perm.ROLES_MANAGE).pk

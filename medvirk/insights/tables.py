@@ -313,10 +313,16 @@ class SurveyResults:
         )
 
     def themes(self, node_id: int) -> list[ThemeFigure]:
-        """Return the theme index per theme for one unit."""
+        """Return the theme index per theme for one unit.
+
+        A theme none of whose questions is on the form with a scale (every one removed, or only
+        free text) has no index to give and is left out, not listed as suppressed with none counted.
+        """
         out = []
         for key, label in self.definition.themes.items():
             figs = [self.figures(q, node_id) for q in self.questions if q.theme == key and q.scaled]
+            if not figs:
+                continue
             index, used = theme_index(figs)
             out.append(ThemeFigure(key, localise(label), index, used))
         return out

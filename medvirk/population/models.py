@@ -47,6 +47,14 @@ class PopulationTable(TenantModel):
     def __str__(self) -> str:
         return f"{self.table_id} ({self.year})"
 
+    @property
+    def name(self) -> str:
+        """Return what the table holds, as pages name it: its title without the table number that
+        Statistics Norway puts before it ("07459: Befolkning, …" → "Befolkning, …")."""
+        prefix = f"{self.table_id}:"
+        title = self.title[len(prefix) :] if self.title.startswith(prefix) else self.title
+        return title.strip() or self.table_id
+
 
 class MappingStatus(models.TextChoices):
     AUTO = "auto", _("Suggested")

@@ -149,3 +149,17 @@ def test_login_error_is_shown_in_chosen_language(demo: DemoData) -> None:
     client = Client(headers={"Accept-Language": "en"})
     response = client.post("/accounts/login/", {"username": "admin", "password": "nope-nope-nope"})
     assert "Please enter a correct username and password" in response.content.decode()
+
+
+def test_access_pages_name_people_not_their_usernames(client_as: Any, demo: DemoData) -> None:
+    from tests.page_text import visible_text
+
+    leader = demo.users["leder.solsikken"]
+    admin = client_as("admin")
+    listed = visible_text(admin.get("/access/").content.decode())
+    # The person by name, their e-mail address under it to tell two of the same name apart.
+    assert f"\n{leader.get_full_name()}\n{leader.email}\nVirksomhetsleder\nSolsikken barnehage\n" in listed
+    assert "(leder.solsikken)" not in listed
+    grant = admin.get("/access/grant/").content.decode()
+    assert f">{leader.get_full_name()} ({leader.email})</option>" in grant
+    assert "(leder.solsikken)" not in grant

@@ -28,8 +28,10 @@ def make_survey(
     units: Iterable[OrgUnit] | None = None,
     foreign: bool = False,
     anonymous: bool = False,
+    document: dict[str, Any] | None = None,
 ) -> Survey:
-    """Create and open the sample survey in the given units (default: every kindergarten)."""
+    """Create and open the sample survey (or ``document``) in the given units (default: every
+    kindergarten)."""
     if foreign:
         actor, owner = demo.users["provestad.admin"], demo.other_units[""]
         units = units or [u for u in demo.other_units.values() if u.service_area == ServiceArea.KINDERGARTEN]
@@ -37,7 +39,11 @@ def make_survey(
         actor, owner = demo.users["admin"], demo.units[""]
         units = units or kindergartens(demo)
     survey = services.survey_create(
-        actor=actor, owner_unit=owner, document=sample_definition(), units=units, round_label=round_label
+        actor=actor,
+        owner_unit=owner,
+        document=document or sample_definition(),
+        units=units,
+        round_label=round_label,
     )
     services.survey_set_status(actor=actor, survey=survey, status=SurveyStatus.OPEN)
     if anonymous:

@@ -116,3 +116,30 @@ def test_a_matrix_statement_follows_its_question_without_doubled_punctuation(dem
     assert "Tenk på barnet ditt. I hvilken grad stemmer dette? Barnet mitt trives i barnehagen." in texts
     assert not any("?:" in text for text in texts)
     assert "Hva mener du om: de ansatte" in [q.text for q in SurveyResults(make_survey(demo)).questions]
+
+
+def test_a_theme_whose_questions_were_all_removed_is_not_listed(client_as: Any, demo: DemoData) -> None:
+    from medvirk.surveys import services
+    from medvirk.surveys.types import builder
+    from tests.page_text import visible_text
+    from tests.sample_survey import sample_definition, t
+
+    document = sample_definition()
+    document["themes"]["inne_ute"] = t("Inne og ute", "Indoors and outdoors")
+    [matrix] = [q for q in document["sections"][0]["questions"] if q["key"] == "q_matrix"]
+    matrix["theme"] = "inne_ute"
+    survey = make_survey(demo, document=document)
+    unit = demo.units["Solsikken barnehage"]
+    answer_many(survey, unit, SOL, q_m_staff=5, q_m_rooms=4)
+    page = f"/results/{survey.pk}/?unit={unit.pk}"
+    assert [t.label for t in SurveyResults(survey).themes(unit.pk)] == ["Trivsel", "Inne og ute"]
+    assert "Inne og ute" in visible_text(client_as("admin").get(page).content.decode())
+    services.survey_build(
+        actor=demo.users["admin"], survey=survey, operation=builder.RemoveQuestion("q_matrix")
+    )
+    survey.refresh_from_db()
+    [theme] = SurveyResults(survey).themes(unit.pk)
+    assert (theme.label, theme.questions) == ("Trivsel", 1)
+    # The page lists the theme that is left, not the other as "suppressed" with no question counted.
+    text = visible_text(client_as("admin").get(page).content.decode())
+    assert "Trivsel" in text and "Inne og ute" not in text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from medvirk.accounts.demo import DemoData
 from medvirk.population.models import MappingEntry, PopulationTable, UserCount
 from medvirk.population.services import table_import
+from tests.page_text import visible_text
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -33,6 +35,13 @@ def test_check_then_import(client_as: Any, demo: DemoData) -> None:
     assert done["Location"] == f"/population/tables/{table.pk}/"
     detail = c.get(done["Location"]).content.decode()
     assert "Kilde: Statistisk sentralbyrå" in detail and "CC BY 4.0" in detail
+    # Pages name the table by what it holds; its number at Statistics Norway is a fact after it.
+    title = "Befolkning, etter region, kjønn, alder, statistikkvariabel og år."
+    assert re.search(rf"<h1[^>]*>\s*{re.escape(title)}", detail)
+    assert "Tabellnummer hos kilden\n07459\n" in visible_text(detail)
+    listed = visible_text(c.get("/population/").content.decode())
+    assert f"\n{title} Fiktive tall for Eksempel kommune, laget av Medvirk\n{table.year}\n07459\n" in listed
+    assert "07459:" not in listed
 
 
 def test_broken_upload_shows_every_problem_and_stores_nothing(client_as: Any, demo: DemoData) -> None:

@@ -274,6 +274,19 @@ def test_export_json_and_xlsx_download_the_definition(english: Any, demo: Any) -
     assert english("lesetilgang").get(f"/surveys/{survey.pk}/export.json").status_code == 404
 
 
+def test_survey_page_says_what_each_question_file_is_for(client_as: Any, demo: Any) -> None:
+    from tests.page_text import visible_text
+
+    survey = _survey(demo)
+    text = visible_text(client_as("leder.solsikken").get(f"/surveys/{survey.pk}/").content.decode())
+    assert (
+        "Last ned spørsmålene til en annen Medvirk\n– en fil Medvirk kan hente inn som en ny undersøkelse"
+        in text
+    )
+    assert "Last ned spørsmålene som regneark\n– for Excel, KoboToolbox eller ODK (formatet XLSForm)" in text
+    assert "JSON" not in text  # the links were "JSON · XLSForm", names of formats only
+
+
 def test_import_preview_then_confirm_creates_the_survey(english: Any, demo: Any) -> None:
     from medvirk.surveys.models import Survey, SurveyUnit
 
