@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from medvirk.core.dataprotection import BASIS_EMPLOYMENT, NO_PERSONAL_DATA, PersonalData
 from medvirk.core.fields import unit_reference, user_reference
-from medvirk.core.models import TenantModel, tenant_unique
+from medvirk.core.models import KeyedTenantModel, TenantModel, tenant_unique
 
 
 class User(AbstractUser):
@@ -52,7 +52,7 @@ class Role(models.TextChoices):
     PROVIDER_STAFF = "provider_staff", _("Provider staff")
 
 
-class RoleAssignment(TenantModel):
+class RoleAssignment(KeyedTenantModel):
     """A role a user holds on one unit and every unit below it."""
 
     personal_data = PersonalData(
@@ -80,7 +80,7 @@ class RoleAssignment(TenantModel):
         return f"{self.user} – {self.get_role_display()} – {self.unit}"
 
 
-class ApiToken(TenantModel):
+class ApiToken(KeyedTenantModel):
     """A bearer token for the JSON API; only its SHA-256 hash is stored."""
 
     personal_data = PersonalData(

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from medvirk.core.dataprotection import NO_PERSONAL_DATA, PersonalData
 from medvirk.core.fields import unit_reference, user_reference
-from medvirk.core.models import TenantModel, tenant_unique
+from medvirk.core.models import KeyedTenantModel, tenant_unique
 
 from .rules import Period
 from .types import (
@@ -43,7 +43,7 @@ _case_record = partial(
 _KEPT_WITH_CASE = _("kept with the client; pseudonymous once the client's case reference is replaced")
 
 
-class ChoiceService(TenantModel):
+class ChoiceService(KeyedTenantModel):
     """A service the client chooses a provider for, and the rules of choosing."""
 
     personal_data = NO_PERSONAL_DATA
@@ -85,7 +85,7 @@ class ChoiceService(TenantModel):
         return self.name
 
 
-class Provider(TenantModel):
+class Provider(KeyedTenantModel):
     """An approved (or formerly approved) provider: a unit in the organisation tree.
 
     The unit is what survey rounds run in, so each provider's user survey feeds the comparison;
@@ -133,7 +133,7 @@ class Provider(TenantModel):
         return self.unit.name
 
 
-class Approval(TenantModel):
+class Approval(KeyedTenantModel):
     """A provider's approval for one service: period, contract, capacity and areas."""
 
     personal_data = NO_PERSONAL_DATA
@@ -178,7 +178,7 @@ class Approval(TenantModel):
         return not district or not self.areas or district in self.areas
 
 
-class Client(TenantModel):
+class Client(KeyedTenantModel):
     """A client with a decision for a service: an alias, never a national ID number.
 
     Background fields hold what the case handler's record says; empty means not known (the
@@ -220,7 +220,7 @@ class Client(TenantModel):
         return self.alias
 
 
-class Assignment(TenantModel):
+class Assignment(KeyedTenantModel):
     """One period of one client with one provider (the client's history is the list of these)."""
 
     personal_data = _case_record(
@@ -263,7 +263,7 @@ class Assignment(TenantModel):
         return Period(self.starts_on, self.ends_on)
 
 
-class Switch(TenantModel):
+class Switch(KeyedTenantModel):
     """A client's switch from one provider to another, with the reasons and the notice rule's dates."""
 
     personal_data = _case_record(
@@ -304,7 +304,7 @@ class Switch(TenantModel):
         return f"{self.client}: {self.from_provider} → {self.to_provider}"
 
 
-class OnlineRequest(TenantModel):
+class OnlineRequest(KeyedTenantModel):
     """A choice or switch request sent from the public page, waiting for a case handler to match it.
 
     The sender may be the client or a relative. An identified request (ID-porten, added with the
@@ -361,7 +361,7 @@ class OnlineRequest(TenantModel):
         return bool(self.identity_provider)
 
 
-class ContinuityReport(TenantModel):
+class ContinuityReport(KeyedTenantModel):
     """Continuity as the provider reports it for a period: distinct staff per client in four weeks."""
 
     personal_data = NO_PERSONAL_DATA

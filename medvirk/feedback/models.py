@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from medvirk.core.crypto import EncryptedTextField
 from medvirk.core.dataprotection import NO_PERSONAL_DATA, PersonalData
 from medvirk.core.fields import unit_reference, user_reference
-from medvirk.core.models import TenantModel, tenant_unique
+from medvirk.core.models import KeyedTenantModel, TenantModel, tenant_unique
 
 from .instruments import Instrument as InstrumentDefinition
 from .instruments import parse_instrument, with_texts
@@ -40,7 +40,7 @@ class Purpose(models.TextChoices):
     ALLIANCE = "alliance", _("Session feedback (how the session went)")
 
 
-class Instrument(TenantModel):
+class Instrument(KeyedTenantModel):
     """A municipality's copy of an instrument definition, with any texts its licence holder pasted."""
 
     personal_data = NO_PERSONAL_DATA
@@ -69,7 +69,7 @@ class Instrument(TenantModel):
         return with_texts(parse_instrument(self.definition), self.texts or {})
 
 
-class Service(TenantModel):
+class Service(KeyedTenantModel):
     """A service that works with client feedback (a Stangehjelpa), run by one unit."""
 
     personal_data = NO_PERSONAL_DATA
@@ -114,7 +114,7 @@ class EndReason(models.TextChoices):
     OTHER = "other", _("Other ending (moved, referred on)")
 
 
-class Episode(TenantModel):
+class Episode(KeyedTenantModel):
     """One client's course of sessions with a service. Never a national ID number: an alias and a birth year.
 
     The figures the dashboard counts (intake and last score, change category, mean alliance) are
@@ -174,7 +174,7 @@ class MemberRole(models.TextChoices):
     TEAM = "team", _("Team member")
 
 
-class EpisodeMember(TenantModel):
+class EpisodeMember(KeyedTenantModel):
     """A practitioner on an episode: the only people who see its individual records."""
 
     personal_data = PersonalData(
@@ -188,7 +188,10 @@ class EpisodeMember(TenantModel):
     )
 
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="members")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: ``feedback_member_user`` (user, episode) leads with it.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     role = models.CharField(max_length=12, choices=MemberRole.choices, default=MemberRole.TEAM)
     added_by = user_reference()
     added_at = models.DateTimeField(auto_now_add=True)
@@ -228,7 +231,7 @@ class Rater(TenantModel):
         ordering = ["id"]
 
 
-class Session(TenantModel):
+class Session(KeyedTenantModel):
     """One meeting of the episode; number 1 is intake."""
 
     personal_data = _episode_record(
@@ -254,7 +257,7 @@ class Mode(models.TextChoices):
     PAPER = "paper", _("Keyed in from paper")
 
 
-class Rating(TenantModel):
+class Rating(KeyedTenantModel):
     """One instrument answered by one rater at one session, with its total score."""
 
     personal_data = _episode_record(
@@ -287,7 +290,7 @@ class GoalStatus(models.TextChoices):
     DROPPED = "dropped", _("Set aside")
 
 
-class Conversation(TenantModel):
+class Conversation(KeyedTenantModel):
     """A one-off "Hva er viktig for deg?" conversation in any unit, without an episode or an identity."""
 
     personal_data = PersonalData(
@@ -342,7 +345,7 @@ class Goal(TenantModel):
         ]
 
 
-class GoalRating(TenantModel):
+class GoalRating(KeyedTenantModel):
     """Progress on one goal at one session, 0–10 with one decimal."""
 
     personal_data = _goal_record(table=_("progress on goals"), data=_("progress on a client's goal (0-10)"))
@@ -388,7 +391,7 @@ class ClientLink(TenantModel):
         ordering = ["-created_at"]
 
 
-class RetentionPolicy(TenantModel):
+class RetentionPolicy(KeyedTenantModel):
     """How long a unit keeps identifiable feedback records: the nearest policy up the tree applies."""
 
     personal_data = NO_PERSONAL_DATA
@@ -400,7 +403,7 @@ class RetentionPolicy(TenantModel):
         constraints = [tenant_unique("unit", name="feedback_retention_unique")]
 
 
-class TrajectoryFit(TenantModel):
+class TrajectoryFit(KeyedTenantModel):
     """Expected trajectories estimated from a service's own closed episodes (analysis.trajectories)."""
 
     personal_data = NO_PERSONAL_DATA
@@ -416,7 +419,7 @@ class TrajectoryFit(TenantModel):
         constraints = [tenant_unique("service", "instrument", "age_version", name="feedback_fit_unique")]
 
 
-class DataVersion(TenantModel):
+class DataVersion(KeyedTenantModel):
     """A municipality's data version: figures worked out from the data are kept under ``token``.
 
     Every change to the data behind them (``signals.py``) raises ``revision`` and draws ``token``

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from medvirk.common.norway import IdentifierError, validate_org_number
 from medvirk.core.dataprotection import NO_PERSONAL_DATA
-from medvirk.core.models import TenantModel, tenant_unique
+from medvirk.core.models import KeyedTenantModel, tenant_unique
 
 
 def validate_unit_org_number(value: str) -> None:
@@ -99,7 +99,7 @@ def service_area_field() -> models.CharField[Any, Any]:
     )
 
 
-class OrgUnit(TenantModel):
+class OrgUnit(KeyedTenantModel):
     """A node in a municipality's organisation tree.
 
     ``path`` is a materialised path of primary keys ("12/15/31/"), so a subtree is one indexed

@@ -7,12 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from medvirk.core.dataprotection import BASIS_CONSENT, BASIS_PUBLIC_TASK, NO_PERSONAL_DATA, PersonalData
 from medvirk.core.fields import user_reference
-from medvirk.core.models import TenantModel, tenant_unique
+from medvirk.core.models import KeyedTenantModel, TenantModel, tenant_unique
 
 from .choices import PanelMethod, PanelStatus
 
 
-class Volunteer(TenantModel):
+class Volunteer(KeyedTenantModel):
     """A citizen who volunteered for panels; withdrawing deletes the row (and memberships)."""
 
     personal_data = PersonalData(
@@ -94,7 +94,7 @@ class Panel(TenantModel):
         return self.name
 
 
-class PanelQuota(TenantModel):
+class PanelQuota(KeyedTenantModel):
     """At least ``min`` and at most ``max`` seats for people with ``feature == value``."""
 
     personal_data = NO_PERSONAL_DATA
@@ -162,7 +162,7 @@ class MemberStatus(models.TextChoices):
     REPLACEMENT = "replacement", _("Replacement")
 
 
-class PanelMember(TenantModel):
+class PanelMember(KeyedTenantModel):
     """A volunteer drawn for a panel (or drawn as a replacement, or who declined)."""
 
     personal_data = PersonalData(
@@ -191,7 +191,7 @@ class PanelMember(TenantModel):
         return f"{self.volunteer} ({self.status})"
 
 
-class Council(TenantModel):
+class Council(KeyedTenantModel):
     """A standing user council (brukerråd): members with terms, and a decisions log."""
 
     personal_data = PersonalData(

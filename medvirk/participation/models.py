@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from medvirk.core.dataprotection import BASIS_PUBLIC_TASK, NO_PERSONAL_DATA, PersonalData
 from medvirk.core.fields import unit_reference, user_reference
-from medvirk.core.models import TenantModel, tenant_unique
+from medvirk.core.models import KeyedTenantModel, TenantModel, tenant_unique
 from medvirk.orgs.models import service_area_field
 
 
@@ -45,7 +45,7 @@ class Invited(models.TextChoices):
     PANEL = "panel", _("A selected panel")
 
 
-class Activity(TenantModel):
+class Activity(KeyedTenantModel):
     """One participation activity: planned, then documented and evaluated afterwards."""
 
     personal_data = PersonalData(
@@ -249,7 +249,7 @@ class MeasureUpdate(TenantModel):
         return f"{self.measure} – {self.status}"
 
 
-class CycleCheck(TenantModel):
+class CycleCheck(KeyedTenantModel):
     """A unit's yearly participation checklist (items not derivable from data are ticked here)."""
 
     personal_data = NO_PERSONAL_DATA
@@ -271,7 +271,7 @@ class CycleCheck(TenantModel):
         return f"{self.unit} {self.year}"
 
 
-class ComparisonGrant(TenantModel):
+class ComparisonGrant(KeyedTenantModel):
     """This municipality lets ``partner``'s staff compare its aggregated participation figures.
 
     Granted one way, for municipalities that plan to merge or work together: only the yearly
@@ -299,7 +299,7 @@ class ComparisonGrant(TenantModel):
         return f"{self.municipality_id} → {self.partner}"
 
 
-class ActivityUnit(TenantModel):
+class ActivityUnit(KeyedTenantModel):
     """One unit an activity concerns; the link row carries the municipality key like every
     tenant-owned table, so it is sharded with the activity (docs/scaling.md)."""
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from medvirk.core.dataprotection import BASIS_CONSENT, NO_PERSONAL_DATA, PersonalData
 from medvirk.core.fields import unit_reference, user_reference
-from medvirk.core.models import TenantModel, tenant_unique
+from medvirk.core.models import KeyedTenantModel, TenantModel, tenant_unique
 
 from .types import OrganisationKind
 
@@ -114,7 +114,7 @@ class ContactKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class ContactLogEntry(TenantModel):
+class ContactLogEntry(KeyedTenantModel):
     """What one unit did with one organisation, and what the organisation contributed.
 
     ``activity`` links the contact to a documented participation activity when there is one;
@@ -207,7 +207,7 @@ class Proposal(TenantModel):
         return str(self.data.get("name", self.pk))
 
 
-class YearlyMapping(TenantModel):
+class YearlyMapping(KeyedTenantModel):
     """A unit's yearly mapping of who can voice the views of the groups it serves."""
 
     personal_data = NO_PERSONAL_DATA
@@ -231,7 +231,7 @@ class YearlyMapping(TenantModel):
         return f"{self.unit_id} {self.year}"
 
 
-class MappingGroup(TenantModel):
+class MappingGroup(KeyedTenantModel):
     """One group in a unit's catchment area in a yearly mapping, with the organisations for it."""
 
     personal_data = NO_PERSONAL_DATA
@@ -255,7 +255,7 @@ class MappingGroup(TenantModel):
         return self.label
 
 
-class OrganisationDistrict(TenantModel):
+class OrganisationDistrict(KeyedTenantModel):
     """One district an organisation is active in; the link row carries the municipality key like
     every tenant-owned table, so it is sharded with the organisation (docs/scaling.md)."""
 
@@ -269,7 +269,7 @@ class OrganisationDistrict(TenantModel):
         constraints = [tenant_unique("organisation", "orgunit", name="organisationdistrict_unique")]
 
 
-class MappingGroupOrganisation(TenantModel):
+class MappingGroupOrganisation(KeyedTenantModel):
     """One organisation named for a group in a yearly mapping (with the municipality key)."""
 
     personal_data = NO_PERSONAL_DATA

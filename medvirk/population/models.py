@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from medvirk.core.dataprotection import NO_PERSONAL_DATA
 from medvirk.core.fields import unit_reference, user_reference
-from medvirk.core.models import TenantModel, tenant_unique
+from medvirk.core.models import KeyedTenantModel, tenant_unique
 
 POPULATION_TOTAL = "__population__"
 """Dimension key of the per-region population total row in :class:`PopulationCount`."""
@@ -18,7 +18,7 @@ class SourceFormat(models.TextChoices):
     CSV = "csv", _("CSV")
 
 
-class PopulationTable(TenantModel):
+class PopulationTable(KeyedTenantModel):
     """One imported statistics table (e.g. SSB 10826 for 2026) with its raw document kept."""
 
     personal_data = NO_PERSONAL_DATA
@@ -62,7 +62,7 @@ class MappingStatus(models.TextChoices):
     UNMAPPED = "unmapped", _("Not used")
 
 
-class MappingEntry(TenantModel):
+class MappingEntry(KeyedTenantModel):
     """How one source code maps onto a standard category; the analyst can correct it."""
 
     personal_data = NO_PERSONAL_DATA
@@ -87,7 +87,7 @@ class MappingEntry(TenantModel):
         return f"{self.source_dimension}/{self.source_code} → {self.target_key or '-'}"
 
 
-class PopulationCount(TenantModel):
+class PopulationCount(KeyedTenantModel):
     """Persons in one standard category of one region, aggregated from a table by its mapping."""
 
     personal_data = NO_PERSONAL_DATA
@@ -114,7 +114,7 @@ class UserCountSource(models.TextChoices):
     IMPORTED = "imported", _("Imported from the case system")
 
 
-class UserCount(TenantModel):
+class UserCount(KeyedTenantModel):
     """Actual service users of a unit in one year, by one standard dimension and category."""
 
     personal_data = NO_PERSONAL_DATA

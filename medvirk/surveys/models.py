@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from medvirk.core.dataprotection import BASIS_PUBLIC_TASK, NO_PERSONAL_DATA, PersonalData
 from medvirk.core.fields import unit_reference
-from medvirk.core.models import TenantModel, tenant_unique
+from medvirk.core.models import KeyedTenantModel, TenantModel, tenant_unique
 
 # The legal basis of a survey response, received or stored: background answers are special
 # categories (GDPR art. 9).
@@ -28,7 +28,7 @@ class AnonymityMode(models.TextChoices):
     ANONYMOUS = "anonymous", _("Anonymous, response-level export allowed")
 
 
-class Survey(TenantModel):
+class Survey(KeyedTenantModel):
     """One survey round (e.g. the 2026 kindergarten parent survey) run in one or more units."""
 
     personal_data = NO_PERSONAL_DATA
@@ -76,7 +76,7 @@ class Survey(TenantModel):
         return self.title.get("nb") or next(iter(self.title.values()), "") or f"Survey {self.pk}"
 
 
-class SurveyUnit(TenantModel):
+class SurveyUnit(KeyedTenantModel):
     """A unit a survey runs in, with its public link key and known number of users."""
 
     personal_data = NO_PERSONAL_DATA
@@ -99,7 +99,7 @@ class SurveyUnit(TenantModel):
         return f"{self.survey} – {self.unit}"
 
 
-class SurveyQuestion(TenantModel):
+class SurveyQuestion(KeyedTenantModel):
     """Registry row giving a question key a stable id; never deleted, only hidden."""
 
     personal_data = NO_PERSONAL_DATA
@@ -124,7 +124,7 @@ class SurveyQuestion(TenantModel):
         return self.key
 
 
-class SurveyOption(TenantModel):
+class SurveyOption(KeyedTenantModel):
     """Registry row giving an option key (or scale value) a stable id."""
 
     personal_data = NO_PERSONAL_DATA
@@ -178,7 +178,7 @@ class BackgroundColumns(models.Model):
         abstract = True
 
 
-class Response(BackgroundColumns, TenantModel):
+class Response(BackgroundColumns, KeyedTenantModel):
     """One respondent's answers. Dates only, no IP address, no user agent (anonymity)."""
 
     personal_data = PersonalData(
