@@ -16,11 +16,12 @@ from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import PathView
 from ninja.parser import Parser
 from ninja.responses import Status
-from ninja.security import HttpBearer, django_auth
-from pydantic import BaseModel, create_model
+from ninja.security import HttpBearer, SessionAuth
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from medvirk.accounts.services import token_authenticate
 from medvirk.common.textfiles import TextFileError, TextProblem, load_json
@@ -30,6 +31,11 @@ from medvirk.core.uploads import text_problem
 
 class TokenAuth(HttpBearer):
     """``Authorization: Bearer mvk_…`` with a token created on the API tokens page."""
+
+    openapi_description = (
+        "A personal API token: `Authorization: Bearer mvk_…`. Create one under Administration → "
+        "API tokens (`/accounts/tokens/`); it is shown once, acts with your roles and can be revoked there."
+    )
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = token_authenticate(key=token)
@@ -110,6 +116,15 @@ def _structured_not_allowed(self: PathView) -> HttpResponse:
 PathView._not_allowed = _structured_not_allowed  # type: ignore[method-assign]
 
 
+class StaffSession(SessionAuth):
+    """The session of a staff user logged in to Medvirk's pages (ninja's ``django_auth``)."""
+
+    openapi_description = (
+        "The session cookie of a staff user logged in to Medvirk's pages (a script on those pages). "
+        "Writes also need the CSRF token in the `X-CSRFToken` header."
+    )
+
+
 class JsonParser(Parser):
     """Request bodies through the one JSON loader: nesting beyond 64 levels is refused before
     any code recurses over it (``json.loads`` itself stops only near Python's recursion limit,
@@ -119,12 +134,116 @@ class JsonParser(Parser):
         return load_json(request.body)
 
 
-api = NinjaAPI(
+class ErrorDetail(Schema):
+    code: str = Field(
+        description="What went wrong, for programs: e.g. `not_found`, `validation_error`, `unit_closed`."
+    )
+    message: str = Field(
+        description="The same in words, in the request's language (`Accept-Language`: nb, nn, en)."
+    )
+    field: str | None = Field(None, description="The request field a rule refused, when there is one.")
+    fields: list[dict[str, Any]] | None = Field(
+        None, description="`validation_error` only: each bad value's place (`loc`), `message` and `type`."
+    )
+    model_config = ConfigDict(extra="allow")  # some errors add their own details (an import's bad lines)
+
+
+class Error(Schema):
+    """The one shape of every error answer."""
+
+    error: ErrorDetail
+
+
+# The errors an operation may answer with, documented on every operation of the schema (below).
+ERROR_DESCRIPTIONS = {
+    400: "A rule refused the request: `code` says which, `message` says why, `field` names the value.",
+    401: "No valid API token and no logged-in staff session (`unauthenticated`).",
+    403: "Your roles do not allow this change (`forbidden`), or a session's write came without its "
+    "CSRF token.",
+    404: "Not found, or not yours to see: a missing object and one outside your roles' units both "
+    "answer 404 (`not_found`), so an answer reveals nothing.",
+    422: "A value is missing or of the wrong type (`validation_error`; `fields` lists each).",
+}
+_WRITES = {"post", "put", "patch", "delete"}
+_GENERIC_OBJECT = {"additionalProperties": True, "title": "Response", "type": "object"}
+
+
+def error_codes(method: str, operation: dict[str, Any]) -> list[int]:
+    """Return the error statuses an operation may answer with, from how it is declared.
+
+    Writes answer 400 when a service's rule refuses; with authentication, 401 without it and 403
+    when a service refuses the actor; 404 for an object missing or out of reach (every staff
+    operation reaches objects through the access helpers; public ones by their path); 422 for
+    parameters or a body that do not validate.
+    """
+    secured = bool(operation.get("security"))
+    write = method in _WRITES
+    parameters = operation.get("parameters", [])
+    codes = []
+    if write:
+        codes.append(400)
+    if secured:
+        codes.append(401)
+    if secured and write:
+        codes.append(403)
+    if secured or any(p["in"] == "path" for p in parameters):
+        codes.append(404)
+    if parameters or "requestBody" in operation:
+        codes.append(422)
+    return codes
+
+
+def document_errors(schema: dict[str, Any]) -> None:
+    """Add the ``Error`` schema and each operation's error answers (those it declares keep theirs)."""
+    error_schema = Error.model_json_schema(ref_template="#/components/schemas/{model}")
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components.update(error_schema.pop("$defs", {}))
+    components["Error"] = error_schema
+    error_content = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for operations in schema["paths"].values():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            for status, response in responses.items():
+                content = response.get("content", {}).get("application/json", {})
+                if int(status) >= 400 and content.get("schema") == _GENERIC_OBJECT:
+                    content["schema"] = {"$ref": "#/components/schemas/Error"}
+            for status in error_codes(method, operation):
+                responses.setdefault(
+                    status, {"description": ERROR_DESCRIPTIONS[status], "content": error_content}
+                )
+
+
+class MedvirkAPI(NinjaAPI):
+    """Ninja's API with every operation's error answers in its OpenAPI schema."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        document_errors(schema)
+        return schema
+
+
+API_DESCRIPTION = """\
+JSON API for Medvirk's staff, and a few public operations under `/api/v1/public/` that need no login.
+
+**Authentication.** Send a personal API token: `Authorization: Bearer mvk_…`. A staff user creates
+one under *Administration → API tokens* (`/accounts/tokens/`); it is shown once, acts with that
+user's roles (so it sees and changes what the user may in the pages) and is revoked on the same
+page. A script running in a logged-in browser may use the session cookie instead; its writes need
+the CSRF token in the `X-CSRFToken` header.
+
+**Errors.** Every error answers `{"error": {"code", "message", ...}}` (the `Error` schema): `code`
+for programs, `message` in words in the request's language (`Accept-Language`: nb, nn or en).
+An object that does not exist and one outside the caller's roles both answer 404.
+"""
+
+api = MedvirkAPI(
     parser=JsonParser(),
     title="Medvirk API",
     version="1.0.0",
-    description="JSON API for Medvirk. Authenticate with a staff API token (Bearer) or a staff session.",
-    auth=[TokenAuth(), django_auth],
+    description=API_DESCRIPTION,
+    auth=[TokenAuth(), StaffSession()],
     urls_namespace="api",
 )
 
@@ -183,6 +302,3 @@ def _service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
         error_body(str(exc.code), str(exc.message), field=exc.field),
         status=exc.status,
     )
-
-
-ERROR_RESPONSES = {400: dict, 401: dict, 404: dict, 422: dict}

@@ -155,6 +155,8 @@ def list_activities(request: StaffRequest) -> Any:
 
 @router.post("/participation/activities", response={201: ActivityOut})
 def create_activity(request: StaffRequest, payload: ActivityIn) -> Any:
+    """Record a participation activity of a unit you manage participation for, placed on the
+    participation ladder and level."""
     data = payload.dict()
     unit = access_unit_by_id(request.user, data.pop("owner_unit_id"), Perm.PARTICIPATION_MANAGE)
     return Status(201, services.activity_create(actor=request.user, owner_unit=unit, **data))
@@ -162,6 +164,7 @@ def create_activity(request: StaffRequest, payload: ActivityIn) -> Any:
 
 @router.get("/participation/activities/{activity_id}", response=ActivityOut)
 def get_activity(request: HttpRequest, activity_id: int) -> Activity:
+    """Return one activity of a unit you may see results for."""
     return access_activity_by_id(request.user, activity_id, Perm.RESULTS_VIEW)
 
 
@@ -188,11 +191,15 @@ def create_evaluation(request: StaffRequest, activity_id: int) -> Any:
 
 @router.get("/participation/findings", response=list[FindingOut])
 def list_findings(request: HttpRequest) -> Any:
+    """Findings (what was learnt from an activity or a survey) of every unit you may see results
+    for, at most 1,000."""
     return findings_for(request.user)[:1000]
 
 
 @router.post("/participation/findings", response={201: FindingOut})
 def create_finding(request: StaffRequest, payload: FindingIn) -> Any:
+    """Record a finding for a unit you manage participation for, optionally from one of its
+    activities; ``published`` shows it on the public "you said — we did" pages."""
     unit = access_unit_by_id(request.user, payload.unit_id, Perm.PARTICIPATION_MANAGE)
     activity = (
         access_activity_by_id(request.user, payload.activity_id, Perm.RESULTS_VIEW)
@@ -211,11 +218,14 @@ def create_finding(request: StaffRequest, payload: FindingIn) -> Any:
 
 @router.get("/participation/measures", response=list[MeasureOut])
 def list_measures(request: HttpRequest) -> Any:
+    """Measures of every unit you may see results for, at most 1,000."""
     return measures_for(request.user)[:1000]
 
 
 @router.post("/participation/measures", response={201: MeasureOut})
 def create_measure(request: StaffRequest, payload: MeasureIn) -> Any:
+    """Decide a measure for a unit you manage participation for, optionally answering a finding,
+    with its decision level, budget and due date."""
     data = payload.dict()
     unit = access_unit_by_id(request.user, data.pop("unit_id"), Perm.PARTICIPATION_MANAGE)
     finding_id = data.pop("finding_id")
@@ -228,6 +238,7 @@ def create_measure(request: StaffRequest, payload: MeasureIn) -> Any:
 
 @router.get("/participation/measures/{measure_id}", response=MeasureOut)
 def get_measure(request: HttpRequest, measure_id: int) -> Measure:
+    """Return one measure of a unit you may see results for."""
     return access_measure_by_id(request.user, measure_id, Perm.RESULTS_VIEW)
 
 

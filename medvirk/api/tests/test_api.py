@@ -5,7 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+from django.urls import reverse
+
 from medvirk.accounts.demo import DemoData
+from medvirk.api.base import Error
+from medvirk.api.routes import api
 from medvirk.core.models import AuditEvent
 
 
@@ -21,6 +26,61 @@ def test_openapi_schema_lists_the_endpoints(client_as: Any) -> None:
         schema["paths"]
     )
     assert client_as(None).get("/api/v1/docs").status_code == 200
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict[str, Any]:
+    return api.get_openapi_schema()
+
+
+def test_every_operation_says_what_it_does_and_how_it_fails(schema: dict[str, Any]) -> None:
+    """A newcomer reading /api/v1/docs finds, for every operation, what it does (summary and the
+    view's docstring), its group (tag) and the errors it may answer with, in the one error shape."""
+    problems = []
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            where = f"{method.upper()} {path}"
+            if not operation.get("summary") or not operation.get("description"):
+                problems.append(f"{where}: no summary or description (give the view a docstring)")
+            if not operation.get("tags"):
+                problems.append(f"{where}: no tag (give its router tags)")
+            errors = {int(status): r for status, r in operation["responses"].items() if int(status) >= 400}
+            if operation.get("security") and 401 not in errors:
+                problems.append(f"{where}: needs a login but does not document 401")
+            if (operation.get("parameters") or "requestBody" in operation) and 422 not in errors:
+                problems.append(f"{where}: takes input but does not document 422")
+            if method != "get" and 400 not in errors:
+                problems.append(f"{where}: a write that does not document 400")
+            problems += [
+                f"{where}: the body of its {status} has no named schema (the Error schema)"
+                for status, response in errors.items()
+                if "$ref" not in response.get("content", {}).get("application/json", {}).get("schema", {})
+            ]
+    assert not problems, "\n".join(problems)
+    detail = schema["components"]["schemas"]["ErrorDetail"]
+    assert {"code", "message"} <= set(detail["required"])
+
+
+def test_the_schema_says_how_to_authenticate(schema: dict[str, Any]) -> None:
+    about = schema["info"]["description"]
+    assert "Authorization: Bearer mvk_" in about and reverse("accounts:tokens") in about
+    schemes = schema["components"]["securitySchemes"]
+    assert set(schemes) == {"TokenAuth", "StaffSession"}
+    assert all(scheme.get("description") for scheme in schemes.values())
+
+
+def test_errors_have_the_documented_shape(client_as: Any, demo: DemoData) -> None:
+    admin = client_as("admin")
+    taken = {"parent_id": demo.units["Bydel Nord"].pk, "name": "Solsikken barnehage"}
+    answers = {
+        401: client_as(None).get("/api/v1/units"),
+        404: admin.get("/api/v1/units/999999999"),
+        422: post(admin, "/api/v1/units", {"name": "Uten forelder"}),
+        400: post(admin, "/api/v1/units", taken),
+    }
+    for status, response in answers.items():
+        assert response.status_code == status
+        Error.model_validate(response.json())
 
 
 def test_validation_errors_are_structured(client_as: Any, demo: DemoData) -> None:
