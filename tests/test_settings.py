@@ -6,6 +6,10 @@ import os
 import secrets
 from pathlib import Path
 
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from config.settings.base import VAR_DIR, database_from_url
 from tests.commands import manage
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +34,24 @@ def test_production_refuses_a_missing_secret_key(tmp_path: Path) -> None:
     result = manage("check", env=env, timeout=120)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["medvirk", "postgres//medvirk", "mysql://medvirk:hemmelig@db/medvirk", "postgres://m:hemmelig@db:x/m"],
+)
+def test_a_wrong_database_url_is_refused_in_words(url: str) -> None:
+    """Not dj-database-url's "Scheme '://' is unknown": the variable, the form and no password."""
+    with pytest.raises(
+        ImproperlyConfigured, match=r"DATABASE_URL .* postgres://user:password@host"
+    ) as refused:
+        database_from_url(url, conn_max_age=0)
+    assert "hemmelig" not in str(refused.value)
+
+
+def test_an_empty_database_url_is_the_sqlite_file() -> None:
+    assert database_from_url(" ", conn_max_age=0)["NAME"] == str(VAR_DIR / "medvirk.sqlite3")
+    assert database_from_url("postgres://m@db/m", conn_max_age=0)["ENGINE"] == "django.db.backends.postgresql"
 
 
 def test_security_headers_on_every_page(client, db) -> None:  # the login page lists single sign-ons

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -96,10 +97,33 @@ TEMPLATES = [
     },
 ]
 
+_DATABASE_ENGINES = {"django.db.backends.postgresql", "django.db.backends.sqlite3"}
+
+
+def database_from_url(url: str, conn_max_age: int) -> dj_database_url.DBConfig:
+    """Return Django's database settings for ``DATABASE_URL``, or refuse it in words.
+
+    An empty value means the SQLite file in ``var/``. The message never repeats the address, which
+    may hold a password; dj-database-url's own error ("Scheme '://' is unknown") named no variable.
+    """
+    if not url.strip():
+        url = f"sqlite:///{VAR_DIR / 'medvirk.sqlite3'}"
+    try:
+        database: dj_database_url.DBConfig | None = dj_database_url.parse(url, conn_max_age=conn_max_age)
+    except ValueError:
+        database = None
+    if database is None or database.get("ENGINE") not in _DATABASE_ENGINES:
+        raise ImproperlyConfigured(
+            "DATABASE_URL is not the address of a PostgreSQL database: write it as "
+            "postgres://user:password@host:5432/name (special characters in the password %-encoded), "
+            "or leave it unset for the SQLite file in var/ (the demo and development)."
+        )
+    return database
+
+
 DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'medvirk.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+    "default": database_from_url(
+        os.environ.get("DATABASE_URL", ""), conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60"))
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
