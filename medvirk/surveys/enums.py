@@ -27,6 +27,7 @@ class SurveysErrorCode(ErrorCode):
     LOCAL_UNKNOWN = "local_unknown"
     REQUIRED_MISSING = "required_missing"
     ROUND_EXISTS = "round_exists"
+    ROUND_FINAL = "round_final"
     ROUND_REQUIRED = "round_required"
     SECTION_UNKNOWN = "section_unknown"
     STATUS_INVALID = "status_invalid"

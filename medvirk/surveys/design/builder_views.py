@@ -397,5 +397,6 @@ def check_page(request: StaffRequest, survey_id: int) -> HttpResponse:
         "report": report,
         "blocking": [i for i in report.items if i.blocking],
         "notes": [i for i in report.items if not i.blocking],
+        "final": services.closed_for_good(survey),
     }
     return render(request, "surveys/check.html", context)

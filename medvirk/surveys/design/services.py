@@ -19,7 +19,7 @@ from medvirk.orgs.models import OrgUnit
 
 from .. import qtypes
 from ..enums import SurveysAuditAction, SurveysErrorCode
-from ..models import Answer, Survey, SurveyOption, SurveyQuestion, SurveyStatus, SurveyUnit
+from ..models import Answer, Response, Survey, SurveyOption, SurveyQuestion, SurveyStatus, SurveyUnit
 from ..sql import district_codes
 from .definition import LOCAL_PREFIX, Definition
 from .parser import parse_definition
@@ -277,12 +277,28 @@ def _log_rewording(actor: Actor, survey: Survey, old: Definition, new: Definitio
 
 
 def survey_set_status(*, actor: Actor, survey: Survey, status: str) -> Survey:
-    """Open or close a survey."""
+    """Open or close a survey.
+
+    A round that closed with answers stays closed. Its results, the equity report and the
+    response-level export are read as final once it closes; opening it again and closing it
+    after one more answer would let anyone compare the two sets of figures and read that one
+    answer (the difference). More answers go into a new round.
+    """
     if status not in SurveyStatus.values:
         raise ServiceError(SurveysErrorCode.STATUS_INVALID, _("Unknown status."), field="status")
     ensure_design(actor, survey)
     with transaction.atomic():
-        old = survey.status
+        old = Survey.objects.select_for_update().values_list("status", flat=True).get(pk=survey.pk)
+        if old == SurveyStatus.CLOSED and status != old and _has_answers(survey):
+            raise ServiceError(
+                SurveysErrorCode.ROUND_FINAL,
+                _(
+                    "This round has closed with answers, so it cannot be opened again: comparing its "
+                    "results before and after would show what the new answers were. Start a new "
+                    "round instead."
+                ),
+                field="status",
+            )
         survey.status = status
         fields = ["status"]
         if status == SurveyStatus.OPEN and not (survey.opens_on and survey.closes_on):
@@ -299,6 +315,16 @@ def survey_set_status(*, actor: Actor, survey: Survey, status: str) -> Survey:
             data={"from": old, "to": status},
         )
     return survey
+
+
+def _has_answers(survey: Survey) -> bool:
+    mine = {"municipality_id": survey.municipality_id}
+    return Response.objects.filter(survey=survey, complete=True, **mine).exists()
+
+
+def closed_for_good(survey: Survey) -> bool:
+    """Return whether a round closed with complete answers (and so never opens again)."""
+    return survey.status == SurveyStatus.CLOSED and _has_answers(survey)
 
 
 def survey_set_dates(*, actor: Actor, survey: Survey, opens_on: Any, closes_on: Any) -> Survey:

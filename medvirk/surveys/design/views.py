@@ -190,6 +190,7 @@ def survey_detail(request: HttpRequest, survey_id: int) -> HttpResponse:
         "can_design": can(request.user, Perm.SURVEY_DESIGN, survey.owner_unit),
         "missing": missing,
         "accepting": services.survey_is_accepting(survey),
+        "final": services.closed_for_good(survey),
         "questions": sum(1 for _ in definition.questions()),
         "sections": len(definition.sections),
         "languages": definition.languages,

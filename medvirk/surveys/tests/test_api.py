@@ -77,3 +77,34 @@ def test_public_submission_is_idempotent_and_validated(client_as: Any, demo: Dem
     }
     assert Response.objects.filter(survey_id=created["id"]).count() == 1
     assert Client().get("/api/v1/public/surveys/unknown").status_code == 404
+
+
+def test_a_round_that_closed_with_answers_is_never_opened_again(client_as: Any, demo: DemoData) -> None:
+    """Reading one more answer by reopening a closed round (red team, 2026-12-07).
+
+    The equity report reads only closed rounds, as final. An analyst closed the round, read the
+    report, opened the round again for one more parent and closed it: the two reports differed by
+    that parent alone (on the equity fixture: Solsikken's respondents 35 → 36, aged 25-34 8 → 9,
+    men 13 → 14 — the parent's age and gender, and through the outcome gaps the answers). The same
+    works on the response-level export. A round that closed with answers now stays closed.
+    """
+    from medvirk.surveys import services
+    from tests.survey_rounds import open_survey, submit
+
+    survey = open_survey(demo, "Solsikken barnehage")
+    empty = open_survey(demo, "Solsikken barnehage", round_label="2027")
+    submit(SurveyUnit.objects.get(survey=survey), {"q_overall": 5, "q_channel": "web"}, "one")
+    analyst = client_as("analytiker")
+    for s in (survey, empty):
+        assert post(analyst, f"/api/v1/surveys/{s.pk}/status", {"status": "closed"}).status_code == 200
+    for status in ("open", "draft"):
+        refused = post(analyst, f"/api/v1/surveys/{survey.pk}/status", {"status": status})
+        assert refused.status_code == 400 and refused.json()["error"]["code"] == "round_final"
+        assert analyst.post(f"/surveys/{survey.pk}/status/", {"status": status}).status_code == 302
+    survey.refresh_from_db()
+    assert survey.status == "closed" and not services.survey_is_accepting(survey)
+    page = analyst.get(f"/surveys/{survey.pk}/").content.decode()
+    assert 'value="open"' not in page and "starter du en ny runde" in page  # bokmål, the default
+    assert 'value="open"' not in analyst.get(f"/surveys/{survey.pk}/check/").content.decode()
+    # A round closed before anyone answered may still open (closed by mistake).
+    assert post(analyst, f"/api/v1/surveys/{empty.pk}/status", {"status": "open"}).status_code == 200
