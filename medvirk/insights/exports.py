@@ -245,10 +245,15 @@ def _raw_batches(
 ) -> tuple[list[str], Iterator[list[tuple[Any, ...]]]]:
     """Return the header and an iterator over batches of rows of the response-level export.
 
-    One row per complete response, in id order; the database packs each row's answers, and
-    rows with the same questions answered share one column mapping (``_column_plan``), so the
-    per-row Python work is a split and a tuple. Free text is read, masked, only for the rows
-    that have some.
+    One row per complete response; the database packs each row's answers, and rows with the
+    same questions answered share one column mapping (``_column_plan``), so the per-row Python
+    work is a split and a tuple. Free text is read, masked, only for the rows that have some.
+
+    The rows say nothing of when each response came (red team, 2026-12-07): in response-id
+    order, someone who answered through the poster just before and just after a parent he saw
+    answering found the parent's row between his own two. So each shown unit's rows, then the
+    rows of every unit whose name is withheld together, are sorted by what they say (the export
+    is a function of the responses alone); memory holds one unit's rows.
     """
     questions = [
         (q.key, q.type, str(results.registry.question_by_key[q.key].pk))
@@ -262,20 +267,19 @@ def _raw_batches(
     header = ["row", "unit", "language", *selectors.BG_COLUMNS, *[k for k, _t, _q in questions]]
     shown = {nid for nid in results.tree.nodes if results.respondent_table[node_key(nid)].shown}
     names = {nid: n.name for nid, n in results.tree.nodes.items() if nid in shown}
-    fixed = 3 + len(selectors.BG_COLUMNS)  # row, unit, language, background columns
+    fixed = 2 + len(selectors.BG_COLUMNS)  # unit, language, background columns (before "row")
     sep, mark = selectors.PACK_SEP, selectors.TEXT_MARK
     unit_ids = results.tree.survey_units_below(node_id)
+    groups = [[u] for u in sorted((u for u in unit_ids if u in names), key=lambda u: (names[u], u))]
+    groups.append([u for u in unit_ids if u not in names])
+    plans: dict[str, Callable[[list[str]], Any]] = {}
 
-    def batches() -> Iterator[list[tuple[Any, ...]]]:
-        plans: dict[str, Callable[[list[str]], Any]] = {}
-        counter = 0
+    def group_rows(group: list[int]) -> list[tuple[Any, ...]]:
+        out: list[tuple[Any, ...]] = []
+        append = out.append
+        with_text: list[int] = []
         name = names.get
-        for batch in selectors.response_rows(
-            user=user, survey=results.survey, unit_ids=unit_ids, batch=BATCH
-        ):
-            out: list[tuple[Any, ...]] = []
-            append = out.append
-            with_text: list[int] = []
+        for batch in selectors.response_rows(user=user, survey=results.survey, unit_ids=group, batch=BATCH):
             for row in batch:
                 packed = row[-1] or sep + sep
                 values = packed.split(sep)
@@ -286,13 +290,27 @@ def _raw_batches(
                     plan = plans[values[-2]] = _column_plan(values[-2], columns, multiple)
                 if mark in packed:
                     with_text.append(len(out))
-                counter += 1
-                append((counter, name(row[1], ""), *row[2:-1], *plan(values)))
-            if with_text:
-                _add_texts(out, with_text, fixed)
-            yield out
+                append((name(row[1], ""), *row[2:-1], *plan(values)))
+        for start in range(0, len(with_text), BATCH):
+            _add_texts(out, with_text[start : start + BATCH], fixed)
+        out.sort(key=_by_content)
+        return out
+
+    def batches() -> Iterator[list[tuple[Any, ...]]]:
+        counter = 0
+        for group in groups:
+            rows = group_rows(group) if group else []
+            for start in range(0, len(rows), BATCH):
+                chunk = rows[start : start + BATCH]
+                yield [(counter + i, *row) for i, row in enumerate(chunk, 1)]
+                counter += len(chunk)
 
     return header, batches()
+
+
+def _by_content(row: tuple[Any, ...]) -> tuple[str, ...]:
+    """Order rows by what they say (no cell is None after ``_add_texts``; background may be)."""
+    return tuple("" if v is None else str(v) for v in row)
 
 
 def _add_texts(out: list[tuple[Any, ...]], rows: list[int], fixed: int) -> None:

@@ -57,7 +57,26 @@ def _packed_sql() -> str:
 
 
 def reference_rows(user: Any, results: SurveyResults, node_id: int) -> Iterator[list[Any]]:
-    """Yield the export's rows the way the first implementation made them."""
+    """Yield the export's rows the way the first implementation made them, in the order the
+    export now gives them: each shown unit's rows (units by name), then those of the units whose
+    names are withheld, each part sorted by what the rows say."""
+    header, *rows = list(_reference_rows(user, results, node_id))
+    yield header
+    parts: dict[str, list[list[Any]]] = {}
+    for row in rows:
+        parts.setdefault(row[1], []).append(row[1:])
+    units = sorted(parts, key=lambda u: (u == "", u))  # shown units by name, then the withheld
+    ordered = [r for unit in units for r in sorted(parts[unit], key=_text)]
+    for counter, row in enumerate(ordered, start=1):
+        yield [counter, *row]
+
+
+def _text(row: list[Any]) -> list[str]:
+    return ["" if v is None else str(v) for v in row]
+
+
+def _reference_rows(user: Any, results: SurveyResults, node_id: int) -> Iterator[list[Any]]:
+    """Yield the export's rows the way the first implementation made them (in response-id order)."""
     questions = [
         (q.key, q.type, str(results.registry.question_by_key[q.key].pk))
         for q in results.definition.questions()
@@ -207,3 +226,32 @@ def test_dates_are_exported_when_the_survey_has_no_free_text(
     assert "q_why" not in rows[0] and "q_name" not in rows[0]
     assert [r[first] for r in rows[1:]] == [f"2026-03-0{day}" for day in range(1, 7)]
     assert {r[used] for r in rows[1:]} == {"b;c"}
+
+
+def test_the_rows_say_nothing_of_when_each_response_came(demo: DemoData) -> None:
+    """Red team (2026-12-07): rows came in response-id order, i.e. the order people answered.
+
+    An analyst who answered through the poster just before and just after a parent he saw
+    answering at the kiosk found the parent's row between his own two, with every answer and
+    the parent's background. Now the same responses given in any order make the same export.
+    """
+    sol = demo.units["Solsikken barnehage"]
+    people: list[dict[str, Any]] = [
+        {"overall": 1, "bg_gender": "male", "q_why": "planted before"},
+        {"overall": 6, "bg_gender": "female", "q_why": "the parent at the kiosk"},
+        {"overall": 1, "bg_gender": "male", "q_why": "planted after"},
+        *({"overall": 4 + i % 3, "bg_gender": "female"} for i in range(5)),
+    ]
+    exports_of = []
+    for label, order in (("2026", people), ("2027", people[::-1])):
+        s = make_survey(demo, round_label=label, anonymous=True)
+        for person in order:
+            answer(s, sol, **person)
+        rows = list(exports.raw_rows(demo.users["analytiker"], SurveyResults(s), sol.pk))
+        assert len(rows) == 1 + len(people)
+        exports_of.append(rows)
+    assert exports_of[0] == exports_of[1]
+    why = exports_of[0][0].index("q_why")
+    texts = [r[why] for r in exports_of[0][1:]]
+    # The two planted rows say the same but for the text: side by side, with nobody between.
+    assert abs(texts.index("planted before") - texts.index("planted after")) == 1
