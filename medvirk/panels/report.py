@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+
+from django.template.defaultfilters import floatformat
+
+from medvirk.core.bars import Bar, BarChart, bar_chart
 
 from .choices import FEATURES, feature_choices, value_label
 from .models import SelectionRun, Volunteer
-
-BAR_MAX = 220  # px width of a 100 % bar
-ROW_HEIGHT = 32
-# The narrow layout (300 units across, label above each bar) keeps the text readable when the
-# chart shrinks to a phone's width; the wide one (470 across) would draw it about 8 px high.
-NARROW_ROW = 46
 
 
 @dataclass(frozen=True)
@@ -25,9 +22,6 @@ class GroupRow:
     chance: float | None  # selection probability of each person in the group
     quota_min: int
     quota_max: int
-    bar: int
-    y: int
-    narrow_y: int = 0  # row offset in the chart's narrow layout (label above the bar, for phones)
 
 
 @dataclass
@@ -37,12 +31,10 @@ class GroupTable:
     rows: list[GroupRow] = field(default_factory=list)
 
     @property
-    def height(self) -> int:
-        return 12 + ROW_HEIGHT * len(self.rows)
-
-    @property
-    def narrow_height(self) -> int:
-        return 8 + NARROW_ROW * len(self.rows)
+    def chart(self) -> BarChart:
+        """Return the chance of each group's members as a bar chart (a bar's full length: certain)."""
+        bars = [Bar(r.label, r.chance or 0.0, floatformat(r.chance, 3)) for r in self.rows]
+        return bar_chart(f"g-{self.key}", {"": bars})
 
 
 @dataclass(frozen=True)
@@ -74,7 +66,7 @@ def build_report(run: SelectionRun) -> Report:
     for i, feature in enumerate(run.features):
         table = GroupTable(feature, str(FEATURES.get(feature, feature)))
         values = sorted({p[i] for p in pool.values()}, key=lambda v: (v == "prefer_not_to_say", v))
-        for j, value in enumerate(values):
+        for value in values:
             members = [pid for pid, p in pool.items() if p[i] == value]
             expected = sum(probs.get(pid, 0.0) for pid in members) if probs else None
             chance = expected / len(members) if expected is not None and members else None
@@ -89,9 +81,6 @@ def build_report(run: SelectionRun) -> Report:
                     chance=chance,
                     quota_min=lo,
                     quota_max=hi,
-                    bar=round(BAR_MAX * (chance or 0.0)),
-                    y=6 + ROW_HEIGHT * j,
-                    narrow_y=NARROW_ROW * j,
                 )
             )
         groups.append(table)
@@ -112,7 +101,3 @@ def build_report(run: SelectionRun) -> Report:
         maximum=max(chances) if chances else None,
         equal_share=run.panel.size / max(len(pool), 1),
     )
-
-
-def report_context(report: Report) -> dict[str, Any]:
-    return {"report": report, "bar_max": BAR_MAX}

@@ -20,7 +20,7 @@ from . import selection, services
 from .choices import FEATURES, PanelStatus, feature_choices, value_label
 from .forms import PanelForm, QuotaForm, quota_initial
 from .models import MemberStatus, Panel
-from .report import build_report, report_context
+from .report import build_report
 from .selectors import access_member_by_id, access_panel_by_id, pool_counts, require_panels
 
 
@@ -163,9 +163,11 @@ def panel_report(request: HttpRequest, panel_id: int) -> HttpResponse:
     run = panel.runs.first()
     if run is None:
         raise Http404
-    report = build_report(run)
-    context = report_context(report)
-    context.update(panel=panel, reproduced=selection.reproduce(run) == list(run.drawn))
+    context = {
+        "report": build_report(run),
+        "panel": panel,
+        "reproduced": selection.reproduce(run) == list(run.drawn),
+    }
     return render(request, "panels/report.html", context)
 
 

@@ -15,19 +15,13 @@ from typing import Any
 from django.db.models import TextChoices
 from django.utils.translation import gettext as _
 
+from medvirk.core.bars import Bar, BarChart, bar_chart
 from medvirk.orgs.models import Municipality, OrgUnit
 
 from .cycle import cycle_rows
 from .disclosure import decide_year
 from .models import Activity, ActivityKind, DecisionLevel, Finding, Ladder, Level, Measure, MeasureStatus
 from .services import ROUNDS_ACTOR, survey_rounds_sync
-
-BAR_MAX = 240  # px width of the longest bar
-LABEL_WIDTH = 200  # px reserved for the municipality names left of the bars
-# The narrow layout (300 units across, names above the bars) keeps the text readable when the
-# chart shrinks to a phone's width; the wide one (490 across) would draw it about 8 px high.
-NARROW_GROUP = 26  # the ladder level's line
-NARROW_BAR_ROW = 44  # a municipality's name, then its bar
 
 
 @dataclass(frozen=True)
@@ -52,30 +46,11 @@ class Section:
 
 
 @dataclass(frozen=True)
-class Bar:
-    label: str
-    count: int
-    width: int
-    y: int
-    narrow_y: int = 0  # offset in the narrow layout (name above the bar, for phones)
-
-
-@dataclass(frozen=True)
-class BarGroup:
-    label: str
-    y: int
-    bars: list[Bar]
-    narrow_y: int = 0
-
-
-@dataclass(frozen=True)
 class Comparison:
     year: int
     municipalities: list[Municipality]
     sections: list[Section]
-    chart: list[BarGroup]
-    chart_height: int
-    narrow_height: int = 0
+    chart: BarChart
 
 
 def _share(part: int, whole: int) -> int | None:
@@ -210,28 +185,17 @@ def _sections(per: list[dict[str, Cell]], labels: dict[str, str]) -> list[Sectio
     ]
 
 
-def _chart(
-    municipalities: Sequence[Municipality], per: list[dict[str, Cell]]
-) -> tuple[list[BarGroup], int, int]:
-    """Lay out activities per ladder level (highest rung first), one labelled bar per municipality.
-
-    Returns the groups and the heights of the wide and the narrow layout.
-    """
+def _chart(municipalities: Sequence[Municipality], per: list[dict[str, Cell]]) -> BarChart:
+    """Chart activities per ladder level (highest rung first), one labelled bar per municipality."""
     longest = max((p[f"ladder.{v}"].value or 0 for p in per for v in Ladder.values), default=0) or 1
-    groups, y, narrow = [], 8, 0
+    groups = {}
     for value, label in Ladder.choices[::-1]:
-        group_y, y = y, y + 24
-        group_narrow, narrow = narrow, narrow + NARROW_GROUP
-        bars = []
-        for municipality, cells in zip(municipalities, per, strict=True):
-            count = cells[f"ladder.{value}"].value or 0
-            bars.append(Bar(municipality.name, count, round(BAR_MAX * count / longest), y, narrow))
-            y += 28
-            narrow += NARROW_BAR_ROW
-        groups.append(BarGroup(str(label), group_y, bars, group_narrow))
-        y += 12
-        narrow += 10
-    return groups, y, narrow
+        counts = [
+            (m.name, cells[f"ladder.{value}"].value or 0)
+            for m, cells in zip(municipalities, per, strict=True)
+        ]
+        groups[str(label)] = [Bar(name, count / longest, str(count)) for name, count in counts]
+    return bar_chart("cmp-ladder", groups)
 
 
 def build_comparison(*, municipalities: Sequence[Municipality], year: int) -> Comparison:
@@ -243,8 +207,7 @@ def build_comparison(*, municipalities: Sequence[Municipality], year: int) -> Co
         cells, found = _figures(municipality, year)
         per.append(cells)
         labels |= found
-    chart, height, narrow_height = _chart(municipalities, per)
-    return Comparison(year, list(municipalities), _sections(per, labels), chart, height, narrow_height)
+    return Comparison(year, list(municipalities), _sections(per, labels), _chart(municipalities, per))
 
 
 def comparison_rows(comparison: Comparison) -> list[list[Any]]:

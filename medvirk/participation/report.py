@@ -6,17 +6,13 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from medvirk.core.bars import Bar, BarChart, bar_chart
 from medvirk.core.tenancy import co_located
 from medvirk.orgs.models import OrgUnit
 
 from .composition import DimensionTable
 from .disclosure import decide_year
 from .models import Activity, ActivityKind, Ladder, Measure, MeasureStatus
-
-BAR_MAX = 240  # px width of the longest bar in the ladder chart
-# The narrow layout (300 units across, label above each bar) keeps the text readable when the
-# chart shrinks to a phone's width; the wide one (470 across) would draw it about 8 px high.
-NARROW_ROW = 50
 
 
 @dataclass(frozen=True)
@@ -25,9 +21,6 @@ class LadderRow:
     label: str
     count: int
     kinds: list[tuple[str, int]]  # (kind label, activities)
-    bar: int  # bar width in px
-    y: int  # row offset in the chart
-    narrow_y: int = 0  # row offset in the chart's narrow layout (label above the bar, for phones)
 
 
 @dataclass(frozen=True)
@@ -38,9 +31,8 @@ class Report:
     documented: int
     participants: int
     ladder: list[LadderRow]
-    chart_height: int
+    chart: BarChart  # activities per ladder level, the level with the most a full bar
     groups: list[DimensionTable]
-    narrow_height: int
     measures: list[tuple[str, int]]  # (status label, count)
     measure_list: list[Measure]
     threshold: int
@@ -67,20 +59,10 @@ def build_report(*, unit: OrgUnit, year: int) -> Report:
     rows = []
     per_ladder = Counter(a.ladder for a in activities)
     longest = max(per_ladder.values(), default=0) or 1
-    for i, (key, label) in enumerate(Ladder.choices[::-1]):  # highest rung on top
+    for key, label in Ladder.choices[::-1]:  # highest rung on top
         kinds = Counter(kind_labels[a.kind] for a in activities if a.ladder == key)
         count = per_ladder.get(key, 0)
-        rows.append(
-            LadderRow(
-                key,
-                str(label),
-                count,
-                sorted((str(k), n) for k, n in kinds.items()),
-                round(BAR_MAX * count / longest),
-                8 + 36 * i,
-                NARROW_ROW * i,
-            )
-        )
+        rows.append(LadderRow(key, str(label), count, sorted((str(k), n) for k, n in kinds.items())))
     documented = [a for a in activities if a.participants is not None]
     total = sum(a.participants or 0 for a in documented)
     threshold = unit.municipality.anonymity_threshold
@@ -93,8 +75,7 @@ def build_report(*, unit: OrgUnit, year: int) -> Report:
         documented=len(documented),
         participants=total,
         ladder=rows,
-        chart_height=16 + 36 * len(rows),
-        narrow_height=8 + NARROW_ROW * len(rows),
+        chart=bar_chart("ladder", {"": [Bar(r.label, r.count / longest, str(r.count)) for r in rows]}),
         groups=(
             decide_year(municipality_id=unit.municipality_id, year=year, threshold=threshold).tables(
                 f"u{unit.pk}"
@@ -106,7 +87,3 @@ def build_report(*, unit: OrgUnit, year: int) -> Report:
         measure_list=measures,
         threshold=threshold,
     )
-
-
-def report_context(report: Report) -> dict[str, Any]:
-    return {"report": report, "bar_max": BAR_MAX}

@@ -19,7 +19,7 @@ from medvirk.core.views import staff_view
 from medvirk.orgs.models import Municipality
 
 from . import services, sharing
-from .compare import BAR_MAX, LABEL_WIDTH, build_comparison, comparison_rows
+from .compare import build_comparison, comparison_rows
 from .forms import CompareForm, ShareForm
 
 
@@ -54,8 +54,6 @@ def compare(request: HttpRequest) -> HttpResponse:
         "comparison": comparison,
         "alone": len(municipalities) < 2,
         "can_share": sharing.can_share(request.user),
-        "bar_max": BAR_MAX,
-        "label_width": LABEL_WIDTH,
         "csv_query": request.GET.urlencode() + "&format=csv",
     }
     return render(request, "participation/compare.html", context)

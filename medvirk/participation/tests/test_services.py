@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from medvirk.core.bars import BAR_MAX
 from medvirk.core.errors import ServiceError
 from medvirk.core.models import AuditEvent
 from medvirk.participation import services
@@ -170,6 +171,10 @@ def test_report_counts_ladder_levels_and_measures(demo: Any) -> None:
     counts = {row.key: row.count for row in report.ladder}
     assert counts["dialogue"] >= 1 and counts["user_control"] >= 1
     assert report.ladder[0].key == "user_control"  # highest rung first
+    # The chart draws the same rows, the level with the most activities a full bar.
+    for layout in report.chart.layouts:
+        assert [(m.label, m.text) for m in layout.bars] == [(r.label, str(r.count)) for r in report.ladder]
+        assert max(m.width for m in layout.bars) == BAR_MAX
 
 
 def test_cycle_derives_council_and_ticks_the_rest(demo: Any) -> None:
