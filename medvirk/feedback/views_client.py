@@ -63,6 +63,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         lang = _lang(request, "nb")
         return render(request, "feedback/client/expired.html", _chrome(lang), status=404)
     lang = _lang(request, link.language)
+    municipality = link.municipality  # whose page this is: name, logo, colour, privacy and accessibility
     form = AnswerForm(session=link.session, rater=link.rater, lang=lang, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         by_instrument, goals = form.ratings()
@@ -71,7 +72,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
             services.client_answers_submit(link=link, ratings=by_instrument, goals=goals)
         suffix = f"?lang={lang}" if lang != link.language else ""
         return redirect(request.path + suffix)
-    context = _chrome(lang, form=form, token=token)
+    context = _chrome(lang, form=form, token=token, municipality=municipality)
     if form.empty:
         context.update(_own_history(link, lang))
         return render(request, "feedback/client/done.html", context)

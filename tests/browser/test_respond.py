@@ -63,6 +63,8 @@ def test_answer_with_keyboard_only(page: Any, lang: str, direction: str, next_la
     page.wait_for_url("**/1/")
     assert_accessible(page)
     assert_fits_width(page)
+    bar = page.locator("progress").bounding_box()  # "page 1 of 3" is drawn as a bar too, not squeezed away
+    assert bar is not None and bar["height"] >= 8 and bar["width"] >= 200, bar
 
     # Send the first page empty: the error summary appears and is accessible.
     tab_to(page, "button[value=next]")

@@ -112,7 +112,10 @@ def link_by_token(token: str) -> ClientLink | None:
         return None
     link = (
         ClientLink.objects.select_related(
-            "session__episode__service__outcome", "session__episode__service__alliance", "rater"
+            "session__episode__service__outcome",
+            "session__episode__service__alliance",
+            "rater",
+            "municipality",
         )
         .filter(token_hash=token_hash(token))
         .first()

@@ -58,6 +58,7 @@ def survey_preview(request: StaffRequest, survey_id: int) -> HttpResponse:
         "lang": lang,
         "dir": languages.direction(lang),
         "survey": survey,
+        "municipality": survey.municipality,
         "title": marked(definition.title, lang, definition.languages),
         "t": RespondentTexts(lang, None),
         "section_title": renderer.t(section.title),

@@ -43,6 +43,7 @@ def _chrome(definition: Definition, lang: str, survey: Survey, **extra: Any) -> 
         "lang": lang,
         "dir": languages.direction(lang),
         "survey": survey,
+        "municipality": survey.municipality,  # whose page this is: name, logo and colour
         "definition": definition,
         "title": marked(definition.title, lang, definition.languages),
         "t": RespondentTexts(lang, overrides),
