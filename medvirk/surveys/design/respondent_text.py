@@ -193,6 +193,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "pl": "Dziękujemy za odpowiedzi!",
         "uk": "Дякуємо за ваші відповіді!",
     },
+    "sent": {
+        "nb": "Svarene dine er sendt. Du kan lukke denne siden nå.",
+        "nn": "Svara dine er sende. Du kan lukke denne sida no.",
+        "en": "Your answers have been sent. You can close this page now.",
+        "ar": "تم إرسال إجاباتك. يمكنك إغلاق هذه الصفحة الآن.",
+        "pl": "Twoje odpowiedzi zostały wysłane. Możesz teraz zamknąć tę stronę.",
+        "uk": "Ваші відповіді надіслано. Тепер ви можете закрити цю сторінку.",
+    },
     "already_sent": {
         "nb": "Svarene dine er allerede sendt. Takk!",
         "nn": "Svara dine er alt sende. Takk!",

@@ -45,6 +45,7 @@ def test_full_flow_without_cookies_and_with_dates_only(su: SurveyUnit) -> None:
     assert r.status_code == 302 and r["Location"].endswith("/done/")
     done = client.get(r["Location"])
     assert "Takk for svarene dine" in done.content.decode()
+    assert "Svarene dine er sendt. Du kan lukke denne siden nå." in done.content.decode()  # nothing left to do
     assert not client.cookies, "respondent pages must not set cookies"
     assert "no-store" in done["Cache-Control"]
     response = Response.objects.get(survey=su.survey)
@@ -149,6 +150,7 @@ def test_kiosk_returns_to_start_and_keeps_no_resume_link(su: SurveyUnit) -> None
     done_url = client.post(url.replace("/1/", "/3/"), {})["Location"]
     html = client.get(done_url).content.decode()
     assert f'content="15;url=/a/{su.link_key}/kiosk/"' in html
+    assert "lukke denne siden" not in html  # the kiosk's page is not closed: the next person starts
     assert not client.cookies
 
 
