@@ -41,11 +41,13 @@ def test_the_slider_moves_with_the_keyboard_and_fills_the_number_field(page: Any
     slider, number = page.locator("#f-q_pain-slider"), page.locator("#f-q_pain-0")
     assert slider.is_visible()  # the script showed it
     assert number.input_value() == ""  # nothing is answered until the respondent moves
+    assert slider.get_attribute("data-unset") == ""  # drawn without a thumb: no "5" that nobody chose
     assert_accessible(page)
     assert_fits_width(page)
     tab_to(page, "#f-q_pain-slider")
     page.keyboard.press("ArrowRight")
     assert number.input_value() == "5.1"  # from the middle, one step of 0.1
+    assert slider.get_attribute("data-unset") is None  # now the thumb shows the answer
     page.keyboard.press("Home")
     for _ in range(3):
         page.keyboard.press("ArrowRight")

@@ -10,8 +10,12 @@ for (const slider of document.querySelectorAll("input[type=range][data-mv-range]
     const value = Number.parseFloat(number.value.replace(",", "."));
     if (Number.isFinite(value)) slider.value = String(value);
   };
+  // Until there is an answer the slider is marked unset and its thumb is not drawn: a thumb resting
+  // in the middle would look like an answer of 5 that nobody gave (respond.css).
+  const mark = () => slider.toggleAttribute("data-unset", number.value.trim() === "");
   fromNumber();
+  mark();
   slider.hidden = false;
-  slider.addEventListener("input", () => { number.value = slider.value; });
-  number.addEventListener("input", fromNumber);
+  slider.addEventListener("input", () => { number.value = slider.value; mark(); });
+  number.addEventListener("input", () => { fromNumber(); mark(); });
 }
