@@ -56,9 +56,16 @@ SIGNUP_IMMIGRANT_CHOICES = [
 
 
 class SignupForm(DsForm):
-    name = forms.CharField(label=_("Name"), max_length=150)
+    name = forms.CharField(
+        label=_("Name"), max_length=150, error_messages={"required": _("Write your name.")}
+    )
     email = forms.EmailField(
-        label=_("E-mail"), help_text=_("We send you a link to confirm the address, and a link to withdraw.")
+        label=_("E-mail"),
+        help_text=_("We send you a link to confirm the address, and a link to withdraw."),
+        error_messages={
+            "required": _("Write your e-mail address."),
+            "invalid": _("Write the whole e-mail address, for example ola@example.com."),
+        },
     )
 
     def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
@@ -79,6 +86,7 @@ class SignupForm(DsForm):
                 label=labels[feature],
                 choices=[("", "—"), *options] if widget is forms.Select else options,
                 widget=widget,
+                error_messages={"required": _("Choose an answer, or “Prefer not to say”.")},
             )
         self.fields["languages"] = forms.MultipleChoiceField(
             label=_("Languages you speak"),

@@ -46,6 +46,16 @@ def test_signup_needs_consent(client_as: Any, demo: Any) -> None:
     assert not mail.outbox
 
 
+def test_an_incomplete_signup_says_how_to_fill_in_each_field(client_as: Any, demo: Any) -> None:
+    html = client_as(None).post("/v/eksempel/", {"email": "ola"}).content.decode()
+    assert "Write your name." in html
+    assert "Write the whole e-mail address, for example ola@example.com." in html
+    assert (
+        html.count("Choose an answer, or “Prefer not to say”.") == 5
+    )  # age, gender, place, background, education
+    assert "This field is required" not in html
+
+
 def test_signup_confirm_and_withdraw_deletes(client_as: Any, demo: Any) -> None:
     client = Client(enforce_csrf_checks=True)  # and never sends a cookie back: none are needed
     page = client.get("/v/eksempel/")
