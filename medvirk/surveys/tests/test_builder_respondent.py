@@ -66,6 +66,7 @@ def test_code_page_offers_every_language_and_starts_the_response_in_it(survey: S
     client = Client()
     html = client.get("/a/code/?lang=ar").content.decode()
     assert '<html lang="ar" dir="rtl"' in html
+    assert 'name="code" dir="ltr"' in html  # the letter's code is typed left to right on a right-to-left page
     for endonym in ("العربية", "Norsk bokmål", "Norsk nynorsk", "English"):
         assert f">{endonym}</option>" in html
     # Arabic is not published for this round yet: the response starts in its first language.
