@@ -45,7 +45,7 @@ def test_full_flow_without_cookies_and_with_dates_only(su: SurveyUnit) -> None:
     assert r.status_code == 302 and r["Location"].endswith("/done/")
     done = client.get(r["Location"])
     assert "Takk for svarene dine" in done.content.decode()
-    assert "Svarene dine er sendt. Du kan lukke denne siden nå." in done.content.decode()  # nothing left to do
+    assert "Svarene dine er sendt. Du kan lukke denne siden nå." in done.content.decode()  # all done
     assert not client.cookies, "respondent pages must not set cookies"
     assert "no-store" in done["Cache-Control"]
     response = Response.objects.get(survey=su.survey)
