@@ -238,11 +238,14 @@ def test_a_draw_keeps_its_proof_with_pseudonymous_ids_only(demo: Any) -> None:
     assert "@" not in stored  # no e-mail address, no name: ids only
 
 
-def test_unknown_kind_is_refused() -> None:
+def test_unknown_kind_and_municipality_are_refused(demo: Any) -> None:
     from django.core.management.base import CommandError
 
     with pytest.raises(CommandError, match="Unknown kind"):
         call_command("purge_personal_data", "--kind", "nope", stdout=StringIO())
+    # A mistyped municipality said "0 record(s) would be removed.", as if nothing were due there.
+    with pytest.raises(CommandError, match="No municipality has the number or short name 'bergen'"):
+        call_command("purge_personal_data", "--dry-run", "--municipality", "bergen", stdout=StringIO())
 
 
 def test_record_of_processing_page_and_export_list_every_table_with_personal_data(english: Any) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import override_settings
 
 from medvirk.accounts.demo import DemoData
@@ -62,6 +63,9 @@ def test_a_new_process_reuses_the_decisions_and_new_answers_are_decided_afresh(
 def test_warm_results_command_fills_the_shared_cache(demo: DemoData) -> None:
     disclosure.clear_cache()
     survey = closed_survey(demo)
+    # A round that does not exist (or a draft) was passed over without a word.
+    with pytest.raises(CommandError, match=f"No open or closed survey round {survey.pk + 1000} "):
+        call_command("warm_results", survey=[survey.pk, survey.pk + 1000], stdout=io.StringIO())
     call_command("warm_results", survey=[survey.pk], stdout=io.StringIO())
     with disclosure._LOCK:
         disclosure._STATE.clear()

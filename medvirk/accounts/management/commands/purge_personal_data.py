@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
 
 from medvirk.accounts.services import personal_data_purge
 from medvirk.core.actors import SystemActor
 from medvirk.core.retention import retention_kinds
+from medvirk.orgs.models import Municipality
 
 
 class Command(BaseCommand):
@@ -32,6 +34,9 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Unknown kind(s): {', '.join(sorted(unknown))}. Known: {', '.join(sorted(known))}."
             )
+        only = options["municipality"]
+        if only and not Municipality.objects.filter(Q(code=only) | Q(slug=only)).exists():
+            raise CommandError(f"No municipality has the number or short name {only!r}.")
         outcomes = personal_data_purge(
             actor=SystemActor("daily purge of personal data"),
             dry_run=options["dry_run"],

@@ -36,7 +36,7 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 
 from medvirk.core.actors import SystemActor
@@ -68,6 +68,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["survey"]:
+            rounds = Survey.objects.exclude(status=SurveyStatus.DRAFT).filter(pk__in=options["survey"])
+            missing = sorted(set(options["survey"]) - set(rounds.values_list("pk", flat=True)))
+            if missing:
+                raise CommandError(
+                    f"No open or closed survey round {', '.join(map(str, missing))} "
+                    "(a draft has no answers to decide)."
+                )
         if options["watch"] is None:
             self.pass_once(options["survey"], quiet=False)
             return
