@@ -14,10 +14,20 @@ from medvirk.accounts.access import access_unit_by_id, municipality_of
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
+from medvirk.orgs.models import ServiceArea
 from medvirk.participation import services, sharing
 from medvirk.participation.compare import build_comparison, comparison_dict
 from medvirk.participation.enums import ParticipationErrorCode
-from medvirk.participation.models import Activity, Finding, Measure
+from medvirk.participation.models import (
+    Activity,
+    ActivityKind,
+    DecisionLevel,
+    Finding,
+    Invited,
+    Ladder,
+    Level,
+    Measure,
+)
 from medvirk.participation.selectors import (
     access_activity_by_id,
     access_finding_by_id,
@@ -59,13 +69,13 @@ class ActivityOut(Schema):
 class ActivityIn(Schema):
     owner_unit_id: int
     title: str
-    kind: str
-    ladder: str
-    level: str
-    invited: str
+    kind: ActivityKind
+    ladder: Ladder
+    level: Level
+    invited: Invited
     starts_on: date
     ends_on: date | None = None
-    service_area: str = "other"
+    service_area: ServiceArea = ServiceArea.OTHER
     place: str = ""
     purpose: str = ""
     question: str = ""
@@ -122,7 +132,7 @@ class MeasureOut(Schema):
 class MeasureIn(Schema):
     unit_id: int
     title: str
-    decision_level: str
+    decision_level: DecisionLevel
     finding_id: int | None = None
     description: str = ""
     within_budget: bool = True

@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from medvirk.participation.models import Activity
+
 pytestmark = pytest.mark.django_db
 
 
@@ -65,3 +67,30 @@ def test_activity_finding_measure_through_the_api(demo: Any, client_as: Any) -> 
     # Prøvestad sees only its own activities (its open demo survey is recorded as a survey round).
     theirs = client_as("provestad.admin").get("/api/v1/participation/activities").json()
     assert [a["kind"] for a in theirs] == ["survey_round"]
+
+
+def test_values_outside_the_choices_are_refused_and_listed_in_the_schema(demo: Any, client_as: Any) -> None:
+    """A kind, ladder level or decision level the pages do not offer was stored as sent (and then
+    shown as a bare key); the schema now lists the values, and others answer 422 naming the field."""
+    client = client_as("leder.solsikken")
+    unit = demo.units["Solsikken barnehage"].pk
+    activity = {
+        "owner_unit_id": unit,
+        "title": "Fokusgruppe",
+        "kind": "planet",
+        "ladder": "informants",
+        "level": "group",
+        "invited": "panel",
+        "starts_on": "2026-09-01",
+    }
+    refused = _post(client, "/api/v1/participation/activities", activity)
+    assert refused.status_code == 422
+    assert [f["loc"][-1] for f in refused.json()["error"]["fields"]] == ["kind"]
+    measure = {"unit_id": unit, "title": "Nyhetsbrev", "decision_level": "moon"}
+    refused = _post(client, "/api/v1/participation/measures", measure)
+    assert refused.status_code == 422
+    assert [f["loc"][-1] for f in refused.json()["error"]["fields"]] == ["decision_level"]
+    assert not Activity.objects.filter(title="Fokusgruppe").exists()
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    assert "focus_group" in schemas["ActivityKind"]["enum"]
+    assert "employee" in schemas["DecisionLevel"]["enum"]
