@@ -49,6 +49,11 @@ class Overview:
     dimensions: list[tuple[str, str]]
     benchmark: Benchmark | None = None
 
+    @property
+    def themes_shown(self) -> list[ThemeFigure]:
+        """Return the themes whose index is shown, highest first (what the page says in words)."""
+        return sorted((t for t in self.themes if t.index is not None), key=lambda t: -(t.index or 0.0))
+
 
 def unit_choices(user: Any, tree: selectors.SurveyTree) -> list[tuple[int, str]]:
     """Return the units the user may pick, indented by depth."""

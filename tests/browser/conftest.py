@@ -89,6 +89,29 @@ def assert_fits_width(page: Any, width: int = 320) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
+def assert_list_tables_stack(page: Any, width: int = 320) -> dict[str, str]:
+    """Fail unless every list table (``{% listtable %}``) on the page fits ``width`` CSS pixels
+    without scrolling sideways, its cells after their column's name, with no axe-core violation.
+
+    Return the names shown before the cells of the first table's first row (column header → what
+    the page draws before the cell).
+    """
+    page.set_viewport_size({"width": width, "height": 800})
+    tables = page.evaluate(
+        """() => [...document.querySelectorAll('.mv-table-wrap:has(> table.mv-stack)')].map(w => ({
+            overflow: w.scrollWidth - w.clientWidth,
+            shown: Object.fromEntries([...w.querySelectorAll('tbody > tr:first-child > [data-label]')]
+                .map(c => [c.dataset.label, getComputedStyle(c, '::before').content])),
+        }))"""
+    )
+    assert tables, f"{page.url} has no list table"
+    wide = [t for t in tables if t["overflow"] > 1]
+    assert not wide, f"{page.url}: list tables scroll sideways at {width}px: {wide}"
+    assert_accessible(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    return dict(tables[0]["shown"])
+
+
 def assert_words_whole(page: Any, width: int = 320, selector: str = "h1, h2, h3") -> None:
     """Fail if a word of a shown heading is broken across two lines at ``width`` CSS pixels.
 

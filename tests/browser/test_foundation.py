@@ -13,6 +13,7 @@ from .conftest import (
     assert_designsystemet_font,
     assert_fits_width,
     assert_form_measure,
+    assert_list_tables_stack,
     assert_page_basics,
     login,
 )
@@ -68,6 +69,11 @@ def test_login_browse_tree_and_every_staff_page_is_accessible(page: Any) -> None
         page.goto(page.base_url + path)
         assert_page_basics(page)
         assert_form_measure(page)
+    # On a phone a list table stands one block per row, each cell after its column's name, instead
+    # of hiding the role and unit columns off to the side.
+    page.goto(page.base_url + "/access/")
+    shown = assert_list_tables_stack(page)
+    assert "Rolle: " in shown["Rolle"] and "Enhet: " in shown["Enhet"]
 
 
 def test_form_errors_are_accessible_and_keep_input(page: Any) -> None:

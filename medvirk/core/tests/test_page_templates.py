@@ -105,12 +105,19 @@ def test_listtable_labels_its_scroll_region_by_its_caption_and_says_when_it_is_e
     )
     html = " ".join(_render(source, rows=[]).split())
     assert '<div class="mv-table-wrap" role="region" tabindex="0" aria-labelledby="log-caption">' in html
-    assert '<table class="ds-table" data-border>' in html
+    assert '<table class="ds-table mv-stack" role="table" data-border>' in html
     assert '<caption id="log-caption">Changes</caption>' in html
-    assert '<thead><tr><th scope="col">When</th><th scope="col">Who</th></tr></thead>' in html
-    assert '<tr><td colspan="2">None.</td></tr>' in html
+    assert (
+        '<thead role="rowgroup"><tr role="row"><th scope="col" role="columnheader">When</th>'
+        '<th scope="col" role="columnheader">Who</th></tr></thead>'
+    ) in html
+    assert '<tr role="row"><td role="cell" colspan="2">None.</td></tr>' in html
     shown = _render(source, rows=["today"])
-    assert "<tr><td>today</td><td>x</td></tr>" in shown
+    # Each cell carries its column's name, shown before it when a narrow screen stacks the rows.
+    assert (
+        '<tr role="row"><td role="cell" data-label="When">today</td>'
+        '<td role="cell" data-label="Who">x</td></tr>' in shown
+    )
     assert "None." not in shown
 
 
@@ -122,8 +129,13 @@ def test_listtable_labelled_by_a_heading_with_actions_or_a_paragraph_when_empty(
     html = " ".join(_render(source, rows=["Kari"]).split())
     assert 'aria-labelledby="h"' in html
     assert "<caption" not in html
-    assert '<table class="ds-table" data-size="sm">' in html
-    assert '<th scope="col">Name</th><th scope="col"><span class="ds-sr-only">Actions</span></th>' in html
+    assert '<table class="ds-table mv-stack" role="table" data-size="sm">' in html
+    assert (
+        '<th scope="col" role="columnheader">Name</th>'
+        '<th scope="col" role="columnheader"><span class="ds-sr-only">Actions</span></th>'
+    ) in html
+    # The actions column's cell gets no name: its buttons say what they do.
+    assert '<td role="cell" data-label="Name">Kari</td><td role="cell">button</td>' in html
     assert " ".join(_render(source, rows=[]).split()) == '<p class="ds-paragraph">None.</p>'
 
 
@@ -133,3 +145,18 @@ def test_listtable_needs_headers_and_one_name() -> None:
             _render(tag + "{% endlisttable %}")
     with pytest.raises(TemplateSyntaxError, match="listtable takes"):
         _render('{% listtable "H" labelledby="h" label="x" %}{% endlisttable %}')
+
+
+def test_listtable_names_only_the_rows_own_cells() -> None:
+    from medvirk.core.templatetags.listtable import label_cells
+
+    rows = (
+        '<tr class="x"><th scope="row">Å & B</th><TD colspan="2">wide</TD><td>c</td></tr>'
+        '<tr><td><table><tr><td>inner</td></tr></table></td><td role="cell" data-label="Own">d</td></tr>'
+    )
+    assert label_cells(rows, ["A <1>", "B", "C", "D"]) == (
+        '<tr role="row" class="x"><th role="rowheader" data-label="A &lt;1&gt;" scope="row">Å & B</th>'
+        '<TD role="cell" colspan="2">wide</TD><td role="cell" data-label="D">c</td></tr>'
+        '<tr role="row"><td role="cell" data-label="A &lt;1&gt;"><table><tr><td>inner</td></tr></table></td>'
+        '<td role="cell" data-label="Own">d</td></tr>'
+    )

@@ -83,6 +83,11 @@ def test_a_licence_holder_pastes_texts_and_the_instrument_becomes_usable(fb: Fee
     ors = Instrument.objects.get(key="ors", municipality=fb.demo.municipality)
     page = client.get("/feedback/setup/").content.decode()
     assert "a licence holder must paste the texts" in page
+    # What an instrument measures, not "Tiltak" (a measure taken: the participation module's word).
+    in_bokmal = Client(HTTP_ACCEPT_LANGUAGE="nb")
+    in_bokmal.force_login(fb.demo.users["admin"])
+    bokmal = in_bokmal.get("/feedback/setup/").content.decode()
+    assert '<th scope="col">Hva det måler</th>' in bokmal and '<th scope="col">Tiltak</th>' not in bokmal
     for version in ("adult", "youth", "child"):
         url = f"/feedback/setup/instruments/{ors.pk}/texts/?version={version}&language=nb"
         data = {f"ors_{n}": f"Ledd {n} ({version})" for n in range(1, 5)}

@@ -127,3 +127,20 @@ def test_the_web_server_unpacks_the_pdf_fonts_before_its_workers_start() -> None
     pdf._styles.cache_clear()  # a worker's own font configuration, made at its first PDF
     pdf._styles()
     assert pdf._font_data.cache_info().misses == unpacked.misses  # nothing unpacked again
+
+
+def test_crosstab_heads_the_count_in_words_and_leaves_a_withheld_mean_empty(
+    client_as: Any, demo: DemoData
+) -> None:
+    from tests.page_text import visible_text
+
+    s = make_survey(demo)
+    # 2 and 3 are merged with 4 (one answer each), so the mean would give them away: withheld.
+    answer_many(s, demo.units["Solsikken barnehage"], [2, 3, 4, 4, 4, 5, 5, 5, 6, 6, 6, DONT_KNOW])
+    nord = demo.units["Bydel Nord"].pk
+    html = client_as("analytiker").get(f"/results/{s.pk}/crosstab/?unit={nord}&question=q_overall&by=unit")
+    text = visible_text(html.content.decode())
+    # "Svar", not the statistician's "n"; a withheld mean is a dash, not "– (–)" or "(–)".
+    assert "Gruppe\nSvar\nGjennomsnitt (trolig mellom)\nØverst på skalaen (trolig mellom)\n" in text
+    assert "\nSolsikken barnehage\n11\n–\n55 % (" in text
+    assert "(–)" not in text

@@ -6,6 +6,8 @@ import math
 from typing import Any
 
 import pytest
+from django.utils import translation
+from django.utils.formats import number_format
 
 from medvirk.accounts.demo import DemoData
 from medvirk.surveys.types import DONT_KNOW
@@ -132,14 +134,39 @@ def test_a_theme_whose_questions_were_all_removed_is_not_listed(client_as: Any, 
     unit = demo.units["Solsikken barnehage"]
     answer_many(survey, unit, SOL, q_m_staff=5, q_m_rooms=4)
     page = f"/results/{survey.pk}/?unit={unit.pk}"
-    assert [t.label for t in SurveyResults(survey).themes(unit.pk)] == ["Trivsel", "Inne og ute"]
-    assert "Inne og ute" in visible_text(client_as("admin").get(page).content.decode())
+    with translation.override("nb"):
+        themes = SurveyResults(survey).themes(unit.pk)
+    assert [t.label for t in themes] == ["Trivsel", "Inne og ute"]
+    # Two themes shown: the page says which is highest and which lowest before the table.
+    top, low = sorted(themes, key=lambda t: -(t.index or 0))
+    before = visible_text(client_as("admin").get(page).content.decode())
+    with translation.override("nb"):
+        said = (
+            f"Høyest: {top.label} ({number_format(top.index or 0, 0)} av 100). "
+            f"Lavest: {low.label} ({number_format(low.index or 0, 0)} av 100)."
+        )
+    assert said in before
     services.survey_build(
         actor=demo.users["admin"], survey=survey, operation=builder.RemoveQuestion("q_matrix")
     )
     survey.refresh_from_db()
-    [theme] = SurveyResults(survey).themes(unit.pk)
+    with translation.override("nb"):
+        [theme] = SurveyResults(survey).themes(unit.pk)
     assert (theme.label, theme.questions) == ("Trivsel", 1)
     # The page lists the theme that is left, not the other as "suppressed" with no question counted.
     text = visible_text(client_as("admin").get(page).content.decode())
     assert "Trivsel" in text and "Inne og ute" not in text
+
+
+def test_themes_hidden_to_protect_anonymity_are_said_in_one_sentence(client_as: Any, demo: DemoData) -> None:
+    from tests.page_text import visible_text
+
+    survey = make_survey(demo)
+    unit = demo.units["Solsikken barnehage"]
+    answer_many(survey, unit, [5, 4, 6])  # under the threshold: no theme index can be shown
+    assert [t.index for t in SurveyResults(survey).themes(unit.pk)] == [None]
+    text = visible_text(
+        client_as("leder.solsikken").get(f"/results/{survey.pk}/?unit={unit.pk}").content.decode()
+    )
+    assert "Ingen temaindeks vises ennå: for få har svart på spørsmålene" in text
+    assert "Spørsmål som er tatt med" not in text  # no table of hidden themes with 0 questions counted
