@@ -166,10 +166,11 @@ def prepared_equity(
 ) -> PreparedEquity:
     """Return the unit's equity report for a page or API call, never computing it in the request.
 
-    In the active language. The current report when the worker has made it; else the worker is
-    asked for it (at once with the immediate task backend, i.e. in tests) and, meanwhile, the
-    last report made for the unit is returned with ``stale`` set. Raises
-    :class:`.jobs.ResultsPending` when none was ever made.
+    In the active language, its questions named as the survey's definition names them now (the
+    figures are the worker's, the words the page's). The current report when the worker has
+    made it; else the worker is asked for it (at once with the immediate task backend, i.e. in
+    tests) and, meanwhile, the last report made for the unit is returned with ``stale`` set.
+    Raises :class:`.jobs.ResultsPending` when none was ever made.
     """
     from .jobs import ResultsPending, equity_start  # the jobs module builds on this one
 
@@ -184,7 +185,7 @@ def prepared_equity(
 
     found = current_report()
     if found is not None:
-        return found
+        return _worded_now(found, survey, language)
     job = equity_start(
         user=user,
         survey=survey,
@@ -195,11 +196,16 @@ def prepared_equity(
     )
     found = current_report()  # made at once by the immediate task backend (tests)
     if found is not None:
-        return found
+        return _worded_now(found, survey, language)
     earlier = shared_get(_latest_key(survey, unit.pk, language, practical_size))
     if earlier is None:
         raise ResultsPending(job)
-    return replace(earlier, stale=True, updating_job=job)
+    return _worded_now(replace(earlier, stale=True, updating_job=job), survey, language)
+
+
+def _worded_now(report: PreparedEquity, survey: Any, language: str) -> PreparedEquity:
+    """Return the kept ``report`` with its questions named as they are now (``worded_now``)."""
+    return replace(report, outcomes=equity_outcomes.worded_now(report.outcomes, survey, language))
 
 
 def areas(survey: Any) -> list[OrgUnit]:

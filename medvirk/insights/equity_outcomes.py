@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import warnings
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -39,6 +39,7 @@ from .equity import (
     survey_dimensions,
     survey_tree_counts,
 )
+from .questions import statement_label
 
 CONTROLS = ("age_band", "gender", "district")
 TRIM = (0.2, 5.0)
@@ -52,17 +53,37 @@ class QuestionInfo:
 
 
 def survey_questions(survey: Any, language: str = "nb") -> dict[str, QuestionInfo]:
-    """Return the scale (rating) questions of a survey with their text and top box."""
+    """Return the scale (rating) questions of a survey with their text and top box.
+
+    A matrix statement follows its question as on the results pages (``statement_label``).
+    """
     out: dict[str, QuestionInfo] = {}
     definition = parse_definition(survey.definition)
     for q in definition.questions(include_rows=False):
         for item, scale in question_type(q.type).scale_items(q):
             text = item.text.get(language) or item.text.get("nb") or next(iter(item.text.values()), item.key)
-            if item is not q:  # a statement of a matrix: its question's text first
-                parent = q.text.get(language) or q.text.get("nb") or ""
-                text = f"{parent} {text}".strip()
+            parent = q.text.get(language) or q.text.get("nb") or ""
+            if item is not q and parent:  # a statement of a matrix: its question's text first
+                text = statement_label(parent, text)
             out[item.key] = QuestionInfo(item.key, text, (scale.max - 1, scale.max))
     return out
+
+
+def worded_now(report: OutcomeReport, survey: Any, language: str) -> OutcomeReport:
+    """Return ``report`` with its questions named as the survey's definition and this code name
+    them now, in ``language`` (a copy: the kept report is not changed).
+
+    The worker keeps a report for as long as its answers, decisions and population data hold
+    (``equity_ahead``); the words are the page's. A report kept before a wording changed in the
+    code (8f4256e: "… stemmer dette? Barnet", not "dette?: Barnet") says the new one at once,
+    without working out its figures again. One parse of the definition, no query.
+    """
+    texts = {key: q.text for key, q in survey_questions(survey, language.split("-")[0]).items()}
+
+    def named(row: Any) -> Any:
+        return replace(row, question_text=texts.get(row.question, row.question_text))
+
+    return replace(report, gaps=[named(g) for g in report.gaps], headline=[named(h) for h in report.headline])
 
 
 def _respondents(
