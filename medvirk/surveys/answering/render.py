@@ -12,10 +12,11 @@ from typing import Any
 from django.utils.html import format_html
 
 from medvirk.common import languages
+from medvirk.common.dimensions import Category, Dimension
 
 from .. import qtypes
 from ..design.definition import Definition, Question, Section, Text, tx
-from ..design.respondent_text import ui
+from ..design.respondent_text import category_text, ui
 from ..qtypes.fields import Choice, Field
 from . import engine
 
@@ -109,6 +110,10 @@ class SectionRenderer:
 
     def ui(self, key: str, **params: object) -> str:
         return ui(key, self.lang, self.overrides, **params)
+
+    def category(self, dimension: Dimension, category: Category) -> str:
+        """Return a background category's label in the page's language (English when not shipped)."""
+        return category_text(dimension.key, category.key, self.lang) or category.label(self.lang)
 
     def base(self, question: Question, errors: Mapping[str, str]) -> dict[str, Any]:
         """Return the fields every question's view-model has."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .respondent_langs import MORE_TEXTS
+from .respondent_langs import CATEGORY_TEXTS, MORE_TEXTS
 
 TEXTS: dict[str, dict[str, str]] = {
     "start": {"nb": "Start", "nn": "Start", "en": "Start", "ar": "ابدأ", "pl": "Rozpocznij", "uk": "Почати"},
@@ -367,3 +367,9 @@ def ui(
     source = (overrides or {}).get(key) or {}
     text = source.get(lang) or TEXTS[key].get(lang) or source.get("en") or TEXTS[key]["en"]
     return text.format(**params) if params else text
+
+
+def category_text(dimension: str, category: str, lang: str) -> str | None:
+    """Return a standard background category's label in a further respondent language, if shipped
+    (bokmål, nynorsk and English labels live with the dimension in ``common.dimensions``)."""
+    return CATEGORY_TEXTS.get(lang, {}).get(f"{dimension}:{category}")

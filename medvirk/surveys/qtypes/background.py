@@ -53,7 +53,7 @@ class Background(QuestionType):
     def field(self, question: Question, data: FormData, errors: Mapping[str, str], r: Renderer) -> Field:
         dimension = DIMENSIONS_BY_KEY[question.dimension or ""]
         keys = background_keys(question, list(r.district_labels))
-        labels = {c.key: c.label(r.lang) for c in dimension.categories}
+        labels = {c.key: r.category(dimension, c) for c in dimension.categories}
         labels.update(r.district_labels)
         labels[PREFER_NOT_TO_SAY] = r.ui("prefer_not_to_say")
         base = r.base(question, errors)

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from ..design.definition import Option, Question, Scale, Text
 
 if TYPE_CHECKING:
+    from medvirk.common.dimensions import Category, Dimension
+
     from .fields import Choice, Field
 
 DONT_KNOW = "dont_know"  # the answer (and option key) "don't know / not relevant" on rating scales
@@ -137,6 +139,8 @@ class Renderer(Protocol):
     def t(self, text: Text | None) -> str: ...
 
     def ui(self, key: str, **params: object) -> str: ...
+
+    def category(self, dimension: Dimension, category: Category) -> str: ...
 
     def base(self, question: Question, errors: Mapping[str, str]) -> dict[str, Any]: ...
 

@@ -113,6 +113,11 @@ def test_arabic_is_right_to_left_with_arabic_texts(su: SurveyUnit) -> None:
     html = client.get(url).content.decode()
     assert '<html lang="ar" dir="rtl"' in html
     assert "ما مدى رضاك بشكل عام؟" in html and "التالي" in html
+    # the background page offers the standard categories in Arabic too, not "Female", "Male", "Other"
+    about_you = client.get(url.replace("/1/", "/3/")).content.decode()
+    for arabic in ("أنثى", "ذكر", "آخر", "أفضل عدم الإجابة"):
+        assert f">{arabic}<" in about_you
+    assert ">Female<" not in about_you
 
 
 def test_closed_survey_says_so_politely(su: SurveyUnit, demo: DemoData) -> None:
