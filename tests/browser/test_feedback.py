@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import assert_accessible, assert_fits_width, login
+from .conftest import assert_accessible, assert_charts_readable, assert_fits_width, login
 
 pytestmark = pytest.mark.browser
 
@@ -73,6 +73,7 @@ def test_practitioner_and_client_in_arabic_on_a_phone(page: Any, browser: Any) -
     client.wait_for_load_state()
     assert "شكرًا" in client.content()
     assert client.locator("svg.mv-graph").count() == 1
+    assert_charts_readable(client, widths=(320,))  # the client's own graph is legible on the phone
     assert_accessible(client)
     assert_fits_width(client, 320)
     phone.close()
