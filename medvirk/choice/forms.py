@@ -153,21 +153,6 @@ class ProviderForm(DsForm):
         return dataclass_from(ProviderData, self.cleaned_data)
 
 
-def provider_initial(provider: Provider) -> dict[str, Any]:
-    return {
-        "name": provider.name,
-        "kind": provider.kind,
-        "org_number": provider.org_number,
-        "contact_email": provider.contact_email,
-        "contact_name": provider.contact_name,
-        "contact_phone": provider.contact_phone,
-        "website": provider.website,
-        "languages": provider.languages,
-        "specialisations": provider.specialisations,
-        "description": provider.description,
-    }
-
-
 class ApprovalForm(DsForm):
     """A provider's approval for one service."""
 

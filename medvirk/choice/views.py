@@ -19,7 +19,7 @@ from medvirk.accounts.models import User
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
-from medvirk.core.forms import form_submitted, form_submitted_to
+from medvirk.core.forms import dataclass_values, form_submitted, form_submitted_to
 from medvirk.core.views import staff_view
 from medvirk.orgs.models import OrgUnit, UnitKind
 
@@ -29,7 +29,6 @@ from .forms import (
     ContinuityForm,
     ProviderForm,
     ServiceForm,
-    provider_initial,
     service_initial,
 )
 from .models import Approval, ChoiceService, Provider
@@ -214,7 +213,8 @@ def provider_detail(request: StaffRequest, provider_id: int) -> HttpResponse:
 def provider_edit(request: StaffRequest, provider_id: int) -> HttpResponse:
     """Change a provider's details."""
     provider = access_provider_by_id(request.user, provider_id, Perm.CHOICE_SETUP)
-    form = ProviderForm(request.POST or None, editing=True, initial=provider_initial(provider))
+    initial = dataclass_values(services.ProviderData, provider)
+    form = ProviderForm(request.POST or None, editing=True, initial=initial)
     if form_submitted(
         request,
         form,

@@ -33,6 +33,15 @@ def dataclass_from(cls: type[D], values: Mapping[str, Any], **given: Any) -> D:
     return cls(**{k: v for k, v in values.items() if k in names}, **given)
 
 
+def dataclass_values(cls: type[DataclassInstance], row: object, **given: Any) -> dict[str, Any]:
+    """Return ``row``'s attributes named as the fields of ``cls`` (a service's input dataclass), and
+    ``given`` for those it holds otherwise: an edit form's initial values, an API's current body.
+
+    The way back of ``dataclass_from``: the dataclass names the editable fields once, for both.
+    """
+    return {f.name: given[f.name] if f.name in given else getattr(row, f.name) for f in fields(cls) if f.init}
+
+
 class DsFormRenderer(DjangoTemplates):
     """Render every form field with Designsystemet's field, label and validation message."""
 

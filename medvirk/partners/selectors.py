@@ -10,30 +10,16 @@ from django.http import Http404
 
 from medvirk.accounts.access import access_shared_by_id, can_anywhere
 from medvirk.accounts.permissions import Perm
+from medvirk.core.forms import dataclass_values
 from medvirk.orgs.models import Municipality, OrgUnit, UnitKind
 
 from .models import ContactLogEntry, ContactPerson, Organisation, Proposal, ProposalStatus
+from .types import OrganisationData
 
 
 def organisation_values(org: Organisation) -> dict[str, Any]:
     """Return an organisation's editable fields as plain values (the API's body, a form's initial)."""
-    return {
-        "name": org.name,
-        "org_number": org.org_number,
-        "kind": org.kind,
-        "description": org.description,
-        "district_ids": [d.pk for d in org.districts.all()],
-        "competences": org.competences,
-        "languages": org.languages,
-        "groups": org.groups,
-        "countries": org.countries,
-        "website": org.website,
-        "listed_publicly": org.listed_publicly,
-        "is_competence_partner": org.is_competence_partner,
-        "partner_from": org.partner_from,
-        "partner_until": org.partner_until,
-        "partner_support": org.partner_support,
-    }
+    return dataclass_values(OrganisationData, org, district_ids=[d.pk for d in org.districts.all()])
 
 
 def require_anywhere(user: Any, perm: Perm) -> None:

@@ -7,6 +7,10 @@ groups in population data (``medvirk.population``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -119,3 +123,40 @@ def labels(choices: list[tuple[str, object]] | type[models.TextChoices], keys: l
     pairs = choices.choices if isinstance(choices, type) else choices
     by_key = dict(pairs)
     return [str(by_key.get(k, k)) for k in keys]
+
+
+@dataclass
+class OrganisationData:
+    """The editable fields of an organisation, as forms, the API, import and proposals give them."""
+
+    name: str
+    org_number: str = ""
+    kind: str = OrganisationKind.VOLUNTARY
+    description: str = ""
+    district_ids: list[int] = field(default_factory=list)
+    competences: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    groups: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    website: str = ""
+    listed_publicly: bool = True
+    is_competence_partner: bool = False
+    partner_from: date | None = None
+    partner_until: date | None = None
+    partner_support: str = ""
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> OrganisationData:
+        """Build from a dict with the same keys (unknown keys ignored; dates as ISO strings)."""
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        for key in ("partner_from", "partner_until"):
+            if isinstance(known.get(key), str):
+                known[key] = date.fromisoformat(known[key]) if known[key] else None
+        return cls(**known)
+
+    def as_json(self) -> dict[str, Any]:
+        """Return a JSON-safe dict (dates as ISO strings)."""
+        out = dict(self.__dict__)
+        for key in ("partner_from", "partner_until"):
+            out[key] = out[key].isoformat() if out[key] else None
+        return out

@@ -192,21 +192,21 @@ def test_an_adviser_sets_up_a_service_and_approves_a_provider(
     )
     assert response.status_code == 302
     service = ChoiceService.objects.get(name="Matombringing")
-    response = analyst.post(
-        "/choice/providers/new/",
-        {
-            "parent": owner.pk,
-            "name": "Mat på Døra AS",
-            "kind": "private",
-            "org_number": "921000081",
-            "contact_email": "mat@x.example",
-            "languages": ["nb", "pl"],
-            "specialisations": ["diabetes"],
-        },
-    )
+    details = {
+        "name": "Mat på Døra AS",
+        "kind": "private",
+        "org_number": "921000081",
+        "contact_email": "mat@x.example",
+        "languages": ["nb", "pl"],
+        "specialisations": ["diabetes"],
+    }
+    response = analyst.post("/choice/providers/new/", {"parent": owner.pk, **details})
     assert response.status_code == 302, response.content[:800]
     provider = Provider.objects.get(unit__name="Mat på Døra AS")
     assert provider.unit.parent_id == owner.pk
+    # Its edit page starts from every detail as registered.
+    initial = analyst.get(f"/choice/providers/{provider.pk}/edit/").context["form"].initial
+    assert initial == {**details, "description": "", "contact_name": "", "contact_phone": "", "website": ""}
     response = analyst.post(
         f"/choice/providers/{provider.pk}/approval/{service.pk}/",
         {"approved_from": "2026-01-01", "capacity": "20", "areas": ["999901"]},

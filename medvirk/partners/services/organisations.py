@@ -6,7 +6,6 @@ unit of the municipality. A unit's contact log and invitations need ``CONTACT_LO
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -25,7 +24,7 @@ from medvirk.orgs.models import Municipality, OrgUnit, UnitKind, org_number_prob
 
 from ..enums import PartnersAuditAction, PartnersErrorCode
 from ..models import ContactKind, ContactLogEntry, ContactPerson, Organisation
-from ..types import COUNTRY_KEYS, LANGUAGE_KEYS, Competence, Group, OrganisationKind
+from ..types import COUNTRY_KEYS, LANGUAGE_KEYS, Competence, Group, OrganisationData, OrganisationKind
 
 
 def ensure_partners(actor: Actor, municipality_id: int | None) -> None:
@@ -62,43 +61,6 @@ def clean_org_number(raw: str) -> str:
             PartnersErrorCode.INVALID_ORG_NUMBER, org_number_problem(result.error), field="org_number"
         )
     return result.number
-
-
-@dataclass
-class OrganisationData:
-    """The editable fields of an organisation, as forms, the API, import and proposals give them."""
-
-    name: str
-    org_number: str = ""
-    kind: str = OrganisationKind.VOLUNTARY
-    description: str = ""
-    district_ids: list[int] = field(default_factory=list)
-    competences: list[str] = field(default_factory=list)
-    languages: list[str] = field(default_factory=list)
-    groups: list[str] = field(default_factory=list)
-    countries: list[str] = field(default_factory=list)
-    website: str = ""
-    listed_publicly: bool = True
-    is_competence_partner: bool = False
-    partner_from: date | None = None
-    partner_until: date | None = None
-    partner_support: str = ""
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> OrganisationData:
-        """Build from a dict with the same keys (unknown keys ignored; dates as ISO strings)."""
-        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
-        for key in ("partner_from", "partner_until"):
-            if isinstance(known.get(key), str):
-                known[key] = date.fromisoformat(known[key]) if known[key] else None
-        return cls(**known)
-
-    def as_json(self) -> dict[str, Any]:
-        """Return a JSON-safe dict (dates as ISO strings)."""
-        out = dict(self.__dict__)
-        for key in ("partner_from", "partner_until"):
-            out[key] = out[key].isoformat() if out[key] else None
-        return out
 
 
 def _validate(municipality: Municipality, data: OrganisationData, *, exclude_pk: int | None = None) -> None:
