@@ -238,6 +238,36 @@ for programs, `message` in words in the request's language (`Accept-Language`: n
 An object that does not exist and one outside the caller's roles both answer 404.
 """
 
+# Each router's tag and what its operations are for, as /api/v1/docs groups them.
+TAGS = {
+    "public": "No login: a survey round's questions and respondents' answers through its public link "
+    "(a municipality's published participation and organisations are under participation and partners).",
+    "organisation": "The organisation tree: units, moving them, and importing the tree from the HR "
+    "system's export.",
+    "access": "Who you are (`/me`), roles on units, the audit log and staff invitations.",
+    "operators": "For the operators of an installation serving several municipalities (superusers): "
+    "the municipalities and starting a new one.",
+    "surveys": "Survey rounds: made from the question bank or imported (XLSForm, JSON), opened and "
+    "closed; their units, single-use codes, e-mail invitations and reminders, units' own questions.",
+    "survey builder": "The survey builder's operations (one per request), the texts per language, the "
+    "check before opening and a page as respondents see it.",
+    "insights": "Survey results under the round's anonymity decision: figures, crosstabs, free text and "
+    "exports (large ones as a background job).",
+    "population": "Statistics Norway tables and their mapping, service-user counts per unit, and a "
+    "unit's representation and gaps.",
+    "participation": "Activities on the participation ladder, findings, measures and their updates, "
+    "comparison with municipalities sharing their figures, and the public 'you said — we did'.",
+    "partners": "The organisations register, contact log and yearly mapping per unit, and the public "
+    "register.",
+    "panels": "The volunteers' pool, fair panels (quotas, feasibility, the draw as a background job, "
+    "its report) and councils.",
+    "choice": "Free choice of provider: services and their rules, providers and approvals, clients, "
+    "choices and switches, online requests, statistics.",
+    "client feedback": "Client feedback (KOR/FIT): instruments (FHIR Questionnaire), episodes, sessions, "
+    "ratings, client links, goals, the outcome dashboard and what matters to users.",
+    "jobs": "Background jobs: progress (ask again until it is done) and the result to download.",
+}
+
 api = MedvirkAPI(
     parser=JsonParser(),
     title="Medvirk API",
@@ -245,6 +275,7 @@ api = MedvirkAPI(
     description=API_DESCRIPTION,
     auth=[TokenAuth(), StaffSession()],
     urls_namespace="api",
+    openapi_extra={"tags": [{"name": name, "description": about} for name, about in TAGS.items()]},
 )
 
 

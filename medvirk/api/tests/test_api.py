@@ -35,7 +35,9 @@ def schema() -> dict[str, Any]:
 
 def test_every_operation_says_what_it_does_and_how_it_fails(schema: dict[str, Any]) -> None:
     """A newcomer reading /api/v1/docs finds, for every operation, what it does (summary and the
-    view's docstring), its group (tag) and the errors it may answer with, in the one error shape."""
+    view's docstring), its group (a tag that says what it holds) and the errors it may answer
+    with, in the one error shape."""
+    described = {tag["name"] for tag in schema.get("tags", []) if tag.get("description")}
     problems = []
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
@@ -44,6 +46,11 @@ def test_every_operation_says_what_it_does_and_how_it_fails(schema: dict[str, An
                 problems.append(f"{where}: no summary or description (give the view a docstring)")
             if not operation.get("tags"):
                 problems.append(f"{where}: no tag (give its router tags)")
+            problems += [
+                f"{where}: its tag {tag!r} says nothing (add it to api.base.TAGS)"
+                for tag in operation.get("tags", [])
+                if tag not in described
+            ]
             errors = {int(status): r for status, r in operation["responses"].items() if int(status) >= 400}
             if operation.get("security") and 401 not in errors:
                 problems.append(f"{where}: needs a login but does not document 401")
