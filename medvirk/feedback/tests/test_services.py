@@ -321,3 +321,5 @@ def test_the_caseload_colours_deterioration_red_and_other_signals_yellow(fb: Fee
     body = client.get("/feedback/").content.decode()
     assert '<span class="ds-tag" data-color="danger">Verre enn ved start</span>' in body
     assert '<span class="ds-tag" data-color="warning">Ingen endring ennå</span>' in body
+    # A list table: on a phone each client stands as one block, each figure after its name.
+    assert '<td role="cell" data-label="Siste skår">' in body

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 import pytest
@@ -213,6 +214,9 @@ def test_edit_activity_and_tick_the_cycle(demo: Any, client_as: Any) -> None:
     )
     html = client_as("admin").get("/participation/cycle/?year=2026").content.decode()
     assert "Solsikken barnehage" in html
+    # A list table: on a phone each cell stands after its column's name, the due date included.
+    assert 'class="ds-table mv-stack"' in html
+    assert re.search(r'<td role="cell" data-label="Minoritetenes stemmer kartlagt \(innen [^)]+\)">', html)
 
 
 def test_a_survey_round_activity_is_called_a_survey_not_the_round_picker() -> None:

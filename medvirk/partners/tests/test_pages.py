@@ -29,6 +29,7 @@ def test_register_lists_and_searches(client_as: Any, orgs: Any) -> None:
     c = client_as("lesetilgang")
     html = c.get("/organisations/").content.decode()
     assert "Polsk forening i Eksempel" in html and "New organisation" not in html
+    assert '<td role="cell" data-label="Languages">' in html  # a list table: stacks on a phone
     response = c.get("/organisations/", {"language": "ti"})
     assert [o.name for o, _i in response.context["results"]] == ["Eritreisk kvinneforum"]
 
@@ -176,6 +177,7 @@ def test_mapping_default_groups_gap_and_suggestions(client_as: Any, demo: Any, o
     assert AuditEvent.objects.filter(action="mapping.saved").exists()
     overview = client_as("admin").get("/organisations/mapping/?year=2026").content.decode()
     assert "Solsikken barnehage" in overview and "1 of" in overview
+    assert '<td role="cell" data-label="Groups without contact">' in overview  # stacks on a phone
 
 
 def test_mapping_uses_population_data_when_present(demo: Any, orgs: Any) -> None:
