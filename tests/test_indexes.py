@@ -15,7 +15,9 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.db import connection, models
+from django.db.migrations.loader import MigrationLoader
 
+from medvirk.core.migration_operations import DropKeyIndex
 from medvirk.core.models import KeyedTenantModel
 
 # Link tables Django makes for ``PermissionsMixin`` (a user's groups and permissions): their
@@ -107,3 +109,42 @@ def test_a_keyed_tenant_table_has_an_index_that_leads_with_the_municipality() ->
     assert without == [], (
         "Give these TenantModel (the key's own index) or a key that leads with the municipality"
     )
+
+
+def _own_index_of(table: str, column: str) -> list[str]:
+    """Indexes of ``table`` whose only key column is ``column``, on every row (not partial)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+            " JOIN pg_class t ON t.oid = i.indrelid JOIN pg_attribute a"
+            " ON a.attrelid = t.oid AND a.attnum = i.indkey[0]"
+            " WHERE t.relname = %s AND i.indnkeyatts = 1 AND i.indpred IS NULL AND a.attname = %s",
+            [table, column],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.postgresql
+def test_drop_key_index_drops_only_the_keys_own_index_and_gives_it_back(db: None) -> None:
+    """``DropKeyIndex`` backwards creates the index ``AlterField`` would have, forwards drops it
+    again, and the state it leaves is the field with ``db_index=False`` (so makemigrations agrees)."""
+    loader = MigrationLoader(connection)
+    before = loader.project_state(("orgs", "0005_unit_closed_on"))
+    after = loader.project_state(("orgs", "0006_indexes_not_prefixes"))
+    assert before.models["orgs", "orgunit"].fields["municipality"].db_index is True
+    assert after.models["orgs", "orgunit"].fields["municipality"].db_index is False
+    operation = DropKeyIndex(["orgunit"])
+    assert _own_index_of("orgs_orgunit", "municipality_id") == []
+    with connection.schema_editor() as editor:
+        operation.database_backwards("orgs", editor, after, before)
+    assert len(_own_index_of("orgs_orgunit", "municipality_id")) == 1
+    with connection.schema_editor() as editor:
+        operation.database_forwards("orgs", editor, before, after)
+    assert _own_index_of("orgs_orgunit", "municipality_id") == []
+    with connection.cursor() as cursor:  # the key's constraint was never touched
+        cursor.execute(
+            "SELECT count(*) FROM pg_constraint WHERE conrelid = 'orgs_orgunit'::regclass AND contype = 'f'"
+            " AND conkey = ARRAY[(SELECT attnum FROM pg_attribute WHERE attrelid = 'orgs_orgunit'::regclass"
+            " AND attname = 'municipality_id')]"
+        )
+        assert cursor.fetchone()[0] == 1

@@ -4,41 +4,71 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import migrations, models
+from django.db import models
+from django.db.migrations.operations.base import Operation
 
 
-class AlterKeyIndex(migrations.AlterField):
-    """Change only whether a foreign key has an index of its own (``db_index``): drop or create
-    that index, and nothing else.
+class DropKeyIndex(Operation):
+    """Drop the index of its own that a foreign key has (``db_index``) on each of these models,
+    and nothing else; backwards, create it again.
 
-    Django's ``AlterField`` drops the key's constraint and adds it again, which on PostgreSQL
-    checks every row under a lock that holds back writes (on the table of responses, every
-    submission would wait), and on SQLite copies the whole table. The index dropped is the one
-    Django's ``AlterField`` would drop (found by its column); the state is ``AlterField``'s.
+    Written by hand because Django has no operation for it: its ``AlterField`` (what
+    ``makemigrations`` writes for ``db_index=False``) drops the key's constraint and adds it
+    again, which on PostgreSQL checks every row under a lock that holds back writes (on the table
+    of responses, every submission would wait), and on SQLite copies the whole table. The index
+    dropped is the one ``AlterField`` would drop (found by its column); the state is the one
+    ``AlterField`` would leave: the same field with ``db_index=False``. One operation names all
+    of an app's models, since the field (``municipality`` unless said) is the same on each.
     """
 
-    def database_forwards(
-        self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
-    ) -> None:  # also backwards: ``AlterField.database_backwards`` calls it with the states swapped
-        from_model = from_state.apps.get_model(app_label, self.model_name)
-        to_model = to_state.apps.get_model(app_label, self.model_name)
-        if not self.allow_migrate_model(schema_editor.connection.alias, to_model):
-            return
-        old, new = from_model._meta.get_field(self.name), to_model._meta.get_field(self.name)
-        before, after = old.deconstruct()[3], new.deconstruct()[3]
-        changed = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
-        if changed - {"db_index"} or old.column != new.column:
-            raise ValueError(f"AlterKeyIndex changes db_index only, not {sorted(changed - {'db_index'})}")
-        if old.db_index and not new.db_index:
+    reversible = True
+
+    def __init__(self, model_names: list[str], field: str = "municipality") -> None:
+        self.model_names = list(model_names)
+        self.field = field
+
+    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
+        kwargs: dict[str, Any] = {"model_names": self.model_names}
+        if self.field != "municipality":
+            kwargs["field"] = self.field
+        return (self.__class__.__name__, [], kwargs)
+
+    def describe(self) -> str:
+        return f"Drop the own index of {self.field} on {', '.join(self.model_names)}"
+
+    @property
+    def migration_name_fragment(self) -> str:
+        return f"drop_{self.field}_index"
+
+    def state_forwards(self, app_label: str, state: Any) -> None:
+        for model_name in self.model_names:
+            field = state.models[app_label, model_name.lower()].fields[self.field]
+            _name, _path, args, kwargs = field.deconstruct()
+            if not kwargs.get("db_index", True):
+                raise ValueError(f"{app_label}.{model_name}.{self.field} has no index of its own to drop")
+            kwargs["db_index"] = False
+            state.alter_field(app_label, model_name, self.field, field.__class__(*args, **kwargs), True)
+
+    def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        for model_name in self.model_names:
+            model = from_state.apps.get_model(app_label, model_name)
+            if not self.allow_migrate_model(schema_editor.connection.alias, model):
+                continue
             names = schema_editor._constraint_names(
-                from_model,
-                [old.column],
+                model,
+                [model._meta.get_field(self.field).column],
                 index=True,
                 unique=False,
                 type_=models.Index.suffix,
-                exclude={index.name for index in from_model._meta.indexes},
+                exclude={index.name for index in model._meta.indexes},
             )
             for name in names:
-                schema_editor.execute(schema_editor._delete_index_sql(from_model, name))
-        elif new.db_index and not old.db_index:
-            schema_editor.execute(schema_editor._create_index_sql(to_model, fields=[new]))
+                schema_editor.execute(schema_editor._delete_index_sql(model, name))
+
+    def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        for model_name in self.model_names:
+            model = to_state.apps.get_model(app_label, model_name)
+            if self.allow_migrate_model(schema_editor.connection.alias, model):
+                schema_editor.execute(
+                    schema_editor._create_index_sql(model, fields=[model._meta.get_field(self.field)])
+                )
