@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from medvirk.accounts.access import can
 from medvirk.accounts.permissions import Perm
 from medvirk.core.csv_export import BOM, csv_chunks, csv_stream, csv_text, safe_cell
-from medvirk.surveys.models import AnonymityMode
+from medvirk.surveys.models import AnonymityMode, SurveyStatus
 from medvirk.surveys.types import ExportColumn, question_type
 
 from . import selectors, services
@@ -187,9 +187,22 @@ def aggregated_response(user: Any, results: SurveyResults, node_id: int, fmt: st
 def raw_export_allowed(user: Any, results: SurveyResults, node_id: int) -> bool:
     """Return whether response-level data of this unit may be exported by ``user``.
 
-    Only for surveys whose anonymity mode allows it, for roles with the right, and only for a
-    unit whose number of respondents is itself shown (at least the threshold).
+    Only for surveys whose anonymity mode allows it, for roles with the right, only once the
+    round has closed (it then never opens again), and only for a unit whose number of
+    respondents is itself shown (at least the threshold). While a round is open, two downloads
+    a day apart differ by exactly the rows of the people who answered in between: with one
+    newcomer, their whole response (red team, 2026-12-07).
     """
+    return results.survey.status == SurveyStatus.CLOSED and _raw_export_granted(user, results, node_id)
+
+
+def raw_export_after_close(user: Any, results: SurveyResults, node_id: int) -> bool:
+    """Return whether ``user`` may export this unit's response-level data once its round has
+    closed, and it has not yet (the results page then says so)."""
+    return results.survey.status != SurveyStatus.CLOSED and _raw_export_granted(user, results, node_id)
+
+
+def _raw_export_granted(user: Any, results: SurveyResults, node_id: int) -> bool:
     return (
         results.survey.anonymity_mode == AnonymityMode.ANONYMOUS
         and can(user, Perm.RESULTS_EXPORT_RAW, results.tree.nodes[node_id].unit)

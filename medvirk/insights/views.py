@@ -95,6 +95,7 @@ def survey_results(request: HttpRequest, survey_id: int) -> HttpResponse:
         "national_every_minutes": every_minutes(),
         "threshold": results.policy.threshold,
         "can_export_raw": can_export_raw,
+        "raw_after_close": exports.raw_export_after_close(request.user, results, node_id),
         # Large XLSX and SPSS files are offered only in the background (CSV always streams).
         "raw_direct_large": can_export_raw and not exports.raw_direct_allowed(results, node_id, "xlsx"),
         "direct_max": exports.DIRECT_EXPORT_MAX_RESPONSES,

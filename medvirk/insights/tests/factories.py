@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from medvirk.accounts.demo import DemoData
+from medvirk.core.actors import SystemActor
 from medvirk.orgs.models import OrgUnit, ServiceArea
 from medvirk.surveys import services
 from medvirk.surveys.models import Channel, Survey, SurveyStatus, SurveyUnit
@@ -50,6 +51,12 @@ def make_survey(
         Survey.objects.filter(pk=survey.pk).update(anonymity_mode="anonymous")
         survey.refresh_from_db()
     return survey
+
+
+def close(survey: Survey) -> Survey:
+    """Close the round (response-level exports are made only of closed rounds)."""
+    actor = SystemActor("tests: the round's closing date has passed")
+    return services.survey_set_status(actor=actor, survey=survey, status=SurveyStatus.CLOSED)
 
 
 def answer(

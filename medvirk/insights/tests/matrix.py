@@ -10,7 +10,7 @@ from medvirk.surveys import services
 from medvirk.surveys.models import Survey, SurveyStatus
 from tests.matrix_support import EKS, ONCE, VIEW, Case, any_, api, in_, page, pk, staff, target_unit, uid
 
-from .factories import answer_many, kindergartens, make_survey
+from .factories import answer_many, close, kindergartens, make_survey
 
 RAW = {
     "admin": EKS,
@@ -32,6 +32,7 @@ def _survey(d: DemoData, t: str, *, answered: bool = False) -> Survey:
         units = [d.other_units["Torget barnehage"]] if foreign else kindergartens(d)
         for unit in units:
             answer_many(survey, unit, [5, 5, 6, 4, 3])
+        close(survey)  # response-level exports only of closed rounds
     return survey
 
 

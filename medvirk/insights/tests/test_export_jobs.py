@@ -20,7 +20,7 @@ from .. import exports
 from ..jobs import EXPORT_JOB
 from ..tables import SurveyResults
 from .conftest import DB_TASKS
-from .factories import answer, answer_many, make_survey
+from .factories import answer, answer_many, close, make_survey
 from .sav_files import read_sav
 
 pytestmark = pytest.mark.usefixtures("english_jobs")
@@ -32,7 +32,7 @@ def survey(demo: DemoData):
     sol = demo.units["Solsikken barnehage"]
     answer_many(s, sol, [3, 4, 5, 6, 6])
     answer(s, sol, overall=1, q_why='=HYPERLINK("http://x") eller ola@example.no')
-    return s
+    return close(s)
 
 
 def _sol(demo: DemoData) -> int:

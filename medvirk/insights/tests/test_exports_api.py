@@ -13,7 +13,7 @@ from medvirk.accounts.demo import DemoData
 from medvirk.core.csv_export import safe_cell
 from medvirk.core.models import AuditEvent
 
-from .factories import answer, answer_many, make_survey
+from .factories import answer, answer_many, close, make_survey
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def survey(demo: DemoData):
     sol = demo.units["Solsikken barnehage"]
     answer_many(s, sol, [1, 1, 5, 5, 5])  # with the answer below, each option chosen by three
     answer(s, sol, overall=1, q_why='=HYPERLINK("http://x") eller ola@example.no')
-    return s
+    return close(s)
 
 
 def _rows(response) -> list[list[str]]:
@@ -82,3 +82,29 @@ def test_api_summary_and_list(survey: Any, client_as: Any, demo: DemoData) -> No
     assert q["unit"]["top_box"]["estimate"] == pytest.approx(3 / 6)
     # Bydel Nord is a level above; it equals Solsikken here, so it is an aggregate comparison
     assert "Bydel Nord" in q["comparison"]
+
+
+def test_no_response_level_export_while_the_round_is_open(demo: DemoData, client_as: Any) -> None:
+    """Red team (2026-12-07): two downloads of an open round differ by the newcomers' rows.
+
+    The analyst downloaded Solsikken's responses, saw a parent answer at the kiosk, downloaded
+    again: the one new row was that parent's whole response (answers, background, language).
+    Response-level data now comes only from a closed round, which never opens again.
+    """
+    s = make_survey(demo, anonymous=True)
+    sol = demo.units["Solsikken barnehage"]
+    answer_many(s, sol, [4, 4, 5, 5, 6, 6])
+    analyst = client_as("analytiker")
+    urls = (
+        f"/results/{s.pk}/responses/?unit={sol.pk}",
+        f"/api/v1/results/surveys/{s.pk}/responses?unit_id={sol.pk}",
+    )
+    assert [analyst.get(url).status_code for url in urls] == [404, 404]
+    prepare = analyst.post(f"/results/{s.pk}/responses/prepare/?unit={sol.pk}", {"format": "csv"})
+    assert prepare.status_code == 404
+    page = analyst.get(f"/results/{s.pk}/?unit={sol.pk}").content.decode()
+    assert "format=sav" not in page and "når undersøkelsen er stengt" in page  # bokmål, the default
+    close(s)
+    assert [analyst.get(url).status_code for url in urls] == [200, 200]
+    page = analyst.get(f"/results/{s.pk}/?unit={sol.pk}").content.decode()
+    assert "format=sav" in page and "når undersøkelsen er stengt" not in page

@@ -30,7 +30,7 @@ from tests.sample_survey import sample_definition
 from .. import exports, selectors
 from ..tables import SurveyResults, node_key
 from . import factories
-from .factories import answer, make_survey
+from .factories import answer, close, make_survey
 
 TEXTS = [
     '=HYPERLINK("http://x") eller ola@example.no',
@@ -147,7 +147,7 @@ def survey(demo: DemoData):
     # A number below zero (no question here allows one, but a scale may): guarded as text.
     visits = SurveyQuestion.objects.get(survey=s, key="q_visits")
     Answer.objects.filter(question=visits, value_num=7).update(value_num=-7)
-    return s
+    return close(s)
 
 
 def _export(user: Any, survey: Any, node_id: int) -> tuple[list[list[Any]], bytes]:

@@ -18,7 +18,7 @@ from ..exports import raw_rows
 from ..savfile import Variable
 from ..spss import sav_columns, spss_name, write_sav
 from ..tables import SurveyResults
-from .factories import answer, answer_many, make_survey
+from .factories import answer, answer_many, close, make_survey
 from .sav_files import read_sav
 from .sav_reference import write_reference
 
@@ -43,7 +43,7 @@ def survey(demo: DemoData):
     answer_many(s, sol, [3, 4, 5, 6], q_used=("a", "c"), q_visits=12, q_m_staff=6)
     answer(s, sol, overall=DONT_KNOW, q_channel="friends", q_nps=9)
     answer(s, sol, overall=1, q_why="Ring meg på 912 34 567 eller ola@example.no")
-    return s
+    return close(s)
 
 
 def test_spss_name_is_valid_unique_and_short() -> None:

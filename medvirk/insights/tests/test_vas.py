@@ -14,7 +14,7 @@ from tests.sample_survey import with_line
 from .. import exports
 from ..tables import SurveyResults
 from . import factories
-from .factories import answer, make_survey
+from .factories import answer, close, make_survey
 from .sav_files import read_sav
 
 VALUES = [0.5, 2.5, 3.0, 7.3, 10.0]
@@ -70,6 +70,7 @@ def test_small_groups_are_suppressed_like_number_questions(
 
 def test_response_level_csv_and_spss_carry_the_point(survey: Any, client_as: Any, demo: DemoData) -> None:
     sol = demo.units["Solsikken barnehage"]
+    close(survey)
     rows = list(exports.raw_rows(demo.users["analytiker"], SurveyResults(survey), sol.pk))
     column = rows[0].index("q_pain")
     assert sorted(float(r[column]) for r in rows[1:]) == VALUES
