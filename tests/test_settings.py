@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
 
 from config.settings.base import VAR_DIR, database_from_url
 from tests.commands import manage
@@ -52,6 +53,14 @@ def test_a_wrong_database_url_is_refused_in_words(url: str) -> None:
 def test_an_empty_database_url_is_the_sqlite_file() -> None:
     assert database_from_url(" ", conn_max_age=0)["NAME"] == str(VAR_DIR / "medvirk.sqlite3")
     assert database_from_url("postgres://m@db/m", conn_max_age=0)["ENGINE"] == "django.db.backends.postgresql"
+
+
+def test_manage_py_test_points_to_pytest(capsys: pytest.CaptureFixture[str]) -> None:
+    """Django's runner found none of the pytest tests and said "Ran 0 tests … OK"."""
+    with pytest.raises(SystemExit) as exited:
+        call_command("test")
+    assert exited.value.code == 1
+    assert "run with pytest" in capsys.readouterr().err
 
 
 def test_security_headers_on_every_page(client, db) -> None:  # the login page lists single sign-ons

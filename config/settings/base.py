@@ -141,6 +141,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DB_PREPARED_STATEMENTS = os.environ.get("DB_PREPARED", "1") != "0"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+TEST_RUNNER = "config.testrunner.UsePytest"  # manage.py test says to use pytest (bin/test)
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "site:dashboard"
