@@ -282,3 +282,22 @@ def test_a_request_is_matched_from_its_page(english: Any, base: ChoiceDemo) -> N
     request = OnlineRequest.objects.get(pk=request.pk)
     assert request.status == "matched"
     assert client.assignments.get().provider == base.providers[PRIVATE_A]
+
+
+def test_the_switch_form_asks_for_the_day_the_client_asked_not_a_wished_date() -> None:
+    """The notice runs from the day the client asked; "Ønsket dato" read as the wished start, which
+    is the next field."""
+    from django.utils import translation
+
+    from medvirk.choice.forms import SwitchForm
+
+    for language, asked, wished in (
+        ("nb", "Dagen brukeren ba om byttet", "Ønsket oppstart (valgfritt)"),
+        ("nn", "Dagen brukaren bad om bytet", "Ønskt oppstart (valfritt)"),
+    ):
+        with translation.override(language):
+            form = SwitchForm(providers=[])
+            assert (str(form.fields["requested_on"].label), str(form.fields["wished_on"].label)) == (
+                asked,
+                wished,
+            )

@@ -126,6 +126,7 @@ def test_quota_page_suggests_and_saves(panel: Panel, client_as: Any) -> None:
     page = client.get(f"/panels/{panel.pk}/quotas/?suggest=1").content.decode()
     assert "follows the pool" in page
     assert ">Female: fewest seats</label>" in page and ">Female: most seats</label>" in page
+    assert '<th scope="col">Fewest seats</th><th scope="col">Most seats</th>' in page  # not "Min", "Max"
     response = client.post(
         f"/panels/{panel.pk}/quotas/",
         {"gender__female__min": "3", "gender__female__max": "8", "gender__male__min": "2"},
@@ -136,6 +137,10 @@ def test_quota_page_suggests_and_saves(panel: Panel, client_as: Any) -> None:
     assert rows[("gender", "male")] == (2, 12)
     assert rows[("gender", "prefer_not_to_say")] == (0, 12)
     assert not any(f == "age_band" for f, _v in rows)
+    # The panel's page says the seats in words ("Min"/"Max" before), a list that stacks on a phone.
+    detail = client.get(f"/panels/{panel.pk}/").content.decode()
+    assert '<td role="cell" data-label="Most seats">8</td>' in detail
+    assert ">Min<" not in detail and ">Max<" not in detail
     bad = client.post(f"/panels/{panel.pk}/quotas/", {"gender__female__min": "5", "gender__female__max": "2"})
     assert bad.status_code == 200 and "minimum" in bad.content.decode()
 
