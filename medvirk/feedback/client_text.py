@@ -23,6 +23,8 @@ KEYS = (
     "nothing",
     "higher_better",
     "lower_better",
+    "score_change",
+    "score_once",
 )
 
 TEXTS: dict[str, tuple[str, ...]] = {
@@ -40,6 +42,8 @@ TEXTS: dict[str, tuple[str, ...]] = {
         "Det er ikke mer å svare på for denne samtalen.",
         "Høyere er bedre",
         "Lavere er bedre",
+        "Poengene dine gikk fra {first} i den første samtalen til {last} nå.",
+        "Poengene dine denne gangen: {score}.",
     ),
     "nn": (
         "Tilbakemeldinga di",
@@ -55,6 +59,8 @@ TEXTS: dict[str, tuple[str, ...]] = {
         "Det er ikkje meir å svare på for denne samtalen.",
         "Høgare er betre",
         "Lågare er betre",
+        "Poenga dine gjekk frå {first} i den første samtalen til {last} no.",
+        "Poenga dine denne gongen: {score}.",
     ),
     "en": (
         "Your feedback",
@@ -70,6 +76,8 @@ TEXTS: dict[str, tuple[str, ...]] = {
         "There is nothing more to answer for this session.",
         "Higher is better",
         "Lower is better",
+        "Your score went from {first} at the first session to {last} now.",
+        "Your score this time: {score}.",
     ),
     "ar": (
         "ملاحظاتك",
@@ -85,6 +93,8 @@ TEXTS: dict[str, tuple[str, ...]] = {
         "لا يوجد شيء آخر للإجابة عليه في هذه الجلسة.",
         "الأعلى أفضل",
         "الأقل أفضل",
+        "انتقلت نقاطك من {first} في الجلسة الأولى إلى {last} الآن.",
+        "نقاطك هذه المرة: {score}.",
     ),
     "pl": (
         "Twoja opinia",
@@ -100,6 +110,8 @@ TEXTS: dict[str, tuple[str, ...]] = {
         "Na tym spotkaniu nie ma już nic do odpowiedzenia.",
         "Więcej znaczy lepiej",
         "Mniej znaczy lepiej",
+        "Twój wynik zmienił się z {first} na pierwszym spotkaniu na {last} teraz.",
+        "Twój wynik tym razem: {score}.",
     ),
     "uk": (
         "Ваш відгук",
@@ -115,6 +127,8 @@ TEXTS: dict[str, tuple[str, ...]] = {
         "На цій зустрічі більше нічого відповідати.",
         "Більше — краще",
         "Менше — краще",
+        "Ваш результат змінився з {first} на першій зустрічі до {last} зараз.",
+        "Ваш результат цього разу: {score}.",
     ),
     "es": (
         "Tu opinión",
@@ -130,6 +144,8 @@ TEXTS: dict[str, tuple[str, ...]] = {
         "No hay nada más que responder en esta sesión.",
         "Más alto es mejor",
         "Más bajo es mejor",
+        "Su puntuación pasó de {first} en la primera sesión a {last} ahora.",
+        "Su puntuación esta vez: {score}.",
     ),
     "de": (
         "Ihre Rückmeldung",
@@ -145,6 +161,8 @@ TEXTS: dict[str, tuple[str, ...]] = {
         "Für dieses Gespräch gibt es nichts mehr zu beantworten.",
         "Höher ist besser",
         "Niedriger ist besser",
+        "Ihr Wert ging von {first} im ersten Gespräch auf {last} jetzt.",
+        "Ihr Wert diesmal: {score}.",
     ),
     "fr": (
         "Votre retour",
@@ -160,6 +178,8 @@ TEXTS: dict[str, tuple[str, ...]] = {
         "Il n'y a plus rien à répondre pour cette séance.",
         "Plus haut, c'est mieux",
         "Plus bas, c'est mieux",
+        "Votre score est passé de {first} lors de la première séance à {last} maintenant.",
+        "Votre score cette fois : {score}.",
     ),
     "ru": (
         "Ваш отзыв",
@@ -175,6 +195,8 @@ TEXTS: dict[str, tuple[str, ...]] = {
         "На этой встрече больше не на что отвечать.",
         "Чем выше, тем лучше",
         "Чем ниже, тем лучше",
+        "Ваш результат изменился с {first} на первой встрече до {last} сейчас.",
+        "Ваш результат в этот раз: {score}.",
     ),
     "lt": (
         "Jūsų atsiliepimas",
@@ -190,6 +212,8 @@ TEXTS: dict[str, tuple[str, ...]] = {
         "Šiame susitikime daugiau nėra į ką atsakyti.",
         "Kuo daugiau, tuo geriau",
         "Kuo mažiau, tuo geriau",
+        "Jūsų balai pasikeitė nuo {first} per pirmąjį susitikimą iki {last} dabar.",
+        "Jūsų balai šį kartą: {score}.",
     ),
     "fa": (
         "بازخورد شما",
@@ -205,6 +229,8 @@ TEXTS: dict[str, tuple[str, ...]] = {
         "برای این جلسه چیز دیگری برای پاسخ دادن نیست.",
         "بیشتر بهتر است",
         "کمتر بهتر است",
+        "امتیاز شما از {first} در جلسه اول به {last} در حال حاضر رسید.",
+        "امتیاز شما این بار: {score}.",
     ),
     "ur": (
         "آپ کی رائے",
@@ -220,6 +246,8 @@ TEXTS: dict[str, tuple[str, ...]] = {
         "اس ملاقات کے لیے مزید کچھ جواب دینے کو نہیں ہے۔",
         "زیادہ بہتر ہے",
         "کم بہتر ہے",
+        "آپ کا اسکور پہلی ملاقات میں {first} سے اب {last} ہو گیا ہے۔",
+        "اس بار آپ کا اسکور: {score}۔",
     ),
 }
 

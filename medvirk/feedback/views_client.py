@@ -88,10 +88,21 @@ def _own_history(link: Any, lang: str) -> dict[str, Any]:
     view.band_scores = {}
     view.collateral = {}
     own = link.rater.kind == "client"
+    table = charts.table(view) if own else []
     return {
         "graph": charts.graph(view, "client-graph") if own else None,
-        "table": charts.table(view) if own else [],
+        "table": table,
+        "score_words": _score_words([row.score for row in table if row.score], ClientTexts(lang)),
         "goals": view.goals if own else [],
         "direction": view.direction,
         "cutoff": view.cutoff,
     }
+
+
+def _score_words(scores: list[str], t: ClientTexts) -> str:
+    """Say the client's scores in words before the graph: from the first session's to the latest."""
+    if not scores:
+        return ""
+    if len(scores) == 1:
+        return t.score_once.format(score=scores[0])
+    return t.score_change.format(first=scores[0], last=scores[-1])

@@ -51,6 +51,7 @@ def test_client_answers_in_arabic_and_sees_their_graph(fb: Feedback) -> None:
     done = client.get(f"/k/{token}/").content.decode()
     assert "شكرًا! تم حفظ إجاباتك." in done
     assert "<svg" in done and "أهدافك" in done
+    assert "نقاطك هذه المرة: 18." in done  # the score in words before the graph
     assert not client.cookies  # no cookie on the client's pages
 
 
@@ -87,3 +88,16 @@ def test_paper_keying_uses_the_same_questions(fb: Feedback) -> None:
     assert response.status_code == 302, response.content[:800]
     rating = Rating.objects.get(session__episode=episode, instrument=fb.outcome)
     assert rating.score == 27 and rating.mode == "paper"
+
+
+def test_the_clients_scores_are_said_in_words_in_every_language() -> None:
+    from medvirk.feedback.client_text import KEYS, TEXTS, ClientTexts
+    from medvirk.feedback.views_client import _score_words
+
+    assert all(len(texts) == len(KEYS) for texts in TEXTS.values())
+    said = _score_words(["21", "9"], ClientTexts("nb"))
+    assert said == "Poengene dine gikk fra 21 i den første samtalen til 9 nå."
+    for lang in TEXTS:
+        t = ClientTexts(lang)
+        assert "21" in _score_words(["21", "9"], t) and "{" not in _score_words(["9"], t), lang
+    assert _score_words([], ClientTexts("nb")) == ""
