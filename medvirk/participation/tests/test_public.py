@@ -54,7 +54,7 @@ def test_public_page_shows_only_published_items(items: dict[str, Any]) -> None:
         assert "Synlig funn om mat" in html and "Synlig tiltak: ny meny" in html
         assert "Tiltak uten publisert funn" in html
         assert "Åpent brukermøte" in html
-        assert "Pågår, 30 %" in html and "Gjennomført" in html  # status, with its date
+        assert "Pågår, 30\u00a0%" in html and "Gjennomført" in html  # status, with its date; "%" never alone
         assert "oppdatert" in html
         for secret in [
             "Hemmelig funn",
