@@ -228,10 +228,11 @@ API_DESCRIPTION = """\
 JSON API for Medvirk's staff, and a few public operations under `/api/v1/public/` that need no login.
 
 **Authentication.** Send a personal API token: `Authorization: Bearer mvk_…`. A staff user creates
-one under *Administration → API tokens* (`/accounts/tokens/`); it is shown once, acts with that
-user's roles (so it sees and changes what the user may in the pages) and is revoked on the same
-page. A script running in a logged-in browser may use the session cookie instead; its writes need
-the CSRF token in the `X-CSRFToken` header.
+one under *Administration → API tokens* (*Administrasjon → API-nøkler*, nynorsk *API-nøklar*,
+`/accounts/tokens/`); it is shown once, acts with that user's roles (so it sees and changes what
+the user may in the pages) and is revoked on the same page. A script running in a logged-in
+browser may use the session cookie instead; its writes need the CSRF token in the `X-CSRFToken`
+header.
 
 **Errors.** Every error answers `{"error": {"code", "message", ...}}` (the `Error` schema): `code`
 for programs, `message` in words in the request's language (`Accept-Language`: nb, nn or en).
