@@ -142,11 +142,15 @@ def assert_words_whole(page: Any, width: int = 320, selector: str = "h1, h2, h3"
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
-def assert_charts_readable(page: Any, min_px: float = 12, widths: tuple[int, ...] = (320, 1280)) -> None:
-    """Fail if a shown chart's text is drawn smaller than ``min_px`` CSS pixels at any of ``widths``.
+def assert_charts_readable(
+    page: Any, min_px: float = 12, widths: tuple[int, ...] = (320, 540, 1280), max_px: float = 24
+) -> None:
+    """Fail if a shown chart's text is drawn smaller than ``min_px`` or larger than ``max_px`` CSS
+    pixels at any of ``widths``.
 
     An SVG scales its text with its width, so text that is fine on a PC can shrink to a few
-    pixels on a phone (the charts' narrow layouts exist for that; see ``insights/charts.py``).
+    pixels on a phone (the charts' narrow layouts exist for that; see ``insights/charts.py``),
+    and a chart stretched over a wide page draws its labels twice the page's text size.
     """
     for width in widths:
         page.set_viewport_size({"width": width, "height": 800})
@@ -159,6 +163,8 @@ def assert_charts_readable(page: Any, min_px: float = 12, widths: tuple[int, ...
         assert sizes, f"{page.url} shows no chart at {width}px"
         small = [(text, round(px, 1)) for text, px in sizes if px < min_px]
         assert not small, f"{page.url} at {width}px draws chart text below {min_px}px: {small[:5]}"
+        large = [(text, round(px, 1)) for text, px in sizes if px > max_px]
+        assert not large, f"{page.url} at {width}px draws chart text above {max_px}px: {large[:5]}"
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
