@@ -16,10 +16,12 @@ from .models import Activity, ActivityKind, CycleCheck
 # The checklist items in the order of the year, with the day each is due (month, day) and its label.
 # A unit that has not done an item by then is behind schedule, and its leaders are reminded.
 CYCLE_ITEMS: tuple[tuple[str, tuple[int, int], object], ...] = (
-    ("minorities_mapped", (3, 31), _("who can voice minorities' views is mapped")),
-    ("council_met", (6, 30), _("the user council has met")),
-    ("survey_run", (10, 31), _("the user survey has run")),
-    ("report_published", (12, 1), _("the participation report is published")),
+    # Each item as a step to take ("map …"): the overview says it as the next step and reminders
+    # list it as past due; "… is mapped" read as done next to "29 of 29 units not yet".
+    ("minorities_mapped", (3, 31), _("map who can voice minorities' views")),
+    ("council_met", (6, 30), _("hold a meeting of the user council")),
+    ("survey_run", (10, 31), _("run the user survey")),
+    ("report_published", (12, 1), _("publish the participation report")),
 )
 
 

@@ -14,6 +14,7 @@ from medvirk.insights.tests.factories import answer_many, make_survey
 from medvirk.participation.models import CycleCheck, Measure, MeasureStatus
 from medvirk.partners.models import Proposal, ProposalStatus
 from medvirk.surveys.models import Survey, SurveyStatus, SurveyUnit
+from tests.page_text import visible_text
 
 TODAY = timezone.localdate()
 
@@ -77,12 +78,16 @@ def test_panel_to_draw_appears_until_drawn_or_closed(client_as: Any, demo: Any) 
 def test_yearly_cycle_next_step_until_every_item_is_done(client_as: Any, demo: Any) -> None:
     unit = demo.units["Solsikken barnehage"]
     page = home(client_as, "leder.solsikken")
-    assert 'id="todo-cycle"' in page and "kartlagt" in page  # the first item of the year
+    assert 'id="todo-cycle"' in page and "Kartlegg hvem" in page  # the first item of the year
+    # Said as a step to take, not as if it were done ("Det er kartlagt …", then "1 of 1 unit not yet").
+    assert "Neste steg i årshjulet:\nKartlegg hvem som kan få fram synspunktene til minoriteter\n" in (
+        visible_text(page)
+    )
     CycleCheck.objects.create(
         municipality=demo.municipality, unit=unit, year=TODAY.year, minorities_mapped=True, council_met=True
     )
     page = home(client_as, "leder.solsikken")
-    assert 'id="todo-cycle"' in page and "kartlagt" not in page
+    assert 'id="todo-cycle"' in page and "Kartlegg hvem" not in page
     CycleCheck.objects.filter(unit=unit).update(report_published=True)
     if not Survey.objects.filter(survey_units__unit=unit, created_on__year=TODAY.year).exists():
         make_survey(demo, units=[unit])

@@ -285,6 +285,10 @@ def test_survey_page_says_what_each_question_file_is_for(client_as: Any, demo: A
     )
     assert "Last ned spørsmålene som regneark\n– for Excel, KoboToolbox eller ODK (formatet XLSForm)" in text
     assert "JSON" not in text  # the links were "JSON · XLSForm", names of formats only
+    listed = visible_text(client_as("leder.solsikken").get("/surveys/").content.decode())
+    assert (
+        "Importer en undersøkelse fra en fil" in listed and "JSON" not in listed
+    )  # the import page explains
 
 
 def test_import_preview_then_confirm_creates_the_survey(english: Any, demo: Any) -> None:
