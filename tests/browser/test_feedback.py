@@ -73,6 +73,9 @@ def test_practitioner_and_client_in_arabic_on_a_phone(page: Any, browser: Any) -
     client.wait_for_load_state()
     assert "شكرًا" in client.content()
     assert client.locator("svg.mv-graph").count() == 1
+    client.set_viewport_size({"width": 320, "height": 740})  # assert_fits_width left it at 1280
+    first = client.locator("svg.mv-graph circle").first.bounding_box()
+    assert first is not None and 0 <= first["x"] <= 320, first  # the region opens at the first session
     assert_charts_readable(client, widths=(320,))  # the client's own graph is legible on the phone
     assert_accessible(client)
     assert_fits_width(client, 320)
