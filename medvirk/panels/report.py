@@ -5,11 +5,42 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.template.defaultfilters import floatformat
+from django.utils.translation import gettext as _
 
 from medvirk.core.bars import Bar, BarChart, bar_chart
 
 from .choices import FEATURES, feature_choices, value_label
 from .models import SelectionRun, Volunteer
+
+
+def _percent(chance: float | None) -> str:
+    return "–" if chance is None else f"{floatformat(chance * 100, -1)} %"
+
+
+def chance_words(chance: float | None) -> str:
+    """Say a chance of being drawn in words before the number: "1 in 10 (10 %)", "about 1 in 12
+    (8.6 %)", "about 7 in 10 (72.5 %)"; "–" where none was computed.
+
+    A probability as a decimal ("0.100") is a statistician's notation; "1 in N" is how the
+    coordinator and the volunteers say it. "About" where the fraction is rounded: the percent
+    (to one decimal) is the exact figure.
+    """
+    if chance is None:
+        return "–"
+    percent = floatformat(chance * 100, -1)
+    if chance <= 0:
+        return _("no chance (0 %)")
+    if chance >= 1:
+        return _("certain (100 %)")
+    if chance <= 0.5:
+        n = round(1 / chance)
+        if abs(chance - 1 / n) < 0.0005:
+            return _("1 in %(n)s (%(percent)s %%)") % {"n": n, "percent": percent}
+        return _("about 1 in %(n)s (%(percent)s %%)") % {"n": n, "percent": percent}
+    tenths = round(chance * 10)
+    if abs(chance - tenths / 10) < 0.0005:
+        return _("%(n)s in 10 (%(percent)s %%)") % {"n": tenths, "percent": percent}
+    return _("about %(n)s in 10 (%(percent)s %%)") % {"n": tenths, "percent": percent}
 
 
 @dataclass(frozen=True)
@@ -23,6 +54,10 @@ class GroupRow:
     quota_min: int
     quota_max: int
 
+    @property
+    def chance_text(self) -> str:
+        return chance_words(self.chance)
+
 
 @dataclass
 class GroupTable:
@@ -33,7 +68,9 @@ class GroupTable:
     @property
     def chart(self) -> BarChart:
         """Return the chance of each group's members as a bar chart (a bar's full length: certain)."""
-        bars = [Bar(r.label, r.chance or 0.0, floatformat(r.chance, 3)) for r in self.rows]
+        # The bars say the percent only: "1 in 12" beside a long bar would run past the chart's edge;
+        # the table under the chart says each chance in words.
+        bars = [Bar(r.label, r.chance or 0.0, _percent(r.chance)) for r in self.rows]
         return bar_chart(f"g-{self.key}", {"": bars})
 
 
@@ -44,6 +81,10 @@ class PersonRow:
     chance: float | None
     drawn: bool
 
+    @property
+    def chance_text(self) -> str:
+        return chance_words(self.chance)
+
 
 @dataclass
 class Report:
@@ -53,6 +94,15 @@ class Report:
     minimum: float | None
     maximum: float | None
     equal_share: float  # seats / pool: the chance everyone would have without quotas
+
+    @property
+    def chances_text(self) -> dict[str, str]:
+        """The lowest, highest and no-quota chances in words (``chance_words``)."""
+        return {
+            "minimum": chance_words(self.minimum),
+            "maximum": chance_words(self.maximum),
+            "equal_share": chance_words(self.equal_share),
+        }
 
 
 def build_report(run: SelectionRun) -> Report:

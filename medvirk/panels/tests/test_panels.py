@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from medvirk.analysis.selection import draw_panel, find_leximin, panel_violations
 from medvirk.core.actors import SystemActor
@@ -13,6 +15,7 @@ from medvirk.panels import selection, services
 from medvirk.panels.choices import FEATURES, PanelMethod, PanelStatus, feature_choices, value_label
 from medvirk.panels.demo import seed_panels_demo, seed_volunteers
 from medvirk.panels.models import MemberStatus, Panel, SelectionRun
+from medvirk.panels.report import chance_words
 
 pytestmark = pytest.mark.django_db
 
@@ -152,7 +155,16 @@ def test_pages_per_role(panel: Panel, client_as: Any) -> None:
         for url in ("/panels/", "/panels/volunteers/", f"/panels/{panel.pk}/", f"/panels/{panel.pk}/report/"):
             assert client.get(url).status_code == 200, (actor, url)
     report = client_as("koordinator").get(f"/panels/{panel.pk}/report/").content.decode()
-    assert "exactly this panel" in report and "<svg" in report and "12" in report
+    assert "exactly this panel" in report
+    assert "<svg" in report
+    # Chances in words before the number, in the lists, the tables and the charts' bars, not "0,100".
+    run = panel.runs.latest("created_at")
+    share = panel.size / run.pool_size
+    assert re.search(
+        r"Chance if there were no quotas \(seats ÷ pool\): (about )?1 in \d+ \(\d+(\.\d)? %\)", report
+    )
+    assert f"{share:.3f}" not in report
+    assert not re.search(r">0\.\d{3}<", report)
     for actor in ("analytiker", "leder.solsikken", "lesetilgang", "provestad.admin"):
         assert client_as(actor).get(f"/panels/{panel.pk}/").status_code == 404
         assert client_as(actor).get("/panels/volunteers/").status_code in (200, 404)
@@ -198,3 +210,21 @@ def test_api_create_check_select_report(demo: Any, client_as: Any) -> None:
         content_type="application/json",
     )
     assert bad.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("chance", "language", "words"),
+    [
+        (0.1, "nb", "1 av 10 (10 %)"),
+        (12 / 140, "nb", "omtrent 1 av 12 (8,6 %)"),
+        (0.5, "nn", "1 av 2 (50 %)"),
+        (0.725, "nn", "om lag 7 av 10 (72,5 %)"),
+        (0.7, "en", "7 in 10 (70 %)"),
+        (1.0, "nb", "helt sikkert (100 %)"),
+        (0.0, "nb", "ingen sjanse (0 %)"),
+        (None, "nb", "–"),
+    ],
+)
+def test_a_chance_is_said_in_words_before_the_number(chance: float | None, language: str, words: str) -> None:
+    with translation.override(language):
+        assert chance_words(chance) == words
