@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Body, Router, Schema
+from ninja import Body, Field, Router, Schema
 from ninja.responses import Status
 
 from medvirk.accounts.access import access_unit_by_id
@@ -21,8 +21,10 @@ from medvirk.surveys.selectors import (
     MAX_LOCAL_QUESTIONS,
     access_survey_by_id,
     access_survey_unit,
+    answers_threshold,
     list_templates,
     load_template,
+    shown_response_count,
     submission_target,
     survey_units_for,
     surveys_for,
@@ -76,7 +78,11 @@ class SurveyUnitOut(Schema):
     unit_name: str
     link_key: str
     user_count: int | None
-    responses_complete: int
+    responses_complete: int | None = Field(
+        description="Complete answers from the unit: null while there are fewer than"
+        " anonymity_threshold (but some), as on the survey's page"
+    )
+    anonymity_threshold: int
 
 
 class CountIn(Schema):
@@ -198,6 +204,7 @@ def set_status(request: StaffRequest, survey_id: int, payload: StatusIn) -> dict
 def list_survey_units(request: HttpRequest, survey_id: int) -> list[dict[str, Any]]:
     """List the survey's units the caller distributes in, with links and response counts."""
     survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DISTRIBUTE)
+    threshold = answers_threshold(survey)
     return [
         {
             "id": su.pk,
@@ -205,7 +212,8 @@ def list_survey_units(request: HttpRequest, survey_id: int) -> list[dict[str, An
             "unit_name": su.unit.name,
             "link_key": su.link_key,
             "user_count": su.user_count,
-            "responses_complete": su.responses_complete,
+            "responses_complete": shown_response_count(su.responses_complete, threshold),
+            "anonymity_threshold": threshold,
         }
         for su in survey_units_for(request.user, survey)
     ]
@@ -264,13 +272,15 @@ def set_user_count(
         count=payload.user_count,
     )
     count = survey_units_for(request.user, survey).get(pk=su.pk).responses_complete
+    threshold = answers_threshold(survey)
     return {
         "id": su.pk,
         "unit_id": su.unit_id,
         "unit_name": su.unit.name,
         "link_key": su.link_key,
         "user_count": su.user_count,
-        "responses_complete": count,
+        "responses_complete": shown_response_count(count, threshold),
+        "anonymity_threshold": threshold,
     }
 
 

@@ -15,6 +15,7 @@ from django.http import Http404
 
 from medvirk.accounts.access import can, municipality_id_of, row_or_404, scope_q
 from medvirk.accounts.permissions import Perm
+from medvirk.analysis.suppression import DEFAULT_THRESHOLD
 
 from .answering.answer_store import submission_target
 from .answering.preview_data import preview_data
@@ -42,6 +43,7 @@ __all__ = [
     "Problem",
     "access_survey_by_id",
     "access_survey_unit",
+    "answers_threshold",
     "definition_for_unit",
     "definition_from_json",
     "definition_to_xlsform",
@@ -54,6 +56,7 @@ __all__ = [
     "read_survey_document",
     "read_survey_file",
     "read_survey_upload",
+    "shown_response_count",
     "submission_target",
     "suggested_dates",
     "survey_check",
@@ -112,6 +115,23 @@ def survey_units_for(
         .select_related("unit")
         .annotate(responses_complete=Coalesce(Subquery(complete, output_field=IntegerField()), 0))
     )
+
+
+def answers_threshold(survey: Survey) -> int:
+    """The survey's anonymity threshold as the results use it (never below the default)."""
+    return max(DEFAULT_THRESHOLD, survey.threshold)
+
+
+def shown_response_count(complete: int, threshold: int) -> int | None:
+    """A unit's number of complete answers as those who distribute the survey see it (its page and
+    the API): the number from the anonymity threshold up, and 0; ``None`` ("fewer than the
+    threshold") from 1 below it.
+
+    The results show no unit with fewer answers than the threshold; a live count of 1–4 beside
+    them would say how many answered there and, read again, when each one did (the red team read a
+    newcomer's answer that way). Distributors still see whether anyone has answered yet.
+    """
+    return complete if complete == 0 or complete >= threshold else None
 
 
 def access_survey_unit(

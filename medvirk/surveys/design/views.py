@@ -24,7 +24,14 @@ from medvirk.core.views import service_done, staff_view
 from medvirk.orgs.models import OrgUnit, ServiceArea
 
 from ..models import SurveyStatus
-from ..selectors import access_survey_by_id, access_survey_unit, survey_units_for, surveys_for
+from ..selectors import (
+    access_survey_by_id,
+    access_survey_unit,
+    answers_threshold,
+    shown_response_count,
+    survey_units_for,
+    surveys_for,
+)
 from . import builder, local, local_services, services
 from .bank import list_templates, load_template
 from .builder_services import survey_build
@@ -183,10 +190,15 @@ def survey_detail(request: HttpRequest, survey_id: int) -> HttpResponse:
     survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DISTRIBUTE)
     definition = parse_definition(survey.definition)
     missing = {lang: len(places) for lang, places in missing_translations(definition).items()}
+    threshold = answers_threshold(survey)
     context = {
         "survey": survey,
         "title": display_title(survey.title),
-        "units": survey_units_for(request.user, survey),
+        "threshold": threshold,
+        "units": [
+            (su, shown_response_count(su.responses_complete, threshold))
+            for su in survey_units_for(request.user, survey)
+        ],
         "can_design": can(request.user, Perm.SURVEY_DESIGN, survey.owner_unit),
         "missing": missing,
         "accepting": services.survey_is_accepting(survey),

@@ -9,7 +9,8 @@ from django.test import Client
 
 from medvirk.accounts.demo import DemoData
 from medvirk.surveys.models import Response, SurveyUnit
-from tests.sample_survey import sample_definition
+from tests.sample_survey import COMPLETE_ANSWERS, sample_definition
+from tests.survey_rounds import open_round, submit
 
 
 def post(client: Client, url: str, body: Any) -> Any:
@@ -108,3 +109,31 @@ def test_a_round_that_closed_with_answers_is_never_opened_again(client_as: Any, 
     assert 'value="open"' not in analyst.get(f"/surveys/{survey.pk}/check/").content.decode()
     # A round closed before anyone answered may still open (closed by mistake).
     assert post(analyst, f"/api/v1/surveys/{empty.pk}/status", {"status": "open"}).status_code == 200
+
+
+def test_distributors_see_no_count_of_answers_below_the_anonymity_threshold(
+    client_as: Any, demo: DemoData
+) -> None:
+    """The survey's page and its units in the API say "fewer than 5" for 1–4 complete answers (red
+    team: a live 3 → 4 told a leader how many answered and when), the number from 5 up and at 0."""
+    su = open_round(demo, sample_definition(), "2026")
+    staff = client_as("analytiker")
+
+    def shown() -> tuple[str, Any]:
+        page = staff.get(f"/surveys/{su.survey_id}/").content.decode()
+        (unit,) = staff.get(f"/api/v1/surveys/{su.survey_id}/units").json()
+        return page, unit
+
+    page, unit = shown()
+    assert (unit["responses_complete"], unit["anonymity_threshold"]) == (0, 5)
+    for i in range(4):
+        submit(su, COMPLETE_ANSWERS, f"k{i}")
+        page, unit = shown()
+        assert unit["responses_complete"] is None
+        assert "<td>færre enn 5</td>" in page
+        assert f"<td>{i + 1}</td>" not in page
+    submit(su, COMPLETE_ANSWERS, "k4")
+    page, unit = shown()
+    assert unit["responses_complete"] == 5
+    assert "<td>5</td>" in page
+    assert "færre enn" not in page
