@@ -59,7 +59,7 @@ def test_a_heading_stands_above_its_group_of_bars() -> None:
 
 def test_the_page_draws_both_layouts_with_one_description() -> None:
     html = render_to_string("core/_bars.html", {"chart": bar_chart("g-gender", PLAIN), "title": "Sjanse"})
-    assert re.findall(r'class="mv-chart mv-chart--(\w+)"', html) == ["wide", "narrow"]
+    assert re.findall(r'class="mv-chart mv-bars mv-chart--(\w+)"', html) == ["wide", "narrow"]
     assert re.findall(r'<title id="([\w-]+)">Sjanse</title>', html) == [
         "g-gender-wide-title",
         "g-gender-narrow-title",
