@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 def test_background_export_from_the_results_page(page: Any, settings: Any, tmp_path: Any) -> None:
     from medvirk.accounts.demo import load_demo
     from medvirk.insights.tables import clear_cache
-    from medvirk.insights.tests.factories import answer_many, make_survey
+    from medvirk.insights.tests.factories import answer_many, close, make_survey
 
     settings.MEDIA_ROOT = tmp_path
     clear_cache()  # rolled-back tests can reuse survey ids
@@ -23,6 +23,7 @@ def test_background_export_from_the_results_page(page: Any, settings: Any, tmp_p
     survey = make_survey(demo, anonymous=True)
     sol = demo.units["Solsikken barnehage"].pk
     answer_many(survey, demo.units["Solsikken barnehage"], [3, 4, 5, 5, 6, 6])
+    close(survey)  # response-level files only of closed rounds (b6716c9)
     login(page, "analytiker")
     page.goto(page.base_url + f"/results/{survey.pk}/?unit={sol}")
     page.select_option("#id_raw_format", value="xlsx")
