@@ -75,7 +75,7 @@ class Command(BaseCommand):
                 raise CommandError(f"No survey round {', '.join(map(str, missing))}.")
             drafts = sorted(pk for pk, s in status.items() if s == SurveyStatus.DRAFT)
             if drafts:  # a worker may name every round it knows; a draft has no answers to decide
-                listed = ', '.join(map(str, drafts))
+                listed = ", ".join(map(str, drafts))
                 self.stdout.write(f"Passed over draft {listed}: no answers to decide yet.")
         if options["watch"] is None:
             self.pass_once(options["survey"], quiet=False)
