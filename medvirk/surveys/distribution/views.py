@@ -28,7 +28,7 @@ from ..design.local import definition_for_unit
 from ..design.parser import parse_definition
 from ..design.views import display_title
 from ..models import AccessCode, Channel
-from ..selectors import access_survey_by_id, access_survey_unit
+from ..selectors import access_survey_by_id, access_survey_unit, answers_threshold, shown_response_count
 from . import services as distribution
 from .forms import CountForm, InviteForm, UserCountForm
 
@@ -101,6 +101,7 @@ def unit_distribute(request: StaffRequest, survey_id: int, survey_unit_id: int) 
             messages.error(request, str(error.message))
     link = base + reverse("respond:landing", args=[su.link_key])
     invitations = su.invitations.all()
+    threshold = answers_threshold(survey)
     context = {
         "survey": survey,
         "title": display_title(survey.title),
@@ -112,7 +113,9 @@ def unit_distribute(request: StaffRequest, survey_id: int, survey_unit_id: int) 
         "users_form": users_form,
         "batches": AccessCode.objects.filter(survey_unit=su).values_list("batch", flat=True).distinct(),
         "invited": invitations.count(),
-        "invited_done": invitations.filter(completed=True).count(),
+        # As the survey's page says the unit's answers: "fewer than 5" from 1 below the threshold.
+        "invited_done": shown_response_count(invitations.filter(completed=True).count(), threshold),
+        "threshold": threshold,
         "can_design_unit": can(request.user, Perm.SURVEY_DESIGN, su.unit),
         "local_count": len(local.visible_local_questions(su)),
     }

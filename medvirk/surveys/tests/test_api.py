@@ -8,7 +8,7 @@ from typing import Any
 from django.test import Client
 
 from medvirk.accounts.demo import DemoData
-from medvirk.surveys.models import Response, SurveyUnit
+from medvirk.surveys.models import Invitation, Response, SurveyUnit
 from tests.sample_survey import COMPLETE_ANSWERS, sample_definition
 from tests.survey_rounds import open_round, submit
 
@@ -137,3 +137,19 @@ def test_distributors_see_no_count_of_answers_below_the_anonymity_threshold(
     assert unit["responses_complete"] == 5
     assert "<td>5</td>" in page
     assert "færre enn" not in page
+
+
+def test_the_distribution_page_says_fewer_than_5_invited_have_answered(
+    client_as: Any, demo: DemoData
+) -> None:
+    """The unit's invitations answered are said as its answers are on the survey's page."""
+    su = open_round(demo, sample_definition(), "2026")
+    for i in range(6):
+        Invitation.objects.create(
+            municipality_id=su.municipality_id, survey_unit=su, token_hash=f"t{i}", completed=i < 3
+        )
+    url = f"/surveys/{su.survey_id}/units/{su.pk}/"
+    page = client_as("analytiker").get(url).content.decode()
+    assert "6 invitert, færre enn 5 har svart." in page
+    Invitation.objects.filter(survey_unit=su).update(completed=True)
+    assert "6 invitert, 6 har svart." in client_as("analytiker").get(url).content.decode()
