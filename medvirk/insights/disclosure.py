@@ -52,7 +52,6 @@ from django.db.models import Count, OuterRef, Subquery
 
 from medvirk.analysis.suppression import (
     DEFAULT_TEXT_THRESHOLD,
-    DEFAULT_THRESHOLD,
     CellDecision,
     SuppressedTable,
     SuppressionPolicy,
@@ -63,6 +62,7 @@ from medvirk.analysis.suppression import (
 from medvirk.common.dimensions import DIMENSIONS_BY_KEY, DISTRICT
 from medvirk.orgs.models import OrgUnit
 from medvirk.surveys.models import Response, Survey, SurveyUnit
+from medvirk.surveys.selectors import answers_threshold
 from medvirk.surveys.types import DONT_KNOW, Figures, parse_definition, question_type
 
 from . import selectors
@@ -288,7 +288,7 @@ def watched() -> bool:
 
 def policy_for(survey: Survey) -> SuppressionPolicy:
     """Return the survey's thresholds (never below the defaults)."""
-    threshold = max(DEFAULT_THRESHOLD, survey.threshold)
+    threshold = answers_threshold(survey)
     return SuppressionPolicy(threshold=threshold, text_threshold=max(DEFAULT_TEXT_THRESHOLD, threshold))
 
 
