@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.apps import apps
 from django.test import RequestFactory
 from django.utils import translation
 from django.utils.functional import Promise
@@ -22,7 +21,6 @@ from medvirk.api.base import _service_error
 from medvirk.core.actors import SystemActor, is_system
 from medvirk.core.audit import _VALUES, action_label, audit_actions, audit_details, audit_record
 from medvirk.core.errors import CoreErrorCode, ErrorCode, ServiceError
-from medvirk.core.models import AuditEvent
 
 ROOT = Path(__file__).resolve().parents[1] / "medvirk"  # the medvirk package
 
@@ -210,22 +208,6 @@ def test_system_actor_passes_every_check_but_has_no_scope(demo: Any) -> None:
     assert can_anywhere(actor, Perm.PANELS_MANAGE)
     with pytest.raises(TypeError):
         units_for(actor, Perm.ORG_VIEW)  # a system actor selects its rows explicitly
-
-
-@pytest.mark.django_db
-@translation.override("en")
-def test_old_audit_action_names_are_renamed_and_keep_their_labels() -> None:
-    migration = importlib.import_module("medvirk.core.migrations.0004_audit_action_names")
-    registered = audit_actions()
-    assert set(migration.RENAMED.values()) <= set(registered)
-    old = AuditEvent.objects.create(action="panels.selected", object_type="panels.panel", object_id="1")
-    kept = AuditEvent.objects.create(action="unit.moved", object_type="orgs.orgunit", object_id="2")
-    events = AuditEvent.objects.filter(pk__in=[old.pk, kept.pk]).order_by("pk")
-    migration.forwards(apps, None)
-    assert list(events.values_list("action", flat=True)) == ["panel.selected", "unit.moved"]
-    assert action_label("panel.selected") == "Panel selected by lot"
-    migration.backwards(apps, None)
-    assert list(events.values_list("action", flat=True)) == ["panels.selected", "unit.moved"]
 
 
 def test_every_text_problem_has_an_upload_error_code() -> None:

@@ -6,8 +6,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0003_choice_roles"),
-        ("orgs", "0003_municipality_logo_apart"),
+        ("accounts", "0001_squashed_0003_choice_roles"),
+        ("orgs", "0001_squashed_0003_municipality_logo_apart"),
         ("socialaccount", "0006_alter_socialaccount_extra_data"),
     ]
 

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("orgs", "0003_municipality_logo_apart"),
+        ("orgs", "0001_squashed_0003_municipality_logo_apart"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

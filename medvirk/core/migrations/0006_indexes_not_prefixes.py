@@ -8,7 +8,7 @@ from medvirk.core.migration_operations import DropKeyIndex
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0005_retentionperiod"),
+        ("core", "0001_squashed_0005_retentionperiod"),
         ("orgs", "0006_indexes_not_prefixes"),
     ]
 

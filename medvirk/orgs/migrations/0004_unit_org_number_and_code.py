@@ -7,7 +7,7 @@ import medvirk.orgs.models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("orgs", "0003_municipality_logo_apart"),
+        ("orgs", "0001_squashed_0003_municipality_logo_apart"),
     ]
 
     operations = [

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("panels", "0002_council_meeting"),
+        ("panels", "0001_squashed_0002_council_meeting"),
     ]
 
     operations = [

@@ -27,7 +27,7 @@ MUNICIPALITY = {
 class Migration(migrations.Migration):
     dependencies = [
         ("orgs", "0003_municipality_logo_apart"),
-        ("participation", "0002_comparison_grants_and_cycle_reminders"),
+        ("participation", "0001_squashed_0002_comparison_grants_and_cycle_reminders"),
     ]
 
     operations = [

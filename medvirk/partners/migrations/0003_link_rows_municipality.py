@@ -76,8 +76,8 @@ _groups_add, _groups_finish = _key(
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("orgs", "0003_municipality_logo_apart"),
-        ("partners", "0002_contact_activity"),
+        ("orgs", "0001_squashed_0003_municipality_logo_apart"),
+        ("partners", "0001_squashed_0002_contact_activity"),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("orgs", "0004_unit_org_number_and_code"),
-        ("surveys", "0006_invitation_address_blankable"),
+        ("surveys", "0001_squashed_0006_invitation_address_blankable"),
     ]
 
     operations = [
