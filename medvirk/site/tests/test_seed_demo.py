@@ -1,8 +1,15 @@
-"""``seed_demo`` seeds every app's own demo through the registry, on top of the base demo."""
+"""``seed_demo`` seeds every app's own demo through the registry, on top of the base demo, and tells
+the person starting the demo whom to log in as, with each role in words."""
 
 from __future__ import annotations
 
-from medvirk.accounts.demo import DemoData
+from io import StringIO
+
+from django.core.management import call_command
+from django.utils import translation
+
+from medvirk.accounts.demo import DEMO_PASSWORD, DemoData
+from medvirk.accounts.models import Role
 from medvirk.analysis.trajectories import MIN_EPISODES
 from medvirk.choice.models import Client, Switch
 from medvirk.core.demo import seed_demo_apps
@@ -27,3 +34,18 @@ def test_every_registered_app_seeds_its_demo_on_the_base_demo(demo: DemoData) ->
     # Eksempelhjelpa: enough closed episodes that its expected trajectories are its own.
     assert Episode.objects.filter(municipality=muni, status="closed").count() == 640
     assert TrajectoryFit.objects.filter(municipality=muni, episodes__gte=MIN_EPISODES).exists()
+
+
+def test_the_demo_logins_name_each_role_in_words_never_its_key(demo: DemoData) -> None:
+    out = StringIO()
+    with translation.override("nb"):
+        call_command("seed_demo", stdout=out)  # the base demo is there: it only prints the logins
+    lines = {line.split()[0]: line for line in out.getvalue().splitlines()[2:] if line.strip()}
+    assert DEMO_PASSWORD in out.getvalue()
+    assert "Ada Administrator: Kommuneadministrator – Eksempel kommune" in lines["admin"]
+    assert "Sol Leder: Virksomhetsleder – Solsikken barnehage" in lines["leder.solsikken"]
+    assert "Lesetilgang – Eksempel kommune" in lines["lesetilgang"]
+    assert "Kommuneadministrator – Prøvestad kommune" in lines["provestad.admin"]
+    keys = {role.value for role in Role}
+    shown = [word for line in lines.values() for word in line.split()[1:]]  # after the login name
+    assert not keys & set(shown), shown
