@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +21,9 @@ from .retention import VOLUNTEERS
 from .selectors import linkable_activities
 from .services import VolunteerData
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 def _style(form: forms.Form) -> None:
     """Give fields added after ``DsForm.__init__`` the same Designsystemet widgets as the others."""
@@ -31,6 +34,26 @@ def _style(form: forms.Form) -> None:
             widget.option_template_name = "core/forms/input_option.html"
         elif "ds-input" not in widget.attrs.get("class", ""):
             widget.attrs["class"] = (widget.attrs.get("class", "") + " ds-input").strip()
+
+
+def _add_languages_and_needs(
+    form: forms.Form, *, languages: StrOrPromise, needs: StrOrPromise, needs_help: StrOrPromise = ""
+) -> None:
+    """Add the volunteer's languages and accessibility needs, as sign-up and staff both ask them.
+
+    One definition of what the two fields accept (the language list, 1,000 characters of needs);
+    only the labels differ, the public form asking in the volunteer's own words.
+    """
+    form.fields["languages"] = forms.MultipleChoiceField(
+        label=languages, choices=LANGUAGE_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    form.fields["accessibility_needs"] = forms.CharField(
+        label=needs,
+        help_text=needs_help,
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 def consent_text(municipality: Municipality) -> str:
@@ -88,18 +111,11 @@ class SignupForm(DsForm):
                 widget=widget,
                 error_messages={"required": _("Choose an answer, or “Prefer not to say”.")},
             )
-        self.fields["languages"] = forms.MultipleChoiceField(
-            label=_("Languages you speak"),
-            choices=LANGUAGE_CHOICES,
-            required=False,
-            widget=forms.CheckboxSelectMultiple,
-        )
-        self.fields["accessibility_needs"] = forms.CharField(
-            label=_("Do you need anything to take part?"),
-            help_text=_("For example an interpreter, step-free access, hearing loop or transport."),
-            required=False,
-            max_length=1000,
-            widget=forms.Textarea(attrs={"rows": 3}),
+        _add_languages_and_needs(
+            self,
+            languages=_("Languages you speak"),
+            needs=_("Do you need anything to take part?"),
+            needs_help=_("For example an interpreter, step-free access, hearing loop or transport."),
         )
         self.fields["consent"] = forms.BooleanField(
             label=_("I agree"), help_text=consent_text(municipality), required=False
@@ -203,18 +219,7 @@ class VolunteerEditForm(DsForm):
         choices = feature_choices(municipality)
         for feature, label in FEATURES.items():
             self.fields[feature] = forms.ChoiceField(label=label, choices=[*choices[feature], PREFER_NOT])
-        self.fields["languages"] = forms.MultipleChoiceField(
-            label=_("Languages"),
-            choices=LANGUAGE_CHOICES,
-            required=False,
-            widget=forms.CheckboxSelectMultiple,
-        )
-        self.fields["accessibility_needs"] = forms.CharField(
-            label=_("Accessibility needs"),
-            required=False,
-            max_length=1000,
-            widget=forms.Textarea(attrs={"rows": 3}),
-        )
+        _add_languages_and_needs(self, languages=_("Languages"), needs=_("Accessibility needs"))
         self.fields["household_key"] = forms.CharField(
             label=_("Household"),
             help_text=_(
