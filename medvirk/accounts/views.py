@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from medvirk.core.audit import action_label, audit_details
+from medvirk.core.audit import action_label, actor_label, audit_details
 from medvirk.core.forms import form_act, form_submitted, form_submitted_to
 from medvirk.core.models import AuditEvent
 from medvirk.core.views import service_done, staff_view
@@ -258,7 +258,12 @@ def audit(request: StaffRequest) -> HttpResponse:
     events = AuditEvent.objects.filter(municipality=municipality).select_related("actor")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     rows = [
-        {"event": e, "label": action_label(e.action), "details": audit_details(e.action, e.data)}
+        {
+            "event": e,
+            "who": actor_label(e),
+            "label": action_label(e.action),
+            "details": audit_details(e.action, e.data),
+        }
         for e in page
     ]
     return render(request, "accounts/audit.html", {"page": page, "rows": rows})

@@ -53,7 +53,10 @@ class MeOut(Schema):
 class AuditOut(Schema):
     id: int
     created_at: datetime
-    actor: str | None
+    actor: str | None  # the staff member's username; null for Medvirk itself or a deleted user
+    # true: Medvirk itself (a job, a daily command, a public form); false with a null actor: a user
+    # since deleted; null: recorded before Medvirk kept this (0.1.0)
+    by_medvirk: bool | None
     action: str
     object_type: str
     object_id: str
@@ -130,6 +133,7 @@ def audit(request: StaffRequest, limit: int = 100, offset: int = 0) -> list[Audi
             id=e.pk,
             created_at=e.created_at,
             actor=e.actor.username if e.actor else None,
+            by_medvirk=e.by_medvirk,
             action=e.action,
             object_type=e.object_type,
             object_id=e.object_id,

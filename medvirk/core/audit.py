@@ -229,6 +229,7 @@ def audit_record(
     if not isinstance(action, AuditAction):
         raise TypeError(f"Audit actions are AuditAction members, not {action!r}")
     person: Any = actor.on_behalf_of if isinstance(actor, SystemActor) else actor
+    by_medvirk = person is None  # a staff user whose checked action led here did it, not Medvirk
     if not getattr(person, "pk", None):  # Medvirk itself, or a user since deleted: nobody
         person = None
     tenant = (
@@ -239,11 +240,25 @@ def audit_record(
     return AuditEvent.objects.create(
         **tenant,
         actor=person,
+        by_medvirk=by_medvirk,
         action=action.value,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
         data=data or {},
     )
+
+
+def actor_label(event: AuditEvent) -> str:
+    """Say who did what an event records: the staff member's name, "Medvirk (automatic)" for
+    Medvirk itself (a job, a daily command, a public form), or that the person's account has
+    been deleted since; never a blank."""
+    if event.actor is not None:
+        return str(event.actor)
+    if event.by_medvirk:
+        return str(_("Medvirk (automatic)"))
+    if event.by_medvirk is None:  # recorded before the log kept who acted when nobody is named
+        return str(_("Medvirk (automatic) or a deleted user"))
+    return str(_("A deleted user"))
 
 
 def action_label(action: str) -> str:

@@ -80,6 +80,10 @@ class AuditEvent(models.Model):
         "orgs.Municipality", on_delete=models.PROTECT, related_name="audit_events", null=True, db_index=False
     )  # the index below leads with it
     actor = user_reference()
+    # Medvirk itself (a job, a daily command, a public form: a SystemActor) rather than a person.
+    # With no actor and False, the person's account was deleted since; None: recorded before
+    # Medvirk kept this (0.1.0), when the log cannot tell the two apart.
+    by_medvirk = models.BooleanField(null=True)
     action = models.CharField(max_length=64)
     object_type = models.CharField(max_length=64)
     object_id = models.CharField(max_length=64)

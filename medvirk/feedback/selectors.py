@@ -57,6 +57,7 @@ def audit_reads(user: Any, episodes: Iterable[Episode], purpose: str) -> None:
         AuditEvent(
             municipality_id=e.municipality_id,
             actor=user if getattr(user, "pk", None) else None,
+            by_medvirk=not getattr(user, "pk", None),
             action=FeedbackAuditAction.EPISODE_READ.value,
             object_type=Episode._meta.label_lower,
             object_id=str(e.pk),

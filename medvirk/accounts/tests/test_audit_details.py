@@ -56,3 +56,35 @@ def test_audit_page_shows_no_keys(client_as: Any, demo: DemoData) -> None:
     page = client_as("admin").get("/audit/").content.decode()
     assert "rolle: Lesetilgang" in page
     assert "read_only" not in page and "unit_id" not in page
+
+
+def test_audit_page_says_who_acted_in_words_never_a_dash(client_as: Any, demo: DemoData) -> None:
+    from selectolax.lexbor import LexborHTMLParser
+
+    from medvirk.accounts.demo import make_demo_user
+    from medvirk.accounts.models import Role, User
+    from medvirk.accounts.services import role_grant
+    from medvirk.core.actors import SystemActor
+
+    nord, solsikken = demo.units["Bydel Nord"], demo.units["Solsikken barnehage"]
+    temp = make_demo_user("vikar", "Vera", "Vikar", demo.municipality)
+    role_grant(actor=demo.users["admin"], user=temp, unit=nord, role=Role.ADMIN)
+    role_grant(actor=temp, user=demo.users["uten.rolle"], unit=solsikken, role=Role.READ_ONLY)
+    role_grant(
+        actor=SystemActor("a daily command"), user=demo.users["uten.rolle"], unit=nord, role=Role.ANALYST
+    )
+    User.objects.filter(pk=temp.pk).delete()  # the log outlives the account
+
+    tree = LexborHTMLParser(client_as("admin").get("/audit/").content.decode())
+    rows = [[cell.text(strip=True) for cell in row.css("td")] for row in tree.css("tbody tr")]
+    who = {
+        frozenset(details.split("; ")): person for _when, person, _what, details in rows
+    }  # jsonb: any order
+
+    def by(*details: str) -> str:
+        return who[frozenset(details)]
+
+    assert by("bruker: uten.rolle", "enhet: Bydel Nord", "rolle: Analytiker") == "Medvirk (automatisk)"
+    assert by("bruker: uten.rolle", "enhet: Solsikken barnehage", "rolle: Lesetilgang") == "En slettet bruker"
+    assert by("bruker: vikar", "enhet: Bydel Nord", "rolle: Kommuneadministrator") == "Ada Administrator"
+    assert all(person not in ("", "–") for person in who.values()), rows

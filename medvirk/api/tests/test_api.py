@@ -132,8 +132,9 @@ def test_create_move_and_audit_via_api(client_as: Any, demo: DemoData) -> None:
     unit_id = created.json()["id"]
     moved = post(client, f"/api/v1/units/{unit_id}/move", {"parent_id": demo.units["Bydel Øst"].pk})
     assert moved.status_code == 200 and moved.json()["parent_id"] == demo.units["Bydel Øst"].pk
-    actions = [e["action"] for e in client.get("/api/v1/audit").json()[:2]]
-    assert actions == ["unit.moved", "unit.created"]
+    events = client.get("/api/v1/audit").json()[:2]
+    assert [e["action"] for e in events] == ["unit.moved", "unit.created"]
+    assert [(e["actor"], e["by_medvirk"]) for e in events] == [("admin", False)] * 2  # a person, not Medvirk
     assert AuditEvent.objects.filter(object_id=str(unit_id)).count() == 2
 
 
