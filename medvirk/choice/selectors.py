@@ -21,7 +21,8 @@ from medvirk.accounts.permissions import Perm
 from medvirk.analysis.suppression import SuppressedTable
 from medvirk.common.dimensions import AGE_BAND, IMMIGRANT_BACKGROUND
 from medvirk.core.tenancy import co_located
-from medvirk.orgs.models import OrgUnit, UnitKind
+from medvirk.orgs.models import OrgUnit
+from medvirk.orgs.selectors import city_districts, district_names
 
 from .models import (
     Approval,
@@ -49,13 +50,17 @@ from .types import ApprovalStatus, HowAssigned, RequestStatus, SwitchReason, Swi
 
 def district_codes(municipality_id: int) -> list[str]:
     """Return the region codes of the municipality's city districts (the areas clients live in)."""
-    return sorted(
-        set(
-            OrgUnit.objects.filter(municipality_id=municipality_id, kind=UnitKind.DISTRICT)
-            .exclude(region_code="")
-            .values_list("region_code", flat=True)
-        )
-    )
+    return sorted(district_names(municipality_id=municipality_id))
+
+
+def service_districts(*, service: Any) -> list[OrgUnit]:
+    """Return the city districts a service of choice covers (every one when it names none), by name.
+
+    Only districts with a region code: a service's areas, a client's district and an approval's
+    areas are kept as codes.
+    """
+    districts = city_districts(municipality_id=service.municipality_id).exclude(region_code="")
+    return [d for d in districts if not service.areas or d.region_code in service.areas]
 
 
 # --- access helpers -------------------------------------------------------------------------

@@ -21,7 +21,8 @@ from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
 from medvirk.core.forms import dataclass_values, form_submitted, form_submitted_to
 from medvirk.core.views import staff_view
-from medvirk.orgs.models import OrgUnit, UnitKind
+from medvirk.orgs.models import UnitKind
+from medvirk.orgs.selectors import city_districts
 
 from . import selectors, services
 from .forms import (
@@ -52,12 +53,6 @@ def _staff(request: StaffRequest) -> User:
     return request.user
 
 
-def _districts(municipality_id: int) -> list[OrgUnit]:
-    return list(
-        OrgUnit.objects.filter(municipality_id=municipality_id, kind=UnitKind.DISTRICT).order_by("name")
-    )
-
-
 @staff_view
 def home(request: StaffRequest) -> HttpResponse:
     """Overview: the services a case handler or adviser works with, what waits, and the providers."""
@@ -86,7 +81,9 @@ def service_create(request: StaffRequest) -> HttpResponse:
     _require(request.user, Perm.CHOICE_SETUP)
     units = list(units_for_new_work(request.user, Perm.CHOICE_SETUP).exclude(kind=UnitKind.UNIT))
     form = ServiceForm(
-        request.POST or None, units=units, districts=_districts(_staff(request).municipality_id or 0)
+        request.POST or None,
+        units=units,
+        districts=city_districts(municipality_id=_staff(request).municipality_id or 0),
     )
 
     def create() -> ChoiceService:
@@ -134,7 +131,7 @@ def service_edit(request: StaffRequest, service_id: int) -> HttpResponse:
     form = ServiceForm(
         request.POST or None,
         units=[],
-        districts=_districts(service.municipality_id),
+        districts=city_districts(municipality_id=service.municipality_id),
         approvals=approvals_of(service=service),
         editing=True,
         initial=service_initial(service),
@@ -243,9 +240,7 @@ def approval_edit(request: StaffRequest, provider_id: int, service_id: int) -> H
             "capacity": approval.capacity,
             "areas": approval.areas,
         }
-    districts = [
-        d for d in _districts(service.municipality_id) if not service.areas or d.region_code in service.areas
-    ]
+    districts = selectors.service_districts(service=service)
     form = ApprovalForm(request.POST or None, districts=districts, initial=initial)
     if form_submitted_to(
         request,

@@ -20,7 +20,7 @@ from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
 from medvirk.core.forms import form_act, form_submitted, form_submitted_to
 from medvirk.core.views import service_done, staff_view
-from medvirk.orgs.models import OrgUnit, UnitKind
+from medvirk.orgs.selectors import city_districts
 
 from . import csvimport, selectors, services
 from .forms import ChoiceForm, ClientForm, CloseForm, EndForm, ImportForm, MatchForm, SwitchForm
@@ -36,19 +36,13 @@ from .services import Background
 from .types import RequestStatus
 
 
-def _districts(municipality_id: int) -> list[OrgUnit]:
-    return list(
-        OrgUnit.objects.filter(municipality_id=municipality_id, kind=UnitKind.DISTRICT).order_by("name")
-    )
-
-
 @staff_view
 def client_create(request: StaffRequest, service_id: int) -> HttpResponse:
     """Register a client with a decision; the time to choose starts on the decision date."""
     service = access_service_by_id(request.user, service_id, Perm.CHOICE_CASES)
     form = ClientForm(
         request.POST or None,
-        districts=_districts(service.municipality_id),
+        districts=city_districts(municipality_id=service.municipality_id),
         initial={"decision_on": timezone.localdate()},
     )
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from medvirk.accounts.access import can
 from medvirk.accounts.permissions import Perm
-from medvirk.orgs.models import OrgUnit, UnitKind
+from medvirk.orgs.selectors import district_names
 from medvirk.surveys.selectors import local_definition
 
 from . import selectors
@@ -140,18 +140,9 @@ def overview(
     )
 
 
-def district_names(municipality_id: int) -> dict[str, str]:
-    """Return city-district names by region code (the 'district' background categories)."""
-    return dict(
-        OrgUnit.objects.filter(municipality_id=municipality_id, kind=UnitKind.DISTRICT)
-        .exclude(region_code="")
-        .values_list("region_code", "name")
-    )
-
-
 def crosstab(results: SurveyResults, question: QuestionInfo, node_id: int, by: str) -> Crosstab:
     """Break ``question`` down by units below ``node_id`` (``by="unit"``) or a background dimension."""
     if by == "unit":
         return results.by_unit(question, node_id)
-    labels = category_labels(by, district_names(results.survey.municipality_id))
+    labels = category_labels(by, district_names(municipality_id=results.survey.municipality_id))
     return results.by_dimension(question, node_id, by, labels)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
-from .models import Municipality, OrgUnit
+from .models import Municipality, OrgUnit, UnitKind
 
 
 @dataclass
@@ -54,6 +54,22 @@ def municipality_root(*, municipality: Municipality) -> OrgUnit:
 def unit_subtree(*, unit: OrgUnit) -> QuerySet[OrgUnit]:
     """Return the unit and every unit below it."""
     return OrgUnit.objects.filter(municipality_id=unit.municipality_id, path__startswith=unit.path)
+
+
+def city_districts(*, municipality_id: int) -> QuerySet[OrgUnit]:
+    """Return the municipality's city districts, by name: where people live and organisations work."""
+    return OrgUnit.objects.filter(municipality_id=municipality_id, kind=UnitKind.DISTRICT).order_by("name")
+
+
+def district_names(*, municipality_id: int) -> dict[str, str]:
+    """Return the city districts' names by Statistics Norway region code, in the order of the names.
+
+    The 'district' background categories: what a survey's district question offers, a panel's
+    district quotas, the labels of results and of choice statistics. A district without a region
+    code is left out: no answer, population figure or quota can name it.
+    """
+    rows = city_districts(municipality_id=municipality_id).exclude(region_code="")
+    return dict(rows.values_list("region_code", "name"))
 
 
 def unit_ancestors(*, unit: OrgUnit) -> list[OrgUnit]:

@@ -9,7 +9,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from medvirk.common.dimensions import AGE_BAND, GENDER, IMMIGRANT_BACKGROUND, PREFER_NOT_TO_SAY, Dimension
-from medvirk.orgs.models import Municipality, OrgUnit, UnitKind
+from medvirk.orgs.models import Municipality
+from medvirk.orgs.selectors import district_names
 
 
 class PanelStatus(models.TextChoices):
@@ -46,22 +47,12 @@ def _dimension_choices(dim: Dimension) -> list[tuple[str, str]]:
     return [(c.key, c.label(lang)) for c in dim.categories]
 
 
-def districts_of(municipality: Municipality) -> list[tuple[str, str]]:
-    """Return (region code, name) of the municipality's city districts."""
-    return list(
-        OrgUnit.objects.filter(municipality=municipality, kind=UnitKind.DISTRICT)
-        .exclude(region_code="")
-        .order_by("name")
-        .values_list("region_code", "name")
-    )
-
-
 def feature_choices(municipality: Municipality) -> dict[str, list[tuple[str, Any]]]:
     """Return every feature's categories (without 'prefer not to say')."""
     return {
         "age_band": [(k, lbl) for k, lbl in _dimension_choices(AGE_BAND) if k != "0-15"],
         "gender": _dimension_choices(GENDER),
-        "district": districts_of(municipality),
+        "district": list(district_names(municipality_id=municipality.pk).items()),
         "immigrant_background": _dimension_choices(IMMIGRANT_BACKGROUND),
         "social_background": EDUCATION,
     }

@@ -10,10 +10,10 @@ from django.db import transaction
 from medvirk.core.actors import SystemActor
 from medvirk.core.demo import demo_seeder
 from medvirk.orgs.models import Municipality
+from medvirk.orgs.selectors import city_districts
 
 from . import services
 from .models import Organisation
-from .selectors import districts_of
 from .services import OrganisationData
 
 # name, number, kind, districts, competences, languages, groups, countries, partner
@@ -92,7 +92,7 @@ DEMO_ORGANISATIONS: list[
 @transaction.atomic
 def load_demo_organisations(*, municipality: Municipality) -> list[Organisation]:
     """Register the demo organisations in ``municipality`` (skipping those already there)."""
-    districts = {d.name: d.pk for d in districts_of(municipality)}
+    districts = {d.name: d.pk for d in city_districts(municipality_id=municipality.pk)}
     made = []
     for name, number, kind, where, competences, languages, groups, countries, partner in DEMO_ORGANISATIONS:
         if Organisation.objects.filter(municipality=municipality, org_number=number).exists():

@@ -11,7 +11,7 @@ from django.http import Http404
 from medvirk.accounts.access import access_shared_by_id, can_anywhere
 from medvirk.accounts.permissions import Perm
 from medvirk.core.forms import dataclass_values
-from medvirk.orgs.models import Municipality, OrgUnit, UnitKind
+from medvirk.orgs.models import OrgUnit, UnitKind
 
 from .models import ContactLogEntry, ContactPerson, Organisation, Proposal, ProposalStatus
 from .types import OrganisationData
@@ -47,12 +47,6 @@ def access_proposal_by_id(user: Any, proposal_id: Any) -> Proposal:
     """Return a proposal the user may moderate; else 404."""
     rows = Proposal.objects.select_related("organisation")
     return access_shared_by_id(user, rows, proposal_id, Perm.PARTNERS_MANAGE)
-
-
-def districts_of(municipality: Municipality | int) -> QuerySet[OrgUnit]:
-    """Return the municipality's city districts (the areas organisations are active in)."""
-    mid = municipality if isinstance(municipality, int) else municipality.pk
-    return OrgUnit.objects.filter(municipality_id=mid, kind=UnitKind.DISTRICT).order_by("name")
 
 
 def district_of_unit(unit: OrgUnit) -> OrgUnit | None:

@@ -14,6 +14,7 @@ from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
 from medvirk.core.forms import form_act, form_submitted_to
 from medvirk.core.views import staff_view
+from medvirk.orgs.selectors import city_districts
 
 from . import services
 from .forms import (
@@ -29,7 +30,6 @@ from .selectors import (
     access_contact_person_by_id,
     access_organisation_by_id,
     access_proposal_by_id,
-    districts_of,
     organisation_search,
     pending_proposals,
     require_anywhere,
@@ -43,7 +43,7 @@ def register(request: StaffRequest) -> HttpResponse:
     """List and search the municipality's organisations."""
     require_anywhere(request.user, Perm.ORG_VIEW)
     municipality = municipality_of(request.user)
-    form = SearchForm(request.GET or None, districts=districts_of(municipality))
+    form = SearchForm(request.GET or None, districts=city_districts(municipality_id=municipality.pk))
     results = organisation_search(municipality_id=municipality.pk, query=form.query())
     can_manage = can_anywhere(request.user, Perm.PARTNERS_MANAGE)
     context = {
@@ -99,7 +99,9 @@ def _save_form(
 def create(request: StaffRequest) -> HttpResponse:
     """Register a new organisation."""
     require_anywhere(request.user, Perm.PARTNERS_MANAGE)
-    form = OrganisationForm(request.POST or None, districts=districts_of(municipality_of(request.user)))
+    form = OrganisationForm(
+        request.POST or None, districts=city_districts(municipality_id=municipality_id_of(request.user))
+    )
     done = _save_form(request, form, None)
     return done or render(request, "partners/form.html", {"form": form, "title": _("New organisation")})
 
@@ -109,7 +111,9 @@ def edit(request: StaffRequest, organisation_id: int) -> HttpResponse:
     """Edit an organisation's details."""
     org = access_organisation_by_id(request.user, organisation_id, Perm.PARTNERS_MANAGE)
     form = OrganisationForm(
-        request.POST or None, districts=districts_of(org.municipality_id), initial=organisation_initial(org)
+        request.POST or None,
+        districts=city_districts(municipality_id=org.municipality_id),
+        initial=organisation_initial(org),
     )
     done = _save_form(request, form, org)
     title = _("Edit %(name)s") % {"name": org.name}
@@ -210,7 +214,7 @@ def proposal_rows(item: Proposal) -> list[tuple[str, str, str, bool]]:
     """Return (label, current, proposed, changed) for each field of a proposal."""
     data = item.data
     org = item.organisation
-    districts = {d.pk: d.name for d in districts_of(item.municipality_id)}
+    districts = {d.pk: d.name for d in city_districts(municipality_id=item.municipality_id)}
 
     def fmt(key: str, value: object) -> str:
         if key == "kind":

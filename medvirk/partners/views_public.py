@@ -9,11 +9,12 @@ from django.utils.translation import gettext as _
 from medvirk.core.actors import SystemActor
 from medvirk.core.forms import form_act
 from medvirk.orgs.models import Municipality
+from medvirk.orgs.selectors import city_districts
 
 from . import services
 from .forms import ProposalForm, SearchForm, organisation_initial
 from .models import Organisation
-from .selectors import districts_of, organisation_search
+from .selectors import organisation_search
 from .types import COUNTRY_CHOICES, LANGUAGE_CHOICES, Competence, Group, labels
 
 #: The public propose page: the proposer is no staff user, and a proposal changes nothing by itself.
@@ -37,7 +38,7 @@ def describe(org: Organisation) -> dict[str, list[str]]:
 def find(request: HttpRequest, slug: str) -> HttpResponse:
     """Search the public register by district, competence, language and group."""
     municipality = get_object_or_404(Municipality, slug=slug)
-    form = SearchForm(request.GET or None, districts=districts_of(municipality))
+    form = SearchForm(request.GET or None, districts=city_districts(municipality_id=municipality.pk))
     searched = bool(request.GET)
     results = organisation_search(municipality_id=municipality.pk, query=form.query(), public=True)
     context = {
@@ -79,7 +80,9 @@ def propose(request: HttpRequest, slug: str) -> HttpResponse:
         if organisation is None:
             raise Http404
     initial = organisation_initial(organisation) if organisation else {}
-    form = ProposalForm(request.POST or None, districts=districts_of(municipality), initial=initial)
+    form = ProposalForm(
+        request.POST or None, districts=city_districts(municipality_id=municipality.pk), initial=initial
+    )
     if request.method == "POST" and form.is_valid() and form.is_spam():
         # Look like success so bots learn nothing; store nothing.
         return redirect("partners_public:thanks", slug)

@@ -75,7 +75,8 @@ class _PreparedDebugCursor(CursorDebugWrapper):
 def district_codes(*, municipality_id: int) -> list[str]:
     """Return the municipality's city-district region codes (the 'district' background options).
 
-    Plain SQL: every submission to a survey asking for the district reads them.
+    The codes of ``orgs.selectors.district_names``, in code order. Plain SQL: every submission to
+    a survey asking for the district reads them.
     """
     with prepared_cursor() as cursor:
         cursor.execute(_district_sql(connection.vendor), [municipality_id, UnitKind.DISTRICT])

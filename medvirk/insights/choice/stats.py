@@ -16,7 +16,7 @@ from medvirk.choice import selectors as choice_selectors
 from medvirk.choice.selectors import ChoiceStatistics, Labels
 from medvirk.choice.types import SwitchReason
 from medvirk.common.dimensions import DIMENSIONS_BY_KEY
-from medvirk.orgs.models import OrgUnit, UnitKind
+from medvirk.orgs.selectors import district_names
 
 
 def labels_for(service: Any, providers: dict[int, str]) -> Labels:
@@ -26,11 +26,7 @@ def labels_for(service: Any, providers: dict[int, str]) -> Labels:
         for d in ("immigrant_background", "age_band")
     }
     categories["language"] = {"norwegian": _("Norwegian or Sami"), "other": _("Another language")}
-    categories["district"] = dict(
-        OrgUnit.objects.filter(municipality_id=service.municipality_id, kind=UnitKind.DISTRICT).values_list(
-            "region_code", "name"
-        )
-    )
+    categories["district"] = district_names(municipality_id=service.municipality_id)
     return Labels(
         providers=providers,
         categories=categories,

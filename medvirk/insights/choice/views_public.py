@@ -32,7 +32,7 @@ from medvirk.core.errors import ServiceError
 from medvirk.core.forms import dataclass_from
 from medvirk.core.throttle import over_limit
 from medvirk.core.views import cookieless_view
-from medvirk.orgs.models import Municipality, OrgUnit, UnitKind
+from medvirk.orgs.models import Municipality
 
 from . import figures
 from .public_text import PageTexts, page_languages, pick_language
@@ -115,13 +115,6 @@ def index(request: HttpRequest, slug: str) -> HttpResponse:
     context["services"] = choice_selectors.published_services(municipality=municipality)
     context["intro"] = context["t"].format("index_intro", municipality=municipality.name)
     return render(request, "insights/choice/public_index.html", context)
-
-
-def _areas(service: ChoiceService) -> list[OrgUnit]:
-    districts = OrgUnit.objects.filter(
-        municipality_id=service.municipality_id, kind=UnitKind.DISTRICT
-    ).exclude(region_code="")
-    return [d for d in districts.order_by("name") if not service.areas or d.region_code in service.areas]
 
 
 def _approved(service: ChoiceService, day: date, area: str) -> list[Approval]:
@@ -259,7 +252,7 @@ def compare(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
     service, context = _service_page(request, slug, service_id)
     t: PageTexts = context["t"]
     today = timezone.localdate()
-    areas = _areas(service)
+    areas = choice_selectors.service_districts(service=service)
     area = request.GET.get("area", "")
     if area not in {d.region_code for d in areas}:
         area = ""

@@ -22,7 +22,7 @@ from medvirk.core.crypto import token_hash
 from medvirk.core.errors import ServiceError
 from medvirk.core.tenancy import co_located
 from medvirk.core.views import cookieless_view
-from medvirk.orgs.models import OrgUnit, UnitKind
+from medvirk.orgs.selectors import district_names
 from medvirk.surveys.enums import SurveysErrorCode
 
 from ..design import services as design
@@ -248,15 +248,6 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     return redirect("respond:section", token=resume, number=_first_section(definition, response))
 
 
-def district_labels(municipality_id: int) -> dict[str, str]:
-    return dict(
-        OrgUnit.objects.filter(municipality_id=municipality_id, kind=UnitKind.DISTRICT)
-        .exclude(region_code="")
-        .order_by("region_code")
-        .values_list("region_code", "name")
-    )
-
-
 @cookieless_view
 @require_http_methods(["GET", "POST"])
 def section(request: HttpRequest, token: str, number: int) -> HttpResponse:
@@ -303,7 +294,7 @@ class Page:
     @cached_property
     def districts(self) -> dict[str, str]:
         """Return the district labels (read only for a page that is shown or saved)."""
-        return district_labels(self.response.survey.municipality_id)
+        return district_names(municipality_id=self.response.survey.municipality_id)
 
     def go(self, number: int | None) -> HttpResponse:
         """Redirect to page ``number``, or finish the response when there is none."""

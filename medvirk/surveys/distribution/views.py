@@ -17,11 +17,12 @@ from medvirk.accounts.requests import StaffRequest
 from medvirk.common.languages import name
 from medvirk.core.errors import ServiceError
 from medvirk.core.views import staff_view
+from medvirk.orgs.selectors import district_names
 
 from ..answering import engine
 from ..answering import services as answering
 from ..answering.render import SectionRenderer, error_text
-from ..answering.views import RespondentTexts, district_labels
+from ..answering.views import RespondentTexts
 from ..design import local
 from ..design.forms import page_language
 from ..design.local import definition_for_unit
@@ -166,7 +167,7 @@ def unit_paper(request: StaffRequest, survey_id: int, survey_unit_id: int) -> Ht
     su = access_survey_unit(request.user, survey, survey_unit_id)
     definition = definition_for_unit(su)
     lang = definition.languages[0]
-    districts = district_labels(survey.municipality_id)
+    districts = district_names(municipality_id=survey.municipality_id)
     data: dict[str, list[str]] = {}
     errors: dict[str, str] = {}
     if request.method == "POST":

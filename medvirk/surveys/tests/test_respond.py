@@ -9,6 +9,9 @@ import pytest
 from django.test import Client
 
 from medvirk.accounts.demo import DemoData
+from medvirk.accounts.unit_services import unit_create
+from medvirk.common.dimensions import DEMO_DISTRICTS
+from medvirk.core.actors import SystemActor
 from medvirk.surveys import services
 from medvirk.surveys.models import AccessCode, Answer, Response, SurveyStatus, SurveyUnit
 from tests.sample_survey import sample_definition
@@ -24,7 +27,12 @@ def start(client: Client, su: SurveyUnit, lang: str = "nb") -> str:
     return start_response(client, su, lang)
 
 
-def test_full_flow_without_cookies_and_with_dates_only(su: SurveyUnit) -> None:
+def test_full_flow_without_cookies_and_with_dates_only(demo: DemoData, su: SurveyUnit) -> None:
+    # A district whose code comes last but whose name comes first, and one without a code.
+    for name, code in (("Bydel Austad", "999909"), ("Bydel uten kode", "")):
+        unit_create(
+            actor=SystemActor("test"), parent=demo.units[""], name=name, kind="district", region_code=code
+        )
     client = Client()
     page1 = start(client, su)
     assert re.match(r"^/a/r/[0-9a-f]{40}/1/$", page1)
@@ -41,6 +49,12 @@ def test_full_flow_without_cookies_and_with_dates_only(su: SurveyUnit) -> None:
     assert r.status_code == 302 and r["Location"].endswith("/2/")
     r = client.post(r["Location"], {"q-q_nps": "10", "q-q_visits": "3", "q-q_consent": "yes"})
     assert r["Location"].endswith("/3/")
+    # The district question offers the city districts by name, as the panels' sign-up does.
+    offered = re.findall(
+        r'name="q-bg_district"[^>]* value="(\w+)"', client.get(r["Location"]).content.decode()
+    )
+    assert offered[0] == "999909" and offered[-1] == "prefer_not_to_say", offered  # Austad first
+    assert sorted(offered[:-1]) == sorted([*DEMO_DISTRICTS, "999909"])  # none without a code
     r = client.post(r["Location"], {"q-bg_age": "25-34", "q-bg_gender": "female", "q-bg_district": "999902"})
     assert r.status_code == 302 and r["Location"].endswith("/done/")
     done = client.get(r["Location"])
