@@ -28,7 +28,7 @@ from medvirk.accounts.access import can
 from medvirk.accounts.permissions import Perm
 from medvirk.core.csv_export import BOM, csv_chunks, csv_stream, csv_text, safe_cell
 from medvirk.surveys.models import AnonymityMode, SurveyStatus
-from medvirk.surveys.types import ExportColumn, question_type
+from medvirk.surveys.types import ExportColumn, Figures, question_type
 
 from . import selectors, services
 from .downloads import attachment, download_name
@@ -41,32 +41,43 @@ CHUNK_BYTES = 64 * 1024
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: Above this many responses a unit's XLSX and SPSS files are prepared only in the background.
 DIRECT_EXPORT_MAX_RESPONSES = 20_000
+#: The column naming each row's withheld quasi-identifiers (``_withheld``).
+WITHHELD_COLUMN = "withheld"
 PLANS_KEPT = 10_000  # column mappings kept per export (one per distinct set of questions answered)
 PROGRESS_EVERY = 1000  # rows between progress reports of a background export
 Progress = Callable[[int, int, str], None]  # as ``medvirk.core.jobs.Progress``
 
 
-def _xlsx_write(rows: Iterable[Sequence[Any]], out: IO[bytes]) -> None:
-    """Write the rows as a one-sheet workbook; write-only mode keeps one row in memory at a time."""
+def _xlsx_write(rows: Iterable[Sequence[Any]], out: IO[bytes], notes: Sequence[str] = ()) -> None:
+    """Write the rows as a workbook (write-only mode keeps one row in memory at a time), with
+    ``notes`` one a line on a second sheet."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet()
     for row in rows:
         sheet.append([safe_cell(v) for v in row])
+    if notes:
+        notes_sheet = workbook.create_sheet(_("Notes"))
+        for line in notes:
+            notes_sheet.append([safe_cell(line)])
     workbook.save(out)
 
 
-def _xlsx(rows: Iterable[Sequence[Any]]) -> Any:
+def _xlsx(rows: Iterable[Sequence[Any]], notes: Sequence[str] = ()) -> Any:
     spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115 — FileResponse closes it
-    _xlsx_write(rows, spool)
+    _xlsx_write(rows, spool, notes)
     spool.seek(0)
     return spool
 
 
-def _respond(rows: Iterable[Sequence[Any]], fmt: str, name: str) -> HttpResponseBase:
+def _respond(
+    rows: Iterable[Sequence[Any]], fmt: str, name: str, notes: Sequence[str] = ()
+) -> HttpResponseBase:
     if fmt == "xlsx":
-        return FileResponse(_xlsx(rows), as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX_TYPE)
+        return FileResponse(
+            _xlsx(rows, notes), as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX_TYPE
+        )
     response = StreamingHttpResponse(csv_stream(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = attachment(f"{name}.csv")
     return response
@@ -253,6 +264,53 @@ def _column_plan(ids: str, columns: dict[str, int], multiple: frozenset[int]) ->
     return lambda values: tuple(values[i] for i in indexes)
 
 
+#: The quasi-identifier columns of a response-level row, in the order ``_withheld`` withholds
+#: them on a tie: background answers first, then the language, the unit last.
+QUASI_IDENTIFIERS = (*selectors.BG_COLUMNS, "language", "unit")
+
+
+def _withheld(
+    user: Any, results: SurveyResults, unit_ids: list[int], names: dict[int, str]
+) -> dict[int, frozenset[str] | None]:
+    """Return response id → the quasi-identifier columns withheld in its row (None: left out).
+
+    k-anonymity by local suppression (``analysis.kanonymity``, k = the survey's anonymity
+    threshold): every combination of unit, language and background answers the file shows,
+    "withheld" included, stands in at least k rows through a code or an invitation. The rows
+    named a shown unit's two fathers (whose group the results hide), its one parent answering
+    in Arabic, or the one "male, 67+", with every answer (red team, 2026-12-07). Counted only
+    on rows nobody reading the file can plant (``counted.py``): poster answers of the reader's
+    own could pad a class to k. A unit whose name is withheld has its name withheld here too.
+    """
+    from medvirk.analysis.kanonymity import local_suppression
+
+    qi = selectors.response_quasi_identifiers(user=user, survey=results.survey, unit_ids=unit_ids)
+    values = [
+        (*("" if v is None else str(v) for v in row[3:-1]), row[2] or "", names.get(row[1])) for row in qi
+    ]
+    decided = local_suppression(values, [bool(row[-1]) for row in qi], results.policy.threshold)
+    return {
+        row[0]: None if positions is None else frozenset(QUASI_IDENTIFIERS[p] for p in positions)
+        for row, positions in zip(qi, decided, strict=True)
+    }
+
+
+def raw_questions(results: SurveyResults) -> list[tuple[str, str, str]]:
+    """Return (key, type, question id) of the response-level export's answer columns.
+
+    Free text is left out (also "other, please specify"): a comment naming a child ties every
+    answer on the row to a person (red team, 2026-12-07). The results list comments apart,
+    from the free-text threshold, with nothing else of the respondent's.
+    """
+    return [
+        (q.key, q.type, str(results.registry.question_by_key[q.key].pk))
+        for q in results.definition.questions()
+        if q.key in results.registry.question_by_key
+        and question_type(q.type).export != ExportColumn.NONE
+        and question_type(q.type).figures != Figures.TEXT
+    ]
+
+
 def _raw_batches(
     user: Any, results: SurveyResults, node_id: int
 ) -> tuple[list[str], Iterator[list[tuple[Any, ...]]]]:
@@ -260,40 +318,43 @@ def _raw_batches(
 
     One row per complete response; the database packs each row's answers, and rows with the
     same questions answered share one column mapping (``_column_plan``), so the per-row Python
-    work is a split and a tuple. Free text is read, masked, only for the rows that have some.
+    work is a split and a tuple. Date answers are read, masked, only for the rows that have
+    some. Quasi-identifiers are withheld where a combination is rare (``_withheld``; the
+    column "withheld" names them), free text is left out (``raw_questions``).
 
     The rows say nothing of when each response came (red team, 2026-12-07): in response-id
     order, someone who answered through the poster just before and just after a parent he saw
     answering found the parent's row between his own two. So each shown unit's rows, then the
-    rows of every unit whose name is withheld together, are sorted by what they say (the export
-    is a function of the responses alone); memory holds one unit's rows.
+    rows whose unit is withheld together, are sorted by what they say (the export is a
+    function of the responses alone); memory holds one unit's rows.
     """
-    questions = [
-        (q.key, q.type, str(results.registry.question_by_key[q.key].pk))
-        for q in results.definition.questions()
-        if q.key in results.registry.question_by_key and question_type(q.type).export != ExportColumn.NONE
-    ]
+    questions = raw_questions(results)
     columns = {qid: i for i, (_k, _t, qid) in enumerate(questions)}
     multiple = frozenset(
         i for i, (_k, t, _q) in enumerate(questions) if question_type(t).export == ExportColumn.JOINED
     )
-    header = ["row", "unit", "language", *selectors.BG_COLUMNS, *[k for k, _t, _q in questions]]
+    quasi = ["unit", "language", *selectors.BG_COLUMNS]
+    header = ["row", *quasi, WITHHELD_COLUMN, *[k for k, _t, _q in questions]]
     shown = {nid for nid in results.tree.nodes if results.respondent_table[node_key(nid)].shown}
     names = {nid: n.name for nid, n in results.tree.nodes.items() if nid in shown}
-    fixed = 2 + len(selectors.BG_COLUMNS)  # unit, language, background columns (before "row")
+    fixed = len(quasi) + 1  # unit, language, background columns, withheld (before "row")
     sep, mark = selectors.PACK_SEP, selectors.TEXT_MARK
     unit_ids = results.tree.survey_units_below(node_id)
+    withheld = _withheld(user, results, unit_ids, names)
     groups = [[u] for u in sorted((u for u in unit_ids if u in names), key=lambda u: (names[u], u))]
     groups.append([u for u in unit_ids if u not in names])
     plans: dict[str, Callable[[list[str]], Any]] = {}
+    unit_withheld: list[tuple[Any, ...]] = []  # rows of shown units whose unit is withheld: last
+    unit_withheld_texts: list[int] = []
 
-    def group_rows(group: list[int]) -> list[tuple[Any, ...]]:
+    def group_rows(group: list[int], last: bool) -> list[tuple[Any, ...]]:
         out: list[tuple[Any, ...]] = []
-        append = out.append
         with_text: list[int] = []
-        name = names.get
         for batch in selectors.response_rows(user=user, survey=results.survey, unit_ids=group, batch=BATCH):
             for row in batch:
+                hidden = withheld.get(row[0])
+                if hidden is None:
+                    continue  # too few counted rows in the whole file to show anyone (or new)
                 packed = row[-1] or sep + sep
                 values = packed.split(sep)
                 plan = plans.get(values[-2])
@@ -301,18 +362,27 @@ def _raw_batches(
                     if len(plans) >= PLANS_KEPT:
                         plans.clear()
                     plan = plans[values[-2]] = _column_plan(values[-2], columns, multiple)
+                into, texts = (
+                    (out, with_text) if last or "unit" not in hidden else (unit_withheld, unit_withheld_texts)
+                )
                 if mark in packed:
-                    with_text.append(len(out))
-                append((name(row[1], ""), *row[2:-1], *plan(values)))
-        for start in range(0, len(with_text), BATCH):
-            _add_texts(out, with_text[start : start + BATCH], fixed)
+                    texts.append(len(into))
+                cells = (
+                    v if key not in hidden else ""
+                    for key, v in zip(quasi, (names.get(row[1], ""), *row[2:-1]), strict=True)
+                )
+                into.append((*cells, ";".join(k for k in quasi if k in hidden), *plan(values)))
+        _add_texts(out, with_text, fixed)
+        if last:
+            _add_texts(unit_withheld, unit_withheld_texts, fixed)
+            out.extend(unit_withheld)
         out.sort(key=_by_content)
         return out
 
     def batches() -> Iterator[list[tuple[Any, ...]]]:
         counter = 0
-        for group in groups:
-            rows = group_rows(group) if group else []
+        for index, group in enumerate(groups):
+            rows = group_rows(group, index == len(groups) - 1)
             for start in range(0, len(rows), BATCH):
                 chunk = rows[start : start + BATCH]
                 yield [(counter + i, *row) for i, row in enumerate(chunk, 1)]
@@ -327,7 +397,13 @@ def _by_content(row: tuple[Any, ...]) -> tuple[str, ...]:
 
 
 def _add_texts(out: list[tuple[Any, ...]], rows: list[int], fixed: int) -> None:
-    """Replace the text marks in ``out[rows]`` with the answers' texts, masked (in place)."""
+    """Replace the text marks in ``out[rows]`` with the answers' texts, masked (in place),
+    ``BATCH`` rows at a time."""
+    for start in range(0, len(rows), BATCH):
+        _add_texts_batch(out, rows[start : start + BATCH], fixed)
+
+
+def _add_texts_batch(out: list[tuple[Any, ...]], rows: list[int], fixed: int) -> None:
     from medvirk.analysis.text import mask_pii
 
     mark = selectors.TEXT_MARK
@@ -350,6 +426,21 @@ def raw_rows(user: Any, results: SurveyResults, node_id: int) -> Iterator[Sequen
     yield header
     for batch in batches:
         yield from batch
+
+
+def raw_notes(results: SurveyResults) -> list[str]:
+    """Return what the response-level file leaves out and withholds, a sentence a line."""
+    threshold = results.policy.threshold
+    return [
+        _("One row per complete response, in no particular order."),
+        _("Free-text answers are left out: a comment can name a person. Read them on the results page."),
+        _(
+            "Where few people share a unit, language and background answers, those values are left "
+            "blank and named in the column “withheld”, so that every combination in the file is "
+            "shared by at least %(threshold)s people who answered with a code or an invitation."
+        )
+        % {"threshold": threshold},
+    ]
 
 
 RAW_FORMATS = ("csv", "xlsx", "sav")
@@ -404,7 +495,7 @@ def raw_response(user: Any, results: SurveyResults, node_id: int, fmt: str) -> H
         )
         response["Content-Disposition"] = attachment(filename)
         return response
-    return _respond(raw_rows(user, results, node_id), fmt, filename.rsplit(".", 1)[0])
+    return _respond(raw_rows(user, results, node_id), fmt, filename.rsplit(".", 1)[0], raw_notes(results))
 
 
 def _reporting(
@@ -452,7 +543,7 @@ def raw_export_write(
         return counter[0]
     rows = _reporting(raw_rows(user, results, node_id), total, report, message, counter)
     if fmt == "xlsx":
-        _xlsx_write(rows, out)
+        _xlsx_write(rows, out, raw_notes(results))
     elif fmt == "sav":
         from .spss import write_sav
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Sum
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 
@@ -359,6 +359,16 @@ def _packed_answers_sql() -> str:
     )
 
 
+def _exported_responses(*, user: Any, survey: Survey, unit_ids: list[int]) -> QuerySet[Response]:
+    """The complete responses of these units in the user's raw-export scope, in id order."""
+    return Response.objects.filter(
+        scope_q(user, Perm.RESULTS_EXPORT_RAW, path_field="unit__path"),
+        survey=survey,
+        complete=True,
+        unit_id__in=unit_ids,
+    ).order_by("id")
+
+
 def response_rows(
     *, user: Any, survey: Survey, unit_ids: list[int], batch: int = 2000
 ) -> Iterator[list[tuple[Any, ...]]]:
@@ -372,13 +382,7 @@ def response_rows(
     runs may or may not be in it.)
     """
     qs = (
-        Response.objects.filter(
-            scope_q(user, Perm.RESULTS_EXPORT_RAW, path_field="unit__path"),
-            survey=survey,
-            complete=True,
-            unit_id__in=unit_ids,
-        )
-        .order_by("id")
+        _exported_responses(user=user, survey=survey, unit_ids=unit_ids)
         .annotate(packed=RawSQL(_packed_answers_sql(), []))  # noqa: S611 — constant SQL, no input
         .values_list("id", "unit_id", "language", *BG_COLUMNS.values(), "packed")
     )
@@ -386,6 +390,17 @@ def response_rows(
     while chunk := list(qs.filter(id__gt=last)[:batch]):
         yield chunk
         last = chunk[-1][0]
+
+
+def response_quasi_identifiers(*, user: Any, survey: Survey, unit_ids: list[int]) -> list[tuple[Any, ...]]:
+    """Return (id, unit, language, bg_* …, counted) of the complete responses ``response_rows``
+    yields, in id order: what the response-level export's k-anonymity is decided on
+    (``exports._withheld``). One query without the answers: a few small values per response."""
+    return list(
+        _exported_responses(user=user, survey=survey, unit_ids=unit_ids)
+        .annotate(counted=ExpressionWrapper(counted_responses(), output_field=BooleanField()))
+        .values_list("id", "unit_id", "language", *BG_COLUMNS.values(), "counted")
+    )
 
 
 def answer_texts(*, answer_ids: list[int]) -> dict[int, str]:

@@ -1,7 +1,7 @@
 """Response-level export as an SPSS system file (.sav) with variable and value labels.
 
 The rows are exactly those of the CSV/XLSX response-level export (``exports.raw_rows``: same
-scope, same units, free text masked); this module only types and labels them. Variable names
+scope, same units, same values withheld, no free text); this module only types and labels them. Variable names
 come from the stable question keys, labels from the survey's first language:
 
 - rating and NPS: the scale value, "don't know" coded ``99`` (or one above the scale) and
@@ -206,9 +206,14 @@ def sav_columns(results: SurveyResults, header: Sequence[str]) -> list[SavColumn
             pgettext("multiple-choice option", "Selected"),
             pgettext("multiple-choice option", "Not selected"),
         )
-        fixed = {"row": _("Response number"), "unit": _("Unit"), "language": _("Language")}
+        fixed = {
+            "row": _("Response number"),
+            "unit": _("Unit"),
+            "language": _("Language"),
+            "withheld": _("Withheld for anonymity"),
+        }
     for index, key in enumerate(header):
-        if key not in labelled:  # row, unit, language and the background columns
+        if key not in labelled:  # row, unit, language, the background columns, withheld
             if key == "row":
                 columns.append(SavColumn(spss_name(key, taken), fixed[key], index, int, measure="scale"))
             else:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,7 +24,7 @@ from medvirk.accounts.demo import DemoData
 from medvirk.accounts.permissions import Perm
 from medvirk.analysis.text import mask_pii
 from medvirk.core.csv_export import safe_cell
-from medvirk.surveys.models import Answer, Response, SurveyQuestion
+from medvirk.surveys.models import Answer, Channel, Response, SurveyQuestion
 from medvirk.surveys.types import QType
 from tests.sample_survey import sample_definition
 
@@ -80,19 +81,23 @@ def _reference_rows(user: Any, results: SurveyResults, node_id: int) -> Iterator
     questions = [
         (q.key, q.type, str(results.registry.question_by_key[q.key].pk))
         for q in results.definition.questions()
-        if q.key in results.registry.question_by_key and q.type not in (QType.MATRIX, QType.BACKGROUND)
+        if q.key in results.registry.question_by_key
+        and q.type not in (QType.MATRIX, QType.BACKGROUND, QType.TEXT, QType.TEXTAREA)  # no free text
     ]
     ids = [qid for _k, _t, qid in questions]
     multiple = {qid for _k, t, qid in questions if t == QType.MULTIPLE}
-    yield ["row", "unit", "language", *selectors.BG_COLUMNS, *[k for k, _t, _q in questions]]
+    quasi = ["unit", "language", *selectors.BG_COLUMNS]
+    yield ["row", *quasi, "withheld", *[k for k, _t, _q in questions]]
     shown = {nid for nid in results.tree.nodes if results.respondent_table[node_key(nid)].shown}
     names = {nid: n.name for nid, n in results.tree.nodes.items() if nid in shown}
+    units = results.tree.survey_units_below(node_id)
+    withheld = exports._withheld(user, results, units, names)  # the decision (test_kanonymity)
     rows = (
         Response.objects.filter(
             scope_q(user, Perm.RESULTS_EXPORT_RAW, path_field="unit__path"),
             survey=results.survey,
             complete=True,
-            unit_id__in=results.tree.survey_units_below(node_id),
+            unit_id__in=units,
         )
         .order_by("id")
         .annotate(packed=RawSQL(_packed_sql(), []))  # noqa: S611
@@ -110,7 +115,13 @@ def _reference_rows(user: Any, results: SurveyResults, node_id: int) -> Iterator
             .values_list("question_id", "value_text")
         ):
             values[str(qid)] = mask_pii(text).text
-        yield [counter, names.get(unit_id, ""), language, *bg, *[values.get(q, "") for q in ids]]
+        hidden = withheld[rid]
+        assert hidden is not None
+        cells = [
+            "" if key in hidden else v
+            for key, v in zip(quasi, [names.get(unit_id, ""), language, *bg], strict=True)
+        ]
+        yield [counter, *cells, ";".join(k for k in quasi if k in hidden), *[values.get(q, "") for q in ids]]
 
 
 def reference_csv(rows: Iterator[list[Any]]) -> bytes:
@@ -170,11 +181,13 @@ def test_rows_and_csv_are_those_of_the_reference(
     assert rows == expected
     assert data == reference_csv(iter(expected))
     assert len(rows) == 13
-    assert [r[1] for r in rows[1:]] == ["Solsikken barnehage"] * 10 + ["", ""]
+    # Østli's and Vestly's rows (names withheld: too few) need five counted rows to hide among:
+    # the five at Solsikken that are not "female" lose unit and gender with them.
+    assert [r[1] for r in rows[1:]] == ["Solsikken barnehage"] * 5 + [""] * 7
+    assert {r[4] for r in rows[1:6]} == {"female"} and {r[9] for r in rows[6:]} == {"unit;gender"}
     text = data.decode("utf-8-sig")
-    assert "ola@example.no" not in text and "912 34 567" not in text
-    for start in ("'=HYPERLINK", "'-minus", "'+pluss", "'@at", "'-7", "'=1+1"):
-        assert start in text
+    assert not any(t in text for t in (*TEXTS, "alene", "ola@example.no", "=1+1"))  # no free text
+    assert "'-7" in text  # a number below zero: guarded as text
     assert ",a;c," in text and ",a;b;c," in text and ",dont_know," in text
 
 
@@ -237,9 +250,9 @@ def test_the_rows_say_nothing_of_when_each_response_came(demo: DemoData) -> None
     """
     sol = demo.units["Solsikken barnehage"]
     people: list[dict[str, Any]] = [
-        {"overall": 1, "bg_gender": "male", "q_why": "planted before"},
-        {"overall": 6, "bg_gender": "female", "q_why": "the parent at the kiosk"},
-        {"overall": 1, "bg_gender": "male", "q_why": "planted after"},
+        {"overall": 1, "bg_gender": "male", "q_nps": 0},  # planted before
+        {"overall": 6, "bg_gender": "female", "q_nps": 9},  # the parent at the kiosk
+        {"overall": 1, "bg_gender": "male", "q_nps": 1},  # planted after
         *({"overall": 4 + i % 3, "bg_gender": "female"} for i in range(5)),
     ]
     exports_of = []
@@ -251,7 +264,36 @@ def test_the_rows_say_nothing_of_when_each_response_came(demo: DemoData) -> None
         assert len(rows) == 1 + len(people)
         exports_of.append(rows)
     assert exports_of[0] == exports_of[1]
-    why = exports_of[0][0].index("q_why")
-    texts = [r[why] for r in exports_of[0][1:]]
-    # The two planted rows say the same but for the text: side by side, with nobody between.
-    assert abs(texts.index("planted before") - texts.index("planted after")) == 1
+    overall = exports_of[0][0].index("q_overall")
+    planted = [i for i, r in enumerate(exports_of[0]) if r[overall] == "1"]
+    # The two planted rows say the same but for one answer: side by side, with nobody between.
+    assert len(planted) == 2 and planted[1] - planted[0] == 1
+
+
+def test_no_row_names_a_rare_background_language_or_comment(demo: DemoData) -> None:
+    """Red team (2026-12-07): each row carried its unit, language, background and free text.
+
+    The results hide Solsikken's two fathers (fewer than five), the rows listed them with every
+    answer; the one parent answering in Arabic was one row; a comment naming a child tied the
+    row to a person. Four poster answers of the reader's own ("male") would make six men, but
+    only rows through a code or an invitation count towards the threshold. Now every
+    combination of unit, language and background in the file has at least five counted rows.
+    """
+    s = make_survey(demo, anonymous=True)
+    sol = demo.units["Solsikken barnehage"]
+    for i in range(8):
+        answer(s, sol, overall=4 + i % 3, bg_gender="female")
+    answer(s, sol, overall=6, bg_gender="female", q_why="Mora til Ola i Blåbærgruppa")
+    Response.objects.filter(pk=Response.objects.filter(survey=s).latest("id").pk).update(language="ar")
+    for overall in (1, 2):
+        answer(s, sol, overall=overall, bg_gender="male")
+    for _ in range(4):
+        answer(s, sol, overall=1, bg_gender="male", channel=Channel.LINK)  # planted through the poster
+    rows = list(exports.raw_rows(demo.users["analytiker"], SurveyResults(close(s)), sol.pk))
+    header, body = rows[0], rows[1:]
+    assert len(body) == 15
+    assert not any(v in ("male", "ar") or "Ola" in str(v) for row in body for v in row)
+    quasi = [header.index(c) for c in ("unit", "language", *selectors.BG_COLUMNS, "withheld")]
+    combinations = Counter(tuple(row[i] for i in quasi) for row in body)
+    assert min(combinations.values()) >= 5
+    assert combinations[("Solsikken barnehage", "nb", "", "female", "", "", "", "", "")] >= 5  # kept

@@ -1,0 +1,150 @@
+"""k-anonymity by local suppression: withhold few quasi-identifier values, one row at a time.
+
+A response-level file lists each row's quasi-identifiers (unit, language, each background
+answer). An insider who knows a person's values (the one father of a unit, the one parent who
+answered in Arabic) finds the person's row, and every answer on it, when the combination is
+rare. :func:`local_suppression` withholds values so that every combination the file publishes,
+withheld values included ("withheld" is a value of its own), stands in at least ``k`` rows that
+**count**: rows nobody reading the file can plant (a code or an invitation; a poster answer may
+be the reader's own, written to pad a class). Rows that do not count are still published, but
+only in a combination that already holds ``k`` that do.
+
+Written by hand rather than with a library: ANJANA (built on pyCANON, which only checks a
+table) reaches k-anonymity by generalisation hierarchies and by dropping whole records
+(global recoding on a pandas frame), and neither lets only some rows count towards ``k``. The
+greedy is small:
+
+1. Rows whose full combination has ``k`` counted rows keep every value.
+2. For the others, level by level (one value withheld, then two, …), the sets of columns of
+   that size are tried, those whose withholding places the most rows first (a row is placed
+   when its new combination, with the rows already placed there, reaches ``k`` counted), and
+   the level is passed over again while it places rows. A row thus loses only as many values
+   as its level (ties go to the columns first in the row).
+3. Rows no level placed keep only the values they all share; if that combination has fewer
+   than ``k`` counted rows, counted rows that match it once the same values are withheld move
+   in from classes that can spare them (each keeps ``k``), then whole classes, smallest first;
+   failing that, the same with one more value withheld, level by level up to every value.
+   Only if all rows together have fewer than ``k`` counted is nothing published (every row
+   left out).
+
+It is a heuristic: it withholds few values, not provably the fewest (that is NP-hard).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from itertools import combinations
+
+#: A row's quasi-identifier values; ``None`` is a value withheld already (e.g. a unit's name).
+Values = tuple[str | None, ...]
+Pattern = tuple[str | None, ...]
+
+
+def _pattern(values: Values, withheld: frozenset[int]) -> Pattern:
+    return tuple(None if i in withheld else v for i, v in enumerate(values))
+
+
+def local_suppression(rows: Sequence[Values], counted: Sequence[bool], k: int) -> list[frozenset[int] | None]:
+    """Return, for each row, the positions of its values to withhold, or None to leave it out.
+
+    Afterwards every published combination (values with the withheld ones as ``None``) is the
+    combination of at least ``k`` counted rows. Positions already ``None`` in a row count as
+    withheld and are in its set. Deterministic: the same rows in the same order give the same
+    answer.
+    """
+    if not rows:
+        return []
+    if sum(counted) < k:
+        return [None] * len(rows)
+    width = len(rows[0])
+    given = [frozenset(i for i, v in enumerate(r) if v is None) for r in rows]
+    result: list[frozenset[int] | None] = [None] * len(rows)
+    placed: Counter[Pattern] = Counter()  # counted rows per published combination
+    unplaced = list(range(len(rows)))
+    levels = [[frozenset(c) for c in combinations(range(width), size)] for size in range(width + 1)]
+    for subsets in levels:
+        progress = True
+        while unplaced and progress:  # a second pass: classes grown by this level take more rows
+            progress = False
+            ranked = sorted(subsets, key=lambda s: -len(_placeable(rows, counted, k, placed, unplaced, s)))
+            for subset in ranked:
+                chosen = _placeable(rows, counted, k, placed, unplaced, subset)
+                if not chosen:
+                    continue
+                for i in chosen:
+                    result[i] = subset | given[i]
+                    placed[_pattern(rows[i], subset)] += counted[i]
+                taken = set(chosen)
+                unplaced = [i for i in unplaced if i not in taken]
+                progress = True
+    if unplaced:
+        # The narrowest combination all the left rows share (values they all have kept), else none.
+        narrow = frozenset(j for j in range(width) if len({rows[i][j] for i in unplaced}) > 1) | frozenset(
+            j for j in range(width) if rows[unplaced[0]][j] is None
+        )
+        for target in (s for subsets in levels for s in subsets if narrow <= s):  # everything last
+            trial = list(result)
+            for i in unplaced:
+                trial[i] = target | given[i]
+            if _fill(trial, rows, counted, k, _pattern(rows[unplaced[0]], target), target, given):
+                result = trial
+                break
+    return result
+
+
+def _placeable(
+    rows: Sequence[Values],
+    counted: Sequence[bool],
+    k: int,
+    placed: Counter[Pattern],
+    unplaced: list[int],
+    subset: frozenset[int],
+) -> list[int]:
+    """Return the unplaced rows whose combination with ``subset`` withheld reaches ``k`` counted."""
+    groups: dict[Pattern, list[int]] = defaultdict(list)
+    for i in unplaced:
+        groups[_pattern(rows[i], subset)].append(i)
+    return [
+        i
+        for p, members in groups.items()
+        if placed[p] + sum(counted[j] for j in members) >= k
+        for i in members
+    ]
+
+
+def _fill(
+    result: list[frozenset[int] | None],
+    rows: Sequence[Values],
+    counted: Sequence[bool],
+    k: int,
+    target: Pattern,
+    withhold: frozenset[int],
+    given: list[frozenset[int]],
+) -> bool:
+    """Bring the combination ``target`` up to ``k`` counted rows with rows that match it once
+    ``withhold`` is withheld: counted rows a class can spare (it keeps k), then whole classes,
+    smallest first (in place). Return whether it reached ``k`` (step 3)."""
+    classes: dict[Pattern, list[int]] = defaultdict(list)
+    for i, withheld in enumerate(result):
+        if withheld is not None:
+            classes[_pattern(rows[i], withheld)].append(i)
+    short = k - sum(counted[i] for i in classes.pop(target, []))
+    fits = [m for m in classes.values() if all(_pattern(rows[i], withhold) == target for i in m)]
+    fits.sort(key=lambda members: -sum(counted[i] for i in members))
+    for members in fits:  # spare counted rows first: the class keeps k
+        spare = sum(counted[i] for i in members) - k
+        for i in reversed(members):
+            if short <= 0 or spare <= 0:
+                break
+            if counted[i]:
+                result[i] = withhold | given[i]
+                short, spare = short - 1, spare - 1
+    for members in reversed(fits):  # then whole classes, smallest first
+        if short <= 0:
+            break
+        left = [i for i in members if _pattern(rows[i], result[i] or frozenset()) != target]
+        short -= sum(counted[i] for i in left)
+        for i in left:
+            result[i] = withhold | given[i]
+    return short <= 0
