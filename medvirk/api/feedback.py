@@ -37,7 +37,7 @@ from medvirk.feedback.fhir import (
     questionnaire,
     questionnaire_response,
 )
-from medvirk.feedback.models import Rating, Session
+from medvirk.feedback.models import Rating
 from medvirk.orgs.selectors import municipality_root
 
 from .base import json_number
@@ -298,13 +298,6 @@ def session_create(request: StaffRequest, episode_id: int, body: SessionIn) -> S
     return Status(201, {"number": session.number, "held_on": session.held_on})
 
 
-def _session(episode: Any, number: int) -> Session:
-    session = Session.objects.filter(episode=episode, number=number).first()
-    if session is None:
-        raise Http404
-    return session
-
-
 class RatingIn(Schema):
     instrument_id: int
     answers: dict[str, float | None]
@@ -323,7 +316,7 @@ def rating_create(
 ) -> Status[dict[str, Any]]:
     """Store an answered instrument (keyed from paper, or from another system)."""
     episode = selectors.access_episode_by_id(request.user, episode_id, purpose="api")
-    session = _session(episode, number)
+    session = selectors.episode_session(episode, number)
     rater = (
         episode.raters.filter(pk=body.rater_id).first() if body.rater_id else services.client_rater(episode)
     )
@@ -353,7 +346,7 @@ class LinkOut(Schema):
 def link_create(request: StaffRequest, episode_id: int, number: int) -> Status[dict[str, Any]]:
     """Make a link for the client; its address is returned only now."""
     episode = selectors.access_episode_by_id(request.user, episode_id, purpose="api")
-    link, token = services.link_create(actor=request.user, session=_session(episode, number))
+    link, token = services.link_create(actor=request.user, session=selectors.episode_session(episode, number))
     url = request.build_absolute_uri(reverse("feedback_client:answer", args=[token]))
     return Status(201, {"url": url, "expires_at": link.expires_at})
 

@@ -94,6 +94,14 @@ def access_episode_by_id(user: Any, episode_id: Any, *, purpose: str) -> Episode
     return episode
 
 
+def episode_session(episode: Episode, number: int) -> Session:
+    """Return session ``number`` of an episode fetched with ``access_episode_by_id``; 404 if it has none."""
+    session = Session.objects.filter(episode=episode, number=number).first()
+    if session is None:
+        raise Http404
+    return session
+
+
 def access_outcomes(user: Any, period: Period | None) -> tuple[list[str], Period, list[Period]]:
     """Return what the outcome dashboard shows ``user``: the unit subtrees in scope, the half-year
     (``None``: the latest that has ended) and the half-years that have ended, newest first.

@@ -31,7 +31,7 @@ from .answer_form import AnswerForm
 from .client_text import ClientTexts
 from .exports import episode_record
 from .forms import CloseForm, EpisodeEditForm, EpisodeForm, GoalsForm, MemberForm, RaterForm, SessionForm
-from .models import ClientLink, Episode, EpisodeStatus, Mode, Session
+from .models import ClientLink, Episode, EpisodeStatus, Mode
 from .talk import alert_severity, alert_text, alert_title
 
 
@@ -149,18 +149,11 @@ def session_create(request: StaffRequest, episode_id: int) -> HttpResponse:
     return redirect("feedback:session", episode.pk, session.number)
 
 
-def _session(episode: Any, number: int) -> Session:
-    session = Session.objects.filter(episode=episode, number=number).first()
-    if session is None:
-        raise Http404
-    return session
-
-
 @staff_view
 def session_detail(request: StaffRequest, episode_id: int, number: int) -> HttpResponse:
     """One session: hand the client a link or QR code, or key in a paper form."""
     episode = selectors.access_episode_by_id(request.user, episode_id, purpose="session")
-    session = _session(episode, number)
+    session = selectors.episode_session(episode, number)
     answered = {(r.rater_id, r.instrument_id) for r in session.ratings.all()}
     raters = list(episode.raters.filter(active=True))
     return render(
@@ -188,7 +181,7 @@ def _instruments(episode: Any) -> list[Any]:
 def link_create(request: StaffRequest, episode_id: int, number: int) -> HttpResponse:
     """Make a link for the client (or a collateral rater) and show it once, as a QR code and a link."""
     episode = selectors.access_episode_by_id(request.user, episode_id, purpose="session")
-    session = _session(episode, number)
+    session = selectors.episode_session(episode, number)
     rater = episode.raters.filter(pk=request.POST.get("rater") or 0, active=True).first()
     mode = request.POST.get("mode", Mode.OWN_PHONE)
     try:
@@ -230,7 +223,7 @@ def link_revoke(request: StaffRequest, episode_id: int, link_id: int) -> HttpRes
 def paper_entry(request: StaffRequest, episode_id: int, number: int, rater_id: int) -> HttpResponse:
     """Key in what a client wrote on paper, with the same questions the client's link shows."""
     episode = selectors.access_episode_by_id(request.user, episode_id, purpose="paper")
-    session = _session(episode, number)
+    session = selectors.episode_session(episode, number)
     rater = episode.raters.filter(pk=rater_id).first()
     if rater is None or episode.status != EpisodeStatus.OPEN:
         raise Http404
