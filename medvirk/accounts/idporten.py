@@ -23,8 +23,6 @@ adds:
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import time
 from dataclasses import dataclass
 from enum import StrEnum
@@ -44,6 +42,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
+from medvirk.core.crypto import keyed_digest
 from medvirk.orgs.models import Municipality
 
 from .models import ID_PORTEN_LEVEL_ORDER, IdPorten, IdPortenLevel
@@ -172,9 +171,7 @@ def identity_digest(provider: str, subject: str) -> str:
     What a record keeps instead of the identifier (``choice.services.VerifiedIdentity.digest``,
     a volunteer's linked login), so one person's records can be linked without keeping it.
     """
-    return hmac.new(
-        settings.SECRET_KEY.encode(), f"{provider}:{subject}".encode(), hashlib.sha256
-    ).hexdigest()
+    return keyed_digest(subject, scope=provider)
 
 
 def subject_digest(subject: str) -> str:

@@ -23,11 +23,10 @@ from django.utils.translation import gettext_lazy as _
 
 from medvirk.core.actors import SystemActor, ensure_system
 from medvirk.core.audit import audit_record
-from medvirk.core.crypto import token_hash
+from medvirk.core.crypto import keyed_digest, token_hash
 from medvirk.core.errors import CoreErrorCode, ServiceError
 from medvirk.core.models import RetentionPeriod
 from medvirk.core.retention import PurgeOutcome, purge_municipality, retention_amounts, retention_kinds
-from medvirk.core.throttle import address_hash
 from medvirk.orgs.models import Municipality, MunicipalityLogo, OrgUnit
 
 from .access import (
@@ -243,14 +242,14 @@ def login_is_throttled(*, username: str, client: str) -> bool:
     limit = settings.LOGIN_MAX_FAILURES
     return (
         recent.filter(username=username.lower()).count() >= limit
-        or recent.filter(client_hash=address_hash(client, scope="login")).count() >= limit * 4
+        or recent.filter(client_hash=keyed_digest(client, scope="login")).count() >= limit * 4
     )
 
 
 def login_failure_record(*, username: str, client: str) -> None:
     """Remember a failed login (only a keyed hash of the client address is kept)."""
     LoginFailure.objects.create(
-        username=username.lower()[:150], client_hash=address_hash(client, scope="login")
+        username=username.lower()[:150], client_hash=keyed_digest(client, scope="login")
     )
     cutoff = timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS * 4)
     LoginFailure.objects.filter(created_at__lt=cutoff).delete()

@@ -16,6 +16,7 @@ secret.
 from __future__ import annotations
 
 import hashlib
+import hmac
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -68,6 +69,17 @@ def token_hash(token: str) -> str:
     a lookup by it is one index probe. The token itself is never stored.
     """
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def keyed_digest(text: str, *, scope: str) -> str:
+    """Return HMAC-SHA256 of ``scope:text`` keyed with ``SECRET_KEY``, in hex.
+
+    What is kept or counted instead of a value that names someone (a client's address, the
+    identifier a login provider vouches for), and what a token derived without storing it is cut
+    from. Keyed because such values are few enough to hash them all; ``scope`` keeps one use's
+    digests from matching another's. Rows store these digests: the form must stay as it is.
+    """
+    return hmac.new(settings.SECRET_KEY.encode(), f"{scope}:{text}".encode(), hashlib.sha256).hexdigest()
 
 
 def new_key() -> str:

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from medvirk.core.throttle import address_hash
+from medvirk.core.crypto import keyed_digest
 from medvirk.orgs.models import Municipality
 
 from .models import Proposal
@@ -18,7 +18,7 @@ CONSENT_PURPOSE = "Contact about the municipality's user participation (self-ser
 
 def client_hash(address: str) -> str:
     """Return the keyed hash a proposal keeps of its sender's address (never the address)."""
-    return address_hash(address, scope="partners")
+    return keyed_digest(address, scope="partners")
 
 
 def proposal_is_throttled(*, municipality: Municipality, client: str) -> bool:

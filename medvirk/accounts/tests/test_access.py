@@ -14,9 +14,9 @@ from medvirk.accounts.access import access_unit_by_id, can, scope_paths, units_f
 from medvirk.accounts.demo import DEMO_PASSWORD, DemoData
 from medvirk.accounts.models import LoginFailure, Role, RoleAssignment
 from medvirk.accounts.permissions import Perm
+from medvirk.core.crypto import keyed_digest
 from medvirk.core.errors import ServiceError
 from medvirk.core.models import AuditEvent
-from medvirk.core.throttle import address_hash
 from medvirk.orgs.selectors import unit_subtree
 
 
@@ -131,7 +131,7 @@ def test_a_failed_login_keeps_a_keyed_hash_of_the_address(demo: DemoData) -> Non
     Client().post("/accounts/login/", {"username": "admin", "password": "feil-passord"})
     stored = LoginFailure.objects.get().client_hash
     assert stored != hashlib.sha256(b"127.0.0.1").hexdigest()
-    assert stored == address_hash("127.0.0.1", scope="login")
+    assert stored == keyed_digest("127.0.0.1", scope="login")
 
 
 def test_login_with_demo_password_and_safe_redirect(demo: DemoData) -> None:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -17,7 +14,7 @@ from medvirk.accounts.access import Actor, ensure_can
 from medvirk.accounts.permissions import Perm
 from medvirk.common.dimensions import PREFER_NOT_TO_SAY
 from medvirk.core.actors import SystemActor, ensure_system
-from medvirk.core.crypto import token_hash
+from medvirk.core.crypto import keyed_digest, token_hash
 from medvirk.core.errors import ServiceError
 from medvirk.core.tenancy import co_located
 from medvirk.orgs.models import OrgUnit
@@ -73,10 +70,7 @@ def _today() -> Any:
 
 def resume_token_for(*, survey_id: int, idempotency_key: str) -> str:
     """Derive the resume token, so a repeated start returns the same link without storing it."""
-    mac = hmac.new(
-        settings.SECRET_KEY.encode(), f"resume:{survey_id}:{idempotency_key}".encode(), hashlib.sha256
-    )
-    return mac.hexdigest()[:40]
+    return keyed_digest(f"{survey_id}:{idempotency_key}", scope="resume")[:40]
 
 
 def response_start(
