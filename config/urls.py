@@ -5,12 +5,20 @@ from django.urls import include, path
 
 from medvirk.accounts import urls as accounts_urls
 from medvirk.api.routes import api
+from medvirk.site import survey_page
 from medvirk.site import views as site_views
 from medvirk.site import views_public as site_public
+from medvirk.surveys import urls as survey_urls
 
 site_patterns = (
     [path("", site_views.home, name="home"), path("overview/", site_views.dashboard, name="dashboard")],
     "site",
+)
+# The survey's page says each unit's answers as the results' anonymity decision does, so it
+# lives above insights (medvirk/site/survey_page.py); it keeps its place among the survey's URLs.
+survey_patterns = (
+    [path("<int:survey_id>/", survey_page.survey_detail, name="detail"), *survey_urls.urlpatterns],
+    survey_urls.app_name,
 )
 public_site_patterns = (
     [
@@ -30,7 +38,7 @@ urlpatterns = [
     path("", include(accounts_urls.sso_urlpatterns)),
     path("", include("medvirk.accounts.idporten_urls")),
     path("org/", include("medvirk.accounts.unit_urls")),
-    path("surveys/", include("medvirk.surveys.urls")),
+    path("surveys/", include(survey_patterns)),
     path("surveys/", include("medvirk.surveys.interchange.urls")),
     path("a/", include("medvirk.surveys.answering.urls")),
     path("results/", include("medvirk.insights.urls")),

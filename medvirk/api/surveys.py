@@ -13,6 +13,7 @@ from medvirk.accounts.access import access_unit_by_id
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
+from medvirk.insights.selectors import DecidedCount, decided_unit_counts
 from medvirk.orgs.models import OrgUnit
 from medvirk.surveys import services
 from medvirk.surveys.enums import SurveysErrorCode
@@ -24,7 +25,6 @@ from medvirk.surveys.selectors import (
     answers_threshold,
     list_templates,
     load_template,
-    shown_response_count,
     submission_target,
     survey_units_for,
     surveys_for,
@@ -79,10 +79,28 @@ class SurveyUnitOut(Schema):
     link_key: str
     user_count: int | None
     responses_complete: int | None = Field(
-        description="Complete answers from the unit: null while there are fewer than"
-        " anonymity_threshold (but some), as on the survey's page"
+        description="Complete answers from the unit as the results' anonymity decision shows them"
+        " (as on the survey's page and in the results): null where it hides them (responses_status)"
+    )
+    responses_status: str = Field(
+        description="shown; primary: fewer than anonymity_threshold answers that count; secondary: hidden so"
+        " that a smaller unit's answers cannot be worked out; pending: the results are being prepared"
     )
     anonymity_threshold: int
+
+
+def _unit_out(su: SurveyUnit, counts: dict[int, DecidedCount], threshold: int) -> dict[str, Any]:
+    decided = counts.get(su.unit_id, DecidedCount(None, "pending"))
+    return {
+        "id": su.pk,
+        "unit_id": su.unit_id,
+        "unit_name": su.unit.name,
+        "link_key": su.link_key,
+        "user_count": su.user_count,
+        "responses_complete": decided.count,
+        "responses_status": decided.status,
+        "anonymity_threshold": threshold,
+    }
 
 
 class CountIn(Schema):
@@ -205,18 +223,8 @@ def list_survey_units(request: HttpRequest, survey_id: int) -> list[dict[str, An
     """List the survey's units the caller distributes in, with links and response counts."""
     survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DISTRIBUTE)
     threshold = answers_threshold(survey)
-    return [
-        {
-            "id": su.pk,
-            "unit_id": su.unit_id,
-            "unit_name": su.unit.name,
-            "link_key": su.link_key,
-            "user_count": su.user_count,
-            "responses_complete": shown_response_count(su.responses_complete, threshold),
-            "anonymity_threshold": threshold,
-        }
-        for su in survey_units_for(request.user, survey)
-    ]
+    counts = decided_unit_counts(user=request.user, survey=survey)
+    return [_unit_out(su, counts, threshold) for su in survey_units_for(request.user, survey)]
 
 
 @router.post("/surveys/{survey_id}/units/{survey_unit_id}/codes", response={201: CodesOut})
@@ -271,17 +279,8 @@ def set_user_count(
         survey_unit=access_survey_unit(request.user, survey, survey_unit_id),
         count=payload.user_count,
     )
-    count = survey_units_for(request.user, survey).get(pk=su.pk).responses_complete
-    threshold = answers_threshold(survey)
-    return {
-        "id": su.pk,
-        "unit_id": su.unit_id,
-        "unit_name": su.unit.name,
-        "link_key": su.link_key,
-        "user_count": su.user_count,
-        "responses_complete": shown_response_count(count, threshold),
-        "anonymity_threshold": threshold,
-    }
+    counts = decided_unit_counts(user=request.user, survey=survey)
+    return _unit_out(su, counts, answers_threshold(survey))
 
 
 # --- a unit's own (local) questions ----------------------------------------------------------

@@ -457,25 +457,66 @@ class RoundProgress:
         return None if self.rate is None else round(self.rate * 100)
 
 
-def round_progress(*, user: Any, survey: Survey) -> RoundProgress | None:
-    """Return the round's answers so far for the user's highest results unit, or None without access."""
+def _decided_results(*, user: Any, survey: Survey, tree: SurveyTree) -> Any:
+    """Return the round's results with the last decision made (never decided here, issue 16),
+    or None while the worker makes the first one."""
+    from .disclosure import NotReady  # disclosure builds on these selectors
+    from .jobs import ResultsPending, prepared_results  # jobs builds on tables
     from .tables import SurveyResults  # tables builds on these selectors
 
+    try:
+        results = prepared_results(user=user, results=SurveyResults(survey, tree), next_url="")
+        results.respondent_table  # noqa: B018 — NotReady surfaces here, not later in a template
+    except (ResultsPending, NotReady):  # NotReady: the earlier decision lost a part (forgotten)
+        return None
+    return results
+
+
+def round_progress(*, user: Any, survey: Survey) -> RoundProgress | None:
+    """Return the round's answers so far for the user's highest results unit, or None without access."""
     tree = survey_tree(survey=survey)
     allowed = [n for n in tree.nodes.values() if can(user, Perm.RESULTS_VIEW, n.unit)]
     if not allowed:
         return None
     node = min(allowed, key=lambda n: (n.depth, n.path))
-    from .disclosure import NotReady  # disclosure builds on these selectors
-    from .jobs import ResultsPending, prepared_results  # jobs builds on tables
-
-    # Never decided here (issue 16): the last decision's counts, or none while it is made.
-    try:
-        results = prepared_results(user=user, results=SurveyResults(survey, tree), next_url="")
-        group = results.group(node.id)
-    except (ResultsPending, NotReady):  # NotReady: the earlier decision lost a part (forgotten)
+    results = _decided_results(user=user, survey=survey, tree=tree)
+    if results is None:
         return RoundProgress(node.name, None, None, None, pending=True)
+    group = results.group(node.id)
     respondents = group.respondents if group.shown else None
     return RoundProgress(
         node.name, respondents, group.invited, group.rate.estimate if group.rate is not None else None
     )
+
+
+@dataclass(frozen=True)
+class DecidedCount:
+    """A unit's complete responses as the round's anonymity decision lets them be said.
+
+    ``count`` is the number where the decision shows it, else None: ``status`` says why —
+    ``primary`` (fewer than the threshold count), ``secondary`` (hidden so that a smaller
+    unit's count cannot be worked out from it), or ``pending`` (the first decision is being made).
+    """
+
+    count: int | None
+    status: str
+
+
+def decided_unit_counts(*, user: Any, survey: Survey) -> dict[int, DecidedCount]:
+    """Return each survey unit's (by unit id) complete responses as the results show them.
+
+    For pages that tell those who distribute a survey how far it has come (the survey's page,
+    ``GET /api/v1/surveys/{id}/units``): the live, exact count told a hidden unit's size, so
+    that "district − shown units − that unit" pinned a small sibling (red team 2026-12-07).
+    The last decision's counts, as the home page's (``round_progress``).
+    """
+    tree = survey_tree(survey=survey)
+    results = _decided_results(user=user, survey=survey, tree=tree)
+    units = [n.id for n in tree.nodes.values() if n.is_survey_unit]
+    if results is None:
+        return {u: DecidedCount(None, "pending") for u in units}
+    out = {}
+    for unit in units:
+        group = results.group(unit)
+        out[unit] = DecidedCount(group.respondents if group.shown else None, group.status)
+    return out

@@ -8,7 +8,7 @@ app_name = "surveys"
 urlpatterns = [
     path("", views.survey_list, name="list"),
     path("new/", views.survey_create, name="create"),
-    path("<int:survey_id>/", views.survey_detail, name="detail"),
+    # "<int:survey_id>/" (name "detail"): the survey's page, in medvirk/site/survey_page.py (config/urls.py)
     path("<int:survey_id>/status/", views.survey_status, name="status"),
     path("<int:survey_id>/dates/", views.survey_dates, name="dates"),
     path("<int:survey_id>/questions/", views.survey_definition, name="definition"),

@@ -100,6 +100,32 @@ def test_api_never_returns_small_groups(survey: Any, client_as: Any, demo: DemoD
         assert r["figures"]["n"] in (None, 0) or r["figures"]["n"] >= THRESHOLD
 
 
+def test_the_survey_page_and_units_api_say_the_answers_as_the_results_do(
+    survey: Any, client_as: Any, demo: DemoData
+) -> None:
+    """Red team (2026-12-07): the survey's page and ``GET /api/v1/surveys/{id}/units`` showed
+    each unit's exact, live number of complete answers to those who distribute. The results
+    hide Solsikken's 10 to protect Nordlys (Bydel Nord 13 is shown), so 13 − 10 gave Nordlys'
+    3. Now both say the count the results show."""
+    c = client_as("analytiker")
+    page = c.get(f"/surveys/{survey.pk}/").content.decode()
+    units = {u["unit_name"]: u for u in c.get(f"/api/v1/surveys/{survey.pk}/units").json()}
+    said = dict(
+        re.findall(r'<td role="cell"[^>]*>([^<]+)</td><td role="cell" data-label="Svar">([^<]*)</td>', page)
+    )
+    assert said["Solsikken barnehage"] == "ikke vist, for å beskytte en mindre enhet"
+    assert said["Nordlys barnehage"] == "færre enn 5" and said["Sørbyen barnehage"] == "7"
+    assert (
+        units["Solsikken barnehage"]["responses_complete"],
+        units["Solsikken barnehage"]["responses_status"],
+    ) == (
+        None,
+        "secondary",
+    )
+    assert units["Nordlys barnehage"]["responses_complete"] is None
+    assert units["Sørbyen barnehage"]["responses_complete"] == TRUE_N["Sørbyen barnehage"]
+
+
 # --- the equity report and participation pages (issue 9) ----------------------------------------
 
 COUNT_KEYS = {"n", "n_excluded", "n_not_comparable", "respondents", "count", "effective_n"}

@@ -13,7 +13,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from medvirk.accounts.access import access_unit_by_id, can, can_anywhere, units_for_new_work
+from medvirk.accounts.access import access_unit_by_id, can_anywhere, units_for_new_work
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
 from medvirk.common import languages
@@ -27,15 +27,12 @@ from ..models import SurveyStatus
 from ..selectors import (
     access_survey_by_id,
     access_survey_unit,
-    answers_threshold,
-    shown_response_count,
-    survey_units_for,
     surveys_for,
 )
 from . import builder, local, local_services, services
 from .bank import list_templates, load_template
 from .builder_services import survey_build
-from .definition import missing_translations, tx
+from .definition import tx
 from .forms import DatesForm, DefinitionForm, LocalQuestionForm, SurveyCreateForm
 from .parser import parse_definition
 from .readiness import suggested_dates
@@ -182,33 +179,6 @@ def survey_create(request: StaffRequest) -> HttpResponse:
         "chosen_count": len(chosen),
     }
     return render(request, "surveys/create.html", context)
-
-
-@staff_view
-def survey_detail(request: HttpRequest, survey_id: int) -> HttpResponse:
-    """Show a survey: status, translation gaps, and per unit its links and number of answers."""
-    survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DISTRIBUTE)
-    definition = parse_definition(survey.definition)
-    missing = {lang: len(places) for lang, places in missing_translations(definition).items()}
-    threshold = answers_threshold(survey)
-    context = {
-        "survey": survey,
-        "title": display_title(survey.title),
-        "threshold": threshold,
-        "units": [
-            (su, shown_response_count(su.responses_complete, threshold))
-            for su in survey_units_for(request.user, survey)
-        ],
-        "can_design": can(request.user, Perm.SURVEY_DESIGN, survey.owner_unit),
-        "missing": missing,
-        "accepting": services.survey_is_accepting(survey),
-        "final": services.closed_for_good(survey),
-        "questions": sum(1 for _ in definition.questions()),
-        "sections": len(definition.sections),
-        "languages": definition.languages,
-        "dates_form": DatesForm(initial={"opens_on": survey.opens_on, "closes_on": survey.closes_on}),
-    }
-    return render(request, "surveys/detail.html", context)
 
 
 @staff_view

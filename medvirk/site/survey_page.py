@@ -1,0 +1,48 @@
+"""The survey's page: status, dates, translations and per unit how many have answered.
+
+It lives above ``insights`` (not in ``surveys``) because each unit's number of answers is the
+one the round's anonymity decision shows (``insights.selectors.decided_unit_counts``): the
+live, exact count of complete responses told, from the threshold up, when each person
+answered and the size of a unit the results hide to protect a smaller sibling (red team
+2026-12-07). Its URL stays ``surveys:detail`` (``config/urls.py``).
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from medvirk.accounts.access import can
+from medvirk.accounts.permissions import Perm
+from medvirk.core.views import staff_view
+from medvirk.insights.selectors import decided_unit_counts
+from medvirk.surveys.design import services
+from medvirk.surveys.design.definition import missing_translations
+from medvirk.surveys.design.forms import DatesForm
+from medvirk.surveys.design.parser import parse_definition
+from medvirk.surveys.design.views import display_title
+from medvirk.surveys.selectors import access_survey_by_id, answers_threshold, survey_units_for
+
+
+@staff_view
+def survey_detail(request: HttpRequest, survey_id: int) -> HttpResponse:
+    """Show a survey: status, translation gaps, and per unit its links and number of answers."""
+    survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DISTRIBUTE)
+    definition = parse_definition(survey.definition)
+    missing = {lang: len(places) for lang, places in missing_translations(definition).items()}
+    counts = decided_unit_counts(user=request.user, survey=survey)
+    context = {
+        "survey": survey,
+        "title": display_title(survey.title),
+        "threshold": answers_threshold(survey),
+        "units": [(su, counts.get(su.unit_id)) for su in survey_units_for(request.user, survey)],
+        "can_design": can(request.user, Perm.SURVEY_DESIGN, survey.owner_unit),
+        "missing": missing,
+        "accepting": services.survey_is_accepting(survey),
+        "final": services.closed_for_good(survey),
+        "questions": sum(1 for _ in definition.questions()),
+        "sections": len(definition.sections),
+        "languages": definition.languages,
+        "dates_form": DatesForm(initial={"opens_on": survey.opens_on, "closes_on": survey.closes_on}),
+    }
+    return render(request, "surveys/detail.html", context)
