@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django import forms
@@ -32,10 +32,6 @@ def language_choices() -> list[tuple[str, str]]:
     """Return the registry's languages named in the page language (``العربية (arabisk)``)."""
     lang = get_language() or "nb"
     return [(x.code, x.label(lang)) for x in languages.listed()]
-
-
-def district_choices(districts: Iterable[OrgUnit]) -> list[tuple[str, str]]:
-    return [(d.region_code, d.name) for d in districts if d.region_code]
 
 
 def _category_choices(dimension: Any) -> list[tuple[str, str]]:
@@ -78,13 +74,13 @@ class ServiceForm(DsForm):
         self,
         *args: Any,
         units: Sequence[OrgUnit],
-        districts: Iterable[OrgUnit],
+        districts: Mapping[str, str],
         approvals: Sequence[Approval] = (),
         editing: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.choice_field("areas").choices = district_choices(districts)
+        self.choice_field("areas").choices = list(districts.items())
         if editing:
             del self.fields["owner_unit"]
             self.choice_field("default_provider").choices = [("", _("None yet"))] + [
@@ -172,9 +168,9 @@ class ApprovalForm(DsForm):
         _("Areas served"), _("Leave all unticked when the provider serves every area of the service.")
     )
 
-    def __init__(self, *args: Any, districts: Iterable[OrgUnit], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, districts: Mapping[str, str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.choice_field("areas").choices = district_choices(districts)
+        self.choice_field("areas").choices = list(districts.items())
 
 
 class ContinuityForm(DsForm):
@@ -205,10 +201,10 @@ class ClientForm(DsForm):
     immigrant_background = forms.ChoiceField(label=_("Immigrant background"), required=False)
     language = forms.ChoiceField(label=_("Preferred language"), required=False)
 
-    def __init__(self, *args: Any, districts: Iterable[OrgUnit], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, districts: Mapping[str, str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         unknown: list[tuple[str, Any]] = [("", _("Not in the record"))]
-        self.choice_field("district").choices = unknown + district_choices(districts)
+        self.choice_field("district").choices = unknown + list(districts.items())
         self.choice_field("age_band").choices = unknown + _category_choices(AGE_BAND)
         self.choice_field("immigrant_background").choices = unknown + _category_choices(IMMIGRANT_BACKGROUND)
         self.choice_field("language").choices = unknown + language_choices()

@@ -21,8 +21,7 @@ from medvirk.accounts.permissions import Perm
 from medvirk.analysis.suppression import SuppressedTable
 from medvirk.common.dimensions import AGE_BAND, IMMIGRANT_BACKGROUND
 from medvirk.core.tenancy import co_located
-from medvirk.orgs.models import OrgUnit
-from medvirk.orgs.selectors import city_districts, district_names
+from medvirk.orgs.selectors import district_names
 
 from .models import (
     Approval,
@@ -53,14 +52,12 @@ def district_codes(municipality_id: int) -> list[str]:
     return sorted(district_names(municipality_id=municipality_id))
 
 
-def service_districts(*, service: Any) -> list[OrgUnit]:
-    """Return the city districts a service of choice covers (every one when it names none), by name.
-
-    Only districts with a region code: a service's areas, a client's district and an approval's
-    areas are kept as codes.
-    """
-    districts = city_districts(municipality_id=service.municipality_id).exclude(region_code="")
-    return [d for d in districts if not service.areas or d.region_code in service.areas]
+def service_districts(*, service: Any) -> dict[str, str]:
+    """Return the names of the city districts a service of choice covers (every one when it names
+    none) by region code, in the order of the names: a service's areas, a client's district and an
+    approval's areas are kept as codes."""
+    names = district_names(municipality_id=service.municipality_id)
+    return {code: name for code, name in names.items() if not service.areas or code in service.areas}
 
 
 # --- access helpers -------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from medvirk.core.errors import ServiceError
 from medvirk.core.forms import dataclass_values, form_submitted, form_submitted_to
 from medvirk.core.views import staff_view
 from medvirk.orgs.models import UnitKind
-from medvirk.orgs.selectors import city_districts
+from medvirk.orgs.selectors import district_names
 
 from . import selectors, services
 from .forms import (
@@ -83,7 +83,7 @@ def service_create(request: StaffRequest) -> HttpResponse:
     form = ServiceForm(
         request.POST or None,
         units=units,
-        districts=city_districts(municipality_id=_staff(request).municipality_id or 0),
+        districts=district_names(municipality_id=_staff(request).municipality_id or 0),
     )
 
     def create() -> ChoiceService:
@@ -131,7 +131,7 @@ def service_edit(request: StaffRequest, service_id: int) -> HttpResponse:
     form = ServiceForm(
         request.POST or None,
         units=[],
-        districts=city_districts(municipality_id=service.municipality_id),
+        districts=district_names(municipality_id=service.municipality_id),
         approvals=approvals_of(service=service),
         editing=True,
         initial=service_initial(service),

@@ -20,7 +20,7 @@ from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
 from medvirk.core.forms import form_act, form_submitted, form_submitted_to
 from medvirk.core.views import service_done, staff_view
-from medvirk.orgs.selectors import city_districts
+from medvirk.orgs.selectors import district_names
 
 from . import csvimport, selectors, services
 from .forms import ChoiceForm, ClientForm, CloseForm, EndForm, ImportForm, MatchForm, SwitchForm
@@ -42,7 +42,7 @@ def client_create(request: StaffRequest, service_id: int) -> HttpResponse:
     service = access_service_by_id(request.user, service_id, Perm.CHOICE_CASES)
     form = ClientForm(
         request.POST or None,
-        districts=city_districts(municipality_id=service.municipality_id),
+        districts=district_names(municipality_id=service.municipality_id),
         initial={"decision_on": timezone.localdate()},
     )
 

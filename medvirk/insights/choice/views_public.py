@@ -254,7 +254,7 @@ def compare(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
     today = timezone.localdate()
     areas = choice_selectors.service_districts(service=service)
     area = request.GET.get("area", "")
-    if area not in {d.region_code for d in areas}:
+    if area not in areas:
         area = ""
     approvals = _approved(service, today, area)
     picked = _picked(request, approvals)

@@ -121,6 +121,10 @@ def test_the_page_is_in_arabic_right_to_left(client_as: Any, demo: Any) -> None:
     assert TEXTS["ar"]["compare_heading"] in html
     assert 'lang="nb" dir="ltr"' in html  # the service's own description keeps its language and direction
     assert "\u206621 00 00 00\u2069" in html  # phone numbers stay left to right in a right-to-left page
+    # The areas to compare in: the city districts by name (Norwegian), their codes as the values.
+    assert '<option value="999901" lang="nb">Bydel Nord</option>' in html
+    chosen = client_as(None).get(_url(demo) + "?lang=ar&area=999903").content.decode()
+    assert '<option value="999903" lang="nb" selected>Bydel Øst</option>' in chosen
 
 
 def test_a_language_without_texts_falls_back_to_bokmal_and_is_not_offered(client_as: Any, demo: Any) -> None:
