@@ -117,7 +117,10 @@ class EmailsIn(Schema):
 
 
 class SentOut(Schema):
-    sent: int
+    sent: int | None = Field(
+        description="How many e-mails went; for reminders null where the number would tell how many"
+        " invited have answered (fewer than anonymity_threshold, but some)"
+    )
     invalid: list[str] = []
 
 
@@ -258,7 +261,11 @@ def send_invitations(
 
 @router.post("/surveys/{survey_id}/units/{survey_unit_id}/reminders", response=SentOut)
 def send_reminders(request: StaffRequest, survey_id: int, survey_unit_id: int) -> dict[str, Any]:
-    """Remind everyone invited who has not answered yet."""
+    """Remind everyone invited who has not answered yet.
+
+    ``sent`` is null where invited − reminded would tell how many answered while that number is
+    not said (fewer than the anonymity threshold, but some), as ``GET …/units`` says answers.
+    """
     survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DISTRIBUTE)
     su = access_survey_unit(request.user, survey, survey_unit_id)
     return {

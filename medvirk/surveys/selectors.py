@@ -56,6 +56,7 @@ __all__ = [
     "read_survey_document",
     "read_survey_file",
     "read_survey_upload",
+    "shown_reminder_count",
     "shown_response_count",
     "submission_target",
     "suggested_dates",
@@ -132,6 +133,15 @@ def shown_response_count(complete: int, threshold: int) -> int | None:
     newcomer's answer that way). Distributors still see whether anyone has answered yet.
     """
     return complete if complete == 0 or complete >= threshold else None
+
+
+def shown_reminder_count(*, invited: int, reminded: int, threshold: int) -> int | None:
+    """How many reminders went out, as those who distribute may hear it: the number where the
+    unit's answered invitations (invited − reminded) are said (0, or from the threshold up),
+    else ``None``. "3 reminders were sent" beside "6 invited, fewer than 5 have answered" told
+    that 3 had answered, and, sent again later, when the next one did (red team, 2026-12-07).
+    """
+    return reminded if shown_response_count(invited - reminded, threshold) is not None else None
 
 
 def access_survey_unit(

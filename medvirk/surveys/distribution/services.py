@@ -6,6 +6,7 @@ import re
 import secrets
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -174,16 +175,15 @@ def _record_and_send(
     survey_unit: SurveyUnit,
     action: SurveysAuditAction,
     messages: list[tuple[str, str, str, str]],
-) -> int:
-    """Audit a batch of e-mails to the unit's respondents, send them once the transaction commits."""
-    audit_record(
-        actor=actor,
-        action=action,
-        obj=survey_unit.survey,
-        data={"unit": survey_unit.unit.name, "count": len(messages)},
-    )
+    count: int | None,
+) -> None:
+    """Audit a batch of e-mails to the unit's respondents (``count``: how many, as it may be
+    said; None leaves it out), send them once the transaction commits."""
+    data: dict[str, Any] = {"unit": survey_unit.unit.name}
+    if count is not None:
+        data["count"] = count
+    audit_record(actor=actor, action=action, obj=survey_unit.survey, data=data)
     transaction.on_commit(lambda: _send(messages))
-    return len(messages)
 
 
 def invitation_language(survey_unit: SurveyUnit, language: str | None) -> str:
@@ -238,11 +238,20 @@ def invitations_send(
                 survey_unit, _link(base_url, token, lang), lang=lang, reminder=False
             )
             messages.append((subject, body, html, email))
-        return _record_and_send(actor, survey_unit, SurveysAuditAction.SURVEY_INVITATIONS_SENT, messages)
+        _record_and_send(
+            actor, survey_unit, SurveysAuditAction.SURVEY_INVITATIONS_SENT, messages, len(messages)
+        )
+        return len(messages)
 
 
-def reminders_send(*, actor: Actor, survey_unit: SurveyUnit, base_url: str) -> int:
-    """Remind everyone invited who has not answered, in the invitation's language, with a new link."""
+def reminders_send(*, actor: Actor, survey_unit: SurveyUnit, base_url: str) -> int | None:
+    """Remind everyone invited who has not answered, in the invitation's language, with a new link.
+
+    Return how many were reminded where that does not tell how many answered (see
+    ``selectors.shown_reminder_count``), else None.
+    """
+    from ..selectors import answers_threshold, shown_reminder_count  # selectors reach these services
+
     _check(actor, survey_unit)
     languages = parse_definition(survey_unit.survey.definition).languages
     messages = []
@@ -261,7 +270,11 @@ def reminders_send(*, actor: Actor, survey_unit: SurveyUnit, base_url: str) -> i
                 survey_unit, _link(base_url, token, lang), lang=lang, reminder=True
             )
             messages.append((subject, body, html, invitation.email))
-        return _record_and_send(actor, survey_unit, SurveysAuditAction.SURVEY_REMINDERS_SENT, messages)
+        invited = Invitation.objects.filter(survey_unit=survey_unit).count()
+        threshold = answers_threshold(survey_unit.survey)
+        said = shown_reminder_count(invited=invited, reminded=len(messages), threshold=threshold)
+        _record_and_send(actor, survey_unit, SurveysAuditAction.SURVEY_REMINDERS_SENT, messages, said)
+        return said
 
 
 def user_count_set(*, actor: Actor, survey_unit: SurveyUnit, count: int | None) -> SurveyUnit:

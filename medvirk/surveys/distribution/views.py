@@ -87,8 +87,13 @@ def unit_distribute(request: StaffRequest, survey_id: int, survey_unit_id: int) 
                         messages.success(request, _("%(n)s invitations were sent.") % {"n": sent})
                         return redirect("surveys:distribute", survey.pk, su.pk)
             elif action == "remind":
-                sent = distribution.reminders_send(actor=request.user, survey_unit=su, base_url=base)
-                messages.success(request, _("%(n)s reminders were sent.") % {"n": sent})
+                reminded = distribution.reminders_send(actor=request.user, survey_unit=su, base_url=base)
+                if reminded is None:  # the number would tell how many answered (fewer than the threshold)
+                    messages.success(
+                        request, _("Reminders were sent to everyone invited who has not answered.")
+                    )
+                else:
+                    messages.success(request, _("%(n)s reminders were sent.") % {"n": reminded})
                 return redirect("surveys:distribute", survey.pk, su.pk)
             elif action == "users":
                 users_form = UserCountForm(request.POST, prefix="users")

@@ -9,6 +9,7 @@ from typing import Any
 from django.test import Client
 
 from medvirk.accounts.demo import DemoData
+from medvirk.core.models import AuditEvent
 from medvirk.surveys.models import Channel, Invitation, Response, SurveyUnit
 from tests.sample_survey import COMPLETE_ANSWERS, sample_definition
 from tests.survey_rounds import open_round, submit
@@ -144,14 +145,32 @@ def test_distributors_see_no_count_of_answers_below_the_anonymity_threshold(
 def test_the_distribution_page_says_fewer_than_5_invited_have_answered(
     client_as: Any, demo: DemoData
 ) -> None:
-    """The unit's invitations answered are said as its answers are on the survey's page."""
+    """The unit's invitations answered are said as its answers are on the survey's page, and so
+    is the number of reminders (invited − reminded = answered: "3 reminders were sent" beside
+    "fewer than 5 have answered" told that 3 had; red team 2026-12-07)."""
     su = open_round(demo, sample_definition(), "2026")
     for i in range(6):
         Invitation.objects.create(
-            municipality_id=su.municipality_id, survey_unit=su, token_hash=f"t{i}", completed=i < 3
+            municipality_id=su.municipality_id,
+            survey_unit=su,
+            token_hash=f"t{i}",
+            completed=i < 3,
+            email=f"p{i}@example.no",
         )
     url = f"/surveys/{su.survey_id}/units/{su.pk}/"
-    page = client_as("analytiker").get(url).content.decode()
+    staff = client_as("analytiker")
+    page = staff.get(url).content.decode()
     assert "6 invitert, færre enn 5 har svart." in page
-    Invitation.objects.filter(survey_unit=su).update(completed=True)
-    assert "6 invitert, 6 har svart." in client_as("analytiker").get(url).content.decode()
+    page = staff.post(url, {"action": "remind"}, follow=True).content.decode()
+    assert "Påminnelser ble sendt til alle inviterte som ikke har svart." in page
+    assert "3 påminnelser" not in page
+    reminders = f"/api/v1/surveys/{su.survey_id}/units/{su.pk}/reminders"
+    assert post(staff, reminders, {}).json()["sent"] is None
+    events = AuditEvent.objects.filter(action="survey.reminders_sent")
+    assert events.count() == 2 and not any("count" in e.data for e in events)
+    Invitation.objects.filter(survey_unit=su, completed=False).update(completed=True)
+    Invitation.objects.filter(
+        survey_unit=su, pk__in=[i.pk for i in Invitation.objects.filter(survey_unit=su)[:1]]
+    ).update(completed=False)
+    assert "6 invitert, 5 har svart." in staff.get(url).content.decode()
+    assert post(staff, reminders, {}).json()["sent"] == 1  # 5 answered is said, so 1 reminded may be
