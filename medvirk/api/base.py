@@ -63,17 +63,21 @@ def fields_of(row: object, schema: type[BaseModel], **given: Any) -> dict[str, A
     return {name: given[name] if name in given else getattr(row, name) for name in schema.model_fields}
 
 
-def schema_of(operation: type) -> type[Schema]:
+def schema_of(operation: type, *, answer: bool = False) -> type[Schema]:
     """Return a schema with the fields of a domain dataclass: names, types and defaults.
 
     For a request body that is the dataclass's fields (a builder operation, a provider's details):
     the route's schema subclasses it and states only what the API takes differently. A field with
     a default factory gets the value it makes (pydantic copies a mutable default per request).
+    ``answer``: for what a route answers with (a volunteer's details), where every field is always
+    there: no defaults, so the OpenAPI document marks every field required.
     """
     hints = get_type_hints(operation)
     fields: dict[str, Any] = {}
     for field in dataclasses.fields(operation):
-        if field.default is not MISSING:
+        if answer:
+            default = ...
+        elif field.default is not MISSING:
             default = field.default
         elif field.default_factory is not MISSING:
             default = field.default_factory()

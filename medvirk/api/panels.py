@@ -7,6 +7,7 @@ municipality (404 otherwise, for missing and forbidden alike).
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
@@ -16,7 +17,7 @@ from ninja.responses import Status
 from medvirk.accounts.access import access_unit_by_id, municipality_id_of, municipality_of
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
-from medvirk.api.base import fields_of
+from medvirk.api.base import fields_of, schema_of
 from medvirk.api.jobs import JobOut, job_out
 from medvirk.core.errors import ServiceError
 from medvirk.core.models import JobStatus
@@ -37,17 +38,17 @@ from medvirk.participation.selectors import access_activity_by_id
 router = Router(tags=["panels"])
 
 
-class VolunteerOut(Schema):
+if TYPE_CHECKING:
+    _VolunteerFields = Schema
+else:
+    _VolunteerFields = schema_of(services.VolunteerData, answer=True)
+
+
+class VolunteerOut(_VolunteerFields):
+    # A volunteer's details, the fields of services.VolunteerData (household_key too, which staff
+    # set with PATCH), and what the pool adds (no docstring: it would become the schema's
+    # description in the OpenAPI document).
     id: int
-    name: str
-    email: str
-    age_band: str
-    gender: str
-    district: str
-    immigrant_background: str
-    social_background: str
-    languages: list[str]
-    accessibility_needs: str
     email_confirmed: bool
     source: str
 

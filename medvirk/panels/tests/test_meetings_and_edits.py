@@ -147,6 +147,11 @@ def test_api_patch_volunteer(demo: Any, client_as: Any) -> None:
     url = f"/api/v1/panels/volunteers/{volunteer.pk}"
     ok = client.patch(url, {"gender": "female", "languages": ["en"]}, content_type="application/json")
     assert ok.status_code == 200 and ok.json()["gender"] == "female" and ok.json()["languages"] == ["en"]
+    # What staff set is what they read back: the household too (the answer left it out).
+    household = client.patch(url, {"household_key": "Storgata 1"}, content_type="application/json")
+    assert household.json()["household_key"] == "Storgata 1"
+    listed = client.get("/api/v1/panels/volunteers").json()
+    assert next(v for v in listed if v["id"] == volunteer.pk)["household_key"] == "Storgata 1"
     bad = client.patch(url, {"gender": "x"}, content_type="application/json")
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid_value"
     assert client_as("provestad.admin").patch(url, {}, content_type="application/json").status_code == 404
