@@ -594,7 +594,11 @@ def import_clients(request: StaffRequest, service_id: int, payload: ImportIn) ->
 
 @router.get("/choice/services/{service_id}/statistics")
 def service_statistics(request: StaffRequest, service_id: int, year: int | None = None) -> dict[str, Any]:
-    """The statistics of choosing for a year: every count the anonymity decision hides is null."""
+    """The statistics of choosing for a year: every count the anonymity decision hides is null.
+
+    The current year only up to the last day of its last ended month (``reference_day``), so
+    the figures do not move with each client.
+    """
     service = selectors.access_service_by_id(request.user, service_id, Perm.CHOICE_STATS)
     today = timezone.localdate()
     year = year or today.year

@@ -395,14 +395,27 @@ def _background(client: Client) -> dict[str, str]:
     }
 
 
+def statistics_reference_day(*, year: int, today: date) -> date:
+    """Return the last day a year's statistics of choosing cover: 31 December of a past year, for
+    the current year the last day of the last month that has ended (before 1 January when none).
+
+    Figures of the current year up to today moved as single clients arrived: read on two days,
+    the difference was one client, whose provider, active choice and background it gave (red
+    team 2026-12-07). Up to the last ended month they change once a month, by a month's clients.
+    """
+    return min(date(year, 12, 31), today.replace(day=1) - timedelta(days=1))
+
+
 def statistics_facts(*, service: ChoiceService, year: int, today: date) -> tuple[Facts, date]:
-    """Return the facts of one service-year and its reference day (today, or 31 December of a past year).
+    """Return the facts of one service-year and its reference day (``statistics_reference_day``).
 
     First choices: clients whose time to choose ended in the year with a provider (an active
-    choice, or the default); imported clients are left out (how they came is not known).
+    choice, or the default); imported clients are left out (how they came is not known). Clients
+    on the reference day: none while no month of the year has ended (the previous year's last
+    day is that year's).
     """
     start, end = date(year, 1, 1), date(year, 12, 31)
-    reference = min(today, end)
+    reference = statistics_reference_day(year=year, today=today)
     mine = {"municipality_id": service.municipality_id}  # named on every table (docs/scaling.md)
     providers = tuple(
         Approval.objects.filter(co_located("provider", "provider__unit"), service=service, **mine)
@@ -434,14 +447,18 @@ def statistics_facts(*, service: ChoiceService, year: int, today: date) -> tuple
         seen.add(a.client_id)
         how = "active" if a.how == HowAssigned.ACTIVE_CHOICE else "default"
         first.append(FirstChoice(how, a.provider_id, _background(a.client)))
-    current = [
-        CurrentClient(a.provider_id, _background(a.client))
-        for a in Assignment.objects.filter(
-            co_located("client"), client__service=service, starts_on__lte=reference, **mine
-        )
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=reference))
-        .select_related("client")
-    ]
+    current = (
+        [
+            CurrentClient(a.provider_id, _background(a.client))
+            for a in Assignment.objects.filter(
+                co_located("client"), client__service=service, starts_on__lte=reference, **mine
+            )
+            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=reference))
+            .select_related("client")
+        ]
+        if reference >= start
+        else []
+    )
     switches = [
         SwitchFact(s.from_provider_id, s.to_provider_id, frozenset(s.reasons))
         for s in Switch.objects.filter(
@@ -523,5 +540,6 @@ __all__ = [
     "services_for",
     "statistics_decision",
     "statistics_facts",
+    "statistics_reference_day",
     "switch_key",
 ]

@@ -133,6 +133,7 @@ def service(request: StaffRequest, service_id: int) -> HttpResponse:
     context = {
         "service": svc,
         "year": year,
+        "current_year": year == today.year,  # the page says up to which day its figures go
         "years": list(range(today.year, max(FIRST_YEAR, today.year - 5) - 1, -1)),
         "stats": stats,
         "overall": stats.choice_row(label=_("All first choices")),

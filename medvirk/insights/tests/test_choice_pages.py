@@ -4,6 +4,7 @@ page of choice: what people see, in which language, and what the anonymity decis
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -225,58 +226,83 @@ def test_the_statistics_page_shows_choice_by_group_and_the_providers_rounds(
     # Each share's range and count in words ("n = 30" before).
     assert re.search(r"\d+ % likely between \d+ and \d+ %, from 30 answers", page), page
     assert "n = " not in page
+    # The current year only up to the last ended month (test_choice_statistics_wait_for_the_month_to_end).
+    assert (
+        "The figures for this year go up to the end of the last month that has ended" in page
+        or "No month of this year has ended yet" in page
+    )
 
 
-def test_a_shown_switch_reason_becomes_a_finding(client_as: Any, demo: Any) -> None:
-    from datetime import date
-
+def _chose(
+    demo: Any, alias: str, name: str, on: date, *, switched_to: str = "", reasons: tuple[str, ...] = ()
+) -> None:
+    """Register a home-care client decided on ``on`` who chose provider ``name`` that day, and
+    (with ``switched_to``) asked the next day to switch, giving ``reasons``."""
     from medvirk.choice import services
     from medvirk.core.actors import SystemActor
 
     service, providers = home_care(demo)
     system = SystemActor("test")
-    today = date.today()
-    for n in range(6):
-        client = services.client_register(
-            actor=system, service=service, alias=f"F-{n}", decision_on=date(today.year, 1, 1)
-        )
-        services.choice_record(
-            actor=system, client=client, provider=providers[NAMES[0]], chosen_on=date(today.year, 1, 1)
-        )
+    client = services.client_register(actor=system, service=service, alias=alias, decision_on=on)
+    services.choice_record(actor=system, client=client, provider=providers[name], chosen_on=on)
+    if switched_to:
         services.switch_register(
             actor=system,
             client=client,
-            to_provider=providers[NAMES[1]],
-            requested_on=date(today.year, 1, 2),
-            reasons=["too_many_staff"],
+            to_provider=providers[switched_to],
+            requested_on=on + timedelta(days=1),
+            reasons=list(reasons),
         )
+
+
+def test_a_shown_switch_reason_becomes_a_finding(client_as: Any, demo: Any) -> None:
+    service, _providers = home_care(demo)
+    year = date.today().year - 1  # a year that has ended: the current one waits for its months to end
+    for n in range(6):
+        _chose(demo, f"F-{n}", NAMES[0], date(year, 1, 1), switched_to=NAMES[1], reasons=("too_many_staff",))
     analyst = client_as("analytiker")
     analyst.cookies["django_language"] = "en"
-    response = analyst.post(f"/choice/statistics/{service.pk}/finding/", {"reason": "too_many_staff"})
+    url = f"/choice/statistics/{service.pk}/finding/?year={year}"
+    response = analyst.post(url, {"reason": "too_many_staff"})
     assert response.status_code == 302
     finding = Finding.objects.get(unit=service.owner_unit)
     assert "6 of 6 switches" in finding.statement
     # A reason nobody gave (count 0) or a hidden one does not become a finding.
-    analyst.post(f"/choice/statistics/{service.pk}/finding/", {"reason": "respect"})
+    analyst.post(url, {"reason": "respect"})
     assert Finding.objects.filter(unit=service.owner_unit).count() == 1
 
 
 def test_the_statistics_api_hides_small_counts(client_as: Any, demo: Any) -> None:
-    from datetime import date
-
-    from medvirk.choice import services
-    from medvirk.core.actors import SystemActor
-
-    service, providers = home_care(demo)
-    system = SystemActor("test")
+    service, _providers = home_care(demo)
     year = date.today().year
     for n in range(3):
-        client = services.client_register(
-            actor=system, service=service, alias=f"S-{n}", decision_on=date(year, 1, 1)
-        )
-        services.choice_record(
-            actor=system, client=client, provider=providers[NAMES[2]], chosen_on=date(year, 1, 1)
-        )
+        _chose(demo, f"S-{n}", NAMES[2], date(year, 1, 1))
     data = client_as("analytiker").get(f"/api/v1/choice/services/{service.pk}/statistics?year={year}").json()
     assert data["first_choices"]["all"]["first_choices"] is None  # 3 clients: hidden
     assert all(p["active_choices"] in (None, 0) for p in data["first_choices"]["chosen_providers"])
+
+
+def test_choice_statistics_wait_for_the_month_to_end(demo: Any) -> None:
+    """Red team (2026-12-07): the current year's statistics (reference day today) moved as single
+    clients arrived; read on two days, exactly one count moved by one in "chose actively",
+    "chose provider 12", "immigrant", "another language", "80+" and a district: the newcomer's
+    choice and background. Now a year's figures go up to the end of its last ended month."""
+    from medvirk.choice import selectors as choice_selectors
+
+    service, _providers = home_care(demo)
+    year = date.today().year - 1
+    for n in range(6):
+        _chose(demo, f"J-{n}", NAMES[0], date(year, 1, 1))
+
+    def facts_on(day: date) -> Any:
+        return choice_selectors.statistics_facts(service=service, year=year, today=day)
+
+    before, reference = facts_on(date(year, 3, 10))
+    assert reference == date(year, 3, 1) - timedelta(days=1) and len(before.first) == 6
+    _chose(demo, "M-1", NAMES[1], date(year, 3, 2), switched_to=NAMES[2])  # arrives in March
+    after, _reference = facts_on(date(year, 3, 10))
+    assert (after.first, after.current, after.switches) == (before.first, before.current, before.switches)
+    in_april, _reference = facts_on(date(year, 4, 1))  # March has ended: its clients are in
+    assert len(in_april.first) == 7 and len(in_april.switches) == 1
+    january, reference = facts_on(date(year, 1, 20))  # no month has ended: nothing of the year
+    assert reference == date(year - 1, 12, 31) and not (january.first or january.current or january.switches)
