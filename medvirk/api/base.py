@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import MISSING
 from typing import Any, get_type_hints
 
@@ -85,6 +85,18 @@ def schema_of(operation: type, *, answer: bool = False) -> type[Schema]:
             default = ...
         fields[field.name] = (hints[field.name], default)
     return create_model(f"{operation.__name__}Fields", __base__=Schema, **fields)
+
+
+def patch_of(operation: type, *, only: Iterable[str] | None = None) -> type[Schema]:
+    """Return a schema for a PATCH of a domain dataclass's fields (``only`` those named): each one
+    optional, where one left out (or null) stays as it is.
+
+    The route's schema subclasses it, so what a PATCH may change follows the dataclass.
+    """
+    hints = get_type_hints(operation)
+    names = [f.name for f in dataclasses.fields(operation) if only is None or f.name in only]
+    fields: dict[str, Any] = {name: (hints[name] | None, None) for name in names}
+    return create_model(f"{operation.__name__}Patch", __base__=Schema, **fields)
 
 
 def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:

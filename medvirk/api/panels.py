@@ -17,7 +17,7 @@ from ninja.responses import Status
 from medvirk.accounts.access import access_unit_by_id, municipality_id_of, municipality_of
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
-from medvirk.api.base import fields_of, schema_of
+from medvirk.api.base import fields_of, patch_of, schema_of
 from medvirk.api.jobs import JobOut, job_out
 from medvirk.core.errors import ServiceError
 from medvirk.core.models import JobStatus
@@ -223,15 +223,16 @@ class CouncilOut(Schema):
     meetings: list[CouncilMeetingOut]
 
 
-class VolunteerPatch(Schema):
-    age_band: str | None = None
-    gender: str | None = None
-    district: str | None = None
-    immigrant_background: str | None = None
-    social_background: str | None = None
-    languages: list[str] | None = None
-    accessibility_needs: str | None = None
-    household_key: str | None = None
+if TYPE_CHECKING:
+    _VolunteerPatchFields = Schema
+else:
+    _VolunteerPatchFields = patch_of(services.VolunteerData, only=services.VOLUNTEER_EDITABLE)
+
+
+class VolunteerPatch(_VolunteerPatchFields):
+    # Any of the details staff may correct (services.VOLUNTEER_EDITABLE); the others stay as they
+    # are (no docstring: it would become the schema's description in OpenAPI).
+    pass
 
 
 def _council(c: Council) -> dict[str, object]:

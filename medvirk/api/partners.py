@@ -19,7 +19,7 @@ from ninja.responses import Status
 from medvirk.accounts.access import access_unit_by_id, municipality_id_of, municipality_of
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
-from medvirk.api.base import fields_of, schema_of
+from medvirk.api.base import fields_of, patch_of, schema_of
 from medvirk.core.errors import ServiceError
 from medvirk.core.forms import dataclass_from
 from medvirk.orgs.models import Municipality
@@ -52,22 +52,16 @@ class OrganisationIn(_OrganisationFields):
     pass
 
 
-class OrganisationPatch(Schema):
-    name: str | None = None
-    org_number: str | None = None
-    kind: str | None = None
-    description: str | None = None
-    district_ids: list[int] | None = None
-    competences: list[str] | None = None
-    languages: list[str] | None = None
-    groups: list[str] | None = None
-    countries: list[str] | None = None
-    website: str | None = None
-    listed_publicly: bool | None = None
-    is_competence_partner: bool | None = None
-    partner_from: date | None = None
-    partner_until: date | None = None
-    partner_support: str | None = None
+if TYPE_CHECKING:
+    _OrganisationPatchFields = Schema
+else:
+    _OrganisationPatchFields = patch_of(OrganisationData)
+
+
+class OrganisationPatch(_OrganisationPatchFields):
+    # Any of an organisation's editable fields (those of services.OrganisationData); the others
+    # stay as they are (no docstring: it would become the schema's description in OpenAPI).
+    pass
 
 
 class PublicOrganisationOut(Schema):
