@@ -75,8 +75,18 @@ def assert_accessible(page: Any) -> None:
 
 
 def assert_fits_width(page: Any, width: int = 320) -> None:
-    """Fail if the page scrolls sideways at ``width`` CSS pixels (WCAG 1.4.10 reflow)."""
+    """Fail if the page scrolls sideways at ``width`` CSS pixels (WCAG 1.4.10 reflow), with every
+    ``<details>`` in the page opened (comparisons and "About the method" tables hide in them).
+
+    A table too wide for that may scroll inside its region (two-way data tables, which 1.4.10
+    allows): the region must be labelled, take keyboard focus, and keep the table's first column
+    (what each row is) in view when scrolled to its far end.
+    """
     page.set_viewport_size({"width": width, "height": 800})
+    page.evaluate(
+        """() => document.querySelectorAll('main details:not([open])').forEach(d => {
+            d.open = true; d.dataset.mvFitsOpened = ''; })"""
+    )
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     offenders = page.evaluate(
         """(w) => [...document.querySelectorAll('body *')]
@@ -85,7 +95,38 @@ def assert_fits_width(page: Any, width: int = 320) -> None:
             .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""",
         width,
     )
+    regions = page.evaluate(
+        """() => [...document.querySelectorAll('main .mv-table-wrap')]
+            .filter(r => r.scrollWidth > r.clientWidth + 1 && r.getBoundingClientRect().width > 0)
+            .map(r => {
+                const by = r.getAttribute('aria-labelledby');
+                const name = r.getAttribute('aria-label')
+                    || (by && document.getElementById(by)?.textContent.trim());
+                const problems = [];
+                if (r.getAttribute('role') !== 'region') problems.push('not a region');
+                if (r.getAttribute('tabindex') !== '0') problems.push('takes no keyboard focus');
+                if (!name) problems.push('has no name');
+                const table = r.querySelector('table');
+                if (table) {
+                    const before = r.scrollLeft, rtl = getComputedStyle(r).direction === 'rtl';
+                    r.scrollLeft = rtl ? -r.scrollWidth : r.scrollWidth;
+                    const box = r.getBoundingClientRect();
+                    const lost = [...table.querySelectorAll(':scope > tbody > tr > :first-child')]
+                        .filter(c => c.getBoundingClientRect().left < box.left - 1
+                            || c.getBoundingClientRect().right > box.right + 1);
+                    r.scrollLeft = before;
+                    if (lost.length) problems.push('its first column scrolls out of view');
+                }
+                return problems.length ? `${name || r.outerHTML.slice(0, 80)}: ${problems.join(', ')}` : null;
+            })
+            .filter(Boolean)"""
+    )
+    page.evaluate(
+        """() => document.querySelectorAll('details[data-mv-fits-opened]').forEach(d => {
+            d.open = false; delete d.dataset.mvFitsOpened; })"""
+    )
     assert scroll_width <= width, f"{page.url} is {scroll_width}px wide at {width}px: {offenders}"
+    assert not regions, f"{page.url}: tables scrolling inside their region at {width}px: {regions}"
     page.set_viewport_size({"width": 1280, "height": 900})
 
 

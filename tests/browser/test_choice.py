@@ -97,3 +97,12 @@ def test_a_relative_compares_in_arabic_and_a_case_handler_registers_the_choice(p
     assert "EK-MOR-1" in page.locator("table").inner_text()
     assert_accessible(page)
     assert_fits_width(page)
+
+    # Advisers' statistics on a phone: its two-way tables scroll inside their regions, each row's
+    # group kept in view, and the page itself never scrolls sideways.
+    page.context.clear_cookies()
+    login(page, "lesetilgang")
+    page.goto(f"{page.base_url}/choice/statistics/")
+    assert page.locator(".mv-table-wrap > table").count() >= 4
+    assert_accessible(page)
+    assert_fits_width(page)
