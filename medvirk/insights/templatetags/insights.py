@@ -86,11 +86,14 @@ def reading(figures: Any) -> Any:
 @register.filter
 def points(value: Any, style: str = "signed") -> str:
     """Format a difference of two shares in percentage points: "−12 percentage points" (signed),
-    "10 percentage points" (``points:"size"``, a size without direction)."""
+    "10 percentage points" (``points:"size"``, a size without direction), "−12" (``points:"number"``,
+    the ends of an interval after a difference said in full)."""
     if not _ok(value):
         return "–"
     whole = round(value * 100)
     sign = "" if style == "size" or whole == 0 else "−" if whole < 0 else "+"
+    if style == "number":
+        return f"{sign}{abs(whole)}"
     return gettext("%(sign)s%(v)s percentage points") % {"sign": sign, "v": abs(whole)}
 
 

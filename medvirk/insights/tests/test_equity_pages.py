@@ -25,6 +25,13 @@ def test_equity_report_per_role(client_as: Any, demo: DemoData) -> None:
     plain = re.sub(r"<details class=\"ds-details\" data-advanced>.*?</details>", "", text, flags=re.DOTALL)
     assert re.search(r'<td class="mv-num">\d{1,3} %</td>', plain), "shares as percentages"
     assert not re.search(r'<td class="mv-num">0,\d{3}</td>', plain), "no shares as 0,000 outside the method"
+    # The method for analysts says shares as percentages and gaps in percentage points too ("0,561"
+    # and "0,64 (0,36 – 0,79)" before); ratios, p-values and R-indicators keep their decimals.
+    share_cells = r'<td class="mv-num">(?:\d{1,3} %|under 1 %|over 99 %)</td>'
+    ratio = r'\s*<td class="mv-num">\d,\d\d \('
+    assert re.search(share_cells * 2 + ratio, text), "share, population share, ratio"
+    assert re.search(r'<td class="mv-num">[+−]?\d+ prosentpoeng \([+−]?\d+ – [+−]?\d+\)</td>', text)
+    assert "forskjellen er minst 10 prosentpoeng." in text and "(som andel)" not in text
     assert "frihetsgrader" in text and "frihetsgrader" not in plain
     assert "Justert p" in text and "Justert p" not in plain
     assert "ingen tydelig forskjell" in plain or "tydelig færre enn i befolkningen" in plain
