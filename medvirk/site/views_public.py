@@ -8,7 +8,9 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from medvirk.accounts.branding import theme_css
+from medvirk.analysis.suppression import DEFAULT_TEXT_THRESHOLD, DEFAULT_THRESHOLD
 from medvirk.core.retention import retention_amount
+from medvirk.feedback.models import Service
 from medvirk.orgs.models import Municipality, MunicipalityLogo
 
 CACHE_SECONDS = 300  # a changed colour or logo shows within five minutes
@@ -37,8 +39,17 @@ def logo(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def privacy(request: HttpRequest, slug: str) -> HttpResponse:
-    """How the municipality handles the personal data its public forms collect through Medvirk."""
+    """How the municipality handles the personal data its public forms and client-feedback links
+    collect through Medvirk."""
     municipality = get_object_or_404(Municipality, slug=slug)
-    months = retention_amount(municipality.pk, "panels.volunteers")
-    context = {"municipality": municipality, "retention_months": months}
+    context = {
+        "municipality": municipality,
+        "retention_months": retention_amount(municipality.pk, "panels.volunteers"),
+        # client feedback: closed episodes anonymised (feedback/retention.py), the dashboard's and
+        # the goal themes' anonymity thresholds (feedback/dashboard.py, feedback/themes.py)
+        "feedback_months": retention_amount(municipality.pk, "feedback.episodes"),
+        "feedback_threshold": max(DEFAULT_THRESHOLD, municipality.anonymity_threshold),
+        "themes_threshold": DEFAULT_TEXT_THRESHOLD,
+        "link_hours": Service._meta.get_field("link_hours").get_default(),  # a service may choose its own
+    }
     return render(request, "site/public/privacy.html", context)

@@ -163,6 +163,32 @@ def test_privacy_page_says_what_is_kept_why_and_for_how_long(client_as: Any, dem
     assert client_as(None).get("/m/finnes-ikke/privacy/").status_code == 404
 
 
+def test_privacy_page_says_what_client_feedback_keeps_who_sees_it_and_for_how_long(
+    client_as: Any, demo: Any
+) -> None:
+    from medvirk.accounts.services import retention_periods_set
+
+    retention_periods_set(
+        actor=demo.users["admin"], municipality=demo.municipality, amounts={"feedback.episodes": 18}
+    )
+    html = client_as(None).get("/m/eksempel/privacy/", HTTP_ACCEPT_LANGUAGE="nb").content.decode()
+    section = html[html.index('id="client-feedback"') : html.index('id="rights"')]
+    assert "Klienttilbakemelding og «Hva er viktig for deg?»" in section
+    for text in [
+        "aldri hele navnet ditt eller fødselsnummeret ditt",  # what is stored: an alias, a birth year
+        "kryptert",  # contact details
+        "Bare behandlerne som hjelper deg i dette forløpet",  # who sees it
+        "blir det logget",  # every read is audited
+        "aldri fra færre enn 5 personer",  # the dashboard's threshold
+        "24 timer",  # the client's link
+        "etter 18 måneder",  # the municipality's period for closed episodes, as set
+        "minst 8 personer",  # the goal themes' threshold
+    ]:
+        assert text in section, text
+    nynorsk = client_as(None).get("/m/eksempel/privacy/", HTTP_ACCEPT_LANGUAGE="nn").content.decode()
+    assert "Berre behandlarane som hjelper deg" in nynorsk
+
+
 def test_logo_can_be_removed(demo: Any) -> None:
     from medvirk.orgs.models import MunicipalityLogo
 

@@ -41,7 +41,7 @@ def test_client_answers_in_arabic_and_sees_their_graph(fb: Feedback) -> None:
     header = page[page.index("<header") : page.index("</header>")]
     assert '<span lang="nb">Eksempel kommune</span>' in header  # whose service this is
     footer = page[page.index("<footer") : page.index("</footer>")]
-    assert 'href="/m/eksempel/privacy/"' in footer and "https://uustatus.no/" in footer
+    assert 'href="/m/eksempel/privacy/#client-feedback"' in footer and "https://uustatus.no/" in footer
     response = client.post(f"/k/{token}/", answers(fb, goals))
     assert response.status_code == 302
     outcome = Rating.objects.get(session__episode=episode, instrument=fb.outcome)
