@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "page-text.md"
 
@@ -171,4 +171,48 @@ def text_findings(text: str, *, usernames: Iterable[str] = ()) -> list[Finding]:
 
 def page_findings(html: str, *, usernames: Iterable[str] = ()) -> list[Finding]:
     """Return what an HTML page shows that breaks the rules of docs/page-text.md."""
-    return text_findings(visible_text(html), usernames=usernames)
+    return text_findings(visible_text(html), usernames=usernames) + outline_findings(html)
+
+
+LEVELS = {f"h{level}": level for level in range(1, 7)}
+HEADINGS = ", ".join(LEVELS)
+NAME_TWICE = "a name written again instead of pointing to it (aria-labelledby)"
+SKIPPED_LEVEL = "a heading skips a level"
+
+
+def _words(node: LexborNode) -> str:
+    return " ".join(node.text(separator=" ").split()).casefold()
+
+
+def outline_findings(html: str) -> list[Finding]:
+    """Return where a page's outline reads badly to a screen reader (docs/page-text.md, "Outline").
+
+    A region named with ``aria-label`` by the same words as the heading just before it or as its
+    own table's caption is announced two or three times over ("Instrumenter i kommunen, region,
+    Instrumenter i kommunen, tabell, Instrumenter i kommunen"): ``aria-labelledby`` points to the
+    heading once. A heading more than one level below the heading before it (an h2 then an h4)
+    leaves a screen reader's list of headings with a gap.
+    """
+    tree = LexborHTMLParser(html)
+    body = tree.body
+    if body is None:
+        return []
+    for node in body.css("[hidden], template"):
+        node.decompose()
+    found: list[Finding] = []
+    last_heading: tuple[int, LexborNode] | None = None
+    for node in body.css(f"{HEADINGS}, [role=region][aria-label]"):
+        level = LEVELS.get(node.tag or "")
+        if level is not None:
+            if last_heading is not None and level > last_heading[0] + 1:
+                token = f"h{last_heading[0]} → h{level}"
+                found.append(Finding(SKIPPED_LEVEL, token, f"{_words(last_heading[1])} → {_words(node)}"))
+            last_heading = (level, node)
+            continue
+        label = " ".join((node.attributes.get("aria-label") or "").split()).casefold()
+        caption = node.css_first("caption")
+        if caption is not None and _words(caption) == label:
+            found.append(Finding(NAME_TWICE, label, "aria-label = the table's caption"))
+        elif last_heading is not None and _words(last_heading[1]) == label:
+            found.append(Finding(NAME_TWICE, label, "aria-label = the heading before it"))
+    return found

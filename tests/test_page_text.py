@@ -1,5 +1,6 @@
 """Page text: every page, as every demo role and anonymously, in bokmål and nynorsk, shows no
-internal key, no language code as a name and no English interface word (docs/page-text.md).
+internal key, no language code as a name and no English interface word, and its outline reads well to a
+screen reader: no heading skips a level, no name written twice (docs/page-text.md).
 
 One URL per route pattern of the URLconf: a new route is opened automatically, and a route with a
 URL parameter the check does not know fails until ``PARAMS`` gives it a value, so new pages are
@@ -431,8 +432,8 @@ def findings_for(name: str, route: str, objects: Objects) -> list[str]:
 def test_page_text(name: str, route: str, page_objects: Objects, db: Any) -> None:
     lines = findings_for(name, route, page_objects)
     assert not lines, (
-        "Pages show internal keys, language codes or English words (page, URL, who saw it; the rule and "
-        "the word):\n"
+        "Pages show internal keys, language codes or English words, or read badly to a screen reader (page, "
+        "URL, who saw it; the rule and the word):\n"
         + "\n".join(lines)
         + "\nShow a name or a translated string instead (docs/page-text.md, 'When you add a page'). If "
         "the word is right on this page (a name, a Norwegian word), add it with a reason to the "
