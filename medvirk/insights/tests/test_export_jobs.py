@@ -93,6 +93,9 @@ def test_xlsx_and_sav_jobs_hold_every_response(survey: Any, client_as: Any, demo
     book = openpyxl.load_workbook(io.BytesIO(job.result_file.read()))
     rows = [["" if v is None else str(v) for v in row] for row in book.active.iter_rows(values_only=True)]
     assert rows == expected
+    # The second sheet says what the file leaves out and withholds (free text; rare values).
+    notes = [row[0] for row in book.worksheets[1].iter_rows(values_only=True)]
+    assert len(book.worksheets) == 2 and len(notes) == 3 and "withheld" in notes[2]
 
     _start(client, survey, _sol(demo), "sav")
     job = Job.objects.get(kind=EXPORT_JOB, params__format="sav")
