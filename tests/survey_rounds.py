@@ -9,9 +9,10 @@ from typing import Any
 from django.test import Client
 
 from medvirk.accounts.demo import DemoData
+from medvirk.core.actors import SystemActor
 from medvirk.surveys import services
 from medvirk.surveys.answering.answer_store import SubmissionTarget
-from medvirk.surveys.models import Survey, SurveyUnit
+from medvirk.surveys.models import Survey, SurveyStatus, SurveyUnit
 from tests.sample_survey import sample_definition
 
 # Three kindergartens of Eksempel kommune: two in Bydel Nord, one in another district.
@@ -45,6 +46,16 @@ def open_survey(
     or units) and owned by the municipality, as its analyst; open it and return it."""
     survey = draft_survey(demo, *units, document=document, round_label=round_label)
     return services.survey_set_status(actor=demo.users["analytiker"], survey=survey, status="open")
+
+
+def close_round(survey: Survey) -> Survey:
+    """Close the round, as when its closing date has passed, and return it.
+
+    Its answer figures are shown only once it has closed (``insights.release``): tests that read
+    results answer first, then close, then read. A round that closed with answers takes no more.
+    """
+    actor = SystemActor("tests: the round's closing date has passed")
+    return services.survey_set_status(actor=actor, survey=survey, status=SurveyStatus.CLOSED)
 
 
 def open_round(

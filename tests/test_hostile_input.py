@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import Resolver404, resolve
 
 from medvirk.core.csv_export import safe_cell
-from medvirk.insights.tests.factories import answer, kindergartens, make_survey
+from medvirk.insights.tests.factories import answer, close, kindergartens, make_survey
 from medvirk.surveys.models import Answer, Response, SurveyUnit
 from tests.workbooks import xlsx
 
@@ -189,6 +189,7 @@ def test_script_in_free_text_answer_is_rendered_escaped(demo: Any, client_as: An
     survey = make_survey(demo, units=[demo.units["Solsikken barnehage"]])
     for _ in range(12):
         answer(survey, demo.units["Solsikken barnehage"], overall=1, q_why=SCRIPT)
+    close(survey)
     response = client_as("admin").get(f"/results/{survey.pk}/text/", {"question": "q_why"})
     assert response.status_code == 200
     content = response.content.decode()

@@ -253,11 +253,9 @@ LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS"
 # Background jobs (medvirk.core.jobs): queued in the database, run by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 JOB_STALL_MINUTES = int(os.environ.get("JOB_STALL_MINUTES", "30"))  # no progress: the worker died
-# warm_results lays out the unit PDFs of the rounds ahead (medvirk.insights.pdf.warm): a closed
-# round's once per data version, an open round's at most every REPORTS_AHEAD_MINUTES (new answers
-# arrive all the time).
+# warm_results lays out the unit PDFs of the closed rounds ahead (medvirk.insights.pdf.warm), once
+# per data version (an open round shows no figures: medvirk.insights.release).
 REPORTS_AHEAD = env_bool("REPORTS_AHEAD", True)
-REPORTS_AHEAD_MINUTES = float(os.environ.get("REPORTS_AHEAD_MINUTES", "10"))
 # The national benchmark pools every municipality's answers of a question-bank template and round
 # (medvirk.insights.benchmark; 16 s at 3 M responses, bench/national). With answers arriving
 # somewhere all the time it is pooled again at most every NATIONAL_BENCHMARK_EVERY_MINUTES (and

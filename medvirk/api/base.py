@@ -347,6 +347,6 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
     return api.create_response(
         request,
-        error_body(str(exc.code), str(exc.message), field=exc.field),
+        error_body(str(exc.code), str(exc.message), field=exc.field, **exc.details),
         status=exc.status,
     )

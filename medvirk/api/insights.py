@@ -20,6 +20,7 @@ from medvirk.insights.disclosure import NotReady
 from medvirk.insights.enums import InsightsErrorCode
 from medvirk.insights.figures import QuestionFigures
 from medvirk.insights.numbers import survey_numbers
+from medvirk.insights.release import ensure_released
 from medvirk.insights.tables import SurveyResults, access_results
 from medvirk.insights.text_themes import text_themes
 
@@ -184,8 +185,10 @@ def _survey_out(survey: Any) -> SurveyOut:
 
 
 def _load(request: HttpRequest, survey_id: int, unit_id: int | None) -> tuple[SurveyResults, int]:
-    """Return the round's results (never deciding here); raise ``ResultsPending`` while none exist."""
+    """Return the round's results (never deciding here); raise ``ResultsPending`` while none exist
+    and ``RoundOpen`` (409 ``round_open``) while the round is open."""
     results, node_id = access_results(request.user, survey_id, unit_id)
+    ensure_released(results.survey, node_id)
     next_url = f"/results/{results.survey.pk}/?unit={node_id}"
     return jobs.prepared_results(user=request.user, results=results, next_url=next_url), node_id
 
@@ -244,6 +247,12 @@ def summary(request: HttpRequest, survey_id: int, unit_id: int | None = None) ->
 
     Suppressed figures have ``shown: false`` and no numbers. Without ``unit_id`` the highest
     unit the caller may see is used.
+
+    While the round is open (or a draft) the answer is 409 with ``code`` ``round_open`` and a
+    ``message`` that says when the results come (the closing date) and why: figures that
+    follow each new answer would show what the newest respondent answered. The same holds for
+    the breakdown, export and free-text endpoints. How many have answered so far is on the
+    home page and the survey's page.
 
     Results never wait for the anonymity decision (it runs in the background): after new answers
     the previous figures are returned with ``being_updated: true``, computed from the answers

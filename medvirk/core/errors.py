@@ -51,6 +51,8 @@ class ServiceError(Exception):
         self.message = message
         self.field = field
         self.status = status if status is not None else _STATUS.get(code, 400)
+        #: More the API sends beside ``code`` and ``message`` (e.g. a date), as JSON values.
+        self.details: dict[str, Any] = {}
 
     def as_dict(self) -> dict[str, Any]:
         """Return the structured form the API sends."""

@@ -8,6 +8,8 @@ least the survey's threshold of answers **and** at least three other municipalit
 a viewer knows their own municipality's figures, so the benchmark minus their own reveals the
 others' pooled figure, and with three or more behind it no single municipality's figure follows.
 The rule counts only answers that count towards the anonymity threshold (``counted.py``).
+Only closed rounds are pooled, and only a closed round gets a benchmark (:mod:`.release`): a
+benchmark that moved with each answer in an open round would show what that answer was.
 This module reads across municipalities on purpose and returns nothing but pooled counts.
 """
 
@@ -25,7 +27,7 @@ from django.conf import settings
 from django.db.models import Count, OuterRef, Subquery
 from django.utils import translation
 
-from medvirk.surveys.models import Answer, Response, Survey
+from medvirk.surveys.models import Answer, Response, Survey, SurveyStatus
 from medvirk.surveys.selectors import list_templates, load_template
 
 from .counted import counted_responses
@@ -33,12 +35,14 @@ from .disclosure import DECISION_VERSION, deciding, shared_get, shared_set, watc
 from .disclosure_options import group_view
 from .figures import QuestionFigures, question_figures
 from .questions import DONT_KNOW, QuestionInfo
+from .release import ensure_released, released
 from .tables import SurveyResults
 
 MIN_OTHER_MUNICIPALITIES = 3
 #: Bump when the benchmark's figures or rules change: what the worker made before is then made again.
 #: 2: the pooled counts are kept with the national version and the time they were made (``Pool``).
-NATIONAL_VERSION = 2
+#: 3: only closed rounds are pooled.
+NATIONAL_VERSION = 3
 
 
 def _now() -> float:
@@ -91,7 +95,7 @@ Rounds = list[tuple[int, int, int, int, int | None]]
 
 def _rounds(survey: Survey) -> Rounds:
     """Return (survey, municipality, definition version, revision, newest complete response) of
-    every round of the survey's template and round label: what the pooled counts are made of.
+    every closed round of the survey's template and round label: what the pooled counts are made of.
 
     One query; per round one probe of the municipality-leading index ``surveys_resp_complete_last``
     (as ``disclosure.state_for`` does for one round). Any new complete answer in any municipality
@@ -105,7 +109,9 @@ def _rounds(survey: Survey) -> Rounds:
         .values("id")[:1]
     )
     return list(
-        Survey.objects.filter(template_key=survey.template_key, round_label=survey.round_label)
+        Survey.objects.filter(
+            template_key=survey.template_key, round_label=survey.round_label, status=SurveyStatus.CLOSED
+        )
         .annotate(last=Subquery(newest))
         .order_by("pk")
         .values_list("pk", "municipality_id", "definition_version", "responses_revision", "last")
@@ -239,6 +245,7 @@ def benchmark(results: SurveyResults, rounds: Rounds | None = None, pool: Pool |
     pools were read.
     """
     survey = results.survey
+    ensure_released(survey)
     if not bank_keys(survey.template_key):
         return Benchmark(False, 0, 0)
     questions = _compared(results)
@@ -307,7 +314,7 @@ def prepare(survey: Survey, progress: Any = None, language: str | None = None) -
 
 def _prepare(survey: Survey, progress: Any = None, language: str | None = None) -> tuple[Benchmark, bool]:
     """:func:`prepare`, and whether it was made now (False: found made)."""
-    if not bank_keys(survey.template_key):
+    if not (released(survey) and bank_keys(survey.template_key)):
         return Benchmark(False, 0, 0), False
     language = language or _language()
     with translation.override(language):
@@ -353,7 +360,7 @@ def prepared_benchmark(*, user: Any, results: SurveyResults, next_url: str) -> B
     from .jobs import national_start  # the jobs module builds on this one
 
     survey, language = results.survey, _language()
-    if not bank_keys(survey.template_key):
+    if not (released(survey) and bank_keys(survey.template_key)):
         return Benchmark(False, 0, 0)
     found = shared_get(_key(results, national_version(survey), language))
     if found is not None:
@@ -370,7 +377,7 @@ def prepared_benchmark(*, user: Any, results: SurveyResults, next_url: str) -> B
 def shown_benchmark(results: SurveyResults) -> Benchmark:
     """Return the benchmark a page of ``results`` shows now, as :func:`prepared_benchmark` does,
     but asking the worker for nothing: for the worker itself (``pdf.warm``)."""
-    if not bank_keys(results.survey.template_key):
+    if not (released(results.survey) and bank_keys(results.survey.template_key)):
         return Benchmark(False, 0, 0)
     return _made(results, _language(), None)
 
@@ -397,7 +404,7 @@ def warm(survey: Survey, languages: list[str], versions: dict[tuple[str, str], s
     round whose last benchmark pools answers read less than
     ``settings.NATIONAL_BENCHMARK_EVERY_MINUTES`` ago is passed over (one cache read).
     """
-    if not bank_keys(survey.template_key):
+    if not (released(survey) and bank_keys(survey.template_key)):
         return 0
     versions = {} if versions is None else versions
     group = (survey.template_key, survey.round_label)

@@ -15,6 +15,8 @@ class InsightsErrorCode(ErrorCode):
     EXPORT_NOT_ALLOWED = "export_not_allowed"
     EXPORT_TOO_LARGE = "export_too_large"
     INVALID_FORMAT = "invalid_format"
+    #: An open round's answer figures are asked for: they are released when it closes (409).
+    ROUND_OPEN = "round_open"
     SURVEY_GONE = "survey_gone"
     TOO_FEW_RESPONSES = "too_few_responses"
 

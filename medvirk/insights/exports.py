@@ -27,13 +27,14 @@ from django.utils.translation import gettext as _
 from medvirk.accounts.access import can
 from medvirk.accounts.permissions import Perm
 from medvirk.core.csv_export import BOM, csv_chunks, csv_stream, csv_text, safe_cell
-from medvirk.surveys.models import AnonymityMode, SurveyStatus
+from medvirk.surveys.models import AnonymityMode
 from medvirk.surveys.types import ExportColumn, Figures, question_type
 
 from . import selectors, services
 from .downloads import attachment, download_name
 from .numbers import number_figures
 from .questions import QuestionInfo, number_questions
+from .release import released
 from .tables import SurveyResults, access_results, node_key
 
 BATCH = 5000  # responses read from the database per page (and CSV rows per chunk)
@@ -204,13 +205,7 @@ def raw_export_allowed(user: Any, results: SurveyResults, node_id: int) -> bool:
     a day apart differ by exactly the rows of the people who answered in between: with one
     newcomer, their whole response (red team, 2026-12-07).
     """
-    return results.survey.status == SurveyStatus.CLOSED and _raw_export_granted(user, results, node_id)
-
-
-def raw_export_after_close(user: Any, results: SurveyResults, node_id: int) -> bool:
-    """Return whether ``user`` may export this unit's response-level data once its round has
-    closed, and it has not yet (the results page then says so)."""
-    return results.survey.status != SurveyStatus.CLOSED and _raw_export_granted(user, results, node_id)
+    return released(results.survey) and _raw_export_granted(user, results, node_id)
 
 
 def _raw_export_granted(user: Any, results: SurveyResults, node_id: int) -> bool:

@@ -43,6 +43,7 @@ from medvirk.core.actors import SystemActor
 
 from .benchmark import MIN_OTHER_MUNICIPALITIES
 from .downloads import attachment, download_name
+from .release import released
 from .reports import Overview
 
 CSS = Path(__file__).parent / "static" / "insights" / "results.css"
@@ -324,6 +325,8 @@ def warm(
     from .reports import overview
     from .tables import SurveyResults
 
+    if not released(survey):  # an open round has no report: its figures come when it closes
+        return 0
     results = SurveyResults(survey)
     if not results.disclosure.ready():
         return _warm_asked(survey, languages)

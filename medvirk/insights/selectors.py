@@ -32,6 +32,7 @@ from medvirk.surveys.models import (
     Survey,
     SurveyOption,
     SurveyQuestion,
+    SurveyStatus,
     SurveyUnit,
 )
 
@@ -147,9 +148,14 @@ def access_survey_results(
 
 
 def previous_round(*, survey: Survey) -> Survey | None:
-    """Return the round of the same series created before this one, if any."""
+    """Return the closed round of the same series created last before this one, if any.
+
+    Only a closed round's figures are shown (``release``), so only one is compared with.
+    """
     return (
-        Survey.objects.filter(municipality_id=survey.municipality_id, series=survey.series)
+        Survey.objects.filter(
+            municipality_id=survey.municipality_id, series=survey.series, status=SurveyStatus.CLOSED
+        )
         .filter(Q(created_on__lt=survey.created_on) | Q(created_on=survey.created_on, pk__lt=survey.pk))
         .order_by("-created_on", "-id")
         .first()
@@ -472,10 +478,15 @@ def _decided_results(*, user: Any, survey: Survey, tree: SurveyTree) -> Any:
     return results
 
 
-def round_progress(*, user: Any, survey: Survey) -> RoundProgress | None:
-    """Return the round's answers so far for the user's highest results unit, or None without access."""
+def round_progress(*, user: Any, survey: Survey, node_id: int | None = None) -> RoundProgress | None:
+    """Return the round's answers so far for unit ``node_id`` (default: the user's highest results
+    unit), or None without access."""
     tree = survey_tree(survey=survey)
-    allowed = [n for n in tree.nodes.values() if can(user, Perm.RESULTS_VIEW, n.unit)]
+    allowed = [
+        n
+        for n in tree.nodes.values()
+        if (node_id is None or n.id == node_id) and can(user, Perm.RESULTS_VIEW, n.unit)
+    ]
     if not allowed:
         return None
     node = min(allowed, key=lambda n: (n.depth, n.path))

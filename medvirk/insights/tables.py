@@ -10,6 +10,10 @@ municipality and every category are decided together, and no difference of two v
 minus units, total minus categories, a results crosstab against the equity report) isolates
 fewer than the threshold. Free text keeps its own unit-tree table at the free-text threshold.
 Raw counts stay private; a hidden group yields a figure object without numbers.
+
+No answer figure of a round leaves here before it has closed (:mod:`.release`): every method
+that gives one calls ``release.ensure_released`` first, so no page, file or API can forget it.
+Only the respondent counts (``group``: how many have answered so far) are given while it is open.
 """
 
 from __future__ import annotations
@@ -57,6 +61,7 @@ from .questions import (
     survey_questions,
     text_questions,
 )
+from .release import ensure_released
 
 _EPS = 1e-6
 # For a question the option decision does not cover (none today): no option count, no figure.
@@ -257,10 +262,12 @@ class SurveyResults:
 
     def question_table(self, question: QuestionInfo) -> SuppressedTable:
         """Return the one decision on a question's cell counts, shared with the equity report."""
+        ensure_released(self.survey)
         return self.disclosure.answers(question.id)
 
     def unit_decision(self, question: QuestionInfo, node_id: int) -> CellDecision:
         """Return the decision on a question's cell of a whole unit (its figures shown or not)."""
+        ensure_released(self.survey)
         return self.disclosure.answer_cell(question.id, node_key(node_id))
 
     # --- figures ----------------------------------------------------------------------------
@@ -282,6 +289,7 @@ class SurveyResults:
 
     def figures(self, question: QuestionInfo, node_id: int) -> QuestionFigures:
         """Return one question's figures for one unit (no numbers when suppressed)."""
+        ensure_released(self.survey)
         key = ("figures", question.id, node_id, get_language())
         if key not in self._state:
             decision = self.unit_decision(question, node_id)
@@ -366,6 +374,7 @@ class SurveyResults:
         (:mod:`.disclosure`) shows that group's cell, so the equity report can never show a
         count this page hides, nor the other way round.
         """
+        ensure_released(self.survey)
         layout = self.disclosure.layout
         if dimension not in layout.dims:
             return Crosstab(question, dimension, (), withheld=True)
@@ -394,6 +403,7 @@ class SurveyResults:
 
     def text_table(self, question: TextQuestionInfo) -> SuppressedTable:
         """Decide whose free-text answers may be listed (the higher free-text threshold)."""
+        ensure_released(self.survey)
         key = ("text", question.id)
         if key not in self._state:
             leaf = {(u, ""): sum(c.values()) for u, c in self._counts(question.id).items()}

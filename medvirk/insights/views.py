@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from medvirk.accounts.access import can_anywhere
+from medvirk.accounts.access import can, can_anywhere
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
@@ -23,17 +23,20 @@ from medvirk.core.views import staff_view
 from . import exports, jobs, reports, selectors
 from .benchmark import MIN_OTHER_MUNICIPALITIES, every_minutes, prepared_benchmark
 from .charts import distribution_chart, top_box_chart
-from .disclosure import NotReady
+from .disclosure import NotReady, policy_for
 from .numbers import survey_numbers
 from .questions import QuestionInfo, TextQuestionInfo
 from .rankings import survey_rankings
+from .release import RoundOpen, ensure_released, when_released, why_later
 from .tables import SurveyResults, access_results
 from .text_themes import text_themes
 
 
 def _load(request: HttpRequest, survey_id: int) -> tuple[SurveyResults, int]:
-    """Return the round's results and the unit; raise ``ResultsPending`` while none are prepared."""
+    """Return the round's results and the unit; raise ``ResultsPending`` while none are prepared
+    and ``RoundOpen`` while the round is open (its figures come when it closes)."""
     results, node_id = access_results(request.user, survey_id, request.GET.get("unit"))
+    ensure_released(results.survey, node_id)
     return _prepare(request)(results), node_id
 
 
@@ -55,12 +58,15 @@ def _asked(request: HttpRequest, questions: list[Q]) -> Q:
 
 
 def _prepared(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """Send the user to the progress page of the work that prepares a round's first results."""
+    """Send the user to the progress page of the work that prepares a round's first results; say
+    when an open round's results come instead of any of its figures."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             return view(request, *args, **kwargs)
+        except RoundOpen as still_open:
+            return _round_open(request, still_open)
         except jobs.ResultsPending as pending:
             return redirect(pending.job)
         except NotReady as gone:  # the earlier decisions shown lost a part: never 500
@@ -68,6 +74,24 @@ def _prepared(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRespon
             return redirect(job) if job is not None else view(request, *args, **kwargs)
 
     return wrapper
+
+
+def _round_open(request: HttpRequest, still_open: RoundOpen) -> HttpResponse:
+    """Say when the round's results come and why, with how many have answered so far."""
+    survey = still_open.survey
+    tree = selectors.survey_tree(survey=survey)
+    progress = selectors.round_progress(user=request.user, survey=survey, node_id=still_open.node_id)
+    context = {
+        "survey": survey,
+        "node": tree.nodes[still_open.node_id] if progress and still_open.node_id is not None else None,
+        "when": when_released(survey),
+        "why": why_later(),
+        "progress": progress,
+        "threshold": policy_for(survey).threshold,
+        "can_close": can(request.user, Perm.SURVEY_DESIGN, survey.owner_unit),
+        "unit_choices": reports.unit_choices(request.user, tree),
+    }
+    return render(request, "insights/round_open.html", context)
 
 
 @staff_view
@@ -95,7 +119,6 @@ def survey_results(request: HttpRequest, survey_id: int) -> HttpResponse:
         "national_every_minutes": every_minutes(),
         "threshold": results.policy.threshold,
         "can_export_raw": can_export_raw,
-        "raw_after_close": exports.raw_export_after_close(request.user, results, node_id),
         # Large XLSX and SPSS files are offered only in the background (CSV always streams).
         "raw_direct_large": can_export_raw and not exports.raw_direct_allowed(results, node_id, "xlsx"),
         "direct_max": exports.DIRECT_EXPORT_MAX_RESPONSES,

@@ -155,8 +155,10 @@ def answers_for(
     return answers
 
 
-#: The closed 2025 rounds ran in March 2025 (the open 2026 round gets the suggested dates when it opens).
+#: The 2025 and 2026 rounds ran in March and are closed: a round's results are shown only once it has
+#: closed (``insights.release``), so the demo shows the results of both.
 DATES_2025 = (datetime.date(2025, 3, 3), datetime.date(2025, 3, 28))
+DATES_2026 = (datetime.date(2026, 3, 2), datetime.date(2026, 3, 27))
 
 
 def demo_round_dated(*, actor: Any, survey: Any, opens_on: datetime.date, closes_on: datetime.date) -> None:
@@ -179,7 +181,7 @@ def demo_round_dated(*, actor: Any, survey: Any, opens_on: datetime.date, closes
 
 @demo_seeder()
 def seed_survey_demo(demo: DemoData, *, seed: int = 2026) -> list[Any]:
-    """Create the 2025 (closed) and 2026 (open) kindergarten parent survey with synthetic answers."""
+    """Create the 2025 and 2026 kindergarten parent surveys (both closed) with synthetic answers."""
     rng = random.Random(seed)
     template = load_template("kindergarten_parents")
     kindergartens = sorted(
@@ -189,10 +191,7 @@ def seed_survey_demo(demo: DemoData, *, seed: int = 2026) -> list[Any]:
     sizes = {u.pk: n for u, n in zip(kindergartens, [34, 27, 3, 22, 30, 18], strict=False)}  # one tiny unit
     parents = {u.pk: u.parent for u in kindergartens}
     surveys = []
-    for round_label, drift, status in (
-        ("2025", -0.06, SurveyStatus.CLOSED),
-        ("2026", 0.0, SurveyStatus.OPEN),
-    ):
+    for round_label, drift in (("2025", -0.06), ("2026", 0.0)):
         survey = services.survey_create(
             actor=demo.users["analytiker"],
             owner_unit=demo.units[""],
@@ -224,11 +223,9 @@ def seed_survey_demo(demo: DemoData, *, seed: int = 2026) -> list[Any]:
                     channel=DEMO_CHANNELS[i % len(DEMO_CHANNELS)],
                     idempotency_key=f"demo-{round_label}-{su.pk}-{i}",
                 )
-        if round_label == "2025":
-            opens_on, closes_on = DATES_2025
-            demo_round_dated(
-                actor=demo.users["analytiker"], survey=survey, opens_on=opens_on, closes_on=closes_on
-            )
-        services.survey_set_status(actor=demo.users["analytiker"], survey=survey, status=status)
+        opens_on, closes_on = DATES_2025 if round_label == "2025" else DATES_2026
+        analyst = demo.users["analytiker"]
+        demo_round_dated(actor=analyst, survey=survey, opens_on=opens_on, closes_on=closes_on)
+        services.survey_set_status(actor=analyst, survey=survey, status=SurveyStatus.CLOSED)
         surveys.append(survey)
     return surveys

@@ -18,7 +18,7 @@ import pytest
 from medvirk.accounts.demo import load_demo
 from medvirk.insights.tables import clear_cache
 from medvirk.insights.tests.equity_fixtures import closed_survey, import_population
-from medvirk.insights.tests.factories import answer_many, make_survey
+from medvirk.insights.tests.factories import answer_many, close, make_survey
 
 from .conftest import ROOT, assert_accessible, assert_fits_width, login
 
@@ -43,6 +43,7 @@ def test_unit_leader_reads_results_in_words_and_downloads_her_pdf(page: Any) -> 
     # Nordlys' options are each chosen by 3 (none withheld), so no option of Solsikken's must be
     # merged to keep "the district minus Solsikken" from revealing a small one (issue 16).
     answer_many(survey, demo.units["Nordlys barnehage"], [4, 4, 4, 6, 6, 6])
+    close(survey)  # its results come when it has closed
     login(page, "leder.solsikken")
     page.goto(page.base_url + "/results/")
     assert_accessible(page)

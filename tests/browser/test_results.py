@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from medvirk.accounts.demo import load_demo
-from medvirk.insights.tables import clear_cache
-from medvirk.insights.tests.factories import answer_many, make_survey
+from medvirk.insights.tables import SurveyResults, clear_cache
+from medvirk.insights.tests.factories import answer_many, close, make_survey
 
 from .conftest import assert_accessible, assert_charts_readable, assert_fits_width, assert_page_basics, login
 
@@ -23,6 +23,13 @@ def test_results_pages_are_accessible(page: Any) -> None:
     answer_many(survey, demo.units["Nordlys barnehage"], [2, 4])
     answer_many(survey, demo.units["Sørbyen barnehage"], [1, 2, 4, 5, 6, 6, 6], bg_gender="female")
     login(page, "admin")
+    # While the round is open: no figures, but when they come and why, and how many have answered.
+    page.goto(page.base_url + f"/results/{survey.pk}/")
+    assert "Resultatene kommer når undersøkelsen er avsluttet" in page.locator("#round-open").inner_text()
+    assert page.locator("svg[role=img]").count() == 0 and page.locator("#round-progress").count() == 1
+    assert_accessible(page)
+    assert_fits_width(page)
+    close(survey)
     page.goto(page.base_url + "/results/")
     assert_accessible(page)
     page.click(f"a[href='/results/{survey.pk}/']")
@@ -59,10 +66,14 @@ def test_free_text_themes_and_numbers_are_accessible(page: Any) -> None:
     sol = demo.units["Solsikken barnehage"]
     # A previous round rated higher: the page marks the question "Reliably lower than last round"
     # with a tag, which must wrap at 320 px (Designsystemet sizes a tag to its text on one line).
-    answer_many(make_survey(demo, round_label="2025"), sol, [5, 6, 6, 5, 6, 5, 6, 6])
+    before = make_survey(demo, round_label="2025")
+    answer_many(before, sol, [5, 6, 6, 5, 6, 5, 6, 6])
+    close(before)
+    SurveyResults(before).disclosure.decide()  # the worker's, before pages compare with it
     survey = make_survey(demo)
     for i, text in enumerate(ANSWERS):
         answer(survey, sol, overall=1, q_why=text, q_visits=i)
+    close(survey)
     login(page, "admin")
     page.goto(page.base_url + f"/results/{survey.pk}/text/?unit={sol.pk}")
     assert page.locator("#themes-caption").count() == 1

@@ -76,7 +76,11 @@ class RoundComparison:
 
 
 def rounds_for(*, providers: Sequence[Provider]) -> list[Survey]:
-    """Return the opened or closed rounds run in any of the providers' units, newest first."""
+    """Return the closed rounds run in any of the providers' units, newest first.
+
+    An open round's figures are not shown anywhere (``insights.release``): they would move with
+    each answer and so show what it was.
+    """
     if not providers:
         return []
     units = [p.unit_id for p in providers]
@@ -86,7 +90,7 @@ def rounds_for(*, providers: Sequence[Provider]) -> list[Survey]:
         Survey.objects.filter(
             municipality_id=municipality_id,
             pk__in=ids,
-            status__in=[SurveyStatus.OPEN, SurveyStatus.CLOSED],
+            status=SurveyStatus.CLOSED,
         ).order_by("-created_on", "-id")
     )
 
@@ -94,8 +98,7 @@ def rounds_for(*, providers: Sequence[Provider]) -> list[Survey]:
 def comparison_round(*, providers: Sequence[Provider]) -> Survey | None:
     """Return the round the comparison shows: the newest closed round covering the most providers.
 
-    A closed round's figures do not change while people read them; an open round is used only
-    when no round has closed yet.
+    A closed round's figures do not change while people read them; an open round is never used.
     """
     rounds = rounds_for(providers=providers)
     if not rounds:
@@ -112,8 +115,7 @@ def comparison_round(*, providers: Sequence[Provider]) -> Survey | None:
         )
         for s in rounds
     }
-    closed = [s for s in rounds if s.status == SurveyStatus.CLOSED] or rounds
-    return max(closed, key=lambda s: (covered[s.pk], s.created_on, s.pk))
+    return max(rounds, key=lambda s: (covered[s.pk], s.created_on, s.pk))
 
 
 def _measures(results: SurveyResults) -> tuple[Measure, ...]:

@@ -7,13 +7,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from medvirk.accounts.demo import DemoData
-from medvirk.core.actors import SystemActor
 from medvirk.orgs.models import OrgUnit, ServiceArea
 from medvirk.surveys import services
-from medvirk.surveys.models import Channel, Survey, SurveyStatus, SurveyUnit
+from medvirk.surveys.models import Channel, Response, Survey, SurveyStatus, SurveyUnit
 from medvirk.surveys.types import DONT_KNOW
 from tests.sample_survey import sample_definition
-from tests.survey_rounds import submit
+from tests.survey_rounds import close_round, submit
 
 _keys = itertools.count()
 
@@ -53,10 +52,8 @@ def make_survey(
     return survey
 
 
-def close(survey: Survey) -> Survey:
-    """Close the round (response-level exports are made only of closed rounds)."""
-    actor = SystemActor("tests: the round's closing date has passed")
-    return services.survey_set_status(actor=actor, survey=survey, status=SurveyStatus.CLOSED)
+#: Close the round: its answer figures (and response-level exports) are only of closed rounds.
+close = close_round
 
 
 def answer(
@@ -76,6 +73,13 @@ def answer(
         f"t{next(_keys)}",
         channel=channel,
     )
+
+
+def erase_one(survey: Survey, unit: OrgUnit) -> None:
+    """Delete the unit's newest complete response, as erasing one respondent's answers does: the
+    data of a round changes after it closed (``Survey.responses_revision``), and its results are
+    "being updated" until its decisions are made again."""
+    Response.objects.filter(survey=survey, unit=unit, complete=True).order_by("-pk").first().delete()
 
 
 def answer_many(survey: Survey, unit: OrgUnit, values: Iterable[Any], **extra: Any) -> None:

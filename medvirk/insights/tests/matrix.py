@@ -20,8 +20,9 @@ RAW = {
 }
 
 
-def _survey(d: DemoData, t: str, *, answered: bool = False) -> Survey:
-    """Return an (anonymous) survey covering the target unit, with 5 answers per kindergarten."""
+def _survey(d: DemoData, t: str, *, answered: bool = False, closed: bool = False) -> Survey:
+    """Return an (anonymous) survey covering the target unit, closed (its results are shown only
+    then) with ``closed``, with 5 answers per kindergarten and closed with ``answered``."""
     foreign = t == "foreign"
     muni = d.other if foreign else d.municipality
     existing = Survey.objects.filter(municipality=muni, round_label="matrix").first()
@@ -32,11 +33,12 @@ def _survey(d: DemoData, t: str, *, answered: bool = False) -> Survey:
         units = [d.other_units["Torget barnehage"]] if foreign else kindergartens(d)
         for unit in units:
             answer_many(survey, unit, [5, 5, 6, 4, 3])
-        close(survey)  # response-level exports only of closed rounds
+    if answered or closed:
+        close(survey)  # results and response-level exports only of closed rounds
     return survey
 
 
-survey_id = pk(_survey)
+survey_id = pk(lambda d, t: _survey(d, t, closed=True))
 
 
 def answered_id(d: DemoData, t: str) -> int:
@@ -66,7 +68,7 @@ def _job_done(started: bool) -> None:
 
 def _prepare_report(c: Any, d: DemoData, t: str) -> Any:
     """A unit without units below redirects to its PDF; the municipality's report becomes a job."""
-    response = c.post(f"/results/{_survey(d, t).pk}/report/prepare/?unit={target_unit(d, t).pk}")
+    response = c.post(f"/results/{_survey(d, t, closed=True).pk}/report/prepare/?unit={target_unit(d, t).pk}")
     if response.status_code == 302 and response["Location"].startswith("/jobs/"):
         job = Job.objects.filter(kind="insights.report_pdf").latest("id")
         assert job.status == JobStatus.DONE and job.result_file, job.error

@@ -11,7 +11,7 @@ import pytest
 
 from medvirk.accounts.demo import DemoData
 
-from .factories import answer, answer_many, make_survey
+from .factories import answer, answer_many, close, make_survey
 from .test_disclosure import leaks
 
 THRESHOLD = 5
@@ -27,6 +27,12 @@ def survey(demo: DemoData):
     return s
 
 
+@pytest.fixture
+def closed(survey: Any) -> Any:
+    """The round above, closed: its figures are shown."""
+    return close(survey)
+
+
 TRUE_N = {"Solsikken barnehage": 10, "Nordlys barnehage": 3, "Sørbyen barnehage": 7}
 
 
@@ -36,8 +42,9 @@ def _csv(response) -> list[dict[str, str]]:
 
 
 def test_export_hides_small_units_and_protects_them_against_differencing(
-    survey: Any, client_as: Any, demo: DemoData
+    closed: Any, client_as: Any, demo: DemoData
 ) -> None:
+    survey = closed
     rows = _csv(client_as("admin").get(f"/results/{survey.pk}/export/?unit={demo.units[''].pk}"))
     by_unit = {r["unit"]: r for r in rows if r["question"] == "q_overall"}
     assert by_unit["Nordlys barnehage"]["status"] == "primary" and by_unit["Nordlys barnehage"]["n"] == ""
@@ -58,7 +65,8 @@ def test_export_hides_small_units_and_protects_them_against_differencing(
             assert len(hidden) >= 2 and sum(TRUE_N[k] for k in hidden) >= THRESHOLD
 
 
-def test_pages_never_show_the_small_unit(survey: Any, client_as: Any, demo: DemoData) -> None:
+def test_pages_never_show_the_small_unit(closed: Any, client_as: Any, demo: DemoData) -> None:
+    survey = closed
     c = client_as("admin")
     nordlys = demo.units["Nordlys barnehage"].pk
     html = c.get(f"/results/{survey.pk}/?unit={nordlys}").content.decode()
@@ -71,7 +79,8 @@ def test_pages_never_show_the_small_unit(survey: Any, client_as: Any, demo: Demo
     assert "<td>3</td>" not in html and "<td>10</td>" not in html
 
 
-def test_api_never_returns_small_groups(survey: Any, client_as: Any, demo: DemoData) -> None:
+def test_api_never_returns_small_groups(closed: Any, client_as: Any, demo: DemoData) -> None:
+    survey = closed
     c = client_as("analytiker")
     nordlys = demo.units["Nordlys barnehage"].pk
     data = c.get(f"/api/v1/results/surveys/{survey.pk}?unit_id={nordlys}").json()
@@ -152,13 +161,6 @@ def _small_numbers_in_html(html: str) -> list[str]:
     return [n for n in cells + sentences if 0 < int(n) < THRESHOLD]
 
 
-def _close(survey: Any, demo: DemoData) -> None:
-    from medvirk.surveys import services
-    from medvirk.surveys.models import SurveyStatus
-
-    services.survey_set_status(actor=demo.users["admin"], survey=survey, status=SurveyStatus.CLOSED)
-
-
 @pytest.mark.usefixtures("in_english")
 def test_equity_pages_exports_and_api_never_show_small_groups(
     survey: Any, client_as: Any, demo: DemoData
@@ -168,7 +170,7 @@ def test_equity_pages_exports_and_api_never_show_small_groups(
     import_population(demo)
     for name in ("Solsikken barnehage", "Nordlys barnehage", "Sørbyen barnehage"):
         answer_many(survey, demo.units[name], [5, 6], bg_gender="male", bg_age="16-24")  # tiny groups
-    _close(survey, demo)
+    close(survey)
     c = client_as("admin")
     checked = 0
     for name in (
@@ -216,7 +218,7 @@ def test_results_and_equity_together_do_not_give_away_a_small_unit(client_as: An
     answer_many(s, sol, [5] * 4)
     answer_many(s, nord, [4] * 2, q_m_staff=2)
     answer_many(s, nord, [4] * 3)
-    _close(s, demo)
+    close(s)
     disclosure = SurveyDisclosure(s)
     staff = SurveyQuestion.objects.get(survey=s, key="q_m_staff").pk
     c = client_as("admin")
@@ -298,7 +300,7 @@ def test_results_crosstabs_and_equity_groups_together_protect_small_groups(
     answer_many(survey, nord, [6, 6, 5, 5, 4, 4], bg_gender="female", bg_age="25-34")
     answer_many(survey, sol, [2, 3], bg_gender="male", bg_age="35-44")
     answer_many(survey, sol, [5] * 6, bg_gender="male", bg_age="25-34")
-    _close(survey, demo)
+    close(survey)
     disclosure = SurveyDisclosure(survey)
     q = SurveyQuestion.objects.get(survey=survey, key="q_overall").pk
     c = client_as("admin")

@@ -1,8 +1,9 @@
 """No results request waits for the anonymity decision (issue 16, item 3).
 
-The combining attacker's LP can take minutes for a whole municipality, and any new answer in an
-open round makes the round's decisions out of date. Pages, the API and the PDF therefore never
-decide: they show the last decisions with the counts they were made from, marked "being
+The combining attacker's LP can take minutes for a whole municipality, and any change to a round's
+answers makes the round's decisions out of date: a new answer in an open round (whose progress is
+shown), or, once it has closed and shows its figures, a response erased. Pages, the API and the
+PDF therefore never decide: they show the last decisions with the counts they were made from, marked "being
 updated", or (before a round's first decision) answer 202 / send to the job's progress page,
 while the worker decides. These tests make any decision in the request fail loudly.
 """
@@ -25,7 +26,7 @@ from medvirk.insights.jobs import DECIDE_JOB
 from medvirk.insights.tables import SurveyResults
 
 from .conftest import recording_reads
-from .factories import answer, answer_many, answered_at_solsikken, make_survey
+from .factories import NINE, answer_many, answered_at_solsikken, close, erase_one, make_survey
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # queued, not run in the request
 
@@ -39,6 +40,12 @@ def _no_deciding(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(disclosure, "suppress", refuse)
 
 
+def _closed_with_ten(demo: DemoData) -> tuple[Any, Any]:
+    """Return a closed round with ten answers at Solsikken (the last a 6), and Solsikken."""
+    survey, sol = answered_at_solsikken(demo, (*NINE, 6))
+    return close(survey), sol
+
+
 def _summary(client: Any, survey: Any, unit: int) -> Any:
     return client.get(f"/api/v1/results/surveys/{survey.pk}?unit_id={unit}")
 
@@ -47,26 +54,26 @@ def _summary(client: Any, survey: Any, unit: int) -> Any:
 def test_new_answers_show_the_last_decision_with_its_own_counts_marked_being_updated(
     demo: DemoData, client_as: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    survey, sol = answered_at_solsikken(demo)
+    survey, sol = _closed_with_ten(demo)
     client = client_as("admin")
     first = _summary(client, survey, sol.pk).json()  # decided at once (immediate task backend)
-    assert first["being_updated"] is False and first["group"]["respondents"] == 9
+    assert first["being_updated"] is False and first["group"]["respondents"] == 10
 
     with override_settings(TASKS=DB_TASKS):
-        answer(survey, sol, overall=6)  # a tenth answer: the decisions above are out of date
+        erase_one(survey, sol)  # one response erased: the decisions above are out of date
         _no_deciding(monkeypatch)
         late = _summary(client, survey, sol.pk)
         assert late.status_code == 200
         data = late.json()
-        # The previous figures, from the nine answers they were decided for: never ten answers
-        # counted under a decision made for nine.
-        assert data["being_updated"] is True and data["group"]["respondents"] == 9
+        # The previous figures, from the ten answers they were decided for: never nine answers
+        # counted under a decision made for ten.
+        assert data["being_updated"] is True and data["group"]["respondents"] == 10
         overall = next(q for q in data["questions"] if q["key"] == "q_overall")["unit"]
-        assert overall["n"] == 9
+        assert overall["n"] == 10
         page = client.get(f"/results/{survey.pk}/?unit={sol.pk}")
         assert page.status_code == 200
         html = page.content.decode()
-        assert "Being updated." in html and "New answers have come in" in html
+        assert "Being updated." in html and "The answers have changed" in html
         # How far the new figures have come, polled; once they are made the page loads again.
         queued = Job.objects.get(kind=DECIDE_JOB, status=JobStatus.QUEUED)
         assert f'hx-get="/jobs/{queued.pk}/?then=refresh"' in html
@@ -87,7 +94,7 @@ def test_new_answers_show_the_last_decision_with_its_own_counts_marked_being_upd
         assert poll.status_code == 286 and poll["HX-Refresh"] == "true"
 
     fresh = _summary(client, survey, sol.pk).json()
-    assert fresh["being_updated"] is False and fresh["group"]["respondents"] == 10
+    assert fresh["being_updated"] is False and fresh["group"]["respondents"] == 9
     assert "Being updated." not in client.get(f"/results/{survey.pk}/?unit={sol.pk}").content.decode()
 
 
@@ -97,6 +104,7 @@ def test_a_round_never_decided_answers_202_or_the_progress_page(
     demo: DemoData, client_as: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     survey, sol = answered_at_solsikken(demo)
+    close(survey)
     _no_deciding(monkeypatch)
     client = client_as("admin")
     pending = _summary(client, survey, sol.pk)
@@ -178,13 +186,13 @@ SHARED = {
 }
 
 
-def _nine_answers_decided(demo: DemoData, client_as: Any) -> tuple[Any, Any, Any]:
-    """Return a round with nine answers at one kindergarten, decided and in the shared cache
+def _ten_answers_decided(demo: DemoData, client_as: Any) -> tuple[Any, Any, Any]:
+    """Return a closed round with ten answers at one kindergarten, decided and in the shared cache
     (asked once through the API), the kindergarten and an administrator's client."""
     disclosure.clear_cache()
-    survey, sol = answered_at_solsikken(demo)
+    survey, sol = _closed_with_ten(demo)
     client = client_as("admin")
-    assert _summary(client, survey, sol.pk).json()["group"]["respondents"] == 9
+    assert _summary(client, survey, sol.pk).json()["group"]["respondents"] == 10
     return survey, sol, client
 
 
@@ -220,11 +228,11 @@ def test_an_earlier_decision_that_lost_a_part_is_never_a_500(
     """The earlier decision shown while the worker decides may have lost a part to the shared
     cache's eviction: the page, the PDF and the API then show the work's progress (202) instead
     of an error, and once the worker has decided, the current figures."""
-    survey, sol, client = _nine_answers_decided(demo, client_as)
+    survey, sol, client = _ten_answers_decided(demo, client_as)
 
     before = SurveyResults(survey).disclosure.data_version
     with override_settings(TASKS=DB_TASKS):
-        answer(survey, sol, overall=6)
+        erase_one(survey, sol)
         assert SurveyResults(survey).disclosure.data_version != before  # what precomputed results key on
         _another_process_with_a_part_evicted("q_overall", survey)
         _no_deciding(monkeypatch)
@@ -239,7 +247,7 @@ def test_an_earlier_decision_that_lost_a_part_is_never_a_500(
         assert _summary(client, survey, sol.pk).json()["job_id"] == job_id
         monkeypatch.undo()
         execute_job(job_id)
-    assert _summary(client, survey, sol.pk).json()["group"]["respondents"] == 10
+    assert _summary(client, survey, sol.pk).json()["group"]["respondents"] == 9
 
     disclosure.clear_cache()
 
@@ -249,18 +257,18 @@ def test_an_earlier_decision_that_lost_a_part_is_never_a_500(
 def test_while_answers_keep_arriving_a_worker_reads_the_earlier_decisions_once(
     demo: DemoData, client_as: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Issue 21: while respondents answer, the current answers are never decided yet and every
-    page shows the latest earlier decisions. A web worker reads them from the shared cache once,
+    """Issue 21: while the answers keep changing, the current answers are never decided yet and
+    every page shows the latest earlier decisions. A web worker reads them from the shared cache once,
     not again on every request after each new answer (that took 0.5–1.3 s per results page)."""
-    survey, sol, client = _nine_answers_decided(demo, client_as)
+    survey, sol, client = _ten_answers_decided(demo, client_as)
     earlier = SurveyResults(survey).disclosure.data_version
     with override_settings(TASKS=DB_TASKS):
-        answer(survey, sol, overall=6)
+        erase_one(survey, sol)
         _a_web_worker()
         _no_deciding(monkeypatch)
         first = _summary(client, survey, sol.pk).json()
-        assert first["being_updated"] is True and first["group"]["respondents"] == 9
-        answer(survey, sol, overall=5)  # more answers: a new data version, again not decided
+        assert first["being_updated"] is True and first["group"]["respondents"] == 10
+        erase_one(survey, sol)  # another change: a new data version, again not decided
         read = recording_reads(monkeypatch)
         again = _summary(client, survey, sol.pk).json()
         page = client.get(f"/results/{survey.pk}/?unit={sol.pk}")
@@ -297,19 +305,19 @@ def test_a_decision_that_goes_out_of_date_is_not_read_or_worked_out_again(
     showed the current decisions keeps using what it read and worked out of them once a new answer
     makes them the earlier ones shown while the worker decides, and works out no figure again on
     the requests after: the API answers from the same decision, marked being updated."""
-    survey, sol, client = _nine_answers_decided(demo, client_as)
+    survey, sol, client = _ten_answers_decided(demo, client_as)
     earlier = SurveyResults(survey).disclosure.data_version
     _a_web_worker()
     current = _summary(client, survey, sol.pk).json()  # read from the shared cache, as a worker does
     assert current["being_updated"] is False
     with override_settings(TASKS=DB_TASKS):
-        answer(survey, sol, overall=6)  # the decision above is out of date, the new one not made
+        erase_one(survey, sol)  # the decision above is out of date, the new one not made
         _no_deciding(monkeypatch)
         read = recording_reads(monkeypatch)
         made = _counting_figures(monkeypatch)
         late = [_summary(client, survey, sol.pk).json() for _ in range(2)]
     assert late[0] == late[1] and late[0]["being_updated"] is True
-    # Nine answers, as decided (number questions' medians wait for the new decision: today's answers).
+    # Ten answers, as decided (number questions' medians wait for the new decision: today's answers).
     for part in ("group", "questions"):
         assert late[0][part] == current[part]
     assert not [key for key in read if key.startswith(f"mv-disclosure:{earlier}:")]
@@ -322,17 +330,17 @@ def test_figures_of_earlier_decisions_are_worked_out_once_per_worker(
     demo: DemoData, client_as: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A worker that first meets a decision as the earlier one works out its figures on the first
-    request only; the next requests (more answers, still being decided) read them."""
-    survey, sol, client = _nine_answers_decided(demo, client_as)
+    request only; the next requests (the answers changed again, still being decided) read them."""
+    survey, sol, client = _ten_answers_decided(demo, client_as)
     with override_settings(TASKS=DB_TASKS):
-        answer(survey, sol, overall=6)
+        erase_one(survey, sol)
         _a_web_worker()
         _no_deciding(monkeypatch)
         made = _counting_figures(monkeypatch)
         first = _summary(client, survey, sol.pk).json()
         assert first["being_updated"] is True and made
         made.clear()
-        answer(survey, sol, overall=5)  # another new data version, again not decided
+        erase_one(survey, sol)  # another new data version, again not decided
         again = _summary(client, survey, sol.pk).json()
     assert again == first and made == []
     disclosure.clear_cache()
@@ -348,15 +356,15 @@ def test_while_warm_results_watches_new_answers_start_no_job(
     decisions and leave the new ones to it; when it is gone, they ask the job worker again."""
     import time
 
-    survey, sol, client = _nine_answers_decided(demo, client_as)
+    survey, sol, client = _ten_answers_decided(demo, client_as)
     jobs = Job.objects.count()
     with override_settings(TASKS=DB_TASKS):
-        answer(survey, sol, overall=6)
+        erase_one(survey, sol)
         _no_deciding(monkeypatch)
         disclosure.watcher_seen(5)  # as warm_results --watch 5 does on every pass
         late = _summary(client, survey, sol.pk).json()
         page = client.get(f"/results/{survey.pk}/?unit={sol.pk}").content.decode()
-        assert late["being_updated"] is True and late["group"]["respondents"] == 9
+        assert late["being_updated"] is True and late["group"]["respondents"] == 10
         assert "Being updated." in page and "?then=refresh" not in page  # no job to follow
         assert "Load the page again in a minute or two to see the new figures." in page  # so say how
         assert Job.objects.count() == jobs
@@ -380,13 +388,13 @@ def test_the_latest_decision_is_offered_as_long_as_it_is_kept(
     that, new answers sent every page to a progress page (202 from the API) until the worker had
     decided again, minutes on a busy server (bench/mixed, issue 21)."""
     disclosure.clear_cache()
-    survey, sol = answered_at_solsikken(demo)
+    survey, sol = _closed_with_ten(demo)
     SurveyResults(survey).disclosure.decide()
     with override_settings(TASKS=DB_TASKS):
-        answer(survey, sol, overall=6)
+        erase_one(survey, sol)
         _a_web_worker()
         _no_deciding(monkeypatch)
         late = _summary(client_as("admin"), survey, sol.pk)
     assert late.status_code == 200
-    assert late.json()["being_updated"] is True and late.json()["group"]["respondents"] == 9
+    assert late.json()["being_updated"] is True and late.json()["group"]["respondents"] == 10
     disclosure.clear_cache()

@@ -16,10 +16,12 @@ from medvirk.orgs.selectors import municipality_root
 from medvirk.surveys import services
 from medvirk.surveys.models import Channel, Survey, SurveyUnit
 from medvirk.surveys.selectors import load_template
-from tests.survey_rounds import submit
+from tests.survey_rounds import close_round, submit
 
 from ..benchmark import benchmark
+from ..release import RoundOpen
 from ..tables import SurveyResults
+from .factories import erase_one
 
 _n = iter(range(10_000))
 
@@ -34,8 +36,12 @@ def _run(
     values: list[int],
     round_label: str = "2026",
     channels: list[str] | None = None,
+    closed: bool = True,
 ) -> Survey:
-    """Run the bank's kindergarten survey in ``units``; each value is one parent's overall rating."""
+    """Run the bank's kindergarten survey in ``units``; each value is one parent's overall rating.
+
+    The round is closed after the answers (``closed``): only closed rounds have results and are
+    pooled in the benchmark."""
     survey = services.survey_create(
         actor=actor,
         owner_unit=owner,
@@ -51,11 +57,15 @@ def _run(
             f"b{next(_n)}",
             channel=channel,
         )
-    return survey
+    return close_round(survey) if closed else survey
 
 
 def _municipality(
-    code: str, values: list[int], round_label: str = "2026", channels: list[str] | None = None
+    code: str,
+    values: list[int],
+    round_label: str = "2026",
+    channels: list[str] | None = None,
+    closed: bool = True,
 ) -> Survey:
     muni = municipality_create(actor=DEMO_ACTOR, code=code, name=f"Kommune {code}", slug=f"k{code}")
     root = municipality_root(municipality=muni)
@@ -64,7 +74,7 @@ def _municipality(
     )
     admin = User.objects.create(username=f"admin{code}", municipality=muni)
     role_grant(actor=DEMO_ACTOR, user=admin, unit=root, role=Role.ADMIN)
-    return _run(admin, root, [unit], values, round_label, channels)
+    return _run(admin, root, [unit], values, round_label, channels, closed)
 
 
 @pytest.fixture
@@ -80,6 +90,9 @@ def test_benchmark_needs_three_other_municipalities(own: Survey, demo: DemoData)
     assert result.template and not result.available  # two other municipalities: nothing shown
     _municipality("9002", [4, 4, 4])
     _municipality("9003", [5], round_label="2025")  # another round does not count
+    still_open = _municipality("9004", [6] * 6, closed=False)  # nor an open one: it would move
+    with pytest.raises(RoundOpen):  # with each answer; and an open round gets none itself
+        benchmark(SurveyResults(still_open))
     result = benchmark(SurveyResults(own))
     assert result.available and result.municipalities == 4 and result.others == 3
     figures = result.figures["bhg_helhet"]
@@ -116,9 +129,9 @@ def test_answers_planted_on_other_municipalities_links_do_not_lift_the_benchmark
 
 
 def test_survey_outside_the_bank_has_no_benchmark(demo: DemoData) -> None:
-    from .factories import make_survey
+    from .factories import close, make_survey
 
-    result = benchmark(SurveyResults(make_survey(demo)))
+    result = benchmark(SurveyResults(close(make_survey(demo))))
     assert not result.template and not result.available
 
 
@@ -220,16 +233,12 @@ def test_unit_report_compares_with_the_benchmark_only_when_there_is_one(
 # --- made ahead in the worker (issue 21): pages and the API only read it -------------------------
 
 
-def _answer(survey: Survey, value: int) -> None:
-    """One more parent's answer in ``survey`` (another municipality's round, say)."""
+def _erase(survey: Survey) -> None:
+    """Erase one parent's answers in ``survey`` (another municipality's closed round, say): the
+    answers the benchmark pools change."""
     su = SurveyUnit.objects.filter(survey=survey).order_by("pk").first()
     assert su is not None
-    submit(
-        su,
-        {"bhg_helhet": value, "bhg_barnets_alder": "fra_3_ar", "bhg_info_onsker": ("mat", "dagen")},
-        f"b{next(_n)}",
-        channel=Channel.CODE,
-    )
+    erase_one(survey, su.unit)
 
 
 def test_the_page_and_api_only_read_the_benchmark_the_worker_made(
@@ -242,7 +251,6 @@ def test_the_page_and_api_only_read_the_benchmark_the_worker_made(
     from .. import benchmark as national
 
     _others(demo)
-    Survey.objects.filter(pk=own.pk).update(status="open")  # warm_results passes over drafts
     call_command("warm_results", survey=[own.pk], stdout=StringIO())  # the worker, ahead of any page
 
     def never(*args: Any, **kwargs: Any) -> Any:
@@ -260,7 +268,7 @@ def test_the_page_and_api_only_read_the_benchmark_the_worker_made(
     assert next(q for q in data["questions"] if q["key"] == "bhg_helhet")["benchmark"]["n"] == 15
 
 
-def test_new_answers_in_any_municipality_mark_the_benchmark_for_remaking(
+def test_changed_answers_in_any_municipality_mark_the_benchmark_for_remaking(
     own: Survey, demo: DemoData, client_as: Any
 ) -> None:
     from django.test import override_settings
@@ -274,7 +282,7 @@ def test_new_answers_in_any_municipality_mark_the_benchmark_for_remaking(
     national.prepare(own)
     version = national.national_version(own)
     other = Survey.objects.get(municipality__code="9001", template_key=own.template_key)
-    _answer(other, 6)  # a new answer in another municipality of the same template and round
+    _erase(other)  # a parent's answers erased in another municipality of the same template and round
     assert national.national_version(own) != version
     c = client_as("leder.solsikken")
     with override_settings(TASKS=DB_TASKS):  # the worker has not run yet
@@ -291,7 +299,7 @@ def test_new_answers_in_any_municipality_mark_the_benchmark_for_remaking(
         assert Job.objects.filter(kind="insights.national").count() == 1  # asked once, not per view
     national.prepare(own)  # the worker's job
     fresh = national.prepared_benchmark(user=None, results=SurveyResults(own), next_url="")
-    assert not fresh.stale and fresh.figures["bhg_helhet"].n == 16
+    assert not fresh.stale and fresh.figures["bhg_helhet"].n == 14
 
 
 def test_the_first_benchmark_is_being_worked_out_while_the_worker_makes_it(
@@ -379,8 +387,7 @@ def test_answers_within_the_interval_are_pooled_once_after_it(
     from .conftest import DB_TASKS
 
     _others(demo)
-    Survey.objects.filter(pk=own.pk).update(status="open")  # warm_results passes over drafts
-    other = Survey.objects.get(municipality__code="9001", template_key=own.template_key)
+    other = _municipality("9003", [6] * 6)  # 21 answers pooled in all
 
     def worker_pass() -> None:
         call_command("warm_results", survey=[own.pk, other.pk], stdout=StringIO())
@@ -389,13 +396,13 @@ def test_answers_within_the_interval_are_pooled_once_after_it(
     assert poolings == [False, True]  # pooled once for both rounds and every language
     first = national.prepare(own)
     with override_settings(TASKS=DB_TASKS):  # a page's request for a new one would be queued
-        for value in (2, 3, 4, 5, 6):  # answers keep arriving, the worker keeps passing
+        for _ in range(5):  # the answers keep changing, the worker keeps passing
             clock[0] += 60
-            _answer(other, value)
+            _erase(other)
             worker_pass()
             shown = national.prepared_benchmark(user=None, results=SurveyResults(own), next_url="")
             assert shown.stale and shown.made_at == first.made_at  # the last one, "being updated"
-            assert shown.figures["bhg_helhet"].n == 15
+            assert shown.figures["bhg_helhet"].n == 21
         # The page says in words how long new answers can take to reach the benchmark.
         c = client_as("leder.solsikken")
         for language, words in (
@@ -409,11 +416,11 @@ def test_answers_within_the_interval_are_pooled_once_after_it(
         assert not Job.objects.filter(kind="insights.national").exists()  # nobody asked the worker
     assert poolings == [False, True]
     clock[0] += 6 * 60  # 11 minutes after the pooling
-    _answer(other, 6)
+    _erase(other)
     worker_pass()
     assert poolings == [False, True] * 2  # pooled again, once
     fresh = national.prepared_benchmark(user=None, results=SurveyResults(own), next_url="")
-    assert not fresh.stale and fresh.made_at == clock[0] and fresh.figures["bhg_helhet"].n == 21
+    assert not fresh.stale and fresh.made_at == clock[0] and fresh.figures["bhg_helhet"].n == 15
     worker_pass()  # nothing new: nothing pooled
     assert poolings == [False, True] * 2
 
@@ -427,8 +434,8 @@ def test_a_small_pooled_cell_stays_withheld_when_the_last_pool_serves_new_answer
     made = national.prepare(own)
     assert made.figures["bhg_helhet"].options[0].count is None  # one other parent's 1: withheld
     clock[0] += 60
-    _answer(own, 6)  # the round's own figures change: its benchmark is made from the last pool
-    _answer(other, 1)
+    _erase(own)  # the round's own figures change: its benchmark is made from the last pool
+    _erase(other)
     again = national.prepare(own)
     assert poolings == [False, True] and again.made_at == made.made_at
     assert again.figures["bhg_helhet"].n == 16 and again.figures["bhg_helhet"].options[0].count is None
@@ -436,7 +443,8 @@ def test_a_small_pooled_cell_stays_withheld_when_the_last_pool_serves_new_answer
     figures = national.prepare(own).figures["bhg_helhet"]
     assert poolings == [False, True] * 2
     counts = {o.key: o.count for o in figures.options}
-    assert figures.n == 18 and counts["1"] is None  # two other parents' 1 (threshold 3): withheld
+    assert figures.n == 14 and counts["1"] is None  # one other parent's 1: still withheld
+    assert counts["4"] is None  # two 4s left of three (threshold 3): withheld too
 
 
 def test_the_national_job_decides_the_round_only_while_no_other_process_does(

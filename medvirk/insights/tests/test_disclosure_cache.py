@@ -293,12 +293,13 @@ def test_a_web_workers_first_read_of_a_new_decision_is_one_shared_read(
     from medvirk.insights import pdf
 
     from .conftest import DB_TASKS, recording_reads
-    from .factories import answer, answered_at_solsikken
+    from .factories import NINE, answered_at_solsikken, close, erase_one
 
     # The PDF is a digest of the HTML it is laid out from: the same bytes, the same figures.
     monkeypatch.setattr(pdf, "_render", lambda html, progress=None: hashlib.sha256(html.encode()).digest())
     disclosure.clear_cache()
-    survey, sol = answered_at_solsikken(demo)
+    survey, sol = answered_at_solsikken(demo, (*NINE, 6))
+    close(survey)
     SurveyResults(survey).disclosure.decide()  # the worker
     client = client_as("admin")
     url = f"/results/{survey.pk}/report.pdf?unit={sol.pk}"
@@ -325,8 +326,8 @@ def test_a_web_workers_first_read_of_a_new_decision_is_one_shared_read(
     assert first <= after + 7, (first, after)
 
     with override_settings(TASKS=DB_TASKS):
-        disclosure.watcher_seen(5)  # the new answer is left to warm_results --watch
-        answer(survey, sol, overall=6)  # the decision above is now shown "being updated"
+        disclosure.watcher_seen(5)  # the changed answers are left to warm_results --watch
+        erase_one(survey, sol)  # the decision above is now shown "being updated"
         read, first, after = first_and_next()
     assert [key[len(decision) :] for key in read if key.startswith(decision)] == ["units"]
     assert first <= after + 7, (first, after)

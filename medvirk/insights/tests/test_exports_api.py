@@ -103,8 +103,9 @@ def test_no_response_level_export_while_the_round_is_open(demo: DemoData, client
     prepare = analyst.post(f"/results/{s.pk}/responses/prepare/?unit={sol.pk}", {"format": "csv"})
     assert prepare.status_code == 404
     page = analyst.get(f"/results/{s.pk}/?unit={sol.pk}").content.decode()
-    assert "format=sav" not in page and "når undersøkelsen er stengt" in page  # bokmål, the default
+    # bokmål, the default: no figures and no files of an open round, and why
+    assert "format=sav" not in page and "Resultatene kommer når undersøkelsen er avsluttet" in page
     close(s)
     assert [analyst.get(url).status_code for url in urls] == [200, 200]
     page = analyst.get(f"/results/{s.pk}/?unit={sol.pk}").content.decode()
-    assert "format=sav" in page and "når undersøkelsen er stengt" not in page
+    assert "format=sav" in page and "Resultatene kommer når" not in page

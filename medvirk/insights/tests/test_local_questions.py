@@ -10,7 +10,7 @@ from medvirk.accounts.demo import DemoData
 from medvirk.surveys import services
 from medvirk.surveys.models import Channel, SurveyUnit
 from tests.sample_survey import COMPLETE_ANSWERS as TEMPLATE_ANSWERS
-from tests.survey_rounds import KINDERGARTENS, open_survey, submit
+from tests.survey_rounds import KINDERGARTENS, close_round, open_survey, submit
 
 from .. import reports
 from ..tables import SurveyResults
@@ -36,7 +36,7 @@ def test_results_show_them_for_that_unit_only(demo: DemoData) -> None:
     for i in range(6):
         submit(own, {**TEMPLATE_ANSWERS, key: 4}, f"r{i}", channel=Channel.CODE)
     user = demo.users["analytiker"]
-    results = SurveyResults(survey)
+    results = SurveyResults(close_round(survey))
     with translation.override("en"):
         unit_view = reports.overview(user, results, own.unit_id)
         top_view = reports.overview(user, SurveyResults(survey), demo.units[""].pk)

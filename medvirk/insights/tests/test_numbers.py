@@ -12,7 +12,7 @@ from medvirk.accounts.demo import DemoData
 
 from ..numbers import summarise
 from ..questions import QuestionInfo
-from .factories import answer, make_survey
+from .factories import answer, close, make_survey
 
 Q = QuestionInfo(1, "q_visits", "number", "Visits", None, None)
 
@@ -41,6 +41,7 @@ def test_page_and_api_show_numbers_and_suppress_small_groups(
     survey: Any, client_as: Any, demo: DemoData
 ) -> None:
     sol, nordlys = demo.units["Solsikken barnehage"].pk, demo.units["Nordlys barnehage"].pk
+    close(survey)
     c = client_as("admin")
     page = c.get(f"/results/{survey.pk}/?unit={sol}").content.decode()
     section = page[page.index('id="numbers-heading"') :]
@@ -58,9 +59,14 @@ def test_page_and_api_show_numbers_and_suppress_small_groups(
     assert row[5:7] == ["5", "4.0"] and float(row[7]) == pytest.approx(4 - 2.776445 * 2.5**0.5, abs=1e-4)
     quartiles = [rows[0].index(c) for c in ("median", "lower_quartile", "upper_quartile")]
     assert [row[i] for i in quartiles] == ["3.0", "2.0", "4.0"]
-    # two answers in Nordlys: hidden there (and its district no longer gives it away)
+    # Another round, with two answers in Nordlys too: hidden there (and its district does not give
+    # it away). (A round takes no answers once it has closed, and shows none before.)
+    survey = make_survey(demo, round_label="2027")
+    for visits in [1, 2, 3, 4, 10]:
+        answer(survey, demo.units["Solsikken barnehage"], q_visits=visits)
     for visits in [7, 8]:
         answer(survey, demo.units["Nordlys barnehage"], q_visits=visits)
+    close(survey)
     page = c.get(f"/results/{survey.pk}/?unit={nordlys}").content.decode()
     section = page[page.index('id="numbers-heading"') :]
     assert "Suppressed" in section and "7.5" not in section

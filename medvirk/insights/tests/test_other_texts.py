@@ -13,7 +13,7 @@ from tests.sample_survey import with_other
 from .. import exports
 from ..tables import SurveyResults
 from . import factories
-from .factories import answer, make_survey
+from .factories import answer, close, make_survey
 
 
 @pytest.fixture
@@ -44,7 +44,7 @@ def test_the_texts_follow_the_free_text_threshold_and_other_is_counted_as_an_opt
         answer(survey, sol, q_channel="other", q_channel_other=f"Avisa {i}")
     for i in range(DEFAULT_TEXT_THRESHOLD - 1):
         answer(survey, ost, q_channel="other", q_channel_other=f"Plakat {i}")
-    results = SurveyResults(survey)
+    results = SurveyResults(close(survey))
     question = next(q for q in results.text_questions if q.key == "q_channel_other")
     assert question.text == "Hvordan fikk du vite om tilbudet? – Annet"
     user = demo.users["analytiker"]

@@ -9,7 +9,7 @@ import pytest
 from medvirk.accounts.demo import DemoData
 from medvirk.surveys.types import DONT_KNOW
 
-from .factories import answer, answer_many, make_survey
+from .factories import answer, answer_many, close, make_survey
 
 
 @pytest.fixture
@@ -19,7 +19,7 @@ def survey(demo: DemoData):
     answer_many(s, demo.units["Solsikken barnehage"], [2, 2, 5, 5, 5, 6, 6, 6, DONT_KNOW])
     answer_many(s, demo.units["Sørbyen barnehage"], [4, 4, 4, 5, 5, 5, 6, 6, 6], bg_gender="female")
     answer(s, demo.units["Solsikken barnehage"], overall=2, q_why="Ring meg på 912 34 567, hilsen Kari")
-    return s
+    return close(s)
 
 
 def test_list_shows_surveys_per_role(survey: Any, client_as: Any, demo: DemoData) -> None:
@@ -60,18 +60,21 @@ def test_crosstab_by_unit_and_by_gender(survey: Any, client_as: Any, demo: DemoD
     assert page.status_code == 200
 
 
-def test_text_answers_are_masked_and_suppressed_under_eight(
-    survey: Any, client_as: Any, demo: DemoData
-) -> None:
-    c = client_as("admin")
-    sol = demo.units["Solsikken barnehage"].pk
-    page = c.get(f"/results/{survey.pk}/text/?unit={sol}").content.decode()
-    assert "912 34 567" not in page and "Ring meg" not in page  # one answer: below 8
+def test_text_answers_are_masked_and_suppressed_under_eight(client_as: Any, demo: DemoData) -> None:
+    survey = make_survey(demo)
+    answer(survey, demo.units["Sørbyen barnehage"], overall=2, q_why="Ring meg på 912 34 567, hilsen Kari")
     words = ["parkeringen", "maten", "lekeplassen", "åpningstid", "personalet", "ute", "rom", "info"]
     for i, word in enumerate(words):
         answer(
             survey, demo.units["Solsikken barnehage"], overall=1, q_why=f"Svar {i} om {word}, ring 912 34 567"
         )
+    c = client_as("admin")
+    sol, sor = demo.units["Solsikken barnehage"].pk, demo.units["Sørbyen barnehage"].pk
+    page = c.get(f"/results/{survey.pk}/text/?unit={sol}").content.decode()
+    assert "Svar 3" not in page and "Resultatene kommer når undersøkelsen er avsluttet" in page  # open
+    close(survey)
+    page = c.get(f"/results/{survey.pk}/text/?unit={sor}").content.decode()
+    assert "912 34 567" not in page and "Ring meg" not in page  # one answer: below 8
     page = c.get(f"/results/{survey.pk}/text/?unit={sol}").content.decode()
     assert "Svar 3" in page and "912 34 567" not in page
     page = c.get(f"/results/{survey.pk}/text/?unit={sol}&q=parkering").content.decode()
@@ -137,6 +140,7 @@ def test_crosstab_heads_the_count_in_words_and_leaves_a_withheld_mean_empty(
     s = make_survey(demo)
     # 2 and 3 are merged with 4 (one answer each), so the mean would give them away: withheld.
     answer_many(s, demo.units["Solsikken barnehage"], [2, 3, 4, 4, 4, 5, 5, 5, 6, 6, 6, DONT_KNOW])
+    close(s)
     nord = demo.units["Bydel Nord"].pk
     html = client_as("analytiker").get(f"/results/{s.pk}/crosstab/?unit={nord}&question=q_overall&by=unit")
     text = visible_text(html.content.decode())

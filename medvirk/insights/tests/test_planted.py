@@ -20,7 +20,7 @@ from medvirk.surveys.models import Response, SurveyUnit
 from medvirk.surveys.services import codes_create
 from tests.survey_rounds import start_response
 
-from .factories import make_survey
+from .factories import close, make_survey
 
 SOLSIKKEN = "Solsikken barnehage"
 
@@ -94,6 +94,7 @@ def test_planting_two_answers_on_the_poster_link_reveals_nothing(
     for value in planted:  # the unit leader, with his own poster
         _by_link(su, value)
     assert Response.objects.filter(survey=survey, complete=True).count() == 5
+    close(survey)
     leader = client_as("leder.solsikken")
     shown = _overall(leader, survey.pk, demo.units[SOLSIKKEN].pk)
     assert shown == {"respondents": None, "n": None, "mean": None}
@@ -123,6 +124,7 @@ def test_enough_answers_through_codes_show_exact_figures_of_every_answer(
     planted = [6, 5]
     for value in planted:
         _by_link(su, value)
+    close(survey)
     shown = _overall(client_as("leder.solsikken"), survey.pk, demo.units[SOLSIKKEN].pk)
     # Figures are exact and include the poster's answers (equal to any other tool's on the data) …
     assert shown["respondents"] == shown["n"] == 8
@@ -139,6 +141,7 @@ def test_planting_into_a_background_group_cannot_lift_it(demo: DemoData, client_
         _answer(*_first_page_by_code(su, code), value, gender)
     for _ in range(2):  # three real fathers: plant two more "fathers" to reach five
         _by_link(su, 1, "male")
+    close(survey)
     leader = client_as("leder.solsikken")
     data = leader.get(
         f"/api/v1/results/surveys/{survey.pk}/crosstab"
@@ -163,6 +166,7 @@ def test_planted_comments_do_not_list_the_real_ones(demo: DemoData, client_as: A
         _answer(*_first_page_by_code(su, code), 1, why=f"Ekte kommentar nummer {i}")
     for _ in range(5):
         _by_link(su, 1, why="Plantet kommentar")
+    close(survey)
     page = client_as("leder.solsikken").get(
         f"/results/{survey.pk}/text/?unit={demo.units[SOLSIKKEN].pk}&question=q_why"
     )
@@ -182,6 +186,7 @@ def test_planting_into_a_merged_option_cannot_lift_it_or_the_mean(demo: DemoData
     for code, value in zip(_codes(demo, su, len(real)), real, strict=True):
         _answer(*_first_page_by_code(su, code), value)
     _by_link(su, 4)
+    close(survey)
     data = (
         client_as("leder.solsikken")
         .get(f"/api/v1/results/surveys/{survey.pk}?unit_id={demo.units[SOLSIKKEN].pk}")
@@ -198,14 +203,14 @@ def test_planting_into_a_merged_option_cannot_lift_it_or_the_mean(demo: DemoData
 
 
 @pytest.mark.sqlite_only  # what a page shows does not depend on the database
-@pytest.mark.xfail(strict=True, reason="time is a filter: an open round's figures follow each answer")
 def test_one_more_answer_cannot_be_read_by_comparing_the_results_before_and_after(
     demo: DemoData, client_as: Any
 ) -> None:
-    """Red team (2026-12-07), not closed yet: the leader reads Solsikken's results, sees one more
-    parent answer at the kiosk, reads them again. Every option count of q_overall is shown both
-    times and exactly one moved, by one: the parent's answer (6), and the mean says the same.
-    Passes (and so fails the suite) once an open round's figures no longer follow each answer."""
+    """Red team (2026-12-07): the leader reads Solsikken's results, sees one more parent answer
+    at the kiosk, reads them again. Every option count of q_overall was shown both times and
+    exactly one moved, by one: the parent's answer (6), and the mean said the same. Now an open
+    round gives no answer figures (409 ``round_open``, ``insights.release``); they come once it
+    has closed, when no answer can be added."""
     from medvirk.insights import disclosure
 
     from .factories import answer, answer_many
@@ -216,14 +221,22 @@ def test_one_more_answer_cannot_be_read_by_comparing_the_results_before_and_afte
     answer_many(survey, demo.units[SOLSIKKEN], [2, 2, 2, 5, 5, 5, 6, 6, 6])
     leader = client_as("leder.solsikken")
 
-    def options() -> dict[str, int | None]:
-        data = leader.get(f"/api/v1/results/surveys/{survey.pk}?unit_id={sol}").json()
-        q = next(q for q in data["questions"] if q["key"] == "q_overall")
+    def options() -> dict[str, int | None] | None:
+        response = leader.get(f"/api/v1/results/surveys/{survey.pk}?unit_id={sol}")
+        if response.status_code == 409:
+            error = response.json()["error"]
+            assert error["code"] == "round_open" and error["closes_on"] == survey.closes_on.isoformat()
+            return None
+        q = next(q for q in response.json()["questions"] if q["key"] == "q_overall")
         return {o["key"]: o["count"] for o in q["unit"]["options"]}
 
     before = options()
     answer(survey, demo.units[SOLSIKKEN], overall=6)
     after = options()
-    moved = [k for k in after if after[k] is not None and before[k] is not None and after[k] != before[k]]
-    every_shown = None not in before.values() and None not in after.values()
-    assert not (every_shown and len(moved) == 1 and after[moved[0]] == before[moved[0]] + 1)
+    if before is not None and after is not None:
+        moved = [k for k in after if after[k] is not None and before[k] is not None and after[k] != before[k]]
+        every_shown = None not in before.values() and None not in after.values()
+        assert not (every_shown and len(moved) == 1 and after[moved[0]] == before[moved[0]] + 1)
+    close(survey)
+    final = options()
+    assert final is not None and final["6"] == 4, final  # closed: the figures, the last answer in

@@ -13,7 +13,7 @@ from tests.sample_survey import with_ranking
 from ..rankings import survey_rankings
 from ..tables import SurveyResults
 from . import factories
-from .factories import answer, make_survey
+from .factories import answer, close, make_survey
 
 ORDERS = [
     ("staff", "food", "outdoors"),
@@ -36,7 +36,7 @@ def survey(demo: DemoData, monkeypatch: pytest.MonkeyPatch) -> Any:
     for order in ORDERS[:4]:
         answer(s, ost, q_rank=order)
     answer(s, ost)
-    return s
+    return close(s)
 
 
 def expected_mean_place(key: str, orders: Sequence[tuple[str, ...]]) -> float:
@@ -83,7 +83,7 @@ def test_a_small_first_place_count_is_merged_and_the_mean_places_withheld(
     orders = [("staff", "food", "outdoors")] * 5 + [("outdoors", "staff", "food")]
     for order in orders:
         answer(s, sol, q_rank=order)
-    (figures,) = survey_rankings(SurveyResults(s), sol.pk)
+    (figures,) = survey_rankings(SurveyResults(close(s)), sol.pk)
     assert figures.shown and figures.n == 6 and figures.places_withheld
     by_key = {o.key: o for o in figures.options}
     assert [o.key for o in figures.options] == ["food", "staff", "outdoors"]  # the question's order
@@ -105,7 +105,7 @@ def test_a_small_first_place_count_in_one_unit_cannot_be_worked_out_from_the_dis
         answer(s, sol, q_rank=order)
     for order in [("staff", "food", "outdoors")] * 5 + [("outdoors", "staff", "food")]:
         answer(s, ost, q_rank=order)
-    results = SurveyResults(s)
+    results = SurveyResults(close(s))
     figures = {node.name: survey_rankings(results, node.pk)[0] for node in (sol, ost, demo.units[""])}
     outdoors = {
         name: next(o.first_share for o in f.options if o.key == "outdoors") if f.shown else None
@@ -123,18 +123,22 @@ def test_planted_poster_answers_cannot_lift_a_first_place_count_into_view(
     Three is the option minimum, but only one of them came through a counted channel."""
     monkeypatch.setattr(factories, "sample_definition", with_ranking)
     sol = demo.units["Solsikken barnehage"]
-    s = make_survey(demo, units=[sol])
-    for order in [("staff", "food", "outdoors")] * 5 + [("outdoors", "staff", "food")]:
-        answer(s, sol, q_rank=order)
-    for _ in range(2):
-        answer(s, sol, q_rank=("outdoors", "staff", "food"), channel="link")
-    (figures,) = survey_rankings(SurveyResults(s), sol.pk)
+
+    def round_of(label: str, more_real: int) -> Any:
+        s = make_survey(demo, units=[sol], round_label=label)
+        for order in [("staff", "food", "outdoors")] * 5 + [("outdoors", "staff", "food")]:
+            answer(s, sol, q_rank=order)
+        for _ in range(2):
+            answer(s, sol, q_rank=("outdoors", "staff", "food"), channel="link")
+        for _ in range(more_real):
+            answer(s, sol, q_rank=("outdoors", "staff", "food"))
+        return close(s)
+
+    (figures,) = survey_rankings(SurveyResults(round_of("2025", 0)), sol.pk)
     assert figures.shown and figures.places_withheld
     assert {o.key: o.first_share for o in figures.options}["outdoors"] is None
-    # Two more real parents through their codes: now three counted, and the figures show.
-    for _ in range(2):
-        answer(s, sol, q_rank=("outdoors", "staff", "food"))
-    (shown,) = survey_rankings(SurveyResults(s), sol.pk)
+    # Another round with two more real parents through their codes: three counted, the figures show.
+    (shown,) = survey_rankings(SurveyResults(round_of("2026", 2)), sol.pk)
     assert shown.shown and not shown.places_withheld
     assert {o.key: o.first_share for o in shown.options}["outdoors"] == pytest.approx(5 / 10)
 
@@ -160,6 +164,7 @@ def test_the_results_page_says_why_a_ranking_is_withheld(
     s = make_survey(demo, units=[sol])
     for order in [("staff", "food", "outdoors")] * 5 + [("outdoors", "staff", "food")]:
         answer(s, sol, q_rank=order)
+    close(s)
     page = client_as("analytiker").get(f"/results/{s.pk}/?unit={sol.pk}").content.decode()
     assert "Så få satte et alternativ først at tallene kunne avsløre hvem." in page
     assert '<th scope="row">De ansatte</th><td>–</td><td>sammen med andre alternativer</td>' in page

@@ -24,7 +24,7 @@ from medvirk.insights.jobs import REPORT_JOB
 from medvirk.insights.tables import SurveyResults
 
 from .conftest import DB_TASKS
-from .factories import answer, answer_many, make_survey
+from .factories import answer_many, close, erase_one, make_survey
 
 # What is laid out when is the cache's and the views' business, not the database's: once is
 # enough for CI (the SQLite pass).
@@ -50,13 +50,14 @@ def _decided(survey: Any) -> None:
     SurveyResults(survey).disclosure.decide()  # as the worker does after new answers
 
 
-def test_a_repeat_download_reads_the_kept_pdf_and_new_answers_give_a_new_one(
+def test_a_repeat_download_reads_the_kept_pdf_and_changed_answers_give_a_new_one(
     demo: DemoData, client_as: Any, laid_out: list[str]
 ) -> None:
     sol, sor = demo.units["Solsikken barnehage"], demo.units["Sørbyen barnehage"]
     survey = make_survey(demo, units=[sol, sor])
     answer_many(survey, sol, [3, 4, 5, 6, 6, 5])
     answer_many(survey, sor, [4, 4, 5, 5, 6, 6])
+    close(survey)
     _decided(survey)
     client = client_as("admin")
     url = f"/results/{survey.pk}/report.pdf?unit={sol.pk}"
@@ -71,7 +72,7 @@ def test_a_repeat_download_reads_the_kept_pdf_and_new_answers_give_a_new_one(
     assert client.get(url).content != first.content and len(laid_out) == 2
     client.cookies["django_language"] = "en"
 
-    answer(survey, sol, overall=2)  # a new answer: a new decision, new figures
+    erase_one(survey, sol)  # a response erased: a new decision, new figures
     _decided(survey)
     fresh = client.get(url)
     assert fresh.status_code == 200 and fresh.content != first.content and len(laid_out) == 3
@@ -93,13 +94,14 @@ def test_each_report_keeps_a_few_versions_only(
     monkeypatch.setattr(pdf, "KEEP_PER_REPORT", 2)
     sol = demo.units["Solsikken barnehage"]
     survey = make_survey(demo, units=[sol, demo.units["Sørbyen barnehage"]])
-    answer_many(survey, sol, [3, 4, 5, 6, 6, 5])
+    answer_many(survey, sol, [3, 4, 5, 6, 6, 5, 2, 3, 4, 5])
+    close(survey)
     client = client_as("admin")
     url = f"/results/{survey.pk}/report.pdf?unit={sol.pk}"
     store = caches["default"]
     versions: list[bytes] = []
-    for value in (2, 3, 4, 5):  # four data versions of the same report
-        answer(survey, sol, overall=value)
+    for _ in range(4):  # four data versions of the same report, a response erased before each
+        erase_one(survey, sol)
         _decided(survey)
         versions.append(client.get(url).content)
     assert len(set(versions)) == 4 and len(laid_out) == 4
@@ -115,9 +117,11 @@ def test_the_worker_lays_out_the_units_pdfs_ahead_and_a_download_then_only_reads
 ) -> None:
     sol, sor = demo.units["Solsikken barnehage"], demo.units["Sørbyen barnehage"]
     survey = make_survey(demo, units=[sol, sor])
-    answer_many(survey, sol, [3, 4, 5, 6, 6, 5])
-    answer_many(survey, sor, [4, 4, 5, 5, 6, 6])
-    assert pdf.warm(survey, ["en", "nb"]) == 0  # nothing before the round's decisions
+    answer_many(survey, sol, [3, 4, 5, 6, 6, 5, 6, 6])
+    answer_many(survey, sor, [4, 4, 5, 5, 6, 6, 3])
+    _decided(survey)
+    assert pdf.warm(survey, ["en", "nb"]) == 0  # nothing while the round is open: no figures
+    close(survey)
     _decided(survey)
     assert pdf.warm(survey, ["en", "nb"]) == 4  # two kindergartens, two languages
     assert pdf.warm(survey, ["en", "nb"]) == 0  # once per data version
@@ -130,9 +134,9 @@ def test_the_worker_lays_out_the_units_pdfs_ahead_and_a_download_then_only_reads
     own = client_as("leder.solsikken").get(f"/results/{survey.pk}/report.pdf?unit={sol.pk}")
     assert own.status_code == 200 and len(laid_out) == 4
 
-    # An open round: new answers are laid out again at most every few minutes, but the reports
-    # downloaded lately (both kindergartens' in English here) at once.
-    answer(survey, sol, overall=2)
+    # With ``every_minutes``, changed answers (a response erased) are laid out again at most that
+    # often, but the reports downloaded lately (both kindergartens' in English here) at once.
+    erase_one(survey, sol)
     _decided(survey)
     # Solsikken's; Sørbyen's report shows nothing that changed (the same HTML): kept already.
     assert pdf.warm(survey, ["en"], every_minutes=10) == 1
@@ -145,18 +149,15 @@ def test_the_worker_lays_out_the_units_pdfs_ahead_and_a_download_then_only_reads
 
     caches["default"].delete(pdf._asked_key(survey))  # nobody downloaded one lately
     settings.REPORTS_AHEAD, settings.LANGUAGES = True, [("en", "English")]
-    answer(survey, sor, overall=3)
-    Command(stdout=io.StringIO()).pass_once([survey.pk], quiet=True)  # open: laid out a moment ago
-    assert len(laid_out) == 5
-    settings.REPORTS_AHEAD_MINUTES = 0
-    Command(stdout=io.StringIO()).pass_once([survey.pk], quiet=True)
+    erase_one(survey, sor)
+    Command(stdout=io.StringIO()).pass_once([survey.pk], quiet=True)  # closed: once per data version
     made = len(laid_out)
-    assert made > 5  # what the new answer changed (the decision may change Solsikken's figures too)
+    assert made > 5  # what the erasure changed (the decision may change Solsikken's figures too)
     for unit in (sol, sor):
         assert client.get(f"/results/{survey.pk}/report.pdf?unit={unit.pk}").status_code == 200
     assert len(laid_out) == made
     # A pass stops laying out after its time; the next goes on where it stopped.
-    answer_many(survey, sol, [6, 6])
+    erase_one(survey, sol)
     _decided(survey)
     assert pdf.warm(survey, ["en", "nb"], every_minutes=0, seconds=0) == 1
     assert pdf.warm(survey, ["en", "nb"], every_minutes=0) > 0  # Solsikken's in the other language
@@ -170,6 +171,7 @@ def test_a_long_unit_report_not_kept_is_laid_out_by_the_job_never_in_the_request
     sol, sor = demo.units["Solsikken barnehage"], demo.units["Sørbyen barnehage"]
     survey = make_survey(demo, units=[sol, sor])
     answer_many(survey, sol, [3, 4, 5, 6, 6, 5])
+    close(survey)
     _decided(survey)
     client = client_as("admin")
     url = f"/results/{survey.pk}/report.pdf?unit={sol.pk}"
@@ -185,11 +187,11 @@ def test_a_long_unit_report_not_kept_is_laid_out_by_the_job_never_in_the_request
     prepared = "These figures are from the answers that were in when the results were prepared"
     assert prepared in laid_out[0] and "Being updated." not in laid_out[0]
 
-    # New answers: the pages show the earlier decision, "being updated". The PDF of that decision
+    # Changed answers: the pages show the earlier decision, "being updated". The PDF of that decision
     # says when its figures are from in the same words as while it was current, so the kept one
     # is read: not laid out again, no job (bench/mixed, issue 21: laid out again in the request).
     with override_settings(TASKS=DB_TASKS):
-        answer(survey, sol, overall=2)
+        erase_one(survey, sol)
         assert "Being updated." in client.get(f"/results/{survey.pk}/?unit={sol.pk}").content.decode()
         stale = client.get(url)
         assert stale.status_code == 200 and stale.content == again.content and len(laid_out) == 1
@@ -199,23 +201,24 @@ def test_a_long_unit_report_not_kept_is_laid_out_by_the_job_never_in_the_request
 def test_the_worker_lays_out_a_report_asked_for_lately_as_its_next_download_shows_it(
     demo: DemoData, client_as: Any, laid_out: list[str]
 ) -> None:
-    """bench/mixed (issue 21): while respondents answered, every new decision's PDF was laid out in
-    a request, once as current and again as "being updated" after the next answer. The worker
+    """bench/mixed (issue 21): while the answers changed, every new decision's PDF was laid out in
+    a request, once as current and again as "being updated" after the next change. The worker
     lays out the reports downloaded lately as the next download shows them, whenever that changes."""
     sol, sor = demo.units["Solsikken barnehage"], demo.units["Sørbyen barnehage"]
     survey = make_survey(demo, units=[sol, sor])
-    answer_many(survey, sol, [3, 4, 5, 6, 6, 5])
+    answer_many(survey, sol, [3, 4, 5, 6, 6, 5, 2, 3])
     answer_many(survey, sor, [4, 4, 5, 5, 6, 6])
+    close(survey)
     _decided(survey)
     assert pdf.warm(survey, ["en"], every_minutes=10) == 2  # the round's first pass: every unit
     client = client_as("admin")
     url = f"/results/{survey.pk}/report.pdf?unit={sol.pk}"
     assert client.get(url).status_code == 200 and len(laid_out) == 2  # read; Solsikken's is asked for
-    with override_settings(TASKS=DB_TASKS):  # the new answers are not decided yet
-        answer(survey, sol, overall=2)
+    with override_settings(TASKS=DB_TASKS):  # the changed answers are not decided yet
+        erase_one(survey, sol)
         # The earlier decision, now shown "being updated", prints as it did while current: kept.
         assert pdf.warm(survey, ["en"], every_minutes=10) == 0 and len(laid_out) == 2
-        answer(survey, sol, overall=3)  # still the same earlier decision shown: nothing new
+        erase_one(survey, sol)  # still the same earlier decision shown: nothing new
         assert pdf.warm(survey, ["en"], every_minutes=10) == 0
         late = client.get(url)
         assert late.status_code == 200 and late.content.startswith(b"%PDF") and len(laid_out) == 2

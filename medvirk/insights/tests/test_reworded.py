@@ -13,7 +13,7 @@ from medvirk.surveys.types import builder
 
 from .. import exports, pdf, reports
 from ..tables import SurveyResults
-from .factories import answered_at_solsikken
+from .factories import answered_at_solsikken, close
 
 
 def reword(demo: DemoData, survey: Survey) -> None:
@@ -27,6 +27,7 @@ def reword(demo: DemoData, survey: Survey) -> None:
 
 def test_results_mark_a_question_reworded_after_answers(client_as: Any, demo: DemoData) -> None:
     survey, unit = answered_at_solsikken(demo, [5, 4, 6, 5, 3, 4])
+    close(survey)
     page = client_as("admin").get(f"/results/{survey.pk}/?unit={unit.pk}").content.decode()
     assert "Ordlyden ble endret" not in page
     reword(demo, survey)
@@ -38,6 +39,7 @@ def test_results_mark_a_question_reworded_after_answers(client_as: Any, demo: De
 
 def test_the_pdf_marks_the_reworded_question_too(demo: DemoData) -> None:
     survey, unit = answered_at_solsikken(demo, [5, 4, 6, 5, 3, 4])
+    close(survey)
     reword(demo, survey)
     with translation.override("nb"):
         results = SurveyResults(Survey.objects.get(pk=survey.pk))
@@ -49,6 +51,7 @@ def test_the_pdf_marks_the_reworded_question_too(demo: DemoData) -> None:
 
 def test_the_summary_export_gives_the_day_the_wording_changed(demo: DemoData) -> None:
     survey, unit = answered_at_solsikken(demo, [5, 4, 6, 5, 3, 4])
+    close(survey)
     reword(demo, survey)
     rows = list(exports.summary_rows(demo.users["admin"], SurveyResults(survey), unit.pk))
     header, body = rows[0], rows[1:]

@@ -13,7 +13,7 @@ from medvirk.accounts.demo import DemoData
 from medvirk.surveys.types import DONT_KNOW
 
 from ..tables import SurveyResults
-from .factories import answer_many, make_survey
+from .factories import answer_many, close, make_survey
 
 SOL = [1, 1, 1, 3, 3, 3, 5, 5, 5, 6, 6, 6, DONT_KNOW]  # every option chosen by three or nobody
 
@@ -23,7 +23,7 @@ def survey(demo: DemoData):
     s = make_survey(demo)
     answer_many(s, demo.units["Solsikken barnehage"], SOL)
     answer_many(s, demo.units["Sørbyen barnehage"], [4, 4, 4, 5, 5, 5, 6, 6, 6])
-    return s
+    return close(s)
 
 
 def test_mean_top_box_and_dont_know_from_real_answers(survey: Any, demo: DemoData) -> None:
@@ -61,7 +61,7 @@ def test_mean_is_withheld_where_options_are_merged_and_the_rest_is_shown(demo: D
     """
     s = make_survey(demo)
     answer_many(s, demo.units["Solsikken barnehage"], [2, 3, 4, 4, 4, 5, 5, 5, 6, 6, 6, DONT_KNOW])
-    results = SurveyResults(s)
+    results = SurveyResults(close(s))
     q = results.question_by_key["q_overall"]
     f = results.figures(q, demo.units["Solsikken barnehage"].pk)
     assert f.shown and f.n == 11 and f.dont_know == 1
@@ -93,7 +93,7 @@ def test_trend_marker_only_when_change_is_reliable(demo: DemoData) -> None:
     after = make_survey(demo, round_label="2026")
     answer_many(after, sol, [5, 6, 6, 5, 6, 5, 6, 6])
     answer_many(after, nord, [5, 4, 5, 4, 5, 4])
-    old, new = SurveyResults(before), SurveyResults(after)
+    old, new = SurveyResults(close(before)), SurveyResults(close(after))
     q = new.question_by_key["q_overall"]
     up = new.trend(old, q, sol.pk)
     assert up is not None and up.direction == "up"
@@ -133,6 +133,7 @@ def test_a_theme_whose_questions_were_all_removed_is_not_listed(client_as: Any, 
     survey = make_survey(demo, document=document)
     unit = demo.units["Solsikken barnehage"]
     answer_many(survey, unit, SOL, q_m_staff=5, q_m_rooms=4)
+    close(survey)
     page = f"/results/{survey.pk}/?unit={unit.pk}"
     with translation.override("nb"):
         themes = SurveyResults(survey).themes(unit.pk)
@@ -164,6 +165,7 @@ def test_themes_hidden_to_protect_anonymity_are_said_in_one_sentence(client_as: 
     survey = make_survey(demo)
     unit = demo.units["Solsikken barnehage"]
     answer_many(survey, unit, [5, 4, 6])  # under the threshold: no theme index can be shown
+    close(survey)
     assert [t.index for t in SurveyResults(survey).themes(unit.pk)] == [None]
     text = visible_text(
         client_as("leder.solsikken").get(f"/results/{survey.pk}/?unit={unit.pk}").content.decode()

@@ -9,7 +9,7 @@ import pytest
 from medvirk.accounts.demo import DemoData
 
 from ..text_themes import themes_from_answers
-from .factories import answer, make_survey
+from .factories import answer, close, make_survey
 
 PARKING = [
     "Parkeringen ved barnehagen er for liten",
@@ -51,7 +51,13 @@ def survey(demo: DemoData):
     return s
 
 
-def test_page_shows_masked_themes_above_the_list(survey: Any, client_as: Any, demo: DemoData) -> None:
+@pytest.fixture
+def closed(survey: Any) -> Any:
+    return close(survey)
+
+
+def test_page_shows_masked_themes_above_the_list(closed: Any, client_as: Any, demo: DemoData) -> None:
+    survey = closed
     sol = demo.units["Solsikken barnehage"].pk
     page = client_as("leder.solsikken").get(f"/results/{survey.pk}/text/?unit={sol}").content.decode()
     assert page.index("Themes among 22 answers") < page.index("22 answers</h2>")
@@ -62,16 +68,22 @@ def test_page_shows_masked_themes_above_the_list(survey: Any, client_as: Any, de
     assert "Themes among" not in page and "Clear the search" in page
 
 
-def test_api_returns_themes_and_respects_the_threshold(survey: Any, client_as: Any, demo: DemoData) -> None:
+def test_api_returns_themes_and_respects_the_threshold(closed: Any, client_as: Any, demo: DemoData) -> None:
+    survey = closed
     c = client_as("leder.solsikken")
     data = c.get(f"/api/v1/results/surveys/{survey.pk}/text?question=q_why&q=maten").json()
     assert data["shown"] and data["total"] == 22 and len(data["answers"]) == 8
     themes = data["themes"]
     assert [t["count"] for t in themes] == [9, 8, 5] and themes[-1]["other"]
     assert all("912 34 567" not in e for t in themes for e in t["examples"])
-    # Nordlys has three answers: under the free-text threshold, nothing listed, no themes
+    # Another round where Nordlys has three answers: under the free-text threshold, nothing
+    # listed, no themes. (A round takes no answers once it has closed, and shows none before.)
+    survey = make_survey(demo, round_label="2027")
+    for text in ANSWERS:
+        answer(survey, demo.units["Solsikken barnehage"], overall=1, q_why=text)
     for text in FOOD[:3]:
         answer(survey, demo.units["Nordlys barnehage"], overall=1, q_why=text)
+    close(survey)
     nordlys = demo.units["Nordlys barnehage"].pk
     url = f"/api/v1/results/surveys/{survey.pk}/text?question=q_why&unit_id={nordlys}"
     data = client_as("admin").get(url).json()

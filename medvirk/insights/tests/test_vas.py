@@ -38,6 +38,7 @@ def _line(results: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_page_and_api_show_mean_median_and_quartiles(survey: Any, client_as: Any, demo: DemoData) -> None:
+    close(survey)
     sol = demo.units["Solsikken barnehage"].pk
     client = client_as("admin")
     page = client.get(f"/results/{survey.pk}/?unit={sol}").content.decode()
@@ -57,6 +58,7 @@ def test_small_groups_are_suppressed_like_number_questions(
     nordlys = demo.units["Nordlys barnehage"]
     for value in (8.8, 9.9):
         answer(survey, nordlys, q_pain=value)
+    close(survey)
     client = client_as("admin")
     page = client.get(f"/results/{survey.pk}/?unit={nordlys.pk}").content.decode()
     section = page[page.index('id="numbers-heading"') :]

@@ -15,7 +15,8 @@ from medvirk.surveys.models import Answer, Response, Survey
 def test_demo_rounds_have_answers_gaps_and_a_tiny_unit(demo: DemoData) -> None:
     surveys = seed_survey_demo(demo)
     assert [s.round_label for s in surveys] == ["2025", "2026"]
-    assert [s.status for s in surveys] == ["closed", "open"]
+    # Both closed: results are shown only once a round has closed (insights.release).
+    assert [s.status for s in surveys] == ["closed", "closed"]
     counts = sorted(
         Response.objects.filter(survey=surveys[1], complete=True).values_list("unit_id", flat=True)
     )
@@ -48,5 +49,6 @@ def test_the_demo_rounds_of_2025_are_recorded_as_activities_of_2025(demo: Any) -
     days = set(Response.objects.filter(survey__in=rounds).values_list("submitted_on", flat=True))
     assert all(datetime.date(2025, 1, 1) <= day < datetime.date(2026, 1, 1) for day in days)
     assert len(set(Response.objects.filter(survey=old).values_list("submitted_on", flat=True))) > 10
-    # The open round runs now: its activities start when it opened.
+    # The 2026 round ran in March 2026: its activities start when it opened.
+    assert new.opens_on is not None and new.opens_on.year == 2026
     assert Activity.objects.filter(survey=new).exclude(starts_on=new.opens_on).count() == 0

@@ -18,7 +18,7 @@ from medvirk.surveys.services import RESPONDENT
 from medvirk.surveys.types import parse_definition
 from tests.sample_survey import COMPLETE_ANSWERS as TEMPLATE_ANSWERS
 from tests.sample_survey import sample_definition
-from tests.survey_rounds import KINDERGARTENS, open_survey, start_key, submit
+from tests.survey_rounds import KINDERGARTENS, close_round, open_survey, start_key, submit
 
 RATING = {
     "type": "rating",
@@ -182,6 +182,7 @@ def test_results_pages_list_them_for_that_unit(client_as: Any, survey: Any, demo
             channel=Channel.CODE,  # counted towards the threshold, so the comments are listed
             idempotency_key=f"p{i}",
         )
+    close_round(survey)  # its results are shown only once it has closed
     client = client_as("leder.solsikken")
     base = f"/results/{survey.pk}"
     page = client.get(f"{base}/?unit={own.unit_id}").content.decode()

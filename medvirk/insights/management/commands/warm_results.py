@@ -17,8 +17,8 @@ round ran in, in every language of the site (``insights.equity_ahead``), again o
 answers or the population data changed since they were made.
 
 Then it lays out the report PDFs of the round's units in every language of the site
-(``insights.pdf.warm``): a closed round's once per data version, an open round's at most every
-``settings.REPORTS_AHEAD_MINUTES`` minutes (``settings.REPORTS_AHEAD = False``: not at all).
+(``insights.pdf.warm``): a closed round's once per data version; an open round has none, since
+it shows no figures (``insights.release``) (``settings.REPORTS_AHEAD = False``: not at all).
 
 A round that another process decides at the moment (a job a page started) is passed over until
 the next pass (``disclosure.deciding``): never decided twice side by side. With ``--watch`` it
@@ -121,8 +121,7 @@ class Command(BaseCommand):
             return made
 
         def pdfs(survey: Survey) -> int:
-            every = None if survey.status == SurveyStatus.CLOSED else settings.REPORTS_AHEAD_MINUTES
-            return pdf.warm(survey, languages, every_minutes=every, seconds=PDF_SECONDS_PER_ROUND)
+            return pdf.warm(survey, languages, seconds=PDF_SECONDS_PER_ROUND)  # closed rounds only
 
         rounds = list(surveys)
         for survey in rounds:
