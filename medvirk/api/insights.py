@@ -11,7 +11,7 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from medvirk.accounts.requests import StaffRequest
-from medvirk.api.base import json_number
+from medvirk.api.base import Error, json_number
 from medvirk.api.jobs import JobOut, job_out
 from medvirk.core.errors import ServiceError
 from medvirk.insights import exports, jobs, reports, selectors
@@ -233,7 +233,7 @@ def list_surveys(request: HttpRequest) -> list[SurveyOut]:
     return [_survey_out(s) for s in selectors.surveys_with_results(user=request.user)]
 
 
-@router.get("/results/surveys/{survey_id}", response={200: SummaryOut, 202: PendingOut})
+@router.get("/results/surveys/{survey_id}", response={200: SummaryOut, 202: PendingOut, 409: Error})
 @_never_waits
 def summary(request: HttpRequest, survey_id: int, unit_id: int | None = None) -> Any:
     """Return a unit's results: per question n, mean and top-box share with 95 % intervals.
@@ -315,7 +315,7 @@ def summary(request: HttpRequest, survey_id: int, unit_id: int | None = None) ->
     )
 
 
-@router.get("/results/surveys/{survey_id}/crosstab", response={200: CrosstabOut, 202: PendingOut})
+@router.get("/results/surveys/{survey_id}/crosstab", response={200: CrosstabOut, 202: PendingOut, 409: Error})
 @_never_waits
 def crosstab(
     request: HttpRequest, survey_id: int, question: str, by: str = "unit", unit_id: int | None = None
@@ -336,7 +336,7 @@ def crosstab(
     )
 
 
-@router.get("/results/surveys/{survey_id}/export", response={200: None, 202: PendingOut})
+@router.get("/results/surveys/{survey_id}/export", response={200: None, 202: PendingOut, 409: Error})
 @_never_waits
 def export(request: HttpRequest, survey_id: int, unit_id: int | None = None, format: str = "csv") -> Any:
     """Download the suppressed summary table (``format=csv`` or ``xlsx``)."""
@@ -399,7 +399,7 @@ def start_export(request: StaffRequest, survey_id: int, payload: ExportIn) -> St
     return Status(202, {"job_id": job.pk, "job": job_out(job)})
 
 
-@router.get("/results/surveys/{survey_id}/text", response={200: TextAnswersOut, 202: PendingOut})
+@router.get("/results/surveys/{survey_id}/text", response={200: TextAnswersOut, 202: PendingOut, 409: Error})
 @_never_waits
 def text_answers(
     request: HttpRequest, survey_id: int, question: str, q: str = "", unit_id: int | None = None

@@ -52,6 +52,7 @@ def test_an_open_rounds_pages_api_and_equity_report_show_no_figures_until_it_clo
     assert "Undersøkelsen avsluttes av dem som har ansvaret for den i Eksempel kommune." in led
     survey_page = visible_text(admin.get(f"/surveys/{survey.pk}/").content.decode())
     assert "Resultatene vises når du avslutter den" in survey_page
+    assert "Åpen – resultater når den er avsluttet" in visible_text(admin.get("/results/").content.decode())
     api = "/api/v1/results/surveys/"
     for path in (
         f"{survey.pk}?unit_id={sol}",
