@@ -522,8 +522,10 @@ def decided_unit_counts(*, user: Any, survey: Survey) -> dict[int, DecidedCount]
     The last decision's counts, as the home page's (``round_progress``).
     """
     tree = survey_tree(survey=survey)
-    results = _decided_results(user=user, survey=survey, tree=tree)
     units = [n.id for n in tree.nodes.values() if n.is_survey_unit]
+    if survey.status == SurveyStatus.DRAFT and not complete_responses(survey).exists():
+        return {u: DecidedCount(0, "shown") for u in units}  # nothing to decide: no job per page view
+    results = _decided_results(user=user, survey=survey, tree=tree)
     if results is None:
         return {u: DecidedCount(None, "pending") for u in units}
     out = {}

@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 
 from medvirk.common import languages
+from medvirk.core.models import Job
 from medvirk.surveys.design.forms import SurveyCreateForm
 from medvirk.surveys.design.respondent_text import TEXTS
 from medvirk.surveys.distribution.forms import InviteForm
@@ -75,6 +76,7 @@ def test_survey_page_names_languages_with_missing_texts(client_as: Any, demo: An
     html = page(client_as("admin"), f"/surveys/{survey.pk}/")
     assert re.search(r'translate/ps/">Pashto</a>', html)
     assert ">ps</a>" not in html
+    assert survey.status == "draft" and not Job.objects.exists()  # a draft's page asks for no decision
 
 
 def _labels(choices: Any) -> dict[str, str]:
