@@ -298,7 +298,7 @@ class Conversation(KeyedTenantModel):
         data=_("background of a service user in a 'What matters to you?' conversation (no identity)"),
         subjects=_("service users"),
         purpose=_("what matters to the unit's users, in aggregate"),
-        retention=_("as long as the unit keeps its conversations"),
+        retention="feedback.conversations",  # feedback/retention.py
         seen_by=_("the recording staff member; themes of at least 8 people for the unit"),
         legal_basis=_("GDPR art. 9(2)(h)"),
         special=True,

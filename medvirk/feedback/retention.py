@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from medvirk.core.retention import MONTHS, Period, PurgeContext, retention_kind
+from medvirk.core.retention import MONTHS, Period, PurgeContext, cutoff_purge, retention_kind
 
 from . import services
 
@@ -31,3 +31,18 @@ def purge_episodes(context: PurgeContext) -> int:
     if context.dry_run:
         return len(due)
     return services.episodes_anonymise(actor=context.actor, episodes=due)
+
+
+#: The retention kind of "What matters to you?" conversations outside an episode.
+CONVERSATIONS = "feedback.conversations"
+
+#: Delete conversations (their background and goals in the person's words) older than the period:
+#: no name is recorded, but goals in one's own words with a unit, a date and a background can
+#: still point to a person, so they are not kept for ever.
+purge_conversations = retention_kind(
+    CONVERSATIONS,
+    label=_("“What matters to you?” conversations (background, goals in the person's words)"),
+    counted_from=_("after the conversation"),
+    period=Period(MONTHS, default=36, minimum=6, maximum=120),
+    order=45,
+)(cutoff_purge(services.conversations_purge_expired))

@@ -48,6 +48,7 @@ def privacy(request: HttpRequest, slug: str) -> HttpResponse:
         # client feedback: closed episodes anonymised (feedback/retention.py), the dashboard's and
         # the goal themes' anonymity thresholds (feedback/dashboard.py, feedback/themes.py)
         "feedback_months": retention_amount(municipality.pk, "feedback.episodes"),
+        "conversation_months": retention_amount(municipality.pk, "feedback.conversations"),
         "feedback_threshold": max(DEFAULT_THRESHOLD, municipality.anonymity_threshold),
         "themes_threshold": DEFAULT_TEXT_THRESHOLD,
         "link_hours": Service._meta.get_field("link_hours").get_default(),  # a service may choose its own

@@ -10,7 +10,7 @@ re-exported here, so callers write ``services.episode_open(...)``.
 from __future__ import annotations
 
 from ._common import Actor, ensure_can, ensure_member, one_decimal
-from .conversations import conversation_record, goals_finding_create
+from .conversations import conversation_record, conversations_purge_expired, goals_finding_create
 from .daily import _add_months, episodes_due_for_anonymising, retention_months, trajectories_refit
 from .episodes import (
     client_rater,
@@ -45,6 +45,7 @@ __all__ = [
     "client_rater",
     "closing_figures",
     "conversation_record",
+    "conversations_purge_expired",
     "ensure_can",
     "ensure_member",
     "episode_close",

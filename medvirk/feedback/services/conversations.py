@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from medvirk.accounts.access import acting_user
 from medvirk.accounts.permissions import Perm
 from medvirk.common.dimensions import AGE_BANDS
+from medvirk.core.actors import SystemActor, ensure_system
 from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import OrgUnit
 
@@ -81,6 +82,23 @@ def conversation_record(
         )
         _audit(actor, conversation, Action.CONVERSATION_RECORDED, {"goals": len(wanted)})
     return conversation
+
+
+def conversations_purge_expired(
+    *, actor: SystemActor, municipality_id: int, cutoff: datetime, dry_run: bool = False
+) -> int:
+    """Delete the municipality's conversations held before ``cutoff`` (their goals go with them);
+    return how many. Each deletion moves the themes' data version (``signals``), so the themes
+    are made again without them."""
+    ensure_system(actor, "Deleting “What matters to you?” conversations after the retention period")
+    due = Conversation.objects.filter(municipality_id=municipality_id, held_on__lt=cutoff.date())
+    if dry_run:
+        return due.count()
+    count = 0
+    for conversation in due.iterator():  # one by one: each deletion sends the signal that moves the themes
+        conversation.delete()
+        count += 1
+    return count
 
 
 def goals_finding_create(*, actor: Actor, unit: OrgUnit, statement: str) -> Any:

@@ -120,3 +120,29 @@ def test_refit_needs_the_minimum_then_uses_own_data(fb: Feedback) -> None:
 def test_before_the_minimum_the_rule_applies(fb: Feedback) -> None:
     band = selectors.trajectory_band(fb.service, fb.outcome, "adult", 20.0)
     assert band.source == "rule"
+
+
+def test_conversations_are_deleted_after_their_period_and_the_themes_move(fb: Feedback) -> None:
+    """Conversations of "What matters to you?" keep goals in the person's own words: the daily purge
+    deletes those older than the municipality's period (36 months by default), goals and all."""
+    from medvirk.feedback.models import Conversation, Goal, ThemesVersion
+
+    unit = fb.service.unit
+    today = timezone.localdate()
+    old = services.conversation_record(
+        actor=SYSTEM, unit=unit, goals=["Gå til butikken selv"], held_on=today - timedelta(days=3 * 366)
+    )
+    recent = services.conversation_record(
+        actor=SYSTEM, unit=unit, goals=["Treffe barnebarna"], held_on=today - timedelta(days=30)
+    )
+    version = ThemesVersion.objects.get(municipality=fb.demo.municipality).token
+    args = ("--kind", "feedback.conversations", "--municipality", fb.demo.municipality.code)
+    out = io.StringIO()
+    call_command("purge_personal_data", "--dry-run", *args, stdout=out)
+    assert "feedback.conversations (kept 36 months): 1 would be removed" in out.getvalue()
+    assert Conversation.objects.filter(pk=old.pk).exists()
+    call_command("purge_personal_data", *args, stdout=io.StringIO())
+    assert list(Conversation.objects.filter(pk__in=[old.pk, recent.pk])) == [recent]
+    assert not Goal.objects.filter(conversation_id=old.pk).exists()
+    assert Goal.objects.filter(conversation=recent).count() == 1
+    assert ThemesVersion.objects.get(municipality=fb.demo.municipality).token != version
