@@ -30,6 +30,7 @@ from .answering.services import (
 from .design.builder_services import survey_build, survey_publish_fallback
 from .design.local_services import local_question_add, local_question_remove, local_question_update
 from .design.services import (
+    rounds_close_ended,
     survey_create,
     survey_is_accepting,
     survey_set_dates,
@@ -70,6 +71,7 @@ __all__ = [
     "response_submit",
     "response_submit_complete",
     "resume_token_for",
+    "rounds_close_ended",
     "stored_answers",
     "survey_build",
     "survey_create",

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from medvirk.accounts.access import Actor, ensure_can, ensure_open_for_new_work
 from medvirk.accounts.permissions import Perm
+from medvirk.core.actors import SystemActor, ensure_system
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import OrgUnit
@@ -315,6 +316,21 @@ def survey_set_status(*, actor: Actor, survey: Survey, status: str) -> Survey:
             data={"from": old, "to": status},
         )
     return survey
+
+
+def rounds_close_ended(*, actor: SystemActor, today: Any = None) -> list[Survey]:
+    """Close every open round whose closing date has passed, in every municipality; return them.
+
+    Run daily (``manage.py close_ended_rounds``): a round stops taking answers after its closing
+    date, and its results are shown only once it is closed (``insights.release``), so without
+    this the people waiting for them would wait until someone remembered to press "Close".
+    """
+    ensure_system(actor, "Closing the survey rounds whose closing date has passed")
+    today = today or _today()
+    due = Survey.objects.filter(status=SurveyStatus.OPEN, closes_on__lt=today).order_by(
+        "municipality_id", "pk"
+    )
+    return [survey_set_status(actor=actor, survey=survey, status=SurveyStatus.CLOSED) for survey in due]
 
 
 def _has_answers(survey: Survey) -> bool:
