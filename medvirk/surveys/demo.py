@@ -12,6 +12,8 @@ import datetime
 import random
 from typing import Any
 
+from django.utils import timezone
+
 from medvirk.accounts.demo import DemoData
 from medvirk.common.dimensions import PREFER_NOT_TO_SAY
 from medvirk.core.demo import demo_seeder
@@ -101,7 +103,15 @@ def _answer(q: Question, rng: random.Random, quality: float, immigrant: bool) ->
     return None if generate is None else generate(q, rng, quality, immigrant)
 
 
-def _background(q: Question, rng: random.Random, district: str, immigrant: bool) -> str:
+#: Age bands of the demo's respondents, with their weights: parents of kindergarten children.
+PARENT_AGES = (("25-34", 0.45), ("35-44", 0.45), ("45-54", 0.10))
+#: Relatives of nursing-home residents.
+RELATIVE_AGES = (("35-44", 0.15), ("45-54", 0.35), ("55-66", 0.35), ("67-79", 0.15))
+
+
+def _background(
+    q: Question, rng: random.Random, district: str, immigrant: bool, ages: tuple[tuple[str, float], ...]
+) -> str:
     dim = q.dimension
     if rng.random() < 0.04:
         return PREFER_NOT_TO_SAY
@@ -114,7 +124,7 @@ def _background(q: Question, rng: random.Random, district: str, immigrant: bool)
     if dim == "gender":
         return rng.choices(["female", "male", "other"], [0.62, 0.37, 0.01])[0]
     if dim == "age_band":
-        return rng.choices(["25-34", "35-44", "45-54"], [0.45, 0.45, 0.10])[0]
+        return rng.choices([band for band, _ in ages], [weight for _, weight in ages])[0]
     if dim == "home_language":
         return (
             "other"
@@ -127,7 +137,13 @@ def _background(q: Question, rng: random.Random, district: str, immigrant: bool)
 
 
 def answers_for(
-    definition: Definition, rng: random.Random, *, quality: float, district: str, immigrant_share: float
+    definition: Definition,
+    rng: random.Random,
+    *,
+    quality: float,
+    district: str,
+    immigrant_share: float,
+    ages: tuple[tuple[str, float], ...] = PARENT_AGES,
 ) -> dict[str, Any]:
     """Generate one plausible, valid answer set."""
     immigrant = rng.random() < immigrant_share
@@ -136,7 +152,7 @@ def answers_for(
         if q.hidden or (q.specifies is not None and not condition_holds(q.condition, answers)):
             continue  # removed, or the text of an "other" not chosen
         if question_type(q.type).figures is Figures.BACKGROUND:
-            answers[q.key] = _background(q, rng, district, immigrant)
+            answers[q.key] = _background(q, rng, district, immigrant, ages)
             continue
         for item in q.rows or (q,):
             if item is not q:  # a statement of a matrix, rated on the matrix's scale
@@ -181,7 +197,9 @@ def demo_round_dated(*, actor: Any, survey: Any, opens_on: datetime.date, closes
 
 @demo_seeder()
 def seed_survey_demo(demo: DemoData, *, seed: int = 2026) -> list[Any]:
-    """Create the 2025 and 2026 kindergarten parent surveys (both closed) with synthetic answers."""
+    """Create the 2025 and 2026 kindergarten parent surveys (both closed) with synthetic answers,
+    and return them; then the nursing-home relatives' survey that is still open
+    (:func:`seed_open_round`)."""
     rng = random.Random(seed)
     template = load_template("kindergarten_parents")
     kindergartens = sorted(
@@ -228,4 +246,54 @@ def seed_survey_demo(demo: DemoData, *, seed: int = 2026) -> list[Any]:
         demo_round_dated(actor=analyst, survey=survey, opens_on=opens_on, closes_on=closes_on)
         services.survey_set_status(actor=analyst, survey=survey, status=SurveyStatus.CLOSED)
         surveys.append(survey)
+    seed_open_round(demo, rng)
     return surveys
+
+
+#: Answers so far in the open nursing-home round, per unit (sorted by name); three in four through
+#: a code or an invitation, so each unit has at least 5 counted answers and the home page shows them
+#: (the closed kindergarten rounds show what is held back).
+OPEN_ROUND_ANSWERS = (12, 8, 10)
+
+
+def seed_open_round(demo: DemoData, rng: random.Random) -> Any:
+    """Create the survey of nursing-home residents' relatives, open from two weeks before the demo
+    was made to two weeks after, with a few answers: the home page shows its progress, its results
+    page says when the results come (none are shown while a round is open, ``insights.release``),
+    and whoever tries the demo can answer it through its link."""
+    analyst = demo.users["analytiker"]
+    template = load_template("nursing_home_relatives")
+    units = sorted(
+        (u for u in demo.units.values() if u.service_area == ServiceArea.NURSING_HOME), key=lambda u: u.name
+    )
+    survey = services.survey_create(
+        actor=analyst, owner_unit=demo.units[""], document=template.to_dict(), units=units, round_label="2026"
+    )
+    today = timezone.localdate()
+    services.survey_set_dates(
+        actor=analyst,
+        survey=survey,
+        opens_on=today - datetime.timedelta(days=14),
+        closes_on=today + datetime.timedelta(days=14),
+    )
+    services.survey_set_status(actor=analyst, survey=survey, status=SurveyStatus.OPEN)
+    sus = (
+        SurveyUnit.objects.filter(survey=survey).select_related("unit", "unit__parent").order_by("unit__name")
+    )
+    for su, count in zip(sus, OPEN_ROUND_ANSWERS, strict=False):
+        district = (
+            su.unit.parent.region_code if su.unit.parent and su.unit.parent.region_code else DISTRICT_CODES[0]
+        )
+        services.user_count_set(actor=analyst, survey_unit=su, count=count * 4 + 12)
+        for i in range(count):
+            services.response_submit_complete(
+                actor=services.RESPONDENT,  # synthetic respondents
+                survey_unit=su,
+                answers=answers_for(
+                    template, rng, quality=0.72, district=district, immigrant_share=0.12, ages=RELATIVE_AGES
+                ),
+                language="nb",
+                channel=DEMO_CHANNELS[i % len(DEMO_CHANNELS)],
+                idempotency_key=f"demo-nursing-home-{su.pk}-{i}",
+            )
+    return survey

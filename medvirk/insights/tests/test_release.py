@@ -49,9 +49,11 @@ def test_an_open_rounds_pages_api_and_equity_report_show_no_figures_until_it_clo
     )
     led = visible_text(leader.get(f"/results/{survey.pk}/").content.decode())
     assert said in led
-    assert "Undersøkelsen avsluttes av dem som har ansvaret for den i Eksempel kommune." in led
+    assert f"Medvirk avslutter undersøkelsen natten etter siste dag, {closes}." in led  # close_ended_rounds
+    assert "De som har ansvaret for undersøkelsen i Eksempel kommune, kan avslutte den før det." in led
     survey_page = visible_text(admin.get(f"/surveys/{survey.pk}/").content.decode())
     assert "Resultatene vises når du avslutter den" in survey_page
+    assert f"Medvirk avslutter undersøkelsen natten etter siste dag, {closes}." in survey_page
     assert "Åpen – resultater når den er avsluttet" in visible_text(admin.get("/results/").content.decode())
     api = "/api/v1/results/surveys/"
     for path in (

@@ -52,3 +52,29 @@ def test_the_demo_rounds_of_2025_are_recorded_as_activities_of_2025(demo: Any) -
     # The 2026 round ran in March 2026: its activities start when it opened.
     assert new.opens_on is not None and new.opens_on.year == 2026
     assert Activity.objects.filter(survey=new).exclude(starts_on=new.opens_on).count() == 0
+
+
+def test_the_demo_has_one_open_round_with_a_few_answers_and_no_figures_yet(
+    demo: DemoData, client_as: Any
+) -> None:
+    """The nursing homes' relatives survey is open, so the demo shows a round in progress: how many
+    have answered, when the results come, and a link anyone trying the demo can answer through."""
+    from django.utils import timezone
+
+    seed_survey_demo(demo)
+    survey = Survey.objects.get(series="nursing_home_relatives")
+    today = timezone.localdate()
+    assert survey.status == "open" and survey.opens_on < today < survey.closes_on
+    answered = sorted(
+        Response.objects.filter(survey=survey, complete=True).values_list("unit__name", flat=True)
+    )
+    assert {name: answered.count(name) for name in set(answered)} == {
+        "Sørhaug sykehjem": 12,
+        "Vestheim sykehjem": 8,
+        "Østre sykehjem": 10,
+    }
+    coordinator = client_as("analytiker")
+    results = coordinator.get(f"/results/{survey.pk}/").content.decode()
+    assert "Resultatene kommer når undersøkelsen er avsluttet" in results
+    home = coordinator.get("/", follow=True).content.decode()
+    assert "Pårørendeundersøkelse for sykehjem" in home
