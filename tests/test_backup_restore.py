@@ -113,11 +113,13 @@ def test_a_dump_restores_every_row_and_the_same_results_page(tmp_path: Path) -> 
         before, after = _counts(original), _counts(restored)
         assert after == before
         assert before["surveys_response"] > 0 and before["accounts_user"] > 0
-        # The smallest round with answers: each process decides its anonymity afresh, and the
-        # largest demo round's decision alone takes over a minute; any round shows the same thing.
+        # The smallest closed round with answers (an open one shows no figures, insights.release):
+        # each process decides its anonymity afresh, and the largest demo round's decision alone
+        # takes over a minute; any round shows the same thing.
         with _connect(original) as db:
             row = db.execute(
-                "SELECT survey_id FROM surveys_response GROUP BY survey_id ORDER BY count(*) LIMIT 1"
+                "SELECT r.survey_id FROM surveys_response r JOIN surveys_survey s ON s.id = r.survey_id"
+                " WHERE s.status = 'closed' GROUP BY r.survey_id ORDER BY count(*) LIMIT 1"
             ).fetchone()
         assert row
         path = f"/results/{row[0]}/"
