@@ -101,6 +101,37 @@ def local_suppression(rows: Sequence[Values], counted: Sequence[bool], k: int) -
     return result
 
 
+def nested_suppression(
+    rows: Sequence[Values], counted: Sequence[bool], k: int, inner: int
+) -> list[frozenset[int] | None]:
+    """Return :func:`local_suppression`'s answer for rows whose first ``inner`` values are
+    decided within the combinations of the others: first the other values (as if the first
+    were not there), then, in each combination they publish (k counted rows or more), the first
+    values of its rows by themselves.
+
+    Every published combination of all the values still stands in at least ``k`` counted rows,
+    and the other values are withheld exactly as without the first. The years of a survey's
+    dates are decided so: each date question would double the sets of columns the greedy tries
+    (three dates took 28 s for 20,000 rows instead of 1 s), and a date's year says less to an
+    analyst than the unit or the background it would otherwise take with it.
+    """
+    outer = local_suppression([r[inner:] for r in rows], counted, k)
+    if not inner:
+        return outer
+    result: list[frozenset[int] | None] = [None] * len(rows)
+    classes: dict[Pattern, list[int]] = defaultdict(list)
+    for i, withheld in enumerate(outer):
+        if withheld is not None:
+            classes[_pattern(rows[i][inner:], withheld)].append(i)
+    for members in classes.values():
+        decided = local_suppression([rows[i][:inner] for i in members], [counted[i] for i in members], k)
+        for i, first in zip(members, decided, strict=True):
+            withheld = outer[i]
+            assert first is not None and withheld is not None  # the class has k counted rows
+            result[i] = first | frozenset(inner + p for p in withheld)
+    return result
+
+
 class _Unplaced:
     """The rows not placed yet, column by column, so that a set of withheld columns gives every
     row's combination with one ``zip`` and the counted rows per combination with one ``Counter``

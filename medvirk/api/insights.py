@@ -351,9 +351,10 @@ def responses(request: HttpRequest, survey_id: int, unit_id: int | None = None, 
 
     Only for surveys in anonymous mode, roles with the raw-export right and units whose number
     of respondents is shown; otherwise 404, as for a survey that does not exist. Audited.
-    Free text is left out; where fewer than the survey's threshold of code and invitation
-    answers share a unit, language and background answers, those values are blank and the
-    column ``withheld`` names them (k-anonymity). Above 20,000 responses ``xlsx`` and ``sav``
+    Free text is left out and a date is given as its year; where fewer than the survey's
+    threshold of code and invitation answers share a unit, language, background answers and
+    the years of dates, those values are blank and the column ``withheld`` names them
+    (k-anonymity). Above 20,000 responses ``xlsx`` and ``sav``
     answer 400 ``export_too_large``: prepare them with ``POST …/exports`` instead (CSV always streams).
     """
     results, node_id = _load_raw(request, survey_id, unit_id)

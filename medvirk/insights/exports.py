@@ -260,34 +260,61 @@ def _column_plan(ids: str, columns: dict[str, int], multiple: frozenset[int]) ->
 
 
 #: The quasi-identifier columns of a response-level row, in the order ``_withheld`` withholds
-#: them on a tie: background answers first, then the language, the unit last.
+#: them on a tie: background answers first, then the language, the unit last. The years of date
+#: answers (``_date_columns``) are decided within the combinations these publish.
 QUASI_IDENTIFIERS = (*selectors.BG_COLUMNS, "language", "unit")
 
 
+def _date_columns(questions: list[tuple[str, str, str]]) -> list[tuple[int, str, int]]:
+    """Return (answer column, key, question id) of the date questions among ``raw_questions``."""
+    return [
+        (i, key, int(qid))
+        for i, (key, t, qid) in enumerate(questions)
+        if question_type(t).export == ExportColumn.YEAR
+    ]
+
+
 def _withheld(
-    user: Any, results: SurveyResults, unit_ids: list[int], names: dict[int, str]
-) -> dict[int, frozenset[str] | None]:
-    """Return response id → the quasi-identifier columns withheld in its row (None: left out).
+    user: Any,
+    results: SurveyResults,
+    unit_ids: list[int],
+    names: dict[int, str],
+    dates: Sequence[tuple[int, str, int]] = (),
+) -> tuple[dict[int, frozenset[str] | None], dict[int, tuple[str, ...]]]:
+    """Return response id → the quasi-identifier columns withheld in its row (None: left out),
+    and response id → the years of its date answers (in the order of ``dates``; "" unanswered).
 
     k-anonymity by local suppression (``analysis.kanonymity``, k = the survey's anonymity
-    threshold): every combination of unit, language and background answers the file shows,
+    threshold; dates' years within what the others publish, ``nested_suppression``): every
+    combination of unit, language, background answers and dates' years the file shows,
     "withheld" included, stands in at least k rows through a code or an invitation. The rows
-    named a shown unit's two fathers (whose group the results hide), its one parent answering
-    in Arabic, or the one "male, 67+", with every answer (red team, 2026-12-07). Counted only
-    on rows nobody reading the file can plant (``counted.py``): poster answers of the reader's
-    own could pad a class to k. A unit whose name is withheld has its name withheld here too.
+    named a shown unit's two fathers (whose group the results hide), its one parent
+    answering in Arabic, or the one "male, 67+", with every answer (red team, 2026-12-07); a
+    date (a child's birthday, the day a parent started) named its one row as surely (red team,
+    2026-12-07, third session), so a file gives a date's year only, and only where it is common.
+    Counted only on rows nobody reading the file can plant (``counted.py``): poster answers of
+    the reader's own could pad a class to k. A unit whose name is withheld has its name
+    withheld here too.
     """
-    from medvirk.analysis.kanonymity import local_suppression
+    from medvirk.analysis.kanonymity import nested_suppression
 
     qi = selectors.response_quasi_identifiers(user=user, survey=results.survey, unit_ids=unit_ids)
+    found = selectors.response_years(
+        user=user, survey=results.survey, unit_ids=unit_ids, question_ids=[q for _i, _k, q in dates]
+    )
+    years = {row[0]: tuple(found.get(row[0], {}).get(q, "") for _i, _k, q in dates) for row in qi}
     values = [
-        (*("" if v is None else str(v) for v in row[3:-1]), row[2] or "", names.get(row[1])) for row in qi
+        (*years[row[0]], *("" if v is None else str(v) for v in row[3:-1]), row[2] or "", names.get(row[1]))
+        for row in qi
     ]
-    decided = local_suppression(values, [bool(row[-1]) for row in qi], results.policy.threshold)
-    return {
-        row[0]: None if positions is None else frozenset(QUASI_IDENTIFIERS[p] for p in positions)
+    counted = [bool(row[-1]) for row in qi]
+    decided = nested_suppression(values, counted, results.policy.threshold, inner=len(dates))
+    columns = (*(key for _i, key, _q in dates), *QUASI_IDENTIFIERS)
+    withheld = {
+        row[0]: None if positions is None else frozenset(columns[p] for p in positions)
         for row, positions in zip(qi, decided, strict=True)
     }
+    return withheld, years
 
 
 def raw_questions(results: SurveyResults) -> list[tuple[str, str, str]]:
@@ -313,63 +340,67 @@ def _raw_batches(
 
     One row per complete response; the database packs each row's answers, and rows with the
     same questions answered share one column mapping (``_column_plan``), so the per-row Python
-    work is a split and a tuple. Date answers are read, masked, only for the rows that have
-    some. Quasi-identifiers are withheld where a combination is rare (``_withheld``; the
-    column "withheld" names them), free text is left out (``raw_questions``).
+    work is a split and a tuple. Quasi-identifiers are withheld where a combination is rare
+    (``_withheld``; the column "withheld" names them), free text is left out
+    (``raw_questions``), and a date is given as its year, itself a quasi-identifier.
 
     The rows say nothing of when each response came (red team, 2026-12-07): in response-id
     order, someone who answered through the poster just before and just after a parent he saw
     answering found the parent's row between his own two. So each shown unit's rows, then the
     rows whose unit is withheld together, are sorted by what they say (the export is a
-    function of the responses alone); memory holds one unit's rows.
+    function of the responses alone); memory holds one unit's rows. No row has an id, a time
+    or a number that follows arrival ("row" counts the sorted rows).
     """
     questions = raw_questions(results)
     columns = {qid: i for i, (_k, _t, qid) in enumerate(questions)}
     multiple = frozenset(
         i for i, (_k, t, _q) in enumerate(questions) if question_type(t).export == ExportColumn.JOINED
     )
+    dates = _date_columns(questions)
     quasi = ["unit", "language", *selectors.BG_COLUMNS]
+    named = [*quasi, *(key for _i, key, _q in dates)]  # as the column "withheld" names them
     header = ["row", *quasi, WITHHELD_COLUMN, *[k for k, _t, _q in questions]]
     shown = {nid for nid in results.tree.nodes if results.respondent_table[node_key(nid)].shown}
     names = {nid: n.name for nid, n in results.tree.nodes.items() if nid in shown}
-    fixed = len(quasi) + 1  # unit, language, background columns, withheld (before "row")
-    sep, mark = selectors.PACK_SEP, selectors.TEXT_MARK
+    sep = selectors.PACK_SEP
     unit_ids = results.tree.survey_units_below(node_id)
-    withheld = _withheld(user, results, unit_ids, names)
+    withheld, years = _withheld(user, results, unit_ids, names, dates)
     groups = [[u] for u in sorted((u for u in unit_ids if u in names), key=lambda u: (names[u], u))]
     groups.append([u for u in unit_ids if u not in names])
     plans: dict[str, Callable[[list[str]], Any]] = {}
     unit_withheld: list[tuple[Any, ...]] = []  # rows of shown units whose unit is withheld: last
-    unit_withheld_texts: list[int] = []
+
+    def answers(response_id: int, values: list[str], hidden: frozenset[str]) -> tuple[Any, ...]:
+        plan = plans.get(values[-2])
+        if plan is None:
+            if len(plans) >= PLANS_KEPT:
+                plans.clear()
+            plan = plans[values[-2]] = _column_plan(values[-2], columns, multiple)
+        cells = plan(values)
+        if not dates:
+            return cells
+        out = list(cells)  # a date's cell holds its stored text's mark: the year replaces it
+        for (column, key, _q), year in zip(dates, years[response_id], strict=True):
+            out[column] = "" if key in hidden else year
+        return tuple(out)
 
     def group_rows(group: list[int], last: bool) -> list[tuple[Any, ...]]:
         out: list[tuple[Any, ...]] = []
-        with_text: list[int] = []
         for batch in selectors.response_rows(user=user, survey=results.survey, unit_ids=group, batch=BATCH):
             for row in batch:
                 hidden = withheld.get(row[0])
                 if hidden is None:
                     continue  # too few counted rows in the whole file to show anyone (or new)
-                packed = row[-1] or sep + sep
-                values = packed.split(sep)
-                plan = plans.get(values[-2])
-                if plan is None:
-                    if len(plans) >= PLANS_KEPT:
-                        plans.clear()
-                    plan = plans[values[-2]] = _column_plan(values[-2], columns, multiple)
-                into, texts = (
-                    (out, with_text) if last or "unit" not in hidden else (unit_withheld, unit_withheld_texts)
-                )
-                if mark in packed:
-                    texts.append(len(into))
+                into = out if last or "unit" not in hidden else unit_withheld
                 cells = (
                     v if key not in hidden else ""
                     for key, v in zip(quasi, (names.get(row[1], ""), *row[2:-1]), strict=True)
                 )
-                into.append((*cells, ";".join(k for k in quasi if k in hidden), *plan(values)))
-        _add_texts(out, with_text, fixed)
+                values = (row[-1] or sep + sep).split(sep)
+                into.append(
+                    (*cells, ";".join(k for k in named if k in hidden), *answers(row[0], values, hidden))
+                )
         if last:
-            _add_texts(unit_withheld, unit_withheld_texts, fixed)
             out.extend(unit_withheld)
         out.sort(key=_by_content)
         return out
@@ -387,32 +418,8 @@ def _raw_batches(
 
 
 def _by_content(row: tuple[Any, ...]) -> tuple[str, ...]:
-    """Order rows by what they say (no cell is None after ``_add_texts``; background may be)."""
+    """Order rows by what they say (background may be None)."""
     return tuple("" if v is None else str(v) for v in row)
-
-
-def _add_texts(out: list[tuple[Any, ...]], rows: list[int], fixed: int) -> None:
-    """Replace the text marks in ``out[rows]`` with the answers' texts, masked (in place),
-    ``BATCH`` rows at a time."""
-    for start in range(0, len(rows), BATCH):
-        _add_texts_batch(out, rows[start : start + BATCH], fixed)
-
-
-def _add_texts_batch(out: list[tuple[Any, ...]], rows: list[int], fixed: int) -> None:
-    from medvirk.analysis.text import mask_pii
-
-    mark = selectors.TEXT_MARK
-    wanted = [int(p[1:]) for i in rows for v in out[i][fixed:] for p in v.split(";") if p[:1] == mark]
-    texts = {aid: mask_pii(text).text for aid, text in selectors.answer_texts(answer_ids=wanted).items()}
-
-    def text(value: str) -> str:
-        if mark not in value:
-            return value
-        return ";".join(texts.get(int(p[1:]), "") if p[:1] == mark else p for p in value.split(";"))
-
-    for i in rows:
-        row = out[i]
-        out[i] = (*row[:fixed], *[text(v) for v in row[fixed:]])
 
 
 def raw_rows(user: Any, results: SurveyResults, node_id: int) -> Iterator[Sequence[Any]]:
@@ -430,9 +437,14 @@ def raw_notes(results: SurveyResults) -> list[str]:
         _("One row per complete response, in no particular order."),
         _("Free-text answers are left out: a comment can name a person. Read them on the results page."),
         _(
-            "Where few people share a unit, language and background answers, those values are left "
-            "blank and named in the column “withheld”, so that every combination in the file is "
-            "shared by at least %(threshold)s people who answered with a code or an invitation."
+            "Dates are given as the year only: a whole date can single out the one person born or "
+            "starting that day."
+        ),
+        _(
+            "Where few people share a unit, language, background answers and the years of dates, "
+            "those values are left blank and named in the column “withheld”, so that every "
+            "combination in the file is shared by at least %(threshold)s people who answered with a "
+            "code or an invitation."
         )
         % {"threshold": threshold},
     ]

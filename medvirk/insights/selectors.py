@@ -17,6 +17,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Sum
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Substr
 from django.http import Http404
 
 from medvirk.accounts.access import can, municipality_id_of, pk_or_404, row_or_404, scope_q
@@ -333,7 +334,6 @@ def ranking_firsts_by_unit(*, survey: Survey, question_id: int) -> dict[tuple[in
 PACK_SEP = "\x1f"
 #: Starts a packed value that stands for a free-text answer: the answer's id follows.
 TEXT_MARK = "\x1d"
-TEXTS_PER_QUERY = 2000
 
 
 def _packed_answers_sql() -> str:
@@ -343,11 +343,12 @@ def _packed_answers_sql() -> str:
     same order, then an empty word, so that ``packed.split(PACK_SEP)`` gives the values, the id
     list (at -2) and "" (at -1, for unanswered questions). A value is the option key (rating
     values are keys "1".."6", "dont_know") or the number; a free-text (or date) answer is
-    ``TEXT_MARK`` and the answer's id, its text read separately (``answer_texts``) for the few
-    rows that have one. Many responses share the id list, so a reader can map it to columns
-    once and reuse the mapping (see ``exports._column_plan``). The database does the pivot
-    (one row per response), which is what lets a response-level export stream tens of
-    thousands of rows a second from the long-form table.
+    ``TEXT_MARK`` and the answer's id (no text leaves the database this way: the export has no
+    free text, and a date's year is read with ``response_years``). Many responses share the id
+    list, so a reader can map it to columns once and reuse the mapping (see
+    ``exports._column_plan``). The database does the pivot (one row per response), which is
+    what lets a response-level export stream tens of thousands of rows a second from the
+    long-form table.
     """
     answer, response, option = Answer._meta.db_table, Response._meta.db_table, SurveyOption._meta.db_table
     if connection.vendor == "postgresql":
@@ -409,16 +410,28 @@ def response_quasi_identifiers(*, user: Any, survey: Survey, unit_ids: list[int]
     )
 
 
-def answer_texts(*, answer_ids: list[int]) -> dict[int, str]:
-    """Return the stored text of each of the given answers (free text and dates), by answer id.
-
-    Read ``TEXTS_PER_QUERY`` ids at a time (SQLite limits the parameters of one query).
-    """
-    texts: dict[int, str] = {}
-    for start in range(0, len(answer_ids), TEXTS_PER_QUERY):
-        chunk = answer_ids[start : start + TEXTS_PER_QUERY]
-        texts.update(Answer.objects.filter(pk__in=chunk).values_list("id", "value_text"))
-    return texts
+def response_years(
+    *, user: Any, survey: Survey, unit_ids: list[int], question_ids: list[int]
+) -> dict[int, dict[int, str]]:
+    """Return response id → question id → the year of its date answer (``YYYY``), for the
+    complete responses ``response_rows`` yields and the given date questions: all the
+    response-level export says of a date (``exports._withheld`` counts it as a
+    quasi-identifier). One query; the database cuts the dates."""
+    years: dict[int, dict[int, str]] = defaultdict(dict)
+    if not question_ids:
+        return {}
+    rows = (
+        Answer.objects.filter(
+            response__in=_exported_responses(user=user, survey=survey, unit_ids=unit_ids),
+            question_id__in=question_ids,
+        )
+        .exclude(value_text="")
+        .annotate(year=Substr("value_text", 1, 4))
+        .values_list("response_id", "question_id", "year")
+    )
+    for response_id, question_id, year in rows:
+        years[response_id][question_id] = year
+    return dict(years)
 
 
 def answerer_counts(

@@ -9,7 +9,7 @@ come from the stable question keys, labels from the survey's first language:
 - single choice: 1, 2, … in the definition's option order, each labelled;
 - multiple choice: one 0/1 variable per option (``<question>_<option>``), empty when the
   respondent chose nothing (unanswered and "none chosen" are stored alike);
-- number, line from 0 to 10 and consent: numbers; date and free text: strings.
+- number, line from 0 to 10, consent and the year of a date: numbers.
 
 Each question type names its kind (``QuestionType.spss``); ``BUILDERS`` makes each kind.
 

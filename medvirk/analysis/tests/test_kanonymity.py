@@ -9,7 +9,7 @@ from collections import Counter
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from medvirk.analysis.kanonymity import Values, local_suppression
+from medvirk.analysis.kanonymity import Values, local_suppression, nested_suppression
 
 
 @st.composite
@@ -36,7 +36,27 @@ def test_every_published_combination_stands_in_at_least_k_counted_rows(
     table: tuple[list[Values], list[bool], int],
 ) -> None:
     rows, counted, k = table
-    withheld = local_suppression(rows, counted, k)
+    _assert_k_anonymous(rows, counted, k, local_suppression(rows, counted, k))
+
+
+@given(tables(), st.integers(0, 4))
+@example(([("1999", "u")] + [("2020", "u")] * 5 + [("2021", "u")] * 4, [True] * 10, 5), 1)
+def test_dates_decided_within_the_published_combinations_keep_every_combination_at_k(
+    table: tuple[list[Values], list[bool], int], inner: int
+) -> None:
+    """``nested_suppression``: the first ``inner`` values (a survey's dates' years) are decided
+    within each combination the others publish; the others are withheld as without them."""
+    rows, counted, k = table
+    inner = min(inner, len(rows[0]) if rows else 0)
+    withheld = nested_suppression(rows, counted, k, inner)
+    _assert_k_anonymous(rows, counted, k, withheld)
+    alone = local_suppression([r[inner:] for r in rows], counted, k)
+    assert [w if w is None else {j - inner for j in w if j >= inner} for w in withheld] == alone
+
+
+def _assert_k_anonymous(
+    rows: list[Values], counted: list[bool], k: int, withheld: list[frozenset[int] | None]
+) -> None:
     published = _published(rows, withheld)
     per_combination = Counter(values for i, values in published if counted[i])
     assert all(per_combination[values] >= k for _i, values in published)

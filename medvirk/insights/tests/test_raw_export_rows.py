@@ -22,7 +22,6 @@ from django.db.models.expressions import RawSQL
 from medvirk.accounts.access import scope_q
 from medvirk.accounts.demo import DemoData
 from medvirk.accounts.permissions import Perm
-from medvirk.analysis.text import mask_pii
 from medvirk.core.csv_export import safe_cell
 from medvirk.surveys.models import Answer, Channel, Response, SurveyQuestion
 from medvirk.surveys.types import QType
@@ -91,7 +90,8 @@ def _reference_rows(user: Any, results: SurveyResults, node_id: int) -> Iterator
     shown = {nid for nid in results.tree.nodes if results.respondent_table[node_key(nid)].shown}
     names = {nid: n.name for nid, n in results.tree.nodes.items() if nid in shown}
     units = results.tree.survey_units_below(node_id)
-    withheld = exports._withheld(user, results, units, names)  # the decision (test_kanonymity)
+    dates = exports._date_columns(questions)
+    withheld, years = exports._withheld(user, results, units, names, dates)  # test_kanonymity
     rows = (
         Response.objects.filter(
             scope_q(user, Perm.RESULTS_EXPORT_RAW, path_field="unit__path"),
@@ -109,19 +109,22 @@ def _reference_rows(user: Any, results: SurveyResults, node_id: int) -> Iterator
         for item in packed.split(" ") if packed else ():
             qid, value = item.split("=", 1)
             values[qid] = f"{values[qid]};{value}" if qid in multiple and qid in values else value
-        for qid, text in (
-            Answer.objects.filter(response_id=rid)
-            .exclude(value_text="")
-            .values_list("question_id", "value_text")
-        ):
-            values[str(qid)] = mask_pii(text).text
         hidden = withheld[rid]
         assert hidden is not None
+        for qid, text in (
+            Answer.objects.filter(response_id=rid, question_id__in=[q for _i, _k, q in dates])
+            .exclude(value_text="")
+            .values_list("question_id", "value_text")
+        ):  # a date: its year, where it is not withheld
+            key = next(k for _i, k, q in dates if q == qid)
+            assert years[rid][[q for _i, _k, q in dates].index(qid)] == text[:4]
+            values[str(qid)] = "" if key in hidden else text[:4]
         cells = [
             "" if key in hidden else v
             for key, v in zip(quasi, [names.get(unit_id, ""), language, *bg], strict=True)
         ]
-        yield [counter, *cells, ";".join(k for k in quasi if k in hidden), *[values.get(q, "") for q in ids]]
+        named = [*quasi, *(k for _i, k, _q in dates)]
+        yield [counter, *cells, ";".join(k for k in named if k in hidden), *[values.get(q, "") for q in ids]]
 
 
 def reference_csv(rows: Iterator[list[Any]]) -> bytes:
@@ -174,7 +177,6 @@ def test_rows_and_csv_are_those_of_the_reference(
     survey: Any, demo: DemoData, batch: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(exports, "BATCH", batch)  # several batches, mappings reused across them
-    monkeypatch.setattr(selectors, "TEXTS_PER_QUERY", min(batch, 3))  # texts read in parts
     user, root = demo.users["analytiker"], demo.units[""].pk
     rows, data = _export(user, survey, root)
     expected = list(reference_rows(user, SurveyResults(survey), root))
@@ -182,9 +184,12 @@ def test_rows_and_csv_are_those_of_the_reference(
     assert data == reference_csv(iter(expected))
     assert len(rows) == 13
     # Østli's and Vestly's rows (names withheld: too few) need five counted rows to hide among:
-    # the five at Solsikken that are not "female" lose unit and gender with them.
+    # the five at Solsikken that are not "female" lose unit and gender with them, and the year
+    # of their date (four from 2026, three without one). The five women keep theirs.
     assert [r[1] for r in rows[1:]] == ["Solsikken barnehage"] * 5 + [""] * 7
-    assert {r[4] for r in rows[1:6]} == {"female"} and {r[9] for r in rows[6:]} == {"unit;gender"}
+    assert {r[4] for r in rows[1:6]} == {"female"} and {r[9] for r in rows[6:]} == {"unit;gender;q_first"}
+    first = rows[0].index("q_first")
+    assert [r[first] for r in rows[1:]] == ["2026"] * 5 + [""] * 7
     text = data.decode("utf-8-sig")
     assert not any(t in text for t in (*TEXTS, "alene", "ola@example.no", "=1+1"))  # no free text
     assert "'-7" in text  # a number below zero: guarded as text
@@ -222,23 +227,36 @@ def test_column_plan_orders_joins_and_fills() -> None:
     assert exports._column_plan("9", {}, frozenset())(["z", "9", ""]) == ()
 
 
-def test_dates_are_exported_when_the_survey_has_no_free_text(
+def test_a_date_is_given_as_its_year_and_only_where_enough_share_it(
     demo: DemoData, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Dates are stored as text; they used to be left out unless a free-text question existed."""
+    """Red team (2026-12-07, third session): response-level files listed date answers whole.
+
+    A leader who knows one child's birthday, or the day a parent started, found that one row
+    and every answer on it (here the only "1" of the unit). Now a date is given as its year, and
+    a year fewer than five counted rows share (with unit, language and background) is withheld
+    like a rare background answer. Dates come also when the survey has no free text (they are
+    stored as text, and once came only with it).
+    """
     document = sample_definition()
     for section in document["sections"]:
         section["questions"] = [q for q in section["questions"] if q["type"] not in ("text", "textarea")]
     monkeypatch.setattr(factories, "sample_definition", lambda: document)
     s = make_survey(demo, anonymous=True)
     sol = demo.units["Solsikken barnehage"]
-    for day in range(1, 7):
-        answer(s, sol, overall=4, q_first=f"2026-03-0{day}", q_used=("b", "c"))
-    rows = list(exports.raw_rows(demo.users["analytiker"], SurveyResults(s), sol.pk))
-    first, used = rows[0].index("q_first"), rows[0].index("q_used")
-    assert "q_why" not in rows[0] and "q_name" not in rows[0]
-    assert [r[first] for r in rows[1:]] == [f"2026-03-0{day}" for day in range(1, 7)]
-    assert {r[used] for r in rows[1:]} == {"b;c"}
+    for day in range(1, 10):
+        answer(s, sol, overall=4, q_first=f"2022-03-0{day}", q_used=("b", "c"))
+    answer(s, sol, overall=1, q_first="2021-05-14", q_used=("a",))  # the child the leader knows
+    rows = list(exports.raw_rows(demo.users["analytiker"], SurveyResults(close(s)), sol.pk))
+    header, body = rows[0], rows[1:]
+    first, used, overall = header.index("q_first"), header.index("q_used"), header.index("q_overall")
+    assert "q_why" not in header and "q_name" not in header
+    assert len(body) == 10 and not any("-" in str(row[first]) or "2021" in str(row) for row in body)
+    # The 2021 row loses its year, and four of the nine from 2022 keep it company (five share "").
+    assert Counter(row[first] for row in body) == {"2022": 5, "": 5}
+    known = next(row for row in body if row[overall] == "1")
+    assert known[first] == "" and "q_first" in known[header.index("withheld")].split(";")
+    assert {row[used] for row in body} == {"b;c", "a"}
 
 
 def test_the_rows_say_nothing_of_when_each_response_came(demo: DemoData) -> None:

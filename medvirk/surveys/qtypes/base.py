@@ -117,6 +117,9 @@ class ExportColumn(StrEnum):
 
     VALUE = "value"  # one column: the option key, the number, or the text
     JOINED = "joined"  # one column: the chosen option keys joined with ";"
+    # One column: the year of a date only, and only where at least k rows share it with their
+    # unit, language and background (a birth date or a start date is a quasi-identifier).
+    YEAR = "year"
     NONE = "none"  # no column of its own (a matrix has its rows; background has the background columns)
 
 

@@ -19,8 +19,8 @@ class Date(QuestionType):
     description = _("The respondent gives a date.")
     order = 70
     figures = base.Figures.NONE
-    export = base.ExportColumn.VALUE
-    spss = base.SpssKind.STRING
+    export = base.ExportColumn.YEAR
+    spss = base.SpssKind.NUMBER  # the year
     xlsform_words = frozenset({"date"})
     logic_source = False  # the builder offers no condition on a date
 
