@@ -6,9 +6,27 @@ from datetime import timedelta
 from typing import Any
 from unittest import mock
 
+import pytest
 from django.utils import timezone
 
 from medvirk.core.models import Job
+
+#: ``override_settings(TASKS=DB_TASKS)``: jobs are queued in the database, not run in the request
+#: (``run_worker`` or ``execute_job`` runs them).
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+#: ``override_settings(TASKS=DUMMY_TASKS)``: jobs are queued and nothing runs them (no worker running).
+DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+def forbid(monkeypatch: pytest.MonkeyPatch, why: str, *targets: tuple[object, str]) -> None:
+    """Make each ``(module, name)`` raise ``AssertionError(why)``: a request that does the worker's
+    work (instead of reading what it made) fails, or answers 500."""
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError(why)
+
+    for module, name in targets:
+        monkeypatch.setattr(module, name, refuse)
 
 
 def make_job(created_by: Any, kind: str, status: str, **fields: Any) -> Job:

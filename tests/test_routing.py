@@ -20,6 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from medvirk.accounts.demo import DemoData
 from medvirk.core.tenancy import ENTRY_KEYS, PLACEMENT
 from medvirk.surveys.answering import answer_store
+from tests.jobs import DB_TASKS
 from tests.routing import unrouted
 
 DIST = {"a", "b"}
@@ -106,9 +107,6 @@ def _loose(ctx: CaptureQueriesContext) -> list[str]:
         if tables:
             found.append(f"{sorted(set(tables))}: {sql[:300]}")
     return found
-
-
-DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # queued, not run in the request
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from medvirk.core.actors import SystemActor
 from medvirk.core.errors import ErrorCode, ServiceError
 from medvirk.core.jobs import JobResult, Progress, execute_job, job_handler, jobs_purge, start_job
 from medvirk.core.models import Job, JobStatus
-from tests.jobs import make_job, run_worker
+from tests.jobs import DB_TASKS, make_job, run_worker
 
 pytestmark = pytest.mark.django_db
 SEEN: list[tuple[int, int, str]] = []
@@ -170,7 +170,7 @@ def test_api_reports_status_and_result(demo: Any, client_as: Any) -> None:
     assert b"".join(result.streaming_content) == b"xxxxx"
 
 
-@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+@override_settings(TASKS=DB_TASKS)
 def test_database_backend_queues_the_job_and_the_worker_runs_it(demo: Any) -> None:
     from django_tasks_db.models import DBTaskResult
 

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from medvirk.accounts.demo import DemoData
 from medvirk.accounts.models import Role, RoleAssignment, User
@@ -55,6 +56,14 @@ def fb(demo: DemoData) -> Feedback:
     data.users["annen"] = make_user(demo, "annen", Role.PRACTITIONER, demo.units["Tildelingskontoret"])
     data.users["leder.helse"] = make_user(demo, "leder.helse", Role.UNIT_LEADER, unit)
     return data
+
+
+def login(fb: Feedback, name: str) -> Client:
+    """A test client asking for English pages, logged in as the tests' user ``name`` (``fb.users``),
+    else as the demo's."""
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(fb.users.get(name) or fb.demo.users[name])
+    return client
 
 
 def submit_rating(

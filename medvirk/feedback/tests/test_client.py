@@ -8,7 +8,7 @@ from django.test import Client
 from medvirk.feedback import services
 from medvirk.feedback.models import Episode, Goal, GoalRating, Rating
 
-from .conftest import Feedback
+from .conftest import Feedback, login
 
 SESSION_ITEMS = ("session_heard", "session_topics", "session_together", "session_takeaway")
 
@@ -79,8 +79,7 @@ def test_an_expired_or_revoked_link_shows_nothing(fb: Feedback) -> None:
 
 def test_paper_keying_uses_the_same_questions(fb: Feedback) -> None:
     episode, _token, goals = _link(fb, language="nb")
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(fb.users["behandler"])
+    client = login(fb, "behandler")
     rater = services.client_rater(episode)
     url = f"/feedback/episodes/{episode.pk}/sessions/1/paper/{rater.pk}/"
     assert "Little interest or pleasure" in client.get(url).content.decode()

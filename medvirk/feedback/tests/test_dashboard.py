@@ -14,9 +14,10 @@ from django.utils import timezone
 from medvirk.feedback import dashboard as board
 from medvirk.feedback import services
 from medvirk.feedback.models import DashboardVersion, Episode
+from tests.jobs import DUMMY_TASKS, forbid
 
 from .conftest import SYSTEM as SYSTEM_ACTOR
-from .conftest import Feedback
+from .conftest import Feedback, login
 
 
 def closed(
@@ -112,8 +113,7 @@ def test_figures_by_hand(fb: Feedback) -> None:
 
 
 def test_a_running_half_year_is_not_offered(fb: Feedback) -> None:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(fb.users["leder.helse"])
+    client = login(fb, "leder.helse")
     assert client.get("/feedback/outcomes/?period=2099-1").status_code == 404
     assert client.get("/feedback/outcomes/").status_code == 200
 
@@ -122,9 +122,7 @@ def test_a_running_half_year_is_not_offered(fb: Feedback) -> None:
     ("name", "status"), [("leder.helse", 200), ("analytiker", 200), ("behandler", 404), ("lesetilgang", 404)]
 )
 def test_who_sees_the_dashboard(fb: Feedback, name: str, status: int) -> None:
-    client = Client()
-    client.force_login(fb.users.get(name) or fb.demo.users[name])
-    assert client.get("/feedback/outcomes/").status_code == status
+    assert login(fb, name).get("/feedback/outcomes/").status_code == status
 
 
 def test_warm_feedback_decides_ahead_and_the_page_then_only_reads(
@@ -141,13 +139,9 @@ def test_warm_feedback_decides_ahead_and_the_page_then_only_reads(
     assert "Decided 1 half-years" in out.getvalue()  # the other ended half-years are empty
     board.clear_cache()  # another process: only the shared cache holds the figures
 
-    def refuse(*args: Any, **kwargs: Any) -> None:
-        raise AssertionError("worked out again")
-
-    monkeypatch.setattr(board.d, "decide", refuse)
-    monkeypatch.setattr(board, "_rows", refuse)  # not even the GROUP BY
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(fb.users["leder.helse"])
+    # not even the GROUP BY (_rows)
+    forbid(monkeypatch, "worked out again", (board.d, "decide"), (board, "_rows"))
+    client = login(fb, "leder.helse")
     response = client.get(f"/feedback/outcomes/?period={period.key}")
     assert response.status_code == 200 and "Samtaletjenesten" in response.content.decode()
     assert "Being updated" not in response.content.decode()
@@ -171,11 +165,10 @@ def test_new_episodes_show_the_earlier_figures_being_updated_until_the_worker_is
     board.clear_cache()
     period = board.ended_periods(timezone.localdate())[0]
     closed(fb, 30, intake=18, last=8, change="recovered", gender="female", on=period.start)
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(fb.users["leder.helse"])
+    client = login(fb, "leder.helse")
     first = _dashboard_text(client, period)  # the immediate task backend made it at once
     assert "Being updated" not in first and "<td>30</td>" in first
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # no worker
+    settings.TASKS = DUMMY_TASKS  # no worker
     closed(fb, 6, intake=18, last=8, change="recovered", gender="male", on=period.start)
     pending = _dashboard_text(client, period)
     assert "Being updated" in pending and "<td>30</td>" in pending and "<td>36</td>" not in pending
@@ -192,10 +185,9 @@ def test_a_half_year_without_earlier_figures_shows_the_progress_of_the_work(
 ) -> None:
     board.clear_cache()
     period = board.ended_periods(timezone.localdate())[0]
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.TASKS = DUMMY_TASKS
     closed(fb, 6, intake=18, last=8, change="recovered", gender="male", on=period.start)
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(fb.users["leder.helse"])
+    client = login(fb, "leder.helse")
     response = client.get(f"/feedback/outcomes/?period={period.key}")
     assert response.status_code == 302 and response["Location"].startswith("/jobs/")
     api = client.get(f"/api/v1/feedback/outcomes?period={period.key}")
@@ -262,13 +254,9 @@ def test_warm_feedback_makes_the_themes_ahead_and_the_page_then_only_reads(
     call_command("warm_feedback", stdout=io.StringIO())
     themes.clear_cache()  # another process: only the shared cache holds the figures
 
-    def refuse(*args: Any, **kwargs: Any) -> None:
-        raise AssertionError("worked out again")
-
-    monkeypatch.setattr(themes, "decide_themes", refuse)
-    monkeypatch.setattr(themes, "_load", refuse)  # not even the GROUP BY
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(fb.users["leder.helse"])
+    # not even the GROUP BY (_load)
+    forbid(monkeypatch, "worked out again", (themes, "decide_themes"), (themes, "_load"))
+    client = login(fb, "leder.helse")
     unit = fb.service.unit.pk
     page = client.get(f"/feedback/what-matters/?unit={unit}").content.decode()
     assert '9 "What matters to you?" conversations' in page and "<td>9</td>" in page
@@ -288,11 +276,10 @@ def test_a_new_goal_moves_the_themes_version_and_the_page_shows_the_earlier_them
     themes.clear_cache()
     muni = fb.demo.municipality.pk
     _talks(fb, 9)
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(fb.users["leder.helse"])
+    client = login(fb, "leder.helse")
     unit = fb.service.unit.pk
     assert client.get(f"/api/v1/feedback/what-matters?unit_id={unit}").json()["people"] == 9  # made at once
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # no worker
+    settings.TASKS = DUMMY_TASKS  # no worker
     before = themes.data_version(muni)
     goal = Goal.objects.filter(conversation__isnull=False).first()
     assert before is not None and goal is not None
@@ -317,10 +304,9 @@ def test_themes_without_earlier_figures_answer_with_the_work_in_progress(fb: Fee
     from medvirk.feedback import themes
 
     themes.clear_cache()
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.TASKS = DUMMY_TASKS
     _talks(fb, 2)
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(fb.users["leder.helse"])
+    client = login(fb, "leder.helse")
     unit = fb.service.unit.pk
     response = client.get(f"/feedback/what-matters/?unit={unit}")
     assert response.status_code == 302 and response["Location"].startswith("/jobs/")

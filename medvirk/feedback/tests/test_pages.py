@@ -10,13 +10,7 @@ from django.test import Client
 from medvirk.core.models import AuditEvent
 from medvirk.feedback.models import ClientLink, Episode, Instrument, Service
 
-from .conftest import Feedback
-
-
-def login(fb: Feedback, name: str) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(fb.users.get(name) or fb.demo.users[name])
-    return client
+from .conftest import Feedback, login
 
 
 def open_episode(client: Client, fb: Feedback, **extra: str) -> Episode:

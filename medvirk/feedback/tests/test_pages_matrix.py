@@ -7,12 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from medvirk.core.models import AuditEvent
 from medvirk.feedback import services
 
-from .conftest import Feedback
+from .conftest import Feedback, login
 
 ACTORS = {
     "behandler": True,  # responsible practitioner
@@ -51,12 +50,6 @@ def episode(fb: Feedback) -> Any:
     return episode
 
 
-def client_for(fb: Feedback, name: str) -> Client:
-    client = Client()
-    client.force_login(fb.users.get(name) or fb.demo.users[name])
-    return client
-
-
 @pytest.mark.parametrize(("method", "suffix"), PAGES)
 @pytest.mark.parametrize(("name", "allowed"), ACTORS.items())
 def test_episode_pages(
@@ -64,9 +57,9 @@ def test_episode_pages(
 ) -> None:
     before = AuditEvent.objects.filter(action="episode.read", object_id=str(episode.pk)).count()
     if method.startswith("api-"):
-        response = client_for(fb, name).get(f"/api/v1/feedback/episodes/{episode.pk}{suffix}")
+        response = login(fb, name).get(f"/api/v1/feedback/episodes/{episode.pk}{suffix}")
     else:
-        response = getattr(client_for(fb, name), method)(f"/feedback/episodes/{episode.pk}/{suffix}")
+        response = getattr(login(fb, name), method)(f"/feedback/episodes/{episode.pk}/{suffix}")
     after = AuditEvent.objects.filter(action="episode.read", object_id=str(episode.pk)).count()
     if allowed:
         assert response.status_code in (200, 302), response.content[:300]
@@ -78,7 +71,7 @@ def test_episode_pages(
 
 @pytest.mark.parametrize(("name", "allowed"), ACTORS.items())
 def test_caseload(fb: Feedback, episode: Any, name: str, allowed: bool) -> None:
-    response = client_for(fb, name).get("/feedback/")
+    response = login(fb, name).get("/feedback/")
     if name in ("behandler", "kollega", "ny.kollega", "annen"):
         assert response.status_code == 200
         assert ("Ola" in response.content.decode()) is allowed

@@ -34,10 +34,6 @@ def recording_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return read
 
 
-#: ``override_settings(TASKS=DB_TASKS)``: jobs are queued, not run in the request.
-DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
 @pytest.fixture
 def english_jobs(in_english: None, media_root: object) -> None:
     """Job files in a temporary folder (the database is rolled back, files would stay), in English."""

@@ -24,20 +24,15 @@ from medvirk.core.models import Job, JobStatus
 from medvirk.insights import disclosure
 from medvirk.insights.jobs import DECIDE_JOB
 from medvirk.insights.tables import SurveyResults
+from tests.jobs import DB_TASKS, forbid
 
 from .conftest import recording_reads
 from .factories import NINE, answer_many, answered_at_solsikken, close, erase_one, make_survey
 
-DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # queued, not run in the request
-
 
 def _no_deciding(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make every suppression call fail: a request that decides would answer 500."""
-
-    def refuse(*args: Any, **kwargs: Any) -> Any:
-        raise AssertionError("a request made an anonymity decision")
-
-    monkeypatch.setattr(disclosure, "suppress", refuse)
+    forbid(monkeypatch, "a request made an anonymity decision", (disclosure, "suppress"))
 
 
 def _closed_with_ten(demo: DemoData) -> tuple[Any, Any]:

@@ -274,9 +274,9 @@ def test_changed_answers_in_any_municipality_mark_the_benchmark_for_remaking(
     from django.test import override_settings
 
     from medvirk.core.models import Job
+    from tests.jobs import DB_TASKS
 
     from .. import benchmark as national
-    from .conftest import DB_TASKS
 
     _others(demo)
     national.prepare(own)
@@ -307,7 +307,7 @@ def test_the_first_benchmark_is_being_worked_out_while_the_worker_makes_it(
 ) -> None:
     from django.test import override_settings
 
-    from .conftest import DB_TASKS
+    from tests.jobs import DB_TASKS
 
     _others(demo)
     SurveyResults(own).disclosure.decide()  # the round's own results are made; its benchmark is not
@@ -382,9 +382,9 @@ def test_answers_within_the_interval_are_pooled_once_after_it(
     from django.test import override_settings
 
     from medvirk.core.models import Job
+    from tests.jobs import DB_TASKS
 
     from .. import benchmark as national
-    from .conftest import DB_TASKS
 
     _others(demo)
     other = _municipality("9003", [6] * 6)  # 21 answers pooled in all

@@ -291,8 +291,9 @@ def test_a_web_workers_first_read_of_a_new_decision_is_one_shared_read(
     from django.test.utils import CaptureQueriesContext
 
     from medvirk.insights import pdf
+    from tests.jobs import DB_TASKS
 
-    from .conftest import DB_TASKS, recording_reads
+    from .conftest import recording_reads
     from .factories import NINE, answered_at_solsikken, close, erase_one
 
     # The PDF is a digest of the HTML it is laid out from: the same bytes, the same figures.

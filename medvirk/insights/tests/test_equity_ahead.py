@@ -20,10 +20,9 @@ from medvirk.insights import equity, equity_ahead, equity_outcomes
 from medvirk.insights.disclosure import clear_cache, shared_get
 from medvirk.insights.jobs import EQUITY_JOB
 from medvirk.population.models import PopulationTable
+from tests.jobs import DB_TASKS, forbid
 
 from .equity_fixtures import closed_survey, import_population
-
-DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # queued, not run in the request
 
 
 @pytest.fixture
@@ -36,12 +35,12 @@ def _english(in_english: None) -> Iterator[None]:
 
 def _no_computing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make the report's computation fail: a request that computes it would answer 500."""
-
-    def refuse(*args: Any, **kwargs: Any) -> Any:
-        raise AssertionError("a request computed the equity report")
-
-    monkeypatch.setattr(equity, "survey_representation", refuse)
-    monkeypatch.setattr(equity_outcomes, "outcome_report", refuse)
+    forbid(
+        monkeypatch,
+        "a request computed the equity report",
+        (equity, "survey_representation"),
+        (equity_outcomes, "outcome_report"),
+    )
 
 
 @pytest.mark.usefixtures("_english")

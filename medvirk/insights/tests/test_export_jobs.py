@@ -15,11 +15,11 @@ from medvirk.accounts.demo import DemoData
 from medvirk.accounts.models import RoleAssignment
 from medvirk.core.jobs import execute_job
 from medvirk.core.models import AuditEvent, Job, JobStatus
+from tests.jobs import DB_TASKS
 
 from .. import exports
 from ..jobs import EXPORT_JOB
 from ..tables import SurveyResults
-from .conftest import DB_TASKS
 from .factories import answer, answer_many, close, make_survey
 from .sav_files import read_sav
 

@@ -15,10 +15,9 @@ from medvirk.insights import disclosure
 from medvirk.insights.tables import SurveyResults
 from medvirk.surveys import services as survey_services
 from medvirk.surveys.models import Response, SurveyUnit
+from tests.jobs import DB_TASKS
 
 from .factories import answered_at_solsikken
-
-DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # queued, not run in the request
 
 
 def test_a_received_response_counts_only_once_the_worker_stored_it(demo: DemoData, client_as: Any) -> None:

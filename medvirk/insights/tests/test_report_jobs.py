@@ -15,10 +15,10 @@ from medvirk.accounts.demo import DemoData
 from medvirk.accounts.models import RoleAssignment
 from medvirk.core.jobs import execute_job
 from medvirk.core.models import Job, JobStatus
+from tests.jobs import DB_TASKS
 
 from ..jobs import REPORT_JOB
 from ..tables import SurveyResults
-from .conftest import DB_TASKS
 from .factories import answer_many, close, make_survey
 
 pytestmark = pytest.mark.usefixtures("english_jobs")

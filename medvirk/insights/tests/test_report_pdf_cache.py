@@ -22,8 +22,8 @@ from medvirk.core.models import Job, JobStatus
 from medvirk.insights import pdf
 from medvirk.insights.jobs import REPORT_JOB
 from medvirk.insights.tables import SurveyResults
+from tests.jobs import DB_TASKS
 
-from .conftest import DB_TASKS
 from .factories import answer_many, close, erase_one, make_survey
 
 # What is laid out when is the cache's and the views' business, not the database's: once is

@@ -13,10 +13,9 @@ from medvirk.panels import selection, services
 from medvirk.panels.choices import PanelStatus
 from medvirk.panels.demo import seed_panels_demo
 from medvirk.panels.models import Panel, Volunteer
-from tests.jobs import make_job, run_worker
+from tests.jobs import DB_TASKS, make_job, run_worker
 
 pytestmark = pytest.mark.django_db
-DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 @pytest.fixture

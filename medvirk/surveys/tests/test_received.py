@@ -17,11 +17,10 @@ from medvirk.surveys import services
 from medvirk.surveys.answering import answer_store, expansion
 from medvirk.surveys.answering.expansion import EXPANDER
 from medvirk.surveys.models import Answer, ReceivedResponse, Response
+from tests.jobs import DB_TASKS, DUMMY_TASKS
 
 from .test_services import GOOD
-from .test_submission_path import DUMMY_TASKS, _as_json, _post, _units, survey  # noqa: F401 (fixture)
-
-DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+from .test_submission_path import _as_json, _post, _units, survey  # noqa: F401 (fixture)
 
 
 def _received(survey: Any) -> list[str]:

@@ -21,13 +21,13 @@ from medvirk.surveys.answering.expansion import EXPANDER
 from medvirk.surveys.design import local_services
 from medvirk.surveys.models import Answer, Response, SurveyUnit
 from medvirk.surveys.services import RESPONDENT
+from tests.jobs import DUMMY_TASKS
 from tests.sample_survey import sample_definition
 from tests.survey_rounds import open_survey, submit
 
 from .test_local import RATING, TEMPLATE_ANSWERS
 from .test_services import GOOD
 
-DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 TRICKY = "Fin 'hverdag', \"god\" mat\\ og\nnye ord: æøå – ⅔ 😀 ‏عربي"
 
 
