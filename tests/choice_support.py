@@ -16,7 +16,9 @@ NAMES = (MUNICIPAL, PRIVATE_A, PRIVATE_B)
 
 def home_care(demo: Any) -> tuple[ChoiceService, dict[str, Provider]]:
     """Return the demo's home-care service and its providers by name."""
-    service = ChoiceService.objects.get(municipality=demo.municipality, name=SERVICE_NAME)
+    service = ChoiceService.objects.select_related("owner_unit", "default_provider").get(
+        municipality=demo.municipality, name=SERVICE_NAME
+    )
     providers = {
         p.name: p for p in Provider.objects.filter(municipality=demo.municipality).select_related("unit")
     }

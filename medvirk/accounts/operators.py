@@ -32,7 +32,7 @@ def require_operator(user: Any) -> None:
         raise Http404
 
 
-def ensure_operator(actor: Any) -> None:
+def ensure_operator(actor: object) -> None:
     """Refuse (a coded 403) anyone but an operator: the check inside the operators' services."""
     if not is_operator(actor):
         raise ServiceError(

@@ -22,6 +22,10 @@ from .types import Channel, ProviderKind, ServiceKind, Specialisation, SwitchRea
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def _date(label: Any, *, optional: bool = False, help_text: Any = "") -> forms.DateField:
+    return forms.DateField(label=label, widget=DATE, required=not optional, help_text=help_text)
+
+
 def _multi(label: Any, help_text: Any = "") -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
         label=label, required=False, widget=forms.CheckboxSelectMultiple, help_text=help_text
@@ -152,8 +156,8 @@ class ProviderForm(DsForm):
 class ApprovalForm(DsForm):
     """A provider's approval for one service."""
 
-    approved_from = forms.DateField(label=_("Approved from"), widget=DATE)
-    approved_until = forms.DateField(label=_("Approved until (optional)"), widget=DATE, required=False)
+    approved_from = _date(_("Approved from"))
+    approved_until = _date(_("Approved until (optional)"), optional=True)
     suspended = forms.BooleanField(
         label=_("Approval suspended (clients cannot choose the provider)"), required=False
     )
@@ -176,8 +180,8 @@ class ApprovalForm(DsForm):
 class ContinuityForm(DsForm):
     """Continuity for a period of four weeks, as the provider counts it."""
 
-    period_start = forms.DateField(label=_("First day of the four weeks"), widget=DATE)
-    period_end = forms.DateField(label=_("Last day of the four weeks"), widget=DATE)
+    period_start = _date(_("First day of the four weeks"))
+    period_end = _date(_("Last day of the four weeks"))
     staff_per_client = forms.CharField(
         label=_("Different staff per client (average)"),
         max_length=5,
@@ -195,7 +199,7 @@ class ClientForm(DsForm):
         max_length=60,
         help_text=_("Never the national ID number. Providers see this alias."),
     )
-    decision_on = forms.DateField(label=_("Decision date"), widget=DATE)
+    decision_on = _date(_("Decision date"))
     district = forms.ChoiceField(label=_("City district"), required=False)
     age_band = forms.ChoiceField(label=_("Age group"), required=False)
     immigrant_background = forms.ChoiceField(label=_("Immigrant background"), required=False)
@@ -222,11 +226,10 @@ class ChoiceForm(DsForm):
     """The client's first choice within the time to choose."""
 
     provider = forms.TypedChoiceField(label=_("Chosen provider"), coerce=int, widget=forms.RadioSelect)
-    chosen_on = forms.DateField(label=_("Chosen on"), widget=DATE)
-    starts_on = forms.DateField(
-        label=_("First day with the provider (optional)"),
-        widget=DATE,
-        required=False,
+    chosen_on = _date(_("Chosen on"))
+    starts_on = _date(
+        _("First day with the provider (optional)"),
+        optional=True,
         help_text=_("Empty: the day of the choice."),
     )
     channel = forms.ChoiceField(label=_("Received"), choices=Channel.choices)
@@ -240,11 +243,10 @@ class SwitchForm(DsForm):
     """A switch to another provider; the notice rule gives the date."""
 
     to_provider = forms.TypedChoiceField(label=_("New provider"), coerce=int, widget=forms.RadioSelect)
-    requested_on = forms.DateField(label=_("Requested on"), widget=DATE)
-    wished_on = forms.DateField(
-        label=_("Wished start (optional)"),
-        widget=DATE,
-        required=False,
+    requested_on = _date(_("Requested on"))
+    wished_on = _date(
+        _("Wished start (optional)"),
+        optional=True,
         help_text=_("Only a date after the notice counts; earlier wishes start after the notice."),
     )
     reasons = _multi(_("Reasons the client gives"))
@@ -260,7 +262,7 @@ class SwitchForm(DsForm):
 
 
 class EndForm(DsForm):
-    last_day = forms.DateField(label=_("Last day of the service"), widget=DATE)
+    last_day = _date(_("Last day of the service"))
 
 
 class ImportForm(DsForm):

@@ -19,7 +19,7 @@ from medvirk.accounts.models import User
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
-from medvirk.core.forms import dataclass_values, form_submitted, form_submitted_to
+from medvirk.core.forms import DsForm, dataclass_values, form_submitted, form_submitted_to
 from medvirk.core.views import staff_view
 from medvirk.orgs.models import UnitKind
 from medvirk.orgs.selectors import district_names
@@ -51,6 +51,12 @@ def _require(user: Any, *perms: Perm) -> None:
 def _staff(request: StaffRequest) -> User:
     """Return the logged-in staff user (``staff_view`` has turned anyone else away)."""
     return request.user
+
+
+def _form_page(request: StaffRequest, form: DsForm, title: str, cancel: str, *args: object) -> HttpResponse:
+    """A setup form's page (``choice/form.html``): its title, and Cancel back to the page ``cancel`` names."""
+    context = {"form": form, "title": title, "cancel": reverse(cancel, args=args)}
+    return render(request, "choice/form.html", context)
 
 
 @staff_view
@@ -94,8 +100,7 @@ def service_create(request: StaffRequest) -> HttpResponse:
         request, form, _("The service was created. Approve providers for it next."), create
     ):
         return redirect("choice:service_detail", done.result.pk)
-    context = {"form": form, "title": _("New service with choice"), "cancel": reverse("choice:home")}
-    return render(request, "choice/form.html", context)
+    return _form_page(request, form, _("New service with choice"), "choice:home")
 
 
 @staff_view
@@ -148,8 +153,7 @@ def service_edit(request: StaffRequest, service_id: int) -> HttpResponse:
     if form_submitted(request, form, _("The service was saved."), update):
         return redirect("choice:service_detail", service.pk)
     title = _("Edit %(name)s") % {"name": service.name}
-    cancel = reverse("choice:service_detail", args=[service.pk])
-    return render(request, "choice/form.html", {"form": form, "title": title, "cancel": cancel})
+    return _form_page(request, form, title, "choice:service_detail", service.pk)
 
 
 @staff_view
@@ -177,8 +181,7 @@ def provider_create(request: StaffRequest) -> HttpResponse:
         request, form, _("The provider was registered. Approve it for a service next."), register
     ):
         return redirect("choice:provider_detail", done.result.pk)
-    context = {"form": form, "title": _("New provider"), "cancel": reverse("choice:provider_list")}
-    return render(request, "choice/form.html", context)
+    return _form_page(request, form, _("New provider"), "choice:provider_list")
 
 
 @staff_view
@@ -220,8 +223,7 @@ def provider_edit(request: StaffRequest, provider_id: int) -> HttpResponse:
     ):
         return redirect("choice:provider_detail", provider.pk)
     title = _("Edit %(name)s") % {"name": provider.name}
-    cancel = reverse("choice:provider_detail", args=[provider.pk])
-    return render(request, "choice/form.html", {"form": form, "title": title, "cancel": cancel})
+    return _form_page(request, form, title, "choice:provider_detail", provider.pk)
 
 
 @staff_view
@@ -255,8 +257,7 @@ def approval_edit(request: StaffRequest, provider_id: int, service_id: int) -> H
         "provider": provider.name,
         "service": service.name,
     }
-    cancel = reverse("choice:provider_detail", args=[provider.pk])
-    return render(request, "choice/form.html", {"form": form, "title": title, "cancel": cancel})
+    return _form_page(request, form, title, "choice:provider_detail", provider.pk)
 
 
 @staff_view

@@ -109,12 +109,15 @@ def client_detail(request: StaffRequest, client_id: int) -> HttpResponse:
     return _client_page(request, access_client_by_id(request.user, client_id))
 
 
-def _provider(client: Client, provider_id: int) -> Provider | None:
-    return (
-        Provider.objects.filter(pk=provider_id, municipality_id=client.municipality_id)
+def _with_provider(client: Client, form: ChoiceForm | SwitchForm, field: str) -> dict[str, Any]:
+    """The form's values (named as the service's arguments) with the chosen provider's row in ``field``."""
+    values = dict(form.cleaned_data)
+    values[field] = (
+        Provider.objects.filter(pk=values[field], municipality_id=client.municipality_id)
         .select_related("unit")
         .first()
     )
+    return values
 
 
 @staff_view
@@ -126,15 +129,8 @@ def client_choose(request: StaffRequest, client_id: int) -> HttpResponse:
     form = ChoiceForm(request.POST, providers=options)
 
     def act() -> Assignment:
-        c = form.cleaned_data
-        return services.choice_record(
-            actor=request.user,
-            client=client,
-            provider=_provider(client, c["provider"]),  # type: ignore[arg-type]
-            chosen_on=c["chosen_on"],
-            starts_on=c["starts_on"],
-            channel=c["channel"],
-        )
+        values = _with_provider(client, form, "provider")
+        return services.choice_record(actor=request.user, client=client, **values)
 
     if done := form_act(request, form, act):
         text = _("The choice was registered: %(provider)s from %(date)s. The provider has been told.")
@@ -174,17 +170,8 @@ def client_switch(request: StaffRequest, client_id: int) -> HttpResponse:
     )
 
     def act() -> Switch:
-        c = form.cleaned_data
-        return services.switch_register(
-            actor=request.user,
-            client=client,
-            to_provider=_provider(client, c["to_provider"]),  # type: ignore[arg-type]
-            requested_on=c["requested_on"],
-            wished_on=c["wished_on"],
-            reasons=list(c["reasons"]),
-            reason_text=c["reason_text"],
-            channel=c["channel"],
-        )
+        values = _with_provider(client, form, "to_provider")
+        return services.switch_register(actor=request.user, client=client, **values)
 
     if done := form_act(request, form, act):
         text = _("The switch was registered: %(provider)s from %(date)s. Both providers have been told.")

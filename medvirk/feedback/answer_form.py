@@ -208,7 +208,7 @@ class AnswerForm:
             by_instrument[int(head[1:])][item_key] = number
         return by_instrument, goals
 
-    def save(self, *, actor: Any, mode: str) -> list[Rating]:
+    def save(self, *, actor: services.Actor, mode: str) -> list[Rating]:
         """Store the answers as the practitioner (paper keying): one rating per instrument, goals."""
         by_instrument, goals = self.ratings()
         stored = []

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from medvirk.accounts.access import Actor
 from medvirk.core.audit import audit_record
 
 from .enums import FeedbackAuditAction
@@ -13,7 +14,7 @@ from .models import Episode, GoalRating, Rating
 from .selectors import reads_of
 
 
-def episode_record(episode: Episode, *, actor: Any) -> dict[str, Any]:
+def episode_record(episode: Episode, *, actor: Actor) -> dict[str, Any]:
     """Return the client's record as plain data (the caller has checked access); audits the export."""
     ratings = Rating.objects.filter(session__episode=episode).select_related("session", "instrument", "rater")
     goal_values = GoalRating.objects.filter(goal__episode=episode).select_related("session")

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from medvirk.accounts.access import Actor
 from medvirk.accounts.demo import DemoData
 from medvirk.common.dimensions import PREFER_NOT_TO_SAY
 from medvirk.core.demo import demo_seeder
@@ -22,7 +23,7 @@ from medvirk.orgs.models import ServiceArea
 from . import services
 from .answering.engine import condition_holds
 from .design.bank import load_template
-from .models import Channel, Response, SurveyStatus, SurveyUnit
+from .models import Channel, Response, Survey, SurveyStatus, SurveyUnit
 from .types import DONT_KNOW, Definition, Figures, QType, Question, question_type
 
 COMMENTS = [
@@ -177,7 +178,9 @@ DATES_2025 = (datetime.date(2025, 3, 3), datetime.date(2025, 3, 28))
 DATES_2026 = (datetime.date(2026, 3, 2), datetime.date(2026, 3, 27))
 
 
-def demo_round_dated(*, actor: Any, survey: Any, opens_on: datetime.date, closes_on: datetime.date) -> None:
+def demo_round_dated(
+    *, actor: Actor, survey: Survey, opens_on: datetime.date, closes_on: datetime.date
+) -> None:
     """Give a demo round of the past its dates, and its responses days within them.
 
     Responses are stored on the day they come in (today, in the demo); a round that closed last

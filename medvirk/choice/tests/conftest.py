@@ -7,20 +7,14 @@ from typing import Any
 
 import pytest
 
-from medvirk.choice.demo import MUNICIPAL, PRIVATE_A, PRIVATE_B, SERVICE_NAME, ChoiceDemo
-from medvirk.choice.models import ChoiceService, Provider
+from medvirk.choice.demo import ChoiceDemo
+from tests.choice_support import home_care
 
 
 @pytest.fixture
 def base(demo: Any) -> ChoiceDemo:
     """Return the demo's home-care service and its three providers."""
-    service = ChoiceService.objects.select_related("owner_unit", "default_provider").get(
-        municipality=demo.municipality, name=SERVICE_NAME
-    )
-    providers = {
-        p.name: p for p in Provider.objects.filter(municipality=demo.municipality).select_related("unit")
-    }
-    return ChoiceDemo(service, {n: providers[n] for n in (MUNICIPAL, PRIVATE_A, PRIVATE_B)})
+    return ChoiceDemo(*home_care(demo))
 
 
 @pytest.fixture
