@@ -29,6 +29,7 @@ from medvirk.surveys.models import Survey, SurveyStatus
 
 MAX_ROUNDS = 5  # open rounds shown (closing soonest first); the survey list has the rest
 MAX_MEASURES = 5
+MAX_RESULTS = 3  # the newest closed rounds with results, one per survey series
 CLOSING_SOON_DAYS = 7  # a round closing within a week ...
 LOW_RATE = 0.5  # ... with fewer than half answered gets a warning and a link to send reminders
 MEASURES_WITHIN_DAYS = 14
@@ -152,20 +153,33 @@ def home_for(user: Any, *, today: datetime.date) -> Home:
     home.checklist = _checklist(user)
     if can_anywhere(user, Perm.CHOICE_CLIENTS) and not can_anywhere(user, Perm.CHOICE_SETUP):
         # Provider staff (whoever keeps the providers has the choice pages for all of them).
-        home.providers, home.results = _provider_home(user, today)
+        home.providers = _provider_home(user, today)
+    home.results = _latest_results(user)
     return home
 
 
-def _provider_home(user: Any, today: datetime.date) -> tuple[list[Any], list[tuple[Survey, str]]]:
-    """A provider's staff: their provider's clients now and soon, and their latest survey results.
+def _provider_home(user: Any, today: datetime.date) -> list[Any]:
+    """A provider's staff: their provider's clients now and soon.
 
     Provider staff hold no municipal role, so the sections above are mostly empty for them; what
-    they need is who they serve and what their users said.
+    they need is who they serve (and, as everyone, what their users said: ``_latest_results``).
     """
     providers = choice_selectors.providers_for(user=user, perm=Perm.CHOICE_CLIENTS)
-    overviews = [choice_selectors.provider_overview(provider=p, today=today) for p in providers[:MAX_ROUNDS]]
-    surveys = insights_selectors.surveys_with_results(user=user)
-    closed = [s for s in surveys if s.status == SurveyStatus.CLOSED]
+    return [choice_selectors.provider_overview(provider=p, today=today) for p in providers[:MAX_ROUNDS]]
+
+
+def _latest_results(user: Any) -> list[tuple[Survey, str]]:
+    """The newest closed round of each survey the user may read results of, newest first.
+
+    A unit leader's first question is "what did our users say?": the home page links straight to
+    it (the results page opens on the leader's own unit), where before only provider staff had the
+    link and a leader had to find it under "Surveys and results".
+    """
+    closed = [
+        s for s in insights_selectors.surveys_with_results(user=user) if s.status == SurveyStatus.CLOSED
+    ]
     closed.sort(key=lambda s: (s.closes_on or s.created_on, s.pk), reverse=True)
-    results = [(s, reverse("insights:survey_results", args=[s.pk])) for s in closed[:3]]
-    return overviews, results
+    newest: dict[str, Survey] = {}
+    for survey in closed:
+        newest.setdefault(survey.series or f"survey-{survey.pk}", survey)
+    return [(s, reverse("insights:survey_results", args=[s.pk])) for s in list(newest.values())[:MAX_RESULTS]]

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from medvirk.insights.tables import clear_cache
-from medvirk.insights.tests.factories import answer_many, make_survey
+from medvirk.insights.tests.factories import answer_many, close, make_survey
 from medvirk.participation.models import CycleCheck, Measure, MeasureStatus
 from medvirk.partners.models import Proposal, ProposalStatus
 from medvirk.surveys.models import Survey, SurveyStatus, SurveyUnit
@@ -143,6 +143,25 @@ def test_answer_counts_follow_the_results_anonymity_decision(client_as: Any, dem
 
     total = disclosure_for(survey).shown_respondents(demo.units[""].pk)
     assert (str(total) in card) if total is not None else ("Vises ikke ennå" in card)
+
+
+def test_a_unit_leader_finds_her_latest_results_on_the_home_page(client_as: Any, demo: Any) -> None:
+    """The leader's first question is what her users said: the home page links to the newest
+    closed round of the survey (not an older round of it, nor an open one, whose results come
+    when it closes). Before, only provider staff had this section."""
+    clear_cache()
+    sol = demo.units["Solsikken barnehage"]
+    older = close(make_survey(demo, units=[sol], round_label="home-2024"))
+    newest = close(make_survey(demo, units=[sol], round_label="home-2025"))
+    still_open = make_survey(demo, units=[sol], round_label="home-2026")
+    page = home(client_as, "leder.solsikken")
+    assert 'id="results"' in page, "no results section on the leader's home page"
+    section = page[page.index('id="results"') : page.index("</section>", page.index('id="results"'))]
+    assert "Dette svarte brukerne deres" in section
+    assert f'href="/results/{newest.pk}/"' in section
+    assert f'href="/results/{older.pk}/"' not in section  # the same survey's earlier round
+    assert f"/results/{still_open.pk}/" not in section
+    assert f'href="/results/{newest.pk}/"' not in home(client_as, "provestad.admin")  # not hers
 
 
 def test_first_run_checklist_for_a_new_municipality(
