@@ -135,11 +135,16 @@ def _figure(results: SurveyResults, measure: Measure, node_id: int) -> Figure:
     figs = results.figures(measure.question, node_id)
     if not figs.shown or not figs.n:
         return Figure(False, protected=figs.status == CellStatus.SECONDARY)
+    # Enough answered the question (its number is shown), but the share is withheld so that the
+    # few who answered otherwise cannot be worked out: said as "hidden to protect others", since
+    # "too few answers" beside 50 answers read as a contradiction.
     if measure.option is None:
-        return Figure(figs.top_box is not None, figs.top_box, figs.n)
+        if figs.top_box is None:
+            return Figure(False, n=figs.n, protected=True)
+        return Figure(True, figs.top_box, figs.n)
     option = next((o for o in figs.options if o.key == measure.option), None)
     if option is None or option.count is None:  # merged with other small options
-        return Figure(False)
+        return Figure(False, n=figs.n, protected=True)
     return Figure(True, wilson_interval(option.count, figs.n), figs.n)
 
 

@@ -303,7 +303,10 @@ def compare(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
                 else t.format("results_intro_plain", round=comparison.survey.round_label),
                 "anonymity_note": t.format("anonymity_note", k=comparison.threshold),
                 "protected_note": t.protected_note
-                if any(g.protected for g in [*comparison.providers.values(), comparison.total])
+                if any(
+                    g.protected or any(f.protected for f in g.figures.values())
+                    for g in [*comparison.providers.values(), comparison.total]
+                )
                 else "",
             }
         )

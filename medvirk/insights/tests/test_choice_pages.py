@@ -14,6 +14,7 @@ from medvirk.choice.models import OnlineRequest
 from medvirk.insights.choice import figures
 from medvirk.insights.choice.public_text import EN, NB, NN, TEXTS, page_languages
 from medvirk.insights.disclosure import clear_cache
+from medvirk.insights.tables import SurveyResults
 from medvirk.participation.models import Finding
 from tests.choice_support import NAMES, demo_rounds, home_care, round_with
 
@@ -77,7 +78,7 @@ def test_the_small_provider_cannot_be_derived_from_the_total(demo: Any) -> None:
         assert not comparison.total.figures[key].shown or sum(hidden) >= 2, key
 
 
-def test_the_demo_round_shows_every_provider(demo: Any) -> None:
+def test_the_demo_round_shows_every_provider(client_as: Any, demo: Any) -> None:
     """The demo's rounds answer mostly through codes and invitations (which count towards the
     threshold) and partly on paper (which does not): the newest round shows all three providers
     with every answer they got (the smallest: 12 answers, 9 of them counted)."""
@@ -89,6 +90,24 @@ def test_the_demo_round_shows_every_provider(demo: Any) -> None:
     assert shown == [sizes[name] for name in NAMES]
     overall = [comparison.providers[p.pk].figures["m_overall"].shown for p in providers.values()]
     assert overall == [True, True, True]
+    # A share withheld although enough answered the question (so that the few who answered
+    # otherwise stay hidden) is "hidden to protect others": "too few answers to show" beside a
+    # provider's 52 answers read as a contradiction to a relative.
+    results = SurveyResults(comparison.survey)
+    withheld_beside_enough = [
+        (p.name, key, cell.protected)
+        for p in providers.values()
+        for measure in comparison.measures
+        for key in [measure.key or measure.question.key]
+        for cell in [comparison.providers[p.pk].figures[key]]
+        if not cell.shown
+        and results.figures(measure.question, p.unit_id).shown
+        and (results.figures(measure.question, p.unit_id).n or 0) >= comparison.threshold
+    ]
+    assert withheld_beside_enough, "the demo round withholds no share beside enough answers"
+    assert all(protected for _name, _key, protected in withheld_beside_enough), withheld_beside_enough
+    page = _text(client_as(None).get(_url(demo) + "?lang=en").content.decode())
+    assert "Then it says “Hidden to protect others”." in page
 
 
 def test_the_newest_closed_round_covering_the_most_providers_is_compared(demo: Any) -> None:
