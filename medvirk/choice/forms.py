@@ -15,7 +15,7 @@ from medvirk.core.forms import DsForm, dataclass_from
 from medvirk.orgs.models import OrgUnit
 
 from .models import Approval, ChoiceService, Provider
-from .rules import MAX_CHOICE_DAYS, MAX_NOTICE_DAYS
+from .rules import MAX_CHOICE_DAYS, MAX_NOTICE_DAYS, day_text
 from .services import SERVICE_FIELDS, ProviderData
 from .types import Channel, ProviderKind, ServiceKind, Specialisation, SwitchReason
 
@@ -281,7 +281,7 @@ class MatchForm(DsForm):
     def __init__(self, *args: Any, clients: Iterable[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.choice_field("client").choices = [
-            (c.pk, f"{c.alias} ({c.decision_on:%d.%m.%Y})") for c in clients
+            (c.pk, f"{c.alias} ({day_text(c.decision_on)})") for c in clients
         ]
 
 

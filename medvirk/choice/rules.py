@@ -24,6 +24,11 @@ MAX_NOTICE_DAYS = 365
 MAX_CHOICE_DAYS = 365
 
 
+def day_text(day: date) -> str:
+    """Return a day as choice's messages, letters and lists write it: ``03.01.2027``."""
+    return day.strftime("%d.%m.%Y")
+
+
 def choice_deadline(decision_on: date, choice_days: int) -> date:
     """Return the last day the client may choose a provider after a decision on ``decision_on``."""
     _check_days(choice_days, MAX_CHOICE_DAYS)

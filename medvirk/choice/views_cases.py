@@ -25,6 +25,7 @@ from medvirk.orgs.selectors import district_names
 from . import csvimport, selectors, services
 from .forms import ChoiceForm, ClientForm, CloseForm, EndForm, ImportForm, MatchForm, SwitchForm
 from .models import Assignment, Client, Provider, Switch
+from .rules import day_text
 from .selectors import (
     access_client_by_id,
     access_request_by_id,
@@ -61,7 +62,7 @@ def client_create(request: StaffRequest, service_id: int) -> HttpResponse:
         messages.success(
             request,
             _("The client was registered. The last day to choose is %(date)s.")
-            % {"date": client.choice_deadline.strftime("%d.%m.%Y")},
+            % {"date": day_text(client.choice_deadline)},
         )
         return redirect("choice:client_detail", client.pk)
     title = _("New client: %(service)s") % {"service": service.name}
@@ -156,7 +157,7 @@ def client_default(request: StaffRequest, client_id: int) -> HttpResponse:
 
 def _say_from(request: StaffRequest, text: str, provider: Provider, day: date) -> None:
     """Show ``text`` (an assignment or switch done) with the provider's name and the day it starts."""
-    messages.success(request, text % {"provider": provider.name, "date": day.strftime("%d.%m.%Y")})
+    messages.success(request, text % {"provider": provider.name, "date": day_text(day)})
 
 
 @staff_view

@@ -27,6 +27,7 @@ from medvirk.core.errors import ServiceError
 from .. import rules
 from ..enums import ChoiceAuditAction, ChoiceErrorCode
 from ..models import Approval, Assignment, ChoiceService, Client, Provider, Switch
+from ..rules import day_text
 from ..selectors import district_codes, has_room
 from ..types import ApprovalStatus, Channel, HowAssigned, SwitchReason, SwitchStatus
 from . import notices
@@ -159,7 +160,7 @@ def check_can_take(provider: Provider, client: Client, day: date, *, field: str 
         raise ServiceError(
             ChoiceErrorCode.NOT_APPROVED,
             _("%(provider)s is not approved for this service on %(date)s.")
-            % {"provider": provider.name, "date": day.strftime("%d.%m.%Y")},
+            % {"provider": provider.name, "date": day_text(day)},
             field=field,
         )
     if not approval.serves(client.district):
@@ -214,7 +215,7 @@ def choice_record(
                 "The time to choose ended on %(date)s, so the default provider applies. "
                 "Register a switch instead."
             )
-            % {"date": client.choice_deadline.strftime("%d.%m.%Y")},
+            % {"date": day_text(client.choice_deadline)},
             field="chosen_on",
         )
     if chosen_on < client.decision_on:
@@ -242,8 +243,7 @@ def _apply_default(actor: Actor, client: Client, today: date) -> Assignment:
     if today <= client.choice_deadline:
         raise ServiceError(
             ChoiceErrorCode.DEADLINE_NOT_PASSED,
-            _("The client may still choose until %(date)s.")
-            % {"date": client.choice_deadline.strftime("%d.%m.%Y")},
+            _("The client may still choose until %(date)s.") % {"date": day_text(client.choice_deadline)},
         )
     if service.default_provider is None:
         raise ServiceError(

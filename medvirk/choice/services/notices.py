@@ -8,8 +8,6 @@ municipality and its providers work in (the provider's staff read it, not the cl
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -17,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ..models import Assignment
+from ..rules import day_text
 
 
 def _later(assignment: Assignment, subject: str, body: str, stamp: str) -> None:
@@ -31,16 +30,12 @@ def _later(assignment: Assignment, subject: str, body: str, stamp: str) -> None:
         transaction.on_commit(send)
 
 
-def _date(day: date) -> str:
-    return day.strftime("%d.%m.%Y")
-
-
 def announce_start(assignment: Assignment) -> None:
     """Tell the provider it gets a new client from the assignment's first day."""
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("New client for %(service)s from %(date)s") % {
             "service": assignment.client.service.name,
-            "date": _date(assignment.starts_on),
+            "date": day_text(assignment.starts_on),
         }
         body = _(
             "Hello %(provider)s,\n\n"
@@ -50,7 +45,7 @@ def announce_start(assignment: Assignment) -> None:
             "provider": assignment.provider.name,
             "client": assignment.client.alias,
             "service": assignment.client.service.name,
-            "date": _date(assignment.starts_on),
+            "date": day_text(assignment.starts_on),
         }
     _later(assignment, subject, body + "\n", "start_notified_at")
 
@@ -62,7 +57,7 @@ def announce_end(assignment: Assignment, *, cancelled: bool = False) -> None:
             "provider": assignment.provider.name,
             "client": assignment.client.alias,
             "service": assignment.client.service.name,
-            "date": _date(assignment.ends_on or assignment.starts_on),
+            "date": day_text(assignment.ends_on or assignment.starts_on),
         }
         if cancelled:
             subject = _("Client will not come: %(service)s") % params
