@@ -2,8 +2,8 @@
 
 The municipality's period is the default; a unit's own policy (Administration → client feedback,
 ``RetentionPolicy``, nearest up the tree) still wins for its episodes. The daily purge
-(``manage.py purge_personal_data``) anonymises what is due; ``feedback_daily`` does the same
-before refitting trajectories.
+(``manage.py purge_personal_data``) anonymises what is due; ``feedback_daily`` runs this kind's
+purge too (``purge_episodes``) before refitting trajectories.
 """
 
 from __future__ import annotations

@@ -7,10 +7,9 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
 from medvirk.core.actors import SystemActor
-from medvirk.core.retention import retention_amount
+from medvirk.core.retention import purge_municipality
 from medvirk.feedback import services
 from medvirk.feedback.models import Service
 from medvirk.feedback.retention import EPISODES
@@ -29,12 +28,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         actor = SystemActor("daily client-feedback retention and trajectories")
-        today = timezone.localdate()
-        anonymised = 0
-        for municipality in Municipality.objects.all():
-            months = retention_amount(municipality.pk, EPISODES)  # Administration → Data protection
-            due = services.episodes_due_for_anonymising(municipality.pk, today, months)
-            anonymised += services.episodes_anonymise(actor=actor, episodes=due)
+        anonymised = sum(  # the daily purge's own step for episodes (retention.purge_episodes)
+            outcome.count
+            for municipality in Municipality.objects.all()
+            for outcome in purge_municipality(
+                actor=actor, municipality_id=municipality.pk, dry_run=False, kinds=[EPISODES]
+            )
+        )
         expired = services.links_expired_delete(actor=actor)
         fits = 0
         if not options["no_refit"]:
