@@ -7,6 +7,7 @@ rule that no test may skip."""
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +43,27 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
         report.outcome = "failed"
         report.longrepr = f"Skipped under bin/test, which sets up everything the tests need: {reason}"
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after() -> Iterator[None]:
+    """Leave the site's default language active after every test, as before it.
+
+    Django's test client activates each request's language (``LocaleMiddleware``) and nothing
+    turns it off after the response: a test whose last request was in English left English on in
+    the thread for the next test, and text that test wrote or showed outside a request came out
+    in English or not depending on the order tests ran in (``test_page_text``'s pages, seeded
+    after a feedback test's English client, once showed English). Pure tests (``-p no:django``)
+    have no Django settings to reset.
+    """
+    yield
+    if "django.utils.translation" in sys.modules:
+        from django.conf import settings
+
+        if settings.configured:
+            from django.utils import translation
+
+            translation.deactivate()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

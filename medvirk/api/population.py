@@ -80,7 +80,7 @@ class UserCountsImportIn(Schema):
 
 
 def _out(t: PopulationTable) -> TableOut:
-    return TableOut(**fields_of(t, TableOut))
+    return TableOut(**fields_of(t, TableOut, issues=selectors.issues_in_words(t.issues)))
 
 
 def _rejected(error: services.ImportRejected) -> Status[dict[str, Any]]:

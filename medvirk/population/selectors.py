@@ -18,6 +18,33 @@ from medvirk.orgs.models import Municipality, OrgUnit
 
 from .models import POPULATION_TOTAL, MappingEntry, PopulationCount, PopulationTable, UserCount
 
+#: An import note: a region of the table is another municipality (its rows were left out).
+OTHER_MUNICIPALITY = "other_municipality"
+
+
+def other_municipality_message(label: str, code: str) -> str:
+    """Say in the active language that a table's region is another municipality, left out."""
+    from django.utils.translation import gettext as _
+
+    return _("%(label)s (%(code)s) is another municipality; its rows were left out.") % {
+        "label": label,
+        "code": code,
+    }
+
+
+def issue_message(issue: dict[str, Any]) -> str:
+    """Return an import note's detail in the active language where it is one of ours, else as the
+    file reader wrote it. Notes are kept with the table: one written in the importer's language
+    showed that language to every later reader (and the page-text check saw English)."""
+    if issue.get("code") == OTHER_MUNICIPALITY and "label" in issue and "region" in issue:
+        return other_municipality_message(str(issue["label"]), str(issue["region"]))
+    return str(issue.get("message", ""))
+
+
+def issues_in_words(issues: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return a table's import notes with each detail said in the active language (the API)."""
+    return [{**issue, "message": issue_message(issue)} for issue in issues]
+
 
 def dimension_label(dimension: str, language: str = "nb") -> str:
     """Return a display label for a dimension key."""

@@ -39,6 +39,7 @@ from .models import (
     UserCount,
     UserCountSource,
 )
+from .selectors import OTHER_MUNICIPALITY, other_municipality_message
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 BLOCKING = frozenset({pure.MappingIssueCode.INCONSISTENT_TOTAL})
@@ -143,10 +144,12 @@ def _only_this_municipality(
             continue
         warnings.extend(
             {
-                "code": "other_municipality",
+                "code": OTHER_MUNICIPALITY,
                 "location": f"{dim.id}/{c.code}",
-                "message": _("%(label)s (%(code)s) is another municipality; its rows were left out.")
-                % {"label": c.label, "code": c.code},
+                # Kept with the table and said in the reader's language (selectors.issue_message).
+                "label": c.label,
+                "region": c.code,
+                "message": other_municipality_message(c.label, c.code),
             }
             for c in other
         )

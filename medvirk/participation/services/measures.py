@@ -138,7 +138,10 @@ def measure_create(
             author=acting_user(actor),
             status=measure.status,
             progress=0,
-            note=str(_("Proposed.")),
+            # No note: the page says the status in the reader's language. A note written here
+            # was in the creator's language for every later reader ("Proposed." on a bokmål
+            # page), and said "Proposed." for a measure created in another status.
+            note="",
         )
         audit_record(
             actor=actor,

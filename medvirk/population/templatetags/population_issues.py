@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..csvimport import CsvErrorCode
 from ..jsonstat import JsonStatErrorCode
+from ..selectors import issue_message as _issue_message
 
 register = template.Library()
 
@@ -68,3 +69,9 @@ def issue_kind(issue: Any) -> str:
 def issue_technical(issue: Any) -> bool:
     """Return whether the issue's detail is the file reader's own (technical, in English)."""
     return _code(issue) in TECHNICAL
+
+
+@register.filter
+def issue_message(issue: Any) -> str:
+    """Return an issue's detail, in the active language where it is one of Medvirk's own notes."""
+    return _issue_message(issue) if isinstance(issue, dict) else str(getattr(issue, "message", ""))

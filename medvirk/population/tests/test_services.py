@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from medvirk.accounts.demo import DemoData
 from medvirk.core.errors import ServiceError
@@ -50,12 +51,16 @@ def test_import_10826_stores_counts_per_district(demo: DemoData) -> None:
     assert AuditEvent.objects.filter(action="population.imported", object_id=str(table.pk)).exists()
 
 
-def test_import_07459_reports_the_other_municipality_as_unmapped(demo: DemoData) -> None:
-    table = _import(demo, "07459_eksempel.json")
+def test_import_07459_reports_the_other_municipality_as_unmapped(demo: DemoData, client_as: Any) -> None:
+    with translation.override("en"):  # imported by someone reading English
+        table = _import(demo, "07459_eksempel.json")
     total = PopulationCount.objects.get(table=table, dimension="__population__")
     assert (total.region, total.count) == ("9999", 60_007)
     assert [i["code"] for i in table.issues] == ["other_municipality"]
     assert "9998" in table.issues[0]["location"]
+    # The note is said in each reader's language, not the importer's.
+    page = client_as("admin").get(f"/population/tables/{table.pk}/").content.decode()
+    assert "(9998) er en annen kommune" in page and "is another municipality" not in page
 
 
 def test_csv_import_equals_json_import(demo: DemoData) -> None:
