@@ -14,10 +14,19 @@ site_patterns = (
     [path("", site_views.home, name="home"), path("overview/", site_views.dashboard, name="dashboard")],
     "site",
 )
-# The survey's page says each unit's answers as the results' anonymity decision does, so it
-# lives above insights (medvirk/site/survey_page.py); it keeps its place among the survey's URLs.
+# The survey's page and a unit's distribution page say the unit's answers as the results'
+# anonymity decision does, so they live above insights (medvirk/site/survey_page.py); they keep
+# their places among the survey's URLs.
 survey_patterns = (
-    [path("<int:survey_id>/", survey_page.survey_detail, name="detail"), *survey_urls.urlpatterns],
+    [
+        path("<int:survey_id>/", survey_page.survey_detail, name="detail"),
+        path(
+            "<int:survey_id>/units/<int:survey_unit_id>/",
+            survey_page.unit_distribute,
+            name="distribute",
+        ),
+        *survey_urls.urlpatterns,
+    ],
     survey_urls.app_name,
 )
 public_site_patterns = (

@@ -118,8 +118,8 @@ class EmailsIn(Schema):
 
 class SentOut(Schema):
     sent: int | None = Field(
-        description="How many e-mails went; for reminders null where the number would tell how many"
-        " invited have answered (fewer than anonymity_threshold, but some)"
+        description="How many e-mails went; for reminders always null: invited − reminded would"
+        " tell how many invited have answered, and reminding again when the next one did"
     )
     invalid: list[str] = []
 
@@ -263,16 +263,16 @@ def send_invitations(
 def send_reminders(request: StaffRequest, survey_id: int, survey_unit_id: int) -> dict[str, Any]:
     """Remind everyone invited who has not answered yet.
 
-    ``sent`` is null where invited − reminded would tell how many answered while that number is
-    not said (fewer than the anonymity threshold, but some), as ``GET …/units`` says answers.
+    ``sent`` is always null: invited − reminded is how many invited have answered, and a second
+    reminder later told when the next one did. ``GET …/units`` says each unit's answers as the
+    results count them.
     """
     survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DISTRIBUTE)
     su = access_survey_unit(request.user, survey, survey_unit_id)
-    return {
-        "sent": services.reminders_send(
-            actor=request.user, survey_unit=su, base_url=request.build_absolute_uri("/").rstrip("/")
-        )
-    }
+    services.reminders_send(
+        actor=request.user, survey_unit=su, base_url=request.build_absolute_uri("/").rstrip("/")
+    )
+    return {"sent": None}
 
 
 @router.put("/surveys/{survey_id}/units/{survey_unit_id}/user-count", response=SurveyUnitOut)

@@ -1,10 +1,11 @@
-"""The survey's page: status, dates, translations and per unit how many have answered.
+"""The survey's page (status, dates, translations and per unit how many have answered) and a
+unit's distribution page (which says the unit's answers the same way).
 
 It lives above ``insights`` (not in ``surveys``) because each unit's number of answers is the
 one the round's anonymity decision shows (``insights.selectors.decided_unit_counts``): the
 live, exact count of complete responses told, from the threshold up, when each person
 answered and the size of a unit the results hide to protect a smaller sibling (red team
-2026-12-07). Its URL stays ``surveys:detail`` (``config/urls.py``).
+2026-12-07). Their URLs stay ``surveys:detail`` and ``surveys:distribute`` (``config/urls.py``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.shortcuts import render
 
 from medvirk.accounts.access import can
 from medvirk.accounts.permissions import Perm
+from medvirk.accounts.requests import StaffRequest
 from medvirk.core.views import staff_view
 from medvirk.insights.selectors import decided_unit_counts
 from medvirk.surveys.design import services
@@ -21,6 +23,7 @@ from medvirk.surveys.design.definition import missing_translations
 from medvirk.surveys.design.forms import DatesForm
 from medvirk.surveys.design.parser import parse_definition
 from medvirk.surveys.design.views import display_title
+from medvirk.surveys.distribution.views import distribute_page
 from medvirk.surveys.selectors import access_survey_by_id, answers_threshold, survey_units_for
 
 
@@ -46,3 +49,14 @@ def survey_detail(request: HttpRequest, survey_id: int) -> HttpResponse:
         "dates_form": DatesForm(initial={"opens_on": survey.opens_on, "closes_on": survey.closes_on}),
     }
     return render(request, "surveys/detail.html", context)
+
+
+@staff_view
+def unit_distribute(request: StaffRequest, survey_id: int, survey_unit_id: int) -> HttpResponse:
+    """Distribute a survey in one unit; its answers so far as the survey's page says them."""
+    return distribute_page(
+        request,
+        survey_id,
+        survey_unit_id,
+        lambda survey, su: decided_unit_counts(user=request.user, survey=survey).get(su.unit_id),
+    )

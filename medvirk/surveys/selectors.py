@@ -56,8 +56,6 @@ __all__ = [
     "read_survey_document",
     "read_survey_file",
     "read_survey_upload",
-    "shown_reminder_count",
-    "shown_response_count",
     "submission_target",
     "suggested_dates",
     "survey_check",
@@ -121,27 +119,6 @@ def survey_units_for(
 def answers_threshold(survey: Survey) -> int:
     """The survey's anonymity threshold as the results use it (never below the default)."""
     return max(DEFAULT_THRESHOLD, survey.threshold)
-
-
-def shown_response_count(complete: int, threshold: int) -> int | None:
-    """A unit's number of complete answers as those who distribute the survey see it (its page and
-    the API): the number from the anonymity threshold up, and 0; ``None`` ("fewer than the
-    threshold") from 1 below it.
-
-    The results show no unit with fewer answers than the threshold; a live count of 1–4 beside
-    them would say how many answered there and, read again, when each one did (the red team read a
-    newcomer's answer that way). Distributors still see whether anyone has answered yet.
-    """
-    return complete if complete == 0 or complete >= threshold else None
-
-
-def shown_reminder_count(*, invited: int, reminded: int, threshold: int) -> int | None:
-    """How many reminders went out, as those who distribute may hear it: the number where the
-    unit's answered invitations (invited − reminded) are said (0, or from the threshold up),
-    else ``None``. "3 reminders were sent" beside "6 invited, fewer than 5 have answered" told
-    that 3 had answered, and, sent again later, when the next one did (red team, 2026-12-07).
-    """
-    return reminded if shown_response_count(invited - reminded, threshold) is not None else None
 
 
 def access_survey_unit(

@@ -17,9 +17,7 @@ urlpatterns = [
     path("<int:survey_id>/check/", builder_views.check_page, name="check"),
     path("<int:survey_id>/preview/", preview.survey_preview, name="preview"),
     path("<int:survey_id>/translate/<str:lang>/", views.survey_translate, name="translate"),
-    path(
-        "<int:survey_id>/units/<int:survey_unit_id>/", distribution_views.unit_distribute, name="distribute"
-    ),
+    # "<int:survey_id>/units/<int:survey_unit_id>/" (name "distribute"): in medvirk/site/survey_page.py
     path("<int:survey_id>/units/<int:survey_unit_id>/poster/", distribution_views.unit_poster, name="poster"),
     path(
         "<int:survey_id>/units/<int:survey_unit_id>/codes/<int:batch>/",

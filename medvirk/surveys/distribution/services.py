@@ -244,14 +244,14 @@ def invitations_send(
         return len(messages)
 
 
-def reminders_send(*, actor: Actor, survey_unit: SurveyUnit, base_url: str) -> int | None:
+def reminders_send(*, actor: Actor, survey_unit: SurveyUnit, base_url: str) -> None:
     """Remind everyone invited who has not answered, in the invitation's language, with a new link.
 
-    Return how many were reminded where that does not tell how many answered (see
-    ``selectors.shown_reminder_count``), else None.
+    How many were reminded is said nowhere, not even in the audit record: invited − reminded is
+    how many invited have answered, and reminding again later told when the next one did
+    ("3 reminders were sent" beside "6 invited, fewer than 5 have answered", then "2"; red team
+    2026-12-07). The unit's answers are said as the results count them (the survey's page).
     """
-    from ..selectors import answers_threshold, shown_reminder_count  # selectors reach these services
-
     _check(actor, survey_unit)
     languages = parse_definition(survey_unit.survey.definition).languages
     messages = []
@@ -270,11 +270,7 @@ def reminders_send(*, actor: Actor, survey_unit: SurveyUnit, base_url: str) -> i
                 survey_unit, _link(base_url, token, lang), lang=lang, reminder=True
             )
             messages.append((subject, body, html, invitation.email))
-        invited = Invitation.objects.filter(survey_unit=survey_unit).count()
-        threshold = answers_threshold(survey_unit.survey)
-        said = shown_reminder_count(invited=invited, reminded=len(messages), threshold=threshold)
-        _record_and_send(actor, survey_unit, SurveysAuditAction.SURVEY_REMINDERS_SENT, messages, said)
-        return said
+        _record_and_send(actor, survey_unit, SurveysAuditAction.SURVEY_REMINDERS_SENT, messages, None)
 
 
 def user_count_set(*, actor: Actor, survey_unit: SurveyUnit, count: int | None) -> SurveyUnit:

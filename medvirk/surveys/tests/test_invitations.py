@@ -91,7 +91,7 @@ def test_batch_and_address_languages(
     # Reminders keep each invitation's language.
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assert distribution.reminders_send(actor=actor, survey_unit=su, base_url=BASE) == 2
+        distribution.reminders_send(actor=actor, survey_unit=su, base_url=BASE)
     subjects = {m.to[0]: m.subject for m in mail.outbox}
     assert subjects == {
         "ola@example.no": "Reminder: User survey",
