@@ -274,7 +274,10 @@ def invited_counts(*, survey: Survey) -> dict[int, int]:
 def text_answers(
     *, user: Any, survey: Survey, question_id: int, unit_ids: list[int]
 ) -> Iterator[tuple[int, str]]:
-    """Yield (unit id, text) of free-text answers in complete responses, scoped to the user."""
+    """Yield (unit id, text) of free-text answers in complete responses, scoped to the user.
+
+    In id order, i.e. the order they came: never list them so (``tables.SurveyResults.texts``
+    sorts them by what they say)."""
     qs = (
         complete_answers(survey)
         .filter(

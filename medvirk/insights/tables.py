@@ -424,7 +424,12 @@ class SurveyResults:
         return self._state[key]
 
     def texts(self, user: Any, question: TextQuestionInfo, node_id: int, query: str = "") -> TextFigures:
-        """Return the masked free-text answers of one unit, optionally filtered by a search."""
+        """Return the masked free-text answers of one unit, optionally filtered by a search.
+
+        In alphabetical order, never in the order they came: a leader who answered through the
+        poster just before and just after a parent he saw at the kiosk found the parent's
+        comment between his own two (red team, 2026-12-07, third session).
+        """
         from medvirk.analysis.text import mask_pii, matches
 
         decision = self.text_table(question)[node_key(node_id)]
@@ -439,6 +444,7 @@ class SurveyResults:
         ]
         if query.strip():
             masked = [t for t in masked if matches(t, query)]
+        masked.sort(key=lambda t: (t.casefold(), t))
         return TextFigures(True, "shown", tuple(masked), decision.count)
 
 

@@ -9,6 +9,7 @@ answers never make a group shown.
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 from typing import Any
 
@@ -16,11 +17,11 @@ import pytest
 from django.test import Client
 
 from medvirk.accounts.demo import DemoData
-from medvirk.surveys.models import Response, SurveyUnit
+from medvirk.surveys.models import Channel, Response, SurveyUnit
 from medvirk.surveys.services import codes_create
 from tests.survey_rounds import start_response
 
-from .factories import close, make_survey
+from .factories import answer, close, make_survey
 
 SOLSIKKEN = "Solsikken barnehage"
 
@@ -240,3 +241,29 @@ def test_one_more_answer_cannot_be_read_by_comparing_the_results_before_and_afte
     close(survey)
     final = options()
     assert final is not None and final["6"] == 4, final  # closed: the figures, the last answer in
+
+
+def test_comments_are_not_listed_in_the_order_they_came(demo: DemoData, client_as: Any) -> None:
+    """Red team (2026-12-07, third session): the free-text answers were listed in the order
+    they came. A leader who saw a parent answer at the kiosk answered through the poster just
+    before and just after, and found the parent's comment between his own two. Now they are
+    listed alphabetically: the same comments in any order make the same list (the parent's
+    comment stands between two planted ones only if it does so alphabetically)."""
+    sol = demo.units[SOLSIKKEN]
+    pages = []
+    for label, parent_first in (("2026", False), ("2027", True)):
+        survey = make_survey(demo, round_label=label, units=[sol])
+        for i in range(8):
+            answer(survey, sol, overall=1, q_why=f"Ekte kommentar nummer {i}")
+        if parent_first:
+            answer(survey, sol, overall=1, q_why="Mora til Ola: for lite ute")  # the parent seen
+        answer(survey, sol, overall=1, q_why="Bra", channel=Channel.LINK)  # planted just before
+        if not parent_first:
+            answer(survey, sol, overall=1, q_why="Mora til Ola: for lite ute")
+        answer(survey, sol, overall=1, q_why="Ok", channel=Channel.LINK)  # planted just after
+        close(survey)
+        page = client_as("leder.solsikken").get(f"/results/{survey.pk}/text/?unit={sol.pk}&question=q_why")
+        listed = re.findall(r"<li>([^<]*)</li>", page.content.decode().split('class="ds-list mv-texts"')[1])
+        pages.append(listed)
+    assert len(pages[0]) == 11 and pages[0] == pages[1]  # where a comment stands says nothing of when
+    assert pages[0] == sorted(pages[0], key=str.casefold)
