@@ -305,11 +305,7 @@ def _require(request: StaffRequest, *perms: Perm) -> None:
 def _provider_of(service: ChoiceService, provider_id: int | None) -> Provider | None:
     if provider_id is None:
         return None
-    found = (
-        Provider.objects.filter(pk=provider_id, municipality_id=service.municipality_id)
-        .select_related("unit")
-        .first()
-    )
+    found = selectors.municipality_provider(municipality_id=service.municipality_id, provider_id=provider_id)
     if found is None:
         raise ServiceError(
             ChoiceErrorCode.OTHER_MUNICIPALITY,

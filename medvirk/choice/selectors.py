@@ -368,6 +368,12 @@ def published_service(*, municipality: Any, service_id: Any) -> ChoiceService:
     return service
 
 
+def municipality_provider(*, municipality_id: int, provider_id: Any) -> Provider | None:
+    """Return the municipality's provider with this id (None: no such provider of the municipality)."""
+    found = Provider.objects.filter(pk=provider_id, municipality_id=municipality_id)
+    return found.select_related("unit").first()
+
+
 def provider_for_unit(*, unit_id: int) -> Provider | None:
     """Return the provider a unit stands for, if any (the comparison reads survey rounds by unit)."""
     return Provider.objects.filter(unit_id=unit_id).select_related("unit").first()

@@ -113,10 +113,8 @@ def client_detail(request: StaffRequest, client_id: int) -> HttpResponse:
 def _with_provider(client: Client, form: ChoiceForm | SwitchForm, field: str) -> dict[str, Any]:
     """The form's values (named as the service's arguments) with the chosen provider's row in ``field``."""
     values = dict(form.cleaned_data)
-    values[field] = (
-        Provider.objects.filter(pk=values[field], municipality_id=client.municipality_id)
-        .select_related("unit")
-        .first()
+    values[field] = selectors.municipality_provider(
+        municipality_id=client.municipality_id, provider_id=values[field]
     )
     return values
 
