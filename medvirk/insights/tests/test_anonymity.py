@@ -36,6 +36,13 @@ def closed(survey: Any) -> Any:
 TRUE_N = {"Solsikken barnehage": 10, "Nordlys barnehage": 3, "Sørbyen barnehage": 7}
 
 
+def _element(html: str, marker: str) -> str:
+    """The text of the element carrying ``marker`` (up to its closing ``</div>``)."""
+    assert marker in html, f"no {marker} on the page"
+    start = html.index(marker)
+    return re.sub(r"\s+", " ", html[start : html.index("</div>", start)])
+
+
 def _csv(response) -> list[dict[str, str]]:
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     return list(csv.DictReader(io.StringIO(text)))
@@ -72,6 +79,20 @@ def test_pages_never_show_the_small_unit(closed: Any, client_as: Any, demo: Demo
     html = c.get(f"/results/{survey.pk}/?unit={nordlys}").content.decode()
     assert "Suppressed" in html or "Skjult" in html or "Prikket" in html
     assert "1,3" not in html  # Nordlys' mean (4/3)
+    # Said once at the top, in words, with what to do next (not only "Suppressed" per question).
+    alert = _element(html, 'id="unit-hidden"')
+    assert (
+        "Ingen tall vises for Nordlys barnehage: færre enn 5 svarte med kode eller e-postinvitasjon" in alert
+    )
+    assert "dele ut engangskoder eller sende e-postinvitasjoner" in alert
+    # Solsikken (10) is hidden only to protect Nordlys: its leader is told so, not "fewer than 5".
+    html = client_as("leder.solsikken").get(f"/results/{survey.pk}/").content.decode()
+    alert = _element(html, 'id="unit-hidden"')
+    assert (
+        "Ingen tall vises for Solsikken barnehage, selv om nok svarte" in alert and "færre enn" not in alert
+    )
+    shown = c.get(f"/results/{survey.pk}/?unit={demo.units['Sørbyen barnehage'].pk}").content.decode()
+    assert 'id="unit-hidden"' not in shown
     page = c.get(
         f"/results/{survey.pk}/crosstab/?unit={demo.units['Bydel Nord'].pk}&question=q_overall&by=unit"
     )
