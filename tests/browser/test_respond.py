@@ -10,7 +10,7 @@ from medvirk.surveys import services
 from medvirk.surveys.models import Response, SurveyStatus, SurveyUnit
 from tests.sample_survey import sample_definition
 
-from .conftest import assert_accessible, assert_fits_width
+from .conftest import assert_accessible, assert_fits_width, assert_words_whole
 
 pytestmark = pytest.mark.browser
 
@@ -19,6 +19,10 @@ def open_survey(document: dict[str, Any] | None = None) -> SurveyUnit:
     from medvirk.accounts.demo import load_demo
 
     demo = load_demo()
+    if document is None:
+        document = sample_definition(languages=("nb", "en", "ar"))
+        # The bank's longest title word (21 letters): it must fit a 320 px phone whole.
+        document["title"]["nb"] = "Pårørendeundersøkelse for sykehjem"
     survey = services.survey_create(
         actor=demo.users["analytiker"],
         owner_unit=demo.units[""],
@@ -58,6 +62,7 @@ def test_answer_with_keyboard_only(page: Any, lang: str, direction: str, next_la
     page.goto(f"{page.base_url}/a/{su.link_key}/?lang={lang}")
     assert page.get_attribute("html", "dir") == direction
     assert_accessible(page)
+    assert_words_whole(page)  # the title, at 320 px
     tab_to(page, "form.mv-start button")
     page.keyboard.press("Enter")
     page.wait_for_url("**/1/")
