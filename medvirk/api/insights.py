@@ -77,8 +77,9 @@ class BenchmarkOut(Schema):
     municipalities: int | None = None
     other_municipalities: int | None = None
     min_other_municipalities: int
-    # The worker is making the benchmark for new answers (in any municipality): the figures are
-    # the last ones made (none before the first).
+    # The worker is remaking the benchmark because a round of the template has closed, or answers
+    # of a closed one were deleted (in any municipality): the figures are the last ones made (none
+    # before the first).
     being_updated: bool = False
 
 
@@ -239,11 +240,12 @@ def summary(request: HttpRequest, survey_id: int, unit_id: int | None = None) ->
     """Return a unit's results: per question n, mean and top-box share with 95 % intervals.
 
     ``numbers`` holds number questions: n, mean (t interval), median and quartiles.
-    ``benchmark`` per question pools all municipalities' rounds of the same question-bank
-    template and round label; it is null unless at least three other municipalities with
-    together at least the threshold of answers contribute. It is made ahead in the background;
-    while it is remade for new answers (in any municipality), ``benchmark.being_updated`` is
-    true and the last one made is returned (none before the first).
+    ``benchmark`` per question pools all municipalities' closed rounds of the same question-bank
+    template and round label (an open round joins it when it closes); it is null unless at least
+    three other municipalities with together at least the threshold of answers contribute. It is
+    made ahead in the background; while it is remade because a round closed or answers of a
+    closed one were deleted (in any municipality), ``benchmark.being_updated`` is true and the
+    last one made is returned (none before the first).
 
     Suppressed figures have ``shown: false`` and no numbers. Without ``unit_id`` the highest
     unit the caller may see is used.
@@ -254,11 +256,11 @@ def summary(request: HttpRequest, survey_id: int, unit_id: int | None = None) ->
     the breakdown, export and free-text endpoints. How many have answered so far is on the
     home page and the survey's page.
 
-    Results never wait for the anonymity decision (it runs in the background): after new answers
-    the previous figures are returned with ``being_updated: true``, computed from the answers
-    they were decided for; before a round's first decision the answer is 202 with the job that
-    makes it (poll ``GET /api/v1/jobs/{job_id}``, then ask again). The same holds for the
-    breakdown, export and free-text endpoints.
+    Results never wait for the anonymity decision (it runs in the background): after a closed
+    round's answers change (some deleted) the previous figures are returned with
+    ``being_updated: true``, computed from the answers they were decided for; before a round's
+    first decision the answer is 202 with the job that makes it (poll ``GET /api/v1/jobs/{job_id}``,
+    then ask again). The same holds for the breakdown, export and free-text endpoints.
     """
     results, node_id = _load(request, survey_id, unit_id)
     o = reports.overview(request.user, results, node_id)

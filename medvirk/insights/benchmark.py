@@ -51,14 +51,14 @@ def _now() -> float:
 
 
 def _every_seconds() -> float:
-    """How long a template and round's pooled counts serve new answers before they are pooled again
-    (``settings.NATIONAL_BENCHMARK_EVERY_MINUTES``; 0: at every new answer)."""
+    """How long a template and round's pooled counts serve rounds closed since before they are pooled
+    again (``settings.NATIONAL_BENCHMARK_EVERY_MINUTES``; 0: at every change)."""
     return max(0.0, float(settings.NATIONAL_BENCHMARK_EVERY_MINUTES)) * 60
 
 
 def every_minutes() -> int:
     """Return the interval of :func:`_every_seconds` in whole minutes (rounded up) for the pages to
-    say how long new answers can take to reach the national figures; 0: at every new answer."""
+    say how long a round that has just closed can take to reach the national figures; 0: at once."""
     return math.ceil(_every_seconds() / 60)
 
 
@@ -119,8 +119,9 @@ def _rounds(survey: Survey) -> Rounds:
 
 
 def national_version(survey: Survey, rounds: Rounds | None = None) -> str:
-    """Return a digest of every answer the survey's benchmark pools: it changes with new answers
-    in any municipality of the template and round (which marks the benchmark for remaking)."""
+    """Return a digest of every answer the survey's benchmark pools: it changes when a round of the
+    template and round label closes, or a closed one's answers change, in any municipality (which
+    marks the benchmark for remaking)."""
     rounds = _rounds(survey) if rounds is None else rounds
     text = repr((NATIONAL_VERSION, DECISION_VERSION, survey.template_key, survey.round_label, rounds))
     return hashlib.sha256(text.encode()).hexdigest()[:40]

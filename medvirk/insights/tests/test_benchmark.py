@@ -293,7 +293,8 @@ def test_changed_answers_in_any_municipality_mark_the_benchmark_for_remaking(
         job = shown.updating_job
         assert job is not None and job.kind == "insights.national" and job.params["survey_id"] == own.pk
         page = c.get(f"/results/{own.pk}/").content.decode()
-        assert "<strong>Being updated.</strong> New answers have come in, here or in other" in page
+        # Only closed rounds are pooled, so it is a round closing (or answers deleted) that moves it.
+        assert "<strong>Being updated.</strong> A round has closed or answers have been deleted" in page
         assert "worked out again" not in page  # NATIONAL_BENCHMARK_EVERY_MINUTES = 0: at every answer
         assert c.get(f"/api/v1/results/surveys/{own.pk}").json()["benchmark"]["being_updated"]
         assert Job.objects.filter(kind="insights.national").count() == 1  # asked once, not per view
@@ -403,12 +404,12 @@ def test_answers_within_the_interval_are_pooled_once_after_it(
             shown = national.prepared_benchmark(user=None, results=SurveyResults(own), next_url="")
             assert shown.stale and shown.made_at == first.made_at  # the last one, "being updated"
             assert shown.figures["bhg_helhet"].n == 21
-        # The page says in words how long new answers can take to reach the benchmark.
+        # The page says in words how long a round that has just closed can take to reach it.
         c = client_as("leder.solsikken")
         for language, words in (
-            ("en", "The national benchmark is worked out again at most every 10 minutes, so new answers"),
-            ("nb", "Det nasjonale snittet regnes ut på nytt høyst hvert 10. minutt, så det kan ta"),
-            ("nn", "Det nasjonale snittet blir rekna ut på nytt høgst kvart 10. minutt, så det kan ta"),
+            ("en", "at most every 10 minutes, so a round that has just closed can take that long"),
+            ("nb", "høyst hvert 10. minutt, så det kan ta så lang tid før en runde som nettopp er avsluttet"),
+            ("nn", "høgst kvart 10. minutt, så det kan ta så lang tid før ein runde som nettopp er avslutta"),
         ):
             c.cookies[settings.LANGUAGE_COOKIE_NAME] = language
             page = c.get(f"/results/{own.pk}/").content.decode()
