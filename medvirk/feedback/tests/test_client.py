@@ -39,7 +39,7 @@ def test_client_answers_in_arabic_and_sees_their_graph(fb: Feedback) -> None:
     assert 'type="range"' in page  # the 0–10 line (enhancement of the number field)
     assert "أنام أفضل" in page  # the client's goal, in their words
     header = page[page.index("<header") : page.index("</header>")]
-    assert '<span lang="nb">Eksempel kommune</span>' in header  # whose service this is
+    assert '<span lang="nb" dir="ltr">Eksempel kommune</span>' in header  # whose service this is
     footer = page[page.index("<footer") : page.index("</footer>")]
     assert 'href="/m/eksempel/privacy/#client-feedback"' in footer and "https://uustatus.no/" in footer
     response = client.post(f"/k/{token}/", answers(fb, goals))

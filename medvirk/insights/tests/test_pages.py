@@ -77,6 +77,8 @@ def test_text_answers_are_masked_and_suppressed_under_eight(client_as: Any, demo
     assert "912 34 567" not in page and "Ring meg" not in page  # one answer: below 8
     page = c.get(f"/results/{survey.pk}/text/?unit={sol}").content.decode()
     assert "Svar 3" in page and "912 34 567" not in page
+    # Each answer in its writer's direction: an Arabic one ends with its "!" on the left, not the right.
+    assert '<li dir="auto">Svar 3 om åpningstid' in page
     page = c.get(f"/results/{survey.pk}/text/?unit={sol}&q=parkering").content.decode()
     assert "Svar 0" in page and "Svar 3" not in page
 

@@ -32,7 +32,7 @@ def test_survey_answering_pages_say_whose_they_are(client_as: Any, demo: Any) ->
     for html in (landing, section):
         header = html[html.index("<header") : html.index("</header>")]
         assert '<img class="mv-logo" src="/m/eksempel/logo"' in header
-        assert '<span lang="nb">Eksempel kommune</span>' in header
+        assert '<span lang="nb" dir="ltr">Eksempel kommune</span>' in header
         assert 'href="/m/eksempel/theme.css"' in html  # the municipality's colour on buttons and bar
         title = html[html.index("<title>") : html.index("</title>")]
         assert title.endswith(" – Eksempel kommune")
