@@ -12,7 +12,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from medvirk.accounts.access import (
-    access_unit_by_id,
     can,
     can_anywhere,
     municipality_id_of,
@@ -64,7 +63,7 @@ def setup(request: StaffRequest) -> HttpResponse:
         _("Saved."),
         lambda: services.retention_set(
             actor=request.user,
-            unit=access_unit_by_id(request.user, retention_form.cleaned_data["unit"], Perm.FEEDBACK_MANAGE),
+            unit=retention_form.chosen("unit", units),
             months=retention_form.cleaned_data["months"],
         ),
     ):
@@ -174,8 +173,9 @@ def service_create(request: StaffRequest) -> HttpResponse:
     )
 
     def create() -> None:
+        unit = form.chosen("unit", units)
         data = form.cleaned_data
-        unit = access_unit_by_id(request.user, data.pop("unit"), Perm.FEEDBACK_MANAGE)
+        del data["unit"]
         by_id = {i.pk: i for i in loaded}
         outcome = by_id.get(data.pop("outcome"))
         alliance_id = data.pop("alliance")
@@ -204,7 +204,7 @@ def conversation_create(request: StaffRequest) -> HttpResponse:
         _("Saved, without the person's name. Thank you for asking."),
         lambda: services.conversation_record(
             actor=request.user,
-            unit=access_unit_by_id(request.user, form.cleaned_data["unit"], Perm.CONVERSATION_RECORD),
+            unit=form.chosen("unit", units),
             **form.values(),
         ),
     ):

@@ -8,7 +8,7 @@ import json
 from django.test import Client
 
 from medvirk.core.models import AuditEvent
-from medvirk.feedback.models import ClientLink, Episode, Instrument, Service
+from medvirk.feedback.models import ClientLink, Episode, Instrument, RetentionPolicy, Service
 
 from .conftest import Feedback, login
 
@@ -73,6 +73,9 @@ def test_goals_members_close_and_export(fb: Feedback) -> None:
 
 def test_a_licence_holder_pastes_texts_and_the_instrument_becomes_usable(fb: Feedback) -> None:
     client = login(fb, "admin")
+    health = fb.demo.units["Helsestasjonen"]
+    assert client.post("/feedback/setup/", {"unit": health.pk, "months": "18"}).status_code == 302
+    assert RetentionPolicy.objects.get(unit=health).months == 18  # the unit the form offered and got
     client.post("/feedback/setup/", {"load": "ors"})
     ors = Instrument.objects.get(key="ors", municipality=fb.demo.municipality)
     page = client.get("/feedback/setup/").content.decode()
