@@ -150,8 +150,20 @@ def test_draft_survey_and_unknown_links_are_404(su: SurveyUnit, demo: DemoData) 
     assert Client().get(f"/a/{su.link_key}/").status_code == 404
 
 
-def test_single_use_code_opens_exactly_one_response(su: SurveyUnit) -> None:
+def test_single_use_code_opens_exactly_one_response(su: SurveyUnit, client_as: Any) -> None:
+    """And the codes' page never says which codes were used (red team, 2026-12-07, third
+    session): it marked each started code "(used)", so a leader who wrote each parent's name
+    beside a code saw who had answered, and, reading it again, when."""
     AccessCode.objects.create(municipality=su.municipality, survey_unit=su, code="ABCD2345")
+    AccessCode.objects.create(municipality=su.municipality, survey_unit=su, code="EFGH6789")
+    codes_page = f"/surveys/{su.survey_id}/units/{su.pk}/codes/1/"
+
+    def codes() -> str:
+        page = client_as("analytiker").get(codes_page).content.decode()
+        return page[page.index('<ul class="mv-codes">') :].split("</ul>")[0]
+
+    before = codes()
+    assert "ABCD2345" in before and "EFGH6789" in before
     client = Client()
     bad = client.post("/a/code/", {"code": "nope"})
     assert "Vi finner ikke denne koden" in bad.content.decode()
@@ -160,6 +172,7 @@ def test_single_use_code_opens_exactly_one_response(su: SurveyUnit) -> None:
     assert first.status_code == second.status_code == 302 and first["Location"] == second["Location"]
     assert Response.objects.filter(survey=su.survey).count() == 1
     assert AccessCode.objects.get(code="ABCD2345").used_on is not None
+    assert codes() == before
 
 
 def test_kiosk_returns_to_start_and_keeps_no_resume_link(su: SurveyUnit) -> None:
