@@ -34,6 +34,7 @@ from ..models import (
     Response,
     Survey,
     SurveyOption,
+    SurveyStatus,
     SurveyUnit,
 )
 from ..sql import district_codes
@@ -319,6 +320,10 @@ def response_submit_complete(
     Either ``answers`` (engine values) or ``form`` (raw form values) is given; both go through
     the same parsing and validation as the web form. Nothing is stored when anything is invalid.
     The survey unit is a model (loaded with its survey) or a ``submission_target``.
+
+    A closed round takes no more (``SURVEY_CLOSED``): what reads a closed round relies on it
+    never changing, and a paper form keyed in after the close moved its results by one person
+    (red team, 2026-12-07, third session). Its retry still answers with the stored response.
     """
     target = survey_unit if isinstance(survey_unit, SubmissionTarget) else SubmissionTarget.of(survey_unit)
     _ensure_entry(actor, target.unit_id)
@@ -326,6 +331,11 @@ def response_submit_complete(
     existing = stored_response_id(target, idempotency_key)
     if existing is not None:
         return Response.objects.get(pk=existing), False
+    if target.status == SurveyStatus.CLOSED:
+        raise ServiceError(
+            SurveysErrorCode.SURVEY_CLOSED,
+            _("The survey is closed: no more answers can be added to it, on paper or otherwise."),
+        )
     response, rows = _validated(target, answers, form, language, channel, idempotency_key)
     try:
         store_response(response, rows)

@@ -194,6 +194,9 @@ def unit_paper(request: StaffRequest, survey_id: int, survey_unit_id: int) -> Ht
             )
         except answering.AnswerErrors as exc:
             errors = {e.question: error_text(e, lang, None) for e in exc.errors}
+        except ServiceError as error:  # the round has closed
+            messages.error(request, str(error.message))
+            return redirect("surveys:paper", survey.pk, su.pk)
         else:
             if created:
                 messages.success(request, _("The paper form was saved. Key in the next one."))

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from medvirk.core.errors import ServiceError
 from medvirk.surveys import services
 from medvirk.surveys.models import AccessCode, Response, Survey, SurveyStatus, SurveyUnit
 from tests.sample_survey import sample_definition
@@ -67,3 +68,27 @@ def test_respondents_answer_as_medvirk_and_staff_key_in_paper_forms(demo: Any) -
         channel="paper",
     )
     assert created
+
+
+def test_a_closed_round_takes_no_paper_form(demo: Any, client_as: Any) -> None:
+    """Red team (2026-12-07, third session): a paper form could be keyed into a round that had
+    closed, so its results, read before and after, moved by that one person's answers (the
+    reopening attack of the first session, without reopening). Now a closed round takes nothing."""
+    su = SurveyUnit.objects.get(survey__round_label="matrix-own")
+    before = Response.objects.filter(survey=su.survey).count()
+    services.survey_set_status(actor=demo.users["analytiker"], survey=su.survey, status=SurveyStatus.CLOSED)
+    with pytest.raises(ServiceError) as closed:
+        services.response_submit_complete(
+            actor=demo.users["leder.solsikken"],
+            survey_unit=su,
+            answers=ANSWERS,
+            language="nb",
+            idempotency_key="paper-late",
+            channel="paper",
+        )
+    assert closed.value.code == "survey_closed"
+    page = client_as("leder.solsikken").post(
+        f"/surveys/{su.survey_id}/units/{su.pk}/paper/", {"idempotency_key": "paper-late"}, follow=True
+    )
+    assert "Undersøkelsen er avsluttet" in page.content.decode()
+    assert Response.objects.filter(survey=su.survey).count() == before
