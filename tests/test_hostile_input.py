@@ -384,3 +384,36 @@ def test_xls_and_duplicated_columns_on_the_import_page(english: Any) -> None:
     page = client.post("/surveys/import/", {"file": _file("dup.xlsx", data)})
     assert page.status_code == 400
     assert "The column “name” appears twice on the sheet “survey”" in html_text(page)
+
+
+def test_every_import_form_refuses_a_huge_file_before_reading_it() -> None:
+    """Red team (2026-12-07, third session): the import pages read an uploaded file whole into
+    memory (``.read()``) and only then compared its length with their limit, so a file of some
+    gigabytes took a worker's memory first. Each form's file field now refuses it by its size,
+    in words, and nothing reads it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from medvirk.accounts.org_import_views import TreeFileForm
+    from medvirk.choice.forms import ImportForm as ChoiceImportForm
+    from medvirk.panels.views_pool import UploadForm as VolunteerForm
+    from medvirk.partners.views_import import UploadForm as OrganisationForm
+    from medvirk.population.forms import UploadForm as PopulationForm
+    from medvirk.population.forms import UserCountUploadForm
+
+    class Huge(SimpleUploadedFile):
+        def read(self, *args: Any) -> bytes:
+            raise AssertionError("read before its size was checked")
+
+    for form_class in (
+        TreeFileForm,
+        ChoiceImportForm,
+        VolunteerForm,
+        OrganisationForm,
+        PopulationForm,
+        UserCountUploadForm,
+    ):
+        upload = Huge("big.csv", b"a,b\n", content_type="text/csv")
+        upload.size = 4 * 1024**3  # what the temporary file holds
+        form = form_class(data={"year": 2026}, files={"file": upload})
+        assert not form.is_valid()
+        assert "for stor" in form.errors["file"][0].lower(), form_class

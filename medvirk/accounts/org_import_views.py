@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from medvirk.core.forms import DsForm
+from medvirk.core.forms import BoundedFileField, DsForm
 from medvirk.core.views import ImportSteps, import_preview_page, staff_view
 
 from . import org_import, org_import_services
@@ -16,7 +15,8 @@ from .requests import StaffRequest
 
 
 class TreeFileForm(DsForm):
-    file = forms.FileField(
+    file = BoundedFileField(
+        max_bytes=org_import.MAX_BYTES,
         label=gettext_lazy("File from the HR system (CSV or Excel)"),
         help_text=gettext_lazy(
             "One line per unit. Columns: enhet, overordnet, tjenesteområde, organisasjonsnummer, and "

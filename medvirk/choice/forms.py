@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from medvirk.common import languages
 from medvirk.common.dimensions import AGE_BAND, IMMIGRANT_BACKGROUND
-from medvirk.core.forms import DsForm, dataclass_from
+from medvirk.core.csv_import import IMPORT_MAX_BYTES
+from medvirk.core.forms import BoundedFileField, DsForm, dataclass_from
 from medvirk.orgs.models import OrgUnit
 
 from .models import Approval, ChoiceService, Provider
@@ -266,7 +267,8 @@ class EndForm(DsForm):
 
 
 class ImportForm(DsForm):
-    file = forms.FileField(
+    file = BoundedFileField(
+        max_bytes=IMPORT_MAX_BYTES,
         label=_("CSV file"),
         help_text=_(
             "Columns: alias, leverandør (name or organisation number), fra (first day) and optionally "

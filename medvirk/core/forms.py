@@ -42,6 +42,31 @@ def dataclass_values(cls: type[DataclassInstance], row: object, **given: Any) ->
     return {f.name: given[f.name] if f.name in given else getattr(row, f.name) for f in fields(cls) if f.init}
 
 
+class BoundedFileField(forms.FileField):
+    """A file field that refuses a file larger than ``max_bytes`` before anything reads it.
+
+    Django keeps a large upload in a temporary file; the import pages read the whole file into
+    memory (``.read()``) and only then compared its length with their limit, so a file of a few
+    gigabytes took a worker's memory first (red team, 2026-12-07, third session).
+    """
+
+    def __init__(self, *args: Any, max_bytes: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        upload = super().clean(data, initial)
+        if upload is not None and getattr(upload, "size", 0) > self.max_bytes:
+            from django.core.exceptions import ValidationError
+            from django.utils.translation import gettext
+
+            raise ValidationError(
+                gettext("The file is too large (at most %(mb)d MB).") % {"mb": self.max_bytes // 1_000_000},
+                code="too_large",
+            )
+        return upload
+
+
 class DsFormRenderer(DjangoTemplates):
     """Render every form field with Designsystemet's field, label and validation message."""
 

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy
 
 from medvirk.accounts.access import municipality_of
 from medvirk.accounts.requests import StaffRequest
-from medvirk.core.forms import DsForm, form_submitted_to
+from medvirk.core.csv_import import IMPORT_MAX_BYTES
+from medvirk.core.forms import BoundedFileField, DsForm, form_submitted_to
 from medvirk.core.views import ImportSteps, import_preview_page, staff_view
 
 from . import services
@@ -23,7 +24,8 @@ from .services import VOLUNTEER_EDITABLE, volunteer_update
 
 
 class UploadForm(DsForm):
-    file = forms.FileField(
+    file = BoundedFileField(
+        max_bytes=IMPORT_MAX_BYTES,
         label=gettext_lazy("CSV file"),
         help_text=gettext_lazy(
             "Columns: navn, e-post and optionally aldersgruppe, kjønn, bydel, innvandringsbakgrunn, "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -10,7 +9,8 @@ from django.utils.translation import gettext_lazy
 from medvirk.accounts.access import municipality_of
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
-from medvirk.core.forms import DsForm
+from medvirk.core.csv_import import IMPORT_MAX_BYTES
+from medvirk.core.forms import BoundedFileField, DsForm
 from medvirk.core.views import ImportSteps, import_preview_page, staff_view
 
 from . import services
@@ -19,7 +19,8 @@ from .selectors import require_anywhere
 
 
 class UploadForm(DsForm):
-    file = forms.FileField(
+    file = BoundedFileField(
+        max_bytes=IMPORT_MAX_BYTES,
         label=gettext_lazy("CSV file"),
         help_text=gettext_lazy(
             "Columns: organisasjonsnummer, navn and optionally kategori. Comma, semicolon or tab; "

@@ -8,13 +8,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from medvirk.common.dimensions import DIMENSIONS_BY_KEY
-from medvirk.core.forms import DsForm
+from medvirk.core.forms import BoundedFileField, DsForm
 
-from .services import USER_COUNT_DIMENSIONS
+from .services import MAX_UPLOAD_BYTES, USER_COUNT_DIMENSIONS
+from .usercounts_import import MAX_BYTES as USER_COUNTS_MAX_BYTES
 
 
 class UploadForm(DsForm):
-    file = forms.FileField(
+    file = BoundedFileField(
+        max_bytes=MAX_UPLOAD_BYTES,
         label=_("File"),
         help_text=_("JSON-stat 2.0 from Statistics Norway's statbank, or CSV (codes and texts)."),
     )
@@ -67,7 +69,8 @@ class UserCountForm(DsForm):
 
 class UserCountUploadForm(DsForm):
     year = forms.IntegerField(label=_("Year"), min_value=1900, max_value=2200)
-    file = forms.FileField(
+    file = BoundedFileField(
+        max_bytes=USER_COUNTS_MAX_BYTES,
         label=_("CSV file"),
         help_text=_(
             "Columns: dimension, category, count (keys or names, Norwegian or English). "
