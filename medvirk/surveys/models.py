@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from medvirk.core.dataprotection import BASIS_PUBLIC_TASK, NO_PERSONAL_DATA, PersonalData
@@ -73,7 +74,15 @@ class Survey(KeyedTenantModel):
         ]
 
     def __str__(self) -> str:
-        return self.title.get("nb") or next(iter(self.title.values()), "") or f"Survey {self.pk}"
+        """The title in the page's language where the survey has one (a nynorsk page names the
+        round "Foreldreundersøking", not bokmål's "Foreldreundersøkelse"), else in bokmål."""
+        titles = self.title or {}
+        return (
+            titles.get(get_language() or "nb")
+            or titles.get("nb")
+            or next(iter(titles.values()), "")
+            or f"Survey {self.pk}"
+        )
 
 
 class SurveyUnit(KeyedTenantModel):

@@ -7,6 +7,7 @@ import datetime
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from medvirk.insights.tables import clear_cache
@@ -15,6 +16,7 @@ from medvirk.participation.models import CycleCheck, Measure, MeasureStatus
 from medvirk.partners.models import Proposal, ProposalStatus
 from medvirk.surveys.models import Survey, SurveyStatus, SurveyUnit
 from tests.page_text import visible_text
+from tests.sample_survey import sample_definition
 
 TODAY = timezone.localdate()
 
@@ -162,6 +164,21 @@ def test_a_unit_leader_finds_her_latest_results_on_the_home_page(client_as: Any,
     assert f'href="/results/{older.pk}/"' not in section  # the same survey's earlier round
     assert f"/results/{still_open.pk}/" not in section
     assert f'href="/results/{newest.pk}/"' not in home(client_as, "provestad.admin")  # not hers
+
+
+def test_a_nynorsk_page_names_the_survey_in_nynorsk(client_as: Any, demo: Any) -> None:
+    """A survey with a nynorsk title is named by it on nynorsk pages (it was bokmål everywhere)."""
+    document = sample_definition()
+    document["languages"] = ["nb", "nn", "en"]
+    document["title"]["nn"] = "Brukarundersøking"
+    survey = close(make_survey(demo, units=[demo.units["Solsikken barnehage"]], document=document))
+    client = client_as("leder.solsikken")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nn"
+    section = client.get("/overview/").content.decode()
+    section = section[section.index('id="results"') :]
+    assert f'href="/results/{survey.pk}/">Brukarundersøking' in section
+    assert "Brukarundersøking" in client.get(f"/results/{survey.pk}/").content.decode()
+    assert f'href="/results/{survey.pk}/">Brukerundersøkelse' in home(client_as, "leder.solsikken")  # bokmål
 
 
 def test_first_run_checklist_for_a_new_municipality(
