@@ -68,6 +68,7 @@ from medvirk.surveys.types import DONT_KNOW, Figures, parse_definition, question
 from . import selectors
 from .counted import counted_responses, decide_counted, marked_small
 from .questions import QuestionInfo, survey_questions
+from .release import released
 
 if TYPE_CHECKING:
     from .disclosure_options import OptionLayout, OptionView
@@ -154,6 +155,7 @@ def state_for(survey: Survey, tree: selectors.SurveyTree) -> dict[Any, Any]:
         revision,
         last,
         shape,
+        released(survey),
     )
     with _LOCK:
         state = _STATE.get(key)
@@ -161,10 +163,16 @@ def state_for(survey: Survey, tree: selectors.SurveyTree) -> dict[Any, Any]:
             # Python's hash() of None differs between processes, so the shared key is built from
             # the tree itself, not from ``shape``.
             tree_rows = sorted((n.id, n.parent_id or 0, n.is_survey_unit) for n in tree.nodes.values())
-            digest = hashlib.sha256(repr((DECISION_VERSION, key[:-1], tree_rows)).encode()).hexdigest()
+            digest = hashlib.sha256(repr((DECISION_VERSION, key[:-2], tree_rows)).encode()).hexdigest()
             # Everything but the answers: rounds of one frame differ only in their responses, so
             # the latest complete decision of a frame may be shown while a newer one is made.
             frame = hashlib.sha256(repr((DECISION_VERSION, key[:4], tree_rows)).encode()).hexdigest()
+            if not key[-1]:
+                # An open round shows only its respondent counts, so only those are decided
+                # (:meth:`SurveyDisclosure.decide`): its decisions are kept apart from the closed
+                # round's, whose "complete" means every question (closed rounds keep their keys).
+                digest = hashlib.sha256(f"{digest}:open".encode()).hexdigest()
+                frame = hashlib.sha256(f"{frame}:open".encode()).hexdigest()
             state = _STATE[key] = {_PERSIST_KEY: digest[:40], _FRAME_KEY: frame[:40]}
             while len(_STATE) > _STATE_MAX:
                 _STATE.popitem(last=False)
@@ -787,7 +795,7 @@ class SurveyDisclosure:
         if shared is None or _persistent_store().has_key(shared):
             return
         units: dict[Any, Any] = {("disclosure", "respondents"): self.respondents}
-        for question_id in self.round_questions():
+        for question_id in self.shown_questions():
             decisions = (
                 ("answers", self.answers(question_id)),
                 ("options", self.options(question_id)),
@@ -824,13 +832,20 @@ class SurveyDisclosure:
         """Return the decision on one cell of a question (a :func:`cell_key`), as :meth:`answers`."""
         return self._answers_for(question_id, key)[key]
 
-    def decide(self, progress: Any = None) -> int:
-        """Make (or find) every decision of the round and mark it complete; return how many were made.
+    def shown_questions(self) -> list[int]:
+        """Return the questions whose figures the round shows: every one once it has closed, none
+        while it is open (``insights.release``: only its respondent counts are shown)."""
+        return self.round_questions() if released(self.survey) else []
 
+    def decide(self, progress: Any = None) -> int:
+        """Make (or find) every decision the round shows and mark it complete; return how many were made.
+
+        A closed round's respondents and every question; an open round's respondents only, since
+        its pages show how many have answered and no other figure (``insights.release``).
         ``progress(done, total)`` is called after each question. Run by the worker
         (``insights.decide`` jobs, ``warm_results``): pages never make decisions (issue 16).
         """
-        made = self.warm(self.round_questions(), progress=progress)
+        made = self.warm(self.shown_questions(), progress=progress)
         self._share_units()  # before the decisions are said to be complete: read from the start
         now = time.time()
         self._state[_COMPLETE_KEY] = now
@@ -860,6 +875,9 @@ class SurveyDisclosure:
         if not self._shared_now(("disclosure", "respondents")):
             self.respondents  # noqa: B018 — decided for its side effect
             made += 1
+        question_ids = list(question_ids)
+        if not question_ids:  # an open round (``decide``): its respondents only
+            return made
         layouts, rankings = self._infos(), self._rankings()
         missing = [
             q

@@ -76,6 +76,40 @@ def test_warm_results_command_fills_the_shared_cache(demo: DemoData) -> None:
     disclosure.clear_cache()
 
 
+@override_settings(CACHES=SHARED)
+def test_an_open_round_is_decided_only_as_far_as_its_pages_show(demo: DemoData) -> None:
+    """While a round is open its pages show only how many have answered (``insights.release``):
+    ``warm_results`` decides its respondents and no question, and the home page's count is then
+    read without a job. Once it has closed, every question is decided."""
+    from medvirk.core.models import Job
+    from medvirk.insights import selectors
+
+    from .factories import answered_at_solsikken, close
+
+    disclosure.clear_cache()
+    survey, unit = answered_at_solsikken(demo)
+    out = io.StringIO()
+    call_command("warm_results", survey=[survey.pk], stdout=out)
+    assert f"survey {survey.pk}: 1 decisions and reports" in out.getvalue()  # its respondents
+    store, results = disclosure._persistent_store(), SurveyResults(survey)
+    key = results._state[disclosure._PERSIST_KEY]
+    assert store.get(f"mv-disclosure:{key}:respondents") is not None
+    assert results.questions and not any(
+        store.has_key(f"mv-disclosure:{key}:answers:{q.id}") for q in results.questions
+    )
+    progress = selectors.round_progress(user=demo.users["leder.solsikken"], survey=survey, node_id=unit.pk)
+    assert progress is not None and progress.respondents == 9 and not Job.objects.exists()
+
+    close(survey)
+    call_command("warm_results", survey=[survey.pk], stdout=io.StringIO())
+    closed = SurveyResults(survey)
+    key = closed._state[disclosure._PERSIST_KEY]
+    assert closed.disclosure.ready() and all(
+        store.has_key(f"mv-disclosure:{key}:answers:{q.id}") for q in closed.questions
+    )
+    disclosure.clear_cache()
+
+
 def _respondents_shown(survey: Any, unit_id: int) -> int | None:
     return SurveyResults(survey).disclosure.shown_respondents(unit_id)
 

@@ -2,7 +2,9 @@
 
 The decisions (medvirk.insights.disclosure) are kept in the shared ``disclosure`` cache per data
 version. Run once after a round closes, or with ``--watch SECONDS`` as an always-on process that
-re-decides open rounds shortly after new answers arrive (``bin/demo`` runs it so). A pass over
+re-decides open rounds shortly after new answers arrive (``bin/demo`` runs it so). An open round
+is decided only as far as its pages show it: its respondent counts, no question
+(``SurveyDisclosure.decide``; on the demo's open round 38 → 17 queries and 37–46 s → 0.2–0.5 s). A pass over
 rounds whose data did not change costs one index probe and a few cache reads per round. Pages
 never decide: without it, a visitor after new answers sees the previous figures marked "being
 updated" (or, for a round's first answers, a progress page) while a background job decides.
