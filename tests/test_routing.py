@@ -235,3 +235,19 @@ def test_the_api_results_routes_name_the_municipality_in_every_statement(
         f"{base}/export?unit_id={root}",
     ]
     assert _get_all(client_as("admin"), urls) == []
+
+
+def test_the_survey_page_and_its_units_name_the_municipality_to_the_responses(
+    demo: DemoData, client_as: Any
+) -> None:
+    """Each unit's complete answers on the survey's page (distribution) and in the API's list of its
+    units: a probe of the index led by municipality, round and unit, not a walk through every
+    response the unit ever had by its unit_id index (docs/operations.md). Only the statements
+    that read responses: the page's other reads of the unit tree are not routed yet."""
+    from medvirk.surveys.models import Survey
+
+    survey = Survey.objects.filter(municipality=demo.municipality, status="open").order_by("pk").first()
+    assert survey is not None
+    urls = [f"/surveys/{survey.pk}/", f"/api/v1/surveys/{survey.pk}/units"]
+    loose = _get_all(client_as("admin"), urls)
+    assert [q for q in loose if "surveys_response" in q] == []
