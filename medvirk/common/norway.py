@@ -31,6 +31,7 @@ __all__ = [
     "PhoneResult",
     "is_valid_fnr",
     "is_valid_org_number",
+    "looks_like_national_id",
     "mod11_control_digit",
     "normalise_org_number",
     "normalise_phone",
@@ -250,6 +251,27 @@ def validate_fnr(raw: str) -> FnrResult:
 def is_valid_fnr(raw: str) -> bool:
     """Return whether ``raw`` is a valid fødselsnummer, D-number or H-number."""
     return validate_fnr(raw).valid
+
+
+# Digits split by spaces, dots or dashes are read as one number ("010190 12345", "010190-12345",
+# "01.01.90 12345"). Not slashes: a case reference such as "2026/0001234" is no identity number.
+_DIGIT_SEPARATORS = re.compile(r"(?<=\d)[\s.\u2013-]+(?=\d)")
+_DIGIT_RUNS = re.compile(r"\d+")
+
+
+def looks_like_national_id(text: str) -> bool:
+    """Return whether ``text`` holds a national identity number, however it is written.
+
+    For names that must never be one (a client's alias or case reference): any number of
+    exactly 11 digits, valid or not (a mistyped identity number is still one), and any valid
+    fødselsnummer, D- or H-number inside a longer run of digits ("rom 12 01019010046"). Digits
+    split by spaces, dots or dashes are also read as one number. Free text is masked more
+    narrowly (``analysis.text.mask_pii``: valid numbers only), so order numbers survive there.
+    """
+    runs = _DIGIT_RUNS.findall(text) + _DIGIT_RUNS.findall(_DIGIT_SEPARATORS.sub("", text))
+    return any(
+        len(run) == 11 or any(is_valid_fnr(run[i : i + 11]) for i in range(len(run) - 10)) for run in runs
+    )
 
 
 # ---------------------------------------------------------------------------------------------

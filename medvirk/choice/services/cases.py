@@ -7,7 +7,6 @@ Each change that gives or takes a client from a provider e-mails the provider (`
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -20,6 +19,7 @@ from medvirk.accounts.models import User
 from medvirk.accounts.permissions import Perm
 from medvirk.common import languages
 from medvirk.common.dimensions import AGE_BAND, IMMIGRANT_BACKGROUND
+from medvirk.common.norway import looks_like_national_id
 from medvirk.core.actors import SystemActor, ensure_system
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
@@ -42,7 +42,6 @@ def ensure_cases(actor: Actor, service: ChoiceService) -> None:
 
 AGE_BANDS = frozenset(AGE_BAND.keys())
 IMMIGRANT_BACKGROUNDS = frozenset(IMMIGRANT_BACKGROUND.keys())
-_ELEVEN_DIGITS = re.compile(r"\d{11}")
 
 
 def clean_alias(alias: str) -> str:
@@ -52,7 +51,7 @@ def clean_alias(alias: str) -> str:
         raise ServiceError(
             ChoiceErrorCode.ALIAS_REQUIRED, _("Give the client's alias or case reference."), field="alias"
         )
-    if _ELEVEN_DIGITS.search(re.sub(r"[\s.-]", "", alias)):
+    if looks_like_national_id(alias):
         raise ServiceError(
             ChoiceErrorCode.ALIAS_IS_NATIONAL_ID,
             _("Do not use national ID numbers here. Use the case reference or an alias."),

@@ -54,6 +54,7 @@ def test_registering_a_client_sets_the_last_day_to_choose_across_the_year_end(
         ("  ", "alias_required"),
         ("01017012345", "alias_is_national_id"),
         ("fnr 010170 12345", "alias_is_national_id"),
+        ("010190\u201310046", "alias_is_national_id"),  # written with an en dash
     ],
 )
 def test_aliases_are_required_and_never_national_id_numbers(

@@ -16,6 +16,7 @@ from medvirk.common.norway import (
     PhoneKind,
     is_valid_fnr,
     is_valid_org_number,
+    looks_like_national_id,
     mod11_control_digit,
     normalise_org_number,
     normalise_phone,
@@ -199,3 +200,24 @@ def test_phone_errors() -> None:
     assert normalise_phone("12345678").error is IdentifierError.INVALID_PHONE_NUMBER
     assert normalise_phone("+46 70 123 45 67").error is IdentifierError.NOT_NORWEGIAN
     assert normalise_phone("+46 70 123 45 67", norwegian_only=False).e164 == "+46701234567"
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("01019010046", True),  # valid
+        ("01019012345", True),  # 11 digits, not valid: a mistyped number is still one
+        ("010190 10046", True),
+        ("010190-10046", True),
+        ("01.01.90 10046", True),
+        ("010190\u201310046", True),
+        ("rom 12 01019010046", True),  # a valid number inside a longer run of digits
+        ("rom 1201019010046", True),
+        ("Kari 3", False),
+        ("2026000123456", False),  # 13 digits, no valid number inside
+        ("sak 2026/0001234", False),  # a case reference: slashes do not join digits
+        ("tlf 912 34 567", False),
+    ],
+)
+def test_an_identity_number_is_found_however_it_is_written(text: str, found: bool) -> None:
+    assert looks_like_national_id(text) is found

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -13,7 +12,7 @@ from medvirk.accounts.access import Actor, can
 from medvirk.accounts.permissions import Perm
 from medvirk.common import languages
 from medvirk.common.dimensions import GENDER, HOME_LANGUAGE, IMMIGRANT_BACKGROUND
-from medvirk.common.norway import is_valid_fnr
+from medvirk.common.norway import looks_like_national_id
 from medvirk.core.actors import SystemActor
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import CoreErrorCode, ServiceError
@@ -70,9 +69,6 @@ def _open(episode: Episode) -> None:
         raise ServiceError(Code.EPISODE_CLOSED, _("The episode is closed."))
 
 
-_DIGITS = re.compile(r"\d")
-
-
 def check_text(text: str, field: str) -> str:
     """Refuse NUL and lone surrogates (they cannot be stored, on PostgreSQL least of all)."""
     if not storable(text):
@@ -86,8 +82,7 @@ def _check_alias(alias: str) -> str:
     alias = " ".join(check_text(alias, "alias").split())
     if not alias:
         raise ServiceError(Code.ALIAS_REQUIRED, _("Give the client an alias."), field="alias")
-    digits = "".join(_DIGITS.findall(alias))
-    if len(digits) >= 11 and (is_valid_fnr(digits[:11]) or len(digits) == 11):
+    if looks_like_national_id(alias):
         raise ServiceError(
             Code.ALIAS_IS_ID,
             _("Never use a national identity number: choose an alias such as initials or a nickname."),
