@@ -24,6 +24,8 @@ from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from medvirk.core.hyphenation import without_soft_hyphens
+
 DOC = Path(__file__).resolve().parents[1] / "docs" / "page-text.md"
 
 # Elements whose text nobody sees: scripts, styles, templates, hidden elements, the advanced views.
@@ -127,7 +129,8 @@ def visible_text(html: str) -> str:
     for node in body.css(_BUTTON_VALUES):
         parts.append(node.attributes.get("value") or "")
     parts.append(body.text(separator="\n"))
-    return "\n".join(" ".join(p.split()) for p in "\n".join(parts).splitlines() if p.strip())
+    text = without_soft_hyphens("\n".join(parts))  # not heard, so not read: "Bru\xadker…" is one word
+    return "\n".join(" ".join(p.split()) for p in text.splitlines() if p.strip())
 
 
 def _context(text: str, start: int, end: int) -> str:
@@ -181,7 +184,7 @@ SKIPPED_LEVEL = "a heading skips a level"
 
 
 def _words(node: LexborNode) -> str:
-    return " ".join(node.text(separator=" ").split()).casefold()
+    return " ".join(without_soft_hyphens(node.text(separator=" ")).split()).casefold()
 
 
 def outline_findings(html: str) -> list[Finding]:

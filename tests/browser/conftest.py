@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from medvirk.core.hyphenation import without_soft_hyphens
+
 # Playwright's sync API keeps an event loop in this thread; the ORM calls made by fixtures are
 # still plain synchronous code, so Django's async-safety guard would be a false alarm here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -153,11 +155,19 @@ def assert_list_tables_stack(page: Any, width: int = 320) -> dict[str, str]:
     return dict(tables[0]["shown"])
 
 
-def assert_words_whole(page: Any, width: int = 320, selector: str = "h1, h2, h3") -> None:
-    """Fail if a word of a shown heading is broken across two lines at ``width`` CSS pixels.
+def read(locator: Any) -> str:
+    """Return a locator's text as a person reads it: without the soft hyphens that let long words
+    of headings break (medvirk.core.hyphenation), which ``inner_text`` keeps."""
+    return without_soft_hyphens(locator.inner_text())
 
-    Headings scale down on narrow screens so that long Norwegian words fit whole (app.css); a
-    word split over two lines without a hyphen ("Brukerundersøk/else") reads badly.
+
+def assert_words_whole(page: Any, width: int = 320, selector: str = "h1, h2, h3") -> None:
+    """Fail if a word of a shown heading is broken across two lines at ``width`` CSS pixels,
+    other than at a soft hyphen (where the browser draws a hyphen).
+
+    Headings scale down on narrow screens so that long Norwegian words fit whole (app.css), and
+    longer ones carry soft hyphens (medvirk.core.hyphenation); a word split over two lines
+    without a hyphen ("Brukerundersøk/else") reads badly.
     """
     page.set_viewport_size({"width": width, "height": 800})
     broken = page.evaluate(
@@ -166,11 +176,17 @@ def assert_words_whole(page: Any, width: int = 320, selector: str = "h1, h2, h3"
             .flatMap(h => {
                 const out = [], walker = document.createTreeWalker(h, NodeFilter.SHOW_TEXT);
                 for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-                    for (const m of node.data.matchAll(/\\S+/g)) {
-                        const range = document.createRange();
-                        range.setStart(node, m.index);
-                        range.setEnd(node, m.index + m[0].length);
-                        const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+                    // Each part between spaces and soft hyphens must stay on one line: the line of
+                    // each of its letters (a range's last box; one just after a soft hyphen that
+                    // ends a line also has the drawn hyphen's box on the line before).
+                    for (const m of node.data.matchAll(/[^\\s\\u00ad]+/g)) {
+                        const lines = new Set([...m[0]].map((_, i) => {
+                            const range = document.createRange();
+                            range.setStart(node, m.index + i);
+                            range.setEnd(node, m.index + i + 1);
+                            const boxes = range.getClientRects();
+                            return Math.round(boxes[boxes.length - 1].top);
+                        }));
                         const size = getComputedStyle(h).fontSize;
                         if (lines.size > 1) out.push(`${h.tagName} ${m[0]} (${size})`);
                     }

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import assert_accessible, totp_code
+from tests.browser.conftest import assert_accessible, read, totp_code
 from tests.oidc_support import Provider, configure, loopback_provider
 
 pytestmark = pytest.mark.browser
@@ -91,6 +91,6 @@ def test_administrator_sets_up_an_authenticator_app(page: Any) -> None:
     assert_accessible(page)
     page.fill("#id_code", totp_code(page.inner_text("ol kbd").replace(" ", "")))
     page.click("button[type=submit] >> nth=-1")
-    assert page.locator("h2").inner_text() == "Gjenopprettingskodene dine"
+    assert read(page.locator("h2")) == "Gjenopprettingskodene dine"
     assert page.locator(".ds-list samp").count() >= 8
     assert_accessible(page)

@@ -9,7 +9,7 @@ import pytest
 from medvirk.surveys.models import Response, Survey
 from medvirk.surveys.services import RESPONDENT
 
-from .conftest import assert_accessible, assert_fits_width, assert_words_whole, login
+from .conftest import assert_accessible, assert_fits_width, assert_words_whole, login, read
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +28,7 @@ def test_create_open_translate_and_distribute(page: Any) -> None:
     page.goto(page.base_url + f"/surveys/{survey.pk}/")
     # A long one-word heading fits whole on a phone ("Foreldreundersøkelse" broke inside the word
     # at 36 px; Debian's Chromium cannot hyphenate), and keeps Designsystemet's size on a PC.
-    assert page.locator("h1").inner_text().startswith("Foreldreundersøkelse")
+    assert read(page.locator("h1")).startswith("Foreldreundersøkelse")
     assert_words_whole(page)
     sizes = page.evaluate(
         """() => { const probe = document.createElement('div');
@@ -52,7 +52,7 @@ def test_create_open_translate_and_distribute(page: Any) -> None:
     su = survey.survey_units.order_by("unit__name").first()
     for lang, title in (("nb", "Foreldreundersøkelse"), ("nn", "Foreldreundersøking")):
         page.goto(page.base_url + f"/a/{su.link_key}/?lang={lang}")
-        assert page.locator("h1").inner_text().startswith(title)
+        assert read(page.locator("h1")).startswith(title)
         assert_words_whole(page)
     for path in ("", "poster/", "paper/"):
         page.goto(page.base_url + f"/surveys/{survey.pk}/units/{su.pk}/{path}")
