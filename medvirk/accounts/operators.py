@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from medvirk.core.errors import CoreErrorCode, ServiceError
 from medvirk.core.models import AuditEvent
+from medvirk.core.ordering import Norwegian
 from medvirk.orgs.models import Municipality, OrgUnit
 
 
@@ -80,7 +81,7 @@ def municipality_overview() -> list[MunicipalityRow]:
         unit_count=Subquery(units, output_field=IntegerField()),
         last_login=Max("staff__last_login"),
         last_change=Subquery(last_event),
-    ).order_by("name")
+    ).order_by(Norwegian("name"))
     return [
         MunicipalityRow(m, m.staff_count, m.waiting_count, m.unit_count or 0, m.last_login, m.last_change)
         for m in rows

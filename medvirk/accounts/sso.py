@@ -42,6 +42,7 @@ from django.utils.translation import gettext_lazy as _
 from medvirk.core import crypto
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
+from medvirk.core.ordering import Norwegian
 from medvirk.orgs.models import Municipality
 
 from . import idporten
@@ -69,7 +70,7 @@ def login_choices() -> list[LoginChoice]:
     rows = (
         SingleSignOn.objects.filter(enabled=True)
         .select_related("municipality", "app")
-        .order_by("municipality__name")
+        .order_by(Norwegian("municipality__name"))
     )
     try:
         return [

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from medvirk.core.forms import form_submitted, form_submitted_to
+from medvirk.core.ordering import Norwegian
 from medvirk.core.views import service_done, staff_view
 from medvirk.orgs.selectors import build_forest, unit_ancestors
 
@@ -43,7 +44,7 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
     context = {
         "unit": unit,
         "ancestors": ancestors,
-        "children": unit.children.order_by("name"),
+        "children": unit.children.order_by(Norwegian("name")),
         "can_edit": can(user, Perm.UNIT_EDIT, unit),
         "can_manage": can(user, Perm.ORG_MANAGE, unit),
         "can_move": unit.parent_id is not None and can(user, Perm.ORG_MANAGE, unit),

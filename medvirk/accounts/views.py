@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from medvirk.core.audit import action_label, actor_label, audit_details
 from medvirk.core.forms import form_act, form_submitted, form_submitted_to
 from medvirk.core.models import AuditEvent
+from medvirk.core.ordering import Norwegian
 from medvirk.core.views import service_done, staff_view
 from medvirk.orgs.models import Municipality
 
@@ -169,7 +170,7 @@ def roles(request: HttpRequest) -> HttpResponse:
     assignments = (
         RoleAssignment.objects.filter(scope_q(request.user, Perm.ROLES_MANAGE, path_field="unit__path"))
         .select_related("user", "unit")
-        .order_by("user__last_name", "user__first_name", "user__username", "unit__path")
+        .order_by(Norwegian("user__last_name"), Norwegian("user__first_name"), "user__username", "unit__path")
     )
     waiting = invitations_waiting(municipality_id=municipality_id_of(request.user))
     return render(request, "accounts/roles.html", {"assignments": assignments, "waiting": waiting})

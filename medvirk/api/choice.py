@@ -27,6 +27,7 @@ from medvirk.choice.models import Approval, ChoiceService, Client, OnlineRequest
 from medvirk.choice.services import Background, ProviderData
 from medvirk.choice.types import RequestStatus
 from medvirk.core.errors import ServiceError
+from medvirk.core.ordering import name_key
 from medvirk.insights.choice.stats import statistics_for
 
 router = Router(tags=["choice"])
@@ -328,7 +329,7 @@ def list_services(request: StaffRequest) -> list[dict[str, Any]]:
             found.update(
                 {s.pk: s for s in selectors.services_for(user=request.user, perm=perm) if s.pk not in found}
             )
-    return [_service(s) for s in sorted(found.values(), key=lambda s: s.name)]
+    return [_service(s) for s in sorted(found.values(), key=lambda s: name_key(s.name))]
 
 
 @router.post("/choice/services", response={201: ServiceOut})

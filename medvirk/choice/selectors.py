@@ -20,6 +20,7 @@ from medvirk.accounts.access import access_by_id, pk_or_404, scope_q
 from medvirk.accounts.permissions import Perm
 from medvirk.analysis.suppression import SuppressedTable
 from medvirk.common.dimensions import AGE_BAND, IMMIGRANT_BACKGROUND
+from medvirk.core.ordering import Norwegian, name_key
 from medvirk.core.tenancy import co_located
 from medvirk.orgs.selectors import district_names
 
@@ -49,7 +50,7 @@ from .types import ApprovalStatus, HowAssigned, RequestStatus, SwitchReason, Swi
 
 def district_codes(municipality_id: int) -> list[str]:
     """Return the region codes of the municipality's city districts (the areas clients live in)."""
-    return sorted(district_names(municipality_id=municipality_id))
+    return sorted(district_names(municipality_id=municipality_id), key=name_key)
 
 
 def service_districts(*, service: Any) -> dict[str, str]:
@@ -123,12 +124,14 @@ def access_request_by_id(user: Any, request_id: Any) -> OnlineRequest:
 
 def services_for(*, user: Any, perm: Perm) -> QuerySet[ChoiceService]:
     """Return the services on whose responsible unit ``user`` holds ``perm``."""
-    approvals = Approval.objects.select_related("provider", "provider__unit").order_by("provider__unit__name")
+    approvals = Approval.objects.select_related("provider", "provider__unit").order_by(
+        Norwegian("provider__unit__name")
+    )
     return (
         ChoiceService.objects.filter(scope_q(user, perm, path_field="owner_unit__path"))
         .select_related("owner_unit", "default_provider__unit")
         .prefetch_related(Prefetch("approvals", queryset=approvals))
-        .order_by("name")
+        .order_by(Norwegian("name"))
     )
 
 
@@ -138,7 +141,7 @@ def providers_for(*, user: Any, perm: Perm) -> QuerySet[Provider]:
         Provider.objects.filter(scope_q(user, perm, path_field="unit__path"))
         .select_related("unit")
         .prefetch_related(Prefetch("approvals", queryset=Approval.objects.select_related("service")))
-        .order_by("unit__name")
+        .order_by(Norwegian("unit__name"))
     )
 
 
@@ -149,7 +152,7 @@ def approvals_of(*, service: ChoiceService) -> list[Approval]:
             co_located("provider", "provider__unit"), municipality_id=service.municipality_id, service=service
         )
         .select_related("provider", "provider__unit")
-        .order_by("provider__unit__name")
+        .order_by(Norwegian("provider__unit__name"))
     )
 
 
@@ -196,7 +199,7 @@ def client_rows(*, service: ChoiceService, today: date, query: str = "", status:
                 "starts_on", "id"
             ),
         )
-    ).order_by("alias")
+    ).order_by(Norwegian("alias"))
     rows = []
     for client in clients:
         periods = list(client.assignments.all())
@@ -241,7 +244,7 @@ def provider_clients(*, provider: Provider, today: date) -> list[ProviderClient]
         Assignment.objects.filter(provider=provider, starts_on__lte=today)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
         .select_related("client", "client__service")
-        .order_by("client__alias")
+        .order_by(Norwegian("client__alias"))
     )
     return [ProviderClient(a.client.alias, a.client.service.name, a.starts_on, a.ends_on) for a in rows]
 
@@ -287,7 +290,7 @@ def match_candidates(*, request: OnlineRequest, query: str = "") -> list[Client]
     clients = Client.objects.filter(service=request.service, ended_on__isnull=True)
     if query.strip():
         clients = clients.filter(alias__icontains=query.strip())
-    return list(clients.order_by("-decision_on", "alias")[:50])
+    return list(clients.order_by("-decision_on", Norwegian("alias"))[:50])
 
 
 def latest_continuity(*, providers: list[Provider]) -> dict[int, ContinuityReport]:
@@ -353,7 +356,9 @@ def planned_switch(*, client: Client) -> Switch | None:
 
 def published_services(*, municipality: Any) -> list[ChoiceService]:
     """Return the municipality's services shown on the public comparison pages."""
-    return list(ChoiceService.objects.filter(municipality=municipality, published=True).order_by("name"))
+    return list(
+        ChoiceService.objects.filter(municipality=municipality, published=True).order_by(Norwegian("name"))
+    )
 
 
 def published_service(*, municipality: Any, service_id: Any) -> ChoiceService:
@@ -425,7 +430,7 @@ def statistics_facts(*, service: ChoiceService, year: int, today: date) -> tuple
     mine = {"municipality_id": service.municipality_id}  # named on every table (docs/scaling.md)
     providers = tuple(
         Approval.objects.filter(co_located("provider", "provider__unit"), service=service, **mine)
-        .order_by("provider__unit__name")
+        .order_by(Norwegian("provider__unit__name"))
         .values_list("provider_id", flat=True)
     )
     categories = {

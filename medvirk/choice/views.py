@@ -20,6 +20,7 @@ from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
 from medvirk.core.forms import DsForm, dataclass_values, form_submitted, form_submitted_to
+from medvirk.core.ordering import name_key
 from medvirk.core.views import staff_view
 from medvirk.orgs.models import UnitKind
 from medvirk.orgs.selectors import district_names
@@ -68,7 +69,7 @@ def home(request: StaffRequest) -> HttpResponse:
     service_list = list(
         services_for(user=user, perm=Perm.CHOICE_SETUP) | services_for(user=user, perm=Perm.CHOICE_CASES)
     )
-    service_list = sorted({s.pk: s for s in service_list}.values(), key=lambda s: s.name)
+    service_list = sorted({s.pk: s for s in service_list}.values(), key=lambda s: name_key(s.name))
     counts = selectors.service_counts(services=service_list, today=today)
     context = {
         "rows": [(s, counts[s.pk], can(user, Perm.CHOICE_CASES, s.owner_unit)) for s in service_list],

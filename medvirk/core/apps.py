@@ -7,7 +7,13 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
         from . import checks  # noqa: F401 — registers the deploy check of the encryption keys
+        from .ordering import register_sqlite_collation
+
+        # Names in Norwegian alphabetical order on SQLite too (core/ordering.py).
+        connection_created.connect(register_sqlite_collation, dispatch_uid="medvirk-norwegian-collation")
         from .dataprotection import NO_PERSONAL_DATA, PersonalData, declare_external
 
         # Tables of Django and of the task queue (the record of processing lists every table).

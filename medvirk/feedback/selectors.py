@@ -31,6 +31,7 @@ from medvirk.accounts.permissions import Perm
 from medvirk.analysis.outcomes import AlertKind, AlertRules, OutcomeAlert, alerts
 from medvirk.analysis.trajectories import MIN_EPISODES, Band, QuantileModel, rule_band
 from medvirk.core.models import AuditEvent
+from medvirk.core.ordering import Norwegian
 
 from .dashboard import Period, ended_periods
 from .enums import FeedbackAuditAction
@@ -134,7 +135,7 @@ def practitioners_for(episode: Episode) -> list[Any]:
         roles__role__in=list(roles_with(Perm.FEEDBACK_PRACTICE)),
     ).distinct()
     out = []
-    for user in candidates.order_by("first_name", "username"):
+    for user in candidates.order_by(Norwegian("first_name"), "username"):
         if user.pk not in on and can(user, Perm.FEEDBACK_PRACTICE, episode.unit):
             out.append(user)
     return out
@@ -144,7 +145,9 @@ def services_for(user: Any, perm: Perm = Perm.FEEDBACK_PRACTICE) -> QuerySet[Ser
     """Return the services in units where ``user`` holds ``perm``."""
     units = units_for(user, perm)
     return (
-        Service.objects.filter(unit__in=units).select_related("unit", "outcome", "alliance").order_by("name")
+        Service.objects.filter(unit__in=units)
+        .select_related("unit", "outcome", "alliance")
+        .order_by(Norwegian("name"))
     )
 
 
@@ -351,7 +354,7 @@ def caseload(user: Any, *, include_closed: bool = False) -> list[CaseloadRow]:
         _member_episodes(user)
         .filter(**({} if include_closed else {"status": EpisodeStatus.OPEN}))
         .select_related("service__outcome", "service__alliance")
-        .order_by("alias", "pk")
+        .order_by(Norwegian("alias"), "pk")
     )
     if not episodes:
         return []

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
+from medvirk.core.ordering import Norwegian, name_key
+
 from .models import Municipality, OrgUnit, UnitKind
 
 
@@ -32,7 +34,7 @@ def build_forest(units: Iterable[OrgUnit]) -> list[TreeNode]:
         parent = nodes.get(unit.parent_id) if unit.parent_id else None
         (parent.children if parent else roots).append(node)
     for node in nodes.values():
-        node.children.sort(key=lambda n: (n.unit.kind != "district", n.unit.name))
+        node.children.sort(key=lambda n: (n.unit.kind != "district", name_key(n.unit.name)))
     return roots
 
 
@@ -58,7 +60,9 @@ def unit_subtree(*, unit: OrgUnit) -> QuerySet[OrgUnit]:
 
 def city_districts(*, municipality_id: int) -> QuerySet[OrgUnit]:
     """Return the municipality's city districts, by name: where people live and organisations work."""
-    return OrgUnit.objects.filter(municipality_id=municipality_id, kind=UnitKind.DISTRICT).order_by("name")
+    return OrgUnit.objects.filter(municipality_id=municipality_id, kind=UnitKind.DISTRICT).order_by(
+        Norwegian("name")
+    )
 
 
 def district_names(*, municipality_id: int) -> dict[str, str]:

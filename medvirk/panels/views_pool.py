@@ -12,6 +12,7 @@ from medvirk.accounts.access import municipality_of
 from medvirk.accounts.requests import StaffRequest
 from medvirk.core.csv_import import IMPORT_MAX_BYTES
 from medvirk.core.forms import BoundedFileField, DsForm, form_submitted_to
+from medvirk.core.ordering import Norwegian
 from medvirk.core.views import ImportSteps, import_preview_page, staff_view
 
 from . import services
@@ -52,7 +53,7 @@ def pool(request: StaffRequest) -> HttpResponse:
             for v, _l in [*choices[feature], PREFER_NOT]
         ]
         tables.append({"key": feature, "label": label, "rows": rows})
-    volunteers = Volunteer.objects.filter(municipality=municipality).order_by("name", "pk")[:1000]
+    volunteers = Volunteer.objects.filter(municipality=municipality).order_by(Norwegian("name"), "pk")[:1000]
     unconfirmed = Volunteer.objects.filter(municipality=municipality, email_confirmed=False).count()
     context = {
         "tables": tables,

@@ -23,6 +23,7 @@ from medvirk.accounts.access import (
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
 from medvirk.core.forms import form_submitted, form_submitted_to
+from medvirk.core.ordering import Norwegian
 from medvirk.core.views import staff_view, year_param
 from medvirk.surveys.models import Survey
 
@@ -47,7 +48,7 @@ def _owners(user: Any) -> Any:
         get_user_model()
         .objects.filter(municipality_id=user.municipality_id, is_active=True, roles__isnull=False)
         .distinct()
-        .order_by("first_name", "last_name", "username")
+        .order_by(Norwegian("first_name"), Norwegian("last_name"), "username")
     )
 
 

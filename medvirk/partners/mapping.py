@@ -12,6 +12,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from medvirk.core.ordering import Norwegian
 from medvirk.orgs.models import OrgUnit
 
 from .models import Organisation, YearlyMapping
@@ -124,9 +125,9 @@ def suggestions_for(*, unit: OrgUnit, key: str, exclude: set[int]) -> list[Organ
     district = district_of_unit(unit)
     qs = Organisation.objects.filter(municipality_id=unit.municipality_id).exclude(pk__in=exclude)
     local = qs.filter(districts=district) if district is not None else qs.none()
-    found = [o for o in local.order_by("name") if _speaks_for(o, key)]
+    found = [o for o in local.order_by(Norwegian("name")) if _speaks_for(o, key)]
     if not found:
-        found = [o for o in qs.order_by("name") if _speaks_for(o, key)]
+        found = [o for o in qs.order_by(Norwegian("name")) if _speaks_for(o, key)]
     return found[:5]
 
 

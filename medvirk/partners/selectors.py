@@ -11,6 +11,7 @@ from django.http import Http404
 from medvirk.accounts.access import access_shared_by_id, can_anywhere
 from medvirk.accounts.permissions import Perm
 from medvirk.core.forms import dataclass_values
+from medvirk.core.ordering import Norwegian
 from medvirk.orgs.models import OrgUnit, UnitKind
 
 from .models import ContactLogEntry, ContactPerson, Organisation, Proposal, ProposalStatus
@@ -95,7 +96,7 @@ def organisation_search(
     if query.partners_only:
         qs = qs.filter(is_competence_partner=True)
     found = []
-    for org in qs.distinct().order_by("name"):
+    for org in qs.distinct().order_by(Norwegian("name")):
         if query.competence and query.competence not in org.competences:
             continue
         if query.language and query.language not in org.languages:
@@ -130,4 +131,4 @@ def organisations_in_contact(*, unit: OrgUnit, since_year: int | None = None) ->
     if since_year is not None:
         qs = qs.filter(date__year__gte=since_year)
     ids = set(qs.values_list("organisation_id", flat=True))
-    return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
+    return list(Organisation.objects.filter(pk__in=ids).order_by(Norwegian("name")))

@@ -15,6 +15,7 @@ from medvirk.accounts.access import access_unit_by_id, municipality_id_of, units
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
 from medvirk.core.forms import DsForm, form_submitted
+from medvirk.core.ordering import Norwegian
 from medvirk.core.views import staff_view, year_param
 from medvirk.orgs.models import OrgUnit, UnitKind
 
@@ -29,7 +30,9 @@ from .selectors import contact_log_for_unit, district_of_unit, organisations_in_
 def contact_log(request: StaffRequest, unit_id: int) -> HttpResponse:
     """Show a unit's contacts with organisations and log a new one."""
     unit = access_unit_by_id(request.user, unit_id, Perm.CONTACT_LOG)
-    organisations = Organisation.objects.filter(municipality_id=unit.municipality_id).order_by("name")
+    organisations = Organisation.objects.filter(municipality_id=unit.municipality_id).order_by(
+        Norwegian("name")
+    )
     initial: dict[str, object] = {"date": timezone.localdate()}
     if request.GET.get("organisation"):
         initial["organisation"] = request.GET["organisation"]
@@ -107,7 +110,7 @@ def mapping(request: StaffRequest, unit_id: int) -> HttpResponse:
     candidate_ids = {o.pk for o in pool} | {o.pk for o in organisations_in_contact(unit=unit)}
     candidate_ids |= {pk for g in groups for pk in g.organisation_ids}
     candidate_ids |= {o.pk for g in groups for o in g.suggestions}
-    candidates = list(Organisation.objects.filter(pk__in=candidate_ids).order_by("name"))
+    candidates = list(Organisation.objects.filter(pk__in=candidate_ids).order_by(Norwegian("name")))
     initial: dict[str, Any] = {
         "notes": saved.notes if saved else "",
         "completed": saved.completed if saved else False,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.http import Http404
+from django.utils import translation
 
 from medvirk.accounts.models import RoleAssignment
 from medvirk.core.models import AuditEvent
@@ -67,14 +68,16 @@ def test_a_practitioner_who_leaves_the_unit_loses_access(fb: Feedback) -> None:
 
 
 def test_caseload_lists_own_episodes_and_audits_each(fb: Feedback) -> None:
-    mine = [
-        services.episode_open(actor=fb.users["behandler"], service=fb.service, alias=f"Klient {n}")
-        for n in range(3)
-    ]
+    mine = {
+        alias: services.episode_open(actor=fb.users["behandler"], service=fb.service, alias=alias)
+        for alias in ("Åse", "Zara", "Øystein", "andersen", "Ærlig")
+    }
     other = services.episode_open(actor=fb.users["kollega"], service=fb.service, alias="Ikke min")
-    rows = selectors.caseload(fb.users["behandler"])
-    assert [r.episode for r in rows] == mine
-    for episode in mine:
+    with translation.override("en"):  # Norwegian alphabetical order in every language of the pages
+        rows = selectors.caseload(fb.users["behandler"])
+    in_order = ["andersen", "Zara", "Ærlig", "Øystein", "Åse"]
+    assert [r.episode for r in rows] == [mine[alias] for alias in in_order]
+    for episode in mine.values():
         assert [e.actor for e in reads(episode.pk)] == [fb.users["behandler"]]
     assert reads(other.pk) == []
     assert selectors.caseload(fb.users["leder.helse"]) == []
