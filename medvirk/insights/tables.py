@@ -419,7 +419,9 @@ class SurveyResults:
                 self._state[key] = decide_counted(
                     table,
                     hierarchy_table(self.tree, mine),
-                    lambda t, small: suppress(t, self.policy, FigureKind.FREE_TEXT, also_small=small),
+                    lambda t, small, hide: suppress(
+                        t, self.policy, FigureKind.FREE_TEXT, also_small=small, hide=hide
+                    ),
                 )
         return self._state[key]
 
