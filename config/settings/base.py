@@ -166,6 +166,7 @@ LANGUAGES = [
     ("en", _("English")),
 ]
 LOCALE_PATHS = [BASE_DIR / "medvirk" / "locale"]
+FORMAT_MODULE_PATH = ["medvirk.core.formats"]  # English dates as "27 March 2026" (docs/i18n)
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True

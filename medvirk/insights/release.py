@@ -39,9 +39,9 @@ def when_released(survey: Survey, today: datetime.date | None = None) -> str:
         return _(
             "The results come when the survey is closed: it stopped taking answers on %(day)s, "
             "but has not been closed yet."
-        ) % {"day": date_format(day, "j. F Y")}
+        ) % {"day": date_format(day)}
     return _("The results come when the survey has closed (it closes on %(day)s).") % {
-        "day": date_format(day, "j. F Y")
+        "day": date_format(day)
     }
 
 

@@ -167,18 +167,25 @@ def test_a_unit_leader_finds_her_latest_results_on_the_home_page(client_as: Any,
 
 
 def test_a_nynorsk_page_names_the_survey_in_nynorsk(client_as: Any, demo: Any) -> None:
-    """A survey with a nynorsk title is named by it on nynorsk pages (it was bokmål everywhere)."""
+    """A survey with a nynorsk title is named by it on nynorsk pages (it was bokmål everywhere), and
+    its closing date is written the page language's way: English pages said "closed 27. March 2026"."""
     document = sample_definition()
     document["languages"] = ["nb", "nn", "en"]
     document["title"]["nn"] = "Brukarundersøking"
     survey = close(make_survey(demo, units=[demo.units["Solsikken barnehage"]], document=document))
+    Survey.objects.filter(pk=survey.pk).update(closes_on=datetime.date(2026, 3, 27))
     client = client_as("leder.solsikken")
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nn"
     section = client.get("/overview/").content.decode()
     section = section[section.index('id="results"') :]
     assert f'href="/results/{survey.pk}/">Brukarundersøking' in section
+    assert "27. mars 2026" in section
     assert "Brukarundersøking" in client.get(f"/results/{survey.pk}/").content.decode()
     assert f'href="/results/{survey.pk}/">Brukerundersøkelse' in home(client_as, "leder.solsikken")  # bokmål
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    section = client.get("/overview/").content.decode()
+    section = section[section.index('id="results"') :]
+    assert "closed 27 March 2026" in section
 
 
 def test_first_run_checklist_for_a_new_municipality(
