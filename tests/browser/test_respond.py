@@ -34,6 +34,27 @@ def open_survey(document: dict[str, Any] | None = None) -> SurveyUnit:
     return SurveyUnit.objects.get(survey=survey)
 
 
+def assert_scale_numbers_together(page: Any) -> None:
+    """At 320 px the first 1–6 scale's numbers share one row and "don't know" is on a line below, apart.
+
+    "6" used to wrap onto the line of "Vet ikke / ikke aktuelt" and read as grouped with it.
+    """
+    size = page.viewport_size
+    page.set_viewport_size({"width": 320, "height": 800})
+    boxes = page.evaluate(
+        """() => [...document.querySelectorAll('.mv-scale')[0].querySelectorAll('.mv-choice')].map(e => {
+            const r = e.getBoundingClientRect();
+            return {value: e.querySelector('input').value, top: r.top, bottom: r.bottom};
+        })"""
+    )
+    numbers = [b for b in boxes if b["value"] != "dont_know"]
+    apart = [b for b in boxes if b["value"] == "dont_know"]
+    assert [b["value"] for b in numbers] == ["1", "2", "3", "4", "5", "6"] and len(apart) == 1, boxes
+    assert len({round(b["top"]) for b in numbers}) == 1, numbers  # one row
+    assert apart[0]["top"] >= max(b["bottom"] for b in numbers) + 8, boxes  # below, with a gap
+    page.set_viewport_size(size)
+
+
 def tab_to(page: Any, selector: str, limit: int = 80) -> None:
     """Press Tab until ``selector`` has focus (keyboard only, as a person would)."""
     for _ in range(limit):
@@ -73,6 +94,7 @@ def test_answer_with_keyboard_only(page: Any, lang: str, direction: str, next_la
     assert_accessible(page)
     assert_fits_width(page)
     assert_words_whole(page)
+    assert_scale_numbers_together(page)
     bar = page.locator("progress").bounding_box()  # "page 1 of 3" is drawn as a bar too, not squeezed away
     assert bar is not None and bar["height"] >= 8 and bar["width"] >= 200, bar
 

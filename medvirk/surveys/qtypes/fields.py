@@ -17,6 +17,7 @@ class Choice:
     checked: bool
     id: str
     hint: str = ""  # read by screen readers after the label, e.g. the scale's end label
+    apart: bool = False  # on a line of its own, apart from the others: a scale's "don't know"
     specify: Field | None = None  # "other, please specify": the text field shown with the option
 
 

@@ -175,6 +175,8 @@ class ScaleType(QuestionType):
         max_label = r.t(scale.max_label) if scale else ""
         numeric = [c for c in choices if c.value != DONT_KNOW]
         numeric[0].hint, numeric[-1].hint = min_label, max_label
+        for choice in choices:
+            choice.apart = choice.value == DONT_KNOW  # not read as the scale's last number
         return Field(
             **r.base(question, errors),
             kind="choices",
