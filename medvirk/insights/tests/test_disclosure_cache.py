@@ -186,7 +186,7 @@ def test_option_counts_from_the_decisions_rows_equal_a_direct_count(demo: DemoDa
 @override_settings(CACHES=SHARED)
 def test_a_watch_pass_decides_only_rounds_whose_data_changed(demo: DemoData) -> None:
     from medvirk.insights.management.commands.warm_results import Command
-    from medvirk.insights.tests.factories import answer_many
+    from medvirk.insights.tests.factories import erase_one
 
     disclosure.clear_cache()
     survey = closed_survey(demo)
@@ -202,7 +202,9 @@ def test_a_watch_pass_decides_only_rounds_whose_data_changed(demo: DemoData) -> 
     assert command.stdout.getvalue() == ""
     assert SurveyResults(survey).disclosure.warm(q.id for q in SurveyResults(survey).questions) == 0
 
-    answer_many(survey, demo.units["Solsikken barnehage"], [4])  # new answers: the next pass decides again
+    # The round's data changes after it closed (a respondent's answers erased; a closed round takes
+    # no new answer, not even a paper form): the next pass decides again.
+    erase_one(survey, demo.units["Solsikken barnehage"])
     command = Command(stdout=io.StringIO())
     command.pass_once([survey.pk], quiet=True)
     assert f"survey {survey.pk}: " in command.stdout.getvalue()
