@@ -36,14 +36,19 @@ def _as_answered(frame: Any, overall: list[int]) -> Any:
     return frame.set_index("q_overall", drop=False).loc[overall].reset_index(drop=True)
 
 
-@pytest.fixture
-def survey(demo: DemoData):
+def answered(demo: DemoData) -> Any:
+    """The round of these tests, still open (a closed round takes no more answers)."""
     s = make_survey(demo, anonymous=True)
     sol = demo.units["Solsikken barnehage"]
     answer_many(s, sol, [3, 4, 5, 6], q_used=("a", "c"), q_visits=12, q_m_staff=6)
     answer(s, sol, overall=DONT_KNOW, q_channel="friends", q_nps=9)
     answer(s, sol, overall=1, q_why="Ring meg på 912 34 567 eller ola@example.no")
-    return close(s)
+    return s
+
+
+@pytest.fixture
+def survey(demo: DemoData):
+    return close(answered(demo))
 
 
 def test_spss_name_is_valid_unique_and_short() -> None:
@@ -115,10 +120,12 @@ def test_results_page_links_the_spss_export(survey: Any, client_as: Any, demo: D
     assert "format=sav" not in client_as("lesetilgang").get(f"/results/{survey.pk}/").content.decode()
 
 
-def test_sav_matches_the_former_pyreadstat_writer(survey: Any, demo: DemoData, tmp_path: Any) -> None:
+def test_sav_matches_the_former_pyreadstat_writer(demo: DemoData, tmp_path: Any) -> None:
     sol = demo.units["Solsikken barnehage"]
     long_text = "Åpningstidene passer dårlig. " * 20 + "ساعات العمل غير مناسبة " * 20  # > 255 bytes
+    survey = answered(demo)
     answer(survey, sol, overall=2, q_why=long_text, q_used=("b",), q_visits=2.5)
+    close(survey)
     user = demo.users["analytiker"]
     s, tree, node_id = selectors.access_survey_results(user=user, survey_id=survey.pk, unit_id=sol.pk)
     results = SurveyResults(s, tree)

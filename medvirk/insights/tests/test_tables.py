@@ -18,12 +18,17 @@ from .factories import answer_many, close, make_survey
 SOL = [1, 1, 1, 3, 3, 3, 5, 5, 5, 6, 6, 6, DONT_KNOW]  # every option chosen by three or nobody
 
 
-@pytest.fixture
-def survey(demo: DemoData):
+def answered(demo: DemoData) -> Any:
+    """The round of these tests, still open (a closed round takes no more answers)."""
     s = make_survey(demo)
     answer_many(s, demo.units["Solsikken barnehage"], SOL)
     answer_many(s, demo.units["Sørbyen barnehage"], [4, 4, 4, 5, 5, 5, 6, 6, 6])
-    return close(s)
+    return s
+
+
+@pytest.fixture
+def survey(demo: DemoData):
+    return close(answered(demo))
 
 
 def test_mean_top_box_and_dont_know_from_real_answers(survey: Any, demo: DemoData) -> None:
@@ -72,8 +77,10 @@ def test_mean_is_withheld_where_options_are_merged_and_the_rest_is_shown(demo: D
     assert f.top_box is not None and math.isclose(f.top_box.estimate, 6 / 11)
 
 
-def test_small_unit_and_its_sibling_are_hidden_but_district_shown(survey: Any, demo: DemoData) -> None:
+def test_small_unit_and_its_sibling_are_hidden_but_district_shown(demo: DemoData) -> None:
+    survey = answered(demo)
     answer_many(survey, demo.units["Nordlys barnehage"], [6, 6, 1])
+    close(survey)
     results = SurveyResults(survey)
     q = results.question_by_key["q_overall"]
     nordlys = results.figures(q, demo.units["Nordlys barnehage"].pk)
