@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
 from medvirk.analysis.gaps import outcome_gaps
@@ -153,6 +154,9 @@ class HeadlineRow:
     weighted_mean_interval: tuple[float, float] | None = None
     top_box: float = 0.0
     weighted_top_box: float | None = None
+    # Why the weighted figures are missing ("" when shown): "not_weighted" (raking was not
+    # possible), "protected" (a weighting group's answers are withheld), "too_few" (answered).
+    weighted_missing: str = ""
 
 
 @dataclass
@@ -192,6 +196,34 @@ class OutcomeReport:
     def flagged(self) -> list[GapRow]:
         """Return the flagged gaps, worst first."""
         return sorted((g for g in self.gaps if g.flagged), key=lambda g: g.gap)
+
+    @property
+    def weighted_missing(self) -> str:
+        """Say in words why the headline's weighted columns show "–" (empty when nothing is missing)."""
+        why = {getattr(h, "weighted_missing", "") for h in self.headline} - {""}
+        if not why or self.weighting is None:
+            return ""
+        dims = get_text_list([name.lower() for name in self.weighting.margin_names], _("and"))
+        reasons = {
+            "not_weighted": _("The answers could not be weighted: %(why)s")
+            % {"why": self.weighting.note or _("No population figures to weight to.")},
+            "protected": _(
+                "Weighted figures are shown only when all answers can be shown for every group by "
+                "%(dims)s (also for those who did not say). Some of these groups are so small that "
+                "their answers are hidden here, and the weighted figures would give them away."
+            )
+            % {"dims": dims},
+            "too_few": _(
+                "Weighted figures need at least %(k)s people who answered the question and gave "
+                "every background answer the weighting uses (%(dims)s)."
+            )
+            % {"k": self.threshold, "dims": dims},
+        }
+        if all(getattr(h, "weighted_missing", "") for h in self.headline):
+            opening = _("No weighted figures are shown (“–” in the weighted columns).")
+        else:
+            opening = _("Some questions have no weighted figures (“–” in the weighted columns).")
+        return " ".join([opening, *(reasons[key] for key in reasons if key in why)])
 
 
 def _answer_shown(disclosure: Any, question_id: int | None, node: int, *slot: str) -> int | None:
@@ -434,6 +466,10 @@ def _headline(
             answered = ~np.isnan(y)
             row.weighted_top_box = float(
                 np.dot(w[answered], np.isin(y[answered], info.top)) / w[answered].sum()
+            )
+        else:
+            row.weighted_missing = (
+                "not_weighted" if not weights else "protected" if not weighted_ok else "too_few"
             )
         rows.append(row)
     return rows

@@ -35,6 +35,17 @@ def test_equity_report_per_role(client_as: Any, demo: DemoData) -> None:
     assert "frihetsgrader" in text and "frihetsgrader" not in plain
     assert "Justert p" in text and "Justert p" not in plain
     assert "ingen tydelig forskjell" in plain or "tydelig færre enn i befolkningen" in plain
+    # Weighted columns of "–" are explained once, in words, above the table (the people walk saw
+    # only "–"): Nordlys' weighting by age is withheld because some of its age groups are hidden.
+    nordlys = demo.units["Nordlys barnehage"].pk
+    text = client_as("analytiker.nord").get(f"/population/equity/units/{nordlys}/?survey={survey.pk}")
+    text = text.content.decode()
+    assert text.count('id="weighted-missing"') == 1
+    assert text.index('id="weighted-missing"') < text.index('id="head-caption"')
+    assert "Ingen vektede tall vises" in text and "for hver gruppe etter aldersgruppe" in text
+    sorbyen = demo.units["Sørbyen barnehage"].pk
+    text = client_as("admin").get(f"/population/equity/units/{sorbyen}/?survey={survey.pk}").content.decode()
+    assert 'id="head-caption"' in text and 'id="weighted-missing"' not in text  # weighted figures shown
     assert (
         client_as("leder.solsikken").get(f"/population/equity/units/{nord}/?survey={survey.pk}").status_code
         == 404
