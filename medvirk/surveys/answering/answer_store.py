@@ -629,3 +629,17 @@ def expand_received(municipality_id: int, batch: int = 200) -> tuple[int, int]:
             stored += 1
         waiting.filter(pk__in=[p.pk for p in received]).delete()
     return len(received), stored
+
+
+def store_received_of_round(survey: Survey) -> None:
+    """Store the round's received responses now, as the job worker would (:func:`expand_received`:
+    the municipality's queue, a batch at a time, until none of this round's is left).
+
+    Closing a round calls it first (``design.services.survey_set_status``), so a round is final
+    the moment it closes.
+    """
+    waiting = ReceivedResponse.objects.filter(municipality_id=survey.municipality_id, survey_id=survey.pk)
+    while waiting.exists():
+        taken, _stored = expand_received(survey.municipality_id)
+        if not taken:  # another worker holds the rest: it is storing them now
+            break

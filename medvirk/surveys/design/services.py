@@ -286,8 +286,9 @@ def survey_set_status(*, actor: Actor, survey: Survey, status: str) -> Survey:
     answer (the difference). More answers go into a new round.
 
     Closing stores first every response the round has received and the worker has not stored
-    yet (``_store_received``), so a round is final the moment it closes: stored moments after the
-    close, one answer moved the closed round's figures (red team, 2026-12-07, third session).
+    yet (``answering.answer_store.store_received_of_round``), so a round is final the moment it
+    closes: stored moments after the close, one answer moved the closed round's figures (red team,
+    2026-12-07, third session).
     """
     if status not in SurveyStatus.values:
         raise ServiceError(SurveysErrorCode.STATUS_INVALID, _("Unknown status."), field="status")
@@ -305,7 +306,9 @@ def survey_set_status(*, actor: Actor, survey: Survey, status: str) -> Survey:
                 field="status",
             )
         if status == SurveyStatus.CLOSED:
-            _store_received(survey)
+            from ..answering.answer_store import store_received_of_round
+
+            store_received_of_round(survey)
         survey.status = status
         fields = ["status"]
         if status == SurveyStatus.OPEN and not (survey.opens_on and survey.closes_on):
@@ -337,19 +340,6 @@ def rounds_close_ended(*, actor: SystemActor, today: Any = None) -> list[Survey]
         "municipality_id", "pk"
     )
     return [survey_set_status(actor=actor, survey=survey, status=SurveyStatus.CLOSED) for survey in due]
-
-
-def _store_received(survey: Survey) -> None:
-    """Store the round's received responses now, as the job worker would (``expand_received``:
-    the municipality's queue, a batch at a time, until none of this round's is left)."""
-    from ..answering.answer_store import expand_received
-    from ..models import ReceivedResponse
-
-    waiting = ReceivedResponse.objects.filter(municipality_id=survey.municipality_id, survey_id=survey.pk)
-    while waiting.exists():
-        taken, _stored = expand_received(survey.municipality_id)
-        if not taken:  # another worker holds the rest: it is storing them now
-            break
 
 
 def _has_answers(survey: Survey) -> bool:
