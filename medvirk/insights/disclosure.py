@@ -66,7 +66,7 @@ from medvirk.surveys.selectors import answers_threshold
 from medvirk.surveys.types import DONT_KNOW, Figures, parse_definition, question_type
 
 from . import selectors
-from .counted import counted_responses, decide_counted
+from .counted import counted_responses, decide_counted, marked_small
 from .questions import QuestionInfo, survey_questions
 from .release import released
 
@@ -570,7 +570,6 @@ def decide_answers(
     respondents: SuppressedTable,
     policy: SuppressionPolicy,
     also_small: frozenset[str] = frozenset(),
-    hide: frozenset[str] = frozenset(),
     *,
     seconds: float | None = None,
 ) -> SuppressedTable:
@@ -584,8 +583,7 @@ def decide_answers(
     are protected. The number who answered in a group whose respondents are shown is not
     itself protected in (b): "4 of these 5 answered" reveals no answer.
     Keys of the result are those of :func:`cell_key` (the ``q:`` prefix removed).
-    ``also_small`` (keys of ``table``) are small whatever their count, ``hide`` (question cells
-    of ``table``) hidden whatever their count (see ``counted.py``).
+    ``also_small`` (keys of ``table``) are small whatever their count (see ``counted.py``).
     """
     known = [d.key for d in respondents.decisions if d.shown]
     r_hidden = [d.key for d in respondents.decisions if not d.shown]
@@ -593,13 +591,13 @@ def decide_answers(
     first = suppress(
         own,
         policy,
-        hide=[ANSWER + k for k in r_hidden if ANSWER + k in own] + sorted(hide),
+        hide=[ANSWER + k for k in r_hidden if ANSWER + k in own],
         also_small=also_small,
         seconds=seconds,
     )
     linked = table.unprotected(_is_answer)
-    hidden = [k for k in r_hidden if k in linked] + [d.key for d in first.decisions if not d.shown]
-    second = suppress(linked, policy, hide=hidden, known=known, also_small=also_small, seconds=seconds)
+    hide = [k for k in r_hidden if k in linked] + [d.key for d in first.decisions if not d.shown]
+    second = suppress(linked, policy, hide=hide, known=known, also_small=also_small, seconds=seconds)
     out = []
     for d in first.decisions:
         final = d if not d.shown else second[d.key]
@@ -941,11 +939,7 @@ class SurveyDisclosure:
                 return suppress(table, self.policy, seconds=budget())
             counted = respondent_table(self.tree, self.layout, self._respondent_leaf(counted=True))
             return decide_counted(
-                table,
-                counted,
-                lambda t, small, hide: suppress(
-                    t, self.policy, also_small=small, hide=hide, seconds=budget()
-                ),
+                table, counted, lambda t, small: suppress(t, self.policy, also_small=small, seconds=budget())
             )
 
         return self._cached(("disclosure", "respondents"), make, persist=True)
@@ -1177,8 +1171,8 @@ class SurveyDisclosure:
 
         def make() -> SuppressedTable:
             from .disclosure_options import (
+                OPTION_PREFIX,
                 decide_options,
-                only_options,
                 option_table,
                 per_option_marginals,
             )
@@ -1211,11 +1205,8 @@ class SurveyDisclosure:
                 self._respondent_leaf(counted=True),
                 self._counted_answer_leaf(question_id),
             )
-            return decide_counted(
-                every,
-                counted,
-                lambda t, small, hide: decide(t, also_small=only_options(small), hide=hide, seconds=budget()),
-            )
+            small = frozenset(k for k in marked_small(every, counted) if k.startswith(OPTION_PREFIX))
+            return decide(counted, also_small=small, seconds=budget())
 
         return self._cached(("disclosure", "options", question_id), make, persist=True)
 
@@ -1271,9 +1262,9 @@ class SurveyDisclosure:
 
         def make() -> SuppressedTable:
             from .disclosure_options import (
+                OPTION_PREFIX,
                 decide_options,
                 first_place_layout,
-                only_options,
                 option_table,
                 per_option_marginals,
             )
@@ -1320,11 +1311,8 @@ class SurveyDisclosure:
                 None,
                 self.policy,
             )
-            return decide_counted(
-                table,
-                counted,
-                lambda t, small, hide: decide(t, also_small=only_options(small), hide=hide, seconds=budget()),
-            )
+            small = frozenset(k for k in marked_small(table, counted) if k.startswith(OPTION_PREFIX))
+            return decide(counted, also_small=small, seconds=budget())
 
         return self._cached(("disclosure", "first_places", question_id), make, persist=True)
 
@@ -1418,9 +1406,7 @@ class SurveyDisclosure:
             return decide_counted(
                 table,
                 counted,
-                lambda t, small, hide: decide_answers(
-                    t, self.respondents, self.policy, small, hide, seconds=budget()
-                ),
+                lambda t, small: decide_answers(t, self.respondents, self.policy, small, seconds=budget()),
                 prefix=ANSWER,
             )
 

@@ -66,11 +66,6 @@ _NOT_CHOSEN = "n"  # multiple choice: answered the question but did not choose t
 OPTION_PREFIX = "o"  # every option family's key starts with it (``option_family``)
 
 
-def only_options(keys: frozenset[str]) -> frozenset[str]:
-    """Return the option cells among ``keys`` (the cells the counted rule marks small here)."""
-    return frozenset(key for key in keys if key.startswith(OPTION_PREFIX))
-
-
 def option_family(position: int) -> str:
     """Return the key prefix of the layout's option at ``position``."""
     return f"o{position}:"
@@ -279,7 +274,6 @@ def decide_options(
     *,
     seconds: float | None = None,
     also_small: frozenset[str] = frozenset(),
-    hide: frozenset[str] = frozenset(),
 ) -> SuppressedTable:
     """Decide which option, "don't know" and top-box counts may be shown, given the earlier decisions.
 
@@ -294,12 +288,11 @@ def decide_options(
     protect them. Returns the decisions of those cells only.
 
     ``also_small``: option cells that are small whatever their count (answers, but too few
-    through channels that count; the table then holds the counted answers, ``counted.py``);
-    ``hide``: figures hidden whatever their count (an earlier decision on the counted answers).
+    through channels that count; the table then holds the counted answers, ``counted.py``).
     """
     hidden_groups = [d.key for d in answers.decisions if not d.shown]
     prefixes = {cell.key[: cell.key.index(":") + 1] for cell in table.cells if _families_of(cell.key)}
-    figures_hidden = [p + key for key in hidden_groups for p in prefixes if p + key in table] + sorted(hide)
+    figures_hidden = [p + key for key in hidden_groups for p in prefixes if p + key in table]
     # A hidden group's option counts are withheld with it, and protected at the option minimum
     # like any other: the shown groups around it (a unit's count of an option minus its shown
     # background groups' counts) must not pin how many of it chose an option to 1 … m−1.

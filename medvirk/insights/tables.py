@@ -419,9 +419,7 @@ class SurveyResults:
                 self._state[key] = decide_counted(
                     table,
                     hierarchy_table(self.tree, mine),
-                    lambda t, small, hide: suppress(
-                        t, self.policy, FigureKind.FREE_TEXT, also_small=small, hide=hide
-                    ),
+                    lambda t, small: suppress(t, self.policy, FigureKind.FREE_TEXT, also_small=small),
                 )
         return self._state[key]
 

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from medvirk.analysis.suppression import SuppressedTable, Table, attacker_interval, suppress
-from medvirk.insights.counted import decide_counted, marked_small
+from medvirk.insights.counted import decide_counted
 from medvirk.insights.disclosure import (
     ANSWER,
     Layout,
@@ -68,10 +68,6 @@ def _minus(leaf: Leaf, other: Leaf) -> Leaf:
     return {key: n - other[key] for key, n in leaf.items()}
 
 
-def _decide(table: Table, small: frozenset[str], hide: frozenset[str]) -> SuppressedTable:
-    return suppress(table, POLICY, also_small=small, hide=hide)
-
-
 def _not_pinned_small(table: Table, hidden: set[str], key: str) -> bool:
     """Return whether the attacker can prove neither that the cell is empty nor that it is below k."""
     low, high = attacker_interval(table, hidden, key)
@@ -92,9 +88,6 @@ def _check(decision: SuppressedTable, every: Table, counted: Table, real: Table,
             assert _not_pinned_small(counted, hidden, c_all.key), key
             # … and the planter cannot prove its real respondents fewer than k.
             assert attacker_interval(real, hidden, c_all.key)[1] >= K - EPS, key
-            # Without planting: the published figures carry every answer, and on their table
-            # the group could still be empty or hold k (issue 16's residual risk, closed).
-            assert _not_pinned_small(every, hidden, c_all.key), key
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -109,7 +102,9 @@ def test_planted_answers_never_pin_a_small_group(
         name: respondent_table(tree, layout, leaf)
         for name, leaf in (("every", every), ("counted", counted), ("real", real))
     }
-    respondents = decide_counted(tables["every"], tables["counted"], _decide)
+    respondents = decide_counted(
+        tables["every"], tables["counted"], lambda t, small: suppress(t, POLICY, also_small=small)
+    )
     _check(respondents, tables["every"], tables["counted"], tables["real"])
 
     # A question skipped by some counted respondents, linked to the respondents' decision.
@@ -121,7 +116,7 @@ def test_planted_answers_never_pin_a_small_group(
     answers = decide_counted(
         linked["every"],
         linked["counted"],
-        lambda t, small, hide: decide_answers(t, respondents, POLICY, small, hide),
+        lambda t, small: decide_answers(t, respondents, POLICY, small),
         prefix=ANSWER,
     )
     for d in respondents.decisions:
@@ -131,11 +126,11 @@ def test_planted_answers_never_pin_a_small_group(
     _check(answers, own["every"], own["counted"], own["real"], prefix=ANSWER)
 
 
-# The demo sweep's finding (bench/attack/RESULTS.md): withheld groups the attacker could prove
-# not empty. A decision on the *counted* counts alone protects them, but shown cells publish the
-# count of *all* answers, so the equations the attacker reads are those of the table of all
-# answers; ``decide_counted`` audits that table too. One district with two units, gender
-# (female, male, not stated); each leaf is (counted, real open-link answers), nothing planted.
+# The demo sweep's finding (bench/attack/RESULTS.md): withheld groups the attacker can prove not
+# empty. The decision protects the *counted* counts, but shown cells publish the count of *all*
+# answers, so the equations the attacker reads are those of the table of all answers, which the
+# decision never audits. One district with two units, gender (female, male, not stated); each
+# leaf is (counted, real open-link answers), nothing planted.
 _OPEN_LINK_CASE: dict[tuple[int, tuple[str, ...]], tuple[int, int]] = {
     (3, ("female",)): (7, 0),
     (3, ("male",)): (1, 0),
@@ -147,30 +142,26 @@ _OPEN_LINK_CASE: dict[tuple[int, tuple[str, ...]], tuple[int, int]] = {
 _NOT_STATED = "4|gender:"
 
 
-def _open_link_case() -> tuple[Table, Table]:
+def _open_link_case() -> tuple[Table, Table, SuppressedTable]:
     tree = _tree([2])  # municipality 1, district 2, units 3 and 4
     counted = {key: c for key, (c, _) in _OPEN_LINK_CASE.items()}
     every = {key: c + o for key, (c, o) in _OPEN_LINK_CASE.items()}
-    return respondent_table(tree, LAYOUT, every), respondent_table(tree, LAYOUT, counted)
-
-
-def _hidden(decision: SuppressedTable) -> set[str]:
-    return {d.key for d in decision.decisions if not d.shown}
+    tables = respondent_table(tree, LAYOUT, every), respondent_table(tree, LAYOUT, counted)
+    decision = decide_counted(*tables, lambda t, small: suppress(t, POLICY, also_small=small))
+    return tables[0], tables[1], decision
 
 
 @pytest.mark.sqlite_only  # pure: no database
 def test_published_totals_of_all_answers_bound_a_group_protected_on_counted_answers() -> None:
-    every, counted = _open_link_case()
-    # The decision on counted counts alone (decide_counted's first step, all it did before).
-    hidden = _hidden(_decide(counted, marked_small(every, counted), frozenset()))
+    every, counted, decision = _open_link_case()
+    hidden = {d.key for d in decision.decisions if not d.shown}
     assert _NOT_STATED in hidden and every[_NOT_STATED].count == 2 and counted[_NOT_STATED].count == 1
-    # What that decision audits holds: on counted counts the group may be empty or hold k.
+    # What the decision audits holds: on counted counts the group may be empty or hold k.
     assert _not_pinned_small(counted, hidden, _NOT_STATED)
-    # What would be published: unit 4 has 15 respondents, 8 of them women, so men + not
-    # stated = 7; the district's men (6, all through codes) bound unit 4's men by 6, so not
-    # stated ≥ 1.
-    assert {"4", "4|gender:female", "2|gender:male"}.isdisjoint(hidden)
-    assert (every["4"].count, every["4|gender:female"].count, every["2|gender:male"].count) == (15, 8, 6)
+    # What is published: unit 4 has 15 respondents, 8 of them women, so men + not stated = 7;
+    # the district's men (6, all through codes) bound unit 4's men by 6, so not stated ≥ 1.
+    published = {d.key: d.count for d in decision.decisions if d.shown}
+    assert (published["4"], published["4|gender:female"], published["2|gender:male"]) == (15, 8, 6)
     assert {"4|gender:male", "3|gender:male"} <= hidden
     # On counted counts the same equations give 11 − 5 − 6 = 0: no bound (the audit's view).
     assert counted["4"].count - counted["4|gender:female"].count - counted["2|gender:male"].count == 0
@@ -179,17 +170,13 @@ def test_published_totals_of_all_answers_bound_a_group_protected_on_counted_answ
 
 
 @pytest.mark.sqlite_only
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 16: the decision audits counted counts only; published totals carry open-link "
+    "answers, so a withheld group can be proven not empty (docs/methods-suppression.md, "
+    "'Planted answers', residual risk)",
+)
 def test_a_withheld_group_cannot_be_proven_not_empty_from_the_figures_of_all_answers() -> None:
-    every, counted = _open_link_case()
-    decision = decide_counted(every, counted, _decide)
-    hidden = _hidden(decision)
+    every, _counted, decision = _open_link_case()
+    hidden = {d.key for d in decision.decisions if not d.shown}
     assert attacker_interval(every, hidden, _NOT_STATED)[0] <= EPS
-    # Every withheld small group, on either table, could be empty or hold k; shown cells carry
-    # every answer; and the first decision's hidden cells stay hidden (the set only grows).
-    for cell, mine in zip(every.cells, counted.cells, strict=True):
-        if cell.count and mine.count < K:
-            assert cell.key in hidden
-            assert _not_pinned_small(every, hidden, cell.key) and _not_pinned_small(counted, hidden, cell.key)
-        elif cell.key not in hidden:
-            assert decision[cell.key].count == cell.count
-    assert _hidden(_decide(counted, marked_small(every, counted), frozenset())) < hidden
