@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from medvirk.core.errors import ServiceError
 from medvirk.feedback import dashboard as board
 from medvirk.feedback import services
 from medvirk.feedback.models import DashboardVersion, Episode
@@ -205,13 +206,45 @@ def test_the_data_version_moves_with_closed_episodes_only(fb: Feedback) -> None:
     )
     services.episode_update(actor=fb.users["behandler"], episode=episode, alias="Ny 2")
     assert board.data_version(muni, period) == before  # an open episode is not counted
-    services.episode_close(
-        actor=fb.users["behandler"], episode=episode, end_reason="dropout", closed_on=date(2025, 2, 1)
-    )
+    services.episode_close(actor=fb.users["behandler"], episode=episode, end_reason="dropout")
     after = board.data_version(muni, period)
     assert after is not None and after.key != before.key and after.frame == before.frame
     Episode.objects.get(pk=episode.pk).delete()
     assert board.data_version(muni, period).key not in (before.key, after.key)
+
+
+def test_an_ended_half_years_figures_cannot_be_moved_by_one_client(fb: Feedback) -> None:
+    """A leader reads the last half-year's figures; a practitioner then closes a client's episode
+    with a date in that half-year, or changes a closed client's background. The figures would move
+    by exactly that client, and the two versions side by side give the client's outcome and
+    background (red team 4, #1 and #2): neither is taken, by the service or the API."""
+    muni = fb.demo.municipality
+    today = timezone.localdate()
+    ended = board.ended_periods(today)[0]
+    practitioner = fb.users["behandler"]
+    late = services.episode_open(actor=practitioner, service=fb.service, alias="Sen", opened_on=ended.start)
+    done = services.episode_open(
+        actor=practitioner, service=fb.service, alias="Ferdig", opened_on=ended.start
+    )
+    done.status, done.closed_on, done.end_reason = "closed", ended.end, "planned"  # closed in its time
+    done.save()
+    before = board.data_version(muni, ended)
+    assert before is not None
+    with pytest.raises(ServiceError) as late_close:
+        services.episode_close(actor=practitioner, episode=late, end_reason="planned", closed_on=ended.end)
+    with pytest.raises(ServiceError) as moved:
+        services.episode_update(actor=practitioner, episode=done, gender="male")
+    assert (late_close.value.code, moved.value.code) == ("date_invalid", "episode_closed")
+    api = login(fb, "behandler").post(
+        f"/api/v1/feedback/episodes/{late.pk}/close",
+        {"end_reason": "dropout", "closed_on": ended.end.isoformat()},
+        content_type="application/json",
+    )
+    assert api.status_code == 400 and api.json()["error"]["code"] == "date_invalid"
+    assert board.data_version(muni, ended) == before
+    assert Episode.objects.get(pk=done.pk).gender == ""
+    services.episode_close(actor=practitioner, episode=late, end_reason="planned")  # the running half-year
+    assert Episode.objects.get(pk=late.pk).closed_on == today
 
 
 def test_what_matters_is_decided_for_the_whole_municipality(fb: Feedback) -> None:
