@@ -11,6 +11,9 @@ from enum import StrEnum
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from medvirk.common.norway import looks_like_national_id
 
 
 class ErrorCode(StrEnum):
@@ -57,3 +60,20 @@ class ServiceError(Exception):
     def as_dict(self) -> dict[str, Any]:
         """Return the structured form the API sends."""
         return {"code": str(self.code), "message": str(self.message), "field": self.field}
+
+
+def refuse_national_id(text: str, code: ErrorCode, *, field: str = "alias") -> None:
+    """Refuse ``text`` when it holds a national identity number (``common.norway.looks_like_national_id``).
+
+    Client feedback's alias, provider choice's alias or case reference, and the API behind both
+    say it with this one message; each module keeps its own ``code``.
+    """
+    if looks_like_national_id(text):
+        raise ServiceError(
+            code,
+            _(
+                "This looks like a national identity number (fødselsnummer). Never write one here: "
+                "use initials, a nickname or a case reference instead."
+            ),
+            field=field,
+        )

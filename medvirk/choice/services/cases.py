@@ -19,10 +19,9 @@ from medvirk.accounts.models import User
 from medvirk.accounts.permissions import Perm
 from medvirk.common import languages
 from medvirk.common.dimensions import AGE_BAND, IMMIGRANT_BACKGROUND
-from medvirk.common.norway import looks_like_national_id
 from medvirk.core.actors import SystemActor, ensure_system
 from medvirk.core.audit import audit_record
-from medvirk.core.errors import ServiceError
+from medvirk.core.errors import ServiceError, refuse_national_id
 
 from .. import rules
 from ..enums import ChoiceAuditAction, ChoiceErrorCode
@@ -51,12 +50,7 @@ def clean_alias(alias: str) -> str:
         raise ServiceError(
             ChoiceErrorCode.ALIAS_REQUIRED, _("Give the client's alias or case reference."), field="alias"
         )
-    if looks_like_national_id(alias):
-        raise ServiceError(
-            ChoiceErrorCode.ALIAS_IS_NATIONAL_ID,
-            _("Do not use national ID numbers here. Use the case reference or an alias."),
-            field="alias",
-        )
+    refuse_national_id(alias, ChoiceErrorCode.ALIAS_IS_NATIONAL_ID)
     return alias[:60]
 
 

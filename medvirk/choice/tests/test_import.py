@@ -81,7 +81,7 @@ def test_every_bad_line_is_listed_and_nothing_is_importable(base: ChoiceDemo) ->
     assert "provider" in messages[4].lower()
     assert "date" in messages[5].lower()
     assert "line 2" in messages[6]
-    assert "national ID" in messages[7]
+    assert "national identity number" in messages[7]
     assert "klingon" in messages[8]
     with pytest.raises(ValueError):
         csvimport.sign_rows(preview, base.service)

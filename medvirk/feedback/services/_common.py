@@ -12,10 +12,9 @@ from medvirk.accounts.access import Actor, can
 from medvirk.accounts.permissions import Perm
 from medvirk.common import languages
 from medvirk.common.dimensions import GENDER, HOME_LANGUAGE, IMMIGRANT_BACKGROUND
-from medvirk.common.norway import looks_like_national_id
 from medvirk.core.actors import SystemActor
 from medvirk.core.audit import audit_record
-from medvirk.core.errors import CoreErrorCode, ServiceError
+from medvirk.core.errors import CoreErrorCode, ServiceError, refuse_national_id
 from medvirk.orgs.models import OrgUnit
 from medvirk.surveys.types import storable
 
@@ -82,12 +81,7 @@ def _check_alias(alias: str) -> str:
     alias = " ".join(check_text(alias, "alias").split())
     if not alias:
         raise ServiceError(Code.ALIAS_REQUIRED, _("Give the client an alias."), field="alias")
-    if looks_like_national_id(alias):
-        raise ServiceError(
-            Code.ALIAS_IS_ID,
-            _("Never use a national identity number: choose an alias such as initials or a nickname."),
-            field="alias",
-        )
+    refuse_national_id(alias, Code.ALIAS_IS_ID)
     if len(alias) > 60:
         raise ServiceError(Code.ALIAS_REQUIRED, _("Keep the alias under 60 characters."), field="alias")
     return alias
