@@ -29,6 +29,7 @@ from django_env import setup
 setup("config.settings.dev", DEBUG="0", ALLOWED_HOSTS="testserver")  # the test client's host
 
 from django.test import Client  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from medvirk.accounts.models import User  # noqa: E402
 from medvirk.feedback import themes  # noqa: E402
@@ -53,12 +54,15 @@ def main() -> None:
     user = User.objects.get(username="admin")  # the demo's administrator sees every unit
     client = Client(HTTP_ACCEPT_LANGUAGE="nb")
     client.force_login(user)
-    url = f"/feedback/what-matters/?unit={root.pk}"
-    themes.prepare(unit.municipality_id)  # the worker's part
+    periods = themes.periods_for(unit.municipality_id, timezone.localdate())
+    if not periods:
+        sys.exit("No half-year of conversations can be shown (the themes are per ended half-year).")
+    url = f"/feedback/what-matters/?unit={root.pk}&period={periods[0].key}"
+    themes.prepare(unit.municipality_id, periods[0])  # the worker's part
     kept = themes.figures_for
 
-    def before_figures(municipality, **kwargs):  # type: ignore[no-untyped-def]
-        return themes.compute(municipality.pk), False  # what every request did before
+    def before_figures(municipality, period, **kwargs):  # type: ignore[no-untyped-def]
+        return themes.compute(municipality.pk, period), False  # what every request did before
 
     def before() -> float:
         themes.figures_for = before_figures

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
@@ -502,6 +503,7 @@ class ThemeOut(Schema):
 
 class ThemesOut(Schema):
     unit_id: int
+    period: str | None  # the half-year the conversations were held in (None: none can be shown yet)
     people: int | None
     shown: bool
     being_updated: bool  # an earlier version's themes while the new ones are worked out
@@ -509,21 +511,32 @@ class ThemesOut(Schema):
 
 
 @router.get("/feedback/what-matters", response={200: ThemesOut, 202: PendingOut})
-def what_matters(request: StaffRequest, unit_id: int) -> Any:
-    """What matters to a unit's users, as themes (only from 8 people on).
+def what_matters(request: StaffRequest, unit_id: int, period: str = "") -> Any:
+    """What matters to a unit's users in a half-year that has ended, as themes (only from 8 people on).
 
-    202 with the job that works them out while the municipality has none yet: poll it, then ask again.
+    ``period`` (e.g. ``2026-1``) defaults to the newest half-year that can be shown; one that has
+    not ended, or whose oldest conversations the retention period has begun to delete, is not
+    found. 202 with the job that works them out while there are none yet: poll it, then ask again.
     """
-    from medvirk.feedback.themes import ThemesPending
+    from medvirk.feedback.themes import ThemesPending, periods_for
     from medvirk.feedback.themes import what_matters as themes
 
     unit = access_unit_by_id(request.user, unit_id, Perm.FEEDBACK_STATS)
+    wanted = Period.parse(period) if period else None
+    if period and wanted not in periods_for(unit.municipality_id, timezone.localdate()):
+        raise Http404
     try:
-        result = themes(unit, user=request.user, next_url=f"/feedback/what-matters/?unit={unit.pk}")
+        result = themes(
+            unit,
+            wanted,
+            user=request.user,
+            next_url=f"/feedback/what-matters/?unit={unit.pk}" + (f"&period={period}" if period else ""),
+        )
     except ThemesPending as pending:
         return Status(202, {"job_id": pending.job.pk, "job": job_out(pending.job)})
     return {
         "unit_id": unit.pk,
+        "period": result.period.key if result.period else None,
         "people": result.people if result.shown else None,
         "shown": result.shown,
         "being_updated": result.being_updated,

@@ -51,18 +51,27 @@ def decide_period(job: Job, progress: Progress) -> JobResult:
     return JobResult(url=job.params.get("next", ""), message=_("The client outcomes are ready."))
 
 
-def themes_start(*, user: Any, municipality: Any, next_url: str = "") -> Job:
-    """Queue the grouping and decision of the municipality's goals (joined while one waits or runs)."""
+def themes_start(*, user: Any, municipality: Any, period: Period, next_url: str = "") -> Job:
+    """Queue the grouping and decision of a half-year's goals (joined while one waits or runs)."""
     return start_or_join(
-        kind=THEMES_JOB, municipality=municipality, user=user, params={"next": next_url}, match=[]
+        kind=THEMES_JOB,
+        municipality=municipality,
+        user=user,
+        params={"period": period.key, "next": next_url},
+        match=["period"],
     )
 
 
 @job_handler(THEMES_JOB, label=gettext_lazy("Preparing what matters to our users"))
 def prepare_themes(job: Job, progress: Progress) -> JobResult:
-    """Group the municipality's goals into themes and decide what every unit may show."""
+    """Group a half-year's goals into themes and decide what every unit may show."""
     from .themes import prepare as prepare_figures
 
+    period = Period.parse(str(job.params.get("period", "")))
+    if period is None:
+        raise ServiceError(
+            FeedbackErrorCode.DATE_INVALID, _("There is nothing to prepare for this half-year.")
+        )
     progress(0, 0, _("Working out which figures can be shown without revealing anyone"))
-    prepare_figures(job.municipality_id)
+    prepare_figures(job.municipality_id, period)
     return JobResult(url=job.params.get("next", ""), message=_("The themes are ready."))

@@ -13,6 +13,14 @@ those in none). A unit's page shows its people and the themes whose counts are s
 other goal is "other", shown with its count only where the unit's goals are. Examples are
 masked goals, never who said them.
 
+Themes are made **per calendar half-year that has ended**, from the conversations held in it,
+as the outcome dashboard's figures are: over all time the figures moved with every conversation
+recorded, so a leader who saw a known person have one read that person's goals off the
+difference (red team 4). A conversation cannot be recorded with a date before the running
+half-year (``services.ensure_running_half_year``), and a half-year is offered only while the
+daily purge (``retention.CONVERSATIONS``) has taken none of its conversations
+(:func:`periods_for`), so the figures of a half-year never change while they are shown.
+
 Pages never work this out (issue 21): as the outcome dashboard's boards are (``dashboard.py``),
 the worker (the ``feedback.themes`` job, ``manage.py warm_feedback``) groups the municipality's
 goals, decides them and keeps every unit's result (:class:`Figures`) under the data version
@@ -28,24 +36,29 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.db.models import Count
+from django.utils import timezone
 
 from medvirk.analysis.suppression import SuppressionPolicy, TableBuilder, suppress
 from medvirk.analysis.text import cluster_themes, mask_pii, without_placeholders
 from medvirk.core.jobs import JobPending
+from medvirk.core.retention import cutoff_for, retention_amount, retention_kind_by_key
 from medvirk.core.tenancy import co_located
 from medvirk.orgs.models import OrgUnit
 
+from .dashboard import Period, ended_periods
 from .kept import Kept
 from .models import Conversation, Goal, ThemesVersion
 
 EXAMPLES = 3
 THRESHOLD = 8  # the free-text threshold: people asked, and goals per theme
 PEOPLE, GOALS, NONE = "people", "goals", "none"  # families of the table besides the themes
-# Bump when what Figures hold or how they are worked out changes.
-FIGURES_VERSION = 1
+# Bump when what Figures hold or how they are worked out changes. 2: per half-year.
+FIGURES_VERSION = 2
+RETENTION_KIND = "feedback.conversations"  # retention.CONVERSATIONS (that module imports the services)
 
 
 @dataclass(frozen=True)
@@ -62,6 +75,7 @@ class WhatMatters:
     goals: int
     shown: bool  # the unit's people are shown (at least the threshold, and no subtraction gives less)
     themes: tuple[Theme, ...]
+    period: Period | None  # the half-year the conversations were held in; None: none can be shown yet
     being_updated: bool = False  # an earlier version's figures, while the worker makes the current ones
 
 
@@ -181,16 +195,26 @@ class ThemesPending(JobPending):
     """No figures of the municipality yet: the worker is making them (``job``)."""
 
 
+def periods_for(municipality: int, today: date) -> list[Period]:
+    """Return the half-years whose themes can be shown, newest first: ended (no conversation
+    comes into them any more) and begun on or after the retention cut-off (the daily purge,
+    which deletes conversations held before it, has taken none of theirs)."""
+    kind = retention_kind_by_key(RETENTION_KIND)
+    assert kind is not None
+    cutoff = cutoff_for(kind, retention_amount(municipality, RETENTION_KIND), timezone.now()).date()
+    return [p for p in ended_periods(today) if p.start >= cutoff]
+
+
 def _load(
-    municipality: int, since: object = None
+    municipality: int, period: Period
 ) -> tuple[dict[int, int | None], dict[int, int], list[tuple[int, str]]]:
-    """The unit tree, conversations per unit (one GROUP BY) and the masked goals."""
+    """The unit tree, the half-year's conversations per unit (one GROUP BY) and their masked goals."""
     parents: dict[int, int | None] = dict(
         OrgUnit.objects.filter(municipality_id=municipality).values_list("pk", "parent_id")
     )
-    conversations = Conversation.objects.filter(municipality_id=municipality)
-    if since is not None:
-        conversations = conversations.filter(held_on__gte=since)
+    conversations = Conversation.objects.filter(
+        municipality_id=municipality, held_on__gte=period.start, held_on__lte=period.end
+    )
     people = dict(
         conversations.order_by().values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n")
     )
@@ -206,9 +230,9 @@ def _load(
     return parents, people, goals
 
 
-def compute(municipality: int, *, threshold: int = THRESHOLD, since: object = None) -> Figures:
-    """Group and decide the municipality's goals (the worker's part; pages read :func:`figures_for`)."""
-    decided, counts, shown = decide_themes(*_load(municipality, since), threshold)
+def compute(municipality: int, period: Period, *, threshold: int = THRESHOLD) -> Figures:
+    """Group and decide a half-year's goals (the worker's part; pages read :func:`figures_for`)."""
+    decided, counts, shown = decide_themes(*_load(municipality, period), threshold)
     goals = {unit: counts[cell(GOALS, unit)] for unit in decided if cell(GOALS, unit) in shown}
     return Figures(decided, goals)
 
@@ -217,51 +241,55 @@ def compute(municipality: int, *, threshold: int = THRESHOLD, since: object = No
 _KEPT: Kept[Figures] = Kept("mv-feedback-themes")
 
 
-def data_version(municipality: int) -> tuple[str, str] | None:
-    """Return (key, frame) of a municipality's conversations: two small reads, no GROUP BY.
+def data_version(municipality: int, period: Period) -> tuple[str, str] | None:
+    """Return (key, frame) of a municipality-half-year's conversations: two small reads, no GROUP BY.
 
-    The frame is everything but the conversations (the unit tree, the threshold, the rules'
-    version); None while the municipality has never recorded a conversation.
+    The frame is everything but the conversations (the half-year, the unit tree, the threshold,
+    the rules' version); None while the municipality has never recorded a conversation.
     """
     row = ThemesVersion.objects.filter(municipality_id=municipality).values_list("token", "revision").first()
     if row is None:
         return None
     units = sorted(OrgUnit.objects.filter(municipality_id=municipality).values_list("pk", "parent_id"))
-    frame = hashlib.sha256(repr((FIGURES_VERSION, municipality, THRESHOLD, units)).encode()).hexdigest()[:40]
+    frame = hashlib.sha256(
+        repr((FIGURES_VERSION, municipality, period.key, THRESHOLD, units)).encode()
+    ).hexdigest()[:40]
     return hashlib.sha256(f"{frame}:{row[0]}:{row[1]}".encode()).hexdigest()[:40], frame
 
 
-def prepare(municipality: int) -> Figures:
-    """Work out (or find) the figures of the current data version and keep them.
+def prepare(municipality: int, period: Period) -> Figures:
+    """Work out (or find) a half-year's figures of the current data version and keep them.
 
     The version is read before the goals, so figures are never kept under a newer version than
     their data (a conversation recorded meanwhile moves the version again).
     """
-    version = data_version(municipality)
+    version = data_version(municipality, period)
     if version is not None and (figures := _KEPT.get(version[0])) is not None:
         return figures
-    figures = compute(municipality)
+    figures = compute(municipality, period)
     if version is not None:
         _KEPT.keep(*version, figures)
     return figures
 
 
-def figures_for(municipality: Any, *, user: Any = None, next_url: str = "") -> tuple[Figures, bool]:
+def figures_for(
+    municipality: Any, period: Period, *, user: Any = None, next_url: str = ""
+) -> tuple[Figures, bool]:
     """Return the figures a page shows and whether they are an earlier version's.
 
     With a ``user`` (pages, the API) nothing is worked out in the request: the worker is asked
     (``feedback.themes``) and meanwhile the latest earlier figures of the same frame are shown;
     :class:`ThemesPending` when there are none. Without one (commands, the worker) they are made here.
     """
-    version = data_version(municipality.pk)
+    version = data_version(municipality.pk, period)
     if version is not None and (figures := _KEPT.get(version[0])) is not None:
         return figures, False
     if user is None or version is None:
         # No conversation ever: nothing to group or keep (every count is 0).
-        return prepare(municipality.pk), False
+        return prepare(municipality.pk, period), False
     from .jobs import themes_start
 
-    job = themes_start(user=user, municipality=municipality, next_url=next_url)
+    job = themes_start(user=user, municipality=municipality, period=period, next_url=next_url)
     if (figures := _KEPT.get(version[0])) is not None:
         return figures, False
     earlier = _KEPT.latest(version[1])
@@ -276,23 +304,26 @@ def clear_cache() -> None:
 
 
 def what_matters(
-    unit: OrgUnit, *, threshold: int = THRESHOLD, since: object = None, user: Any = None, next_url: str = ""
+    unit: OrgUnit, period: Period | None = None, *, user: Any = None, next_url: str = ""
 ) -> WhatMatters:
-    """Return the themes of the goals recorded in ``unit`` and below it, as decided for the
-    whole municipality (so no two units' figures give away a smaller group's).
+    """Return the themes of the goals recorded in ``unit`` and below it in a half-year (by
+    default the newest :func:`periods_for` offers), as decided for the whole municipality (so no
+    two units' figures give away a smaller group's).
 
-    The default threshold over all time is read from what the worker keeps (:func:`figures_for`;
-    :class:`ThemesPending` with a ``user`` while there is nothing yet); others are worked out here.
+    Read from what the worker keeps (:func:`figures_for`; :class:`ThemesPending` with a ``user``
+    while there is nothing yet). A half-year :func:`periods_for` does not offer shows nothing.
     """
-    being_updated = False
-    if threshold == THRESHOLD and since is None:
-        figures, being_updated = figures_for(unit.municipality, user=user, next_url=next_url)
-    else:
-        figures = compute(unit.municipality_id, threshold=threshold, since=since)
+    periods = periods_for(unit.municipality_id, timezone.localdate())
+    period = period or (periods[0] if periods else None)
+    if period is None or period not in periods:
+        return WhatMatters(unit, 0, 0, False, (), None)
+    figures, being_updated = figures_for(unit.municipality, period, user=user, next_url=next_url)
     mine = figures.decided.get(unit.pk, Decided(None, ()))
     if mine.people is None:
-        return WhatMatters(unit, 0, 0, False, (), being_updated)
-    return WhatMatters(unit, mine.people, figures.goals.get(unit.pk, 0), True, mine.themes, being_updated)
+        return WhatMatters(unit, 0, 0, False, (), period, being_updated)
+    return WhatMatters(
+        unit, mine.people, figures.goals.get(unit.pk, 0), True, mine.themes, period, being_updated
+    )
 
 
 def _examples(goals: Sequence[tuple[int, str]], members: Sequence[int]) -> tuple[str, ...]:

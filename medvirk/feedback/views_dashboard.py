@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from medvirk.accounts.access import access_unit_by_id, can, municipality_of, units_for
@@ -15,7 +16,7 @@ from medvirk.core.views import staff_view
 from . import selectors, services
 from .dashboard import BoardPending, Period, dashboard, policy_for
 from .forms import FindingForm
-from .themes import ThemesPending, what_matters
+from .themes import ThemesPending, periods_for, what_matters
 
 
 @staff_view
@@ -50,8 +51,12 @@ def themes(request: StaffRequest) -> HttpResponse:
     if not units:
         raise Http404
     unit = access_unit_by_id(request.user, request.GET.get("unit") or units[0].pk, Perm.FEEDBACK_STATS)
+    periods = periods_for(unit.municipality_id, timezone.localdate())
+    wanted = Period.parse(request.GET.get("period", ""))
+    if request.GET.get("period") and wanted not in periods:
+        raise Http404  # a running half-year, or one the purge has begun on, is never shown
     try:
-        result = what_matters(unit, user=request.user, next_url=request.get_full_path())
+        result = what_matters(unit, wanted, user=request.user, next_url=request.get_full_path())
     except ThemesPending as pending:  # the municipality's first themes: show the worker's progress
         return redirect(pending.job)
     can_finding = can(request.user, Perm.PARTICIPATION_MANAGE, unit)
@@ -70,5 +75,12 @@ def themes(request: StaffRequest) -> HttpResponse:
     return render(
         request,
         "feedback/themes.html",
-        {"unit": unit, "units": units, "result": result, "form": form, "can_finding": can_finding},
+        {
+            "unit": unit,
+            "units": units,
+            "periods": periods,
+            "result": result,
+            "form": form,
+            "can_finding": can_finding,
+        },
     )

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from medvirk.accounts.access import Actor, can
@@ -57,6 +60,32 @@ def ensure_member(actor: Actor, episode: Episode) -> None:
         raise _forbidden()
     if not EpisodeMember.objects.filter(episode=episode, user=actor).exists():
         raise _forbidden()
+
+
+def half_year_start(day: date) -> date:
+    """Return the first day of the calendar half-year ``day`` is in (the periods figures are shown for)."""
+    return date(day.year, 1 if day.month <= 6 else 7, 1)
+
+
+def ensure_running_half_year(day: date, field: str) -> None:
+    """Refuse a date before the running half-year.
+
+    The outcome dashboard and the goal themes publish a half-year once it has ended; an episode
+    or conversation counted in it later would move its figures by exactly that one person (the
+    versions before and after give the person's outcome or goals away), so a half-year's
+    figures never change once shown.
+    """
+    start = half_year_start(timezone.localdate())
+    if day < start:
+        raise ServiceError(
+            Code.DATE_INVALID,
+            _(
+                "The figures of the half-year this date is in have been published already. "
+                "Give a date from %(day)s on."
+            )
+            % {"day": date_format(start, "DATE_FORMAT")},
+            field=field,
+        )
 
 
 def _audit(actor: Actor, obj: Any, action: Action, data: dict[str, Any] | None = None) -> None:

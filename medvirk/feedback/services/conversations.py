@@ -30,6 +30,7 @@ from ._common import (
     _check_background,
     check_text,
     ensure_can,
+    ensure_running_half_year,
 )
 
 # --- "Hva er viktig for deg?" -----------------------------------------------------------------
@@ -61,6 +62,7 @@ def conversation_record(
     if age_band and age_band not in {b.key for b in AGE_BANDS}:
         raise ServiceError(Code.CATEGORY_INVALID, _("Choose one of the categories."), field="age_band")
     held_on = held_on or timezone.localdate()
+    ensure_running_half_year(held_on, "held_on")
     with transaction.atomic():
         conversation = Conversation.objects.create(
             municipality_id=unit.municipality_id,

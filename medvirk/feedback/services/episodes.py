@@ -9,7 +9,6 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from medvirk.accounts.access import acting_user, can
@@ -54,6 +53,7 @@ from ._common import (
     check_text,
     ensure_can,
     ensure_member,
+    ensure_running_half_year,
     one_decimal,
 )
 
@@ -406,25 +406,12 @@ def episode_close(
     _open(episode)
     if end_reason not in EndReason.values:
         raise ServiceError(Code.END_REASON_INVALID, _("Choose how the episode ended."), field="end_reason")
-    today = timezone.localdate()
-    closed_on = closed_on or today
+    closed_on = closed_on or timezone.localdate()
     if closed_on < episode.opened_on:
         raise ServiceError(
             Code.DATE_INVALID, _("The episode cannot end before it opened."), field="closed_on"
         )
-    if closed_on < half_year_start(today):
-        # The dashboard publishes a half-year once it has ended; an episode counted in it later
-        # would move its figures by exactly this client (the versions before and after give the
-        # client's outcome and background), so a half-year's figures never change.
-        raise ServiceError(
-            Code.DATE_INVALID,
-            _(
-                "The outcome figures of the half-year this date is in have been published already. "
-                "Give a date from %(day)s on."
-            )
-            % {"day": date_format(half_year_start(today), "DATE_FORMAT")},
-            field="closed_on",
-        )
+    ensure_running_half_year(closed_on, "closed_on")
     figures = closing_figures(episode)
     with transaction.atomic():
         for key, value in figures.items():
@@ -438,11 +425,6 @@ def episode_close(
         )
         _audit(actor, episode, Action.EPISODE_CLOSED, {"end_reason": end_reason})
     return episode
-
-
-def half_year_start(day: date) -> date:
-    """Return the first day of the calendar half-year ``day`` is in (the dashboard's periods)."""
-    return date(day.year, 1 if day.month <= 6 else 7, 1)
 
 
 def closing_figures(episode: Episode) -> dict[str, Any]:

@@ -129,12 +129,11 @@ def test_conversations_are_deleted_after_their_period_and_the_themes_move(fb: Fe
 
     unit = fb.service.unit
     today = timezone.localdate()
-    old = services.conversation_record(
-        actor=SYSTEM, unit=unit, goals=["Gå til butikken selv"], held_on=today - timedelta(days=3 * 366)
-    )
-    recent = services.conversation_record(
-        actor=SYSTEM, unit=unit, goals=["Treffe barnebarna"], held_on=today - timedelta(days=30)
-    )
+    old = services.conversation_record(actor=SYSTEM, unit=unit, goals=["Gå til butikken selv"])
+    recent = services.conversation_record(actor=SYSTEM, unit=unit, goals=["Treffe barnebarna"])
+    # held long ago and lately (the service dates no conversation before the running half-year)
+    Conversation.objects.filter(pk=old.pk).update(held_on=today - timedelta(days=3 * 366))
+    Conversation.objects.filter(pk=recent.pk).update(held_on=today - timedelta(days=30))
     version = ThemesVersion.objects.get(municipality=fb.demo.municipality).token
     args = ("--kind", "feedback.conversations", "--municipality", fb.demo.municipality.code)
     out = io.StringIO()

@@ -247,6 +247,53 @@ def test_an_ended_half_years_figures_cannot_be_moved_by_one_client(fb: Feedback)
     assert Episode.objects.get(pk=late.pk).closed_on == today
 
 
+def _talks(fb: Feedback, count: int, unit: str = "Helsestasjonen") -> None:
+    """``count`` conversations held in the last half-year that has ended: recorded, then dated
+    back (the service takes no date before the running half-year; an update sends no signal)."""
+    from medvirk.feedback.models import Conversation
+
+    day = board.ended_periods(timezone.localdate())[0].end
+    for _ in range(count):
+        talk = services.conversation_record(
+            actor=SYSTEM_ACTOR, unit=fb.demo.units[unit], goals=["Ta bussen til byen", "Treffe venner"]
+        )
+        Conversation.objects.filter(pk=talk.pk).update(held_on=day)
+
+
+def test_a_half_years_themes_never_move_by_one_conversation(fb: Feedback) -> None:
+    """A leader reads a unit's themes, sees a known person asked "What matters to you?" there and
+    reads them again: over all time the figures moved by that person (10 people, "bussen" 10: the
+    person's goals, red team 4). Themes are per half-year that has ended; a conversation is dated
+    in the running one, and a half-year the daily purge has begun on is not offered."""
+    from medvirk.core.models import RetentionPeriod
+    from medvirk.feedback import themes
+
+    themes.clear_cache()
+    muni, today = fb.demo.municipality, timezone.localdate()
+    unit = fb.service.unit
+    _talks(fb, 9)
+    client = login(fb, "leder.helse")
+    before = client.get(f"/api/v1/feedback/what-matters?unit_id={unit.pk}").json()
+    assert before["people"] == 9
+    services.conversation_record(actor=SYSTEM_ACTOR, unit=unit, goals=["Ta bussen til byen", "Lære å sykle"])
+    assert client.get(f"/api/v1/feedback/what-matters?unit_id={unit.pk}").json() == before
+    assert before["period"] == board.ended_periods(today)[0].key
+    with pytest.raises(ServiceError) as late:
+        services.conversation_record(
+            actor=SYSTEM_ACTOR, unit=unit, goals=["Treffe venner"], held_on=board.ended_periods(today)[0].end
+        )
+    assert late.value.code == "date_invalid"
+    running = f"{today.year}-{1 if today.month <= 6 else 2}"
+    assert client.get(f"/api/v1/feedback/what-matters?unit_id={unit.pk}&period={running}").status_code == 404
+    older = board.ended_periods(today)[1]
+    assert older in themes.periods_for(muni.pk, today)  # kept 36 months
+    RetentionPeriod.objects.create(municipality=muni, kind="feedback.conversations", amount=6)
+    assert older not in themes.periods_for(muni.pk, today)  # the purge deletes some of its conversations
+    assert (
+        client.get(f"/api/v1/feedback/what-matters?unit_id={unit.pk}&period={older.key}").status_code == 404
+    )
+
+
 def test_what_matters_is_decided_for_the_whole_municipality(fb: Feedback) -> None:
     """Nine people in one kindergarten and two in its neighbour: the district (11) and the first
     kindergarten (9) are never both shown, else 11 − 9 gives the neighbour's 2 away."""
@@ -254,10 +301,7 @@ def test_what_matters_is_decided_for_the_whole_municipality(fb: Feedback) -> Non
 
     units = fb.demo.units
     for name, count in (("Solsikken barnehage", 9), ("Nordlys barnehage", 2)):
-        for _ in range(count):
-            services.conversation_record(
-                actor=SYSTEM_ACTOR, unit=units[name], goals=["Ta bussen til byen", "Treffe venner"]
-            )
+        _talks(fb, count, name)
     sun, north, district = (
         what_matters(units[n]) for n in ("Solsikken barnehage", "Nordlys barnehage", "Bydel Nord")
     )
@@ -265,13 +309,6 @@ def test_what_matters_is_decided_for_the_whole_municipality(fb: Feedback) -> Non
     assert not (sun.shown and district.shown)
     shown = sun if sun.shown else district
     assert shown.people in (9, 11) and all(theme.count >= 8 for theme in shown.themes)
-
-
-def _talks(fb: Feedback, count: int, unit: str = "Helsestasjonen") -> None:
-    for _ in range(count):
-        services.conversation_record(
-            actor=SYSTEM_ACTOR, unit=fb.demo.units[unit], goals=["Ta bussen til byen", "Treffe venner"]
-        )
 
 
 def test_warm_feedback_makes_the_themes_ahead_and_the_page_then_only_reads(
@@ -308,20 +345,21 @@ def test_a_new_goal_moves_the_themes_version_and_the_page_shows_the_earlier_them
 
     themes.clear_cache()
     muni = fb.demo.municipality.pk
+    period = board.ended_periods(timezone.localdate())[0]
     _talks(fb, 9)
     client = login(fb, "leder.helse")
     unit = fb.service.unit.pk
     assert client.get(f"/api/v1/feedback/what-matters?unit_id={unit}").json()["people"] == 9  # made at once
     settings.TASKS = DUMMY_TASKS  # no worker
-    before = themes.data_version(muni)
+    before = themes.data_version(muni, period)
     goal = Goal.objects.filter(conversation__isnull=False).first()
     assert before is not None and goal is not None
     goal.text = "Lære å sykle"
     goal.save()
-    edited = themes.data_version(muni)
+    edited = themes.data_version(muni, period)
     assert edited is not None and edited[0] != before[0] and edited[1] == before[1]
     _talks(fb, 1)
-    recorded = themes.data_version(muni)
+    recorded = themes.data_version(muni, period)
     assert recorded is not None and recorded[0] not in (before[0], edited[0])
     api = client.get(f"/api/v1/feedback/what-matters?unit_id={unit}").json()
     assert api["people"] == 9 and api["being_updated"] is True  # the earlier figures, together

@@ -4,7 +4,8 @@ One decision per municipality and ended half-year (``feedback.dashboard.warm``),
 shared ``disclosure`` cache under a digest of the half-year's data: a run over unchanged data
 only reads. ``feedback_daily`` runs it after anonymising (which changes the data); ``bin/demo``
 runs it once at start. Pages work without it: the first visitor then waits for the decision.
-"What matters to our users" is made ahead too (``feedback.themes.prepare``), once per municipality.
+"What matters to our users" is made ahead too (``feedback.themes.prepare``), for every half-year
+its page offers (``feedback.themes.periods_for``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from medvirk.feedback.dashboard import warm
+from medvirk.feedback.themes import periods_for
 from medvirk.feedback.themes import prepare as prepare_themes
 from medvirk.orgs.models import Municipality
 
@@ -30,5 +32,6 @@ class Command(BaseCommand):
         decided = 0
         for municipality in Municipality.objects.all():
             decided += warm(municipality, today)
-            prepare_themes(municipality.pk)
+            for period in periods_for(municipality.pk, today):
+                prepare_themes(municipality.pk, period)
         self.stdout.write(f"Decided {decided} half-years with closed episodes.")
