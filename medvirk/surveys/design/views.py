@@ -111,10 +111,9 @@ def survey_create(request: StaffRequest) -> HttpResponse:
     lang = get_language() or "nb"
     templates = [(key, tx(load_template(key).title, lang, ("nb", "en"))) for key in list_templates()]
     chosen_template = request.POST.get("template") or request.GET.get("template") or templates[0][0]
-    area = load_template(chosen_template).service_area if chosen_template in list_templates() else None
     leaves = [u for u in owners if u.kind == "unit"]
     opens_on, closes_on = suggested_dates()
-    suggested = [u.pk for u in leaves if u.service_area == area]
+    suggested = _suggested_units(chosen_template, leaves)
     initial: dict[str, Any] = {
         "template": chosen_template,
         "owner_unit": owners[0].pk,
@@ -125,6 +124,13 @@ def survey_create(request: StaffRequest) -> HttpResponse:
     }
     picked = _picked(request.POST, leaves, owners) if request.method == "POST" else None
     creating = request.method == "POST" and picked is None
+    # The template whose suggestion the ticked units still are (none once the user picked units).
+    suggested_for = request.POST.get("suggested_for", "") if request.method == "POST" else chosen_template
+    resuggested = creating and _kept_old_suggestion(request.POST, suggested_for, chosen_template, leaves)
+    if resuggested:  # the question set changed after its units were suggested: suggest them again
+        picked, creating, suggested_for = suggested, False, chosen_template
+    elif picked is not None:
+        suggested_for = ""
     form = SurveyCreateForm(
         request.POST if creating else None,
         templates=templates,
@@ -177,8 +183,26 @@ def survey_create(request: StaffRequest) -> HttpResponse:
         "area_shortcuts": [(f"area:{a}", AREA_SHORTCUTS[ServiceArea(a)]) for a in areas],
         "tree_shortcuts": [(f"under:{u.pk}", u.name) for u in owners if u.kind != "unit"],
         "chosen_count": len(chosen),
+        "suggested_for": suggested_for,
+        "resuggested": resuggested,
     }
     return render(request, "surveys/create.html", context)
+
+
+def _suggested_units(template: str, leaves: list[OrgUnit]) -> list[int]:
+    """Return the units in the service area of the question set ``template``."""
+    area = load_template(template).service_area if template in list_templates() else None
+    return [u.pk for u in leaves if u.service_area == area]
+
+
+def _kept_old_suggestion(post: Any, suggested_for: str, template: str, leaves: list[OrgUnit]) -> bool:
+    """Whether the ticked units are still the untouched suggestion for another question set than the
+    one chosen (changed after the units were suggested: a kindergarten survey would go to home care)."""
+    if suggested_for == template or suggested_for not in list_templates():
+        return False
+    old = set(_suggested_units(suggested_for, leaves))
+    ticked = {int(v) for v in post.getlist("units") if v.isdigit()}
+    return bool(old) and ticked == old and old != set(_suggested_units(template, leaves))
 
 
 @staff_view

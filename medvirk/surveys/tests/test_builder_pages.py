@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 
 from medvirk.accounts.demo import DemoData
+from medvirk.orgs.models import ServiceArea
 from medvirk.surveys import services
 from medvirk.surveys.design import builder
 from medvirk.surveys.models import Survey
@@ -210,6 +211,24 @@ def test_new_round_in_one_form_with_shortcuts_search_and_dates(client_as: Any, d
     assert ticked == {str(demo.units[name].pk) for name in names}
     found = client.post("/surveys/new/", {**form, "pick": "search", "search": "sol"}).content.decode()
     assert ">Solsikken barnehage</label>" in found and ">Nordlys barnehage</label>" not in found
+    # The question set changed after its units were suggested (home care's, untouched): no kindergarten
+    # survey goes to home care; the kindergartens are suggested instead, and the page says why.
+    home_care = [
+        u.pk for u in demo.units.values() if u.kind == "unit" and u.service_area == ServiceArea.HOME_CARE
+    ]
+    kindergartens = {
+        str(u.pk)
+        for u in demo.units.values()
+        if u.kind == "unit" and u.service_area == ServiceArea.KINDERGARTEN
+    }
+    assert home_care and kindergartens
+    changed = client.post(
+        "/surveys/new/", {**form, "units": home_care, "suggested_for": "home_care", "create": "1"}
+    ).content.decode()
+    assert not Survey.objects.filter(round_label="2027").exists()
+    assert set(re.findall(r'value="(\d+)" id="unit-\d+" checked', changed)) == kindergartens
+    assert "så enhetene er nå foreslått for dette spørsmålssettet" in visible_text(changed)
+    assert 'name="suggested_for" value="kindergarten_parents"' in page  # what the form posts
     two = [demo.units["Solsikken barnehage"].pk, demo.units["Nordlys barnehage"].pk]
     created = client.post("/surveys/new/", {**form, "units": two, "create": "1"})
     survey = Survey.objects.get(round_label="2027")
