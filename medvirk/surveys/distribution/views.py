@@ -124,7 +124,11 @@ def distribute_page(
         "count_form": count_form,
         "invite_form": invite_form,
         "users_form": users_form,
-        "batches": AccessCode.objects.filter(survey_unit=su).values_list("batch", flat=True).distinct(),
+        # order_by: the model's ordering (batch, code) would make each code a distinct row, one link each.
+        "batches": AccessCode.objects.filter(survey_unit=su)
+        .order_by("batch")
+        .values_list("batch", flat=True)
+        .distinct(),
         "invited": invitations.count(),
         "answers": answers(survey, su),
         "threshold": answers_threshold(survey),

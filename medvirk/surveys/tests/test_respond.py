@@ -164,6 +164,9 @@ def test_single_use_code_opens_exactly_one_response(su: SurveyUnit, client_as: A
 
     before = codes()
     assert "ABCD2345" in before and "EFGH6789" in before
+    # The unit's page links to the batch once, not once per code (walk2: 50 links "Pulje 1").
+    distribute = client_as("analytiker").get(f"/surveys/{su.survey_id}/units/{su.pk}/").content.decode()
+    assert distribute.count(f'href="{codes_page}"') == 1
     client = Client()
     bad = client.post("/a/code/", {"code": "nope"})
     assert "Vi finner ikke denne koden" in bad.content.decode()
