@@ -12,6 +12,7 @@ unless its script subtag says otherwise, and gets the English page texts.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -174,3 +175,14 @@ _BY_NAME: dict[str, str] = {
     for language in LANGUAGES.values()
     for spelling in (language.endonym, language.nb, language.nn, language.en)
 } | ALSO_WRITTEN
+
+
+# Embeddings, overrides and isolates (LRE, RLE, PDF, LRO, RLO; LRI, RLI, FSI, PDI). An unclosed
+# override in a name reverses what follows it on the page ("Kari\u202e..." shown to a case
+# handler), so text from outsiders is stored without them; the marks (LRM, RLM, ALM) stay.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def without_bidi_controls(text: str) -> str:
+    """Return ``text`` without the bidirectional embedding, override and isolate characters."""
+    return _BIDI_CONTROLS.sub("", text)

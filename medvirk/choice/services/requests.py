@@ -82,7 +82,8 @@ def online_request_submit(
     )
     if approval is None or approval.status_on(timezone.localdate()) is not ApprovalStatus.APPROVED:
         raise ServiceError(ChoiceErrorCode.NOT_APPROVED, _("Choose one of the providers."), field="provider")
-    client_name = data.client_name.strip()[:150]
+    # From anyone on the internet, read by case handlers: no override may turn the page around.
+    client_name = languages.without_bidi_controls(data.client_name).strip()[:150]
     if not client_name:
         raise ServiceError(
             ChoiceErrorCode.NAME_REQUIRED,
@@ -104,9 +105,9 @@ def online_request_submit(
         provider=approval.provider,
         wished_on=data.wished_on,
         reasons=clean_reasons(list(data.reasons)),
-        reason_text=data.reason_text.strip()[:MAX_TEXT],
+        reason_text=languages.without_bidi_controls(data.reason_text).strip()[:MAX_TEXT],
         client_name=client_name,
-        sender_name=data.sender_name.strip()[:150],
+        sender_name=languages.without_bidi_controls(data.sender_name).strip()[:150],
         phone=phone,
         email=email,
         language=data.language if languages.get(data.language or "") else "",

@@ -440,6 +440,29 @@ def test_a_request_needs_a_way_to_answer_and_an_approved_provider(base: ChoiceDe
     assert excinfo.value.field == "provider"
 
 
+def test_a_request_cannot_turn_the_case_handlers_page_around(base: ChoiceDemo) -> None:
+    """Red team 4: a right-to-left override (U+202E) or isolate in a name from the public form,
+    left open, reverses what follows it on the case handler's pages ("Kari" + RLO + "nesnaH"
+    shows as "Kari Hansen", and the provider after it backwards). Stored without them."""
+    request = services.online_request_submit(
+        actor=SystemActor("public form"),
+        service=base.service,
+        data=services.RequestData(
+            kind="choice",
+            provider_id=base.providers[PRIVATE_B].pk,
+            client_name="Kari \u202enesnaH",
+            sender_name="\u2067Datter\u2069",
+            reason_text="Vil ha \u202dnorsk",
+            phone="91234567",
+        ),
+    )
+    assert (request.client_name, request.sender_name, request.reason_text) == (
+        "Kari nesnaH",
+        "Datter",
+        "Vil ha norsk",
+    )
+
+
 def test_an_identified_request_keeps_a_digest_never_the_identifier(base: ChoiceDemo) -> None:
     request = _request(base, provider="idporten", level="high", subject="01017012345")
     assert request.identified

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from medvirk.accounts.access import Actor, ensure_can_anywhere
 from medvirk.accounts.permissions import Perm
+from medvirk.common import languages
 from medvirk.core.actors import SystemActor, ensure_system
 from medvirk.core.audit import audit_record
 from medvirk.core.crypto import token_hash
@@ -72,14 +73,15 @@ def volunteer_signup(
     token = secrets.token_urlsafe(24)
     email = data.email.strip().lower()
     values = {
-        "name": data.name.strip(),
+        # From anyone on the internet, read by coordinators: no override may turn the page around.
+        "name": languages.without_bidi_controls(data.name).strip(),
         "age_band": data.age_band,
         "gender": data.gender,
         "district": data.district,
         "immigrant_background": data.immigrant_background,
         "social_background": data.social_background,
         "languages": list(data.languages),
-        "accessibility_needs": data.accessibility_needs.strip(),
+        "accessibility_needs": languages.without_bidi_controls(data.accessibility_needs).strip(),
         "household_key": data.household_key.strip(),
         "consent_text": consent_text,
         "consent_at": timezone.now(),

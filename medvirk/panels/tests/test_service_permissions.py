@@ -42,7 +42,7 @@ def test_writes_without_the_permission_are_refused_by_the_service(demo: Any) -> 
 def test_public_flows_and_daily_commands_act_as_medvirk_itself(demo: Any) -> None:
     actor = SystemActor("test volunteer sign-up")
     data = services.VolunteerData(
-        name="Ola",
+        name="Ola \u202enessnaH",  # a right-to-left override would turn the coordinator's list around
         email="ola@example.org",
         age_band="25-34",
         gender="male",
@@ -54,6 +54,7 @@ def test_public_flows_and_daily_commands_act_as_medvirk_itself(demo: Any) -> Non
         actor=actor, municipality=demo.municipality, data=data, consent_text="Ja", consent=True
     )
     assert created and services.token_hash(token) == volunteer.withdraw_token_hash
+    assert volunteer.name == "Ola nessnaH"  # stored without the override (red team 4)
     assert services.volunteer_confirm(
         actor=actor, municipality=demo.municipality, token=services.confirm_token(volunteer)
     )
