@@ -31,6 +31,7 @@ from medvirk.core.demo import demo_seeder
 from medvirk.orgs.models import ServiceArea
 
 from . import services
+from .dashboard import ended_periods
 from .models import Conversation, Episode, Goal, Rater, Rating, Service, Session
 
 SYSTEM = SystemActor("demo data")
@@ -313,12 +314,20 @@ def seed(demo: Any) -> None:
         demo.units[n]
         for n in ("Hjemmetjenesten Nord", "Hjemmetjenesten Sør", "Sørhaug sykehjem", "Østre sykehjem")
     ]
+    # The themes are shown per half-year that has ended: most conversations fall in the last
+    # one (enough per home-care unit to show), a few in the running one (not shown yet).
     today = timezone.localdate()
-    for n in range(60):
+    ended = ended_periods(today)[0]
+    for n in range(72):
+        held_on = (
+            ended.start + timedelta(days=rng.randint(0, (ended.end - ended.start).days))
+            if n < 60
+            else today - timedelta(days=rng.randint(0, (today - ended.end).days - 1))
+        )
         conversation = Conversation.objects.create(
             municipality=muni,
             unit=units[n % len(units)],
-            held_on=today - timedelta(days=rng.randint(1, 300)),
+            held_on=held_on,
             age_band=rng.choice(["67-79", "80+", "80+"]),
             gender=rng.choice(["female", "male", "female"]),
         )

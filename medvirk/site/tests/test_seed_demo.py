@@ -34,6 +34,10 @@ def test_every_registered_app_seeds_its_demo_on_the_base_demo(demo: DemoData) ->
     # Eksempelhjelpa: enough closed episodes that its expected trajectories are its own.
     assert Episode.objects.filter(municipality=muni, status="closed").count() == 640
     assert TrajectoryFit.objects.filter(municipality=muni, episodes__gte=MIN_EPISODES).exists()
+    # "What matters to our users" shows the last ended half-year (themes are per ended half-year)
+    from medvirk.feedback.themes import what_matters
+
+    assert what_matters(demo.units["Hjemmetjenesten Nord"]).shown
 
 
 def test_the_demo_logins_name_each_role_in_words_never_its_key(demo: DemoData) -> None:
