@@ -24,6 +24,7 @@ from medvirk.surveys.design.forms import DatesForm
 from medvirk.surveys.design.parser import parse_definition
 from medvirk.surveys.design.views import display_title
 from medvirk.surveys.distribution.views import distribute_page
+from medvirk.surveys.models import SurveyStatus
 from medvirk.surveys.selectors import access_survey_by_id, answers_threshold, survey_units_for
 
 
@@ -34,11 +35,15 @@ def survey_detail(request: HttpRequest, survey_id: int) -> HttpResponse:
     definition = parse_definition(survey.definition)
     missing = {lang: len(places) for lang, places in missing_translations(definition).items()}
     counts = decided_unit_counts(user=request.user, survey=survey)
+    units = list(survey_units_for(request.user, survey))
     context = {
         "survey": survey,
         "title": display_title(survey.title),
         "threshold": answers_threshold(survey),
-        "units": [(su, counts.get(su.unit_id)) for su in survey_units_for(request.user, survey)],
+        "units": [(su, counts.get(su.unit_id)) for su in units],
+        # A closed round's next step is reading its results: say where (the page had no way there).
+        "results": survey.status == SurveyStatus.CLOSED
+        and any(can(request.user, Perm.RESULTS_VIEW, su.unit) for su in units),
         "can_design": can(request.user, Perm.SURVEY_DESIGN, survey.owner_unit),
         "missing": missing,
         "accepting": services.survey_is_accepting(survey),
