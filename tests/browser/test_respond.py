@@ -102,6 +102,8 @@ def test_answer_with_keyboard_only(page: Any, lang: str, direction: str, next_la
     tab_to(page, "button[value=next]")
     page.keyboard.press("Enter")
     page.wait_for_selector("#error-summary")
+    # Focus is on the list of errors (autofocus, no script needed), so a screen reader reads it first.
+    assert page.evaluate("document.activeElement.id") == "error-summary"
     assert_accessible(page)
 
     choose(page, "q-q_overall", "5")

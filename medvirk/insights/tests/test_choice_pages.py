@@ -182,6 +182,11 @@ def test_the_online_request_is_stored_for_a_case_handler(client_as: Any, demo: A
     empty = client.post(url, {"lang": "ar"})
     assert empty.status_code == 400
     assert TEXTS["ar"]["err_required"] in empty.content.decode()
+    # The list of errors takes focus when the page loads, with or without JavaScript (a screen
+    # reader reads it first; Tab goes on to its links to the fields).
+    assert re.search(
+        r'<div [^>]*role="alert" tabindex="-1" id="error-summary" autofocus>', empty.content.decode()
+    )
     assert not OnlineRequest.objects.exists()
     response = client.post(
         url,
