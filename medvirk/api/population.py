@@ -199,9 +199,14 @@ def _representation(report: equity.RepresentationReport) -> dict[str, Any]:
         "n": report.n,
         "credits": report.credits,
         "p_value_note": report.register_explanation if report.register else None,
+        # A survey round's: who it is for and who answers, and who each dimension's respondents are
+        # compared with ("users", "target", "everyone", "not_compared"), in words and as a key.
+        "target": report.target_words or None,
+        "compared_with": report.compared_with,
         "dimensions": [
             {
                 "dimension": d.dimension,
+                "compared_with": d.compared_with or None,
                 "shown": d.shown,
                 "n": d.n,
                 "n_not_comparable": d.n_not_comparable,
@@ -221,6 +226,7 @@ def _representation(report: equity.RepresentationReport) -> dict[str, Any]:
                     {
                         "key": r.key,
                         "combined_small_groups": r.hidden,
+                        "outside_target_group": r.outside,
                         "n": r.n,
                         "population": r.population,
                         "share": json_number(r.share),

@@ -49,6 +49,9 @@ class SurveyOut(Schema):
     opens_on: date | None
     closes_on: date | None
     definition_version: int
+    target_age_from: int | None
+    target_age_to: int | None
+    answered_by: str
 
 
 class SurveyDetailOut(SurveyOut):
@@ -70,6 +73,11 @@ class StatusIn(Schema):
     status: str | None = None
     opens_on: date | None = None
     closes_on: date | None = None
+    # Who the survey is for (the equity report compares its respondents with them): ages where
+    # standard age groups start and end (null: no limit), and "users" or "relatives".
+    target_age_from: int | None = None
+    target_age_to: int | None = None
+    answered_by: str | None = None
 
 
 class SurveyUnitOut(Schema):
@@ -210,11 +218,23 @@ def put_definition(
 
 @router.post("/surveys/{survey_id}/status", response=SurveyOut)
 def set_status(request: StaffRequest, survey_id: int, payload: StatusIn) -> dict[str, Any]:
-    """Open or close the survey (draft, open, closed) and/or set its opening and closing dates."""
+    """Open or close the survey (draft, open, closed) and/or set its opening and closing dates,
+    and/or who it is for (``target_age_from``, ``target_age_to``, ``answered_by``: what the
+    equity report compares its respondents with; a field left out keeps its value)."""
     survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DESIGN)
     if "opens_on" in payload.model_fields_set or "closes_on" in payload.model_fields_set:
         survey = services.survey_set_dates(
             actor=request.user, survey=survey, opens_on=payload.opens_on, closes_on=payload.closes_on
+        )
+    target = {"target_age_from", "target_age_to", "answered_by"} & payload.model_fields_set
+    if target:
+        given = payload.model_dump(include=target)
+        survey = services.survey_set_target(
+            actor=request.user,
+            survey=survey,
+            age_from=given.get("target_age_from", survey.target_age_from),
+            age_to=given.get("target_age_to", survey.target_age_to),
+            answered_by=given.get("answered_by") or survey.answered_by,
         )
     if payload.status is not None:
         survey = services.survey_set_status(actor=request.user, survey=survey, status=payload.status)

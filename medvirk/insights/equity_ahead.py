@@ -7,7 +7,9 @@ hundred groups: about a second of CPU, far more than its results page (issue 21)
 shared ``disclosure`` cache, keyed by what it is made from:
 
 - the round's data version (``SurveyDisclosure.data_version``: answers, tree, rules),
-- the population data's version (``population.selectors.data_version``: counts, units' regions),
+- the population data's version (``population.selectors.data_version``: counts, units' regions,
+  service-user counts),
+- the round's target group (who its respondents are compared with, ``surveys.design.target``),
 - :data:`EQUITY_VERSION` (bump it when the report's figures or rules change), unit, language and
   the practical size of a gap.
 
@@ -38,7 +40,7 @@ from medvirk.population import selectors as population_selectors
 from . import equity, equity_outcomes
 from .disclosure import SurveyDisclosure, shared_delete, shared_get, shared_set
 
-EQUITY_VERSION = 1
+EQUITY_VERSION = 2  # 2: respondents compared with the people the survey is for
 PRACTICAL_SIZE = 0.10  # the pages' practical size of a gap (10 percentage points of the top box)
 #: Reports kept per unit, round, language and practical size: the newest data versions.
 KEEP_VERSIONS = 2
@@ -72,8 +74,9 @@ def _key(
     disclosure: SurveyDisclosure, survey: Any, unit_id: int, language: str, practical_size: float
 ) -> str:
     population = population_selectors.data_version(municipality_id=survey.municipality_id)
+    target = f"{survey.target_age_from}-{survey.target_age_to}-{survey.answered_by}"
     return (
-        f"mv-equity:{EQUITY_VERSION}:{disclosure.data_version}:{population}:"
+        f"mv-equity:{EQUITY_VERSION}:{disclosure.data_version}:{population}:{target}:"
         f"{_tail(survey, unit_id, language, practical_size)}"
     )
 
@@ -128,10 +131,16 @@ def compute(
     labels = _labels(language)
     with translation.override(language):
         tree, _paths = equity.survey_tree_counts(survey, [], disclosure=disclosure)
+        representation = equity.survey_representation(survey=survey, unit=unit, language=labels, tree=tree)
         return PreparedEquity(
-            representation=equity.survey_representation(survey=survey, unit=unit, language=labels, tree=tree),
+            representation=representation,
             outcomes=equity_outcomes.outcome_report(
-                survey=survey, unit=unit, language=labels, tree=tree, practical_size=practical_size
+                survey=survey,
+                unit=unit,
+                language=labels,
+                tree=tree,
+                practical_size=practical_size,
+                compared=representation.comparisons,
             ),
             made_at=time.time(),
         )

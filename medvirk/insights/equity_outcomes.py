@@ -39,6 +39,7 @@ from .equity import (
     category_label,
     survey_dimensions,
     survey_tree_counts,
+    weighting_margins,
 )
 from .questions import statement_label
 
@@ -329,13 +330,17 @@ def _rake(
     dims: list[str],
     min_n: int = 2,
     counted: frozenset[int] | None = None,
+    margins: dict[str, Any] | None = None,
 ) -> tuple[Weighting, dict[int, float], list[np.ndarray], list[int]]:
     """Rake to as many margins as the data allow: all of them, else drop the last one by one.
 
     ``min_n``: respondents with every background answer needed (of ``counted`` ones, if given).
+    ``margins``: the people to weight to (``equity.weighting_margins``: those the respondents are
+    compared with); everyone living in the unit's area when not given.
     """
     catchment = catchment_for(unit=unit)
-    margins = population_margins(municipality=unit.municipality, region=catchment.region)
+    if margins is None:
+        margins = population_margins(municipality=unit.municipality, region=catchment.region)
     use = [d for d in dims if d in margins and not (d == DISTRICT.key and not catchment.is_municipality)]
     if not use:
         n_counted = len(ids) if counted is None else sum(1 for r in ids if r in counted)
@@ -502,8 +507,13 @@ def outcome_report(
     practical_size: float = 0.10,
     language: str = "nb",
     tree: TreeCounts | None = None,
+    compared: Any = None,
 ) -> OutcomeReport:
-    """Return outcome gaps per group and question, and weighted vs unweighted headline results."""
+    """Return outcome gaps per group and question, and weighted vs unweighted headline results.
+
+    ``compared``: who the respondents are compared with (a representation report's
+    ``comparisons``), to weight to; decided here when not given.
+    """
     dims = survey_dimensions(survey)
     if tree is None:
         tree, _paths = survey_tree_counts(survey, dims)
@@ -522,7 +532,8 @@ def outcome_report(
     # Weighted figures only from at least k respondents with every background answer used,
     # counting, as every decision does, only those through codes and invitations (counted.py):
     # answers planted through the poster cannot make the weighted figures appear.
-    weighting, weights, codes, kept = _rake(unit, ids, bg, dims, min_n=k, counted=counted)
+    margins = weighting_margins(survey, unit, dims, compared)
+    weighting, weights, codes, kept = _rake(unit, ids, bg, dims, min_n=k, counted=counted, margins=margins)
     pairs = ((weighting.n, weighting.n_counted), (weighting.n_excluded, weighting.n_excluded_counted))
     if any(n and (c if c is not None else n) < k for n, c in pairs):
         # Either count (and the effective n: n = design effect × effective n) would give

@@ -104,6 +104,7 @@ def equity_report(request: HttpRequest, unit_id: int) -> HttpResponse:
         context["year"] = year_param(request)
     charts = [(d, ratio_chart(d.rows)) for d in report.dimensions if d.shown]
     context.update(
+        can_design_survey=survey is not None and can(request.user, Perm.SURVEY_DESIGN, survey.owner_unit),
         prepared=prepared,
         survey=survey,
         report=report,

@@ -219,8 +219,8 @@ def population_margins(*, municipality: Municipality, region: str) -> dict[str, 
 
 def data_version(*, municipality_id: int) -> str:
     """Return a digest of everything an equity report reads besides the answers: the population
-    counts, the tables' sources and credits, and the units' names, places in the tree and region
-    codes (catchment areas).
+    counts, the tables' sources and credits, the units' names, places in the tree and region
+    codes (catchment areas), and the service-user counts (a round is compared with its users).
 
     Each import, mapping correction or deletion of a table rewrites or removes its counts (new
     ids), so their number and highest id change; two small index reads, no scan of the counts.
@@ -228,6 +228,9 @@ def data_version(*, municipality_id: int) -> str:
     """
     counts = PopulationCount.objects.filter(municipality_id=municipality_id).aggregate(
         n=Count("id"), last=Max("id")
+    )
+    users = UserCount.objects.filter(municipality_id=municipality_id).aggregate(
+        n=Count("id"), last=Max("id"), changed=Max("updated_at")
     )
     tables = list(
         PopulationTable.objects.filter(municipality_id=municipality_id)
@@ -240,7 +243,11 @@ def data_version(*, municipality_id: int) -> str:
         ),
         key=lambda row: row[0],
     )
-    return hashlib.sha256(repr((counts["n"], counts["last"], tables, units)).encode()).hexdigest()[:24]
+    return hashlib.sha256(
+        repr(
+            (counts["n"], counts["last"], tables, units, users["n"], users["last"], users["changed"])
+        ).encode()
+    ).hexdigest()[:24]
 
 
 def user_counts_for(*, unit: OrgUnit, year: int | None = None) -> dict[str, dict[str, int]]:

@@ -20,7 +20,7 @@ from medvirk.core.views import staff_view
 from medvirk.insights.selectors import decided_unit_counts
 from medvirk.surveys.design import services
 from medvirk.surveys.design.definition import missing_translations
-from medvirk.surveys.design.forms import DatesForm
+from medvirk.surveys.design.forms import DatesForm, TargetForm
 from medvirk.surveys.design.parser import parse_definition
 from medvirk.surveys.design.views import display_title
 from medvirk.surveys.distribution.views import distribute_page
@@ -52,6 +52,13 @@ def survey_detail(request: HttpRequest, survey_id: int) -> HttpResponse:
         "sections": len(definition.sections),
         "languages": definition.languages,
         "dates_form": DatesForm(initial={"opens_on": survey.opens_on, "closes_on": survey.closes_on}),
+        "target_form": TargetForm(
+            initial={
+                "age_from": survey.target_age_from or "",
+                "age_to": survey.target_age_to if survey.target_age_to is not None else "",
+                "answered_by": survey.answered_by,
+            }
+        ),
     }
     return render(request, "surveys/detail.html", context)
 

@@ -31,6 +31,7 @@ class SurveysErrorCode(ErrorCode):
     ROUND_REQUIRED = "round_required"
     SECTION_UNKNOWN = "section_unknown"
     STATUS_INVALID = "status_invalid"
+    TARGET_INVALID = "target_invalid"
     SURVEY_CLOSED = "survey_closed"
     TEMPLATE_UNKNOWN = "template_unknown"
     THRESHOLD_LOW = "threshold_low"
@@ -51,4 +52,5 @@ class SurveysAuditAction(AuditAction):
     SURVEY_INVITATIONS_SENT = "survey.invitations_sent", _("Invitations sent")
     SURVEY_REMINDERS_SENT = "survey.reminders_sent", _("Reminders sent")
     SURVEY_STATUS_CHANGED = "survey.status_changed", _("Survey opened or closed")
+    SURVEY_TARGET_CHANGED = "survey.target_changed", _("Survey's target group changed")
     SURVEY_USER_COUNT_SET = "survey.user_count_set", _("Number of users entered")

@@ -24,6 +24,13 @@ class SurveyStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class AnsweredBy(models.TextChoices):
+    """Who answers a survey: the service's users themselves, or parents or relatives for them."""
+
+    USERS = "users", _("The users themselves")
+    RELATIVES = "relatives", _("Parents or relatives, for the users")
+
+
 class AnonymityMode(models.TextChoices):
     AGGREGATE_ONLY = "aggregate_only", _("Anonymous, only aggregated results leave Medvirk")
     ANONYMOUS = "anonymous", _("Anonymous, response-level export allowed")
@@ -58,6 +65,15 @@ class Survey(KeyedTenantModel):
         _("anonymity threshold"), default=5, help_text=_("Never below the municipality's threshold.")
     )
     created_on = models.DateField(auto_now_add=True)
+    # Who the survey is for (its target group): the equity report compares the respondents with
+    # these people (``insights.equity``). Ages are the bounds of standard age bands
+    # (``surveys.design.target``); empty: no bound. Set from the bank template's service area when
+    # the round is made from the bank; the analyst may change them.
+    target_age_from = models.PositiveSmallIntegerField(_("target group from age"), null=True, blank=True)
+    target_age_to = models.PositiveSmallIntegerField(_("target group to age"), null=True, blank=True)
+    answered_by = models.CharField(
+        _("who answers"), max_length=10, choices=AnsweredBy.choices, default=AnsweredBy.USERS
+    )
     # Languages a designer published although texts are missing there: respondents get the first
     # language's text instead, marked with its own ``lang`` and ``dir`` (``design/readiness.py``).
     fallback_languages = models.JSONField(default=list, blank=True)

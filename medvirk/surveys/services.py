@@ -35,6 +35,7 @@ from .design.services import (
     survey_is_accepting,
     survey_set_dates,
     survey_set_status,
+    survey_set_target,
     survey_update_definition,
 )
 from .distribution.services import (
@@ -79,6 +80,7 @@ __all__ = [
     "survey_publish_fallback",
     "survey_set_dates",
     "survey_set_status",
+    "survey_set_target",
     "survey_update_definition",
     "user_count_set",
 ]

@@ -30,11 +30,14 @@ from .design.definition import (
 )
 from .design.parser import parse_definition
 from .design.respondent_text import ui as respondent_text
+from .design.target import AGE_FROM, AGE_TO, Target, default_target, target_of
 from .qtypes import Edit, ExportColumn, Figures, QuestionType, SpssKind
 from .qtypes import all_types as question_types
 from .qtypes import get as question_type
 
 __all__ = [
+    "AGE_FROM",
+    "AGE_TO",
     "DONT_KNOW",
     "FORMAT",
     "KEY_RE",
@@ -54,9 +57,11 @@ __all__ = [
     "Scale",
     "Section",
     "SpssKind",
+    "Target",
     "Text",
     "answers_to_form",
     "builder",
+    "default_target",
     "missing_translations",
     "parse_definition",
     "question_type",
@@ -64,5 +69,6 @@ __all__ = [
     "respondent_form",
     "respondent_text",
     "storable",
+    "target_of",
     "tx",
 ]

@@ -11,6 +11,7 @@ urlpatterns = [
     # "<int:survey_id>/" (name "detail"): the survey's page, in medvirk/site/survey_page.py (config/urls.py)
     path("<int:survey_id>/status/", views.survey_status, name="status"),
     path("<int:survey_id>/dates/", views.survey_dates, name="dates"),
+    path("<int:survey_id>/target/", views.survey_target, name="target"),
     path("<int:survey_id>/questions/", views.survey_definition, name="definition"),
     path("<int:survey_id>/build/", builder_views.build_page, name="build"),
     path("<int:survey_id>/build/<str:key>/", builder_views.build_question, name="build_question"),

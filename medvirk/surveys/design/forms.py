@@ -16,7 +16,9 @@ from medvirk.orgs.forms import unit_choices
 from medvirk.orgs.models import OrgUnit
 
 from .. import qtypes
+from ..models import AnsweredBy
 from .local import LOCAL_TYPES
+from .target import AGE_FROM, AGE_TO
 
 
 def _edits(key: object, edit: qtypes.Edit) -> bool:
@@ -94,6 +96,32 @@ class DatesForm(DsForm):
     )
     closes_on = forms.DateField(
         label=_("Closes (last day)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+def _age(value: str) -> int | None:
+    return int(value) if value else None
+
+
+class TargetForm(DsForm):
+    """Who the survey is for (ages, in whole age groups) and who answers it (``design/target.py``)."""
+
+    age_from = forms.TypedChoiceField(
+        label=_("From age"),
+        choices=[("", _("No lower limit"))] + [(str(a), str(a)) for a in AGE_FROM if a],
+        coerce=_age,
+        empty_value=None,
+        required=False,
+    )
+    age_to = forms.TypedChoiceField(
+        label=_("To age"),
+        choices=[("", _("No upper limit"))] + [(str(a), str(a)) for a in AGE_TO],
+        coerce=_age,
+        empty_value=None,
+        required=False,
+    )
+    answered_by = forms.ChoiceField(
+        label=_("Who answers"), choices=AnsweredBy.choices, widget=forms.RadioSelect
     )
 
 

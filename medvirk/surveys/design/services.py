@@ -26,6 +26,7 @@ from .definition import LOCAL_PREFIX, Definition
 from .parser import parse_definition
 from .readiness import suggested_dates
 from .refusal import parse_or_refuse
+from .target import default_target, target_problem
 
 if TYPE_CHECKING:
     from ..answering.answer_store import SubmissionTarget
@@ -180,8 +181,12 @@ def survey_create(
             _("This survey already has a round with that name."),
             field="round_label",
         )
+    target = default_target(definition.service_area)
     with transaction.atomic():
         survey = Survey.objects.create(
+            target_age_from=target.age_from,
+            target_age_to=target.age_to,
+            answered_by=target.answered_by,
             municipality_id=owner_unit.municipality_id,
             title=dict(definition.title),
             series=series,
@@ -370,6 +375,32 @@ def survey_set_dates(*, actor: Actor, survey: Survey, opens_on: Any, closes_on: 
             action=SurveysAuditAction.SURVEY_STATUS_CHANGED,
             obj=survey,
             data={"dates": [before, {"opens_on": str(opens_on or ""), "closes_on": str(closes_on or "")}]},
+        )
+    return survey
+
+
+def survey_set_target(
+    *, actor: Actor, survey: Survey, age_from: int | None, age_to: int | None, answered_by: str
+) -> Survey:
+    """Set who the survey is for (ages, None: no bound) and who answers it (``surveys.design.target``).
+
+    Only the equity report reads it (who the respondents are compared with), so it may change after
+    the round has closed.
+    """
+    ensure_design(actor, survey)
+    problem = target_problem(age_from, age_to, answered_by)
+    if problem is not None:
+        raise ServiceError(SurveysErrorCode.TARGET_INVALID, problem[1], field=problem[0])
+    fields = ["target_age_from", "target_age_to", "answered_by"]
+    with transaction.atomic():
+        before = {f: getattr(survey, f) for f in fields}
+        survey.target_age_from, survey.target_age_to, survey.answered_by = age_from, age_to, answered_by
+        survey.save(update_fields=fields)
+        audit_record(
+            actor=actor,
+            action=SurveysAuditAction.SURVEY_TARGET_CHANGED,
+            obj=survey,
+            data={"target": [before, {f: getattr(survey, f) for f in fields}]},
         )
     return survey
 

@@ -33,7 +33,7 @@ from . import builder, local, local_services, services
 from .bank import list_templates, load_template
 from .builder_services import survey_build
 from .definition import tx
-from .forms import DatesForm, DefinitionForm, LocalQuestionForm, SurveyCreateForm
+from .forms import DatesForm, DefinitionForm, LocalQuestionForm, SurveyCreateForm, TargetForm
 from .parser import parse_definition
 from .readiness import suggested_dates
 
@@ -218,6 +218,29 @@ def survey_dates(request: StaffRequest, survey_id: int) -> HttpResponse:
             request,
             _("The dates were saved."),
             lambda: services.survey_set_dates(actor=request.user, survey=survey, **form.cleaned_data),
+        )
+    return redirect("surveys:detail", survey.pk)
+
+
+@staff_view
+@require_POST
+def survey_target(request: StaffRequest, survey_id: int) -> HttpResponse:
+    """Set who the survey is for and who answers it (the equity report compares with them)."""
+    survey = access_survey_by_id(request.user, survey_id, Perm.SURVEY_DESIGN)
+    form = TargetForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the ages and who answers."))
+    else:
+        service_done(
+            request,
+            _("Who the survey is for was saved."),
+            lambda: services.survey_set_target(
+                actor=request.user,
+                survey=survey,
+                age_from=form.cleaned_data["age_from"],
+                age_to=form.cleaned_data["age_to"],
+                answered_by=form.cleaned_data["answered_by"],
+            ),
         )
     return redirect("surveys:detail", survey.pk)
 

@@ -155,6 +155,13 @@ CASES = [
         data=lambda d, t: {"opens_on": "2026-01-01", "closes_on": "2030-12-31"},
         s=sid,
     ),
+    post(
+        "surveys:target",
+        S + "/target/",
+        D,
+        data=lambda d, t: {"age_from": "67", "age_to": "", "answered_by": "users"},
+        s=sid,
+    ),
     page("surveys:definition", S + "/questions/", D, s=sid),
     page("surveys:translate", S + "/translate/en/", D, s=sid),
     page("surveys:build", S + "/build/", D, s=sid),
