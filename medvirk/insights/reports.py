@@ -50,6 +50,12 @@ class Overview:
     benchmark: Benchmark | None = None
 
     @property
+    def compared_with(self) -> str | None:
+        """Return the previous round's label when a figure is compared with it; None when none is
+        (a unit whose figures are all hidden, or last round's decisions not made yet)."""
+        return self.previous_label if any(v.trend is not None for v in self.questions) else None
+
+    @property
     def themes_shown(self) -> list[ThemeFigure]:
         """Return the themes whose index is shown, highest first (what the page says in words)."""
         return sorted((t for t in self.themes if t.index is not None), key=lambda t: -(t.index or 0.0))

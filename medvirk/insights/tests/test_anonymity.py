@@ -365,3 +365,21 @@ def test_results_crosstabs_and_equity_groups_together_protect_small_groups(
     hidden = {cell.key for cell in table.cells if cell.key not in published}
     assert [c for c in table.cells if c.key in hidden and c.published and 0 < c.count < THRESHOLD]
     assert leaks(table, published) == []
+
+
+def test_a_hidden_unit_is_not_said_to_be_compared_with_last_round(demo: DemoData, client_as: Any) -> None:
+    """"Compared with round 2025" stands in the summary only where a figure is compared with it."""
+    nordlys, sorbyen = demo.units["Nordlys barnehage"], demo.units["Sørbyen barnehage"]
+    rounds = []
+    for label in ("2025", "2026"):
+        survey = make_survey(demo, round_label=label)
+        answer_many(survey, demo.units["Solsikken barnehage"], [4, 5, 5, 6, 6, 6])
+        answer_many(survey, nordlys, [1, 2, 2])  # too few both years: nothing to compare
+        answer_many(survey, sorbyen, [3, 4, 5, 5, 6, 6, 6])
+        rounds.append(close(survey))
+    c = client_as("admin")
+    c.get(f"/results/{rounds[0].pk}/")  # last round's decisions are made (a trend waits for them)
+    shown = c.get(f"/results/{rounds[1].pk}/?unit={sorbyen.pk}").content.decode()
+    assert "Sammenlignet med runde" in _element(shown, 'id="summary-heading"')
+    hidden = c.get(f"/results/{rounds[1].pk}/?unit={nordlys.pk}").content.decode()
+    assert 'id="unit-hidden"' in hidden and "Sammenlignet med runde" not in hidden
