@@ -36,6 +36,13 @@ class QuestionView:
     benchmark: QuestionFigures | None = None  # the national benchmark, when it is shown
     benchmark_chart: Chart | None = None  # the unit and the benchmark only (printed report)
 
+    @property
+    def comparable(self) -> bool:
+        """Whether another unit's answers or the national benchmark can be shown beside this one."""
+        return self.question.scaled and (
+            self.benchmark is not None or any(figures.shown and figures.n for _name, figures in self.compare)
+        )
+
 
 @dataclass(frozen=True)
 class Overview:
@@ -54,6 +61,33 @@ class Overview:
         """Return the previous round's label when a figure is compared with it; None when none is
         (a unit whose figures are all hidden, or last round's decisions not made yet)."""
         return self.previous_label if any(v.trend is not None for v in self.questions) else None
+
+    @property
+    def all_hidden(self) -> bool:
+        """Whether every figure of the unit is hidden for anonymity (too few, or to protect another)."""
+        return not self.group.shown and self.group.status in ("primary", "secondary")
+
+    @property
+    def listed_questions(self) -> list[QuestionView]:
+        """Return the questions the results page lists: every one, except for a unit whose figures
+        are all hidden (the page says why once), where only those with something to show: their
+        own figures or other units' to compare with."""
+        if not self.all_hidden:
+            return self.questions
+        return [v for v in self.questions if v.figures.shown or v.comparable]
+
+    @property
+    def questions_not_listed(self) -> int:
+        """Return how many questions the results page leaves out (see ``listed_questions``)."""
+        return len(self.questions) - len(self.listed_questions)
+
+    @property
+    def printed_questions(self) -> list[QuestionView]:
+        """Return the questions the printed report lists: as the page, but it compares only with
+        the national benchmark."""
+        if not self.all_hidden:
+            return self.questions
+        return [v for v in self.questions if v.figures.shown or (v.question.scaled and v.benchmark)]
 
     @property
     def themes_shown(self) -> list[ThemeFigure]:

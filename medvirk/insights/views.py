@@ -111,6 +111,11 @@ def survey_results(request: HttpRequest, survey_id: int) -> HttpResponse:
     bench = prepared_benchmark(user=request.user, results=results, next_url=request.get_full_path())
     overview = reports.overview(request.user, results, node_id, bench=bench)
     can_export_raw = exports.raw_export_allowed(request.user, results, node_id)
+    numbers, rankings = survey_numbers(results, node_id), survey_rankings(results, node_id)
+    not_listed = overview.questions_not_listed + len(numbers) + len(rankings)
+    if overview.all_hidden:  # said once at the top: list only what can be shown, and say how many are not
+        numbers, rankings = [f for f in numbers if f.shown], [r for r in rankings if r.shown]
+    not_listed -= len(numbers) + len(rankings)
     context = {
         "survey": results.survey,
         "o": overview,
@@ -122,9 +127,10 @@ def survey_results(request: HttpRequest, survey_id: int) -> HttpResponse:
         # Large XLSX and SPSS files are offered only in the background (CSV always streams).
         "raw_direct_large": can_export_raw and not exports.raw_direct_allowed(results, node_id, "xlsx"),
         "direct_max": exports.DIRECT_EXPORT_MAX_RESPONSES,
-        "numbers": survey_numbers(results, node_id),
+        "numbers": numbers,
         "report_in_background": jobs.report_in_background(results, node_id),
-        "rankings": survey_rankings(results, node_id),
+        "rankings": rankings,
+        "not_listed": not_listed,
     }
     return render(request, "insights/survey_results.html", context)
 

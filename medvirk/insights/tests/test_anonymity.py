@@ -10,6 +10,9 @@ from typing import Any
 import pytest
 
 from medvirk.accounts.demo import DemoData
+from medvirk.insights.numbers import survey_numbers
+from medvirk.insights.rankings import survey_rankings
+from medvirk.insights.tables import SurveyResults
 
 from .factories import answer, answer_many, close, make_survey
 from .test_disclosure import leaks
@@ -85,6 +88,14 @@ def test_pages_never_show_the_small_unit(closed: Any, client_as: Any, demo: Demo
         "Ingen tall vises for Nordlys barnehage: færre enn 5 svarte med kode eller e-postinvitasjon" in alert
     )
     assert "dele ut engangskoder eller sende e-postinvitasjoner" in alert
+    # Then only what can be shown: a question other units' figures can be compared with, without
+    # "Suppressed" under it, and in one line how many questions are left out.
+    assert 'id="q-q_overall"' in html and "Sammenlign med andre enheter" in html
+    assert "mv-suppressed" not in html and 'id="q-q_channel"' not in html
+    results = SurveyResults(survey)
+    asked = [*results.questions, *survey_numbers(results, nordlys), *survey_rankings(results, nordlys)]
+    not_listed = re.search(r"(\d+) spørsmål er ikke med i listen", _element(html, 'id="questions-heading"'))
+    assert not_listed is not None and int(not_listed.group(1)) == len(asked) - 1
     # Solsikken (10) is hidden only to protect Nordlys: its leader is told so, not "fewer than 5".
     html = client_as("leder.solsikken").get(f"/results/{survey.pk}/").content.decode()
     alert = _element(html, 'id="unit-hidden"')
@@ -93,6 +104,7 @@ def test_pages_never_show_the_small_unit(closed: Any, client_as: Any, demo: Demo
     )
     shown = c.get(f"/results/{survey.pk}/?unit={demo.units['Sørbyen barnehage'].pk}").content.decode()
     assert 'id="unit-hidden"' not in shown
+    assert 'id="q-q_channel"' in shown and 'id="questions-not-listed"' not in shown
     page = c.get(
         f"/results/{survey.pk}/crosstab/?unit={demo.units['Bydel Nord'].pk}&question=q_overall&by=unit"
     )
@@ -368,7 +380,7 @@ def test_results_crosstabs_and_equity_groups_together_protect_small_groups(
 
 
 def test_a_hidden_unit_is_not_said_to_be_compared_with_last_round(demo: DemoData, client_as: Any) -> None:
-    """"Compared with round 2025" stands in the summary only where a figure is compared with it."""
+    """ "Compared with round 2025" stands in the summary only where a figure is compared with it."""
     nordlys, sorbyen = demo.units["Nordlys barnehage"], demo.units["Sørbyen barnehage"]
     rounds = []
     for label in ("2025", "2026"):
