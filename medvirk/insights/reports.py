@@ -90,6 +90,11 @@ class Overview:
         return [v for v in self.questions if v.figures.shown or (v.question.scaled and v.benchmark)]
 
     @property
+    def questions_not_printed(self) -> int:
+        """Return how many questions the printed report leaves out (see ``printed_questions``)."""
+        return len(self.questions) - len(self.printed_questions)
+
+    @property
     def themes_shown(self) -> list[ThemeFigure]:
         """Return the themes whose index is shown, highest first (what the page says in words)."""
         return sorted((t for t in self.themes if t.index is not None), key=lambda t: -(t.index or 0.0))

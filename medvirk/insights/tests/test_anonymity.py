@@ -8,8 +8,10 @@ import re
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from medvirk.accounts.demo import DemoData
+from medvirk.insights import pdf, reports
 from medvirk.insights.numbers import survey_numbers
 from medvirk.insights.rankings import survey_rankings
 from medvirk.insights.tables import SurveyResults
@@ -96,6 +98,15 @@ def test_pages_never_show_the_small_unit(closed: Any, client_as: Any, demo: Demo
     asked = [*results.questions, *survey_numbers(results, nordlys), *survey_rankings(results, nordlys)]
     not_listed = re.search(r"(\d+) spørsmål er ikke med i listen", _element(html, 'id="questions-heading"'))
     assert not_listed is not None and int(not_listed.group(1)) == len(asked) - 1
+    # Its printed report (PDF) says the same once, and lists none (it compares only with the
+    # national benchmark, and there is none here) rather than "Suppressed" for every question.
+    with translation.override("nb"):
+        printed = pdf.report_html(reports.overview(demo.users["admin"], results, nordlys), THRESHOLD)
+    assert "Ingen tall vises for Nordlys barnehage: færre enn 5 svarte" in printed
+    assert "På resultatsiden i Medvirk kan hvert spørsmål sammenlignes med andre enheter" in printed
+    assert printed.count("Skjult") == 1 and "Hvor fornøyd" not in printed  # beside "Svar" only
+    left_out = re.search(r"(\d+) spørsmål er ikke med i denne rapporten", printed)
+    assert left_out is not None and int(left_out.group(1)) == len(results.questions)
     # Solsikken (10) is hidden only to protect Nordlys: its leader is told so, not "fewer than 5".
     html = client_as("leder.solsikken").get(f"/results/{survey.pk}/").content.decode()
     alert = _element(html, 'id="unit-hidden"')
@@ -380,7 +391,7 @@ def test_results_crosstabs_and_equity_groups_together_protect_small_groups(
 
 
 def test_a_hidden_unit_is_not_said_to_be_compared_with_last_round(demo: DemoData, client_as: Any) -> None:
-    """ "Compared with round 2025" stands in the summary only where a figure is compared with it."""
+    """The summary says “Compared with round 2025” only where a figure is compared with that round."""
     nordlys, sorbyen = demo.units["Nordlys barnehage"], demo.units["Sørbyen barnehage"]
     rounds = []
     for label in ("2025", "2026"):
