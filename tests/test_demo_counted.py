@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from medvirk.accounts.demo import DemoData
+from medvirk.accounts.models import Role, RoleAssignment
 from medvirk.insights.disclosure import SurveyDisclosure
 from medvirk.surveys.demo import seed_survey_demo
 from medvirk.surveys.models import Response, SurveyUnit
@@ -20,3 +21,13 @@ def test_the_demo_still_shows_results_and_holds_back_open_link_groups(demo: Demo
     assert sum(n is not None for n in shown.values()) >= 4
     assert all(n is None or n == counts[unit] for unit, n in shown.items())
     assert decision.shown_respondents(demo.units[""].pk) == sum(counts.values())
+    # Solsikken's leader meets only hidden figures (it is small on purpose); the demo's other unit
+    # leader sees her unit's figures, so whoever tries the demo as a leader walks the whole journey.
+    leaders = {
+        role.user.username: decision.shown_respondents(role.unit_id)
+        for role in RoleAssignment.objects.filter(role=Role.UNIT_LEADER, unit_id__in=counts).select_related(
+            "user"
+        )
+    }
+    assert leaders["leder.solsikken"] is None
+    assert any(n is not None and n >= 20 for n in leaders.values()), leaders

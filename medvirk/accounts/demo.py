@@ -70,7 +70,10 @@ DEMO_USERS: list[tuple[str, str, str, str, str]] = [
     ("admin", "Ada", "Administrator", Role.ADMIN, ""),
     ("analytiker.nord", "Nora", "Analytiker", Role.ANALYST, "Bydel Nord"),
     ("analytiker", "Amir", "Analytiker", Role.ANALYST, ""),
+    # Solsikken is small on purpose (3 answers: every figure hidden); Sentrum has enough counted
+    # answers for figures, last year's trend and a gap to act on (``surveys.demo``).
     ("leder.solsikken", "Sol", "Leder", Role.UNIT_LEADER, "Solsikken barnehage"),
+    ("leder.sentrum", "Sara", "Leder", Role.UNIT_LEADER, "Sentrum barnehage"),
     ("koordinator", "Kari", "Koordinator", Role.COORDINATOR, ""),
     ("lesetilgang", "Lars", "Leser", Role.READ_ONLY, ""),
     ("behandler", "Berit", "Behandler", Role.PRACTITIONER, "Helsestasjonen"),

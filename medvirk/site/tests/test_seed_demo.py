@@ -48,6 +48,7 @@ def test_the_demo_logins_name_each_role_in_words_never_its_key(demo: DemoData) -
     assert DEMO_PASSWORD in out.getvalue()
     assert "Ada Administrator: Kommuneadministrator – Eksempel kommune" in lines["admin"]
     assert "Sol Leder: Virksomhetsleder – Solsikken barnehage" in lines["leder.solsikken"]
+    assert "Sara Leder: Virksomhetsleder – Sentrum barnehage" in lines["leder.sentrum"]  # sees figures
     assert "Lesetilgang – Eksempel kommune" in lines["lesetilgang"]
     assert "Kommuneadministrator – Prøvestad kommune" in lines["provestad.admin"]
     keys = {role.value for role in Role}
