@@ -20,7 +20,7 @@ from medvirk.core.views import staff_view, year_param
 from medvirk.orgs.models import OrgUnit, UnitKind
 from medvirk.population import selectors as population_selectors
 
-from . import equity, equity_ahead, equity_outcomes
+from . import analysis_words, equity, equity_ahead, equity_outcomes
 from .equity_charts import ratio_chart
 from .views import _prepared
 
@@ -100,6 +100,11 @@ def equity_report(request: HttpRequest, unit_id: int) -> HttpResponse:
     if not (request.GET.get("survey") or request.GET.get("year")):
         return render(request, "insights/equity_report.html", context)
     survey, report, outcomes, prepared = _report_for(request, unit)
+    # The analysis core's notes (why weighting or a check could not be done) in the page's words.
+    report, outcomes = (
+        analysis_words.representation_in_words(report),
+        analysis_words.outcomes_in_words(outcomes),
+    )
     if survey is None:
         context["year"] = year_param(request)
     charts = [(d, ratio_chart(d.rows)) for d in report.dimensions if d.shown]
