@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import uuid
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +70,39 @@ def _counts(name: str) -> dict[str, int]:
         return {table: db.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] for table in tables}  # type: ignore[index]  # noqa: S608
 
 
+# The schema as PostgreSQL's catalogue has it, without the names PostgreSQL or Django gave indexes
+# and constraints (a name is made from the table and columns when the index is made, so one made
+# by a migration before a rename keeps its old name): columns, indexes and constraints per table.
+SCHEMA = """
+SELECT 'column', table_name, concat_ws(' ', column_name, data_type, character_maximum_length,
+       numeric_precision, numeric_scale, is_nullable, is_identity, column_default)
+  FROM information_schema.columns WHERE table_schema = 'public'
+UNION ALL
+SELECT 'index', tablename, regexp_replace(indexdef, '^CREATE (UNIQUE )?INDEX \\S+ ON ', 'CREATE \\1INDEX ON ')
+  FROM pg_indexes WHERE schemaname = 'public'
+UNION ALL
+SELECT 'constraint', conrelid::regclass::text, concat_ws(' ', contype, pg_get_constraintdef(oid))
+  FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+"""
+
+
+# Django's own, not Medvirk's: made from the models, the id of contrib.auth's link table of a
+# group's permissions (groups are unused: rights are role assignments) is auth's integer; its
+# migration made it the project's bigint.
+DJANGOS_OWN = ("column", "auth_group_permissions")
+
+
+def _schema(name: str) -> Counter[tuple[str, str, str]]:
+    """Every column, index and constraint of database ``name`` (Django's table of applied
+    migrations left out: the test database is made from the models, conftest.py)."""
+    with _connect(name) as db:
+        return Counter(
+            row
+            for row in db.execute(SCHEMA)
+            if row[1] != "django_migrations" and not (row[:2] == DJANGOS_OWN and row[2].startswith("id "))
+        )
+
+
 def _manage(database_url: str, var: Path, *args: str) -> str:
     env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
     env["MEDVIRK_VAR_DIR"] = str(var)  # its own cache: a page is decided from this database alone
@@ -97,6 +131,13 @@ def test_a_dump_restores_every_row_and_the_same_results_page(tmp_path: Path) -> 
         admin.execute(f'CREATE DATABASE "{restored}"')
     try:
         _manage(url + original, tmp_path / "var-original", "migrate", "--noinput", "-v0")
+        # The migrations make the schema the tests ran on (made from the models, conftest.py).
+        migrated, tested = _schema(original), _schema(s["NAME"])
+        assert migrated == tested, (
+            f"only the migrations make: {sorted((migrated - tested).elements())}\n"
+            f"only the models make: {sorted((tested - migrated).elements())}"
+        )
+        assert sum(kind == "index" for kind, _table, _text in tested) > 100  # the real tables
         _manage(url + original, tmp_path / "var-original", "seed_demo", "-v0")
         subprocess.run(
             [_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={dump}", *where, original],
