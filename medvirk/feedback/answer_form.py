@@ -183,6 +183,13 @@ class AnswerForm:
             out.append(meta)
         return out
 
+    def error_summary(self, blocks: Sequence[Block]) -> list[tuple[str, str, str]]:
+        """Return the links of the page's error summary: each field of ``blocks`` with an error."""
+        if self.definition is None:
+            return []
+        form = respondent_form(self.definition, self.lang)
+        return form.error_summary(f for b in blocks for f in b.fields)
+
     def is_valid(self) -> bool:
         """Parse every section with the survey engine; keep errors (in the page language) per field."""
         if self.definition is None:

@@ -76,7 +76,8 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     if form.empty:
         context.update(_own_history(link, lang))
         return render(request, "feedback/client/done.html", context)
-    context["blocks"] = form.blocks()
+    context["blocks"] = blocks = form.blocks()
+    context["errors"] = form.error_summary(blocks)  # listed at the top, where the page opens
     return render(request, "feedback/client/answer.html", context)
 
 

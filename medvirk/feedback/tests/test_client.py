@@ -64,6 +64,13 @@ def test_errors_keep_the_other_answers(fb: Feedback) -> None:
     page = response.content.decode()
     assert 'aria-invalid="true"' in page
     assert 'value="7,5"' in page  # what was typed elsewhere is kept
+    # Where the page opens (at the top, after "Send" at the bottom): a list of the errors that
+    # takes focus and links to the field (walk2: on a phone the client saw only the first questions).
+    summary = page[page.index('<div class="ds-error-summary"') : page.index("<form")]
+    assert "autofocus" in summary and "Please correct the following" in summary
+    field = f"f-i{fb.alliance.pk}__session_heard"
+    assert f'href="#{field}-0"' in summary and f'id="{field}-0"' in page
+    assert page.index("<title>") < page.index("Please correct the following") < page.index("</title>")
     assert not Rating.objects.exists()
 
 

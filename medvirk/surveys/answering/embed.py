@@ -8,12 +8,12 @@ respondent's language, so there is one form engine. Reached through ``medvirk.su
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..design.definition import Definition, Section
 from . import engine
-from .render import SectionRenderer, error_text
+from .render import SectionRenderer, error_summary, error_text
 
 
 class RespondentForm:
@@ -32,6 +32,10 @@ class RespondentForm:
     ) -> list[Any]:
         """Return the section's visible questions as field view-models, prefilled with ``data``."""
         return self.renderer.fields(section, data, errors, {})
+
+    def error_summary(self, fields: Iterable[Any]) -> list[tuple[str, str, str]]:
+        """Return the links of the error summary of ``fields`` (as ``fields`` returns them)."""
+        return error_summary(fields)
 
     def parse(self, data: Mapping[str, Sequence[str]]) -> tuple[dict[str, Any], dict[str, str]]:
         """Return (answers, error sentence per question key) for every section at once."""

@@ -6,7 +6,7 @@ language), so templates stay simple and the same code serves web, kiosk and pape
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.utils.html import format_html
@@ -52,6 +52,16 @@ def marked(text: Text | None, lang: str, fallback: Sequence[str]) -> str:
         if text.get(code):
             return Fallback(text[code], code)
     return ""
+
+
+def error_summary(fields: Iterable[Field]) -> list[tuple[str, str, str]]:
+    """Return (field id, question, error sentence) for each field of a page with an error, in the
+    page's order: the links of its error summary (``surveys/respond/_error_summary.html``)."""
+    out: list[tuple[str, str, str]] = []
+    for f in fields:
+        specify = [c.specify for c in f.choices if c.specify is not None]  # "other, please specify"
+        out.extend((g.id, g.text, g.error) for g in (f, *f.rows, *specify) if g.error)
+    return out
 
 
 def error_text(error: engine.FieldError, lang: str, overrides: Mapping[str, Mapping[str, str]] | None) -> str:

@@ -34,7 +34,7 @@ from ..design.respondent_text import ui
 from ..models import AccessCode, Channel, Invitation, Response, Survey, SurveyUnit
 from . import engine, navigation, services
 from .navigation import Move
-from .render import SectionRenderer, error_text, marked
+from .render import SectionRenderer, error_summary, error_text, marked
 
 
 def _chrome(definition: Definition, lang: str, survey: Survey, **extra: Any) -> dict[str, Any]:
@@ -338,7 +338,7 @@ class Page:
             fields=fields,
             section_title=renderer.t(self.current.title),
             section_description=renderer.t(self.current.description),
-            errors=[(f.id, f.text, f.error) for f in _flat(fields) if f.error],
+            errors=error_summary(fields),
             position=position,
             total=total,
             page_of=ui("page_of", lang, self.overrides, n=position, total=total),
@@ -350,15 +350,6 @@ class Page:
             action=here,
         )
         return render(request, "surveys/respond/section.html", context, status=400 if errors else 200)
-
-
-def _flat(fields: list[Any]) -> list[Any]:
-    out = []
-    for f in fields:
-        out.append(f)
-        out.extend(f.rows)
-        out.extend(c.specify for c in f.choices if c.specify is not None)  # "other, please specify"
-    return out
 
 
 def _finish(request: HttpRequest, response: Response, token: str, definition: Definition) -> HttpResponse:
