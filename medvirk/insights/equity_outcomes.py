@@ -564,13 +564,26 @@ YOUNG_BANDS = {"0-15", "16-24", "25-34"}
 OLD_BANDS = {"67-79", "80+"}
 
 
-def reach_advice(dimension: str, key: str, label: str, dimension_label: str, area: str) -> str:
-    """Say that a group is under-represented and how to reach that group (not another one)."""
-    found = _("%(group)s (%(dimension)s) are under-represented in %(area)s.") % {
-        "group": label,
-        "dimension": dimension_label.lower(),
-        "area": area,
-    }
+def reach_advice(
+    dimension: str, key: str, label: str, dimension_label: str, area: str, *, users: bool = False
+) -> str:
+    """Say that a group is under-represented and how to reach that group (not another one).
+
+    ``users``: compared with the registered service users, not with the people living in ``area``.
+    """
+    if users:
+        found = _(
+            "Fewer answered from %(group)s (%(dimension)s) than their share of the registered users."
+        ) % {
+            "group": label,
+            "dimension": dimension_label.lower(),
+        }
+    else:
+        found = _("%(group)s (%(dimension)s) are under-represented in %(area)s.") % {
+            "group": label,
+            "dimension": dimension_label.lower(),
+            "area": area,
+        }
     if (dimension, key) in MINORITY_GROUPS:
         how = _(
             "Reach them where they are: ask immigrant and minority organisations active in %(area)s to "
@@ -621,7 +634,10 @@ def next_steps(representation: Any, outcomes: OutcomeReport | None) -> list[str]
     steps: list[str] = []
     area = representation.catchment.label
     for dim, row in representation.under_represented:
-        steps.append(reach_advice(dim.dimension, row.key, row.groups or row.label, dim.label, area))
+        users = getattr(dim, "compared_with", "") == "users"
+        steps.append(
+            reach_advice(dim.dimension, row.key, row.groups or row.label, dim.label, area, users=users)
+        )
     if outcomes is not None:
         for gap in outcomes.flagged:
             if gap.gap < 0:

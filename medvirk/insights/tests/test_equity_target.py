@@ -65,7 +65,7 @@ def test_a_round_is_compared_with_its_target_group_its_users_or_not_by_relatives
     # 2. Every unit of the round registered its users' ages for the round's year: compared with them.
     year = equity.round_year(survey)
     users = {
-        "Solsikken barnehage": {"25-34": 20, "35-44": 30, "45-54": 10},
+        "Solsikken barnehage": {"25-34": 200, "35-44": 30, "45-54": 10},
         "Nordlys barnehage": {"25-34": 15, "35-44": 25, "55-66": 5},
         "Sørbyen barnehage": {"25-34": 10, "35-44": 20},
     }
@@ -81,9 +81,15 @@ def test_a_round_is_compared_with_its_target_group_its_users_or_not_by_relatives
     age = _dim(report, "age_band")
     assert age.compared_with == equity.USERS
     rows = {r.key: r for r in age.rows}
-    assert rows["25-34"].population == 20 + 15  # Solsikken's and Nordlys's users, not the residents
-    assert rows[equity.HIDDEN].population == 105 - 35  # the users of the respondents' hidden groups
-    assert f"Age group: compared with the 105 registered users in {year}" in report.compared_with[0]
+    assert rows["25-34"].population == 200 + 15  # Solsikken's and Nordlys's users, not the residents
+    assert rows[equity.HIDDEN].population == 285 - 215  # the users of the respondents' hidden groups
+    assert rows["25-34"].under  # 18 of 57 answered, against 215 of 285 users
+    with translation.override("en"):
+        steps = equity_outcomes.next_steps(report, None)
+    assert steps[0].startswith(
+        "Fewer answered from 25–34 (age group) than their share of the registered users."
+    )
+    assert f"Age group: compared with the 285 registered users in {year}" in report.compared_with[0]
     assert _dim(root, "age_band").compared_with == equity.USERS
     # Users of a unit outside the round are not who could answer: the root falls back to residents.
     user_counts_set(
