@@ -35,6 +35,7 @@ background questions, eight languages' worth of answers and 100 units take about
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from itertools import combinations, compress, repeat
@@ -196,3 +197,55 @@ def _fill(
         for i in left:
             result[i] = withhold | given[i]
     return short <= 0
+
+
+def _number_text(value: float) -> str:
+    return f"{value:.15g}"
+
+
+def number_ranges(values: Sequence[float | None], counted: Sequence[bool], k: int) -> list[str]:
+    """Return each row's number as a range that at least ``k`` counted rows fall in ("" for none).
+
+    A number the reader knows of one person (a child's hours a week, a client's visits) finds
+    that person's row as surely as a birthday (red team 4). The counted rows' values, sorted, are
+    cut into ranges of at least ``k`` of them (equal values stay together; a short remainder joins
+    the last range); every row, planted ones too, takes the range its value falls in. The lowest
+    range is open below ("< 10"), the highest above ("≥ 40"), the others half-open ("[10, 40)"),
+    so an extreme value is never written; a range all of whose rows say the same number is that
+    number. With fewer than ``k`` counted values in all, each row keeps its value (the caller's
+    suppression then withholds every one of them: none is shared by ``k``). The ranges are
+    quasi-identifiers too: ``nested_suppression`` decides them within each published combination.
+    """
+    shared = Counter(v for v, c in zip(values, counted, strict=True) if c and v is not None)
+    lows: list[float] = []
+    size = 0
+    for value in sorted(shared):
+        if size == 0:
+            lows.append(value)
+        size += shared[value]
+        if size >= k:
+            size = 0
+    if size and len(lows) > 1:
+        lows.pop()  # a short remainder joins the range before it
+    if not lows or (len(lows) == 1 and sum(shared.values()) < k):
+        return ["" if v is None else _number_text(v) for v in values]
+    band = [None if v is None else max(0, bisect_right(lows, v) - 1) for v in values]
+    members: dict[int, set[float]] = defaultdict(set)
+    for v, b in zip(values, band, strict=True):
+        if v is not None and b is not None:
+            members[b].add(v)
+    last = len(lows) - 1
+
+    def label(b: int) -> str:
+        if len(members[b]) == 1:
+            return _number_text(next(iter(members[b])))
+        if last == 0:
+            return ""  # one range holding every answer: it says nothing
+        if b == 0:
+            return f"< {_number_text(lows[1])}"
+        if b == last:
+            return f"≥ {_number_text(lows[b])}"
+        return f"[{_number_text(lows[b])}, {_number_text(lows[b + 1])})"
+
+    labels = {b: label(b) for b in members}
+    return ["" if b is None else labels[b] for b in band]

@@ -265,12 +265,13 @@ def _column_plan(ids: str, columns: dict[str, int], multiple: frozenset[int]) ->
 QUASI_IDENTIFIERS = (*selectors.BG_COLUMNS, "language", "unit")
 
 
-def _date_columns(questions: list[tuple[str, str, str]]) -> list[tuple[int, str, int]]:
-    """Return (answer column, key, question id) of the date questions among ``raw_questions``."""
+def _date_columns(
+    questions: list[tuple[str, str, str]], kind: ExportColumn = ExportColumn.YEAR
+) -> list[tuple[int, str, int]]:
+    """Return (answer column, key, question id) of the date questions among ``raw_questions``
+    (with ``kind`` RANGE: the number questions)."""
     return [
-        (i, key, int(qid))
-        for i, (key, t, qid) in enumerate(questions)
-        if question_type(t).export == ExportColumn.YEAR
+        (i, key, int(qid)) for i, (key, t, qid) in enumerate(questions) if question_type(t).export == kind
     ]
 
 
@@ -280,9 +281,11 @@ def _withheld(
     unit_ids: list[int],
     names: dict[int, str],
     dates: Sequence[tuple[int, str, int]] = (),
+    numbers: Sequence[tuple[int, str, int]] = (),
 ) -> tuple[dict[int, frozenset[str] | None], dict[int, tuple[str, ...]]]:
     """Return response id → the quasi-identifier columns withheld in its row (None: left out),
-    and response id → the years of its date answers (in the order of ``dates``; "" unanswered).
+    and response id → the years of its date answers, then the ranges of its number answers (in
+    the order of ``dates`` and ``numbers``; "" unanswered).
 
     k-anonymity by local suppression (``analysis.kanonymity``, k = the survey's anonymity
     threshold; dates' years within what the others publish, ``nested_suppression``): every
@@ -292,24 +295,36 @@ def _withheld(
     answering in Arabic, or the one "male, 67+", with every answer (red team, 2026-12-07); a
     date (a child's birthday, the day a parent started) named its one row as surely (red team,
     2026-12-07, third session), so a file gives a date's year only, and only where it is common.
+    A number known of one person (a child's hours a week) did the same (red team 4): it is given
+    as a range of at least k counted answers (``kanonymity.number_ranges``), decided like a year.
     Counted only on rows nobody reading the file can plant (``counted.py``): poster answers of
     the reader's own could pad a class to k. A unit whose name is withheld has its name
     withheld here too.
     """
-    from medvirk.analysis.kanonymity import nested_suppression
+    from medvirk.analysis.kanonymity import nested_suppression, number_ranges
 
     qi = selectors.response_quasi_identifiers(user=user, survey=results.survey, unit_ids=unit_ids)
     found = selectors.response_years(
         user=user, survey=results.survey, unit_ids=unit_ids, question_ids=[q for _i, _k, q in dates]
     )
-    years = {row[0]: tuple(found.get(row[0], {}).get(q, "") for _i, _k, q in dates) for row in qi}
+    counted = [bool(row[-1]) for row in qi]
+    given = selectors.response_numbers(
+        user=user, survey=results.survey, unit_ids=unit_ids, question_ids=[q for _i, _k, q in numbers]
+    )
+    ranges = [
+        number_ranges([given.get(row[0], {}).get(q) for row in qi], counted, results.policy.threshold)
+        for _i, _k, q in numbers
+    ]
+    years = {
+        row[0]: (*(found.get(row[0], {}).get(q, "") for _i, _k, q in dates), *(r[n] for r in ranges))
+        for n, row in enumerate(qi)
+    }
     values = [
         (*years[row[0]], *("" if v is None else str(v) for v in row[3:-1]), row[2] or "", names.get(row[1]))
         for row in qi
     ]
-    counted = [bool(row[-1]) for row in qi]
-    decided = nested_suppression(values, counted, results.policy.threshold, inner=len(dates))
-    columns = (*(key for _i, key, _q in dates), *QUASI_IDENTIFIERS)
+    decided = nested_suppression(values, counted, results.policy.threshold, inner=len(dates) + len(numbers))
+    columns = (*(key for _i, key, _q in (*dates, *numbers)), *QUASI_IDENTIFIERS)
     withheld = {
         row[0]: None if positions is None else frozenset(columns[p] for p in positions)
         for row, positions in zip(qi, decided, strict=True)
@@ -357,14 +372,16 @@ def _raw_batches(
         i for i, (_k, t, _q) in enumerate(questions) if question_type(t).export == ExportColumn.JOINED
     )
     dates = _date_columns(questions)
+    numbers = _date_columns(questions, ExportColumn.RANGE)
+    inner = [*dates, *numbers]  # columns whose cell the decision gives (a year, a range)
     quasi = ["unit", "language", *selectors.BG_COLUMNS]
-    named = [*quasi, *(key for _i, key, _q in dates)]  # as the column "withheld" names them
+    named = [*quasi, *(key for _i, key, _q in inner)]  # as the column "withheld" names them
     header = ["row", *quasi, WITHHELD_COLUMN, *[k for k, _t, _q in questions]]
     shown = {nid for nid in results.tree.nodes if results.respondent_table[node_key(nid)].shown}
     names = {nid: n.name for nid, n in results.tree.nodes.items() if nid in shown}
     sep = selectors.PACK_SEP
     unit_ids = results.tree.survey_units_below(node_id)
-    withheld, years = _withheld(user, results, unit_ids, names, dates)
+    withheld, years = _withheld(user, results, unit_ids, names, dates, numbers)
     groups = [[u] for u in sorted((u for u in unit_ids if u in names), key=lambda u: (names[u], u))]
     groups.append([u for u in unit_ids if u not in names])
     plans: dict[str, Callable[[list[str]], Any]] = {}
@@ -377,10 +394,10 @@ def _raw_batches(
                 plans.clear()
             plan = plans[values[-2]] = _column_plan(values[-2], columns, multiple)
         cells = plan(values)
-        if not dates:
+        if not inner:
             return cells
         out = list(cells)  # a date's cell holds its stored text's mark: the year replaces it
-        for (column, key, _q), year in zip(dates, years[response_id], strict=True):
+        for (column, key, _q), year in zip(inner, years[response_id], strict=True):
             out[column] = "" if key in hidden else year
         return tuple(out)
 
@@ -440,6 +457,13 @@ def raw_notes(results: SurveyResults) -> list[str]:
             "Dates are given as the year only: a whole date can single out the one person born or "
             "starting that day."
         ),
+        _(
+            "Numbers are given as ranges, each holding the answers of at least %(threshold)s people "
+            "who answered with a code or an invitation: “< 10” is under 10, “[10, 40)” from 10 up to "
+            "but not including 40, “≥ 40” 40 or more; a number that many gave is written as it is. "
+            "A number known of one person could otherwise single out that person's row."
+        )
+        % {"threshold": threshold},
         _(
             "Where few people share a unit, language, background answers and the years of dates, "
             "those values are left blank and named in the column “withheld”, so that every "

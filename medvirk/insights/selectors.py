@@ -420,21 +420,47 @@ def response_years(
     complete responses ``response_rows`` yields and the given date questions: all the
     response-level export says of a date (``exports._withheld`` counts it as a
     quasi-identifier). One query; the database cuts the dates."""
-    years: dict[int, dict[int, str]] = defaultdict(dict)
     if not question_ids:
         return {}
     rows = (
-        Answer.objects.filter(
-            response__in=_exported_responses(user=user, survey=survey, unit_ids=unit_ids),
-            question_id__in=question_ids,
-        )
+        _exported_answers(user, survey, unit_ids, question_ids)
         .exclude(value_text="")
         .annotate(year=Substr("value_text", 1, 4))
         .values_list("response_id", "question_id", "year")
     )
-    for response_id, question_id, year in rows:
-        years[response_id][question_id] = year
-    return dict(years)
+    return _by_response(rows)
+
+
+def response_numbers(
+    *, user: Any, survey: Survey, unit_ids: list[int], question_ids: list[int]
+) -> dict[int, dict[int, float]]:
+    """Return response id → question id → its number answer, for the complete responses
+    ``response_rows`` yields and the given number questions (``exports._withheld`` turns them
+    into ranges, quasi-identifiers like the dates' years). One query."""
+    if not question_ids:
+        return {}
+    rows = (
+        _exported_answers(user, survey, unit_ids, question_ids)
+        .exclude(value_num=None)
+        .values_list("response_id", "question_id", "value_num")
+    )
+    return _by_response(rows)
+
+
+def _exported_answers(
+    user: Any, survey: Survey, unit_ids: list[int], question_ids: list[int]
+) -> QuerySet[Answer]:
+    return Answer.objects.filter(
+        response__in=_exported_responses(user=user, survey=survey, unit_ids=unit_ids),
+        question_id__in=question_ids,
+    )
+
+
+def _by_response(rows: Any) -> dict[int, dict[int, Any]]:
+    found: dict[int, dict[int, Any]] = defaultdict(dict)
+    for response_id, question_id, value in rows:
+        found[response_id][question_id] = value
+    return dict(found)
 
 
 def answerer_counts(

@@ -9,7 +9,7 @@ from collections import Counter
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from medvirk.analysis.kanonymity import Values, local_suppression, nested_suppression
+from medvirk.analysis.kanonymity import Values, local_suppression, nested_suppression, number_ranges
 
 
 @st.composite
@@ -87,3 +87,45 @@ def test_planted_rows_do_not_make_a_combination_published() -> None:
     counted = [True] + [False] * 4 + [True] * 6
     withheld = local_suppression(rows, counted, 5)
     assert withheld == [frozenset({1})] * 11  # gender withheld for all: "u, withheld" has 7
+
+
+def _holds(label: str, value: float) -> bool:
+    """Whether ``value`` lies in the range ``label`` names ("< 10", "[10, 40)", "≥ 40", "12")."""
+    if label.startswith("< "):
+        return value < float(label[2:])
+    if label.startswith("≥ "):
+        return value >= float(label[2:])
+    if label.startswith("["):
+        low, high = (float(p) for p in label[1:-1].split(", "))
+        return low <= value < high
+    return value == float(label)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.integers(-5, 60).map(float), st.sampled_from([0.25, 2.5, 365.0])),
+            st.booleans(),
+        ),
+        max_size=60,
+    ),
+    st.integers(2, 6),
+)
+def test_a_number_range_holds_its_value_and_k_counted_answers(
+    rows: list[tuple[float | None, bool]], k: int
+) -> None:
+    """Red team 4: a number known of one person finds that row. Every range a file writes holds
+    the row's value and at least k counted answers (planted ones never make one); a value is
+    written as it is only where k counted rows gave it, or where too few counted numbers exist
+    for any range (the suppression then withholds it)."""
+    values, counted = [v for v, _c in rows], [c for _v, c in rows]
+    labels = number_ranges(values, counted, k)
+    shared = Counter(
+        label for label, v, c in zip(labels, values, counted, strict=True) if c and v is not None
+    )
+    enough = sum(1 for v, c in rows if c and v is not None) >= k
+    for label, value in zip(labels, values, strict=True):
+        assert (label == "") == (value is None) or (label == "" and enough)
+        if label:
+            assert value is not None and _holds(label, value)
+            assert shared[label] >= k or not enough

@@ -95,7 +95,8 @@ def test_xlsx_and_sav_jobs_hold_every_response(survey: Any, client_as: Any, demo
     assert rows == expected
     # The second sheet says what the file leaves out and withholds (free text; rare values).
     notes = [row[0] for row in book.worksheets[1].iter_rows(values_only=True)]
-    assert len(book.worksheets) == 2 and len(notes) == 4 and "year" in notes[2] and "withheld" in notes[3]
+    assert len(book.worksheets) == 2 and len(notes) == 5 and "year" in notes[2] and "ranges" in notes[3]
+    assert "withheld" in notes[4]
 
     _start(client, survey, _sol(demo), "sav")
     job = Job.objects.get(kind=EXPORT_JOB, params__format="sav")

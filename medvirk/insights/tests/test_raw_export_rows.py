@@ -24,7 +24,7 @@ from medvirk.accounts.demo import DemoData
 from medvirk.accounts.permissions import Perm
 from medvirk.core.csv_export import safe_cell
 from medvirk.surveys.models import Answer, Channel, Response, SurveyQuestion
-from medvirk.surveys.types import QType
+from medvirk.surveys.types import ExportColumn, QType
 from tests.sample_survey import sample_definition
 
 from .. import exports, selectors
@@ -91,7 +91,8 @@ def _reference_rows(user: Any, results: SurveyResults, node_id: int) -> Iterator
     names = {nid: n.name for nid, n in results.tree.nodes.items() if nid in shown}
     units = results.tree.survey_units_below(node_id)
     dates = exports._date_columns(questions)
-    withheld, years = exports._withheld(user, results, units, names, dates)  # test_kanonymity
+    numbers = exports._date_columns(questions, ExportColumn.RANGE)
+    withheld, years = exports._withheld(user, results, units, names, dates, numbers)  # test_kanonymity
     rows = (
         Response.objects.filter(
             scope_q(user, Perm.RESULTS_EXPORT_RAW, path_field="unit__path"),
@@ -119,11 +120,13 @@ def _reference_rows(user: Any, results: SurveyResults, node_id: int) -> Iterator
             key = next(k for _i, k, q in dates if q == qid)
             assert years[rid][[q for _i, _k, q in dates].index(qid)] == text[:4]
             values[str(qid)] = "" if key in hidden else text[:4]
+        for n, (_i, key, qid) in enumerate(numbers):  # a number: its range, where not withheld
+            values[str(qid)] = "" if key in hidden else years[rid][len(dates) + n]
         cells = [
             "" if key in hidden else v
             for key, v in zip(quasi, [names.get(unit_id, ""), language, *bg], strict=True)
         ]
-        named = [*quasi, *(k for _i, k, _q in dates)]
+        named = [*quasi, *(k for _i, k, _q in (*dates, *numbers))]
         yield [counter, *cells, ";".join(k for k in named if k in hidden), *[values.get(q, "") for q in ids]]
 
 
@@ -192,7 +195,10 @@ def test_rows_and_csv_are_those_of_the_reference(
     assert [r[first] for r in rows[1:]] == ["2026"] * 5 + [""] * 7
     text = data.decode("utf-8-sig")
     assert not any(t in text for t in (*TEXTS, "alene", "ola@example.no", "=1+1"))  # no free text
-    assert "'-7" in text  # a number below zero: guarded as text
+    # Numbers as ranges of at least five counted answers (red team 4): Solsikken's nine visits
+    # form one range, which says nothing, so neither 365 nor the -7 below zero is written.
+    visits = rows[0].index("q_visits")
+    assert {r[visits] for r in rows[1:]} == {""} and ",365," not in text and "-7" not in text
     assert ",a;c," in text and ",a;b;c," in text and ",dont_know," in text
 
 
@@ -257,6 +263,24 @@ def test_a_date_is_given_as_its_year_and_only_where_enough_share_it(
     known = next(row for row in body if row[overall] == "1")
     assert known[first] == "" and "q_first" in known[header.index("withheld")].split(";")
     assert {row[used] for row in body} == {"b;c", "a"}
+
+
+def test_a_number_is_given_as_a_range_that_five_share(demo: DemoData) -> None:
+    """Red team 4: response-level files listed number answers as given. A leader who knows one
+    child's visits (365, the only such number) found that row and every answer on it. Now a
+    number is a range of at least five counted answers, open at both ends, so the one extreme
+    value is never written; the ranges are quasi-identifiers like the dates' years."""
+    s = make_survey(demo, anonymous=True)
+    sol = demo.units["Solsikken barnehage"]
+    for visits in (1, 1, 2, 2, 3, 10, 10, 11, 12, 40, 50):
+        answer(s, sol, overall=4, q_visits=visits)
+    answer(s, sol, overall=1, q_visits=365)  # the child the leader knows
+    rows = list(exports.raw_rows(demo.users["analytiker"], SurveyResults(close(s)), sol.pk))
+    header, body = rows[0], rows[1:]
+    column, overall = header.index("q_visits"), header.index("q_overall")
+    assert len(body) == 12 and not any("365" in str(row) for row in body)
+    assert Counter(row[column] for row in body) == {"< 10": 5, "≥ 10": 7}
+    assert next(row for row in body if row[overall] == "1")[column] == "≥ 10"
 
 
 def test_the_rows_say_nothing_of_when_each_response_came(demo: DemoData) -> None:

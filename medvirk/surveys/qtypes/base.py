@@ -120,6 +120,9 @@ class ExportColumn(StrEnum):
     # One column: the year of a date only, and only where at least k rows share it with their
     # unit, language and background (a birth date or a start date is a quasi-identifier).
     YEAR = "year"
+    # One column: the range of at least k counted answers the number falls in (a number known of
+    # one person, such as a child's hours a week, is a quasi-identifier as a date is).
+    RANGE = "range"
     NONE = "none"  # no column of its own (a matrix has its rows; background has the background columns)
 
 

@@ -36,8 +36,8 @@ class Number(QuestionType):
     order = 60
     edits = frozenset({base.Edit.RANGE})
     figures = base.Figures.NUMBERS
-    export = base.ExportColumn.VALUE
-    spss = base.SpssKind.NUMBER
+    export = base.ExportColumn.RANGE
+    spss = base.SpssKind.STRING  # the range, e.g. "[10, 40)"
     xlsform_words = frozenset({"integer", "int", "decimal"})
 
     def parse_value(self, question: Question, raw: str, context: AnswerContext) -> Any:
