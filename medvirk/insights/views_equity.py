@@ -84,6 +84,13 @@ def equity_export(request: HttpRequest, unit_id: int) -> HttpResponse:
     return csv_response(rows, filename=f"equity-{unit.pk}.csv", delimiter=";")
 
 
+def _can_design(request: HttpRequest, survey: Any) -> bool:
+    """Whether the user may change the round's target group (its owner unit read by municipality,
+    so the statement routes to one shard)."""
+    owner = OrgUnit.objects.filter(pk=survey.owner_unit_id, municipality_id=survey.municipality_id).first()
+    return owner is not None and can(request.user, Perm.SURVEY_DESIGN, owner)
+
+
 @staff_view
 @_prepared
 def equity_report(request: HttpRequest, unit_id: int) -> HttpResponse:
@@ -109,7 +116,7 @@ def equity_report(request: HttpRequest, unit_id: int) -> HttpResponse:
         context["year"] = year_param(request)
     charts = [(d, ratio_chart(d.rows)) for d in report.dimensions if d.shown]
     context.update(
-        can_design_survey=survey is not None and can(request.user, Perm.SURVEY_DESIGN, survey.owner_unit),
+        can_design_survey=survey is not None and _can_design(request, survey),
         prepared=prepared,
         survey=survey,
         report=report,
