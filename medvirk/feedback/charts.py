@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.formats import number_format
+
 from .selectors import EpisodeView
 
 WIDTH, HEIGHT = 560, 300
@@ -49,7 +51,8 @@ class Graph:
 
 
 def _fmt(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".")
+    """Return ``value`` with at most one decimal, as the page's language writes it ("6,8" in bokmål)."""
+    return number_format(f"{value:.1f}".rstrip("0").rstrip("."))
 
 
 def graph(view: EpisodeView, graph_id: str = "graph") -> Graph:
