@@ -37,8 +37,11 @@ def _register(client: Any, base: ChoiceDemo, alias: str = "K-100", **extra: str)
 
 
 def test_a_case_handler_registers_a_client_and_the_choice_and_the_provider_sees_the_client(
-    english: Any, base: ChoiceDemo, django_capture_on_commit_callbacks: Any
+    english: Any, client_as: Any, base: ChoiceDemo, django_capture_on_commit_callbacks: Any
 ) -> None:
+    # The form's button says what it does (it said "Register", the noun, in bokmål: walk2).
+    form = client_as("saksbehandler").get(f"/choice/services/{base.service.pk}/clients/new/").content.decode()
+    assert ">Registrer brukeren</button>" in form
     handler = english("saksbehandler")
     client = _register(handler, base, language="ar")
     page = handler.get(f"/choice/clients/{client.pk}/").content.decode()
