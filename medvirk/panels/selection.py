@@ -294,8 +294,14 @@ def compute_run(
             run.person_probabilities = {p: float(x) for p, x in dist.person_probabilities.items()}
             run.minimum = float(dist.minimum)
             run.stats = {k: v for k, v in asdict(dist.stats).items()}
-    except SelectionFailed as error:
-        raise ServiceError(PanelsErrorCode.SELECTION_FAILED, str(error)) from None
+    except SelectionFailed:  # the core says why in English for analysts; the coordinator reads this
+        raise ServiceError(
+            PanelsErrorCode.SELECTION_FAILED,
+            _(
+                "The simple draw found no panel that meets every quota. Use the fair draw, or loosen a "
+                "quota or add volunteers to the pool, and draw again."
+            ),
+        ) from None
     except SolverLimitError:
         raise _unfinished() from None
     run.drawn = list(result.panel)
@@ -325,9 +331,13 @@ def compute_replacements(panel: Panel, member: PanelMember, *, seed: int) -> lis
             unavailable=[m.volunteer.person_id for m in declined if m.volunteer.person_id in instance.people],
             limits=CHECK_LIMITS,
         )
-    except (SelectionFailed, ValueError) as error:
+    except (SelectionFailed, ValueError):  # the core's English reason names quota keys: not for pages
         raise ServiceError(
-            PanelsErrorCode.REPLACEMENT_FAILED, _("No replacement keeps every quota: %s") % error
+            PanelsErrorCode.REPLACEMENT_FAILED,
+            _(
+                "Nobody left in the pool can take the seat without breaking a quota. Loosen a quota or "
+                "add volunteers to the pool, and try again."
+            ),
         ) from None
     except SolverLimitError:
         raise ServiceError(

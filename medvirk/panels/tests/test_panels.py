@@ -14,7 +14,7 @@ from medvirk.core.errors import ServiceError
 from medvirk.panels import selection, services
 from medvirk.panels.choices import FEATURES, PanelMethod, PanelStatus, feature_choices, value_label
 from medvirk.panels.demo import seed_panels_demo, seed_volunteers
-from medvirk.panels.models import MemberStatus, Panel, SelectionRun
+from medvirk.panels.models import MemberStatus, Panel, SelectionRun, Volunteer
 from medvirk.panels.report import chance_words
 
 pytestmark = pytest.mark.django_db
@@ -102,6 +102,19 @@ def test_replacement_keeps_the_quotas(panel: Panel, demo: Any) -> None:
     assert panel_violations(_instance_of(run), sorted(seated)) == []
     with pytest.raises(ServiceError):
         services.member_decline(actor=actor, panel=panel, member=member)
+    # Nobody left in the pool: the coordinator is told so in her language, not the selection
+    # core's English ("only 0 volunteers left for 1 seats", "gender=female is already over …").
+    seated_ids = panel.members.exclude(status=MemberStatus.DECLINED).values_list("volunteer_id", flat=True)
+    Volunteer.objects.filter(municipality=panel.municipality).exclude(pk__in=list(seated_ids)).update(
+        email_confirmed=False
+    )
+    other = panel.members.exclude(status=MemberStatus.DECLINED).first()
+    assert other is not None
+    with translation.override("nb"), pytest.raises(ServiceError) as failed:
+        services.member_decline(actor=actor, panel=panel, member=other)
+    assert failed.value.code == "replacement_failed"
+    said = str(failed.value.message)
+    assert said.startswith("Ingen som er igjen på listen over frivillige, kan ta plassen"), said
 
 
 def test_feasibility_explains_in_words(panel: Panel, demo: Any, client_as: Any) -> None:
