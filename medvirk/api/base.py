@@ -9,6 +9,7 @@ from dataclasses import MISSING
 from typing import Any, get_type_hints
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -319,6 +320,17 @@ _FIXED_ERRORS: list[tuple[type[Exception], int, str, Promise]] = [
     (AuthenticationError, 401, "unauthenticated", gettext_lazy("Log in or send a valid API token.")),
     (RequestDataTooBig, 413, "request_too_large", gettext_lazy("The request is too large.")),
     (SuspiciousOperation, 400, "bad_request", gettext_lazy("The request is malformed.")),
+    # A value the database refuses: a NUL in any text on PostgreSQL (the staff API's text fields
+    # are not all checked one by one; the answering path refuses NUL per answer), a number out
+    # of a column's range. Nothing was stored (the statement failed); before, a 500 (red team 4).
+    (
+        DataError,
+        400,
+        "invalid_data",
+        gettext_lazy(
+            "A value cannot be stored: a text holds a character such as NUL, or a number is too large."
+        ),
+    ),
 ]
 
 
