@@ -221,7 +221,7 @@ def _seed() -> dict[str, Any]:
     from medvirk.partners.services import OrganisationData, proposal_submit
     from medvirk.population.models import MappingEntry, PopulationTable
     from medvirk.surveys import services as surveys
-    from medvirk.surveys.models import Invitation, Survey, SurveyUnit
+    from medvirk.surveys.models import AccessCode, Invitation, Survey, SurveyUnit
 
     demo = load_demo()
     _seed_single_sign_on(demo)
@@ -233,7 +233,16 @@ def _seed() -> dict[str, Any]:
         municipality=demo.municipality, series="kindergarten_parents", round_label="2026"
     ).get()
     survey_unit = SurveyUnit.objects.get(survey=survey, unit=unit)
-    batch = surveys.codes_create(actor=leader, survey_unit=survey_unit, count=3)[0].batch
+    # A batch of codes made before the round closed (a closed round takes no new ones: codes_create).
+    batch = 1 + max(
+        AccessCode.objects.filter(survey_unit=survey_unit).values_list("batch", flat=True), default=0
+    )
+    AccessCode.objects.bulk_create(
+        AccessCode(
+            municipality_id=survey_unit.municipality_id, survey_unit=survey_unit, code=code, batch=batch
+        )
+        for code in ("SIDE2345", "SIDE6789", "SIDEABCD")
+    )
     Invitation.objects.create(
         municipality_id=survey_unit.municipality_id,
         survey_unit=survey_unit,

@@ -28,7 +28,7 @@ from medvirk.surveys.enums import SurveysAuditAction, SurveysErrorCode
 from ..design.definition import tx
 from ..design.parser import parse_definition
 from ..design.respondent_text import ui
-from ..models import AccessCode, Invitation, SurveyUnit
+from ..models import AccessCode, Invitation, SurveyStatus, SurveyUnit
 
 # No 0/O, 1/I/L: codes are typed from paper.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -42,9 +42,23 @@ def _check(actor: Actor, survey_unit: SurveyUnit) -> None:
     )
 
 
+def _ensure_answerable(survey_unit: SurveyUnit) -> None:
+    """Refuse codes, invitations and reminders for a closed round: nobody can answer it any more,
+    and an e-mail would take people to a page that says so (walk2: a closed round still sent them)."""
+    if survey_unit.survey.status == SurveyStatus.CLOSED:
+        raise ServiceError(
+            SurveysErrorCode.SURVEY_CLOSED,
+            _(
+                "The survey is closed, so nobody can answer it any more: no codes, invitations or "
+                "reminders are sent for it. To ask again, start a new round."
+            ),
+        )
+
+
 def codes_create(*, actor: Actor, survey_unit: SurveyUnit, count: int) -> list[AccessCode]:
     """Create a batch of single-use codes for letters or paper forms."""
     _check(actor, survey_unit)
+    _ensure_answerable(survey_unit)
     if not 1 <= count <= MAX_BATCH:
         raise ServiceError(
             SurveysErrorCode.COUNT_INVALID,
@@ -215,6 +229,7 @@ def invitations_send(
     the address comes as ``(address, language)``; its reminders and its link use the same one.
     """
     _check(actor, survey_unit)
+    _ensure_answerable(survey_unit)
     batch_lang = invitation_language(survey_unit, language)
     wanted = [(e, None) if isinstance(e, str) else e for e in emails]
     langs = {email: invitation_language(survey_unit, lang) if lang else batch_lang for email, lang in wanted}
@@ -253,6 +268,7 @@ def reminders_send(*, actor: Actor, survey_unit: SurveyUnit, base_url: str) -> N
     2026-12-07). The unit's answers are said as the results count them (the survey's page).
     """
     _check(actor, survey_unit)
+    _ensure_answerable(survey_unit)
     languages = parse_definition(survey_unit.survey.definition).languages
     messages = []
     today = timezone.localdate()

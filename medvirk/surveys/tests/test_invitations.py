@@ -162,3 +162,32 @@ def test_every_respondent_text_exists_in_every_language_with_the_same_placeholde
         for lang, text in texts.items():
             assert text.strip(), (key, lang)
             assert _fields(text) == _fields(texts["en"]), (key, lang)
+
+
+def test_a_closed_round_sends_no_codes_invitations_or_reminders(
+    client_as: Any, su: SurveyUnit, demo: DemoData, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Closing a round ends its distribution: an invitation would take people to a page saying the
+    survey is closed, and codes in letters would not work (walk2: both still went out)."""
+    from medvirk.surveys.design import services as design
+
+    actor = demo.users["analytiker"]
+    with django_capture_on_commit_callbacks(execute=True):
+        distribution.invitations_send(actor=actor, survey_unit=su, emails=["ola@example.no"], base_url=BASE)
+    design.survey_set_status(actor=actor, survey=su.survey, status="closed")
+    su.refresh_from_db()
+    sending = (
+        lambda: distribution.invitations_send(
+            actor=actor, survey_unit=su, emails=["kari@example.no"], base_url=BASE
+        ),
+        lambda: distribution.reminders_send(actor=actor, survey_unit=su, base_url=BASE),
+        lambda: distribution.codes_create(actor=actor, survey_unit=su, count=3),
+    )
+    for send in sending:
+        with django_capture_on_commit_callbacks(execute=True), pytest.raises(ServiceError) as refused:
+            send()
+        assert refused.value.code == "survey_closed"
+    assert len(mail.outbox) == 1 and Invitation.objects.count() == 1
+    page = client_as("analytiker").get(f"/surveys/{su.survey_id}/units/{su.pk}/").content.decode()
+    assert "Brukerundersøkelsen er avsluttet, så ingen kan svare på den lenger" in page
+    assert 'value="invite"' not in page and 'value="codes"' not in page and 'value="remind"' not in page
