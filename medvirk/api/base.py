@@ -321,14 +321,16 @@ _FIXED_ERRORS: list[tuple[type[Exception], int, str, Promise]] = [
     (RequestDataTooBig, 413, "request_too_large", gettext_lazy("The request is too large.")),
     (SuspiciousOperation, 400, "bad_request", gettext_lazy("The request is malformed.")),
     # A value the database refuses: a NUL in any text on PostgreSQL (the staff API's text fields
-    # are not all checked one by one; the answering path refuses NUL per answer), a number out
-    # of a column's range. Nothing was stored (the statement failed); before, a 500 (red team 4).
+    # are not all checked one by one; the answering path refuses NUL per answer), a text longer
+    # than its column, a number out of a column's range. Nothing was stored (the statement
+    # failed); before, a 500 (red team 4).
     (
         DataError,
         400,
         "invalid_data",
         gettext_lazy(
-            "A value cannot be stored: a text holds a character such as NUL, or a number is too large."
+            "A value cannot be stored: a text is too long or holds a character such as NUL, "
+            "or a number is too large."
         ),
     ),
 ]

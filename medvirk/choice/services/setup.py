@@ -56,11 +56,35 @@ def _clean_days(value: int, limit: int, field_name: str) -> int:
     return value
 
 
+MAX_NAME = 150  # the columns' length
+#: What a relative reads about a service or a provider on the public comparison, on an old phone
+#: too: a description of a megabyte (the API took any length) would be the page (red team 4).
+MAX_DESCRIPTION = 2000
+
+
 def _clean_name(name: str) -> str:
     name = (name or "").strip()
     if not name:
         raise ServiceError(ChoiceErrorCode.NAME_REQUIRED, _("Give it a name."), field="name")
+    if len(name) > MAX_NAME:
+        raise ServiceError(
+            ChoiceErrorCode.INVALID_VALUE,
+            _("Keep the name to %(count)d characters.") % {"count": MAX_NAME},
+            field="name",
+        )
     return name
+
+
+def _clean_description(text: str) -> str:
+    text = (text or "").strip()
+    if len(text) > MAX_DESCRIPTION:
+        raise ServiceError(
+            ChoiceErrorCode.INVALID_VALUE,
+            _("Keep the description to %(count)d characters: people read it on a phone.")
+            % {"count": MAX_DESCRIPTION},
+            field="description",
+        )
+    return text
 
 
 def _check_choice(value: str, allowed: Any, code: ChoiceErrorCode, field_name: str) -> str:
@@ -119,7 +143,9 @@ def _clean_service(service: ChoiceService, changes: dict[str, Any]) -> dict[str,
                     field="default_provider",
                 )
             out[key] = value
-        elif key in ("description", "email"):
+        elif key == "description":
+            out[key] = _clean_description(value)
+        elif key == "email":
             out[key] = (value or "").strip()
         else:
             out[key] = bool(value)
@@ -235,7 +261,7 @@ def _clean_provider(data: ProviderData) -> ProviderData:
         contact_email=data.contact_email.strip(),
         languages=codes,
         specialisations=sorted(set(data.specialisations)),
-        description=data.description.strip(),
+        description=_clean_description(data.description),
         contact_name=data.contact_name.strip(),
         contact_phone=partner_services.clean_phone(data.contact_phone),
         website=data.website.strip(),

@@ -391,6 +391,19 @@ def test_ending_a_client_ends_the_provider_and_drops_an_announced_switch(
     assert _code(excinfo) == "client_ended"
 
 
+def test_a_description_a_relative_reads_on_a_phone_has_a_limit(base: ChoiceDemo, handler: Any) -> None:
+    """Red team 4: the API took a service's or a provider's description of any length (a
+    megabyte became the public comparison page) and a name longer than its column (a 500)."""
+    with pytest.raises(ServiceError) as long_text:
+        services.service_update(actor=handler, service=base.service, description="x" * 2001)
+    with pytest.raises(ServiceError) as long_name:
+        services.service_update(actor=handler, service=base.service, name="x" * 151)
+    assert (long_text.value.field, long_name.value.field) == ("description", "name")
+    services.service_update(actor=handler, service=base.service, description=" x" * 1000)
+    base.service.refresh_from_db()
+    assert len(base.service.description) == 1999
+
+
 # --- online requests -----------------------------------------------------------------------
 
 
