@@ -66,19 +66,49 @@ def _default_language_after() -> Iterator[None]:
             translation.deactivate()
 
 
+#: Fixtures that open the test database (pytest-django blocks it for any other test).
+DATABASE_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
+)
+
+
+def uses_database(item: pytest.Item) -> bool:
+    """Whether a test can open the test database: it asks for it (a fixture, ``django_db``), or
+    is a Django ``TestCase``. pytest-django refuses every query of any other test."""
+    return (
+        not DATABASE_FIXTURES.isdisjoint(getattr(item, "fixturenames", ()))
+        or item.get_closest_marker("django_db") is not None
+        or hasattr(getattr(item, "cls", None), "databases")
+    )
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Leave out tests for the other database: ``postgresql`` tests when the database is not
     PostgreSQL; ``sqlite_only`` and ``browser`` tests when it is not SQLite (bin/test runs both
     passes, and a real browser checks pages, not the database: once is enough for the CI budget).
 
+    Also left out on PostgreSQL: a test that cannot open the database (``uses_database``), unless
+    marked ``every_database`` (for one that reads ``DATABASE_URL`` or starts a process on the test
+    database itself). Pure tests (analysis, parsers, the bank, the settings' checks) give the same
+    answer on both passes; running them twice cost the PostgreSQL pass about a thousand tests.
+
     Deselected, not skipped: on the other database they have nothing to check, and bin/test fails
     on skips."""
     postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
     left_out = ("sqlite_only", "browser") if postgres else ("postgresql",)
-    kept = [item for item in items if not any(item.get_closest_marker(m) for m in left_out)]
-    if len(kept) != len(items):
-        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
-        items[:] = kept
+
+    def kept(item: pytest.Item) -> bool:
+        if any(item.get_closest_marker(marker) for marker in left_out):
+            return False
+        if postgres and not uses_database(item):
+            return any(item.get_closest_marker(marker) for marker in ("postgresql", "every_database"))
+        return True
+
+    keep = [item for item in items if kept(item)]
+    if len(keep) != len(items):
+        kept_ids = {id(item) for item in keep}
+        config.hook.pytest_deselected(items=[item for item in items if id(item) not in kept_ids])
+        items[:] = keep
 
 
 if TYPE_CHECKING:  # Django is imported lazily so pure-Python tests also run with -p no:django
