@@ -7,6 +7,7 @@ template ``feedback/_graph.html`` draws it.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from django.utils.formats import number_format
@@ -55,6 +56,15 @@ def _fmt(value: float) -> str:
     return number_format(f"{value:.1f}".rstrip("0").rstrip("."))
 
 
+def _round_ticks(low: float, high: float) -> list[float]:
+    """Return the values the score axis is labelled at: round numbers, at most seven (PHQ-9's 0–27:
+    0, 5, 10 … 25, where its quarters were 6,8, 13,5 and 20,2; the cut-off 10 among them)."""
+    span = high - low or 1
+    step = next((s for s in (1, 2, 2.5, 5, 10, 20, 25, 50, 100) if span / s <= 6), span / 4)
+    first = math.ceil(low / step) * step
+    return [first + i * step for i in range(int((high - first) // step) + 1)]
+
+
 def graph(view: EpisodeView, graph_id: str = "graph") -> Graph:
     """Return the SVG view-model of an episode's outcome graph."""
     low, high = view.scale
@@ -72,8 +82,7 @@ def graph(view: EpisodeView, graph_id: str = "graph") -> Graph:
         return round(TOP + (high - value) * plot_h / (high - low or 1), 1)
 
     x_ticks = tuple(Tick(str(n), x(n), HEIGHT - BOTTOM + 16) for n in range(1, sessions + 1))
-    step = (high - low) / 4
-    y_ticks = tuple(Tick(_fmt(low + i * step), LEFT - 6, y(low + i * step) + 4) for i in range(5))
+    y_ticks = tuple(Tick(_fmt(v), LEFT - 6, y(v) + 4) for v in _round_ticks(low, high))
     band = median = ""
     if view.band is not None and view.band_scores:
         n = min(len(view.band.sessions), sessions)

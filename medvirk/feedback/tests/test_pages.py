@@ -155,7 +155,8 @@ def test_the_graph_draws_at_its_numbers_in_norwegian(fb: Feedback) -> None:
     assert cutoff == round(top + (27 - 10) * (bottom - top) / 27, 1)
     dots = [float(y) for y in re.findall(r'<circle cx="[\d.]+" cy="([\d.]+)"', svg)]
     assert dots == [round(top + (27 - s) * (bottom - top) / 27, 1) for s in (17, 12)]
-    # What the practitioner reads is written with a decimal comma (walk2: the axis said "6.8" and
-    # the table "9.2" on a bokmål page, the goals beside them "3,5").
-    ticks = re.findall(r'text-anchor="end"[^>]*>([^<]+)</text>', svg)
-    assert ticks == ["0", "6,8", "13,5", "20,2", "27"]
+    # The score axis is labelled at round numbers, the cut-off among them (walk2: it was labelled at
+    # the scale's quarters, "6.8", "13.5", "20.2", with a decimal point on a bokmål page).
+    ticks = re.findall(r'<text x="[\d.]+" y="([\d.]+)" text-anchor="end"[^>]*>([^<]+)</text>', svg)
+    assert [label for _y, label in ticks] == ["0", "5", "10", "15", "20", "25"]
+    assert float(ticks[2][0]) == cutoff + 4  # "10" beside the cut-off line
