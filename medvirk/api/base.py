@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import MISSING
@@ -28,6 +29,8 @@ from medvirk.accounts.services import token_authenticate
 from medvirk.common.textfiles import TextFileError, TextProblem, load_json
 from medvirk.core.errors import ServiceError
 from medvirk.core.uploads import text_problem
+
+logger = logging.getLogger(__name__)
 
 
 class TokenAuth(HttpBearer):
@@ -320,20 +323,23 @@ _FIXED_ERRORS: list[tuple[type[Exception], int, str, Promise]] = [
     (AuthenticationError, 401, "unauthenticated", gettext_lazy("Log in or send a valid API token.")),
     (RequestDataTooBig, 413, "request_too_large", gettext_lazy("The request is too large.")),
     (SuspiciousOperation, 400, "bad_request", gettext_lazy("The request is malformed.")),
-    # A value the database refuses: a NUL in any text on PostgreSQL (the staff API's text fields
-    # are not all checked one by one; the answering path refuses NUL per answer), a text longer
-    # than its column, a number out of a column's range. Nothing was stored (the statement
-    # failed); before, a 500 (red team 4).
-    (
-        DataError,
-        400,
-        "invalid_data",
-        gettext_lazy(
-            "A value cannot be stored: a text is too long or holds a character such as NUL, "
-            "or a number is too large."
-        ),
-    ),
 ]
+
+
+_INVALID_DATA = gettext_lazy(
+    "A value cannot be stored: a text is too long or holds a character such as NUL, or a number is too large."
+)
+
+
+@api.exception_handler(DataError)
+def _data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    """A value the database refuses: a NUL in any text on PostgreSQL (the staff API's text fields
+    are not all checked one by one; the answering path refuses NUL per answer), a text longer
+    than its column, a number out of a column's range. Nothing was stored (the statement
+    failed); before, a 500 (red team 4). Logged, without the path (it may hold a secret link)
+    or the value, so that a bug behind it is still seen."""
+    logger.warning("The database refused a value in an API request: %s", exc)
+    return api.create_response(request, error_body("invalid_data", str(_INVALID_DATA)), status=400)
 
 
 def _fixed_error(
