@@ -53,7 +53,11 @@ def test_an_open_rounds_pages_api_and_equity_report_show_no_figures_until_it_clo
     assert "De som har ansvaret for undersøkelsen i Eksempel kommune, kan avslutte den før det." in led
     survey_page = visible_text(admin.get(f"/surveys/{survey.pk}/").content.decode())
     assert "Resultatene vises når du avslutter den" in survey_page
-    assert f'href="/results/{survey.pk}/"' not in admin.get(f"/surveys/{survey.pk}/").content.decode()
+    open_page = admin.get(f"/surveys/{survey.pk}/").content.decode()
+    assert (
+        f'href="/results/{survey.pk}/"' not in open_page
+        and f'href="/surveys/{survey.pk}/check/"' in open_page
+    )
     assert f"Medvirk avslutter undersøkelsen natten etter siste dag, {closes}." in survey_page
     assert "Åpen – resultater når den er avsluttet" in visible_text(admin.get("/results/").content.decode())
     api = "/api/v1/results/surveys/"
@@ -78,6 +82,7 @@ def test_an_open_rounds_pages_api_and_equity_report_show_no_figures_until_it_clo
     close(survey)
     closed_page = admin.get(f"/surveys/{survey.pk}/").content.decode()  # the next step: its results
     assert f'href="/results/{survey.pk}/">Se resultatene</a>' in closed_page
+    assert f'href="/surveys/{survey.pk}/check/"' not in closed_page  # "Check before opening": no more
     data = leader.get(f"{api}{survey.pk}?unit_id={sol}").json()
     overall = next(q for q in data["questions"] if q["key"] == "q_overall")["unit"]
     assert overall["n"] == 9 and {o["key"]: o["count"] for o in overall["options"]}["6"] == 3
