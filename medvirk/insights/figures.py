@@ -178,6 +178,21 @@ class ThemeFigure:
     label: str
     index: float | None  # 0–100
     questions: int
+    # Why the index is not shown ("" when it is), from the decisions on its questions' figures:
+    # "too_few" (too few answered them) or "protected" (see ``theme_withheld``).
+    withheld: str = ""
+
+
+def theme_withheld(figures: list[QuestionFigures]) -> str:
+    """Return why a theme's index is not shown, as the anonymity decision on its questions says.
+
+    "too_few" when every question is hidden because too few answered it (or nobody answered on
+    the scale); otherwise "protected": enough answered, but the averages the index is made from
+    are withheld so that a few people's answers cannot be worked out from them (an answer option
+    chosen by few, merged into "other options", or figures hidden to protect a smaller group).
+    """
+    too_few = all(not f.n if f.shown else f.status == "primary" for f in figures)
+    return "too_few" if too_few else "protected"
 
 
 def theme_index(figures: list[QuestionFigures]) -> tuple[float | None, int]:

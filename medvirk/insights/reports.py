@@ -99,6 +99,15 @@ class Overview:
         """Return the themes whose index is shown, highest first (what the page says in words)."""
         return sorted((t for t in self.themes if t.index is not None), key=lambda t: -(t.index or 0.0))
 
+    @property
+    def themes_withheld(self) -> str:
+        """Return why the page shows no theme's index ("" when it shows one): "too_few" when too
+        few answered every theme's questions, else "protected" (the anonymity decision withholds
+        the averages an index is made from; ``figures.theme_withheld``)."""
+        if not self.themes or self.themes_shown:
+            return ""
+        return "too_few" if all(t.withheld == "too_few" for t in self.themes) else "protected"
+
 
 def unit_choices(user: Any, tree: selectors.SurveyTree) -> list[tuple[int, str]]:
     """Return the units the user may pick, indented by depth."""

@@ -51,6 +51,7 @@ from .figures import (
     hidden_figures,
     question_figures,
     theme_index,
+    theme_withheld,
     trend,
 )
 from .questions import (
@@ -332,7 +333,8 @@ class SurveyResults:
             if not figs:
                 continue
             index, used = theme_index(figs)
-            out.append(ThemeFigure(key, localise(label), index, used))
+            withheld = "" if index is not None else theme_withheld(figs)
+            out.append(ThemeFigure(key, localise(label), index, used, withheld))
         return out
 
     def by_unit(self, question: QuestionInfo, node_id: int) -> Crosstab:

@@ -166,16 +166,33 @@ def test_a_theme_whose_questions_were_all_removed_is_not_listed(client_as: Any, 
     assert "Trivsel" in text and "Inne og ute" not in text
 
 
-def test_themes_hidden_to_protect_anonymity_are_said_in_one_sentence(client_as: Any, demo: DemoData) -> None:
+def test_a_theme_index_withheld_says_the_decisions_reason_not_too_few(client_as: Any, demo: DemoData) -> None:
+    """In the demo, Sentrum barnehage's 27 answers showed "no theme index: too few have answered":
+    its averages are withheld by the anonymity decision (answer options chosen by few), not for
+    want of answers. The page says why the decision withholds them; "too few" only when it is so."""
     from tests.page_text import visible_text
 
     survey = make_survey(demo)
-    unit = demo.units["Solsikken barnehage"]
-    answer_many(survey, unit, [5, 4, 6])  # under the threshold: no theme index can be shown
+    enough, few = demo.units["Solsikken barnehage"], demo.units["Sentrum barnehage"]
+    answer_many(survey, enough, [1, 5, 5, 5, 5, 6, 6, 6, 6])  # one chose 1: the average would tell
+    answer_many(survey, few, [5, 5, DONT_KNOW, DONT_KNOW, DONT_KNOW, DONT_KNOW])  # 2 on the scale
     close(survey)
-    assert [t.index for t in SurveyResults(survey).themes(unit.pk)] == [None]
-    text = visible_text(
-        client_as("leder.solsikken").get(f"/results/{survey.pk}/?unit={unit.pk}").content.decode()
-    )
-    assert "Ingen temaindeks vises ennå: for få har svart på spørsmålene" in text
+    results = SurveyResults(survey)
+    [protected], [too_few] = results.themes(enough.pk), results.themes(few.pk)
+    assert (protected.index, protected.withheld) == (None, "protected")
+    assert results.figures(results.question_by_key["q_overall"], enough.pk).n == 9  # shown, no average
+    assert (too_few.index, too_few.withheld) == (None, "too_few")
+
+    def themes_said(unit: Any) -> str:
+        text = visible_text(client_as("admin").get(f"/results/{survey.pk}/?unit={unit.pk}").content.decode())
+        assert "Indeks per tema" in text
+        return text
+
+    text = themes_said(enough)
+    assert "Ingen temaindeks vises, selv om nok har svart" in text
+    assert "skjult for å beskytte andre, slik at svarene til noen få ikke kan regnes ut fra dem." in text
+    assert "for få har svart" not in text
     assert "Spørsmål som er tatt med" not in text  # no table of hidden themes with 0 questions counted
+    text = themes_said(few)
+    assert "Ingen temaindeks vises ennå: for få har svart på spørsmålene" in text
+    assert "selv om nok har svart" not in text
