@@ -35,22 +35,33 @@ def leader(demo: Any) -> Any:
 
 
 def test_unit_leaders_are_reminded_of_overdue_checklist_items_every_two_weeks(demo: Any, leader: Any) -> None:
+    sentrum = demo.users["leder.sentrum"]
+
+    def to_sol(sent: list[Any]) -> list[Any]:
+        """The demo has two unit leaders (Solsikken and Sentrum): each is reminded of her own unit."""
+        assert all(m.to in (["sol@example.org"], [sentrum.email]) for m in sent)
+        return [m for m in sent if m.to == ["sol@example.org"]]
+
     mail.outbox.clear()
     assert _remind(datetime.date(2026, 3, 15)) == []  # nothing is due before 31 March
     sent = _remind(datetime.date(2026, 7, 15))
-    # Only Solsikken has a unit leader; its survey ran (the demo survey), the rest is overdue.
-    assert [m.to for m in sent] == [["sol@example.org"]]
-    assert "Solsikken barnehage" in sent[0].body and "Nordlys" not in sent[0].body
-    assert "2026-03-31" in sent[0].body and "2026-06-30" in sent[0].body
-    assert "2026-10-31" not in sent[0].body
+    # Solsikken's survey ran (the demo survey), the rest is overdue.
+    assert sorted(m.to[0] for m in sent) == sorted(["sol@example.org", sentrum.email])
+    [to_sentrum] = [m for m in sent if m.to == [sentrum.email]]
+    assert "Sentrum barnehage" in to_sentrum.body and "Solsikken" not in to_sentrum.body
+    [mine] = to_sol(sent)
+    assert "Solsikken barnehage" in mine.body and "Nordlys" not in mine.body and "Sentrum" not in mine.body
+    assert "2026-03-31" in mine.body and "2026-06-30" in mine.body
+    assert "2026-10-31" not in mine.body
     unit = demo.units["Solsikken barnehage"]
-    assert AuditEvent.objects.filter(action="cycle.reminded", municipality=demo.municipality).count() == 1
+    reminded = AuditEvent.objects.filter(action="cycle.reminded", municipality=demo.municipality)
+    assert reminded.count() == 2
     assert _remind(datetime.date(2026, 7, 15)) == []  # the same day again: nothing
     assert _remind(datetime.date(2026, 7, 22)) == []  # within two weeks: nothing
-    assert len(_remind(datetime.date(2026, 7, 29))) == 1
+    assert len(to_sol(_remind(datetime.date(2026, 7, 29)))) == 1
     services.cycle_set(actor=leader, unit=unit, year=2026, council_met=True, minorities_mapped=True)
-    assert _remind(datetime.date(2026, 8, 30)) == []  # caught up; the report is not due yet
-    assert len(_remind(datetime.date(2026, 12, 2))) == 1  # the report is now overdue
+    assert to_sol(_remind(datetime.date(2026, 8, 30))) == []  # caught up; the report is not due yet
+    assert len(to_sol(_remind(datetime.date(2026, 12, 2)))) == 1  # the report is now overdue
 
 
 def test_the_reminders_command_also_reminds_owners_of_overdue_measures_once_a_day(
