@@ -16,7 +16,7 @@ from ninja.responses import Status
 from medvirk.accounts.access import access_unit_by_id
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
-from medvirk.insights import equity, equity_ahead
+from medvirk.insights import analysis_words, equity, equity_ahead
 from medvirk.insights.jobs import ResultsPending
 from medvirk.population import selectors, services, usercounts_import
 from medvirk.population.models import PopulationTable
@@ -191,6 +191,8 @@ def import_user_counts(request: StaffRequest, unit_id: int, payload: UserCountsI
 
 
 def _representation(report: equity.RepresentationReport) -> dict[str, Any]:
+    # The analysis core's notes in the request's language, as the page says them.
+    report = analysis_words.representation_in_words(report)
     return {
         "unit_id": report.unit.pk,
         "area": {"region": report.catchment.region, "label": report.catchment.label},
@@ -300,7 +302,8 @@ def get_gaps(
         prepared = _prepared(request, unit, survey, practical_size=practical_size)
     except ResultsPending as pending:
         return _being_prepared(pending)
-    report = prepared.outcomes
+    # The analysis core's notes and reasons in the request's language, as the page says them.
+    report = analysis_words.outcomes_in_words(prepared.outcomes)
     w = report.weighting
     return {
         "being_updated": prepared.stale,

@@ -1,10 +1,11 @@
 """The analysis core's notes in the page's language and in plain words.
 
 ``medvirk.analysis`` stays free of Django: when raking, the ordinal check or the R-indicator
-cannot be worked out, it says why in English for analysts and logs (``RakingError``,
-``OrdinalResult.reason``, ``RepresentationResult.r_indicator_note``). The equity report keeps
-those notes as they are (it is made ahead in the worker); its page and API say them here, at the
-edge, in bokmål, nynorsk or English a coordinator understands. A note this module does not know
+cannot be worked out, or an outcome gap is not marked, it says why in English for analysts and
+logs (``RakingError``, ``OrdinalResult.reason``, ``RepresentationResult.r_indicator_note``,
+``Gap.reason``). The equity report keeps those notes as they are (it is made ahead in the
+worker); its page and its API (``api/population.py``, in the request's language) say them here,
+at the edge, in bokmål, nynorsk or English a coordinator understands. A note this module does not know
 is left as it is (a test makes every note the core writes known).
 """
 
@@ -17,6 +18,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from .templatetags.insights import points
+
 
 def _unweightable() -> str:
     return _("the population figures do not fit the answers, so they cannot be weighted to them.")
@@ -26,9 +29,9 @@ def _unsettled() -> str:
     return _("the calculation did not settle on an answer")
 
 
-# (the core's words, as a pattern) → what a page says instead; weighting's reasons follow
-# "Weighting by … failed:", the ordinal check's follow "not fitted:".
-_NOTES: tuple[tuple[re.Pattern[str], Callable[[], str]], ...] = tuple(
+# (the core's words, as a pattern) → what a page says instead, given the pattern's named groups;
+# weighting's reasons follow "Weighting by … failed:", the ordinal check's follow "not fitted:".
+_NOTES: tuple[tuple[re.Pattern[str], Callable[..., str]], ...] = tuple(
     (re.compile(pattern), say)
     for pattern, say in (
         # medvirk.analysis.weighting (RakingError)
@@ -98,6 +101,17 @@ _NOTES: tuple[tuple[re.Pattern[str], Callable[[], str]], ...] = tuple(
         (r"singular information matrix \(no standard error\)", _unsettled),
         (r"model did not converge", _unsettled),
         (r"model could not be fitted: .*", _unsettled),
+        # medvirk.analysis.gaps (why a gap is not marked)
+        (r"corrected interval includes zero", lambda: _("the difference may be chance")),
+        (
+            r"no practical size set for this measure",
+            lambda: _("no size is set that a difference must reach to count"),
+        ),
+        (
+            r"smaller than the practical size (?P<size>[-+0-9.e]+)",
+            lambda size: _("the difference is smaller than %(size)s") % {"size": points(float(size), "size")},
+        ),
+        (r"fewer than \d+ answers on one side", lambda: _("too few answers")),
     )
 )
 
@@ -107,7 +121,7 @@ def in_words(note: str | None) -> str:
     if not note:
         return note or ""
     for pattern, say in _NOTES:
-        note = pattern.sub(lambda _match, say=say: say(), note)  # type: ignore[misc]
+        note = pattern.sub(lambda match, say=say: say(**match.groupdict()), note)  # type: ignore[misc]
     return note
 
 
@@ -119,14 +133,19 @@ def representation_in_words(report: Any) -> Any:
 
 def outcomes_in_words(outcomes: Any) -> Any:
     """Return a copy of an equity report's outcomes (``equity_outcomes.OutcomeReport``, or None)
-    whose weighting note and reasons the adjusted check was not fitted are said in the active language."""
+    whose weighting note, reasons a gap is not marked and reasons the adjusted check was not
+    fitted are said in the active language."""
     if outcomes is None:
         return None
     weighting = outcomes.weighting
     gaps = [
-        replace(g, adjusted=replace(g.adjusted, reason=in_words(g.adjusted.reason)))
-        if g.adjusted is not None and g.adjusted.reason
-        else g
+        replace(
+            g,
+            reason=in_words(g.reason) if g.reason else g.reason,
+            adjusted=replace(g.adjusted, reason=in_words(g.adjusted.reason))
+            if g.adjusted is not None and g.adjusted.reason
+            else g.adjusted,
+        )
         for g in outcomes.gaps
     ]
     return replace(

@@ -81,9 +81,19 @@ def test_api_analyses(client_as: Any, demo: DemoData) -> None:
     # from them (test_equity_outcomes); Sørbyen shows its figures in full.
     assert not gaps["headline"]
     sor = demo.units["Sørbyen barnehage"].pk
-    headline = c.get(f"/api/v1/population/units/{sor}/gaps?survey_id={survey.pk}").json()["headline"]
+    sor_gaps = c.get(f"/api/v1/population/units/{sor}/gaps?survey_id={survey.pk}").json()
+    headline = sor_gaps["headline"]
     assert headline and headline[0]["n"] == 19
     assert all(g["n"] >= 5 for g in gaps["gaps"])
+    # The analysis core's notes in the request's language, as the equity page says them; the API
+    # sent the core's English ("… mislyktes: raking did not converge in 1000 sweeps (…)").
+    note = gaps["weighting"]["note"]
+    assert "raking" not in note and "svarene kunne ikke tilpasses befolkningstallene" in note
+    assert {g["adjusted_reason"] for g in sor_gaps["gaps"]} == {"for få svar"}  # was "too few rows (…)"
+    english = c.get(
+        f"/api/v1/population/units/{nord}/gaps?survey_id={survey.pk}", headers={"Accept-Language": "en"}
+    ).json()
+    assert "the answers could not be made to match the population figures" in english["weighting"]["note"]
 
 
 def test_equity_csv_cells_cannot_start_a_formula(client_as: Any, demo: DemoData) -> None:
