@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -9,15 +10,31 @@ import pytest
 from medvirk.core import demo as registry
 
 
-def _fake(monkeypatch: pytest.MonkeyPatch, after: dict[str, tuple[str, ...]], calls: list[str]) -> None:
+@pytest.fixture
+def real_seeders() -> Iterator[dict[str, registry._Registered]]:
+    """Import every app's ``demo.py`` first, then give the real registry back after the test.
+
+    The apps' modules register once, on their first import: were that import to happen while a test's
+    fake registry is in place, they would register into the fake (or clash with it) and the real
+    registry would stay empty for every later test (this file used to fail when a faking test ran
+    first). The test may replace or fill ``_SEEDERS``; the teardown puts back the real one as it was.
+    """
+    registry.demo_order()
+    real = registry._SEEDERS
+    saved = dict(real)
+    yield saved
+    real.clear()
+    real.update(saved)
+    registry._SEEDERS = real
+
+
+def _fake(after: dict[str, tuple[str, ...]], calls: list[str]) -> None:
     def seeder(label: str) -> Any:
         return lambda demo: calls.append(f"{label}:{demo}")
 
-    monkeypatch.setattr(
-        registry,
-        "_SEEDERS",
-        {label: registry._Registered(label, seeder(label), deps) for label, deps in after.items()},
-    )
+    registry._SEEDERS = {
+        label: registry._Registered(label, seeder(label), deps) for label, deps in after.items()
+    }
 
 
 def test_the_apps_register_their_demos_in_installed_apps_order() -> None:
@@ -32,10 +49,10 @@ def test_the_apps_register_their_demos_in_installed_apps_order() -> None:
     assert order.index("choice") > order.index("surveys")
 
 
-def test_an_app_is_seeded_after_the_apps_it_names(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.usefixtures("real_seeders")
+def test_an_app_is_seeded_after_the_apps_it_names() -> None:
     calls: list[str] = []
     _fake(
-        monkeypatch,
         {"surveys": ("panels",), "participation": (), "panels": ("partners",), "partners": ()},
         calls,
     )
@@ -43,23 +60,22 @@ def test_an_app_is_seeded_after_the_apps_it_names(monkeypatch: pytest.MonkeyPatc
     assert calls == ["participation:d", "partners:d", "panels:d", "surveys:d"]
 
 
-def test_a_seeder_waiting_for_an_app_without_one_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    _fake(monkeypatch, {"surveys": ("population",)}, [])
+@pytest.mark.usefixtures("real_seeders")
+def test_a_seeder_waiting_for_an_app_without_one_is_refused() -> None:
+    _fake({"surveys": ("population",)}, [])
     with pytest.raises(ValueError, match="population"):
         registry.demo_order()
 
 
-def test_seeders_waiting_for_each_other_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    _fake(monkeypatch, {"surveys": ("panels",), "panels": ("surveys",), "partners": ()}, [])
+@pytest.mark.usefixtures("real_seeders")
+def test_seeders_waiting_for_each_other_are_refused() -> None:
+    _fake({"surveys": ("panels",), "panels": ("surveys",), "partners": ()}, [])
     with pytest.raises(ValueError, match="panels, surveys"):
         registry.demo_order()
 
 
-def test_a_second_seeder_for_one_app_and_a_seeder_outside_any_app_are_refused(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(registry, "_SEEDERS", dict(registry._SEEDERS))
-
+@pytest.mark.usefixtures("real_seeders")
+def test_a_second_seeder_for_one_app_and_a_seeder_outside_any_app_are_refused() -> None:
     def seed(demo: Any) -> None: ...
 
     seed.__module__ = "medvirk.panels.demo"
