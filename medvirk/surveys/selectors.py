@@ -7,10 +7,9 @@ public-link lookup of the submission path, and reading or writing survey files (
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import Any
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
 from medvirk.accounts.access import can, municipality_id_of, row_or_404, scope_q
@@ -31,10 +30,7 @@ from .design.readiness import CheckReport, open_languages, suggested_dates, surv
 from .interchange.files import MAX_UPLOAD_BYTES, definition_from_json, read_survey_file
 from .interchange.upload import read_survey_document, read_survey_upload
 from .interchange.xlsform import Problem, definition_to_xlsform, xlsform_to_definition
-from .models import Response, Survey, SurveyStatus, SurveyUnit
-
-if TYPE_CHECKING:
-    from django_stubs_ext import WithAnnotations
+from .models import Survey, SurveyStatus, SurveyUnit
 
 __all__ = [
     "MAX_LOCAL_QUESTIONS",
@@ -93,34 +89,17 @@ def access_survey_by_id(user: Any, survey_id: Any, perm: Perm) -> Survey:
     return survey
 
 
-class _CompleteCount(TypedDict):
-    responses_complete: int
+def survey_units_for(user: Any, survey: Survey, perm: Perm = Perm.SURVEY_DISTRIBUTE) -> QuerySet[SurveyUnit]:
+    """Return the survey's units where the user holds ``perm``.
 
-
-def survey_units_for(
-    user: Any, survey: Survey, perm: Perm = Perm.SURVEY_DISTRIBUTE
-) -> QuerySet[WithAnnotations[SurveyUnit, _CompleteCount]]:
-    """Return the survey's units where the user holds ``perm``, with complete-response counts."""
-    # The municipality named, as every read does (docs/scaling.md): then each unit's count is an
-    # index-only probe of surveys_resp_complete_bg, not a walk through every response the unit
-    # ever had, of every round, by its unit_id index (docs/operations.md, "Indexes of responses").
-    complete = (
-        Response.objects.filter(
-            municipality_id=OuterRef("municipality_id"),
-            survey_id=OuterRef("survey_id"),
-            unit_id=OuterRef("unit_id"),
-            complete=True,
-        )
-        .order_by()
-        .values("survey_id")
-        .annotate(n=Count("*"))  # not COUNT(id): the index holds no ids, the table would be read
-        .values("n")
-    )
+    No count of answers comes with them: the pages and the API say each unit's answers as the
+    results' anonymity decision does (``decided_unit_counts``); an exact live count here was shown
+    nowhere and would tell whoever rendered it next how many answered, and when (red team 3, #7).
+    """
     return (
         SurveyUnit.objects.filter(survey=survey)
         .filter(scope_q(user, perm, path_field="unit__path"))
         .select_related("unit")
-        .annotate(responses_complete=Coalesce(Subquery(complete, output_field=IntegerField()), 0))
     )
 
 
