@@ -51,11 +51,13 @@ def test_a_relative_compares_in_arabic_and_a_case_handler_registers_the_choice(p
     # The form to print, in Arabic, and as it prints.
     page.click(f"text={ar['form_link']}")
     page.wait_for_url("**/form/?lang=ar")
+    assert page.get_by_role("button", name=ar["print_button"]).is_visible()  # print.js shows it
     assert_accessible(page)
     assert_fits_width(page)
     page.emulate_media(media="print")
     assert page.locator("footer").is_hidden()
     assert page.locator(".mv-lang").is_hidden()
+    assert page.locator("button[data-mv-print]").is_hidden()
     assert page.locator(".mv-choice__paper .mv-choice__tick").count() >= len(providers) + 2
     assert page.pdf(format="A4")[:4] == b"%PDF"
     page.emulate_media(media="screen")

@@ -169,10 +169,17 @@ def test_every_language_has_every_text_with_the_same_placeholders() -> None:
 
 
 def test_the_printable_form_lists_every_approved_provider(client_as: Any, demo: Any) -> None:
-    page = _text(client_as(None).get(_url(demo, "form/") + "?lang=ar").content.decode())
+    html = client_as(None).get(_url(demo, "form/") + "?lang=ar").content.decode()
+    page = _text(html)
     for name in NAMES:
         assert name in page
     assert TEXTS["ar"]["form_signature"] in page
+    # How to print says it so that it works on a phone too (no keys to press: a phone has no Ctrl),
+    # in every language; a Print button is in the page, hidden until print.js shows it.
+    for lang, texts in TEXTS.items():
+        assert not re.search(r"\b(Ctrl|Strg|Cmd)\b|⌘", texts["print_hint"]), lang
+    assert f"data-mv-print hidden>{TEXTS['ar']['print_button']}</button>" in html
+    assert "insights/print.js" in html
 
 
 def test_the_online_request_is_stored_for_a_case_handler(client_as: Any, demo: Any) -> None:
