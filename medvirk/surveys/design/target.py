@@ -19,12 +19,11 @@ from django.utils.translation import gettext as _
 
 from medvirk.common.dimensions import AGE_BANDS
 
+from ..models import AnsweredBy
+
 #: The ages a target group may start at and end at: the bounds of the standard age bands.
 AGE_FROM = tuple(band.low for band in AGE_BANDS)
 AGE_TO = tuple(band.high for band in AGE_BANDS if band.high is not None)
-
-USERS = "users"
-RELATIVES = "relatives"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,12 +32,12 @@ class Target:
 
     age_from: int | None = None
     age_to: int | None = None
-    answered_by: str = USERS
+    answered_by: str = AnsweredBy.USERS
 
     @property
     def by_relatives(self) -> bool:
         """Whether parents or relatives answer for the users (their own age, gender, … are not the users')."""
-        return self.answered_by == RELATIVES
+        return self.answered_by == AnsweredBy.RELATIVES
 
     @property
     def limited(self) -> bool:
@@ -68,8 +67,8 @@ class Target:
 #: The target group of a round made from the question bank, by its template's service area.
 BY_SERVICE_AREA: Mapping[str, Target] = {
     "home_care": Target(age_from=67),
-    "nursing_home": Target(age_from=67, answered_by=RELATIVES),
-    "kindergarten": Target(answered_by=RELATIVES),
+    "nursing_home": Target(age_from=67, answered_by=AnsweredBy.RELATIVES),
+    "kindergarten": Target(answered_by=AnsweredBy.RELATIVES),
     "school": Target(age_to=15),
 }
 
@@ -81,7 +80,7 @@ def default_target(service_area: str | None) -> Target:
 
 def target_of(survey: Any) -> Target:
     """Return a survey round's target group as stored."""
-    return Target(survey.target_age_from, survey.target_age_to, survey.answered_by or USERS)
+    return Target(survey.target_age_from, survey.target_age_to, survey.answered_by or AnsweredBy.USERS)
 
 
 def target_problem(age_from: int | None, age_to: int | None, answered_by: str) -> tuple[str, str] | None:
@@ -96,6 +95,6 @@ def target_problem(age_from: int | None, age_to: int | None, answered_by: str) -
         }
     if age_from is not None and age_to is not None and age_to < age_from:
         return "target_age_to", _("The highest age must be above the lowest.")
-    if answered_by not in (USERS, RELATIVES):
+    if answered_by not in AnsweredBy.values:
         return "answered_by", _("Say who answers: the users themselves, or parents or relatives.")
     return None
