@@ -320,6 +320,24 @@ def test_a_nul_in_a_staff_api_text_is_a_400_and_nothing_stored(demo: Any, caplog
     assert "The database refused a value" in caplog.text  # logged: a bug behind it is still seen
 
 
+def test_staff_typed_names_are_stored_without_right_to_left_overrides(demo: Any) -> None:
+    """Red team 5: only what the public types was stored without bidirectional controls; a unit
+    named through the API, or volunteers imported by a coordinator (rows created in bulk, which
+    send no pre_save), kept an unclosed U+202E that turns every page and export showing them
+    around. Every stored text is cleaned now (core/plaintext.py), bulk imports too."""
+    from medvirk.orgs.models import OrgUnit
+    from medvirk.panels import services as panel_services
+    from medvirk.panels.models import Volunteer
+
+    body = {"parent_id": demo.units[""].pk, "name": "Solsikken \u202eegahenrab", "kind": "unit"}
+    response = _api(demo)("/api/v1/units", json.dumps(body).encode())
+    assert response.status_code == 201 and response.json()["name"] == "Solsikken egahenrab"
+    assert OrgUnit.objects.get(pk=response.json()["id"]).name == "Solsikken egahenrab"
+    rows = [{"name": "Ola \u2067nessnaH", "email": "ola.rt5@example.org"}]
+    panel_services.volunteers_import(actor=demo.users["admin"], municipality=demo.municipality, rows=rows)
+    assert Volunteer.objects.get(email="ola.rt5@example.org").name == "Ola nessnaH"
+
+
 def test_deeply_nested_json_bodies_are_a_400_on_every_api_operation(demo: Any, english: Any) -> None:
     """A body nested just under Python's recursion limit was accepted and stored (201 for a
     show-when condition 400 ``all`` groups deep), leaving every later recursive walk over it

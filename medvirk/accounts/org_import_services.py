@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from medvirk.core import plaintext
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import Municipality, OrgUnit, ServiceArea, UnitKind
@@ -117,11 +118,13 @@ def _store(planner: TreePlanner) -> None:
                     depth=depth,
                 )
             )
+        plaintext.clean_all(new)  # bulk_create sends no pre_save
         stored = OrgUnit.objects.bulk_create(new, batch_size=500)
         for (number, _node), unit in zip(levels[depth], stored, strict=True):
             created[number] = unit
     # After the new units: an existing unit may move below one of them.
     changed = [_changed(planner, number, node, unit_of) for number, node in updates]
+    plaintext.clean_all(changed)
     OrgUnit.objects.bulk_update(
         changed,
         ["name", "parent", "kind", "service_area", "org_number", "unit_code", "closed_on"],

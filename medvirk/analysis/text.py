@@ -20,7 +20,7 @@ import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -42,6 +42,7 @@ __all__ = [
     "matches",
     "search_answers",
     "stems",
+    "without_national_ids",
     "without_placeholders",
 ]
 
@@ -115,17 +116,25 @@ _PHONE = re.compile(
 )
 
 
-def mask_pii(text: str, replacements: Mapping[PiiKind, str] | None = None) -> MaskedText:
+def mask_pii(
+    text: str,
+    replacements: Mapping[PiiKind, str] | None = None,
+    kinds: Collection[PiiKind] = tuple(PiiKind),
+) -> MaskedText:
     """Replace e-mail addresses, phone numbers and valid national identity numbers.
 
     An 11-digit number (optionally with a space or hyphen after the date part) is masked
     only if it passes the fødselsnummer/D-/H-number checks, so order numbers and the like
-    survive. ``replacements`` overrides the default tokens per kind.
+    survive. ``replacements`` overrides the default tokens per kind; ``kinds`` limits what is
+    masked (a request from the public keeps the phone number it gives to be called back on).
     """
     tokens = {**DEFAULT_REPLACEMENTS, **(replacements or {})}
     found: Counter[PiiKind] = Counter()
 
     def sub(kind: PiiKind, pattern: re.Pattern[str], value: str) -> str:
+        if kind not in kinds:
+            return value
+
         def replace(match: re.Match[str]) -> str:
             if kind is PiiKind.NATIONAL_ID and not is_valid_fnr(match.group(1) + match.group(2)):
                 return match.group(0)
@@ -140,6 +149,17 @@ def mask_pii(text: str, replacements: Mapping[PiiKind, str] | None = None) -> Ma
     masked = sub(PiiKind.NATIONAL_ID, _FNR, masked)
     masked = sub(PiiKind.PHONE, _PHONE, masked)
     return MaskedText(masked, frozenset(found), sum(found.values()))
+
+
+def without_national_ids(text: str) -> str:
+    """Return free text from the public with every valid national identity number masked.
+
+    What a citizen writes to the municipality (a provider-choice request, a volunteer's sign-up,
+    an organisation's proposal) is read by staff and never needs the number: Medvirk keeps no
+    fødselsnummer (docs/security.md). Masked rather than refused, so a relative on a phone in
+    any of the public pages' languages is never stuck on a form; staff read the placeholder.
+    """
+    return mask_pii(text, kinds=(PiiKind.NATIONAL_ID,)).text
 
 
 # ---------------------------------------------------------------------------------------------

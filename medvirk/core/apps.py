@@ -8,9 +8,14 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
+        from django.db.models.signals import pre_save
 
         from . import checks  # noqa: F401 — registers the deploy check of the encryption keys
         from .ordering import register_sqlite_collation
+        from .plaintext import before_save
+
+        # No right-to-left override in any stored text, whoever typed it (core/plaintext.py).
+        pre_save.connect(before_save, dispatch_uid="medvirk-text-without-bidi-controls")
 
         # Names in Norwegian alphabetical order on SQLite too (core/ordering.py).
         connection_created.connect(register_sqlite_collation, dispatch_uid="medvirk-norwegian-collation")

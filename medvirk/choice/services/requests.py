@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from medvirk.accounts.access import Actor, acting_user
 from medvirk.accounts.idporten import identity_digest
+from medvirk.analysis.text import without_national_ids
 from medvirk.common import languages
 from medvirk.core.actors import SystemActor, ensure_system
 from medvirk.core.audit import audit_record
@@ -63,6 +64,12 @@ class RequestData:
 MAX_TEXT = 2000
 
 
+def _public_text(text: str, limit: int) -> str:
+    """From anyone on the internet, read by case handlers: no override may turn the page around,
+    and no national identity number is kept (the case handler knows the client without it)."""
+    return without_national_ids(languages.without_bidi_controls(text)).strip()[:limit]
+
+
 @transaction.atomic
 def online_request_submit(
     *, actor: SystemActor, service: ChoiceService, data: RequestData, identity: VerifiedIdentity | None = None
@@ -82,8 +89,7 @@ def online_request_submit(
     )
     if approval is None or approval.status_on(timezone.localdate()) is not ApprovalStatus.APPROVED:
         raise ServiceError(ChoiceErrorCode.NOT_APPROVED, _("Choose one of the providers."), field="provider")
-    # From anyone on the internet, read by case handlers: no override may turn the page around.
-    client_name = languages.without_bidi_controls(data.client_name).strip()[:150]
+    client_name = _public_text(data.client_name, 150)
     if not client_name:
         raise ServiceError(
             ChoiceErrorCode.NAME_REQUIRED,
@@ -105,9 +111,9 @@ def online_request_submit(
         provider=approval.provider,
         wished_on=data.wished_on,
         reasons=clean_reasons(list(data.reasons)),
-        reason_text=languages.without_bidi_controls(data.reason_text).strip()[:MAX_TEXT],
+        reason_text=_public_text(data.reason_text, MAX_TEXT),
         client_name=client_name,
-        sender_name=languages.without_bidi_controls(data.sender_name).strip()[:150],
+        sender_name=_public_text(data.sender_name, 150),
         phone=phone,
         email=email,
         language=data.language if languages.get(data.language or "") else "",

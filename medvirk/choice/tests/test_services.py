@@ -404,6 +404,30 @@ def test_a_description_a_relative_reads_on_a_phone_has_a_limit(base: ChoiceDemo,
     assert len(base.service.description) == 1999
 
 
+def test_a_provider_name_cannot_turn_the_relatives_page_around(base: ChoiceDemo, handler: Any) -> None:
+    """Red team 5: names staff type kept right-to-left overrides (only the public's were
+    stripped): a provider renamed "Omsorg " + RLO + "SA gaP" read "Omsorg Pag AS" on the public
+    comparison, and an override in the service's name turned the page's heading around. Every
+    stored text is now without them (core/plaintext.py)."""
+    services.service_update(actor=handler, service=base.service, name="Hjemmetjenester \u202eetavirp")
+    data = services.ProviderData(
+        name="Omsorg \u202eSA gaP\u202c",
+        kind="private",
+        org_number="921000030",
+        contact_email="a@b.example",
+        description="Vi snakker \u2067arabisk\u2069 og norsk.",
+    )
+    provider = services.provider_register(actor=handler, data=data, parent=base.service.owner_unit)
+    base.service.refresh_from_db()
+    provider.refresh_from_db()
+    provider.unit.refresh_from_db()
+    assert (base.service.name, provider.name, provider.description) == (
+        "Hjemmetjenester etavirp",
+        "Omsorg SA gaP",
+        "Vi snakker arabisk og norsk.",
+    )
+
+
 # --- online requests -----------------------------------------------------------------------
 
 
@@ -456,23 +480,28 @@ def test_a_request_needs_a_way_to_answer_and_an_approved_provider(base: ChoiceDe
 def test_a_request_cannot_turn_the_case_handlers_page_around(base: ChoiceDemo) -> None:
     """Red team 4: a right-to-left override (U+202E) or isolate in a name from the public form,
     left open, reverses what follows it on the case handler's pages ("Kari" + RLO + "nesnaH"
-    shows as "Kari Hansen", and the provider after it backwards). Stored without them."""
+    shows as "Kari Hansen", and the provider after it backwards). Stored without them.
+
+    Red team 5: a relative who wrote her mother's fødselsnummer in the request (beside the name,
+    or in why she wants to switch) had it stored and shown to every case handler, though Medvirk
+    keeps no identity number (an identified request keeps a digest). Masked as the results page
+    masks free text; the phone number to call back on is kept."""
     request = services.online_request_submit(
         actor=SystemActor("public form"),
         service=base.service,
         data=services.RequestData(
             kind="choice",
             provider_id=base.providers[PRIVATE_B].pk,
-            client_name="Kari \u202enesnaH",
+            client_name="Kari \u202enesnaH 150765 00565",
             sender_name="\u2067Datter\u2069",
-            reason_text="Vil ha \u202dnorsk",
+            reason_text="Vil ha \u202dnorsk. Mor (f.nr. 01019010046). Ring 912 34 567.",
             phone="91234567",
         ),
     )
     assert (request.client_name, request.sender_name, request.reason_text) == (
-        "Kari nesnaH",
+        "Kari nesnaH [fødselsnummer fjernet]",
         "Datter",
-        "Vil ha norsk",
+        "Vil ha norsk. Mor (f.nr. [fødselsnummer fjernet]). Ring 912 34 567.",
     )
 
 

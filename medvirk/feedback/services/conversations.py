@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from medvirk.accounts.access import acting_user
 from medvirk.accounts.permissions import Perm
 from medvirk.common.dimensions import AGE_BANDS
+from medvirk.core import plaintext
 from medvirk.core.actors import SystemActor, ensure_system
 from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import OrgUnit
@@ -72,7 +73,7 @@ def conversation_record(
             age_band=age_band,
             **background,
         )
-        Goal.objects.bulk_create(
+        rows = [
             Goal(
                 municipality_id=unit.municipality_id,
                 conversation=conversation,
@@ -81,7 +82,9 @@ def conversation_record(
                 created_on=held_on,
             )
             for n, text in enumerate(wanted)
-        )
+        ]
+        plaintext.clean_all(rows)  # bulk_create sends no pre_save
+        Goal.objects.bulk_create(rows)
         _audit(actor, conversation, Action.CONVERSATION_RECORDED, {"goals": len(wanted)})
     return conversation
 

@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 
 from medvirk.accounts.access import Actor, ensure_can_anywhere
 from medvirk.accounts.permissions import Perm
+from medvirk.analysis.text import without_national_ids
 from medvirk.common import languages
+from medvirk.core import plaintext
 from medvirk.core.actors import SystemActor, ensure_system
 from medvirk.core.audit import audit_record
 from medvirk.core.crypto import token_hash
@@ -74,14 +76,16 @@ def volunteer_signup(
     email = data.email.strip().lower()
     values = {
         # From anyone on the internet, read by coordinators: no override may turn the page around.
-        "name": languages.without_bidi_controls(data.name).strip(),
+        "name": without_national_ids(languages.without_bidi_controls(data.name)).strip(),
         "age_band": data.age_band,
         "gender": data.gender,
         "district": data.district,
         "immigrant_background": data.immigrant_background,
         "social_background": data.social_background,
         "languages": list(data.languages),
-        "accessibility_needs": languages.without_bidi_controls(data.accessibility_needs).strip(),
+        "accessibility_needs": without_national_ids(
+            languages.without_bidi_controls(data.accessibility_needs)
+        ).strip(),
         "household_key": data.household_key.strip(),
         "consent_text": consent_text,
         "consent_at": timezone.now(),
@@ -232,6 +236,7 @@ def volunteers_import(
                 **{k: r.get(k, "") for k in ("name", "email", "household_key", *FEATURES)},
             )
         )
+    plaintext.clean_all(new)  # bulk_create sends no pre_save
     Volunteer.objects.bulk_create(new)
     skipped = len(rows) - len(new)
     audit_record(

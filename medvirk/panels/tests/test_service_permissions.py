@@ -49,12 +49,15 @@ def test_public_flows_and_daily_commands_act_as_medvirk_itself(demo: Any) -> Non
         district="prefer_not_to_say",
         immigrant_background="rest",
         social_background="higher",
+        accessibility_needs="Rullestol. Fnr 01019010046 om dere trenger det.",
     )
     volunteer, token, created = services.volunteer_signup(
         actor=actor, municipality=demo.municipality, data=data, consent_text="Ja", consent=True
     )
     assert created and services.token_hash(token) == volunteer.withdraw_token_hash
     assert volunteer.name == "Ola nessnaH"  # stored without the override (red team 4)
+    # nor a national identity number (red team 5): the coordinator never needs it
+    assert volunteer.accessibility_needs == "Rullestol. Fnr [fødselsnummer fjernet] om dere trenger det."
     assert services.volunteer_confirm(
         actor=actor, municipality=demo.municipality, token=services.confirm_token(volunteer)
     )

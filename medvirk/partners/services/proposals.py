@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from medvirk.accounts.access import Actor, acting_user
+from medvirk.analysis.text import without_national_ids
 from medvirk.core.actors import SystemActor, ensure_system
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
@@ -70,7 +71,7 @@ def proposal_submit(
         organisation=organisation,
         data=data.as_json(),
         contact=contact if consent else {},
-        message=message.strip(),
+        message=without_national_ids(message).strip(),  # staff read it; Medvirk keeps no fødselsnummer
         client_hash=client_hash(client),
     )
 

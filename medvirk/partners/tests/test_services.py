@@ -136,15 +136,18 @@ def test_proposal_update_and_reject(demo: Any) -> None:
         actor=SystemActor("test"),
         municipality=demo.municipality,
         organisation=org,
-        data=OrganisationData(name="Nytt navn", org_number="991000097"),
+        # Red team 5: an override in a name from the public turned the public register around
+        # once accepted, and a national identity number in the message was kept for staff.
+        data=OrganisationData(name="Nytt \u202envan", org_number="991000097"),
         contact={"name": "Per", "email": "per@example.org"},
         consent=True,
-        message="Vi har byttet navn",
+        message="Vi har byttet navn. Styreleder: 010190 10046",
         client="5.6.7.8",
     )
+    assert update.message == "Vi har byttet navn. Styreleder: [fødselsnummer fjernet]"
     services.proposal_accept(actor=demo.users["admin"], proposal=update)
     org.refresh_from_db()
-    assert org.name == "Nytt navn"
+    assert org.name == "Nytt nvan"
     rejected = _proposal(demo, name="Spam", email="spam@example.org")
     services.proposal_reject(actor=demo.users["admin"], proposal=rejected, note="spam")
     rejected.refresh_from_db()
