@@ -20,6 +20,7 @@ from medvirk.insights.disclosure import NotReady
 from medvirk.insights.enums import InsightsErrorCode
 from medvirk.insights.figures import QuestionFigures
 from medvirk.insights.numbers import survey_numbers
+from medvirk.insights.readings import top_option_keys
 from medvirk.insights.release import ensure_released
 from medvirk.insights.tables import SurveyResults, access_results
 from medvirk.insights.text_themes import text_themes
@@ -56,6 +57,11 @@ class FiguresOut(Schema):
     mean: IntervalOut | None = None
     top_box: IntervalOut | None = None
     top_box_from: int | None = None
+    # How many answered at the top of the scale (the count behind ``top_box``) and which
+    # options it adds up, so the figure can be found among the option counts and
+    # ``other_options_count`` (merged options have ``count`` null).
+    top_box_count: int | None = None
+    top_box_options: list[str] = []
     dont_know: int | None = None
     options: list[OptionOut] = []
     other_options_count: int | None = None
@@ -169,6 +175,8 @@ def _figures(f: QuestionFigures) -> FiguresOut:
         mean=_interval(f.mean),
         top_box=_interval(f.top_box),
         top_box_from=f.top_from,
+        top_box_count=f.top_count if f.top_box is not None else None,
+        top_box_options=top_option_keys(f) if f.top_box is not None else [],
         dont_know=f.dont_know,
         options=[OptionOut(key=o.key, label=o.label, count=o.count, share=o.share) for o in f.options],
         other_options_count=f.merged_count,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from .figures import QuestionFigures
+from .readings import answer_table
 from .templatetags.insights import pct
 
 ROW = 28
@@ -167,16 +168,12 @@ def _bar(
 
 
 def distribution_chart(chart_id: str, figures: QuestionFigures) -> Chart | None:
-    """Return the answer distribution of a shown group as bars (merged options as one bar)."""
-    if not figures.shown:
-        return None
-    if figures.has_merged and not any(o.count for o in figures.options if o.count is not None):
+    """Return the answer distribution of a shown group as bars: the rows of its answer table
+    (``readings.answer_table``), so that the chart, the table and the words use the same groups."""
+    rows = [row for row in answer_table(figures).rows if row.share is not None]
+    if not rows or (figures.has_merged and sum(1 for row in rows if row.share) < 2):
         return None  # every answer is among "other options": one full bar says nothing
-    shares = [(o.label, o.share) for o in figures.options if o.share is not None]
-    bars = [_bar(i, label, share) for i, (label, share) in enumerate(shares)]
-    if figures.merged_share is not None:
-        bars.append(_bar(len(bars), _("Other options"), figures.merged_share))
-    return Chart(chart_id, tuple(bars)) if bars else None
+    return Chart(chart_id, tuple(_bar(i, row.bar_label, row.share or 0.0) for i, row in enumerate(rows)))
 
 
 def top_box_chart(

@@ -45,6 +45,7 @@ class QuestionFigures:
     mean: Estimate | None = None
     top_box: Estimate | None = None
     top_from: int | None = None
+    top_count: int | None = None  # answers in the top box, where the decision shows its share
 
     @property
     def has_merged(self) -> bool:
@@ -103,13 +104,14 @@ def question_figures(
     if merged_options and view.merged_total:
         merged = sum(counts.get(o.id, 0) for o in merged_options)
     mean = top = None
-    top_from = None
+    top_from = top_count = None
     if question.scaled and n:
         if view.mean:
             mean = mean_interval(scale_values(question, counts))
         if view.top():
             top_from = question.scale.top_box_from() if question.scale else None
-            top = wilson_interval(top_box_count(question, counts), n)
+            top_count = top_box_count(question, counts)
+            top = wilson_interval(top_count, n)
     return QuestionFigures(
         question=question,
         shown=True,
@@ -123,6 +125,7 @@ def question_figures(
         mean=mean,
         top_box=top,
         top_from=top_from,
+        top_count=top_count,
     )
 
 

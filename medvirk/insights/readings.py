@@ -22,7 +22,7 @@ from fractions import Fraction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .figures import QuestionFigures
+from .figures import OptionFigure, QuestionFigures
 from .questions import localise
 from .templatetags.insights import dec
 
@@ -101,18 +101,40 @@ def _or_list(values: list[str]) -> str:
     return _("%(first)s or %(last)s") % {"first": ", ".join(values[:-1]), "last": values[-1]}
 
 
-def _top_sentence(f: QuestionFigures) -> tuple[str | None, int | None]:
-    question = f.question
-    scale = question.scale
-    if scale is None or not f.n:
-        return None, None
+def _top_options(f: QuestionFigures) -> list[OptionFigure]:
+    """Return the group's options in the question's top box ("5 or 6"), none for other questions."""
+    scale = f.question.scale
+    if scale is None:
+        return []
     top_from = scale.top_box_from()
-    values = {o.key: o.value for o in question.options}
-    top = [o for o in f.options if (v := values.get(o.key)) is not None and v >= top_from]
+    values = {o.key: o.value for o in f.question.options}
+    return [o for o in f.options if (v := values.get(o.key)) is not None and v >= top_from]
+
+
+def top_option_keys(f: QuestionFigures) -> list[str]:
+    """Return the keys of the options the top-box figure adds up (for the API)."""
+    return [o.key for o in _top_options(f)]
+
+
+def top_count(f: QuestionFigures) -> int | None:
+    """Return how many answered at the top of the scale, from what the group shows: the top-box
+    figure the decision clears, else the shown counts of every top option (None when neither)."""
+    if not f.shown or not f.n:
+        return None
+    if f.top_box is not None and f.top_count is not None:
+        return f.top_count
+    top = _top_options(f)
     if not top or any(o.count is None for o in top):  # a top option is merged: its count is not shown
+        return None
+    return sum(o.count or 0 for o in top)
+
+
+def _top_sentence(f: QuestionFigures) -> tuple[str | None, int | None]:
+    count = top_count(f)
+    if count is None or not f.n:
         return None, None
-    count = sum(o.count or 0 for o in top)
-    answered = _or_list([str(values[o.key]) for o in top])
+    values = {o.key: o.value for o in f.question.options}
+    answered = _or_list([str(values[o.key]) for o in _top_options(f)])
     sentence = _("%(share)s answered %(values)s (%(count)s of %(n)s).") % {
         "share": share_in_words(count, f.n),
         "values": answered,
@@ -120,6 +142,74 @@ def _top_sentence(f: QuestionFigures) -> tuple[str | None, int | None]:
         "n": f.n,
     }
     return sentence[0].upper() + sentence[1:], count
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    """One row of a shown group's answer table, and one bar of its chart."""
+
+    label: str
+    count: int | None  # None: not shown (options merged whose total the decision withholds)
+    share: float | None
+    short_label: str = ""  # for the chart's bar, where the label has little room
+
+    @property
+    def bar_label(self) -> str:
+        return self.short_label or self.label
+
+
+@dataclass(frozen=True)
+class AnswerTable:
+    """The answer table of a shown group, in the groups its words use.
+
+    ``rows`` split the answers without overlap: each shown option, then the merged options, in
+    two rows where the top of the scale is said ("other options" below it, "other options" in
+    it), so that no row mixes answers inside and outside the top. ``top`` is the total the
+    summary says ("Answered 5 or higher": the count of the sentence, the share of the figure),
+    found in the table as its last row. Every number is a sum or difference of figures the group
+    already shows (the top-box share times *n*, the shown counts, the merged total), so the table
+    publishes nothing the anonymity decision has not cleared.
+    """
+
+    rows: tuple[AnswerRow, ...]
+    top: AnswerRow | None
+
+
+def _merged_row(options: list[OptionFigure], count: int | None, n: int) -> AnswerRow:
+    labels = ", ".join(o.label for o in options)
+    return AnswerRow(
+        _("Other options together (%(options)s)") % {"options": labels},
+        count,
+        count / n if count is not None and n else None,
+        _("%(options)s together") % {"options": labels},
+    )
+
+
+def answer_table(f: QuestionFigures) -> AnswerTable:
+    """Return the rows a shown group's answer table (page, printed report) and chart show."""
+    if not f.shown or not f.n:
+        return AnswerTable((), None)
+    n = f.n
+    rows = [AnswerRow(o.label, o.count, o.share) for o in f.options if o.count is not None]
+    merged = [o for o in f.options if o.count is None]
+    top = top_count(f)
+    top_keys = {o.key for o in _top_options(f)}
+    inside = [o for o in merged if o.key in top_keys]
+    outside = [o for o in merged if o.key not in top_keys]
+    if top is not None and inside:
+        inside_count = top - sum(o.count or 0 for o in f.options if o.key in top_keys and o.count is not None)
+        if outside:
+            rest = f.merged_count - inside_count if f.merged_count is not None else None
+            rows.append(_merged_row(outside, rest, n))
+        rows.append(_merged_row(inside, inside_count, n))
+    elif merged:
+        rows.append(_merged_row(merged, f.merged_count, n))
+    top_row = None
+    scale = f.question.scale
+    if top is not None and scale is not None:
+        label = _("Answered %(v)s or higher") % {"v": scale.top_box_from()}
+        top_row = AnswerRow(label, top, top / n)
+    return AnswerTable(tuple(rows), top_row)
 
 
 def _choice_sentence(f: QuestionFigures) -> str | None:

@@ -83,6 +83,14 @@ def reading(figures: Any) -> Any:
     return read(figures)
 
 
+@register.simple_tag
+def answer_table(figures: Any) -> Any:
+    """Return a group's answer table in the groups its words use (``readings.answer_table``)."""
+    from ..readings import answer_table as table
+
+    return table(figures)
+
+
 @register.filter
 def points(value: Any, style: str = "signed") -> str:
     """Format a difference of two shares in percentage points: "−12 percentage points" (signed),

@@ -137,6 +137,8 @@ def test_api_never_returns_small_groups(closed: Any, client_as: Any, demo: DemoD
         "mean": None,
         "top_box": None,
         "top_box_from": None,
+        "top_box_count": None,
+        "top_box_options": [],
         "dont_know": None,
         "options": [],
         "other_options_count": None,

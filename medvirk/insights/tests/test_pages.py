@@ -147,6 +147,6 @@ def test_crosstab_heads_the_count_in_words_and_leaves_a_withheld_mean_empty(
     html = client_as("analytiker").get(f"/results/{s.pk}/crosstab/?unit={nord}&question=q_overall&by=unit")
     text = visible_text(html.content.decode())
     # "Svar", not the statistician's "n"; a withheld mean is a dash, not "– (–)" or "(–)".
-    assert "Gruppe\nSvar\nGjennomsnitt (trolig mellom)\nØverst på skalaen (trolig mellom)\n" in text
+    assert "Gruppe\nSvar\nGjennomsnitt (trolig mellom)\nSvarte 5 eller høyere (trolig mellom)\n" in text
     assert "\nSolsikken barnehage\n11\n–\n55 % (" in text
     assert "(–)" not in text

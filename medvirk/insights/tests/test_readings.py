@@ -4,16 +4,19 @@ decision has not cleared: every sentence is worked out from the counts a group s
 from __future__ import annotations
 
 import math
+import re
+from types import SimpleNamespace
 
+from django.template.loader import render_to_string
 from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from medvirk.analysis.intervals import Estimate, mean_interval
+from medvirk.analysis.intervals import Estimate, mean_interval, wilson_interval
 from medvirk.analysis.suppression import SuppressionPolicy, suppress_options
 from medvirk.insights.figures import OptionFigure, QuestionFigures
 from medvirk.insights.questions import OptionInfo, QuestionInfo
-from medvirk.insights.readings import mean_drawing, reading, share_in_words
+from medvirk.insights.readings import answer_table, mean_drawing, reading, share_in_words
 from medvirk.surveys.types import Scale
 
 SCALE = Scale(min=1, max=6, min_label={"nb": "Svært misfornøyd"}, max_label={"nb": "Svært fornøyd"})
@@ -169,3 +172,70 @@ def test_narrow_interval_drawn_where_it_is() -> None:
     d = mean_drawing(f)
     assert d is not None and not d.clipped
     assert (d.low, d.mean, d.high) == (50.0, 60.0, 70.0)
+
+
+# Sentrum barnehage in the demo's 2026 round: 8 of 27 answered 5 or 6, but 2, 3, 5 and 6 were
+# each chosen by so few that the table showed them as one row, "Other options together
+# (2, 3, 5, 6): 11" — and nowhere the 30 % the summary said.
+SENTRUM = QuestionFigures(
+    question=RATING,
+    shown=True,
+    status="shown",
+    n=27,
+    options=tuple(
+        OptionFigure(str(v), str(v), count, count / 27 if count is not None else None)
+        for v, count in zip(range(1, 7), (0, None, None, 16, None, None), strict=True)
+    ),
+    merged_count=11,
+    merged_share=11 / 27,
+    merged_labels=("2", "3", "5", "6"),
+    top_box=wilson_interval(8, 27),
+    top_from=5,
+    top_count=8,
+)
+
+
+def _table_rows(html: str) -> list[tuple[str, ...]]:
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return [
+        tuple(re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row))
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
+    ]
+
+
+def test_the_answer_table_holds_the_figure_the_summary_says() -> None:
+    """The summary's "Svarte 5 eller høyere: 30 %" and "(8 av 27)" are a row of the table, and
+    the table's rows never mix answers inside and outside the top (page and printed report)."""
+    with translation.override("nb"):
+        summary = render_to_string("insights/_figures.html", {"f": SENTRUM, "threshold": 5})
+        page = render_to_string(
+            "insights/_distribution.html", {"f": SENTRUM, "chart": None, "chart_id": "c", "title": "t"}
+        )
+        sentence = reading(SENTRUM).sentences[0]
+    assert sentence == "Omtrent 3 av 10 svarte 5 eller 6 (8 av 27)."
+    assert "Svarte 5 eller høyere</dt><dd>30 %" in re.sub(r"\s+", " ", summary).replace("> <", "><")
+    assert _table_rows(page) == [
+        ("1", "0", "0 %"),
+        ("4", "16", "59 %"),
+        ("Andre svaralternativer samlet (2, 3)", "3", "11 %"),
+        ("Andre svaralternativer samlet (5, 6)", "8", "30 %"),
+        ("Svarte 5 eller høyere", "8", "30 %"),
+    ]
+    # The printed report lays the same rows out.
+    view = SimpleNamespace(question=RATING, figures=SENTRUM, chart=None, benchmark=None, trend=None)
+    o = SimpleNamespace(node=SimpleNamespace(name="Sentrum barnehage"), printed_questions=[view])
+    with translation.override("nb"):
+        printed = render_to_string("insights/report_pdf.html", {"o": o, "threshold": 5})
+    assert _table_rows(printed.split('<section class="mv-question-result">', 1)[1]) == _table_rows(page)
+
+
+def test_the_answer_table_adds_the_top_from_shown_counts_too() -> None:
+    f = figures(RATING, {"1": 0, "2": 0, "3": 3, "4": 5, "5": 10, "6": 16})
+    table = answer_table(f)
+    assert table.top is not None and (table.top.count, table.top.share) == (26, 26 / 34)
+    assert [row.label for row in table.rows] == ["1", "2", "3", "4", "5", "6"]
+    # Nothing said of the top where a top option is merged and the decision withholds the top.
+    merged = figures(RATING, {"1": 9, "2": 9, "3": 9, "4": 9, "5": 2, "6": 9})
+    assert answer_table(merged).top is None
+    with translation.override("en"):
+        assert [row.label for row in answer_table(merged).rows][-1] == "Other options together (1, 5)"
