@@ -594,7 +594,10 @@ def service_statistics(request: StaffRequest, service_id: int, year: int | None 
     """The statistics of choosing for a year: every count the anonymity decision hides is null.
 
     The current year only up to the last day of its last ended month (``reference_day``), so
-    the figures do not move with each client.
+    the figures do not move with each client. Figures once shown are kept as published
+    (``published_on``): clients registered, ended or corrected later come in only once at
+    least the threshold's number of clients have changed in a part, together; ``up_to`` says
+    the day each part goes up to (earlier than ``reference_day`` while changes wait).
     """
     service = selectors.access_service_by_id(request.user, service_id, Perm.CHOICE_STATS)
     today = timezone.localdate()

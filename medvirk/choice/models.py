@@ -304,6 +304,38 @@ class Switch(KeyedTenantModel):
         return f"{self.client}: {self.from_provider} → {self.to_provider}"
 
 
+class StatisticsRelease(KeyedTenantModel):
+    """A service-year's statistics of choosing as they were published (first shown), kept.
+
+    Figures read from the records as they are today moved by exactly one client when a case
+    handler entered a client late, cancelled a switch asked for in an ended month or ended a
+    client back in time: read before and after, the difference was that client (red team 4).
+    So the figures are read from the last release, and a new release is made only where at
+    least the threshold's number of clients have changed (``choice.statistics.release_parts``).
+
+    ``parts`` holds, per part of the figures (first choices, clients on the day, switches), the
+    day it goes up to and its counts per combination of provider and background groups: counts
+    only, no client reference (the rows themselves stay under the clients' retention).
+    """
+
+    personal_data = NO_PERSONAL_DATA
+
+    service = models.ForeignKey(ChoiceService, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    revision = models.PositiveIntegerField()
+    reference_day = models.DateField()
+    parts = models.JSONField(default=dict)
+    published_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            tenant_unique("service", "year", "revision", name="choice_statistics_release_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_id} {self.year} #{self.revision}"
+
+
 class OnlineRequest(KeyedTenantModel):
     """A choice or switch request sent from the public page, waiting for a case handler to match it.
 

@@ -8,11 +8,13 @@ role on the provider's unit and see only its clients, each from the client's fir
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.cache import cache
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -32,17 +34,22 @@ from .models import (
     ContinuityReport,
     OnlineRequest,
     Provider,
+    StatisticsRelease,
     Switch,
 )
 from .statistics import (
     DIMENSIONS,
+    PARTS,
     ChoiceStatistics,
-    CurrentClient,
     Facts,
-    FirstChoice,
+    Item,
     Labels,
-    SwitchFact,
+    Part,
     decide,
+    facts_of,
+    parts_from_json,
+    parts_to_json,
+    release_parts,
     switch_key,
 )
 from .types import ApprovalStatus, HowAssigned, RequestStatus, SwitchReason, SwitchStatus
@@ -417,29 +424,23 @@ def statistics_reference_day(*, year: int, today: date) -> date:
     return min(date(year, 12, 31), today.replace(day=1) - timedelta(days=1))
 
 
-def statistics_facts(*, service: ChoiceService, year: int, today: date) -> tuple[Facts, date]:
-    """Return the facts of one service-year and its reference day (``statistics_reference_day``).
+def _recorded_parts(*, service: ChoiceService, year: int, reference: date, shape: Facts) -> dict[str, Part]:
+    """Return the parts of a service-year as the records stand today, up to ``reference``.
 
     First choices: clients whose time to choose ended in the year with a provider (an active
     choice, or the default); imported clients are left out (how they came is not known). Clients
-    on the reference day: none while no month of the year has ended (the previous year's last
-    day is that year's).
+    with a provider on the reference day. Switches requested in the year (not cancelled), per
+    client. Only providers approved for the service are counted.
     """
-    start, end = date(year, 1, 1), date(year, 12, 31)
-    reference = statistics_reference_day(year=year, today=today)
+    start = date(year, 1, 1)
     mine = {"municipality_id": service.municipality_id}  # named on every table (docs/scaling.md)
-    providers = tuple(
-        Approval.objects.filter(co_located("provider", "provider__unit"), service=service, **mine)
-        .order_by(Norwegian("provider__unit__name"))
-        .values_list("provider_id", flat=True)
-    )
-    categories = {
-        "immigrant_background": IMMIGRANT_BACKGROUND.keys(),
-        "language": LANGUAGE_CATEGORIES,
-        "age_band": AGE_BAND.keys(),
-        "district": tuple(district_codes(service.municipality_id)),
-    }
-    first: list[FirstChoice] = []
+    known = set(shape.providers)
+
+    def groups(client: Client) -> tuple[str, ...]:
+        background = _background(client)
+        return tuple(shape.category(d, background) for d in DIMENSIONS)
+
+    first: Counter[Item] = Counter()
     firsts = (
         Assignment.objects.filter(
             co_located("client"),
@@ -447,7 +448,7 @@ def statistics_facts(*, service: ChoiceService, year: int, today: date) -> tuple
             how__in=[HowAssigned.ACTIVE_CHOICE, HowAssigned.DEFAULT],
             **mine,
         )
-        .filter(client__choice_deadline__gte=start, client__choice_deadline__lte=min(end, reference))
+        .filter(client__choice_deadline__gte=start, client__choice_deadline__lte=reference)
         .select_related("client")
         .order_by("client_id", "starts_on", "id")
     )
@@ -456,41 +457,115 @@ def statistics_facts(*, service: ChoiceService, year: int, today: date) -> tuple
         if a.client_id in seen:
             continue
         seen.add(a.client_id)
-        how = "active" if a.how == HowAssigned.ACTIVE_CHOICE else "default"
-        first.append(FirstChoice(how, a.provider_id, _background(a.client)))
-    current = (
-        [
-            CurrentClient(a.provider_id, _background(a.client))
-            for a in Assignment.objects.filter(
-                co_located("client"), client__service=service, starts_on__lte=reference, **mine
-            )
-            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=reference))
-            .select_related("client")
-        ]
-        if reference >= start
-        else []
-    )
-    switches = [
-        SwitchFact(s.from_provider_id, s.to_provider_id, frozenset(s.reasons))
-        for s in Switch.objects.filter(
-            co_located("client"),
-            client__service=service,
-            **mine,
-            status=SwitchStatus.PLANNED,
-            requested_on__gte=start,
-            requested_on__lte=reference,
+        if a.provider_id in known:
+            how = "active" if a.how == HowAssigned.ACTIVE_CHOICE else "default"
+            first[(how, a.provider_id, *groups(a.client))] += 1
+    current: Counter[Item] = Counter(
+        (a.provider_id, *groups(a.client))
+        for a in Assignment.objects.filter(
+            co_located("client"), client__service=service, starts_on__lte=reference, **mine
         )
-    ]
-    known = set(providers)
-    facts = Facts(
-        providers=providers,
-        categories=categories,
-        reasons=tuple(SwitchReason.values),
-        first=[f for f in first if f.provider in known],
-        current=[c for c in current if c.provider in known],
-        switches=[s for s in switches if s.from_provider in known and s.to_provider in known],
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=reference))
+        .select_related("client")
+        if a.provider_id in known
     )
-    return facts, reference
+    per_client: dict[int, list[tuple[int, int, tuple[str, ...]]]] = {}
+    for s in Switch.objects.filter(
+        co_located("client"),
+        client__service=service,
+        **mine,
+        status=SwitchStatus.PLANNED,
+        requested_on__gte=start,
+        requested_on__lte=reference,
+    ):
+        if s.from_provider_id in known and s.to_provider_id in known:
+            per_client.setdefault(s.client_id, []).append(
+                (s.from_provider_id, s.to_provider_id, tuple(sorted(s.reasons)))
+            )
+    switches: Counter[Item] = Counter(tuple(sorted(rows)) for rows in per_client.values())
+    return {
+        "first": Part(reference, first),
+        "current": Part(reference, current),
+        "switches": Part(reference, switches),
+    }
+
+
+@dataclass(frozen=True)
+class PublishedFacts:
+    """A service-year's facts as published: the last release, or nothing while no month has ended."""
+
+    facts: Facts
+    reference_day: date
+    published_at: datetime | None  # None: nothing of the year is published yet
+    days: dict[str, date]  # per part, the day its figures go up to
+
+
+def statistics_release(*, service: ChoiceService, year: int, today: date) -> PublishedFacts:
+    """Return a service-year's figures as published, publishing them when they may move.
+
+    Read from the records as they are today, the figures of an ended year or month moved by
+    exactly one client when a case handler registered a client late, cancelled a switch asked
+    for then or ended a client back in time: read before and after, the difference gave that
+    client's provider, active choice, background or reasons (red team 4). So the figures first
+    shown are kept (``StatisticsRelease``), and a part of them is published again only when at
+    least the threshold's number of clients have changed in it (``statistics.release_parts``):
+    a late entry or correction then shows, together with enough others, in the next release.
+    The reference day is ``statistics_reference_day``.
+    """
+    start = date(year, 1, 1)
+    reference = statistics_reference_day(year=year, today=today)
+    mine = {"municipality_id": service.municipality_id}
+    shape = Facts(
+        providers=tuple(
+            Approval.objects.filter(co_located("provider", "provider__unit"), service=service, **mine)
+            .order_by(Norwegian("provider__unit__name"))
+            .values_list("provider_id", flat=True)
+        ),
+        categories={
+            "immigrant_background": IMMIGRANT_BACKGROUND.keys(),
+            "language": LANGUAGE_CATEGORIES,
+            "age_band": AGE_BAND.keys(),
+            "district": tuple(district_codes(service.municipality_id)),
+        },
+        reasons=tuple(SwitchReason.values),
+    )
+    if reference < start:  # no month of the year has ended: nothing to publish
+        return PublishedFacts(shape, reference, None, dict.fromkeys(PARTS, reference))
+    releases = StatisticsRelease.objects.filter(service=service, year=year, **mine).order_by("-revision")
+    latest = releases.first()
+    published = None if latest is None else parts_from_json(latest.parts)
+    if latest is None or latest.reference_day <= reference:  # (never an earlier day again)
+        recorded = _recorded_parts(service=service, year=year, reference=reference, shape=shape)
+        threshold = service.owner_unit.municipality.anonymity_threshold
+        parts = release_parts(published, recorded, threshold)
+        if parts != published:
+            try:
+                with transaction.atomic():
+                    latest = StatisticsRelease.objects.create(
+                        service=service,
+                        year=year,
+                        revision=1 if latest is None else latest.revision + 1,
+                        reference_day=reference,
+                        parts=parts_to_json(parts),
+                        **mine,
+                    )
+            except IntegrityError:  # another request published first: show what it published
+                latest = releases.first()
+            assert latest is not None
+            published = parts_from_json(latest.parts)
+    assert latest is not None and published is not None
+    return PublishedFacts(
+        facts_of(shape, published),
+        latest.reference_day,
+        latest.published_at,
+        {name: part.day for name, part in published.items()},
+    )
+
+
+def statistics_facts(*, service: ChoiceService, year: int, today: date) -> tuple[Facts, date]:
+    """Return the facts of one service-year as published and their reference day (``statistics_release``)."""
+    release = statistics_release(service=service, year=year, today=today)
+    return release.facts, release.reference_day
 
 
 def statistics_decision(*, service: ChoiceService, facts: Facts) -> SuppressedTable:
@@ -520,10 +595,12 @@ def has_room(*, approval: Approval, day: date) -> bool:
 
 __all__ = [
     "DIMENSIONS",
+    "PARTS",
     "ChoiceStatistics",
     "ClientRow",
     "Labels",
     "ProviderClient",
+    "PublishedFacts",
     "access_client_by_id",
     "access_provider_by_id",
     "access_request_by_id",
@@ -552,5 +629,6 @@ __all__ = [
     "statistics_decision",
     "statistics_facts",
     "statistics_reference_day",
+    "statistics_release",
     "switch_key",
 ]

@@ -29,6 +29,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from medvirk.analysis.intervals import Estimate, wilson_interval
 from medvirk.analysis.suppression import (
@@ -253,6 +254,110 @@ def decide(facts: Facts, threshold: int) -> SuppressedTable:
     return suppress(build_table(facts), policy(threshold))
 
 
+# --- releases: figures once published are kept --------------------------------------------
+
+#: The parts of a service-year's figures, each kept or replaced on its own (no relation of the
+#: table links one part to another): first choices, clients on the reference day, switches.
+PARTS = ("first", "current", "switches")
+
+#: One client's contribution to a part, in groups (never the client): first choices
+#: ``(how, provider, *groups)``, clients ``(provider, *groups)``, switches a tuple of the client's
+#: ``(from, to, reasons)``; ``groups`` in :data:`DIMENSIONS` order.
+Item = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of the figures as published: the day it goes up to, and its counts per item."""
+
+    day: date
+    items: Counter[Item]
+
+
+def changed_clients(before: Counter[Item], after: Counter[Item]) -> int:
+    """Return at least how many clients differ between two counts of one part.
+
+    A client entered, ended, corrected or whose switch is cancelled takes at most one item away
+    and adds at most one, so the larger of what came and what went is never more than the clients
+    who changed; one client alone gives at most 1.
+    """
+    return max(sum((after - before).values()), sum((before - after).values()))
+
+
+def release_parts(
+    published: Mapping[str, Part] | None, recorded: Mapping[str, Part], threshold: int
+) -> dict[str, Part]:
+    """Return the parts to publish now (pure).
+
+    The first publication takes what is recorded. After that a part takes what is recorded only
+    when nothing in it changed (its day moves on) or at least *k* clients changed, *k* the
+    threshold of the decision (:func:`policy`): otherwise it stays as published, so the figures
+    before and after never differ by fewer than *k* clients (late registrations, a switch
+    cancelled, a client ended back in time, a corrected background), and a genuine correction
+    is shown together with enough others that the difference points to none of them.
+    """
+    if published is None:
+        return dict(recorded)
+    k = policy(threshold).threshold
+    parts = {}
+    for name in PARTS:
+        old, new = published[name], recorded[name]
+        moved = changed_clients(old.items, new.items)
+        parts[name] = new if moved == 0 or moved >= k else old
+    return parts
+
+
+def facts_of(shape: Facts, parts: Mapping[str, Part]) -> Facts:
+    """Return the facts the parts' counts stand for, with the shape's providers and categories
+    (rows of a provider no longer approved for the service are left out, as when recorded)."""
+    known = set(shape.providers)
+
+    def rows(name: str) -> list[Item]:
+        counted = parts[name].items
+        return [item for item in sorted(counted) for _ in range(counted[item])]
+
+    def groups(values: Sequence[str]) -> dict[str, str]:
+        return dict(zip(DIMENSIONS, values, strict=True))
+
+    return Facts(
+        providers=shape.providers,
+        categories=shape.categories,
+        reasons=shape.reasons,
+        first=[FirstChoice(i[0], i[1], groups(i[2:])) for i in rows("first") if i[1] in known],
+        current=[CurrentClient(i[0], groups(i[1:])) for i in rows("current") if i[0] in known],
+        switches=[
+            SwitchFact(left, chosen, frozenset(reasons))
+            for i in rows("switches")
+            for left, chosen, reasons in i
+            if left in known and chosen in known
+        ],
+    )
+
+
+def _tupled(value: Any) -> Any:
+    """Return JSON's lists as tuples, at every depth (a switches item holds tuples of tuples)."""
+    return tuple(_tupled(v) for v in value) if isinstance(value, list) else value
+
+
+def parts_to_json(parts: Mapping[str, Part]) -> dict[str, object]:
+    """Return the parts as JSON data (a release's ``parts``)."""
+    return {
+        name: {"day": part.day.isoformat(), "items": [[item, n] for item, n in sorted(part.items.items())]}
+        for name, part in parts.items()
+    }
+
+
+def parts_from_json(data: Mapping[str, Any]) -> dict[str, Part]:
+    """Return the parts of a release's ``parts`` (:func:`parts_to_json`)."""
+    return {
+        name: Part(
+            date.fromisoformat(data[name]["day"]),
+            Counter({_tupled(item): n for item, n in data[name]["items"]}),
+        )
+        for name in PARTS
+    }
+
+
 # --- what pages show --------------------------------------------------------------------------
 
 
@@ -299,7 +404,16 @@ class Labels:
 class ChoiceStatistics:
     """The shown figures of one decision, arranged for pages and the API. Carries no hidden count."""
 
-    def __init__(self, facts: Facts, decision: SuppressedTable, labels: Labels, reference_day: date) -> None:
+    def __init__(
+        self,
+        facts: Facts,
+        decision: SuppressedTable,
+        labels: Labels,
+        reference_day: date,
+        *,
+        published_on: date | None = None,
+        days: Mapping[str, date] | None = None,
+    ) -> None:
         self.providers = facts.providers
         self.categories = {d: facts.cats(d) for d in DIMENSIONS}
         self.reasons = facts.reasons
@@ -307,6 +421,16 @@ class ChoiceStatistics:
         self.labels = labels
         self.reference_day = reference_day
         self.threshold = decision.threshold
+        #: The day the figures were published (first shown); None: nothing of the year yet.
+        self.published_on = published_on
+        #: Per part (:data:`PARTS`), the day its figures go up to: the reference day, or an
+        #: earlier one where fewer than the threshold's number of clients have changed since.
+        self.days = dict(days or dict.fromkeys(PARTS, reference_day))
+
+    def held(self, part: str) -> date | None:
+        """Return the day a part goes up to when that is before the reference day, else None."""
+        day = self.days[part]
+        return day if day < self.reference_day else None
 
     def count(self, key: str) -> int | None:
         """Return a shown count, or None when hidden (or not in the table)."""
@@ -372,6 +496,11 @@ class ChoiceStatistics:
         """Return the shown figures as JSON data (the API); hidden counts are null."""
         return {
             "reference_day": self.reference_day.isoformat(),
+            "published_on": None if self.published_on is None else self.published_on.isoformat(),
+            "up_to": {
+                label: self.days[part].isoformat()
+                for part, label in zip(PARTS, ("first_choices", "clients", "switches"), strict=True)
+            },
             "threshold": self.threshold,
             "first_choices": {
                 "all": _row_dict(self.choice_row()),

@@ -38,7 +38,14 @@ def labels_for(service: Any, providers: dict[int, str]) -> Labels:
 def statistics_for(service: Any, year: int) -> ChoiceStatistics:
     """Return the decided statistics of one service-year (also for the API)."""
     today = timezone.localdate()
-    facts, reference = choice_selectors.statistics_facts(service=service, year=year, today=today)
-    decision = choice_selectors.statistics_decision(service=service, facts=facts)
+    release = choice_selectors.statistics_release(service=service, year=year, today=today)
+    decision = choice_selectors.statistics_decision(service=service, facts=release.facts)
     names = {a.provider_id: a.provider.name for a in choice_selectors.approvals_of(service=service)}
-    return ChoiceStatistics(facts, decision, labels_for(service, names), reference)
+    return ChoiceStatistics(
+        release.facts,
+        decision,
+        labels_for(service, names),
+        release.reference_day,
+        published_on=None if release.published_at is None else timezone.localdate(release.published_at),
+        days=release.days,
+    )

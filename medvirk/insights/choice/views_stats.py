@@ -22,7 +22,7 @@ from medvirk.accounts.access import can, can_anywhere
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
 from medvirk.choice import selectors as choice_selectors
-from medvirk.choice.selectors import DIMENSIONS, switch_key
+from medvirk.choice.selectors import DIMENSIONS, PARTS, switch_key
 from medvirk.choice.types import SwitchReason
 from medvirk.core.errors import ServiceError
 from medvirk.core.views import staff_view, year_param
@@ -136,6 +136,7 @@ def service(request: StaffRequest, service_id: int) -> HttpResponse:
         "current_year": year == today.year,  # the page says up to which day its figures go
         "years": list(range(today.year, max(FIRST_YEAR, today.year - 5) - 1, -1)),
         "stats": stats,
+        "held": {part: stats.held(part) for part in PARTS},  # parts that go up to an earlier day
         "overall": stats.choice_row(label=_("All first choices")),
         "dimensions": [(d, _dimension_title(d), stats.choice_by(d)) for d in DIMENSIONS],
         "client_tables": [
