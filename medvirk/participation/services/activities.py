@@ -19,6 +19,7 @@ from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import OrgUnit
 from medvirk.surveys import services as survey_services
+from medvirk.surveys.models import Survey
 
 from ..composition import clean_composition
 from ..enums import ParticipationAuditAction, ParticipationErrorCode
@@ -234,6 +235,27 @@ def attachment_add(*, actor: Actor, activity: Activity, upload: Any) -> Activity
     return attachment
 
 
+def _evaluation_round_label(activity: Activity) -> str:
+    """Name the evaluation's round after the activity, as staff find it in survey lists and
+    results headings ("Hva syntes du om møtet? Møte i eldrerådet"); shortened with "…" to the
+    round's length, and numbered when another evaluation already has that name."""
+    limit = Survey._meta.get_field("round_label").max_length or 32
+    taken = set(
+        Survey.objects.filter(municipality_id=activity.municipality_id, series=EVALUATION_SERIES).values_list(
+            "round_label", flat=True
+        )
+    )
+    name = " ".join(activity.title.split())
+    number = 1
+    while True:
+        suffix = f" ({number})" if number > 1 else ""
+        room = limit - len(suffix)
+        label = (name if len(name) <= room else name[: room - 1].rstrip() + "…") + suffix
+        if label not in taken:
+            return label
+        number += 1
+
+
 def evaluation_create(*, actor: Actor, activity: Activity) -> Any:
     """Create the standard evaluation survey for the activity's unit, open it and link it.
 
@@ -256,7 +278,7 @@ def evaluation_create(*, actor: Actor, activity: Activity) -> Any:
             owner_unit=activity.owner_unit,
             document=evaluation_definition(),
             units=[activity.owner_unit],
-            round_label=f"activity-{activity.pk}",
+            round_label=_evaluation_round_label(activity),
             series=EVALUATION_SERIES,
         )
         survey = survey_services.survey_set_status(actor=medvirk, survey=survey, status="open")

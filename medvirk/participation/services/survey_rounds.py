@@ -15,9 +15,10 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from medvirk.core.actors import SystemActor, ensure_system
 from medvirk.core.audit import audit_record
@@ -33,7 +34,10 @@ ROUNDS_ACTOR = SystemActor("survey rounds recorded as participation activities")
 
 
 def _title(survey: Any) -> str:
-    return f"{survey} ({survey.round_label})"[:200]
+    """Name the activity in the site's language (bokmål), not in the language of the page whose
+    view happened to run the sync: the title is stored once and read by everyone."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return f"{survey} ({survey.round_label})"[:200]
 
 
 def _create(actor: SystemActor, survey_unit: SurveyUnit, today: datetime.date) -> Activity:

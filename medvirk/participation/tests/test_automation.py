@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.utils import translation
 
 from medvirk.core.errors import ServiceError
 from medvirk.core.models import AuditEvent
@@ -114,6 +115,18 @@ def test_open_survey_rounds_become_activities_and_closed_ones_count_responses(de
     assert rounds.get(survey__round_label="matrix-own").participants is None  # still open
 
 
+def test_a_survey_round_is_named_in_bokmal_whoever_opens_the_page_that_records_it(demo: Any) -> None:
+    """The sync runs on whoever's page view comes first: a nynorsk or English page must not name
+    the unit's activity for good in its language (walk3: the demo's rounds read "Brukarundersøking
+    for heimetenesta" in the bokmål pages after a nynorsk visit)."""
+    survey = Survey.objects.get(round_label="matrix-own")
+    survey.title = {"nb": "Foreldreundersøkelse", "nn": "Foreldreundersøking", "en": "Parent survey"}
+    survey.save(update_fields=["title"])
+    with translation.override("nn"):
+        services.survey_rounds_sync(actor=services.ROUNDS_ACTOR)
+    assert Activity.objects.get(survey=survey).title == "Foreldreundersøkelse (matrix-own)"
+
+
 def test_survey_rounds_show_on_the_activity_list(demo: Any, client_as: Any) -> None:
     html = client_as("leder.solsikken").get("/participation/").content.decode()
     assert "matrix-own" in html and "matrix-sibling" not in html
@@ -138,6 +151,15 @@ def test_coordinators_create_the_evaluation_without_survey_design_rights(demo: A
         )
     survey = services.evaluation_create(actor=coordinator, activity=activity)
     assert survey.status == "open" and survey.owner_unit == activity.owner_unit
+    # The round is named after the activity, not by a key ("activity-12" in every survey list and
+    # results heading, walk3); another activity of the same name gets a number.
+    assert survey.round_label == "Dialogmøte"
+    for title, label in (
+        ("Dialogmøte", "Dialogmøte (2)"),
+        ("Dialogmøte med foreldre om mat og måltider", "Dialogmøte med foreldre om mat…"),
+    ):
+        other = make_activity(demo, user=coordinator, title=title, kind="dialogue_meeting")
+        assert services.evaluation_create(actor=coordinator, activity=other).round_label == label
     # Not a survey round: participants' evaluations are not recorded as activities.
     services.survey_rounds_sync(actor=services.ROUNDS_ACTOR)
     assert not Activity.objects.filter(survey=survey).exists()
