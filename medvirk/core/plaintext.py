@@ -14,11 +14,19 @@ imports, services and the admin all pass through ``save()``. ``bulk_create`` doe
 row first (the organisation tree's import, the volunteers' import, a conversation's goals).
 Text the database only reads (hashes, keys, codes) has no such characters to lose; the marks
 (LRM, RLM, ALM) stay, so mixed Arabic and Norwegian text still reads in order.
+
+A ``CharField`` (a name, a title, a short note) is also stored on one line: a measure titled
+"Bedre" + newline + "uteområde" through the API made the overdue-measure e-mail's subject one
+Django refuses to send (``BadHeaderError``), and the daily reminders stopped there every day,
+for every measure after it; a service's, council's or municipality's name reaches e-mail subjects
+the same way. Subjects made from texts that are no column (a survey's title in its definition,
+the subject typed when inviting organisations) go through :func:`one_line` where they are made.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -26,25 +34,38 @@ from django.db import models
 
 from medvirk.common.languages import without_bidi_controls
 
+# What str.splitlines() breaks a line at: a name with one of these became an e-mail subject that
+# Django refuses (BadHeaderError), and the daily reminders stopped at it.
+_LINE_BREAKS = re.compile("[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+")
+
+
+def one_line(text: str) -> str:
+    """Return ``text`` with every line break (a run of them) turned into one space."""
+    return _LINE_BREAKS.sub(" ", text)
+
 
 @functools.cache
-def _text_fields(model: type[models.Model]) -> tuple[str, ...]:
-    """Return the attribute names of ``model``'s text columns (none for tables not Medvirk's)."""
+def _text_fields(model: type[models.Model]) -> tuple[tuple[str, bool], ...]:
+    """Return (attribute name, is a one-line field) of ``model``'s text columns (none for tables
+    not Medvirk's). A ``CharField`` is one line (a name, a title); a ``TextField`` keeps its lines."""
     if not model.__module__.startswith("medvirk."):
         return ()
     return tuple(
-        field.attname
+        (field.attname, isinstance(field, models.CharField))
         for field in model._meta.concrete_fields
         if isinstance(field, (models.CharField, models.TextField))
     )
 
 
 def clean(instance: models.Model) -> None:
-    """Remove bidirectional embeddings, overrides and isolates from ``instance``'s text columns."""
-    for name in _text_fields(type(instance)):
+    """Remove bidirectional embeddings, overrides and isolates from ``instance``'s text columns,
+    and line breaks from its one-line columns."""
+    for name, single_line in _text_fields(type(instance)):
         value = getattr(instance, name)
         if isinstance(value, str):
             cleaned = without_bidi_controls(value)
+            if single_line:
+                cleaned = one_line(cleaned)
             if cleaned != value:
                 setattr(instance, name, cleaned)
 

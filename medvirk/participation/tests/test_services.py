@@ -132,13 +132,16 @@ def test_overdue_measures_remind_owners_once_a_day(demo: Any) -> None:
     actor.email = "sol@example.org"
     actor.save()
     unit = demo.units["Solsikken barnehage"]
+    # Red team 5: a title on two lines (through the API) was a subject Django refuses to send
+    # (BadHeaderError): the daily command stopped there, for every measure of every municipality
+    # after it, every day. A title is stored on one line.
     services.measure_create(
-        actor=actor, unit=unit, title="Forfalt", decision_level="employee", due_on=datetime.date(2020, 1, 1)
+        actor=actor, unit=unit, title="For\nfalt", decision_level="employee", due_on=datetime.date(2020, 1, 1)
     )
     services.measure_create(actor=actor, unit=unit, title="Ikke forfalt", decision_level="employee")
     mail.outbox.clear()
     call_command("send_measure_reminders")
-    assert len(mail.outbox) == 1 and "Forfalt" in mail.outbox[0].body
+    assert len(mail.outbox) == 1 and "For falt" in mail.outbox[0].body
     call_command("send_measure_reminders")
     assert len(mail.outbox) == 1
 

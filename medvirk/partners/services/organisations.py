@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from medvirk.accounts.access import Actor, acting_user, ensure_can, ensure_can_anywhere
 from medvirk.accounts.permissions import Perm
 from medvirk.common.norway import normalise_phone, validate_org_number
+from medvirk.core import plaintext
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import Municipality, OrgUnit, UnitKind, org_number_problem
@@ -304,7 +305,7 @@ def organisation_invite(
 
         def _send() -> None:
             for address in recipients:  # one e-mail each, so addresses are not shared
-                send_mail(subject.strip(), body, settings.DEFAULT_FROM_EMAIL, [address])
+                send_mail(plaintext.one_line(subject).strip(), body, settings.DEFAULT_FROM_EMAIL, [address])
 
         transaction.on_commit(_send)
     return entry, len(recipients)

@@ -97,9 +97,15 @@ def test_invite_logs_and_mails_each_contact(demo: Any, django_capture_on_commit_
     unit = demo.units["Solsikken barnehage"]
     with django_capture_on_commit_callbacks(execute=True):
         entry, sent = services.organisation_invite(
-            actor=admin, unit=unit, organisation=org, subject="Brukermøte", message="Velkommen", nominate=True
+            actor=admin,
+            unit=unit,
+            organisation=org,
+            subject="Brukermøte\r\ni mai",
+            message="Velkommen",
+            nominate=True,
         )
     assert sent == 2 and len(mail.outbox) == 2
+    assert mail.outbox[0].subject == "Brukermøte i mai"  # red team 5: two lines were a BadHeaderError
     assert [m.to for m in mail.outbox] == [["a@example.org"], ["b@example.org"]]
     assert entry.kind == "nomination" and ContactLogEntry.objects.filter(unit=unit).count() == 1
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from medvirk.accounts.access import Actor, ensure_can
 from medvirk.accounts.permissions import Perm
 from medvirk.common import languages
+from medvirk.core import plaintext
 from medvirk.core.actors import ensure_system
 from medvirk.core.audit import audit_record
 from medvirk.core.crypto import token_hash
@@ -146,6 +147,7 @@ def _message(survey_unit: SurveyUnit, link: str, *, lang: str, reminder: bool) -
     title = tx(definition.title, lang, definition.languages)
     intro = tx(definition.intro, lang, definition.languages)
     subject = ui("invite_reminder", lang, overrides, title=title) if reminder else title
+    subject = plaintext.one_line(subject)  # a title on two lines is a subject Django refuses to send
     paragraphs = [
         ui("invite_hello", lang, overrides),
         ui("invite_intro", lang, overrides, unit=survey_unit.unit.name),
