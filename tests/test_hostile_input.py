@@ -418,6 +418,33 @@ def test_xls_and_duplicated_columns_on_the_import_page(english: Any) -> None:
     assert "The column “name” appears twice on the sheet “survey”" in html_text(page)
 
 
+def test_a_multipart_body_above_the_limit_is_refused_before_it_is_read(db: Any, settings: Any) -> None:
+    """Red team 5: Django streams a form's file parts of any size to a temporary file on any page
+    that reads ``request.POST`` (the CSRF check does), before a view or a form's own limit sees
+    it, so anyone could send the public answering page some gigabytes and fill the disk while
+    holding a worker. A multipart body longer than MAX_REQUEST_BYTES is refused from its
+    declared length (here 4 KB): 400, and the upload handlers after the guard never get a byte."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.core.files.uploadhandler import MemoryFileUploadHandler
+
+    settings.MAX_REQUEST_BYTES = 4096
+    received: list[int] = []
+    original = MemoryFileUploadHandler.receive_data_chunk
+
+    def spy(self: Any, raw_data: bytes, start: int) -> Any:
+        received.append(len(raw_data))
+        return original(self, raw_data, start)
+
+    MemoryFileUploadHandler.receive_data_chunk = spy  # type: ignore[method-assign]
+    try:
+        big = Client().post("/a/code/", {"file": SimpleUploadedFile("x.bin", b"x" * 5000)})
+        assert big.status_code == 400 and not received
+        small = Client().post("/a/code/", {"file": SimpleUploadedFile("x.bin", b"x" * 100)})
+        assert small.status_code < 500 and received  # a body under the limit is read as before
+    finally:
+        MemoryFileUploadHandler.receive_data_chunk = original  # type: ignore[method-assign]
+
+
 def test_every_import_form_refuses_a_huge_file_before_reading_it() -> None:
     """Red team (2026-12-07, third session): the import pages read an uploaded file whole into
     memory (``.read()``) and only then compared its length with their limit, so a file of some

@@ -193,6 +193,15 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+# A multipart request (a form with a file) larger than this is refused before any of it is read
+# (core.uploads.BoundedRequestUploadHandler): above the largest file a page takes (population
+# tables, 20 MB) with room for the form around it.
+MAX_REQUEST_BYTES = int(os.environ.get("MEDVIRK_MAX_REQUEST_BYTES", str(25 * 1024 * 1024)))
+FILE_UPLOAD_HANDLERS = [
+    "medvirk.core.uploads.BoundedRequestUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Uploads (medvirk.core.uploads): a zip container (XLSX, DOCX, ODT) is refused before it is
 # opened when its directory lists more entries or inflated bytes than these, or an entry above
 # 100 KB inflates more than UPLOAD_MAX_RATIO times; workbooks are parsed in a child process that

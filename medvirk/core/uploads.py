@@ -28,6 +28,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import RequestDataTooBig
+from django.core.files.uploadhandler import FileUploadHandler
 from django.utils.translation import gettext_lazy as _
 
 from medvirk.common.sandbox import LimitExceeded, LimitReason, run_limited
@@ -258,3 +260,37 @@ def parse_limited(
         raise UploadRefused(
             UploadErrorCode.PARSE_FAILED, _("The file could not be read. Is it damaged?"), field=field
         ) from None
+
+
+class BoundedRequestUploadHandler(FileUploadHandler):
+    """Refuse a multipart request larger than ``MAX_REQUEST_BYTES`` before any of it is read.
+
+    ``DATA_UPLOAD_MAX_MEMORY_SIZE`` bounds a request's fields but not its files: Django streams
+    a file part of any size to a temporary file, on any page that reads ``request.POST`` (the
+    CSRF check does, on every form), before the view can look at it. So anyone could send the
+    public answering or sign-up page a body of some gigabytes and fill the server's disk while
+    holding a worker (red team 5); each import form's own limit (``core.forms.BoundedFileField``)
+    comes only after the whole file is on disk. First in ``FILE_UPLOAD_HANDLERS``: Django asks it
+    before parsing, with the request's declared length, and answers a refusal with 400 (the API
+    with 413 ``request_too_large``). A body without a length is read as empty by Django.
+    """
+
+    def handle_raw_input(
+        self,
+        input_data: Any,
+        META: dict[str, str],
+        content_length: int,
+        boundary: str,
+        encoding: str | None = None,
+    ) -> None:
+        if content_length > settings.MAX_REQUEST_BYTES:
+            raise RequestDataTooBig(
+                f"A multipart request of {content_length} bytes is above MAX_REQUEST_BYTES "
+                f"({settings.MAX_REQUEST_BYTES})."
+            )
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        return raw_data  # the next handler (memory or temporary file) keeps it
+
+    def file_complete(self, file_size: int) -> None:
+        return None
