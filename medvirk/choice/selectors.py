@@ -508,7 +508,8 @@ def statistics_release(*, service: ChoiceService, year: int, today: date) -> Pub
     for then or ended a client back in time: read before and after, the difference gave that
     client's provider, active choice, background or reasons (red team 4). So the figures first
     shown are kept (``StatisticsRelease``), and a part of them is published again only when at
-    least the threshold's number of clients have changed in it (``statistics.release_parts``):
+    least the threshold's number of clients have changed in it, against every earlier release,
+    and no part can be subtracted from another to leave fewer (``statistics.release_parts``):
     a late entry or correction then shows, together with enough others, in the next release.
     The reference day is ``statistics_reference_day``.
     """
@@ -531,13 +532,14 @@ def statistics_release(*, service: ChoiceService, year: int, today: date) -> Pub
     )
     if reference < start:  # no month of the year has ended: nothing to publish
         return PublishedFacts(shape, reference, None, dict.fromkeys(PARTS, reference))
-    releases = StatisticsRelease.objects.filter(service=service, year=year, **mine).order_by("-revision")
-    latest = releases.first()
+    releases = StatisticsRelease.objects.filter(service=service, year=year, **mine).order_by("revision")
+    earlier = list(releases)  # a few a year: one a month at the most, and corrections
+    latest = earlier[-1] if earlier else None
     published = None if latest is None else parts_from_json(latest.parts)
     if latest is None or latest.reference_day <= reference:  # (never an earlier day again)
         recorded = _recorded_parts(service=service, year=year, reference=reference, shape=shape)
         threshold = service.owner_unit.municipality.anonymity_threshold
-        parts = release_parts(published, recorded, threshold)
+        parts = release_parts([parts_from_json(r.parts) for r in earlier], recorded, threshold)
         if parts != published:
             try:
                 with transaction.atomic():
@@ -550,7 +552,7 @@ def statistics_release(*, service: ChoiceService, year: int, today: date) -> Pub
                         **mine,
                     )
             except IntegrityError:  # another request published first: show what it published
-                latest = releases.first()
+                latest = releases.last()
             assert latest is not None
             published = parts_from_json(latest.parts)
     assert latest is not None and published is not None

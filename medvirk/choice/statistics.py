@@ -29,6 +29,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import combinations
 from typing import Any
 
 from medvirk.analysis.intervals import Estimate, wilson_interval
@@ -274,37 +275,69 @@ class Part:
     items: Counter[Item]
 
 
-def changed_clients(before: Counter[Item], after: Counter[Item]) -> int:
+def changed_clients(before: Mapping[Item, int], after: Mapping[Item, int]) -> int:
     """Return at least how many clients differ between two counts of one part.
 
     A client entered, ended, corrected or whose switch is cancelled takes at most one item away
     and adds at most one, so the larger of what came and what went is never more than the clients
     who changed; one client alone gives at most 1.
     """
-    return max(sum((after - before).values()), sum((before - after).values()))
+    keys = set(before) | set(after)
+    came = sum(max(0, after.get(i, 0) - before.get(i, 0)) for i in keys)
+    went = sum(max(0, before.get(i, 0) - after.get(i, 0)) for i in keys)
+    return max(came, went)
+
+
+def residual(parts: Mapping[str, Part]) -> Counter[Item]:
+    """Return the clients on the reference day minus the first choices, both by provider and groups.
+
+    Whoever reads two releases can subtract one part from the other as well as each from itself:
+    five clients registered late beside one ended back in time moved the first choices by five
+    and the clients by four, and the difference was the one ended. So this is kept apart from
+    ``k`` too (:func:`release_parts`). One client changes it by at most two items each way.
+    """
+    out: Counter[Item] = Counter(parts["current"].items)
+    for (_how, provider, *groups), n in parts["first"].items.items():
+        out[(provider, *groups)] -= n
+    return out
+
+
+def apart(one: Mapping[str, Part], other: Mapping[str, Part], k: int) -> bool:
+    """Return whether two publications differ by nothing or by at least ``k`` clients in every
+    part, and by nothing or at least ``k`` items each way (so at least ``k``/2 clients) in the
+    difference of clients on the day and first choices (:func:`residual`)."""
+    for name in PARTS:
+        moved = changed_clients(one[name].items, other[name].items)
+        if 0 < moved < k:
+            return False
+    moved = changed_clients(residual(one), residual(other))
+    return not 0 < moved < k
 
 
 def release_parts(
-    published: Mapping[str, Part] | None, recorded: Mapping[str, Part], threshold: int
+    published: Sequence[Mapping[str, Part]], recorded: Mapping[str, Part], threshold: int
 ) -> dict[str, Part]:
-    """Return the parts to publish now (pure).
+    """Return the parts to publish now, given every earlier release, oldest first (pure).
 
     The first publication takes what is recorded. After that a part takes what is recorded only
-    when nothing in it changed (its day moves on) or at least *k* clients changed, *k* the
-    threshold of the decision (:func:`policy`): otherwise it stays as published, so the figures
-    before and after never differ by fewer than *k* clients (late registrations, a switch
-    cancelled, a client ended back in time, a corrected background), and a genuine correction
-    is shown together with enough others that the difference points to none of them.
+    where the result stays :func:`apart` from **every** earlier release (not only the last: two
+    changes of five, the second undoing four of the first, would leave one between the first and
+    the third), *k* the threshold of the decision (:func:`policy`); the most parts that can,
+    otherwise the parts stay as published. So no two releases differ by fewer than *k* clients
+    (late registrations, a switch cancelled, a client ended back in time, a corrected
+    background), and a genuine correction is shown together with enough others that the
+    difference points to none of them. A part whose records did not change takes the new day.
     """
-    if published is None:
+    if not published:
         return dict(recorded)
     k = policy(threshold).threshold
-    parts = {}
-    for name in PARTS:
-        old, new = published[name], recorded[name]
-        moved = changed_clients(old.items, new.items)
-        parts[name] = new if moved == 0 or moved >= k else old
-    return parts
+    latest = published[-1]
+    for size in range(len(PARTS), 0, -1):
+        for taken in combinations(PARTS, size):
+            parts = {name: recorded[name] if name in taken else latest[name] for name in PARTS}
+            if all(apart(parts, earlier, k) for earlier in published):
+                return parts
+    return dict(latest)
 
 
 def facts_of(shape: Facts, parts: Mapping[str, Part]) -> Facts:

@@ -46,7 +46,7 @@ def test_one_client_never_moves_a_published_part(
     moved = changed_clients(published["first"].items, recorded["first"].items)
     assert moved <= 1
     expected = published if moved else recorded  # unchanged: the day moves on, nothing else
-    assert release_parts(published, recorded, K) == expected
+    assert release_parts([published], recorded, K) == expected
     assert parts_from_json(parts_to_json(published)) == published
 
 
@@ -55,7 +55,34 @@ def test_k_clients_come_in_together_and_a_part_moves_on_its_own() -> None:
     recorded = dict(published)
     recorded["first"] = Part(AFTER, Counter({("active", 11, ""): 6, ("default", 12, "80+"): K}))
     recorded["switches"] = Part(AFTER, Counter({("active", 11, ""): 5}))  # one went
-    released = release_parts(published, recorded, K)
+    released = release_parts([published], recorded, K)
     assert released["first"] == recorded["first"]  # k together: in
     assert released["switches"] == published["switches"]  # one: waits
-    assert release_parts(None, recorded, K) == recorded  # the first publication takes all
+    assert release_parts([], recorded, K) == recorded  # the first publication takes all
+
+
+def test_one_part_cannot_be_subtracted_from_another_nor_a_release_from_an_older_one() -> None:
+    """Five clients registered late (first choice and client on the day) beside one ended back in
+    time: the first choices move by five, the clients by five and one, and clients minus first
+    choices would leave the one ended. Then: a release that undoes four of five earlier changes
+    differs from the one before those by two clients only."""
+    late, ended = ("active", 12, "80+"), ("active", 11, "")
+    published = {
+        "first": Part(AFTER, Counter({ended: 1})),
+        "current": Part(AFTER, Counter({ended[1:]: 1})),
+        "switches": Part(AFTER, Counter()),
+    }
+    recorded = {
+        "first": Part(AFTER, Counter({ended: 1, late: K})),
+        "current": Part(AFTER, Counter({late[1:]: K})),
+        "switches": published["switches"],
+    }
+    released = release_parts([published], recorded, K)
+    assert released["current"] == published["current"]  # waits: it would give the ended one away
+    assert released["first"] == recorded["first"]  # five together: in
+    # Every earlier release counts, not only the last.
+    one, other = ("default", 11, ""), ("default", 12, "")
+    first = {name: Part(AFTER, Counter()) for name in PARTS}
+    second = {**first, "switches": Part(AFTER, Counter({one: K}))}
+    third = {**first, "switches": Part(AFTER, Counter({one: 1, other: 1}))}  # four gone, one came
+    assert release_parts([first, second], third, K) == second

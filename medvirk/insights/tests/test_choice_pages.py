@@ -365,6 +365,28 @@ def test_late_entries_reach_a_published_year_together_and_the_api_says_when_it_w
     assert now["first_choices"]["all"]["first_choices"] == first["first_choices"]["all"]["first_choices"] + 5
 
 
+def test_a_client_ended_back_in_time_is_not_given_away_by_five_registered_late(demo: Any) -> None:
+    """Five late registrations move last year's first choices and clients by five: beside them,
+    one client ended back in time moved the clients by four, and clients minus first choices was
+    that client's provider and background. The clients on the day wait."""
+    from medvirk.choice import selectors as choice_selectors
+    from medvirk.choice import services
+    from medvirk.choice.models import Client
+    from medvirk.core.actors import SystemActor
+
+    service, _providers = home_care(demo)
+    year, today = date.today().year - 1, date.today()
+    _chose(demo, "E-1", NAMES[0], date(year, 1, 1))
+    before, _reference = choice_selectors.statistics_facts(service=service, year=year, today=today)
+    for n in range(5):
+        _chose(demo, f"L-{n}", NAMES[1], date(year, 6, 1))
+    ended = Client.objects.get(service=service, alias="E-1")
+    services.client_end(actor=SystemActor("test"), client=ended, last_day=date(year, 6, 30))
+    after, _reference = choice_selectors.statistics_facts(service=service, year=year, today=today)
+    assert len(after.first) == len(before.first) + 5  # the five are in
+    assert after.current == before.current  # the clients wait
+
+
 def test_a_shown_switch_reason_becomes_a_finding(client_as: Any, demo: Any) -> None:
     service, _providers = home_care(demo)
     year = date.today().year - 1  # a year that has ended: the current one waits for its months to end
