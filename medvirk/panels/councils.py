@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,7 +16,14 @@ from medvirk.core.forms import form_submitted_to
 from medvirk.core.views import staff_view
 
 from . import services
-from .forms import CouncilDecisionForm, CouncilForm, CouncilMemberForm, MeetingForm, MeetingLinkForm
+from .forms import (
+    CouncilDecisionForm,
+    CouncilForm,
+    CouncilMemberForm,
+    CouncilTermForm,
+    MeetingForm,
+    MeetingLinkForm,
+)
 from .models import Council
 from .selectors import access_council_by_id, require_panels
 
@@ -39,7 +47,8 @@ def council_list(request: StaffRequest) -> HttpResponse:
 
 @staff_view
 def council_detail(request: StaffRequest, council_id: int) -> HttpResponse:
-    """Members with terms, meetings, the decisions log, and forms to add to each."""
+    """Members with terms (each renewed or removed from its row), meetings, the decisions log,
+    and forms to add to each."""
     council = access_council_by_id(request.user, council_id)
     post = request.POST
     member_form = CouncilMemberForm(post if "add_member" in post else None, prefix="m")
@@ -51,6 +60,19 @@ def council_detail(request: StaffRequest, council_id: int) -> HttpResponse:
     if "add_member" in post and form_submitted_to(
         request, member_form, _("The member was added."), services.council_member_add, council=council
     ):
+        return redirect("panels:council_detail", council.pk)
+    renewing = post.get("renew_member", "")
+    term_form = CouncilTermForm(post if renewing else None, prefix="t")
+    if renewing:
+        member = get_object_or_404(council.members, pk=renewing if renewing.isdigit() else 0)
+        if form_submitted_to(
+            request, term_form, _("The term was renewed."), services.council_member_renew, member=member
+        ):
+            return redirect("panels:council_detail", council.pk)
+    if removing := post.get("remove_member", ""):
+        member = get_object_or_404(council.members, pk=removing if removing.isdigit() else 0)
+        services.council_member_remove(actor=request.user, member=member)
+        messages.success(request, _("%(name)s was removed from the council.") % {"name": member.name})
         return redirect("panels:council_detail", council.pk)
     if "add_decision" in post and form_submitted_to(
         request, decision_form, _("The decision was logged."), services.council_decision_add, council=council
@@ -71,6 +93,8 @@ def council_detail(request: StaffRequest, council_id: int) -> HttpResponse:
         "decisions": council.decisions.all(),
         "meetings": council.meetings.select_related("activity"),
         "member_form": member_form,
+        "term_form": term_form,
+        "renewing": int(renewing) if renewing.isdigit() else None,
         "decision_form": decision_form,
         "meeting_form": meeting_form,
         "link_form": link_form,

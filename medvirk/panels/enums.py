@@ -13,6 +13,7 @@ class PanelsErrorCode(ErrorCode):
 
     ACTIVITY_OUTSIDE = "activity_outside"
     ALREADY_DECLINED = "already_declined"
+    BAD_TERM = "bad_term"
     BAD_BOUNDS = "bad_bounds"
     BAD_FEATURE = "bad_feature"
     BAD_SIZE = "bad_size"
@@ -46,6 +47,8 @@ class PanelsAuditAction(AuditAction):
     COUNCIL_MEETING_ADDED = "council.meeting_added", _("Council meeting added")
     COUNCIL_MEETING_LINKED = "council.meeting_linked", _("Council meeting linked to a participation activity")
     COUNCIL_MEMBER_ADDED = "council.member_added", _("Council member added")
+    COUNCIL_MEMBER_REMOVED = "council.member_removed", _("Council member removed")
+    COUNCIL_MEMBER_RENEWED = "council.member_renewed", _("Council member's term renewed")
     PANEL_CREATED = "panel.created", _("Panel created")
     PANEL_MEMBER_REPLACED = "panel.member_replaced", _("Panel member replaced")
     PANEL_SELECTED = "panel.selected", _("Panel selected by lot")

@@ -252,6 +252,12 @@ class CouncilMemberForm(DsForm):
         return data
 
 
+class CouncilTermForm(DsForm):
+    """A member's new term end, sent from the member's row (the button's value names the member)."""
+
+    term_end = forms.DateField(label=_("New end of term"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
 class CouncilDecisionForm(DsForm):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     text = forms.CharField(label=_("Decision or advice"), widget=forms.Textarea(attrs={"rows": 3}))

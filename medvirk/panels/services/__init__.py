@@ -11,6 +11,8 @@ from .councils import (
     council_meeting_add,
     council_meeting_link,
     council_member_add,
+    council_member_remove,
+    council_member_renew,
     council_terms_remind,
 )
 from .panels import (
@@ -54,6 +56,8 @@ __all__ = [
     "council_meeting_add",
     "council_meeting_link",
     "council_member_add",
+    "council_member_remove",
+    "council_member_renew",
     "council_terms_remind",
     "ensure_panels",
     "member_decline",

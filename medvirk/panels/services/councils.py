@@ -14,7 +14,9 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from medvirk.accounts.access import Actor
@@ -56,6 +58,38 @@ def council_member_add(*, actor: Actor, council: Council, **data: Any) -> Counci
     member = CouncilMember.objects.create(municipality_id=council.municipality_id, council=council, **data)
     audit_record(actor=actor, action=PanelsAuditAction.COUNCIL_MEMBER_ADDED, obj=council)
     return member
+
+
+@transaction.atomic
+def council_member_renew(*, actor: Actor, member: CouncilMember, term_end: datetime.date) -> CouncilMember:
+    """Give a member a new term end (a renewal, or a correction); the reminder comes again before it."""
+    ensure_panels(actor, member.municipality_id)
+    if term_end < member.term_start:
+        raise ServiceError(
+            PanelsErrorCode.BAD_TERM, _("The term must end after it starts."), field="term_end"
+        )
+    old_end = member.term_end
+    member.term_end = term_end
+    member.reminded_on = None
+    member.save(update_fields=["term_end", "reminded_on"])
+    audit_record(
+        actor=actor,
+        action=PanelsAuditAction.COUNCIL_MEMBER_RENEWED,
+        obj=member.council,
+        data={"member": member.pk, "from": old_end.isoformat(), "to": term_end.isoformat()},
+    )
+    return member
+
+
+@transaction.atomic
+def council_member_remove(*, actor: Actor, member: CouncilMember) -> None:
+    """Take a member off the council (e.g. when the term has ended and was not renewed)."""
+    ensure_panels(actor, member.municipality_id)
+    council = member.council
+    audit_record(
+        actor=actor, action=PanelsAuditAction.COUNCIL_MEMBER_REMOVED, obj=council, data={"member": member.pk}
+    )
+    member.delete()
 
 
 @transaction.atomic
@@ -166,13 +200,20 @@ def council_terms_remind(*, actor: SystemActor, today: datetime.date | None = No
             by_council.setdefault(member.council_id, []).append(member)
     for members in by_council.values():
         council = members[0].council
-        lines = "\n".join(f"- {m.name} ({m.get_role_display()}): {m.term_end.isoformat()}" for m in members)
-        send_mail(
-            _("Council terms ending soon: %(name)s") % {"name": council.name},
-            _("These terms on %(name)s end soon. Renew them or find new members:\n\n%(lines)s\n")
-            % {"name": council.name, "lines": lines},
-            settings.DEFAULT_FROM_EMAIL,
-            [council.contact_email],
-        )
+        # In the site's language, with the dates in words ("30. november 2026") and the page where
+        # a term is renewed or the member removed.
+        with translation.override(settings.LANGUAGE_CODE):
+            lines = "\n".join(
+                f"- {m.name} ({m.get_role_display()}): {date_format(m.term_end, 'DATE_FORMAT')}"
+                for m in members
+            )
+            url = settings.MEDVIRK_BASE_URL.rstrip("/") + reverse("panels:council_detail", args=[council.pk])
+            subject = _("Council terms ending soon: %(name)s") % {"name": council.name}
+            body = _(
+                "These terms on %(name)s end soon:\n\n%(lines)s\n\n"
+                "Renew them on the council's page in Medvirk, or find new members and remove these:\n"
+                "%(url)s\n"
+            ) % {"name": council.name, "lines": lines, "url": url}
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [council.contact_email])
         CouncilMember.objects.filter(pk__in=[m.pk for m in members]).update(reminded_on=today)
     return sum(len(m) for m in by_council.values())
