@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
+from django.db.models import Q
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
@@ -89,15 +90,23 @@ def worded_now(report: OutcomeReport, survey: Any, language: str) -> OutcomeRepo
 
 
 def _respondents(
-    survey: Any, unit: OrgUnit, dims: list[str]
+    survey: Any, unit: OrgUnit, dims: list[str], round_tree: Any = None
 ) -> tuple[list[int], dict[int, dict[str, str]], frozenset[int]]:
-    """Return the unit's respondents, their background answers, and those who count (counted.py)."""
+    """Return the unit's respondents, their background answers, and those who count (counted.py).
+
+    ``round_tree``: the round's tree (the disclosure's); a closed round's stands as it did at the
+    close, so a unit moved since still counts where it answered (``surveys/round_tree.py``).
+    """
+    if round_tree is not None and unit.pk in round_tree.nodes:
+        below = Q(unit_id__in=round_tree.survey_units_below(unit.pk))
+    else:
+        below = Q(unit__path__startswith=unit.path)
     rows = Response.objects.filter(
+        below,
         co_located("unit"),
         municipality_id=survey.municipality_id,
         survey=survey,
         complete=True,
-        unit__path__startswith=unit.path,
     ).values_list("pk", "channel", *(BG_FIELDS[d] for d in dims))
     ids: list[int] = []
     bg: dict[int, dict[str, str]] = {}
@@ -523,7 +532,9 @@ def outcome_report(
         # which must never be shown under earlier decisions: none until the new ones are made.
         return OutcomeReport([], [], None, practical_size, threshold)
     questions = survey_questions(survey, language)
-    ids, bg, counted = _respondents(survey, unit, dims)
+    ids, bg, counted = _respondents(
+        survey, unit, dims, getattr(getattr(tree, "disclosure", None), "tree", None)
+    )
     if (tree.get(unit.pk, "all") or 0) < threshold:
         return OutcomeReport([], [], None, practical_size, threshold)
     answers = _answers(survey, ids, list(questions))

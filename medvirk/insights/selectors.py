@@ -36,6 +36,7 @@ from medvirk.surveys.models import (
     SurveyStatus,
     SurveyUnit,
 )
+from medvirk.surveys.selectors import round_tree_units
 
 from .counted import counted_responses
 
@@ -85,23 +86,18 @@ class SurveyTree:
 
 
 def survey_tree(*, survey: Survey) -> SurveyTree:
-    """Return the survey's units and their ancestors (two queries)."""
-    unit_paths = list(
-        SurveyUnit.objects.filter(co_located("unit"), municipality_id=survey.municipality_id, survey=survey)
-        .order_by()
-        .values_list("unit_id", "unit__path")
-    )
-    survey_unit_ids = {uid for uid, _path in unit_paths}
-    ids = {int(part) for _uid, path in unit_paths for part in path.split("/") if part}
-    units = OrgUnit.objects.filter(municipality_id=survey.municipality_id, pk__in=ids).order_by("path")
+    """Return the survey's units and their ancestors: a closed round's as they stood when it closed.
+
+    ``surveys.selectors.round_tree_units`` (one or two queries) says why a closed round keeps its tree.
+    """
     nodes: dict[int, Node] = {}
     children: dict[int, list[int]] = defaultdict(list)
-    for unit in units:
-        nodes[unit.pk] = Node(
-            unit.pk, unit.name, unit.parent_id, unit.path, unit.depth, unit.pk in survey_unit_ids, unit
+    for t in round_tree_units(survey=survey):
+        nodes[t.unit.pk] = Node(
+            t.unit.pk, t.unit.name, t.parent_id, t.path, t.depth, t.is_survey_unit, t.unit
         )
-        if unit.parent_id is not None:
-            children[unit.parent_id].append(unit.pk)
+        if t.parent_id is not None:
+            children[t.parent_id].append(t.unit.pk)
     return SurveyTree(nodes, {k: tuple(v) for k, v in children.items()})
 
 

@@ -124,6 +124,35 @@ class SurveyUnit(KeyedTenantModel):
         return f"{self.survey} – {self.unit}"
 
 
+class ClosedTreeUnit(KeyedTenantModel):
+    """A unit of a closed round's tree (one of its units or above one), where it stood at the close.
+
+    A closed round's figures are final (``design.services.survey_set_status``). Worked out on
+    today's organisation tree, a unit moved after the close took its answers from its old
+    district to its new one, so the old district's figures moved by exactly the moved unit's and
+    its leader, who had read the district before, could read the neighbour the anonymity
+    decision hid (red team 5). The round's results, exports, API and equity report read the tree
+    kept here (``round_tree.round_tree_units``).
+    """
+
+    personal_data = NO_PERSONAL_DATA
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="closed_tree")
+    unit = unit_reference()
+    parent_id_at_close = models.PositiveIntegerField(null=True, blank=True)
+    path = models.CharField(max_length=255)
+    depth = models.PositiveSmallIntegerField()
+    is_survey_unit = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            tenant_unique("survey", "unit", name="closedtreeunit_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey} – {self.unit_id} ({self.path})"
+
+
 class SurveyQuestion(KeyedTenantModel):
     """Registry row giving a question key a stable id; never deleted, only hidden."""
 

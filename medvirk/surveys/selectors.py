@@ -31,12 +31,14 @@ from .interchange.files import MAX_UPLOAD_BYTES, definition_from_json, read_surv
 from .interchange.upload import read_survey_document, read_survey_upload
 from .interchange.xlsform import Problem, definition_to_xlsform, xlsform_to_definition
 from .models import Survey, SurveyStatus, SurveyUnit
+from .round_tree import TreeUnit, round_tree_units
 
 __all__ = [
     "MAX_LOCAL_QUESTIONS",
     "MAX_UPLOAD_BYTES",
     "CheckReport",
     "Problem",
+    "TreeUnit",
     "access_survey_by_id",
     "access_survey_unit",
     "answers_threshold",
@@ -52,6 +54,7 @@ __all__ = [
     "read_survey_document",
     "read_survey_file",
     "read_survey_upload",
+    "round_tree_units",
     "submission_target",
     "suggested_dates",
     "survey_check",

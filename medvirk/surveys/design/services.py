@@ -293,7 +293,8 @@ def survey_set_status(*, actor: Actor, survey: Survey, status: str) -> Survey:
     Closing stores first every response the round has received and the worker has not stored
     yet (``answering.answer_store.store_received_of_round``), so a round is final the moment it
     closes: stored moments after the close, one answer moved the closed round's figures (red team,
-    2026-12-07, third session).
+    2026-12-07, third session). It keeps the round's organisation tree too (``round_tree``): a unit
+    moved after the close no longer moves the closed round's figures (red team 5).
     """
     if status not in SurveyStatus.values:
         raise ServiceError(SurveysErrorCode.STATUS_INVALID, _("Unknown status."), field="status")
@@ -312,8 +313,10 @@ def survey_set_status(*, actor: Actor, survey: Survey, status: str) -> Survey:
             )
         if status == SurveyStatus.CLOSED:
             from ..answering.answer_store import store_received_of_round
+            from ..round_tree import keep_closed_tree
 
             store_received_of_round(survey)
+            keep_closed_tree(survey)  # its figures are read on the tree as it stands now, for good
         survey.status = status
         fields = ["status"]
         if status == SurveyStatus.OPEN and not (survey.opens_on and survey.closes_on):
