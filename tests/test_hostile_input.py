@@ -336,6 +336,18 @@ def test_staff_typed_names_are_stored_without_right_to_left_overrides(demo: Any)
     rows = [{"name": "Ola \u2067nessnaH", "email": "ola.rt5@example.org"}]
     panel_services.volunteers_import(actor=demo.users["admin"], municipality=demo.municipality, rows=rows)
     assert Volunteer.objects.get(email="ola.rt5@example.org").name == "Ola nessnaH"
+    # A name stored before the upgrade keeps its override until ``clean_stored_text`` is run.
+    import io
+
+    from django.core.management import call_command
+
+    unit = demo.units["Nordlys barnehage"]
+    OrgUnit.objects.filter(pk=unit.pk).update(name="Nordlys \u202eegahenrab\nny")
+    out = io.StringIO()
+    call_command("clean_stored_text", "--dry-run", stdout=out)
+    assert "orgs.OrgUnit: 1" in out.getvalue() and "\u202e" in OrgUnit.objects.get(pk=unit.pk).name
+    call_command("clean_stored_text", stdout=io.StringIO())
+    assert OrgUnit.objects.get(pk=unit.pk).name == "Nordlys egahenrab ny"
 
 
 def test_deeply_nested_json_bodies_are_a_400_on_every_api_operation(demo: Any, english: Any) -> None:

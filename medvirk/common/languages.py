@@ -180,7 +180,8 @@ _BY_NAME: dict[str, str] = {
 # Embeddings, overrides and isolates (LRE, RLE, PDF, LRO, RLO; LRI, RLI, FSI, PDI). An unclosed
 # override in a name reverses what follows it on the page ("Kari\u202e..." shown to a case
 # handler), so text from outsiders is stored without them; the marks (LRM, RLM, ALM) stay.
-_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+BIDI_CONTROLS = "".join(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
+_BIDI_CONTROLS = re.compile(f"[{BIDI_CONTROLS}]")
 
 
 def without_bidi_controls(text: str) -> str:

@@ -32,11 +32,12 @@ from typing import Any
 
 from django.db import models
 
-from medvirk.common.languages import without_bidi_controls
+from medvirk.common.languages import BIDI_CONTROLS, without_bidi_controls
 
 # What str.splitlines() breaks a line at: a name with one of these became an e-mail subject that
 # Django refuses (BadHeaderError), and the daily reminders stopped at it.
-_LINE_BREAKS = re.compile("[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+")
+LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+_LINE_BREAKS = re.compile(f"[{LINE_BREAKS}]+")
 
 
 def one_line(text: str) -> str:
@@ -44,8 +45,13 @@ def one_line(text: str) -> str:
     return _LINE_BREAKS.sub(" ", text)
 
 
+def unwanted_characters(*, single_line: bool) -> str:
+    """Return the characters :func:`clean` removes from a column (``single_line``: a ``CharField``)."""
+    return BIDI_CONTROLS + (LINE_BREAKS if single_line else "")
+
+
 @functools.cache
-def _text_fields(model: type[models.Model]) -> tuple[tuple[str, bool], ...]:
+def text_fields(model: type[models.Model]) -> tuple[tuple[str, bool], ...]:
     """Return (attribute name, is a one-line field) of ``model``'s text columns (none for tables
     not Medvirk's). A ``CharField`` is one line (a name, a title); a ``TextField`` keeps its lines."""
     if not model.__module__.startswith("medvirk."):
@@ -60,7 +66,7 @@ def _text_fields(model: type[models.Model]) -> tuple[tuple[str, bool], ...]:
 def clean(instance: models.Model) -> None:
     """Remove bidirectional embeddings, overrides and isolates from ``instance``'s text columns,
     and line breaks from its one-line columns."""
-    for name, single_line in _text_fields(type(instance)):
+    for name, single_line in text_fields(type(instance)):
         value = getattr(instance, name)
         if isinstance(value, str):
             cleaned = without_bidi_controls(value)
