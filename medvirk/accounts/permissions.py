@@ -107,3 +107,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
 def roles_with(perm: Perm) -> set[str]:
     """Return the roles that carry ``perm``."""
     return {role for role, perms in ROLE_PERMISSIONS.items() if perm in perms}
+
+
+def role_names_with(perm: Perm) -> list[str]:
+    """Return the names of the roles that carry ``perm``, in the order roles are listed ("who may")."""
+    from .models import Role
+
+    return [str(role.label) for role in Role if role in roles_with(perm)]

@@ -45,6 +45,10 @@ class QuestionInfo:
     scale: Scale | None
     options: tuple[OptionInfo, ...] = field(default=())
     reworded_on: date | None = None  # the wording changed after answers came in (marked on results)
+    # A matrix statement's question and the statement itself ("Tenk på barnet ditt …?",
+    # "Barnet mitt trives"); empty for a question of its own. ``text`` says both.
+    stem: str = ""
+    statement: str = ""
 
     @property
     def short_label(self) -> str:
@@ -76,7 +80,9 @@ class TextQuestionInfo:
     text: str
 
 
-def _counted(item: Question, text: str, theme: str | None, reg: Registry) -> QuestionInfo | None:
+def _counted(
+    item: Question, text: str, theme: str | None, reg: Registry, stem: str = ""
+) -> QuestionInfo | None:
     """Return a question whose answers are counted per option (COUNTS figures), else None."""
     qtype = question_type(item.type)
     row = reg.question_by_key.get(item.key)
@@ -94,7 +100,10 @@ def _counted(item: Question, text: str, theme: str | None, reg: Registry) -> Que
         for key, label in qtype.result_options(item)
         if (row.pk, key) in reg.option_id
     )
-    return QuestionInfo(row.pk, item.key, item.type, text, theme, scale, options, row.reworded_on)
+    statement = localise(item.text) if stem else ""
+    return QuestionInfo(
+        row.pk, item.key, item.type, text, theme, scale, options, row.reworded_on, stem, statement
+    )
 
 
 def statement_label(stem: str, row: str) -> str:
@@ -116,8 +125,9 @@ def survey_questions(definition: Definition, reg: Registry) -> list[QuestionInfo
                 if question.rows
                 else [(question, localise(question.text))]
             )
+            stem = localise(question.text) if question.rows else ""
             for item, text in items:
-                info = _counted(item, text, item.theme or question.theme, reg)
+                info = _counted(item, text, item.theme or question.theme, reg, stem)
                 if info is not None:
                     out.append(info)
     return out

@@ -13,6 +13,7 @@ from medvirk.surveys.selectors import local_definition
 from . import selectors
 from .benchmark import Benchmark
 from .charts import Chart, distribution_chart, top_box_chart
+from .comparisons import LevelShare, compared_in_words, level_shares
 from .figures import QuestionFigures, ThemeFigure, Trend
 from .questions import (
     QuestionInfo,
@@ -35,6 +36,17 @@ class QuestionView:
     compare_chart: Chart | None  # the unit, the comparison units and the benchmark
     benchmark: QuestionFigures | None = None  # the national benchmark, when it is shown
     benchmark_chart: Chart | None = None  # the unit and the benchmark only (printed report)
+    levels: tuple[tuple[str, QuestionFigures], ...] = ()  # the district and the municipality
+
+    @property
+    def compared_in_words(self) -> list[str]:
+        """Return how the unit compares with each level above it, in words."""
+        return compared_in_words(self.figures, self.levels)
+
+    @property
+    def level_shares(self) -> list[LevelShare]:
+        """Return each level's share at the top of the scale (what a hidden unit's page shows)."""
+        return level_shares(self.levels)
 
     @property
     def comparable(self) -> bool:
@@ -55,6 +67,27 @@ class Overview:
     unit_choices: list[tuple[int, str]]
     dimensions: list[tuple[str, str]]
     benchmark: Benchmark | None = None
+    # Units beside this one that the user may not see, said on the page ("not shown one by one").
+    siblings_not_shown: bool = False
+
+    @property
+    def level_names(self) -> list[str]:
+        """Return the names of the levels above the unit (district, municipality), nearest first."""
+        tree = self.results.tree
+        return [tree.nodes[i].name for i in reversed(tree.ancestors(self.node.id))]
+
+    @property
+    def levels_of_this_unit_only(self) -> list[str]:
+        """Return the levels above whose respondents are exactly this unit's (no other unit there
+        answered), so that their figures are the unit's own: said once, not under every question."""
+        if not self.group.shown or not self.group.respondents:
+            return []
+        tree = self.results.tree
+        return [
+            tree.nodes[i].name
+            for i in reversed(tree.ancestors(self.node.id))
+            if (level := self.results.group(i)).shown and level.respondents == self.group.respondents
+        ]
 
     @property
     def compared_with(self) -> str | None:
@@ -68,22 +101,9 @@ class Overview:
         return not self.group.shown and self.group.status in ("primary", "secondary")
 
     @property
-    def listed_questions(self) -> list[QuestionView]:
-        """Return the questions the results page lists: every one, except for a unit whose figures
-        are all hidden (the page says why once), where only those with something to show: their
-        own figures or other units' to compare with."""
-        if not self.all_hidden:
-            return self.questions
-        return [v for v in self.questions if v.figures.shown or v.comparable]
-
-    @property
-    def questions_not_listed(self) -> int:
-        """Return how many questions the results page leaves out (see ``listed_questions``)."""
-        return len(self.questions) - len(self.listed_questions)
-
-    @property
     def printed_questions(self) -> list[QuestionView]:
-        """Return the questions the printed report lists: as the page, but it compares only with
+        """Return the questions the printed report lists: every one, except for a unit whose
+        figures are all hidden (the report says why once), where only those it can compare with
         the national benchmark."""
         if not self.all_hidden:
             return self.questions
@@ -119,7 +139,14 @@ def unit_choices(user: Any, tree: selectors.SurveyTree) -> list[tuple[int, str]]
 
 
 def comparison_nodes(user: Any, tree: selectors.SurveyTree, node_id: int) -> list[int]:
-    """Return the units to compare with: every level above (aggregates) and visible siblings."""
+    """Return the units to compare with: every level above (aggregates), nearest first, then the
+    siblings the user may see.
+
+    A unit leader sees no sibling one by one: the round's decision protects a hidden unit against
+    whoever reads every shown figure, but not against the leader of its hidden partner, who knows
+    her own unit's answers: district minus the shown siblings minus her own gives the neighbour's
+    (docs/methods-suppression.md, "Siblings one by one").
+    """
     siblings = [s for s in tree.siblings(node_id) if can(user, Perm.RESULTS_VIEW, tree.nodes[s].unit)]
     return [*reversed(tree.ancestors(node_id)), *siblings]
 
@@ -160,6 +187,7 @@ def overview(
         if not previous.disclosure.ready():
             previous = None  # no trend until its decisions are made (never in a request)
     compare_ids = comparison_nodes(user, tree, node_id)
+    level_count = len(tree.ancestors(node_id))
     views = []
     own_questions = own_unit_questions(results, node_id)[0]  # never compared with others or rounds
     for q in [*results.questions, *own_questions]:
@@ -179,6 +207,7 @@ def overview(
                 top_box_chart(f"compare-{q.key}", [unit_row, *compare], bench_fig) if q.scaled else None,
                 bench_fig,
                 top_box_chart(f"bench-{q.key}", [unit_row], bench_fig) if with_bench else None,
+                compare[:level_count],
             )
         )
     return Overview(
@@ -191,6 +220,7 @@ def overview(
         unit_choices=unit_choices(user, tree),
         dimensions=dimension_choices(results.definition),
         benchmark=bench if bench is not None and bench.available else None,
+        siblings_not_shown=len(compare_ids) - level_count < len(tree.siblings(node_id)),
     )
 
 

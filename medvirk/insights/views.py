@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from medvirk.accounts.access import can, can_anywhere
-from medvirk.accounts.permissions import Perm
+from medvirk.accounts.permissions import Perm, role_names_with
 from medvirk.accounts.requests import StaffRequest
 from medvirk.core.errors import ServiceError
 from medvirk.core.views import staff_view
@@ -112,10 +112,10 @@ def survey_results(request: HttpRequest, survey_id: int) -> HttpResponse:
     overview = reports.overview(request.user, results, node_id, bench=bench)
     can_export_raw = exports.raw_export_allowed(request.user, results, node_id)
     numbers, rankings = survey_numbers(results, node_id), survey_rankings(results, node_id)
-    not_listed = overview.questions_not_listed + len(numbers) + len(rankings)
-    if overview.all_hidden:  # said once at the top: list only what can be shown, and say how many are not
-        numbers, rankings = [f for f in numbers if f.shown], [r for r in rankings if r.shown]
-    not_listed -= len(numbers) + len(rankings)
+    # A unit whose figures are all hidden gets a short page: why, what to do, and how the district
+    # and the municipality answered each question they show (and how many questions they do not).
+    level_rows = [v for v in overview.questions if any(level.shown for level in v.level_shares)]
+    not_listed = len(overview.questions) + len(numbers) + len(rankings) - len(level_rows)
     context = {
         "survey": results.survey,
         "o": overview,
@@ -130,9 +130,21 @@ def survey_results(request: HttpRequest, survey_id: int) -> HttpResponse:
         "numbers": numbers,
         "report_in_background": jobs.report_in_background(results, node_id),
         "rankings": rankings,
-        "not_listed": not_listed,
+        "not_listed": not_listed if overview.all_hidden else 0,
+        "level_rows": level_rows,
+        # "Make a measure" from a question (participation's own finding form, filled in), or who may.
+        "measure_url": _measure_url(request, results, node_id),
+        "measure_roles": ", ".join(role_names_with(Perm.PARTICIPATION_MANAGE)),
+        "level_hidden": any(not level.shown for v in level_rows for level in v.level_shares),
     }
     return render(request, "insights/survey_results.html", context)
+
+
+def _measure_url(request: HttpRequest, results: SurveyResults, node_id: int) -> str:
+    """Return where a measure is started from this unit's results ("" where the user may not)."""
+    if not can(request.user, Perm.PARTICIPATION_MANAGE, results.tree.nodes[node_id].unit):
+        return ""
+    return f"{reverse('participation:finding_create')}?unit={node_id}&survey={results.survey.pk}"
 
 
 @staff_view

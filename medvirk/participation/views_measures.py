@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,6 +18,7 @@ from medvirk.accounts.access import (
     can,
     can_anywhere,
     municipality_id_of,
+    pk_or_404,
     units_for,
     units_for_new_work,
 )
@@ -26,6 +28,7 @@ from medvirk.core.forms import form_submitted, form_submitted_to
 from medvirk.core.ordering import Norwegian
 from medvirk.core.views import staff_view, year_param
 from medvirk.surveys.models import Survey
+from medvirk.surveys.selectors import question_wording
 
 from . import services
 from .cycle import CYCLE_ITEMS, cycle_rows, item_due
@@ -78,13 +81,15 @@ def finding_list(request: HttpRequest) -> HttpResponse:
 
 @staff_view
 def finding_create(request: StaffRequest) -> HttpResponse:
-    """Record a finding, optionally from an activity (``?activity=``) or for a unit (``?unit=``)."""
+    """Record a finding, optionally from an activity (``?activity=``), for a unit (``?unit=``) or
+    from a survey's question on the results page (``?survey=&question=``: "Make a measure")."""
     units = list(units_for_new_work(request.user, Perm.PARTICIPATION_MANAGE))
     if not units:
         raise Http404
     initial: dict[str, Any] = {}
     if request.GET.get("unit"):
         initial["unit"] = access_unit_by_id(request.user, request.GET["unit"], Perm.PARTICIPATION_MANAGE).pk
+    initial.update(_from_results(request))
     activities = activities_for(request.user, Perm.PARTICIPATION_MANAGE).order_by("-starts_on")[:200]
     if request.GET.get("activity"):
         activity = (
@@ -117,7 +122,25 @@ def finding_create(request: StaffRequest) -> HttpResponse:
         request, form, _("The finding was saved. Now decide what to do about it."), create
     ):
         return redirect("participation:finding_edit", done.result.pk)
-    return render(request, "participation/form.html", {"form": form, "title": _("New finding")})
+    context = {"form": form, "title": _("New finding"), "from_results": "statement" in initial}
+    return render(request, "participation/form.html", context)
+
+
+def _from_results(request: StaffRequest) -> dict[str, Any]:
+    """Return what the results page's "Make a measure" fills in: the survey as the evidence and
+    the question as the start of the finding (the leader writes what was learnt)."""
+    if not request.GET.get("survey"):
+        return {}
+    survey = Survey.objects.filter(
+        pk=pk_or_404(request.GET["survey"]), municipality_id=municipality_id_of(request.user)
+    ).first()
+    if survey is None:
+        return {}
+    wording = question_wording(survey=survey, key=request.GET.get("question", ""))
+    if not wording:
+        return {"survey": survey.pk}
+    statement = _("About “%(question)s”: ") % {"question": Truncator(wording).chars(200)}
+    return {"survey": survey.pk, "statement": statement}
 
 
 @staff_view

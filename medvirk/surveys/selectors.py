@@ -142,3 +142,18 @@ def open_rounds_for(user: Any) -> QuerySet[Survey]:
         .select_related("owner_unit")
         .order_by(F("closes_on").asc(nulls_last=True), "-id")
     )
+
+
+def question_wording(*, survey: Survey, key: str) -> str:
+    """Return the wording of ``survey``'s question ``key`` in the page's language (a matrix
+    statement on its own: "Barnet mitt trives i barnehagen"); "" when it has none such."""
+    from django.utils.translation import get_language
+
+    from .design.definition import tx
+    from .types import parse_definition
+
+    lang = (get_language() or "nb").split("-")[0]
+    for question in parse_definition(survey.definition).questions():
+        if question.key == key:
+            return tx(question.text, lang, ("nb", "nn", "en"))
+    return ""

@@ -45,6 +45,13 @@ def test_results_pages_are_accessible(page: Any) -> None:
     assert "Bydel Nord" in page.locator("h1").inner_text()
     page.click("details.mv-compare >> nth=0")
     assert_accessible(page)
+    # A unit whose figures are all hidden (Nordlys: 2 answers) gets the short page: why, what the
+    # leader can do, and the district's and the municipality's figures.
+    page.goto(page.base_url + f"/results/{survey.pk}/?unit={demo.units['Nordlys barnehage'].pk}")
+    assert page.locator("#unit-hidden").count() == 1 and page.locator("#next-heading").count() == 1
+    assert page.locator(".mv-question-result").count() == 0
+    assert_accessible(page)
+    assert_fits_width(page)
     root = demo.units[""].pk
     for path in [
         f"/results/{survey.pk}/crosstab/?unit={root}&question=q_overall&by=unit",

@@ -43,6 +43,18 @@ def test_overview_for_unit_leader_shows_own_unit_with_statistics(
     assert "Nordlys barnehage" not in html  # a sibling the leader may not see
     assert 'role="img"' in html and "aria-labelledby" in html
     assert "4,3" in html  # mean of 2,2,2,5,5,5,6,6,6 = 39/9 on Norwegian locale
+    # Siblings are not shown one by one, and the page says why in one sentence.
+    assert "Andre enheter vises ikke én for én" in html and 'id="siblings-not-shown"' in html
+    # From a question straight to a measure: participation's finding form, filled in.
+    unit = demo.units["Solsikken barnehage"].pk
+    assert (
+        f'href="/participation/findings/new/?unit={unit}&amp;survey={survey.pk}&amp;question=q_overall"'
+        in html
+    )
+    # A role that may not make measures is told who may, in words.
+    html = client_as("lesetilgang").get(f"/results/{survey.pk}/?unit={unit}").content.decode()
+    assert "findings/new/" not in html
+    assert "Kommuneadministrator, Analytiker, Virksomhetsleder, Medvirkningskoordinator" in html
 
 
 def test_overview_for_admin_defaults_to_municipality(survey: Any, client_as: Any, demo: DemoData) -> None:

@@ -1,0 +1,43 @@
+"""A unit's answers compared with its district's and the municipality's, said in words."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from django.utils import translation
+
+from medvirk.analysis.intervals import wilson_interval
+from medvirk.insights.comparisons import compared_in_words, level_shares
+from medvirk.insights.figures import QuestionFigures, hidden_figures
+
+from .test_readings import SENTRUM
+
+
+def _level(count: int, n: int) -> QuestionFigures:
+    return dataclasses.replace(SENTRUM, n=n, top_box=wilson_interval(count, n), top_count=count)
+
+
+def test_the_unit_is_compared_with_each_level_in_words() -> None:
+    # Sentrum: 8 of 27 (30 %, likely between 16 and 48 %).
+    levels = (
+        ("Bydel Sentrum", SENTRUM),  # the same answers: said once on the page, not per question
+        ("Bydel Nord", _level(40, 100)),  # within Sentrum's interval
+        ("Eksempel kommune", _level(64, 125)),  # 51 %: above it
+        ("Bydel Sør", hidden_figures(SENTRUM.question, "secondary")),  # hidden: nothing said
+    )
+    with translation.override("nb"):
+        words = compared_in_words(SENTRUM, levels)
+        shares = level_shares(levels)
+    assert words == [
+        "Omtrent like mange svarte 5 eller høyere som i Bydel Nord (40 %): forskjellen kan være tilfeldig.",
+        "Færre svarte 5 eller høyere enn i Eksempel kommune (51 %): "
+        "en større forskjell enn tilfeldighetene kan forklare.",
+    ]
+    assert [(s.name, s.shown, s.share) for s in shares] == [
+        ("Bydel Sentrum", True, "30 %"),
+        ("Bydel Nord", True, "40 %"),
+        ("Eksempel kommune", True, "51 %"),
+        ("Bydel Sør", False, ""),
+    ]
+    # Without the unit's own top-box figure there is nothing to compare.
+    assert compared_in_words(dataclasses.replace(SENTRUM, top_box=None, top_from=None), levels) == []
