@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:panel_id>/select/", views.panel_select, name="panel_select"),
     path("<int:panel_id>/draw/", views.panel_draw_status, name="panel_draw_status"),
     path("<int:panel_id>/report/", views.panel_report, name="panel_report"),
+    path("<int:panel_id>/members.csv", views.panel_members_csv, name="panel_members_csv"),
     path("<int:panel_id>/members/<int:member_id>/decline/", views.member_decline, name="member_decline"),
     path("volunteers/", views_pool.pool, name="pool"),
     path("volunteers/import/", views_pool.import_csv, name="import"),

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from medvirk.accounts.access import municipality_id_of, municipality_of
 from medvirk.accounts.requests import StaffRequest
+from medvirk.core.csv_export import csv_response
 from medvirk.core.errors import ServiceError
 from medvirk.core.forms import form_submitted, form_submitted_to
 from medvirk.core.job_views import job_fragment
@@ -19,7 +24,7 @@ from medvirk.core.views import staff_view
 from . import selection, services
 from .choices import FEATURES, PanelStatus, feature_choices, value_label
 from .forms import PanelForm, QuotaForm, quota_initial
-from .models import MemberStatus, Panel
+from .models import MemberStatus, Panel, PanelMember
 from .report import build_report
 from .selectors import access_member_by_id, access_panel_by_id, pool_counts, require_panels
 
@@ -77,6 +82,7 @@ def panel_detail(request: HttpRequest, panel_id: int) -> HttpResponse:
         report = selection.feasibility(panel)
         explanations = selection.explain(report, panel.municipality)
     run = panel.runs.first()
+    members = list(panel.members.select_related("volunteer"))
     context = {
         "panel": panel,
         "quotas": _labelled_quotas(panel),
@@ -87,10 +93,40 @@ def panel_detail(request: HttpRequest, panel_id: int) -> HttpResponse:
         "max_pool": selection.MAX_POOL,
         "job": selection.select_job(panel),
         "run": run,
-        "members": panel.members.select_related("volunteer"),
+        "members": members,
         "declined": MemberStatus.DECLINED,
+        "mailto": _mailto(members),
     }
     return render(request, "panels/panel_detail.html", context)
+
+
+#: Longer ``mailto:`` links are cut off or refused by common e-mail programs (Outlook: about 2,000).
+MAILTO_MAX = 2000
+
+
+def _mailto(members: Iterable[PanelMember]) -> str | None:
+    """A ``mailto:`` link to everyone drawn who has not declined, in blind copy (they do not see
+    each other's addresses); "" when it would be too long to work, None when there is nobody."""
+    addresses = [m.volunteer.email for m in members if m.status != MemberStatus.DECLINED]
+    if not addresses:
+        return None
+    link = "mailto:?bcc=" + ",".join(quote(a, safe="@") for a in addresses)
+    return link if len(link) <= MAILTO_MAX else ""
+
+
+@staff_view
+def panel_members_csv(request: HttpRequest, panel_id: int) -> HttpResponse:
+    """Download the drawn members and replacements (name, e-mail, needs, status) to contact them."""
+    panel = access_panel_by_id(request.user, panel_id)
+    if not panel.runs.exists():
+        raise Http404
+    header = [_("Name"), _("E-mail"), _("Accessibility needs"), _("Status")]
+    rows = [
+        [m.volunteer.name, m.volunteer.email, m.volunteer.accessibility_needs, m.get_status_display()]
+        for m in panel.members.select_related("volunteer")
+    ]
+    # Semicolons, as Excel set up for Norwegian expects (with commas it puts each line in one cell).
+    return csv_response([header, *rows], filename=f"{slugify(panel.name) or 'panel'}.csv", delimiter=";")
 
 
 @staff_view

@@ -94,6 +94,7 @@ CASES = [
     post("panels:panel_select", "/panels/{p}/select/", M, TARGETS, data=lambda d, t: {"seed": "5"}, p=pid),
     page("panels:panel_draw_status", "/panels/{p}/draw/", M, TARGETS, p=lambda d, t: drawn_by_job(d, t).pk),
     page("panels:panel_report", "/panels/{p}/report/", M, TARGETS, p=report_panel),
+    page("panels:panel_members_csv", "/panels/{p}/members.csv", M, TARGETS, p=report_panel),
     post(
         "panels:member_decline",
         "/panels/{p}/members/{m}/decline/",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from typing import Any
 
@@ -90,7 +92,7 @@ def test_one_per_household(demo: Any) -> None:
     assert len(keys) == len(set(keys))
 
 
-def test_replacement_keeps_the_quotas(panel: Panel, demo: Any) -> None:
+def test_replacement_keeps_the_quotas(panel: Panel, demo: Any, client_as: Any) -> None:
     actor = demo.users["koordinator"]
     run = services.panel_select(actor=actor, panel=panel, seed=5)
     member = panel.members.first()
@@ -102,6 +104,25 @@ def test_replacement_keeps_the_quotas(panel: Panel, demo: Any) -> None:
     assert panel_violations(_instance_of(run), sorted(seated)) == []
     with pytest.raises(ServiceError):
         services.member_decline(actor=actor, panel=panel, member=member)
+    # The coordinator contacts those drawn and exports the list (walk3: the page showed the
+    # addresses and offered neither). The e-mail link has everyone seated in blind copy, not
+    # the one who declined; the CSV has everyone drawn with their status.
+    client = client_as("koordinator")
+    page = client.get(f"/panels/{panel.pk}/").content.decode()
+    link = re.search(r'href="(mailto:[^"]*)"', page)
+    assert link is not None and link.group(1).startswith("mailto:?bcc=")
+    emails = set(
+        panel.members.exclude(status=MemberStatus.DECLINED).values_list("volunteer__email", flat=True)
+    )
+    assert set(link.group(1).removeprefix("mailto:?bcc=").split(",")) == emails
+    download = client.get(f"/panels/{panel.pk}/members.csv")
+    assert download["Content-Disposition"].endswith(f'filename="{panel.name.lower().replace(" ", "-")}.csv"')
+    rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == ["Name", "E-mail", "Accessibility needs", "Status"]
+    assert len(rows) == panel.size + 2 and [member.volunteer.email, "Declined"] in [
+        [r[1], r[3]] for r in rows
+    ]
+    assert client_as("analytiker").get(f"/panels/{panel.pk}/members.csv").status_code == 404
     # Nobody left in the pool: the coordinator is told so in her language, not the selection
     # core's English ("only 0 volunteers left for 1 seats", "gender=female is already over …").
     seated_ids = panel.members.exclude(status=MemberStatus.DECLINED).values_list("volunteer_id", flat=True)
