@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+from types import SimpleNamespace
 
+from django.template.loader import render_to_string
 from django.utils import translation
 
 from medvirk.analysis.intervals import wilson_interval
 from medvirk.insights.comparisons import compared_in_words, level_shares
 from medvirk.insights.figures import QuestionFigures, hidden_figures
+from medvirk.insights.reports import QuestionView
 
 from .test_readings import SENTRUM
 
@@ -41,3 +44,12 @@ def test_the_unit_is_compared_with_each_level_in_words() -> None:
     ]
     # Without the unit's own top-box figure there is nothing to compare.
     assert compared_in_words(dataclasses.replace(SENTRUM, top_box=None, top_from=None), levels) == []
+
+
+def test_the_printed_report_compares_in_the_same_words() -> None:
+    levels = (("Eksempel kommune", _level(64, 125)),)
+    view = QuestionView(SENTRUM.question, SENTRUM, None, None, (), None, levels=levels)
+    o = SimpleNamespace(node=SimpleNamespace(name="Sentrum barnehage"), printed_questions=[view])
+    with translation.override("nb"):
+        printed = render_to_string("insights/report_pdf.html", {"o": o, "threshold": 5})
+    assert "<li>Færre svarte 5 eller høyere enn i Eksempel kommune (51 %): " in printed

@@ -222,7 +222,9 @@ def test_the_answer_table_holds_the_figure_the_summary_says() -> None:
         ("Svarte 5 eller høyere", "8", "30 %"),
     ]
     # The printed report lays the same rows out.
-    view = SimpleNamespace(question=RATING, figures=SENTRUM, chart=None, benchmark=None, trend=None)
+    view = SimpleNamespace(
+        question=RATING, figures=SENTRUM, chart=None, benchmark=None, trend=None, compared_in_words=[]
+    )
     o = SimpleNamespace(node=SimpleNamespace(name="Sentrum barnehage"), printed_questions=[view])
     with translation.override("nb"):
         printed = render_to_string("insights/report_pdf.html", {"o": o, "threshold": 5})
