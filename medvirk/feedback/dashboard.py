@@ -42,6 +42,7 @@ from medvirk.core.tenancy import co_located
 from medvirk.orgs.models import OrgUnit
 
 from . import disclosure as d
+from .halfyear_tree import kept_parents
 from .kept import CACHE, KEEP_SECONDS, Kept
 from .models import DashboardVersion, Episode, EpisodeStatus, Service
 
@@ -166,8 +167,12 @@ def _product(a: str, b: str) -> Any:
     return F(a) * F(b)
 
 
-def _tree(services: Iterable[Service], municipality_id: int) -> tuple[d.Tree, dict[str, str], dict[str, str]]:
-    """Services under their units, and every unit up to the municipality."""
+def _tree(
+    services: Iterable[Service], municipality_id: int, parents: dict[int, int | None]
+) -> tuple[d.Tree, dict[str, str], dict[str, str]]:
+    """Services under their units, and every unit up to the municipality, each under the parent it
+    had when the half-year's figures were first worked out (``parents``: ``halfyear_tree``); the
+    paths, which decide who sees a node, are today's."""
     units = {
         u.pk: u
         for u in OrgUnit.objects.filter(municipality_id=municipality_id).only(
@@ -187,11 +192,12 @@ def _tree(services: Iterable[Service], municipality_id: int) -> tuple[d.Tree, di
         while True:
             names[f"u{unit.pk}"] = unit.name
             paths[f"u{unit.pk}"] = unit.path
-            if unit.parent_id is None:
+            parent = parents.get(unit.pk, unit.parent_id)
+            if parent is None:
                 roots.add(f"u{unit.pk}")
                 break
-            children[f"u{unit.parent_id}"].add(f"u{unit.pk}")
-            unit = units[unit.parent_id]
+            children[f"u{parent}"].add(f"u{unit.pk}")
+            unit = units[parent]
     return d.Tree({k: tuple(sorted(v)) for k, v in children.items()}, tuple(sorted(roots))), names, paths
 
 
@@ -203,7 +209,7 @@ def load(municipality_id: int, period: Period) -> Data:
             "outcome"
         )
     )
-    tree, names, paths = _tree(services, municipality_id)
+    tree, names, paths = _tree(services, municipality_id, kept_parents(municipality_id, period.key))
     outcomes = {f"s{service.pk}": service.outcome_id for service in services}
     directions = {s.outcome_id: s.outcome.parsed.direction for s in services}
     return assemble(rows, tree, names, paths, outcomes, directions, (municipality_id, period.key))

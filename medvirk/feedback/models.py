@@ -455,3 +455,22 @@ class ThemesVersion(DataVersion):
 
     class Meta:
         constraints = [tenant_unique(name="feedback_themes_version_unique")]
+
+
+class HalfYearTree(KeyedTenantModel):
+    """The organisation tree (unit → parent) an ended half-year's figures are worked out on.
+
+    Kept when the half-year's figures are first worked out (``halfyear_tree.kept_parents``), after
+    it has ended: worked out on today's tree, a unit moved to another district afterwards took its
+    clients and conversations along, so the old district's outcome and theme figures moved by
+    exactly the moved unit's, and whoever had read the district before could subtract and read the
+    neighbour the anonymity decision hid (red team 5, as for a closed survey round).
+    """
+
+    personal_data = NO_PERSONAL_DATA
+
+    period = models.CharField(max_length=7)  # Period.key, "2026-1"
+    parents = models.JSONField(default=dict)  # unit id (as text) → its parent's id, None at the top
+
+    class Meta:
+        constraints = [tenant_unique("period", name="feedback_halfyeartree_unique")]

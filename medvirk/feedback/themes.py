@@ -50,6 +50,7 @@ from medvirk.core.tenancy import co_located
 from medvirk.orgs.models import OrgUnit
 
 from .dashboard import Period, ended_periods
+from .halfyear_tree import kept_parents
 from .kept import Kept
 from .models import Conversation, Goal, ThemesVersion
 
@@ -208,10 +209,9 @@ def periods_for(municipality: int, today: date) -> list[Period]:
 def _load(
     municipality: int, period: Period
 ) -> tuple[dict[int, int | None], dict[int, int], list[tuple[int, str]]]:
-    """The unit tree, the half-year's conversations per unit (one GROUP BY) and their masked goals."""
-    parents: dict[int, int | None] = dict(
-        OrgUnit.objects.filter(municipality_id=municipality).values_list("pk", "parent_id")
-    )
+    """The unit tree (as the half-year's figures were first worked out on it: ``halfyear_tree``),
+    the half-year's conversations per unit (one GROUP BY) and their masked goals."""
+    parents = kept_parents(municipality, period.key)
     conversations = Conversation.objects.filter(
         municipality_id=municipality, held_on__gte=period.start, held_on__lte=period.end
     )

@@ -247,6 +247,29 @@ def test_an_ended_half_years_figures_cannot_be_moved_by_one_client(fb: Feedback)
     assert Episode.objects.get(pk=late.pk).closed_on == today
 
 
+def test_a_unit_moved_after_the_half_year_keeps_its_place_in_that_half_years_figures(fb: Feedback) -> None:
+    """Red team 5, as for a closed survey round: an ended half-year's figures were worked out on
+    today's tree, so moving Helsestasjonen from Helse- og omsorgsetaten to Oppvekstetaten took its
+    clients (hidden ones too) out of the old agency's figures, and a leader who had read the
+    agency before read them as the difference. The half-year keeps the tree its figures were
+    first worked out on, for the dashboard and for the themes; a later half-year uses the new."""
+    from medvirk.accounts import unit_services
+    from medvirk.feedback import themes
+
+    muni, demo = fb.demo.municipality, fb.demo
+    ended = board.ended_periods(timezone.localdate())[0]
+    closed(fb, 3, intake=20, last=8, change="recovered", on=ended.end)
+    unit, agency = fb.service.unit, demo.units["Helse- og omsorgsetaten"]
+    before = board.load(muni.pk, ended)
+    unit_services.unit_move(actor=demo.users["admin"], unit=unit, new_parent=demo.units["Oppvekstetaten"])
+    after = board.load(muni.pk, ended)
+    assert f"u{unit.pk}" in after.tree.children.get(f"u{agency.pk}", ())
+    assert (after.tree, after.sums) == (before.tree, before.sums)
+    assert themes._load(muni.pk, ended)[0][unit.pk] == agency.pk
+    later = board.Period(ended.year + 1, ended.half)  # never worked out before: today's tree
+    assert f"u{unit.pk}" not in board.load(muni.pk, later).tree.children.get(f"u{agency.pk}", ())
+
+
 def _talks(fb: Feedback, count: int, unit: str = "Helsestasjonen") -> None:
     """``count`` conversations held in the last half-year that has ended: recorded, then dated
     back (the service takes no date before the running half-year; an update sends no signal)."""
