@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from .figures import QuestionFigures
+from .questions import QuestionInfo
 from .readings import share_in_words, top_count
 from .templatetags.insights import pct
 
@@ -41,19 +42,33 @@ def level_shares(levels: tuple[tuple[str, QuestionFigures], ...]) -> list[LevelS
     return out
 
 
+FEWER, MORE, SAME = "fewer", "more", "same"
+
+
+def verdict(unit: QuestionFigures, level: QuestionFigures) -> str | None:
+    """Return whether fewer, more or about as many of the unit answered at the top of the scale
+    than of the level; None where either does not show its share or they are the same answers."""
+    if unit.top_box is None or not unit.n or not level.shown or level.top_box is None or not level.n:
+        return None
+    if level.n == unit.n:
+        return None  # the same answers as the unit's (the page says so once)
+    low, high = unit.top_box.interval
+    if level.top_box.estimate > high:
+        return FEWER
+    if level.top_box.estimate < low:
+        return MORE
+    return SAME
+
+
 def compared_in_words(unit: QuestionFigures, levels: tuple[tuple[str, QuestionFigures], ...]) -> list[str]:
     """Return one sentence per level above the unit: more, fewer or about as many at the top."""
-    if unit.top_box is None or unit.top_from is None or not unit.n:
-        return []
-    low, high = unit.top_box.interval
     out = []
     for name, f in levels:
-        if not f.shown or f.top_box is None or not f.n:
+        said = verdict(unit, f)
+        if said is None or f.top_box is None:
             continue
         values = {"v": unit.top_from, "group": name, "share": pct(f.top_box.estimate)}
-        if f.n == unit.n:
-            continue  # the same answers as the unit's (the page says so once)
-        if f.top_box.estimate > high:
+        if said == FEWER:
             out.append(
                 _(
                     "Fewer answered %(v)s or higher than in %(group)s (%(share)s): "
@@ -61,7 +76,7 @@ def compared_in_words(unit: QuestionFigures, levels: tuple[tuple[str, QuestionFi
                 )
                 % values
             )
-        elif f.top_box.estimate < low:
+        elif said == MORE:
             out.append(
                 _(
                     "More answered %(v)s or higher than in %(group)s (%(share)s): "
@@ -78,3 +93,36 @@ def compared_in_words(unit: QuestionFigures, levels: tuple[tuple[str, QuestionFi
                 % values
             )
     return out
+
+
+@dataclass(frozen=True)
+class LevelSummary:
+    """Across the questions: where the unit is clearly behind or ahead of one level above it."""
+
+    name: str
+    fewer: tuple[QuestionInfo, ...]
+    more: tuple[QuestionInfo, ...]
+    same: int  # questions with about as many at the top of the scale
+
+
+def level_summaries(
+    questions: list[tuple[QuestionInfo, QuestionFigures, tuple[tuple[str, QuestionFigures], ...]]],
+) -> list[LevelSummary]:
+    """Return, per level above the unit, the questions where fewer or more of the unit answered at
+    the top of the scale than chance would explain, and how many are about the same (the page's
+    first words on how the unit does; levels with no question compared are left out)."""
+    names: list[str] = []
+    found: dict[str, dict[str, list[QuestionInfo]]] = {}
+    for question, unit, levels in questions:
+        for name, f in levels:
+            said = verdict(unit, f)
+            if said is None:
+                continue
+            if name not in found:
+                names.append(name)
+                found[name] = {FEWER: [], MORE: [], SAME: []}
+            found[name][said].append(question)
+    return [
+        LevelSummary(name, tuple(found[name][FEWER]), tuple(found[name][MORE]), len(found[name][SAME]))
+        for name in names
+    ]

@@ -59,6 +59,12 @@ class QuestionInfo:
         return Truncator(self.text).chars(60)
 
     @property
+    def list_label(self) -> str:
+        """Return the question as a list of questions names it: a matrix statement alone ("Barnet
+        mitt trives i barnehagen"), else its short label, without a closing full stop."""
+        return (self.statement or self.short_label).rstrip(".")
+
+    @property
     def scaled(self) -> bool:
         """Return whether the answers are numbers on a scale (mean and top-box apply)."""
         return self.scale is not None

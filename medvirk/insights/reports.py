@@ -13,7 +13,7 @@ from medvirk.surveys.selectors import local_definition
 from . import selectors
 from .benchmark import Benchmark
 from .charts import Chart, distribution_chart, top_box_chart
-from .comparisons import LevelShare, compared_in_words, level_shares
+from .comparisons import LevelShare, LevelSummary, compared_in_words, level_shares, level_summaries
 from .figures import QuestionFigures, ThemeFigure, Trend
 from .questions import (
     QuestionInfo,
@@ -75,6 +75,11 @@ class Overview:
         """Return the names of the levels above the unit (district, municipality), nearest first."""
         tree = self.results.tree
         return [tree.nodes[i].name for i in reversed(tree.ancestors(self.node.id))]
+
+    @property
+    def level_summaries(self) -> list[LevelSummary]:
+        """Return where the unit is clearly behind or ahead of each level above it, over all questions."""
+        return level_summaries([(v.question, v.figures, v.levels) for v in self.questions if v.levels])
 
     @property
     def levels_of_this_unit_only(self) -> list[str]:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from types import SimpleNamespace
 
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from medvirk.analysis.intervals import wilson_interval
-from medvirk.insights.comparisons import compared_in_words, level_shares
+from medvirk.insights.comparisons import compared_in_words, level_shares, level_summaries
 from medvirk.insights.figures import QuestionFigures, hidden_figures
 from medvirk.insights.reports import QuestionView
 
@@ -53,3 +54,28 @@ def test_the_printed_report_compares_in_the_same_words() -> None:
     with translation.override("nb"):
         printed = render_to_string("insights/report_pdf.html", {"o": o, "threshold": 5})
     assert "<li>Færre svarte 5 eller høyere enn i Eksempel kommune (51 %): " in printed
+
+
+def test_the_summary_names_the_questions_where_the_unit_is_clearly_behind() -> None:
+    """A leader with ten minutes reads first where her unit is behind the municipality, with links
+    to those questions, and how many questions are about the same."""
+    municipality = _level(64, 125)  # 51 %: above Sentrum's interval (16–48 %)
+    level = (("Eksempel kommune", municipality),)
+    behind = dataclasses.replace(SENTRUM.question, key="q_safe", statement="Barnet mitt er trygt.")
+    same = dataclasses.replace(SENTRUM.question, key="q_play")
+    close = dataclasses.replace(SENTRUM, n=30, top_box=wilson_interval(15, 30), top_count=15)  # 50 %
+    summaries = level_summaries([(behind, SENTRUM, level), (same, close, level), (same, close, ())])
+    assert [(s.name, [q.key for q in s.fewer], s.more, s.same) for s in summaries] == [
+        ("Eksempel kommune", ["q_safe"], (), 1)
+    ]
+    o = SimpleNamespace(level_summaries=summaries)
+    with translation.override("nb"):
+        html = render_to_string("insights/_level_summaries.html", {"o": o})
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html)).strip()
+    assert text == (
+        "Sammenlignet med bydelen og kommunen "
+        "Færre enn i Eksempel kommune svarte øverst på skalaen på 1 spørsmål, en større forskjell enn "
+        "tilfeldighetene kan forklare: Barnet mitt er trygt. "
+        "Omtrent like mange som i Eksempel kommune på det andre spørsmålet: forskjellen kan være tilfeldig."
+    )
+    assert 'href="#q-q_safe"' in html
