@@ -18,5 +18,6 @@ urlpatterns = [
     path("units/<int:unit_id>/contacts/", views_units.contact_log, name="contact_log"),
     path("units/<int:unit_id>/mapping/", views_units.mapping, name="mapping"),
     path("mapping/", views_units.mapping_overview, name="mapping_overview"),
+    path("mapping.csv", views_units.mapping_csv, name="mapping_csv"),
     path("import/", views_import.import_csv, name="import"),
 ]

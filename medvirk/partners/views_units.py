@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from medvirk.accounts.access import access_unit_by_id, municipality_id_of, units_for
 from medvirk.accounts.permissions import Perm
 from medvirk.accounts.requests import StaffRequest
+from medvirk.core.csv_export import csv_response
 from medvirk.core.forms import DsForm, form_submitted
 from medvirk.core.ordering import Norwegian
 from medvirk.core.views import staff_view, year_param
@@ -149,13 +150,11 @@ def mapping(request: StaffRequest, unit_id: int) -> HttpResponse:
     return render(request, "partners/mapping.html", context)
 
 
-@staff_view
-def mapping_overview(request: StaffRequest) -> HttpResponse:
-    """Show which units in the user's scope have mapped this year (or a chosen year)."""
+def _overview(request: StaffRequest) -> tuple[int, list[tuple[OrgUnit, YearlyMapping | None, int]]]:
+    """The year asked for and, per unit in the user's scope, its mapping (or None) and its gaps."""
     units = [u for u in units_for(request.user, Perm.CONTACT_LOG) if u.kind == UnitKind.UNIT]
     if not units and not units_for(request.user, Perm.CONTACT_LOG).exists():
         raise Http404
-    this_year = timezone.localdate().year
     year = _mapping_year(request)
     done = {
         m.unit_id: m
@@ -168,6 +167,20 @@ def mapping_overview(request: StaffRequest) -> HttpResponse:
         m = done.get(u.pk)
         gaps = sum(1 for g in m.groups.all() if not g.organisations.all()) if m else 0
         rows.append((u, m, gaps))
+    return year, rows
+
+
+def _status(mapping: YearlyMapping | None) -> str:
+    if mapping is None:
+        return _("Not started")
+    return _("Completed") if mapping.completed else _("Started")
+
+
+@staff_view
+def mapping_overview(request: StaffRequest) -> HttpResponse:
+    """Show which units in the user's scope have mapped this year (or a chosen year)."""
+    this_year = timezone.localdate().year
+    year, rows = _overview(request)
     completed = sum(1 for _u, m, _g in rows if m and m.completed)
     context = {
         "rows": rows,
@@ -176,3 +189,23 @@ def mapping_overview(request: StaffRequest) -> HttpResponse:
         "years": range(this_year, this_year - 4, -1),
     }
     return render(request, "partners/mapping_overview.html", context)
+
+
+@staff_view
+def mapping_csv(request: StaffRequest) -> HttpResponse:
+    """Download the year's mapping as a spreadsheet: a line per unit and group, with the
+    organisations that can speak for the group or "gap: no contact" (for a report or a meeting)."""
+    year, rows = _overview(request)
+    header = [_("Unit"), _("Status"), _("Group"), _("People"), _("Organisations"), _("Note")]
+    lines: list[list[object]] = []
+    for unit, m, _gaps in rows:
+        groups = list(m.groups.all()) if m else []
+        if not groups:
+            lines.append([unit.name, _status(m), "", "", "", m.notes if m else ""])
+        for g in groups:
+            names = "; ".join(o.name for o in g.organisations.all()) or _("gap: no contact")
+            lines.append(
+                [unit.name, _status(m), g.label, g.size if g.size is not None else "", names, g.note]
+            )
+    # Semicolons, as Excel set up for Norwegian expects.
+    return csv_response([header, *lines], filename=f"mapping-{year}.csv", delimiter=";")

@@ -90,6 +90,7 @@ CASES = [
     page("partners:moderation", "/organisations/proposals/", any_(MANAGE), ONCE),
     page("partners:import", "/organisations/import/", any_(MANAGE), ONCE),
     page("partners:mapping_overview", "/organisations/mapping/", any_(LOG), ONCE),
+    page("partners:mapping_csv", "/organisations/mapping.csv", any_(LOG), ONCE),
     page("partners:detail", "/organisations/{o}/", in_(READ), ORG, o=oid),
     page("partners:edit", "/organisations/{o}/edit/", M, ORG, o=oid),
     page("partners:contact_add", "/organisations/{o}/contacts/new/", M, ORG, o=oid),

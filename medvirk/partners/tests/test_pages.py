@@ -179,6 +179,20 @@ def test_mapping_default_groups_gap_and_suggestions(client_as: Any, demo: Any, o
     overview = client_as("admin").get("/organisations/mapping/?year=2026").content.decode()
     assert "Solsikken barnehage" in overview and "1 of" in overview
     assert '<td role="cell" data-label="Groups without contact">' in overview  # stacks on a phone
+    # The year's mapping as a spreadsheet, for a report: every group with its organisations or
+    # its gap, and the units not started (walk3: the coordinator could find gaps, not take them away).
+    assert "/organisations/mapping.csv?year=2026" in overview
+    download = client_as("admin").get("/organisations/mapping.csv?year=2026")
+    assert download["Content-Disposition"] == 'attachment; filename="mapping-2026.csv"'
+    lines = [line.split(";") for line in download.content.decode("utf-8-sig").splitlines()]
+    assert lines[0] == ["Unit", "Status", "Group", "People", "Organisations", "Note"]
+    solsikken = [line for line in lines if line[0] == "Solsikken barnehage"]
+    assert len(solsikken) == len(groups) and {line[1] for line in solsikken} == {"Completed"}
+    assert [orgs[0].name] == [line[4] for line in solsikken if line[2] == immigrants.label]
+    assert all(line[4] == "gap: no contact" for line in solsikken if line[2] != immigrants.label)
+    assert ["Nordlys barnehage", "Not started", "", "", "", ""] in lines
+    own = client_as("leder.solsikken").get("/organisations/mapping.csv?year=2026").content.decode("utf-8-sig")
+    assert {line.split(";")[0] for line in own.splitlines()[1:]} == {"Solsikken barnehage"}  # her unit only
 
 
 def test_mapping_uses_population_data_when_present(demo: Any, orgs: Any) -> None:
