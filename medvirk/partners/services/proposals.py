@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from medvirk.accounts.access import Actor, acting_user
 from medvirk.analysis.text import without_national_ids
+from medvirk.common import languages
 from medvirk.core.actors import SystemActor, ensure_system
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
@@ -59,6 +60,12 @@ def proposal_submit(
             _("You have sent several proposals in a short time. Please try again later."),
         )
     data.org_number = clean_org_number(data.org_number)
+    # From anyone on the internet, kept as JSON until a moderator accepts it (the receiver in
+    # core/plaintext.py cleans columns, not JSON): no override to turn the moderator's page around
+    # and no national identity number (the name, description and website become public).
+    for name in ("name", "description", "website", "partner_support"):
+        text = getattr(data, name)
+        setattr(data, name, without_national_ids(languages.without_bidi_controls(text)))
     contact = {k: (v or "").strip() for k, v in (contact or {}).items() if (v or "").strip()}
     if contact and not consent:
         raise ServiceError(

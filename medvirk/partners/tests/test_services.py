@@ -151,6 +151,7 @@ def test_proposal_update_and_reject(demo: Any) -> None:
         client="5.6.7.8",
     )
     assert update.message == "Vi har byttet navn. Styreleder: [fødselsnummer fjernet]"
+    assert update.data["name"] == "Nytt nvan"  # as the moderator reads it
     services.proposal_accept(actor=demo.users["admin"], proposal=update)
     org.refresh_from_db()
     assert org.name == "Nytt nvan"
