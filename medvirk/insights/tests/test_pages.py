@@ -47,10 +47,15 @@ def test_overview_for_unit_leader_shows_own_unit_with_statistics(
     assert "Andre enheter vises ikke én for én" in html and 'id="siblings-not-shown"' in html
     # From a question straight to a measure: participation's finding form, filled in.
     unit = demo.units["Solsikken barnehage"].pk
-    assert (
-        f'href="/participation/findings/new/?unit={unit}&amp;survey={survey.pk}&amp;question=q_overall"'
-        in html
-    )
+    start = f"/participation/findings/new/?unit={unit}&survey={survey.pk}&question=q_overall"
+    assert f'href="{start.replace("&", "&amp;")}"' in html
+    form = client_as("leder.solsikken").get(start).content.decode()
+    assert "Om «Hvor fornøyd er du alt i alt?»: </textarea>" in form
+    assert f'<option value="{survey.pk}" selected>' in form and f'<option value="{unit}" selected>' in form
+    assert "Et tiltak begynner med det dere har lært" in form
+    # Another municipality's survey, or a question it does not have, fills in nothing.
+    other = client_as("leder.solsikken").get(f"/participation/findings/new/?survey={survey.pk}&question=x")
+    assert "Om «" not in other.content.decode()
     # A role that may not make measures is told who may, in words.
     html = client_as("lesetilgang").get(f"/results/{survey.pk}/?unit={unit}").content.decode()
     assert "findings/new/" not in html
