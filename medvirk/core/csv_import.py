@@ -103,6 +103,27 @@ def open_csv(data: bytes, *, max_bytes: int) -> CsvFile:
     return CsvFile(decoded.encoding, delimiter, header, reader)
 
 
+def _header_problems(
+    file: CsvFile,
+    columns: Mapping[str, int],
+    aliases: Mapping[str, tuple[str, ...]],
+    required: Collection[str],
+) -> list[str]:
+    """Say what the first line has and which required column is not among it, so that someone
+    who chose the wrong file (the organisation tree's export for the organisations register, say)
+    sees it at once."""
+    named = [c.strip().lstrip("\ufeff")[:40] for c in file.header if c.strip().lstrip("\ufeff")][:20]
+    problems = [
+        _("The first line of this file names these columns: %(columns)s.") % {"columns": ", ".join(named)}
+    ]
+    problems += [
+        _("The column “%(name)s” is missing.") % {"name": aliases[key][0]}
+        for key in required
+        if key not in columns
+    ]
+    return problems
+
+
 def preview_csv(
     preview: Callable[..., P],
     data: bytes,
@@ -125,7 +146,8 @@ def preview_csv(
         return preview([], [problem.message], problem.encoding, problem.delimiter)
     columns = file.columns(aliases)
     if any(key not in columns for key in required):
-        return preview([], [missing], file.encoding, file.delimiter)
+        said = " ".join([missing, *_header_problems(file, columns, aliases, required)])
+        return preview([], [said], file.encoding, file.delimiter)
     row = reader(columns)
     rows: list[Any] = []
     try:

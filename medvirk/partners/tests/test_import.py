@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from medvirk.partners.csvimport import parse_csv, sign_rows
@@ -79,6 +80,16 @@ def test_per_row_errors_and_duplicates(demo: Any) -> None:
 def test_broken_files(demo: Any, data: bytes, message: str) -> None:
     preview = parse_csv(data, municipality=demo.municipality)
     assert preview.rows == [] and message in preview.errors[0]
+
+
+def test_a_file_without_the_columns_says_what_it_has_and_what_is_missing(demo: Any) -> None:
+    """The organisation tree's example is no list of organisations: the coordinator who picks it
+    is told what its first line has and which column is missing (walk3: the page said only that
+    the first line must name the columns, although it has "organisasjonsnummer")."""
+    data = (settings.BASE_DIR / "docs" / "examples" / "organisasjon.csv").read_bytes()
+    [said] = parse_csv(data, municipality=demo.municipality).errors
+    assert "enhetskode, enhet, overordnet, tjenesteområde, organisasjonsnummer, nivå." in said
+    assert "“navn”" in said and "“organisasjonsnummer” is missing" not in said
 
 
 def test_preview_then_confirm(client_as: Any, demo: Any) -> None:
