@@ -432,7 +432,7 @@ class SurveyResults:
         poster just before and just after a parent he saw at the kiosk found the parent's
         comment between his own two (red team, 2026-12-07, third session).
         """
-        from medvirk.analysis.text import mask_pii, matches
+        from medvirk.analysis.text import mask_pii, search_answers
 
         decision = self.text_table(question)[node_key(node_id)]
         if not decision.shown:
@@ -444,8 +444,8 @@ class SurveyResults:
                 user=user, survey=self.survey, question_id=question.id, unit_ids=units
             )
         ]
-        if query.strip():
-            masked = [t for t in masked if matches(t, query)]
+        if query.strip():  # the query parsed once and each word stemmed once, not once per answer
+            masked = [masked[i] for i in search_answers(masked, query)]
         masked.sort(key=lambda t: (t.casefold(), t))
         return TextFigures(True, "shown", tuple(masked), decision.count)
 
