@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from medvirk.accounts.access import Actor, acting_user
@@ -11,7 +13,7 @@ from medvirk.core.errors import ServiceError
 from medvirk.orgs.models import OrgUnit
 
 from ..enums import PartnersAuditAction, PartnersErrorCode
-from ..mapping import CatchmentGroup
+from ..mapping import CatchmentGroup, catchment_groups
 from ..models import MappingGroup, Organisation, YearlyMapping
 from .organisations import ensure_contact_log
 
@@ -50,13 +52,17 @@ def mapping_save(
             "updated_by": acting_user(actor),
         },
     )
+    # The groups' names are stored in the site's language, not the page's: the mapping is read in
+    # every language and downloaded as a spreadsheet (a group no longer among the largest keeps its name).
+    with translation.override(settings.LANGUAGE_CODE):
+        named = {c.key: c.label for c in catchment_groups(unit=unit)[0]}
     mapping.groups.all().delete()
     for g in groups:
         row = MappingGroup.objects.create(
             municipality_id=unit.municipality_id,
             mapping=mapping,
             key=g.key,
-            label=g.label[:200],
+            label=named.get(g.key, g.label)[:200],
             size=g.size,
             note=g.note[:300],
         )

@@ -6,13 +6,15 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.utils import translation
 
 from medvirk.core.actors import SystemActor
 from medvirk.core.errors import ServiceError
 from medvirk.core.models import AuditEvent
 from medvirk.partners import proposals, services
 from medvirk.partners.demo import DEMO_ORGANISATIONS, load_demo_organisations
-from medvirk.partners.models import ContactLogEntry, ContactPerson, Organisation, ProposalStatus
+from medvirk.partners.mapping import mapping_for
+from medvirk.partners.models import ContactLogEntry, ContactPerson, MappingGroup, Organisation, ProposalStatus
 from medvirk.partners.services import OrganisationData
 
 from .factories import organisation
@@ -203,3 +205,18 @@ def test_contact_phone_is_normalised_or_refused(demo: Any) -> None:
             consent_purpose="x",
         )
     assert error.value.field == "phone"
+
+
+def test_a_mapping_saved_from_an_english_page_names_its_groups_in_the_sites_language(
+    demo: Any, settings: Any
+) -> None:
+    """The groups' names are stored: saved from an English page they were read in English on the
+    bokmål pages and in the downloaded mapping (walk3)."""
+    settings.LANGUAGE_CODE = "nb"  # the site's language (these tests otherwise run in English)
+    unit = demo.units["Solsikken barnehage"]
+    with translation.override("en"):
+        groups = mapping_for(unit=unit, year=2026)[1]
+        assert "Immigrants" in [g.label for g in groups]
+        services.mapping_save(actor=demo.users["admin"], unit=unit, year=2026, groups=groups, completed=False)
+    labels = set(MappingGroup.objects.filter(mapping__unit=unit).values_list("label", flat=True))
+    assert "Innvandrere" in labels and "Immigrants" not in labels
