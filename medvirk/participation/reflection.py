@@ -40,7 +40,7 @@ PROMPTS: tuple[Prompt, ...] = (
     Prompt(
         "matters",
         "Hva er viktigst for deg når du bruker tjenesten?",
-        "Kva er viktigast for deg når du bruker tenesta?",
+        "Kva er viktigast for deg når du brukar tenesta?",
         "What matters most to you when you use the service?",
     ),
     Prompt(
@@ -58,7 +58,7 @@ PROMPTS: tuple[Prompt, ...] = (
     Prompt(
         "missing",
         "Hvem bruker ikke tjenesten, men burde? Hvorfor ikke?",
-        "Kven bruker ikkje tenesta, men burde? Kvifor ikkje?",
+        "Kven brukar ikkje tenesta, men burde? Kvifor ikkje?",
         "Who does not use the service but should? Why not?",
     ),
     Prompt(

@@ -10,7 +10,7 @@ import pytest
 
 from medvirk.participation import services
 from medvirk.participation.models import Activity, Finding, Measure
-from medvirk.participation.reflection import draw
+from medvirk.participation.reflection import PROMPTS, draw
 from medvirk.participation.tests.factories import make_activity
 
 pytestmark = pytest.mark.django_db
@@ -166,6 +166,11 @@ def test_activity_list_query_count(demo: Any, client_as: Any, django_assert_max_
     client.get("/participation/")  # records the demo's open surveys as survey rounds once
     with django_assert_max_num_queries(14):  # 12, and 2 to find survey rounds not yet recorded
         assert client.get("/participation/").status_code == 200
+
+
+def test_the_nynorsk_prompts_say_brukar_not_bokmals_bruker() -> None:
+    """Walk3, the staff pages in nynorsk: "Kva er viktigast for deg når du bruker tenesta?"."""
+    assert [p.key for p in PROMPTS if re.search(r"\bbruker\b", p.nn)] == []
 
 
 def test_reflection_kit_adds_notes_to_minutes(demo: Any, client_as: Any) -> None:
