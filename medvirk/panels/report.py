@@ -43,6 +43,21 @@ def chance_words(chance: float | None) -> str:
     return _("about %(n)s in 10 (%(percent)s %%)") % {"n": tenths, "percent": percent}
 
 
+def fairness_words(minimum: float | None, maximum: float | None, equal_share: float) -> str:
+    """Say in one sentence what the draw's chances mean, before any figure: everyone had the
+    same chance, or the quotas made the chances differ (from the lowest to the highest, beside
+    the chance without quotas). "" for a draw whose chances were not worked out (legacy)."""
+    if minimum is None or maximum is None:
+        return ""
+    low, high = chance_words(minimum), chance_words(maximum)
+    if low == high:
+        return _("Everyone in the pool had the same chance of being drawn: %(chance)s.") % {"chance": low}
+    return _(
+        "The quotas gave the volunteers different chances of being drawn: from %(low)s for the least "
+        "likely to %(high)s for the most likely. Without quotas everyone would have had %(equal)s."
+    ) % {"low": low, "high": high, "equal": chance_words(equal_share)}
+
+
 @dataclass(frozen=True)
 class GroupRow:
     value: str
@@ -94,6 +109,11 @@ class Report:
     minimum: float | None
     maximum: float | None
     equal_share: float  # seats / pool: the chance everyone would have without quotas
+
+    @property
+    def fairness(self) -> str:
+        """The draw's chances in one sentence (``fairness_words``)."""
+        return fairness_words(self.minimum, self.maximum, self.equal_share)
 
     @property
     def chances_text(self) -> dict[str, str]:

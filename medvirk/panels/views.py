@@ -24,8 +24,8 @@ from medvirk.core.views import staff_view
 from . import selection, services
 from .choices import FEATURES, PanelStatus, feature_choices, value_label
 from .forms import PanelForm, QuotaForm, quota_initial
-from .models import MemberStatus, Panel, PanelMember
-from .report import build_report
+from .models import MemberStatus, Panel, PanelMember, SelectionRun
+from .report import build_report, fairness_words
 from .selectors import access_member_by_id, access_panel_by_id, pool_counts, require_panels
 
 
@@ -96,8 +96,17 @@ def panel_detail(request: HttpRequest, panel_id: int) -> HttpResponse:
         "members": members,
         "declined": MemberStatus.DECLINED,
         "mailto": _mailto(members),
+        "fairness": _fairness(run),
     }
     return render(request, "panels/panel_detail.html", context)
+
+
+def _fairness(run: SelectionRun | None) -> str:
+    """The draw's chances in one sentence for the panel's page (the report says them in full)."""
+    if run is None:
+        return ""
+    chances = list((run.person_probabilities or {}).values())
+    return fairness_words(run.minimum, max(chances, default=None), run.panel.size / max(run.pool_size, 1))
 
 
 #: Longer ``mailto:`` links are cut off or refused by common e-mail programs (Outlook: about 2,000).

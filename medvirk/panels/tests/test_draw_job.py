@@ -82,7 +82,7 @@ def test_panel_page_follows_a_queued_draw_until_the_worker_finishes(panel: Panel
     final = client.get(f"/panels/{panel.pk}/draw/", headers={"HX-Request": "true"})
     assert final.status_code == 286 and f"/panels/{panel.pk}/report/" in final.content.decode()
     page = client.get(f"/panels/{panel.pk}/").content.decode()
-    assert "http-equiv" not in page and "being drawn" not in page
+    assert "http-equiv" not in page and "The panel is being drawn" not in page
     assert client.get(f"/panels/{panel.pk}/report/").status_code == 200
 
 

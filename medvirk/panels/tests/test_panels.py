@@ -17,7 +17,7 @@ from medvirk.panels import selection, services
 from medvirk.panels.choices import FEATURES, PanelMethod, PanelStatus, feature_choices, value_label
 from medvirk.panels.demo import seed_panels_demo, seed_volunteers
 from medvirk.panels.models import MemberStatus, Panel, SelectionRun, Volunteer
-from medvirk.panels.report import chance_words
+from medvirk.panels.report import chance_words, fairness_words
 
 pytestmark = pytest.mark.django_db
 
@@ -109,6 +109,7 @@ def test_replacement_keeps_the_quotas(panel: Panel, demo: Any, client_as: Any) -
     # the one who declined; the CSV has everyone drawn with their status.
     client = client_as("koordinator")
     page = client.get(f"/panels/{panel.pk}/").content.decode()
+    assert "same chance of being drawn" in page or "different chances of being drawn" in page
     link = re.search(r'href="(mailto:[^"]*)"', page)
     assert link is not None and link.group(1).startswith("mailto:?bcc=")
     emails = set(
@@ -262,3 +263,26 @@ def test_api_create_check_select_report(demo: Any, client_as: Any) -> None:
 def test_a_chance_is_said_in_words_before_the_number(chance: float | None, language: str, words: str) -> None:
     with translation.override(language):
         assert chance_words(chance) == words
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "language", "words"),
+    [
+        (0.1, 0.1, "nb", "Alle på listen hadde samme sjanse til å bli trukket ut: 1 av 10 (10 %)."),
+        (
+            0.05,
+            0.25,
+            "nn",
+            "Kvotane gav dei frivillige ulik sjanse til å bli trekte ut: frå 1 av 20 (5 %) for den med "
+            "minst sjanse til 1 av 4 (25 %) for den med størst. Utan kvotar ville alle hatt 1 av 10 (10 %).",
+        ),
+        (None, None, "nb", ""),  # the legacy draw works out no chances
+    ],
+)
+def test_a_draws_fairness_is_said_in_one_sentence(
+    low: float | None, high: float | None, language: str, words: str
+) -> None:
+    """Walk3, the fair-panel journey: the page showed the lowest and highest chance as figures,
+    and the panel's page nothing, so what "fair" came to was left to the coordinator to work out."""
+    with translation.override(language):
+        assert fairness_words(low, high, 0.1) == words
