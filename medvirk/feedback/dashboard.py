@@ -42,7 +42,7 @@ from medvirk.core.tenancy import co_located
 from medvirk.orgs.models import OrgUnit
 
 from . import disclosure as d
-from .halfyear_tree import kept_parents
+from .halfyear_tree import half_year_parents, in_half_year, kept_parents
 from .kept import CACHE, KEEP_SECONDS, Kept
 from .models import DashboardVersion, Episode, EpisodeStatus, Service
 
@@ -209,7 +209,7 @@ def load(municipality_id: int, period: Period) -> Data:
             "outcome"
         )
     )
-    tree, names, paths = _tree(services, municipality_id, kept_parents(municipality_id, period.key))
+    tree, names, paths = _tree(services, municipality_id, kept_parents(municipality_id, period))
     outcomes = {f"s{service.pk}": service.outcome_id for service in services}
     directions = {s.outcome_id: s.outcome.parsed.direction for s in services}
     return assemble(rows, tree, names, paths, outcomes, directions, (municipality_id, period.key))
@@ -469,10 +469,11 @@ class Version:
 
 
 def data_version(municipality: Any, period: Period) -> Version | None:
-    """Return the data version of a municipality-half-year: three small reads, no GROUP BY.
+    """Return the data version of a municipality-half-year: four small reads, no GROUP BY.
 
     The closed episodes' version (``DashboardVersion``: its token), the services
-    and units (names, places in the tree, instruments), the threshold and the rules' versions.
+    and units (names, places in the half-year's tree, instruments), the threshold and the rules'
+    versions.
     None while the municipality has never closed an episode (nothing to keep).
     """
     row = (
@@ -487,9 +488,16 @@ def data_version(municipality: Any, period: Period) -> Version | None:
             "pk", "unit_id", "name", "outcome_id"
         )
     )
-    units = sorted(
-        OrgUnit.objects.filter(municipality_id=municipality.pk).values_list("pk", "parent_id", "name", "path")
+    # The half-year's tree (``halfyear_tree``), not today's paths: a unit moved after the
+    # half-year ended moves neither its figures nor their frame (who sees which node is decided on
+    # today's paths when a page reads the board: ``_paths_today``).
+    today = list(
+        OrgUnit.objects.filter(municipality_id=municipality.pk).values_list("pk", "parent_id", "name")
     )
+    parents = in_half_year(
+        {pk: parent for pk, parent, _name in today}, half_year_parents(municipality.pk, period)
+    )
+    units = sorted((pk, parents[pk], name) for pk, _parent, name in today)
     frame = hashlib.sha256(
         repr(
             (
@@ -586,11 +594,13 @@ def dashboard(
     user: Any = None,
     next_url: str = "",
 ) -> Dashboard:
-    """Return the figures of the nodes inside ``scope`` (unit path prefixes), and the breakdowns
-    of the selected one. Raises :class:`BoardPending` (with a ``user``) while none is at hand."""
+    """Return the figures of the nodes inside ``scope`` (unit path prefixes, matched against
+    today's paths, whatever tree the half-year's figures were made on), and the breakdowns of the
+    selected one. Raises :class:`BoardPending` (with a ``user``) while none is at hand."""
     board, being_updated = board_for(municipality, period, user=user, next_url=next_url)
     prefixes = list(scope)
-    visible = {node for node, path in board.paths.items() if any(path.startswith(p) for p in prefixes)}
+    now = _paths_today(municipality, board)
+    visible = {node for node, path in now.items() if any(path.startswith(p) for p in prefixes)}
     nodes: list[tuple[str, Figures, int]] = []
 
     def walk(node: str, depth: int) -> None:
@@ -614,6 +624,23 @@ def dashboard(
             labelled = [replace(row, label=labels.get(row.label, "")) for row in rows]
             breakdowns.append(Breakdown(key, dim.label(lang), labelled))
     return Dashboard(period, nodes, selected, total, breakdowns, being_updated)
+
+
+def _paths_today(municipality: Any, board: Board) -> dict[str, str]:
+    """Return each node's unit path as it stands today (one query): who may see a unit's figures
+    follows today's tree, and a board made before a move is shown after it (its frame is the
+    half-year's tree, ``data_version``)."""
+    unit_of = {kid: node for node, kids in board.tree.children.items() for kid in kids if kid[0] == "s"}
+    units = {int(node[1:]) for node in board.paths if node[0] == "u"}
+    today = dict(
+        OrgUnit.objects.filter(municipality_id=municipality.pk, pk__in=units).values_list("pk", "path")
+    )
+    out: dict[str, str] = {}
+    for node in board.paths:
+        unit = int(unit_of.get(node, node)[1:])
+        if unit in today:
+            out[node] = today[unit]
+    return out
 
 
 def _with_gap(row: Figures, total: Figures) -> Figures:

@@ -50,7 +50,7 @@ from medvirk.core.tenancy import co_located
 from medvirk.orgs.models import OrgUnit
 
 from .dashboard import Period, ended_periods
-from .halfyear_tree import kept_parents
+from .halfyear_tree import half_year_parents, in_half_year, kept_parents
 from .kept import Kept
 from .models import Conversation, Goal, ThemesVersion
 
@@ -211,7 +211,7 @@ def _load(
 ) -> tuple[dict[int, int | None], dict[int, int], list[tuple[int, str]]]:
     """The unit tree (as the half-year's figures were first worked out on it: ``halfyear_tree``),
     the half-year's conversations per unit (one GROUP BY) and their masked goals."""
-    parents = kept_parents(municipality, period.key)
+    parents = kept_parents(municipality, period)
     conversations = Conversation.objects.filter(
         municipality_id=municipality, held_on__gte=period.start, held_on__lte=period.end
     )
@@ -242,15 +242,17 @@ _KEPT: Kept[Figures] = Kept("mv-feedback-themes")
 
 
 def data_version(municipality: int, period: Period) -> tuple[str, str] | None:
-    """Return (key, frame) of a municipality-half-year's conversations: two small reads, no GROUP BY.
+    """Return (key, frame) of a municipality-half-year's conversations: three small reads, no GROUP BY.
 
-    The frame is everything but the conversations (the half-year, the unit tree, the threshold,
+    The frame is everything but the conversations (the half-year, its unit tree, the threshold,
     the rules' version); None while the municipality has never recorded a conversation.
     """
     row = ThemesVersion.objects.filter(municipality_id=municipality).values_list("token", "revision").first()
     if row is None:
         return None
-    units = sorted(OrgUnit.objects.filter(municipality_id=municipality).values_list("pk", "parent_id"))
+    today = dict(OrgUnit.objects.filter(municipality_id=municipality).values_list("pk", "parent_id"))
+    # The half-year's tree: a unit moved after it ended moves neither the figures nor the frame.
+    units = sorted(in_half_year(today, half_year_parents(municipality, period)).items())
     frame = hashlib.sha256(
         repr((FIGURES_VERSION, municipality, period.key, THRESHOLD, units)).encode()
     ).hexdigest()[:40]

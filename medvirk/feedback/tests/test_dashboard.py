@@ -14,7 +14,8 @@ from django.utils import timezone
 from medvirk.core.errors import ServiceError
 from medvirk.feedback import dashboard as board
 from medvirk.feedback import services
-from medvirk.feedback.models import DashboardVersion, Episode
+from medvirk.feedback.models import DashboardVersion, Episode, Service
+from medvirk.orgs.models import OrgUnit
 from tests.jobs import DUMMY_TASKS, forbid
 
 from .conftest import SYSTEM as SYSTEM_ACTOR
@@ -30,13 +31,15 @@ def closed(
     change: str,
     end: str = "planned",
     on: date = date(2025, 3, 1),
+    service: Service | None = None,
     **bg: str,
 ) -> None:
+    service = service or fb.service
     for _ in range(count):
         Episode.objects.create(
             municipality=fb.demo.municipality,
-            service=fb.service,
-            unit=fb.service.unit,
+            service=service,
+            unit=service.unit,
             alias="x",
             age_version="adult",
             opened_on=date(2025, 1, 2),
@@ -406,3 +409,115 @@ def test_themes_without_earlier_figures_answer_with_the_work_in_progress(fb: Fee
     assert response.status_code == 302 and response["Location"].startswith("/jobs/")
     api = client.get(f"/api/v1/feedback/what-matters?unit_id={unit}")
     assert api.status_code == 202 and api.json()["job"]["kind"] == "feedback.themes"
+
+
+def _kindergartens(fb: Feedback, period: board.Period, solsikken: int, nordlys: int) -> None:
+    """Solsikken's and Nordlys' (both in Bydel Nord) services, with episodes closed in ``period``."""
+    for name, count in (("Solsikken barnehage", solsikken), ("Nordlys barnehage", nordlys)):
+        service = services.service_create(
+            actor=SYSTEM_ACTOR, unit=fb.demo.units[name], name="Foreldresamtaler", outcome=fb.outcome
+        )
+        closed(fb, count, intake=20, last=8, change="improved", on=period.end, service=service)
+
+
+def _read_ended(fb: Feedback, period: board.Period) -> tuple[Any, ...]:
+    """Everything the dashboard and the themes show of ``period`` for Nord, Sør and Solsikken, made
+    again from the data (not found in this process), and the frames they are kept under."""
+    from medvirk.feedback import themes
+
+    muni, units = fb.demo.municipality, fb.demo.units
+    board.clear_cache()
+    themes.clear_cache()
+    matters = [
+        themes.what_matters(units[n], period) for n in ("Bydel Nord", "Bydel Sør", "Solsikken barnehage")
+    ]
+    return (
+        board.board_for(muni, period)[0].nodes,
+        [(m.shown, m.people, m.goals, m.themes) for m in matters],
+        board.data_version(muni, period),
+        themes.data_version(muni.pk, period),
+    )
+
+
+def test_a_unit_moved_after_the_half_year_ended_moves_no_figure_nor_its_frame(fb: Feedback) -> None:
+    """Red team 5's attack on the half-year: Bydel Nord shows 11 people asked (Solsikken 9 and
+    Nordlys 2, neither shown) and Solsikken's 10 episodes; an administrator moves Solsikken to
+    Bydel Sør. Made again on today's tree, Nord was hidden and Solsikken shown with 9: 11 − 9 gave
+    Nordlys' 2 away. Nothing shown of Nord, Sør or Solsikken moves, and neither does the frame the
+    cache keeps them under (kept.py): had it moved, every page of every ended half-year waited for
+    the worker after any move. Who may see which unit follows today's tree."""
+    from medvirk.accounts import unit_services
+
+    muni, units = fb.demo.municipality, fb.demo.units
+    nord, sor, sun = (units[n] for n in ("Bydel Nord", "Bydel Sør", "Solsikken barnehage"))
+    ended = board.ended_periods(timezone.localdate())[0]
+    _kindergartens(fb, ended, 10, 3)
+    _talks(fb, 9, "Solsikken barnehage")
+    _talks(fb, 2, "Nordlys barnehage")
+    before = _read_ended(fb, ended)
+    assert before[0][f"u{sun.pk}"].episodes == 10 and before[1][0][:2] == (
+        True,
+        11,
+    )  # what is subtracted from
+    unit_services.unit_move(actor=fb.demo.users["admin"], unit=sun, new_parent=sor)
+    assert _read_ended(fb, ended) == before
+
+    def rows(scope: OrgUnit) -> set[str]:
+        shown = board.dashboard(municipality=muni, period=ended, scope=[scope.path], selected=None, lang="nb")
+        return {node for node, _figures, _depth in shown.nodes}
+
+    sor.refresh_from_db()
+    assert f"u{sun.pk}" in rows(sor) and f"u{sun.pk}" not in rows(nord)
+
+
+def test_a_half_year_shown_before_the_upgrade_keeps_the_tree_the_upgrade_found(fb: Feedback) -> None:
+    """A half-year whose figures were shown before its tree was kept (no HalfYearTree row) got the
+    tree it was next worked out on: a move after the upgrade moved its figures once more. The
+    upgrade keeps the tree of every ended half-year the dashboard offers."""
+    import importlib
+
+    from django.apps import apps
+
+    from medvirk.accounts import unit_services
+    from medvirk.feedback.models import HalfYearTree
+
+    units = fb.demo.units
+    ended = board.ended_periods(timezone.localdate())[0]
+    _kindergartens(fb, ended, 10, 3)
+    _talks(fb, 9, "Solsikken barnehage")
+    _talks(fb, 2, "Nordlys barnehage")
+    before = _read_ended(fb, ended)
+    HalfYearTree.objects.all().delete()  # shown before the tree was kept
+    migration = importlib.import_module("medvirk.feedback.migrations.0006_keep_ended_half_year_trees")
+    migration.keep_trees_of_ended_half_years(apps, None)
+    unit_services.unit_move(
+        actor=fb.demo.users["admin"], unit=units["Solsikken barnehage"], new_parent=units["Bydel Sør"]
+    )
+    assert _read_ended(fb, ended) == before
+
+
+def test_the_running_half_year_follows_today_s_tree(fb: Feedback) -> None:
+    """The running half-year (never shown) keeps no tree: after a move its tree is today's, while
+    the ended half-year's stays as its figures were first made."""
+    from medvirk.accounts import unit_services
+    from medvirk.feedback import themes
+    from medvirk.feedback.models import HalfYearTree
+
+    muni, units = fb.demo.municipality, fb.demo.units
+    nord, sor, sun = (units[n] for n in ("Bydel Nord", "Bydel Sør", "Solsikken barnehage"))
+    today = timezone.localdate()
+    ended = board.ended_periods(today)[0]
+    running = board.Period(today.year, 1 if today.month <= 6 else 2)
+    _kindergartens(fb, running, 1, 0)
+    for period in (ended, running):
+        board.load(muni.pk, period)  # the figures are worked out (a running half-year's never are)
+    unit_services.unit_move(actor=fb.demo.users["admin"], unit=sun, new_parent=sor)
+
+    def parent(period: board.Period) -> tuple[str, int | None]:
+        children = board.load(muni.pk, period).tree.children
+        above = next(node for node, kids in children.items() if f"u{sun.pk}" in kids)
+        return above, themes._load(muni.pk, period)[0][sun.pk]
+
+    assert parent(ended) == (f"u{nord.pk}", nord.pk)
+    assert parent(running) == (f"u{sor.pk}", sor.pk)
+    assert not HalfYearTree.objects.filter(municipality=muni, period=running.key).exists()
