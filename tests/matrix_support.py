@@ -160,6 +160,29 @@ def api_call(
     return call
 
 
+# --- targets made once ---------------------------------------------------------------------------
+# A case whose target takes long to make (a closed round with answers: ~0.2 s, its survey and
+# units 0.05 s) made it again in every cell, rolled back after each. Such a target is made once for
+# the whole matrix instead: ``built_once`` registers a function of the demo that makes it (each
+# target's maker finds it there afterwards), and tests/test_permission_matrix.py calls them all in
+# a transaction around the module's tests (each test's own transaction is rolled back to it, so
+# every cell still finds the targets as they were made; the module's is rolled back at its end).
+
+_BUILT_ONCE: list[Callable[[DemoData], Any]] = []
+
+
+def built_once(build: Callable[[DemoData], Any]) -> Callable[[DemoData], Any]:
+    """Register ``build(demo)`` to make targets once before the matrix's cells (a decorator)."""
+    _BUILT_ONCE.append(build)
+    return build
+
+
+def build_once(demo: DemoData) -> None:
+    """Make every target registered with ``built_once``."""
+    for build in _BUILT_ONCE:
+        build(demo)
+
+
 def pk(make: Callable[[DemoData, str], Any]) -> Callable[[DemoData, str], int]:
     """The id of what ``make`` returns (creates or finds) for (demo, target): a path's field."""
     return lambda d, t: make(d, t).pk

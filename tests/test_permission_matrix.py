@@ -7,6 +7,7 @@ exists that the matrix does not list.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from medvirk.accounts.demo import DemoData
 from medvirk.api.routes import api as ninja_api
 
+from .kept_rows import kept_rows
 from .matrix_support import (
     ACTORS,
     EDIT,
@@ -29,6 +31,7 @@ from .matrix_support import (
     analyst_token,
     any_,
     api,
+    build_once,
     in_,
     page,
     post,
@@ -57,6 +60,19 @@ def invited(d: DemoData, t: str) -> Any:
 # code over the same rows on either database, so the matrix runs once, in bin/test's SQLite pass;
 # the PostgreSQL pass runs each app's own tests, its SQL included.
 pytestmark = pytest.mark.sqlite_only
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _targets_made_once(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """Make the targets registered with ``built_once`` (tests/matrix_support.py) once for the
+    module's tests (tests/kept_rows.py)."""
+    from medvirk.accounts.demo import load_demo
+
+    with kept_rows(django_db_blocker):
+        with django_db_blocker.unblock():
+            build_once(load_demo())
+        yield
+
 
 ROOT = actors(ROOT_ADMIN)  # administrators of the whole municipality
 NOBODY = actors(())  # the installation's operators: no demo user is one

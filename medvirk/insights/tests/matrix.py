@@ -8,7 +8,21 @@ from medvirk.accounts.demo import DemoData
 from medvirk.core.models import Job, JobStatus
 from medvirk.surveys import services
 from medvirk.surveys.models import Survey, SurveyStatus
-from tests.matrix_support import EKS, ONCE, VIEW, Case, any_, api, in_, page, pk, staff, target_unit, uid
+from tests.matrix_support import (
+    EKS,
+    ONCE,
+    VIEW,
+    Case,
+    any_,
+    api,
+    built_once,
+    in_,
+    page,
+    pk,
+    staff,
+    target_unit,
+    uid,
+)
 
 from .factories import answer_many, close, kindergartens, make_survey
 
@@ -22,13 +36,15 @@ RAW = {
 
 def _survey(d: DemoData, t: str, *, answered: bool = False, closed: bool = False) -> Survey:
     """Return an (anonymous) survey covering the target unit, closed (its results are shown only
-    then) with ``closed``, with 5 answers per kindergarten and closed with ``answered``."""
+    then) with ``closed``, with 5 answers per kindergarten and closed with ``answered``. Made once
+    for the whole matrix (``_rounds``); a cell finds it."""
     foreign = t == "foreign"
     muni = d.other if foreign else d.municipality
-    existing = Survey.objects.filter(municipality=muni, round_label="matrix").first()
+    label = "matrix-answered" if answered else "matrix"
+    existing = Survey.objects.filter(municipality=muni, round_label=label).first()
     if existing:
         return existing
-    survey = make_survey(d, round_label="matrix", foreign=foreign, anonymous=True)
+    survey = make_survey(d, round_label=label, foreign=foreign, anonymous=True)
     if answered:
         units = [d.other_units["Torget barnehage"]] if foreign else kindergartens(d)
         for unit in units:
@@ -36,6 +52,15 @@ def _survey(d: DemoData, t: str, *, answered: bool = False, closed: bool = False
     if answered or closed:
         close(survey)  # results and response-level exports only of closed rounds
     return survey
+
+
+@built_once
+def _rounds(d: DemoData) -> None:
+    """The rounds of this module's cells, in both municipalities: made once (tests/matrix_support.py)."""
+    for t in ("own", "foreign"):
+        _survey(d, t, closed=True)
+        _survey(d, t, answered=True)
+    _closed_survey_id(d)
 
 
 survey_id = pk(lambda d, t: _survey(d, t, closed=True))
@@ -132,6 +157,9 @@ CASES += [
 
 def _closed_survey_id(d: DemoData) -> int:
     """Return a closed survey round (no answers) of three of Eksempel kommune's kindergartens."""
+    existing = Survey.objects.filter(municipality=d.municipality, round_label="M").first()
+    if existing:  # made once for the matrix (``_rounds``)
+        return existing.pk
     units = [d.units[n] for n in ("Solsikken barnehage", "Nordlys barnehage", "Sørbyen barnehage")]
     survey = make_survey(d, round_label="M", units=units)
     services.survey_set_status(actor=d.users["admin"], survey=survey, status=SurveyStatus.CLOSED)

@@ -1,8 +1,9 @@
 """Permission-matrix cases for survey interchange (JSON/XLSForm export and import).
 
 Included by ``tests/test_permission_matrix.py`` (``_module_cases``).
-Each call creates a survey owned by and run in the target unit, so who may download it is exactly
-who holds ``surveys.distribute`` there; importing needs ``surveys.design`` on at least one unit.
+Each target is a survey owned by and run in the target unit (made once for the matrix), so who
+may download it is exactly who holds ``surveys.distribute`` there; importing needs
+``surveys.design`` on at least one unit.
 """
 
 from __future__ import annotations
@@ -10,22 +11,33 @@ from __future__ import annotations
 from typing import Any
 
 from medvirk.accounts.demo import DemoData
-from tests.matrix_support import DESIGN, ONCE, WORK, any_, api, in_, page, target_unit
+from tests.matrix_support import DESIGN, ONCE, TARGETS, WORK, any_, api, built_once, in_, page, target_unit
 from tests.sample_survey import sample_definition
 
 # Who may download a survey: WORK (surveys.distribute); import one: DESIGN (tests/matrix_support.py).
 
 
 def survey_on(d: DemoData, t: str) -> int:
-    """Create a survey owned by and run in the target unit; return its id."""
+    """Return the id of the survey owned by and run in the target unit (made once for the matrix:
+    ``_surveys``)."""
     from medvirk.surveys import services
+    from medvirk.surveys.models import Survey
 
+    existing = Survey.objects.filter(round_label=f"matrise-{t}").first()
+    if existing:
+        return existing.pk
     unit = target_unit(d, t)
     actor = d.users["provestad.admin" if t == "foreign" else "admin"]
     survey = services.survey_create(
         actor=actor, owner_unit=unit, document=sample_definition(), units=[unit], round_label=f"matrise-{t}"
     )
     return survey.pk
+
+
+@built_once
+def _surveys(d: DemoData) -> None:
+    for t in TARGETS:
+        survey_on(d, t)
 
 
 def _import_body(d: DemoData, t: str) -> Any:
