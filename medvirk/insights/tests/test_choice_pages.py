@@ -4,6 +4,7 @@ page of choice: what people see, in which language, and what the anonymity decis
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
@@ -18,6 +19,7 @@ from medvirk.insights.disclosure import clear_cache
 from medvirk.insights.tables import SurveyResults
 from medvirk.participation.models import Finding
 from tests.choice_support import NAMES, demo_rounds, home_care, round_with
+from tests.kept_rows import kept_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -42,41 +44,85 @@ def _text(html: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-def test_a_small_provider_says_too_few_answers_and_the_one_hidden_to_protect_it_says_why(
-    client_as: Any, demo: Any
-) -> None:
-    """With 3 answers one provider is too small; since the total of all providers is shown, a
-    second provider is hidden too (else 59 − 30 − 26 = 3), and the page says it is hidden to
-    protect others rather than claiming it had too few answers."""
-    round_with(demo, (30, 26, 3))
-    page = _text(client_as(None).get(_url(demo) + "?lang=en").content.decode())
-    for name in NAMES:
-        assert name in page
-    row = "Number of answers 30 Hidden to protect others Too few answers to show 59"
-    assert row in page
-    assert "Then it says “Hidden to protect others”." in page
-    assert "A group with fewer than 5 answers is never shown" in page
+class TestARoundWithASmallProvider:
+    """One home-care round with 30, 26 and 3 answers, made and decided once for these tests
+    (tests/kept_rows.py): each test made it again and decided it anew, about 4 s of CPU each."""
 
+    @pytest.fixture(scope="class")
+    @classmethod
+    def small(cls, django_db_setup: None, django_db_blocker: Any) -> Iterator[Any]:
+        from medvirk.accounts.demo import load_demo
 
-def test_the_small_provider_cannot_be_derived_from_the_total(demo: Any) -> None:
-    """The comparison shows the providers and the round's total from one decision: with one
-    provider hidden, the total or another provider is hidden too (total − others ≠ 3)."""
-    survey = round_with(demo, (30, 26, 3))
-    _service, providers = home_care(demo)
-    comparison = figures.compare(providers=list(providers.values()), survey=survey)
-    assert comparison is not None
-    shown = [comparison.providers[p.pk].respondents for p in providers.values()]
-    assert shown[0] == 30 and shown[2] is None
-    protected = [comparison.providers[p.pk].protected for p in providers.values()]
-    assert protected[2] is False  # hidden for its own few answers
-    assert protected[1] == (shown[1] is None)  # hidden only to protect the small one
-    assert comparison.total.respondents is None or shown.count(None) >= 2
-    for measure in comparison.measures:
-        key = measure.key or measure.question.key
-        cells = [comparison.providers[p.pk].figures[key] for p in providers.values()]
-        hidden = [not c.shown for c in cells]
-        assert hidden[2]
-        assert not comparison.total.figures[key].shown or sum(hidden) >= 2, key
+        with kept_rows(django_db_blocker):
+            with django_db_blocker.unblock():
+                survey = round_with(load_demo(), (30, 26, 3))
+            yield survey
+
+    # The round's decisions are kept between these tests (its rows do not change): the module's
+    # and the directory's fixtures of these names forget them before and after every test.
+    @pytest.fixture(autouse=True)
+    def fresh(self) -> None:
+        cache.clear()  # the request rate limit, as in the module's other tests
+
+    @pytest.fixture(autouse=True)
+    def _fresh_results_cache(self) -> None:
+        pass
+
+    def test_a_small_provider_says_too_few_answers_and_the_one_hidden_to_protect_it_says_why(
+        self, small: Any, client_as: Any, demo: Any
+    ) -> None:
+        """With 3 answers one provider is too small; since the total of all providers is shown, a
+        second provider is hidden too (else 59 − 30 − 26 = 3), and the page says it is hidden to
+        protect others rather than claiming it had too few answers."""
+        page = _text(client_as(None).get(_url(demo) + "?lang=en").content.decode())
+        for name in NAMES:
+            assert name in page
+        row = "Number of answers 30 Hidden to protect others Too few answers to show 59"
+        assert row in page
+        assert "Then it says “Hidden to protect others”." in page
+        assert "A group with fewer than 5 answers is never shown" in page
+
+    def test_the_small_provider_cannot_be_derived_from_the_total(self, small: Any, demo: Any) -> None:
+        """The comparison shows the providers and the round's total from one decision: with one
+        provider hidden, the total or another provider is hidden too (total − others ≠ 3)."""
+        survey = small
+        _service, providers = home_care(demo)
+        comparison = figures.compare(providers=list(providers.values()), survey=survey)
+        assert comparison is not None
+        shown = [comparison.providers[p.pk].respondents for p in providers.values()]
+        assert shown[0] == 30 and shown[2] is None
+        protected = [comparison.providers[p.pk].protected for p in providers.values()]
+        assert protected[2] is False  # hidden for its own few answers
+        assert protected[1] == (shown[1] is None)  # hidden only to protect the small one
+        assert comparison.total.respondents is None or shown.count(None) >= 2
+        for measure in comparison.measures:
+            key = measure.key or measure.question.key
+            cells = [comparison.providers[p.pk].figures[key] for p in providers.values()]
+            hidden = [not c.shown for c in cells]
+            assert hidden[2]
+            assert not comparison.total.figures[key].shown or sum(hidden) >= 2, key
+
+    def test_the_statistics_page_shows_choice_by_group_and_the_providers_rounds(
+        self, small: Any, client_as: Any, demo: Any
+    ) -> None:
+        client = client_as("analytiker")
+        client.cookies["django_language"] = "en"
+        service, _providers = home_care(demo)
+        page = _text(client.get(f"/choice/statistics/{service.pk}/").content.decode())
+        assert "Who makes an active choice" in page
+        assert "Immigrant background" in page
+        assert "User survey 2026" in page
+        assert "Answers 30 hidden to protect others too few answers 59" in page
+        # Each share's range and count in words ("n = 30" before).
+        assert re.search(r"\d+ % likely between \d+ and \d+ %, from 30 answers", page), page
+        assert "n = " not in page
+        # The current year only up to the last ended month (test_choice_statistics_wait_for_the_month_to_end).
+        assert (
+            "The figures for this year go up to the end of the last month that has ended" in page
+            or "No month of this year has ended yet" in page
+        )
+        # Figures once shown are kept (test_a_published_year_does_not_move_when_one_client_is_entered_late).
+        assert "These figures were published on" in page or "No month of this year has ended yet" in page
 
 
 def test_the_demo_round_shows_every_provider(client_as: Any, demo: Any) -> None:
@@ -241,30 +287,6 @@ def test_an_unpublished_service_is_not_public(client_as: Any, demo: Any) -> None
     service.published = False
     service.save()
     assert client_as(None).get(_url(demo)).status_code == 404
-
-
-def test_the_statistics_page_shows_choice_by_group_and_the_providers_rounds(
-    client_as: Any, demo: Any
-) -> None:
-    round_with(demo, (30, 26, 3))
-    client = client_as("analytiker")
-    client.cookies["django_language"] = "en"
-    service, _providers = home_care(demo)
-    page = _text(client.get(f"/choice/statistics/{service.pk}/").content.decode())
-    assert "Who makes an active choice" in page
-    assert "Immigrant background" in page
-    assert "User survey 2026" in page
-    assert "Answers 30 hidden to protect others too few answers 59" in page
-    # Each share's range and count in words ("n = 30" before).
-    assert re.search(r"\d+ % likely between \d+ and \d+ %, from 30 answers", page), page
-    assert "n = " not in page
-    # The current year only up to the last ended month (test_choice_statistics_wait_for_the_month_to_end).
-    assert (
-        "The figures for this year go up to the end of the last month that has ended" in page
-        or "No month of this year has ended yet" in page
-    )
-    # Figures once shown are kept (test_a_published_year_does_not_move_when_one_client_is_entered_late).
-    assert "These figures were published on" in page or "No month of this year has ended yet" in page
 
 
 def _chose(
