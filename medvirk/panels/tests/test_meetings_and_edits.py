@@ -40,6 +40,9 @@ def test_meeting_page_records_a_participation_activity(council: Council, demo: A
     assert activity.purpose == "Ny dagsenterplan" and activity.municipality == demo.municipality
     page = client.get(url).content.decode()
     assert "Vårmøte" in page and f"/participation/activities/{activity.pk}/" in page
+    # The agenda shows with the meeting, and the link says the minutes are written there (walk3:
+    # the secretary's agenda was seen nowhere on the page, the link read "participation activity").
+    assert "Agenda: Ny dagsenterplan" in page and "minutes, who took part and evaluation</a>" in page
     # Without recording: just a meeting.
     assert client.post(url, {**form, "g-title": "Høstmøte"}).status_code == 302
     assert CouncilMeeting.objects.get(title="Høstmøte").activity is None

@@ -103,6 +103,7 @@ def test_read_only_sees_but_cannot_change(demo: Any, client_as: Any) -> None:
     client = client_as("lesetilgang")
     html = client.get(f"/participation/activities/{activity.pk}/").content.decode()
     assert "Dialogmøte" in html and "/document/" not in html
+    assert "<dt>Tilrettelegging som tilbys</dt><dd>Ingen</dd>" in html  # said, not left blank (walk3)
     assert client.get(f"/participation/activities/{activity.pk}/document/").status_code == 404
     assert client.get("/participation/").status_code == 200
     assert "/activities/new/" not in client.get("/participation/").content.decode()
