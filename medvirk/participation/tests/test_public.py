@@ -111,10 +111,13 @@ def test_a_measure_reaches_the_public_page_only_once_it_is_under_way(demo: Any) 
     services.measure_set_status(actor=actor, measure=measure, status="decided")
     assert "Uteleik hver dag" not in Client().get("/p/eksempel/").content.decode()
     services.measure_set_status(actor=actor, measure=measure, status="in_progress", progress=10)
-    assert "Uteleik hver dag" in Client().get("/p/eksempel/").content.decode()
+    started = Client().get("/p/eksempel/", HTTP_ACCEPT_LANGUAGE="nb").content.decode()
+    # Under way, not done: the heading does not say "we did" (walk3, the citizen's page).
+    assert "Uteleik hver dag" in started and "Tiltak vi har satt i gang:" in started
+    assert "Vi gjorde" not in started
     services.measure_set_status(actor=actor, measure=measure, status="rejected", reason="Ikke plass.")
     html = Client().get("/p/eksempel/", HTTP_ACCEPT_LANGUAGE="nb").content.decode()
     said = html[html.index("Mer utetid") : html.index("</article>", html.index("Mer utetid"))]
     # not under "we did", but said plainly, with the reason, instead of "we are considering"
-    assert "Vi gjorde" not in said and "Uteleik hver dag" in said and "Ikke plass." in said
+    assert "Tiltak vi har satt i gang" not in said and "Uteleik hver dag" in said and "Ikke plass." in said
     assert "Vi vurderer" not in said
