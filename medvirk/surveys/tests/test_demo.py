@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from typing import Any
+
+import pytest
 
 from medvirk.accounts.demo import DemoData
 from medvirk.core.hyphenation import without_soft_hyphens
@@ -11,10 +14,23 @@ from medvirk.participation import services as participation
 from medvirk.participation.models import Activity
 from medvirk.surveys.demo import seed_survey_demo
 from medvirk.surveys.models import Answer, Response, Survey
+from tests.kept_rows import kept_rows
 
 
-def test_demo_rounds_have_answers_gaps_and_a_tiny_unit(demo: DemoData) -> None:
-    surveys = seed_survey_demo(demo)
+@pytest.fixture(scope="module")
+def seeded(django_db_setup: None, django_db_blocker: Any) -> Iterator[list[Survey]]:
+    """The survey demo, seeded once for this module's tests (tests/kept_rows.py; ~3 s of CPU a
+    seeding): each test still runs in its own rolled-back transaction."""
+    from medvirk.accounts.demo import load_demo
+
+    with kept_rows(django_db_blocker):
+        with django_db_blocker.unblock():
+            surveys = seed_survey_demo(load_demo())
+        yield surveys
+
+
+def test_demo_rounds_have_answers_gaps_and_a_tiny_unit(seeded: list[Survey], demo: DemoData) -> None:
+    surveys = seeded
     assert [s.round_label for s in surveys] == ["2025", "2026"]
     # Both closed: results are shown only once a round has closed (insights.release).
     assert [s.status for s in surveys] == ["closed", "closed"]
@@ -27,13 +43,13 @@ def test_demo_rounds_have_answers_gaps_and_a_tiny_unit(demo: DemoData) -> None:
     assert Survey.objects.filter(series="kindergarten_parents").count() == 2
 
 
-def test_the_demo_rounds_of_2025_are_recorded_as_activities_of_2025(demo: Any) -> None:
+def test_the_demo_rounds_of_2025_are_recorded_as_activities_of_2025(seeded: list[Survey], demo: Any) -> None:
     """The closed 2025 demo round ran in 2025: its activities and answers are dated then, not today.
 
     (The home-care demo's 2025 round gets its dates the same way, ``choice.demo_surveys.ROUND_DATES``;
     seeding it here would double this test's time.)
     """
-    old, new = seed_survey_demo(demo)
+    old, new = seeded
     participation.survey_rounds_sync(actor=participation.ROUNDS_ACTOR, municipality_id=demo.municipality.pk)
     rounds = Survey.objects.filter(round_label="2025")
     activities = Activity.objects.filter(survey__in=rounds)
@@ -56,13 +72,12 @@ def test_the_demo_rounds_of_2025_are_recorded_as_activities_of_2025(demo: Any) -
 
 
 def test_the_demo_has_one_open_round_with_a_few_answers_and_no_figures_yet(
-    demo: DemoData, client_as: Any
+    seeded: list[Survey], demo: DemoData, client_as: Any
 ) -> None:
     """The nursing homes' relatives survey is open, so the demo shows a round in progress: how many
     have answered, when the results come, and a link anyone trying the demo can answer through."""
     from django.utils import timezone
 
-    seed_survey_demo(demo)
     survey = Survey.objects.get(series="nursing_home_relatives")
     today = timezone.localdate()
     assert survey.status == "open" and survey.opens_on < today < survey.closes_on
