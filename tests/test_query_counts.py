@@ -526,6 +526,7 @@ PAGES = {  # URL name → case
     "partners:register": ListCase("/organisations/", "analytiker.nord", grow_organisations, 11),
     "partners:moderation": ListCase("/organisations/proposals/", "analytiker.nord", grow_proposals, 8),
     "partners:mapping_overview": ListCase("/organisations/mapping/", "analytiker.nord", grow_mappings, 11),
+    "partners:mapping_csv": ListCase("/organisations/mapping.csv", "analytiker.nord", grow_mappings, 11),
     "partners:contact_log": ListCase(_contacts, "leder.solsikken", grow_contact_log, 11),
     "population:tables": ListCase("/population/", "analytiker", grow_population_tables, 10),
     "equity:index": ListCase("/population/equity/", "analytiker.nord", grow_units, 9),

@@ -27,6 +27,12 @@ ALLOWED: dict[str, str] = {
     "medvirk/surveys/signals.py": "a cache key bump that must see every deletion path, no action (ADR 0003)",
     "medvirk/feedback/signals.py": "a cache key bump on every closed episode's save, no action (ADR 0003)",
     "medvirk/feedback/selectors.py": "the audit trail of reads of individual records, kept by the read",
+    "medvirk/choice/selectors.py": (
+        "a year's statistics of choosing as first published, kept by the read that shows them (no action)"
+    ),
+    "medvirk/feedback/halfyear_tree.py": (
+        "an ended half-year's organisation tree, kept by the first making of its figures (no action)"
+    ),
     "medvirk/surveys/answering/answer_store.py": (
         "the answer writer (one bulk INSERT path), called only by answering.services' checked writes"
     ),

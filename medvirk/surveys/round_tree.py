@@ -4,7 +4,7 @@ A closed round's figures are final. Read on today's tree, a unit moved after the
 answers from its old district to its new one: the old district's figures moved by exactly the
 moved unit's, so its leader, who had read the district before, could subtract and read the
 neighbour the anonymity decision hid (red team 5). So the tree is kept when the round closes
-(:func:`keep_closed_tree`, called by ``design.services.survey_set_status``) and every reader of a
+(``design.services.survey_set_status`` keeps :func:`tree_today` as it closes) and every reader of a
 closed round's figures gets that tree from :func:`round_tree_units` (``insights.selectors.survey_tree``
 builds the results', exports', API's and equity report's tree from it).
 
@@ -15,8 +15,6 @@ unit where it stands now.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from django.db import transaction
 
 from medvirk.core.tenancy import co_located
 from medvirk.orgs.models import OrgUnit
@@ -51,10 +49,11 @@ def round_tree_units(*, survey: Survey) -> list[TreeUnit]:
         )
         if kept:
             return [TreeUnit(k.unit, k.parent_id_at_close, k.path, k.depth, k.is_survey_unit) for k in kept]
-    return _tree_today(survey)
+    return tree_today(survey)
 
 
-def _tree_today(survey: Survey) -> list[TreeUnit]:
+def tree_today(survey: Survey) -> list[TreeUnit]:
+    """Return the round's tree as it stands today (what a closing round keeps)."""
     unit_paths = list(
         SurveyUnit.objects.filter(co_located("unit"), municipality_id=survey.municipality_id, survey=survey)
         .order_by()
@@ -64,23 +63,3 @@ def _tree_today(survey: Survey) -> list[TreeUnit]:
     ids = {int(part) for _uid, path in unit_paths for part in path.split("/") if part}
     units = OrgUnit.objects.filter(municipality_id=survey.municipality_id, pk__in=ids).order_by("path")
     return [TreeUnit(u, u.parent_id, u.path, u.depth, u.pk in survey_unit_ids) for u in units]
-
-
-def keep_closed_tree(survey: Survey) -> int:
-    """Keep the round's tree as it stands now (the moment it closes); return the units kept."""
-    rows = [
-        ClosedTreeUnit(
-            municipality_id=survey.municipality_id,
-            survey=survey,
-            unit=t.unit,
-            parent_id_at_close=t.parent_id,
-            path=t.path,
-            depth=t.depth,
-            is_survey_unit=t.is_survey_unit,
-        )
-        for t in _tree_today(survey)
-    ]
-    with transaction.atomic():
-        ClosedTreeUnit.objects.filter(municipality_id=survey.municipality_id, survey=survey).delete()
-        ClosedTreeUnit.objects.bulk_create(rows)
-    return len(rows)

@@ -20,7 +20,16 @@ from medvirk.orgs.models import OrgUnit
 
 from .. import qtypes
 from ..enums import SurveysAuditAction, SurveysErrorCode
-from ..models import Answer, Response, Survey, SurveyOption, SurveyQuestion, SurveyStatus, SurveyUnit
+from ..models import (
+    Answer,
+    ClosedTreeUnit,
+    Response,
+    Survey,
+    SurveyOption,
+    SurveyQuestion,
+    SurveyStatus,
+    SurveyUnit,
+)
 from ..sql import district_codes
 from .definition import LOCAL_PREFIX, Definition
 from .parser import parse_definition
@@ -313,10 +322,9 @@ def survey_set_status(*, actor: Actor, survey: Survey, status: str) -> Survey:
             )
         if status == SurveyStatus.CLOSED:
             from ..answering.answer_store import store_received_of_round
-            from ..round_tree import keep_closed_tree
 
             store_received_of_round(survey)
-            keep_closed_tree(survey)  # its figures are read on the tree as it stands now, for good
+            _keep_closed_tree(survey)  # its figures are read on the tree as it stands now, for good
         survey.status = status
         fields = ["status"]
         if status == SurveyStatus.OPEN and not (survey.opens_on and survey.closes_on):
@@ -333,6 +341,26 @@ def survey_set_status(*, actor: Actor, survey: Survey, status: str) -> Survey:
             data={"from": old, "to": status},
         )
     return survey
+
+
+def _keep_closed_tree(survey: Survey) -> None:
+    """Keep the round's organisation tree as it stands now, as it closes (``surveys/round_tree.py``)."""
+    from ..round_tree import tree_today
+
+    mine = survey.municipality_id
+    ClosedTreeUnit.objects.filter(municipality_id=mine, survey=survey).delete()
+    ClosedTreeUnit.objects.bulk_create(
+        ClosedTreeUnit(
+            municipality_id=mine,
+            survey=survey,
+            unit=t.unit,
+            parent_id_at_close=t.parent_id,
+            path=t.path,
+            depth=t.depth,
+            is_survey_unit=t.is_survey_unit,
+        )
+        for t in tree_today(survey)
+    )
 
 
 def rounds_close_ended(*, actor: SystemActor, today: Any = None) -> list[Survey]:
