@@ -72,3 +72,5 @@ urlpatterns = [
 
 if apps.is_installed("bench.floor"):  # only with MEDVIRK_BENCH_FLOOR=1 in production settings
     urlpatterns.append(path("bench/floor/", include("bench.floor.urls")))
+
+handler400 = "medvirk.site.errors.bad_request"

@@ -24,6 +24,9 @@ pytestmark = pytest.mark.browser
 def test_login_browse_tree_and_every_staff_page_is_accessible(page: Any) -> None:
     page.goto(page.base_url + "/")
     assert_accessible(page)
+    page.goto(page.base_url + "/a/half-a-poster-link/")  # the page not found, in the site's look
+    assert page.locator("h1").inner_text() == "Fant ikke siden"
+    assert_accessible(page)
     page.goto(page.base_url + "/accounts/login/")
     assert_accessible(page)
     page.click('text="Glemt passordet?"')
