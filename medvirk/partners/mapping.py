@@ -106,11 +106,22 @@ def catchment_groups(*, unit: OrgUnit) -> tuple[list[CatchmentGroup], str]:
         return [CatchmentGroup(k, str(v)) for k, v in DEFAULT_GROUPS], str(
             _("No population data for this area yet: a default list of groups is shown.")
         )
-    source = _("Largest groups in %(area)s, from %(sources)s.") % {
+    source = _("Largest groups in %(area)s. %(sources)s.") % {
         "area": catchment.label,
-        "sources": "; ".join(sorted({s for m in margins.values() for s in m.sources if s})),
+        "sources": sources_in_words({s for m in margins.values() for s in m.sources if s}),
     }
     return groups, source
+
+
+def sources_in_words(labels: set[str]) -> str:
+    """Name each source once with its tables: "Kilde: Statistisk sentralbyrå, 09817 (2026), 10826
+    (2026)", not the credit again before every table ("…, fra Kilde: Statistisk sentralbyrå,
+    09817 (2026); Kilde: Statistisk sentralbyrå, 10826 (2026)")."""
+    tables: dict[str, list[str]] = {}
+    for label in sorted(labels):
+        credit, _comma, table = label.rpartition(", ")
+        tables.setdefault(credit, []).append(table)
+    return "; ".join(", ".join([credit, *named] if credit else named) for credit, named in tables.items())
 
 
 def _speaks_for(org: Organisation, key: str) -> bool:

@@ -201,6 +201,9 @@ def test_mapping_uses_population_data_when_present(demo: Any, orgs: Any) -> None
     _saved, groups, source = mapping_for(unit=unit, year=2026)
     keys = [g.key for g in groups]
     assert "youth" in keys and "elderly" in keys and "Bydel Sentrum" in source
+    # Each source named once with its tables (walk3: "…, from Kilde: Statistisk sentralbyrå,
+    # 09817 (2026); Kilde: Statistisk sentralbyrå, 10826 (2026)").
+    assert source.count("Kilde:") == 1 and "from Kilde" not in source, source
     countries = [g for g in groups if g.key.startswith("country:")]
     assert countries and all(g.size for g in countries)
     assert countries == sorted(countries, key=lambda g: -g.size)
