@@ -7,6 +7,24 @@ from typing import Any
 SERIES = "participation_evaluation"
 
 
+def round_label_for(title: str, taken: set[str], limit: int = 32) -> str:
+    """Name an evaluation's round after its activity, as staff find it in survey lists and results
+    headings ("Hva syntes du om møtet? Møte i eldrerådet"): shortened with "…" to ``limit``
+    characters (the round's length) and numbered when another evaluation has the name (``taken``).
+
+    Pure, so that migration 0005 names the rounds made before by the same rule.
+    """
+    name = " ".join(title.split())
+    number = 1
+    while True:
+        suffix = f" ({number})" if number > 1 else ""
+        room = limit - len(suffix)
+        label = (name if len(name) <= room else name[: room - 1].rstrip() + "…") + suffix
+        if label not in taken:
+            return label
+        number += 1
+
+
 def _t(nb: str, nn: str, en: str) -> dict[str, str]:
     return {"nb": nb, "nn": nn, "en": en}
 

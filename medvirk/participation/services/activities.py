@@ -24,7 +24,7 @@ from medvirk.surveys.models import Survey
 from ..composition import clean_composition
 from ..enums import ParticipationAuditAction, ParticipationErrorCode
 from ..evaluation import SERIES as EVALUATION_SERIES
-from ..evaluation import evaluation_definition
+from ..evaluation import evaluation_definition, round_label_for
 from ..models import Activity, ActivityAttachment, ActivityKind, Measure
 from ..uploads import check_upload
 
@@ -236,24 +236,14 @@ def attachment_add(*, actor: Actor, activity: Activity, upload: Any) -> Activity
 
 
 def _evaluation_round_label(activity: Activity) -> str:
-    """Name the evaluation's round after the activity, as staff find it in survey lists and
-    results headings ("Hva syntes du om møtet? Møte i eldrerådet"); shortened with "…" to the
-    round's length, and numbered when another evaluation already has that name."""
+    """The evaluation's round label (``evaluation.round_label_for``) among the municipality's."""
     limit = Survey._meta.get_field("round_label").max_length or 32
     taken = set(
         Survey.objects.filter(municipality_id=activity.municipality_id, series=EVALUATION_SERIES).values_list(
             "round_label", flat=True
         )
     )
-    name = " ".join(activity.title.split())
-    number = 1
-    while True:
-        suffix = f" ({number})" if number > 1 else ""
-        room = limit - len(suffix)
-        label = (name if len(name) <= room else name[: room - 1].rstrip() + "…") + suffix
-        if label not in taken:
-            return label
-        number += 1
+    return round_label_for(activity.title, taken, limit)
 
 
 def evaluation_create(*, actor: Actor, activity: Activity) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from importlib import import_module
 from typing import Any
 
 import pytest
@@ -186,3 +187,23 @@ def test_coordinator_creates_the_evaluation_from_the_activity_page(demo: Any, cl
     activity.refresh_from_db()
     assert response["Location"] == f"/surveys/{activity.evaluation_survey_id}/"
     assert client.get(response["Location"]).status_code == 200  # and they can share its link
+
+
+def test_evaluations_named_by_a_key_before_are_named_after_their_activity(demo: Any) -> None:
+    """Migration 0005: rounds made before were named "activity-12" everywhere staff find them."""
+    from django.apps import apps
+
+    migration = import_module("medvirk.participation.migrations.0005_name_evaluation_rounds")
+    coordinator = demo.users["koordinator"]
+    first, second, renamed = (
+        make_activity(demo, user=coordinator, title=title, kind="dialogue_meeting")
+        for title in ("Dialogmøte", "Dialogmøte", "Fokusgruppe")
+    )
+    keyed = services.evaluation_create(actor=coordinator, activity=first)
+    Survey.objects.filter(pk=keyed.pk).update(round_label=f"activity-{first.pk}")  # as made before
+    assert services.evaluation_create(actor=coordinator, activity=second).round_label == "Dialogmøte"
+    by_hand = services.evaluation_create(actor=coordinator, activity=renamed)
+    Survey.objects.filter(pk=by_hand.pk).update(round_label="Høst 2026")
+    migration.name_evaluation_rounds(apps, None)
+    assert Survey.objects.get(pk=keyed.pk).round_label == "Dialogmøte (2)"
+    assert Survey.objects.get(pk=by_hand.pk).round_label == "Høst 2026"  # changed by hand: kept
