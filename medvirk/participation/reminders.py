@@ -11,6 +11,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.core.mail import send_mail
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -40,7 +41,7 @@ def send_measure_reminders(*, actor: SystemActor, today: datetime.date) -> int:
             ) % {
                 "title": measure.title,
                 "unit": measure.unit.name,
-                "due": measure.due_on.isoformat(),
+                "due": date_format(measure.due_on, "DATE_FORMAT"),
                 "progress": measure.progress,
             }
         send_mail(subject, body, None, [owner.email])
@@ -97,7 +98,7 @@ def send_cycle_reminders(*, actor: SystemActor, today: datetime.date) -> int:
                 f"- {unit.name}: "
                 + "; ".join(
                     _("%(item)s (due %(due)s)")
-                    % {"item": labels[i], "due": item_due(i, today.year).isoformat()}
+                    % {"item": labels[i], "due": date_format(item_due(i, today.year), "DATE_FORMAT")}
                     for i in items
                 )
                 for unit, items in rows

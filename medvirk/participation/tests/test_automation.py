@@ -53,8 +53,8 @@ def test_unit_leaders_are_reminded_of_overdue_checklist_items_every_two_weeks(de
     assert "Sentrum barnehage" in to_sentrum.body and "Solsikken" not in to_sentrum.body
     [mine] = to_sol(sent)
     assert "Solsikken barnehage" in mine.body and "Nordlys" not in mine.body and "Sentrum" not in mine.body
-    assert "2026-03-31" in mine.body and "2026-06-30" in mine.body
-    assert "2026-10-31" not in mine.body
+    assert "31. mars 2026" in mine.body and "30. juni 2026" in mine.body  # dates in words, not 2026-03-31
+    assert "31. oktober 2026" not in mine.body
     unit = demo.units["Solsikken barnehage"]
     reminded = AuditEvent.objects.filter(action="cycle.reminded", municipality=demo.municipality)
     assert reminded.count() == 2
@@ -79,6 +79,7 @@ def test_the_reminders_command_also_reminds_owners_of_overdue_measures_once_a_da
     mail.outbox.clear()
     sent = _remind(datetime.date(2026, 2, 1))
     assert len(sent) == 1 and "Forfalt" in sent[0].subject
+    assert "10. januar 2026" in sent[0].body and "2026-01-10" not in sent[0].body  # the due date in words
     assert _remind(datetime.date(2026, 2, 1)) == []
     # The older command shares the same rule, so running both never mails twice.
     call_command("send_measure_reminders")
