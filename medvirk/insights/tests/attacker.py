@@ -4,7 +4,9 @@ It plays the insider of issue 16: it knows the round's unit tree and background 
 every count is ≥ 0 and adds up over the tree and over each background question's categories,
 and it turns *every* figure published for a group into a linear fact about the group's counts:
 
-* respondents, answers (n), each shown option count, the merged options' total, "don't know";
+* respondents, answers (n), each shown option count, "don't know", and every published total of
+  several options (the merged options' total, or its two parts below and in the top box, the
+  top box's count): one equation "these options' counts add up to this";
 * shares (count / n) and the top-box share (Σ counts of the options in the top box / n);
 * the mean (Σ value · count / n) and its t interval, which gives the standard deviation and so
   Σ value² · count;
@@ -41,8 +43,11 @@ NOT = "not"  # multiple choice: answered, but did not choose the option
 class Figures:
     """What was published for one group and question (None: not published).
 
-    ``options``: option id → count; ``shares``: option id → share of n; ``merged``: the merged
-    options' total and ids; ``mean``: (estimate, low, high); ``top``: share in the top box.
+    ``options``: option id → count; ``shares``: option id → share of n; ``merged``: published
+    totals of several options, each (option ids, count): "these options' counts add up to count"
+    (the merged options; a printed report's two merged rows, below and in the top box; the top
+    box's count); ``mean``: (estimate, low, high; low and high NaN when not published);
+    ``top``: share in the top box.
     ``digits``: decimals of mean and interval (None: exact); ``share_digits``: decimals of shares.
     """
 
@@ -50,8 +55,7 @@ class Figures:
     respondents: int | None = None
     options: Mapping[int, int] = field(default_factory=dict)
     shares: Mapping[int, float] = field(default_factory=dict)
-    merged: int | None = None
-    merged_ids: Sequence[int] = ()
+    merged: Sequence[tuple[Sequence[int], int]] = ()
     dont_know: int | None = None
     mean: tuple[float, float, float] | None = None
     top: float | None = None
@@ -161,8 +165,8 @@ class Attacker(LpAttacker):
         for option, count in f.options.items():
             self.exact(self.option(group, option), count)
             self._published.add((group, option))
-        if f.merged is not None and self.exclusive:
-            self.exact({self.index[group, o]: 1.0 for o in f.merged_ids}, f.merged)
+        for ids, total in f.merged:  # multiple choice too: the total of the options' ticks
+            self.exact({self.index[group, o]: 1.0 for o in ids}, total)
         if f.dont_know is not None:
             self.exact(self.option(group, DONT_KNOW), f.dont_know)
         half_share = 0.5 * 10.0**-f.share_digits if f.share_digits is not None else 1e-7

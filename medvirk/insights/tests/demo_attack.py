@@ -20,8 +20,9 @@ import csv
 import io
 import re
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
+from html import unescape
 from typing import Any
 
 from django.db.models import Count
@@ -42,39 +43,70 @@ def _api_figures(q: Any, data: dict[str, Any] | None) -> Figures:
         return Figures()
     ids = {o.key: o.id for o in q.options}
     options = {ids[o["key"]]: o["count"] for o in data["options"] if o["count"] is not None}
+    merged = []
+    if data["other_options_count"] is not None:
+        merged.append(
+            ([ids[o["key"]] for o in data["options"] if o["count"] is None], data["other_options_count"])
+        )
+    if data["top_box_count"] is not None:
+        merged.append(([ids[k] for k in data["top_box_options"]], data["top_box_count"]))
     mean = data["mean"]
     return Figures(
         n=data["n"],
         options=options,
         shares={ids[o["key"]]: o["share"] for o in data["options"] if o["share"] is not None},
-        merged=data["other_options_count"],
-        merged_ids=[ids[o["key"]] for o in data["options"] if o["count"] is None],
+        merged=merged,
         dont_know=data["dont_know"],
         mean=(mean["estimate"], mean["low"], mean["high"]) if mean and mean["estimate"] is not None else None,
         top=data["top_box"]["estimate"] if data["top_box"] else None,
     )
 
 
+def _check_rows(
+    q: Any, n: int, options: dict[int, int], rows: list[tuple[list[int], int | None]], where: str
+) -> None:
+    """Check that a parser read every option: each is a shown count or in one merged row (``rows``:
+    option ids and their total, None when withheld), and a one-answer question's rows add up to n."""
+    held = [*options, *(i for ids, _total in rows for i in ids)]
+    assert sorted(held) == sorted(o.id for o in q.options if o.key != DK_KEY), (
+        f"{where}: {q.key} {options} {rows}"
+    )
+    if q.exclusive and all(total is not None for _ids, total in rows):
+        added = sum(options.values()) + sum(total or 0 for _ids, total in rows)
+        assert added == n, f"{where}: {q.key}'s rows add up to {added}, not n = {n}"
+
+
 def _csv_figures(q: Any, row: dict[str, str]) -> Figures:
+    """Read one row of the summary export (``medvirk.insights.exports.summary_rows``): the
+    distribution says "label: count; …; Other options: total"; mean, interval and top-box share
+    have 4 decimals (an interval end is empty when not computed)."""
     if not row["n"]:
         return Figures()
     labels = {o.label: o.id for o in q.options}
     options: dict[int, int] = {}
-    merged = None
+    other = None
     for part in filter(None, row["distribution"].split("; ")):
         label, count = part.rsplit(": ", 1)
         if label == "Other options":
-            merged = int(count)
+            other = int(count)
         else:
             options[labels[label]] = int(count)
+    merged_ids = [o.id for o in q.options if o.id not in options and o.key != DK_KEY]
+    rows: list[tuple[list[int], int | None]] = [(merged_ids, other)] if merged_ids else []
+    _check_rows(q, int(row["n"]), options, rows, "CSV")
+
+    def number(text: str) -> float:
+        return float(text) if text else float("nan")
+
     mean = (
-        (float(row["mean"]), float(row["mean_ci_low"]), float(row["mean_ci_high"])) if row["mean"] else None
+        (number(row["mean"]), number(row["mean_ci_low"]), number(row["mean_ci_high"]))
+        if row["mean"]
+        else None
     )
     return Figures(
         n=int(row["n"]),
         options=options,
-        merged=merged,
-        merged_ids=[o.id for o in q.options if o.id not in options and o.key != DK_KEY],
+        merged=[(ids, total) for ids, total in rows if total is not None],
         dont_know=int(row["dont_know"]) if row["dont_know"] else None,
         mean=mean,
         top=float(row["top_box_share"]) if row["top_box_share"] else None,
@@ -89,42 +121,99 @@ def _pdf_sections(html: str) -> dict[str, str]:
     for section in html.split('<section class="mv-question-result">')[1:]:
         title = re.search(r"<h2>(.*?)(?: [↑↓])?</h2>", section, re.S)
         assert title is not None
-        out[title.group(1).strip()] = section.split("</section>")[0]
+        out[unescape(title.group(1).strip())] = section.split("</section>")[0]
     return out
 
 
 def _number(text: str) -> float:
-    return float(text.replace("\u2212", "-").replace(",", "."))
+    return float(text.replace("\u2212", "-").replace(",", ""))
+
+
+def _text(html: str) -> str:
+    """The words of a piece of HTML, as a reader of the PDF sees them (no drawings)."""
+    html = re.sub(r"<svg.*?</svg>", " ", html, flags=re.S)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+SHOWN = "<dt>Answers</dt>"  # a section that shows figures (insights/_figures.html)
 
 
 def _pdf_figures(q: Any, section: str) -> Figures:
-    n = re.search(r"<dt>Answers \(n\)</dt><dd>(\d+)</dd>", section)
-    if n is None:
+    """Read one question's section of the printed report (English; ``insights/report_pdf.html``,
+    ``_figures.html``, ``_answer_rows.html``): the facts ("Answers", "Average … (likely between
+    … and …)", "Answered 5 or higher", "Don't know …") and the answer table: a row per shown
+    option (count, whole-percent share), the merged options' row(s) "Other options together (…)"
+    (below and in the top box when the top is said; "–" when their total is withheld) and the
+    top box's total row. Shares and the mean are rounded as printed."""
+    dl = re.search(r'<dl class="mv-facts mv-figures">(.*?)</dl>', section, re.S)
+    if dl is None:
         return Figures()
-    labels = {o.label: o.id for o in q.options}
-    options, shares, merged = {}, {}, None
+    facts = {_text(dt): dd for dt, dd in re.findall(r"<dt>(.*?)</dt>\s*<dd>(.*?)</dd>", dl.group(1), re.S)}
+    if "Answers" not in facts:
+        return Figures()
+    n = int(_number(_text(facts["Answers"])))
+    by_label = {o.label: o.id for o in q.options if o.key != DK_KEY}
+    options: dict[int, int] = {}
+    shares: dict[int, float] = {}
+    merged: list[tuple[list[int], int]] = []  # the merged rows and the top box's total
+    rows: list[tuple[list[int], int | None]] = []  # the merged rows (None: total withheld)
     table = section.split("<tbody>", 1)[1].split("</tbody>", 1)[0] if "<tbody>" in section else ""
-    for label, count, share in re.findall(r"<tr><td>(.*?)</td><td>([^<]*)</td><td>([^<]*)</td></tr>", table):
-        if label == "Other options":
-            merged = int(count) if count.strip().isdigit() else None
+    row = r'<tr(?: class="(mv-total)")?><th scope="row">(.*?)</th><td>([^<]*)</td><td>([^<]*)</td></tr>'
+    for total, label, count, share in re.findall(row, table):
+        label, count, share = unescape(label), count.strip(), share.strip()
+        together = re.fullmatch(r"Other options together \((.*)\)", label)
+        top_row = re.fullmatch(r"Answered (\d+) or higher", label)
+        if total:
+            assert top_row is not None, label
+            top_from = int(top_row.group(1))
+            ids = [o.id for o in q.options if o.value is not None and o.value >= top_from]
+            merged.append((ids, int(count)))
+        elif together:
+            ids = _labels_listed(q, together.group(1))
+            rows.append((ids, None if count == "–" else int(count)))  # "–": the total is withheld
         else:
-            options[labels[label]] = int(count)
-            shares[labels[label]] = _number(share.rstrip(" %")) / 100
-    mean = re.search(r"<dt>Mean \(95 % CI\)</dt><dd>([\d.]+) \(([\d.]+)–([\d.]+)\)</dd>", section)
-    top = re.search(r"or higher \(95 % CI\)</dt><dd>(\d+) %", section)
-    dk = re.search(r"<dt>Don&#x27;t know[^<]*</dt><dd>(\d+)</dd>", section)
+            options[by_label[label]] = int(count)
+            if share.endswith(" %") and share[:-2].isdigit():  # not "under 1 %" / "over 99 %"
+                shares[by_label[label]] = int(share[:-2]) / 100
+    mean = None
+    if "Average" in facts:
+        said = _text(facts["Average"])
+        found = re.match(r"([−\d.,-]+) \(likely between ([−\d.,-]+) and ([−\d.,-]+)\)", said)
+        if found:
+            mean = (_number(found.group(1)), _number(found.group(2)), _number(found.group(3)))
+        else:
+            alone = re.match(r"([−\d.,-]+) \(too few answers for a useful range\)", said)
+            assert alone is not None, said
+            mean = (_number(alone.group(1)), float("nan"), float("nan"))
+    top = None
+    for fact, dd in facts.items():
+        if re.fullmatch(r"Answered \d+ or higher", fact):
+            share_said = re.match(r"(\d+) % \(likely between", _text(dd))
+            top = int(share_said.group(1)) / 100 if share_said else None  # not "under 1 %"
+    dk = next((_text(dd) for fact, dd in facts.items() if fact.startswith("Don't know")), None)
+    _check_rows(q, n, options, rows, "printed report")
     return Figures(
-        n=int(n.group(1)),
+        n=n,
         options=options,
         shares=shares,
-        merged=merged,
-        merged_ids=[o.id for o in q.options if o.id not in options and o.key != DK_KEY],
-        dont_know=int(dk.group(1)) if dk else None,
-        mean=tuple(float(x) for x in mean.groups()) if mean else None,  # type: ignore[arg-type]
-        top=int(top.group(1)) / 100 if top else None,
+        merged=[*merged, *((ids, total) for ids, total in rows if total is not None)],
+        dont_know=int(dk) if dk is not None else None,
+        mean=mean,
+        top=top,
         digits=1,
         share_digits=2,
     )
+
+
+def _labels_listed(q: Any, listed: str) -> list[int]:
+    """Return the ids of the options a merged row names ("1, 2", in the question's order)."""
+    ids, rest = [], listed
+    for o in q.options:
+        if rest == o.label or rest.startswith(o.label + ", "):
+            ids.append(o.id)
+            rest = rest[len(o.label) + 2 :]
+    assert ids and rest == "", f"{q.key}: cannot read the options {listed!r}"
+    return ids
 
 
 def _truth(results: SurveyResults) -> tuple[dict[Any, dict[Any, int]], dict[Any, int], dict[Any, int]]:
@@ -184,8 +273,10 @@ class Published:
     names: dict[str, int]  # unit name → node (comparisons are keyed by name)
 
 
-def _publish_all(q: Any, p: Published, attacker: Any, dims: Any) -> None:
-    """Give the attacker every published fact about question ``q``."""
+def _publish_all(q: Any, p: Published, attacker: Any, dims: Any) -> Counter[str]:
+    """Give the attacker every published fact about question ``q``; return how many groups'
+    figures (with n) were read from the printed reports and the CSV."""
+    read: Counter[str] = Counter()
     for n, summary in p.api.items():
         attacker.publish((n, None), Figures(respondents=summary["group"]["respondents"]))
         for item in summary["questions"]:
@@ -198,7 +289,11 @@ def _publish_all(q: Any, p: Published, attacker: Any, dims: Any) -> None:
                 attacker.publish((n, (d, row["key"])), _api_figures(q, row["figures"]))
         section = _pdf_sections(p.printed[n]).get(q.text)
         if section is not None:
-            attacker.publish((n, None), _pdf_figures(q, section))
+            printed = _pdf_figures(q, section)
+            # A section that shows figures must be read: a parser that reads nothing cannot fail.
+            assert (printed.n is not None) == (SHOWN in section), f"{q.key}: printed report not read"
+            read["printed"] += printed.n is not None
+            attacker.publish((n, None), printed)
         if n in p.equity:
             _publish_equity(q, n, *p.equity[n], attacker)
     for row in p.csv_rows:
@@ -206,7 +301,10 @@ def _publish_all(q: Any, p: Published, attacker: Any, dims: Any) -> None:
         if row["question"] == "_respondents":
             attacker.publish((node, None), Figures(respondents=int(row["n"]) if row["n"] else None))
         elif row["question"] == q.key:
-            attacker.publish((node, None), _csv_figures(q, row))
+            exported = _csv_figures(q, row)
+            read["CSV"] += exported.n is not None
+            attacker.publish((node, None), exported)
+    return read
 
 
 def _publish_equity(q: Any, n: int, gaps: Any, rep: Any, attacker: Any) -> None:
@@ -241,8 +339,11 @@ def _publish_equity(q: Any, n: int, gaps: Any, rep: Any, attacker: Any) -> None:
             attacker.add(terms, -1e-6, 1e-6)
 
 
-def _attack_question(results: SurveyResults, q: Any, p: Published, truth: Any) -> tuple[int, list[Any]]:
-    """Attack every withheld small cell of one question; return how many were tried and the pinned."""
+def _attack_question(
+    results: SurveyResults, q: Any, p: Published, truth: Any
+) -> tuple[int, list[Any], Counter[str]]:
+    """Attack every withheld small cell of one question; return how many were tried, the pinned
+    and how many groups' figures were read from the printed reports and the CSV."""
     answers, answered_by, people = truth
     tree, layout = results.tree, results.disclosure.layout
     option_ids = [o.id for o in q.options if o.key != DK_KEY]
@@ -264,7 +365,7 @@ def _attack_question(results: SurveyResults, q: Any, p: Published, truth: Any) -
         )
         for _ in range(2)
     )
-    _publish_all(q, p, full, layout.dims)
+    read = _publish_all(q, p, full, layout.dims)
     # Answer counts are attacked with what the answers show alone: how many of a group answered
     # may follow from its respondents (by design: it reveals no answer).
     _publish_all(q, p, own.answers_only(), layout.dims)
@@ -284,16 +385,18 @@ def _attack_question(results: SurveyResults, q: Any, p: Published, truth: Any) -
                 pinned = by.pins(terms, threshold)
                 if pinned is not None:
                     leaks.append((q.key, group, what, value, pinned))
-    return tried, leaks
+    return tried, leaks, read
 
 
 @dataclass
 class Outcome:
-    """What one attack found: cells tried, cells pinned, and where the time went (seconds)."""
+    """What one attack found: cells tried, cells pinned, groups whose figures were read per
+    source ("printed", "CSV") and question, and where the time went (seconds)."""
 
     questions: list[str]
     tried: int
     leaks: list[Any]
+    read: dict[str, Counter[str]]
     api: dict[int, Any]
     names: dict[str, int]
     seconds: dict[str, float]
@@ -369,6 +472,7 @@ def attack_round(
         assert n in printed
     monkeypatch.setattr(pdf, "report_pdf_bytes", real_bytes)
     monkeypatch.setattr(jobs, "report_pdf_bytes", real_bytes)
+    monkeypatch.setattr(pdf, "report_html", real_html)  # a second round must not get this one's
     lap("PDF")
     equity = {}
     for n in tree.nodes:
@@ -381,12 +485,15 @@ def attack_round(
     published = Published(api, breakdowns, rows, printed, equity, names)
     truth = _truth(results)
     tried, leaks = 0, []
+    read: dict[str, Counter[str]] = defaultdict(Counter)
     for q in chosen:
-        found_tried, found = _attack_question(results, q, published, truth)
+        found_tried, found, groups = _attack_question(results, q, published, truth)
         tried += found_tried
         leaks += found
+        for source, count in groups.items():
+            read[source][q.key] += count
     lap("LP attack")
-    return Outcome([q.key for q in chosen], tried, leaks, api, names, dict(seconds))
+    return Outcome([q.key for q in chosen], tried, leaks, dict(read), api, names, dict(seconds))
 
 
 def keep_only_answers_to(survey: Any, keys: list[str]) -> None:

@@ -74,8 +74,9 @@ def _figures(f: Any, respondents: int | None, digits: int | None = None) -> Figu
         respondents=respondents,
         options={values[o.key]: o.count for o in f.options if o.count is not None},
         shares={values[o.key]: o.share for o in f.options if o.share is not None},
-        merged=f.merged_count,
-        merged_ids=[values[o.key] for o in f.options if o.count is None],
+        merged=[([values[o.key] for o in f.options if o.count is None], f.merged_count)]
+        if f.merged_count is not None
+        else [],
         dont_know=f.dont_know,
         mean=(f.mean.estimate, *f.mean.interval) if f.mean is not None else None,
         top=f.top_box.estimate if f.top_box is not None else None,
@@ -204,7 +205,7 @@ def test_the_mean_gave_the_merged_options_away_and_now_does_not() -> None:
     attacker = Attacker({1: None}, {}, {10 + v: v for v in EXAMPLE})
     attacker.publish(
         (1, None),
-        Figures(n=32, options=shown, merged=9, merged_ids=[13, 14], mean=(mean.estimate, *mean.interval)),
+        Figures(n=32, options=shown, merged=[([13, 14], 9)], mean=(mean.estimate, *mean.interval)),
     )
     assert attacker.interval(attacker.option((1, None), 13)) == pytest.approx((2, 2), abs=1e-3)  # 3: two
     assert attacker.interval(attacker.option((1, None), 14)) == pytest.approx((7, 7), abs=1e-3)  # 4: seven
