@@ -22,6 +22,7 @@ class ParticipationErrorCode(ErrorCode):
     FILE_TOO_LARGE = "file_too_large"
     FILE_TYPE = "file_type"
     FINDING_OUTSIDE = "finding_outside"
+    NATIONAL_ID = "national_id"
     NOTES_REQUIRED = "notes_required"
     OWNER_OUTSIDE = "owner_outside"
     PARTICIPANTS_INVALID = "participants_invalid"

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from medvirk.accounts.access import Actor, acting_user, can, ensure_can
 from medvirk.accounts.permissions import Perm
+from medvirk.analysis.text import PiiKind, mask_pii
 from medvirk.core.actors import SystemActor
 from medvirk.core.audit import audit_record
 from medvirk.core.errors import ServiceError
@@ -46,6 +47,34 @@ ACTIVITY_FIELDS = (
     "offers_travel_costs",
     "published",
 )
+
+
+#: The texts of participation that can reach the public pages, other municipalities (the measure
+#: bank) or a meeting's minutes: none of them ever needs a national identity number.
+TEXT_FIELDS = ("title", "place", "purpose", "question", "invited", "description", "outcome", "statement")
+
+
+def refuse_national_ids(values: Mapping[str, Any], fields: Iterable[str] = TEXT_FIELDS) -> None:
+    """Refuse a valid national identity number in any of ``fields`` of ``values``.
+
+    A finding, a measure or an activity may be published on the municipality's public pages or
+    shared with other municipalities, and minutes are read by everyone with participation rights:
+    Medvirk keeps no fødselsnummer (docs/security.md). Refused, not masked, since staff can
+    remove it and should know why; only valid numbers (``analysis.text.mask_pii``), so an order
+    or account number is not refused.
+    """
+    for name in fields:
+        value = values.get(name)
+        if isinstance(value, str) and mask_pii(value, kinds=(PiiKind.NATIONAL_ID,)).replacements:
+            raise ServiceError(
+                ParticipationErrorCode.NATIONAL_ID,
+                _(
+                    "This looks like a national identity number (fødselsnummer). It could be "
+                    "published or shared with other municipalities: remove it, and write about the "
+                    "service, not about one person."
+                ),
+                field=name,
+            )
 
 
 def ensure_manage(actor: Actor, unit: OrgUnit, field: str = "unit") -> None:
@@ -109,6 +138,7 @@ def activity_create(
     ensure_manage(actor, owner_unit, "owner_unit")
     units = _check_units(actor, owner_unit, units)
     _check_activity({**values, "survey": survey})
+    refuse_national_ids(values)
     _check_survey(survey, owner_unit.municipality_id)
     fields = {k: v for k, v in values.items() if k in ACTIVITY_FIELDS}
     with transaction.atomic():
@@ -139,6 +169,7 @@ def activity_update(
     fields = {k: v for k, v in values.items() if k in ACTIVITY_FIELDS}
     merged = {f: getattr(activity, f) for f in ACTIVITY_FIELDS} | fields
     _check_activity(merged)
+    refuse_national_ids(fields)
     with transaction.atomic():
         activity.survey = survey
         save_fields(actor, activity, fields, ParticipationAuditAction.ACTIVITY_UPDATED)
@@ -175,6 +206,9 @@ def activity_document(
         raise ServiceError(
             ParticipationErrorCode.PARTICIPANTS_INVALID, _("Enter zero or more."), field="participants"
         )
+    refuse_national_ids(
+        {"minutes": minutes, "staff_evaluation": staff_evaluation}, ("minutes", "staff_evaluation")
+    )
     cleaned = clean_composition(composition or {}, participants)
     with transaction.atomic():
         activity.participants = participants

@@ -20,7 +20,7 @@ from medvirk.orgs.models import OrgUnit
 
 from ..enums import ParticipationAuditAction, ParticipationErrorCode
 from ..models import Activity, CycleCheck, Finding, Measure, MeasureStatus, MeasureUpdate
-from .activities import ensure_manage, save_fields
+from .activities import ensure_manage, refuse_national_ids, save_fields
 
 
 def finding_create(
@@ -41,6 +41,7 @@ def finding_create(
             _("Write the finding in one or two sentences."),
             field="statement",
         )
+    refuse_national_ids({"statement": statement})
     for evidence in (activity, survey):
         if evidence is not None and evidence.municipality_id != unit.municipality_id:
             raise ServiceError(
@@ -74,6 +75,7 @@ def finding_update(*, actor: Actor, finding: Finding, statement: str, published:
             _("Write the finding in one or two sentences."),
             field="statement",
         )
+    refuse_national_ids({"statement": statement})
     with transaction.atomic():
         finding.statement, finding.published = statement.strip(), published
         finding.save(update_fields=["statement", "published"])
@@ -123,6 +125,7 @@ def measure_create(
             ParticipationErrorCode.TITLE_REQUIRED, _("Give the measure a title."), field="title"
         )
     fields = {k: v for k, v in values.items() if k in MEASURE_FIELDS}
+    refuse_national_ids(fields)
     fields.setdefault("service_area", unit.service_area)
     with transaction.atomic():
         measure = Measure.objects.create(
@@ -160,6 +163,7 @@ def measure_update(*, actor: Actor, measure: Measure, owner: Any = None, **value
         raise ServiceError(
             ParticipationErrorCode.TITLE_REQUIRED, _("Give the measure a title."), field="title"
         )
+    refuse_national_ids(fields)
     with transaction.atomic():
         if owner is not None:
             measure.owner = owner
@@ -193,6 +197,9 @@ def measure_set_status(
         )
     if status == MeasureStatus.DONE:
         progress = 100
+    refuse_national_ids(
+        {"note": note, "reason": reason}, ("note", "reason")
+    )  # a rejection's reason is public
     with transaction.atomic():
         measure.status, measure.progress = status, progress
         if status == MeasureStatus.REJECTED:

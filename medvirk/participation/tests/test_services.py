@@ -224,3 +224,43 @@ def test_demo_seeding_runs_and_fills_the_public_page(demo: Any, client_as: Any) 
     assert "Viktige beskjeder på fem språk" in html and "Åpent foreldremøte om uteleik" in html
     assert "Foreldrerådet" not in html  # not published
     assert client_as("admin").get("/participation/compare/?m=eksempel&m=provestad").status_code == 200
+
+
+def test_no_national_identity_number_goes_into_what_may_be_published(demo: Any) -> None:
+    """A finding, a measure (its status notes and a rejection's reason, which citizens read too) and
+    an activity may reach the public pages or other municipalities: a fødselsnummer is refused with
+    a reason, an order number of eleven digits that is no identity number is not."""
+    actor, unit = demo.users["leder.solsikken"], demo.units["Solsikken barnehage"]
+    fnr = "010190 10046"  # valid, written as people do
+    attempts = [
+        lambda: services.finding_create(actor=actor, unit=unit, statement=f"Mor til {fnr} klaget."),
+        lambda: services.measure_create(
+            actor=actor,
+            unit=unit,
+            title="Ny rutine",
+            description=f"Gjelder {fnr}",
+            decision_level="unit_leader",
+        ),
+        lambda: make_activity(
+            demo,
+            unit,
+            "leder.solsikken",
+            title="Møte",
+            kind="focus_group",
+            ladder="informants",
+            invited=f"Foreldre, blant andre {fnr}",
+            starts_on=datetime.date(2026, 1, 1),
+        ),
+    ]
+    for attempt in attempts:
+        with pytest.raises(ServiceError) as error:
+            attempt()
+        assert error.value.code == "national_id" and "fødselsnummer" in str(error.value.message)
+    measure = services.measure_create(
+        actor=actor, unit=unit, title="Bestilling 12345678901", decision_level="unit_leader"
+    )
+    with pytest.raises(ServiceError) as error:
+        services.measure_set_status(actor=actor, measure=measure, status="rejected", reason=f"Se {fnr}")
+    assert error.value.field == "reason"
+    with pytest.raises(ServiceError):
+        services.measure_update(actor=actor, measure=measure, outcome=f"Ferdig for {fnr}")
