@@ -51,6 +51,7 @@ class PanelsAuditAction(AuditAction):
     COUNCIL_MEMBER_RENEWED = "council.member_renewed", _("Council member's term renewed")
     PANEL_CREATED = "panel.created", _("Panel created")
     PANEL_MEMBER_REPLACED = "panel.member_replaced", _("Panel member replaced")
+    PANEL_MEMBERS_EXPORTED = "panel.members_exported", _("List of drawn panel members downloaded")
     PANEL_SELECTED = "panel.selected", _("Panel selected by lot")
     PANEL_UPDATED = "panel.updated", _("Panel or quotas changed")
     VOLUNTEER_IMPORTED = "volunteer.imported", _("Volunteers imported")

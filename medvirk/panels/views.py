@@ -124,11 +124,12 @@ def _mailto(members: Iterable[PanelMember]) -> str | None:
 
 
 @staff_view
-def panel_members_csv(request: HttpRequest, panel_id: int) -> HttpResponse:
+def panel_members_csv(request: StaffRequest, panel_id: int) -> HttpResponse:
     """Download the drawn members and replacements (name, e-mail, needs, status) to contact them."""
     panel = access_panel_by_id(request.user, panel_id)
     if not panel.runs.exists():
         raise Http404
+    services.panel_members_export_record(actor=request.user, panel=panel)
     header = [_("Name"), _("E-mail"), _("Accessibility needs"), _("Status")]
     rows = [
         [m.volunteer.name, m.volunteer.email, m.volunteer.accessibility_needs, m.get_status_display()]

@@ -231,3 +231,12 @@ def member_decline(
         data={"seed": seed, "replacements": len(new)},
     )
     return new
+
+
+def panel_members_export_record(*, actor: Actor, panel: Panel) -> None:
+    """Record that ``actor`` took the drawn members' list away (names, e-mail addresses and
+    accessibility needs, which may say something about health): like a response-level export,
+    a copy of personal data leaving Medvirk is on the audit log."""
+    ensure_panels(actor, panel.municipality_id)
+    with transaction.atomic():
+        audit_record(actor=actor, action=PanelsAuditAction.PANEL_MEMBERS_EXPORTED, obj=panel)

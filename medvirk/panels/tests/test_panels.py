@@ -13,6 +13,7 @@ from django.utils import translation
 from medvirk.analysis.selection import draw_panel, find_leximin, panel_violations
 from medvirk.core.actors import SystemActor
 from medvirk.core.errors import ServiceError
+from medvirk.core.models import AuditEvent
 from medvirk.panels import selection, services
 from medvirk.panels.choices import FEATURES, PanelMethod, PanelStatus, feature_choices, value_label
 from medvirk.panels.demo import seed_panels_demo, seed_volunteers
@@ -124,6 +125,9 @@ def test_replacement_keeps_the_quotas(panel: Panel, demo: Any, client_as: Any) -
         [r[1], r[3]] for r in rows
     ]
     assert client_as("analytiker").get(f"/panels/{panel.pk}/members.csv").status_code == 404
+    # A copy of personal data leaving Medvirk is on the audit log, with who took it.
+    taken = AuditEvent.objects.filter(action="panel.members_exported", object_id=str(panel.pk))
+    assert list(taken.values_list("actor__username", flat=True)) == ["koordinator"]
     # Nobody left in the pool: the coordinator is told so in her language, not the selection
     # core's English ("only 0 volunteers left for 1 seats", "gender=female is already over …").
     seated_ids = panel.members.exclude(status=MemberStatus.DECLINED).values_list("volunteer_id", flat=True)
