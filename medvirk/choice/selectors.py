@@ -460,15 +460,25 @@ def _recorded_parts(*, service: ChoiceService, year: int, reference: date, shape
         if a.provider_id in known:
             how = "active" if a.how == HowAssigned.ACTIVE_CHOICE else "default"
             first[(how, a.provider_id, *groups(a.client))] += 1
-    current: Counter[Item] = Counter(
-        (a.provider_id, *groups(a.client))
-        for a in Assignment.objects.filter(
+    # Each client once, with the placement that started last: two placements open on the same day
+    # (a back-dated or imported history) would count one client twice, and the rule that one
+    # client moves a part by at most one (statistics.changed_clients) would not hold.
+    current: Counter[Item] = Counter()
+    placed = (
+        Assignment.objects.filter(
             co_located("client"), client__service=service, starts_on__lte=reference, **mine
         )
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=reference))
         .select_related("client")
-        if a.provider_id in known
+        .order_by("client_id", "-starts_on", "-id")
     )
+    counted: set[int] = set()
+    for a in placed:
+        if a.client_id in counted:
+            continue
+        counted.add(a.client_id)
+        if a.provider_id in known:
+            current[(a.provider_id, *groups(a.client))] += 1
     per_client: dict[int, list[tuple[int, int, tuple[str, ...]]]] = {}
     for s in Switch.objects.filter(
         co_located("client"),

@@ -465,3 +465,26 @@ def test_choice_statistics_wait_for_the_month_to_end(demo: Any) -> None:
     assert reference == date(year, 3, 31) and len(in_april.first) == 11 and len(in_april.switches) == 5
     january, reference = facts_on(date(year, 1, 20))  # no month has ended: nothing of the year
     assert reference == date(year - 1, 12, 31) and not (january.first or january.current or january.switches)
+
+
+def test_a_client_with_two_placements_open_on_the_day_is_counted_once(demo: Any) -> None:
+    """Review of the kept statistics: "clients on the day" counted placements, so one client with
+    two placements open on the reference day (a back-dated or imported history) counted twice,
+    and one client could move the part by two, against the rule every release is checked by."""
+    from medvirk.choice import selectors as choice_selectors
+    from medvirk.choice.models import Assignment, Client, HowAssigned
+
+    service, providers = home_care(demo)
+    year = date.today().year - 1
+    _chose(demo, "Dobbel", NAMES[0], date(year, 1, 1))
+    client = Client.objects.get(service=service, alias="Dobbel")
+    Assignment.objects.create(
+        municipality_id=client.municipality_id,
+        client=client,
+        provider=providers[NAMES[1]],
+        starts_on=date(year, 6, 1),
+        how=HowAssigned.SWITCH,
+    )
+    release = choice_selectors.statistics_release(service=service, year=year, today=date.today())
+    assert len(release.facts.current) == 1
+    assert release.facts.current[0].provider == providers[NAMES[1]].pk  # the placement that started last
