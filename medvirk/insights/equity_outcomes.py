@@ -97,10 +97,10 @@ def _respondents(
     ``round_tree``: the round's tree (the disclosure's); a closed round's stands as it did at the
     close, so a unit moved since still counts where it answered (``surveys/round_tree.py``).
     """
-    if round_tree is not None and unit.pk in round_tree.nodes:
-        below = Q(unit_id__in=round_tree.survey_units_below(unit.pk))
-    else:
+    if round_tree is None:
         below = Q(unit__path__startswith=unit.path)
+    else:  # a unit outside the round's tree (made or moved there since) had no respondents in it
+        below = Q(unit_id__in=round_tree.survey_units_below(unit.pk) if unit.pk in round_tree.nodes else [])
     rows = Response.objects.filter(
         below,
         co_located("unit"),
@@ -532,11 +532,11 @@ def outcome_report(
         # which must never be shown under earlier decisions: none until the new ones are made.
         return OutcomeReport([], [], None, practical_size, threshold)
     questions = survey_questions(survey, language)
+    if (tree.get(unit.pk, "all") or 0) < threshold:  # before reading any answer
+        return OutcomeReport([], [], None, practical_size, threshold)
     ids, bg, counted = _respondents(
         survey, unit, dims, getattr(getattr(tree, "disclosure", None), "tree", None)
     )
-    if (tree.get(unit.pk, "all") or 0) < threshold:
-        return OutcomeReport([], [], None, practical_size, threshold)
     answers = _answers(survey, ids, list(questions))
     gaps = _gaps(survey, unit, tree, dims, questions, bg, answers, practical_size, language)
     k = max(threshold, 5)
